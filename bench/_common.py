@@ -1,0 +1,52 @@
+"""Helpers shared by the benchmarks: timing whole processes, reading their peak RSS."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def compile_package() -> None:
+    """Write bytecode for woaport, as an installed (non-editable) package has; the
+    environment may set PYTHONDONTWRITEBYTECODE, which would charge compilation to every run."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(ROOT / "scripts" / "woaport")], check=True
+    )
+
+
+def run_once(argv: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{argv} exited {proc.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def compare(a: list[str], b: list[str], runs: int) -> tuple[list[float], list[float], int, int]:
+    """Alternate the two commands ``runs`` times (after one warm-up each)."""
+    run_once(a)
+    run_once(b)
+    times_a, times_b, rss_a, rss_b = [], [], 0, 0
+    for _ in range(runs):
+        t, r = run_once(a)
+        times_a.append(t)
+        rss_a = max(rss_a, r)
+        t, r = run_once(b)
+        times_b.append(t)
+        rss_b = max(rss_b, r)
+    return times_a, times_b, rss_a, rss_b
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

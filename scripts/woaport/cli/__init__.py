@@ -1,0 +1,99 @@
+"""The ``woaport`` command line: a click group that wires one module per command.
+
+Commands are imported only when they run, so ``woaport inspect`` never pays for the
+modules ``woaport check`` needs (and the other way round).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+import click
+
+from woaport import __version__
+from woaport.errors import EXIT_BAD_INPUT, WoaportError
+
+# name -> (module, attribute, one-line help shown in `woaport --help` without importing it)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "check": ("woaport.cli.check", "check", "Does a package on the index have win_arm64 wheels?"),
+    "inspect": ("woaport.cli.inspect_cmd", "inspect", "Check a wheel's native payload."),
+}
+
+
+class LazyGroup(click.Group):
+    def __init__(self, *args: object, lazy: dict[str, tuple[str, str, str]], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module, attr, _ = self.lazy[cmd_name]
+            command = getattr(importlib.import_module(module), attr)
+            if not isinstance(command, click.Command):
+                raise TypeError(f"{module}.{attr} is not a click command")
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                rows.append((name, self.lazy[name][2]))
+            else:
+                command = super().get_command(ctx, name)
+                if command is not None and not command.hidden:
+                    rows.append((name, command.get_short_help_str()))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="woaport")
+def cli() -> None:
+    """Port Python packages to native Windows on Arm, repeatably.
+
+    \b
+    Exit codes, for every command:
+      0  everything checked is fine
+      1  the check ran and found problems
+      2  bad input or usage: nothing was checked
+
+    \b
+    Start here:
+      woaport check numpy          which win_arm64 wheels does numpy publish? are they sound?
+      woaport inspect FILE.whl     is this wheel's native payload loadable on Windows on Arm?
+    """
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: the only place that calls ``sys.exit``."""
+    try:
+        code = cli.main(args=argv, prog_name="woaport", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.Abort:
+        click.echo("woaport: aborted", err=True)
+        code = 130
+    except WoaportError as exc:
+        click.echo(f"woaport: error: {exc.message}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        click.echo("woaport: interrupted", err=True)
+        code = 130
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+__all__ = ["EXIT_BAD_INPUT", "cli", "main"]

@@ -1,0 +1,53 @@
+"""``woaport inspect``: the wheel payload inspector.
+
+(The module is not called ``inspect`` so that it can never be mistaken for the stdlib's.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from woaport.payload import InspectResult, inspect_paths
+from woaport.report import Reporter
+
+
+@click.command()
+@click.argument("wheels", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
+@click.option("-v", "--verbose", is_flag=True, help="List every PE image with its imports.")
+@click.option("--strict", is_flag=True, help="Count warnings (vc-runtime) as problems too.")
+def inspect(wheels: tuple[Path, ...], json_output: bool, verbose: bool, strict: bool) -> int:
+    """Check that each WHEEL carries the native payload its tags promise.
+
+    \b
+    Errors (exit 1):
+      wheel-tag-mismatch     WHEEL's Tag lines disagree with the file name
+      record-missing         no .dist-info/RECORD
+      record-mismatch        a member's hash/size differs from RECORD, or is not listed
+      machine-mismatch       a DLL/PYD/EXE for a machine the platform tag cannot load
+      arm64ec-payload        an ARM64EC image in a win_arm64/win_amd64 wheel
+      python-dll-mismatch    an extension links another interpreter's python DLL
+      extension-tag-mismatch a .pyd named for another interpreter or platform
+      missing-dependency     an (delay-)imported DLL that is neither bundled nor in Windows
+      corrupt-pe             a member that looks like a PE image but cannot be parsed
+    Warnings (exit 0 unless --strict):
+      vc-runtime             needs a Visual C++ runtime DLL the wheel does not bundle
+
+    PE images are found by content (MZ + PE header), not by file extension. Pure-Python
+    and non-Windows wheels get the RECORD and tag checks only.
+
+    \b
+    Examples:
+      woaport inspect dist/*.whl
+      woaport inspect --json numpy-2.5.5-cp312-cp312-win_arm64.whl | jq '.wheels[0].ok'
+    """
+    result = InspectResult(reports=inspect_paths(list(wheels)), verbose=verbose, strict=strict)
+    reporter = Reporter(json_output=json_output)
+    for report in result.reports:
+        if report.error and not json_output:
+            reporter.info(f"woaport: error: {report.error}")
+    result_for_stdout = result
+    reporter.emit(result_for_stdout)
+    return result.exit_code

@@ -1,0 +1,624 @@
+"""The wheel payload inspector: does this wheel carry what its tags promise?
+
+It catches what "it compiled" hides: an x64 or ARM64EC DLL in a win_arm64 wheel, an
+extension linked to another python DLL or named for another interpreter, a dependency DLL
+that was never bundled, RECORD that does not match the files, WHEEL tags that disagree with
+the file name. Every member is decompressed exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Literal, TypeVar
+from zipfile import ZipInfo
+
+from woaport import windll
+from woaport.errors import InvalidWheel
+from woaport.pe import CorruptPE, Machine, PEImage, has_pe_signature, parse_pe, starts_like_pe
+from woaport.report import Annotation, Level, Line, Style
+from woaport.wheelfile import (
+    UNLISTED_OK,
+    MemberDigest,
+    MemoryBudget,
+    RecordEntry,
+    WheelName,
+    b64_digest,
+    checked_members,
+    dist_info_dirs,
+    open_wheel,
+    parse_record,
+    parse_wheel_metadata,
+    parse_wheel_name,
+    read_member,
+    stream_member,
+)
+
+Severity = Literal["error", "warning", "info"]
+Kind = Literal["windows", "pure", "other-platform", "unreadable"]
+
+# The machines a process for each platform tag loads.
+ACCEPTED_MACHINES: dict[str, frozenset[Machine]] = {
+    "win_arm64": frozenset({Machine.ARM64, Machine.ARM64X}),
+    "win_amd64": frozenset({Machine.AMD64}),
+    "win32": frozenset({Machine.I386}),
+}
+WINDOWS_PLATFORMS = tuple(ACCEPTED_MACHINES)
+
+HINTS: dict[str, str] = {
+    "wheel-metadata-missing": "build the wheel with a PEP 517 backend; it writes .dist-info/WHEEL",
+    "wheel-tag-mismatch": (
+        "retag consistently (`wheel tags --platform-tag ...` rewrites both) instead of renaming "
+        "the file"
+    ),
+    "record-missing": "rebuild the wheel; every wheel needs .dist-info/RECORD",
+    "record-mismatch": (
+        "a file was changed after the wheel was built; rebuild it, or repack with "
+        "`wheel unpack` + `wheel pack`, which rewrites RECORD"
+    ),
+    "machine-mismatch": (
+        "build on windows-11-arm with CIBW_ARCHS_WINDOWS=ARM64 and make sure bundled DLLs come "
+        "from the ARM64 toolchain/redistributable, not the x64 one"
+    ),
+    "arm64ec-payload": (
+        "this image was built for ARM64EC (x64-compatible); a native ARM64 python cannot load "
+        "it. Build it for ARM64 (MSVC: /arch for arm64, `-A ARM64` with CMake), or ship ARM64X"
+    ),
+    "python-dll-mismatch": (
+        "the extension was linked against another interpreter's import library; build each "
+        "Python version in its own environment (cibuildwheel does this)"
+    ),
+    "extension-tag-mismatch": (
+        "the extension was built by another interpreter or for another platform; clean the "
+        "build directory between Python versions and build natively on ARM64"
+    ),
+    "missing-dependency": (
+        "bundle the DLL into the wheel: `delvewheel repair` (CIBW_REPAIR_WHEEL_COMMAND_WINDOWS) "
+        "copies and name-mangles it"
+    ),
+    "vc-runtime": (
+        "bundle the ARM64 Visual C++ runtime DLL (`delvewheel repair --include msvcp140.dll`), "
+        "or link the runtime statically (/MT)"
+    ),
+    "corrupt-pe": "the image is damaged or truncated; rebuild the wheel",
+    "not-windows": "nothing to check for Windows in this wheel",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    code: str
+    severity: Severity
+    file: str | None
+    message: str
+
+    @property
+    def hint(self) -> str:
+        return HINTS.get(self.code, "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class PEFile:
+    path: str
+    image: PEImage
+
+    @property
+    def python_dlls(self) -> list[str]:
+        return [d for d in self.image.all_imports if windll.is_python_dll(d)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "machine": str(self.image.machine),
+            "hybrid_metadata": self.image.hybrid,
+            "python_dll": self.python_dlls[0] if self.python_dlls else None,
+            "imports": list(self.image.imports),
+            "delay_imports": list(self.image.delay_imports),
+        }
+
+
+@dataclass(kw_only=True)
+class WheelReport:
+    path: str
+    kind: Kind
+    name: WheelName | None = None
+    findings: list[Finding] = field(default_factory=list)
+    pe_files: list[PEFile] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not any(f.severity == "error" for f in self.findings)
+
+    @property
+    def filename(self) -> str:
+        return self.name.filename if self.name else PurePosixPath(self.path).name
+
+    def add(self, code: str, severity: Severity, file: str | None, message: str) -> None:
+        self.findings.append(Finding(code=code, severity=severity, file=file, message=message))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "wheel": self.path,
+            "filename": self.filename,
+            "name": self.name.name if self.name else None,
+            "version": self.name.version if self.name else None,
+            "tags": sorted(str(t) for t in self.name.tags) if self.name else [],
+            "kind": self.kind,
+            "ok": self.ok,
+            "error": self.error,
+            "findings": [f.to_json() for f in self.findings],
+            "pe_files": [p.to_json() for p in self.pe_files],
+        }
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def run_parallel(work: Callable[[T], R], items: list[T], workers: int) -> list[R]:
+    """``[work(i) for i in items]`` on ``workers`` threads (order not kept); the first
+    exception is re-raised. Cheaper per item than an executor's futures, which matters for
+    wheels with thousands of small members."""
+    pending = iter(items)
+    lock = threading.Lock()
+    results: list[R] = []
+    failures: list[BaseException] = []
+
+    def loop() -> None:
+        while not failures:
+            with lock:
+                item = next(pending, _DONE)
+            if item is _DONE:
+                return
+            try:
+                results.append(work(item))  # type: ignore[arg-type]
+            except BaseException as exc:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, workers) - 1)]
+    for thread in threads:
+        thread.start()
+    loop()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return results
+
+
+_DONE = object()
+
+
+def inspect_wheel(path: Path, *, workers: int | None = None) -> WheelReport:
+    """Inspect one wheel. Raises :class:`InvalidWheel` when it cannot be read at all.
+
+    Members are decompressed and hashed on a few threads (zlib and hashlib release the GIL);
+    a PE image is parsed as soon as it is read and its bytes dropped, and the images held at
+    once stay within 1.5x the largest member, whatever the wheel's size.
+    """
+    name = parse_wheel_name(path)
+    kind: Kind = "windows" if name.is_windows else ("pure" if name.is_pure else "other-platform")
+    report = WheelReport(path=str(path), kind=kind, name=name)
+    with open_wheel(path) as zf:
+        members = checked_members(zf, path)
+        by_name = {m.filename: m for m in members}
+        record = _read_dist_info(report, zf, path, by_name)
+
+        # PE images are held whole while parsed: at most 1.5x the largest member at once.
+        largest = max((m.file_size for m in members), default=0)
+        budget = MemoryBudget(largest + largest // 2)
+
+        def read(info: ZipInfo) -> tuple[MemberDigest, PEFile | Finding | None]:
+            algorithm = _algorithm_for(info.filename, record.entries)
+            member, data = stream_member(
+                zf, path, info, algorithm=algorithm, keep=starts_like_pe, budget=budget
+            )
+            if data is None:
+                return member, None
+            size = len(data)
+            try:
+                return member, _analyse(info.filename, data)
+            finally:
+                # pefile's objects form reference cycles that would keep the image alive
+                # until the next garbage collection; emptying the buffer frees it now.
+                data.clear()
+                budget.release(size)
+
+        todo = [m for m in members if m.filename not in record.meta_read]
+        # Largest first, so that one big DLL does not start last and run alone.
+        todo.sort(key=lambda m: m.file_size, reverse=True)
+        results = run_parallel(read, todo, workers or min(4, os.cpu_count() or 1))
+    results.sort(key=lambda r: r[0].name)
+    digests = {member.name: member for member, _ in results}
+    for _, analysis in results:
+        if isinstance(analysis, PEFile):
+            report.pe_files.append(analysis)
+        elif analysis is not None:
+            report.findings.append(analysis)
+    if record.entries is not None:
+        _check_record(report, record, digests)
+    if kind == "windows":
+        _check_windows_payload(report, name, by_name)
+    else:
+        what = (
+            "a pure-Python wheel"
+            if kind == "pure"
+            else f"a {', '.join(sorted(name.platforms))} wheel"
+        )
+        report.add(
+            "not-windows", "info", None, f"{name.filename} is {what}: no Windows payload to check"
+        )
+    return report
+
+
+@dataclass(kw_only=True)
+class _DistInfo:
+    directory: str | None
+    entries: dict[str, RecordEntry] | None
+    meta_read: dict[str, bytes]
+
+    def unlisted_ok(self, name: str) -> bool:
+        return any(name == f"{self.directory}/{x}" for x in UNLISTED_OK)
+
+
+def _algorithm_for(name: str, entries: dict[str, RecordEntry] | None) -> str:
+    entry = entries.get(name) if entries else None
+    algorithm = entry.algorithm if entry and entry.algorithm else "sha256"
+    return algorithm if algorithm in hashlib.algorithms_available else "sha256"
+
+
+def _read_dist_info(report: WheelReport, zf: Any, path: Path, by_name: dict[str, Any]) -> _DistInfo:
+    """Read WHEEL and RECORD up front (they are small) and check the WHEEL tags."""
+    if report.name is None:
+        raise ValueError("the report must carry the wheel's parsed name")
+    meta_read: dict[str, bytes] = {}
+    candidates = dist_info_dirs(list(by_name))
+    expected = f"{report.name.name.replace('-', '_')}-{report.name.version}.dist-info".lower()
+    dist_info = next((d for d in candidates if d.lower() == expected), None)
+    if dist_info is None:
+        dist_info = next((d for d in candidates if f"{d}/WHEEL" in by_name), None)
+    wheel_name = f"{dist_info}/WHEEL" if dist_info else None
+    if wheel_name is None or wheel_name not in by_name:
+        report.add(
+            "wheel-metadata-missing",
+            "error",
+            None,
+            f"no .dist-info/WHEEL file (looked for {expected}/WHEEL)",
+        )
+    else:
+        data = read_member(zf, path, by_name[wheel_name])
+        meta_read[wheel_name] = data
+        tags = set(parse_wheel_metadata(data.decode("utf-8", "replace")))
+        filename_tags = {str(t) for t in report.name.tags}
+        if tags != filename_tags:
+            report.add(
+                "wheel-tag-mismatch",
+                "error",
+                wheel_name,
+                f"WHEEL says Tag: {', '.join(sorted(tags)) or '(none)'} but the file name says "
+                f"{', '.join(sorted(filename_tags))}",
+            )
+    record_name = f"{dist_info}/RECORD" if dist_info else None
+    if record_name is None or record_name not in by_name:
+        report.add("record-missing", "error", None, "the wheel has no .dist-info/RECORD")
+        return _DistInfo(directory=dist_info, entries=None, meta_read=meta_read)
+    record_bytes = read_member(zf, path, by_name[record_name])
+    meta_read[record_name] = record_bytes
+    return _DistInfo(
+        directory=dist_info,
+        entries=parse_record(record_bytes.decode("utf-8", "replace")),
+        meta_read=meta_read,
+    )
+
+
+def _check_record(report: WheelReport, record: _DistInfo, digests: dict[str, MemberDigest]) -> None:
+    entries = record.entries or {}
+    for name, data in record.meta_read.items():
+        if not record.unlisted_ok(name):
+            algorithm = _algorithm_for(name, entries)
+            digest = b64_digest(hashlib.new(algorithm, data).digest())
+            digests[name] = MemberDigest(
+                name=name, size=len(data), algorithm=algorithm, digest=digest
+            )
+    for name, member in sorted(digests.items()):
+        if record.unlisted_ok(name):
+            continue
+        entry = entries.get(name)
+        if entry is None:
+            report.add("record-mismatch", "error", name, "is in the wheel but not listed in RECORD")
+        elif entry.digest is None:
+            report.add("record-mismatch", "error", name, "is listed in RECORD without a hash")
+        elif entry.algorithm not in ("sha256", "sha384", "sha512", "blake2b", "sha3_256"):
+            report.add(
+                "record-mismatch",
+                "error",
+                name,
+                f"RECORD uses the hash {entry.algorithm!r}; wheels need sha256 or stronger",
+            )
+        elif entry.digest != member.digest:
+            report.add(
+                "record-mismatch",
+                "error",
+                name,
+                f"{entry.algorithm} in RECORD is {entry.digest}, the file's is {member.digest}",
+            )
+        elif entry.size is not None and entry.size != member.size:
+            report.add(
+                "record-mismatch",
+                "error",
+                name,
+                f"RECORD says {entry.size} bytes, the file has {member.size}",
+            )
+    for name in sorted(set(entries) - set(digests)):
+        if record.unlisted_ok(name):
+            continue
+        report.add("record-mismatch", "error", name, "is listed in RECORD but not in the wheel")
+
+
+def _analyse(name: str, data: bytearray) -> PEFile | Finding | None:
+    """A member that starts with ``MZ``: a PE image, a damaged one, or just data."""
+    if not has_pe_signature(data):
+        if name.lower().endswith((".dll", ".pyd", ".exe")):
+            return Finding(
+                code="corrupt-pe",
+                severity="error",
+                file=name,
+                message="has a Windows image name but no PE header",
+            )
+        return None
+    try:
+        return PEFile(path=name, image=parse_pe(data))
+    except CorruptPE as exc:
+        return Finding(
+            code="corrupt-pe",
+            severity="error",
+            file=name,
+            message=f"is not a loadable PE image ({exc})",
+        )
+
+
+def _check_windows_payload(report: WheelReport, name: WheelName, by_name: dict[str, Any]) -> None:
+    platforms = sorted(p for p in name.platforms if p in ACCEPTED_MACHINES)
+    abis = sorted({t.abi for t in name.tags})
+    python_dlls = {d for d in (windll.expected_python_dll(a) for a in abis) if d}
+    bundled = {n.rpartition("/")[2].lower() for n in by_name}
+    missing: dict[str, list[str]] = defaultdict(list)
+    vc_missing: dict[str, list[str]] = defaultdict(list)
+
+    for pe in report.pe_files:
+        machine = pe.image.machine
+        for platform in platforms:
+            if machine in ACCEPTED_MACHINES[platform]:
+                continue
+            if machine is Machine.ARM64EC and platform in ("win_arm64", "win_amd64"):
+                report.add(
+                    "arm64ec-payload",
+                    "error",
+                    pe.path,
+                    f"is ARM64EC (AMD64 header with CHPE metadata); a {platform} python "
+                    "cannot load it",
+                )
+            else:
+                accepted = " or ".join(sorted(ACCEPTED_MACHINES[platform]))
+                report.add(
+                    "machine-mismatch",
+                    "error",
+                    pe.path,
+                    f"is {machine}, but a {platform} wheel needs {accepted}",
+                )
+        if python_dlls:
+            for dll in pe.python_dlls:
+                if dll.lower() not in python_dlls:
+                    report.add(
+                        "python-dll-mismatch",
+                        "error",
+                        pe.path,
+                        f"imports {dll}, but the wheel's ABI tag ({', '.join(abis)}) needs "
+                        f"{' or '.join(sorted(python_dlls))}",
+                    )
+        for dll in pe.image.all_imports:
+            lower = dll.lower()
+            if lower in bundled or windll.is_system(lower) or windll.is_python_dll(lower):
+                continue
+            if windll.is_vc_redist(lower):
+                if not all(lower in windll.INTERPRETER_VC_RUNTIME[p] for p in platforms):
+                    vc_missing[dll].append(pe.path)
+                continue
+            missing[dll].append(pe.path)
+
+    for pe_path in sorted(n for n in by_name if n.lower().endswith(".pyd")):
+        _check_extension_name(report, name, pe_path, platforms, abis)
+
+    for dll, importers in sorted(missing.items()):
+        delay = all(dll in pe.image.delay_imports for pe in report.pe_files if pe.path in importers)
+        how = "delay-loads" if delay else "imports"
+        report.add(
+            "missing-dependency",
+            "error",
+            importers[0],
+            f"{how} {dll}, which is neither in the wheel nor a Windows system DLL"
+            + (
+                f" (also needed by {len(importers) - 1} more file(s))" if len(importers) > 1 else ""
+            ),
+        )
+    for dll, importers in sorted(vc_missing.items()):
+        report.add(
+            "vc-runtime",
+            "warning",
+            importers[0],
+            f"needs the Visual C++ runtime DLL {dll}, which the wheel does not bundle and "
+            "Windows does not ship"
+            + (
+                f" (also needed by {len(importers) - 1} more file(s))" if len(importers) > 1 else ""
+            ),
+        )
+
+
+def _also(importers: list[str]) -> str:
+    return f" (also needed by {len(importers) - 1} more file(s))" if len(importers) > 1 else ""
+
+
+def _check_extension_name(
+    report: WheelReport, name: WheelName, path: str, platforms: list[str], abis: list[str]
+) -> None:
+    parts = PurePosixPath(path).name.split(".")
+    if len(parts) < 3:
+        return  # plain module.pyd: every interpreter on the platform looks for it
+    tag = parts[-2]
+    interpreter, _, platform = tag.rpartition("-")
+    if not interpreter or platform not in WINDOWS_PLATFORMS:
+        return
+    if platform not in platforms:
+        report.add(
+            "extension-tag-mismatch",
+            "error",
+            path,
+            f"is named for {platform}, but the wheel is for {', '.join(platforms)}",
+        )
+    cpython_abis = [a for a in abis if windll.expected_python_dll(a)]
+    if cpython_abis and interpreter not in cpython_abis:
+        loads = "abi3 (any CPython 3)" if cpython_abis == ["abi3"] else ", ".join(cpython_abis)
+        report.add(
+            "extension-tag-mismatch",
+            "error",
+            path,
+            f"is named for {interpreter}, but the wheel is for {loads}: that interpreter "
+            "will not import it",
+        )
+
+
+def inspect_paths(paths: list[Path]) -> list[WheelReport]:
+    reports = []
+    for path in paths:
+        try:
+            reports.append(inspect_wheel(path))
+        except InvalidWheel as exc:
+            reports.append(WheelReport(path=str(path), kind="unreadable", error=exc.message))
+    return reports
+
+
+def _machine_summary(report: WheelReport) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for pe in report.pe_files:
+        counts[str(pe.image.machine)] += 1
+    if not counts:
+        return "no PE images"
+    machines = ", ".join(f"{m} x{n}" for m, n in sorted(counts.items()))
+    return f"{len(report.pe_files)} PE images: {machines}"
+
+
+@dataclass(kw_only=True)
+class InspectResult:
+    """What ``woaport inspect`` reports; also embedded by ``woaport check``."""
+
+    reports: list[WheelReport]
+    verbose: bool = False
+    strict: bool = False
+
+    def failed(self, report: WheelReport) -> bool:
+        if not report.ok:
+            return True
+        return self.strict and any(f.severity == "warning" for f in report.findings)
+
+    @property
+    def exit_code(self) -> int:
+        if any(r.error for r in self.reports):
+            return 2
+        return 1 if any(self.failed(r) for r in self.reports) else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.exit_code == 0,
+            "wheels": [r.to_json() for r in self.reports],
+        }
+
+    def text_lines(self) -> Iterator[Line]:
+        for report in self.reports:
+            if report.error:
+                yield Line(text=f"{report.filename}: UNREADABLE: {report.error}", style="error")
+                continue
+            failed = self.failed(report)
+            verdict = "FAIL" if failed else "ok"
+            style: Style = "error" if failed else "ok"
+            tags = ", ".join(sorted(str(t) for t in report.name.tags)) if report.name else ""
+            yield Line(
+                text=f"{report.filename}: {verdict} ({tags}; {_machine_summary(report)})",
+                style=style,
+            )
+            for finding in report.findings:
+                if finding.severity == "info" and not self.verbose:
+                    continue
+                where = f"{finding.file}: " if finding.file else ""
+                yield Line(
+                    text=f"  {finding.severity:<7} {finding.code:<22} {where}{finding.message}",
+                    style="dim" if finding.severity == "info" else finding.severity,
+                )
+                if finding.hint and finding.severity != "info":
+                    yield Line(text=f"  {'':<7} {'':<22} fix: {finding.hint}", style="dim")
+            if self.verbose:
+                for pe in report.pe_files:
+                    py = ", ".join(pe.python_dlls) or "-"
+                    yield Line(
+                        text=f"  {pe.image.machine!s:<8} {pe.path}  python: {py}  "
+                        f"imports: {', '.join(pe.image.all_imports) or '-'}",
+                        style="dim",
+                    )
+
+    def markdown(self) -> str:
+        rows = ["### woaport inspect", "", "| wheel | verdict | payload | errors | warnings |"]
+        rows.append("| --- | --- | --- | --- | --- |")
+        details = []
+        for r in self.reports:
+            if r.error:
+                rows.append(f"| `{r.filename}` | :x: unreadable | {r.error} | | |")
+                continue
+            errors = sum(f.severity == "error" for f in r.findings)
+            warnings = sum(f.severity == "warning" for f in r.findings)
+            verdict = ":x: fail" if self.failed(r) else ":white_check_mark: ok"
+            rows.append(
+                f"| `{r.filename}` | {verdict} | {_machine_summary(r)} | {errors} | {warnings} |"
+            )
+            for f in r.findings:
+                if f.severity != "info":
+                    details.append(
+                        f"| `{r.filename}` | {f.severity} | `{f.code}` | `{f.file or ''}` "
+                        f"| {f.message} | {f.hint} |"
+                    )
+        if details:
+            rows += ["", "| wheel | severity | code | file | finding | fix |"]
+            rows += ["| --- | --- | --- | --- | --- | --- |", *details]
+        return "\n".join(rows)
+
+    def annotations(self) -> Iterator[Annotation]:
+        for r in self.reports:
+            if r.error:
+                yield Annotation(
+                    level="error", message=r.error, file=r.path, title="unreadable wheel"
+                )
+                continue
+            for f in r.findings:
+                if f.severity == "info":
+                    continue
+                level: Level = "error" if f.severity == "error" else "warning"
+                where = f" ({f.file})" if f.file else ""
+                yield Annotation(
+                    level=level,
+                    file=r.path,
+                    title=f"{f.code}: {r.filename}",
+                    message=f"{f.message}{where}. Fix: {f.hint}",
+                )

@@ -1,0 +1,114 @@
+"""Classify Windows PE images: which machine they run on, which DLLs they load.
+
+ARM64EC and ARM64X cannot be told apart from plain AMD64/ARM64 by the COFF header alone:
+both carry CHPE ("compiled hybrid PE") metadata, pointed to from the load configuration.
+
+* AMD64 header + CHPE metadata -> ARM64EC (x64-compatible code compiled for Arm; loads
+  only in an x64/ARM64EC process, never in a native ARM64 python).
+* ARM64 header + CHPE metadata -> ARM64X (one image holding ARM64 and ARM64EC code; loads
+  in both kinds of process).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+IMAGE_FILE_MACHINE = {
+    0x014C: "I386",
+    0x8664: "AMD64",
+    0xAA64: "ARM64",
+    0x01C4: "ARMNT",
+    0xA641: "ARM64EC",  # seen in objects; images normally carry AMD64 + CHPE metadata
+    0xA64E: "ARM64X",  # likewise
+}
+
+_DIRECTORIES = [
+    "IMAGE_DIRECTORY_ENTRY_IMPORT",
+    "IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT",
+    "IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG",
+]
+
+
+class Machine(enum.StrEnum):
+    I386 = "I386"
+    AMD64 = "AMD64"
+    ARM64 = "ARM64"
+    ARM64X = "ARM64X"
+    ARM64EC = "ARM64EC"
+    ARMNT = "ARMNT"
+    UNKNOWN = "unknown"
+
+
+class CorruptPE(ValueError):
+    """The bytes start like a PE image but cannot be parsed as one."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PEImage:
+    machine: Machine
+    header_machine: int
+    hybrid: bool
+    imports: tuple[str, ...]
+    delay_imports: tuple[str, ...]
+
+    @property
+    def all_imports(self) -> tuple[str, ...]:
+        return self.imports + self.delay_imports
+
+
+def has_pe_signature(data: bytes | bytearray) -> bool:
+    """``MZ`` and, at ``e_lfanew``, ``PE\\0\\0``: a PE image by content, whatever its name."""
+    if len(data) < 0x40 or data[:2] != b"MZ":
+        return False
+    offset = int.from_bytes(data[0x3C:0x40], "little")
+    return data[offset : offset + 4] == b"PE\0\0"
+
+
+def starts_like_pe(head: bytes) -> bool:
+    """Cheap test on a member's first chunk: worth keeping the whole member to parse?"""
+    return head[:2] == b"MZ"
+
+
+def classify(header_machine: int, hybrid: bool) -> Machine:
+    name = IMAGE_FILE_MACHINE.get(header_machine)
+    if name == "AMD64" and hybrid:
+        return Machine.ARM64EC
+    if name == "ARM64" and hybrid:
+        return Machine.ARM64X
+    return Machine(name) if name else Machine.UNKNOWN
+
+
+def _dll_names(entries: Any) -> tuple[str, ...]:
+    names = []
+    for entry in entries or ():
+        raw = entry.dll
+        if raw:
+            names.append(raw.decode("latin-1"))
+    return tuple(names)
+
+
+def parse_pe(data: bytes | bytearray) -> PEImage:
+    # Imported here, not at the top: the first PE image is met on a worker thread while
+    # others are still decompressing, so pefile's import overlaps with real work.
+    import pefile
+
+    directories = [pefile.DIRECTORY_ENTRY[d] for d in _DIRECTORIES]
+    try:
+        pe = pefile.PE(data=data, fast_load=True)
+        pe.parse_data_directories(directories=directories, import_dllnames_only=True)
+    except pefile.PEFormatError as exc:
+        raise CorruptPE(str(exc.value if hasattr(exc, "value") else exc)) from None
+    except Exception as exc:  # pefile raises assorted errors on malformed tables
+        raise CorruptPE(f"{type(exc).__name__}: {exc}") from None
+    header_machine = int(pe.FILE_HEADER.Machine)
+    load_config = getattr(pe, "DIRECTORY_ENTRY_LOAD_CONFIG", None)
+    hybrid = bool(getattr(getattr(load_config, "struct", None), "CHPEMetadataPointer", 0))
+    return PEImage(
+        machine=classify(header_machine, hybrid),
+        header_machine=header_machine,
+        hybrid=hybrid,
+        imports=_dll_names(getattr(pe, "DIRECTORY_ENTRY_IMPORT", None)),
+        delay_imports=_dll_names(getattr(pe, "DIRECTORY_ENTRY_DELAY_IMPORT", None)),
+    )

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from realfiles import fetch
+from woaport.cli import main
+
+
+@pytest.fixture(scope="session")
+def numpy_arm64() -> Path:
+    return fetch("numpy-arm64")
+
+
+@pytest.fixture(scope="session")
+def numpy_amd64() -> Path:
+    return fetch("numpy-amd64")
+
+
+@pytest.fixture(scope="session")
+def six_wheel() -> Path:
+    return fetch("six")
+
+
+@pytest.fixture(scope="session")
+def markupsafe_linux() -> Path:
+    return fetch("markupsafe-linux")
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def woaport(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    """Run the real entry point in-process (argument parsing, error handling, exit code)."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+    def run(*args: str) -> Result:
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_info:
+            main([str(a) for a in args])
+        captured = capsys.readouterr()
+        code = exit_info.value.code
+        return Result(code=code if isinstance(code, int) else 1, out=captured.out, err=captured.err)
+
+    return run
+
+
+def run_process(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """``python -m woaport ...`` as a real process."""
+    return subprocess.run(
+        [sys.executable, "-m", "woaport", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kwargs,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,287 @@
+"""The payload inspector against real numpy wheels and copies of them broken on purpose."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from wheelkit import native_subset, read_members, rename_import, set_machine, write_wheel
+from woaport.payload import inspect_wheel
+
+ARM64_TAG = "cp312-cp312-win_arm64"
+MSVCP_ARM64 = "numpy.libs/msvcp140-9cb625fcbc2fbbd6fca1aee8b24b0ebe.dll"
+OPENBLAS_ARM64 = "numpy.libs/scipy_openblas-ff6d319c52b3e1955d73aac19764c8c0.dll"
+UMATH_ARM64 = "numpy/_core/_multiarray_umath.cp312-win_arm64.pyd"
+AMD64, ARM64 = 0x8664, 0xAA64
+
+
+def codes(report: object) -> set[str]:
+    return {f.code for f in report.findings if f.severity != "info"}  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def arm64_native(numpy_arm64: Path) -> tuple[dict[str, bytes], str]:
+    return native_subset(numpy_arm64)
+
+
+@pytest.fixture
+def make(tmp_path: Path, arm64_native: tuple[dict[str, bytes], str]) -> Callable[..., Path]:
+    """A copy of numpy's win_arm64 native payload, edited, written as a wheel."""
+
+    def build(
+        filename: str = f"numpy-2.5.5-{ARM64_TAG}.whl",
+        *,
+        tags: list[str] | None = None,
+        edit: Callable[[dict[str, bytes]], None] | None = None,
+        **kwargs: object,
+    ) -> Path:
+        members, dist_info = dict(arm64_native[0]), arm64_native[1]
+        if edit:
+            edit(members)
+        return write_wheel(
+            tmp_path / filename,
+            members,
+            dist_info=dist_info,
+            tags=tags if tags is not None else [ARM64_TAG],
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+    return build
+
+
+def test_real_numpy_win_arm64_passes_with_its_arm64x_msvcp140(numpy_arm64: Path) -> None:
+    report = inspect_wheel(numpy_arm64)
+    assert report.kind == "windows"
+    assert report.ok, [f.to_json() for f in report.findings]
+    assert codes(report) == set()
+    machines = {pe.path: str(pe.image.machine) for pe in report.pe_files}
+    assert machines[MSVCP_ARM64] == "ARM64X"
+    assert machines[UMATH_ARM64] == "ARM64"
+    assert len(machines) == 21
+    umath = next(pe for pe in report.pe_files if pe.path == UMATH_ARM64)
+    assert umath.python_dlls == ["python312.dll"]
+
+
+def test_real_numpy_win_amd64_passes(numpy_amd64: Path) -> None:
+    report = inspect_wheel(numpy_amd64)
+    assert report.ok, [f.to_json() for f in report.findings]
+    assert {str(pe.image.machine) for pe in report.pe_files} == {"AMD64"}
+
+
+def test_subset_copy_is_clean(make: Callable[..., Path]) -> None:
+    report = inspect_wheel(make())
+    assert codes(report) == set()
+
+
+def test_amd64_wheel_renamed_to_win_arm64(tmp_path: Path, numpy_amd64: Path) -> None:
+    renamed = tmp_path / "numpy-2.5.5-cp312-cp312-win_arm64.whl"
+    renamed.write_bytes(numpy_amd64.read_bytes())
+    report = inspect_wheel(renamed)
+    assert codes(report) == {"wheel-tag-mismatch", "machine-mismatch", "extension-tag-mismatch"}
+    mismatched = {f.file for f in report.findings if f.code == "machine-mismatch"}
+    assert len(mismatched) == 21
+    tag_finding = next(f for f in report.findings if f.code == "wheel-tag-mismatch")
+    assert "cp312-cp312-win_amd64" in tag_finding.message
+
+
+def test_amd64_payload_retagged_consistently_is_still_caught(
+    tmp_path: Path, numpy_amd64: Path
+) -> None:
+    members = read_members(numpy_amd64, lambda n: n.endswith((".pyd", ".dll")))
+    members = {n.replace("win_amd64", "win_arm64"): d for n, d in members.items()}
+    wheel = write_wheel(
+        tmp_path / f"numpy-2.5.5-{ARM64_TAG}.whl",
+        members,
+        dist_info="numpy-2.5.5.dist-info",
+        tags=[ARM64_TAG],
+    )
+    report = inspect_wheel(wheel)
+    assert codes(report) == {"machine-mismatch"}
+    assert all("is AMD64" in f.message for f in report.findings if f.code == "machine-mismatch")
+
+
+def test_pyd_patched_to_amd64(make: Callable[..., Path]) -> None:
+    def edit(m: dict[str, bytes]) -> None:
+        m[UMATH_ARM64] = set_machine(m[UMATH_ARM64], AMD64)
+
+    report = inspect_wheel(make(edit=edit))
+    assert codes(report) == {"machine-mismatch"}
+    (finding,) = report.findings
+    assert finding.file == UMATH_ARM64
+    assert "win_arm64" in finding.message and "ARM64 or ARM64X" in finding.message
+
+
+def test_arm64x_with_amd64_header_is_arm64ec(make: Callable[..., Path]) -> None:
+    # ARM64X (ARM64 header + CHPE metadata) with its header flipped to AMD64 is exactly
+    # what an ARM64EC image looks like: AMD64 header + CHPE metadata.
+    def edit(m: dict[str, bytes]) -> None:
+        m[MSVCP_ARM64] = set_machine(m[MSVCP_ARM64], AMD64)
+
+    report = inspect_wheel(make(edit=edit))
+    assert codes(report) == {"arm64ec-payload"}
+    assert report.findings[0].file == MSVCP_ARM64
+    ec = next(pe for pe in report.pe_files if pe.path == MSVCP_ARM64)
+    assert str(ec.image.machine) == "ARM64EC"
+
+
+def test_arm64ec_in_win_amd64_wheel_is_flagged_too(tmp_path: Path, numpy_arm64: Path) -> None:
+    dll = set_machine(read_members(numpy_arm64, lambda n: n == MSVCP_ARM64)[MSVCP_ARM64], AMD64)
+    wheel = write_wheel(
+        tmp_path / "demo-1.0-cp312-cp312-win_amd64.whl",
+        {"demo/msvcp140.dll": dll},
+        dist_info="demo-1.0.dist-info",
+        tags=["cp312-cp312-win_amd64"],
+    )
+    assert codes(inspect_wheel(wheel)) == {"arm64ec-payload"}
+
+
+def test_pe_found_by_content_not_extension(make: Callable[..., Path], numpy_amd64: Path) -> None:
+    x64 = read_members(numpy_amd64, lambda n: n.endswith("_sfc64.cp312-win_amd64.pyd"))
+
+    def edit(m: dict[str, bytes]) -> None:
+        m["numpy/random/helper.bin"] = next(iter(x64.values()))
+
+    report = inspect_wheel(make(edit=edit))
+    assert codes(report) == {"machine-mismatch"}
+    assert report.findings[0].file == "numpy/random/helper.bin"
+
+
+def test_retagged_to_cp311(make: Callable[..., Path]) -> None:
+    wheel = make("numpy-2.5.5-cp311-cp311-win_arm64.whl", tags=["cp311-cp311-win_arm64"])
+    report = inspect_wheel(wheel)
+    assert codes(report) == {"python-dll-mismatch", "extension-tag-mismatch"}
+    dll = next(f for f in report.findings if f.code == "python-dll-mismatch")
+    assert "python312.dll" in dll.message and "python311.dll" in dll.message
+
+
+def test_abi3_wheel_needs_python3_dll(make: Callable[..., Path]) -> None:
+    wheel = make("numpy-2.5.5-cp312-abi3-win_arm64.whl", tags=["cp312-abi3-win_arm64"])
+    report = inspect_wheel(wheel)
+    assert codes(report) == {"python-dll-mismatch", "extension-tag-mismatch"}
+    assert any("python3.dll" in f.message for f in report.findings)
+
+
+def test_pyd_named_for_amd64_in_arm64_wheel(make: Callable[..., Path]) -> None:
+    def edit(m: dict[str, bytes]) -> None:
+        m[UMATH_ARM64.replace("win_arm64", "win_amd64")] = m.pop(UMATH_ARM64)
+
+    report = inspect_wheel(make(edit=edit))
+    assert codes(report) == {"extension-tag-mismatch"}
+    assert "win_amd64" in report.findings[0].message
+
+
+def test_dropped_bundled_dll_is_a_missing_dependency(make: Callable[..., Path]) -> None:
+    report = inspect_wheel(make(edit=lambda m: m.pop(OPENBLAS_ARM64)))
+    assert codes(report) == {"missing-dependency"}
+    (finding,) = report.findings
+    assert "scipy_openblas-ff6d319c52b3e1955d73aac19764c8c0.dll" in finding.message
+    assert "more file(s)" in finding.message  # three extensions import it; one finding
+
+
+def test_unbundled_vc_runtime_is_a_warning(make: Callable[..., Path]) -> None:
+    mangled = MSVCP_ARM64.split("/")[1]
+
+    def edit(m: dict[str, bytes]) -> None:
+        del m[MSVCP_ARM64]
+        for name, data in list(m.items()):
+            if mangled.encode() in data:
+                m[name] = rename_import(data, mangled, "msvcp140.dll")
+
+    report = inspect_wheel(make(edit=edit))
+    assert codes(report) == {"vc-runtime"}
+    assert report.ok  # a warning only
+    assert "msvcp140.dll" in report.findings[0].message
+
+
+def test_vcruntime140_alone_is_provided_by_python(make: Callable[..., Path]) -> None:
+    report = inspect_wheel(make())
+    umath = next(pe for pe in report.pe_files if pe.path == UMATH_ARM64)
+    assert "VCRUNTIME140.dll" in umath.image.imports
+    assert "vc-runtime" not in codes(report)
+
+
+def test_member_edited_after_build(tmp_path: Path, numpy_arm64: Path) -> None:
+    members = read_members(numpy_arm64)
+    target = "numpy/version.py"
+    members[target] = members[target] + b"# edited\n"
+    edited = tmp_path / numpy_arm64.name
+    with zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    report = inspect_wheel(edited)
+    assert codes(report) == {"record-mismatch"}
+    (finding,) = report.findings
+    assert finding.file == target and "sha256" in finding.message
+
+
+def test_record_missing(make: Callable[..., Path]) -> None:
+    report = inspect_wheel(make(record=False))
+    assert codes(report) == {"record-missing"}
+
+
+def test_unlisted_and_vanished_members(tmp_path: Path, make: Callable[..., Path]) -> None:
+    wheel = make()
+    members = read_members(wheel)
+    members["numpy/extra.py"] = b"x = 1\n"
+    del members[OPENBLAS_ARM64]
+    redone = tmp_path / "redone" / wheel.name
+    redone.parent.mkdir()
+    with zipfile.ZipFile(redone, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    report = inspect_wheel(redone)
+    messages = {f.file: f.message for f in report.findings if f.code == "record-mismatch"}
+    assert "not listed" in messages["numpy/extra.py"]
+    assert "not in the wheel" in messages[OPENBLAS_ARM64]
+
+
+def test_crlf_record_is_read(make: Callable[..., Path]) -> None:
+    assert codes(inspect_wheel(make(record_newline="\r\n"))) == set()
+
+
+def test_pure_wheel(six_wheel: Path) -> None:
+    report = inspect_wheel(six_wheel)
+    assert report.kind == "pure" and report.ok
+    assert [f.code for f in report.findings] == ["not-windows"]
+
+
+def test_linux_wheel(markupsafe_linux: Path) -> None:
+    report = inspect_wheel(markupsafe_linux)
+    assert report.kind == "other-platform" and report.ok
+    assert [f.code for f in report.findings] == ["not-windows"]
+
+
+def test_truncated_pe_is_a_finding(make: Callable[..., Path]) -> None:
+    def edit(m: dict[str, bytes]) -> None:
+        pe = m[UMATH_ARM64]
+        offset = int.from_bytes(pe[0x3C:0x40], "little")
+        m[UMATH_ARM64] = pe[: offset + 30]  # signature and half a COFF header
+
+    report = inspect_wheel(make(edit=edit))
+    assert codes(report) == {"corrupt-pe"}
+    assert report.findings[0].file == UMATH_ARM64
+
+
+def test_dll_without_pe_header_is_corrupt(make: Callable[..., Path]) -> None:
+    def edit(m: dict[str, bytes]) -> None:
+        m["numpy/broken.dll"] = b"MZ" + b"\0" * 200
+
+    report = inspect_wheel(make(edit=edit))
+    assert codes(report) == {"corrupt-pe"}
+
+
+def test_json_report_shape(woaport: Callable[..., object], numpy_arm64: Path) -> None:
+    result = woaport("inspect", "--json", numpy_arm64)
+    assert result.code == 0  # type: ignore[attr-defined]
+    doc = json.loads(result.out)  # type: ignore[attr-defined]
+    (wheel,) = doc["wheels"]
+    assert doc["ok"] is True and wheel["ok"] is True
+    assert wheel["tags"] == [ARM64_TAG]
+    entry = next(p for p in wheel["pe_files"] if p["path"] == UMATH_ARM64)
+    assert entry["machine"] == "ARM64"
+    assert entry["python_dll"] == "python312.dll"
+    assert "KERNEL32.dll" in entry["imports"]
