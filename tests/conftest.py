@@ -34,6 +34,14 @@ def markupsafe_linux() -> Path:
     return fetch("markupsafe-linux")
 
 
+@pytest.fixture(autouse=True)
+def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the real retry logic, with back-off in milliseconds instead of seconds."""
+    import woaport.http
+
+    monkeypatch.setattr(woaport.http, "BACKOFF", 0.005)
+
+
 @dataclass
 class Result:
     code: int

@@ -1,0 +1,147 @@
+"""A package index on 127.0.0.1 for tests: PEP 691 JSON or PEP 503 HTML, relative URLs,
+real files, and injected faults (5xx, wrong hashes, truncated bodies)."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+@dataclass
+class Project:
+    files: dict[str, bytes]
+    yanked: set[str] = field(default_factory=set)
+    wrong_hash: set[str] = field(default_factory=set)
+
+
+@dataclass
+class IndexState:
+    projects: dict[str, Project] = field(default_factory=dict)
+    mode: str = "json"  # "json" | "html"
+    fail_next: list[int] = field(default_factory=list)  # statuses to answer before real ones
+    truncate: set[str] = field(default_factory=set)
+    hits: Counter[str] = field(default_factory=Counter)
+    accept_seen: list[str] = field(default_factory=list)
+
+
+def _handler(state: IndexState) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            state.hits[self.path] += 1
+            if state.fail_next:
+                status = state.fail_next.pop(0)
+                self.send_response(status)
+                if status == 429:
+                    self.send_header("Retry-After", "0")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            parts = self.path.strip("/").split("/")
+            if len(parts) == 2 and parts[0] == "simple":
+                self.page(parts[1])
+            elif len(parts) == 3 and parts[0] == "files":
+                self.file(parts[1], parts[2])
+            else:
+                self.send_error(404)
+
+        def page(self, name: str) -> None:
+            state.accept_seen.append(self.headers.get("Accept", ""))
+            project = state.projects.get(name)
+            if project is None:
+                self.send_error(404)
+                return
+            entries = []
+            for filename, data in project.files.items():
+                digest = hashlib.sha256(data).hexdigest()
+                if filename in project.wrong_hash:
+                    digest = "0" * 64
+                entries.append((filename, digest, filename in project.yanked, len(data)))
+            if state.mode == "json":
+                body = json.dumps(
+                    {
+                        "meta": {"api-version": "1.1"},
+                        "name": name,
+                        "files": [
+                            {
+                                "filename": f,
+                                "url": f"../../files/{name}/{f}",
+                                "hashes": {"sha256": d},
+                                "yanked": y,
+                                "size": n,
+                            }
+                            for f, d, y, n in entries
+                        ],
+                    }
+                ).encode()
+                ctype = "application/vnd.pypi.simple.v1+json"
+            else:
+                # Relative to a <base href>, as some mirrors do.
+                links = "".join(
+                    f'<a href="{name}/{html.escape(f)}#sha256={d}"'
+                    + (' data-yanked=""' if y else "")
+                    + ' data-requires-python="&gt;=3.11">'
+                    + f"{html.escape(f)}</a><br/>\n"
+                    for f, d, y, _ in entries
+                )
+                body = (
+                    f'<!DOCTYPE html><html><head><base href="/files/"></head><body>\n'
+                    f"<h1>Links for {name}</h1>\n{links}</body></html>"
+                ).encode()
+                ctype = "text/html"
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def file(self, name: str, filename: str) -> None:
+            data = state.projects.get(name, Project(files={})).files.get(filename)
+            if data is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if filename in state.truncate:
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
+            self.wfile.write(data)
+
+    return Handler
+
+
+@dataclass
+class FakeIndex:
+    state: IndexState
+    url: str
+
+    def add(self, name: str, files: dict[str, bytes] | dict[str, Path], **kwargs: object) -> None:
+        data = {k: v.read_bytes() if isinstance(v, Path) else v for k, v in files.items()}
+        self.state.projects[name] = Project(files=data, **kwargs)  # type: ignore[arg-type]
+
+
+@contextmanager
+def serve() -> Iterator[FakeIndex]:
+    state = IndexState()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield FakeIndex(state=state, url=f"http://127.0.0.1:{server.server_address[1]}/simple/")
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,175 @@
+"""`woaport check` against a package index on loopback, and once against the real one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fakeindex import FakeIndex, serve
+
+Run = Callable[..., Any]
+ARM64 = "numpy-2.5.5-cp312-cp312-win_arm64.whl"
+AMD64 = "numpy-2.5.5-cp312-cp312-win_amd64.whl"
+
+
+@pytest.fixture
+def index(
+    numpy_arm64: Path, numpy_amd64: Path, six_wheel: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeIndex]:
+    with serve() as fake:
+        fake.add(
+            "numpy",
+            {
+                ARM64: numpy_arm64,
+                AMD64: numpy_amd64,
+                "numpy-2.5.5.tar.gz": b"sdist",
+                "numpy-2.4.0.tar.gz": b"older",
+                "numpy-2.6.0rc1.tar.gz": b"pre-release",
+                "numpy-2.7.0.tar.gz": b"yanked",
+                "numpy-1.0.1.dev3460.win32-py2.4.exe": b"legacy installer",
+            },
+            yanked={"numpy-2.7.0.tar.gz"},
+        )
+        fake.add("cfunc", {"cfunc-1.0.tar.gz": b"sdist only"})
+        fake.add("six", {"six-1.16.0-py2.py3-none-any.whl": six_wheel})
+        monkeypatch.setenv("WOAPORT_INDEX_URL", fake.url)
+        yield fake
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("WOAPORT_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.mark.parametrize("mode", ["json", "html"])
+def test_latest_release_downloaded_and_inspected(
+    woaport: Run, index: FakeIndex, cache: Path, mode: str
+) -> None:
+    index.state.mode = mode
+    result = woaport("check", "numpy", "--json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    # 2.7.0 is yanked, 2.6.0rc1 a pre-release: the latest is 2.5.5.
+    assert doc["version"] == "2.5.5"
+    assert doc["verdict"] == "native"
+    assert doc["pythons"] == ["cp312"]
+    assert doc["sdists"] == ["numpy-2.5.5.tar.gz"]
+    assert doc["other_platforms"] == {"win_amd64": 1}
+    (wheel,) = doc["inspection"]["wheels"]
+    assert wheel["filename"] == ARM64 and wheel["ok"] is True
+    assert (cache / "wheels" / ARM64).is_file()
+    assert "application/vnd.pypi.simple.v1+json" in index.state.accept_seen[0]
+
+
+def test_text_output_and_progress(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    result = woaport("check", "numpy")
+    assert result.code == 0
+    assert "win_arm64 wheels: cp312 (1 files)" in result.out
+    assert "verdict: native win_arm64 wheels exist" in result.out
+    assert f"{ARM64}: ok" in result.out
+    assert f"downloading {ARM64}" in result.err
+
+
+def test_cached_wheel_is_not_downloaded_twice(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    assert woaport("check", "numpy").code == 0
+    assert woaport("check", "numpy").code == 0
+    assert index.state.hits[f"/files/numpy/{ARM64}"] == 1
+    assert index.state.hits["/simple/numpy/"] == 2
+
+
+def test_pre_and_explicit_version(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    doc = json.loads(woaport("check", "numpy", "--pre", "--no-inspect", "--json").out)
+    assert doc["version"] == "2.6.0rc1" and doc["verdict"] == "sdist-only"
+    result = woaport("check", "numpy", "--version", "2.4.0", "--json")
+    assert result.code == 1
+    assert json.loads(result.out)["verdict"] == "sdist-only"
+
+
+def test_sdist_only_exits_1(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    result = woaport("check", "cfunc")
+    assert result.code == 1
+    assert "needs porting: only an sdist" in result.out
+
+
+def test_pure_wheel_is_installable(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    result = woaport("check", "six", "--json")
+    assert result.code == 0
+    doc = json.loads(result.out)
+    assert doc["verdict"] == "pure" and doc["inspection"] is None
+
+
+def test_server_errors_are_retried(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    index.state.fail_next = [503, 429, 500]
+    result = woaport("check", "numpy", "--no-inspect", "--json")
+    assert result.code == 0, result.err
+    assert index.state.hits["/simple/numpy/"] == 4
+
+
+def test_persistent_server_errors_end_in_one_line(
+    woaport: Run, index: FakeIndex, cache: Path
+) -> None:
+    index.state.fail_next = [500] * 20
+    result = woaport("check", "numpy", "--no-inspect")
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 2  # "asking ..." then the error
+    assert "HTTP 500" in result.err or "gave up after retries" in result.err
+
+
+def test_wrong_hash_is_refused(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    index.state.projects["numpy"].wrong_hash.add(ARM64)
+    result = woaport("check", "numpy")
+    assert result.code == 2
+    assert "does not match" in result.err and "tampered" in result.err
+    assert not (cache / "wheels" / ARM64).exists()
+    assert list((cache / "wheels").iterdir()) == []  # no partial file left behind
+
+
+def test_truncated_download_is_refused(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    index.state.truncate.add(ARM64)
+    result = woaport("check", "numpy")
+    assert result.code == 2
+    assert ARM64 in result.err
+    assert list((cache / "wheels").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nosuchpkg"], "is not on the index"),
+        (["numpy", "--version", "9.9"], "has no files on the index"),
+        (["numpy", "--version", "not a version"], "not a valid version"),
+        (["numpy", "--python", "3.14"], "no win_arm64 wheel for that"),
+        (["numpy", "--python", "python3"], "expected a version like 3.12"),
+        (["numpy", "--index-url", "ftp://example.invalid/simple"], "is not http(s)"),
+    ],
+)
+def test_bad_input(
+    woaport: Run, index: FakeIndex, cache: Path, args: list[str], message: str
+) -> None:
+    result = woaport("check", *args)
+    assert result.code == 2
+    assert message in result.err
+    assert "Traceback" not in result.err
+
+
+def test_unreachable_index(woaport: Run, cache: Path) -> None:
+    result = woaport("check", "numpy", "--index-url", "http://127.0.0.1:9/simple/")
+    assert result.code == 2
+    assert "request failed" in result.err
+
+
+@pytest.mark.network
+def test_real_index(woaport: Run, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index this machine's pip uses, as users have it."""
+    monkeypatch.delenv("WOAPORT_INDEX_URL", raising=False)
+    result = woaport("check", "numpy", "--version", "2.5.5", "--python", "3.12", "--json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert "cp312" in doc["pythons"] and "cp313" in doc["pythons"]
+    assert [w["filename"] for w in doc["inspection"]["wheels"]] == [ARM64]
+    assert doc["inspection"]["wheels"][0]["ok"] is True
