@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+# bench/inspect.py is named like the stdlib's `inspect`: keep this folder behind the stdlib
+# on sys.path, before anything imports `inspect` (dataclasses does).
+_HERE = str(Path(__file__).resolve().parent)
+sys.path[:] = [p for p in sys.path if p not in (_HERE, "")] + [_HERE]
+
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))

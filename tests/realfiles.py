@@ -61,6 +61,42 @@ PINNED = {
     ),
 }
 
+# Linux wheels of packages the shipped contracts cover, to run those contracts for real
+# here. pip picks them for this machine's interpreter (cp311 x86_64 Linux, as CI has).
+CONTRACT_WHEELS = {
+    "orjson": Pinned(
+        name="orjson",
+        version="3.13.0",
+        filename="orjson-3.13.0-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        sha256="89bcf2d4bc6c9a7e1763c8cf534f38712e66b76a0fefda7fb7785462f0d635e4",
+    ),
+    "msgpack": Pinned(
+        name="msgpack",
+        version="1.2.4",
+        filename="msgpack-1.2.4-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.manylinux_2_28_x86_64.whl",
+        sha256="a45ceb5f199d5e388f28b550ba881096a3740d4bda10e661d77f59d9a2e8187a",
+    ),
+    "cramjam": Pinned(
+        name="cramjam",
+        version="2.14.0",
+        filename="cramjam-2.14.0-cp311-cp311-manylinux_2_28_x86_64.whl",
+        sha256="401bf7e11cf3775ee4af0fb487027adcbee61f68bbd1944ae9f6fcafb8b160fc",
+    ),
+    "zstandard": Pinned(
+        name="zstandard",
+        version="0.25.0",
+        filename="zstandard-0.25.0-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+        sha256="9300d02ea7c6506f00e627e287e0492a5eb0371ec1670ae852fefffa6164b072",
+    ),
+    "pydantic-core": Pinned(
+        name="pydantic-core",
+        version="2.50.4",
+        filename="pydantic_core-2.50.4-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+        sha256="0574866e05f6adeecc520d87e87dd06210c0a51706341f6ef8421572f5a64444",
+    ),
+}
+PINNED.update({f"contract-{k}": v for k, v in CONTRACT_WHEELS.items()})
+
 
 def cache_dir() -> Path:
     override = os.environ.get("WOAPORT_TEST_CACHE")

@@ -18,6 +18,11 @@ from woaport.errors import EXIT_BAD_INPUT, WoaportError
 # name -> (module, attribute, one-line help shown in `woaport --help` without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("woaport.cli.check", "check", "Does a package on the index have win_arm64 wheels?"),
+    "contract": (
+        "woaport.cli.contract",
+        "contract",
+        "Validate smoke contracts; run one against a wheel.",
+    ),
     "inspect": ("woaport.cli.inspect_cmd", "inspect", "Check a wheel's native payload."),
 }
 

@@ -1,0 +1,232 @@
+"""``woaport contract``: validate smoke contracts and run them against an artifact."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from woaport import contract as contracts
+from woaport.errors import InvalidContract
+from woaport.report import Annotation, Line, Reporter
+
+
+@click.group()
+def contract() -> None:
+    """Smoke contracts: the same test for CI and for the device.
+
+    A contract (contracts/NAME.yml) names the package, its runtime requirements, staged
+    wheels, environment variables, and steps: import_module, python_code, command (an argv
+    list, never a shell string), pytest and benchmark. `woaport contract schema` prints the
+    JSON Schema.
+    """
+
+
+@dataclass(kw_only=True)
+class ValidateResult:
+    files: dict[str, list[contracts.Problem]]
+    counts: dict[str, int]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(self.files.values()) else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.exit_code == 0,
+            "files": {
+                f: {"contracts": self.counts.get(f, 0), "problems": [vars(p) for p in problems]}
+                for f, problems in self.files.items()
+            },
+        }
+
+    def text_lines(self) -> Iterator[Line]:
+        for file, problems in self.files.items():
+            if not problems:
+                yield Line(text=f"{file}: ok ({self.counts.get(file, 0)} contract(s))", style="ok")
+            for problem in problems:
+                yield Line(text=str(problem), style="error")
+
+    def markdown(self) -> str:
+        bad = [str(p) for problems in self.files.values() for p in problems]
+        if not bad:
+            return f"### woaport contract validate: {len(self.files)} file(s) ok"
+        return "### woaport contract validate\n\n" + "\n".join(f"- {b}" for b in bad)
+
+    def annotations(self) -> Iterator[Annotation]:
+        for file, problems in self.files.items():
+            for p in problems:
+                yield Annotation(
+                    level="error",
+                    file=file,
+                    title=f"contract {p.path}",
+                    message=f"{p.message} (fix: {p.hint})" if p.hint else p.message,
+                )
+
+
+@contract.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
+def validate(paths: tuple[Path, ...], json_output: bool) -> int:
+    """Check contract files against the schema and the rules a schema cannot say.
+
+    Every problem names the file, the YAML path and the fix. A folder is searched for
+    *.yml/*.yaml. Exit 1 when any file has problems.
+
+    \b
+    Examples:
+      woaport contract validate contracts/
+      woaport contract validate contracts/asyncpg.yml --json
+    """
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted([*path.glob("*.yml"), *path.glob("*.yaml")])
+        else:
+            files.append(path)
+    if not files:
+        raise click.UsageError("no .yml/.yaml files under the given folders")
+    found: dict[str, list[contracts.Problem]] = {}
+    counts: dict[str, int] = {}
+    ids: dict[str, str] = {}
+    for path in files:
+        try:
+            loaded, problems = contracts.check(path)
+        except InvalidContract as exc:
+            loaded, problems = (
+                [],
+                [
+                    contracts.Problem(
+                        file=str(path),
+                        path="",
+                        message=exc.message.removeprefix(f"{path}: ").removeprefix(f"{path}:"),
+                    )
+                ],
+            )
+        for c in loaded:
+            if c.smoke_test_id in ids:
+                problems.append(
+                    contracts.Problem(
+                        file=str(path),
+                        path="smoke_test_id",
+                        message=f"{c.smoke_test_id!r} is also defined in {ids[c.smoke_test_id]}",
+                        hint="ids must be unique across contracts/",
+                    )
+                )
+            ids.setdefault(c.smoke_test_id, str(path))
+        found[str(path)] = problems
+        counts[str(path)] = len(loaded)
+    result = ValidateResult(files=found, counts=counts)
+    Reporter(json_output=json_output).emit(result)
+    return result.exit_code
+
+
+@contract.command()
+def schema() -> None:
+    """Print the contract JSON Schema (for editors and check-jsonschema)."""
+    click.echo(json.dumps(contracts.schema(), indent=2))
+
+
+@contract.command()
+@click.option(
+    "--contract",
+    "contract_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The contract file.",
+)
+@click.option("--id", "smoke_test_id", help="Which contract, when the file holds several.")
+@click.option(
+    "--wheel",
+    "wheels",
+    multiple=True,
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The artifact under test (and extra wheels); repeatable.",
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["ci", "device"]),
+    default="ci",
+    show_default=True,
+    help="Run the steps meant for this place.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the JSON report here too.",
+)
+@click.option(
+    "--python",
+    "python",
+    default=sys.executable,
+    show_default="this interpreter",
+    help="Base interpreter for the environment.",
+)
+@click.option(
+    "--installer",
+    type=click.Choice(["auto", "uv", "pip"]),
+    default="auto",
+    show_default=True,
+    help="uv is used when available; pip (venv + pip) otherwise.",
+)
+@click.option(
+    "--index-url",
+    envvar="WOAPORT_INDEX_URL",
+    help="Index for `requires` [env var: WOAPORT_INDEX_URL; default: the installer's].",
+)
+@click.option("--keep", is_flag=True, help="Keep the temporary environment, logs and step scripts.")
+@click.option("--json", "json_output", is_flag=True, help="Print the report as JSON on stdout.")
+def run(
+    contract_path: Path,
+    smoke_test_id: str | None,
+    wheels: tuple[Path, ...],
+    mode: str,
+    report_path: Path | None,
+    python: str,
+    installer: str,
+    index_url: str | None,
+    keep: bool,
+    json_output: bool,
+) -> int:
+    """Run a contract against the exact WHEEL in a fresh environment.
+
+    The wheel under test is installed from its file only, never from the index, and checked
+    afterwards to be that file (version, origin, RECORD hashes). Steps run from an empty
+    folder with secrets (*_TOKEN, *_SECRET, *_PASSWORD) removed from their environment; a
+    step past its timeout is killed with its whole process tree.
+
+    Exit 0 when every step passed, 1 when one failed, crashed or timed out (or the install
+    did), 2 on bad input (including a wheel of another version than the contract names).
+
+    \b
+    Examples:
+      woaport contract run --contract contracts/asyncpg.yml --wheel dist/asyncpg-*.whl
+      woaport contract run --contract contracts/fastparquet.yml --wheel dist/fastparquet-*.whl \\
+          --mode device --report result.json
+    """
+    from woaport.runner import RunRequest, run_contract
+
+    chosen = contracts.load(contract_path, smoke_test_id)
+    reporter = Reporter(json_output=json_output)
+    request = RunRequest(
+        contract=chosen,
+        wheels=wheels,
+        mode=mode,  # type: ignore[arg-type]
+        python=python,
+        installer=installer,
+        keep=keep,
+        index_url=index_url,
+    )
+    report = run_contract(request, progress=reporter.info)
+    if report_path:
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    reporter.emit(report)
+    return report.exit_code

@@ -1,0 +1,325 @@
+"""Smoke contracts: load, validate, and the typed form the runner uses.
+
+A contract file is YAML holding a list of contracts (or one). Validation is the JSON Schema
+shipped in ``woaport/data/contract.schema.json`` plus the checks a schema cannot express
+(unique ids, code that compiles, no secrets in ``env``). Every problem names the file, the
+YAML path and the fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from woaport.errors import InvalidContract
+
+Mode = Literal["ci", "device"]
+MODES: tuple[Mode, ...] = ("ci", "device")
+DEFAULT_TIMEOUT = 300.0
+SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)$", re.IGNORECASE)
+
+
+@cache
+def schema(name: str = "contract") -> dict[str, Any]:
+    text = resources.files("woaport.data").joinpath(f"{name}.schema.json").read_text("utf-8")
+    document: dict[str, Any] = json.loads(text)
+    return document
+
+
+@dataclass(frozen=True, kw_only=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{where}: {self.message}" + (f" (fix: {self.hint})" if self.hint else "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class StageRef:
+    wheel: str
+    sha256: str | None = None
+
+    @property
+    def is_url(self) -> bool:
+        return self.wheel.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    step_id: str
+    kind: str
+    timeout: float
+    modes: tuple[Mode, ...]
+    spec: dict[str, Any]
+
+    def runs_in(self, mode: Mode) -> bool:
+        return mode in self.modes
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contract:
+    smoke_test_id: str
+    package: str
+    version: SpecifierSet | None
+    modes: tuple[Mode, ...]
+    requires: tuple[str, ...]
+    stage: tuple[StageRef, ...]
+    env: dict[str, str]
+    steps: tuple[Step, ...]
+    raw: dict[str, Any] = field(repr=False)
+    source: str = ""
+
+    @property
+    def canonical(self) -> str:
+        """The contract as canonical JSON: what its sha256 is taken over."""
+        return json.dumps(self.raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical.encode("utf-8")).hexdigest()
+
+
+def _yaml_path(parts: Any) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+def _hint(error: Any) -> str:
+    keyword = error.validator
+    if keyword == "required":
+        missing = re.findall(r"'([^']+)' is a required property", error.message)
+        return f"add '{missing[0]}:'" if missing else ""
+    if keyword == "enum":
+        return "use one of: " + ", ".join(map(str, error.validator_value))
+    if keyword in ("additionalProperties", "unevaluatedProperties"):
+        return "remove it, or check its spelling against the schema"
+    if keyword == "pattern":
+        return f"it must match {error.validator_value}"
+    if keyword == "type":
+        return f"write a {error.validator_value}"
+    if keyword == "minItems":
+        return "add at least one item"
+    return ""
+
+
+def schema_errors(document: Any) -> list[Any]:
+    """Schema errors, root causes first.
+
+    An unknown ``kind`` also makes every kind-specific key "unevaluated"; that echo is
+    dropped when a deeper error inside the same object explains it.
+    """
+    from jsonschema import Draft202012Validator
+
+    errors = list(Draft202012Validator(schema()).iter_errors(document))
+    paths = [tuple(e.absolute_path) for e in errors]
+    kept = [
+        e
+        for e in errors
+        if e.validator != "unevaluatedProperties"
+        or not any(
+            len(p) > len(tuple(e.absolute_path))
+            and p[: len(e.absolute_path)] == tuple(e.absolute_path)
+            for p in paths
+        )
+    ]
+    return sorted(kept, key=lambda e: [str(p) for p in e.absolute_path])
+
+
+def load_documents(path: Path) -> Any:
+    if not path.is_file():
+        raise InvalidContract(f"{path}: no such contract file; pass a path like contracts/NAME.yml")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidContract(f"{path}: cannot be read ({exc})") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InvalidContract(f"{path}:{where}: not valid YAML ({problem})") from None
+
+
+def check(path: Path) -> tuple[list[Contract], list[Problem]]:
+    """Load and validate one file; returns the contracts and every problem found."""
+    document = load_documents(path)
+    file = str(path)
+    problems = [
+        Problem(file=file, path=_yaml_path(e.absolute_path), message=e.message, hint=_hint(e))
+        for e in schema_errors(document)
+    ]
+    if problems:
+        return [], problems
+    single = isinstance(document, dict)
+    items = [document] if single else list(document)
+    contracts = []
+    seen_ids: set[str] = set()
+    for i, raw in enumerate(items):
+        where = "" if single else f"[{i}]"
+        found, contract = _semantic(file, where, raw)
+        problems += found
+        if raw["smoke_test_id"] in seen_ids:
+            problems.append(
+                Problem(
+                    file=file,
+                    path=f"{where}.smoke_test_id".lstrip("."),
+                    message=f"smoke_test_id {raw['smoke_test_id']!r} is used twice",
+                    hint="give each contract its own id",
+                )
+            )
+        seen_ids.add(raw["smoke_test_id"])
+        if contract:
+            contracts.append(contract)
+    return (contracts if not problems else []), problems
+
+
+def _semantic(file: str, where: str, raw: dict[str, Any]) -> tuple[list[Problem], Contract | None]:
+    problems: list[Problem] = []
+
+    def problem(path: str, message: str, hint: str = "") -> None:
+        full = f"{where}.{path}" if where else path
+        problems.append(Problem(file=file, path=full, message=message, hint=hint))
+
+    version = None
+    if "version" in raw:
+        try:
+            version = SpecifierSet(raw["version"])
+        except InvalidSpecifier:
+            problem(
+                "version",
+                f"{raw['version']!r} is not a version specifier",
+                "write e.g. '>=0.30' or '==2.5.5'",
+            )
+    for i, requirement in enumerate(raw.get("requires", [])):
+        try:
+            Requirement(requirement)
+        except InvalidRequirement as exc:
+            problem(
+                f"requires[{i}]",
+                f"{requirement!r} is not a requirement ({exc})",
+                "write e.g. 'numpy>=2'",
+            )
+    for name in raw.get("env", {}):
+        if SECRET_NAME.search(name):
+            problem(
+                f"env.{name}",
+                "looks like a secret; contracts are published with the artifacts",
+                "pass secrets through the runner's environment, never in a contract",
+            )
+    modes: tuple[Mode, ...] = tuple(raw.get("execution_modes", MODES))
+    default_timeout = float(raw.get("timeout", DEFAULT_TIMEOUT))
+    steps = []
+    seen: set[str] = set()
+    for i, spec in enumerate(raw["steps"]):
+        step_id = spec["step_id"]
+        if step_id in seen:
+            problem(
+                f"steps[{i}].step_id",
+                f"step_id {step_id!r} is used twice",
+                "give each step its own id",
+            )
+        seen.add(step_id)
+        step_modes = tuple(spec.get("execution_modes", modes))
+        if not set(step_modes) <= set(modes):
+            problem(
+                f"steps[{i}].execution_modes",
+                f"{list(step_modes)} is not within the contract's {list(modes)}",
+                "a step can only narrow the contract's execution_modes",
+            )
+        for key in ("code", "setup"):
+            if key in spec and spec["kind"] in ("python_code", "benchmark"):
+                try:
+                    compile(spec[key], f"{step_id}.{key}", "exec")
+                except SyntaxError as exc:
+                    problem(
+                        f"steps[{i}].{key}",
+                        f"line {exc.lineno}: {exc.msg}",
+                        "fix the Python syntax",
+                    )
+        steps.append(
+            Step(
+                step_id=step_id,
+                kind=spec["kind"],
+                timeout=float(spec.get("timeout", default_timeout)),
+                modes=step_modes,
+                spec=spec,
+            )
+        )
+    if problems:
+        return problems, None
+    stage = tuple(
+        StageRef(wheel=s)
+        if isinstance(s, str)
+        else StageRef(wheel=s["wheel"], sha256=s.get("sha256"))
+        for s in raw.get("stage", [])
+    )
+    contract = Contract(
+        smoke_test_id=raw["smoke_test_id"],
+        package=raw["package"],
+        version=version,
+        modes=modes,
+        requires=tuple(raw.get("requires", [])),
+        stage=stage,
+        env={
+            k: str(v).lower() if isinstance(v, bool) else str(v)
+            for k, v in raw.get("env", {}).items()
+        },
+        steps=tuple(steps),
+        raw=raw,
+        source=file,
+    )
+    return [], contract
+
+
+def load(path: Path, smoke_test_id: str | None = None) -> Contract:
+    """The one contract to run from ``path``; raises InvalidContract naming every problem."""
+    contracts, problems = check(path)
+    if problems:
+        first = str(problems[0])
+        more = (
+            f" (and {len(problems) - 1} more; run `woaport contract validate {path}`)"
+            if len(problems) > 1
+            else ""
+        )
+        raise InvalidContract(first + more)
+    if smoke_test_id is None:
+        if len(contracts) > 1:
+            ids = ", ".join(c.smoke_test_id for c in contracts)
+            raise InvalidContract(
+                f"{path} holds {len(contracts)} contracts ({ids}); choose one with --id"
+            )
+        return contracts[0]
+    for contract in contracts:
+        if contract.smoke_test_id == smoke_test_id:
+            return contract
+    ids = ", ".join(c.smoke_test_id for c in contracts)
+    raise InvalidContract(f"{path}: no contract {smoke_test_id!r}; it has {ids}")
+
+
+def from_dict(raw: dict[str, Any], source: str = "(embedded)") -> Contract:
+    """A contract embedded elsewhere (a queue manifest), validated the same way."""
+    errors = schema_errors(raw)
+    if errors or not isinstance(raw, dict):
+        detail = errors[0].message if errors else "not a mapping"
+        raise InvalidContract(f"{source}: embedded contract is invalid ({detail})")
+    problems, contract = _semantic(source, "", raw)
+    if problems or contract is None:
+        raise InvalidContract(str(problems[0]))
+    return contract
