@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,27 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from realfiles import fetch
 from woaport.cli import main
+
+
+@pytest.fixture(scope="session")
+def native_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real wheel with a C extension, compiled here by gcc."""
+    from cext import build_native_wheel
+
+    return build_native_wheel(tmp_path_factory.mktemp("native"))
+
+
+@pytest.fixture
+def github() -> Iterator[Any]:
+    """The fake GitHub API; every response it gave is checked against GitHub's OpenAPI
+    description when the test ends."""
+    from fakegithub import serve
+    from openapi_check import validate
+
+    with serve() as fake:
+        yield fake
+    for exchange in fake.exchanges:
+        validate(exchange.method, exchange.path, exchange.status, exchange.body)
 
 
 @pytest.fixture(scope="session")

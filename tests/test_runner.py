@@ -21,11 +21,6 @@ Run = Callable[..., Any]
 
 
 @pytest.fixture(scope="session")
-def native_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_native_wheel(tmp_path_factory.mktemp("native"))
-
-
-@pytest.fixture(scope="session")
 def native_wheel_v2(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_native_wheel(tmp_path_factory.mktemp("native2"), version="2.0")
 

@@ -107,12 +107,17 @@ class Artifact:
     name: WheelName
     sha256: str
     role: str  # "under-test", "extra" or "staged"
+    size: int = -1
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            object.__setattr__(self, "size", self.path.stat().st_size)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "filename": self.path.name,
             "sha256": self.sha256,
-            "size": self.path.stat().st_size,
+            "size": self.size,
             "role": self.role,
             "name": self.name.name,
             "version": self.name.version,
@@ -307,6 +312,10 @@ class RunRequest:
     installer: str = "auto"
     keep: bool = False
     index_url: str | None = None
+    # The device passes the queue item's staged wheels here instead of the contract's
+    # paths (which name files on the CI machine), and keeps its work under its state dir.
+    staged: tuple[Path, ...] | None = None
+    work_parent: Path | None = None
 
 
 def _now() -> str:
@@ -314,7 +323,10 @@ def _now() -> str:
 
 
 def resolve_artifacts(
-    contract: Contract, wheels: tuple[Path, ...], staging: Path
+    contract: Contract,
+    wheels: tuple[Path, ...],
+    staging: Path,
+    staged: tuple[Path, ...] | None = None,
 ) -> list[Artifact]:
     """The wheels to install, checked against the contract before anything is created."""
     artifacts = []
@@ -350,7 +362,18 @@ def resolve_artifacts(
             f"{wheel.path.name}: version {wheel.name.version} does not satisfy the contract's "
             f"version {contract.version}; refusing to test another release than the contract names"
         )
-    artifacts += _stage(contract, staging)
+    if staged is None:
+        artifacts += _stage(contract, staging)
+    else:
+        for path in staged:
+            artifacts.append(
+                Artifact(
+                    path=path.resolve(),
+                    name=parse_wheel_name(path),
+                    sha256=sha256_file(path),
+                    role="staged",
+                )
+            )
     return artifacts
 
 
@@ -533,10 +556,12 @@ def run_contract(
 ) -> RunReport:
     contract = request.contract
     installer, uv = venv.choose_installer(request.installer)
-    root = Path(tempfile.mkdtemp(prefix="woaport-run-"))
+    if request.work_parent is not None:
+        request.work_parent.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="woaport-run-", dir=request.work_parent))
     try:
         (root / "staged").mkdir()
-        artifacts = resolve_artifacts(contract, request.wheels, root / "staged")
+        artifacts = resolve_artifacts(contract, request.wheels, root / "staged", request.staged)
         report = RunReport(
             contract=contract,
             mode=request.mode,

@@ -23,7 +23,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "contract",
         "Validate smoke contracts; run one against a wheel.",
     ),
+    "device": (
+        "woaport.cli.device",
+        "device",
+        "On a Windows-on-Arm laptop: poll, validate, report.",
+    ),
     "inspect": ("woaport.cli.inspect_cmd", "inspect", "Check a wheel's native payload."),
+    "queue": ("woaport.cli.queue_cmd", "queue", "Publish wheels for devices; list the queue."),
 }
 
 

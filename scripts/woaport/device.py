@@ -1,0 +1,424 @@
+"""The laptop's side: poll the queues, validate the exact artifacts, report back.
+
+A poll is crash-safe. Each item's progress is saved (atomically) before every step that
+cannot be undone: ``running`` before the contract starts, the finished result written to
+disk and ``publishing`` saved before it is uploaded, ``done`` after. A poll killed at any
+point resumes on the next one: an interrupted run is run again, a result that was written
+but not uploaded is uploaded, and a result already on the queue is never uploaded twice
+(there is one ``result-<device>.json`` per item and device). One poll runs at a time
+(a file lock in the state folder).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import platform
+import re
+import shutil
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from filelock import FileLock, Timeout
+
+from woaport import devicequeue
+from woaport.contract import from_dict
+from woaport.devicequeue import QueueItem, result_document, validate_manifest, write_atomic
+from woaport.errors import BadInput, WoaportError
+from woaport.http import sha256_file
+
+DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    match = DURATION.match(text)
+    if not match:
+        raise BadInput(f"duration {text!r}: write e.g. 30s, 15m, 2h")
+    return float(match[1]) * UNITS[match[2]]
+
+
+def default_device_id() -> str:
+    name = re.sub(r"[^a-z0-9._-]+", "-", platform.node().lower()).strip("-.")
+    return name[:63] or "device"
+
+
+def default_config_path() -> Path:
+    override = os.environ.get("WOAPORT_DEVICE_CONFIG")
+    return Path(override) if override else platformdirs.user_config_path("woaport") / "device.toml"
+
+
+def default_state_dir() -> Path:
+    override = os.environ.get("WOAPORT_STATE_DIR")
+    return Path(override) if override else platformdirs.user_data_path("woaport") / "device"
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        if path.suffix in (".yml", ".yaml"):
+            import yaml
+
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        else:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:  # tomllib and yaml errors are ValueErrors
+        raise BadInput(
+            f"{path}: cannot read the device config ({str(exc).splitlines()[0]})"
+        ) from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{path}: the device config must be a table of settings")
+    known = {
+        "device_id",
+        "queues",
+        "allow",
+        "python",
+        "installer",
+        "max_attempts",
+        "retry_base",
+        "index_url",
+    }
+    unknown = set(data) - known
+    if unknown:
+        raise BadInput(
+            f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
+        )
+    return data
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceConfig:
+    device_id: str
+    queues: tuple[str, ...]
+    allow: tuple[str, ...]
+    state_dir: Path
+    python: str
+    installer: str = "auto"
+    max_attempts: int = 5
+    retry_base: float = 300.0
+    index_url: str | None = None
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in re.split(r"[\s,]+", value) if v]
+    return [str(v) for v in value]
+
+
+def resolve_config(
+    options: dict[str, Any], file_settings: dict[str, Any], *, need_queues: bool = True
+) -> DeviceConfig:
+    """Options (which already include their environment variables) win over the file."""
+
+    def pick(name: str, default: Any = None) -> Any:
+        value = options.get(name)
+        if value not in (None, (), []):
+            return value
+        return file_settings.get(name, default)
+
+    import sys
+
+    device_id = str(pick("device_id") or default_device_id())
+    if not devicequeue.DEVICE_ID.match(device_id):
+        raise BadInput(
+            f"device id {device_id!r}: use lower-case letters, digits, '.', '_' or '-' (max 63)"
+        )
+    queues = tuple(_as_list(pick("queues")))
+    if need_queues and not queues:
+        raise BadInput(
+            "no queue to poll: pass --queue dir:PATH or github:OWNER/REPO, set WOAPORT_QUEUES, "
+            f"or add `queues = [...]` to {default_config_path()}"
+        )
+    for queue in queues:
+        devicequeue.open_queue(queue, client=None) if queue.startswith(
+            "dir:"
+        ) else _check_queue_url(queue)
+    return DeviceConfig(
+        device_id=device_id,
+        queues=queues,
+        allow=tuple(_as_list(pick("allow"))),
+        state_dir=Path(pick("state_dir") or default_state_dir()),
+        python=str(pick("python") or sys.executable),
+        installer=str(pick("installer") or "auto"),
+        max_attempts=int(pick("max_attempts", 5)),
+        retry_base=float(parse_duration(str(pick("retry_base", "300s")))),
+        index_url=pick("index_url"),
+    )
+
+
+def _check_queue_url(url: str) -> None:
+    if not re.fullmatch(r"github:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|dir:.+", url):
+        raise BadInput(f"queue {url!r}: expected dir:PATH or github:OWNER/REPO")
+
+
+class Tampered(Exception):
+    pass
+
+
+@dataclass
+class State:
+    path: Path
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> State:
+        if path.is_file():
+            try:
+                return cls(path=path, items=json.loads(path.read_text(encoding="utf-8"))["items"])
+            except (OSError, ValueError, KeyError):
+                # Keep the damaged file for a human; start afresh (results on the queue
+                # still prevent double publishing).
+                path.replace(path.with_suffix(f".damaged-{int(time.time())}"))
+        return cls(path=path)
+
+    def save(self) -> None:
+        write_atomic(self.path, json.dumps({"version": 1, "items": self.items}, indent=1).encode())
+
+
+@dataclass
+class PollSummary:
+    seen: int = 0
+    validated: list[str] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    retrying: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    queue_errors: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(vars(self))
+
+
+def allowed(item: QueueItem, queue_url: str, allow: tuple[str, ...]) -> tuple[bool, str]:
+    """Every source the item names must be on the allow-list (glob patterns allowed)."""
+    sources = []
+    if queue_url.startswith("github:"):
+        sources.append(queue_url.removeprefix("github:"))
+    repo = item.provenance_repository
+    if repo:
+        sources.append(repo)
+    if not sources:
+        sources.append(queue_url)
+    for source in sources:
+        if not any(
+            fnmatch.fnmatchcase(source, pattern) or pattern == queue_url for pattern in allow
+        ):
+            return False, f"{source} is not on the allow-list ({', '.join(allow) or 'empty'})"
+    return True, ""
+
+
+class Poller:
+    def __init__(
+        self,
+        config: DeviceConfig,
+        log: Callable[[str], None],
+        clock: Callable[[], float] = time.time,
+    ):
+        self.config = config
+        self.clock = clock
+        self.state_dir = config.state_dir
+        self._log = log
+        self.log_file = self.state_dir / "logs" / "poll.log"
+
+    def log(self, message: str) -> None:
+        self._log(message)
+        self.log_file.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_file.open("a", encoding="utf-8") as fh:
+            fh.write(f"{devicequeue.now()} {message}\n")
+
+    def poll(self, *, wait_for_lock: float = -1) -> PollSummary:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.state_dir / "poll.lock"))
+        try:
+            lock.acquire(timeout=wait_for_lock)
+        except Timeout:
+            raise BadInput(
+                f"another poll holds {self.state_dir / 'poll.lock'}; try again later"
+            ) from None
+        try:
+            return self._poll()
+        finally:
+            lock.release()
+
+    def _poll(self) -> PollSummary:
+        summary = PollSummary()
+        state = State.load(self.state_dir / "state.json")
+        shutil.rmtree(self.state_dir / "work", ignore_errors=True)  # left by a killed poll
+        for url in self.config.queues:
+            queue = devicequeue.open_queue(url, cache_path=self.state_dir / "etags.json")
+            try:
+                try:
+                    items = queue.items()
+                except WoaportError as exc:
+                    summary.queue_errors.append(f"{url}: {exc.message}")
+                    self.log(f"{url}: cannot list the queue: {exc.message}")
+                    continue
+                for item in items:
+                    summary.seen += 1
+                    self._process(queue, item, state, summary)
+            finally:
+                queue.close()
+        state.save()
+        self.log(
+            f"poll done: {summary.seen} item(s), validated {len(summary.validated)}, "
+            f"published {len(summary.published)}, refused {len(summary.refused)}, "
+            f"retrying {len(summary.retrying)}, failed {len(summary.failed)}"
+        )
+        return summary
+
+    def _process(self, queue: Any, item: QueueItem, state: State, summary: PollSummary) -> None:
+        key = f"{self.config.device_id}@{queue.url}#{item.item_id}"
+        entry = state.items.setdefault(key, {"status": "new", "attempts": 0})
+        if entry["status"] in ("done", "refused", "failed"):
+            return
+        if self.config.device_id in item.results and entry["status"] != "publishing":
+            entry.update(status="done", note="result already on the queue")
+            state.save()
+            return
+        ok, reason = allowed(item, queue.url, self.config.allow)
+        if not ok:
+            entry.update(status="refused", reason=reason)
+            state.save()
+            summary.refused.append(item.item_id)
+            self.log(f"{item.item_id}: refused: {reason}")
+            return
+        result_file = self.state_dir / "results" / f"{item.item_id}.json"
+        if entry["status"] == "publishing" and result_file.is_file():
+            self._publish(queue, item, entry, state, result_file, summary)
+            return
+        if entry.get("next_attempt", 0) > self.clock():
+            return
+        entry["attempts"] = entry.get("attempts", 0) + 1
+        entry.update(status="running", started=devicequeue.now())
+        state.save()  # a kill from here on is seen as an interrupted attempt
+        self.log(f"{item.item_id}: validating (attempt {entry['attempts']})")
+        try:
+            result = self._validate(queue, item)
+        except (WoaportError, OSError) as exc:
+            message = (
+                exc.message if isinstance(exc, WoaportError) else f"{type(exc).__name__}: {exc}"
+            )
+            if entry["attempts"] < self.config.max_attempts:
+                delay = self.config.retry_base * 2 ** (entry["attempts"] - 1)
+                entry.update(status="retry", next_attempt=self.clock() + delay, reason=message)
+                state.save()
+                summary.retrying.append(item.item_id)
+                self.log(
+                    f"{item.item_id}: attempt {entry['attempts']} failed ({message}); retry in {delay:.0f}s"
+                )
+                return
+            result = result_document(
+                device_id=self.config.device_id,
+                item=item,
+                verdict="error",
+                report=None,
+                reason=f"gave up after {entry['attempts']} attempts: {message}",
+            )
+            entry["final"] = "failed"
+        write_atomic(result_file, json.dumps(result, indent=1).encode())
+        entry.update(status="publishing", verdict=result["verdict"])
+        state.save()
+        summary.validated.append(item.item_id)
+        self._publish(queue, item, entry, state, result_file, summary)
+
+    def _publish(
+        self,
+        queue: Any,
+        item: QueueItem,
+        entry: dict[str, Any],
+        state: State,
+        result_file: Path,
+        summary: PollSummary,
+    ) -> None:
+        try:
+            where = queue.publish_result(item, self.config.device_id, result_file.read_bytes())
+        except (WoaportError, OSError) as exc:
+            message = exc.message if isinstance(exc, WoaportError) else str(exc)
+            self.log(
+                f"{item.item_id}: result kept locally, upload failed ({message}); next poll retries"
+            )
+            summary.retrying.append(item.item_id)
+            return
+        entry.update(status=entry.pop("final", "done"), published=devicequeue.now(), where=where)
+        state.save()
+        summary.published.append(item.item_id)
+        if entry["status"] == "failed":
+            summary.failed.append(item.item_id)
+        self.log(f"{item.item_id}: {entry.get('verdict')} -> {where}")
+
+    def _validate(self, queue: Any, item: QueueItem) -> dict[str, Any]:
+        work = self.state_dir / "items" / item.item_id
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
+        manifest = item.manifest
+        if hasattr(queue, "manifest"):
+            manifest = queue.manifest(item, work / "manifest.json")
+            if devicequeue.canonical_json(manifest) != devicequeue.canonical_json(item.manifest):
+                return self._tampered(item, "the release body and manifest.json disagree")
+        validate_manifest(manifest, f"{queue.url} {item.item_id}")
+        paths: dict[str, list[Path]] = {"under-test": [], "extra": [], "staged": []}
+        for artifact in manifest["artifacts"]:
+            path = queue.download(
+                item, artifact["filename"], work / artifact["filename"], size=artifact["size"]
+            )
+            size, digest = path.stat().st_size, sha256_file(path)
+            if size != artifact["size"] or digest != artifact["sha256"]:
+                path.unlink(missing_ok=True)  # never installed
+                return self._tampered(
+                    item,
+                    f"{artifact['filename']}: sha256 {digest} ({size} bytes), the manifest says "
+                    f"{artifact['sha256']} ({artifact['size']} bytes)",
+                )
+            paths[artifact["role"]].append(path)
+        contract = from_dict(manifest["contract"], source=f"{item.item_id} manifest")
+        if contract.sha256 != manifest["contract_sha256"]:
+            return self._tampered(item, "the embedded contract does not match its sha256")
+        from woaport.runner import RunRequest, run_contract
+
+        request = RunRequest(
+            contract=contract,
+            wheels=tuple(paths["under-test"] + paths["extra"]),
+            staged=tuple(paths["staged"]),
+            mode="device",
+            python=self.config.python,
+            installer=self.config.installer,
+            index_url=self.config.index_url,
+            work_parent=self.state_dir / "work",
+        )
+        try:
+            report = run_contract(request, progress=lambda m: self.log(f"{item.item_id}: {m}"))
+        except BadInput as exc:
+            return result_document(
+                device_id=self.config.device_id,
+                item=item,
+                verdict="error",
+                report=None,
+                reason=exc.message,
+            )
+        result = result_document(
+            device_id=self.config.device_id,
+            item=item,
+            verdict=report.verdict,
+            report=report.to_json(),
+        )
+        shutil.rmtree(work, ignore_errors=True)
+        return result
+
+    def _tampered(self, item: QueueItem, reason: str) -> dict[str, Any]:
+        self.log(f"{item.item_id}: TAMPERED: {reason}; nothing was installed")
+        return result_document(
+            device_id=self.config.device_id,
+            item=item,
+            verdict="tampered",
+            report=None,
+            reason=reason,
+        )

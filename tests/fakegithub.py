@@ -1,0 +1,664 @@
+"""A fake GitHub REST API on 127.0.0.1, plus a "storage" host on 127.0.0.2 for asset
+downloads, that behaves like the real one where woaport depends on it: authentication,
+ETags and 304s (which cost no rate limit), Link pagination, release and asset endpoints
+with GitHub's error answers, upload_url templates, 302 redirects for asset downloads to a
+host that rejects an Authorization header, workflow runs, and injected faults (5xx, 429
+with Retry-After, 403 rate limits, truncated downloads, half-done uploads).
+
+Response bodies are built from GitHub's own schemas (tests/openapi/github-subset.json): every
+required field present with a value of the documented type, the meaningful ones set from
+the fake's state. Every exchange is recorded so that tests can validate them all against
+the OpenAPI description.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import itertools
+import json
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+from openapi_check import document
+
+_ids = itertools.count(1000)
+EPOCH = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+
+
+def iso(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = document()["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+_TEMPLATES: dict[str, Any] = {}
+
+
+def example(schema: dict[str, Any] | str, **values: Any) -> Any:
+    """An instance of ``schema`` (a component name or a schema): required fields filled with
+    placeholder values of the right type; ``values`` set on top."""
+    if isinstance(schema, str):
+        if schema not in _TEMPLATES:
+            _TEMPLATES[schema] = _example(document()["components"]["schemas"][schema])
+        base = copy.deepcopy(_TEMPLATES[schema])
+        if isinstance(base, dict):
+            base.update(values)
+        return base
+    return _example(schema, **values)
+
+
+def _example(schema: dict[str, Any], **values: Any) -> Any:
+    schema = _resolve(schema)
+    if "anyOf" in schema or "oneOf" in schema:
+        options = schema.get("anyOf") or schema.get("oneOf")
+        non_null = [o for o in options if o.get("type") != "null"]
+        return example(non_null[0], **values) if values or non_null else None
+    if "allOf" in schema:
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            merged.update(example(part))
+        merged.update(values)
+        return merged
+    kind = schema.get("type", "object")
+    if isinstance(kind, list):
+        kind = next(k for k in kind if k != "null")
+    if kind == "object":
+        out = {}
+        for name in schema.get("required", []):
+            prop = schema.get("properties", {}).get(name, {})
+            out[name] = _placeholder(prop, name)
+        out.update(values)
+        return out
+    return _placeholder(schema, "")
+
+
+def _placeholder(schema: dict[str, Any], name: str) -> Any:
+    schema = _resolve(schema) if "$ref" in schema else schema
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        if "null" in kind:
+            return None
+        kind = kind[0]
+    if "enum" in schema:
+        return schema["enum"][0]
+    if kind is None and ("anyOf" in schema or "oneOf" in schema):
+        return example(schema)
+    if kind == "string":
+        if schema.get("format") == "date-time":
+            return iso(EPOCH)
+        if schema.get("format") == "uri" or name.endswith("_url") or name == "url":
+            return f"https://example.invalid/{name}"
+        return name or "x"
+    if kind in ("integer", "number"):
+        return 0
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return []
+    if kind == "object" or "properties" in schema or "allOf" in schema:
+        return example(schema)
+    return None
+
+
+@dataclass
+class Asset:
+    id: int
+    name: str
+    content_type: str
+    data: bytes
+    state: str = "uploaded"
+    created_at: str = field(default_factory=lambda: iso(EPOCH))
+
+
+@dataclass
+class Release:
+    id: int
+    tag_name: str
+    name: str | None
+    body: str | None
+    prerelease: bool
+    created_at: str
+    target_commitish: str = "main"
+    assets: list[Asset] = field(default_factory=list)
+
+
+@dataclass
+class Repo:
+    full_name: str
+    releases: list[Release] = field(default_factory=list)
+    workflow_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    id: int = field(default_factory=lambda: next(_ids))
+
+
+@dataclass
+class Fault:
+    method: str
+    pattern: str
+    status: int = 500
+    times: int = 1
+    retry_after: int | None = None
+    ratelimit_reset_in: int | None = None
+    truncate: bool = False
+    create_then_fail: bool = False
+
+
+@dataclass
+class Exchange:
+    method: str
+    path: str
+    status: int
+    body: Any
+
+
+class FakeGitHub:
+    def __init__(self, token: str = "fake-token") -> None:
+        self.token = token
+        self.repos: dict[str, Repo] = {}
+        self.faults: list[Fault] = []
+        self.exchanges: list[Exchange] = []
+        self.hits: Counter[str] = Counter()
+        self.not_modified = 0
+        self.rate_limit = 5000
+        self.rate_used = 0
+        self.storage_auth_rejected = 0
+        self.lock = threading.RLock()
+        self.clock = EPOCH
+        self.api_url = ""
+        self.storage_url = ""
+
+    # -- state helpers -------------------------------------------------------------------
+    def add_repo(self, full_name: str) -> Repo:
+        repo = Repo(full_name=full_name)
+        self.repos[full_name] = repo
+        return repo
+
+    def fault(self, method: str, pattern: str, **kwargs: Any) -> Fault:
+        fault = Fault(method=method, pattern=pattern, **kwargs)
+        self.faults.append(fault)
+        return fault
+
+    def tick(self) -> str:
+        self.clock += dt.timedelta(seconds=1)
+        return iso(self.clock)
+
+    def take_fault(self, method: str, path: str) -> Fault | None:
+        with self.lock:
+            for fault in self.faults:
+                if fault.times > 0 and fault.method == method and re.search(fault.pattern, path):
+                    fault.times -= 1
+                    return fault
+        return None
+
+    # -- JSON views ------------------------------------------------------------------------
+    def user(self) -> dict[str, Any]:
+        return example("simple-user", login="woaport-bot", id=1, type="Bot")
+
+    def asset_json(self, repo: Repo, asset: Asset) -> dict[str, Any]:
+        return example(
+            "release-asset",
+            id=asset.id,
+            name=asset.name,
+            content_type=asset.content_type,
+            size=len(asset.data),
+            digest="sha256:" + hashlib.sha256(asset.data).hexdigest(),
+            state=asset.state,
+            url=f"{self.api_url}/repos/{repo.full_name}/releases/assets/{asset.id}",
+            browser_download_url=f"{self.storage_url}/public/{asset.id}/{quote(asset.name)}",
+            label=None,
+            uploader=self.user(),
+            created_at=asset.created_at,
+            updated_at=asset.created_at,
+        )
+
+    def release_json(self, repo: Repo, release: Release) -> dict[str, Any]:
+        base = f"{self.api_url}/repos/{repo.full_name}/releases/{release.id}"
+        return example(
+            "release",
+            id=release.id,
+            tag_name=release.tag_name,
+            name=release.name,
+            body=release.body,
+            prerelease=release.prerelease,
+            draft=False,
+            target_commitish=release.target_commitish,
+            created_at=release.created_at,
+            published_at=release.created_at,
+            url=base,
+            assets_url=f"{base}/assets",
+            upload_url=f"{self.api_url}/uploads/repos/{repo.full_name}/releases/{release.id}/assets{{?name,label}}",
+            html_url=f"https://github.invalid/{repo.full_name}/releases/tag/{release.tag_name}",
+            author=self.user(),
+            assets=[self.asset_json(repo, a) for a in release.assets],
+        )
+
+    def repo_json(self, repo: Repo) -> dict[str, Any]:
+        owner, name = repo.full_name.split("/")
+        return example(
+            "full-repository",
+            id=repo.id,
+            name=name,
+            full_name=repo.full_name,
+            owner=example("simple-user", login=owner),
+            private=False,
+            default_branch="main",
+            license=None,
+            description=None,
+            homepage=None,
+            language="Python",
+            mirror_url=None,
+        )
+
+    def add_run(
+        self,
+        repo_name: str,
+        workflow: str,
+        *,
+        branch: str,
+        sha: str,
+        conclusion: str | None,
+        status: str = "completed",
+    ) -> dict[str, Any]:
+        repo = self.repos[repo_name]
+        run_id = next(_ids)
+        run = example(
+            "workflow-run",
+            id=run_id,
+            run_number=len(repo.workflow_runs.get(workflow, [])) + 1,
+            head_branch=branch,
+            head_sha=sha,
+            status=status,
+            conclusion=conclusion,
+            event="push",
+            path=f".github/workflows/{workflow}",
+            html_url=f"https://github.invalid/{repo_name}/actions/runs/{run_id}",
+            created_at=self.tick(),
+            updated_at=iso(self.clock),
+            head_commit=None,
+            repository=example(
+                "minimal-repository", full_name=repo_name, owner=example("simple-user")
+            ),
+            head_repository=example(
+                "minimal-repository", full_name=repo_name, owner=example("simple-user")
+            ),
+            pull_requests=[],
+        )
+        repo.workflow_runs.setdefault(workflow, []).insert(0, run)
+        return run
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake: FakeGitHub
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # keep-alive + small writes would wait for delayed ACKs
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    # -- response helpers --------------------------------------------------------------
+    def send_json(
+        self, status: int, body: Any, headers: dict[str, str] | None = None, record: bool = True
+    ) -> None:
+        data = b"" if body is None else json.dumps(body).encode()
+        path = urlsplit(self.path).path
+        if record:
+            with self.fake.lock:
+                self.fake.exchanges.append(
+                    Exchange(self.command, path.removeprefix("/uploads"), status, body)
+                )
+        etag = None
+        if self.command == "GET" and status == 200 and body is not None:
+            etag = 'W/"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                with self.fake.lock:
+                    self.fake.not_modified += 1
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self._rate_headers(counted=False)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        self.send_response(status)
+        if etag:
+            self.send_header("ETag", etag)
+        self._rate_headers(counted=True)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        if data:
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _rate_headers(self, counted: bool) -> None:
+        with self.fake.lock:
+            if counted:
+                self.fake.rate_used += 1
+            remaining = max(0, self.fake.rate_limit - self.fake.rate_used)
+        self.send_header("x-ratelimit-limit", str(self.fake.rate_limit))
+        self.send_header("x-ratelimit-remaining", str(remaining))
+        self.send_header("x-ratelimit-used", str(self.fake.rate_used))
+        self.send_header("x-ratelimit-reset", "1999999999")
+
+    def error(self, status: int, message: str, record: bool = True, **extra: Any) -> None:
+        body = {
+            "message": message,
+            "documentation_url": "https://docs.github.invalid/rest",
+            **extra,
+        }
+        self.send_json(status, body, record=record)
+
+    def body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def apply_fault(self) -> tuple[bool, Fault | None]:
+        """(answered, fault): an error fault is answered here; a truncating or half-upload
+        fault is handed back for the route to act on."""
+        fault = self.fake.take_fault(self.command, urlsplit(self.path).path)
+        if fault is None:
+            return False, None
+        if fault.truncate or fault.create_then_fail:
+            return False, fault
+        self.body()
+        self.send_response(fault.status)
+        if fault.retry_after is not None:
+            self.send_header("Retry-After", str(fault.retry_after))
+        if fault.ratelimit_reset_in is not None:
+            self.send_header("x-ratelimit-remaining", "0")
+            self.send_header("x-ratelimit-reset", str(int(time.time()) + fault.ratelimit_reset_in))
+        data = json.dumps({"message": f"injected {fault.status}"}).encode()
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        return True, fault
+
+
+class ApiHandler(_Handler):
+    def authorized(self) -> bool:
+        auth = self.headers.get("Authorization", "")
+        if auth in (f"Bearer {self.fake.token}", f"token {self.fake.token}"):
+            return True
+        self.body()
+        self.error(401, "Bad credentials" if auth else "Requires authentication", record=False)
+        return False
+
+    def route(self) -> None:
+        split = urlsplit(self.path)
+        query = {k: v[-1] for k, v in parse_qs(split.query).items()}
+        path = split.path
+        with self.fake.lock:
+            self.fake.hits[f"{self.command} {path}"] += 1
+        answered, fault = self.apply_fault()
+        if answered:
+            return
+        if not self.authorized():
+            return
+        if path == "/rate_limit":
+            rate = example(
+                "rate-limit",
+                limit=self.fake.rate_limit,
+                remaining=self.fake.rate_limit - self.fake.rate_used,
+                reset=1999999999,
+                used=self.fake.rate_used,
+            )
+            return self.send_json(
+                200,
+                example(
+                    "rate-limit-overview",
+                    rate=rate,
+                    resources=example("rate-limit-overview")["resources"]
+                    | {"core": rate, "search": rate},
+                ),
+            )
+        match = re.fullmatch(r"(/uploads)?/repos/([^/]+/[^/]+)(/.*)?", path)
+        if not match:
+            return self.error(404, "Not Found", record=False)
+        upload, repo_name, rest = bool(match[1]), match[2], match[3] or ""
+        repo = self.fake.repos.get(repo_name)
+        if repo is None:
+            return self.error(404, "Not Found")
+        if upload:
+            return self.upload(repo, rest, query, fault)
+        handler = {
+            ("GET", ""): lambda: self.send_json(200, self.fake.repo_json(repo)),
+            ("GET", "/releases"): lambda: self.list_releases(repo, query),
+            ("POST", "/releases"): lambda: self.create_release(repo),
+        }.get((self.command, rest))
+        if handler:
+            return handler()
+        if m := re.fullmatch(r"/releases/tags/(.+)", rest):
+            release = next((r for r in repo.releases if r.tag_name == m[1]), None)
+            if self.command == "GET" and release:
+                return self.send_json(200, self.fake.release_json(repo, release))
+            return self.error(404, "Not Found")
+        if m := re.fullmatch(r"/releases/(\d+)/assets", rest):
+            release = next((r for r in repo.releases if r.id == int(m[1])), None)
+            if release is None:
+                return self.error(404, "Not Found", record=False)
+            return self.paged(path, [self.fake.asset_json(repo, a) for a in release.assets], query)
+        if m := re.fullmatch(r"/releases/assets/(\d+)", rest):
+            return self.asset(repo, int(m[1]), fault)
+        if m := re.fullmatch(r"/actions/workflows/([^/]+)/runs", rest):
+            runs = repo.workflow_runs.get(m[1], [])
+            if "branch" in query:
+                runs = [r for r in runs if r["head_branch"] == query["branch"]]
+            page, headers = self.page_of(path, runs, query)
+            return self.send_json(200, {"total_count": len(runs), "workflow_runs": page}, headers)
+        return self.error(404, "Not Found", record=False)
+
+    do_GET = do_POST = do_DELETE = route
+
+    def page_of(
+        self, path: str, items: list[Any], query: dict[str, str]
+    ) -> tuple[list[Any], dict[str, str]]:
+        per_page = min(int(query.get("per_page", 30)), 100)
+        page = max(int(query.get("page", 1)), 1)
+        last = max(1, -(-len(items) // per_page))
+        chunk = items[(page - 1) * per_page : page * per_page]
+        links = []
+        base = {k: v for k, v in query.items() if k != "page"}
+
+        def link(number: int, rel: str) -> str:
+            params = "&".join(f"{k}={v}" for k, v in {**base, "page": number}.items())
+            return f'<{self.fake.api_url}{path}?{params}>; rel="{rel}"'
+
+        if page < last:
+            links += [link(page + 1, "next"), link(last, "last")]
+        if page > 1:
+            links += [link(1, "first"), link(page - 1, "prev")]
+        return chunk, ({"Link": ", ".join(links)} if links else {})
+
+    def paged(self, path: str, items: list[Any], query: dict[str, str]) -> None:
+        chunk, headers = self.page_of(path, items, query)
+        self.send_json(200, chunk, headers)
+
+    def list_releases(self, repo: Repo, query: dict[str, str]) -> None:
+        newest_first = sorted(repo.releases, key=lambda r: (r.created_at, r.id), reverse=True)
+        self.paged(
+            f"/repos/{repo.full_name}/releases",
+            [self.fake.release_json(repo, r) for r in newest_first],
+            query,
+        )
+
+    def create_release(self, repo: Repo) -> None:
+        payload = json.loads(self.body() or b"{}")
+        tag = payload.get("tag_name")
+        if not tag:
+            return self.send_json(
+                422,
+                {
+                    "message": "Validation Failed",
+                    "documentation_url": "https://docs.github.invalid",
+                    "errors": [
+                        {"resource": "Release", "code": "missing_field", "field": "tag_name"}
+                    ],
+                },
+            )
+        if any(r.tag_name == tag for r in repo.releases):
+            return self.send_json(
+                422,
+                {
+                    "message": "Validation Failed",
+                    "documentation_url": "https://docs.github.invalid",
+                    "errors": [
+                        {"resource": "Release", "code": "already_exists", "field": "tag_name"}
+                    ],
+                },
+            )
+        with self.fake.lock:
+            release = Release(
+                id=next(_ids),
+                tag_name=tag,
+                name=payload.get("name"),
+                body=payload.get("body"),
+                prerelease=bool(payload.get("prerelease")),
+                created_at=self.fake.tick(),
+                target_commitish=payload.get("target_commitish") or "main",
+            )
+            repo.releases.append(release)
+        self.send_json(201, self.fake.release_json(repo, release))
+
+    def upload(self, repo: Repo, rest: str, query: dict[str, str], fault: Fault | None) -> None:
+        m = re.fullmatch(r"/releases/(\d+)/assets", rest)
+        release = next((r for r in repo.releases if m and r.id == int(m[1])), None)
+        if self.command != "POST" or release is None:
+            return self.error(404, "Not Found", record=False)
+        data = self.body()
+        name = query.get("name")
+        if not name:
+            return self.send_json(
+                422,
+                {
+                    "message": "Validation Failed",
+                    "documentation_url": "x",
+                    "errors": [
+                        {"resource": "ReleaseAsset", "code": "missing_field", "field": "name"}
+                    ],
+                },
+            )
+        if any(a.name == name for a in release.assets):
+            return self.send_json(
+                422,
+                {
+                    "message": "Validation Failed",
+                    "documentation_url": "x",
+                    "errors": [
+                        {"resource": "ReleaseAsset", "code": "already_exists", "field": "name"}
+                    ],
+                },
+            )
+        asset = Asset(
+            id=next(_ids),
+            name=name,
+            content_type=self.headers.get("Content-Type", "application/octet-stream"),
+            data=data,
+        )
+        if fault is not None and fault.create_then_fail:
+            # What GitHub does when an upload breaks: an asset in state "open" stays behind.
+            asset.state = "open"
+            release.assets.append(asset)
+            return self.error(502, "Bad Gateway", record=False)
+        release.assets.append(asset)
+        self.send_json(201, self.fake.asset_json(repo, asset))
+
+    def asset(self, repo: Repo, asset_id: int, fault: Fault | None) -> None:
+        found = [(r, a) for r in repo.releases for a in r.assets if a.id == asset_id]
+        if not found:
+            return self.error(404, "Not Found")
+        release, asset = found[0]
+        if self.command == "DELETE":
+            release.assets.remove(asset)
+            return self.send_json(204, None)
+        if self.headers.get("Accept") == "application/octet-stream":
+            key = f"{asset.id}-{'t' if fault and fault.truncate else 'f'}"
+            self.send_response(302)
+            self.send_header("Location", f"{self.fake.storage_url}/blob/{key}?X-Signature=fake")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            with self.fake.lock:
+                self.fake.exchanges.append(
+                    Exchange(
+                        "GET", f"/repos/{repo.full_name}/releases/assets/{asset_id}", 302, None
+                    )
+                )
+            return None
+        return self.send_json(200, self.fake.asset_json(repo, asset))
+
+
+class StorageHandler(_Handler):
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization"):
+            with self.fake.lock:
+                self.fake.storage_auth_rejected += 1
+            data = b"<Error><Code>InvalidArgument</Code><Message>Only one auth mechanism allowed</Message></Error>"
+            self.send_response(400)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            return
+        answered, fault = self.apply_fault()
+        if answered:
+            return
+        m = re.fullmatch(r"/blob/(\d+)-([tf])", urlsplit(self.path).path)
+        asset = None
+        if m:
+            asset = next(
+                (
+                    a
+                    for repo in self.fake.repos.values()
+                    for r in repo.releases
+                    for a in r.assets
+                    if a.id == int(m[1])
+                ),
+                None,
+            )
+        if asset is None:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        truncated = (m is not None and m[2] == "t") or (fault is not None and fault.truncate)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.send_header("Content-Length", str(len(asset.data)))
+        self.end_headers()
+        self.wfile.write(asset.data[: len(asset.data) // 2] if truncated else asset.data)
+        if truncated:
+            self.close_connection = True
+
+
+@contextmanager
+def serve(token: str = "fake-token") -> Iterator[FakeGitHub]:
+    fake = FakeGitHub(token)
+    api_handler = type("Api", (ApiHandler,), {"fake": fake})
+    storage_handler = type("Storage", (StorageHandler,), {"fake": fake})
+    api = ThreadingHTTPServer(("127.0.0.1", 0), api_handler)
+    storage = ThreadingHTTPServer(("127.0.0.2", 0), storage_handler)
+    api.daemon_threads = storage.daemon_threads = True
+    fake.api_url = f"http://127.0.0.1:{api.server_address[1]}"
+    fake.storage_url = f"http://127.0.0.2:{storage.server_address[1]}"
+    threads = [
+        threading.Thread(target=s.serve_forever, args=(0.05,), daemon=True) for s in (api, storage)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        yield fake
+    finally:
+        for server in (api, storage):
+            server.shutdown()
+            server.server_close()

@@ -1,0 +1,633 @@
+"""The device queue and the device agent, end to end: both backends, real processes."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from woaport.contract import schema
+
+Run = Callable[..., Any]
+ALLOW = "me/fork"
+
+
+def write_contract(
+    folder: Path, code: str = "import woademo; assert woademo.add(1, 2) == 3"
+) -> Path:
+    path = folder / "woademo.yml"
+    path.write_text(
+        "- smoke_test_id: woademo-main\n  package: woademo\n  steps:\n"
+        "    - step_id: add\n      kind: python_code\n      code: |\n"
+        + textwrap.indent(textwrap.dedent(code), "        ")
+        + "\n"
+    )
+    return path
+
+
+@pytest.fixture
+def gh_env(github: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    github.add_repo("me/fork")
+    monkeypatch.setenv("GITHUB_API_URL", github.api_url)
+    monkeypatch.setenv("WOAPORT_TOKEN", github.token)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "me/fork")
+    monkeypatch.setenv("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+    monkeypatch.setenv("GITHUB_RUN_ID", "42")
+    return github
+
+
+def poll_args(url: str, state: Path, *extra: str) -> list[str]:
+    return [
+        "device",
+        "poll",
+        "--once",
+        "--json",
+        "--queue",
+        url,
+        "--state-dir",
+        str(state),
+        "--device-id",
+        "laptop1",
+        "--allow",
+        ALLOW,
+        "--allow",
+        "dir:*",
+        "--retry-base",
+        "0s",
+        *extra,
+    ]
+
+
+def summary(result: Any) -> dict[str, Any]:
+    return json.loads(result.out.strip().splitlines()[-1])
+
+
+def test_full_loop_dir_backend(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
+    url = f"dir:{tmp_path / 'queue'}"
+    contract = write_contract(tmp_path)
+    published = woaport(
+        "queue", "publish", "--queue", url, "--contract", contract, native_wheel, "--json"
+    )
+    assert published.code == 0, published.err
+    item = json.loads(published.out)
+    jsonschema.validate(item["manifest"], schema("manifest"))
+    assert item["manifest"]["artifacts"][0]["role"] == "under-test"
+    again = woaport(
+        "queue", "publish", "--queue", url, "--contract", contract, native_wheel, "--json"
+    )
+    assert json.loads(again.out)["item_id"] == item["item_id"]  # idempotent
+
+    first = woaport(*poll_args(url, tmp_path / "state"))
+    assert first.code == 0, first.err
+    assert summary(first)["published"] == [item["item_id"]]
+    result_path = tmp_path / "queue" / "items" / item["item_id"] / "results" / "result-laptop1.json"
+    result = json.loads(result_path.read_text())
+    assert result["verdict"] == "pass" and result["device_id"] == "laptop1"
+    assert result["report"]["mode"] == "device"
+    assert result["report"]["artifacts"][0]["sha256"] == item["manifest"]["artifacts"][0]["sha256"]
+    mtime = result_path.stat().st_mtime_ns
+
+    second = woaport(*poll_args(url, tmp_path / "state"))
+    assert summary(second)["published"] == [] and summary(second)["validated"] == []
+    assert result_path.stat().st_mtime_ns == mtime
+    listing = woaport("queue", "list", "--queue", url, "--json")
+    assert json.loads(listing.out)["items"][0]["devices"] == ["laptop1"]
+
+
+def test_full_loop_github_backend(
+    woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path
+) -> None:
+    url = "github:me/fork"
+    contract = write_contract(tmp_path)
+    report = tmp_path / "ci.json"
+    ran = woaport(
+        "contract", "run", "--contract", contract, "--wheel", native_wheel, "--report", report
+    )
+    assert ran.code == 0
+    published = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        contract,
+        "--ci-report",
+        report,
+        native_wheel,
+        "--json",
+    )
+    assert published.code == 0, published.err
+    manifest = json.loads(published.out)["manifest"]
+    assert manifest["ci"]["verdict"] == "pass"
+    assert (
+        manifest["provenance"]["repository"] == "me/fork"
+        and manifest["provenance"]["run_id"] == "42"
+    )
+    (release,) = gh_env.repos["me/fork"].releases
+    assert release.prerelease and release.tag_name == "woaport-queue-" + manifest["item_id"]
+    assert [a.name for a in release.assets] == [native_wheel.name, "manifest.json"]
+
+    state = tmp_path / "state"
+    first = woaport(*poll_args(url, state))
+    assert first.code == 0, first.err
+    assert summary(first)["published"] == [manifest["item_id"]]
+    result_asset = next(a for a in release.assets if a.name == "result-laptop1.json")
+    assert json.loads(result_asset.data)["verdict"] == "pass"
+    assert gh_env.storage_auth_rejected == 0
+
+    # The next poll sees the listing changed by its own upload (one request, 200) ...
+    before_hits = sum(gh_env.hits.values())
+    assert summary(woaport(*poll_args(url, state)))["published"] == []
+    assert sum(gh_env.hits.values()) - before_hits == 1
+    # ... and from then on an idle poll is one conditional request, answered 304.
+    before_hits, before_304 = sum(gh_env.hits.values()), gh_env.not_modified
+    idle = woaport(*poll_args(url, state))
+    assert summary(idle)["published"] == []
+    assert sum(gh_env.hits.values()) - before_hits == 1
+    assert gh_env.not_modified - before_304 == 1
+    assert [a.name for a in release.assets].count("result-laptop1.json") == 1
+
+
+def test_tampered_wheel_is_never_installed(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+        "--json",
+    )
+    item_id = json.loads(out.out)["item_id"]
+    queued = tmp_path / "queue" / "items" / item_id / native_wheel.name
+    data = bytearray(queued.read_bytes())
+    data[-100] ^= 0xFF
+    queued.write_bytes(bytes(data))
+    result = woaport(*poll_args(url, tmp_path / "state"))
+    assert "creating a fresh environment" not in result.err
+    published = json.loads(
+        (tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json").read_text()
+    )
+    assert published["verdict"] == "tampered" and published["report"] is None
+    assert native_wheel.name in published["reason"]
+    assert not (tmp_path / "state" / "items" / item_id / native_wheel.name).exists()
+
+
+def test_tampered_github_asset(
+    woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path
+) -> None:
+    woaport(
+        "queue",
+        "publish",
+        "--queue",
+        "github:me/fork",
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+    )
+    (release,) = gh_env.repos["me/fork"].releases
+    wheel_asset = next(a for a in release.assets if a.name == native_wheel.name)
+    changed = bytearray(wheel_asset.data)
+    changed[200] ^= 0xFF
+    wheel_asset.data = bytes(changed)
+    result = woaport(*poll_args("github:me/fork", tmp_path / "state"))
+    assert result.code == 0
+    verdict = json.loads(next(a for a in release.assets if a.name == "result-laptop1.json").data)
+    assert verdict["verdict"] == "tampered"
+
+
+def test_items_off_the_allow_list_are_refused(
+    woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path
+) -> None:
+    woaport(
+        "queue",
+        "publish",
+        "--queue",
+        "github:me/fork",
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+    )
+    args = poll_args("github:me/fork", tmp_path / "state")
+    args = [a for a in args if a not in (ALLOW,)]
+    args.remove("--allow")
+    result = woaport(*args)
+    assert summary(result)["refused"] and not summary(result)["published"]
+    (release,) = gh_env.repos["me/fork"].releases
+    assert "result-laptop1.json" not in [a.name for a in release.assets]
+    assert "me/fork is not on the allow-list" in result.err
+
+
+def poll_process(url: str, state: Path, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "woaport", *poll_args(url, state)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def test_kill_9_mid_contract_then_poll_again(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    marker = tmp_path / "first-run-started"
+    code = f"""\
+        import os, time, woademo
+        marker = {str(marker)!r}
+        if not os.path.exists(marker):
+            open(marker, "w").close()
+            time.sleep(120)
+        assert woademo.add(1, 2) == 3
+        """
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        write_contract(tmp_path, code),
+        native_wheel,
+        "--json",
+    )
+    item_id = json.loads(out.out)["item_id"]
+    state = tmp_path / "state"
+    first = poll_process(url, state)
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert time.monotonic() < deadline, (
+            first.stderr.read() if first.poll() is not None else "no start"
+        )
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    saved = json.loads((state / "state.json").read_text())["items"]
+    assert next(iter(saved.values()))["status"] == "running"
+
+    second = poll_process(url, state)
+    _, err2 = second.communicate(timeout=120)
+    assert second.returncode == 0, err2
+    results = list((tmp_path / "queue" / "items" / item_id / "results").iterdir())
+    assert [p.name for p in results] == ["result-laptop1.json"]
+    assert json.loads(results[0].read_text())["verdict"] == "pass"
+    entry = next(iter(json.loads((state / "state.json").read_text())["items"].values()))
+    assert entry["status"] == "done" and entry["attempts"] == 2
+
+
+def test_two_polls_run_one_at_a_time(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
+    timeline = tmp_path / "timeline.txt"
+    code = f"""\
+        import os, time, woademo
+        with open({str(timeline)!r}, "a") as fh:
+            fh.write(f"start {{os.getppid()}} {{time.time()}}\\n")
+        time.sleep(1.0)
+        with open({str(timeline)!r}, "a") as fh:
+            fh.write(f"end {{os.getppid()}} {{time.time()}}\\n")
+        """
+    url = f"dir:{tmp_path / 'queue'}"
+    contract = write_contract(tmp_path, code)
+    woaport("queue", "publish", "--queue", url, "--contract", contract, native_wheel)
+    other = tmp_path / "other"
+    from cext import build_native_wheel
+
+    second_wheel = build_native_wheel(other, version="1.1")
+    woaport("queue", "publish", "--queue", url, "--contract", contract, second_wheel)
+    state = tmp_path / "state"
+    polls = [poll_process(url, state), poll_process(url, state)]
+    outputs = [p.communicate(timeout=180) for p in polls]
+    assert [p.returncode for p in polls] == [0, 0], outputs
+    events = [line.split() for line in timeline.read_text().splitlines()]
+    assert [e[0] for e in events] == ["start", "end", "start", "end"]  # never interleaved
+    results = sorted((tmp_path / "queue" / "items").glob("*/results/*.json"))
+    assert len(results) == 2
+    published = [json.loads(o[0].strip().splitlines()[-1])["published"] for o in outputs]
+    assert sorted(len(p) for p in published) == [0, 2]  # one poll did it all, the other nothing
+
+
+def test_crash_after_result_written_publishes_without_rerunning(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+        "--json",
+    )
+    item_id = json.loads(out.out)["item_id"]
+    state = tmp_path / "state"
+    (state / "results").mkdir(parents=True)
+    (state / "results" / f"{item_id}.json").write_text(
+        json.dumps({"verdict": "pass", "marker": "from before the crash"})
+    )
+    key = f"laptop1@{url}#{item_id}"
+    (state / "state.json").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "items": {key: {"status": "publishing", "attempts": 1, "verdict": "pass"}},
+            }
+        )
+    )
+    result = woaport(*poll_args(url, state))
+    assert "creating a fresh environment" not in result.err
+    published = json.loads(
+        (tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json").read_text()
+    )
+    assert published["marker"] == "from before the crash"
+
+
+def test_result_already_on_queue_is_not_published_again(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+        "--json",
+    )
+    item_id = json.loads(out.out)["item_id"]
+    results = tmp_path / "queue" / "items" / item_id / "results"
+    results.mkdir()
+    (results / "result-laptop1.json").write_text('{"verdict": "pass", "marker": "earlier"}')
+    state = tmp_path / "state"
+    key = f"laptop1@{url}#{item_id}"
+    state.mkdir()
+    (state / "state.json").write_text(
+        json.dumps({"version": 1, "items": {key: {"status": "running", "attempts": 1}}})
+    )
+    woaport(*poll_args(url, state))
+    assert json.loads((results / "result-laptop1.json").read_text())["marker"] == "earlier"
+    assert json.loads((state / "state.json").read_text())["items"][key]["status"] == "done"
+
+
+def test_failing_item_retried_then_marked_failed(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+        "--json",
+    )
+    item_id = json.loads(out.out)["item_id"]
+    (tmp_path / "queue" / "items" / item_id / native_wheel.name).unlink()  # an unreadable item
+    state = tmp_path / "state"
+    first = woaport(*poll_args(url, state, "--max-attempts", "2"))
+    assert summary(first)["retrying"] == [item_id]
+    second = woaport(*poll_args(url, state, "--max-attempts", "2"))
+    assert summary(second)["failed"] == [item_id]
+    published = json.loads(
+        (tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json").read_text()
+    )
+    assert published["verdict"] == "error" and "gave up after 2 attempts" in published["reason"]
+    third = woaport(*poll_args(url, state, "--max-attempts", "2"))
+    assert summary(third)["validated"] == [] and summary(third)["published"] == []
+
+
+def test_backoff_waits_between_attempts(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+        "--json",
+    )
+    item_id = json.loads(out.out)["item_id"]
+    (tmp_path / "queue" / "items" / item_id / native_wheel.name).unlink()
+    state = tmp_path / "state"
+    args = [a if a != "0s" else "1h" for a in poll_args(url, state)]
+    assert summary(woaport(*args))["retrying"] == [item_id]
+    assert summary(woaport(*args))["retrying"] == []  # not due for an hour
+    entry = next(iter(json.loads((state / "state.json").read_text())["items"].values()))
+    assert entry["attempts"] == 1 and entry["next_attempt"] > time.time() + 3000
+
+
+def test_github_faults_during_poll(
+    woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path
+) -> None:
+    woaport(
+        "queue",
+        "publish",
+        "--queue",
+        "github:me/fork",
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+    )
+    gh_env.fault("GET", r"^/repos/me/fork/releases$", status=503, times=1)
+    gh_env.fault("GET", r"/releases/assets/\d+$", truncate=True, times=1)  # the first download
+    state = tmp_path / "state"
+    first = woaport(*poll_args("github:me/fork", state))
+    assert summary(first)["retrying"], first.err
+    gh_env.fault(
+        "POST", r"/uploads/.*/assets$", create_then_fail=True, times=1
+    )  # the result upload
+    second = woaport(*poll_args("github:me/fork", state))
+    assert summary(second)["validated"] and not summary(second)["published"]
+    third = woaport(*poll_args("github:me/fork", state))
+    assert summary(third)["published"]
+    (release,) = gh_env.repos["me/fork"].releases
+    results = [a for a in release.assets if a.name == "result-laptop1.json"]
+    assert len(results) == 1 and results[0].state == "uploaded"
+    assert json.loads(results[0].data)["verdict"] == "pass"
+
+
+def test_config_file_and_environment(
+    woaport: Run, tmp_path: Path, native_wheel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"dir:{tmp_path / 'queue'}"
+    woaport(
+        "queue", "publish", "--queue", url, "--contract", write_contract(tmp_path), native_wheel
+    )
+    config = tmp_path / "device.toml"
+    config.write_text(
+        f'device_id = "from-file"\nqueues = ["{url}"]\nallow = ["dir:*"]\nretry_base = "0s"\n'
+    )
+    monkeypatch.setenv("WOAPORT_DEVICE_CONFIG", str(config))
+    monkeypatch.setenv("WOAPORT_STATE_DIR", str(tmp_path / "state"))
+    result = woaport("device", "poll", "--once", "--json")
+    assert result.code == 0, result.err
+    assert list((tmp_path / "queue" / "items").glob("*/results/result-from-file.json"))
+    monkeypatch.setenv("WOAPORT_DEVICE_ID", "from-env")
+    woaport("device", "poll", "--once")
+    assert list((tmp_path / "queue" / "items").glob("*/results/result-from-env.json"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("device_id = [", "cannot read the device config"),
+        ('colour = "blue"\n', "unknown setting(s) colour"),
+        ('device_id = "Bad Name!"\nqueues = ["dir:/x"]\n', "device id 'Bad Name!'"),
+        ('queues = ["ftp://x"]\n', "expected dir:PATH or github:OWNER/REPO"),
+        ("", "no queue to poll"),
+    ],
+)
+def test_bad_config_is_one_line_exit_2(
+    woaport: Run, tmp_path: Path, content: str, message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WOAPORT_QUEUES", raising=False)
+    config = tmp_path / "device.toml"
+    config.write_text(content)
+    result = woaport("device", "poll", "--once", "--config", config, "--state-dir", tmp_path / "s")
+    assert result.code == 2
+    assert message in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_self_check_on_a_real_device_and_an_emulated_one(
+    tmp_path: Path, github: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from woaport.device import resolve_config
+    from woaport.devicesetup import self_check
+    from woaport.github import GitHub
+
+    github.add_repo("me/fork")
+    monkeypatch.setenv("WOAPORT_TOKEN", github.token)
+    config = resolve_config(
+        {"queues": ["github:me/fork"], "allow": ["me/fork"], "state_dir": tmp_path}, {}
+    )
+    native = {
+        "os": "Windows",
+        "os_release": "11",
+        "os_build": 26100,
+        "interpreter_machine": "ARM64",
+        "native_machine": "ARM64",
+        "emulated": False,
+        "python": {"sysconfig_platform": "win-arm64"},
+    }
+    factory = lambda: GitHub(api_url=github.api_url, sleep=lambda s: None)  # noqa: E731
+    good = self_check(config, facts=native, disk_free=lambda p: 50 << 30, github_factory=factory)
+    assert good.exit_code == 0, good.to_json()
+    emulated = dict(
+        native,
+        interpreter_machine="AMD64",
+        emulated=True,
+        python={"sysconfig_platform": "win-amd64"},
+    )
+    bad = self_check(config, facts=emulated, disk_free=lambda p: 1 << 30, github_factory=factory)
+    failing = {c["name"]: c for c in bad.to_json()["checks"] if not c["ok"]}
+    assert set(failing) == {"native-arm64-python", "free-disk"}
+    assert "EMULATED" in failing["native-arm64-python"]["detail"]
+    assert "ARM64 build of Python" in failing["native-arm64-python"]["fix"]
+
+
+def test_self_check_command_here(woaport: Run, tmp_path: Path) -> None:
+    result = woaport(
+        "device", "self-check", "--json", "--state-dir", tmp_path, "--queue", f"dir:{tmp_path}"
+    )
+    assert result.code == 1  # this Linux x86_64 machine is no Windows-on-Arm device
+    checks = {c["name"]: c["ok"] for c in json.loads(result.out)["checks"]}
+    assert checks["windows-build"] is False and checks["allow-list"] is False
+    assert checks[f"queue {tmp_path}"] is True and checks["contract-runner"] is True
+
+
+def test_install_task_dry_run_prints_task_xml(woaport: Run, tmp_path: Path) -> None:
+    result = woaport(
+        "device",
+        "install-task",
+        "--dry-run",
+        "--every",
+        "20m",
+        "--queue",
+        "github:me/fork",
+        "--allow",
+        "me/fork",
+        "--state-dir",
+        tmp_path,
+    )
+    assert result.code == 0, result.err
+    root = ET.fromstring(result.out.split("\n", 1)[1])
+    ns = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
+    assert root.find(".//t:Repetition/t:Interval", ns).text == "PT20M"  # type: ignore[union-attr]
+    assert root.find(".//t:MultipleInstancesPolicy", ns).text == "IgnoreNew"  # type: ignore[union-attr]
+    arguments = root.find(".//t:Exec/t:Arguments", ns).text  # type: ignore[union-attr]
+    assert arguments.startswith("-m woaport device poll --once")  # type: ignore[union-attr]
+    assert "--queue github:me/fork --allow me/fork" in arguments  # type: ignore[operator]
+    assert root.find(".//t:Exec/t:Command", ns).text == sys.executable  # type: ignore[union-attr]
+
+
+def test_install_task_without_dry_run_needs_windows(woaport: Run, tmp_path: Path) -> None:
+    result = woaport("device", "install-task", "--state-dir", tmp_path)
+    assert result.code == 2 and "--dry-run" in result.err
+
+
+def test_register_task_on_windows_calls_schtasks(tmp_path: Path) -> None:
+    from woaport.devicesetup import register_task, task_xml
+
+    calls: list[list[str]] = []
+
+    def fake_run(argv: list[str], **kwargs: Any) -> Any:
+        calls.append(argv)
+        return subprocess.CompletedProcess(argv, 0, "SUCCESS", "")
+
+    xml = task_xml(
+        python="C:\\Python313-arm64\\python.exe",
+        every_seconds=900,
+        extra_args=[],
+        working_dir="C:\\w",
+    )
+    path = register_task(xml, tmp_path, os_name="nt", run=fake_run)
+    assert calls == [["schtasks", "/Create", "/TN", "woaport-device-poll", "/XML", str(path), "/F"]]
+    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")  # UTF-16 with a BOM
+    assert "PT15M" in path.read_text(encoding="utf-16")
+
+
+def test_publish_refuses_bad_input(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
+    contract = write_contract(tmp_path)
+    result = woaport("queue", "publish", "--queue", "s3://x", "--contract", contract, native_wheel)
+    assert result.code == 2 and "expected dir:PATH or github:OWNER/REPO" in result.err
+    from cext import build_pure_wheel
+
+    other = build_pure_wheel(tmp_path / "o", "otherpkg")
+    result = woaport(
+        "queue", "publish", "--queue", f"dir:{tmp_path}/q", "--contract", contract, other
+    )
+    assert result.code == 2 and "none of the wheels is 'woademo'" in result.err
+    stale = tmp_path / "stale.json"
+    stale.write_text(json.dumps({"verdict": "pass", "contract": {"sha256": "0" * 64}}))
+    result = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        f"dir:{tmp_path}/q",
+        "--contract",
+        contract,
+        "--ci-report",
+        stale,
+        native_wheel,
+    )
+    assert result.code == 2 and "is for another contract" in result.err
