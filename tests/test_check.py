@@ -173,3 +173,13 @@ def test_real_index(woaport: Run, cache: Path, monkeypatch: pytest.MonkeyPatch) 
     assert "cp312" in doc["pythons"] and "cp313" in doc["pythons"]
     assert [w["filename"] for w in doc["inspection"]["wheels"]] == [ARM64]
     assert doc["inspection"]["wheels"][0]["ok"] is True
+
+
+def test_wheels_for_other_platforms_only(
+    woaport: Run, index: FakeIndex, cache: Path, numpy_amd64: Path
+) -> None:
+    index.add("gpuonly", {"gpuonly-1.0-cp312-cp312-win_amd64.whl": numpy_amd64})
+    result = woaport("check", "gpuonly", "--json")
+    assert result.code == 1
+    doc = json.loads(result.out)
+    assert doc["verdict"] == "binary-only" and doc["other_platforms"] == {"win_amd64": 1}

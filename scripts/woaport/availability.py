@@ -21,7 +21,10 @@ from packaging.version import InvalidVersion, Version
 from woaport.errors import BadInput
 from woaport.index import IndexFile
 
-Verdict = Literal["native", "pure", "sdist-only", "no-files"]
+# native: win_arm64 wheels; pure: a pure-Python wheel installs anyway; sdist-only: pip
+# would have to compile; binary-only: wheels for other platforms only, nothing to build
+# from; no-files: the release has no installable file at all.
+Verdict = Literal["native", "pure", "sdist-only", "binary-only", "no-files"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,6 +97,8 @@ class Availability:
             return "pure"
         if self.sdists:
             return "sdist-only"
+        if self.other_platforms:
+            return "binary-only"
         return "no-files"
 
     @property

@@ -26,6 +26,10 @@ VERDICT_TEXT = {
         "needs porting: only an sdist; pip on Windows on Arm would have to compile it",
         "error",
     ),
+    "binary-only": (
+        "needs porting: wheels for other platforms only, and no sdist to build from",
+        "error",
+    ),
     "no-files": ("no installable files for this release", "error"),
 }
 
@@ -53,7 +57,7 @@ class CheckResult:
 
     @property
     def exit_code(self) -> int:
-        if self.availability.verdict in ("sdist-only", "no-files"):
+        if self.availability.verdict in ("sdist-only", "binary-only", "no-files"):
             return 1
         return self.inspection.exit_code if self.inspection else 0
 
@@ -100,7 +104,11 @@ class CheckResult:
         return "\n".join(lines)
 
     def annotations(self) -> Iterator[Annotation]:
-        if self.exit_code and self.availability.verdict in ("sdist-only", "no-files"):
+        if self.exit_code and self.availability.verdict in (
+            "sdist-only",
+            "binary-only",
+            "no-files",
+        ):
             yield Annotation(
                 level="warning",
                 title=f"{self.availability.name}: no win_arm64 wheel",
