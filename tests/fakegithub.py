@@ -177,6 +177,7 @@ class FakeGitHub:
         self.storage_auth_rejected = 0
         self.lock = threading.RLock()
         self.clock = EPOCH
+        self.latency = 0.0  # seconds added to every API answer
         self.api_url = ""
         self.storage_url = ""
 
@@ -402,6 +403,8 @@ class ApiHandler(_Handler):
         path = split.path
         with self.fake.lock:
             self.fake.hits[f"{self.command} {path}"] += 1
+        if self.fake.latency:
+            time.sleep(self.fake.latency)
         answered, fault = self.apply_fault()
         if answered:
             return

@@ -7,6 +7,7 @@ import hashlib
 import html
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,15 +31,28 @@ class IndexState:
     truncate: set[str] = field(default_factory=set)
     hits: Counter[str] = field(default_factory=Counter)
     accept_seen: list[str] = field(default_factory=list)
+    not_modified: int = 0
+    latency: float = 0.0  # seconds added to every answer, like a far-away index
+    fail_paths: dict[str, int] = field(default_factory=dict)  # path -> status, persistent
 
 
 def _handler(state: IndexState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True
+
         def log_message(self, *args: object) -> None:
             pass
 
         def do_GET(self) -> None:
             state.hits[self.path] += 1
+            if state.latency:
+                time.sleep(state.latency)
+            if self.path in state.fail_paths:
+                self.send_response(state.fail_paths[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             if state.fail_next:
                 status = state.fail_next.pop(0)
                 self.send_response(status)
@@ -99,7 +113,16 @@ def _handler(state: IndexState) -> type[BaseHTTPRequestHandler]:
                     f"<h1>Links for {name}</h1>\n{links}</body></html>"
                 ).encode()
                 ctype = "text/html"
+            etag = '"' + hashlib.sha256(body).hexdigest()[:24] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                state.not_modified += 1
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             self.send_response(200)
+            self.send_header("ETag", etag)
             self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()

@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from woaport.errors import BadInput
-from woaport.github import EtagCache, GitHub, GitHubError, RateLimited
+from woaport.github import GitHub, GitHubError, RateLimited
+from woaport.http import EtagCache
 
 
 def client(fake: Any, **kwargs: Any) -> GitHub:

@@ -31,8 +31,8 @@ from packaging.utils import canonicalize_name
 from woaport import __version__
 from woaport.contract import Contract
 from woaport.errors import BadInput
-from woaport.github import EtagCache, GitHub
-from woaport.http import sha256_file
+from woaport.github import GitHub
+from woaport.http import EtagCache, sha256_file
 from woaport.wheelfile import parse_wheel_name
 
 TAG_PREFIX = "woaport-queue-"
@@ -82,6 +82,7 @@ def build_manifest(
     staged: list[Path] | None = None,
     ci_verdict: str = "unknown",
     ci_report: dict[str, Any] | None = None,
+    payload: str | None = None,
     provenance: dict[str, str | None] | None = None,
 ) -> dict[str, Any]:
     artifacts: list[dict[str, Any]] = []
@@ -123,6 +124,8 @@ def build_manifest(
     digest.update(contract.sha256.encode())
     package = str(canonicalize_name(contract.package))
     ci: dict[str, Any] = {"verdict": ci_verdict}
+    if payload is not None:
+        ci["payload"] = payload
     if ci_report is not None:
         ci["report_sha256"] = hashlib.sha256(canonical_json(ci_report)).hexdigest()
         ci["environment"] = ci_report.get("environment", {})

@@ -14,11 +14,10 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -27,6 +26,7 @@ import requests
 
 from woaport import __version__
 from woaport.errors import BadInput, NetworkError
+from woaport.http import EtagCache
 
 DEFAULT_API = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -47,38 +47,6 @@ class RateLimited(GitHubError):
 
 def token_from_environment() -> str | None:
     return os.environ.get("WOAPORT_TOKEN") or os.environ.get("GITHUB_TOKEN") or None
-
-
-@dataclass
-class EtagCache:
-    """URL -> (ETag, JSON body). Saved atomically to ``path`` when one is given."""
-
-    path: Path | None = None
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    dirty: bool = False
-
-    @classmethod
-    def load(cls, path: Path | None) -> EtagCache:
-        cache = cls(path=path)
-        if path and path.is_file():
-            try:
-                cache.entries = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                cache.entries = {}  # a damaged cache only costs full requests
-        return cache
-
-    def put(self, url: str, etag: str, body: Any, next_link: str | None = None) -> None:
-        self.entries[url] = {"etag": etag, "body": body, "next": next_link}
-        self.dirty = True
-
-    def save(self) -> None:
-        if not self.path or not self.dirty:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(self.entries), encoding="utf-8")
-        tmp.replace(self.path)
-        self.dirty = False
 
 
 @dataclass

@@ -9,11 +9,14 @@ interrupted download never leaves a file that looks complete.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
 import tempfile
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 import requests
@@ -32,6 +35,41 @@ MAX_DOWNLOAD = 4 << 30
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 RETRIES = 5
 BACKOFF = 0.5  # seconds; doubles per retry (0.5, 1, 2, 4 ...), capped at 30
+
+
+@dataclass
+class EtagCache:
+    """URL -> (ETag, JSON body). Saved atomically to ``path`` when one is given."""
+
+    path: Path | None = None
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    dirty: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def load(cls, path: Path | None) -> EtagCache:
+        cache = cls(path=path)
+        if path and path.is_file():
+            try:
+                cache.entries = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                cache.entries = {}  # a damaged cache only costs full requests
+        return cache
+
+    def put(self, url: str, etag: str, body: Any, next_link: str | None = None) -> None:
+        with self._lock:
+            self.entries[url] = {"etag": etag, "body": body, "next": next_link}
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.path or not self.dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with self._lock:
+            tmp.write_text(json.dumps(self.entries), encoding="utf-8")
+            self.dirty = False
+        tmp.replace(self.path)
 
 
 def make_session(*, retries: int | None = None, backoff: float | None = None) -> requests.Session:

@@ -7,6 +7,7 @@ resolved against the page's final URL (after redirects) or its ``<base href>``.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -17,7 +18,7 @@ import requests
 from packaging.utils import canonicalize_name
 
 from woaport.errors import BadInput, NetworkError
-from woaport.http import get
+from woaport.http import EtagCache, get
 
 ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -78,23 +79,43 @@ def project_url(index_url: str, name: str) -> str:
     return index_url.rstrip("/") + "/" + canonicalize_name(name) + "/"
 
 
-def fetch_files(session: requests.Session, index_url: str, name: str) -> list[IndexFile]:
+def fetch_files(
+    session: requests.Session, index_url: str, name: str, cache: EtagCache | None = None
+) -> list[IndexFile]:
+    """The project's files. With a ``cache``, the request is conditional (If-None-Match) and
+    a 304 answer is served from the cached page."""
     url = project_url(index_url, name)
-    response = get(session, url, headers={"Accept": ACCEPT})
+    headers = {"Accept": ACCEPT}
+    cached = cache.entries.get(url) if cache else None
+    if cached:
+        headers["If-None-Match"] = cached["etag"]
+    response = get(session, url, headers=headers)
+    if response.status_code == 304 and cached:
+        return _parse(
+            cached["body"]["content_type"], cached["body"]["text"], cached["body"]["base"], url
+        )
     if response.status_code == 404:
         raise BadInput(f"{name!r} is not on the index {index_url}; check the name (pip's spelling)")
     if response.status_code != 200:
         raise NetworkError(f"{url}: HTTP {response.status_code} from the package index")
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     base = response.url or url
-    if content_type == JSON_TYPE or content_type == "application/json":
+    files = _parse(content_type, response.text, base, url)
+    etag = response.headers.get("ETag")
+    if cache is not None and etag:
+        cache.put(url, etag, {"content_type": content_type, "text": response.text, "base": base})
+    return files
+
+
+def _parse(content_type: str, text: str, base: str, url: str) -> list[IndexFile]:
+    if content_type in (JSON_TYPE, "application/json"):
         try:
-            return parse_json(response.json(), base)
+            return parse_json(json.loads(text), base)
         except (ValueError, KeyError, TypeError) as exc:
             raise NetworkError(
                 f"{url}: the index answered JSON that is not PEP 691 ({exc})"
             ) from None
-    return parse_html(response.text, base)
+    return parse_html(text, base)
 
 
 def parse_json(document: dict[str, Any], base: str) -> list[IndexFile]:

@@ -18,6 +18,11 @@ from woaport.errors import EXIT_BAD_INPUT, WoaportError
 # name -> (module, attribute, one-line help shown in `woaport --help` without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "check": ("woaport.cli.check", "check", "Does a package on the index have win_arm64 wheels?"),
+    "controller": (
+        "woaport.cli.controller",
+        "controller",
+        "The hub's scheduled controller: update the inventory.",
+    ),
     "contract": (
         "woaport.cli.contract",
         "contract",
@@ -29,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "On a Windows-on-Arm laptop: poll, validate, report.",
     ),
     "inspect": ("woaport.cli.inspect_cmd", "inspect", "Check a wheel's native payload."),
+    "inventory": (
+        "woaport.cli.inventory",
+        "inventory",
+        "Validate packages.yml, pick what is next, render the table.",
+    ),
     "queue": ("woaport.cli.queue_cmd", "queue", "Publish wheels for devices; list the queue."),
 }
 

@@ -55,6 +55,11 @@ def queue() -> None:
     help="CI's `contract run --report` JSON; its verdict goes into the manifest.",
 )
 @click.option(
+    "--inspect-report",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="`woaport inspect --json` output for the wheels; its verdict goes into the manifest.",
+)
+@click.option(
     "--json",
     "json_output",
     is_flag=True,
@@ -67,6 +72,7 @@ def publish(
     smoke_test_id: str | None,
     staged: tuple[Path, ...],
     ci_report: Path | None,
+    inspect_report: Path | None,
     json_output: bool,
     wheels: tuple[Path, ...],
 ) -> int:
@@ -98,8 +104,23 @@ def publish(
             raise BadInput(
                 f"--ci-report {ci_report} is for another contract (sha256 differs); pass the report of this run"
             )
+    payload = None
+    if inspect_report is not None:
+        try:
+            payload = (
+                "ok" if json.loads(inspect_report.read_text(encoding="utf-8"))["ok"] else "fail"
+            )
+        except (OSError, ValueError, KeyError) as exc:
+            raise BadInput(
+                f"--inspect-report {inspect_report}: not `woaport inspect --json` output ({exc})"
+            ) from None
     manifest = devicequeue.build_manifest(
-        chosen, list(wheels), staged=list(staged), ci_verdict=verdict, ci_report=report_data
+        chosen,
+        list(wheels),
+        staged=list(staged),
+        ci_verdict=verdict,
+        ci_report=report_data,
+        payload=payload,
     )
     backend = devicequeue.open_queue(queue_url)
     files = {

@@ -1,0 +1,95 @@
+"""``woaport controller``: what the scheduled hub workflow runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from woaport.errors import EXIT_PROBLEMS
+
+
+@click.group()
+def controller() -> None:
+    """The hub's scheduled controller."""
+
+
+@controller.command()
+@click.option(
+    "--inventory",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("inventory"),
+    show_default=True,
+    envvar="WOAPORT_INVENTORY",
+    help="The folder with packages.yml [env var: WOAPORT_INVENTORY].",
+)
+@click.option(
+    "--index-url",
+    envvar="WOAPORT_INDEX_URL",
+    help="Package index [env var: WOAPORT_INDEX_URL; default: pip's].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=16,
+    show_default=True,
+    help="Requests in flight at once.",
+)
+@click.option("--no-render", is_flag=True, help="Update status.json only.")
+@click.option(
+    "--changes-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write a commit message listing the state changes here.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when a source could not be read (facts kept, marked stale).",
+)
+@click.option(
+    "--json", "json_output", is_flag=True, help="Print the changes and request counts as JSON."
+)
+def update(
+    folder: Path,
+    index_url: str | None,
+    workers: int,
+    no_render: bool,
+    changes_file: Path | None,
+    strict: bool,
+    json_output: bool,
+) -> int:
+    """Collect the facts for every package in packages.yml, derive states, write
+    status.json (atomically) and README.md.
+
+    GitHub: the port workflow's latest run on each fork's branch, the fork's device queue
+    and its device results (token from WOAPORT_TOKEN / GITHUB_TOKEN). The package index:
+    whether a win_arm64, pure or source release exists. Conditional requests throughout;
+    a source that fails keeps the package's last known facts, marked stale.
+    """
+    from woaport.controller import UpdateRequest
+    from woaport.controller import update as run_update
+    from woaport.index import default_index_url
+
+    request = UpdateRequest(
+        inventory=folder,
+        index_url=index_url or default_index_url(),
+        workers=workers,
+        render=not no_render,
+        changes_file=changes_file,
+    )
+    result = run_update(request, progress=lambda m: click.echo(m, err=True))
+    if json_output:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        for change in result.changes:
+            click.echo(str(change))
+        click.echo(
+            f"{len(result.changes)} state change(s); {result.requests} requests, "
+            f"{result.not_modified} answered 304; {len(result.errors)} source error(s)",
+            err=True,
+        )
+    for error in result.errors:
+        click.echo(f"stale: {error}", err=True)
+    return EXIT_PROBLEMS if strict and result.errors else 0

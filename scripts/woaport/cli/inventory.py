@@ -1,0 +1,144 @@
+"""``woaport inventory``: validate packages.yml, pick what is next, render the README."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from woaport import inventory as inv
+from woaport.report import Annotation, Line, Reporter
+
+INVENTORY = click.option(
+    "--inventory",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("inventory"),
+    show_default=True,
+    envvar="WOAPORT_INVENTORY",
+    help="The folder with packages.yml and status.json [env var: WOAPORT_INVENTORY].",
+)
+
+
+@click.group()
+def inventory() -> None:
+    """Where every package stands: packages.yml (people edit it), status.json (the
+    controller writes it), README.md (generated from both)."""
+
+
+def _contract_ids(folder: Path) -> set[str] | None:
+    from woaport import contract
+
+    contracts_dir = folder.parent / "contracts"
+    if not contracts_dir.is_dir():
+        return None
+    ids: set[str] = set()
+    for path in contracts_dir.glob("*.yml"):
+        loaded, _ = contract.check(path)
+        ids |= {c.smoke_test_id for c in loaded}
+    return ids
+
+
+@dataclass(kw_only=True)
+class _Problems:
+    path: Path
+    problems: list[str]
+    count: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": not self.problems,
+            "file": str(self.path),
+            "packages": self.count,
+            "problems": self.problems,
+        }
+
+    def text_lines(self) -> Iterator[Line]:
+        if not self.problems:
+            yield Line(text=f"{self.path}: ok ({self.count} packages)", style="ok")
+        for problem in self.problems:
+            yield Line(text=problem, style="error")
+
+    def markdown(self) -> str:
+        return "\n".join(f"- {p}" for p in self.problems) or f"{self.path}: ok"
+
+    def annotations(self) -> Iterator[Annotation]:
+        for problem in self.problems:
+            yield Annotation(level="error", file=str(self.path), message=problem)
+
+
+@inventory.command()
+@INVENTORY
+@click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
+def validate(folder: Path, json_output: bool) -> int:
+    """Check packages.yml: the schema, names listed twice, depends_on that names nothing,
+    dependency cycles, and contract ids that contracts/ does not have."""
+    path = folder / "packages.yml"
+    problems = inv.check_packages(path, _contract_ids(folder))
+    count = 0 if problems else len(inv.load_packages(path))
+    result = _Problems(path=path, problems=problems, count=count)
+    Reporter(json_output=json_output).emit(result)
+    return 1 if problems else 0
+
+
+@dataclass(kw_only=True)
+class _Next:
+    picks: list[inv.NextPick]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"next": [p.to_json() for p in self.picks]}
+
+    def text_lines(self) -> Iterator[Line]:
+        if not self.picks:
+            yield Line(
+                text="nothing to pick: every package is done, in progress or blocked", style="dim"
+            )
+        for i, pick in enumerate(self.picks, 1):
+            yield Line(text=f"{i}. {pick.package.name} ({pick.state})", style="heading")
+            yield Line(text="   " + "; ".join(pick.reasons))
+
+    def markdown(self) -> str:
+        return "\n".join(f"1. **{p.package.name}**: {'; '.join(p.reasons)}" for p in self.picks)
+
+    def annotations(self) -> Iterator[Annotation]:
+        return iter(())
+
+
+@inventory.command(name="next")
+@INVENTORY
+@click.option(
+    "-n", "count", type=click.IntRange(min=1), default=5, show_default=True, help="How many."
+)
+@click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
+def next_cmd(folder: Path, count: int, json_output: bool) -> int:
+    """The next packages to work on, with why: failing ones and the unblocked backlog, by
+    priority, then by how many packages wait for them, then by download rank."""
+    packages = inv.load_packages(folder / "packages.yml")
+    status = inv.load_status(folder / "status.json")
+    Reporter(json_output=json_output).emit(_Next(picks=inv.next_up(packages, status, count)))
+    return 0
+
+
+@inventory.command()
+@INVENTORY
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when README.md is stale.")
+def render(folder: Path, check: bool) -> int:
+    """Write README.md from packages.yml and status.json."""
+    packages = inv.load_packages(folder / "packages.yml")
+    text = inv.render(packages, inv.load_status(folder / "status.json"))
+    readme = folder / "README.md"
+    current = readme.read_text(encoding="utf-8") if readme.is_file() else None
+    if check:
+        if current != text:
+            click.echo(
+                f"{readme} is stale: run `woaport inventory render --inventory {folder}`", err=True
+            )
+            return 1
+        return 0
+    if current != text:
+        readme.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {readme}", err=True)
+    return 0

@@ -1,0 +1,575 @@
+"""The inventory: the pure state function, dependencies, the controller against fake GitHub
+and a fake index, staleness, the rendered README (golden file and a property test)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cext import build_pure_wheel
+from fakeindex import serve
+from woaport import devicequeue, inventory
+from woaport.contract import from_dict
+from woaport.controller import UpdateRequest, update
+from woaport.github import GitHub
+
+Run = Callable[..., Any]
+CASES = Path(__file__).parent / "cases" / "inventory"
+ROOT = Path(__file__).parent.parent
+SHA = "a" * 40
+
+
+def pkg(name: str, **kwargs: Any) -> inventory.Package:
+    fork = kwargs.pop("fork", None)
+    if fork:
+        kwargs["fork"] = inventory.Fork(repo=fork, branch="woaport", workflow="woaport.yml")
+    return inventory.Package(name=name, **kwargs)
+
+
+RUN_OK = {
+    "run_id": 1,
+    "run_number": 7,
+    "status": "completed",
+    "conclusion": "success",
+    "head_sha": SHA,
+}
+
+
+@pytest.mark.parametrize(
+    ("package", "facts", "deps", "state", "stage"),
+    [
+        (pkg("a"), {"pypi": {"verdict": "native", "pythons": ["cp312"]}}, {}, "upstream", None),
+        (pkg("a", blocked="no"), {"pypi": {"verdict": "native"}}, {}, "upstream", None),
+        (pkg("a"), {"pypi": {"verdict": "pure"}}, {}, "pure", None),
+        (
+            pkg("a", blocked="needs a vendor SDK"),
+            {"pypi": {"verdict": "sdist-only"}},
+            {},
+            "blocked",
+            None,
+        ),
+        (
+            pkg("a", depends_on=("b",)),
+            {"pypi": {"verdict": "sdist-only"}},
+            {"b": "backlog"},
+            "blocked",
+            None,
+        ),
+        (
+            pkg("a", depends_on=("b",)),
+            {"pypi": {"verdict": "sdist-only"}},
+            {"b": "ci-validated"},
+            "backlog",
+            None,
+        ),
+        (pkg("a"), {"pypi": {"verdict": "sdist-only"}}, {}, "backlog", None),
+        (
+            pkg("a", fork="me/a"),
+            {"pypi": {"verdict": "sdist-only"}, "ci": None},
+            {},
+            "in-progress",
+            None,
+        ),
+        (
+            pkg("a", fork="me/a"),
+            {"ci": {**RUN_OK, "status": "in_progress", "conclusion": None}},
+            {},
+            "in-progress",
+            None,
+        ),
+        (
+            pkg("a", fork="me/a"),
+            {"ci": {**RUN_OK, "conclusion": "failure"}},
+            {},
+            "failing",
+            "build",
+        ),
+        (
+            pkg("a", fork="me/a"),
+            {"ci": {**RUN_OK, "conclusion": "failure"}, "queue": {"payload": "fail"}},
+            {},
+            "failing",
+            "payload",
+        ),
+        (
+            pkg("a", fork="me/a"),
+            {"ci": RUN_OK, "queue": {"payload": "ok", "ci_verdict": "fail"}},
+            {},
+            "failing",
+            "ci-contract",
+        ),
+        (
+            pkg("a", fork="me/a"),
+            {"ci": RUN_OK, "queue": {"payload": "ok", "ci_verdict": "pass", "devices": {}}},
+            {},
+            "ci-validated",
+            None,
+        ),
+        (pkg("a", fork="me/a"), {"ci": RUN_OK, "queue": None}, {}, "ci-validated", None),
+        (
+            pkg("a", fork="me/a"),
+            {
+                "ci": RUN_OK,
+                "queue": {"ci_verdict": "pass", "devices": {"x13s": {"verdict": "pass"}}},
+            },
+            {},
+            "device-validated",
+            None,
+        ),
+        (
+            pkg("a", fork="me/a"),
+            {
+                "ci": RUN_OK,
+                "queue": {
+                    "ci_verdict": "pass",
+                    "devices": {
+                        "x13s": {"verdict": "pass"},
+                        "sp11": {"verdict": "fail", "reason": "step x"},
+                    },
+                },
+            },
+            {},
+            "failing",
+            "device-contract",
+        ),
+        (
+            pkg("a", fork="me/a"),
+            {
+                "ci": RUN_OK,
+                "queue": {"ci_verdict": "pass", "devices": {"d": {"verdict": "tampered"}}},
+            },
+            {},
+            "failing",
+            "device-contract",
+        ),
+    ],
+)
+def test_derive(
+    package: inventory.Package,
+    facts: dict[str, Any],
+    deps: dict[str, str],
+    state: str,
+    stage: str | None,
+) -> None:
+    derived = inventory.derive(package, facts, deps)
+    assert (derived.state, derived.stage) == (state, stage)
+    assert derived.cause
+
+
+def test_blocked_names_its_parents() -> None:
+    derived = inventory.derive(
+        pkg("fastparquet", depends_on=("cramjam", "pandas")),
+        {},
+        {"cramjam": "backlog", "pandas": "upstream"},
+    )
+    assert derived.blocked_by == ("cramjam",)
+    assert derived.cause == "awaiting parents: cramjam (backlog)"
+
+
+def test_cycles_are_reported_not_followed() -> None:
+    packages = [
+        pkg("a", depends_on=("b",)),
+        pkg("b", depends_on=("a",)),
+        pkg("c", depends_on=("a",)),
+        pkg("d"),
+    ]
+    states = inventory.derive_all(packages, {})
+    assert states["a"].state == states["b"].state == "blocked"
+    assert "dependency cycle" in states["a"].cause and states["a"].blocked_by == ("b",)
+    assert states["c"].state == "blocked" and states["c"].blocked_by == ("a",)
+    assert states["d"].state == "backlog"
+
+
+def test_history_records_transitions() -> None:
+    packages = [pkg("a")]
+    status: dict[str, Any] = {"packages": {}}
+    first = inventory.apply_states(
+        status, packages, {"a": inventory.Derived(state="backlog")}, "t1"
+    )
+    same = inventory.apply_states(status, packages, {"a": inventory.Derived(state="backlog")}, "t2")
+    moved = inventory.apply_states(
+        status, packages, {"a": inventory.Derived(state="upstream", cause="x")}, "t3"
+    )
+    assert [str(c) for c in first] == ["a: new -> backlog ()"]
+    assert same == []
+    assert [str(c) for c in moved] == ["a: backlog -> upstream (x)"]
+    entry = status["packages"]["a"]
+    assert [(h["from"], h["to"], h["at"]) for h in entry["history"]] == [
+        (None, "backlog", "t1"),
+        ("backlog", "upstream", "t3"),
+    ]
+    assert entry["since"] == "t3"
+
+
+# -- the controller against fake servers ------------------------------------------------------
+@pytest.fixture
+def world(
+    github: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numpy_arm64: Path
+) -> Iterator[dict[str, Any]]:
+    """A fake index and a fake GitHub holding one package in every state."""
+    monkeypatch.setenv("WOAPORT_TOKEN", github.token)
+    monkeypatch.setenv("GITHUB_API_URL", github.api_url)
+    with serve() as index:
+        sdist = {"{}-1.0.tar.gz": b"sdist"}
+        for name in (
+            "backlog",
+            "blocked",
+            "manual",
+            "inprogress",
+            "buildfail",
+            "payloadfail",
+            "contractfail",
+            "civalid",
+            "devicevalid",
+            "devicefail",
+            "stale",
+        ):
+            index.add(f"p-{name}", {k.format(f"p_{name}"): v for k, v in sdist.items()})
+        index.add(
+            "p-upstream", {"p_upstream-1.0-cp312-cp312-win_arm64.whl": numpy_arm64.read_bytes()}
+        )
+        index.add("p-pure", {"p_pure-1.0-py3-none-any.whl": b"wheel"})
+        wheels = tmp_path / "wheels"
+        for name, conclusion, status, item in [
+            ("inprogress", None, "in_progress", None),
+            ("buildfail", "failure", "completed", None),
+            ("payloadfail", "failure", "completed", {"payload": "fail", "ci": "unknown"}),
+            ("contractfail", "failure", "completed", {"payload": "ok", "ci": "fail"}),
+            ("civalid", "success", "completed", {"payload": "ok", "ci": "pass"}),
+            (
+                "devicevalid",
+                "success",
+                "completed",
+                {"payload": "ok", "ci": "pass", "device": "pass"},
+            ),
+            (
+                "devicefail",
+                "success",
+                "completed",
+                {"payload": "ok", "ci": "pass", "device": "fail"},
+            ),
+            ("stale", "success", "completed", {"payload": "ok", "ci": "pass"}),
+        ]:
+            repo = f"me/p-{name}"
+            github.add_repo(repo)
+            sha = (name * 40)[:40]
+            github.add_run(
+                repo, "woaport.yml", branch="woaport", sha=sha, conclusion=conclusion, status=status
+            )
+            if item is None:
+                continue
+            wheel = build_pure_wheel(wheels / name, f"p_{name}")
+            contract = from_dict(
+                {
+                    "smoke_test_id": f"p-{name}",
+                    "package": f"p-{name}",
+                    "steps": [{"step_id": "s", "kind": "import_module", "module": f"p_{name}"}],
+                }
+            )
+            manifest = devicequeue.build_manifest(
+                contract,
+                [wheel],
+                ci_verdict=item["ci"],
+                payload=item["payload"],
+                provenance={"repository": repo, "commit": sha},
+            )
+            queue = devicequeue.GitHubQueue(
+                f"github:{repo}", repo, GitHub(api_url=github.api_url, token=github.token)
+            )
+            queue.publish(manifest, {wheel.name: wheel})
+            if "device" in item:
+                (queued,) = queue.items()
+                result = devicequeue.result_document(
+                    device_id="x13s",
+                    item=queued,
+                    verdict=item["device"],
+                    report=None,
+                    reason="" if item["device"] == "pass" else "step s failed",
+                )
+                queue.publish_result(queued, "x13s", json.dumps(result).encode())
+        folder = tmp_path / "inventory"
+        folder.mkdir()
+        packages = [
+            {"name": "p-upstream"},
+            {"name": "p-pure"},
+            {"name": "p-backlog", "priority": 1},
+            {"name": "p-blocked", "depends_on": ["p-backlog"]},
+            {"name": "p-manual", "blocked": "needs a licence"},
+        ]
+        packages += [
+            {"name": f"p-{n}", "fork": {"repo": f"me/p-{n}"}}
+            for n in (
+                "inprogress",
+                "buildfail",
+                "payloadfail",
+                "contractfail",
+                "civalid",
+                "devicevalid",
+                "devicefail",
+                "stale",
+            )
+        ]
+        (folder / "packages.yml").write_text(
+            yaml.safe_dump(
+                {"defaults": {"branch": "woaport"}, "packages": packages}, sort_keys=False
+            )
+        )
+        yield {"index": index, "github": github, "folder": folder}
+
+
+EXPECTED = {
+    "p-upstream": ("upstream", None),
+    "p-pure": ("pure", None),
+    "p-backlog": ("backlog", None),
+    "p-blocked": ("blocked", None),
+    "p-manual": ("blocked", None),
+    "p-inprogress": ("in-progress", None),
+    "p-buildfail": ("failing", "build"),
+    "p-payloadfail": ("failing", "payload"),
+    "p-contractfail": ("failing", "ci-contract"),
+    "p-civalid": ("ci-validated", None),
+    "p-devicevalid": ("device-validated", None),
+    "p-devicefail": ("failing", "device-contract"),
+    "p-stale": ("ci-validated", None),
+}
+
+
+def run_update(world: dict[str, Any], **kwargs: Any) -> Any:
+    request = UpdateRequest(
+        inventory=world["folder"], index_url=world["index"].url, workers=4, **kwargs
+    )
+    return update(
+        request,
+        github_factory=lambda cache: GitHub(
+            cache=cache, retries=2, backoff=0.001, sleep=lambda s: None
+        ),
+    )
+
+
+def test_controller_derives_every_state(world: dict[str, Any]) -> None:
+    before = (world["folder"] / "packages.yml").read_bytes()
+    result = run_update(world)
+    assert result.errors == []
+    status = json.loads((world["folder"] / "status.json").read_text())
+    got = {k: (v["state"], v["stage"]) for k, v in status["packages"].items()}
+    assert got == EXPECTED
+    assert status["packages"]["p-blocked"]["blocked_by"] == ["p-backlog"]
+    device = status["packages"]["p-devicefail"]
+    assert device["facts"]["queue"]["devices"]["x13s"]["verdict"] == "fail"
+    assert device["cause"] == "x13s: fail: step s failed"
+    assert (world["folder"] / "packages.yml").read_bytes() == before  # never rewritten
+    readme = (world["folder"] / "README.md").read_text()
+    assert readme == inventory.render(
+        inventory.load_packages(world["folder"] / "packages.yml"), status
+    )
+    assert len(result.changes) == len(EXPECTED)
+
+
+def test_second_refresh_is_answered_by_304s(world: dict[str, Any]) -> None:
+    run_update(world)
+    status_before = (world["folder"] / "status.json").read_bytes()
+    second = run_update(world)
+    assert second.changes == [] and not second.status_changed
+    assert (world["folder"] / "status.json").read_bytes() == status_before  # nothing to commit
+    assert second.not_modified / second.requests >= 0.9, second.to_json()
+
+
+def test_failing_sources_keep_facts_and_mark_them_stale(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_update(world)
+    world["github"].fault("GET", r"^/repos/me/p-stale/", status=500, times=1000)
+    world["index"].state.fail_paths["/simple/p-backlog/"] = 503
+    result = run_update(world)
+    status = json.loads((world["folder"] / "status.json").read_text())
+    stale = status["packages"]["p-stale"]
+    assert stale["state"] == "ci-validated"  # unchanged, not flipped to failing/in-progress
+    assert stale["stale"]["ci"] is True and stale["facts"]["ci"]["conclusion"] == "success"
+    assert status["packages"]["p-backlog"]["stale"]["pypi"] is True
+    assert status["packages"]["p-backlog"]["state"] == "backlog"
+    assert {e.split(" ")[0] for e in result.errors} == {"p-stale", "p-backlog"}
+    assert result.changes == []
+    readme = (world["folder"] / "README.md").read_text()
+    assert "⚠ stale" in readme
+
+
+def test_a_device_result_moves_a_package_and_the_commit_message_says_so(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    run_update(world)
+    repo = "me/p-civalid"
+    queue = devicequeue.GitHubQueue(
+        f"github:{repo}", repo, GitHub(api_url=world["github"].api_url, token=world["github"].token)
+    )
+    (item,) = queue.items()
+    result = devicequeue.result_document(device_id="sp11", item=item, verdict="pass", report=None)
+    queue.publish_result(item, "sp11", json.dumps(result).encode())
+    message = tmp_path / "msg.txt"
+    second = run_update(world, changes_file=message)
+    assert [str(c) for c in second.changes] == [
+        "p-civalid: ci-validated -> device-validated (passed on sp11)"
+    ]
+    assert message.read_text().splitlines()[0] == "inventory: 1 state change(s)"
+    history = json.loads((world["folder"] / "status.json").read_text())["packages"]["p-civalid"][
+        "history"
+    ]
+    assert [h["to"] for h in history] == ["ci-validated", "device-validated"]
+
+
+def test_results_for_another_artifact_do_not_count(world: dict[str, Any]) -> None:
+    repo = "me/p-civalid"
+    queue = devicequeue.GitHubQueue(
+        f"github:{repo}", repo, GitHub(api_url=world["github"].api_url, token=world["github"].token)
+    )
+    (item,) = queue.items()
+    result = devicequeue.result_document(device_id="sp11", item=item, verdict="pass", report=None)
+    result["artifacts"] = [{"filename": "x.whl", "sha256": "f" * 64}]
+    queue.publish_result(item, "sp11", json.dumps(result).encode())
+    run_update(world)
+    status = json.loads((world["folder"] / "status.json").read_text())
+    assert status["packages"]["p-civalid"]["state"] == "ci-validated"
+
+
+def test_controller_command(world: dict[str, Any], woaport: Run) -> None:
+    result = woaport(
+        "controller",
+        "update",
+        "--inventory",
+        world["folder"],
+        "--index-url",
+        world["index"].url,
+        "--json",
+    )
+    assert result.code == 0, result.err
+    assert len(json.loads(result.out)["changes"]) == len(EXPECTED)
+
+
+# -- the README -----------------------------------------------------------------------------
+def test_golden_readme() -> None:
+    packages = inventory.load_packages(CASES / "packages.yml")
+    status = json.loads((CASES / "status.json").read_text())
+    expected = (CASES / "README.md").read_text()
+    assert inventory.render(packages, status) == expected
+
+
+def test_shipped_inventory_readme_is_fresh(woaport: Run) -> None:
+    """inventory/README.md is generated; a stale one fails here."""
+    result = woaport("inventory", "render", "--inventory", ROOT / "inventory", "--check")
+    assert result.code == 0, result.err
+
+
+def test_shipped_inventory_validates(woaport: Run) -> None:
+    result = woaport("inventory", "validate", "--inventory", ROOT / "inventory")
+    assert result.code == 0, result.out
+
+
+names = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        names,
+        st.tuples(
+            st.sampled_from(inventory.STATES),
+            st.integers(0, 5),
+            st.sampled_from(["", "x | y", "fail\nline"]),
+        ),
+        min_size=1,
+        max_size=25,
+    )
+)
+def test_every_package_appears_exactly_once(
+    packages_and_states: dict[str, tuple[str, int, str]],
+) -> None:
+    packages = [
+        inventory.Package(name=n, priority=p) for n, (_, p, _) in packages_and_states.items()
+    ]
+    status = {
+        "updated": "2026-11-21T00:00:00Z",
+        "packages": {
+            n: {"state": s, "cause": c, "facts": {}} for n, (s, _, c) in packages_and_states.items()
+        },
+    }
+    text = inventory.render(packages, status)
+    rows = [line for line in text.splitlines() if line.startswith("| **")]
+    assert sorted(r.split("**")[1] for r in rows) == sorted(packages_and_states)
+    header = next(line for line in text.splitlines() if line.startswith("| package"))
+    unescaped = re.compile(r"(?<!\\)\|")
+    assert all(len(unescaped.findall(r)) == len(unescaped.findall(header)) for r in rows)
+
+
+# -- next and validate --------------------------------------------------------------------------
+def test_next_orders_by_priority_then_dependents(woaport: Run, tmp_path: Path) -> None:
+    folder = tmp_path / "inv"
+    folder.mkdir()
+    (folder / "packages.yml").write_text(
+        yaml.safe_dump(
+            {
+                "packages": [
+                    {"name": "cramjam", "priority": 5},
+                    {"name": "fastparquet", "priority": 5, "depends_on": ["cramjam"]},
+                    {"name": "zlib-thing", "priority": 5, "rank": 3},
+                    {"name": "first", "priority": 1},
+                    {"name": "done", "priority": 0},
+                ]
+            }
+        )
+    )
+    status = {
+        "updated": "2026-11-21T00:00:00Z",
+        "packages": {
+            "cramjam": {"state": "backlog", "cause": "sdist only"},
+            "fastparquet": {"state": "blocked"},
+            "zlib-thing": {"state": "failing", "stage": "build", "cause": "run 3 failure"},
+            "first": {"state": "backlog"},
+            "done": {"state": "upstream"},
+        },
+    }
+    (folder / "status.json").write_text(json.dumps(status))
+    result = woaport("inventory", "next", "--inventory", folder, "-n", "3", "--json")
+    picks = json.loads(result.out)["next"]
+    assert [p["name"] for p in picks] == ["first", "cramjam", "zlib-thing"]
+    assert "unblocks fastparquet" in picks[1]["reasons"]
+    assert "failing at build: run 3 failure" in picks[2]["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("packages", "message"),
+    [
+        ([{"name": "a", "depends_on": ["ghost"]}], "'ghost' is not in the inventory"),
+        ([{"name": "a"}, {"name": "A"}], "listed twice"),
+        (
+            [{"name": "a", "depends_on": ["b"]}, {"name": "b", "depends_on": ["a"]}],
+            "dependency cycle a -> b -> a",
+        ),
+        ([{"name": "a", "contract": "nope-main"}], "no contract 'nope-main' in contracts/"),
+        ([{"name": "a", "fork": {"branch": "x"}}], "'repo' is a required property"),
+        ([{"name": "a", "prio": 1}], "Additional properties are not allowed"),
+    ],
+)
+def test_validate_problems(
+    woaport: Run, tmp_path: Path, packages: list[dict[str, Any]], message: str
+) -> None:
+    folder = tmp_path / "inventory"
+    folder.mkdir()
+    (tmp_path / "contracts").mkdir()
+    shutil.copy(ROOT / "contracts" / "orjson.yml", tmp_path / "contracts")
+    (folder / "packages.yml").write_text(yaml.safe_dump({"packages": packages}))
+    result = woaport("inventory", "validate", "--inventory", folder)
+    assert result.code == 1
+    assert message in result.out
+
+
+def test_missing_inventory_is_bad_input(woaport: Run, tmp_path: Path) -> None:
+    result = woaport("inventory", "next", "--inventory", tmp_path)
+    assert result.code == 2 and "packages.yml" in result.err
