@@ -59,6 +59,28 @@ PINNED = {
         platform="manylinux_2_17_x86_64",
         python="3.12",
     ),
+    "xxhash-sdist": Pinned(
+        name="xxhash",
+        version="3.6.0",
+        filename="xxhash-3.6.0.tar.gz",
+        sha256="f0162a78b13a0d7617b2845b90c763339d1f1d82bb04a4b07f4ab535cc5e05d6",
+        sdist=True,
+    ),
+    "numpy-sdist": Pinned(
+        name="numpy",
+        version="2.5.5",
+        filename="numpy-2.5.5.tar.gz",
+        sha256="5cddc243c75114ba845f01b1f87aca1572dbf7b6c2d88636ed3e1d2bccd7f1bf",
+        sdist=True,
+        python="3.12",  # numpy 2.5 requires Python >= 3.12; pip checks that even for sdists
+    ),
+    "markupsafe-sdist": Pinned(
+        name="markupsafe",
+        version="3.0.2",
+        filename="markupsafe-3.0.2.tar.gz",
+        sha256="ee55d3edf80167e48ea11a923c7386f4669df67d7994554387f84e7d8b0a2bf0",
+        sdist=True,
+    ),
 }
 
 # Linux wheels of packages the shipped contracts cover, to run those contracts for real
@@ -119,12 +141,11 @@ def fetch(key: str) -> Path:
     with FileLock(str(target) + ".lock"):
         if target.is_file() and sha256_of(target) == pin.sha256:
             return target
+        if pin.sdist:
+            return _fetch_sdist(pin, target)
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", tmp]
-            if pin.sdist:
-                cmd += ["--no-binary=:all:"]
-            else:
-                cmd += ["--only-binary=:all:"]
+            cmd += ["--only-binary=:all:"]
             if pin.platform:
                 cmd += ["--platform", pin.platform]
             if pin.python:
@@ -140,3 +161,18 @@ def fetch(key: str) -> Path:
                 raise RuntimeError(f"{pin.filename}: sha256 {actual}, pinned {pin.sha256}")
             shutil.move(str(got), target)
     return target
+
+
+def _fetch_sdist(pin: Pinned, target: Path) -> Path:
+    """An sdist through woaport's own index client, from the index pip is configured with.
+    (`pip download` would prepare the sdist's metadata, which runs its build backend: for
+    numpy that is a meson build. Reading an sdist needs none of that.)"""
+    from woaport.http import download, make_session
+    from woaport.index import default_index_url, fetch_files
+
+    session = make_session()
+    files = fetch_files(session, default_index_url(), pin.name)
+    match = next((f for f in files if f.filename == pin.filename), None)
+    if match is None:
+        raise RuntimeError(f"{pin.filename} is not on the index")
+    return download(session, match.url, target, sha256=pin.sha256, progress=False)

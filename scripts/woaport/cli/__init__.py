@@ -17,6 +17,7 @@ from woaport.errors import EXIT_BAD_INPUT, WoaportError
 
 # name -> (module, attribute, one-line help shown in `woaport --help` without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
+    "analyze": ("woaport.cli.analyze", "analyze", "Before porting: how much work is this package?"),
     "check": ("woaport.cli.check", "check", "Does a package on the index have win_arm64 wheels?"),
     "controller": (
         "woaport.cli.controller",
@@ -27,6 +28,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "woaport.cli.contract",
         "contract",
         "Validate smoke contracts; run one against a wheel.",
+    ),
+    "diagnose": (
+        "woaport.cli.diagnose",
+        "diagnose_cmd",
+        "After a failure: which known cause does a log show?",
     ),
     "device": (
         "woaport.cli.device",
