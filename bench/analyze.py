@@ -28,7 +28,7 @@ TARGET_SECONDS = 5.0
 
 def synthetic_sdist(path: Path, size: int) -> Path:
     """C sources (some with x86 intrinsics, some with NEON), headers, and binary blobs."""
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311  (test data, not cryptography)
     written = 0
     with tarfile.open(path, "w:gz", compresslevel=1) as tar:
         i = 0
@@ -38,7 +38,8 @@ def synthetic_sdist(path: Path, size: int) -> Path:
                 name = f"big-1.0/data/blob{i}.bin"
             else:
                 body = "".join(
-                    f"static int f{j}(int x) {{ return x * {j} + {rng.randint(0, 99)}; }}\n" for j in range(4000)
+                    f"static int f{j}(int x) {{ return x * {j} + {rng.randint(0, 99)}; }}\n"
+                    for j in range(4000)
                 )
                 if i % 7 == 0:
                     body = "#include <immintrin.h>\n" + body + "__m128 v = _mm_setzero_ps();\n"
@@ -59,11 +60,18 @@ def main() -> int:
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         big = synthetic_sdist(Path(tmp) / "big-1.0.tar.gz", 100 << 20)
-        for label, sdist in [("numpy 2.5.5 sdist", fetch("numpy-sdist")), ("synthetic sdist (100 MB of C and blobs)", big)]:
-            seconds, rss = run_once([sys.executable, "-m", "woaport", "analyze", "--json", str(sdist)])
+        for label, sdist in [
+            ("numpy 2.5.5 sdist", fetch("numpy-sdist")),
+            ("synthetic sdist (100 MB of C and blobs)", big),
+        ]:
+            seconds, rss = run_once(
+                [sys.executable, "-m", "woaport", "analyze", "--json", str(sdist)]
+            )
             verdict = "ok" if seconds <= TARGET_SECONDS else "MISSED"
             ok &= seconds <= TARGET_SECONDS
-            print(f"{label}: {sdist.stat().st_size / 1e6:.1f} MB compressed, {seconds:.2f} s, peak RSS {rss // 1024} MiB (target <= {TARGET_SECONDS} s) {verdict}")
+            print(
+                f"{label}: {sdist.stat().st_size / 1e6:.1f} MB compressed, {seconds:.2f} s, peak RSS {rss // 1024} MiB (target <= {TARGET_SECONDS} s) {verdict}"
+            )
     return 0 if ok else 1
 
 

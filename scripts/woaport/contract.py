@@ -20,6 +20,7 @@ from typing import Any, Literal
 import yaml
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 
 from woaport.errors import InvalidContract
 
@@ -323,3 +324,72 @@ def from_dict(raw: dict[str, Any], source: str = "(embedded)") -> Contract:
     if problems or contract is None:
         raise InvalidContract(str(problems[0]))
     return contract
+
+
+def resolve(
+    ref: str,
+    smoke_test_id: str | None,
+    contracts_dir: Path | None,
+    packages: list[str] | None = None,
+) -> Contract:
+    """A contract from a file path, or from ``contracts_dir`` by file stem, id or package.
+    An empty ``ref`` means: the contract for one of ``packages`` (the wheels' names)."""
+    if not ref:
+        if contracts_dir is None or not packages:
+            raise InvalidContract(
+                "no contract given: pass --contract FILE (or an id with --contracts-dir)"
+            )
+        last: InvalidContract | None = None
+        for package in dict.fromkeys(packages):
+            try:
+                return resolve(package, smoke_test_id, contracts_dir)
+            except InvalidContract as exc:
+                last = exc
+        raise last if last else InvalidContract("no contract found")
+    path = Path(ref)
+    if path.is_file() or contracts_dir is None:
+        return load(path, smoke_test_id)
+    if not contracts_dir.is_dir():
+        raise InvalidContract(f"--contracts-dir {contracts_dir}: no such folder")
+    for candidate in (contracts_dir / f"{ref}.yml", contracts_dir / f"{ref}.yaml"):
+        if candidate.is_file():
+            return load(candidate, smoke_test_id)
+    known = []
+    for candidate in sorted(contracts_dir.glob("*.y*ml")):
+        loaded, _ = check(candidate)
+        for contract in loaded:
+            known.append(contract.smoke_test_id)
+            if contract.smoke_test_id == ref or canonicalize_name(
+                contract.package
+            ) == canonicalize_name(ref):
+                return contract
+    raise InvalidContract(
+        f"no contract {ref!r} as a file or in {contracts_dir} (it has {', '.join(known) or 'none'}); "
+        "write one (woaport fork init writes a starter) or pass its path"
+    )
+
+
+def wheels_for_this_python(folder: Path, package: str) -> list[Path]:
+    """From a wheelhouse: the wheel of ``package`` this interpreter prefers (and any other
+    wheels it can install)."""
+    from packaging.tags import sys_tags
+    from packaging.utils import canonicalize_name
+
+    from woaport.wheelfile import parse_wheel_name
+
+    ranking = {tag: i for i, tag in enumerate(sys_tags())}
+    candidates = []
+    for path in sorted(folder.glob("*.whl")):
+        name = parse_wheel_name(path)
+        ranks = [ranking[t] for t in name.tags if t in ranking]
+        if ranks:
+            candidates.append((min(ranks), canonicalize_name(name.name), path))
+    wanted = canonicalize_name(package)
+    own = sorted(c for c in candidates if c[1] == wanted)
+    if not own:
+        names = ", ".join(p.name for p in sorted(folder.glob("*.whl"))) or "no wheels"
+        raise InvalidContract(
+            f"{folder}: no wheel of {package} that this interpreter installs ({names})"
+        )
+    others = [c[2] for c in candidates if c[1] != wanted]
+    return [own[0][2], *others]

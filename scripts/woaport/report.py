@@ -125,6 +125,22 @@ class Reporter:
         with Path(path).open("a", encoding="utf-8") as fh:
             fh.write(markdown.rstrip("\n") + "\n\n")
 
+    def outputs(self, values: dict[str, str]) -> None:
+        """Step outputs for GitHub Actions (``$GITHUB_OUTPUT``); nothing elsewhere.
+
+        Multi-line values use the ``name<<DELIMITER`` form, with a delimiter that cannot
+        occur in the value."""
+        path = os.environ.get("GITHUB_OUTPUT")
+        if not path:
+            return
+        with Path(path).open("a", encoding="utf-8") as fh:
+            for name, value in values.items():
+                if "\n" in value or "\r" in value:
+                    delimiter = f"woaport_{os.urandom(8).hex()}"
+                    fh.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+                else:
+                    fh.write(f"{name}={value}\n")
+
     def info(self, message: str) -> None:
         """Progress and status: stderr, never mixed into the machine-readable output."""
         click.echo(message, file=self.err)

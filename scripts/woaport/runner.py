@@ -26,7 +26,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from woaport import __version__, procs, venv
-from woaport.contract import Contract, Mode, Step
+from woaport.contract import Contract, Mode, StageRef, Step
 from woaport.errors import BadInput
 from woaport.http import download, make_session, sha256_file
 from woaport.report import Annotation, Line, Style
@@ -316,6 +316,8 @@ class RunRequest:
     # paths (which name files on the CI machine), and keeps its work under its state dir.
     staged: tuple[Path, ...] | None = None
     work_parent: Path | None = None
+    # More wheels to stage than the contract names (paths or URLs, from the command line).
+    extra_stage: tuple[StageRef, ...] = ()
 
 
 def _now() -> str:
@@ -327,6 +329,7 @@ def resolve_artifacts(
     wheels: tuple[Path, ...],
     staging: Path,
     staged: tuple[Path, ...] | None = None,
+    extra_stage: tuple[StageRef, ...] = (),
 ) -> list[Artifact]:
     """The wheels to install, checked against the contract before anything is created."""
     artifacts = []
@@ -363,7 +366,7 @@ def resolve_artifacts(
             f"version {contract.version}; refusing to test another release than the contract names"
         )
     if staged is None:
-        artifacts += _stage(contract, staging)
+        artifacts += _stage(contract.stage + extra_stage, contract.source, staging)
     else:
         for path in staged:
             artifacts.append(
@@ -377,15 +380,11 @@ def resolve_artifacts(
     return artifacts
 
 
-def _stage(contract: Contract, staging: Path) -> list[Artifact]:
+def _stage(refs: tuple[StageRef, ...], source: str, staging: Path) -> list[Artifact]:
     staged = []
-    base = (
-        Path(contract.source).parent
-        if contract.source and not contract.source.startswith("(")
-        else Path.cwd()
-    )
+    base = Path(source).parent if source and not source.startswith("(") else Path.cwd()
     session = None
-    for ref in contract.stage:
+    for ref in refs:
         if ref.is_url:
             session = session or make_session()
             filename = ref.wheel.rstrip("/").rpartition("/")[2].partition("#")[0]
@@ -561,7 +560,9 @@ def run_contract(
     root = Path(tempfile.mkdtemp(prefix="woaport-run-", dir=request.work_parent))
     try:
         (root / "staged").mkdir()
-        artifacts = resolve_artifacts(contract, request.wheels, root / "staged", request.staged)
+        artifacts = resolve_artifacts(
+            contract, request.wheels, root / "staged", request.staged, request.extra_stage
+        )
         report = RunReport(
             contract=contract,
             mode=request.mode,

@@ -18,6 +18,7 @@ from woaport.errors import EXIT_BAD_INPUT, WoaportError
 # name -> (module, attribute, one-line help shown in `woaport --help` without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "analyze": ("woaport.cli.analyze", "analyze", "Before porting: how much work is this package?"),
+    "build": ("woaport.cli.build", "build", "Build native win_arm64 wheels with cibuildwheel."),
     "check": ("woaport.cli.check", "check", "Does a package on the index have win_arm64 wheels?"),
     "controller": (
         "woaport.cli.controller",
@@ -39,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "device",
         "On a Windows-on-Arm laptop: poll, validate, report.",
     ),
+    "fork": ("woaport.cli.fork", "fork", "Set a fork up: one workflow file, a starter contract."),
     "inspect": ("woaport.cli.inspect_cmd", "inspect", "Check a wheel's native payload."),
     "inventory": (
         "woaport.cli.inventory",

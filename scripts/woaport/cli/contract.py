@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from woaport import contract as contracts
+from woaport.cli.types import optional_path
 from woaport.errors import InvalidContract
 from woaport.report import Annotation, Line, Reporter
 
@@ -135,19 +136,35 @@ def schema() -> None:
 @contract.command()
 @click.option(
     "--contract",
-    "contract_path",
+    "contract_ref",
     required=True,
-    type=click.Path(path_type=Path),
-    help="The contract file.",
+    help="The contract file, or (with --contracts-dir) a contract id or package name; "
+    "empty: the contract for the wheel's package.",
 )
 @click.option("--id", "smoke_test_id", help="Which contract, when the file holds several.")
+@click.option(
+    "--contracts-dir",
+    type=optional_path(file_okay=False),
+    help="Where to look a contract id or package name up (the hub's contracts/).",
+)
 @click.option(
     "--wheel",
     "wheels",
     multiple=True,
-    required=True,
     type=click.Path(path_type=Path),
     help="The artifact under test (and extra wheels); repeatable.",
+)
+@click.option(
+    "--wheel-dir",
+    type=optional_path(file_okay=False),
+    help="Take the wheels this interpreter installs from this folder (a wheelhouse).",
+)
+@click.option(
+    "--stage",
+    "stage",
+    multiple=True,
+    help="Wheels (paths or URLs, space- or line-separated) the contract needs that are not "
+    "published; added to its stage.",
 )
 @click.option(
     "--mode",
@@ -159,7 +176,7 @@ def schema() -> None:
 @click.option(
     "--report",
     "report_path",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=optional_path(dir_okay=False),
     help="Write the JSON report here too.",
 )
 @click.option(
@@ -184,9 +201,12 @@ def schema() -> None:
 @click.option("--keep", is_flag=True, help="Keep the temporary environment, logs and step scripts.")
 @click.option("--json", "json_output", is_flag=True, help="Print the report as JSON on stdout.")
 def run(
-    contract_path: Path,
+    contract_ref: str,
     smoke_test_id: str | None,
+    contracts_dir: Path | None,
     wheels: tuple[Path, ...],
+    wheel_dir: Path | None,
+    stage: tuple[str, ...],
     mode: str,
     report_path: Path | None,
     python: str,
@@ -210,14 +230,26 @@ def run(
       woaport contract run --contract contracts/asyncpg.yml --wheel dist/asyncpg-*.whl
       woaport contract run --contract contracts/fastparquet.yml --wheel dist/fastparquet-*.whl \\
           --mode device --report result.json
+      woaport contract run --contract orjson --contracts-dir contracts --wheel-dir wheelhouse
     """
     from woaport.runner import RunRequest, run_contract
 
-    chosen = contracts.load(contract_path, smoke_test_id)
+    names = [p.name for p in wheels] + (
+        [p.name for p in wheel_dir.glob("*.whl")] if wheel_dir else []
+    )
+    packages = [n.split("-")[0] for n in names]
+    chosen = contracts.resolve(contract_ref, smoke_test_id, contracts_dir, packages)
+    if not wheels and wheel_dir is None:
+        raise click.UsageError("pass --wheel WHEEL (repeatable) or --wheel-dir FOLDER")
+    if wheel_dir is not None:
+        wheels = wheels + tuple(contracts.wheels_for_this_python(wheel_dir, chosen.package))
     reporter = Reporter(json_output=json_output)
     request = RunRequest(
         contract=chosen,
         wheels=wheels,
+        extra_stage=tuple(
+            contracts.StageRef(wheel=item) for value in stage for item in value.split() if item
+        ),
         mode=mode,  # type: ignore[arg-type]
         python=python,
         installer=installer,
@@ -228,5 +260,6 @@ def run(
     if report_path:
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    reporter.outputs({"verdict": report.verdict, "report": str(report_path or "")})
     reporter.emit(report)
     return report.exit_code

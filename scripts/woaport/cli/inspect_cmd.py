@@ -5,20 +5,35 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import click
 
+from woaport.cli.types import optional_path
+from woaport.errors import BadInput
 from woaport.payload import InspectResult, inspect_paths
 from woaport.report import Reporter
 
 
 @click.command()
-@click.argument("wheels", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("wheels", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
 @click.option("-v", "--verbose", is_flag=True, help="List every PE image with its imports.")
 @click.option("--strict", is_flag=True, help="Count warnings (vc-runtime) as problems too.")
-def inspect(wheels: tuple[Path, ...], json_output: bool, verbose: bool, strict: bool) -> int:
+@click.option(
+    "--report",
+    "report_path",
+    type=optional_path(dir_okay=False),
+    help="Also write the JSON report to this file.",
+)
+def inspect(
+    wheels: tuple[Path, ...],
+    json_output: bool,
+    verbose: bool,
+    strict: bool,
+    report_path: Path | None,
+) -> int:
     """Check that each WHEEL carries the native payload its tags promise.
 
     \b
@@ -43,11 +58,29 @@ def inspect(wheels: tuple[Path, ...], json_output: bool, verbose: bool, strict: 
       woaport inspect dist/*.whl
       woaport inspect --json numpy-2.5.5-cp312-cp312-win_arm64.whl | jq '.wheels[0].ok'
     """
-    result = InspectResult(reports=inspect_paths(list(wheels)), verbose=verbose, strict=strict)
+    paths = expand_wheel_args(wheels)
+    result = InspectResult(reports=inspect_paths(paths), verbose=verbose, strict=strict)
     reporter = Reporter(json_output=json_output)
     for report in result.reports:
         if report.error and not json_output:
             reporter.info(f"woaport: error: {report.error}")
-    result_for_stdout = result
-    reporter.emit(result_for_stdout)
+    if report_path is not None:
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        report_path.write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
+    reporter.outputs({"ok": str(result.exit_code == 0).lower(), "report": str(report_path or "")})
+    reporter.emit(result)
     return result.exit_code
+
+
+def expand_wheel_args(args: tuple[Path, ...]) -> list[Path]:
+    """Wheel paths, with each folder replaced by the .whl files in it."""
+    paths: list[Path] = []
+    for arg in args:
+        if arg.is_dir():
+            found = sorted(arg.glob("*.whl"))
+            if not found:
+                raise BadInput(f"{arg}: a folder with no .whl file in it; build the wheels first")
+            paths += found
+        else:
+            paths.append(arg)
+    return paths

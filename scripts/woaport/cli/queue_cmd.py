@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,9 @@ import click
 
 from woaport import contract as contracts
 from woaport import devicequeue
+from woaport.cli.types import optional_path
 from woaport.errors import BadInput
+from woaport.http import sha256_file
 from woaport.report import Annotation, Line, Reporter
 
 QUEUE_HELP = "dir:PATH (a folder) or github:OWNER/REPO (releases of that repository)."
@@ -30,18 +33,21 @@ def queue() -> None:
 @click.option(
     "--queue",
     "queue_url",
-    required=True,
     envvar="WOAPORT_QUEUE",
-    help=QUEUE_HELP + " [env var: WOAPORT_QUEUE]",
+    help=QUEUE_HELP + " [env var: WOAPORT_QUEUE; default on Actions: github:$GITHUB_REPOSITORY]",
 )
 @click.option(
     "--contract",
-    "contract_path",
+    "contract_ref",
     required=True,
-    type=click.Path(path_type=Path),
-    help="The contract CI ran.",
+    help="The contract CI ran: a file, or (with --contracts-dir) an id or package name.",
 )
 @click.option("--id", "smoke_test_id", help="Which contract, when the file holds several.")
+@click.option(
+    "--contracts-dir",
+    type=optional_path(file_okay=False),
+    help="Where to look a contract id or package name up.",
+)
 @click.option(
     "--stage",
     "staged",
@@ -51,12 +57,22 @@ def queue() -> None:
 )
 @click.option(
     "--ci-report",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=optional_path(dir_okay=False),
     help="CI's `contract run --report` JSON; its verdict goes into the manifest.",
 )
 @click.option(
+    "--reports-dir",
+    type=optional_path(file_okay=False),
+    help="CI reports (`contract run --report`), matched to each wheel by its sha256.",
+)
+@click.option(
+    "--wheel-dir",
+    type=optional_path(file_okay=False),
+    help="Publish every wheel of the package in this folder, one queue item each.",
+)
+@click.option(
     "--inspect-report",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=optional_path(dir_okay=False),
     help="`woaport inspect --json` output for the wheels; its verdict goes into the manifest.",
 )
 @click.option(
@@ -65,77 +81,165 @@ def queue() -> None:
     is_flag=True,
     help="Print the manifest and the item's location as JSON.",
 )
-@click.argument("wheels", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("wheels", nargs=-1, type=click.Path(path_type=Path))
 def publish(
     queue_url: str,
-    contract_path: Path,
+    contract_ref: str,
     smoke_test_id: str | None,
+    contracts_dir: Path | None,
     staged: tuple[Path, ...],
     ci_report: Path | None,
+    reports_dir: Path | None,
     inspect_report: Path | None,
+    wheel_dir: Path | None,
     json_output: bool,
     wheels: tuple[Path, ...],
 ) -> int:
     """Queue WHEELS (the exact files CI tested) for validation on devices.
 
     The manifest records each file's size and sha256, embeds the contract (and its
-    sha256) so a device runs exactly what CI ran, CI's verdict, and where the files were
-    built (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_RUN_ID ... on Actions). Publishing the
-    same files and contract again changes nothing.
+    sha256) so a device runs exactly what CI ran, CI's verdict and the payload verdict,
+    and where the files were built (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_RUN_ID ... on
+    Actions). Publishing the same files and contract again changes nothing.
+
+    With --wheel-dir, every wheel of the package in the folder becomes its own item, each
+    with the CI report (from --reports-dir) whose run tested that exact file.
 
     \b
     Examples:
       woaport queue publish --queue dir:/srv/woa-queue --contract contracts/orjson.yml dist/*.whl
       woaport queue publish --queue github:me/orjson --contract contracts/orjson.yml \\
           --ci-report report.json dist/orjson-3.13.0-cp312-cp312-win_arm64.whl
+      woaport queue publish --queue github:me/orjson --contract orjson --contracts-dir contracts \\
+          --wheel-dir wheelhouse --reports-dir reports --inspect-report inspect.json
     """
-    chosen = contracts.load(contract_path, smoke_test_id)
-    report_data = None
-    verdict = "unknown"
-    if ci_report is not None:
-        try:
-            report_data = json.loads(ci_report.read_text(encoding="utf-8"))
-            verdict = str(report_data["verdict"])
-        except (OSError, ValueError, KeyError) as exc:
-            raise BadInput(
-                f"--ci-report {ci_report}: not a woaport contract report ({exc})"
-            ) from None
-        if report_data.get("contract", {}).get("sha256") != chosen.sha256:
-            raise BadInput(
-                f"--ci-report {ci_report} is for another contract (sha256 differs); pass the report of this run"
+    if not queue_url:
+        repository = os.environ.get("GITHUB_REPOSITORY")
+        if not repository:
+            raise click.UsageError(
+                "pass --queue dir:PATH or github:OWNER/REPO (or set WOAPORT_QUEUE)"
             )
-    payload = None
-    if inspect_report is not None:
-        try:
-            payload = (
-                "ok" if json.loads(inspect_report.read_text(encoding="utf-8"))["ok"] else "fail"
-            )
-        except (OSError, ValueError, KeyError) as exc:
-            raise BadInput(
-                f"--inspect-report {inspect_report}: not `woaport inspect --json` output ({exc})"
-            ) from None
-    manifest = devicequeue.build_manifest(
-        chosen,
-        list(wheels),
-        staged=list(staged),
-        ci_verdict=verdict,
-        ci_report=report_data,
-        payload=payload,
+        queue_url = f"github:{repository}"
+    chosen = contracts.resolve(
+        contract_ref, smoke_test_id, contracts_dir, _wheel_names(wheels, wheel_dir)
     )
+    if bool(wheels) == bool(wheel_dir):
+        raise click.UsageError("pass WHEELS or --wheel-dir, one of them")
+    reports = [_read_ci_report(ci_report, chosen)] if ci_report else []
+    if reports_dir is not None:
+        reports += [_read_ci_report(path, chosen) for path in sorted(reports_dir.rglob("*.json"))]
+    payloads = _read_inspect_report(inspect_report) if inspect_report else {}
+    groups: list[list[Path]]
+    if wheel_dir is not None:
+        own = [w for w in sorted(wheel_dir.glob("*.whl")) if _is_package(w, chosen.package)]
+        if not own:
+            raise BadInput(f"--wheel-dir {wheel_dir}: no wheel of {chosen.package} in it")
+        groups = [[w] for w in own]
+    else:
+        groups = [list(wheels)]
+    published = []
     backend = devicequeue.open_queue(queue_url)
-    files = {
-        a["filename"]: p
-        for a in manifest["artifacts"]
-        for p in [*wheels, *staged]
-        if p.name == a["filename"]
-    }
     try:
-        location = backend.publish(manifest, files)
+        for group in groups:
+            digests = {sha256_file(w) for w in group}
+            report = next(
+                (r for r in reports if digests & {a.get("sha256") for a in r.get("artifacts", [])}),
+                reports[0] if len(reports) == 1 and wheel_dir is None else None,
+            )
+            names = [w.name for w in group]
+            verdicts = [payloads[n] for n in names if n in payloads]
+            payload = ("fail" if "fail" in verdicts else "ok") if verdicts else None
+            manifest = devicequeue.build_manifest(
+                chosen,
+                group,
+                staged=list(staged),
+                ci_verdict=str(report["verdict"]) if report else "unknown",
+                ci_report=report,
+                payload=payload,
+            )
+            files = {
+                a["filename"]: p
+                for a in manifest["artifacts"]
+                for p in [*group, *staged]
+                if p.name == a["filename"]
+            }
+            published.append(
+                _Published(manifest=manifest, location=backend.publish(manifest, files))
+            )
     finally:
         backend.close()
     reporter = Reporter(json_output=json_output)
-    reporter.emit(_Published(manifest=manifest, location=location))
+    reporter.outputs(
+        {
+            "items": json.dumps([p.to_json()["item_id"] for p in published]),
+            "locations": json.dumps([p.location for p in published]),
+        }
+    )
+    result: _Published | _PublishedMany = (
+        published[0] if len(published) == 1 else _PublishedMany(items=published)
+    )
+    reporter.emit(result)
     return 0
+
+
+def _wheel_names(wheels: tuple[Path, ...], wheel_dir: Path | None) -> list[str]:
+    """Package names of the wheels given: what an empty --contract is looked up by."""
+    from woaport.wheelfile import parse_wheel_name
+
+    paths = list(wheels) + (
+        sorted(wheel_dir.glob("*.whl")) if wheel_dir and wheel_dir.is_dir() else []
+    )
+    return [parse_wheel_name(p).name for p in paths]
+
+
+def _is_package(wheel: Path, package: str) -> bool:
+    from packaging.utils import canonicalize_name
+
+    from woaport.wheelfile import parse_wheel_name
+
+    return canonicalize_name(parse_wheel_name(wheel).name) == canonicalize_name(package)
+
+
+def _read_ci_report(path: Path, chosen: Any) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        str(data["verdict"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BadInput(f"CI report {path}: not a woaport contract report ({exc})") from None
+    if data.get("contract", {}).get("sha256") != chosen.sha256:
+        raise BadInput(
+            f"CI report {path} is for another contract (sha256 differs); pass the report of this run"
+        )
+    return data
+
+
+def _read_inspect_report(path: Path) -> dict[str, str]:
+    """filename -> "ok"/"fail" from `woaport inspect --json` output."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        return {w["filename"]: "ok" if w["ok"] else "fail" for w in doc["wheels"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BadInput(
+            f"--inspect-report {path}: not `woaport inspect --json` output ({exc})"
+        ) from None
+
+
+@dataclass(kw_only=True)
+class _PublishedMany:
+    items: list[Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"items": [i.to_json() for i in self.items]}
+
+    def text_lines(self) -> Iterator[Line]:
+        for item in self.items:
+            yield from item.text_lines()
+
+    def markdown(self) -> str:
+        return "\n\n".join(i.markdown() for i in self.items)
+
+    def annotations(self) -> Iterator[Annotation]:
+        return iter(())
 
 
 @dataclass(kw_only=True)

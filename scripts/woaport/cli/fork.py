@@ -1,0 +1,99 @@
+"""``woaport fork``: set a fork up for the port workflow."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from woaport.report import Annotation, Line, Reporter
+
+
+@click.group()
+def fork() -> None:
+    """Set up a fork of a package to build, test and queue native win_arm64 wheels."""
+
+
+def _default_contracts_dir() -> Path | None:
+    """contracts/ of the hub woaport is installed from (a checkout), when there is one."""
+    import woaport
+
+    candidate = Path(woaport.__file__).resolve().parents[2] / "contracts"
+    return candidate if candidate.is_dir() else None
+
+
+@dataclass(kw_only=True)
+class _Result:
+    result: Any
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "package": r.project.name,
+            "build_backend": r.project.backend,
+            "detected_from": r.project.source,
+            "written": [str(p) for p in r.written],
+            "contract": r.contract,
+        }
+
+    def text_lines(self) -> Iterator[Line]:
+        r = self.result
+        yield Line(
+            text=f"{r.project.name} (from {r.project.source}; build backend {r.project.backend})",
+            style="heading",
+        )
+        for path in r.written:
+            yield Line(text=f"  wrote {path}", style="ok")
+        yield Line(text=f"  contract: {r.contract}")
+        yield Line(
+            text="next: commit these files, push the branch, and watch the `woaport` workflow run"
+        )
+
+    def markdown(self) -> str:
+        return ""
+
+    def annotations(self) -> Iterator[Annotation]:
+        return iter(())
+
+
+@fork.command()
+@click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=Path())
+@click.option(
+    "--hub",
+    default=lambda: os.environ.get("WOAPORT_HUB", "woaport/woaport@v1"),
+    show_default="woaport/woaport@v1",
+    help="The hub's OWNER/REPO@REF (a commit sha pins it) [env var: WOAPORT_HUB].",
+)
+@click.option(
+    "--branch", default="woaport", show_default=True, help="The branch whose pushes run the port."
+)
+@click.option(
+    "--contracts-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The hub's contracts/ [default: beside this woaport, when it is a checkout].",
+)
+@click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
+def init(path: Path, hub: str, branch: str, contracts_dir: Path | None, json_output: bool) -> int:
+    """Write .github/workflows/woaport.yml (the one `uses:` line) into the fork at PATH.
+
+    The package and its build backend are read from pyproject.toml, setup.cfg or setup.py.
+    When the hub has no contract for the package, a starter contract is written to
+    .github/woaport/contract.yml (edit it to exercise the native code). Existing files are
+    never overwritten.
+
+    \b
+    Examples:
+      woaport fork init
+      woaport fork init ../fastparquet --hub me/woaport@3f2c1a9e5d7b8c6f4e2a1b0c9d8e7f6a5b4c3d2e
+    """
+    from woaport.forkinit import init as run_init
+
+    result = run_init(
+        path, hub=hub, branch=branch, contracts_dir=contracts_dir or _default_contracts_dir()
+    )
+    Reporter(json_output=json_output).emit(_Result(result=result))
+    return 0
