@@ -16,11 +16,13 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import io
 import itertools
 import json
 import re
 import threading
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -141,6 +143,7 @@ class Repo:
     full_name: str
     releases: list[Release] = field(default_factory=list)
     workflow_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    run_logs: dict[int, str] = field(default_factory=dict)
     id: int = field(default_factory=lambda: next(_ids))
 
 
@@ -272,6 +275,7 @@ class FakeGitHub:
         sha: str,
         conclusion: str | None,
         status: str = "completed",
+        logs: str | None = None,
     ) -> dict[str, Any]:
         repo = self.repos[repo_name]
         run_id = next(_ids)
@@ -298,6 +302,8 @@ class FakeGitHub:
             pull_requests=[],
         )
         repo.workflow_runs.setdefault(workflow, []).insert(0, run)
+        if logs is not None:
+            repo.run_logs[run_id] = logs
         return run
 
 
@@ -455,6 +461,18 @@ class ApiHandler(_Handler):
             return self.paged(path, [self.fake.asset_json(repo, a) for a in release.assets], query)
         if m := re.fullmatch(r"/releases/assets/(\d+)", rest):
             return self.asset(repo, int(m[1]), fault)
+        if m := re.fullmatch(r"/actions/runs/(\d+)/logs", rest):
+            if int(m[1]) not in repo.run_logs:
+                return self.error(404, "Not Found", record=False)
+            self.send_response(302)
+            self.send_header(
+                "Location", f"{self.fake.storage_url}/runlogs/{repo.full_name}/{m[1]}?sig=fake"
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            with self.fake.lock:
+                self.fake.exchanges.append(Exchange("GET", path, 302, None))
+            return None
         if m := re.fullmatch(r"/actions/workflows/([^/]+)/runs", rest):
             runs = repo.workflow_runs.get(m[1], [])
             if "branch" in query:
@@ -615,6 +633,21 @@ class StorageHandler(_Handler):
             return
         answered, fault = self.apply_fault()
         if answered:
+            return
+        logs = re.fullmatch(r"/runlogs/([^/]+/[^/]+)/(\d+)", urlsplit(self.path).path)
+        if logs:
+            text = self.fake.repos[logs[1]].run_logs[int(logs[2])]
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as zf:
+                zf.writestr("build (windows-11-arm)/4_Build win_arm64 wheels.txt", text)
+            data = buffer.getvalue()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/zip")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            with self.fake.lock:
+                self.fake.hits["GET run logs"] += 1
             return
         m = re.fullmatch(r"/blob/(\d+)-([tf])", urlsplit(self.path).path)
         asset = None

@@ -262,8 +262,21 @@ def world(
             repo = f"me/p-{name}"
             github.add_repo(repo)
             sha = (name * 40)[:40]
+            logs = None
+            if name == "buildfail":
+                logs = (
+                    "2026-11-20T10:00:00.0000000Z Building cp312-win_arm64 wheel\n"
+                    "2026-11-20T10:01:00.0000000Z foo.obj : fatal error LNK1112: module machine "
+                    "type 'x64' conflicts with target machine type 'ARM64'\n"
+                )
             github.add_run(
-                repo, "woaport.yml", branch="woaport", sha=sha, conclusion=conclusion, status=status
+                repo,
+                "woaport.yml",
+                branch="woaport",
+                sha=sha,
+                conclusion=conclusion,
+                status=status,
+                logs=logs,
             )
             if item is None:
                 continue
@@ -372,6 +385,17 @@ def test_controller_derives_every_state(world: dict[str, Any]) -> None:
         inventory.load_packages(world["folder"] / "packages.yml"), status
     )
     assert len(result.changes) == len(EXPECTED)
+
+
+def test_a_failed_build_is_diagnosed_once(world: dict[str, Any]) -> None:
+    run_update(world)
+    status = json.loads((world["folder"] / "status.json").read_text())
+    entry = status["packages"]["p-buildfail"]
+    assert (entry["state"], entry["stage"]) == ("failing", "build")
+    assert "build-environment: An object file built for x64" in entry["cause"]
+    assert world["github"].hits["GET run logs"] == 1
+    run_update(world)
+    assert world["github"].hits["GET run logs"] == 1  # remembered by run id, not fetched again
 
 
 def test_second_refresh_is_answered_by_304s(world: dict[str, Any]) -> None:

@@ -631,3 +631,37 @@ def test_publish_refuses_bad_input(woaport: Run, tmp_path: Path, native_wheel: P
         native_wheel,
     )
     assert result.code == 2 and "is for another contract" in result.err
+
+
+def test_every_setting_has_an_environment_variable(
+    woaport: Run, tmp_path: Path, native_wheel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        write_contract(tmp_path),
+        native_wheel,
+        "--json",
+    )
+    item_id = json.loads(out.out)["item_id"]
+    (tmp_path / "queue" / "items" / item_id / native_wheel.name).unlink()
+    for name, value in {
+        "WOAPORT_QUEUES": url,
+        "WOAPORT_ALLOW": "dir:*",
+        "WOAPORT_DEVICE_ID": "envdevice",
+        "WOAPORT_STATE_DIR": str(tmp_path / "state"),
+        "WOAPORT_MAX_ATTEMPTS": "1",
+        "WOAPORT_RETRY_BASE": "0s",
+        "WOAPORT_INSTALLER": "uv",
+        "WOAPORT_DEVICE_PYTHON": sys.executable,
+        "WOAPORT_DEVICE_CONFIG": str(tmp_path / "absent.toml"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    result = woaport("device", "poll", "--once", "--json")
+    assert summary(result)["failed"] == [item_id]  # one attempt allowed, from the environment
+    published = tmp_path / "queue" / "items" / item_id / "results" / "result-envdevice.json"
+    assert json.loads(published.read_text())["verdict"] == "error"

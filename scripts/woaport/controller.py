@@ -13,7 +13,9 @@ state because GitHub had a bad minute.
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -123,6 +125,8 @@ def collect(package: inventory.Package, index_url: str, clients: _Clients) -> di
         out["queue"] = exc
         return out
     run = out["ci"]
+    if run and run.get("status") == "completed" and run.get("conclusion") in FAILED:
+        run["diagnosis"] = _diagnosis(github, clients.cache, fork.repo, run["run_id"])
     if not run or run.get("status") != "completed":
         out["queue"] = None
         return out
@@ -156,6 +160,31 @@ def _latest_run(github: GitHub, fork: inventory.Fork) -> dict[str, Any] | None:
         "url": run.get("html_url"),
         "created_at": run.get("created_at"),
     }
+
+
+FAILED = ("failure", "timed_out", "startup_failure")
+MAX_LOG_BYTES = 64 << 20
+
+
+def _diagnosis(github: GitHub, cache: EtagCache, repo: str, run_id: int) -> str | None:
+    """`woaport diagnose` on a failed run's logs; once per run (the result is cached)."""
+    key = f"diagnosis:{repo}:{run_id}"
+    memo = cache.entries.get(key)
+    if memo is not None:
+        return str(memo["body"]) if memo["body"] else None
+    from woaport.diagnose import diagnose, iter_zip_logs
+
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            logs = github.download_run_logs(
+                repo, run_id, Path(tmp) / "logs.zip", max_bytes=MAX_LOG_BYTES
+            )
+            result = diagnose(iter_zip_logs(logs), source=f"run {run_id}")
+    except (WoaportError, OSError, zipfile.BadZipFile):
+        return None  # logs expire (410) or are too big: the state stands without a cause
+    summary = result.summary() if result.matches else None
+    cache.put(key, "immutable", summary)
+    return summary
 
 
 def _queue_item(github: GitHub, cache: EtagCache, repo: str, sha: str) -> dict[str, Any] | None:

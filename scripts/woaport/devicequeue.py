@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -32,7 +33,7 @@ from woaport import __version__
 from woaport.contract import Contract
 from woaport.errors import BadInput
 from woaport.github import GitHub
-from woaport.http import EtagCache, sha256_file
+from woaport.http import EtagCache, progress_bar, sha256_file
 from woaport.wheelfile import parse_wheel_name
 
 TAG_PREFIX = "woaport-queue-"
@@ -384,9 +385,15 @@ class GitHubQueue:
 
     def download(self, item: QueueItem, filename: str, dest: Path, *, size: int) -> Path:
         asset = self._asset(item, filename)
-        return self.client.download_asset(
-            self.repo, asset["id"], dest, max_bytes=max(size, 1) * 2 + 65536
-        )
+        show = sys.stderr.isatty() and size > (1 << 20)
+        with progress_bar(filename, size, show) as bar:
+            return self.client.download_asset(
+                self.repo,
+                asset["id"],
+                dest,
+                max_bytes=max(size, 1) * 2 + 65536,
+                progress=bar.update,
+            )
 
     def manifest(self, item: QueueItem, dest: Path) -> dict[str, Any]:
         """The authoritative manifest: the asset, not the body's copy."""

@@ -149,3 +149,19 @@ def iter_text(data: bytes) -> Iterator[str]:
     else:
         text = data.decode("utf-8", "replace")
     yield from text.splitlines()
+
+
+def iter_zip_logs(path: Any, max_lines: int = 500_000) -> Iterator[str]:
+    """The lines of every text file in a GitHub Actions logs zip, in name order."""
+    import zipfile
+
+    count = 0
+    with zipfile.ZipFile(path) as zf:
+        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            if info.is_dir() or not info.filename.endswith(".txt"):
+                continue
+            for line in iter_text(zf.read(info)):
+                yield line
+                count += 1
+                if count >= max_lines:
+                    return

@@ -296,6 +296,25 @@ class GitHub:
             response, dest, max_bytes=max_bytes, expected_size=expected_size, progress=progress
         )
 
+    def download_run_logs(self, repo: str, run_id: int, dest: Path, *, max_bytes: int) -> Path:
+        """A workflow run's logs (a zip), through the same token-free redirect."""
+        response = self.request(
+            "GET",
+            f"/repos/{repo}/actions/runs/{run_id}/logs",
+            expected=(302,),
+            allow_redirects=False,
+            stream=True,
+        )
+        location = urljoin(response.url, response.headers["Location"])
+        response.close()
+        return _stream_to(
+            self._storage_get(location),
+            dest,
+            max_bytes=max_bytes,
+            expected_size=None,
+            progress=None,
+        )
+
     def _storage_get(self, url: str) -> requests.Response:
         attempt = 0
         while True:

@@ -123,6 +123,11 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def progress_bar(label: str, total: int | None, show: bool) -> ProgressBar[int]:
+    """A download progress bar on stderr (``show=False``: a silent one)."""
+    return _progress(label, total, show)
+
+
 def _progress(label: str, total: int | None, show: bool) -> ProgressBar[int]:
     return click.progressbar(
         length=total or 0,

@@ -34,6 +34,7 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/releases/assets/{asset_id}", "get"),
     ("/repos/{owner}/{repo}/releases/assets/{asset_id}", "delete"),
     ("/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", "get"),
+    ("/repos/{owner}/{repo}/actions/runs/{run_id}/logs", "get"),
     ("/rate_limit", "get"),
 ]
 

@@ -82,12 +82,33 @@ def device() -> None:
 @_shared
 @click.option("--once", is_flag=True, help="Poll once and exit (what the scheduled task does).")
 @click.option("--every", metavar="DURATION", help="Poll forever, this often: 30s, 15m, 1h.")
-@click.option("--python", help="Base interpreter for contract environments [default: this one].")
 @click.option(
-    "--max-attempts", type=int, help="Tries per item before it is marked failed [default: 5]."
+    "--python",
+    envvar="WOAPORT_DEVICE_PYTHON",
+    help="Base interpreter for contract environments [env var: WOAPORT_DEVICE_PYTHON; default: this one].",
 )
 @click.option(
-    "--retry-base", metavar="DURATION", help="First retry delay, doubled each time [default: 300s]."
+    "--installer",
+    type=click.Choice(["auto", "uv", "pip"]),
+    envvar="WOAPORT_INSTALLER",
+    help="How contract environments are made [env var: WOAPORT_INSTALLER; default: auto].",
+)
+@click.option(
+    "--index-url",
+    envvar="WOAPORT_INDEX_URL",
+    help="Index for the contracts' `requires` [env var: WOAPORT_INDEX_URL].",
+)
+@click.option(
+    "--max-attempts",
+    type=int,
+    envvar="WOAPORT_MAX_ATTEMPTS",
+    help="Tries per item before it is marked failed [env var: WOAPORT_MAX_ATTEMPTS; default: 5].",
+)
+@click.option(
+    "--retry-base",
+    metavar="DURATION",
+    envvar="WOAPORT_RETRY_BASE",
+    help="First retry delay, doubled each time [env var: WOAPORT_RETRY_BASE; default: 300s].",
 )
 @click.option(
     "--no-wait", is_flag=True, help="Exit at once when another poll is running, instead of waiting."
