@@ -368,6 +368,17 @@ class _Handler(BaseHTTPRequestHandler):
         }
         self.send_json(status, body, record=record)
 
+    def invalid(self, resource: str, code: str, field_name: str) -> None:
+        """GitHub's 422 answer: Validation Failed, with the one error."""
+        self.send_json(
+            422,
+            {
+                "message": "Validation Failed",
+                "documentation_url": "https://docs.github.invalid/rest",
+                "errors": [{"resource": resource, "code": code, "field": field_name}],
+            },
+        )
+
     def body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
@@ -519,27 +530,9 @@ class ApiHandler(_Handler):
         payload = json.loads(self.body() or b"{}")
         tag = payload.get("tag_name")
         if not tag:
-            return self.send_json(
-                422,
-                {
-                    "message": "Validation Failed",
-                    "documentation_url": "https://docs.github.invalid",
-                    "errors": [
-                        {"resource": "Release", "code": "missing_field", "field": "tag_name"}
-                    ],
-                },
-            )
+            return self.invalid("Release", "missing_field", "tag_name")
         if any(r.tag_name == tag for r in repo.releases):
-            return self.send_json(
-                422,
-                {
-                    "message": "Validation Failed",
-                    "documentation_url": "https://docs.github.invalid",
-                    "errors": [
-                        {"resource": "Release", "code": "already_exists", "field": "tag_name"}
-                    ],
-                },
-            )
+            return self.invalid("Release", "already_exists", "tag_name")
         with self.fake.lock:
             release = Release(
                 id=next(_ids),
@@ -561,27 +554,9 @@ class ApiHandler(_Handler):
         data = self.body()
         name = query.get("name")
         if not name:
-            return self.send_json(
-                422,
-                {
-                    "message": "Validation Failed",
-                    "documentation_url": "x",
-                    "errors": [
-                        {"resource": "ReleaseAsset", "code": "missing_field", "field": "name"}
-                    ],
-                },
-            )
+            return self.invalid("ReleaseAsset", "missing_field", "name")
         if any(a.name == name for a in release.assets):
-            return self.send_json(
-                422,
-                {
-                    "message": "Validation Failed",
-                    "documentation_url": "x",
-                    "errors": [
-                        {"resource": "ReleaseAsset", "code": "already_exists", "field": "name"}
-                    ],
-                },
-            )
+            return self.invalid("ReleaseAsset", "already_exists", "name")
         asset = Asset(
             id=next(_ids),
             name=name,

@@ -368,6 +368,11 @@ def run_update(world: dict[str, Any], **kwargs: Any) -> Any:
     )
 
 
+def fork_queue(world: dict[str, Any], repo: str) -> devicequeue.GitHubQueue:
+    client = GitHub(api_url=world["github"].api_url, token=world["github"].token)
+    return devicequeue.GitHubQueue(f"github:{repo}", repo, client)
+
+
 def test_controller_derives_every_state(world: dict[str, Any]) -> None:
     before = (world["folder"] / "packages.yml").read_bytes()
     result = run_update(world)
@@ -431,9 +436,7 @@ def test_a_device_result_moves_a_package_and_the_commit_message_says_so(
 ) -> None:
     run_update(world)
     repo = "me/p-civalid"
-    queue = devicequeue.GitHubQueue(
-        f"github:{repo}", repo, GitHub(api_url=world["github"].api_url, token=world["github"].token)
-    )
+    queue = fork_queue(world, repo)
     (item,) = queue.items()
     result = devicequeue.result_document(device_id="sp11", item=item, verdict="pass", report=None)
     queue.publish_result(item, "sp11", json.dumps(result).encode())
@@ -451,9 +454,7 @@ def test_a_device_result_moves_a_package_and_the_commit_message_says_so(
 
 def test_results_for_another_artifact_do_not_count(world: dict[str, Any]) -> None:
     repo = "me/p-civalid"
-    queue = devicequeue.GitHubQueue(
-        f"github:{repo}", repo, GitHub(api_url=world["github"].api_url, token=world["github"].token)
-    )
+    queue = fork_queue(world, repo)
     (item,) = queue.items()
     result = devicequeue.result_document(device_id="sp11", item=item, verdict="pass", report=None)
     result["artifacts"] = [{"filename": "x.whl", "sha256": "f" * 64}]

@@ -35,6 +35,18 @@ def write_contract(
     return path
 
 
+def publish_dir(
+    woaport: Run, tmp_path: Path, wheel: Path, code: str | None = None, url: str | None = None
+) -> tuple[str, str]:
+    """Queue ``wheel`` with the woademo contract (in a dir: queue unless ``url`` names one);
+    returns (queue url, item id)."""
+    url = url or f"dir:{tmp_path / 'queue'}"
+    contract = write_contract(tmp_path, code) if code else write_contract(tmp_path)
+    out = woaport("queue", "publish", "--queue", url, "--contract", contract, wheel, "--json")
+    assert out.code == 0, out.err
+    return url, json.loads(out.out)["item_id"]
+
+
 @pytest.fixture
 def gh_env(github: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     github.add_repo("me/fork")
@@ -161,18 +173,7 @@ def test_full_loop_github_backend(
 def test_tampered_wheel_is_never_installed(
     woaport: Run, tmp_path: Path, native_wheel: Path
 ) -> None:
-    url = f"dir:{tmp_path / 'queue'}"
-    out = woaport(
-        "queue",
-        "publish",
-        "--queue",
-        url,
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-        "--json",
-    )
-    item_id = json.loads(out.out)["item_id"]
+    url, item_id = publish_dir(woaport, tmp_path, native_wheel)
     queued = tmp_path / "queue" / "items" / item_id / native_wheel.name
     data = bytearray(queued.read_bytes())
     data[-100] ^= 0xFF
@@ -190,15 +191,7 @@ def test_tampered_wheel_is_never_installed(
 def test_tampered_github_asset(
     woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path
 ) -> None:
-    woaport(
-        "queue",
-        "publish",
-        "--queue",
-        "github:me/fork",
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-    )
+    publish_dir(woaport, tmp_path, native_wheel, url="github:me/fork")
     (release,) = gh_env.repos["me/fork"].releases
     wheel_asset = next(a for a in release.assets if a.name == native_wheel.name)
     changed = bytearray(wheel_asset.data)
@@ -213,15 +206,7 @@ def test_tampered_github_asset(
 def test_items_off_the_allow_list_are_refused(
     woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path
 ) -> None:
-    woaport(
-        "queue",
-        "publish",
-        "--queue",
-        "github:me/fork",
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-    )
+    publish_dir(woaport, tmp_path, native_wheel, url="github:me/fork")
     args = poll_args("github:me/fork", tmp_path / "state")
     args = [a for a in args if a not in (ALLOW,)]
     args.remove("--allow")
@@ -322,18 +307,7 @@ def test_two_polls_run_one_at_a_time(woaport: Run, tmp_path: Path, native_wheel:
 def test_crash_after_result_written_publishes_without_rerunning(
     woaport: Run, tmp_path: Path, native_wheel: Path
 ) -> None:
-    url = f"dir:{tmp_path / 'queue'}"
-    out = woaport(
-        "queue",
-        "publish",
-        "--queue",
-        url,
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-        "--json",
-    )
-    item_id = json.loads(out.out)["item_id"]
+    url, item_id = publish_dir(woaport, tmp_path, native_wheel)
     state = tmp_path / "state"
     (state / "results").mkdir(parents=True)
     (state / "results" / f"{item_id}.json").write_text(
@@ -359,18 +333,7 @@ def test_crash_after_result_written_publishes_without_rerunning(
 def test_result_already_on_queue_is_not_published_again(
     woaport: Run, tmp_path: Path, native_wheel: Path
 ) -> None:
-    url = f"dir:{tmp_path / 'queue'}"
-    out = woaport(
-        "queue",
-        "publish",
-        "--queue",
-        url,
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-        "--json",
-    )
-    item_id = json.loads(out.out)["item_id"]
+    url, item_id = publish_dir(woaport, tmp_path, native_wheel)
     results = tmp_path / "queue" / "items" / item_id / "results"
     results.mkdir()
     (results / "result-laptop1.json").write_text('{"verdict": "pass", "marker": "earlier"}')
@@ -388,18 +351,7 @@ def test_result_already_on_queue_is_not_published_again(
 def test_failing_item_retried_then_marked_failed(
     woaport: Run, tmp_path: Path, native_wheel: Path
 ) -> None:
-    url = f"dir:{tmp_path / 'queue'}"
-    out = woaport(
-        "queue",
-        "publish",
-        "--queue",
-        url,
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-        "--json",
-    )
-    item_id = json.loads(out.out)["item_id"]
+    url, item_id = publish_dir(woaport, tmp_path, native_wheel)
     (tmp_path / "queue" / "items" / item_id / native_wheel.name).unlink()  # an unreadable item
     state = tmp_path / "state"
     first = woaport(*poll_args(url, state, "--max-attempts", "2"))
@@ -415,18 +367,7 @@ def test_failing_item_retried_then_marked_failed(
 
 
 def test_backoff_waits_between_attempts(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
-    url = f"dir:{tmp_path / 'queue'}"
-    out = woaport(
-        "queue",
-        "publish",
-        "--queue",
-        url,
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-        "--json",
-    )
-    item_id = json.loads(out.out)["item_id"]
+    url, item_id = publish_dir(woaport, tmp_path, native_wheel)
     (tmp_path / "queue" / "items" / item_id / native_wheel.name).unlink()
     state = tmp_path / "state"
     args = [a if a != "0s" else "1h" for a in poll_args(url, state)]
@@ -439,15 +380,7 @@ def test_backoff_waits_between_attempts(woaport: Run, tmp_path: Path, native_whe
 def test_github_faults_during_poll(
     woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path
 ) -> None:
-    woaport(
-        "queue",
-        "publish",
-        "--queue",
-        "github:me/fork",
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-    )
+    publish_dir(woaport, tmp_path, native_wheel, url="github:me/fork")
     gh_env.fault("GET", r"^/repos/me/fork/releases$", status=503, times=1)
     gh_env.fault("GET", r"/releases/assets/\d+$", truncate=True, times=1)  # the first download
     state = tmp_path / "state"
@@ -636,18 +569,7 @@ def test_publish_refuses_bad_input(woaport: Run, tmp_path: Path, native_wheel: P
 def test_every_setting_has_an_environment_variable(
     woaport: Run, tmp_path: Path, native_wheel: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    url = f"dir:{tmp_path / 'queue'}"
-    out = woaport(
-        "queue",
-        "publish",
-        "--queue",
-        url,
-        "--contract",
-        write_contract(tmp_path),
-        native_wheel,
-        "--json",
-    )
-    item_id = json.loads(out.out)["item_id"]
+    url, item_id = publish_dir(woaport, tmp_path, native_wheel)
     (tmp_path / "queue" / "items" / item_id / native_wheel.name).unlink()
     for name, value in {
         "WOAPORT_QUEUES": url,

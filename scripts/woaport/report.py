@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, TextIO
@@ -46,6 +46,16 @@ class Reportable(Protocol):
     def markdown(self) -> str: ...
 
     def annotations(self) -> Iterable[Annotation]: ...
+
+
+class Plain:
+    """For results that add nothing to a job summary and raise no annotation."""
+
+    def markdown(self) -> str:
+        return ""
+
+    def annotations(self) -> Iterator[Annotation]:
+        return iter(())
 
 
 _STYLES: dict[str, dict[str, Any]] = {

@@ -17,6 +17,28 @@ from woaport.errors import InvalidContract
 from woaport.report import Annotation, Line, Reporter
 
 
+def contract_reference(function: Any) -> Any:
+    """--contract, --id and --contracts-dir: how a command names the contract to use."""
+    options = [
+        click.option(
+            "--contract",
+            "contract_ref",
+            required=True,
+            help="The contract file, or (with --contracts-dir) a contract id or package name; "
+            "empty: the contract for the wheel's package.",
+        ),
+        click.option("--id", "smoke_test_id", help="Which contract, when the file holds several."),
+        click.option(
+            "--contracts-dir",
+            type=optional_path(file_okay=False),
+            help="Where to look a contract id or package name up (the hub's contracts/).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @click.group()
 def contract() -> None:
     """Smoke contracts: the same test for CI and for the device.
@@ -134,19 +156,7 @@ def schema() -> None:
 
 
 @contract.command()
-@click.option(
-    "--contract",
-    "contract_ref",
-    required=True,
-    help="The contract file, or (with --contracts-dir) a contract id or package name; "
-    "empty: the contract for the wheel's package.",
-)
-@click.option("--id", "smoke_test_id", help="Which contract, when the file holds several.")
-@click.option(
-    "--contracts-dir",
-    type=optional_path(file_okay=False),
-    help="Where to look a contract id or package name up (the hub's contracts/).",
-)
+@contract_reference
 @click.option(
     "--wheel",
     "wheels",

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from woaport.cli.inventory import INVENTORY
 from woaport.errors import EXIT_PROBLEMS
 
 
@@ -16,15 +17,7 @@ def controller() -> None:
 
 
 @controller.command()
-@click.option(
-    "--inventory",
-    "folder",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("inventory"),
-    show_default=True,
-    envvar="WOAPORT_INVENTORY",
-    help="The folder with packages.yml [env var: WOAPORT_INVENTORY].",
-)
+@INVENTORY
 @click.option(
     "--index-url",
     envvar="WOAPORT_INDEX_URL",

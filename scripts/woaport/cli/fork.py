@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from woaport.report import Annotation, Line, Reporter
+from woaport.report import Annotation, Line, Plain, Reporter
 
 
 @click.group()
@@ -27,7 +27,7 @@ def _default_contracts_dir() -> Path | None:
 
 
 @dataclass(kw_only=True)
-class _Result:
+class _Result(Plain):
     result: Any
 
     def to_json(self) -> dict[str, Any]:
@@ -52,9 +52,6 @@ class _Result:
         yield Line(
             text="next: commit these files, push the branch, and watch the `woaport` workflow run"
         )
-
-    def markdown(self) -> str:
-        return ""
 
     def annotations(self) -> Iterator[Annotation]:
         return iter(())

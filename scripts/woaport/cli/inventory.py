@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from woaport import inventory as inv
-from woaport.report import Annotation, Line, Reporter
+from woaport.report import Annotation, Line, Plain, Reporter
 
 INVENTORY = click.option(
     "--inventory",
@@ -85,7 +85,7 @@ def validate(folder: Path, json_output: bool) -> int:
 
 
 @dataclass(kw_only=True)
-class _Next:
+class _Next(Plain):
     picks: list[inv.NextPick]
 
     def to_json(self) -> dict[str, Any]:

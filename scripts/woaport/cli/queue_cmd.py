@@ -16,10 +16,11 @@ import click
 
 from woaport import contract as contracts
 from woaport import devicequeue
+from woaport.cli.contract import contract_reference
 from woaport.cli.types import optional_path
 from woaport.errors import BadInput
 from woaport.http import sha256_file
-from woaport.report import Annotation, Line, Reporter
+from woaport.report import Annotation, Line, Plain, Reporter
 
 QUEUE_HELP = "dir:PATH (a folder) or github:OWNER/REPO (releases of that repository)."
 
@@ -36,18 +37,7 @@ def queue() -> None:
     envvar="WOAPORT_QUEUE",
     help=QUEUE_HELP + " [env var: WOAPORT_QUEUE; default on Actions: github:$GITHUB_REPOSITORY]",
 )
-@click.option(
-    "--contract",
-    "contract_ref",
-    required=True,
-    help="The contract CI ran: a file, or (with --contracts-dir) an id or package name.",
-)
-@click.option("--id", "smoke_test_id", help="Which contract, when the file holds several.")
-@click.option(
-    "--contracts-dir",
-    type=optional_path(file_okay=False),
-    help="Where to look a contract id or package name up.",
-)
+@contract_reference
 @click.option(
     "--stage",
     "staged",
@@ -225,7 +215,7 @@ def _read_inspect_report(path: Path) -> dict[str, str]:
 
 
 @dataclass(kw_only=True)
-class _PublishedMany:
+class _PublishedMany(Plain):
     items: list[Any]
 
     def to_json(self) -> dict[str, Any]:
@@ -243,7 +233,7 @@ class _PublishedMany:
 
 
 @dataclass(kw_only=True)
-class _Published:
+class _Published(Plain):
     manifest: dict[str, Any]
     location: str
 
@@ -269,7 +259,7 @@ class _Published:
 
 
 @dataclass(kw_only=True)
-class _Listing:
+class _Listing(Plain):
     url: str
     rows: list[dict[str, Any]]
 
