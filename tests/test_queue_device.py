@@ -587,3 +587,23 @@ def test_every_setting_has_an_environment_variable(
     assert summary(result)["failed"] == [item_id]  # one attempt allowed, from the environment
     published = tmp_path / "queue" / "items" / item_id / "results" / "result-envdevice.json"
     assert json.loads(published.read_text())["verdict"] == "error"
+
+
+def test_task_arguments_are_quoted_for_windows(woaport: Run, tmp_path: Path) -> None:
+    state = tmp_path / "state with spaces"
+    result = woaport(
+        "device",
+        "install-task",
+        "--dry-run",
+        "--queue",
+        r"dir:C:\queues\team queue",
+        "--allow",
+        "me/*",
+        "--state-dir",
+        state,
+    )
+    root = ET.fromstring(result.out.split("\n", 1)[1])
+    ns = {"t": "http://schemas.microsoft.com/windows/2004/02/mit/task"}
+    arguments = root.find(".//t:Exec/t:Arguments", ns).text  # type: ignore[union-attr]
+    assert '"dir:C:\\queues\\team queue"' in arguments  # type: ignore[operator]
+    assert f'"{state}"' in arguments  # type: ignore[operator]

@@ -228,7 +228,9 @@ def task_xml(
         sub(settings, tag, value)
     action = sub(sub(task, "Actions", Context="Author"), "Exec")
     sub(action, "Command", python)
-    sub(action, "Arguments", " ".join(["-m", "woaport", "device", "poll", "--once", *extra_args]))
+    # Windows command-line quoting (CommandLineToArgvW rules): paths may hold spaces.
+    arguments = subprocess.list2cmdline(["-m", "woaport", "device", "poll", "--once", *extra_args])
+    sub(action, "Arguments", arguments)
     sub(action, "WorkingDirectory", working_dir)
     ET.indent(task)
     return (

@@ -46,6 +46,7 @@ def _is_wow64_process2() -> tuple[int, int] | None:  # pragma: no cover - Window
         ctypes.POINTER(wintypes.USHORT),
     ]
     function.restype = wintypes.BOOL
+    kernel32.GetCurrentProcess.restype = wintypes.HANDLE  # a pseudo-handle, (HANDLE)-1
     process, native = wintypes.USHORT(), wintypes.USHORT()
     if not function(kernel32.GetCurrentProcess(), ctypes.byref(process), ctypes.byref(native)):
         return None

@@ -69,8 +69,8 @@ import importlib, os, sys
 module = importlib.import_module(sys.argv[1])
 where = getattr(module, "__file__", None) or "(namespace package)"
 print(f"imported {module.__name__} from {where}")
-prefix = os.path.realpath(sys.prefix)
-if where != "(namespace package)" and not os.path.realpath(where).startswith(prefix):
+prefix = os.path.normcase(os.path.realpath(sys.prefix))
+if where != "(namespace package)" and not os.path.normcase(os.path.realpath(where)).startswith(prefix):
     sys.exit(f"{module.__name__} was imported from outside the environment: {where}")
 """
 

@@ -61,8 +61,9 @@ def _config(options: dict[str, Any], *, need_queues: bool = True) -> dev.DeviceC
     path = options.pop("config_path", None) or dev.default_config_path()
     settings = dev.read_config_file(path)
     for key in ("queues", "allow"):
-        values = options.get(key) or ()
-        options[key] = [v for value in values for v in value.split()] or None
+        # click already splits WOAPORT_QUEUES/WOAPORT_ALLOW on whitespace (multiple=True);
+        # a value given as an option stays whole, so a path may hold spaces.
+        options[key] = list(options.get(key) or ()) or None
     return dev.resolve_config(options, settings, need_queues=need_queues)
 
 
@@ -177,7 +178,7 @@ def install_task(every: str, dry_run: bool, json_output: bool, **options: Any) -
     config = _config(dict(options), need_queues=False)
     extra: list[str] = []
     if config_path:
-        extra += ["--config", f'"{config_path}"']
+        extra += ["--config", str(config_path)]
     for queue in config.queues:
         extra += ["--queue", queue]
     for pattern in config.allow:
@@ -185,7 +186,7 @@ def install_task(every: str, dry_run: bool, json_output: bool, **options: Any) -
     if options.get("device_id"):
         extra += ["--device-id", config.device_id]
     if options.get("state_dir"):
-        extra += ["--state-dir", f'"{config.state_dir}"']
+        extra += ["--state-dir", str(config.state_dir)]
     xml = task_xml(
         python=this_python(),
         every_seconds=dev.parse_duration(every),
