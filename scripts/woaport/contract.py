@@ -94,6 +94,15 @@ class Contract:
         return hashlib.sha256(self.canonical.encode("utf-8")).hexdigest()
 
 
+def _message(error: Any) -> str:
+    """jsonschema's message, without pasting a whole document into it."""
+    if error.validator == "type":
+        actual = type(error.instance).__name__.replace("dict", "mapping").replace("str", "string")
+        return f"is a {actual}, not {'an' if str(error.validator_value)[:1] in 'aeiou' else 'a'} {error.validator_value}"
+    message = str(error.message)
+    return message if len(message) <= 300 else message[:297] + "..."
+
+
 def _yaml_path(parts: Any) -> str:
     out = ""
     for part in parts:
@@ -113,7 +122,9 @@ def _hint(error: Any) -> str:
     if keyword == "pattern":
         return f"it must match {error.validator_value}"
     if keyword == "type":
-        return f"write a {error.validator_value}"
+        expected = error.validator_value
+        article = "an" if str(expected)[:1] in "aeiou" else "a"
+        return f"write {article} {expected}"
     if keyword == "minItems":
         return "add at least one item"
     return ""
@@ -163,7 +174,7 @@ def check(path: Path) -> tuple[list[Contract], list[Problem]]:
     document = load_documents(path)
     file = str(path)
     problems = [
-        Problem(file=file, path=_yaml_path(e.absolute_path), message=e.message, hint=_hint(e))
+        Problem(file=file, path=_yaml_path(e.absolute_path), message=_message(e), hint=_hint(e))
         for e in schema_errors(document)
     ]
     if problems:

@@ -179,7 +179,13 @@ def _wheel_names(wheels: tuple[Path, ...], wheel_dir: Path | None) -> list[str]:
     paths = list(wheels) + (
         sorted(wheel_dir.glob("*.whl")) if wheel_dir and wheel_dir.is_dir() else []
     )
-    return [parse_wheel_name(p).name for p in paths]
+    names = []
+    for path in paths:
+        try:
+            names.append(parse_wheel_name(path).name)
+        except BadInput:
+            continue  # reported, with its fix, when the wheel itself is read
+    return names
 
 
 def _is_package(wheel: Path, package: str) -> bool:
