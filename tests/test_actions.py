@@ -21,6 +21,7 @@ from actionkit import run_action
 from woaport.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
 ACTIONS = [*sorted(p.parent for p in (ROOT / "actions").glob("*/action.yml")), ROOT]
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 SELFTEST = ROOT / "tests" / "selftest" / "woaselftest"

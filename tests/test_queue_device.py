@@ -227,6 +227,7 @@ def poll_process(url: str, state: Path, env: dict[str, str] | None = None) -> su
     )
 
 
+@pytest.mark.slow
 def test_kill_9_mid_contract_then_poll_again(
     woaport: Run, tmp_path: Path, native_wheel: Path
 ) -> None:
@@ -274,6 +275,7 @@ def test_kill_9_mid_contract_then_poll_again(
     assert entry["status"] == "done" and entry["attempts"] == 2
 
 
+@pytest.mark.slow
 def test_two_polls_run_one_at_a_time(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
     timeline = tmp_path / "timeline.txt"
     code = f"""\

@@ -102,6 +102,7 @@ def test_passing_contract_and_report(woaport: Run, tmp_path: Path, native_wheel:
     assert "step add-in-c: passed" in err  # progress on stderr
 
 
+@pytest.mark.slow
 def test_failing_crashing_and_hanging_steps(
     woaport: Run, tmp_path: Path, native_wheel: Path
 ) -> None:
@@ -288,6 +289,7 @@ def test_staged_wheel_and_command_steps(woaport: Run, tmp_path: Path, native_whe
     assert "neither in the environment nor on PATH" in steps["no-such-program"]["detail"]
 
 
+@pytest.mark.slow
 def test_pytest_step_from_the_index(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_native.py").write_text(
@@ -309,6 +311,7 @@ def test_pytest_step_from_the_index(woaport: Run, tmp_path: Path, native_wheel: 
     assert "2 passed" in doc["steps"][0]["output_tail"]
 
 
+@pytest.mark.slow
 def test_venv_and_pip_installer(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
     contract = write_contract(
         tmp_path,
@@ -385,3 +388,34 @@ def test_actions_summary_and_annotations(
     assert (
         "| `bad` | python_code | failed |" in text and "| `ok` | import_module | passed |" in text
     )
+
+
+def test_stage_by_url_is_downloaded_and_pinned(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    import hashlib
+
+    from fakeindex import serve
+
+    staged = build_pure_wheel(tmp_path / "stage", "woadep", body="ANSWER = 7\n")
+    digest = hashlib.sha256(staged.read_bytes()).hexdigest()
+    with serve() as index:
+        index.add("woadep", {staged.name: staged})
+        url = index.url.replace("/simple/", f"/files/woadep/{staged.name}")
+        good = write_contract(
+            tmp_path,
+            "- step_id: s\n  kind: python_code\n  code: import woadep; assert woadep.ANSWER == 7\n",
+            extra=f'stage:\n  - wheel: {url}\n    sha256: "{digest}"\n',
+            name="good.yml",
+        )
+        code, doc, err = run_json(woaport, good, native_wheel)
+        assert code == 0, err
+        assert {a["filename"]: a["role"] for a in doc["artifacts"]}[staged.name] == "staged"
+        wrong = write_contract(
+            tmp_path,
+            "- step_id: s\n  kind: import_module\n  module: woadep\n",
+            extra=f'stage:\n  - wheel: {url}\n    sha256: "{"0" * 64}"\n',
+            name="wrong.yml",
+        )
+        result = woaport("contract", "run", "--contract", wrong, "--wheel", native_wheel)
+    assert result.code == 2 and "does not match" in result.err
