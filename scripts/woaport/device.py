@@ -29,7 +29,13 @@ from filelock import FileLock, Timeout
 
 from woaport import devicequeue
 from woaport.contract import from_dict
-from woaport.devicequeue import QueueItem, result_document, validate_manifest, write_atomic
+from woaport.devicequeue import (
+    Backend,
+    QueueItem,
+    result_document,
+    validate_manifest,
+    write_atomic,
+)
 from woaport.errors import BadInput, WoaportError
 from woaport.http import sha256_file
 
@@ -160,10 +166,6 @@ def _check_queue_url(url: str) -> None:
         raise BadInput(f"queue {url!r}: expected dir:PATH or github:OWNER/REPO")
 
 
-class Tampered(Exception):
-    pass
-
-
 @dataclass
 class State:
     path: Path
@@ -275,7 +277,7 @@ class Poller:
         )
         return summary
 
-    def _process(self, queue: Any, item: QueueItem, state: State, summary: PollSummary) -> None:
+    def _process(self, queue: Backend, item: QueueItem, state: State, summary: PollSummary) -> None:
         key = f"{self.config.device_id}@{queue.url}#{item.item_id}"
         entry = state.items.setdefault(key, {"status": "new", "attempts": 0})
         if entry["status"] in ("done", "refused", "failed"):
@@ -332,7 +334,7 @@ class Poller:
 
     def _publish(
         self,
-        queue: Any,
+        queue: Backend,
         item: QueueItem,
         entry: dict[str, Any],
         state: State,
@@ -355,12 +357,12 @@ class Poller:
             summary.failed.append(item.item_id)
         self.log(f"{item.item_id}: {entry.get('verdict')} -> {where}")
 
-    def _validate(self, queue: Any, item: QueueItem) -> dict[str, Any]:
+    def _validate(self, queue: Backend, item: QueueItem) -> dict[str, Any]:
         work = self.state_dir / "items" / item.item_id
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         manifest = item.manifest
-        if hasattr(queue, "manifest"):
+        if isinstance(queue, devicequeue.GitHubQueue):
             manifest = queue.manifest(item, work / "manifest.json")
             if devicequeue.canonical_json(manifest) != devicequeue.canonical_json(item.manifest):
                 return self._tampered(item, "the release body and manifest.json disagree")

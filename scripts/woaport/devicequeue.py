@@ -187,11 +187,6 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def _files_for(manifest: dict[str, Any], wheels: list[Path]) -> dict[str, Path]:
-    by_name = {p.name: p for p in wheels}
-    return {a["filename"]: by_name[a["filename"]] for a in manifest["artifacts"]}
-
-
 class DirQueue:
     def __init__(self, url: str, root: Path) -> None:
         self.url = url

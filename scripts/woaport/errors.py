@@ -3,7 +3,7 @@
 Exit codes are the same for every command:
 
 * 0: everything checked is fine
-* 1: the check ran and found problems (``ProblemsFound``)
+* 1: the check ran and found problems (a command returns it; it is no exception)
 * 2: bad input or usage; nothing was checked (``BadInput`` and its subclasses)
 
 Only :func:`woaport.cli.main` turns these into ``sys.exit``; library code raises.
@@ -40,9 +40,3 @@ class InvalidContract(BadInput):
 
 class NetworkError(BadInput):
     """A server could not be reached or answered with an error after the retries."""
-
-
-class ProblemsFound(WoaportError):
-    """The check ran to the end and found problems; the report says which."""
-
-    exit_code = EXIT_PROBLEMS

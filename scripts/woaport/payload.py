@@ -452,9 +452,7 @@ def _check_windows_payload(report: WheelReport, name: WheelName, by_name: dict[s
             "error",
             importers[0],
             f"{how} {dll}, which is neither in the wheel nor a Windows system DLL"
-            + (
-                f" (also needed by {len(importers) - 1} more file(s))" if len(importers) > 1 else ""
-            ),
+            + _also(importers),
         )
     for dll, importers in sorted(vc_missing.items()):
         report.add(
@@ -462,10 +460,7 @@ def _check_windows_payload(report: WheelReport, name: WheelName, by_name: dict[s
             "warning",
             importers[0],
             f"needs the Visual C++ runtime DLL {dll}, which the wheel does not bundle and "
-            "Windows does not ship"
-            + (
-                f" (also needed by {len(importers) - 1} more file(s))" if len(importers) > 1 else ""
-            ),
+            "Windows does not ship" + _also(importers),
         )
 
 

@@ -154,6 +154,3 @@ class Reporter:
     def info(self, message: str) -> None:
         """Progress and status: stderr, never mixed into the machine-readable output."""
         click.echo(message, file=self.err)
-
-    def warn(self, message: str) -> None:
-        click.echo(click.style(f"warning: {message}", fg="yellow"), file=self.err)

@@ -139,7 +139,3 @@ def install(
     if index_url:
         argv += ["--index-url", index_url]
     return _run(argv + requirements)
-
-
-def remove(root: Path) -> None:
-    shutil.rmtree(root, ignore_errors=True)
