@@ -609,3 +609,18 @@ def test_task_arguments_are_quoted_for_windows(woaport: Run, tmp_path: Path) -> 
     arguments = root.find(".//t:Exec/t:Arguments", ns).text  # type: ignore[union-attr]
     assert '"dir:C:\\queues\\team queue"' in arguments  # type: ignore[operator]
     assert f'"{state}"' in arguments  # type: ignore[operator]
+
+
+def test_a_manifest_too_long_for_the_release_body(
+    woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from woaport import devicequeue
+
+    monkeypatch.setattr(devicequeue, "BODY_LIMIT", 100)  # every manifest is "too long"
+    publish_dir(woaport, tmp_path, native_wheel, url="github:me/fork")
+    (release,) = gh_env.repos["me/fork"].releases
+    assert devicequeue.BODY_MARKER not in (release.body or "")
+    result = woaport(*poll_args("github:me/fork", tmp_path / "state"))
+    assert summary(result)["published"], result.err  # found through manifest.json
+    listing = woaport("queue", "list", "--queue", "github:me/fork", "--json")
+    assert json.loads(listing.out)["items"][0]["devices"] == ["laptop1"]

@@ -269,6 +269,11 @@ class DirQueue:
         pass
 
 
+# GitHub refuses release bodies over 125,000 characters; past this, the body carries no
+# copy of the manifest and listing reads the manifest.json asset instead (one request).
+BODY_LIMIT = 100_000
+
+
 def _release_body(manifest: dict[str, Any]) -> str:
     p = manifest.get("provenance", {})
     lines = [
@@ -277,10 +282,12 @@ def _release_body(manifest: dict[str, Any]) -> str:
         f"CI verdict: {manifest['ci']['verdict']}; built from {p.get('repository')}@{p.get('commit')}.",
         "Laptops running `woaport device poll` validate these exact files and upload `result-<device>.json` here.",
         "",
-        BODY_MARKER,
-        json.dumps(manifest, indent=1),
-        "```",
     ]
+    copy = json.dumps(manifest, indent=1)
+    if len(copy) <= BODY_LIMIT:
+        lines += [BODY_MARKER, copy, "```"]
+    else:
+        lines.append("(The manifest is too long to copy here: see manifest.json.)")
     return "\n".join(lines)
 
 
@@ -355,6 +362,8 @@ class GitHubQueue:
                 continue  # still being published
             manifest = _manifest_from_body(release.get("body"))
             if manifest is None:
+                manifest = self._manifest_asset(release, assets[MANIFEST])
+            if manifest is None:
                 continue
             results = {
                 name.removeprefix(RESULT_PREFIX).removesuffix(".json"): asset
@@ -371,6 +380,22 @@ class GitHubQueue:
                 )
             )
         return found
+
+    def _manifest_asset(
+        self, release: dict[str, Any], asset: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """The manifest.json asset, for releases whose body holds no copy of it."""
+        import tempfile
+
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = self.client.download_asset(
+                    self.repo, asset["id"], Path(tmp) / MANIFEST, max_bytes=1 << 24
+                )
+                data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (BadInput, OSError, ValueError):
+            return None
+        return data
 
     def _asset(self, item: QueueItem, filename: str) -> dict[str, Any]:
         for asset in item.handle.get("assets", []):
