@@ -32,6 +32,7 @@ class BuildResult:
     wheels: list[Path] = field(default_factory=list)
     log: Path | None = None
     diagnosis: Diagnosis | None = None
+    sha256s: dict[str, str] = field(default_factory=dict)  # wheel file name -> sha256, hashed once
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -39,7 +40,7 @@ class BuildResult:
             "dry_run": self.dry_run,
             "identifiers": self.identifiers,
             "environment": self.plan.environment(),
-            "wheels": [{"path": str(w), "sha256": sha256_file(w)} for w in self.wheels],
+            "wheels": [{"path": str(w), "sha256": self.sha256s[w.name]} for w in self.wheels],
             "log": str(self.log) if self.log else None,
             "diagnosis": self.diagnosis.to_json() if self.diagnosis else None,
         }
@@ -73,7 +74,7 @@ class BuildResult:
                 "| wheel | sha256 |",
                 "| --- | --- |",
             ]
-            rows += [f"| `{w.name}` | `{sha256_file(w)[:16]}…` |" for w in self.wheels]
+            rows += [f"| `{w.name}` | `{self.sha256s[w.name][:16]}…` |" for w in self.wheels]
             return "\n".join(rows)
         rows = ["### :x: woaport build failed", ""]
         if self.diagnosis and self.diagnosis.matches:
@@ -192,6 +193,7 @@ def build(
         code, wheels = run_build(plan, result.log, reporter.info)
         result.exit_code = 1 if code else 0
         result.wheels = wheels
+        result.sha256s = {w.name: sha256_file(w) for w in wheels}
         if code:
             result.diagnosis = diagnose(
                 result.log.read_text(encoding="utf-8", errors="replace").splitlines(),
@@ -204,7 +206,7 @@ def build(
             )
         outputs.update(
             wheels=json.dumps([str(w) for w in wheels]),
-            sha256s=json.dumps({w.name: sha256_file(w) for w in wheels}),
+            sha256s=json.dumps(result.sha256s),
             **{
                 "wheel-dir": str(output_dir),
                 "diagnosis": result.diagnosis.summary() if result.diagnosis else "",
