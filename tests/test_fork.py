@@ -142,3 +142,20 @@ def test_bad_input(
         (tmp_path / filename).write_text(text)
     result = woaport("fork", "init", tmp_path, *args)
     assert result.code == 2 and message in result.err
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_hubs_contracts(tmp_path: Path) -> None:
+    """An installed (not checked-out) woaport still knows the hub's contracts."""
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        timeout=600,
+    )
+    (wheel,) = tmp_path.glob("woaport-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = {n.rsplit("/", 1)[1] for n in names if n.startswith("woaport/data/contracts/")}
+    assert shipped == {p.name for p in (ROOT / "contracts").glob("*.yml")}
+    assert "woaport/data/contract.schema.json" in names

@@ -19,11 +19,15 @@ def fork() -> None:
 
 
 def _default_contracts_dir() -> Path | None:
-    """contracts/ of the hub woaport is installed from (a checkout), when there is one."""
+    """The hub's contracts: contracts/ of the checkout woaport runs from, else the copy
+    that ships inside the installed package."""
     import woaport
 
-    candidate = Path(woaport.__file__).resolve().parents[2] / "contracts"
-    return candidate if candidate.is_dir() else None
+    package = Path(woaport.__file__).resolve().parent
+    for candidate in (package.parents[1] / "contracts", package / "data" / "contracts"):
+        if candidate.is_dir() and any(candidate.glob("*.yml")):
+            return candidate
+    return None
 
 
 @dataclass(kw_only=True)
