@@ -240,6 +240,25 @@ def test_wheel_of_another_package_is_refused(woaport: Run, tmp_path: Path) -> No
     assert "is 'woademo'" in result.err and "otherpkg-1.0-py3-none-any.whl" in result.err
 
 
+def test_empty_contract_is_the_wheels_package(woaport: Run, tmp_path: Path) -> None:
+    hub = tmp_path / "contracts"
+    hub.mkdir()
+    (hub / "other.yml").write_text(
+        "- smoke_test_id: other-main\n  package: other\n  steps:\n"
+        "    - {step_id: s, kind: import_module, module: other}\n"
+    )
+    write_contract(
+        hub, "- step_id: s\n  kind: import_module\n  module: woademo\n", name="any-name.yml"
+    )
+    wheel = build_pure_wheel(tmp_path / "w", "woademo")
+    for where in (["--wheel", str(wheel)], ["--wheel-dir", str(wheel.parent)]):
+        result = woaport(
+            "contract", "run", "--contract", "", "--contracts-dir", hub, "--json", *where
+        )
+        assert result.code == 0, result.err
+        assert json.loads(result.out)["contract"]["smoke_test_id"] == "woademo-main"
+
+
 def test_missing_wheel_and_invalid_contract(
     woaport: Run, tmp_path: Path, native_wheel: Path
 ) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -22,7 +23,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
-from woaport.errors import InvalidContract
+from woaport.errors import BadInput, InvalidContract
 
 Mode = Literal["ci", "device"]
 MODES: tuple[Mode, ...] = ("ci", "device")
@@ -378,6 +379,24 @@ def resolve(
         f"no contract {ref!r} as a file or in {contracts_dir} (it has {', '.join(known) or 'none'}); "
         "write one (woaport fork init writes a starter) or pass its path"
     )
+
+
+def package_names(wheels: Iterable[Path], wheel_dir: Path | None = None) -> list[str]:
+    """Package names of the wheels given (and of those in ``wheel_dir``): what an empty
+    --contract is looked up by. Unparseable names are skipped: they are reported, with
+    their fix, when the wheel itself is read."""
+    from woaport.wheelfile import parse_wheel_name
+
+    paths = list(wheels) + (
+        sorted(wheel_dir.glob("*.whl")) if wheel_dir and wheel_dir.is_dir() else []
+    )
+    names = []
+    for path in paths:
+        try:
+            names.append(parse_wheel_name(path).name)
+        except BadInput:
+            continue
+    return names
 
 
 def wheels_for_this_python(folder: Path, package: str) -> list[Path]:

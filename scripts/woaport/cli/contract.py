@@ -244,11 +244,9 @@ def run(
     """
     from woaport.runner import RunRequest, run_contract
 
-    names = [p.name for p in wheels] + (
-        [p.name for p in wheel_dir.glob("*.whl")] if wheel_dir else []
+    chosen = contracts.resolve(
+        contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
     )
-    packages = [n.split("-")[0] for n in names]
-    chosen = contracts.resolve(contract_ref, smoke_test_id, contracts_dir, packages)
     if not wheels and wheel_dir is None:
         raise click.UsageError("pass --wheel WHEEL (repeatable) or --wheel-dir FOLDER")
     if wheel_dir is not None:

@@ -111,7 +111,7 @@ def publish(
             )
         queue_url = f"github:{repository}"
     chosen = contracts.resolve(
-        contract_ref, smoke_test_id, contracts_dir, _wheel_names(wheels, wheel_dir)
+        contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
     )
     if bool(wheels) == bool(wheel_dir):
         raise click.UsageError("pass WHEELS or --wheel-dir, one of them")
@@ -170,22 +170,6 @@ def publish(
     )
     reporter.emit(result)
     return 0
-
-
-def _wheel_names(wheels: tuple[Path, ...], wheel_dir: Path | None) -> list[str]:
-    """Package names of the wheels given: what an empty --contract is looked up by."""
-    from woaport.wheelfile import parse_wheel_name
-
-    paths = list(wheels) + (
-        sorted(wheel_dir.glob("*.whl")) if wheel_dir and wheel_dir.is_dir() else []
-    )
-    names = []
-    for path in paths:
-        try:
-            names.append(parse_wheel_name(path).name)
-        except BadInput:
-            continue  # reported, with its fix, when the wheel itself is read
-    return names
 
 
 def _is_package(wheel: Path, package: str) -> bool:
