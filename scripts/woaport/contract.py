@@ -94,6 +94,14 @@ class Contract:
     def sha256(self) -> str:
         return hashlib.sha256(self.canonical.encode("utf-8")).hexdigest()
 
+    @property
+    def folder(self) -> Path:
+        """Where its relative paths (staged wheels, files steps name) are resolved from: the
+        contract file's folder, or the current folder for an embedded contract."""
+        if self.source and not self.source.startswith("("):
+            return Path(self.source).parent
+        return Path.cwd()
+
 
 def _message(error: Any) -> str:
     """jsonschema's message, without pasting a whole document into it."""

@@ -366,7 +366,7 @@ def resolve_artifacts(
             f"version {contract.version}; refusing to test another release than the contract names"
         )
     if staged is None:
-        artifacts += _stage(contract.stage + extra_stage, contract.source, staging)
+        artifacts += _stage(contract.stage + extra_stage, contract.folder, staging)
     else:
         for path in staged:
             artifacts.append(
@@ -380,9 +380,8 @@ def resolve_artifacts(
     return artifacts
 
 
-def _stage(refs: tuple[StageRef, ...], source: str, staging: Path) -> list[Artifact]:
+def _stage(refs: tuple[StageRef, ...], base: Path, staging: Path) -> list[Artifact]:
     staged = []
-    base = Path(source).parent if source and not source.startswith("(") else Path.cwd()
     session = None
     for ref in refs:
         if ref.is_url:
@@ -636,12 +635,7 @@ def _execute(
     env = scrubbed_environment(dict(os.environ), contract.env)
     env["PATH"] = os.pathsep.join([str(venv.scripts_dir(environment.root)), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(environment.root)
-    base = (
-        Path(contract.source).parent
-        if contract.source and not contract.source.startswith("(")
-        else Path.cwd()
-    )
-    steps = StepRunner(environment, work, logs, env, base)
+    steps = StepRunner(environment, work, logs, env, contract.folder)
     for step in contract.steps:
         if not step.runs_in(request.mode):
             report.steps.append(
