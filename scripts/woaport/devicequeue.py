@@ -385,16 +385,20 @@ class GitHubQueue:
         self, release: dict[str, Any], asset: dict[str, Any]
     ) -> dict[str, Any] | None:
         """The manifest.json asset, for releases whose body holds no copy of it."""
-        import tempfile
-
         try:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = self.client.download_asset(
-                    self.repo, asset["id"], Path(tmp) / MANIFEST, max_bytes=1 << 24
-                )
-                data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return self._json_asset(asset)
         except (BadInput, OSError, ValueError):
             return None
+
+    def _json_asset(self, asset: dict[str, Any]) -> dict[str, Any]:
+        """A small JSON asset (a manifest, a device's result), read through a temporary file."""
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = self.client.download_asset(
+                self.repo, asset["id"], Path(tmp) / "asset.json", max_bytes=1 << 24
+            )
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         return data
 
     def _asset(self, item: QueueItem, filename: str) -> dict[str, Any]:
@@ -434,14 +438,7 @@ class GitHubQueue:
         asset = item.results.get(device_id)
         if asset is None:
             return None
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = self.client.download_asset(
-                self.repo, asset["id"], Path(tmp) / "r.json", max_bytes=1 << 24
-            )
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        return data
+        return self._json_asset(asset)
 
     def close(self) -> None:
         self.client.cache.save()
