@@ -33,7 +33,7 @@ from woaport import __version__
 from woaport.contract import Contract
 from woaport.errors import BadInput
 from woaport.github import GitHub
-from woaport.http import EtagCache, progress_bar, sha256_file
+from woaport.http import EtagCache, sha256_file
 from woaport.wheelfile import parse_wheel_name
 
 TAG_PREFIX = "woaport-queue-"
@@ -409,15 +409,13 @@ class GitHubQueue:
 
     def download(self, item: QueueItem, filename: str, dest: Path, *, size: int) -> Path:
         asset = self._asset(item, filename)
-        show = sys.stderr.isatty() and size > (1 << 20)
-        with progress_bar(filename, size, show) as bar:
-            return self.client.download_asset(
-                self.repo,
-                asset["id"],
-                dest,
-                max_bytes=max(size, 1) * 2 + 65536,
-                progress=bar.update,
-            )
+        return self.client.download_asset(
+            self.repo,
+            asset["id"],
+            dest,
+            max_bytes=max(size, 1) * 2 + 65536,
+            show_progress=sys.stderr.isatty() and size > (1 << 20),
+        )
 
     def manifest(self, item: QueueItem, dest: Path) -> dict[str, Any]:
         """The authoritative manifest: the asset, not the body's copy."""

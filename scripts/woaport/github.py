@@ -25,8 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from woaport import __version__
-from woaport.errors import BadInput, NetworkError
-from woaport.http import EtagCache
+from woaport.errors import NetworkError
+from woaport.http import EtagCache, stream_to
 
 DEFAULT_API = "https://api.github.com"
 API_VERSION = "2022-11-28"
@@ -276,8 +276,7 @@ class GitHub:
         dest: Path,
         *,
         max_bytes: int,
-        expected_size: int | None = None,
-        progress: Callable[[int], None] | None = None,
+        show_progress: bool = False,
     ) -> Path:
         """Stream an asset to ``dest`` (atomically); the token never leaves the API host."""
         response = self.request(
@@ -292,8 +291,13 @@ class GitHub:
             location = urljoin(response.url, response.headers["Location"])
             response.close()
             response = self._storage_get(location)
-        return _stream_to(
-            response, dest, max_bytes=max_bytes, expected_size=expected_size, progress=progress
+        return stream_to(
+            response,
+            dest,
+            label=dest.name,  # not the storage URL: it is signed
+            max_bytes=max_bytes,
+            show_progress=show_progress,
+            error=GitHubError,
         )
 
     def download_run_logs(self, repo: str, run_id: int, dest: Path, *, max_bytes: int) -> Path:
@@ -307,12 +311,12 @@ class GitHub:
         )
         location = urljoin(response.url, response.headers["Location"])
         response.close()
-        return _stream_to(
+        return stream_to(
             self._storage_get(location),
             dest,
+            label=dest.name,
             max_bytes=max_bytes,
-            expected_size=None,
-            progress=None,
+            error=GitHubError,
         )
 
     def _storage_get(self, url: str) -> requests.Response:
@@ -331,42 +335,3 @@ class GitHub:
                 raise GitHubError(f"asset download from the storage host failed: HTTP {status}")
             self._pause(self.backoff * 2**attempt)
             attempt += 1
-
-
-def _stream_to(
-    response: requests.Response,
-    dest: Path,
-    *,
-    max_bytes: int,
-    expected_size: int | None,
-    progress: Callable[[int], None] | None,
-) -> Path:
-    declared = response.headers.get("Content-Length")
-    if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise BadInput(f"{dest.name}: {int(declared):,} bytes is over the {max_bytes:,}-byte cap")
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.part")
-    size = 0
-    try:
-        with response, tmp.open("wb") as out:
-            for block in response.iter_content(1 << 16):
-                size += len(block)
-                if size > max_bytes:
-                    raise BadInput(f"{dest.name}: more than the {max_bytes:,}-byte cap; refusing")
-                out.write(block)
-                if progress:
-                    progress(len(block))
-        if declared and declared.isdigit() and size != int(declared):
-            raise GitHubError(
-                f"{dest.name}: got {size:,} of {int(declared):,} bytes; download truncated"
-            )
-        if expected_size is not None and size != expected_size:
-            raise GitHubError(
-                f"{dest.name}: got {size:,} bytes, the manifest says {expected_size:,}"
-            )
-        tmp.replace(dest)
-    except requests.RequestException as exc:
-        raise GitHubError(f"{dest.name}: download interrupted ({type(exc).__name__})") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return dest

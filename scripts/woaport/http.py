@@ -125,10 +125,6 @@ def sha256_file(path: Path) -> str:
 
 def progress_bar(label: str, total: int | None, show: bool) -> ProgressBar[int]:
     """A download progress bar on stderr (``show=False``: a silent one)."""
-    return _progress(label, total, show)
-
-
-def _progress(label: str, total: int | None, show: bool) -> ProgressBar[int]:
     return click.progressbar(
         length=total or 0,
         label=label,
@@ -152,40 +148,67 @@ def download(
     """Stream ``url`` to ``target`` (reused when it exists and matches ``sha256``)."""
     if target.is_file() and sha256 and sha256_file(target) == sha256:
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
     response = get(session, url, stream=True, headers=headers or {})
+    if response.status_code != 200:
+        response.close()
+        raise NetworkError(f"{url}: HTTP {response.status_code} while downloading")
+    return stream_to(
+        response, target, label=url, max_bytes=max_bytes, sha256=sha256, show_progress=progress
+    )
+
+
+def stream_to(
+    response: requests.Response,
+    target: Path,
+    *,
+    label: str,
+    max_bytes: int,
+    sha256: str | None = None,
+    show_progress: bool = False,
+    error: type[NetworkError] = NetworkError,
+) -> Path:
+    """Stream a response's body to ``target`` through a temporary file beside it, renamed
+    into place only once complete (and matching ``sha256``, when given); never left behind.
+
+    Over ``max_bytes`` (declared or counted) is refused as BadInput; a broken connection,
+    a body shorter than its Content-Length or another sha256 raise ``error``. ``label``
+    names the download in messages (pass no URL that carries a credential).
+    """
     with response:
-        if response.status_code != 200:
-            raise NetworkError(f"{url}: HTTP {response.status_code} while downloading")
         declared = response.headers.get("Content-Length")
         total = int(declared) if declared and declared.isdigit() else None
         if total is not None and total > max_bytes:
-            raise BadInput(f"{url}: {total:,} bytes is over the {max_bytes:,}-byte download cap")
-        digest = hashlib.sha256()
+            raise BadInput(f"{label}: {total:,} bytes is over the {max_bytes:,}-byte download cap")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256() if sha256 else None
         size = 0
         fd, tmp_name = tempfile.mkstemp(
             dir=target.parent, prefix=f".{target.name}.", suffix=".part"
         )
         tmp = Path(tmp_name)
         try:
-            with os.fdopen(fd, "wb") as out, _progress(target.name, total, progress) as bar:
+            with (
+                os.fdopen(fd, "wb") as out,
+                progress_bar(target.name, total, show_progress) as bar,
+            ):
                 try:
                     for block in response.iter_content(1 << 16):
                         size += len(block)
                         if size > max_bytes:
                             raise BadInput(
-                                f"{url}: more than the {max_bytes:,}-byte download cap; refusing"
+                                f"{label}: more than the {max_bytes:,}-byte download cap; refusing"
                             )
-                        digest.update(block)
+                        if digest:
+                            digest.update(block)
                         out.write(block)
                         bar.update(len(block))
                 except requests.RequestException as exc:
-                    raise NetworkError(f"{url}: download interrupted ({_reason(exc)})") from None
+                    raise error(f"{label}: download interrupted ({_reason(exc)})") from None
             if total is not None and size != total:
-                raise NetworkError(f"{url}: got {size:,} of {total:,} bytes; download truncated")
-            if sha256 and digest.hexdigest() != sha256:
-                raise NetworkError(
-                    f"{url}: sha256 {digest.hexdigest()} does not match the expected {sha256}; "
+                raise error(f"{label}: got {size:,} of {total:,} bytes; download truncated")
+            if digest and digest.hexdigest() != sha256:
+                raise error(
+                    f"{label}: sha256 {digest.hexdigest()} does not match the expected {sha256}; "
                     "the file was corrupted or tampered with"
                 )
             tmp.replace(target)
