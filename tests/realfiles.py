@@ -4,7 +4,6 @@ the user cache directory across test runs."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import subprocess
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import platformdirs
 from filelock import FileLock
+
+from woaport.http import sha256_file
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,19 +128,11 @@ def cache_dir() -> Path:
     return path
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def fetch(key: str) -> Path:
     pin = PINNED[key]
     target = cache_dir() / pin.filename
     with FileLock(str(target) + ".lock"):
-        if target.is_file() and sha256_of(target) == pin.sha256:
+        if target.is_file() and sha256_file(target) == pin.sha256:
             return target
         if pin.sdist:
             return _fetch_sdist(pin, target)
@@ -156,7 +149,7 @@ def fetch(key: str) -> Path:
             if not got.is_file():
                 produced = sorted(p.name for p in Path(tmp).iterdir())
                 raise RuntimeError(f"pip did not produce {pin.filename}: {produced}")
-            actual = sha256_of(got)
+            actual = sha256_file(got)
             if actual != pin.sha256:
                 raise RuntimeError(f"{pin.filename}: sha256 {actual}, pinned {pin.sha256}")
             shutil.move(str(got), target)
