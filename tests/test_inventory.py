@@ -211,6 +211,29 @@ def test_history_records_transitions() -> None:
 
 
 # -- the controller against fake servers ------------------------------------------------------
+# One fork per state: its workflow run (conclusion, status) and what its queue holds.
+FORK_RUNS: list[tuple[str, str | None, str, dict[str, str] | None]] = [
+    ("inprogress", None, "in_progress", None),
+    ("buildfail", "failure", "completed", None),
+    ("payloadfail", "failure", "completed", {"payload": "fail", "ci": "unknown"}),
+    ("contractfail", "failure", "completed", {"payload": "ok", "ci": "fail"}),
+    ("civalid", "success", "completed", {"payload": "ok", "ci": "pass"}),
+    (
+        "devicevalid",
+        "success",
+        "completed",
+        {"payload": "ok", "ci": "pass", "device": "pass"},
+    ),
+    (
+        "devicefail",
+        "success",
+        "completed",
+        {"payload": "ok", "ci": "pass", "device": "fail"},
+    ),
+    ("stale", "success", "completed", {"payload": "ok", "ci": "pass"}),
+]
+
+
 @pytest.fixture
 def world(
     github: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numpy_arm64: Path
@@ -220,45 +243,14 @@ def world(
     monkeypatch.setenv("GITHUB_API_URL", github.api_url)
     with serve() as index:
         sdist = {"{}-1.0.tar.gz": b"sdist"}
-        for name in (
-            "backlog",
-            "blocked",
-            "manual",
-            "inprogress",
-            "buildfail",
-            "payloadfail",
-            "contractfail",
-            "civalid",
-            "devicevalid",
-            "devicefail",
-            "stale",
-        ):
+        for name in ("backlog", "blocked", "manual", *(run[0] for run in FORK_RUNS)):
             index.add(f"p-{name}", {k.format(f"p_{name}"): v for k, v in sdist.items()})
         index.add(
             "p-upstream", {"p_upstream-1.0-cp312-cp312-win_arm64.whl": numpy_arm64.read_bytes()}
         )
         index.add("p-pure", {"p_pure-1.0-py3-none-any.whl": b"wheel"})
         wheels = tmp_path / "wheels"
-        for name, conclusion, status, item in [
-            ("inprogress", None, "in_progress", None),
-            ("buildfail", "failure", "completed", None),
-            ("payloadfail", "failure", "completed", {"payload": "fail", "ci": "unknown"}),
-            ("contractfail", "failure", "completed", {"payload": "ok", "ci": "fail"}),
-            ("civalid", "success", "completed", {"payload": "ok", "ci": "pass"}),
-            (
-                "devicevalid",
-                "success",
-                "completed",
-                {"payload": "ok", "ci": "pass", "device": "pass"},
-            ),
-            (
-                "devicefail",
-                "success",
-                "completed",
-                {"payload": "ok", "ci": "pass", "device": "fail"},
-            ),
-            ("stale", "success", "completed", {"payload": "ok", "ci": "pass"}),
-        ]:
+        for name, conclusion, status, item in FORK_RUNS:
             repo = f"me/p-{name}"
             github.add_repo(repo)
             sha = (name * 40)[:40]
@@ -318,19 +310,7 @@ def world(
             {"name": "p-blocked", "depends_on": ["p-backlog"]},
             {"name": "p-manual", "blocked": "needs a licence"},
         ]
-        packages += [
-            {"name": f"p-{n}", "fork": {"repo": f"me/p-{n}"}}
-            for n in (
-                "inprogress",
-                "buildfail",
-                "payloadfail",
-                "contractfail",
-                "civalid",
-                "devicevalid",
-                "devicefail",
-                "stale",
-            )
-        ]
+        packages += [{"name": f"p-{n}", "fork": {"repo": f"me/p-{n}"}} for n, *_ in FORK_RUNS]
         (folder / "packages.yml").write_text(
             yaml.safe_dump(
                 {"defaults": {"branch": "woaport"}, "packages": packages}, sort_keys=False
