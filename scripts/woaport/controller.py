@@ -26,7 +26,7 @@ import requests
 
 from woaport import devicequeue, inventory
 from woaport.availability import summarize
-from woaport.errors import BadInput, WoaportError
+from woaport.errors import NotFound, WoaportError
 from woaport.github import GitHub, GitHubError
 from woaport.http import EtagCache, make_session
 from woaport.index import fetch_files
@@ -106,11 +106,8 @@ def collect(package: inventory.Package, index_url: str, clients: _Clients) -> di
             "pythons": a.pythons,
             "checked": stamp,
         }
-    except BadInput as exc:
-        if "is not on the index" in exc.message:
-            out["pypi"] = {"version": None, "verdict": "no-files", "pythons": [], "checked": stamp}
-        else:
-            out["pypi"] = exc
+    except NotFound:
+        out["pypi"] = {"version": None, "verdict": "no-files", "pythons": [], "checked": stamp}
     except WoaportError as exc:
         out["pypi"] = exc
     if package.fork is None:

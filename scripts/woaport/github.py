@@ -25,7 +25,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 
 from woaport import __version__
-from woaport.errors import NetworkError
+from woaport.errors import Unreachable
 from woaport.http import EtagCache, stream_to
 
 DEFAULT_API = "https://api.github.com"
@@ -35,7 +35,7 @@ RETRY_STATUSES = frozenset({500, 502, 503, 504})
 TIMEOUT = (10, 60)
 
 
-class GitHubError(NetworkError):
+class GitHubError(Unreachable):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status

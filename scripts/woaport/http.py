@@ -24,7 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from woaport import __version__
-from woaport.errors import BadInput, NetworkError
+from woaport.errors import BadInput, Corrupted, Unreachable
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -96,11 +96,11 @@ def make_session(*, retries: int | None = None, backoff: float | None = None) ->
 
 
 def get(session: requests.Session, url: str, **kwargs: object) -> requests.Response:
-    """GET with the session's retries; a failure after them is one clear NetworkError."""
+    """GET with the session's retries; a failure after them is one clear Unreachable."""
     try:
         return session.get(url, timeout=TIMEOUT, **kwargs)  # type: ignore[arg-type]
     except requests.RequestException as exc:
-        raise NetworkError(
+        raise Unreachable(
             f"{url}: request failed ({_reason(exc)}); check the URL and network"
         ) from None
 
@@ -151,7 +151,7 @@ def download(
     response = get(session, url, stream=True, headers=headers or {})
     if response.status_code != 200:
         response.close()
-        raise NetworkError(f"{url}: HTTP {response.status_code} while downloading")
+        raise Unreachable(f"{url}: HTTP {response.status_code} while downloading")
     return stream_to(
         response, target, label=url, max_bytes=max_bytes, sha256=sha256, show_progress=progress
     )
@@ -165,7 +165,7 @@ def stream_to(
     max_bytes: int,
     sha256: str | None = None,
     show_progress: bool = False,
-    error: type[NetworkError] = NetworkError,
+    error: type[Unreachable] = Unreachable,
 ) -> Path:
     """Stream a response's body to ``target`` through a temporary file beside it, renamed
     into place only once complete (and matching ``sha256``, when given); never left behind.
@@ -207,7 +207,7 @@ def stream_to(
             if total is not None and size != total:
                 raise error(f"{label}: got {size:,} of {total:,} bytes; download truncated")
             if digest and digest.hexdigest() != sha256:
-                raise error(
+                raise Corrupted(
                     f"{label}: sha256 {digest.hexdigest()} does not match the expected {sha256}; "
                     "the file was corrupted or tampered with"
                 )

@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from packaging.utils import canonicalize_name
 
-from woaport.errors import BadInput, NetworkError
+from woaport.errors import BadInput, NotFound, Unreachable
 from woaport.http import EtagCache, get
 
 ACCEPT = (
@@ -95,9 +95,9 @@ def fetch_files(
             cached["body"]["content_type"], cached["body"]["text"], cached["body"]["base"], url
         )
     if response.status_code == 404:
-        raise BadInput(f"{name!r} is not on the index {index_url}; check the name (pip's spelling)")
+        raise NotFound(f"{name!r} is not on the index {index_url}; check the name (pip's spelling)")
     if response.status_code != 200:
-        raise NetworkError(f"{url}: HTTP {response.status_code} from the package index")
+        raise Unreachable(f"{url}: HTTP {response.status_code} from the package index")
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     base = response.url or url
     files = _parse(content_type, response.text, base, url)
@@ -112,8 +112,8 @@ def _parse(content_type: str, text: str, base: str, url: str) -> list[IndexFile]
         try:
             return parse_json(json.loads(text), base)
         except (ValueError, KeyError, TypeError) as exc:
-            raise NetworkError(
-                f"{url}: the index answered JSON that is not PEP 691 ({exc})"
+            raise Unreachable(
+                f"{url}: the index answered JSON that is not PEP 691 ({exc}); is it a package index?"
             ) from None
     return parse_html(text, base)
 

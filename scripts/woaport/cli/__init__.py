@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import click
 
 from woaport import __version__
-from woaport.errors import EXIT_BAD_INPUT, WoaportError
+from woaport.errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, WoaportError
 
 # name -> (module, attribute, one-line help shown in `woaport --help` without importing it)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -96,6 +96,7 @@ def cli() -> None:
       0  everything checked is fine
       1  the check ran and found problems
       2  bad input or usage: nothing was checked
+      3  a source (package index, GitHub) could not be reached: try again later
 
     \b
     Start here:
@@ -115,13 +116,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = exc.exit_code
     except click.Abort:
         click.echo("woaport: aborted", err=True)
-        code = 130
+        code = EXIT_INTERRUPTED
     except WoaportError as exc:
         click.echo(f"woaport: error: {exc.message}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
         click.echo("woaport: interrupted", err=True)
-        code = 130
+        code = EXIT_INTERRUPTED
     sys.exit(code if isinstance(code, int) else 0)
 
 
