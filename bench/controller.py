@@ -22,7 +22,8 @@ import yaml
 from fakegithub import EPOCH, Asset, Release, iso, serve as serve_github
 from fakeindex import serve as serve_index
 
-from woaport import devicequeue
+from woaport.devicequeue import github as queue_github
+from woaport.documents.manifest import Manifest
 from woaport.contract import from_dict
 from woaport.controller import UpdateRequest, update
 from woaport.github import GitHub
@@ -74,7 +75,7 @@ def populate(github: object, index: object, count: int) -> list[dict[str, object
                 ],
                 "contract": contract.raw,
                 "contract_sha256": contract.sha256,
-                "ci": {"verdict": "pass", "payload": "ok"},
+                "ci": {"verdict": "pass", "payload": "pass"},
                 "provenance": {"repository": repo, "commit": sha},
             }
             result = {
@@ -84,9 +85,9 @@ def populate(github: object, index: object, count: int) -> list[dict[str, object
             }
             release = Release(
                 id=next(ids),
-                tag_name=devicequeue.TAG_PREFIX + str(manifest["item_id"]),
+                tag_name=queue_github.TAG_PREFIX + str(manifest["item_id"]),
                 name=name,
-                body=devicequeue._release_body(manifest),
+                body=queue_github.release_body(Manifest.from_json(manifest)),
                 prerelease=True,
                 created_at=iso(EPOCH),
             )

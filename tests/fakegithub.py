@@ -136,6 +136,10 @@ class Release:
     created_at: str
     target_commitish: str = "main"
     assets: list[Asset] = field(default_factory=list)
+    draft: bool = False
+    # Set when a release is published in a repository with immutable releases on: from then
+    # on GitHub refuses to add or delete assets (422), while title and notes stay editable.
+    immutable: bool = False
 
 
 @dataclass
@@ -145,6 +149,7 @@ class Repo:
     workflow_runs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     run_logs: dict[int, str] = field(default_factory=dict)
     id: int = field(default_factory=lambda: next(_ids))
+    immutable_releases: bool = False  # the repository/organisation setting
 
 
 @dataclass
@@ -237,10 +242,10 @@ class FakeGitHub:
             name=release.name,
             body=release.body,
             prerelease=release.prerelease,
-            draft=False,
+            draft=release.draft,
             target_commitish=release.target_commitish,
             created_at=release.created_at,
-            published_at=release.created_at,
+            published_at=None if release.draft else release.created_at,
             url=base,
             assets_url=f"{base}/assets",
             upload_url=f"{self.api_url}/uploads/repos/{repo.full_name}/releases/{release.id}/assets{{?name,label}}",
@@ -460,8 +465,14 @@ class ApiHandler(_Handler):
         }.get((self.command, rest))
         if handler:
             return handler()
+        if m := re.fullmatch(r"/releases/(\d+)", rest):
+            release = next((r for r in repo.releases if r.id == int(m[1])), None)
+            if self.command == "PATCH" and release is not None:
+                return self.update_release(repo, release)
+            return self.error(404, "Not Found", record=False)
         if m := re.fullmatch(r"/releases/tags/(.+)", rest):
-            release = next((r for r in repo.releases if r.tag_name == m[1]), None)
+            # "Get a published release with the specified tag": a draft has no tag yet.
+            release = next((r for r in repo.releases if r.tag_name == m[1] and not r.draft), None)
             if self.command == "GET" and release:
                 return self.send_json(200, self.fake.release_json(repo, release))
             return self.error(404, "Not Found")
@@ -492,7 +503,7 @@ class ApiHandler(_Handler):
             return self.send_json(200, {"total_count": len(runs), "workflow_runs": page}, headers)
         return self.error(404, "Not Found", record=False)
 
-    do_GET = do_POST = do_DELETE = route
+    do_GET = do_POST = do_DELETE = do_PATCH = route
 
     def page_of(
         self, path: str, items: list[Any], query: dict[str, str]
@@ -531,7 +542,7 @@ class ApiHandler(_Handler):
         tag = payload.get("tag_name")
         if not tag:
             return self.invalid("Release", "missing_field", "tag_name")
-        if any(r.tag_name == tag for r in repo.releases):
+        if any(r.tag_name == tag and not r.draft for r in repo.releases):
             return self.invalid("Release", "already_exists", "tag_name")
         with self.fake.lock:
             release = Release(
@@ -542,9 +553,25 @@ class ApiHandler(_Handler):
                 prerelease=bool(payload.get("prerelease")),
                 created_at=self.fake.tick(),
                 target_commitish=payload.get("target_commitish") or "main",
+                draft=bool(payload.get("draft")),
             )
+            release.immutable = repo.immutable_releases and not release.draft
             repo.releases.append(release)
         self.send_json(201, self.fake.release_json(repo, release))
+
+    def update_release(self, repo: Repo, release: Release) -> None:
+        payload = json.loads(self.body() or b"{}")
+        with self.fake.lock:
+            if "body" in payload:
+                release.body = payload["body"]
+            if "name" in payload:
+                release.name = payload["name"]
+            if payload.get("draft") is False and release.draft:
+                if any(r.tag_name == release.tag_name and not r.draft for r in repo.releases):
+                    return self.invalid("Release", "already_exists", "tag_name")
+                release.draft = False
+                release.immutable = repo.immutable_releases
+        self.send_json(200, self.fake.release_json(repo, release))
 
     def upload(self, repo: Repo, rest: str, query: dict[str, str], fault: Fault | None) -> None:
         m = re.fullmatch(r"/releases/(\d+)/assets", rest)
@@ -555,6 +582,8 @@ class ApiHandler(_Handler):
         name = query.get("name")
         if not name:
             return self.invalid("ReleaseAsset", "missing_field", "name")
+        if release.immutable:
+            return self.error(422, "Cannot upload assets to an immutable release")
         if any(a.name == name for a in release.assets):
             return self.invalid("ReleaseAsset", "already_exists", "name")
         asset = Asset(
@@ -577,6 +606,8 @@ class ApiHandler(_Handler):
             return self.error(404, "Not Found")
         release, asset = found[0]
         if self.command == "DELETE":
+            if release.immutable:
+                return self.error(422, "Cannot delete assets of an immutable release")
             release.assets.remove(asset)
             return self.send_json(204, None)
         if self.headers.get("Accept") == "application/octet-stream":

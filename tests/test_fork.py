@@ -93,7 +93,7 @@ def test_written_workflow_and_starter_contract_are_valid(woaport: Run, tmp_path:
     assert data[True]["push"]["branches"] == ["woa"]
     contracts, problems = check(tmp_path / ".github" / "woaport" / "contract.yml")
     assert problems == [] and contracts[0].package == "my-ext"
-    assert contracts[0].steps[0].spec["module"] == "my_ext"
+    assert contracts[0].steps[0].settings["module"] == "my_ext"
     schema_check = subprocess.run(
         [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(workflow)],
         capture_output=True,

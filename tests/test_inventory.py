@@ -3,6 +3,7 @@ and a fake index, staleness, the rendered README (golden file and a property tes
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -17,9 +18,15 @@ from hypothesis import strategies as st
 
 from cext import build_pure_wheel
 from fakeindex import serve
-from woaport import devicequeue, inventory
+from queuekit import device_result, github_queue
+from woaport import inventory
+from woaport.artifacts import Role, classify
 from woaport.contract import from_dict
 from woaport.controller import UpdateRequest, update
+from woaport.devicequeue.github import GitHubQueue
+from woaport.devicequeue.manifest import build_manifest
+from woaport.documents.manifest import ArtifactRecord, CISummary, Provenance
+from woaport.documents.verdicts import Verdict
 from woaport.github import GitHub
 
 Run = Callable[..., Any]
@@ -102,14 +109,14 @@ RUN_OK = {
         ),
         (
             pkg("a", fork="me/a"),
-            {"ci": RUN_OK, "queue": {"payload": "ok", "ci_verdict": "fail"}},
+            {"ci": RUN_OK, "queue": {"payload": "pass", "ci_verdict": "fail"}},
             {},
             "failing",
             "ci-contract",
         ),
         (
             pkg("a", fork="me/a"),
-            {"ci": RUN_OK, "queue": {"payload": "ok", "ci_verdict": "pass", "devices": {}}},
+            {"ci": RUN_OK, "queue": {"payload": "pass", "ci_verdict": "pass", "devices": {}}},
             {},
             "ci-validated",
             None,
@@ -216,21 +223,21 @@ FORK_RUNS: list[tuple[str, str | None, str, dict[str, str] | None]] = [
     ("inprogress", None, "in_progress", None),
     ("buildfail", "failure", "completed", None),
     ("payloadfail", "failure", "completed", {"payload": "fail", "ci": "unknown"}),
-    ("contractfail", "failure", "completed", {"payload": "ok", "ci": "fail"}),
-    ("civalid", "success", "completed", {"payload": "ok", "ci": "pass"}),
+    ("contractfail", "failure", "completed", {"payload": "pass", "ci": "fail"}),
+    ("civalid", "success", "completed", {"payload": "pass", "ci": "pass"}),
     (
         "devicevalid",
         "success",
         "completed",
-        {"payload": "ok", "ci": "pass", "device": "pass"},
+        {"payload": "pass", "ci": "pass", "device": "pass"},
     ),
     (
         "devicefail",
         "success",
         "completed",
-        {"payload": "ok", "ci": "pass", "device": "fail"},
+        {"payload": "pass", "ci": "pass", "device": "fail"},
     ),
-    ("stale", "success", "completed", {"payload": "ok", "ci": "pass"}),
+    ("stale", "success", "completed", {"payload": "pass", "ci": "pass"}),
 ]
 
 
@@ -280,27 +287,28 @@ def world(
                     "steps": [{"step_id": "s", "kind": "import_module", "module": f"p_{name}"}],
                 }
             )
-            manifest = devicequeue.build_manifest(
-                contract,
-                [wheel],
-                ci_verdict=item["ci"],
-                payload=item["payload"],
-                provenance={"repository": repo, "commit": sha},
+            manifest = dataclasses.replace(
+                build_manifest(
+                    contract,
+                    classify(contract, [wheel]),
+                    payload=Verdict(item["payload"]),
+                    provenance=Provenance(repository=repo, commit=sha),
+                ),
+                ci=CISummary(verdict=Verdict(item["ci"]), payload=Verdict(item["payload"])),
             )
-            queue = devicequeue.GitHubQueue(
-                f"github:{repo}", repo, GitHub(api_url=github.api_url, token=github.token)
-            )
+            queue = github_queue(GitHub(api_url=github.api_url, token=github.token), repo)
             queue.publish(manifest, {wheel.name: wheel})
             if "device" in item:
-                (queued,) = queue.items()
-                result = devicequeue.result_document(
-                    device_id="x13s",
-                    item=queued,
-                    verdict=item["device"],
-                    report=None,
-                    reason="" if item["device"] == "pass" else "step s failed",
+                (queued,) = queue.items().items
+                queue.publish_result(
+                    queued,
+                    device_result(
+                        queued,
+                        "x13s",
+                        item["device"],
+                        reason="" if item["device"] == "pass" else "step s failed",
+                    ),
                 )
-                queue.publish_result(queued, "x13s", json.dumps(result).encode())
         folder = tmp_path / "inventory"
         folder.mkdir()
         packages = [
@@ -348,9 +356,9 @@ def run_update(world: dict[str, Any], **kwargs: Any) -> Any:
     )
 
 
-def fork_queue(world: dict[str, Any], repo: str) -> devicequeue.GitHubQueue:
+def fork_queue(world: dict[str, Any], repo: str) -> GitHubQueue:
     client = GitHub(api_url=world["github"].api_url, token=world["github"].token)
-    return devicequeue.GitHubQueue(f"github:{repo}", repo, client)
+    return github_queue(client, repo)
 
 
 def test_controller_derives_every_state(world: dict[str, Any]) -> None:
@@ -417,9 +425,8 @@ def test_a_device_result_moves_a_package_and_the_commit_message_says_so(
     run_update(world)
     repo = "me/p-civalid"
     queue = fork_queue(world, repo)
-    (item,) = queue.items()
-    result = devicequeue.result_document(device_id="sp11", item=item, verdict="pass", report=None)
-    queue.publish_result(item, "sp11", json.dumps(result).encode())
+    (item,) = queue.items().items
+    queue.publish_result(item, device_result(item, "sp11", "pass"))
     message = tmp_path / "msg.txt"
     second = run_update(world, changes_file=message)
     assert [str(c) for c in second.changes] == [
@@ -435,10 +442,9 @@ def test_a_device_result_moves_a_package_and_the_commit_message_says_so(
 def test_results_for_another_artifact_do_not_count(world: dict[str, Any]) -> None:
     repo = "me/p-civalid"
     queue = fork_queue(world, repo)
-    (item,) = queue.items()
-    result = devicequeue.result_document(device_id="sp11", item=item, verdict="pass", report=None)
-    result["artifacts"] = [{"filename": "x.whl", "sha256": "f" * 64}]
-    queue.publish_result(item, "sp11", json.dumps(result).encode())
+    (item,) = queue.items().items
+    other = ArtifactRecord(filename="x.whl", size=1, sha256="f" * 64, role=Role.UNDER_TEST)
+    queue.publish_result(item, device_result(item, "sp11", "pass", artifacts=(other,)))
     run_update(world)
     status = json.loads((world["folder"] / "status.json").read_text())
     assert status["packages"]["p-civalid"]["state"] == "ci-validated"

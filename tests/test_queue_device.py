@@ -306,14 +306,35 @@ def test_two_polls_run_one_at_a_time(woaport: Run, tmp_path: Path, native_wheel:
     assert sorted(len(p) for p in published) == [0, 2]  # one poll did it all, the other nothing
 
 
+def result_for(manifest: dict[str, Any], device: str, *, reason: str) -> dict[str, Any]:
+    """A valid device result document for ``manifest`` (as a device writes it)."""
+    from woaport.documents.base import digest
+
+    return {
+        "result_version": 1,
+        "device_id": device,
+        "item_id": manifest["item_id"],
+        "package": manifest["package"],
+        "version": manifest["version"],
+        "manifest_sha256": digest(manifest),
+        "artifacts": manifest["artifacts"],
+        "verdict": "pass",
+        "reason": reason,
+        "report": None,
+        "finished": "2026-11-21T00:00:00Z",
+        "woaport_version": "0",
+    }
+
+
 def test_crash_after_result_written_publishes_without_rerunning(
     woaport: Run, tmp_path: Path, native_wheel: Path
 ) -> None:
     url, item_id = publish_dir(woaport, tmp_path, native_wheel)
     state = tmp_path / "state"
     (state / "results").mkdir(parents=True)
+    manifest = json.loads((tmp_path / "queue" / "items" / item_id / "manifest.json").read_text())
     (state / "results" / f"{item_id}.json").write_text(
-        json.dumps({"verdict": "pass", "marker": "from before the crash"})
+        json.dumps(result_for(manifest, "laptop1", reason="from before the crash"))
     )
     key = f"laptop1@{url}#{item_id}"
     (state / "state.json").write_text(
@@ -329,7 +350,7 @@ def test_crash_after_result_written_publishes_without_rerunning(
     published = json.loads(
         (tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json").read_text()
     )
-    assert published["marker"] == "from before the crash"
+    assert published["reason"] == "from before the crash"
 
 
 def test_result_already_on_queue_is_not_published_again(
@@ -388,8 +409,10 @@ def test_github_faults_during_poll(
     state = tmp_path / "state"
     first = woaport(*poll_args("github:me/fork", state))
     assert summary(first)["retrying"], first.err
+    # The result upload breaks every time this poll tries (uploads are retried on 5xx,
+    # and the "open" asset each broken try leaves is deleted first): it stays local.
     gh_env.fault(
-        "POST", r"/uploads/.*/assets$", create_then_fail=True, times=1
+        "POST", r"/uploads/.*/assets$", create_then_fail=True, times=3
     )  # the result upload
     second = woaport(*poll_args("github:me/fork", state))
     assert summary(second)["validated"] and not summary(second)["published"]
@@ -553,7 +576,32 @@ def test_publish_refuses_bad_input(woaport: Run, tmp_path: Path, native_wheel: P
     )
     assert result.code == 2 and "none of the wheels is 'woademo'" in result.err
     stale = tmp_path / "stale.json"
-    stale.write_text(json.dumps({"verdict": "pass", "contract": {"sha256": "0" * 64}}))
+    stale.write_text(
+        json.dumps(
+            {  # a whole, valid report: of another contract
+                "report_version": 1,
+                "woaport_version": "0",
+                "contract": {"smoke_test_id": "other", "package": "woademo", "sha256": "0" * 64},
+                "mode": "ci",
+                "artifacts": [
+                    {
+                        "filename": native_wheel.name,
+                        "size": 1,
+                        "sha256": "1" * 64,
+                        "role": "under-test",
+                    }
+                ],
+                "environment": {},
+                "installer": "uv",
+                "install": {"ok": True, "duration_seconds": 1.0},
+                "verification": None,
+                "steps": [],
+                "verdict": "pass",
+                "started": "2026-11-21T00:00:00Z",
+                "finished": "2026-11-21T00:00:01Z",
+            }
+        )
+    )
     result = woaport(
         "queue",
         "publish",
@@ -614,12 +662,12 @@ def test_task_arguments_are_quoted_for_windows(woaport: Run, tmp_path: Path) -> 
 def test_a_manifest_too_long_for_the_release_body(
     woaport: Run, gh_env: Any, tmp_path: Path, native_wheel: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from woaport import devicequeue
+    from woaport.devicequeue import github as queue_github
 
-    monkeypatch.setattr(devicequeue, "BODY_LIMIT", 100)  # every manifest is "too long"
+    monkeypatch.setattr(queue_github, "BODY_LIMIT", 100)  # every manifest is "too long"
     publish_dir(woaport, tmp_path, native_wheel, url="github:me/fork")
     (release,) = gh_env.repos["me/fork"].releases
-    assert devicequeue.BODY_MARKER not in (release.body or "")
+    assert queue_github.BODY_MARKER not in (release.body or "")
     result = woaport(*poll_args("github:me/fork", tmp_path / "state"))
     assert summary(result)["published"], result.err  # found through manifest.json
     listing = woaport("queue", "list", "--queue", "github:me/fork", "--json")

@@ -169,9 +169,22 @@ def test_environment_is_scrubbed(
         "AWS_SECRET",
         "DB_PASSWORD",
         "PYTHONPATH",
+        # names a deny-list let through (hostile-input review): the allow-list stops them
+        "AWS_SECRET_ACCESS_KEY",
+        "PYPI_API_KEY",
+        "MY_PRIVATE_KEY",
+        "DB_PASSWD",
+        "TOKEN",
+        "SECRET",
+        "GH_PAT",
+        "GITHUB_ENV",
+        "GITHUB_OUTPUT",
+        "GITHUB_PATH",
+        # not a secret by name, and still not passed: only what a process needs gets through
+        "HARMLESS_SETTING",
     ):
         monkeypatch.setenv(name, "leak-me")
-    monkeypatch.setenv("HARMLESS_SETTING", "kept")
+    monkeypatch.setenv("LANG", "C.UTF-8")
     contract = write_contract(
         tmp_path,
         """\
@@ -181,7 +194,7 @@ def test_environment_is_scrubbed(
             import os
             leaked = [k for k, v in os.environ.items() if v == "leak-me"]
             assert not leaked, leaked
-            assert os.environ["HARMLESS_SETTING"] == "kept"
+            assert os.environ["LANG"] == "C.UTF-8"  # on the allow-list
             assert os.environ["FROM_CONTRACT"] == "42"
             assert os.environ["FLAG"] == "true"
         """,
@@ -355,8 +368,9 @@ def test_incompatible_wheel_fails_install(woaport: Run, tmp_path: Path, native_w
 
 def test_verification_catches_a_changed_install(tmp_path: Path, native_wheel: Path) -> None:
     from woaport import venv
-    from woaport.runner import Artifact, verify_installed
-    from woaport.wheelfile import parse_wheel_name
+    from woaport.artifacts import Artifact, Role
+    from woaport.envpolicy import contract_environment
+    from woaport.runner import verify_installed
 
     installer, uv = venv.choose_installer("auto")
     environment, _ = venv.create(
@@ -364,15 +378,14 @@ def test_verification_catches_a_changed_install(tmp_path: Path, native_wheel: Pa
     )  # type: ignore[attr-defined]
     assert environment is not None
     assert venv.install(environment, [f"woademo @ {native_wheel.as_uri()}"]).ok
-    artifact = Artifact(
-        path=native_wheel, name=parse_wheel_name(native_wheel), sha256="", role="under-test"
-    )
-    assert verify_installed(environment, artifact)["ok"]
+    artifact = Artifact.of(native_wheel, Role.UNDER_TEST)
+    env = contract_environment(os.environ, {})
+    assert verify_installed(environment, artifact, env).ok
     init = next(environment.root.rglob("woademo/__init__.py"))
     init.write_text(init.read_text() + "# patched\n")
-    result = verify_installed(environment, artifact)
-    assert not result["ok"]
-    assert result["problems"] == ["woademo/__init__.py: installed file differs from the artifact"]
+    result = verify_installed(environment, artifact, env)
+    assert not result.ok
+    assert result.problems == ("woademo/__init__.py: installed file differs from the artifact",)
     # The change stays in that environment: a fresh one gets the artifact's bytes again
     # (uv must copy from its cache, not hard-link).
     again, _ = venv.create(
@@ -380,7 +393,7 @@ def test_verification_catches_a_changed_install(tmp_path: Path, native_wheel: Pa
     )  # type: ignore[attr-defined]
     assert again is not None
     assert venv.install(again, [f"woademo @ {native_wheel.as_uri()}"]).ok
-    assert verify_installed(again, artifact)["ok"]
+    assert verify_installed(again, artifact, env).ok
 
 
 def test_actions_summary_and_annotations(

@@ -23,12 +23,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
+from woaport.envpolicy import is_secret_name
 from woaport.errors import BadInput, InvalidContract
 
 Mode = Literal["ci", "device"]
 MODES: tuple[Mode, ...] = ("ci", "device")
 DEFAULT_TIMEOUT = 300.0
-SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|PRIVATE_KEY)$", re.IGNORECASE)
 
 
 @cache
@@ -52,12 +52,12 @@ class Problem:
 
 @dataclass(frozen=True, kw_only=True)
 class StageRef:
-    wheel: str
+    location: str  # a path or glob (relative to the contract), or an http(s) URL
     sha256: str | None = None
 
     @property
     def is_url(self) -> bool:
-        return self.wheel.startswith(("http://", "https://"))
+        return self.location.startswith(("http://", "https://"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,7 +66,7 @@ class Step:
     kind: str
     timeout: float
     modes: tuple[Mode, ...]
-    spec: dict[str, Any]
+    settings: dict[str, Any]  # the step as the contract writes it (module, code, argv, ...)
 
     def runs_in(self, mode: Mode) -> bool:
         return mode in self.modes
@@ -238,7 +238,7 @@ def _semantic(file: str, where: str, raw: dict[str, Any]) -> tuple[list[Problem]
                 "write e.g. 'numpy>=2'",
             )
     for name in raw.get("env", {}):
-        if SECRET_NAME.search(name):
+        if is_secret_name(name):
             problem(
                 f"env.{name}",
                 "looks like a secret; contracts are published with the artifacts",
@@ -280,15 +280,15 @@ def _semantic(file: str, where: str, raw: dict[str, Any]) -> tuple[list[Problem]
                 kind=spec["kind"],
                 timeout=float(spec.get("timeout", default_timeout)),
                 modes=step_modes,
-                spec=spec,
+                settings=spec,
             )
         )
     if problems:
         return problems, None
     stage = tuple(
-        StageRef(wheel=s)
+        StageRef(location=s)
         if isinstance(s, str)
-        else StageRef(wheel=s["wheel"], sha256=s.get("sha256"))
+        else StageRef(location=s["wheel"], sha256=s.get("sha256"))
         for s in raw.get("stage", [])
     )
     contract = Contract(

@@ -24,9 +24,10 @@ from typing import Any
 
 import requests
 
-from woaport import devicequeue, inventory
+from woaport import inventory
 from woaport.availability import summarize
 from woaport.errors import NotFound, WoaportError
+from woaport.files import write_atomic
 from woaport.github import GitHub, GitHubError
 from woaport.http import EtagCache, make_session
 from woaport.index import fetch_files
@@ -185,39 +186,45 @@ def _diagnosis(github: GitHub, cache: EtagCache, repo: str, run_id: int) -> str 
 
 
 def _queue_item(github: GitHub, cache: EtagCache, repo: str, sha: str) -> dict[str, Any] | None:
-    queue = devicequeue.GitHubQueue(f"github:{repo}", repo, github)
-    matching = [i for i in queue.items() if i.manifest.get("provenance", {}).get("commit") == sha]
+    from woaport.devicequeue import QueueURL
+    from woaport.devicequeue.github import GitHubQueue
+
+    queue = GitHubQueue(QueueURL("github", repo), github)
+    listing = queue.items()
+    matching = [i for i in listing.items if i.manifest.provenance.commit == sha]
     if not matching:
         return None
-    item = max(matching, key=lambda i: str(i.manifest.get("created", "")))
-    manifest = item.manifest
-    under_test: dict[str, Any] = next(
-        (a for a in manifest.get("artifacts", []) if a.get("role") == "under-test"), {}
-    )
+    item = max(matching, key=lambda i: i.manifest.created)
+    under_test = item.manifest.under_test
     devices = {}
     for device_id, asset in sorted(item.results.items()):
         key = f"asset:{repo}:{asset['id']}:{asset.get('updated_at')}"
         memo = cache.entries.get(key)
         if memo is None:
-            result = queue.read_result(item, device_id) or {}
+            try:
+                result = queue.read_result(item, device_id)
+            except WoaportError:
+                continue  # one unreadable result is skipped, never the end of the update
+            if result is None:
+                continue
             summary = {
-                "verdict": result.get("verdict"),
-                "finished": result.get("finished"),
-                "reason": result.get("reason", ""),
-                "artifacts": [a.get("sha256") for a in result.get("artifacts", [])],
+                "verdict": str(result.verdict),
+                "finished": result.finished,
+                "reason": result.reason,
+                "artifacts": [a.sha256 for a in result.artifacts],
             }
             cache.put(key, "immutable", summary)
         else:
             summary = memo["body"]
-        if under_test.get("sha256") in summary.get("artifacts", []):
+        if under_test.sha256 in summary.get("artifacts", []):
             devices[device_id] = {k: summary[k] for k in ("verdict", "finished", "reason")}
-    ci = manifest.get("ci", {})
+    ci = item.manifest.ci
     return {
         "item_id": item.item_id,
-        "artifact": under_test.get("filename"),
-        "artifact_sha256": under_test.get("sha256"),
-        "payload": ci.get("payload"),
-        "ci_verdict": ci.get("verdict"),
+        "artifact": under_test.filename,
+        "artifact_sha256": under_test.sha256,
+        "payload": str(ci.payload),
+        "ci_verdict": str(ci.verdict),
         "devices": devices,
     }
 
@@ -266,7 +273,7 @@ def update(
         # Something real changed: only then is the file rewritten (and the workflow commits).
         status["updated"] = at
         text = json.dumps(status, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        devicequeue.write_atomic(status_path, text.encode())
+        write_atomic(status_path, text.encode())
         result.status_changed = True
     cache.save()
     result.requests, result.not_modified = clients.index_requests, clients.index_not_modified
@@ -278,7 +285,7 @@ def update(
         text = inventory.render(packages, status)
         old = readme.read_text(encoding="utf-8") if readme.is_file() else None
         if text != old:
-            devicequeue.write_atomic(readme, text.encode())
+            write_atomic(readme, text.encode())
             result.readme_changed = True
     if request.changes_file is not None:
         request.changes_file.write_text(commit_message(result), encoding="utf-8")

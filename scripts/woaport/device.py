@@ -27,17 +27,16 @@ from typing import Any
 import platformdirs
 from filelock import FileLock, Timeout
 
-from woaport import devicequeue
+from woaport import __version__, devicequeue
+from woaport.artifacts import Role
 from woaport.contract import from_dict
-from woaport.devicequeue import (
-    Backend,
-    QueueItem,
-    result_document,
-    validate_manifest,
-    write_atomic,
-)
+from woaport.devicequeue import Backend, QueueItem, QueueURL
+from woaport.documents.base import canonical_json
+from woaport.documents.contract_report import ContractReport
+from woaport.documents.device_result import RESULT_VERSION, DeviceResult
+from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput, WoaportError
-from woaport.http import sha256_file
+from woaport.files import sha256_file, utc_now, write_atomic
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -145,9 +144,7 @@ def resolve_config(
             f"or add `queues = [...]` to {default_config_path()}"
         )
     for queue in queues:
-        devicequeue.open_queue(queue, client=None) if queue.startswith(
-            "dir:"
-        ) else _check_queue_url(queue)
+        QueueURL.parse(queue)
     return DeviceConfig(
         device_id=device_id,
         queues=queues,
@@ -161,11 +158,6 @@ def resolve_config(
     )
 
 
-def _check_queue_url(url: str) -> None:
-    if not re.fullmatch(r"github:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|dir:.+", url):
-        raise BadInput(f"queue {url!r}: expected dir:PATH or github:OWNER/REPO")
-
-
 @dataclass
 class State:
     path: Path
@@ -175,8 +167,13 @@ class State:
     def load(cls, path: Path) -> State:
         if path.is_file():
             try:
-                return cls(path=path, items=json.loads(path.read_text(encoding="utf-8"))["items"])
-            except (OSError, ValueError, KeyError):
+                items = json.loads(path.read_text(encoding="utf-8"))["items"]
+                if not isinstance(items, dict) or not all(
+                    isinstance(v, dict) for v in items.values()
+                ):
+                    raise ValueError("items is not a table of tables")
+                return cls(path=path, items=items)
+            except (OSError, ValueError, KeyError, TypeError, RecursionError):
                 # Keep the damaged file for a human; start afresh (results on the queue
                 # still prevent double publishing).
                 path.replace(path.with_suffix(f".damaged-{int(time.time())}"))
@@ -194,25 +191,26 @@ class PollSummary:
     refused: list[str] = field(default_factory=list)
     retrying: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # items no interpreter here can run
     queue_errors: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dict(vars(self))
 
 
-def allowed(item: QueueItem, queue_url: str, allow: tuple[str, ...]) -> tuple[bool, str]:
+def allowed(item: QueueItem, queue_url: QueueURL, allow: tuple[str, ...]) -> tuple[bool, str]:
     """Every source the item names must be on the allow-list (glob patterns allowed)."""
     sources = []
-    if queue_url.startswith("github:"):
-        sources.append(queue_url.removeprefix("github:"))
-    repo = item.provenance_repository
+    if queue_url.repository:
+        sources.append(queue_url.repository)
+    repo = item.manifest.provenance.repository
     if repo:
         sources.append(repo)
     if not sources:
-        sources.append(queue_url)
+        sources.append(str(queue_url))
     for source in sources:
         if not any(
-            fnmatch.fnmatchcase(source, pattern) or pattern == queue_url for pattern in allow
+            fnmatch.fnmatchcase(source, pattern) or pattern == str(queue_url) for pattern in allow
         ):
             return False, f"{source} is not on the allow-list ({', '.join(allow) or 'empty'})"
     return True, ""
@@ -235,7 +233,7 @@ class Poller:
         self._log(message)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("a", encoding="utf-8") as fh:
-            fh.write(f"{devicequeue.now()} {message}\n")
+            fh.write(f"{utc_now()} {message}\n")
 
     def poll(self, *, wait_for_lock: float = -1) -> PollSummary:
         self.state_dir.mkdir(parents=True, exist_ok=True)
@@ -259,14 +257,22 @@ class Poller:
             queue = devicequeue.open_queue(url, cache_path=self.state_dir / "etags.json")
             try:
                 try:
-                    items = queue.items()
+                    listing = queue.items()
                 except WoaportError as exc:
                     summary.queue_errors.append(f"{url}: {exc.message}")
                     self.log(f"{url}: cannot list the queue: {exc.message}")
                     continue
-                for item in items:
+                for problem in listing.skipped:
+                    summary.queue_errors.append(problem)
+                    self.log(f"skipped an unreadable item: {problem}")
+                for item in listing.items:
                     summary.seen += 1
-                    self._process(queue, item, state, summary)
+                    try:
+                        self._process(queue, item, state, summary)
+                    except (WoaportError, OSError) as exc:  # one bad item never stops the poll
+                        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+                        summary.queue_errors.append(f"{item.item_id}: {message}")
+                        self.log(f"{item.item_id}: {message}")
             finally:
                 queue.close()
         state.save()
@@ -280,7 +286,10 @@ class Poller:
     def _process(self, queue: Backend, item: QueueItem, state: State, summary: PollSummary) -> None:
         key = f"{self.config.device_id}@{queue.url}#{item.item_id}"
         entry = state.items.setdefault(key, {"status": "new", "attempts": 0})
-        if entry["status"] in ("done", "refused", "failed"):
+        if entry["status"] == "refused":
+            # Decided against the allow-list of the time: decide again, it may have changed.
+            entry["status"] = "new"
+        if entry["status"] in ("done", "failed"):
             return
         if self.config.device_id in item.results and entry["status"] != "publishing":
             entry.update(status="done", note="result already on the queue")
@@ -300,7 +309,7 @@ class Poller:
         if entry.get("next_attempt", 0) > self.clock():
             return
         entry["attempts"] = entry.get("attempts", 0) + 1
-        entry.update(status="running", started=devicequeue.now())
+        entry.update(status="running", started=utc_now())
         state.save()  # a kill from here on is seen as an interrupted attempt
         self.log(f"{item.item_id}: validating (attempt {entry['attempts']})")
         try:
@@ -318,16 +327,14 @@ class Poller:
                     f"{item.item_id}: attempt {entry['attempts']} failed ({message}); retry in {delay:.0f}s"
                 )
                 return
-            result = result_document(
-                device_id=self.config.device_id,
-                item=item,
-                verdict="error",
-                report=None,
+            result = self._result(
+                item,
+                Verdict.ERROR,
                 reason=f"gave up after {entry['attempts']} attempts: {message}",
             )
             entry["final"] = "failed"
-        write_atomic(result_file, json.dumps(result, indent=1).encode())
-        entry.update(status="publishing", verdict=result["verdict"])
+        write_atomic(result_file, json.dumps(result.to_json(), indent=1).encode())
+        entry.update(status="publishing", verdict=str(result.verdict))
         state.save()
         summary.validated.append(item.item_id)
         self._publish(queue, item, entry, state, result_file, summary)
@@ -342,54 +349,56 @@ class Poller:
         summary: PollSummary,
     ) -> None:
         try:
-            where = queue.publish_result(item, self.config.device_id, result_file.read_bytes())
-        except (WoaportError, OSError) as exc:
+            result = DeviceResult.from_json(
+                json.loads(result_file.read_text(encoding="utf-8")), str(result_file)
+            )
+            where = queue.publish_result(item, result)
+        except (WoaportError, OSError, ValueError) as exc:
             message = exc.message if isinstance(exc, WoaportError) else str(exc)
             self.log(
                 f"{item.item_id}: result kept locally, upload failed ({message}); next poll retries"
             )
             summary.retrying.append(item.item_id)
             return
-        entry.update(status=entry.pop("final", "done"), published=devicequeue.now(), where=where)
+        entry.update(status=entry.pop("final", "done"), published=utc_now(), where=where)
         state.save()
         summary.published.append(item.item_id)
         if entry["status"] == "failed":
             summary.failed.append(item.item_id)
         self.log(f"{item.item_id}: {entry.get('verdict')} -> {where}")
 
-    def _validate(self, queue: Backend, item: QueueItem) -> dict[str, Any]:
+    def _validate(self, queue: Backend, item: QueueItem) -> DeviceResult:
         work = self.state_dir / "items" / item.item_id
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        manifest = item.manifest
-        if isinstance(queue, devicequeue.GitHubQueue):
-            manifest = queue.manifest(item, work / "manifest.json")
-            if devicequeue.canonical_json(manifest) != devicequeue.canonical_json(item.manifest):
-                return self._tampered(item, "the release body and manifest.json disagree")
-        validate_manifest(manifest, f"{queue.url} {item.item_id}")
-        paths: dict[str, list[Path]] = {"under-test": [], "extra": [], "staged": []}
-        for artifact in manifest["artifacts"]:
+        manifest = queue.authoritative_manifest(item, work)
+        if canonical_json(manifest.to_json()) != canonical_json(item.manifest.to_json()):
+            return self._tampered(item, "the listed manifest and manifest.json disagree")
+        paths: dict[Role, list[Path]] = {role: [] for role in Role}
+        for artifact in manifest.artifacts:
+            if Path(artifact.filename).name != artifact.filename:
+                return self._tampered(item, f"{artifact.filename!r} is not a plain file name")
             path = queue.download(
-                item, artifact["filename"], work / artifact["filename"], size=artifact["size"]
+                item, artifact.filename, work / artifact.filename, size=artifact.size
             )
             size, digest = path.stat().st_size, sha256_file(path)
-            if size != artifact["size"] or digest != artifact["sha256"]:
+            if size != artifact.size or digest != artifact.sha256:
                 path.unlink(missing_ok=True)  # never installed
                 return self._tampered(
                     item,
-                    f"{artifact['filename']}: sha256 {digest} ({size} bytes), the manifest says "
-                    f"{artifact['sha256']} ({artifact['size']} bytes)",
+                    f"{artifact.filename}: sha256 {digest} ({size} bytes), the manifest says "
+                    f"{artifact.sha256} ({artifact.size} bytes)",
                 )
-            paths[artifact["role"]].append(path)
-        contract = from_dict(manifest["contract"], source=f"{item.item_id} manifest")
-        if contract.sha256 != manifest["contract_sha256"]:
+            paths[artifact.role].append(path)
+        contract = from_dict(manifest.contract, source=f"{item.item_id} manifest")
+        if contract.sha256 != manifest.contract_sha256:
             return self._tampered(item, "the embedded contract does not match its sha256")
         from woaport.runner import RunRequest, run_contract
 
         request = RunRequest(
             contract=contract,
-            wheels=tuple(paths["under-test"] + paths["extra"]),
-            staged=tuple(paths["staged"]),
+            wheels=tuple(paths[Role.UNDER_TEST] + paths[Role.EXTRA]),
+            staged=tuple(paths[Role.STAGED]),
             mode="device",
             python=self.config.python,
             installer=self.config.installer,
@@ -399,28 +408,33 @@ class Poller:
         try:
             report = run_contract(request, progress=lambda m: self.log(f"{item.item_id}: {m}"))
         except BadInput as exc:
-            return result_document(
-                device_id=self.config.device_id,
-                item=item,
-                verdict="error",
-                report=None,
-                reason=exc.message,
-            )
-        result = result_document(
-            device_id=self.config.device_id,
-            item=item,
-            verdict=report.verdict,
-            report=report.to_json(),
-        )
+            return self._result(item, Verdict.ERROR, reason=exc.message)
         shutil.rmtree(work, ignore_errors=True)
-        return result
+        return self._result(item, report.verdict, report=report)
 
-    def _tampered(self, item: QueueItem, reason: str) -> dict[str, Any]:
-        self.log(f"{item.item_id}: TAMPERED: {reason}; nothing was installed")
-        return result_document(
+    def _result(
+        self,
+        item: QueueItem,
+        verdict: Verdict,
+        *,
+        reason: str = "",
+        report: ContractReport | None = None,
+    ) -> DeviceResult:
+        return DeviceResult(
+            result_version=RESULT_VERSION,
             device_id=self.config.device_id,
-            item=item,
-            verdict="tampered",
-            report=None,
+            item_id=item.item_id,
+            package=item.manifest.package,
+            version=item.manifest.version,
+            manifest_sha256=item.manifest.digest(),
+            artifacts=item.manifest.artifacts,
+            verdict=verdict,
             reason=reason,
+            report=report,
+            finished=utc_now(),
+            woaport_version=__version__,
         )
+
+    def _tampered(self, item: QueueItem, reason: str) -> DeviceResult:
+        self.log(f"{item.item_id}: TAMPERED: {reason}; nothing was installed")
+        return self._result(item, Verdict.TAMPERED, reason=reason)

@@ -16,7 +16,7 @@ from typing import Any
 from woaport import envfacts, venv
 from woaport.device import DeviceConfig
 from woaport.errors import WoaportError
-from woaport.report import Annotation, Line
+from woaport.views.base import Annotation, Line
 
 MIN_FREE_BYTES = 5 << 30
 MIN_WINDOWS_BUILD = 22000  # Windows 11

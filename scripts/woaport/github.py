@@ -233,9 +233,22 @@ class GitHub:
         return None if response.status_code == 404 else dict(response.json())
 
     def create_release(
-        self, repo: str, *, tag: str, name: str, body: str, commitish: str | None = None
+        self,
+        repo: str,
+        *,
+        tag: str,
+        name: str,
+        body: str,
+        commitish: str | None = None,
+        draft: bool = False,
     ) -> dict[str, Any]:
-        payload: dict[str, Any] = {"tag_name": tag, "name": name, "body": body, "prerelease": True}
+        payload: dict[str, Any] = {
+            "tag_name": tag,
+            "name": name,
+            "body": body,
+            "prerelease": True,
+            "draft": draft,
+        }
         if commitish:
             payload["target_commitish"] = commitish
         response = self.request(
@@ -247,6 +260,13 @@ class GitHub:
             if existing is None:
                 raise self._error("POST", self.url(f"/repos/{repo}/releases"), response)
             return existing
+        return dict(response.json())
+
+    def update_release(self, repo: str, release_id: int, **changes: Any) -> dict[str, Any]:
+        """PATCH a release (``draft=False`` publishes a draft; ``body=...``)."""
+        response = self.request(
+            "PATCH", f"/repos/{repo}/releases/{release_id}", json=changes, expected=(200,)
+        )
         return dict(response.json())
 
     def assets(self, repo: str, release_id: int) -> list[dict[str, Any]]:

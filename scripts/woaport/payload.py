@@ -21,7 +21,7 @@ from zipfile import ZipInfo
 from woaport import windll
 from woaport.errors import InvalidWheel
 from woaport.pe import CorruptPE, Machine, PEImage, has_pe_signature, parse_pe, starts_like_pe
-from woaport.report import Annotation, Level, Line, Style
+from woaport.views.base import Annotation, Level, Line, Style
 from woaport.wheelfile import (
     UNLISTED_OK,
     MemberDigest,

@@ -60,7 +60,7 @@ class Outcome:
     output: str
 
 
-def _run(argv: list[str], env: dict[str, str] | None = None, timeout: float = 1800) -> Outcome:
+def run(argv: list[str], env: dict[str, str] | None = None, timeout: float = 1800) -> Outcome:
     start = time.monotonic()
     try:
         proc = subprocess.run(
@@ -101,9 +101,9 @@ def create(
     if installer == "uv" and uv:
         # Never let uv fetch an interpreter: the run must use the one it was given.
         env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
-        outcome = _run([uv, "venv", "--quiet", "--python", base_python, str(root)], env=env)
+        outcome = run([uv, "venv", "--quiet", "--python", base_python, str(root)], env=env)
     else:
-        outcome = _run([base_python, "-m", "venv", str(root)])
+        outcome = run([base_python, "-m", "venv", str(root)])
     if not outcome.ok:
         return None, outcome
     python = python_in(root)
@@ -127,7 +127,7 @@ def install(
         if index_url:
             argv += ["--index-url", index_url]
         env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
-        return _run(argv + requirements, env=env)
+        return run(argv + requirements, env=env)
     argv = [
         str(environment.python),
         "-m",
@@ -138,4 +138,4 @@ def install(
     ]
     if index_url:
         argv += ["--index-url", index_url]
-    return _run(argv + requirements)
+    return run(argv + requirements)

@@ -28,6 +28,7 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}", "get"),
     ("/repos/{owner}/{repo}/releases", "get"),
     ("/repos/{owner}/{repo}/releases", "post"),
+    ("/repos/{owner}/{repo}/releases/{release_id}", "patch"),
     ("/repos/{owner}/{repo}/releases/tags/{tag}", "get"),
     ("/repos/{owner}/{repo}/releases/{release_id}/assets", "get"),
     ("/repos/{owner}/{repo}/releases/{release_id}/assets", "post"),

@@ -47,7 +47,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "inventory",
         "Validate packages.yml, pick what is next, render the table.",
     ),
-    "queue": ("woaport.cli.queue_cmd", "queue", "Publish wheels for devices; list the queue."),
+    "queue": ("woaport.cli.queue", "queue", "Publish wheels for devices; list the queue."),
 }
 
 

@@ -11,8 +11,9 @@ from typing import Any
 import click
 
 from woaport.analyze import Analysis, analyze_files, iter_sources, summarize_evidence
+from woaport.cli.reporter import Reporter
 from woaport.errors import BadInput
-from woaport.report import Annotation, Line, Reporter
+from woaport.views.base import Annotation, Line
 
 
 @dataclass(kw_only=True)

@@ -18,9 +18,10 @@ from woaport.build import (
     run_build,
     setup_python_version,
 )
+from woaport.cli.reporter import Reporter
 from woaport.diagnose import Diagnosis, diagnose
 from woaport.http import sha256_file
-from woaport.report import Annotation, Line, Reporter
+from woaport.views.base import Annotation, Line
 
 
 @dataclass(kw_only=True)

@@ -13,11 +13,12 @@ import click
 import platformdirs
 
 from woaport.availability import Availability, summarize
+from woaport.cli.reporter import Reporter
 from woaport.errors import BadInput
 from woaport.http import download, make_session
 from woaport.index import IndexFile, default_index_url, fetch_files
 from woaport.payload import InspectResult, inspect_paths
-from woaport.report import Annotation, Line, Reporter
+from woaport.views.base import Annotation, Line
 
 VERDICT_TEXT = {
     "native": ("native win_arm64 wheels exist", "ok"),

@@ -12,9 +12,10 @@ from typing import Any
 import click
 
 from woaport import contract as contracts
+from woaport.cli.reporter import Reporter
 from woaport.cli.types import optional_path
 from woaport.errors import InvalidContract
-from woaport.report import Annotation, Line, Reporter
+from woaport.views.base import Annotation, Line
 
 
 def contract_reference(function: Any) -> Any:
@@ -243,6 +244,7 @@ def run(
       woaport contract run --contract orjson --contracts-dir contracts --wheel-dir wheelhouse
     """
     from woaport.runner import RunRequest, run_contract
+    from woaport.views.contract import ContractReportView
 
     chosen = contracts.resolve(
         contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
@@ -256,7 +258,7 @@ def run(
         contract=chosen,
         wheels=wheels,
         extra_stage=tuple(
-            contracts.StageRef(wheel=item) for value in stage for item in value.split() if item
+            contracts.StageRef(location=item) for value in stage for item in value.split() if item
         ),
         mode=mode,  # type: ignore[arg-type]
         python=python,
@@ -268,6 +270,6 @@ def run(
     if report_path:
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
-    reporter.outputs({"verdict": report.verdict, "report": str(report_path or "")})
-    reporter.emit(report)
+    reporter.outputs({"verdict": str(report.verdict), "report": str(report_path or "")})
+    reporter.emit(ContractReportView(report))
     return report.exit_code

@@ -11,8 +11,8 @@ from typing import Any
 import click
 
 from woaport import device as dev
+from woaport.cli.reporter import Reporter
 from woaport.errors import BadInput
-from woaport.report import Reporter
 
 
 def _shared(function: Any) -> Any:

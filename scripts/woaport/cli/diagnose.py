@@ -8,9 +8,10 @@ from typing import Any
 
 import click
 
+from woaport.cli.reporter import Reporter
 from woaport.diagnose import Diagnosis, catalog, diagnose, iter_text
 from woaport.errors import BadInput
-from woaport.report import Annotation, Line, Reporter
+from woaport.views.base import Annotation, Line
 
 
 @dataclass(kw_only=True)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
+from woaport.cli.reporter import Reporter
 from woaport.cli.types import optional_path
 from woaport.errors import BadInput
 from woaport.payload import InspectResult, inspect_paths
-from woaport.report import Reporter
 
 
 @click.command()

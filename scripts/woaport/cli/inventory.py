@@ -10,7 +10,8 @@ from typing import Any
 import click
 
 from woaport import inventory as inv
-from woaport.report import Annotation, Line, Plain, Reporter
+from woaport.cli.reporter import Reporter
+from woaport.views.base import Annotation, Line, Plain
 
 INVENTORY = click.option(
     "--inventory",

@@ -1,26 +1,24 @@
-"""``woaport queue``: publish artifacts for devices, and see what is queued.
-
-(Not ``queue.py``: that name belongs to the standard library.)
-"""
+"""``woaport queue``: publish artifacts for devices, and see what is queued."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from woaport import contract as contracts
-from woaport import devicequeue
+from woaport.artifacts import classify
 from woaport.cli.contract import contract_reference
+from woaport.cli.reporter import Reporter
 from woaport.cli.types import optional_path
+from woaport.devicequeue import QueueURL, open_queue
+from woaport.devicequeue.manifest import build_manifest
+from woaport.documents.contract_report import ContractReport
+from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput
-from woaport.http import sha256_file
-from woaport.report import Annotation, Line, Plain, Reporter
+from woaport.views.queue import ListingView, PublishedManyView, PublishedView
 
 QUEUE_HELP = "dir:PATH (a folder) or github:OWNER/REPO (releases of that repository)."
 
@@ -110,11 +108,15 @@ def publish(
                 "pass --queue dir:PATH or github:OWNER/REPO (or set WOAPORT_QUEUE)"
             )
         queue_url = f"github:{repository}"
+    url = QueueURL.parse(queue_url)
     chosen = contracts.resolve(
         contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
     )
     if bool(wheels) == bool(wheel_dir):
         raise click.UsageError("pass WHEELS or --wheel-dir, one of them")
+    for path in [*wheels, *staged]:
+        if not path.is_file():
+            raise BadInput(f"{path}: no such file; pass the built .whl files")
     reports = [_read_ci_report(ci_report, chosen)] if ci_report else []
     if reports_dir is not None:
         reports += [_read_ci_report(path, chosen) for path in sorted(reports_dir.rglob("*.json"))]
@@ -128,47 +130,33 @@ def publish(
     else:
         groups = [list(wheels)]
     published = []
-    backend = devicequeue.open_queue(queue_url)
+    backend = open_queue(url)
     try:
         for group in groups:
-            digests = {sha256_file(w) for w in group}
+            artifacts = classify(chosen, group, staged)
+            digests = {a.sha256 for a in artifacts}
             report = next(
-                (r for r in reports if digests & {a.get("sha256") for a in r.get("artifacts", [])}),
+                (r for r in reports if digests & {a.sha256 for a in r.artifacts}),
                 reports[0] if len(reports) == 1 and wheel_dir is None else None,
             )
-            names = [w.name for w in group]
-            verdicts = [payloads[n] for n in names if n in payloads]
-            payload = ("fail" if "fail" in verdicts else "ok") if verdicts else None
-            manifest = devicequeue.build_manifest(
-                chosen,
-                group,
-                staged=list(staged),
-                ci_verdict=str(report["verdict"]) if report else "unknown",
-                ci_report=report,
-                payload=payload,
+            verdicts = [payloads[a.filename] for a in artifacts if a.filename in payloads]
+            manifest = build_manifest(
+                chosen, artifacts, ci_report=report, payload=Verdict.worst(verdicts)
             )
-            files = {
-                a["filename"]: p
-                for a in manifest["artifacts"]
-                for p in [*group, *staged]
-                if p.name == a["filename"]
-            }
+            files = {a.filename: a.path for a in artifacts}
             published.append(
-                _Published(manifest=manifest, location=backend.publish(manifest, files))
+                PublishedView(manifest=manifest, location=backend.publish(manifest, files))
             )
     finally:
         backend.close()
     reporter = Reporter(json_output=json_output)
     reporter.outputs(
         {
-            "items": json.dumps([p.to_json()["item_id"] for p in published]),
+            "items": json.dumps([p.manifest.item_id for p in published]),
             "locations": json.dumps([p.location for p in published]),
         }
     )
-    result: _Published | _PublishedMany = (
-        published[0] if len(published) == 1 else _PublishedMany(items=published)
-    )
-    reporter.emit(result)
+    reporter.emit(published[0] if len(published) == 1 else PublishedManyView(items=published))
     return 0
 
 
@@ -180,101 +168,31 @@ def _is_package(wheel: Path, package: str) -> bool:
     return canonicalize_name(parse_wheel_name(wheel).name) == canonicalize_name(package)
 
 
-def _read_ci_report(path: Path, chosen: Any) -> dict[str, Any]:
+def _read_ci_report(path: Path, chosen: contracts.Contract) -> ContractReport:
     try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        str(data["verdict"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as exc:
         raise BadInput(f"CI report {path}: not a woaport contract report ({exc})") from None
-    if data.get("contract", {}).get("sha256") != chosen.sha256:
+    report = ContractReport.from_json(data, f"CI report {path}")
+    if report.contract.sha256 != chosen.sha256:
         raise BadInput(
             f"CI report {path} is for another contract (sha256 differs); pass the report of this run"
         )
-    return data
+    return report
 
 
-def _read_inspect_report(path: Path) -> dict[str, str]:
-    """filename -> "ok"/"fail" from `woaport inspect --json` output."""
+def _read_inspect_report(path: Path) -> dict[str, Verdict]:
+    """filename -> PASS/FAIL from `woaport inspect --json` output."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return {w["filename"]: "ok" if w["ok"] else "fail" for w in doc["wheels"]}
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return {
+            str(w["filename"]): Verdict.PASS if w["ok"] is True else Verdict.FAIL
+            for w in doc["wheels"]
+        }
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise BadInput(
             f"--inspect-report {path}: not `woaport inspect --json` output ({exc})"
         ) from None
-
-
-@dataclass(kw_only=True)
-class _PublishedMany(Plain):
-    items: list[Any]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"items": [i.to_json() for i in self.items]}
-
-    def text_lines(self) -> Iterator[Line]:
-        for item in self.items:
-            yield from item.text_lines()
-
-    def markdown(self) -> str:
-        return "\n\n".join(i.markdown() for i in self.items)
-
-    def annotations(self) -> Iterator[Annotation]:
-        return iter(())
-
-
-@dataclass(kw_only=True)
-class _Published(Plain):
-    manifest: dict[str, Any]
-    location: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "item_id": self.manifest["item_id"],
-            "location": self.location,
-            "manifest": self.manifest,
-        }
-
-    def text_lines(self) -> Iterator[Line]:
-        yield Line(text=f"queued {self.manifest['item_id']} at {self.location}", style="ok")
-        for a in self.manifest["artifacts"]:
-            yield Line(text=f"  {a['role']:<10} {a['filename']}  sha256 {a['sha256'][:16]}")
-
-    def markdown(self) -> str:
-        return (
-            f"### woaport queue\n\nQueued `{self.manifest['item_id']}` for devices: {self.location}"
-        )
-
-    def annotations(self) -> Iterator[Annotation]:
-        return iter(())
-
-
-@dataclass(kw_only=True)
-class _Listing(Plain):
-    url: str
-    rows: list[dict[str, Any]]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"queue": self.url, "items": self.rows}
-
-    def text_lines(self) -> Iterator[Line]:
-        if not self.rows:
-            yield Line(text=f"{self.url}: empty", style="dim")
-        for row in self.rows:
-            results = ", ".join(f"{d}" for d in row["devices"]) or "no device yet"
-            yield Line(
-                text=f"{row['item_id']}  {row['package']} {row['version']}  CI {row['ci_verdict']}  devices: {results}"
-            )
-
-    def markdown(self) -> str:
-        lines = ["| item | package | CI | devices |", "| --- | --- | --- | --- |"]
-        lines += [
-            f"| {r['item_id']} | {r['package']} {r['version']} | {r['ci_verdict']} | {', '.join(r['devices'])} |"
-            for r in self.rows
-        ]
-        return "\n".join(lines)
-
-    def annotations(self) -> Iterator[Annotation]:
-        return iter(())
 
 
 @queue.command(name="list")
@@ -287,21 +205,23 @@ class _Listing(Plain):
 )
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
 def list_items(queue_url: str, json_output: bool) -> int:
-    """List the queue's items and which devices have reported on each."""
-    backend = devicequeue.open_queue(queue_url)
+    """List the queue's items and which devices have reported on each.
+
+    Exit 1 when some items could not be read (they are named on stderr and skipped).
+
+    \b
+    Examples:
+      woaport queue list --queue github:me/orjson
+      woaport queue list --queue dir:/srv/woa-queue --json
+    """
+    url = QueueURL.parse(queue_url)
+    backend = open_queue(url)
     try:
-        items = backend.items()
+        listing = backend.items()
     finally:
         backend.close()
-    rows = [
-        {
-            "item_id": item.item_id,
-            "package": item.manifest.get("package"),
-            "version": item.manifest.get("version"),
-            "ci_verdict": item.manifest.get("ci", {}).get("verdict"),
-            "devices": sorted(item.results),
-        }
-        for item in items
-    ]
-    Reporter(json_output=json_output).emit(_Listing(url=queue_url, rows=rows))
-    return 0
+    reporter = Reporter(json_output=json_output)
+    for problem in listing.skipped:
+        reporter.info(f"skipped: {problem}")
+    reporter.emit(ListingView(url=url, listing=listing))
+    return 1 if listing.skipped else 0

@@ -1,62 +1,30 @@
 """One reporter for every command: plain text in a terminal, JSON with ``--json``, and on
 GitHub Actions also ``::error``/``::warning`` annotations plus a Markdown job summary.
 
-Commands build a result object that knows how to show itself (:class:`Reportable`); the
-reporter decides where each form goes. Progress and chatter go to stderr so that stdout
-stays parseable.
+Commands build a view of their result (:mod:`woaport.views`); the reporter decides where
+each form goes. Progress and chatter go to stderr so that stdout stays parseable.
+
+On GitHub Actions, every line that shows something a stranger wrote (a wheel's member
+names, a log, a contract's output) could hold a workflow command (``::add-mask::``,
+``::error``). The reporter therefore prints text between ``::stop-commands::TOKEN`` and
+``::TOKEN::`` (GitHub's documented way to print untrusted text without it being read as a
+command), with a token nobody can guess, and writes its own annotations outside that
+block. Progress on stderr is read for commands too, so it goes through the same guard.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import sys
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Literal, Protocol, TextIO
+from typing import Any, TextIO
 
 import click
 
-Level = Literal["error", "warning", "notice"]
-Style = Literal["ok", "error", "warning", "dim", "heading", ""]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Annotation:
-    level: Level
-    message: str
-    file: str | None = None
-    title: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Line:
-    """A line of terminal text with an optional emphasis."""
-
-    text: str
-    style: Style = ""
-
-
-class Reportable(Protocol):
-    def to_json(self) -> dict[str, Any]: ...
-
-    def text_lines(self) -> Iterable[Line]: ...
-
-    def markdown(self) -> str: ...
-
-    def annotations(self) -> Iterable[Annotation]: ...
-
-
-class Plain:
-    """For results that add nothing to a job summary and raise no annotation."""
-
-    def markdown(self) -> str:
-        return ""
-
-    def annotations(self) -> Iterator[Annotation]:
-        return iter(())
-
+from woaport.views.base import Line, View, workflow_command
 
 _STYLES: dict[str, dict[str, Any]] = {
     "ok": {"fg": "green"},
@@ -70,27 +38,6 @@ _STYLES: dict[str, dict[str, Any]] = {
 
 def on_github_actions() -> bool:
     return os.environ.get("GITHUB_ACTIONS") == "true"
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
-def workflow_command(annotation: Annotation) -> str:
-    """The ``::error file=…,title=…::message`` line GitHub Actions turns into an annotation."""
-    props = []
-    if annotation.file:
-        props.append(f"file={_escape_property(annotation.file)}")
-    if annotation.title:
-        props.append(f"title={_escape_property(annotation.title)}")
-    head = f"::{annotation.level}"
-    if props:
-        head += " " + ",".join(props)
-    return f"{head}::{_escape_data(annotation.message)}"
 
 
 class Reporter:
@@ -115,18 +62,37 @@ class Reporter:
     def err(self) -> TextIO:
         return self._err or sys.stderr
 
-    def emit(self, result: Reportable) -> None:
+    def _guarded(self, lines: Iterable[str], stream: TextIO) -> None:
+        """Lines printed so that GitHub Actions reads no workflow command in them."""
+        if not self.github:
+            for text in lines:
+                click.echo(text, file=stream)
+            return
+        token = secrets.token_hex(16)
+        click.echo(f"::stop-commands::{token}", file=stream)
+        try:
+            for text in lines:
+                click.echo(text, file=stream)
+        finally:
+            click.echo(f"::{token}::", file=stream)
+
+    def emit(self, view: View) -> None:
         if self.json_output:
-            self.out.write(json.dumps(result.to_json(), indent=2, sort_keys=False) + "\n")
+            self.out.write(json.dumps(view.to_json(), indent=2, sort_keys=False) + "\n")
         else:
-            for line in result.text_lines():
-                click.echo(click.style(line.text, **_STYLES[line.style]), file=self.out)
+            self._guarded(
+                (click.style(line.text, **_STYLES[line.style]) for line in view.text_lines()),
+                self.out,
+            )
         if self.github:
             if not self.json_output:
                 # Workflow commands are read from stdout; with --json, stdout is the JSON only.
-                for annotation in result.annotations():
+                for annotation in view.annotations():
                     click.echo(workflow_command(annotation), file=self.out)
-            self.step_summary(result.markdown())
+            self.step_summary(view.markdown())
+
+    def lines(self, lines: Iterable[Line]) -> None:
+        self._guarded((click.style(x.text, **_STYLES[x.style]) for x in lines), self.out)
 
     def step_summary(self, markdown: str) -> None:
         path = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -146,11 +112,17 @@ class Reporter:
         with Path(path).open("a", encoding="utf-8") as fh:
             for name, value in values.items():
                 if "\n" in value or "\r" in value:
-                    delimiter = f"woaport_{os.urandom(8).hex()}"
+                    delimiter = f"woaport_{secrets.token_hex(8)}"
                     fh.write(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
                 else:
                     fh.write(f"{name}={value}\n")
 
     def info(self, message: str) -> None:
         """Progress and status: stderr, never mixed into the machine-readable output."""
+        if self.github:
+            # One line at a time: make a line that looks like a command inert.
+            message = "\n".join(
+                ("\u2060" + line) if line.lstrip().startswith("::") else line
+                for line in message.splitlines() or [""]
+            )
         click.echo(message, file=self.err)

@@ -1,0 +1,252 @@
+"""The ``github:OWNER/REPO`` queue: one release per item in the fork.
+
+Publishing follows the order GitHub's immutable releases require (assets can be attached
+only while a release is a draft; a published immutable release answers 422 "Cannot upload
+assets to an immutable release"; see docs.github.com, "Immutable releases"): create the
+release as a **draft** whose body carries a copy of the manifest, upload the wheels, upload
+``manifest.json`` last, then publish. A draft has no tag yet and is listed only to
+accounts with push access, so devices never see a half-published item. A re-run finds its
+own draft by tag name, rewrites the body to the manifest it uploads, replaces what is
+broken or different, and publishes: the body's copy and the asset always agree. A
+published item is never touched again (same files and contract: same item).
+
+Asset uploads are retried on 5xx and connection failures; a failed upload that left an
+asset behind in state ``open``/``starter`` is deleted before the next try.
+
+Listing costs one conditional request: the body's copy of each manifest is what
+:meth:`items` reads (the ``manifest.json`` asset, authoritative, is read by the device
+before it trusts an item). Bodies over :data:`BODY_LIMIT` carry no copy; listing reads
+their asset instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from woaport.devicequeue import (
+    MANIFEST,
+    RESULT_PREFIX,
+    Listing,
+    QueueItem,
+    QueueURL,
+    checked_item_id,
+    result_name,
+)
+from woaport.documents.base import canonical_json
+from woaport.documents.device_result import DeviceResult
+from woaport.documents.manifest import Manifest
+from woaport.errors import BadInput, InvalidDocument, Unreachable, WoaportError
+from woaport.github import GitHub, GitHubError
+
+TAG_PREFIX = "woaport-queue-"
+BODY_MARKER = "```json woaport-manifest"
+# GitHub refuses release bodies over 125,000 characters; past this, the body carries no
+# copy of the manifest and listing reads the manifest.json asset instead (one request).
+BODY_LIMIT = 100_000
+MAX_DOCUMENT = 1 << 24
+UPLOAD_TRIES = 3
+
+
+def release_body(manifest: Manifest) -> str:
+    p = manifest.provenance
+    lines = [
+        f"woaport device queue item for **{manifest.package} {manifest.version}**.",
+        "",
+        f"CI verdict: {manifest.ci.verdict}; payload: {manifest.ci.payload}; "
+        f"built from {p.repository}@{p.commit}.",
+        "Laptops running `woaport device poll` validate these exact files.",
+        "",
+    ]
+    copy = json.dumps(manifest.to_json(), indent=1)
+    if len(copy) <= BODY_LIMIT:
+        lines += [BODY_MARKER, copy, "```"]
+    else:
+        lines.append("(The manifest is too long to copy here: see manifest.json.)")
+    return "\n".join(lines)
+
+
+def manifest_in_body(body: str | None, where: str) -> Manifest | None:
+    """The body's copy of the manifest; None when the body carries none."""
+    if not body or BODY_MARKER not in body or len(body) > 2 * BODY_LIMIT:
+        return None
+    text = body.split(BODY_MARKER, 1)[1].rsplit("```", 1)[0]
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise InvalidDocument(f"{where}: the release body's manifest is not JSON") from None
+    return Manifest.from_json(data, f"{where} (release body)")
+
+
+class GitHubQueue:
+    def __init__(
+        self, url: QueueURL, client: GitHub, *, sleep: Callable[[float], None] | None = None
+    ) -> None:
+        if url.repository is None:
+            raise BadInput(f"queue {url}: not a github: queue")
+        self.url = url
+        self.repo = url.repository
+        self.client = client
+        self._sleep = sleep or client.sleep
+
+    # -- publishing (CI) ---------------------------------------------------------------
+    def publish(self, manifest: Manifest, files: Mapping[str, Path]) -> str:
+        tag = TAG_PREFIX + manifest.item_id
+        published = self.client.release_by_tag(self.repo, tag)
+        if published is not None:
+            return str(published.get("html_url", tag))  # the same item is already queued
+        body = release_body(manifest)
+        release = self._own_draft(tag)
+        if release is None:
+            release = self.client.create_release(
+                self.repo,
+                tag=tag,
+                name=f"woaport queue: {manifest.package} {manifest.version}",
+                body=body,
+                commitish=manifest.provenance.commit,
+                draft=True,
+            )
+        elif release.get("body") != body:
+            release = self.client.update_release(self.repo, release["id"], body=body)
+        present = {a["name"]: a for a in self.client.assets(self.repo, release["id"])}
+        uploads = [(name, path.read_bytes(), "application/zip") for name, path in files.items()]
+        document = json.dumps(manifest.to_json(), indent=2).encode()
+        uploads.append((MANIFEST, document, "application/json"))
+        for name, data, content_type in uploads:  # manifest last: it completes the item
+            self._put(release, present, name, data, content_type)
+        release = self.client.update_release(self.repo, release["id"], draft=False)
+        return str(release.get("html_url", tag))
+
+    def _own_draft(self, tag: str) -> dict[str, Any] | None:
+        """A draft an earlier, interrupted publish of this item left (drafts have no tag
+        yet, so only the list of releases shows them, and only to writers)."""
+        for release in self.client.releases(self.repo):
+            if release.get("draft") and release.get("tag_name") == tag:
+                return release
+        return None
+
+    def _put(
+        self,
+        release: dict[str, Any],
+        present: dict[str, Any],
+        name: str,
+        data: bytes,
+        content_type: str,
+    ) -> None:
+        asset = present.get(name)
+        if asset is not None:
+            if asset.get("state") == "uploaded" and asset.get("size") == len(data):
+                digest = asset.get("digest")
+                if not digest or digest == "sha256:" + hashlib.sha256(data).hexdigest():
+                    return
+            self.client.delete_asset(self.repo, asset["id"])  # a broken or different upload
+        for attempt in range(UPLOAD_TRIES):
+            try:
+                self.client.upload_asset(release, name, data, content_type)
+                return
+            except GitHubError as exc:
+                # A failed upload can leave an asset in state "open" behind: clear it first.
+                fresh = {a["name"]: a for a in self.client.assets(self.repo, release["id"])}
+                if name in fresh and fresh[name].get("state") != "uploaded":
+                    self.client.delete_asset(self.repo, fresh[name]["id"])
+                if not isinstance(exc, Unreachable) or attempt + 1 == UPLOAD_TRIES:
+                    raise
+                self._sleep(self.client.backoff * 2**attempt)
+
+    # -- reading (devices, the controller) ------------------------------------------------
+    def items(self) -> Listing:
+        listing = Listing()
+        for release in self.client.releases(self.repo):
+            tag = str(release.get("tag_name", ""))
+            if not tag.startswith(TAG_PREFIX) or release.get("draft"):
+                continue
+            where = f"{self.url} release {tag[:120]!r}"
+            assets = {
+                a["name"]: a for a in release.get("assets", []) if a.get("state") == "uploaded"
+            }
+            if MANIFEST not in assets:
+                continue  # not complete (published by hand, or by an older woaport)
+            try:
+                manifest = manifest_in_body(release.get("body"), where)
+                if manifest is None:
+                    manifest = Manifest.from_json(self._json_asset(assets[MANIFEST]), where)
+                item_id = checked_item_id(tag.removeprefix(TAG_PREFIX), manifest, where)
+            except WoaportError as exc:
+                listing.skipped.append(exc.message)
+                continue
+            results = {
+                name.removeprefix(RESULT_PREFIX).removesuffix(".json"): asset
+                for name, asset in assets.items()
+                if name.startswith(RESULT_PREFIX) and name.endswith(".json")
+            }
+            listing.items.append(
+                QueueItem(
+                    queue=self.url,
+                    item_id=item_id,
+                    manifest=manifest,
+                    results=results,
+                    handle=release,
+                )
+            )
+        return listing
+
+    def _json_asset(self, asset: dict[str, Any]) -> Any:
+        """A small JSON asset (a manifest, a device's result), read through a temporary file."""
+        with tempfile.TemporaryDirectory() as tmp:
+            path = self.client.download_asset(
+                self.repo, asset["id"], Path(tmp) / "asset.json", max_bytes=MAX_DOCUMENT
+            )
+            try:
+                return json.loads(path.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, ValueError, RecursionError):
+                raise InvalidDocument(f"{self.url}: asset {asset['name']!r} is not JSON") from None
+
+    def _asset(self, item: QueueItem, filename: str) -> dict[str, Any]:
+        for asset in item.handle.get("assets", []):
+            if asset["name"] == filename and asset.get("state") == "uploaded":
+                return dict(asset)
+        raise FileNotFoundError(f"{filename} is missing from queue release {item.item_id}")
+
+    def authoritative_manifest(self, item: QueueItem, work: Path) -> Manifest:
+        """The manifest.json asset, which must agree with the body's copy the listing used."""
+        data = self._json_asset(self._asset(item, MANIFEST))
+        manifest = Manifest.from_json(data, f"{self.url} {item.item_id} manifest.json")
+        return manifest
+
+    def download(self, item: QueueItem, filename: str, dest: Path, *, size: int) -> Path:
+        asset = self._asset(item, filename)
+        return self.client.download_asset(
+            self.repo,
+            asset["id"],
+            dest,
+            max_bytes=max(size, 1) * 2 + 65536,
+            show_progress=sys.stderr.isatty() and size > (1 << 20),
+        )
+
+    def publish_result(self, item: QueueItem, result: DeviceResult) -> str:
+        name = result_name(result.device_id)
+        release = self.client.release_by_tag(self.repo, TAG_PREFIX + item.item_id)
+        if release is None:
+            raise BadInput(f"queue release for {item.item_id} is gone; nothing to report to")
+        present = {a["name"]: a for a in release.get("assets", [])}
+        data = json.dumps(result.to_json(), indent=1).encode()
+        self._put(release, present, name, data, "application/json")
+        return name
+
+    def read_result(self, item: QueueItem, device_id: str) -> DeviceResult | None:
+        asset = item.results.get(device_id)
+        if asset is None:
+            return None
+        return DeviceResult.from_json(self._json_asset(asset), f"{self.url} {asset['name']}")
+
+    def close(self) -> None:
+        self.client.cache.save()
+
+
+def same_manifest(a: Manifest, b: Manifest) -> bool:
+    return canonical_json(a.to_json()) == canonical_json(b.to_json())
