@@ -99,7 +99,10 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 
 def _keys(entry: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(k).lower() for k in entry["keys"])
+    keys = entry["keys"]
+    if not keys or not all(isinstance(k, str) for k in keys):  # YAML reads 0x1F as a number
+        raise ValueError(f"diagnose.yml: {entry['id']}: keys must be quoted strings: {keys!r}")
+    return tuple(k.lower() for k in keys)
 
 
 @cache
@@ -258,6 +261,10 @@ class _Scanner:
             for k in s.keys:
                 self.by_key.setdefault(k, []).append(s)
         self.context_keys = {k for c in cat.contexts for k in c.keys}
+        # One search over all keys first: most lines of a log contain none of them. Literal
+        # alternatives only, so the search is linear in the line.
+        every_key = sorted({*self.by_key, *self.context_keys}, key=len, reverse=True)
+        self.gate = re.compile("|".join(re.escape(k) for k in every_key))
         self.found: dict[str, _Found] = {}
         self.contexts: set[str] = set()
 
@@ -323,7 +330,8 @@ def diagnose(lines: Iterable[str], source: str = "-", *, package: str | None = N
         if len(tail) > 2 * TAIL_LINES:
             del tail[:TAIL_LINES]
         low = line.lower()
-        candidates = scanner.candidates(low)
+        keyed = scanner.gate.search(low) is not None
+        candidates = scanner.candidates(low) if keyed else []
         hit: set[str] = set()
         for s in candidates:
             if scanner.matches(s, line):
@@ -338,7 +346,8 @@ def diagnose(lines: Iterable[str], source: str = "-", *, package: str | None = N
                 if s.id not in p_hit and s.id not in hit and scanner.matches(s, joined):
                     scanner.record(s, p_number, joined)
                     hit.add(s.id)
-        scanner.scan_contexts(low, line)
+        if keyed:
+            scanner.scan_contexts(low, line)
         prev = (number, line, candidates, hit) if candidates else None
     found = [
         f
