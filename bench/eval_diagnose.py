@@ -159,7 +159,9 @@ def scale_check() -> bool:
         t_big = min(_timed(lambda b=big: diagnose(b)) for _ in range(2))  # type: ignore[misc]
         ratio = t_big / max(t_small, 1e-6)
         verdict = "ok" if ratio <= MAX_SCALE or t_big < 0.05 else "SUPERLINEAR"
-        print(f"  {label:<28} {t_small * 1000:8.1f} ms -> {t_big * 1000:8.1f} ms  x{ratio:4.1f}  {verdict}")
+        print(
+            f"  {label:<28} {t_small * 1000:8.1f} ms -> {t_big * 1000:8.1f} ms  x{ratio:4.1f}  {verdict}"
+        )
         ok = ok and verdict == "ok"
     return ok
 

@@ -76,7 +76,7 @@ def _nested_or_unbounded_any(pattern: str) -> list[str]:
     def walk(items: Any, inside_repeat: bool) -> None:
         for op, av in items:
             if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-                lo, hi, sub = av
+                _lo, hi, sub = av
                 if inside_repeat and hi > 1:
                     found.append(f"nested repeat {sub}")
                 if hi == c.MAXREPEAT and any(o == c.ANY for o, _ in sub):
@@ -264,7 +264,9 @@ def test_hints_depend_on_the_context() -> None:
 
 def test_the_package_own_machine_flag_is_build_config() -> None:
     # https://github.com/duckdb/duckdb-spatial/pull/720
-    reversed_ = "fatal error LNK1112: module machine type 'ARM64' conflicts with target machine type 'x64'"
+    reversed_ = (
+        "fatal error LNK1112: module machine type 'ARM64' conflicts with target machine type 'x64'"
+    )
     assert diagnose([reversed_]).cause == "build-environment"
     flagged = diagnose(["link.exe /nologo /dll /machine:x64 /out:gdal.dll", reversed_])
     assert flagged.cause == "build-config"
@@ -278,7 +280,9 @@ def test_standard_headers_are_not_a_dependency_gap() -> None:
 
 
 def test_a_200_kb_line_is_cut() -> None:
-    line = "LINK : fatal error LNK1355: invalid base address 0x1E7A0000; ARM64 image " + "x" * 200_000
+    line = (
+        "LINK : fatal error LNK1355: invalid base address 0x1E7A0000; ARM64 image " + "x" * 200_000
+    )
     result = diagnose(["first", line, "last"])
     assert result.cause == "build-config" and result.long_lines == 1
     assert len(result.matches[0].lines[0][1]) <= 300

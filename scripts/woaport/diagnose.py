@@ -298,9 +298,9 @@ class _Scanner:
         if not any(k in low for k in self.context_keys):
             return
         for c in self.cat.contexts:
-            if c.id not in self.contexts and any(k in low for k in c.keys):
-                if c.pattern.search(line):
-                    self.contexts.add(c.id)
+            wanted = c.id not in self.contexts and any(k in low for k in c.keys)
+            if wanted and c.pattern.search(line):
+                self.contexts.add(c.id)
 
 
 def _resolve(found: _Found, contexts: set[str]) -> Match:
