@@ -253,13 +253,21 @@ def test_an_error_line_outranks_context() -> None:
 
 
 def test_hints_depend_on_the_context() -> None:
+    # https://github.com/pypa/setuptools/issues/4553: on an ARM64 machine setuptools < 74 does
+    # not find the ARM64-hosted MSVC; "install Build Tools" is the wrong advice there.
     msvc = 'error: Microsoft Visual C++ 14.0 or greater is required. Get it with "Microsoft C++ Build Tools": https://visualstudio.microsoft.com/visual-cpp-build-tools/'
     plain = diagnose([msvc])
     assert plain.matches[0].signature.fix.startswith("Install Visual Studio Build Tools")
-    upgraded = diagnose(["Successfully installed setuptools-74.0.0 wheel-0.44.0", msvc])
-    assert upgraded.cause == "build-environment"
-    assert "setuptools<74" in upgraded.matches[0].signature.fix
-    assert "Install Visual Studio" not in upgraded.matches[0].signature.fix
+    host = "Microsoft (R) C/C++ Optimizing Compiler Version 19.40.33813 for ARM64"
+    on_arm = diagnose([host, msvc])
+    assert on_arm.cause == "build-environment" and "arm64-host" in on_arm.contexts
+    assert "setuptools>=74" in on_arm.matches[0].signature.fix
+    # https://github.com/pypa/setuptools/issues/4648: setuptools 74 itself links a win-arm64
+    # build with the x64 linker; the fix is about setuptools, not about installing anything.
+    lnk = "build\\temp.win-arm64-cpython-310\\Release\\win32\\src\\PyACL.obj : fatal error LNK1112: module machine type 'x64' conflicts with target machine type 'ARM64'"
+    link = "error: command 'C:\\\\Program Files (x86)\\\\Microsoft Visual Studio\\\\2019\\\\Enterprise\\\\VC\\\\Tools\\\\MSVC\\\\14.29.30133\\\\bin\\\\HostX86\\\\x64\\\\link.exe' failed with exit code 1112"
+    assert "setuptools" not in diagnose([lnk]).matches[0].signature.fix
+    assert "setuptools<74" in diagnose([lnk, link]).matches[0].signature.fix
 
 
 def test_the_package_own_machine_flag_is_build_config() -> None:
