@@ -1,0 +1,193 @@
+"""Evaluation: `woaport diagnose` on the corpus of real log excerpts, before and after.
+
+    .venv/bin/python bench/eval_diagnose.py [--before REF] [--no-scale]
+
+The corpus is ``tests/corpus/logs/index.yml``: one small text file per excerpt from a public
+issue tracker, with its URL, the cause its maintainers found (or ``unknown`` when the excerpt
+shows none) and a fixed split (``tune``: the part the catalog was tuned on; ``held-out``: the
+part it is judged on). The split was drawn from a hash of each URL when the excerpt was added.
+
+For each part it prints correct / unknown / wrong, for the code at REF (default: the commit
+before the log corpus existed; run from a ``git archive`` of it) and for this working tree.
+Targets on the held-out part: >= 85 % correct and <= 1 wrong.
+
+Then (unless --no-scale) it checks that diagnosing stays linear on untrusted input: one
+line of 20 KB then 200 KB, and a log of 20 000 then 200 000 lines; each tenfold input must
+cost at most ~15x the time (a quadratic regex would cost ~100x).
+"""
+
+# ruff: noqa: I001  (_common must be imported first: it fixes sys.path for this folder)
+from __future__ import annotations
+
+import _common  # noqa: F401
+
+import argparse
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
+from io import BytesIO
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "logs"
+BEFORE_REF = "3e99085"  # the catalog as it was when issue 13 measured it
+TARGET_CORRECT = 0.85
+TARGET_WRONG = 1
+MAX_SCALE = 15.0
+
+
+def load_index() -> list[dict[str, str]]:
+    return list(yaml.safe_load((CORPUS / "index.yml").read_text("utf-8"))["logs"])
+
+
+def predict_all(diagnose: Callable[..., object]) -> dict[str, str]:
+    """file -> predicted cause, with the given ``diagnose`` function."""
+    out: dict[str, str] = {}
+    for entry in load_index():
+        text = (CORPUS / entry["file"]).read_text("utf-8")
+        result = diagnose(text.splitlines(), source=entry["file"])
+        out[entry["file"]] = str(result.cause)  # type: ignore[attr-defined]
+    return out
+
+
+def score(predictions: dict[str, str], split: str) -> tuple[int, int, int, list[str]]:
+    """(correct, unknown, wrong, wrong file names) on one part of the corpus."""
+    correct = unknown = wrong = 0
+    wrongs: list[str] = []
+    for entry in load_index():
+        if entry["split"] != split:
+            continue
+        got, expected = predictions[entry["file"]], entry["cause"]
+        if got == expected:
+            correct += 1
+        elif got == "unknown":
+            unknown += 1
+        else:
+            wrong += 1
+            wrongs.append(f"{entry['file']}: expected {expected}, got {got}")
+    return correct, unknown, wrong, wrongs
+
+
+def predictions_at(ref: str) -> dict[str, str]:
+    """Run this script's --emit mode against the package as it was at ``ref``."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", ref, "scripts"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        with tarfile.open(fileobj=BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        env = {"PYTHONPATH": str(Path(tmp) / "scripts"), "PATH": "/usr/bin:/bin"}
+        proc = subprocess.run(
+            [sys.executable, "-I", "-c", _EMIT],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+        )
+    return dict(json.loads(proc.stdout))
+
+
+# Run in a separate interpreter with the old package first on sys.path (-I ignores
+# PYTHONPATH, so the path is put back by hand).
+_EMIT = f"""
+import json, os, sys
+sys.path.insert(0, os.environ["PYTHONPATH"])
+import yaml
+from pathlib import Path
+from woaport.diagnose import diagnose
+corpus = Path({str(CORPUS)!r})
+out = {{}}
+for e in yaml.safe_load((corpus / "index.yml").read_text("utf-8"))["logs"]:
+    text = (corpus / e["file"]).read_text("utf-8")
+    out[e["file"]] = str(diagnose(text.splitlines(), source=e["file"]).cause)
+print(json.dumps(out))
+"""
+
+
+def report(label: str, predictions: dict[str, str]) -> bool:
+    ok = True
+    for split in ("tune", "held-out"):
+        correct, unknown, wrong, wrongs = score(predictions, split)
+        total = correct + unknown + wrong
+        line = (
+            f"  {label:<7} {split:<9} {correct:>3}/{total:<3} correct ({correct / total:4.0%}),"
+            f" {unknown:>2} unknown, {wrong:>2} wrong"
+        )
+        print(line)
+        for w in wrongs:
+            print(f"            wrong: {w}")
+        if split == "held-out" and label == "after":
+            ok = correct / total >= TARGET_CORRECT and wrong <= TARGET_WRONG
+    return ok
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def scale_check() -> bool:
+    from woaport.diagnose import diagnose
+
+    # An adversarial line: many keys and near-misses for the expressions, no match.
+    unit = "LNK1112: module 'x' C1083: '\"a/b.h unresolved external symbol __imp_ found cpython "
+
+    def long_line(size: int) -> list[str]:
+        return [(unit * (size // len(unit) + 1))[:size]]
+
+    base = [line for e in load_index() for line in (CORPUS / e["file"]).read_text().splitlines()]
+
+    def many_lines(n: int) -> list[str]:
+        return (base * (n // len(base) + 1))[:n]
+
+    ok = True
+    for label, small, big in (
+        ("one line, 20 KB -> 200 KB", long_line(20_000), long_line(200_000)),
+        ("log, 20k -> 200k lines", many_lines(20_000), many_lines(200_000)),
+    ):
+        t_small = min(_timed(lambda s=small: diagnose(s)) for _ in range(3))  # type: ignore[misc]
+        t_big = min(_timed(lambda b=big: diagnose(b)) for _ in range(2))  # type: ignore[misc]
+        ratio = t_big / max(t_small, 1e-6)
+        verdict = "ok" if ratio <= MAX_SCALE or t_big < 0.05 else "SUPERLINEAR"
+        print(
+            f"  {label:<28} {t_small * 1000:8.1f} ms -> {t_big * 1000:8.1f} ms  x{ratio:4.1f}  {verdict}"
+        )
+        ok = ok and verdict == "ok"
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--before", default=BEFORE_REF, help="git ref of the 'before' code")
+    parser.add_argument("--no-scale", action="store_true", help="skip the linear-time check")
+    args = parser.parse_args()
+
+    from woaport.diagnose import diagnose
+
+    index = load_index()
+    parts = {s: sum(1 for e in index if e["split"] == s) for s in ("tune", "held-out")}
+    print(f"corpus: {len(index)} excerpts ({parts['tune']} tune, {parts['held-out']} held-out)")
+    report("before", predictions_at(args.before))
+    ok = report("after", predict_all(diagnose))
+    print(
+        f"  target on held-out: >= {TARGET_CORRECT:.0%} correct, <= {TARGET_WRONG} wrong:"
+        f" {'met' if ok else 'NOT MET'}"
+    )
+    if not args.no_scale:
+        print("linear time on untrusted input:")
+        ok = scale_check() and ok
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
