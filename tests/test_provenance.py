@@ -433,13 +433,14 @@ class TufRepo:
         return path
 
 
-@contextmanager
-def serve_folder(folder: Path) -> Iterator[str]:
-    class Quiet(SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
+class Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+
+@contextmanager
+def serve_folder(folder: Path, handler: type[SimpleHTTPRequestHandler] = Quiet) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -624,3 +625,63 @@ def test_integrity_url() -> None:
     assert pv.integrity_url("https://pypi.org/simple/", "sigstore", "4.5.1", "a b.whl") == (
         "https://pypi.org/integrity/sigstore/4.5.1/a%20b.whl/provenance"
     )
+
+
+# --- `woaport check` shows it --------------------------------------------------------------------
+
+
+@contextmanager
+def pep740_index(wheel: Path, provenance: bytes) -> Iterator[str]:
+    """A PEP 691 JSON index on loopback whose one win_arm64 wheel has a PEP 740
+    ``provenance`` URL (relative, as an index may write it)."""
+    folder = Path(wheel).parent / "pep740-index"
+    name = wheel.name
+    (folder / "simple" / "numpy").mkdir(parents=True, exist_ok=True)
+    (folder / "files").mkdir(exist_ok=True)
+    (folder / "integrity").mkdir(exist_ok=True)
+    shutil.copyfile(wheel, folder / "files" / name)
+    (folder / "integrity" / f"{name}.provenance").write_bytes(provenance)
+    page = {
+        "meta": {"api-version": "1.3"},
+        "name": "numpy",
+        "files": [
+            {
+                "filename": name,
+                "url": f"../../files/{name}",
+                "hashes": {"sha256": pv.sha256_of(wheel)},
+                "provenance": f"../../integrity/{name}.provenance",
+            }
+        ],
+    }
+    # The project page is served as the folder's index document, with PEP 691's JSON type.
+    (folder / "simple" / "numpy" / "index.html").write_text(json.dumps(page), encoding="utf-8")
+
+    class Handler(Quiet):
+        def guess_type(self, path: Any) -> str:
+            if str(path).endswith("index.html"):
+                return "application/vnd.pypi.simple.v1+json"
+            return super().guess_type(path)
+
+    with serve_folder(folder, Handler) as url:
+        yield f"{url}/simple/"
+
+
+@pytest.mark.network
+def test_check_names_the_publisher_and_flags_provenance_of_another_file(
+    woaport: Any, numpy_arm64: Path, assets: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WOAPORT_CACHE_DIR", str(tmp_path / "cache"))
+    wheel = tmp_path / numpy_arm64.name
+    shutil.copyfile(numpy_arm64, wheel)
+    # Real provenance, but for pypi_attestations-0.0.19.tar.gz, not for this wheel.
+    with pep740_index(wheel, (assets / f"{ASSET}.provenance").read_bytes()) as index:
+        listed = woaport("check", "numpy", "--index-url", index, "--no-inspect", "--json")
+        inspected = woaport("check", "numpy", "--index-url", index)
+    assert listed.code == 0, listed.err
+    (claimed,) = json.loads(listed.out)["provenance"]
+    assert claimed["status"] == "present"
+    assert claimed["publishers"] == [
+        {"kind": "GitHub", "repository": "trailofbits/pypi-attestations", "workflow": "release.yml"}
+    ]
+    assert "PEP 740 provenance: 1 invalid" in inspected.out
+    assert "trailofbits/pypi-attestations (release.yml)" in inspected.out
