@@ -685,3 +685,27 @@ def test_check_names_the_publisher_and_flags_provenance_of_another_file(
     ]
     assert "PEP 740 provenance: 1 invalid" in inspected.out
     assert "trailofbits/pypi-attestations (release.yml)" in inspected.out
+
+
+def test_only_the_attest_job_may_mint_a_signing_identity() -> None:
+    """The certificate names port.yml, so any job of it holding `id-token: write` could sign
+    as the hub: only the attest job has it, and it runs none of the fork's code (no checkout,
+    no build; it attests the build job's wheels)."""
+    import yaml
+
+    port = Path(__file__).parents[1] / ".github" / "workflows" / "port.yml"
+    jobs = yaml.safe_load(port.read_text(encoding="utf-8"))["jobs"]
+    signing = {
+        name
+        for name, job in jobs.items()
+        if (job.get("permissions") or {}).get("id-token") == "write"
+        or (job.get("permissions") or {}).get("attestations") == "write"
+    }
+    assert signing == {"attest"}
+    attest = jobs["attest"]
+    assert attest["permissions"] == {"id-token": "write", "attestations": "write"}
+    uses = [step.get("uses", "") for step in attest["steps"]]
+    assert not any(u.startswith(("actions/checkout", "$/")) for u in uses)
+    (step,) = [s for s in attest["steps"] if "attest-build-provenance" in s.get("uses", "")]
+    assert step["with"]["subject-path"] == "wheelhouse/*.whl"
+    assert "attest" in jobs["publish"]["needs"]
