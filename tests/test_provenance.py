@@ -102,7 +102,9 @@ def slsa_bundle(assets: Path) -> bytes:
     from; pypi-attestations converts it, the signature and log entry are the originals."""
     from pypi_attestations import Attestation
 
-    attestation = Attestation.model_validate_json((assets / f"{ASSET}.slsa.attestation").read_bytes())
+    attestation = Attestation.model_validate_json(
+        (assets / f"{ASSET}.slsa.attestation").read_bytes()
+    )
     return attestation.to_bundle().to_json().encode()
 
 
@@ -411,7 +413,9 @@ class TufRepo:
         metadata.sign(self.signers[signed.type])
         return metadata.to_bytes(JSONSerializer(compact=False))
 
-    def publish(self, name: str, data: bytes, *, timestamp_expires: dt.datetime | None = None) -> None:
+    def publish(
+        self, name: str, data: bytes, *, timestamp_expires: dt.datetime | None = None
+    ) -> None:
         from tuf.api.metadata import MetaFile, Snapshot, TargetFile, Targets, Timestamp
 
         self.targets_version += 1
@@ -440,7 +444,9 @@ class Quiet(SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve_folder(folder: Path, handler: type[SimpleHTTPRequestHandler] = Quiet) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -553,7 +559,7 @@ def test_update_says_when_the_repository_cannot_be_reached(tmp_path: Path) -> No
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed once the block ends: nothing listens there
-    with pytest.raises(NetworkError, match="cannot reach|does not verify"):
+    with pytest.raises(NetworkError, match="cannot reach the TUF repository"):
         pv.update_trust_root(url=f"http://127.0.0.1:{port}", trust_dir=tmp_path)
     assert not (tmp_path / "trusted_root.json").exists()
 

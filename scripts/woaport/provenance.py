@@ -292,7 +292,9 @@ class _IssuerIsGitHub:
 
 def _statement_digests(payload_type: str, payload: bytes) -> list[tuple[str, str]]:
     if payload_type != IN_TOTO_PAYLOAD_TYPE:
-        raise _Failed(Check.DIGEST, f"the envelope holds {payload_type!r}, not an in-toto statement")
+        raise _Failed(
+            Check.DIGEST, f"the envelope holds {payload_type!r}, not an in-toto statement"
+        )
     try:
         statement = json.loads(payload)
     except ValueError:
@@ -508,7 +510,8 @@ def update_trust_root(
     reached or its metadata does not verify; the old trusted root stays in place."""
     from sigstore.models import TrustedRoot
     from tuf.api import exceptions as tuf_errors
-    from tuf.ngclient import Updater, UpdaterConfig
+    from tuf.ngclient.config import UpdaterConfig
+    from tuf.ngclient.updater import Updater
 
     from woaport import __version__
     from woaport.errors import NetworkError
@@ -683,9 +686,7 @@ def index_provenance(
             reason="the index offers no provenance for this file",
         )
     try:
-        response = get(
-            session, provenance_url, headers={"Accept": "application/json"}, stream=True
-        )
+        response = get(session, provenance_url, headers={"Accept": "application/json"}, stream=True)
         with response:
             data = b""
             for block in response.iter_content(1 << 16):

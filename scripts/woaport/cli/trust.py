@@ -45,9 +45,7 @@ def _trust_dir_option(function: click.decorators.FC) -> click.decorators.FC:
     help="The TUF root.json to start the chain of trust from [default: the one woaport ships, for Sigstore's repository].",
 )
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
-def update(
-    trust_dir: Path | None, url: str, bootstrap_root: Path | None, json_output: bool
-) -> int:
+def update(trust_dir: Path | None, url: str, bootstrap_root: Path | None, json_output: bool) -> int:
     """Fetch the current trusted root through TUF and replace the device's copy.
 
     python-tuf verifies the repository's signed metadata from a root woaport ships (each
