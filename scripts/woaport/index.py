@@ -36,6 +36,8 @@ class IndexFile:
     requires_python: str | None
     yanked: bool
     size: int | None = None
+    # PEP 740: the URL of the file's provenance object, when the index offers one
+    provenance: str | None = None
 
 
 def default_index_url() -> str:
@@ -124,6 +126,7 @@ def parse_json(document: dict[str, Any], base: str) -> list[IndexFile]:
         hashes = entry.get("hashes") or {}
         yanked = entry.get("yanked", False)
         size = entry.get("size")
+        provenance = entry.get("provenance")  # PEP 740: a URL string, null, or absent
         files.append(
             IndexFile(
                 filename=entry["filename"],
@@ -132,6 +135,7 @@ def parse_json(document: dict[str, Any], base: str) -> list[IndexFile]:
                 requires_python=entry.get("requires-python"),
                 yanked=bool(yanked),
                 size=size if isinstance(size, int) else None,
+                provenance=urljoin(base, provenance) if isinstance(provenance, str) else None,
             )
         )
     return files
@@ -182,6 +186,9 @@ def parse_html(text: str, base: str) -> list[IndexFile]:
                 sha256=value if algorithm == "sha256" and value else None,
                 requires_python=attrs.get("data-requires-python"),
                 yanked="data-yanked" in attrs,
+                provenance=urljoin(page_base, attrs["data-provenance"] or "")
+                if attrs.get("data-provenance")
+                else None,
             )
         )
     return files

@@ -18,6 +18,7 @@ from woaport.errors import BadInput
 from woaport.http import download, make_session
 from woaport.index import IndexFile, default_index_url, fetch_files
 from woaport.payload import InspectResult, inspect_paths
+from woaport.provenance import IndexProvenance, IndexProvenanceStatus, index_provenance
 from woaport.views.base import Annotation, Line
 
 VERDICT_TEXT = {
@@ -55,6 +56,7 @@ class CheckResult:
     index_url: str
     availability: Availability
     inspection: InspectResult | None
+    provenance: tuple[IndexProvenance, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -68,6 +70,7 @@ class CheckResult:
             "index_url": self.index_url,
             **self.availability.to_json(),
             "inspection": self.inspection.to_json() if self.inspection else None,
+            "provenance": [p.to_json() for p in self.provenance],
         }
 
     def text_lines(self) -> Iterator[Line]:
@@ -85,6 +88,8 @@ class CheckResult:
         if a.other_platforms:
             others = ", ".join(f"{p} ({n})" for p, n in sorted(a.other_platforms.items()))
             yield Line(text=f"  other wheels: {others}", style="dim")
+        if self.provenance:
+            yield _provenance_line(self.provenance)
         text, style = VERDICT_TEXT[a.verdict]
         yield Line(text=f"verdict: {text}", style=style)  # type: ignore[arg-type]
         if self.inspection:
@@ -117,6 +122,18 @@ class CheckResult:
             )
         if self.inspection:
             yield from self.inspection.annotations()
+
+
+def _provenance_line(items: tuple[IndexProvenance, ...]) -> Line:
+    """One line: how many win_arm64 wheels carry PEP 740 provenance, and whose."""
+    counts = {s: sum(1 for p in items if p.status is s) for s in IndexProvenanceStatus}
+    publishers = sorted({p.describe() for item in items for p in item.publishers})
+    done = [f"{n} {s}" for s, n in counts.items() if n]
+    text = f"  PEP 740 provenance: {', '.join(done)}"
+    if publishers:
+        text += f"; published by {', '.join(publishers)}"
+    bad = counts[IndexProvenanceStatus.INVALID]
+    return Line(text=text, style="error" if bad else ("dim" if not publishers else ""))
 
 
 @click.command()
@@ -176,8 +193,9 @@ def check(
     reporter.info(f"asking {index} about {name} ...")
     availability = summarize(name, fetch_files(session, index, name), version=version, pre=pre)
     inspection = None
+    to_get: dict[str, IndexFile] = {}
+    paths_by_name: dict[str, Path] = {}
     if availability.win_arm64 and not no_inspect:
-        to_get: dict[str, IndexFile] = {}
         for label, files in availability.win_arm64.items():
             if not wanted or label in wanted or label.split("+")[0] in wanted:
                 to_get.update({f.filename: f for f in files})
@@ -195,8 +213,19 @@ def check(
             paths.append(
                 download(session, f.url, folder / filename, sha256=f.sha256, progress=show)
             )
+            paths_by_name[filename] = paths[-1]
         reporter.info(f"inspecting {len(paths)} wheel(s)")
         inspection = InspectResult(reports=inspect_paths(paths))
-    result = CheckResult(index_url=index, availability=availability, inspection=inspection)
+    provenance = tuple(
+        index_provenance(session, f.filename, f.provenance, paths_by_name.get(f.filename))
+        for f in sorted(
+            {f.filename: f for files in availability.win_arm64.values() for f in files}.values(),
+            key=lambda f: f.filename,
+        )
+        if not to_get or f.filename in to_get
+    )
+    result = CheckResult(
+        index_url=index, availability=availability, inspection=inspection, provenance=provenance
+    )
     reporter.emit(result)
     return result.exit_code
