@@ -126,7 +126,7 @@ X86_PATTERNS = [
         r"(?<![A-Za-z0-9_])(?:_umul128|_mul128|_addcarryx?_u(?:32|64)|_subborrow_u(?:32|64)"
         r"|__popcnt(?:16|64)?|_xgetbv|__rdtscp?|_rdtsc|_tzcnt_u(?:32|64)|_lzcnt_u(?:32|64)|__lzcnt(?:16|64)?"
         r"|_bzhi_u(?:32|64)|_pdep_u(?:32|64)|_pext_u(?:32|64)|_bextr_u(?:32|64)|_blsr_u(?:32|64)"
-        r"|_mulx_u(?:32|64)|__emulu?|__shiftleft128|__shiftright128|_udiv128|_div128)\s*\(",
+        r"|_mulx_u(?:32|64)|__emulu?|__shiftleft128|__shiftright128|_udiv128|_div128)(?![A-Za-z0-9_])",
     ),
 ]
 X86_FLAGS = r"/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:native|x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
@@ -159,6 +159,8 @@ INCIDENTAL_DIRS = {
     "tests",
     "testing",
     "test cases",
+    "fuzz",
+    "fuzzing",
     "manual tests",
     "unittests",
     "testdata",
@@ -212,6 +214,8 @@ class Evidence:
     # preprocessor block on an x86 or other-arch macro) or "x86/other-arch file" (a path
     # like .../x86/... or cpu_avx2.c).
     x86_only_context: str | None = None
+    # Does an MSVC ARM64 build compile this line: "true", "false" or "unknown" (cpp.Truth)
+    arm64: str = "unknown"
 
     @property
     def needs_work(self) -> bool:
@@ -225,6 +229,7 @@ class Evidence:
             "text": self.text,
             "arm_alternative": self.arm_alternative,
             "x86_only_context": self.x86_only_context,
+            "arm64": self.arm64,
         }
 
 
@@ -272,6 +277,7 @@ class Analysis:
     includes: list[Include] = field(default_factory=list)
     members: set[str] = field(default_factory=set)  # every file's path, lower case
     external: list[ExternalLibrary] = field(default_factory=list)
+    assembly: set[str] = field(default_factory=set)  # not named for x86 or another arch
     pending: list[_Pending] = field(default_factory=list)
     defines: list[dict[str, list[tuple[bool | None, str]]]] = field(default_factory=list)
     files_read: int = 0
@@ -304,14 +310,18 @@ class Analysis:
             unguarded = [e for e in unguarded if e.kind != "platform-error"]
             category = "source-port"
             where = ", ".join(f"{e.file}:{e.line}" for e in errors[:5])
-            reasons.append(f"an ARM64 build reaches an `#error` (no branch for this platform): {where}")
+            reasons.append(
+                f"an ARM64 build reaches an `#error` or a per-platform `#if` chain with no ARM64 "
+                f"branch: {where}"
+            )
             tries.append(
                 "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
             )
+        certain = [e for e in unguarded if e.kind == "x64-intrinsic" and e.arm64 == "true"]
         if unguarded:
             files = sorted({e.file for e in unguarded})
             where = f"{len(unguarded)} line(s) in {len(files)} file(s): {', '.join(files[:5])}"
-            if len(self.arm_files) >= PORTABLE_SIMD_FILES:
+            if len(self.arm_files) >= PORTABLE_SIMD_FILES and not certain:
                 # A project with ARM/NEON paths in many files selects its SIMD code at build
                 # time; the x86 lines left are most likely selected away too, by macros this
                 # reading cannot resolve: a build question, not a rewrite.
@@ -360,10 +370,12 @@ class Analysis:
                     "install LLVM flang for ARM64 in CIBW_BEFORE_ALL_WINDOWS and point the build at it",
                 )
             )
-        if "Assembly" in self.languages:
+        if self.assembly:
             build_reasons.append(
                 (
-                    "assembly sources: x86 assembly must be disabled or replaced on ARM64",
+                    "assembly sources outside x86/other-arch folders ("
+                    + ", ".join(sorted(self.assembly)[:5])
+                    + "): x86 assembly must be disabled or replaced on ARM64",
                     "disable the assembly path on ARM64 (most projects have a C fallback switch)",
                 )
             )
@@ -447,9 +459,16 @@ def _strip_root(name: str) -> str:
     return "/".join(parts[1:]) if len(parts) > 1 else name
 
 
+def _suffix(name: str) -> str:
+    """The language suffix of a file name; numpy-style templates (x.c.src) count as x.c."""
+    if name.endswith(".src"):
+        name = name[:-4]
+    return PurePosixPath(name).suffix
+
+
 def _wanted(relative: str) -> bool:
     name = PurePosixPath(relative).name.lower()
-    suffix = PurePosixPath(name).suffix
+    suffix = _suffix(name)
     return (
         suffix in LANGUAGES
         or name in BUILD_FILES
@@ -513,7 +532,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         lower = relative.lower()
         result.members.add(lower)
         name = PurePosixPath(lower).name
-        suffix = PurePosixPath(name).suffix
+        suffix = _suffix(name)
         if name == ".gitmodules" and data is not None:
             text = data.decode("utf-8", "replace")
             result.submodules += re.findall(r"^\s*path\s*=\s*(.+?)\s*$", text, re.MULTILINE)
@@ -521,7 +540,14 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.files_skipped += 1
             continue
         if suffix in LANGUAGES:
-            result.languages["Assembly" if relative.endswith(".S") else LANGUAGES[suffix]] += 1
+            language = "Assembly" if relative.endswith(".S") else LANGUAGES[suffix]
+            result.languages[language] += 1
+            if language == "Assembly" and not (
+                X86_DIRS.search(relative)
+                or OTHER_ARCH_FILE.search(relative)
+                or OTHER_OS_PATH.search(relative)
+            ):
+                result.assembly.add(relative)
             top = lower.split("/")[0]
             if top in VENDOR_DIRS or top.startswith("vendored"):
                 parts = relative.split("/")
@@ -1022,7 +1048,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
             found += [(match.start(), kind) for match in regex.finditer(text)]
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
-    if not found and not wanted_includes:
+    if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
         return
     result.pending.append(
         _Pending(
@@ -1050,8 +1076,6 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
     code = text if relative.endswith((".pyx", ".pxd", ".pxi")) else strip_comments(text)
     found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
     wanted_includes = [m for m in pending.includes if code[m.start()] == text[m.start()]]
-    if not found and not wanted_includes:
-        return
     lines = text.split("\n")
     ends = _line_ends(lines)
     code_lines = code.split("\n") if code is not text else lines
@@ -1072,13 +1096,28 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         }
         regions = cpp.regions(code_lines, directive_lines, known)
         state, errors = regions.lines, regions.errors
+        for chain in regions.unselected:
+            result.evidence.append(
+                Evidence(
+                    kind="platform-error",
+                    file=relative,
+                    line=chain.line,
+                    text=lines[chain.line - 1].strip()[:160],
+                    arm_alternative=False,
+                    x86_only_context=None,
+                )
+            )
     for m in wanted_includes:
         line = bisect.bisect_left(ends, m.start()) + 1
         if state[line - 1] is True:
             result.includes.append(
                 Include(path=m[2] or m[3] or "", file=relative, line=line, text=lines[line - 1])
             )
-    folder = "x86/other-arch file" if X86_DIRS.search(relative) else None
+    folder = (
+        "x86/other-arch file"
+        if X86_DIRS.search(relative)
+        else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
+    )
     other_arch = OTHER_ARCH_FILE.search(relative) is not None
     not_built: str | None = None
     for error in errors:
@@ -1131,6 +1170,7 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
                 text=lines[line - 1].strip()[:160],
                 arm_alternative=alternative,
                 x86_only_context=context,
+                arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
 

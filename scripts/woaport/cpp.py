@@ -144,6 +144,25 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__sparc",
         "__ia64__",
         "_M_IA64",
+        "sparc",
+        "__sparc_v9__",
+        "sun",
+        "__sun__",
+        "__SUNPRO_C",
+        "__SUNPRO_CC",
+        "__ILP32__",
+        "__alpha__",
+        "__alpha",
+        "__hppa__",
+        "__sh__",
+        "__m68k__",
+        "__mc68000__",
+        "__csky__",
+        "__or1k__",
+        "__e2k__",
+        "__arm64__",
+        "__ppc64le__",
+        "__PPC64__",
         "__arm__",
         "__thumb__",
         "__wasm__",
@@ -186,10 +205,15 @@ _TOKEN = re.compile(
     r"|(?P<op>&&|\|\||==|!=|<=|>=|<<|>>|[-+*/%<>!~&|^?:(),]))"
 )
 _DIRECTIVE = re.compile(
-    r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif|define|undef|error)\b(.*)$"
+    r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif|define|undef|error|include)\b(.*)$"
 )
 _DEFINE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(\()?\s*(.*)$")
 _NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
+_ARCH = re.compile(
+    r"_M_IX86|_M_X64|_M_AMD64|_M_ARM|__i386|__x86_64|__amd64|__aarch64__|__arm__|__arm64__"
+    r"|__powerpc|__PPC|__ppc|_ARCH_PPC|\bsparc|__sparc|__mips|__s390|__riscv|__ia64|__alpha|__hppa"
+    r"|__sh__|__m68k|__loongarch"
+)
 _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
 
 Value = int | None  # None: unknown
@@ -478,6 +502,9 @@ class Regions:
 
     lines: list[bool | None]
     errors: list[ErrorDirective]  # #error directives an ARM64 build certainly reaches
+    # `#if`/`#elif` chains that pick a per-platform header and have no branch for ARM64
+    # (greenlet's slp_platformselect.h before its port): the lines of their `#if`
+    unselected: list[ErrorDirective]
     # object-like #defines: name -> [(is the region built on ARM64, body)]
     defines: dict[str, list[tuple[bool | None, str]]]
 
@@ -491,6 +518,16 @@ class _Frame:
     parent: bool | None  # is the enclosing region compiled
     taken: bool | None  # has an earlier branch of this chain been taken
     current: bool | None  # is this branch taken
+    line: int = 0  # the #if's line (1-based)
+    branches: int = 1
+    include_branches: int = 0  # branches that #include something (a per-platform dispatch)
+    arch_branches: int = 0  # branches whose condition names an architecture
+    branch_includes: bool = False
+    has_else: bool = False
+
+    def close_branch(self) -> None:
+        self.include_branches += self.branch_includes
+        self.branch_includes = False
 
 
 def _join(lines: list[str], index: int) -> tuple[str, int]:
@@ -515,6 +552,7 @@ def regions(
     (name -> body, or None for "never defined on ARM64"), see ``project_macros``."""
     result: list[bool | None] = [True] * len(lines)
     errors: list[ErrorDirective] = []
+    unselected: list[ErrorDirective] = []
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
     for name, body in (known or {}).items():
@@ -546,18 +584,39 @@ def regions(
         last = index + used
         if word in ("if", "ifdef", "ifndef"):
             condition = _condition(word, rest, macros, lines, index + used)
-            stack.append(_Frame(parent=active, taken=condition, current=condition))
+            frame = _Frame(parent=active, taken=condition, current=condition, line=index + 1)
+            frame.arch_branches += _ARCH.search(rest) is not None
+            stack.append(frame)
         elif word in ("elif", "elifdef", "elifndef") and stack:
             frame = stack[-1]
+            frame.close_branch()
+            frame.branches += 1
+            frame.arch_branches += _ARCH.search(rest) is not None
             condition = _condition(word[2:] if word != "elif" else "if", rest, macros, lines, 0)
             frame.current = _and(_not(frame.taken), condition)
             frame.taken = _or(frame.taken, condition)
         elif word == "else" and stack:
             frame = stack[-1]
+            frame.close_branch()
+            frame.has_else = True
             frame.current = _not(frame.taken)
             frame.taken = True
         elif word == "endif" and stack:
-            stack.pop()
+            frame = stack.pop()
+            frame.close_branch()
+            if (
+                frame.parent is True
+                and frame.taken is False
+                and not frame.has_else
+                and frame.branches >= 3
+                and frame.include_branches == frame.branches
+                and frame.arch_branches >= 3
+            ):
+                unselected.append(ErrorDirective(line=frame.line, text=lines[frame.line - 1]))
+        elif word == "include":
+            for frame in stack:
+                frame.branch_includes = True
+            continue
         elif word == "define":
             _define(macros, rest, active, defines)
             continue
@@ -577,7 +636,7 @@ def regions(
             active = _and(active, _and(frame.parent, frame.current))
     for fill in range(last, len(lines)):
         result[fill] = active
-    return Regions(lines=result, errors=errors, defines=defines)
+    return Regions(lines=result, errors=errors, unselected=unselected, defines=defines)
 
 
 def _condition(
