@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from woaport import cpp
 from woaport.errors import BadInput
 
 MAX_FILE = 4 << 20  # larger files are generated tables or data, not code to read
@@ -108,7 +109,7 @@ X86_PATTERNS = [
     (
         "cpuid",
         ("cpuid",),
-        r"(?<![A-Za-z0-9_])(?:__get_cpuid(?:_count)?|__cpuid(?:ex)?|cpuid)(?![A-Za-z0-9_])",
+        r"(?<![A-Za-z0-9_.])(?:__get_cpuid(?:_count)?|__cpuid(?:ex)?|cpuid)\s*\(|\"\s*cpuid\b",
     ),
     (
         "inline-asm",
@@ -116,8 +117,19 @@ X86_PATTERNS = [
         r"(?<![A-Za-z0-9_])(?:__asm__(?![A-Za-z0-9_])|asm\s+(?:volatile\s*)?\(|__asm\s*\{)",
     ),
     ("msvc-x86-branch", ("_M_",), r"(?<![A-Za-z0-9_])_M_(?:X64|AMD64|IX86)(?![A-Za-z0-9_])"),
+    # Scalar intrinsics MSVC has for x64/x86 only: the ARM64 compiler does not know them
+    # ("identifier not found"). Lists: https://learn.microsoft.com/en-us/cpp/intrinsics/x64-amd64-intrinsics-list
+    # and .../arm64-intrinsics (where __umulh, _BitScanForward64, _rotl64 ... do exist).
+    (
+        "x64-intrinsic",
+        ("_u64", "_u32", "128", "__popcnt", "rdtsc", "_xgetbv", "__emul", "__lzcnt"),
+        r"(?<![A-Za-z0-9_])(?:_umul128|_mul128|_addcarryx?_u(?:32|64)|_subborrow_u(?:32|64)"
+        r"|__popcnt(?:16|64)?|_xgetbv|__rdtscp?|_rdtsc|_tzcnt_u(?:32|64)|_lzcnt_u(?:32|64)|__lzcnt(?:16|64)?"
+        r"|_bzhi_u(?:32|64)|_pdep_u(?:32|64)|_pext_u(?:32|64)|_bextr_u(?:32|64)|_blsr_u(?:32|64)"
+        r"|_mulx_u(?:32|64)|__emulu?|__shiftleft128|__shiftright128|_udiv128|_div128)(?![A-Za-z0-9_])",
+    ),
 ]
-X86_FLAGS = r"/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:native|x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
+X86_FLAGS = r"/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:native|x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
 # An ARM/NEON alternative: any of these in the same file.
 ARM_TOKENS = (
     "arm_neon.h",
@@ -137,7 +149,9 @@ ARM_TOKENS = (
 _X86 = [(kind, tokens, re.compile(pattern)) for kind, tokens, pattern in X86_PATTERNS]
 _FLAGS_RE = re.compile(X86_FLAGS)
 
-Category = Literal["pure", "workflow-only", "build-config", "source-port"]
+Category = Literal[
+    "pure", "workflow-only", "build-config", "external-native-library", "source-port"
+]
 
 
 INCIDENTAL_DIRS = {
@@ -145,6 +159,12 @@ INCIDENTAL_DIRS = {
     "tests",
     "testing",
     "test cases",
+    "fuzz",
+    "fuzzing",
+    "manual tests",
+    "unittests",
+    "testdata",
+    "test-data",
     "testsuite",
     "doc",
     "docs",
@@ -159,7 +179,7 @@ INCIDENTAL_DIRS = {
 # Paths whose names say the file is built only for x86 (a folder, or a file like
 # cpu_avx2.c) or for another architecture that is not ARM64 either.
 X86_DIRS = re.compile(
-    r"(?:^|[/_-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort"
+    r"(?:^|[/_-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|\w*clmul|shani|sha_ni"
     # other architectures' files are not built for ARM64 either
     r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv)(?:/|$|[-_.])",
     re.IGNORECASE,
@@ -172,7 +192,15 @@ NOT_ARM64_MACRO = re.compile(
 )
 DIRECTIVE = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 PORTABLE_SIMD_FILES = 3
-CODE_KINDS = ("intrinsics-header", "intrinsic-call", "simd-type", "cpuid", "inline-asm")
+CODE_KINDS = (
+    "intrinsics-header",
+    "intrinsic-call",
+    "simd-type",
+    "cpuid",
+    "inline-asm",
+    "x64-intrinsic",
+    "platform-error",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,6 +214,8 @@ class Evidence:
     # preprocessor block on an x86 or other-arch macro) or "x86/other-arch file" (a path
     # like .../x86/... or cpu_avx2.c).
     x86_only_context: str | None = None
+    # Does an MSVC ARM64 build compile this line: "true", "false" or "unknown" (cpp.Truth)
+    arm64: str = "unknown"
 
     @property
     def needs_work(self) -> bool:
@@ -199,6 +229,37 @@ class Evidence:
             "text": self.text,
             "arm_alternative": self.arm_alternative,
             "x86_only_context": self.x86_only_context,
+            "arm64": self.arm64,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class Include:
+    """An ``#include`` (or Cython ``cdef extern from``) an ARM64 build certainly reads."""
+
+    path: str
+    file: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExternalLibrary:
+    """A native library the build needs and the sdist does not ship."""
+
+    name: str
+    how: str  # "header not in the sdist", "libraries=[...]", "pg_config", "find_package" ...
+    file: str
+    line: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "how": self.how,
+            "file": self.file,
+            "line": self.line,
+            "text": self.text,
         }
 
 
@@ -213,6 +274,12 @@ class Analysis:
     submodules: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     arm_files: set[str] = field(default_factory=set)
+    includes: list[Include] = field(default_factory=list)
+    members: set[str] = field(default_factory=set)  # every file's path, lower case
+    external: list[ExternalLibrary] = field(default_factory=list)
+    assembly: set[str] = field(default_factory=set)  # not named for x86 or another arch
+    pending: list[_Pending] = field(default_factory=list)
+    defines: list[dict[str, list[tuple[bool | None, str]]]] = field(default_factory=list)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -238,10 +305,23 @@ class Analysis:
         flags = [e for e in self.evidence if e.kind == "x86-compiler-flag" and e.needs_work]
         msvc = [e for e in self.evidence if e.kind == "msvc-x86-branch" and e.needs_work]
         category: Category = "workflow-only"
+        errors = [e for e in unguarded if e.kind == "platform-error"]
+        if errors:
+            unguarded = [e for e in unguarded if e.kind != "platform-error"]
+            category = "source-port"
+            where = ", ".join(f"{e.file}:{e.line}" for e in errors[:5])
+            reasons.append(
+                f"an ARM64 build reaches an `#error` or a per-platform `#if` chain with no ARM64 "
+                f"branch: {where}"
+            )
+            tries.append(
+                "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
+            )
+        certain = [e for e in unguarded if e.kind == "x64-intrinsic" and e.arm64 == "true"]
         if unguarded:
             files = sorted({e.file for e in unguarded})
             where = f"{len(unguarded)} line(s) in {len(files)} file(s): {', '.join(files[:5])}"
-            if len(self.arm_files) >= PORTABLE_SIMD_FILES:
+            if len(self.arm_files) >= PORTABLE_SIMD_FILES and not certain:
                 # A project with ARM/NEON paths in many files selects its SIMD code at build
                 # time; the x86 lines left are most likely selected away too, by macros this
                 # reading cannot resolve: a build question, not a rewrite.
@@ -256,6 +336,13 @@ class Analysis:
             else:
                 category = "source-port"
                 reasons.append(f"x86-only code without an ARM/NEON path: {where}")
+                scalar = sorted({e.file for e in unguarded if e.kind == "x64-intrinsic"})
+                if scalar:
+                    tries.append(
+                        "replace the x64-only scalar intrinsics (`_umul128`, `_addcarry_u64`, "
+                        "`__popcnt64` ...) on ARM64: `__umulh` and plain 64-bit arithmetic, "
+                        f"`_CountOneBits64`, or portable C (in {', '.join(scalar[:5])})"
+                    )
                 tries.append(
                     "guard the x86 code with `#if defined(__x86_64__) || defined(_M_X64)` and add a NEON "
                     "or portable C fallback (sse2neon or SIMDe can bridge intrinsics)"
@@ -283,12 +370,31 @@ class Analysis:
                     "install LLVM flang for ARM64 in CIBW_BEFORE_ALL_WINDOWS and point the build at it",
                 )
             )
-        if "Assembly" in self.languages:
+        if self.assembly:
             build_reasons.append(
                 (
-                    "assembly sources: x86 assembly must be disabled or replaced on ARM64",
+                    "assembly sources outside x86/other-arch folders ("
+                    + ", ".join(sorted(self.assembly)[:5])
+                    + "): x86 assembly must be disabled or replaced on ARM64",
                     "disable the assembly path on ARM64 (most projects have a C fallback switch)",
                 )
+            )
+        if self.external:
+            names = sorted({e.name for e in self.external})
+            shown = []
+            for name in names[:6]:
+                first = next(e for e in self.external if e.name == name)
+                shown.append(f"{name} ({first.how}: {first.file}:{first.line})")
+            if category in ("workflow-only", "build-config"):
+                category = "external-native-library"
+            reasons.append(
+                "external native libraries the sdist does not ship: " + "; ".join(shown)
+            )
+            tries.append(
+                f"build {', '.join(names[:6])} for ARM64 before the wheel (CIBW_BEFORE_ALL_WINDOWS, "
+                "e.g. `vcpkg install NAME:arm64-windows`, or the library's own CMake with `-A ARM64`) "
+                "and point the build at its headers and import libraries (INCLUDE/LIB or the "
+                "package's own variables)"
             )
         if build_reasons and category == "workflow-only":
             category = "build-config"
@@ -337,6 +443,7 @@ class Analysis:
             "submodules": self.submodules,
             "x86": [e.to_json() for e in self.evidence],
             "arm_alternative_files": sorted(self.arm_files),
+            "external_libraries": [e.to_json() for e in self.external],
             "category": category,
             "reasons": reasons,
             "try": tries,
@@ -352,9 +459,16 @@ def _strip_root(name: str) -> str:
     return "/".join(parts[1:]) if len(parts) > 1 else name
 
 
+def _suffix(name: str) -> str:
+    """The language suffix of a file name; numpy-style templates (x.c.src) count as x.c."""
+    if name.endswith(".src"):
+        name = name[:-4]
+    return PurePosixPath(name).suffix
+
+
 def _wanted(relative: str) -> bool:
     name = PurePosixPath(relative).name.lower()
-    suffix = PurePosixPath(name).suffix
+    suffix = _suffix(name)
     return (
         suffix in LANGUAGES
         or name in BUILD_FILES
@@ -416,8 +530,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     pyproject: bytes | None = None
     for relative, _size, data in files:
         lower = relative.lower()
+        result.members.add(lower)
         name = PurePosixPath(lower).name
-        suffix = PurePosixPath(name).suffix
+        suffix = _suffix(name)
         if name == ".gitmodules" and data is not None:
             text = data.decode("utf-8", "replace")
             result.submodules += re.findall(r"^\s*path\s*=\s*(.+?)\s*$", text, re.MULTILINE)
@@ -425,7 +540,14 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.files_skipped += 1
             continue
         if suffix in LANGUAGES:
-            result.languages["Assembly" if relative.endswith(".S") else LANGUAGES[suffix]] += 1
+            language = "Assembly" if relative.endswith(".S") else LANGUAGES[suffix]
+            result.languages[language] += 1
+            if language == "Assembly" and not (
+                X86_DIRS.search(relative)
+                or OTHER_ARCH_FILE.search(relative)
+                or OTHER_OS_PATH.search(relative)
+            ):
+                result.assembly.add(relative)
             top = lower.split("/")[0]
             if top in VENDOR_DIRS or top.startswith("vendored"):
                 parts = relative.split("/")
@@ -441,13 +563,166 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         _tools(result, name, text)
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
+            _collect_macros(result, relative, text)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             _scan_flags(result, relative, text)
+            _scan_libraries(result, relative, name, text)
     if pyproject is not None:
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
+    known = cpp.project_macros(result.defines)
+    for pending in result.pending:
+        _finish_code(result, pending, known)
+    result.pending.clear()
+    result.defines.clear()
+    _resolve_includes(result)
     return result
+
+
+# Libraries every Windows (and Unix) toolchain links without anyone building them.
+SYSTEM_LIBRARIES = frozenset(
+    """
+    kernel32 user32 gdi32 advapi32 shell32 ole32 oleaut32 uuid ws2_32 wsock32 mswsock iphlpapi
+    psapi pdh powrprof netapi32 secur32 crypt32 bcrypt ncrypt userenv dbghelp winmm rpcrt4
+    shlwapi version wtsapi32 setupapi ntdll normaliz wldap32 comctl32 comdlg32 winhttp wininet
+    imagehlp cfgmgr32 dwmapi uxtheme msvcrt ucrt vcruntime legacy_stdio_definitions synchronization
+    m c dl rt pthread util stdc++ c++ gcc gcc_s atomic z python python3 ssp mingw32 mingwex
+    """.split()
+)
+_LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
+_OTHER_OS_BRANCH = re.compile(
+    r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
+)
+_QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
+_FIND_PACKAGE = re.compile(r"find_package\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)", re.IGNORECASE)
+_MESON_DEPENDENCY = re.compile(r"dependency\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
+_PKG_CONFIG = re.compile(r"pkg-config[^\n]{0,80}?--(?:cflags|libs)[^\n]{0,20}?\b([A-Za-z0-9_.+-]+)")
+CMAKE_BUILTIN_PACKAGES = frozenset(
+    """
+    python python3 python2 pythoninterp pythonlibs pythonextensions pybind11 nanobind threads
+    openmp git cython numpy pkgconfig cuda cudatoolkit cudaToolkit gtest googletest benchmark
+    doxygen sphinx perl bison flex patch skbuild f2py vcvars msvc
+    """.lower().split()
+)
+MESON_BUILTIN_DEPENDENCIES = frozenset(
+    "python python3 threads openmp numpy pybind11 nanobind dl m cuda blas lapack gtest gmock"
+    " catch2 doctest benchmark".split()
+)
+
+
+def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
+    """What the build files say about native libraries they expect to find, not build."""
+    lower = relative.lower()
+    folders = lower.split("/")[:-1]
+    if (
+        _incidental(lower)
+        or ("/" in relative and name in ("setup.py", "setup.cfg"))
+        or any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders)
+    ):
+        return  # a vendored project's own build files are not what this package runs
+    found: list[tuple[str, str, int]] = []  # (library, how, offset)
+    if name in ("setup.py", "setup.cfg"):
+        for match in _LIBRARIES.finditer(text):
+            if match[1].lstrip().startswith("(") or _OTHER_OS_BRANCH.search(
+                text, max(0, match.start() - 400), match.start()
+            ):
+                continue  # (name, build_info): built here by build_clib; or another OS's
+            for library in _QUOTED.findall(match[1]):
+                if "." in library or library.lower() in ("lib", "sources", "include"):
+                    continue
+                if library.lower().removeprefix("lib") not in SYSTEM_LIBRARIES:
+                    found.append((library.lower(), "libraries=[...]", match.start()))
+        where = text.find("pg_config")
+        if where != -1:
+            found.append(("libpq", "pg_config", where))
+        for match in _PKG_CONFIG.finditer(text):
+            name = match[1].lower()
+            found.append((name if name not in ("pkg", "pkg_name", "name") else "pkg-config package", "pkg-config", match.start()))
+    elif (name == "cmakelists.txt" or name.endswith(".cmake")) and len(folders) <= 1:
+        for match in _FIND_PACKAGE.finditer(text):
+            package = match[1]
+            if package.lower() in CMAKE_BUILTIN_PACKAGES or "REQUIRED" not in match[2]:
+                continue
+            found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
+    elif name == "meson.build":
+        for match in _MESON_DEPENDENCY.finditer(text):
+            if match[1] in MESON_BUILTIN_DEPENDENCIES or re.search(r"required\s*:\s*false", match[2]):
+                continue
+            found.append((match[1].lower(), "meson dependency()", match.start()))
+    elif name == "cargo.toml":
+        for match in re.finditer(r"(?m)^\s*openssl-sys\s*=(.*)$", text):
+            if "vendored" not in match[1]:
+                found.append(("openssl", "Cargo openssl-sys (not vendored)", match.start()))
+    if not found:
+        return
+    lines = text.split("\n")
+    ends = _line_ends(lines)
+    for library, how, offset in found:
+        line = bisect.bisect_left(ends, offset) + 1
+        result.external.append(
+            ExternalLibrary(
+                name=library,
+                how=how,
+                file=relative,
+                line=line,
+                text=lines[line - 1].strip()[:160],
+            )
+        )
+
+
+def _library_key(name: str) -> str:
+    base = re.sub(r"[-_.]?\d+(?:\.\d+)*$", "", name.lower())  # libcsiphash-1: csiphash
+    return re.sub(r"[^a-z0-9]", "", base.removeprefix("lib"))
+
+
+def _shipped(name: str, folders: set[str]) -> bool:
+    key = _library_key(name)
+    return len(key) >= 3 and any(
+        folder == key or (len(folder) >= 4 and (folder.startswith(key) or key.startswith(folder)))
+        for folder in folders
+    )
+
+
+def _resolve_includes(result: Analysis) -> None:
+    """Headers the code includes where ARM64 builds it, that the sdist does not ship; and
+    the libraries the build files name, unless their sources are in the sdist."""
+    folders = {
+        _library_key(part) for member in result.members for part in member.split("/")[:-1]
+    }
+    submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
+    result.external[:] = [
+        e
+        for e in result.external
+        if not _shipped(e.name, folders) and not e.file.lower().startswith(submodules)
+    ]
+    if not result.includes:
+        return
+    basenames = {PurePosixPath(member).name for member in result.members}
+    requirements = {
+        _library_key(re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0]) for r in result.backend_requires
+    }
+    seen: set[str] = set()
+    for include in result.includes:
+        path = include.path.lower().replace("\\", "/")
+        if PurePosixPath(path).name in basenames:
+            continue
+        if _library_key(path.split("/")[0].split(".")[0]) in requirements:
+            continue  # a build requirement brings it (cppy, pybind11 ...)
+        library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
+        library = library.removesuffix("-fe")  # libpq-fe.h: libpq
+        if library in seen:
+            continue
+        seen.add(library)
+        result.external.append(
+            ExternalLibrary(
+                name=library,
+                how=f"includes <{include.path}>, not in the sdist",
+                file=include.file,
+                line=include.line,
+                text=include.text.strip()[:160],
+            )
+        )
 
 
 def _tools(result: Analysis, name: str, text: str) -> None:
@@ -504,54 +779,389 @@ def _line_ends(lines: list[str]) -> list[int]:
     return list(map(operator.add, itertools.accumulate(map(len, lines)), range(len(lines))))
 
 
-def _x86_only_lines(lines: list[str]) -> list[bool]:
-    """For each line: is it inside a preprocessor block that ARM64 builds never compile?"""
-    flags = []
-    stack: list[bool] = []
-    for line in lines:
-        match = DIRECTIVE.match(line) if "#" in line else None
-        if match:
-            word, condition = match[1], match[2]
-            x86 = (
-                bool(NOT_ARM64_MACRO.search(condition))
-                and "!" not in condition
-                and word != "ifndef"
-            )
-            if word in ("if", "ifdef", "ifndef"):
-                stack.append(x86)
-            elif word == "elif" and stack:
-                stack[-1] = x86
-            elif word == "else" and stack:
-                stack[-1] = False
-            elif word == "endif" and stack:
-                stack.pop()
-        flags.append(any(stack))
-    return flags
+# Comments and string literals of C, C++ and Rust. Strings are matched only so that a `//`
+# or `/*` inside one is not taken for a comment; comments become blanks of the same length
+# (newlines kept), so that offsets and line numbers stay those of the file.
+_COMMENT_OR_STRING = re.compile(
+    r"/\*.*?(?:\*/|\Z)|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n]){1,8}'", re.DOTALL
+)
+_NOT_NEWLINE = re.compile(r"[^\n]+")
+_DIRECTIVE_START = re.compile(r"^[ \t]*#", re.MULTILINE)
+_GUARD_LINE = re.compile(r"^\s*#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef|define|undef|error)\b")
+# An #error that says the file is for x86 only (or a feature probe): the file is not built
+# for ARM64 on purpose. Any other #error an ARM64 build reaches means "port me".
+_X86_ERROR = re.compile(
+    r"SSE|AVX|x86|X86|x64|X64|[Ii]ntel|amd64|AMD64|i386|IA32|MMX|F16C|FMA|BMI|POPCNT|PCLMUL|AES|XOP"
+)
+# GCC-style inline assembly that is not x86 work: compiler barriers and other architectures.
+_ASM_BARRIER = re.compile(r"""(?:asm|__asm__|__asm)\s*(?:volatile|__volatile__)?\s*\(\s*""\s*:""")
+_OTHER_ARCH_ASM = re.compile(
+    r"\b(?:lwsync|isync|eieio|mfspr|mftb|mtspr|mfcr|dcbt|dcbz|sync|hwsync|stwcx|lwarx|ldarx|stdcx"
+    r"|dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr|stxr|ldaxr|stlxr|cntvct_el0|cntfrq_el0|vzeroupper_none"
+    r"|csrr|fence|rdcycle|rdtime|stck|stckf|lnop)\b"
+)
+# Files for another architecture than x86 (their asm and intrinsics are not x86 work).
+OTHER_ARCH_FILE = re.compile(
+    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|neon|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
+    r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
+CARGO_X86_CFG = re.compile(r"#!?\[\s*cfg\s*\(")
+_RUST_ARCH = re.compile(r'target_arch\s*=\s*"([A-Za-z0-9_]+)"')
+
+
+HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx", ".inc", ".inl")
+_INCLUDE = re.compile(
+    r'#[ \t]*include[ \t]*([<"])([^>"\n]{1,200})[>"]|extern[ \t]+from[ \t]+"([^"\n]{1,200})"'
+)
+# Headers every build environment has: the C and C++ standard libraries, POSIX and the other
+# operating systems' (their files are built only there), the Windows SDK and CRT, compiler
+# intrinsics, Python and the build requirements that bring their own headers.
+SYSTEM_HEADERS = frozenset(
+    """
+    assert.h complex.h ctype.h errno.h fenv.h float.h inttypes.h iso646.h limits.h locale.h
+    math.h setjmp.h signal.h stdalign.h stdarg.h stdatomic.h stdbool.h stddef.h stdint.h stdio.h
+    stdlib.h stdnoreturn.h string.h tgmath.h threads.h time.h uchar.h wchar.h wctype.h
+    malloc.h memory.h alloca.h search.h io.h direct.h process.h conio.h share.h fcntl.h
+    unistd.h pthread.h dlfcn.h dirent.h poll.h pwd.h grp.h termios.h sched.h semaphore.h
+    netdb.h syslog.h utime.h utmp.h utmpx.h libgen.h fnmatch.h glob.h langinfo.h iconv.h
+    endian.h byteswap.h execinfo.h features.h link.h elf.h err.h getopt.h ifaddrs.h paths.h
+    spawn.h strings.h sysexits.h ucontext.h wordexp.h regex.h mntent.h pty.h util.h libutil.h
+    kvm.h devstat.h mach-o/dyld.h libproc.h sys/sysctl.h crt_externs.h
+    sql.h sqlext.h sqltypes.h sqlucode.h odbcinst.h odbcss.h msodbcsql.h
+    windows.h winsock.h winsock2.h ws2tcpip.h ws2def.h mswsock.h iphlpapi.h psapi.h
+    tlhelp32.h winternl.h ntstatus.h winerror.h winbase.h windef.h winnt.h winuser.h wincrypt.h
+    bcrypt.h ncrypt.h shlobj.h shellapi.h shlwapi.h objbase.h ole2.h oleauto.h combaseapi.h
+    mmsystem.h pdh.h pdhmsg.h powrprof.h lm.h lmcons.h lmapibuf.h lmaccess.h wtsapi32.h
+    userenv.h aclapi.h sddl.h accctrl.h dbghelp.h setupapi.h devguid.h cfgmgr32.h winioctl.h
+    winsvc.h winreg.h wincon.h winnls.h winver.h versionhelpers.h sdkddkver.h tchar.h
+    mbstring.h crtdbg.h excpt.h intrin.h intrin0.h immintrin.h arm_neon.h arm64_neon.h
+    arm_acle.h arm64intr.h armintr.h ntsecapi.h security.h sspi.h schannel.h wintrust.h
+    softpub.h mscat.h winhttp.h wininet.h dwmapi.h uxtheme.h commctrl.h commdlg.h rpc.h
+    rpcdce.h ntdef.h winevt.h evntprov.h evntrace.h wmistr.h sal.h specstrings.h strsafe.h
+    lsxintrin.h lasxintrin.h riscv_vector.h arm_sve.h arm_sme.h arm_fp16.h arm_bf16.h altivec.h
+    vecintrin.h wasm_simd128.h msa.h ppu_intrinsics.h spe.h htmintrin.h
+    cpuid.h x86intrin.h emmintrin.h xmmintrin.h pmmintrin.h tmmintrin.h smmintrin.h nmmintrin.h
+    wmmintrin.h avxintrin.h avx2intrin.h zmmintrin.h ammintrin.h mmintrin.h omp.h
+    python.h structmember.h frameobject.h pythread.h datetime.h marshal.h bytesobject.h
+    longintrepr.h pymem.h pyport.h pyconfig.h patchlevel.h pystate.h pyerrors.h
+    abstract.h ceval.h import.h modsupport.h osdefs.h compile.h code.h traceback.h
+    pythonrun.h pylifecycle.h intrcheck.h sysmodule.h warnings.h structseq.h pymacro.h
+    fileutils.h opcode.h marshal.h graminit.h errcode.h token.h node.h bltinmodule.h
+    availability.h availabilitymacros.h targetconditionals.h fstream.h strstream.h iostream.h
+    etree_defs.h etree_api.h lxml.etree.h lxml.etree_api.h
+    """.split()
+)
+# Files for another operating system: what they include is that system's business.
+OTHER_OS_PATH = re.compile(
+    r"(?:^|[/_.-])(?:apple|darwin|macos|osx|linux|freebsd|openbsd|netbsd|dragonfly|sunos|solaris"
+    r"|aix|android|ios|haiku|cygwin|posix|unix|bsd)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
+SYSTEM_PREFIXES = (
+    "sys/", "netinet/", "arpa/", "net/", "linux/", "asm/", "mach/", "machine/", "libkern/",
+    "corefoundation/", "coreservices/", "iokit/", "security/", "systemconfiguration/",
+    "diskarbitration/", "foundation/", "applicationservices/", "carbon/", "cocoa/", "uuid/",
+    "numpy/", "pybind11/", "nanobind/", "cpython/", "internal/py", "py", "cython", "boost/",
+    "winrt/", "wrl/", "ddk/", "avrt", "dispatch/", "os/", "xlocale", "bits/", "gnu/", "ext/",
+    "tr1/", "experimental/",
+)
+
+
+def _maybe_external(path: str) -> bool:
+    """Could this include name a third-party library's header (not standard, system, Python)?"""
+    lower = path.lower()
+    if "." not in lower.rsplit("/", 1)[-1]:
+        return False  # <vector>, <cstdint>: the C++ standard library
+    if lower in SYSTEM_HEADERS or lower.startswith(SYSTEM_PREFIXES) or lower.startswith((".", "/")):
+        return False
+    if lower.endswith("object.h"):
+        return False  # CPython's <floatobject.h>, <longobject.h> ...
+    return lower.endswith(HEADER_SUFFIXES)
+
+
+def strip_comments(text: str) -> str:
+    """C/C++/Rust text with every comment blanked (same length, same line breaks)."""
+    if "/*" not in text and "//" not in text:
+        return text
+    return _COMMENT_OR_STRING.sub(_blank_comment, text)
+
+
+def _blank_comment(match: re.Match[str]) -> str:
+    found = match[0]
+    if found[0] == "/":
+        return _NOT_NEWLINE.sub(lambda m: " " * len(m[0]), found)
+    return found
+
+
+def _rust_cfg(expression: str) -> bool | None:
+    """A Rust cfg predicate on aarch64-pc-windows-msvc: True/False/None (unknown)."""
+    expression = expression.strip()
+    for word, combine in (("all", all), ("any", any)):
+        if expression.startswith(word) and expression[len(word) :].lstrip().startswith("("):
+            inner = expression[expression.index("(") + 1 : expression.rindex(")")]
+            values = [_rust_cfg(part) for part in _split_top(inner)]
+            if word == "all" and False in values:
+                return False
+            if word == "any" and True in values:
+                return True
+            return None if None in values else combine(bool(v) for v in values)
+    if expression.startswith("not") and expression[3:].lstrip().startswith("("):
+        inner = _rust_cfg(expression[expression.index("(") + 1 : expression.rindex(")")])
+        return None if inner is None else not inner
+    match = re.fullmatch(r'(\w+)\s*=\s*"([^"]*)"', expression)
+    if match is None:
+        return None
+    key, value = match[1], match[2]
+    if key == "target_arch":
+        return value == "aarch64"
+    if key == "target_os":
+        return value == "windows"
+    if key == "target_env":
+        return value == "msvc"
+    if key == "target_pointer_width":
+        return value == "64"
+    if key == "target_feature":
+        return True if value == "neon" else (False if value in _X86_FEATURES else None)
+    return None
+
+
+_X86_FEATURES = {
+    "sse",
+    "sse2",
+    "sse3",
+    "ssse3",
+    "sse4.1",
+    "sse4.2",
+    "avx",
+    "avx2",
+    "avx512f",
+    "avx512bw",
+    "avx512vl",
+    "fma",
+    "bmi1",
+    "bmi2",
+    "popcnt",
+    "pclmulqdq",
+    "aes",
+    "lzcnt",
+    "f16c",
+}
+
+
+def _split_top(text: str) -> list[str]:
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        depth += char == "("
+        depth -= char == ")"
+        current.append(char)
+    if "".join(current).strip():
+        parts.append("".join(current))
+    return parts
+
+
+def _rust_false_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the Rust items under a cfg that never holds on aarch64-pc-windows-msvc
+    (`#[cfg(target_arch = "x86_64")] mod x86 { ... }`, `#![cfg(...)]` for a whole file, and
+    the arms of `cfg_if!`)."""
+    spans: list[tuple[int, int]] = []
+    if "cfg" not in text or "target_" not in text:
+        return spans
+    for match in CARGO_X86_CFG.finditer(text):
+        open_at = match.end() - 1
+        close = _matching(text, open_at, "(", ")")
+        if close is None:
+            continue
+        if _rust_cfg(text[open_at + 1 : close]) is not False:
+            continue
+        if text[match.start() + 1] == "!":  # an inner attribute: the whole file (module)
+            spans.append((0, len(text)))
+            return spans
+        end = _item_end(text, close + 1)
+        spans.append((match.start(), end))
+    return spans
+
+
+def _matching(text: str, open_at: int, opener: str, closer: str) -> int | None:
+    depth = 0
+    for index in range(open_at, min(len(text), open_at + 200_000)):
+        char = text[index]
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+def _item_end(text: str, start: int) -> int:
+    """The end of the item after an attribute: its `;` or the `}` closing its first `{`."""
+    brace = text.find("{", start)
+    semicolon = text.find(";", start)
+    if brace == -1 or (semicolon != -1 and semicolon < brace):
+        return semicolon + 1 if semicolon != -1 else len(text)
+    close = _matching(text, brace, "{", "}")
+    return close + 1 if close is not None else len(text)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Pending:
+    """A code file with x86-looking text, judged once every file's macros are known."""
+
+    relative: str
+    text: str
+    found: list[tuple[int, str]]
+    includes: list[re.Match[str]]
+    has_arm: bool
+
+
+# Files that hold x86 tests worth evaluating even without x86 code of their own: their
+# #defines (IS_X86, STATIC_BMI2 ...) decide what other files compile.
+_X86_MACRO_HINT = ("_M_X64", "_M_AMD64", "_M_IX86", "__x86_64", "__i386", "__SSE", "__AVX", "__BMI")
 
 
 def _scan_code(result: Analysis, relative: str, text: str) -> None:
     has_arm = any(token in text for token in ARM_TOKENS)
     if has_arm:
         result.arm_files.add(relative)
+    rust = relative.endswith(".rs")
+    includes = (
+        ()
+        if rust
+        else _INCLUDE.finditer(text)
+        if "include" in text or "extern" in text
+        else ()
+    )
+    wanted_includes = [
+        m
+        for m in includes
+        if _maybe_external(m[2] or m[3] or "") and (m[1] != '"' or "/" in m[2])
+    ]
     found = []
     for kind, tokens, regex in _X86:
         if any(token in text for token in tokens):
             found += [(match.start(), kind) for match in regex.finditer(text)]
-    if not found:
+    if wanted_includes and OTHER_OS_PATH.search(relative):
+        wanted_includes = []
+    if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
         return
+    result.pending.append(
+        _Pending(
+            relative=relative, text=text, found=found, includes=wanted_includes, has_arm=has_arm
+        )
+    )
+
+
+def _collect_macros(result: Analysis, relative: str, text: str) -> None:
+    """The #defines of a C file that tests x86 macros (for the other files)."""
+    if relative.endswith((".rs", ".pyx", ".pxd", ".pxi")) or "define" not in text:
+        return
+    if not any(hint in text for hint in _X86_MACRO_HINT):
+        return
+    code = strip_comments(text)
+    lines = code.split("\n")
+    ends = _line_ends(lines)
+    directive_lines = {bisect.bisect_left(ends, m.start()) for m in _DIRECTIVE_START.finditer(code)}
+    result.defines.append(cpp.regions(lines, directive_lines).defines)
+
+
+def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | None]) -> None:
+    relative, text, has_arm = pending.relative, pending.text, pending.has_arm
+    rust = relative.endswith(".rs")
+    code = text if relative.endswith((".pyx", ".pxd", ".pxi")) else strip_comments(text)
+    found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
+    wanted_includes = [m for m in pending.includes if code[m.start()] == text[m.start()]]
     lines = text.split("\n")
     ends = _line_ends(lines)
+    code_lines = code.split("\n") if code is not text else lines
+    if rust:
+        spans = _rust_false_spans(code)
+        state: list[bool | None] = [True] * len(lines)
+        for begin, end in spans:
+            for index in range(bisect.bisect_left(ends, begin), bisect.bisect_left(ends, end) + 1):
+                if index < len(state):
+                    state[index] = False
+        errors: list[cpp.ErrorDirective] = []
+    elif relative.endswith((".pyx", ".pxd", ".pxi")):
+        state = [True] * len(lines)
+        errors = []
+    else:
+        directive_lines = {
+            bisect.bisect_left(ends, m.start()) for m in _DIRECTIVE_START.finditer(code)
+        }
+        regions = cpp.regions(code_lines, directive_lines, known)
+        state, errors = regions.lines, regions.errors
+        for chain in regions.unselected:
+            result.evidence.append(
+                Evidence(
+                    kind="platform-error",
+                    file=relative,
+                    line=chain.line,
+                    text=lines[chain.line - 1].strip()[:160],
+                    arm_alternative=False,
+                    x86_only_context=None,
+                )
+            )
+    for m in wanted_includes:
+        line = bisect.bisect_left(ends, m.start()) + 1
+        if state[line - 1] is True:
+            result.includes.append(
+                Include(path=m[2] or m[3] or "", file=relative, line=line, text=lines[line - 1])
+            )
+    folder = (
+        "x86/other-arch file"
+        if X86_DIRS.search(relative)
+        else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
+    )
+    other_arch = OTHER_ARCH_FILE.search(relative) is not None
+    not_built: str | None = None
+    for error in errors:
+        if _X86_ERROR.search(error.text) or not relative.endswith(HEADER_SUFFIXES):
+            not_built = "not built for ARM64 (#error)"
+            break
+    else:
+        if errors and folder is None:
+            error = errors[0]
+            result.evidence.append(
+                Evidence(
+                    kind="platform-error",
+                    file=relative,
+                    line=error.line,
+                    text=lines[error.line - 1].strip()[:160],
+                    arm_alternative=False,
+                    x86_only_context=None,
+                )
+            )
     has_arm64_msvc = "_M_ARM64" in text
-    folder = "x86/other-arch file" if X86_DIRS.search(relative) else None
-    in_x86_block = _x86_only_lines(lines)
     seen: set[tuple[str, int]] = set()
     for start, kind in sorted(found):
         line = bisect.bisect_left(ends, start) + 1
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
-        alternative = has_arm64_msvc if kind == "msvc-x86-branch" else has_arm
-        block = in_x86_block[line - 1] and kind != "msvc-x86-branch"
+        if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1):
+            continue  # a guard selects code; the code it selects is what counts
+        if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
+            continue
+        if kind == "inline-asm":
+            window = code[start : start + 400]
+            if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
+                continue
+        built = state[line - 1]
+        if kind == "msvc-x86-branch":
+            alternative = has_arm64_msvc
+        elif kind == "x64-intrinsic" and built is True:
+            alternative = False  # compiled on ARM64 whatever else the file holds
+        else:
+            alternative = has_arm
+        context = folder or not_built or ("x86/other-arch #if" if built is False else None)
+        if rust and built is False and context == "x86/other-arch #if":
+            context = "x86/other-arch cfg"
         result.evidence.append(
             Evidence(
                 kind=kind,
@@ -559,9 +1169,18 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
                 line=line,
                 text=lines[line - 1].strip()[:160],
                 arm_alternative=alternative,
-                x86_only_context=folder or ("x86/other-arch #if" if block else None),
+                x86_only_context=context,
+                arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
+
+
+def _in_directive(lines: list[str], index: int) -> bool:
+    """Is this line a preprocessor conditional, or a backslash-continued part of one?"""
+    start = index
+    while start > 0 and index - start < 64 and lines[start - 1].endswith("\\"):
+        start -= 1
+    return _GUARD_LINE.match(lines[start]) is not None
 
 
 def _scan_flags(result: Analysis, relative: str, text: str) -> None:
@@ -570,15 +1189,18 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         return
     lines = text.split("\n")
     ends = _line_ends(lines)
+    rest = _FLAGS_RE.sub(" ", text)  # the flags themselves (/MACHINE:X64) are no guard
     guarded = (
         re.search(
             r"(?i)x86_64|amd64|\bx64\b|i[36]86|platform\.machine|CMAKE_SYSTEM_PROCESSOR|host_machine\.cpu",
-            text,
+            rest,
         )
         is not None
     )
     for match in matches:
         line = bisect.bisect_left(ends, match.start()) + 1
+        if lines[line - 1].lstrip().startswith("#") and not relative.lower().endswith(".mk"):
+            continue  # a comment in Python, CMake, meson or TOML
         result.evidence.append(
             Evidence(
                 kind="x86-compiler-flag",

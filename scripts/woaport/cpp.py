@@ -1,0 +1,722 @@
+"""A small C preprocessor evaluator for one target: MSVC building for Windows on Arm (ARM64).
+
+It answers, for every line of a C/C++ file, whether an ARM64 build compiles it: true (every
+enclosing ``#if`` holds on ARM64), false (some enclosing condition never holds there) or
+unknown (a condition depends on something this reading cannot know: a macro from another
+header or the command line). It follows the macros the file itself ``#define``s from such
+tests (``#if defined(__x86_64__)`` / ``#define IS_INTEL 1``), and notes the ``#error``
+directives an ARM64 build reaches.
+
+What the target defines comes from Microsoft's list of predefined macros
+(https://learn.microsoft.com/en-us/cpp/preprocessor/predefined-macros): ``_M_ARM64``,
+``_WIN32``, ``_WIN64`` and ``_MSC_VER`` are defined; the x86 ones (``_M_X64``, ``_M_IX86``,
+``_M_AMD64``) are not, nor are GCC/Clang's (``__GNUC__``, ``__x86_64__``, ``__SSE2__`` ...),
+since MSVC does not define them.
+
+Bounded: directives longer than ``MAX_EXPRESSION`` characters, expressions nested deeper than
+``MAX_DEPTH`` and macro chains longer than ``MAX_EXPANSION`` evaluate to unknown.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_EXPRESSION = 4096
+MAX_DEPTH = 64
+MAX_EXPANSION = 16
+
+
+class Truth(enum.StrEnum):
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+
+# Defined for MSVC targeting ARM64 (values as Visual Studio 2022 17.14 sets them).
+ARM64_DEFINED: dict[str, int] = {
+    "_M_ARM64": 1,
+    "_WIN32": 1,
+    "_WIN64": 1,
+    "_MSC_VER": 1944,
+    "_MSC_FULL_VER": 194435207,
+    "_INTEGRAL_MAX_BITS": 64,
+    "__STDC_HOSTED__": 1,
+}
+# Never defined there: other architectures' and other compilers' and operating systems'.
+ARM64_UNDEFINED: frozenset[str] = frozenset(
+    {
+        # x86 architecture macros (MSVC and GCC/Clang spellings)
+        "_M_X64",
+        "_M_AMD64",
+        "_M_IX86",
+        "_M_IX86_FP",
+        "_M_ARM64EC",
+        "_M_ARM",
+        "_M_ARMT",
+        "_M_ARM_FP",
+        "_M_HYBRID_X86_ARM64",
+        "__x86_64__",
+        "__x86_64",
+        "__amd64__",
+        "__amd64",
+        "__i386__",
+        "__i386",
+        "__i486__",
+        "__i586__",
+        "__i686__",
+        "i386",
+        "__X86__",
+        "_X86_",
+        "__THW_INTEL__",
+        "__INTEL__",
+        "__I86__",
+        "__386__",
+        "_AMD64_",
+        "_X86_64_",
+        # x86 ISA extensions (GCC/Clang -m flags; MSVC /arch:AVX defines __AVX__, never on ARM64)
+        "__MMX__",
+        "__SSE__",
+        "__SSE2__",
+        "__SSE3__",
+        "__SSSE3__",
+        "__SSE4_1__",
+        "__SSE4_2__",
+        "__SSE4A__",
+        "__AVX__",
+        "__AVX2__",
+        "__AVX512F__",
+        "__AVX512BW__",
+        "__AVX512CD__",
+        "__AVX512DQ__",
+        "__AVX512VL__",
+        "__AVX512VBMI__",
+        "__AVX512VBMI2__",
+        "__AVX512VNNI__",
+        "__AVX512BITALG__",
+        "__AVX512VPOPCNTDQ__",
+        "__AVX512IFMA__",
+        "__AVX512BF16__",
+        "__AVX512FP16__",
+        "__AVXVNNI__",
+        "__FMA__",
+        "__FMA4__",
+        "__F16C__",
+        "__BMI__",
+        "__BMI2__",
+        "__LZCNT__",
+        "__POPCNT__",
+        "__PCLMUL__",
+        "__AES__",
+        "__SHA__",
+        "__XOP__",
+        "__RDRND__",
+        "__ADX__",
+        "__VPCLMULQDQ__",
+        "__GFNI__",
+        "__VAES__",
+        # other architectures
+        "__powerpc__",
+        "__powerpc64__",
+        "__powerpc",
+        "__ppc__",
+        "__ppc64__",
+        "__PPC__",
+        "__PPC64__",
+        "_ARCH_PPC",
+        "_ARCH_PPC64",
+        "__ALTIVEC__",
+        "__VSX__",
+        "__s390__",
+        "__s390x__",
+        "__VEC__",
+        "__riscv",
+        "__riscv_vector",
+        "__loongarch__",
+        "__loongarch64",
+        "__loongarch_sx",
+        "__loongarch_asx",
+        "__mips__",
+        "__mips",
+        "__sparc__",
+        "__sparc",
+        "__ia64__",
+        "_M_IA64",
+        "sparc",
+        "__sparc_v9__",
+        "sun",
+        "__sun__",
+        "__SUNPRO_C",
+        "__SUNPRO_CC",
+        "__ILP32__",
+        "__alpha__",
+        "__alpha",
+        "__hppa__",
+        "__sh__",
+        "__m68k__",
+        "__mc68000__",
+        "__csky__",
+        "__or1k__",
+        "__e2k__",
+        "__arm64__",
+        "__ppc64le__",
+        "__PPC64__",
+        "__arm__",
+        "__thumb__",
+        "__wasm__",
+        "__EMSCRIPTEN__",
+        # other compilers and systems (MSVC defines none of these)
+        "__GNUC__",
+        "__GNUC_MINOR__",
+        "__clang__",
+        "__INTEL_COMPILER",
+        "__INTEL_LLVM_COMPILER",
+        "__ICC",
+        "__ICL",
+        "__MINGW32__",
+        "__MINGW64__",
+        "__CYGWIN__",
+        "__linux__",
+        "__linux",
+        "linux",
+        "__gnu_linux__",
+        "__APPLE__",
+        "__MACH__",
+        "__FreeBSD__",
+        "__NetBSD__",
+        "__OpenBSD__",
+        "__DragonFly__",
+        "__sun",
+        "__unix__",
+        "__unix",
+        "unix",
+        "__ANDROID__",
+        "__HAIKU__",
+        "_AIX",
+        "__hpux",
+    }
+)
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>0[xX][0-9A-Fa-f]+|\d+)[uUlL]*"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|(?P<op>&&|\|\||==|!=|<=|>=|<<|>>|[-+*/%<>!~&|^?:(),]))"
+)
+_DIRECTIVE = re.compile(
+    r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif|define|undef|error|include)\b(.*)$"
+)
+_DEFINE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(\()?\s*(.*)$")
+_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
+_ARCH = re.compile(
+    r"_M_IX86|_M_X64|_M_AMD64|_M_ARM|__i386|__x86_64|__amd64|__aarch64__|__arm__|__arm64__"
+    r"|__powerpc|__PPC|__ppc|_ARCH_PPC|\bsparc|__sparc|__mips|__s390|__riscv|__ia64|__alpha|__hppa"
+    r"|__sh__|__m68k|__loongarch"
+)
+_NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
+
+Value = int | None  # None: unknown
+
+# A project's own switch named after an x86 feature (LIBDIVIDE_AVX512, HAVE_SSE2, USE_X86_ASM):
+# nothing turns it on for an ARM64 build. Switches that turn x86 code off (BLAKE3_NO_AVX2,
+# DISABLE_SSE) are left unknown.
+X86_SWITCH = re.compile(
+    r"(?:^|_)(?:SSE\d*|SSSE3|SSE4_?[12]|AVX\w*|X86(?:_64)?|I386|IA32|AMD64|X64|F16C|FMA[34]?|BMI2?"
+    r"|POPCNT|PCLMUL\w*|AESNI|XOP|LZCNT|SHANI|VSX\d*|ALTIVEC|VXE?\d*|LSX|LASX|RVV|S390X?|PPC64"
+    r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*)(?:_|$)"
+)
+_OFF_SWITCH = re.compile(r"(?:^|_)(?:NO|NOT|DISABLE|DISABLED|WITHOUT|SKIP|AVOID)(?:_|$)")
+
+
+def _x86_switch(name: str) -> bool:
+    return X86_SWITCH.search(name) is not None and _OFF_SWITCH.search(name) is None
+
+
+class _Unknown(Exception):
+    """Raised inside the parser when the expression cannot be read (bad syntax, too deep)."""
+
+
+_UNDEFINED_HERE = object()  # the file defines the name only where ARM64 never looks
+_OPAQUE = object()  # defined, but to something this reading cannot evaluate
+
+
+@dataclass
+class Macros:
+    """What is known about macros at a point in a file: name -> body text, or a marker."""
+
+    known: dict[str, object]
+
+    @classmethod
+    def arm64(cls) -> Macros:
+        return cls(known={})
+
+    def defined(self, name: str) -> Value:
+        if name in ARM64_DEFINED:
+            return 1
+        if name in ARM64_UNDEFINED:
+            return 0
+        state = self.known.get(name)
+        if state is None:
+            return 0 if _x86_switch(name) else None
+        return 0 if state is _UNDEFINED_HERE else 1
+
+    def value(self, name: str, depth: int) -> Value:
+        if name in ARM64_DEFINED:
+            return ARM64_DEFINED[name]
+        if name in ARM64_UNDEFINED:
+            return 0
+        state = self.known.get(name)
+        if state is None:
+            return 0 if _x86_switch(name) else None
+        if state is _OPAQUE:
+            return None
+        if state is _UNDEFINED_HERE:
+            return 0  # C: an identifier that is not a macro is 0 in #if
+        if depth >= MAX_EXPANSION:
+            return None
+        body = str(state).strip()
+        if not body:
+            return None  # `#define X` then `#if X` is an error; say unknown
+        return evaluate(body, self, depth + 1)
+
+
+class _Parser:
+    def __init__(self, text: str, macros: Macros, depth: int) -> None:
+        self.tokens: list[tuple[str, str]] = []
+        pos = 0
+        text = text.rstrip()
+        while pos < len(text):
+            match = _TOKEN.match(text, pos)
+            if match is None or match.end() == pos:
+                raise _Unknown
+            pos = match.end()
+            kind = match.lastgroup or ""
+            self.tokens.append((kind, match[kind]))
+        self.pos = 0
+        self.macros = macros
+        self.depth = depth
+        self.nesting = 0
+
+    def peek(self) -> str:
+        return self.tokens[self.pos][1] if self.pos < len(self.tokens) else ""
+
+    def take(self) -> tuple[str, str]:
+        if self.pos >= len(self.tokens):
+            raise _Unknown
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def expect(self, op: str) -> None:
+        if self.take()[1] != op:
+            raise _Unknown
+
+    def parse(self) -> Value:
+        value = self.ternary()
+        if self.pos != len(self.tokens):
+            raise _Unknown
+        return value
+
+    def ternary(self) -> Value:
+        condition = self.binary(0)
+        if self.peek() != "?":
+            return condition
+        self.take()
+        yes = self.ternary()
+        self.expect(":")
+        no = self.ternary()
+        if condition is None:
+            return yes if yes == no else None
+        return yes if condition else no
+
+    # (operators, level): loosest first
+    LEVELS: tuple[tuple[str, ...], ...] = (
+        ("||",),
+        ("&&",),
+        ("|",),
+        ("^",),
+        ("&",),
+        ("==", "!="),
+        ("<", ">", "<=", ">="),
+        ("<<", ">>"),
+        ("+", "-"),
+        ("*", "/", "%"),
+    )
+
+    def binary(self, level: int) -> Value:
+        if level == len(self.LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        while self.peek() in self.LEVELS[level]:
+            op = self.take()[1]
+            right = self.binary(level + 1)
+            left = _apply(op, left, right)
+        return left
+
+    def unary(self) -> Value:
+        self.nesting += 1
+        if self.nesting > MAX_DEPTH:
+            raise _Unknown
+        try:
+            kind, token = self.take()
+            if token == "!":
+                value = self.unary()
+                return None if value is None else int(not value)
+            if token == "-":
+                value = self.unary()
+                return None if value is None else -value
+            if token == "+":
+                return self.unary()
+            if token == "~":
+                value = self.unary()
+                return None if value is None else ~value
+            if token == "(":
+                value = self.ternary()
+                self.expect(")")
+                return value
+            if kind == "num":
+                return _number(token)
+            if kind == "name":
+                return self.name(token)
+            raise _Unknown
+        finally:
+            self.nesting -= 1
+
+    def name(self, token: str) -> Value:
+        if token == "defined":
+            if self.peek() == "(":
+                self.take()
+                name = self.take()
+                self.expect(")")
+            else:
+                name = self.take()
+            if name[0] != "name":
+                raise _Unknown
+            return self.macros.defined(name[1])
+        if self.peek() == "(":  # a function-like macro or __has_include(...): not evaluated
+            self.skip_call()
+            return None
+        return self.macros.value(token, self.depth)
+
+    def skip_call(self) -> None:
+        level = 0
+        while True:
+            token = self.take()[1]
+            if token == "(":
+                level += 1
+            elif token == ")":
+                level -= 1
+                if level == 0:
+                    return
+
+
+def _number(token: str) -> int:
+    if token[:2] in ("0x", "0X"):
+        return int(token, 16)
+    if token.startswith("0") and len(token) > 1:
+        try:
+            return int(token, 8)
+        except ValueError:
+            raise _Unknown from None
+    return int(token)
+
+
+def _apply(op: str, left: Value, right: Value) -> Value:
+    if op == "&&":
+        if left == 0 or right == 0:
+            return 0
+        return None if left is None or right is None else 1
+    if op == "||":
+        if left or right:  # a known non-zero side decides, whatever the other is
+            return 1
+        return None if left is None or right is None else 0
+    if left is None or right is None:
+        return None
+    if op in ("/", "%") and right == 0:
+        return None
+    result: int = {
+        "|": lambda: left | right,
+        "^": lambda: left ^ right,
+        "&": lambda: left & right,
+        "==": lambda: int(left == right),
+        "!=": lambda: int(left != right),
+        "<": lambda: int(left < right),
+        ">": lambda: int(left > right),
+        "<=": lambda: int(left <= right),
+        ">=": lambda: int(left >= right),
+        "<<": lambda: left << min(right, 64) if right >= 0 else 0,
+        ">>": lambda: left >> min(right, 64) if right >= 0 else 0,
+        "+": lambda: left + right,
+        "-": lambda: left - right,
+        "*": lambda: left * right,
+        "/": lambda: int(left / right),
+        "%": lambda: left % right,
+    }[op]()
+    return result
+
+
+def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> Value:
+    """The value of a ``#if`` expression on MSVC ARM64; None when unknown."""
+    if len(expression) > MAX_EXPRESSION:
+        return None
+    try:
+        return _Parser(expression, macros or Macros.arm64(), depth).parse()
+    except (_Unknown, RecursionError, OverflowError):
+        return None
+
+
+def truth(expression: str, macros: Macros | None = None) -> Truth:
+    value = evaluate(expression, macros)
+    if value is None:
+        return Truth.UNKNOWN
+    return Truth.TRUE if value else Truth.FALSE
+
+
+# -- three-valued logic over None/True/False ---------------------------------------------------
+def _and(a: bool | None, b: bool | None) -> bool | None:
+    if a is False or b is False:
+        return False
+    return None if a is None or b is None else True
+
+
+def _not(a: bool | None) -> bool | None:
+    return None if a is None else not a
+
+
+def _or(a: bool | None, b: bool | None) -> bool | None:
+    if a is True or b is True:
+        return True
+    return None if a is None or b is None else False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ErrorDirective:
+    line: int  # 1-based
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Regions:
+    """Per line (index 0 = line 1): True/False/None for compiled/not/unknown on ARM64."""
+
+    lines: list[bool | None]
+    errors: list[ErrorDirective]  # #error directives an ARM64 build certainly reaches
+    # `#if`/`#elif` chains that pick a per-platform header and have no branch for ARM64
+    # (greenlet's slp_platformselect.h before its port): the lines of their `#if`
+    unselected: list[ErrorDirective]
+    # object-like #defines: name -> [(is the region built on ARM64, body)]
+    defines: dict[str, list[tuple[bool | None, str]]]
+
+    def at(self, line: int) -> Truth:
+        value = self.lines[line - 1]
+        return Truth.UNKNOWN if value is None else (Truth.TRUE if value else Truth.FALSE)
+
+
+@dataclass
+class _Frame:
+    parent: bool | None  # is the enclosing region compiled
+    taken: bool | None  # has an earlier branch of this chain been taken
+    current: bool | None  # is this branch taken
+    line: int = 0  # the #if's line (1-based)
+    branches: int = 1
+    include_branches: int = 0  # branches that #include something (a per-platform dispatch)
+    arch_branches: int = 0  # branches whose condition names an architecture
+    branch_includes: bool = False
+    has_else: bool = False
+
+    def close_branch(self) -> None:
+        self.include_branches += self.branch_includes
+        self.branch_includes = False
+
+
+def _join(lines: list[str], index: int) -> tuple[str, int]:
+    """A directive continued with backslash-newline: (joined text, lines consumed)."""
+    text = lines[index]
+    used = 1
+    while text.endswith("\\") and index + used < len(lines) and used < 64:
+        text = text[:-1] + " " + lines[index + used]
+        used += 1
+    return text, used
+
+
+def regions(
+    lines: list[str],
+    directive_lines: Iterable[int] | None = None,
+    known: dict[str, str | None] | None = None,
+) -> Regions:
+    """Evaluate the preprocessor structure of a file (comments already stripped).
+
+    ``directive_lines``: the indexes of lines that hold a ``#`` (to skip the others
+    quickly); all lines when None. ``known``: macros other files of the project define
+    (name -> body, or None for "never defined on ARM64"), see ``project_macros``."""
+    result: list[bool | None] = [True] * len(lines)
+    errors: list[ErrorDirective] = []
+    unselected: list[ErrorDirective] = []
+    defines: dict[str, list[tuple[bool | None, str]]] = {}
+    macros = Macros.arm64()
+    for name, body in (known or {}).items():
+        macros.known[name] = _UNDEFINED_HERE if body is None else body
+    stack: list[_Frame] = []
+    active: bool | None = True
+    candidates = sorted(directive_lines) if directive_lines is not None else range(len(lines))
+    last = 0  # lines before the next directive carry the current state
+    skip_until = -1
+    for index in candidates:
+        if index < skip_until:
+            continue
+        line = lines[index]
+        match = _DIRECTIVE.match(line)
+        if match is None:
+            continue
+        for fill in range(last, index):
+            result[fill] = active
+        text, used = _join(lines, index) if line.endswith("\\") else (line, 1)
+        skip_until = index + used
+        if used > 1:
+            match = _DIRECTIVE.match(text)
+            if match is None:
+                continue
+        word, rest = match[1], match[2]
+        # the directive line itself belongs to the enclosing region
+        for fill in range(index, index + used):
+            result[fill] = active
+        last = index + used
+        if word in ("if", "ifdef", "ifndef"):
+            condition = _condition(word, rest, macros, lines, index + used)
+            frame = _Frame(parent=active, taken=condition, current=condition, line=index + 1)
+            frame.arch_branches += _ARCH.search(rest) is not None
+            stack.append(frame)
+        elif word in ("elif", "elifdef", "elifndef") and stack:
+            frame = stack[-1]
+            frame.close_branch()
+            frame.branches += 1
+            frame.arch_branches += _ARCH.search(rest) is not None
+            condition = _condition(word[2:] if word != "elif" else "if", rest, macros, lines, 0)
+            frame.current = _and(_not(frame.taken), condition)
+            frame.taken = _or(frame.taken, condition)
+        elif word == "else" and stack:
+            frame = stack[-1]
+            frame.close_branch()
+            frame.has_else = True
+            frame.current = _not(frame.taken)
+            frame.taken = True
+        elif word == "endif" and stack:
+            frame = stack.pop()
+            frame.close_branch()
+            if (
+                frame.parent is True
+                and frame.taken is False
+                and not frame.has_else
+                and frame.branches >= 3
+                and frame.include_branches == frame.branches
+                and frame.arch_branches >= 3
+            ):
+                unselected.append(ErrorDirective(line=frame.line, text=lines[frame.line - 1]))
+        elif word == "include":
+            for frame in stack:
+                frame.branch_includes = True
+            continue
+        elif word == "define":
+            _define(macros, rest, active, defines)
+            continue
+        elif word == "undef":
+            name = _NAME.match(rest)
+            if name and active is True:
+                macros.known[name[1]] = _UNDEFINED_HERE
+            elif name and active is None:
+                macros.known[name[1]] = _OPAQUE
+            continue
+        elif word == "error":
+            if active is True:
+                errors.append(ErrorDirective(line=index + 1, text=text.strip()[:160]))
+            continue
+        active = True
+        for frame in stack:
+            active = _and(active, _and(frame.parent, frame.current))
+    for fill in range(last, len(lines)):
+        result[fill] = active
+    return Regions(lines=result, errors=errors, unselected=unselected, defines=defines)
+
+
+def _condition(
+    word: str, rest: str, macros: Macros, lines: list[str], following: int
+) -> bool | None:
+    if word == "if":
+        value = evaluate(rest.strip(), macros)
+        if value is None:
+            negated = _NOT_DEFINED.match(rest)
+            if negated and _defines_next(lines, following, negated[1]):
+                return True
+        return None if value is None else bool(value)
+    name = _NAME.match(rest)
+    if name is None:
+        return None
+    defined = macros.defined(name[1])
+    if word == "ifdef":
+        return None if defined is None else bool(defined)
+    # #ifndef NAME: unknown, except for the pattern that defines NAME right away (an
+    # include guard or a default the command line may override): take the block as built.
+    if defined is None and _defines_next(lines, following, name[1]):
+        return True
+    return None if defined is None else not defined
+
+
+def _defines_next(lines: list[str], start: int, name: str) -> bool:
+    for index in range(start, min(start + 8, len(lines))):
+        stripped = lines[index].strip()
+        if not stripped:
+            continue
+        match = _DIRECTIVE.match(stripped)
+        if match is None:
+            return False
+        define = _NAME.match(match[2]) if match[1] == "define" else None
+        return define is not None and define[1] == name
+    return False
+
+
+def _define(
+    macros: Macros,
+    rest: str,
+    active: bool | None,
+    defines: dict[str, list[tuple[bool | None, str]]],
+) -> None:
+    match = _DEFINE.match(rest)
+    if match is None:
+        return
+    name, function_like, body = match[1], match[2], match[3]
+    if name in ARM64_DEFINED or name in ARM64_UNDEFINED:
+        return
+    if not function_like:
+        defines.setdefault(name, []).append((active, body.strip()))
+    if active is True:
+        macros.known[name] = _OPAQUE if function_like else body
+    elif active is False:
+        # A name the file defines only where ARM64 never looks (`#if defined(__x86_64__)` /
+        # `#define IS_INTEL 1`) stays undefined on ARM64.
+        macros.known.setdefault(name, _UNDEFINED_HERE)
+    else:
+        macros.known[name] = _OPAQUE
+
+
+def project_macros(
+    defines: Iterable[dict[str, list[tuple[bool | None, str]]]],
+) -> dict[str, str | None]:
+    """What a project's files #define, as other files see it on ARM64: a name defined only
+    in blocks ARM64 never builds is undefined there (None); a name every built definition
+    gives the same constant value has that value. Names defined anywhere else are left out
+    (unknown)."""
+    seen: dict[str, list[tuple[bool | None, str]]] = {}
+    for found in defines:
+        for name, entries in found.items():
+            seen.setdefault(name, []).extend(entries)
+    known: dict[str, str | None] = {}
+    for name, entries in seen.items():
+        built = [body for active, body in entries if active is not False]
+        if not built:
+            known[name] = None
+        elif all(active is True for active, _ in entries if active is not False) and (
+            len(set(built)) == 1 and evaluate(built[0]) is not None
+        ):
+            known[name] = built[0]
+    return known
