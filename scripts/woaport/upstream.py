@@ -128,6 +128,11 @@ class PatchResult:
             )
         )
 
+    def summary(self) -> PatchSummary:
+        return PatchSummary(
+            path=self.path.as_posix(), strategy=self.strategy, diff=self.diff(), notes=self.notes
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "path": self.path.as_posix(),
@@ -139,6 +144,44 @@ class PatchResult:
             "validations": [v.to_json() for v in self.validations],
             "ok": self.ok,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class PatchSummary:
+    """What a pull request says about the patch: where, how, the diff, what to review."""
+
+    path: str
+    strategy: Strategy
+    diff: str
+    notes: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.diff)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "strategy": str(self.strategy),
+            "diff": self.diff,
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def load(cls, path: Path) -> PatchSummary:
+        """The JSON `woaport upstream patch --json` printed."""
+        data = _load_json(path, "patch report")
+        try:
+            return cls(
+                path=str(data["path"]),
+                strategy=Strategy(data["strategy"]),
+                diff=str(data["diff"])[:MAX_DOCUMENT_BYTES],
+                notes=tuple(str(n) for n in data.get("notes", [])),
+            )
+        except (KeyError, ValueError):
+            raise BadInput(
+                f"{path}: not a patch report; pass what `woaport upstream patch --json` printed"
+            ) from None
 
 
 # -- reading a workflow's shape -------------------------------------------------------------
@@ -752,3 +795,216 @@ def pull_request_state(client: GitHub, repo: str, number: int) -> PullState:
     if pull["state"] == "open":
         return PullState.OPEN
     return PullState.MERGED if pull.get("merged") or pull.get("merged_at") else PullState.CLOSED
+
+
+# -- the evidence a pull request carries -----------------------------------------------------
+MAX_DOCUMENT_BYTES = 5_000_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class StepResult:
+    step_id: str
+    kind: str
+    status: str
+    seconds: float
+    median: float | None  # a benchmark step's median, seconds
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceRun:
+    device_id: str
+    verdict: str
+    reason: str
+    machine: str | None
+    os_build: int | None
+    emulated: bool | None
+    cpu: str | None
+    steps: tuple[StepResult, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Speed:
+    step_id: str
+    native: float  # median seconds on ARM64
+    emulated: float  # median seconds for the x64 build under emulation
+
+    @property
+    def ratio(self) -> float:
+        return self.emulated / self.native if self.native else 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Artifact:
+    filename: str
+    sha256: str
+    size: int
+    role: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evidence:
+    package: str
+    version: str
+    repository: str | None
+    commit: str | None
+    run_url: str | None
+    contract_id: str
+    contract_sha256: str
+    artifacts: tuple[Artifact, ...]
+    ci_verdict: str
+    payload: str | None
+    ci_steps: tuple[StepResult, ...]
+    devices: tuple[DeviceRun, ...]
+    speeds: tuple[Speed, ...]
+    patch: PatchSummary | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        from dataclasses import asdict
+
+        data = {k: v for k, v in asdict(self).items() if k != "patch"}
+        data["patch"] = self.patch.to_json() if self.patch else None
+        data["speeds"] = [{**asdict(s), "ratio": round(s.ratio, 2)} for s in self.speeds]
+        return data
+
+
+def _load_json(path: Path, what: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise BadInput(f"{path}: no such {what} file")
+    if path.stat().st_size > MAX_DOCUMENT_BYTES:
+        raise BadInput(f"{path}: larger than {MAX_DOCUMENT_BYTES} bytes; not a {what}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: not JSON ({exc}); pass the {what} woaport wrote") from None
+    if not isinstance(data, dict):
+        raise BadInput(f"{path}: not a {what} (the top level is not an object)")
+    return data
+
+
+def _steps_of(report: dict[str, Any] | None) -> tuple[StepResult, ...]:
+    if not isinstance(report, dict):
+        return ()
+    out = []
+    for step in report.get("steps", [])[:200]:
+        bench = step.get("benchmark") if isinstance(step.get("benchmark"), dict) else None
+        out.append(
+            StepResult(
+                step_id=str(step.get("step_id", "?")),
+                kind=str(step.get("kind", "?")),
+                status=str(step.get("status", "?")),
+                seconds=float(step.get("duration_seconds") or 0.0),
+                median=float(bench["median"]) if bench and "median" in bench else None,
+            )
+        )
+    return tuple(out)
+
+
+def _environment(report: dict[str, Any] | None) -> dict[str, Any]:
+    env = report.get("environment") if isinstance(report, dict) else None
+    return env if isinstance(env, dict) else {}
+
+
+def read_evidence(
+    manifest_path: Path,
+    *,
+    device_results: list[Path],
+    ci_report: Path | None = None,
+    emulated_reports: list[Path] | None = None,
+    run_url: str | None = None,
+    patch: PatchSummary | None = None,
+) -> Evidence:
+    """The documents woaport wrote along the port, read into one value: the queue manifest
+    (the exact files CI tested, their payload verdict), CI's contract report, each device's
+    result, and contract reports of the x64 wheel under emulation for the speed table."""
+    from woaport.devicequeue import validate_manifest
+
+    manifest = validate_manifest(_load_json(manifest_path, "queue manifest"), str(manifest_path))
+    provenance = manifest.get("provenance") or {}
+    repository = provenance.get("repository")
+    if run_url is None and repository and provenance.get("run_id"):
+        server = provenance.get("server_url") or "https://github.com"
+        run_url = f"{server}/{repository}/actions/runs/{provenance['run_id']}"
+    item_files = {a["sha256"] for a in manifest["artifacts"]}
+    devices = []
+    native_medians: dict[str, float] = {}
+    for path in device_results:
+        result = _load_json(path, "device result")
+        if result.get("item_id") != manifest["item_id"]:
+            raise BadInput(
+                f"{path}: a result for {result.get('item_id')!r}, not for the manifest's "
+                f"item {manifest['item_id']!r}"
+            )
+        tested = {a.get("sha256") for a in result.get("artifacts", [])}
+        if tested != item_files:
+            raise BadInput(f"{path}: its files' sha256 differ from the manifest's")
+        report = result.get("report")
+        env = _environment(report)
+        steps = _steps_of(report)
+        if env.get("emulated") is False:
+            for step in steps:
+                if step.median is not None:
+                    native_medians.setdefault(step.step_id, step.median)
+        devices.append(
+            DeviceRun(
+                device_id=str(result.get("device_id", "?"))[:100],
+                verdict=str(result.get("verdict", "?")),
+                reason=str(result.get("reason", ""))[:500],
+                machine=env.get("native_machine") or env.get("machine"),
+                os_build=env.get("os_build") if isinstance(env.get("os_build"), int) else None,
+                emulated=env.get("emulated"),
+                cpu=(str(env["cpu"])[:200] if env.get("cpu") else None),
+                steps=steps,
+            )
+        )
+    ci_steps: tuple[StepResult, ...] = ()
+    if ci_report is not None:
+        report = _load_json(ci_report, "contract report")
+        ci_steps = _steps_of(report)
+        if _environment(report).get("emulated") is False:
+            for step in ci_steps:
+                if step.median is not None:
+                    native_medians.setdefault(step.step_id, step.median)
+    speeds = []
+    for path in emulated_reports or []:
+        report = _load_json(path, "contract report")
+        if _environment(report).get("emulated") is not True:
+            raise BadInput(
+                f"{path}: this report's interpreter did not run emulated; pass the report of "
+                "the x64 wheel run under emulation on the same device"
+            )
+        for step in _steps_of(report):
+            if step.median is not None and step.step_id in native_medians:
+                speeds.append(
+                    Speed(
+                        step_id=step.step_id,
+                        native=native_medians[step.step_id],
+                        emulated=step.median,
+                    )
+                )
+    contract = manifest["contract"]
+    contract_id = str(contract.get("smoke_test_id", "?")) if isinstance(contract, dict) else "?"
+    ci = manifest.get("ci") or {}
+    return Evidence(
+        package=str(manifest["package"]),
+        version=str(manifest["version"]),
+        repository=repository,
+        commit=provenance.get("commit"),
+        run_url=run_url,
+        contract_id=contract_id,
+        contract_sha256=str(manifest.get("contract_sha256", "")),
+        artifacts=tuple(
+            Artifact(
+                filename=str(a["filename"]),
+                sha256=str(a["sha256"]),
+                size=int(a["size"]),
+                role=str(a["role"]),
+            )
+            for a in manifest["artifacts"]
+        ),
+        ci_verdict=str(ci.get("verdict", "unknown")),
+        payload=ci.get("payload"),
+        ci_steps=ci_steps,
+        devices=tuple(devices),
+        speeds=tuple(speeds),
+        patch=patch,
+    )

@@ -1,0 +1,1 @@
+"""Rendering: terminal text, Markdown and annotations from woaport's result values."""
