@@ -150,6 +150,17 @@ class Repo:
     run_logs: dict[int, str] = field(default_factory=dict)
     id: int = field(default_factory=lambda: next(_ids))
     immutable_releases: bool = False  # the repository/organisation setting
+    # forks, git data, Actions settings and pull requests (woaport port start / upstream)
+    default_branch: str = "main"
+    parent: str | None = None  # the upstream, for a fork
+    actions_enabled: bool = True
+    pending: int = 0  # requests answered 404 before an asynchronous fork is visible
+    git_pending: int = 0  # then git data requests answered 409 (objects still being copied)
+    refs: dict[str, str] = field(default_factory=dict)  # "refs/heads/main" -> commit sha
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    trees: dict[str, dict[str, str]] = field(default_factory=dict)  # sha -> {path: blob sha}
+    commits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -172,9 +183,17 @@ class Exchange:
     body: Any
 
 
+def git_sha(kind: str, data: bytes) -> str:
+    """The object id git gives ``data`` (https://git-scm.com/book/en/v2/Git-Internals-Git-Objects)."""
+    return hashlib.sha1(f"{kind} {len(data)}\0".encode() + data, usedforsecurity=False).hexdigest()
+
+
 class FakeGitHub:
     def __init__(self, token: str = "fake-token") -> None:
         self.token = token
+        self.login = "woaport-bot"  # whom the token belongs to
+        self.orgs: set[str] = set()  # organisations it may fork into
+        self.fork_delay = 2  # GETs of a new fork answered 404 (then 409 for git data)
         self.repos: dict[str, Repo] = {}
         self.faults: list[Fault] = []
         self.exchanges: list[Exchange] = []
@@ -194,6 +213,40 @@ class FakeGitHub:
         repo = Repo(full_name=full_name)
         self.repos[full_name] = repo
         return repo
+
+    def seed_git(self, full_name: str, files: dict[str, str], message: str = "initial") -> str:
+        """A first commit on the default branch with ``files``."""
+        repo = self.repos[full_name]
+        tree = {}
+        for path, text in files.items():
+            data = text.encode()
+            sha = git_sha("blob", data)
+            repo.blobs[sha] = data
+            tree[path] = sha
+        return self.commit(repo, tree, message, parents=[], branch=repo.default_branch)
+
+    def commit(
+        self, repo: Repo, tree: dict[str, str], message: str, parents: list[str], branch: str | None
+    ) -> str:
+        tree_sha = git_sha("tree", json.dumps(tree, sort_keys=True).encode())
+        repo.trees[tree_sha] = tree
+        sha = git_sha("commit", f"{tree_sha} {parents} {message}".encode())
+        repo.commits[sha] = {"tree": tree_sha, "parents": parents, "message": message}
+        if branch:
+            repo.refs[f"refs/heads/{branch}"] = sha
+        return sha
+
+    def branch_files(self, full_name: str, branch: str) -> dict[str, str]:
+        repo = self.repos[full_name]
+        commit = repo.commits[repo.refs[f"refs/heads/{branch}"]]
+        return {p: repo.blobs[b].decode() for p, b in repo.trees[commit["tree"]].items()}
+
+    def add_pull(self, full_name: str, number: int, *, state: str, merged: bool) -> None:
+        self.repos[full_name].pulls[number] = {"state": state, "merged": merged}
+
+    def writable(self, full_name: str) -> bool:
+        owner = full_name.split("/")[0]
+        return owner == self.login or owner in self.orgs
 
     def fault(self, method: str, pattern: str, **kwargs: Any) -> Fault:
         fault = Fault(method=method, pattern=pattern, **kwargs)
@@ -256,14 +309,30 @@ class FakeGitHub:
 
     def repo_json(self, repo: Repo) -> dict[str, Any]:
         owner, name = repo.full_name.split("/")
+        extra: dict[str, Any] = {}
+        if repo.parent:
+            parent = self.repos[repo.parent]
+            extra["parent"] = example(
+                "repository",
+                id=parent.id,
+                name=parent.full_name.split("/")[1],
+                full_name=parent.full_name,
+                owner=example("simple-user", login=parent.full_name.split("/")[0]),
+                license=None,
+                private=False,
+                fork=False,
+                default_branch=parent.default_branch,
+            )
         return example(
             "full-repository",
+            **extra,
+            fork=repo.parent is not None,
             id=repo.id,
             name=name,
             full_name=repo.full_name,
             owner=example("simple-user", login=owner),
             private=False,
-            default_branch="main",
+            default_branch=repo.default_branch,
             license=None,
             description=None,
             homepage=None,
@@ -449,13 +518,50 @@ class ApiHandler(_Handler):
                     | {"core": rate, "search": rate},
                 ),
             )
+        if path == "/user" and self.command == "GET":
+            return self.send_json(
+                200,
+                example(
+                    "public-user",
+                    login=self.fake.login,
+                    id=1,
+                    type="User",
+                    name=None,
+                    company=None,
+                    blog=None,
+                    location=None,
+                    email=None,
+                    hireable=None,
+                    bio=None,
+                    twitter_username=None,
+                    public_repos=0,
+                    public_gists=0,
+                    followers=0,
+                    following=0,
+                    created_at=iso(EPOCH),
+                    updated_at=iso(EPOCH),
+                ),
+            )
         match = re.fullmatch(r"(/uploads)?/repos/([^/]+/[^/]+)(/.*)?", path)
         if not match:
             return self.error(404, "Not Found", record=False)
         upload, repo_name, rest = bool(match[1]), match[2], match[3] or ""
         repo = self.fake.repos.get(repo_name)
+        if repo is not None and (repo.pending > 0 or repo.git_pending > 0):
+            # An asynchronous fork: invisible at first, then its git objects are not there yet.
+            with self.fake.lock:
+                if repo.pending > 0:
+                    repo.pending -= 1
+                    self.body()
+                    return self.error(404, "Not Found")
+                if rest.startswith("/git/"):
+                    repo.git_pending -= 1
+                    self.body()
+                    return self.error(409, "Git Repository is empty.")
         if repo is None:
             return self.error(404, "Not Found")
+        if rest.startswith(("/forks", "/git/", "/actions/permissions", "/pulls/")):
+            return self.git_route(repo, rest, query)
         if upload:
             return self.upload(repo, rest, query, fault)
         handler = {
@@ -503,7 +609,224 @@ class ApiHandler(_Handler):
             return self.send_json(200, {"total_count": len(runs), "workflow_runs": page}, headers)
         return self.error(404, "Not Found", record=False)
 
-    do_GET = do_POST = do_DELETE = do_PATCH = route
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = route
+
+    # -- forks, Actions settings, the Git Data API, pull requests ---------------------------
+    def git_route(self, repo: Repo, rest: str, query: dict[str, str]) -> None:
+        method = self.command
+        if rest == "/forks" and method == "POST":
+            return self.create_fork(repo)
+        if rest.startswith("/pulls/") and method == "GET":
+            number = rest.removeprefix("/pulls/")
+            pull = repo.pulls.get(int(number)) if number.isdigit() else None
+            if pull is None:
+                return self.error(404, "Not Found")
+            return self.send_json(200, self.pull_json(repo, int(number), pull))
+        if rest == "/actions/permissions":
+            if method == "GET":
+                return self.send_json(
+                    200, example("actions-repository-permissions", enabled=repo.actions_enabled)
+                )
+            if method == "PUT":
+                payload = json.loads(self.body() or b"{}")
+                if not self.fake.writable(repo.full_name):
+                    # undocumented in the description (only 204 is), so not recorded
+                    return self.error(403, "Must have admin rights to Repository.", record=False)
+                if not isinstance(payload.get("enabled"), bool):
+                    return self.error(422, "Invalid request.", record=False)
+                repo.actions_enabled = payload["enabled"]
+                return self.send_json(204, None)
+        write = method in ("POST", "PATCH")
+        payload = json.loads(self.body() or b"{}") if write else {}
+        if write and not self.fake.writable(repo.full_name):
+            return self.error(404, "Not Found")
+        if not repo.refs:
+            # "Git Repository is empty." for every git data call on a repository without commits
+            return self.error(409, "Git Repository is empty.")
+        if m := re.fullmatch(r"/git/ref/(.+)", rest):
+            sha = repo.refs.get(f"refs/{m[1]}")
+            if method != "GET" or sha is None:
+                return self.error(404, "Not Found")
+            return self.send_json(200, self.ref_json(repo, f"refs/{m[1]}"))
+        if rest == "/git/refs" and method == "POST":
+            ref, sha = payload.get("ref", ""), payload.get("sha", "")
+            if not ref.startswith("refs/") or ref.count("/") < 2 or sha not in repo.commits:
+                return self.invalid("Reference", "invalid", "ref" if sha in repo.commits else "sha")
+            if ref in repo.refs:
+                return self.send_json(
+                    422,
+                    {
+                        "message": "Reference already exists",
+                        "documentation_url": "https://docs.github.invalid/rest",
+                    },
+                )
+            repo.refs[ref] = sha
+            return self.send_json(201, self.ref_json(repo, ref))
+        if (m := re.fullmatch(r"/git/refs/(.+)", rest)) and method == "PATCH":
+            ref, sha = f"refs/{m[1]}", payload.get("sha", "")
+            if ref not in repo.refs or sha not in repo.commits:
+                return self.invalid("Reference", "invalid", "sha")
+            if not payload.get("force") and repo.refs[ref] not in self.ancestors(repo, sha):
+                return self.send_json(
+                    422,
+                    {
+                        "message": "Update is not a fast forward",
+                        "documentation_url": "https://docs.github.invalid/rest",
+                    },
+                )
+            repo.refs[ref] = sha
+            return self.send_json(200, self.ref_json(repo, ref))
+        if rest == "/git/blobs" and method == "POST":
+            if payload.get("encoding", "utf-8") != "utf-8" or "content" not in payload:
+                return self.invalid("Blob", "missing_field", "content")
+            data = str(payload["content"]).encode()
+            sha = git_sha("blob", data)
+            repo.blobs[sha] = data
+            return self.send_json(
+                201,
+                {"sha": sha, "url": f"{self.fake.api_url}/repos/{repo.full_name}/git/blobs/{sha}"},
+            )
+        if rest == "/git/trees" and method == "POST":
+            base = payload.get("base_tree")
+            if base is not None and base not in repo.trees:
+                return self.invalid("Tree", "invalid", "base_tree")
+            tree = dict(repo.trees[base]) if base else {}
+            for entry in payload.get("tree", []):
+                if entry.get("mode") != "100644" or entry.get("type") != "blob":
+                    return self.invalid("Tree", "invalid", "tree")
+                if entry.get("sha") not in repo.blobs:
+                    return self.invalid("Tree", "invalid", "tree.sha")
+                tree[entry["path"]] = entry["sha"]
+            sha = git_sha("tree", json.dumps(tree, sort_keys=True).encode())
+            repo.trees[sha] = tree
+            return self.send_json(201, self.tree_json(repo, sha))
+        if (m := re.fullmatch(r"/git/trees/([0-9a-f]{40})", rest)) and method == "GET":
+            if m[1] not in repo.trees:
+                return self.error(404, "Not Found")
+            return self.send_json(200, self.tree_json(repo, m[1]))
+        if rest == "/git/commits" and method == "POST":
+            parents = payload.get("parents", [])
+            if payload.get("tree") not in repo.trees or any(p not in repo.commits for p in parents):
+                return self.invalid("Commit", "invalid", "tree")
+            if not payload.get("message"):
+                return self.invalid("Commit", "missing_field", "message")
+            sha = self.fake.commit(
+                repo, repo.trees[payload["tree"]], payload["message"], parents, branch=None
+            )
+            return self.send_json(201, self.commit_json(repo, sha))
+        if (m := re.fullmatch(r"/git/commits/([0-9a-f]{40})", rest)) and method == "GET":
+            if m[1] not in repo.commits:
+                return self.error(404, "Not Found")
+            return self.send_json(200, self.commit_json(repo, m[1]))
+        return self.error(404, "Not Found", record=False)
+
+    def create_fork(self, upstream: Repo) -> None:
+        payload = json.loads(self.body() or b"{}")
+        owner = payload.get("organization") or self.fake.login
+        if owner != self.fake.login and owner not in self.fake.orgs:
+            return self.error(403, "You cannot fork into this organization")
+        name = payload.get("name") or upstream.full_name.split("/")[1]
+        full_name = f"{owner}/{name}"
+        with self.fake.lock:
+            fork = self.fake.repos.get(full_name)
+            if fork is not None and fork.parent != upstream.full_name:
+                # GitHub picks another name when the owner has an unrelated repository
+                full_name = f"{owner}/{name}-1"
+                fork = self.fake.repos.get(full_name)
+            if fork is None:
+                fork = self.fake.add_repo(full_name)
+                fork.parent = upstream.full_name
+                fork.default_branch = upstream.default_branch
+                # Workflows of a fork do not run until enabled in its Actions settings.
+                fork.actions_enabled = False
+                fork.pending = fork.git_pending = self.fake.fork_delay
+                branch = f"refs/heads/{upstream.default_branch}"
+                if branch in upstream.refs:
+                    fork.refs[branch] = upstream.refs[branch]
+                fork.blobs, fork.trees, fork.commits = (
+                    dict(upstream.blobs),
+                    dict(upstream.trees),
+                    dict(upstream.commits),
+                )
+        return self.send_json(202, self.fake.repo_json(fork))
+
+    def ancestors(self, repo: Repo, sha: str) -> set[str]:
+        seen, todo = set(), [sha]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo += repo.commits[current]["parents"]
+        return seen
+
+    def ref_json(self, repo: Repo, ref: str) -> dict[str, Any]:
+        base = f"{self.fake.api_url}/repos/{repo.full_name}/git"
+        sha = repo.refs[ref]
+        return {
+            "ref": ref,
+            "node_id": "REF_" + sha[:8],
+            "url": f"{base}/{ref}",
+            "object": {"type": "commit", "sha": sha, "url": f"{base}/commits/{sha}"},
+        }
+
+    def tree_json(self, repo: Repo, sha: str) -> dict[str, Any]:
+        entries = [
+            {
+                "path": path,
+                "mode": "100644",
+                "type": "blob",
+                "sha": blob,
+                "size": len(repo.blobs[blob]),
+            }
+            for path, blob in sorted(repo.trees[sha].items())
+        ]
+        return {
+            "sha": sha,
+            "url": f"{self.fake.api_url}/repos/{repo.full_name}/git/trees/{sha}",
+            "truncated": False,
+            "tree": entries,
+        }
+
+    def commit_json(self, repo: Repo, sha: str) -> dict[str, Any]:
+        commit = repo.commits[sha]
+        base = f"{self.fake.api_url}/repos/{repo.full_name}/git"
+        person = {"name": self.fake.login, "email": "bot@example.invalid", "date": iso(EPOCH)}
+        return {
+            "sha": sha,
+            "node_id": "C_" + sha[:8],
+            "url": f"{base}/commits/{sha}",
+            "html_url": f"https://github.invalid/{repo.full_name}/commit/{sha}",
+            "author": person,
+            "committer": person,
+            "message": commit["message"],
+            "tree": {"sha": commit["tree"], "url": f"{base}/trees/{commit['tree']}"},
+            "parents": [
+                {
+                    "sha": p,
+                    "url": f"{base}/commits/{p}",
+                    "html_url": f"https://github.invalid/{repo.full_name}/commit/{p}",
+                }
+                for p in commit["parents"]
+            ],
+            "verification": {
+                "verified": False,
+                "reason": "unsigned",
+                "signature": None,
+                "payload": None,
+                "verified_at": None,
+            },
+        }
+
+    def pull_json(self, repo: Repo, number: int, pull: dict[str, Any]) -> dict[str, Any]:
+        return example(
+            "pull-request",
+            number=number,
+            state=pull["state"],
+            merged=pull["merged"],
+            merged_at=iso(EPOCH) if pull["merged"] else None,
+            closed_at=None if pull["state"] == "open" else iso(EPOCH),
+            html_url=f"https://github.invalid/{repo.full_name}/pull/{number}",
+        )
 
     def page_of(
         self, path: str, items: list[Any], query: dict[str, str]

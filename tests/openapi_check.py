@@ -39,7 +39,9 @@ def document() -> dict[str, Any]:
 
 
 def _template_regex(template: str) -> re.Pattern[str]:
-    return re.compile("^" + re.sub(r"\\{[^}]+\\}", r"[^/]+", re.escape(template)) + "$")
+    # A git ref ("heads/woaport") is one parameter that holds slashes.
+    pattern = re.escape(template).replace(r"\{ref\}", ".+")
+    return re.compile("^" + re.sub(r"\\{[^}]+\\}", r"[^/]+", pattern) + "$")
 
 
 def operation_for(method: str, path: str) -> tuple[str, dict[str, Any]]:

@@ -162,7 +162,6 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__e2k__",
         "__arm64__",
         "__ppc64le__",
-        "__PPC64__",
         "__arm__",
         "__thumb__",
         "__wasm__",

@@ -355,3 +355,89 @@ class GitHub:
                 raise GitHubError(f"asset download from the storage host failed: HTTP {status}")
             self._pause(self.backoff * 2**attempt)
             attempt += 1
+
+    # -- forks, git data and pull requests (`woaport port start`, `woaport upstream`) --------
+    def authenticated_user(self) -> str:
+        """The login the token belongs to (https://docs.github.com/rest/users/users)."""
+        return str(self.get_json("/user")["login"])
+
+    def repository_or_none(self, repo: str) -> dict[str, Any] | None:
+        response = self.request("GET", f"/repos/{repo}", expected=(200, 404))
+        return None if response.status_code == 404 else dict(response.json())
+
+    def create_fork(self, repo: str, *, organization: str | None = None) -> dict[str, Any]:
+        """Ask for a fork. GitHub answers 202 and forks asynchronously: "You may have to wait
+        a short period of time before you can access the git objects"
+        (https://docs.github.com/rest/repos/forks#create-a-fork); the same 202 comes back
+        when the fork exists already, so a retry is harmless."""
+        payload: dict[str, Any] = {"default_branch_only": True}
+        if organization:
+            payload["organization"] = organization
+        response = self.request(
+            "POST", f"/repos/{repo}/forks", json=payload, expected=(202,), retry_post=True
+        )
+        return dict(response.json())
+
+    def actions_enabled(self, repo: str) -> bool:
+        """https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-a-repository"""
+        response = self.request("GET", f"/repos/{repo}/actions/permissions")
+        return bool(response.json()["enabled"])
+
+    def enable_actions(self, repo: str) -> None:
+        """``PUT /repos/{owner}/{repo}/actions/permissions`` with ``enabled: true``
+        (https://docs.github.com/rest/actions/permissions#set-github-actions-permissions-for-a-repository);
+        the token needs the repository's administration permission."""
+        self.request(
+            "PUT", f"/repos/{repo}/actions/permissions", json={"enabled": True}, expected=(204,)
+        )
+
+    def git_ref(self, repo: str, ref: str) -> str | None:
+        """The sha a ref (``heads/NAME``) points at; None when there is no such ref. An empty
+        repository (or a fork whose objects are still being copied) answers 409."""
+        response = self.request("GET", f"/repos/{repo}/git/ref/{ref}", expected=(200, 404, 409))
+        if response.status_code == 409:
+            raise GitHubError(f"{repo}: the git repository is empty (HTTP 409)", 409)
+        return None if response.status_code == 404 else str(response.json()["object"]["sha"])
+
+    def git_commit(self, repo: str, sha: str) -> dict[str, Any]:
+        return dict(self.request("GET", f"/repos/{repo}/git/commits/{sha}").json())
+
+    def git_tree(self, repo: str, sha: str) -> dict[str, Any]:
+        """A tree with every entry below it (``recursive=1``)."""
+        response = self.request("GET", f"/repos/{repo}/git/trees/{sha}", params={"recursive": 1})
+        return dict(response.json())
+
+    def create_blob(self, repo: str, content: str) -> str:
+        payload = {"content": content, "encoding": "utf-8"}
+        response = self.request(
+            "POST", f"/repos/{repo}/git/blobs", json=payload, expected=(201,), retry_post=True
+        )
+        return str(response.json()["sha"])
+
+    def create_tree(self, repo: str, base_tree: str, entries: list[dict[str, str]]) -> str:
+        payload = {"base_tree": base_tree, "tree": entries}
+        response = self.request(
+            "POST", f"/repos/{repo}/git/trees", json=payload, expected=(201,), retry_post=True
+        )
+        return str(response.json()["sha"])
+
+    def create_commit(self, repo: str, *, message: str, tree: str, parents: list[str]) -> str:
+        payload = {"message": message, "tree": tree, "parents": parents}
+        response = self.request(
+            "POST", f"/repos/{repo}/git/commits", json=payload, expected=(201,), retry_post=True
+        )
+        return str(response.json()["sha"])
+
+    def create_ref(self, repo: str, ref: str, sha: str) -> None:
+        """``refs/heads/NAME``; GitHub answers 422 when the ref exists already."""
+        self.request(
+            "POST", f"/repos/{repo}/git/refs", json={"ref": ref, "sha": sha}, expected=(201,)
+        )
+
+    def update_ref(self, repo: str, ref: str, sha: str) -> None:
+        """Move ``heads/NAME`` forward (never forced)."""
+        self.request("PATCH", f"/repos/{repo}/git/refs/{ref}", json={"sha": sha, "force": False})
+
+    def pull_request(self, repo: str, number: int) -> dict[str, Any] | None:
+        response = self.request("GET", f"/repos/{repo}/pulls/{number}", expected=(200, 404))
+        return None if response.status_code == 404 else dict(response.json())

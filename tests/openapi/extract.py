@@ -37,6 +37,20 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", "get"),
     ("/repos/{owner}/{repo}/actions/runs/{run_id}/logs", "get"),
     ("/rate_limit", "get"),
+    # woaport port start / woaport upstream
+    ("/user", "get"),
+    ("/repos/{owner}/{repo}/forks", "post"),
+    ("/repos/{owner}/{repo}/actions/permissions", "get"),
+    ("/repos/{owner}/{repo}/actions/permissions", "put"),
+    ("/repos/{owner}/{repo}/git/ref/{ref}", "get"),
+    ("/repos/{owner}/{repo}/git/refs", "post"),
+    ("/repos/{owner}/{repo}/git/refs/{ref}", "patch"),
+    ("/repos/{owner}/{repo}/git/blobs", "post"),
+    ("/repos/{owner}/{repo}/git/trees", "post"),
+    ("/repos/{owner}/{repo}/git/trees/{tree_sha}", "get"),
+    ("/repos/{owner}/{repo}/git/commits", "post"),
+    ("/repos/{owner}/{repo}/git/commits/{commit_sha}", "get"),
+    ("/repos/{owner}/{repo}/pulls/{pull_number}", "get"),
 ]
 
 

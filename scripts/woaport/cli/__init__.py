@@ -47,7 +47,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "inventory",
         "Validate packages.yml, pick what is next, render the table.",
     ),
+    "port": ("woaport.cli.port", "port", "Start a port: fork, enable Actions, commit the lane."),
     "queue": ("woaport.cli.queue", "queue", "Publish wheels for devices; list the queue."),
+    "upstream": (
+        "woaport.cli.upstream",
+        "upstream",
+        "Patch the upstream's wheel workflow; PR text.",
+    ),
 }
 
 

@@ -1,0 +1,205 @@
+"""`woaport upstream patch` on real upstream workflow files (tests/fixtures/upstream-workflows,
+each pinned by repository, commit and URL in index.yml), `pr-body`, and pull request states
+read through the fake GitHub."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from woaport import upstream
+from woaport.errors import BadInput
+from woaport.github import GitHub
+
+FIXTURES = Path(__file__).parent / "fixtures" / "upstream-workflows"
+INDEX = yaml.safe_load((FIXTURES / "index.yml").read_text(encoding="utf-8"))["fixtures"]
+MATRIX = {"matrix-os", "matrix-entry"}
+
+
+def checkout(tmp_path: Path, folder: str) -> Path:
+    dest = tmp_path / folder
+    shutil.copytree(FIXTURES / folder, dest)
+    return dest
+
+
+def test_the_index_names_every_fixture() -> None:
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir()}
+    assert folders == {f["folder"] for f in INDEX}
+    assert len(INDEX) >= 10
+    for entry in INDEX:
+        assert (FIXTURES / entry["folder"] / entry["path"]).is_file()
+        assert entry["url"] == (
+            f"https://github.com/{entry['repository']}/blob/{entry['commit']}/{entry['path']}"
+        )
+
+
+def _jobs_with_runner(text: str) -> set[str]:
+    jobs = yaml.safe_load(text)["jobs"]
+    return {name for name, job in jobs.items() if upstream.RUNNER in json.dumps(job)}
+
+
+@pytest.mark.parametrize("entry", INDEX, ids=[e["folder"] for e in INDEX])
+def test_real_workflows_patch_minimally_and_validate(entry: dict[str, Any], tmp_path: Path) -> None:
+    folder = checkout(tmp_path, entry["folder"])
+    result = upstream.plan(folder, upstream.Settings())
+    assert result.strategy == entry["expect"]
+    assert result.changed
+    before, after = result.before.splitlines(), result.after.splitlines()
+    if result.strategy == upstream.Strategy.NEW_WORKFLOW:
+        assert before == [] and yaml.safe_load(result.after)["jobs"]
+    elif len(after) == len(before):
+        # a flow list: one line changed, and only by the new item
+        changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+        assert len(changed) == 1
+        old, new = changed[0]
+        assert new.replace(f', "{upstream.RUNNER}"', "").replace(f", {upstream.RUNNER}", "") == old
+    else:
+        # only added lines, all in one place, nothing else moved or rewritten
+        start = next(
+            (i for i, (b, a) in enumerate(zip(before, after, strict=False)) if b != a), len(before)
+        )
+        added = len(after) - len(before)
+        assert after[:start] == before[:start]
+        assert after[start + added :] == before[start:]
+        assert all(
+            line.strip() == "" or line.startswith(" ") for line in after[start : start + added]
+        )
+    # the lane is in the job the strategy names, and the file still parses to a workflow
+    assert result.job in _jobs_with_runner(result.after) or (
+        result.strategy == upstream.Strategy.DYNAMIC_MATRIX
+        and result.job in _jobs_with_runner(result.after)
+    )
+    checked = upstream.validate(result, tmp_path)
+    assert checked.validations[0].tool == "check-jsonschema"
+    assert checked.ok, checked.validations
+    # idempotent: the patched checkout has the lane, and a second run changes nothing
+    upstream.write(folder, result)
+    again = upstream.plan(folder, upstream.Settings())
+    assert again.strategy == upstream.Strategy.ALREADY and not again.changed
+
+
+def test_matrix_entry_rewrites_runner_arch_and_target(tmp_path: Path) -> None:
+    cramjam = upstream.plan(checkout(tmp_path, "cramjam"), upstream.Settings())
+    added = [l for l in cramjam.diff().splitlines() if l.startswith("+ ")]
+    assert added == [
+        "+          - { os: windows-11-arm, target: aarch64, target-triple: "
+        "aarch64-pc-windows-msvc, python-architecture: arm64 }"
+    ]
+    numpy = upstream.plan(checkout(tmp_path, "numpy"), upstream.Settings())
+    assert '+          - [windows-11-arm, win_arm64, ""]' in numpy.diff().splitlines()
+
+
+def test_new_job_keeps_the_files_pins_and_indentation(tmp_path: Path) -> None:
+    result = upstream.plan(
+        checkout(tmp_path, "zstandard"),
+        upstream.Settings(environment=("ZSTD_WARNINGS_AS_ERRORS=1",), submodules=True),
+    )
+    job = yaml.safe_load(result.after)["jobs"][result.job]
+    assert job["runs-on"] == "windows-11-arm"
+    uses = [s["uses"] for s in job["steps"]]
+    assert uses[0] == "actions/checkout@v4" and uses[1].startswith("pypa/cibuildwheel@")
+    assert job["steps"][0]["with"] == {"submodules": "recursive"}
+    assert job["steps"][1]["env"] == {
+        "CIBW_ARCHS_WINDOWS": "ARM64",
+        "CIBW_ENVIRONMENT_WINDOWS": "ZSTD_WARNINGS_AS_ERRORS=1",
+    }
+    # orjson's steps are not indented under `steps:`; the new job follows that style
+    orjson = upstream.plan(checkout(tmp_path, "orjson"), upstream.Settings())
+    assert "\n    steps:\n    - uses: actions/checkout@v4\n" in orjson.after
+    assert "target: aarch64-pc-windows-msvc" in orjson.after
+
+
+def test_a_pinned_sha_is_reused_with_its_comment(tmp_path: Path) -> None:
+    folder = checkout(tmp_path, "markupsafe")
+    workflow = folder / ".github/workflows/publish.yaml"
+    text = workflow.read_text(encoding="utf-8").replace(
+        "os: [ubuntu-latest, windows-latest, macos-latest]", "os: [ubuntu-latest, macos-latest]"
+    )
+    workflow.write_text(text, encoding="utf-8")
+    result = upstream.plan(folder, upstream.Settings())
+    assert result.strategy == upstream.Strategy.NEW_JOB
+    assert (
+        "- uses: pypa/cibuildwheel@faf86a6ed7efa889faf6996aa23820831055001a # v2.23.3"
+        in result.after
+    )
+
+
+def test_a_broken_patch_is_caught_by_the_schema(tmp_path: Path) -> None:
+    result = upstream.plan(checkout(tmp_path, "msgpack"), upstream.Settings())
+    broken = upstream.PatchResult(
+        path=result.path,
+        strategy=result.strategy,
+        before=result.before,
+        after=result.after.replace("    runs-on: ${{ matrix.os }}", "    runs-on: 3"),
+        job=result.job,
+    )
+    checked = upstream.validate(broken, tmp_path)
+    assert not checked.ok and "jobs.build_wheels" in checked.validations[0].detail
+    unparsable = upstream.PatchResult(
+        path=result.path,
+        strategy=result.strategy,
+        before=result.before,
+        after=result.after + "  x: [1, {]: 2}]\n",
+        job=result.job,
+    )
+    assert not upstream.validate(unparsable, tmp_path).ok
+
+
+def test_bad_inputs(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="KEY=VALUE"):
+        upstream.Settings(environment=("no equals sign",))
+    with pytest.raises(BadInput, match="no such folder"):
+        upstream.plan(tmp_path / "missing", upstream.Settings())
+    (tmp_path / ".github/workflows").mkdir(parents=True)
+    (tmp_path / ".github/workflows/x.yml").write_text("jobs: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BadInput, match="not valid YAML"):
+        upstream.plan(tmp_path, upstream.Settings(), workflow=Path(".github/workflows/x.yml"))
+
+
+def test_cli_patch_writes_and_says_so(tmp_path: Path, woaport: Any) -> None:
+    folder = checkout(tmp_path, "msgpack")
+    dry = woaport("upstream", "patch", folder, "--dry-run")
+    assert dry.code == 0, dry.err
+    assert '+        os: ["ubuntu-24.04"' in dry.out
+    assert "windows-11-arm" not in (folder / ".github/workflows/wheel.yml").read_text()
+    done = woaport("upstream", "patch", folder, "--json")
+    assert done.code == 0, done.err
+    report = json.loads(done.out)
+    assert report["strategy"] == "matrix-os" and report["ok"]
+    assert "windows-11-arm" in (folder / ".github/workflows/wheel.yml").read_text()
+    again = woaport("upstream", "patch", folder)
+    assert again.code == 0 and "nothing to add" in again.out
+    bad = woaport("upstream", "patch", folder, "--env", "oops")
+    assert bad.code == 2 and "KEY=VALUE" in bad.err
+
+
+# -- pull request states ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("state", "merged", "expected"),
+    [("open", False, "open"), ("closed", True, "merged"), ("closed", False, "closed")],
+)
+def test_pull_request_state(github: Any, state: str, merged: bool, expected: str) -> None:
+    github.add_repo("pallets/markupsafe")
+    github.add_pull("pallets/markupsafe", 412, state=state, merged=merged)
+    client = GitHub(token=github.token, api_url=github.api_url)
+    assert upstream.pull_request_state(client, "pallets/markupsafe", 412) == expected
+    assert (
+        upstream.pull_request_state(
+            client, *upstream.parse_pull_url("https://github.com/pallets/markupsafe/pull/412")
+        )
+        == expected
+    )
+
+
+def test_pull_request_url_and_missing_pull(github: Any) -> None:
+    with pytest.raises(BadInput, match="pull request URL"):
+        upstream.parse_pull_url("https://github.com/pallets/markupsafe/issues/3")
+    github.add_repo("pallets/markupsafe")
+    client = GitHub(token=github.token, api_url=github.api_url)
+    with pytest.raises(BadInput, match="no pull request 9"):
+        upstream.pull_request_state(client, "pallets/markupsafe", 9)
