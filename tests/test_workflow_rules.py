@@ -663,3 +663,30 @@ def test_the_checkout_builds_only_with_its_submodules(
     if not builds:
         assert "native.c" in result.stderr + result.stdout  # failed for the missing sources
     assert bool(list((tmp_path / "out").glob("subpkg-1.0-*.whl"))) is builds
+
+
+def test_the_release_workflow_publishes_with_trusted_publishing_then_moves_the_major_tag() -> None:
+    """Tag -> build -> PyPI (trusted publishing: `id-token: write` and no password,
+    https://docs.pypi.org/trusted-publishers/using-a-publisher/; attestations) -> vX moved."""
+    release = parse(repo_files())[".github/workflows/release.yml"]
+    assert on(release)["push"]["tags"] == ["v[0-9]+.[0-9]+.[0-9]+"]
+    jobs = release["jobs"]
+    assert jobs["pypi"]["needs"] == "build" and jobs["major-tag"]["needs"] == "pypi"
+    assert jobs["pypi"]["permissions"] == {"id-token": "write"}
+    assert jobs["pypi"]["environment"]["name"] == "pypi"
+    (publish,) = [
+        s for s in jobs["pypi"]["steps"] if "gh-action-pypi-publish" in str(s.get("uses"))
+    ]
+    assert publish["with"].get("attestations") is True
+    assert not {"password", "user"} & set(publish["with"])
+    assert jobs["major-tag"]["permissions"] == {"contents": "write"}
+    script = jobs["major-tag"]["steps"][0]["run"]
+    tag = "v0.1.0"  # what the script derives from a tag, run by bash
+    out = subprocess.run(
+        ["bash", "-c", 'version="${TAG#v}"; major="v${version%%.*}"; echo "$major"'],
+        env={"TAG": tag, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert 'major="v${version%%.*}"' in script and out == "v0"
