@@ -690,3 +690,112 @@ def test_the_release_workflow_publishes_with_trusted_publishing_then_moves_the_m
         check=True,
     ).stdout.strip()
     assert 'major="v${version%%.*}"' in script and out == "v0"
+
+
+# -- the controller's push: a moved main, a protected main (real git, a local remote) -------
+def controller_push_script() -> str:
+    controller = parse(repo_files())[".github/workflows/controller.yml"]
+    (step,) = [
+        s for s in controller["jobs"]["update"]["steps"] if s.get("name", "").startswith("Commit")
+    ]
+    return str(step["run"])
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> tuple[Path, Path]:
+    """A bare remote with main, and the controller's clone of it with a changed inventory."""
+    remote = tmp_path / "remote.git"
+    git("init", "-q", "--bare", "-b", "main", str(remote), cwd=tmp_path)
+    seed = tmp_path / "seed"
+    git("clone", "-q", str(remote), str(seed), cwd=tmp_path)
+    (seed / "inventory").mkdir()
+    (seed / "inventory" / "status.json").write_text("{}\n")
+    (seed / "inventory" / "README.md").write_text("# inventory\n")
+    git("add", ".", cwd=seed)
+    git("commit", "-q", "-m", "seed", cwd=seed)
+    git("push", "-q", "origin", "HEAD:main", cwd=seed)
+    work = tmp_path / "work"
+    git("clone", "-q", str(remote), str(work), cwd=tmp_path)
+    (work / "inventory" / "status.json").write_text('{"numpy": "pure"}\n')
+    return remote, work
+
+
+def run_push(
+    work: Path, remote: Path, tmp_path: Path, bin_dir: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    temp = tmp_path / "runner-temp"
+    temp.mkdir(exist_ok=True)
+    (temp / "commit-message.txt").write_text("inventory: numpy -> pure\n\nstate changes\n")
+    path = f"{bin_dir}:/usr/bin:/bin" if bin_dir else "/usr/bin:/bin"
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", controller_push_script()],
+        cwd=work,
+        env={
+            "PATH": path,
+            "REMOTE": str(remote),
+            "BRANCH": "main",
+            "RUN_ID": "4242",
+            "RUNNER_TEMP": str(temp),
+            "GIT_CONFIG_GLOBAL": "/dev/null",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def remote_log(remote: Path, ref: str) -> list[str]:
+    out = subprocess.run(
+        ["git", "--git-dir", str(remote), "log", "--format=%s", ref],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.split("\n")[:-1]
+
+
+def test_controller_push_survives_a_moved_main(hub: tuple[Path, Path], tmp_path: Path) -> None:
+    remote, work = hub
+    other = tmp_path / "other"  # someone pushes to main while the controller runs
+    git("clone", "-q", str(remote), str(other), cwd=tmp_path)
+    (other / "NOTES.md").write_text("moved\n")
+    git("add", ".", cwd=other)
+    git("commit", "-q", "-m", "someone else's commit", cwd=other)
+    git("push", "-q", "origin", "HEAD:main", cwd=other)
+    result = run_push(work, remote, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "fetch, rebase, retry" in result.stdout
+    assert remote_log(remote, "main")[:3] == [
+        "inventory: numpy -> pure",
+        "someone else's commit",
+        "seed",
+    ]
+
+
+def test_controller_opens_a_pull_request_when_main_is_protected(
+    hub: tuple[Path, Path], tmp_path: Path
+) -> None:
+    remote, work = hub
+    hook = remote / "hooks" / "pre-receive"  # what GitHub answers for a protected branch
+    hook.write_text(
+        '#!/bin/sh\nwhile read old new ref; do\n  if [ "$ref" = refs/heads/main ]; then\n'
+        "    echo 'GH006: Protected branch update failed for refs/heads/main.' >&2\n"
+        "    echo 'Changes must be made through a pull request.' >&2\n    exit 1\n  fi\ndone\n"
+    )
+    hook.chmod(0o755)
+    # The GitHub CLI's side is GitHub's; here a stand-in `gh` records the call it gets.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(f'#!/bin/sh\nprintf "%s\\n" "$@" > {tmp_path}/gh-args\n')
+    (bin_dir / "gh").chmod(0o755)
+    result = run_push(work, remote, tmp_path, bin_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert remote_log(remote, "main") == ["seed"]
+    assert remote_log(remote, "woaport-controller/4242")[0] == "inventory: numpy -> pure"
+    args = (tmp_path / "gh-args").read_text().split("\n")
+    assert args[:6] == ["pr", "create", "--base", "main", "--head", "woaport-controller/4242"]
+    controller = parse(repo_files())[".github/workflows/controller.yml"]
+    assert controller["jobs"]["update"]["permissions"]["pull-requests"] == "write"
