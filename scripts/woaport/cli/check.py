@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,7 @@ class CheckResult:
     index_url: str
     availability: Availability
     inspection: InspectResult | None
+    saved: list[Path] = field(default_factory=list)  # where each downloaded wheel is
 
     @property
     def exit_code(self) -> int:
@@ -67,6 +68,7 @@ class CheckResult:
             "index_url": self.index_url,
             **self.availability.to_json(),
             "inspection": self.inspection.to_json() if self.inspection else None,
+            "saved": [str(p) for p in self.saved],
         }
 
     def text_lines(self) -> Iterator[Line]:
@@ -86,6 +88,8 @@ class CheckResult:
             yield Line(text=f"  other wheels: {others}", style="dim")
         text, style = VERDICT_TEXT[a.verdict]
         yield Line(text=f"verdict: {text}", style=style)  # type: ignore[arg-type]
+        for path in self.saved:
+            yield Line(text=f"saved: {path}", style="dim")
         if self.inspection:
             yield from self.inspection.text_lines()
 
@@ -175,6 +179,7 @@ def check(
     reporter.info(f"asking {index} about {name} ...")
     availability = summarize(name, fetch_files(session, index, name), version=version, pre=pre)
     inspection = None
+    paths: list[Path] = []
     if availability.win_arm64 and not no_inspect:
         to_get: dict[str, IndexFile] = {}
         for label, files in availability.win_arm64.items():
@@ -186,7 +191,6 @@ def check(
                 f"there are {', '.join(availability.pythons)}"
             )
         folder = (cache_dir or platformdirs.user_cache_path("woaport")) / "wheels"
-        paths = []
         show = sys.stderr.isatty() and not json_output
         for filename, f in sorted(to_get.items()):
             size = f" ({f.size / 1e6:.1f} MB)" if f.size else ""
@@ -196,6 +200,8 @@ def check(
             )
         reporter.info(f"inspecting {len(paths)} wheel(s)")
         inspection = InspectResult(reports=inspect_paths(paths))
-    result = CheckResult(index_url=index, availability=availability, inspection=inspection)
+    result = CheckResult(
+        index_url=index, availability=availability, inspection=inspection, saved=paths
+    )
     reporter.emit(result)
     return result.exit_code
