@@ -428,7 +428,12 @@ def unpack_build_config(sdist: Path, dest: Path) -> Path:
     with tarfile.open(sdist) as archive:
         for member in archive.getmembers():
             parts = member.name.split("/")
-            if len(parts) == 2 and parts[1] in ("pyproject.toml", "setup.py", "setup.cfg", "PKG-INFO"):
+            if len(parts) == 2 and parts[1] in (
+                "pyproject.toml",
+                "setup.py",
+                "setup.cfg",
+                "PKG-INFO",
+            ):
                 data = archive.extractfile(member)
                 assert data is not None
                 (dest / parts[1]).write_bytes(data.read())
@@ -436,7 +441,9 @@ def unpack_build_config(sdist: Path, dest: Path) -> Path:
 
 
 @pytest.mark.network
-def test_default_pythons_follow_a_real_packages_requires_python(woaport: Any, tmp_path: Path) -> None:
+def test_default_pythons_follow_a_real_packages_requires_python(
+    woaport: Any, tmp_path: Path
+) -> None:
     """numpy 2.5.5 (requires-python >=3.12, from its real sdist): the default builds what
     cibuildwheel selects; asking for cp311 explicitly is the error."""
     from realfiles import fetch
@@ -461,7 +468,9 @@ def test_default_pythons_of_a_setup_py_package(woaport: Any, tmp_path: Path) -> 
     package = unpack_build_config(fetch("xxhash-sdist"), tmp_path)
     result = woaport("build", "--package-dir", package, "--dry-run", "--json")
     assert result.code == 0, result.err
-    assert json.loads(result.out)["identifiers"] == [f"{p}-win_arm64" for p in ("cp311", "cp312", "cp313", "cp314")]
+    assert json.loads(result.out)["identifiers"] == [
+        f"{p}-win_arm64" for p in ("cp311", "cp312", "cp313", "cp314")
+    ]
 
 
 def test_free_threaded_only_when_the_package_opts_in(woaport: Any, tmp_path: Path) -> None:
