@@ -75,6 +75,14 @@ PINNED = {
         sdist=True,
         python="3.12",  # numpy 2.5 requires Python >= 3.12; pip checks that even for sdists
     ),
+    # setup.py builds Extension("ahocorasick", ...): the import name is not the distribution's
+    "pyahocorasick-sdist": Pinned(
+        name="pyahocorasick",
+        version="2.3.1",
+        filename="pyahocorasick-2.3.1.tar.gz",
+        sha256="9d0f6bb522237ed7f111ed59c9e8baea7d1e75813587b6773babd43bda35db9f",
+        sdist=True,
+    ),
     "markupsafe-sdist": Pinned(
         name="markupsafe",
         version="3.0.2",

@@ -417,3 +417,105 @@ def test_selftest_package_builds_and_passes_its_contract(woaport: Any, tmp_path:
         "--json",
     )
     assert result.code == 0, result.out
+
+
+# -- which Pythons: cibuildwheel's selection for the package --------------------------------
+def unpack_build_config(sdist: Path, dest: Path) -> Path:
+    """The real sdist's build configuration (pyproject.toml, setup.py/cfg, PKG-INFO): what
+    cibuildwheel reads to select Pythons (requires-python, [tool.cibuildwheel])."""
+    import tarfile
+
+    with tarfile.open(sdist) as archive:
+        for member in archive.getmembers():
+            parts = member.name.split("/")
+            if len(parts) == 2 and parts[1] in (
+                "pyproject.toml",
+                "setup.py",
+                "setup.cfg",
+                "PKG-INFO",
+            ):
+                data = archive.extractfile(member)
+                assert data is not None
+                (dest / parts[1]).write_bytes(data.read())
+    return dest
+
+
+@pytest.mark.network
+def test_default_pythons_follow_a_real_packages_requires_python(
+    woaport: Any, tmp_path: Path
+) -> None:
+    """numpy 2.5.5 (requires-python >=3.12, from its real sdist): the default builds what
+    cibuildwheel selects; asking for cp311 explicitly is the error."""
+    from realfiles import fetch
+
+    package = unpack_build_config(fetch("numpy-sdist"), tmp_path)
+    assert 'requires-python = ">=3.12"' in (package / "pyproject.toml").read_text()
+    result = woaport("build", "--package-dir", package, "--dry-run", "--json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert doc["identifiers"] == ["cp312-win_arm64", "cp313-win_arm64", "cp314-win_arm64"]
+    assert doc["environment"]["CIBW_BUILD"] == "cp312-win_arm64 cp313-win_arm64 cp314-win_arm64"
+    refused = woaport("build", "--package-dir", package, "--dry-run", "--python", "cp311 cp312")
+    assert refused.code == 2
+    assert "cibuildwheel would not build cp311-win_arm64" in refused.err
+
+
+@pytest.mark.network
+def test_default_pythons_of_a_setup_py_package(woaport: Any, tmp_path: Path) -> None:
+    """xxhash 3.6.0 declares python_requires=">=3.7" in setup.py: all four supported Pythons."""
+    from realfiles import fetch
+
+    package = unpack_build_config(fetch("xxhash-sdist"), tmp_path)
+    result = woaport("build", "--package-dir", package, "--dry-run", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["identifiers"] == [
+        f"{p}-win_arm64" for p in ("cp311", "cp312", "cp313", "cp314")
+    ]
+
+
+def test_free_threaded_only_when_the_package_opts_in(woaport: Any, tmp_path: Path) -> None:
+    default = woaport("build", "--package-dir", SELFTEST, "--dry-run", "--json")
+    assert default.code == 0, default.err
+    assert "cp314t-win_arm64" not in json.loads(default.out)["identifiers"]
+    opted = tmp_path / "opted"
+    shutil.copytree(SELFTEST, opted)
+    with (opted / "pyproject.toml").open("a") as config:
+        config.write('\n[tool.cibuildwheel]\nbuild = ["cp312-*", "cp314t-*"]\n')
+    result = woaport("build", "--package-dir", opted, "--dry-run", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["identifiers"] == ["cp312-win_arm64", "cp314t-win_arm64"]
+
+
+def test_cp313t_is_refused_cibuildwheel_4_removed_it(woaport: Any) -> None:
+    result = woaport("build", "--package-dir", SELFTEST, "--dry-run", "--python", "cp313t")
+    assert result.code == 2 and "build cp314t" in result.err
+
+
+def test_cibuildwheel_is_pinned_to_the_tested_minor() -> None:
+    """cibuildwheel 4.0 changed the Windows output (delvewheel repair, abi3audit); a new
+    minor must be taken knowingly: the requirement allows one minor, the installed one."""
+    import tomllib
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    (spec,) = [Requirement(d).specifier for d in deps if Requirement(d).name == "cibuildwheel"]
+    installed = Version(version("cibuildwheel"))
+    assert installed in spec
+    assert Version(f"{installed.major}.{installed.minor + 1}.0") not in spec
+    assert Version(f"{installed.major}.{installed.minor}.99") in spec
+
+
+def test_readme_names_every_cibuildwheel_option_woaport_sets() -> None:
+    from woaport.build import BuildPlan
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### cibuildwheel options woaport sets", 1)[1].split("\n## ", 1)[0]
+    plan = BuildPlan(package_dir=SELFTEST, output_dir=Path("w"), pythons=["cp312"])
+    for option in plan.environment():
+        assert f"`{option}" in section, f"README: say that woaport sets {option}"
+    # the 4.x Windows defaults woaport takes, and what they change
+    for default in ("CIBW_REPAIR_WHEEL_COMMAND_WINDOWS", "delvewheel", "abi3audit"):
+        assert default in section

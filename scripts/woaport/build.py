@@ -13,14 +13,22 @@ import re
 import subprocess
 import sys
 import sysconfig
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from woaport.errors import BadInput
 
+# woaport's supported range: CPython ships ARM64 Windows installers from 3.11 on (3.9 and
+# 3.10 have none), and these are the Pythons the hub's pinned cibuildwheel (4.3) and
+# actions/setup-python are tested with. By default a build takes every one of them that
+# cibuildwheel selects for the package (its requires-python, its own build/skip settings).
 DEFAULT_PYTHONS = ("cp311", "cp312", "cp313", "cp314")
-# CPython ships ARM64 Windows installers from 3.11 on; 3.9 and 3.10 have none.
+# Free-threaded builds in the supported range. cibuildwheel >= 3.1 selects cp314t unless a
+# package skips it, and 4.0 removed cp313t (cibuildwheel changelog, v3.1.0, v3.4.1, v4.0.0);
+# woaport builds them by default only when the package's cibuildwheel config opts in.
+FREE_THREADED = ("cp314t",)
 PYTHON = re.compile(r"^(?:cp)?3\.?(\d+)(t?)$")
 PROTECTED = {"CIBW_ARCHS", "CIBW_ARCHS_WINDOWS", "CIBW_PLATFORM", "CIBW_BUILD"}
 
@@ -45,9 +53,14 @@ def parse_pythons(values: list[str] | tuple[str, ...]) -> list[str]:
                     "(python.org ships ARM64 installers from 3.11); build cp311 or newer"
                 )
             tag = f"cp3{minor}{match[2]}"
+            if tag == "cp313t":
+                raise BadInput(
+                    "python version cp313t: cibuildwheel 4 no longer builds the experimental "
+                    "3.13 free-threaded Python; build cp314t"
+                )
             if tag not in out:
                 out.append(tag)
-    return out or list(DEFAULT_PYTHONS)
+    return out
 
 
 def setup_python_version(tag: str) -> str:
@@ -80,26 +93,69 @@ def parse_overrides(lines: list[str] | tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
+def opts_into_free_threading(package_dir: Path) -> bool:
+    """Whether the package's own cibuildwheel configuration asks for free-threaded builds: a
+    ``[tool.cibuildwheel] build`` selector naming a ``cp3XXt`` identifier
+    (https://cibuildwheel.pypa.io/en/stable/options/#build-skip). cibuildwheel 4 has no
+    enable group for it any more (``cpython-freethreading`` is rejected)."""
+    pyproject = package_dir / "pyproject.toml"
+    if not pyproject.is_file():
+        return False
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    tool = data.get("tool", {})
+    config = tool.get("cibuildwheel", {}) if isinstance(tool, dict) else {}
+    if not isinstance(config, dict):
+        return False
+    words: list[str] = []
+    value = config.get("build", [])
+    words += value.split() if isinstance(value, str) else [str(v) for v in value]
+    return any(re.match(r"cp3\d+t-", w) for w in words)
+
+
 @dataclass(frozen=True, kw_only=True)
 class BuildPlan:
+    """What to build. ``pythons`` empty means the default: every Python in woaport's
+    supported range that cibuildwheel selects for the package (see ``select``)."""
+
     package_dir: Path
     output_dir: Path
     pythons: list[str]
     overrides: dict[str, str] = field(default_factory=dict)
 
     @property
+    def explicit(self) -> bool:
+        return bool(self.pythons)
+
+    @property
     def identifiers(self) -> list[str]:
-        return [f"{p}-win_arm64" for p in self.pythons]
+        candidates = self.pythons or [*DEFAULT_PYTHONS, *FREE_THREADED]
+        return [f"{p}-win_arm64" for p in candidates]
 
     def environment(self) -> dict[str, str]:
+        """Every cibuildwheel option woaport sets (the README's "cibuildwheel options" lists
+        each one; tests/test_actions.py checks that it does)."""
         env = {
             "CIBW_PLATFORM": "windows",
             "CIBW_ARCHS_WINDOWS": "ARM64",
-            "CIBW_BUILD": " ".join(self.identifiers),
             "CIBW_BUILD_VERBOSITY": "1",
         }
+        if self.explicit:
+            # Only an explicit list is passed: CIBW_BUILD would override the package's own
+            # `build` selector, which the default selection honours.
+            env["CIBW_BUILD"] = " ".join(self.identifiers)
         env.update(self.overrides)
         return env
+
+    def with_pythons(self, pythons: list[str]) -> BuildPlan:
+        return BuildPlan(
+            package_dir=self.package_dir,
+            output_dir=self.output_dir,
+            pythons=pythons,
+            overrides=self.overrides,
+        )
 
 
 def cibuildwheel(args: list[str], plan: BuildPlan) -> list[str]:
@@ -128,12 +184,37 @@ def check_identifiers(
         raise BadInput(f"cibuildwheel rejected the configuration: {tail[0]}")
     found = [line.strip() for line in result.stdout.splitlines() if line.strip()]
     missing = [i for i in plan.identifiers if i not in found]
-    if missing:
+    if missing and plan.explicit:
         raise BadInput(
             f"cibuildwheel would not build {', '.join(missing)} (it selects {', '.join(found) or 'nothing'}); "
-            "check requires-python and CIBW_SKIP/CIBW_ENABLE"
+            "check requires-python and CIBW_SKIP/CIBW_ENABLE, or leave --python out to build "
+            "every Python cibuildwheel selects"
         )
-    return found
+    return [i for i in found if i in plan.identifiers]
+
+
+def select(
+    plan: BuildPlan, run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run
+) -> BuildPlan:
+    """The plan with its Pythons settled by cibuildwheel. An explicit list must be built
+    whole; the default is every supported Python cibuildwheel selects for the package
+    (requires-python, the package's build/skip), free-threaded only where it opts in."""
+    found = check_identifiers(plan, run)
+    if plan.explicit:
+        return plan
+    free = opts_into_free_threading(plan.package_dir)
+    pythons = [
+        i.removesuffix("-win_arm64")
+        for i in found
+        if free or i.removesuffix("-win_arm64") not in FREE_THREADED
+    ]
+    if not pythons:
+        raise BadInput(
+            f"--package-dir {plan.package_dir}: cibuildwheel selects none of "
+            f"{' '.join(DEFAULT_PYTHONS)} for this package; check its requires-python and "
+            "CIBW_SKIP, or name the Pythons with --python"
+        )
+    return plan.with_pythons(pythons)
 
 
 def run_build(plan: BuildPlan, log: Path, echo: Callable[[str], None]) -> tuple[int, list[Path]]:

@@ -11,12 +11,34 @@ from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
+from woaport import __version__
 from woaport.errors import BadInput
 
-DEFAULT_HUB = "woaport/woaport@v1"
+DEFAULT_HUB = "woaport/woaport"
+# The major tag .github/workflows/release.yml moves to each release of this major version.
+DEFAULT_REF = f"v{__version__.split('.')[0]}"
 WORKFLOW = Path(".github/workflows/woaport.yml")
 STARTER_CONTRACT = Path(".github/woaport/contract.yml")
-HUB = re.compile(r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)@(?P<ref>[A-Za-z0-9_./-]+)$")
+HUB = re.compile(r"^(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)(?:@(?P<ref>[A-Za-z0-9_./-]+))?$")
+REF = re.compile(r"^[A-Za-z0-9_./-]+$")
+MODULE = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$")
+
+# What GitHub needs from a fork before the port runs (printed by `fork init`, said in the
+# README): https://docs.github.com/en/actions/managing-workflow-runs-and-deployments/managing-workflow-runs/disabling-and-enabling-a-workflow
+# and the Actions tab of a new fork ("Workflows aren't being run on this forked repository
+# ... we have disabled them from running on this fork"); enabling Actions there enables
+# every workflow the fork inherited. workflow_dispatch: "This event will only trigger a
+# workflow run if the workflow file is on the default branch"
+# (https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows#workflow_dispatch).
+FORK_STEPS = (
+    "GitHub disables workflows in a new fork: open the fork's Actions tab and enable them "
+    '("I understand my workflows, go ahead and enable them").',
+    "Enabling them enables every workflow the fork inherited from upstream too: disable the "
+    'ones you do not want (Actions tab > the workflow > "..." > Disable workflow), '
+    "especially scheduled ones.",
+    'The push to branch `{branch}` starts the port. "Run workflow" (workflow_dispatch) '
+    "appears only once .github/workflows/woaport.yml is on the fork's default branch.",
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,13 +95,91 @@ def detect(folder: Path) -> Project:
     )
 
 
-def parse_hub(value: str) -> tuple[str, str]:
+def parse_hub(value: str, ref: str | None = None) -> tuple[str, str]:
+    """--hub OWNER/REPO (or the older OWNER/REPO@REF) and --ref -> (repo, ref)."""
     match = HUB.match(value)
     if not match:
         raise BadInput(
-            f"--hub {value!r}: write OWNER/REPO@REF, e.g. {DEFAULT_HUB} or OWNER/REPO@<commit sha>"
+            f"--hub {value!r}: write OWNER/REPO@REF or OWNER/REPO with --ref, e.g. "
+            f"{DEFAULT_HUB} --ref {DEFAULT_REF} (a tag, or a commit sha to pin it)"
         )
-    return match["repo"], match["ref"]
+    if match["ref"] and ref:
+        raise BadInput(f"--hub {value!r} names a ref and --ref gives {ref!r}: give one")
+    chosen = match["ref"] or ref or DEFAULT_REF
+    if not REF.match(chosen):
+        raise BadInput(f"--ref {chosen!r}: a tag, branch or commit sha")
+    return match["repo"], chosen
+
+
+def extension_modules(folder: Path, wheel: Path | None = None) -> list[str]:
+    """The compiled extension modules the package builds, as import names: from a built
+    wheel's .pyd/.so members, else its build configuration (setup.py Extension names,
+    pyproject [tool.setuptools] ext-modules, meson.build extension_module, maturin's
+    module-name or Cargo.toml [lib] name)."""
+    found: list[str] = []
+
+    def add(name: str) -> None:
+        if MODULE.match(name) and name not in found:
+            found.append(name)
+
+    if wheel is not None:
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(wheel) as archive:
+                names = archive.namelist()[:100_000]
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise BadInput(f"--wheel {wheel}: not a readable wheel ({exc})") from None
+        for member in names:
+            parts = member.split("/")
+            if any(p.endswith((".data", ".dist-info")) for p in parts[:1]):
+                continue
+            leaf = parts[-1]
+            if leaf.endswith((".pyd", ".so")):
+                add(".".join([*parts[:-1], leaf.split(".", 1)[0]]))
+        return found
+    setup_py = folder / "setup.py"
+    if setup_py.is_file():
+        text = setup_py.read_text(encoding="utf-8", errors="replace")[:1_000_000]
+        for match in re.finditer(
+            r"""\bExtension\(\s*(?:name\s*=\s*)?["']([\w.]{1,200})["']""", text
+        ):
+            add(match[1])
+    pyproject = folder / "pyproject.toml"
+    data: dict[str, object] = {}
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError:
+            data = {}
+    tool = data.get("tool")
+    tool = tool if isinstance(tool, dict) else {}
+    setuptools = tool.get("setuptools")
+    if isinstance(setuptools, dict):
+        for item in setuptools.get("ext-modules", []) or []:
+            if isinstance(item, dict) and isinstance(item.get("name"), str):
+                add(item["name"])
+    meson = folder / "meson.build"
+    if meson.is_file():
+        text = meson.read_text(encoding="utf-8", errors="replace")[:1_000_000]
+        for match in re.finditer(
+            r"""\.extension_module\(\s*['"](\w{1,200})['"]([^)]{0,4000})""", text
+        ):
+            subdir = re.search(r"""\bsubdir\s*:\s*['"]([\w/]{1,200})['"]""", match[2])
+            add(".".join([*(subdir[1].strip("/").split("/") if subdir else []), match[1]]))
+    maturin = tool.get("maturin")
+    if isinstance(maturin, dict) and isinstance(maturin.get("module-name"), str):
+        add(maturin["module-name"])
+    elif isinstance(maturin, dict) or (folder / "Cargo.toml").is_file():
+        cargo = folder / "Cargo.toml"
+        if cargo.is_file():
+            try:
+                lib = tomllib.loads(cargo.read_text(encoding="utf-8")).get("lib", {})
+            except tomllib.TOMLDecodeError:
+                lib = {}
+            if isinstance(lib, dict) and isinstance(lib.get("name"), str):
+                add(lib["name"])
+    return found
 
 
 def hub_contract(contracts_dir: Path | None, project: Project) -> str | None:
@@ -117,32 +217,53 @@ jobs:
   port:
     permissions:
       contents: write # the device queue is a pre-release in this repository
+      id-token: write # port.yml's attest job signs where the wheels were built
+      attestations: write
     uses: {hub}/.github/workflows/port.yml@{ref}
     with:
 {chr(10).join(with_lines)}
 """
 
 
-def starter_contract(project: Project) -> str:
-    return f"""\
+def starter_contract(project: Project, modules: list[str]) -> str:
+    """Imports every compiled extension module the package builds (loading each native
+    image is the smoke test); with none found, a step that fails until it is written."""
+    header = f"""\
 # A starter smoke contract for {project.name}, written by `woaport fork init`.
-# It must exercise the *native* code: replace the second step's body with a call that goes
-# through the extension module (a round trip, a computation with a known answer), then run
+# Each step imports one compiled extension module the package builds, so a wheel whose
+# native code does not load fails. Add a step that calls into the native code and checks
+# the answer (a round trip, a computation with a known result), then run
 # `woaport contract validate {STARTER_CONTRACT.as_posix()}`. Once it is good, send it to the hub's contracts/.
 - smoke_test_id: {canonicalize_name(project.name)}-main
   package: {project.name}
   execution_modes: [ci, device]
   steps:
-    - step_id: import-{canonicalize_name(project.name)}
-      kind: import_module
-      module: {project.import_name}
-    - step_id: native-smoke
-      kind: python_code
-      code: |
-        import {project.import_name}
-        print("imported", {project.import_name}.__file__)
-        # TODO: call the native code and assert on the answer
 """
+    if not modules:
+        # The import name is only guessed from the distribution's name here, and an import
+        # of a package proves little about its native code: the second step fails until
+        # it is replaced by one that loads and calls the extension module.
+        message = (
+            f"{STARTER_CONTRACT.as_posix()}: woaport found no compiled extension module in "
+            f"{project.name}'s build configuration; write the step that imports and calls it"
+        )
+        return header + (
+            f"    - step_id: import-{canonicalize_name(project.name)}\n"
+            "      kind: import_module\n"
+            f"      module: {project.import_name}\n"
+            "    - step_id: write-this-step\n"
+            "      kind: python_code\n"
+            "      code: |\n"
+            f"        raise SystemExit({message!r})\n"
+        )
+    steps = []
+    for module in modules:
+        steps.append(
+            f"    - step_id: import-{module.replace('.', '-').replace('_', '-').lower()}\n"
+            "      kind: import_module\n"
+            f"      module: {module}\n"
+        )
+    return header + "".join(steps)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,13 +271,25 @@ class InitResult:
     project: Project
     written: list[Path]
     contract: str
+    hub: str  # OWNER/REPO@REF written into the workflow
+    extension_modules: list[str]
+    next_steps: list[str]
 
 
-def init(folder: Path, *, hub: str, branch: str, contracts_dir: Path | None) -> InitResult:
+def init(
+    folder: Path,
+    *,
+    hub: str,
+    branch: str,
+    contracts_dir: Path | None,
+    ref: str | None = None,
+    wheel: Path | None = None,
+) -> InitResult:
     if not folder.is_dir():
         raise BadInput(f"{folder}: no such folder; pass the fork's checkout")
-    repo, ref = parse_hub(hub)
+    repo, ref = parse_hub(hub, ref)
     project = detect(folder)
+    modules = extension_modules(folder, wheel)
     workflow = folder / WORKFLOW
     if workflow.exists():
         raise BadInput(
@@ -170,10 +303,17 @@ def init(folder: Path, *, hub: str, branch: str, contracts_dir: Path | None) -> 
         if contract_file.exists():
             raise BadInput(f"{contract_file} exists already; woaport does not overwrite it")
         contract_file.parent.mkdir(parents=True, exist_ok=True)
-        contract_file.write_text(starter_contract(project), encoding="utf-8")
+        contract_file.write_text(starter_contract(project, modules), encoding="utf-8")
         written.append(contract_file)
         contract_input = STARTER_CONTRACT.as_posix()
     workflow.parent.mkdir(parents=True, exist_ok=True)
     workflow.write_text(workflow_text(repo, ref, branch, contract_input), encoding="utf-8")
     written.insert(0, workflow)
-    return InitResult(project=project, written=written, contract=known or contract_input or "")
+    return InitResult(
+        project=project,
+        written=written,
+        contract=known or contract_input or "",
+        hub=f"{repo}@{ref}",
+        extension_modules=modules,
+        next_steps=[step.format(branch=branch) for step in FORK_STEPS],
+    )

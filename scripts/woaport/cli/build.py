@@ -12,10 +12,10 @@ import click
 
 from woaport.build import (
     BuildPlan,
-    check_identifiers,
     parse_overrides,
     parse_pythons,
     run_build,
+    select,
     setup_python_version,
 )
 from woaport.cli.reporter import Reporter
@@ -125,7 +125,8 @@ class BuildResult:
     "--python",
     "pythons",
     multiple=True,
-    help="cp311, 3.12, 3.13t ... (repeatable, or space-separated) [default: cp311 cp312 cp313 cp314].",
+    help="cp311, 3.12, 3.14t ... (repeatable, or space-separated) [default: every one of "
+    "cp311-cp314 cibuildwheel selects for the package; cp314t when the package opts in].",
 )
 @click.option(
     "--output-dir",
@@ -163,9 +164,13 @@ def build(
     """Build native win_arm64 wheels with cibuildwheel.
 
     The target is always ARM64 (CIBW_ARCHS_WINDOWS=ARM64, explicit, so an emulated x64
-    interpreter cannot make cibuildwheel build x64 wheels), for the Pythons given (3.11 and
-    newer: there is no ARM64 Python 3.9/3.10). The selection is checked with
-    `cibuildwheel --print-build-identifiers` first. A failed build's log is diagnosed:
+    interpreter cannot make cibuildwheel build x64 wheels). Without --python, every Python of
+    cp311-cp314 that cibuildwheel selects for the package is built (its requires-python and
+    its own build/skip settings; free-threaded cp314t only when its cibuildwheel config opts
+    in). Pythons given with --python (3.11 and newer: there is no ARM64 Python 3.9/3.10) must
+    all be selected, or the build refuses. Either way the selection is checked with
+    `cibuildwheel --print-build-identifiers` first. The wheels left in OUTPUT_DIR are the
+    repaired ones cibuildwheel ships (delvewheel on Windows, its 4.x default). A failed build's log is diagnosed:
     the likely cause and its fix go to the terminal and the job summary.
 
     On GitHub Actions the step outputs are `wheels` (JSON list), `wheel-dir`, `pythons`
@@ -176,14 +181,16 @@ def build(
       woaport build --python "cp312 cp313"
       woaport build --dry-run --env CIBW_TEST_COMMAND="python -c 'import mypkg'"
     """
-    plan = BuildPlan(
-        package_dir=package_dir,
-        output_dir=output_dir,
-        pythons=parse_pythons(pythons),
-        overrides=parse_overrides(env_lines),
+    plan = select(
+        BuildPlan(
+            package_dir=package_dir,
+            output_dir=output_dir,
+            pythons=parse_pythons(pythons),
+            overrides=parse_overrides(env_lines),
+        )
     )
     reporter = Reporter(json_output=json_output)
-    identifiers = check_identifiers(plan)
+    identifiers = plan.identifiers
     result = BuildResult(plan=plan, identifiers=identifiers, dry_run=dry_run)
     outputs = {
         "pythons": json.dumps([setup_python_version(p) for p in plan.pythons]),

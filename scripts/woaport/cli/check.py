@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ class CheckResult:
     availability: Availability
     inspection: InspectResult | None
     provenance: tuple[IndexProvenance, ...] = ()
+    saved: list[Path] = field(default_factory=list)  # where each downloaded wheel is
 
     @property
     def exit_code(self) -> int:
@@ -71,6 +72,7 @@ class CheckResult:
             **self.availability.to_json(),
             "inspection": self.inspection.to_json() if self.inspection else None,
             "provenance": [p.to_json() for p in self.provenance],
+            "saved": [str(p) for p in self.saved],
         }
 
     def text_lines(self) -> Iterator[Line]:
@@ -92,6 +94,8 @@ class CheckResult:
             yield _provenance_line(self.provenance)
         text, style = VERDICT_TEXT[a.verdict]
         yield Line(text=f"verdict: {text}", style=style)  # type: ignore[arg-type]
+        for path in self.saved:
+            yield Line(text=f"saved: {path}", style="dim")
         if self.inspection:
             yield from self.inspection.text_lines()
 
@@ -195,6 +199,7 @@ def check(
     inspection = None
     to_get: dict[str, IndexFile] = {}
     paths_by_name: dict[str, Path] = {}
+    paths: list[Path] = []
     if availability.win_arm64 and not no_inspect:
         for label, files in availability.win_arm64.items():
             if not wanted or label in wanted or label.split("+")[0] in wanted:
@@ -205,7 +210,6 @@ def check(
                 f"there are {', '.join(availability.pythons)}"
             )
         folder = (cache_dir or platformdirs.user_cache_path("woaport")) / "wheels"
-        paths = []
         show = sys.stderr.isatty() and not json_output
         for filename, f in sorted(to_get.items()):
             size = f" ({f.size / 1e6:.1f} MB)" if f.size else ""
@@ -225,7 +229,7 @@ def check(
         if not to_get or f.filename in to_get
     )
     result = CheckResult(
-        index_url=index, availability=availability, inspection=inspection, provenance=provenance
+        index_url=index, availability=availability, inspection=inspection, provenance=provenance, saved=paths
     )
     reporter.emit(result)
     return result.exit_code

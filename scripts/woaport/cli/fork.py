@@ -43,6 +43,9 @@ class _Result(Plain):
             "detected_from": r.project.source,
             "written": [str(p) for p in r.written],
             "contract": r.contract,
+            "hub": r.hub,
+            "extension_modules": r.extension_modules,
+            "next_steps": r.next_steps,
         }
 
     def text_lines(self) -> Iterator[Line]:
@@ -54,9 +57,15 @@ class _Result(Plain):
         for path in r.written:
             yield Line(text=f"  wrote {path}", style="ok")
         yield Line(text=f"  contract: {r.contract}")
+        yield Line(text=f"  hub: {r.hub}")
+        if r.extension_modules:
+            yield Line(text=f"  extension modules: {', '.join(r.extension_modules)}")
         yield Line(
             text="next: commit these files, push the branch, and watch the `woaport` workflow run"
         )
+        yield Line(text="what GitHub needs from the fork:", style="heading")
+        for step in r.next_steps:
+            yield Line(text=f"  - {step}")
 
     def annotations(self) -> Iterator[Annotation]:
         return iter(())
@@ -66,9 +75,20 @@ class _Result(Plain):
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=Path())
 @click.option(
     "--hub",
-    default=lambda: os.environ.get("WOAPORT_HUB", "woaport/woaport@v1"),
-    show_default="woaport/woaport@v1",
-    help="The hub's OWNER/REPO@REF (a commit sha pins it) [env var: WOAPORT_HUB].",
+    default=lambda: os.environ.get("WOAPORT_HUB", "woaport/woaport"),
+    show_default="woaport/woaport",
+    help="The hub's OWNER/REPO [env var: WOAPORT_HUB].",
+)
+@click.option(
+    "--ref",
+    help="The hub's tag or commit sha to pin [default: the major tag the hub's release "
+    "workflow moves, v<MAJOR> of this woaport].",
+)
+@click.option(
+    "--wheel",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A built wheel of the package: the starter contract imports its .pyd/.so modules "
+    "[default: found from the build configuration].",
 )
 @click.option(
     "--branch", default="woaport", show_default=True, help="The branch whose pushes run the port."
@@ -79,23 +99,38 @@ class _Result(Plain):
     help="The hub's contracts/ [default: beside this woaport, when it is a checkout].",
 )
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
-def init(path: Path, hub: str, branch: str, contracts_dir: Path | None, json_output: bool) -> int:
+def init(
+    path: Path,
+    hub: str,
+    ref: str | None,
+    wheel: Path | None,
+    branch: str,
+    contracts_dir: Path | None,
+    json_output: bool,
+) -> int:
     """Write .github/workflows/woaport.yml (the one `uses:` line) into the fork at PATH.
 
     The package and its build backend are read from pyproject.toml, setup.cfg or setup.py.
     When the hub has no contract for the package, a starter contract is written to
-    .github/woaport/contract.yml (edit it to exercise the native code). Existing files are
-    never overwritten.
+    .github/woaport/contract.yml: it imports every compiled extension module the package
+    builds (from a built --wheel, else setup.py/pyproject/meson/maturin), or, when none is
+    found, holds a step that fails until it is written. Existing files are never
+    overwritten. It prints what GitHub needs from the fork (Actions enabled).
 
     \b
     Examples:
       woaport fork init
-      woaport fork init ../fastparquet --hub me/woaport@3f2c1a9e5d7b8c6f4e2a1b0c9d8e7f6a5b4c3d2e
+      woaport fork init ../fastparquet --hub me/woaport --ref 3f2c1a9e5d7b8c6f4e2a1b0c9d8e7f6a5b4c3d2e
     """
     from woaport.forkinit import init as run_init
 
     result = run_init(
-        path, hub=hub, branch=branch, contracts_dir=contracts_dir or _default_contracts_dir()
+        path,
+        hub=hub,
+        ref=ref,
+        wheel=wheel,
+        branch=branch,
+        contracts_dir=contracts_dir or _default_contracts_dir(),
     )
     Reporter(json_output=json_output).emit(_Result(result=result))
     return 0
