@@ -257,7 +257,7 @@ def test_starter_imports_pyahocorasicks_real_module_name(woaport: Run, tmp_path:
     assert result.code == 0, result.err
     assert json.loads(result.out)["extension_modules"] == ["ahocorasick"]
     steps = starter(tmp_path)
-    assert [(s.kind, s.spec.get("module")) for s in steps] == [("import_module", "ahocorasick")]
+    assert [(s.kind, s.settings.get("module")) for s in steps] == [("import_module", "ahocorasick")]
     assert "TODO" not in (tmp_path / ".github" / "woaport" / "contract.yml").read_text()
 
 
