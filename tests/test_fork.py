@@ -311,7 +311,7 @@ def test_starter_imports_every_extension_module(
     result = woaport("fork", "init", tmp_path, "--contracts-dir", tmp_path / "n", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["extension_modules"] == modules
-    assert [s.spec["module"] for s in starter(tmp_path)] == modules
+    assert [s.settings["module"] for s in starter(tmp_path)] == modules
 
 
 def test_starter_from_a_built_wheel(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
@@ -329,7 +329,7 @@ def test_starter_from_a_built_wheel(woaport: Run, tmp_path: Path, native_wheel: 
     assert result.code == 0, result.err
     modules = json.loads(result.out)["extension_modules"]
     assert modules and all(m.startswith("woademo") for m in modules)
-    assert [s.spec["module"] for s in starter(tmp_path)] == modules
+    assert [s.settings["module"] for s in starter(tmp_path)] == modules
 
 
 def test_an_unedited_starter_without_modules_fails(woaport: Run, tmp_path: Path) -> None:
@@ -338,6 +338,6 @@ def test_an_unedited_starter_without_modules_fails(woaport: Run, tmp_path: Path)
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "puzzle"\n')
     assert woaport("fork", "init", tmp_path, "--contracts-dir", tmp_path / "n").code == 0
     steps = starter(tmp_path)
-    (code,) = [s.spec["code"] for s in steps if s.kind == "python_code"]
+    (code,) = [s.settings["code"] for s in steps if s.kind == "python_code"]
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert run.returncode != 0 and "write the step" in run.stderr
