@@ -169,3 +169,60 @@ def _fetch_sdist(pin: Pinned, target: Path) -> Path:
     if match is None:
         raise RuntimeError(f"{pin.filename} is not on the index")
     return download(session, match.url, target, sha256=pin.sha256, progress=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorpusWheel:
+    """One wheel of tests/corpus/wheels.yml: pinned by name, version, sha256 and PyPI URL."""
+
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    size: int
+    url: str
+
+
+CORPUS_FILE = Path(__file__).parent / "corpus" / "wheels.yml"
+
+
+def corpus_wheels() -> list[CorpusWheel]:
+    import yaml
+
+    document = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))
+    return [
+        CorpusWheel(
+            name=str(e["name"]),
+            version=str(e["version"]),
+            filename=str(e["filename"]),
+            sha256=str(e["sha256"]),
+            size=int(e["size"]),
+            url=str(e["url"]),
+        )
+        for e in document["wheels"]
+    ]
+
+
+def fetch_corpus_wheel(wheel: CorpusWheel) -> Path:
+    """Download (once; sha256-verified) one corpus wheel from the index pip is configured
+    with, so that a mirror in between is used as for every other real file here."""
+    from woaport.http import download, make_session
+    from woaport.index import default_index_url, fetch_files
+
+    folder = cache_dir() / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / wheel.filename
+    with FileLock(str(target) + ".lock"):
+        if target.is_file() and sha256_file(target) == wheel.sha256:
+            return target
+        session = make_session()
+        files = fetch_files(session, default_index_url(), wheel.name)
+        match = next((f for f in files if f.filename == wheel.filename), None)
+        url = match.url if match else wheel.url
+        return download(session, url, target, sha256=wheel.sha256, progress=False)
+
+
+if __name__ == "__main__":  # fill the cache: python tests/realfiles.py corpus
+    if sys.argv[1:] == ["corpus"]:
+        for item in corpus_wheels():
+            print(fetch_corpus_wheel(item), flush=True)
