@@ -11,6 +11,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from filelock import FileLock
@@ -220,6 +221,38 @@ def fetch_corpus_wheel(wheel: CorpusWheel) -> Path:
         match = next((f for f in files if f.filename == wheel.filename), None)
         url = match.url if match else wheel.url
         return download(session, url, target, sha256=wheel.sha256, progress=False)
+
+
+# Real wheels the crafted variants need besides the corpus (not win_arm64 themselves).
+PYTHONNET = CorpusWheel(
+    name="pythonnet",
+    version="3.2.1",
+    filename="pythonnet-3.2.1-cp311.cp312.cp313.cp314.cp315-none-any.whl",
+    sha256="dd5668b74b0c903d9a24e1ba86f728fc490f8e919d56b3c24bf06739b9ee2b7f",
+    size=222572,
+    url="https://files.pythonhosted.org/packages/d8/dc/c96a542079a69d3d091e91808fc8aaf9a0d5e2f8e73a63560e4379134bb6/pythonnet-3.2.1-cp311.cp312.cp313.cp314.cp315-none-any.whl",
+)
+
+
+def corpus_wheel(project: str) -> Path:
+    """The corpus wheel of one project (by its name in wheels.yml), downloaded."""
+    (entry,) = [w for w in corpus_wheels() if w.name == project]
+    return fetch_corpus_wheel(entry)
+
+
+def variant_sources() -> Any:
+    """The real wheels tests/wheelkit.py's crafted variants are made from."""
+    from wheelkit import Sources
+
+    return Sources(
+        numpy=fetch("numpy-arm64"),
+        pywin32=corpus_wheel("pywin32"),
+        zstandard=corpus_wheel("zstandard"),
+        numba=corpus_wheel("numba"),
+        pythonnet=fetch_corpus_wheel(PYTHONNET),
+        clang_format=corpus_wheel("clang-format"),
+        markupsafe_linux=fetch("markupsafe-linux"),
+    )
 
 
 if __name__ == "__main__":  # fill the cache: python tests/realfiles.py corpus

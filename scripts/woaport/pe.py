@@ -33,8 +33,9 @@ _DIRECTORIES = [
     "IMAGE_DIRECTORY_ENTRY_IMPORT",
     "IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT",
     "IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG",
-    "IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR",
 ]
+# The CLI header's data directory (pefile lists it but does not parse it).
+COM_DESCRIPTOR = 14
 
 # ECMA-335 II.25.3.3.1; 32BITPREFERRED (0x20000) is documented in CorHdr.h of the Windows SDK.
 COMIMAGE_FLAGS_ILONLY = 0x1
@@ -124,9 +125,9 @@ def parse_pe(data: bytes | bytearray) -> PEImage:
     header_machine = int(pe.FILE_HEADER.Machine)
     load_config = getattr(pe, "DIRECTORY_ENTRY_LOAD_CONFIG", None)
     hybrid = bool(getattr(getattr(load_config, "struct", None), "CHPEMetadataPointer", 0))
-    clr = getattr(pe, "DIRECTORY_ENTRY_COM_DESCRIPTOR", None)
-    clr_flags = int(getattr(getattr(clr, "struct", None), "Flags", 0) or 0)
-    il_only = clr is not None and bool(clr_flags & COMIMAGE_FLAGS_ILONLY)
+    clr_flags = _clr_flags(pe, data)
+    il_only = clr_flags is not None and bool(clr_flags & COMIMAGE_FLAGS_ILONLY)
+    clr_flags = clr_flags or 0
     # An IL-only assembly with an ARM64/AMD64 header is platform-specific by choice; only
     # the I386 header without 32BITREQUIRED means "any CPU".
     anycpu = (
@@ -143,6 +144,22 @@ def parse_pe(data: bytes | bytearray) -> PEImage:
         is_dll=bool(int(pe.FILE_HEADER.Characteristics) & IMAGE_FILE_DLL),
         il_only=il_only,
     )
+
+
+def _clr_flags(pe: Any, data: bytes | bytearray) -> int | None:
+    """The Flags of the image's CLI header (IMAGE_COR20_HEADER: cb, runtime version,
+    metadata directory, then Flags at offset 16; ECMA-335 II.25.3.3), or None when the
+    image is not a .NET assembly."""
+    directories = pe.OPTIONAL_HEADER.DATA_DIRECTORY
+    if len(directories) <= COM_DESCRIPTOR:
+        return None
+    entry = directories[COM_DESCRIPTOR]
+    if not entry.VirtualAddress or entry.Size < 20:
+        return None
+    offset = pe.get_offset_from_rva(entry.VirtualAddress)
+    if offset is None or offset + 20 > len(data):
+        raise CorruptPE("the .NET (CLI) header lies past the end of the file")
+    return int.from_bytes(data[offset + 16 : offset + 20], "little")
 
 
 def _check_sections(pe: Any, size: int) -> None:
