@@ -469,9 +469,7 @@ def _check_windows_payload(report: WheelReport, name: WheelName, path: Path) -> 
                 continue
             missing[dll].append(pe.path)
 
-    for pe_path in sorted(
-        pe.path for pe in report.pe_files if pe.path.lower().endswith(".pyd")
-    ):
+    for pe_path in sorted(pe.path for pe in report.pe_files if pe.path.lower().endswith(".pyd")):
         _check_extension_name(report, name, pe_path, platforms, abis)
 
     guarded = _optional_imports(path, missing) if missing else {}
@@ -501,8 +499,7 @@ def _check_windows_payload(report: WheelReport, name: WheelName, path: Path) -> 
         why = (
             "; a program runs in its own process, where the runtime CPython ships beside "
             "python.exe does not help"
-            if programs
-            and all(dll.lower() in windll.INTERPRETER_VC_RUNTIME[p] for p in platforms)
+            if programs and all(dll.lower() in windll.INTERPRETER_VC_RUNTIME[p] for p in platforms)
             else ""
         )
         report.add(
@@ -543,8 +540,7 @@ def _check_machine(report: WheelReport, pe: PEFile, platforms: list[str]) -> Non
                 "arm64ec-payload",
                 "error",
                 pe.path,
-                f"is ARM64EC (AMD64 header with CHPE metadata); a {platform} python "
-                "cannot load it",
+                f"is ARM64EC (AMD64 header with CHPE metadata); a {platform} python cannot load it",
             )
         else:
             accepted = " or ".join(sorted(ACCEPTED_MACHINES[platform]))

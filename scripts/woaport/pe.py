@@ -130,11 +130,7 @@ def parse_pe(data: bytes | bytearray) -> PEImage:
     clr_flags = clr_flags or 0
     # An IL-only assembly with an ARM64/AMD64 header is platform-specific by choice; only
     # the I386 header without 32BITREQUIRED means "any CPU".
-    anycpu = (
-        il_only
-        and header_machine == 0x014C
-        and not clr_flags & COMIMAGE_FLAGS_32BITREQUIRED
-    )
+    anycpu = il_only and header_machine == 0x014C and not clr_flags & COMIMAGE_FLAGS_32BITREQUIRED
     return PEImage(
         machine=classify(header_machine, hybrid, anycpu=anycpu),
         header_machine=header_machine,
