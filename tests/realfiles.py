@@ -11,6 +11,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from filelock import FileLock
@@ -177,3 +178,92 @@ def _fetch_sdist(pin: Pinned, target: Path) -> Path:
     if match is None:
         raise RuntimeError(f"{pin.filename} is not on the index")
     return download(session, match.url, target, sha256=pin.sha256, progress=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorpusWheel:
+    """One wheel of tests/corpus/wheels.yml: pinned by name, version, sha256 and PyPI URL."""
+
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    size: int
+    url: str
+
+
+CORPUS_FILE = Path(__file__).parent / "corpus" / "wheels.yml"
+
+
+def corpus_wheels() -> list[CorpusWheel]:
+    import yaml
+
+    document = yaml.safe_load(CORPUS_FILE.read_text(encoding="utf-8"))
+    return [
+        CorpusWheel(
+            name=str(e["name"]),
+            version=str(e["version"]),
+            filename=str(e["filename"]),
+            sha256=str(e["sha256"]),
+            size=int(e["size"]),
+            url=str(e["url"]),
+        )
+        for e in document["wheels"]
+    ]
+
+
+def fetch_corpus_wheel(wheel: CorpusWheel) -> Path:
+    """Download (once; sha256-verified) one corpus wheel from the index pip is configured
+    with, so that a mirror in between is used as for every other real file here."""
+    from woaport.http import download, make_session
+    from woaport.index import default_index_url, fetch_files
+
+    folder = cache_dir() / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / wheel.filename
+    with FileLock(str(target) + ".lock"):
+        if target.is_file() and sha256_file(target) == wheel.sha256:
+            return target
+        session = make_session()
+        files = fetch_files(session, default_index_url(), wheel.name)
+        match = next((f for f in files if f.filename == wheel.filename), None)
+        url = match.url if match else wheel.url
+        return download(session, url, target, sha256=wheel.sha256, progress=False)
+
+
+# Real wheels the crafted variants need besides the corpus (not win_arm64 themselves).
+PYTHONNET = CorpusWheel(
+    name="pythonnet",
+    version="3.2.1",
+    filename="pythonnet-3.2.1-cp311.cp312.cp313.cp314.cp315-none-any.whl",
+    sha256="dd5668b74b0c903d9a24e1ba86f728fc490f8e919d56b3c24bf06739b9ee2b7f",
+    size=222572,
+    url="https://files.pythonhosted.org/packages/d8/dc/c96a542079a69d3d091e91808fc8aaf9a0d5e2f8e73a63560e4379134bb6/pythonnet-3.2.1-cp311.cp312.cp313.cp314.cp315-none-any.whl",
+)
+
+
+def corpus_wheel(project: str) -> Path:
+    """The corpus wheel of one project (by its name in wheels.yml), downloaded."""
+    (entry,) = [w for w in corpus_wheels() if w.name == project]
+    return fetch_corpus_wheel(entry)
+
+
+def variant_sources() -> Any:
+    """The real wheels tests/wheelkit.py's crafted variants are made from."""
+    from wheelkit import Sources
+
+    return Sources(
+        numpy=fetch("numpy-arm64"),
+        pywin32=corpus_wheel("pywin32"),
+        zstandard=corpus_wheel("zstandard"),
+        numba=corpus_wheel("numba"),
+        pythonnet=fetch_corpus_wheel(PYTHONNET),
+        clang_format=corpus_wheel("clang-format"),
+        markupsafe_linux=fetch("markupsafe-linux"),
+    )
+
+
+if __name__ == "__main__":  # fill the cache: python tests/realfiles.py corpus
+    if sys.argv[1:] == ["corpus"]:
+        for item in corpus_wheels():
+            print(fetch_corpus_wheel(item), flush=True)

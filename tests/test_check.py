@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.version import Version
 
 from fakeindex import FakeIndex, serve
 
@@ -183,3 +184,122 @@ def test_wheels_for_other_platforms_only(
     assert result.code == 1
     doc = json.loads(result.out)
     assert doc["verdict"] == "binary-only" and doc["other_platforms"] == {"win_amd64": 1}
+
+
+# --- issue 13: file names checked against the project; what pip really installs ---------
+
+
+def test_legacy_sdist_of_another_name_is_ignored(
+    woaport: Run, index: FakeIndex, cache: Path
+) -> None:
+    # A real pymupdf file: it parses as project "PyMuPDF-1.14.19.post", version 2.
+    index.add(
+        "pymupdf",
+        {
+            "pymupdf-1.28.2.tar.gz": b"sdist",
+            "pymupdf-1.28.2-cp310-abi3-win_arm64.whl": b"wheel",
+            "PyMuPDF-1.14.19.post-2.tar.gz": b"2019 sdist",
+            "PyMuPDF-1.14.19-py3.7-win-amd64.egg": b"egg",
+        },
+    )
+    result = woaport("check", "pymupdf", "--no-inspect", "--json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert doc["version"] == "1.28.2"
+    assert doc["sdists"] == ["pymupdf-1.28.2.tar.gz"]
+    assert doc["ignored_files"] == 2
+    text = woaport("check", "pymupdf", "--no-inspect").out
+    assert "ignored: 2 file(s)" in text
+
+
+REGRESSION = {
+    "crypto-50.0.2.tar.gz": b"sdist",
+    "crypto-50.0.2-cp311-abi3-win_amd64.whl": b"x64 wheel",
+    "crypto-46.0.3.tar.gz": b"sdist",
+    "crypto-46.0.3-cp38-abi3-win_arm64.whl": b"arm64 wheel",
+    "crypto-46.0.2-cp38-abi3-win_arm64.whl": b"older arm64 wheel",
+}
+
+
+def test_latest_without_win_arm64_wheel_says_what_pip_installs(
+    woaport: Run, index: FakeIndex, cache: Path
+) -> None:
+    index.add("crypto", REGRESSION)
+    result = woaport("check", "crypto", "--no-inspect", "--json")
+    assert result.code == 1  # the latest release still needs porting
+    doc = json.loads(result.out)
+    assert doc["version"] == "50.0.2" and doc["verdict"] == "sdist-only"
+    assert doc["installable"] == {
+        "python": "3.12",
+        "version": "46.0.3",
+        "filename": "crypto-46.0.3-cp38-abi3-win_arm64.whl",
+        "native": True,
+        "regression": True,
+    }
+    text = woaport("check", "crypto", "--no-inspect").out
+    assert "latest 50.0.2 has none; pip installs 46.0.3 (win_arm64)" in text
+
+
+def test_yanked_older_wheel_is_not_what_pip_installs(
+    woaport: Run, index: FakeIndex, cache: Path
+) -> None:
+    index.add("crypto", REGRESSION, yanked={"crypto-46.0.3-cp38-abi3-win_arm64.whl"})
+    doc = json.loads(woaport("check", "crypto", "--no-inspect", "--json").out)
+    assert doc["installable"]["version"] == "46.0.2"
+
+
+def test_native_latest_is_no_regression(woaport: Run, index: FakeIndex, cache: Path) -> None:
+    doc = json.loads(woaport("check", "numpy", "--no-inspect", "--json").out)
+    assert doc["installable"] == {
+        "python": "3.12",
+        "version": "2.5.5",
+        "filename": ARM64,
+        "native": True,
+        "regression": False,
+    }
+    sdist_only = json.loads(woaport("check", "cfunc", "--no-inspect", "--json").out)
+    assert sdist_only["installable"] is None
+
+
+def _files(*specs: tuple[str, str | None]) -> list[Any]:
+    from woaport.index import IndexFile
+
+    return [
+        IndexFile(
+            filename=f,
+            url=f"https://files.example/{f}",
+            sha256=None,
+            requires_python=rp,
+            yanked=False,
+        )
+        for f, rp in specs
+    ]
+
+
+@pytest.mark.parametrize(
+    ("python", "expected"),
+    [
+        ("3.12", "2.0"),  # 3.0 requires Python >= 3.13 (Requires-Python), pip skips it
+        ("3.13", "3.0"),
+        ("3.13t", "2.0"),  # free-threaded: no abi3; 3.0 has only the abi3 wheel
+        ("3.11", "1.0"),  # 2.0's wheel is cp312 only
+    ],
+)
+def test_installable_follows_tags_and_requires_python(python: str, expected: str) -> None:
+    from woaport.availability import classify, installable
+
+    files, ignored = classify(
+        "demo",
+        _files(
+            ("demo-3.0-cp313-abi3-win_arm64.whl", ">=3.13"),
+            ("demo-3.0.tar.gz", ">=3.13"),
+            ("demo-2.0-cp312-cp312-win_arm64.whl", ">=3.9"),
+            ("demo-2.0-cp313-cp313t-win_arm64.whl", ">=3.9"),
+            ("demo-1.0-py3-none-any.whl", "not a specifier"),
+            ("demo-4.0rc1-py3-none-any.whl", None),
+        ),
+    )
+    assert ignored == 0
+    got = installable(files, python, latest=Version("3.0"))
+    assert got is not None and got.version == expected
+    assert got.regression is False  # 3.0 has a win_arm64 wheel, for some Pythons

@@ -6,10 +6,22 @@ import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from wheelkit import native_subset, read_members, rename_import, set_machine, write_wheel
+from realfiles import CorpusWheel, corpus_wheels, fetch_corpus_wheel
+from wheelkit import (
+    VARIANTS,
+    Sources,
+    Variant,
+    native_subset,
+    read_members,
+    rename_import,
+    set_machine,
+    write_wheel,
+)
+from woaport import payload, windll
 from woaport.payload import inspect_wheel
 
 ARM64_TAG = "cp312-cp312-win_arm64"
@@ -285,3 +297,104 @@ def test_json_report_shape(woaport: Callable[..., object], numpy_arm64: Path) ->
     assert entry["machine"] == "ARM64"
     assert entry["python_dll"] == "python312.dll"
     assert "KERNEL32.dll" in entry["imports"]
+
+
+# --- issue 13: the real win_arm64 corpus and crafted variants of real wheels -------------
+
+
+@pytest.fixture(scope="session")
+def sources() -> Any:
+    from realfiles import variant_sources
+
+    return variant_sources()
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
+def test_crafted_variant(variant: Variant, sources: Sources, tmp_path: Path) -> None:
+    report = inspect_wheel(variant.build(sources, tmp_path))
+    assert codes(report) == set(variant.expected), [f.to_json() for f in report.findings]
+    text = " ".join(f"{f.message} {f.hint}" for f in report.findings)
+    assert variant.mentions in text
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("wheel", corpus_wheels(), ids=lambda w: w.filename)
+def test_corpus_wheel_has_no_error(wheel: CorpusWheel) -> None:
+    """Every corpus wheel is a valid wheel from the index: no finding may be an error."""
+    report = inspect_wheel(fetch_corpus_wheel(wheel))
+    errors = [f.to_json() for f in report.findings if f.severity == "error"]
+    assert errors == []
+
+
+def test_corpus_is_pinned_and_large_enough() -> None:
+    wheels = corpus_wheels()
+    assert len(wheels) >= 80
+    assert len({w.filename for w in wheels}) == len(wheels)
+    assert all(len(w.sha256) == 64 and w.url.endswith("/" + w.filename) for w in wheels)
+    assert all("win_arm64" in w.filename for w in wheels)
+    assert sum(w.size for w in wheels) < 1_100_000_000
+
+
+@pytest.mark.parametrize(
+    ("dll", "platform", "system"),
+    [
+        ("ACLUI.dll", "win_arm64", True),
+        ("ktmw32.dll", "win_arm64", True),
+        ("icu.dll", "win_arm64", True),
+        ("icuuc.dll", "win_arm64", True),
+        ("KERNEL32.dll", "win32", True),
+        ("api-ms-win-crt-runtime-l1-1-0.dll", "win_arm64", True),
+        ("ext-ms-win-gdi-desktop-l1-1-0.dll", "win_arm64", True),
+        ("mfuuid.dll", "win_arm64", False),  # a static library (mfuuid.lib), no DLL
+        ("msvcp140.dll", "win_arm64", False),  # the VC redistributable, not Windows
+        ("python3.dll", "win_arm64", False),
+        ("tbb12.dll", "win_arm64", False),
+    ],
+)
+def test_system_dlls(dll: str, platform: str, system: bool) -> None:
+    assert windll.is_system(dll, platform) is system
+
+
+def test_system_dll_data_names_its_source() -> None:
+    from importlib import resources
+
+    doc = json.loads(
+        resources.files("woaport.data").joinpath(windll.SYSTEM_DLLS_FILE).read_text("utf-8")
+    )
+    assert len(doc["commit"]) == 40 and "delvewheel" in doc["source"]
+    assert {p: len(n) > 1500 for p, n in doc["platforms"].items()} == {
+        "win_arm64": True,
+        "win_amd64": True,
+        "win32": True,
+    }
+
+
+GUARD_CASES = [
+    ("try:\n    from pkg import ext\nexcept ImportError:\n    ext = None\n", True),
+    ("try:\n    import pkg.ext\nexcept (OSError, ModuleNotFoundError):\n    pass\n", True),
+    ("try:\n    from . import ext\nexcept Exception:\n    pass\n", True),
+    ("from pkg import ext\n", False),
+    ("try:\n    from pkg import ext\nexcept KeyError:\n    pass\n", False),
+    ("try:\n    pass\nexcept ImportError:\n    from pkg import ext\n", False),
+    (
+        "def f():\n    try:\n        from .ext import g\n    except ImportError:\n        pass\n",
+        True,
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "guarded"), GUARD_CASES)
+def test_optional_extension_rule(tmp_path: Path, source: str, guarded: bool) -> None:
+    """An extension whose DLL is missing is optional only when every import of it sits in
+    the body of a try whose handler catches ImportError."""
+    wheel = write_wheel(
+        tmp_path / "pkg-1.0-cp312-cp312-win_arm64.whl",
+        {"pkg/__init__.py": b"", "pkg/user.py": source.encode()},
+        dist_info="pkg-1.0.dist-info",
+        tags=[ARM64_TAG],
+    )
+    evidence = payload._optional_imports(wheel, {"tbb12.dll": ["pkg/ext.cp312-win_arm64.pyd"]})
+    assert ("tbb12.dll" in evidence) is guarded
+    if guarded:
+        assert evidence["tbb12.dll"].startswith("pkg/user.py:")

@@ -9,10 +9,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from packaging.tags import Tag
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.tags import Tag, compatible_tags, cpython_tags
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
+    canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
@@ -44,19 +46,31 @@ def python_label(tag: Tag) -> str:
     return tag.interpreter
 
 
-def classify(files: list[IndexFile]) -> list[ReleaseFile]:
+def classify(project: str, files: list[IndexFile]) -> tuple[list[ReleaseFile], int]:
+    """The project's wheels and sdists, and how many files were ignored: names that do not
+    parse (.exe installers, eggs) or that parse to another project. A legacy sdist such as
+    ``PyMuPDF-1.14.19.post-2.tar.gz`` parses as project "PyMuPDF-1.14.19.post" version 2;
+    comparing canonical names keeps it from passing for pymupdf 2 (pip does the same:
+    pip/_internal/index/package_finder.py, LinkEvaluator checks the canonical name)."""
+    wanted = canonicalize_name(project)
     out = []
+    ignored = 0
     for f in files:
         try:
             if f.filename.endswith(".whl"):
-                _, version, _, tags = parse_wheel_filename(f.filename)
-                out.append(ReleaseFile(file=f, kind="wheel", version=version, tags=tags))
+                name, version, _, tags = parse_wheel_filename(f.filename)
+                release = ReleaseFile(file=f, kind="wheel", version=version, tags=tags)
             else:
-                _, version = parse_sdist_filename(f.filename)
-                out.append(ReleaseFile(file=f, kind="sdist", version=version))
+                name, version = parse_sdist_filename(f.filename)
+                release = ReleaseFile(file=f, kind="sdist", version=version)
         except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-            continue  # .exe installers, eggs and other legacy files say nothing here
-    return out
+            ignored += 1  # .exe installers, eggs and other legacy files say nothing here
+            continue
+        if canonicalize_name(name) != wanted:
+            ignored += 1
+            continue
+        out.append(release)
+    return out, ignored
 
 
 def pick_version(
@@ -88,6 +102,8 @@ class Availability:
     pure: list[IndexFile] = field(default_factory=list)
     sdists: list[IndexFile] = field(default_factory=list)
     other_platforms: dict[str, int] = field(default_factory=dict)
+    ignored_files: int = 0
+    installable: Installable | None = None
 
     @property
     def verdict(self) -> Verdict:
@@ -118,6 +134,8 @@ class Availability:
             "pure_wheels": [f.filename for f in self.pure],
             "sdists": [f.filename for f in self.sdists],
             "other_platforms": dict(sorted(self.other_platforms.items())),
+            "ignored_files": self.ignored_files,
+            "installable": self.installable.to_json() if self.installable else None,
         }
 
 
@@ -126,14 +144,106 @@ def _python_sort_key(label: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, label)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Installable:
+    """What ``pip install NAME`` on Windows on Arm installs for one Python without building:
+    the newest version with a compatible wheel. ``regression``: the latest release has
+    no win_arm64 (nor pure) wheel, so users get this older one."""
+
+    python: str
+    version: str
+    filename: str
+    native: bool  # a win_arm64 wheel (else a pure-Python one)
+    regression: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "python": self.python,
+            "version": self.version,
+            "filename": self.filename,
+            "native": self.native,
+            "regression": self.regression,
+        }
+
+
+DEFAULT_PYTHON = "3.12"
+
+
+def pip_tags(python: str) -> set[Tag]:
+    """The wheel tags pip accepts on Windows on Arm for ``python`` ("3.12", "3.13t"), as
+    pip computes them with packaging.tags (pip/_internal/utils/compatibility_tags.py)."""
+    minor_text, threaded = python.removeprefix("3.").rstrip("t"), python.endswith("t")
+    version = (3, int(minor_text))
+    abi = f"cp3{minor_text}{'t' if threaded else ''}"
+    tags = set(cpython_tags(version, abis=[abi], platforms=["win_arm64"]))
+    if threaded:  # the stable ABI is not available to free-threaded builds (PEP 703)
+        tags = {t for t in tags if t.abi != "abi3"}
+    tags |= set(compatible_tags(version, f"cp3{minor_text}", platforms=["win_arm64"]))
+    return tags
+
+
+def _allows(requires_python: str | None, python: Version) -> bool:
+    if not requires_python:
+        return True
+    try:
+        return python in SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return True  # pip ignores an invalid Requires-Python (it logs and goes on)
+
+
+def installable(
+    files: list[ReleaseFile], python: str, *, latest: Version | None, pre: bool = False
+) -> Installable | None:
+    """The newest non-yanked version with a wheel pip would take for ``python`` on
+    win_arm64, respecting each file's Requires-Python (PEP 503 data-requires-python), as
+    ``pip download --only-binary=:all: --platform win_arm64 --python-version 3.X`` does."""
+    accepted = pip_tags(python)
+    interpreter = Version(python.rstrip("t"))
+    best: ReleaseFile | None = None
+    for rf in files:
+        if rf.kind != "wheel" or rf.file.yanked or (rf.version.is_prerelease and not pre):
+            continue
+        if not rf.tags & accepted or not _allows(rf.file.requires_python, interpreter):
+            continue
+        if best is None or rf.version > best.version:
+            best = rf
+    if best is None:
+        return None
+    native = any(t.platform == "win_arm64" for t in best.tags)
+    latest_has = latest is not None and any(
+        rf.version == latest
+        and not rf.file.yanked
+        and rf.kind == "wheel"
+        and (
+            {t.platform for t in rf.tags} == {"any"} or "win_arm64" in {t.platform for t in rf.tags}
+        )
+        for rf in files
+    )
+    return Installable(
+        python=python,
+        version=str(best.version),
+        filename=best.file.filename,
+        native=native,
+        regression=latest is not None and best.version < latest and not latest_has,
+    )
+
+
 def summarize(
-    name: str, files: list[IndexFile], *, version: str | None = None, pre: bool = False
+    name: str,
+    files: list[IndexFile],
+    *,
+    version: str | None = None,
+    pre: bool = False,
+    python: str = DEFAULT_PYTHON,
 ) -> Availability:
-    release_files = classify(files)
+    release_files, ignored = classify(name, files)
     chosen = pick_version(release_files, version, pre=pre)
     result = Availability(name=name, version=str(chosen) if chosen else None)
+    result.ignored_files = ignored
     if chosen is None:
         return result
+    if version is None:
+        result.installable = installable(release_files, python, latest=chosen, pre=pre)
     arm64: dict[str, list[IndexFile]] = defaultdict(list)
     others: dict[str, int] = defaultdict(int)
     for rf in release_files:

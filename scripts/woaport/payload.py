@@ -8,8 +8,10 @@ the file name. Every member is decompressed exactly once.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import os
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -82,8 +84,16 @@ HINTS: dict[str, str] = {
         "copies and name-mangles it"
     ),
     "vc-runtime": (
-        "bundle the ARM64 Visual C++ runtime DLL (`delvewheel repair --include msvcp140.dll`), "
+        "bundle the ARM64 Visual C++ runtime DLL (`delvewheel repair` copies it), "
         "or link the runtime statically (/MT)"
+    ),
+    "optional-dependency": (
+        "the package imports this module only inside try/except ImportError, so it works "
+        "without it; bundle the DLL (`delvewheel repair`) if the feature matters on ARM64"
+    ),
+    "extension-name": (
+        "name the extension MODULE.pyd or MODULE.cp3XY-PLATFORM.pyd (setuptools/meson do "
+        "this when building with the target interpreter)"
     ),
     "corrupt-pe": "the image is damaged or truncated; rebuild the wheel",
     "not-windows": "nothing to check for Windows in this wheel",
@@ -96,10 +106,11 @@ class Finding:
     severity: Severity
     file: str | None
     message: str
+    advice: str | None = None  # a hint for this finding, instead of the code's general one
 
     @property
     def hint(self) -> str:
-        return HINTS.get(self.code, "")
+        return self.advice if self.advice is not None else HINTS.get(self.code, "")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -148,8 +159,17 @@ class WheelReport:
     def filename(self) -> str:
         return self.name.filename if self.name else PurePosixPath(self.path).name
 
-    def add(self, code: str, severity: Severity, file: str | None, message: str) -> None:
-        self.findings.append(Finding(code=code, severity=severity, file=file, message=message))
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        file: str | None,
+        message: str,
+        advice: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(code=code, severity=severity, file=file, message=message, advice=advice)
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -225,10 +245,18 @@ def inspect_wheel(path: Path, *, workers: int | None = None) -> WheelReport:
 
         def read(info: ZipInfo) -> tuple[MemberDigest, PEFile | Finding | None]:
             algorithm = _algorithm_for(info.filename, record.entries)
+            heads: list[bytes] = []
+
+            def keep(head: bytes) -> bool:
+                heads.append(head[:4])
+                return starts_like_pe(head)
+
             member, data = stream_member(
-                zf, path, info, algorithm=algorithm, keep=starts_like_pe, budget=budget
+                zf, path, info, algorithm=algorithm, keep=keep, budget=budget
             )
             if data is None:
+                if kind == "windows" and info.filename.lower().endswith(PE_SUFFIXES):
+                    return member, _not_pe(info.filename, heads[0] if heads else b"")
                 return member, None
             size = len(data)
             try:
@@ -253,7 +281,7 @@ def inspect_wheel(path: Path, *, workers: int | None = None) -> WheelReport:
     if record.entries is not None:
         _check_record(report, record, digests)
     if kind == "windows":
-        _check_windows_payload(report, name, by_name)
+        _check_windows_payload(report, name, path)
     else:
         what = (
             "a pure-Python wheel"
@@ -370,6 +398,24 @@ def _check_record(report: WheelReport, record: _DistInfo, digests: dict[str, Mem
         report.add("record-mismatch", "error", name, "is listed in RECORD but not in the wheel")
 
 
+PE_SUFFIXES = (".dll", ".pyd", ".exe")
+_MAGIC = {
+    b"\x7fELF": "an ELF file (built for Linux)",
+    b"\xcf\xfa\xed\xfe": "a Mach-O file (built for macOS)",
+    b"\xca\xfe\xba\xbe": "a Mach-O universal file (built for macOS)",
+}
+
+
+def _not_pe(name: str, head: bytes) -> Finding:
+    what = "empty" if not head else _MAGIC.get(head[:4], "not a Windows image (no MZ header)")
+    return Finding(
+        code="corrupt-pe",
+        severity="error",
+        file=name,
+        message=f"has a Windows image name but is {what}; Windows cannot load it",
+    )
+
+
 def _analyse(name: str, data: bytearray) -> PEFile | Finding | None:
     """A member that starts with ``MZ``: a PE image, a damaged one, or just data."""
     if not has_pe_signature(data):
@@ -392,61 +438,55 @@ def _analyse(name: str, data: bytearray) -> PEFile | Finding | None:
         )
 
 
-def _check_windows_payload(report: WheelReport, name: WheelName, by_name: dict[str, Any]) -> None:
+def _check_windows_payload(report: WheelReport, name: WheelName, path: Path) -> None:
     platforms = sorted(p for p in name.platforms if p in ACCEPTED_MACHINES)
     abis = sorted({t.abi for t in name.tags})
-    python_dlls = {d for d in (windll.expected_python_dll(a) for a in abis) if d}
-    bundled = {n.rpartition("/")[2].lower() for n in by_name}
+    python_dlls = _accepted_python_dlls(abis)
+    # Only PE images count as bundled: a text file named like a DLL is no DLL.
+    bundled = {pe.path.rpartition("/")[2].lower() for pe in report.pe_files}
     missing: dict[str, list[str]] = defaultdict(list)
-    vc_missing: dict[str, list[str]] = defaultdict(list)
+    vc_missing: dict[str, list[PEFile]] = defaultdict(list)
 
     for pe in report.pe_files:
-        machine = pe.image.machine
-        for platform in platforms:
-            if machine in ACCEPTED_MACHINES[platform]:
-                continue
-            if machine is Machine.ARM64EC and platform in ("win_arm64", "win_amd64"):
-                report.add(
-                    "arm64ec-payload",
-                    "error",
-                    pe.path,
-                    f"is ARM64EC (AMD64 header with CHPE metadata); a {platform} python "
-                    "cannot load it",
-                )
-            else:
-                accepted = " or ".join(sorted(ACCEPTED_MACHINES[platform]))
-                report.add(
-                    "machine-mismatch",
-                    "error",
-                    pe.path,
-                    f"is {machine}, but a {platform} wheel needs {accepted}",
-                )
-        if python_dlls:
-            for dll in pe.python_dlls:
-                if dll.lower() not in python_dlls:
-                    report.add(
-                        "python-dll-mismatch",
-                        "error",
-                        pe.path,
-                        f"imports {dll}, but the wheel's ABI tag ({', '.join(abis)}) needs "
-                        f"{' or '.join(sorted(python_dlls))}",
-                    )
+        _check_machine(report, pe, platforms)
+        if pe.image.il_only:
+            continue  # .NET IL: the CLR loads it; its only import, mscoree.dll, is not used
+        _check_python_dll(report, pe, name, abis, python_dlls, bundled)
         for dll in pe.image.all_imports:
             lower = dll.lower()
-            if lower in bundled or windll.is_system(lower) or windll.is_python_dll(lower):
+            if lower in bundled or windll.is_python_dll(lower):
+                continue
+            if all(windll.is_system(lower, p) for p in platforms):
                 continue
             if windll.is_vc_redist(lower):
-                if not all(lower in windll.INTERPRETER_VC_RUNTIME[p] for p in platforms):
-                    vc_missing[dll].append(pe.path)
+                # CPython ships part of the VC runtime beside python.exe: a DLL loaded into
+                # python.exe finds it there; a program (.exe) runs in its own process.
+                provided = pe.image.is_dll and all(
+                    lower in windll.INTERPRETER_VC_RUNTIME[p] for p in platforms
+                )
+                if not provided:
+                    vc_missing[dll].append(pe)
                 continue
             missing[dll].append(pe.path)
 
-    for pe_path in sorted(n for n in by_name if n.lower().endswith(".pyd")):
+    for pe_path in sorted(pe.path for pe in report.pe_files if pe.path.lower().endswith(".pyd")):
         _check_extension_name(report, name, pe_path, platforms, abis)
 
+    guarded = _optional_imports(path, missing) if missing else {}
     for dll, importers in sorted(missing.items()):
         delay = all(dll in pe.image.delay_imports for pe in report.pe_files if pe.path in importers)
         how = "delay-loads" if delay else "imports"
+        evidence = guarded.get(dll)
+        if evidence:
+            report.add(
+                "optional-dependency",
+                "warning",
+                importers[0],
+                f"{how} {dll}, which is neither in the wheel nor a Windows system DLL; the "
+                f"package imports this module only under try/except ImportError ({evidence})"
+                + _also(importers),
+            )
+            continue
         report.add(
             "missing-dependency",
             "error",
@@ -454,18 +494,111 @@ def _check_windows_payload(report: WheelReport, name: WheelName, by_name: dict[s
             f"{how} {dll}, which is neither in the wheel nor a Windows system DLL"
             + _also(importers),
         )
-    for dll, importers in sorted(vc_missing.items()):
+    for dll, pes in sorted(vc_missing.items()):
+        programs = [pe for pe in pes if not pe.image.is_dll]
+        why = (
+            "; a program runs in its own process, where the runtime CPython ships beside "
+            "python.exe does not help"
+            if programs and all(dll.lower() in windll.INTERPRETER_VC_RUNTIME[p] for p in platforms)
+            else ""
+        )
         report.add(
             "vc-runtime",
             "warning",
-            importers[0],
+            pes[0].path,
             f"needs the Visual C++ runtime DLL {dll}, which the wheel does not bundle and "
-            "Windows does not ship" + _also(importers),
+            f"Windows does not ship{why}" + _also([pe.path for pe in pes]),
+            advice=(
+                f"bundle the ARM64 Visual C++ runtime DLL {dll} (`delvewheel repair` copies it; "
+                f"`--include {dll.lower()}` forces it), or link the runtime statically (/MT)"
+            ),
         )
+
+
+def _accepted_python_dlls(abis: list[str]) -> set[str]:
+    """The python DLLs an extension of a wheel with these ABI tags may import. Every
+    CPython 3 on Windows ships python3.dll (the stable-ABI forwarder) beside its
+    python3XY.dll, so a cp312 extension may use either; an abi3 one only python3.dll
+    (https://docs.python.org/3/c-api/stable.html#limited-c-api)."""
+    accepted = set()
+    for abi in abis:
+        dll = windll.expected_python_dll(abi)
+        if dll:
+            accepted.add(dll)
+            if abi != "abi3":
+                accepted.add("python3.dll")
+    return accepted
+
+
+def _check_machine(report: WheelReport, pe: PEFile, platforms: list[str]) -> None:
+    machine = pe.image.machine
+    for platform in platforms:
+        if machine in ACCEPTED_MACHINES[platform] or machine is Machine.ANYCPU:
+            continue
+        if machine is Machine.ARM64EC and platform in ("win_arm64", "win_amd64"):
+            report.add(
+                "arm64ec-payload",
+                "error",
+                pe.path,
+                f"is ARM64EC (AMD64 header with CHPE metadata); a {platform} python cannot load it",
+            )
+        else:
+            accepted = " or ".join(sorted(ACCEPTED_MACHINES[platform]))
+            report.add(
+                "machine-mismatch",
+                "error",
+                pe.path,
+                f"is {machine}, but a {platform} wheel needs {accepted}",
+            )
+
+
+def _check_python_dll(
+    report: WheelReport,
+    pe: PEFile,
+    name: WheelName,
+    abis: list[str],
+    accepted: set[str],
+    bundled: set[str],
+) -> None:
+    if accepted:
+        for dll in pe.python_dlls:
+            if dll.lower() not in accepted:
+                report.add(
+                    "python-dll-mismatch",
+                    "error",
+                    pe.path,
+                    f"imports {dll}, but the wheel's ABI tag ({', '.join(abis)}) needs "
+                    f"{' or '.join(sorted(accepted))}",
+                )
+        return
+    # A version-agnostic wheel (py3-none-win_arm64): any Python 3 installs it, so one
+    # version's DLL (python312.dll) fails on every other version unless the wheel carries it.
+    interpreters = sorted({t.interpreter for t in name.tags})
+    for dll in pe.python_dlls:
+        if windll.is_versioned_python_dll(dll) and dll.lower() not in bundled:
+            report.add(
+                "python-dll-mismatch",
+                "error",
+                pe.path,
+                f"imports {dll}, one Python version's DLL, but the wheel's tags "
+                f"({', '.join(interpreters)}-{', '.join(abis)}) let every Python 3 install it",
+                advice=(
+                    "build one wheel per Python version (cp3XY tags), or use the limited API "
+                    "(link python3.dll) and tag the wheel abi3"
+                ),
+            )
 
 
 def _also(importers: list[str]) -> str:
     return f" (also needed by {len(importers) - 1} more file(s))" if len(importers) > 1 else ""
+
+
+# What Windows CPython looks for when importing MODULE: MODULE.cp312-win_arm64.pyd, then
+# MODULE.pyd -- importlib.machinery.EXTENSION_SUFFIXES on Windows
+# (https://docs.python.org/3/library/importlib.html#importlib.machinery.EXTENSION_SUFFIXES;
+# CPython Python/dynload_win.c, _PyImport_DynLoadFiletab: "." PYD_TAGGED_SUFFIX and ".pyd",
+# where PYD_TAGGED_SUFFIX is "cp3XY[t]-PLATFORM" from PC/pyconfig.h). Debug builds add "_d".
+_WINDOWS_SOABI = re.compile(r"cp3\d{1,2}t?-(?:win32|win_amd64|win_arm64)", re.ASCII)
 
 
 def _check_extension_name(
@@ -474,10 +607,18 @@ def _check_extension_name(
     parts = PurePosixPath(path).name.split(".")
     if len(parts) < 3:
         return  # plain module.pyd: every interpreter on the platform looks for it
-    tag = parts[-2]
-    interpreter, _, platform = tag.rpartition("-")
-    if not interpreter or platform not in WINDOWS_PLATFORMS:
+    tag = ".".join(parts[1:-1])
+    if not _WINDOWS_SOABI.fullmatch(tag):
+        report.add(
+            "extension-name",
+            "error",
+            path,
+            f"is named with the suffix .{tag}.pyd, which Windows CPython never imports: it "
+            f"looks for {parts[0]}.cp3XY-{platforms[0] if platforms else 'PLATFORM'}.pyd or "
+            f"{parts[0]}.pyd (importlib.machinery.EXTENSION_SUFFIXES)",
+        )
         return
+    interpreter, _, platform = tag.rpartition("-")
     if platform not in platforms:
         report.add(
             "extension-tag-mismatch",
@@ -495,6 +636,112 @@ def _check_extension_name(
             f"is named for {interpreter}, but the wheel is for {loads}: that interpreter "
             "will not import it",
         )
+
+
+# Reading the package's Python sources to tell an optional extension from a required one:
+# bounded, as the wheel is untrusted.
+MAX_SOURCE_BYTES = 2 << 20
+MAX_SOURCES = 200
+_GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _optional_imports(path: Path, missing: dict[str, list[str]]) -> dict[str, str]:
+    """For each missing DLL whose every importer is an extension module that the package
+    imports only inside ``try: ... except ImportError`` (numba's tbbpool -> tbb12.dll),
+    where those imports are ("numba/np/ufunc/parallel.py:401, ..."). The rule: Python would
+    raise ImportError when the DLL is absent, and the package is written to carry on then.
+    An extension imported anywhere without such a guard, or never imported from Python,
+    keeps the finding an error."""
+    modules: dict[str, str] = {}
+    for importers in missing.values():
+        for importer in importers:
+            if importer.lower().endswith(".pyd"):
+                stem = PurePosixPath(importer).name.split(".")[0]
+                package = str(PurePosixPath(importer).parent).replace("/", ".")
+                modules[importer] = f"{package}.{stem}" if package != "." else stem
+    if not modules:
+        return {}
+    found = _find_imports(path, set(modules.values()))
+    evidence: dict[str, str] = {}
+    for dll, importers in missing.items():
+        places: list[str] = []
+        for importer in importers:
+            sites = found.get(modules.get(importer, ""), [])
+            if not sites or not all(guarded for _, guarded in sites):
+                break
+            places += [where for where, _ in sites]
+        else:
+            shown = sorted(set(places))
+            more = f", +{len(shown) - 3} more" if len(shown) > 3 else ""
+            evidence[dll] = ", ".join(shown[:3]) + more
+    return evidence
+
+
+def _find_imports(path: Path, modules: set[str]) -> dict[str, list[tuple[str, bool]]]:
+    """Import statements of ``modules`` in the wheel's .py files: (file:line, guarded)."""
+    tails = {m.rpartition(".")[2].encode() for m in modules}
+    found: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+    with open_wheel(path) as zf:
+        sources = [
+            i
+            for i in zf.infolist()
+            if i.filename.endswith(".py") and 0 < i.file_size <= MAX_SOURCE_BYTES
+        ]
+        read = 0
+        for info in sources:
+            data = read_member(zf, path, info)
+            if not any(t in data for t in tails):
+                continue
+            read += 1
+            if read > MAX_SOURCES:
+                break
+            try:
+                tree = ast.parse(data, filename=info.filename)
+            except (SyntaxError, ValueError, RecursionError):
+                continue
+            # For a/b/c.py and for a/b/__init__.py alike, "." is the package a.b.
+            package = str(PurePosixPath(info.filename).parent).replace("/", ".")
+            for node, guarded in _imports(tree):
+                for target in _imported_modules(node, package):
+                    if target in modules:
+                        found[target].append((f"{info.filename}:{node.lineno}", guarded))
+    return found
+
+
+def _imports(tree: ast.AST) -> Iterator[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement, and whether a surrounding ``try`` catches ImportError."""
+
+    def catches(handler: ast.ExceptHandler) -> bool:
+        if handler.type is None:
+            return True
+        names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        return any(isinstance(n, ast.Name) and n.id in _GUARDS for n in names)
+
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, guarded = stack.pop()
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node, guarded
+            continue
+        if isinstance(node, ast.Try | ast.TryStar):
+            body_guarded = guarded or any(catches(h) for h in node.handlers)
+            stack += [(child, body_guarded) for child in node.body]
+            for part in (node.handlers, node.orelse, node.finalbody):
+                stack += [(child, guarded) for child in part]
+            continue
+        stack += [(child, guarded) for child in ast.iter_child_nodes(node)]
+
+
+def _imported_modules(node: ast.Import | ast.ImportFrom, package: str) -> list[str]:
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    base = node.module or ""
+    if node.level:
+        parts = package.split(".") if package not in ("", ".") else []
+        parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
+        base = ".".join([*parts, base] if base else parts)
+    # `from a.b import c` imports a.b, and a.b.c when c is a submodule.
+    return [base, *(f"{base}.{alias.name}" for alias in node.names)]
 
 
 def inspect_paths(paths: list[Path]) -> list[WheelReport]:

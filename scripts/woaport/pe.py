@@ -7,6 +7,11 @@ both carry CHPE ("compiled hybrid PE") metadata, pointed to from the load config
   only in an x64/ARM64EC process, never in a native ARM64 python).
 * ARM64 header + CHPE metadata -> ARM64X (one image holding ARM64 and ARM64EC code; loads
   in both kinds of process).
+
+A .NET assembly compiled for "AnyCPU" carries an I386 header but only IL code: its CLI
+header's flags say ILONLY and not 32BITREQUIRED (ECMA-335, 6th edition, II.25.3.3.1
+"Runtime flags": COMIMAGE_FLAGS_ILONLY 0x1, COMIMAGE_FLAGS_32BITREQUIRED 0x2), and the CLR
+runs it as a native ARM64 process's code. Such an image is :attr:`Machine.ANYCPU`.
 """
 
 from __future__ import annotations
@@ -29,6 +34,15 @@ _DIRECTORIES = [
     "IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT",
     "IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG",
 ]
+# The CLI header's data directory (pefile lists it but does not parse it).
+COM_DESCRIPTOR = 14
+
+# ECMA-335 II.25.3.3.1; 32BITPREFERRED (0x20000) is documented in CorHdr.h of the Windows SDK.
+COMIMAGE_FLAGS_ILONLY = 0x1
+COMIMAGE_FLAGS_32BITREQUIRED = 0x2
+# IMAGE_FILE_HEADER.Characteristics: the image is a DLL, not a program
+# (https://learn.microsoft.com/en-us/windows/win32/debug/pe-format#characteristics).
+IMAGE_FILE_DLL = 0x2000
 
 
 class Machine(enum.StrEnum):
@@ -38,6 +52,7 @@ class Machine(enum.StrEnum):
     ARM64X = "ARM64X"
     ARM64EC = "ARM64EC"
     ARMNT = "ARMNT"
+    ANYCPU = "AnyCPU"  # IL-only .NET assembly: no native code, runs in any CLR process
     UNKNOWN = "unknown"
 
 
@@ -52,6 +67,8 @@ class PEImage:
     hybrid: bool
     imports: tuple[str, ...]
     delay_imports: tuple[str, ...]
+    is_dll: bool = True
+    il_only: bool = False  # a .NET assembly with no native code
 
     @property
     def all_imports(self) -> tuple[str, ...]:
@@ -71,8 +88,10 @@ def starts_like_pe(head: bytes) -> bool:
     return head[:2] == b"MZ"
 
 
-def classify(header_machine: int, hybrid: bool) -> Machine:
+def classify(header_machine: int, hybrid: bool, *, anycpu: bool = False) -> Machine:
     name = IMAGE_FILE_MACHINE.get(header_machine)
+    if anycpu and name in ("I386", "AMD64", "ARM64"):
+        return Machine.ANYCPU
     if name == "AMD64" and hybrid:
         return Machine.ARM64EC
     if name == "ARM64" and hybrid:
@@ -102,13 +121,57 @@ def parse_pe(data: bytes | bytearray) -> PEImage:
         raise CorruptPE(str(exc.value if hasattr(exc, "value") else exc)) from None
     except Exception as exc:  # pefile raises assorted errors on malformed tables
         raise CorruptPE(f"{type(exc).__name__}: {exc}") from None
+    _check_sections(pe, len(data))
     header_machine = int(pe.FILE_HEADER.Machine)
     load_config = getattr(pe, "DIRECTORY_ENTRY_LOAD_CONFIG", None)
     hybrid = bool(getattr(getattr(load_config, "struct", None), "CHPEMetadataPointer", 0))
+    clr_flags = _clr_flags(pe, data)
+    il_only = clr_flags is not None and bool(clr_flags & COMIMAGE_FLAGS_ILONLY)
+    clr_flags = clr_flags or 0
+    # An IL-only assembly with an ARM64/AMD64 header is platform-specific by choice; only
+    # the I386 header without 32BITREQUIRED means "any CPU".
+    anycpu = il_only and header_machine == 0x014C and not clr_flags & COMIMAGE_FLAGS_32BITREQUIRED
     return PEImage(
-        machine=classify(header_machine, hybrid),
+        machine=classify(header_machine, hybrid, anycpu=anycpu),
         header_machine=header_machine,
         hybrid=hybrid,
         imports=_dll_names(getattr(pe, "DIRECTORY_ENTRY_IMPORT", None)),
         delay_imports=_dll_names(getattr(pe, "DIRECTORY_ENTRY_DELAY_IMPORT", None)),
+        is_dll=bool(int(pe.FILE_HEADER.Characteristics) & IMAGE_FILE_DLL),
+        il_only=il_only,
     )
+
+
+def _clr_flags(pe: Any, data: bytes | bytearray) -> int | None:
+    """The Flags of the image's CLI header (IMAGE_COR20_HEADER: cb, runtime version,
+    metadata directory, then Flags at offset 16; ECMA-335 II.25.3.3), or None when the
+    image is not a .NET assembly."""
+    directories = pe.OPTIONAL_HEADER.DATA_DIRECTORY
+    if len(directories) <= COM_DESCRIPTOR:
+        return None
+    entry = directories[COM_DESCRIPTOR]
+    if not entry.VirtualAddress or entry.Size < 20:
+        return None
+    offset = pe.get_offset_from_rva(entry.VirtualAddress)
+    if offset is None or offset + 20 > len(data):
+        raise CorruptPE("the .NET (CLI) header lies past the end of the file")
+    return int.from_bytes(data[offset + 16 : offset + 20], "little")
+
+
+def _check_sections(pe: Any, size: int) -> None:
+    """A section whose raw data lies past the end of the file: the image was cut short
+    (the loader maps each section from PointerToRawData for SizeOfRawData bytes). The
+    last section's size may be rounded up to FileAlignment; that slack is allowed."""
+    alignment = int(getattr(pe.OPTIONAL_HEADER, "FileAlignment", 0) or 0)
+    for section in pe.sections:
+        start = int(section.PointerToRawData)
+        length = int(section.SizeOfRawData)
+        if not length:
+            continue
+        end = start + length
+        if start >= size or end > size + max(alignment, 0x200):
+            label = section.Name.rstrip(b"\0").decode("latin-1", "replace") or "?"
+            raise CorruptPE(
+                f"section {label} ends at byte {end:,} but the file has {size:,}: "
+                "the image is cut short"
+            )

@@ -3,137 +3,26 @@ python DLL, and the part of the Visual C++ runtime that CPython ships beside pyt
 
 from __future__ import annotations
 
+import functools
+import json
 import re
+from importlib import resources
 
-# DLLs present in System32 on every supported Windows 10/11 edition, x64 and ARM64 alike.
-SYSTEM_DLLS = frozenset(
-    [
-        "advapi32.dll",
-        "authz.dll",
-        "avrt.dll",
-        "bcrypt.dll",
-        "bcryptprimitives.dll",
-        "cabinet.dll",
-        "cfgmgr32.dll",
-        "clbcatq.dll",
-        "combase.dll",
-        "comctl32.dll",
-        "comdlg32.dll",
-        "crypt32.dll",
-        "cryptbase.dll",
-        "cryptnet.dll",
-        "cryptui.dll",
-        "d2d1.dll",
-        "d3d10.dll",
-        "d3d10_1.dll",
-        "d3d11.dll",
-        "d3d12.dll",
-        "d3d9.dll",
-        "d3dcompiler_47.dll",
-        "dbgeng.dll",
-        "dbghelp.dll",
-        "dcomp.dll",
-        "devobj.dll",
-        "dhcpcsvc.dll",
-        "dnsapi.dll",
-        "dwmapi.dll",
-        "dwrite.dll",
-        "dxgi.dll",
-        "dxva2.dll",
-        "esent.dll",
-        "evr.dll",
-        "fltlib.dll",
-        "gdi32.dll",
-        "gdiplus.dll",
-        "glu32.dll",
-        "hid.dll",
-        "httpapi.dll",
-        "iphlpapi.dll",
-        "imagehlp.dll",
-        "imm32.dll",
-        "kernel32.dll",
-        "kernelbase.dll",
-        "ksuser.dll",
-        "logoncli.dll",
-        "mf.dll",
-        "mfplat.dll",
-        "mfreadwrite.dll",
-        "mfuuid.dll",
-        "mlang.dll",
-        "mmdevapi.dll",
-        "mpr.dll",
-        "msacm32.dll",
-        "mscms.dll",
-        "msctf.dll",
-        "msi.dll",
-        "msimg32.dll",
-        "msvcrt.dll",
-        "mswsock.dll",
-        "msvfw32.dll",
-        "ncrypt.dll",
-        "netapi32.dll",
-        "netutils.dll",
-        "normaliz.dll",
-        "ntdll.dll",
-        "ntdsapi.dll",
-        "odbc32.dll",
-        "ole32.dll",
-        "oleacc.dll",
-        "oleaut32.dll",
-        "opengl32.dll",
-        "pdh.dll",
-        "powrprof.dll",
-        "profapi.dll",
-        "propsys.dll",
-        "psapi.dll",
-        "rasapi32.dll",
-        "rpcrt4.dll",
-        "rstrtmgr.dll",
-        "samcli.dll",
-        "secur32.dll",
-        "sechost.dll",
-        "setupapi.dll",
-        "shcore.dll",
-        "shell32.dll",
-        "shlwapi.dll",
-        "srvcli.dll",
-        "sspicli.dll",
-        "tdh.dll",
-        "ucrtbase.dll",
-        "urlmon.dll",
-        "user32.dll",
-        "userenv.dll",
-        "usp10.dll",
-        "uxtheme.dll",
-        "version.dll",
-        "virtdisk.dll",
-        "wer.dll",
-        "wevtapi.dll",
-        "windowscodecs.dll",
-        "winhttp.dll",
-        "wininet.dll",
-        "winmm.dll",
-        "winspool.drv",
-        "wintrust.dll",
-        "winusb.dll",
-        "wkscli.dll",
-        "wldap32.dll",
-        "wlanapi.dll",
-        "ws2_32.dll",
-        "wsock32.dll",
-        "wtsapi32.dll",
-        "xinput1_4.dll",
-        "xmllite.dll",
-        "credui.dll",
-        "dsound.dll",
-        "ntmarta.dll",
-        "mscoree.dll",
-        "msasn1.dll",
-        "webservices.dll",
-    ]
-)
+# The DLLs each Windows ships in System32 (SysWOW64 for win32), from delvewheel's lists of
+# clean Windows installations; data/windows_system_dlls.json says which files and commit.
+SYSTEM_DLLS_FILE = "windows_system_dlls.json"
 
-API_SET_PREFIXES = ("api-ms-win-", "ext-ms-")
+
+@functools.cache
+def system_dlls(platform: str) -> frozenset[str]:
+    """Lower-case names of the DLLs a clean Windows for ``platform`` has in System32."""
+    document = json.loads(resources.files("woaport.data").joinpath(SYSTEM_DLLS_FILE).read_text())
+    return frozenset(document["platforms"].get(platform, ()))
+
+
+# API sets are resolved by the loader through the API set schema, never found as files
+# (https://learn.microsoft.com/en-us/windows/win32/apiindex/windows-apisets).
+API_SET_PREFIXES = ("api-ms-win-", "ext-ms-win-", "api-ms-onecore-", "ext-ms-onecore-")
 
 # CPython's Windows installers ship these beside python.exe (ARM64 builds included).
 INTERPRETER_VC_RUNTIME = {
@@ -150,9 +39,14 @@ VC_REDIST = re.compile(
 PYTHON_DLL = re.compile(r"^python3(?P<minor>\d*)(?P<t>t?)(?P<debug>_d)?\.dll$", re.IGNORECASE)
 
 
-def is_system(dll: str) -> bool:
+def is_api_set(dll: str) -> bool:
+    return dll.lower().startswith(API_SET_PREFIXES)
+
+
+def is_system(dll: str, platform: str = "win_arm64") -> bool:
+    """In every clean Windows for ``platform`` (win_arm64, win_amd64, win32)."""
     lower = dll.lower()
-    return lower in SYSTEM_DLLS or lower.startswith(API_SET_PREFIXES)
+    return is_api_set(lower) or lower in system_dlls(platform)
 
 
 def is_python_dll(dll: str) -> bool:
@@ -161,6 +55,12 @@ def is_python_dll(dll: str) -> bool:
 
 def is_vc_redist(dll: str) -> bool:
     return VC_REDIST.match(dll.lower()) is not None
+
+
+def is_versioned_python_dll(dll: str) -> bool:
+    """python312.dll, python313t.dll: one interpreter version's DLL (python3.dll is not)."""
+    match = PYTHON_DLL.match(dll)
+    return match is not None and bool(match["minor"])
 
 
 def expected_python_dll(abi: str) -> str | None:

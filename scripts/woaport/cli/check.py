@@ -12,7 +12,7 @@ from typing import Any
 import click
 import platformdirs
 
-from woaport.availability import Availability, summarize
+from woaport.availability import DEFAULT_PYTHON, Availability, summarize
 from woaport.cli.reporter import Reporter
 from woaport.errors import BadInput
 from woaport.http import download, make_session
@@ -45,6 +45,39 @@ def python_filter(values: tuple[str, ...]) -> set[str]:
             raise BadInput(f"--python {value!r}: expected a version like 3.12, 3.13t or cp312")
         wanted.add(f"cp3{match[1]}{match[2]}")
     return wanted
+
+
+def pip_python(values: tuple[str, ...]) -> str:
+    """The Python version the "what pip installs" answer is for: the first --python, as
+    pip's --python-version spells it (3.12, 3.13t); 3.12 when none is given."""
+    for value in values:
+        match = re.fullmatch(r"(?:cp)?3\.?(\d+)(t?)", value.strip().lower())
+        if match:
+            return f"3.{match[1]}{match[2]}"
+    return DEFAULT_PYTHON
+
+
+def installable_text(a: Availability) -> tuple[str, str] | None:
+    """One line on what pip on Windows on Arm really installs, when that is news."""
+    got = a.installable
+    if got is None:
+        if a.verdict in ("native", "pure") or a.version is None:
+            return None
+        return (
+            "no release has a wheel pip on Windows on Arm can install without building "
+            f"(Python {DEFAULT_PYTHON if not a.win_arm64 else 'any'})",
+            "warning",
+        )
+    kind = "win_arm64" if got.native else "pure Python"
+    if got.regression:
+        return (
+            f"regression: latest {a.version} has none; pip installs {got.version} ({kind}) "
+            f"for Python {got.python}",
+            "warning",
+        )
+    if got.version != a.version:
+        return (f"for Python {got.python} pip installs {got.version} ({kind})", "dim")
+    return None
 
 
 def _yes(files: list[IndexFile]) -> str:
@@ -90,10 +123,19 @@ class CheckResult:
         if a.other_platforms:
             others = ", ".join(f"{p} ({n})" for p, n in sorted(a.other_platforms.items()))
             yield Line(text=f"  other wheels: {others}", style="dim")
+        if a.ignored_files:
+            yield Line(
+                text=f"  ignored: {a.ignored_files} file(s) whose names do not parse as "
+                f"{a.name}'s wheels or sdists",
+                style="dim",
+            )
         if self.provenance:
             yield _provenance_line(self.provenance)
         text, style = VERDICT_TEXT[a.verdict]
         yield Line(text=f"verdict: {text}", style=style)  # type: ignore[arg-type]
+        pip_says = installable_text(a)
+        if pip_says:
+            yield Line(text=pip_says[0], style=pip_says[1])  # type: ignore[arg-type]
         for path in self.saved:
             yield Line(text=f"saved: {path}", style="dim")
         if self.inspection:
@@ -109,6 +151,9 @@ class CheckResult:
             f"- pure-Python wheel: {_yes(a.pure)}; sdist: {_yes(a.sdists)}",
             f"- verdict: **{text}**",
         ]
+        pip_says = installable_text(a)
+        if pip_says:
+            lines.append(f"- {pip_says[0]}")
         if self.inspection:
             lines += ["", self.inspection.markdown()]
         return "\n".join(lines)
@@ -123,6 +168,13 @@ class CheckResult:
                 level="warning",
                 title=f"{self.availability.name}: no win_arm64 wheel",
                 message=VERDICT_TEXT[self.availability.verdict][0],
+            )
+        installable = self.availability.installable
+        if installable and installable.regression:
+            yield Annotation(
+                level="warning",
+                title=f"{self.availability.name}: latest release has no win_arm64 wheel",
+                message=(installable_text(self.availability) or ("", ""))[0],
             )
         if self.inspection:
             yield from self.inspection.annotations()
@@ -195,7 +247,8 @@ def check(
     index = index_url or default_index_url()
     session = make_session()
     reporter.info(f"asking {index} about {name} ...")
-    availability = summarize(name, fetch_files(session, index, name), version=version, pre=pre)
+    files = fetch_files(session, index, name)
+    availability = summarize(name, files, version=version, pre=pre, python=pip_python(pythons))
     inspection = None
     to_get: dict[str, IndexFile] = {}
     paths_by_name: dict[str, Path] = {}

@@ -43,12 +43,19 @@ def inspect(
       record-mismatch        a member's hash/size differs from RECORD, or is not listed
       machine-mismatch       a DLL/PYD/EXE for a machine the platform tag cannot load
       arm64ec-payload        an ARM64EC image in a win_arm64/win_amd64 wheel
-      python-dll-mismatch    an extension links another interpreter's python DLL
+      python-dll-mismatch    an extension links another interpreter's python DLL, or
+                             one version's (python312.dll) in a py3-none wheel
       extension-tag-mismatch a .pyd named for another interpreter or platform
+      extension-name         a .pyd suffix Windows CPython never imports (.abi3.pyd)
       missing-dependency     an (delay-)imported DLL that is neither bundled nor in Windows
-      corrupt-pe             a member that looks like a PE image but cannot be parsed
+      corrupt-pe             a .dll/.pyd/.exe that is no loadable PE image (ELF, cut short)
     Warnings (exit 0 unless --strict):
       vc-runtime             needs a Visual C++ runtime DLL the wheel does not bundle
+                             (programs never get the one CPython ships)
+      optional-dependency    a missing DLL of an extension the package only imports
+                             under try/except ImportError
+
+    System DLLs are those of clean Windows installs (delvewheel's lists), plus API sets.
 
     PE images are found by content (MZ + PE header), not by file extension. Pure-Python
     and non-Windows wheels get the RECORD and tag checks only.
