@@ -168,4 +168,4 @@ def _fetch_sdist(pin: Pinned, target: Path) -> Path:
     match = next((f for f in files if f.filename == pin.filename), None)
     if match is None:
         raise RuntimeError(f"{pin.filename} is not on the index")
-    return download(session, match.url, target, sha256=pin.sha256, progress=False)
+    return download(session, match.url, target, sha256=pin.sha256)

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -414,7 +413,6 @@ class GitHubQueue:
             asset["id"],
             dest,
             max_bytes=max(size, 1) * 2 + 65536,
-            show_progress=sys.stderr.isatty() and size > (1 << 20),
         )
 
     def manifest(self, item: QueueItem, dest: Path) -> dict[str, Any]:

@@ -387,9 +387,7 @@ def _stage(refs: tuple[StageRef, ...], base: Path, staging: Path) -> list[Artifa
         if ref.is_url:
             session = session or make_session()
             filename = ref.wheel.rstrip("/").rpartition("/")[2].partition("#")[0]
-            path = download(
-                session, ref.wheel, staging / filename, sha256=ref.sha256, progress=False
-            )
+            path = download(session, ref.wheel, staging / filename, sha256=ref.sha256)
         else:
             path = _local_stage(base, ref.wheel)
         digest = sha256_file(path)
