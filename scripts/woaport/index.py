@@ -104,7 +104,7 @@ def pip_config_files(env: Mapping[str, str], platform: str, prefix: Path) -> lis
         legacy = home / ".pip" / name
     user_files = [] if chosen and Path(chosen).is_file() else [legacy, current]
     files = [*global_files, *user_files, prefix / name]
-    return files + [Path(chosen)] if chosen else files
+    return [*files, Path(chosen)] if chosen else files
 
 
 # [install] and [download] override [global] for those pip commands (pip's "Configuration"
