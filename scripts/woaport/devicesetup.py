@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from woaport import envfacts, venv
-from woaport.device import DeviceConfig
 from woaport.errors import WoaportError
 from woaport.report import Annotation, Line
+from woaport.settings import DeviceConfig
 
 MIN_FREE_BYTES = 5 << 30
 MIN_WINDOWS_BUILD = 22000  # Windows 11
