@@ -17,7 +17,6 @@ used by commands that never go on the network.
 from __future__ import annotations
 
 import dataclasses
-import email.utils
 import hashlib
 import json
 import os
@@ -86,6 +85,8 @@ class HttpPolicy:
             return None
         if value.isdigit():
             return float(value)
+        import email.utils  # only for the rare HTTP-date form
+
         try:
             moment = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError):

@@ -12,8 +12,6 @@ import click
 
 from woaport.cli.types import optional_path
 from woaport.errors import BadInput
-from woaport.payload import InspectResult, inspect_paths
-from woaport.report import Reporter
 
 
 @click.command()
@@ -58,6 +56,10 @@ def inspect(
       woaport inspect dist/*.whl
       woaport inspect --json numpy-2.5.5-cp312-cp312-win_arm64.whl | jq '.wheels[0].ok'
     """
+    # Imported here, not at the top: `woaport inspect --help` needs none of them.
+    from woaport.payload import InspectResult, inspect_paths
+    from woaport.report import Reporter
+
     paths = expand_wheel_args(wheels)
     result = InspectResult(reports=inspect_paths(paths), verbose=verbose, strict=strict)
     reporter = Reporter(json_output=json_output)
