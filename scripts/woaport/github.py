@@ -27,15 +27,16 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
-
-import requests
 
 from woaport import http
 from woaport.actionsenv import ActionsEnv
 from woaport.errors import BadInput, NotFound, Unreachable, WoaportError
 from woaport.http import EtagCache, HttpPolicy, Progress, reason, stream_to
+
+if TYPE_CHECKING:
+    import requests  # imported when the first request is sent: importing this module is free
 
 API_VERSION = "2022-11-28"
 
@@ -218,6 +219,8 @@ class GitHub:
         retry_post: bool = False,
         **kwargs: Any,
     ) -> requests.Response:
+        import requests
+
         method = method.upper()
         retriable = self.policy.may_retry(method) or retry_post
         retries = self.policy.retries
@@ -288,6 +291,8 @@ class GitHub:
 
     def _conditional(self, url: str, params: dict[str, Any] | None) -> tuple[Any, str | None]:
         """GET with If-None-Match; returns the body and the next page's URL, if any."""
+        import requests
+
         key = requests.Request("GET", url, params=params).prepare().url or url
         cached = self.cache.entries.get(key)
         headers = {"If-None-Match": cached["etag"]} if cached else {}
