@@ -61,7 +61,8 @@ def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the real retry logic, with back-off in milliseconds instead of seconds."""
     import woaport.http
 
-    monkeypatch.setattr(woaport.http, "BACKOFF", 0.005)
+    fast = woaport.http.HttpPolicy(backoff=0.005)
+    monkeypatch.setattr(woaport.http, "DEFAULT_POLICY", fast)
 
 
 @dataclass

@@ -207,6 +207,8 @@ class FakeGitHub:
         self.latency = 0.0  # seconds added to every API answer
         self.api_url = ""
         self.storage_url = ""
+        # The root of release upload_urls; github.com names another host (uploads.github.com).
+        self.uploads_url = ""
 
     # -- state helpers -------------------------------------------------------------------
     def add_repo(self, full_name: str) -> Repo:
@@ -301,7 +303,7 @@ class FakeGitHub:
             published_at=None if release.draft else release.created_at,
             url=base,
             assets_url=f"{base}/assets",
-            upload_url=f"{self.api_url}/uploads/repos/{repo.full_name}/releases/{release.id}/assets{{?name,label}}",
+            upload_url=f"{self.uploads_url or self.api_url}/uploads/repos/{repo.full_name}/releases/{release.id}/assets{{?name,label}}",
             html_url=f"https://github.invalid/{repo.full_name}/releases/tag/{release.tag_name}",
             author=self.user(),
             assets=[self.asset_json(repo, a) for a in release.assets],

@@ -16,7 +16,7 @@ from typing import Any
 import platformdirs
 from filelock import FileLock
 
-from woaport.http import sha256_file
+from woaport.files import sha256_file
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,7 +177,7 @@ def _fetch_sdist(pin: Pinned, target: Path) -> Path:
     match = next((f for f in files if f.filename == pin.filename), None)
     if match is None:
         raise RuntimeError(f"{pin.filename} is not on the index")
-    return download(session, match.url, target, sha256=pin.sha256, progress=False)
+    return download(session, match.url, target, sha256=pin.sha256)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -228,7 +228,7 @@ def fetch_corpus_wheel(wheel: CorpusWheel) -> Path:
         files = fetch_files(session, default_index_url(), wheel.name)
         match = next((f for f in files if f.filename == wheel.filename), None)
         url = match.url if match else wheel.url
-        return download(session, url, target, sha256=wheel.sha256, progress=False)
+        return download(session, url, target, sha256=wheel.sha256, )
 
 
 # Real wheels the crafted variants need besides the corpus (not win_arm64 themselves).

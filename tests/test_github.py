@@ -9,9 +9,17 @@ from typing import Any
 import pytest
 import requests
 
-from woaport.errors import BadInput
-from woaport.github import GitHub, GitHubError, RateLimited
-from woaport.http import EtagCache
+from woaport.errors import EXIT_BAD_INPUT, EXIT_UNREACHABLE, BadInput, NotFound, Unreachable
+from woaport.github import (
+    GitHub,
+    GitHubError,
+    GitHubNotFound,
+    GitHubRefused,
+    GitHubUnreachable,
+    RateLimited,
+    may_carry_token,
+)
+from woaport.http import EtagCache, HttpPolicy
 
 
 def client(fake: Any, **kwargs: Any) -> GitHub:
@@ -187,3 +195,158 @@ def test_vendored_openapi_subset_is_current() -> None:
     assert listed == set(extract.OPERATIONS)
     for ref in extract.refs(subset["paths"]) | extract.refs(subset["components"]):
         assert extract.resolve(subset, ref) is not None, ref
+
+
+# -- where the token goes ---------------------------------------------------------------
+
+
+class _Recorder:
+    """A real HTTP server that answers every request with 200/201 ``{}`` and records the
+    Authorization header it was sent (None when there was none)."""
+
+    def __init__(self, host: str) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        seen: list[str | None] = []
+        self.seen = seen
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def answer(self, status: int) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                seen.append(self.headers.get("Authorization"))
+                body = b'{"full_name": "me/fork", "id": 1}'
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                self.answer(200)
+
+            def do_POST(self) -> None:
+                self.answer(201)
+
+        self.server = ThreadingHTTPServer((host, 0), Handler)
+        self.url = f"http://{host}:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _non_loopback_address() -> str | None:
+    """An address of this machine that is not loopback (no packet is sent to find it)."""
+    import ipaddress
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: routing only, nothing is sent
+        except OSError:
+            return None
+        address = str(probe.getsockname()[0])
+    return None if ipaddress.ip_address(address).is_loopback else address
+
+
+def test_token_goes_to_the_uploads_host_the_api_names(github: Any) -> None:
+    """github.com's upload_url is on another host (uploads.github.com): the token goes there
+    because the API's own release document named it."""
+    github.add_repo("me/fork")
+    github.uploads_url = github.api_url.replace("127.0.0.1", "localhost")
+    gh = client(github)
+    release = gh.create_release("me/fork", tag="t", name="t", body="")
+    assert release["upload_url"].startswith("http://localhost:")
+    asset = gh.upload_asset(release, "a.bin", b"abc", "application/octet-stream")
+    assert asset["name"] == "a.bin"
+
+
+def test_forged_upload_url_gets_no_token(github: Any) -> None:
+    recorder = _Recorder("127.0.0.3")
+    try:
+        gh = client(github)
+        forged = {"upload_url": recorder.url + "/repos/me/fork/releases/1/assets{?name,label}"}
+        gh.upload_asset(forged, "a.bin", b"abc", "application/octet-stream")
+        assert recorder.seen == [None]
+    finally:
+        recorder.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "sent"),
+    [
+        ("https://api.example.test/repos/me/fork", True),
+        ("https://uploads.example.test/repos/me/fork/releases/1/assets", False),  # not named
+        ("https://uploads.github.com/repos/me/fork/releases/1/assets", False),
+        ("http://api.example.test/repos/me/fork", False),  # plain http, not loopback
+        ("https://api.example.test.evil.test/x", False),
+        ("https://evil.test/?u=https://api.example.test", False),
+    ],
+)
+def test_token_only_to_the_api_host_over_https(url: str, sent: bool) -> None:
+    gh = GitHub(token="secret", api_url="https://api.example.test", sleep=lambda s: None)
+    assert bool(gh._auth_headers(url)) is sent
+
+
+def test_token_never_over_plain_http_to_a_remote_host() -> None:
+    address = _non_loopback_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to serve on")
+    recorder = _Recorder(address)
+    try:
+        gh = GitHub(token="secret", api_url=recorder.url, sleep=lambda s: None)
+        assert gh.repository("me/fork")["full_name"] == "me/fork"
+        assert recorder.seen == [None]
+        # The same server on loopback does get it (tests and local fakes use 127.0.0.1).
+        assert may_carry_token("http://127.0.0.1:1/x", {"127.0.0.1:1"})
+        assert may_carry_token("http://[::1]:1/x", {"[::1]:1"})
+    finally:
+        recorder.close()
+
+
+# -- errors by type: refused (exit 2) or unreachable (exit 3) ----------------------------
+
+
+def test_refusals_are_bad_input_with_a_hint(github: Any) -> None:
+    github.add_repo("me/fork")
+    with pytest.raises(GitHubRefused) as info:
+        GitHub(token="wrong", api_url=github.api_url, sleep=lambda s: None).repository("me/fork")
+    assert info.value.status == 401 and info.value.exit_code == EXIT_BAD_INPUT
+    assert isinstance(info.value, BadInput) and not isinstance(info.value, Unreachable)
+    with pytest.raises(GitHubNotFound) as missing:
+        client(github).repository("me/nothing-here")
+    assert missing.value.exit_code == EXIT_BAD_INPUT and isinstance(missing.value, NotFound)
+    assert "cannot see it" in missing.value.message
+
+
+def test_outages_are_unreachable(github: Any) -> None:
+    github.add_repo("me/fork")
+    github.fault("GET", r"^/repos/me/fork$", status=503, times=50)
+    with pytest.raises(GitHubUnreachable) as info:
+        client(github, retries=2).repository("me/fork")
+    assert info.value.exit_code == EXIT_UNREACHABLE and info.value.status == 503
+    github.fault("GET", r"^/repos/me/other$", status=403, ratelimit_reset_in=3600)
+    github.add_repo("me/other")
+    with pytest.raises(RateLimited) as limited:
+        client(github, max_wait=60).repository("me/other")
+    assert limited.value.exit_code == EXIT_UNREACHABLE
+    gh = GitHub(token="t", api_url="http://127.0.0.1:9", retries=0, sleep=lambda s: None)
+    with pytest.raises(GitHubUnreachable) as down:
+        gh.repository("me/fork")
+    assert down.value.exit_code == EXIT_UNREACHABLE
+
+
+def test_policy_numbers_are_the_shared_ones() -> None:
+    policy = HttpPolicy(retries=2, backoff=1.0, backoff_max=3.0, user_agent="ua/1")
+    gh = GitHub(token="t", api_url="http://127.0.0.1:9", policy=policy, sleep=lambda s: None)
+    assert gh.session.headers["User-Agent"] == "ua/1" == gh.storage.headers["User-Agent"]
+    assert "Authorization" not in gh.storage.headers
+    with pytest.raises(GitHubUnreachable, match="after 3 tries"):
+        gh.repository("me/fork")
+    assert gh.stats.waited == 1.0 + 2.0  # the policy's back-off: 1, 2 (capped at 3)

@@ -469,9 +469,9 @@ def test_bad_config_is_one_line_exit_2(
 def test_self_check_on_a_real_device_and_an_emulated_one(
     tmp_path: Path, github: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from woaport.device import resolve_config
     from woaport.devicesetup import self_check
     from woaport.github import GitHub
+    from woaport.settings import resolve_config
 
     github.add_repo("me/fork")
     monkeypatch.setenv("WOAPORT_TOKEN", github.token)

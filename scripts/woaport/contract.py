@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
@@ -229,6 +228,9 @@ def _semantic(file: str, where: str, raw: dict[str, Any]) -> tuple[list[Problem]
                 "write e.g. '>=0.30' or '==2.5.5'",
             )
     for i, requirement in enumerate(raw.get("requires", [])):
+        # packaging.requirements compiles its grammar's regexes on import: only when used
+        from packaging.requirements import InvalidRequirement, Requirement
+
         try:
             Requirement(requirement)
         except InvalidRequirement as exc:

@@ -13,18 +13,13 @@ from __future__ import annotations
 
 import fnmatch
 import json
-import os
-import platform
-import re
 import shutil
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from filelock import FileLock, Timeout
 
 from woaport import __version__, devicequeue
@@ -37,125 +32,7 @@ from woaport.documents.device_result import RESULT_VERSION, DeviceResult
 from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
-
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
-UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
-
-def parse_duration(text: str) -> float:
-    match = DURATION.match(text)
-    if not match:
-        raise BadInput(f"duration {text!r}: write e.g. 30s, 15m, 2h")
-    return float(match[1]) * UNITS[match[2]]
-
-
-def default_device_id() -> str:
-    name = re.sub(r"[^a-z0-9._-]+", "-", platform.node().lower()).strip("-.")
-    return name[:63] or "device"
-
-
-def default_config_path() -> Path:
-    override = os.environ.get("WOAPORT_DEVICE_CONFIG")
-    return Path(override) if override else platformdirs.user_config_path("woaport") / "device.toml"
-
-
-def default_state_dir() -> Path:
-    override = os.environ.get("WOAPORT_STATE_DIR")
-    return Path(override) if override else platformdirs.user_data_path("woaport") / "device"
-
-
-def read_config_file(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    try:
-        if path.suffix in (".yml", ".yaml"):
-            import yaml
-
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        else:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # tomllib and yaml errors are ValueErrors
-        raise BadInput(
-            f"{path}: cannot read the device config ({str(exc).splitlines()[0]})"
-        ) from None
-    if not isinstance(data, dict):
-        raise BadInput(f"{path}: the device config must be a table of settings")
-    known = {
-        "device_id",
-        "queues",
-        "allow",
-        "python",
-        "installer",
-        "max_attempts",
-        "retry_base",
-        "index_url",
-    }
-    unknown = set(data) - known
-    if unknown:
-        raise BadInput(
-            f"{path}: unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
-        )
-    return data
-
-
-@dataclass(frozen=True, kw_only=True)
-class DeviceConfig:
-    device_id: str
-    queues: tuple[str, ...]
-    allow: tuple[str, ...]
-    state_dir: Path
-    python: str
-    installer: str = "auto"
-    max_attempts: int = 5
-    retry_base: float = 300.0
-    index_url: str | None = None
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [v for v in re.split(r"[\s,]+", value) if v]
-    return [str(v) for v in value]
-
-
-def resolve_config(
-    options: dict[str, Any], file_settings: dict[str, Any], *, need_queues: bool = True
-) -> DeviceConfig:
-    """Options (which already include their environment variables) win over the file."""
-
-    def pick(name: str, default: Any = None) -> Any:
-        value = options.get(name)
-        if value not in (None, (), []):
-            return value
-        return file_settings.get(name, default)
-
-    import sys
-
-    device_id = str(pick("device_id") or default_device_id())
-    if not devicequeue.DEVICE_ID.match(device_id):
-        raise BadInput(
-            f"device id {device_id!r}: use lower-case letters, digits, '.', '_' or '-' (max 63)"
-        )
-    queues = tuple(_as_list(pick("queues")))
-    if need_queues and not queues:
-        raise BadInput(
-            "no queue to poll: pass --queue dir:PATH or github:OWNER/REPO, set WOAPORT_QUEUES, "
-            f"or add `queues = [...]` to {default_config_path()}"
-        )
-    for queue in queues:
-        QueueURL.parse(queue)
-    return DeviceConfig(
-        device_id=device_id,
-        queues=queues,
-        allow=tuple(_as_list(pick("allow"))),
-        state_dir=Path(pick("state_dir") or default_state_dir()),
-        python=str(pick("python") or sys.executable),
-        installer=str(pick("installer") or "auto"),
-        max_attempts=int(pick("max_attempts", 5)),
-        retry_base=float(parse_duration(str(pick("retry_base", "300s")))),
-        index_url=pick("index_url"),
-    )
+from woaport.settings import DeviceConfig
 
 
 @dataclass

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from woaport import envfacts, venv
-from woaport.device import DeviceConfig
 from woaport.errors import WoaportError
+from woaport.settings import DeviceConfig
 from woaport.views.base import Annotation, Line
 
 MIN_FREE_BYTES = 5 << 30

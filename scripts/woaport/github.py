@@ -1,52 +1,102 @@
 """A small GitHub REST client for the device queue and the controller.
 
 * Token from ``WOAPORT_TOKEN`` or ``GITHUB_TOKEN``; API root from ``GITHUB_API_URL`` (the
-  Actions convention). The token is sent to the API host only, and never logged.
+  Actions convention, read through :class:`woaport.actionsenv.ActionsEnv`). The token is
+  sent to the API host only (and to the uploads host the API itself names in a release's
+  ``upload_url``), never over plain ``http://`` except to a loopback address, and never logged.
 * Conditional requests: ETags are remembered (optionally in a JSON file, so they survive
   between runs) and sent as ``If-None-Match``; a 304 answer costs no rate limit and is
   served from the remembered body.
-* ``Link`` pagination, retries with exponential back-off on 5xx and connection errors,
-  ``Retry-After`` and ``x-ratelimit-reset`` honoured on 403/429 (up to ``max_wait``).
+* ``Link`` pagination. Retries, back-off, timeouts and the User-Agent come from the shared
+  :class:`woaport.http.HttpPolicy`; on top of it, GitHub's rate limits: ``Retry-After`` and
+  ``x-ratelimit-reset`` honoured on 403/429 (up to the policy's ``wait_max``).
 * Asset download with ``Accept: application/octet-stream``: the API answers with a redirect
   to a storage host, which is followed *without* the Authorization header, streamed to disk
   with a size cap and sha256 check.
+* Errors by type: :class:`GitHubRefused` (GitHub answered no: a bad token, a missing
+  permission, no such object, an invalid request; exit 2) and :class:`GitHubUnreachable`
+  (no answer, 5xx after the retries, rate limited; exit 3). Both are :class:`GitHubError`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
+from woaport import http
+from woaport.actionsenv import ActionsEnv
+from woaport.errors import BadInput, NotFound, Unreachable, WoaportError
+from woaport.http import EtagCache, HttpPolicy, Progress, reason, stream_to
 
-from woaport import __version__
-from woaport.errors import Unreachable
-from woaport.http import EtagCache, stream_to
+if TYPE_CHECKING:
+    import requests  # imported when the first request is sent: importing this module is free
 
-DEFAULT_API = "https://api.github.com"
 API_VERSION = "2022-11-28"
-IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
-RETRY_STATUSES = frozenset({500, 502, 503, 504})
-TIMEOUT = (10, 60)
 
 
-class GitHubError(Unreachable):
+class GitHubError(WoaportError):
+    """A GitHub request failed; ``status`` is the HTTP status when GitHub answered."""
+
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
 
 
-class RateLimited(GitHubError):
-    pass
+class GitHubRefused(GitHubError, BadInput):
+    """GitHub answered and refused (401, 403 that is no rate limit, 404, 422, other 4xx):
+    the token, its permissions or the request must change. Exit 2."""
 
 
-def token_from_environment() -> str | None:
-    return os.environ.get("WOAPORT_TOKEN") or os.environ.get("GITHUB_TOKEN") or None
+class GitHubNotFound(GitHubRefused, NotFound):
+    """404: no such repository or object, or the token cannot see it."""
+
+
+class GitHubUnreachable(GitHubError, Unreachable):
+    """No answer, or server errors after the retries: the same call may work later. Exit 3."""
+
+
+class RateLimited(GitHubUnreachable):
+    """GitHub's rate limit would need a longer wait than the policy allows."""
+
+
+HINTS = {
+    401: "the token is missing or invalid: set WOAPORT_TOKEN or GITHUB_TOKEN",
+    403: "the token lacks a permission (a release needs `contents: write`)",
+    404: "no such repository or object, or the token cannot see it",
+    422: "GitHub refused the request as invalid (a name or tag that exists already?)",
+}
+
+
+def token_from_environment(env: Mapping[str, str] | None = None) -> str | None:
+    env = os.environ if env is None else env
+    return env.get("WOAPORT_TOKEN") or ActionsEnv.from_environ(env).token or None
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def may_carry_token(url: str, trusted_hosts: set[str]) -> bool:
+    """Whether a request to ``url`` may carry the token: only to a trusted host (the API's,
+    an uploads host the API named), and only over https, or http to this machine."""
+    parts = urlsplit(url)
+    if parts.netloc.lower() not in trusted_hosts:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname))
 
 
 @dataclass
@@ -64,31 +114,40 @@ class GitHub:
         token: str | None = None,
         api_url: str | None = None,
         cache: EtagCache | None = None,
-        retries: int = 5,
-        backoff: float = 0.5,
-        max_wait: float = 120.0,
+        policy: HttpPolicy | None = None,
+        retries: int | None = None,
+        backoff: float | None = None,
+        max_wait: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        env: ActionsEnv | None = None,
     ) -> None:
+        """``retries``, ``backoff`` and ``max_wait`` override the policy's numbers."""
+        env = env or ActionsEnv.from_environ()
         self.token = token if token is not None else token_from_environment()
-        self.api_url = (api_url or os.environ.get("GITHUB_API_URL") or DEFAULT_API).rstrip("/")
+        self.api_url = (api_url or env.api).rstrip("/")
         self.cache = cache or EtagCache()
-        self.retries = retries
-        self.backoff = backoff
-        self.max_wait = max_wait
+        overrides: dict[str, Any] = {}
+        if retries is not None:
+            overrides["retries"] = retries
+        if backoff is not None:
+            overrides["backoff"] = backoff
+        if max_wait is not None:
+            overrides["wait_max"] = max_wait
+        policy = policy or http.DEFAULT_POLICY
+        self.policy = dataclasses.replace(policy, **overrides) if overrides else policy
         self.sleep = sleep
         self.stats = Stats()
-        self.session = requests.Session()
+        # This client runs its own retry loop (it must read GitHub's rate-limit headers),
+        # so its sessions carry the policy's User-Agent but no urllib3 retries.
+        self.session = self.policy.session(retry=False)
         self.session.headers.update(
-            {
-                "Accept": "application/vnd.github+json",
-                "X-GitHub-Api-Version": API_VERSION,
-                "User-Agent": f"woaport/{__version__}",
-            }
+            {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
         )
         # A separate session for storage hosts: it never carries the token.
-        self.storage = requests.Session()
-        self.storage.headers["User-Agent"] = f"woaport/{__version__}"
-        self._api_host = urlsplit(self.api_url).netloc
+        self.storage = self.policy.session(retry=False)
+        # Hosts the token may go to: the API's, and uploads hosts named by the API's own
+        # release documents (`upload_url`; on github.com that is uploads.github.com).
+        self._token_hosts = {urlsplit(self.api_url).netloc.lower()}
 
     def __repr__(self) -> str:  # never show the token
         return f"GitHub(api_url={self.api_url!r}, token={'set' if self.token else 'none'})"
@@ -98,19 +157,32 @@ class GitHub:
         return path if path.startswith(("http://", "https://")) else self.api_url + path
 
     def _auth_headers(self, url: str) -> dict[str, str]:
-        # The token goes only to the API's own host (and its uploads host, same credentials).
-        host = urlsplit(url).netloc
-        if self.token and (host == self._api_host or host.startswith("uploads.")):
+        if self.token and may_carry_token(url, self._token_hosts):
             return {"Authorization": f"Bearer {self.token}"}
         return {}
 
+    def _release(self, document: Any) -> dict[str, Any]:
+        """A release document from the API: its uploads host may receive the token."""
+        release = dict(document)
+        upload_url = release.get("upload_url")
+        if isinstance(upload_url, str) and upload_url:
+            self._token_hosts.add(urlsplit(upload_url).netloc.lower())
+        return release
+
     def _rate_wait(self, response: requests.Response) -> float | None:
-        """Seconds to wait when this 403/429 is a rate limit; None when it is not one."""
+        """Seconds to wait when this 403/429 is a rate limit; None when it is not one.
+
+        GitHub's rules ("Rate limits for the REST API", "Exceeding the rate limit",
+        https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api):
+        a primary limit answers 403 or 429 with ``x-ratelimit-remaining: 0`` and the reset
+        time (epoch seconds) in ``x-ratelimit-reset``; a secondary limit answers 403 or 429,
+        with ``retry-after`` when GitHub says how long, else wait at least a minute.
+        """
         if response.status_code not in (403, 429):
             return None
-        retry_after = response.headers.get("Retry-After")
-        if retry_after and retry_after.strip().isdigit():
-            return float(retry_after)
+        retry_after = self.policy.retry_after(response.headers)
+        if retry_after is not None:
+            return retry_after
         if response.headers.get("x-ratelimit-remaining") == "0":
             reset = response.headers.get("x-ratelimit-reset", "")
             if reset.isdigit():
@@ -131,36 +203,58 @@ class GitHub:
         **kwargs: Any,
     ) -> requests.Response:
         url = self.url(path)
+        all_headers = {**self._auth_headers(url), **(headers or {})}
+        return self._send(
+            self.session, method, url, expected, all_headers, retry_post=retry_post, **kwargs
+        )
+
+    def _send(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        expected: tuple[int, ...],
+        headers: dict[str, str],
+        *,
+        retry_post: bool = False,
+        **kwargs: Any,
+    ) -> requests.Response:
+        import requests
+
         method = method.upper()
-        retriable = method in IDEMPOTENT or retry_post
+        retriable = self.policy.may_retry(method) or retry_post
+        retries = self.policy.retries
         attempt = 0
         while True:
-            all_headers = {**self._auth_headers(url), **(headers or {})}
             self.stats.requests += 1
             try:
-                response = self.session.request(
-                    method, url, headers=all_headers, timeout=TIMEOUT, **kwargs
+                response = session.request(
+                    method, url, headers=headers, timeout=self.policy.timeout, **kwargs
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
-                if retriable and attempt < self.retries:
-                    self._pause(self.backoff * 2**attempt)
+                if retriable and attempt < retries:
+                    self._pause(self.policy.delay(attempt))
                     attempt += 1
                     continue
-                raise GitHubError(
-                    f"{method} {url}: {type(exc).__name__} after {attempt + 1} tries"
+                raise GitHubUnreachable(
+                    f"{method} {_public(url)}: {type(exc).__name__} after {attempt + 1} tries "
+                    f"({reason(exc)})"
                 ) from None
             wait = self._rate_wait(response)
             if wait is not None:
-                if wait > self.max_wait or attempt >= self.retries:
+                response.close()
+                if wait > self.policy.wait_max or attempt >= retries:
                     raise RateLimited(
-                        f"{method} {url}: rate limited for {wait:.0f}s more; try again later",
+                        f"{method} {_public(url)}: rate limited for {wait:.0f}s more; "
+                        "try again later",
                         response.status_code,
                     )
                 self._pause(wait)
                 attempt += 1
                 continue
-            if response.status_code in RETRY_STATUSES and retriable and attempt < self.retries:
-                self._pause(self.backoff * 2**attempt)
+            if response.status_code in self.policy.statuses and retriable and attempt < retries:
+                response.close()
+                self._pause(self.policy.delay(attempt))
                 attempt += 1
                 continue
             if response.status_code not in expected:
@@ -174,17 +268,21 @@ class GitHub:
 
     @staticmethod
     def _error(method: str, url: str, response: requests.Response) -> GitHubError:
+        """GitHub's answer as a typed error: refused (4xx) or unreachable (anything else)."""
         try:
-            message = response.json().get("message", "")
+            body = response.json()
+            message = str(body.get("message", "")) if isinstance(body, dict) else ""
         except ValueError:
             message = response.text[:200]
-        hint = {
-            401: "the token is missing or invalid: set WOAPORT_TOKEN or GITHUB_TOKEN",
-            403: "the token lacks a permission (a release needs `contents: write`)",
-            404: "no such repository or object, or the token cannot see it",
-        }.get(response.status_code, "")
-        text = f"{method} {url}: HTTP {response.status_code} {message}".rstrip()
-        return GitHubError(f"{text}; {hint}" if hint else text, response.status_code)
+        status = response.status_code
+        text = f"{method} {_public(url)}: HTTP {status} {message}".rstrip()
+        hint = HINTS.get(status, "")
+        text = f"{text}; {hint}" if hint else text
+        if status == 404:
+            return GitHubNotFound(text, status)
+        if 400 <= status < 500:
+            return GitHubRefused(text, status)
+        return GitHubUnreachable(text, status)
 
     # -- reading ------------------------------------------------------------------------
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
@@ -193,6 +291,8 @@ class GitHub:
 
     def _conditional(self, url: str, params: dict[str, Any] | None) -> tuple[Any, str | None]:
         """GET with If-None-Match; returns the body and the next page's URL, if any."""
+        import requests
+
         key = requests.Request("GET", url, params=params).prepare().url or url
         cached = self.cache.entries.get(key)
         headers = {"If-None-Match": cached["etag"]} if cached else {}
@@ -226,11 +326,11 @@ class GitHub:
         return data
 
     def releases(self, repo: str) -> list[dict[str, Any]]:
-        return list(self.paginate(f"/repos/{repo}/releases"))
+        return [self._release(r) for r in self.paginate(f"/repos/{repo}/releases")]
 
     def release_by_tag(self, repo: str, tag: str) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/releases/tags/{tag}", expected=(200, 404))
-        return None if response.status_code == 404 else dict(response.json())
+        return None if response.status_code == 404 else self._release(response.json())
 
     def create_release(
         self,
@@ -260,14 +360,14 @@ class GitHub:
             if existing is None:
                 raise self._error("POST", self.url(f"/repos/{repo}/releases"), response)
             return existing
-        return dict(response.json())
+        return self._release(response.json())
 
     def update_release(self, repo: str, release_id: int, **changes: Any) -> dict[str, Any]:
         """PATCH a release (``draft=False`` publishes a draft; ``body=...``)."""
         response = self.request(
             "PATCH", f"/repos/{repo}/releases/{release_id}", json=changes, expected=(200,)
         )
-        return dict(response.json())
+        return self._release(response.json())
 
     def assets(self, repo: str, release_id: int) -> list[dict[str, Any]]:
         return list(self.paginate(f"/repos/{repo}/releases/{release_id}/assets"))
@@ -296,7 +396,7 @@ class GitHub:
         dest: Path,
         *,
         max_bytes: int,
-        show_progress: bool = False,
+        progress: Progress | None = None,
     ) -> Path:
         """Stream an asset to ``dest`` (atomically); the token never leaves the API host."""
         response = self.request(
@@ -316,8 +416,8 @@ class GitHub:
             dest,
             label=dest.name,  # not the storage URL: it is signed
             max_bytes=max_bytes,
-            show_progress=show_progress,
-            error=GitHubError,
+            progress=progress,
+            error=GitHubUnreachable,
         )
 
     def download_run_logs(self, repo: str, run_id: int, dest: Path, *, max_bytes: int) -> Path:
@@ -336,25 +436,19 @@ class GitHub:
             dest,
             label=dest.name,
             max_bytes=max_bytes,
-            error=GitHubError,
+            error=GitHubUnreachable,
         )
 
     def _storage_get(self, url: str) -> requests.Response:
-        attempt = 0
-        while True:
-            try:
-                response = self.storage.get(url, stream=True, timeout=TIMEOUT)
-            except (requests.ConnectionError, requests.Timeout):
-                response = None
-            if response is not None and response.status_code == 200:
-                return response
-            if attempt >= self.retries or (
-                response is not None and response.status_code not in RETRY_STATUSES
-            ):
-                status = response.status_code if response is not None else "no answer"
-                raise GitHubError(f"asset download from the storage host failed: HTTP {status}")
-            self._pause(self.backoff * 2**attempt)
-            attempt += 1
+        """GET a storage host's signed URL: the same retries, never the token. Any failure
+        there is Unreachable: the API already said the asset exists, and a fresh signed URL
+        from a later try may work."""
+        try:
+            return self._send(self.storage, "GET", url, (200,), {}, stream=True)
+        except GitHubRefused as exc:
+            raise GitHubUnreachable(
+                f"asset download from the storage host failed: HTTP {exc.status}", exc.status
+            ) from None
 
     # -- forks, git data and pull requests (`woaport port start`, `woaport upstream`) --------
     def authenticated_user(self) -> str:
@@ -441,3 +535,9 @@ class GitHub:
     def pull_request(self, repo: str, number: int) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/pulls/{number}", expected=(200, 404))
         return None if response.status_code == 404 else dict(response.json())
+
+
+def _public(url: str) -> str:
+    """A URL fit for a message: without its query (a storage URL's query is its signature)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"

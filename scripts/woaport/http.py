@@ -1,40 +1,150 @@
-"""HTTP for woaport: one requests session with retries, and streamed, verified downloads.
+"""HTTP for woaport: one policy (retries, back-off, timeouts, User-Agent) for every client,
+and streamed, verified downloads.
 
-Retries (urllib3's ``Retry``) cover connection errors and 429/5xx answers, honour
-``Retry-After``, and back off exponentially. Downloads go to a temporary file beside the
-target and are renamed into place only once their size and sha256 check out, so an
-interrupted download never leaves a file that looks complete.
+:class:`HttpPolicy` is the one place that says how woaport talks HTTP. The package index
+client gets a ``requests`` session whose urllib3 ``Retry`` takes its numbers from the policy
+(:meth:`HttpPolicy.session`); the GitHub client keeps its own loop (it must also read
+GitHub's rate-limit headers) but asks the same policy whether to retry, how long to wait and
+how long a request may take. Downloads go to a temporary file beside the target and are
+renamed into place only once their size and sha256 check out, so an interrupted download
+never leaves a file that looks complete. They report progress through a plain callback
+(bytes so far, total when known); drawing it is the command line's business.
+
+``requests`` is imported only when a request is made: ``sha256_file`` and the policy are
+used by commands that never go on the network.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
-import sys
 import tempfile
 import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import click
-import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
 from woaport import __version__
 from woaport.errors import BadInput, Corrupted, Unreachable
 
 if TYPE_CHECKING:
-    from click._termui_impl import ProgressBar
+    import requests
 
 USER_AGENT = f"woaport/{__version__} (+Windows on Arm porting tool)"
-TIMEOUT = (10, 60)  # connect, read (between bytes)
 MAX_DOWNLOAD = 4 << 30
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-RETRIES = 5
-BACKOFF = 0.5  # seconds; doubles per retry (0.5, 1, 2, 4 ...), capped at 30
+
+# Methods that may be sent twice without changing the outcome: RFC 9110 section 9.2.2
+# ("idempotent methods"). A POST is retried only where its caller says it is safe.
+IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+
+Progress = Callable[[int, int | None], None]
+"""A download's progress: bytes received so far, and the total when the server declared it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpPolicy:
+    """How every woaport client talks HTTP.
+
+    ``retries`` more tries after the first, for connection errors, read timeouts and the
+    ``statuses`` answers, on the ``methods`` that are safe to repeat; between them
+    ``backoff`` seconds doubling per try, capped at ``backoff_max``, unless the server
+    says how long in ``Retry-After`` (honoured up to ``wait_max``).
+    """
+
+    retries: int = 5
+    backoff: float = 0.5
+    backoff_max: float = 30.0
+    wait_max: float = 120.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0  # between bytes, not for the whole body
+    statuses: frozenset[int] = frozenset({429, 500, 502, 503, 504})
+    methods: frozenset[str] = IDEMPOTENT
+    user_agent: str = USER_AGENT
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        return (self.connect_timeout, self.read_timeout)
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (0 for the first retry)."""
+        return float(min(self.backoff_max, self.backoff * 2**attempt))
+
+    def may_retry(self, method: str) -> bool:
+        return method.upper() in self.methods
+
+    @staticmethod
+    def retry_after(headers: Mapping[str, str]) -> float | None:
+        """Seconds a ``Retry-After`` header asks for: delay-seconds or an HTTP-date
+        (RFC 9110 section 10.2.3); None when there is none or it cannot be read."""
+        value = (headers.get("Retry-After") or "").strip()
+        if not value:
+            return None
+        if value.isdigit():
+            return float(value)
+        import email.utils  # only for the rare HTTP-date form
+
+        try:
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, moment.timestamp() - time.time())
+
+    def session(self, *, retry: bool = True) -> requests.Session:
+        """A session with the policy's User-Agent; with ``retry``, urllib3 retries by the
+        policy (``retry=False`` for a client that runs its own retry loop, like GitHub's)."""
+        import requests
+        from requests.adapters import HTTPAdapter
+
+        session = requests.Session()
+        session.headers["User-Agent"] = self.user_agent
+        if retry:
+            adapter = HTTPAdapter(max_retries=_policy_retry(self))
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+        return session
+
+
+DEFAULT_POLICY = HttpPolicy()
+
+
+def _policy_retry(policy: HttpPolicy) -> Any:
+    """urllib3's Retry, with the back-off and the Retry-After reading of ``policy``."""
+    from urllib3.util.retry import Retry
+
+    class PolicyRetry(Retry):
+        def get_backoff_time(self) -> float:
+            # urllib3 counts the failed tries in `history`; the first retry is attempt 0.
+            return policy.delay(max(0, len(self.history) - 1))
+
+        def get_retry_after(self, response: Any) -> float | None:
+            seconds = policy.retry_after(response.headers)
+            return None if seconds is None else min(seconds, policy.wait_max)
+
+    return PolicyRetry(
+        total=policy.retries,
+        connect=policy.retries,
+        read=policy.retries,
+        status=policy.retries,
+        status_forcelist=policy.statuses,
+        allowed_methods=policy.methods,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+def make_session(
+    policy: HttpPolicy | None = None, *, retries: int | None = None
+) -> requests.Session:
+    """A session that retries by ``policy`` (default: :data:`DEFAULT_POLICY`; for the
+    package index and download hosts); ``retries`` overrides the policy's count."""
+    policy = policy or DEFAULT_POLICY
+    if retries is not None:
+        policy = dataclasses.replace(policy, retries=retries)
+    return policy.session()
 
 
 @dataclass
@@ -72,40 +182,27 @@ class EtagCache:
         tmp.replace(self.path)
 
 
-def make_session(*, retries: int | None = None, backoff: float | None = None) -> requests.Session:
-    retries = RETRIES if retries is None else retries
-    backoff = BACKOFF if backoff is None else backoff
-    session = requests.Session()
-    retry = Retry(
-        total=retries,
-        connect=retries,
-        read=retries,
-        status=retries,
-        backoff_factor=backoff,
-        backoff_max=30,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-    adapter = HTTPAdapter(max_retries=retry)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.headers["User-Agent"] = USER_AGENT
-    return session
-
-
-def get(session: requests.Session, url: str, **kwargs: object) -> requests.Response:
+def get(
+    session: requests.Session,
+    url: str,
+    *,
+    policy: HttpPolicy | None = None,
+    **kwargs: Any,
+) -> requests.Response:
     """GET with the session's retries; a failure after them is one clear Unreachable."""
+    import requests
+
+    policy = policy or DEFAULT_POLICY
     try:
-        return session.get(url, timeout=TIMEOUT, **kwargs)  # type: ignore[arg-type]
+        return session.get(url, timeout=policy.timeout, **kwargs)
     except requests.RequestException as exc:
         raise Unreachable(
-            f"{url}: request failed ({_reason(exc)}); check the URL and network"
+            f"{url}: request failed ({reason(exc)}); check the URL and network"
         ) from None
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """One line saying why a request failed (urllib3's cause, when retries ran out)."""
     text = str(exc)
     if "Max retries exceeded" in text:
         inner = exc.args[0] if exc.args else None
@@ -123,18 +220,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def progress_bar(label: str, total: int | None, show: bool) -> ProgressBar[int]:
-    """A download progress bar on stderr (``show=False``: a silent one)."""
-    return click.progressbar(
-        length=total or 0,
-        label=label,
-        hidden=not show,
-        file=sys.stderr,
-        show_percent=bool(total),
-        width=30,
-    )
-
-
 def download(
     session: requests.Session,
     url: str,
@@ -142,7 +227,7 @@ def download(
     *,
     sha256: str | None,
     max_bytes: int = MAX_DOWNLOAD,
-    progress: bool = True,
+    progress: Progress | None = None,
     headers: dict[str, str] | None = None,
 ) -> Path:
     """Stream ``url`` to ``target`` (reused when it exists and matches ``sha256``)."""
@@ -153,7 +238,7 @@ def download(
         response.close()
         raise Unreachable(f"{url}: HTTP {response.status_code} while downloading")
     return stream_to(
-        response, target, label=url, max_bytes=max_bytes, sha256=sha256, show_progress=progress
+        response, target, label=url, max_bytes=max_bytes, sha256=sha256, progress=progress
     )
 
 
@@ -164,7 +249,7 @@ def stream_to(
     label: str,
     max_bytes: int,
     sha256: str | None = None,
-    show_progress: bool = False,
+    progress: Progress | None = None,
     error: type[Unreachable] = Unreachable,
 ) -> Path:
     """Stream a response's body to ``target`` through a temporary file beside it, renamed
@@ -172,8 +257,11 @@ def stream_to(
 
     Over ``max_bytes`` (declared or counted) is refused as BadInput; a broken connection,
     a body shorter than its Content-Length or another sha256 raise ``error``. ``label``
-    names the download in messages (pass no URL that carries a credential).
+    names the download in messages (pass no URL that carries a credential). ``progress``
+    is called after every block with the bytes so far and the declared total.
     """
+    import requests
+
     with response:
         declared = response.headers.get("Content-Length")
         total = int(declared) if declared and declared.isdigit() else None
@@ -187,10 +275,9 @@ def stream_to(
         )
         tmp = Path(tmp_name)
         try:
-            with (
-                os.fdopen(fd, "wb") as out,
-                progress_bar(target.name, total, show_progress) as bar,
-            ):
+            with os.fdopen(fd, "wb") as out:
+                if progress is not None:
+                    progress(0, total)
                 try:
                     for block in response.iter_content(1 << 16):
                         size += len(block)
@@ -201,9 +288,10 @@ def stream_to(
                         if digest:
                             digest.update(block)
                         out.write(block)
-                        bar.update(len(block))
+                        if progress is not None:
+                            progress(size, total)
                 except requests.RequestException as exc:
-                    raise error(f"{label}: download interrupted ({_reason(exc)})") from None
+                    raise error(f"{label}: download interrupted ({reason(exc)})") from None
             if total is not None and size != total:
                 raise error(f"{label}: got {size:,} of {total:,} bytes; download truncated")
             if digest and digest.hexdigest() != sha256:

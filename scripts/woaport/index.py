@@ -1,7 +1,7 @@
 """A package index client: the files of a project, from PEP 691 JSON or PEP 503 HTML.
 
 The index is the one the user already trusts: ``--index-url``, else ``WOAPORT_INDEX_URL``,
-else ``PIP_INDEX_URL``, else pip's own configuration and default. Relative file URLs are
+else ``PIP_INDEX_URL``, else pip's configuration files, else PyPI (:func:`default_index_url`). Relative file URLs are
 resolved against the page's final URL (after redirects) or its ``<base href>``.
 """
 
@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-import requests
 from packaging.utils import canonicalize_name
 
 from woaport.errors import BadInput, NotFound, Unreachable
 from woaport.http import EtagCache, get
+
+if TYPE_CHECKING:
+    import requests
 
 ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -40,36 +45,101 @@ class IndexFile:
     provenance: str | None = None
 
 
-def default_index_url() -> str:
+PYPI_SIMPLE = "https://pypi.org/simple"
+# pip reads /etc/pip.conf after the XDG_CONFIG_DIRS files on Unix (a module attribute, so
+# that tests can point it at a temporary folder).
+UNIX_ETC = Path("/etc")
+
+
+def default_index_url(
+    env: Mapping[str, str] | None = None,
+    *,
+    platform: str | None = None,
+    prefix: Path | None = None,
+) -> str:
+    """The index ``pip install`` on this machine would use: ``WOAPORT_INDEX_URL``, else
+    ``PIP_INDEX_URL``, else ``index-url`` from pip's configuration files, else PyPI.
+
+    pip itself is not imported (it is no dependency, and its internals cost 0.2 s) nor run:
+    the files are the ones pip's "Configuration" documentation lists
+    (https://pip.pypa.io/en/stable/topics/configuration/), read in the order pip's
+    ``pip/_internal/configuration.py`` reads them. When no variable and no file names an
+    index, pip's answer is its built-in default, PyPI, and so is ours: a ``pip config
+    list`` call could only repeat what these same sources say.
+    """
+    env = os.environ if env is None else env
     for variable in ("WOAPORT_INDEX_URL", "PIP_INDEX_URL"):
-        if os.environ.get(variable):
-            return os.environ[variable]
-    try:
-        return _pip_index_url()
-    except Exception:  # pip missing or its internals moved: say what to do instead
-        raise BadInput(
-            "no package index configured and pip is not importable to ask; "
-            "pass --index-url URL or set WOAPORT_INDEX_URL"
-        ) from None
+        if env.get(variable):
+            return env[variable]
+    return _pip_index_url(env, platform or sys.platform, prefix or Path(sys.prefix))
 
 
-def _pip_index_url() -> str:
-    # pip's configuration (pip.conf, PIP_* variables) and its default: the index that
-    # `pip install` on this machine would use.
-    from pip._internal.configuration import Configuration
-    from pip._internal.exceptions import ConfigurationError
-    from pip._internal.models.index import PyPI
+def pip_config_files(env: Mapping[str, str], platform: str, prefix: Path) -> list[Path]:
+    """pip's configuration files, lowest priority first (a later file's value wins).
 
-    configuration = Configuration(isolated=False)
-    configuration.load()
-    for key in (":env:.index-url", "global.index-url", "install.index-url", "download.index-url"):
-        try:
-            value = configuration.get_value(key)
-        except ConfigurationError:
+    Per pip's documentation: global, then user (the legacy file, then the current one),
+    then site (the environment's own). ``PIP_CONFIG_FILE`` comes last: pip's code gives it
+    priority over the other files (``OVERRIDE_ORDER`` puts it after site), and skips the
+    user files when it exists, whatever the documentation's older wording says; set to
+    ``os.devnull`` it turns every file off.
+    """
+    windows = platform == "win32"
+    name = "pip.ini" if windows else "pip.conf"
+    home = Path(env.get("USERPROFILE" if windows else "HOME") or Path.home())
+    chosen = env.get("PIP_CONFIG_FILE")
+    if chosen in (os.devnull, "nul", "/dev/null"):
+        return []
+    if windows:
+        program_data = env.get("PROGRAMDATA") or env.get("ALLUSERSPROFILE") or r"C:\ProgramData"
+        global_files = [Path(program_data) / "pip" / name]
+        current = Path(env.get("APPDATA") or home / "AppData" / "Roaming") / "pip" / name
+        legacy = home / "pip" / name
+    elif platform == "darwin":
+        global_files = [Path("/Library/Application Support/pip") / name]
+        app_support = home / "Library" / "Application Support" / "pip"
+        current = (app_support if app_support.is_dir() else home / ".config" / "pip") / name
+        legacy = home / ".pip" / name
+    else:
+        dirs = [d for d in (env.get("XDG_CONFIG_DIRS") or "/etc/xdg").split(":") if d]
+        global_files = [Path(d) / "pip" / name for d in dirs] + [UNIX_ETC / name]
+        current = Path(env.get("XDG_CONFIG_HOME") or home / ".config") / "pip" / name
+        legacy = home / ".pip" / name
+    user_files = [] if chosen and Path(chosen).is_file() else [legacy, current]
+    files = [*global_files, *user_files, prefix / name]
+    return [*files, Path(chosen)] if chosen else files
+
+
+# [install] and [download] override [global] for those pip commands (pip's "Configuration"
+# docs, "Config file" sections); woaport installs what it finds, so [install] wins last.
+SECTIONS = ("global", "download", "install")
+
+
+def _pip_index_url(env: Mapping[str, str], platform: str, prefix: Path) -> str:
+    import configparser
+
+    found: dict[str, str] = {}
+    for path in pip_config_files(env, platform, prefix):
+        if not path.is_file():
             continue
-        if value:
-            return str(value)
-    return str(PyPI.simple_url)
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(path, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError) as exc:
+            raise BadInput(
+                f"{path}: pip's configuration file cannot be read "
+                f"({str(exc).splitlines()[0]}); fix it, or pass --index-url URL"
+            ) from None
+        for section in SECTIONS:
+            if not parser.has_section(section):
+                continue
+            for key, value in parser.items(section):
+                # pip normalises names: lower case, "_" as "-" (configuration._normalize_name)
+                if key.lower().replace("_", "-") == "index-url" and value.strip():
+                    found[section] = value.strip()
+    for section in reversed(SECTIONS):
+        if section in found:
+            return found[section]
+    return PYPI_SIMPLE
 
 
 def project_url(index_url: str, name: str) -> str:

@@ -251,7 +251,7 @@ def fork_files(request: StartRequest) -> dict[str, str]:
     files: dict[str, str] = {}
     contract = known
     if known is None:
-        files[forkinit.STARTER_CONTRACT.as_posix()] = forkinit.starter_contract(project)
+        files[forkinit.STARTER_CONTRACT.as_posix()] = forkinit.starter_contract(project, [])
         contract = forkinit.STARTER_CONTRACT.as_posix()
     files[forkinit.WORKFLOW.as_posix()] = forkinit.workflow_text(
         hub_repo, hub_ref, request.branch, contract

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +105,7 @@ def _latest_sdist(name: str, index_url: str | None, cache_dir: Path | None) -> P
     import platformdirs
 
     from woaport.availability import summarize
+    from woaport.cli.progress import DownloadBar
     from woaport.http import download, make_session
     from woaport.index import default_index_url, fetch_files
 
@@ -120,13 +120,10 @@ def _latest_sdist(name: str, index_url: str | None, cache_dir: Path | None) -> P
     chosen = sdists[0]
     folder = (cache_dir or platformdirs.user_cache_path("woaport")) / "sdists"
     click.echo(f"downloading {chosen.filename}", err=True)
-    return download(
-        session,
-        chosen.url,
-        folder / chosen.filename,
-        sha256=chosen.sha256,
-        progress=sys.stderr.isatty(),
-    )
+    with DownloadBar(chosen.filename) as bar:
+        return download(
+            session, chosen.url, folder / chosen.filename, sha256=chosen.sha256, progress=bar
+        )
 
 
 @click.command()

@@ -20,7 +20,7 @@ from woaport.build import (
 )
 from woaport.cli.reporter import Reporter
 from woaport.diagnose import Diagnosis, diagnose
-from woaport.http import sha256_file
+from woaport.files import sha256_file
 from woaport.views.base import Annotation, Line
 
 

@@ -13,6 +13,7 @@ import click
 import platformdirs
 
 from woaport.availability import DEFAULT_PYTHON, Availability, summarize
+from woaport.cli.progress import DownloadBar
 from woaport.cli.reporter import Reporter
 from woaport.errors import BadInput
 from woaport.http import download, make_session
@@ -267,9 +268,10 @@ def check(
         for filename, f in sorted(to_get.items()):
             size = f" ({f.size / 1e6:.1f} MB)" if f.size else ""
             reporter.info(f"downloading {filename}{size}")
-            paths.append(
-                download(session, f.url, folder / filename, sha256=f.sha256, progress=show)
-            )
+            with DownloadBar(filename, show=show) as bar:
+                paths.append(
+                    download(session, f.url, folder / filename, sha256=f.sha256, progress=bar)
+                )
             paths_by_name[filename] = paths[-1]
         reporter.info(f"inspecting {len(paths)} wheel(s)")
         inspection = InspectResult(reports=inspect_paths(paths))

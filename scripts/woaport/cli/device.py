@@ -3,68 +3,65 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from woaport import device as dev
+from woaport import settings
 from woaport.cli.reporter import Reporter
 from woaport.errors import BadInput
 
+SHARED = ("queues", "device_id", "allow", "state_dir")
+RUNNING = ("python", "installer", "index_url", "max_attempts", "retry_base")
+
+
+def _options(*names: str) -> Callable[[Any], Any]:
+    """click options for these DeviceConfig fields, from the fields themselves. The options
+    read no environment: the settings loader does (file < environment < command line)."""
+    specs = {s.name: s for s in settings.settings_of(settings.DeviceConfig)}
+
+    def decorate(function: Any) -> Any:
+        for name in reversed(names):
+            spec = specs[name]
+            kind = "space-separated" if spec.many else ""
+            function = click.option(
+                spec.option,
+                spec.name,
+                multiple=spec.many,
+                metavar=spec.metavar,
+                type=click.Choice(spec.choices) if spec.choices else None,
+                help=f"{spec.help} [env var: {spec.env}{', ' + kind if kind else ''}]",
+            )(function)
+        return function
+
+    return decorate
+
 
 def _shared(function: Any) -> Any:
-    options = [
-        click.option(
-            "--config",
-            "config_path",
-            type=click.Path(path_type=Path, dir_okay=False),
-            envvar="WOAPORT_DEVICE_CONFIG",
-            help="Config file (TOML or YAML) [env var: WOAPORT_DEVICE_CONFIG; default: device.toml in the user config dir].",
+    function = click.option(
+        "--json", "json_output", is_flag=True, help="Print one JSON document on stdout."
+    )(function)
+    function = _options(*SHARED)(function)
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=(
+            f"Config file (TOML or YAML); given here, it must exist [env var: "
+            f"{settings.CONFIG_ENV}; default: device.toml in the user config dir]."
         ),
-        click.option(
-            "--queue",
-            "queues",
-            multiple=True,
-            envvar="WOAPORT_QUEUES",
-            help="dir:PATH or github:OWNER/REPO; repeatable [env var: WOAPORT_QUEUES, space-separated].",
-        ),
-        click.option(
-            "--device-id",
-            envvar="WOAPORT_DEVICE_ID",
-            help="This device's name in results [env var: WOAPORT_DEVICE_ID; default: the host name].",
-        ),
-        click.option(
-            "--allow",
-            multiple=True,
-            envvar="WOAPORT_ALLOW",
-            help="A repository (OWNER/REPO, globs allowed) whose items may run here; repeatable [env var: WOAPORT_ALLOW].",
-        ),
-        click.option(
-            "--state-dir",
-            type=click.Path(path_type=Path, file_okay=False),
-            envvar="WOAPORT_STATE_DIR",
-            help="State, results and logs [env var: WOAPORT_STATE_DIR; default: the user data dir].",
-        ),
-        click.option(
-            "--json", "json_output", is_flag=True, help="Print one JSON document on stdout."
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    )(function)
 
 
-def _config(options: dict[str, Any], *, need_queues: bool = True) -> dev.DeviceConfig:
-    path = options.pop("config_path", None) or dev.default_config_path()
-    settings = dev.read_config_file(path)
-    for key in ("queues", "allow"):
-        # click already splits WOAPORT_QUEUES/WOAPORT_ALLOW on whitespace (multiple=True);
-        # a value given as an option stays whole, so a path may hold spaces.
-        options[key] = list(options.get(key) or ()) or None
-    return dev.resolve_config(options, settings, need_queues=need_queues)
+def _config(options: dict[str, Any], *, need_queues: bool = True) -> settings.DeviceConfig:
+    config_path = options.pop("config_path", None)
+    return settings.load_device_config(options, config_path=config_path, need_queues=need_queues)
 
 
 @click.group()
@@ -83,34 +80,7 @@ def device() -> None:
 @_shared
 @click.option("--once", is_flag=True, help="Poll once and exit (what the scheduled task does).")
 @click.option("--every", metavar="DURATION", help="Poll forever, this often: 30s, 15m, 1h.")
-@click.option(
-    "--python",
-    envvar="WOAPORT_DEVICE_PYTHON",
-    help="Base interpreter for contract environments [env var: WOAPORT_DEVICE_PYTHON; default: this one].",
-)
-@click.option(
-    "--installer",
-    type=click.Choice(["auto", "uv", "pip"]),
-    envvar="WOAPORT_INSTALLER",
-    help="How contract environments are made [env var: WOAPORT_INSTALLER; default: auto].",
-)
-@click.option(
-    "--index-url",
-    envvar="WOAPORT_INDEX_URL",
-    help="Index for the contracts' `requires` [env var: WOAPORT_INDEX_URL].",
-)
-@click.option(
-    "--max-attempts",
-    type=int,
-    envvar="WOAPORT_MAX_ATTEMPTS",
-    help="Tries per item before it is marked failed [env var: WOAPORT_MAX_ATTEMPTS; default: 5].",
-)
-@click.option(
-    "--retry-base",
-    metavar="DURATION",
-    envvar="WOAPORT_RETRY_BASE",
-    help="First retry delay, doubled each time [env var: WOAPORT_RETRY_BASE; default: 300s].",
-)
+@_options(*RUNNING)
 @click.option(
     "--no-wait", is_flag=True, help="Exit at once when another poll is running, instead of waiting."
 )
@@ -128,7 +98,7 @@ def poll(once: bool, every: str | None, no_wait: bool, json_output: bool, **opti
     config = _config(options)
     reporter = Reporter(json_output=json_output)
     poller = dev.Poller(config, log=reporter.info)
-    interval = dev.parse_duration(every) if every else None
+    interval = settings.parse_duration(every) if every else None
     while True:
         summary = poller.poll(wait_for_lock=0 if no_wait else -1)
         if json_output:
@@ -174,7 +144,8 @@ def install_task(every: str, dry_run: bool, json_output: bool, **options: Any) -
     """
     from woaport.devicesetup import register_task, task_xml, this_python
 
-    config_path = options.get("config_path")
+    config_path = options.get("config_path") or os.environ.get(settings.CONFIG_ENV)
+    given = settings.given_outside_the_file(options)
     config = _config(dict(options), need_queues=False)
     extra: list[str] = []
     if config_path:
@@ -183,13 +154,13 @@ def install_task(every: str, dry_run: bool, json_output: bool, **options: Any) -
         extra += ["--queue", queue]
     for pattern in config.allow:
         extra += ["--allow", pattern]
-    if options.get("device_id"):
+    if "device_id" in given:
         extra += ["--device-id", config.device_id]
-    if options.get("state_dir"):
+    if "state_dir" in given:
         extra += ["--state-dir", str(config.state_dir)]
     xml = task_xml(
         python=this_python(),
-        every_seconds=dev.parse_duration(every),
+        every_seconds=settings.parse_duration(every),
         extra_args=extra,
         working_dir=str(config.state_dir),
     )

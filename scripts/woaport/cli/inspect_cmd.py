@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from woaport.cli.reporter import Reporter
 from woaport.cli.types import optional_path
 from woaport.errors import BadInput
 from woaport.payload import InspectResult, inspect_paths
@@ -65,6 +64,9 @@ def inspect(
       woaport inspect dist/*.whl
       woaport inspect --json numpy-2.5.5-cp312-cp312-win_arm64.whl | jq '.wheels[0].ok'
     """
+    # Imported here, not at the top: `woaport inspect --help` needs none of them.
+    from woaport.cli.reporter import Reporter
+
     paths = expand_wheel_args(wheels)
     result = InspectResult(reports=inspect_paths(paths), verbose=verbose, strict=strict)
     reporter = Reporter(json_output=json_output)

@@ -10,8 +10,8 @@ from typing import Any
 
 import click
 
-from woaport.errors import EXIT_OK, EXIT_PROBLEMS
 from woaport.cli.reporter import Reporter
+from woaport.errors import EXIT_OK, EXIT_PROBLEMS
 from woaport.views.base import Line, Plain
 
 

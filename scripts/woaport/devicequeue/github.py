@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -156,7 +155,7 @@ class GitHubQueue:
                     self.client.delete_asset(self.repo, fresh[name]["id"])
                 if not isinstance(exc, Unreachable) or attempt + 1 == UPLOAD_TRIES:
                     raise
-                self._sleep(self.client.backoff * 2**attempt)
+                self._sleep(self.client.policy.delay(attempt))
 
     # -- reading (devices, the controller) ------------------------------------------------
     def items(self) -> Listing:
@@ -225,7 +224,6 @@ class GitHubQueue:
             asset["id"],
             dest,
             max_bytes=max(size, 1) * 2 + 65536,
-            show_progress=sys.stderr.isatty() and size > (1 << 20),
         )
 
     def publish_result(self, item: QueueItem, result: DeviceResult) -> str:
