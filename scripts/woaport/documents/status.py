@@ -106,7 +106,7 @@ class Status:
             updated=document["updated"],
             top=TopSource(**top) if top else None,
             packages={
-                key: _package_from(raw, f"{where}: packages.{key}")
+                key: _package_from(key, raw, f"{where}: packages.{key}")
                 for key, raw in document["packages"].items()
             },
         )
@@ -124,7 +124,7 @@ class Status:
         return entry.state if entry else None
 
 
-def _package_from(raw: JsonObject, where: str) -> PackageStatus:
+def _package_from(key: str, raw: JsonObject, where: str) -> PackageStatus:
     return PackageStatus(
         name=raw["name"],
         state=State(raw["state"]),
@@ -136,7 +136,7 @@ def _package_from(raw: JsonObject, where: str) -> PackageStatus:
         since=raw["since"],
         history=tuple(
             Transition(
-                package=raw["name"],
+                package=key,
                 before=State(h["from"]) if h["from"] else None,
                 after=State(h["to"]),
                 at=h["at"],
