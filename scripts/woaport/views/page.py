@@ -159,6 +159,7 @@ th {{ cursor: pointer; background: #f6f8fa; position: sticky; top: 0; user-selec
 th[aria-sort=ascending]::after {{ content: " ▲"; }}
 th[aria-sort=descending]::after {{ content: " ▼"; }}
 td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
+.cov {{ white-space: nowrap; }}
 .cov span {{ display: inline-block; width: 1.1em; text-align: center; }}
 .cov .yes {{ color: #1a7f37; }} .cov .no {{ color: #bbb; }}
 .frame {{ fill: #fff; stroke: #d0d7de; }} .grid {{ stroke: #eee; }}
@@ -280,6 +281,7 @@ for (const th of document.querySelectorAll("#packages th[data-key]")) {{
 }}
 for (const id of ["search", "state", "kind", "regressed"]) {{
   document.getElementById(id).addEventListener("input", render);
+  document.getElementById(id).addEventListener("change", render);
 }}
 render();
 </script>
