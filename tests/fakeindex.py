@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import threading
 import time
 from collections import Counter
@@ -21,6 +22,8 @@ class Project:
     files: dict[str, bytes]
     yanked: set[str] = field(default_factory=set)
     wrong_hash: set[str] = field(default_factory=set)
+    # PEP 658/714: a wheel's core metadata, served at "<file URL>.metadata".
+    metadata: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -34,6 +37,10 @@ class IndexState:
     not_modified: int = 0
     latency: float = 0.0  # seconds added to every answer, like a far-away index
     fail_paths: dict[str, int] = field(default_factory=dict)  # path -> status, persistent
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _handler(state: IndexState) -> type[BaseHTTPRequestHandler]:
@@ -64,6 +71,8 @@ def _handler(state: IndexState) -> type[BaseHTTPRequestHandler]:
             parts = self.path.strip("/").split("/")
             if len(parts) == 2 and parts[0] == "simple":
                 self.page(parts[1])
+            elif len(parts) == 3 and parts[0] == "files" and parts[2].endswith(".metadata"):
+                self.metadata(parts[1], parts[2].removesuffix(".metadata"))
             elif len(parts) == 3 and parts[0] == "files":
                 self.file(parts[1], parts[2])
             else:
@@ -93,6 +102,11 @@ def _handler(state: IndexState) -> type[BaseHTTPRequestHandler]:
                                 "hashes": {"sha256": d},
                                 "yanked": y,
                                 "size": n,
+                                **(
+                                    {"core-metadata": {"sha256": _sha(project.metadata[f])}}
+                                    if f in project.metadata
+                                    else {}
+                                ),
                             }
                             for f, d, y, n in entries
                         ],
@@ -128,10 +142,31 @@ def _handler(state: IndexState) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
+        def metadata(self, name: str, filename: str) -> None:
+            data = state.projects.get(name, Project(files={})).metadata.get(filename)
+            if data is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def file(self, name: str, filename: str) -> None:
             data = state.projects.get(name, Project(files={})).files.get(filename)
             if data is None:
                 self.send_error(404)
+                return
+            wanted = re.fullmatch(r"bytes=(\d{1,15})-(\d{1,15})", self.headers.get("Range", ""))
+            if wanted and int(wanted[1]) <= int(wanted[2]) < len(data):
+                # RFC 9110 section 14: a satisfiable single range is answered 206.
+                start, end = int(wanted[1]), int(wanted[2])
+                self.send_response(206)
+                self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+                self.send_header("Content-Length", str(end - start + 1))
+                self.end_headers()
+                self.wfile.write(data[start : end + 1])
                 return
             self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")

@@ -228,7 +228,12 @@ def fetch_corpus_wheel(wheel: CorpusWheel) -> Path:
         files = fetch_files(session, default_index_url(), wheel.name)
         match = next((f for f in files if f.filename == wheel.filename), None)
         url = match.url if match else wheel.url
-        return download(session, url, target, sha256=wheel.sha256, )
+        return download(
+            session,
+            url,
+            target,
+            sha256=wheel.sha256,
+        )
 
 
 # Real wheels the crafted variants need besides the corpus (not win_arm64 themselves).

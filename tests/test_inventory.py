@@ -1,5 +1,8 @@
 """The inventory: the pure state function, dependencies, the controller against fake GitHub
-and a fake index, staleness, the rendered README (golden file and a property test)."""
+and a fake index, staleness, the rendered README (golden file and a property test).
+
+The tracker's own parts (top-N list, classification, dependency graph, history, the status
+page) are tested in test_tracker.py and test_page.py."""
 
 from __future__ import annotations
 
@@ -25,9 +28,13 @@ from woaport.contract import from_dict
 from woaport.controller import UpdateRequest, update
 from woaport.devicequeue.github import GitHubQueue
 from woaport.devicequeue.manifest import build_manifest
+from woaport.documents.facts import PackageFacts
 from woaport.documents.manifest import ArtifactRecord, CISummary, Provenance
+from woaport.documents.states import State
+from woaport.documents.status import PackageStatus, Status
 from woaport.documents.verdicts import Verdict
 from woaport.github import GitHub
+from woaport.views.inventory import readme
 
 Run = Callable[..., Any]
 CASES = Path(__file__).parent / "cases" / "inventory"
@@ -42,6 +49,15 @@ def pkg(name: str, **kwargs: Any) -> inventory.Package:
     return inventory.Package(name=name, **kwargs)
 
 
+def readme_of(folder: Path) -> str:
+    """The README as `woaport inventory render` draws it from the files in ``folder``."""
+    status = inventory.load_status(folder / "status.json")
+    listed = inventory.load_packages(folder / "packages.yml")
+    top = sorted((e.name, e.rank) for e in status.packages.values() if e.rank is not None)
+    packages = inventory.tracked(listed, sorted(top, key=lambda t: t[1]))
+    return readme(packages, status, inventory.load_history(folder / "history.json"))
+
+
 RUN_OK = {
     "run_id": 1,
     "run_number": 7,
@@ -54,43 +70,43 @@ RUN_OK = {
 @pytest.mark.parametrize(
     ("package", "facts", "deps", "state", "stage"),
     [
-        (pkg("a"), {"pypi": {"verdict": "native", "pythons": ["cp312"]}}, {}, "upstream", None),
-        (pkg("a", blocked="no"), {"pypi": {"verdict": "native"}}, {}, "upstream", None),
-        (pkg("a"), {"pypi": {"verdict": "pure"}}, {}, "pure", None),
+        (pkg("a"), {"pypi": {"kind": "native", "pythons": ["cp312"]}}, {}, "native", None),
+        (pkg("a", blocked="no"), {"pypi": {"kind": "native"}}, {}, "native", None),
+        (pkg("a"), {"pypi": {"kind": "pure"}}, {}, "pure", None),
         (
             pkg("a", blocked="needs a vendor SDK"),
-            {"pypi": {"verdict": "sdist-only"}},
+            {"pypi": {"kind": "sdist-only"}},
             {},
             "blocked",
             None,
         ),
         (
             pkg("a", depends_on=("b",)),
-            {"pypi": {"verdict": "sdist-only"}},
-            {"b": "backlog"},
-            "blocked",
+            {"pypi": {"kind": "sdist-only"}},
+            {"b": "ready"},
+            "awaiting-parents",
             None,
         ),
         (
             pkg("a", depends_on=("b",)),
-            {"pypi": {"verdict": "sdist-only"}},
+            {"pypi": {"kind": "sdist-only"}},
             {"b": "ci-validated"},
-            "backlog",
+            "ready",
             None,
         ),
-        (pkg("a"), {"pypi": {"verdict": "sdist-only"}}, {}, "backlog", None),
+        (pkg("a"), {"pypi": {"kind": "sdist-only"}}, {}, "ready", None),
         (
             pkg("a", fork="me/a"),
-            {"pypi": {"verdict": "sdist-only"}, "ci": None},
+            {"pypi": {"kind": "sdist-only"}, "ci": None},
             {},
-            "in-progress",
+            "in-fork",
             None,
         ),
         (
             pkg("a", fork="me/a"),
             {"ci": {**RUN_OK, "status": "in_progress", "conclusion": None}},
             {},
-            "in-progress",
+            "in-fork",
             None,
         ),
         (
@@ -160,26 +176,28 @@ RUN_OK = {
         ),
     ],
 )
-def test_derive(
+def test_assess(
     package: inventory.Package,
     facts: dict[str, Any],
     deps: dict[str, str],
     state: str,
     stage: str | None,
 ) -> None:
-    derived = inventory.derive(package, facts, deps)
-    assert (derived.state, derived.stage) == (state, stage)
-    assert derived.cause
+    typed = PackageFacts.from_json(facts)
+    assessed = inventory.assess(package, typed, {k: State(v) for k, v in deps.items()})
+    assert (assessed.state, assessed.stage) == (state, stage)
+    assert assessed.cause
 
 
 def test_blocked_names_its_parents() -> None:
-    derived = inventory.derive(
+    assessed = inventory.assess(
         pkg("fastparquet", depends_on=("cramjam", "pandas")),
-        {},
-        {"cramjam": "backlog", "pandas": "upstream"},
+        PackageFacts(),
+        {"cramjam": State.READY, "pandas": State.NATIVE},
     )
-    assert derived.blocked_by == ("cramjam",)
-    assert derived.cause == "awaiting parents: cramjam (backlog)"
+    assert assessed.state is State.AWAITING_PARENTS
+    assert assessed.blocked_by == ("cramjam",)
+    assert assessed.cause == "awaiting parents: cramjam (ready)"
 
 
 def test_cycles_are_reported_not_followed() -> None:
@@ -189,32 +207,34 @@ def test_cycles_are_reported_not_followed() -> None:
         pkg("c", depends_on=("a",)),
         pkg("d"),
     ]
-    states = inventory.derive_all(packages, {})
+    states = inventory.assess_all(packages, {})
     assert states["a"].state == states["b"].state == "blocked"
     assert "dependency cycle" in states["a"].cause and states["a"].blocked_by == ("b",)
-    assert states["c"].state == "blocked" and states["c"].blocked_by == ("a",)
-    assert states["d"].state == "backlog"
+    assert states["c"].state == "awaiting-parents" and states["c"].blocked_by == ("a",)
+    assert states["d"].state == "ready"
 
 
 def test_history_records_transitions() -> None:
     packages = [pkg("a")]
-    status: dict[str, Any] = {"packages": {}}
-    first = inventory.apply_states(
-        status, packages, {"a": inventory.Derived(state="backlog")}, "t1"
-    )
-    same = inventory.apply_states(status, packages, {"a": inventory.Derived(state="backlog")}, "t2")
-    moved = inventory.apply_states(
-        status, packages, {"a": inventory.Derived(state="upstream", cause="x")}, "t3"
-    )
-    assert [str(c) for c in first] == ["a: new -> backlog ()"]
+    facts = {"a": PackageFacts()}
+
+    def step(status: Status, state: State, at: str, cause: str = "") -> tuple[Status, list[str]]:
+        assessed = {"a": inventory.Assessment(state=state, cause=cause)}
+        entries, changes = inventory.apply_states(status, packages, facts, {}, assessed, at)
+        return Status(updated=at, packages=entries), [str(c) for c in changes]
+
+    status, first = step(Status(), State.READY, "t1")
+    status, same = step(status, State.READY, "t2")
+    status, moved = step(status, State.NATIVE, "t3", "x")
+    assert first == ["a: new -> ready ()"]
     assert same == []
-    assert [str(c) for c in moved] == ["a: backlog -> upstream (x)"]
-    entry = status["packages"]["a"]
-    assert [(h["from"], h["to"], h["at"]) for h in entry["history"]] == [
-        (None, "backlog", "t1"),
-        ("backlog", "upstream", "t3"),
+    assert moved == ["a: ready -> native (x)"]
+    entry = status.packages["a"]
+    assert [(h.before, h.after, h.at) for h in entry.history] == [
+        (None, "ready", "t1"),
+        ("ready", "native", "t3"),
     ]
-    assert entry["since"] == "t3"
+    assert entry.since == "t3"
 
 
 # -- the controller against fake servers ------------------------------------------------------
@@ -328,12 +348,12 @@ def world(
 
 
 EXPECTED = {
-    "p-upstream": ("upstream", None),
+    "p-upstream": ("native", None),
     "p-pure": ("pure", None),
-    "p-backlog": ("backlog", None),
-    "p-blocked": ("blocked", None),
+    "p-backlog": ("ready", None),
+    "p-blocked": ("awaiting-parents", None),
     "p-manual": ("blocked", None),
-    "p-inprogress": ("in-progress", None),
+    "p-inprogress": ("in-fork", None),
     "p-buildfail": ("failing", "build"),
     "p-payloadfail": ("failing", "payload"),
     "p-contractfail": ("failing", "ci-contract"),
@@ -374,9 +394,7 @@ def test_controller_derives_every_state(world: dict[str, Any]) -> None:
     assert device["cause"] == "x13s: fail: step s failed"
     assert (world["folder"] / "packages.yml").read_bytes() == before  # never rewritten
     readme = (world["folder"] / "README.md").read_text()
-    assert readme == inventory.render(
-        inventory.load_packages(world["folder"] / "packages.yml"), status
-    )
+    assert readme == readme_of(world["folder"])
     assert len(result.changes) == len(EXPECTED)
 
 
@@ -412,7 +430,7 @@ def test_failing_sources_keep_facts_and_mark_them_stale(
     assert stale["state"] == "ci-validated"  # unchanged, not flipped to failing/in-progress
     assert stale["stale"]["ci"] is True and stale["facts"]["ci"]["conclusion"] == "success"
     assert status["packages"]["p-backlog"]["stale"]["pypi"] is True
-    assert status["packages"]["p-backlog"]["state"] == "backlog"
+    assert status["packages"]["p-backlog"]["state"] == "ready"
     assert {e.split(" ")[0] for e in result.errors} == {"p-stale", "p-backlog"}
     assert result.changes == []
     readme = (world["folder"] / "README.md").read_text()
@@ -458,6 +476,8 @@ def test_controller_command(world: dict[str, Any], woaport: Run) -> None:
         world["folder"],
         "--index-url",
         world["index"].url,
+        "--top",
+        "0",
         "--json",
     )
     assert result.code == 0, result.err
@@ -466,10 +486,8 @@ def test_controller_command(world: dict[str, Any], woaport: Run) -> None:
 
 # -- the README -----------------------------------------------------------------------------
 def test_golden_readme() -> None:
-    packages = inventory.load_packages(CASES / "packages.yml")
-    status = json.loads((CASES / "status.json").read_text())
     expected = (CASES / "README.md").read_text()
-    assert inventory.render(packages, status) == expected
+    assert readme_of(CASES) == expected
 
 
 def test_shipped_inventory_readme_is_fresh(woaport: Run) -> None:
@@ -491,7 +509,7 @@ names = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
     st.dictionaries(
         names,
         st.tuples(
-            st.sampled_from(inventory.STATES),
+            st.sampled_from(list(State)),
             st.integers(0, 5),
             st.sampled_from(["", "x | y", "fail\nline"]),
         ),
@@ -500,21 +518,22 @@ names = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
     )
 )
 def test_every_package_appears_exactly_once(
-    packages_and_states: dict[str, tuple[str, int, str]],
+    packages_and_states: dict[str, tuple[State, int, str]],
 ) -> None:
     packages = [
         inventory.Package(name=n, priority=p) for n, (_, p, _) in packages_and_states.items()
     ]
-    status = {
-        "updated": "2026-11-21T00:00:00Z",
-        "packages": {
-            n: {"state": s, "cause": c, "facts": {}} for n, (s, _, c) in packages_and_states.items()
+    status = Status(
+        updated="2026-11-21T00:00:00Z",
+        packages={
+            n: PackageStatus(name=n, state=s, cause=c)
+            for n, (s, _, c) in packages_and_states.items()
         },
-    }
-    text = inventory.render(packages, status)
+    )
+    text = readme(packages, status, inventory.History())
     rows = [line for line in text.splitlines() if line.startswith("| **")]
     assert sorted(r.split("**")[1] for r in rows) == sorted(packages_and_states)
-    header = next(line for line in text.splitlines() if line.startswith("| package"))
+    header = next(line for line in text.splitlines() if line.startswith("| package | rank"))
     unescaped = re.compile(r"(?<!\\)\|")
     assert all(len(unescaped.findall(r)) == len(unescaped.findall(header)) for r in rows)
 
@@ -536,17 +555,19 @@ def test_next_orders_by_priority_then_dependents(woaport: Run, tmp_path: Path) -
             }
         )
     )
-    status = {
-        "updated": "2026-11-21T00:00:00Z",
-        "packages": {
-            "cramjam": {"state": "backlog", "cause": "sdist only"},
-            "fastparquet": {"state": "blocked"},
-            "zlib-thing": {"state": "failing", "stage": "build", "cause": "run 3 failure"},
-            "first": {"state": "backlog"},
-            "done": {"state": "upstream"},
+    status = Status(
+        updated="2026-11-21T00:00:00Z",
+        packages={
+            "cramjam": PackageStatus(name="cramjam", state=State.READY, cause="sdist only"),
+            "fastparquet": PackageStatus(name="fastparquet", state=State.AWAITING_PARENTS),
+            "zlib-thing": PackageStatus(
+                name="zlib-thing", state=State.FAILING, stage="build", cause="run 3 failure"
+            ),
+            "first": PackageStatus(name="first", state=State.READY),
+            "done": PackageStatus(name="done", state=State.NATIVE),
         },
-    }
-    (folder / "status.json").write_text(json.dumps(status))
+    )
+    (folder / "status.json").write_text(json.dumps(status.to_json()))
     result = woaport("inventory", "next", "--inventory", folder, "-n", "3", "--json")
     picks = json.loads(result.out)["next"]
     assert [p["name"] for p in picks] == ["first", "cramjam", "zlib-thing"]

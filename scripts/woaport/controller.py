@@ -1,13 +1,17 @@
-"""The scheduled controller: collect the facts, derive the states, write status.json and
-the README. Never writes packages.yml.
+"""The scheduled controller: collect the facts, assess the states, write status.json,
+history.json, the README and the status page. Never writes packages.yml.
 
-Facts come from three sources per package: the package index (is there a win_arm64, pure
-or source release?), the fork's port workflow runs (did the latest run on the port branch
-pass?), and the fork's device queue (what did the payload check, the CI contract and each
-device say about that run's artifact?). Requests are conditional (ETags kept in
-``inventory/.cache/``), run on a bounded pool of threads, and a source that fails leaves
-the package's last known facts in place, marked stale: a package never flips to a wrong
-state because GitHub had a bad minute.
+Which packages: the top N of PyPI by downloads (:mod:`woaport.toppypi`; the committed
+snapshot when the list cannot be fetched) and everything packages.yml lists. Facts come
+from three sources per package: the package index (what the latest release offers Windows
+on Arm, and what it requires there: :mod:`woaport.depgraph`), the fork's port workflow runs
+and the fork's device queue (GitHub, for packages with a fork; all those calls are in the
+last section of this module). Requests are conditional (ETags kept in
+``inventory/.cache/controller.json``), what never changes is remembered in its own document
+(``inventory/.cache/memos.json``: Requires-Dist by wheel sha256, diagnoses by run, device
+results by asset), requests run on a bounded pool of threads, and a source that fails
+leaves the package's last known facts in place, marked stale: a package never flips to a
+wrong state because a source had a bad minute.
 """
 
 from __future__ import annotations
@@ -18,21 +22,36 @@ import threading
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import requests
 
-from woaport import inventory
-from woaport.availability import summarize
+from woaport import inventory, toppypi
+from woaport.depgraph import fetch_requires_dist, required_on_win_arm64
+from woaport.devicequeue import QueueURL
+from woaport.devicequeue.github import GitHubQueue
+from woaport.documents.facts import (
+    DeviceFacts,
+    IndexFacts,
+    Kind,
+    PackageFacts,
+    QueueFacts,
+    RunFacts,
+)
+from woaport.documents.status import SOURCES, Status, TopSource, Transition
+from woaport.documents.verdicts import Verdict
 from woaport.errors import NotFound, WoaportError
 from woaport.files import write_atomic
 from woaport.github import GitHub, GitHubError
 from woaport.http import EtagCache, make_session
-from woaport.index import fetch_files
+from woaport.index import IndexFile, fetch_files
 
-SOURCES = ("pypi", "ci", "queue")
+STATUS_FILE = "status.json"
+HISTORY_FILE = "history.json"
+README_FILE = "README.md"
+PAGE_FILE = "index.html"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,33 +61,99 @@ class UpdateRequest:
     workers: int = 16
     render: bool = True
     changes_file: Path | None = None
+    top: int = 0  # how many of the most downloaded projects to follow (0: packages.yml only)
+    top_url: str | None = None  # None: the committed snapshot only
+    dependencies: bool = True  # read Requires-Dist (PEP 658) for the dependency graph
 
 
 @dataclass
 class UpdateResult:
-    changes: list[inventory.Transition] = field(default_factory=list)
+    changes: list[Transition] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     requests: int = 0
     not_modified: int = 0
+    remembered: int = 0  # answers taken from the memos without a request
+    packages: int = 0
+    top_source: str = ""
     readme_changed: bool = False
     status_changed: bool = False
 
+    @property
+    def answered_without_download(self) -> float:
+        """Share of the answers that were 304s or memos (the unchanged-refresh target)."""
+        asked = self.requests + self.remembered
+        return (self.not_modified + self.remembered) / asked if asked else 1.0
+
     def to_json(self) -> dict[str, Any]:
         return {
-            "changes": [vars(c) for c in self.changes],
+            "changes": [
+                {"package": c.package, **c.to_json(), "before": c.to_json()["from"]}
+                for c in self.changes
+            ],
             "errors": self.errors,
             "requests": self.requests,
             "not_modified": self.not_modified,
+            "remembered": self.remembered,
+            "packages": self.packages,
+            "top_source": self.top_source,
             "readme_changed": self.readme_changed,
             "status_changed": self.status_changed,
         }
 
 
-class _Clients:
-    """One requests session and one GitHub client per worker thread, one shared cache."""
+class Memos:
+    """What never changes once known, in its own cache document (not under fake ETags):
+    Requires-Dist by wheel sha256, a failed run's diagnosis by run, a device result by
+    asset id and upload time."""
 
-    def __init__(self, cache: EtagCache, github_factory: Callable[[EtagCache], GitHub]):
+    SECTIONS = ("requires", "diagnoses", "device_results")
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.sections: dict[str, dict[str, Any]] = {s: {} for s in self.SECTIONS}
+        self.lock = threading.Lock()
+        self.dirty = False
+        self.hits = 0
+        if path is not None and path.is_file():
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+                for section in self.SECTIONS:
+                    if isinstance(loaded.get(section), dict):
+                        self.sections[section] = loaded[section]
+            except (OSError, ValueError, AttributeError):
+                pass  # a damaged memo file only costs requests
+
+    def get(self, section: str, key: str) -> tuple[bool, Any]:
+        with self.lock:
+            table = self.sections[section]
+            if key in table:
+                self.hits += 1
+                return True, table[key]
+        return False, None
+
+    def put(self, section: str, key: str, value: Any) -> None:
+        with self.lock:
+            self.sections[section][key] = value
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.path is None or not self.dirty:
+            return
+        with self.lock:
+            text = json.dumps(self.sections, sort_keys=True)
+            self.dirty = False
+        write_atomic(self.path, text.encode())
+
+
+class Connections:
+    """One requests session and one GitHub client per worker thread; one shared ETag cache
+    and one shared memo document. Counts the index requests and their 304s."""
+
+    def __init__(
+        self, cache: EtagCache, memos: Memos, github_factory: Callable[[EtagCache], GitHub]
+    ) -> None:
         self.cache = cache
+        self.memos = memos
         self.github_factory = github_factory
         self.local = threading.local()
         self.lock = threading.Lock()
@@ -81,7 +166,13 @@ class _Clients:
             self.index_requests += 1
             self.index_not_modified += response.status_code == 304
 
-    def get(self) -> tuple[requests.Session, GitHub]:
+    def session(self) -> requests.Session:
+        return self._pair()[0]
+
+    def github(self) -> GitHub:
+        return self._pair()[1]
+
+    def _pair(self) -> tuple[requests.Session, GitHub]:
         if not hasattr(self.local, "pair"):
             session = make_session(retries=3)
             session.hooks["response"].append(self._count)
@@ -92,50 +183,235 @@ class _Clients:
         session, github = self.local.pair
         return session, github
 
+    def totals(self) -> tuple[int, int]:
+        requests_made, not_modified = self.index_requests, self.index_not_modified
+        for _, github in self.made:
+            requests_made += github.stats.requests
+            not_modified += github.stats.not_modified
+        return requests_made, not_modified
 
-def collect(package: inventory.Package, index_url: str, clients: _Clients) -> dict[str, Any]:
-    """{source: facts} for one package; a failed source maps to its WoaportError."""
-    session, github = clients.get()
-    out: dict[str, Any] = {}
+
+@dataclass
+class Collected:
+    """One package's answers: a value per source, or the WoaportError that source raised."""
+
+    pypi: IndexFacts | WoaportError | None = None
+    ci: RunFacts | WoaportError | None = None
+    queue: QueueFacts | WoaportError | None = None
+    requires_error: WoaportError | None = None
+
+
+def collect(
+    package: inventory.Package,
+    request: UpdateRequest,
+    connections: Connections,
+    previous: PackageFacts | None,
+) -> Collected:
+    out = Collected()
     stamp = inventory.now()
     try:
-        files = fetch_files(session, index_url, package.name, clients.cache)
-        a = summarize(package.name, files)
-        out["pypi"] = {
-            "version": a.version,
-            "verdict": a.verdict,
-            "pythons": a.pythons,
-            "checked": stamp,
-        }
+        files = fetch_files(
+            connections.session(), request.index_url, package.name, connections.cache
+        )
+        facts = inventory.index_facts(package.name, files, stamp)
+        if request.dependencies and facts.kind is not Kind.SDIST_ONLY:
+            try:
+                facts = replace(facts, requires=_requires(package, facts, files, connections))
+            except WoaportError as exc:
+                out.requires_error = exc
+                old = previous.pypi if previous else None
+                if old is not None and old.version == facts.version:
+                    facts = replace(facts, requires=old.requires)
+        out.pypi = facts
     except NotFound:
-        out["pypi"] = {"version": None, "verdict": "no-files", "pythons": [], "checked": stamp}
+        out.pypi = IndexFacts(version=None, kind=Kind.NO_FILES, checked=stamp)
     except WoaportError as exc:
-        out["pypi"] = exc
-    if package.fork is None:
-        out["ci"] = None
-        out["queue"] = None
-        return out
-    fork = package.fork
-    try:
-        out["ci"] = _latest_run(github, fork)
-    except WoaportError as exc:
-        out["ci"] = exc
-        out["queue"] = exc
-        return out
-    run = out["ci"]
-    if run and run.get("status") == "completed" and run.get("conclusion") in FAILED:
-        run["diagnosis"] = _diagnosis(github, clients.cache, fork.repo, run["run_id"])
-    if not run or run.get("status") != "completed":
-        out["queue"] = None
-        return out
-    try:
-        out["queue"] = _queue_item(github, clients.cache, fork.repo, run["head_sha"])
-    except WoaportError as exc:
-        out["queue"] = exc
+        out.pypi = exc
+    if package.fork is not None:
+        _collect_fork(package.fork, connections, out)
     return out
 
 
-def _latest_run(github: GitHub, fork: inventory.Fork) -> dict[str, Any] | None:
+def _requires(
+    package: inventory.Package,
+    facts: IndexFacts,
+    files: list[IndexFile],
+    connections: Connections,
+) -> tuple[str, ...] | None:
+    wheel = inventory.metadata_wheel(package.name, files, facts.version)
+    if wheel is None:
+        return None
+    key = wheel.sha256 or wheel.url
+    found, lines = connections.memos.get("requires", key)
+    if not found:
+        lines = fetch_requires_dist(connections.session(), wheel)
+        connections.memos.put("requires", key, lines)
+    if lines is None:
+        return None
+    return required_on_win_arm64(lines, own=package.key)
+
+
+def update(
+    request: UpdateRequest,
+    *,
+    github_factory: Callable[[EtagCache], GitHub] | None = None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> UpdateResult:
+    folder = request.inventory
+    listed = inventory.load_packages(folder / "packages.yml")
+    status_path = folder / STATUS_FILE
+    previous = inventory.load_status(status_path)
+    history_path = folder / HISTORY_FILE
+    history = inventory.load_history(history_path)
+    cache = EtagCache.load(folder / ".cache" / "controller.json")
+    memos = Memos(folder / ".cache" / "memos.json")
+    connections = Connections(
+        cache, memos, github_factory or (lambda c: GitHub(cache=c, retries=3, max_wait=60))
+    )
+    top = toppypi.top_list(
+        connections.session(),
+        request.top_url,
+        folder / toppypi.SNAPSHOT_NAME,
+        cache,
+        request.top,
+        progress,
+    )
+    ranks = {t.key: (t.rank, t.downloads) for t in top.packages}
+    packages = inventory.tracked(listed, [(t.name, t.rank) for t in top.packages])
+    progress(
+        f"collecting facts for {len(packages)} packages ({len(top.packages)} from {top.source}) "
+        f"with {request.workers} workers"
+    )
+    done = [0]
+
+    def one(package: inventory.Package) -> Collected:
+        old = previous.packages.get(package.key)
+        collected = collect(package, request, connections, old.facts if old else None)
+        with connections.lock:
+            done[0] += 1
+            if done[0] % 250 == 0:
+                progress(f"{done[0]}/{len(packages)} packages")
+        return collected
+
+    with ThreadPoolExecutor(max_workers=max(1, request.workers)) as pool:
+        collected = dict(zip([p.key for p in packages], pool.map(one, packages), strict=True))
+    result = UpdateResult(packages=len(packages), top_source=top.source)
+    facts: dict[str, PackageFacts] = {}
+    stale: dict[str, dict[str, bool]] = {}
+    for package in packages:
+        old = previous.packages.get(package.key)
+        known = old.facts if old else PackageFacts()
+        answers = collected[package.key]
+        if answers.requires_error is not None:
+            result.errors.append(f"{package.key} requires: {answers.requires_error.message}")
+        values: dict[str, Any] = {}
+        marks: dict[str, bool] = {}
+        for source in SOURCES:
+            value = getattr(answers, source)
+            if isinstance(value, WoaportError):
+                marks[source] = True
+                values[source] = getattr(known, source)
+                result.errors.append(f"{package.key} {source}: {value.message}")
+            else:
+                marks[source] = False
+                values[source] = value
+        facts[package.key] = PackageFacts(**values)
+        stale[package.key] = marks
+    assessed = inventory.assess_all(packages, facts)
+    at = inventory.now()
+    entries, result.changes = inventory.apply_states(
+        previous,
+        packages,
+        facts,
+        stale,
+        assessed,
+        at,
+        ranks=ranks,
+        first_native=history.first_native,
+    )
+    top_source = TopSource(source=top.source, last_update=top.last_update, count=len(top.packages))
+    status = Status(updated=previous.updated, top=top_source, packages=entries)
+    history = inventory.record_history(history, status, at[:10])
+    status = inventory.with_first_native(status, history)
+    if comparable(status) != comparable(previous) or not status_path.is_file():
+        # Something real changed: only then is the file rewritten (and the workflow commits).
+        status = replace(status, updated=at)
+        text = json.dumps(status.to_json(), indent=1, sort_keys=True, ensure_ascii=False)
+        write_atomic(status_path, (text + "\n").encode())
+        result.status_changed = True
+    _write_if_changed(history_path, json.dumps(history.to_json(), indent=1) + "\n")
+    cache.save()
+    memos.save()
+    result.requests, result.not_modified = connections.totals()
+    result.remembered = memos.hits
+    if request.render:
+        from woaport.views.inventory import readme
+        from woaport.views.page import page
+
+        result.readme_changed = _write_if_changed(
+            folder / README_FILE, readme(packages, status, history)
+        )
+        _write_if_changed(folder / PAGE_FILE, page(packages, status, history))
+    if request.changes_file is not None:
+        request.changes_file.write_text(commit_message(result), encoding="utf-8")
+    return result
+
+
+def _write_if_changed(path: Path, text: str) -> bool:
+    old = path.read_text(encoding="utf-8") if path.is_file() else None
+    if text == old:
+        return False
+    write_atomic(path, text.encode())
+    return True
+
+
+def comparable(status: Status) -> str:
+    """The status without what changes on every run (when it was updated, when each
+    package's index facts were checked): equal when nothing real changed."""
+    document = status.to_json()
+    document.pop("updated", None)
+    for entry in document["packages"].values():
+        if entry["facts"]["pypi"] is not None:
+            entry["facts"]["pypi"].pop("checked", None)
+    return json.dumps(document, sort_keys=True)
+
+
+def commit_message(result: UpdateResult) -> str:
+    if not result.changes:
+        return "inventory: refresh facts (no state changes)\n"
+    lines = [f"inventory: {len(result.changes)} state change(s)", ""]
+    lines += [f"- {c}" for c in result.changes[:200]]
+    if len(result.changes) > 200:
+        lines.append(f"- ... and {len(result.changes) - 200} more")
+    return "\n".join(lines) + "\n"
+
+
+# -- GitHub: the fork's port runs and its device queue -------------------------------------
+# Every call to GitHub and to the device queue is here, so that they can be re-pointed at
+# the queue package's backends in one place.
+FAILED = ("failure", "timed_out", "startup_failure")
+MAX_LOG_BYTES = 64 << 20
+
+
+def _collect_fork(fork: inventory.Fork, connections: Connections, out: Collected) -> None:
+    github = connections.github()
+    try:
+        run = _latest_run(github, fork)
+    except WoaportError as exc:
+        out.ci = out.queue = exc
+        return
+    if run is not None and run.status == "completed" and run.conclusion in FAILED:
+        run = replace(run, diagnosis=_diagnosis(github, connections.memos, fork.repo, run.run_id))
+    out.ci = run
+    if run is None or run.status != "completed" or not run.head_sha:
+        return
+    try:
+        out.queue = _queue_item(github, connections.memos, fork.repo, run.head_sha)
+    except WoaportError as exc:
+        out.queue = exc
+
+
+def _latest_run(github: GitHub, fork: inventory.Fork) -> RunFacts | None:
     try:
         body = github.get_json(
             f"/repos/{fork.repo}/actions/workflows/{fork.workflow}/runs",
@@ -149,27 +425,23 @@ def _latest_run(github: GitHub, fork: inventory.Fork) -> dict[str, Any] | None:
     if not runs:
         return None
     run = runs[0]
-    return {
-        "run_id": run["id"],
-        "run_number": run.get("run_number"),
-        "status": run.get("status"),
-        "conclusion": run.get("conclusion"),
-        "head_sha": run.get("head_sha"),
-        "url": run.get("html_url"),
-        "created_at": run.get("created_at"),
-    }
+    return RunFacts(
+        run_id=run["id"],
+        run_number=run.get("run_number"),
+        status=run.get("status"),
+        conclusion=run.get("conclusion"),
+        head_sha=run.get("head_sha"),
+        url=run.get("html_url"),
+        created_at=run.get("created_at"),
+    )
 
 
-FAILED = ("failure", "timed_out", "startup_failure")
-MAX_LOG_BYTES = 64 << 20
-
-
-def _diagnosis(github: GitHub, cache: EtagCache, repo: str, run_id: int) -> str | None:
-    """`woaport diagnose` on a failed run's logs; once per run (the result is cached)."""
-    key = f"diagnosis:{repo}:{run_id}"
-    memo = cache.entries.get(key)
-    if memo is not None:
-        return str(memo["body"]) if memo["body"] else None
+def _diagnosis(github: GitHub, memos: Memos, repo: str, run_id: int) -> str | None:
+    """`woaport diagnose` on a failed run's logs; once per run (remembered in the memos)."""
+    key = f"{repo}:{run_id}"
+    found, memo = memos.get("diagnoses", key)
+    if found:
+        return str(memo) if memo else None
     from woaport.diagnose import diagnose, iter_zip_logs
 
     try:
@@ -181,131 +453,48 @@ def _diagnosis(github: GitHub, cache: EtagCache, repo: str, run_id: int) -> str 
     except (WoaportError, OSError, zipfile.BadZipFile):
         return None  # logs expire (410) or are too big: the state stands without a cause
     summary = result.summary() if result.matches else None
-    cache.put(key, "immutable", summary)
+    memos.put("diagnoses", key, summary)
     return summary
 
 
-def _queue_item(github: GitHub, cache: EtagCache, repo: str, sha: str) -> dict[str, Any] | None:
-    from woaport.devicequeue import QueueURL
-    from woaport.devicequeue.github import GitHubQueue
-
+# The queue manifest's payload words ("ok" today) read as verdicts.
+def _queue_item(github: GitHub, memos: Memos, repo: str, sha: str) -> QueueFacts | None:
     queue = GitHubQueue(QueueURL("github", repo), github)
-    listing = queue.items()
+    listing = queue.items()  # an unreadable item is skipped there, never the whole update
     matching = [i for i in listing.items if i.manifest.provenance.commit == sha]
     if not matching:
         return None
     item = max(matching, key=lambda i: i.manifest.created)
     under_test = item.manifest.under_test
-    devices = {}
+    devices: dict[str, DeviceFacts] = {}
     for device_id, asset in sorted(item.results.items()):
-        key = f"asset:{repo}:{asset['id']}:{asset.get('updated_at')}"
-        memo = cache.entries.get(key)
-        if memo is None:
+        key = f"{repo}:{asset['id']}:{asset.get('updated_at')}"
+        found, summary = memos.get("device_results", key)
+        if not found:
             try:
-                result = queue.read_result(item, device_id)
+                document = queue.read_result(item, device_id)
             except WoaportError:
-                continue  # one unreadable result is skipped, never the end of the update
-            if result is None:
+                continue  # one malformed result is skipped; the others still count
+            if document is None:
                 continue
             summary = {
-                "verdict": str(result.verdict),
-                "finished": result.finished,
-                "reason": result.reason,
-                "artifacts": [a.sha256 for a in result.artifacts],
+                "verdict": str(document.verdict),
+                "finished": document.finished,
+                "reason": document.reason,
+                "artifacts": [a.sha256 for a in document.artifacts],
             }
-            cache.put(key, "immutable", summary)
-        else:
-            summary = memo["body"]
-        if under_test.sha256 in summary.get("artifacts", []):
-            devices[device_id] = {k: summary[k] for k in ("verdict", "finished", "reason")}
-    ci = item.manifest.ci
-    return {
-        "item_id": item.item_id,
-        "artifact": under_test.filename,
-        "artifact_sha256": under_test.sha256,
-        "payload": str(ci.payload),
-        "ci_verdict": str(ci.verdict),
-        "devices": devices,
-    }
-
-
-def update(
-    request: UpdateRequest,
-    *,
-    github_factory: Callable[[EtagCache], GitHub] | None = None,
-    progress: Callable[[str], None] = lambda _: None,
-) -> UpdateResult:
-    folder = request.inventory
-    packages = inventory.load_packages(folder / "packages.yml")
-    status_path = folder / "status.json"
-    status = inventory.load_status(status_path)
-    before = material(status)
-    cache = EtagCache.load(folder / ".cache" / "controller.json")
-    clients = _Clients(cache, github_factory or (lambda c: GitHub(cache=c, retries=3, max_wait=60)))
-    progress(f"collecting facts for {len(packages)} packages with {request.workers} workers")
-    with ThreadPoolExecutor(max_workers=max(1, request.workers)) as pool:
-        collected = dict(
-            zip(
-                [p.key for p in packages],
-                pool.map(lambda p: collect(p, request.index_url, clients), packages),
-                strict=True,
+            memos.put("device_results", key, summary)
+        if under_test.sha256 in summary["artifacts"]:
+            devices[device_id] = DeviceFacts(
+                verdict=Verdict(summary["verdict"]),
+                finished=summary["finished"],
+                reason=summary["reason"],
             )
-        )
-    result = UpdateResult()
-    at = inventory.now()
-    entries = status.setdefault("packages", {})
-    for package in packages:
-        entry = entries.setdefault(package.key, {"facts": {}, "history": []})
-        facts = entry.setdefault("facts", {})
-        stale = entry.setdefault("stale", {})
-        for source in SOURCES:
-            value = collected[package.key].get(source)
-            if isinstance(value, WoaportError):
-                stale[source] = True
-                result.errors.append(f"{package.key} {source}: {value.message}")
-            else:
-                facts[source] = value
-                stale[source] = False
-    derived = inventory.derive_all(packages, {p.key: entries[p.key]["facts"] for p in packages})
-    result.changes = inventory.apply_states(status, packages, derived, at)
-    status["status_version"] = 1
-    if material(status) != before or not status_path.is_file():
-        # Something real changed: only then is the file rewritten (and the workflow commits).
-        status["updated"] = at
-        text = json.dumps(status, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        write_atomic(status_path, text.encode())
-        result.status_changed = True
-    cache.save()
-    result.requests, result.not_modified = clients.index_requests, clients.index_not_modified
-    for _, github in clients.made:
-        result.requests += github.stats.requests
-        result.not_modified += github.stats.not_modified
-    if request.render:
-        readme = folder / "README.md"
-        text = inventory.render(packages, status)
-        old = readme.read_text(encoding="utf-8") if readme.is_file() else None
-        if text != old:
-            write_atomic(readme, text.encode())
-            result.readme_changed = True
-    if request.changes_file is not None:
-        request.changes_file.write_text(commit_message(result), encoding="utf-8")
-    return result
-
-
-def material(status: dict[str, Any]) -> str:
-    """The status without the times that change on every run (when facts were checked)."""
-    copy = json.loads(json.dumps(status))
-    copy.pop("updated", None)
-    for entry in copy.get("packages", {}).values():
-        for facts in (entry.get("facts") or {}).values():
-            if isinstance(facts, dict):
-                facts.pop("checked", None)
-    return json.dumps(copy, sort_keys=True)
-
-
-def commit_message(result: UpdateResult) -> str:
-    if not result.changes:
-        return "inventory: refresh facts (no state changes)\n"
-    lines = [f"inventory: {len(result.changes)} state change(s)", ""]
-    lines += [f"- {c}" for c in result.changes]
-    return "\n".join(lines) + "\n"
+    return QueueFacts(
+        item_id=item.item_id,
+        artifact=under_test.filename,
+        artifact_sha256=under_test.sha256,
+        payload=item.manifest.ci.payload,
+        ci_verdict=item.manifest.ci.verdict,
+        devices=devices,
+    )

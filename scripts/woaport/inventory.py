@@ -1,66 +1,36 @@
-"""The inventory: packages.yml (people), status.json (the controller), README.md (both).
+"""The inventory: packages.yml (people), status.json (the controller), history.json (both
+over time), and the one pure function from a package's facts to its ``State``.
 
-``derive`` is the one pure function from a package's facts to its state. The states, in
-the order the README lists them (actionable first):
-
-* ``failing``: the port broke; ``stage`` says where (build, payload, ci-contract,
-  device-contract) and ``cause`` what.
-* ``in-progress``: a fork is set up and its port run has not finished (or not run yet).
-* ``ci-validated``: the wheel passed on a hosted windows-11-arm runner; awaiting a device.
-* ``backlog``: nobody has started; nothing stands in the way.
-* ``blocked``: a manual reason, or it needs another package's win_arm64 wheel first
-  (``blocked_by`` names which; a dependency cycle is reported, not followed).
-* ``device-validated``: the exact artifact passed on a real Windows-on-Arm device.
-* ``upstream``: the package index already has win_arm64 wheels.
-* ``pure``: a pure-Python wheel installs anyway.
+Which packages: the top N of PyPI by downloads (:mod:`woaport.toppypi`) and every package
+a person listed in packages.yml (forks, contracts, notes, manual blocks, extra packages).
+What each one offers Windows on Arm is classified from its latest release's files
+(:func:`index_facts`); :func:`assess` turns a package's facts and its dependencies' states
+into its state (the words and their order: :class:`woaport.documents.states.State`).
+Rendering lives in :mod:`woaport.views.inventory` and :mod:`woaport.views.page`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
-from woaport.errors import BadInput
+from woaport.availability import classify, summarize
+from woaport.documents.facts import TARGETS, IndexFacts, Kind, PackageFacts, Regression
+from woaport.documents.states import State
+from woaport.documents.status import PackageStatus, Status, Transition
+from woaport.documents.verdicts import Verdict
+from woaport.errors import BadInput, InvalidDocument
+from woaport.index import IndexFile
 
-STATES = [
-    "failing",
-    "in-progress",
-    "ci-validated",
-    "backlog",
-    "blocked",
-    "device-validated",
-    "upstream",
-    "pure",
-]
-DONE = {"upstream", "pure", "device-validated"}
-# A dependency in one of these states has a win_arm64 wheel to build against or stage.
-SATISFIED = {"upstream", "pure", "device-validated", "ci-validated"}
-BADGES = {
-    "failing": "🔴 failing",
-    "in-progress": "🟡 in progress",
-    "ci-validated": "🔵 CI-validated",
-    "backlog": "⚪ backlog",
-    "blocked": "⛔ blocked",
-    "device-validated": "✅ device-validated",
-    "upstream": "🟢 upstream",
-    "pure": "🟢 pure",
-}
-LEGEND = {
-    "failing": "the port broke; the cause says at which stage (build, payload, ci-contract, device-contract)",
-    "in-progress": "a fork is set up; its port run has not finished (or not run yet)",
-    "ci-validated": "the wheel passed its contract on a windows-11-arm runner; waiting for a device",
-    "backlog": "not started, and nothing stands in the way",
-    "blocked": "a manual reason, or waiting for the win_arm64 wheels of the packages named",
-    "device-validated": "the exact artifact passed the same contract on a real Windows-on-Arm device",
-    "upstream": "the package index has win_arm64 wheels: nothing to port",
-    "pure": "a pure-Python wheel installs on Windows on Arm",
-}
+HISTORY_KEEP = 20  # transitions kept per package
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +52,7 @@ class Package:
     upstream_pr: str | None = None
     blocked: str | None = None
     notes: str | None = None
+    listed: bool = True  # in packages.yml (False: only in the top-N list)
 
     @property
     def key(self) -> str:
@@ -126,8 +97,11 @@ def _parse(document: dict[str, Any]) -> list[Package]:
     return packages
 
 
-def check_packages(path: Path, contract_ids: set[str] | None = None) -> list[str]:
-    """Every problem in packages.yml, each naming the file, the place and the fix."""
+def check_packages(
+    path: Path, contract_ids: set[str] | None = None, known: set[str] | None = None
+) -> list[str]:
+    """Every problem in packages.yml, each naming the file, the place and the fix.
+    ``known``: canonical names from elsewhere (the top-N snapshot) depends_on may name."""
     from jsonschema import Draft202012Validator
 
     from woaport.contract import schema
@@ -158,9 +132,9 @@ def check_packages(path: Path, contract_ids: set[str] | None = None) -> list[str
                 f"{path}: packages.{i}: {package.name!r} is listed twice; keep one entry"
             )
         for dep in package.depends_on:
-            if dep not in names:
+            if dep not in names and dep not in (known or set()):
                 problems.append(
-                    f"{path}: packages.{i}.depends_on: {dep!r} is not in the inventory; add it (it may be 'upstream' already)"
+                    f"{path}: packages.{i}.depends_on: {dep!r} is not in the inventory; add it (it may be native already)"
                 )
         if contract_ids is not None and package.contract and package.contract not in contract_ids:
             problems.append(
@@ -196,122 +170,261 @@ def find_cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
     return cycles
 
 
+# -- what the index offers ---------------------------------------------------------------------
+def coverage(pythons: tuple[str, ...]) -> tuple[str, ...]:
+    """The TARGETS served by win_arm64 wheels labelled ``pythons`` (see
+    :func:`woaport.availability.python_label`): ``cp312`` serves cp312; ``cp313t`` the
+    free-threaded 3.13; ``cp311+abi3`` every CPython from 3.11 on but not the free-threaded
+    ones (PEP 803's abi3t is a different ABI); ``py3`` (a ``py3-none-win_arm64`` wheel)
+    every target."""
+    served: set[str] = set()
+    for label in pythons:
+        if label.startswith("py3") or label == "py2.py3":
+            served.update(TARGETS)
+        elif label.endswith("+abi3"):
+            floor = _minor(label.removesuffix("+abi3"))
+            served.update(t for t in TARGETS if not t.endswith("t") and _minor(t) >= floor)
+        elif label in TARGETS:
+            served.add(label)
+    return tuple(t for t in TARGETS if t in served)
+
+
+def _minor(label: str) -> int:
+    digits = "".join(c for c in label[3:] if c.isdigit())
+    return int(digits) if digits else 0
+
+
+def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
+    """Classify the latest release (pip's pick: the newest non-yanked final version)."""
+    available = summarize(name, files)
+    if available.win_arm64:
+        kind = Kind.NATIVE
+    elif available.pure:
+        kind = Kind.PURE
+    elif available.other_platforms:
+        kind = Kind.NEEDS_PORTING  # wheels with native code, none for win_arm64
+    elif available.sdists:
+        kind = Kind.SDIST_ONLY
+    else:
+        kind = Kind.NO_FILES
+    pythons = tuple(available.pythons)
+    regressed = None
+    if kind in (Kind.NEEDS_PORTING, Kind.SDIST_ONLY) and available.version:
+        regressed = _regression(name, files, Version(available.version), bool(available.sdists))
+    return IndexFacts(
+        version=available.version,
+        kind=kind,
+        pythons=pythons,
+        coverage=coverage(pythons),
+        regressed=regressed,
+        checked=checked,
+    )
+
+
+def _regression(
+    name: str, files: list[IndexFile], latest: Version, has_sdist: bool
+) -> Regression | None:
+    """The newest earlier final release with a win_arm64 wheel, if there is one."""
+    native = {
+        rf.version
+        for rf in classify(name, files)[0]
+        if rf.kind == "wheel"
+        and not rf.file.yanked
+        and not rf.version.is_prerelease
+        and rf.version < latest
+        and any(t.platform == "win_arm64" for t in rf.tags)
+    }
+    if not native:
+        return None
+    return Regression(last_native=str(max(native)), latest=str(latest), latest_has_sdist=has_sdist)
+
+
+def metadata_wheel(name: str, files: list[IndexFile], version: str | None) -> IndexFile | None:
+    """The wheel of ``version`` whose core metadata to read: a win_arm64 one, else a pure
+    one, else a Windows one, else any (Requires-Dist rarely differs between them)."""
+    wheels = [
+        rf
+        for rf in classify(name, files)[0]
+        if rf.kind == "wheel" and str(rf.version) == version and not rf.file.yanked
+    ]
+
+    def preference(rf: Any) -> int:
+        platforms = {t.platform for t in rf.tags}
+        for rank, wanted in enumerate(("win_arm64", "any", "win_amd64")):
+            if wanted in platforms:
+                return rank
+        return 3
+
+    return min(wheels, key=preference).file if wheels else None
+
+
+# -- the state of a package --------------------------------------------------------------------
 @dataclass(frozen=True, kw_only=True)
-class Derived:
-    state: str
+class Assessment:
+    """What :func:`assess` concluded: a state, where it broke, why, and what it waits for."""
+
+    state: State
     stage: str | None = None
     cause: str = ""
     blocked_by: tuple[str, ...] = ()
 
 
-def derive(
-    package: Package, facts: dict[str, Any], deps: dict[str, str], cycle: list[str] | None = None
-) -> Derived:
+FAILED_RUNS = ("failure", "timed_out", "startup_failure", "cancelled")
+
+
+def assess(
+    package: Package,
+    facts: PackageFacts,
+    deps: Mapping[str, State | None],
+    cycle: list[str] | None = None,
+) -> Assessment:
     """The state of a package from its facts and its dependencies' states. Pure."""
-    pypi = facts.get("pypi") or {}
-    if pypi.get("verdict") == "native":
-        return Derived(
-            state="upstream",
-            cause=f"{pypi.get('version')}: win_arm64 wheels for {', '.join(pypi.get('pythons', []))}",
+    pypi = facts.pypi
+    if pypi is not None and pypi.kind is Kind.NATIVE:
+        return Assessment(
+            state=State.NATIVE,
+            cause=f"{pypi.version}: win_arm64 wheels for {', '.join(pypi.pythons)}",
         )
-    if pypi.get("verdict") == "pure":
-        return Derived(state="pure", cause=f"{pypi.get('version')}: pure-Python wheel")
+    if pypi is not None and pypi.kind is Kind.PURE:
+        return Assessment(state=State.PURE, cause=f"{pypi.version}: a wheel for any platform")
     if package.blocked:
-        return Derived(state="blocked", cause=package.blocked)
+        return Assessment(state=State.BLOCKED, cause=package.blocked)
+    if pypi is not None and pypi.kind is Kind.SDIST_ONLY and not package.listed:
+        return Assessment(state=State.SDIST_ONLY, cause=_index_words(pypi))
     if cycle:
-        return Derived(
-            state="blocked",
+        return Assessment(
+            state=State.BLOCKED,
             cause=f"dependency cycle {' -> '.join(cycle)}",
             blocked_by=tuple(sorted(set(cycle) - {package.key})),
         )
-    waiting = tuple(d for d in package.depends_on if deps.get(d) not in SATISFIED)
+    waiting = tuple(
+        d for d, s in deps.items() if s is None or not (s.satisfied or s is State.SDIST_ONLY)
+    )
     if waiting:
-        detail = ", ".join(f"{d} ({deps.get(d, 'unknown')})" for d in waiting)
-        return Derived(state="blocked", cause=f"awaiting parents: {detail}", blocked_by=waiting)
+        detail = ", ".join(f"{d} ({deps[d] or 'unknown'})" for d in waiting)
+        return Assessment(
+            state=State.AWAITING_PARENTS, cause=f"awaiting parents: {detail}", blocked_by=waiting
+        )
     if package.fork is None:
-        return Derived(state="backlog", cause=_pypi_words(pypi))
-    ci = facts.get("ci")
-    if not ci:
-        return Derived(
-            state="in-progress", cause=f"{package.fork.repo}@{package.fork.branch}: no port run yet"
+        if package.upstream_pr:
+            return Assessment(state=State.IN_PR, cause=f"upstream: {package.upstream_pr}")
+        return Assessment(state=State.READY, cause=_index_words(pypi))
+    ci = facts.ci
+    if ci is None:
+        return Assessment(
+            state=State.IN_FORK, cause=f"{package.fork.repo}@{package.fork.branch}: no port run yet"
         )
-    run = f"run {ci.get('run_number') or ci.get('run_id')}"
-    if ci.get("status") != "completed":
-        return Derived(state="in-progress", cause=f"{run} is {ci.get('status')}")
-    item = facts.get("queue") or {}
-    if item.get("payload") == "fail":
-        return Derived(
-            state="failing", stage="payload", cause=f"{run}: the wheel's payload failed inspection"
+    run = f"run {ci.run_number or ci.run_id}"
+    if ci.status != "completed":
+        return Assessment(state=State.IN_FORK, cause=f"{run} is {ci.status}")
+    item = facts.queue
+    if item is not None and item.payload.blames_artifact:
+        return Assessment(
+            state=State.FAILING,
+            stage="payload",
+            cause=f"{run}: the wheel's payload failed inspection",
         )
-    if item.get("ci_verdict") == "fail":
-        return Derived(
-            state="failing",
+    if item is not None and item.ci_verdict.blames_artifact:
+        return Assessment(
+            state=State.FAILING,
             stage="ci-contract",
             cause=f"{run}: the contract failed on windows-11-arm",
         )
-    if ci.get("conclusion") != "success":
-        return Derived(
-            state="failing",
+    if ci.conclusion != "success":
+        return Assessment(
+            state=State.FAILING,
             stage="build",
-            cause=f"{run} {ci.get('conclusion')}"
-            + (f": {ci['diagnosis']}" if ci.get("diagnosis") else ""),
+            cause=f"{run} {ci.conclusion}" + (f": {ci.diagnosis}" if ci.diagnosis else ""),
         )
-    devices = item.get("devices") or {}
-    bad = {
-        d: r
+    devices = item.devices if item is not None else {}
+    bad = [
+        (d, r)
         for d, r in sorted(devices.items())
-        if r.get("verdict") in ("fail", "tampered", "error")
-    }
+        if r.verdict.blames_artifact or r.verdict is Verdict.ERROR
+    ]
     if bad:
-        device, result = next(iter(bad.items()))
-        reason = f": {result['reason']}" if result.get("reason") else ""
-        return Derived(
-            state="failing", stage="device-contract", cause=f"{device}: {result['verdict']}{reason}"
+        device, result = bad[0]
+        reason = f": {result.reason}" if result.reason else ""
+        return Assessment(
+            state=State.FAILING,
+            stage="device-contract",
+            cause=f"{device}: {result.verdict}{reason}",
         )
-    passing = sorted(d for d, r in devices.items() if r.get("verdict") == "pass")
+    passing = sorted(d for d, r in devices.items() if r.verdict.passed)
     if passing:
-        return Derived(state="device-validated", cause=f"passed on {', '.join(passing)}")
-    return Derived(state="ci-validated", cause=f"{run} passed; awaiting a device")
+        return Assessment(state=State.DEVICE_VALIDATED, cause=f"passed on {', '.join(passing)}")
+    return Assessment(state=State.CI_VALIDATED, cause=f"{run} passed; awaiting a device")
 
 
-def _pypi_words(pypi: dict[str, Any]) -> str:
-    verdict = pypi.get("verdict")
-    return {
-        "sdist-only": f"{pypi.get('version')}: sdist only",
-        "binary-only": f"{pypi.get('version')}: wheels for other platforms only",
-        "no-files": "no installable release",
-    }.get(str(verdict), "not checked yet")
+def _index_words(pypi: IndexFacts | None) -> str:
+    if pypi is None:
+        return "not checked yet"
+    words = {
+        Kind.SDIST_ONLY: f"{pypi.version}: sdist only",
+        Kind.NEEDS_PORTING: f"{pypi.version}: wheels for other platforms only",
+        Kind.NO_FILES: "no installable release",
+    }.get(pypi.kind, str(pypi.kind))
+    if pypi.regressed is not None:
+        words += f"; regressed: {pypi.regressed.last_native} had win_arm64 wheels, "
+        words += pypi.regressed.pip_installs
+    return words
 
 
-def derive_all(packages: list[Package], facts: dict[str, dict[str, Any]]) -> dict[str, Derived]:
-    """States for all packages, dependencies first; cycles are reported, not followed."""
-    graph = {p.key: p.depends_on for p in packages}
+def dependencies(package: Package, facts: PackageFacts, known: set[str]) -> tuple[str, ...]:
+    """What a package waits for: depends_on (a person's word) and the Requires-Dist that
+    holds on Windows on Arm, among the packages of the inventory."""
+    computed = facts.pypi.requires if facts.pypi and facts.pypi.requires else ()
+    names = dict.fromkeys((*package.depends_on, *(d for d in computed if d in known)))
+    names.pop(package.key, None)
+    return tuple(names)
+
+
+def assess_all(packages: list[Package], facts: Mapping[str, PackageFacts]) -> dict[str, Assessment]:
+    """States for all packages, dependencies first. Cycles among packages that need
+    porting are reported, not followed (a pure or native package ends every chain)."""
+    empty = PackageFacts()
+    known = {p.key for p in packages}
+    graph = {p.key: dependencies(p, facts.get(p.key, empty), known) for p in packages}
+
+    def finished(key: str) -> bool:
+        pypi = facts.get(key, empty).pypi
+        return pypi is not None and pypi.kind in (Kind.NATIVE, Kind.PURE)
+
+    open_graph = {
+        k: tuple(d for d in deps if not finished(d)) for k, deps in graph.items() if not finished(k)
+    }
     in_cycle: dict[str, list[str]] = {}
-    for cycle in find_cycles(graph):
+    for cycle in find_cycles(open_graph):
         for node in cycle:
             in_cycle.setdefault(node, cycle)
     by_key = {p.key: p for p in packages}
-    states: dict[str, Derived] = {}
+    states: dict[str, Assessment] = {}
 
-    def resolve(key: str, trail: tuple[str, ...] = ()) -> Derived:
-        if key in states:
-            return states[key]
-        package = by_key[key]
-        deps = {}
-        for dep in package.depends_on:
-            if dep in by_key and dep not in trail and dep not in in_cycle.get(key, []):
-                deps[dep] = resolve(dep, (*trail, key)).state
-            elif dep in by_key and dep in in_cycle.get(key, []):
-                deps[dep] = "blocked"
-        states[key] = derive(package, facts.get(key, {}), deps, in_cycle.get(key))
-        return states[key]
+    def resolve(root: str) -> None:
+        # Iterative depth-first walk: real dependency chains may be deeper than the stack.
+        stack: list[tuple[str, bool]] = [(root, False)]
+        while stack:
+            key, ready = stack.pop()
+            if key in states:
+                continue
+            cycle = in_cycle.get(key, [])
+            deps = [d for d in graph[key] if d not in cycle]
+            if not ready:
+                stack.append((key, True))
+                stack.extend((d, False) for d in deps if d not in states)
+                continue
+            known_states: dict[str, State | None] = {
+                d: states[d].state if d in states else None for d in deps
+            }
+            known_states.update({d: State.BLOCKED for d in graph[key] if d in cycle})
+            states[key] = assess(by_key[key], facts.get(key, empty), known_states, cycle or None)
 
     for key in sorted(by_key):
         resolve(key)
     return states
 
 
-# -- status.json ---------------------------------------------------------------------------
+# -- status.json and history.json --------------------------------------------------------------
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -325,200 +438,234 @@ def parse_time(text: str | None) -> dt.datetime | None:
         return None
 
 
-def load_status(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {"status_version": 1, "updated": None, "packages": {}}
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise BadInput(
-            f"{path}: not valid JSON; restore it from git (the controller writes it)"
-        ) from None
-    return data
-
-
-@dataclass
-class Transition:
-    package: str
-    before: str | None
-    after: str
-    cause: str
-
-    def __str__(self) -> str:
-        return f"{self.package}: {self.before or 'new'} -> {self.after} ({self.cause})"
-
-
 def apply_states(
-    status: dict[str, Any], packages: list[Package], derived: dict[str, Derived], at: str
-) -> list[Transition]:
-    """Write derived states into ``status``; record history where the state changed."""
-    changes = []
-    entries = status.setdefault("packages", {})
-    for package in packages:
-        d = derived[package.key]
-        entry = entries.setdefault(package.key, {"facts": {}, "history": []})
-        before = entry.get("state")
-        if before != d.state:
-            changes.append(Transition(package.key, before, d.state, d.cause))
-            entry.setdefault("history", []).append(
-                {"from": before, "to": d.state, "at": at, "cause": d.cause}
-            )
-            entry["history"] = entry["history"][-20:]
-            entry["since"] = at
-        entry.update(state=d.state, stage=d.stage, cause=d.cause, blocked_by=list(d.blocked_by))
-    for key in set(entries) - {p.key for p in packages}:
-        del entries[key]  # removed from packages.yml
-    return changes
+    previous: Status,
+    packages: list[Package],
+    facts: Mapping[str, PackageFacts],
+    stale: Mapping[str, dict[str, bool]],
+    assessed: Mapping[str, Assessment],
+    at: str,
+    *,
+    ranks: Mapping[str, tuple[int, int]] | None = None,
+    first_native: Mapping[str, str] | None = None,
+) -> tuple[dict[str, PackageStatus], list[Transition]]:
+    """The new entries of status.json and the transitions since ``previous`` (a package
+    that left the inventory is dropped). ``ranks``: key -> (rank, downloads)."""
+    known = {p.key for p in packages}
+    graph = {p.key: dependencies(p, facts.get(p.key, PackageFacts()), known) for p in packages}
+    from woaport.depgraph import waiting_on
 
-
-# -- README --------------------------------------------------------------------------------
-def _age(then: str | None, reference: dt.datetime | None) -> str:
-    moment = parse_time(then)
-    if moment is None or reference is None:
-        return ""
-    seconds = max(0, int((reference - moment).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
-
-
-def _cell(text: Any) -> str:
-    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
-
-
-def render(packages: list[Package], status: dict[str, Any]) -> str:
-    """The README table. Deterministic: ages are relative to status['updated']."""
-    entries = status.get("packages", {})
-    reference = parse_time(status.get("updated"))
-    counts = {s: 0 for s in STATES}
-    for p in packages:
-        counts[entries.get(p.key, {}).get("state", "backlog")] += 1
-    total = len(packages)
-    done = sum(counts[s] for s in DONE)
-    width = 30
-    filled = round(width * done / total) if total else 0
-    devices = sorted(
-        {
-            d
-            for e in entries.values()
-            for d in (((e.get("facts") or {}).get("queue") or {}).get("devices") or {})
-        }
+    waiting = waiting_on(
+        {k: [d for d in deps if not assessed[d].state.done] for k, deps in graph.items()}
     )
-    lines = [
-        "# Windows on Arm porting status",
-        "",
-        "<!-- Generated by `woaport inventory render` from packages.yml and status.json. Do not edit. -->",
-        "",
-        f"Last change: {status.get('updated') or 'never'}",
-        "",
-        f"`{'█' * filled}{'░' * (width - filled)}` **{done}/{total}** installable natively "
-        "(upstream, pure or device-validated)",
-        "",
-        " · ".join(f"{BADGES[s]}: {counts[s]}" for s in STATES if counts[s]),
-        "",
-    ]
-    header = ["package", "rank", "state", "PyPI", "fork", "last CI", "payload", "CI contract"]
-    header += [f"device {d}" for d in devices] + ["cause", "blocked by", "upstream PR"]
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + " --- |" * len(header))
-
-    def order(p: Package) -> tuple[int, int, int, str]:
-        state = entries.get(p.key, {}).get("state", "backlog")
-        return (STATES.index(state), p.priority, p.rank or 10**9, p.key)
-
-    for p in sorted(packages, key=order):
-        e = entries.get(p.key, {})
-        facts = e.get("facts") or {}
-        pypi, ci, item = facts.get("pypi") or {}, facts.get("ci") or {}, facts.get("queue") or {}
-        state = e.get("state", "backlog")
-        badge = BADGES[state] + (f" ({e['stage']})" if e.get("stage") else "")
-        if any((e.get("stale") or {}).values()):
-            badge += " ⚠ stale"
-        pypi_text = f"{pypi.get('version', '')} {pypi.get('verdict', '')}".strip()
-        if pypi.get("pythons"):
-            pypi_text += f" ({', '.join(pypi['pythons'])})"
-        fork = f"{p.fork.repo}@{p.fork.branch}" if p.fork else ""
-        last_ci = ""
-        if ci:
-            last_ci = f"[{ci.get('conclusion') or ci.get('status')}]({ci.get('url')}) {_age(ci.get('created_at'), reference)}".strip()
-        row = [
-            f"**{p.name}**",
-            str(p.rank or ""),
-            badge,
-            pypi_text,
-            fork,
-            last_ci,
-            item.get("payload") or "",
-            item.get("ci_verdict") or "",
-        ]
-        row += [((item.get("devices") or {}).get(d) or {}).get("verdict", "") for d in devices]
-        blocked_by = ", ".join(e.get("blocked_by") or [])
-        pr = f"[PR]({p.upstream_pr})" if p.upstream_pr else ""
-        cause = (
-            e.get("cause", "")
-            if state in ("failing", "blocked", "in-progress", "ci-validated")
-            else ""
+    ranks = ranks or {}
+    changes: list[Transition] = []
+    entries: dict[str, PackageStatus] = {}
+    for package in packages:
+        key = package.key
+        a = assessed[key]
+        old = previous.packages.get(key)
+        history = old.history if old else ()
+        since = old.since if old else None
+        if old is None or old.state != a.state:
+            change = Transition(
+                package=key, before=old.state if old else None, after=a.state, at=at, cause=a.cause
+            )
+            changes.append(change)
+            history = (*history, change)[-HISTORY_KEEP:]
+            since = at
+        rank, downloads = ranks.get(key, (None, None))
+        waiters = waiting.get(key, set()) if a.state.needs_porting else set()
+        entries[key] = PackageStatus(
+            name=package.name,
+            state=a.state,
+            stage=a.stage,
+            cause=a.cause,
+            blocked_by=a.blocked_by,
+            facts=facts.get(key, PackageFacts()),
+            stale=dict(stale.get(key, {})),
+            since=since,
+            history=history,
+            rank=rank,
+            downloads=downloads,
+            reach=len(waiters),
+            unblocks_downloads=sum(ranks.get(w, (0, 0))[1] for w in waiters),
+            first_native=(first_native or {}).get(key),
         )
-        row += [cause, blocked_by, pr]
-        lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
-    lines += ["", "## Legend", ""]
-    lines += [f"- {BADGES[s]}: {LEGEND[s]}" for s in STATES]
-    lines += [
-        "- ⚠ stale: a source could not be read at the last update; the facts shown are the last known ones",
-        "",
-        "Rows are ordered so that what needs a person comes first: failing, in progress, waiting for a device, "
-        "then the backlog by priority.",
-        "",
-    ]
-    return "\n".join(lines)
+    return entries, changes
 
 
+@dataclass(frozen=True, kw_only=True)
+class CoveragePoint:
+    """One day of the tracker: how much of the top N a Windows-on-Arm user can install."""
+
+    date: str  # YYYY-MM-DD
+    top: int
+    installable: int  # native, pure or device-validated
+    native: int
+    pure: int
+    counts: dict[str, int] = field(default_factory=dict)  # by state, over the top N
+
+    @property
+    def share(self) -> float:
+        return self.installable / self.top if self.top else 0.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class History:
+    """``history.json``: one coverage point per day, and the day each package was first
+    seen native (set once; a later regression does not move it)."""
+
+    points: tuple[CoveragePoint, ...] = ()
+    first_native: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "history.json") -> History:
+        from woaport.documents.base import validate
+
+        document = validate("history", data, where)
+        return cls(
+            points=tuple(CoveragePoint(**p) for p in document["points"]),
+            first_native=dict(document["first_native"]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "history_version": 1,
+            "points": [vars(p) for p in self.points],
+            "first_native": dict(sorted(self.first_native.items())),
+        }
+
+    def month_ago(self, today: str) -> CoveragePoint | None:
+        """The newest point at least 28 days before ``today``."""
+        cutoff = dt.date.fromisoformat(today) - dt.timedelta(days=28)
+        older = [p for p in self.points if dt.date.fromisoformat(p.date) <= cutoff]
+        return older[-1] if older else None
+
+
+def load_history(path: Path) -> History:
+    if not path.is_file():
+        return History()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        raise InvalidDocument(f"{path}: not valid JSON; restore it from git") from None
+    return History.from_json(data, where=str(path))
+
+
+def coverage_point(status: Status, date: str) -> CoveragePoint:
+    top = [e for e in status.packages.values() if e.rank is not None]
+    counts: dict[str, int] = {}
+    for e in top:
+        counts[str(e.state)] = counts.get(str(e.state), 0) + 1
+    return CoveragePoint(
+        date=date,
+        top=len(top),
+        installable=sum(e.state.done for e in top),
+        native=sum(e.state is State.NATIVE for e in top),
+        pure=sum(e.state is State.PURE for e in top),
+        counts=dict(sorted(counts.items())),
+    )
+
+
+def record_history(history: History, status: Status, date: str) -> History:
+    """Today's point (replacing an earlier one of the same day) and first-native days."""
+    first = dict(history.first_native)
+    for key, entry in status.packages.items():
+        if entry.state is State.NATIVE and key not in first:
+            first[key] = date
+    point = coverage_point(status, date)
+    points = (*tuple(p for p in history.points if p.date != date), point)
+    return History(points=tuple(sorted(points, key=lambda p: p.date)), first_native=first)
+
+
+def with_first_native(status: Status, history: History) -> Status:
+    packages = {
+        k: replace(e, first_native=history.first_native.get(k)) for k, e in status.packages.items()
+    }
+    return replace(status, packages=packages)
+
+
+# -- what to work on next ----------------------------------------------------------------------
 @dataclass
 class NextPick:
     package: Package
-    state: str
+    state: State
     reasons: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.package.name,
-            "state": self.state,
+            "state": str(self.state),
             "priority": self.package.priority,
             "reasons": self.reasons,
         }
 
 
-def next_up(packages: list[Package], status: dict[str, Any], count: int) -> list[NextPick]:
-    """The next packages to work on: failing ones and the unblocked backlog, by priority,
-    then by how many other packages wait for them, then by download rank."""
-    entries = status.get("packages", {})
-    waiting_on: dict[str, list[str]] = {}
+def next_up(packages: list[Package], status: Status, count: int) -> list[NextPick]:
+    """The next packages to work on: failing ones and the ready ones, by priority, then by
+    how many other packages wait for them, then by the downloads they unblock, then by
+    download rank."""
+    waiting_on: dict[str, set[str]] = {}
     for p in packages:
         for dep in p.depends_on:
-            waiting_on.setdefault(dep, []).append(p.key)
+            waiting_on.setdefault(dep, set()).add(p.key)
+    for key, known in status.packages.items():
+        for dep in known.blocked_by:
+            waiting_on.setdefault(dep, set()).add(key)
     picks = []
     for p in packages:
-        e = entries.get(p.key, {})
-        state = e.get("state", "backlog")
-        if state not in ("failing", "backlog"):
+        entry = status.packages.get(p.key)
+        state = entry.state if entry else State.READY
+        if state not in (State.FAILING, State.READY):
             continue
         reasons = [f"priority {p.priority}"]
-        if p.rank:
-            reasons.append(f"download rank {p.rank}")
+        rank = p.rank or (entry.rank if entry else None)
+        if rank:
+            reasons.append(f"download rank {rank}")
         if waiting_on.get(p.key):
             reasons.append(f"unblocks {', '.join(sorted(waiting_on[p.key]))}")
-        if state == "failing":
-            reasons.append(f"failing at {e.get('stage')}: {e.get('cause')}")
-        elif e.get("cause"):
-            reasons.append(e["cause"])
+        if entry is not None and state is State.FAILING:
+            reasons.append(f"failing at {entry.stage}: {entry.cause}")
+        elif entry is not None and entry.cause:
+            reasons.append(entry.cause)
         picks.append(NextPick(package=p, state=state, reasons=reasons))
     picks.sort(
         key=lambda n: (
             n.package.priority,
-            -len(waiting_on.get(n.package.key, [])),
+            -len(waiting_on.get(n.package.key, ())),
+            -(
+                status.packages[n.package.key].unblocks_downloads
+                if n.package.key in status.packages
+                else 0
+            ),
             n.package.rank or 10**9,
             n.package.key,
         )
     )
     return picks[:count]
+
+
+def load_status(path: Path) -> Status:
+    from woaport.documents.status import load_status as load
+
+    return load(path)
+
+
+def tracked(listed: list[Package], top: list[tuple[str, int]]) -> list[Package]:
+    """Every package the tracker follows: the top-N list (``(name, rank)`` pairs) in rank
+    order, each with what packages.yml says of it, then the listed packages outside it."""
+    by_key = {p.key: p for p in listed}
+    out: list[Package] = []
+    seen: set[str] = set()
+    for name, rank in top:
+        key = str(canonicalize_name(name))
+        if key in seen:
+            continue
+        seen.add(key)
+        person = by_key.get(key)
+        out.append(
+            replace(person, rank=rank) if person else Package(name=name, rank=rank, listed=False)
+        )
+    out += [p for p in listed if p.key not in seen]
+    return out

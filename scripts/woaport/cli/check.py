@@ -284,7 +284,11 @@ def check(
         if not to_get or f.filename in to_get
     )
     result = CheckResult(
-        index_url=index, availability=availability, inspection=inspection, provenance=provenance, saved=paths
+        index_url=index,
+        availability=availability,
+        inspection=inspection,
+        provenance=provenance,
+        saved=paths,
     )
     reporter.emit(result)
     return result.exit_code

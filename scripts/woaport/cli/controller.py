@@ -30,6 +30,27 @@ def controller() -> None:
     show_default=True,
     help="Requests in flight at once.",
 )
+@click.option(
+    "--top",
+    type=click.IntRange(0, 100_000),
+    default=1000,
+    show_default=True,
+    help="Follow the N most downloaded PyPI projects besides packages.yml (0: none).",
+)
+@click.option(
+    "--top-url",
+    default="https://hugovk.dev/top-pypi-packages/top-pypi-packages.min.json",
+    show_default=True,
+    envvar="WOAPORT_TOP_URL",
+    help="The top-pypi-packages list; when it cannot be read, the committed snapshot "
+    "(inventory/top-pypi-packages.min.json) is used. 'snapshot': that file only "
+    "[env var: WOAPORT_TOP_URL].",
+)
+@click.option(
+    "--no-dependencies",
+    is_flag=True,
+    help="Do not read Requires-Dist (no dependency graph, no awaiting-parents).",
+)
 @click.option("--no-render", is_flag=True, help="Update status.json only.")
 @click.option(
     "--changes-file",
@@ -47,18 +68,23 @@ def controller() -> None:
 def update(
     folder: Path,
     index_url: str | None,
+    top: int,
+    top_url: str,
+    no_dependencies: bool,
     workers: int,
     no_render: bool,
     changes_file: Path | None,
     strict: bool,
     json_output: bool,
 ) -> int:
-    """Collect the facts for every package in packages.yml, derive states, write
-    status.json (atomically) and README.md.
+    """Collect the facts for the top N PyPI projects and every package in packages.yml,
+    assess their states, write status.json and history.json (atomically), README.md and
+    the status page index.html.
 
     GitHub: the port workflow's latest run on each fork's branch, the fork's device queue
     and its device results (token from WOAPORT_TOKEN / GITHUB_TOKEN). The package index:
-    whether a win_arm64, pure or source release exists. Conditional requests throughout;
+    what the latest release offers Windows on Arm and what it requires there (PEP 658
+    metadata). Conditional requests throughout;
     a source that fails keeps the package's last known facts, marked stale.
     """
     from woaport.controller import UpdateRequest
@@ -71,6 +97,9 @@ def update(
         workers=workers,
         render=not no_render,
         changes_file=changes_file,
+        top=top,
+        top_url=None if top_url == "snapshot" else top_url,
+        dependencies=not no_dependencies,
     )
     result = run_update(request, progress=lambda m: click.echo(m, err=True))
     if json_output:
@@ -79,8 +108,9 @@ def update(
         for change in result.changes:
             click.echo(str(change))
         click.echo(
-            f"{len(result.changes)} state change(s); {result.requests} requests, "
-            f"{result.not_modified} answered 304; {len(result.errors)} source error(s)",
+            f"{result.packages} packages; {len(result.changes)} state change(s); "
+            f"{result.requests} requests, {result.not_modified} answered 304, "
+            f"{result.remembered} remembered; {len(result.errors)} source error(s)",
             err=True,
         )
     for error in result.errors:

@@ -11,6 +11,7 @@ import click
 
 from woaport import inventory as inv
 from woaport.cli.reporter import Reporter
+from woaport.documents.status import Status
 from woaport.views.base import Annotation, Line, Plain
 
 INVENTORY = click.option(
@@ -26,8 +27,8 @@ INVENTORY = click.option(
 
 @click.group()
 def inventory() -> None:
-    """Where every package stands: packages.yml (people edit it), status.json (the
-    controller writes it), README.md (generated from both)."""
+    """Where every package stands: packages.yml (people edit it), status.json and
+    history.json (the controller writes them), README.md and index.html (generated)."""
 
 
 def _contract_ids(folder: Path) -> set[str] | None:
@@ -41,6 +42,26 @@ def _contract_ids(folder: Path) -> set[str] | None:
         loaded, _ = contract.check(path)
         ids |= {c.smoke_test_id for c in loaded}
     return ids
+
+
+def _top_names(folder: Path) -> set[str] | None:
+    """The names in the committed top-pypi-packages snapshot: depends_on may name them."""
+    from woaport.toppypi import SNAPSHOT_NAME, load_snapshot
+
+    snapshot = folder / SNAPSHOT_NAME
+    if not snapshot.is_file():
+        return None
+    return {p.key for p in load_snapshot(snapshot, 10**6).packages}
+
+
+def _followed(folder: Path, status: Status) -> list[inv.Package]:
+    """packages.yml and the packages the controller followed from the top-N list."""
+    listed = inv.load_packages(folder / "packages.yml")
+    top = sorted(
+        ((e.name, e.rank) for e in status.packages.values() if e.rank is not None),
+        key=lambda pair: pair[1],
+    )
+    return inv.tracked(listed, top)
 
 
 @dataclass(kw_only=True)
@@ -78,7 +99,7 @@ def validate(folder: Path, json_output: bool) -> int:
     """Check packages.yml: the schema, names listed twice, depends_on that names nothing,
     dependency cycles, and contract ids that contracts/ does not have."""
     path = folder / "packages.yml"
-    problems = inv.check_packages(path, _contract_ids(folder))
+    problems = inv.check_packages(path, _contract_ids(folder), _top_names(folder))
     count = 0 if problems else len(inv.load_packages(path))
     result = _Problems(path=path, problems=problems, count=count)
     Reporter(json_output=json_output).emit(result)
@@ -95,7 +116,8 @@ class _Next(Plain):
     def text_lines(self) -> Iterator[Line]:
         if not self.picks:
             yield Line(
-                text="nothing to pick: every package is done, in progress or blocked", style="dim"
+                text="nothing to pick: every package is done, in a fork, awaiting parents or blocked",
+                style="dim",
             )
         for i, pick in enumerate(self.picks, 1):
             yield Line(text=f"{i}. {pick.package.name} ({pick.state})", style="heading")
@@ -115,10 +137,11 @@ class _Next(Plain):
 )
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
 def next_cmd(folder: Path, count: int, json_output: bool) -> int:
-    """The next packages to work on, with why: failing ones and the unblocked backlog, by
-    priority, then by how many packages wait for them, then by download rank."""
-    packages = inv.load_packages(folder / "packages.yml")
+    """The next packages to work on, with why: failing ones and the ready ones, by
+    priority, then by how many packages wait for them and the downloads they unblock, then
+    by download rank."""
     status = inv.load_status(folder / "status.json")
+    packages = _followed(folder, status)
     Reporter(json_output=json_output).emit(_Next(picks=inv.next_up(packages, status, count)))
     return 0
 
@@ -127,9 +150,12 @@ def next_cmd(folder: Path, count: int, json_output: bool) -> int:
 @INVENTORY
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when README.md is stale.")
 def render(folder: Path, check: bool) -> int:
-    """Write README.md from packages.yml and status.json."""
-    packages = inv.load_packages(folder / "packages.yml")
-    text = inv.render(packages, inv.load_status(folder / "status.json"))
+    """Write README.md from packages.yml, status.json and history.json."""
+    from woaport.views.inventory import readme as render_readme
+
+    status = inv.load_status(folder / "status.json")
+    history = inv.load_history(folder / "history.json")
+    text = render_readme(_followed(folder, status), status, history)
     readme = folder / "README.md"
     current = readme.read_text(encoding="utf-8") if readme.is_file() else None
     if check:

@@ -1,0 +1,174 @@
+"""``PackageFacts``: what the controller's collectors found out about one package.
+
+Three sources, each its own part: the package index (``IndexFacts``: what the latest
+release offers Windows on Arm, per Python, whether an earlier release did better, what it
+requires), the fork's port workflow (``RunFacts``) and the fork's device queue
+(``QueueFacts``). Schema: ``woaport/data/facts.schema.json``. Nothing here decides a state:
+:func:`woaport.inventory.assess` does.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from woaport.documents.base import JsonObject, validate
+from woaport.documents.verdicts import Verdict
+
+# The interpreters the tracker reports coverage for: CPython 3.11 to 3.15, and the
+# free-threaded builds (PEP 703: ABI tag with a "t") from 3.13 on.
+TARGETS = ("cp311", "cp312", "cp313", "cp314", "cp315", "cp313t", "cp314t", "cp315t")
+
+
+class Kind(enum.StrEnum):
+    """What the latest release of a project offers Windows on Arm."""
+
+    NATIVE = "native"  # a win_arm64 wheel (py3-none-win_arm64 included)
+    PURE = "pure"  # a wheel that installs anywhere (py3-none-any)
+    NEEDS_PORTING = "needs-porting"  # wheels with native code, none for win_arm64
+    SDIST_ONLY = "sdist-only"  # no wheel at all: pip builds it from source
+    NO_FILES = "no-files"  # nothing installable (or not on the index)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Regression:
+    """An earlier release had win_arm64 wheels; the latest has none."""
+
+    last_native: str  # the newest version with a win_arm64 wheel: pip --only-binary gets it
+    latest: str
+    latest_has_sdist: bool  # plain pip builds ``latest`` from source instead
+
+    @property
+    def pip_installs(self) -> str:
+        if self.latest_has_sdist:
+            return (
+                f"pip builds {self.latest} from source; "
+                f"--only-binary=:all: installs {self.last_native}"
+            )
+        return f"pip installs {self.last_native}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndexFacts:
+    version: str | None
+    kind: Kind
+    pythons: tuple[str, ...] = ()  # win_arm64 labels: cp312, cp313t, cp311+abi3, py3
+    coverage: tuple[str, ...] = ()  # the TARGETS a win_arm64 wheel of the release serves
+    regressed: Regression | None = None
+    requires: tuple[str, ...] | None = None  # required on win_arm64; None: not known
+    checked: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunFacts:
+    run_id: int
+    run_number: int | None = None
+    status: str | None = None
+    conclusion: str | None = None
+    head_sha: str | None = None
+    url: str | None = None
+    created_at: str | None = None
+    diagnosis: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceFacts:
+    verdict: Verdict
+    finished: str | None = None
+    reason: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueueFacts:
+    item_id: str | None = None
+    artifact: str | None = None
+    artifact_sha256: str | None = None
+    payload: Verdict = Verdict.UNKNOWN
+    ci_verdict: Verdict = Verdict.UNKNOWN
+    devices: dict[str, DeviceFacts] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PackageFacts:
+    pypi: IndexFacts | None = None
+    ci: RunFacts | None = None
+    queue: QueueFacts | None = None
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "facts") -> PackageFacts:
+        document = validate("facts", data, where)
+        return cls(
+            pypi=_index_from(document.get("pypi")),
+            ci=RunFacts(**document["ci"]) if document.get("ci") else None,
+            queue=_queue_from(document.get("queue")),
+        )
+
+    def to_json(self) -> JsonObject:
+        return {
+            "pypi": _index_to(self.pypi) if self.pypi else None,
+            "ci": {k: v for k, v in vars(self.ci).items()} if self.ci else None,
+            "queue": _queue_to(self.queue) if self.queue else None,
+        }
+
+
+def _index_from(raw: JsonObject | None) -> IndexFacts | None:
+    if raw is None:
+        return None
+    regressed = raw.get("regressed")
+    requires = raw.get("requires")
+    return IndexFacts(
+        version=raw.get("version"),
+        kind=Kind(raw["kind"]),
+        pythons=tuple(raw.get("pythons", ())),
+        coverage=tuple(raw.get("coverage", ())),
+        regressed=Regression(**regressed) if regressed else None,
+        requires=tuple(requires) if requires is not None else None,
+        checked=raw.get("checked"),
+    )
+
+
+def _index_to(facts: IndexFacts) -> JsonObject:
+    return {
+        "version": facts.version,
+        "kind": str(facts.kind),
+        "pythons": list(facts.pythons),
+        "coverage": list(facts.coverage),
+        "regressed": vars(facts.regressed) if facts.regressed else None,
+        "requires": list(facts.requires) if facts.requires is not None else None,
+        "checked": facts.checked,
+    }
+
+
+def _queue_from(raw: JsonObject | None) -> QueueFacts | None:
+    if raw is None:
+        return None
+    return QueueFacts(
+        item_id=raw.get("item_id"),
+        artifact=raw.get("artifact"),
+        artifact_sha256=raw.get("artifact_sha256"),
+        payload=Verdict(raw.get("payload", "unknown")),
+        ci_verdict=Verdict(raw.get("ci_verdict", "unknown")),
+        devices={
+            device: DeviceFacts(
+                verdict=Verdict(d["verdict"]),
+                finished=d.get("finished"),
+                reason=d.get("reason", ""),
+            )
+            for device, d in raw.get("devices", {}).items()
+        },
+    )
+
+
+def _queue_to(facts: QueueFacts) -> JsonObject:
+    return {
+        "item_id": facts.item_id,
+        "artifact": facts.artifact,
+        "artifact_sha256": facts.artifact_sha256,
+        "payload": str(facts.payload),
+        "ci_verdict": str(facts.ci_verdict),
+        "devices": {
+            device: {"verdict": str(d.verdict), "finished": d.finished, "reason": d.reason}
+            for device, d in sorted(facts.devices.items())
+        },
+    }
