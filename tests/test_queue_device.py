@@ -58,7 +58,10 @@ def gh_env(github: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     return github
 
 
-def poll_args(url: str, state: Path, *extra: str) -> list[str]:
+def poll_args(url: str, state: Path, *extra: str, provenance: str = "off") -> list[str]:
+    """A poll of ``url``. Provenance is off unless a test says otherwise: the fake queues'
+    wheels are built here, and nothing here can sign them the way port.yml does (the gate
+    itself is tested with real bundles in test_provenance.py and below)."""
     return [
         "device",
         "poll",
@@ -76,6 +79,8 @@ def poll_args(url: str, state: Path, *extra: str) -> list[str]:
         "dir:*",
         "--retry-base",
         "0s",
+        "--provenance",
+        provenance,
         *extra,
     ]
 
@@ -672,3 +677,70 @@ def test_a_manifest_too_long_for_the_release_body(
     assert summary(result)["published"], result.err  # found through manifest.json
     listing = woaport("queue", "list", "--queue", "github:me/fork", "--json")
     assert json.loads(listing.out)["items"][0]["devices"] == ["laptop1"]
+
+
+@pytest.mark.parametrize(
+    ("options", "reason"),
+    [
+        ((), "no hub is configured"),
+        (("--hub", "hub/woaport"), "bundle check failed"),  # no attestation in the manifest
+    ],
+)
+def test_github_items_without_provenance_are_never_installed(
+    woaport: Run,
+    gh_env: Any,
+    tmp_path: Path,
+    native_wheel: Path,
+    options: tuple[str, ...],
+    reason: str,
+) -> None:
+    """Under the default policy for github: queues (require), a wheel nobody signed is
+    reported unverified and no environment is ever created for it."""
+    publish_dir(woaport, tmp_path, native_wheel, url="github:me/fork")
+    args = poll_args("github:me/fork", tmp_path / "state", *options)
+    at = args.index("--provenance")
+    del args[at : at + 2]  # the default policy
+    result = woaport(*args)
+    assert "creating a fresh environment" not in result.err
+    (release,) = gh_env.repos["me/fork"].releases
+    (asset,) = [a for a in release.assets if a.name == "result-laptop1.json"]
+    document = json.loads(asset.data)
+    assert document["verdict"] == "unverified", document
+    assert reason in document["reason"]
+
+
+def test_an_attested_item_carries_its_bundle_and_the_device_checks_it(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    """queue publish --attestation queues the bundle beside the wheel and names it in the
+    manifest; the device reads it and runs sigstore's verification before any install. The
+    bundle is a real one (GitHub CLI's test asset, see tests/fixtures/provenance): its
+    signature verifies offline, and it does not name this wheel, so the digest check fails."""
+    bundle = (
+        Path(__file__).parent / "fixtures/provenance/reusable-workflow-attestation.sigstore.json"
+    )
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue",
+        "publish",
+        "--queue",
+        url,
+        "--contract",
+        write_contract(tmp_path),
+        "--attestation",
+        bundle,
+        native_wheel,
+        "--json",
+    )
+    assert out.code == 0, out.err
+    manifest = json.loads(out.out)["manifest"]
+    (artifact,) = manifest["artifacts"]
+    assert artifact["attestation"] == f"{native_wheel.name}.sigstore.json"
+    folder = tmp_path / "queue" / "items" / manifest["item_id"]
+    assert (folder / artifact["attestation"]).read_bytes() == bundle.read_bytes()
+    state = tmp_path / "state"
+    result = woaport(*poll_args(url, state, "--hub", "hub/woaport", provenance="require"))
+    assert "creating a fresh environment" not in result.err
+    document = json.loads((folder / "results" / "result-laptop1.json").read_text())
+    assert document["verdict"] == "unverified"
+    assert "digest check failed" in document["reason"], document["reason"]

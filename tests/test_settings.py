@@ -33,6 +33,9 @@ def test_every_field_is_a_setting_with_the_documented_variable() -> None:
         "max_attempts": "WOAPORT_MAX_ATTEMPTS",
         "retry_base": "WOAPORT_RETRY_BASE",
         "index_url": "WOAPORT_INDEX_URL",
+        "hub": "WOAPORT_DEVICE_HUB",
+        "hub_refs": "WOAPORT_DEVICE_HUB_REFS",
+        "provenance": "WOAPORT_PROVENANCE",
     }
     import dataclasses
 

@@ -29,6 +29,7 @@ from woaport.devicequeue import Backend, QueueItem, QueueURL
 from woaport.documents.base import canonical_json
 from woaport.documents.contract_report import ContractReport
 from woaport.documents.device_result import RESULT_VERSION, DeviceResult
+from woaport.documents.manifest import Manifest
 from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
@@ -270,6 +271,10 @@ class Poller:
         contract = from_dict(manifest.contract, source=f"{item.item_id} manifest")
         if contract.sha256 != manifest.contract_sha256:
             return self._tampered(item, "the embedded contract does not match its sha256")
+        refusal = self._provenance(queue, item, manifest, work)
+        if refusal is not None:
+            self.log(f"{item.item_id}: UNVERIFIED: {refusal}; nothing was installed")
+            return self._result(item, Verdict.UNVERIFIED, reason=refusal)
         from woaport.runner import RunRequest, run_contract
 
         request = RunRequest(
@@ -288,6 +293,58 @@ class Poller:
             return self._result(item, Verdict.ERROR, reason=exc.message)
         shutil.rmtree(work, ignore_errors=True)
         return self._result(item, report.verdict, report=report)
+
+    def _provenance(
+        self, queue: Backend, item: QueueItem, manifest: Manifest, work: Path
+    ) -> str | None:
+        """Where each artifact was built, checked before anything is installed: None when
+        the policy lets the item run, else the reason it may not."""
+        from woaport import provenance as prov
+
+        mode = (
+            prov.PolicyMode(self.config.provenance)
+            if self.config.provenance
+            else prov.default_mode(str(queue.url))
+        )
+        if mode is prov.PolicyMode.OFF:
+            return None
+        source = queue.url.repository or manifest.provenance.repository or ""
+        if self.config.hub is None:
+            reason = "no hub is configured to have signed the wheels (set --hub OWNER/REPO)"
+            if mode is prov.PolicyMode.REQUIRE:
+                return reason
+            self.log(f"{item.item_id}: provenance not checked: {reason}")
+            return None
+        expect = prov.Expectation(
+            hub=self.config.hub,
+            accepted_refs=self.config.hub_refs,
+            source_repository=source,
+            allow=self.config.allow,
+            mode=mode,
+        )
+        bundles: dict[str, bytes] = {}
+        for artifact in manifest.artifacts:
+            bundle = None
+            name = artifact.attestation
+            if name is not None:
+                if Path(name).name != name:
+                    return f"{artifact.filename}: attestation {name[:80]!r} is not a file name"
+                if name not in bundles:
+                    path = queue.download(item, name, work / name, size=prov.MAX_BUNDLE_BYTES // 2)
+                    bundles[name] = path.read_bytes()[: prov.MAX_BUNDLE_BYTES + 1]
+                bundle = bundles[name]
+            result = prov.verify_before_install(
+                artifact=work / artifact.filename,
+                sha256=artifact.sha256,
+                bundle=bundle,
+                expect=expect,
+                trusted_root=prov.trusted_root_path(),
+            )
+            if not result.installable:
+                return f"{artifact.filename}: {result.check} check failed: {result.reason}"
+            if result.status is prov.Status.WARNED:
+                self.log(f"{item.item_id}: provenance warning: {result.reason}")
+        return None
 
     def _result(
         self,

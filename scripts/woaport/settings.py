@@ -101,6 +101,21 @@ def parse_installer(value: Any) -> str:
 
 
 INSTALLERS = ("auto", "uv", "pip")
+PROVENANCE_POLICIES = ("require", "warn", "off")
+
+
+def parse_repository(text: Any) -> str:
+    value = str(text).strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", value) or ".." in value:
+        raise BadInput(f"hub {value!r}: write OWNER/REPO (the repository that holds port.yml)")
+    return value
+
+
+def parse_provenance(text: Any) -> str:
+    value = str(text).strip().lower()
+    if value not in PROVENANCE_POLICIES:
+        raise BadInput(f"provenance {value!r}: write one of {', '.join(PROVENANCE_POLICIES)}")
+    return value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -212,6 +227,26 @@ class DeviceConfig:
         help="First retry delay, doubled each time [default: 300s].",
     )
     index_url: str | None = setting(default=None, help="Index for the contracts' `requires`.")
+    hub: str | None = setting(
+        default=None,
+        parse=parse_repository,
+        env="WOAPORT_DEVICE_HUB",
+        metavar="OWNER/REPO",
+        help="The hub whose port.yml must have signed an item's wheels (provenance).",
+    )
+    hub_refs: tuple[str, ...] = setting(
+        default=("refs/tags/v1",),
+        many=True,
+        env="WOAPORT_DEVICE_HUB_REFS",
+        metavar="REF",
+        help="Refs of the hub's port.yml this device accepts (globs allowed) [default: refs/tags/v1].",
+    )
+    provenance: str | None = setting(
+        default=None,
+        parse=parse_provenance,
+        choices=PROVENANCE_POLICIES,
+        help="require, warn or off [default: require for github: queues, warn for dir: ones].",
+    )
 
 
 # -- the loader -------------------------------------------------------------------------

@@ -18,7 +18,16 @@ from woaport.cli.reporter import Reporter
 from woaport.errors import BadInput
 
 SHARED = ("queues", "device_id", "allow", "state_dir")
-RUNNING = ("python", "installer", "index_url", "max_attempts", "retry_base")
+RUNNING = (
+    "python",
+    "installer",
+    "index_url",
+    "max_attempts",
+    "retry_base",
+    "hub",
+    "hub_refs",
+    "provenance",
+)
 
 
 def _options(*names: str) -> Callable[[Any], Any]:
@@ -173,3 +182,13 @@ def install_task(every: str, dry_run: bool, json_output: bool, **options: Any) -
         raise
     click.echo(f"registered task woaport-device-poll from {path}", err=True)
     return 0
+
+
+def _attach_trust_root() -> None:
+    """`woaport device trust-root ...` (the Sigstore trusted root the provenance check uses)."""
+    from woaport.cli.trust import trust_root
+
+    device.add_command(trust_root, name="trust-root")
+
+
+_attach_trust_root()

@@ -64,6 +64,12 @@ def queue() -> None:
     help="`woaport inspect --json` output for the wheels; its verdict goes into the manifest.",
 )
 @click.option(
+    "--attestation",
+    type=optional_path(dir_okay=False),
+    help="The Sigstore bundle attesting the wheels' build provenance "
+    "(actions/attest-build-provenance); queued beside each wheel for devices to verify.",
+)
+@click.option(
     "--json",
     "json_output",
     is_flag=True,
@@ -80,6 +86,7 @@ def publish(
     reports_dir: Path | None,
     inspect_report: Path | None,
     wheel_dir: Path | None,
+    attestation: Path | None,
     json_output: bool,
     wheels: tuple[Path, ...],
 ) -> int:
@@ -114,7 +121,7 @@ def publish(
     )
     if bool(wheels) == bool(wheel_dir):
         raise click.UsageError("pass WHEELS or --wheel-dir, one of them")
-    for path in [*wheels, *staged]:
+    for path in [*wheels, *staged, *([attestation] if attestation else [])]:
         if not path.is_file():
             raise BadInput(f"{path}: no such file; pass the built .whl files")
     reports = [_read_ci_report(ci_report, chosen)] if ci_report else []
@@ -141,9 +148,15 @@ def publish(
             )
             verdicts = [payloads[a.filename] for a in artifacts if a.filename in payloads]
             manifest = build_manifest(
-                chosen, artifacts, ci_report=report, payload=Verdict.worst(verdicts)
+                chosen,
+                artifacts,
+                ci_report=report,
+                payload=Verdict.worst(verdicts),
+                attested=attestation is not None,
             )
             files = {a.filename: a.path for a in artifacts}
+            if attestation is not None:
+                files |= {a.attestation: attestation for a in manifest.artifacts if a.attestation}
             published.append(
                 PublishedView(manifest=manifest, location=backend.publish(manifest, files))
             )

@@ -113,7 +113,14 @@ class GitHubQueue:
         elif release.get("body") != body:
             release = self.client.update_release(self.repo, release["id"], body=body)
         present = {a["name"]: a for a in self.client.assets(self.repo, release["id"])}
-        uploads = [(name, path.read_bytes(), "application/zip") for name, path in files.items()]
+        uploads = [
+            (
+                name,
+                path.read_bytes(),
+                "application/json" if name.endswith(".json") else "application/zip",
+            )
+            for name, path in files.items()
+        ]
         document = json.dumps(manifest.to_json(), indent=2).encode()
         uploads.append((MANIFEST, document, "application/json"))
         for name, data, content_type in uploads:  # manifest last: it completes the item

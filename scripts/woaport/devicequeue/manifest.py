@@ -37,9 +37,18 @@ def provenance_from_environment(env: Mapping[str, str] | None = None) -> Provena
     )
 
 
-def record(artifact: Artifact) -> ArtifactRecord:
+def attestation_name(wheel_filename: str) -> str:
+    """The queue asset that carries a wheel's Sigstore bundle (one bundle may serve several)."""
+    return f"{wheel_filename}.sigstore.json"
+
+
+def record(artifact: Artifact, *, attested: bool = False) -> ArtifactRecord:
     return ArtifactRecord(
-        filename=artifact.filename, size=artifact.size, sha256=artifact.sha256, role=artifact.role
+        filename=artifact.filename,
+        size=artifact.size,
+        sha256=artifact.sha256,
+        role=artifact.role,
+        attestation=attestation_name(artifact.filename) if attested else None,
     )
 
 
@@ -50,10 +59,13 @@ def build_manifest(
     ci_report: ContractReport | None = None,
     payload: Verdict = Verdict.UNKNOWN,
     provenance: Provenance | None = None,
+    attested: bool = False,
 ) -> Manifest:
-    """The manifest for ``artifacts`` (as :func:`woaport.artifacts.classify` returned them)."""
+    """The manifest for ``artifacts`` (as :func:`woaport.artifacts.classify` returned them).
+    With ``attested``, each wheel built here (not the staged ones) names the asset that will
+    carry its build-provenance bundle."""
     (under_test,) = [a for a in artifacts if a.role is Role.UNDER_TEST]
-    records = [record(a) for a in artifacts]
+    records = [record(a, attested=attested and a.role is not Role.STAGED) for a in artifacts]
     package = str(canonicalize_name(contract.package))
     ci = CISummary(
         verdict=ci_report.verdict if ci_report else Verdict.UNKNOWN,

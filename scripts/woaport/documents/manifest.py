@@ -27,6 +27,8 @@ class ArtifactRecord(Document):
     size: int
     sha256: str
     role: Role
+    # The queue asset holding this wheel's Sigstore bundle (build provenance), if any.
+    attestation: str | None = field(default=None, metadata=OMIT_NONE)
 
 
 @dataclass(frozen=True, kw_only=True)
