@@ -353,3 +353,21 @@ def test_keys_never_hide_a_match_in_the_corpus() -> None:
             for s in SIGNATURES:
                 if s.pattern.search(line):
                     assert any(k in low for k in s.keys), (s.id, e["file"], line)
+
+
+def test_the_job_summary_keeps_log_text_inert(
+    woaport: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    log = tmp_path / "b.log"
+    log.write_text("src\\a.c(1): error C3861: '_mm_pause': identifier not found `x` | y\n")
+    assert woaport("diagnose", log).code == 1
+    row = next(r for r in summary.read_text().splitlines() if "x86-intrinsic" in r)
+    assert "'x' \\| y`" in row and row.count("`") % 2 == 0
+    unknown = tmp_path / "u.log"
+    unknown.write_text("```\n## not a heading\n")
+    assert woaport("diagnose", unknown).code == 0
+    text = summary.read_text()
+    assert "\n````\n```\n## not a heading\n````" in text

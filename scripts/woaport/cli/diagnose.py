@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -45,7 +46,8 @@ class _Result:
         d = self.diagnosis
         if not d.matches:
             tail = "\n".join(d.tail)
-            return f"### woaport diagnose: unknown cause\n\nLast lines:\n\n```\n{tail}\n```"
+            fence = _fence(tail)  # log text cannot close the block early
+            return f"### woaport diagnose: unknown cause\n\nLast lines:\n\n{fence}\n{tail}\n{fence}"
         rows = [
             f"### woaport diagnose: `{d.cause}`",
             "",
@@ -53,7 +55,8 @@ class _Result:
             "| --- | --- | --- | --- |",
         ]
         for m in d.matches:
-            first = m.lines[0][1].replace("|", "\\|") if m.lines else ""
+            # untrusted log text in inline code: no backtick closes it, no pipe ends the cell
+            first = m.lines[0][1].replace("`", "'").replace("|", "\\|") if m.lines else ""
             rows.append(
                 f"| {m.signature.cause} | `{m.signature.id}` | `{first}` | {m.signature.fix} |"
             )
@@ -66,6 +69,12 @@ class _Result:
                 title=f"{m.signature.cause}: {m.signature.id}",
                 message=f"{m.signature.explanation} Fix: {m.signature.fix}",
             )
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in ``text``."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 @click.command(name="diagnose")
