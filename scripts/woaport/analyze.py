@@ -49,6 +49,7 @@ LANGUAGES = {
     ".asm": "Assembly",
     ".cu": "CUDA",
     ".m": "Objective-C",
+    ".i": "SWIG",
 }
 CODE_SUFFIXES = {s for s in LANGUAGES if s not in (".f", ".f90", ".f77", ".f95", ".for", ".m")}
 BUILD_FILES = {
@@ -288,7 +289,7 @@ class Analysis:
     def native(self) -> bool:
         return any(
             lang in self.languages
-            for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA")
+            for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA", "SWIG")
         )
 
     def prediction(self) -> tuple[Category, list[str], list[str]]:
@@ -387,9 +388,7 @@ class Analysis:
                 shown.append(f"{name} ({first.how}: {first.file}:{first.line})")
             if category in ("workflow-only", "build-config"):
                 category = "external-native-library"
-            reasons.append(
-                "external native libraries the sdist does not ship: " + "; ".join(shown)
-            )
+            reasons.append("external native libraries the sdist does not ship: " + "; ".join(shown))
             tries.append(
                 f"build {', '.join(names[:6])} for ARM64 before the wheel (CIBW_BEFORE_ALL_WINDOWS, "
                 "e.g. `vcpkg install NAME:arm64-windows`, or the library's own CMake with `-A ARM64`) "
@@ -466,11 +465,21 @@ def _suffix(name: str) -> str:
     return PurePosixPath(name).suffix
 
 
+# Python build scripts besides setup.py (cffi builders, scripts/build.py): they name the
+# native libraries a build links or downloads.
+BUILD_SCRIPT = re.compile(r"(?:^|/)(?:[\w-]*_)?(?:build|setup)[\w-]*\.py$")
+
+
+def _build_script(lower: str) -> bool:
+    return lower.count("/") <= 2 and BUILD_SCRIPT.search(lower) is not None
+
+
 def _wanted(relative: str) -> bool:
     name = PurePosixPath(relative).name.lower()
     suffix = _suffix(name)
     return (
-        suffix in LANGUAGES
+        _build_script(relative.lower())
+        or suffix in LANGUAGES
         or name in BUILD_FILES
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
@@ -567,6 +576,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             _scan_flags(result, relative, text)
             _scan_libraries(result, relative, name, text)
+        elif _build_script(lower):
+            _scan_libraries(result, relative, "build script", text)
     if pyproject is not None:
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
@@ -582,15 +593,112 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
 
 # Libraries every Windows (and Unix) toolchain links without anyone building them.
 SYSTEM_LIBRARIES = frozenset(
-    """
-    kernel32 user32 gdi32 advapi32 shell32 ole32 oleaut32 uuid ws2_32 wsock32 mswsock iphlpapi
-    psapi pdh powrprof netapi32 secur32 crypt32 bcrypt ncrypt userenv dbghelp winmm rpcrt4
-    shlwapi version wtsapi32 setupapi ntdll normaliz wldap32 comctl32 comdlg32 winhttp wininet
-    imagehlp cfgmgr32 dwmapi uxtheme msvcrt ucrt vcruntime legacy_stdio_definitions synchronization
-    m c dl rt pthread util stdc++ c++ gcc gcc_s atomic z python python3 ssp mingw32 mingwex
-    """.split()
+    [
+        "kernel32",
+        "user32",
+        "gdi32",
+        "advapi32",
+        "shell32",
+        "ole32",
+        "oleaut32",
+        "uuid",
+        "ws2_32",
+        "wsock32",
+        "mswsock",
+        "iphlpapi",
+        "psapi",
+        "pdh",
+        "powrprof",
+        "netapi32",
+        "secur32",
+        "crypt32",
+        "bcrypt",
+        "ncrypt",
+        "userenv",
+        "dbghelp",
+        "winmm",
+        "rpcrt4",
+        "shlwapi",
+        "version",
+        "wtsapi32",
+        "setupapi",
+        "ntdll",
+        "normaliz",
+        "wldap32",
+        "comctl32",
+        "comdlg32",
+        "winhttp",
+        "wininet",
+        "imagehlp",
+        "cfgmgr32",
+        "dwmapi",
+        "uxtheme",
+        "msvcrt",
+        "ucrt",
+        "vcruntime",
+        "legacy_stdio_definitions",
+        "synchronization",
+        "m",
+        "c",
+        "dl",
+        "rt",
+        "pthread",
+        "util",
+        "stdc++",
+        "c++",
+        "gcc",
+        "gcc_s",
+        "atomic",
+        "z",
+        "python",
+        "python3",
+        "ssp",
+        "mingw32",
+        "mingwex",
+    ]
 )
 _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
+# `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
+# machine, which the build asks for its flags.
+_CONFIG_TOOL = re.compile(r"""["'\s]([a-z][a-z0-9+]{1,30})[-_]config\b(?![-_.\w])""")
+_NOT_LIBRARY_TOOLS = frozenset(
+    [
+        "pkg",
+        "python",
+        "python3",
+        "setup",
+        "build",
+        "site",
+        "get",
+        "read",
+        "write",
+        "parse",
+        "load",
+        "make",
+        "cmake",
+        "meson",
+        "sdl",
+        "ssl_",
+        "user",
+        "global",
+        "local",
+        "default",
+        "test",
+        "tests",
+        "project",
+        "tool",
+        "tools",
+        "my",
+        "the",
+        "ext",
+        "extension",
+        "dist",
+    ]
+)
+CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
+_RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
+_DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
+_SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32", "concrt")
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
@@ -606,8 +714,25 @@ CMAKE_BUILTIN_PACKAGES = frozenset(
     """.lower().split()
 )
 MESON_BUILTIN_DEPENDENCIES = frozenset(
-    "python python3 threads openmp numpy pybind11 nanobind dl m cuda blas lapack gtest gmock"
-    " catch2 doctest benchmark".split()
+    [
+        "python",
+        "python3",
+        "threads",
+        "openmp",
+        "numpy",
+        "pybind11",
+        "nanobind",
+        "dl",
+        "m",
+        "cuda",
+        "blas",
+        "lapack",
+        "gtest",
+        "gmock",
+        "catch2",
+        "doctest",
+        "benchmark",
+    ]
 )
 
 
@@ -622,7 +747,27 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     ):
         return  # a vendored project's own build files are not what this package runs
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
-    if name in ("setup.py", "setup.cfg"):
+    if name in ("setup.py", "setup.cfg", "build script"):
+        for match in _CONFIG_TOOL.finditer(text):
+            tool = match[1].lower()
+            if tool not in _NOT_LIBRARY_TOOLS:
+                found.append(
+                    (
+                        CONFIG_TOOLS.get(tool, tool),
+                        f"{match[0].strip(chr(34) + chr(39))} (a library's config tool)",
+                        match.start(),
+                    )
+                )
+        for match in _RELEASE_DOWNLOAD.finditer(text):
+            found.append(
+                (match[1].lower(), "prebuilt library downloaded at build time", match.start())
+            )
+        for match in _DLL_NAME.finditer(text):
+            dll = match[1].lower()
+            if not dll.startswith(_SYSTEM_DLLS):
+                found.append(
+                    (re.sub(r"^lib|-\d+$", "", dll), f"bundles {match[1]}.dll", match.start())
+                )
         for match in _LIBRARIES.finditer(text):
             if match[1].lstrip().startswith("(") or _OTHER_OS_BRANCH.search(
                 text, max(0, match.start() - 400), match.start()
@@ -633,12 +778,15 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     continue
                 if library.lower().removeprefix("lib") not in SYSTEM_LIBRARIES:
                     found.append((library.lower(), "libraries=[...]", match.start()))
-        where = text.find("pg_config")
-        if where != -1:
-            found.append(("libpq", "pg_config", where))
         for match in _PKG_CONFIG.finditer(text):
             name = match[1].lower()
-            found.append((name if name not in ("pkg", "pkg_name", "name") else "pkg-config package", "pkg-config", match.start()))
+            found.append(
+                (
+                    name if name not in ("pkg", "pkg_name", "name") else "pkg-config package",
+                    "pkg-config",
+                    match.start(),
+                )
+            )
     elif (name == "cmakelists.txt" or name.endswith(".cmake")) and len(folders) <= 1:
         for match in _FIND_PACKAGE.finditer(text):
             package = match[1]
@@ -647,7 +795,9 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
     elif name == "meson.build":
         for match in _MESON_DEPENDENCY.finditer(text):
-            if match[1] in MESON_BUILTIN_DEPENDENCIES or re.search(r"required\s*:\s*false", match[2]):
+            if match[1] in MESON_BUILTIN_DEPENDENCIES or re.search(
+                r"required\s*:\s*false", match[2]
+            ):
                 continue
             found.append((match[1].lower(), "meson dependency()", match.start()))
     elif name == "cargo.toml":
@@ -671,6 +821,10 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
         )
 
 
+# Include folders named otherwise than their library.
+INCLUDE_DIR_LIBRARIES = {"unicode": "icu", "libxml": "libxml2", "event2": "libevent"}
+
+
 def _library_key(name: str) -> str:
     base = re.sub(r"[-_.]?\d+(?:\.\d+)*$", "", name.lower())  # libcsiphash-1: csiphash
     return re.sub(r"[^a-z0-9]", "", base.removeprefix("lib"))
@@ -687,20 +841,20 @@ def _shipped(name: str, folders: set[str]) -> bool:
 def _resolve_includes(result: Analysis) -> None:
     """Headers the code includes where ARM64 builds it, that the sdist does not ship; and
     the libraries the build files name, unless their sources are in the sdist."""
-    folders = {
-        _library_key(part) for member in result.members for part in member.split("/")[:-1]
-    }
+    folders = {_library_key(part) for member in result.members for part in member.split("/")[:-1]}
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     result.external[:] = [
         e
         for e in result.external
-        if not _shipped(e.name, folders) and not e.file.lower().startswith(submodules)
+        if e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
+        or (not _shipped(e.name, folders) and not e.file.lower().startswith(submodules))
     ]
     if not result.includes:
         return
     basenames = {PurePosixPath(member).name for member in result.members}
     requirements = {
-        _library_key(re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0]) for r in result.backend_requires
+        _library_key(re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0])
+        for r in result.backend_requires
     }
     seen: set[str] = set()
     for include in result.includes:
@@ -711,6 +865,7 @@ def _resolve_includes(result: Analysis) -> None:
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
+        library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if library in seen:
             continue
         seen.add(library)
@@ -794,7 +949,9 @@ _X86_ERROR = re.compile(
     r"SSE|AVX|x86|X86|x64|X64|[Ii]ntel|amd64|AMD64|i386|IA32|MMX|F16C|FMA|BMI|POPCNT|PCLMUL|AES|XOP"
 )
 # GCC-style inline assembly that is not x86 work: compiler barriers and other architectures.
-_ASM_BARRIER = re.compile(r"""(?:asm|__asm__|__asm)\s*(?:volatile|__volatile__)?\s*\(\s*""\s*:""")
+_ASM_BARRIER = re.compile(
+    r"""(?:asm|__asm__|__asm)\s*(?:volatile|__volatile__)?\s*\(\s*""\s*[:)]"""
+)
 _OTHER_ARCH_ASM = re.compile(
     r"\b(?:lwsync|isync|eieio|mfspr|mftb|mtspr|mfcr|dcbt|dcbz|sync|hwsync|stwcx|lwarx|ldarx|stdcx"
     r"|dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr|stxr|ldaxr|stlxr|cntvct_el0|cntfrq_el0|vzeroupper_none"
@@ -818,39 +975,262 @@ _INCLUDE = re.compile(
 # operating systems' (their files are built only there), the Windows SDK and CRT, compiler
 # intrinsics, Python and the build requirements that bring their own headers.
 SYSTEM_HEADERS = frozenset(
-    """
-    assert.h complex.h ctype.h errno.h fenv.h float.h inttypes.h iso646.h limits.h locale.h
-    math.h setjmp.h signal.h stdalign.h stdarg.h stdatomic.h stdbool.h stddef.h stdint.h stdio.h
-    stdlib.h stdnoreturn.h string.h tgmath.h threads.h time.h uchar.h wchar.h wctype.h
-    malloc.h memory.h alloca.h search.h io.h direct.h process.h conio.h share.h fcntl.h
-    unistd.h pthread.h dlfcn.h dirent.h poll.h pwd.h grp.h termios.h sched.h semaphore.h
-    netdb.h syslog.h utime.h utmp.h utmpx.h libgen.h fnmatch.h glob.h langinfo.h iconv.h
-    endian.h byteswap.h execinfo.h features.h link.h elf.h err.h getopt.h ifaddrs.h paths.h
-    spawn.h strings.h sysexits.h ucontext.h wordexp.h regex.h mntent.h pty.h util.h libutil.h
-    kvm.h devstat.h mach-o/dyld.h libproc.h sys/sysctl.h crt_externs.h
-    sql.h sqlext.h sqltypes.h sqlucode.h odbcinst.h odbcss.h msodbcsql.h
-    windows.h winsock.h winsock2.h ws2tcpip.h ws2def.h mswsock.h iphlpapi.h psapi.h
-    tlhelp32.h winternl.h ntstatus.h winerror.h winbase.h windef.h winnt.h winuser.h wincrypt.h
-    bcrypt.h ncrypt.h shlobj.h shellapi.h shlwapi.h objbase.h ole2.h oleauto.h combaseapi.h
-    mmsystem.h pdh.h pdhmsg.h powrprof.h lm.h lmcons.h lmapibuf.h lmaccess.h wtsapi32.h
-    userenv.h aclapi.h sddl.h accctrl.h dbghelp.h setupapi.h devguid.h cfgmgr32.h winioctl.h
-    winsvc.h winreg.h wincon.h winnls.h winver.h versionhelpers.h sdkddkver.h tchar.h
-    mbstring.h crtdbg.h excpt.h intrin.h intrin0.h immintrin.h arm_neon.h arm64_neon.h
-    arm_acle.h arm64intr.h armintr.h ntsecapi.h security.h sspi.h schannel.h wintrust.h
-    softpub.h mscat.h winhttp.h wininet.h dwmapi.h uxtheme.h commctrl.h commdlg.h rpc.h
-    rpcdce.h ntdef.h winevt.h evntprov.h evntrace.h wmistr.h sal.h specstrings.h strsafe.h
-    lsxintrin.h lasxintrin.h riscv_vector.h arm_sve.h arm_sme.h arm_fp16.h arm_bf16.h altivec.h
-    vecintrin.h wasm_simd128.h msa.h ppu_intrinsics.h spe.h htmintrin.h
-    cpuid.h x86intrin.h emmintrin.h xmmintrin.h pmmintrin.h tmmintrin.h smmintrin.h nmmintrin.h
-    wmmintrin.h avxintrin.h avx2intrin.h zmmintrin.h ammintrin.h mmintrin.h omp.h
-    python.h structmember.h frameobject.h pythread.h datetime.h marshal.h bytesobject.h
-    longintrepr.h pymem.h pyport.h pyconfig.h patchlevel.h pystate.h pyerrors.h
-    abstract.h ceval.h import.h modsupport.h osdefs.h compile.h code.h traceback.h
-    pythonrun.h pylifecycle.h intrcheck.h sysmodule.h warnings.h structseq.h pymacro.h
-    fileutils.h opcode.h marshal.h graminit.h errcode.h token.h node.h bltinmodule.h
-    availability.h availabilitymacros.h targetconditionals.h fstream.h strstream.h iostream.h
-    etree_defs.h etree_api.h lxml.etree.h lxml.etree_api.h
-    """.split()
+    [
+        "assert.h",
+        "complex.h",
+        "ctype.h",
+        "errno.h",
+        "fenv.h",
+        "float.h",
+        "inttypes.h",
+        "iso646.h",
+        "limits.h",
+        "locale.h",
+        "math.h",
+        "setjmp.h",
+        "signal.h",
+        "stdalign.h",
+        "stdarg.h",
+        "stdatomic.h",
+        "stdbool.h",
+        "stddef.h",
+        "stdint.h",
+        "stdio.h",
+        "stdlib.h",
+        "stdnoreturn.h",
+        "string.h",
+        "tgmath.h",
+        "threads.h",
+        "time.h",
+        "uchar.h",
+        "wchar.h",
+        "wctype.h",
+        "malloc.h",
+        "memory.h",
+        "alloca.h",
+        "search.h",
+        "io.h",
+        "direct.h",
+        "process.h",
+        "conio.h",
+        "share.h",
+        "fcntl.h",
+        "unistd.h",
+        "pthread.h",
+        "dlfcn.h",
+        "dirent.h",
+        "poll.h",
+        "pwd.h",
+        "grp.h",
+        "termios.h",
+        "sched.h",
+        "semaphore.h",
+        "netdb.h",
+        "syslog.h",
+        "utime.h",
+        "utmp.h",
+        "utmpx.h",
+        "libgen.h",
+        "fnmatch.h",
+        "glob.h",
+        "langinfo.h",
+        "iconv.h",
+        "endian.h",
+        "byteswap.h",
+        "execinfo.h",
+        "features.h",
+        "link.h",
+        "elf.h",
+        "err.h",
+        "getopt.h",
+        "ifaddrs.h",
+        "paths.h",
+        "spawn.h",
+        "strings.h",
+        "sysexits.h",
+        "ucontext.h",
+        "wordexp.h",
+        "regex.h",
+        "mntent.h",
+        "pty.h",
+        "util.h",
+        "libutil.h",
+        "kvm.h",
+        "devstat.h",
+        "mach-o/dyld.h",
+        "libproc.h",
+        "sys/sysctl.h",
+        "crt_externs.h",
+        "sql.h",
+        "sqlext.h",
+        "sqltypes.h",
+        "sqlucode.h",
+        "odbcinst.h",
+        "odbcss.h",
+        "msodbcsql.h",
+        "windows.h",
+        "winsock.h",
+        "winsock2.h",
+        "ws2tcpip.h",
+        "ws2def.h",
+        "mswsock.h",
+        "iphlpapi.h",
+        "psapi.h",
+        "tlhelp32.h",
+        "winternl.h",
+        "ntstatus.h",
+        "winerror.h",
+        "winbase.h",
+        "windef.h",
+        "winnt.h",
+        "winuser.h",
+        "wincrypt.h",
+        "bcrypt.h",
+        "ncrypt.h",
+        "shlobj.h",
+        "shellapi.h",
+        "shlwapi.h",
+        "objbase.h",
+        "ole2.h",
+        "oleauto.h",
+        "combaseapi.h",
+        "mmsystem.h",
+        "pdh.h",
+        "pdhmsg.h",
+        "powrprof.h",
+        "lm.h",
+        "lmcons.h",
+        "lmapibuf.h",
+        "lmaccess.h",
+        "wtsapi32.h",
+        "userenv.h",
+        "aclapi.h",
+        "sddl.h",
+        "accctrl.h",
+        "dbghelp.h",
+        "setupapi.h",
+        "devguid.h",
+        "cfgmgr32.h",
+        "winioctl.h",
+        "winsvc.h",
+        "winreg.h",
+        "wincon.h",
+        "winnls.h",
+        "winver.h",
+        "versionhelpers.h",
+        "sdkddkver.h",
+        "tchar.h",
+        "mbstring.h",
+        "crtdbg.h",
+        "excpt.h",
+        "intrin.h",
+        "intrin0.h",
+        "immintrin.h",
+        "arm_neon.h",
+        "arm64_neon.h",
+        "arm_acle.h",
+        "arm64intr.h",
+        "armintr.h",
+        "ntsecapi.h",
+        "security.h",
+        "sspi.h",
+        "schannel.h",
+        "wintrust.h",
+        "softpub.h",
+        "mscat.h",
+        "winhttp.h",
+        "wininet.h",
+        "dwmapi.h",
+        "uxtheme.h",
+        "commctrl.h",
+        "commdlg.h",
+        "rpc.h",
+        "rpcdce.h",
+        "ntdef.h",
+        "winevt.h",
+        "evntprov.h",
+        "evntrace.h",
+        "wmistr.h",
+        "sal.h",
+        "specstrings.h",
+        "strsafe.h",
+        "lsxintrin.h",
+        "lasxintrin.h",
+        "riscv_vector.h",
+        "arm_sve.h",
+        "arm_sme.h",
+        "arm_fp16.h",
+        "arm_bf16.h",
+        "altivec.h",
+        "vecintrin.h",
+        "wasm_simd128.h",
+        "msa.h",
+        "ppu_intrinsics.h",
+        "spe.h",
+        "htmintrin.h",
+        "cpuid.h",
+        "x86intrin.h",
+        "emmintrin.h",
+        "xmmintrin.h",
+        "pmmintrin.h",
+        "tmmintrin.h",
+        "smmintrin.h",
+        "nmmintrin.h",
+        "wmmintrin.h",
+        "avxintrin.h",
+        "avx2intrin.h",
+        "zmmintrin.h",
+        "ammintrin.h",
+        "mmintrin.h",
+        "omp.h",
+        "python.h",
+        "structmember.h",
+        "frameobject.h",
+        "pythread.h",
+        "datetime.h",
+        "marshal.h",
+        "bytesobject.h",
+        "longintrepr.h",
+        "pymem.h",
+        "pyport.h",
+        "pyconfig.h",
+        "patchlevel.h",
+        "pystate.h",
+        "pyerrors.h",
+        "abstract.h",
+        "ceval.h",
+        "import.h",
+        "modsupport.h",
+        "osdefs.h",
+        "compile.h",
+        "code.h",
+        "traceback.h",
+        "pythonrun.h",
+        "pylifecycle.h",
+        "intrcheck.h",
+        "sysmodule.h",
+        "warnings.h",
+        "structseq.h",
+        "pymacro.h",
+        "fileutils.h",
+        "opcode.h",
+        "marshal.h",
+        "graminit.h",
+        "errcode.h",
+        "token.h",
+        "node.h",
+        "bltinmodule.h",
+        "availability.h",
+        "availabilitymacros.h",
+        "targetconditionals.h",
+        "fstream.h",
+        "strstream.h",
+        "iostream.h",
+        "etree_defs.h",
+        "etree_api.h",
+        "lxml.etree.h",
+        "lxml.etree_api.h",
+    ]
 )
 # Files for another operating system: what they include is that system's business.
 OTHER_OS_PATH = re.compile(
@@ -859,12 +1239,46 @@ OTHER_OS_PATH = re.compile(
     re.IGNORECASE,
 )
 SYSTEM_PREFIXES = (
-    "sys/", "netinet/", "arpa/", "net/", "linux/", "asm/", "mach/", "machine/", "libkern/",
-    "corefoundation/", "coreservices/", "iokit/", "security/", "systemconfiguration/",
-    "diskarbitration/", "foundation/", "applicationservices/", "carbon/", "cocoa/", "uuid/",
-    "numpy/", "pybind11/", "nanobind/", "cpython/", "internal/py", "py", "cython", "boost/",
-    "winrt/", "wrl/", "ddk/", "avrt", "dispatch/", "os/", "xlocale", "bits/", "gnu/", "ext/",
-    "tr1/", "experimental/",
+    "sys/",
+    "netinet/",
+    "arpa/",
+    "net/",
+    "linux/",
+    "asm/",
+    "mach/",
+    "machine/",
+    "libkern/",
+    "corefoundation/",
+    "coreservices/",
+    "iokit/",
+    "security/",
+    "systemconfiguration/",
+    "diskarbitration/",
+    "foundation/",
+    "applicationservices/",
+    "carbon/",
+    "cocoa/",
+    "uuid/",
+    "numpy/",
+    "pybind11/",
+    "nanobind/",
+    "cpython/",
+    "internal/py",
+    "py",
+    "cython",
+    "boost/",
+    "winrt/",
+    "wrl/",
+    "ddk/",
+    "avrt",
+    "dispatch/",
+    "os/",
+    "xlocale",
+    "bits/",
+    "gnu/",
+    "ext/",
+    "tr1/",
+    "experimental/",
 )
 
 
@@ -1031,16 +1445,10 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         result.arm_files.add(relative)
     rust = relative.endswith(".rs")
     includes = (
-        ()
-        if rust
-        else _INCLUDE.finditer(text)
-        if "include" in text or "extern" in text
-        else ()
+        () if rust else _INCLUDE.finditer(text) if "include" in text or "extern" in text else ()
     )
     wanted_includes = [
-        m
-        for m in includes
-        if _maybe_external(m[2] or m[3] or "") and (m[1] != '"' or "/" in m[2])
+        m for m in includes if _maybe_external(m[2] or m[3] or "") and (m[1] != '"' or "/" in m[2])
     ]
     found = []
     for kind, tokens, regex in _X86:

@@ -162,7 +162,6 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__e2k__",
         "__arm64__",
         "__ppc64le__",
-        "__PPC64__",
         "__arm__",
         "__thumb__",
         "__wasm__",
@@ -304,9 +303,9 @@ class _Parser:
     def take(self) -> tuple[str, str]:
         if self.pos >= len(self.tokens):
             raise _Unknown
-        token = self.tokens[self.pos]
+        symbol = self.tokens[self.pos]
         self.pos += 1
-        return token
+        return symbol
 
     def expect(self, op: str) -> None:
         if self.take()[1] != op:
@@ -359,32 +358,32 @@ class _Parser:
         if self.nesting > MAX_DEPTH:
             raise _Unknown
         try:
-            kind, token = self.take()
-            if token == "!":
+            kind, symbol = self.take()
+            if symbol == "!":
                 value = self.unary()
                 return None if value is None else int(not value)
-            if token == "-":
+            if symbol == "-":
                 value = self.unary()
                 return None if value is None else -value
-            if token == "+":
+            if symbol == "+":
                 return self.unary()
-            if token == "~":
+            if symbol == "~":
                 value = self.unary()
                 return None if value is None else ~value
-            if token == "(":
+            if symbol == "(":
                 value = self.ternary()
                 self.expect(")")
                 return value
             if kind == "num":
-                return _number(token)
+                return _number(symbol)
             if kind == "name":
-                return self.name(token)
+                return self.name(symbol)
             raise _Unknown
         finally:
             self.nesting -= 1
 
-    def name(self, token: str) -> Value:
-        if token == "defined":
+    def name(self, symbol: str) -> Value:
+        if symbol == "defined":
             if self.peek() == "(":
                 self.take()
                 name = self.take()
@@ -397,29 +396,29 @@ class _Parser:
         if self.peek() == "(":  # a function-like macro or __has_include(...): not evaluated
             self.skip_call()
             return None
-        return self.macros.value(token, self.depth)
+        return self.macros.value(symbol, self.depth)
 
     def skip_call(self) -> None:
         level = 0
         while True:
-            token = self.take()[1]
-            if token == "(":
+            symbol = self.take()[1]
+            if symbol == "(":
                 level += 1
-            elif token == ")":
+            elif symbol == ")":
                 level -= 1
                 if level == 0:
                     return
 
 
-def _number(token: str) -> int:
-    if token[:2] in ("0x", "0X"):
-        return int(token, 16)
-    if token.startswith("0") and len(token) > 1:
+def _number(symbol: str) -> int:
+    if symbol[:2] in ("0x", "0X"):
+        return int(symbol, 16)
+    if symbol.startswith("0") and len(symbol) > 1:
         try:
-            return int(token, 8)
+            return int(symbol, 8)
         except ValueError:
             raise _Unknown from None
-    return int(token)
+    return int(symbol)
 
 
 def _apply(op: str, left: Value, right: Value) -> Value:
