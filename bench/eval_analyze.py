@@ -175,7 +175,9 @@ def main() -> int:
             for key, outcome in outcomes.items():
                 for item in outcome.items:
                     print(f"{label}\t{key}\t{item.kind}\t{item.file}:{item.line}\t{item.text}")
-    print(f"target: >= {TARGET:.0%} with the right reasons on held-out: {'met' if ok else 'MISSED'}")
+    print(
+        f"target: >= {TARGET:.0%} with the right reasons on held-out: {'met' if ok else 'MISSED'}"
+    )
     return 0 if ok else 1
 
 

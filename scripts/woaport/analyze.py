@@ -318,7 +318,9 @@ class Analysis:
             tries.append(
                 "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
             )
-        certain = [e for e in unguarded if e.kind == "x64-intrinsic" and e.arm64 == "true"]
+        # Scalar intrinsics only MSVC knows, in code an ARM64 build may compile and no ARM64
+        # path beside them: the compiler stops there ("identifier not found").
+        certain = [e for e in unguarded if e.kind == "x64-intrinsic"]
         if unguarded:
             files = sorted({e.file for e in unguarded})
             where = f"{len(unguarded)} line(s) in {len(files)} file(s): {', '.join(files[:5])}"
@@ -1294,6 +1296,9 @@ def _maybe_external(path: str) -> bool:
     return lower.endswith(HEADER_SUFFIXES)
 
 
+_ALIAS = re.compile(r"\s*#\s*define\s+\w+\s+\w+\s*$")
+
+
 def strip_comments(text: str) -> str:
     """C/C++/Rust text with every comment blanked (same length, same line breaks)."""
     if "/*" not in text and "//" not in text:
@@ -1556,6 +1561,8 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
             continue  # a guard selects code; the code it selects is what counts
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
+        if kind == "x64-intrinsic" and _ALIAS.match(code_lines[line - 1]):
+            continue  # `#define popcnt32 __popcnt` compiles nothing; its uses count
         if kind == "inline-asm":
             window = code[start : start + 400]
             if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
@@ -1563,8 +1570,10 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         built = state[line - 1]
         if kind == "msvc-x86-branch":
             alternative = has_arm64_msvc
-        elif kind == "x64-intrinsic" and built is True:
-            alternative = False  # compiled on ARM64 whatever else the file holds
+        elif kind == "x64-intrinsic":
+            # compiled on ARM64 whatever else the file holds; only an MSVC ARM64 branch
+            # (these are MSVC intrinsics) can be the alternative
+            alternative = built is not True and has_arm64_msvc
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)

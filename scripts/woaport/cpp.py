@@ -213,6 +213,7 @@ _ARCH = re.compile(
     r"|__powerpc|__PPC|__ppc|_ARCH_PPC|\bsparc|__sparc|__mips|__s390|__riscv|__ia64|__alpha|__hppa"
     r"|__sh__|__m68k|__loongarch"
 )
+_TEMPLATE = re.compile(r"[A-Za-z0-9_]*@[A-Za-z_][A-Za-z0-9_]*@[A-Za-z0-9_]*")
 _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
 
 Value = int | None  # None: unknown
@@ -459,6 +460,8 @@ def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> V
     """The value of a ``#if`` expression on MSVC ARM64; None when unknown."""
     if len(expression) > MAX_EXPRESSION:
         return None
+    if "@" in expression:  # numpy-style templates (x.c.src): NPY_BITSOF_@STYPE@ is unknown
+        expression = _TEMPLATE.sub("__woaport_template__", expression)
     try:
         return _Parser(expression, macros or Macros.arm64(), depth).parse()
     except (_Unknown, RecursionError, OverflowError):
