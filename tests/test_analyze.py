@@ -88,9 +88,11 @@ PYPROJECT = '[build-system]\nrequires = ["setuptools>=61", "cython"]\nbuild-back
             "x86-only compiler flags in CMakeLists.txt",
         ),
         (
+            # The guard itself is no work: what it selects is what counts (issue 13). Here
+            # it selects nothing x86-specific. See test_guard_lines_are_not_reported.
             {"pyproject.toml": PYPROJECT, "src/a.c": "#if defined(_M_X64)\nint x = 1;\n#endif\n"},
-            "build-config",
-            "no `_M_ARM64` branch",
+            "workflow-only",
+            "native code with no x86-specific parts",
         ),
         (
             {
@@ -260,3 +262,263 @@ def test_analyze_text_and_bad_input(woaport: Run, tmp_path: Path) -> None:
     bad.write_bytes(b"not a tarball")
     broken = woaport("analyze", bad)
     assert broken.code == 2 and "not a readable sdist" in broken.err
+
+
+# -- issue 13: crafted cases, each failing without its fix -------------------------------------
+def needing_work(doc: dict[str, Any]) -> list[tuple[str, str, int]]:
+    return [
+        (e["kind"], e["file"], e["line"])
+        for e in doc["x86"]
+        if not e["arm_alternative"] and not e["x86_only_context"]
+    ]
+
+
+def test_negated_conditions_are_evaluated(tmp_path: Path) -> None:
+    """`#if !defined(_M_ARM64)` never builds on ARM64; the old reading gave up on any `!`."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/a.c": "#if !defined(_M_ARM64) && !defined(__aarch64__)\n"
+                "#include <immintrin.h>\n__m128 v;\n#endif\n",
+            },
+        )
+    )
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert {e["x86_only_context"] for e in doc["x86"]} == {"x86/other-arch #if"}
+    assert {e["arm64"] for e in doc["x86"]} == {"false"}
+
+
+def test_macros_derived_from_x86_tests_are_followed(tmp_path: Path) -> None:
+    """crc32c 2.x: common.h defines IS_INTEL from x86 macros; other files test IS_INTEL."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/common.h": "#if defined(__x86_64__) || defined(_M_X64) || defined(_M_IX86)\n"
+                "# define IS_INTEL\n#endif\n",
+                "src/probe.c": '#include "common.h"\n#if defined(IS_INTEL)\n#include <intrin.h>\n'
+                "void f(int *r) { __cpuid(r, 1); }\n#endif\n",
+                "src/local.c": "#if defined(__SSE4_2__) || defined(_M_X64)\n#define can_use_sse42 1\n"
+                "#else\n#define can_use_sse42 0\n#endif\n"
+                "#if can_use_sse42\n#include <nmmintrin.h>\n#endif\n",
+            },
+        )
+    )
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert needing_work(doc) == []
+
+
+def test_files_that_error_unless_x86_are_not_built(tmp_path: Path) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/simd_avx2.inc.c": "int x;\n",
+                "src/kernels.c": '#if !defined(__AVX2__)\n#error "kernels.c needs AVX2"\n#endif\n'
+                "#include <immintrin.h>\n__m256 v;\n",
+            },
+        )
+    )
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert {e["x86_only_context"] for e in doc["x86"]} == {"not built for ARM64 (#error)"}
+
+
+def test_an_error_for_unsupported_platforms_is_a_port(tmp_path: Path) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/arch.h": "#if defined(_M_X64)\n#define ARCH 1\n#elif defined(_M_IX86)\n"
+                '#define ARCH 2\n#else\n#error "unsupported platform"\n#endif\n',
+                "src/a.c": '#include "arch.h"\n',
+            },
+        )
+    )
+    assert doc["category"] == "source-port"
+    assert needing_work(doc) == [("platform-error", "src/arch.h", 6)]
+
+
+def test_comments_are_not_code(tmp_path: Path) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/a.c": "// an SSE2 version would use _mm_add_ps(a, b) and __m128\n"
+                '/* #include <immintrin.h>\n   asm volatile ("cpuid") */\n'
+                'static const char *s = "http://example.invalid/*";\nint __m128_count;\n',
+                "src/b.rs": "// core::arch::x86_64::_mm_setzero_ps()\n/* __m256 */\nfn f() {}\n",
+            },
+        )
+    )
+    assert doc["x86"] == [] and doc["category"] == "workflow-only"
+
+
+def test_rust_items_under_x86_cfgs_do_not_count(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": "[package]\n",
+        "src/lib.rs": '#[cfg(target_arch = "x86_64")]\nmod x86 {\n    use core::arch::x86_64::*;\n'
+        "    pub unsafe fn zero() -> __m128 { _mm_setzero_ps() }\n}\n"
+        '#[cfg(all(any(target_arch = "x86", target_arch = "x86_64"), target_feature = "avx2"))]\n'
+        "fn wide() { let v: __m256i; }\n"
+        '#[cfg(not(target_arch = "aarch64"))]\nfn other() -> __m128 { todo!() }\n',
+        "src/simd.rs": '#![cfg(target_arch = "x86_64")]\nuse std::arch::x86_64::__m128i;\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert doc["x86"] and {e["x86_only_context"] for e in doc["x86"]} == {"x86/other-arch cfg"}
+    # Not guarded: the same item without the cfg is work.
+    files["src/lib.rs"] = "fn zero() -> __m128 { unsafe { _mm_setzero_ps() } }\n"
+    assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
+
+
+def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path: Path) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/barrier.c": 'void f(void) { __asm__ __volatile__("" ::: "memory"); '
+                'asm volatile("":::"memory"); __asm__(""); }\n',
+                "src/platform/switch_ppc64_linux.h": '__asm__ volatile ("lwsync" ::: "memory");\n',
+                "src/platform/switch_aarch64_gcc.h": '__asm__ volatile ("str x29, %0" : "=m"(fp));\n',
+                "src/sync.c": 'void g(void) { __asm__ volatile ("isync; sync"); }\n',
+            },
+        )
+    )
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only"
+
+
+def test_guard_lines_are_not_reported(tmp_path: Path) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/a.c": "#if defined(_M_X64) || \\\n    defined(_M_AMD64)\n#define FAST 1\n"
+                "#elif defined(_M_IX86)\n#define FAST 2\n#endif\n",
+            },
+        )
+    )
+    assert [e for e in doc["x86"] if e["kind"] == "msvc-x86-branch"] == []
+    assert doc["category"] == "workflow-only"
+
+
+@pytest.mark.parametrize(
+    ("guard", "category"),
+    [
+        # pycryptodome 3.16: _addcarry_u64 under a 64-bit MSVC test, built on ARM64 too
+        # (https://github.com/Legrandin/pycryptodome/pull/685: LNK2001 _addcarry_u64).
+        ("#if defined(_MSC_VER) && defined(_WIN64)", "source-port"),
+        ("#if defined(_MSC_VER) && defined(_M_X64)", "workflow-only"),
+    ],
+)
+def test_x64_only_scalar_intrinsics(tmp_path: Path, guard: str, category: str) -> None:
+    body = (
+        "#include <intrin.h>\n#include <arm64_neon.h>\n"  # NEON elsewhere does not excuse it
+        f"{guard}\nstatic unsigned long long add(unsigned long long a, unsigned long long b) {{\n"
+        "    unsigned long long s; unsigned char c = _addcarry_u64(0, a, b, &s);\n"
+        "    unsigned long long hi; s = _umul128(a, b, &hi); return s + __popcnt64(a) + c;\n}\n"
+        "#endif\n"
+    )
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/mul.c": body}))
+    assert doc["category"] == category, doc["reasons"]
+    kinds = {e["kind"] for e in doc["x86"]}
+    assert kinds == {"x64-intrinsic"}
+    if category == "source-port":
+        assert len(needing_work(doc)) == 2  # lines 5 and 6
+        assert any("__umulh" in t for t in doc["try"])
+
+
+def test_machine_x64_in_build_files(tmp_path: Path) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/a.c": "int x;\n",
+                "CMakeLists.txt": 'set(CMAKE_SHARED_LINKER_FLAGS "/MACHINE:X64")\n',
+            },
+        )
+    )
+    assert doc["category"] == "build-config"
+    assert [(e["kind"], e["line"]) for e in doc["x86"]] == [("x86-compiler-flag", 1)]
+
+
+@pytest.mark.parametrize(
+    ("files", "library", "how"),
+    [
+        (
+            {"src/kafka.h": "#include <librdkafka/rdkafka.h>\n#include <windows.h>\n"},
+            "librdkafka",
+            "includes <librdkafka/rdkafka.h>",
+        ),
+        ({"setup.py": "libraries=['rdkafka', 'ws2_32']\n"}, "rdkafka", "libraries="),
+        (
+            {"setup.py": "import subprocess\nsubprocess.check_output(['pg_config', '--libdir'])\n"},
+            "libpq",
+            "pg_config",
+        ),
+        ({"setup.py": "kc = 'krb5-config'\n"}, "krb5", "krb5-config"),
+        ({"CMakeLists.txt": "find_package(HDF5 REQUIRED)\n"}, "hdf5", "find_package"),
+        ({"meson.build": "geos = dependency('geos', version: '>=3.9')\n"}, "geos", "meson"),
+        ({"h5py/defs.pxd": 'cdef extern from "hdf5.h":\n    pass\n'}, "hdf5", "includes <hdf5.h>"),
+        (
+            {
+                "scripts/build.py": 'URL = "https://github.com/o/libfoo/releases/download/v1/x.zip"\n'
+            },
+            "libfoo",
+            "prebuilt",
+        ),
+    ],
+)
+def test_external_native_libraries(
+    tmp_path: Path, files: dict[str, str], library: str, how: str
+) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/a.c": "int x;\n", **files}))
+    assert doc["category"] == "external-native-library", doc["reasons"]
+    found = [(e["name"], e["how"]) for e in doc["external_libraries"]]
+    assert any(name == library and how in text for name, text in found), found
+    assert any("arm64-windows" in t for t in doc["try"])
+
+
+def test_shipped_system_and_optional_headers_are_not_external(tmp_path: Path) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/a.c": "#include <stdio.h>\n#include <windows.h>\n#include <Python.h>\n"
+                "#include <numpy/arrayobject.h>\n#include <vector>\n#include <zstd/zstd.h>\n"
+                "#ifdef HAVE_LIBFOO\n#include <foo/foo.h>\n#endif\n"
+                "#ifdef __linux__\n#include <bar/bar.h>\n#endif\n",
+                "vendor/zstd/zstd.h": "int z;\n",
+                "setup.py": "import sys\nif sys.platform.startswith('freebsd'):\n"
+                "    libraries = ['kvm']\n",
+            },
+        )
+    )
+    assert doc["external_libraries"] == [] and doc["category"] == "workflow-only"
+
+
+def test_templated_c_sources_are_read(tmp_path: Path) -> None:
+    """numpy 1.22: __popcnt in npy_math_internal.h.src, compiled on ARM64 too
+    (https://github.com/numpy/numpy/issues/20930)."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/math.h.src": "#define popcnt32 __popcnt\n#if defined(_MSC_VER) && NPY_BITSOF_@STYPE@ >= 16\n"
+                "return TO_BITS_LEN(__popcnt)(a);\n#endif\n",
+            },
+        )
+    )
+    assert doc["category"] == "source-port"
+    assert needing_work(doc) == [("x64-intrinsic", "src/math.h.src", 3)]

@@ -49,6 +49,7 @@ LANGUAGES = {
     ".asm": "Assembly",
     ".cu": "CUDA",
     ".m": "Objective-C",
+    ".i": "SWIG",
 }
 CODE_SUFFIXES = {s for s in LANGUAGES if s not in (".f", ".f90", ".f77", ".f95", ".for", ".m")}
 BUILD_FILES = {
@@ -288,7 +289,7 @@ class Analysis:
     def native(self) -> bool:
         return any(
             lang in self.languages
-            for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA")
+            for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA", "SWIG")
         )
 
     def prediction(self) -> tuple[Category, list[str], list[str]]:
@@ -317,7 +318,9 @@ class Analysis:
             tries.append(
                 "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
             )
-        certain = [e for e in unguarded if e.kind == "x64-intrinsic" and e.arm64 == "true"]
+        # Scalar intrinsics only MSVC knows, in code an ARM64 build may compile and no ARM64
+        # path beside them: the compiler stops there ("identifier not found").
+        certain = [e for e in unguarded if e.kind == "x64-intrinsic"]
         if unguarded:
             files = sorted({e.file for e in unguarded})
             where = f"{len(unguarded)} line(s) in {len(files)} file(s): {', '.join(files[:5])}"
@@ -464,11 +467,21 @@ def _suffix(name: str) -> str:
     return PurePosixPath(name).suffix
 
 
+# Python build scripts besides setup.py (cffi builders, scripts/build.py): they name the
+# native libraries a build links or downloads.
+BUILD_SCRIPT = re.compile(r"(?:^|/)(?:[\w-]*_)?(?:build|setup)[\w-]*\.py$")
+
+
+def _build_script(lower: str) -> bool:
+    return lower.count("/") <= 2 and BUILD_SCRIPT.search(lower) is not None
+
+
 def _wanted(relative: str) -> bool:
     name = PurePosixPath(relative).name.lower()
     suffix = _suffix(name)
     return (
-        suffix in LANGUAGES
+        _build_script(relative.lower())
+        or suffix in LANGUAGES
         or name in BUILD_FILES
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
@@ -565,6 +578,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             _scan_flags(result, relative, text)
             _scan_libraries(result, relative, name, text)
+        elif _build_script(lower):
+            _scan_libraries(result, relative, "build script", text)
     if pyproject is not None:
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
@@ -645,6 +660,47 @@ SYSTEM_LIBRARIES = frozenset(
     ]
 )
 _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
+# `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
+# machine, which the build asks for its flags.
+_CONFIG_TOOL = re.compile(r"""["'\s]([a-z][a-z0-9+]{1,30})[-_]config\b(?![-_.\w])""")
+_NOT_LIBRARY_TOOLS = frozenset(
+    [
+        "pkg",
+        "python",
+        "python3",
+        "setup",
+        "build",
+        "site",
+        "get",
+        "read",
+        "write",
+        "parse",
+        "load",
+        "make",
+        "cmake",
+        "meson",
+        "sdl",
+        "ssl_",
+        "user",
+        "global",
+        "local",
+        "default",
+        "test",
+        "tests",
+        "project",
+        "tool",
+        "tools",
+        "my",
+        "the",
+        "ext",
+        "extension",
+        "dist",
+    ]
+)
+CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
+_RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
+_DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
+_SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32", "concrt")
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
@@ -693,7 +749,27 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     ):
         return  # a vendored project's own build files are not what this package runs
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
-    if name in ("setup.py", "setup.cfg"):
+    if name in ("setup.py", "setup.cfg", "build script"):
+        for match in _CONFIG_TOOL.finditer(text):
+            tool = match[1].lower()
+            if tool not in _NOT_LIBRARY_TOOLS:
+                found.append(
+                    (
+                        CONFIG_TOOLS.get(tool, tool),
+                        f"{match[0].strip(chr(34) + chr(39))} (a library's config tool)",
+                        match.start(),
+                    )
+                )
+        for match in _RELEASE_DOWNLOAD.finditer(text):
+            found.append(
+                (match[1].lower(), "prebuilt library downloaded at build time", match.start())
+            )
+        for match in _DLL_NAME.finditer(text):
+            dll = match[1].lower()
+            if not dll.startswith(_SYSTEM_DLLS):
+                found.append(
+                    (re.sub(r"^lib|-\d+$", "", dll), f"bundles {match[1]}.dll", match.start())
+                )
         for match in _LIBRARIES.finditer(text):
             if match[1].lstrip().startswith("(") or _OTHER_OS_BRANCH.search(
                 text, max(0, match.start() - 400), match.start()
@@ -704,9 +780,6 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     continue
                 if library.lower().removeprefix("lib") not in SYSTEM_LIBRARIES:
                     found.append((library.lower(), "libraries=[...]", match.start()))
-        where = text.find("pg_config")
-        if where != -1:
-            found.append(("libpq", "pg_config", where))
         for match in _PKG_CONFIG.finditer(text):
             name = match[1].lower()
             found.append(
@@ -750,6 +823,10 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
         )
 
 
+# Include folders named otherwise than their library.
+INCLUDE_DIR_LIBRARIES = {"unicode": "icu", "libxml": "libxml2", "event2": "libevent"}
+
+
 def _library_key(name: str) -> str:
     base = re.sub(r"[-_.]?\d+(?:\.\d+)*$", "", name.lower())  # libcsiphash-1: csiphash
     return re.sub(r"[^a-z0-9]", "", base.removeprefix("lib"))
@@ -771,7 +848,8 @@ def _resolve_includes(result: Analysis) -> None:
     result.external[:] = [
         e
         for e in result.external
-        if not _shipped(e.name, folders) and not e.file.lower().startswith(submodules)
+        if e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
+        or (not _shipped(e.name, folders) and not e.file.lower().startswith(submodules))
     ]
     if not result.includes:
         return
@@ -789,6 +867,7 @@ def _resolve_includes(result: Analysis) -> None:
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
+        library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if library in seen:
             continue
         seen.add(library)
@@ -872,7 +951,9 @@ _X86_ERROR = re.compile(
     r"SSE|AVX|x86|X86|x64|X64|[Ii]ntel|amd64|AMD64|i386|IA32|MMX|F16C|FMA|BMI|POPCNT|PCLMUL|AES|XOP"
 )
 # GCC-style inline assembly that is not x86 work: compiler barriers and other architectures.
-_ASM_BARRIER = re.compile(r"""(?:asm|__asm__|__asm)\s*(?:volatile|__volatile__)?\s*\(\s*""\s*:""")
+_ASM_BARRIER = re.compile(
+    r"""(?:asm|__asm__|__asm)\s*(?:volatile|__volatile__)?\s*\(\s*""\s*[:)]"""
+)
 _OTHER_ARCH_ASM = re.compile(
     r"\b(?:lwsync|isync|eieio|mfspr|mftb|mtspr|mfcr|dcbt|dcbz|sync|hwsync|stwcx|lwarx|ldarx|stdcx"
     r"|dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr|stxr|ldaxr|stlxr|cntvct_el0|cntfrq_el0|vzeroupper_none"
@@ -1215,6 +1296,9 @@ def _maybe_external(path: str) -> bool:
     return lower.endswith(HEADER_SUFFIXES)
 
 
+_ALIAS = re.compile(r"\s*#\s*define\s+\w+\s+\w+\s*$")
+
+
 def strip_comments(text: str) -> str:
     """C/C++/Rust text with every comment blanked (same length, same line breaks)."""
     if "/*" not in text and "//" not in text:
@@ -1477,6 +1561,8 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
             continue  # a guard selects code; the code it selects is what counts
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
+        if kind == "x64-intrinsic" and _ALIAS.match(code_lines[line - 1]):
+            continue  # `#define popcnt32 __popcnt` compiles nothing; its uses count
         if kind == "inline-asm":
             window = code[start : start + 400]
             if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
@@ -1484,8 +1570,10 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         built = state[line - 1]
         if kind == "msvc-x86-branch":
             alternative = has_arm64_msvc
-        elif kind == "x64-intrinsic" and built is True:
-            alternative = False  # compiled on ARM64 whatever else the file holds
+        elif kind == "x64-intrinsic":
+            # compiled on ARM64 whatever else the file holds; only an MSVC ARM64 branch
+            # (these are MSVC intrinsics) can be the alternative
+            alternative = built is not True and has_arm64_msvc
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)

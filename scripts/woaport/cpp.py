@@ -213,6 +213,7 @@ _ARCH = re.compile(
     r"|__powerpc|__PPC|__ppc|_ARCH_PPC|\bsparc|__sparc|__mips|__s390|__riscv|__ia64|__alpha|__hppa"
     r"|__sh__|__m68k|__loongarch"
 )
+_TEMPLATE = re.compile(r"[A-Za-z0-9_]*@[A-Za-z_][A-Za-z0-9_]*@[A-Za-z0-9_]*")
 _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
 
 Value = int | None  # None: unknown
@@ -303,9 +304,9 @@ class _Parser:
     def take(self) -> tuple[str, str]:
         if self.pos >= len(self.tokens):
             raise _Unknown
-        token = self.tokens[self.pos]
+        symbol = self.tokens[self.pos]
         self.pos += 1
-        return token
+        return symbol
 
     def expect(self, op: str) -> None:
         if self.take()[1] != op:
@@ -358,32 +359,32 @@ class _Parser:
         if self.nesting > MAX_DEPTH:
             raise _Unknown
         try:
-            kind, token = self.take()
-            if token == "!":
+            kind, symbol = self.take()
+            if symbol == "!":
                 value = self.unary()
                 return None if value is None else int(not value)
-            if token == "-":
+            if symbol == "-":
                 value = self.unary()
                 return None if value is None else -value
-            if token == "+":
+            if symbol == "+":
                 return self.unary()
-            if token == "~":
+            if symbol == "~":
                 value = self.unary()
                 return None if value is None else ~value
-            if token == "(":
+            if symbol == "(":
                 value = self.ternary()
                 self.expect(")")
                 return value
             if kind == "num":
-                return _number(token)
+                return _number(symbol)
             if kind == "name":
-                return self.name(token)
+                return self.name(symbol)
             raise _Unknown
         finally:
             self.nesting -= 1
 
-    def name(self, token: str) -> Value:
-        if token == "defined":
+    def name(self, symbol: str) -> Value:
+        if symbol == "defined":
             if self.peek() == "(":
                 self.take()
                 name = self.take()
@@ -396,29 +397,29 @@ class _Parser:
         if self.peek() == "(":  # a function-like macro or __has_include(...): not evaluated
             self.skip_call()
             return None
-        return self.macros.value(token, self.depth)
+        return self.macros.value(symbol, self.depth)
 
     def skip_call(self) -> None:
         level = 0
         while True:
-            token = self.take()[1]
-            if token == "(":
+            symbol = self.take()[1]
+            if symbol == "(":
                 level += 1
-            elif token == ")":
+            elif symbol == ")":
                 level -= 1
                 if level == 0:
                     return
 
 
-def _number(token: str) -> int:
-    if token[:2] in ("0x", "0X"):
-        return int(token, 16)
-    if token.startswith("0") and len(token) > 1:
+def _number(symbol: str) -> int:
+    if symbol[:2] in ("0x", "0X"):
+        return int(symbol, 16)
+    if symbol.startswith("0") and len(symbol) > 1:
         try:
-            return int(token, 8)
+            return int(symbol, 8)
         except ValueError:
             raise _Unknown from None
-    return int(token)
+    return int(symbol)
 
 
 def _apply(op: str, left: Value, right: Value) -> Value:
@@ -459,6 +460,8 @@ def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> V
     """The value of a ``#if`` expression on MSVC ARM64; None when unknown."""
     if len(expression) > MAX_EXPRESSION:
         return None
+    if "@" in expression:  # numpy-style templates (x.c.src): NPY_BITSOF_@STYPE@ is unknown
+        expression = _TEMPLATE.sub("__woaport_template__", expression)
     try:
         return _Parser(expression, macros or Macros.arm64(), depth).parse()
     except (_Unknown, RecursionError, OverflowError):

@@ -1,0 +1,90 @@
+"""The labelled sdist corpus (tests/corpus/sdists.yml): loading, and fetching each sdist once
+into the user cache (verified by sha256; never committed).
+
+Used by tests/test_analyze.py (marked ``network``) and bench/eval_analyze.py."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from filelock import FileLock
+
+from realfiles import cache_dir
+
+CORPUS = Path(__file__).parent / "corpus" / "sdists.yml"
+
+
+class Split(enum.StrEnum):
+    TUNING = "tuning"
+    HELD_OUT = "held-out"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceLabel:
+    """One analyze item labelled by hand: does this line really need work for ARM64?"""
+
+    file: str
+    line: int
+    kind: str
+    real: bool
+    why: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sdist:
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    url: str
+    label: str
+    expect: str | None
+    citation: str
+    split: Split
+    note: str
+    evidence: tuple[EvidenceLabel, ...] = ()
+
+
+def load(path: Path = CORPUS) -> list[Sdist]:
+    document = yaml.safe_load(path.read_text())
+    entries = []
+    for raw in document["sdists"]:
+        labels = tuple(
+            EvidenceLabel(
+                file=str(e["file"]),
+                line=int(e["line"]),
+                kind=str(e["kind"]),
+                real=bool(e["real"]),
+                why=str(e["why"]),
+            )
+            for e in raw.get("evidence", [])
+        )
+        entries.append(
+            Sdist(
+                name=str(raw["name"]),
+                version=str(raw["version"]),
+                filename=str(raw["filename"]),
+                sha256=str(raw["sha256"]),
+                url=str(raw["url"]),
+                label=str(raw["label"]),
+                expect=raw.get("expect"),
+                citation=str(raw["citation"]),
+                split=Split(raw["split"]),
+                note=str(raw["note"]),
+                evidence=labels,
+            )
+        )
+    return entries
+
+
+def fetch(sdist: Sdist) -> Path:
+    """The sdist in the test cache, downloaded from its pinned URL the first time."""
+    from woaport.http import download, make_session
+
+    target = cache_dir() / "sdists" / sdist.filename
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(target) + ".lock"):
+        return download(make_session(), sdist.url, target, sha256=sdist.sha256, progress=False)

@@ -1,0 +1,161 @@
+"""The preprocessor evaluator for MSVC ARM64 (woaport.cpp).
+
+What MSVC defines for ARM64 and what it does not: the predefined-macro list,
+https://learn.microsoft.com/en-us/cpp/preprocessor/predefined-macros (``_M_ARM64``,
+``_WIN32``, ``_WIN64``, ``_MSC_VER``; ``_M_X64``/``_M_AMD64``/``_M_IX86`` only on x86; no
+``__GNUC__``, ``__x86_64__``, ``__SSE2__``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from woaport import cpp
+from woaport.cpp import Truth
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("defined(_M_ARM64)", Truth.TRUE),
+        ("defined _WIN64 && defined(_WIN32)", Truth.TRUE),
+        ("defined(_M_X64) || defined(_M_IX86)", Truth.FALSE),
+        ("!defined(_M_X64)", Truth.TRUE),  # a `!` is evaluated, not a reason to give up
+        ("!defined(__SSE2__) && !defined(_M_AMD64)", Truth.TRUE),
+        ("defined(__x86_64__) || defined(__i386__) || defined(__AVX2__)", Truth.FALSE),
+        ("_MSC_VER >= 1900", Truth.TRUE),
+        ("_MSC_VER < 1800", Truth.FALSE),
+        ("(defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)", Truth.FALSE),
+        ("defined(SOME_PROJECT_OPTION)", Truth.UNKNOWN),  # unknown macros stay unknown
+        ("SOME_PROJECT_OPTION > 2", Truth.UNKNOWN),
+        ("defined(SOME_PROJECT_OPTION) && defined(_M_X64)", Truth.FALSE),  # known side decides
+        ("defined(SOME_PROJECT_OPTION) || defined(_M_ARM64)", Truth.TRUE),
+        ("__has_include(<arm_neon.h>)", Truth.UNKNOWN),
+        ("FEATURE(3) && 1", Truth.UNKNOWN),
+        ("0x10 == 16 && 010 == 8", Truth.TRUE),
+        ("defined(_M_ARM64) ? 1 : 0", Truth.TRUE),
+        ("1 +", Truth.UNKNOWN),  # a broken expression is unknown, not an error
+        ("defined(HAVE_SSE2)", Truth.FALSE),  # a project switch named for x86: off on ARM64
+        ("defined(BLAKE3_NO_AVX2)", Truth.UNKNOWN),  # a switch that turns x86 code off: unknown
+    ],
+)
+def test_expressions(expression: str, expected: Truth) -> None:
+    assert cpp.truth(expression) is expected
+
+
+def lines_of(source: str) -> list[str]:
+    return source.split("\n")
+
+
+def test_derived_macros_are_followed() -> None:
+    """crc32c's IS_INTEL and a can_use_sse42 flag: defined from x86 tests, then tested."""
+    source = lines_of(
+        "#ifndef COMMON_H\n"  # 1 include guard: built
+        "#define COMMON_H\n"
+        "#if defined(__x86_64__) || defined(_M_X64) || defined(__i386__) || defined(_M_IX86)\n"
+        "# define IS_INTEL\n"
+        "#endif\n"  # 5
+        "#if defined(__SSE4_2__)\n"
+        "#define can_use_sse42 1\n"
+        "#else\n"
+        "#define can_use_sse42 0\n"
+        "#endif\n"  # 10
+        "#ifdef IS_INTEL\n"
+        "intel_only();\n"  # 12
+        "#endif\n"
+        "#if can_use_sse42\n"
+        "sse42_only();\n"  # 15
+        "#else\n"
+        "portable();\n"  # 17
+        "#endif\n"
+        "#endif\n"
+    )
+    regions = cpp.regions(source)
+    assert regions.at(12) is Truth.FALSE
+    assert regions.at(15) is Truth.FALSE
+    assert regions.at(17) is Truth.TRUE
+
+
+def test_unknown_branches_and_elif_chains() -> None:
+    source = lines_of(
+        "#if USE_FANCY\n"
+        "fancy();\n"  # 2 unknown
+        "#elif defined(_M_ARM64)\n"
+        "arm();\n"  # 4 unknown: only if USE_FANCY is off
+        "#else\n"
+        "never();\n"  # 6 false: _M_ARM64 holds, so this is never reached
+        "#endif\n"
+    )
+    regions = cpp.regions(source)
+    assert [regions.at(n) for n in (2, 4, 6)] == [Truth.UNKNOWN, Truth.UNKNOWN, Truth.FALSE]
+
+
+def test_error_directives_an_arm64_build_reaches() -> None:
+    source = lines_of(
+        "#if !defined(__SSE2__)\n#error this file needs SSE2\n#endif\n"
+        "#if defined(_M_ARM64)\n#error reached only where ARM64 is\n#endif\n"
+        "#ifdef __GNUC__\n#error not MSVC\n#endif\n"
+    )
+    errors = cpp.regions(source).errors
+    assert [e.line for e in errors] == [2, 5]
+
+
+def test_a_platform_chain_with_no_arm64_branch() -> None:
+    """greenlet 1.1.2's slp_platformselect.h: one #include per platform, none for MSVC ARM64
+    (https://github.com/python-greenlet/greenlet/issues/220)."""
+    chain = (
+        "#if defined(MS_WIN32) && !defined(MS_WIN64) && defined(_M_IX86) && defined(_MSC_VER)\n"
+        '#include "switch_x86_msvc.h"\n'
+        "#elif defined(MS_WIN64) && defined(_M_X64) && defined(_MSC_VER)\n"
+        '#include "switch_x64_msvc.h"\n'
+        "#elif defined(__GNUC__) && defined(__aarch64__)\n"
+        '#include "switch_aarch64_gcc.h"\n'
+        "#elif defined(__GNUC__) && defined(__arm__)\n"
+        "#ifdef __APPLE__\n"
+        '#include "switch_arm32_ios.h"\n'
+        "#endif\n"
+        "#endif\n"
+    )
+    assert [e.line for e in cpp.regions(lines_of(chain)).unselected] == [1]
+    ported = chain.replace(
+        "#elif defined(__GNUC__) && defined(__aarch64__)",
+        '#elif defined(_M_ARM64)\n#include "switch_arm64_msvc.h"\n'
+        "#elif defined(__GNUC__) && defined(__aarch64__)",
+    )
+    assert cpp.regions(lines_of(ported)).unselected == []
+    # A chain of optional SIMD headers is no platform dispatch: its fallback is "none".
+    simd = (
+        "#if defined(LIB_AVX512)\n#include <immintrin.h>\n#elif defined(LIB_AVX2)\n"
+        "#include <immintrin.h>\n#elif defined(LIB_SSE2)\n#include <emmintrin.h>\n#endif\n"
+    )
+    assert cpp.regions(lines_of(simd)).unselected == []
+
+
+def test_macros_other_files_define() -> None:
+    """blake3_impl.h defines IS_X86 from x86 tests and blake3_dispatch.c tests it (here ARCH_IS_INTEL,
+    a name the x86-switch rule does not already turn off)."""
+    header = cpp.regions(
+        lines_of(
+            "#if defined(__x86_64__) || defined(_M_X64)\n#define ARCH_IS_INTEL\n#endif\n"
+            "#if defined(__BMI2__)\n#define STATIC_BMI2 1\n#endif\n"
+            "#ifndef STATIC_BMI2\n#define STATIC_BMI2 0\n#endif\n"
+            "#define SOMETHING_ELSE\n"
+        )
+    )
+    known = cpp.project_macros([header.defines])
+    assert known["ARCH_IS_INTEL"] is None and known["STATIC_BMI2"] == "0"
+    assert "SOMETHING_ELSE" not in known  # an empty definition tells nothing about #if
+    user = cpp.regions(
+        lines_of("#ifdef ARCH_IS_INTEL\ncpuid();\n#endif\n#if STATIC_BMI2\nbzhi();\n#endif\n"),
+        None,
+        known,
+    )
+    assert user.at(2) is Truth.FALSE and user.at(5) is Truth.FALSE
+    assert cpp.regions(lines_of("#ifdef ARCH_IS_INTEL\ncpuid();\n#endif\n")).at(2) is Truth.UNKNOWN
+
+
+def test_bounds() -> None:
+    assert cpp.evaluate("(" * 5000 + "1" + ")" * 5000) is None  # too long
+    assert cpp.evaluate("(" * 200 + "1" + ")" * 200) is None  # too deep
+    # A macro defined in terms of itself does not loop.
+    regions = cpp.regions(lines_of("#define A (A + 1)\n#if A\nx();\n#endif\n"))
+    assert regions.at(3) is Truth.UNKNOWN
