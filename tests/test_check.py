@@ -259,6 +259,9 @@ def test_native_latest_is_no_regression(woaport: Run, index: FakeIndex, cache: P
     }
     sdist_only = json.loads(woaport("check", "cfunc", "--no-inspect", "--json").out)
     assert sdist_only["installable"] is None
+    text = woaport("check", "cfunc", "--no-inspect", "--python", "3.13").out
+    assert "no release has a wheel that pip on Windows on Arm installs" in text
+    assert "(Python 3.13)" in text
 
 
 def _files(*specs: tuple[str, str | None]) -> list[Any]:

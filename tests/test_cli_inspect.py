@@ -183,3 +183,19 @@ def test_real_process_and_help(tmp_path: Path) -> None:
     proc = run_process("inspect", str(tmp_path / "nope-1.0-py3-none-any.whl"))
     assert proc.returncode == 2
     assert proc.stderr.startswith("woaport: error: ") and "Traceback" not in proc.stderr
+
+
+@pytest.mark.network
+def test_optional_dependency_is_a_warning_with_its_evidence(woaport: Run) -> None:
+    """numba's tbbpool extension needs tbb12.dll, which the wheel does not carry; numba
+    imports tbbpool only under try/except ImportError, so the wheel works without it."""
+    from realfiles import corpus_wheel
+
+    numba = corpus_wheel("numba")
+    result = woaport("inspect", numba)
+    assert result.code == 0, result.out
+    assert "optional-dependency" in result.out and "tbb12.dll" in result.out
+    assert "numba/np/ufunc/parallel.py:401" in result.out
+    # The vc-runtime hint names the DLL that is missing, not always msvcp140.dll.
+    assert "--include vcomp140.dll" in result.out
+    assert woaport("inspect", "--strict", numba).code == 1

@@ -26,6 +26,9 @@ from woaport.index import IndexFile
 # native: win_arm64 wheels; pure: a pure-Python wheel installs anyway; sdist-only: pip
 # would have to compile; binary-only: wheels for other platforms only, nothing to build
 # from; no-files: the release has no installable file at all.
+# The Python that "what pip installs" is answered for when the user names none.
+DEFAULT_PYTHON = "3.12"
+
 Verdict = Literal["native", "pure", "sdist-only", "binary-only", "no-files"]
 
 
@@ -103,6 +106,7 @@ class Availability:
     sdists: list[IndexFile] = field(default_factory=list)
     other_platforms: dict[str, int] = field(default_factory=dict)
     ignored_files: int = 0
+    pip_python: str = DEFAULT_PYTHON  # the Python `installable` is for
     installable: Installable | None = None
 
     @property
@@ -164,9 +168,6 @@ class Installable:
             "native": self.native,
             "regression": self.regression,
         }
-
-
-DEFAULT_PYTHON = "3.12"
 
 
 def pip_tags(python: str) -> set[Tag]:
@@ -240,6 +241,7 @@ def summarize(
     chosen = pick_version(release_files, version, pre=pre)
     result = Availability(name=name, version=str(chosen) if chosen else None)
     result.ignored_files = ignored
+    result.pip_python = python
     if chosen is None:
         return result
     if version is None:

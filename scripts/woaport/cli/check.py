@@ -65,8 +65,8 @@ def installable_text(a: Availability) -> tuple[str, str] | None:
         if a.verdict in ("native", "pure") or a.version is None:
             return None
         return (
-            "no release has a wheel pip on Windows on Arm can install without building "
-            f"(Python {DEFAULT_PYTHON if not a.win_arm64 else 'any'})",
+            "no release has a wheel that pip on Windows on Arm installs without building "
+            f"(Python {a.pip_python})",
             "warning",
         )
     kind = "win_arm64" if got.native else "pure Python"
