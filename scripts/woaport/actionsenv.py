@@ -14,58 +14,52 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 DEFAULT_SERVER_URL = "https://github.com"
 DEFAULT_API_URL = "https://api.github.com"
 
 
-def _text(env: Mapping[str, str], name: str) -> str | None:
+def variable(name: str, kind: str = "text") -> Any:
+    """A field read from the environment variable ``name``: ``text`` (None when unset or
+    empty), ``path`` (a Path, or None) or ``flag`` (True when the value is ``true``)."""
+    default: Any = False if kind == "flag" else None
+    return field(default=default, metadata={"env": name, "kind": kind})
+
+
+def _read(env: Mapping[str, str], name: str, kind: str) -> Any:
     value = env.get(name, "").strip()
-    return value or None
-
-
-def _path(env: Mapping[str, str], name: str) -> Path | None:
-    value = _text(env, name)
-    return Path(value) if value else None
+    if kind == "flag":
+        return value == "true"
+    if not value:
+        return None
+    return Path(value) if kind == "path" else value
 
 
 @dataclass(frozen=True, kw_only=True)
 class ActionsEnv:
-    on_actions: bool = False  # GITHUB_ACTIONS == "true"
-    repository: str | None = None  # GITHUB_REPOSITORY, OWNER/REPO
-    sha: str | None = None  # GITHUB_SHA
-    ref: str | None = None  # GITHUB_REF
-    workflow_ref: str | None = None  # GITHUB_WORKFLOW_REF (OWNER/REPO/.github/workflows/F@REF)
-    workflow: str | None = None  # GITHUB_WORKFLOW (the workflow's name)
-    run_id: str | None = None  # GITHUB_RUN_ID
-    run_attempt: str | None = None  # GITHUB_RUN_ATTEMPT
-    server_url: str | None = None  # GITHUB_SERVER_URL (see `server`)
-    api_url: str | None = None  # GITHUB_API_URL (see `api`)
-    output: Path | None = None  # GITHUB_OUTPUT: the step's outputs file
-    step_summary: Path | None = None  # GITHUB_STEP_SUMMARY: the job summary (Markdown)
-    runner_temp: Path | None = None  # RUNNER_TEMP: emptied at the start and end of each job
-    token: str | None = None  # GITHUB_TOKEN, when the workflow passes it
+    on_actions: bool = variable("GITHUB_ACTIONS", "flag")
+    repository: str | None = variable("GITHUB_REPOSITORY")  # OWNER/REPO
+    sha: str | None = variable("GITHUB_SHA")
+    ref: str | None = variable("GITHUB_REF")
+    workflow_ref: str | None = variable("GITHUB_WORKFLOW_REF")  # OWNER/REPO/PATH@REF
+    workflow: str | None = variable("GITHUB_WORKFLOW")  # the workflow's name
+    run_id: str | None = variable("GITHUB_RUN_ID")
+    run_attempt: str | None = variable("GITHUB_RUN_ATTEMPT")
+    server_url: str | None = variable("GITHUB_SERVER_URL")  # see `server`
+    api_url: str | None = variable("GITHUB_API_URL")  # see `api`
+    output: Path | None = variable("GITHUB_OUTPUT", "path")  # the step's outputs file
+    step_summary: Path | None = variable("GITHUB_STEP_SUMMARY", "path")  # the job summary
+    runner_temp: Path | None = variable("RUNNER_TEMP", "path")  # emptied around each job
+    token: str | None = variable("GITHUB_TOKEN")  # when the workflow passes it
 
     @classmethod
     def from_environ(cls, env: Mapping[str, str] | None = None) -> ActionsEnv:
         env = os.environ if env is None else env
         return cls(
-            on_actions=env.get("GITHUB_ACTIONS") == "true",
-            repository=_text(env, "GITHUB_REPOSITORY"),
-            sha=_text(env, "GITHUB_SHA"),
-            ref=_text(env, "GITHUB_REF"),
-            workflow_ref=_text(env, "GITHUB_WORKFLOW_REF"),
-            workflow=_text(env, "GITHUB_WORKFLOW"),
-            run_id=_text(env, "GITHUB_RUN_ID"),
-            run_attempt=_text(env, "GITHUB_RUN_ATTEMPT"),
-            server_url=_text(env, "GITHUB_SERVER_URL"),
-            api_url=_text(env, "GITHUB_API_URL"),
-            output=_path(env, "GITHUB_OUTPUT"),
-            step_summary=_path(env, "GITHUB_STEP_SUMMARY"),
-            runner_temp=_path(env, "RUNNER_TEMP"),
-            token=_text(env, "GITHUB_TOKEN"),
+            **{f.name: _read(env, f.metadata["env"], f.metadata["kind"]) for f in fields(cls)}
         )
 
     @property

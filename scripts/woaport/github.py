@@ -123,7 +123,9 @@ class GitHub:
     ) -> None:
         """``retries``, ``backoff`` and ``max_wait`` override the policy's numbers."""
         env = env or ActionsEnv.from_environ()
-        self.token = token if token is not None else token_from_environment()
+        if token is None:
+            token = os.environ.get("WOAPORT_TOKEN") or env.token
+        self.token = token or None
         self.api_url = (api_url or env.api).rstrip("/")
         self.cache = cache or EtagCache()
         overrides: dict[str, Any] = {}

@@ -131,6 +131,15 @@ class Setting:
     many: bool = False  # a list: repeatable option, whitespace-separated variable
     metavar: str | None = None
     choices: tuple[str, ...] = ()
+    shown_default: str = ""  # the default, as --help words it
+
+    @property
+    def help_suffix(self) -> str:
+        """``[env var: NAME; default: ...]``, as the options' help ends."""
+        parts = [f"env var: {self.env}" + (", space-separated" if self.many else "")]
+        if self.shown_default:
+            parts.append(f"default: {self.shown_default}")
+        return f"[{'; '.join(parts)}]"
 
 
 def setting(
@@ -144,6 +153,7 @@ def setting(
     many: bool = False,
     metavar: str | None = None,
     choices: tuple[str, ...] = (),
+    shown_default: str = "",
 ) -> Any:
     """A dataclass field that is a setting; ``env`` defaults to ``WOAPORT_<FIELD>`` and
     ``option`` to ``--<field-with-dashes>`` (both filled in by :func:`settings_of`)."""
@@ -156,6 +166,7 @@ def setting(
             "many": many,
             "metavar": metavar,
             "choices": choices,
+            "shown_default": shown_default,
         }
     }
     if default_factory is not dataclasses.MISSING:
@@ -177,6 +188,7 @@ def settings_of(cls: type) -> Iterator[Setting]:
             many=spec["many"],
             metavar=spec["metavar"],
             choices=spec["choices"],
+            shown_default=spec["shown_default"],
         )
 
 
@@ -185,48 +197,62 @@ class DeviceConfig:
     device_id: str = setting(
         default_factory=default_device_id,
         parse=parse_device_id,
-        help="This device's name in results [default: the host name].",
+        metavar="NAME",
+        shown_default="the host name",
+        help="This device's name in results.",
     )
     queues: tuple[str, ...] = setting(
         default=(),
         parse=parse_queue,
         many=True,
         option="--queue",
+        metavar="QUEUE",
         help="dir:PATH or github:OWNER/REPO; repeatable.",
     )
     allow: tuple[str, ...] = setting(
         default=(),
         many=True,
+        metavar="PATTERN",
         help="A repository (OWNER/REPO, globs allowed) whose items may run here; repeatable.",
     )
     state_dir: Path = setting(
         default_factory=default_state_dir,
         parse=Path,
-        help="State, results and logs [default: the user data dir].",
+        metavar="DIR",
+        shown_default="the user data dir",
+        help="State, results and logs.",
     )
     python: str = setting(
         default_factory=lambda: sys.executable,
         env="WOAPORT_DEVICE_PYTHON",
-        help="Base interpreter for contract environments [default: this one].",
+        metavar="PYTHON",
+        shown_default="this one",
+        help="Base interpreter for contract environments.",
     )
     installer: str = setting(
         default="auto",
         parse=parse_installer,
         choices=INSTALLERS,
-        help="How contract environments are made [default: auto].",
+        shown_default="auto",
+        help="How contract environments are made.",
     )
     max_attempts: int = setting(
         default=5,
         parse=parse_count,
-        help="Tries per item before it is marked failed [default: 5].",
+        metavar="N",
+        shown_default="5",
+        help="Tries per item before it is marked failed.",
     )
     retry_base: float = setting(
         default=300.0,
         parse=parse_duration,
         metavar="DURATION",
-        help="First retry delay, doubled each time [default: 300s].",
+        shown_default="300s",
+        help="First retry delay, doubled each time.",
     )
-    index_url: str | None = setting(default=None, help="Index for the contracts' `requires`.")
+    index_url: str | None = setting(
+        default=None, metavar="URL", help="Index for the contracts' `requires`."
+    )
     hub: str | None = setting(
         default=None,
         parse=parse_repository,
@@ -239,13 +265,15 @@ class DeviceConfig:
         many=True,
         env="WOAPORT_DEVICE_HUB_REFS",
         metavar="REF",
-        help="Refs of the hub's port.yml this device accepts (globs allowed) [default: refs/tags/v1].",
+        shown_default="refs/tags/v1",
+        help="Refs of the hub's port.yml this device accepts (globs allowed).",
     )
     provenance: str | None = setting(
         default=None,
         parse=parse_provenance,
         choices=PROVENANCE_POLICIES,
-        help="require, warn or off [default: require for github: queues, warn for dir: ones].",
+        shown_default="require for github: queues, warn for dir: ones",
+        help="Whether wheels must carry verified build provenance before they are installed.",
     )
 
 

@@ -38,14 +38,13 @@ def _options(*names: str) -> Callable[[Any], Any]:
     def decorate(function: Any) -> Any:
         for name in reversed(names):
             spec = specs[name]
-            kind = "space-separated" if spec.many else ""
             function = click.option(
                 spec.option,
                 spec.name,
                 multiple=spec.many,
                 metavar=spec.metavar,
                 type=click.Choice(spec.choices) if spec.choices else None,
-                help=f"{spec.help} [env var: {spec.env}{', ' + kind if kind else ''}]",
+                help=f"{spec.help} {spec.help_suffix}",
             )(function)
         return function
 
