@@ -198,3 +198,33 @@ def test_pull_request_url_and_missing_pull(github: Any) -> None:
     client = GitHub(token=github.token, api_url=github.api_url)
     with pytest.raises(BadInput, match="no pull request 9"):
         upstream.pull_request_state(client, "pallets/markupsafe", 9)
+
+
+def test_a_block_include_entry_is_copied_whole(tmp_path: Path) -> None:
+    """A block mapping's end mark sits on the next entry's "- " line; the copy stops before."""
+    folder = tmp_path / "p"
+    (folder / ".github/workflows").mkdir(parents=True)
+    (folder / ".github/workflows/wheels.yml").write_text(
+        """\
+on: push
+jobs:
+  build:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        include:
+          - os: windows-2022
+            arch: AMD64  # the x64 one
+          - os: ubuntu-latest
+            arch: x86_64
+    steps:
+      - uses: pypa/cibuildwheel@v3.1.4
+        env:
+          CIBW_ARCHS: ${{ matrix.arch }}
+""",
+        encoding="utf-8",
+    )
+    result = upstream.plan(folder, upstream.Settings())
+    assert result.strategy == upstream.Strategy.MATRIX_ENTRY
+    added = [l for l in result.diff().splitlines() if l.startswith("+ ")]
+    assert added == ["+          - os: windows-11-arm", "+            arch: ARM64  # the x64 one"]

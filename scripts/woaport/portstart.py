@@ -41,6 +41,7 @@ from packaging.utils import canonicalize_name
 from woaport import forkinit
 from woaport.errors import BadInput
 from woaport.github import GitHub, GitHubError
+from woaport.upstream import last_line
 
 FORK_TIMEOUT = 300.0  # GitHub's docs: contact support after 5 minutes
 REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -199,7 +200,7 @@ def record_fork(text: str, *, package: str, upstream: str, fork: str, branch: st
         add += [f"{indent}fork:\n", f"{indent}  repo: {fork}\n"]
         if branch != default_branch:
             add.append(f"{indent}  branch: {branch}\n")
-        last = _last_line(lines, item)
+        last = last_line(lines, item)
         lines[last + 1 : last + 1] = add
         return "".join(lines)
     first = packages.value[0] if packages.value else None
@@ -213,19 +214,17 @@ def record_fork(text: str, *, package: str, upstream: str, fork: str, branch: st
     ]
     if branch != default_branch:
         entry.append(f"{indent}  branch: {branch}\n")
-    last = _last_line(lines, packages.value[-1]) if packages.value else len(lines) - 1
+    if packages.value:
+        last = last_line(lines, packages.value[-1])
+    else:
+        # `packages: []`: the empty flow list gives way to the first entry
+        last = packages.start_mark.line
+        line = lines[last]
+        lines[last] = (
+            line[: packages.start_mark.column].rstrip() + line[packages.end_mark.column :]
+        )
     lines[last + 1 : last + 1] = entry
     return "".join(lines)
-
-
-def _last_line(lines: list[str], node: yaml.Node) -> int:
-    end = node.end_mark.line if node.end_mark.column > 0 else node.end_mark.line - 1
-    end = min(end, len(lines) - 1)
-    while end > node.start_mark.line and (
-        not lines[end].strip() or lines[end].lstrip().startswith("#")
-    ):
-        end -= 1
-    return end
 
 
 def entry_yaml(package: str, upstream: str, fork: str, branch: str) -> str:

@@ -253,16 +253,24 @@ def _job_tool(job: yaml.Node) -> str | None:
     return None
 
 
-def _end_line(doc: _Doc, node: yaml.Node) -> int:
-    """The last line (0-based) that holds ``node``'s own text, comments and blanks after it
-    left out."""
+def last_line(lines: list[str], node: yaml.Node) -> int:
+    """The last line (0-based) that holds ``node``'s own text, comments and blank lines
+    after it left out. A block collection's end mark lies at the start of whatever follows
+    (even on the next item's ``- `` line), so the end comes from its last scalar."""
+    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value and not node.flow_style:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
     end = node.end_mark.line if node.end_mark.column > 0 else node.end_mark.line - 1
-    end = min(end, len(doc.lines) - 1)
+    end = max(min(end, len(lines) - 1), node.start_mark.line)
     while end > node.start_mark.line and (
-        not doc.lines[end].strip() or doc.lines[end].lstrip().startswith("#")
+        not lines[end].strip() or lines[end].lstrip().startswith("#")
     ):
         end -= 1
     return end
+
+
+def _end_line(doc: _Doc, node: yaml.Node) -> int:
+    return last_line(doc.lines, node)
 
 
 def _rewrite(text: str) -> str:

@@ -114,7 +114,11 @@ def pr_body(evidence: Evidence) -> str:
         if a.role == "under-test":
             out.append(f"| `{code(a.filename)}` | {_size(a.size)} | `{code(a.sha256[:16])}…` |")
     out.append("")
-    out.append(f"- Payload: {md(evidence.payload) if evidence.payload else 'not recorded'}")
+    payload = {
+        "ok": "**ok**, every native image loads on ARM64 (machine, Python DLL, dependencies)",
+        "fail": "**problems found**: see the run's job summary",
+    }.get(evidence.payload or "", "not recorded")
+    out.append(f"- Payload (`woaport inspect`): {payload}")
     out.append(f"- Contract in CI ({RUNNER}): **{md(evidence.ci_verdict)}**")
     for step in evidence.ci_steps:
         out.append(f"  - `{code(step.step_id)}` ({md(step.kind)}): {md(step.status)}, {step.seconds:.2f} s")
