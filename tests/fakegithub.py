@@ -672,7 +672,8 @@ class ApiHandler(_Handler):
             sha = git_sha("blob", data)
             repo.blobs[sha] = data
             return self.send_json(
-                201, {"sha": sha, "url": f"{self.fake.api_url}/repos/{repo.full_name}/git/blobs/{sha}"}
+                201,
+                {"sha": sha, "url": f"{self.fake.api_url}/repos/{repo.full_name}/git/blobs/{sha}"},
             )
         if rest == "/git/trees" and method == "POST":
             base = payload.get("base_tree")
@@ -759,10 +760,21 @@ class ApiHandler(_Handler):
 
     def tree_json(self, repo: Repo, sha: str) -> dict[str, Any]:
         entries = [
-            {"path": path, "mode": "100644", "type": "blob", "sha": blob, "size": len(repo.blobs[blob])}
+            {
+                "path": path,
+                "mode": "100644",
+                "type": "blob",
+                "sha": blob,
+                "size": len(repo.blobs[blob]),
+            }
             for path, blob in sorted(repo.trees[sha].items())
         ]
-        return {"sha": sha, "url": f"{self.fake.api_url}/repos/{repo.full_name}/git/trees/{sha}", "truncated": False, "tree": entries}
+        return {
+            "sha": sha,
+            "url": f"{self.fake.api_url}/repos/{repo.full_name}/git/trees/{sha}",
+            "truncated": False,
+            "tree": entries,
+        }
 
     def commit_json(self, repo: Repo, sha: str) -> dict[str, Any]:
         commit = repo.commits[sha]
@@ -778,10 +790,20 @@ class ApiHandler(_Handler):
             "message": commit["message"],
             "tree": {"sha": commit["tree"], "url": f"{base}/trees/{commit['tree']}"},
             "parents": [
-                {"sha": p, "url": f"{base}/commits/{p}", "html_url": f"https://github.invalid/{repo.full_name}/commit/{p}"}
+                {
+                    "sha": p,
+                    "url": f"{base}/commits/{p}",
+                    "html_url": f"https://github.invalid/{repo.full_name}/commit/{p}",
+                }
                 for p in commit["parents"]
             ],
-            "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None, "verified_at": None},
+            "verification": {
+                "verified": False,
+                "reason": "unsigned",
+                "signature": None,
+                "payload": None,
+                "verified_at": None,
+            },
         }
 
     def pull_json(self, repo: Repo, number: int, pull: dict[str, Any]) -> dict[str, Any]:

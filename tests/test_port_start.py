@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 import yaml
-from wheelkit import write_wheel
 
+from wheelkit import write_wheel
 from woaport import forkinit, portstart, upstream
 from woaport.contract import load as load_contract
 from woaport.devicequeue import QueueItem, build_manifest, result_document, validate_manifest
@@ -90,21 +90,24 @@ def test_start_forks_enables_actions_commits_and_records(github: Any, tmp_path: 
     )
     assert "smoke_test_id: msgpack-main" in files[".github/woaport/contract.yml"]
     # the default branch is untouched; the new branch's commit sits on top of it
-    assert fork.refs["refs/heads/main"] == github.repos["msgpack/msgpack-python"].refs[
-        "refs/heads/main"
-    ]
+    assert (
+        fork.refs["refs/heads/main"]
+        == github.repos["msgpack/msgpack-python"].refs["refs/heads/main"]
+    )
     head = fork.commits[fork.refs["refs/heads/woaport"]]
     assert head["parents"] == [fork.refs["refs/heads/main"]]
     # the inventory: only added lines, under msgpack's entry, and it validates
     updated = inventory.read_text(encoding="utf-8")
-    added = [l for l in updated.splitlines() if l not in original.splitlines()]
+    added = [line for line in updated.splitlines() if line not in original.splitlines()]
     assert added == ["    fork:", "      repo: woaport-bot/msgpack-python"]
     assert check_packages(inventory) == []
     assert writes(github).count("POST /repos/msgpack/msgpack-python/forks") == 1
 
     # a second run reads everything and changes nothing
     github.exchanges.clear()
-    again = portstart.start(client(github), sleep=no_wait, request=request(tmp_path, inventory=inventory))
+    again = portstart.start(
+        client(github), sleep=no_wait, request=request(tmp_path, inventory=inventory)
+    )
     assert not again.changed
     assert {s.status for s in again.steps} == {"unchanged"}
     assert writes(github) == []
@@ -125,7 +128,9 @@ def test_organisation_needs_membership(github: Any, tmp_path: Path) -> None:
     with pytest.raises(GitHubError, match="HTTP 403"):
         portstart.start(client(github), sleep=no_wait, request=request(tmp_path, owner="porters"))
     github.orgs.add("porters")
-    result = portstart.start(client(github), sleep=no_wait, request=request(tmp_path, owner="porters"))
+    result = portstart.start(
+        client(github), sleep=no_wait, request=request(tmp_path, owner="porters")
+    )
     assert result.fork == "porters/msgpack-python"
     assert github.repos["porters/msgpack-python"].actions_enabled
 
@@ -138,7 +143,9 @@ def test_a_repository_that_is_not_the_fork_is_refused(github: Any, tmp_path: Pat
     with pytest.raises(BadInput, match="belongs to msgpack"):
         portstart.start(client(github), sleep=no_wait, request=request(tmp_path, owner="msgpack"))
     with pytest.raises(BadInput, match="no such repository"):
-        portstart.start(client(github), sleep=no_wait, request=request(tmp_path, upstream="nobody/nothing"))
+        portstart.start(
+            client(github), sleep=no_wait, request=request(tmp_path, upstream="nobody/nothing")
+        )
 
 
 def test_files_on_the_branch_are_never_overwritten(github: Any, tmp_path: Path) -> None:
@@ -154,7 +161,9 @@ def test_files_on_the_branch_are_never_overwritten(github: Any, tmp_path: Path) 
         sha = portstart.git_blob_sha(text)
         fork.blobs[sha] = text.encode()
         tree[path] = sha
-    edited = github.commit(fork, tree, "porter's edit", [fork.refs["refs/heads/woaport"]], "woaport")
+    edited = github.commit(
+        fork, tree, "porter's edit", [fork.refs["refs/heads/woaport"]], "woaport"
+    )
     result = portstart.start(client(github), sleep=no_wait, request=request(tmp_path))
     assert [s.action for s in result.steps if s.status == "done"] == ["commit"]
     kept = next(s for s in result.steps if s.action == "files")
@@ -193,11 +202,18 @@ def test_record_fork_adds_lines_only() -> None:
     )
     old_lines, new_lines = text.splitlines(), new.splitlines()
     start = next(i for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=False)) if a != b)
-    assert new_lines[start : start + 3] == ["    fork:", "      repo: me/tiktoken", "      branch: port"]
+    assert new_lines[start : start + 3] == [
+        "    fork:",
+        "      repo: me/tiktoken",
+        "      branch: port",
+    ]
     assert new_lines[:start] + new_lines[start + 3 :] == old_lines
-    assert portstart.record_fork(
-        new, package="tiktoken", upstream="openai/tiktoken", fork="me/tiktoken", branch="port"
-    ) == new
+    assert (
+        portstart.record_fork(
+            new, package="tiktoken", upstream="openai/tiktoken", fork="me/tiktoken", branch="port"
+        )
+        == new
+    )
     with pytest.raises(BadInput, match="records the fork me/tiktoken"):
         portstart.record_fork(
             new, package="tiktoken", upstream="openai/tiktoken", fork="you/tiktoken", branch="x"
@@ -215,8 +231,10 @@ def test_record_fork_adds_lines_only() -> None:
     ("urls", "expected"),
     [
         (["https://github.com/sponsors/ijl", "https://github.com/ijl/orjson"], "ijl/orjson"),
-        (["https://msgpack.org/", "https://github.com/msgpack/msgpack-python.git"],
-         "msgpack/msgpack-python"),
+        (
+            ["https://msgpack.org/", "https://github.com/msgpack/msgpack-python.git"],
+            "msgpack/msgpack-python",
+        ),
         (["https://github.com/pyca/cryptography/issues"], "pyca/cryptography"),
         (["https://gitlab.com/a/b", "https://docs.python.org"], None),
     ],
@@ -232,8 +250,19 @@ def test_cli_port_start(github: Any, tmp_path: Path, woaport: Any, monkeypatch: 
     monkeypatch.setenv("WOAPORT_TOKEN", github.token)
     inventory = tmp_path / "packages.yml"
     inventory.write_text(EMPTY_HUB, encoding="utf-8")
-    args = ["port", "start", "msgpack", "--upstream", "msgpack/msgpack-python", "--hub", HUB,
-            "--inventory", inventory, "--contracts-dir", tmp_path]
+    args = [
+        "port",
+        "start",
+        "msgpack",
+        "--upstream",
+        "msgpack/msgpack-python",
+        "--hub",
+        HUB,
+        "--inventory",
+        inventory,
+        "--contracts-dir",
+        tmp_path,
+    ]
     dry = woaport(*args, "--dry-run")
     assert dry.code == 0, dry.err
     assert "nothing was changed (dry run)" in dry.out
@@ -266,12 +295,28 @@ def _report(mode: str, emulated: bool, median: float) -> dict[str, Any]:
         "install": {"ok": True, "duration_seconds": 1.0},
         "verification": {"ok": True},
         "steps": [
-            {"step_id": "import-msgpack", "kind": "import_module", "status": "passed",
-             "duration_seconds": 0.1, "output_tail": ""},
-            {"step_id": "pack-bench", "kind": "benchmark", "status": "passed",
-             "duration_seconds": 2.0, "output_tail": "",
-             "benchmark": {"repeat": 5, "number": 100, "median": median, "min": median,
-                           "max": median, "stdev": 0.0}},
+            {
+                "step_id": "import-msgpack",
+                "kind": "import_module",
+                "status": "passed",
+                "duration_seconds": 0.1,
+                "output_tail": "",
+            },
+            {
+                "step_id": "pack-bench",
+                "kind": "benchmark",
+                "status": "passed",
+                "duration_seconds": 2.0,
+                "output_tail": "",
+                "benchmark": {
+                    "repeat": 5,
+                    "number": 100,
+                    "median": median,
+                    "min": median,
+                    "max": median,
+                    "stdev": 0.0,
+                },
+            },
         ],
         "verdict": "pass",
         "started": "2026-11-21T20:00:00Z",
@@ -293,8 +338,11 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
     )
     assert start.changed and check_packages(inventory) == []
     assert yaml.safe_load(inventory.read_text())["packages"] == [
-        {"name": "msgpack", "upstream": "msgpack/msgpack-python",
-         "fork": {"repo": "woaport-bot/msgpack-python"}}
+        {
+            "name": "msgpack",
+            "upstream": "msgpack/msgpack-python",
+            "fork": {"repo": "woaport-bot/msgpack-python"},
+        }
     ]
 
     # 2. (fake) run results: the port workflow ran on the fork's branch, CI published the
@@ -303,8 +351,9 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
     contract_file = tmp_path / "contract.yml"
     contract_file.write_text(fork_files[".github/woaport/contract.yml"], encoding="utf-8")
     contract = load_contract(contract_file)
-    run = github.add_run(start.fork, "woaport.yml", branch="woaport", sha="a" * 40,
-                         conclusion="success")
+    run = github.add_run(
+        start.fork, "woaport.yml", branch="woaport", sha="a" * 40, conclusion="success"
+    )
     wheel = write_wheel(
         tmp_path / "msgpack-1.1.1-cp312-cp312-win_arm64.whl",
         {"msgpack/__init__.py": b"version = (1, 1, 1)\n"},
@@ -314,22 +363,38 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
     ci_report = _report("ci", emulated=False, median=0.0012)
     manifest = validate_manifest(
         build_manifest(
-            contract, [wheel], ci_verdict="pass", ci_report=ci_report,
+            contract,
+            [wheel],
+            ci_verdict="pass",
+            ci_report=ci_report,
             payload="ok",
-            provenance={"repository": start.fork, "commit": "a" * 40, "run_id": str(run["id"]),
-                        "server_url": "https://github.com", "ref": "refs/heads/woaport",
-                        "workflow": "woaport", "run_attempt": "1"},
+            provenance={
+                "repository": start.fork,
+                "commit": "a" * 40,
+                "run_id": str(run["id"]),
+                "server_url": "https://github.com",
+                "ref": "refs/heads/woaport",
+                "workflow": "woaport",
+                "run_attempt": "1",
+            },
         ),
         "test",
     )
     item = QueueItem(queue="github:" + start.fork, item_id=manifest["item_id"], manifest=manifest)
-    device = result_document(device_id="surface-pro-11", item=item, verdict="pass",
-                             report=_report("device", emulated=False, median=0.0010))
+    device = result_document(
+        device_id="surface-pro-11",
+        item=item,
+        verdict="pass",
+        report=_report("device", emulated=False, median=0.0010),
+    )
     docs = tmp_path / "docs"
     docs.mkdir()
-    for name, data in [("manifest.json", manifest), ("report.json", ci_report),
-                       ("result-surface-pro-11.json", device),
-                       ("emulated.json", _report("device", emulated=True, median=0.0031))]:
+    for name, data in [
+        ("manifest.json", manifest),
+        ("report.json", ci_report),
+        ("result-surface-pro-11.json", device),
+        ("emulated.json", _report("device", emulated=True, median=0.0031)),
+    ]:
         (docs / name).write_text(json.dumps(data), encoding="utf-8")
 
     # 3. upstream patch in a checkout of the upstream
@@ -341,15 +406,26 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
 
     # 4. the pull request text
     body = woaport(
-        "upstream", "pr-body", "--manifest", docs / "manifest.json",
-        "--device-result", docs / "result-surface-pro-11.json",
-        "--ci-report", docs / "report.json", "--emulated-report", docs / "emulated.json",
-        "--patch-report", docs / "patch.json",
+        "upstream",
+        "pr-body",
+        "--manifest",
+        docs / "manifest.json",
+        "--device-result",
+        docs / "result-surface-pro-11.json",
+        "--ci-report",
+        docs / "report.json",
+        "--emulated-report",
+        docs / "emulated.json",
+        "--patch-report",
+        docs / "patch.json",
     )
     assert body.code == 0, body.err
     text = body.out
     assert f"https://github.com/{start.fork}/actions/runs/{run['id']}" in text
-    assert '+        os: ["ubuntu-24.04", "ubuntu-24.04-arm", "windows-latest", "windows-11-arm"' in text
+    assert (
+        '+        os: ["ubuntu-24.04", "ubuntu-24.04-arm", "windows-latest", "windows-11-arm"'
+        in text
+    )
     assert "`msgpack-1.1.1-cp312-cp312-win_arm64.whl`" in text
     assert "- Payload (`woaport inspect`): **ok**, every native image loads on ARM64" in text
     assert "| surface-pro-11 | Snapdragon X Elite | 26100 | yes | **pass** |" in text

@@ -66,7 +66,9 @@ def test_real_workflows_patch_minimally_and_validate(entry: dict[str, Any], tmp_
         added = len(after) - len(before)
         assert after[:start] == before[:start]
         assert after[start + added :] == before[start:]
-        assert all(line.strip() == "" or line.startswith(" ") for line in after[start : start + added])
+        assert all(
+            line.strip() == "" or line.startswith(" ") for line in after[start : start + added]
+        )
     # the lane is in the job the strategy names, and the file still parses to a workflow
     assert result.job in _jobs_with_runner(result.after) or (
         result.strategy == upstream.Strategy.DYNAMIC_MATRIX
@@ -83,7 +85,7 @@ def test_real_workflows_patch_minimally_and_validate(entry: dict[str, Any], tmp_
 
 def test_matrix_entry_rewrites_runner_arch_and_target(tmp_path: Path) -> None:
     cramjam = upstream.plan(checkout(tmp_path, "cramjam"), upstream.Settings())
-    added = [l for l in cramjam.diff().splitlines() if l.startswith("+ ")]
+    added = [line for line in cramjam.diff().splitlines() if line.startswith("+ ")]
     assert added == [
         "+          - { os: windows-11-arm, target: aarch64, target-triple: "
         "aarch64-pc-windows-msvc, python-architecture: arm64 }"
@@ -186,9 +188,12 @@ def test_pull_request_state(github: Any, state: str, merged: bool, expected: str
     github.add_pull("pallets/markupsafe", 412, state=state, merged=merged)
     client = GitHub(token=github.token, api_url=github.api_url)
     assert upstream.pull_request_state(client, "pallets/markupsafe", 412) == expected
-    assert upstream.pull_request_state(
-        client, *upstream.parse_pull_url("https://github.com/pallets/markupsafe/pull/412")
-    ) == expected
+    assert (
+        upstream.pull_request_state(
+            client, *upstream.parse_pull_url("https://github.com/pallets/markupsafe/pull/412")
+        )
+        == expected
+    )
 
 
 def test_pull_request_url_and_missing_pull(github: Any) -> None:
@@ -226,5 +231,5 @@ jobs:
     )
     result = upstream.plan(folder, upstream.Settings())
     assert result.strategy == upstream.Strategy.MATRIX_ENTRY
-    added = [l for l in result.diff().splitlines() if l.startswith("+ ")]
+    added = [line for line in result.diff().splitlines() if line.startswith("+ ")]
     assert added == ["+          - os: windows-11-arm", "+            arch: ARM64  # the x64 one"]

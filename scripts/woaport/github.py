@@ -416,9 +416,7 @@ class GitHub:
 
     def update_ref(self, repo: str, ref: str, sha: str) -> None:
         """Move ``heads/NAME`` forward (never forced)."""
-        self.request(
-            "PATCH", f"/repos/{repo}/git/refs/{ref}", json={"sha": sha, "force": False}
-        )
+        self.request("PATCH", f"/repos/{repo}/git/refs/{ref}", json={"sha": sha, "force": False})
 
     def pull_request(self, repo: str, number: int) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/pulls/{number}", expected=(200, 404))

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -220,9 +219,7 @@ def record_fork(text: str, *, package: str, upstream: str, fork: str, branch: st
         # `packages: []`: the empty flow list gives way to the first entry
         last = packages.start_mark.line
         line = lines[last]
-        lines[last] = (
-            line[: packages.start_mark.column].rstrip() + line[packages.end_mark.column :]
-        )
+        lines[last] = line[: packages.start_mark.column].rstrip() + line[packages.end_mark.column :]
     lines[last + 1 : last + 1] = entry
     return "".join(lines)
 
@@ -315,9 +312,7 @@ def start(
     if existing is not None:
         parent = (existing.get("parent") or {}).get("full_name")
         if not existing.get("fork") or str(parent).lower() != upstream.lower():
-            raise BadInput(
-                f"{fork} exists and is not a fork of {upstream}; pass another --owner"
-            )
+            raise BadInput(f"{fork} exists and is not a fork of {upstream}; pass another --owner")
         steps.append(Step(action="fork", status=StepStatus.UNCHANGED, detail=f"{fork} exists"))
         default = str(existing["default_branch"])
     elif request.dry_run:
@@ -414,7 +409,9 @@ def _commit_files(
         status = StepStatus.PLANNED if branch_head is None else StepStatus.UNCHANGED
         return [
             *steps,
-            Step(action="commit", status=status, detail=f"{request.branch} has " + ", ".join(files)),
+            Step(
+                action="commit", status=status, detail=f"{request.branch} has " + ", ".join(files)
+            ),
         ]
     detail = f"{', '.join(missing)} on {request.branch}" + (
         "" if branch_head else f" (a new branch from {default})"
@@ -439,7 +436,10 @@ def _commit_files(
         client.create_ref(fork, f"refs/heads/{request.branch}", commit)
     else:
         client.update_ref(fork, f"heads/{request.branch}", commit)
-    return [*steps, Step(action="commit", status=StepStatus.DONE, detail=f"{detail}: {commit[:12]}")]
+    return [
+        *steps,
+        Step(action="commit", status=StepStatus.DONE, detail=f"{detail}: {commit[:12]}"),
+    ]
 
 
 def _record(request: StartRequest, upstream: str, fork: str) -> Step:
@@ -455,9 +455,13 @@ def _record(request: StartRequest, upstream: str, fork: str) -> Step:
         text, package=request.package, upstream=upstream, fork=fork, branch=request.branch
     )
     if updated == text:
-        return Step(action="inventory", status=StepStatus.UNCHANGED, detail=f"{path} records {fork}")
+        return Step(
+            action="inventory", status=StepStatus.UNCHANGED, detail=f"{path} records {fork}"
+        )
     if request.dry_run:
-        return Step(action="inventory", status=StepStatus.PLANNED, detail=f"record {fork} in {path}")
+        return Step(
+            action="inventory", status=StepStatus.PLANNED, detail=f"record {fork} in {path}"
+        )
     from woaport.inventory import check_packages
 
     tmp = path.with_name(path.name + ".tmp")
@@ -466,5 +470,5 @@ def _record(request: StartRequest, upstream: str, fork: str) -> Step:
     if problems:
         tmp.unlink()
         raise BadInput(f"{path}: recording the fork would make it invalid: {problems[0]}")
-    os.replace(tmp, path)
+    tmp.replace(path)
     return Step(action="inventory", status=StepStatus.DONE, detail=f"recorded {fork} in {path}")

@@ -208,7 +208,8 @@ def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
+                found: yaml.Node = v
+                return found
     return None
 
 
@@ -257,7 +258,11 @@ def last_line(lines: list[str], node: yaml.Node) -> int:
     """The last line (0-based) that holds ``node``'s own text, comments and blank lines
     after it left out. A block collection's end mark lies at the start of whatever follows
     (even on the next item's ``- `` line), so the end comes from its last scalar."""
-    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.value and not node.flow_style:
+    while (
+        isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+        and node.value
+        and not node.flow_style
+    ):
         last = node.value[-1]
         node = last[1] if isinstance(last, tuple) else last
     end = node.end_mark.line if node.end_mark.column > 0 else node.end_mark.line - 1
@@ -294,7 +299,9 @@ def _windows_pick(items: list[yaml.Node]) -> yaml.Node | None:
     """The entry for a Windows x64 runner: the first that names one, x64 ones first."""
     windows = [i for i in items if any(WINDOWS_RUNNER.search(s) for s in _scalars(i))]
     x64 = [i for i in windows if not any(NOT_X64.search(s) for s in _scalars(i))]
-    return (x64 or windows or [None])[0]
+    if x64:
+        return x64[0]
+    return windows[0] if windows else None
 
 
 # -- strategies ------------------------------------------------------------------------------
@@ -309,11 +316,13 @@ class _Edit:
 
 
 def _matrix_edit(doc: _Doc, name: str, job: yaml.Node) -> _Edit | None:
-    runs_on = " ".join(_scalars(_get(job, "runs-on") or yaml.ScalarNode("tag:yaml.org,2002:str", "")))
+    runs_on = " ".join(
+        _scalars(_get(job, "runs-on") or yaml.ScalarNode("tag:yaml.org,2002:str", ""))
+    )
     matrix = _get(_get(job, "strategy"), "matrix")
     if matrix is None or "matrix." not in runs_on:
         return None
-    for key, seq in _matrix_lists(matrix):
+    for _key, seq in _matrix_lists(matrix):
         pick = _windows_pick(list(seq.value))
         if pick is None:
             continue
@@ -330,10 +339,11 @@ def _matrix_edit(doc: _Doc, name: str, job: yaml.Node) -> _Edit | None:
                 Strategy.MATRIX_OS, name, after_line=pick.start_mark.line, lines=[_rewrite(source)]
             )
         # A mapping or a row: copy its lines (from its "- " line to its last line).
-        if pick.start_mark.line != pick.end_mark.line and pick.flow_style:
+        flow = bool(getattr(pick, "flow_style", False))
+        if pick.start_mark.line != pick.end_mark.line and flow:
             continue  # a flow entry over several lines: too rare to rewrite safely
         first = pick.start_mark.line
-        last = _end_line(doc, pick) if not pick.flow_style else pick.start_mark.line
+        last = pick.start_mark.line if flow else _end_line(doc, pick)
         block = doc.lines[first : last + 1]
         if not block[-1].endswith("\n"):
             block[-1] += "\n"
@@ -371,7 +381,9 @@ def _dynamic_edit(doc: _Doc, name: str, job: yaml.Node) -> _Edit | None:
                     if re.search(r"--archs[ =]\S+", line):
                         line = re.sub(r"--archs([ =])\S+", r"--archs\1ARM64", line)
                     else:
-                        line = line.replace("--platform windows", "--platform windows --archs ARM64")
+                        line = line.replace(
+                            "--platform windows", "--platform windows --archs ARM64"
+                        )
                 copy.append(line)
             if not copy[-1].rstrip("\n").endswith("\\"):
                 copy[-1] = copy[-1].rstrip("\n") + " \\\n"
@@ -389,9 +401,11 @@ def _uses_ref(doc: _Doc, pattern: str, default: str) -> str:
 def _indents(doc: _Doc, jobs: yaml.MappingNode) -> tuple[int, int, int]:
     """(job key column, one indentation step, extra indentation of a step's "- ")."""
     key, job = _items(jobs)[0]
-    step = max(2, job.start_mark.column - key.start_mark.column) if isinstance(
-        job, yaml.MappingNode
-    ) else 2
+    step = (
+        max(2, job.start_mark.column - key.start_mark.column)
+        if isinstance(job, yaml.MappingNode)
+        else 2
+    )
     dash = step
     for _, candidate in _items(jobs):
         steps = _get(candidate, "steps")
@@ -429,7 +443,11 @@ def job_lines(
     inner = job + " " * step
     item = inner + " " * dash
     body = item + "  "
-    out = [f"{job}{name}:\n", f"{inner}name: Build wheels on {RUNNER}\n", f"{inner}runs-on: {RUNNER}\n"]
+    out = [
+        f"{job}{name}:\n",
+        f"{inner}name: Build wheels on {RUNNER}\n",
+        f"{inner}runs-on: {RUNNER}\n",
+    ]
     out.append(f"{inner}steps:\n")
     out.append(f"{item}- uses: {checkout}\n")
     if settings.submodules:
@@ -452,7 +470,11 @@ def job_lines(
         ]
         path = "dist"
     else:
-        out += [f"{item}- uses: {builder}\n", f"{body}env:\n", f"{body}  CIBW_ARCHS_WINDOWS: ARM64\n"]
+        out += [
+            f"{item}- uses: {builder}\n",
+            f"{body}env:\n",
+            f"{body}  CIBW_ARCHS_WINDOWS: ARM64\n",
+        ]
         if settings.environment:
             value = " ".join(f"{k}={v}" for k, v in _pairs(settings))
             out.append(f"{body}  CIBW_ENVIRONMENT_WINDOWS: {_quote(value)}\n")
@@ -471,7 +493,11 @@ def _pairs(settings: Settings) -> list[tuple[str, str]]:
 
 
 def _quote(value: str) -> str:
-    return json.dumps(value) if value == "" or re.search(r"[:#{}\[\],&*!|>'\"%@`]|^\s|\s$", value) else value
+    return (
+        json.dumps(value)
+        if value == "" or re.search(r"[:#{}\[\],&*!|>'\"%@`]|^\s|\s$", value)
+        else value
+    )
 
 
 def _new_job_edit(doc: _Doc, tool: str, settings: Settings) -> _Edit:
@@ -484,21 +510,24 @@ def _new_job_edit(doc: _Doc, tool: str, settings: Settings) -> _Edit:
     while name in names:
         name += "_2"
     last = _end_line(doc, jobs.value[-1][1])
-    lines = ["\n"] + job_lines(
-        tool,
-        checkout=_uses_ref(doc, "actions/checkout", "actions/checkout@v4"),
-        builder=_uses_ref(doc, r"(?:pypa|joerick)/cibuildwheel", "pypa/cibuildwheel@v3.1.4")
-        if tool == "cibuildwheel"
-        else _uses_ref(doc, r"(?:PyO3|messense)/maturin-action", "PyO3/maturin-action@v1"),
-        setup_python=_uses_ref(doc, "actions/setup-python", "actions/setup-python@v5"),
-        upload=_uses_ref(doc, "actions/upload-artifact", "actions/upload-artifact@v4"),
-        artifact=_artifact_name(doc),
-        settings=settings,
-        base=base,
-        step=step,
-        dash=dash,
-        name=name,
-    )
+    lines = [
+        "\n",
+        *job_lines(
+            tool,
+            checkout=_uses_ref(doc, "actions/checkout", "actions/checkout@v4"),
+            builder=_uses_ref(doc, r"(?:pypa|joerick)/cibuildwheel", "pypa/cibuildwheel@v3.1.4")
+            if tool == "cibuildwheel"
+            else _uses_ref(doc, r"(?:PyO3|messense)/maturin-action", "PyO3/maturin-action@v1"),
+            setup_python=_uses_ref(doc, "actions/setup-python", "actions/setup-python@v5"),
+            upload=_uses_ref(doc, "actions/upload-artifact", "actions/upload-artifact@v4"),
+            artifact=_artifact_name(doc),
+            settings=settings,
+            base=base,
+            step=step,
+            dash=dash,
+            name=name,
+        ),
+    ]
     notes = [
         f"the new job {name} is not among the `needs:` of the jobs that publish; add it there "
         "so its wheels are uploaded with the others"
@@ -526,7 +555,9 @@ jobs:
         job_lines(
             tool,
             checkout="actions/checkout@v4",
-            builder="pypa/cibuildwheel@v3.1.4" if tool == "cibuildwheel" else "PyO3/maturin-action@v1",
+            builder="pypa/cibuildwheel@v3.1.4"
+            if tool == "cibuildwheel"
+            else "PyO3/maturin-action@v1",
             setup_python="actions/setup-python@v5",
             upload="actions/upload-artifact@v4",
             artifact="wheels-windows-arm64",
@@ -621,9 +652,7 @@ def plan(folder: Path, settings: Settings, workflow: Path | None = None) -> Patc
             raise BadInput(f"--workflow {workflow}: no such file")
         doc = _compose(path.read_text(encoding="utf-8"), str(path))
         jobs = [
-            (str(k.value), j, t)
-            for k, j in _items(_get(doc.root, "jobs"))
-            if (t := _job_tool(j))
+            (str(k.value), j, t) for k, j in _items(_get(doc.root, "jobs")) if (t := _job_tool(j))
         ]
         found: tuple[Path, _Doc, list[tuple[str, yaml.Node, str]]] | None = (path, doc, jobs)
     else:
@@ -752,7 +781,9 @@ def validate(result: PatchResult, scratch_dir: Path) -> PatchResult:
             check=False,
         )
         checks.append(
-            Validation(tool="actionlint", ok=done.returncode == 0, detail=done.stdout.strip()[:2000])
+            Validation(
+                tool="actionlint", ok=done.returncode == 0, detail=done.stdout.strip()[:2000]
+            )
         )
     return PatchResult(
         path=result.path,

@@ -49,7 +49,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "port": ("woaport.cli.port", "port", "Start a port: fork, enable Actions, commit the lane."),
     "queue": ("woaport.cli.queue_cmd", "queue", "Publish wheels for devices; list the queue."),
-    "upstream": ("woaport.cli.upstream", "upstream", "Patch the upstream's wheel workflow; PR text."),
+    "upstream": (
+        "woaport.cli.upstream",
+        "upstream",
+        "Patch the upstream's wheel workflow; PR text.",
+    ),
 }
 
 

@@ -45,8 +45,11 @@ def _default_inventory() -> Path | None:
     "--owner",
     help="The account or organisation to fork into [default: the token's user].",
 )
-@click.option("--upstream", "upstream_repo", help="OWNER/REPO of the upstream, when the hub "
-              "and the index do not say.")
+@click.option(
+    "--upstream",
+    "upstream_repo",
+    help="OWNER/REPO of the upstream, when the hub and the index do not say.",
+)
 @click.option(
     "--hub",
     default=lambda: os.environ.get("WOAPORT_HUB", "woaport/woaport@v1"),

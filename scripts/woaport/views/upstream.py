@@ -54,8 +54,10 @@ def patch_lines(result: PatchResult) -> list[tuple[str, str]]:
     lines += [(f"note: {note}", "warning") for note in result.notes]
     for check in result.validations:
         lines.append(
-            (f"{check.tool}: {'ok' if check.ok else 'FAILED'} {check.detail}".rstrip(),
-             "ok" if check.ok else "error")
+            (
+                f"{check.tool}: {'ok' if check.ok else 'FAILED'} {check.detail}".rstrip(),
+                "ok" if check.ok else "error",
+            )
         )
     return lines
 
@@ -121,7 +123,9 @@ def pr_body(evidence: Evidence) -> str:
     out.append(f"- Payload (`woaport inspect`): {payload}")
     out.append(f"- Contract in CI ({RUNNER}): **{md(evidence.ci_verdict)}**")
     for step in evidence.ci_steps:
-        out.append(f"  - `{code(step.step_id)}` ({md(step.kind)}): {md(step.status)}, {step.seconds:.2f} s")
+        out.append(
+            f"  - `{code(step.step_id)}` ({md(step.kind)}): {md(step.status)}, {step.seconds:.2f} s"
+        )
     if evidence.devices:
         out += [
             "",
@@ -162,9 +166,9 @@ def pr_body(evidence: Evidence) -> str:
         "2. On a Windows on Arm machine with an ARM64 Python (not an x64 one under emulation):",
         "",
         "   ```console",
-        f"   > py -c \"import platform, sys; print(platform.machine(), sys.version)\"   # ARM64",
+        '   > py -c "import platform, sys; print(platform.machine(), sys.version)"   # ARM64',
         f"   > py -m pip install --no-index --find-links dist {name}",
-        f"   > py -c \"import {re.sub(r'[^A-Za-z0-9_]', '_', evidence.package)}\"",
+        f'   > py -c "import {re.sub(r"[^A-Za-z0-9_]", "_", evidence.package)}"',
         "   ```",
         "3. Optionally, check the payload and run the same smoke contract with "
         "[woaport](https://pypi.org/project/woaport/): `woaport inspect dist/*.whl`, then "
