@@ -219,7 +219,7 @@ jobs:
       matrix:
         include:
           - os: windows-2022
-            arch: AMD64  # the x64 one
+            arch: AMD64  # the 64-bit build
           - os: ubuntu-latest
             arch: x86_64
     steps:
@@ -232,4 +232,7 @@ jobs:
     result = upstream.plan(folder, upstream.Settings())
     assert result.strategy == upstream.Strategy.MATRIX_ENTRY
     added = [line for line in result.diff().splitlines() if line.startswith("+ ")]
-    assert added == ["+          - os: windows-11-arm", "+            arch: ARM64  # the x64 one"]
+    assert added == [
+        "+          - os: windows-11-arm",
+        "+            arch: ARM64  # the 64-bit build",
+    ]
