@@ -771,18 +771,19 @@ def validate(result: PatchResult, scratch_dir: Path) -> PatchResult:
         )
     actionlint = shutil.which("actionlint")
     if actionlint:
-        scratch = scratch_dir / ("after" + result.path.suffix)
-        scratch.write_text(result.after, encoding="utf-8")
-        done = subprocess.run(
-            [actionlint, "-no-color", "-oneline", str(scratch)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        # Compared like the schema: upstream files may carry findings of their own.
+        after_findings = _actionlint(actionlint, result.after, scratch_dir / "lint-after.yml")
+        before_findings = (
+            _actionlint(actionlint, result.before, scratch_dir / "lint-before.yml")
+            if result.before
+            else set()
         )
+        new_findings = sorted(after_findings - before_findings)
         checks.append(
             Validation(
-                tool="actionlint", ok=done.returncode == 0, detail=done.stdout.strip()[:2000]
+                tool="actionlint",
+                ok=not new_findings,
+                detail="; ".join(new_findings)[:2000] or "no new findings",
             )
         )
     return PatchResult(
@@ -794,6 +795,21 @@ def validate(result: PatchResult, scratch_dir: Path) -> PatchResult:
         notes=result.notes,
         validations=tuple(checks),
     )
+
+
+def _actionlint(exe: str, text: str, scratch: Path) -> set[str]:
+    """actionlint's findings, without their line and column (a patch moves lines)."""
+    scratch.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [exe, "-no-color", "-oneline", str(scratch)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return {
+        re.sub(r"^.*?:\d+:\d+:\s*", "", line) for line in done.stdout.splitlines() if line.strip()
+    }
 
 
 def write(folder: Path, result: PatchResult) -> Path:
