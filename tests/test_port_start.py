@@ -459,3 +459,53 @@ def test_pr_body_refuses_a_result_for_other_files(tmp_path: Path) -> None:
     evidence = upstream.read_evidence(tmp_path / "m.json", device_results=[])
     body = pr_body(evidence)
     assert "No device has run the contract yet" in body
+
+
+def test_project_urls_from_the_index_json_api(tmp_path: Path) -> None:
+    """The simple index's sibling JSON API (https://docs.pypi.org/api/json/), over loopback."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            if self.path != "/pypi/orjson/json":
+                self.send_error(404)
+                return
+            data = json.dumps(
+                {
+                    "info": {
+                        "home_page": None,
+                        "project_urls": {
+                            "Documentation": "https://github.com/ijl/orjson/blob/master/README.md",
+                            "Source": "https://github.com/ijl/orjson",
+                        },
+                    }
+                }
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        index = f"http://127.0.0.1:{server.server_address[1]}/simple/"
+        urls = portstart.project_urls_from_index(index, "orjson")
+        assert portstart.upstream_from_urls(urls) == "ijl/orjson"
+        assert portstart.project_urls_from_index(index, "Not_There") == ()
+        assert seen == ["/pypi/orjson/json", "/pypi/not-there/json"]
+        req = portstart.StartRequest(package="orjson", project_urls=urls)
+        assert portstart.resolve_upstream(req) == "ijl/orjson"
+        with pytest.raises(BadInput, match="pass --upstream OWNER/REPO"):
+            portstart.resolve_upstream(portstart.StartRequest(package="not-there"))
+    finally:
+        server.shutdown()
+        server.server_close()
