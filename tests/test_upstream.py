@@ -236,3 +236,45 @@ jobs:
         "+          - os: windows-11-arm",
         "+            arch: ARM64  # the 64-bit build",
     ]
+
+
+def test_pr_body_escapes_what_documents_say(tmp_path: Path) -> None:
+    from woaport.views.upstream import pr_body
+
+    evidence = upstream.Evidence(
+        package="cramjam",
+        version="2.11.0",
+        repository="me/cramjam",
+        commit="a" * 40,
+        run_url=None,
+        contract_id="cramjam-main",
+        contract_sha256="b" * 64,
+        artifacts=(
+            upstream.Artifact(filename="x`y.whl\nz", sha256="c" * 64, size=10, role="under-test"),
+        ),
+        ci_verdict="pass",
+        payload="ok",
+        ci_steps=(),
+        devices=(
+            upstream.DeviceRun(
+                device_id="<img src=x> @maintainer | x",
+                verdict="fail",
+                reason="crashed\nSTATUS_ACCESS_VIOLATION",
+                machine="ARM64",
+                os_build=26100,
+                emulated=None,
+                cpu=None,
+                steps=(),
+            ),
+        ),
+        speeds=(),
+        patch=upstream.plan(checkout(tmp_path, "cramjam"), upstream.Settings()).summary(),
+    )
+    body = pr_body(evidence)
+    import re
+
+    assert not re.search(r"(?<!\\)(<img|@maintainer)", body)
+    assert "| \\<img src=x\\> \\@maintainer \\| x | ? | 26100 | unknown |" in body
+    assert "**fail** (crashed STATUS\\_ACCESS\\_VIOLATION)" in body
+    assert "`x'y.whl z`" in body
+    assert "+          - { os: windows-11-arm, target: aarch64" in body

@@ -596,7 +596,9 @@ def _lane_notes(doc: _Doc, edit: _Edit) -> list[str]:
             f"cibuildwheel {major[1] or major[2]}.x is pinned; native {RUNNER} builds need "
             "cibuildwheel >= 3.0: bump it in the same pull request"
         )
-    if re.search(r"^\s*(?:python-)?architecture:", doc.text, re.MULTILINE):
+    if edit.strategy != Strategy.MATRIX_ENTRY and re.search(
+        r"^\s*(?:python-)?architecture:", doc.text, re.MULTILINE
+    ):
         notes.append(
             "the job sets a Python architecture (setup-python `architecture:`): on "
             f"{RUNNER} it must be arm64, or the build runs under x64 emulation"
