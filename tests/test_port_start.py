@@ -509,3 +509,64 @@ def test_project_urls_from_the_index_json_api(tmp_path: Path) -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+SMALL_HUB = """\
+defaults:
+  branch: woaport
+packages:
+  - name: grpcio
+    upstream: grpc/grpc
+    priority: 2
+  - name: fastparquet  # waits for cramjam
+    upstream: dask/fastparquet
+    priority: 0
+    depends_on: [cramjam]
+  - name: cramjam
+    upstream: milesgranger/cramjam
+    priority: 7
+    blocked: needs a newer Rust toolchain
+  - name: cryptography
+    upstream: pyca/cryptography
+    priority: 1
+"""
+
+
+def small_hub(folder: Path) -> Path:
+    """An inventory and the controller's status: fastparquet waits for cramjam."""
+    inventory = folder / "packages.yml"
+    inventory.write_text(SMALL_HUB, encoding="utf-8")
+    status = {"packages": {"fastparquet": {"state": "blocked", "blocked_by": ["cramjam"]}}}
+    (folder / "status.json").write_text(json.dumps(status), encoding="utf-8")
+    return inventory
+
+
+def test_next_unstarted_follows_inventory_next(tmp_path: Path) -> None:
+    inventory = small_hub(tmp_path)
+    assert portstart.next_unstarted(inventory) == "cryptography"  # the unblocked priority 1
+    inventory.write_text(
+        portstart.record_fork(
+            inventory.read_text(encoding="utf-8"),
+            package="cryptography",
+            upstream="pyca/cryptography",
+            fork="me/cryptography",
+            branch="woaport",
+        ),
+        encoding="utf-8",
+    )
+    assert portstart.next_unstarted(inventory) == "grpcio"
+    with pytest.raises(BadInput, match="no such inventory"):
+        portstart.next_unstarted(tmp_path / "missing.yml")
+
+
+def test_cli_port_start_next(github: Any, tmp_path: Path, woaport: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("GITHUB_API_URL", github.api_url)
+    monkeypatch.setenv("WOAPORT_TOKEN", github.token)
+    github.add_repo("pyca/cryptography")
+    github.seed_git("pyca/cryptography", {"pyproject.toml": '[project]\nname = "cryptography"\n'})
+    inventory = small_hub(tmp_path)
+    plan = woaport("port", "start", "--next", "--dry-run", "--json", "--inventory", inventory)
+    assert plan.code == 0, plan.err
+    assert json.loads(plan.out)["package"] == "cryptography"
+    both = woaport("port", "start", "orjson", "--next", "--inventory", inventory)
+    assert both.code == 2 and "not both" in both.err

@@ -165,6 +165,21 @@ def project_urls_from_index(index_url: str, name: str, *, timeout: float = 20.0)
     return tuple(urls)
 
 
+def next_unstarted(inventory: Path) -> str:
+    """The package `woaport inventory next` puts first among those nobody has started (in
+    the backlog, no fork recorded): what `port start --next` starts."""
+    from woaport.inventory import load_packages, load_status, next_up
+
+    if not inventory.is_file():
+        raise BadInput(f"{inventory}: no such inventory; run this in the hub's checkout")
+    packages = load_packages(inventory)
+    status = load_status(inventory.with_name("status.json"))
+    for pick in next_up(packages, status, len(packages)):
+        if pick.state == "backlog" and pick.package.fork is None and not pick.package.blocked:
+            return pick.package.name
+    raise BadInput(f"{inventory}: every unblocked package in the backlog has a fork already")
+
+
 # -- the inventory ---------------------------------------------------------------------------
 def record_fork(text: str, *, package: str, upstream: str, fork: str, branch: str) -> str:
     """packages.yml with the fork recorded for ``package``: lines added under its entry (or
