@@ -85,7 +85,7 @@ def test_real_workflows_patch_minimally_and_validate(entry: dict[str, Any], tmp_
 
 def test_matrix_entry_rewrites_runner_arch_and_target(tmp_path: Path) -> None:
     cramjam = upstream.plan(checkout(tmp_path, "cramjam"), upstream.Settings())
-    added = [l for l in cramjam.diff().splitlines() if l.startswith("+ ")]
+    added = [line for line in cramjam.diff().splitlines() if line.startswith("+ ")]
     assert added == [
         "+          - { os: windows-11-arm, target: aarch64, target-triple: "
         "aarch64-pc-windows-msvc, python-architecture: arm64 }"
@@ -203,3 +203,78 @@ def test_pull_request_url_and_missing_pull(github: Any) -> None:
     client = GitHub(token=github.token, api_url=github.api_url)
     with pytest.raises(BadInput, match="no pull request 9"):
         upstream.pull_request_state(client, "pallets/markupsafe", 9)
+
+
+def test_a_block_include_entry_is_copied_whole(tmp_path: Path) -> None:
+    """A block mapping's end mark sits on the next entry's "- " line; the copy stops before."""
+    folder = tmp_path / "p"
+    (folder / ".github/workflows").mkdir(parents=True)
+    (folder / ".github/workflows/wheels.yml").write_text(
+        """\
+on: push
+jobs:
+  build:
+    runs-on: ${{ matrix.os }}
+    strategy:
+      matrix:
+        include:
+          - os: windows-2022
+            arch: AMD64  # the 64-bit build
+          - os: ubuntu-latest
+            arch: x86_64
+    steps:
+      - uses: pypa/cibuildwheel@v3.1.4
+        env:
+          CIBW_ARCHS: ${{ matrix.arch }}
+""",
+        encoding="utf-8",
+    )
+    result = upstream.plan(folder, upstream.Settings())
+    assert result.strategy == upstream.Strategy.MATRIX_ENTRY
+    added = [line for line in result.diff().splitlines() if line.startswith("+ ")]
+    assert added == [
+        "+          - os: windows-11-arm",
+        "+            arch: ARM64  # the 64-bit build",
+    ]
+
+
+def test_pr_body_escapes_what_documents_say(tmp_path: Path) -> None:
+    from woaport.views.upstream import pr_body
+
+    evidence = upstream.Evidence(
+        package="cramjam",
+        version="2.11.0",
+        repository="me/cramjam",
+        commit="a" * 40,
+        run_url=None,
+        contract_id="cramjam-main",
+        contract_sha256="b" * 64,
+        artifacts=(
+            upstream.Artifact(filename="x`y.whl\nz", sha256="c" * 64, size=10, role="under-test"),
+        ),
+        ci_verdict="pass",
+        payload="ok",
+        ci_steps=(),
+        devices=(
+            upstream.DeviceRun(
+                device_id="<img src=x> @maintainer | x",
+                verdict="fail",
+                reason="crashed\nSTATUS_ACCESS_VIOLATION",
+                machine="ARM64",
+                os_build=26100,
+                emulated=None,
+                cpu=None,
+                steps=(),
+            ),
+        ),
+        speeds=(),
+        patch=upstream.plan(checkout(tmp_path, "cramjam"), upstream.Settings()).summary(),
+    )
+    body = pr_body(evidence)
+    import re
+
+    assert not re.search(r"(?<!\\)(<img|@maintainer)", body)
+    assert "| \\<img src=x\\> \\@maintainer \\| x | ? | 26100 | unknown |" in body
+    assert "**fail** (crashed STATUS\\_ACCESS\\_VIOLATION)" in body
+    assert "`x'y.whl z`" in body
+    assert "+          - { os: windows-11-arm, target: aarch64" in body

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import enum
 import hashlib
-import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -41,6 +40,7 @@ from packaging.utils import canonicalize_name
 from woaport import forkinit
 from woaport.errors import BadInput
 from woaport.github import GitHub, GitHubError
+from woaport.upstream import last_line
 
 FORK_TIMEOUT = 300.0  # GitHub's docs: contact support after 5 minutes
 REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -165,6 +165,21 @@ def project_urls_from_index(index_url: str, name: str, *, timeout: float = 20.0)
     return tuple(urls)
 
 
+def next_unstarted(inventory: Path) -> str:
+    """The package `woaport inventory next` puts first among those nobody has started (in
+    the backlog, no fork recorded): what `port start --next` starts."""
+    from woaport.inventory import load_packages, load_status, next_up
+
+    if not inventory.is_file():
+        raise BadInput(f"{inventory}: no such inventory; run this in the hub's checkout")
+    packages = load_packages(inventory)
+    status = load_status(inventory.with_name("status.json"))
+    for pick in next_up(packages, status, len(packages)):
+        if pick.state == "backlog" and pick.package.fork is None and not pick.package.blocked:
+            return pick.package.name
+    raise BadInput(f"{inventory}: every unblocked package in the backlog has a fork already")
+
+
 # -- the inventory ---------------------------------------------------------------------------
 def record_fork(text: str, *, package: str, upstream: str, fork: str, branch: str) -> str:
     """packages.yml with the fork recorded for ``package``: lines added under its entry (or
@@ -199,7 +214,7 @@ def record_fork(text: str, *, package: str, upstream: str, fork: str, branch: st
         add += [f"{indent}fork:\n", f"{indent}  repo: {fork}\n"]
         if branch != default_branch:
             add.append(f"{indent}  branch: {branch}\n")
-        last = _last_line(lines, item)
+        last = last_line(lines, item)
         lines[last + 1 : last + 1] = add
         return "".join(lines)
     first = packages.value[0] if packages.value else None
@@ -213,19 +228,15 @@ def record_fork(text: str, *, package: str, upstream: str, fork: str, branch: st
     ]
     if branch != default_branch:
         entry.append(f"{indent}  branch: {branch}\n")
-    last = _last_line(lines, packages.value[-1]) if packages.value else len(lines) - 1
+    if packages.value:
+        last = last_line(lines, packages.value[-1])
+    else:
+        # `packages: []`: the empty flow list gives way to the first entry
+        last = packages.start_mark.line
+        line = lines[last]
+        lines[last] = line[: packages.start_mark.column].rstrip() + line[packages.end_mark.column :]
     lines[last + 1 : last + 1] = entry
     return "".join(lines)
-
-
-def _last_line(lines: list[str], node: yaml.Node) -> int:
-    end = node.end_mark.line if node.end_mark.column > 0 else node.end_mark.line - 1
-    end = min(end, len(lines) - 1)
-    while end > node.start_mark.line and (
-        not lines[end].strip() or lines[end].lstrip().startswith("#")
-    ):
-        end -= 1
-    return end
 
 
 def entry_yaml(package: str, upstream: str, fork: str, branch: str) -> str:
@@ -474,5 +485,5 @@ def _record(request: StartRequest, upstream: str, fork: str) -> Step:
     if problems:
         tmp.unlink()
         raise BadInput(f"{path}: recording the fork would make it invalid: {problems[0]}")
-    os.replace(tmp, path)
+    tmp.replace(path)
     return Step(action="inventory", status=StepStatus.DONE, detail=f"recorded {fork} in {path}")

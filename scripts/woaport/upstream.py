@@ -208,7 +208,8 @@ def _get(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode) and k.value == key:
-                return v
+                found: yaml.Node = v
+                return found
     return None
 
 
@@ -253,16 +254,28 @@ def _job_tool(job: yaml.Node) -> str | None:
     return None
 
 
-def _end_line(doc: _Doc, node: yaml.Node) -> int:
-    """The last line (0-based) that holds ``node``'s own text, comments and blanks after it
-    left out."""
+def last_line(lines: list[str], node: yaml.Node) -> int:
+    """The last line (0-based) that holds ``node``'s own text, comments and blank lines
+    after it left out. A block collection's end mark lies at the start of whatever follows
+    (even on the next item's ``- `` line), so the end comes from its last scalar."""
+    while (
+        isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+        and node.value
+        and not node.flow_style
+    ):
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
     end = node.end_mark.line if node.end_mark.column > 0 else node.end_mark.line - 1
-    end = min(end, len(doc.lines) - 1)
+    end = max(min(end, len(lines) - 1), node.start_mark.line)
     while end > node.start_mark.line and (
-        not doc.lines[end].strip() or doc.lines[end].lstrip().startswith("#")
+        not lines[end].strip() or lines[end].lstrip().startswith("#")
     ):
         end -= 1
     return end
+
+
+def _end_line(doc: _Doc, node: yaml.Node) -> int:
+    return last_line(doc.lines, node)
 
 
 def _rewrite(text: str) -> str:
@@ -286,7 +299,9 @@ def _windows_pick(items: list[yaml.Node]) -> yaml.Node | None:
     """The entry for a Windows x64 runner: the first that names one, x64 ones first."""
     windows = [i for i in items if any(WINDOWS_RUNNER.search(s) for s in _scalars(i))]
     x64 = [i for i in windows if not any(NOT_X64.search(s) for s in _scalars(i))]
-    return (x64 or windows or [None])[0]
+    if x64:
+        return x64[0]
+    return windows[0] if windows else None
 
 
 # -- strategies ------------------------------------------------------------------------------
@@ -307,7 +322,7 @@ def _matrix_edit(doc: _Doc, name: str, job: yaml.Node) -> _Edit | None:
     matrix = _get(_get(job, "strategy"), "matrix")
     if matrix is None or "matrix." not in runs_on:
         return None
-    for key, seq in _matrix_lists(matrix):
+    for _key, seq in _matrix_lists(matrix):
         pick = _windows_pick(list(seq.value))
         if pick is None:
             continue
@@ -324,10 +339,11 @@ def _matrix_edit(doc: _Doc, name: str, job: yaml.Node) -> _Edit | None:
                 Strategy.MATRIX_OS, name, after_line=pick.start_mark.line, lines=[_rewrite(source)]
             )
         # A mapping or a row: copy its lines (from its "- " line to its last line).
-        if pick.start_mark.line != pick.end_mark.line and pick.flow_style:
+        flow = bool(getattr(pick, "flow_style", False))
+        if pick.start_mark.line != pick.end_mark.line and flow:
             continue  # a flow entry over several lines: too rare to rewrite safely
         first = pick.start_mark.line
-        last = _end_line(doc, pick) if not pick.flow_style else pick.start_mark.line
+        last = pick.start_mark.line if flow else _end_line(doc, pick)
         block = doc.lines[first : last + 1]
         if not block[-1].endswith("\n"):
             block[-1] += "\n"
@@ -494,21 +510,24 @@ def _new_job_edit(doc: _Doc, tool: str, settings: Settings) -> _Edit:
     while name in names:
         name += "_2"
     last = _end_line(doc, jobs.value[-1][1])
-    lines = ["\n"] + job_lines(
-        tool,
-        checkout=_uses_ref(doc, "actions/checkout", "actions/checkout@v4"),
-        builder=_uses_ref(doc, r"(?:pypa|joerick)/cibuildwheel", "pypa/cibuildwheel@v3.1.4")
-        if tool == "cibuildwheel"
-        else _uses_ref(doc, r"(?:PyO3|messense)/maturin-action", "PyO3/maturin-action@v1"),
-        setup_python=_uses_ref(doc, "actions/setup-python", "actions/setup-python@v5"),
-        upload=_uses_ref(doc, "actions/upload-artifact", "actions/upload-artifact@v4"),
-        artifact=_artifact_name(doc),
-        settings=settings,
-        base=base,
-        step=step,
-        dash=dash,
-        name=name,
-    )
+    lines = [
+        "\n",
+        *job_lines(
+            tool,
+            checkout=_uses_ref(doc, "actions/checkout", "actions/checkout@v4"),
+            builder=_uses_ref(doc, r"(?:pypa|joerick)/cibuildwheel", "pypa/cibuildwheel@v3.1.4")
+            if tool == "cibuildwheel"
+            else _uses_ref(doc, r"(?:PyO3|messense)/maturin-action", "PyO3/maturin-action@v1"),
+            setup_python=_uses_ref(doc, "actions/setup-python", "actions/setup-python@v5"),
+            upload=_uses_ref(doc, "actions/upload-artifact", "actions/upload-artifact@v4"),
+            artifact=_artifact_name(doc),
+            settings=settings,
+            base=base,
+            step=step,
+            dash=dash,
+            name=name,
+        ),
+    ]
     notes = [
         f"the new job {name} is not among the `needs:` of the jobs that publish; add it there "
         "so its wheels are uploaded with the others"
@@ -577,7 +596,9 @@ def _lane_notes(doc: _Doc, edit: _Edit) -> list[str]:
             f"cibuildwheel {major[1] or major[2]}.x is pinned; native {RUNNER} builds need "
             "cibuildwheel >= 3.0: bump it in the same pull request"
         )
-    if re.search(r"^\s*(?:python-)?architecture:", doc.text, re.MULTILINE):
+    if edit.strategy != Strategy.MATRIX_ENTRY and re.search(
+        r"^\s*(?:python-)?architecture:", doc.text, re.MULTILINE
+    ):
         notes.append(
             "the job sets a Python architecture (setup-python `architecture:`): on "
             f"{RUNNER} it must be arm64, or the build runs under x64 emulation"
@@ -733,7 +754,13 @@ def validate(result: PatchResult, scratch_dir: Path) -> PatchResult:
     checks = []
     after = _schema_errors(result.after, scratch_dir / ("after" + result.path.suffix))
     if after is None:
-        checks.append(Validation(tool="check-jsonschema", ok=False, detail="not installed"))
+        checks.append(
+            Validation(
+                tool="check-jsonschema",
+                ok=True,
+                detail="skipped: not installed (pip install check-jsonschema to validate)",
+            )
+        )
     else:
         before = (
             _schema_errors(result.before, scratch_dir / ("before" + result.path.suffix))
@@ -752,18 +779,19 @@ def validate(result: PatchResult, scratch_dir: Path) -> PatchResult:
         )
     actionlint = shutil.which("actionlint")
     if actionlint:
-        scratch = scratch_dir / ("after" + result.path.suffix)
-        scratch.write_text(result.after, encoding="utf-8")
-        done = subprocess.run(
-            [actionlint, "-no-color", "-oneline", str(scratch)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        # Compared like the schema: upstream files may carry findings of their own.
+        after_findings = _actionlint(actionlint, result.after, scratch_dir / "lint-after.yml")
+        before_findings = (
+            _actionlint(actionlint, result.before, scratch_dir / "lint-before.yml")
+            if result.before
+            else set()
         )
+        new_findings = sorted(after_findings - before_findings)
         checks.append(
             Validation(
-                tool="actionlint", ok=done.returncode == 0, detail=done.stdout.strip()[:2000]
+                tool="actionlint",
+                ok=not new_findings,
+                detail="; ".join(new_findings)[:2000] or "no new findings",
             )
         )
     return PatchResult(
@@ -775,6 +803,21 @@ def validate(result: PatchResult, scratch_dir: Path) -> PatchResult:
         notes=result.notes,
         validations=tuple(checks),
     )
+
+
+def _actionlint(exe: str, text: str, scratch: Path) -> set[str]:
+    """actionlint's findings, without their line and column (a patch moves lines)."""
+    scratch.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [exe, "-no-color", "-oneline", str(scratch)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return {
+        re.sub(r"^.*?:\d+:\d+:\s*", "", line) for line in done.stdout.splitlines() if line.strip()
+    }
 
 
 def write(folder: Path, result: PatchResult) -> Path:

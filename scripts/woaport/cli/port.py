@@ -41,7 +41,10 @@ def _default_inventory() -> Path | None:
 
 
 @port.command()
-@click.argument("name")
+@click.argument("name", required=False)
+@click.option(
+    "--next", "next_package", is_flag=True, help="Start the next unblocked package of the backlog."
+)
 @click.option(
     "--owner",
     help="The account or organisation to fork into [default: the token's user].",
@@ -76,7 +79,8 @@ def _default_inventory() -> Path | None:
 @click.option("--dry-run", is_flag=True, help="Read the state and print the plan; change nothing.")
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
 def start(
-    name: str,
+    name: str | None,
+    next_package: bool,
     owner: str | None,
     upstream_repo: str | None,
     hub: str,
@@ -98,12 +102,18 @@ def start(
     Examples:
       woaport port start orjson --dry-run
       woaport port start cramjam --owner my-org
+      woaport port start --next --dry-run
     """
     from woaport import portstart
     from woaport.cli.fork import _default_contracts_dir
+    from woaport.errors import BadInput
     from woaport.github import GitHub
 
     inventory = inventory or _default_inventory()
+    if next_package == (name is not None):
+        raise BadInput("port start: name one package, or pass --next (not both)")
+    if name is None:
+        name = portstart.next_unstarted(inventory or Path("inventory/packages.yml"))
     urls: tuple[str, ...] = ()
     if upstream_repo is None and portstart._inventory_entry(inventory, name) is None:
         from woaport.index import default_index_url

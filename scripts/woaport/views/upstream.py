@@ -69,6 +69,12 @@ def md(text: str) -> str:
     return text[:300]
 
 
+def prose(text: str) -> str:
+    """Text that may keep its `code spans`, with no HTML, mention or table break in it."""
+    text = re.sub(r"[\r\n]+", " ", text)
+    return re.sub(r"([<>|@\\])", r"\\\1", text)[:500]
+
+
 def code(text: str) -> str:
     """Untrusted text inside a code span: no backtick to close it early, one line."""
     return re.sub(r"[\r\n]+", " ", text).replace("`", "'")[:300]
@@ -98,7 +104,7 @@ def pr_body(evidence: Evidence) -> str:
         out.append(f"`{code(patch.path)}`: {WHY[patch.strategy]}.")
         out += ["", "```diff", patch.diff.rstrip("\n").replace("```", "`\u200b``"), "```"]
         if patch.notes:
-            out += ["", "To review:"] + [f"- {md(n)}" for n in patch.notes]
+            out += ["", "To review:"] + [f"- {prose(n)}" for n in patch.notes]
     else:
         out.append(f"One `{RUNNER}` lane in the wheel workflow; no source change was needed.")
 
@@ -116,7 +122,11 @@ def pr_body(evidence: Evidence) -> str:
         if a.role == "under-test":
             out.append(f"| `{code(a.filename)}` | {_size(a.size)} | `{code(a.sha256[:16])}…` |")
     out.append("")
-    out.append(f"- Payload: {md(evidence.payload) if evidence.payload else 'not recorded'}")
+    payload = {
+        "ok": "**ok**, every native image loads on ARM64 (machine, Python DLL, dependencies)",
+        "fail": "**problems found**: see the run's job summary",
+    }.get(evidence.payload or "", "not recorded")
+    out.append(f"- Payload (`woaport inspect`): {payload}")
     out.append(f"- Contract in CI ({RUNNER}): **{md(evidence.ci_verdict)}**")
     for step in evidence.ci_steps:
         out.append(
