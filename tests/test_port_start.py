@@ -12,10 +12,16 @@ from typing import Any
 import pytest
 import yaml
 
+from queuekit import device_result
 from wheelkit import write_wheel
 from woaport import forkinit, portstart, upstream
+from woaport.artifacts import classify
 from woaport.contract import load as load_contract
-from woaport.devicequeue import QueueItem, build_manifest, result_document, validate_manifest
+from woaport.devicequeue import QueueItem, QueueURL
+from woaport.devicequeue.manifest import build_manifest
+from woaport.documents.contract_report import ContractReport
+from woaport.documents.manifest import Provenance
+from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput
 from woaport.github import GitHub, GitHubError
 from woaport.inventory import check_packages
@@ -282,7 +288,14 @@ def _report(mode: str, emulated: bool, median: float) -> dict[str, Any]:
         "woaport_version": "0",
         "contract": {"smoke_test_id": "msgpack-main", "package": "msgpack", "sha256": "0" * 64},
         "mode": mode,
-        "artifacts": [],
+        "artifacts": [
+            {
+                "filename": "msgpack-1.1.1-cp312-cp312-win_arm64.whl",
+                "size": 1,
+                "sha256": "0" * 64,
+                "role": "under-test",
+            }
+        ],
         "environment": {
             "os": "Windows",
             "os_build": 26100,
@@ -293,7 +306,7 @@ def _report(mode: str, emulated: bool, median: float) -> dict[str, Any]:
         },
         "installer": "uv",
         "install": {"ok": True, "duration_seconds": 1.0},
-        "verification": {"ok": True},
+        "verification": {"ok": True, "summary": "installed msgpack 1.1.1 is the artifact"},
         "steps": [
             {
                 "step_id": "import-msgpack",
@@ -361,32 +374,31 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
         tags=["cp312-cp312-win_arm64"],
     )
     ci_report = _report("ci", emulated=False, median=0.0012)
-    manifest = validate_manifest(
-        build_manifest(
-            contract,
-            [wheel],
-            ci_verdict="pass",
-            ci_report=ci_report,
-            payload="ok",
-            provenance={
-                "repository": start.fork,
-                "commit": "a" * 40,
-                "run_id": str(run["id"]),
-                "server_url": "https://github.com",
-                "ref": "refs/heads/woaport",
-                "workflow": "woaport",
-                "run_attempt": "1",
-            },
+    typed = build_manifest(
+        contract,
+        classify(contract, [wheel]),
+        ci_report=ContractReport.from_json(ci_report, "ci report"),
+        payload=Verdict.PASS,
+        provenance=Provenance(
+            repository=start.fork,
+            commit="a" * 40,
+            run_id=str(run["id"]),
+            server_url="https://github.com",
+            ref="refs/heads/woaport",
+            workflow="woaport",
+            run_attempt="1",
         ),
-        "test",
     )
-    item = QueueItem(queue="github:" + start.fork, item_id=manifest["item_id"], manifest=manifest)
-    device = result_document(
-        device_id="surface-pro-11",
-        item=item,
-        verdict="pass",
-        report=_report("device", emulated=False, median=0.0010),
+    manifest = typed.to_json()
+    item = QueueItem(
+        queue=QueueURL.parse("github:" + start.fork), item_id=typed.item_id, manifest=typed
     )
+    device = device_result(
+        item,
+        "surface-pro-11",
+        "pass",
+        report=ContractReport.from_json(_report("device", emulated=False, median=0.0010), "d"),
+    ).to_json()
     docs = tmp_path / "docs"
     docs.mkdir()
     for name, data in [
@@ -436,7 +448,9 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
 def test_pr_body_refuses_a_result_for_other_files(tmp_path: Path) -> None:
     contract_file = tmp_path / "c.yml"
     contract_file.write_text(
-        forkinit.starter_contract(forkinit.Project(name="msgpack", backend="x", source="x")),
+        forkinit.starter_contract(
+            forkinit.Project(name="msgpack", backend="x", source="x"), ["msgpack._cmsgpack"]
+        ),
         encoding="utf-8",
     )
     wheel = write_wheel(
@@ -445,14 +459,12 @@ def test_pr_body_refuses_a_result_for_other_files(tmp_path: Path) -> None:
         dist_info="msgpack-1.1.1.dist-info",
         tags=["cp312-cp312-win_arm64"],
     )
-    provenance: dict[str, str | None] = dict.fromkeys(
-        ("repository", "commit", "ref", "workflow", "run_id", "run_attempt", "server_url")
-    )
-    manifest = build_manifest(load_contract(contract_file), [wheel], provenance=provenance)
-    item = QueueItem(queue="dir:x", item_id=manifest["item_id"], manifest=manifest)
-    result = result_document(device_id="d", item=item, verdict="pass", report=None)
+    contract = load_contract(contract_file)
+    typed = build_manifest(contract, classify(contract, [wheel]), provenance=Provenance())
+    item = QueueItem(queue=QueueURL.parse("dir:x"), item_id=typed.item_id, manifest=typed)
+    result = device_result(item, "d", "pass").to_json()
     result["artifacts"][0]["sha256"] = "f" * 64
-    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    (tmp_path / "m.json").write_text(json.dumps(typed.to_json()))
     (tmp_path / "r.json").write_text(json.dumps(result))
     with pytest.raises(BadInput, match="sha256 differ"):
         upstream.read_evidence(tmp_path / "m.json", device_results=[tmp_path / "r.json"])

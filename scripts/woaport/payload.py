@@ -23,7 +23,6 @@ from zipfile import ZipInfo
 from woaport import windll
 from woaport.errors import InvalidWheel
 from woaport.pe import CorruptPE, Machine, PEImage, has_pe_signature, parse_pe, starts_like_pe
-from woaport.views.base import Annotation, Level, Line, Style
 from woaport.wheelfile import (
     UNLISTED_OK,
     MemberDigest,
@@ -754,16 +753,6 @@ def inspect_paths(paths: list[Path]) -> list[WheelReport]:
     return reports
 
 
-def _machine_summary(report: WheelReport) -> str:
-    counts: dict[str, int] = defaultdict(int)
-    for pe in report.pe_files:
-        counts[str(pe.image.machine)] += 1
-    if not counts:
-        return "no PE images"
-    machines = ", ".join(f"{m} x{n}" for m, n in sorted(counts.items()))
-    return f"{len(report.pe_files)} PE images: {machines}"
-
-
 @dataclass(kw_only=True)
 class InspectResult:
     """What ``woaport inspect`` reports; also embedded by ``woaport check``."""
@@ -788,79 +777,3 @@ class InspectResult:
             "ok": self.exit_code == 0,
             "wheels": [r.to_json() for r in self.reports],
         }
-
-    def text_lines(self) -> Iterator[Line]:
-        for report in self.reports:
-            if report.error:
-                yield Line(text=f"{report.filename}: UNREADABLE: {report.error}", style="error")
-                continue
-            failed = self.failed(report)
-            verdict = "FAIL" if failed else "ok"
-            style: Style = "error" if failed else "ok"
-            tags = ", ".join(sorted(str(t) for t in report.name.tags)) if report.name else ""
-            yield Line(
-                text=f"{report.filename}: {verdict} ({tags}; {_machine_summary(report)})",
-                style=style,
-            )
-            for finding in report.findings:
-                if finding.severity == "info" and not self.verbose:
-                    continue
-                where = f"{finding.file}: " if finding.file else ""
-                yield Line(
-                    text=f"  {finding.severity:<7} {finding.code:<22} {where}{finding.message}",
-                    style="dim" if finding.severity == "info" else finding.severity,
-                )
-                if finding.hint and finding.severity != "info":
-                    yield Line(text=f"  {'':<7} {'':<22} fix: {finding.hint}", style="dim")
-            if self.verbose:
-                for pe in report.pe_files:
-                    py = ", ".join(pe.python_dlls) or "-"
-                    yield Line(
-                        text=f"  {pe.image.machine!s:<8} {pe.path}  python: {py}  "
-                        f"imports: {', '.join(pe.image.all_imports) or '-'}",
-                        style="dim",
-                    )
-
-    def markdown(self) -> str:
-        rows = ["### woaport inspect", "", "| wheel | verdict | payload | errors | warnings |"]
-        rows.append("| --- | --- | --- | --- | --- |")
-        details = []
-        for r in self.reports:
-            if r.error:
-                rows.append(f"| `{r.filename}` | :x: unreadable | {r.error} | | |")
-                continue
-            errors = sum(f.severity == "error" for f in r.findings)
-            warnings = sum(f.severity == "warning" for f in r.findings)
-            verdict = ":x: fail" if self.failed(r) else ":white_check_mark: ok"
-            rows.append(
-                f"| `{r.filename}` | {verdict} | {_machine_summary(r)} | {errors} | {warnings} |"
-            )
-            for f in r.findings:
-                if f.severity != "info":
-                    details.append(
-                        f"| `{r.filename}` | {f.severity} | `{f.code}` | `{f.file or ''}` "
-                        f"| {f.message} | {f.hint} |"
-                    )
-        if details:
-            rows += ["", "| wheel | severity | code | file | finding | fix |"]
-            rows += ["| --- | --- | --- | --- | --- | --- |", *details]
-        return "\n".join(rows)
-
-    def annotations(self) -> Iterator[Annotation]:
-        for r in self.reports:
-            if r.error:
-                yield Annotation(
-                    level="error", message=r.error, file=r.path, title="unreadable wheel"
-                )
-                continue
-            for f in r.findings:
-                if f.severity == "info":
-                    continue
-                level: Level = "error" if f.severity == "error" else "warning"
-                where = f" ({f.file})" if f.file else ""
-                yield Annotation(
-                    level=level,
-                    file=r.path,
-                    title=f"{f.code}: {r.filename}",
-                    message=f"{f.message}{where}. Fix: {f.hint}",
-                )

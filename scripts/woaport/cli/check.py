@@ -21,6 +21,7 @@ from woaport.index import IndexFile, default_index_url, fetch_files
 from woaport.payload import InspectResult, inspect_paths
 from woaport.provenance import IndexProvenance, IndexProvenanceStatus, index_provenance
 from woaport.views.base import Annotation, Line
+from woaport.views.inspect import InspectView
 
 VERDICT_TEXT = {
     "native": ("native win_arm64 wheels exist", "ok"),
@@ -140,7 +141,7 @@ class CheckResult:
         for path in self.saved:
             yield Line(text=f"saved: {path}", style="dim")
         if self.inspection:
-            yield from self.inspection.text_lines()
+            yield from InspectView(self.inspection).text_lines()
 
     def markdown(self) -> str:
         a = self.availability
@@ -156,7 +157,7 @@ class CheckResult:
         if pip_says:
             lines.append(f"- {pip_says[0]}")
         if self.inspection:
-            lines += ["", self.inspection.markdown()]
+            lines += ["", InspectView(self.inspection).markdown()]
         return "\n".join(lines)
 
     def annotations(self) -> Iterator[Annotation]:
@@ -178,7 +179,7 @@ class CheckResult:
                 message=(installable_text(self.availability) or ("", ""))[0],
             )
         if self.inspection:
-            yield from self.inspection.annotations()
+            yield from InspectView(self.inspection).annotations()
 
 
 def _provenance_line(items: tuple[IndexProvenance, ...]) -> Line:

@@ -12,7 +12,6 @@ import click
 
 from woaport.cli.types import optional_path
 from woaport.errors import BadInput
-from woaport.payload import InspectResult, inspect_paths
 
 
 @click.command()
@@ -66,6 +65,8 @@ def inspect(
     """
     # Imported here, not at the top: `woaport inspect --help` needs none of them.
     from woaport.cli.reporter import Reporter
+    from woaport.payload import InspectResult, inspect_paths
+    from woaport.views.inspect import InspectView
 
     paths = expand_wheel_args(wheels)
     result = InspectResult(reports=inspect_paths(paths), verbose=verbose, strict=strict)
@@ -77,7 +78,7 @@ def inspect(
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
     reporter.outputs({"ok": str(result.exit_code == 0).lower(), "report": str(report_path or "")})
-    reporter.emit(result)
+    reporter.emit(InspectView(result))
     return result.exit_code
 
 

@@ -123,7 +123,7 @@ def pr_body(evidence: Evidence) -> str:
             out.append(f"| `{code(a.filename)}` | {_size(a.size)} | `{code(a.sha256[:16])}…` |")
     out.append("")
     payload = {
-        "ok": "**ok**, every native image loads on ARM64 (machine, Python DLL, dependencies)",
+        "pass": "**ok**, every native image loads on ARM64 (machine, Python DLL, dependencies)",
         "fail": "**problems found**: see the run's job summary",
     }.get(evidence.payload or "", "not recorded")
     out.append(f"- Payload (`woaport inspect`): {payload}")
