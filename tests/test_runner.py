@@ -369,7 +369,6 @@ def test_incompatible_wheel_fails_install(woaport: Run, tmp_path: Path, native_w
 def test_verification_catches_a_changed_install(tmp_path: Path, native_wheel: Path) -> None:
     from woaport import venv
     from woaport.artifacts import Artifact, Role
-    from woaport.envpolicy import contract_environment
     from woaport.runner import verify_installed
 
     installer, uv = venv.choose_installer("auto")
@@ -379,11 +378,10 @@ def test_verification_catches_a_changed_install(tmp_path: Path, native_wheel: Pa
     assert environment is not None
     assert venv.install(environment, [f"woademo @ {native_wheel.as_uri()}"]).ok
     artifact = Artifact.of(native_wheel, Role.UNDER_TEST)
-    env = contract_environment(os.environ, {})
-    assert verify_installed(environment, artifact, env).ok
+    assert verify_installed(environment, artifact).ok
     init = next(environment.root.rglob("woademo/__init__.py"))
     init.write_text(init.read_text() + "# patched\n")
-    result = verify_installed(environment, artifact, env)
+    result = verify_installed(environment, artifact)
     assert not result.ok
     assert result.problems == ("woademo/__init__.py: installed file differs from the artifact",)
     # The change stays in that environment: a fresh one gets the artifact's bytes again
@@ -393,7 +391,7 @@ def test_verification_catches_a_changed_install(tmp_path: Path, native_wheel: Pa
     )  # type: ignore[attr-defined]
     assert again is not None
     assert venv.install(again, [f"woademo @ {native_wheel.as_uri()}"]).ok
-    assert verify_installed(again, artifact, env).ok
+    assert verify_installed(again, artifact).ok
 
 
 def test_actions_summary_and_annotations(

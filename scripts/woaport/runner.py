@@ -10,16 +10,19 @@ process tree.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -46,26 +49,6 @@ from woaport.http import download, make_session
 from woaport.wheelfile import parse_record, parse_wheel_name
 
 BENCH_MARKER = "__woaport_benchmark__ "
-
-VERIFY_SCRIPT = r"""
-import base64, hashlib, json, sys
-import importlib.metadata as md
-d = md.distribution(sys.argv[1])
-files = {}
-for f in d.files or []:
-    try:
-        data = d.locate_file(f).read_bytes()
-    except OSError:
-        continue
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-    files[str(f).replace("\\", "/")] = "sha256=" + digest
-direct = d.read_text("direct_url.json")
-print(json.dumps({
-    "name": d.metadata["Name"], "version": d.version, "files": files,
-    "direct_url": json.loads(direct) if direct else None,
-    "location": str(d.locate_file("")),
-}))
-"""
 
 IMPORT_SCRIPT = r"""
 import importlib, os, sys
@@ -173,31 +156,94 @@ def _local_stage(base: Path, pattern: str) -> Path:
     return fitting[0].resolve()
 
 
-def verify_installed(
-    environment: venv.Environment, wheel: Artifact, env: dict[str, str]
-) -> Verification:
-    """Prove the installed distribution is the artifact: version, origin and RECORD hashes.
+MAX_RECORD_BYTES = 64 << 20  # a RECORD larger than this is not one
 
-    The check runs in the contract environment, under the contract's restricted
-    environment: a ``.pth`` file in the wheel under test runs here too."""
-    outcome = venv.run([str(environment.python), "-c", VERIFY_SCRIPT, wheel.name.name], env=env)
-    last = outcome.output.strip().splitlines()[-1:] if outcome.ok else []
+
+def _installed(root: Path, name: str) -> tuple[dict[str, Any] | None, list[str]]:
+    """What the environment at ``root`` has installed for ``name``, read from its files
+    (METADATA, RECORD, direct_url.json) and hashed here. Nothing from the environment
+    runs: a ``.pth`` file or a module of the wheel under test gets no chance to lie."""
+    wanted = canonicalize_name(name)
+    sites = [*root.glob("lib/python*/site-packages"), root / "Lib" / "site-packages"]
+    for site in sites:
+        for info in sorted(site.glob("*.dist-info")):
+            project, _, version = info.name.removesuffix(".dist-info").rpartition("-")
+            if canonicalize_name(project) != wanted:
+                continue
+            metadata = _headers(info / "METADATA")
+            record = info / "RECORD"
+            if not record.is_file() or record.stat().st_size > MAX_RECORD_BYTES:
+                return None, [f"{info.name}: no readable RECORD"]
+            files: dict[str, str] = {}
+            outside: list[str] = []
+            top = root.resolve()
+            try:
+                recorded = parse_record(record.read_text("utf-8", "replace"))
+            except csv.Error as exc:
+                return None, [f"{info.name}/RECORD: unreadable ({exc})"]
+            for path in recorded:
+                target = (site / path).resolve()
+                if not target.is_relative_to(top):
+                    outside.append(f"{path}: RECORD names a file outside the environment")
+                    continue
+                try:
+                    files[path] = "sha256=" + _urlsafe_sha256(target)
+                except OSError:
+                    continue
+            direct = info / "direct_url.json"
+            try:
+                origin = json.loads(direct.read_text("utf-8")) if direct.is_file() else None
+            except ValueError:
+                origin = None
+            return {
+                "name": metadata.get("Name", project),
+                "version": metadata.get("Version", version),
+                "files": files,
+                "direct_url": origin if isinstance(origin, dict) else None,
+            }, outside
+    return None, []
+
+
+def _headers(path: Path) -> dict[str, str]:
+    """The first value of each header of a METADATA file (it ends at the first blank line)."""
+    headers: dict[str, str] = {}
     try:
-        installed = json.loads(last[0]) if last else None
-    except ValueError:
-        installed = None
-    if not isinstance(installed, dict):
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if not line.strip():
+                    break
+                key, sep, value = line.partition(":")
+                if sep:
+                    headers.setdefault(key.strip(), value.strip())
+    except OSError:
+        pass
+    return headers
+
+
+def _urlsafe_sha256(path: Path) -> str:
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+
+
+def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verification:
+    """Prove the installed distribution is the artifact: version, origin and RECORD hashes,
+    every installed file hashed from disk by woaport itself."""
+    installed, problems = _installed(environment.root, wheel.name.name)
+    if installed is None:
         return Verification(
             ok=False,
             summary=f"{wheel.name.name} is not installed",
-            problems=(outcome.output.strip()[-2000:],),
+            problems=tuple(problems),
         )
-    problems = []
-    if installed.get("version") != wheel.name.version:
-        problems.append(
-            f"installed version {installed.get('version')}, artifact {wheel.name.version}"
-        )
-    url = (installed.get("direct_url") or {}).get("url")
+    if installed["version"] != wheel.name.version:
+        problems.append(f"installed version {installed['version']}, artifact {wheel.name.version}")
+    url = (installed["direct_url"] or {}).get("url")
     if url != wheel.path.as_uri():
         problems.append(f"installed from {url or 'the index'}, not from {wheel.path.as_uri()}")
     with zipfile.ZipFile(wheel.path) as zf:
@@ -205,7 +251,7 @@ def verify_installed(
         entries = (
             parse_record(zf.read(record_name).decode("utf-8", "replace")) if record_name else {}
         )
-    files = installed.get("files") or {}
+    files = installed["files"]
     checked = 0
     for path, entry in entries.items():
         if entry.digest is None or entry.algorithm != "sha256" or ".data/" in path:
@@ -217,7 +263,7 @@ def verify_installed(
         elif got != f"sha256={entry.digest}":
             problems.append(f"{path}: installed file differs from the artifact")
     summary = (
-        f"installed {installed.get('name')} {installed.get('version')} is the artifact "
+        f"installed {installed['name']} {installed['version']} is the artifact "
         f"({checked} files match RECORD)"
         if not problems
         else f"installed {wheel.name.name} is NOT the artifact ({len(problems)} problem(s))"
@@ -305,6 +351,22 @@ class StepRunner:
         )
 
 
+def _environment_facts(process: subprocess.Popen[str]) -> EnvironmentFacts:
+    try:
+        output, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        return EnvironmentFacts(error="envfacts.py did not answer in 120 s")
+    last = output.strip().splitlines()[-1:]
+    if process.returncode != 0 or not last:
+        return EnvironmentFacts(error=output[-1000:])
+    try:
+        return environment_from(json.loads(last[0]))
+    except ValueError:
+        return EnvironmentFacts(error=output[-1000:])
+
+
 def _benchmark(text: str) -> Benchmark | None:
     try:
         return Benchmark.from_json(json.loads(text), "benchmark step")
@@ -389,16 +451,18 @@ def _execute(
     env = contract_environment(os.environ, contract.env)
     env["PATH"] = os.pathsep.join([str(venv.scripts_dir(environment.root)), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(environment.root)
-    facts = venv.run(
-        [str(environment.python), str(Path(__file__).with_name("envfacts.py"))], env=env
+    # The machine facts come from the environment's own interpreter; it starts now and is
+    # read after the install, so the two overlap.
+    facts = subprocess.Popen(
+        [str(environment.python), str(Path(__file__).with_name("envfacts.py"))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
     )
-    facts_lines = facts.output.strip().splitlines()[-1:] if facts.ok else []
-    try:
-        environment_facts = environment_from(json.loads(facts_lines[0]) if facts_lines else None)
-    except ValueError:
-        environment_facts = EnvironmentFacts(error=facts.output[-1000:])
-    if not facts.ok:
-        environment_facts = EnvironmentFacts(error=facts.output[-1000:])
     requirements = [f"{a.name.name} @ {a.path.as_uri()}" for a in artifacts]
     requirements += list(contract.requires)
     if any(s.kind == "pytest" and s.runs_in(request.mode) for s in contract.steps) and not any(
@@ -412,7 +476,7 @@ def _execute(
     )
     installed = venv.install(environment, requirements, index_url=request.index_url)
     outcome = _Outcome(
-        environment=environment_facts,
+        environment=_environment_facts(facts),
         install=InstallOutcome(
             ok=installed.ok,
             duration_seconds=round(created.duration + installed.duration, 3),
@@ -423,7 +487,7 @@ def _execute(
     if not installed.ok:
         return outcome
     under_test = next(a for a in artifacts if a.role is Role.UNDER_TEST)
-    outcome.verification = verify_installed(environment, under_test, env)
+    outcome.verification = verify_installed(environment, under_test)
     if not outcome.verification.ok:
         return outcome
     steps = StepRunner(environment, work, logs, env, contract.folder)
