@@ -65,6 +65,24 @@ def test_build_wheel_dry_run_is_checked_by_cibuildwheel(
     assert "cibuildwheel would build" in run.summary
 
 
+def test_build_wheel_default_pythons_are_cibuildwheels_selection(
+    tmp_path: Path, action_python: Path
+) -> None:
+    """No python-versions (port.yml's default): what cibuildwheel selects, checked by it."""
+    run = run_action(
+        ROOT / "actions" / "build-wheel",
+        {"package-dir": str(SELFTEST), "dry-run": "true"},
+        cwd=tmp_path,
+        python_bin=action_python,
+    )
+    assert run.returncode == 0, run.stdout
+    assert (
+        run.outputs["identifiers"]
+        == "cp311-win_arm64 cp312-win_arm64 cp313-win_arm64 cp314-win_arm64"
+    )
+    assert json.loads(run.outputs["pythons"]) == ["3.11", "3.12", "3.13", "3.14"]
+
+
 def test_build_wheel_failure_is_diagnosed_in_the_summary(
     tmp_path: Path, action_python: Path
 ) -> None:
@@ -93,6 +111,7 @@ def test_build_wheel_failure_is_diagnosed_in_the_summary(
     assert "Microsoft Visual C++ 14.0 or greater is required" in log
     assert run.outputs["diagnosis"].startswith("build-environment:")
     assert run.outputs["wheels"] == "[]"
+    assert run.outputs["sha256s"] == "{}"  # declared by the action, read by port.yml
     assert "::error title=build failed%3A build-environment::" in run.stdout
 
 

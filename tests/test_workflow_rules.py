@@ -808,3 +808,21 @@ def test_controller_opens_a_pull_request_when_main_is_protected(
     assert args[:6] == ["pr", "create", "--base", "main", "--head", "woaport-controller/4242"]
     controller = parse(repo_files())[".github/workflows/controller.yml"]
     assert controller["jobs"]["update"]["permissions"]["pull-requests"] == "write"
+
+
+def test_controller_push_stops_cleanly_when_main_changed_the_inventory(
+    hub: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A conflicting commit on main: no half-done rebase, no push, one error line."""
+    remote, work = hub
+    other = tmp_path / "other"
+    git("clone", "-q", str(remote), str(other), cwd=tmp_path)
+    (other / "inventory" / "status.json").write_text('{"numpy": "native"}\n')
+    git("commit", "-q", "-am", "a hand edit of the inventory", cwd=other)
+    git("push", "-q", "origin", "HEAD:main", cwd=other)
+    result = run_push(work, remote, tmp_path)
+    assert result.returncode == 1
+    assert "::error::main changed the inventory files during this run" in result.stdout
+    assert remote_log(remote, "main")[0] == "a hand edit of the inventory"
+    assert not (work / ".git" / "rebase-merge").exists()
+    assert not (work / ".git" / "rebase-apply").exists()
