@@ -278,3 +278,50 @@ def test_pr_body_escapes_what_documents_say(tmp_path: Path) -> None:
     assert "**fail** (crashed STATUS\\_ACCESS\\_VIOLATION)" in body
     assert "`x'y.whl z`" in body
     assert "+          - { os: windows-11-arm, target: aarch64" in body
+
+
+def test_cli_patch_a_named_workflow_and_pr_body_from_a_checkout(
+    tmp_path: Path, woaport: Any
+) -> None:
+    from wheelkit import write_wheel
+    from woaport.contract import load
+    from woaport.devicequeue import build_manifest
+    from woaport.forkinit import Project, starter_contract
+
+    folder = checkout(tmp_path, "zstandard")
+    missing = woaport("upstream", "patch", folder, "--workflow", ".github/workflows/nope.yml")
+    assert missing.code == 2 and "no such file" in missing.err
+    # the checkout, not patched yet: pr-body shows the diff the patch would make
+    contract = tmp_path / "c.yml"
+    contract.write_text(starter_contract(Project(name="zstandard", backend="x", source="x")))
+    wheel = write_wheel(
+        tmp_path / "zstandard-0.23.0-cp312-cp312-win_arm64.whl",
+        {"zstandard/__init__.py": b""},
+        dist_info="zstandard-0.23.0.dist-info",
+        tags=["cp312-cp312-win_arm64"],
+    )
+    provenance: dict[str, str | None] = dict.fromkeys(
+        ("repository", "commit", "ref", "workflow", "run_id", "run_attempt", "server_url")
+    )
+    manifest = build_manifest(load(contract), [wheel], ci_verdict="pass", provenance=provenance)
+    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    body = woaport(
+        "upstream",
+        "pr-body",
+        "--manifest",
+        tmp_path / "m.json",
+        "--checkout",
+        folder,
+        "--run-url",
+        "https://github.com/me/python-zstandard/actions/runs/7",
+        "--json",
+    )
+    assert body.code == 0, body.err
+    data = json.loads(body.out)
+    assert data["title"] == "Build native Windows on Arm (win_arm64) wheels on windows-11-arm"
+    assert data["patch"]["strategy"] == "new-job"
+    assert "+  build-windows-arm64:" in data["body"]
+    assert "[this CI run](https://github.com/me/python-zstandard/actions/runs/7)" in data["body"]
+    assert "No device has run the contract yet" in data["body"]
+    bad = woaport("upstream", "pr-body", "--manifest", tmp_path / "c.yml")
+    assert bad.code == 2 and "not JSON" in bad.err
