@@ -17,7 +17,7 @@ Target (issue 13): >= 90% agreement with the right reasons on the held-out part.
 # ruff: noqa: I001  (_common must be imported first: it fixes sys.path for this folder)
 from __future__ import annotations
 
-import _common  # noqa: F401  (also puts tests/ on sys.path)
+import _common
 
 import argparse
 import importlib.util
