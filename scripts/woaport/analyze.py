@@ -95,39 +95,42 @@ BACKENDS = {
     "py_build_cmake.build": "py-build-cmake",
 }
 
-# What x86-specific code looks like: (kind, literal tokens one of which must occur, regex).
-# A regex runs only on text that holds one of its tokens (a C-speed substring test), and
-# starts with a literal where it can, so that the regex engine scans for it quickly.
-X86_PATTERNS = [
+# What x86-specific code looks like: (kind, literal tokens one of which must occur, regex,
+# what may stand right before the match). A regex runs only on text that holds one of its
+# tokens (a C-speed substring test) and starts with a literal, so that the regex engine
+# jumps from one occurrence of that literal to the next at C speed; what must (not) precede
+# the literal is checked on the few matches, in Python, not by a leading lookbehind (which
+# would make the engine try the pattern at every position).
+X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     (
         "intrinsics-header",
         ("intrin.h",),
-        r"#\s*include\s*[<\"](?:immintrin|xmmintrin|emmintrin|pmmintrin|tmmintrin|smmintrin|nmmintrin|wmmintrin|ammintrin|x86intrin|zmmintrin|avxintrin|avx2intrin)\.h[>\"]",
+        r"intrin\.h[>\"]",
+        ("#include-x86",),
     ),
-    ("intrinsics-header", ("cpuid.h",), r"#\s*include\s*[<\"]cpuid\.h[>\"]"),
-    ("intrinsic-call", ("_mm",), r"(?<![A-Za-z0-9_])_mm(?:256|512)?_[a-z0-9_]+\s*\("),
-    ("simd-type", ("__m",), r"(?<![A-Za-z0-9_])__m(?:64|128|256|512)[dih]?(?![A-Za-z0-9_])"),
-    (
-        "cpuid",
-        ("cpuid",),
-        r"(?<![A-Za-z0-9_.])(?:__get_cpuid(?:_count)?|__cpuid(?:ex)?|cpuid)\s*\(|\"\s*cpuid\b",
-    ),
+    ("intrinsics-header", ("cpuid.h",), r"cpuid\.h[>\"]", ("#include",)),
+    ("intrinsic-call", ("_mm",), r"_mm(?:256|512)?_[a-z0-9_]+\s*\(", ("",)),
+    ("simd-type", ("__m",), r"__m(?:64|128|256|512)[dih]?(?![A-Za-z0-9_])", ("",)),
+    ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
+    ("cpuid", ("cpuid",), r"\"\s*cpuid\b", ("",)),
     (
         "inline-asm",
         ("asm",),
-        r"(?<![A-Za-z0-9_])(?:__asm__(?![A-Za-z0-9_])|asm\s+(?:volatile\s*)?\(|__asm\s*\{)",
+        r"asm(?:__(?![A-Za-z0-9_])|\s+(?:volatile\s*)?\(|\s*(?:volatile\s*)?\(|\s*\{)",
+        ("", "__"),
     ),
-    ("msvc-x86-branch", ("_M_",), r"(?<![A-Za-z0-9_])_M_(?:X64|AMD64|IX86)(?![A-Za-z0-9_])"),
+    ("msvc-x86-branch", ("_M_",), r"_M_(?:X64|AMD64|IX86)(?![A-Za-z0-9_])", ("",)),
     # Scalar intrinsics MSVC has for x64/x86 only: the ARM64 compiler does not know them
     # ("identifier not found"). Lists: https://learn.microsoft.com/en-us/cpp/intrinsics/x64-amd64-intrinsics-list
     # and .../arm64-intrinsics (where __umulh, _BitScanForward64, _rotl64 ... do exist).
     (
         "x64-intrinsic",
         ("_u64", "_u32", "128", "__popcnt", "rdtsc", "_xgetbv", "__emul", "__lzcnt"),
-        r"(?<![A-Za-z0-9_])(?:_umul128|_mul128|_addcarryx?_u(?:32|64)|_subborrow_u(?:32|64)"
-        r"|__popcnt(?:16|64)?|_xgetbv|__rdtscp?|_rdtsc|_tzcnt_u(?:32|64)|_lzcnt_u(?:32|64)|__lzcnt(?:16|64)?"
-        r"|_bzhi_u(?:32|64)|_pdep_u(?:32|64)|_pext_u(?:32|64)|_bextr_u(?:32|64)|_blsr_u(?:32|64)"
-        r"|_mulx_u(?:32|64)|__emulu?|__shiftleft128|__shiftright128|_udiv128|_div128)(?![A-Za-z0-9_])",
+        r"_(?:_(?:popcnt(?:16|64)?|rdtscp?|lzcnt(?:16|64)?|emulu?|shiftleft128|shiftright128)"
+        r"|u(?:mul128|div128)|mul(?:128|x_u(?:32|64))|addcarryx?_u(?:32|64)|subborrow_u(?:32|64)"
+        r"|xgetbv|rdtsc|tzcnt_u(?:32|64)|lzcnt_u(?:32|64)|b(?:zhi|extr|lsr)_u(?:32|64)"
+        r"|p(?:dep|ext)_u(?:32|64)|div128)(?![A-Za-z0-9_])",
+        ("",),
     ),
 ]
 X86_FLAGS = r"/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:native|x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
@@ -147,7 +150,71 @@ ARM_TOKENS = (
     "hwy/",
     "HWY_NAMESPACE",
 )
-_X86 = [(kind, tokens, re.compile(pattern)) for kind, tokens, pattern in X86_PATTERNS]
+_X86 = [
+    (kind, tokens, re.compile(pattern), before) for kind, tokens, pattern, before in X86_PATTERNS
+]
+_INCLUDE_BEFORE = re.compile(r"#\s*include\s*[<\"]$")
+_INCLUDE_X86 = re.compile(
+    r"#\s*include\s*[<\"](?:imm|xmm|emm|pmm|tmm|smm|nmm|wmm|amm|x86|zmm|avx|avx2)$"
+)
+
+
+def _preceded(text: str, start: int, allowed: tuple[str, ...]) -> bool:
+    """Is the match at ``start`` preceded by one of ``allowed`` (then a non-identifier)?"""
+    for prefix in allowed:
+        if prefix.startswith("#include"):
+            line_start = text.rfind("\n", 0, start) + 1
+            before = _INCLUDE_X86 if prefix == "#include-x86" else _INCLUDE_BEFORE
+            if before.search(text, line_start, start):
+                return True
+            continue
+        at = start - len(prefix)
+        if at < 0 or not text.startswith(prefix, at):
+            continue
+        if at == 0 or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+            return True
+    return False
+
+
+# One pass that says whether a text may hold x86 code or an ARM path at all: the tokens that
+# start with "_" in one regex with that literal first (the engine jumps between underscores at
+# C speed), the others as plain substring tests. Only texts that pass are searched in detail.
+_X86_HINT = re.compile(
+    r"_(?:mm|_m(?:64|128|256|512)|M_(?:X64|AMD64|IX86)|umul128|mul128|addcarry|subborrow|_popcnt"
+    r"|xgetbv|_?rdtsc|tzcnt_|_?lzcnt|bzhi_|pdep_|pext_|bextr_|blsr_|mulx_|_emul|_shift|u?div128)"
+)
+_X86_HINT_WORDS = ("intrin.h", "cpuid")
+_ASM_HINT = re.compile(r"asm(?:__|\s*(?:volatile\s*)?[({])")
+_ARM_HINT = re.compile(r"_(?:_ARM_NEON|_aarch64__|M_ARM64|_arm64__)")
+_ARM_HINT_WORDS = ("neon", "arm_", "vld1", "simde_", "hwy/", "HWY_NAMESPACE")
+
+
+def has_arm_path(text: str) -> bool:
+    """Does the text hold one of ARM_TOKENS (an ARM/NEON path)?"""
+    if _ARM_HINT.search(text) is None and not any(word in text for word in _ARM_HINT_WORDS):
+        return False
+    return any(token in text for token in ARM_TOKENS)
+
+
+def find_x86(text: str) -> list[tuple[int, str]]:
+    """(offset, kind) of the x86-looking code in a text."""
+    found: list[tuple[int, str]] = []
+    if (
+        _X86_HINT.search(text) is None
+        and not any(word in text for word in _X86_HINT_WORDS)
+        and _ASM_HINT.search(text) is None
+    ):
+        return found
+    for kind, tokens, regex, before in _X86:
+        if any(token in text for token in tokens):
+            found += [
+                (match.start(), kind)
+                for match in regex.finditer(text)
+                if _preceded(text, match.start(), before)
+            ]
+    return found
+
+
 _FLAGS_RE = re.compile(X86_FLAGS)
 
 Category = Literal[
@@ -456,15 +523,17 @@ class Analysis:
 
 # -- reading sources -------------------------------------------------------------------------
 def _strip_root(name: str) -> str:
-    parts = PurePosixPath(name).parts
-    return "/".join(parts[1:]) if len(parts) > 1 else name
+    stripped = name.lstrip("./")
+    _root, sep, rest = stripped.partition("/")
+    return rest if sep and rest else name
 
 
 def _suffix(name: str) -> str:
     """The language suffix of a file name; numpy-style templates (x.c.src) count as x.c."""
     if name.endswith(".src"):
         name = name[:-4]
-    return PurePosixPath(name).suffix
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""
 
 
 # Python build scripts besides setup.py (cffi builders, scripts/build.py): they name the
@@ -477,7 +546,7 @@ def _build_script(lower: str) -> bool:
 
 
 def _wanted(relative: str) -> bool:
-    name = PurePosixPath(relative).name.lower()
+    name = relative.rsplit("/", 1)[-1].lower()
     suffix = _suffix(name)
     return (
         _build_script(relative.lower())
@@ -542,7 +611,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     for relative, _size, data in files:
         lower = relative.lower()
         result.members.add(lower)
-        name = PurePosixPath(lower).name
+        name = lower.rsplit("/", 1)[-1]
         suffix = _suffix(name)
         if name == ".gitmodules" and data is not None:
             text = data.decode("utf-8", "replace")
@@ -853,7 +922,7 @@ def _resolve_includes(result: Analysis) -> None:
     ]
     if not result.includes:
         return
-    basenames = {PurePosixPath(member).name for member in result.members}
+    basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     requirements = {
         _library_key(re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0])
         for r in result.backend_requires
@@ -861,7 +930,7 @@ def _resolve_includes(result: Analysis) -> None:
     seen: set[str] = set()
     for include in result.includes:
         path = include.path.lower().replace("\\", "/")
-        if PurePosixPath(path).name in basenames:
+        if path.rsplit("/", 1)[-1] in basenames:
             continue
         if _library_key(path.split("/")[0].split(".")[0]) in requirements:
             continue  # a build requirement brings it (cppy, pybind11 ...)
@@ -943,7 +1012,6 @@ _COMMENT_OR_STRING = re.compile(
     r"/\*.*?(?:\*/|\Z)|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n]){1,8}'", re.DOTALL
 )
 _NOT_NEWLINE = re.compile(r"[^\n]+")
-_DIRECTIVE_START = re.compile(r"^[ \t]*#", re.MULTILINE)
 _GUARD_LINE = re.compile(r"^\s*#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef|define|undef|error)\b")
 # An #error that says the file is for x86 only (or a feature probe): the file is not built
 # for ARM64 on purpose. Any other #error an ARM64 build reaches means "port me".
@@ -951,9 +1019,7 @@ _X86_ERROR = re.compile(
     r"SSE|AVX|x86|X86|x64|X64|[Ii]ntel|amd64|AMD64|i386|IA32|MMX|F16C|FMA|BMI|POPCNT|PCLMUL|AES|XOP"
 )
 # GCC-style inline assembly that is not x86 work: compiler barriers and other architectures.
-_ASM_BARRIER = re.compile(
-    r"""(?:asm|__asm__|__asm)\s*(?:volatile|__volatile__)?\s*\(\s*""\s*[:)]"""
-)
+_ASM_BARRIER = re.compile(r"""asm(?:__)?\s*(?:volatile|__volatile__)?\s*\(\s*""\s*[:)]""")
 _OTHER_ARCH_ASM = re.compile(
     r"\b(?:lwsync|isync|eieio|mfspr|mftb|mtspr|mfcr|dcbt|dcbz|sync|hwsync|stwcx|lwarx|ldarx|stdcx"
     r"|dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr|stxr|ldaxr|stlxr|cntvct_el0|cntfrq_el0|vzeroupper_none"
@@ -970,9 +1036,8 @@ _RUST_ARCH = re.compile(r'target_arch\s*=\s*"([A-Za-z0-9_]+)"')
 
 
 HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx", ".inc", ".inl")
-_INCLUDE = re.compile(
-    r'#[ \t]*include[ \t]*([<"])([^>"\n]{1,200})[>"]|extern[ \t]+from[ \t]+"([^"\n]{1,200})"'
-)
+_INCLUDE = re.compile(r'#[ \t]*include[ \t]*([<"])([^>"\n]{1,200})[>"]')
+_CYTHON_EXTERN = re.compile(r'extern[ \t]+from[ \t]+"([^"\n]{1,200})"')
 # Headers every build environment has: the C and C++ standard libraries, POSIX and the other
 # operating systems' (their files are built only there), the Windows SDK and CRT, compiler
 # intrinsics, Python and the build requirements that bring their own headers.
@@ -1326,8 +1391,8 @@ def _rust_cfg(expression: str) -> bool | None:
                 return True
             return None if None in values else combine(bool(v) for v in values)
     if expression.startswith("not") and expression[3:].lstrip().startswith("("):
-        inner = _rust_cfg(expression[expression.index("(") + 1 : expression.rindex(")")])
-        return None if inner is None else not inner
+        negated = _rust_cfg(expression[expression.index("(") + 1 : expression.rindex(")")])
+        return None if negated is None else not negated
     match = re.fullmatch(r'(\w+)\s*=\s*"([^"]*)"', expression)
     if match is None:
         return None
@@ -1369,7 +1434,9 @@ _X86_FEATURES = {
 
 
 def _split_top(text: str) -> list[str]:
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for char in text:
         if char == "," and depth == 0:
             parts.append("".join(current))
@@ -1435,7 +1502,7 @@ class _Pending:
     relative: str
     text: str
     found: list[tuple[int, str]]
-    includes: list[re.Match[str]]
+    includes: list[tuple[int, str]]  # (offset, header)
     has_arm: bool
 
 
@@ -1445,20 +1512,26 @@ _X86_MACRO_HINT = ("_M_X64", "_M_AMD64", "_M_IX86", "__x86_64", "__i386", "__SSE
 
 
 def _scan_code(result: Analysis, relative: str, text: str) -> None:
-    has_arm = any(token in text for token in ARM_TOKENS)
+    rust = relative.endswith(".rs")
+    found = find_x86(text)
+    # Rust selects its ARM paths with cfgs, which the evidence is judged by: its files count
+    # as ARM paths only where they hold x86 code too.
+    has_arm = has_arm_path(text) if found or not rust else False
     if has_arm:
         result.arm_files.add(relative)
-    rust = relative.endswith(".rs")
-    includes = (
-        () if rust else _INCLUDE.finditer(text) if "include" in text or "extern" in text else ()
-    )
-    wanted_includes = [
-        m for m in includes if _maybe_external(m[2] or m[3] or "") and (m[1] != '"' or "/" in m[2])
-    ]
-    found = []
-    for kind, tokens, regex in _X86:
-        if any(token in text for token in tokens):
-            found += [(match.start(), kind) for match in regex.finditer(text)]
+    cython = relative.endswith((".pyx", ".pxd", ".pxi"))
+    wanted_includes: list[tuple[int, str]] = []
+    if cython:
+        if "extern" in text:
+            wanted_includes = [
+                (m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text) if _maybe_external(m[1])
+            ]
+    elif not rust and "include" in text:
+        wanted_includes = [
+            (m.start(), m[2])
+            for m in _INCLUDE.finditer(text)
+            if _maybe_external(m[2]) and (m[1] != '"' or "/" in m[2])
+        ]
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
@@ -1471,27 +1544,83 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
 
 
 def _collect_macros(result: Analysis, relative: str, text: str) -> None:
-    """The #defines of a C file that tests x86 macros (for the other files)."""
-    if relative.endswith((".rs", ".pyx", ".pxd", ".pxi")) or "define" not in text:
+    """The #defines of a C header that tests x86 macros (for the files that include it)."""
+    if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
         return
     if not any(hint in text for hint in _X86_MACRO_HINT):
         return
-    code = strip_comments(text)
-    lines = code.split("\n")
+    lines = text.split("\n")
     ends = _line_ends(lines)
-    directive_lines = {bisect.bisect_left(ends, m.start()) for m in _DIRECTIVE_START.finditer(code)}
-    result.defines.append(cpp.regions(lines, directive_lines).defines)
+    code_lines, directive_lines = _Comments(text).directives(lines, ends)
+    result.defines.append(cpp.regions(code_lines, directive_lines).defines)
+
+
+class _Comments:
+    """Where the comments of a C text are, found at C speed. String literals are not parsed:
+    a `/*` inside a string could hide code after it (rare; accepted for speed)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        start = text.find("/*")
+        while start != -1:  # a loop of C-speed finds, one turn per comment
+            end = text.find("*/", start + 2)
+            end = len(text) if end == -1 else end + 2
+            self.starts.append(start)
+            self.ends.append(end)
+            start = text.find("/*", end)
+
+    def hides(self, position: int) -> bool:
+        index = bisect.bisect_right(self.starts, position) - 1
+        if index >= 0 and position < self.ends[index]:
+            return True
+        line_start = self.text.rfind("\n", 0, position) + 1
+        slash = self.text.find("//", line_start, position)
+        return slash != -1 and self.text.count('"', line_start, slash) % 2 == 0
+
+    def directives(self, lines: list[str], ends: list[int]) -> tuple[list[str], set[int]]:
+        """The lines with each preprocessor line's comments blanked, and those lines' indexes."""
+        code_lines = lines[:]
+        directive_lines: set[int] = set()
+        positions = [match.end() - 1 for match in _DIRECTIVE_AT.finditer(self.text)]
+        if self.text.lstrip(" \t").startswith("#"):
+            positions.insert(0, self.text.index("#"))
+        for position in positions:
+            if self.hides(position):
+                continue
+            index = bisect.bisect_left(ends, position)
+            directive_lines.add(index)
+            if "/" in lines[index]:
+                code_lines[index] = _INLINE_COMMENT.sub(" ", lines[index])
+        return code_lines, directive_lines
+
+
+_INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
+_DIRECTIVE_AT = re.compile(r"\n[ \t]*#")
 
 
 def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | None]) -> None:
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
-    code = text if relative.endswith((".pyx", ".pxd", ".pxi")) else strip_comments(text)
-    found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
-    wanted_includes = [m for m in pending.includes if code[m.start()] == text[m.start()]]
+    cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     lines = text.split("\n")
     ends = _line_ends(lines)
-    code_lines = code.split("\n") if code is not text else lines
+    directive_lines: set[int] = set()
+    if rust:
+        code = strip_comments(text)
+        found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
+        wanted_includes = pending.includes
+        code_lines = code.split("\n")
+    elif cython:
+        code = text
+        found, wanted_includes, code_lines = pending.found, pending.includes, lines
+    else:
+        code = text
+        comments = _Comments(text)
+        found = [(start, kind) for start, kind in pending.found if not comments.hides(start)]
+        wanted_includes = [(at, h) for at, h in pending.includes if not comments.hides(at)]
+        code_lines, directive_lines = comments.directives(lines, ends)
     if rust:
         spans = _rust_false_spans(code)
         state: list[bool | None] = [True] * len(lines)
@@ -1504,9 +1633,6 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         state = [True] * len(lines)
         errors = []
     else:
-        directive_lines = {
-            bisect.bisect_left(ends, m.start()) for m in _DIRECTIVE_START.finditer(code)
-        }
         regions = cpp.regions(code_lines, directive_lines, known)
         state, errors = regions.lines, regions.errors
         for chain in regions.unselected:
@@ -1520,11 +1646,11 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
                     x86_only_context=None,
                 )
             )
-    for m in wanted_includes:
-        line = bisect.bisect_left(ends, m.start()) + 1
+    for at, header in wanted_includes:
+        line = bisect.bisect_left(ends, at) + 1
         if state[line - 1] is True:
             result.includes.append(
-                Include(path=m[2] or m[3] or "", file=relative, line=line, text=lines[line - 1])
+                Include(path=header, file=relative, line=line, text=lines[line - 1])
             )
     folder = (
         "x86/other-arch file"
@@ -1564,7 +1690,7 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         if kind == "x64-intrinsic" and _ALIAS.match(code_lines[line - 1]):
             continue  # `#define popcnt32 __popcnt` compiles nothing; its uses count
         if kind == "inline-asm":
-            window = code[start : start + 400]
+            window = text[start : start + 400]
             if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
                 continue
         built = state[line - 1]

@@ -319,7 +319,7 @@ class _Parser:
         return value
 
     def ternary(self) -> Value:
-        condition = self.binary(0)
+        condition = self.binary(1)
         if self.peek() != "?":
             return condition
         self.take()
@@ -330,29 +330,17 @@ class _Parser:
             return yes if yes == no else None
         return yes if condition else no
 
-    # (operators, level): loosest first
-    LEVELS: tuple[tuple[str, ...], ...] = (
-        ("||",),
-        ("&&",),
-        ("|",),
-        ("^",),
-        ("&",),
-        ("==", "!="),
-        ("<", ">", "<=", ">="),
-        ("<<", ">>"),
-        ("+", "-"),
-        ("*", "/", "%"),
-    )
-
     def binary(self, level: int) -> Value:
-        if level == len(self.LEVELS):
-            return self.unary()
-        left = self.binary(level + 1)
-        while self.peek() in self.LEVELS[level]:
-            op = self.take()[1]
-            right = self.binary(level + 1)
+        """Precedence climbing: operators binding at least as tightly as ``level``."""
+        left = self.unary()
+        while True:
+            op = self.peek()
+            precedence = _PRECEDENCE.get(op, 0)
+            if precedence <= level - 1 or precedence == 0:
+                return left
+            self.pos += 1
+            right = self.binary(precedence + 1)
             left = _apply(op, left, right)
-        return left
 
     def unary(self) -> Value:
         self.nesting += 1
@@ -420,6 +408,28 @@ def _number(symbol: str) -> int:
         except ValueError:
             raise _Unknown from None
     return int(symbol)
+
+
+_PRECEDENCE = {
+    "||": 1,
+    "&&": 2,
+    "|": 3,
+    "^": 4,
+    "&": 5,
+    "==": 6,
+    "!=": 6,
+    "<": 7,
+    ">": 7,
+    "<=": 7,
+    ">=": 7,
+    "<<": 8,
+    ">>": 8,
+    "+": 9,
+    "-": 9,
+    "*": 10,
+    "/": 10,
+    "%": 10,
+}
 
 
 def _apply(op: str, left: Value, right: Value) -> Value:
@@ -623,11 +633,11 @@ def regions(
             _define(macros, rest, active, defines)
             continue
         elif word == "undef":
-            name = _NAME.match(rest)
-            if name and active is True:
-                macros.known[name[1]] = _UNDEFINED_HERE
-            elif name and active is None:
-                macros.known[name[1]] = _OPAQUE
+            undefined = _NAME.match(rest)
+            if undefined and active is True:
+                macros.known[undefined[1]] = _UNDEFINED_HERE
+            elif undefined and active is None:
+                macros.known[undefined[1]] = _OPAQUE
             continue
         elif word == "error":
             if active is True:
