@@ -548,8 +548,17 @@ def small_hub(folder: Path) -> Path:
     """An inventory and the controller's status: fastparquet waits for cramjam."""
     inventory = folder / "packages.yml"
     inventory.write_text(SMALL_HUB, encoding="utf-8")
-    status = {"packages": {"fastparquet": {"state": "blocked", "blocked_by": ["cramjam"]}}}
-    (folder / "status.json").write_text(json.dumps(status), encoding="utf-8")
+    from woaport.documents.states import State
+    from woaport.documents.status import PackageStatus, Status
+
+    status = Status(
+        packages={
+            "fastparquet": PackageStatus(
+                name="fastparquet", state=State.AWAITING_PARENTS, blocked_by=("cramjam",)
+            )
+        }
+    )
+    (folder / "status.json").write_text(json.dumps(status.to_json()), encoding="utf-8")
     return inventory
 
 

@@ -168,6 +168,7 @@ def project_urls_from_index(index_url: str, name: str, *, timeout: float = 20.0)
 def next_unstarted(inventory: Path) -> str:
     """The package `woaport inventory next` puts first among those nobody has started (in
     the backlog, no fork recorded): what `port start --next` starts."""
+    from woaport.documents.states import State
     from woaport.inventory import load_packages, load_status, next_up
 
     if not inventory.is_file():
@@ -175,7 +176,7 @@ def next_unstarted(inventory: Path) -> str:
     packages = load_packages(inventory)
     status = load_status(inventory.with_name("status.json"))
     for pick in next_up(packages, status, len(packages)):
-        if pick.state == "backlog" and pick.package.fork is None and not pick.package.blocked:
+        if pick.state is State.READY and pick.package.fork is None and not pick.package.blocked:
             return pick.package.name
     raise BadInput(f"{inventory}: every unblocked package in the backlog has a fork already")
 
