@@ -4,6 +4,7 @@ read through the fake GitHub."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -284,8 +285,11 @@ def test_cli_patch_a_named_workflow_and_pr_body_from_a_checkout(
     tmp_path: Path, woaport: Any
 ) -> None:
     from wheelkit import write_wheel
+    from woaport.artifacts import classify
     from woaport.contract import load
-    from woaport.devicequeue import build_manifest
+    from woaport.devicequeue.manifest import build_manifest
+    from woaport.documents.manifest import CISummary, Provenance
+    from woaport.documents.verdicts import Verdict
     from woaport.forkinit import Project, starter_contract
 
     folder = checkout(tmp_path, "zstandard")
@@ -293,18 +297,21 @@ def test_cli_patch_a_named_workflow_and_pr_body_from_a_checkout(
     assert missing.code == 2 and "no such file" in missing.err
     # the checkout, not patched yet: pr-body shows the diff the patch would make
     contract = tmp_path / "c.yml"
-    contract.write_text(starter_contract(Project(name="zstandard", backend="x", source="x")))
+    contract.write_text(
+        starter_contract(Project(name="zstandard", backend="x", source="x"), ["zstandard"])
+    )
     wheel = write_wheel(
         tmp_path / "zstandard-0.23.0-cp312-cp312-win_arm64.whl",
         {"zstandard/__init__.py": b""},
         dist_info="zstandard-0.23.0.dist-info",
         tags=["cp312-cp312-win_arm64"],
     )
-    provenance: dict[str, str | None] = dict.fromkeys(
-        ("repository", "commit", "ref", "workflow", "run_id", "run_attempt", "server_url")
+    loaded = load(contract)
+    manifest = dataclasses.replace(
+        build_manifest(loaded, classify(loaded, [wheel]), provenance=Provenance()),
+        ci=CISummary(verdict=Verdict.PASS),
     )
-    manifest = build_manifest(load(contract), [wheel], ci_verdict="pass", provenance=provenance)
-    (tmp_path / "m.json").write_text(json.dumps(manifest))
+    (tmp_path / "m.json").write_text(json.dumps(manifest.to_json()))
     body = woaport(
         "upstream",
         "pr-body",
