@@ -1633,7 +1633,13 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         state = [True] * len(lines)
         errors = []
     else:
-        regions = cpp.regions(code_lines, directive_lines, known)
+        # Without x86 code, only the state of the #include lines is wanted.
+        until = (
+            None
+            if found
+            else max((bisect.bisect_left(ends, at) for at, _ in wanted_includes), default=0)
+        )
+        regions = cpp.regions(code_lines, directive_lines, known, until)
         state, errors = regions.lines, regions.errors
         for chain in regions.unselected:
             result.evidence.append(
