@@ -11,6 +11,7 @@ source-port) and says what to try first.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import operator
 import re
@@ -347,6 +348,9 @@ class Analysis:
     external: list[ExternalLibrary] = field(default_factory=list)
     assembly: set[str] = field(default_factory=set)  # not named for x86 or another arch
     pending: list[_Pending] = field(default_factory=list)
+    # `#include "name"` sites: all of them, and those ARM64 builds never compile
+    included: Counter[str] = field(default_factory=Counter)
+    excluded: Counter[str] = field(default_factory=Counter)
     defines: list[dict[str, list[tuple[bool | None, str]]]] = field(default_factory=list)
     files_read: int = 0
     files_skipped: int = 0
@@ -656,6 +660,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     known = cpp.project_macros(result.defines)
     for pending in result.pending:
         _finish_code(result, pending, known)
+    _headers_never_included(result)
     result.pending.clear()
     result.defines.clear()
     _resolve_includes(result)
@@ -1503,6 +1508,7 @@ class _Pending:
     text: str
     found: list[tuple[int, str]]
     includes: list[tuple[int, str]]  # (offset, header)
+    local_includes: list[tuple[int, str]]  # (offset, file name) of `#include "..."`
     has_arm: bool
 
 
@@ -1521,24 +1527,32 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         result.arm_files.add(relative)
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     wanted_includes: list[tuple[int, str]] = []
-    if cython:
-        if "extern" in text:
-            wanted_includes = [
-                (m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text) if _maybe_external(m[1])
-            ]
-    elif not rust and "include" in text:
+    if cython and "extern" in text:
         wanted_includes = [
-            (m.start(), m[2])
-            for m in _INCLUDE.finditer(text)
-            if _maybe_external(m[2]) and (m[1] != '"' or "/" in m[2])
+            (m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text) if _maybe_external(m[1])
         ]
+    local_includes: list[tuple[int, str]] = []
+    if not cython and not rust and "include" in text:
+        for m in _INCLUDE.finditer(text):
+            header = m[2]
+            if m[1] == '"':
+                name = header.rsplit("/", 1)[-1]
+                result.included[name] += 1
+                local_includes.append((m.start(), name))
+            if _maybe_external(header) and (m[1] != '"' or "/" in header):
+                wanted_includes.append((m.start(), header))
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
         return
     result.pending.append(
         _Pending(
-            relative=relative, text=text, found=found, includes=wanted_includes, has_arm=has_arm
+            relative=relative,
+            text=text,
+            found=found,
+            includes=wanted_includes,
+            local_includes=local_includes,
+            has_arm=has_arm,
         )
     )
 
@@ -1641,6 +1655,10 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         )
         regions = cpp.regions(code_lines, directive_lines, known, until)
         state, errors = regions.lines, regions.errors
+        for at, name in pending.local_includes:
+            index = bisect.bisect_left(ends, at)
+            if index < len(state) and state[index] is False and not comments.hides(at):
+                result.excluded[name] += 1
         for chain in regions.unselected:
             result.evidence.append(
                 Evidence(
@@ -1722,6 +1740,20 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
                 arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
+
+
+def _headers_never_included(result: Analysis) -> None:
+    """x86 code in a header that every `#include` of it keeps from ARM64 builds (libsodium's
+    dolbeau/u8.h, included only under `#if defined(HAVE_AVX2INTRIN_H)`) is not built there."""
+    never = {name for name, count in result.excluded.items() if count == result.included[name]}
+    if not never:
+        return
+    for index, evidence in enumerate(result.evidence):
+        name = evidence.file.rsplit("/", 1)[-1]
+        if evidence.x86_only_context is None and name in never:
+            result.evidence[index] = dataclasses.replace(
+                evidence, x86_only_context="included only where ARM64 builds never look"
+            )
 
 
 def _in_directive(lines: list[str], index: int) -> bool:
