@@ -546,7 +546,9 @@ BUILD_SCRIPT = re.compile(r"(?:^|/)(?:[\w-]*_)?(?:build|setup)[\w-]*\.py$")
 
 
 def _build_script(lower: str) -> bool:
-    return lower.count("/") <= 2 and BUILD_SCRIPT.search(lower) is not None
+    if lower.count("/") > 2 or "test" in lower or lower.startswith(".") or "/." in lower:
+        return False  # CI and test scripts (.evergreen/scripts/setup_tests.py) build nothing
+    return BUILD_SCRIPT.search(lower) is not None
 
 
 def _wanted(relative: str) -> bool:
@@ -898,7 +900,19 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
 
 
 # Include folders named otherwise than their library.
-INCLUDE_DIR_LIBRARIES = {"unicode": "icu", "libxml": "libxml2", "event2": "libevent"}
+INCLUDE_DIR_LIBRARIES = {
+    "unicode": "icu",
+    "libxml": "libxml2",
+    "event2": "libevent",
+    "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
+}
+
+
+def _vendored(lower: str, submodules: list[str]) -> bool:
+    folders = lower.split("/")[:-1]
+    return any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders) or any(
+        lower.startswith(path.strip("/").lower() + "/") for path in submodules
+    )
 
 
 def _library_key(name: str) -> str:
@@ -933,8 +947,12 @@ def _resolve_includes(result: Analysis) -> None:
         for r in result.backend_requires
     }
     seen: set[str] = set()
+    own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules)]
+    own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
     for include in result.includes:
         path = include.path.lower().replace("\\", "/")
+        if include not in own and _library_key(path.split("/")[0].split(".")[0]) not in own_keys:
+            continue  # a vendored project's own (often optional) dependency: its build's call
         if path.rsplit("/", 1)[-1] in basenames:
             continue
         if _library_key(path.split("/")[0].split(".")[0]) in requirements:
@@ -1309,6 +1327,50 @@ OTHER_OS_PATH = re.compile(
     r"(?:^|[/_.-])(?:apple|darwin|macos|osx|linux|freebsd|openbsd|netbsd|dragonfly|sunos|solaris"
     r"|aix|android|ios|haiku|cygwin|posix|unix|bsd)(?:[/_.-]|$)",
     re.IGNORECASE,
+)
+# More of the Windows SDK (networking, COM, the *api.h split of windows.h).
+SYSTEM_HEADERS |= frozenset(
+    [
+        "mstcpip.h",
+        "ws2ipdef.h",
+        "mswsockdef.h",
+        "afunix.h",
+        "iptypes.h",
+        "ipifcons.h",
+        "netioapi.h",
+        "wlanapi.h",
+        "dbt.h",
+        "wtypes.h",
+        "unknwn.h",
+        "propidl.h",
+        "oaidl.h",
+        "shtypes.h",
+        "knownfolders.h",
+        "processthreadsapi.h",
+        "synchapi.h",
+        "memoryapi.h",
+        "fileapi.h",
+        "handleapi.h",
+        "errhandlingapi.h",
+        "sysinfoapi.h",
+        "libloaderapi.h",
+        "consoleapi.h",
+        "minwindef.h",
+        "minwinbase.h",
+        "lmerr.h",
+        "lmshare.h",
+        "lmwksta.h",
+        "lmserver.h",
+        "tdh.h",
+        "wbemidl.h",
+        "comdef.h",
+        "corecrt.h",
+        "wincred.h",
+        "dpapi.h",
+        "ktmw32.h",
+        "aclui.h",
+        "ntverp.h",
+    ]
 )
 SYSTEM_PREFIXES = (
     "sys/",
