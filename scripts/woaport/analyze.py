@@ -72,6 +72,7 @@ VENDOR_DIRS = {
     "vendored",
     "third_party",
     "thirdparty",
+    "third-party",
     "3rdparty",
     "deps",
     "external",
@@ -741,6 +742,17 @@ _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
 _CONFIG_TOOL = re.compile(r"""["'\s]([a-z][a-z0-9+]{1,30})[-_]config\b(?![-_.\w])""")
 _NOT_LIBRARY_TOOLS = frozenset(
     [
+        "dump",
+        "show",
+        "print",
+        "save",
+        "update",
+        "base",
+        "run",
+        "app",
+        "init",
+        "sys",
+        "env",
         "pkg",
         "python",
         "python3",
@@ -1363,6 +1375,8 @@ SYSTEM_HEADERS |= frozenset(
         "lmserver.h",
         "tdh.h",
         "wbemidl.h",
+        "intsafe.h",
+        "winapifamily.h",
         "comdef.h",
         "corecrt.h",
         "wincred.h",
@@ -1428,6 +1442,7 @@ def _maybe_external(path: str) -> bool:
     return lower.endswith(HEADER_SUFFIXES)
 
 
+_DEFINITION = re.compile(r"\w+\s*\([^();{}]*\)\s*(?:const\s*)?\{")
 _ALIAS = re.compile(r"\s*#\s*define\s+\w+\s+\w+\s*$")
 
 
@@ -1773,8 +1788,10 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
             continue  # a guard selects code; the code it selects is what counts
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
-        if kind == "x64-intrinsic" and _ALIAS.match(code_lines[line - 1]):
-            continue  # `#define popcnt32 __popcnt` compiles nothing; its uses count
+        if kind == "x64-intrinsic" and (
+            _ALIAS.match(code_lines[line - 1]) or _DEFINITION.match(text, start)
+        ):
+            continue  # `#define popcnt32 __popcnt`, or sse2neon defining `_rdtsc(void) {`
         if kind == "inline-asm":
             window = text[start : start + 400]
             if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
