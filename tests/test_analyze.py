@@ -590,3 +590,14 @@ def test_real_sdists_from_the_corpus(
         assert any(k == kind and where in f for k, f, _ in needing_work(doc)), needing_work(doc)
     else:
         assert needing_work(doc) == [] and doc["external_libraries"] == []
+
+
+def test_analyze_text_names_external_libraries(woaport: Run, tmp_path: Path) -> None:
+    tree(
+        tmp_path / "src", {"pyproject.toml": PYPROJECT, "a.c": "#include <librdkafka/rdkafka.h>\n"}
+    )
+    result = woaport("analyze", tmp_path / "src")
+    assert result.code == 0, result.err
+    assert "src: external-native-library" in result.out
+    assert "external library: librdkafka (includes <librdkafka/rdkafka.h>" in result.out
+    assert "arm64-windows" in result.out
