@@ -1,10 +1,13 @@
-"""Benchmark: `woaport analyze` on numpy's real sdist and on a 50 MB synthetic sdist.
+"""Benchmark: `woaport analyze` against a floor that only reads every member of the sdist.
 
-    .venv/bin/python bench/analyze.py
+    .venv/bin/python bench/analyze.py [--rounds N]
 
-Prints the time of each analysis (as a whole process) and the sdist sizes. Target: a
-50 MB sdist in a few seconds (here: <= 5 s), streamed, nothing extracted to disk. The
-synthetic sdist is about 50 MB compressed: half C sources, half incompressible blobs.
+1. The ratio (analysis time / floor time) on real sdists of the labelled corpus
+   (tests/corpus/sdists.yml): for each sdist the floor (stream the archive, read every
+   member) and the analysis run in the same process, interleaved, N rounds; medians.
+   Target (issue 13): at most 1.5x the floor.
+2. As before: the time of `woaport analyze` as a whole process on numpy's real sdist and on a
+   100 MB synthetic sdist (half C sources, half incompressible blobs). Target: <= 5 s.
 """
 
 # ruff: noqa: I001  (_common must be imported first: it fixes sys.path for this folder)
@@ -12,18 +15,89 @@ from __future__ import annotations
 
 import _common  # noqa: F401  (also puts tests/ on sys.path)
 
+import argparse
+import gc
 import io
 import random
+import statistics
 import sys
 import tarfile
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from _common import compile_package, run_once
-from realfiles import fetch
+from corpus_sdists import fetch, load
+from realfiles import fetch as fetch_pinned
 
 TARGET_SECONDS = 5.0
+TARGET_RATIO = 1.5
+# Real sdists of different shapes: C with many #if (zstandard, tables), a Rust project with
+# vendored crates (orjson), a large C/Fortran project in a .zip (numpy 1.22), Cython
+# (sqlalchemy, aiohttp), a C library bundle (pynacl), crypto C (pycryptodome).
+RATIO_SET = (
+    "zstandard-0.25.0",
+    "tables-3.11.1",
+    "orjson-3.13.0",
+    "numpy-1.22.1",
+    "sqlalchemy-2.1.9",
+    "aiohttp-3.14.5",
+    "pynacl-1.6.2",
+    "pycryptodome-3.16.0",
+)
+
+
+def read_every_member(path: Path) -> int:
+    """The floor: open the sdist as analyze does and read every member, nothing else."""
+    total = 0
+    if path.name.endswith(".zip"):
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if not info.is_dir():
+                    total += len(zf.read(info))
+        return total
+    with tarfile.open(path, mode="r|*") as tar:
+        for member in tar:
+            if member.isfile():
+                handle = tar.extractfile(member)
+                total += len(handle.read()) if handle else 0
+    return total
+
+
+def analyze_in_process(path: Path) -> None:
+    from woaport.analyze import analyze_files, iter_sources
+
+    analyze_files(str(path), iter_sources(path)).to_json()
+
+
+def timed(function: object, path: Path) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    function(path)  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def ratios(rounds: int) -> bool:
+    corpus = {f"{s.name}-{s.version}": s for s in load()}
+    ok = True
+    print(f"analysis / floor (read every member), medians of {rounds} interleaved rounds:")
+    for key in RATIO_SET:
+        path = fetch(corpus[key])
+        timed(analyze_in_process, path)  # warm: imports, page cache
+        floors, analyses = [], []
+        for _ in range(rounds):
+            floors.append(timed(read_every_member, path))
+            analyses.append(timed(analyze_in_process, path))
+        floor, analysis = statistics.median(floors), statistics.median(analyses)
+        ratio = analysis / floor
+        ok &= ratio <= TARGET_RATIO
+        print(
+            f"  {key:24} {path.stat().st_size / 1e6:5.1f} MB  floor {floor:6.3f} s  "
+            f"analyze {analysis:6.3f} s  ratio {ratio:4.2f} "
+            f"{'ok' if ratio <= TARGET_RATIO else 'MISSED'} (target <= {TARGET_RATIO})"
+        )
+    return ok
 
 
 def synthetic_sdist(path: Path, size: int) -> Path:
@@ -55,13 +129,12 @@ def synthetic_sdist(path: Path, size: int) -> Path:
     return path
 
 
-def main() -> int:
-    compile_package()
+def whole_process() -> bool:
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         big = synthetic_sdist(Path(tmp) / "big-1.0.tar.gz", 100 << 20)
         for label, sdist in [
-            ("numpy 2.5.5 sdist", fetch("numpy-sdist")),
+            ("numpy 2.5.5 sdist", fetch_pinned("numpy-sdist")),
             ("synthetic sdist (100 MB of C and blobs)", big),
         ]:
             seconds, rss = run_once(
@@ -70,11 +143,21 @@ def main() -> int:
             verdict = "ok" if seconds <= TARGET_SECONDS else "MISSED"
             ok &= seconds <= TARGET_SECONDS
             print(
-                f"{label}: {sdist.stat().st_size / 1e6:.1f} MB compressed, {seconds:.2f} s, peak RSS {rss // 1024} MiB (target <= {TARGET_SECONDS} s) {verdict}"
+                f"{label}: {sdist.stat().st_size / 1e6:.1f} MB compressed, {seconds:.2f} s, "
+                f"peak RSS {rss // 1024} MiB (target <= {TARGET_SECONDS} s) {verdict}"
             )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    compile_package()
+    ok = ratios(args.rounds)
+    ok &= whole_process()
     return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    start = time.perf_counter()
     raise SystemExit(main())

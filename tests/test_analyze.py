@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tarfile
 import zipfile
 from collections.abc import Callable
@@ -12,6 +13,9 @@ from typing import Any
 
 import pytest
 
+from corpus_sdists import Split
+from corpus_sdists import fetch as fetch_corpus
+from corpus_sdists import load as load_corpus
 from fakeindex import serve
 from realfiles import fetch
 from woaport.analyze import analyze_files, iter_sources
@@ -522,3 +526,78 @@ def test_templated_c_sources_are_read(tmp_path: Path) -> None:
     )
     assert doc["category"] == "source-port"
     assert needing_work(doc) == [("x64-intrinsic", "src/math.h.src", 3)]
+
+
+# -- the labelled corpus (tests/corpus/sdists.yml) ---------------------------------------------
+LABELS = {"workflow-only", "build-config", "external-native-library", "source-port"}
+
+
+def test_the_corpus_is_pinned_and_labelled() -> None:
+    corpus = load_corpus()
+    assert len(corpus) >= 40
+    assert len({(s.name, s.version) for s in corpus}) == len(corpus)
+    assert {s.split for s in corpus} == {Split.TUNING, Split.HELD_OUT}
+    for sdist in corpus:
+        assert re.fullmatch(r"[0-9a-f]{64}", sdist.sha256), sdist
+        assert sdist.filename.endswith((".tar.gz", ".zip")) and sdist.filename in sdist.url
+        assert sdist.url.startswith("https://files.pythonhosted.org/packages/"), sdist
+        assert sdist.label in LABELS and sdist.citation.startswith("https://"), sdist
+        assert (sdist.expect is None) == (sdist.label in ("workflow-only", "build-config"))
+        for label in sdist.evidence:
+            assert label.line > 0 and label.why, label
+
+
+@pytest.fixture(scope="session")
+def corpus_sdist() -> Callable[[str], Path]:
+    """A corpus sdist by name-version, downloaded once into the user cache (sha256-checked)."""
+    corpus = {f"{s.name}-{s.version}": s for s in load_corpus()}
+    return lambda key: fetch_corpus(corpus[key])
+
+
+@pytest.mark.network
+@pytest.mark.parametrize(
+    ("key", "category", "kind", "where"),
+    [
+        # _addcarry_u64 under `#if defined(_WIN64)`: pycryptodome#685's link error
+        ("pycryptodome-3.16.0", "source-port", "x64-intrinsic", "src/multiply_64.c"),
+        # no branch of slp_platformselect.h for MSVC ARM64: greenlet#220
+        ("greenlet-1.1.2", "source-port", "platform-error", "slp_platformselect.h"),
+        # __popcnt in a numpy template under _MSC_VER: numpy#20930
+        ("numpy-1.22.1", "source-port", "x64-intrinsic", "npy_math_internal.h.src"),
+        # librdkafka is not in the sdist: confluent-kafka-python#2190
+        ("confluent-kafka-2.16.1", "external-native-library", "external", "librdkafka"),
+        ("psycopg2-2.9.13", "external-native-library", "external", "libpq"),
+        ("h5py-3.16.0", "external-native-library", "external", "hdf5"),
+        # IS_INTEL / x86-only #if blocks, guard lines, Rust cfgs: nothing to port
+        ("crc32c-2.9.post0", "workflow-only", None, None),
+        ("orjson-3.13.0", "workflow-only", None, None),
+        ("msgspec-0.22.0", "workflow-only", None, None),
+        ("zstandard-0.25.0", "workflow-only", None, None),
+    ],
+)
+def test_real_sdists_from_the_corpus(
+    corpus_sdist: Callable[[str], Path],
+    key: str,
+    category: str,
+    kind: str | None,
+    where: str | None,
+) -> None:
+    doc = analysis(corpus_sdist(key))
+    assert doc["category"] == category, doc["reasons"]
+    if kind == "external":
+        assert any(where == e["name"] for e in doc["external_libraries"]), doc["external_libraries"]
+    elif kind is not None:
+        assert any(k == kind and where in f for k, f, _ in needing_work(doc)), needing_work(doc)
+    else:
+        assert needing_work(doc) == [] and doc["external_libraries"] == []
+
+
+def test_analyze_text_names_external_libraries(woaport: Run, tmp_path: Path) -> None:
+    tree(
+        tmp_path / "src", {"pyproject.toml": PYPROJECT, "a.c": "#include <librdkafka/rdkafka.h>\n"}
+    )
+    result = woaport("analyze", tmp_path / "src")
+    assert result.code == 0, result.err
+    assert "src: external-native-library" in result.out
+    assert "external library: librdkafka (includes <librdkafka/rdkafka.h>" in result.out
+    assert "arm64-windows" in result.out

@@ -11,6 +11,7 @@ source-port) and says what to try first.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import operator
 import re
@@ -71,6 +72,7 @@ VENDOR_DIRS = {
     "vendored",
     "third_party",
     "thirdparty",
+    "third-party",
     "3rdparty",
     "deps",
     "external",
@@ -347,6 +349,9 @@ class Analysis:
     external: list[ExternalLibrary] = field(default_factory=list)
     assembly: set[str] = field(default_factory=set)  # not named for x86 or another arch
     pending: list[_Pending] = field(default_factory=list)
+    # `#include "name"` sites: all of them, and those ARM64 builds never compile
+    included: Counter[str] = field(default_factory=Counter)
+    excluded: Counter[str] = field(default_factory=Counter)
     defines: list[dict[str, list[tuple[bool | None, str]]]] = field(default_factory=list)
     files_read: int = 0
     files_skipped: int = 0
@@ -542,7 +547,9 @@ BUILD_SCRIPT = re.compile(r"(?:^|/)(?:[\w-]*_)?(?:build|setup)[\w-]*\.py$")
 
 
 def _build_script(lower: str) -> bool:
-    return lower.count("/") <= 2 and BUILD_SCRIPT.search(lower) is not None
+    if lower.count("/") > 2 or "test" in lower or lower.startswith(".") or "/." in lower:
+        return False  # CI and test scripts (.evergreen/scripts/setup_tests.py) build nothing
+    return BUILD_SCRIPT.search(lower) is not None
 
 
 def _wanted(relative: str) -> bool:
@@ -656,6 +663,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     known = cpp.project_macros(result.defines)
     for pending in result.pending:
         _finish_code(result, pending, known)
+    _headers_never_included(result)
     result.pending.clear()
     result.defines.clear()
     _resolve_includes(result)
@@ -734,6 +742,17 @@ _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
 _CONFIG_TOOL = re.compile(r"""["'\s]([a-z][a-z0-9+]{1,30})[-_]config\b(?![-_.\w])""")
 _NOT_LIBRARY_TOOLS = frozenset(
     [
+        "dump",
+        "show",
+        "print",
+        "save",
+        "update",
+        "base",
+        "run",
+        "app",
+        "init",
+        "sys",
+        "env",
         "pkg",
         "python",
         "python3",
@@ -893,7 +912,19 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
 
 
 # Include folders named otherwise than their library.
-INCLUDE_DIR_LIBRARIES = {"unicode": "icu", "libxml": "libxml2", "event2": "libevent"}
+INCLUDE_DIR_LIBRARIES = {
+    "unicode": "icu",
+    "libxml": "libxml2",
+    "event2": "libevent",
+    "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
+}
+
+
+def _vendored(lower: str, submodules: list[str]) -> bool:
+    folders = lower.split("/")[:-1]
+    return any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders) or any(
+        lower.startswith(path.strip("/").lower() + "/") for path in submodules
+    )
 
 
 def _library_key(name: str) -> str:
@@ -928,8 +959,12 @@ def _resolve_includes(result: Analysis) -> None:
         for r in result.backend_requires
     }
     seen: set[str] = set()
+    own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules)]
+    own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
     for include in result.includes:
         path = include.path.lower().replace("\\", "/")
+        if include not in own and _library_key(path.split("/")[0].split(".")[0]) not in own_keys:
+            continue  # a vendored project's own (often optional) dependency: its build's call
         if path.rsplit("/", 1)[-1] in basenames:
             continue
         if _library_key(path.split("/")[0].split(".")[0]) in requirements:
@@ -1305,6 +1340,52 @@ OTHER_OS_PATH = re.compile(
     r"|aix|android|ios|haiku|cygwin|posix|unix|bsd)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
+# More of the Windows SDK (networking, COM, the *api.h split of windows.h).
+SYSTEM_HEADERS |= frozenset(
+    [
+        "mstcpip.h",
+        "ws2ipdef.h",
+        "mswsockdef.h",
+        "afunix.h",
+        "iptypes.h",
+        "ipifcons.h",
+        "netioapi.h",
+        "wlanapi.h",
+        "dbt.h",
+        "wtypes.h",
+        "unknwn.h",
+        "propidl.h",
+        "oaidl.h",
+        "shtypes.h",
+        "knownfolders.h",
+        "processthreadsapi.h",
+        "synchapi.h",
+        "memoryapi.h",
+        "fileapi.h",
+        "handleapi.h",
+        "errhandlingapi.h",
+        "sysinfoapi.h",
+        "libloaderapi.h",
+        "consoleapi.h",
+        "minwindef.h",
+        "minwinbase.h",
+        "lmerr.h",
+        "lmshare.h",
+        "lmwksta.h",
+        "lmserver.h",
+        "tdh.h",
+        "wbemidl.h",
+        "intsafe.h",
+        "winapifamily.h",
+        "comdef.h",
+        "corecrt.h",
+        "wincred.h",
+        "dpapi.h",
+        "ktmw32.h",
+        "aclui.h",
+        "ntverp.h",
+    ]
+)
 SYSTEM_PREFIXES = (
     "sys/",
     "netinet/",
@@ -1361,6 +1442,7 @@ def _maybe_external(path: str) -> bool:
     return lower.endswith(HEADER_SUFFIXES)
 
 
+_DEFINITION = re.compile(r"\w+\s*\([^();{}]*\)\s*(?:const\s*)?\{")
 _ALIAS = re.compile(r"\s*#\s*define\s+\w+\s+\w+\s*$")
 
 
@@ -1503,6 +1585,7 @@ class _Pending:
     text: str
     found: list[tuple[int, str]]
     includes: list[tuple[int, str]]  # (offset, header)
+    local_includes: list[tuple[int, str]]  # (offset, file name) of `#include "..."`
     has_arm: bool
 
 
@@ -1521,24 +1604,32 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         result.arm_files.add(relative)
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     wanted_includes: list[tuple[int, str]] = []
-    if cython:
-        if "extern" in text:
-            wanted_includes = [
-                (m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text) if _maybe_external(m[1])
-            ]
-    elif not rust and "include" in text:
+    if cython and "extern" in text:
         wanted_includes = [
-            (m.start(), m[2])
-            for m in _INCLUDE.finditer(text)
-            if _maybe_external(m[2]) and (m[1] != '"' or "/" in m[2])
+            (m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text) if _maybe_external(m[1])
         ]
+    local_includes: list[tuple[int, str]] = []
+    if not cython and not rust and "include" in text:
+        for m in _INCLUDE.finditer(text):
+            header = m[2]
+            if m[1] == '"':
+                name = header.rsplit("/", 1)[-1]
+                result.included[name] += 1
+                local_includes.append((m.start(), name))
+            if _maybe_external(header) and (m[1] != '"' or "/" in header):
+                wanted_includes.append((m.start(), header))
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
         return
     result.pending.append(
         _Pending(
-            relative=relative, text=text, found=found, includes=wanted_includes, has_arm=has_arm
+            relative=relative,
+            text=text,
+            found=found,
+            includes=wanted_includes,
+            local_includes=local_includes,
+            has_arm=has_arm,
         )
     )
 
@@ -1633,8 +1724,18 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         state = [True] * len(lines)
         errors = []
     else:
-        regions = cpp.regions(code_lines, directive_lines, known)
+        # Without x86 code, only the state of the #include lines is wanted.
+        until = (
+            None
+            if found
+            else max((bisect.bisect_left(ends, at) for at, _ in wanted_includes), default=0)
+        )
+        regions = cpp.regions(code_lines, directive_lines, known, until)
         state, errors = regions.lines, regions.errors
+        for at, name in pending.local_includes:
+            index = bisect.bisect_left(ends, at)
+            if index < len(state) and state[index] is False and not comments.hides(at):
+                result.excluded[name] += 1
         for chain in regions.unselected:
             result.evidence.append(
                 Evidence(
@@ -1687,8 +1788,10 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
             continue  # a guard selects code; the code it selects is what counts
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
-        if kind == "x64-intrinsic" and _ALIAS.match(code_lines[line - 1]):
-            continue  # `#define popcnt32 __popcnt` compiles nothing; its uses count
+        if kind == "x64-intrinsic" and (
+            _ALIAS.match(code_lines[line - 1]) or _DEFINITION.match(text, start)
+        ):
+            continue  # `#define popcnt32 __popcnt`, or sse2neon defining `_rdtsc(void) {`
         if kind == "inline-asm":
             window = text[start : start + 400]
             if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
@@ -1716,6 +1819,20 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
                 arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
+
+
+def _headers_never_included(result: Analysis) -> None:
+    """x86 code in a header that every `#include` of it keeps from ARM64 builds (libsodium's
+    dolbeau/u8.h, included only under `#if defined(HAVE_AVX2INTRIN_H)`) is not built there."""
+    never = {name for name, count in result.excluded.items() if count == result.included[name]}
+    if not never:
+        return
+    for index, evidence in enumerate(result.evidence):
+        name = evidence.file.rsplit("/", 1)[-1]
+        if evidence.x86_only_context is None and name in never:
+            result.evidence[index] = dataclasses.replace(
+                evidence, x86_only_context="included only where ARM64 builds never look"
+            )
 
 
 def _in_directive(lines: list[str], index: int) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_EXPRESSION = 4096
 MAX_DEPTH = 64
@@ -214,6 +214,7 @@ _ARCH = re.compile(
     r"|__sh__|__m68k|__loongarch"
 )
 _TEMPLATE = re.compile(r"[A-Za-z0-9_]*@[A-Za-z_][A-Za-z0-9_]*@[A-Za-z0-9_]*")
+_SIMPLE_DEFINED = re.compile(r"(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([A-Za-z_]\w*))")
 _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
 
 Value = int | None  # None: unknown
@@ -246,10 +247,17 @@ class Macros:
     """What is known about macros at a point in a file: name -> body text, or a marker."""
 
     known: dict[str, object]
+    version: int = 0  # bumped at every change of ``known``, for the cache below
+    cache: dict[tuple[str, int], Value] = field(default_factory=dict)
 
     @classmethod
     def arm64(cls) -> Macros:
         return cls(known={})
+
+    def set(self, name: str, state: object) -> None:
+        if self.known.get(name) is not state:
+            self.known[name] = state
+            self.version += 1
 
     def defined(self, name: str) -> Value:
         if name in ARM64_DEFINED:
@@ -556,12 +564,14 @@ def regions(
     lines: list[str],
     directive_lines: Iterable[int] | None = None,
     known: dict[str, str | None] | None = None,
+    until: int | None = None,
 ) -> Regions:
     """Evaluate the preprocessor structure of a file (comments already stripped).
 
     ``directive_lines``: the indexes of lines that hold a ``#`` (to skip the others
     quickly); all lines when None. ``known``: macros other files of the project define
-    (name -> body, or None for "never defined on ARM64"), see ``project_macros``."""
+    (name -> body, or None for "never defined on ARM64"), see ``project_macros``. ``until``:
+    the last line index whose state is wanted (the rest is not evaluated)."""
     result: list[bool | None] = [True] * len(lines)
     errors: list[ErrorDirective] = []
     unselected: list[ErrorDirective] = []
@@ -575,6 +585,8 @@ def regions(
     last = 0  # lines before the next directive carry the current state
     skip_until = -1
     for index in candidates:
+        if until is not None and index > until:
+            break
         if index < skip_until:
             continue
         line = lines[index]
@@ -635,9 +647,9 @@ def regions(
         elif word == "undef":
             undefined = _NAME.match(rest)
             if undefined and active is True:
-                macros.known[undefined[1]] = _UNDEFINED_HERE
+                macros.set(undefined[1], _UNDEFINED_HERE)
             elif undefined and active is None:
-                macros.known[undefined[1]] = _OPAQUE
+                macros.set(undefined[1], _OPAQUE)
             continue
         elif word == "error":
             if active is True:
@@ -655,7 +667,17 @@ def _condition(
     word: str, rest: str, macros: Macros, lines: list[str], following: int
 ) -> bool | None:
     if word == "if":
-        value = evaluate(rest.strip(), macros)
+        expression = rest.strip()
+        simple = _SIMPLE_DEFINED.fullmatch(expression)
+        if simple is not None:  # `defined(X)` / `!defined X`: most #ifs, no parse needed
+            known = macros.defined(simple[2] or simple[3])
+            value = None if known is None else (int(not known) if simple[1] else known)
+        else:
+            key = (expression, macros.version)
+            if key in macros.cache:
+                value = macros.cache[key]
+            else:
+                value = macros.cache[key] = evaluate(expression, macros)
         if value is None:
             negated = _NOT_DEFINED.match(rest)
             if negated and _defines_next(lines, following, negated[1]):
@@ -702,13 +724,14 @@ def _define(
     if not function_like:
         defines.setdefault(name, []).append((active, body.strip()))
     if active is True:
-        macros.known[name] = _OPAQUE if function_like else body
+        macros.set(name, _OPAQUE if function_like else body)
     elif active is False:
         # A name the file defines only where ARM64 never looks (`#if defined(__x86_64__)` /
         # `#define IS_INTEL 1`) stays undefined on ARM64.
-        macros.known.setdefault(name, _UNDEFINED_HERE)
+        if name not in macros.known:
+            macros.set(name, _UNDEFINED_HERE)
     else:
-        macros.known[name] = _OPAQUE
+        macros.set(name, _OPAQUE)
 
 
 def project_macros(

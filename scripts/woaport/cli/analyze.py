@@ -30,7 +30,7 @@ class _Result:
             text=f"{Path(a.source).name}: {category}",
             style="error"
             if category == "source-port"
-            else ("warning" if category == "build-config" else "ok"),
+            else ("warning" if category in ("build-config", "external-native-library") else "ok"),
         )
         requires = f" (requires {', '.join(a.backend_requires)})" if a.backend_requires else ""
         yield Line(
@@ -72,6 +72,12 @@ class _Result:
                     text=f"    ... {len(a.evidence) - len(shown)} more (--all lists every line)",
                     style="dim",
                 )
+        for library in a.external:
+            yield Line(
+                text=f"  external library: {library.name} ({library.how}) at "
+                f"{library.file}:{library.line}",
+                style="warning",
+            )
         for reason in reasons:
             yield Line(text=f"  why: {reason}")
         for attempt in tries:
@@ -91,6 +97,13 @@ class _Result:
         return "\n".join(lines)
 
     def annotations(self) -> Iterator[Annotation]:
+        for library in self.analysis.external:
+            yield Annotation(
+                level="warning",
+                file=library.file,
+                title=f"external native library: {library.name}",
+                message=f"line {library.line}: {library.how}; build it for ARM64 before the wheel",
+            )
         for e in self.analysis.evidence:
             if e.needs_work:
                 yield Annotation(
