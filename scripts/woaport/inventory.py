@@ -23,7 +23,15 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from woaport.availability import classify, summarize
-from woaport.documents.facts import TARGETS, IndexFacts, Kind, PackageFacts, Regression
+from woaport.documents.facts import (
+    TARGETS,
+    IndexFacts,
+    Kind,
+    PackageFacts,
+    QueueFacts,
+    Regression,
+    RunFacts,
+)
 from woaport.documents.states import State
 from woaport.documents.status import PackageStatus, Status, Transition
 from woaport.documents.verdicts import Verdict
@@ -66,7 +74,13 @@ def load_packages(path: Path) -> list[Package]:
         raise BadInput(
             problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
         )
-    return _parse(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return _parse(_load_yaml(path))
+
+
+def _load_yaml(path: Path) -> Any:
+    # libyaml's loader when PyYAML has it: a 5,000-line packages.yml in 0.1 s, not 1 s.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
 
 
 def _parse(document: dict[str, Any]) -> list[Package]:
@@ -109,7 +123,7 @@ def check_packages(
     if not path.is_file():
         raise BadInput(f"{path}: no such file; pass the inventory folder that holds packages.yml")
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = _load_yaml(path)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -289,6 +303,8 @@ def assess(
         return Assessment(state=State.BLOCKED, cause=package.blocked)
     if pypi is not None and pypi.kind is Kind.SDIST_ONLY and not package.listed:
         return Assessment(state=State.SDIST_ONLY, cause=_index_words(pypi))
+    if package.fork is not None and facts.ci is not None:
+        return _fork_state(facts.ci, facts.queue)  # a port under way says more than its parents
     if cycle:
         return Assessment(
             state=State.BLOCKED,
@@ -307,15 +323,16 @@ def assess(
         if package.upstream_pr:
             return Assessment(state=State.IN_PR, cause=f"upstream: {package.upstream_pr}")
         return Assessment(state=State.READY, cause=_index_words(pypi))
-    ci = facts.ci
-    if ci is None:
-        return Assessment(
-            state=State.IN_FORK, cause=f"{package.fork.repo}@{package.fork.branch}: no port run yet"
-        )
+    return Assessment(
+        state=State.IN_FORK, cause=f"{package.fork.repo}@{package.fork.branch}: no port run yet"
+    )
+
+
+def _fork_state(ci: RunFacts, item: QueueFacts | None) -> Assessment:
+    """Where a port stands from its latest run and what the queue says of its artifact."""
     run = f"run {ci.run_number or ci.run_id}"
     if ci.status != "completed":
         return Assessment(state=State.IN_FORK, cause=f"{run} is {ci.status}")
-    item = facts.queue
     if item is not None and item.payload.blames_artifact:
         return Assessment(
             state=State.FAILING,

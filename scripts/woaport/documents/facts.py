@@ -10,10 +10,14 @@ requires), the fork's port workflow (``RunFacts``) and the fork's device queue
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from woaport.documents.base import JsonObject, validate
+from woaport.documents.base import JsonObject, schema, validate
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 from woaport.documents.verdicts import Verdict
 
 # The interpreters the tracker reports coverage for: CPython 3.11 to 3.15, and the
@@ -97,7 +101,7 @@ class PackageFacts:
 
     @classmethod
     def from_json(cls, data: Any, where: str = "facts") -> PackageFacts:
-        document = validate("facts", data, where)
+        document = checked("facts", data, where)
         return cls(
             pypi=_index_from(document.get("pypi")),
             ci=RunFacts(**document["ci"]) if document.get("ci") else None,
@@ -110,6 +114,21 @@ class PackageFacts:
             "ci": {k: v for k, v in vars(self.ci).items()} if self.ci else None,
             "queue": _queue_to(self.queue) if self.queue else None,
         }
+
+
+@functools.cache
+def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(name))
+
+
+def checked(name: str, data: Any, where: str) -> JsonObject:
+    """``data`` validated against schema ``name``: a quick yes/no with one validator made
+    once (the status holds thousands of these), and the full message only for a no."""
+    if isinstance(data, dict) and _validator(name).is_valid(data):
+        return data
+    return validate(name, data, where)  # raises InvalidDocument naming the place
 
 
 def _index_from(raw: JsonObject | None) -> IndexFacts | None:
