@@ -21,6 +21,7 @@ import _common  # noqa: F401  (also puts tests/ on sys.path)
 import argparse
 import json
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -138,6 +139,11 @@ def serve_world(count: int, latency: float, conn: Connection) -> None:
         conn.recv()
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--packages", type=int, default=5000)
@@ -182,12 +188,12 @@ def main() -> int:
                 top=args.packages,
                 top_url=None,
             )
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), _cpu()
             first = update(request, github_factory=factory, progress=progress)
-            full = time.perf_counter() - start
-            start = time.perf_counter()
+            full, full_cpu = time.perf_counter() - start, _cpu() - cpu
+            start, cpu = time.perf_counter(), _cpu()
             second = update(request, github_factory=factory, progress=progress)
-            again = time.perf_counter() - start
+            again, again_cpu = time.perf_counter() - start, _cpu() - cpu
             states: dict[str, int] = {}
             status = json.loads((folder / "status.json").read_text())
             for entry in status["packages"].values():
@@ -201,14 +207,18 @@ def main() -> int:
         f"{args.packages} packages ({len(listed)} with forks), {args.latency * 1000:.0f} ms "
         f"per request, {args.workers} workers; states: {states}"
     )
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} during the run")
     ok_full = "ok" if full <= TARGET_SECONDS else "MISSED"
     print(
-        f"full refresh: {full:.1f} s, {first.requests} requests, {len(first.errors)} errors "
+        f"full refresh: {full:.1f} s ({full_cpu:.1f} s CPU), {first.requests} requests, "
+        f"{len(first.errors)} errors "
         f"(target <= {TARGET_SECONDS} s) {ok_full}"
     )
     ok_answered = "ok" if share >= TARGET_ANSWERED else "MISSED"
     print(
-        f"unchanged refresh: {again:.1f} s, {second.requests} requests, {second.not_modified} "
+        f"unchanged refresh: {again:.1f} s ({again_cpu:.1f} s CPU), {second.requests} requests, "
+        f"{second.not_modified} "
         f"answered 304, {second.remembered} from the memos = {share:.0%} answered without a "
         f"download (target >= {TARGET_ANSWERED:.0%}) {ok_answered}"
     )

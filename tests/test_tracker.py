@@ -435,6 +435,7 @@ def test_the_top_n_with_computed_blockers(tracker: Any) -> None:
     history = inventory.load_history(folder / "history.json")
     (point,) = history.points
     assert (point.top, point.installable, point.native, point.pure) == (6, 2, 1, 1)
+    assert point.with_dependencies == 1  # lib-pure is pure, but requires lib-core
     assert set(history.first_native) == {"lib-win"}
     readme = (folder / "README.md").read_text()
     assert "**33.3%** of the top 6 PyPI packages" in readme

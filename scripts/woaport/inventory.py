@@ -519,6 +519,8 @@ class CoveragePoint:
     installable: int  # native, pure or device-validated
     native: int
     pure: int
+    # installable, and so is everything it requires on Windows on Arm (among those followed)
+    with_dependencies: int = 0
     counts: dict[str, int] = field(default_factory=dict)  # by state, over the top N
 
     @property
@@ -568,17 +570,43 @@ def load_history(path: Path) -> History:
     return History.from_json(data, where=str(path))
 
 
+def complete(status: Status) -> set[str]:
+    """The installable packages whose required dependencies (Requires-Dist on Windows on
+    Arm, transitively, among the packages followed) are all installable too: what a user
+    can really ``pip install`` with wheels only."""
+    packages = status.packages
+
+    def requires(key: str) -> tuple[str, ...]:
+        pypi = packages[key].facts.pypi
+        return tuple(d for d in (pypi.requires or ()) if d in packages) if pypi else ()
+
+    broken = {k for k, e in packages.items() if not e.state.done}
+    dependents: dict[str, set[str]] = {}
+    for key in packages:
+        for dep in requires(key):
+            dependents.setdefault(dep, set()).add(key)
+    todo = list(broken)
+    while todo:  # everything that requires a broken package, directly or not, is broken
+        for parent in dependents.get(todo.pop(), ()):
+            if parent not in broken:
+                broken.add(parent)
+                todo.append(parent)
+    return set(packages) - broken
+
+
 def coverage_point(status: Status, date: str) -> CoveragePoint:
-    top = [e for e in status.packages.values() if e.rank is not None]
+    top = [(k, e) for k, e in status.packages.items() if e.rank is not None]
+    whole = complete(status)
     counts: dict[str, int] = {}
-    for e in top:
+    for _, e in top:
         counts[str(e.state)] = counts.get(str(e.state), 0) + 1
     return CoveragePoint(
         date=date,
         top=len(top),
-        installable=sum(e.state.done for e in top),
-        native=sum(e.state is State.NATIVE for e in top),
-        pure=sum(e.state is State.PURE for e in top),
+        installable=sum(e.state.done for _, e in top),
+        native=sum(e.state is State.NATIVE for _, e in top),
+        pure=sum(e.state is State.PURE for _, e in top),
+        with_dependencies=sum(k in whole for k, _ in top),
         counts=dict(sorted(counts.items())),
     )
 

@@ -91,6 +91,11 @@ def chart(history: History) -> str:
             for i, p in enumerate(points)
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+        whole = " ".join(
+            f"{x:.1f},{PAD + inner_h * (1 - p.with_dependencies / p.top):.1f}"
+            for (x, _), p in zip(xy, points, strict=True)
+        )
+        parts.append(f'<polyline points="{whole}" class="line whole"/>')
         parts.append(f'<polyline points="{path}" class="line"/>')
         for (x, y), p in zip(xy, points, strict=True):
             title = html.escape(f"{p.date}: {p.installable}/{p.top} ({p.share:.1%})")
@@ -164,6 +169,7 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .cov .yes {{ color: #1a7f37; }} .cov .no {{ color: #bbb; }}
 .frame {{ fill: #fff; stroke: #d0d7de; }} .grid {{ stroke: #eee; }}
 .line {{ fill: none; stroke: #0969da; stroke-width: 2; }} .dot {{ fill: #0969da; }}
+.whole {{ stroke: #8250df; stroke-dasharray: 4 3; }}
 .axis {{ font-size: 11px; fill: #57606a; }}
 .stale {{ color: #9a6700; }}
 </style>
@@ -176,6 +182,8 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 {summary}</section>
 <section>
 <h2>Coverage of the top packages over time</h2>
+<p>Solid: the share with a wheel for Windows on Arm (native, pure or validated by woaport).
+Dashed: the share that installs with everything it requires there.</p>
 {chart}
 </section>
 <section>
