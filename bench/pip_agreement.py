@@ -2,7 +2,7 @@
 `pip download --platform win_arm64 --only-binary=:all: --python-version 3.12 --no-deps NAME`
 succeed, and with which file?
 
-    .venv/bin/python bench/pip_agreement.py [--every 20] [--inventory inventory]
+    .venv/bin/python bench/pip_agreement.py [--size 50] [--inventory inventory]
 
 The tracker says *installable* (native or pure: a wheel of the latest release installs on
 Windows on Arm) or not (needs-porting, sdist-only). pip picks the newest version with a
@@ -20,6 +20,7 @@ import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def pip_download(name: str, index_url: str, dest: Path) -> tuple[bool, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env["PIP_CONFIG_FILE"] = os.devnull  # no extra indexes or find-links from this machine
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     argv = [
         sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
         "--platform", "win_arm64", "--only-binary=:all:", "--python-version", "3.12",
@@ -34,24 +36,35 @@ def pip_download(name: str, index_url: str, dest: Path) -> tuple[bool, str]:
     ]  # fmt: skip
     proc = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=600)
     files = [p.name for p in (dest / name).glob("*")] if (dest / name).is_dir() else []
-    return proc.returncode == 0, (
-        files[0]
-        if files
-        else proc.stderr.strip().splitlines()[-1:][0]
-        if proc.stderr.strip()
-        else ""
-    )
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("ERROR")]
+    return proc.returncode == 0, files[0] if files else (errors[0] if errors else "")
+
+
+def stratified(ranked: list[dict[str, Any]], size: int) -> list[dict[str, Any]]:
+    """About ``size`` packages spread over the states (every regressed one, evenly spaced
+    by rank within each state), so the rare classes are not drowned by the pure ones."""
+    regressed = [e for e in ranked if e["facts"]["pypi"] and e["facts"]["pypi"]["regressed"]]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for e in ranked:
+        if e not in regressed:
+            groups.setdefault(str(e["state"]), []).append(e)
+    share = max(1, (size - len(regressed)) // max(1, len(groups)))
+    chosen = list(regressed)
+    for members in groups.values():
+        step = max(1, len(members) // share)
+        chosen += members[::step][:share]
+    return sorted(chosen, key=lambda e: int(e["rank"]))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inventory", type=Path, default=ROOT / "inventory")
-    parser.add_argument("--every", type=int, default=20, help="Take every Nth by rank.")
+    parser.add_argument("--size", type=int, default=50, help="About how many packages.")
     parser.add_argument("--index-url", default="https://pypi.org/simple")
     args = parser.parse_args()
     status = json.loads((args.inventory / "status.json").read_text())
     ranked = sorted((e for e in status["packages"].values() if e["rank"]), key=lambda e: e["rank"])
-    sample = ranked[:: args.every]
+    sample = stratified(ranked, args.size)
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(4) as pool:
         answers = list(
             pool.map(lambda e: pip_download(e["name"], args.index_url, Path(tmp)), sample)
