@@ -668,6 +668,11 @@ def next_up(packages: list[Package], status: Status, count: int) -> list[NextPic
             reasons.append(f"download rank {rank}")
         if waiting_on.get(p.key):
             reasons.append(f"unblocks {', '.join(sorted(waiting_on[p.key]))}")
+        if entry is not None and entry.reach:
+            reasons.append(
+                f"{entry.reach} packages require it on Windows on Arm "
+                f"({entry.unblocks_downloads:,} downloads)"
+            )
         if entry is not None and state is State.FAILING:
             reasons.append(f"failing at {entry.stage}: {entry.cause}")
         elif entry is not None and entry.cause:
