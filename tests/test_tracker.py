@@ -229,6 +229,32 @@ def test_a_regression_names_what_pip_installs() -> None:
     assert no_sdist.regressed is not None and no_sdist.regressed.pip_installs == "pip installs 1.0"
 
 
+def test_an_older_pure_wheel_is_what_pip_only_binary_installs() -> None:
+    # semgrep and litellm on the index today: earlier releases had a py3-none-any wheel,
+    # the latest has platform wheels only; pip --only-binary=:all: takes the older one.
+    facts = inventory.index_facts(
+        "x",
+        files("x-1.0-py3-none-any.whl", "x-2.0-cp310-abi3-win_amd64.whl", "x-2.0.tar.gz"),
+        "t",
+    )
+    assert (facts.kind, facts.regressed, facts.binary_fallback) == (
+        Kind.NEEDS_PORTING,
+        None,
+        "1.0",
+    )
+
+
+def test_legacy_file_names_of_another_project_do_not_count() -> None:
+    # selenium-2.0-dev-9429.tar.gz on the index parses as project "selenium-2.0-dev",
+    # version 9429: it is not selenium's latest release.
+    facts = inventory.index_facts(
+        "selenium",
+        files("selenium-2.0-dev-9429.tar.gz", "selenium-4.52.0-py3-none-any.whl"),
+        "t",
+    )
+    assert (facts.version, facts.kind) == ("4.52.0", Kind.PURE)
+
+
 def test_states_for_packages_nobody_listed() -> None:
     top_only = inventory.Package(name="x", listed=False)
     sdist = PackageFacts(pypi=IndexFacts(version="1", kind=Kind.SDIST_ONLY))

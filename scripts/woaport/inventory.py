@@ -19,8 +19,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
 
 from woaport.availability import classify, summarize
 from woaport.documents.facts import (
@@ -208,8 +214,28 @@ def _minor(label: str) -> int:
     return int(digits) if digits else 0
 
 
+def own_files(name: str, files: list[IndexFile]) -> list[IndexFile]:
+    """The files whose name is the project's: a legacy ``selenium-2.0-dev-9429.tar.gz``
+    parses as project "selenium-2.0-dev" version 9429 and must not pass for the latest
+    release (names compared normalized, PEP 503)."""
+    key = canonicalize_name(name)
+    own = []
+    for f in files:
+        try:
+            if f.filename.endswith(".whl"):
+                project = parse_wheel_filename(f.filename)[0]
+            else:
+                project = parse_sdist_filename(f.filename)[0]
+        except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+            continue
+        if canonicalize_name(project) == key:
+            own.append(f)
+    return own
+
+
 def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
     """Classify the latest release (pip's pick: the newest non-yanked final version)."""
+    files = own_files(name, files)
     available = summarize(name, files)
     if available.win_arm64:
         kind = Kind.NATIVE
@@ -222,33 +248,55 @@ def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
     else:
         kind = Kind.NO_FILES
     pythons = tuple(available.pythons)
-    regressed = None
+    regressed = fallback = None
     if kind in (Kind.NEEDS_PORTING, Kind.SDIST_ONLY) and available.version:
-        regressed = _regression(files, Version(available.version), bool(available.sdists))
+        latest = Version(available.version)
+        regressed = _regression(files, latest, bool(available.sdists))
+        fallback = _newest_installable(files, latest)
     return IndexFacts(
         version=available.version,
         kind=kind,
         pythons=pythons,
         coverage=coverage(pythons),
         regressed=regressed,
+        binary_fallback=str(fallback) if fallback else None,
         checked=checked,
     )
+
+
+def _earlier_wheels(files: list[IndexFile], latest: Version) -> list[Any]:
+    return [
+        rf
+        for rf in classify(files)
+        if rf.kind == "wheel"
+        and not rf.file.yanked
+        and not rf.version.is_prerelease
+        and rf.version < latest
+    ]
 
 
 def _regression(files: list[IndexFile], latest: Version, has_sdist: bool) -> Regression | None:
     """The newest earlier final release with a win_arm64 wheel, if there is one."""
     native = {
         rf.version
-        for rf in classify(files)
-        if rf.kind == "wheel"
-        and not rf.file.yanked
-        and not rf.version.is_prerelease
-        and rf.version < latest
-        and any(t.platform == "win_arm64" for t in rf.tags)
+        for rf in _earlier_wheels(files, latest)
+        if any(t.platform == "win_arm64" for t in rf.tags)
     }
     if not native:
         return None
     return Regression(last_native=str(max(native)), latest=str(latest), latest_has_sdist=has_sdist)
+
+
+def _newest_installable(files: list[IndexFile], latest: Version) -> Version | None:
+    """The newest earlier final release with a wheel that installs on Windows on Arm
+    (win_arm64 or any platform): what ``pip install --only-binary=:all:`` falls back to
+    when the latest has none (pip ignores Requires-Python here; so does this)."""
+    versions = {
+        rf.version
+        for rf in _earlier_wheels(files, latest)
+        if any(t.platform in ("win_arm64", "any") for t in rf.tags)
+    }
+    return max(versions) if versions else None
 
 
 def metadata_wheel(files: list[IndexFile], version: str | None) -> IndexFile | None:
@@ -382,6 +430,8 @@ def _index_words(pypi: IndexFacts | None) -> str:
     if pypi.regressed is not None:
         words += f"; regressed: {pypi.regressed.last_native} had win_arm64 wheels, "
         words += pypi.regressed.pip_installs
+    elif pypi.binary_fallback is not None:
+        words += f"; --only-binary=:all: falls back to {pypi.binary_fallback} (a pure wheel)"
     return words
 
 

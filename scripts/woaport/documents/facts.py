@@ -60,6 +60,9 @@ class IndexFacts:
     pythons: tuple[str, ...] = ()  # win_arm64 labels: cp312, cp313t, cp311+abi3, py3
     coverage: tuple[str, ...] = ()  # the TARGETS a win_arm64 wheel of the release serves
     regressed: Regression | None = None
+    # The latest has no wheel for Windows on Arm: the newest earlier release with one
+    # (win_arm64 or pure), which pip --only-binary=:all: installs instead.
+    binary_fallback: str | None = None
     requires: tuple[str, ...] | None = None  # required on win_arm64; None: not known
     checked: str | None = None
 
@@ -142,6 +145,7 @@ def _index_from(raw: JsonObject | None) -> IndexFacts | None:
         pythons=tuple(raw.get("pythons", ())),
         coverage=tuple(raw.get("coverage", ())),
         regressed=Regression(**regressed) if regressed else None,
+        binary_fallback=raw.get("binary_fallback"),
         requires=tuple(requires) if requires is not None else None,
         checked=raw.get("checked"),
     )
@@ -154,6 +158,7 @@ def _index_to(facts: IndexFacts) -> JsonObject:
         "pythons": list(facts.pythons),
         "coverage": list(facts.coverage),
         "regressed": vars(facts.regressed) if facts.regressed else None,
+        "binary_fallback": facts.binary_fallback,
         "requires": list(facts.requires) if facts.requires is not None else None,
         "checked": facts.checked,
     }

@@ -50,6 +50,7 @@ def rows(packages: list[Package], status: Status) -> list[dict[str, Any]]:
                 "version": pypi.version if pypi and pypi.version else "",
                 "coverage": list(pypi.coverage) if pypi else [],
                 "regressed": pypi.regressed.pip_installs if pypi and pypi.regressed else "",
+                "fallback": pypi.binary_fallback if pypi and pypi.binary_fallback else "",
                 "downloads": e.downloads,
                 "reach": e.reach,
                 "unblocks": e.unblocks_downloads + (e.downloads or 0) if e.reach else 0,
@@ -254,7 +255,9 @@ function render() {{
     tr.dataset.state = r.state;
     tr.append(text("td", r.rank, "num"), text("td", r.name));
     tr.append(text("td", r.badge + (r.stale ? " ⚠ stale" : ""), r.stale ? "stale" : ""));
-    tr.append(text("td", (r.version + " " + r.kind).trim() + (r.regressed ? " — regressed: " + r.regressed : "")));
+    tr.append(text("td", (r.version + " " + r.kind).trim() +
+      (r.regressed ? " — regressed: " + r.regressed
+        : r.fallback ? " — pip --only-binary installs " + r.fallback : "")));
     const cov = document.createElement("td");
     cov.className = "cov";
     for (const t of TARGETS) {{
