@@ -82,7 +82,7 @@ def test_schema_and_type_in_step(
 def test_enums_and_schemas_name_the_same_words() -> None:
     package = schema("status")["properties"]["packages"]["additionalProperties"]
     assert package["properties"]["state"]["enum"] == [str(s) for s in State]
-    pypi = next(n for n in schema("facts")["properties"]["pypi"]["oneOf"] if n["type"] == "object")
+    pypi = schema("facts")["properties"]["pypi"]
     assert pypi["properties"]["kind"]["enum"] == [str(k) for k in Kind]
     assert pypi["properties"]["coverage"]["items"]["enum"] == list(TARGETS)
     assert schema("facts")["$defs"]["verdict"]["enum"] == [str(v) for v in Verdict]
@@ -227,6 +227,32 @@ def test_a_regression_names_what_pip_installs() -> None:
         "x", files("x-1.0-py3-none-win_arm64.whl", "x-2.0-cp312-cp312-win_amd64.whl"), "t"
     )
     assert no_sdist.regressed is not None and no_sdist.regressed.pip_installs == "pip installs 1.0"
+
+
+def test_an_older_pure_wheel_is_what_pip_only_binary_installs() -> None:
+    # semgrep and litellm on the index today: earlier releases had a py3-none-any wheel,
+    # the latest has platform wheels only; pip --only-binary=:all: takes the older one.
+    facts = inventory.index_facts(
+        "x",
+        files("x-1.0-py3-none-any.whl", "x-2.0-cp310-abi3-win_amd64.whl", "x-2.0.tar.gz"),
+        "t",
+    )
+    assert (facts.kind, facts.regressed, facts.binary_fallback) == (
+        Kind.NEEDS_PORTING,
+        None,
+        "1.0",
+    )
+
+
+def test_legacy_file_names_of_another_project_do_not_count() -> None:
+    # selenium-2.0-dev-9429.tar.gz on the index parses as project "selenium-2.0-dev",
+    # version 9429: it is not selenium's latest release.
+    facts = inventory.index_facts(
+        "selenium",
+        files("selenium-2.0-dev-9429.tar.gz", "selenium-4.52.0-py3-none-any.whl"),
+        "t",
+    )
+    assert (facts.version, facts.kind) == ("4.52.0", Kind.PURE)
 
 
 def test_states_for_packages_nobody_listed() -> None:
@@ -435,6 +461,7 @@ def test_the_top_n_with_computed_blockers(tracker: Any) -> None:
     history = inventory.load_history(folder / "history.json")
     (point,) = history.points
     assert (point.top, point.installable, point.native, point.pure) == (6, 2, 1, 1)
+    assert point.with_dependencies == 1  # lib-pure is pure, but requires lib-core
     assert set(history.first_native) == {"lib-win"}
     readme = (folder / "README.md").read_text()
     assert "**33.3%** of the top 6 PyPI packages" in readme

@@ -718,8 +718,11 @@ def hub(tmp_path: Path) -> tuple[Path, Path]:
     seed = tmp_path / "seed"
     git("clone", "-q", str(remote), str(seed), cwd=tmp_path)
     (seed / "inventory").mkdir()
+    # every file the controller writes and commits (controller.yml's `git add`)
     (seed / "inventory" / "status.json").write_text("{}\n")
+    (seed / "inventory" / "history.json").write_text("{}\n")
     (seed / "inventory" / "README.md").write_text("# inventory\n")
+    (seed / "inventory" / "index.html").write_text("<!doctype html>\n")
     git("add", ".", cwd=seed)
     git("commit", "-q", "-m", "seed", cwd=seed)
     git("push", "-q", "origin", "HEAD:main", cwd=seed)

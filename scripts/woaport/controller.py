@@ -17,6 +17,7 @@ wrong state because a source had a bad minute.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import threading
 import zipfile
@@ -40,11 +41,11 @@ from woaport.documents.facts import (
     QueueFacts,
     RunFacts,
 )
-from woaport.documents.status import SOURCES, Status, TopSource, Transition
+from woaport.documents.status import SOURCES, Status, TopSource, Transition, read_status
 from woaport.documents.verdicts import Verdict
 from woaport.errors import NotFound, WoaportError
 from woaport.files import write_atomic
-from woaport.github import GitHub, GitHubError
+from woaport.github import GitHub, GitHubNotFound
 from woaport.http import EtagCache, make_session
 from woaport.index import IndexFile, fetch_files
 
@@ -175,6 +176,11 @@ class Connections:
     def _pair(self) -> tuple[requests.Session, GitHub]:
         if not hasattr(self.local, "pair"):
             session = make_session(retries=3)
+            if not _environment_matters():
+                # requests reads the proxy variables from os.environ on every request
+                # (merge_environment_settings): a fifth of a request's CPU. With none set,
+                # and no netrc or CA bundle variable, there is nothing to read.
+                session.trust_env = False
             session.hooks["response"].append(self._count)
             pair = (session, self.github_factory(self.cache))
             self.local.pair = pair
@@ -189,6 +195,15 @@ class Connections:
             requests_made += github.stats.requests
             not_modified += github.stats.not_modified
         return requests_made, not_modified
+
+
+def _environment_matters() -> bool:
+    names = {k.lower() for k in os.environ}
+    if any(n.endswith("_proxy") for n in names):
+        return True
+    if names & {"requests_ca_bundle", "curl_ca_bundle", "netrc"}:
+        return True
+    return (Path.home() / ".netrc").is_file() or (Path.home() / "_netrc").is_file()
 
 
 @dataclass
@@ -260,7 +275,7 @@ def update(
     folder = request.inventory
     listed = inventory.load_packages(folder / "packages.yml")
     status_path = folder / STATUS_FILE
-    previous = inventory.load_status(status_path)
+    previous, previous_document = read_status(status_path)
     history_path = folder / HISTORY_FILE
     history = inventory.load_history(history_path)
     cache = EtagCache.load(folder / ".cache" / "controller.json")
@@ -295,6 +310,7 @@ def update(
 
     with ThreadPoolExecutor(max_workers=max(1, request.workers)) as pool:
         collected = dict(zip([p.key for p in packages], pool.map(one, packages), strict=True))
+    progress("collected; assessing states")
     result = UpdateResult(packages=len(packages), top_source=top.source)
     facts: dict[str, PackageFacts] = {}
     stale: dict[str, dict[str, bool]] = {}
@@ -329,14 +345,17 @@ def update(
         ranks=ranks,
         first_native=history.first_native,
     )
+    progress("assessed; writing status.json and history.json")
     top_source = TopSource(source=top.source, last_update=top.last_update, count=len(top.packages))
     status = Status(updated=previous.updated, top=top_source, packages=entries)
     history = inventory.record_history(history, status, at[:10])
     status = inventory.with_first_native(status, history)
-    if comparable(status) != comparable(previous) or not status_path.is_file():
+    document = status.to_json()
+    if previous_document is None or comparable(document) != comparable(previous_document):
         # Something real changed: only then is the file rewritten (and the workflow commits).
         status = replace(status, updated=at)
-        text = json.dumps(status.to_json(), indent=1, sort_keys=True, ensure_ascii=False)
+        document["updated"] = at
+        text = json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False)
         write_atomic(status_path, (text + "\n").encode())
         result.status_changed = True
     _write_if_changed(history_path, json.dumps(history.to_json(), indent=1) + "\n")
@@ -345,6 +364,7 @@ def update(
     result.requests, result.not_modified = connections.totals()
     result.remembered = memos.hits
     if request.render:
+        progress("rendering README.md and index.html")
         from woaport.views.inventory import readme
         from woaport.views.page import page
 
@@ -365,15 +385,16 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def comparable(status: Status) -> str:
-    """The status without what changes on every run (when it was updated, when each
+def comparable(document: dict[str, Any]) -> str:
+    """A status document without what changes on every run (when it was updated, when each
     package's index facts were checked): equal when nothing real changed."""
-    document = status.to_json()
-    document.pop("updated", None)
-    for entry in document["packages"].values():
-        if entry["facts"]["pypi"] is not None:
-            entry["facts"]["pypi"].pop("checked", None)
-    return json.dumps(document, sort_keys=True)
+    packages = {}
+    for key, entry in document["packages"].items():
+        pypi = entry["facts"]["pypi"]
+        if pypi is not None:
+            entry = {**entry, "facts": {**entry["facts"], "pypi": {**pypi, "checked": None}}}
+        packages[key] = entry
+    return json.dumps({**document, "updated": None, "packages": packages}, sort_keys=True)
 
 
 def commit_message(result: UpdateResult) -> str:
@@ -417,10 +438,8 @@ def _latest_run(github: GitHub, fork: inventory.Fork) -> RunFacts | None:
             f"/repos/{fork.repo}/actions/workflows/{fork.workflow}/runs",
             {"branch": fork.branch, "per_page": 1},
         )
-    except GitHubError as exc:
-        if exc.status == 404:
-            return None  # no port workflow in the fork yet: a fact, not a failure
-        raise
+    except GitHubNotFound:
+        return None  # no port workflow in the fork yet: a fact, not a failure
     runs = body.get("workflow_runs") or []
     if not runs:
         return None

@@ -10,10 +10,14 @@ requires), the fork's port workflow (``RunFacts``) and the fork's device queue
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from woaport.documents.base import JsonObject, validate
+from woaport.documents.base import JsonObject, schema, validate
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 from woaport.documents.verdicts import Verdict
 
 # The interpreters the tracker reports coverage for: CPython 3.11 to 3.15, and the
@@ -56,6 +60,9 @@ class IndexFacts:
     pythons: tuple[str, ...] = ()  # win_arm64 labels: cp312, cp313t, cp311+abi3, py3
     coverage: tuple[str, ...] = ()  # the TARGETS a win_arm64 wheel of the release serves
     regressed: Regression | None = None
+    # The latest has no wheel for Windows on Arm: the newest earlier release with one
+    # (win_arm64 or pure), which pip --only-binary=:all: installs instead.
+    binary_fallback: str | None = None
     requires: tuple[str, ...] | None = None  # required on win_arm64; None: not known
     checked: str | None = None
 
@@ -97,7 +104,7 @@ class PackageFacts:
 
     @classmethod
     def from_json(cls, data: Any, where: str = "facts") -> PackageFacts:
-        document = validate("facts", data, where)
+        document = checked("facts", data, where)
         return cls(
             pypi=_index_from(document.get("pypi")),
             ci=RunFacts(**document["ci"]) if document.get("ci") else None,
@@ -112,6 +119,21 @@ class PackageFacts:
         }
 
 
+@functools.cache
+def _validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(name))
+
+
+def checked(name: str, data: Any, where: str) -> JsonObject:
+    """``data`` validated against schema ``name``: a quick yes/no with one validator made
+    once (the status holds thousands of these), and the full message only for a no."""
+    if isinstance(data, dict) and _validator(name).is_valid(data):
+        return data
+    return validate(name, data, where)  # raises InvalidDocument naming the place
+
+
 def _index_from(raw: JsonObject | None) -> IndexFacts | None:
     if raw is None:
         return None
@@ -123,6 +145,7 @@ def _index_from(raw: JsonObject | None) -> IndexFacts | None:
         pythons=tuple(raw.get("pythons", ())),
         coverage=tuple(raw.get("coverage", ())),
         regressed=Regression(**regressed) if regressed else None,
+        binary_fallback=raw.get("binary_fallback"),
         requires=tuple(requires) if requires is not None else None,
         checked=raw.get("checked"),
     )
@@ -135,6 +158,7 @@ def _index_to(facts: IndexFacts) -> JsonObject:
         "pythons": list(facts.pythons),
         "coverage": list(facts.coverage),
         "regressed": vars(facts.regressed) if facts.regressed else None,
+        "binary_fallback": facts.binary_fallback,
         "requires": list(facts.requires) if facts.requires is not None else None,
         "checked": facts.checked,
     }

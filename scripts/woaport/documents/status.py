@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from woaport.documents.base import JsonObject, validate
-from woaport.documents.facts import PackageFacts
+from woaport.documents.base import JsonObject
+from woaport.documents.facts import PackageFacts, checked
 from woaport.documents.states import State
 from woaport.errors import InvalidDocument
 
@@ -100,7 +100,7 @@ class Status:
 
     @classmethod
     def from_json(cls, data: Any, where: str = "status.json") -> Status:
-        document = validate("status", data, where)
+        document = checked("status", data, where)
         top = document.get("top")
         return cls(
             updated=document["updated"],
@@ -152,14 +152,21 @@ def _package_from(key: str, raw: JsonObject, where: str) -> PackageStatus:
     )
 
 
-def load_status(path: Path) -> Status:
-    """``status.json``; a missing file is an empty status (the first run)."""
+def read_status(path: Path) -> tuple[Status, JsonObject | None]:
+    """``status.json`` typed, and as the JSON it was read from (None: no file yet, the
+    first run, an empty status)."""
     if not path.is_file():
-        return Status()
+        return Status(), None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except ValueError:
         raise InvalidDocument(
             f"{path}: not valid JSON; restore it from git (the controller writes it)"
         ) from None
-    return Status.from_json(data, where=str(path))
+    status = Status.from_json(data, where=str(path))
+    return status, data
+
+
+def load_status(path: Path) -> Status:
+    """``status.json``; a missing file is an empty status (the first run)."""
+    return read_status(path)[0]

@@ -76,7 +76,9 @@ def headline(status: Status, history: History) -> list[str]:
             f"**{point.share:.1%}** of the top {point.top:,} PyPI packages{where} install "
             f"natively on Windows on Arm: {point.native} with win_arm64 wheels, "
             f"{point.pure} pure Python, "
-            f"{point.installable - point.native - point.pure} validated by woaport.",
+            f"{point.installable - point.native - point.pure} validated by woaport; "
+            f"{point.with_dependencies} of them with every dependency they require there "
+            "(the others wait on a package that needs porting).",
             "",
             f"`{'█' * filled}{'░' * (BAR - filled)}` {point.installable}/{point.top}",
             "",

@@ -50,6 +50,7 @@ def rows(packages: list[Package], status: Status) -> list[dict[str, Any]]:
                 "version": pypi.version if pypi and pypi.version else "",
                 "coverage": list(pypi.coverage) if pypi else [],
                 "regressed": pypi.regressed.pip_installs if pypi and pypi.regressed else "",
+                "fallback": pypi.binary_fallback if pypi and pypi.binary_fallback else "",
                 "downloads": e.downloads,
                 "reach": e.reach,
                 "unblocks": e.unblocks_downloads + (e.downloads or 0) if e.reach else 0,
@@ -91,6 +92,11 @@ def chart(history: History) -> str:
             for i, p in enumerate(points)
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)
+        whole = " ".join(
+            f"{x:.1f},{PAD + inner_h * (1 - p.with_dependencies / p.top):.1f}"
+            for (x, _), p in zip(xy, points, strict=True)
+        )
+        parts.append(f'<polyline points="{whole}" class="line whole"/>')
         parts.append(f'<polyline points="{path}" class="line"/>')
         for (x, y), p in zip(xy, points, strict=True):
             title = html.escape(f"{p.date}: {p.installable}/{p.top} ({p.share:.1%})")
@@ -164,6 +170,7 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 .cov .yes {{ color: #1a7f37; }} .cov .no {{ color: #bbb; }}
 .frame {{ fill: #fff; stroke: #d0d7de; }} .grid {{ stroke: #eee; }}
 .line {{ fill: none; stroke: #0969da; stroke-width: 2; }} .dot {{ fill: #0969da; }}
+.whole {{ stroke: #8250df; stroke-dasharray: 4 3; }}
 .axis {{ font-size: 11px; fill: #57606a; }}
 .stale {{ color: #9a6700; }}
 </style>
@@ -176,6 +183,8 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 {summary}</section>
 <section>
 <h2>Coverage of the top packages over time</h2>
+<p>Solid: the share with a wheel for Windows on Arm (native, pure or validated by woaport).
+Dashed: the share that installs with everything it requires there.</p>
 {chart}
 </section>
 <section>
@@ -246,7 +255,9 @@ function render() {{
     tr.dataset.state = r.state;
     tr.append(text("td", r.rank, "num"), text("td", r.name));
     tr.append(text("td", r.badge + (r.stale ? " ⚠ stale" : ""), r.stale ? "stale" : ""));
-    tr.append(text("td", (r.version + " " + r.kind).trim() + (r.regressed ? " — regressed: " + r.regressed : "")));
+    tr.append(text("td", (r.version + " " + r.kind).trim() +
+      (r.regressed ? " — regressed: " + r.regressed
+        : r.fallback ? " — pip --only-binary installs " + r.fallback : "")));
     const cov = document.createElement("td");
     cov.className = "cov";
     for (const t of TARGETS) {{
