@@ -28,6 +28,7 @@ import zipfile
 from pathlib import Path
 
 from _common import compile_package, run_once
+from eval_analyze import _module_at
 from corpus_sdists import fetch, load
 from realfiles import fetch as fetch_pinned
 
@@ -71,6 +72,13 @@ def analyze_in_process(path: Path) -> None:
     analyze_files(str(path), iter_sources(path)).to_json()
 
 
+def analyze_with(module: object) -> object:
+    def run(path: Path) -> None:
+        module.analyze_files(str(path), module.iter_sources(path)).to_json()  # type: ignore[attr-defined]
+
+    return run
+
+
 def timed(function: object, path: Path) -> float:
     gc.collect()
     start = time.perf_counter()
@@ -78,23 +86,27 @@ def timed(function: object, path: Path) -> float:
     return time.perf_counter() - start
 
 
-def ratios(rounds: int) -> bool:
+def ratios(rounds: int, before_ref: str | None) -> bool:
     corpus = {f"{s.name}-{s.version}": s for s in load()}
+    before = analyze_with(_module_at(before_ref)) if before_ref else None
     ok = True
     print(f"analysis / floor (read every member), medians of {rounds} interleaved rounds:")
     for key in RATIO_SET:
         path = fetch(corpus[key])
         timed(analyze_in_process, path)  # warm: imports, page cache
-        floors, analyses = [], []
+        floors, analyses, befores = [], [], []
         for _ in range(rounds):
             floors.append(timed(read_every_member, path))
             analyses.append(timed(analyze_in_process, path))
+            if before is not None:
+                befores.append(timed(before, path))
         floor, analysis = statistics.median(floors), statistics.median(analyses)
         ratio = analysis / floor
         ok &= ratio <= TARGET_RATIO
+        old = f"  (before {statistics.median(befores) / floor:4.2f})" if befores else ""
         print(
             f"  {key:24} {path.stat().st_size / 1e6:5.1f} MB  floor {floor:6.3f} s  "
-            f"analyze {analysis:6.3f} s  ratio {ratio:4.2f} "
+            f"analyze {analysis:6.3f} s  ratio {ratio:4.2f}{old} "
             f"{'ok' if ratio <= TARGET_RATIO else 'MISSED'} (target <= {TARGET_RATIO})"
         )
     return ok
@@ -152,9 +164,14 @@ def whole_process() -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--before",
+        default=None,
+        help="also time analyze.py as it was at this git ref (e.g. 3e99085)",
+    )
     args = parser.parse_args()
     compile_package()
-    ok = ratios(args.rounds)
+    ok = ratios(args.rounds, args.before)
     ok &= whole_process()
     return 0 if ok else 1
 
