@@ -455,7 +455,7 @@ MUTATIONS = [
         ".github/workflows/ci.yml",
         "    permissions:\n      contents: write # what port.yml's publish job requests (skipped here: publish is false)\n"
         "      id-token: write # port.yml's attest job signs the wheels' build provenance\n"
-        "      attestations: write\n",
+        "      attestations: write # and stores the attestation with the repository\n",
         "",
     ),
     ("outputs", "actions/build-wheel/action.yml", "  sha256s:\n", "  sha256z:\n"),

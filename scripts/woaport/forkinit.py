@@ -218,7 +218,7 @@ jobs:
     permissions:
       contents: write # the device queue is a pre-release in this repository
       id-token: write # port.yml's attest job signs where the wheels were built
-      attestations: write
+      attestations: write # and stores the attestation with the repository
     uses: {hub}/.github/workflows/port.yml@{ref}
     with:
 {chr(10).join(with_lines)}
