@@ -68,7 +68,8 @@ def populate(github: Any, index: Any, count: int) -> list[dict[str, object]]:
             wheel = ""
         else:
             wheel = f"{name}-1.0-cp312-cp312-win_amd64.whl"
-        index.add(name, {wheel: b"w"} if wheel else {f"{name}-1.0.tar.gz": b"s"})
+        # Distinct bytes per wheel: metadata is remembered by the wheel's sha256.
+        index.add(name, {wheel: wheel.encode()} if wheel else {f"{name}-1.0.tar.gz": b"s"})
         if wheel:
             index.state.projects[name].metadata[wheel] = _metadata(name, requires)
         if kind not in (2, 3):

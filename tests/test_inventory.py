@@ -491,7 +491,7 @@ def test_golden_readme() -> None:
 
 
 def test_shipped_inventory_readme_is_fresh(woaport: Run) -> None:
-    """inventory/README.md is generated; a stale one fails here."""
+    """inventory/README.md and index.html are generated; a stale one fails here."""
     result = woaport("inventory", "render", "--inventory", ROOT / "inventory", "--check")
     assert result.code == 0, result.err
 

@@ -17,6 +17,7 @@ requirement counts when its marker holds for any of them; extras do not count.
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -70,21 +71,26 @@ def requires_dist(metadata: bytes) -> list[str]:
 def required_on_win_arm64(lines: Iterable[str], own: str = "") -> tuple[str, ...]:
     """Canonical names of the requirements whose marker holds on Windows on Arm for a
     supported Python (not behind an extra). Lines that do not parse are left out."""
-    names: set[str] = set()
-    for line in lines:
-        try:
-            requirement = Requirement(line)
-        except InvalidRequirement:
-            continue
-        marker = requirement.marker
-        try:
-            if marker is not None and not any(marker.evaluate(dict(e)) for e in ENVIRONMENTS):
-                continue
-        except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
-            continue
-        names.add(str(canonicalize_name(requirement.name)))
+    names = {name for name in map(_required, lines) if name is not None}
     names.discard(own)
     return tuple(sorted(names))
+
+
+@functools.lru_cache(maxsize=65536)
+def _required(line: str) -> str | None:
+    """The canonical name a Requires-Dist line requires on Windows on Arm, or None.
+    Remembered per line: the same lines recur across thousands of packages."""
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement:
+        return None
+    marker = requirement.marker
+    try:
+        if marker is not None and not any(marker.evaluate(dict(e)) for e in ENVIRONMENTS):
+            return None
+    except (InvalidMarker, UndefinedComparison, UndefinedEnvironmentName):
+        return None
+    return str(canonicalize_name(requirement.name))
 
 
 def fetch_requires_dist(session: requests.Session, file: IndexFile) -> list[str] | None:

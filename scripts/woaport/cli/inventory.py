@@ -148,24 +148,33 @@ def next_cmd(folder: Path, count: int, json_output: bool) -> int:
 
 @inventory.command()
 @INVENTORY
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 when README.md is stale.")
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 when README.md or index.html is stale."
+)
 def render(folder: Path, check: bool) -> int:
-    """Write README.md from packages.yml, status.json and history.json."""
+    """Write README.md and the status page index.html from packages.yml, status.json and
+    history.json."""
     from woaport.views.inventory import readme as render_readme
+    from woaport.views.page import page as render_page
 
     status = inv.load_status(folder / "status.json")
     history = inv.load_history(folder / "history.json")
-    text = render_readme(_followed(folder, status), status, history)
-    readme = folder / "README.md"
-    current = readme.read_text(encoding="utf-8") if readme.is_file() else None
-    if check:
-        if current != text:
+    packages = _followed(folder, status)
+    outputs = {
+        folder / "README.md": render_readme(packages, status, history),
+        folder / "index.html": render_page(packages, status, history),
+    }
+    stale = 0
+    for path, text in outputs.items():
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current == text:
+            continue
+        if check:
             click.echo(
-                f"{readme} is stale: run `woaport inventory render --inventory {folder}`", err=True
+                f"{path} is stale: run `woaport inventory render --inventory {folder}`", err=True
             )
-            return 1
-        return 0
-    if current != text:
-        readme.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {readme}", err=True)
-    return 0
+            stale += 1
+        else:
+            path.write_text(text, encoding="utf-8")
+            click.echo(f"wrote {path}", err=True)
+    return 1 if stale else 0
