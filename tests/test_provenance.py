@@ -175,6 +175,24 @@ def test_identity_and_repository_are_checked(
     assert result.claims is not None  # the reason can show what the certificate did say
 
 
+def test_a_certificate_from_another_issuer_is_an_identity_failure() -> None:
+    """A real bundle whose certificate another OIDC issuer (a GitHub Enterprise custom issuer)
+    obtained, for a workflow path shaped like the expected one."""
+    bundle = (FIXTURES / "custom-issuer.sigstore.json").read_bytes()
+    expect = Expectation(
+        hub="too-legit/attest",
+        workflow=".github/workflows/integration.yml",
+        accepted_refs=("refs/heads/main",),
+        source_repository="too-legit/attest",
+        allow=("too-legit/*",),
+    )
+    sha256 = "afa27b44d43b02a9fea41d13cedc2e4016cfcf87c5dbf990e593669aa8ce286d"
+    result = pv.verify_artifact(sha256, bundle, expect)
+    assert result.status is Status.UNVERIFIED
+    assert result.check is Check.IDENTITY
+    assert "hammer-time" in result.reason
+
+
 def test_another_artifact_is_not_covered_by_the_bundle() -> None:
     other = hashlib.sha256(b"a binary someone queued").hexdigest()
     result = pv.verify_artifact(other, REUSABLE_BUNDLE, REUSABLE)
@@ -369,6 +387,17 @@ def test_wrong_ref_under_warn_is_reported_but_installable(assets: Path) -> None:
 )
 def test_default_mode(url: str, mode: PolicyMode) -> None:
     assert pv.default_mode(url) is mode
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"hub": "no-slash"}, {"source_repository": "a/b/c"}, {"workflow": "port.yml"}],
+)
+def test_expectation_is_checked(change: dict[str, str]) -> None:
+    from woaport.errors import BadInput
+
+    with pytest.raises(BadInput):
+        dataclasses.replace(REUSABLE, **change)
 
 
 def test_manifest_contract() -> None:
