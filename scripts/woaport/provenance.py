@@ -27,6 +27,12 @@ The contract with the device queue (what the lead wires in)
       if not result.installable:
           ...  # verdict "unverified", result.reason; install nothing
 
+  ``source_repository`` is where the item came from as the device knows it: for a
+  ``github:OWNER/REPO`` queue, that ``OWNER/REPO`` (the manifest's own ``provenance`` block
+  is written by whoever wrote the release, so it is not evidence). Every artifact that will
+  be installed is checked, ``staged`` and ``extra`` ones too: a wheel without a bundle is
+  ``unverified`` under ``require``.
+
   It returns a :class:`ProvenanceResult`: ``verified``; ``unverified`` with the failed
   :class:`Check` and a reason; ``warned`` (the same failure under ``mode=warn``, installable);
   or ``skipped`` (``mode=off``). :func:`default_mode` gives ``require`` for ``github:``
@@ -45,8 +51,9 @@ What is checked, in this order (the first failure is the reason)
    whose keys do not cover the bundle's time fails here.
 3. ``digest``: the statement is an in-toto statement whose subjects include the artifact's
    sha256 (computed from the file, and equal to the manifest's).
-4. ``identity``: the certificate was issued for GitHub Actions' OIDC issuer and its Build
-   Signer URI is the hub's ``port.yml``.
+4. ``identity``: the certificate was issued for GitHub Actions' OIDC issuer (this part is
+   checked inside step 2, as the library's policy, and reported as ``identity``) and its
+   Build Signer URI is the hub's ``port.yml``.
 5. ``ref``: the ``@REF`` of that URI (or the Build Signer Digest, the hub commit) is one the
    device accepts.
 6. ``repository``: the Source Repository URI is the fork the item came from, and that fork
