@@ -656,12 +656,6 @@ def test_pep740_over_http(assets: Path, tmp_path: Path) -> None:
     assert offered_none.status is pv.IndexProvenanceStatus.NONE
 
 
-def test_integrity_url() -> None:
-    assert pv.integrity_url("https://pypi.org/simple/", "sigstore", "4.5.1", "a b.whl") == (
-        "https://pypi.org/integrity/sigstore/4.5.1/a%20b.whl/provenance"
-    )
-
-
 # --- `woaport check` shows it --------------------------------------------------------------------
 
 

@@ -641,13 +641,6 @@ class IndexProvenance:
         }
 
 
-def integrity_url(index_url: str, project: str, version: str, filename: str) -> str:
-    """PyPI's Integrity API address for a file's provenance (the same document the
-    ``provenance`` key points to on pypi.org): /integrity/<project>/<version>/<file>/provenance."""
-    root = re.sub(r"/simple/?$", "", index_url.rstrip("/"))
-    return f"{root}/integrity/{quote(project)}/{quote(version)}/{quote(filename)}/provenance"
-
-
 def parse_provenance(
     filename: str, data: bytes, dist: Path | None, url: str | None = None
 ) -> IndexProvenance:
