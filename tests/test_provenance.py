@@ -738,3 +738,26 @@ def test_only_the_attest_job_may_mint_a_signing_identity() -> None:
     (step,) = [s for s in attest["steps"] if "attest-build-provenance" in s.get("uses", "")]
     assert step["with"]["subject-path"] == "wheelhouse/*.whl"
     assert "attest" in jobs["publish"]["needs"]
+
+
+def test_index_pages_carry_the_pep740_provenance_url() -> None:
+    """PEP 740: JSON `provenance` (a URL or null) and HTML `data-provenance`, both relative
+    to the page like the file URLs."""
+    from woaport.index import parse_html, parse_json
+
+    base = "https://index.example/simple/pkg/"
+    (with_url, without) = parse_json(
+        {
+            "files": [
+                {"filename": "a.whl", "url": "a.whl", "hashes": {}, "provenance": "../p/a"},
+                {"filename": "b.whl", "url": "b.whl", "hashes": {}, "provenance": None},
+            ]
+        },
+        base,
+    )
+    assert with_url.provenance == "https://index.example/simple/p/a"
+    assert without.provenance is None
+    (html_file,) = parse_html(
+        '<a href="a.whl#sha256=00" data-provenance="https://index.example/i/a">a.whl</a>', base
+    )
+    assert html_file.provenance == "https://index.example/i/a"
