@@ -222,6 +222,13 @@ def _flip_signature(bundle: bytes) -> bytes:
     return json.dumps(doc).encode()
 
 
+def _shift_log_entry(field: str, by: int) -> bytes:
+    doc = json.loads(REUSABLE_BUNDLE)
+    entry = doc["verificationMaterial"]["tlogEntries"][0]
+    entry[field] = str(int(entry[field]) + by)
+    return json.dumps(doc).encode()
+
+
 def _drop_tlog(bundle: bytes) -> bytes:
     doc = json.loads(bundle)
     doc["verificationMaterial"]["tlogEntries"] = []
@@ -237,6 +244,13 @@ def _drop_tlog(bundle: bytes) -> bytes:
         pytest.param(b'{"mediaType": 1}', REUSABLE_SHA256, Check.BUNDLE, id="not-a-bundle"),
         pytest.param(_flip_signature(REUSABLE_BUNDLE), REUSABLE_SHA256, Check.SIGNATURE, id="sig"),
         pytest.param(_drop_tlog(REUSABLE_BUNDLE), REUSABLE_SHA256, Check.BUNDLE, id="no-tlog"),
+        # The log entry's time and index are covered by Rekor's signed promise.
+        pytest.param(
+            _shift_log_entry("integratedTime", 1), REUSABLE_SHA256, Check.SIGNATURE, id="time"
+        ),
+        pytest.param(
+            _shift_log_entry("logIndex", 1), REUSABLE_SHA256, Check.SIGNATURE, id="log-index"
+        ),
         # An attacker edits the signed statement to name their own file's digest.
         pytest.param(
             _edit_payload(REUSABLE_BUNDLE, _retarget),
