@@ -175,6 +175,24 @@ def test_identity_and_repository_are_checked(
     assert result.claims is not None  # the reason can show what the certificate did say
 
 
+def test_a_certificate_from_another_issuer_is_an_identity_failure() -> None:
+    """A real bundle whose certificate another OIDC issuer (a GitHub Enterprise custom issuer)
+    obtained, for a workflow path shaped like the expected one."""
+    bundle = (FIXTURES / "custom-issuer.sigstore.json").read_bytes()
+    expect = Expectation(
+        hub="too-legit/attest",
+        workflow=".github/workflows/integration.yml",
+        accepted_refs=("refs/heads/main",),
+        source_repository="too-legit/attest",
+        allow=("too-legit/*",),
+    )
+    sha256 = "afa27b44d43b02a9fea41d13cedc2e4016cfcf87c5dbf990e593669aa8ce286d"
+    result = pv.verify_artifact(sha256, bundle, expect)
+    assert result.status is Status.UNVERIFIED
+    assert result.check is Check.IDENTITY
+    assert "hammer-time" in result.reason
+
+
 def test_another_artifact_is_not_covered_by_the_bundle() -> None:
     other = hashlib.sha256(b"a binary someone queued").hexdigest()
     result = pv.verify_artifact(other, REUSABLE_BUNDLE, REUSABLE)
@@ -204,6 +222,13 @@ def _flip_signature(bundle: bytes) -> bytes:
     return json.dumps(doc).encode()
 
 
+def _shift_log_entry(field: str, by: int) -> bytes:
+    doc = json.loads(REUSABLE_BUNDLE)
+    entry = doc["verificationMaterial"]["tlogEntries"][0]
+    entry[field] = str(int(entry[field]) + by)
+    return json.dumps(doc).encode()
+
+
 def _drop_tlog(bundle: bytes) -> bytes:
     doc = json.loads(bundle)
     doc["verificationMaterial"]["tlogEntries"] = []
@@ -219,6 +244,13 @@ def _drop_tlog(bundle: bytes) -> bytes:
         pytest.param(b'{"mediaType": 1}', REUSABLE_SHA256, Check.BUNDLE, id="not-a-bundle"),
         pytest.param(_flip_signature(REUSABLE_BUNDLE), REUSABLE_SHA256, Check.SIGNATURE, id="sig"),
         pytest.param(_drop_tlog(REUSABLE_BUNDLE), REUSABLE_SHA256, Check.BUNDLE, id="no-tlog"),
+        # The log entry's time and index are covered by Rekor's signed promise.
+        pytest.param(
+            _shift_log_entry("integratedTime", 1), REUSABLE_SHA256, Check.SIGNATURE, id="time"
+        ),
+        pytest.param(
+            _shift_log_entry("logIndex", 1), REUSABLE_SHA256, Check.SIGNATURE, id="log-index"
+        ),
         # An attacker edits the signed statement to name their own file's digest.
         pytest.param(
             _edit_payload(REUSABLE_BUNDLE, _retarget),
@@ -369,6 +401,17 @@ def test_wrong_ref_under_warn_is_reported_but_installable(assets: Path) -> None:
 )
 def test_default_mode(url: str, mode: PolicyMode) -> None:
     assert pv.default_mode(url) is mode
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"hub": "no-slash"}, {"source_repository": "a/b/c"}, {"workflow": "port.yml"}],
+)
+def test_expectation_is_checked(change: dict[str, str]) -> None:
+    from woaport.errors import BadInput
+
+    with pytest.raises(BadInput):
+        dataclasses.replace(REUSABLE, **change)
 
 
 def test_manifest_contract() -> None:
@@ -627,12 +670,6 @@ def test_pep740_over_http(assets: Path, tmp_path: Path) -> None:
     assert offered_none.status is pv.IndexProvenanceStatus.NONE
 
 
-def test_integrity_url() -> None:
-    assert pv.integrity_url("https://pypi.org/simple/", "sigstore", "4.5.1", "a b.whl") == (
-        "https://pypi.org/integrity/sigstore/4.5.1/a%20b.whl/provenance"
-    )
-
-
 # --- `woaport check` shows it --------------------------------------------------------------------
 
 
@@ -715,3 +752,26 @@ def test_only_the_attest_job_may_mint_a_signing_identity() -> None:
     (step,) = [s for s in attest["steps"] if "attest-build-provenance" in s.get("uses", "")]
     assert step["with"]["subject-path"] == "wheelhouse/*.whl"
     assert "attest" in jobs["publish"]["needs"]
+
+
+def test_index_pages_carry_the_pep740_provenance_url() -> None:
+    """PEP 740: JSON `provenance` (a URL or null) and HTML `data-provenance`, both relative
+    to the page like the file URLs."""
+    from woaport.index import parse_html, parse_json
+
+    base = "https://index.example/simple/pkg/"
+    (with_url, without) = parse_json(
+        {
+            "files": [
+                {"filename": "a.whl", "url": "a.whl", "hashes": {}, "provenance": "../p/a"},
+                {"filename": "b.whl", "url": "b.whl", "hashes": {}, "provenance": None},
+            ]
+        },
+        base,
+    )
+    assert with_url.provenance == "https://index.example/simple/p/a"
+    assert without.provenance is None
+    (html_file,) = parse_html(
+        '<a href="a.whl#sha256=00" data-provenance="https://index.example/i/a">a.whl</a>', base
+    )
+    assert html_file.provenance == "https://index.example/i/a"

@@ -27,6 +27,12 @@ The contract with the device queue (what the lead wires in)
       if not result.installable:
           ...  # verdict "unverified", result.reason; install nothing
 
+  ``source_repository`` is where the item came from as the device knows it: for a
+  ``github:OWNER/REPO`` queue, that ``OWNER/REPO`` (the manifest's own ``provenance`` block
+  is written by whoever wrote the release, so it is not evidence). Every artifact that will
+  be installed is checked, ``staged`` and ``extra`` ones too: a wheel without a bundle is
+  ``unverified`` under ``require``.
+
   It returns a :class:`ProvenanceResult`: ``verified``; ``unverified`` with the failed
   :class:`Check` and a reason; ``warned`` (the same failure under ``mode=warn``, installable);
   or ``skipped`` (``mode=off``). :func:`default_mode` gives ``require`` for ``github:``
@@ -45,8 +51,9 @@ What is checked, in this order (the first failure is the reason)
    whose keys do not cover the bundle's time fails here.
 3. ``digest``: the statement is an in-toto statement whose subjects include the artifact's
    sha256 (computed from the file, and equal to the manifest's).
-4. ``identity``: the certificate was issued for GitHub Actions' OIDC issuer and its Build
-   Signer URI is the hub's ``port.yml``.
+4. ``identity``: the certificate was issued for GitHub Actions' OIDC issuer (this part is
+   checked inside step 2, as the library's policy, and reported as ``identity``) and its
+   Build Signer URI is the hub's ``port.yml``.
 5. ``ref``: the ``@REF`` of that URI (or the Build Signer Digest, the hub commit) is one the
    device accepts.
 6. ``repository``: the Source Repository URI is the fork the item came from, and that fork
@@ -68,7 +75,6 @@ from __future__ import annotations
 import enum
 import fnmatch
 import hashlib
-import json
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -154,6 +160,15 @@ class Expectation:
     allow: tuple[str, ...]
     mode: PolicyMode = PolicyMode.REQUIRE
     workflow: str = HUB_WORKFLOW
+
+    def __post_init__(self) -> None:
+        from woaport.errors import BadInput
+
+        for label, value in (("hub", self.hub), ("source repository", self.source_repository)):
+            if not REPO.match(value):
+                raise BadInput(f"{label} {value!r}: expected OWNER/REPO")
+        if not re.fullmatch(r"\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml", self.workflow):
+            raise BadInput(f"workflow {self.workflow!r}: expected .github/workflows/NAME.yml")
 
     @property
     def signer_prefix(self) -> str:
@@ -285,33 +300,48 @@ class _IssuerIsGitHub:
     certificate, so that each failure can say which check it was."""
 
     def verify(self, cert: Certificate) -> None:
+        from sigstore.errors import VerificationError
         from sigstore.verify.policy import OIDCIssuerV2
 
-        OIDCIssuerV2(GITHUB_ISSUER).verify(cert)
+        try:
+            OIDCIssuerV2(GITHUB_ISSUER).verify(cert)
+        except VerificationError as exc:
+            raise _WrongIssuer(str(exc)) from None
+
+
+class _WrongIssuer(Exception):
+    """Raised by the policy (the library lets it through): the identity check failed."""
 
 
 def _statement_digests(payload_type: str, payload: bytes) -> list[tuple[str, str]]:
+    """(name, sha256) of each subject of an in-toto statement (bounded: at most 10,000;
+    attest-build-provenance allows 1,024)."""
+    from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+    class Subject(BaseModel):
+        name: str | None = None
+        digest: dict[str, str]
+
+    class Statement(BaseModel):
+        model_config = ConfigDict(populate_by_name=True)
+        type_: str = Field(alias="_type")
+        subject: list[Subject] = Field(min_length=1, max_length=10_000)
+
     if payload_type != IN_TOTO_PAYLOAD_TYPE:
         raise _Failed(
             Check.DIGEST, f"the envelope holds {payload_type!r}, not an in-toto statement"
         )
     try:
-        statement = json.loads(payload)
-    except ValueError:
-        raise _Failed(Check.DIGEST, "the in-toto statement is not JSON") from None
-    if not isinstance(statement, dict) or statement.get("_type") not in IN_TOTO_STATEMENT_TYPES:
-        raise _Failed(Check.DIGEST, "the envelope's payload is not an in-toto statement")
-    subjects = statement.get("subject")
-    if not isinstance(subjects, list) or not 0 < len(subjects) <= 10_000:
-        raise _Failed(Check.DIGEST, "the in-toto statement has no subjects")
-    found = []
-    for subject in subjects:
-        digest = subject.get("digest") if isinstance(subject, dict) else None
-        sha = digest.get("sha256") if isinstance(digest, dict) else None
-        name = subject.get("name") if isinstance(subject, dict) else None
-        if isinstance(sha, str):
-            found.append((str(name), sha.lower()))
-    return found
+        statement = Statement.model_validate_json(payload)
+    except ValidationError as exc:
+        raise _Failed(
+            Check.DIGEST, f"not an in-toto statement ({exc.error_count()} error(s))"
+        ) from None
+    if statement.type_ not in IN_TOTO_STATEMENT_TYPES:
+        raise _Failed(Check.DIGEST, f"unknown statement type {statement.type_!r}")
+    return [
+        (str(s.name), s.digest["sha256"].lower()) for s in statement.subject if "sha256" in s.digest
+    ]
 
 
 def verify_artifact(
@@ -363,6 +393,10 @@ def _verify(sha256: str, raw: bytes | None, expect: Expectation, root: Path) -> 
         raise _Failed(Check.SIGNATURE, f"trusted root {root}: {_first_line(exc)}") from None
     try:
         payload_type, payload = verifier.verify_dsse(bundle, _IssuerIsGitHub())
+    except _WrongIssuer as exc:
+        raise _Failed(
+            Check.IDENTITY, f"not issued to GitHub Actions: {exc}", _claims_or_none(bundle)
+        ) from None
     except (SigstoreError, ValueError) as exc:
         claims = _claims_or_none(bundle)
         raise _Failed(
@@ -605,13 +639,6 @@ class IndexProvenance:
             "publishers": [p.to_json() for p in self.publishers],
             "reason": self.reason,
         }
-
-
-def integrity_url(index_url: str, project: str, version: str, filename: str) -> str:
-    """PyPI's Integrity API address for a file's provenance (the same document the
-    ``provenance`` key points to on pypi.org): /integrity/<project>/<version>/<file>/provenance."""
-    root = re.sub(r"/simple/?$", "", index_url.rstrip("/"))
-    return f"{root}/integrity/{quote(project)}/{quote(version)}/{quote(filename)}/provenance"
 
 
 def parse_provenance(

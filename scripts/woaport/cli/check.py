@@ -186,7 +186,13 @@ def _provenance_line(items: tuple[IndexProvenance, ...]) -> Line:
     """One line: how many win_arm64 wheels carry PEP 740 provenance, and whose."""
     counts = {s: sum(1 for p in items if p.status is s) for s in IndexProvenanceStatus}
     publishers = sorted({p.describe() for item in items for p in item.publishers})
-    done = [f"{n} {s}" for s, n in counts.items() if n]
+    if counts[IndexProvenanceStatus.NONE] == len(items):
+        return Line(
+            text=f"  PEP 740 provenance: the index offers none for the {len(items)} wheel(s)",
+            style="dim",
+        )
+    words = {IndexProvenanceStatus.NONE: "without", IndexProvenanceStatus.PRESENT: "not verified"}
+    done = [f"{n} {words.get(s, str(s))}" for s, n in counts.items() if n]
     text = f"  PEP 740 provenance: {', '.join(done)}"
     if publishers:
         text += f"; published by {', '.join(publishers)}"
