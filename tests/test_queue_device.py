@@ -710,12 +710,13 @@ def test_github_items_without_provenance_are_never_installed(
 
 
 def test_an_attested_item_carries_its_bundle_and_the_device_checks_it(
-    woaport: Run, tmp_path: Path, native_wheel: Path
+    woaport: Run, tmp_path: Path, native_wheel: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """queue publish --attestation queues the bundle beside the wheel and names it in the
     manifest; the device reads it and runs sigstore's verification before any install. The
     bundle is a real one (GitHub CLI's test asset, see tests/fixtures/provenance): its
     signature verifies offline, and it does not name this wheel, so the digest check fails."""
+    monkeypatch.setenv("GITHUB_REPOSITORY", "me/fork")  # where CI built it: the manifest says
     bundle = (
         Path(__file__).parent / "fixtures/provenance/reusable-workflow-attestation.sigstore.json"
     )
@@ -741,6 +742,22 @@ def test_an_attested_item_carries_its_bundle_and_the_device_checks_it(
     state = tmp_path / "state"
     result = woaport(*poll_args(url, state, "--hub", "hub/woaport", provenance="require"))
     assert "creating a fresh environment" not in result.err
+    assert (folder / "results" / "result-laptop1.json").is_file(), result.err
     document = json.loads((folder / "results" / "result-laptop1.json").read_text())
     assert document["verdict"] == "unverified"
     assert "digest check failed" in document["reason"], document["reason"]
+
+
+def test_an_item_that_names_no_source_repository_is_unverified_under_require(
+    woaport: Run, tmp_path: Path, native_wheel: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    url, item_id = publish_dir(woaport, tmp_path, native_wheel)
+    result = woaport(
+        *poll_args(url, tmp_path / "state", "--hub", "hub/woaport", provenance="require")
+    )
+    assert "creating a fresh environment" not in result.err
+    results = tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json"
+    document = json.loads(results.read_text())
+    assert document["verdict"] == "unverified"
+    assert "names no source repository" in document["reason"]

@@ -309,14 +309,19 @@ class Poller:
         if mode is prov.PolicyMode.OFF:
             return None
         source = queue.url.repository or manifest.provenance.repository or ""
-        if self.config.hub is None:
-            reason = "no hub is configured to have signed the wheels (set --hub OWNER/REPO)"
+        hub = self.config.hub
+        if hub is None or not source:
+            reason = (
+                "no hub is configured to have signed the wheels (set --hub OWNER/REPO)"
+                if hub is None
+                else "the item names no source repository, so its signer cannot be checked"
+            )
             if mode is prov.PolicyMode.REQUIRE:
                 return reason
             self.log(f"{item.item_id}: provenance not checked: {reason}")
             return None
         expect = prov.Expectation(
-            hub=self.config.hub,
+            hub=hub,
             accepted_refs=self.config.hub_refs,
             source_repository=source,
             allow=self.config.allow,
