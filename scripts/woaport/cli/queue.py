@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 
 from woaport import contract as contracts
+from woaport.actionsenv import ActionsEnv
 from woaport.artifacts import classify
 from woaport.cli.contract import contract_reference
 from woaport.cli.reporter import Reporter
@@ -109,7 +109,7 @@ def publish(
           --wheel-dir wheelhouse --reports-dir reports --inspect-report inspect.json
     """
     if not queue_url:
-        repository = os.environ.get("GITHUB_REPOSITORY")
+        repository = ActionsEnv.from_environ().repository
         if not repository:
             raise click.UsageError(
                 "pass --queue dir:PATH or github:OWNER/REPO (or set WOAPORT_QUEUE)"

@@ -15,16 +15,15 @@ block. Progress on stderr is read for commands too, so it goes through the same 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import sys
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
-from woaport.views.base import Line, View, workflow_command
+from woaport.actionsenv import ActionsEnv
+from woaport.views.base import View, workflow_command
 
 _STYLES: dict[str, dict[str, Any]] = {
     "ok": {"fg": "green"},
@@ -34,10 +33,6 @@ _STYLES: dict[str, dict[str, Any]] = {
     "heading": {"bold": True},
     "": {},
 }
-
-
-def on_github_actions() -> bool:
-    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 class Reporter:
@@ -50,7 +45,7 @@ class Reporter:
         err: TextIO | None = None,
     ) -> None:
         self.json_output = json_output
-        self.github = on_github_actions() if github is None else github
+        self.github = ActionsEnv.from_environ().on_actions if github is None else github
         self._out = out
         self._err = err
 
@@ -91,14 +86,11 @@ class Reporter:
                     click.echo(workflow_command(annotation), file=self.out)
             self.step_summary(view.markdown())
 
-    def lines(self, lines: Iterable[Line]) -> None:
-        self._guarded((click.style(x.text, **_STYLES[x.style]) for x in lines), self.out)
-
     def step_summary(self, markdown: str) -> None:
-        path = os.environ.get("GITHUB_STEP_SUMMARY")
-        if not path or not markdown:
+        path = ActionsEnv.from_environ().step_summary
+        if path is None or not markdown:
             return
-        with Path(path).open("a", encoding="utf-8") as fh:
+        with path.open("a", encoding="utf-8") as fh:
             fh.write(markdown.rstrip("\n") + "\n\n")
 
     def outputs(self, values: dict[str, str]) -> None:
@@ -106,10 +98,10 @@ class Reporter:
 
         Multi-line values use the ``name<<DELIMITER`` form, with a delimiter that cannot
         occur in the value."""
-        path = os.environ.get("GITHUB_OUTPUT")
-        if not path:
+        path = ActionsEnv.from_environ().output
+        if path is None:
             return
-        with Path(path).open("a", encoding="utf-8") as fh:
+        with path.open("a", encoding="utf-8") as fh:
             for name, value in values.items():
                 if "\n" in value or "\r" in value:
                     delimiter = f"woaport_{secrets.token_hex(8)}"

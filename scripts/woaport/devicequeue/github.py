@@ -37,7 +37,6 @@ from woaport.devicequeue import (
     checked_item_id,
     result_name,
 )
-from woaport.documents.base import canonical_json
 from woaport.documents.device_result import DeviceResult
 from woaport.documents.manifest import Manifest
 from woaport.errors import BadInput, InvalidDocument, Unreachable, WoaportError
@@ -251,7 +250,3 @@ class GitHubQueue:
 
     def close(self) -> None:
         self.client.cache.save()
-
-
-def same_manifest(a: Manifest, b: Manifest) -> bool:
-    return canonical_json(a.to_json()) == canonical_json(b.to_json())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 from packaging.utils import canonicalize_name
 
+from woaport.actionsenv import ActionsEnv
 from woaport.artifacts import Artifact, Role
 from woaport.contract import Contract
 from woaport.documents.base import digest
@@ -25,16 +25,7 @@ from woaport.files import utc_now
 
 def provenance_from_environment(env: Mapping[str, str] | None = None) -> Provenance:
     """Where the artifacts were built, from the variables GitHub Actions sets."""
-    get = (os.environ if env is None else env).get
-    return Provenance(
-        repository=get("GITHUB_REPOSITORY"),
-        commit=get("GITHUB_SHA"),
-        ref=get("GITHUB_REF"),
-        workflow=get("GITHUB_WORKFLOW_REF") or get("GITHUB_WORKFLOW"),
-        run_id=get("GITHUB_RUN_ID"),
-        run_attempt=get("GITHUB_RUN_ATTEMPT"),
-        server_url=get("GITHUB_SERVER_URL"),
-    )
+    return Provenance(**ActionsEnv.from_environ(env).provenance())
 
 
 def attestation_name(wheel_filename: str) -> str:
