@@ -30,6 +30,7 @@ from realfiles import Pinned, _fetch_sdist, cache_dir
 from woaport import provenance as pv
 from woaport.cli.trust import trust_root
 from woaport.errors import Unreachable
+from woaport.files import sha256_file
 from woaport.provenance import Check, Expectation, PolicyMode, Status
 
 FIXTURES = Path(__file__).parent / "fixtures" / "provenance"
@@ -83,7 +84,7 @@ def assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from filelock import FileLock
 
     with FileLock(str(target) + ".lock"):
-        if not target.is_file() or pv.sha256_of(target) != PYPI_ATTESTATIONS_SDIST.sha256:
+        if not target.is_file() or sha256_file(target) != PYPI_ATTESTATIONS_SDIST.sha256:
             _fetch_sdist(PYPI_ATTESTATIONS_SDIST, target)
     out = tmp_path_factory.mktemp("pypi-attestations")
     prefix = "pypi_attestations-0.0.30/test/assets/"
@@ -93,7 +94,7 @@ def assets(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 data = tar.extractfile(member)
                 assert data is not None
                 (out / member.name.removeprefix(prefix)).write_bytes(data.read())
-    assert pv.sha256_of(out / ASSET) == ASSET_SHA256
+    assert sha256_file(out / ASSET) == ASSET_SHA256
     return out
 
 
@@ -349,7 +350,7 @@ def test_gate_refuses_a_tampered_file_even_with_a_matching_manifest(
     bundle = slsa_bundle(assets)
     # The manifest's sha256 rewritten to the tampered file's: the bundle still does not cover it.
     result = pv.verify_before_install(
-        artifact=tampered, sha256=pv.sha256_of(tampered), bundle=bundle, expect=SELF_BUILT
+        artifact=tampered, sha256=sha256_file(tampered), bundle=bundle, expect=SELF_BUILT
     )
     assert result.status is Status.UNVERIFIED and result.check is Check.DIGEST
     # The manifest's sha256 left alone: the file is not the one announced.
@@ -691,7 +692,7 @@ def pep740_index(wheel: Path, provenance: bytes) -> Iterator[str]:
             {
                 "filename": name,
                 "url": f"../../files/{name}",
-                "hashes": {"sha256": pv.sha256_of(wheel)},
+                "hashes": {"sha256": sha256_file(wheel)},
                 "provenance": f"../../integrity/{name}.provenance",
             }
         ],

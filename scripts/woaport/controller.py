@@ -44,7 +44,7 @@ from woaport.documents.facts import (
 from woaport.documents.status import SOURCES, Status, TopSource, Transition, read_status
 from woaport.documents.verdicts import Verdict
 from woaport.errors import NotFound, WoaportError
-from woaport.files import write_atomic
+from woaport.files import utc_now, write_atomic
 from woaport.github import GitHub, GitHubNotFound
 from woaport.http import EtagCache, make_session
 from woaport.index import IndexFile, fetch_files
@@ -233,7 +233,7 @@ def collect(
     previous: PackageFacts | None,
 ) -> Collected:
     out = Collected()
-    stamp = inventory.now()
+    stamp = utc_now()
     try:
         files = fetch_files(
             connections.session(), request.index_url, package.name, connections.cache
@@ -344,7 +344,7 @@ def update(
         facts[package.key] = PackageFacts(**values)
         stale[package.key] = marks
     assessed = inventory.assess_all(packages, facts)
-    at = inventory.now()
+    at = utc_now()
     entries, result.changes = inventory.apply_states(
         previous,
         packages,

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from woaport import __version__
 from woaport.errors import BadInput, Corrupted, Unreachable
+from woaport.files import sha256_file, write_atomic
 
 if TYPE_CHECKING:
     import requests
@@ -174,12 +175,10 @@ class EtagCache:
     def save(self) -> None:
         if not self.path or not self.dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with self._lock:
-            tmp.write_text(json.dumps(self.entries), encoding="utf-8")
+            data = json.dumps(self.entries).encode()
             self.dirty = False
-        tmp.replace(self.path)
+        write_atomic(self.path, data)
 
 
 def get(
@@ -210,14 +209,6 @@ def reason(exc: BaseException) -> str:
         if cause is not None:
             return f"gave up after retries: {cause}"
     return text.splitlines()[0] if text else type(exc).__name__
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def download(

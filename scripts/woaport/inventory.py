@@ -492,19 +492,6 @@ def assess_all(packages: list[Package], facts: Mapping[str, PackageFacts]) -> di
 
 
 # -- status.json and history.json --------------------------------------------------------------
-def now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def parse_time(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def apply_states(
     previous: Status,
     packages: list[Package],

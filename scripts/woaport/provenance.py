@@ -83,6 +83,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from woaport.files import sha256_file, write_atomic
+
 if TYPE_CHECKING:
     import requests
     from cryptography.x509 import Certificate
@@ -255,14 +257,6 @@ def trusted_root_path(trust_dir: Path | None = None) -> Path:
 # --- verification -----------------------------------------------------------------------------
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _claim(cert: Certificate, oid: str) -> str | None:
     from cryptography import x509
     from cryptography.hazmat import asn1
@@ -354,7 +348,7 @@ def verify_artifact(
     """Verify ``bundle`` for ``artifact`` (a file, or its sha256 as 64 hex digits) against
     ``expect``, whatever the mode: the result is ``verified`` or ``unverified``."""
     if isinstance(artifact, Path):
-        sha256 = sha256_of(artifact)
+        sha256 = sha256_file(artifact)
     elif SHA256.match(artifact.lower()):
         sha256 = artifact.lower()
     else:
@@ -487,7 +481,7 @@ def verify_before_install(
 
     ``sha256`` is the manifest's; the file must have it too (else ``unverified``/``digest``
     whatever the mode, for those bytes are not the ones the queue announced)."""
-    actual = sha256_of(artifact)
+    actual = sha256_file(artifact)
     if actual != sha256.lower():
         return ProvenanceResult(
             status=Status.UNVERIFIED,
@@ -589,9 +583,7 @@ def update_trust_root(
     dest = base / TRUSTED_ROOT
     changed = not dest.is_file() or dest.read_bytes() != data
     if changed:
-        tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(dest)
+        write_atomic(dest, data)
     progress(f"trusted root {'updated' if changed else 'unchanged'}: {dest}")
     return TrustRootUpdate(
         url=url, path=dest, changed=changed, sha256=hashlib.sha256(data).hexdigest()

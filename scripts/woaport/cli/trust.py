@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from woaport import provenance
+from woaport.files import sha256_file
 
 
 @click.group(name="trust-root")
@@ -76,7 +77,7 @@ def show(trust_dir: Path | None, json_output: bool) -> int:
     """Which trusted root verification uses now: the refreshed one, or the shipped one."""
     path = provenance.trusted_root_path(trust_dir)
     shipped = path.parent == provenance.shipped_trust_dir()
-    sha256 = provenance.sha256_of(path)
+    sha256 = sha256_file(path)
     if json_output:
         click.echo(json.dumps({"path": str(path), "shipped": shipped, "sha256": sha256}))
     else:

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from woaport.documents.facts import Regression
 from woaport.documents.states import State
 from woaport.documents.status import PackageStatus, Status
-from woaport.inventory import History, Package, coverage_point, parse_time
+from woaport.files import parse_utc
+from woaport.inventory import History, Package, coverage_point
 
 TOP_NEEDS_PORTING = 50
 BAR = 30
@@ -26,7 +27,7 @@ def pypi_link(name: str) -> str:
 
 
 def _age(then: str | None, reference: dt.datetime | None) -> str:
-    moment = parse_time(then)
+    moment = parse_utc(then)
     if moment is None or reference is None:
         return ""
     seconds = max(0, int((reference - moment).total_seconds()))
@@ -138,7 +139,7 @@ def _links(package: Package, entry: PackageStatus | None) -> str:
 
 def readme(packages: list[Package], status: Status, history: History) -> str:
     by_key = {p.key: p for p in packages}
-    reference = parse_time(status.updated)
+    reference = parse_utc(status.updated)
     lines = [
         "# Windows on Arm: where the most downloaded Python packages stand",
         "",
