@@ -20,15 +20,11 @@ from typing import Any
 
 import yaml
 from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
     canonicalize_name,
-    parse_sdist_filename,
-    parse_wheel_filename,
 )
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
-from woaport.availability import classify, summarize
+from woaport.availability import ReleaseFile, classify, summarize
 from woaport.documents.facts import (
     TARGETS,
     IndexFacts,
@@ -214,28 +210,10 @@ def _minor(label: str) -> int:
     return int(digits) if digits else 0
 
 
-def own_files(name: str, files: list[IndexFile]) -> list[IndexFile]:
-    """The files whose name is the project's: a legacy ``selenium-2.0-dev-9429.tar.gz``
-    parses as project "selenium-2.0-dev" version 9429 and must not pass for the latest
-    release (names compared normalized, PEP 503)."""
-    key = canonicalize_name(name)
-    own = []
-    for f in files:
-        try:
-            if f.filename.endswith(".whl"):
-                project = parse_wheel_filename(f.filename)[0]
-            else:
-                project = parse_sdist_filename(f.filename)[0]
-        except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-            continue
-        if canonicalize_name(project) == key:
-            own.append(f)
-    return own
-
-
 def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
-    """Classify the latest release (pip's pick: the newest non-yanked final version)."""
-    files = own_files(name, files)
+    """Classify the latest release (pip's pick: the newest non-yanked final version). Only
+    the project's own files count (availability.classify drops legacy names such as
+    ``selenium-2.0-dev-9429.tar.gz``, which parse as another project)."""
     available = summarize(name, files)
     if available.win_arm64:
         kind = Kind.NATIVE
@@ -251,8 +229,9 @@ def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
     regressed = fallback = None
     if kind in (Kind.NEEDS_PORTING, Kind.SDIST_ONLY) and available.version:
         latest = Version(available.version)
-        regressed = _regression(name, files, latest, bool(available.sdists))
-        fallback = _newest_installable(name, files, latest)
+        earlier = _earlier_wheels(classify(name, files)[0], latest)
+        regressed = _regression(earlier, latest, bool(available.sdists))
+        fallback = _newest_installable(earlier)
     return IndexFacts(
         version=available.version,
         kind=kind,
@@ -264,10 +243,10 @@ def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
     )
 
 
-def _earlier_wheels(name: str, files: list[IndexFile], latest: Version) -> list[Any]:
+def _earlier_wheels(release_files: list[ReleaseFile], latest: Version) -> list[ReleaseFile]:
     return [
         rf
-        for rf in classify(name, files)[0]
+        for rf in release_files
         if rf.kind == "wheel"
         and not rf.file.yanked
         and not rf.version.is_prerelease
@@ -275,28 +254,20 @@ def _earlier_wheels(name: str, files: list[IndexFile], latest: Version) -> list[
     ]
 
 
-def _regression(
-    name: str, files: list[IndexFile], latest: Version, has_sdist: bool
-) -> Regression | None:
+def _regression(earlier: list[ReleaseFile], latest: Version, has_sdist: bool) -> Regression | None:
     """The newest earlier final release with a win_arm64 wheel, if there is one."""
-    native = {
-        rf.version
-        for rf in _earlier_wheels(name, files, latest)
-        if any(t.platform == "win_arm64" for t in rf.tags)
-    }
+    native = {rf.version for rf in earlier if any(t.platform == "win_arm64" for t in rf.tags)}
     if not native:
         return None
     return Regression(last_native=str(max(native)), latest=str(latest), latest_has_sdist=has_sdist)
 
 
-def _newest_installable(name: str, files: list[IndexFile], latest: Version) -> Version | None:
+def _newest_installable(earlier: list[ReleaseFile]) -> Version | None:
     """The newest earlier final release with a wheel that installs on Windows on Arm
     (win_arm64 or any platform): what ``pip install --only-binary=:all:`` falls back to
     when the latest has none (pip ignores Requires-Python here; so does this)."""
     versions = {
-        rf.version
-        for rf in _earlier_wheels(name, files, latest)
-        if any(t.platform in ("win_arm64", "any") for t in rf.tags)
+        rf.version for rf in earlier if any(t.platform in ("win_arm64", "any") for t in rf.tags)
     }
     return max(versions) if versions else None
 
