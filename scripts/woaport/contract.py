@@ -13,8 +13,6 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,6 +20,7 @@ import yaml
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
+from woaport.documents.base import schema as shipped_schema
 from woaport.envpolicy import is_secret_name
 from woaport.errors import BadInput, InvalidContract
 
@@ -30,11 +29,9 @@ MODES: tuple[Mode, ...] = ("ci", "device")
 DEFAULT_TIMEOUT = 300.0
 
 
-@cache
 def schema(name: str = "contract") -> dict[str, Any]:
-    text = resources.files("woaport.data").joinpath(f"{name}.schema.json").read_text("utf-8")
-    document: dict[str, Any] = json.loads(text)
-    return document
+    """A JSON Schema woaport ships (the contract's unless named), loaded once."""
+    return shipped_schema(name)
 
 
 @dataclass(frozen=True, kw_only=True)

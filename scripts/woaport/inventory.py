@@ -120,7 +120,7 @@ def check_packages(
     ``known``: canonical names from elsewhere (the top-N snapshot) depends_on may name."""
     from jsonschema import Draft202012Validator
 
-    from woaport.contract import schema
+    from woaport.documents.base import schema
 
     if not path.is_file():
         raise BadInput(f"{path}: no such file; pass the inventory folder that holds packages.yml")
