@@ -46,7 +46,7 @@ from woaport.envpolicy import contract_environment
 from woaport.errors import BadInput, InvalidDocument
 from woaport.files import sha256_file, utc_now
 from woaport.http import download, make_session
-from woaport.wheelfile import parse_record, parse_wheel_name
+from woaport.wheelfile import b64_digest, parse_record, parse_wheel_name
 
 BENCH_MARKER = "__woaport_benchmark__ "
 
@@ -221,14 +221,14 @@ def _headers(path: Path) -> dict[str, str]:
 
 
 def _urlsafe_sha256(path: Path) -> str:
-    import base64
+    """A file's sha256 as RECORD writes it (urlsafe base64, no padding)."""
     import hashlib
 
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while block := fh.read(1 << 20):
             digest.update(block)
-    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+    return b64_digest(digest.digest())
 
 
 def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verification:
