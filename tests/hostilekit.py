@@ -1,0 +1,94 @@
+"""Run a woaport command on hostile input as a real, resource-limited process.
+
+The hostile-input suite (tests/test_hostile_*.py) generates each class of bad input and runs
+every command that reads it through `run_bounded`, then asserts with `assert_refused` (exit 2,
+one line on stderr naming the input, no traceback) or `assert_handled` (any documented exit
+code, no traceback). Memory and CPU time are bounded with resource limits on the child, so a
+parser that believes a declared size or follows an alias bomb dies instead of taking the machine.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+# A woaport process on hostile input must stay inside these; the numbers are generous for a
+# shared 2-core machine and far below what the old defects took (4.2 GB, 23-106 s).
+MEMORY_LIMIT = 768 * 1024 * 1024
+CPU_SECONDS = 20
+WALL_SECONDS = 40
+
+_SRC = Path(__file__).resolve().parent.parent / "scripts"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    args: tuple[str, ...]
+    code: int
+    out: str
+    err: str
+    seconds: float
+
+    def describe(self) -> str:
+        return (
+            f"woaport {' '.join(self.args)} -> exit {self.code} in {self.seconds:.1f}s\n"
+            f"--- stdout ---\n{self.out[-2000:]}\n--- stderr ---\n{self.err[-2000:]}"
+        )
+
+
+def _limits(memory: int, cpu: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def run_bounded(
+    args: Sequence[str | os.PathLike[str]],
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    memory: int = MEMORY_LIMIT,
+    cpu: int = CPU_SECONDS,
+    stdin: str | None = None,
+) -> Outcome:
+    """``python -m woaport ARGS`` with a memory and CPU ceiling and a wall-clock timeout."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "WOAPORT_"))}
+    full_env["PYTHONPATH"] = str(_SRC) + os.pathsep + full_env.get("PYTHONPATH", "")
+    full_env.update(env or {})
+    argv = tuple(str(a) for a in args)
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "woaport", *argv],
+        capture_output=True,
+        text=True,
+        errors="replace",
+        cwd=cwd,
+        env=full_env,
+        input=stdin,
+        timeout=WALL_SECONDS,
+        preexec_fn=lambda: _limits(memory, cpu),
+    )
+    return Outcome(argv, proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
+
+
+def assert_handled(outcome: Outcome, codes: Sequence[int] = (0, 1, 2, 3)) -> None:
+    """A documented exit code and no traceback, within the limits (a killed child has a
+    negative code: the limit was hit)."""
+    assert outcome.code in codes, outcome.describe()
+    assert "Traceback" not in outcome.err, outcome.describe()
+    assert "Traceback" not in outcome.out, outcome.describe()
+
+
+def assert_refused(outcome: Outcome, *, names: str | None = None) -> None:
+    """Exit 2 with exactly one line on stderr (naming ``names`` when given) and no traceback."""
+    assert_handled(outcome, (2,))
+    lines = [line for line in outcome.err.splitlines() if line.strip()]
+    assert len(lines) == 1, outcome.describe()
+    if names is not None:
+        assert names in lines[0], outcome.describe()
