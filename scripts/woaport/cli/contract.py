@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +12,7 @@ import click
 from woaport import contract as contracts
 from woaport.cli.reporter import Reporter
 from woaport.cli.types import optional_path
-from woaport.errors import InvalidContract
-from woaport.views.base import Annotation, Line
+from woaport.views.contract import ValidationView
 
 
 def contract_reference(function: Any) -> Any:
@@ -51,48 +48,6 @@ def contract() -> None:
     """
 
 
-@dataclass(kw_only=True)
-class ValidateResult:
-    files: dict[str, list[contracts.Problem]]
-    counts: dict[str, int]
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if any(self.files.values()) else 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.exit_code == 0,
-            "files": {
-                f: {"contracts": self.counts.get(f, 0), "problems": [vars(p) for p in problems]}
-                for f, problems in self.files.items()
-            },
-        }
-
-    def text_lines(self) -> Iterator[Line]:
-        for file, problems in self.files.items():
-            if not problems:
-                yield Line(text=f"{file}: ok ({self.counts.get(file, 0)} contract(s))", style="ok")
-            for problem in problems:
-                yield Line(text=str(problem), style="error")
-
-    def markdown(self) -> str:
-        bad = [str(p) for problems in self.files.values() for p in problems]
-        if not bad:
-            return f"### woaport contract validate: {len(self.files)} file(s) ok"
-        return "### woaport contract validate\n\n" + "\n".join(f"- {b}" for b in bad)
-
-    def annotations(self) -> Iterator[Annotation]:
-        for file, problems in self.files.items():
-            for p in problems:
-                yield Annotation(
-                    level="error",
-                    file=file,
-                    title=f"contract {p.path}",
-                    message=f"{p.message} (fix: {p.hint})" if p.hint else p.message,
-                )
-
-
 @contract.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
@@ -115,38 +70,8 @@ def validate(paths: tuple[Path, ...], json_output: bool) -> int:
             files.append(path)
     if not files:
         raise click.UsageError("no .yml/.yaml files under the given folders")
-    found: dict[str, list[contracts.Problem]] = {}
-    counts: dict[str, int] = {}
-    ids: dict[str, str] = {}
-    for path in files:
-        try:
-            loaded, problems = contracts.check(path)
-        except InvalidContract as exc:
-            loaded, problems = (
-                [],
-                [
-                    contracts.Problem(
-                        file=str(path),
-                        path="",
-                        message=exc.message.removeprefix(f"{path}: ").removeprefix(f"{path}:"),
-                    )
-                ],
-            )
-        for c in loaded:
-            if c.smoke_test_id in ids:
-                problems.append(
-                    contracts.Problem(
-                        file=str(path),
-                        path="smoke_test_id",
-                        message=f"{c.smoke_test_id!r} is also defined in {ids[c.smoke_test_id]}",
-                        hint="ids must be unique across contracts/",
-                    )
-                )
-            ids.setdefault(c.smoke_test_id, str(path))
-        found[str(path)] = problems
-        counts[str(path)] = len(loaded)
-    result = ValidateResult(files=found, counts=counts)
-    Reporter(json_output=json_output).emit(result)
+    result = contracts.validate_files(files)
+    Reporter(json_output=json_output).emit(ValidationView(result))
     return result.exit_code
 
 
