@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,22 +41,10 @@ class DiagnoseView:
     def markdown(self) -> str:
         d = self.diagnosis
         if not d.matches:
-            tail = "\n".join(d.tail)
-            fence = _fence(tail)  # log text cannot close the block early
-            return f"### woaport diagnose: unknown cause\n\nLast lines:\n\n{fence}\n{tail}\n{fence}"
-        rows = [
-            f"### woaport diagnose: `{d.cause}`",
-            "",
-            "| cause | signature | first line | fix |",
-            "| --- | --- | --- | --- |",
-        ]
-        for m in d.matches:
-            # untrusted log text in inline code: no backtick closes it, no pipe ends the cell
-            first = m.lines[0][1].replace("`", "'").replace("|", "\\|") if m.lines else ""
-            rows.append(
-                f"| {m.signature.cause} | `{m.signature.id}` | `{first}` | {m.signature.fix} |"
+            return "\n".join(
+                ["### woaport diagnose: unknown cause", "", "Last lines:", "", *fenced(d.tail)]
             )
-        return "\n".join(rows)
+        return "\n".join([f"### woaport diagnose: `{d.cause}`", "", *match_rows(d)])
 
     def annotations(self) -> Iterator[Annotation]:
         for m in self.diagnosis.matches:
@@ -67,7 +55,18 @@ class DiagnoseView:
             )
 
 
-def _fence(text: str) -> str:
-    """A code fence longer than any run of backticks in ``text``."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
+def fenced(lines: Sequence[str]) -> list[str]:
+    """Untrusted log lines as a Markdown code block that no line in them can close early."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [fence, *lines, fence]
+
+
+def match_rows(d: Diagnosis) -> list[str]:
+    """A Markdown table of the matched signatures: cause, signature, first line, fix."""
+    rows = ["| cause | signature | first line | fix |", "| --- | --- | --- | --- |"]
+    for m in d.matches:
+        # untrusted log text in inline code: no backtick closes it, no pipe ends the cell
+        first = m.lines[0][1].replace("`", "'").replace("|", "\\|") if m.lines else ""
+        rows.append(f"| {m.signature.cause} | `{m.signature.id}` | `{first}` | {m.signature.fix} |")
+    return rows
