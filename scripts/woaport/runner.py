@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,7 +44,6 @@ from woaport.documents.contract_report import (
 from woaport.envpolicy import contract_environment
 from woaport.errors import BadInput, InvalidDocument
 from woaport.files import sha256_file, utc_now
-from woaport.http import download, make_session
 from woaport.wheelfile import b64_digest, parse_record, parse_wheel_name
 
 BENCH_MARKER = "__woaport_benchmark__ "
@@ -112,6 +110,8 @@ def _stage(refs: tuple[StageRef, ...], base: Path, staging: Path) -> list[Path]:
     session = None
     for ref in refs:
         if ref.is_url:
+            from woaport.http import download, make_session  # only for URL stages
+
             session = session or make_session()
             filename = ref.location.rstrip("/").rpartition("/")[2].partition("#")[0]
             if not filename.endswith(".whl") or filename in (".", ".."):
@@ -375,20 +375,27 @@ def _benchmark(text: str) -> Benchmark | None:
 
 
 def run_contract(
-    request: RunRequest, progress: Callable[[str], None] = lambda _: None
+    request: RunRequest,
+    progress: Callable[[str], None] = lambda _: None,
+    *,
+    workspace: venv.Workspace | None = None,
 ) -> ContractReport:
+    """Run ``request``'s contract against its wheels in a fresh environment. A caller that
+    made the ``workspace`` early (`venv.workspace`) has its environment created while it was
+    loading the contract; it is closed here either way."""
     contract = request.contract
-    installer, uv = venv.choose_installer(request.installer)
-    if request.work_parent is not None:
-        request.work_parent.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="woaport-run-", dir=request.work_parent))
+    if workspace is None:
+        workspace = venv.workspace(
+            base_python=request.python, installer=request.installer, parent=request.work_parent
+        )
+    root = workspace.root
     try:
         (root / "staged").mkdir()
         artifacts = resolve_artifacts(
             contract, request.wheels, root / "staged", request.staged, request.extra_stage
         )
         started = utc_now()
-        outcome = _execute(request, artifacts, root, installer, uv, progress)
+        outcome = _execute(request, artifacts, workspace, progress)
         return ContractReport(
             report_version=REPORT_VERSION,
             woaport_version=__version__,
@@ -401,7 +408,7 @@ def run_contract(
             mode=request.mode,
             artifacts=tuple(record(a) for a in artifacts),
             environment=outcome.environment,
-            installer=installer,
+            installer=workspace.installer,
             install=outcome.install,
             verification=outcome.verification,
             steps=tuple(outcome.steps),
@@ -411,8 +418,7 @@ def run_contract(
             workdir=str(root) if request.keep else None,
         )
     finally:
-        if not request.keep:
-            shutil.rmtree(root, ignore_errors=True)
+        workspace.close(keep=request.keep)
 
 
 @dataclass(kw_only=True)
@@ -426,19 +432,15 @@ class _Outcome:
 def _execute(
     request: RunRequest,
     artifacts: list[Artifact],
-    root: Path,
-    installer: venv.Installer,
-    uv: str | None,
+    workspace: venv.Workspace,
     progress: Callable[[str], None],
 ) -> _Outcome:
     contract = request.contract
-    work, logs = root / "work", root / "logs"
+    work, logs = workspace.root / "work", workspace.root / "logs"
     work.mkdir()
     logs.mkdir()
-    progress(f"creating a fresh environment with {installer} ({request.python})")
-    environment, created = venv.create(
-        root / "env", base_python=request.python, installer=installer, uv=uv
-    )
+    progress(f"creating a fresh environment with {workspace.installer} ({request.python})")
+    environment, created = workspace.creation.wait()
     if environment is None:
         return _Outcome(
             install=InstallOutcome(

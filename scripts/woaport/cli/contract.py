@@ -155,8 +155,9 @@ def run(
 
     The wheel under test is installed from its file only, never from the index, and checked
     afterwards to be that file (version, origin, RECORD hashes). Steps run from an empty
-    folder with secrets (*_TOKEN, *_SECRET, *_PASSWORD) removed from their environment; a
-    step past its timeout is killed with its whole process tree.
+    folder with an allow-listed environment (what Python needs, plus the contract's own
+    variables: no token reaches them); a step past its timeout is killed with its whole
+    process tree.
 
     Exit 0 when every step passed, 1 when one failed, crashed or timed out (or the install
     did), 2 on bad input (including a wheel of another version than the contract names).
@@ -168,30 +169,41 @@ def run(
           --mode device --report result.json
       woaport contract run --contract orjson --contracts-dir contracts --wheel-dir wheelhouse
     """
-    from woaport.runner import RunRequest, run_contract
-    from woaport.views.contract import ContractReportView
+    from woaport import venv
 
-    chosen = contracts.resolve(
-        contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
-    )
     if not wheels and wheel_dir is None:
         raise click.UsageError("pass --wheel WHEEL (repeatable) or --wheel-dir FOLDER")
-    if wheel_dir is not None:
-        wheels = wheels + tuple(contracts.wheels_for_this_python(wheel_dir, chosen.package))
-    reporter = Reporter(json_output=json_output)
-    request = RunRequest(
-        contract=chosen,
-        wheels=wheels,
-        extra_stage=tuple(
-            contracts.StageRef(location=item) for value in stage for item in value.split() if item
-        ),
-        mode=mode,  # type: ignore[arg-type]
-        python=python,
-        installer=installer,
-        keep=keep,
-        index_url=index_url,
-    )
-    report = run_contract(request, progress=reporter.info)
+    # The environment is created while the contract is loaded, validated and staged.
+    workspace = venv.workspace(base_python=python, installer=installer)
+    try:
+        from woaport.runner import RunRequest, run_contract
+        from woaport.views.contract import ContractReportView
+
+        chosen = contracts.resolve(
+            contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
+        )
+        if wheel_dir is not None:
+            wheels = wheels + tuple(contracts.wheels_for_this_python(wheel_dir, chosen.package))
+        reporter = Reporter(json_output=json_output)
+        request = RunRequest(
+            contract=chosen,
+            wheels=wheels,
+            extra_stage=tuple(
+                contracts.StageRef(location=item)
+                for value in stage
+                for item in value.split()
+                if item
+            ),
+            mode=mode,  # type: ignore[arg-type]
+            python=python,
+            installer=installer,
+            keep=keep,
+            index_url=index_url,
+        )
+    except BaseException:
+        workspace.close(keep=False)
+        raise
+    report = run_contract(request, progress=reporter.info, workspace=workspace)
     if report_path:
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
