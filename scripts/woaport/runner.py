@@ -21,7 +21,6 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -159,7 +158,17 @@ def _local_stage(base: Path, pattern: str) -> Path:
 MAX_RECORD_BYTES = 64 << 20  # a RECORD larger than this is not one
 
 
-def _installed(root: Path, name: str) -> tuple[dict[str, Any] | None, list[str]]:
+@dataclass(frozen=True, kw_only=True)
+class Installed:
+    """A distribution as the environment's files describe it."""
+
+    name: str
+    version: str
+    files: dict[str, str]  # RECORD path -> "sha256=..." of the file on disk, hashed here
+    url: str | None  # direct_url.json's url: where the installer took it from
+
+
+def _installed(root: Path, name: str) -> tuple[Installed | None, list[str]]:
     """What the environment at ``root`` has installed for ``name``, read from its files
     (METADATA, RECORD, direct_url.json) and hashed here. Nothing from the environment
     runs: a ``.pth`` file or a module of the wheel under test gets no chance to lie."""
@@ -195,12 +204,13 @@ def _installed(root: Path, name: str) -> tuple[dict[str, Any] | None, list[str]]
                 origin = json.loads(direct.read_text("utf-8")) if direct.is_file() else None
             except ValueError:
                 origin = None
-            return {
-                "name": metadata.get("Name", project),
-                "version": metadata.get("Version", version),
-                "files": files,
-                "direct_url": origin if isinstance(origin, dict) else None,
-            }, outside
+            url = origin.get("url") if isinstance(origin, dict) else None
+            return Installed(
+                name=metadata.get("Name", project),
+                version=metadata.get("Version", version),
+                files=files,
+                url=url if isinstance(url, str) else None,
+            ), outside
     return None, []
 
 
@@ -241,17 +251,18 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
             summary=f"{wheel.name.name} is not installed",
             problems=tuple(problems),
         )
-    if installed["version"] != wheel.name.version:
-        problems.append(f"installed version {installed['version']}, artifact {wheel.name.version}")
-    url = (installed["direct_url"] or {}).get("url")
-    if url != wheel.path.as_uri():
-        problems.append(f"installed from {url or 'the index'}, not from {wheel.path.as_uri()}")
+    if installed.version != wheel.name.version:
+        problems.append(f"installed version {installed.version}, artifact {wheel.name.version}")
+    if installed.url != wheel.path.as_uri():
+        problems.append(
+            f"installed from {installed.url or 'the index'}, not from {wheel.path.as_uri()}"
+        )
     with zipfile.ZipFile(wheel.path) as zf:
         record_name = next((n for n in zf.namelist() if n.endswith(".dist-info/RECORD")), None)
         entries = (
             parse_record(zf.read(record_name).decode("utf-8", "replace")) if record_name else {}
         )
-    files = installed["files"]
+    files = installed.files
     checked = 0
     for path, entry in entries.items():
         if entry.digest is None or entry.algorithm != "sha256" or ".data/" in path:
@@ -263,7 +274,7 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
         elif got != f"sha256={entry.digest}":
             problems.append(f"{path}: installed file differs from the artifact")
     summary = (
-        f"installed {installed['name']} {installed['version']} is the artifact "
+        f"installed {installed.name} {installed.version} is the artifact "
         f"({checked} files match RECORD)"
         if not problems
         else f"installed {wheel.name.name} is NOT the artifact ({len(problems)} problem(s))"
