@@ -139,11 +139,24 @@ def schema_errors(document: Any) -> list[Any]:
     """Schema errors, root causes first.
 
     An unknown ``kind`` also makes every kind-specific key "unevaluated"; that echo is
-    dropped when a deeper error inside the same object explains it.
+    dropped when a deeper error inside the same object explains it. A document that passed
+    the same schema before (woaport.memo) is not checked again.
     """
+    from woaport import memo
+
+    try:
+        fact = memo.key(
+            json.dumps(schema(), sort_keys=True), json.dumps(document, sort_keys=True)
+        )
+    except (TypeError, ValueError, RecursionError):
+        fact = ""  # not JSON-shaped (YAML dates, sets...): always checked
+    if fact and memo.known("contract-valid", fact):
+        return []
     from jsonschema import Draft202012Validator
 
     errors = list(Draft202012Validator(schema()).iter_errors(document))
+    if not errors and fact:
+        memo.remember("contract-valid", fact)
     paths = [tuple(e.absolute_path) for e in errors]
     kept = [
         e
