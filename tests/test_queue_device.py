@@ -761,3 +761,76 @@ def test_an_item_that_names_no_source_repository_is_unverified_under_require(
     document = json.loads(results.read_text())
     assert document["verdict"] == "unverified"
     assert "names no source repository" in document["reason"]
+
+
+# -- the right Python ---------------------------------------------------------------------
+
+
+def another_python() -> Any:
+    from pythons import other_pythons
+
+    found = other_pythons()
+    if not found:
+        pytest.skip(
+            "no second CPython on this machine (looked in pyenv, uv and /usr): "
+            "`uv python install 3.12` makes one"
+        )
+    return found[0]
+
+
+def test_a_wheel_for_another_python_is_skipped_not_failed(woaport: Run, tmp_path: Path) -> None:
+    """Issue 11: port.yml queues one item per Python; a device whose only Python is another
+    one must not publish `fail` for it. A real wheel compiled for another CPython is polled
+    by a device that has only the interpreter running these tests."""
+    from pythons import build_native_wheel_for
+    from woaport.documents.device_result import DeviceResult
+
+    other = another_python()
+    wheel = build_native_wheel_for(other, tmp_path / "wheel")
+    url, item_id = publish_dir(woaport, tmp_path, wheel)
+    result = woaport(*poll_args(url, tmp_path / "state", "--python", sys.executable))
+    assert result.code == 0, result.err
+    assert summary(result)["skipped"] == [item_id] and summary(result)["failed"] == []
+    assert "creating a fresh environment" not in result.err
+    path = tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json"
+    document = json.loads(path.read_text())
+    assert document["verdict"] == "skipped", document["reason"]
+    assert DeviceResult.from_json(document).interpreter is None  # none ran it
+    reason = document["reason"]
+    assert f"cp{other.nodot}-cp{other.nodot}-{other.platform}" in reason  # the wheel's tags
+    assert sys.executable in reason  # what was found
+    here = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    assert f"({here}, {other.platform})" in reason
+
+
+def test_each_item_runs_with_the_python_its_wheel_is_for(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    """Two items, one for this Python and one for another: one poll validates both, each
+    with its own interpreter, and each result names it and the tag it matched."""
+    from pythons import build_native_wheel_for
+
+    other = another_python()
+    url, mine = publish_dir(woaport, tmp_path, native_wheel)
+    wheel = build_native_wheel_for(other, tmp_path / "wheel", version="1.1")
+    _, theirs = publish_dir(woaport, tmp_path, wheel)
+    result = woaport(
+        *poll_args(url, tmp_path / "state", "--python", sys.executable),
+        "--other-python",
+        other.executable,
+    )
+    assert result.code == 0, result.err
+    assert sorted(summary(result)["published"]) == sorted([mine, theirs])
+    items = tmp_path / "queue" / "items"
+    mine_doc = json.loads((items / mine / "results" / "result-laptop1.json").read_text())
+    theirs_doc = json.loads((items / theirs / "results" / "result-laptop1.json").read_text())
+    assert mine_doc["verdict"] == "pass" and theirs_doc["verdict"] == "pass", result.err
+    assert mine_doc["interpreter"]["executable"] == sys.executable
+    assert mine_doc["interpreter"]["tags"] == [native_wheel.name.split("-", 2)[2][: -len(".whl")]]
+    interpreter = theirs_doc["interpreter"]
+    assert interpreter["executable"] == other.executable
+    assert interpreter["version"].startswith(f"{other.version[0]}.{other.version[1]}.")
+    assert interpreter["tags"] == [f"cp{other.nodot}-cp{other.nodot}-{other.platform}"]
+    assert (interpreter["platform"], interpreter["emulated"]) == (other.platform, False)
+    ran = theirs_doc["report"]["environment"]["python"]["version"]
+    assert ran.startswith(f"{other.version[0]}.{other.version[1]}.")  # the env's own python

@@ -28,11 +28,12 @@ from woaport.contract import from_dict
 from woaport.devicequeue import Backend, QueueItem, QueueURL
 from woaport.documents.base import canonical_json
 from woaport.documents.contract_report import ContractReport
-from woaport.documents.device_result import RESULT_VERSION, DeviceResult
+from woaport.documents.device_result import RESULT_VERSION, DeviceResult, Interpreter
 from woaport.documents.manifest import Manifest
 from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
+from woaport.interpreters import Choice, Discovery, choose, discover, no_match
 from woaport.settings import DeviceConfig
 
 
@@ -106,6 +107,7 @@ class Poller:
         self.state_dir = config.state_dir
         self._log = log
         self.log_file = self.state_dir / "logs" / "poll.log"
+        self._interpreters_seen = ""
 
     def log(self, message: str) -> None:
         self._log(message)
@@ -215,6 +217,8 @@ class Poller:
         entry.update(status="publishing", verdict=str(result.verdict))
         state.save()
         summary.validated.append(item.item_id)
+        if result.verdict is Verdict.SKIPPED:
+            summary.skipped.append(item.item_id)
         self._publish(queue, item, entry, state, result_file, summary)
 
     def _publish(
@@ -252,10 +256,16 @@ class Poller:
         manifest = queue.authoritative_manifest(item, work)
         if canonical_json(manifest.to_json()) != canonical_json(item.manifest.to_json()):
             return self._tampered(item, "the listed manifest and manifest.json disagree")
-        paths: dict[Role, list[Path]] = {role: [] for role in Role}
         for artifact in manifest.artifacts:
             if Path(artifact.filename).name != artifact.filename:
                 return self._tampered(item, f"{artifact.filename!r} is not a plain file name")
+        # Which interpreter installs these wheels, before anything is downloaded: an item for
+        # a Python this laptop does not have is skipped, never run (and failed) on another.
+        choice = self._interpreter_for(item, [a.filename for a in manifest.artifacts])
+        if not isinstance(choice, Choice):
+            return self._result(item, Verdict.SKIPPED, reason=choice)
+        paths: dict[Role, list[Path]] = {role: [] for role in Role}
+        for artifact in manifest.artifacts:
             path = queue.download(
                 item, artifact.filename, work / artifact.filename, size=artifact.size
             )
@@ -282,17 +292,48 @@ class Poller:
             wheels=tuple(paths[Role.UNDER_TEST] + paths[Role.EXTRA]),
             staged=tuple(paths[Role.STAGED]),
             mode="device",
-            python=self.config.python,
+            python=choice.python.path,
             installer=self.config.installer,
             index_url=self.config.index_url,
             work_parent=self.state_dir / "work",
         )
+        interpreter = choice.record()
         try:
             report = run_contract(request, progress=lambda m: self.log(f"{item.item_id}: {m}"))
         except BadInput as exc:
-            return self._result(item, Verdict.ERROR, reason=exc.message)
+            return self._result(item, Verdict.ERROR, reason=exc.message, interpreter=interpreter)
         shutil.rmtree(work, ignore_errors=True)
-        return self._result(item, report.verdict, report=report)
+        return self._result(item, report.verdict, report=report, interpreter=interpreter)
+
+    def _interpreters(self) -> Discovery:
+        """This laptop's interpreters, found again for each item (probes are cached by
+        file, so a Python installed between two items is seen by the second)."""
+        found = discover(
+            self.config.python,
+            self.config.pythons,
+            self.config.emulated_pythons,
+            cache_path=self.state_dir / "interpreters.json",
+            progress=self.log,
+        )
+        described = found.describe()
+        if described != self._interpreters_seen:
+            self._interpreters_seen = described
+            self.log(f"interpreters: {described}")
+        return found
+
+    def _interpreter_for(self, item: QueueItem, filenames: list[str]) -> Choice | str:
+        """The interpreter to run the item with, or why there is none (the skip reason)."""
+        found = self._interpreters()
+        choice = choose(found.native, filenames)
+        if choice is None:
+            reason = no_match(found, filenames)
+            self.log(f"{item.item_id}: SKIPPED: {reason}")
+            return reason
+        self.log(
+            f"{item.item_id}: runs with {choice.python.describe()}, "
+            f"matching {', '.join(choice.matched)}"
+        )
+        return choice
 
     def _provenance(
         self, queue: Backend, item: QueueItem, manifest: Manifest, work: Path
@@ -358,6 +399,7 @@ class Poller:
         *,
         reason: str = "",
         report: ContractReport | None = None,
+        interpreter: Interpreter | None = None,
     ) -> DeviceResult:
         return DeviceResult(
             result_version=RESULT_VERSION,
@@ -372,6 +414,7 @@ class Poller:
             report=report,
             finished=utc_now(),
             woaport_version=__version__,
+            interpreter=interpreter,
         )
 
     def _tampered(self, item: QueueItem, reason: str) -> DeviceResult:

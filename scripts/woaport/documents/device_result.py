@@ -19,11 +19,17 @@ RESULT_VERSION = 1
 
 @dataclass(frozen=True, kw_only=True)
 class Interpreter(Document):
-    """The interpreter a device chose for an item (or found none of)."""
+    """The interpreter a device ran an item with (woaport.interpreters chose it)."""
 
     executable: str
     version: str  # "3.12.7"
-    tags: tuple[str, ...] = ()  # the most specific first, as packaging.tags orders them
+    implementation: str = "cpython"  # sys.implementation.name
+    platform: str = ""  # its platform tag: "win_arm64", "win_amd64", "linux_x86_64"
+    machine: str = ""  # the machine its code is for: "ARM64", "AMD64"
+    free_threaded: bool = False
+    # The item's wheel tags it matched, one per wheel, each the one it prefers most (the
+    # wheel's tags that packaging.tags.sys_tags() of this interpreter lists first).
+    tags: tuple[str, ...] = ()
     emulated: bool | None = None
 
 
