@@ -366,3 +366,40 @@ def test_a_broken_interpreter_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     assert "printed no facts" in found.problems[1]
     (tmp_path / "c.json").write_text("{not json")  # a damaged cache is no cache
     assert it.ProbeCache.load(tmp_path / "c.json").entries == {}
+
+
+def test_a_skip_reason_is_bounded() -> None:
+    found = it.Discovery(pythons=(windows_python(),))
+    names = [f"p{i}-1.0-cp399-cp399-win_arm64.whl" for i in range(2000)]
+    reason = it.no_match(found, names)
+    assert len(reason) < it.MAX_REASON + 200 and reason.endswith("`pythons` setting")
+
+
+def test_the_x64_wheel_is_the_same_version_pinned_and_preferred() -> None:
+    from woaport.emulation import pick_wheel
+    from woaport.index import IndexFile
+
+    amd64 = windows_python(
+        sysconfig_platform="win-amd64", ext_suffix=".cp312-win_amd64.pyd", emulated=True
+    )
+
+    def file(name: str, sha: str | None = "a" * 64, yanked: bool = False) -> IndexFile:
+        return IndexFile(
+            filename=name, url=f"https://i/{name}", sha256=sha, requires_python=None, yanked=yanked
+        )
+
+    files = [
+        file("orjson-3.10.0-cp312-cp312-win_arm64.whl"),  # not for this interpreter
+        file("orjson-3.10.0-cp312-cp312-win_amd64.whl", sha=None),  # unpinned: never
+        file("orjson-3.10.0-cp312-cp312-win_amd64.whl", yanked=True),
+        file("orjson-3.10.1-cp312-cp312-win_amd64.whl"),  # another version
+        file("orjson-3.10.0-cp38-abi3-win_amd64.whl"),
+        file("orjson-3.10.0-cp312-cp312-win_amd64.whl", sha="b" * 64),
+        file("orjson-3.10.0.tar.gz"),
+    ]
+    chosen = pick_wheel(files, "orjson", "3.10.0", amd64)
+    assert chosen is not None and (chosen.filename, chosen.sha256) == (
+        "orjson-3.10.0-cp312-cp312-win_amd64.whl",
+        "b" * 64,
+    )  # cp312-cp312 before cp38-abi3, as the interpreter prefers
+    assert pick_wheel(files[:4], "orjson", "3.10.0", amd64) is None

@@ -116,10 +116,11 @@ def run(
     progress: Callable[[str], None] = lambda _: None,
 ) -> EmulationComparison | None:
     """The comparison, or None when there is nothing to compare (no benchmark steps, no
-    emulated interpreter, or the native run did not time its steps)."""
+    emulated interpreter, or a native run that failed or did not time its steps)."""
     benchmarks = benchmark_steps(request.contract)
     timed = any(s.benchmark is not None for s in request.native_report.steps)
-    if benchmarks is None or not request.emulated or not timed:
+    passed = request.native_report.verdict is Verdict.PASS
+    if benchmarks is None or not request.emulated or not timed or not passed:
         return None
     order = candidates(request.emulated, request.native)
     try:

@@ -106,6 +106,7 @@ MAX_PROBE_OUTPUT = 64 << 10
 MAX_LISTING = 1 << 20  # a py launcher listing larger than this is not one
 MAX_ENTRIES = 200
 CACHE_VERSION = 1
+MAX_REASON = 4000  # a skip reason longer than this is cut (an item may hold many wheels)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -654,6 +655,8 @@ def no_match(discovery: Discovery, filenames: Sequence[str], limit: int = 8) -> 
         )
     if discovery.problems:
         text += "; not usable: " + "; ".join(discovery.problems)
+    if len(text) > MAX_REASON:
+        text = text[: MAX_REASON - 3] + "..."
     return text + (
         ". Install a matching Python (on Windows: the py launcher lists it) "
         "or name it in the `pythons` setting"
