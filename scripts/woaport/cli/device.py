@@ -20,6 +20,8 @@ from woaport.errors import BadInput
 SHARED = ("queues", "device_id", "allow", "state_dir")
 RUNNING = (
     "python",
+    "pythons",
+    "emulated_pythons",
     "installer",
     "index_url",
     "max_attempts",
