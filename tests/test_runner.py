@@ -185,6 +185,8 @@ def test_environment_is_scrubbed(
         "HARMLESS_SETTING",
     ):
         monkeypatch.setenv(name, "leak-me")
+    # GITHUB_OUTPUT=leak-me is a relative path woaport itself writes its outputs to: here
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LANG", "C.UTF-8")
     contract = write_contract(
         tmp_path,
