@@ -241,7 +241,7 @@ def test_kill_9_mid_contract_then_poll_again(
         import os, time, woademo
         marker = {str(marker)!r}
         if not os.path.exists(marker):
-            open(marker, "w").close()
+            open(marker, "w").write(str(os.getpid()))
             time.sleep(120)
         assert woademo.add(1, 2) == 3
         """
@@ -265,8 +265,18 @@ def test_kill_9_mid_contract_then_poll_again(
             first.stderr.read() if first.poll() is not None else "no start"
         )
         time.sleep(0.05)
+    step = int(marker.read_text() or 0)
     first.send_signal(signal.SIGKILL)
     first.wait()
+    for _ in range(100):  # the orphaned step does not run on beside the rerun
+        if (
+            not Path(f"/proc/{step}").exists()
+            or "zombie" in Path(f"/proc/{step}/status").read_text()
+        ):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the step of the killed poll is still running")
     saved = json.loads((state / "state.json").read_text())["items"]
     assert next(iter(saved.values()))["status"] == "running"
 

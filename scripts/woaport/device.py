@@ -22,7 +22,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from woaport import __version__, devicequeue
+from woaport import __version__, devicequeue, procs
 from woaport.artifacts import Role
 from woaport.contract import from_dict
 from woaport.devicequeue import Backend, QueueItem, QueueURL
@@ -34,6 +34,8 @@ from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
 from woaport.settings import DeviceConfig
+
+STEP_LEDGER = "running-steps"  # the processes of running steps (procs.reap_leftovers)
 
 
 @dataclass
@@ -131,6 +133,8 @@ class Poller:
         summary = PollSummary()
         state = State.load(self.state_dir / "state.json")
         shutil.rmtree(self.state_dir / "work", ignore_errors=True)  # left by a killed poll
+        for leftover in procs.reap_leftovers(self.state_dir / STEP_LEDGER):  # and its steps
+            self.log(f"killed process {leftover.pid}, left running by an interrupted poll")
         for url in self.config.queues:
             queue = devicequeue.open_queue(url, cache_path=self.state_dir / "etags.json")
             try:
@@ -286,6 +290,7 @@ class Poller:
             installer=self.config.installer,
             index_url=self.config.index_url,
             work_parent=self.state_dir / "work",
+            ledger=self.state_dir / STEP_LEDGER,
         )
         try:
             report = run_contract(request, progress=lambda m: self.log(f"{item.item_id}: {m}"))

@@ -92,6 +92,8 @@ class RunRequest:
     work_parent: Path | None = None
     # More wheels to stage than the contract names (paths or URLs, from the command line).
     extra_stage: tuple[StageRef, ...] = ()
+    # A folder where running steps record their processes (procs.reap_leftovers).
+    ledger: Path | None = None
 
 
 def resolve_artifacts(
@@ -275,8 +277,15 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
 
 class StepRunner:
     def __init__(
-        self, environment: venv.Environment, work: Path, logs: Path, env: dict[str, str], base: Path
+        self,
+        environment: venv.Environment,
+        work: Path,
+        logs: Path,
+        env: dict[str, str],
+        base: Path,
+        ledger: Path | None = None,
     ):
+        self.ledger = ledger
         self.environment = environment
         self.work = work
         self.logs = logs
@@ -332,6 +341,7 @@ class StepRunner:
             env=self.env,
             timeout=step.timeout,
             log=self.logs / f"{step.step_id}.log",
+            ledger=self.ledger,
         )
         status, detail = result.status()
         benchmark = None
@@ -490,7 +500,7 @@ def _execute(
     outcome.verification = verify_installed(environment, under_test)
     if not outcome.verification.ok:
         return outcome
-    steps = StepRunner(environment, work, logs, env, contract.folder)
+    steps = StepRunner(environment, work, logs, env, contract.folder, request.ledger)
     for step in contract.steps:
         if not step.runs_in(request.mode):
             outcome.steps.append(
