@@ -388,3 +388,55 @@ def test_a_poll_reaps_what_a_killed_one_left_before_it_starts(
     assert sleeper.wait(timeout=10) == -signal.SIGKILL
     log = (state / "logs" / "poll.log").read_text()
     assert f"killed process {sleeper.pid}, left running by an interrupted poll" in log
+
+
+# -- sleep is not a timeout: the timeout counts the clock it is given ------------------------
+
+
+def suspended_clock(after: float, asleep: float) -> Callable[[], float]:
+    """Awake time on a machine that sleeps ``asleep`` seconds, ``after`` seconds from now:
+    the clock stands still meanwhile, as CLOCK_MONOTONIC and QueryUnbiasedInterruptTime do."""
+    origin = time.monotonic()
+
+    def now() -> float:
+        elapsed = time.monotonic() - origin
+        return origin + elapsed - min(max(elapsed - after, 0.0), asleep)
+
+    return now
+
+
+def jumping_clock(by: float) -> Callable[[], float]:
+    """A clock that counts the sleep (CLOCK_BOOTTIME, GetTickCount64): after the first
+    reading it is ``by`` seconds ahead."""
+    readings = iter([0.0])
+    return lambda: next(readings, by) + time.monotonic()
+
+
+def test_time_asleep_does_not_time_a_step_out(tmp_path: Path) -> None:
+    # 1.5 s of wall time, 1.2 s of it "asleep": 0.3 s awake, under the 1 s timeout.
+    result = run_step(
+        tmp_path,
+        "import time; time.sleep(1.5); print('done')",
+        timeout=1.0,
+        clock=suspended_clock(after=0.1, asleep=1.2),
+    )
+    assert not result.timed_out and result.returncode == 0, result
+    assert result.duration < 1.0  # the report counts awake time too
+
+
+def test_a_clock_that_counts_the_sleep_would_time_it_out(tmp_path: Path) -> None:
+    result = run_step(
+        tmp_path, "import time; time.sleep(30)", timeout=60, clock=jumping_clock(3600)
+    )
+    assert result.timed_out
+    assert result.duration >= 3600
+
+
+def test_the_default_clock_is_the_awake_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from woaport import clocks
+
+    monkeypatch.setattr(clocks, "awake_clock", lambda: jumping_clock(3600))
+    result = run_step(tmp_path, "import time; time.sleep(30)", timeout=60)
+    assert result.timed_out

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from woaport import proctree, stephost
+from woaport import clocks, proctree, stephost
 from woaport.files import write_atomic
 
 MAX_OUTPUT = 64 << 20  # a step printing more than this is killed
@@ -127,7 +127,7 @@ class _Host:
     def __init__(
         self,
         popen: subprocess.Popen[bytes],
-        clock: Callable[[], float],
+        clock: clocks.Clock,
         ledger: Path | None,
     ):
         self.popen = popen
@@ -237,14 +237,16 @@ def run(
     log: Path,
     max_output: int = MAX_OUTPUT,
     poll: float = 0.05,
-    clock: Callable[[], float] = time.monotonic,
+    clock: clocks.Clock | None = None,
     ledger: Path | None = None,
 ) -> ProcResult:
     """Run ``argv`` through the step host (``stephost.py``), which holds its whole process
-    tree. The timeout counts ``clock`` from the moment the step started, to the
-    millisecond; the log gets at most ``max_output`` bytes. With ``ledger`` (a folder),
+    tree. The timeout counts ``clock`` (by default the awake time, ``clocks.awake_clock``:
+    time the machine spends asleep is no step's time) from the moment the step started,
+    to the millisecond; the log gets at most ``max_output`` bytes. With ``ledger`` (a folder),
     the tree's processes are recorded there while the step runs, for
     :func:`reap_leftovers`."""
+    clock = clock or clocks.awake_clock()
     host = subprocess.Popen(
         [console_python(), "-I", "-S", str(Path(stephost.__file__))],
         cwd=cwd,
