@@ -22,7 +22,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from woaport import __version__, devicequeue, procs
+from woaport import __version__, credentials, devicequeue, procs
 from woaport.artifacts import Role
 from woaport.contract import from_dict
 from woaport.devicequeue import Backend, QueueItem, QueueURL
@@ -136,7 +136,9 @@ class Poller:
         for leftover in procs.reap_leftovers(self.state_dir / STEP_LEDGER):  # and its steps
             self.log(f"killed process {leftover.pid}, left running by an interrupted poll")
         for url in self.config.queues:
-            queue = devicequeue.open_queue(url, cache_path=self.state_dir / "etags.json")
+            cache = self.state_dir / "etags.json"
+            client = credentials.github_client(url, cache)  # the token: credential store, env
+            queue = devicequeue.open_queue(url, cache_path=cache, client=client)
             try:
                 try:
                     listing = queue.items()
