@@ -397,6 +397,17 @@ def test_setup_stops_before_the_task_when_the_machine_is_not_ready(
     assert forced.steps[2].ok is True and len(schtasks.calls) == 1
 
 
+def test_an_s4u_task_cannot_use_the_credential_store(tmp_path: Path) -> None:
+    with pytest.raises(BadInput, match="cannot read Credential Manager"):
+        request(
+            tmp_path,
+            task=spec(logon=Logon.S4U),
+            token_action=TokenAction.STORE,
+            token=TOKEN,
+        )
+    assert request(tmp_path, task=spec(logon=Logon.S4U)).token_action is TokenAction.KEEP
+
+
 def test_keeping_the_token_needs_one_somewhere(
     tmp_path: Path, store: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -453,6 +453,18 @@ class SetupRequest:
     token: str | None = field(default=None, repr=False)
     force: bool = False  # register the task even when self-check finds problems
 
+    def __post_init__(self) -> None:
+        if (
+            self.needs_token
+            and self.task.logon is Logon.S4U
+            and self.token_action is TokenAction.STORE
+        ):
+            raise BadInput(
+                "--logon s4u: such a task cannot read Credential Manager (its logon has no "
+                "credential set); use --logon password, or --token keep with WOAPORT_TOKEN "
+                "set as a user environment variable"
+            )
+
     @property
     def needs_token(self) -> bool:
         return any(q.startswith("github:") for q in self.config.queues)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
 import signal
 from collections.abc import Iterable
@@ -256,8 +257,31 @@ def _last_error() -> int:
     return int(getattr(ctypes, "get_last_error")())  # noqa: B009 - Windows only
 
 
+@functools.cache
 def kernel32() -> Any:
-    return getattr(ctypes, "WinDLL")("kernel32", use_last_error=True)  # noqa: B009 - Windows only
+    """kernel32 with the signatures woaport calls declared (handles are pointer-sized: the
+    default int result would cut them on 64-bit Windows)."""
+    k32 = getattr(ctypes, "WinDLL")("kernel32", use_last_error=True)  # noqa: B009 - Windows only
+    handle, dword, pointer = ctypes.c_void_p, ctypes.c_uint32, ctypes.c_void_p
+    signatures: dict[str, tuple[Any, list[Any]]] = {
+        "OpenProcess": (handle, [dword, ctypes.c_int, dword]),
+        "CloseHandle": (ctypes.c_int, [handle]),
+        "GetCurrentProcess": (handle, []),
+        "GetExitCodeProcess": (ctypes.c_int, [handle, pointer]),
+        "GetProcessTimes": (ctypes.c_int, [handle, pointer, pointer, pointer, pointer]),
+        "TerminateProcess": (ctypes.c_int, [handle, ctypes.c_uint32]),
+        "CreateJobObjectW": (handle, [pointer, ctypes.c_wchar_p]),
+        "SetInformationJobObject": (ctypes.c_int, [handle, ctypes.c_int, pointer, dword]),
+        "AssignProcessToJobObject": (ctypes.c_int, [handle, handle]),
+        "QueryInformationJobObject": (
+            ctypes.c_int,
+            [handle, ctypes.c_int, pointer, dword, pointer],
+        ),
+    }
+    for name, (restype, argtypes) in signatures.items():
+        function = getattr(k32, name)
+        function.restype, function.argtypes = restype, argtypes
+    return k32
 
 
 def _filetime(k32: Any, handle: int) -> int | None:
@@ -269,7 +293,7 @@ def _filetime(k32: Any, handle: int) -> int | None:
 
 def _open(k32: Any, pid: int, access: int) -> int | None:
     handle = k32.OpenProcess(access, False, pid)
-    return int(handle) if handle else None
+    return int(handle) if handle else None  # c_void_p results come back as int or None
 
 
 def windows_start(pid: int, k32: Any = None) -> str | None:
@@ -324,8 +348,8 @@ class Job:
     def assign_current_process(self) -> None:
         """Put this process in the job: every process it creates from now on is in the job
         too (nested jobs: Windows 8 and later, so this works inside Task Scheduler's job)."""
-        current = self.k32.GetCurrentProcess()
-        if not self.k32.AssignProcessToJobObject(self.handle, ctypes.c_void_p(current)):
+        current = self.k32.GetCurrentProcess()  # the pseudo-handle (HANDLE)-1
+        if not self.k32.AssignProcessToJobObject(self.handle, current):
             raise OSError(_last_error(), "AssignProcessToJobObject failed")
 
     def pids(self) -> list[int]:
