@@ -22,7 +22,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from woaport import __version__, devicequeue
+from woaport import __version__, credentials, devicequeue, procs
 from woaport.artifacts import Role
 from woaport.contract import Contract, from_dict
 from woaport.devicequeue import Backend, QueueItem, QueueURL
@@ -40,6 +40,8 @@ from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
 from woaport.interpreters import Choice, Discovery, Python, choose, discover, no_match
 from woaport.settings import DeviceConfig
+
+STEP_LEDGER = "running-steps"  # the processes of running steps (procs.reap_leftovers)
 
 
 @dataclass
@@ -139,8 +141,12 @@ class Poller:
         summary = PollSummary()
         state = State.load(self.state_dir / "state.json")
         shutil.rmtree(self.state_dir / "work", ignore_errors=True)  # left by a killed poll
+        for leftover in procs.reap_leftovers(self.state_dir / STEP_LEDGER):  # and its steps
+            self.log(f"killed process {leftover.pid}, left running by an interrupted poll")
         for url in self.config.queues:
-            queue = devicequeue.open_queue(url, cache_path=self.state_dir / "etags.json")
+            cache = self.state_dir / "etags.json"
+            client = credentials.github_client(url, cache)  # the token: credential store, env
+            queue = devicequeue.open_queue(url, cache_path=cache, client=client)
             try:
                 try:
                     listing = queue.items()
@@ -302,6 +308,7 @@ class Poller:
             installer=self.config.installer,
             index_url=self.config.index_url,
             work_parent=self.state_dir / "work",
+            ledger=self.state_dir / STEP_LEDGER,
         )
         interpreter = choice.record()
         try:

@@ -89,6 +89,8 @@ class RunRequest:
     work_parent: Path | None = None
     # More wheels to stage than the contract names (paths or URLs, from the command line).
     extra_stage: tuple[StageRef, ...] = ()
+    # A folder where running steps record their processes (procs.reap_leftovers).
+    ledger: Path | None = None
 
 
 def resolve_artifacts(
@@ -286,8 +288,15 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
 
 class StepRunner:
     def __init__(
-        self, environment: venv.Environment, work: Path, logs: Path, env: dict[str, str], base: Path
+        self,
+        environment: venv.Environment,
+        work: Path,
+        logs: Path,
+        env: dict[str, str],
+        base: Path,
+        ledger: Path | None = None,
     ):
+        self.ledger = ledger
         self.environment = environment
         self.work = work
         self.logs = logs
@@ -343,6 +352,7 @@ class StepRunner:
             env=self.env,
             timeout=step.timeout,
             log=self.logs / f"{step.step_id}.log",
+            ledger=self.ledger,
         )
         status, detail = result.status()
         benchmark = None
@@ -503,7 +513,7 @@ def _execute(
     outcome.verification = verify_installed(environment, under_test)
     if not outcome.verification.ok:
         return outcome
-    steps = StepRunner(environment, work, logs, env, contract.folder)
+    steps = StepRunner(environment, work, logs, env, contract.folder, request.ledger)
     for step in contract.steps:
         if not step.runs_in(request.mode):
             outcome.steps.append(
