@@ -440,3 +440,16 @@ def test_the_default_clock_is_the_awake_clock(
     monkeypatch.setattr(clocks, "awake_clock", lambda: jumping_clock(3600))
     result = run_step(tmp_path, "import time; time.sleep(30)", timeout=60)
     assert result.timed_out
+
+
+@pytest.mark.parametrize(
+    ("os_name", "expected"), [("nt", {"creationflags": 0x08000000}), ("posix", {})]
+)
+def test_helpers_woaport_waits_for_open_no_console_window(
+    os_name: str, expected: dict[str, int]
+) -> None:
+    """CREATE_NO_WINDOW (learn.microsoft.com, Process Creation Flags): under the task,
+    woaport is pythonw.exe, and each uv/pip/probe it starts would otherwise flash a console."""
+    from woaport.procs import windowless
+
+    assert windowless(os_name) == expected

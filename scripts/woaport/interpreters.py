@@ -46,6 +46,7 @@ from woaport.documents.base import Document
 from woaport.documents.device_result import Interpreter
 from woaport.errors import InvalidDocument
 from woaport.files import write_atomic
+from woaport.procs import windowless
 
 # Run by the interpreter being probed, as ``python -I -c PROBE <envfacts.py>``: the standard
 # library only (the interpreter may have nothing installed), any Python 3.8+. What it prints
@@ -290,6 +291,7 @@ def launcher_listing(py: str, timeout: float = 30.0) -> tuple[str, str | None]:
             timeout=timeout,
             check=False,
             stdin=subprocess.DEVNULL,
+            **windowless(),
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return "", f"{py} -0p: {exc}"
@@ -373,6 +375,7 @@ def probe(executable: str, timeout: float = PROBE_TIMEOUT) -> Facts:
             timeout=timeout,
             check=False,
             stdin=subprocess.DEVNULL,
+            **windowless(),
         )
     except subprocess.TimeoutExpired:
         raise OSError(f"did not answer in {timeout:.0f}s") from None

@@ -87,6 +87,13 @@ def describe_exit(returncode: int | None, os_name: str = os.name) -> tuple[str, 
     return "failed", f"exit code {returncode}"
 
 
+def windowless(os_name: str = os.name) -> dict[str, Any]:
+    """Popen arguments for a helper woaport starts and waits for (uv, pip, an interpreter
+    probe, envfacts): on Windows, no console window (under the scheduled task woaport runs
+    as ``pythonw.exe``, and a console program it starts would open one every poll)."""
+    return {"creationflags": CREATE_NO_WINDOW} if os_name == "nt" else {}
+
+
 def host_popen_kwargs(os_name: str = os.name) -> dict[str, Any]:
     """The step host runs apart from woaport's console: in its own session (a Ctrl-C in
     the terminal reaches woaport, which stops the step), with no window on Windows (a

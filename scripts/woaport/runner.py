@@ -485,6 +485,7 @@ def _execute(
         text=True,
         encoding="utf-8",
         errors="replace",
+        **procs.windowless(),
     )
     requirements = [f"{a.name.name} @ {a.path.as_uri()}" for a in artifacts]
     requirements += list(contract.requires)

@@ -24,6 +24,13 @@ from typing import Any
 
 from woaport.errors import BadInput
 
+
+def _console_python() -> str:
+    from woaport.procs import console_python
+
+    return console_python(sys.executable)
+
+
 CONFIG_ENV = "WOAPORT_DEVICE_CONFIG"
 
 DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$")
@@ -223,7 +230,8 @@ class DeviceConfig:
         help="State, results and logs.",
     )
     python: str = setting(
-        default_factory=lambda: sys.executable,
+        # under the scheduled task this process is pythonw.exe: environments get python.exe
+        default_factory=lambda: _console_python(),
         env="WOAPORT_DEVICE_PYTHON",
         metavar="PYTHON",
         shown_default="this one",

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from woaport.procs import windowless
+
 Installer = Literal["uv", "pip"]
 
 
@@ -73,6 +75,7 @@ def run(argv: list[str], env: dict[str, str] | None = None, timeout: float = 180
             timeout=timeout,
             check=False,
             stdin=subprocess.DEVNULL,
+            **windowless(),
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Outcome(ok=False, argv=argv, duration=time.monotonic() - start, output=str(exc))
@@ -124,6 +127,7 @@ class Creation:
                 encoding="utf-8",
                 errors="replace",
                 env=env,
+                **windowless(),
             )
         except OSError as exc:
             self._result = None, self._outcome(ok=False, output=str(exc))
