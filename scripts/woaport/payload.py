@@ -33,10 +33,11 @@ from woaport.wheelfile import (
     checked_members,
     dist_info_dirs,
     open_wheel,
-    parse_record,
     parse_wheel_metadata,
     parse_wheel_name,
     read_member,
+    read_metadata,
+    read_record,
     stream_member,
 )
 
@@ -190,24 +191,27 @@ R = TypeVar("R")
 
 
 def run_parallel(work: Callable[[T], R], items: list[T], workers: int) -> list[R]:
-    """``[work(i) for i in items]`` on ``workers`` threads (order not kept); the first
-    exception is re-raised. Cheaper per item than an executor's futures, which matters for
-    wheels with thousands of small members."""
-    pending = iter(items)
+    """``[work(i) for i in items]`` on ``workers`` threads (order not kept). Cheaper per item
+    than an executor's futures, which matters for wheels with thousands of small members.
+
+    When items fail, the exception of the first failing item *in list order* is re-raised,
+    whatever the threads' timing: items are handed out in order and no new one starts after
+    a failure, so every item before a failed one has run to its end."""
+    pending = iter(enumerate(items))
     lock = threading.Lock()
     results: list[R] = []
-    failures: list[BaseException] = []
+    failures: list[tuple[int, BaseException]] = []
 
     def loop() -> None:
         while not failures:
             with lock:
-                item = next(pending, _DONE)
-            if item is _DONE:
+                index, item = next(pending, (-1, None))
+            if index < 0:
                 return
             try:
                 results.append(work(item))  # type: ignore[arg-type]
             except BaseException as exc:
-                failures.append(exc)
+                failures.append((index, exc))
 
     threads = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, workers) - 1)]
     for thread in threads:
@@ -216,11 +220,8 @@ def run_parallel(work: Callable[[T], R], items: list[T], workers: int) -> list[R
     for thread in threads:
         thread.join()
     if failures:
-        raise failures[0]
+        raise min(failures, key=lambda f: f[0])[1]
     return results
-
-
-_DONE = object()
 
 
 def inspect_wheel(path: Path, *, workers: int | None = None) -> WheelReport:
@@ -257,14 +258,13 @@ def inspect_wheel(path: Path, *, workers: int | None = None) -> WheelReport:
                 if kind == "windows" and info.filename.lower().endswith(PE_SUFFIXES):
                     return member, _not_pe(info.filename, heads[0] if heads else b"")
                 return member, None
-            size = len(data)
             try:
                 return member, _analyse(info.filename, data)
             finally:
                 # pefile's objects form reference cycles that would keep the image alive
                 # until the next garbage collection; emptying the buffer frees it now.
                 data.clear()
-                budget.release(size)
+                budget.release(info.file_size)
 
         todo = [m for m in members if m.filename not in record.meta_read]
         # Largest first, so that one big DLL does not start last and run alone.
@@ -328,7 +328,7 @@ def _read_dist_info(report: WheelReport, zf: Any, path: Path, by_name: dict[str,
             f"no .dist-info/WHEEL file (looked for {expected}/WHEEL)",
         )
     else:
-        data = read_member(zf, path, by_name[wheel_name])
+        data = read_metadata(zf, path, by_name[wheel_name])
         meta_read[wheel_name] = data
         tags = set(parse_wheel_metadata(data.decode("utf-8", "replace")))
         filename_tags = {str(t) for t in report.name.tags}
@@ -344,13 +344,9 @@ def _read_dist_info(report: WheelReport, zf: Any, path: Path, by_name: dict[str,
     if record_name is None or record_name not in by_name:
         report.add("record-missing", "error", None, "the wheel has no .dist-info/RECORD")
         return _DistInfo(directory=dist_info, entries=None, meta_read=meta_read)
-    record_bytes = read_member(zf, path, by_name[record_name])
+    record_bytes, entries = read_record(zf, path, by_name[record_name])
     meta_read[record_name] = record_bytes
-    return _DistInfo(
-        directory=dist_info,
-        entries=parse_record(record_bytes.decode("utf-8", "replace")),
-        meta_read=meta_read,
-    )
+    return _DistInfo(directory=dist_info, entries=entries, meta_read=meta_read)
 
 
 def _check_record(report: WheelReport, record: _DistInfo, digests: dict[str, MemberDigest]) -> None:
@@ -641,6 +637,7 @@ def _check_extension_name(
 # bounded, as the wheel is untrusted.
 MAX_SOURCE_BYTES = 2 << 20
 MAX_SOURCES = 200
+MAX_SOURCES_TOTAL = 32 << 20  # bytes of Python parsed in all
 _GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
@@ -686,13 +683,14 @@ def _find_imports(path: Path, modules: set[str]) -> dict[str, list[tuple[str, bo
             for i in zf.infolist()
             if i.filename.endswith(".py") and 0 < i.file_size <= MAX_SOURCE_BYTES
         ]
-        read = 0
+        read = parsed = 0
         for info in sources:
             data = read_member(zf, path, info)
             if not any(t in data for t in tails):
                 continue
             read += 1
-            if read > MAX_SOURCES:
+            parsed += len(data)
+            if read > MAX_SOURCES or parsed > MAX_SOURCES_TOTAL:
                 break
             try:
                 tree = ast.parse(data, filename=info.filename)
