@@ -15,10 +15,11 @@ import platformdirs
 from woaport.availability import DEFAULT_PYTHON, Availability, summarize
 from woaport.cli.progress import DownloadBar
 from woaport.cli.reporter import Reporter
+from woaport.documents.inspect_report import InspectReport
 from woaport.errors import BadInput
 from woaport.http import download, make_session
 from woaport.index import IndexFile, default_index_url, fetch_files
-from woaport.payload import InspectResult, inspect_paths
+from woaport.payload import inspect_paths
 from woaport.provenance import IndexProvenance, IndexProvenanceStatus, index_provenance
 from woaport.views.base import Annotation, Line
 from woaport.views.inspect import InspectView
@@ -90,7 +91,7 @@ def _yes(files: list[IndexFile]) -> str:
 class CheckResult:
     index_url: str
     availability: Availability
-    inspection: InspectResult | None
+    inspection: InspectReport | None
     provenance: tuple[IndexProvenance, ...] = ()
     saved: list[Path] = field(default_factory=list)  # where each downloaded wheel is
 
@@ -281,7 +282,7 @@ def check(
                 )
             paths_by_name[filename] = paths[-1]
         reporter.info(f"inspecting {len(paths)} wheel(s)")
-        inspection = InspectResult(reports=inspect_paths(paths))
+        inspection = inspect_paths(paths)
     provenance = tuple(
         index_provenance(session, f.filename, f.provenance, paths_by_name.get(f.filename))
         for f in sorted(
