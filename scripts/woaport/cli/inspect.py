@@ -1,6 +1,7 @@
 """``woaport inspect``: the wheel payload inspector.
 
-(The module is not called ``inspect`` so that it can never be mistaken for the stdlib's.)
+Named like the command, as every module in ``cli/`` is; absolute imports keep the stdlib's
+``inspect`` what ``import inspect`` finds, here too.
 """
 
 from __future__ import annotations
