@@ -152,8 +152,8 @@ def checked_members(zf: zipfile.ZipFile, path: Path) -> list[zipfile.ZipInfo]:
                 "write outside its install directory"
             )
         if info.filename in seen:
-            # Which copy an installer writes depends on its zip reader (pip's zipfile takes
-            # the last, other readers the first), so an inspection of either proves nothing.
+            # Which copy ends up installed depends on the installer's zip reader (pip
+            # extracts every entry in turn, so the last wins), so inspecting one proves nothing.
             # PyPI refuses such uploads: https://blog.pypi.org/posts/2025-08-07-wheel-archive-confusion-attacks/
             raise InvalidWheel(
                 f"{path}: member {info.filename!r} appears more than once; installers disagree "
