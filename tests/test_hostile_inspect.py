@@ -264,14 +264,12 @@ def test_inspection_of_a_bad_crc_wheel_finishes_in_process(tmp_path: Path) -> No
 def _lying_sizes(declared: tuple[int, int], method: int = 0) -> Callable[[], bytes]:
     def make() -> bytes:
         pe = minimal_pe(["KERNEL32.dll"]) + random.Random(0).randbytes(300_000)  # noqa: S311 (filler, not a secret)
-        entries = wheel_meta()
-        entries.insert(1, {"name": b"demo/a.pyd", "data": pe, "method": method})
-        if declared[0] < 0:  # keep the real compressed size, lie about the other
+        entries = wheel_meta({"demo/a.pyd": pe})  # listed in RECORD, hash and true size
+        sizes = declared
+        if sizes[0] < 0:  # keep the real compressed size, lie about the other
             body = zlib.compress(pe)[2:-4] if method == 8 else pe
-            declared_now = (len(body), declared[1])
-        else:
-            declared_now = declared
-        entries[1]["declared"] = declared_now
+            sizes = (len(body), sizes[1])
+        entries[1].update(method=method, declared=sizes)
         return raw_zip(entries)
 
     return make
@@ -394,7 +392,7 @@ CENTRAL_FIELDS = [(8, 2), (10, 2), (16, 4), (20, 4), (24, 4), (28, 2), (42, 4)]
 
 
 @settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -427,7 +425,7 @@ def test_mutated_wheel_gives_a_report_or_invalid_wheel(
         assert report.name is not None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_mutated_pe_gives_an_image_or_corrupt_pe(data: st.DataObject) -> None:
     """Header, section table and import table bytes mutated: parse_pe never lets another
