@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from woaport.availability import DEFAULT_PYTHON, Availability, summarize
+from woaport.documents.inspect_report import InspectReport
 from woaport.errors import BadInput
 from woaport.http import Progress, download, make_session
 from woaport.index import IndexFile, fetch_files
-from woaport.payload import InspectResult, inspect_paths
+from woaport.payload import inspect_paths
 from woaport.provenance import IndexProvenance, index_provenance
 
 # Availability verdicts that mean a Windows-on-Arm user cannot install a wheel.
@@ -61,7 +62,7 @@ class CheckRequest:
 class CheckResult:
     index_url: str
     availability: Availability
-    inspection: InspectResult | None
+    inspection: InspectReport | None
     provenance: tuple[IndexProvenance, ...] = ()
     saved: list[Path] = field(default_factory=list)  # where each downloaded wheel is
 
@@ -129,7 +130,7 @@ def run_check(
                 )
             paths_by_name[filename] = paths[-1]
         info(f"inspecting {len(paths)} wheel(s)")
-        inspection = InspectResult(reports=inspect_paths(paths))
+        inspection = inspect_paths(paths)
     provenance = tuple(
         index_provenance(session, f.filename, f.provenance, paths_by_name.get(f.filename))
         for f in sorted(

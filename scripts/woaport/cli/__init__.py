@@ -41,7 +41,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "On a Windows-on-Arm laptop: poll, validate, report.",
     ),
     "fork": ("woaport.cli.fork", "fork", "Set a fork up: one workflow file, a starter contract."),
-    "inspect": ("woaport.cli.inspect_cmd", "inspect", "Check a wheel's native payload."),
+    "inspect": ("woaport.cli.inspect", "inspect", "Check a wheel's native payload."),
     "inventory": (
         "woaport.cli.inventory",
         "inventory",

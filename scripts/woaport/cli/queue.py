@@ -195,17 +195,16 @@ def _read_ci_report(path: Path, chosen: contracts.Contract) -> ContractReport:
 
 
 def _read_inspect_report(path: Path) -> dict[str, Verdict]:
-    """filename -> PASS/FAIL from `woaport inspect --json` output."""
+    """filename -> payload verdict from `woaport inspect --json`/`--report` output."""
+    from woaport.documents.inspect_report import InspectReport
+
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            str(w["filename"]): Verdict.PASS if w["ok"] is True else Verdict.FAIL
-            for w in doc["wheels"]
-        }
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise BadInput(
             f"--inspect-report {path}: not `woaport inspect --json` output ({exc})"
         ) from None
+    return InspectReport.from_json(doc, f"--inspect-report {path}").verdicts()
 
 
 @queue.command(name="list")
