@@ -19,6 +19,8 @@ from woaport.errors import BadInput
 
 SHARED = ("queues", "device_id", "allow", "state_dir")
 RUNNING = (
+    "outbox",
+    "heartbeat",
     "python",
     "installer",
     "index_url",
