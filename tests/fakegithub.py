@@ -180,10 +180,11 @@ class Fault:
     ratelimit_reset_in: int | None = None
     truncate: bool = False
     create_then_fail: bool = False  # an upload or file write done, then answered 502
-    # Wait this long before answering (a test kills its client meanwhile); ``reached`` is
-    # set when the request arrives.
+    # Hold the request up to this long before answering it (a test kills its client
+    # meanwhile): ``reached`` is set when it arrives, ``release`` lets it go on.
     hold: float = 0.0
     reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -233,6 +234,9 @@ class FakeGitHub:
         "Managing your personal access tokens"); a write anywhere else is answered 403
         "Resource not accessible by personal access token"."""
         self.tokens[token] = (login, set(writable))
+
+    def next_id(self) -> int:
+        return next(_ids)
 
     def may_write(self, token: str | None, full_name: str) -> bool:
         if token is None or token not in self.tokens:
@@ -525,7 +529,7 @@ class _Handler(BaseHTTPRequestHandler):
             return False, None
         if fault.hold:
             fault.reached.set()
-            time.sleep(fault.hold)
+            fault.release.wait(fault.hold)
             return False, None
         if fault.truncate or fault.create_then_fail:
             return False, fault

@@ -515,11 +515,16 @@ class GitHub:
     def tree_files(self, repo: str, ref: str) -> dict[str, str] | None:
         """Every file under a branch (path -> blob sha), conditionally: one request, a 304
         while the branch has not moved; None when there is no such branch. GitHub's limit
-        is 100,000 entries ("truncated" past it: refused here rather than half-read)."""
+        is 100,000 entries ("truncated" past it: refused here rather than half-read). An
+        empty repository (GitHub answers 409) has no files."""
         try:
             body = self.get_json(f"/repos/{repo}/git/trees/{ref}", {"recursive": "1"})
         except GitHubNotFound:
             return None
+        except GitHubRefused as exc:
+            if exc.status == 409:  # "Git Repository is empty.": nothing written there yet
+                return {}
+            raise
         if body.get("truncated"):
             raise GitHubRefused(f"{repo}@{ref}: the tree is over GitHub's 100,000 entries")
         return {
