@@ -79,7 +79,9 @@ QUEUE_URL = re.compile(r"(?:github|hub):[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|dir:.+")
 def parse_queue(value: Any) -> str:
     text = str(value)
     if not QUEUE_URL.fullmatch(text):
-        raise BadInput(f"queue {text!r}: expected dir:PATH, github:OWNER/REPO or hub:OWNER/REPO")
+        raise BadInput(
+            f"queue {text!r}: expected dir:PATH or github:OWNER/REPO (or hub:OWNER/REPO: a device's subscription)"
+        )
     return text
 
 

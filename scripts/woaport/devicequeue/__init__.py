@@ -61,7 +61,9 @@ class QueueURL:
             return cls("dir", rest)
         if sep and scheme in ("github", "hub") and _REPO.match(rest) and ".." not in rest:
             return cls("github" if scheme == "github" else "hub", rest)
-        raise BadInput(f"queue {text!r}: expected dir:PATH, github:OWNER/REPO or hub:OWNER/REPO")
+        raise BadInput(
+            f"queue {text!r}: expected dir:PATH or github:OWNER/REPO (or hub:OWNER/REPO: a device's subscription)"
+        )
 
     def __str__(self) -> str:
         return f"{self.scheme}:{self.location}"
