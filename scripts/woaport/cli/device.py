@@ -166,6 +166,8 @@ def install_task(every: str, dry_run: bool, json_output: bool, **options: Any) -
         extra += ["--allow", pattern]
     if "device_id" in given:
         extra += ["--device-id", config.device_id]
+    if "outbox" in given and config.outbox:
+        extra += ["--outbox", config.outbox]
     if "state_dir" in given:
         extra += ["--state-dir", str(config.state_dir)]
     xml = task_xml(
