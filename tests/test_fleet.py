@@ -202,6 +202,42 @@ def test_a_device_that_can_write_only_its_outbox_validates_three_owners_forks(
     assert (row["device"], row["validated"], row["pass"], row["silent"]) == ("sp11", 3, 3, False)
 
 
+def test_an_index_over_the_contents_api_limit_is_read_as_a_blob_once(
+    world: World,
+    woaport: Run,
+    as_device: Callable[[Device], None],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """GitHub sends files over 1 MB without their bytes (encoding "none"): the device reads
+    the blob, once; later polls are still one request."""
+    from fakegithub import ApiHandler
+
+    monkeypatch.setattr(ApiHandler, "CONTENTS_LIMIT", 100)  # every index is "too large"
+    world.refresh()
+    as_device(SP11)
+    state = tmp_path / "state"
+    first = woaport(*poll_args(state, SP11))
+    assert len(summary(first)["published"]) == 3, first.err
+    blob_reads = sum(n for k, n in world.github.hits.items() if f"/repos/{HUB}/git/blobs/" in k)
+    assert blob_reads == 1
+    before = sum(world.github.hits.values())
+    woaport(*poll_args(state, SP11))
+    assert sum(world.github.hits.values()) - before == 1
+
+
+def test_a_device_refuses_an_index_of_another_hub(
+    world: World, woaport: Run, as_device: Callable[[Device], None], tmp_path: Path
+) -> None:
+    world.refresh()
+    document = world.hub_index()
+    document["hub"] = "someone/else"
+    world.github.put_file(HUB, INDEX_PATH, json.dumps(document).encode(), branch=INDEX_BRANCH)
+    as_device(SP11)
+    result = woaport(*poll_args(tmp_path / "state", SP11))
+    assert result.code == 1 and "it names hub someone/else" in result.err
+
+
 def test_a_device_state_lost_does_not_run_items_it_reported(
     world: World, woaport: Run, as_device: Callable[[Device], None], tmp_path: Path
 ) -> None:
