@@ -31,6 +31,8 @@ def test_every_field_is_a_setting_with_the_documented_variable() -> None:
         "allow": "WOAPORT_ALLOW",
         "state_dir": "WOAPORT_STATE_DIR",
         "python": "WOAPORT_DEVICE_PYTHON",
+        "pythons": "WOAPORT_DEVICE_PYTHONS",
+        "emulated_pythons": "WOAPORT_DEVICE_EMULATED_PYTHONS",
         "installer": "WOAPORT_INSTALLER",
         "max_attempts": "WOAPORT_MAX_ATTEMPTS",
         "retry_base": "WOAPORT_RETRY_BASE",

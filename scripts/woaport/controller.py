@@ -534,6 +534,7 @@ def _queue_item(
                 "finished": document.finished,
                 "reason": document.reason,
                 "artifacts": [a.sha256 for a in document.artifacts],
+                "native_vs_emulated": document.emulation.ratio if document.emulation else None,
             }
             memos.put("device_results", key, summary)
         if under_test.sha256 in summary["artifacts"]:
@@ -541,6 +542,7 @@ def _queue_item(
                 verdict=Verdict(summary["verdict"]),
                 finished=summary["finished"],
                 reason=summary["reason"],
+                native_vs_emulated=summary.get("native_vs_emulated"),  # absent in older memos
             )
     return QueueFacts(
         item_id=item.item_id,

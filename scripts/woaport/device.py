@@ -24,15 +24,21 @@ from filelock import FileLock, Timeout
 
 from woaport import __version__, devicequeue
 from woaport.artifacts import Role
-from woaport.contract import from_dict
+from woaport.contract import Contract, from_dict
 from woaport.devicequeue import Backend, QueueItem, QueueURL
 from woaport.documents.base import canonical_json
 from woaport.documents.contract_report import ContractReport
-from woaport.documents.device_result import RESULT_VERSION, DeviceResult
+from woaport.documents.device_result import (
+    RESULT_VERSION,
+    DeviceResult,
+    EmulationComparison,
+    Interpreter,
+)
 from woaport.documents.manifest import Manifest
 from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput, Corrupted, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
+from woaport.interpreters import Choice, Discovery, Python, choose, discover, no_match
 from woaport.settings import DeviceConfig
 
 if TYPE_CHECKING:
@@ -110,6 +116,8 @@ class Poller:
         self.state_dir = config.state_dir
         self._log = log
         self.log_file = self.state_dir / "logs" / "poll.log"
+        self._interpreters_seen = ""
+        self._discovery: Discovery | None = None
 
     def log(self, message: str) -> None:
         self._log(message)
@@ -251,6 +259,8 @@ class Poller:
         entry.update(status="publishing", verdict=str(result.verdict))
         state.save()
         summary.validated.append(item.item_id)
+        if result.verdict is Verdict.SKIPPED:
+            summary.skipped.append(item.item_id)
         self._publish(queue, item, entry, state, result_file, summary)
 
     def _publish(
@@ -291,10 +301,16 @@ class Poller:
             return self._tampered(item, exc.message)
         if canonical_json(manifest.to_json()) != canonical_json(item.manifest.to_json()):
             return self._tampered(item, "the listed manifest and manifest.json disagree")
-        paths: dict[Role, list[Path]] = {role: [] for role in Role}
         for artifact in manifest.artifacts:
             if Path(artifact.filename).name != artifact.filename:
                 return self._tampered(item, f"{artifact.filename!r} is not a plain file name")
+        # Which interpreter installs these wheels, before anything is downloaded: an item for
+        # a Python this laptop does not have is skipped, never run (and failed) on another.
+        choice = self._interpreter_for(item, [a.filename for a in manifest.artifacts])
+        if not isinstance(choice, Choice):
+            return self._result(item, Verdict.SKIPPED, reason=choice)
+        paths: dict[Role, list[Path]] = {role: [] for role in Role}
+        for artifact in manifest.artifacts:
             path = queue.download(
                 item, artifact.filename, work / artifact.filename, size=artifact.size
             )
@@ -321,17 +337,113 @@ class Poller:
             wheels=tuple(paths[Role.UNDER_TEST] + paths[Role.EXTRA]),
             staged=tuple(paths[Role.STAGED]),
             mode="device",
-            python=self.config.python,
+            python=choice.python.path,
             installer=self.config.installer,
             index_url=self.config.index_url,
             work_parent=self.state_dir / "work",
         )
+        interpreter = choice.record()
         try:
             report = run_contract(request, progress=lambda m: self.log(f"{item.item_id}: {m}"))
         except BadInput as exc:
-            return self._result(item, Verdict.ERROR, reason=exc.message)
+            return self._result(item, Verdict.ERROR, reason=exc.message, interpreter=interpreter)
+        emulation = self._emulation(item, manifest, contract, choice, report, work)
         shutil.rmtree(work, ignore_errors=True)
-        return self._result(item, report.verdict, report=report)
+        return self._result(
+            item, report.verdict, report=report, interpreter=interpreter, emulation=emulation
+        )
+
+    def _emulation(
+        self,
+        item: QueueItem,
+        manifest: Manifest,
+        contract: Contract,
+        choice: Choice,
+        report: ContractReport,
+        work: Path,
+    ) -> EmulationComparison | None:
+        """Native vs emulated: the benchmark steps again under an emulated interpreter, with
+        the package's x64 wheel of the same version from the index (woaport.emulation)."""
+        found = self._discovery
+        if found is None or not found.emulated:
+            return None
+        from woaport import emulation
+        from woaport.http import download, make_session
+        from woaport.index import default_index_url, fetch_files
+        from woaport.runner import RunRequest, run_contract
+
+        index_url = self.config.index_url or default_index_url()
+        session = make_session()
+
+        def run_benchmarks(benchmarks: Contract, wheel: Path, python: Python) -> ContractReport:
+            request = RunRequest(
+                contract=benchmarks,
+                wheels=(wheel,),
+                staged=(),
+                mode="device",
+                python=python.path,
+                installer=self.config.installer,
+                index_url=self.config.index_url,
+                work_parent=self.state_dir / "work",
+            )
+            return run_contract(request, progress=lambda m: self.log(f"{item.item_id}: {m}"))
+
+        comparison = emulation.run(
+            emulation.Request(
+                contract=contract,
+                package=manifest.package,
+                version=manifest.version,
+                native=choice.python,
+                native_report=report,
+                emulated=found.emulated,
+                index_url=index_url,
+                installer=self.config.installer,
+                work=work / "emulated",
+            ),
+            list_files=lambda name: fetch_files(session, index_url, name),
+            download=lambda file, target: download(session, file.url, target, sha256=file.sha256),
+            run_benchmarks=run_benchmarks,
+            progress=lambda m: self.log(f"{item.item_id}: {m}"),
+        )
+        if comparison is not None:
+            ratio = comparison.ratio
+            self.log(
+                f"{item.item_id}: emulated run {comparison.verdict}"
+                + (f", native/emulated {ratio:.2f}" if ratio is not None else "")
+                + (f": {comparison.reason}" if comparison.reason else "")
+            )
+        return comparison
+
+    def _interpreters(self) -> Discovery:
+        """This laptop's interpreters, found again for each item (probes are cached by
+        file, so a Python installed between two items is seen by the second)."""
+        found = discover(
+            self.config.python,
+            self.config.pythons,
+            self.config.emulated_pythons,
+            cache_path=self.state_dir / "interpreters.json",
+            progress=self.log,
+        )
+        self._discovery = found
+        described = found.describe()
+        if described != self._interpreters_seen:
+            self._interpreters_seen = described
+            self.log(f"interpreters: {described}")
+        return found
+
+    def _interpreter_for(self, item: QueueItem, filenames: list[str]) -> Choice | str:
+        """The interpreter to run the item with, or why there is none (the skip reason)."""
+        found = self._interpreters()
+        choice = choose(found.native, filenames)
+        if choice is None:
+            reason = no_match(found, filenames)
+            self.log(f"{item.item_id}: SKIPPED: {reason}")
+            return reason
+        self.log(
+            f"{item.item_id}: runs with {choice.python.describe()}, "
+            f"matching {', '.join(choice.matched)}"
+        )
+        return choice
 
     def _provenance(
         self, queue: Backend, item: QueueItem, manifest: Manifest, work: Path
@@ -397,6 +509,8 @@ class Poller:
         *,
         reason: str = "",
         report: ContractReport | None = None,
+        interpreter: Interpreter | None = None,
+        emulation: EmulationComparison | None = None,
     ) -> DeviceResult:
         return DeviceResult(
             result_version=RESULT_VERSION,
@@ -411,6 +525,8 @@ class Poller:
             report=report,
             finished=utc_now(),
             woaport_version=__version__,
+            interpreter=interpreter,
+            emulation=emulation,
         )
 
     def _tampered(self, item: QueueItem, reason: str) -> DeviceResult:

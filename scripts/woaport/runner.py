@@ -17,12 +17,10 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from packaging.utils import canonicalize_name
 
@@ -45,7 +43,6 @@ from woaport.documents.contract_report import (
 from woaport.envpolicy import contract_environment
 from woaport.errors import BadInput, InvalidDocument
 from woaport.files import sha256_file, utc_now
-from woaport.http import download, make_session
 from woaport.wheelfile import b64_digest, parse_record, parse_wheel_name
 
 BENCH_MARKER = "__woaport_benchmark__ "
@@ -112,6 +109,8 @@ def _stage(refs: tuple[StageRef, ...], base: Path, staging: Path) -> list[Path]:
     session = None
     for ref in refs:
         if ref.is_url:
+            from woaport.http import download, make_session  # only for URL stages
+
             session = session or make_session()
             filename = ref.location.rstrip("/").rpartition("/")[2].partition("#")[0]
             if not filename.endswith(".whl") or filename in (".", ".."):
@@ -159,7 +158,17 @@ def _local_stage(base: Path, pattern: str) -> Path:
 MAX_RECORD_BYTES = 64 << 20  # a RECORD larger than this is not one
 
 
-def _installed(root: Path, name: str) -> tuple[dict[str, Any] | None, list[str]]:
+@dataclass(frozen=True, kw_only=True)
+class Installed:
+    """A distribution as the environment's files describe it."""
+
+    name: str
+    version: str
+    files: dict[str, str]  # RECORD path -> "sha256=..." of the file on disk, hashed here
+    url: str | None  # direct_url.json's url: where the installer took it from
+
+
+def _installed(root: Path, name: str) -> tuple[Installed | None, list[str]]:
     """What the environment at ``root`` has installed for ``name``, read from its files
     (METADATA, RECORD, direct_url.json) and hashed here. Nothing from the environment
     runs: a ``.pth`` file or a module of the wheel under test gets no chance to lie."""
@@ -195,12 +204,13 @@ def _installed(root: Path, name: str) -> tuple[dict[str, Any] | None, list[str]]
                 origin = json.loads(direct.read_text("utf-8")) if direct.is_file() else None
             except ValueError:
                 origin = None
-            return {
-                "name": metadata.get("Name", project),
-                "version": metadata.get("Version", version),
-                "files": files,
-                "direct_url": origin if isinstance(origin, dict) else None,
-            }, outside
+            url = origin.get("url") if isinstance(origin, dict) else None
+            return Installed(
+                name=metadata.get("Name", project),
+                version=metadata.get("Version", version),
+                files=files,
+                url=url if isinstance(url, str) else None,
+            ), outside
     return None, []
 
 
@@ -241,17 +251,18 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
             summary=f"{wheel.name.name} is not installed",
             problems=tuple(problems),
         )
-    if installed["version"] != wheel.name.version:
-        problems.append(f"installed version {installed['version']}, artifact {wheel.name.version}")
-    url = (installed["direct_url"] or {}).get("url")
-    if url != wheel.path.as_uri():
-        problems.append(f"installed from {url or 'the index'}, not from {wheel.path.as_uri()}")
+    if installed.version != wheel.name.version:
+        problems.append(f"installed version {installed.version}, artifact {wheel.name.version}")
+    if installed.url != wheel.path.as_uri():
+        problems.append(
+            f"installed from {installed.url or 'the index'}, not from {wheel.path.as_uri()}"
+        )
     with zipfile.ZipFile(wheel.path) as zf:
         record_name = next((n for n in zf.namelist() if n.endswith(".dist-info/RECORD")), None)
         entries = (
             parse_record(zf.read(record_name).decode("utf-8", "replace")) if record_name else {}
         )
-    files = installed["files"]
+    files = installed.files
     checked = 0
     for path, entry in entries.items():
         if entry.digest is None or entry.algorithm != "sha256" or ".data/" in path:
@@ -263,7 +274,7 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
         elif got != f"sha256={entry.digest}":
             problems.append(f"{path}: installed file differs from the artifact")
     summary = (
-        f"installed {installed['name']} {installed['version']} is the artifact "
+        f"installed {installed.name} {installed.version} is the artifact "
         f"({checked} files match RECORD)"
         if not problems
         else f"installed {wheel.name.name} is NOT the artifact ({len(problems)} problem(s))"
@@ -375,20 +386,27 @@ def _benchmark(text: str) -> Benchmark | None:
 
 
 def run_contract(
-    request: RunRequest, progress: Callable[[str], None] = lambda _: None
+    request: RunRequest,
+    progress: Callable[[str], None] = lambda _: None,
+    *,
+    workspace: venv.Workspace | None = None,
 ) -> ContractReport:
+    """Run ``request``'s contract against its wheels in a fresh environment. A caller that
+    made the ``workspace`` early (`venv.workspace`) has its environment created while it was
+    loading the contract; it is closed here either way."""
     contract = request.contract
-    installer, uv = venv.choose_installer(request.installer)
-    if request.work_parent is not None:
-        request.work_parent.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="woaport-run-", dir=request.work_parent))
+    if workspace is None:
+        workspace = venv.workspace(
+            base_python=request.python, installer=request.installer, parent=request.work_parent
+        )
+    root = workspace.root
     try:
         (root / "staged").mkdir()
         artifacts = resolve_artifacts(
             contract, request.wheels, root / "staged", request.staged, request.extra_stage
         )
         started = utc_now()
-        outcome = _execute(request, artifacts, root, installer, uv, progress)
+        outcome = _execute(request, artifacts, workspace, progress)
         return ContractReport(
             report_version=REPORT_VERSION,
             woaport_version=__version__,
@@ -401,7 +419,7 @@ def run_contract(
             mode=request.mode,
             artifacts=tuple(record(a) for a in artifacts),
             environment=outcome.environment,
-            installer=installer,
+            installer=workspace.installer,
             install=outcome.install,
             verification=outcome.verification,
             steps=tuple(outcome.steps),
@@ -411,8 +429,7 @@ def run_contract(
             workdir=str(root) if request.keep else None,
         )
     finally:
-        if not request.keep:
-            shutil.rmtree(root, ignore_errors=True)
+        workspace.close(keep=request.keep)
 
 
 @dataclass(kw_only=True)
@@ -426,19 +443,15 @@ class _Outcome:
 def _execute(
     request: RunRequest,
     artifacts: list[Artifact],
-    root: Path,
-    installer: venv.Installer,
-    uv: str | None,
+    workspace: venv.Workspace,
     progress: Callable[[str], None],
 ) -> _Outcome:
     contract = request.contract
-    work, logs = root / "work", root / "logs"
+    work, logs = workspace.root / "work", workspace.root / "logs"
     work.mkdir()
     logs.mkdir()
-    progress(f"creating a fresh environment with {installer} ({request.python})")
-    environment, created = venv.create(
-        root / "env", base_python=request.python, installer=installer, uv=uv
-    )
+    progress(f"creating a fresh environment with {workspace.installer} ({request.python})")
+    environment, created = workspace.creation.wait()
     if environment is None:
         return _Outcome(
             install=InstallOutcome(

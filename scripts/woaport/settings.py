@@ -246,6 +246,30 @@ class DeviceConfig:
         shown_default="this one",
         help="Base interpreter for contract environments.",
     )
+    pythons: tuple[str, ...] = setting(
+        default=(),
+        many=True,
+        env="WOAPORT_DEVICE_PYTHONS",
+        option="--other-python",
+        metavar="PYTHON",
+        help=(
+            "More interpreters (executables or environment folders) an item may run with; "
+            "each item runs with the first, after --python, whose tags match its wheels "
+            "(on Windows the py launcher's list is added); repeatable."
+        ),
+    )
+    emulated_pythons: tuple[str, ...] = setting(
+        default=(),
+        many=True,
+        env="WOAPORT_DEVICE_EMULATED_PYTHONS",
+        option="--emulated-python",
+        metavar="PYTHON",
+        help=(
+            "Interpreters that run emulated (x64 Python on an Arm64 laptop; found by "
+            "themselves on Windows): never used to validate, they run the benchmark steps "
+            "with the package's x64 wheel for the native-vs-emulated comparison; repeatable."
+        ),
+    )
     installer: str = setting(
         default="auto",
         parse=parse_installer,

@@ -116,8 +116,33 @@ def cli() -> None:
     """
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: the only place that calls ``sys.exit``."""
+def render_help(path: Sequence[str]) -> str | None:
+    """What ``woaport PATH --help`` prints, rendered through click's own API (None when
+    PATH names no command)."""
+    ctx = cli.make_context("woaport", [], resilient_parsing=True)
+    command: click.Command = cli
+    for name in path:
+        if not isinstance(command, click.Group):
+            return None
+        sub = command.get_command(ctx, name)
+        if sub is None:
+            return None
+        ctx = sub.make_context(name, [], parent=ctx, resilient_parsing=True)
+        command = sub
+    return command.get_help(ctx) + "\n"
+
+
+def main(argv: Sequence[str] | None = None, *, help_for: Sequence[str] | None = None) -> None:
+    """Entry point: the only place that calls ``sys.exit``. ``help_for``: the command path
+    of a plain help request (`woaport.entry` found it not cached): rendered, kept, printed."""
+    if help_for is not None:
+        text = render_help(help_for)
+        if text is not None:
+            from woaport.entry import store_help
+
+            store_help(tuple(help_for), text)
+            sys.stdout.write(text)
+            sys.exit(0)
     try:
         code = cli.main(args=argv, prog_name="woaport", standalone_mode=False)
     except click.exceptions.Exit as exc:

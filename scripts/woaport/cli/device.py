@@ -22,6 +22,8 @@ RUNNING = (
     "outbox",
     "heartbeat",
     "python",
+    "pythons",
+    "emulated_pythons",
     "installer",
     "index_url",
     "max_attempts",

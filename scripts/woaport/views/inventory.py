@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from woaport.documents.facts import Regression
+from woaport.documents.facts import DeviceFacts, Regression
 from woaport.documents.fleet import FleetStatus
 from woaport.documents.states import State
 from woaport.documents.status import PackageStatus, Status
@@ -287,9 +287,22 @@ def followed(packages: list[Package], status: Status, reference: dt.datetime | N
             item.payload if item else "",
             item.ci_verdict if item else "",
         ]
-        row += [item.devices[d].verdict if item and d in item.devices else "" for d in devices]
+        row += [
+            _device_cell(item.devices[d]) if item and d in item.devices else "" for d in devices
+        ]
         cause = e.cause if e.state.needs_person or e.state is State.AWAITING_PARENTS else ""
         pr = f"[PR]({p.upstream_pr})" if p.upstream_pr else ""
         row += [cause, ", ".join(e.blocked_by), pr]
         lines.append(_row(row))
     return lines
+
+
+def _device_cell(device: DeviceFacts) -> str:
+    """The device's verdict, and how the native wheel's benchmarks compare with the x64
+    wheel's run emulated on the same laptop (when it measured that)."""
+    ratio = device.native_vs_emulated
+    if ratio is None or ratio <= 0:
+        return str(device.verdict)
+    if ratio <= 1:
+        return f"{device.verdict} · native {1 / ratio:.1f}x faster than emulated x64"
+    return f"{device.verdict} · native {ratio:.1f}x slower than emulated x64"
