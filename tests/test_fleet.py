@@ -171,6 +171,9 @@ def test_a_device_that_can_write_only_its_outbox_validates_three_owners_forks(
         assert not [a for r in github.repos[repo].releases for a in r.assets if "result" in a.name]
     heartbeat = json.loads(github.files(SP11.outbox)["woaport/devices/sp11.json"])
     assert heartbeat["device_id"] == "sp11" and heartbeat["hubs"] == [HUB]
+    assert heartbeat["pythons"] and all(  # a file name: a home folder's path stays home
+        "/" not in p["executable"] and "\\" not in p["executable"] for p in heartbeat["pythons"]
+    )
 
     second = world.refresh()
     assert second.errors == [], second.errors
@@ -281,6 +284,28 @@ def test_items_from_forks_off_the_allow_list_are_not_even_fetched(
         if "/releases/tags/" in k and n > before.get(k, 0)
     }
     assert fetched == {"alpha"}
+
+
+def test_a_native_vs_emulated_ratio_travels_from_the_outbox_to_the_inventory(
+    world: World, woaport: Run, as_device: Callable[[Device], None], tmp_path: Path
+) -> None:
+    world.refresh()
+    as_device(SP11)
+    woaport(*poll_args(tmp_path / "state", SP11))
+    alpha = world.manifests["p-alpha"].item_id
+    result = outbox_results(world.github, SP11)[alpha]
+    result["emulation"] = {
+        "interpreter": {"executable": "python.exe", "version": "3.12.7", "emulated": True},
+        "verdict": "pass",
+        "benchmarks": [
+            {"step_id": "b", "native_median": 1.0, "emulated_median": 2.5, "ratio": 0.4}
+        ],
+    }
+    path = f"woaport/results/sp11/{alpha}.json"
+    world.github.put_file(SP11.outbox, path, json.dumps(result).encode())
+    world.refresh()
+    device = world.status()["p-alpha"]["facts"]["queue"]["devices"]["sp11"]
+    assert device["verdict"] == "pass" and device["native_vs_emulated"] == pytest.approx(0.4)
 
 
 def test_results_the_hub_does_not_know_are_ignored_and_reported(

@@ -145,9 +145,7 @@ def schema_errors(document: Any) -> list[Any]:
     from woaport import memo
 
     try:
-        fact = memo.key(
-            json.dumps(schema(), sort_keys=True), json.dumps(document, sort_keys=True)
-        )
+        fact = memo.key(json.dumps(schema(), sort_keys=True), json.dumps(document, sort_keys=True))
     except (TypeError, ValueError, RecursionError):
         fact = ""  # not JSON-shaped (YAML dates, sets...): always checked
     if fact and memo.known("contract-valid", fact):

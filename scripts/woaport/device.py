@@ -11,6 +11,7 @@ but not uploaded is uploaded, and a result already on the queue is never uploade
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import json
 import shutil
@@ -180,7 +181,7 @@ class Poller:
         not done or given up here, not reported to the hub, from an allowed fork)."""
         if self.config.outbox is None:
             return None
-        from woaport.devicequeue.hub import Subscriber, probe_python
+        from woaport.devicequeue.hub import Subscriber
 
         def wanted(url: str, listed: IndexItem) -> bool:
             entry = state.items.get(self._key(url, listed.item_id), {})
@@ -199,7 +200,11 @@ class Poller:
             wanted=wanted,
             log=self.log,
             heartbeat_every=self.config.heartbeat,
-            pythons=lambda: (probe_python(self.config.python),),
+            pythons=lambda: tuple(
+                # the file's name only: the outbox is public, a home folder is not
+                dataclasses.replace(p.record(), executable=Path(p.path).name)
+                for p in self._interpreters().pythons
+            ),
         )
 
     def _key(self, url: object, item_id: str) -> str:

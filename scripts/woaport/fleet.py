@@ -41,7 +41,7 @@ from woaport.artifacts import Role
 from woaport.devicequeue import QueueItem
 from woaport.devicequeue.hub import INDEX_BRANCH, INDEX_PATH, read_index
 from woaport.devicequeue.outbox import heartbeat_path, parse_result_path
-from woaport.documents.device_result import DeviceResult
+from woaport.documents.device_result import DeviceResult, Interpreter
 from woaport.documents.facts import DeviceFacts, PackageFacts
 from woaport.documents.fleet import (
     INDEX_VERSION,
@@ -389,7 +389,7 @@ class FleetRun:
         if beat.device_id != device.id:
             self._ignore(device.id, path, blob, f"a heartbeat of device {beat.device_id!r}")
             return dataclasses.replace(record, heartbeat_blob=blob)
-        pythons = tuple(f"{p.version}" + (" emulated" if p.emulated else "") for p in beat.pythons)
+        pythons = tuple(_python_words(p) for p in beat.pythons)
         return dataclasses.replace(
             record,
             heartbeat_blob=blob,
@@ -428,7 +428,7 @@ class FleetRun:
             )
         if tuple(sorted(a.sha256 for a in result.artifacts)) != known.artifacts:
             return f"it names artifacts the hub does not know for {item_id}"
-        python = result.interpreter.version if result.interpreter else None
+        python = _python_words(result.interpreter) if result.interpreter else None
         return CollectedResult(
             item_id=item_id,
             package=result.package,
@@ -439,6 +439,7 @@ class FleetRun:
             under_test_sha256=known.under_test,
             blob=blob,
             python=python,
+            native_vs_emulated=result.emulation.ratio if result.emulation else None,
         )
 
     def _ignore(self, device_id: str, path: str, blob: str, reason: str) -> None:
@@ -452,7 +453,7 @@ class FleetRun:
         pythons = list(record.pythons)
         for result in record.results.values():
             last = _latest(last, result.finished)
-            if result.python and not any(p.startswith(result.python) for p in pythons):
+            if result.python and result.python not in pythons:
                 pythons.append(result.python)
         now = parse_utc(self.clock())
         seen = parse_utc(last)
@@ -476,7 +477,10 @@ class FleetRun:
                 continue
             devices = {
                 device_id: DeviceFacts(
-                    verdict=result.verdict, finished=result.finished, reason=result.reason
+                    verdict=result.verdict,
+                    finished=result.finished,
+                    reason=result.reason,
+                    native_vs_emulated=result.native_vs_emulated,
                 )
                 for device_id, result in sorted(by_item.get(queue.item_id, {}).items())
                 if result.under_test_sha256 == queue.artifact_sha256
@@ -567,6 +571,12 @@ class FleetRun:
         write_atomic(path, (json.dumps(status.to_json(), indent=1, sort_keys=True) + "\n").encode())
         self.status = status
         return True
+
+
+def _python_words(python: Interpreter) -> str:
+    """``3.12.7 win_arm64``, ``3.12.7 win_amd64 emulated``: how the fleet view names one."""
+    words = [python.version[:40], python.platform[:40], "emulated" if python.emulated else ""]
+    return " ".join(w for w in words if w)
 
 
 def _record(device: RegisteredDevice) -> DeviceRecord:

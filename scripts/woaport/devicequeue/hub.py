@@ -21,7 +21,6 @@ token needs no access to any fork.
 from __future__ import annotations
 
 import json
-import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -69,23 +68,6 @@ def read_index(client: GitHub, hub: str, cache_dir: Path | None) -> tuple[HubInd
     if index.hub.lower() != hub.lower():
         raise InvalidDocument(f"{where}: it names hub {index.hub}, not {hub}")
     return index, found.sha
-
-
-def probe_python(executable: str) -> Interpreter:
-    """What an interpreter is (its version and machine), for the heartbeat. Only the
-    file's name is kept: the outbox is public, a home folder's path is nobody's business."""
-    name = Path(executable).name or executable
-    try:
-        out = subprocess.run(
-            [executable, "-c", "import platform; print(platform.python_version())"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    return Interpreter(executable=name, version=out[:40] or "unknown")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -79,6 +79,7 @@ class CollectedResult(Document):
     under_test_sha256: str
     blob: str  # the outbox blob it was read from
     python: str | None = None  # "3.12.7", when the result names its interpreter
+    native_vs_emulated: float | None = None  # the emulation comparison's ratio, if measured
 
 
 @dataclass(frozen=True, kw_only=True)
