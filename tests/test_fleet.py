@@ -636,3 +636,13 @@ def test_the_fleet_view_flags_a_silent_device(woaport: Run, tmp_path: Path) -> N
     assert "x13s" in result.out and "last seen never" in result.out
     help_text = woaport("fleet", "--help")
     assert "Examples:" in help_text.out
+
+
+def test_a_subscription_without_an_outbox_is_one_line_exit_2(
+    woaport: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("WOAPORT_OUTBOX", raising=False)
+    monkeypatch.setenv("WOAPORT_DEVICE_CONFIG", str(tmp_path / "absent.toml"))
+    result = woaport("device", "poll", "--once", "--queue", f"hub:{HUB}", "--state-dir", tmp_path)
+    assert result.code == 2 and len(result.err.strip().splitlines()) == 1
+    assert "--outbox OWNER/REPO" in result.err
