@@ -281,7 +281,6 @@ class FleetRun:
         self.current: HubIndex | None = None
         self.current_sha = ""
         self.status: FleetStatus | None = None
-        self.index_published = False
 
     # -- 2. the collectors' hook ---------------------------------------------------------
     def saw(self, repo: str, item: QueueItem) -> None:
@@ -547,7 +546,6 @@ class FleetRun:
                 )
                 commit = github.create_commit(hub, message=message, tree=tree, parents=[])
                 github.create_ref(hub, f"refs/heads/{INDEX_BRANCH}", commit)
-            self.index_published = True
             self.progress(f"fleet: published the device index ({len(items)} item(s))")
         except WoaportError as exc:
             self.errors.append(f"fleet: publishing the device index to {hub}: {exc.message}")
