@@ -14,13 +14,14 @@ import pytest
 from woaport.documents.base import Document, schema, validate
 from woaport.documents.contract_report import ContractReport, StepStatus
 from woaport.documents.device_result import DeviceResult
+from woaport.documents.fleet import FleetStatus, Heartbeat, HubIndex
 from woaport.documents.inspect_report import InspectReport, Severity, WheelKind
 from woaport.documents.manifest import Manifest
 from woaport.documents.verdicts import Verdict
 from woaport.errors import InvalidDocument
 from woaport.pe import Machine
 
-TOP = [Manifest, ContractReport, DeviceResult, InspectReport]
+TOP = [Manifest, ContractReport, DeviceResult, InspectReport, HubIndex, Heartbeat, FleetStatus]
 
 
 def _object(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
@@ -63,6 +64,8 @@ def _pairs(cls: type, node: dict[str, Any], root: dict[str, Any], where: str) ->
         child = node["properties"][f.name]
         if child.get("type") == "array" or "items" in child:
             child = child["items"]
+        elif isinstance(child.get("additionalProperties"), dict):  # dict[str, Document]
+            child = child["additionalProperties"]
         obj = _object(child, root)
         if obj is not None and "properties" in obj:
             found += _pairs(inner, obj, root, f"{where}.{f.name}")

@@ -29,6 +29,7 @@ from typing import Any
 
 import requests
 
+from woaport import fleet as fleet_mod
 from woaport import inventory, toppypi
 from woaport.depgraph import fetch_requires_dist, required_on_win_arm64
 from woaport.devicequeue import QueueURL
@@ -45,6 +46,7 @@ from woaport.documents.status import SOURCES, Status, TopSource, Transition, rea
 from woaport.documents.verdicts import Verdict
 from woaport.errors import NotFound, WoaportError
 from woaport.files import utc_now, write_atomic
+from woaport.fleet import FleetRun
 from woaport.github import GitHub, GitHubNotFound
 from woaport.http import EtagCache, make_session
 from woaport.index import IndexFile, fetch_files
@@ -161,6 +163,7 @@ class Connections:
         self.made: list[tuple[requests.Session, GitHub]] = []
         self.index_requests = 0
         self.index_not_modified = 0
+        self.fleet: FleetRun | None = None  # the device fleet's part, when devices.yml exists
 
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         with self.lock:
@@ -293,6 +296,7 @@ def update(
     connections = Connections(
         cache, memos, github_factory or (lambda c: GitHub(cache=c, retries=3, max_wait=60))
     )
+    connections.fleet = fleet_mod.start(folder, progress)
     top = toppypi.top_list(
         connections.session(),
         request.top_url,
@@ -343,6 +347,11 @@ def update(
                 values[source] = value
         facts[package.key] = PackageFacts(**values)
         stale[package.key] = marks
+    fleet = connections.fleet
+    if fleet is not None:  # results from registered outboxes only (woaport.fleet)
+        progress("fleet: reading the registered devices' outboxes")
+        fleet.collect(connections.github())
+        facts = fleet.merge(facts)
     assessed = inventory.assess_all(packages, facts)
     at = utc_now()
     entries, result.changes = inventory.apply_states(
@@ -369,6 +378,11 @@ def update(
         write_atomic(status_path, (text + "\n").encode())
         result.status_changed = True
     _write_if_changed(history_path, json.dumps(history.to_json(), indent=1) + "\n")
+    if fleet is not None:
+        forks = {p.key: p.fork.repo for p in packages if p.fork is not None}
+        fleet.publish(connections.github(), status, forks)
+        fleet.save()
+        result.errors += fleet.errors
     cache.save()
     memos.save()
     result.requests, result.not_modified = connections.totals()
@@ -379,7 +393,8 @@ def update(
         from woaport.views.page import page
 
         result.readme_changed = _write_if_changed(
-            folder / README_FILE, readme(packages, status, history)
+            folder / README_FILE,
+            readme(packages, status, history, fleet_mod.load_fleet(folder / fleet_mod.FLEET_FILE)),
         )
         _write_if_changed(folder / PAGE_FILE, page(packages, status, history))
     if request.changes_file is not None:
@@ -437,7 +452,9 @@ def _collect_fork(fork: inventory.Fork, connections: Connections, out: Collected
     if run is None or run.status != "completed" or not run.head_sha:
         return
     try:
-        out.queue = _queue_item(github, connections.memos, fork.repo, run.head_sha)
+        out.queue = _queue_item(
+            github, connections.memos, fork.repo, run.head_sha, connections.fleet
+        )
     except WoaportError as exc:
         out.queue = exc
 
@@ -487,7 +504,9 @@ def _diagnosis(github: GitHub, memos: Memos, repo: str, run_id: int) -> str | No
 
 
 # The queue manifest's payload words ("ok" today) read as verdicts.
-def _queue_item(github: GitHub, memos: Memos, repo: str, sha: str) -> QueueFacts | None:
+def _queue_item(
+    github: GitHub, memos: Memos, repo: str, sha: str, fleet: FleetRun | None = None
+) -> QueueFacts | None:
     queue = GitHubQueue(QueueURL("github", repo), github)
     listing = queue.items()  # an unreadable item is skipped there, never the whole update
     matching = [i for i in listing.items if i.manifest.provenance.commit == sha]
@@ -496,7 +515,11 @@ def _queue_item(github: GitHub, memos: Memos, repo: str, sha: str) -> QueueFacts
     item = max(matching, key=lambda i: i.manifest.created)
     under_test = item.manifest.under_test
     devices: dict[str, DeviceFacts] = {}
-    for device_id, asset in sorted(item.results.items()):
+    results = item.results
+    if fleet is not None:  # the fleet's devices report to their outboxes, not here
+        fleet.saw(repo, item)
+        results = {}
+    for device_id, asset in sorted(results.items()):
         key = f"{repo}:{asset['id']}:{asset.get('updated_at')}"
         found, summary = memos.get("device_results", key)
         if not found:

@@ -138,9 +138,9 @@ def store_token(value: str, store: Any = None) -> str:
 
 
 def github_client(url: str, cache_path: Path | None = None) -> GitHub | None:
-    """The GitHub client a device uses for a ``github:`` queue (None for any other): with
-    the token :func:`device_token` finds."""
-    if not url.startswith("github:"):
+    """The GitHub client a device uses for a ``github:`` queue or a ``hub:`` subscription
+    (None for a ``dir:`` one): with the token :func:`device_token` finds."""
+    if not url.startswith(("github:", "hub:")):
         return None
     from woaport.github import GitHub
     from woaport.http import EtagCache

@@ -11,6 +11,7 @@ but not uploaded is uploaded, and a result already on the queue is never uploade
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import json
 import shutil
@@ -18,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
@@ -36,12 +37,16 @@ from woaport.documents.device_result import (
 )
 from woaport.documents.manifest import Manifest
 from woaport.documents.verdicts import Verdict
-from woaport.errors import BadInput, WoaportError
+from woaport.errors import BadInput, Corrupted, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
 from woaport.interpreters import Choice, Discovery, Python, choose, discover, no_match
 from woaport.settings import DeviceConfig
 
 STEP_LEDGER = "running-steps"  # the processes of running steps (procs.reap_leftovers)
+
+if TYPE_CHECKING:
+    from woaport.devicequeue.hub import Subscriber
+    from woaport.documents.fleet import IndexItem
 
 
 @dataclass
@@ -146,7 +151,9 @@ class Poller:
         for url in self.config.queues:
             cache = self.state_dir / "etags.json"
             client = credentials.github_client(url, cache)  # the token: credential store, env
-            queue = devicequeue.open_queue(url, cache_path=cache, client=client)
+            queue = devicequeue.open_queue(
+                url, cache_path=cache, client=client, subscriber=self._subscriber(state)
+            )
             try:
                 try:
                     listing = queue.items()
@@ -175,8 +182,42 @@ class Poller:
         )
         return summary
 
+    def _subscriber(self, state: State) -> Subscriber | None:
+        """Who this device is to a hub: subscription (its outbox, the items it still wants:
+        not done or given up here, not reported to the hub, from an allowed fork)."""
+        if self.config.outbox is None:
+            return None
+        from woaport.devicequeue.hub import Subscriber
+
+        def wanted(url: str, listed: IndexItem) -> bool:
+            entry = state.items.get(self._key(url, listed.item_id), {})
+            if entry.get("status") in ("done", "failed"):
+                return False
+            if self.config.device_id in listed.reported and entry.get("status") != "publishing":
+                return False
+            if entry.get("status") == "retry" and entry.get("next_attempt", 0) > self.clock():
+                return False  # not due: no need to read it from its fork
+            return any(fnmatch.fnmatchcase(listed.fork, p) for p in self.config.allow)
+
+        return Subscriber(
+            device_id=self.config.device_id,
+            outbox=self.config.outbox,
+            state_dir=self.state_dir,
+            wanted=wanted,
+            log=self.log,
+            heartbeat_every=self.config.heartbeat,
+            pythons=lambda: tuple(
+                # the file's name only: the outbox is public, a home folder is not
+                dataclasses.replace(p.record(), executable=Path(p.path).name)
+                for p in self._interpreters().pythons
+            ),
+        )
+
+    def _key(self, url: object, item_id: str) -> str:
+        return f"{self.config.device_id}@{url}#{item_id}"
+
     def _process(self, queue: Backend, item: QueueItem, state: State, summary: PollSummary) -> None:
-        key = f"{self.config.device_id}@{queue.url}#{item.item_id}"
+        key = self._key(queue.url, item.item_id)
         entry = state.items.setdefault(key, {"status": "new", "attempts": 0})
         if entry["status"] == "refused":
             # Decided against the allow-list of the time: decide again, it may have changed.
@@ -265,7 +306,10 @@ class Poller:
         work = self.state_dir / "items" / item.item_id
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        manifest = queue.authoritative_manifest(item, work)
+        try:
+            manifest = queue.authoritative_manifest(item, work)
+        except Corrupted as exc:  # e.g. not the manifest the hub listed
+            return self._tampered(item, exc.message)
         if canonical_json(manifest.to_json()) != canonical_json(item.manifest.to_json()):
             return self._tampered(item, "the listed manifest and manifest.json disagree")
         for artifact in manifest.artifacts:

@@ -431,6 +431,8 @@ def task_arguments(
         extra += ["--allow", pattern]
     if "device_id" in given:
         extra += ["--device-id", config.device_id]
+    if "outbox" in given and config.outbox:
+        extra += ["--outbox", config.outbox]
     if "state_dir" in given:
         extra += ["--state-dir", str(config.state_dir)]
     return tuple(extra)

@@ -452,6 +452,85 @@ class GitHub:
                 f"asset download from the storage host failed: HTTP {exc.status}", exc.status
             ) from None
 
+    # -- files on a branch (the device fleet: the hub's index, a device's outbox) ----------
+    def file(self, repo: str, path: str, *, ref: str | None = None) -> RepoFile | None:
+        """A file through the contents API, conditionally (an unchanged file costs a 304,
+        free of rate limit); None when there is no such file or branch. Files over 1 MB
+        come without their bytes ("Between 1-100 MB ... the content field will be an
+        empty string and the encoding field will be "none"",
+        https://docs.github.com/rest/repos/contents#get-repository-content): then the
+        blob is read by its sha (``data`` is None until :meth:`blob` fills it)."""
+        try:
+            body = self.get_json(f"/repos/{repo}/contents/{path}", {"ref": ref} if ref else None)
+        except GitHubNotFound:
+            return None
+        if not isinstance(body, dict) or body.get("type") != "file":
+            raise GitHubRefused(f"{repo}: {path} is not a file")
+        data = None
+        if body.get("encoding") == "base64":
+            data = _b64(str(body.get("content", "")), f"{repo} {path}")
+        return RepoFile(path=path, sha=str(body["sha"]), size=int(body["size"]), data=data)
+
+    def blob(self, repo: str, sha: str, *, max_bytes: int) -> bytes:
+        """A git blob's bytes (up to 100 MB; https://docs.github.com/rest/git/blobs)."""
+        body = self.request("GET", f"/repos/{repo}/git/blobs/{sha}").json()
+        if int(body.get("size", 0)) > max_bytes:
+            raise GitHubRefused(f"{repo}: blob {sha} is over {max_bytes:,} bytes")
+        if body.get("encoding") != "base64":
+            raise GitHubRefused(f"{repo}: blob {sha} came in encoding {body.get('encoding')!r}")
+        return _b64(str(body.get("content", "")), f"{repo} blob {sha}")
+
+    def put_file(
+        self,
+        repo: str,
+        path: str,
+        data: bytes,
+        *,
+        message: str,
+        sha: str | None = None,
+        branch: str | None = None,
+    ) -> str:
+        """Create (``sha`` None) or replace the file at ``path``; the new blob's sha.
+
+        GitHub answers 422 when a file exists and no ``sha`` was given, 409 when ``sha`` is
+        not the current one or when writes to the branch run at once ("If you use this
+        endpoint and the Delete a file endpoint in parallel, the concurrent requests will
+        conflict", https://docs.github.com/rest/repos/contents#create-or-update-file-contents):
+        both raise :class:`GitHubRefused` with the status, for the caller to decide."""
+        import base64
+
+        payload: dict[str, Any] = {
+            "message": message,
+            "content": base64.b64encode(data).decode(),
+        }
+        if sha is not None:
+            payload["sha"] = sha
+        if branch is not None:
+            payload["branch"] = branch
+        response = self.request(
+            "PUT", f"/repos/{repo}/contents/{path}", json=payload, expected=(200, 201)
+        )
+        return str(response.json()["content"]["sha"])
+
+    def tree_files(self, repo: str, ref: str) -> dict[str, str] | None:
+        """Every file under a branch (path -> blob sha), conditionally: one request, a 304
+        while the branch has not moved; None when there is no such branch. GitHub's limit
+        is 100,000 entries ("truncated" past it: refused here rather than half-read). An
+        empty repository (GitHub answers 409) has no files."""
+        try:
+            body = self.get_json(f"/repos/{repo}/git/trees/{ref}", {"recursive": "1"})
+        except GitHubNotFound:
+            return None
+        except GitHubRefused as exc:
+            if exc.status == 409:  # "Git Repository is empty.": nothing written there yet
+                return {}
+            raise
+        if body.get("truncated"):
+            raise GitHubRefused(f"{repo}@{ref}: the tree is over GitHub's 100,000 entries")
+        return {
+            str(e["path"]): str(e["sha"]) for e in body.get("tree", []) if e.get("type") == "blob"
+        }
+
     # -- forks, git data and pull requests (`woaport port start`, `woaport upstream`) --------
     def authenticated_user(self) -> str:
         """The login the token belongs to (https://docs.github.com/rest/users/users)."""
@@ -510,7 +589,7 @@ class GitHub:
         )
         return str(response.json()["sha"])
 
-    def create_tree(self, repo: str, base_tree: str, entries: list[dict[str, str]]) -> str:
+    def create_tree(self, repo: str, base_tree: str | None, entries: list[dict[str, str]]) -> str:
         payload = {"base_tree": base_tree, "tree": entries}
         response = self.request(
             "POST", f"/repos/{repo}/git/trees", json=payload, expected=(201,), retry_post=True
@@ -537,6 +616,26 @@ class GitHub:
     def pull_request(self, repo: str, number: int) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/pulls/{number}", expected=(200, 404))
         return None if response.status_code == 404 else dict(response.json())
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepoFile:
+    """A file read through the contents API: its blob sha, and its bytes when they came."""
+
+    path: str
+    sha: str
+    size: int
+    data: bytes | None
+
+
+def _b64(text: str, where: str) -> bytes:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise GitHubRefused(f"{where}: the content is not base64") from None
 
 
 def _public(url: str) -> str:

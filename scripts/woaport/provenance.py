@@ -142,9 +142,10 @@ class Check(enum.StrEnum):
 
 
 def default_mode(queue_url: str) -> PolicyMode:
-    """``require`` for ``github:`` queues (anyone with a token may write a release),
-    ``warn`` for ``dir:`` queues (a folder the device's owner controls)."""
-    return PolicyMode.REQUIRE if queue_url.startswith("github:") else PolicyMode.WARN
+    """``require`` for ``github:`` queues (anyone with a token may write a release) and
+    ``hub:`` subscriptions (their items come from such queues), ``warn`` for ``dir:``
+    queues (a folder the device's owner controls)."""
+    return PolicyMode.REQUIRE if queue_url.startswith(("github:", "hub:")) else PolicyMode.WARN
 
 
 def bundle_filename(wheel_filename: str) -> str:

@@ -80,13 +80,15 @@ def parse_device_id(value: Any) -> str:
     return text
 
 
-QUEUE_URL = re.compile(r"github:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|dir:.+")
+QUEUE_URL = re.compile(r"(?:github|hub):[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|dir:.+")
 
 
 def parse_queue(value: Any) -> str:
     text = str(value)
     if not QUEUE_URL.fullmatch(text):
-        raise BadInput(f"queue {text!r}: expected dir:PATH or github:OWNER/REPO")
+        raise BadInput(
+            f"queue {text!r}: expected dir:PATH or github:OWNER/REPO (or hub:OWNER/REPO: a device's subscription)"
+        )
     return text
 
 
@@ -114,7 +116,7 @@ PROVENANCE_POLICIES = ("require", "warn", "off")
 def parse_repository(text: Any) -> str:
     value = str(text).strip()
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", value) or ".." in value:
-        raise BadInput(f"hub {value!r}: write OWNER/REPO (the repository that holds port.yml)")
+        raise BadInput(f"repository {value!r}: write OWNER/REPO")
     return value
 
 
@@ -214,7 +216,22 @@ class DeviceConfig:
         many=True,
         option="--queue",
         metavar="QUEUE",
-        help="dir:PATH or github:OWNER/REPO; repeatable.",
+        help="dir:PATH, github:OWNER/REPO, or hub:OWNER/REPO (a subscription to a hub's "
+        "index of every fork's items; needs --outbox); repeatable.",
+    )
+    outbox: str | None = setting(
+        default=None,
+        parse=parse_repository,
+        metavar="OWNER/REPO",
+        help="Your repository this device writes its results to, for hub: subscriptions "
+        "(its token needs Contents: write there, and nowhere else).",
+    )
+    heartbeat: float = setting(
+        default=21600.0,
+        parse=parse_duration,
+        metavar="DURATION",
+        shown_default="6h",
+        help="How often the device tells its outbox it is alive (one write).",
     )
     allow: tuple[str, ...] = setting(
         default=(),
@@ -405,6 +422,12 @@ def resolve_config(
     values.update(environment_values(environ))
     values.update(command_line_values(options))
     config = DeviceConfig(**values)
+    if any(q.startswith("hub:") for q in config.queues) and config.outbox is None:
+        raise BadInput(
+            "a hub: subscription writes results to your outbox: pass --outbox OWNER/REPO "
+            "(a repository you control), set WOAPORT_OUTBOX, or add `outbox = ...` to "
+            f"{path or default_config_path(environ)}"
+        )
     if need_queues and not config.queues:
         raise BadInput(
             "no queue to poll: pass --queue dir:PATH or github:OWNER/REPO, set WOAPORT_QUEUES, "

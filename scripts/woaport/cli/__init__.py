@@ -40,6 +40,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "device",
         "On a Windows-on-Arm laptop: poll, validate, report.",
     ),
+    "fleet": (
+        "woaport.cli.fleet",
+        "fleet",
+        "The hub's registered devices: last seen, Pythons, results.",
+    ),
     "fork": ("woaport.cli.fork", "fork", "Set a fork up: one workflow file, a starter contract."),
     "inspect": ("woaport.cli.inspect", "inspect", "Check a wheel's native payload."),
     "inventory": (

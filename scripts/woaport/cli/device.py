@@ -35,6 +35,8 @@ from woaport.views.devicesetup import SetupView
 
 SHARED = ("queues", "device_id", "allow", "state_dir")
 RUNNING = (
+    "outbox",
+    "heartbeat",
     "python",
     "pythons",
     "emulated_pythons",
@@ -121,7 +123,8 @@ def poll(once: bool, every: str | None, no_wait: bool, json_output: bool, **opti
     files and verify each sha256 against the manifest (a mismatch is reported as tampered,
     and nothing is installed); run the embedded contract in device mode; upload
     result-<device-id>.json. Safe to kill at any moment: the next poll resumes, and never
-    publishes a result twice. Idle, it costs one conditional request per GitHub queue.
+    publishes a result twice. Idle, it costs one conditional request per GitHub queue,
+    and one per hub: subscription whatever the number of forks (results go to --outbox).
     """
     if once and every:
         raise click.UsageError("--once and --every exclude each other")

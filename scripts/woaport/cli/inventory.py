@@ -97,10 +97,15 @@ class _Problems:
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
 def validate(folder: Path, json_output: bool) -> int:
     """Check packages.yml: the schema, names listed twice, depends_on that names nothing,
-    dependency cycles, and contract ids that contracts/ does not have."""
+    dependency cycles, and contract ids that contracts/ does not have; and devices.yml
+    when there is one (the schema, ids registered twice, schedules)."""
+    from woaport.fleet import REGISTRY_FILE, check_registry
+
     path = folder / "packages.yml"
     problems = inv.check_packages(path, _contract_ids(folder), _top_names(folder))
     count = 0 if problems else len(inv.load_packages(path))
+    if (folder / REGISTRY_FILE).is_file():
+        problems += check_registry(folder / REGISTRY_FILE)
     result = _Problems(path=path, problems=problems, count=count)
     Reporter(json_output=json_output).emit(result)
     return 1 if problems else 0
@@ -154,14 +159,16 @@ def next_cmd(folder: Path, count: int, json_output: bool) -> int:
 def render(folder: Path, check: bool) -> int:
     """Write README.md and the status page index.html from packages.yml, status.json and
     history.json."""
+    from woaport.fleet import FLEET_FILE, load_fleet
     from woaport.views.inventory import readme as render_readme
     from woaport.views.page import page as render_page
 
     status = inv.load_status(folder / "status.json")
     history = inv.load_history(folder / "history.json")
     packages = _followed(folder, status)
+    fleet = load_fleet(folder / FLEET_FILE)
     outputs = {
-        folder / "README.md": render_readme(packages, status, history),
+        folder / "README.md": render_readme(packages, status, history, fleet),
         folder / "index.html": render_page(packages, status, history),
     }
     stale = 0

@@ -6,6 +6,9 @@ Two backends behind one :class:`Backend` protocol, chosen by a :class:`QueueURL`
   the wheels, ``manifest.json`` and ``results/result-<device>.json``.
 * ``github:OWNER/REPO`` (:mod:`.github`): one pre-release per item, tag
   ``woaport-queue-<item_id>``, assets = wheels + ``manifest.json`` + the devices' results.
+* ``hub:OWNER/REPO`` (:mod:`.hub`): a subscription to a hub's index of the items awaiting
+  device validation in every fork; items are read from their forks, results written to the
+  device's own outbox (:mod:`.outbox`). Devices only: nothing is published to a hub.
 
 The manifest is built by :mod:`.manifest`; its identity is a digest of the artifacts and the
 contract, so publishing the same thing twice is a no-op and anything else is a new item.
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from woaport.errors import BadInput
 
 if TYPE_CHECKING:
+    from woaport.devicequeue.hub import Subscriber
     from woaport.documents.device_result import DeviceResult
     from woaport.documents.manifest import Manifest
     from woaport.github import GitHub
@@ -44,9 +48,10 @@ def result_name(device_id: str) -> str:
 
 @dataclass(frozen=True)
 class QueueURL:
-    """``dir:PATH`` or ``github:OWNER/REPO``, parsed once; ``str()`` gives it back."""
+    """``dir:PATH``, ``github:OWNER/REPO`` or ``hub:OWNER/REPO``, parsed once; ``str()``
+    gives it back."""
 
-    scheme: Literal["dir", "github"]
+    scheme: Literal["dir", "github", "hub"]
     location: str
 
     @classmethod
@@ -54,16 +59,18 @@ class QueueURL:
         scheme, sep, rest = text.partition(":")
         if sep and scheme == "dir" and rest:
             return cls("dir", rest)
-        if sep and scheme == "github" and _REPO.match(rest) and ".." not in rest:
-            return cls("github", rest)
-        raise BadInput(f"queue {text!r}: expected dir:PATH or github:OWNER/REPO")
+        if sep and scheme in ("github", "hub") and _REPO.match(rest) and ".." not in rest:
+            return cls("github" if scheme == "github" else "hub", rest)
+        raise BadInput(
+            f"queue {text!r}: expected dir:PATH or github:OWNER/REPO (or hub:OWNER/REPO: a device's subscription)"
+        )
 
     def __str__(self) -> str:
         return f"{self.scheme}:{self.location}"
 
     @property
     def repository(self) -> str | None:
-        """OWNER/REPO for a GitHub queue."""
+        """OWNER/REPO for a GitHub queue (not for a hub: its items come from many forks)."""
         return self.location if self.scheme == "github" else None
 
     @property
@@ -113,8 +120,14 @@ class Backend(Protocol):
 
 
 def open_queue(
-    url: QueueURL | str, *, cache_path: Path | None = None, client: GitHub | None = None
+    url: QueueURL | str,
+    *,
+    cache_path: Path | None = None,
+    client: GitHub | None = None,
+    subscriber: Subscriber | None = None,
 ) -> Backend:
+    """The backend for ``url``; a ``hub:`` subscription needs its ``subscriber`` (the
+    device: its id, its outbox, which items it still wants)."""
     parsed = url if isinstance(url, QueueURL) else QueueURL.parse(url)
     if parsed.scheme == "dir":
         from woaport.devicequeue.local import DirQueue
@@ -124,7 +137,16 @@ def open_queue(
     from woaport.github import GitHub
     from woaport.http import EtagCache
 
-    return GitHubQueue(parsed, client or GitHub(cache=EtagCache.load(cache_path)))
+    client = client or GitHub(cache=EtagCache.load(cache_path))
+    if parsed.scheme == "hub":
+        from woaport.devicequeue.hub import HubQueue
+
+        if subscriber is None:
+            raise BadInput(
+                f"queue {parsed}: a hub subscription is for devices (woaport device poll)"
+            )
+        return HubQueue(parsed, client, subscriber)
+    return GitHubQueue(parsed, client)
 
 
 def checked_item_id(item_id: str, manifest: Manifest, where: str) -> str:

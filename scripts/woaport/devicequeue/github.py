@@ -167,38 +167,48 @@ class GitHubQueue:
     def items(self) -> Listing:
         listing = Listing()
         for release in self.client.releases(self.repo):
-            tag = str(release.get("tag_name", ""))
-            if not tag.startswith(TAG_PREFIX) or release.get("draft"):
-                continue
-            where = f"{self.url} release {tag[:120]!r}"
-            assets = {
-                a["name"]: a for a in release.get("assets", []) if a.get("state") == "uploaded"
-            }
-            if MANIFEST not in assets:
-                continue  # not complete (published by hand, or by an older woaport)
             try:
-                manifest = manifest_in_body(release.get("body"), where)
-                if manifest is None:
-                    manifest = Manifest.from_json(self._json_asset(assets[MANIFEST]), where)
-                item_id = checked_item_id(tag.removeprefix(TAG_PREFIX), manifest, where)
+                item = self._item(release)
             except WoaportError as exc:
                 listing.skipped.append(exc.message)
                 continue
-            results = {
-                name.removeprefix(RESULT_PREFIX).removesuffix(".json"): asset
-                for name, asset in assets.items()
-                if name.startswith(RESULT_PREFIX) and name.endswith(".json")
-            }
-            listing.items.append(
-                QueueItem(
-                    queue=self.url,
-                    item_id=item_id,
-                    manifest=manifest,
-                    results=results,
-                    handle=release,
-                )
-            )
+            if item is not None:
+                listing.items.append(item)
         return listing
+
+    def item(self, item_id: str) -> QueueItem | None:
+        """One published item by its id (one request: its release by tag); None when the
+        queue has no complete item of that id."""
+        release = self.client.release_by_tag(self.repo, TAG_PREFIX + item_id)
+        if release is None:
+            return None
+        item = self._item(release)
+        if item is not None and item.item_id != item_id:
+            raise BadInput(f"{self.url}: release {TAG_PREFIX + item_id} holds another item")
+        return item
+
+    def _item(self, release: dict[str, Any]) -> QueueItem | None:
+        """A release as a queue item; None for releases that are no complete item;
+        raises WoaportError for one that claims to be an item and is not a valid one."""
+        tag = str(release.get("tag_name", ""))
+        if not tag.startswith(TAG_PREFIX) or release.get("draft"):
+            return None
+        where = f"{self.url} release {tag[:120]!r}"
+        assets = {a["name"]: a for a in release.get("assets", []) if a.get("state") == "uploaded"}
+        if MANIFEST not in assets:
+            return None  # not complete (published by hand, or by an older woaport)
+        manifest = manifest_in_body(release.get("body"), where)
+        if manifest is None:
+            manifest = Manifest.from_json(self._json_asset(assets[MANIFEST]), where)
+        item_id = checked_item_id(tag.removeprefix(TAG_PREFIX), manifest, where)
+        results = {
+            name.removeprefix(RESULT_PREFIX).removesuffix(".json"): asset
+            for name, asset in assets.items()
+            if name.startswith(RESULT_PREFIX) and name.endswith(".json")
+        }
+        return QueueItem(
+            queue=self.url, item_id=item_id, manifest=manifest, results=results, handle=release
+        )
 
     def _json_asset(self, asset: dict[str, Any]) -> Any:
         """A small JSON asset (a manifest, a device's result), read through a temporary file."""

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from woaport.documents.facts import DeviceFacts, Regression
+from woaport.documents.fleet import FleetStatus
 from woaport.documents.states import State
 from woaport.documents.status import PackageStatus, Status
 from woaport.files import parse_utc
@@ -137,7 +138,9 @@ def _links(package: Package, entry: PackageStatus | None) -> str:
     return " · ".join(links)
 
 
-def readme(packages: list[Package], status: Status, history: History) -> str:
+def readme(
+    packages: list[Package], status: Status, history: History, fleet: FleetStatus | None = None
+) -> str:
     by_key = {p.key: p for p in packages}
     reference = parse_utc(status.updated)
     lines = [
@@ -231,6 +234,10 @@ def readme(packages: list[Package], status: Status, history: History) -> str:
         rows,
     )
     lines += ["", *followed(packages, status, reference)]
+    if fleet is not None:
+        from woaport.views.fleet import readme_section
+
+        lines += ["", *readme_section(fleet)]
     lines += ["", "## Legend", ""]
     lines += [f"- {s.badge}: {s.legend}" for s in State]
     lines += [
