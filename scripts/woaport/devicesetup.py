@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,6 @@ from typing import Any
 from woaport import envfacts, venv
 from woaport.errors import BadInput, WoaportError
 from woaport.settings import DeviceConfig
-from woaport.views.base import Annotation, Line
 
 MIN_FREE_BYTES = 5 << 30
 MIN_WINDOWS_BUILD = 22000  # Windows 11
@@ -45,27 +44,6 @@ class SelfCheck:
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.exit_code == 0, "checks": [vars(c) for c in self.checks]}
-
-    def text_lines(self) -> Iterator[Line]:
-        for c in self.checks:
-            yield Line(
-                text=f"{'ok  ' if c.ok else 'FAIL'}  {c.name:<22} {c.detail}",
-                style="ok" if c.ok else "error",
-            )
-            if not c.ok and c.fix:
-                yield Line(text=f"      {'':<22} fix: {c.fix}", style="dim")
-
-    def markdown(self) -> str:
-        rows = ["| check | ok | detail |", "| --- | --- | --- |"]
-        rows += [f"| {c.name} | {'yes' if c.ok else 'no'} | {c.detail} |" for c in self.checks]
-        return "### woaport device self-check\n\n" + "\n".join(rows)
-
-    def annotations(self) -> Iterator[Annotation]:
-        for c in self.checks:
-            if not c.ok:
-                yield Annotation(
-                    level="error", title=f"self-check {c.name}", message=f"{c.detail}. Fix: {c.fix}"
-                )
 
 
 def self_check(

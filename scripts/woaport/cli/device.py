@@ -148,10 +148,11 @@ def self_check(json_output: bool, **options: Any) -> int:
     """Is this machine ready to validate wheels? Native ARM64 python (not emulated x64),
     Windows 11 build, free disk, token and queue access, allow-list, the runner's tools."""
     from woaport.devicesetup import self_check as run_checks
+    from woaport.views.devicesetup import SelfCheckView
 
     config = _config(options, need_queues=False)
     result = run_checks(config)
-    Reporter(json_output=json_output).emit(result)
+    Reporter(json_output=json_output).emit(SelfCheckView(result))
     return result.exit_code
 
 
