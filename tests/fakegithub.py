@@ -363,9 +363,20 @@ class FakeGitHub:
             assets=[self.asset_json(repo, a) for a in release.assets],
         )
 
-    def repo_json(self, repo: Repo) -> dict[str, Any]:
+    def repo_json(self, repo: Repo, token: str | None = None) -> dict[str, Any]:
+        """The repository as ``token`` sees it: GitHub adds ``permissions`` (what the
+        authenticated caller may do) and leaves it out for an anonymous one."""
         owner, name = repo.full_name.split("/")
         extra: dict[str, Any] = {}
+        if token is not None and token in self.tokens:
+            write = self.may_write(token, repo.full_name)
+            extra["permissions"] = {
+                "admin": write,
+                "maintain": write,
+                "push": write,
+                "triage": write,
+                "pull": True,
+            }
         if repo.parent:
             parent = self.repos[repo.parent]
             extra["parent"] = example(
@@ -661,7 +672,7 @@ class ApiHandler(_Handler):
         if upload:
             return self.upload(repo, rest, query, fault)
         handler = {
-            ("GET", ""): lambda: self.send_json(200, self.fake.repo_json(repo)),
+            ("GET", ""): lambda: self.send_json(200, self.fake.repo_json(repo, self.token)),
             ("GET", "/releases"): lambda: self.list_releases(repo, query),
             ("POST", "/releases"): lambda: self.create_release(repo),
         }.get((self.command, rest))

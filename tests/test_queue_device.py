@@ -947,3 +947,41 @@ def test_an_emulated_run_that_cannot_happen_is_said_and_the_verdict_stands(
         assert emulation["verdict"] == "skipped"
         assert "has no wheel of woademo 1.0" in emulation["reason"]
         assert other.executable in emulation["reason"]
+
+
+def test_self_check_says_whether_the_token_may_write_the_outbox(
+    github: Any, tmp_path: Path
+) -> None:
+    """A device writes only its outbox: self-check reads GitHub's ``permissions.push`` for
+    it (docs.github.com, "Get a repository": permissions of the authenticated caller)."""
+    from woaport.devicesetup import self_check
+    from woaport.github import GitHub
+    from woaport.settings import resolve_config
+
+    github.add_repo("hub/woaport")
+    github.add_repo("dave/woaport-outbox")
+    github.add_repo("erin/woaport-outbox")
+    github.add_token("dave-token", "dave", {"dave/woaport-outbox"})
+    facts = {"os": "Windows", "python": {"sysconfig_platform": "win-arm64"}}
+
+    def checks(outbox: str) -> dict[str, dict[str, Any]]:
+        config = resolve_config(
+            {
+                "queues": ["hub:hub/woaport"],
+                "allow": ["*"],
+                "outbox": outbox,
+                "state_dir": tmp_path,
+            },
+            {},
+        )
+        client = lambda: GitHub(api_url=github.api_url, token="dave-token", sleep=lambda s: None)  # noqa: E731
+        result = self_check(
+            config, facts=facts, disk_free=lambda p: 50 << 30, github_factory=client
+        )
+        return {c["name"]: c for c in result.to_json()["checks"]}
+
+    mine = checks("dave/woaport-outbox")
+    assert mine["queue hub/woaport"]["ok"] and mine["outbox dave/woaport-outbox"]["ok"]
+    other = checks("erin/woaport-outbox")["outbox erin/woaport-outbox"]
+    assert not other["ok"] and "not write" in other["detail"]
+    assert "Contents: read and write" in other["fix"]

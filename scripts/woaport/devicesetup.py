@@ -46,6 +46,28 @@ class SelfCheck:
         return {"ok": self.exit_code == 0, "checks": [vars(c) for c in self.checks]}
 
 
+def _repository_check(client: Any, name: str, repo: str, *, write: bool) -> Check:
+    """Can the token read ``repo`` (and, for the outbox, write it)? GitHub says what the
+    caller may do in the repository's ``permissions`` (``push``: write access)."""
+    try:
+        data = client.repository(repo)
+    except WoaportError as exc:
+        return Check(
+            name=name, ok=False, detail=exc.message, fix="check the name and the token's access"
+        )
+    if not write:
+        return Check(name=name, ok=True, detail="readable with the token")
+    permissions = data.get("permissions") if isinstance(data, dict) else None
+    may_push = isinstance(permissions, dict) and permissions.get("push") is True
+    return Check(
+        name=name,
+        ok=may_push,
+        detail="writable with the token" if may_push else "the token may read it, not write it",
+        fix="give the token `Contents: read and write` on this repository (it is the only one "
+        "the device writes)",
+    )
+
+
 def self_check(
     config: DeviceConfig,
     *,
@@ -95,8 +117,8 @@ def self_check(
             fix="add the repositories you trust: --allow OWNER/REPO or `allow = [...]` in the config",
         )
     )
-    github_queues = [q.removeprefix("github:") for q in config.queues if q.startswith("github:")]
-    if github_queues:
+    remote = [q.partition(":")[2] for q in config.queues if q.startswith(("github:", "hub:"))]
+    if remote or config.outbox:
         from woaport import credentials
         from woaport.github import GitHub
 
@@ -108,8 +130,8 @@ def self_check(
                 detail=f"a token {token.describe()}"
                 if token
                 else "no token: none in the credential store, no WOAPORT_TOKEN",
-                fix="create a fine-grained token with `contents: write` on the queue "
-                "repositories and run `woaport device setup`",
+                fix="create a fine-grained token with `contents: write` on your outbox (or "
+                "the queue repositories) and run `woaport device setup`",
             )
         )
         client = (
@@ -117,21 +139,12 @@ def self_check(
             if github_factory
             else GitHub(token=token.value if token else "", retries=1, max_wait=5)
         )
-        for repo in github_queues:
-            try:
-                client.repository(repo)
-                checks.append(
-                    Check(name=f"queue {repo}", ok=True, detail="readable with the token")
-                )
-            except WoaportError as exc:
-                checks.append(
-                    Check(
-                        name=f"queue {repo}",
-                        ok=False,
-                        detail=exc.message,
-                        fix="check the name and the token's access",
-                    )
-                )
+        for repo in remote:
+            checks.append(_repository_check(client, f"queue {repo}", repo, write=False))
+        if config.outbox:
+            checks.append(
+                _repository_check(client, f"outbox {config.outbox}", config.outbox, write=True)
+            )
     for queue in config.queues:
         if queue.startswith("dir:"):
             folder = Path(queue.removeprefix("dir:")).expanduser()
