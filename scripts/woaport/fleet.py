@@ -95,9 +95,8 @@ class Registry:
 def check_registry(path: Path) -> list[str]:
     """Every problem in devices.yml, one line each, naming the place and the fix."""
     import yaml
-    from jsonschema import Draft202012Validator
 
-    from woaport.documents.base import schema
+    from woaport.documents.base import problems as schema_problems
 
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -107,16 +106,10 @@ def check_registry(path: Path) -> list[str]:
         return [f"{path}:{where}: not valid YAML"]
     except OSError as exc:
         return [f"{path}: cannot be read ({exc.strerror})"]
-    errors = sorted(
-        Draft202012Validator(schema("devices")).iter_errors(document),
-        key=lambda e: [str(p) for p in e.absolute_path],
-    )
-    problems = [
-        f"{path}: {'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
-        for e in errors
-    ]
-    if problems:
-        return problems
+    found = schema_problems("devices", document, str(path))
+    if found:
+        return found
+    problems: list[str] = []
     seen: dict[str, int] = {}
     for i, raw in enumerate(document["devices"]):
         if raw["id"] in seen:

@@ -118,9 +118,7 @@ def check_packages(
 ) -> list[str]:
     """Every problem in packages.yml, each naming the file, the place and the fix.
     ``known``: canonical names from elsewhere (the top-N snapshot) depends_on may name."""
-    from jsonschema import Draft202012Validator
-
-    from woaport.documents.base import schema
+    from woaport.documents.base import problems as schema_problems
 
     if not path.is_file():
         raise BadInput(f"{path}: no such file; pass the inventory folder that holds packages.yml")
@@ -130,16 +128,10 @@ def check_packages(
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise BadInput(f"{path}:{where}: not valid YAML") from None
-    errors = sorted(
-        Draft202012Validator(schema("inventory")).iter_errors(document),
-        key=lambda e: [str(p) for p in e.absolute_path],
-    )
-    problems = [
-        f"{path}: {'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
-        for e in errors
-    ]
-    if problems:
-        return problems
+    found = schema_problems("inventory", document, str(path))
+    if found:
+        return found
+    problems: list[str] = []
     packages = _parse(document)
     names = [p.key for p in packages]
     for i, package in enumerate(packages):
