@@ -184,6 +184,9 @@ def test_environment_is_scrubbed(
         "HARMLESS_SETTING",
     ):
         monkeypatch.setenv(name, "leak-me")
+    # GITHUB_OUTPUT=leak-me is a relative path woaport itself writes its outputs to: keep it
+    # out of the checkout (it was committed as ./leak-me more than once).
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LANG", "C.UTF-8")
     contract = write_contract(
         tmp_path,

@@ -13,12 +13,12 @@ import re
 import subprocess
 import sys
 import sysconfig
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from woaport.errors import BadInput
+from woaport.bounded import read_toml
+from woaport.errors import BadInput, WoaportError
 
 # woaport's supported range: CPython ships ARM64 Windows installers from 3.11 on (3.9 and
 # 3.10 have none), and these are the Pythons the hub's pinned cibuildwheel (4.3) and
@@ -102,8 +102,8 @@ def opts_into_free_threading(package_dir: Path) -> bool:
     if not pyproject.is_file():
         return False
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = read_toml(pyproject)
+    except WoaportError:
         return False
     tool = data.get("tool", {})
     config = tool.get("cibuildwheel", {}) if isinstance(tool, dict) else {}
@@ -111,7 +111,10 @@ def opts_into_free_threading(package_dir: Path) -> bool:
         return False
     words: list[str] = []
     value = config.get("build", [])
-    words += value.split() if isinstance(value, str) else [str(v) for v in value]
+    if isinstance(value, str):
+        words += value.split()
+    elif isinstance(value, list):
+        words += [str(v) for v in value]
     return any(re.match(r"cp3\d+t-", w) for w in words)
 
 

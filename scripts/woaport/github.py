@@ -32,8 +32,10 @@ from urllib.parse import urljoin, urlsplit
 
 from woaport import http
 from woaport.actionsenv import ActionsEnv
+from woaport.bounded import load_json
 from woaport.errors import BadInput, NotFound, Unreachable, WoaportError
 from woaport.http import EtagCache, HttpPolicy, Progress, reason, stream_to
+from woaport.limits import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
     import requests  # imported when the first request is sent: importing this module is free
@@ -97,6 +99,12 @@ def may_carry_token(url: str, trusted_hosts: set[str]) -> bool:
     if parts.netloc.lower() not in trusted_hosts:
         return False
     return parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname))
+
+
+def _body(response: requests.Response) -> Any:
+    """An answer's JSON, bounded in size and depth (a deep or huge one: GitHubUnreachable)."""
+    where = f"{response.request.method if response.request else 'GET'} {_public(response.url)}"
+    return load_json(response.content, where, error=GitHubUnreachable, max_bytes=MAX_PAGE_BYTES)
 
 
 @dataclass
@@ -272,9 +280,9 @@ class GitHub:
     def _error(method: str, url: str, response: requests.Response) -> GitHubError:
         """GitHub's answer as a typed error: refused (4xx) or unreachable (anything else)."""
         try:
-            body = response.json()
-            message = str(body.get("message", "")) if isinstance(body, dict) else ""
-        except ValueError:
+            body = _body(response)
+            message = str(body.get("message", ""))[:300] if isinstance(body, dict) else ""
+        except WoaportError:
             message = response.text[:200]
         status = response.status_code
         text = f"{method} {_public(url)}: HTTP {status} {message}".rstrip()
@@ -302,7 +310,7 @@ class GitHub:
         if response.status_code == 304 and cached:
             self.stats.not_modified += 1
             return cached["body"], cached.get("next")
-        body = response.json()
+        body = _body(response)
         next_link = response.links.get("next", {}).get("url")
         etag = response.headers.get("ETag")
         if etag:
@@ -332,7 +340,7 @@ class GitHub:
 
     def release_by_tag(self, repo: str, tag: str) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/releases/tags/{tag}", expected=(200, 404))
-        return None if response.status_code == 404 else self._release(response.json())
+        return None if response.status_code == 404 else self._release(_body(response))
 
     def create_release(
         self,
@@ -362,14 +370,14 @@ class GitHub:
             if existing is None:
                 raise self._error("POST", self.url(f"/repos/{repo}/releases"), response)
             return existing
-        return self._release(response.json())
+        return self._release(_body(response))
 
     def update_release(self, repo: str, release_id: int, **changes: Any) -> dict[str, Any]:
         """PATCH a release (``draft=False`` publishes a draft; ``body=...``)."""
         response = self.request(
             "PATCH", f"/repos/{repo}/releases/{release_id}", json=changes, expected=(200,)
         )
-        return self._release(response.json())
+        return self._release(_body(response))
 
     def assets(self, repo: str, release_id: int) -> list[dict[str, Any]]:
         return list(self.paginate(f"/repos/{repo}/releases/{release_id}/assets"))
@@ -386,7 +394,7 @@ class GitHub:
             headers={"Content-Type": content_type},
             expected=(201,),
         )
-        return dict(response.json())
+        return dict(_body(response))
 
     def delete_asset(self, repo: str, asset_id: int) -> None:
         self.request("DELETE", f"/repos/{repo}/releases/assets/{asset_id}", expected=(204, 404))
@@ -459,7 +467,7 @@ class GitHub:
 
     def repository_or_none(self, repo: str) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}", expected=(200, 404))
-        return None if response.status_code == 404 else dict(response.json())
+        return None if response.status_code == 404 else dict(_body(response))
 
     def create_fork(self, repo: str, *, organization: str | None = None) -> dict[str, Any]:
         """Ask for a fork. GitHub answers 202 and forks asynchronously: "You may have to wait
@@ -472,12 +480,12 @@ class GitHub:
         response = self.request(
             "POST", f"/repos/{repo}/forks", json=payload, expected=(202,), retry_post=True
         )
-        return dict(response.json())
+        return dict(_body(response))
 
     def actions_enabled(self, repo: str) -> bool:
         """https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-a-repository"""
         response = self.request("GET", f"/repos/{repo}/actions/permissions")
-        return bool(response.json()["enabled"])
+        return bool(_body(response)["enabled"])
 
     def enable_actions(self, repo: str) -> None:
         """``PUT /repos/{owner}/{repo}/actions/permissions`` with ``enabled: true``
@@ -493,36 +501,36 @@ class GitHub:
         response = self.request("GET", f"/repos/{repo}/git/ref/{ref}", expected=(200, 404, 409))
         if response.status_code == 409:
             raise GitHubError(f"{repo}: the git repository is empty (HTTP 409)", 409)
-        return None if response.status_code == 404 else str(response.json()["object"]["sha"])
+        return None if response.status_code == 404 else str(_body(response)["object"]["sha"])
 
     def git_commit(self, repo: str, sha: str) -> dict[str, Any]:
-        return dict(self.request("GET", f"/repos/{repo}/git/commits/{sha}").json())
+        return dict(_body(self.request("GET", f"/repos/{repo}/git/commits/{sha}")))
 
     def git_tree(self, repo: str, sha: str) -> dict[str, Any]:
         """A tree with every entry below it (``recursive=1``)."""
         response = self.request("GET", f"/repos/{repo}/git/trees/{sha}", params={"recursive": 1})
-        return dict(response.json())
+        return dict(_body(response))
 
     def create_blob(self, repo: str, content: str) -> str:
         payload = {"content": content, "encoding": "utf-8"}
         response = self.request(
             "POST", f"/repos/{repo}/git/blobs", json=payload, expected=(201,), retry_post=True
         )
-        return str(response.json()["sha"])
+        return str(_body(response)["sha"])
 
     def create_tree(self, repo: str, base_tree: str, entries: list[dict[str, str]]) -> str:
         payload = {"base_tree": base_tree, "tree": entries}
         response = self.request(
             "POST", f"/repos/{repo}/git/trees", json=payload, expected=(201,), retry_post=True
         )
-        return str(response.json()["sha"])
+        return str(_body(response)["sha"])
 
     def create_commit(self, repo: str, *, message: str, tree: str, parents: list[str]) -> str:
         payload = {"message": message, "tree": tree, "parents": parents}
         response = self.request(
             "POST", f"/repos/{repo}/git/commits", json=payload, expected=(201,), retry_post=True
         )
-        return str(response.json()["sha"])
+        return str(_body(response)["sha"])
 
     def create_ref(self, repo: str, ref: str, sha: str) -> None:
         """``refs/heads/NAME``; GitHub answers 422 when the ref exists already."""
@@ -536,7 +544,7 @@ class GitHub:
 
     def pull_request(self, repo: str, number: int) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/pulls/{number}", expected=(200, 404))
-        return None if response.status_code == 404 else dict(response.json())
+        return None if response.status_code == 404 else dict(_body(response))
 
 
 def _public(url: str) -> str:

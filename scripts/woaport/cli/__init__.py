@@ -111,6 +111,13 @@ def cli() -> None:
     """
 
 
+def one_line(message: str) -> str:
+    """An error message as the one line the exit-2 promise says: a message that quotes
+    untrusted text with a line break in it must not start a second line (on Actions, a
+    line that starts with ``::`` is a workflow command)."""
+    return " ".join(message.split("\n")).replace("\r", " ")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: the only place that calls ``sys.exit``."""
     try:
@@ -124,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("woaport: aborted", err=True)
         code = EXIT_INTERRUPTED
     except WoaportError as exc:
-        click.echo(f"woaport: error: {exc.message}", err=True)
+        click.echo(f"woaport: error: {one_line(exc.message)}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
         click.echo("woaport: interrupted", err=True)

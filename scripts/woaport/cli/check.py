@@ -20,6 +20,7 @@ from woaport.http import download, make_session
 from woaport.index import IndexFile, default_index_url, fetch_files
 from woaport.payload import InspectResult, inspect_paths
 from woaport.provenance import IndexProvenance, IndexProvenanceStatus, index_provenance
+from woaport.safepath import child
 from woaport.views.base import Annotation, Line
 from woaport.views.inspect import InspectView
 
@@ -277,7 +278,13 @@ def check(
             reporter.info(f"downloading {filename}{size}")
             with DownloadBar(filename, show=show) as bar:
                 paths.append(
-                    download(session, f.url, folder / filename, sha256=f.sha256, progress=bar)
+                    download(
+                        session,
+                        f.url,
+                        child(folder, filename, "index file name"),
+                        sha256=f.sha256,
+                        progress=bar,
+                    )
                 )
             paths_by_name[filename] = paths[-1]
         reporter.info(f"inspecting {len(paths)} wheel(s)")
