@@ -690,6 +690,26 @@ def case_diagnose_prints_a_hostile_log_inertly(world: World, folder: Path) -> No
     assert "woaport: error" not in outcome.err
 
 
+@case("5")
+def case_an_error_quoting_a_line_break_stays_one_line(world: World, folder: Path) -> None:
+    """A file name with a line break and a workflow command after it, quoted by an error."""
+    contract = folder / "demo.yml"
+    contract.write_text(contract_text())
+    outcome = world.run(
+        folder,
+        "queue",
+        "publish",
+        "--queue",
+        f"dir:{folder / 'q'}",
+        "--contract",
+        contract,
+        "demo-1.0-py3-none-any.whl\n::add-mask::hunter2",
+        GITHUB_ACTIONS="true",
+    )
+    one_line(outcome, 2, "no such file")
+    assert not any(line.startswith("::") for line in outcome.err.splitlines())
+
+
 @case("12")
 def case_diagnose_a_log_of_one_long_line(world: World, folder: Path) -> None:
     """The controller once spent 56 s on one 176 KB line: 4 MB of near-matches now."""
