@@ -463,7 +463,7 @@ def test_config_file_and_environment(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("device_id = [", "cannot read the device config"),
+        ("device_id = [", "not valid TOML"),
         ('colour = "blue"\n', "unknown setting(s) colour"),
         ('device_id = "Bad Name!"\nqueues = ["dir:/x"]\n', "device id 'Bad Name!'"),
         ('queues = ["ftp://x"]\n', "expected dir:PATH or github:OWNER/REPO"),

@@ -13,14 +13,14 @@ import re
 import subprocess
 import sys
 import sysconfig
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from woaport.bounded import read_toml
 from woaport.diagnose import Diagnosis, diagnose
-from woaport.errors import BadInput
+from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file
 
 # woaport's supported range: CPython ships ARM64 Windows installers from 3.11 on (3.9 and
@@ -105,8 +105,8 @@ def opts_into_free_threading(package_dir: Path) -> bool:
     if not pyproject.is_file():
         return False
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = read_toml(pyproject)
+    except WoaportError:
         return False
     tool = data.get("tool", {})
     config = tool.get("cibuildwheel", {}) if isinstance(tool, dict) else {}
@@ -114,7 +114,10 @@ def opts_into_free_threading(package_dir: Path) -> bool:
         return False
     words: list[str] = []
     value = config.get("build", [])
-    words += value.split() if isinstance(value, str) else [str(v) for v in value]
+    if isinstance(value, str):
+        words += value.split()
+    elif isinstance(value, list):
+        words += [str(v) for v in value]
     return any(re.match(r"cp3\d+t-", w) for w in words)
 
 

@@ -19,6 +19,7 @@ from woaport.http import Progress, download, make_session
 from woaport.index import IndexFile, fetch_files
 from woaport.payload import inspect_paths
 from woaport.provenance import IndexProvenance, index_provenance
+from woaport.safepath import child
 
 # Availability verdicts that mean a Windows-on-Arm user cannot install a wheel.
 NOT_INSTALLABLE = frozenset({"sdist-only", "binary-only", "no-files"})
@@ -126,7 +127,13 @@ def run_check(
             info(f"downloading {filename}{size}")
             with download_progress(filename) as bar:
                 paths.append(
-                    download(session, f.url, folder / filename, sha256=f.sha256, progress=bar)
+                    download(
+                        session,
+                        f.url,
+                        child(folder, filename, "index file name"),
+                        sha256=f.sha256,
+                        progress=bar,
+                    )
                 )
             paths_by_name[filename] = paths[-1]
         info(f"inspecting {len(paths)} wheel(s)")

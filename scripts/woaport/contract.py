@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
+from woaport.bounded import read_yaml
 from woaport.documents.base import schema as shipped_schema
 from woaport.envpolicy import is_secret_name
 from woaport.errors import BadInput, InvalidContract
@@ -172,17 +172,7 @@ def schema_errors(document: Any) -> list[Any]:
 def load_documents(path: Path) -> Any:
     if not path.is_file():
         raise InvalidContract(f"{path}: no such contract file; pass a path like contracts/NAME.yml")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidContract(f"{path}: cannot be read ({exc})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InvalidContract(f"{path}:{where}: not valid YAML ({problem})") from None
+    return read_yaml(path, error=InvalidContract)
 
 
 def check(path: Path) -> tuple[list[Contract], list[Problem]]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,7 +137,9 @@ def store_token(value: str, store: Any = None) -> str:
     )
 
 
-def github_client(url: str, cache_path: Path | None = None) -> GitHub | None:
+def github_client(
+    url: str, cache_path: Path | None = None, warn: Callable[[str], None] | None = None
+) -> GitHub | None:
     """The GitHub client a device uses for a ``github:`` queue or a ``hub:`` subscription
     (None for a ``dir:`` one): with the token :func:`device_token` finds."""
     if not url.startswith(("github:", "hub:")):
@@ -146,4 +148,4 @@ def github_client(url: str, cache_path: Path | None = None) -> GitHub | None:
     from woaport.http import EtagCache
 
     token = device_token()
-    return GitHub(token=token.value if token else "", cache=EtagCache.load(cache_path))
+    return GitHub(token=token.value if token else "", cache=EtagCache.load(cache_path, warn))

@@ -25,6 +25,7 @@ from filelock import FileLock, Timeout
 
 from woaport import __version__, credentials, devicequeue, procs
 from woaport.artifacts import Role
+from woaport.bounded import read_json
 from woaport.contract import Contract, from_dict
 from woaport.devicequeue import Backend, QueueItem, QueueURL
 from woaport.documents.base import canonical_json
@@ -40,6 +41,8 @@ from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput, Corrupted, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
 from woaport.interpreters import Choice, Discovery, Python, choose, discover, no_match
+from woaport.limits import MAX_CACHE_BYTES
+from woaport.safepath import child, name_problem
 from woaport.settings import DeviceConfig
 
 STEP_LEDGER = "running-steps"  # the processes of running steps (procs.reap_leftovers)
@@ -55,23 +58,43 @@ class State:
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> State:
-        if path.is_file():
-            try:
-                items = json.loads(path.read_text(encoding="utf-8"))["items"]
-                if not isinstance(items, dict) or not all(
-                    isinstance(v, dict) for v in items.values()
-                ):
-                    raise ValueError("items is not a table of tables")
-                return cls(path=path, items=items)
-            except (OSError, ValueError, KeyError, TypeError, RecursionError):
-                # Keep the damaged file for a human; start afresh (results on the queue
-                # still prevent double publishing).
-                path.replace(path.with_suffix(f".damaged-{int(time.time())}"))
-        return cls(path=path)
+    def load(cls, path: Path, log: Callable[[str], None] | None = None) -> State:
+        """The saved state. A damaged file is kept aside for a human and the poll starts
+        afresh (results on the queue still prevent double publishing); an entry of the
+        wrong shape is dropped (its item is looked at again)."""
+        if not path.is_file():
+            return cls(path=path)
+        try:
+            document = read_json(path, error=BadInput, max_bytes=MAX_CACHE_BYTES)
+            items = document["items"] if isinstance(document, dict) else None
+            if not isinstance(items, dict):
+                raise BadInput(f"{path}: `items` is not a table")
+        except BadInput as exc:
+            aside = path.with_suffix(f".damaged-{int(time.time())}")
+            path.replace(aside)
+            if log is not None:
+                log(f"warning: {exc.message}; kept as {aside.name}, starting afresh")
+            return cls(path=path)
+        kept = {key: entry for key, entry in items.items() if _entry_ok(entry)}
+        if len(kept) != len(items) and log is not None:
+            log(f"warning: {path}: {len(items) - len(kept)} damaged entries dropped")
+        return cls(path=path, items=kept)
 
     def save(self) -> None:
         write_atomic(self.path, json.dumps({"version": 1, "items": self.items}, indent=1).encode())
+
+
+STATUSES = ("new", "refused", "running", "retry", "publishing", "done", "failed")
+
+
+def _entry_ok(entry: Any) -> bool:
+    """A state entry this poller can act on (what it saved itself)."""
+    return (
+        isinstance(entry, dict)
+        and entry.get("status") in STATUSES
+        and isinstance(entry.get("attempts", 0), int)
+        and isinstance(entry.get("next_attempt", 0), int | float)
+    )
 
 
 @dataclass
@@ -144,15 +167,19 @@ class Poller:
 
     def _poll(self) -> PollSummary:
         summary = PollSummary()
-        state = State.load(self.state_dir / "state.json")
+        state = State.load(self.state_dir / "state.json", log=self.log)
         shutil.rmtree(self.state_dir / "work", ignore_errors=True)  # left by a killed poll
         for leftover in procs.reap_leftovers(self.state_dir / STEP_LEDGER):  # and its steps
             self.log(f"killed process {leftover.pid}, left running by an interrupted poll")
         for url in self.config.queues:
             cache = self.state_dir / "etags.json"
-            client = credentials.github_client(url, cache)  # the token: credential store, env
+            client = credentials.github_client(url, cache, self.log)  # token: credential store, env
             queue = devicequeue.open_queue(
-                url, cache_path=cache, client=client, subscriber=self._subscriber(state)
+                url,
+                cache_path=cache,
+                client=client,
+                subscriber=self._subscriber(state),
+                warn=self.log,
             )
             try:
                 try:
@@ -235,7 +262,7 @@ class Poller:
             summary.refused.append(item.item_id)
             self.log(f"{item.item_id}: refused: {reason}")
             return
-        result_file = self.state_dir / "results" / f"{item.item_id}.json"
+        result_file = child(self.state_dir / "results", f"{item.item_id}.json", "queue item id")
         if entry["status"] == "publishing" and result_file.is_file():
             self._publish(queue, item, entry, state, result_file, summary)
             return
@@ -284,9 +311,7 @@ class Poller:
         summary: PollSummary,
     ) -> None:
         try:
-            result = DeviceResult.from_json(
-                json.loads(result_file.read_text(encoding="utf-8")), str(result_file)
-            )
+            result = DeviceResult.from_json(read_json(result_file), str(result_file))
             where = queue.publish_result(item, result)
         except (WoaportError, OSError, ValueError) as exc:
             message = exc.message if isinstance(exc, WoaportError) else str(exc)
@@ -303,7 +328,7 @@ class Poller:
         self.log(f"{item.item_id}: {entry.get('verdict')} -> {where}")
 
     def _validate(self, queue: Backend, item: QueueItem) -> DeviceResult:
-        work = self.state_dir / "items" / item.item_id
+        work = child(self.state_dir / "items", item.item_id, "queue item id")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         try:
@@ -313,8 +338,9 @@ class Poller:
         if canonical_json(manifest.to_json()) != canonical_json(item.manifest.to_json()):
             return self._tampered(item, "the listed manifest and manifest.json disagree")
         for artifact in manifest.artifacts:
-            if Path(artifact.filename).name != artifact.filename:
-                return self._tampered(item, f"{artifact.filename!r} is not a plain file name")
+            problem = name_problem(artifact.filename)
+            if problem is not None:
+                return self._tampered(item, f"artifact {artifact.filename[:80]!r} {problem}")
         # Which interpreter installs these wheels, before anything is downloaded: an item for
         # a Python this laptop does not have is skipped, never run (and failed) on another.
         choice = self._interpreter_for(item, [a.filename for a in manifest.artifacts])
@@ -323,7 +349,7 @@ class Poller:
         paths: dict[Role, list[Path]] = {role: [] for role in Role}
         for artifact in manifest.artifacts:
             path = queue.download(
-                item, artifact.filename, work / artifact.filename, size=artifact.size
+                item, artifact.filename, child(work, artifact.filename), size=artifact.size
             )
             size, digest = path.stat().st_size, sha256_file(path)
             if size != artifact.size or digest != artifact.sha256:
@@ -495,10 +521,12 @@ class Poller:
             bundle = None
             name = artifact.attestation
             if name is not None:
-                if Path(name).name != name:
+                if name_problem(name) is not None:
                     return f"{artifact.filename}: attestation {name[:80]!r} is not a file name"
                 if name not in bundles:
-                    path = queue.download(item, name, work / name, size=prov.MAX_BUNDLE_BYTES // 2)
+                    path = queue.download(
+                        item, name, child(work, name), size=prov.MAX_BUNDLE_BYTES // 2
+                    )
                     bundles[name] = path.read_bytes()[: prov.MAX_BUNDLE_BYTES + 1]
                 bundle = bundles[name]
             result = prov.verify_before_install(

@@ -38,6 +38,7 @@ from typing import Any
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from woaport.artifacts import Role
+from woaport.bounded import load_json, read_yaml
 from woaport.devicequeue import QueueItem
 from woaport.devicequeue.hub import INDEX_BRANCH, INDEX_PATH, read_index
 from woaport.devicequeue.outbox import heartbeat_path, parse_result_path
@@ -94,18 +95,12 @@ class Registry:
 
 def check_registry(path: Path) -> list[str]:
     """Every problem in devices.yml, one line each, naming the place and the fix."""
-    import yaml
-
     from woaport.documents.base import problems as schema_problems
 
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        return [f"{path}:{where}: not valid YAML"]
-    except OSError as exc:
-        return [f"{path}: cannot be read ({exc.strerror})"]
+        document = read_yaml(path, error=BadInput)
+    except BadInput as exc:
+        return [exc.message]
     found = schema_problems("devices", document, str(path))
     if found:
         return found
@@ -142,9 +137,7 @@ def load_registry(path: Path) -> Registry | None:
             f" (and {len(problems) - 1} more: woaport inventory validate)" if problems[1:] else ""
         )
         raise BadInput(problems[0] + more)
-    import yaml
-
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = read_yaml(path, error=BadInput)
     return Registry(
         hub=document["hub"],
         devices=tuple(
@@ -373,7 +366,8 @@ class FleetRun:
         path = heartbeat_path(device.id)
         try:
             data = github.blob(device.outbox, blob, max_bytes=1 << 20)
-            beat = Heartbeat.from_json(json.loads(data), f"{device.outbox} {path}")
+            where = f"{device.outbox} {path}"
+            beat = Heartbeat.from_json(load_json(data, where), where)
         except (WoaportError, ValueError, RecursionError) as exc:
             message = getattr(exc, "message", None) or "not JSON"
             self._ignore(device.id, path, blob, f"not a valid heartbeat: {message}")
@@ -400,7 +394,7 @@ class FleetRun:
         except GitHubRefused as exc:
             return f"cannot be read: {exc.message}"
         try:
-            result = DeviceResult.from_json(json.loads(data), where)
+            result = DeviceResult.from_json(load_json(data, where), where)
         except InvalidDocument as exc:
             return f"not a valid device result: {exc.message}"
         except (ValueError, RecursionError):

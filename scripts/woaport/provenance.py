@@ -84,6 +84,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from woaport.files import sha256_file, write_atomic
+from woaport.limits import MAX_BUNDLE_BYTES as MAX_BUNDLE_BYTES
 
 if TYPE_CHECKING:
     import requests
@@ -93,8 +94,7 @@ MANIFEST_FIELD = "attestation"
 """The key, in each ``artifacts[]`` entry of a queue manifest, naming the bundle asset."""
 
 BUNDLE_SUFFIX = ".sigstore.json"
-MAX_BUNDLE_BYTES = 4 << 20
-MAX_PROVENANCE_BYTES = 4 << 20
+MAX_PROVENANCE_BYTES = MAX_BUNDLE_BYTES
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 GITHUB = "https://github.com/"
 HUB_WORKFLOW = ".github/workflows/port.yml"

@@ -26,6 +26,7 @@ from packaging.utils import canonicalize_name
 
 from woaport import __version__, procs, venv
 from woaport.artifacts import Artifact, Role, classify
+from woaport.bounded import load_json, read_json
 from woaport.contract import Contract, Mode, StageRef, Step
 from woaport.devicequeue.manifest import record
 from woaport.documents.contract_report import (
@@ -41,8 +42,9 @@ from woaport.documents.contract_report import (
     environment_from,
 )
 from woaport.envpolicy import contract_environment
-from woaport.errors import BadInput, InvalidDocument
+from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now
+from woaport.safepath import child, name_problem
 from woaport.wheelfile import b64_digest, parse_record, parse_wheel_name
 
 BENCH_MARKER = "__woaport_benchmark__ "
@@ -115,9 +117,11 @@ def _stage(refs: tuple[StageRef, ...], base: Path, staging: Path) -> list[Path]:
 
             session = session or make_session()
             filename = ref.location.rstrip("/").rpartition("/")[2].partition("#")[0]
-            if not filename.endswith(".whl") or filename in (".", ".."):
-                raise BadInput(f"stage: {ref.location} does not name a .whl file")
-            path = download(session, ref.location, staging / filename, sha256=ref.sha256)
+            if not filename.endswith(".whl") or name_problem(filename) is not None:
+                raise BadInput(f"stage: {ref.location[:200]} does not name a .whl file")
+            path = download(
+                session, ref.location, child(staging, filename, "stage"), sha256=ref.sha256
+            )
         else:
             path = _local_stage(base, ref.location)
         if ref.sha256 and (digest := sha256_file(path)) != ref.sha256:
@@ -203,8 +207,8 @@ def _installed(root: Path, name: str) -> tuple[Installed | None, list[str]]:
                     continue
             direct = info / "direct_url.json"
             try:
-                origin = json.loads(direct.read_text("utf-8")) if direct.is_file() else None
-            except ValueError:
+                origin = read_json(direct) if direct.is_file() else None
+            except WoaportError:
                 origin = None
             url = origin.get("url") if isinstance(origin, dict) else None
             return Installed(
@@ -383,15 +387,16 @@ def _environment_facts(process: subprocess.Popen[str]) -> EnvironmentFacts:
     if process.returncode != 0 or not last:
         return EnvironmentFacts(error=output[-1000:])
     try:
-        return environment_from(json.loads(last[0]))
-    except ValueError:
+        return environment_from(load_json(last[0], "envfacts.py's answer"))
+    except (WoaportError, KeyError, TypeError, AttributeError, ValueError):
+        # the interpreter under test runs envfacts.py: whatever it printed is untrusted
         return EnvironmentFacts(error=output[-1000:])
 
 
 def _benchmark(text: str) -> Benchmark | None:
     try:
-        return Benchmark.from_json(json.loads(text), "benchmark step")
-    except (ValueError, InvalidDocument):
+        return Benchmark.from_json(load_json(text, "benchmark step"), "benchmark step")
+    except WoaportError:
         return None  # the step printed something else after the marker: no figures
 
 

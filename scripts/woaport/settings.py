@@ -16,7 +16,6 @@ import os
 import platform
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,17 +335,14 @@ def read_config_file(path: Path, *, explicit: bool = False) -> dict[str, Any]:
         if explicit:
             raise BadInput(f"--config {path}: no such file; check the path")
         return {}
-    try:
-        if path.suffix in (".yml", ".yaml"):
-            import yaml
+    from woaport.bounded import read_toml, read_yaml
 
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        else:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # tomllib and yaml errors are ValueErrors
-        raise BadInput(
-            f"{path}: cannot read the device config ({str(exc).splitlines()[0]})"
-        ) from None
+    where = f"device config {path}"
+    if path.suffix in (".yml", ".yaml"):
+        data = read_yaml(path, where, error=BadInput)
+        data = {} if data is None else data
+    else:
+        data = read_toml(path, where, error=BadInput)
     if not isinstance(data, dict):
         raise BadInput(f"{path}: the device config must be a table of settings")
     known = {s.name for s in settings_of(DeviceConfig)}
@@ -362,8 +358,15 @@ def read_config_file(path: Path, *, explicit: bool = False) -> dict[str, Any]:
 def _from_file(spec: Setting, value: Any, path: Path | None) -> Any:
     where = f"{path}: {spec.name}" if path else spec.name
     if spec.many:
-        items = re.split(r"[\s,]+", value) if isinstance(value, str) else list(value or ())
+        if isinstance(value, str):
+            items: list[Any] = re.split(r"[\s,]+", value)
+        elif isinstance(value, list):
+            items = value
+        else:
+            raise BadInput(f'{where}: write a list of strings, e.g. ["a", "b"]')
         return tuple(_parse(spec, v, where) for v in items if str(v))
+    if isinstance(value, dict | list):
+        raise BadInput(f"{where}: write one value, not a {type(value).__name__}")
     return _parse(spec, value, where)
 
 
@@ -372,6 +375,8 @@ def _parse(spec: Setting, value: Any, where: str) -> Any:
         return spec.parse(value)
     except BadInput as exc:
         raise BadInput(f"{where}: {exc.message}") from None
+    except (TypeError, ValueError):  # e.g. Path(5) from `state_dir = 5`
+        raise BadInput(f"{where}: {str(value)[:80]!r} is not a {spec.metavar or 'value'}") from None
 
 
 def environment_values(environ: Mapping[str, str]) -> dict[str, Any]:

@@ -116,6 +116,13 @@ def cli() -> None:
     """
 
 
+def one_line(message: str) -> str:
+    """An error message as the one line the exit-2 promise says: a message that quotes
+    untrusted text with a line break in it must not start a second line (on Actions, a
+    line that starts with ``::`` is a workflow command)."""
+    return " ".join(message.split("\n")).replace("\r", " ")
+
+
 def render_help(path: Sequence[str]) -> str | None:
     """What ``woaport PATH --help`` prints, rendered through click's own API (None when
     PATH names no command)."""
@@ -154,7 +161,7 @@ def main(argv: Sequence[str] | None = None, *, help_for: Sequence[str] | None = 
         click.echo("woaport: aborted", err=True)
         code = EXIT_INTERRUPTED
     except WoaportError as exc:
-        click.echo(f"woaport: error: {exc.message}", err=True)
+        click.echo(f"woaport: error: {one_line(exc.message)}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
         click.echo("woaport: interrupted", err=True)

@@ -20,12 +20,13 @@ skipped, never the end of a listing.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from woaport.errors import BadInput
+from woaport.safepath import name_problem
 
 if TYPE_CHECKING:
     from woaport.devicequeue.hub import Subscriber
@@ -37,7 +38,8 @@ MANIFEST = "manifest.json"
 RESULT_PREFIX = "result-"
 DEVICE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 # What a queue item id may be: also a folder name on the device, so no separators, no dots
-# at the start, nothing Windows reserves.
+# at the start, and (woaport.safepath) nothing Windows reserves: `nul.x-0123456789ab` would
+# be the device NUL.
 ITEM_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,150}-[0-9a-f]{12}$")
 _REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$")
 
@@ -125,9 +127,11 @@ def open_queue(
     cache_path: Path | None = None,
     client: GitHub | None = None,
     subscriber: Subscriber | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> Backend:
     """The backend for ``url``; a ``hub:`` subscription needs its ``subscriber`` (the
-    device: its id, its outbox, which items it still wants)."""
+    device: its id, its outbox, which items it still wants); ``warn`` hears of a damaged
+    ETag cache (discarded)."""
     parsed = url if isinstance(url, QueueURL) else QueueURL.parse(url)
     if parsed.scheme == "dir":
         from woaport.devicequeue.local import DirQueue
@@ -137,7 +141,7 @@ def open_queue(
     from woaport.github import GitHub
     from woaport.http import EtagCache
 
-    client = client or GitHub(cache=EtagCache.load(cache_path))
+    client = client or GitHub(cache=EtagCache.load(cache_path, warn))
     if parsed.scheme == "hub":
         from woaport.devicequeue.hub import HubQueue
 
@@ -152,7 +156,7 @@ def open_queue(
 def checked_item_id(item_id: str, manifest: Manifest, where: str) -> str:
     """An item id read from a queue (a folder or tag name): well-formed, and the one the
     manifest itself names. Raises BadInput otherwise."""
-    if not ITEM_ID.match(item_id):
+    if not ITEM_ID.match(item_id) or name_problem(item_id) is not None:
         raise BadInput(f"{where}: {item_id[:80]!r} is not a queue item id")
     if manifest.item_id != item_id:
         raise BadInput(f"{where}: the manifest names item {manifest.item_id!r}, not {item_id!r}")

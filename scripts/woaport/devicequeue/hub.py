@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from woaport import __version__
+from woaport.bounded import load_json
 from woaport.devicequeue import Listing, QueueItem, QueueURL
 from woaport.devicequeue.github import GitHubQueue
 from woaport.devicequeue.outbox import Outbox, heartbeat_path, result_path
@@ -60,11 +61,7 @@ def read_index(client: GitHub, hub: str, cache_dir: Path | None) -> tuple[HubInd
             if cached is not None:
                 write_atomic(cached, data)
     where = f"hub {hub} {INDEX_PATH}"
-    try:
-        document = json.loads(data)
-    except (ValueError, RecursionError):
-        raise InvalidDocument(f"{where}: not JSON") from None
-    index = HubIndex.from_json(document, where)
+    index = HubIndex.from_json(load_json(data, where, max_bytes=MAX_INDEX), where)
     if index.hub.lower() != hub.lower():
         raise InvalidDocument(f"{where}: it names hub {index.hub}, not {hub}")
     return index, found.sha
@@ -181,10 +178,7 @@ class HubQueue:
         if found is None or found.data is None:
             return None
         where = f"{self.outbox} {found.path}"
-        try:
-            return DeviceResult.from_json(json.loads(found.data), where)
-        except (ValueError, RecursionError):
-            raise InvalidDocument(f"{where}: not JSON") from None
+        return DeviceResult.from_json(load_json(found.data, where), where)
 
     def close(self) -> None:
         try:
