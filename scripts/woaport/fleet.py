@@ -38,7 +38,7 @@ from typing import Any
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from woaport.artifacts import Role
-from woaport.bounded import load_json, read_yaml
+from woaport.bounded import load_json, read_json, read_yaml
 from woaport.devicequeue import QueueItem
 from woaport.devicequeue.hub import INDEX_BRANCH, INDEX_PATH, read_index
 from woaport.devicequeue.outbox import heartbeat_path, parse_result_path
@@ -59,6 +59,7 @@ from woaport.documents.status import Status
 from woaport.errors import BadInput, InvalidDocument, WoaportError
 from woaport.files import parse_utc, utc_now, write_atomic
 from woaport.github import GitHub, GitHubNotFound, GitHubRefused
+from woaport.limits import MAX_CACHE_BYTES
 
 REGISTRY_FILE = "devices.yml"
 FLEET_FILE = "fleet.json"
@@ -159,9 +160,9 @@ def load_fleet(path: Path) -> FleetStatus | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise InvalidDocument(f"{path}: not valid JSON; restore it from git") from None
+        data = read_json(path)
+    except InvalidDocument as exc:
+        raise InvalidDocument(f"{exc.message}; restore it from git") from None
     return FleetStatus.from_json(data, str(path))
 
 
@@ -198,12 +199,16 @@ class Ledger:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.items: dict[str, Known] = {}
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
+        if not path.is_file():
+            return
+        try:  # a cache: a damaged or hostile one (a poisoned Actions cache) is discarded
+            loaded = read_json(path, max_bytes=MAX_CACHE_BYTES)
             for item_id, raw in loaded.items():
-                self.items[item_id] = Known(**{**raw, "artifacts": tuple(raw["artifacts"])})
-        except (OSError, ValueError, TypeError, AttributeError):
-            pass
+                self.items[str(item_id)] = Known(
+                    **{**raw, "artifacts": tuple(str(a) for a in raw["artifacts"])}
+                )
+        except (WoaportError, KeyError, TypeError, AttributeError, ValueError):
+            self.items = {}
 
     def add(self, listed: Iterable[IndexItem]) -> None:
         for item in listed:
@@ -579,8 +584,10 @@ def _comparable(document: dict[str, Any]) -> str:
 
 
 def _latest(a: str | None, b: str | None) -> str | None:
-    moments = [(parse_utc(t), t) for t in (a, b) if t and parse_utc(t) is not None]
-    return max(moments)[1] if moments else (a or b)
+    """The later of two moments; a value that is no UTC timestamp (an outbox's ``seen`` or
+    ``finished`` is the device's word) is not one."""
+    moments = [(moment, t) for t in (a, b) if t and (moment := parse_utc(t)) is not None]
+    return max(moments)[1] if moments else None
 
 
 def start(folder: Path, progress: Callable[[str], None] = lambda m: None) -> FleetRun | None:

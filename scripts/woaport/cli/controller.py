@@ -87,6 +87,7 @@ def update(
     metadata). Conditional requests throughout;
     a source that fails keeps the package's last known facts, marked stale.
     """
+    from woaport.cli.reporter import Reporter
     from woaport.controller import UpdateRequest
     from woaport.controller import update as run_update
     from woaport.index import default_index_url
@@ -101,18 +102,20 @@ def update(
         top_url=None if top_url == "snapshot" else top_url,
         dependencies=not no_dependencies,
     )
-    result = run_update(request, progress=lambda m: click.echo(m, err=True))
+    # Progress and errors quote what forks, logs and device outboxes say: on Actions they
+    # go through the reporter, which makes a line that looks like a workflow command inert.
+    reporter = Reporter(json_output=json_output)
+    result = run_update(request, progress=reporter.info)
     if json_output:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:
         for change in result.changes:
-            click.echo(str(change))
-        click.echo(
+            click.echo(str(change))  # one line, starting with the package's name
+        reporter.info(
             f"{result.packages} packages; {len(result.changes)} state change(s); "
             f"{result.requests} requests, {result.not_modified} answered 304, "
-            f"{result.remembered} remembered; {len(result.errors)} source error(s)",
-            err=True,
+            f"{result.remembered} remembered; {len(result.errors)} source error(s)"
         )
     for error in result.errors:
-        click.echo(f"stale: {error}", err=True)
+        reporter.info(f"stale: {error}")
     return EXIT_PROBLEMS if strict and result.errors else 0

@@ -123,8 +123,11 @@ class HubQueue:
             self.forks[listed.fork] = fork
             try:
                 fork_item = fork.item(listed.item_id)
-            except BadInput as exc:
+            except WoaportError as exc:  # one fork's item, unreadable now: the rest go on
                 listing.skipped.append(f"{where}: {exc.message}")
+                continue
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                listing.skipped.append(f"{where}: malformed release ({type(exc).__name__})")
                 continue
             if fork_item is None:
                 listing.skipped.append(f"{where}: the fork has no such item (withdrawn?)")

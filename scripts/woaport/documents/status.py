@@ -31,7 +31,10 @@ class Transition:
     cause: str = ""
 
     def __str__(self) -> str:
-        return f"{self.package}: {self.before or 'new'} -> {self.after} ({self.cause})"
+        # One line: a cause may quote a device's reason or a build log (a line break there
+        # would start a line of its own in the controller's output and commit message).
+        cause = " ".join(self.cause.split())
+        return f"{self.package}: {self.before or 'new'} -> {self.after} ({cause})"
 
     def to_json(self) -> JsonObject:
         return {

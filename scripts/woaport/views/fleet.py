@@ -52,7 +52,7 @@ def readme_section(fleet: FleetStatus) -> list[str]:
     ]
     for device_id, record in sorted(fleet.devices.items()):
         counts = record.counts()
-        seen = record.last_seen or "never"
+        seen = md_text(record.last_seen or "never", 40)
         if record.silent:
             seen += f" ⚠ silent (schedule {md_text(record.schedule, 20)})"
         outbox = f"[{md_text(device_id, 63)}](https://github.com/{record.outbox})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from woaport.documents.facts import DeviceFacts, Regression
 from woaport.documents.fleet import FleetStatus
@@ -18,13 +19,28 @@ from woaport.documents.states import State
 from woaport.documents.status import PackageStatus, Status
 from woaport.files import parse_utc
 from woaport.inventory import History, Package, coverage_point
+from woaport.views.base import md_text
 
 TOP_NEEDS_PORTING = 50
 BAR = 30
 
 
+MAX_CELL = 1000  # characters of one table cell's text
+
+
 def pypi_link(name: str) -> str:
-    return f"https://pypi.org/project/{name}/"
+    return f"https://pypi.org/project/{quote(name, safe='')}/"
+
+
+class Markdown(str):
+    """Markdown already: its untrusted parts were escaped where it was put together (a
+    link around a package name), so a table cell keeps it as it is."""
+
+
+def _link(text: object, url: str) -> Markdown:
+    """``[text](url)``: the text escaped; the URL is woaport's own (pypi.org, a github.com
+    repository from packages.yml, a run's html_url from GitHub's API)."""
+    return Markdown(f"[{md_text(text, MAX_CELL)}]({url})")
 
 
 def _age(then: str | None, reference: dt.datetime | None) -> str:
@@ -39,10 +55,12 @@ def _age(then: str | None, reference: dt.datetime | None) -> str:
 
 
 def cell(text: object) -> str:
-    """Markdown table cell: pipes escaped, one line, no HTML (untrusted text: index pages,
-    logs)."""
-    value = str(text if text is not None else "")
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+    """A Markdown table cell, one line. Plain text (from index pages, logs, device results:
+    untrusted) is escaped with :func:`md_text`: no HTML, link, heading or table break, and
+    every line break (``\\r`` too, a line ending to CommonMark) is a space."""
+    if isinstance(text, Markdown):
+        return " ".join(text.split())
+    return md_text("" if text is None else text, MAX_CELL)
 
 
 def _row(cells: Iterable[object]) -> str:
@@ -50,7 +68,8 @@ def _row(cells: Iterable[object]) -> str:
 
 
 def _table(header: list[str], rows: list[list[object]]) -> list[str]:
-    return [_row(header), "|" + " --- |" * len(header), *(_row(r) for r in rows)]
+    head = _row(Markdown(h) for h in header)  # woaport's own words
+    return [head, "|" + " --- |" * len(header), *(_row(r) for r in rows)]
 
 
 def _count(n: int | None) -> str:
@@ -70,7 +89,7 @@ def headline(status: Status, history: History) -> list[str]:
         filled = round(BAR * point.share)
         source = status.top
         where = (
-            f" (downloads: hugovk/top-pypi-packages, {source.last_update})"
+            f" (downloads: hugovk/top-pypi-packages, {md_text(source.last_update, 40)})"
             if source and source.last_update
             else ""
         )
@@ -123,7 +142,7 @@ def _badge(entry: PackageStatus) -> str:
     return badge + (" ⚠ stale" if entry.is_stale else "")
 
 
-def _links(package: Package, entry: PackageStatus | None) -> str:
+def _links(package: Package, entry: PackageStatus | None) -> Markdown:
     links = [f"[PyPI]({pypi_link(package.name)})"]
     if package.upstream:
         links.append(f"[upstream](https://github.com/{package.upstream})")
@@ -135,7 +154,7 @@ def _links(package: Package, entry: PackageStatus | None) -> str:
         links.append(f"[device results](https://github.com/{package.fork.repo}/releases)")
     if package.upstream_pr:
         links.append(f"[upstream PR]({package.upstream_pr})")
-    return " · ".join(links)
+    return Markdown(" · ".join(links))
 
 
 def readme(
@@ -183,7 +202,7 @@ def readme(
         rows = [
             [
                 entries[k].rank or "",
-                f"[{entries[k].name}]({pypi_link(entries[k].name)})",
+                _link(entries[k].name, pypi_link(entries[k].name)),
                 regression.latest,
                 regression.last_native,
                 regression.pip_installs,
@@ -276,9 +295,10 @@ def followed(packages: list[Package], status: Status, reference: dt.datetime | N
         last_ci = ""
         if ci:
             outcome = ci.conclusion or ci.status
-            last_ci = f"[{outcome}]({ci.url}) {_age(ci.created_at, reference)}".strip()
+            run = _link(outcome, ci.url) if ci.url else md_text(outcome)
+            last_ci = Markdown(f"{run} {_age(ci.created_at, reference)}")
         row: list[object] = [
-            f"**{p.name}**",
+            Markdown(f"**{md_text(p.name)}**"),
             p.rank or e.rank or "",
             _badge(e),
             pypi_text,
@@ -291,7 +311,7 @@ def followed(packages: list[Package], status: Status, reference: dt.datetime | N
             _device_cell(item.devices[d]) if item and d in item.devices else "" for d in devices
         ]
         cause = e.cause if e.state.needs_person or e.state is State.AWAITING_PARENTS else ""
-        pr = f"[PR]({p.upstream_pr})" if p.upstream_pr else ""
+        pr = _link("PR", p.upstream_pr) if p.upstream_pr else ""
         row += [cause, ", ".join(e.blocked_by), pr]
         lines.append(_row(row))
     return lines

@@ -1,0 +1,362 @@
+"""Hostile input for what came after the first hostile-input suite (issue 12, red team): the
+device fleet through the hub (hub index, forks' items, outboxes, devices.yml, fleet.json,
+the controller collecting results), `upstream patch` and `upstream pr-body`, `port start`,
+interpreter discovery and the native-vs-emulated comparison, and the two pages the
+controller writes from what strangers said (the inventory README, the status page).
+
+The attacker writes a fork's release, an outbox (a device result, a heartbeat), a cache the
+controller reads back, an upstream checkout (its workflow files), an index answer, or a
+document handed to `pr-body`. Each case runs the real command as a resource-limited process
+(tests/hostilekit.py) against the fake GitHub and the fake index, like
+tests/test_hostile_inputs.py (whose generators and assertions it reuses), and asserts the
+exit code, one line on stderr where the promise is "exit 2, one line", no traceback, and
+that nothing changed that must not. The cases run concurrently, once per module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fleetkit import Device, add_device, add_fork, outbox_results, write_inventory
+from hostilekit import Outcome, assert_handled, run_bounded
+from test_hostile_inputs import alias_bomb, deep_json, deep_yaml, one_line
+from woaport.devicequeue.hub import INDEX_BRANCH, INDEX_PATH
+from woaport.documents.device_result import RESULT_VERSION, DeviceResult
+from woaport.documents.manifest import Manifest
+from woaport.documents.verdicts import Verdict
+
+ROOT = Path(__file__).resolve().parent.parent
+WALL = 30.0  # seconds one run may take on a loaded 2-core machine; CPU is capped at 20 s
+
+
+# -- the world the cases run against --------------------------------------------------------
+@dataclass
+class World:
+    root: Path
+    index: Any
+    github: Any
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def env(self, folder: Path, token: str | None = None, **extra: str) -> dict[str, str]:
+        home = folder / "home"
+        return {
+            "HOME": str(home),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "GITHUB_API_URL": self.github.api_url,
+            "WOAPORT_TOKEN": token or self.github.token,
+            "PIP_INDEX_URL": self.index.url,
+            # never the credential store of the machine the tests run on
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+            **extra,
+        }
+
+    def run(self, folder: Path, *args: str | Path, token: str | None = None, **env: str) -> Outcome:
+        outcome = run_bounded(args, cwd=folder, env=self.env(folder, token, **env))
+        assert outcome.seconds < WALL, outcome.describe()
+        return outcome
+
+
+@dataclass
+class Fleet:
+    """One hub of a case's own (cases run at once): its forks, one device, an inventory."""
+
+    world: World
+    folder: Path
+    hub: str
+    device: Device
+    manifests: dict[str, Manifest]
+
+    @property
+    def inventory(self) -> Path:
+        return self.folder / "inventory"
+
+    def controller(self, *extra: str, **env: str) -> Outcome:
+        args = ("controller", "update", "--inventory", self.inventory)
+        args += ("--index-url", self.world.index.url, "--top", "0", "--no-dependencies")
+        return self.world.run(self.folder, *args, "--workers", "2", *extra, **env)
+
+    def poll(self, *extra: str) -> Outcome:
+        args = ["device", "poll", "--once", "--json", "--queue", f"hub:{self.hub}"]
+        args += ["--outbox", self.device.outbox, "--device-id", self.device.id]
+        args += ["--state-dir", str(self.folder / "state"), "--allow", "*/*"]
+        args += ["--retry-base", "0s", "--provenance", "off", *extra]
+        return self.world.run(self.folder, *args, token=self.device.token)
+
+    def result(self, package: str, verdict: str = "pass", **changes: Any) -> DeviceResult:
+        """What the device would write for ``package``'s item (``changes`` override)."""
+        manifest = self.manifests[package]
+        fields: dict[str, Any] = {
+            "result_version": RESULT_VERSION,
+            "device_id": self.device.id,
+            "item_id": manifest.item_id,
+            "package": manifest.package,
+            "version": manifest.version,
+            "manifest_sha256": manifest.digest(),
+            "artifacts": manifest.artifacts,
+            "verdict": Verdict(verdict),
+            "reason": "",
+            "report": None,
+            "finished": "2026-11-21T00:00:00Z",
+            "woaport_version": "0",
+        }
+        return DeviceResult(**{**fields, **changes})
+
+    def put(self, path: str, data: bytes | dict[str, Any] | DeviceResult) -> None:
+        """A file in the device's outbox, as its owner's push would leave it."""
+        if isinstance(data, DeviceResult):
+            data = data.to_json()
+        raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+        with self.world.lock:
+            self.world.github.put_file(self.device.outbox, path, raw)
+
+    def result_path(self, package: str) -> str:
+        return f"woaport/results/{self.device.id}/{self.manifests[package].item_id}.json"
+
+
+def fleet(world: World, folder: Path, packages: tuple[str, ...] = ("alpha",)) -> Fleet:
+    """A hub ``h-<case>/woaport``, a fork per package (``o-<case>-<package>/<package>``,
+    each queued with a pure wheel), one registered device with its outbox and token."""
+    name = "c" + hashlib.sha256(folder.name.encode()).hexdigest()[:8]
+    hub = f"h-{name}/woaport"
+    device = Device(id="sp11", owner=f"d-{name}", outbox=f"d-{name}/outbox", token=f"token-{name}")
+    forks = [(f"{name}-{p}", f"o-{name}-{p}/{p}") for p in packages]
+    with world.lock:  # the fake GitHub's fixtures are built one at a time
+        world.github.orgs.add(hub.split("/")[0])
+        world.github.add_repo(hub)
+        world.github.seed_git(hub, {"README.md": "the hub\n"})
+        add_device(world.github, device)
+        manifests = {}
+        for package, repo in forks:
+            world.index.add(package, {f"{package.replace('-', '_')}-1.0.tar.gz": b"sdist"})
+            manifests[package.removeprefix(f"{name}-")] = add_fork(
+                world.github, repo, package, world.root / "wheels" / name
+            )
+    write_inventory(folder / "inventory", forks, [device], hub=hub)
+    return Fleet(world=world, folder=folder, hub=hub, device=device, manifests=manifests)
+
+
+def no_workflow_command(outcome: Outcome) -> None:
+    """No line of the output reads as a workflow command to the runner, which splits lines
+    at CR and LF and trims them ("::" first: a command; actions/runner, ActionCommand)."""
+    for stream in (outcome.out, outcome.err):
+        for line in re.split(r"[\r\n]", stream):
+            assert not line.strip().startswith("::"), outcome.describe()
+
+
+CASES: dict[str, tuple[str, Callable[[World, Path], None]]] = {}
+
+
+def case(what: str) -> Callable[[Callable[[World, Path], None]], Callable[[World, Path], None]]:
+    """Register a hostile case; ``what``: the class of defect it checks (issue 12's)."""
+
+    def register(function: Callable[[World, Path], None]) -> Callable[[World, Path], None]:
+        CASES[function.__name__.removeprefix("case_")] = (what, function)
+        return function
+
+    return register
+
+
+# -- the controller reads outboxes ------------------------------------------------------------
+@case("5 injection")
+def case_controller_prints_and_renders_a_device_reason_inertly(world: World, folder: Path) -> None:
+    """A failing device result's reason is the contract's output: the wheel author writes
+    it. On the hub's Actions job it must start no workflow command, and in the inventory
+    README no heading or link; the commit message keeps one line per change."""
+    hub = fleet(world, folder)
+    assert_handled(hub.controller(), (0,))  # the hub lists the item
+    reason = (
+        "import failed\n::error::injected\r::add-mask::hunter2\r## Injected heading\r"
+        "[phish](https://evil.example) <img src=x>"
+    )
+    hub.put(hub.result_path("alpha"), hub.result("alpha", "fail", reason=reason))
+    changes = folder / "changes.txt"
+    outcome = hub.controller("--changes-file", str(changes), GITHUB_ACTIONS="true")
+    assert_handled(outcome, (0,))
+    no_workflow_command(outcome)
+    assert "failing" in outcome.out, outcome.describe()
+    readme = (hub.inventory / "README.md").read_text()
+    assert "sp11: fail: import failed" in readme
+    assert not re.search(r"^\s*#+ Injected", readme, re.MULTILINE), readme
+    assert not re.search(r"(?<!\\)\[phish\\?\]\(|(?<!\\)<img", readme), readme
+    message = changes.read_text().splitlines()
+    assert len([line for line in message if line.startswith("- ")]) == 1, message
+    assert not any(line.startswith(("::", "## ")) for line in message), message
+
+
+@case("injection")
+def case_fleet_readme_escapes_what_a_heartbeat_says(world: World, folder: Path) -> None:
+    """A device's first heartbeat names a moment that is no moment: the README's devices
+    table shows it as nothing, not as Markdown."""
+    hub = fleet(world, folder)
+    beat = {
+        "heartbeat_version": 1,
+        "device_id": hub.device.id,
+        "seen": "| [p](https://evil.example) |",
+        "woaport_version": "<b>0</b>",
+    }
+    hub.put(f"woaport/devices/{hub.device.id}.json", beat)
+    assert_handled(hub.controller(), (0,))
+    fleet_json = json.loads((hub.inventory / "fleet.json").read_text())
+    assert fleet_json["devices"][hub.device.id]["last_seen"] is None, fleet_json
+    readme = (hub.inventory / "README.md").read_text()
+    (row,) = [line for line in readme.splitlines() if line.startswith(f"| [{hub.device.id}]")]
+    assert "evil.example" not in row and len(re.findall(r"(?<!\\)\|", row)) == 10, row
+    # a fleet.json an earlier woaport wrote with the heartbeat's word in it: escaped
+    fleet_json["devices"][hub.device.id]["last_seen"] = beat["seen"]
+    (hub.inventory / "fleet.json").write_text(json.dumps(fleet_json))
+    assert_handled(world.run(folder, "inventory", "render", "--inventory", hub.inventory), (0,))
+    readme = (hub.inventory / "README.md").read_text()
+    (row,) = [line for line in readme.splitlines() if line.startswith(f"| [{hub.device.id}]")]
+    assert "\\[p\\]" in row and len(re.findall(r"(?<!\\)\|", row)) == 10, row
+
+
+@case("15 tracebacks")
+def case_controller_discards_a_poisoned_fleet_ledger(world: World, folder: Path) -> None:
+    """The ledger of listed items lives in the Actions cache: a damaged or hostile one is
+    discarded (the hub's index refills it), never the end of the update."""
+    hub = fleet(world, folder)
+    cache = hub.inventory / ".cache"
+    cache.mkdir(parents=True)
+    (cache / "fleet-ledger.json").write_text(deep_json())
+    outcome = hub.controller()
+    assert_handled(outcome, (0,))
+    assert json.loads((hub.inventory / "fleet.json").read_text())["hub"] == hub.hub
+
+
+@case("15 tracebacks")
+def case_fleet_refuses_a_fleet_json_nested_too_deep(world: World, folder: Path) -> None:
+    hub = fleet(world, folder)
+    (hub.inventory / "fleet.json").write_text(deep_json())
+    one_line(world.run(folder, "fleet", "--inventory", hub.inventory), 2, "fleet.json")
+
+
+@case("13 15")
+def case_devices_yml_alias_bomb_and_nesting(world: World, folder: Path) -> None:
+    """(No defect: devices.yml was bounded from the start. Kept as the fleet's case.)"""
+    hub = fleet(world, folder)
+    registry = hub.inventory / "devices.yml"
+    registry.write_text(alias_bomb() + f"hub: {hub.hub}\ndevices: *l8\n")
+    one_line(world.run(folder, "fleet", "--inventory", hub.inventory), 2, "nodes")
+    registry.write_text(f"hub: {hub.hub}\n" + deep_yaml(key="devices"))
+    one_line(world.run(folder, "fleet", "--inventory", hub.inventory), 2, "nested deeper")
+
+
+@case("state")
+def case_outbox_results_that_must_not_count(world: World, folder: Path) -> None:
+    """(No defect. Kept as the fleet's case.) Results nested too deep, of another device,
+    for an item the hub never listed, or a path that is no result: ignored, and the item's
+    state does not change."""
+    hub = fleet(world, folder)
+    assert_handled(hub.controller(), (0,))
+    alpha = hub.manifests["alpha"].item_id
+    hub.put(hub.result_path("alpha"), deep_json(5000).encode())
+    forged = hub.result("alpha", item_id="gamma-1.0-0123456789ab")
+    hub.put(f"woaport/results/{hub.device.id}/gamma-1.0-0123456789ab.json", forged)
+    hub.put(f"woaport/results/x13s/{alpha}.json", hub.result("alpha", device_id="x13s"))
+    hub.put(f"woaport/results/{hub.device.id}/../../{alpha}.json", hub.result("alpha"))
+    assert_handled(hub.controller(), (0,))
+    status = json.loads((hub.inventory / "status.json").read_text())["packages"]
+    assert {p["state"] for p in status.values()} == {"ci-validated"}, status
+    reasons = {
+        i["path"]: i["reason"]
+        for i in json.loads((hub.inventory / "fleet.json").read_text())["ignored"]
+    }
+    assert "nested deeper" in reasons[hub.result_path("alpha")], reasons
+    assert "not one the hub listed" in str(reasons), reasons
+    assert "'x13s' is not registered" in str(reasons), reasons
+
+
+# -- a device subscribed to the hub ---------------------------------------------------------
+@case("17")
+def case_device_goes_on_when_one_forks_item_cannot_be_read(world: World, folder: Path) -> None:
+    """The hub lists two items; one fork's manifest cannot be downloaded (its body has no
+    copy any more, and the storage host answers 404: deleted in between, or a bad minute).
+    That item is skipped and reported; the other is validated."""
+    hub = fleet(world, folder, ("alpha", "beta"))
+    assert_handled(hub.controller(), (0,))
+    with world.lock:
+        repo = next(r for n, r in world.github.repos.items() if n.endswith("/beta"))
+        (release,) = [r for r in repo.releases if r.tag_name.startswith("woaport-queue-")]
+        release.body = "edited by hand"
+        asset = next(a for a in release.assets if a.name == "manifest.json")
+        world.github.fault("GET", rf"^/blob/{asset.id}-", status=404, times=100)
+    outcome = hub.poll()
+    assert_handled(outcome, (1,))
+    summary = json.loads(outcome.out.splitlines()[-1])
+    assert summary["published"] == [hub.manifests["alpha"].item_id], outcome.describe()
+    assert any(hub.manifests["beta"].item_id in e for e in summary["queue_errors"])
+    assert list(outbox_results(world.github, hub.device)) == [hub.manifests["alpha"].item_id]
+
+
+@case("15")
+def case_device_refuses_a_hub_index_nested_too_deep(world: World, folder: Path) -> None:
+    """(No defect. Kept as the fleet's case.)"""
+    hub = fleet(world, folder)
+    with world.lock:
+        world.github.put_file(hub.hub, INDEX_PATH, deep_json().encode(), branch=INDEX_BRANCH)
+    outcome = hub.poll()
+    assert_handled(outcome, (1,))
+    assert "nested deeper" in json.loads(outcome.out.splitlines()[-1])["queue_errors"][0]
+
+
+# -- the suite ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def hostile_outcomes(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str | None]]:
+    """Every selected case, run at once on a few threads: name -> None (passed) or the
+    failure. (``-k`` selects cases: only those run.)"""
+    selected = [
+        item.callspec.params["name"]
+        for item in request.session.items
+        if hasattr(item, "callspec") and item.callspec.params.get("name") in CASES
+    ]
+    from fakegithub import serve as serve_github
+    from fakeindex import serve as serve_index
+    from openapi_check import validate
+
+    root = tmp_path_factory.mktemp("hostile-fleet")
+    with serve_index() as index, serve_github() as github:
+        world = World(root=root, index=index, github=github)
+        results: dict[str, str | None] = {}
+
+        def run(name: str) -> None:
+            folder = root / name
+            folder.mkdir()
+            started = time.monotonic()
+            try:
+                CASES[name][1](world, folder)
+                results[name] = None
+            except BaseException:  # reported by the case's own test
+                results[name] = traceback.format_exc()
+            if os.environ.get("WOAPORT_HOSTILE_TIMES"):
+                print(f"{time.monotonic() - started:6.1f}s {name}", file=sys.stderr)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(run, selected))
+        yield results
+    for exchange in github.exchanges:
+        validate(exchange.method, exchange.path, exchange.status, exchange.body)
+
+
+@pytest.mark.parametrize("name", list(CASES), ids=[f"{n} [{CASES[n][0]}]" for n in CASES])
+def test_hostile_input(name: str, hostile_outcomes: dict[str, str | None]) -> None:
+    failure = hostile_outcomes[name]
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)
