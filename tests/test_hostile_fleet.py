@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import threading
 import time
@@ -30,13 +31,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
+from cext import build_pure_wheel
 from fleetkit import Device, add_device, add_fork, outbox_results, write_inventory
 from hostilekit import Outcome, assert_handled, run_bounded
-from test_hostile_inputs import alias_bomb, deep_json, deep_yaml, one_line
+from test_hostile_inputs import alias_bomb, contract_text, deep_json, deep_yaml, one_line
+from woaport.artifacts import classify
+from woaport.contract import from_dict
 from woaport.devicequeue.hub import INDEX_BRANCH, INDEX_PATH
+from woaport.devicequeue.manifest import build_manifest
 from woaport.documents.device_result import RESULT_VERSION, DeviceResult
-from woaport.documents.manifest import Manifest
+from woaport.documents.manifest import Manifest, Provenance
 from woaport.documents.verdicts import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,6 +319,165 @@ def case_device_refuses_a_hub_index_nested_too_deep(world: World, folder: Path) 
     outcome = hub.poll()
     assert_handled(outcome, (1,))
     assert "nested deeper" in json.loads(outcome.out.splitlines()[-1])["queue_errors"][0]
+
+
+# -- upstream patch: the upstream's checkout ----------------------------------------------------
+UPSTREAM = ROOT / "tests" / "fixtures" / "upstream-workflows"
+
+
+def checkout(folder: Path, fixture: str | None = None) -> Path:
+    """An upstream checkout: a real project's workflows (tests/fixtures/upstream-workflows,
+    each pinned in its index.yml), or an empty ``.github/workflows``."""
+    dest = folder / "checkout"
+    if fixture is None:
+        (dest / ".github" / "workflows").mkdir(parents=True)
+    else:
+        shutil.copytree(UPSTREAM / fixture, dest)
+    return dest
+
+
+@case("tracebacks")
+def case_upstream_patch_workflow_that_is_no_utf8(world: World, folder: Path) -> None:
+    project = checkout(folder)
+    workflow = project / ".github" / "workflows" / "wheels.yml"
+    workflow.write_bytes(b"name: caf\xe9\non: push\njobs: {}\n")
+    named = world.run(folder, "upstream", "patch", project, "--workflow", workflow, "--dry-run")
+    one_line(named, 2, "wheels.yml")
+    found = world.run(folder, "upstream", "patch", project, "--dry-run", "--json")
+    assert_handled(found, (0,))  # not a wheel workflow: a new one is proposed
+    assert json.loads(found.out)["strategy"] == "new-workflow", found.describe()
+
+
+@case("resources")
+def case_upstream_patch_workflow_of_a_gigabyte(world: World, folder: Path) -> None:
+    """A checkout may hold anything under a workflow's name: its size is checked before it
+    is read (a sparse file: a gigabyte that costs no disk)."""
+    project = checkout(folder)
+    workflow = project / ".github" / "workflows" / "wheels.yml"
+    with workflow.open("wb") as fh:
+        fh.truncate(1 << 30)
+    named = world.run(folder, "upstream", "patch", project, "--workflow", workflow, "--dry-run")
+    one_line(named, 2, "bytes")
+    found = world.run(folder, "upstream", "patch", project, "--dry-run", "--json")
+    assert_handled(found, (0,))
+    assert json.loads(found.out)["strategy"] == "new-workflow", found.describe()
+
+
+@case("1 path")
+def case_upstream_patch_writes_inside_the_checkout_only(world: World, folder: Path) -> None:
+    """Git stores links as they are: a checkout's wheel workflow, or the name woaport would
+    write a new workflow under, may be a link to a file of the porter's. Never written."""
+    victim = folder / "victim.yml"
+    real = (UPSTREAM / "msgpack" / ".github" / "workflows" / "wheel.yml").read_text()
+    victim.write_text(real)
+    project = checkout(folder, "msgpack")
+    linked = project / ".github" / "workflows" / "wheel.yml"
+    linked.unlink()
+    linked.symlink_to(Path("../../..") / victim.name)
+    outcome = world.run(folder, "upstream", "patch", project, "--json")
+    assert victim.read_text() == real, outcome.describe()
+    assert_handled(outcome, (0, 1))
+    assert json.loads(outcome.out)["strategy"] == "new-workflow", outcome.describe()
+    # the new workflow's own name, a link to the porter's file
+    other = checkout(folder / "other")
+    (other / ".github" / "workflows" / "wheels-windows-arm64.yml").symlink_to(victim)
+    one_line(world.run(folder, "upstream", "patch", other), 2, "outside the checkout")
+    assert victim.read_text() == real
+
+
+@case("13 15")
+def case_upstream_patch_workflow_alias_bomb_and_nesting(world: World, folder: Path) -> None:
+    """(No defect: workflows were composed through woaport.bounded from the start.)"""
+    project = checkout(folder)
+    workflow = project / ".github" / "workflows" / "wheels.yml"
+    workflow.write_text(alias_bomb() + "jobs: *l8\n")
+    one_line(world.run(folder, "upstream", "patch", project, "--workflow", workflow), 2, "nodes")
+    workflow.write_text(deep_yaml(key="jobs"))
+    outcome = world.run(folder, "upstream", "patch", project, "--workflow", workflow)
+    one_line(outcome, 2, "nested deeper")
+
+
+# -- upstream pr-body: the documents of a port ------------------------------------------------
+def pr_documents(world: World, folder: Path, **provenance: str) -> tuple[Path, dict[str, Any]]:
+    """A queue manifest (written to manifest.json) and a device result for it (a dict)."""
+    with world.lock:
+        wheel = build_pure_wheel(folder / "wheel", "demo")
+    contract = from_dict(yaml.safe_load(contract_text()))
+    manifest = build_manifest(
+        contract,
+        classify(contract, [wheel]),
+        provenance=Provenance(repository="me/demo", commit="a" * 40, **provenance),
+    )
+    path = folder / "manifest.json"
+    path.write_text(json.dumps(manifest.to_json()))
+    result = DeviceResult(
+        result_version=RESULT_VERSION,
+        device_id="sp11",
+        item_id=manifest.item_id,
+        package=manifest.package,
+        version=manifest.version,
+        manifest_sha256=manifest.digest(),
+        artifacts=manifest.artifacts,
+        verdict=Verdict.PASS,
+        reason="",
+        report=None,
+        finished="2026-11-21T00:00:00Z",
+        woaport_version="0",
+    )
+    return path, result.to_json()
+
+
+@case("tracebacks")
+def case_pr_body_documents_of_the_wrong_shape(world: World, folder: Path) -> None:
+    """Device results and contract reports are read as their schemas say, or refused."""
+    manifest, result = pr_documents(world, folder)
+    environment = {"os": "Windows", "python": {}}
+    hostile = {
+        "artifacts-not-a-list": {**result, "artifacts": 5},
+        "artifacts-of-strings": {**result, "artifacts": ["x"]},
+        "steps-an-object": {**result, "report": {"steps": {"a": 1}}},
+        "step-a-number": {**result, "report": {"steps": [1], "environment": environment}},
+        "emulated-a-word": {**result, "report": {"environment": {"emulated": "yes"}}},
+    }
+    for name, document in hostile.items():
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(document))
+        outcome = world.run(
+            folder, "upstream", "pr-body", "--manifest", manifest, "--device-result", path
+        )
+        one_line(outcome, 2, f"{name}.json")
+    report = folder / "report.json"
+    report.write_text(json.dumps({"steps": [{"duration_seconds": "x"}]}))
+    outcome = world.run(
+        folder, "upstream", "pr-body", "--manifest", manifest, "--ci-report", report
+    )
+    one_line(outcome, 2, "report.json")
+
+
+@case("injection")
+def case_pr_body_links_no_url_a_manifest_made_up(world: World, folder: Path) -> None:
+    """The run's URL is made of the manifest's provenance: a server URL that closes the
+    link and opens another must not become one in the pull request."""
+    manifest, _ = pr_documents(
+        world,
+        folder,
+        run_id="7",
+        server_url="https://evil.example/x) [click me](https://evil.example",
+    )
+    outcome = world.run(folder, "upstream", "pr-body", "--manifest", manifest)
+    assert_handled(outcome, (0,))
+    assert "[click me]" not in outcome.out and "evil.example" not in outcome.out, outcome.out
+    given = world.run(
+        folder,
+        "upstream",
+        "pr-body",
+        "--manifest",
+        manifest,
+        "--run-url",
+        "https://x.example/a) [b](c",
+    )
+    assert_handled(given, (0,))
+    assert "CI (`https://x.example/a) [b](c`)" in given.out, given.out  # a code span: inert
 
 
 # -- the suite ----------------------------------------------------------------------------------

@@ -44,8 +44,9 @@ from typing import Any
 import yaml
 
 from woaport import limits
-from woaport.bounded import compose_yaml, load_json, read_json
+from woaport.bounded import compose_yaml, load_json, read_json, read_text
 from woaport.errors import BadInput, WoaportError
+from woaport.files import write_atomic
 from woaport.github import GitHub
 
 RUNNER = "windows-11-arm"
@@ -180,7 +181,7 @@ class PatchSummary:
                 diff=str(data["diff"])[:MAX_DOCUMENT_BYTES],
                 notes=tuple(str(n) for n in data.get("notes", [])),
             )
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, TypeError):
             raise BadInput(
                 f"{path}: not a patch report; pass what `woaport upstream patch --json` printed"
             ) from None
@@ -192,6 +193,12 @@ class _Doc:
     text: str
     lines: list[str]
     root: yaml.MappingNode
+
+
+def _read_workflow(path: Path) -> str:
+    """A workflow file of the checkout: UTF-8 text of at most MAX_WORKFLOW_BYTES (its size is
+    checked before it is read: a checkout may hold anything under that name)."""
+    return read_text(path, MAX_WORKFLOW_BYTES, str(path), BadInput)
 
 
 def _compose(text: str, where: str) -> _Doc:
@@ -606,11 +613,24 @@ def _lane_notes(doc: _Doc, edit: _Edit) -> list[str]:
 
 
 # -- finding the wheel workflow --------------------------------------------------------------
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether ``path``, its links followed, is in ``folder`` (a checkout may hold links
+    to anywhere: git stores them as they are)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a loop of links
+        return False
+
+
 def _workflow_files(folder: Path) -> list[Path]:
     directory = folder / WORKFLOWS
-    if not directory.is_dir():
+    if not directory.is_dir() or not _inside(folder, directory):
         return []
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.suffix in (".yml", ".yaml") and p.is_file() and _inside(folder, p)
+    )
 
 
 def find_wheel_workflow(folder: Path) -> tuple[Path, _Doc, list[tuple[str, yaml.Node, str]]] | None:
@@ -619,7 +639,7 @@ def find_wheel_workflow(folder: Path) -> tuple[Path, _Doc, list[tuple[str, yaml.
     best: tuple[tuple[int, int], Path, _Doc, list[tuple[str, yaml.Node, str]]] | None = None
     for path in _workflow_files(folder):
         try:
-            doc = _compose(path.read_text(encoding="utf-8"), str(path))
+            doc = _compose(_read_workflow(path), str(path))
         except BadInput:
             continue
         jobs = []
@@ -638,9 +658,11 @@ def find_wheel_workflow(folder: Path) -> tuple[Path, _Doc, list[tuple[str, yaml.
 
 def _project_tool(folder: Path) -> str:
     pyproject = folder / "pyproject.toml"
-    if pyproject.is_file() and "maturin" in pyproject.read_text(encoding="utf-8", errors="replace"):
-        return "maturin"
-    return "cibuildwheel"
+    try:
+        text = read_text(pyproject, limits.MAX_TOML_BYTES, error=BadInput)
+    except BadInput:  # none, unreadable, too large or not UTF-8: the common case
+        return "cibuildwheel"
+    return "maturin" if "maturin" in text else "cibuildwheel"
 
 
 def plan(folder: Path, settings: Settings, workflow: Path | None = None) -> PatchResult:
@@ -651,7 +673,7 @@ def plan(folder: Path, settings: Settings, workflow: Path | None = None) -> Patc
         path = workflow if workflow.is_absolute() else folder / workflow
         if not path.is_file():
             raise BadInput(f"--workflow {workflow}: no such file")
-        doc = _compose(path.read_text(encoding="utf-8"), str(path))
+        doc = _compose(_read_workflow(path), str(path))
         jobs = [
             (str(k.value), j, t) for k, j in _items(_get(doc.root, "jobs")) if (t := _job_tool(j))
         ]
@@ -820,9 +842,15 @@ def _actionlint(exe: str, text: str, scratch: Path) -> set[str]:
 
 
 def write(folder: Path, result: PatchResult) -> Path:
+    """Write the patched workflow into the checkout, and nowhere else: a workflow path
+    that is (or lies under) a link to a file outside the checkout is refused."""
     target = folder / result.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(result.after, encoding="utf-8")
+    if not _inside(folder, target):
+        raise BadInput(
+            f"{target}: leads outside the checkout {folder} (a link?); woaport writes inside "
+            "the checkout only: replace the link by the file, or use --dry-run"
+        )
+    write_atomic(target.resolve(), result.after.encode("utf-8"))
     return target
 
 
@@ -861,6 +889,8 @@ def pull_request_state(client: GitHub, repo: str, number: int) -> PullState:
 
 # -- the evidence a pull request carries -----------------------------------------------------
 MAX_DOCUMENT_BYTES = limits.MAX_DOCUMENT_BYTES
+SERVER_URL = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?$")  # GITHUB_SERVER_URL
+REPOSITORY = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -973,6 +1003,7 @@ def read_evidence(
     """The documents woaport wrote along the port, read into one value: the queue manifest
     (the exact files CI tested, their payload verdict), CI's contract report, each device's
     result, and contract reports of the x64 wheel under emulation for the speed table."""
+    from woaport.documents.base import validate
     from woaport.documents.manifest import Manifest
 
     manifest = Manifest.from_json(
@@ -981,13 +1012,17 @@ def read_evidence(
     provenance = manifest.get("provenance") or {}
     repository = provenance.get("repository")
     if run_url is None and repository and provenance.get("run_id"):
+        # the manifest is the fork's word: a URL is made of its parts only when each is
+        # what GitHub's would be (views.upstream links https URLs of that shape only)
         server = provenance.get("server_url") or "https://github.com"
-        run_url = f"{server}/{repository}/actions/runs/{provenance['run_id']}"
+        run_id = str(provenance["run_id"])
+        if SERVER_URL.match(server) and REPOSITORY.match(repository) and run_id.isdigit():
+            run_url = f"{server}/{repository}/actions/runs/{run_id}"
     item_files = {a["sha256"] for a in manifest["artifacts"]}
     devices = []
     native_medians: dict[str, float] = {}
     for path in device_results:
-        result = _load_json(path, "device result")
+        result = validate("device-result", _load_json(path, "device result"), str(path))
         if result.get("item_id") != manifest["item_id"]:
             raise BadInput(
                 f"{path}: a result for {result.get('item_id')!r}, not for the manifest's "
@@ -1017,7 +1052,7 @@ def read_evidence(
         )
     ci_steps: tuple[StepResult, ...] = ()
     if ci_report is not None:
-        report = _load_json(ci_report, "contract report")
+        report = validate("report", _load_json(ci_report, "contract report"), str(ci_report))
         ci_steps = _steps_of(report)
         if _environment(report).get("emulated") is False:
             for step in ci_steps:
@@ -1025,7 +1060,7 @@ def read_evidence(
                     native_medians.setdefault(step.step_id, step.median)
     speeds = []
     for path in emulated_reports or []:
-        report = _load_json(path, "contract report")
+        report = validate("report", _load_json(path, "contract report"), str(path))
         if _environment(report).get("emulated") is not True:
             raise BadInput(
                 f"{path}: this report's interpreter did not run emulated; pass the report of "

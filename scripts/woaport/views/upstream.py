@@ -113,6 +113,11 @@ class PullRequestView(Plain):
         yield Line(text=pr_body(self.evidence))
 
 
+# A link target as it stands in Markdown: https, a host, a path; nothing that ends the
+# link early (a parenthesis, a space) or starts another.
+LINKABLE = re.compile(r"^https://[A-Za-z0-9.-]+(?::[0-9]{1,5})?/[A-Za-z0-9._~/%+-]*$")
+
+
 def md(text: str) -> str:
     """Untrusted text as inline Markdown: no HTML, no table breaks, no mentions, one line."""
     text = re.sub(r"[\r\n]+", " ", text)
@@ -161,7 +166,11 @@ def pr_body(evidence: Evidence) -> str:
 
     out += ["", "## Evidence", ""]
     where = md(evidence.repository) if evidence.repository else "a fork"
-    run = f"[this CI run]({evidence.run_url})" if evidence.run_url else "CI"
+    run = "CI"
+    if evidence.run_url and LINKABLE.match(evidence.run_url):
+        run = f"[this CI run]({evidence.run_url})"
+    elif evidence.run_url:  # not a URL a link may carry as it is: shown, not linked
+        run = f"CI (`{code(evidence.run_url)}`)"
     commit = f" at `{code(evidence.commit[:12])}`" if evidence.commit else ""
     out.append(
         f"The same lane ran in {where}{commit}: {run} built {pkg} {md(evidence.version)}, "
