@@ -15,6 +15,7 @@ that nothing changed that must not. The cases run concurrently, once per module.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,6 +28,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,15 @@ import yaml
 from cext import build_pure_wheel
 from fleetkit import Device, add_device, add_fork, outbox_results, write_inventory
 from hostilekit import Outcome, assert_handled, run_bounded
-from test_hostile_inputs import alias_bomb, contract_text, deep_json, deep_yaml, one_line
+from test_hostile_inputs import (
+    ALLOW,
+    _dir_item,
+    alias_bomb,
+    contract_text,
+    deep_json,
+    deep_yaml,
+    one_line,
+)
 from woaport.artifacts import classify
 from woaport.contract import from_dict
 from woaport.devicequeue.hub import INDEX_BRANCH, INDEX_PATH
@@ -398,16 +408,22 @@ def case_upstream_patch_workflow_alias_bomb_and_nesting(world: World, folder: Pa
 
 
 # -- upstream pr-body: the documents of a port ------------------------------------------------
-def pr_documents(world: World, folder: Path, **provenance: str) -> tuple[Path, dict[str, Any]]:
-    """A queue manifest (written to manifest.json) and a device result for it (a dict)."""
+def demo_item(world: World, folder: Path, **provenance: str) -> tuple[Manifest, Path]:
+    """A queue item's manifest for a pure wheel ``demo`` built in fork ALLOW, and the wheel."""
     with world.lock:
         wheel = build_pure_wheel(folder / "wheel", "demo")
     contract = from_dict(yaml.safe_load(contract_text()))
     manifest = build_manifest(
         contract,
         classify(contract, [wheel]),
-        provenance=Provenance(repository="me/demo", commit="a" * 40, **provenance),
+        provenance=Provenance(repository=ALLOW, commit="a" * 40, **provenance),
     )
+    return manifest, wheel
+
+
+def pr_documents(world: World, folder: Path, **provenance: str) -> tuple[Path, dict[str, Any]]:
+    """A queue manifest (written to manifest.json) and a device result for it (a dict)."""
+    manifest, _ = demo_item(world, folder, **provenance)
     path = folder / "manifest.json"
     path.write_text(json.dumps(manifest.to_json()))
     result = DeviceResult(
@@ -478,6 +494,156 @@ def case_pr_body_links_no_url_a_manifest_made_up(world: World, folder: Path) -> 
     )
     assert_handled(given, (0,))
     assert "CI (`https://x.example/a) [b](c`)" in given.out, given.out  # a code span: inert
+
+
+# -- port start: the index's JSON API -----------------------------------------------------------
+class JsonApi:
+    """PyPI's JSON API (``/pypi/NAME/json``, https://docs.pypi.org/api/json/) as a hostile
+    index serves it, beside the simple index: ``huge`` streams two gigabytes of spaces,
+    any other name answers its ``project_urls``."""
+
+    def __init__(self) -> None:
+        self.urls: dict[str, dict[str, str]] = {}
+        api = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                name = self.path.strip("/").split("/")[1]
+                if name == "huge":
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(2 << 30))
+                    self.end_headers()
+                    with contextlib.suppress(OSError):  # the client hangs up: refused
+                        for _ in range(2048):
+                            self.wfile.write(b" " * (1 << 20))
+                    return
+                body = json.dumps({"info": {"project_urls": api.urls.get(name, {})}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        self.index_url = f"http://127.0.0.1:{self.server.server_address[1]}/simple/"
+
+
+@case("resources")
+def case_port_start_reads_the_index_answer_bounded(world: World, folder: Path) -> None:
+    """An index whose JSON API answers two gigabytes: read up to the page limit, then the
+    porter is asked for --upstream (one line), instead of a MemoryError."""
+    api = JsonApi()
+    try:
+        outcome = world.run(
+            folder, "port", "start", "huge", "--index-url", api.index_url, "--dry-run"
+        )
+    finally:
+        api.server.shutdown()
+    one_line(outcome, 2, "--upstream")
+
+
+@case("1 path")
+def case_port_start_takes_no_dot_repository_from_the_index(world: World, folder: Path) -> None:
+    """A project URL ``https://github.com/../..`` names no repository: it would become the
+    path of every API call (``/repos/../..``) and the inventory's ``upstream``."""
+    api = JsonApi()
+    api.urls["dots"] = {"Source": "https://github.com/../..", "Home": "https://github.com/a/.."}
+    try:
+        outcome = world.run(
+            folder, "port", "start", "dots", "--index-url", api.index_url, "--dry-run"
+        )
+        given = world.run(folder, "port", "start", "dots", "--upstream", "../..", "--dry-run")
+    finally:
+        api.server.shutdown()
+    one_line(outcome, 2, "--upstream")
+    one_line(given, 2, "--upstream")
+    assert not [path for path in world.github.hits if "/.." in path], world.github.hits
+
+
+# -- interpreters: a setting, the py launcher's list ----------------------------------------------
+@case("tracebacks")
+def case_device_python_setting_with_a_nul(world: World, folder: Path) -> None:
+    """A config file names an interpreter with a NUL in its path (TOML's \\u0000): no such
+    file, the item is skipped as for any interpreter that is not there."""
+    manifest, wheel = demo_item(world, folder)
+    _dir_item(folder / "queue", manifest, wheel)
+    config = folder / "device.toml"
+    config.write_text('python = "/usr/bin/python3\\u0000x"\n')
+    outcome = world.run(
+        folder,
+        *("device", "poll", "--once", "--json", "--config", config),
+        *("--queue", f"dir:{folder / 'queue'}", "--state-dir", folder / "state"),
+        *("--allow", ALLOW, "--device-id", "laptop1", "--retry-base", "0s"),
+    )
+    assert_handled(outcome, (0,))
+    assert json.loads(outcome.out.splitlines()[-1])["skipped"] == [manifest.item_id]
+
+
+def test_py_launcher_list_with_control_characters(tmp_path: Path) -> None:
+    """`py -0p` prints what the registry holds (PEP 514: any program of the user may write
+    HKCU\\Software\\Python): a path with a NUL or a line's worth of control characters is
+    no interpreter, and discovery goes on with the rest (the Windows branch, parameterised
+    by ``os_name`` as the other Windows tests are)."""
+    from woaport import interpreters
+
+    listing = (
+        b" -V:3.12-arm64 *    C:\\Py\x00thon\\python.exe\r\n"
+        b" -V:3.11          /tmp/x\x1b[2J\x07/python.exe\n"
+        b" -V:3.10          " + sys.executable.encode() + b"\n"
+    )
+    (tmp_path / "listing").write_bytes(listing)
+    py = tmp_path / "py"
+    py.write_text(
+        f"#!{sys.executable}\nimport sys\n"
+        f"sys.stdout.buffer.write(open({str(tmp_path / 'listing')!r}, 'rb').read())\n"
+    )
+    py.chmod(0o755)
+    found = interpreters.discover(
+        sys.executable, os_name="nt", py=str(py), cache_path=tmp_path / "cache.json"
+    )
+    assert [p.path for p in found.pythons] == [sys.executable], found.describe()
+    assert not found.problems, found.describe()
+
+
+# -- native vs emulated: the index's x64 wheel -------------------------------------------------
+def test_the_emulated_wheel_is_one_plain_file_name(tmp_path: Path) -> None:
+    """The x64 wheel's file name comes from the index and becomes the download's path:
+    packaging reads ``demo-1.0-py3-none-any.C:x.whl`` (an NTFS stream on Windows) and
+    ``demo-1.0-py3-none-any./sub/x.whl`` as wheel names, so woaport.safepath decides."""
+    import requests
+
+    from fakeindex import serve
+    from woaport import emulation, interpreters
+    from woaport.index import fetch_files
+
+    wheel = build_pure_wheel(tmp_path / "wheel", "demo")
+    data = wheel.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    python = interpreters.discover(sys.executable).pythons[0]
+    with serve() as index:
+        index.add("demo-files", {wheel.name: data})
+        url = index.url.replace("/simple/", f"/files/demo-files/{wheel.name}")
+        hostile = ["demo-1.0-py3-none-any.C:x.whl", "demo-1.0-py3-none-any./sub/x.whl"]
+        page = {
+            "meta": {"api-version": "1.1"},
+            "name": "demo",
+            "files": [
+                {"filename": name, "url": url, "hashes": {"sha256": digest}}
+                for name in [*hostile, wheel.name]
+            ],
+        }
+        index.state.raw_pages["demo"] = (
+            "application/vnd.pypi.simple.v1+json",
+            json.dumps(page).encode(),
+        )
+        files = fetch_files(requests.Session(), index.url, "demo")
+    assert {f.filename for f in files} >= set(hostile)  # the index did list them
+    picked = emulation.pick_wheel(files, "demo", "1.0", python)
+    assert picked is not None and picked.filename == wheel.name
 
 
 # -- the suite ----------------------------------------------------------------------------------

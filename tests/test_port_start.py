@@ -298,8 +298,12 @@ def _report(mode: str, emulated: bool, median: float) -> dict[str, Any]:
         ],
         "environment": {
             "os": "Windows",
+            "os_release": "11",
+            "os_version": "10.0.26100",
             "os_build": 26100,
+            "platform": "Windows-11-10.0.26100-SP0",
             "machine": "AMD64" if emulated else "ARM64",
+            "interpreter_machine": "AMD64" if emulated else "ARM64",
             "native_machine": "ARM64",
             "emulated": emulated,
             "cpu": "Snapdragon X Elite",

@@ -24,6 +24,7 @@ from woaport.documents.verdicts import Verdict
 from woaport.errors import WoaportError
 from woaport.index import IndexFile
 from woaport.interpreters import Python, best_match
+from woaport.safepath import child, name_problem
 
 
 def benchmark_steps(contract: Contract) -> Contract | None:
@@ -49,7 +50,9 @@ def pick_wheel(
     files: Sequence[IndexFile], package: str, version: str, python: Python
 ) -> IndexFile | None:
     """The index's wheel of ``package`` ``version`` that ``python`` prefers; only files the
-    index gives a sha256 for, never yanked ones."""
+    index gives a sha256 for, never yanked ones, and named by one plain file name
+    (:mod:`woaport.safepath`: packaging reads ``...-any./sub/x.whl`` or ``...-any.C:x.whl``
+    as a wheel's name, and the file name is where the download goes)."""
     wanted = canonicalize_name(package)
     try:
         exact = Version(version)
@@ -59,6 +62,8 @@ def pick_wheel(
     order = {tag: rank for rank, tag in enumerate(python.tags)}
     for file in files:
         if file.yanked or not file.sha256 or not file.filename.endswith(".whl"):
+            continue
+        if name_problem(file.filename) is not None:  # it becomes a path: one plain name only
             continue
         try:
             name, file_version, _, _ = parse_wheel_filename(file.filename)
@@ -172,7 +177,7 @@ def _run_one(
 
     progress(f"emulated: {python.describe()} with {wheel.filename} from the index")
     try:
-        path = download(wheel, request.work / wheel.filename)
+        path = download(wheel, child(request.work, wheel.filename, "the index's file name"))
         report = run_benchmarks(benchmarks, path, python)
     except (WoaportError, OSError) as exc:
         return comparison(Verdict.ERROR, exc.message if isinstance(exc, WoaportError) else str(exc))

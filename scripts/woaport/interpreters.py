@@ -232,6 +232,9 @@ _LINE = re.compile(
 )
 _EXE = re.compile(r"^(?P<path>.+?\.exe)(?:\s+(?P<args>.*))?$", re.IGNORECASE)
 _WINDOWS_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
+# "Naming Files, Paths, and Namespaces": characters 0-31 are not allowed in a name
+# (https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file).
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 def parse_py_listing(text: str) -> list[LauncherEntry]:
@@ -258,6 +261,8 @@ def parse_py_listing(text: str) -> list[LauncherEntry]:
         path, arguments = (exe["path"], exe["args"] or "") if exe else (rest, "")
         if not (_WINDOWS_ABSOLUTE.match(path) or path.startswith("/")):
             continue  # a display name ("Python 3.12 (64-bit)"), not a path
+        if _CONTROL.search(path):
+            continue  # no Windows path holds characters 0-31 (a registry value may)
         entries.append(LauncherEntry(tag=tag, default=star, path=path, arguments=arguments))
         if len(entries) >= MAX_ENTRIES:
             break
@@ -352,7 +357,7 @@ def _identity(executable: str) -> list[int] | None:
     pyvenv.cfg of the environment it belongs to, if any; None when it does not exist."""
     try:
         stat = Path(executable).stat()
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path (a setting may hold one)
         return None
     key = [stat.st_size, stat.st_mtime_ns]
     parent = Path(executable).parent
@@ -562,7 +567,7 @@ def _same_file_key(path: str, os_name: str) -> str:
     compare without case."""
     resolved = path
     if os_name == os.name:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, ValueError):  # ValueError: a NUL in the path
             resolved = str(Path(path).resolve())
     return resolved.casefold() if os_name == "nt" else resolved
 

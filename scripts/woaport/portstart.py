@@ -41,10 +41,12 @@ from woaport import forkinit
 from woaport.bounded import compose_yaml, load_json, load_yaml, read_yaml
 from woaport.errors import BadInput, WoaportError
 from woaport.github import GitHub, GitHubError
+from woaport.limits import MAX_PAGE_BYTES
 from woaport.upstream import last_line
 
 FORK_TIMEOUT = 300.0  # GitHub's docs: contact support after 5 minutes
 REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+DOTS = frozenset({".", ".."})  # no GitHub account or repository has these names: paths
 GITHUB_URL = re.compile(
     r"^https?://(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+?)"
     r"(?:\.git)?(?:[/#?].*)?$"
@@ -113,7 +115,11 @@ def upstream_from_urls(urls: Iterable[str]) -> str | None:
     ``Project-URL`` entries: Source, Repository, Homepage...), sponsors pages left out."""
     for url in urls:
         match = GITHUB_URL.match(url.strip())
-        if match and match["owner"].lower() not in ("sponsors", "orgs", "apps"):
+        if (
+            match
+            and match["owner"].lower() not in ("sponsors", "orgs", "apps")
+            and not {match["owner"], match["repo"]} & DOTS
+        ):
             return f"{match['owner']}/{match['repo']}"
     return None
 
@@ -133,7 +139,7 @@ def _inventory_entry(inventory: Path | None, package: str) -> dict[str, Any] | N
 
 def resolve_upstream(request: StartRequest) -> str:
     if request.upstream:
-        if not REPO.match(request.upstream):
+        if not REPO.match(request.upstream) or set(request.upstream.split("/")) & DOTS:
             raise BadInput(f"--upstream {request.upstream!r}: write OWNER/REPO")
         return request.upstream
     entry = _inventory_entry(request.inventory, request.package)
@@ -148,20 +154,21 @@ def resolve_upstream(request: StartRequest) -> str:
     )
 
 
-def project_urls_from_index(index_url: str, name: str, *, timeout: float = 20.0) -> tuple[str, ...]:
+def project_urls_from_index(index_url: str, name: str) -> tuple[str, ...]:
     """The project URLs an index publishes through PyPI's JSON API (``/pypi/NAME/json``,
     https://docs.pypi.org/api/json/), found beside the simple index. Empty when the index
     has no such API or does not answer: the caller then asks for ``--upstream``."""
-    import requests
+    from woaport.http import get, make_session, read_limited
 
     root = re.sub(r"/simple/?$", "", index_url.rstrip("/"))
     url = f"{root}/pypi/{canonicalize_name(name)}/json"
-    try:
-        response = requests.get(url, timeout=timeout)
-        if response.status_code != 200 or len(response.content) > 20_000_000:
+    try:  # streamed and bounded: the index's answer is read up to MAX_PAGE_BYTES, no more
+        response = get(make_session(retries=1), url, stream=True)
+        if response.status_code != 200:
+            response.close()
             return ()
-        document = load_json(response.content, url)
-    except (requests.RequestException, WoaportError):
+        document = load_json(read_limited(response, MAX_PAGE_BYTES, url), url)
+    except WoaportError:
         return ()
     info = document.get("info") if isinstance(document, dict) else None
     info = info if isinstance(info, dict) else {}
