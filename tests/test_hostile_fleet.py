@@ -646,6 +646,47 @@ def test_the_emulated_wheel_is_one_plain_file_name(tmp_path: Path) -> None:
     assert picked is not None and picked.filename == wheel.name
 
 
+# -- the step host: what a contract step may write --------------------------------------------
+FORGER = r"""
+import json, os, time
+# the step host's stderr is its event channel; the step runs as the same user
+try:
+    fd = os.open(f"/proc/{os.getppid()}/fd/2", os.O_WRONLY)
+except OSError:  # no /proc here
+    fd = None
+end = time.monotonic() + 8
+while time.monotonic() < end:
+    for event in ({"event": "started", "pid": os.getpid(), "start": "x"},
+                  {"event": "exit", "returncode": 0}):
+        if fd is not None:
+            os.write(fd, b"@woaport-stephost " + json.dumps(event).encode() + b"\n")
+    time.sleep(0.2)
+print("ran past its timeout")
+"""
+
+
+@case("19 20 hangs")
+def case_a_step_cannot_forge_the_step_hosts_events(world: World, folder: Path) -> None:
+    """A contract step (the fork's code, or the wheel's) writes ``started``/``exit`` events
+    into the step host's stderr: it must not restart its timeout, end it, or say how long
+    it ran. The 2 s timeout holds. (The route shown is Linux's /proc; elsewhere the case
+    has nothing to forge with and checks only the timeout.)"""
+    with world.lock:
+        wheel = build_pure_wheel(folder / "wheel", "demo")
+    step = {"step_id": "forger", "kind": "python_code", "code": FORGER, "timeout": 2}
+    contract = folder / "demo.yml"
+    contract.write_text(
+        yaml.safe_dump({"smoke_test_id": "demo-main", "package": "demo", "steps": [step]})
+    )
+    outcome = world.run(
+        folder, "contract", "run", "--contract", contract, "--wheel", wheel, "--json"
+    )
+    assert_handled(outcome, (1,))
+    (ran,) = json.loads(outcome.out)["steps"]
+    assert ran["status"] == "timeout" and ran["duration_seconds"] >= 2, ran
+    assert outcome.seconds < 7, outcome.describe()
+
+
 # -- the suite ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hostile_outcomes(

@@ -15,6 +15,7 @@ import contextlib
 import json
 import ntpath
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -136,8 +137,10 @@ class _Host:
         popen: subprocess.Popen[bytes],
         clock: clocks.Clock,
         ledger: Path | None,
+        token: str = "",
     ):
         self.popen = popen
+        self.prefix = stephost.event_prefix(token)  # lines without it are no events
         self.clock = clock
         self.ledger = ledger / f"{popen.pid}.json" if ledger is not None else None
         self.started = threading.Event()
@@ -204,12 +207,12 @@ class _Host:
 
     def _events(self, source: IO[bytes]) -> None:
         while line := source.readline(1 << 20):
-            if not line.startswith(stephost.EVENT_PREFIX):
+            if not line.startswith(self.prefix):
                 if sum(map(len, self.problems)) < 4000:
                     self.problems.append(line.decode("utf-8", "replace").rstrip())
                 continue
             try:
-                event = json.loads(line[len(stephost.EVENT_PREFIX) :])
+                event = json.loads(line[len(self.prefix) :])
             except ValueError:
                 continue
             kind = event.get("event")
@@ -263,7 +266,8 @@ def run(
         stderr=subprocess.PIPE,
         **host_popen_kwargs(),
     )
-    watch = _Host(host, clock, ledger)
+    token = secrets.token_hex(16)  # the step never sees it: see stephost's docstring
+    watch = _Host(host, clock, ledger, token)
     timed_out = False
     stop_sent: float | None = None
     with log.open("wb") as out:
@@ -276,7 +280,7 @@ def run(
         for reader in readers:
             reader.start()
         try:
-            request = {"argv": list(argv), "cwd": str(cwd)}
+            request = {"argv": list(argv), "cwd": str(cwd), "token": token}
             with contextlib.suppress(OSError):
                 host.stdin.write(json.dumps(request).encode() + b"\n")
                 host.stdin.flush()

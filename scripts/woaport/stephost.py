@@ -6,7 +6,10 @@ empty, stdout and stderr both on the host's stdout (a pipe woaport reads and cap
 
 * reports on stderr, one ``EVENT_PREFIX`` JSON line each: ``started`` (the step's pid and
   start), ``tree`` (every process of the step's tree, when that set changes) and ``exit``
-  (the step's exit status, once the tree is empty);
+  (the step's exit status, once the tree is empty). Each line carries the request's
+  ``token``, a secret of this run: the step runs as the same user and can open the host's
+  stderr (``/proc/<host>/fd/2`` on Linux), and a ``started`` or ``exit`` line it wrote
+  itself would reset or end its timeout; woaport reads lines with the token only;
 * keeps the whole tree in hand, ``setsid()`` descendants included: a child subreaper on
   Linux, a Job Object that kills on close on Windows (see ``proctree``);
 * empties the tree when the step exits (what it left running goes too), when woaport
@@ -44,8 +47,16 @@ CREATE_NEW_PROCESS_GROUP = 0x00000200
 CREATE_NO_WINDOW = 0x08000000  # a console program started from pythonw gets no window
 
 
+_token = b""  # the request's: set before the step starts, never seen by it
+
+
+def event_prefix(token: str | bytes) -> bytes:
+    """What starts each event line of a run with ``token``."""
+    return EVENT_PREFIX + (token.encode() if isinstance(token, str) else token) + b" "
+
+
 def emit(event: str, **fields: Any) -> None:
-    line = EVENT_PREFIX + json.dumps({"event": event, **fields}).encode() + b"\n"
+    line = event_prefix(_token) + json.dumps({"event": event, **fields}).encode() + b"\n"
     os.write(2, line)
 
 
@@ -202,7 +213,9 @@ def host_windows(argv: list[str], cwd: str, pending: bytes) -> int:
 
 
 def main() -> int:
+    global _token
     request, pending = read_request()
+    _token = str(request.get("token", "")).encode()
     argv = [str(a) for a in request["argv"]]
     cwd = str(request["cwd"])
     if os.name == "nt":
