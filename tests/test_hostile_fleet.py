@@ -36,6 +36,7 @@ import pytest
 import yaml
 
 from cext import build_pure_wheel
+from fakegithub import git_sha
 from fleetkit import Device, add_device, add_fork, outbox_results, write_inventory
 from hostilekit import Outcome, assert_handled, run_bounded
 from test_hostile_inputs import (
@@ -47,6 +48,7 @@ from test_hostile_inputs import (
     deep_yaml,
     one_line,
 )
+from woaport import limits
 from woaport.artifacts import classify
 from woaport.contract import from_dict
 from woaport.devicequeue.hub import INDEX_BRANCH, INDEX_PATH
@@ -198,7 +200,7 @@ def case_controller_prints_and_renders_a_device_reason_inertly(world: World, fol
     assert_handled(hub.controller(), (0,))  # the hub lists the item
     reason = (
         "import failed\n::error::injected\r::add-mask::hunter2\r## Injected heading\r"
-        "[phish](https://evil.example) <img src=x>"
+        "[phish](https://evil.example) <img src=x></script><script>alert(1)</script>"
     )
     hub.put(hub.result_path("alpha"), hub.result("alpha", "fail", reason=reason))
     changes = folder / "changes.txt"
@@ -210,6 +212,12 @@ def case_controller_prints_and_renders_a_device_reason_inertly(world: World, fol
     assert "sp11: fail: import failed" in readme
     assert not re.search(r"^\s*#+ Injected", readme, re.MULTILINE), readme
     assert not re.search(r"(?<!\\)\[phish\\?\]\(|(?<!\\)<img", readme), readme
+    # the status page: the reason is data for textContent, never markup
+    page = (hub.inventory / "index.html").read_text()
+    assert "<img" not in page and "<script>alert" not in page, page[-3000:]
+    data = page.split('<script id="data" type="application/json">', 1)[1].split("</script>")[0]
+    (row,) = json.loads(data)
+    assert row["cause"].startswith("sp11: fail: import failed") and "<img src=x>" in row["cause"]
     message = changes.read_text().splitlines()
     assert len([line for line in message if line.startswith("- ")]) == 1, message
     assert not any(line.startswith(("::", "## ")) for line in message), message
@@ -240,6 +248,38 @@ def case_fleet_readme_escapes_what_a_heartbeat_says(world: World, folder: Path) 
     readme = (hub.inventory / "README.md").read_text()
     (row,) = [line for line in readme.splitlines() if line.startswith(f"| [{hub.device.id}]")]
     assert "\\[p\\]" in row and len(re.findall(r"(?<!\\)\|", row)) == 10, row
+
+
+@case("resources")
+def case_controller_reads_a_bounded_number_of_outbox_files(world: World, folder: Path) -> None:
+    """A registered device's outbox holds a few hundred files where results go, each new:
+    the controller reads MAX_OUTBOX_READS of them in one run (a request each), says so,
+    and reads on in the next run; the hub's rate limit is not the device's to spend."""
+    hub = fleet(world, folder)
+    assert_handled(hub.controller(), (0,))
+    count = limits.MAX_OUTBOX_READS + 30
+    with world.lock:  # one commit holding them all, as one push would
+        repo = world.github.repos[hub.device.outbox]
+        tree = {}
+        for n in range(count):
+            data = f"junk {n}".encode()
+            sha = git_sha("blob", data)
+            repo.blobs[sha] = data
+            tree[f"woaport/results/{hub.device.id}/junk-{n}-0123456789ab.json"] = sha
+        world.github.commit(repo, tree, "junk", [], repo.default_branch)
+    blob_reads = f"GET /repos/{hub.device.outbox}/git/blobs/"
+
+    def reads() -> int:
+        return sum(n for key, n in world.github.hits.items() if key.startswith(blob_reads))
+
+    first = hub.controller()
+    assert_handled(first, (0,))
+    assert reads() == limits.MAX_OUTBOX_READS, reads()
+    assert f"30 new file(s) past the {limits.MAX_OUTBOX_READS}" in first.err, first.describe()
+    assert_handled(hub.controller(), (0,))
+    assert reads() == count, reads()  # the rest, and nothing read twice
+    ignored = json.loads((hub.inventory / "fleet.json").read_text())["ignored"]
+    assert len(ignored) == min(count, 200), len(ignored)
 
 
 @case("15 tracebacks")

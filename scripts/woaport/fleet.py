@@ -59,14 +59,14 @@ from woaport.documents.status import Status
 from woaport.errors import BadInput, InvalidDocument, WoaportError
 from woaport.files import parse_utc, utc_now, write_atomic
 from woaport.github import GitHub, GitHubNotFound, GitHubRefused
-from woaport.limits import MAX_CACHE_BYTES
+from woaport.limits import MAX_CACHE_BYTES, MAX_OUTBOX_FILE_BYTES, MAX_OUTBOX_READS
 
 REGISTRY_FILE = "devices.yml"
 FLEET_FILE = "fleet.json"
 LEDGER_FILE = Path(".cache") / "fleet-ledger.json"
 DEFAULT_SCHEDULE = "1d"
 DEFAULT_BRANCH = "main"
-MAX_RESULT = 4 << 20  # a result with its contract report; more is not one
+MAX_RESULT = MAX_OUTBOX_FILE_BYTES  # a result with its contract report; more is not one
 MAX_IGNORED = 200
 MAX_LEDGER = 50_000
 
@@ -337,6 +337,7 @@ class FleetRun:
         beat = files.get(heartbeat_path(device.id))
         if beat is not None and beat != record.heartbeat_blob:
             record = self._heartbeat(github, device, record, beat)
+        reads, left = 0, 0  # new files read (one request each), and those left for later
         for path, blob in sorted(files.items()):
             parsed = parse_result_path(path)
             if parsed is None:
@@ -353,12 +354,21 @@ class FleetRun:
                 if device_id not in self._sharing(device.outbox):
                     self._ignore(device.id, path, blob, f"device {device_id!r} is not registered")
                 continue  # another registered device's folder in a shared outbox
+            if reads >= MAX_OUTBOX_READS:  # an outbox full of files must not spend the run
+                left += 1
+                continue
+            reads += 1
             verdict = self._judge(github, device, path, blob, item_id)
             if isinstance(verdict, str):
                 self._ignore(device.id, path, blob, verdict)
             else:
                 results[path] = verdict
                 self.ignored.pop((device.id, path), None)
+        if left:
+            self.errors.append(
+                f"fleet: {device.id}: outbox {device.outbox}: {left} new file(s) past the "
+                f"{MAX_OUTBOX_READS} read in one run; the next run reads on"
+            )
         return dataclasses.replace(record, results=results)
 
     def _sharing(self, outbox: str) -> set[str]:
@@ -370,7 +380,7 @@ class FleetRun:
     ) -> DeviceRecord:
         path = heartbeat_path(device.id)
         try:
-            data = github.blob(device.outbox, blob, max_bytes=1 << 20)
+            data = github.blob(device.outbox, blob, max_bytes=MAX_OUTBOX_FILE_BYTES)
             where = f"{device.outbox} {path}"
             beat = Heartbeat.from_json(load_json(data, where), where)
         except (WoaportError, ValueError, RecursionError) as exc:

@@ -33,6 +33,10 @@ MAX_BUNDLE_BYTES = 4 << 20
 MAX_WORKFLOW_BYTES = 1_000_000
 MAX_METADATA_BYTES = 1 << 20
 MAX_REQUIREMENTS = 2000
+# the device fleet
+MAX_HUB_INDEX_BYTES = 64 << 20
+MAX_OUTBOX_FILE_BYTES = 4 << 20
+MAX_OUTBOX_READS = 200
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,7 +70,8 @@ LIMITS: tuple[Limit, ...] = (
         name="MAX_CACHE_BYTES",
         value=MAX_CACHE_BYTES,
         unit="bytes",
-        what="a cache woaport wrote (ETags, memos); a larger or damaged one is discarded",
+        what="a cache woaport wrote (ETags, memos, the fleet's ledger of listed items); a larger "
+        "or damaged one is discarded",
     ),
     Limit(
         name="MAX_DEPTH",
@@ -164,6 +169,26 @@ LIMITS: tuple[Limit, ...] = (
         value=MAX_REQUIREMENTS,
         unit="lines",
         what="Requires-Dist lines of one wheel",
+    ),
+    Limit(
+        name="MAX_HUB_INDEX_BYTES",
+        value=MAX_HUB_INDEX_BYTES,
+        unit="bytes",
+        what="the hub's device index (`device-index.json`) a device reads",
+    ),
+    Limit(
+        name="MAX_OUTBOX_FILE_BYTES",
+        value=MAX_OUTBOX_FILE_BYTES,
+        unit="bytes",
+        what="one file of a device's outbox the controller reads: a result with its "
+        "contract report, a heartbeat",
+    ),
+    Limit(
+        name="MAX_OUTBOX_READS",
+        value=MAX_OUTBOX_READS,
+        unit="files",
+        what="new files the controller reads from one device's outbox in one run (one "
+        "request each; the rest wait for the next run)",
     ),
 )
 

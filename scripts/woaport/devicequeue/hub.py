@@ -38,10 +38,11 @@ from woaport.documents.manifest import Manifest
 from woaport.errors import BadInput, Corrupted, InvalidDocument, WoaportError
 from woaport.files import utc_now, write_atomic
 from woaport.github import GitHub
+from woaport.limits import MAX_HUB_INDEX_BYTES
 
 INDEX_BRANCH = "woaport-devices"
 INDEX_PATH = "device-index.json"
-MAX_INDEX = 64 << 20
+MAX_INDEX = MAX_HUB_INDEX_BYTES
 
 
 def read_index(client: GitHub, hub: str, cache_dir: Path | None) -> tuple[HubIndex | None, str]:
