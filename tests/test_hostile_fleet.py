@@ -360,6 +360,24 @@ def case_device_goes_on_when_one_forks_item_cannot_be_read(world: World, folder:
     assert list(outbox_results(world.github, hub.device)) == [hub.manifests["alpha"].item_id]
 
 
+@case("tracebacks")
+def case_a_token_no_header_can_carry(world: World, folder: Path) -> None:
+    """A token pasted with a line break (or a non-ASCII character) in it: one line, exit 2,
+    and the token itself is not in it."""
+    hub = fleet(world, folder)
+    for token in ("ghp_half\nghp_other", "ghp_t\u00f6k\u20acn"):
+        listed = world.run(folder, "queue", "list", "--queue", f"github:{hub.hub}", token=token)
+        one_line(listed, 2, "token")
+        polled = world.run(
+            folder,
+            *("device", "self-check", "--queue", f"hub:{hub.hub}"),
+            *("--state-dir", str(folder / "state")),
+            token=token,
+        )
+        assert_handled(polled, (1, 2))
+        assert "ghp_" not in listed.err + polled.out + polled.err, polled.describe()
+
+
 @case("15")
 def case_device_refuses_a_hub_index_nested_too_deep(world: World, folder: Path) -> None:
     """(No defect. Kept as the fleet's case.)"""

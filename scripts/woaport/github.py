@@ -133,7 +133,7 @@ class GitHub:
         env = env or ActionsEnv.from_environ()
         if token is None:
             token = os.environ.get("WOAPORT_TOKEN") or env.token
-        self.token = token or None
+        self.token = (token or "").strip() or None
         self.api_url = (api_url or env.api).rstrip("/")
         self.cache = cache or EtagCache()
         overrides: dict[str, Any] = {}
@@ -168,6 +168,12 @@ class GitHub:
 
     def _auth_headers(self, url: str) -> dict[str, str]:
         if self.token and may_carry_token(url, self._token_hosts):
+            if not (self.token.isascii() and self.token.isprintable() and " " not in self.token):
+                # a header cannot carry it (requests: InvalidHeader); never quote it
+                raise BadInput(
+                    "the GitHub token (WOAPORT_TOKEN, GITHUB_TOKEN or the credential store) "
+                    "is not one line of letters, digits and _: set it again"
+                )
             return {"Authorization": f"Bearer {self.token}"}
         return {}
 
