@@ -641,6 +641,40 @@ def case_device_python_setting_with_a_nul(world: World, folder: Path) -> None:
     assert json.loads(outcome.out.splitlines()[-1])["skipped"] == [manifest.item_id]
 
 
+@case("15 hangs")
+def case_an_interpreter_whose_probe_lies(world: World, folder: Path) -> None:
+    """What the probe prints is the interpreter's word (its site-packages run first): facts
+    of a Python 3.1000000000 would make packaging's tag generators count a billion minor
+    versions; a deep JSON answer, a RecursionError. Either is a problem with that one
+    interpreter: the item is skipped, quickly."""
+    from woaport import interpreters
+
+    real = interpreters.probe(sys.executable).to_json()
+    manifest, wheel = demo_item(world, folder)
+    _dir_item(folder / "queue", manifest, wheel)
+    answers = {
+        "version": json.dumps({**real, "version_info": [3, 10**9]}),
+        "glibc": json.dumps({**real, "glibc": "2.999999999"}),
+        "deep": deep_json(100_000),
+    }
+    for name, answer in answers.items():
+        (folder / f"{name}.json").write_text(answer)
+        liar = folder / f"python-{name}"
+        liar.write_text(f"#!/bin/sh\ncat {folder / f'{name}.json'}\n")
+        liar.chmod(0o755)
+        outcome = world.run(
+            folder,
+            *("device", "poll", "--once", "--json", "--python", liar),
+            *("--queue", f"dir:{folder / 'queue'}", "--state-dir", folder / f"state-{name}"),
+            *("--allow", ALLOW, "--device-id", f"laptop-{name}", "--retry-base", "0s"),
+        )
+        assert_handled(outcome, (0,))
+        assert json.loads(outcome.out.splitlines()[-1])["skipped"] == [manifest.item_id], (
+            outcome.describe()
+        )
+        assert outcome.seconds < 10, outcome.describe()
+
+
 def test_py_launcher_list_with_control_characters(tmp_path: Path) -> None:
     """`py -0p` prints what the registry holds (PEP 514: any program of the user may write
     HKCU\\Software\\Python): a path with a NUL or a line's worth of control characters is

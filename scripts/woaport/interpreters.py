@@ -42,9 +42,10 @@ from packaging.tags import (
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from woaport import venv
+from woaport.bounded import load_json
 from woaport.documents.base import Document
 from woaport.documents.device_result import Interpreter
-from woaport.errors import InvalidDocument
+from woaport.errors import InvalidDocument, WoaportError
 from woaport.files import write_atomic
 from woaport.procs import windowless
 
@@ -108,6 +109,8 @@ MAX_LISTING = 1 << 20  # a py launcher listing larger than this is not one
 MAX_ENTRIES = 200
 CACHE_VERSION = 1
 MAX_REASON = 4000  # a skip reason longer than this is cut (an item may hold many wheels)
+MAX_MINOR = 999  # no Python, glibc or macOS version part is larger (3.13, 2.41, 15.4)
+MAX_DIGITS = len(str(MAX_MINOR))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -337,9 +340,10 @@ class ProbeCache:
         if not isinstance(entry, dict) or entry.get("key") != key:
             return None
         try:
-            return Facts.from_json(entry.get("facts"), f"{self.path}: {executable}")
+            facts = Facts.from_json(entry.get("facts"), f"{self.path}: {executable}")
         except InvalidDocument:
             return None
+        return facts if facts_problem(facts) is None else None
 
     def put(self, executable: str, key: list[int], facts: Facts) -> None:
         self.entries[executable] = {"key": key, "facts": facts.to_json()}
@@ -388,10 +392,32 @@ def probe(executable: str, timeout: float = PROBE_TIMEOUT) -> Facts:
         tail = done.stderr[-300:].decode("utf-8", "replace").strip().splitlines()
         raise OSError(f"exited {done.returncode}" + (f": {tail[-1]}" if tail else ""))
     lines = done.stdout[:MAX_PROBE_OUTPUT].decode("utf-8", "replace").strip().splitlines()
+    where = f"{executable} (probe)"
     try:
-        return Facts.from_json(json.loads(lines[-1]), f"{executable} (probe)")
-    except (IndexError, ValueError, InvalidDocument) as exc:
-        raise OSError(f"printed no facts ({exc})") from None
+        facts = Facts.from_json(load_json(lines[-1], where), where)
+    except IndexError:
+        raise OSError("printed no facts") from None
+    except WoaportError as exc:  # not JSON, nested too deep, not the facts' shape
+        raise OSError(f"printed no facts ({exc.message})") from None
+    problem = facts_problem(facts)
+    if problem is not None:
+        raise OSError(f"printed facts no Python has ({problem})")
+    return facts
+
+
+def facts_problem(facts: Facts) -> str | None:
+    """Why probed facts cannot be an interpreter's, or None. The tags are generated from
+    them, one per minor version below the Python's and per glibc minor below its glibc
+    (packaging.tags): a version 3.1000000000 would never end."""
+    if len(facts.version_info) < 2 or not all(0 <= v <= MAX_MINOR for v in facts.version_info):
+        return f"version {list(facts.version_info)[:4]}"
+    # compared by their digits: int() of a few thousand digits raises (sys.int_info)
+    glibc = re.match(r"(\d+)\.(\d+)", facts.glibc or "")
+    if glibc and max(len(glibc[1]), len(glibc[2])) > MAX_DIGITS:
+        return f"glibc {glibc[0][:40]}"
+    if facts.mac_version and not re.fullmatch(r"\d{1,3}(?:\.\d{1,3}){0,2}", facts.mac_version):
+        return f"macOS {facts.mac_version[:40]!r}"
+    return None
 
 
 # -- tags ---------------------------------------------------------------------------------
