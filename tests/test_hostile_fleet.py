@@ -326,6 +326,8 @@ def case_outbox_results_that_must_not_count(world: World, folder: Path) -> None:
     hub.put(f"woaport/results/{hub.device.id}/gamma-1.0-0123456789ab.json", forged)
     hub.put(f"woaport/results/x13s/{alpha}.json", hub.result("alpha", device_id="x13s"))
     hub.put(f"woaport/results/{hub.device.id}/../../{alpha}.json", hub.result("alpha"))
+    beat = {"heartbeat_version": 1, "device_id": "x13s", "seen": "2026-11-21T00:00:00Z"}
+    hub.put(f"woaport/devices/{hub.device.id}.json", {**beat, "woaport_version": "0"})
     assert_handled(hub.controller(), (0,))
     status = json.loads((hub.inventory / "status.json").read_text())["packages"]
     assert {p["state"] for p in status.values()} == {"ci-validated"}, status
@@ -336,6 +338,9 @@ def case_outbox_results_that_must_not_count(world: World, folder: Path) -> None:
     assert "nested deeper" in reasons[hub.result_path("alpha")], reasons
     assert "not one the hub listed" in str(reasons), reasons
     assert "'x13s' is not registered" in str(reasons), reasons
+    assert "a heartbeat of device 'x13s'" in str(reasons), reasons
+    device = json.loads((hub.inventory / "fleet.json").read_text())["devices"][hub.device.id]
+    assert device["last_seen"] is None and device["results"] == {}, device
 
 
 # -- a device subscribed to the hub ---------------------------------------------------------
