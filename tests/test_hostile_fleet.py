@@ -458,9 +458,24 @@ def case_upstream_patch_writes_inside_the_checkout_only(world: World, folder: Pa
     assert victim.read_text() == real
 
 
+CYCLE = """\
+on: push
+jobs:
+  build:
+    runs-on: &x [*x]
+    strategy:
+      matrix:
+        os: [ubuntu-latest, windows-latest]
+    steps:
+      - uses: pypa/cibuildwheel@v2.21
+"""
+
+
 @case("13 15")
-def case_upstream_patch_workflow_alias_bomb_and_nesting(world: World, folder: Path) -> None:
-    """(No defect: workflows were composed through woaport.bounded from the start.)"""
+def case_upstream_patch_workflow_alias_bomb_nesting_and_cycle(world: World, folder: Path) -> None:
+    """A bomb and deep nesting were refused from the start (woaport.bounded). A cycle
+    (``&x [*x]``: an alias inside the node it names) passed the count of nodes, and the
+    patch's walk of the runners recursed until RecursionError."""
     project = checkout(folder)
     workflow = project / ".github" / "workflows" / "wheels.yml"
     workflow.write_text(alias_bomb() + "jobs: *l8\n")
@@ -468,6 +483,27 @@ def case_upstream_patch_workflow_alias_bomb_and_nesting(world: World, folder: Pa
     workflow.write_text(deep_yaml(key="jobs"))
     outcome = world.run(folder, "upstream", "patch", project, "--workflow", workflow)
     one_line(outcome, 2, "nested deeper")
+    workflow.write_text(CYCLE)
+    one_line(world.run(folder, "upstream", "patch", project, "--workflow", workflow), 2, "cycle")
+    found = world.run(folder, "upstream", "patch", project, "--dry-run", "--json")
+    assert_handled(found, (0,))  # not read as a wheel workflow: a new one is proposed
+    assert json.loads(found.out)["strategy"] == "new-workflow", found.describe()
+
+
+@pytest.mark.parametrize(
+    "text", ["a: &x [*x]\n", "a: &x {b: *x}\n", "a: &x [[1, {c: *x}]]\n", CYCLE]
+)
+def test_load_yaml_refuses_a_cycle(text: str) -> None:
+    """PyYAML's composer hands an alias the node its anchor names, finished or not
+    (yaml/composer.py, compose_node): inside that node, a cycle."""
+    from woaport import bounded
+    from woaport.errors import InvalidDocument
+
+    with pytest.raises(InvalidDocument, match="a cycle"):
+        bounded.load_yaml(text, "doc")
+    with pytest.raises(InvalidDocument, match="a cycle"):
+        bounded.compose_yaml(text, "doc")
+    assert bounded.load_yaml("a: &x [1]\nb: [*x, *x]\n", "doc") == {"a": [1], "b": [[1], [1]]}
 
 
 # -- upstream pr-body: the documents of a port ------------------------------------------------

@@ -13,7 +13,8 @@ size, nesting or repetition (limits in :mod:`woaport.limits`):
   gigabytes to walk (json.dumps, jsonschema). Its composers recurse once per level (libyaml's
   in C, without limit). So the event stream is scanned first, without recursion: levels,
   aliases, and nodes with each alias counted as the subtree it repeats; only a document
-  within the limits is composed (by libyaml when PyYAML has it).
+  within the limits is composed (by libyaml when PyYAML has it). An alias inside the
+  collection it names (``&a [*a]``) would compose a cycle: refused too.
 * :func:`load_toml`: ``tomllib`` recurses per level of inline tables and arrays; its
   ``RecursionError`` and anything deeper than ``MAX_DEPTH`` are refused.
 
@@ -157,6 +158,10 @@ def _scan(text: str) -> None:
             aliases += 1
             if aliases > MAX_YAML_ALIASES:
                 raise _Limit(f"more than {MAX_YAML_ALIASES} aliases")
+            if any(anchor == event.anchor for _, anchor in open_):
+                # `&a [*a]`: the composer hands back the node being built, a cycle that
+                # every walker of the result (jsonschema, json.dumps, ours) follows forever
+                raise _Limit(f"alias *{str(event.anchor)[:40]} inside the node it names (a cycle)")
             nodes += sizes.get(str(event.anchor), 1)
         if nodes > MAX_YAML_NODES:
             raise _Limit(f"more than {MAX_YAML_NODES:,} nodes (an alias counts as what it repeats)")

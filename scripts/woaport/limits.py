@@ -95,7 +95,8 @@ LIMITS: tuple[Limit, ...] = (
         name="MAX_YAML_ALIASES",
         value=MAX_YAML_ALIASES,
         unit="aliases",
-        what="aliases (`*name`) in one YAML document",
+        what="aliases (`*name`) in one YAML document; one inside the node it names (a "
+        "cycle) is refused",
     ),
     Limit(
         name="MAX_TOML_BYTES",
