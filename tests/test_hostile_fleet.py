@@ -1,12 +1,14 @@
 """Hostile input for what came after the first hostile-input suite (issue 12, red team): the
 device fleet through the hub (hub index, forks' items, outboxes, devices.yml, fleet.json,
 the controller collecting results), `upstream patch` and `upstream pr-body`, `port start`,
-interpreter discovery and the native-vs-emulated comparison, and the two pages the
-controller writes from what strangers said (the inventory README, the status page).
+interpreter discovery (`py -0p`, a probe's answer) and the native-vs-emulated comparison,
+the step host, and the two pages the controller writes from what strangers said (the
+inventory README, the status page).
 
 The attacker writes a fork's release, an outbox (a device result, a heartbeat), a cache the
-controller reads back, an upstream checkout (its workflow files), an index answer, or a
-document handed to `pr-body`. Each case runs the real command as a resource-limited process
+controller reads back, an upstream checkout (its workflow files), an index answer, a
+document handed to `pr-body`, a contract step's code, or what an interpreter prints. Each
+case runs the real command as a resource-limited process
 (tests/hostilekit.py) against the fake GitHub and the fake index, like
 tests/test_hostile_inputs.py (whose generators and assertions it reuses), and asserts the
 exit code, one line on stderr where the promise is "exit 2, one line", no traceback, and
