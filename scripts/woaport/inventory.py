@@ -625,6 +625,27 @@ def with_first_native(status: Status, history: History) -> Status:
 
 
 # -- what to work on next ----------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Validation:
+    """What `inventory validate` found in packages.yml (and devices.yml)."""
+
+    path: Path
+    problems: tuple[str, ...]
+    count: int  # packages listed (0 when the file has problems)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.problems else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": not self.problems,
+            "file": str(self.path),
+            "packages": self.count,
+            "problems": list(self.problems),
+        }
+
+
 @dataclass
 class NextPick:
     package: Package
