@@ -24,7 +24,7 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from woaport.availability import ReleaseFile, classify, summarize
+from woaport.availability import ReleaseFile, classify, summarize_classified
 from woaport.documents.facts import (
     TARGETS,
     IndexFacts,
@@ -214,7 +214,8 @@ def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
     """Classify the latest release (pip's pick: the newest non-yanked final version). Only
     the project's own files count (availability.classify drops legacy names such as
     ``selenium-2.0-dev-9429.tar.gz``, which parse as another project)."""
-    available = summarize(name, files)
+    release_files, ignored = classify(name, files)
+    available = summarize_classified(name, release_files, ignored)
     if available.win_arm64:
         kind = Kind.NATIVE
     elif available.pure:
@@ -229,7 +230,7 @@ def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
     regressed = fallback = None
     if kind in (Kind.NEEDS_PORTING, Kind.SDIST_ONLY) and available.version:
         latest = Version(available.version)
-        earlier = _earlier_wheels(classify(name, files)[0], latest)
+        earlier = _earlier_wheels(release_files, latest)
         regressed = _regression(earlier, latest, bool(available.sdists))
         fallback = _newest_installable(earlier)
     return IndexFacts(

@@ -17,13 +17,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from packaging.utils import canonicalize_name
 
 from woaport.errors import InvalidDocument, Unreachable
 from woaport.http import EtagCache, get
+
+if TYPE_CHECKING:
+    from woaport.http import Session
 
 TOP_URL = "https://hugovk.dev/top-pypi-packages/top-pypi-packages.min.json"
 SNAPSHOT_NAME = "top-pypi-packages.min.json"
@@ -96,7 +98,7 @@ def load_snapshot(path: Path, count: int) -> TopList:
     return parse(data, str(path.name), count)
 
 
-def fetch(session: requests.Session, url: str, cache: EtagCache, count: int) -> TopList:
+def fetch(session: Session, url: str, cache: EtagCache, count: int) -> TopList:
     """The list at ``url``, conditionally: a 304 is answered from the cache."""
     cached = cache.entries.get(url)
     headers = {"If-None-Match": cached["etag"]} if cached else {}
@@ -120,7 +122,7 @@ def fetch(session: requests.Session, url: str, cache: EtagCache, count: int) -> 
 
 
 def top_list(
-    session: requests.Session,
+    session: Session,
     url: str | None,
     snapshot: Path,
     cache: EtagCache,

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -201,15 +200,14 @@ class GitHubQueue:
         return listing
 
     def _json_asset(self, asset: dict[str, Any]) -> Any:
-        """A small JSON asset (a manifest, a device's result), read through a temporary file."""
-        with tempfile.TemporaryDirectory() as tmp:
-            path = self.client.download_asset(
-                self.repo, asset["id"], Path(tmp) / "asset.json", max_bytes=MAX_DOCUMENT
-            )
-            try:
-                return json.loads(path.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, ValueError, RecursionError):
-                raise InvalidDocument(f"{self.url}: asset {asset['name']!r} is not JSON") from None
+        """A small JSON asset (a manifest, a device's result), read in memory."""
+        data = self.client.read_asset(
+            self.repo, asset["id"], max_bytes=MAX_DOCUMENT, label=str(asset["name"])
+        )
+        try:
+            return json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise InvalidDocument(f"{self.url}: asset {asset['name']!r} is not JSON") from None
 
     def _asset(self, item: QueueItem, filename: str) -> dict[str, Any]:
         for asset in item.handle.get("assets", []):

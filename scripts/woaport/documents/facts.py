@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from woaport.documents.base import JsonObject, schema, validate
+from woaport.errors import InvalidDocument
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -65,6 +66,18 @@ class IndexFacts:
     binary_fallback: str | None = None
     requires: tuple[str, ...] | None = None  # required on win_arm64; None: not known
     checked: str | None = None
+
+    def to_json(self) -> JsonObject:
+        return _index_to(self)
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "index facts") -> IndexFacts:
+        """Index facts on their own (the controller caches them by the page's ETag)."""
+        document = checked("facts", {"pypi": data, "ci": None, "queue": None}, where)
+        facts = _index_from(document["pypi"])
+        if facts is None:
+            raise InvalidDocument(f"{where}: no index facts")
+        return facts
 
 
 @dataclass(frozen=True, kw_only=True)
