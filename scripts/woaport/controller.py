@@ -3,10 +3,11 @@ history.json, the README and the status page. Never writes packages.yml.
 
 Which packages: the top N of PyPI by downloads (:mod:`woaport.toppypi`; the committed
 snapshot when the list cannot be fetched) and everything packages.yml lists. Facts come
-from three sources per package: the package index (what the latest release offers Windows
+from four sources per package: the package index (what the latest release offers Windows
 on Arm, and what it requires there: :mod:`woaport.depgraph`), the fork's port workflow runs
-and the fork's device queue (GitHub, for packages with a fork; all those calls are in the
-last section of this module). Requests are conditional (ETags kept in
+and the fork's device queue (GitHub, for packages with a fork), and the upstream pull
+request packages.yml records (open, merged or closed; all GitHub calls are in the last
+section of this module). Requests are conditional (ETags kept in
 ``inventory/.cache/controller.json``), what never changes is remembered in its own document
 (``inventory/.cache/memos.json``: Requires-Dist by wheel sha256, diagnoses by run, device
 results by asset), requests run on a bounded pool of threads, and a source that fails
@@ -39,6 +40,7 @@ from woaport.documents.facts import (
     IndexFacts,
     Kind,
     PackageFacts,
+    PullFacts,
     QueueFacts,
     RunFacts,
 )
@@ -46,7 +48,7 @@ from woaport.documents.status import SOURCES, Status, TopSource, Transition, rea
 from woaport.documents.verdicts import Verdict
 from woaport.errors import NotFound, Unreachable, WoaportError
 from woaport.files import utc_now, write_atomic
-from woaport.github import GitHub, GitHubNotFound
+from woaport.github import GitHub, GitHubNotFound, GitHubUnreachable
 from woaport.http import DEFAULT_POLICY, Client, EtagCache, make_session, plain_environment
 from woaport.index import IndexFile, fetch_page, project_url
 
@@ -228,6 +230,7 @@ class Collected:
     pypi: IndexFacts | WoaportError | None = None
     ci: RunFacts | WoaportError | None = None
     queue: QueueFacts | WoaportError | None = None
+    pr: PullFacts | WoaportError | None = None
     requires_error: WoaportError | None = None
 
 
@@ -256,6 +259,8 @@ def collect(
         out.pypi = exc
     if package.fork is not None:
         _collect_fork(package.fork, connections, out)
+    if package.upstream_pr:
+        out.pr = _collect_pull(package.upstream_pr, connections)
     return out
 
 
@@ -548,6 +553,31 @@ def _diagnosis(github: GitHub, memos: Memos, repo: str, run_id: int) -> str | No
     summary = result.summary() if result.matches else None
     memos.put("diagnoses", key, summary)
     return summary
+
+
+def _collect_pull(url: str, connections: Connections) -> PullFacts | WoaportError:
+    """The upstream pull request's state: GET /repos/{owner}/{repo}/pulls/{number}
+    (https://docs.github.com/rest/pulls/pulls#get-a-pull-request), conditional (its ETag
+    in the controller's cache), so an unchanged pull request costs a 304, no rate limit."""
+    from woaport.upstream import parse_pull_url, pull_state
+
+    try:
+        repo, number = parse_pull_url(url)
+        pull = connections.github().get_json(f"/repos/{repo}/pulls/{number}")
+        if not isinstance(pull, dict) or pull.get("state") not in ("open", "closed"):
+            raise GitHubUnreachable(f"{url}: GitHub answered no pull request document")
+        return PullFacts(
+            url=url,
+            state=pull_state(pull),
+            merged_at=_text(pull.get("merged_at")),
+            closed_at=_text(pull.get("closed_at")),
+        )
+    except WoaportError as exc:
+        return exc  # the last known state stands, marked stale
+
+
+def _text(value: Any) -> str | None:
+    return value[:64] if isinstance(value, str) else None
 
 
 # The queue manifest's payload words ("ok" today) read as verdicts.

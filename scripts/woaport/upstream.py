@@ -37,12 +37,14 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from woaport.documents.facts import PullState
 from woaport.errors import BadInput
 from woaport.github import GitHub
 
@@ -828,12 +830,6 @@ def write(folder: Path, result: PatchResult) -> Path:
 
 
 # -- pull requests ---------------------------------------------------------------------------
-class PullState(enum.StrEnum):
-    OPEN = "open"
-    MERGED = "merged"
-    CLOSED = "closed"
-
-
 PULL_URL = re.compile(
     r"^https://github\.com/(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/pull/(?P<number>[0-9]{1,9})/?$"
 )
@@ -855,6 +851,11 @@ def pull_request_state(client: GitHub, repo: str, number: int) -> PullState:
     pull = client.pull_request(repo, number)
     if pull is None:
         raise BadInput(f"{repo}: no pull request {number} (or the token cannot see it)")
+    return pull_state(pull)
+
+
+def pull_state(pull: Mapping[str, Any]) -> PullState:
+    """A pull request document's state (the controller reads it conditionally itself)."""
     if pull["state"] == "open":
         return PullState.OPEN
     return PullState.MERGED if pull.get("merged") or pull.get("merged_at") else PullState.CLOSED

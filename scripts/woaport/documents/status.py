@@ -20,7 +20,7 @@ from woaport.documents.states import State
 from woaport.errors import InvalidDocument
 
 STATUS_VERSION = 2
-SOURCES = ("pypi", "ci", "queue")
+SOURCES = ("pypi", "ci", "queue", "pr")
 
 
 @dataclass(frozen=True, kw_only=True)
