@@ -137,8 +137,16 @@ def _links(package: Package, entry: PackageStatus | None) -> str:
     if package.fork and entry and entry.facts.queue and entry.facts.queue.devices:
         links.append(f"[device results](https://github.com/{package.fork.repo}/releases)")
     if package.upstream_pr:
-        links.append(f"[upstream PR]({package.upstream_pr})")
+        links.append(f"[upstream PR]({package.upstream_pr}){_pull_word(package, entry)}")
     return " · ".join(links)
+
+
+def _pull_word(package: Package, entry: PackageStatus | None) -> str:
+    """What the API last said of the pull request packages.yml names, as " (merged)"."""
+    pull = entry.facts.pr if entry else None
+    if pull is None or pull.url != package.upstream_pr:
+        return ""
+    return f" ({pull.state})"
 
 
 def readme(
@@ -294,7 +302,7 @@ def followed(packages: list[Package], status: Status, reference: dt.datetime | N
             _device_cell(item.devices[d]) if item and d in item.devices else "" for d in devices
         ]
         cause = e.cause if e.state.needs_person or e.state is State.AWAITING_PARENTS else ""
-        pr = f"[PR]({p.upstream_pr})" if p.upstream_pr else ""
+        pr = f"[PR]({p.upstream_pr}){_pull_word(p, e)}" if p.upstream_pr else ""
         row += [cause, ", ".join(e.blocked_by), pr]
         lines.append(_row(row))
     return lines
