@@ -215,7 +215,7 @@ def pull(state: str, url: str = PR) -> dict[str, Any]:
         (
             pkg("a", upstream_pr=PR),
             {"pr": pull("merged")},
-            "merged",
+            "done",
             f"upstream merged {PR} on 2026-11-01; win_arm64 wheels come with its next release",
         ),
         # closed without merging: back to what the package is without it, and said so
@@ -236,7 +236,7 @@ def pull(state: str, url: str = PR) -> dict[str, Any]:
         (
             pkg("a", fork="me/a", upstream_pr=PR),
             {"ci": RUN_OK, "pr": pull("merged")},
-            "merged",
+            "done",
             None,
         ),
         (
@@ -596,7 +596,7 @@ def test_controller_command(world: dict[str, Any], woaport: Run) -> None:
 def test_the_controller_follows_the_upstream_pull_request(
     github: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """in-pr while open, merged once merged, native with the release; read conditionally
+    """in-pr while open, done once merged, native with the release; read conditionally
     (an unchanged pull request is a 304), and a GitHub failure keeps the last state, stale."""
     monkeypatch.setenv("WOAPORT_TOKEN", github.token)
     monkeypatch.setenv("GITHUB_API_URL", github.api_url)
@@ -623,17 +623,17 @@ def test_the_controller_follows_the_upstream_pull_request(
         github.repos["o/a"].pulls[7] = {"state": "closed", "merged": True}
         third = update(request)
         assert [str(c) for c in third.changes] == [
-            f"a: in-pr -> merged (upstream merged {PR} on 2026-11-01; "
+            f"a: in-pr -> done (upstream merged {PR} on 2026-11-01; "
             "win_arm64 wheels come with its next release)"
         ]
         github.fault("GET", r"^/repos/o/a/pulls/7$", status=404, times=10)
         fourth = update(request)
-        assert fourth.changes == [] and entry().state is State.MERGED and entry().stale["pr"]
+        assert fourth.changes == [] and entry().state is State.DONE and entry().stale["pr"]
         assert fourth.errors[0].startswith("a pr: GET ")
 
         index.state.projects["a"].files["a-1.1-cp312-cp312-win_arm64.whl"] = b"arm64"
         fifth = update(request)
-        assert [f"{c.before} -> {c.after}" for c in fifth.changes] == ["merged -> native"]
+        assert [f"{c.before} -> {c.after}" for c in fifth.changes] == ["done -> native"]
         readme = (folder / "README.md").read_text()
         assert f"[PR]({PR}) (merged)" in readme
 

@@ -1,7 +1,7 @@
 """`woaport port start` against the fake GitHub (every answer checked against GitHub's OpenAPI
 description), the inventory edit, and the porter's whole path end to end:
 port start -> (fake) run results -> upstream patch -> pr-body -> the recorded pull request
-followed by the controller (in-pr, merged, native)."""
+followed by the controller (in-pr, done, native)."""
 
 from __future__ import annotations
 
@@ -454,7 +454,7 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
     assert "## How to test it on `windows-11-arm`" in text
 
     # 5. the pull request is opened upstream and recorded in the hub's inventory; the
-    #    controller follows it: in-pr while open, merged once merged, native with the release
+    #    controller follows it: in-pr while open, done once merged, native with the release
     github.add_pull("msgpack/msgpack-python", 612, state="open", merged=False)
     pr = "https://github.com/msgpack/msgpack-python/pull/612"
     entries = yaml.safe_load(inventory.read_text())
@@ -474,7 +474,7 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
         assert controller() == ("in-pr", f"upstream pull request: {pr}")
         github.repos["msgpack/msgpack-python"].pulls[612] = {"state": "closed", "merged": True}
         state, cause = controller()
-        assert state == "merged" and cause.startswith(f"upstream merged {pr} on ")
+        assert state == "done" and cause.startswith(f"upstream merged {pr} on ")
         index.state.projects["msgpack"].files["msgpack-1.1.2-cp312-cp312-win_arm64.whl"] = b"a"
         assert controller()[0] == "native"
 

@@ -372,7 +372,7 @@ def _pull_state(package: Package, pull: PullFacts | None) -> Assessment | None:
     if known.state is PullState.MERGED:
         day = f" on {known.merged_at[:10]}" if known.merged_at else ""
         return Assessment(
-            state=State.MERGED,
+            state=State.DONE,
             cause=f"upstream merged {package.upstream_pr}{day}; "
             "win_arm64 wheels come with its next release",
         )

@@ -24,7 +24,7 @@ class State(enum.StrEnum):
     IN_FORK = "in-fork"  # a fork is set up; its port run has not finished (or not run yet)
     CI_VALIDATED = "ci-validated"  # the wheel passed on a hosted windows-11-arm runner
     IN_PR = "in-pr"  # upstream has an open pull request for win_arm64 wheels
-    MERGED = "merged"  # upstream merged it; win_arm64 wheels come with the next release
+    DONE = "done"  # upstream merged the lane (conda-forge's word); wheels come with its next release
     READY = "ready"  # needs porting, nobody has started, nothing stands in the way
     AWAITING_PARENTS = "awaiting-parents"  # a required dependency needs porting first
     BLOCKED = "blocked"  # a person wrote down why it cannot go on
@@ -72,7 +72,7 @@ _BADGES = {
     State.IN_FORK: "🟡 in fork",
     State.CI_VALIDATED: "🔵 CI-validated",
     State.IN_PR: "🟣 in PR",
-    State.MERGED: "🟣 merged upstream",
+    State.DONE: "🟣 done upstream",
     State.READY: "🟠 ready",
     State.AWAITING_PARENTS: "⏳ awaiting parents",
     State.BLOCKED: "⛔ blocked",
@@ -88,7 +88,7 @@ _LEGENDS = {
     State.CI_VALIDATED: "the wheel passed its contract on a windows-11-arm runner; "
     "waiting for a device",
     State.IN_PR: "upstream has an open pull request for win_arm64 wheels; follow the link",
-    State.MERGED: "upstream merged the pull request; win_arm64 wheels come with its next "
+    State.DONE: "upstream merged the pull request; win_arm64 wheels come with its next "
     "release (then: native)",
     State.READY: "needs porting; not started, and nothing stands in the way",
     State.AWAITING_PARENTS: "needs porting, after the packages named (required dependencies "
