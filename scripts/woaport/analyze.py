@@ -19,7 +19,7 @@ import tarfile
 import tomllib
 import zipfile
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -125,6 +125,8 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     # Scalar intrinsics MSVC has for x64/x86 only: the ARM64 compiler does not know them
     # ("identifier not found"). Lists: https://learn.microsoft.com/en-us/cpp/intrinsics/x64-amd64-intrinsics-list
     # and .../arm64-intrinsics (where __umulh, _BitScanForward64, _rotl64 ... do exist).
+    # __popcnt/__popcnt16/__popcnt64 were x86/x64-only until MSVC 19.41 (VS 2022 17.11) added
+    # them for ARM64 (https://github.com/microsoft/STL/issues/4683): see SINCE_MSVC_1941.
     (
         "x64-intrinsic",
         ("_u64", "_u32", "128", "__popcnt", "rdtsc", "_xgetbv", "__emul", "__lzcnt"),
@@ -135,7 +137,13 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         ("",),
     ),
 ]
-X86_FLAGS = r"/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:native|x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
+# x86-only compiler and linker flags. `-march=native` is not among them: GCC and Clang take it
+# for ARM64 too (https://gcc.gnu.org/onlinedocs/gcc/AArch64-Options.html), and MSVC takes it
+# for no target.
+X86_FLAGS = r"/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
+# MSVC intrinsics that were x64-only and exist for ARM64 since MSVC 19.41 (VS 2022 17.11), the
+# compiler of the windows-11-arm runners (https://github.com/microsoft/STL/issues/4683).
+SINCE_MSVC_1941 = re.compile(r"__popcnt(?:16|64)?(?![A-Za-z0-9_])")
 # An ARM/NEON alternative: any of these in the same file.
 ARM_TOKENS = (
     "arm_neon.h",
@@ -241,6 +249,7 @@ INCIDENTAL_DIRS = {
     "examples",
     "example",
     "benchmarks",
+    "benchmark",
     "bench",
     "demo",
     "demos",
@@ -348,18 +357,32 @@ class Analysis:
     members: set[str] = field(default_factory=set)  # every file's path, lower case
     external: list[ExternalLibrary] = field(default_factory=list)
     assembly: set[str] = field(default_factory=set)  # not named for x86 or another arch
+    assembly_texts: dict[str, str] = field(default_factory=dict)  # judged at the end
     pending: list[_Pending] = field(default_factory=list)
     # `#include "name"` sites: all of them, and those ARM64 builds never compile
     included: Counter[str] = field(default_factory=Counter)
     excluded: Counter[str] = field(default_factory=Counter)
     defines: list[dict[str, list[tuple[bool | None, str]]]] = field(default_factory=list)
+    # Macro names some file #defines, and the build files' text (which may -D a name): a name
+    # in neither is undefined in every build (see cpp.Macros.definable)
+    defined_names: set[str] = field(default_factory=set)
+    other_headers: list[str] = field(default_factory=list)  # see _collect_macros
+    definers: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    build_texts: list[str] = field(default_factory=list)
+    # setup.py builds extension modules (`Extension(...)`), maybe from Python sources (Cython's
+    # pure-Python mode: fontTools): native code without a C file in the sdist
+    extension_modules: str | None = None
+    # setup.py makes a platform wheel without extension modules (`has_ext_modules` -> True,
+    # `root_is_pure = False`): it bundles a native library the package loads with ctypes
+    platform_wheel: str | None = None
+    ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
 
     @property
     def native(self) -> bool:
-        return any(
+        return self.extension_modules is not None or any(
             lang in self.languages
             for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA", "SWIG")
         )
@@ -368,11 +391,16 @@ class Analysis:
         """(category, reasons, what to try)."""
         reasons: list[str] = []
         tries: list[str] = []
-        if not self.native:
+        if not self.native and not (self.platform_wheel and self.external):
             return (
                 "pure",
                 ["no native source code"],
                 ["nothing to port: build a pure wheel (py3-none-any)"],
+            )
+        if not self.native and self.platform_wheel:
+            reasons.append(
+                f"no native source code, but {self.platform_wheel} makes a platform wheel that "
+                "bundles the native library the package loads with ctypes"
             )
         unguarded = [e for e in self.evidence if e.kind in CODE_KINDS and e.needs_work]
         flags = [e for e in self.evidence if e.kind == "x86-compiler-flag" and e.needs_work]
@@ -558,6 +586,7 @@ def _wanted(relative: str) -> bool:
     return (
         _build_script(relative.lower())
         or suffix in LANGUAGES
+        or suffix == ".py"  # ctypes loading of native libraries (see _scan_ctypes)
         or name in BUILD_FILES
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
@@ -633,13 +662,18 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             continue
         if suffix in LANGUAGES:
             language = "Assembly" if relative.endswith(".S") else LANGUAGES[suffix]
+            if language == "Assembly" and (data is None or _ASSEMBLY.search(data) is None):
+                # `.s` is also the suffix of S and R scripts (statsmodels' datasets/*/R_*.s)
+                result.files_skipped += 1
+                continue
             result.languages[language] += 1
             if language == "Assembly" and not (
                 X86_DIRS.search(relative)
                 or OTHER_ARCH_FILE.search(relative)
                 or OTHER_OS_PATH.search(relative)
+                or _unix_only_assembly(data)
             ):
-                result.assembly.add(relative)
+                result.assembly_texts[relative] = (data or b"").decode("utf-8", "replace")
             top = lower.split("/")[0]
             if top in VENDOR_DIRS or top.startswith("vendored"):
                 parts = relative.split("/")
@@ -656,23 +690,106 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             _collect_macros(result, relative, text)
+            if "define" in text:
+                result.defined_names.update(_DEFINED_NAME.findall(text))
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
+            result.build_texts.append(text)
             _scan_flags(result, relative, text)
             _scan_libraries(result, relative, name, text)
         elif _build_script(lower):
+            result.build_texts.append(text)
             _scan_libraries(result, relative, "build script", text)
+        elif suffix == ".py":
+            _scan_ctypes(result, relative, text)
+        if name == "setup.py" and "/" not in relative:
+            _setup_wheel_kind(result, text)
     if pyproject is not None:
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
+    _collect_needed_macros(result)
     known = cpp.project_macros(result.defines)
+    definable = _Definable(result.defined_names, result.build_texts)
     for pending in result.pending:
-        _finish_code(result, pending, known)
+        _finish_code(result, pending, known, definable)
     _headers_never_included(result)
+    _judge_assembly(result, known, definable)
     result.pending.clear()
     result.defines.clear()
+    if result.platform_wheel and not result.native:
+        result.external += result.ctypes_libraries
     _resolve_includes(result)
     return result
+
+
+_DEFINED_NAME = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class _Definable:
+    """The macro names something in the sdist may define: a file's #define, or a mention in a
+    build file (`-DNAME`, `define_macros=[("NAME", ...)]`, `add_definitions`, `conf.set`)."""
+
+    def __init__(self, defined: set[str], build_texts: list[str]) -> None:
+        self.defined = defined
+        self.build_text = "\n".join(build_texts)
+        self.seen: dict[str, bool] = {}
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        if name in self.defined:
+            return True
+        if name not in self.seen:
+            self.seen[name] = name in self.build_text
+        return self.seen[name]
+
+
+# setup.py: extension modules, and a platform wheel forced without them.
+_EXTENSION = re.compile(r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize)\s*\(")
+_PLATFORM_WHEEL = re.compile(
+    r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
+)
+# A native library loaded with ctypes: `find_library("spatialindex_c")`, `CDLL("libzbar.so")`,
+# `ctypes.cdll.LoadLibrary(...)`, `lib_name = f"spatialindex_c-{arch}.dll"`.
+_CTYPES_LIBRARY = re.compile(
+    r"""(?:find_library|CDLL|WinDLL|LoadLibrary)\s*\(\s*[rbfu]?["']([A-Za-z0-9_.+-]{2,60})["']"""
+    r"""|[rbfu]?["']((?:lib)?[A-Za-z][A-Za-z0-9_+-]{1,60})(?:-\{[^}"']{0,20}\})?\.dll["']"""
+)
+
+
+def _setup_wheel_kind(result: Analysis, text: str) -> None:
+    extension = _EXTENSION.search(text)
+    if extension is not None:
+        line = text.count("\n", 0, extension.start()) + 1
+        result.extension_modules = f"setup.py:{line}"
+    platform = _PLATFORM_WHEEL.search(text)
+    if platform is not None:
+        line = text.count("\n", 0, platform.start()) + 1
+        result.platform_wheel = f"setup.py:{line}"
+
+
+def _scan_ctypes(result: Analysis, relative: str, text: str) -> None:
+    """Native libraries the package's Python code loads with ctypes (counted only when
+    setup.py makes a platform wheel: then the wheel bundles them, built for each target)."""
+    if "ctypes" not in text or _incidental(relative.lower()):
+        return
+    seen = {e.name for e in result.ctypes_libraries}
+    for match in _CTYPES_LIBRARY.finditer(text):
+        raw = match[1] or match[2]
+        library = re.sub(r"\.(?:so|dylib|dll)(?:\.\d+)*$", "", raw.lower()).removeprefix("lib")
+        if library in seen or library.startswith(_SYSTEM_DLLS) or library in SYSTEM_LIBRARIES:
+            continue
+        seen.add(library)
+        line = text.count("\n", 0, match.start()) + 1
+        result.ctypes_libraries.append(
+            ExternalLibrary(
+                name=library,
+                how="loaded with ctypes and bundled in the platform wheel",
+                file=relative,
+                line=line,
+                text=text.split("\n")[line - 1].strip()[:160],
+            )
+        )
 
 
 # Libraries every Windows (and Unix) toolchain links without anyone building them.
@@ -800,7 +917,25 @@ _OTHER_OS_BRANCH = re.compile(
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
 _FIND_PACKAGE = re.compile(r"find_package\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)", re.IGNORECASE)
 _MESON_DEPENDENCY = re.compile(r"dependency\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
-_PKG_CONFIG = re.compile(r"pkg-config[^\n]{0,80}?--(?:cflags|libs)[^\n]{0,20}?\b([A-Za-z0-9_.+-]+)")
+# `pkg-config --cflags --libs NAME` (one string or a list of strings); a package given as a
+# placeholder (`'pkg-config %s --libs' % package`) names nothing here.
+_PKG_CONFIG = re.compile(r"pkg-config\b[^\n]{0,120}")
+_PKG_CONFIG_FLAGS = re.compile(r"--(?:cflags|libs)")
+_PKG_CONFIG_WORD = re.compile(r"""(?:^|[\s'"])([A-Za-z][A-Za-z0-9_.+-]{0,60})(?=$|[\s'",\])])""")
+_PKG_CONFIG_NOT_NAMES = frozenset(["pkg", "pkg_name", "name", "package", "lib", "library"])
+
+
+def _pkg_config_name(call: str) -> str | None:
+    """The package a `pkg-config ...` command line asks about, when it is written there."""
+    if _PKG_CONFIG_FLAGS.search(call) is None:
+        return None
+    for match in _PKG_CONFIG_WORD.finditer(call.removeprefix("pkg-config")):
+        word = match[1].lower()
+        if word not in _PKG_CONFIG_NOT_NAMES:
+            return word
+    return None
+
+
 CMAKE_BUILTIN_PACKAGES = frozenset(
     """
     python python3 python2 pythoninterp pythonlibs pythonextensions pybind11 nanobind threads
@@ -874,14 +1009,9 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 if library.lower().removeprefix("lib") not in SYSTEM_LIBRARIES:
                     found.append((library.lower(), "libraries=[...]", match.start()))
         for match in _PKG_CONFIG.finditer(text):
-            name = match[1].lower()
-            found.append(
-                (
-                    name if name not in ("pkg", "pkg_name", "name") else "pkg-config package",
-                    "pkg-config",
-                    match.start(),
-                )
-            )
+            package = _pkg_config_name(match[0])
+            if package is not None:
+                found.append((package, "pkg-config", match.start()))
     elif (name == "cmakelists.txt" or name.endswith(".cmake")) and len(folders) <= 1:
         for match in _FIND_PACKAGE.finditer(text):
             package = match[1]
@@ -925,11 +1055,34 @@ INCLUDE_DIR_LIBRARIES = {
 }
 
 
-def _vendored(lower: str, submodules: list[str]) -> bool:
+def _vendored(lower: str, submodules: list[str], projects: tuple[str, ...] = ()) -> bool:
     folders = lower.split("/")[:-1]
-    return any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders) or any(
-        lower.startswith(path.strip("/").lower() + "/") for path in submodules
+    return (
+        any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders)
+        or any(lower.startswith(path.strip("/").lower() + "/") for path in submodules)
+        or lower.startswith(projects)
     )
+
+
+_PROJECT_BUILD = frozenset(
+    ["cmakelists.txt", "configure", "configure.ac", "meson.build", "makefile", "makefile.am"]
+)
+
+
+def _projects(members: set[str]) -> tuple[str, ...]:
+    """Folders (below the root) that hold another project: its own licence and build files
+    (pynng's nng/ and mbedtls/). What they include or look for is their build's business."""
+    licensed: set[str] = set()
+    built: set[str] = set()
+    for member in members:
+        folder, _, name = member.rpartition("/")
+        if not folder:
+            continue
+        if name.startswith(("license", "copying", "licence")):
+            licensed.add(folder)
+        elif name in _PROJECT_BUILD:
+            built.add(folder)
+    return tuple(sorted(folder + "/" for folder in licensed & built))
 
 
 def _library_key(name: str) -> str:
@@ -950,11 +1103,16 @@ def _resolve_includes(result: Analysis) -> None:
     the libraries the build files name, unless their sources are in the sdist."""
     folders = {_library_key(part) for member in result.members for part in member.split("/")[:-1]}
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
+    projects = _projects(result.members)
     result.external[:] = [
         e
         for e in result.external
         if e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
-        or (not _shipped(e.name, folders) and not e.file.lower().startswith(submodules))
+        or (
+            not _shipped(e.name, folders)
+            and not e.file.lower().startswith(submodules)
+            and not e.file.lower().startswith(projects)
+        )
     ]
     if not result.includes:
         return
@@ -964,7 +1122,7 @@ def _resolve_includes(result: Analysis) -> None:
         for r in result.backend_requires
     }
     seen: set[str] = set()
-    own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules)]
+    own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules, projects)]
     own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
     for include in result.includes:
         path = include.path.lower().replace("\\", "/")
@@ -1339,6 +1497,54 @@ SYSTEM_HEADERS = frozenset(
         "lxml.etree_api.h",
     ]
 )
+# CPython's own headers (its Include/ folder, 3.x), public and internal, that other lists here
+# miss (and the "...object.h" rule below): Cython's optional ConcreteSyntaxTree.pyx includes
+# <parsetok.h> (https://github.com/python/cpython/tree/3.9/Include).
+SYSTEM_HEADERS |= frozenset(
+    [
+        "parsetok.h",
+        "grammar.h",
+        "bitset.h",
+        "pgenheaders.h",
+        "asdl.h",
+        "ast.h",
+        "python-ast.h",
+        "symtable.h",
+        "pyarena.h",
+        "pystrtod.h",
+        "pyfpe.h",
+        "pymath.h",
+        "pyhash.h",
+        "pytime.h",
+        "pystrhex.h",
+        "dtoa.h",
+        "osmodule.h",
+        "pycapsule.h",
+        "pyatomic.h",
+        "pyctype.h",
+        "pydebug.h",
+        "pystrcmp.h",
+        "pygetopt.h",
+        "dynamic_annotations.h",
+        "accu.h",
+        "pydtrace.h",
+        "codecs.h",
+        "eval.h",
+        "pybuffer.h",
+        "pystats.h",
+        "pytypedefs.h",
+        "pyframe.h",
+        "tracemalloc.h",
+        "exports.h",
+        "pyexpat.h",
+        "py_curses.h",
+        "pymacconfig.h",
+        "pymacro.h",
+        "pylock.h",
+        "pyframe.h",
+        "genobject.h",
+    ]
+)
 # Files for another operating system: what they include is that system's business.
 OTHER_OS_PATH = re.compile(
     r"(?:^|[/_.-])(?:apple|darwin|macos|osx|linux|freebsd|openbsd|netbsd|dragonfly|sunos|solaris"
@@ -1640,11 +1846,22 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
 
 
 def _collect_macros(result: Analysis, relative: str, text: str) -> None:
-    """The #defines of a C header that tests x86 macros (for the files that include it)."""
+    """The #defines of a C header that tests x86 macros (for the files that include it).
+    Other headers are kept aside, with the names they define: `_collect_needed_macros` reads
+    those that define a name some x86 code's `#if` tests (mbedtls' padlock.h defines
+    MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`)."""
     if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
         return
     if not any(hint in text for hint in _X86_MACRO_HINT):
+        index = len(result.other_headers)
+        result.other_headers.append(text)
+        for name in set(_DEFINED_NAME.findall(text)):
+            result.definers[name].append(index)
         return
+    _evaluate_macros(result, text)
+
+
+def _evaluate_macros(result: Analysis, text: str) -> None:
     lines = text.split("\n")
     ends = _line_ends(lines)
     code_lines, directive_lines = _Comments(text).directives(lines, ends)
@@ -1692,17 +1909,93 @@ class _Comments:
         return code_lines, directive_lines
 
 
+# What assembler sources hold and scripts do not: GNU as directives, MASM/armasm PROC, AREA and
+# segment lines, NASM sections and bits.
+_ASSEMBLY = re.compile(
+    rb"(?m)^[ \t]*(?:\.(?:text|data|globl|global|section|type|p?2?align|file|intel_syntax|att_syntax"
+    rb"|arch|macro|code|model|686|386|xmm|cfi_startproc)\b|[A-Za-z_$][\w$@?]*[ \t]+(?:PROC|ENDP|SEGMENT)\b"
+    rb"|AREA\b|(?:section|SECTION|segment)[ \t]+\.|%macro\b|(?:bits|BITS|use64|USE64)\b)"
+)
+# GNU assembler sources for ELF or Mach-O targets (`.type f, @function`, `.hidden`, the
+# GNU-stack note, `.private_extern`): MSVC builds do not assemble them (libsodium's sandy2x
+# *.S, a generated LuaJIT lj_vm.s); Windows assembly is MASM/armasm or GNU as with COFF/SEH
+# directives (`.def`, `.seh_*`) or a `_WIN32`/`_WIN64` branch.
+_UNIX_ASSEMBLY = re.compile(
+    rb"\.type[ \t]+[\w.$]+[ \t]*,[ \t]*[@%](?:function|object)|\.hidden\b|\.note\.GNU-stack"
+    rb"|\.private_extern\b|\.subsections_via_symbols\b"
+)
+_WINDOWS_ASSEMBLY = re.compile(rb"\.seh_|\.def\b|\bPROC\b|_WIN32|_WIN64|_MSC_VER|\bwin64\b", re.I)
+
+
+def _judge_assembly(
+    result: Analysis, known: dict[str, str | None], definable: Container[str]
+) -> None:
+    """The assembly sources an MSVC ARM64 build may assemble: not a fragment another file
+    #includes (judged with it), and for preprocessed `.S` files, some code outside the `#if`
+    blocks that never hold there (libsodium's sandy2x.S: all under HAVE_AVX_ASM)."""
+    for relative, text in result.assembly_texts.items():
+        if result.included[relative.rsplit("/", 1)[-1]]:
+            continue  # `#include "consts.S"`: a part of the file that includes it
+        if relative.endswith(".S") and "#" in text:
+            lines = text.split("\n")
+            code_lines, directive_lines = _Comments(text).directives(lines, _line_ends(lines))
+            state = cpp.regions(code_lines, directive_lines, known, None, definable).lines
+            if all(
+                state[index] is False
+                for index, line in enumerate(code_lines)
+                if index not in directive_lines and line.strip()
+            ):
+                continue
+        result.assembly.add(relative)
+    result.assembly_texts.clear()
+
+
+def _unix_only_assembly(data: bytes | None) -> bool:
+    return (
+        data is not None
+        and _UNIX_ASSEMBLY.search(data) is not None
+        and _WINDOWS_ASSEMBLY.search(data) is None
+    )
+
+
 _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
 _DIRECTIVE_AT = re.compile(r"\n[ \t]*#")
 
 
-def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | None]) -> None:
+_CONDITION_NAMES = re.compile(r"(?m)^[ \t]*#[ \t]*(?:el)?if(?:n?def)?\b(.*)$")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _collect_needed_macros(result: Analysis) -> None:
+    """Read the kept-aside headers that define a name the `#if`s of x86 code test."""
+    if not result.definers:
+        return
+    wanted: set[int] = set()
+    for pending in result.pending:
+        if not pending.found or pending.relative.endswith((".rs", ".pyx", ".pxd", ".pxi")):
+            continue
+        for condition in _CONDITION_NAMES.findall(pending.text):
+            for name in _IDENTIFIER.findall(condition):
+                wanted.update(result.definers.get(name, ()))
+    for index in sorted(wanted):
+        _evaluate_macros(result, result.other_headers[index])
+    result.other_headers.clear()
+    result.definers.clear()
+
+
+def _finish_code(
+    result: Analysis,
+    pending: _Pending,
+    known: dict[str, str | None],
+    definable: Container[str] | None = None,
+) -> None:
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     lines = text.split("\n")
     ends = _line_ends(lines)
     directive_lines: set[int] = set()
+    default_off: set[int] = set()  # line indexes built only if the build -Ds a macro
     if rust:
         code = strip_comments(text)
         found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
@@ -1737,6 +2030,18 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         )
         regions = cpp.regions(code_lines, directive_lines, known, until)
         state, errors = regions.lines, regions.errors
+        if definable is not None and found:
+            unknown = [bisect.bisect_left(ends, at) for at, _ in found]
+            if any(state[index] is None for index in unknown):
+                # Where a line depends on a macro nothing in the sdist defines (HAVE_RDRAND
+                # from a configure probe, MS_ASMTRICK), the build turns it on only by -D: off
+                # by default. The closed-world reading says which unknown lines those are.
+                closed = cpp.regions(code_lines, directive_lines, known, max(unknown), definable)
+                default_off = {
+                    index
+                    for index in unknown
+                    if state[index] is None and closed.lines[index] is False
+                }
         for at, name in pending.local_includes:
             index = bisect.bisect_left(ends, at)
             if index < len(state) and state[index] is False and not comments.hides(at):
@@ -1811,6 +2116,10 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
+        if context is None and line - 1 in default_off:
+            context = "off by default (#if on a macro nothing in the sdist defines)"
+        if kind == "x64-intrinsic" and context is None and SINCE_MSVC_1941.match(text, start):
+            context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
         if rust and built is False and context == "x86/other-arch #if":
             context = "x86/other-arch cfg"
         result.evidence.append(
@@ -1857,7 +2166,9 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
     rest = _FLAGS_RE.sub(" ", text)  # the flags themselves (/MACHINE:X64) are no guard
     guarded = (
         re.search(
-            r"(?i)x86_64|amd64|\bx64\b|i[36]86|platform\.machine|CMAKE_SYSTEM_PROCESSOR|host_machine\.cpu",
+            r"(?i)x86_64|amd64|\bx64\b|i[36]86|platform\.machine|CMAKE_SYSTEM_PROCESSOR|host_machine\.cpu"
+            # 32-bit only (numpy 1.22's `if is_msvc and platform_bits == 32`): never ARM64
+            r"|bits\s*==\s*32\b|[\"']32bit[\"']",
             rest,
         )
         is not None

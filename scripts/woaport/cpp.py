@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 MAX_EXPRESSION = 4096
@@ -218,13 +218,14 @@ _SIMPLE_DEFINED = re.compile(r"(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([
 _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
 
 Value = int | None  # None: unknown
+_TEMPLATED = "__woaport_template__"  # what a template's @NAME@ reads as: unknown, always
 
 # A project's own switch named after an x86 feature (LIBDIVIDE_AVX512, HAVE_SSE2, USE_X86_ASM):
 # nothing turns it on for an ARM64 build. Switches that turn x86 code off (BLAKE3_NO_AVX2,
 # DISABLE_SSE) are left unknown.
 X86_SWITCH = re.compile(
     r"(?:^|_)(?:SSE\d*|SSSE3|SSE4_?[12]|AVX\w*|X86(?:_64)?|I386|IA32|AMD64|X64|F16C|FMA[34]?|BMI2?"
-    r"|POPCNT|PCLMUL\w*|AESNI|XOP|LZCNT|SHANI|VSX\d*|ALTIVEC|VXE?\d*|LSX|LASX|RVV|S390X?|PPC64"
+    r"|POPCNT|PCLMUL\w*|AESNI|XOP|LZCNT|SHANI|RDRA?ND|RDSEED|VSX\d*|ALTIVEC|VXE?\d*|LSX|LASX|RVV|S390X?|PPC64"
     r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*)(?:_|$)"
 )
 _OFF_SWITCH = re.compile(r"(?:^|_)(?:NO|NOT|DISABLE|DISABLED|WITHOUT|SKIP|AVOID)(?:_|$)")
@@ -249,6 +250,9 @@ class Macros:
     known: dict[str, object]
     version: int = 0  # bumped at every change of ``known``, for the cache below
     cache: dict[tuple[str, int], Value] = field(default_factory=dict)
+    # The names that something may define (a file's #define, a build file's -D): when given,
+    # every other name is undefined, as C says of a name nothing defines ("closed world").
+    definable: Container[str] | None = None
 
     @classmethod
     def arm64(cls) -> Macros:
@@ -266,8 +270,11 @@ class Macros:
             return 0
         state = self.known.get(name)
         if state is None:
-            return 0 if _x86_switch(name) else None
+            return 0 if _x86_switch(name) or self._nowhere(name) else None
         return 0 if state is _UNDEFINED_HERE else 1
+
+    def _nowhere(self, name: str) -> bool:
+        return self.definable is not None and name != _TEMPLATED and name not in self.definable
 
     def value(self, name: str, depth: int) -> Value:
         if name in ARM64_DEFINED:
@@ -276,7 +283,7 @@ class Macros:
             return 0
         state = self.known.get(name)
         if state is None:
-            return 0 if _x86_switch(name) else None
+            return 0 if _x86_switch(name) or self._nowhere(name) else None
         if state is _OPAQUE:
             return None
         if state is _UNDEFINED_HERE:
@@ -479,7 +486,7 @@ def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> V
     if len(expression) > MAX_EXPRESSION:
         return None
     if "@" in expression:  # numpy-style templates (x.c.src): NPY_BITSOF_@STYPE@ is unknown
-        expression = _TEMPLATE.sub("__woaport_template__", expression)
+        expression = _TEMPLATE.sub(_TEMPLATED, expression)
     try:
         return _Parser(expression, macros or Macros.arm64(), depth).parse()
     except (_Unknown, RecursionError, OverflowError):
@@ -565,18 +572,21 @@ def regions(
     directive_lines: Iterable[int] | None = None,
     known: dict[str, str | None] | None = None,
     until: int | None = None,
+    definable: Container[str] | None = None,
 ) -> Regions:
     """Evaluate the preprocessor structure of a file (comments already stripped).
 
     ``directive_lines``: the indexes of lines that hold a ``#`` (to skip the others
     quickly); all lines when None. ``known``: macros other files of the project define
     (name -> body, or None for "never defined on ARM64"), see ``project_macros``. ``until``:
-    the last line index whose state is wanted (the rest is not evaluated)."""
+    the last line index whose state is wanted (the rest is not evaluated). ``definable``: see
+    ``Macros.definable`` (None: a name nobody is seen to define is unknown)."""
     result: list[bool | None] = [True] * len(lines)
     errors: list[ErrorDirective] = []
     unselected: list[ErrorDirective] = []
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
+    macros.definable = definable
     for name, body in (known or {}).items():
         macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
