@@ -480,6 +480,16 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
             "libfoo",
             "prebuilt",
         ),
+        # cryptography: folders named openssl hold its Python bindings, not OpenSSL
+        (
+            {
+                "Cargo.toml": '[workspace.dependencies]\nopenssl-sys = "0.9.108"\n',
+                "src/_cffi_src/openssl/x509.py": "INCLUDES = ''\n",
+                "src/pkg/bindings/openssl/__init__.py": "",
+            },
+            "openssl",
+            "openssl-sys",
+        ),
     ],
 )
 def test_external_native_libraries(
@@ -614,6 +624,12 @@ def test_a_library_loaded_with_ctypes_in_a_platform_wheel(tmp_path: Path) -> Non
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "external-native-library", doc["reasons"]
     assert [e["name"] for e in doc["external_libraries"]] == ["spatialindex_c"]
+    # c2pa-python tags the wheel by hand (--plat-name) with a prebuilt library per target
+    files["setup.py"] = (
+        "PLATFORM_FOLDERS = {'x86_64-pc-windows-msvc': 'dll'}\n"
+        "if '--plat-name' in sys.argv:\n    pass\nsetup()\n"
+    )
+    assert analysis(tree(tmp_path / "plat", files))["category"] == "external-native-library"
     # The same package as a pure wheel loads whatever the machine has: nothing to build.
     files["setup.py"] = "from setuptools import setup\nsetup()\n"
     assert analysis(tree(tmp_path / "pure", files))["category"] == "pure"
@@ -716,6 +732,34 @@ def test_x86_code_under_a_macro_nothing_defines_is_off_by_default(tmp_path: Path
         ),
         # Cython's optional ConcreteSyntaxTree.pyx: CPython's own <parsetok.h>
         ({"pkg/cst.pyx": 'cdef extern from "parsetok.h":\n    pass\n'}, [], []),
+        # round 4: Python variables named *_config are no config tools (pyyaml, pypop)
+        (
+            {"setup.py": "pep517_config = ActiveConfigSettings.current()\nreadme_config = {}\n"},
+            [],
+            [],
+        ),
+        # pyzstd: x86 flags only under an opt-in x86 switch, one item per line
+        (
+            {
+                "setup.py": "if unix:\n    if self.PYZSTD_AVX2:\n"
+                "        instrs = ['-mavx2', '-mlzcnt', '-mbmi', '-mbmi2']\n"
+                "elif msvc:\n    more = ['/Ob3']\n    if self.PYZSTD_AVX2:\n"
+                "        more.append('/arch:AVX2')\n"
+            },
+            [],
+            [
+                ("setup.py", "applied only under an x86 switch"),
+                ("setup.py", "applied only under an x86 switch"),
+            ],
+        ),
+        (
+            {
+                "CMakeLists.txt": "if(USE_AVX2)\n  if(MSVC)\n    add_compile_options(/arch:AVX2)\n"
+                "  endif()\nendif()\nif(MSVC)\n  add_compile_options(/arch:AVX2)\nendif()\n"
+            },
+            [],
+            [("CMakeLists.txt", "applied only under an x86 switch"), ("CMakeLists.txt", None)],
+        ),
     ],
 )
 def test_build_file_knowledge(

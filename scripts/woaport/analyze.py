@@ -748,6 +748,9 @@ class _Definable:
 _EXTENSION = re.compile(r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize)\s*\(")
 _PLATFORM_WHEEL = re.compile(
     r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
+    # a wheel tagged per platform by hand, with prebuilt libraries per target triple
+    # (c2pa-python: `--plat-name`, PLATFORM_FOLDERS of x86_64-pc-windows-msvc ...)
+    r"|--plat-name|-pc-windows-msvc"
 )
 # A native library loaded with ctypes: `find_library("spatialindex_c")`, `CDLL("libzbar.so")`,
 # `ctypes.cdll.LoadLibrary(...)`, `lib_name = f"spatialindex_c-{arch}.dll"`.
@@ -861,7 +864,11 @@ SYSTEM_LIBRARIES = frozenset(
 _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
 # machine, which the build asks for its flags.
-_CONFIG_TOOL = re.compile(r"""["'\s]([a-z][a-z0-9+]{1,30})[-_]config\b(?![-_.\w])""")
+# The tool's name quoted ('pg_config'), or in a command line (`krb5-config --libs`); not a
+# Python variable (`readme_config = ...`, pyyaml's `pep517_config`).
+_CONFIG_TOOL = re.compile(
+    r"""(?:["']([a-z][a-z0-9+]{1,30})[-_]config["'\s]|\s([a-z][a-z0-9+]{1,30})[-_]config[ \t]+-)"""
+)
 _NOT_LIBRARY_TOOLS = frozenset(
     [
         "dump",
@@ -979,12 +986,13 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
     if name in ("setup.py", "setup.cfg", "build script"):
         for match in _CONFIG_TOOL.finditer(text):
-            tool = match[1].lower()
+            tool = (match[1] or match[2]).lower()
             if tool not in _NOT_LIBRARY_TOOLS:
+                command = match[0].strip("\"' \t-")
                 found.append(
                     (
                         CONFIG_TOOLS.get(tool, tool),
-                        f"{match[0].strip(chr(34) + chr(39))} (a library's config tool)",
+                        f"{command} (a library's config tool)",
                         match.start(),
                     )
                 )
@@ -1090,6 +1098,12 @@ def _library_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", base.removeprefix("lib"))
 
 
+_NATIVE_SUFFIXES = frozenset(
+    {s for s, language in LANGUAGES.items() if language not in ("Cython", "SWIG")}
+    | {".h", ".hpp", ".hh", ".hxx", ".inc", ".inl"}
+)
+
+
 def _shipped(name: str, folders: set[str]) -> bool:
     key = _library_key(name)
     return len(key) >= 3 and any(
@@ -1101,7 +1115,14 @@ def _shipped(name: str, folders: set[str]) -> bool:
 def _resolve_includes(result: Analysis) -> None:
     """Headers the code includes where ARM64 builds it, that the sdist does not ship; and
     the libraries the build files name, unless their sources are in the sdist."""
-    folders = {_library_key(part) for member in result.members for part in member.split("/")[:-1]}
+    # Folders that hold native sources or headers: a folder named after a library that holds
+    # only Python (cryptography's _cffi_src/openssl, hazmat/bindings/openssl) ships no library.
+    folders = {
+        _library_key(part)
+        for member in result.members
+        if _suffix(member) in _NATIVE_SUFFIXES
+        for part in member.split("/")[:-1]
+    }
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     projects = _projects(result.members)
     result.external[:] = [
@@ -2173,10 +2194,27 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         )
         is not None
     )
+    seen: set[int] = set()
+    python = relative.endswith(".py")
+    cmake = relative.lower().endswith(("cmakelists.txt", ".cmake"))
     for match in matches:
         line = bisect.bisect_left(ends, match.start()) + 1
+        if line in seen:
+            continue  # one item per line (`['-mavx2', '-mbmi2']` is one place to change)
+        seen.add(line)
         if lines[line - 1].lstrip().startswith("#") and not relative.lower().endswith(".mk"):
             continue  # a comment in Python, CMake, meson or TOML
+        context = None
+        if X86_DIRS.search(relative):
+            context = "x86/other-arch file"
+        elif guarded:
+            context = "applied only for x86"
+        elif (python or cmake) and any(
+            _X86_CONDITION.search(condition) or any(map(cpp.x86_switch, _WORD.findall(condition)))
+            for condition in _enclosing_conditions(lines, line - 1, python=python)
+        ):
+            # `if self.PYZSTD_AVX2:` / `if(USE_AVX2)`: an opt-in x86 build option
+            context = "applied only under an x86 switch"
         result.evidence.append(
             Evidence(
                 kind="x86-compiler-flag",
@@ -2184,13 +2222,51 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
                 line=line,
                 text=lines[line - 1].strip()[:160],
                 arm_alternative=False,
-                x86_only_context=(
-                    "x86/other-arch file"
-                    if X86_DIRS.search(relative)
-                    else ("applied only for x86" if guarded else None)
-                ),
+                x86_only_context=context,
             )
         )
+
+
+_X86_CONDITION = re.compile(r"(?i)x86|amd64|\bx64\b|i[36]86|\bsse\d*|\bavx\w*")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PY_CONDITION = re.compile(r"\s*(?:el)?if\b(.*):\s*(?:#.*)?$")
+_CMAKE_IF = re.compile(r"\s*(if|elseif|endif)\s*\((.*)", re.IGNORECASE)
+
+
+def _enclosing_conditions(lines: list[str], index: int, *, python: bool) -> list[str]:
+    """The conditions of the `if` blocks around a line of a Python or CMake build file (within
+    200 lines before it): Python by indentation, CMake by if()/endif() nesting."""
+    conditions: list[str] = []
+    start = max(0, index - 200)
+    if python:
+        indent = len(lines[index]) - len(lines[index].lstrip())
+        for back in range(index - 1, start - 1, -1):
+            text = lines[back]
+            stripped = text.lstrip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            level = len(text) - len(stripped)
+            if level < indent:
+                indent = level
+                condition = _PY_CONDITION.match(text)
+                if condition is not None:
+                    conditions.append(condition[1])
+                if level == 0:
+                    break
+        return conditions
+    depth = 0
+    for back in range(index - 1, start - 1, -1):
+        found = _CMAKE_IF.match(lines[back])
+        if found is None:
+            continue
+        word = found[1].lower()
+        if word == "endif":
+            depth += 1
+        elif word == "if" and depth:
+            depth -= 1
+        elif depth == 0:
+            conditions.append(found[2])
+    return conditions
 
 
 def summarize_evidence(analysis: Analysis) -> dict[str, dict[str, int]]:

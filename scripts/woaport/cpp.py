@@ -231,7 +231,8 @@ X86_SWITCH = re.compile(
 _OFF_SWITCH = re.compile(r"(?:^|_)(?:NO|NOT|DISABLE|DISABLED|WITHOUT|SKIP|AVOID)(?:_|$)")
 
 
-def _x86_switch(name: str) -> bool:
+def x86_switch(name: str) -> bool:
+    """Is this a project's switch that turns on x86 code (HAVE_SSE2, USE_AVX2)?"""
     return X86_SWITCH.search(name) is not None and _OFF_SWITCH.search(name) is None
 
 
@@ -270,7 +271,7 @@ class Macros:
             return 0
         state = self.known.get(name)
         if state is None:
-            return 0 if _x86_switch(name) or self._nowhere(name) else None
+            return 0 if x86_switch(name) or self._nowhere(name) else None
         return 0 if state is _UNDEFINED_HERE else 1
 
     def _nowhere(self, name: str) -> bool:
@@ -283,7 +284,7 @@ class Macros:
             return 0
         state = self.known.get(name)
         if state is None:
-            return 0 if _x86_switch(name) or self._nowhere(name) else None
+            return 0 if x86_switch(name) or self._nowhere(name) else None
         if state is _OPAQUE:
             return None
         if state is _UNDEFINED_HERE:
