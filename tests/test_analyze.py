@@ -775,6 +775,124 @@ def test_build_file_knowledge(
     ] == flags
 
 
+# -- issue 13, held-out round 5 ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("cmake", "category"),
+    [
+        # rapidfuzz: CpuInfo.cpp is built only `if(RAPIDFUZZ_ARCH_X64)`
+        ("if(RAPIDFUZZ_ARCH_X64)\n  add_library(fd src/CpuInfo.cpp)\nendif()\n", "workflow-only"),
+        # argon2-cffi-bindings: opt.c only `if(ARGON2_USE_SSE2)`, ref.c in the else branch
+        (
+            "if(ARGON2_USE_SSE2)\n  set(IMPL opt.c)\nelse()\n  set(IMPL src/CpuInfo.cpp)\nendif()\n",
+            "source-port",
+        ),
+        ("add_library(fd src/CpuInfo.cpp)\n", "source-port"),
+        # meson: `if host_machine.cpu_family() == 'x86_64'`
+        (None, "workflow-only"),
+    ],
+)
+def test_sources_a_build_file_names_only_for_x86(
+    tmp_path: Path, cmake: str | None, category: str
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/CpuInfo.cpp": "#include <intrin.h>\nvoid f(int *r) { __cpuidex(r, 1, 0); }\n",
+        "src/core.cpp": "int x;\n",
+    }
+    if cmake is None:
+        files["meson.build"] = (
+            "if host_machine.cpu_family() == 'x86_64'\n  srcs += ['src/CpuInfo.cpp']\nendif\n"
+        )
+    else:
+        files["CMakeLists.txt"] = cmake
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "external"),
+    [
+        # pyodbc: unixODBC's odbc_config on the non-Windows path
+        (
+            "if sys.platform == 'win32':\n    libraries = ['odbc32']\nelse:\n"
+            "    pipe = os.popen('odbc_config --cflags --libs 2>/dev/null')\n",
+            [],
+        ),
+        # mysqlclient: pkg-config in get_config_posix; libraries=[..., client] on Windows
+        (
+            "def get_config_posix():\n    return check_output('pkg-config --libs mysqlclient')\n\n"
+            'def get_config_win32():\n    client = "mariadbclient"\n'
+            '    libraries = ["kernel32", "advapi32", client]\n',
+            ["mariadbclient"],
+        ),
+        (
+            "def get_config():\n    return check_output('pkg-config --libs mysqlclient')\n",
+            ["mysqlclient"],
+        ),
+    ],
+)
+def test_build_scripts_branches_for_other_systems(
+    tmp_path: Path, setup: str, external: list[str]
+) -> None:
+    doc = analysis(
+        tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/a.c": "int x;\n", "setup.py": setup})
+    )
+    assert [e["name"] for e in doc["external_libraries"]] == external
+
+
+def test_headers_the_build_provides_are_not_external(tmp_path: Path) -> None:
+    """matplotlib's meson wraps (qhull, freetype), Windows SDK headers in any case
+    (<Shobjidl.h>, WinRT's <windowsnumerics.impl.h>), the build's own <config.h>, meson's
+    built-in dependencies (appleframeworks, cblas)."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "subprojects/qhull.wrap": "[wrap-file]\n",
+                "subprojects/freetype-2.6.1.wrap": "[wrap-file]\n",
+                "src/q.cpp": '#include "libqhull_r/qhull_ra.h"\n#include <ft2build.h>\n'
+                "#include <Shobjidl.h>\n#include <windowsnumerics.impl.h>\n#include <config.h>\n",
+                "meson.build": "dependency('appleframeworks', modules: 'Cocoa')\n"
+                "cblas = dependency('cblas')\nft = dependency('freetype2')\n",
+            },
+        )
+    )
+    assert doc["external_libraries"] == [] and doc["category"] == "workflow-only", doc
+
+
+def test_more_x86_only_contexts(tmp_path: Path) -> None:
+    """HiGHS' HIGHS_HAVE_MM_PAUSE probe, base64's `set(COMPILE_FLAGS_AVX2 ...)` and its
+    neon32 folder: none is work for ARM64."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/spin.h": "#ifdef HIGHS_HAVE_MM_PAUSE\n#include <immintrin.h>\n#endif\n"
+                "static void y(void) {\n#ifdef HIGHS_HAVE_MM_PAUSE\n  _mm_pause();\n#endif\n}\n",
+                "CMakeLists.txt": 'set(COMPILE_FLAGS_AVX2 "-mavx2")\nset(COMPILE_FLAGS_AVX "/arch:AVX")\n',
+                "base64/lib/arch/neon32/enc_loop.c": '__asm__ ("vld3.8 {d0, d1, d2}, [%[src]]!" : );\n',
+                # the probe is in a build file: the closed-world reading does not apply
+                "meson.build": "project('x', 'c')\n"
+                "conf.set('HIGHS_HAVE_MM_PAUSE', cc.has_header_symbol('immintrin.h', 'x'))\n",
+            },
+        )
+    )
+    assert needing_work(doc) == [], doc["x86"]
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_mypyc_compiled_packages_are_native(tmp_path: Path) -> None:
+    """black and mypy compile their Python with mypyc (hatch-mypyc build hook)."""
+    pyproject = (
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.build.targets.wheel.hooks.mypyc]\ndependencies = ["hatch-mypyc>=0.16.0"]\n'
+    )
+    doc = analysis(tree(tmp_path, {"pyproject.toml": pyproject, "src/black/__init__.py": ""}))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
 # -- the labelled corpus (tests/corpus/sdists.yml) ---------------------------------------------
 LABELS = {"workflow-only", "build-config", "external-native-library", "source-port"}
 

@@ -375,6 +375,9 @@ class Analysis:
     # setup.py makes a platform wheel without extension modules (`has_ext_modules` -> True,
     # `root_is_pure = False`): it bundles a native library the package loads with ctypes
     platform_wheel: str | None = None
+    # source files a CMake/meson file names: basename -> [is that mention under an x86
+    # condition]; a file named only under x86 conditions is built only for x86
+    build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
     files_read: int = 0
     files_skipped: int = 0
@@ -694,6 +697,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 result.defined_names.update(_DEFINED_NAME.findall(text))
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
+            if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
+                _scan_build_sources(result, text)
             _scan_flags(result, relative, text)
             _scan_libraries(result, relative, name, text)
         elif _build_script(lower):
@@ -713,6 +718,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _headers_never_included(result)
+    _sources_built_only_for_x86(result)
     _judge_assembly(result, known, definable)
     result.pending.clear()
     result.defines.clear()
@@ -745,7 +751,7 @@ class _Definable:
 
 
 # setup.py: extension modules, and a platform wheel forced without them.
-_EXTENSION = re.compile(r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize)\s*\(")
+_EXTENSION = re.compile(r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\(")
 _PLATFORM_WHEEL = re.compile(
     r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
     # a wheel tagged per platform by hand, with prebuilt libraries per target triple
@@ -860,6 +866,13 @@ SYSTEM_LIBRARIES = frozenset(
         "mingw32",
         "mingwex",
     ]
+) | frozenset(  # more Windows SDK import libraries (um\arm64 in Windows Kits 10)
+    """
+    odbc32 odbccp32 winspool mpr dnsapi opengl32 glu32 d3d11 d3d12 dxgi dwrite d2d1
+    windowscodecs runtimeobject mfplat mfuuid mfreadwrite oleacc imm32 usp10 hid bthprops
+    fwpuclnt ntdsapi authz credui cryptui wintrust mscms rstrtmgr pathcch mincore onecore
+    kernelbase sspicli wbemuuid taskschd propsys shcore winusb cabinet msi
+    """.lower().split()
 )
 _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
@@ -921,6 +934,7 @@ _SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
+_BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
 _FIND_PACKAGE = re.compile(r"find_package\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)", re.IGNORECASE)
 _MESON_DEPENDENCY = re.compile(r"dependency\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
@@ -969,6 +983,8 @@ MESON_BUILTIN_DEPENDENCIES = frozenset(
         "catch2",
         "doctest",
         "benchmark",
+        "cblas",  # the BLAS family, like blas and lapack
+        "appleframeworks",  # macOS frameworks
     ]
 )
 
@@ -1011,7 +1027,16 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 text, max(0, match.start() - 400), match.start()
             ):
                 continue  # (name, build_info): built here by build_clib; or another OS's
-            for library in _QUOTED.findall(match[1]):
+            named = _QUOTED.findall(match[1])
+            # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`)
+            for variable in _BARE_NAME.findall(_QUOTED.sub(" ", match[1])):
+                assigned = re.search(
+                    rf"""(?m)^[ \t]*{variable}[ \t]*=[ \t]*["']([A-Za-z0-9_.+-]{{1,60}})["'][ \t]*$""",
+                    text,
+                )
+                if assigned is not None:
+                    named.append(assigned[1])
+            for library in named:
                 if "." in library or library.lower() in ("lib", "sources", "include"):
                     continue
                 if library.lower().removeprefix("lib") not in SYSTEM_LIBRARIES:
@@ -1041,8 +1066,11 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
         return
     lines = text.split("\n")
     ends = _line_ends(lines)
+    python = relative.endswith(".py")
     for library, how, offset in found:
         line = bisect.bisect_left(ends, offset) + 1
+        if python and _not_for_windows(lines, line - 1):
+            continue  # pyodbc's odbc_config, mysqlclient's get_config_posix: another system's
         result.external.append(
             ExternalLibrary(
                 name=library,
@@ -1060,6 +1088,7 @@ INCLUDE_DIR_LIBRARIES = {
     "libxml": "libxml2",
     "event2": "libevent",
     "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
+    "ft2build": "freetype",  # FreeType's entry header
 }
 
 
@@ -1123,6 +1152,14 @@ def _resolve_includes(result: Analysis) -> None:
         if _suffix(member) in _NATIVE_SUFFIXES
         for part in member.split("/")[:-1]
     }
+    # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
+    # freetype and qhull wraps)
+    wraps = {
+        _library_key(member.rsplit("/", 1)[-1].removesuffix(".wrap"))
+        for member in result.members
+        if member.endswith(".wrap") and "subprojects/" in member
+    }
+    folders |= wraps
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     projects = _projects(result.members)
     result.external[:] = [
@@ -1156,7 +1193,7 @@ def _resolve_includes(result: Analysis) -> None:
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
-        if library in seen:
+        if library in seen or _shipped(library, wraps):
             continue
         seen.add(library)
         result.external.append(
@@ -1193,6 +1230,9 @@ def _backend(result: Analysis, data: bytes) -> None:
     except tomllib.TOMLDecodeError:
         result.backend = "unknown (pyproject.toml does not parse)"
         return
+    if re.search(r"hooks\.mypyc|hatch-mypyc|mypycify", data.decode("utf-8", "replace")):
+        # hatch-mypyc / mypycify: Python modules compiled to C extensions (black, mypy)
+        result.extension_modules = result.extension_modules or "pyproject.toml (mypyc)"
     system = document.get("build-system", {})
     backend = system.get("build-backend")
     requires = [str(r) for r in system.get("requires", [])]
@@ -1246,7 +1286,7 @@ _OTHER_ARCH_ASM = re.compile(
 )
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
-    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|neon|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
+    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
     r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
@@ -1618,6 +1658,27 @@ SYSTEM_HEADERS |= frozenset(
         "ntverp.h",
     ]
 )
+# Still more of the Windows SDK (shell, COM, WinRT ABI, DirectX, media, devices), as the
+# windows-11-arm runner's Windows Kits 10 include/um, shared and winrt folders hold them
+# (winsdk's pywinrt includes <Shobjidl.h> and <windowsnumerics.impl.h>).
+SYSTEM_HEADERS |= frozenset(
+    """
+    shobjidl.h shobjidl_core.h shlguid.h shtypes.h windowsnumerics.h windowsnumerics.impl.h
+    roapi.h winstring.h inspectable.h hstring.h activation.h restrictederrorinfo.h ctxtcall.h
+    robuffer.h unknwnbase.h objidl.h objidlbase.h ocidl.h oleidl.h servprov.h propkey.h
+    propsys.h propvarutil.h mmdeviceapi.h audioclient.h audiopolicy.h endpointvolume.h
+    functiondiscoverykeys_devpkey.h d3d11.h d3d11_1.h d3d12.h dxgi.h dxgi1_2.h dxgi1_6.h d2d1.h
+    dwrite.h wincodec.h mfapi.h mfidl.h mfreadwrite.h mferror.h shellscalingapi.h winspool.h
+    wingdi.h imm.h richedit.h uiautomation.h sensorsapi.h wbemcli.h comutil.h comdef.h
+    atlbase.h atlcomcli.h msxml6.h taskschd.h bluetoothapis.h ws2bth.h hidsdi.h hidpi.h
+    winusb.h usbiodef.h devpkey.h initguid.h icmpapi.h fwpmu.h netfw.h lmjoin.h dsgetdc.h
+    ntdsapi.h winldap.h winber.h msi.h msiquery.h appmodel.h processsnapshot.h heapapi.h
+    ioapiset.h jobapi.h namedpipeapi.h securitybaseapi.h threadpoolapiset.h timezoneapi.h
+    utilapiset.h commoncontrols.h vsstyle.h vssym32.h gdiplus.h d3dcompiler.h xinput.h
+    dinput.h dsound.h mmreg.h ks.h ksmedia.h evr.h dshow.h strmif.h webservices.h
+    winrt.h wrl.h pathcch.h shlwapi.h lmapibuf.h windns.h winefs.h winscard.h
+    """.lower().split()
+)
 SYSTEM_PREFIXES = (
     "sys/",
     "netinet/",
@@ -1671,6 +1732,8 @@ def _maybe_external(path: str) -> bool:
         return False
     if lower.endswith("object.h"):
         return False  # CPython's <floatobject.h>, <longobject.h> ...
+    if lower == "config.h":
+        return False  # the build's own generated configuration (pybase64's <config.h>)
     return lower.endswith(HEADER_SUFFIXES)
 
 
@@ -2156,6 +2219,41 @@ def _finish_code(
         )
 
 
+_SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]+\.(?:c|cc|cpp|cxx|S|s|asm))(?![A-Za-z0-9_])")
+
+
+def _scan_build_sources(result: Analysis, text: str) -> None:
+    """Which source files a CMake or meson file names, and whether under an x86 condition
+    (rapidfuzz: CpuInfo.cpp only `if(RAPIDFUZZ_ARCH_X64)`; argon2-cffi-bindings: opt.c only
+    `if(ARGON2_USE_SSE2)`)."""
+    if "." not in text:
+        return
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if "." not in line or line.lstrip().startswith("#"):
+            continue
+        names = _SOURCE_NAME.findall(line)
+        if not names:
+            continue
+        x86 = any(
+            _X86_CONDITION.search(condition) or any(map(cpp.x86_switch, _WORD.findall(condition)))
+            for condition in _enclosing_conditions(lines, index, python=False)
+        )
+        for source in names:
+            result.build_sources[source].append(x86)
+
+
+def _sources_built_only_for_x86(result: Analysis) -> None:
+    only = {name for name, mentions in result.build_sources.items() if all(mentions)}
+    if not only:
+        return
+    for index, evidence in enumerate(result.evidence):
+        if evidence.x86_only_context is None and evidence.file.rsplit("/", 1)[-1] in only:
+            result.evidence[index] = dataclasses.replace(
+                evidence, x86_only_context="built only for x86 (CMake/meson condition)"
+            )
+
+
 def _headers_never_included(result: Analysis) -> None:
     """x86 code in a header that every `#include` of it keeps from ARM64 builds (libsodium's
     dolbeau/u8.h, included only under `#if defined(HAVE_AVX2INTRIN_H)`) is not built there."""
@@ -2196,7 +2294,7 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
     )
     seen: set[int] = set()
     python = relative.endswith(".py")
-    cmake = relative.lower().endswith(("cmakelists.txt", ".cmake"))
+    cmake = relative.lower().endswith(("cmakelists.txt", ".cmake", "meson.build"))
     for match in matches:
         line = bisect.bisect_left(ends, match.start()) + 1
         if line in seen:
@@ -2215,6 +2313,9 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         ):
             # `if self.PYZSTD_AVX2:` / `if(USE_AVX2)`: an opt-in x86 build option
             context = "applied only under an x86 switch"
+        elif cmake and (named := _CMAKE_SET.match(lines[line - 1])) and cpp.x86_switch(named[1]):
+            # `set(COMPILE_FLAGS_AVX2 "/arch:AVX2")`: the flags of one x86 feature's sources
+            context = "applied only under an x86 switch"
         result.evidence.append(
             Evidence(
                 kind="x86-compiler-flag",
@@ -2227,16 +2328,29 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         )
 
 
+_CMAKE_SET = re.compile(r"\s*set\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 _X86_CONDITION = re.compile(r"(?i)x86|amd64|\bx64\b|i[36]86|\bsse\d*|\bavx\w*")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_PY_CONDITION = re.compile(r"\s*(?:el)?if\b(.*):\s*(?:#.*)?$")
-_CMAKE_IF = re.compile(r"\s*(if|elseif|endif)\s*\((.*)", re.IGNORECASE)
+_PY_BLOCK = re.compile(r"\s*(?:(if|elif|while)\b(.*)|(else)|def\s+(\w+)\s*\(.*)")
+_CMAKE_IF = re.compile(r"\s*(if|elseif|else|endif)\s*\((.*)", re.IGNORECASE)
+_MESON_IF = re.compile(r"\s*(if|elif|else|endif)\b(.*)")
 
 
 def _enclosing_conditions(lines: list[str], index: int, *, python: bool) -> list[str]:
-    """The conditions of the `if` blocks around a line of a Python or CMake build file (within
-    200 lines before it): Python by indentation, CMake by if()/endif() nesting."""
-    conditions: list[str] = []
+    """The conditions under which a line of a Python, CMake or meson build file runs (within
+    200 lines before it): the `if`/`elif` whose branch holds it, not the conditions of a
+    chain's earlier branches (an `else` branch contributes none)."""
+    return [
+        condition
+        for word, condition in _enclosing_blocks(lines, index, python=python)
+        if word in ("if", "elif", "elseif", "while")
+    ]
+
+
+def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tuple[str, str]]:
+    """(keyword, text) of the blocks around a line: ("if"/"elif"/"elseif", condition),
+    ("else", the conditions of the chain it ends), ("def", function name)."""
+    blocks: list[tuple[str, str]] = []
     start = max(0, index - 200)
     if python:
         indent = len(lines[index]) - len(lines[index].lstrip())
@@ -2246,17 +2360,37 @@ def _enclosing_conditions(lines: list[str], index: int, *, python: bool) -> list
             if not stripped or stripped.startswith("#"):
                 continue
             level = len(text) - len(stripped)
-            if level < indent:
-                indent = level
-                condition = _PY_CONDITION.match(text)
-                if condition is not None:
-                    conditions.append(condition[1])
-                if level == 0:
-                    break
-        return conditions
+            if level >= indent:
+                continue
+            indent = level
+            found = _PY_BLOCK.match(text)
+            if found is not None and found[1]:
+                blocks.append((found[1], found[2].rstrip().rstrip(":")))
+            elif found is not None and found[3]:
+                chain = []  # the if/elif lines above at the same indentation
+                for above in range(back - 1, start - 1, -1):
+                    other = lines[above]
+                    other_level = len(other) - len(other.lstrip())
+                    if not other.strip() or other_level > level:
+                        continue
+                    head = _PY_BLOCK.match(other)
+                    if other_level < level or head is None or head[1] not in ("if", "elif"):
+                        break
+                    chain.append(head[2])
+                    if head[1] == "if":
+                        break
+                blocks.append(("else", " ".join(chain)))
+            elif found is not None and found[4]:
+                blocks.append(("def", found[4]))
+            if level == 0:
+                break
+        return blocks
+    cmake = any(_CMAKE_IF.match(lines[back]) for back in range(start, index))
+    pattern = _CMAKE_IF if cmake else _MESON_IF
     depth = 0
+    in_chain = False
     for back in range(index - 1, start - 1, -1):
-        found = _CMAKE_IF.match(lines[back])
+        found = pattern.match(lines[back])
         if found is None:
             continue
         word = found[1].lower()
@@ -2264,9 +2398,39 @@ def _enclosing_conditions(lines: list[str], index: int, *, python: bool) -> list
             depth += 1
         elif word == "if" and depth:
             depth -= 1
-        elif depth == 0:
-            conditions.append(found[2])
-    return conditions
+        elif depth == 0 and not in_chain:
+            if word != "else":
+                blocks.append((word, found[2]))
+            in_chain = word != "if"
+        elif depth == 0 and word == "if":
+            in_chain = False  # the start of the chain whose later branch holds the line
+    return blocks
+
+
+# Platform tests in Python build scripts (sys.platform, os.name, platform.system()).
+_WINDOWS_TEST = re.compile(
+    r"""(?i)["'](?:win32|nt|windows|win)["']|\bWINDOWS\b|\bIS_WINDOWS\b|\bmsvc\b"""
+)
+_NEGATED_WINDOWS = re.compile(
+    r"""(?i)!=\s*["'](?:win32|nt|windows)["']|\bnot\b[^:]*(?:win|windows|msvc)"""
+)
+
+
+def _not_for_windows(lines: list[str], index: int) -> bool:
+    """Does this line of a Python build script run only on other systems than Windows: in
+    a branch on another platform, in the `else` of a Windows test, or in a function named for
+    another system (mysqlclient's get_config_posix)?"""
+    for word, text in _enclosing_blocks(lines, index, python=True):
+        if word == "def" and _OTHER_OS_BRANCH.search(text.replace("_", " ")):
+            return True
+        if word in ("if", "elif") and (
+            _NEGATED_WINDOWS.search(text)
+            or (_OTHER_OS_BRANCH.search(text) and not _WINDOWS_TEST.search(text))
+        ):
+            return True
+        if word == "else" and _WINDOWS_TEST.search(text) and not _NEGATED_WINDOWS.search(text):
+            return True
+    return False
 
 
 def summarize_evidence(analysis: Analysis) -> dict[str, dict[str, int]]:

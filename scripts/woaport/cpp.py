@@ -226,7 +226,9 @@ _TEMPLATED = "__woaport_template__"  # what a template's @NAME@ reads as: unknow
 X86_SWITCH = re.compile(
     r"(?:^|_)(?:SSE\d*|SSSE3|SSE4_?[12]|AVX\w*|X86(?:_64)?|I386|IA32|AMD64|X64|F16C|FMA[34]?|BMI2?"
     r"|POPCNT|PCLMUL\w*|AESNI|XOP|LZCNT|SHANI|RDRA?ND|RDSEED|VSX\d*|ALTIVEC|VXE?\d*|LSX|LASX|RVV|S390X?|PPC64"
-    r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*)(?:_|$)"
+    r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*"
+    # probes for x86 intrinsics by name (HiGHS' HIGHS_HAVE_MM_PAUSE)
+    r"|MM_(?:PAUSE|PREFETCH|MALLOC|FREE|CLFLUSH|[SLM]FENCE))(?:_|$)"
 )
 _OFF_SWITCH = re.compile(r"(?:^|_)(?:NO|NOT|DISABLE|DISABLED|WITHOUT|SKIP|AVOID)(?:_|$)")
 
