@@ -606,8 +606,8 @@ def regions(
         match = _DIRECTIVE.match(line)
         if match is None:
             continue
-        for fill in range(last, index):
-            result[fill] = active
+        if index > last:
+            result[last:index] = [active] * (index - last)
         text, used = _join(lines, index) if line.endswith("\\") else (line, 1)
         skip_until = index + used
         if used > 1:
@@ -616,8 +616,7 @@ def regions(
                 continue
         word, rest = match[1], match[2]
         # the directive line itself belongs to the enclosing region
-        for fill in range(index, index + used):
-            result[fill] = active
+        result[index : index + used] = [active] * used
         last = index + used
         if word in ("if", "ifdef", "ifndef"):
             condition = _condition(word, rest, macros, lines, index + used)
@@ -671,8 +670,7 @@ def regions(
         active = True
         for frame in stack:
             active = _and(active, _and(frame.parent, frame.current))
-    for fill in range(last, len(lines)):
-        result[fill] = active
+    result[last:] = [active] * (len(lines) - last)
     return Regions(lines=result, errors=errors, unselected=unselected, defines=defines)
 
 
