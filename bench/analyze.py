@@ -182,11 +182,9 @@ def main() -> int:
     parser.add_argument(
         "--only", nargs="*", default=None, help="name-version keys of the corpus to time"
     )
-    parser.add_argument(
-        "--no-process", action="store_true", help="skip the whole-process timings"
-    )
+    parser.add_argument("--no-process", action="store_true", help="skip the whole-process timings")
     args = parser.parse_args()
-    global CLOCK  # noqa: PLW0603  (a command-line switch of this script)
+    global CLOCK
     if args.wall:
         CLOCK = time.perf_counter
     compile_package()

@@ -196,7 +196,9 @@ _UNDERSCORE = [
 _X86_UNDERSCORE = re.compile(
     # the leading "_" factored out: a literal first lets the engine skip to it at C speed
     "_(?:"
-    + "|".join(f"({pattern[1:]})" for _k, _t, pattern, _b in X86_PATTERNS if pattern.startswith("_"))
+    + "|".join(
+        f"({pattern[1:]})" for _k, _t, pattern, _b in X86_PATTERNS if pattern.startswith("_")
+    )
     + ")"
 )
 _X86_OTHER = [entry for entry in _X86 if not entry[2].pattern.startswith("_")]
@@ -1903,11 +1905,6 @@ class _Pending:
     has_arm: bool
 
 
-# Files that hold x86 tests worth evaluating even without x86 code of their own: their
-# #defines (IS_X86, STATIC_BMI2 ...) decide what other files compile.
-_X86_MACRO_HINT = ("_M_X64", "_M_AMD64", "_M_IX86", "__x86_64", "__i386", "__SSE", "__AVX", "__BMI")
-
-
 def _scan_code(result: Analysis, relative: str, text: str) -> None:
     rust = relative.endswith(".rs")
     # Rust reaches x86 code only through core::arch::x86/x86_64 (or is_x86_feature_detected!)
@@ -1962,13 +1959,10 @@ def _collect_macros(result: Analysis, relative: str, text: str) -> None:
     MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`)."""
     if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
         return
-    if not any(hint in text for hint in _X86_MACRO_HINT):
-        index = len(result.other_headers)
-        result.other_headers.append(text)
-        for name in set(_DEFINED_NAME.findall(text)):
-            result.definers[name].append(index)
-        return
-    _evaluate_macros(result, text)
+    index = len(result.other_headers)
+    result.other_headers.append(text)
+    for name in set(_DEFINED_NAME.findall(text)):
+        result.definers[name].append(index)
 
 
 def _evaluate_macros(result: Analysis, text: str) -> None:
@@ -2072,23 +2066,34 @@ _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
 _DIRECTIVE_AT = re.compile(r"\n[ \t]*#")
 
 
-_CONDITION_NAMES = re.compile(r"(?m)^[ \t]*#[ \t]*(?:el)?if(?:n?def)?\b(.*)$")
+_CONDITION_NAMES = re.compile(r"#[ \t]*(?:el)?if(?:n?def)?\b([^\n]*)")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _collect_needed_macros(result: Analysis) -> None:
-    """Read the kept-aside headers that define a name the `#if`s of x86 code test."""
+    """Evaluate the headers that define a name the `#if`s of the pending files test, then
+    those that define a name these headers' `#if`s test (three rounds): only their macros
+    can change what an ARM64 build compiles there."""
     if not result.definers:
         return
-    wanted: set[int] = set()
-    for pending in result.pending:
-        if not pending.found or pending.relative.endswith((".rs", ".pyx", ".pxd", ".pxi")):
-            continue
-        for condition in _CONDITION_NAMES.findall(pending.text):
-            for name in _IDENTIFIER.findall(condition):
-                wanted.update(result.definers.get(name, ()))
-    for index in sorted(wanted):
-        _evaluate_macros(result, result.other_headers[index])
+    texts = [
+        pending.text
+        for pending in result.pending
+        if not pending.relative.endswith((".rs", ".pyx", ".pxd", ".pxi"))
+    ]
+    done: set[int] = set()
+    for _round in range(3):
+        names: set[str] = set()
+        for text in texts:
+            for condition in set(_CONDITION_NAMES.findall(text)):
+                names.update(_IDENTIFIER.findall(condition))
+        wanted = {index for name in names for index in result.definers.get(name, ())} - done
+        if not wanted:
+            break
+        texts = [result.other_headers[index] for index in sorted(wanted)]
+        for text in texts:
+            _evaluate_macros(result, text)
+        done |= wanted
     result.other_headers.clear()
     result.definers.clear()
 
@@ -2119,18 +2124,29 @@ def _finish_code(
         comments = _Comments(text)
         found = [(start, kind) for start, kind in pending.found if not comments.hides(start)]
         wanted_includes = [(at, h) for at, h in pending.includes if not comments.hides(at)]
-        code_lines, directive_lines = comments.directives(lines, ends)
-    if rust:
+        if X86_DIRS.search(relative):
+            # A file named for x86 (x86/..., *_avx2.c) is not built for ARM64: its x86 code
+            # needs no #if reading, its includes are no ARM64 build's, and the headers it
+            # includes are included where ARM64 builds never look.
+            for _at, name in pending.local_includes:
+                result.excluded[name] += 1
+            wanted_includes = []
+            code_lines = lines
+        else:
+            code_lines, directive_lines = comments.directives(lines, ends)
+    state: list[bool | None]
+    errors: list[cpp.ErrorDirective] = []
+    if not rust and not cython and X86_DIRS.search(relative):
+        state = [False] * len(lines)  # see above: the whole file is not built for ARM64
+    elif rust:
         spans = _rust_false_spans(code)
-        state: list[bool | None] = [True] * len(lines)
+        state = [True] * len(lines)
         for begin, end in spans:
             for index in range(bisect.bisect_left(ends, begin), bisect.bisect_left(ends, end) + 1):
                 if index < len(state):
                     state[index] = False
-        errors: list[cpp.ErrorDirective] = []
     elif relative.endswith((".pyx", ".pxd", ".pxi")):
         state = [True] * len(lines)
-        errors = []
     else:
         # Without x86 code, only the state of the #include lines is wanted.
         until = (
@@ -2138,20 +2154,19 @@ def _finish_code(
             if found
             else max((bisect.bisect_left(ends, at) for at, _ in wanted_includes), default=0)
         )
-        regions = cpp.regions(code_lines, directive_lines, known, until)
+        # Where a line depends on a macro nothing in the sdist defines (HAVE_CPUID_H from a
+        # compile probe, MS_ASMTRICK), the build turns it on only by -D: off by default. The
+        # closed-world reading (same pass) says which unknown lines those are.
+        regions = cpp.regions(
+            code_lines, directive_lines, known, until, closed=definable if found else None
+        )
         state, errors = regions.lines, regions.errors
-        if definable is not None and found:
-            unknown = [bisect.bisect_left(ends, at) for at, _ in found]
-            if any(state[index] is None for index in unknown):
-                # Where a line depends on a macro nothing in the sdist defines (HAVE_RDRAND
-                # from a configure probe, MS_ASMTRICK), the build turns it on only by -D: off
-                # by default. The closed-world reading says which unknown lines those are.
-                closed = cpp.regions(code_lines, directive_lines, known, max(unknown), definable)
-                default_off = {
-                    index
-                    for index in unknown
-                    if state[index] is None and closed.lines[index] is False
-                }
+        if regions.closed_lines is not None:
+            default_off = {
+                index
+                for index in (bisect.bisect_left(ends, at) for at, _ in found)
+                if state[index] is None and regions.closed_lines[index] is False
+            }
         for at, name in pending.local_includes:
             index = bisect.bisect_left(ends, at)
             if index < len(state) and state[index] is False and not comments.hides(at):

@@ -252,7 +252,7 @@ class Macros:
 
     known: dict[str, object]
     version: int = 0  # bumped at every change of ``known``, for the cache below
-    cache: dict[tuple[str, int], Value] = field(default_factory=dict)
+    cache: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
     # The names that something may define (a file's #define, a build file's -D): when given,
     # every other name is undefined, as C says of a name nothing defines ("closed world").
     definable: Container[str] | None = None
@@ -537,6 +537,8 @@ class Regions:
     unselected: list[ErrorDirective]
     # object-like #defines: name -> [(is the region built on ARM64, body)]
     defines: dict[str, list[tuple[bool | None, str]]]
+    # with ``closed`` given: the lines' state when names nothing defines are undefined
+    closed_lines: list[bool | None] | None = None
 
     def at(self, line: int) -> Truth:
         value = self.lines[line - 1]
@@ -554,6 +556,8 @@ class _Frame:
     arch_branches: int = 0  # branches whose condition names an architecture
     branch_includes: bool = False
     has_else: bool = False
+    closed_taken: bool | None = None  # the same, reading names nothing defines as undefined
+    closed_current: bool | None = None
 
     def close_branch(self) -> None:
         self.include_branches += self.branch_includes
@@ -576,6 +580,7 @@ def regions(
     known: dict[str, str | None] | None = None,
     until: int | None = None,
     definable: Container[str] | None = None,
+    closed: Container[str] | None = None,
 ) -> Regions:
     """Evaluate the preprocessor structure of a file (comments already stripped).
 
@@ -583,7 +588,9 @@ def regions(
     quickly); all lines when None. ``known``: macros other files of the project define
     (name -> body, or None for "never defined on ARM64"), see ``project_macros``. ``until``:
     the last line index whose state is wanted (the rest is not evaluated). ``definable``: see
-    ``Macros.definable`` (None: a name nobody is seen to define is unknown)."""
+    ``Macros.definable`` (None: a name nobody is seen to define is unknown). ``closed``: the
+    same, for ``Regions.closed_lines``, computed in the same pass (conditions are evaluated
+    a second time only where they are unknown; the #defines are followed once)."""
     result: list[bool | None] = [True] * len(lines)
     errors: list[ErrorDirective] = []
     unselected: list[ErrorDirective] = []
@@ -594,6 +601,8 @@ def regions(
         macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
     active: bool | None = True
+    active_closed: bool | None = True
+    closed_result: list[bool | None] | None = [True] * len(lines) if closed is not None else None
     candidates = sorted(directive_lines) if directive_lines is not None else range(len(lines))
     last = 0  # lines before the next directive carry the current state
     skip_until = -1
@@ -608,6 +617,8 @@ def regions(
             continue
         if index > last:
             result[last:index] = [active] * (index - last)
+            if closed_result is not None:
+                closed_result[last:index] = [active_closed] * (index - last)
         text, used = _join(lines, index) if line.endswith("\\") else (line, 1)
         skip_until = index + used
         if used > 1:
@@ -617,10 +628,15 @@ def regions(
         word, rest = match[1], match[2]
         # the directive line itself belongs to the enclosing region
         result[index : index + used] = [active] * used
+        if closed_result is not None:
+            closed_result[index : index + used] = [active_closed] * used
         last = index + used
         if word in ("if", "ifdef", "ifndef"):
             condition = _condition(word, rest, macros, lines, index + used)
             frame = _Frame(parent=active, taken=condition, current=condition, line=index + 1)
+            frame.closed_taken = frame.closed_current = _closed_condition(
+                condition, closed, definable, word, rest, macros, lines, index + used
+            )
             frame.arch_branches += _ARCH.search(rest) is not None
             stack.append(frame)
         elif word in ("elif", "elifdef", "elifndef") and stack:
@@ -628,15 +644,21 @@ def regions(
             frame.close_branch()
             frame.branches += 1
             frame.arch_branches += _ARCH.search(rest) is not None
-            condition = _condition(word[2:] if word != "elif" else "if", rest, macros, lines, 0)
+            kind = word[2:] if word != "elif" else "if"
+            condition = _condition(kind, rest, macros, lines, 0)
             frame.current = _and(_not(frame.taken), condition)
             frame.taken = _or(frame.taken, condition)
+            other = _closed_condition(condition, closed, definable, kind, rest, macros, lines, 0)
+            frame.closed_current = _and(_not(frame.closed_taken), other)
+            frame.closed_taken = _or(frame.closed_taken, other)
         elif word == "else" and stack:
             frame = stack[-1]
             frame.close_branch()
             frame.has_else = True
             frame.current = _not(frame.taken)
             frame.taken = True
+            frame.closed_current = _not(frame.closed_taken)
+            frame.closed_taken = True
         elif word == "endif" and stack:
             frame = stack.pop()
             frame.close_branch()
@@ -670,8 +692,40 @@ def regions(
         active = True
         for frame in stack:
             active = _and(active, _and(frame.parent, frame.current))
+        if closed_result is not None:
+            active_closed = True
+            for frame in stack:
+                active_closed = _and(active_closed, frame.closed_current)
     result[last:] = [active] * (len(lines) - last)
-    return Regions(lines=result, errors=errors, unselected=unselected, defines=defines)
+    if closed_result is not None:
+        closed_result[last:] = [active_closed] * (len(lines) - last)
+    return Regions(
+        lines=result,
+        errors=errors,
+        unselected=unselected,
+        defines=defines,
+        closed_lines=closed_result,
+    )
+
+
+def _closed_condition(
+    condition: bool | None,
+    closed: Container[str] | None,
+    definable: Container[str] | None,
+    word: str,
+    rest: str,
+    macros: Macros,
+    lines: list[str],
+    following: int,
+) -> bool | None:
+    """A condition read in the closed world: evaluated again only where it is unknown."""
+    if condition is not None or closed is None:
+        return condition
+    macros.definable = closed
+    try:
+        return _condition(word, rest, macros, lines, following)
+    finally:
+        macros.definable = definable
 
 
 def _condition(
@@ -684,12 +738,14 @@ def _condition(
             known = macros.defined(simple[2] or simple[3])
             value = None if known is None else (int(not known) if simple[1] else known)
         else:
-            key = (expression, macros.version)
+            key = (expression, macros.version, macros.definable is not None)
             if key in macros.cache:
                 value = macros.cache[key]
             else:
                 value = macros.cache[key] = evaluate(expression, macros)
-        if value is None:
+        if not value:
+            # `#if !defined(X)` then `#define X`: an include guard or a default; built, even
+            # where another file is known to define X (the file's own guard, seen from afar)
             negated = _NOT_DEFINED.match(rest)
             if negated and _defines_next(lines, following, negated[1]):
                 return True
@@ -701,8 +757,9 @@ def _condition(
     if word == "ifdef":
         return None if defined is None else bool(defined)
     # #ifndef NAME: unknown, except for the pattern that defines NAME right away (an
-    # include guard or a default the command line may override): take the block as built.
-    if defined is None and _defines_next(lines, following, name[1]):
+    # include guard or a default the command line may override): take the block as built,
+    # also where another file is known to define NAME (the guard of this very header).
+    if _defines_next(lines, following, name[1]):
         return True
     return None if defined is None else not defined
 
