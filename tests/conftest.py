@@ -15,6 +15,18 @@ from realfiles import fetch
 from woaport.cli import main
 
 
+@pytest.fixture(autouse=True)
+def no_system_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the credential store of the machine they run on (the
+    device's token is looked up there first): keyring's null backend, here and in every
+    woaport process a test starts. Tests of the store install their own backend."""
+    import keyring
+    import keyring.backends.null
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.null.Keyring())
+
+
 @pytest.fixture(scope="session")
 def native_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real wheel with a C extension, compiled here by gcc."""

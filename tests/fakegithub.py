@@ -5,6 +5,11 @@ with GitHub's error answers, upload_url templates, 302 redirects for asset downl
 host that rejects an Authorization header, workflow runs, and injected faults (5xx, 429
 with Retry-After, 403 rate limits, truncated downloads, half-done uploads).
 
+Several tokens, each belonging to a login and allowed to write some repositories only
+(:meth:`FakeGitHub.add_token`), and anonymous reads of public repositories, as GitHub
+has them; the repository contents API (files on branches, base64, 1 MB limit) and git
+blobs, for the device fleet's hub index and outboxes.
+
 Response bodies are built from GitHub's own schemas (tests/openapi/github-subset.json): every
 required field present with a value of the documented type, the meaningful ones set from
 the fake's state. Every exchange is recorded so that tests can validate them all against
@@ -13,6 +18,7 @@ the OpenAPI description.
 
 from __future__ import annotations
 
+import base64
 import copy
 import datetime as dt
 import hashlib
@@ -150,6 +156,7 @@ class Repo:
     run_logs: dict[int, str] = field(default_factory=dict)
     id: int = field(default_factory=lambda: next(_ids))
     immutable_releases: bool = False  # the repository/organisation setting
+    private: bool = False  # invisible (404) to tokens that may not read it, and to anonymous
     # forks, git data, Actions settings and pull requests (woaport port start / upstream)
     default_branch: str = "main"
     parent: str | None = None  # the upstream, for a fork
@@ -172,7 +179,12 @@ class Fault:
     retry_after: int | None = None
     ratelimit_reset_in: int | None = None
     truncate: bool = False
-    create_then_fail: bool = False
+    create_then_fail: bool = False  # an upload or file write done, then answered 502
+    # Hold the request up to this long before answering it (a test kills its client
+    # meanwhile): ``reached`` is set when it arrives, ``release`` lets it go on.
+    hold: float = 0.0
+    reached: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 @dataclass
@@ -192,6 +204,9 @@ class FakeGitHub:
     def __init__(self, token: str = "fake-token") -> None:
         self.token = token
         self.login = "woaport-bot"  # whom the token belongs to
+        # token -> (login, repositories it may write; None: every one, as the default
+        # token does in the tests that predate several tokens)
+        self.tokens: dict[str, tuple[str, set[str] | None]] = {token: (self.login, None)}
         self.orgs: set[str] = set()  # organisations it may fork into
         self.fork_delay = 2  # GETs of a new fork answered 404 (then 409 for git data)
         self.repos: dict[str, Repo] = {}
@@ -201,6 +216,7 @@ class FakeGitHub:
         self.not_modified = 0
         self.rate_limit = 5000
         self.rate_used = 0
+        self.rate_by: Counter[str] = Counter()  # counted requests by Authorization header
         self.storage_auth_rejected = 0
         self.lock = threading.RLock()
         self.clock = EPOCH
@@ -211,6 +227,26 @@ class FakeGitHub:
         self.uploads_url = ""
 
     # -- state helpers -------------------------------------------------------------------
+    def add_token(self, token: str, login: str, writable: set[str]) -> None:
+        """A fine-grained personal access token of ``login`` with write access to
+        ``writable`` only. Like every token it reads public repositories ("Fine-grained
+        personal access tokens ... can read public repositories", docs.github.com,
+        "Managing your personal access tokens"); a write anywhere else is answered 403
+        "Resource not accessible by personal access token"."""
+        self.tokens[token] = (login, set(writable))
+
+    def next_id(self) -> int:
+        return next(_ids)
+
+    def may_write(self, token: str | None, full_name: str) -> bool:
+        if token is None or token not in self.tokens:
+            return False
+        _, grants = self.tokens[token]
+        return grants is None or full_name in grants
+
+    def may_read(self, token: str | None, repo: Repo) -> bool:
+        return not repo.private or self.may_write(token, repo.full_name)
+
     def add_repo(self, full_name: str) -> Repo:
         repo = Repo(full_name=full_name)
         self.repos[full_name] = repo
@@ -237,6 +273,24 @@ class FakeGitHub:
         if branch:
             repo.refs[f"refs/heads/{branch}"] = sha
         return sha
+
+    def put_file(self, full_name: str, path: str, data: bytes, branch: str | None = None) -> str:
+        """Commit ``data`` at ``path`` on ``branch`` (what a push does); the new commit."""
+        repo = self.repos[full_name]
+        branch = branch or repo.default_branch
+        head = repo.refs.get(f"refs/heads/{branch}")
+        tree = dict(repo.trees[repo.commits[head]["tree"]]) if head else {}
+        sha = git_sha("blob", data)
+        repo.blobs[sha] = data
+        tree[path] = sha
+        return self.commit(repo, tree, f"update {path}", [head] if head else [], branch)
+
+    def files(self, full_name: str, branch: str | None = None) -> dict[str, bytes]:
+        repo = self.repos[full_name]
+        head = repo.refs.get(f"refs/heads/{branch or repo.default_branch}")
+        if head is None:
+            return {}
+        return {p: repo.blobs[b] for p, b in repo.trees[repo.commits[head]["tree"]].items()}
 
     def branch_files(self, full_name: str, branch: str) -> dict[str, str]:
         repo = self.repos[full_name]
@@ -309,9 +363,20 @@ class FakeGitHub:
             assets=[self.asset_json(repo, a) for a in release.assets],
         )
 
-    def repo_json(self, repo: Repo) -> dict[str, Any]:
+    def repo_json(self, repo: Repo, token: str | None = None) -> dict[str, Any]:
+        """The repository as ``token`` sees it: GitHub adds ``permissions`` (what the
+        authenticated caller may do) and leaves it out for an anonymous one."""
         owner, name = repo.full_name.split("/")
         extra: dict[str, Any] = {}
+        if token is not None and token in self.tokens:
+            write = self.may_write(token, repo.full_name)
+            extra["permissions"] = {
+                "admin": write,
+                "maintain": write,
+                "push": write,
+                "triage": write,
+                "pull": True,
+            }
         if repo.parent:
             parent = self.repos[repo.parent]
             extra["parent"] = example(
@@ -404,13 +469,20 @@ class _Handler(BaseHTTPRequestHandler):
                 )
         etag = None
         if self.command == "GET" and status == 200 and body is not None:
-            etag = 'W/"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+            # An ETag belongs to the token that asked: "When a different access token is
+            # used a different etag is returned" (github/docs#34689).
+            auth = self.headers.get("Authorization", "").encode()
+            etag = 'W/"' + hashlib.sha256(auth + b"\0" + data).hexdigest()[:32] + '"'
             if self.headers.get("If-None-Match") == etag:
                 with self.fake.lock:
                     self.fake.not_modified += 1
                 self.send_response(304)
                 self.send_header("ETag", etag)
-                self._rate_headers(counted=False)
+                # "Making a conditional request does not count against your primary rate
+                # limit if a 304 response is returned and the request was made while
+                # correctly authorized with an Authorization header" (docs.github.com,
+                # "Best practices for using the REST API").
+                self._rate_headers(counted=not auth)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -430,6 +502,7 @@ class _Handler(BaseHTTPRequestHandler):
         with self.fake.lock:
             if counted:
                 self.fake.rate_used += 1
+                self.fake.rate_by[self.headers.get("Authorization", "")] += 1
             remaining = max(0, self.fake.rate_limit - self.fake.rate_used)
         self.send_header("x-ratelimit-limit", str(self.fake.rate_limit))
         self.send_header("x-ratelimit-remaining", str(remaining))
@@ -465,6 +538,10 @@ class _Handler(BaseHTTPRequestHandler):
         fault = self.fake.take_fault(self.command, urlsplit(self.path).path)
         if fault is None:
             return False, None
+        if fault.hold:
+            fault.reached.set()
+            fault.release.wait(fault.hold)
+            return False, None
         if fault.truncate or fault.create_then_fail:
             return False, fault
         self.body()
@@ -482,13 +559,35 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class ApiHandler(_Handler):
+    token: str | None = None  # the request's token; None: anonymous
+
     def authorized(self) -> bool:
+        """A known token, or no token at all for a read (GitHub serves public repositories
+        to anonymous readers, at a lower rate limit)."""
         auth = self.headers.get("Authorization", "")
-        if auth in (f"Bearer {self.fake.token}", f"token {self.fake.token}"):
+        for prefix in ("Bearer ", "token "):
+            if auth.startswith(prefix) and auth[len(prefix) :] in self.fake.tokens:
+                self.token = auth[len(prefix) :]
+                return True
+        if not auth and self.command == "GET":
+            self.token = None
             return True
         self.body()
         self.error(401, "Bad credentials" if auth else "Requires authentication", record=False)
         return False
+
+    def refuse_write(self, repo: Repo) -> bool:
+        """Answer 403 when the token may not write ``repo`` (a fine-grained token scoped to
+        other repositories: "Resource not accessible by personal access token"); True when
+        answered. Undocumented in the description for these operations, so not recorded."""
+        if self.fake.may_write(self.token, repo.full_name):
+            return False
+        self.body()
+        if self.token is None:
+            self.error(401, "Requires authentication", record=False)
+        else:
+            self.error(403, "Resource not accessible by personal access token", record=False)
+        return True
 
     def route(self) -> None:
         split = urlsplit(self.path)
@@ -560,14 +659,20 @@ class ApiHandler(_Handler):
                     repo.git_pending -= 1
                     self.body()
                     return self.error(409, "Git Repository is empty.")
-        if repo is None:
+        if repo is None or not self.fake.may_read(self.token, repo):
             return self.error(404, "Not Found")
+        forking = rest == "/forks" and self.command == "POST"  # a fork goes to the caller
+        if self.command != "GET" and not forking and self.refuse_write(repo):
+            return None
+        contents = rest.startswith("/contents/") or re.fullmatch(r"/git/(blobs|trees)/.+", rest)
+        if contents and self.command in ("GET", "PUT"):
+            return self.contents_route(repo, rest, query, fault)
         if rest.startswith(("/forks", "/git/", "/actions/permissions", "/pulls/")):
             return self.git_route(repo, rest, query)
         if upload:
             return self.upload(repo, rest, query, fault)
         handler = {
-            ("GET", ""): lambda: self.send_json(200, self.fake.repo_json(repo)),
+            ("GET", ""): lambda: self.send_json(200, self.fake.repo_json(repo, self.token)),
             ("GET", "/releases"): lambda: self.list_releases(repo, query),
             ("POST", "/releases"): lambda: self.create_release(repo),
         }.get((self.command, rest))
@@ -612,6 +717,148 @@ class ApiHandler(_Handler):
         return self.error(404, "Not Found", record=False)
 
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = route
+
+    # -- repository contents, git blobs and trees by ref (the device fleet) ----------------
+    CONTENTS_LIMIT = 1 << 20  # larger files come back with encoding "none" (see below)
+
+    def head_of(self, repo: Repo, ref: str | None) -> str | None:
+        """The commit a branch name, ``heads/NAME`` or commit sha names; None if none."""
+        if ref is None:
+            ref = repo.default_branch
+        if ref in repo.commits:
+            return ref
+        return repo.refs.get(f"refs/heads/{ref.removeprefix('heads/')}")
+
+    def contents_route(
+        self, repo: Repo, rest: str, query: dict[str, str], fault: Fault | None
+    ) -> None:
+        if m := re.fullmatch(r"/git/blobs/([0-9a-f]{40})", rest):
+            if not repo.refs:
+                return self.error(409, "Git Repository is empty.")
+            data = repo.blobs.get(m[1])
+            if data is None:
+                return self.error(404, "Not Found")
+            return self.send_json(
+                200,
+                {
+                    "sha": m[1],
+                    "node_id": "B_" + m[1][:8],
+                    "url": f"{self.fake.api_url}/repos/{repo.full_name}/git/blobs/{m[1]}",
+                    "size": len(data),
+                    "content": base64.b64encode(data).decode() + "\n",
+                    "encoding": "base64",
+                },
+            )
+        if m := re.fullmatch(r"/git/trees/(.+)", rest):
+            # "The SHA1 value or ref (branch or tag) name of the tree" (the description).
+            if not repo.refs:
+                return self.error(409, "Git Repository is empty.")
+            sha = m[1] if m[1] in repo.trees else None
+            if sha is None:
+                head = self.head_of(repo, m[1])
+                sha = repo.commits[head]["tree"] if head else None
+            if sha is None:
+                return self.error(404, "Not Found")
+            return self.send_json(200, self.tree_json(repo, sha))
+        path = rest.removeprefix("/contents/")
+        if self.command == "GET":
+            head = self.head_of(repo, query.get("ref"))
+            if head is None:
+                return self.error(404, f"No commit found for the ref {query.get('ref')}")
+            tree = repo.trees[repo.commits[head]["tree"]]
+            if path not in tree:
+                return self.error(404, "Not Found")
+            return self.send_json(200, self.content_json(repo, path, tree[path], with_data=True))
+        return self.put_contents(repo, path, fault)
+
+    def content_json(self, repo: Repo, path: str, sha: str, *, with_data: bool) -> dict[str, Any]:
+        """A content-file object. "Between 1-100 MB ... the content field will be an empty
+        string and the encoding field will be "none"" (the description of Get repository
+        content); smaller files come base64-encoded, in lines of 60 as GitHub sends them."""
+        data = repo.blobs[sha]
+        url = f"{self.fake.api_url}/repos/{repo.full_name}/contents/{quote(path)}"
+        html = f"https://github.invalid/{repo.full_name}/blob/{repo.default_branch}/{path}"
+        git = f"{self.fake.api_url}/repos/{repo.full_name}/git/blobs/{sha}"
+        body: dict[str, Any] = {
+            "type": "file",
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "sha": sha,
+            "size": len(data),
+            "url": url,
+            "html_url": html,
+            "git_url": git,
+            "download_url": f"{self.fake.storage_url}/raw/{repo.full_name}/{quote(path)}",
+            "_links": {"self": url, "git": git, "html": html},
+        }
+        if with_data:
+            if len(data) > self.CONTENTS_LIMIT:
+                body.update(content="", encoding="none")
+            else:
+                encoded = base64.b64encode(data).decode()
+                lines = [encoded[i : i + 60] for i in range(0, len(encoded), 60)]
+                body.update(content="\n".join(lines) + "\n", encoding="base64")
+        return body
+
+    def put_contents(self, repo: Repo, path: str, fault: Fault | None) -> None:
+        """Create or update a file: ``sha`` is required to replace one ("Required if you are
+        updating a file. The blob SHA of the file being replaced"), a wrong one is a
+        conflict; a branch that does not exist is 404. An empty repository gets its first
+        commit."""
+        payload = json.loads(self.body() or b"{}")
+        if not payload.get("message") or not isinstance(payload.get("content"), str):
+            return self.invalid("Content", "missing_field", "content")
+        try:
+            data = base64.b64decode(payload["content"], validate=True)
+        except ValueError:
+            return self.invalid("Content", "invalid", "content")
+        with self.fake.lock:
+            branch = payload.get("branch") or repo.default_branch
+            head = repo.refs.get(f"refs/heads/{branch}")
+            if head is None and repo.refs:
+                return self.error(404, f"Branch {branch} not found")
+            tree = dict(repo.trees[repo.commits[head]["tree"]]) if head else {}
+            existing = tree.get(path)
+            if existing is not None and "sha" not in payload:
+                return self.send_json(
+                    422,
+                    {
+                        "message": 'Invalid request.\n\n"sha" wasn\'t supplied.',
+                        "documentation_url": "https://docs.github.invalid/rest",
+                    },
+                )
+            if "sha" in payload and payload["sha"] != existing:
+                return self.send_json(
+                    409,
+                    {
+                        "message": f"{path} does not match {payload['sha']}",
+                        "documentation_url": "https://docs.github.invalid/rest",
+                    },
+                )
+            sha = git_sha("blob", data)
+            repo.blobs[sha] = data
+            tree[path] = sha
+            message = str(payload["message"])
+            commit = self.fake.commit(repo, tree, message, [head] if head else [], branch)
+        if fault is not None and fault.create_then_fail:
+            # The write happened; the answer is lost (a dropped connection, a 502).
+            return self.error(502, "Bad Gateway", record=False)
+        base = f"{self.fake.api_url}/repos/{repo.full_name}/git"
+        return self.send_json(
+            201 if existing is None else 200,
+            {
+                "content": self.content_json(repo, path, sha, with_data=False),
+                "commit": {
+                    "sha": commit,
+                    "node_id": "C_" + commit[:8],
+                    "url": f"{base}/commits/{commit}",
+                    "html_url": f"https://github.invalid/{repo.full_name}/commit/{commit}",
+                    "message": message,
+                    "tree": {"sha": repo.commits[commit]["tree"], "url": f"{base}/trees"},
+                    "parents": [{"sha": head, "url": f"{base}/commits/{head}"}] if head else [],
+                },
+            },
+        )
 
     # -- forks, Actions settings, the Git Data API, pull requests ---------------------------
     def git_route(self, repo: Repo, rest: str, query: dict[str, str]) -> None:
@@ -1008,13 +1255,22 @@ class StorageHandler(_Handler):
             self.close_connection = True
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a test killed it) is no error of the server's."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serve(token: str = "fake-token") -> Iterator[FakeGitHub]:
     fake = FakeGitHub(token)
     api_handler = type("Api", (ApiHandler,), {"fake": fake})
     storage_handler = type("Storage", (StorageHandler,), {"fake": fake})
-    api = ThreadingHTTPServer(("127.0.0.1", 0), api_handler)
-    storage = ThreadingHTTPServer(("127.0.0.2", 0), storage_handler)
+    api = _Server(("127.0.0.1", 0), api_handler)
+    storage = _Server(("127.0.0.2", 0), storage_handler)
     api.daemon_threads = storage.daemon_threads = True
     fake.api_url = f"http://127.0.0.1:{api.server_address[1]}"
     fake.storage_url = f"http://127.0.0.2:{storage.server_address[1]}"

@@ -37,6 +37,8 @@ class IndexState:
     not_modified: int = 0
     latency: float = 0.0  # seconds added to every answer, like a far-away index
     fail_paths: dict[str, int] = field(default_factory=dict)  # path -> status, persistent
+    # project -> (Content-Type, body): a page served as is (hostile or malformed indexes)
+    raw_pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
 
 
 def _sha(data: bytes) -> str:
@@ -80,6 +82,14 @@ def _handler(state: IndexState) -> type[BaseHTTPRequestHandler]:
 
         def page(self, name: str) -> None:
             state.accept_seen.append(self.headers.get("Accept", ""))
+            if name in state.raw_pages:
+                ctype, body = state.raw_pages[name]
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
             project = state.projects.get(name)
             if project is None:
                 self.send_error(404)

@@ -39,8 +39,11 @@ def document() -> dict[str, Any]:
 
 
 def _template_regex(template: str) -> re.Pattern[str]:
-    # A git ref ("heads/woaport") is one parameter that holds slashes.
-    pattern = re.escape(template).replace(r"\{ref\}", ".+")
+    # A git ref ("heads/woaport"), a file's path and a tree named by its ref are one
+    # parameter that holds slashes (the description marks them x-multi-segment).
+    pattern = re.escape(template)
+    for name in ("ref", "path", "tree_sha"):
+        pattern = pattern.replace(rf"\{{{name}\}}", ".+")
     return re.compile("^" + re.sub(r"\\{[^}]+\\}", r"[^/]+", pattern) + "$")
 
 

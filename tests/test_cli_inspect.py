@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from conftest import run_process
 from wheelkit import set_machine, write_wheel
+from woaport.documents.inspect_report import InspectReport
 
 Run = Callable[..., Any]
 
@@ -131,6 +133,11 @@ def test_mixed_good_and_bad_wheels(woaport: Run, tmp_path: Path) -> None:
     assert result.code == 2
     assert "demo-1.0-py3-none-any.whl: ok" in result.out
     assert "other-1.0-py3-none-any.whl: UNREADABLE" in result.out
+    doc = json.loads(woaport("inspect", "--json", good, bad).out)
+    assert [w["verdict"] for w in doc["wheels"]] == ["pass", "fail"]
+    assert doc["wheels"][1]["kind"] == "unreadable" and "not a zip" in doc["wheels"][1]["error"]
+    assert doc["verdict"] == "fail" and doc["ok"] is False
+    InspectReport.from_json(doc, "inspect --json")  # unreadable wheels fit the schema too
 
 
 def test_usage_error_exits_2(woaport: Run) -> None:
@@ -167,8 +174,6 @@ def test_github_actions_annotations_and_summary(
 def test_json_output_is_pure_json_on_actions(
     woaport: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import json
-
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "s.md"))
     result = woaport("inspect", "--json", small_wheel(tmp_path / "demo-1.0-py3-none-any.whl"))
@@ -199,3 +204,28 @@ def test_optional_dependency_is_a_warning_with_its_evidence(woaport: Run) -> Non
     # The vc-runtime hint names the DLL that is missing, not always msvcp140.dll.
     assert "--include vcomp140.dll" in result.out
     assert woaport("inspect", "--strict", numba).code == 1
+
+
+def test_queue_publish_reads_the_inspect_report(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    """The report `inspect --report` writes is the document `queue publish` reads for the
+    payload verdict; anything else is refused in one line."""
+    from test_queue_device import write_contract
+
+    report = tmp_path / "inspect.json"
+    assert woaport("inspect", native_wheel, "--report", report).code in (0, 1)
+    expected = InspectReport.from_json(json.loads(report.read_text()), "report").verdict
+    contract = write_contract(tmp_path)
+    queue = f"dir:{tmp_path / 'queue'}"
+    args = ["queue", "publish", "--queue", queue, "--contract", contract, native_wheel]
+    out = woaport(*args, "--inspect-report", report, "--json")
+    assert out.code == 0, out.err
+    (manifest,) = (tmp_path / "queue").rglob("manifest.json")
+    assert json.loads(manifest.read_text())["ci"]["payload"] == str(expected)
+
+    report.write_text(json.dumps({"wheels": [{"filename": native_wheel.name, "ok": True}]}))
+    out = woaport(*args, "--inspect-report", report)
+    assert out.code == 2
+    (line,) = out.err.strip().splitlines()
+    assert line.startswith(f"woaport: error: --inspect-report {report}: not a valid inspect-report")

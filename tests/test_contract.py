@@ -4,6 +4,7 @@ ones must pass; each bad one starts with `# expect: TEXT` and must fail with TEX
 from __future__ import annotations
 
 import json
+import os
 import platform
 import sys
 from collections.abc import Callable
@@ -181,3 +182,38 @@ def test_shipped_contract_runs_on_the_real_wheel(woaport: Run, package: str) -> 
     }
     assert result.code == 0, failing or doc["install"]
     assert doc["verification"]["ok"]
+
+
+def test_a_contract_that_passed_the_schema_is_not_checked_again(tmp_path: Path) -> None:
+    """woaport.memo: the same bytes against the same schema are not validated twice (the
+    device runs one contract for item after item); a changed or invalid contract always is."""
+    import subprocess
+
+    good = tmp_path / "good.yml"
+    good.write_text(
+        "smoke_test_id: demo\npackage: demo\nsteps:\n"
+        "  - step_id: imp\n    kind: import_module\n    module: demo\n"
+    )
+    bad = tmp_path / "bad.yml"
+    bad.write_text("smoke_test_id: demo\npackage: demo\nsteps: []\n")
+    probe = (
+        "import sys; from pathlib import Path; from woaport import contract; "
+        "found, problems = contract.check(Path(sys.argv[1])); "
+        "print(len(problems), 'jsonschema' in sys.modules)"
+    )
+    env = {**os.environ, "WOAPORT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def check(path: Path) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=env
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc.stdout.strip()
+
+    assert check(good) == "0 True"  # validated, remembered
+    assert check(good) == "0 False"  # the same bytes: jsonschema is not even imported
+    assert check(bad).endswith("True") and not check(bad).startswith("0")  # never remembered
+    good.write_text(good.read_text().replace("module: demo", "module: demo2"))
+    assert check(good) == "0 True"  # changed: validated again
+    env["WOAPORT_NO_MEMO"] = "1"
+    assert check(good) == "0 True"

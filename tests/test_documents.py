@@ -14,17 +14,25 @@ import pytest
 from woaport.documents.base import Document, schema, validate
 from woaport.documents.contract_report import ContractReport, StepStatus
 from woaport.documents.device_result import DeviceResult
+from woaport.documents.fleet import FleetStatus, Heartbeat, HubIndex
+from woaport.documents.inspect_report import InspectReport, Severity, WheelKind
 from woaport.documents.manifest import Manifest
 from woaport.documents.verdicts import Verdict
 from woaport.errors import InvalidDocument
+from woaport.pe import Machine
 
-TOP = [Manifest, ContractReport, DeviceResult]
+TOP = [Manifest, ContractReport, DeviceResult, InspectReport, HubIndex, Heartbeat, FleetStatus]
 
 
 def _object(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any] | None:
     """The object alternative of a schema node (through oneOf and local/remote $ref)."""
     if "$ref" in node:
         ref = node["$ref"]
+        if ref.startswith("#/"):  # a local definition: #/$defs/NAME
+            target = root
+            for part in ref[2:].split("/"):
+                target = target[part]
+            return _object(target, root)
         name = ref.rsplit("/", 1)[-1].removesuffix(".schema.json")
         return _object(schema(name), schema(name))
     for key in ("oneOf", "anyOf"):
@@ -56,6 +64,8 @@ def _pairs(cls: type, node: dict[str, Any], root: dict[str, Any], where: str) ->
         child = node["properties"][f.name]
         if child.get("type") == "array" or "items" in child:
             child = child["items"]
+        elif isinstance(child.get("additionalProperties"), dict):  # dict[str, Document]
+            child = child["additionalProperties"]
         obj = _object(child, root)
         if obj is not None and "properties" in obj:
             found += _pairs(inner, obj, root, f"{where}.{f.name}")
@@ -75,6 +85,14 @@ def test_verdict_words_are_the_schemas() -> None:
     assert result == [str(v) for v in Verdict]
     steps = schema("report")["properties"]["steps"]["items"]["properties"]["status"]["enum"]
     assert set(steps) == {str(s) for s in StepStatus}
+    inspect = schema("inspect-report")
+    assert inspect["properties"]["verdict"]["enum"] == [str(v) for v in Verdict]
+    assert inspect["$defs"]["wheel"]["properties"]["verdict"]["enum"] == [str(v) for v in Verdict]
+    assert inspect["$defs"]["wheel"]["properties"]["kind"]["enum"] == [str(k) for k in WheelKind]
+    severities = inspect["$defs"]["finding"]["properties"]["severity"]["enum"]
+    assert severities == [str(s) for s in Severity]
+    machines = inspect["$defs"]["pe_file"]["properties"]["machine"]["enum"]
+    assert machines == [str(m) for m in Machine]
     for v in Verdict:
         assert v.badge and v.legend
 

@@ -28,6 +28,7 @@ from woaport.contract import from_dict
 from woaport.controller import UpdateRequest, update
 from woaport.devicequeue.github import GitHubQueue
 from woaport.devicequeue.manifest import build_manifest
+from woaport.documents.device_result import BenchmarkComparison, EmulationComparison, Interpreter
 from woaport.documents.facts import PackageFacts
 from woaport.documents.manifest import ArtifactRecord, CISummary, Provenance
 from woaport.documents.states import State
@@ -327,6 +328,7 @@ def world(
                         "x13s",
                         item["device"],
                         reason="" if item["device"] == "pass" else "step s failed",
+                        emulation=EMULATION if item["device"] == "pass" else None,
                     ),
                 )
         folder = tmp_path / "inventory"
@@ -346,6 +348,17 @@ def world(
         )
         yield {"index": index, "github": github, "folder": folder}
 
+
+# What a device with an x64 Python too adds to a passing result (woaport.emulation).
+EMULATION = EmulationComparison(
+    interpreter=Interpreter(
+        executable=r"C:\Python312\python.exe", version="3.12.10", emulated=True
+    ),
+    verdict=Verdict.PASS,
+    benchmarks=(
+        BenchmarkComparison(step_id="b", native_median=0.2, emulated_median=0.5, ratio=0.4),
+    ),
+)
 
 EXPECTED = {
     "p-upstream": ("native", None),
@@ -392,9 +405,14 @@ def test_controller_derives_every_state(world: dict[str, Any]) -> None:
     device = status["packages"]["p-devicefail"]
     assert device["facts"]["queue"]["devices"]["x13s"]["verdict"] == "fail"
     assert device["cause"] == "x13s: fail: step s failed"
+    timed = status["packages"]["p-devicevalid"]["facts"]["queue"]["devices"]["x13s"]
+    assert timed["native_vs_emulated"] == pytest.approx(0.4)
+    assert "native_vs_emulated" not in device["facts"]["queue"]["devices"]["x13s"]
     assert (world["folder"] / "packages.yml").read_bytes() == before  # never rewritten
     readme = (world["folder"] / "README.md").read_text()
     assert readme == readme_of(world["folder"])
+    row = next(line for line in readme.splitlines() if line.startswith("| **p-devicevalid**"))
+    assert "pass · native 2.5x faster than emulated x64" in row
     assert len(result.changes) == len(EXPECTED)
 
 

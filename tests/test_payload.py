@@ -22,7 +22,10 @@ from wheelkit import (
     write_wheel,
 )
 from woaport import payload, windll
+from woaport.documents.inspect_report import InspectReport
+from woaport.documents.verdicts import Verdict
 from woaport.payload import inspect_wheel
+from woaport.pe import Machine
 
 ARM64_TAG = "cp312-cp312-win_arm64"
 MSVCP_ARM64 = "numpy.libs/msvcp140-9cb625fcbc2fbbd6fca1aee8b24b0ebe.dll"
@@ -70,18 +73,18 @@ def test_real_numpy_win_arm64_passes_with_its_arm64x_msvcp140(numpy_arm64: Path)
     assert report.kind == "windows"
     assert report.ok, [f.to_json() for f in report.findings]
     assert codes(report) == set()
-    machines = {pe.path: str(pe.image.machine) for pe in report.pe_files}
+    machines = {pe.path: str(pe.machine) for pe in report.pe_files}
     assert machines[MSVCP_ARM64] == "ARM64X"
     assert machines[UMATH_ARM64] == "ARM64"
     assert len(machines) == 21
     umath = next(pe for pe in report.pe_files if pe.path == UMATH_ARM64)
-    assert umath.python_dlls == ["python312.dll"]
+    assert umath.python_dlls == ("python312.dll",)
 
 
 def test_real_numpy_win_amd64_passes(numpy_amd64: Path) -> None:
     report = inspect_wheel(numpy_amd64)
     assert report.ok, [f.to_json() for f in report.findings]
-    assert {str(pe.image.machine) for pe in report.pe_files} == {"AMD64"}
+    assert {str(pe.machine) for pe in report.pe_files} == {"AMD64"}
 
 
 def test_subset_copy_is_clean(make: Callable[..., Path]) -> None:
@@ -137,7 +140,7 @@ def test_arm64x_with_amd64_header_is_arm64ec(make: Callable[..., Path]) -> None:
     assert codes(report) == {"arm64ec-payload"}
     assert report.findings[0].file == MSVCP_ARM64
     ec = next(pe for pe in report.pe_files if pe.path == MSVCP_ARM64)
-    assert str(ec.image.machine) == "ARM64EC"
+    assert str(ec.machine) == "ARM64EC"
 
 
 def test_arm64ec_in_win_amd64_wheel_is_flagged_too(tmp_path: Path, numpy_arm64: Path) -> None:
@@ -203,16 +206,19 @@ def test_unbundled_vc_runtime_is_a_warning(make: Callable[..., Path]) -> None:
             if mangled.encode() in data:
                 m[name] = rename_import(data, mangled, "msvcp140.dll")
 
-    report = inspect_wheel(make(edit=edit))
+    wheel = make(edit=edit)
+    report = inspect_wheel(wheel)
     assert codes(report) == {"vc-runtime"}
     assert report.ok  # a warning only
     assert "msvcp140.dll" in report.findings[0].message
+    strict = inspect_wheel(wheel, strict=True)  # --strict: warnings fail the wheel
+    assert strict.verdict is Verdict.FAIL and not strict.ok
 
 
 def test_vcruntime140_alone_is_provided_by_python(make: Callable[..., Path]) -> None:
     report = inspect_wheel(make())
     umath = next(pe for pe in report.pe_files if pe.path == UMATH_ARM64)
-    assert "VCRUNTIME140.dll" in umath.image.imports
+    assert "VCRUNTIME140.dll" in umath.imports
     assert "vc-runtime" not in codes(report)
 
 
@@ -292,6 +298,11 @@ def test_json_report_shape(woaport: Callable[..., object], numpy_arm64: Path) ->
     doc = json.loads(result.out)  # type: ignore[attr-defined]
     (wheel,) = doc["wheels"]
     assert doc["ok"] is True and wheel["ok"] is True
+    assert doc["verdict"] == wheel["verdict"] == "pass"
+    # the JSON is the typed document: it validates and reads back to what was printed
+    report = InspectReport.from_json(doc, "inspect --json")
+    assert report.to_json() == doc
+    assert report.wheels[0].pe_files[0].machine in (Machine.ARM64, Machine.ARM64X)
     assert wheel["tags"] == [ARM64_TAG]
     entry = next(p for p in wheel["pe_files"] if p["path"] == UMATH_ARM64)
     assert entry["machine"] == "ARM64"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -32,25 +31,6 @@ def test_describe_exit(returncode: int, os_name: str, status: str, detail: str) 
     got_status, got_detail = procs.describe_exit(returncode, os_name)
     assert got_status == status
     assert detail in got_detail
-
-
-def test_kill_tree_on_windows_uses_taskkill() -> None:
-    calls: list[list[str]] = []
-
-    def fake_run(argv: list[str], **kwargs: Any) -> None:
-        calls.append(argv)
-        assert kwargs["check"] is False
-
-    procs.kill_tree(4242, os_name="nt", run=fake_run)
-    assert calls == [["taskkill", "/T", "/F", "/PID", "4242"]]
-
-
-@pytest.mark.parametrize(
-    ("os_name", "expected"),
-    [("nt", {"creationflags": 0x200}), ("posix", {"start_new_session": True})],
-)
-def test_popen_kwargs(os_name: str, expected: dict[str, Any]) -> None:
-    assert procs.popen_kwargs(os_name) == expected
 
 
 def test_output_cap_kills_a_chatty_step(tmp_path: Path) -> None:

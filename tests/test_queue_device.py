@@ -241,7 +241,7 @@ def test_kill_9_mid_contract_then_poll_again(
         import os, time, woademo
         marker = {str(marker)!r}
         if not os.path.exists(marker):
-            open(marker, "w").close()
+            open(marker, "w").write(str(os.getpid()))
             time.sleep(120)
         assert woademo.add(1, 2) == 3
         """
@@ -265,8 +265,18 @@ def test_kill_9_mid_contract_then_poll_again(
             first.stderr.read() if first.poll() is not None else "no start"
         )
         time.sleep(0.05)
+    step = int(marker.read_text() or 0)
     first.send_signal(signal.SIGKILL)
     first.wait()
+    for _ in range(100):  # the orphaned step does not run on beside the rerun
+        if (
+            not Path(f"/proc/{step}").exists()
+            or "zombie" in Path(f"/proc/{step}/status").read_text()
+        ):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the step of the killed poll is still running")
     saved = json.loads((state / "state.json").read_text())["items"]
     assert next(iter(saved.values()))["status"] == "running"
 
@@ -453,7 +463,7 @@ def test_config_file_and_environment(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("device_id = [", "cannot read the device config"),
+        ("device_id = [", "not valid TOML"),
         ('colour = "blue"\n', "unknown setting(s) colour"),
         ('device_id = "Bad Name!"\nqueues = ["dir:/x"]\n', "device id 'Bad Name!'"),
         ('queues = ["ftp://x"]\n', "expected dir:PATH or github:OWNER/REPO"),
@@ -540,33 +550,13 @@ def test_install_task_dry_run_prints_task_xml(woaport: Run, tmp_path: Path) -> N
     arguments = root.find(".//t:Exec/t:Arguments", ns).text  # type: ignore[union-attr]
     assert arguments.startswith("-m woaport device poll --once")  # type: ignore[union-attr]
     assert "--queue github:me/fork --allow me/fork" in arguments  # type: ignore[operator]
-    assert root.find(".//t:Exec/t:Command", ns).text == sys.executable  # type: ignore[union-attr]
+    command = root.find(".//t:Exec/t:Command", ns).text  # type: ignore[union-attr]
+    assert command == str(Path(sys.executable).with_name("pythonw.exe"))  # no window
 
 
 def test_install_task_without_dry_run_needs_windows(woaport: Run, tmp_path: Path) -> None:
     result = woaport("device", "install-task", "--state-dir", tmp_path)
     assert result.code == 2 and "--dry-run" in result.err
-
-
-def test_register_task_on_windows_calls_schtasks(tmp_path: Path) -> None:
-    from woaport.devicesetup import register_task, task_xml
-
-    calls: list[list[str]] = []
-
-    def fake_run(argv: list[str], **kwargs: Any) -> Any:
-        calls.append(argv)
-        return subprocess.CompletedProcess(argv, 0, "SUCCESS", "")
-
-    xml = task_xml(
-        python="C:\\Python313-arm64\\python.exe",
-        every_seconds=900,
-        extra_args=[],
-        working_dir="C:\\w",
-    )
-    path = register_task(xml, tmp_path, os_name="nt", run=fake_run)
-    assert calls == [["schtasks", "/Create", "/TN", "woaport-device-poll", "/XML", str(path), "/F"]]
-    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")  # UTF-16 with a BOM
-    assert "PT15M" in path.read_text(encoding="utf-16")
 
 
 def test_publish_refuses_bad_input(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
@@ -761,3 +751,237 @@ def test_an_item_that_names_no_source_repository_is_unverified_under_require(
     document = json.loads(results.read_text())
     assert document["verdict"] == "unverified"
     assert "names no source repository" in document["reason"]
+
+
+# -- the right Python ---------------------------------------------------------------------
+
+
+def another_python() -> Any:
+    from pythons import other_pythons
+
+    found = other_pythons()
+    if not found:
+        pytest.skip(
+            "no second CPython on this machine (looked in pyenv, uv and /usr): "
+            "`uv python install 3.12` makes one"
+        )
+    return found[0]
+
+
+def test_a_wheel_for_another_python_is_skipped_not_failed(woaport: Run, tmp_path: Path) -> None:
+    """Issue 11: port.yml queues one item per Python; a device whose only Python is another
+    one must not publish `fail` for it. A real wheel compiled for another CPython is polled
+    by a device that has only the interpreter running these tests."""
+    from pythons import build_native_wheel_for
+    from woaport.documents.device_result import DeviceResult
+
+    other = another_python()
+    wheel = build_native_wheel_for(other, tmp_path / "wheel")
+    url, item_id = publish_dir(woaport, tmp_path, wheel)
+    result = woaport(*poll_args(url, tmp_path / "state", "--python", sys.executable))
+    assert result.code == 0, result.err
+    assert summary(result)["skipped"] == [item_id] and summary(result)["failed"] == []
+    assert "creating a fresh environment" not in result.err
+    path = tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json"
+    document = json.loads(path.read_text())
+    assert document["verdict"] == "skipped", document["reason"]
+    assert DeviceResult.from_json(document).interpreter is None  # none ran it
+    reason = document["reason"]
+    assert f"cp{other.nodot}-cp{other.nodot}-{other.platform}" in reason  # the wheel's tags
+    assert sys.executable in reason  # what was found
+    here = f"cp{sys.version_info[0]}{sys.version_info[1]}"
+    assert f"({here}, {other.platform})" in reason
+
+
+def test_each_item_runs_with_the_python_its_wheel_is_for(
+    woaport: Run, tmp_path: Path, native_wheel: Path
+) -> None:
+    """Two items, one for this Python and one for another: one poll validates both, each
+    with its own interpreter, and each result names it and the tag it matched."""
+    from pythons import build_native_wheel_for
+
+    other = another_python()
+    url, mine = publish_dir(woaport, tmp_path, native_wheel)
+    wheel = build_native_wheel_for(other, tmp_path / "wheel", version="1.1")
+    _, theirs = publish_dir(woaport, tmp_path, wheel)
+    result = woaport(
+        *poll_args(url, tmp_path / "state", "--python", sys.executable),
+        "--other-python",
+        other.executable,
+    )
+    assert result.code == 0, result.err
+    assert sorted(summary(result)["published"]) == sorted([mine, theirs])
+    items = tmp_path / "queue" / "items"
+    mine_doc = json.loads((items / mine / "results" / "result-laptop1.json").read_text())
+    theirs_doc = json.loads((items / theirs / "results" / "result-laptop1.json").read_text())
+    assert mine_doc["verdict"] == "pass" and theirs_doc["verdict"] == "pass", result.err
+    assert mine_doc["interpreter"]["executable"] == sys.executable
+    assert mine_doc["interpreter"]["tags"] == [native_wheel.name.split("-", 2)[2][: -len(".whl")]]
+    interpreter = theirs_doc["interpreter"]
+    assert interpreter["executable"] == other.executable
+    assert interpreter["version"].startswith(f"{other.version[0]}.{other.version[1]}.")
+    assert interpreter["tags"] == [f"cp{other.nodot}-cp{other.nodot}-{other.platform}"]
+    assert (interpreter["platform"], interpreter["emulated"]) == (other.platform, False)
+    ran = theirs_doc["report"]["environment"]["python"]["version"]
+    assert ran.startswith(f"{other.version[0]}.{other.version[1]}.")  # the env's own python
+
+
+# -- native vs emulated -------------------------------------------------------------------
+
+BENCH_CONTRACT = """\
+- smoke_test_id: woademo-main
+  package: woademo
+  steps:
+    - step_id: add
+      kind: python_code
+      code: |
+        import woademo; assert woademo.add(1, 2) == 3
+    - step_id: add-speed
+      kind: benchmark
+      setup: import woademo
+      code: woademo.add(1, 2)
+      repeat: 3
+      number: 2000
+"""
+
+
+def test_native_vs_emulated_benchmarks(woaport: Run, tmp_path: Path, native_wheel: Path) -> None:
+    """Two local Pythons stand in for the two: the one running the tests is "native" (its
+    wheel is queued), another is named emulated; the "x64" wheel of the same version -- a
+    real one, compiled for that other Python -- is served by a package index on loopback,
+    beside a newer version and the native wheel, and fetched pinned by the index's sha256."""
+    from fakeindex import serve
+    from pythons import build_native_wheel_for
+    from woaport.documents.device_result import DeviceResult
+    from woaport.documents.verdicts import Verdict
+    from woaport.files import sha256_file
+
+    other = another_python()
+    x64 = build_native_wheel_for(other, tmp_path / "x64")
+    newer = build_native_wheel_for(other, tmp_path / "x64-newer", version="1.1")
+    contract = tmp_path / "woademo.yml"
+    contract.write_text(BENCH_CONTRACT)
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue", "publish", "--queue", url, "--contract", contract, native_wheel, "--json"
+    )
+    item_id = json.loads(out.out)["item_id"]
+    with serve() as index:
+        index.add("woademo", {native_wheel.name: native_wheel, x64.name: x64, newer.name: newer})
+        result = woaport(
+            *poll_args(url, tmp_path / "state", "--python", sys.executable),
+            "--emulated-python",
+            other.executable,
+            "--index-url",
+            index.url,
+        )
+        hits = dict(index.state.hits)
+    assert result.code == 0, result.err
+    path = tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json"
+    document = json.loads(path.read_text())
+    assert document["verdict"] == "pass", result.err
+    assert document["interpreter"]["executable"] == sys.executable  # never the emulated one
+    emulation = DeviceResult.from_json(document).emulation
+    assert emulation is not None and emulation.verdict is Verdict.PASS, emulation
+    assert emulation.interpreter.executable == other.executable and emulation.interpreter.emulated
+    assert (emulation.wheel, emulation.wheel_sha256) == (x64.name, sha256_file(x64))
+    assert (
+        hits.get(f"/files/woademo/{x64.name}") == 1 and f"/files/woademo/{newer.name}" not in hits
+    )
+    (timed,) = emulation.benchmarks
+    native = next(s for s in document["report"]["steps"] if s["step_id"] == "add-speed")
+    assert timed.step_id == "add-speed" and timed.native_median == native["benchmark"]["median"]
+    assert timed.emulated_median > 0
+    assert timed.ratio == pytest.approx(timed.native_median / timed.emulated_median, rel=1e-4)
+    assert emulation.ratio == pytest.approx(timed.ratio)
+    schema_verdicts = document_schema_verdicts()
+    assert schema_verdicts[0] == schema_verdicts[1] == [str(v) for v in Verdict]
+
+
+def document_schema_verdicts() -> list[list[str]]:
+    from woaport.documents.base import schema as document_schema
+
+    properties = document_schema("device-result")["properties"]
+    return [
+        properties["verdict"]["enum"],
+        properties["emulation"]["properties"]["verdict"]["enum"],
+    ]
+
+
+@pytest.mark.parametrize("fault", ["wrong-sha256", "no-x64-wheel"])
+def test_an_emulated_run_that_cannot_happen_is_said_and_the_verdict_stands(
+    woaport: Run, tmp_path: Path, native_wheel: Path, fault: str
+) -> None:
+    from fakeindex import serve
+    from pythons import build_native_wheel_for
+
+    other = another_python()
+    x64 = build_native_wheel_for(other, tmp_path / "x64")
+    contract = tmp_path / "woademo.yml"
+    contract.write_text(BENCH_CONTRACT)
+    url = f"dir:{tmp_path / 'queue'}"
+    out = woaport(
+        "queue", "publish", "--queue", url, "--contract", contract, native_wheel, "--json"
+    )
+    item_id = json.loads(out.out)["item_id"]
+    with serve() as index:
+        if fault == "wrong-sha256":  # the index pins another digest than the file's
+            index.add("woademo", {x64.name: x64}, wrong_hash={x64.name})
+        else:  # only the native wheel is published
+            index.add("woademo", {native_wheel.name: native_wheel})
+        result = woaport(
+            *poll_args(url, tmp_path / "state", "--python", sys.executable),
+            "--emulated-python",
+            other.executable,
+            "--index-url",
+            index.url,
+        )
+    path = tmp_path / "queue" / "items" / item_id / "results" / "result-laptop1.json"
+    document = json.loads(path.read_text())
+    assert document["verdict"] == "pass", result.err
+    emulation = document["emulation"]
+    assert emulation["benchmarks"] == []
+    if fault == "wrong-sha256":
+        assert emulation["verdict"] == "error" and "sha256" in emulation["reason"]
+    else:
+        assert emulation["verdict"] == "skipped"
+        assert "has no wheel of woademo 1.0" in emulation["reason"]
+        assert other.executable in emulation["reason"]
+
+
+def test_self_check_says_whether_the_token_may_write_the_outbox(
+    github: Any, tmp_path: Path
+) -> None:
+    """A device writes only its outbox: self-check reads GitHub's ``permissions.push`` for
+    it (docs.github.com, "Get a repository": permissions of the authenticated caller)."""
+    from woaport.devicesetup import self_check
+    from woaport.github import GitHub
+    from woaport.settings import resolve_config
+
+    github.add_repo("hub/woaport")
+    github.add_repo("dave/woaport-outbox")
+    github.add_repo("erin/woaport-outbox")
+    github.add_token("dave-token", "dave", {"dave/woaport-outbox"})
+    facts = {"os": "Windows", "python": {"sysconfig_platform": "win-arm64"}}
+
+    def checks(outbox: str) -> dict[str, dict[str, Any]]:
+        config = resolve_config(
+            {
+                "queues": ["hub:hub/woaport"],
+                "allow": ["*"],
+                "outbox": outbox,
+                "state_dir": tmp_path,
+            },
+            {},
+        )
+        client = lambda: GitHub(api_url=github.api_url, token="dave-token", sleep=lambda s: None)  # noqa: E731
+        result = self_check(
+            config, facts=facts, disk_free=lambda p: 50 << 30, github_factory=client
+        )
+        return {c["name"]: c for c in result.to_json()["checks"]}
+
+    mine = checks("dave/woaport-outbox")
+    assert mine["queue hub/woaport"]["ok"] and mine["outbox dave/woaport-outbox"]["ok"]
+    other = checks("erin/woaport-outbox")["outbox erin/woaport-outbox"]
+    assert not other["ok"] and "not write" in other["detail"]
+    assert "Contents: read and write" in other["fix"]

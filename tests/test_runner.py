@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import textwrap
 import time
 from collections.abc import Callable
@@ -184,6 +185,8 @@ def test_environment_is_scrubbed(
         "HARMLESS_SETTING",
     ):
         monkeypatch.setenv(name, "leak-me")
+    # GITHUB_OUTPUT=leak-me is a relative path woaport itself writes its outputs to: here
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("LANG", "C.UTF-8")
     contract = write_contract(
         tmp_path,
@@ -449,3 +452,31 @@ def test_stage_by_url_is_downloaded_and_pinned(
         )
         result = woaport("contract", "run", "--contract", wrong, "--wheel", native_wheel)
     assert result.code == 2 and "does not match" in result.err
+
+
+def test_the_environment_is_created_while_the_contract_loads_and_never_left_behind(
+    tmp_path: Path, native_wheel: Path
+) -> None:
+    """`contract run` starts creating the environment before it loads the contract (the two
+    overlap); when the contract then turns out bad, the half-made run folder is removed."""
+    from conftest import run_process
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    bad = tmp_path / "bad.yml"
+    bad.write_text("- smoke_test_id: x\n  package: [not, a, name]\n")
+    env = dict(os.environ, TMPDIR=str(temp))
+    proc = run_process(
+        "contract", "run", "--contract", str(bad), "--wheel", str(native_wheel), env=env
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert list(temp.iterdir()) == []  # no woaport-run-* folder, no environment in it
+
+    from woaport import venv
+
+    workspace = venv.workspace(base_python=sys.executable, installer="auto", parent=temp)
+    environment, outcome = workspace.creation.wait()
+    assert outcome.ok and environment is not None and environment.python.exists()
+    workspace.close(keep=False)
+    assert not workspace.root.exists()

@@ -26,9 +26,13 @@ def test_every_field_is_a_setting_with_the_documented_variable() -> None:
     assert envs == {
         "device_id": "WOAPORT_DEVICE_ID",
         "queues": "WOAPORT_QUEUES",
+        "outbox": "WOAPORT_OUTBOX",
+        "heartbeat": "WOAPORT_HEARTBEAT",
         "allow": "WOAPORT_ALLOW",
         "state_dir": "WOAPORT_STATE_DIR",
         "python": "WOAPORT_DEVICE_PYTHON",
+        "pythons": "WOAPORT_DEVICE_PYTHONS",
+        "emulated_pythons": "WOAPORT_DEVICE_EMULATED_PYTHONS",
         "installer": "WOAPORT_INSTALLER",
         "max_attempts": "WOAPORT_MAX_ATTEMPTS",
         "retry_base": "WOAPORT_RETRY_BASE",

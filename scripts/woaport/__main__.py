@@ -1,4 +1,4 @@
-from woaport.cli import main
+from woaport.entry import main
 
 if __name__ == "__main__":
     main()

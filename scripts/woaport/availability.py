@@ -22,6 +22,7 @@ from packaging.version import InvalidVersion, Version
 
 from woaport.errors import BadInput
 from woaport.index import IndexFile
+from woaport.safepath import name_problem
 
 # native: win_arm64 wheels; pure: a pure-Python wheel installs anyway; sdist-only: pip
 # would have to compile; binary-only: wheels for other platforms only, nothing to build
@@ -54,11 +55,16 @@ def classify(project: str, files: list[IndexFile]) -> tuple[list[ReleaseFile], i
     parse (.exe installers, eggs) or that parse to another project. A legacy sdist such as
     ``PyMuPDF-1.14.19.post-2.tar.gz`` parses as project "PyMuPDF-1.14.19.post" version 2;
     comparing canonical names keeps it from passing for pymupdf 2 (pip does the same:
-    pip/_internal/index/package_finder.py, LinkEvaluator checks the canonical name)."""
+    pip/_internal/index/package_finder.py, LinkEvaluator checks the canonical name). A name
+    that is not one plain file name (``../../x/p-1.0.tar.gz``, an absolute path) is ignored
+    too (:mod:`woaport.safepath`)."""
     wanted = canonicalize_name(project)
     out = []
     ignored = 0
     for f in files:
+        if name_problem(f.filename) is not None:
+            ignored += 1  # a path, not a file name: it never becomes a path here
+            continue
         try:
             if f.filename.endswith(".whl"):
                 name, version, _, tags = parse_wheel_filename(f.filename)

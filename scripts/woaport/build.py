@@ -13,12 +13,15 @@ import re
 import subprocess
 import sys
 import sysconfig
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from woaport.errors import BadInput
+from woaport.bounded import read_toml
+from woaport.diagnose import Diagnosis, diagnose
+from woaport.errors import BadInput, WoaportError
+from woaport.files import sha256_file
 
 # woaport's supported range: CPython ships ARM64 Windows installers from 3.11 on (3.9 and
 # 3.10 have none), and these are the Pythons the hub's pinned cibuildwheel (4.3) and
@@ -102,8 +105,8 @@ def opts_into_free_threading(package_dir: Path) -> bool:
     if not pyproject.is_file():
         return False
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = read_toml(pyproject)
+    except WoaportError:
         return False
     tool = data.get("tool", {})
     config = tool.get("cibuildwheel", {}) if isinstance(tool, dict) else {}
@@ -111,7 +114,10 @@ def opts_into_free_threading(package_dir: Path) -> bool:
         return False
     words: list[str] = []
     value = config.get("build", [])
-    words += value.split() if isinstance(value, str) else [str(v) for v in value]
+    if isinstance(value, str):
+        words += value.split()
+    elif isinstance(value, list):
+        words += [str(v) for v in value]
     return any(re.match(r"cp3\d+t-", w) for w in words)
 
 
@@ -241,3 +247,56 @@ def run_build(plan: BuildPlan, log: Path, echo: Callable[[str], None]) -> tuple[
         code = proc.wait()
     wheels = sorted(set(plan.output_dir.glob("*.whl")) - before) if code == 0 else []
     return code, wheels
+
+
+@dataclass(kw_only=True)
+class BuildResult:
+    """What `woaport build` did: the plan, the wheels and their digests, or the diagnosis."""
+
+    plan: BuildPlan
+    identifiers: list[str]
+    dry_run: bool
+    exit_code: int = 0
+    wheels: list[Path] = field(default_factory=list)
+    log: Path | None = None
+    diagnosis: Diagnosis | None = None
+    sha256s: dict[str, str] = field(default_factory=dict)  # wheel file name -> sha256, hashed once
+    tail: list[str] = field(default_factory=list)  # a failed build's last log lines
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.exit_code == 0,
+            "dry_run": self.dry_run,
+            "identifiers": self.identifiers,
+            "environment": self.plan.environment(),
+            "wheels": [{"path": str(w), "sha256": self.sha256s[w.name]} for w in self.wheels],
+            "log": str(self.log) if self.log else None,
+            "diagnosis": self.diagnosis.to_json() if self.diagnosis else None,
+        }
+
+
+def build_wheels(
+    plan: BuildPlan, *, dry_run: bool, log: Path, echo: Callable[[str], None]
+) -> BuildResult:
+    """Run cibuildwheel for ``plan`` (unless ``dry_run``); hash the wheels once, diagnose a
+    failed build's log."""
+    result = BuildResult(plan=plan, identifiers=plan.identifiers, dry_run=dry_run)
+    if dry_run:
+        return result
+    result.log = log
+    code, wheels = run_build(plan, log, echo)
+    result.exit_code = 1 if code else 0
+    result.wheels = wheels
+    result.sha256s = {w.name: sha256_file(w) for w in wheels}
+    if code:
+        lines = (
+            log.read_text(encoding="utf-8", errors="replace").splitlines() if log.is_file() else []
+        )
+        result.diagnosis = diagnose(lines, source=str(log))
+        result.tail = lines[-30:]
+    elif not wheels:
+        result.exit_code = 1
+        result.diagnosis = diagnose(
+            ["Error: No wheels were found in wheelhouse; nothing was built"], source="woaport"
+        )
+    return result

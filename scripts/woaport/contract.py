@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
+from woaport.bounded import read_yaml
 from woaport.documents.base import schema as shipped_schema
 from woaport.envpolicy import is_secret_name
 from woaport.errors import BadInput, InvalidContract
@@ -139,11 +139,22 @@ def schema_errors(document: Any) -> list[Any]:
     """Schema errors, root causes first.
 
     An unknown ``kind`` also makes every kind-specific key "unevaluated"; that echo is
-    dropped when a deeper error inside the same object explains it.
+    dropped when a deeper error inside the same object explains it. A document that passed
+    the same schema before (woaport.memo) is not checked again.
     """
+    from woaport import memo
+
+    try:
+        fact = memo.key(json.dumps(schema(), sort_keys=True), json.dumps(document, sort_keys=True))
+    except (TypeError, ValueError, RecursionError):
+        fact = ""  # not JSON-shaped (YAML dates, sets...): always checked
+    if fact and memo.known("contract-valid", fact):
+        return []
     from jsonschema import Draft202012Validator
 
     errors = list(Draft202012Validator(schema()).iter_errors(document))
+    if not errors and fact:
+        memo.remember("contract-valid", fact)
     paths = [tuple(e.absolute_path) for e in errors]
     kept = [
         e
@@ -161,17 +172,7 @@ def schema_errors(document: Any) -> list[Any]:
 def load_documents(path: Path) -> Any:
     if not path.is_file():
         raise InvalidContract(f"{path}: no such contract file; pass a path like contracts/NAME.yml")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidContract(f"{path}: cannot be read ({exc})") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InvalidContract(f"{path}:{where}: not valid YAML ({problem})") from None
+    return read_yaml(path, error=InvalidContract)
 
 
 def check(path: Path) -> tuple[list[Contract], list[Problem]]:
@@ -430,3 +431,60 @@ def wheels_for_this_python(folder: Path, package: str) -> list[Path]:
         )
     others = [c[2] for c in candidates if c[1] != wanted]
     return [own[0][2], *others]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Validation:
+    """What `contract validate` found: the problems of each file, and how many contracts
+    each holds."""
+
+    files: dict[str, list[Problem]]
+    counts: dict[str, int]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(self.files.values()) else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.exit_code == 0,
+            "files": {
+                f: {"contracts": self.counts.get(f, 0), "problems": [vars(p) for p in problems]}
+                for f, problems in self.files.items()
+            },
+        }
+
+
+def validate_files(files: list[Path]) -> Validation:
+    """Check each contract file, and that smoke_test_ids are unique across them."""
+    found: dict[str, list[Problem]] = {}
+    counts: dict[str, int] = {}
+    ids: dict[str, str] = {}
+    for path in files:
+        try:
+            loaded, problems = check(path)
+        except InvalidContract as exc:
+            loaded, problems = (
+                [],
+                [
+                    Problem(
+                        file=str(path),
+                        path="",
+                        message=exc.message.removeprefix(f"{path}: ").removeprefix(f"{path}:"),
+                    )
+                ],
+            )
+        for c in loaded:
+            if c.smoke_test_id in ids:
+                problems.append(
+                    Problem(
+                        file=str(path),
+                        path="smoke_test_id",
+                        message=f"{c.smoke_test_id!r} is also defined in {ids[c.smoke_test_id]}",
+                        hint="ids must be unique across contracts/",
+                    )
+                )
+            ids.setdefault(c.smoke_test_id, str(path))
+        found[str(path)] = problems
+        counts[str(path)] = len(loaded)
+    return Validation(files=found, counts=counts)

@@ -29,7 +29,9 @@ from typing import Any
 
 import requests
 
+from woaport import fleet as fleet_mod
 from woaport import inventory, toppypi
+from woaport.bounded import read_json
 from woaport.depgraph import fetch_requires_dist, required_on_win_arm64
 from woaport.devicequeue import QueueURL
 from woaport.devicequeue.github import GitHubQueue
@@ -43,11 +45,13 @@ from woaport.documents.facts import (
 )
 from woaport.documents.status import SOURCES, Status, TopSource, Transition, read_status
 from woaport.documents.verdicts import Verdict
-from woaport.errors import NotFound, WoaportError
+from woaport.errors import InvalidDocument, NotFound, WoaportError
 from woaport.files import utc_now, write_atomic
+from woaport.fleet import FleetRun
 from woaport.github import GitHub, GitHubNotFound
 from woaport.http import EtagCache, make_session
 from woaport.index import IndexFile, fetch_files
+from woaport.limits import MAX_CACHE_BYTES, MAX_RUN_LOG_BYTES
 
 STATUS_FILE = "status.json"
 HISTORY_FILE = "history.json"
@@ -117,12 +121,12 @@ class Memos:
         self.hits = 0
         if path is not None and path.is_file():
             try:
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-                for section in self.SECTIONS:
-                    if isinstance(loaded.get(section), dict):
-                        self.sections[section] = loaded[section]
-            except (OSError, ValueError, AttributeError):
-                pass  # a damaged memo file only costs requests
+                loaded = read_json(path, max_bytes=MAX_CACHE_BYTES)
+            except WoaportError:
+                loaded = None  # a damaged memo file only costs requests
+            for section in self.SECTIONS:
+                if isinstance(loaded, dict) and isinstance(loaded.get(section), dict):
+                    self.sections[section] = loaded[section]
 
     def get(self, section: str, key: str) -> tuple[bool, Any]:
         with self.lock:
@@ -161,6 +165,7 @@ class Connections:
         self.made: list[tuple[requests.Session, GitHub]] = []
         self.index_requests = 0
         self.index_not_modified = 0
+        self.fleet: FleetRun | None = None  # the device fleet's part, when devices.yml exists
 
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         with self.lock:
@@ -224,6 +229,9 @@ class Collected:
     ci: RunFacts | WoaportError | None = None
     queue: QueueFacts | WoaportError | None = None
     requires_error: WoaportError | None = None
+    # Bad items that were skipped while the source still answered (a malformed device
+    # result, an unreadable queue item): reported, and the rest of the answer stands.
+    skipped: list[str] = field(default_factory=list)
 
 
 def collect(
@@ -288,11 +296,12 @@ def update(
     previous, previous_document = read_status(status_path)
     history_path = folder / HISTORY_FILE
     history = inventory.load_history(history_path)
-    cache = EtagCache.load(folder / ".cache" / "controller.json")
+    cache = EtagCache.load(folder / ".cache" / "controller.json", progress)
     memos = Memos(folder / ".cache" / "memos.json")
     connections = Connections(
         cache, memos, github_factory or (lambda c: GitHub(cache=c, retries=3, max_wait=60))
     )
+    connections.fleet = fleet_mod.start(folder, progress)
     top = toppypi.top_list(
         connections.session(),
         request.top_url,
@@ -330,6 +339,7 @@ def update(
         answers = collected[package.key]
         if answers.requires_error is not None:
             result.errors.append(f"{package.key} requires: {answers.requires_error.message}")
+        result.errors += [f"{package.key} skipped: {problem}" for problem in answers.skipped]
         values: dict[str, Any] = {}
         marks: dict[str, bool] = {}
         for source in SOURCES:
@@ -343,6 +353,11 @@ def update(
                 values[source] = value
         facts[package.key] = PackageFacts(**values)
         stale[package.key] = marks
+    fleet = connections.fleet
+    if fleet is not None:  # results from registered outboxes only (woaport.fleet)
+        progress("fleet: reading the registered devices' outboxes")
+        fleet.collect(connections.github())
+        facts = fleet.merge(facts)
     assessed = inventory.assess_all(packages, facts)
     at = utc_now()
     entries, result.changes = inventory.apply_states(
@@ -369,6 +384,11 @@ def update(
         write_atomic(status_path, (text + "\n").encode())
         result.status_changed = True
     _write_if_changed(history_path, json.dumps(history.to_json(), indent=1) + "\n")
+    if fleet is not None:
+        forks = {p.key: p.fork.repo for p in packages if p.fork is not None}
+        fleet.publish(connections.github(), status, forks)
+        fleet.save()
+        result.errors += fleet.errors
     cache.save()
     memos.save()
     result.requests, result.not_modified = connections.totals()
@@ -379,7 +399,8 @@ def update(
         from woaport.views.page import page
 
         result.readme_changed = _write_if_changed(
-            folder / README_FILE, readme(packages, status, history)
+            folder / README_FILE,
+            readme(packages, status, history, fleet_mod.load_fleet(folder / fleet_mod.FLEET_FILE)),
         )
         _write_if_changed(folder / PAGE_FILE, page(packages, status, history))
     if request.changes_file is not None:
@@ -421,7 +442,12 @@ def commit_message(result: UpdateResult) -> str:
 # Every call to GitHub and to the device queue is here, so that they can be re-pointed at
 # the queue package's backends in one place.
 FAILED = ("failure", "timed_out", "startup_failure")
-MAX_LOG_BYTES = 64 << 20
+MAX_LOG_BYTES = MAX_RUN_LOG_BYTES
+
+
+# What a malformed answer raises where the code reads it (a field missing, of another
+# type): it marks that one source of that one package stale, never the whole update.
+MALFORMED = (KeyError, TypeError, AttributeError, ValueError, IndexError)
 
 
 def _collect_fork(fork: inventory.Fork, connections: Connections, out: Collected) -> None:
@@ -431,15 +457,26 @@ def _collect_fork(fork: inventory.Fork, connections: Connections, out: Collected
     except WoaportError as exc:
         out.ci = out.queue = exc
         return
+    except MALFORMED as exc:
+        out.ci = out.queue = _malformed(f"{fork.repo} workflow runs", exc)
+        return
     if run is not None and run.status == "completed" and run.conclusion in FAILED:
         run = replace(run, diagnosis=_diagnosis(github, connections.memos, fork.repo, run.run_id))
     out.ci = run
     if run is None or run.status != "completed" or not run.head_sha:
         return
     try:
-        out.queue = _queue_item(github, connections.memos, fork.repo, run.head_sha)
+        out.queue = _queue_item(
+            github, connections.memos, fork.repo, run.head_sha, out.skipped, connections.fleet
+        )
     except WoaportError as exc:
         out.queue = exc
+    except MALFORMED as exc:
+        out.queue = _malformed(f"{fork.repo} device queue", exc)
+
+
+def _malformed(where: str, exc: Exception) -> InvalidDocument:
+    return InvalidDocument(f"{where}: an answer of the wrong shape ({type(exc).__name__}: {exc})")
 
 
 def _latest_run(github: GitHub, fork: inventory.Fork) -> RunFacts | None:
@@ -487,22 +524,42 @@ def _diagnosis(github: GitHub, memos: Memos, repo: str, run_id: int) -> str | No
 
 
 # The queue manifest's payload words ("ok" today) read as verdicts.
-def _queue_item(github: GitHub, memos: Memos, repo: str, sha: str) -> QueueFacts | None:
+def _queue_item(
+    github: GitHub,
+    memos: Memos,
+    repo: str,
+    sha: str,
+    skipped: list[str],
+    fleet: FleetRun | None = None,
+) -> QueueFacts | None:
     queue = GitHubQueue(QueueURL("github", repo), github)
     listing = queue.items()  # an unreadable item is skipped there, never the whole update
     matching = [i for i in listing.items if i.manifest.provenance.commit == sha]
     if not matching:
+        if listing.skipped:
+            # The item for this run may be the one that could not be read (a transient
+            # failure, or a damaged one): the queue's facts are unknown, not "no item".
+            raise InvalidDocument(
+                f"{len(listing.skipped)} queue item(s) unreadable, none readable for {sha[:12]}: "
+                f"{listing.skipped[0]}"
+            )
         return None
+    skipped += listing.skipped
     item = max(matching, key=lambda i: i.manifest.created)
     under_test = item.manifest.under_test
     devices: dict[str, DeviceFacts] = {}
-    for device_id, asset in sorted(item.results.items()):
+    results = item.results
+    if fleet is not None:  # the fleet's devices report to their outboxes, not here
+        fleet.saw(repo, item)
+        results = {}
+    for device_id, asset in sorted(results.items()):
         key = f"{repo}:{asset['id']}:{asset.get('updated_at')}"
         found, summary = memos.get("device_results", key)
-        if not found:
+        if not found or not _summary_ok(summary):  # unknown, or a damaged memo
             try:
                 document = queue.read_result(item, device_id)
-            except WoaportError:
+            except WoaportError as exc:
+                skipped.append(exc.message)
                 continue  # one malformed result is skipped; the others still count
             if document is None:
                 continue
@@ -511,6 +568,7 @@ def _queue_item(github: GitHub, memos: Memos, repo: str, sha: str) -> QueueFacts
                 "finished": document.finished,
                 "reason": document.reason,
                 "artifacts": [a.sha256 for a in document.artifacts],
+                "native_vs_emulated": document.emulation.ratio if document.emulation else None,
             }
             memos.put("device_results", key, summary)
         if under_test.sha256 in summary["artifacts"]:
@@ -518,6 +576,7 @@ def _queue_item(github: GitHub, memos: Memos, repo: str, sha: str) -> QueueFacts
                 verdict=Verdict(summary["verdict"]),
                 finished=summary["finished"],
                 reason=summary["reason"],
+                native_vs_emulated=summary.get("native_vs_emulated"),  # absent in older memos
             )
     return QueueFacts(
         item_id=item.item_id,
@@ -526,4 +585,15 @@ def _queue_item(github: GitHub, memos: Memos, repo: str, sha: str) -> QueueFacts
         payload=item.manifest.ci.payload,
         ci_verdict=item.manifest.ci.verdict,
         devices=devices,
+    )
+
+
+def _summary_ok(summary: Any) -> bool:
+    """A remembered device result this module wrote (memos.json may be damaged)."""
+    return (
+        isinstance(summary, dict)
+        and summary.get("verdict") in set(Verdict)
+        and isinstance(summary.get("artifacts"), list)
+        and isinstance(summary.get("finished"), str)
+        and isinstance(summary.get("reason"), str)
     )

@@ -32,10 +32,10 @@ from packaging.utils import canonicalize_name
 from woaport.errors import Unreachable
 from woaport.http import get
 from woaport.index import IndexFile
+from woaport.limits import MAX_METADATA_BYTES, MAX_REQUIREMENTS
 
 PYTHONS = ("3.11", "3.12", "3.13", "3.14", "3.15")
-MAX_METADATA = 1 << 20  # bytes of METADATA read; real ones are a few kB
-MAX_REQUIREMENTS = 2000
+MAX_METADATA = MAX_METADATA_BYTES  # bytes of METADATA read; real ones are a few kB
 MAX_RANGE_BYTES = 16 << 20  # what the range reader may fetch of one wheel
 BLOCK = 64 << 10
 

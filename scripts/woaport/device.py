@@ -11,6 +11,7 @@ but not uploaded is uploaded, and a result already on the queue is never uploade
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import json
 import shutil
@@ -18,22 +19,37 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock, Timeout
 
-from woaport import __version__, devicequeue
+from woaport import __version__, credentials, devicequeue, procs
 from woaport.artifacts import Role
-from woaport.contract import from_dict
+from woaport.bounded import read_json
+from woaport.contract import Contract, from_dict
 from woaport.devicequeue import Backend, QueueItem, QueueURL
 from woaport.documents.base import canonical_json
 from woaport.documents.contract_report import ContractReport
-from woaport.documents.device_result import RESULT_VERSION, DeviceResult
+from woaport.documents.device_result import (
+    RESULT_VERSION,
+    DeviceResult,
+    EmulationComparison,
+    Interpreter,
+)
 from woaport.documents.manifest import Manifest
 from woaport.documents.verdicts import Verdict
-from woaport.errors import BadInput, WoaportError
+from woaport.errors import BadInput, Corrupted, WoaportError
 from woaport.files import sha256_file, utc_now, write_atomic
+from woaport.interpreters import Choice, Discovery, Python, choose, discover, no_match
+from woaport.limits import MAX_CACHE_BYTES
+from woaport.safepath import child, name_problem
 from woaport.settings import DeviceConfig
+
+STEP_LEDGER = "running-steps"  # the processes of running steps (procs.reap_leftovers)
+
+if TYPE_CHECKING:
+    from woaport.devicequeue.hub import Subscriber
+    from woaport.documents.fleet import IndexItem
 
 
 @dataclass
@@ -42,23 +58,43 @@ class State:
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> State:
-        if path.is_file():
-            try:
-                items = json.loads(path.read_text(encoding="utf-8"))["items"]
-                if not isinstance(items, dict) or not all(
-                    isinstance(v, dict) for v in items.values()
-                ):
-                    raise ValueError("items is not a table of tables")
-                return cls(path=path, items=items)
-            except (OSError, ValueError, KeyError, TypeError, RecursionError):
-                # Keep the damaged file for a human; start afresh (results on the queue
-                # still prevent double publishing).
-                path.replace(path.with_suffix(f".damaged-{int(time.time())}"))
-        return cls(path=path)
+    def load(cls, path: Path, log: Callable[[str], None] | None = None) -> State:
+        """The saved state. A damaged file is kept aside for a human and the poll starts
+        afresh (results on the queue still prevent double publishing); an entry of the
+        wrong shape is dropped (its item is looked at again)."""
+        if not path.is_file():
+            return cls(path=path)
+        try:
+            document = read_json(path, error=BadInput, max_bytes=MAX_CACHE_BYTES)
+            items = document["items"] if isinstance(document, dict) else None
+            if not isinstance(items, dict):
+                raise BadInput(f"{path}: `items` is not a table")
+        except BadInput as exc:
+            aside = path.with_suffix(f".damaged-{int(time.time())}")
+            path.replace(aside)
+            if log is not None:
+                log(f"warning: {exc.message}; kept as {aside.name}, starting afresh")
+            return cls(path=path)
+        kept = {key: entry for key, entry in items.items() if _entry_ok(entry)}
+        if len(kept) != len(items) and log is not None:
+            log(f"warning: {path}: {len(items) - len(kept)} damaged entries dropped")
+        return cls(path=path, items=kept)
 
     def save(self) -> None:
         write_atomic(self.path, json.dumps({"version": 1, "items": self.items}, indent=1).encode())
+
+
+STATUSES = ("new", "refused", "running", "retry", "publishing", "done", "failed")
+
+
+def _entry_ok(entry: Any) -> bool:
+    """A state entry this poller can act on (what it saved itself)."""
+    return (
+        isinstance(entry, dict)
+        and entry.get("status") in STATUSES
+        and isinstance(entry.get("attempts", 0), int)
+        and isinstance(entry.get("next_attempt", 0), int | float)
+    )
 
 
 @dataclass
@@ -106,6 +142,8 @@ class Poller:
         self.state_dir = config.state_dir
         self._log = log
         self.log_file = self.state_dir / "logs" / "poll.log"
+        self._interpreters_seen = ""
+        self._discovery: Discovery | None = None
 
     def log(self, message: str) -> None:
         self._log(message)
@@ -129,10 +167,20 @@ class Poller:
 
     def _poll(self) -> PollSummary:
         summary = PollSummary()
-        state = State.load(self.state_dir / "state.json")
+        state = State.load(self.state_dir / "state.json", log=self.log)
         shutil.rmtree(self.state_dir / "work", ignore_errors=True)  # left by a killed poll
+        for leftover in procs.reap_leftovers(self.state_dir / STEP_LEDGER):  # and its steps
+            self.log(f"killed process {leftover.pid}, left running by an interrupted poll")
         for url in self.config.queues:
-            queue = devicequeue.open_queue(url, cache_path=self.state_dir / "etags.json")
+            cache = self.state_dir / "etags.json"
+            client = credentials.github_client(url, cache, self.log)  # token: credential store, env
+            queue = devicequeue.open_queue(
+                url,
+                cache_path=cache,
+                client=client,
+                subscriber=self._subscriber(state),
+                warn=self.log,
+            )
             try:
                 try:
                     listing = queue.items()
@@ -161,8 +209,42 @@ class Poller:
         )
         return summary
 
+    def _subscriber(self, state: State) -> Subscriber | None:
+        """Who this device is to a hub: subscription (its outbox, the items it still wants:
+        not done or given up here, not reported to the hub, from an allowed fork)."""
+        if self.config.outbox is None:
+            return None
+        from woaport.devicequeue.hub import Subscriber
+
+        def wanted(url: str, listed: IndexItem) -> bool:
+            entry = state.items.get(self._key(url, listed.item_id), {})
+            if entry.get("status") in ("done", "failed"):
+                return False
+            if self.config.device_id in listed.reported and entry.get("status") != "publishing":
+                return False
+            if entry.get("status") == "retry" and entry.get("next_attempt", 0) > self.clock():
+                return False  # not due: no need to read it from its fork
+            return any(fnmatch.fnmatchcase(listed.fork, p) for p in self.config.allow)
+
+        return Subscriber(
+            device_id=self.config.device_id,
+            outbox=self.config.outbox,
+            state_dir=self.state_dir,
+            wanted=wanted,
+            log=self.log,
+            heartbeat_every=self.config.heartbeat,
+            pythons=lambda: tuple(
+                # the file's name only: the outbox is public, a home folder is not
+                dataclasses.replace(p.record(), executable=Path(p.path).name)
+                for p in self._interpreters().pythons
+            ),
+        )
+
+    def _key(self, url: object, item_id: str) -> str:
+        return f"{self.config.device_id}@{url}#{item_id}"
+
     def _process(self, queue: Backend, item: QueueItem, state: State, summary: PollSummary) -> None:
-        key = f"{self.config.device_id}@{queue.url}#{item.item_id}"
+        key = self._key(queue.url, item.item_id)
         entry = state.items.setdefault(key, {"status": "new", "attempts": 0})
         if entry["status"] == "refused":
             # Decided against the allow-list of the time: decide again, it may have changed.
@@ -180,7 +262,7 @@ class Poller:
             summary.refused.append(item.item_id)
             self.log(f"{item.item_id}: refused: {reason}")
             return
-        result_file = self.state_dir / "results" / f"{item.item_id}.json"
+        result_file = child(self.state_dir / "results", f"{item.item_id}.json", "queue item id")
         if entry["status"] == "publishing" and result_file.is_file():
             self._publish(queue, item, entry, state, result_file, summary)
             return
@@ -215,6 +297,8 @@ class Poller:
         entry.update(status="publishing", verdict=str(result.verdict))
         state.save()
         summary.validated.append(item.item_id)
+        if result.verdict is Verdict.SKIPPED:
+            summary.skipped.append(item.item_id)
         self._publish(queue, item, entry, state, result_file, summary)
 
     def _publish(
@@ -227,9 +311,7 @@ class Poller:
         summary: PollSummary,
     ) -> None:
         try:
-            result = DeviceResult.from_json(
-                json.loads(result_file.read_text(encoding="utf-8")), str(result_file)
-            )
+            result = DeviceResult.from_json(read_json(result_file), str(result_file))
             where = queue.publish_result(item, result)
         except (WoaportError, OSError, ValueError) as exc:
             message = exc.message if isinstance(exc, WoaportError) else str(exc)
@@ -246,18 +328,28 @@ class Poller:
         self.log(f"{item.item_id}: {entry.get('verdict')} -> {where}")
 
     def _validate(self, queue: Backend, item: QueueItem) -> DeviceResult:
-        work = self.state_dir / "items" / item.item_id
+        work = child(self.state_dir / "items", item.item_id, "queue item id")
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        manifest = queue.authoritative_manifest(item, work)
+        try:
+            manifest = queue.authoritative_manifest(item, work)
+        except Corrupted as exc:  # e.g. not the manifest the hub listed
+            return self._tampered(item, exc.message)
         if canonical_json(manifest.to_json()) != canonical_json(item.manifest.to_json()):
             return self._tampered(item, "the listed manifest and manifest.json disagree")
+        for artifact in manifest.artifacts:
+            problem = name_problem(artifact.filename)
+            if problem is not None:
+                return self._tampered(item, f"artifact {artifact.filename[:80]!r} {problem}")
+        # Which interpreter installs these wheels, before anything is downloaded: an item for
+        # a Python this laptop does not have is skipped, never run (and failed) on another.
+        choice = self._interpreter_for(item, [a.filename for a in manifest.artifacts])
+        if not isinstance(choice, Choice):
+            return self._result(item, Verdict.SKIPPED, reason=choice)
         paths: dict[Role, list[Path]] = {role: [] for role in Role}
         for artifact in manifest.artifacts:
-            if Path(artifact.filename).name != artifact.filename:
-                return self._tampered(item, f"{artifact.filename!r} is not a plain file name")
             path = queue.download(
-                item, artifact.filename, work / artifact.filename, size=artifact.size
+                item, artifact.filename, child(work, artifact.filename), size=artifact.size
             )
             size, digest = path.stat().st_size, sha256_file(path)
             if size != artifact.size or digest != artifact.sha256:
@@ -282,17 +374,114 @@ class Poller:
             wheels=tuple(paths[Role.UNDER_TEST] + paths[Role.EXTRA]),
             staged=tuple(paths[Role.STAGED]),
             mode="device",
-            python=self.config.python,
+            python=choice.python.path,
             installer=self.config.installer,
             index_url=self.config.index_url,
             work_parent=self.state_dir / "work",
+            ledger=self.state_dir / STEP_LEDGER,
         )
+        interpreter = choice.record()
         try:
             report = run_contract(request, progress=lambda m: self.log(f"{item.item_id}: {m}"))
         except BadInput as exc:
-            return self._result(item, Verdict.ERROR, reason=exc.message)
+            return self._result(item, Verdict.ERROR, reason=exc.message, interpreter=interpreter)
+        emulation = self._emulation(item, manifest, contract, choice, report, work)
         shutil.rmtree(work, ignore_errors=True)
-        return self._result(item, report.verdict, report=report)
+        return self._result(
+            item, report.verdict, report=report, interpreter=interpreter, emulation=emulation
+        )
+
+    def _emulation(
+        self,
+        item: QueueItem,
+        manifest: Manifest,
+        contract: Contract,
+        choice: Choice,
+        report: ContractReport,
+        work: Path,
+    ) -> EmulationComparison | None:
+        """Native vs emulated: the benchmark steps again under an emulated interpreter, with
+        the package's x64 wheel of the same version from the index (woaport.emulation)."""
+        found = self._discovery
+        if found is None or not found.emulated:
+            return None
+        from woaport import emulation
+        from woaport.http import download, make_session
+        from woaport.index import default_index_url, fetch_files
+        from woaport.runner import RunRequest, run_contract
+
+        index_url = self.config.index_url or default_index_url()
+        session = make_session()
+
+        def run_benchmarks(benchmarks: Contract, wheel: Path, python: Python) -> ContractReport:
+            request = RunRequest(
+                contract=benchmarks,
+                wheels=(wheel,),
+                staged=(),
+                mode="device",
+                python=python.path,
+                installer=self.config.installer,
+                index_url=self.config.index_url,
+                work_parent=self.state_dir / "work",
+            )
+            return run_contract(request, progress=lambda m: self.log(f"{item.item_id}: {m}"))
+
+        comparison = emulation.run(
+            emulation.Request(
+                contract=contract,
+                package=manifest.package,
+                version=manifest.version,
+                native=choice.python,
+                native_report=report,
+                emulated=found.emulated,
+                index_url=index_url,
+                installer=self.config.installer,
+                work=work / "emulated",
+            ),
+            list_files=lambda name: fetch_files(session, index_url, name),
+            download=lambda file, target: download(session, file.url, target, sha256=file.sha256),
+            run_benchmarks=run_benchmarks,
+            progress=lambda m: self.log(f"{item.item_id}: {m}"),
+        )
+        if comparison is not None:
+            ratio = comparison.ratio
+            self.log(
+                f"{item.item_id}: emulated run {comparison.verdict}"
+                + (f", native/emulated {ratio:.2f}" if ratio is not None else "")
+                + (f": {comparison.reason}" if comparison.reason else "")
+            )
+        return comparison
+
+    def _interpreters(self) -> Discovery:
+        """This laptop's interpreters, found again for each item (probes are cached by
+        file, so a Python installed between two items is seen by the second)."""
+        found = discover(
+            self.config.python,
+            self.config.pythons,
+            self.config.emulated_pythons,
+            cache_path=self.state_dir / "interpreters.json",
+            progress=self.log,
+        )
+        self._discovery = found
+        described = found.describe()
+        if described != self._interpreters_seen:
+            self._interpreters_seen = described
+            self.log(f"interpreters: {described}")
+        return found
+
+    def _interpreter_for(self, item: QueueItem, filenames: list[str]) -> Choice | str:
+        """The interpreter to run the item with, or why there is none (the skip reason)."""
+        found = self._interpreters()
+        choice = choose(found.native, filenames)
+        if choice is None:
+            reason = no_match(found, filenames)
+            self.log(f"{item.item_id}: SKIPPED: {reason}")
+            return reason
+        self.log(
+            f"{item.item_id}: runs with {choice.python.describe()}, "
+            f"matching {', '.join(choice.matched)}"
+        )
+        return choice
 
     def _provenance(
         self, queue: Backend, item: QueueItem, manifest: Manifest, work: Path
@@ -332,10 +521,12 @@ class Poller:
             bundle = None
             name = artifact.attestation
             if name is not None:
-                if Path(name).name != name:
+                if name_problem(name) is not None:
                     return f"{artifact.filename}: attestation {name[:80]!r} is not a file name"
                 if name not in bundles:
-                    path = queue.download(item, name, work / name, size=prov.MAX_BUNDLE_BYTES // 2)
+                    path = queue.download(
+                        item, name, child(work, name), size=prov.MAX_BUNDLE_BYTES // 2
+                    )
                     bundles[name] = path.read_bytes()[: prov.MAX_BUNDLE_BYTES + 1]
                 bundle = bundles[name]
             result = prov.verify_before_install(
@@ -358,6 +549,8 @@ class Poller:
         *,
         reason: str = "",
         report: ContractReport | None = None,
+        interpreter: Interpreter | None = None,
+        emulation: EmulationComparison | None = None,
     ) -> DeviceResult:
         return DeviceResult(
             result_version=RESULT_VERSION,
@@ -372,6 +565,8 @@ class Poller:
             report=report,
             finished=utc_now(),
             woaport_version=__version__,
+            interpreter=interpreter,
+            emulation=emulation,
         )
 
     def _tampered(self, item: QueueItem, reason: str) -> DeviceResult:

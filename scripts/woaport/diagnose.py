@@ -29,7 +29,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
+from woaport.bounded import load_yaml
+from woaport.limits import MAX_LOG_LINE_CHARS
 
 # GitHub Actions (2024-08-28T09:42:12.9616172Z), bracketed ISO (Jenkins/Azure timestamper
 # plugins: [2024-01-04T11:36:53.944Z]) and clock-only (10:37:14) prefixes.
@@ -39,7 +40,7 @@ TIMESTAMP = re.compile(
     r"|\d\d:\d\d:\d\d )"
 )
 ANSI = re.compile(r"\x1b\[[0-9;]{0,20}[A-Za-z]")
-MAX_LINE_CHARS = 4000
+MAX_LINE_CHARS = MAX_LOG_LINE_CHARS
 MAX_LINES_PER_SIGNATURE = 5
 TAIL_LINES = 15
 
@@ -108,7 +109,7 @@ def _keys(entry: dict[str, Any]) -> tuple[str, ...]:
 @cache
 def load_catalog() -> Catalog:
     text = resources.files("woaport.data").joinpath("diagnose.yml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml(text, "woaport/data/diagnose.yml")
     signatures = tuple(
         Signature(
             id=entry["id"],

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import configparser
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from packaging.utils import canonicalize_name
 
 from woaport import __version__
+from woaport.bounded import read_toml
 from woaport.errors import BadInput
 
 DEFAULT_HUB = "woaport/woaport"
@@ -52,20 +52,40 @@ class Project:
         return str(canonicalize_name(self.name)).replace("-", "_")
 
 
+# PEP 508 / the Core Metadata "Name" field: letters, digits, and . _ - inside.
+# (https://packaging.python.org/en/latest/specifications/name-normalization/)
+NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")
+
+
+def _table(data: dict[str, object], key: str, where: Path) -> dict[str, object]:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise BadInput(
+            f"{where}: [{key}] is a {type(value).__name__}, not a table; fix it first "
+            "(https://packaging.python.org/en/latest/specifications/pyproject-toml/)"
+        )
+    return value
+
+
+def _name(value: object, where: str) -> str:
+    name = str(value)
+    if not NAME.match(name):
+        raise BadInput(f"{where}: the package name {name[:80]!r} is not a valid project name")
+    return name
+
+
 def detect(folder: Path) -> Project:
     """The package's name and build backend, from pyproject.toml, setup.cfg or setup.py."""
     pyproject = folder / "pyproject.toml"
     backend = None
     if pyproject.is_file():
-        try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise BadInput(f"{pyproject}: not valid TOML ({exc}); fix it first") from None
-        backend = data.get("build-system", {}).get("build-backend")
-        name = data.get("project", {}).get("name")
+        data = read_toml(pyproject, error=BadInput)
+        found = _table(data, "build-system", pyproject).get("build-backend")
+        backend = found if isinstance(found, str) else None
+        name = _table(data, "project", pyproject).get("name")
         if name:
             return Project(
-                name=str(name),
+                name=_name(name, f"{pyproject} [project] name"),
                 backend=str(backend or "setuptools (legacy)"),
                 source="pyproject.toml",
             )
@@ -78,7 +98,11 @@ def detect(folder: Path) -> Project:
             raise BadInput(f"{setup_cfg}: cannot be parsed ({exc})") from None
         name = parser.get("metadata", "name", fallback=None)
         if name:
-            return Project(name=name, backend=str(backend or "setuptools"), source="setup.cfg")
+            return Project(
+                name=_name(name, f"{setup_cfg} [metadata] name"),
+                backend=str(backend or "setuptools"),
+                source="setup.cfg",
+            )
     setup_py = folder / "setup.py"
     if setup_py.is_file():
         match = re.search(
@@ -149,8 +173,8 @@ def extension_modules(folder: Path, wheel: Path | None = None) -> list[str]:
     data: dict[str, object] = {}
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError:
+            data = read_toml(pyproject, error=BadInput)
+        except BadInput:
             data = {}
     tool = data.get("tool")
     tool = tool if isinstance(tool, dict) else {}
@@ -174,8 +198,8 @@ def extension_modules(folder: Path, wheel: Path | None = None) -> list[str]:
         cargo = folder / "Cargo.toml"
         if cargo.is_file():
             try:
-                lib = tomllib.loads(cargo.read_text(encoding="utf-8")).get("lib", {})
-            except tomllib.TOMLDecodeError:
+                lib = read_toml(cargo, error=BadInput).get("lib", {})
+            except BadInput:
                 lib = {}
             if isinstance(lib, dict) and isinstance(lib.get("name"), str):
                 add(lib["name"])

@@ -32,8 +32,10 @@ from urllib.parse import urljoin, urlsplit
 
 from woaport import http
 from woaport.actionsenv import ActionsEnv
+from woaport.bounded import load_json
 from woaport.errors import BadInput, NotFound, Unreachable, WoaportError
 from woaport.http import EtagCache, HttpPolicy, Progress, reason, stream_to
+from woaport.limits import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
     import requests  # imported when the first request is sent: importing this module is free
@@ -97,6 +99,12 @@ def may_carry_token(url: str, trusted_hosts: set[str]) -> bool:
     if parts.netloc.lower() not in trusted_hosts:
         return False
     return parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname))
+
+
+def _body(response: requests.Response, max_bytes: int = MAX_PAGE_BYTES) -> Any:
+    """An answer's JSON, bounded in size and depth (a deep or huge one: GitHubUnreachable)."""
+    where = f"{response.request.method if response.request else 'GET'} {_public(response.url)}"
+    return load_json(response.content, where, error=GitHubUnreachable, max_bytes=max_bytes)
 
 
 @dataclass
@@ -272,9 +280,9 @@ class GitHub:
     def _error(method: str, url: str, response: requests.Response) -> GitHubError:
         """GitHub's answer as a typed error: refused (4xx) or unreachable (anything else)."""
         try:
-            body = response.json()
-            message = str(body.get("message", "")) if isinstance(body, dict) else ""
-        except ValueError:
+            body = _body(response)
+            message = str(body.get("message", ""))[:300] if isinstance(body, dict) else ""
+        except WoaportError:
             message = response.text[:200]
         status = response.status_code
         text = f"{method} {_public(url)}: HTTP {status} {message}".rstrip()
@@ -302,7 +310,7 @@ class GitHub:
         if response.status_code == 304 and cached:
             self.stats.not_modified += 1
             return cached["body"], cached.get("next")
-        body = response.json()
+        body = _body(response)
         next_link = response.links.get("next", {}).get("url")
         etag = response.headers.get("ETag")
         if etag:
@@ -332,7 +340,7 @@ class GitHub:
 
     def release_by_tag(self, repo: str, tag: str) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/releases/tags/{tag}", expected=(200, 404))
-        return None if response.status_code == 404 else self._release(response.json())
+        return None if response.status_code == 404 else self._release(_body(response))
 
     def create_release(
         self,
@@ -362,14 +370,14 @@ class GitHub:
             if existing is None:
                 raise self._error("POST", self.url(f"/repos/{repo}/releases"), response)
             return existing
-        return self._release(response.json())
+        return self._release(_body(response))
 
     def update_release(self, repo: str, release_id: int, **changes: Any) -> dict[str, Any]:
         """PATCH a release (``draft=False`` publishes a draft; ``body=...``)."""
         response = self.request(
             "PATCH", f"/repos/{repo}/releases/{release_id}", json=changes, expected=(200,)
         )
-        return self._release(response.json())
+        return self._release(_body(response))
 
     def assets(self, repo: str, release_id: int) -> list[dict[str, Any]]:
         return list(self.paginate(f"/repos/{repo}/releases/{release_id}/assets"))
@@ -386,7 +394,7 @@ class GitHub:
             headers={"Content-Type": content_type},
             expected=(201,),
         )
-        return dict(response.json())
+        return dict(_body(response))
 
     def delete_asset(self, repo: str, asset_id: int) -> None:
         self.request("DELETE", f"/repos/{repo}/releases/assets/{asset_id}", expected=(204, 404))
@@ -452,6 +460,89 @@ class GitHub:
                 f"asset download from the storage host failed: HTTP {exc.status}", exc.status
             ) from None
 
+    # -- files on a branch (the device fleet: the hub's index, a device's outbox) ----------
+    def file(self, repo: str, path: str, *, ref: str | None = None) -> RepoFile | None:
+        """A file through the contents API, conditionally (an unchanged file costs a 304,
+        free of rate limit); None when there is no such file or branch. Files over 1 MB
+        come without their bytes ("Between 1-100 MB ... the content field will be an
+        empty string and the encoding field will be "none"",
+        https://docs.github.com/rest/repos/contents#get-repository-content): then the
+        blob is read by its sha (``data`` is None until :meth:`blob` fills it)."""
+        try:
+            body = self.get_json(f"/repos/{repo}/contents/{path}", {"ref": ref} if ref else None)
+        except GitHubNotFound:
+            return None
+        if not isinstance(body, dict) or body.get("type") != "file":
+            raise GitHubRefused(f"{repo}: {path} is not a file")
+        data = None
+        if body.get("encoding") == "base64":
+            data = _b64(str(body.get("content", "")), f"{repo} {path}")
+        return RepoFile(path=path, sha=str(body["sha"]), size=int(body["size"]), data=data)
+
+    def blob(self, repo: str, sha: str, *, max_bytes: int) -> bytes:
+        """A git blob's bytes (up to 100 MB; https://docs.github.com/rest/git/blobs)."""
+        # base64 takes 4 bytes for 3, plus the JSON around it
+        response = self.request("GET", f"/repos/{repo}/git/blobs/{sha}")
+        body = _body(response, max_bytes=max(MAX_PAGE_BYTES, max_bytes * 4 // 3 + 65536))
+        if not isinstance(body, dict):
+            raise GitHubRefused(f"{repo}: blob {sha} is not a blob")
+        if int(body.get("size", 0)) > max_bytes:
+            raise GitHubRefused(f"{repo}: blob {sha} is over {max_bytes:,} bytes")
+        if body.get("encoding") != "base64":
+            raise GitHubRefused(f"{repo}: blob {sha} came in encoding {body.get('encoding')!r}")
+        return _b64(str(body.get("content", "")), f"{repo} blob {sha}")
+
+    def put_file(
+        self,
+        repo: str,
+        path: str,
+        data: bytes,
+        *,
+        message: str,
+        sha: str | None = None,
+        branch: str | None = None,
+    ) -> str:
+        """Create (``sha`` None) or replace the file at ``path``; the new blob's sha.
+
+        GitHub answers 422 when a file exists and no ``sha`` was given, 409 when ``sha`` is
+        not the current one or when writes to the branch run at once ("If you use this
+        endpoint and the Delete a file endpoint in parallel, the concurrent requests will
+        conflict", https://docs.github.com/rest/repos/contents#create-or-update-file-contents):
+        both raise :class:`GitHubRefused` with the status, for the caller to decide."""
+        import base64
+
+        payload: dict[str, Any] = {
+            "message": message,
+            "content": base64.b64encode(data).decode(),
+        }
+        if sha is not None:
+            payload["sha"] = sha
+        if branch is not None:
+            payload["branch"] = branch
+        response = self.request(
+            "PUT", f"/repos/{repo}/contents/{path}", json=payload, expected=(200, 201)
+        )
+        return str(_body(response)["content"]["sha"])
+
+    def tree_files(self, repo: str, ref: str) -> dict[str, str] | None:
+        """Every file under a branch (path -> blob sha), conditionally: one request, a 304
+        while the branch has not moved; None when there is no such branch. GitHub's limit
+        is 100,000 entries ("truncated" past it: refused here rather than half-read). An
+        empty repository (GitHub answers 409) has no files."""
+        try:
+            body = self.get_json(f"/repos/{repo}/git/trees/{ref}", {"recursive": "1"})
+        except GitHubNotFound:
+            return None
+        except GitHubRefused as exc:
+            if exc.status == 409:  # "Git Repository is empty.": nothing written there yet
+                return {}
+            raise
+        if body.get("truncated"):
+            raise GitHubRefused(f"{repo}@{ref}: the tree is over GitHub's 100,000 entries")
+        return {
+            str(e["path"]): str(e["sha"]) for e in body.get("tree", []) if e.get("type") == "blob"
+        }
+
     # -- forks, git data and pull requests (`woaport port start`, `woaport upstream`) --------
     def authenticated_user(self) -> str:
         """The login the token belongs to (https://docs.github.com/rest/users/users)."""
@@ -459,7 +550,7 @@ class GitHub:
 
     def repository_or_none(self, repo: str) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}", expected=(200, 404))
-        return None if response.status_code == 404 else dict(response.json())
+        return None if response.status_code == 404 else dict(_body(response))
 
     def create_fork(self, repo: str, *, organization: str | None = None) -> dict[str, Any]:
         """Ask for a fork. GitHub answers 202 and forks asynchronously: "You may have to wait
@@ -472,12 +563,12 @@ class GitHub:
         response = self.request(
             "POST", f"/repos/{repo}/forks", json=payload, expected=(202,), retry_post=True
         )
-        return dict(response.json())
+        return dict(_body(response))
 
     def actions_enabled(self, repo: str) -> bool:
         """https://docs.github.com/rest/actions/permissions#get-github-actions-permissions-for-a-repository"""
         response = self.request("GET", f"/repos/{repo}/actions/permissions")
-        return bool(response.json()["enabled"])
+        return bool(_body(response)["enabled"])
 
     def enable_actions(self, repo: str) -> None:
         """``PUT /repos/{owner}/{repo}/actions/permissions`` with ``enabled: true``
@@ -493,36 +584,36 @@ class GitHub:
         response = self.request("GET", f"/repos/{repo}/git/ref/{ref}", expected=(200, 404, 409))
         if response.status_code == 409:
             raise GitHubError(f"{repo}: the git repository is empty (HTTP 409)", 409)
-        return None if response.status_code == 404 else str(response.json()["object"]["sha"])
+        return None if response.status_code == 404 else str(_body(response)["object"]["sha"])
 
     def git_commit(self, repo: str, sha: str) -> dict[str, Any]:
-        return dict(self.request("GET", f"/repos/{repo}/git/commits/{sha}").json())
+        return dict(_body(self.request("GET", f"/repos/{repo}/git/commits/{sha}")))
 
     def git_tree(self, repo: str, sha: str) -> dict[str, Any]:
         """A tree with every entry below it (``recursive=1``)."""
         response = self.request("GET", f"/repos/{repo}/git/trees/{sha}", params={"recursive": 1})
-        return dict(response.json())
+        return dict(_body(response))
 
     def create_blob(self, repo: str, content: str) -> str:
         payload = {"content": content, "encoding": "utf-8"}
         response = self.request(
             "POST", f"/repos/{repo}/git/blobs", json=payload, expected=(201,), retry_post=True
         )
-        return str(response.json()["sha"])
+        return str(_body(response)["sha"])
 
-    def create_tree(self, repo: str, base_tree: str, entries: list[dict[str, str]]) -> str:
+    def create_tree(self, repo: str, base_tree: str | None, entries: list[dict[str, str]]) -> str:
         payload = {"base_tree": base_tree, "tree": entries}
         response = self.request(
             "POST", f"/repos/{repo}/git/trees", json=payload, expected=(201,), retry_post=True
         )
-        return str(response.json()["sha"])
+        return str(_body(response)["sha"])
 
     def create_commit(self, repo: str, *, message: str, tree: str, parents: list[str]) -> str:
         payload = {"message": message, "tree": tree, "parents": parents}
         response = self.request(
             "POST", f"/repos/{repo}/git/commits", json=payload, expected=(201,), retry_post=True
         )
-        return str(response.json()["sha"])
+        return str(_body(response)["sha"])
 
     def create_ref(self, repo: str, ref: str, sha: str) -> None:
         """``refs/heads/NAME``; GitHub answers 422 when the ref exists already."""
@@ -536,7 +627,27 @@ class GitHub:
 
     def pull_request(self, repo: str, number: int) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/pulls/{number}", expected=(200, 404))
-        return None if response.status_code == 404 else dict(response.json())
+        return None if response.status_code == 404 else dict(_body(response))
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepoFile:
+    """A file read through the contents API: its blob sha, and its bytes when they came."""
+
+    path: str
+    sha: str
+    size: int
+    data: bytes | None
+
+
+def _b64(text: str, where: str) -> bytes:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise GitHubRefused(f"{where}: the content is not base64") from None
 
 
 def _public(url: str) -> str:

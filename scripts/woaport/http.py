@@ -29,14 +29,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from woaport import __version__
-from woaport.errors import BadInput, Corrupted, Unreachable
+from woaport.errors import BadInput, Corrupted, Unreachable, WoaportError
 from woaport.files import sha256_file, write_atomic
+from woaport.limits import MAX_DOWNLOAD_BYTES
 
 if TYPE_CHECKING:
     import requests
 
 USER_AGENT = f"woaport/{__version__} (+Windows on Arm porting tool)"
-MAX_DOWNLOAD = 4 << 30
+MAX_DOWNLOAD = MAX_DOWNLOAD_BYTES
 
 # Methods that may be sent twice without changing the outcome: RFC 9110 section 9.2.2
 # ("idempotent methods"). A POST is retried only where its caller says it is safe.
@@ -158,13 +159,31 @@ class EtagCache:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
-    def load(cls, path: Path | None) -> EtagCache:
+    def load(cls, path: Path | None, warn: Callable[[str], None] | None = None) -> EtagCache:
+        """The cache saved at ``path``. A damaged one (not JSON, too big or deep, entries of
+        the wrong shape) only costs full requests: what is damaged is discarded, and
+        ``warn`` is told."""
+        from woaport.bounded import read_json
+        from woaport.limits import MAX_CACHE_BYTES
+
         cache = cls(path=path)
-        if path and path.is_file():
-            try:
-                cache.entries = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                cache.entries = {}  # a damaged cache only costs full requests
+        if not path or not path.is_file():
+            return cache
+        where = f"ETag cache {path}"
+        try:
+            data = read_json(path, where, max_bytes=MAX_CACHE_BYTES)
+        except WoaportError as exc:
+            if warn is not None:
+                warn(f"warning: {exc.message}; discarded (it only saves requests)")
+            return cache
+        if not isinstance(data, dict):
+            if warn is not None:
+                warn(f"warning: {where}: not a table of entries; discarded")
+            return cache
+        cache.entries = {url: entry for url, entry in data.items() if _cache_entry_ok(entry)}
+        dropped = len(data) - len(cache.entries)
+        if dropped and warn is not None:
+            warn(f"warning: {where}: {dropped} damaged entries discarded")
         return cache
 
     def put(self, url: str, etag: str, body: Any, next_link: str | None = None) -> None:
@@ -179,6 +198,15 @@ class EtagCache:
             data = json.dumps(self.entries).encode()
             self.dirty = False
         write_atomic(self.path, data)
+
+
+def _cache_entry_ok(entry: Any) -> bool:
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("etag"), str)
+        and "body" in entry
+        and isinstance(entry.get("next"), str | None)
+    )
 
 
 def get(
@@ -198,6 +226,25 @@ def get(
         raise Unreachable(
             f"{url}: request failed ({reason(exc)}); check the URL and network"
         ) from None
+
+
+def read_limited(response: requests.Response, max_bytes: int, label: str) -> bytes:
+    """The body of a streamed ``response``, refused (Unreachable: the source misbehaves)
+    past ``max_bytes``."""
+    import requests
+
+    chunks: list[bytes] = []
+    size = 0
+    with response:
+        try:
+            for block in response.iter_content(1 << 16):
+                size += len(block)
+                if size > max_bytes:
+                    raise Unreachable(f"{label}: answered more than {max_bytes:,} bytes; refusing")
+                chunks.append(block)
+        except requests.RequestException as exc:
+            raise Unreachable(f"{label}: the answer was cut off ({reason(exc)})") from None
+    return b"".join(chunks)
 
 
 def reason(exc: BaseException) -> str:

@@ -7,7 +7,6 @@ resolved against the page's final URL (after redirects) or its ``<base href>``.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Mapping
@@ -19,8 +18,10 @@ from urllib.parse import urljoin, urlsplit
 
 from packaging.utils import canonicalize_name
 
+from woaport.bounded import load_json
 from woaport.errors import BadInput, NotFound, Unreachable
-from woaport.http import EtagCache, get
+from woaport.http import EtagCache, get, read_limited
+from woaport.limits import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
     import requests
@@ -158,53 +159,79 @@ def fetch_files(
     a 304 answer is served from the cached page."""
     url = project_url(index_url, name)
     headers = {"Accept": ACCEPT}
-    cached = cache.entries.get(url) if cache else None
+    cached = _cached_page(cache.entries.get(url)) if cache else None
     if cached:
-        headers["If-None-Match"] = cached["etag"]
-    response = get(session, url, headers=headers)
+        headers["If-None-Match"] = cached[0]
+    response = get(session, url, headers=headers, stream=True)
     if response.status_code == 304 and cached:
-        return _parse(
-            cached["body"]["content_type"], cached["body"]["text"], cached["body"]["base"], url
-        )
+        response.close()
+        return _parse(*cached[1:], url)
     if response.status_code == 404:
+        response.close()
         raise NotFound(f"{name!r} is not on the index {index_url}; check the name (pip's spelling)")
     if response.status_code != 200:
+        response.close()
         raise Unreachable(f"{url}: HTTP {response.status_code} from the package index")
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     base = response.url or url
-    files = _parse(content_type, response.text, base, url)
+    text = read_limited(response, MAX_PAGE_BYTES, url).decode(
+        response.encoding or "utf-8", errors="replace"
+    )
+    files = _parse(content_type, text, base, url)
     etag = response.headers.get("ETag")
     if cache is not None and etag:
-        cache.put(url, etag, {"content_type": content_type, "text": response.text, "base": base})
+        cache.put(url, etag, {"content_type": content_type, "text": text, "base": base})
     return files
+
+
+def _cached_page(entry: dict[str, Any] | None) -> tuple[str, str, str, str] | None:
+    """(etag, content type, text, base) of a cached page; None when absent or damaged."""
+    body = entry.get("body") if entry else None
+    if not isinstance(body, dict):
+        return None
+    fields = (
+        entry["etag"] if entry else None,
+        *(body.get(k) for k in ("content_type", "text", "base")),
+    )
+    if not all(isinstance(f, str) for f in fields):
+        return None
+    return fields  # type: ignore[return-value]
 
 
 def _parse(content_type: str, text: str, base: str, url: str) -> list[IndexFile]:
     if content_type in (JSON_TYPE, "application/json"):
+        data = load_json(text, url, error=Unreachable, max_bytes=MAX_PAGE_BYTES)
         try:
-            return parse_json(json.loads(text), base)
-        except (ValueError, KeyError, TypeError) as exc:
+            return parse_json(data, base)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise Unreachable(
-                f"{url}: the index answered JSON that is not PEP 691 ({exc}); is it a package index?"
+                f"{url}: the index answered JSON that is not PEP 691 ({type(exc).__name__}: "
+                f"{str(exc)[:100]}); is it a package index?"
             ) from None
     return parse_html(text, base)
 
 
 def parse_json(document: dict[str, Any], base: str) -> list[IndexFile]:
+    """PEP 691's ``files``. An entry without a string ``filename`` and ``url`` is no file;
+    every other field of the wrong type is taken as absent."""
     files = []
     for entry in document["files"]:
-        hashes = entry.get("hashes") or {}
-        yanked = entry.get("yanked", False)
+        filename, url = entry["filename"], entry["url"]
+        if not isinstance(filename, str) or not isinstance(url, str):
+            raise TypeError("a file's filename and url must be strings")
+        hashes = entry.get("hashes")
+        sha256 = hashes.get("sha256") if isinstance(hashes, dict) else None
         size = entry.get("size")
+        requires_python = entry.get("requires-python")
         provenance = entry.get("provenance")  # PEP 740: a URL string, null, or absent
         files.append(
             IndexFile(
-                filename=entry["filename"],
-                url=urljoin(base, entry["url"]),
-                sha256=hashes.get("sha256"),
-                requires_python=entry.get("requires-python"),
-                yanked=bool(yanked),
-                size=size if isinstance(size, int) else None,
+                filename=filename,
+                url=urljoin(base, url),
+                sha256=sha256 if isinstance(sha256, str) else None,
+                requires_python=requires_python if isinstance(requires_python, str) else None,
+                yanked=bool(entry.get("yanked", False)),
+                size=size if isinstance(size, int) and not isinstance(size, bool) else None,
                 provenance=urljoin(base, provenance) if isinstance(provenance, str) else None,
             )
         )

@@ -12,19 +12,18 @@ Rendering lives in :mod:`woaport.views.inventory` and :mod:`woaport.views.page`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 from packaging.utils import (
     canonicalize_name,
 )
 from packaging.version import Version
 
 from woaport.availability import ReleaseFile, classify, summarize
+from woaport.bounded import read_json, read_yaml
 from woaport.documents.facts import (
     TARGETS,
     IndexFacts,
@@ -37,7 +36,7 @@ from woaport.documents.facts import (
 from woaport.documents.states import State
 from woaport.documents.status import PackageStatus, Status, Transition
 from woaport.documents.verdicts import Verdict
-from woaport.errors import BadInput, InvalidDocument
+from woaport.errors import BadInput
 from woaport.index import IndexFile
 
 HISTORY_KEEP = 20  # transitions kept per package
@@ -80,9 +79,7 @@ def load_packages(path: Path) -> list[Package]:
 
 
 def _load_yaml(path: Path) -> Any:
-    # libyaml's loader when PyYAML has it: a 5,000-line packages.yml in 0.1 s, not 1 s.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+    return read_yaml(path, error=BadInput)
 
 
 def _parse(document: dict[str, Any]) -> list[Package]:
@@ -118,37 +115,26 @@ def check_packages(
 ) -> list[str]:
     """Every problem in packages.yml, each naming the file, the place and the fix.
     ``known``: canonical names from elsewhere (the top-N snapshot) depends_on may name."""
-    from jsonschema import Draft202012Validator
-
-    from woaport.documents.base import schema
+    from woaport.documents.base import problems as schema_problems
 
     if not path.is_file():
         raise BadInput(f"{path}: no such file; pass the inventory folder that holds packages.yml")
-    try:
-        document = _load_yaml(path)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise BadInput(f"{path}:{where}: not valid YAML") from None
-    errors = sorted(
-        Draft202012Validator(schema("inventory")).iter_errors(document),
-        key=lambda e: [str(p) for p in e.absolute_path],
-    )
-    problems = [
-        f"{path}: {'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
-        for e in errors
-    ]
-    if problems:
-        return problems
+    document = _load_yaml(path)
+    found = schema_problems("inventory", document, str(path))
+    if found:
+        return found
+    problems: list[str] = []
     packages = _parse(document)
-    names = [p.key for p in packages]
+    names: set[str] = set()
+    every = {p.key for p in packages}
     for i, package in enumerate(packages):
-        if names.count(package.key) > 1 and names.index(package.key) != i:
+        if package.key in names:
             problems.append(
                 f"{path}: packages.{i}: {package.name!r} is listed twice; keep one entry"
             )
+        names.add(package.key)
         for dep in package.depends_on:
-            if dep not in names and dep not in (known or set()):
+            if dep not in every and dep not in (known or set()):
                 problems.append(
                     f"{path}: packages.{i}.depends_on: {dep!r} is not in the inventory; add it (it may be native already)"
                 )
@@ -162,27 +148,29 @@ def check_packages(
 
 
 def find_cycles(graph: dict[str, tuple[str, ...]]) -> list[list[str]]:
-    """Each dependency cycle once, as a path that returns to its start."""
+    """Each dependency cycle once, as a path that returns to its start. Depth-first without
+    recursion: a depends_on chain may be longer than Python's stack."""
     cycles: list[list[str]] = []
-    color: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> None:
-        color[node] = 1
-        stack.append(node)
-        for dep in graph.get(node, ()):
-            if dep not in graph:
+    color: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in sorted(graph):
+        if root in color:
+            continue
+        color[root] = 1
+        path = [root]
+        pending = [iter(graph[root])]
+        while pending:
+            dep = next(pending[-1], None)
+            if dep is None:
+                color[path.pop()] = 2
+                pending.pop()
+            elif dep not in graph:
                 continue
-            if color.get(dep) == 1:
-                cycles.append([*stack[stack.index(dep) :], dep])
-            elif color.get(dep) is None:
-                visit(dep)
-        stack.pop()
-        color[node] = 2
-
-    for node in sorted(graph):
-        if color.get(node) is None:
-            visit(node)
+            elif color.get(dep) == 1:
+                cycles.append([*path[path.index(dep) :], dep])
+            elif dep not in color:
+                color[dep] = 1
+                path.append(dep)
+                pending.append(iter(graph[dep]))
     return cycles
 
 
@@ -573,10 +561,7 @@ class History:
 def load_history(path: Path) -> History:
     if not path.is_file():
         return History()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise InvalidDocument(f"{path}: not valid JSON; restore it from git") from None
+    data = read_json(path)
     return History.from_json(data, where=str(path))
 
 
@@ -640,6 +625,27 @@ def with_first_native(status: Status, history: History) -> Status:
 
 
 # -- what to work on next ----------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Validation:
+    """What `inventory validate` found in packages.yml (and devices.yml)."""
+
+    path: Path
+    problems: tuple[str, ...]
+    count: int  # packages listed (0 when the file has problems)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.problems else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": not self.problems,
+            "file": str(self.path),
+            "packages": self.count,
+            "problems": list(self.problems),
+        }
+
+
 @dataclass
 class NextPick:
     package: Package

@@ -17,10 +17,20 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 from zipfile import ZipInfo
 
 from woaport import windll
+from woaport.documents.inspect_report import (
+    Finding,
+    InspectReport,
+    PEImageRecord,
+    Severity,
+    WheelInspection,
+    WheelKind,
+    judge,
+    report_of,
+)
 from woaport.errors import InvalidWheel
 from woaport.pe import CorruptPE, Machine, PEImage, has_pe_signature, parse_pe, starts_like_pe
 from woaport.wheelfile import (
@@ -33,15 +43,13 @@ from woaport.wheelfile import (
     checked_members,
     dist_info_dirs,
     open_wheel,
-    parse_record,
     parse_wheel_metadata,
     parse_wheel_name,
     read_member,
+    read_metadata,
+    read_record,
     stream_member,
 )
-
-Severity = Literal["error", "warning", "info"]
-Kind = Literal["windows", "pure", "other-platform", "unreadable"]
 
 # The machines a process for each platform tag loads.
 ACCEPTED_MACHINES: dict[str, frozenset[Machine]] = {
@@ -99,30 +107,19 @@ HINTS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class Finding:
-    code: str
-    severity: Severity
-    file: str | None
-    message: str
-    advice: str | None = None  # a hint for this finding, instead of the code's general one
-
-    @property
-    def hint(self) -> str:
-        return self.advice if self.advice is not None else HINTS.get(self.code, "")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "file": self.file,
-            "message": self.message,
-            "hint": self.hint,
-        }
+def finding(
+    code: str, severity: Severity, file: str | None, message: str, advice: str | None = None
+) -> Finding:
+    """A finding with its hint: ``advice`` for this case, or the code's general one."""
+    hint = advice if advice is not None else HINTS.get(code, "")
+    return Finding(code=code, severity=severity, file=file, message=message, hint=hint)
 
 
 @dataclass(frozen=True, kw_only=True)
 class PEFile:
+    """A PE image as the checks see it (all of :class:`PEImage`); the report keeps a
+    :class:`PEImageRecord` of it."""
+
     path: str
     image: PEImage
 
@@ -130,33 +127,27 @@ class PEFile:
     def python_dlls(self) -> list[str]:
         return [d for d in self.image.all_imports if windll.is_python_dll(d)]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "machine": str(self.image.machine),
-            "hybrid_metadata": self.image.hybrid,
-            "python_dll": self.python_dlls[0] if self.python_dlls else None,
-            "imports": list(self.image.imports),
-            "delay_imports": list(self.image.delay_imports),
-        }
+    def record(self) -> PEImageRecord:
+        python_dlls = self.python_dlls
+        return PEImageRecord(
+            path=self.path,
+            machine=self.image.machine,
+            hybrid_metadata=self.image.hybrid,
+            python_dll=python_dlls[0] if python_dlls else None,
+            imports=self.image.imports,
+            delay_imports=self.image.delay_imports,
+            is_dll=self.image.is_dll,
+            il_only=self.image.il_only,
+        )
 
 
 @dataclass(kw_only=True)
-class WheelReport:
-    path: str
-    kind: Kind
-    name: WheelName | None = None
+class _Inspection:
+    """One wheel's inspection while the checks add to it."""
+
+    name: WheelName
     findings: list[Finding] = field(default_factory=list)
     pe_files: list[PEFile] = field(default_factory=list)
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and not any(f.severity == "error" for f in self.findings)
-
-    @property
-    def filename(self) -> str:
-        return self.name.filename if self.name else PurePosixPath(self.path).name
 
     def add(
         self,
@@ -166,23 +157,7 @@ class WheelReport:
         message: str,
         advice: str | None = None,
     ) -> None:
-        self.findings.append(
-            Finding(code=code, severity=severity, file=file, message=message, advice=advice)
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "wheel": self.path,
-            "filename": self.filename,
-            "name": self.name.name if self.name else None,
-            "version": self.name.version if self.name else None,
-            "tags": sorted(str(t) for t in self.name.tags) if self.name else [],
-            "kind": self.kind,
-            "ok": self.ok,
-            "error": self.error,
-            "findings": [f.to_json() for f in self.findings],
-            "pe_files": [p.to_json() for p in self.pe_files],
-        }
+        self.findings.append(finding(code, severity, file, message, advice))
 
 
 T = TypeVar("T")
@@ -190,24 +165,27 @@ R = TypeVar("R")
 
 
 def run_parallel(work: Callable[[T], R], items: list[T], workers: int) -> list[R]:
-    """``[work(i) for i in items]`` on ``workers`` threads (order not kept); the first
-    exception is re-raised. Cheaper per item than an executor's futures, which matters for
-    wheels with thousands of small members."""
-    pending = iter(items)
+    """``[work(i) for i in items]`` on ``workers`` threads (order not kept). Cheaper per item
+    than an executor's futures, which matters for wheels with thousands of small members.
+
+    When items fail, the exception of the first failing item *in list order* is re-raised,
+    whatever the threads' timing: items are handed out in order and no new one starts after
+    a failure, so every item before a failed one has run to its end."""
+    pending = iter(enumerate(items))
     lock = threading.Lock()
     results: list[R] = []
-    failures: list[BaseException] = []
+    failures: list[tuple[int, BaseException]] = []
 
     def loop() -> None:
         while not failures:
             with lock:
-                item = next(pending, _DONE)
-            if item is _DONE:
+                index, item = next(pending, (-1, None))
+            if index < 0:
                 return
             try:
                 results.append(work(item))  # type: ignore[arg-type]
             except BaseException as exc:
-                failures.append(exc)
+                failures.append((index, exc))
 
     threads = [threading.Thread(target=loop, daemon=True) for _ in range(max(1, workers) - 1)]
     for thread in threads:
@@ -216,23 +194,27 @@ def run_parallel(work: Callable[[T], R], items: list[T], workers: int) -> list[R
     for thread in threads:
         thread.join()
     if failures:
-        raise failures[0]
+        raise min(failures, key=lambda f: f[0])[1]
     return results
 
 
-_DONE = object()
-
-
-def inspect_wheel(path: Path, *, workers: int | None = None) -> WheelReport:
+def inspect_wheel(
+    path: Path, *, workers: int | None = None, strict: bool = False
+) -> WheelInspection:
     """Inspect one wheel. Raises :class:`InvalidWheel` when it cannot be read at all.
+    With ``strict``, warnings fail the wheel too.
 
     Members are decompressed and hashed on a few threads (zlib and hashlib release the GIL);
     a PE image is parsed as soon as it is read and its bytes dropped, and the images held at
     once stay within 1.5x the largest member, whatever the wheel's size.
     """
     name = parse_wheel_name(path)
-    kind: Kind = "windows" if name.is_windows else ("pure" if name.is_pure else "other-platform")
-    report = WheelReport(path=str(path), kind=kind, name=name)
+    kind = (
+        WheelKind.WINDOWS
+        if name.is_windows
+        else (WheelKind.PURE if name.is_pure else WheelKind.OTHER_PLATFORM)
+    )
+    report = _Inspection(name=name)
     with open_wheel(path) as zf:
         members = checked_members(zf, path)
         by_name = {m.filename: m for m in members}
@@ -254,17 +236,16 @@ def inspect_wheel(path: Path, *, workers: int | None = None) -> WheelReport:
                 zf, path, info, algorithm=algorithm, keep=keep, budget=budget
             )
             if data is None:
-                if kind == "windows" and info.filename.lower().endswith(PE_SUFFIXES):
+                if kind is WheelKind.WINDOWS and info.filename.lower().endswith(PE_SUFFIXES):
                     return member, _not_pe(info.filename, heads[0] if heads else b"")
                 return member, None
-            size = len(data)
             try:
                 return member, _analyse(info.filename, data)
             finally:
                 # pefile's objects form reference cycles that would keep the image alive
                 # until the next garbage collection; emptying the buffer frees it now.
                 data.clear()
-                budget.release(size)
+                budget.release(info.file_size)
 
         todo = [m for m in members if m.filename not in record.meta_read]
         # Largest first, so that one big DLL does not start last and run alone.
@@ -279,18 +260,35 @@ def inspect_wheel(path: Path, *, workers: int | None = None) -> WheelReport:
             report.findings.append(analysis)
     if record.entries is not None:
         _check_record(report, record, digests)
-    if kind == "windows":
+    if kind is WheelKind.WINDOWS:
         _check_windows_payload(report, name, path)
     else:
         what = (
             "a pure-Python wheel"
-            if kind == "pure"
+            if kind is WheelKind.PURE
             else f"a {', '.join(sorted(name.platforms))} wheel"
         )
         report.add(
-            "not-windows", "info", None, f"{name.filename} is {what}: no Windows payload to check"
+            "not-windows",
+            Severity.INFO,
+            None,
+            f"{name.filename} is {what}: no Windows payload to check",
         )
-    return report
+    findings = tuple(report.findings)
+    verdict = judge(findings, error=None, strict=strict)
+    return WheelInspection(
+        wheel=str(path),
+        filename=name.filename,
+        name=name.name,
+        version=name.version,
+        tags=tuple(sorted(str(t) for t in name.tags)),
+        kind=kind,
+        verdict=verdict,
+        ok=verdict.passed,
+        error=None,
+        findings=findings,
+        pe_files=tuple(pe.record() for pe in report.pe_files),
+    )
 
 
 @dataclass(kw_only=True)
@@ -309,10 +307,8 @@ def _algorithm_for(name: str, entries: dict[str, RecordEntry] | None) -> str:
     return algorithm if algorithm in hashlib.algorithms_available else "sha256"
 
 
-def _read_dist_info(report: WheelReport, zf: Any, path: Path, by_name: dict[str, Any]) -> _DistInfo:
+def _read_dist_info(report: _Inspection, zf: Any, path: Path, by_name: dict[str, Any]) -> _DistInfo:
     """Read WHEEL and RECORD up front (they are small) and check the WHEEL tags."""
-    if report.name is None:
-        raise ValueError("the report must carry the wheel's parsed name")
     meta_read: dict[str, bytes] = {}
     candidates = dist_info_dirs(list(by_name))
     expected = f"{report.name.name.replace('-', '_')}-{report.name.version}.dist-info".lower()
@@ -323,37 +319,33 @@ def _read_dist_info(report: WheelReport, zf: Any, path: Path, by_name: dict[str,
     if wheel_name is None or wheel_name not in by_name:
         report.add(
             "wheel-metadata-missing",
-            "error",
+            Severity.ERROR,
             None,
             f"no .dist-info/WHEEL file (looked for {expected}/WHEEL)",
         )
     else:
-        data = read_member(zf, path, by_name[wheel_name])
+        data = read_metadata(zf, path, by_name[wheel_name])
         meta_read[wheel_name] = data
         tags = set(parse_wheel_metadata(data.decode("utf-8", "replace")))
         filename_tags = {str(t) for t in report.name.tags}
         if tags != filename_tags:
             report.add(
                 "wheel-tag-mismatch",
-                "error",
+                Severity.ERROR,
                 wheel_name,
                 f"WHEEL says Tag: {', '.join(sorted(tags)) or '(none)'} but the file name says "
                 f"{', '.join(sorted(filename_tags))}",
             )
     record_name = f"{dist_info}/RECORD" if dist_info else None
     if record_name is None or record_name not in by_name:
-        report.add("record-missing", "error", None, "the wheel has no .dist-info/RECORD")
+        report.add("record-missing", Severity.ERROR, None, "the wheel has no .dist-info/RECORD")
         return _DistInfo(directory=dist_info, entries=None, meta_read=meta_read)
-    record_bytes = read_member(zf, path, by_name[record_name])
+    record_bytes, entries = read_record(zf, path, by_name[record_name])
     meta_read[record_name] = record_bytes
-    return _DistInfo(
-        directory=dist_info,
-        entries=parse_record(record_bytes.decode("utf-8", "replace")),
-        meta_read=meta_read,
-    )
+    return _DistInfo(directory=dist_info, entries=entries, meta_read=meta_read)
 
 
-def _check_record(report: WheelReport, record: _DistInfo, digests: dict[str, MemberDigest]) -> None:
+def _check_record(report: _Inspection, record: _DistInfo, digests: dict[str, MemberDigest]) -> None:
     entries = record.entries or {}
     for name, data in record.meta_read.items():
         if not record.unlisted_ok(name):
@@ -367,34 +359,40 @@ def _check_record(report: WheelReport, record: _DistInfo, digests: dict[str, Mem
             continue
         entry = entries.get(name)
         if entry is None:
-            report.add("record-mismatch", "error", name, "is in the wheel but not listed in RECORD")
+            report.add(
+                "record-mismatch", Severity.ERROR, name, "is in the wheel but not listed in RECORD"
+            )
         elif entry.digest is None:
-            report.add("record-mismatch", "error", name, "is listed in RECORD without a hash")
+            report.add(
+                "record-mismatch", Severity.ERROR, name, "is listed in RECORD without a hash"
+            )
         elif entry.algorithm not in ("sha256", "sha384", "sha512", "blake2b", "sha3_256"):
             report.add(
                 "record-mismatch",
-                "error",
+                Severity.ERROR,
                 name,
                 f"RECORD uses the hash {entry.algorithm!r}; wheels need sha256 or stronger",
             )
         elif entry.digest != member.digest:
             report.add(
                 "record-mismatch",
-                "error",
+                Severity.ERROR,
                 name,
                 f"{entry.algorithm} in RECORD is {entry.digest}, the file's is {member.digest}",
             )
         elif entry.size is not None and entry.size != member.size:
             report.add(
                 "record-mismatch",
-                "error",
+                Severity.ERROR,
                 name,
                 f"RECORD says {entry.size} bytes, the file has {member.size}",
             )
     for name in sorted(set(entries) - set(digests)):
         if record.unlisted_ok(name):
             continue
-        report.add("record-mismatch", "error", name, "is listed in RECORD but not in the wheel")
+        report.add(
+            "record-mismatch", Severity.ERROR, name, "is listed in RECORD but not in the wheel"
+        )
 
 
 PE_SUFFIXES = (".dll", ".pyd", ".exe")
@@ -407,11 +405,11 @@ _MAGIC = {
 
 def _not_pe(name: str, head: bytes) -> Finding:
     what = "empty" if not head else _MAGIC.get(head[:4], "not a Windows image (no MZ header)")
-    return Finding(
-        code="corrupt-pe",
-        severity="error",
-        file=name,
-        message=f"has a Windows image name but is {what}; Windows cannot load it",
+    return finding(
+        "corrupt-pe",
+        Severity.ERROR,
+        name,
+        f"has a Windows image name but is {what}; Windows cannot load it",
     )
 
 
@@ -419,25 +417,17 @@ def _analyse(name: str, data: bytearray) -> PEFile | Finding | None:
     """A member that starts with ``MZ``: a PE image, a damaged one, or just data."""
     if not has_pe_signature(data):
         if name.lower().endswith((".dll", ".pyd", ".exe")):
-            return Finding(
-                code="corrupt-pe",
-                severity="error",
-                file=name,
-                message="has a Windows image name but no PE header",
+            return finding(
+                "corrupt-pe", Severity.ERROR, name, "has a Windows image name but no PE header"
             )
         return None
     try:
         return PEFile(path=name, image=parse_pe(data))
     except CorruptPE as exc:
-        return Finding(
-            code="corrupt-pe",
-            severity="error",
-            file=name,
-            message=f"is not a loadable PE image ({exc})",
-        )
+        return finding("corrupt-pe", Severity.ERROR, name, f"is not a loadable PE image ({exc})")
 
 
-def _check_windows_payload(report: WheelReport, name: WheelName, path: Path) -> None:
+def _check_windows_payload(report: _Inspection, name: WheelName, path: Path) -> None:
     platforms = sorted(p for p in name.platforms if p in ACCEPTED_MACHINES)
     abis = sorted({t.abi for t in name.tags})
     python_dlls = _accepted_python_dlls(abis)
@@ -479,7 +469,7 @@ def _check_windows_payload(report: WheelReport, name: WheelName, path: Path) -> 
         if evidence:
             report.add(
                 "optional-dependency",
-                "warning",
+                Severity.WARNING,
                 importers[0],
                 f"{how} {dll}, which is neither in the wheel nor a Windows system DLL; the "
                 f"package imports this module only under try/except ImportError ({evidence})"
@@ -488,7 +478,7 @@ def _check_windows_payload(report: WheelReport, name: WheelName, path: Path) -> 
             continue
         report.add(
             "missing-dependency",
-            "error",
+            Severity.ERROR,
             importers[0],
             f"{how} {dll}, which is neither in the wheel nor a Windows system DLL"
             + _also(importers),
@@ -503,7 +493,7 @@ def _check_windows_payload(report: WheelReport, name: WheelName, path: Path) -> 
         )
         report.add(
             "vc-runtime",
-            "warning",
+            Severity.WARNING,
             pes[0].path,
             f"needs the Visual C++ runtime DLL {dll}, which the wheel does not bundle and "
             f"Windows does not ship{why}" + _also([pe.path for pe in pes]),
@@ -529,7 +519,7 @@ def _accepted_python_dlls(abis: list[str]) -> set[str]:
     return accepted
 
 
-def _check_machine(report: WheelReport, pe: PEFile, platforms: list[str]) -> None:
+def _check_machine(report: _Inspection, pe: PEFile, platforms: list[str]) -> None:
     machine = pe.image.machine
     for platform in platforms:
         if machine in ACCEPTED_MACHINES[platform] or machine is Machine.ANYCPU:
@@ -537,7 +527,7 @@ def _check_machine(report: WheelReport, pe: PEFile, platforms: list[str]) -> Non
         if machine is Machine.ARM64EC and platform in ("win_arm64", "win_amd64"):
             report.add(
                 "arm64ec-payload",
-                "error",
+                Severity.ERROR,
                 pe.path,
                 f"is ARM64EC (AMD64 header with CHPE metadata); a {platform} python cannot load it",
             )
@@ -545,14 +535,14 @@ def _check_machine(report: WheelReport, pe: PEFile, platforms: list[str]) -> Non
             accepted = " or ".join(sorted(ACCEPTED_MACHINES[platform]))
             report.add(
                 "machine-mismatch",
-                "error",
+                Severity.ERROR,
                 pe.path,
                 f"is {machine}, but a {platform} wheel needs {accepted}",
             )
 
 
 def _check_python_dll(
-    report: WheelReport,
+    report: _Inspection,
     pe: PEFile,
     name: WheelName,
     abis: list[str],
@@ -564,7 +554,7 @@ def _check_python_dll(
             if dll.lower() not in accepted:
                 report.add(
                     "python-dll-mismatch",
-                    "error",
+                    Severity.ERROR,
                     pe.path,
                     f"imports {dll}, but the wheel's ABI tag ({', '.join(abis)}) needs "
                     f"{' or '.join(sorted(accepted))}",
@@ -577,7 +567,7 @@ def _check_python_dll(
         if windll.is_versioned_python_dll(dll) and dll.lower() not in bundled:
             report.add(
                 "python-dll-mismatch",
-                "error",
+                Severity.ERROR,
                 pe.path,
                 f"imports {dll}, one Python version's DLL, but the wheel's tags "
                 f"({', '.join(interpreters)}-{', '.join(abis)}) let every Python 3 install it",
@@ -601,7 +591,7 @@ _WINDOWS_SOABI = re.compile(r"cp3\d{1,2}t?-(?:win32|win_amd64|win_arm64)", re.AS
 
 
 def _check_extension_name(
-    report: WheelReport, name: WheelName, path: str, platforms: list[str], abis: list[str]
+    report: _Inspection, name: WheelName, path: str, platforms: list[str], abis: list[str]
 ) -> None:
     parts = PurePosixPath(path).name.split(".")
     if len(parts) < 3:
@@ -610,7 +600,7 @@ def _check_extension_name(
     if not _WINDOWS_SOABI.fullmatch(tag):
         report.add(
             "extension-name",
-            "error",
+            Severity.ERROR,
             path,
             f"is named with the suffix .{tag}.pyd, which Windows CPython never imports: it "
             f"looks for {parts[0]}.cp3XY-{platforms[0] if platforms else 'PLATFORM'}.pyd or "
@@ -621,7 +611,7 @@ def _check_extension_name(
     if platform not in platforms:
         report.add(
             "extension-tag-mismatch",
-            "error",
+            Severity.ERROR,
             path,
             f"is named for {platform}, but the wheel is for {', '.join(platforms)}",
         )
@@ -630,7 +620,7 @@ def _check_extension_name(
         loads = "abi3 (any CPython 3)" if cpython_abis == ["abi3"] else ", ".join(cpython_abis)
         report.add(
             "extension-tag-mismatch",
-            "error",
+            Severity.ERROR,
             path,
             f"is named for {interpreter}, but the wheel is for {loads}: that interpreter "
             "will not import it",
@@ -641,6 +631,7 @@ def _check_extension_name(
 # bounded, as the wheel is untrusted.
 MAX_SOURCE_BYTES = 2 << 20
 MAX_SOURCES = 200
+MAX_SOURCES_TOTAL = 32 << 20  # bytes of Python parsed in all
 _GUARDS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
 
 
@@ -686,13 +677,14 @@ def _find_imports(path: Path, modules: set[str]) -> dict[str, list[tuple[str, bo
             for i in zf.infolist()
             if i.filename.endswith(".py") and 0 < i.file_size <= MAX_SOURCE_BYTES
         ]
-        read = 0
+        read = parsed = 0
         for info in sources:
             data = read_member(zf, path, info)
             if not any(t in data for t in tails):
                 continue
             read += 1
-            if read > MAX_SOURCES:
+            parsed += len(data)
+            if read > MAX_SOURCES or parsed > MAX_SOURCES_TOTAL:
                 break
             try:
                 tree = ast.parse(data, filename=info.filename)
@@ -743,37 +735,24 @@ def _imported_modules(node: ast.Import | ast.ImportFrom, package: str) -> list[s
     return [base, *(f"{base}.{alias.name}" for alias in node.names)]
 
 
-def inspect_paths(paths: list[Path]) -> list[WheelReport]:
-    reports = []
+def inspect_paths(paths: list[Path], *, strict: bool = False) -> InspectReport:
+    """Inspect each wheel; one that cannot be read is in the report with its ``error``."""
+    wheels = []
     for path in paths:
         try:
-            reports.append(inspect_wheel(path))
+            wheels.append(inspect_wheel(path, strict=strict))
         except InvalidWheel as exc:
-            reports.append(WheelReport(path=str(path), kind="unreadable", error=exc.message))
-    return reports
-
-
-@dataclass(kw_only=True)
-class InspectResult:
-    """What ``woaport inspect`` reports; also embedded by ``woaport check``."""
-
-    reports: list[WheelReport]
-    verbose: bool = False
-    strict: bool = False
-
-    def failed(self, report: WheelReport) -> bool:
-        if not report.ok:
-            return True
-        return self.strict and any(f.severity == "warning" for f in report.findings)
-
-    @property
-    def exit_code(self) -> int:
-        if any(r.error for r in self.reports):
-            return 2
-        return 1 if any(self.failed(r) for r in self.reports) else 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.exit_code == 0,
-            "wheels": [r.to_json() for r in self.reports],
-        }
+            wheels.append(
+                WheelInspection(
+                    wheel=str(path),
+                    filename=PurePosixPath(path).name,
+                    name=None,
+                    version=None,
+                    tags=(),
+                    kind=WheelKind.UNREADABLE,
+                    verdict=judge((), error=exc.message, strict=strict),
+                    ok=False,
+                    error=exc.message,
+                )
+            )
+    return report_of(wheels, strict=strict)

@@ -17,6 +17,7 @@ runs it as a native ARM64 process's code. Such an image is :attr:`Machine.ANYCPU
 from __future__ import annotations
 
 import enum
+import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,11 +30,21 @@ IMAGE_FILE_MACHINE = {
     0xA64E: "ARM64X",  # likewise
 }
 
+# The import directory is walked here (see _import_names); pefile parses these. Its delay
+# import walk is bounded by pefile.MAX_IMPORT_SYMBOLS (8,192 symbols in all).
 _DIRECTORIES = [
-    "IMAGE_DIRECTORY_ENTRY_IMPORT",
     "IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT",
     "IMAGE_DIRECTORY_ENTRY_LOAD_CONFIG",
 ]
+IMPORT_DIRECTORY = 1
+# An import descriptor per DLL, ended by one of zeros (IMAGE_IMPORT_DESCRIPTOR, 20 bytes:
+# https://learn.microsoft.com/en-us/windows/win32/debug/pe-format#import-directory-table).
+# pefile walks them to the zero one however many there are: a crafted image with a million
+# took 23 s and 1.1 GB. Real images import a few dozen DLLs; past this many, the image is
+# refused as corrupt, saying so.
+MAX_IMPORT_DESCRIPTORS = 4096
+_IMPORT_DESCRIPTOR = struct.Struct("<IIIII")
+MAX_DLL_NAME = 0x200  # pefile.MAX_DLL_LENGTH
 # The CLI header's data directory (pefile lists it but does not parse it).
 COM_DESCRIPTOR = 14
 
@@ -116,11 +127,17 @@ def parse_pe(data: bytes | bytearray) -> PEImage:
     directories = [pefile.DIRECTORY_ENTRY[d] for d in _DIRECTORIES]
     try:
         pe = pefile.PE(data=data, fast_load=True)
-        pe.parse_data_directories(directories=directories, import_dllnames_only=True)
+        pe.parse_data_directories(directories=directories)
+        return _image(pe, data)
+    except CorruptPE:
+        raise
     except pefile.PEFormatError as exc:
         raise CorruptPE(str(exc.value if hasattr(exc, "value") else exc)) from None
     except Exception as exc:  # pefile raises assorted errors on malformed tables
         raise CorruptPE(f"{type(exc).__name__}: {exc}") from None
+
+
+def _image(pe: Any, data: bytes | bytearray) -> PEImage:
     _check_sections(pe, len(data))
     header_machine = int(pe.FILE_HEADER.Machine)
     load_config = getattr(pe, "DIRECTORY_ENTRY_LOAD_CONFIG", None)
@@ -135,11 +152,44 @@ def parse_pe(data: bytes | bytearray) -> PEImage:
         machine=classify(header_machine, hybrid, anycpu=anycpu),
         header_machine=header_machine,
         hybrid=hybrid,
-        imports=_dll_names(getattr(pe, "DIRECTORY_ENTRY_IMPORT", None)),
+        imports=_import_names(pe),
         delay_imports=_dll_names(getattr(pe, "DIRECTORY_ENTRY_DELAY_IMPORT", None)),
         is_dll=bool(int(pe.FILE_HEADER.Characteristics) & IMAGE_FILE_DLL),
         il_only=il_only,
     )
+
+
+def _import_names(pe: Any) -> tuple[str, ...]:
+    """The DLL names of the import directory, in order, as pefile's ``import_dllnames_only``
+    walk reads them (a name that is no valid DOS file name reads ``*invalid*``), but never
+    more than MAX_IMPORT_DESCRIPTORS descriptors."""
+    import pefile
+
+    directories = pe.OPTIONAL_HEADER.DATA_DIRECTORY
+    if len(directories) <= IMPORT_DIRECTORY or not directories[IMPORT_DIRECTORY].VirtualAddress:
+        return ()
+    rva = int(directories[IMPORT_DIRECTORY].VirtualAddress)
+    names: list[str] = []
+    for count in range(MAX_IMPORT_DESCRIPTORS + 1):
+        try:
+            raw = pe.get_data(rva, _IMPORT_DESCRIPTOR.size)
+        except pefile.PEFormatError:
+            break
+        if len(raw) < _IMPORT_DESCRIPTOR.size or not any(raw):
+            break  # the table ends (or runs out of the image)
+        if count == MAX_IMPORT_DESCRIPTORS:
+            raise CorruptPE(
+                f"the import table lists more than {MAX_IMPORT_DESCRIPTORS:,} DLLs "
+                "(the most woaport reads); no real image imports that many"
+            )
+        name_rva = _IMPORT_DESCRIPTOR.unpack(raw)[3]
+        rva += _IMPORT_DESCRIPTOR.size
+        name = pe.get_string_at_rva(name_rva, MAX_DLL_NAME)
+        if not pefile.is_valid_dos_filename(name):
+            name = b"*invalid*"
+        if name:
+            names.append(name.decode("latin-1"))
+    return tuple(names)
 
 
 def _clr_flags(pe: Any, data: bytes | bytearray) -> int | None:

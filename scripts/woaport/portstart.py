@@ -38,7 +38,8 @@ import yaml
 from packaging.utils import canonicalize_name
 
 from woaport import forkinit
-from woaport.errors import BadInput
+from woaport.bounded import compose_yaml, load_json, load_yaml, read_yaml
+from woaport.errors import BadInput, WoaportError
 from woaport.github import GitHub, GitHubError
 from woaport.upstream import last_line
 
@@ -120,9 +121,12 @@ def upstream_from_urls(urls: Iterable[str]) -> str | None:
 def _inventory_entry(inventory: Path | None, package: str) -> dict[str, Any] | None:
     if inventory is None or not inventory.is_file():
         return None
-    document = yaml.safe_load(inventory.read_text(encoding="utf-8")) or {}
-    for raw in document.get("packages", []):
-        if canonicalize_name(str(raw.get("name", ""))) == canonicalize_name(package):
+    document = read_yaml(inventory, error=BadInput)
+    packages = document.get("packages") if isinstance(document, dict) else None
+    for raw in packages if isinstance(packages, list) else []:
+        if isinstance(raw, dict) and canonicalize_name(str(raw.get("name", ""))) == (
+            canonicalize_name(package)
+        ):
             return dict(raw)
     return None
 
@@ -156,10 +160,13 @@ def project_urls_from_index(index_url: str, name: str, *, timeout: float = 20.0)
         response = requests.get(url, timeout=timeout)
         if response.status_code != 200 or len(response.content) > 20_000_000:
             return ()
-        info = response.json().get("info") or {}
-    except (requests.RequestException, ValueError):
+        document = load_json(response.content, url)
+    except (requests.RequestException, WoaportError):
         return ()
-    urls = [str(u) for u in (info.get("project_urls") or {}).values()]
+    info = document.get("info") if isinstance(document, dict) else None
+    info = info if isinstance(info, dict) else {}
+    project_urls = info.get("project_urls")
+    urls = [str(u) for u in project_urls.values()] if isinstance(project_urls, dict) else []
     if info.get("home_page"):
         urls.append(str(info["home_page"]))
     return tuple(urls)
@@ -186,11 +193,12 @@ def record_fork(text: str, *, package: str, upstream: str, fork: str, branch: st
     """packages.yml with the fork recorded for ``package``: lines added under its entry (or
     a new entry at the end of the list); every other line stays as it was. Raises BadInput
     when the file records another fork for it."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = compose_yaml(text, "packages.yml", error=BadInput)
     if not isinstance(root, yaml.MappingNode):
         raise BadInput("packages.yml: the top level is not a mapping")
-    document = yaml.safe_load(text)
-    default_branch = str((document.get("defaults") or {}).get("branch", "main"))
+    document = load_yaml(text, "packages.yml", error=BadInput)
+    defaults = document.get("defaults")
+    default_branch = str(defaults.get("branch", "main") if isinstance(defaults, dict) else "main")
     packages = next((v for k, v in root.value if k.value == "packages"), None)
     if not isinstance(packages, yaml.SequenceNode):
         raise BadInput("packages.yml: no `packages:` list")

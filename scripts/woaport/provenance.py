@@ -84,6 +84,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from woaport.files import sha256_file, write_atomic
+from woaport.limits import MAX_BUNDLE_BYTES as MAX_BUNDLE_BYTES
 
 if TYPE_CHECKING:
     import requests
@@ -93,8 +94,7 @@ MANIFEST_FIELD = "attestation"
 """The key, in each ``artifacts[]`` entry of a queue manifest, naming the bundle asset."""
 
 BUNDLE_SUFFIX = ".sigstore.json"
-MAX_BUNDLE_BYTES = 4 << 20
-MAX_PROVENANCE_BYTES = 4 << 20
+MAX_PROVENANCE_BYTES = MAX_BUNDLE_BYTES
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 GITHUB = "https://github.com/"
 HUB_WORKFLOW = ".github/workflows/port.yml"
@@ -142,9 +142,10 @@ class Check(enum.StrEnum):
 
 
 def default_mode(queue_url: str) -> PolicyMode:
-    """``require`` for ``github:`` queues (anyone with a token may write a release),
-    ``warn`` for ``dir:`` queues (a folder the device's owner controls)."""
-    return PolicyMode.REQUIRE if queue_url.startswith("github:") else PolicyMode.WARN
+    """``require`` for ``github:`` queues (anyone with a token may write a release) and
+    ``hub:`` subscriptions (their items come from such queues), ``warn`` for ``dir:``
+    queues (a folder the device's owner controls)."""
+    return PolicyMode.REQUIRE if queue_url.startswith(("github:", "hub:")) else PolicyMode.WARN
 
 
 def bundle_filename(wheel_filename: str) -> str:

@@ -17,17 +17,16 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from packaging.utils import canonicalize_name
 
 from woaport import __version__, procs, venv
 from woaport.artifacts import Artifact, Role, classify
+from woaport.bounded import load_json, read_json
 from woaport.contract import Contract, Mode, StageRef, Step
 from woaport.devicequeue.manifest import record
 from woaport.documents.contract_report import (
@@ -43,9 +42,9 @@ from woaport.documents.contract_report import (
     environment_from,
 )
 from woaport.envpolicy import contract_environment
-from woaport.errors import BadInput, InvalidDocument
+from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now
-from woaport.http import download, make_session
+from woaport.safepath import child, name_problem
 from woaport.wheelfile import b64_digest, parse_record, parse_wheel_name
 
 BENCH_MARKER = "__woaport_benchmark__ "
@@ -92,6 +91,8 @@ class RunRequest:
     work_parent: Path | None = None
     # More wheels to stage than the contract names (paths or URLs, from the command line).
     extra_stage: tuple[StageRef, ...] = ()
+    # A folder where running steps record their processes (procs.reap_leftovers).
+    ledger: Path | None = None
 
 
 def resolve_artifacts(
@@ -112,11 +113,15 @@ def _stage(refs: tuple[StageRef, ...], base: Path, staging: Path) -> list[Path]:
     session = None
     for ref in refs:
         if ref.is_url:
+            from woaport.http import download, make_session  # only for URL stages
+
             session = session or make_session()
             filename = ref.location.rstrip("/").rpartition("/")[2].partition("#")[0]
-            if not filename.endswith(".whl") or filename in (".", ".."):
-                raise BadInput(f"stage: {ref.location} does not name a .whl file")
-            path = download(session, ref.location, staging / filename, sha256=ref.sha256)
+            if not filename.endswith(".whl") or name_problem(filename) is not None:
+                raise BadInput(f"stage: {ref.location[:200]} does not name a .whl file")
+            path = download(
+                session, ref.location, child(staging, filename, "stage"), sha256=ref.sha256
+            )
         else:
             path = _local_stage(base, ref.location)
         if ref.sha256 and (digest := sha256_file(path)) != ref.sha256:
@@ -159,7 +164,17 @@ def _local_stage(base: Path, pattern: str) -> Path:
 MAX_RECORD_BYTES = 64 << 20  # a RECORD larger than this is not one
 
 
-def _installed(root: Path, name: str) -> tuple[dict[str, Any] | None, list[str]]:
+@dataclass(frozen=True, kw_only=True)
+class Installed:
+    """A distribution as the environment's files describe it."""
+
+    name: str
+    version: str
+    files: dict[str, str]  # RECORD path -> "sha256=..." of the file on disk, hashed here
+    url: str | None  # direct_url.json's url: where the installer took it from
+
+
+def _installed(root: Path, name: str) -> tuple[Installed | None, list[str]]:
     """What the environment at ``root`` has installed for ``name``, read from its files
     (METADATA, RECORD, direct_url.json) and hashed here. Nothing from the environment
     runs: a ``.pth`` file or a module of the wheel under test gets no chance to lie."""
@@ -192,15 +207,16 @@ def _installed(root: Path, name: str) -> tuple[dict[str, Any] | None, list[str]]
                     continue
             direct = info / "direct_url.json"
             try:
-                origin = json.loads(direct.read_text("utf-8")) if direct.is_file() else None
-            except ValueError:
+                origin = read_json(direct) if direct.is_file() else None
+            except WoaportError:
                 origin = None
-            return {
-                "name": metadata.get("Name", project),
-                "version": metadata.get("Version", version),
-                "files": files,
-                "direct_url": origin if isinstance(origin, dict) else None,
-            }, outside
+            url = origin.get("url") if isinstance(origin, dict) else None
+            return Installed(
+                name=metadata.get("Name", project),
+                version=metadata.get("Version", version),
+                files=files,
+                url=url if isinstance(url, str) else None,
+            ), outside
     return None, []
 
 
@@ -241,17 +257,18 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
             summary=f"{wheel.name.name} is not installed",
             problems=tuple(problems),
         )
-    if installed["version"] != wheel.name.version:
-        problems.append(f"installed version {installed['version']}, artifact {wheel.name.version}")
-    url = (installed["direct_url"] or {}).get("url")
-    if url != wheel.path.as_uri():
-        problems.append(f"installed from {url or 'the index'}, not from {wheel.path.as_uri()}")
+    if installed.version != wheel.name.version:
+        problems.append(f"installed version {installed.version}, artifact {wheel.name.version}")
+    if installed.url != wheel.path.as_uri():
+        problems.append(
+            f"installed from {installed.url or 'the index'}, not from {wheel.path.as_uri()}"
+        )
     with zipfile.ZipFile(wheel.path) as zf:
         record_name = next((n for n in zf.namelist() if n.endswith(".dist-info/RECORD")), None)
         entries = (
             parse_record(zf.read(record_name).decode("utf-8", "replace")) if record_name else {}
         )
-    files = installed["files"]
+    files = installed.files
     checked = 0
     for path, entry in entries.items():
         if entry.digest is None or entry.algorithm != "sha256" or ".data/" in path:
@@ -263,7 +280,7 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
         elif got != f"sha256={entry.digest}":
             problems.append(f"{path}: installed file differs from the artifact")
     summary = (
-        f"installed {installed['name']} {installed['version']} is the artifact "
+        f"installed {installed.name} {installed.version} is the artifact "
         f"({checked} files match RECORD)"
         if not problems
         else f"installed {wheel.name.name} is NOT the artifact ({len(problems)} problem(s))"
@@ -275,8 +292,15 @@ def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verifica
 
 class StepRunner:
     def __init__(
-        self, environment: venv.Environment, work: Path, logs: Path, env: dict[str, str], base: Path
+        self,
+        environment: venv.Environment,
+        work: Path,
+        logs: Path,
+        env: dict[str, str],
+        base: Path,
+        ledger: Path | None = None,
     ):
+        self.ledger = ledger
         self.environment = environment
         self.work = work
         self.logs = logs
@@ -332,6 +356,7 @@ class StepRunner:
             env=self.env,
             timeout=step.timeout,
             log=self.logs / f"{step.step_id}.log",
+            ledger=self.ledger,
         )
         status, detail = result.status()
         benchmark = None
@@ -362,33 +387,41 @@ def _environment_facts(process: subprocess.Popen[str]) -> EnvironmentFacts:
     if process.returncode != 0 or not last:
         return EnvironmentFacts(error=output[-1000:])
     try:
-        return environment_from(json.loads(last[0]))
-    except ValueError:
+        return environment_from(load_json(last[0], "envfacts.py's answer"))
+    except (WoaportError, KeyError, TypeError, AttributeError, ValueError):
+        # the interpreter under test runs envfacts.py: whatever it printed is untrusted
         return EnvironmentFacts(error=output[-1000:])
 
 
 def _benchmark(text: str) -> Benchmark | None:
     try:
-        return Benchmark.from_json(json.loads(text), "benchmark step")
-    except (ValueError, InvalidDocument):
+        return Benchmark.from_json(load_json(text, "benchmark step"), "benchmark step")
+    except WoaportError:
         return None  # the step printed something else after the marker: no figures
 
 
 def run_contract(
-    request: RunRequest, progress: Callable[[str], None] = lambda _: None
+    request: RunRequest,
+    progress: Callable[[str], None] = lambda _: None,
+    *,
+    workspace: venv.Workspace | None = None,
 ) -> ContractReport:
+    """Run ``request``'s contract against its wheels in a fresh environment. A caller that
+    made the ``workspace`` early (`venv.workspace`) has its environment created while it was
+    loading the contract; it is closed here either way."""
     contract = request.contract
-    installer, uv = venv.choose_installer(request.installer)
-    if request.work_parent is not None:
-        request.work_parent.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="woaport-run-", dir=request.work_parent))
+    if workspace is None:
+        workspace = venv.workspace(
+            base_python=request.python, installer=request.installer, parent=request.work_parent
+        )
+    root = workspace.root
     try:
         (root / "staged").mkdir()
         artifacts = resolve_artifacts(
             contract, request.wheels, root / "staged", request.staged, request.extra_stage
         )
         started = utc_now()
-        outcome = _execute(request, artifacts, root, installer, uv, progress)
+        outcome = _execute(request, artifacts, workspace, progress)
         return ContractReport(
             report_version=REPORT_VERSION,
             woaport_version=__version__,
@@ -401,7 +434,7 @@ def run_contract(
             mode=request.mode,
             artifacts=tuple(record(a) for a in artifacts),
             environment=outcome.environment,
-            installer=installer,
+            installer=workspace.installer,
             install=outcome.install,
             verification=outcome.verification,
             steps=tuple(outcome.steps),
@@ -411,8 +444,7 @@ def run_contract(
             workdir=str(root) if request.keep else None,
         )
     finally:
-        if not request.keep:
-            shutil.rmtree(root, ignore_errors=True)
+        workspace.close(keep=request.keep)
 
 
 @dataclass(kw_only=True)
@@ -426,19 +458,15 @@ class _Outcome:
 def _execute(
     request: RunRequest,
     artifacts: list[Artifact],
-    root: Path,
-    installer: venv.Installer,
-    uv: str | None,
+    workspace: venv.Workspace,
     progress: Callable[[str], None],
 ) -> _Outcome:
     contract = request.contract
-    work, logs = root / "work", root / "logs"
+    work, logs = workspace.root / "work", workspace.root / "logs"
     work.mkdir()
     logs.mkdir()
-    progress(f"creating a fresh environment with {installer} ({request.python})")
-    environment, created = venv.create(
-        root / "env", base_python=request.python, installer=installer, uv=uv
-    )
+    progress(f"creating a fresh environment with {workspace.installer} ({request.python})")
+    environment, created = workspace.creation.wait()
     if environment is None:
         return _Outcome(
             install=InstallOutcome(
@@ -462,6 +490,7 @@ def _execute(
         text=True,
         encoding="utf-8",
         errors="replace",
+        **procs.windowless(),
     )
     requirements = [f"{a.name.name} @ {a.path.as_uri()}" for a in artifacts]
     requirements += list(contract.requires)
@@ -490,7 +519,7 @@ def _execute(
     outcome.verification = verify_installed(environment, under_test)
     if not outcome.verification.ok:
         return outcome
-    steps = StepRunner(environment, work, logs, env, contract.folder)
+    steps = StepRunner(environment, work, logs, env, contract.folder, request.ledger)
     for step in contract.steps:
         if not step.runs_in(request.mode):
             outcome.steps.append(

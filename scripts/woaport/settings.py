@@ -16,13 +16,19 @@ import os
 import platform
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from woaport.errors import BadInput
+
+
+def _console_python() -> str:
+    from woaport.procs import console_python
+
+    return console_python(sys.executable)
+
 
 CONFIG_ENV = "WOAPORT_DEVICE_CONFIG"
 
@@ -73,13 +79,15 @@ def parse_device_id(value: Any) -> str:
     return text
 
 
-QUEUE_URL = re.compile(r"github:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|dir:.+")
+QUEUE_URL = re.compile(r"(?:github|hub):[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+|dir:.+")
 
 
 def parse_queue(value: Any) -> str:
     text = str(value)
     if not QUEUE_URL.fullmatch(text):
-        raise BadInput(f"queue {text!r}: expected dir:PATH or github:OWNER/REPO")
+        raise BadInput(
+            f"queue {text!r}: expected dir:PATH or github:OWNER/REPO (or hub:OWNER/REPO: a device's subscription)"
+        )
     return text
 
 
@@ -107,7 +115,7 @@ PROVENANCE_POLICIES = ("require", "warn", "off")
 def parse_repository(text: Any) -> str:
     value = str(text).strip()
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}", value) or ".." in value:
-        raise BadInput(f"hub {value!r}: write OWNER/REPO (the repository that holds port.yml)")
+        raise BadInput(f"repository {value!r}: write OWNER/REPO")
     return value
 
 
@@ -207,7 +215,22 @@ class DeviceConfig:
         many=True,
         option="--queue",
         metavar="QUEUE",
-        help="dir:PATH or github:OWNER/REPO; repeatable.",
+        help="dir:PATH, github:OWNER/REPO, or hub:OWNER/REPO (a subscription to a hub's "
+        "index of every fork's items; needs --outbox); repeatable.",
+    )
+    outbox: str | None = setting(
+        default=None,
+        parse=parse_repository,
+        metavar="OWNER/REPO",
+        help="Your repository this device writes its results to, for hub: subscriptions "
+        "(its token needs Contents: write there, and nowhere else).",
+    )
+    heartbeat: float = setting(
+        default=21600.0,
+        parse=parse_duration,
+        metavar="DURATION",
+        shown_default="6h",
+        help="How often the device tells its outbox it is alive (one write).",
     )
     allow: tuple[str, ...] = setting(
         default=(),
@@ -223,11 +246,36 @@ class DeviceConfig:
         help="State, results and logs.",
     )
     python: str = setting(
-        default_factory=lambda: sys.executable,
+        # under the scheduled task this process is pythonw.exe: environments get python.exe
+        default_factory=lambda: _console_python(),
         env="WOAPORT_DEVICE_PYTHON",
         metavar="PYTHON",
         shown_default="this one",
         help="Base interpreter for contract environments.",
+    )
+    pythons: tuple[str, ...] = setting(
+        default=(),
+        many=True,
+        env="WOAPORT_DEVICE_PYTHONS",
+        option="--other-python",
+        metavar="PYTHON",
+        help=(
+            "More interpreters (executables or environment folders) an item may run with; "
+            "each item runs with the first, after --python, whose tags match its wheels "
+            "(on Windows the py launcher's list is added); repeatable."
+        ),
+    )
+    emulated_pythons: tuple[str, ...] = setting(
+        default=(),
+        many=True,
+        env="WOAPORT_DEVICE_EMULATED_PYTHONS",
+        option="--emulated-python",
+        metavar="PYTHON",
+        help=(
+            "Interpreters that run emulated (x64 Python on an Arm64 laptop; found by "
+            "themselves on Windows): never used to validate, they run the benchmark steps "
+            "with the package's x64 wheel for the native-vs-emulated comparison; repeatable."
+        ),
     )
     installer: str = setting(
         default="auto",
@@ -287,17 +335,14 @@ def read_config_file(path: Path, *, explicit: bool = False) -> dict[str, Any]:
         if explicit:
             raise BadInput(f"--config {path}: no such file; check the path")
         return {}
-    try:
-        if path.suffix in (".yml", ".yaml"):
-            import yaml
+    from woaport.bounded import read_toml, read_yaml
 
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        else:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:  # tomllib and yaml errors are ValueErrors
-        raise BadInput(
-            f"{path}: cannot read the device config ({str(exc).splitlines()[0]})"
-        ) from None
+    where = f"device config {path}"
+    if path.suffix in (".yml", ".yaml"):
+        data = read_yaml(path, where, error=BadInput)
+        data = {} if data is None else data
+    else:
+        data = read_toml(path, where, error=BadInput)
     if not isinstance(data, dict):
         raise BadInput(f"{path}: the device config must be a table of settings")
     known = {s.name for s in settings_of(DeviceConfig)}
@@ -313,8 +358,15 @@ def read_config_file(path: Path, *, explicit: bool = False) -> dict[str, Any]:
 def _from_file(spec: Setting, value: Any, path: Path | None) -> Any:
     where = f"{path}: {spec.name}" if path else spec.name
     if spec.many:
-        items = re.split(r"[\s,]+", value) if isinstance(value, str) else list(value or ())
+        if isinstance(value, str):
+            items: list[Any] = re.split(r"[\s,]+", value)
+        elif isinstance(value, list):
+            items = value
+        else:
+            raise BadInput(f'{where}: write a list of strings, e.g. ["a", "b"]')
         return tuple(_parse(spec, v, where) for v in items if str(v))
+    if isinstance(value, dict | list):
+        raise BadInput(f"{where}: write one value, not a {type(value).__name__}")
     return _parse(spec, value, where)
 
 
@@ -323,6 +375,8 @@ def _parse(spec: Setting, value: Any, where: str) -> Any:
         return spec.parse(value)
     except BadInput as exc:
         raise BadInput(f"{where}: {exc.message}") from None
+    except (TypeError, ValueError):  # e.g. Path(5) from `state_dir = 5`
+        raise BadInput(f"{where}: {str(value)[:80]!r} is not a {spec.metavar or 'value'}") from None
 
 
 def environment_values(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -373,6 +427,12 @@ def resolve_config(
     values.update(environment_values(environ))
     values.update(command_line_values(options))
     config = DeviceConfig(**values)
+    if any(q.startswith("hub:") for q in config.queues) and config.outbox is None:
+        raise BadInput(
+            "a hub: subscription writes results to your outbox: pass --outbox OWNER/REPO "
+            "(a repository you control), set WOAPORT_OUTBOX, or add `outbox = ...` to "
+            f"{path or default_config_path(environ)}"
+        )
     if need_queues and not config.queues:
         raise BadInput(
             "no queue to poll: pass --queue dir:PATH or github:OWNER/REPO, set WOAPORT_QUEUES, "

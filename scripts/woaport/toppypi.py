@@ -12,7 +12,6 @@ https://github.com/hugovk/top-pypi-packages/blob/5501c5c934df26d6f01fb1ca810845d
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,14 +21,16 @@ from typing import Any
 import requests
 from packaging.utils import canonicalize_name
 
+from woaport.bounded import load_json, read_json
 from woaport.errors import InvalidDocument, Unreachable
 from woaport.http import EtagCache, get
+from woaport.limits import MAX_TOP_LIST_BYTES, MAX_TOP_LIST_ROWS
 
 TOP_URL = "https://hugovk.dev/top-pypi-packages/top-pypi-packages.min.json"
 SNAPSHOT_NAME = "top-pypi-packages.min.json"
 DEFAULT_COUNT = 1000
-MAX_ROWS = 100_000  # the dataset has 15,000; anything far larger is not it
-MAX_BYTES = 32 << 20
+MAX_ROWS = MAX_TOP_LIST_ROWS  # the dataset has 15,000; anything far larger is not it
+MAX_BYTES = MAX_TOP_LIST_BYTES
 # PEP 508 names (https://packaging.python.org/en/latest/specifications/name-normalization/)
 _NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]{0,200}[A-Za-z0-9])$")
 
@@ -85,14 +86,11 @@ def parse(data: Any, where: str, count: int) -> TopList:
 
 
 def load_snapshot(path: Path, count: int) -> TopList:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.is_file():
         raise InvalidDocument(
             f"{path}: no top-pypi-packages snapshot; restore it from git or pass --top 0"
-        ) from None
-    except ValueError:
-        raise InvalidDocument(f"{path}: not valid JSON; restore it from git") from None
+        )
+    data = read_json(path, f"{path} (restore it from git)", max_bytes=MAX_TOP_LIST_BYTES)
     return parse(data, str(path.name), count)
 
 
@@ -107,10 +105,7 @@ def fetch(session: requests.Session, url: str, cache: EtagCache, count: int) -> 
         raise Unreachable(f"{url}: HTTP {response.status_code}")
     if len(response.content) > MAX_BYTES:
         raise InvalidDocument(f"{url}: over {MAX_BYTES:,} bytes; not the top-pypi-packages list")
-    try:
-        data = response.json()
-    except ValueError:
-        raise InvalidDocument(f"{url}: not JSON") from None
+    data = load_json(response.content, url, max_bytes=MAX_TOP_LIST_BYTES)
     top = parse(data, url, count)
     etag = response.headers.get("ETag")
     if etag:

@@ -43,11 +43,13 @@ from typing import Any
 
 import yaml
 
-from woaport.errors import BadInput
+from woaport import limits
+from woaport.bounded import compose_yaml, load_json, read_json
+from woaport.errors import BadInput, WoaportError
 from woaport.github import GitHub
 
 RUNNER = "windows-11-arm"
-MAX_WORKFLOW_BYTES = 1_000_000
+MAX_WORKFLOW_BYTES = limits.MAX_WORKFLOW_BYTES
 NEW_WORKFLOW = Path(".github/workflows/wheels-windows-arm64.yml")
 WORKFLOWS = Path(".github/workflows")
 # Windows x64 runner labels (https://github.com/actions/runner-images#available-images).
@@ -195,10 +197,7 @@ class _Doc:
 def _compose(text: str, where: str) -> _Doc:
     if len(text) > MAX_WORKFLOW_BYTES:
         raise BadInput(f"{where}: larger than {MAX_WORKFLOW_BYTES} bytes; not a workflow")
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        raise BadInput(f"{where}: not valid YAML ({exc}); fix it first") from None
+    root = compose_yaml(text, where, error=BadInput)
     if not isinstance(root, yaml.MappingNode):
         raise BadInput(f"{where}: not a workflow (the top level is not a mapping)")
     return _Doc(text=text, lines=text.splitlines(keepends=True), root=root)
@@ -738,8 +737,8 @@ def _schema_errors(text: str, scratch: Path) -> set[str] | None:
         check=False,
     )
     try:
-        report = json.loads(done.stdout)
-    except ValueError:
+        report = load_json(done.stdout, "check-jsonschema's output")
+    except WoaportError:
         return {f"check-jsonschema: {done.stderr.strip()[:200]}"}
     found = {str(e.get("path", "?")) for e in report.get("errors", [])}
     if report.get("parse_errors"):
@@ -861,7 +860,7 @@ def pull_request_state(client: GitHub, repo: str, number: int) -> PullState:
 
 
 # -- the evidence a pull request carries -----------------------------------------------------
-MAX_DOCUMENT_BYTES = 5_000_000
+MAX_DOCUMENT_BYTES = limits.MAX_DOCUMENT_BYTES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -933,12 +932,7 @@ class Evidence:
 def _load_json(path: Path, what: str) -> dict[str, Any]:
     if not path.is_file():
         raise BadInput(f"{path}: no such {what} file")
-    if path.stat().st_size > MAX_DOCUMENT_BYTES:
-        raise BadInput(f"{path}: larger than {MAX_DOCUMENT_BYTES} bytes; not a {what}")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadInput(f"{path}: not JSON ({exc}); pass the {what} woaport wrote") from None
+    data = read_json(path, f"{what} {path}", error=BadInput)
     if not isinstance(data, dict):
         raise BadInput(f"{path}: not a {what} (the top level is not an object)")
     return data

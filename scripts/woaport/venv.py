@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from woaport.procs import windowless
+
 Installer = Literal["uv", "pip"]
 
 
@@ -73,6 +75,7 @@ def run(argv: list[str], env: dict[str, str] | None = None, timeout: float = 180
             timeout=timeout,
             check=False,
             stdin=subprocess.DEVNULL,
+            **windowless(),
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Outcome(ok=False, argv=argv, duration=time.monotonic() - start, output=str(exc))
@@ -95,19 +98,113 @@ def choose_installer(wanted: str) -> tuple[Installer, str | None]:
     return "uv", uv
 
 
+class Creation:
+    """A fresh environment being created in the background: ``begin`` starts the creator
+    (uv venv, or python -m venv) and returns at once, so the caller's own work (loading and
+    validating the contract, staging wheels) overlaps it; ``wait`` collects it."""
+
+    def __init__(self, root: Path, *, base_python: str, installer: Installer, uv: str | None):
+        self.root = root
+        self.installer = installer
+        self.uv = uv
+        if installer == "uv" and uv:
+            # Never let uv fetch an interpreter: the run must use the one it was given.
+            env: dict[str, str] | None = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
+            self.argv = [uv, "venv", "--quiet", "--python", base_python, str(root)]
+        else:
+            env = None
+            self.argv = [base_python, "-m", "venv", str(root)]
+        self.started = time.monotonic()
+        self._result: tuple[Environment | None, Outcome] | None = None
+        self._process: subprocess.Popen[str] | None = None
+        try:
+            self._process = subprocess.Popen(
+                self.argv,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                env=env,
+                **windowless(),
+            )
+        except OSError as exc:
+            self._result = None, self._outcome(ok=False, output=str(exc))
+
+    def _outcome(self, *, ok: bool, output: str) -> Outcome:
+        return Outcome(
+            ok=ok, argv=self.argv, duration=time.monotonic() - self.started, output=output
+        )
+
+    def wait(self, timeout: float = 1800) -> tuple[Environment | None, Outcome]:
+        if self._result is not None or self._process is None:
+            return self._result or (None, self._outcome(ok=False, output="not started"))
+        try:
+            output, _ = self._process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            self.cancel()
+            self._result = None, self._outcome(ok=False, output=str(exc))
+            return self._result
+        outcome = self._outcome(
+            ok=self._process.returncode == 0, output=output.replace("\r\n", "\n")
+        )
+        environment = (
+            Environment(
+                root=self.root, python=python_in(self.root), installer=self.installer, uv=self.uv
+            )
+            if outcome.ok
+            else None
+        )
+        self._result = environment, outcome
+        return self._result
+
+    def cancel(self) -> None:
+        """Stop a creator that is still running (the caller gave up before waiting)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+
+def begin(root: Path, *, base_python: str, installer: Installer, uv: str | None) -> Creation:
+    return Creation(root, base_python=base_python, installer=installer, uv=uv)
+
+
 def create(
     root: Path, *, base_python: str, installer: Installer, uv: str | None
 ) -> tuple[Environment | None, Outcome]:
-    if installer == "uv" and uv:
-        # Never let uv fetch an interpreter: the run must use the one it was given.
-        env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
-        outcome = run([uv, "venv", "--quiet", "--python", base_python, str(root)], env=env)
-    else:
-        outcome = run([base_python, "-m", "venv", str(root)])
-    if not outcome.ok:
-        return None, outcome
-    python = python_in(root)
-    return Environment(root=root, python=python, installer=installer, uv=uv), outcome
+    return begin(root, base_python=base_python, installer=installer, uv=uv).wait()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Workspace:
+    """A contract run's temporary folder (``env``, ``staged``, ``work``, ``logs``), its
+    environment already being created in ``env``."""
+
+    root: Path
+    creation: Creation
+
+    @property
+    def installer(self) -> Installer:
+        return self.creation.installer
+
+    def close(self, *, keep: bool) -> None:
+        self.creation.cancel()
+        if not keep:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def workspace(*, base_python: str, installer: str, parent: Path | None = None) -> Workspace:
+    """Make a run's folder and start creating its environment (see `Creation`)."""
+    import tempfile
+
+    chosen, uv = choose_installer(installer)
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="woaport-run-", dir=parent))
+    return Workspace(
+        root=root, creation=begin(root / "env", base_python=base_python, installer=chosen, uv=uv)
+    )
 
 
 def install(

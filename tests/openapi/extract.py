@@ -51,6 +51,10 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/git/commits", "post"),
     ("/repos/{owner}/{repo}/git/commits/{commit_sha}", "get"),
     ("/repos/{owner}/{repo}/pulls/{pull_number}", "get"),
+    # the device fleet: the hub's index, the devices' outboxes
+    ("/repos/{owner}/{repo}/contents/{path}", "get"),
+    ("/repos/{owner}/{repo}/contents/{path}", "put"),
+    ("/repos/{owner}/{repo}/git/blobs/{file_sha}", "get"),
 ]
 
 

@@ -40,8 +40,13 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "device",
         "On a Windows-on-Arm laptop: poll, validate, report.",
     ),
+    "fleet": (
+        "woaport.cli.fleet",
+        "fleet",
+        "The hub's registered devices: last seen, Pythons, results.",
+    ),
     "fork": ("woaport.cli.fork", "fork", "Set a fork up: one workflow file, a starter contract."),
-    "inspect": ("woaport.cli.inspect_cmd", "inspect", "Check a wheel's native payload."),
+    "inspect": ("woaport.cli.inspect", "inspect", "Check a wheel's native payload."),
     "inventory": (
         "woaport.cli.inventory",
         "inventory",
@@ -111,8 +116,40 @@ def cli() -> None:
     """
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: the only place that calls ``sys.exit``."""
+def one_line(message: str) -> str:
+    """An error message as the one line the exit-2 promise says: a message that quotes
+    untrusted text with a line break in it must not start a second line (on Actions, a
+    line that starts with ``::`` is a workflow command)."""
+    return " ".join(message.split("\n")).replace("\r", " ")
+
+
+def render_help(path: Sequence[str]) -> str | None:
+    """What ``woaport PATH --help`` prints, rendered through click's own API (None when
+    PATH names no command)."""
+    ctx = cli.make_context("woaport", [], resilient_parsing=True)
+    command: click.Command = cli
+    for name in path:
+        if not isinstance(command, click.Group):
+            return None
+        sub = command.get_command(ctx, name)
+        if sub is None:
+            return None
+        ctx = sub.make_context(name, [], parent=ctx, resilient_parsing=True)
+        command = sub
+    return command.get_help(ctx) + "\n"
+
+
+def main(argv: Sequence[str] | None = None, *, help_for: Sequence[str] | None = None) -> None:
+    """Entry point: the only place that calls ``sys.exit``. ``help_for``: the command path
+    of a plain help request (`woaport.entry` found it not cached): rendered, kept, printed."""
+    if help_for is not None:
+        text = render_help(help_for)
+        if text is not None:
+            from woaport.entry import store_help
+
+            store_help(tuple(help_for), text)
+            sys.stdout.write(text)
+            sys.exit(0)
     try:
         code = cli.main(args=argv, prog_name="woaport", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -124,7 +161,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo("woaport: aborted", err=True)
         code = EXIT_INTERRUPTED
     except WoaportError as exc:
-        click.echo(f"woaport: error: {exc.message}", err=True)
+        click.echo(f"woaport: error: {one_line(exc.message)}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
         click.echo("woaport: interrupted", err=True)

@@ -121,6 +121,7 @@ def _latest_sdist(name: str, index_url: str | None, cache_dir: Path | None) -> P
     from woaport.cli.progress import DownloadBar
     from woaport.http import download, make_session
     from woaport.index import default_index_url, fetch_files
+    from woaport.safepath import child
 
     session = make_session()
     index = index_url or default_index_url()
@@ -135,7 +136,11 @@ def _latest_sdist(name: str, index_url: str | None, cache_dir: Path | None) -> P
     click.echo(f"downloading {chosen.filename}", err=True)
     with DownloadBar(chosen.filename) as bar:
         return download(
-            session, chosen.url, folder / chosen.filename, sha256=chosen.sha256, progress=bar
+            session,
+            chosen.url,
+            child(folder, chosen.filename, "index file name"),
+            sha256=chosen.sha256,
+            progress=bar,
         )
 
 

@@ -3,114 +3,20 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import click
 
 from woaport.build import (
     BuildPlan,
+    build_wheels,
     parse_overrides,
     parse_pythons,
-    run_build,
     select,
     setup_python_version,
 )
 from woaport.cli.reporter import Reporter
-from woaport.diagnose import Diagnosis, diagnose
-from woaport.files import sha256_file
-from woaport.views.base import Annotation, Line
-
-
-@dataclass(kw_only=True)
-class BuildResult:
-    plan: BuildPlan
-    identifiers: list[str]
-    dry_run: bool
-    exit_code: int = 0
-    wheels: list[Path] = field(default_factory=list)
-    log: Path | None = None
-    diagnosis: Diagnosis | None = None
-    sha256s: dict[str, str] = field(default_factory=dict)  # wheel file name -> sha256, hashed once
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.exit_code == 0,
-            "dry_run": self.dry_run,
-            "identifiers": self.identifiers,
-            "environment": self.plan.environment(),
-            "wheels": [{"path": str(w), "sha256": self.sha256s[w.name]} for w in self.wheels],
-            "log": str(self.log) if self.log else None,
-            "diagnosis": self.diagnosis.to_json() if self.diagnosis else None,
-        }
-
-    def text_lines(self) -> Iterator[Line]:
-        if self.dry_run:
-            yield Line(text=f"cibuildwheel would build: {' '.join(self.identifiers)}", style="ok")
-            for key, value in self.plan.environment().items():
-                yield Line(text=f"  {key}={value}", style="dim")
-            return
-        if self.exit_code == 0:
-            yield Line(
-                text=f"built {len(self.wheels)} wheel(s) in {self.plan.output_dir}", style="ok"
-            )
-            for wheel in self.wheels:
-                yield Line(text=f"  {wheel.name}")
-            return
-        yield Line(text=f"the build failed; log: {self.log}", style="error")
-        if self.diagnosis:
-            yield Line(text=f"  likely cause: {self.diagnosis.summary()}", style="error")
-            for match in self.diagnosis.matches[:5]:
-                yield Line(text=f"  fix: {match.signature.fix}")
-
-    def markdown(self) -> str:
-        if self.dry_run:
-            return f"### woaport build (dry run)\n\ncibuildwheel would build: `{' '.join(self.identifiers)}`"
-        if self.exit_code == 0:
-            rows = [
-                "### :white_check_mark: woaport build",
-                "",
-                "| wheel | sha256 |",
-                "| --- | --- |",
-            ]
-            rows += [f"| `{w.name}` | `{self.sha256s[w.name][:16]}…` |" for w in self.wheels]
-            return "\n".join(rows)
-        rows = ["### :x: woaport build failed", ""]
-        if self.diagnosis and self.diagnosis.matches:
-            rows.append(f"**Likely cause:** {self.diagnosis.summary()}")
-            rows += ["", "| cause | signature | line | fix |", "| --- | --- | --- | --- |"]
-            for m in self.diagnosis.matches:
-                first = m.lines[0][1].replace("|", "\\|") if m.lines else ""
-                rows.append(
-                    f"| {m.signature.cause} | `{m.signature.id}` | `{first}` | {m.signature.fix} |"
-                )
-        tail = (
-            self.diagnosis.tail if self.diagnosis and not self.diagnosis.matches else self._tail()
-        )
-        rows += ["", "Last lines of the build log:", "", "```", *tail, "```"]
-        return "\n".join(rows)
-
-    def _tail(self) -> list[str]:
-        if not self.log or not self.log.is_file():
-            return []
-        return self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-30:]
-
-    def annotations(self) -> Iterator[Annotation]:
-        if self.exit_code and self.diagnosis:
-            for m in self.diagnosis.matches:
-                yield Annotation(
-                    level="error",
-                    title=f"build failed: {m.signature.cause}",
-                    message=f"{m.signature.explanation} Fix: {m.signature.fix}",
-                )
-            if not self.diagnosis.matches:
-                yield Annotation(
-                    level="error",
-                    title="build failed",
-                    message="no known cause in the log; see the job summary for its last lines",
-                )
+from woaport.views.build import BuildView
 
 
 @click.command()
@@ -190,30 +96,16 @@ def build(
         )
     )
     reporter = Reporter(json_output=json_output)
-    identifiers = plan.identifiers
-    result = BuildResult(plan=plan, identifiers=identifiers, dry_run=dry_run)
+    result = build_wheels(
+        plan, dry_run=dry_run, log=log_path or output_dir / "build.log", echo=reporter.info
+    )
     outputs = {
         "pythons": json.dumps([setup_python_version(p) for p in plan.pythons]),
-        "identifiers": " ".join(identifiers),
+        "identifiers": " ".join(result.identifiers),
     }
     if not dry_run:
-        result.log = log_path or output_dir / "build.log"
-        code, wheels = run_build(plan, result.log, reporter.info)
-        result.exit_code = 1 if code else 0
-        result.wheels = wheels
-        result.sha256s = {w.name: sha256_file(w) for w in wheels}
-        if code:
-            result.diagnosis = diagnose(
-                result.log.read_text(encoding="utf-8", errors="replace").splitlines(),
-                source=str(result.log),
-            )
-        elif not wheels:
-            result.exit_code = 1
-            result.diagnosis = diagnose(
-                ["Error: No wheels were found in wheelhouse; nothing was built"], source="woaport"
-            )
         outputs.update(
-            wheels=json.dumps([str(w) for w in wheels]),
+            wheels=json.dumps([str(w) for w in result.wheels]),
             sha256s=json.dumps(result.sha256s),
             **{
                 "wheel-dir": str(output_dir),
@@ -221,5 +113,5 @@ def build(
             },
         )
     reporter.outputs(outputs)
-    reporter.emit(result)
+    reporter.emit(BuildView(result))
     return result.exit_code

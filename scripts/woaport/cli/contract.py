@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +12,7 @@ import click
 from woaport import contract as contracts
 from woaport.cli.reporter import Reporter
 from woaport.cli.types import optional_path
-from woaport.errors import InvalidContract
-from woaport.views.base import Annotation, Line
+from woaport.views.contract import ValidationView
 
 
 def contract_reference(function: Any) -> Any:
@@ -51,48 +48,6 @@ def contract() -> None:
     """
 
 
-@dataclass(kw_only=True)
-class ValidateResult:
-    files: dict[str, list[contracts.Problem]]
-    counts: dict[str, int]
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if any(self.files.values()) else 0
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.exit_code == 0,
-            "files": {
-                f: {"contracts": self.counts.get(f, 0), "problems": [vars(p) for p in problems]}
-                for f, problems in self.files.items()
-            },
-        }
-
-    def text_lines(self) -> Iterator[Line]:
-        for file, problems in self.files.items():
-            if not problems:
-                yield Line(text=f"{file}: ok ({self.counts.get(file, 0)} contract(s))", style="ok")
-            for problem in problems:
-                yield Line(text=str(problem), style="error")
-
-    def markdown(self) -> str:
-        bad = [str(p) for problems in self.files.values() for p in problems]
-        if not bad:
-            return f"### woaport contract validate: {len(self.files)} file(s) ok"
-        return "### woaport contract validate\n\n" + "\n".join(f"- {b}" for b in bad)
-
-    def annotations(self) -> Iterator[Annotation]:
-        for file, problems in self.files.items():
-            for p in problems:
-                yield Annotation(
-                    level="error",
-                    file=file,
-                    title=f"contract {p.path}",
-                    message=f"{p.message} (fix: {p.hint})" if p.hint else p.message,
-                )
-
-
 @contract.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
@@ -115,38 +70,8 @@ def validate(paths: tuple[Path, ...], json_output: bool) -> int:
             files.append(path)
     if not files:
         raise click.UsageError("no .yml/.yaml files under the given folders")
-    found: dict[str, list[contracts.Problem]] = {}
-    counts: dict[str, int] = {}
-    ids: dict[str, str] = {}
-    for path in files:
-        try:
-            loaded, problems = contracts.check(path)
-        except InvalidContract as exc:
-            loaded, problems = (
-                [],
-                [
-                    contracts.Problem(
-                        file=str(path),
-                        path="",
-                        message=exc.message.removeprefix(f"{path}: ").removeprefix(f"{path}:"),
-                    )
-                ],
-            )
-        for c in loaded:
-            if c.smoke_test_id in ids:
-                problems.append(
-                    contracts.Problem(
-                        file=str(path),
-                        path="smoke_test_id",
-                        message=f"{c.smoke_test_id!r} is also defined in {ids[c.smoke_test_id]}",
-                        hint="ids must be unique across contracts/",
-                    )
-                )
-            ids.setdefault(c.smoke_test_id, str(path))
-        found[str(path)] = problems
-        counts[str(path)] = len(loaded)
-    result = ValidateResult(files=found, counts=counts)
-    Reporter(json_output=json_output).emit(result)
+    result = contracts.validate_files(files)
+    Reporter(json_output=json_output).emit(ValidationView(result))
     return result.exit_code
 
 
@@ -230,8 +155,9 @@ def run(
 
     The wheel under test is installed from its file only, never from the index, and checked
     afterwards to be that file (version, origin, RECORD hashes). Steps run from an empty
-    folder with secrets (*_TOKEN, *_SECRET, *_PASSWORD) removed from their environment; a
-    step past its timeout is killed with its whole process tree.
+    folder with an allow-listed environment (what Python needs, plus the contract's own
+    variables: no token reaches them); a step past its timeout is killed with its whole
+    process tree.
 
     Exit 0 when every step passed, 1 when one failed, crashed or timed out (or the install
     did), 2 on bad input (including a wheel of another version than the contract names).
@@ -243,30 +169,41 @@ def run(
           --mode device --report result.json
       woaport contract run --contract orjson --contracts-dir contracts --wheel-dir wheelhouse
     """
-    from woaport.runner import RunRequest, run_contract
-    from woaport.views.contract import ContractReportView
+    from woaport import venv
 
-    chosen = contracts.resolve(
-        contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
-    )
     if not wheels and wheel_dir is None:
         raise click.UsageError("pass --wheel WHEEL (repeatable) or --wheel-dir FOLDER")
-    if wheel_dir is not None:
-        wheels = wheels + tuple(contracts.wheels_for_this_python(wheel_dir, chosen.package))
-    reporter = Reporter(json_output=json_output)
-    request = RunRequest(
-        contract=chosen,
-        wheels=wheels,
-        extra_stage=tuple(
-            contracts.StageRef(location=item) for value in stage for item in value.split() if item
-        ),
-        mode=mode,  # type: ignore[arg-type]
-        python=python,
-        installer=installer,
-        keep=keep,
-        index_url=index_url,
-    )
-    report = run_contract(request, progress=reporter.info)
+    # The environment is created while the contract is loaded, validated and staged.
+    workspace = venv.workspace(base_python=python, installer=installer)
+    try:
+        from woaport.runner import RunRequest, run_contract
+        from woaport.views.contract import ContractReportView
+
+        chosen = contracts.resolve(
+            contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
+        )
+        if wheel_dir is not None:
+            wheels = wheels + tuple(contracts.wheels_for_this_python(wheel_dir, chosen.package))
+        reporter = Reporter(json_output=json_output)
+        request = RunRequest(
+            contract=chosen,
+            wheels=wheels,
+            extra_stage=tuple(
+                contracts.StageRef(location=item)
+                for value in stage
+                for item in value.split()
+                if item
+            ),
+            mode=mode,  # type: ignore[arg-type]
+            python=python,
+            installer=installer,
+            keep=keep,
+            index_url=index_url,
+        )
+    except BaseException:
+        workspace.close(keep=False)
+        raise
+    report = run_contract(request, progress=reporter.info, workspace=workspace)
     if report_path:
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")

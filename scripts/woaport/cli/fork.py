@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from woaport.cli.reporter import Reporter
-from woaport.views.base import Annotation, Line, Plain
+from woaport.views.fork import ForkInitView
 
 
 @click.group()
@@ -29,46 +26,6 @@ def _default_contracts_dir() -> Path | None:
         if candidate.is_dir() and any(candidate.glob("*.yml")):
             return candidate
     return None
-
-
-@dataclass(kw_only=True)
-class _Result(Plain):
-    result: Any
-
-    def to_json(self) -> dict[str, Any]:
-        r = self.result
-        return {
-            "package": r.project.name,
-            "build_backend": r.project.backend,
-            "detected_from": r.project.source,
-            "written": [str(p) for p in r.written],
-            "contract": r.contract,
-            "hub": r.hub,
-            "extension_modules": r.extension_modules,
-            "next_steps": r.next_steps,
-        }
-
-    def text_lines(self) -> Iterator[Line]:
-        r = self.result
-        yield Line(
-            text=f"{r.project.name} (from {r.project.source}; build backend {r.project.backend})",
-            style="heading",
-        )
-        for path in r.written:
-            yield Line(text=f"  wrote {path}", style="ok")
-        yield Line(text=f"  contract: {r.contract}")
-        yield Line(text=f"  hub: {r.hub}")
-        if r.extension_modules:
-            yield Line(text=f"  extension modules: {', '.join(r.extension_modules)}")
-        yield Line(
-            text="next: commit these files, push the branch, and watch the `woaport` workflow run"
-        )
-        yield Line(text="what GitHub needs from the fork:", style="heading")
-        for step in r.next_steps:
-            yield Line(text=f"  - {step}")
-
-    def annotations(self) -> Iterator[Annotation]:
-        return iter(())
 
 
 @fork.command()
@@ -132,5 +89,5 @@ def init(
         branch=branch,
         contracts_dir=contracts_dir or _default_contracts_dir(),
     )
-    Reporter(json_output=json_output).emit(_Result(result=result))
+    Reporter(json_output=json_output).emit(ForkInitView(result))
     return 0

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from woaport.cli.reporter import Reporter
 from woaport.errors import EXIT_OK
-from woaport.views.base import Line, Plain
+from woaport.views.upstream import PortStartView
 
 
 @click.group()
 def port() -> None:
     """Start a port: fork, enable Actions, commit the workflow, record it in the inventory."""
-
-
-@dataclass(kw_only=True)
-class _Result(Plain):
-    result: Any
-
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = self.result.to_json()
-        return data
-
-    def text_lines(self) -> Iterator[Line]:
-        from woaport.views.upstream import port_start_lines
-
-        for text, style in port_start_lines(self.result):
-            yield Line(text=text, style=style)  # type: ignore[arg-type]
 
 
 def _default_inventory() -> Path | None:
@@ -133,5 +115,5 @@ def start(
     result = portstart.start(
         GitHub(), request, progress=lambda message: click.echo(message, err=True)
     )
-    Reporter(json_output=json_output).emit(_Result(result=result))
+    Reporter(json_output=json_output).emit(PortStartView(result))
     return EXIT_OK

@@ -10,6 +10,7 @@ import click
 from woaport import contract as contracts
 from woaport.actionsenv import ActionsEnv
 from woaport.artifacts import classify
+from woaport.bounded import read_json
 from woaport.cli.contract import contract_reference
 from woaport.cli.reporter import Reporter
 from woaport.cli.types import optional_path
@@ -182,10 +183,7 @@ def _is_package(wheel: Path, package: str) -> bool:
 
 
 def _read_ci_report(path: Path, chosen: contracts.Contract) -> ContractReport:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as exc:
-        raise BadInput(f"CI report {path}: not a woaport contract report ({exc})") from None
+    data = read_json(path, f"CI report {path}", error=BadInput)
     report = ContractReport.from_json(data, f"CI report {path}")
     if report.contract.sha256 != chosen.sha256:
         raise BadInput(
@@ -195,17 +193,11 @@ def _read_ci_report(path: Path, chosen: contracts.Contract) -> ContractReport:
 
 
 def _read_inspect_report(path: Path) -> dict[str, Verdict]:
-    """filename -> PASS/FAIL from `woaport inspect --json` output."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            str(w["filename"]): Verdict.PASS if w["ok"] is True else Verdict.FAIL
-            for w in doc["wheels"]
-        }
-    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
-        raise BadInput(
-            f"--inspect-report {path}: not `woaport inspect --json` output ({exc})"
-        ) from None
+    """filename -> payload verdict from `woaport inspect --json`/`--report` output."""
+    from woaport.documents.inspect_report import InspectReport
+
+    doc = read_json(path, f"--inspect-report {path}", error=BadInput)
+    return InspectReport.from_json(doc, f"--inspect-report {path}").verdicts()
 
 
 @queue.command(name="list")

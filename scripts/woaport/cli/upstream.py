@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from woaport.cli.reporter import Reporter
 from woaport.errors import EXIT_OK, EXIT_PROBLEMS
-from woaport.views.base import Line, Plain
 
 
 @click.group()
 def upstream() -> None:
     """Hand the port back upstream: patch the project's wheel workflow, write the PR text."""
-
-
-@dataclass(kw_only=True)
-class _Lines(Plain):
-    data: dict[str, Any]
-    lines: list[tuple[str, str]]
-
-    def to_json(self) -> dict[str, Any]:
-        return self.data
-
-    def text_lines(self) -> Iterator[Line]:
-        for text, style in self.lines:
-            yield Line(text=text, style=style)  # type: ignore[arg-type]
 
 
 _ENV_HELP = "A build setting the fork needed (its cibw-environment), KEY=VALUE; repeatable."
@@ -68,7 +51,7 @@ def patch(
       woaport upstream patch --env "CMAKE_GENERATOR=Ninja" --submodules
     """
     from woaport import upstream as up
-    from woaport.views.upstream import patch_lines
+    from woaport.views.upstream import PatchView
 
     settings = up.Settings(environment=environment, submodules=submodules)
     result = up.plan(path, settings, workflow)
@@ -77,7 +60,7 @@ def patch(
             result = up.validate(result, Path(scratch))
         if not dry_run and result.ok:
             up.write(path, result)
-    Reporter(json_output=json_output).emit(_Lines(data=result.to_json(), lines=patch_lines(result)))
+    Reporter(json_output=json_output).emit(PatchView(result))
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
@@ -137,8 +120,8 @@ def pr_body(
           --ci-report report.json --patch-report patch.json > body.md
     """
     from woaport import upstream as up
+    from woaport.views.upstream import PullRequestView
     from woaport.views.upstream import pr_body as render
-    from woaport.views.upstream import pr_title
 
     patch_result = None
     if patch_report is not None:
@@ -154,8 +137,7 @@ def pr_body(
         patch=patch_result,
     )
     if json_output:
-        data = {"title": pr_title(evidence), "body": render(evidence), **evidence.to_json()}
-        Reporter(json_output=True).emit(_Lines(data=data, lines=[]))
+        Reporter(json_output=True).emit(PullRequestView(evidence))
     else:
         click.echo(render(evidence), nl=False)
     return EXIT_OK

@@ -28,7 +28,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from woaport.bounded import load_json, read_json
 from woaport.devicequeue import (
+    DEVICE_ID,
     MANIFEST,
     RESULT_PREFIX,
     Listing,
@@ -39,15 +41,16 @@ from woaport.devicequeue import (
 )
 from woaport.documents.device_result import DeviceResult
 from woaport.documents.manifest import Manifest
-from woaport.errors import BadInput, InvalidDocument, Unreachable, WoaportError
+from woaport.errors import BadInput, Unreachable, WoaportError
 from woaport.github import GitHub, GitHubError
+from woaport.limits import MAX_DOCUMENT_BYTES
 
 TAG_PREFIX = "woaport-queue-"
 BODY_MARKER = "```json woaport-manifest"
 # GitHub refuses release bodies over 125,000 characters; past this, the body carries no
 # copy of the manifest and listing reads the manifest.json asset instead (one request).
 BODY_LIMIT = 100_000
-MAX_DOCUMENT = 1 << 24
+MAX_DOCUMENT = MAX_DOCUMENT_BYTES
 UPLOAD_TRIES = 3
 
 
@@ -74,10 +77,7 @@ def manifest_in_body(body: str | None, where: str) -> Manifest | None:
     if not body or BODY_MARKER not in body or len(body) > 2 * BODY_LIMIT:
         return None
     text = body.split(BODY_MARKER, 1)[1].rsplit("```", 1)[0]
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise InvalidDocument(f"{where}: the release body's manifest is not JSON") from None
+    data = load_json(text, f"{where} (release body)")
     return Manifest.from_json(data, f"{where} (release body)")
 
 
@@ -167,38 +167,57 @@ class GitHubQueue:
     def items(self) -> Listing:
         listing = Listing()
         for release in self.client.releases(self.repo):
-            tag = str(release.get("tag_name", ""))
-            if not tag.startswith(TAG_PREFIX) or release.get("draft"):
-                continue
-            where = f"{self.url} release {tag[:120]!r}"
-            assets = {
-                a["name"]: a for a in release.get("assets", []) if a.get("state") == "uploaded"
-            }
-            if MANIFEST not in assets:
-                continue  # not complete (published by hand, or by an older woaport)
             try:
-                manifest = manifest_in_body(release.get("body"), where)
-                if manifest is None:
-                    manifest = Manifest.from_json(self._json_asset(assets[MANIFEST]), where)
-                item_id = checked_item_id(tag.removeprefix(TAG_PREFIX), manifest, where)
+                item = self._item(release)
             except WoaportError as exc:
                 listing.skipped.append(exc.message)
                 continue
-            results = {
-                name.removeprefix(RESULT_PREFIX).removesuffix(".json"): asset
-                for name, asset in assets.items()
-                if name.startswith(RESULT_PREFIX) and name.endswith(".json")
-            }
-            listing.items.append(
-                QueueItem(
-                    queue=self.url,
-                    item_id=item_id,
-                    manifest=manifest,
-                    results=results,
-                    handle=release,
-                )
-            )
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                # A release of the wrong shape (from a damaged cache, or a proxy): one item.
+                where = f"{self.url} release {str(release)[:80]!r}"
+                listing.skipped.append(f"{where}: malformed ({type(exc).__name__})")
+                continue
+            if item is not None:
+                listing.items.append(item)
         return listing
+
+    def item(self, item_id: str) -> QueueItem | None:
+        """One published item by its id (one request: its release by tag); None when the
+        queue has no complete item of that id."""
+        release = self.client.release_by_tag(self.repo, TAG_PREFIX + item_id)
+        if release is None:
+            return None
+        item = self._item(release)
+        if item is not None and item.item_id != item_id:
+            raise BadInput(f"{self.url}: release {TAG_PREFIX + item_id} holds another item")
+        return item
+
+    def _item(self, release: dict[str, Any]) -> QueueItem | None:
+        """A release as a queue item; None for releases that are no complete item;
+        raises WoaportError for one that claims to be an item and is not a valid one."""
+        tag = str(release.get("tag_name", ""))
+        if not tag.startswith(TAG_PREFIX) or release.get("draft"):
+            return None
+        where = f"{self.url} release {tag[:120]!r}"
+        assets = {
+            str(a["name"]): a for a in release.get("assets") or [] if a.get("state") == "uploaded"
+        }
+        if MANIFEST not in assets:
+            return None  # not complete (published by hand, or by an older woaport)
+        manifest = manifest_in_body(release.get("body"), where)
+        if manifest is None:
+            manifest = Manifest.from_json(self._json_asset(assets[MANIFEST]), where)
+        item_id = checked_item_id(tag.removeprefix(TAG_PREFIX), manifest, where)
+        results = {
+            device: asset
+            for name, asset in assets.items()
+            if name.startswith(RESULT_PREFIX)
+            and name.endswith(".json")
+            and DEVICE_ID.match(device := name.removeprefix(RESULT_PREFIX).removesuffix(".json"))
+        }
+        return QueueItem(
+            queue=self.url, item_id=item_id, manifest=manifest, results=results, handle=release
+        )
 
     def _json_asset(self, asset: dict[str, Any]) -> Any:
         """A small JSON asset (a manifest, a device's result), read through a temporary file."""
@@ -206,10 +225,7 @@ class GitHubQueue:
             path = self.client.download_asset(
                 self.repo, asset["id"], Path(tmp) / "asset.json", max_bytes=MAX_DOCUMENT
             )
-            try:
-                return json.loads(path.read_text(encoding="utf-8"))
-            except (UnicodeDecodeError, ValueError, RecursionError):
-                raise InvalidDocument(f"{self.url}: asset {asset['name']!r} is not JSON") from None
+            return read_json(path, f"{self.url}: asset {str(asset.get('name'))[:80]!r}")
 
     def _asset(self, item: QueueItem, filename: str) -> dict[str, Any]:
         for asset in item.handle.get("assets", []):

@@ -13,7 +13,9 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
+from woaport.bounded import read_json
 from woaport.devicequeue import (
+    DEVICE_ID,
     MANIFEST,
     RESULT_PREFIX,
     Listing,
@@ -26,17 +28,14 @@ from woaport.documents.device_result import DeviceResult
 from woaport.documents.manifest import Manifest
 from woaport.errors import BadInput, WoaportError
 from woaport.files import write_atomic
+from woaport.limits import MAX_DOCUMENT_BYTES
+from woaport.safepath import child
 
-MAX_DOCUMENT = 1 << 24  # a manifest or result larger than this is not one
+MAX_DOCUMENT = MAX_DOCUMENT_BYTES  # a manifest or result larger than this is not one
 
 
 def read_document(path: Path) -> object:
-    if path.stat().st_size > MAX_DOCUMENT:
-        raise BadInput(f"{path}: over {MAX_DOCUMENT:,} bytes; not a woaport document")
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise BadInput(f"{path}: not JSON ({type(exc).__name__})") from None
+    return read_json(path, error=BadInput)
 
 
 class DirQueue:
@@ -49,14 +48,14 @@ class DirQueue:
         return self.root / "items"
 
     def publish(self, manifest: Manifest, files: Mapping[str, Path]) -> str:
-        final = self.items_dir / manifest.item_id
+        final = child(self.items_dir, manifest.item_id, "queue item id")
         if (final / MANIFEST).is_file():
             return str(final)  # the same artifacts and contract: already queued
-        staging = self.root / f".staging-{manifest.item_id}-{os.getpid()}"
+        staging = child(self.root, f".staging-{manifest.item_id}-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         for name, path in files.items():
-            shutil.copyfile(path, staging / name)
+            shutil.copyfile(path, child(staging, name, "queued file name"))
         write_atomic(staging / MANIFEST, json.dumps(manifest.to_json(), indent=2).encode())
         self.items_dir.mkdir(parents=True, exist_ok=True)
         try:
@@ -86,8 +85,9 @@ class DirQueue:
                 listing.skipped.append(getattr(exc, "message", None) or f"{folder}: {exc}")
                 continue
             results = {
-                p.stem.removeprefix(RESULT_PREFIX): p
+                device: p
                 for p in (folder / "results").glob(f"{RESULT_PREFIX}*.json")
+                if DEVICE_ID.match(device := p.stem.removeprefix(RESULT_PREFIX))
             }
             listing.items.append(
                 QueueItem(
@@ -104,8 +104,8 @@ class DirQueue:
         return item.manifest  # the listing read manifest.json itself
 
     def download(self, item: QueueItem, filename: str, dest: Path, *, size: int) -> Path:
-        source = Path(item.handle) / filename
-        if not source.is_file() or Path(filename).name != filename:
+        source = child(Path(item.handle), filename, "queued file name")
+        if not source.is_file():
             raise FileNotFoundError(f"{source} is missing from the queue item")
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, dest)

@@ -35,6 +35,19 @@ def schema(name: str) -> JsonObject:
     return loaded
 
 
+def problems(name: str, data: Any, where: str) -> list[str]:
+    """Every place ``data`` breaks schema ``name``, one line each, in document order: for
+    files people edit (packages.yml, devices.yml), where all of them should be fixed at once."""
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(schema(name), registry=_registry())
+    errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    return [
+        f"{where}: {'.'.join(map(str, e.absolute_path)) or '(top level)'}: {e.message}"
+        for e in errors
+    ]
+
+
 def validate(name: str, data: Any, where: str) -> JsonObject:
     """``data`` checked against schema ``name``; the first problem raises, naming ``where``
     and the path inside the document (never a traceback for the user)."""

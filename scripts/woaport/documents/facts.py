@@ -84,6 +84,8 @@ class DeviceFacts:
     verdict: Verdict
     finished: str | None = None
     reason: str = ""
+    # The device's native/emulated benchmark ratio (DeviceResult.emulation): below 1, faster.
+    native_vs_emulated: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -178,6 +180,7 @@ def _queue_from(raw: JsonObject | None) -> QueueFacts | None:
                 verdict=Verdict(d["verdict"]),
                 finished=d.get("finished"),
                 reason=d.get("reason", ""),
+                native_vs_emulated=d.get("native_vs_emulated"),
             )
             for device, d in raw.get("devices", {}).items()
         },
@@ -192,7 +195,16 @@ def _queue_to(facts: QueueFacts) -> JsonObject:
         "payload": str(facts.payload),
         "ci_verdict": str(facts.ci_verdict),
         "devices": {
-            device: {"verdict": str(d.verdict), "finished": d.finished, "reason": d.reason}
+            device: {
+                "verdict": str(d.verdict),
+                "finished": d.finished,
+                "reason": d.reason,
+                **(
+                    {"native_vs_emulated": d.native_vs_emulated}
+                    if d.native_vs_emulated is not None
+                    else {}
+                ),
+            }
             for device, d in sorted(facts.devices.items())
         },
     }

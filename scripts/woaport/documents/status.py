@@ -9,15 +9,14 @@ transitions of its state.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from woaport.bounded import read_json
 from woaport.documents.base import JsonObject
 from woaport.documents.facts import PackageFacts, checked
 from woaport.documents.states import State
-from woaport.errors import InvalidDocument
 
 STATUS_VERSION = 2
 SOURCES = ("pypi", "ci", "queue")
@@ -157,12 +156,7 @@ def read_status(path: Path) -> tuple[Status, JsonObject | None]:
     first run, an empty status)."""
     if not path.is_file():
         return Status(), None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        raise InvalidDocument(
-            f"{path}: not valid JSON; restore it from git (the controller writes it)"
-        ) from None
+    data = read_json(path, f"{path} (restore it from git: the controller writes it)")
     status = Status.from_json(data, where=str(path))
     return status, data
 

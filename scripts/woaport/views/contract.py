@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from woaport.contract import Validation
 from woaport.documents.contract_report import ContractReport, StepStatus
 from woaport.documents.verdicts import Verdict
 from woaport.views.base import Annotation, Line, Style, md_code, md_text
@@ -116,4 +117,36 @@ class ContractReportView:
                     file=r.contract.source or None,
                     title=f"{title}: step {s.step_id} {s.status}",
                     message=f"{s.detail}. {last[0]}".strip(),
+                )
+
+
+@dataclass(frozen=True)
+class ValidationView:
+    result: Validation
+
+    def to_json(self) -> dict[str, Any]:
+        return self.result.to_json()
+
+    def text_lines(self) -> Iterator[Line]:
+        for file, problems in self.result.files.items():
+            if not problems:
+                count = self.result.counts.get(file, 0)
+                yield Line(text=f"{file}: ok ({count} contract(s))", style="ok")
+            for problem in problems:
+                yield Line(text=str(problem), style="error")
+
+    def markdown(self) -> str:
+        bad = [md_text(p) for problems in self.result.files.values() for p in problems]
+        if not bad:
+            return f"### woaport contract validate: {len(self.result.files)} file(s) ok"
+        return "### woaport contract validate\n\n" + "\n".join(f"- {b}" for b in bad)
+
+    def annotations(self) -> Iterator[Annotation]:
+        for file, problems in self.result.files.items():
+            for p in problems:
+                yield Annotation(
+                    level="error",
+                    file=file,
+                    title=f"contract {p.path}",
+                    message=f"{p.message} (fix: {p.hint})" if p.hint else p.message,
                 )

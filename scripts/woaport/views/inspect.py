@@ -1,4 +1,4 @@
-"""The view of ``woaport inspect``'s result (also embedded by ``woaport check``)."""
+"""The view of ``woaport inspect``'s report (also embedded by ``woaport check``)."""
 
 from __future__ import annotations
 
@@ -7,56 +7,61 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from woaport.payload import InspectResult, WheelReport
+from woaport.documents.inspect_report import InspectReport, Severity, WheelInspection
+from woaport.documents.verdicts import Verdict
 from woaport.views.base import Annotation, Level, Line, Style, md_code, md_text
 
 
-def _machine_summary(report: WheelReport) -> str:
+def _machine_summary(wheel: WheelInspection) -> str:
     counts: dict[str, int] = defaultdict(int)
-    for pe in report.pe_files:
-        counts[str(pe.image.machine)] += 1
+    for pe in wheel.pe_files:
+        counts[str(pe.machine)] += 1
     if not counts:
         return "no PE images"
     machines = ", ".join(f"{m} x{n}" for m, n in sorted(counts.items()))
-    return f"{len(report.pe_files)} PE images: {machines}"
+    return f"{len(wheel.pe_files)} PE images: {machines}"
 
 
 @dataclass(frozen=True)
 class InspectView:
-    result: InspectResult
+    report: InspectReport
+    verbose: bool = False  # info findings and every PE image with its imports
 
     def to_json(self) -> dict[str, Any]:
-        return self.result.to_json()
+        return self.report.to_json()
 
     def text_lines(self) -> Iterator[Line]:
-        for report in self.result.reports:
-            if report.error:
-                yield Line(text=f"{report.filename}: UNREADABLE: {report.error}", style="error")
+        for wheel in self.report.wheels:
+            if wheel.error:
+                yield Line(text=f"{wheel.filename}: UNREADABLE: {wheel.error}", style="error")
                 continue
-            failed = self.result.failed(report)
-            verdict = "FAIL" if failed else "ok"
+            failed = wheel.verdict is not Verdict.PASS
             style: Style = "error" if failed else "ok"
-            tags = ", ".join(sorted(str(t) for t in report.name.tags)) if report.name else ""
             yield Line(
-                text=f"{report.filename}: {verdict} ({tags}; {_machine_summary(report)})",
+                text=f"{wheel.filename}: {'FAIL' if failed else 'ok'} "
+                f"({', '.join(wheel.tags)}; {_machine_summary(wheel)})",
                 style=style,
             )
-            for finding in report.findings:
-                if finding.severity == "info" and not self.result.verbose:
+            for finding in wheel.findings:
+                info = finding.severity is Severity.INFO
+                if info and not self.verbose:
                     continue
                 where = f"{finding.file}: " if finding.file else ""
+                shade: Style = (
+                    "dim" if info else "error" if finding.severity is Severity.ERROR else "warning"
+                )
                 yield Line(
                     text=f"  {finding.severity:<7} {finding.code:<22} {where}{finding.message}",
-                    style="dim" if finding.severity == "info" else finding.severity,
+                    style=shade,
                 )
-                if finding.hint and finding.severity != "info":
+                if finding.hint and not info:
                     yield Line(text=f"  {'':<7} {'':<22} fix: {finding.hint}", style="dim")
-            if self.result.verbose:
-                for pe in report.pe_files:
+            if self.verbose:
+                for pe in wheel.pe_files:
                     py = ", ".join(pe.python_dlls) or "-"
                     yield Line(
-                        text=f"  {pe.image.machine!s:<8} {pe.path}  python: {py}  "
-                        f"imports: {', '.join(pe.image.all_imports) or '-'}",
+                        text=f"  {pe.machine!s:<8} {pe.path}  python: {py}  "
+                        f"imports: {', '.join(pe.all_imports) or '-'}",
                         style="dim",
                     )
 
@@ -64,20 +69,19 @@ class InspectView:
         rows = ["### woaport inspect", "", "| wheel | verdict | payload | errors | warnings |"]
         rows.append("| --- | --- | --- | --- | --- |")
         details = []
-        for r in self.result.reports:
-            if r.error:
-                rows.append(f"| {md_code(r.filename)} | :x: unreadable | {md_text(r.error)} | | |")
+        for w in self.report.wheels:
+            if w.error:
+                rows.append(f"| {md_code(w.filename)} | :x: unreadable | {md_text(w.error)} | | |")
                 continue
-            errors = sum(f.severity == "error" for f in r.findings)
-            warnings = sum(f.severity == "warning" for f in r.findings)
-            verdict = ":x: fail" if self.result.failed(r) else ":white_check_mark: ok"
+            errors, warnings = w.count(Severity.ERROR), w.count(Severity.WARNING)
+            verdict = ":white_check_mark: ok" if w.verdict is Verdict.PASS else ":x: fail"
             rows.append(
-                f"| {md_code(r.filename)} | {verdict} | {_machine_summary(r)} | {errors} | {warnings} |"
+                f"| {md_code(w.filename)} | {verdict} | {_machine_summary(w)} | {errors} | {warnings} |"
             )
-            for f in r.findings:
-                if f.severity != "info":
+            for f in w.findings:
+                if f.severity is not Severity.INFO:
                     details.append(
-                        f"| {md_code(r.filename)} | {f.severity} | `{f.code}` | {md_code(f.file or '')} "
+                        f"| {md_code(w.filename)} | {f.severity} | `{f.code}` | {md_code(f.file or '')} "
                         f"| {md_text(f.message)} | {md_text(f.hint)} |"
                     )
         if details:
@@ -86,20 +90,20 @@ class InspectView:
         return "\n".join(rows)
 
     def annotations(self) -> Iterator[Annotation]:
-        for r in self.result.reports:
-            if r.error:
+        for w in self.report.wheels:
+            if w.error:
                 yield Annotation(
-                    level="error", message=r.error, file=r.path, title="unreadable wheel"
+                    level="error", message=w.error, file=w.wheel, title="unreadable wheel"
                 )
                 continue
-            for f in r.findings:
-                if f.severity == "info":
+            for f in w.findings:
+                if f.severity is Severity.INFO:
                     continue
-                level: Level = "error" if f.severity == "error" else "warning"
+                level: Level = "error" if f.severity is Severity.ERROR else "warning"
                 where = f" ({f.file})" if f.file else ""
                 yield Annotation(
                     level=level,
-                    file=r.path,
-                    title=f"{f.code}: {r.filename}",
+                    file=w.wheel,
+                    title=f"{f.code}: {w.filename}",
                     message=f"{f.message}{where}. Fix: {f.hint}",
                 )

@@ -10,13 +10,17 @@ the status's own ``updated`` time, so the file only changes when the status does
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
-from woaport.documents.facts import Regression
+from woaport.documents.facts import DeviceFacts, Regression
+from woaport.documents.fleet import FleetStatus
 from woaport.documents.states import State
 from woaport.documents.status import PackageStatus, Status
 from woaport.files import parse_utc
-from woaport.inventory import History, Package, coverage_point
+from woaport.inventory import History, NextPick, Package, Validation, coverage_point
+from woaport.views.base import Annotation, Line, Plain, md_text
 
 TOP_NEEDS_PORTING = 50
 BAR = 30
@@ -137,7 +141,9 @@ def _links(package: Package, entry: PackageStatus | None) -> str:
     return " · ".join(links)
 
 
-def readme(packages: list[Package], status: Status, history: History) -> str:
+def readme(
+    packages: list[Package], status: Status, history: History, fleet: FleetStatus | None = None
+) -> str:
     by_key = {p.key: p for p in packages}
     reference = parse_utc(status.updated)
     lines = [
@@ -231,6 +237,10 @@ def readme(packages: list[Package], status: Status, history: History) -> str:
         rows,
     )
     lines += ["", *followed(packages, status, reference)]
+    if fleet is not None:
+        from woaport.views.fleet import readme_section
+
+        lines += ["", *readme_section(fleet)]
     lines += ["", "## Legend", ""]
     lines += [f"- {s.badge}: {s.legend}" for s in State]
     lines += [
@@ -280,9 +290,68 @@ def followed(packages: list[Package], status: Status, reference: dt.datetime | N
             item.payload if item else "",
             item.ci_verdict if item else "",
         ]
-        row += [item.devices[d].verdict if item and d in item.devices else "" for d in devices]
+        row += [
+            _device_cell(item.devices[d]) if item and d in item.devices else "" for d in devices
+        ]
         cause = e.cause if e.state.needs_person or e.state is State.AWAITING_PARENTS else ""
         pr = f"[PR]({p.upstream_pr})" if p.upstream_pr else ""
         row += [cause, ", ".join(e.blocked_by), pr]
         lines.append(_row(row))
     return lines
+
+
+def _device_cell(device: DeviceFacts) -> str:
+    """The device's verdict, and how the native wheel's benchmarks compare with the x64
+    wheel's run emulated on the same laptop (when it measured that)."""
+    ratio = device.native_vs_emulated
+    if ratio is None or ratio <= 0:
+        return str(device.verdict)
+    if ratio <= 1:
+        return f"{device.verdict} · native {1 / ratio:.1f}x faster than emulated x64"
+    return f"{device.verdict} · native {ratio:.1f}x slower than emulated x64"
+
+
+@dataclass(frozen=True)
+class ValidationView:
+    result: Validation
+
+    def to_json(self) -> dict[str, Any]:
+        return self.result.to_json()
+
+    def text_lines(self) -> Iterator[Line]:
+        if not self.result.problems:
+            yield Line(text=f"{self.result.path}: ok ({self.result.count} packages)", style="ok")
+        for problem in self.result.problems:
+            yield Line(text=problem, style="error")
+
+    def markdown(self) -> str:
+        return "\n".join(f"- {md_text(p)}" for p in self.result.problems) or (
+            f"{md_text(self.result.path)}: ok"
+        )
+
+    def annotations(self) -> Iterator[Annotation]:
+        for problem in self.result.problems:
+            yield Annotation(level="error", file=str(self.result.path), message=problem)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NextView(Plain):
+    picks: list[NextPick]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"next": [p.to_json() for p in self.picks]}
+
+    def text_lines(self) -> Iterator[Line]:
+        if not self.picks:
+            yield Line(
+                text="nothing to pick: every package is done, in a fork, awaiting parents or blocked",
+                style="dim",
+            )
+        for i, pick in enumerate(self.picks, 1):
+            yield Line(text=f"{i}. {pick.package.name} ({pick.state})", style="heading")
+            yield Line(text="   " + "; ".join(pick.reasons))
+
+    def markdown(self) -> str:
+        return "\n".join(
+            f"1. **{md_text(p.package.name)}**: {md_text('; '.join(p.reasons))}" for p in self.picks
+        )

@@ -5,11 +5,20 @@ is escaped before it goes into Markdown."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from woaport.portstart import PortStart, StepStatus
 from woaport.upstream import RUNNER, Evidence, PatchResult, Strategy
+from woaport.views.base import Line, Plain, Style
 
 MARK = {StepStatus.DONE: "done", StepStatus.UNCHANGED: "unchanged", StepStatus.PLANNED: "planned"}
+STEP_STYLE: dict[StepStatus, Style] = {
+    StepStatus.DONE: "ok",
+    StepStatus.UNCHANGED: "dim",
+    StepStatus.PLANNED: "warning",
+}
 
 WHY = {
     Strategy.MATRIX_OS: f"adds `{RUNNER}` to the runners the wheel job's matrix already lists; "
@@ -25,15 +34,16 @@ WHY = {
 }
 
 
-def port_start_lines(result: PortStart) -> list[tuple[str, str]]:
+def port_start_lines(result: PortStart) -> list[tuple[str, Style]]:
     """(text, style) lines for the terminal."""
     head = f"{result.package}: {result.upstream} -> {result.fork} (branch {result.branch})"
-    lines = [(head + (" [dry run]" if result.dry_run else ""), "heading")]
+    lines: list[tuple[str, Style]] = [(head + (" [dry run]" if result.dry_run else ""), "heading")]
     for step in result.steps:
-        style = {"done": "ok", "unchanged": "dim", "planned": "warning"}[str(step.status)]
+        style = STEP_STYLE[step.status]
         lines.append((f"  {step.action:<10} {MARK[step.status]:<10} {step.detail}", style))
     if any(s.action == "inventory" and s.status == StepStatus.PLANNED for s in result.steps):
-        lines += [("", "")] + [(line, "") for line in result.inventory_yaml.splitlines()]
+        lines.append(("", ""))
+        lines += [(line, "") for line in result.inventory_yaml.splitlines()]
     if result.dry_run:
         lines.append(("nothing was changed (dry run)", ""))
     elif not result.changed:
@@ -43,14 +53,14 @@ def port_start_lines(result: PortStart) -> list[tuple[str, str]]:
     return lines
 
 
-def patch_lines(result: PatchResult) -> list[tuple[str, str]]:
-    lines = [(f"{result.path.as_posix()}: {result.strategy}", "heading")]
+def patch_lines(result: PatchResult) -> list[tuple[str, Style]]:
+    lines: list[tuple[str, Style]] = [(f"{result.path.as_posix()}: {result.strategy}", "heading")]
     if not result.changed:
         lines += [(f"  {note}", "ok") for note in result.notes]
         return lines
     for line in result.diff().splitlines():
-        style = "ok" if line.startswith("+") and not line.startswith("+++") else ""
-        lines.append((line, style))
+        added = line.startswith("+") and not line.startswith("+++")
+        lines.append((line, "ok" if added else ""))
     lines += [(f"note: {note}", "warning") for note in result.notes]
     for check in result.validations:
         lines.append(
@@ -60,6 +70,47 @@ def patch_lines(result: PatchResult) -> list[tuple[str, str]]:
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class PortStartView(Plain):
+    result: PortStart
+
+    def to_json(self) -> dict[str, Any]:
+        return self.result.to_json()
+
+    def text_lines(self) -> Iterator[Line]:
+        for text, style in port_start_lines(self.result):
+            yield Line(text=text, style=style)
+
+
+@dataclass(frozen=True)
+class PatchView(Plain):
+    result: PatchResult
+
+    def to_json(self) -> dict[str, Any]:
+        return self.result.to_json()
+
+    def text_lines(self) -> Iterator[Line]:
+        for text, style in patch_lines(self.result):
+            yield Line(text=text, style=style)
+
+
+@dataclass(frozen=True)
+class PullRequestView(Plain):
+    """``upstream pr-body --json``: the title, the body and the evidence behind it."""
+
+    evidence: Evidence
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": pr_title(self.evidence),
+            "body": pr_body(self.evidence),
+            **self.evidence.to_json(),
+        }
+
+    def text_lines(self) -> Iterator[Line]:
+        yield Line(text=pr_body(self.evidence))
 
 
 def md(text: str) -> str:

@@ -1,6 +1,7 @@
 """``woaport inspect``: the wheel payload inspector.
 
-(The module is not called ``inspect`` so that it can never be mistaken for the stdlib's.)
+Named like the command, as every module in ``cli/`` is; absolute imports keep the stdlib's
+``inspect`` what ``import inspect`` finds, here too.
 """
 
 from __future__ import annotations
@@ -65,21 +66,21 @@ def inspect(
     """
     # Imported here, not at the top: `woaport inspect --help` needs none of them.
     from woaport.cli.reporter import Reporter
-    from woaport.payload import InspectResult, inspect_paths
+    from woaport.payload import inspect_paths
     from woaport.views.inspect import InspectView
 
     paths = expand_wheel_args(wheels)
-    result = InspectResult(reports=inspect_paths(paths), verbose=verbose, strict=strict)
+    report = inspect_paths(paths, strict=strict)
     reporter = Reporter(json_output=json_output)
-    for report in result.reports:
-        if report.error and not json_output:
-            reporter.info(f"woaport: error: {report.error}")
+    for wheel in report.wheels:
+        if wheel.error and not json_output:
+            reporter.info(f"woaport: error: {wheel.error}")
     if report_path is not None:
         report_path.parent.mkdir(parents=True, exist_ok=True)
-        report_path.write_text(json.dumps(result.to_json(), indent=2) + "\n", encoding="utf-8")
-    reporter.outputs({"ok": str(result.exit_code == 0).lower(), "report": str(report_path or "")})
-    reporter.emit(InspectView(result))
-    return result.exit_code
+        report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+    reporter.outputs({"ok": str(report.exit_code == 0).lower(), "report": str(report_path or "")})
+    reporter.emit(InspectView(report, verbose=verbose))
+    return report.exit_code
 
 
 def expand_wheel_args(args: tuple[Path, ...]) -> list[Path]:

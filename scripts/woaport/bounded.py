@@ -1,0 +1,239 @@
+"""Bounded readers for the JSON, YAML and TOML documents woaport reads.
+
+Every document from outside goes through one of these, so none can take the machine with
+size, nesting or repetition (limits in :mod:`woaport.limits`):
+
+* :func:`read_text`: the file's size is checked before it is read.
+* :func:`load_json`: the C decoder raises ``RecursionError`` at about a thousand levels;
+  that, and anything deeper than ``MAX_DEPTH`` (checked without recursion once parsed, so
+  that jsonschema and the typed readers never recurse deeper), is refused.
+* :func:`load_yaml` / :func:`compose_yaml`: PyYAML keeps one node per anchor, and an alias
+  (``*a``) hands back the *same* node (``yaml/composer.py``, ``Composer.compose_node``), so
+  seven lines of nine aliases each stand for 9**7 nodes that cost nothing to load and
+  gigabytes to walk (json.dumps, jsonschema). Its composers recurse once per level (libyaml's
+  in C, without limit). So the event stream is scanned first, without recursion: levels,
+  aliases, and nodes with each alias counted as the subtree it repeats; only a document
+  within the limits is composed (by libyaml when PyYAML has it).
+* :func:`load_toml`: ``tomllib`` recurses per level of inline tables and arrays; its
+  ``RecursionError`` and anything deeper than ``MAX_DEPTH`` are refused.
+
+Each raises ``error`` (a :class:`~woaport.errors.WoaportError` subclass; ``InvalidDocument``
+unless the caller names another) with one line that starts with ``where``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import Node
+
+from woaport.errors import InvalidDocument, WoaportError
+from woaport.limits import (
+    MAX_DEPTH,
+    MAX_DOCUMENT_BYTES,
+    MAX_TOML_BYTES,
+    MAX_YAML_ALIASES,
+    MAX_YAML_BYTES,
+    MAX_YAML_NODES,
+)
+
+
+def read_text(
+    path: Path,
+    max_bytes: int,
+    where: str | None = None,
+    error: type[WoaportError] = InvalidDocument,
+) -> str:
+    """A UTF-8 text file of at most ``max_bytes``."""
+    where = where or str(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise error(f"{where}: {size:,} bytes, over the {max_bytes:,} a woaport input may have")
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise error(f"{where}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:  # grew while it was read
+        raise error(f"{where}: over the {max_bytes:,} bytes a woaport input may have")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{where}: not UTF-8 text (byte {exc.start})") from None
+
+
+def depth_problem(data: Any, max_depth: int = MAX_DEPTH) -> str | None:
+    """Why ``data`` (parsed JSON/YAML/TOML) is nested too deep, or None. No recursion."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    seen: set[int] = set()
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list | tuple):
+            if depth > max_depth:
+                return f"nested deeper than {max_depth} levels"
+            if id(value) in seen:  # a YAML alias: already walked
+                continue
+            seen.add(id(value))
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+def load_json(
+    text: str | bytes,
+    where: str,
+    *,
+    error: type[WoaportError] = InvalidDocument,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    max_depth: int = MAX_DEPTH,
+) -> Any:
+    """JSON text, bounded in size and depth."""
+    if len(text) > max_bytes:
+        raise error(f"{where}: over the {max_bytes:,} bytes a woaport document may have")
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        raise error(
+            f"{where}: nested deeper than {max_depth} levels; not a woaport input"
+        ) from None
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise error(f"{where}: not JSON ({str(exc)[:120]})") from None
+    problem = depth_problem(data, max_depth)
+    if problem is not None:
+        raise error(f"{where}: {problem}; not a woaport input")
+    return data
+
+
+def read_json(
+    path: Path,
+    where: str | None = None,
+    *,
+    error: type[WoaportError] = InvalidDocument,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Any:
+    """A JSON file, bounded in size and depth."""
+    where = where or str(path)
+    return load_json(
+        read_text(path, max_bytes, where, error), where, error=error, max_bytes=max_bytes
+    )
+
+
+# -- YAML -------------------------------------------------------------------------------------
+class _Limit(yaml.YAMLError):
+    """A limit was reached while scanning (turned into ``error`` by the callers)."""
+
+
+# libyaml when PyYAML has it: a 5,000-line packages.yml in 0.1 s, not 1 s.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _scan(text: str) -> None:
+    """Walk the YAML event stream once, before any node is composed: count levels, aliases
+    and nodes (an alias counts as the nodes of the subtree it repeats). Composing first
+    is no option: libyaml's composer recurses in C with no limit (a few hundred thousand
+    ``[`` end the process with SIGSEGV) and PyYAML's in Python (RecursionError)."""
+    nodes = aliases = 0
+    sizes: dict[str, int] = {}  # anchor -> nodes it stands for
+    open_: list[tuple[int, str | None]] = []  # (nodes before it, anchor) per open collection
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, ScalarEvent):
+            nodes += 1
+            if event.anchor is not None:
+                sizes[event.anchor] = 1
+        elif isinstance(event, CollectionStartEvent):
+            nodes += 1
+            open_.append((nodes, event.anchor))
+            if len(open_) > MAX_DEPTH:
+                raise _Limit(f"nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, CollectionEndEvent):
+            before, anchor = open_.pop()
+            if anchor is not None:
+                sizes[anchor] = nodes - before + 1
+        elif isinstance(event, AliasEvent):
+            aliases += 1
+            if aliases > MAX_YAML_ALIASES:
+                raise _Limit(f"more than {MAX_YAML_ALIASES} aliases")
+            nodes += sizes.get(str(event.anchor), 1)
+        if nodes > MAX_YAML_NODES:
+            raise _Limit(f"more than {MAX_YAML_NODES:,} nodes (an alias counts as what it repeats)")
+
+
+def _yaml_error(exc: yaml.YAMLError, where: str, error: type[WoaportError]) -> WoaportError:
+    if isinstance(exc, _Limit):
+        return error(f"{where}: {exc}; not a woaport input")
+    mark = getattr(exc, "problem_mark", None)
+    at = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return error(f"{where}:{at} not valid YAML ({problem})")
+
+
+def _yaml_text(text: str, where: str, error: type[WoaportError]) -> None:
+    if len(text) > MAX_YAML_BYTES:
+        raise error(f"{where}: over the {MAX_YAML_BYTES:,} bytes a YAML input may have")
+
+
+def load_yaml(text: str, where: str, *, error: type[WoaportError] = InvalidDocument) -> Any:
+    """One YAML document as Python data (safe types only), bounded."""
+    _yaml_text(text, where, error)
+    try:
+        _scan(text)
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, where, error) from None
+
+
+def compose_yaml(
+    text: str,
+    where: str,
+    *,
+    error: type[WoaportError] = InvalidDocument,
+    loader: type[yaml.SafeLoader] = yaml.SafeLoader,
+) -> Node | None:
+    """One YAML document as PyYAML nodes (for edits that keep the text's layout: the marks
+    of PyYAML's own composer unless ``loader`` says otherwise), bounded."""
+    _yaml_text(text, where, error)
+    try:
+        _scan(text)
+        node: Node | None = yaml.compose(text, Loader=loader)
+        return node
+    except yaml.YAMLError as exc:
+        raise _yaml_error(exc, where, error) from None
+
+
+def read_yaml(
+    path: Path, where: str | None = None, *, error: type[WoaportError] = InvalidDocument
+) -> Any:
+    where = where or str(path)
+    return load_yaml(read_text(path, MAX_YAML_BYTES, where, error), where, error=error)
+
+
+# -- TOML -------------------------------------------------------------------------------------
+def load_toml(
+    text: str, where: str, *, error: type[WoaportError] = InvalidDocument
+) -> dict[str, Any]:
+    """A TOML document, bounded in size and depth."""
+    import tomllib
+
+    if len(text) > MAX_TOML_BYTES:
+        raise error(f"{where}: over the {MAX_TOML_BYTES:,} bytes a TOML input may have")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{where}: not valid TOML ({exc})") from None
+    except RecursionError:
+        raise error(f"{where}: nested too deep; not a woaport input") from None
+    problem = depth_problem(data)
+    if problem is not None:
+        raise error(f"{where}: {problem}; not a woaport input")
+    return data
+
+
+def read_toml(
+    path: Path, where: str | None = None, *, error: type[WoaportError] = InvalidDocument
+) -> dict[str, Any]:
+    where = where or str(path)
+    return load_toml(read_text(path, MAX_TOML_BYTES, where, error), where, error=error)
