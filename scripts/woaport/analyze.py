@@ -15,9 +15,10 @@ import dataclasses
 import itertools
 import operator
 import re
+import lzma
 import tarfile
-import tomllib
 import zipfile
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
@@ -25,9 +26,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from woaport import cpp
+from woaport.bounded import load_toml
 from woaport.errors import BadInput
+from woaport.limits import (
+    MAX_SDIST_BYTES,
+    MAX_SDIST_MEMBERS,
+    MAX_SDIST_RATIO,
+    MAX_SOURCE_FILE_BYTES,
+    MAX_SUBMODULES,
+)
 
-MAX_FILE = 4 << 20  # larger files are generated tables or data, not code to read
+# larger files are generated tables or data, not code to read
+MAX_FILE = MAX_SOURCE_FILE_BYTES
+_RATIO_FROM = 256 << 20  # past this many decompressed bytes, the ratio is checked
 LANGUAGES = {
     ".c": "C",
     ".h": "C",
@@ -111,7 +122,7 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         ("#include-x86",),
     ),
     ("intrinsics-header", ("cpuid.h",), r"cpuid\.h[>\"]", ("#include",)),
-    ("intrinsic-call", ("_mm",), r"_mm(?:256|512)?_[a-z0-9_]+\s*\(", ("",)),
+    ("intrinsic-call", ("_mm",), r"_mm(?:256|512)?_[a-z0-9_]{1,64}\s*\(", ("",)),
     ("simd-type", ("__m",), r"__m(?:64|128|256|512)[dih]?(?![A-Za-z0-9_])", ("",)),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
     ("cpuid", ("cpuid",), r"\"\s*cpuid\b", ("",)),
@@ -173,7 +184,8 @@ def _preceded(text: str, start: int, allowed: tuple[str, ...]) -> bool:
     """Is the match at ``start`` preceded by one of ``allowed`` (then a non-identifier)?"""
     for prefix in allowed:
         if prefix.startswith("#include"):
-            line_start = text.rfind("\n", 0, start) + 1
+            line_start = text.rfind("\n", max(0, start - 256), start) + 1  # an #include is short
+            line_start = max(line_start, start - 256)
             before = _INCLUDE_X86 if prefix == "#include-x86" else _INCLUDE_BEFORE
             if before.search(text, line_start, start):
                 return True
@@ -608,52 +620,151 @@ def _incidental(lower: str) -> bool:
     return any(part in INCIDENTAL_DIRS for part in lower.split("/")[:-1])
 
 
+class _Budget:
+    """What an sdist may unpack to: MAX_SDIST_BYTES in all, MAX_SDIST_RATIO times its own
+    size past 256 MiB (a 2 MB .tar.gz of zeros stops within a second), MAX_SDIST_MEMBERS
+    members. Past one, the sdist is refused with one line (exit 2)."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = max(size, 1)
+        self.total = 0
+        self.members = 0
+
+    def member(self) -> None:
+        self.members += 1
+        if self.members > MAX_SDIST_MEMBERS:
+            raise BadInput(
+                f"{self.path}: more than {MAX_SDIST_MEMBERS:,} files; not an sdist woaport reads"
+            )
+
+    def add(self, count: int) -> None:
+        self.total += count
+        if self.total > MAX_SDIST_BYTES:
+            raise BadInput(
+                f"{self.path}: unpacks to more than {MAX_SDIST_BYTES:,} bytes; "
+                "not an sdist woaport reads"
+            )
+        if self.total > _RATIO_FROM and self.total > MAX_SDIST_RATIO * self.size:
+            raise BadInput(
+                f"{self.path}: unpacks to over {MAX_SDIST_RATIO} times its size "
+                f"({self.total:,} bytes from {self.size:,}): a compression bomb, not an sdist"
+            )
+
+
+# What reading a damaged archive raises, besides OSError: tarfile's and zipfile's own errors,
+# the codecs' (zlib, bz2 and lzma raise these for bad data), EOFError for a cut stream,
+# RuntimeError for an encrypted zip member, NotImplementedError for an unknown compression.
+_ARCHIVE_ERRORS = (
+    tarfile.TarError,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
+
+
 def iter_sources(path: Path) -> Iterator[tuple[str, int, bytes | None]]:
     """(relative path, size, bytes or None when skipped) for every file."""
     if path.is_dir():
-        skip = (".git", ".tox", ".venv", "node_modules", "build", "__pycache__")
-        for file in sorted(path.rglob("*")):
-            if not file.is_file() or any(part in skip for part in file.relative_to(path).parts):
-                continue
-            relative = file.relative_to(path).as_posix()
-            size = file.stat().st_size
-            wanted = _wanted(relative) and size <= MAX_FILE
-            yield relative, size, file.read_bytes() if wanted else None
+        yield from _iter_folder(path)
         return
     name = path.name.lower()
+    try:
+        budget = _Budget(path, path.stat().st_size)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if name.endswith((".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")):
         try:
-            with tarfile.open(path, mode="r|*") as tar:  # a stream: one pass, nothing on disk
-                for member in tar:
-                    if not member.isfile():
-                        continue
-                    relative = _strip_root(member.name)
-                    if _wanted(relative) and member.size <= MAX_FILE:
-                        handle = tar.extractfile(member)
-                        yield relative, member.size, handle.read() if handle else None
-                    else:
-                        # Drain it in large reads: left to tarfile, the skip is a Python loop
-                        # of 10 KiB reads, the slowest part of a whole analysis.
-                        handle = tar.extractfile(member)
-                        while handle is not None and handle.read(1 << 22):
-                            pass
-                        yield relative, member.size, None
-        except (tarfile.TarError, EOFError, OSError) as exc:
+            yield from _iter_tar(path, budget)
+        except _ARCHIVE_ERRORS as exc:
             raise BadInput(f"{path}: not a readable sdist ({exc}); download it again") from None
         return
     if name.endswith(".zip"):
         try:
-            with zipfile.ZipFile(path) as zf:
-                for info in zf.infolist():
-                    if info.is_dir():
-                        continue
-                    relative = _strip_root(info.filename)
-                    wanted = _wanted(relative) and info.file_size <= MAX_FILE
-                    yield relative, info.file_size, zf.read(info) if wanted else None
-        except (zipfile.BadZipFile, OSError) as exc:
+            yield from _iter_zip(path, budget)
+        except _ARCHIVE_ERRORS as exc:
             raise BadInput(f"{path}: not a readable sdist ({exc}); download it again") from None
         return
     raise BadInput(f"{path}: expected a source folder, a .tar.gz/.zip sdist, or a package name")
+
+
+def _iter_folder(path: Path) -> Iterator[tuple[str, int, bytes | None]]:
+    skip = (".git", ".tox", ".venv", "node_modules", "build", "__pycache__")
+    count = 0
+    for file in sorted(path.rglob("*")):
+        if not file.is_file() or any(part in skip for part in file.relative_to(path).parts):
+            continue
+        count += 1
+        if count > MAX_SDIST_MEMBERS:
+            raise BadInput(f"{path}: more than {MAX_SDIST_MEMBERS:,} files; not a source tree")
+        relative = file.relative_to(path).as_posix()
+        try:
+            size = file.stat().st_size
+            wanted = _wanted(relative) and size <= MAX_FILE
+            data = file.read_bytes()[: MAX_FILE + 1] if wanted else None
+        except OSError as exc:
+            raise BadInput(
+                f"{file}: cannot be read ({exc.strerror or exc}); fix its permissions or "
+                "remove it"
+            ) from None
+        yield relative, size, data
+
+
+def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
+    with tarfile.open(path, mode="r|*") as tar:  # a stream: one pass, nothing on disk
+        for member in tar:
+            budget.member()
+            if not member.isfile():
+                continue
+            relative = _strip_root(member.name)
+            handle = tar.extractfile(member)
+            if _wanted(relative) and member.size <= MAX_FILE:
+                data = handle.read(MAX_FILE + 1) if handle else b""
+                budget.add(len(data))
+                yield relative, member.size, data
+            else:
+                # Drain it in large reads: left to tarfile, the skip is a Python loop of
+                # 10 KiB reads, the slowest part of a whole analysis.
+                while handle is not None and (chunk := handle.read(1 << 22)):
+                    budget.add(len(chunk))
+                yield relative, member.size, None
+
+
+def _iter_zip(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        for info in infos:
+            budget.member()
+        # The declared sizes of the members read: a bomb is refused before inflating it (and
+        # zipfile stops a member that inflates past its declared size).
+        for info in infos:
+            if not info.is_dir() and _wanted(_strip_root(info.filename)):
+                budget.add(min(info.file_size, MAX_FILE + 1))
+        for info in infos:
+            if info.is_dir():
+                continue
+            relative = _strip_root(info.filename)
+            wanted = _wanted(relative) and info.file_size <= MAX_FILE
+            yield relative, info.file_size, zf.read(info) if wanted else None
+
+
+def _submodule_paths(text: str) -> list[str]:
+    """The `path = ...` lines of a .gitmodules, one line at a time (a regex with `^\\s*` over
+    the whole text took minutes on 200,000 newlines), at most MAX_SUBMODULES."""
+    paths: list[str] = []
+    for line in text.splitlines():
+        key, equals, value = line.partition("=")
+        if equals and key.strip() == "path" and value.strip():
+            paths.append(value.strip())
+            if len(paths) >= MAX_SUBMODULES:
+                break
+    return paths
 
 
 def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -> Analysis:
@@ -665,8 +776,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         name = lower.rsplit("/", 1)[-1]
         suffix = _suffix(name)
         if name == ".gitmodules" and data is not None:
-            text = data.decode("utf-8", "replace")
-            result.submodules += re.findall(r"^\s*path\s*=\s*(.+?)\s*$", text, re.MULTILINE)
+            result.submodules += _submodule_paths(data.decode("utf-8", "replace"))
         if _incidental(lower):
             result.files_skipped += 1
             continue
@@ -746,23 +856,22 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
 _DEFINED_NAME = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 
 
+_BUILD_NAME = re.compile(r"(?:[-/]D)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
 class _Definable:
     """The macro names something in the sdist may define: a file's #define, or a mention in a
     build file (`-DNAME`, `define_macros=[("NAME", ...)]`, `add_definitions`, `conf.set`)."""
 
     def __init__(self, defined: set[str], build_texts: list[str]) -> None:
         self.defined = defined
-        self.build_text = "\n".join(build_texts)
-        self.seen: dict[str, bool] = {}
+        # the names the build files mention, -DNAME and /DNAME as NAME: one pass, then a set
+        self.mentioned = {
+            name for text in build_texts for name in _BUILD_NAME.findall(text) if name
+        }
 
     def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
-            return False
-        if name in self.defined:
-            return True
-        if name not in self.seen:
-            self.seen[name] = name in self.build_text
-        return self.seen[name]
+        return isinstance(name, str) and (name in self.defined or name in self.mentioned)
 
 
 # setup.py: extension modules, and a platform wheel forced without them.
@@ -804,20 +913,24 @@ def _scan_ctypes(result: Analysis, relative: str, text: str) -> None:
     if ".dll" not in text and not any(call in text for call in _CTYPES_CALLS):
         return
     seen = {e.name for e in result.ctypes_libraries}
+    lines = text.split("\n")
+    ends = _line_ends(lines)
     for match in _CTYPES_LIBRARY.finditer(text):
         raw = match[1] or match[2]
         library = re.sub(r"\.(?:so|dylib|dll)(?:\.\d+)*$", "", raw.lower()).removeprefix("lib")
         if library in seen or library.startswith(_SYSTEM_DLLS) or library in SYSTEM_LIBRARIES:
             continue
         seen.add(library)
-        line = text.count("\n", 0, match.start()) + 1
+        if len(seen) > 100:
+            break
+        line = bisect.bisect_left(ends, match.start()) + 1
         result.ctypes_libraries.append(
             ExternalLibrary(
                 name=library,
                 how="loaded with ctypes and bundled in the platform wheel",
                 file=relative,
                 line=line,
-                text=text.split("\n")[line - 1].strip()[:160],
+                text=lines[line - 1].strip()[:160],
             )
         )
 
@@ -955,6 +1068,9 @@ _SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
+_ASSIGNMENT = re.compile(
+    r"""(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]{0,40})[ \t]*=[ \t]*["']([A-Za-z0-9_.+-]{1,60})["'][ \t]*$"""
+)
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
 _FIND_PACKAGE = re.compile(r"find_package\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)", re.IGNORECASE)
@@ -1021,6 +1137,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     ):
         return  # a vendored project's own build files are not what this package runs
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
+    assignments: dict[str, str] | None = None
     if name in ("setup.py", "setup.cfg", "build script"):
         for match in _CONFIG_TOOL.finditer(text):
             tool = (match[1] or match[2]).lower()
@@ -1050,13 +1167,13 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 continue  # (name, build_info): built here by build_clib; or another OS's
             named = _QUOTED.findall(match[1])
             # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`)
+            if assignments is None:
+                assignments = {}
+                for variable, value in _ASSIGNMENT.findall(text):
+                    assignments.setdefault(variable, value)  # the first, as a search finds
             for variable in _BARE_NAME.findall(_QUOTED.sub(" ", match[1])):
-                assigned = re.search(
-                    rf"""(?m)^[ \t]*{variable}[ \t]*=[ \t]*["']([A-Za-z0-9_.+-]{{1,60}})["'][ \t]*$""",
-                    text,
-                )
-                if assigned is not None:
-                    named.append(assigned[1])
+                if variable in assignments:
+                    named.append(assignments[variable])
             for library in named:
                 if "." in library or library.lower() in ("lib", "sources", "include"):
                     continue
@@ -1154,12 +1271,25 @@ _NATIVE_SUFFIXES = frozenset(
 )
 
 
-def _shipped(name: str, folders: set[str]) -> bool:
+def _shipped(name: str, folders: set[str] | list[str]) -> bool:
+    """Is there a folder named like the library: its key, a longer name starting with it,
+    or a prefix of it (folders of four characters or more)? ``folders`` sorted (a list) makes
+    this a few bisections instead of a pass over every folder."""
     key = _library_key(name)
-    return len(key) >= 3 and any(
-        folder == key or (len(folder) >= 4 and (folder.startswith(key) or key.startswith(folder)))
-        for folder in folders
-    )
+    if len(key) < 3:
+        return False
+    ordered = folders if isinstance(folders, list) else sorted(folders)
+    index = bisect.bisect_left(ordered, key)
+    if index < len(ordered) and ordered[index].startswith(key):
+        candidate = ordered[index]
+        if candidate == key or len(candidate) >= 4:
+            return True
+    return any(_contains(ordered, key[:size]) for size in range(4, len(key)))
+
+
+def _contains(ordered: list[str], item: str) -> bool:
+    index = bisect.bisect_left(ordered, item)
+    return index < len(ordered) and ordered[index] == item
 
 
 def _resolve_includes(result: Analysis) -> None:
@@ -1181,6 +1311,7 @@ def _resolve_includes(result: Analysis) -> None:
         if member.endswith(".wrap") and "subprojects/" in member
     }
     folders |= wraps
+    ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     projects = _projects(result.members)
     result.external[:] = [
@@ -1188,7 +1319,7 @@ def _resolve_includes(result: Analysis) -> None:
         for e in result.external
         if e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
         or (
-            not _shipped(e.name, folders)
+            not _shipped(e.name, ordered)
             and not e.file.lower().startswith(submodules)
             and not e.file.lower().startswith(projects)
         )
@@ -1246,22 +1377,37 @@ def _tools(result: Analysis, name: str, text: str) -> None:
 
 
 def _backend(result: Analysis, data: bytes) -> None:
+    where = f"{result.source}: pyproject.toml"
+    text = data.decode("utf-8", "replace")
     try:
-        document = tomllib.loads(data.decode("utf-8", "replace"))
-    except tomllib.TOMLDecodeError:
+        document = load_toml(text, where, error=BadInput)
+    except BadInput as exc:
+        if "not valid TOML" not in str(exc):
+            raise  # nested too deep or too large: a hostile file, refused with one line
         result.backend = "unknown (pyproject.toml does not parse)"
         return
-    if re.search(r"hooks\.mypyc|hatch-mypyc|mypycify", data.decode("utf-8", "replace")):
+    if re.search(r"hooks\.mypyc|hatch-mypyc|mypycify", text):
         # hatch-mypyc / mypycify: Python modules compiled to C extensions (black, mypy)
         result.extension_modules = result.extension_modules or "pyproject.toml (mypyc)"
     system = document.get("build-system", {})
+    if not isinstance(system, dict):
+        raise BadInput(f"{where}: [build-system] must be a table, not {type(system).__name__}")
     backend = system.get("build-backend")
-    requires = [str(r) for r in system.get("requires", [])]
+    if backend is not None and not isinstance(backend, str):
+        raise BadInput(
+            f"{where}: build-backend must be a string, not {type(backend).__name__} "
+            "(PEP 517: `build-backend = \"module:object\"`)"
+        )
+    raw = system.get("requires", [])
+    if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
+        raise BadInput(
+            f"{where}: requires must be a list of strings (PEP 518: "
+            '`requires = ["setuptools"]`)'
+        )
+    requires: list[str] = raw
     result.backend_requires = requires
     result.backend = (
-        BACKENDS.get(str(backend), str(backend))
-        if backend
-        else "setuptools (legacy: no build-backend)"
+        BACKENDS.get(backend, backend) if backend else "setuptools (legacy: no build-backend)"
     )
     for requirement in requires:
         lowered = requirement.lower()
@@ -1758,7 +1904,7 @@ def _maybe_external(path: str) -> bool:
     return lower.endswith(HEADER_SUFFIXES)
 
 
-_DEFINITION = re.compile(r"\w+\s*\([^();{}]*\)\s*(?:const\s*)?\{")
+_DEFINITION = re.compile(r"\w{1,64}\s*\([^();{}]{0,500}\)\s*(?:const\s*)?\{")
 _ALIAS = re.compile(r"\s*#\s*define\s+\w+\s+\w+\s*$")
 
 
@@ -1776,20 +1922,25 @@ def _blank_comment(match: re.Match[str]) -> str:
     return found
 
 
-def _rust_cfg(expression: str) -> bool | None:
-    """A Rust cfg predicate on aarch64-pc-windows-msvc: True/False/None (unknown)."""
+def _rust_cfg(expression: str, depth: int = 0) -> bool | None:
+    """A Rust cfg predicate on aarch64-pc-windows-msvc: True/False/None (unknown). Nested
+    deeper than 16 levels: unknown."""
     expression = expression.strip()
+    if depth > 16 or len(expression) > 4096:
+        return None
     for word, combine in (("all", all), ("any", any)):
         if expression.startswith(word) and expression[len(word) :].lstrip().startswith("("):
             inner = expression[expression.index("(") + 1 : expression.rindex(")")]
-            values = [_rust_cfg(part) for part in _split_top(inner)]
+            values = [_rust_cfg(part, depth + 1) for part in _split_top(inner)]
             if word == "all" and False in values:
                 return False
             if word == "any" and True in values:
                 return True
             return None if None in values else combine(bool(v) for v in values)
     if expression.startswith("not") and expression[3:].lstrip().startswith("("):
-        negated = _rust_cfg(expression[expression.index("(") + 1 : expression.rindex(")")])
+        negated = _rust_cfg(
+            expression[expression.index("(") + 1 : expression.rindex(")")], depth + 1
+        )
         return None if negated is None else not negated
     match = re.fullmatch(r'(\w+)\s*=\s*"([^"]*)"', expression)
     if match is None:
@@ -1855,9 +2006,17 @@ def _rust_false_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if "cfg" not in text or "target_" not in text:
         return spans
+    # The brackets the cfgs and their items span are counted against a budget of a few times
+    # the text: a file of unclosed `#[cfg(` cannot make this quadratic.
+    budget = [4 * len(text) + 100_000]
+    covered = -1
     for match in CARGO_X86_CFG.finditer(text):
+        if budget[0] <= 0:
+            break
+        if match.start() < covered:
+            continue  # inside an item already known not to build: its cfgs do not matter
         open_at = match.end() - 1
-        close = _matching(text, open_at, "(", ")")
+        close = _matching(text, open_at, _PARENS, budget, 20_000)
         if close is None:
             continue
         if _rust_cfg(text[open_at + 1 : close]) is not False:
@@ -1865,32 +2024,47 @@ def _rust_false_spans(text: str) -> list[tuple[int, int]]:
         if text[match.start() + 1] == "!":  # an inner attribute: the whole file (module)
             spans.append((0, len(text)))
             return spans
-        end = _item_end(text, close + 1)
+        end = _item_end(text, close + 1, budget)
         spans.append((match.start(), end))
+        covered = end
     return spans
 
 
-def _matching(text: str, open_at: int, opener: str, closer: str) -> int | None:
+_PARENS = re.compile(r"[()]")
+_BRACES = re.compile(r"[{}]")
+
+
+def _matching(
+    text: str, open_at: int, brackets: re.Pattern[str], budget: list[int], window: int
+) -> int | None:
+    """The bracket closing the one at ``open_at`` (within ``window`` characters), jumping
+    between brackets at C speed; the characters passed are taken from ``budget``."""
     depth = 0
-    for index in range(open_at, min(len(text), open_at + 200_000)):
-        char = text[index]
-        if char == opener:
+    end = min(len(text), open_at + window)
+    for found in brackets.finditer(text, open_at, end):
+        if text[found.start()] in "({":
             depth += 1
-        elif char == closer:
+        else:
             depth -= 1
             if depth == 0:
-                return index
+                budget[0] -= found.start() - open_at
+                return found.start()
+    budget[0] -= end - open_at
     return None
 
 
-def _item_end(text: str, start: int) -> int:
+def _item_end(text: str, start: int, budget: list[int]) -> int:
     """The end of the item after an attribute: its `;` or the `}` closing its first `{`."""
-    brace = text.find("{", start)
-    semicolon = text.find(";", start)
-    if brace == -1 or (semicolon != -1 and semicolon < brace):
-        return semicolon + 1 if semicolon != -1 else len(text)
-    close = _matching(text, brace, "{", "}")
+    found = _ITEM_START.search(text, start, min(len(text), start + 20_000))
+    if found is None:
+        return len(text)
+    if found[0] == ";":
+        return found.end()
+    close = _matching(text, found.start(), _BRACES, budget, 2_000_000)
     return close + 1 if close is not None else len(text)
+
+
+_ITEM_START = re.compile(r"[{;]")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -1968,7 +2142,7 @@ def _collect_macros(result: Analysis, relative: str, text: str) -> None:
 def _evaluate_macros(result: Analysis, text: str) -> None:
     lines = text.split("\n")
     ends = _line_ends(lines)
-    code_lines, directive_lines = _Comments(text).directives(lines, ends)
+    code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
     result.defines.append(cpp.regions(code_lines, directive_lines).defines)
 
 
@@ -1976,8 +2150,10 @@ class _Comments:
     """Where the comments of a C text are, found at C speed. String literals are not parsed:
     a `/*` inside a string could hide code after it (rare; accepted for speed)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, line_ends: list[int] | None = None) -> None:
         self.text = text
+        self.line_ends = line_ends if line_ends is not None else _line_ends(text.split("\n"))
+        self.slashes: dict[int, int] = {}  # line index -> where its `//` comment starts, or -1
         self.starts: list[int] = []
         self.ends: list[int] = []
         start = text.find("/*")
@@ -1992,9 +2168,18 @@ class _Comments:
         index = bisect.bisect_right(self.starts, position) - 1
         if index >= 0 and position < self.ends[index]:
             return True
-        line_start = self.text.rfind("\n", 0, position) + 1
-        slash = self.text.find("//", line_start, position)
-        return slash != -1 and self.text.count('"', line_start, slash) % 2 == 0
+        # the line's first `//`, outside a string by the count of quotes before it; worked out
+        # once per line (a line of megabytes with many matches stays linear)
+        line = bisect.bisect_left(self.line_ends, position)
+        slash = self.slashes.get(line)
+        if slash is None:
+            line_start = self.line_ends[line - 1] + 1 if line > 0 else 0
+            line_end = self.line_ends[line] if line < len(self.line_ends) else len(self.text)
+            slash = self.text.find("//", line_start, line_end)
+            if slash != -1 and self.text.count('"', line_start, slash) % 2:
+                slash = -1
+            self.slashes[line] = slash
+        return slash != -1 and slash + 2 <= position
 
     def directives(self, lines: list[str], ends: list[int]) -> tuple[list[str], set[int]]:
         """The lines with each preprocessor line's comments blanked, and those lines' indexes."""
@@ -2042,7 +2227,8 @@ def _judge_assembly(
             continue  # `#include "consts.S"`: a part of the file that includes it
         if relative.endswith(".S") and "#" in text:
             lines = text.split("\n")
-            code_lines, directive_lines = _Comments(text).directives(lines, _line_ends(lines))
+            ends = _line_ends(lines)
+            code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
             state = cpp.regions(code_lines, directive_lines, known, None, definable).lines
             if all(
                 state[index] is False
@@ -2121,7 +2307,7 @@ def _finish_code(
         found, wanted_includes, code_lines = pending.found, pending.includes, lines
     else:
         code = text
-        comments = _Comments(text)
+        comments = _Comments(text, ends)
         found = [(start, kind) for start, kind in pending.found if not comments.hides(start)]
         wanted_includes = [(at, h) for at, h in pending.includes if not comments.hides(at)]
         if X86_DIRS.search(relative):
@@ -2260,28 +2446,44 @@ def _finish_code(
         )
 
 
-_SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]+\.(?:c|cc|cpp|cxx|S|s|asm))(?![A-Za-z0-9_])")
+_SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]{1,200}\.(?:c|cc|cpp|cxx|S|s|asm))(?![A-Za-z0-9_])")
 
 
 def _scan_build_sources(result: Analysis, text: str) -> None:
     """Which source files a CMake or meson file names, and whether under an x86 condition
     (rapidfuzz: CpuInfo.cpp only `if(RAPIDFUZZ_ARCH_X64)`; argon2-cffi-bindings: opt.c only
-    `if(ARGON2_USE_SSE2)`)."""
+    `if(ARGON2_USE_SSE2)`). One pass, with the stack of open if-blocks."""
     if "." not in text:
         return
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
+    cmake = _CMAKE_IF.search(text) is not None
+    pattern = _CMAKE_IF if cmake else _MESON_IF
+    stack: list[bool] = []  # per open block: is the branch we are in an x86 condition's
+    for line in text.split("\n"):
+        block = pattern.match(line) if "if" in line or "else" in line else None
+        if block is not None:
+            word = block[1].lower()
+            if word == "if":
+                stack.append(_x86_condition(block[2]))
+            elif word in ("elseif", "elif") and stack:
+                stack[-1] = _x86_condition(block[2])
+            elif word == "else" and stack:
+                stack[-1] = False
+            elif word == "endif" and stack:
+                stack.pop()
+            continue
         if "." not in line or line.lstrip().startswith("#"):
             continue
         names = _SOURCE_NAME.findall(line)
-        if not names:
-            continue
-        x86 = any(
-            _X86_CONDITION.search(condition) or any(map(cpp.x86_switch, _WORD.findall(condition)))
-            for condition in _enclosing_conditions(lines, index, python=False)
-        )
-        for source in names:
-            result.build_sources[source].append(x86)
+        if names:
+            x86 = any(stack)
+            for source in names:
+                result.build_sources[source].append(x86)
+
+
+def _x86_condition(condition: str) -> bool:
+    return _X86_CONDITION.search(condition) is not None or any(
+        map(cpp.x86_switch, _WORD.findall(condition[:1000]))
+    )
 
 
 def _sources_built_only_for_x86(result: Analysis) -> None:
@@ -2334,6 +2536,7 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         is not None
     )
     seen: set[int] = set()
+    matches = matches[:_MAX_FLAG_ITEMS]  # a file of a million flags is not read for each
     python = relative.endswith(".py")
     cmake = relative.lower().endswith(("cmakelists.txt", ".cmake", "meson.build"))
     for match in matches:
@@ -2369,6 +2572,7 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         )
 
 
+_MAX_FLAG_ITEMS = 500
 _CMAKE_SET = re.compile(r"\s*set\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 _X86_CONDITION = re.compile(r"(?i)x86|amd64|\bx64\b|i[36]86|\bsse\d*|\bavx\w*")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -2453,7 +2657,7 @@ _WINDOWS_TEST = re.compile(
     r"""(?i)["'](?:win32|nt|windows|win)["']|\bWINDOWS\b|\bIS_WINDOWS\b|\bmsvc\b"""
 )
 _NEGATED_WINDOWS = re.compile(
-    r"""(?i)!=\s*["'](?:win32|nt|windows)["']|\bnot\b[^:]*(?:win|windows|msvc)"""
+    r"""(?i)!=\s*["'](?:win32|nt|windows)["']|\bnot\b[^:]{0,200}(?:win|windows|msvc)"""
 )
 
 

@@ -256,6 +256,7 @@ class Macros:
     # The names that something may define (a file's #define, a build file's -D): when given,
     # every other name is undefined, as C says of a name nothing defines ("closed world").
     definable: Container[str] | None = None
+    values: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
 
     @classmethod
     def arm64(cls) -> Macros:
@@ -296,7 +297,12 @@ class Macros:
         body = str(state).strip()
         if not body:
             return None  # `#define X` then `#if X` is an error; say unknown
-        return evaluate(body, self, depth + 1)
+        # memoized per state of the macros: `#define A (B+B)`, `#define B (C+C)` ... would
+        # otherwise take 2**MAX_EXPANSION evaluations
+        key = (name, self.version, self.definable is not None)
+        if key not in self.values:
+            self.values[key] = evaluate(body, self, depth + 1)
+        return self.values[key]
 
 
 class _Parser:
@@ -558,6 +564,7 @@ class _Frame:
     has_else: bool = False
     closed_taken: bool | None = None  # the same, reading names nothing defines as undefined
     closed_current: bool | None = None
+    closed_parent: bool | None = True
 
     def close_branch(self) -> None:
         self.include_branches += self.branch_includes
@@ -634,6 +641,7 @@ def regions(
         if word in ("if", "ifdef", "ifndef"):
             condition = _condition(word, rest, macros, lines, index + used)
             frame = _Frame(parent=active, taken=condition, current=condition, line=index + 1)
+            frame.closed_parent = active_closed
             frame.closed_taken = frame.closed_current = _closed_condition(
                 condition, closed, definable, word, rest, macros, lines, index + used
             )
@@ -662,6 +670,8 @@ def regions(
         elif word == "endif" and stack:
             frame = stack.pop()
             frame.close_branch()
+            if stack and frame.include_branches:
+                stack[-1].branch_includes = True
             if (
                 frame.parent is True
                 and frame.taken is False
@@ -672,8 +682,8 @@ def regions(
             ):
                 unselected.append(ErrorDirective(line=frame.line, text=lines[frame.line - 1]))
         elif word == "include":
-            for frame in stack:
-                frame.branch_includes = True
+            if stack:  # the outer frames learn it when this one closes (#endif)
+                stack[-1].branch_includes = True
             continue
         elif word == "define":
             _define(macros, rest, active, defines)
@@ -689,13 +699,13 @@ def regions(
             if active is True:
                 errors.append(ErrorDirective(line=index + 1, text=text.strip()[:160]))
             continue
-        active = True
-        for frame in stack:
-            active = _and(active, _and(frame.parent, frame.current))
-        if closed_result is not None:
-            active_closed = True
-            for frame in stack:
-                active_closed = _and(active_closed, frame.closed_current)
+        # a frame's parent is the state around it: the innermost frame decides (O(1) per
+        # directive, so that thousands of nested #ifs stay linear)
+        if stack:
+            active = _and(stack[-1].parent, stack[-1].current)
+            active_closed = _and(stack[-1].closed_parent, stack[-1].closed_current)
+        else:
+            active = active_closed = True
     result[last:] = [active] * (len(lines) - last)
     if closed_result is not None:
         closed_result[last:] = [active_closed] * (len(lines) - last)
