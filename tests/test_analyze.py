@@ -19,6 +19,7 @@ from corpus_sdists import load as load_corpus
 from fakeindex import serve
 from realfiles import fetch
 from woaport.analyze import analyze_files, iter_sources
+from woaport.errors import BadInput
 
 Run = Callable[..., Any]
 
@@ -894,6 +895,20 @@ def test_mypyc_compiled_packages_are_native(tmp_path: Path) -> None:
     )
     doc = analysis(tree(tmp_path, {"pyproject.toml": pyproject, "src/black/__init__.py": ""}))
     assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_the_source_held_until_the_end_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files with x86 code, #includes or #defines wait for every file's macros: their text
+    is held, at most MAX_SOURCE_HELD_BYTES (here made small), then the sdist is refused."""
+    import woaport.analyze as module
+
+    files = {"pyproject.toml": PYPROJECT, "src/big.h": "#define A 1\n" + "int x;\n" * 300}
+    assert analysis(tree(tmp_path / "a", files))["category"] == "workflow-only"
+    monkeypatch.setattr(module, "MAX_SOURCE_HELD_BYTES", 1000)
+    with pytest.raises(BadInput, match="bytes of C/C[+][+] sources"):
+        analysis(tree(tmp_path / "b", files))
 
 
 # -- the labelled corpus (tests/corpus/sdists.yml) ---------------------------------------------

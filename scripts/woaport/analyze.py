@@ -33,6 +33,7 @@ from woaport.limits import (
     MAX_SDIST_MEMBERS,
     MAX_SDIST_RATIO,
     MAX_SOURCE_FILE_BYTES,
+    MAX_SOURCE_HELD_BYTES,
     MAX_SUBMODULES,
 )
 
@@ -401,6 +402,15 @@ class Analysis:
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
+    held: int = 0  # bytes of source kept until the end (pending files, headers)
+
+    def hold(self, text: str) -> None:
+        self.held += len(text)
+        if self.held > MAX_SOURCE_HELD_BYTES:
+            raise BadInput(
+                f"{self.source}: more than {MAX_SOURCE_HELD_BYTES:,} bytes of C/C++ sources "
+                "with x86 code, #includes or #defines; not an sdist woaport reads"
+            )
 
     @property
     def native(self) -> bool:
@@ -710,8 +720,7 @@ def _iter_folder(path: Path) -> Iterator[tuple[str, int, bytes | None]]:
             data = file.read_bytes()[: MAX_FILE + 1] if wanted else None
         except OSError as exc:
             raise BadInput(
-                f"{file}: cannot be read ({exc.strerror or exc}); fix its permissions or "
-                "remove it"
+                f"{file}: cannot be read ({exc.strerror or exc}); fix its permissions or remove it"
             ) from None
         yield relative, size, data
 
@@ -1396,13 +1405,12 @@ def _backend(result: Analysis, data: bytes) -> None:
     if backend is not None and not isinstance(backend, str):
         raise BadInput(
             f"{where}: build-backend must be a string, not {type(backend).__name__} "
-            "(PEP 517: `build-backend = \"module:object\"`)"
+            '(PEP 517: `build-backend = "module:object"`)'
         )
     raw = system.get("requires", [])
     if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
         raise BadInput(
-            f"{where}: requires must be a list of strings (PEP 518: "
-            '`requires = ["setuptools"]`)'
+            f'{where}: requires must be a list of strings (PEP 518: `requires = ["setuptools"]`)'
         )
     requires: list[str] = raw
     result.backend_requires = requires
@@ -2114,6 +2122,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         wanted_includes = []
     if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
         return
+    result.hold(text)
     result.pending.append(
         _Pending(
             relative=relative,
@@ -2133,6 +2142,7 @@ def _collect_macros(result: Analysis, relative: str, text: str) -> None:
     MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`)."""
     if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
         return
+    result.hold(text)
     index = len(result.other_headers)
     result.other_headers.append(text)
     for name in set(_DEFINED_NAME.findall(text)):

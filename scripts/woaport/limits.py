@@ -39,6 +39,7 @@ MAX_SDIST_RATIO = 100
 MAX_SDIST_MEMBERS = 200_000
 MAX_SOURCE_FILE_BYTES = 4 << 20
 MAX_SUBMODULES = 1000
+MAX_SOURCE_HELD_BYTES = 256 << 20
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,6 +196,13 @@ LIMITS: tuple[Limit, ...] = (
         value=MAX_SOURCE_FILE_BYTES,
         unit="bytes",
         what="one source or build file `analyze` reads (a larger one is counted, not read)",
+    ),
+    Limit(
+        name="MAX_SOURCE_HELD_BYTES",
+        value=MAX_SOURCE_HELD_BYTES,
+        unit="bytes",
+        what="source `analyze` keeps until every file's macros are known (files with x86 "
+        "code or #includes, headers with #defines)",
     ),
     Limit(
         name="MAX_SUBMODULES",
