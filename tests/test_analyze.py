@@ -907,7 +907,7 @@ def test_the_source_held_until_the_end_is_bounded(
     files = {"pyproject.toml": PYPROJECT, "src/big.h": "#define A 1\n" + "int x;\n" * 300}
     assert analysis(tree(tmp_path / "a", files))["category"] == "workflow-only"
     monkeypatch.setattr(module, "MAX_SOURCE_HELD_BYTES", 1000)
-    with pytest.raises(BadInput, match="bytes of C/C[+][+] sources"):
+    with pytest.raises(BadInput, match=r"bytes of C/C\+\+ sources"):
         analysis(tree(tmp_path / "b", files))
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import lzma
 import operator
 import re
-import lzma
 import tarfile
 import zipfile
 import zlib
@@ -748,7 +748,7 @@ def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | N
 def _iter_zip(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
-        for info in infos:
+        for _info in infos:
             budget.member()
         # The declared sizes of the members read: a bomb is refused before inflating it (and
         # zipfile stops a member that inflates past its declared size).
