@@ -24,7 +24,9 @@ class State(enum.StrEnum):
     IN_FORK = "in-fork"  # a fork is set up; its port run has not finished (or not run yet)
     CI_VALIDATED = "ci-validated"  # the wheel passed on a hosted windows-11-arm runner
     IN_PR = "in-pr"  # upstream has an open pull request for win_arm64 wheels
-    DONE = "done"  # upstream merged the lane (conda-forge's word); wheels come with its next release
+    DONE = (
+        "done"  # upstream merged the lane (conda-forge's word); wheels come with its next release
+    )
     READY = "ready"  # needs porting, nobody has started, nothing stands in the way
     AWAITING_PARENTS = "awaiting-parents"  # a required dependency needs porting first
     BLOCKED = "blocked"  # a person wrote down why it cannot go on
