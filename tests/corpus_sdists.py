@@ -87,4 +87,4 @@ def fetch(sdist: Sdist) -> Path:
     target = cache_dir() / "sdists" / sdist.filename
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target) + ".lock"):
-        return download(make_session(), sdist.url, target, sha256=sdist.sha256, progress=False)
+        return download(make_session(), sdist.url, target, sha256=sdist.sha256)

@@ -19,6 +19,7 @@ from corpus_sdists import load as load_corpus
 from fakeindex import serve
 from realfiles import fetch
 from woaport.analyze import analyze_files, iter_sources
+from woaport.errors import BadInput
 
 Run = Callable[..., Any]
 
@@ -377,8 +378,11 @@ def test_rust_items_under_x86_cfgs_do_not_count(tmp_path: Path) -> None:
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "workflow-only", doc["reasons"]
     assert doc["x86"] and {e["x86_only_context"] for e in doc["x86"]} == {"x86/other-arch cfg"}
-    # Not guarded: the same item without the cfg is work.
-    files["src/lib.rs"] = "fn zero() -> __m128 { unsafe { _mm_setzero_ps() } }\n"
+    # Not guarded: the same item without the cfg is work. (Rust reaches x86 intrinsics only
+    # through core::arch::x86/x86_64: a file without "x86" or asm! is not read for them.)
+    files["src/lib.rs"] = (
+        "use core::arch::x86_64::*;\nfn zero() -> __m128 { unsafe { _mm_setzero_ps() } }\n"
+    )
     assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
 
 
@@ -480,6 +484,16 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
             "libfoo",
             "prebuilt",
         ),
+        # cryptography: folders named openssl hold its Python bindings, not OpenSSL
+        (
+            {
+                "Cargo.toml": '[workspace.dependencies]\nopenssl-sys = "0.9.108"\n',
+                "src/_cffi_src/openssl/x509.py": "INCLUDES = ''\n",
+                "src/pkg/bindings/openssl/__init__.py": "",
+            },
+            "openssl",
+            "openssl-sys",
+        ),
     ],
 )
 def test_external_native_libraries(
@@ -512,20 +526,389 @@ def test_shipped_system_and_optional_headers_are_not_external(tmp_path: Path) ->
 
 
 def test_templated_c_sources_are_read(tmp_path: Path) -> None:
-    """numpy 1.22: __popcnt in npy_math_internal.h.src, compiled on ARM64 too
-    (https://github.com/numpy/numpy/issues/20930)."""
+    """numpy 1.22: an x64-only intrinsic in npy_math_internal.h.src, compiled on ARM64 too
+    (https://github.com/numpy/numpy/issues/20930, then with __popcnt)."""
     doc = analysis(
         tree(
             tmp_path,
             {
                 "pyproject.toml": PYPROJECT,
-                "src/math.h.src": "#define popcnt32 __popcnt\n#if defined(_MSC_VER) && NPY_BITSOF_@STYPE@ >= 16\n"
-                "return TO_BITS_LEN(__popcnt)(a);\n#endif\n",
+                "src/math.h.src": "#define mul128 _umul128\n#if defined(_MSC_VER) && NPY_BITSOF_@STYPE@ >= 16\n"
+                "return TO_BITS_LEN(_umul128)(a, b, &hi);\n#endif\n",
             },
         )
     )
     assert doc["category"] == "source-port"
     assert needing_work(doc) == [("x64-intrinsic", "src/math.h.src", 3)]
+
+
+def test_popcnt_exists_on_arm64_since_msvc_19_41(tmp_path: Path) -> None:
+    """numpy#20930 had to avoid __popcnt on ARM64 in 2022 (MSVC 19.29); VS 2022 17.11 (MSVC
+    19.41) declares __popcnt, __popcnt16 and __popcnt64 for ARM64 too
+    (https://github.com/microsoft/STL/issues/4683), and pandas' win_arm64 wheels build
+    xsimd's `__popcnt` under `_MSC_VER`. Reported, but not as work."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/bits.c": "#include <intrin.h>\n#ifdef _MSC_VER\n"
+                "int f(unsigned x) { return __popcnt(x) + (int)__popcnt64(x); }\n#endif\n",
+            },
+        )
+    )
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert [(e["kind"], e["line"], e["x86_only_context"]) for e in doc["x86"]] == [
+        ("x64-intrinsic", 3, "on ARM64 since MSVC 19.41 (VS 2022 17.11)")
+    ]
+
+
+# -- issue 13, held-out round 3: what the analysis did not know ------------------------------
+def test_r_scripts_named_dot_s_are_not_assembly(tmp_path: Path) -> None:
+    """statsmodels ships R scripts as datasets/*/R_*.s: no assembler source."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "pkg/_fast.pyx": "def f(): pass\n",
+                "pkg/datasets/longley/R_lm.s": "d <- read.csv('./longley.csv')\nm <- lm(y ~ x)\n",
+            },
+        )
+    )
+    assert "Assembly" not in doc["languages"] and doc["category"] == "workflow-only", doc
+
+
+def test_assembly_that_msvc_builds_never_assemble(tmp_path: Path) -> None:
+    """GNU as for ELF (a generated LuaJIT lj_vm.s), a preprocessed .S all under an x86 switch
+    (libsodium's sandy2x.S) and the fragments it #includes: not ARM64 work. MASM is."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/a.c": "int x;\n",
+        "src/lj_vm.s": '\t.file "buildvm_x86.dasc"\n\t.text\n\t.globl f\n\t.type f, @function\nf:\n',
+        "src/sandy2x/sandy2x.S": '#ifdef HAVE_AVX_ASM\n#define IN_SANDY2X\n#include "consts.S"\n'
+        ".text\n.globl g\ng:\n  ret\n#endif\n",
+        "src/sandy2x/consts.S": "#ifdef IN_SANDY2X\n.data\nv0: .quad 0, 0\n#endif\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    files["src/win64.asm"] = "_TEXT SEGMENT\nf PROC\n  ret\nf ENDP\n_TEXT ENDS\nEND\n"
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "build-config"
+    assert any("src/win64.asm" in r and "sandy2x" not in r for r in doc["reasons"]), doc
+
+
+def test_extension_modules_from_python_sources_are_native(tmp_path: Path) -> None:
+    """fontTools compiles .py modules with Cython (setup.py `Extension(...)`): not pure."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "setup.py": "from setuptools import setup, Extension\n"
+                'setup(ext_modules=[Extension("pkg.cu2qu", ["pkg/cu2qu.py"])])\n',
+                "pkg/cu2qu.py": "import cython\n",
+            },
+        )
+    )
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_a_library_loaded_with_ctypes_in_a_platform_wheel(tmp_path: Path) -> None:
+    """rtree: no C source; setup.py forces a platform wheel and rtree/finder.py loads
+    libspatialindex with ctypes. The wheel job builds that library for each target
+    (https://github.com/Toblerity/rtree/pull/378)."""
+    files = {
+        "setup.py": "from setuptools import setup\nfrom setuptools.dist import Distribution\n"
+        "class BinaryDistribution(Distribution):\n    def has_ext_modules(foo):\n        return True\n"
+        "setup(distclass=BinaryDistribution)\n",
+        "pkg/finder.py": "import ctypes\nfrom ctypes.util import find_library\n"
+        'lib_name = f"spatialindex_c-{arch}.dll"\npth = find_library("spatialindex_c")\n'
+        'k = ctypes.WinDLL("kernel32")\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "external-native-library", doc["reasons"]
+    assert [e["name"] for e in doc["external_libraries"]] == ["spatialindex_c"]
+    # c2pa-python tags the wheel by hand (--plat-name) with a prebuilt library per target
+    files["setup.py"] = (
+        "PLATFORM_FOLDERS = {'x86_64-pc-windows-msvc': 'dll'}\n"
+        "if '--plat-name' in sys.argv:\n    pass\nsetup()\n"
+    )
+    assert analysis(tree(tmp_path / "plat", files))["category"] == "external-native-library"
+    # The same package as a pure wheel loads whatever the machine has: nothing to build.
+    files["setup.py"] = "from setuptools import setup\nsetup()\n"
+    assert analysis(tree(tmp_path / "pure", files))["category"] == "pure"
+
+
+def test_a_vendored_projects_optional_dependencies_are_not_external(tmp_path: Path) -> None:
+    """pynng ships nng/ (own licence and CMakeLists.txt); nng's optional ZeroTier transport
+    includes a header the sdist does not have. The package's own code includes nng only."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "nng_api.h": "#include <nng/nng.h>\n",
+                "nng/LICENSE.txt": "MIT\n",
+                "nng/CMakeLists.txt": "project(nng C)\nif (NNG_TRANSPORT_ZEROTIER)\n"
+                "  find_package(zerotiercore REQUIRED)\nendif ()\n",
+                "nng/include/nng/nng.h": "int nng_x;\n",
+                "nng/src/transport/zerotier.c": "#include <zerotiercore/ZeroTierOne.h>\n",
+            },
+        )
+    )
+    assert doc["external_libraries"] == [] and doc["category"] == "workflow-only", doc
+
+
+def test_macros_defined_under_compiler_tests_in_other_headers_are_followed(
+    tmp_path: Path,
+) -> None:
+    """mbedtls' padlock.h defines MBEDTLS_VIA_PADLOCK_HAVE_CODE only under
+    `defined(__GNUC__)`, which MSVC never defines; padlock.c's x86 asm is under it."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "lib/padlock.h": "#if defined(PADLOCK_C) && defined(__GNUC__) && defined(HAVE_ASM)\n"
+                "#define VIA_PADLOCK_HAVE_CODE\n#endif\n",
+                "lib/padlock.c": '#include "padlock.h"\n#if defined(VIA_PADLOCK_HAVE_CODE)\n'
+                'int f(void) { int x; asm ("cpuid" : "=a"(x)); return x; }\n#endif\n',
+            },
+        )
+    )
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc["x86"]
+    assert {e["arm64"] for e in doc["x86"]} == {"false"}
+
+
+def test_x86_code_under_a_macro_nothing_defines_is_off_by_default(tmp_path: Path) -> None:
+    """pycryptodome's `#if defined HAVE_CPUID_H` (a compile probe) and Lua 5.2's
+    `#if defined(MS_ASMTRICK) || defined(LUA_MSASMTRICK)`: no file in the sdist defines the
+    macro for ARM64 (LUA_MSASMTRICK only under _M_IX86), so the build never turns them on. A
+    macro a build file sets (-DUSE_CPUID) stays unknown: that x86 code needs a look. And
+    libsodium's HAVE_RDRAND names an x86 feature: never on for ARM64."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/random.c": "#ifdef HAVE_CPUID_H\n# include <cpuid.h>\n#endif\n"
+        "#ifdef HAVE_RDRAND\n# include <immintrin.h>\n#endif\n",
+        "src/luaconf.h": "#if defined(_MSC_VER) && defined(_M_IX86)\n#define LUA_MSASMTRICK\n#endif\n",
+        "src/llimits.h": '#include "luaconf.h"\n#if defined(MS_ASMTRICK) || defined(LUA_MSASMTRICK)\n'
+        "#define lua_number2int(i,n)  __asm {__asm fld n   __asm fistp i}\n#endif\n",
+        "src/cpu.c": "#ifdef USE_CPUID\nvoid f(int *r) { __cpuid(r, 1); }\n#endif\n",
+        "setup.py": "define_macros = [('USE_CPUID', 1)]\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert needing_work(doc) == [("cpuid", "src/cpu.c", 2)], doc["x86"]
+    contexts = {(e["file"], e["line"]): e["x86_only_context"] for e in doc["x86"]}
+    assert contexts[("src/random.c", 2)] == contexts[("src/llimits.h", 3)]
+    assert "nothing in the sdist defines" in str(contexts[("src/random.c", 2)])
+    assert contexts[("src/random.c", 5)] == "x86/other-arch #if"
+
+
+@pytest.mark.parametrize(
+    ("files", "external", "flags"),
+    [
+        # -march=native is no x86 flag (GCC and Clang take it for ARM64); a benchmark folder
+        # is not the package's build (xsimd's benchmark/CMakeLists.txt in pandas)
+        (
+            {
+                "third-party/lua54/makefile": "CFLAGS= -O2 -march=native\n",
+                "subprojects/xsimd/benchmark/CMakeLists.txt": 'set(CMAKE_CXX_FLAGS "/arch:AVX2")\n',
+            },
+            [],
+            [],
+        ),
+        # numpy 1.22's `if is_msvc and platform_bits == 32: args += ['/arch:SSE2']`
+        (
+            {"setup.py": "if is_msvc and platform_bits == 32:\n    args += ['/arch:SSE2']\n"},
+            [],
+            [("setup.py", "applied only for x86")],
+        ),
+        # lupa: `'pkg-config %s --libs' % package` names no library; a literal name does
+        (
+            {"setup.py": "out = cmd_output('pkg-config %s --cflags-only-I' % package)\n"},
+            [],
+            [],
+        ),
+        (
+            {"setup.py": "subprocess.run(['pkg-config', '--cflags', '--libs', 'libavcodec'])\n"},
+            ["libavcodec"],
+            [],
+        ),
+        # Cython's optional ConcreteSyntaxTree.pyx: CPython's own <parsetok.h>
+        ({"pkg/cst.pyx": 'cdef extern from "parsetok.h":\n    pass\n'}, [], []),
+        # round 4: Python variables named *_config are no config tools (pyyaml, pypop)
+        (
+            {"setup.py": "pep517_config = ActiveConfigSettings.current()\nreadme_config = {}\n"},
+            [],
+            [],
+        ),
+        # pyzstd: x86 flags only under an opt-in x86 switch, one item per line
+        (
+            {
+                "setup.py": "if unix:\n    if self.PYZSTD_AVX2:\n"
+                "        instrs = ['-mavx2', '-mlzcnt', '-mbmi', '-mbmi2']\n"
+                "elif msvc:\n    more = ['/Ob3']\n    if self.PYZSTD_AVX2:\n"
+                "        more.append('/arch:AVX2')\n"
+            },
+            [],
+            [
+                ("setup.py", "applied only under an x86 switch"),
+                ("setup.py", "applied only under an x86 switch"),
+            ],
+        ),
+        (
+            {
+                "CMakeLists.txt": "if(USE_AVX2)\n  if(MSVC)\n    add_compile_options(/arch:AVX2)\n"
+                "  endif()\nendif()\nif(MSVC)\n  add_compile_options(/arch:AVX2)\nendif()\n"
+            },
+            [],
+            [("CMakeLists.txt", "applied only under an x86 switch"), ("CMakeLists.txt", None)],
+        ),
+    ],
+)
+def test_build_file_knowledge(
+    tmp_path: Path,
+    files: dict[str, str],
+    external: list[str],
+    flags: list[tuple[str, str | None]],
+) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/a.c": "int x;\n", **files}))
+    assert [e["name"] for e in doc["external_libraries"]] == external
+    assert [
+        (e["file"], e["x86_only_context"]) for e in doc["x86"] if e["kind"] == "x86-compiler-flag"
+    ] == flags
+
+
+# -- issue 13, held-out round 5 ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("cmake", "category"),
+    [
+        # rapidfuzz: CpuInfo.cpp is built only `if(RAPIDFUZZ_ARCH_X64)`
+        ("if(RAPIDFUZZ_ARCH_X64)\n  add_library(fd src/CpuInfo.cpp)\nendif()\n", "workflow-only"),
+        # argon2-cffi-bindings: opt.c only `if(ARGON2_USE_SSE2)`, ref.c in the else branch
+        (
+            "if(ARGON2_USE_SSE2)\n  set(IMPL opt.c)\nelse()\n  set(IMPL src/CpuInfo.cpp)\nendif()\n",
+            "source-port",
+        ),
+        ("add_library(fd src/CpuInfo.cpp)\n", "source-port"),
+        # meson: `if host_machine.cpu_family() == 'x86_64'`
+        (None, "workflow-only"),
+    ],
+)
+def test_sources_a_build_file_names_only_for_x86(
+    tmp_path: Path, cmake: str | None, category: str
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/CpuInfo.cpp": "#include <intrin.h>\nvoid f(int *r) { __cpuidex(r, 1, 0); }\n",
+        "src/core.cpp": "int x;\n",
+    }
+    if cmake is None:
+        files["meson.build"] = (
+            "if host_machine.cpu_family() == 'x86_64'\n  srcs += ['src/CpuInfo.cpp']\nendif\n"
+        )
+    else:
+        files["CMakeLists.txt"] = cmake
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "external"),
+    [
+        # pyodbc: unixODBC's odbc_config on the non-Windows path
+        (
+            "if sys.platform == 'win32':\n    libraries = ['odbc32']\nelse:\n"
+            "    pipe = os.popen('odbc_config --cflags --libs 2>/dev/null')\n",
+            [],
+        ),
+        # mysqlclient: pkg-config in get_config_posix; libraries=[..., client] on Windows
+        (
+            "def get_config_posix():\n    return check_output('pkg-config --libs mysqlclient')\n\n"
+            'def get_config_win32():\n    client = "mariadbclient"\n'
+            '    libraries = ["kernel32", "advapi32", client]\n',
+            ["mariadbclient"],
+        ),
+        (
+            "def get_config():\n    return check_output('pkg-config --libs mysqlclient')\n",
+            ["mysqlclient"],
+        ),
+    ],
+)
+def test_build_scripts_branches_for_other_systems(
+    tmp_path: Path, setup: str, external: list[str]
+) -> None:
+    doc = analysis(
+        tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/a.c": "int x;\n", "setup.py": setup})
+    )
+    assert [e["name"] for e in doc["external_libraries"]] == external
+
+
+def test_headers_the_build_provides_are_not_external(tmp_path: Path) -> None:
+    """matplotlib's meson wraps (qhull, freetype), Windows SDK headers in any case
+    (<Shobjidl.h>, WinRT's <windowsnumerics.impl.h>), the build's own <config.h>, meson's
+    built-in dependencies (appleframeworks, cblas)."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "subprojects/qhull.wrap": "[wrap-file]\n",
+                "subprojects/freetype-2.6.1.wrap": "[wrap-file]\n",
+                "src/q.cpp": '#include "libqhull_r/qhull_ra.h"\n#include <ft2build.h>\n'
+                "#include <Shobjidl.h>\n#include <windowsnumerics.impl.h>\n#include <config.h>\n",
+                "meson.build": "dependency('appleframeworks', modules: 'Cocoa')\n"
+                "cblas = dependency('cblas')\nft = dependency('freetype2')\n",
+            },
+        )
+    )
+    assert doc["external_libraries"] == [] and doc["category"] == "workflow-only", doc
+
+
+def test_more_x86_only_contexts(tmp_path: Path) -> None:
+    """HiGHS' HIGHS_HAVE_MM_PAUSE probe, base64's `set(COMPILE_FLAGS_AVX2 ...)` and its
+    neon32 folder: none is work for ARM64."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "src/spin.h": "#ifdef HIGHS_HAVE_MM_PAUSE\n#include <immintrin.h>\n#endif\n"
+                "static void y(void) {\n#ifdef HIGHS_HAVE_MM_PAUSE\n  _mm_pause();\n#endif\n}\n",
+                "CMakeLists.txt": 'set(COMPILE_FLAGS_AVX2 "-mavx2")\nset(COMPILE_FLAGS_AVX "/arch:AVX")\n',
+                "base64/lib/arch/neon32/enc_loop.c": '__asm__ ("vld3.8 {d0, d1, d2}, [%[src]]!" : );\n',
+                # the probe is in a build file: the closed-world reading does not apply
+                "meson.build": "project('x', 'c')\n"
+                "conf.set('HIGHS_HAVE_MM_PAUSE', cc.has_header_symbol('immintrin.h', 'x'))\n",
+            },
+        )
+    )
+    assert needing_work(doc) == [], doc["x86"]
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_mypyc_compiled_packages_are_native(tmp_path: Path) -> None:
+    """black and mypy compile their Python with mypyc (hatch-mypyc build hook)."""
+    pyproject = (
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n'
+        '[tool.hatch.build.targets.wheel.hooks.mypyc]\ndependencies = ["hatch-mypyc>=0.16.0"]\n'
+    )
+    doc = analysis(tree(tmp_path, {"pyproject.toml": pyproject, "src/black/__init__.py": ""}))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_the_source_held_until_the_end_is_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files with x86 code, #includes or #defines wait for every file's macros: their text
+    is held, at most MAX_SOURCE_HELD_BYTES (here made small), then the sdist is refused."""
+    import woaport.analyze as module
+
+    files = {"pyproject.toml": PYPROJECT, "src/big.h": "#define A 1\n" + "int x;\n" * 300}
+    assert analysis(tree(tmp_path / "a", files))["category"] == "workflow-only"
+    monkeypatch.setattr(module, "MAX_SOURCE_HELD_BYTES", 1000)
+    with pytest.raises(BadInput, match=r"bytes of C/C\+\+ sources"):
+        analysis(tree(tmp_path / "b", files))
 
 
 # -- the labelled corpus (tests/corpus/sdists.yml) ---------------------------------------------
@@ -562,8 +945,6 @@ def corpus_sdist() -> Callable[[str], Path]:
         ("pycryptodome-3.16.0", "source-port", "x64-intrinsic", "src/multiply_64.c"),
         # no branch of slp_platformselect.h for MSVC ARM64: greenlet#220
         ("greenlet-1.1.2", "source-port", "platform-error", "slp_platformselect.h"),
-        # __popcnt in a numpy template under _MSC_VER: numpy#20930
-        ("numpy-1.22.1", "source-port", "x64-intrinsic", "npy_math_internal.h.src"),
         # librdkafka is not in the sdist: confluent-kafka-python#2190
         ("confluent-kafka-2.16.1", "external-native-library", "external", "librdkafka"),
         ("psycopg2-2.9.13", "external-native-library", "external", "libpq"),
@@ -590,6 +971,22 @@ def test_real_sdists_from_the_corpus(
         assert any(k == kind and where in f for k, f, _ in needing_work(doc)), needing_work(doc)
     else:
         assert needing_work(doc) == [] and doc["external_libraries"] == []
+
+
+@pytest.mark.network
+def test_numpy_1_22_popcnt_is_reported_against_the_msvc_of_today(
+    corpus_sdist: Callable[[str], Path],
+) -> None:
+    """numpy 1.22.1's __popcnt under _MSC_VER (numpy#20930) broke MSVC 19.29 on ARM64; the
+    compiler of the windows-11-arm runners (19.4x) has it (microsoft/STL#4683)."""
+    doc = analysis(corpus_sdist("numpy-1.22.1"))
+    popcnt = [
+        e for e in doc["x86"] if e["kind"] == "x64-intrinsic" and "npy_math_internal" in e["file"]
+    ]
+    assert popcnt and {e["x86_only_context"] for e in popcnt} == {
+        "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
+    }
+    assert doc["category"] != "source-port", doc["reasons"]
 
 
 def test_analyze_text_names_external_libraries(woaport: Run, tmp_path: Path) -> None:

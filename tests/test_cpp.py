@@ -153,6 +153,17 @@ def test_macros_other_files_define() -> None:
     assert cpp.regions(lines_of("#ifdef ARCH_IS_INTEL\ncpuid();\n#endif\n")).at(2) is Truth.UNKNOWN
 
 
+def test_a_headers_own_guard_known_from_afar() -> None:
+    """psycopg.h: `#ifndef PSYCOPG_H` / `#define PSYCOPG_H 1`. Once the project's macros say
+    PSYCOPG_H is defined (as 1), the header's own guard must still read as built."""
+    header = "#ifndef PSYCOPG_H\n#define PSYCOPG_H 1\n#include <pg_config.h>\n#endif\n"
+    known = cpp.project_macros([cpp.regions(lines_of(header)).defines])
+    assert known["PSYCOPG_H"] == "1"
+    assert cpp.regions(lines_of(header), None, known).at(3) is Truth.TRUE
+    negated = "#if !defined(GUARD_H)\n#define GUARD_H\nint x;\n#endif\n"
+    assert cpp.regions(lines_of(negated), None, {"GUARD_H": "1"}).at(3) is Truth.TRUE
+
+
 def test_bounds() -> None:
     assert cpp.evaluate("(" * 5000 + "1" + ")" * 5000) is None  # too long
     assert cpp.evaluate("(" * 200 + "1" + ")" * 200) is None  # too deep

@@ -1,18 +1,37 @@
-"""The shared HTTP policy, exercised over real loopback HTTP."""
+"""The shared HTTP policy, exercised over real loopback HTTP, through both transports: a
+requests session and the controller's urllib3 :class:`Client` must behave alike."""
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from woaport.errors import Unreachable
-from woaport.http import HttpPolicy, download, get, make_session
+from woaport.errors import BadInput, Unreachable
+from woaport.http import (
+    Client,
+    HttpPolicy,
+    download,
+    get,
+    make_session,
+    plain_environment,
+    read_capped,
+)
+
+TRANSPORTS = {"requests": make_session, "client": Client}
+
+
+@pytest.fixture(params=sorted(TRANSPORTS))
+def transport(request: pytest.FixtureRequest) -> Any:
+    """Makes a session of each kind from a policy."""
+    return TRANSPORTS[request.param]
 
 
 class Script:
@@ -23,6 +42,8 @@ class Script:
         self.body = body
         self.times: list[float] = []
         self.agents: list[str | None] = []
+        self.auth: list[str | None] = []
+        self.paths: list[str] = []
 
 
 @pytest.fixture
@@ -38,6 +59,8 @@ def scripted() -> Iterator[tuple[Script, str]]:
         def do_GET(self) -> None:
             script.times.append(time.monotonic())
             script.agents.append(self.headers.get("User-Agent"))
+            script.auth.append(self.headers.get("Authorization"))
+            script.paths.append(self.path)
             status, headers = script.answers.pop(0) if script.answers else (200, {})
             body = script.body if status == 200 else b""
             self.send_response(status)
@@ -46,6 +69,11 @@ def scripted() -> Iterator[tuple[Script, str]]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def handle(self) -> None:
+            # a client that refused a body (over its cap) hangs up: not an error here
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                super().handle()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -56,32 +84,34 @@ def scripted() -> Iterator[tuple[Script, str]]:
         server.server_close()
 
 
-def test_index_session_backs_off_by_the_policy(scripted: tuple[Script, str]) -> None:
+def test_index_session_backs_off_by_the_policy(
+    scripted: tuple[Script, str], transport: Any
+) -> None:
     script, url = scripted
     script.answers = [(503, {}), (502, {})]
     policy = HttpPolicy(backoff=0.1, user_agent="woaport-test/1")
-    response = get(make_session(policy), url + "/x", policy=policy)
+    response = get(transport(policy), url + "/x", policy=policy)
     assert response.status_code == 200
     assert script.agents == ["woaport-test/1"] * 3
     gaps = [b - a for a, b in zip(script.times, script.times[1:], strict=False)]
     assert gaps[0] >= 0.09 and gaps[1] >= 0.19  # policy.delay(0), policy.delay(1)
 
 
-def test_retry_after_is_honoured_and_capped(scripted: tuple[Script, str]) -> None:
+def test_retry_after_is_honoured_and_capped(scripted: tuple[Script, str], transport: Any) -> None:
     script, url = scripted
     script.answers = [(429, {"Retry-After": "3600"}), (503, {"Retry-After": "0"})]
     policy = HttpPolicy(backoff=0.001, wait_max=0.3)
     start = time.monotonic()
-    assert get(make_session(policy), url + "/x", policy=policy).status_code == 200
+    assert get(transport(policy), url + "/x", policy=policy).status_code == 200
     elapsed = time.monotonic() - start
     assert 0.25 <= elapsed < 5  # an hour was asked for; the policy allows 0.3 s
 
 
-def test_retries_run_out_as_the_last_answer(scripted: tuple[Script, str]) -> None:
+def test_retries_run_out_as_the_last_answer(scripted: tuple[Script, str], transport: Any) -> None:
     script, url = scripted
     script.answers = [(500, {})] * 10
     policy = HttpPolicy(retries=2, backoff=0.001)
-    assert get(make_session(policy), url + "/x", policy=policy).status_code == 500
+    assert get(transport(policy), url + "/x", policy=policy).status_code == 500
     assert len(script.times) == 3
 
 
@@ -108,12 +138,14 @@ def test_delay_doubles_up_to_the_cap() -> None:
     assert policy.may_retry("get") and policy.may_retry("PUT") and not policy.may_retry("POST")
 
 
-def test_download_reports_progress(scripted: tuple[Script, str], tmp_path: Path) -> None:
+def test_download_reports_progress(
+    scripted: tuple[Script, str], tmp_path: Path, transport: Any
+) -> None:
     script, url = scripted
     script.body = b"x" * 300_000
     calls: list[tuple[int, int | None]] = []
     out = download(
-        make_session(),
+        transport(),
         url + "/f.bin",
         tmp_path / "f.bin",
         sha256=None,
@@ -124,10 +156,69 @@ def test_download_reports_progress(scripted: tuple[Script, str], tmp_path: Path)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
-def test_unreachable_host_is_one_clear_error() -> None:
+def test_unreachable_host_is_one_clear_error(transport: Any) -> None:
     policy = HttpPolicy(retries=1, backoff=0.001)
     with pytest.raises(Unreachable, match="gave up after retries"):
-        get(make_session(policy), "http://127.0.0.1:9/x", policy=policy)
+        get(transport(policy), "http://127.0.0.1:9/x", policy=policy)
+
+
+def test_redirects_end_at_the_final_url_and_drop_credentials_off_host(
+    scripted: tuple[Script, str], transport: Any
+) -> None:
+    # requests (sessions.py, rebuild_auth/should_strip_auth) keeps Authorization on the
+    # same host and drops it on another; relative links on an index page resolve against
+    # the final URL, so both transports must report it.
+    script, url = scripted
+    other = url.replace("127.0.0.1", "localhost")
+    script.answers = [(302, {"Location": "/moved"}), (301, {"Location": other + "/away"})]
+    response = get(transport(), url + "/x", headers={"Authorization": "Bearer secret"})
+    assert response.status_code == 200 and response.url == other + "/away"
+    assert script.paths == ["/x", "/moved", "/away"]
+    assert script.auth == ["Bearer secret", "Bearer secret", None]
+
+
+def test_credentials_in_the_url_are_sent_as_basic_auth(
+    scripted: tuple[Script, str], transport: Any
+) -> None:
+    # RFC 7617; pip and requests both send an index URL's user:password this way.
+    script, url = scripted
+    response = get(transport(), url.replace("://", "://me:p%40ss@") + "/simple/x/")
+    assert response.status_code == 200
+    assert script.auth == ["Basic bWU6cEBzcw=="]  # base64("me:p@ss")
+
+
+def test_client_counts_requests_and_304s(scripted: tuple[Script, str]) -> None:
+    script, url = scripted
+    script.answers = [(304, {}), (200, {})]
+    client = Client()
+    assert [client.get(url + "/x").status_code for _ in range(2)] == [304, 200]
+    assert (client.requests, client.not_modified) == (2, 1)
+
+
+def test_read_capped_refuses_a_body_over_its_cap(scripted: tuple[Script, str]) -> None:
+    script, url = scripted
+    script.body = b"{}" * 5000
+    assert read_capped(Client().get(url + "/a", stream=True), label="a", max_bytes=10_000)
+    with pytest.raises(BadInput, match="over the 9,999-byte cap"):
+        read_capped(Client().get(url + "/a", stream=True), label="a", max_bytes=9_999)
+
+
+@pytest.mark.parametrize(
+    ("env", "netrc", "plain"),
+    [
+        ({}, False, True),
+        ({"HTTPS_PROXY": "http://p:3128"}, False, False),
+        ({"no_proxy": "*"}, False, False),
+        ({"NETRC": "/x"}, False, False),
+        ({}, True, False),
+    ],
+)
+def test_plain_environment(env: dict[str, str], netrc: bool, plain: bool, tmp_path: Path) -> None:
+    # requests reads *_proxy and netrc on every request (utils.get_environ_proxies,
+    # get_netrc_auth); the Client reads neither, so it is used only where both are absent.
+    if netrc:
+        (tmp_path / ".netrc").write_text("machine example.org login me password x\n")
+    assert plain_environment(env, home=tmp_path) is plain
 
 
 # Modules below cli/ that still pull click in: report.py draws with it, and these import

@@ -190,6 +190,97 @@ def test_assess(
     assert assessed.cause
 
 
+PR = "https://github.com/o/a/pull/7"
+DEVICE_OK = {"ci_verdict": "pass", "devices": {"x13s": {"verdict": "pass"}}}
+
+
+def pull(state: str, url: str = PR) -> dict[str, Any]:
+    merged = "2026-11-01T00:00:00Z" if state == "merged" else None
+    closed = None if state == "open" else "2026-11-01T00:00:00Z"
+    return {"url": url, "state": state, "merged_at": merged, "closed_at": closed}
+
+
+@pytest.mark.parametrize(
+    ("package", "facts", "state", "cause"),
+    [
+        # not read yet (a first run, GitHub away): what packages.yml says, a pull request
+        (pkg("a", upstream_pr=PR), {}, "in-pr", f"upstream pull request: {PR}"),
+        # open: in-pr, even while a required dependency still needs porting
+        (
+            pkg("a", upstream_pr=PR, depends_on=("b",)),
+            {"pr": pull("open")},
+            "in-pr",
+            f"upstream pull request: {PR}",
+        ),
+        (
+            pkg("a", upstream_pr=PR),
+            {"pr": pull("merged")},
+            "done",
+            f"upstream merged {PR} on 2026-11-01; win_arm64 wheels come with its next release",
+        ),
+        # closed without merging: back to what the package is without it, and said so
+        (
+            pkg("a", upstream_pr=PR),
+            {"pypi": {"kind": "needs-porting", "version": "2.0"}, "pr": pull("closed")},
+            "ready",
+            f"2.0: wheels for other platforms only; upstream closed {PR} without merging",
+        ),
+        # packages.yml now names another pull request: the old one's state is not its state
+        (
+            pkg("a", upstream_pr=PR + "0"),
+            {"pr": pull("merged")},
+            "in-pr",
+            f"upstream pull request: {PR}0",
+        ),
+        (pkg("a", fork="me/a", upstream_pr=PR), {"ci": RUN_OK, "pr": pull("open")}, "in-pr", None),
+        (
+            pkg("a", fork="me/a", upstream_pr=PR),
+            {"ci": RUN_OK, "pr": pull("merged")},
+            "done",
+            None,
+        ),
+        (
+            pkg("a", fork="me/a", upstream_pr=PR),
+            {"ci": RUN_OK, "pr": pull("closed")},
+            "ci-validated",
+            f"run 7 passed; awaiting a device; upstream closed {PR} without merging",
+        ),
+        # a device-validated wheel installs today: opening the pull request keeps it counted
+        (
+            pkg("a", fork="me/a", upstream_pr=PR),
+            {"ci": RUN_OK, "queue": DEVICE_OK, "pr": pull("open")},
+            "device-validated",
+            f"passed on x13s; upstream pull request: {PR}",
+        ),
+        # a failing fork needs a person, whatever upstream does
+        (
+            pkg("a", fork="me/a", upstream_pr=PR),
+            {"ci": {**RUN_OK, "conclusion": "failure"}, "pr": pull("merged")},
+            "failing",
+            None,
+        ),
+        # the release with win_arm64 wheels: done
+        (
+            pkg("a", upstream_pr=PR),
+            {
+                "pypi": {"kind": "native", "version": "2.1", "pythons": ["cp312"]},
+                "pr": pull("merged"),
+            },
+            "native",
+            None,
+        ),
+    ],
+)
+def test_upstream_pull_request_states(
+    package: inventory.Package, facts: dict[str, Any], state: str, cause: str | None
+) -> None:
+    deps: dict[str, State | None] = {d: State.READY for d in package.depends_on}
+    assessed = inventory.assess(package, PackageFacts.from_json(facts), deps)
+    assert assessed.state == state
+    if cause is not None:
+        assert assessed.cause == cause
+
+
 def test_blocked_names_its_parents() -> None:
     assessed = inventory.assess(
         pkg("fastparquet", depends_on=("cramjam", "pandas")),
@@ -502,6 +593,51 @@ def test_controller_command(world: dict[str, Any], woaport: Run) -> None:
     assert len(json.loads(result.out)["changes"]) == len(EXPECTED)
 
 
+def test_the_controller_follows_the_upstream_pull_request(
+    github: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """in-pr while open, done once merged, native with the release; read conditionally
+    (an unchanged pull request is a 304), and a GitHub failure keeps the last state, stale."""
+    monkeypatch.setenv("WOAPORT_TOKEN", github.token)
+    monkeypatch.setenv("GITHUB_API_URL", github.api_url)
+    github.add_repo("o/a")
+    github.add_pull("o/a", 7, state="open", merged=False)
+    with serve() as index:
+        index.add("a", {"a-1.0-cp312-cp312-win_amd64.whl": b"wheel"})
+        folder = tmp_path / "inventory"
+        folder.mkdir()
+        (folder / "packages.yml").write_text(f"packages: [{{name: a, upstream_pr: '{PR}'}}]\n")
+        request = UpdateRequest(inventory=folder, index_url=index.url, workers=2, top=0)
+
+        def entry() -> PackageStatus:
+            return inventory.load_status(folder / "status.json").packages["a"]
+
+        first = update(request)
+        assert first.errors == [] and entry().state is State.IN_PR
+        assert entry().facts.pr is not None and entry().facts.pr.state == "open"
+        before = github.not_modified
+        second = update(request)
+        assert second.changes == [] and github.not_modified == before + 1
+        assert github.hits["GET /repos/o/a/pulls/7"] == 2
+
+        github.repos["o/a"].pulls[7] = {"state": "closed", "merged": True}
+        third = update(request)
+        assert [str(c) for c in third.changes] == [
+            f"a: in-pr -> done (upstream merged {PR} on 2026-11-01; "
+            "win_arm64 wheels come with its next release)"
+        ]
+        github.fault("GET", r"^/repos/o/a/pulls/7$", status=404, times=10)
+        fourth = update(request)
+        assert fourth.changes == [] and entry().state is State.DONE and entry().stale["pr"]
+        assert fourth.errors[0].startswith("a pr: GET ")
+
+        index.state.projects["a"].files["a-1.1-cp312-cp312-win_arm64.whl"] = b"arm64"
+        fifth = update(request)
+        assert [f"{c.before} -> {c.after}" for c in fifth.changes] == ["done -> native"]
+        readme = (folder / "README.md").read_text()
+        assert f"[PR]({PR}) (merged)" in readme
+
+
 # -- the README -----------------------------------------------------------------------------
 def test_golden_readme() -> None:
     expected = (CASES / "README.md").read_text()
@@ -605,6 +741,10 @@ def test_next_orders_by_priority_then_dependents(woaport: Run, tmp_path: Path) -
         ([{"name": "a", "contract": "nope-main"}], "no contract 'nope-main' in contracts/"),
         ([{"name": "a", "fork": {"branch": "x"}}], "'repo' is a required property"),
         ([{"name": "a", "prio": 1}], "Additional properties are not allowed"),
+        (
+            [{"name": "a", "upstream_pr": "https://github.com/o/a/issues/3"}],
+            "packages.0.upstream_pr: 'https://github.com/o/a/issues/3' does not match",
+        ),
     ],
 )
 def test_validate_problems(

@@ -1,6 +1,7 @@
 """`woaport port start` against the fake GitHub (every answer checked against GitHub's OpenAPI
 description), the inventory edit, and the porter's whole path end to end:
-port start -> (fake) run results -> upstream patch -> pr-body."""
+port start -> (fake) run results -> upstream patch -> pr-body -> the recorded pull request
+followed by the controller (in-pr, done, native)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,22 @@ from typing import Any
 import pytest
 import yaml
 
+from fakeindex import serve as serve_index
 from queuekit import device_result
 from wheelkit import write_wheel
 from woaport import forkinit, portstart, upstream
 from woaport.artifacts import classify
 from woaport.contract import load as load_contract
+from woaport.controller import UpdateRequest, update
 from woaport.devicequeue import QueueItem, QueueURL
 from woaport.devicequeue.manifest import build_manifest
 from woaport.documents.contract_report import ContractReport
 from woaport.documents.manifest import Provenance
+from woaport.documents.status import load_status
 from woaport.documents.verdicts import Verdict
 from woaport.errors import BadInput
 from woaport.github import GitHub, GitHubError
+from woaport.http import EtagCache
 from woaport.inventory import check_packages
 from woaport.views.upstream import pr_body
 
@@ -44,6 +49,10 @@ def no_wait(_: float) -> None:
 
 def client(github: Any) -> GitHub:
     return GitHub(token=github.token, api_url=github.api_url, sleep=lambda _: None)
+
+
+def client_with(github: Any, cache: EtagCache) -> GitHub:
+    return GitHub(token=github.token, api_url=github.api_url, cache=cache, sleep=lambda _: None)
 
 
 def world(github: Any, upstream_repo: str = "msgpack/msgpack-python") -> None:
@@ -447,6 +456,31 @@ def test_porters_path_end_to_end(github: Any, tmp_path: Path, woaport: Any) -> N
     assert "| surface-pro-11 | Snapdragon X Elite | 26100 | yes | **pass** |" in text
     assert "| `pack-bench` | 1.000 ms | 3.100 ms | 3.1x |" in text
     assert "## How to test it on `windows-11-arm`" in text
+
+    # 5. the pull request is opened upstream and recorded in the hub's inventory; the
+    #    controller follows it: in-pr while open, done once merged, native with the release
+    github.add_pull("msgpack/msgpack-python", 612, state="open", merged=False)
+    pr = "https://github.com/msgpack/msgpack-python/pull/612"
+    entries = yaml.safe_load(inventory.read_text())
+    entries["packages"][0]["upstream_pr"] = pr
+    inventory.write_text(yaml.safe_dump(entries, sort_keys=False), encoding="utf-8")
+    assert check_packages(inventory) == []
+    with serve_index() as index:
+        index.add("msgpack", {"msgpack-1.1.1-cp312-cp312-win_amd64.whl": b"x64"})
+        refresh = UpdateRequest(inventory=hub / "inventory", index_url=index.url, workers=2, top=0)
+
+        def controller() -> tuple[str, str]:
+            result = update(refresh, github_factory=lambda cache: client_with(github, cache))
+            assert result.errors == [], result.errors
+            entry = load_status(hub / "inventory/status.json").packages["msgpack"]
+            return str(entry.state), entry.cause
+
+        assert controller() == ("in-pr", f"upstream pull request: {pr}")
+        github.repos["msgpack/msgpack-python"].pulls[612] = {"state": "closed", "merged": True}
+        state, cause = controller()
+        assert state == "done" and cause.startswith(f"upstream merged {pr} on ")
+        index.state.projects["msgpack"].files["msgpack-1.1.2-cp312-cp312-win_arm64.whl"] = b"a"
+        assert controller()[0] == "native"
 
 
 def test_pr_body_refuses_a_result_for_other_files(tmp_path: Path) -> None:

@@ -138,3 +138,13 @@ def test_facts_script_runs_standalone() -> None:
     facts = json.loads(out)
     assert facts["python"]["version"] == ".".join(map(str, sys.version_info[:3]))
     assert facts["emulated"] is False
+
+
+def test_the_platform_string_is_what_platform_platform_says() -> None:
+    """envfacts.platform_string takes a shortcut on glibc Linux; its answer must be
+    platform.platform()'s (python/cpython Lib/platform.py: system-release-machine-with-libc)."""
+    import platform
+
+    from woaport.envfacts import platform_string
+
+    assert platform_string() == platform.platform()

@@ -481,6 +481,62 @@ def test_unchanged_refresh_is_answered_by_304s_and_memos(tracker: Any) -> None:
     assert second.answered_without_download >= 0.9, second.to_json()
 
 
+def project_pages(index: FakeIndex) -> int:
+    return sum(n for path, n in index.state.hits.items() if path.startswith("/simple/"))
+
+
+def test_a_304_reuses_what_was_derived_from_the_page(tracker: Any) -> None:
+    index, folder = tracker
+    run_tracker(index, folder)
+    cache = json.loads((folder / ".cache" / "controller.json").read_text())
+    page = cache[index.url + "lib-app/"]["body"]
+    # What was derived is kept under the ETag, not the page (megabytes for big projects).
+    assert set(page) == {"derived", "facts", "wheel"} and page["facts"]["kind"] == "needs-porting"
+    before, asked = index.state.not_modified, project_pages(index)
+    status = (folder / "status.json").read_bytes()
+    second = run_tracker(index, folder)
+    assert index.state.not_modified - before == project_pages(index) - asked == 6
+    assert second.changes == [] and (folder / "status.json").read_bytes() == status
+
+
+def test_what_other_code_derived_is_not_reused(
+    tracker: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from woaport import controller
+
+    index, folder = tracker
+    run_tracker(index, folder)
+    monkeypatch.setattr(controller, "derivation", lambda: "another version")
+    before = index.state.not_modified
+    run_tracker(index, folder)
+    assert index.state.not_modified == before  # every page read anew
+    cache = json.loads((folder / ".cache" / "controller.json").read_text())
+    assert cache[index.url + "lib-app/"]["body"]["derived"] == "another version"
+
+
+def test_with_a_proxy_or_netrc_the_controller_uses_requests(
+    tracker: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # requests reads NETRC/proxies per request; the urllib3 Client does not, so it stands
+    # aside: the same answers, counted the same way.
+    import requests
+
+    from woaport.controller import Connections, Memos
+    from woaport.github import GitHub
+    from woaport.http import EtagCache
+
+    index, folder = tracker
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    connections = Connections(EtagCache(), Memos(None), lambda cache: GitHub(cache=cache))
+    assert isinstance(connections.session(), requests.Session)
+    assert isinstance(connections.github().session, requests.Session)
+    first = run_tracker(index, folder)
+    second = run_tracker(index, folder)
+    assert first.errors == [] and second.changes == []
+    # 6 pages, 5 metadata files and the top list (served without an ETag); then 6 304s.
+    assert (first.requests, second.requests, second.not_modified) == (12, 7, 6)
+
+
 def test_first_seen_native_never_moves(tracker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     index, folder = tracker
     run_tracker(index, folder)

@@ -8,7 +8,8 @@ in the repository, so a change cannot reintroduce a run that GitHub refuses or t
 (c) artifact names are unique per call of a reusable workflow and per matrix leg, and
     overwrite on re-run ("Re-run failed jobs" uploads again: upload-artifact v4+ answers 409);
 (d) every `uses:` is `$/` (this repository at the running commit) or pinned to a full commit
-    sha of an action version whose runtime is Node 24 (or composite/docker).
+    sha of an action version whose runtime is Node 24 (or composite/docker);
+(e) `pages: write` and `id-token: write` are granted per job, only to the job that uses them.
 
 Each rule is also run on copies of the real files with one fix reverted (MUTATIONS below):
 the rule must catch it, so none of them can pass vacuously.
@@ -303,6 +304,15 @@ def artifact_problems(docs: Docs) -> list[str]:
                     if name in names:
                         problems.append(f"{where}: {name!r} is uploaded by job {names[name]} too")
                     names[name] = job_name
+                elif uses.startswith("actions/upload-pages-artifact@"):
+                    # It has no `overwrite` (actions/upload-pages-artifact#110): a re-run
+                    # must upload under a name of its own.
+                    name = str(with_.get("name", "github-pages"))
+                    if "github.run_attempt" not in name:
+                        problems.append(
+                            f"{where}: {name!r} again on a re-run is a 409; "
+                            "name it by github.run_attempt"
+                        )
                 elif uses.startswith("actions/download-artifact@") and reusable:
                     selector = str(with_.get("name") or with_.get("pattern") or "")
                     if "needs." not in selector or "job.check_run_id" not in expand_needs(
@@ -365,6 +375,19 @@ PINS = {
         "composite",
         "https://github.com/actions/attest-build-provenance/blob/v4.1.0/action.yml",
     ),
+    # A composite action: tar the site, then actions/upload-artifact@bbbca2dd (v7.0.0, above).
+    "actions/upload-pages-artifact": Pin(
+        "fc324d3547104276b827a68afc52ff2a11cc49c9",
+        "v5.0.0",
+        "composite",
+        "https://github.com/actions/upload-pages-artifact/blob/v5.0.0/action.yml",
+    ),
+    "actions/deploy-pages": Pin(
+        "cd2ce8fcbc39b97be8ca5fce6e763baed58fa128",
+        "v5.0.0",
+        "node24",
+        "https://github.com/actions/deploy-pages/blob/v5.0.0/action.yml",
+    ),
     # A composite action that runs its container image (create-docker-action.py).
     "pypa/gh-action-pypi-publish": Pin(
         "ed0c53931b1dc9bd32cbe73a98c7f6766f8a527e",
@@ -380,6 +403,7 @@ NODE20 = {
     "ea165f8d65b6e75b540449e92b4886f43607fa02": "actions/upload-artifact v4.6.2",
     "d3f86a106a0bac45b974a628896c90dbdf5c8093": "actions/download-artifact v4.3.0",
     "5a3ec84eff668545956fd18022155c47e93e2684": "actions/cache v4.2.3",
+    "d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e": "actions/deploy-pages v4.0.5",
 }
 RUNTIMES = {"node24", "composite", "docker"}
 USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(\S+)\s*(?:#\s*(\S+))?")
@@ -419,12 +443,52 @@ def pin_problems(files: Files) -> list[str]:
     return problems
 
 
+# -- (e) deployment and OIDC permissions, per job ---------------------------------------------
+# deploy-pages: "The job that executes the deployment must at minimum have ... pages: write,
+# id-token: write" and "We recommend this action to be used in a dedicated job"
+# (https://github.com/actions/deploy-pages#security-considerations). An OIDC token proves
+# where a job runs; only the steps that present one need it.
+OIDC_USERS = (
+    "actions/deploy-pages@",
+    "actions/attest-build-provenance@",
+    "pypa/gh-action-pypi-publish@",
+)
+
+
+def grant_problems(docs: Docs) -> list[str]:
+    problems = []
+    for path, doc in docs.items():
+        if not is_workflow(path):
+            continue
+        top = permission_map(doc.get("permissions")) or {}
+        for scope in ("pages", "id-token"):
+            if top.get(scope, 0) == LEVEL["write"]:
+                problems.append(f"{path}: `{scope}: write` for every job; grant it to one job")
+        for name, job in (doc.get("jobs") or {}).items():
+            if "uses" in job:
+                continue  # a reusable workflow's jobs: rule (a) weighs what they request
+            granted = permission_map(job.get("permissions")) or {}
+            uses = [str(step.get("uses", "")) for step in job.get("steps", [])]
+            deploys = any(u.startswith("actions/deploy-pages@") for u in uses)
+            if granted.get("pages", 0) == LEVEL["write"] and not deploys:
+                problems.append(f"{path}: job {name} has `pages: write` but deploys no Pages")
+            if deploys and granted.get("pages", 0) < LEVEL["write"]:
+                problems.append(f"{path}: job {name} deploys Pages without `pages: write`")
+            oidc = any(u.startswith(OIDC_USERS) for u in uses)
+            if granted.get("id-token", 0) == LEVEL["write"] and not oidc:
+                problems.append(f"{path}: job {name} has `id-token: write` but no step uses it")
+            if deploys and granted.get("id-token", 0) < LEVEL["write"]:
+                problems.append(f"{path}: job {name} deploys Pages without `id-token: write`")
+    return problems
+
+
 # -- the tests -------------------------------------------------------------------------------
 RULES: dict[str, Callable[[Files], list[str]]] = {
     "permissions": lambda files: permission_problems(parse(files)),
     "outputs": lambda files: output_problems(parse(files)),
     "artifacts": lambda files: artifact_problems(parse(files)),
     "pins": pin_problems,
+    "grants": lambda files: grant_problems(parse(files)),
 }
 
 
@@ -526,6 +590,36 @@ MUTATIONS = [
         ".github/workflows/port.yml",
         "uses: $/actions/build-wheel",
         "uses: $/actions/build-wheels",
+    ),
+    (
+        "pins",
+        ".github/workflows/controller.yml",
+        "deploy-pages@cd2ce8fcbc39b97be8ca5fce6e763baed58fa128 # v5.0.0",
+        "deploy-pages@d6db90164ac5ed86f2b6aed7e0febac5b3c0c03e # v4.0.5",  # node20
+    ),
+    (
+        "artifacts",
+        ".github/workflows/controller.yml",
+        "name: github-pages-${{ github.run_attempt }}\n",
+        "name: github-pages\n",
+    ),
+    (
+        "grants",
+        ".github/workflows/controller.yml",
+        "permissions: {}\n",
+        "permissions:\n  pages: write\n",
+    ),
+    (
+        "grants",
+        ".github/workflows/controller.yml",
+        "      pull-requests: write # when main is protected",
+        "      id-token: write\n      pull-requests: write # when main is protected",
+    ),
+    (
+        "grants",
+        ".github/workflows/controller.yml",
+        "      id-token: write # the OIDC token the Pages deployment API checks\n",
+        "",
     ),
 ]
 

@@ -13,21 +13,33 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import lzma
 import operator
 import re
 import tarfile
-import tomllib
 import zipfile
+import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from woaport import cpp
+from woaport.bounded import load_toml
 from woaport.errors import BadInput
+from woaport.limits import (
+    MAX_SDIST_BYTES,
+    MAX_SDIST_MEMBERS,
+    MAX_SDIST_RATIO,
+    MAX_SOURCE_FILE_BYTES,
+    MAX_SOURCE_HELD_BYTES,
+    MAX_SUBMODULES,
+)
 
-MAX_FILE = 4 << 20  # larger files are generated tables or data, not code to read
+# larger files are generated tables or data, not code to read
+MAX_FILE = MAX_SOURCE_FILE_BYTES
+_RATIO_FROM = 256 << 20  # past this many decompressed bytes, the ratio is checked
 LANGUAGES = {
     ".c": "C",
     ".h": "C",
@@ -111,7 +123,7 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         ("#include-x86",),
     ),
     ("intrinsics-header", ("cpuid.h",), r"cpuid\.h[>\"]", ("#include",)),
-    ("intrinsic-call", ("_mm",), r"_mm(?:256|512)?_[a-z0-9_]+\s*\(", ("",)),
+    ("intrinsic-call", ("_mm",), r"_mm(?:256|512)?_[a-z0-9_]{1,64}\s*\(", ("",)),
     ("simd-type", ("__m",), r"__m(?:64|128|256|512)[dih]?(?![A-Za-z0-9_])", ("",)),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
     ("cpuid", ("cpuid",), r"\"\s*cpuid\b", ("",)),
@@ -125,6 +137,8 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     # Scalar intrinsics MSVC has for x64/x86 only: the ARM64 compiler does not know them
     # ("identifier not found"). Lists: https://learn.microsoft.com/en-us/cpp/intrinsics/x64-amd64-intrinsics-list
     # and .../arm64-intrinsics (where __umulh, _BitScanForward64, _rotl64 ... do exist).
+    # __popcnt/__popcnt16/__popcnt64 were x86/x64-only until MSVC 19.41 (VS 2022 17.11) added
+    # them for ARM64 (https://github.com/microsoft/STL/issues/4683): see SINCE_MSVC_1941.
     (
         "x64-intrinsic",
         ("_u64", "_u32", "128", "__popcnt", "rdtsc", "_xgetbv", "__emul", "__lzcnt"),
@@ -135,7 +149,13 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         ("",),
     ),
 ]
-X86_FLAGS = r"/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:native|x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
+# x86-only compiler and linker flags. `-march=native` is not among them: GCC and Clang take it
+# for ARM64 too (https://gcc.gnu.org/onlinedocs/gcc/AArch64-Options.html), and MSVC takes it
+# for no target.
+X86_FLAGS = r"/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
+# MSVC intrinsics that were x64-only and exist for ARM64 since MSVC 19.41 (VS 2022 17.11), the
+# compiler of the windows-11-arm runners (https://github.com/microsoft/STL/issues/4683).
+SINCE_MSVC_1941 = re.compile(r"__popcnt(?:16|64)?(?![A-Za-z0-9_])")
 # An ARM/NEON alternative: any of these in the same file.
 ARM_TOKENS = (
     "arm_neon.h",
@@ -165,7 +185,8 @@ def _preceded(text: str, start: int, allowed: tuple[str, ...]) -> bool:
     """Is the match at ``start`` preceded by one of ``allowed`` (then a non-identifier)?"""
     for prefix in allowed:
         if prefix.startswith("#include"):
-            line_start = text.rfind("\n", 0, start) + 1
+            line_start = text.rfind("\n", max(0, start - 256), start) + 1  # an #include is short
+            line_start = max(line_start, start - 256)
             before = _INCLUDE_X86 if prefix == "#include-x86" else _INCLUDE_BEFORE
             if before.search(text, line_start, start):
                 return True
@@ -178,15 +199,22 @@ def _preceded(text: str, start: int, allowed: tuple[str, ...]) -> bool:
     return False
 
 
-# One pass that says whether a text may hold x86 code or an ARM path at all: the tokens that
-# start with "_" in one regex with that literal first (the engine jumps between underscores at
-# C speed), the others as plain substring tests. Only texts that pass are searched in detail.
-_X86_HINT = re.compile(
-    r"_(?:mm|_m(?:64|128|256|512)|M_(?:X64|AMD64|IX86)|umul128|mul128|addcarry|subborrow|_popcnt"
-    r"|xgetbv|_?rdtsc|tzcnt_|_?lzcnt|bzhi_|pdep_|pext_|bextr_|blsr_|mulx_|_emul|_shift|u?div128)"
+# The patterns that start with "_" (intrinsic calls, __m128 types, _M_X64, scalar
+# intrinsics) run as one regex: one pass in which the engine jumps between underscores at C
+# speed. The others start with a literal ("intrin.h", "cpuid", "asm") and run only where a
+# substring test finds it. Each text is read about four times, not once per pattern.
+_UNDERSCORE = [
+    (kind, before) for kind, _tokens, pattern, before in X86_PATTERNS if pattern.startswith("_")
+]
+_X86_UNDERSCORE = re.compile(
+    # the leading "_" factored out: a literal first lets the engine skip to it at C speed
+    "_(?:"
+    + "|".join(
+        f"({pattern[1:]})" for _k, _t, pattern, _b in X86_PATTERNS if pattern.startswith("_")
+    )
+    + ")"
 )
-_X86_HINT_WORDS = ("intrin.h", "cpuid")
-_ASM_HINT = re.compile(r"asm(?:__|\s*(?:volatile\s*)?[({])")
+_X86_OTHER = [entry for entry in _X86 if not entry[2].pattern.startswith("_")]
 _ARM_HINT = re.compile(r"_(?:_ARM_NEON|_aarch64__|M_ARM64|_arm64__)")
 _ARM_HINT_WORDS = ("neon", "arm_", "vld1", "simde_", "hwy/", "HWY_NAMESPACE")
 
@@ -201,19 +229,19 @@ def has_arm_path(text: str) -> bool:
 def find_x86(text: str) -> list[tuple[int, str]]:
     """(offset, kind) of the x86-looking code in a text."""
     found: list[tuple[int, str]] = []
-    if (
-        _X86_HINT.search(text) is None
-        and not any(word in text for word in _X86_HINT_WORDS)
-        and _ASM_HINT.search(text) is None
-    ):
-        return found
-    for kind, tokens, regex, before in _X86:
-        if any(token in text for token in tokens):
+    for match in _X86_UNDERSCORE.finditer(text):
+        kind, before = _UNDERSCORE[(match.lastindex or 1) - 1]
+        if _preceded(text, match.start(), before):
+            found.append((match.start(), kind))
+    present: dict[str, bool] = {}
+    for kind, tokens, regex, before in _X86_OTHER:
+        if any(present.setdefault(token, token in text) for token in tokens):
             found += [
                 (match.start(), kind)
                 for match in regex.finditer(text)
                 if _preceded(text, match.start(), before)
             ]
+    found.sort()
     return found
 
 
@@ -241,6 +269,7 @@ INCIDENTAL_DIRS = {
     "examples",
     "example",
     "benchmarks",
+    "benchmark",
     "bench",
     "demo",
     "demos",
@@ -348,18 +377,44 @@ class Analysis:
     members: set[str] = field(default_factory=set)  # every file's path, lower case
     external: list[ExternalLibrary] = field(default_factory=list)
     assembly: set[str] = field(default_factory=set)  # not named for x86 or another arch
+    assembly_texts: dict[str, str] = field(default_factory=dict)  # judged at the end
     pending: list[_Pending] = field(default_factory=list)
     # `#include "name"` sites: all of them, and those ARM64 builds never compile
     included: Counter[str] = field(default_factory=Counter)
     excluded: Counter[str] = field(default_factory=Counter)
     defines: list[dict[str, list[tuple[bool | None, str]]]] = field(default_factory=list)
+    # Macro names some file #defines, and the build files' text (which may -D a name): a name
+    # in neither is undefined in every build (see cpp.Macros.definable)
+    defined_names: set[str] = field(default_factory=set)
+    other_headers: list[str] = field(default_factory=list)  # see _collect_macros
+    definers: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    build_texts: list[str] = field(default_factory=list)
+    # setup.py builds extension modules (`Extension(...)`), maybe from Python sources (Cython's
+    # pure-Python mode: fontTools): native code without a C file in the sdist
+    extension_modules: str | None = None
+    # setup.py makes a platform wheel without extension modules (`has_ext_modules` -> True,
+    # `root_is_pure = False`): it bundles a native library the package loads with ctypes
+    platform_wheel: str | None = None
+    # source files a CMake/meson file names: basename -> [is that mention under an x86
+    # condition]; a file named only under x86 conditions is built only for x86
+    build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
+    held: int = 0  # bytes of source kept until the end (pending files, headers)
+
+    def hold(self, text: str) -> None:
+        self.held += len(text)
+        if self.held > MAX_SOURCE_HELD_BYTES:
+            raise BadInput(
+                f"{self.source}: more than {MAX_SOURCE_HELD_BYTES:,} bytes of C/C++ sources "
+                "with x86 code, #includes or #defines; not an sdist woaport reads"
+            )
 
     @property
     def native(self) -> bool:
-        return any(
+        return self.extension_modules is not None or any(
             lang in self.languages
             for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA", "SWIG")
         )
@@ -368,11 +423,16 @@ class Analysis:
         """(category, reasons, what to try)."""
         reasons: list[str] = []
         tries: list[str] = []
-        if not self.native:
+        if not self.native and not (self.platform_wheel and self.external):
             return (
                 "pure",
                 ["no native source code"],
                 ["nothing to port: build a pure wheel (py3-none-any)"],
+            )
+        if not self.native and self.platform_wheel:
+            reasons.append(
+                f"no native source code, but {self.platform_wheel} makes a platform wheel that "
+                "bundles the native library the package loads with ctypes"
             )
         unguarded = [e for e in self.evidence if e.kind in CODE_KINDS and e.needs_work]
         flags = [e for e in self.evidence if e.kind == "x86-compiler-flag" and e.needs_work]
@@ -558,6 +618,7 @@ def _wanted(relative: str) -> bool:
     return (
         _build_script(relative.lower())
         or suffix in LANGUAGES
+        or suffix == ".py"  # ctypes loading of native libraries (see _scan_ctypes)
         or name in BUILD_FILES
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
@@ -569,52 +630,150 @@ def _incidental(lower: str) -> bool:
     return any(part in INCIDENTAL_DIRS for part in lower.split("/")[:-1])
 
 
+class _Budget:
+    """What an sdist may unpack to: MAX_SDIST_BYTES in all, MAX_SDIST_RATIO times its own
+    size past 256 MiB (a 2 MB .tar.gz of zeros stops within a second), MAX_SDIST_MEMBERS
+    members. Past one, the sdist is refused with one line (exit 2)."""
+
+    def __init__(self, path: Path, size: int) -> None:
+        self.path = path
+        self.size = max(size, 1)
+        self.total = 0
+        self.members = 0
+
+    def member(self) -> None:
+        self.members += 1
+        if self.members > MAX_SDIST_MEMBERS:
+            raise BadInput(
+                f"{self.path}: more than {MAX_SDIST_MEMBERS:,} files; not an sdist woaport reads"
+            )
+
+    def add(self, count: int) -> None:
+        self.total += count
+        if self.total > MAX_SDIST_BYTES:
+            raise BadInput(
+                f"{self.path}: unpacks to more than {MAX_SDIST_BYTES:,} bytes; "
+                "not an sdist woaport reads"
+            )
+        if self.total > _RATIO_FROM and self.total > MAX_SDIST_RATIO * self.size:
+            raise BadInput(
+                f"{self.path}: unpacks to over {MAX_SDIST_RATIO} times its size "
+                f"({self.total:,} bytes from {self.size:,}): a compression bomb, not an sdist"
+            )
+
+
+# What reading a damaged archive raises, besides OSError: tarfile's and zipfile's own errors,
+# the codecs' (zlib, bz2 and lzma raise these for bad data), EOFError for a cut stream,
+# RuntimeError for an encrypted zip member, NotImplementedError for an unknown compression.
+_ARCHIVE_ERRORS = (
+    tarfile.TarError,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+)
+
+
 def iter_sources(path: Path) -> Iterator[tuple[str, int, bytes | None]]:
     """(relative path, size, bytes or None when skipped) for every file."""
     if path.is_dir():
-        skip = (".git", ".tox", ".venv", "node_modules", "build", "__pycache__")
-        for file in sorted(path.rglob("*")):
-            if not file.is_file() or any(part in skip for part in file.relative_to(path).parts):
-                continue
-            relative = file.relative_to(path).as_posix()
-            size = file.stat().st_size
-            wanted = _wanted(relative) and size <= MAX_FILE
-            yield relative, size, file.read_bytes() if wanted else None
+        yield from _iter_folder(path)
         return
     name = path.name.lower()
+    try:
+        budget = _Budget(path, path.stat().st_size)
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if name.endswith((".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar")):
         try:
-            with tarfile.open(path, mode="r|*") as tar:  # a stream: one pass, nothing on disk
-                for member in tar:
-                    if not member.isfile():
-                        continue
-                    relative = _strip_root(member.name)
-                    if _wanted(relative) and member.size <= MAX_FILE:
-                        handle = tar.extractfile(member)
-                        yield relative, member.size, handle.read() if handle else None
-                    else:
-                        # Drain it in large reads: left to tarfile, the skip is a Python loop
-                        # of 10 KiB reads, the slowest part of a whole analysis.
-                        handle = tar.extractfile(member)
-                        while handle is not None and handle.read(1 << 22):
-                            pass
-                        yield relative, member.size, None
-        except (tarfile.TarError, EOFError, OSError) as exc:
+            yield from _iter_tar(path, budget)
+        except _ARCHIVE_ERRORS as exc:
             raise BadInput(f"{path}: not a readable sdist ({exc}); download it again") from None
         return
     if name.endswith(".zip"):
         try:
-            with zipfile.ZipFile(path) as zf:
-                for info in zf.infolist():
-                    if info.is_dir():
-                        continue
-                    relative = _strip_root(info.filename)
-                    wanted = _wanted(relative) and info.file_size <= MAX_FILE
-                    yield relative, info.file_size, zf.read(info) if wanted else None
-        except (zipfile.BadZipFile, OSError) as exc:
+            yield from _iter_zip(path, budget)
+        except _ARCHIVE_ERRORS as exc:
             raise BadInput(f"{path}: not a readable sdist ({exc}); download it again") from None
         return
     raise BadInput(f"{path}: expected a source folder, a .tar.gz/.zip sdist, or a package name")
+
+
+def _iter_folder(path: Path) -> Iterator[tuple[str, int, bytes | None]]:
+    skip = (".git", ".tox", ".venv", "node_modules", "build", "__pycache__")
+    count = 0
+    for file in sorted(path.rglob("*")):
+        if not file.is_file() or any(part in skip for part in file.relative_to(path).parts):
+            continue
+        count += 1
+        if count > MAX_SDIST_MEMBERS:
+            raise BadInput(f"{path}: more than {MAX_SDIST_MEMBERS:,} files; not a source tree")
+        relative = file.relative_to(path).as_posix()
+        try:
+            size = file.stat().st_size
+            wanted = _wanted(relative) and size <= MAX_FILE
+            data = file.read_bytes()[: MAX_FILE + 1] if wanted else None
+        except OSError as exc:
+            raise BadInput(
+                f"{file}: cannot be read ({exc.strerror or exc}); fix its permissions or remove it"
+            ) from None
+        yield relative, size, data
+
+
+def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
+    with tarfile.open(path, mode="r|*") as tar:  # a stream: one pass, nothing on disk
+        for member in tar:
+            budget.member()
+            if not member.isfile():
+                continue
+            relative = _strip_root(member.name)
+            handle = tar.extractfile(member)
+            if _wanted(relative) and member.size <= MAX_FILE:
+                data = handle.read(MAX_FILE + 1) if handle else b""
+                budget.add(len(data))
+                yield relative, member.size, data
+            else:
+                # Drain it in large reads: left to tarfile, the skip is a Python loop of
+                # 10 KiB reads, the slowest part of a whole analysis.
+                while handle is not None and (chunk := handle.read(1 << 22)):
+                    budget.add(len(chunk))
+                yield relative, member.size, None
+
+
+def _iter_zip(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
+    with zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        for _info in infos:
+            budget.member()
+        # The declared sizes of the members read: a bomb is refused before inflating it (and
+        # zipfile stops a member that inflates past its declared size).
+        for info in infos:
+            if not info.is_dir() and _wanted(_strip_root(info.filename)):
+                budget.add(min(info.file_size, MAX_FILE + 1))
+        for info in infos:
+            if info.is_dir():
+                continue
+            relative = _strip_root(info.filename)
+            wanted = _wanted(relative) and info.file_size <= MAX_FILE
+            yield relative, info.file_size, zf.read(info) if wanted else None
+
+
+def _submodule_paths(text: str) -> list[str]:
+    """The `path = ...` lines of a .gitmodules, one line at a time (a regex with `^\\s*` over
+    the whole text took minutes on 200,000 newlines), at most MAX_SUBMODULES."""
+    paths: list[str] = []
+    for line in text.splitlines():
+        key, equals, value = line.partition("=")
+        if equals and key.strip() == "path" and value.strip():
+            paths.append(value.strip())
+            if len(paths) >= MAX_SUBMODULES:
+                break
+    return paths
 
 
 def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -> Analysis:
@@ -626,25 +785,39 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         name = lower.rsplit("/", 1)[-1]
         suffix = _suffix(name)
         if name == ".gitmodules" and data is not None:
-            text = data.decode("utf-8", "replace")
-            result.submodules += re.findall(r"^\s*path\s*=\s*(.+?)\s*$", text, re.MULTILINE)
+            result.submodules += _submodule_paths(data.decode("utf-8", "replace"))
         if _incidental(lower):
             result.files_skipped += 1
             continue
         if suffix in LANGUAGES:
             language = "Assembly" if relative.endswith(".S") else LANGUAGES[suffix]
+            if language == "Assembly" and (data is None or _ASSEMBLY.search(data) is None):
+                # `.s` is also the suffix of S and R scripts (statsmodels' datasets/*/R_*.s)
+                result.files_skipped += 1
+                continue
             result.languages[language] += 1
             if language == "Assembly" and not (
                 X86_DIRS.search(relative)
                 or OTHER_ARCH_FILE.search(relative)
                 or OTHER_OS_PATH.search(relative)
+                or _unix_only_assembly(data)
             ):
-                result.assembly.add(relative)
+                result.assembly_texts[relative] = (data or b"").decode("utf-8", "replace")
             top = lower.split("/")[0]
             if top in VENDOR_DIRS or top.startswith("vendored"):
                 parts = relative.split("/")
                 result.vendored.add("/".join(parts[:2]) if len(parts) > 2 else parts[0])
         if data is None or b"\0" in data[:8192]:
+            result.files_skipped += 1
+            continue
+        if suffix == ".py" and not _build_script(lower) and name != "setup.py":
+            # Python modules matter only for the native libraries they load with ctypes
+            if b"ctypes" in data and not _incidental(lower):
+                _scan_ctypes(result, relative, data.decode("utf-8", "replace"))
+            result.files_skipped += 1
+            continue
+        if suffix in CODE_SUFFIXES and _GENERATED in data[:512]:
+            # Cython's output: its x86 code and #includes are those of the .pyx (scanned)
             result.files_skipped += 1
             continue
         result.files_read += 1
@@ -656,23 +829,119 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             _collect_macros(result, relative, text)
+            if "define" in text:
+                result.defined_names.update(_DEFINED_NAME.findall(text))
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
+            result.build_texts.append(text)
+            if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
+                _scan_build_sources(result, text)
             _scan_flags(result, relative, text)
             _scan_libraries(result, relative, name, text)
         elif _build_script(lower):
+            result.build_texts.append(text)
             _scan_libraries(result, relative, "build script", text)
+        if name == "setup.py" and "/" not in relative:
+            _setup_wheel_kind(result, text)
     if pyproject is not None:
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
+    _collect_needed_macros(result)
     known = cpp.project_macros(result.defines)
+    definable = _Definable(result.defined_names, result.build_texts)
     for pending in result.pending:
-        _finish_code(result, pending, known)
+        _finish_code(result, pending, known, definable)
     _headers_never_included(result)
+    _sources_built_only_for_x86(result)
+    _judge_assembly(result, known, definable)
     result.pending.clear()
     result.defines.clear()
+    if result.platform_wheel and not result.native:
+        result.external += result.ctypes_libraries
     _resolve_includes(result)
     return result
+
+
+_DEFINED_NAME = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+_BUILD_NAME = re.compile(r"(?:[-/]D)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class _Definable:
+    """The macro names something in the sdist may define: a file's #define, or a mention in a
+    build file (`-DNAME`, `define_macros=[("NAME", ...)]`, `add_definitions`, `conf.set`)."""
+
+    def __init__(self, defined: set[str], build_texts: list[str]) -> None:
+        self.defined = defined
+        # the names the build files mention, -DNAME and /DNAME as NAME: one pass, then a set
+        self.mentioned = {
+            name for text in build_texts for name in _BUILD_NAME.findall(text) if name
+        }
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and (name in self.defined or name in self.mentioned)
+
+
+# setup.py: extension modules, and a platform wheel forced without them.
+_EXTENSION = re.compile(r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\(")
+_PLATFORM_WHEEL = re.compile(
+    r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
+    # a wheel tagged per platform by hand, with prebuilt libraries per target triple
+    # (c2pa-python: `--plat-name`, PLATFORM_FOLDERS of x86_64-pc-windows-msvc ...)
+    r"|--plat-name|-pc-windows-msvc"
+)
+_CTYPES_CALLS = ("find_library", "CDLL", "WinDLL", "LoadLibrary")
+# A native library loaded with ctypes: `find_library("spatialindex_c")`, `CDLL("libzbar.so")`,
+# `ctypes.cdll.LoadLibrary(...)`, `lib_name = f"spatialindex_c-{arch}.dll"`.
+_CTYPES_LIBRARY = re.compile(
+    r"""(?:find_library|CDLL|WinDLL|LoadLibrary)\s*\(\s*[rbfu]?["']([A-Za-z0-9_.+-]{2,60})["']"""
+    r"""|[rbfu]?["']((?:lib)?[A-Za-z][A-Za-z0-9_+-]{1,60})(?:-\{[^}"']{0,20}\})?\.dll["']"""
+)
+
+
+def _setup_wheel_kind(result: Analysis, text: str) -> None:
+    extension = _EXTENSION.search(text)
+    if extension is not None:
+        line = text.count("\n", 0, extension.start()) + 1
+        result.extension_modules = f"setup.py:{line}"
+    platform = _PLATFORM_WHEEL.search(text)
+    if platform is not None:
+        line = text.count("\n", 0, platform.start()) + 1
+        result.platform_wheel = f"setup.py:{line}"
+
+
+_GENERATED = b"Generated by Cython"
+
+
+def _scan_ctypes(result: Analysis, relative: str, text: str) -> None:
+    """Native libraries the package's Python code loads with ctypes (counted only when
+    setup.py makes a platform wheel: then the wheel bundles them, built for each target)."""
+    if "ctypes" not in text or _incidental(relative.lower()):
+        return
+    if ".dll" not in text and not any(call in text for call in _CTYPES_CALLS):
+        return
+    seen = {e.name for e in result.ctypes_libraries}
+    lines = text.split("\n")
+    ends = _line_ends(lines)
+    for match in _CTYPES_LIBRARY.finditer(text):
+        raw = match[1] or match[2]
+        library = re.sub(r"\.(?:so|dylib|dll)(?:\.\d+)*$", "", raw.lower()).removeprefix("lib")
+        if library in seen or library.startswith(_SYSTEM_DLLS) or library in SYSTEM_LIBRARIES:
+            continue
+        seen.add(library)
+        if len(seen) > 100:
+            break
+        line = bisect.bisect_left(ends, match.start()) + 1
+        result.ctypes_libraries.append(
+            ExternalLibrary(
+                name=library,
+                how="loaded with ctypes and bundled in the platform wheel",
+                file=relative,
+                line=line,
+                text=lines[line - 1].strip()[:160],
+            )
+        )
 
 
 # Libraries every Windows (and Unix) toolchain links without anyone building them.
@@ -740,11 +1009,22 @@ SYSTEM_LIBRARIES = frozenset(
         "mingw32",
         "mingwex",
     ]
+) | frozenset(  # more Windows SDK import libraries (um\arm64 in Windows Kits 10)
+    """
+    odbc32 odbccp32 winspool mpr dnsapi opengl32 glu32 d3d11 d3d12 dxgi dwrite d2d1
+    windowscodecs runtimeobject mfplat mfuuid mfreadwrite oleacc imm32 usp10 hid bthprops
+    fwpuclnt ntdsapi authz credui cryptui wintrust mscms rstrtmgr pathcch mincore onecore
+    kernelbase sspicli wbemuuid taskschd propsys shcore winusb cabinet msi
+    """.lower().split()
 )
 _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
 # machine, which the build asks for its flags.
-_CONFIG_TOOL = re.compile(r"""["'\s]([a-z][a-z0-9+]{1,30})[-_]config\b(?![-_.\w])""")
+# The tool's name quoted ('pg_config'), or in a command line (`krb5-config --libs`); not a
+# Python variable (`readme_config = ...`, pyyaml's `pep517_config`).
+_CONFIG_TOOL = re.compile(
+    r"""(?:["']([a-z][a-z0-9+]{1,30})[-_]config["'\s]|\s([a-z][a-z0-9+]{1,30})[-_]config[ \t]+-)"""
+)
 _NOT_LIBRARY_TOOLS = frozenset(
     [
         "dump",
@@ -797,10 +1077,32 @@ _SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
+_ASSIGNMENT = re.compile(
+    r"""(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]{0,40})[ \t]*=[ \t]*["']([A-Za-z0-9_.+-]{1,60})["'][ \t]*$"""
+)
+_BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
 _FIND_PACKAGE = re.compile(r"find_package\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)", re.IGNORECASE)
 _MESON_DEPENDENCY = re.compile(r"dependency\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
-_PKG_CONFIG = re.compile(r"pkg-config[^\n]{0,80}?--(?:cflags|libs)[^\n]{0,20}?\b([A-Za-z0-9_.+-]+)")
+# `pkg-config --cflags --libs NAME` (one string or a list of strings); a package given as a
+# placeholder (`'pkg-config %s --libs' % package`) names nothing here.
+_PKG_CONFIG = re.compile(r"pkg-config\b[^\n]{0,120}")
+_PKG_CONFIG_FLAGS = re.compile(r"--(?:cflags|libs)")
+_PKG_CONFIG_WORD = re.compile(r"""(?:^|[\s'"])([A-Za-z][A-Za-z0-9_.+-]{0,60})(?=$|[\s'",\])])""")
+_PKG_CONFIG_NOT_NAMES = frozenset(["pkg", "pkg_name", "name", "package", "lib", "library"])
+
+
+def _pkg_config_name(call: str) -> str | None:
+    """The package a `pkg-config ...` command line asks about, when it is written there."""
+    if _PKG_CONFIG_FLAGS.search(call) is None:
+        return None
+    for match in _PKG_CONFIG_WORD.finditer(call.removeprefix("pkg-config")):
+        word = match[1].lower()
+        if word not in _PKG_CONFIG_NOT_NAMES:
+            return word
+    return None
+
+
 CMAKE_BUILTIN_PACKAGES = frozenset(
     """
     python python3 python2 pythoninterp pythonlibs pythonextensions pybind11 nanobind threads
@@ -827,6 +1129,8 @@ MESON_BUILTIN_DEPENDENCIES = frozenset(
         "catch2",
         "doctest",
         "benchmark",
+        "cblas",  # the BLAS family, like blas and lapack
+        "appleframeworks",  # macOS frameworks
     ]
 )
 
@@ -842,14 +1146,16 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     ):
         return  # a vendored project's own build files are not what this package runs
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
+    assignments: dict[str, str] | None = None
     if name in ("setup.py", "setup.cfg", "build script"):
         for match in _CONFIG_TOOL.finditer(text):
-            tool = match[1].lower()
+            tool = (match[1] or match[2]).lower()
             if tool not in _NOT_LIBRARY_TOOLS:
+                command = match[0].strip("\"' \t-")
                 found.append(
                     (
                         CONFIG_TOOLS.get(tool, tool),
-                        f"{match[0].strip(chr(34) + chr(39))} (a library's config tool)",
+                        f"{command} (a library's config tool)",
                         match.start(),
                     )
                 )
@@ -868,20 +1174,24 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 text, max(0, match.start() - 400), match.start()
             ):
                 continue  # (name, build_info): built here by build_clib; or another OS's
-            for library in _QUOTED.findall(match[1]):
+            named = _QUOTED.findall(match[1])
+            # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`)
+            if assignments is None:
+                assignments = {}
+                for variable, value in _ASSIGNMENT.findall(text):
+                    assignments.setdefault(variable, value)  # the first, as a search finds
+            for variable in _BARE_NAME.findall(_QUOTED.sub(" ", match[1])):
+                if variable in assignments:
+                    named.append(assignments[variable])
+            for library in named:
                 if "." in library or library.lower() in ("lib", "sources", "include"):
                     continue
                 if library.lower().removeprefix("lib") not in SYSTEM_LIBRARIES:
                     found.append((library.lower(), "libraries=[...]", match.start()))
         for match in _PKG_CONFIG.finditer(text):
-            name = match[1].lower()
-            found.append(
-                (
-                    name if name not in ("pkg", "pkg_name", "name") else "pkg-config package",
-                    "pkg-config",
-                    match.start(),
-                )
-            )
+            package = _pkg_config_name(match[0])
+            if package is not None:
+                found.append((package, "pkg-config", match.start()))
     elif (name == "cmakelists.txt" or name.endswith(".cmake")) and len(folders) <= 1:
         for match in _FIND_PACKAGE.finditer(text):
             package = match[1]
@@ -903,8 +1213,11 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
         return
     lines = text.split("\n")
     ends = _line_ends(lines)
+    python = relative.endswith(".py")
     for library, how, offset in found:
         line = bisect.bisect_left(ends, offset) + 1
+        if python and _not_for_windows(lines, line - 1):
+            continue  # pyodbc's odbc_config, mysqlclient's get_config_posix: another system's
         result.external.append(
             ExternalLibrary(
                 name=library,
@@ -922,14 +1235,38 @@ INCLUDE_DIR_LIBRARIES = {
     "libxml": "libxml2",
     "event2": "libevent",
     "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
+    "ft2build": "freetype",  # FreeType's entry header
 }
 
 
-def _vendored(lower: str, submodules: list[str]) -> bool:
+def _vendored(lower: str, submodules: list[str], projects: tuple[str, ...] = ()) -> bool:
     folders = lower.split("/")[:-1]
-    return any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders) or any(
-        lower.startswith(path.strip("/").lower() + "/") for path in submodules
+    return (
+        any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders)
+        or any(lower.startswith(path.strip("/").lower() + "/") for path in submodules)
+        or lower.startswith(projects)
     )
+
+
+_PROJECT_BUILD = frozenset(
+    ["cmakelists.txt", "configure", "configure.ac", "meson.build", "makefile", "makefile.am"]
+)
+
+
+def _projects(members: set[str]) -> tuple[str, ...]:
+    """Folders (below the root) that hold another project: its own licence and build files
+    (pynng's nng/ and mbedtls/). What they include or look for is their build's business."""
+    licensed: set[str] = set()
+    built: set[str] = set()
+    for member in members:
+        folder, _, name = member.rpartition("/")
+        if not folder:
+            continue
+        if name.startswith(("license", "copying", "licence")):
+            licensed.add(folder)
+        elif name in _PROJECT_BUILD:
+            built.add(folder)
+    return tuple(sorted(folder + "/" for folder in licensed & built))
 
 
 def _library_key(name: str) -> str:
@@ -937,24 +1274,64 @@ def _library_key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", base.removeprefix("lib"))
 
 
-def _shipped(name: str, folders: set[str]) -> bool:
+_NATIVE_SUFFIXES = frozenset(
+    {s for s, language in LANGUAGES.items() if language not in ("Cython", "SWIG")}
+    | {".h", ".hpp", ".hh", ".hxx", ".inc", ".inl"}
+)
+
+
+def _shipped(name: str, folders: set[str] | list[str]) -> bool:
+    """Is there a folder named like the library: its key, a longer name starting with it,
+    or a prefix of it (folders of four characters or more)? ``folders`` sorted (a list) makes
+    this a few bisections instead of a pass over every folder."""
     key = _library_key(name)
-    return len(key) >= 3 and any(
-        folder == key or (len(folder) >= 4 and (folder.startswith(key) or key.startswith(folder)))
-        for folder in folders
-    )
+    if len(key) < 3:
+        return False
+    ordered = folders if isinstance(folders, list) else sorted(folders)
+    index = bisect.bisect_left(ordered, key)
+    if index < len(ordered) and ordered[index].startswith(key):
+        candidate = ordered[index]
+        if candidate == key or len(candidate) >= 4:
+            return True
+    return any(_contains(ordered, key[:size]) for size in range(4, len(key)))
+
+
+def _contains(ordered: list[str], item: str) -> bool:
+    index = bisect.bisect_left(ordered, item)
+    return index < len(ordered) and ordered[index] == item
 
 
 def _resolve_includes(result: Analysis) -> None:
     """Headers the code includes where ARM64 builds it, that the sdist does not ship; and
     the libraries the build files name, unless their sources are in the sdist."""
-    folders = {_library_key(part) for member in result.members for part in member.split("/")[:-1]}
+    # Folders that hold native sources or headers: a folder named after a library that holds
+    # only Python (cryptography's _cffi_src/openssl, hazmat/bindings/openssl) ships no library.
+    folders = {
+        _library_key(part)
+        for member in result.members
+        if _suffix(member) in _NATIVE_SUFFIXES
+        for part in member.split("/")[:-1]
+    }
+    # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
+    # freetype and qhull wraps)
+    wraps = {
+        _library_key(member.rsplit("/", 1)[-1].removesuffix(".wrap"))
+        for member in result.members
+        if member.endswith(".wrap") and "subprojects/" in member
+    }
+    folders |= wraps
+    ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
+    projects = _projects(result.members)
     result.external[:] = [
         e
         for e in result.external
         if e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
-        or (not _shipped(e.name, folders) and not e.file.lower().startswith(submodules))
+        or (
+            not _shipped(e.name, ordered)
+            and not e.file.lower().startswith(submodules)
+            and not e.file.lower().startswith(projects)
+        )
     ]
     if not result.includes:
         return
@@ -964,7 +1341,7 @@ def _resolve_includes(result: Analysis) -> None:
         for r in result.backend_requires
     }
     seen: set[str] = set()
-    own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules)]
+    own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules, projects)]
     own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
     for include in result.includes:
         path = include.path.lower().replace("\\", "/")
@@ -977,7 +1354,7 @@ def _resolve_includes(result: Analysis) -> None:
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
-        if library in seen:
+        if library in seen or _shipped(library, wraps):
             continue
         seen.add(library)
         result.external.append(
@@ -1009,19 +1386,36 @@ def _tools(result: Analysis, name: str, text: str) -> None:
 
 
 def _backend(result: Analysis, data: bytes) -> None:
+    where = f"{result.source}: pyproject.toml"
+    text = data.decode("utf-8", "replace")
     try:
-        document = tomllib.loads(data.decode("utf-8", "replace"))
-    except tomllib.TOMLDecodeError:
+        document = load_toml(text, where, error=BadInput)
+    except BadInput as exc:
+        if "not valid TOML" not in str(exc):
+            raise  # nested too deep or too large: a hostile file, refused with one line
         result.backend = "unknown (pyproject.toml does not parse)"
         return
+    if re.search(r"hooks\.mypyc|hatch-mypyc|mypycify", text):
+        # hatch-mypyc / mypycify: Python modules compiled to C extensions (black, mypy)
+        result.extension_modules = result.extension_modules or "pyproject.toml (mypyc)"
     system = document.get("build-system", {})
+    if not isinstance(system, dict):
+        raise BadInput(f"{where}: [build-system] must be a table, not {type(system).__name__}")
     backend = system.get("build-backend")
-    requires = [str(r) for r in system.get("requires", [])]
+    if backend is not None and not isinstance(backend, str):
+        raise BadInput(
+            f"{where}: build-backend must be a string, not {type(backend).__name__} "
+            '(PEP 517: `build-backend = "module:object"`)'
+        )
+    raw = system.get("requires", [])
+    if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
+        raise BadInput(
+            f'{where}: requires must be a list of strings (PEP 518: `requires = ["setuptools"]`)'
+        )
+    requires: list[str] = raw
     result.backend_requires = requires
     result.backend = (
-        BACKENDS.get(str(backend), str(backend))
-        if backend
-        else "setuptools (legacy: no build-backend)"
+        BACKENDS.get(backend, backend) if backend else "setuptools (legacy: no build-backend)"
     )
     for requirement in requires:
         lowered = requirement.lower()
@@ -1067,7 +1461,7 @@ _OTHER_ARCH_ASM = re.compile(
 )
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
-    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|neon|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
+    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
     r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
@@ -1339,6 +1733,54 @@ SYSTEM_HEADERS = frozenset(
         "lxml.etree_api.h",
     ]
 )
+# CPython's own headers (its Include/ folder, 3.x), public and internal, that other lists here
+# miss (and the "...object.h" rule below): Cython's optional ConcreteSyntaxTree.pyx includes
+# <parsetok.h> (https://github.com/python/cpython/tree/3.9/Include).
+SYSTEM_HEADERS |= frozenset(
+    [
+        "parsetok.h",
+        "grammar.h",
+        "bitset.h",
+        "pgenheaders.h",
+        "asdl.h",
+        "ast.h",
+        "python-ast.h",
+        "symtable.h",
+        "pyarena.h",
+        "pystrtod.h",
+        "pyfpe.h",
+        "pymath.h",
+        "pyhash.h",
+        "pytime.h",
+        "pystrhex.h",
+        "dtoa.h",
+        "osmodule.h",
+        "pycapsule.h",
+        "pyatomic.h",
+        "pyctype.h",
+        "pydebug.h",
+        "pystrcmp.h",
+        "pygetopt.h",
+        "dynamic_annotations.h",
+        "accu.h",
+        "pydtrace.h",
+        "codecs.h",
+        "eval.h",
+        "pybuffer.h",
+        "pystats.h",
+        "pytypedefs.h",
+        "pyframe.h",
+        "tracemalloc.h",
+        "exports.h",
+        "pyexpat.h",
+        "py_curses.h",
+        "pymacconfig.h",
+        "pymacro.h",
+        "pylock.h",
+        "pyframe.h",
+        "genobject.h",
+    ]
+)
 # Files for another operating system: what they include is that system's business.
 OTHER_OS_PATH = re.compile(
     r"(?:^|[/_.-])(?:apple|darwin|macos|osx|linux|freebsd|openbsd|netbsd|dragonfly|sunos|solaris"
@@ -1390,6 +1832,27 @@ SYSTEM_HEADERS |= frozenset(
         "aclui.h",
         "ntverp.h",
     ]
+)
+# Still more of the Windows SDK (shell, COM, WinRT ABI, DirectX, media, devices), as the
+# windows-11-arm runner's Windows Kits 10 include/um, shared and winrt folders hold them
+# (winsdk's pywinrt includes <Shobjidl.h> and <windowsnumerics.impl.h>).
+SYSTEM_HEADERS |= frozenset(
+    """
+    shobjidl.h shobjidl_core.h shlguid.h shtypes.h windowsnumerics.h windowsnumerics.impl.h
+    roapi.h winstring.h inspectable.h hstring.h activation.h restrictederrorinfo.h ctxtcall.h
+    robuffer.h unknwnbase.h objidl.h objidlbase.h ocidl.h oleidl.h servprov.h propkey.h
+    propsys.h propvarutil.h mmdeviceapi.h audioclient.h audiopolicy.h endpointvolume.h
+    functiondiscoverykeys_devpkey.h d3d11.h d3d11_1.h d3d12.h dxgi.h dxgi1_2.h dxgi1_6.h d2d1.h
+    dwrite.h wincodec.h mfapi.h mfidl.h mfreadwrite.h mferror.h shellscalingapi.h winspool.h
+    wingdi.h imm.h richedit.h uiautomation.h sensorsapi.h wbemcli.h comutil.h comdef.h
+    atlbase.h atlcomcli.h msxml6.h taskschd.h bluetoothapis.h ws2bth.h hidsdi.h hidpi.h
+    winusb.h usbiodef.h devpkey.h initguid.h icmpapi.h fwpmu.h netfw.h lmjoin.h dsgetdc.h
+    ntdsapi.h winldap.h winber.h msi.h msiquery.h appmodel.h processsnapshot.h heapapi.h
+    ioapiset.h jobapi.h namedpipeapi.h securitybaseapi.h threadpoolapiset.h timezoneapi.h
+    utilapiset.h commoncontrols.h vsstyle.h vssym32.h gdiplus.h d3dcompiler.h xinput.h
+    dinput.h dsound.h mmreg.h ks.h ksmedia.h evr.h dshow.h strmif.h webservices.h
+    winrt.h wrl.h pathcch.h shlwapi.h lmapibuf.h windns.h winefs.h winscard.h
+    """.lower().split()
 )
 SYSTEM_PREFIXES = (
     "sys/",
@@ -1444,10 +1907,12 @@ def _maybe_external(path: str) -> bool:
         return False
     if lower.endswith("object.h"):
         return False  # CPython's <floatobject.h>, <longobject.h> ...
+    if lower == "config.h":
+        return False  # the build's own generated configuration (pybase64's <config.h>)
     return lower.endswith(HEADER_SUFFIXES)
 
 
-_DEFINITION = re.compile(r"\w+\s*\([^();{}]*\)\s*(?:const\s*)?\{")
+_DEFINITION = re.compile(r"\w{1,64}\s*\([^();{}]{0,500}\)\s*(?:const\s*)?\{")
 _ALIAS = re.compile(r"\s*#\s*define\s+\w+\s+\w+\s*$")
 
 
@@ -1465,20 +1930,25 @@ def _blank_comment(match: re.Match[str]) -> str:
     return found
 
 
-def _rust_cfg(expression: str) -> bool | None:
-    """A Rust cfg predicate on aarch64-pc-windows-msvc: True/False/None (unknown)."""
+def _rust_cfg(expression: str, depth: int = 0) -> bool | None:
+    """A Rust cfg predicate on aarch64-pc-windows-msvc: True/False/None (unknown). Nested
+    deeper than 16 levels: unknown."""
     expression = expression.strip()
+    if depth > 16 or len(expression) > 4096:
+        return None
     for word, combine in (("all", all), ("any", any)):
         if expression.startswith(word) and expression[len(word) :].lstrip().startswith("("):
             inner = expression[expression.index("(") + 1 : expression.rindex(")")]
-            values = [_rust_cfg(part) for part in _split_top(inner)]
+            values = [_rust_cfg(part, depth + 1) for part in _split_top(inner)]
             if word == "all" and False in values:
                 return False
             if word == "any" and True in values:
                 return True
             return None if None in values else combine(bool(v) for v in values)
     if expression.startswith("not") and expression[3:].lstrip().startswith("("):
-        negated = _rust_cfg(expression[expression.index("(") + 1 : expression.rindex(")")])
+        negated = _rust_cfg(
+            expression[expression.index("(") + 1 : expression.rindex(")")], depth + 1
+        )
         return None if negated is None else not negated
     match = re.fullmatch(r'(\w+)\s*=\s*"([^"]*)"', expression)
     if match is None:
@@ -1544,9 +2014,17 @@ def _rust_false_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     if "cfg" not in text or "target_" not in text:
         return spans
+    # The brackets the cfgs and their items span are counted against a budget of a few times
+    # the text: a file of unclosed `#[cfg(` cannot make this quadratic.
+    budget = [4 * len(text) + 100_000]
+    covered = -1
     for match in CARGO_X86_CFG.finditer(text):
+        if budget[0] <= 0:
+            break
+        if match.start() < covered:
+            continue  # inside an item already known not to build: its cfgs do not matter
         open_at = match.end() - 1
-        close = _matching(text, open_at, "(", ")")
+        close = _matching(text, open_at, _PARENS, budget, 20_000)
         if close is None:
             continue
         if _rust_cfg(text[open_at + 1 : close]) is not False:
@@ -1554,32 +2032,47 @@ def _rust_false_spans(text: str) -> list[tuple[int, int]]:
         if text[match.start() + 1] == "!":  # an inner attribute: the whole file (module)
             spans.append((0, len(text)))
             return spans
-        end = _item_end(text, close + 1)
+        end = _item_end(text, close + 1, budget)
         spans.append((match.start(), end))
+        covered = end
     return spans
 
 
-def _matching(text: str, open_at: int, opener: str, closer: str) -> int | None:
+_PARENS = re.compile(r"[()]")
+_BRACES = re.compile(r"[{}]")
+
+
+def _matching(
+    text: str, open_at: int, brackets: re.Pattern[str], budget: list[int], window: int
+) -> int | None:
+    """The bracket closing the one at ``open_at`` (within ``window`` characters), jumping
+    between brackets at C speed; the characters passed are taken from ``budget``."""
     depth = 0
-    for index in range(open_at, min(len(text), open_at + 200_000)):
-        char = text[index]
-        if char == opener:
+    end = min(len(text), open_at + window)
+    for found in brackets.finditer(text, open_at, end):
+        if text[found.start()] in "({":
             depth += 1
-        elif char == closer:
+        else:
             depth -= 1
             if depth == 0:
-                return index
+                budget[0] -= found.start() - open_at
+                return found.start()
+    budget[0] -= end - open_at
     return None
 
 
-def _item_end(text: str, start: int) -> int:
+def _item_end(text: str, start: int, budget: list[int]) -> int:
     """The end of the item after an attribute: its `;` or the `}` closing its first `{`."""
-    brace = text.find("{", start)
-    semicolon = text.find(";", start)
-    if brace == -1 or (semicolon != -1 and semicolon < brace):
-        return semicolon + 1 if semicolon != -1 else len(text)
-    close = _matching(text, brace, "{", "}")
+    found = _ITEM_START.search(text, start, min(len(text), start + 20_000))
+    if found is None:
+        return len(text)
+    if found[0] == ";":
+        return found.end()
+    close = _matching(text, found.start(), _BRACES, budget, 2_000_000)
     return close + 1 if close is not None else len(text)
+
+
+_ITEM_START = re.compile(r"[{;]")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -1594,17 +2087,19 @@ class _Pending:
     has_arm: bool
 
 
-# Files that hold x86 tests worth evaluating even without x86 code of their own: their
-# #defines (IS_X86, STATIC_BMI2 ...) decide what other files compile.
-_X86_MACRO_HINT = ("_M_X64", "_M_AMD64", "_M_IX86", "__x86_64", "__i386", "__SSE", "__AVX", "__BMI")
-
-
 def _scan_code(result: Analysis, relative: str, text: str) -> None:
     rust = relative.endswith(".rs")
-    found = find_x86(text)
+    # Rust reaches x86 code only through core::arch::x86/x86_64 (or is_x86_feature_detected!)
+    # and inline assembly through asm!: a file naming neither has none
+    found = [] if rust and "x86" not in text and "asm!" not in text else find_x86(text)
     # Rust selects its ARM paths with cfgs, which the evidence is judged by: its files count
     # as ARM paths only where they hold x86 code too.
-    has_arm = has_arm_path(text) if found or not rust else False
+    # A file without x86 code counts as an ARM path by the cheap signs of NEON code (every
+    # ARM_TOKENS check is a pass over the text: too slow for all of them, see bench/analyze.py)
+    if found:
+        has_arm = has_arm_path(text)
+    else:
+        has_arm = not rust and ("neon" in text or "NEON" in text) and has_arm_path(text)
     if has_arm:
         result.arm_files.add(relative)
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
@@ -1627,6 +2122,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         wanted_includes = []
     if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
         return
+    result.hold(text)
     result.pending.append(
         _Pending(
             relative=relative,
@@ -1640,14 +2136,23 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
 
 
 def _collect_macros(result: Analysis, relative: str, text: str) -> None:
-    """The #defines of a C header that tests x86 macros (for the files that include it)."""
+    """The #defines of a C header that tests x86 macros (for the files that include it).
+    Other headers are kept aside, with the names they define: `_collect_needed_macros` reads
+    those that define a name some x86 code's `#if` tests (mbedtls' padlock.h defines
+    MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`)."""
     if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
         return
-    if not any(hint in text for hint in _X86_MACRO_HINT):
-        return
+    result.hold(text)
+    index = len(result.other_headers)
+    result.other_headers.append(text)
+    for name in set(_DEFINED_NAME.findall(text)):
+        result.definers[name].append(index)
+
+
+def _evaluate_macros(result: Analysis, text: str) -> None:
     lines = text.split("\n")
     ends = _line_ends(lines)
-    code_lines, directive_lines = _Comments(text).directives(lines, ends)
+    code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
     result.defines.append(cpp.regions(code_lines, directive_lines).defines)
 
 
@@ -1655,8 +2160,10 @@ class _Comments:
     """Where the comments of a C text are, found at C speed. String literals are not parsed:
     a `/*` inside a string could hide code after it (rare; accepted for speed)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, line_ends: list[int] | None = None) -> None:
         self.text = text
+        self.line_ends = line_ends if line_ends is not None else _line_ends(text.split("\n"))
+        self.slashes: dict[int, int] = {}  # line index -> where its `//` comment starts, or -1
         self.starts: list[int] = []
         self.ends: list[int] = []
         start = text.find("/*")
@@ -1671,9 +2178,18 @@ class _Comments:
         index = bisect.bisect_right(self.starts, position) - 1
         if index >= 0 and position < self.ends[index]:
             return True
-        line_start = self.text.rfind("\n", 0, position) + 1
-        slash = self.text.find("//", line_start, position)
-        return slash != -1 and self.text.count('"', line_start, slash) % 2 == 0
+        # the line's first `//`, outside a string by the count of quotes before it; worked out
+        # once per line (a line of megabytes with many matches stays linear)
+        line = bisect.bisect_left(self.line_ends, position)
+        slash = self.slashes.get(line)
+        if slash is None:
+            line_start = self.line_ends[line - 1] + 1 if line > 0 else 0
+            line_end = self.line_ends[line] if line < len(self.line_ends) else len(self.text)
+            slash = self.text.find("//", line_start, line_end)
+            if slash != -1 and self.text.count('"', line_start, slash) % 2:
+                slash = -1
+            self.slashes[line] = slash
+        return slash != -1 and slash + 2 <= position
 
     def directives(self, lines: list[str], ends: list[int]) -> tuple[list[str], set[int]]:
         """The lines with each preprocessor line's comments blanked, and those lines' indexes."""
@@ -1692,17 +2208,105 @@ class _Comments:
         return code_lines, directive_lines
 
 
+# What assembler sources hold and scripts do not: GNU as directives, MASM/armasm PROC, AREA and
+# segment lines, NASM sections and bits.
+_ASSEMBLY = re.compile(
+    rb"(?m)^[ \t]*(?:\.(?:text|data|globl|global|section|type|p?2?align|file|intel_syntax|att_syntax"
+    rb"|arch|macro|code|model|686|386|xmm|cfi_startproc)\b|[A-Za-z_$][\w$@?]*[ \t]+(?:PROC|ENDP|SEGMENT)\b"
+    rb"|AREA\b|(?:section|SECTION|segment)[ \t]+\.|%macro\b|(?:bits|BITS|use64|USE64)\b)"
+)
+# GNU assembler sources for ELF or Mach-O targets (`.type f, @function`, `.hidden`, the
+# GNU-stack note, `.private_extern`): MSVC builds do not assemble them (libsodium's sandy2x
+# *.S, a generated LuaJIT lj_vm.s); Windows assembly is MASM/armasm or GNU as with COFF/SEH
+# directives (`.def`, `.seh_*`) or a `_WIN32`/`_WIN64` branch.
+_UNIX_ASSEMBLY = re.compile(
+    rb"\.type[ \t]+[\w.$]+[ \t]*,[ \t]*[@%](?:function|object)|\.hidden\b|\.note\.GNU-stack"
+    rb"|\.private_extern\b|\.subsections_via_symbols\b"
+)
+_WINDOWS_ASSEMBLY = re.compile(rb"\.seh_|\.def\b|\bPROC\b|_WIN32|_WIN64|_MSC_VER|\bwin64\b", re.I)
+
+
+def _judge_assembly(
+    result: Analysis, known: dict[str, str | None], definable: Container[str]
+) -> None:
+    """The assembly sources an MSVC ARM64 build may assemble: not a fragment another file
+    #includes (judged with it), and for preprocessed `.S` files, some code outside the `#if`
+    blocks that never hold there (libsodium's sandy2x.S: all under HAVE_AVX_ASM)."""
+    for relative, text in result.assembly_texts.items():
+        if result.included[relative.rsplit("/", 1)[-1]]:
+            continue  # `#include "consts.S"`: a part of the file that includes it
+        if relative.endswith(".S") and "#" in text:
+            lines = text.split("\n")
+            ends = _line_ends(lines)
+            code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
+            state = cpp.regions(code_lines, directive_lines, known, None, definable).lines
+            if all(
+                state[index] is False
+                for index, line in enumerate(code_lines)
+                if index not in directive_lines and line.strip()
+            ):
+                continue
+        result.assembly.add(relative)
+    result.assembly_texts.clear()
+
+
+def _unix_only_assembly(data: bytes | None) -> bool:
+    return (
+        data is not None
+        and _UNIX_ASSEMBLY.search(data) is not None
+        and _WINDOWS_ASSEMBLY.search(data) is None
+    )
+
+
 _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
 _DIRECTIVE_AT = re.compile(r"\n[ \t]*#")
 
 
-def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | None]) -> None:
+_CONDITION_NAMES = re.compile(r"#[ \t]*(?:el)?if(?:n?def)?\b([^\n]*)")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _collect_needed_macros(result: Analysis) -> None:
+    """Evaluate the headers that define a name the `#if`s of the pending files test, then
+    those that define a name these headers' `#if`s test (three rounds): only their macros
+    can change what an ARM64 build compiles there."""
+    if not result.definers:
+        return
+    texts = [
+        pending.text
+        for pending in result.pending
+        if not pending.relative.endswith((".rs", ".pyx", ".pxd", ".pxi"))
+    ]
+    done: set[int] = set()
+    for _round in range(3):
+        names: set[str] = set()
+        for text in texts:
+            for condition in set(_CONDITION_NAMES.findall(text)):
+                names.update(_IDENTIFIER.findall(condition))
+        wanted = {index for name in names for index in result.definers.get(name, ())} - done
+        if not wanted:
+            break
+        texts = [result.other_headers[index] for index in sorted(wanted)]
+        for text in texts:
+            _evaluate_macros(result, text)
+        done |= wanted
+    result.other_headers.clear()
+    result.definers.clear()
+
+
+def _finish_code(
+    result: Analysis,
+    pending: _Pending,
+    known: dict[str, str | None],
+    definable: Container[str] | None = None,
+) -> None:
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     lines = text.split("\n")
     ends = _line_ends(lines)
     directive_lines: set[int] = set()
+    default_off: set[int] = set()  # line indexes built only if the build -Ds a macro
     if rust:
         code = strip_comments(text)
         found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
@@ -1713,21 +2317,32 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         found, wanted_includes, code_lines = pending.found, pending.includes, lines
     else:
         code = text
-        comments = _Comments(text)
+        comments = _Comments(text, ends)
         found = [(start, kind) for start, kind in pending.found if not comments.hides(start)]
         wanted_includes = [(at, h) for at, h in pending.includes if not comments.hides(at)]
-        code_lines, directive_lines = comments.directives(lines, ends)
-    if rust:
+        if X86_DIRS.search(relative):
+            # A file named for x86 (x86/..., *_avx2.c) is not built for ARM64: its x86 code
+            # needs no #if reading, its includes are no ARM64 build's, and the headers it
+            # includes are included where ARM64 builds never look.
+            for _at, name in pending.local_includes:
+                result.excluded[name] += 1
+            wanted_includes = []
+            code_lines = lines
+        else:
+            code_lines, directive_lines = comments.directives(lines, ends)
+    state: list[bool | None]
+    errors: list[cpp.ErrorDirective] = []
+    if not rust and not cython and X86_DIRS.search(relative):
+        state = [False] * len(lines)  # see above: the whole file is not built for ARM64
+    elif rust:
         spans = _rust_false_spans(code)
-        state: list[bool | None] = [True] * len(lines)
+        state = [True] * len(lines)
         for begin, end in spans:
             for index in range(bisect.bisect_left(ends, begin), bisect.bisect_left(ends, end) + 1):
                 if index < len(state):
                     state[index] = False
-        errors: list[cpp.ErrorDirective] = []
     elif relative.endswith((".pyx", ".pxd", ".pxi")):
         state = [True] * len(lines)
-        errors = []
     else:
         # Without x86 code, only the state of the #include lines is wanted.
         until = (
@@ -1735,8 +2350,19 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
             if found
             else max((bisect.bisect_left(ends, at) for at, _ in wanted_includes), default=0)
         )
-        regions = cpp.regions(code_lines, directive_lines, known, until)
+        # Where a line depends on a macro nothing in the sdist defines (HAVE_CPUID_H from a
+        # compile probe, MS_ASMTRICK), the build turns it on only by -D: off by default. The
+        # closed-world reading (same pass) says which unknown lines those are.
+        regions = cpp.regions(
+            code_lines, directive_lines, known, until, closed=definable if found else None
+        )
         state, errors = regions.lines, regions.errors
+        if regions.closed_lines is not None:
+            default_off = {
+                index
+                for index in (bisect.bisect_left(ends, at) for at, _ in found)
+                if state[index] is None and regions.closed_lines[index] is False
+            }
         for at, name in pending.local_includes:
             index = bisect.bisect_left(ends, at)
             if index < len(state) and state[index] is False and not comments.hides(at):
@@ -1811,6 +2437,10 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
+        if context is None and line - 1 in default_off:
+            context = "off by default (#if on a macro nothing in the sdist defines)"
+        if kind == "x64-intrinsic" and context is None and SINCE_MSVC_1941.match(text, start):
+            context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
         if rust and built is False and context == "x86/other-arch #if":
             context = "x86/other-arch cfg"
         result.evidence.append(
@@ -1824,6 +2454,57 @@ def _finish_code(result: Analysis, pending: _Pending, known: dict[str, str | Non
                 arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
+
+
+_SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]{1,200}\.(?:c|cc|cpp|cxx|S|s|asm))(?![A-Za-z0-9_])")
+
+
+def _scan_build_sources(result: Analysis, text: str) -> None:
+    """Which source files a CMake or meson file names, and whether under an x86 condition
+    (rapidfuzz: CpuInfo.cpp only `if(RAPIDFUZZ_ARCH_X64)`; argon2-cffi-bindings: opt.c only
+    `if(ARGON2_USE_SSE2)`). One pass, with the stack of open if-blocks."""
+    if "." not in text:
+        return
+    cmake = _CMAKE_IF.search(text) is not None
+    pattern = _CMAKE_IF if cmake else _MESON_IF
+    stack: list[bool] = []  # per open block: is the branch we are in an x86 condition's
+    for line in text.split("\n"):
+        block = pattern.match(line) if "if" in line or "else" in line else None
+        if block is not None:
+            word = block[1].lower()
+            if word == "if":
+                stack.append(_x86_condition(block[2]))
+            elif word in ("elseif", "elif") and stack:
+                stack[-1] = _x86_condition(block[2])
+            elif word == "else" and stack:
+                stack[-1] = False
+            elif word == "endif" and stack:
+                stack.pop()
+            continue
+        if "." not in line or line.lstrip().startswith("#"):
+            continue
+        names = _SOURCE_NAME.findall(line)
+        if names:
+            x86 = any(stack)
+            for source in names:
+                result.build_sources[source].append(x86)
+
+
+def _x86_condition(condition: str) -> bool:
+    return _X86_CONDITION.search(condition) is not None or any(
+        map(cpp.x86_switch, _WORD.findall(condition[:1000]))
+    )
+
+
+def _sources_built_only_for_x86(result: Analysis) -> None:
+    only = {name for name, mentions in result.build_sources.items() if all(mentions)}
+    if not only:
+        return
+    for index, evidence in enumerate(result.evidence):
+        if evidence.x86_only_context is None and evidence.file.rsplit("/", 1)[-1] in only:
+            result.evidence[index] = dataclasses.replace(
+                evidence, x86_only_context="built only for x86 (CMake/meson condition)"
+            )
 
 
 def _headers_never_included(result: Analysis) -> None:
@@ -1857,15 +2538,38 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
     rest = _FLAGS_RE.sub(" ", text)  # the flags themselves (/MACHINE:X64) are no guard
     guarded = (
         re.search(
-            r"(?i)x86_64|amd64|\bx64\b|i[36]86|platform\.machine|CMAKE_SYSTEM_PROCESSOR|host_machine\.cpu",
+            r"(?i)x86_64|amd64|\bx64\b|i[36]86|platform\.machine|CMAKE_SYSTEM_PROCESSOR|host_machine\.cpu"
+            # 32-bit only (numpy 1.22's `if is_msvc and platform_bits == 32`): never ARM64
+            r"|bits\s*==\s*32\b|[\"']32bit[\"']",
             rest,
         )
         is not None
     )
+    seen: set[int] = set()
+    matches = matches[:_MAX_FLAG_ITEMS]  # a file of a million flags is not read for each
+    python = relative.endswith(".py")
+    cmake = relative.lower().endswith(("cmakelists.txt", ".cmake", "meson.build"))
     for match in matches:
         line = bisect.bisect_left(ends, match.start()) + 1
+        if line in seen:
+            continue  # one item per line (`['-mavx2', '-mbmi2']` is one place to change)
+        seen.add(line)
         if lines[line - 1].lstrip().startswith("#") and not relative.lower().endswith(".mk"):
             continue  # a comment in Python, CMake, meson or TOML
+        context = None
+        if X86_DIRS.search(relative):
+            context = "x86/other-arch file"
+        elif guarded:
+            context = "applied only for x86"
+        elif (python or cmake) and any(
+            _X86_CONDITION.search(condition) or any(map(cpp.x86_switch, _WORD.findall(condition)))
+            for condition in _enclosing_conditions(lines, line - 1, python=python)
+        ):
+            # `if self.PYZSTD_AVX2:` / `if(USE_AVX2)`: an opt-in x86 build option
+            context = "applied only under an x86 switch"
+        elif cmake and (named := _CMAKE_SET.match(lines[line - 1])) and cpp.x86_switch(named[1]):
+            # `set(COMPILE_FLAGS_AVX2 "/arch:AVX2")`: the flags of one x86 feature's sources
+            context = "applied only under an x86 switch"
         result.evidence.append(
             Evidence(
                 kind="x86-compiler-flag",
@@ -1873,13 +2577,115 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
                 line=line,
                 text=lines[line - 1].strip()[:160],
                 arm_alternative=False,
-                x86_only_context=(
-                    "x86/other-arch file"
-                    if X86_DIRS.search(relative)
-                    else ("applied only for x86" if guarded else None)
-                ),
+                x86_only_context=context,
             )
         )
+
+
+_MAX_FLAG_ITEMS = 500
+_CMAKE_SET = re.compile(r"\s*set\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+_X86_CONDITION = re.compile(r"(?i)x86|amd64|\bx64\b|i[36]86|\bsse\d*|\bavx\w*")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PY_BLOCK = re.compile(r"\s*(?:(if|elif|while)\b(.*)|(else)|def\s+(\w+)\s*\(.*)")
+_CMAKE_IF = re.compile(r"\s*(if|elseif|else|endif)\s*\((.*)", re.IGNORECASE)
+_MESON_IF = re.compile(r"\s*(if|elif|else|endif)\b(.*)")
+
+
+def _enclosing_conditions(lines: list[str], index: int, *, python: bool) -> list[str]:
+    """The conditions under which a line of a Python, CMake or meson build file runs (within
+    200 lines before it): the `if`/`elif` whose branch holds it, not the conditions of a
+    chain's earlier branches (an `else` branch contributes none)."""
+    return [
+        condition
+        for word, condition in _enclosing_blocks(lines, index, python=python)
+        if word in ("if", "elif", "elseif", "while")
+    ]
+
+
+def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tuple[str, str]]:
+    """(keyword, text) of the blocks around a line: ("if"/"elif"/"elseif", condition),
+    ("else", the conditions of the chain it ends), ("def", function name)."""
+    blocks: list[tuple[str, str]] = []
+    start = max(0, index - 200)
+    if python:
+        indent = len(lines[index]) - len(lines[index].lstrip())
+        for back in range(index - 1, start - 1, -1):
+            text = lines[back]
+            stripped = text.lstrip()
+            if not stripped or stripped.startswith("#"):
+                continue
+            level = len(text) - len(stripped)
+            if level >= indent:
+                continue
+            indent = level
+            found = _PY_BLOCK.match(text)
+            if found is not None and found[1]:
+                blocks.append((found[1], found[2].rstrip().rstrip(":")))
+            elif found is not None and found[3]:
+                chain = []  # the if/elif lines above at the same indentation
+                for above in range(back - 1, start - 1, -1):
+                    other = lines[above]
+                    other_level = len(other) - len(other.lstrip())
+                    if not other.strip() or other_level > level:
+                        continue
+                    head = _PY_BLOCK.match(other)
+                    if other_level < level or head is None or head[1] not in ("if", "elif"):
+                        break
+                    chain.append(head[2])
+                    if head[1] == "if":
+                        break
+                blocks.append(("else", " ".join(chain)))
+            elif found is not None and found[4]:
+                blocks.append(("def", found[4]))
+            if level == 0:
+                break
+        return blocks
+    cmake = any(_CMAKE_IF.match(lines[back]) for back in range(start, index))
+    pattern = _CMAKE_IF if cmake else _MESON_IF
+    depth = 0
+    in_chain = False
+    for back in range(index - 1, start - 1, -1):
+        found = pattern.match(lines[back])
+        if found is None:
+            continue
+        word = found[1].lower()
+        if word == "endif":
+            depth += 1
+        elif word == "if" and depth:
+            depth -= 1
+        elif depth == 0 and not in_chain:
+            if word != "else":
+                blocks.append((word, found[2]))
+            in_chain = word != "if"
+        elif depth == 0 and word == "if":
+            in_chain = False  # the start of the chain whose later branch holds the line
+    return blocks
+
+
+# Platform tests in Python build scripts (sys.platform, os.name, platform.system()).
+_WINDOWS_TEST = re.compile(
+    r"""(?i)["'](?:win32|nt|windows|win)["']|\bWINDOWS\b|\bIS_WINDOWS\b|\bmsvc\b"""
+)
+_NEGATED_WINDOWS = re.compile(
+    r"""(?i)!=\s*["'](?:win32|nt|windows)["']|\bnot\b[^:]{0,200}(?:win|windows|msvc)"""
+)
+
+
+def _not_for_windows(lines: list[str], index: int) -> bool:
+    """Does this line of a Python build script run only on other systems than Windows: in
+    a branch on another platform, in the `else` of a Windows test, or in a function named for
+    another system (mysqlclient's get_config_posix)?"""
+    for word, text in _enclosing_blocks(lines, index, python=True):
+        if word == "def" and _OTHER_OS_BRANCH.search(text.replace("_", " ")):
+            return True
+        if word in ("if", "elif") and (
+            _NEGATED_WINDOWS.search(text)
+            or (_OTHER_OS_BRANCH.search(text) and not _WINDOWS_TEST.search(text))
+        ):
+            return True
+        if word == "else" and _WINDOWS_TEST.search(text) and not _NEGATED_WINDOWS.search(text):
+            return True
+    return False
 
 
 def summarize_evidence(analysis: Analysis) -> dict[str, dict[str, int]]:

@@ -5,6 +5,7 @@ Shared by ``woaport check`` and the controller, so both tell the same story.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -176,9 +177,11 @@ class Installable:
         }
 
 
-def pip_tags(python: str) -> set[Tag]:
+@functools.cache
+def pip_tags(python: str) -> frozenset[Tag]:
     """The wheel tags pip accepts on Windows on Arm for ``python`` ("3.12", "3.13t"), as
-    pip computes them with packaging.tags (pip/_internal/utils/compatibility_tags.py)."""
+    pip computes them with packaging.tags (pip/_internal/utils/compatibility_tags.py).
+    Computed once per Python (a few hundred tags; the controller asks thousands of times)."""
     minor_text, threaded = python.removeprefix("3.").rstrip("t"), python.endswith("t")
     version = (3, int(minor_text))
     abi = f"cp3{minor_text}{'t' if threaded else ''}"
@@ -186,7 +189,7 @@ def pip_tags(python: str) -> set[Tag]:
     if threaded:  # the stable ABI is not available to free-threaded builds (PEP 703)
         tags = {t for t in tags if t.abi != "abi3"}
     tags |= set(compatible_tags(version, f"cp3{minor_text}", platforms=["win_arm64"]))
-    return tags
+    return frozenset(tags)
 
 
 def _allows(requires_python: str | None, python: Version) -> bool:
@@ -243,7 +246,21 @@ def summarize(
     pre: bool = False,
     python: str = DEFAULT_PYTHON,
 ) -> Availability:
-    release_files, ignored = classify(name, files)
+    return summarize_classified(
+        name, *classify(name, files), version=version, pre=pre, python=python
+    )
+
+
+def summarize_classified(
+    name: str,
+    release_files: list[ReleaseFile],
+    ignored: int,
+    *,
+    version: str | None = None,
+    pre: bool = False,
+    python: str = DEFAULT_PYTHON,
+) -> Availability:
+    """:func:`summarize` of files :func:`classify` has read already."""
     chosen = pick_version(release_files, version, pre=pre)
     result = Availability(name=name, version=str(chosen) if chosen else None)
     result.ignored_files = ignored

@@ -14,12 +14,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 
 from woaport.bounded import read_yaml
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+
 from woaport.documents.base import schema as shipped_schema
 from woaport.envpolicy import is_secret_name
 from woaport.errors import BadInput, InvalidContract
@@ -218,6 +221,8 @@ def _semantic(file: str, where: str, raw: dict[str, Any]) -> tuple[list[Problem]
     version = None
     if "version" in raw:
         try:
+            from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only when pinned
+
             version = SpecifierSet(raw["version"])
         except InvalidSpecifier:
             problem(

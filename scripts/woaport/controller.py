@@ -3,10 +3,11 @@ history.json, the README and the status page. Never writes packages.yml.
 
 Which packages: the top N of PyPI by downloads (:mod:`woaport.toppypi`; the committed
 snapshot when the list cannot be fetched) and everything packages.yml lists. Facts come
-from three sources per package: the package index (what the latest release offers Windows
+from four sources per package: the package index (what the latest release offers Windows
 on Arm, and what it requires there: :mod:`woaport.depgraph`), the fork's port workflow runs
-and the fork's device queue (GitHub, for packages with a fork; all those calls are in the
-last section of this module). Requests are conditional (ETags kept in
+and the fork's device queue (GitHub, for packages with a fork), and the upstream pull
+request packages.yml records (open, merged or closed; all GitHub calls are in the last
+section of this module). Requests are conditional (ETags kept in
 ``inventory/.cache/controller.json``), what never changes is remembered in its own document
 (``inventory/.cache/memos.json``: Requires-Dist by wheel sha256, diagnoses by run, device
 results by asset), requests run on a bounded pool of threads, and a source that fails
@@ -16,8 +17,11 @@ wrong state because a source had a bad minute.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import functools
+import hashlib
 import json
-import os
 import tempfile
 import threading
 import zipfile
@@ -25,12 +29,10 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-
+from woaport import __version__, availability, inventory, toppypi
 from woaport import fleet as fleet_mod
-from woaport import inventory, toppypi
 from woaport.bounded import read_json
 from woaport.depgraph import fetch_requires_dist, required_on_win_arm64
 from woaport.devicequeue import QueueURL
@@ -40,18 +42,24 @@ from woaport.documents.facts import (
     IndexFacts,
     Kind,
     PackageFacts,
+    PullFacts,
     QueueFacts,
     RunFacts,
 )
 from woaport.documents.status import SOURCES, Status, TopSource, Transition, read_status
 from woaport.documents.verdicts import Verdict
-from woaport.errors import InvalidDocument, NotFound, WoaportError
+from woaport.errors import InvalidDocument, NotFound, Unreachable, WoaportError
 from woaport.files import utc_now, write_atomic
 from woaport.fleet import FleetRun
-from woaport.github import GitHub, GitHubNotFound
-from woaport.http import EtagCache, make_session
-from woaport.index import IndexFile, fetch_files
+from woaport.github import GitHub, GitHubNotFound, GitHubUnreachable
+from woaport.http import DEFAULT_POLICY, Client, EtagCache, make_session, plain_environment
+from woaport.index import IndexFile, fetch_page, project_url
 from woaport.limits import MAX_CACHE_BYTES, MAX_RUN_LOG_BYTES
+
+if TYPE_CHECKING:
+    import requests
+
+    from woaport.http import Session
 
 STATUS_FILE = "status.json"
 HISTORY_FILE = "history.json"
@@ -151,40 +159,57 @@ class Memos:
 
 
 class Connections:
-    """One requests session and one GitHub client per worker thread; one shared ETag cache
-    and one shared memo document. Counts the index requests and their 304s."""
+    """Each worker thread's HTTP clients and GitHub client; one shared ETag cache and one
+    shared memo document. Counts the index requests and their 304s.
+
+    Where the environment has no proxy and no netrc (:func:`woaport.http.plain_environment`),
+    the clients are :class:`woaport.http.Client` (urllib3, the same policy, less than half
+    of requests' CPU per request: a full 5,000-package refresh is some 16,000 requests);
+    elsewhere requests sessions, which read those settings."""
 
     def __init__(
-        self, cache: EtagCache, memos: Memos, github_factory: Callable[[EtagCache], GitHub]
+        self,
+        cache: EtagCache,
+        memos: Memos,
+        github_factory: Callable[[EtagCache], GitHub],
+        *,
+        light: bool | None = None,
     ) -> None:
         self.cache = cache
         self.memos = memos
         self.github_factory = github_factory
+        self.light = plain_environment() if light is None else light
         self.local = threading.local()
         self.lock = threading.Lock()
-        self.made: list[tuple[requests.Session, GitHub]] = []
-        self.index_requests = 0
-        self.index_not_modified = 0
+        self.made: list[tuple[Session, GitHub]] = []
+        self.session_requests = 0
+        self.session_not_modified = 0
         self.fleet: FleetRun | None = None  # the device fleet's part, when devices.yml exists
 
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         with self.lock:
-            self.index_requests += 1
-            self.index_not_modified += response.status_code == 304
+            self.session_requests += 1
+            self.session_not_modified += response.status_code == 304
 
-    def session(self) -> requests.Session:
+    def session(self) -> Session:
         return self._pair()[0]
 
     def github(self) -> GitHub:
         return self._pair()[1]
 
-    def _pair(self) -> tuple[requests.Session, GitHub]:
+    def _pair(self) -> tuple[Session, GitHub]:
         if not hasattr(self.local, "pair"):
-            session = make_session(retries=3)
-            session.hooks["response"].append(self._count)
             github = self.github_factory(self.cache)
-            for each in (session, github.session, github.storage):
-                _settle_environment(each)
+            session: Session
+            if self.light:
+                session = Client(replace(DEFAULT_POLICY, retries=3))
+                # The GitHub client's own retry loop, headers and token rules stay; only
+                # the transport under them changes (both answer what _send reads).
+                github.session = Client(github.policy, retry=False, headers=github.session.headers)
+                github.storage = Client(github.policy, retry=False, headers=github.storage.headers)
+            else:
+                session = make_session(retries=3)
+                session.hooks["response"].append(self._count)
             pair = (session, github)
             self.local.pair = pair
             with self.lock:
@@ -193,32 +218,14 @@ class Connections:
         return session, github
 
     def totals(self) -> tuple[int, int]:
-        requests_made, not_modified = self.index_requests, self.index_not_modified
-        for _, github in self.made:
+        requests_made, not_modified = self.session_requests, self.session_not_modified
+        for session, github in self.made:
+            if isinstance(session, Client):
+                requests_made += session.requests
+                not_modified += session.not_modified
             requests_made += github.stats.requests
             not_modified += github.stats.not_modified
         return requests_made, not_modified
-
-
-def _settle_environment(session: requests.Session) -> None:
-    """Read the environment once for a session instead of on every request.
-
-    requests merges proxy, CA-bundle and netrc settings from ``os.environ`` on every
-    request (``Session.merge_environment_settings``): a fifth of a request's CPU in a
-    5,000-package refresh. With no proxy variable and no netrc file, the only setting left
-    is the CA bundle (REQUESTS_CA_BUNDLE, else CURL_CA_BUNDLE, as requests reads them):
-    set it on the session once and stop the per-request lookup. With proxies or a netrc,
-    requests keeps doing it (no_proxy is decided per URL).
-    """
-    names = {k.lower() for k in os.environ}
-    if any(n.endswith("_proxy") for n in names) or "netrc" in names:
-        return
-    if (Path.home() / ".netrc").is_file() or (Path.home() / "_netrc").is_file():
-        return
-    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if bundle and session.verify is True:
-        session.verify = bundle
-    session.trust_env = False
 
 
 @dataclass
@@ -228,6 +235,7 @@ class Collected:
     pypi: IndexFacts | WoaportError | None = None
     ci: RunFacts | WoaportError | None = None
     queue: QueueFacts | WoaportError | None = None
+    pr: PullFacts | WoaportError | None = None
     requires_error: WoaportError | None = None
     # Bad items that were skipped while the source still answered (a malformed device
     # result, an unreadable queue item): reported, and the rest of the answer stands.
@@ -243,13 +251,10 @@ def collect(
     out = Collected()
     stamp = utc_now()
     try:
-        files = fetch_files(
-            connections.session(), request.index_url, package.name, connections.cache
-        )
-        facts = inventory.index_facts(package.name, files, stamp)
+        facts, wheel = _index_facts(package, request, connections, stamp)
         if request.dependencies and facts.kind is not Kind.SDIST_ONLY:
             try:
-                facts = replace(facts, requires=_requires(package, facts, files, connections))
+                facts = replace(facts, requires=_requires(package, wheel, connections))
             except WoaportError as exc:
                 out.requires_error = exc
                 old = previous.pypi if previous else None
@@ -262,16 +267,79 @@ def collect(
         out.pypi = exc
     if package.fork is not None:
         _collect_fork(package.fork, connections, out)
+    if package.upstream_pr:
+        out.pr = _collect_pull(package.upstream_pr, connections)
     return out
 
 
+@dataclass(frozen=True)
+class Derived:
+    """What the controller derived from a project page, kept under the page's ETag: the
+    page itself is not (a popular project's page runs to megabytes)."""
+
+    etag: str
+    facts: IndexFacts
+    wheel: IndexFile | None
+
+
+@functools.cache
+def derivation() -> str:
+    """Names the code that derives facts from a page (these modules and packaging): what
+    another version derived is not reused, even when the page has not changed."""
+    import packaging
+
+    digest = hashlib.sha256(f"{__version__} {packaging.__version__}".encode())
+    for module in (inventory, availability):
+        # no source to read (a frozen build): the versions stand alone
+        with contextlib.suppress(OSError):
+            digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _derived(entry: dict[str, Any] | None) -> Derived | None:
+    """A cache entry's derived facts, when this code derived them and they still read."""
+    if not entry or not isinstance(entry.get("body"), dict):
+        return None
+    body = entry["body"]
+    if body.get("derived") != derivation():
+        return None
+    try:
+        wheel = IndexFile(**body["wheel"]) if body["wheel"] is not None else None
+        return Derived(str(entry["etag"]), IndexFacts.from_json(body["facts"]), wheel)
+    except (KeyError, TypeError, WoaportError):
+        return None  # a damaged entry only costs a full request
+
+
+def _index_facts(
+    package: inventory.Package, request: UpdateRequest, connections: Connections, stamp: str
+) -> tuple[IndexFacts, IndexFile | None]:
+    """What the latest release offers Windows on Arm, and the wheel whose metadata says
+    what it requires. Asked conditionally: on a 304 both come from what was derived from
+    the same page before, and nothing is parsed again."""
+    url = project_url(request.index_url, package.name)
+    known = _derived(connections.cache.entries.get(url))
+    page = fetch_page(
+        connections.session(), request.index_url, package.name, known.etag if known else None
+    )
+    if page is None and known is not None:  # 304: None answers only a conditional request
+        return replace(known.facts, checked=stamp), known.wheel
+    if page is None:
+        raise Unreachable(f"{url}: HTTP 304 to an unconditional request")
+    facts = inventory.index_facts(package.name, page.files, stamp)
+    wheel = inventory.metadata_wheel(package.name, page.files, facts.version)
+    if page.etag:
+        body = {
+            "derived": derivation(),
+            "facts": replace(facts, checked=None).to_json(),
+            "wheel": dataclasses.asdict(wheel) if wheel else None,
+        }
+        connections.cache.put(url, page.etag, body)
+    return facts, wheel
+
+
 def _requires(
-    package: inventory.Package,
-    facts: IndexFacts,
-    files: list[IndexFile],
-    connections: Connections,
+    package: inventory.Package, wheel: IndexFile | None, connections: Connections
 ) -> tuple[str, ...] | None:
-    wheel = inventory.metadata_wheel(package.name, files, facts.version)
     if wheel is None:
         return None
     key = wheel.sha256 or wheel.url
@@ -416,16 +484,17 @@ def _write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
-def comparable(document: dict[str, Any]) -> str:
+def comparable(document: dict[str, Any]) -> dict[str, Any]:
     """A status document without what changes on every run (when it was updated, when each
-    package's index facts were checked): equal when nothing real changed."""
+    package's index facts were checked): equal when nothing real changed. Compared as
+    JSON values (lists, not tuples), without serialising 5,000 entries twice."""
     packages = {}
     for key, entry in document["packages"].items():
         pypi = entry["facts"]["pypi"]
         if pypi is not None:
             entry = {**entry, "facts": {**entry["facts"], "pypi": {**pypi, "checked": None}}}
         packages[key] = entry
-    return json.dumps({**document, "updated": None, "packages": packages}, sort_keys=True)
+    return {**document, "updated": None, "packages": packages}
 
 
 def commit_message(result: UpdateResult) -> str:
@@ -521,6 +590,31 @@ def _diagnosis(github: GitHub, memos: Memos, repo: str, run_id: int) -> str | No
     summary = result.summary() if result.matches else None
     memos.put("diagnoses", key, summary)
     return summary
+
+
+def _collect_pull(url: str, connections: Connections) -> PullFacts | WoaportError:
+    """The upstream pull request's state: GET /repos/{owner}/{repo}/pulls/{number}
+    (https://docs.github.com/rest/pulls/pulls#get-a-pull-request), conditional (its ETag
+    in the controller's cache), so an unchanged pull request costs a 304, no rate limit."""
+    from woaport.upstream import parse_pull_url, pull_state
+
+    try:
+        repo, number = parse_pull_url(url)
+        pull = connections.github().get_json(f"/repos/{repo}/pulls/{number}")
+        if not isinstance(pull, dict) or pull.get("state") not in ("open", "closed"):
+            raise GitHubUnreachable(f"{url}: GitHub answered no pull request document")
+        return PullFacts(
+            url=url,
+            state=pull_state(pull),
+            merged_at=_text(pull.get("merged_at")),
+            closed_at=_text(pull.get("closed_at")),
+        )
+    except WoaportError as exc:
+        return exc  # the last known state stands, marked stale
+
+
+def _text(value: Any) -> str | None:
+    return value[:64] if isinstance(value, str) else None
 
 
 # The queue manifest's payload words ("ok" today) read as verdicts.

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 MAX_EXPRESSION = 4096
@@ -218,19 +218,23 @@ _SIMPLE_DEFINED = re.compile(r"(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([
 _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
 
 Value = int | None  # None: unknown
+_TEMPLATED = "__woaport_template__"  # what a template's @NAME@ reads as: unknown, always
 
 # A project's own switch named after an x86 feature (LIBDIVIDE_AVX512, HAVE_SSE2, USE_X86_ASM):
 # nothing turns it on for an ARM64 build. Switches that turn x86 code off (BLAKE3_NO_AVX2,
 # DISABLE_SSE) are left unknown.
 X86_SWITCH = re.compile(
     r"(?:^|_)(?:SSE\d*|SSSE3|SSE4_?[12]|AVX\w*|X86(?:_64)?|I386|IA32|AMD64|X64|F16C|FMA[34]?|BMI2?"
-    r"|POPCNT|PCLMUL\w*|AESNI|XOP|LZCNT|SHANI|VSX\d*|ALTIVEC|VXE?\d*|LSX|LASX|RVV|S390X?|PPC64"
-    r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*)(?:_|$)"
+    r"|POPCNT|PCLMUL\w*|AESNI|XOP|LZCNT|SHANI|RDRA?ND|RDSEED|VSX\d*|ALTIVEC|VXE?\d*|LSX|LASX|RVV|S390X?|PPC64"
+    r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*"
+    # probes for x86 intrinsics by name (HiGHS' HIGHS_HAVE_MM_PAUSE)
+    r"|MM_(?:PAUSE|PREFETCH|MALLOC|FREE|CLFLUSH|[SLM]FENCE))(?:_|$)"
 )
 _OFF_SWITCH = re.compile(r"(?:^|_)(?:NO|NOT|DISABLE|DISABLED|WITHOUT|SKIP|AVOID)(?:_|$)")
 
 
-def _x86_switch(name: str) -> bool:
+def x86_switch(name: str) -> bool:
+    """Is this a project's switch that turns on x86 code (HAVE_SSE2, USE_AVX2)?"""
     return X86_SWITCH.search(name) is not None and _OFF_SWITCH.search(name) is None
 
 
@@ -248,7 +252,11 @@ class Macros:
 
     known: dict[str, object]
     version: int = 0  # bumped at every change of ``known``, for the cache below
-    cache: dict[tuple[str, int], Value] = field(default_factory=dict)
+    cache: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
+    # The names that something may define (a file's #define, a build file's -D): when given,
+    # every other name is undefined, as C says of a name nothing defines ("closed world").
+    definable: Container[str] | None = None
+    values: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
 
     @classmethod
     def arm64(cls) -> Macros:
@@ -266,8 +274,11 @@ class Macros:
             return 0
         state = self.known.get(name)
         if state is None:
-            return 0 if _x86_switch(name) else None
+            return 0 if x86_switch(name) or self._nowhere(name) else None
         return 0 if state is _UNDEFINED_HERE else 1
+
+    def _nowhere(self, name: str) -> bool:
+        return self.definable is not None and name != _TEMPLATED and name not in self.definable
 
     def value(self, name: str, depth: int) -> Value:
         if name in ARM64_DEFINED:
@@ -276,7 +287,7 @@ class Macros:
             return 0
         state = self.known.get(name)
         if state is None:
-            return 0 if _x86_switch(name) else None
+            return 0 if x86_switch(name) or self._nowhere(name) else None
         if state is _OPAQUE:
             return None
         if state is _UNDEFINED_HERE:
@@ -286,7 +297,12 @@ class Macros:
         body = str(state).strip()
         if not body:
             return None  # `#define X` then `#if X` is an error; say unknown
-        return evaluate(body, self, depth + 1)
+        # memoized per state of the macros: `#define A (B+B)`, `#define B (C+C)` ... would
+        # otherwise take 2**MAX_EXPANSION evaluations
+        key = (name, self.version, self.definable is not None)
+        if key not in self.values:
+            self.values[key] = evaluate(body, self, depth + 1)
+        return self.values[key]
 
 
 class _Parser:
@@ -479,7 +495,7 @@ def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> V
     if len(expression) > MAX_EXPRESSION:
         return None
     if "@" in expression:  # numpy-style templates (x.c.src): NPY_BITSOF_@STYPE@ is unknown
-        expression = _TEMPLATE.sub("__woaport_template__", expression)
+        expression = _TEMPLATE.sub(_TEMPLATED, expression)
     try:
         return _Parser(expression, macros or Macros.arm64(), depth).parse()
     except (_Unknown, RecursionError, OverflowError):
@@ -527,6 +543,8 @@ class Regions:
     unselected: list[ErrorDirective]
     # object-like #defines: name -> [(is the region built on ARM64, body)]
     defines: dict[str, list[tuple[bool | None, str]]]
+    # with ``closed`` given: the lines' state when names nothing defines are undefined
+    closed_lines: list[bool | None] | None = None
 
     def at(self, line: int) -> Truth:
         value = self.lines[line - 1]
@@ -544,6 +562,9 @@ class _Frame:
     arch_branches: int = 0  # branches whose condition names an architecture
     branch_includes: bool = False
     has_else: bool = False
+    closed_taken: bool | None = None  # the same, reading names nothing defines as undefined
+    closed_current: bool | None = None
+    closed_parent: bool | None = True
 
     def close_branch(self) -> None:
         self.include_branches += self.branch_includes
@@ -565,22 +586,30 @@ def regions(
     directive_lines: Iterable[int] | None = None,
     known: dict[str, str | None] | None = None,
     until: int | None = None,
+    definable: Container[str] | None = None,
+    closed: Container[str] | None = None,
 ) -> Regions:
     """Evaluate the preprocessor structure of a file (comments already stripped).
 
     ``directive_lines``: the indexes of lines that hold a ``#`` (to skip the others
     quickly); all lines when None. ``known``: macros other files of the project define
     (name -> body, or None for "never defined on ARM64"), see ``project_macros``. ``until``:
-    the last line index whose state is wanted (the rest is not evaluated)."""
+    the last line index whose state is wanted (the rest is not evaluated). ``definable``: see
+    ``Macros.definable`` (None: a name nobody is seen to define is unknown). ``closed``: the
+    same, for ``Regions.closed_lines``, computed in the same pass (conditions are evaluated
+    a second time only where they are unknown; the #defines are followed once)."""
     result: list[bool | None] = [True] * len(lines)
     errors: list[ErrorDirective] = []
     unselected: list[ErrorDirective] = []
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
+    macros.definable = definable
     for name, body in (known or {}).items():
         macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
     active: bool | None = True
+    active_closed: bool | None = True
+    closed_result: list[bool | None] | None = [True] * len(lines) if closed is not None else None
     candidates = sorted(directive_lines) if directive_lines is not None else range(len(lines))
     last = 0  # lines before the next directive carry the current state
     skip_until = -1
@@ -593,8 +622,10 @@ def regions(
         match = _DIRECTIVE.match(line)
         if match is None:
             continue
-        for fill in range(last, index):
-            result[fill] = active
+        if index > last:
+            result[last:index] = [active] * (index - last)
+            if closed_result is not None:
+                closed_result[last:index] = [active_closed] * (index - last)
         text, used = _join(lines, index) if line.endswith("\\") else (line, 1)
         skip_until = index + used
         if used > 1:
@@ -603,12 +634,17 @@ def regions(
                 continue
         word, rest = match[1], match[2]
         # the directive line itself belongs to the enclosing region
-        for fill in range(index, index + used):
-            result[fill] = active
+        result[index : index + used] = [active] * used
+        if closed_result is not None:
+            closed_result[index : index + used] = [active_closed] * used
         last = index + used
         if word in ("if", "ifdef", "ifndef"):
             condition = _condition(word, rest, macros, lines, index + used)
             frame = _Frame(parent=active, taken=condition, current=condition, line=index + 1)
+            frame.closed_parent = active_closed
+            frame.closed_taken = frame.closed_current = _closed_condition(
+                condition, closed, definable, word, rest, macros, lines, index + used
+            )
             frame.arch_branches += _ARCH.search(rest) is not None
             stack.append(frame)
         elif word in ("elif", "elifdef", "elifndef") and stack:
@@ -616,18 +652,26 @@ def regions(
             frame.close_branch()
             frame.branches += 1
             frame.arch_branches += _ARCH.search(rest) is not None
-            condition = _condition(word[2:] if word != "elif" else "if", rest, macros, lines, 0)
+            kind = word[2:] if word != "elif" else "if"
+            condition = _condition(kind, rest, macros, lines, 0)
             frame.current = _and(_not(frame.taken), condition)
             frame.taken = _or(frame.taken, condition)
+            other = _closed_condition(condition, closed, definable, kind, rest, macros, lines, 0)
+            frame.closed_current = _and(_not(frame.closed_taken), other)
+            frame.closed_taken = _or(frame.closed_taken, other)
         elif word == "else" and stack:
             frame = stack[-1]
             frame.close_branch()
             frame.has_else = True
             frame.current = _not(frame.taken)
             frame.taken = True
+            frame.closed_current = _not(frame.closed_taken)
+            frame.closed_taken = True
         elif word == "endif" and stack:
             frame = stack.pop()
             frame.close_branch()
+            if stack and frame.include_branches:
+                stack[-1].branch_includes = True
             if (
                 frame.parent is True
                 and frame.taken is False
@@ -638,8 +682,8 @@ def regions(
             ):
                 unselected.append(ErrorDirective(line=frame.line, text=lines[frame.line - 1]))
         elif word == "include":
-            for frame in stack:
-                frame.branch_includes = True
+            if stack:  # the outer frames learn it when this one closes (#endif)
+                stack[-1].branch_includes = True
             continue
         elif word == "define":
             _define(macros, rest, active, defines)
@@ -655,12 +699,43 @@ def regions(
             if active is True:
                 errors.append(ErrorDirective(line=index + 1, text=text.strip()[:160]))
             continue
-        active = True
-        for frame in stack:
-            active = _and(active, _and(frame.parent, frame.current))
-    for fill in range(last, len(lines)):
-        result[fill] = active
-    return Regions(lines=result, errors=errors, unselected=unselected, defines=defines)
+        # a frame's parent is the state around it: the innermost frame decides (O(1) per
+        # directive, so that thousands of nested #ifs stay linear)
+        if stack:
+            active = _and(stack[-1].parent, stack[-1].current)
+            active_closed = _and(stack[-1].closed_parent, stack[-1].closed_current)
+        else:
+            active = active_closed = True
+    result[last:] = [active] * (len(lines) - last)
+    if closed_result is not None:
+        closed_result[last:] = [active_closed] * (len(lines) - last)
+    return Regions(
+        lines=result,
+        errors=errors,
+        unselected=unselected,
+        defines=defines,
+        closed_lines=closed_result,
+    )
+
+
+def _closed_condition(
+    condition: bool | None,
+    closed: Container[str] | None,
+    definable: Container[str] | None,
+    word: str,
+    rest: str,
+    macros: Macros,
+    lines: list[str],
+    following: int,
+) -> bool | None:
+    """A condition read in the closed world: evaluated again only where it is unknown."""
+    if condition is not None or closed is None:
+        return condition
+    macros.definable = closed
+    try:
+        return _condition(word, rest, macros, lines, following)
+    finally:
+        macros.definable = definable
 
 
 def _condition(
@@ -673,12 +748,14 @@ def _condition(
             known = macros.defined(simple[2] or simple[3])
             value = None if known is None else (int(not known) if simple[1] else known)
         else:
-            key = (expression, macros.version)
+            key = (expression, macros.version, macros.definable is not None)
             if key in macros.cache:
                 value = macros.cache[key]
             else:
                 value = macros.cache[key] = evaluate(expression, macros)
-        if value is None:
+        if not value:
+            # `#if !defined(X)` then `#define X`: an include guard or a default; built, even
+            # where another file is known to define X (the file's own guard, seen from afar)
             negated = _NOT_DEFINED.match(rest)
             if negated and _defines_next(lines, following, negated[1]):
                 return True
@@ -690,8 +767,9 @@ def _condition(
     if word == "ifdef":
         return None if defined is None else bool(defined)
     # #ifndef NAME: unknown, except for the pattern that defines NAME right away (an
-    # include guard or a default the command line may override): take the block as built.
-    if defined is None and _defines_next(lines, following, name[1]):
+    # include guard or a default the command line may override): take the block as built,
+    # also where another file is known to define NAME (the guard of this very header).
+    if _defines_next(lines, following, name[1]):
         return True
     return None if defined is None else not defined
 

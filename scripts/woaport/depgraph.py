@@ -22,9 +22,8 @@ import io
 import zipfile
 from collections.abc import Iterable, Mapping
 from email.parser import HeaderParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from packaging.markers import InvalidMarker, UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -33,6 +32,9 @@ from woaport.errors import Unreachable
 from woaport.http import get
 from woaport.index import IndexFile
 from woaport.limits import MAX_METADATA_BYTES, MAX_REQUIREMENTS
+
+if TYPE_CHECKING:
+    from woaport.http import Session
 
 PYTHONS = ("3.11", "3.12", "3.13", "3.14", "3.15")
 MAX_METADATA = MAX_METADATA_BYTES  # bytes of METADATA read; real ones are a few kB
@@ -93,7 +95,7 @@ def _required(line: str) -> str | None:
     return str(canonicalize_name(requirement.name))
 
 
-def fetch_requires_dist(session: requests.Session, file: IndexFile) -> list[str] | None:
+def fetch_requires_dist(session: Session, file: IndexFile) -> list[str] | None:
     """Requires-Dist of one wheel: PEP 658 first, range requests when the index has no
     ``.metadata`` file; None when neither works (the graph then has no edges from it)."""
     response = get(session, file.url + ".metadata")
@@ -111,7 +113,7 @@ class _NoRanges(Exception):
 class _RangeReader(io.RawIOBase):
     """A seekable view of a remote file that fetches only the blocks read (bounded)."""
 
-    def __init__(self, session: requests.Session, url: str, size: int) -> None:
+    def __init__(self, session: Session, url: str, size: int) -> None:
         self.session, self.url, self.size = session, url, size
         self.pos = 0
         self.blocks: dict[int, bytes] = {}
@@ -165,7 +167,7 @@ class _RangeReader(io.RawIOBase):
         return done
 
 
-def _requires_by_ranges(session: requests.Session, file: IndexFile) -> list[str] | None:
+def _requires_by_ranges(session: Session, file: IndexFile) -> list[str] | None:
     size = file.size  # PEP 700: the JSON index says it; a PEP 503 page does not
     if not size:
         return None

@@ -109,6 +109,17 @@ def cpu_name_linux(text: str) -> str | None:
     return f"Arm CPU part {part}" if part else None
 
 
+def platform_string() -> str:
+    """``platform.platform()``, without its cost on Linux: there it runs ``uname -p`` (a
+    process) and scans the interpreter's binary for the libc version; the kernel's uname and
+    glibc's own answer (confstr) say the same, in the same form."""
+    libc = os.confstr("CS_GNU_LIBC_VERSION") if sys.platform.startswith("linux") else None
+    if libc and libc.startswith("glibc "):
+        uname = os.uname()
+        return f"Linux-{uname.release}-{uname.machine}-with-{libc.replace(' ', '')}"
+    return platform.platform()
+
+
 def collect(os_name: str = os.name) -> dict[str, Any]:
     machine = platform.machine()
     sysconfig_platform = sysconfig.get_platform()
@@ -133,7 +144,7 @@ def collect(os_name: str = os.name) -> dict[str, Any]:
         "os_release": platform.release(),
         "os_version": platform.version(),
         "os_build": os_build,
-        "platform": platform.platform(),
+        "platform": platform_string(),
         "machine": machine,
         "native_machine": native,
         "interpreter_machine": interp,

@@ -28,13 +28,13 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from woaport import http
 from woaport.actionsenv import ActionsEnv
 from woaport.bounded import load_json
 from woaport.errors import BadInput, NotFound, Unreachable, WoaportError
-from woaport.http import EtagCache, HttpPolicy, Progress, reason, stream_to
+from woaport.http import EtagCache, HttpPolicy, Progress, Reply, read_capped, reason, stream_to
 from woaport.limits import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
@@ -101,9 +101,9 @@ def may_carry_token(url: str, trusted_hosts: set[str]) -> bool:
     return parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname))
 
 
-def _body(response: requests.Response, max_bytes: int = MAX_PAGE_BYTES) -> Any:
+def _body(response: requests.Response | Reply, max_bytes: int = MAX_PAGE_BYTES) -> Any:
     """An answer's JSON, bounded in size and depth (a deep or huge one: GitHubUnreachable)."""
-    where = f"{response.request.method if response.request else 'GET'} {_public(response.url)}"
+    where = _public(response.url)
     return load_json(response.content, where, error=GitHubUnreachable, max_bytes=max_bytes)
 
 
@@ -149,12 +149,12 @@ class GitHub:
         self.stats = Stats()
         # This client runs its own retry loop (it must read GitHub's rate-limit headers),
         # so its sessions carry the policy's User-Agent but no urllib3 retries.
-        self.session = self.policy.session(retry=False)
+        self.session: http.Session = self.policy.session(retry=False)
         self.session.headers.update(
             {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
         )
         # A separate session for storage hosts: it never carries the token.
-        self.storage = self.policy.session(retry=False)
+        self.storage: http.Session = self.policy.session(retry=False)
         # Hosts the token may go to: the API's, and uploads hosts named by the API's own
         # release documents (`upload_url`; on github.com that is uploads.github.com).
         self._token_hosts = {urlsplit(self.api_url).netloc.lower()}
@@ -185,7 +185,7 @@ class GitHub:
             self._token_hosts.add(urlsplit(upload_url).netloc.lower())
         return release
 
-    def _rate_wait(self, response: requests.Response) -> float | None:
+    def _rate_wait(self, response: http.Response) -> float | None:
         """Seconds to wait when this 403/429 is a rate limit; None when it is not one.
 
         GitHub's rules ("Rate limits for the REST API", "Exceeding the rate limit",
@@ -217,7 +217,7 @@ class GitHub:
         headers: dict[str, str] | None = None,
         retry_post: bool = False,
         **kwargs: Any,
-    ) -> requests.Response:
+    ) -> http.Response:
         url = self.url(path)
         all_headers = {**self._auth_headers(url), **(headers or {})}
         return self._send(
@@ -226,7 +226,7 @@ class GitHub:
 
     def _send(
         self,
-        session: requests.Session,
+        session: http.Session,
         method: str,
         url: str,
         expected: tuple[int, ...],
@@ -234,7 +234,7 @@ class GitHub:
         *,
         retry_post: bool = False,
         **kwargs: Any,
-    ) -> requests.Response:
+    ) -> http.Response:
         import requests
 
         method = method.upper()
@@ -283,7 +283,7 @@ class GitHub:
         self.sleep(seconds)
 
     @staticmethod
-    def _error(method: str, url: str, response: requests.Response) -> GitHubError:
+    def _error(method: str, url: str, response: http.Response) -> GitHubError:
         """GitHub's answer as a typed error: refused (4xx) or unreachable (anything else)."""
         try:
             body = _body(response)
@@ -307,9 +307,9 @@ class GitHub:
 
     def _conditional(self, url: str, params: dict[str, Any] | None) -> tuple[Any, str | None]:
         """GET with If-None-Match; returns the body and the next page's URL, if any."""
-        import requests
-
-        key = requests.Request("GET", url, params=params).prepare().url or url
+        # The query as requests would encode it (its _encode_params is this urlencode),
+        # without preparing a whole request to learn it: the key of the ETag cache.
+        key = url + (("&" if "?" in url else "?") + urlencode(params, doseq=True) if params else "")
         cached = self.cache.entries.get(key)
         headers = {"If-None-Match": cached["etag"]} if cached else {}
         response = self.request("GET", key, expected=(200, 304), headers=headers)
@@ -415,6 +415,25 @@ class GitHub:
         progress: Progress | None = None,
     ) -> Path:
         """Stream an asset to ``dest`` (atomically); the token never leaves the API host."""
+        return stream_to(
+            self._asset_response(repo, asset_id),
+            dest,
+            label=dest.name,  # not the storage URL: it is signed
+            max_bytes=max_bytes,
+            progress=progress,
+            error=GitHubUnreachable,
+        )
+
+    def read_asset(self, repo: str, asset_id: int, *, max_bytes: int, label: str) -> bytes:
+        """A small asset (a JSON document) in memory, by the same token-free redirect."""
+        return read_capped(
+            self._asset_response(repo, asset_id),
+            label=label,
+            max_bytes=max_bytes,
+            error=GitHubUnreachable,
+        )
+
+    def _asset_response(self, repo: str, asset_id: int) -> http.Response:
         response = self.request(
             "GET",
             f"/repos/{repo}/releases/assets/{asset_id}",
@@ -427,14 +446,7 @@ class GitHub:
             location = urljoin(response.url, response.headers["Location"])
             response.close()
             response = self._storage_get(location)
-        return stream_to(
-            response,
-            dest,
-            label=dest.name,  # not the storage URL: it is signed
-            max_bytes=max_bytes,
-            progress=progress,
-            error=GitHubUnreachable,
-        )
+        return response
 
     def download_run_logs(self, repo: str, run_id: int, dest: Path, *, max_bytes: int) -> Path:
         """A workflow run's logs (a zip), through the same token-free redirect."""
@@ -455,7 +467,7 @@ class GitHub:
             error=GitHubUnreachable,
         )
 
-    def _storage_get(self, url: str) -> requests.Response:
+    def _storage_get(self, url: str) -> http.Response:
         """GET a storage host's signed URL: the same retries, never the token. Any failure
         there is Unreachable: the API already said the asset exists, and a fresh signed URL
         from a later try may work."""

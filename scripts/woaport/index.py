@@ -20,11 +20,11 @@ from packaging.utils import canonicalize_name
 
 from woaport.bounded import load_json
 from woaport.errors import BadInput, NotFound, Unreachable
-from woaport.http import EtagCache, get, read_limited
+from woaport.http import EtagCache, get, read_capped
 from woaport.limits import MAX_PAGE_BYTES
 
 if TYPE_CHECKING:
-    import requests
+    from woaport.http import Session
 
 ACCEPT = (
     "application/vnd.pypi.simple.v1+json, "
@@ -152,8 +152,35 @@ def project_url(index_url: str, name: str) -> str:
     return index_url.rstrip("/") + "/" + canonicalize_name(name) + "/"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    """A project page as the index answered it: its files and its ETag, if any."""
+
+    files: list[IndexFile]
+    etag: str | None
+
+
+def fetch_page(session: Session, index_url: str, name: str, etag: str | None = None) -> Page | None:
+    """The project's page, parsed; None when ``etag`` is given and the index answers 304
+    (the page has not changed since the answer that carried that ETag)."""
+    url = project_url(index_url, name)
+    headers = {"Accept": ACCEPT}
+    if etag:
+        headers["If-None-Match"] = etag
+    response = get(session, url, headers=headers)
+    if response.status_code == 304 and etag:
+        return None
+    if response.status_code == 404:
+        raise NotFound(f"{name!r} is not on the index {index_url}; check the name (pip's spelling)")
+    if response.status_code != 200:
+        raise Unreachable(f"{url}: HTTP {response.status_code} from the package index")
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    files = _parse(content_type, response.content, response.url or url, url)
+    return Page(files=files, etag=response.headers.get("ETag"))
+
+
 def fetch_files(
-    session: requests.Session, index_url: str, name: str, cache: EtagCache | None = None
+    session: Session, index_url: str, name: str, cache: EtagCache | None = None
 ) -> list[IndexFile]:
     """The project's files. With a ``cache``, the request is conditional (If-None-Match) and
     a 304 answer is served from the cached page."""
@@ -174,10 +201,9 @@ def fetch_files(
         raise Unreachable(f"{url}: HTTP {response.status_code} from the package index")
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     base = response.url or url
-    text = read_limited(response, MAX_PAGE_BYTES, url).decode(
-        response.encoding or "utf-8", errors="replace"
-    )
-    files = _parse(content_type, text, base, url)
+    data = read_capped(response, label=url, max_bytes=MAX_PAGE_BYTES, too_big=Unreachable)
+    files = _parse(content_type, data, base, url)
+    text = data.decode("utf-8", errors="replace")
     etag = response.headers.get("ETag")
     if cache is not None and etag:
         cache.put(url, etag, {"content_type": content_type, "text": text, "base": base})
@@ -198,7 +224,8 @@ def _cached_page(entry: dict[str, Any] | None) -> tuple[str, str, str, str] | No
     return fields  # type: ignore[return-value]
 
 
-def _parse(content_type: str, text: str, base: str, url: str) -> list[IndexFile]:
+def _parse(content_type: str, text: str | bytes, base: str, url: str) -> list[IndexFile]:
+    """PEP 691 JSON (UTF-8 by RFC 8259, so read from bytes as they came) or PEP 503 HTML."""
     if content_type in (JSON_TYPE, "application/json"):
         data = load_json(text, url, error=Unreachable, max_bytes=MAX_PAGE_BYTES)
         try:
@@ -208,6 +235,8 @@ def _parse(content_type: str, text: str, base: str, url: str) -> list[IndexFile]
                 f"{url}: the index answered JSON that is not PEP 691 ({type(exc).__name__}: "
                 f"{str(exc)[:100]}); is it a package index?"
             ) from None
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
     return parse_html(text, base)
 
 

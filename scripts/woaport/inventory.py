@@ -22,13 +22,15 @@ from packaging.utils import (
 )
 from packaging.version import Version
 
-from woaport.availability import ReleaseFile, classify, summarize
+from woaport.availability import ReleaseFile, classify, summarize_classified
 from woaport.bounded import read_json, read_yaml
 from woaport.documents.facts import (
     TARGETS,
     IndexFacts,
     Kind,
     PackageFacts,
+    PullFacts,
+    PullState,
     QueueFacts,
     Regression,
     RunFacts,
@@ -202,7 +204,8 @@ def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
     """Classify the latest release (pip's pick: the newest non-yanked final version). Only
     the project's own files count (availability.classify drops legacy names such as
     ``selenium-2.0-dev-9429.tar.gz``, which parse as another project)."""
-    available = summarize(name, files)
+    release_files, ignored = classify(name, files)
+    available = summarize_classified(name, release_files, ignored)
     if available.win_arm64:
         kind = Kind.NATIVE
     elif available.pure:
@@ -217,7 +220,7 @@ def index_facts(name: str, files: list[IndexFile], checked: str) -> IndexFacts:
     regressed = fallback = None
     if kind in (Kind.NEEDS_PORTING, Kind.SDIST_ONLY) and available.version:
         latest = Version(available.version)
-        earlier = _earlier_wheels(classify(name, files)[0], latest)
+        earlier = _earlier_wheels(release_files, latest)
         regressed = _regression(earlier, latest, bool(available.sdists))
         fallback = _newest_installable(earlier)
     return IndexFacts(
@@ -312,8 +315,21 @@ def assess(
         return Assessment(state=State.BLOCKED, cause=package.blocked)
     if pypi is not None and pypi.kind is Kind.SDIST_ONLY and not package.listed:
         return Assessment(state=State.SDIST_ONLY, cause=_index_words(pypi))
-    if package.fork is not None and facts.ci is not None:
-        return _fork_state(facts.ci, facts.queue)  # a port under way says more than its parents
+    # A port under way says more than its parents; an upstream pull request more than the
+    # fork, except a failing fork (a person must act) and a device-validated one (its
+    # wheel installs today: the coverage must not drop when the pull request is opened).
+    fork = (
+        _fork_state(facts.ci, facts.queue)
+        if package.fork is not None and facts.ci is not None
+        else None
+    )
+    pull = _pull_state(package, facts.pr)
+    if fork is not None and fork.state in (State.FAILING, State.DEVICE_VALIDATED):
+        return replace(fork, cause=_with_pull(fork.cause, package, facts.pr))
+    if pull is not None:
+        return pull
+    if fork is not None:
+        return replace(fork, cause=_with_pull(fork.cause, package, facts.pr))
     if cycle:
         return Assessment(
             state=State.BLOCKED,
@@ -329,12 +345,48 @@ def assess(
             state=State.AWAITING_PARENTS, cause=f"awaiting parents: {detail}", blocked_by=waiting
         )
     if package.fork is None:
-        if package.upstream_pr:
-            return Assessment(state=State.IN_PR, cause=f"upstream: {package.upstream_pr}")
-        return Assessment(state=State.READY, cause=_index_words(pypi))
+        return Assessment(
+            state=State.READY, cause=_with_pull(_index_words(pypi), package, facts.pr)
+        )
     return Assessment(
-        state=State.IN_FORK, cause=f"{package.fork.repo}@{package.fork.branch}: no port run yet"
+        state=State.IN_FORK,
+        cause=_with_pull(
+            f"{package.fork.repo}@{package.fork.branch}: no port run yet", package, facts.pr
+        ),
     )
+
+
+def _current_pull(package: Package, pull: PullFacts | None) -> PullFacts | None:
+    """What the API said of the pull request packages.yml names now (not of an older one)."""
+    return pull if pull is not None and pull.url == package.upstream_pr else None
+
+
+def _pull_state(package: Package, pull: PullFacts | None) -> Assessment | None:
+    """in-pr while the upstream pull request is open (or not read yet), merged once it is
+    merged; None when there is none, or it was closed without merging."""
+    if not package.upstream_pr:
+        return None
+    known = _current_pull(package, pull)
+    if known is None or known.state is PullState.OPEN:
+        return Assessment(state=State.IN_PR, cause=f"upstream pull request: {package.upstream_pr}")
+    if known.state is PullState.MERGED:
+        day = f" on {known.merged_at[:10]}" if known.merged_at else ""
+        return Assessment(
+            state=State.DONE,
+            cause=f"upstream merged {package.upstream_pr}{day}; "
+            "win_arm64 wheels come with its next release",
+        )
+    return None
+
+
+def _with_pull(cause: str, package: Package, pull: PullFacts | None) -> str:
+    """A state's cause, with what became of the upstream pull request when that is news."""
+    if not package.upstream_pr:
+        return cause
+    known = _current_pull(package, pull)
+    if known is not None and known.state is PullState.CLOSED:
+        return f"{cause}; upstream closed {package.upstream_pr} without merging"
+    return f"{cause}; upstream pull request: {package.upstream_pr}"
 
 
 def _fork_state(ci: RunFacts, item: QueueFacts | None) -> Assessment:
@@ -625,6 +677,27 @@ def with_first_native(status: Status, history: History) -> Status:
 
 
 # -- what to work on next ----------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Validation:
+    """What `inventory validate` found in packages.yml (and devices.yml)."""
+
+    path: Path
+    problems: tuple[str, ...]
+    count: int  # packages listed (0 when the file has problems)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.problems else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": not self.problems,
+            "file": str(self.path),
+            "packages": self.count,
+            "problems": list(self.problems),
+        }
+
+
 @dataclass
 class NextPick:
     package: Package

@@ -33,6 +33,13 @@ MAX_BUNDLE_BYTES = 4 << 20
 MAX_WORKFLOW_BYTES = 1_000_000
 MAX_METADATA_BYTES = 1 << 20
 MAX_REQUIREMENTS = 2000
+# sdists and source trees `analyze` reads
+MAX_SDIST_BYTES = 2 << 30
+MAX_SDIST_RATIO = 100
+MAX_SDIST_MEMBERS = 200_000
+MAX_SOURCE_FILE_BYTES = 4 << 20
+MAX_SUBMODULES = 1000
+MAX_SOURCE_HELD_BYTES = 256 << 20
 # the device fleet
 MAX_HUB_INDEX_BYTES = 64 << 20
 MAX_OUTBOX_FILE_BYTES = 4 << 20
@@ -170,6 +177,44 @@ LIMITS: tuple[Limit, ...] = (
         value=MAX_REQUIREMENTS,
         unit="lines",
         what="Requires-Dist lines of one wheel",
+    ),
+    Limit(
+        name="MAX_SDIST_BYTES",
+        value=MAX_SDIST_BYTES,
+        unit="bytes",
+        what="all the members of an sdist `analyze` reads, decompressed",
+    ),
+    Limit(
+        name="MAX_SDIST_RATIO",
+        value=MAX_SDIST_RATIO,
+        unit="times",
+        what="decompressed size over the sdist's own size, checked past 256 MiB (a small "
+        "archive of zeros stops there)",
+    ),
+    Limit(
+        name="MAX_SDIST_MEMBERS",
+        value=MAX_SDIST_MEMBERS,
+        unit="members",
+        what="files in one sdist or source tree `analyze` reads",
+    ),
+    Limit(
+        name="MAX_SOURCE_FILE_BYTES",
+        value=MAX_SOURCE_FILE_BYTES,
+        unit="bytes",
+        what="one source or build file `analyze` reads (a larger one is counted, not read)",
+    ),
+    Limit(
+        name="MAX_SOURCE_HELD_BYTES",
+        value=MAX_SOURCE_HELD_BYTES,
+        unit="bytes",
+        what="source `analyze` keeps until every file's macros are known (files with x86 "
+        "code or #includes, headers with #defines)",
+    ),
+    Limit(
+        name="MAX_SUBMODULES",
+        value=MAX_SUBMODULES,
+        unit="submodules",
+        what="submodules `analyze` lists from a .gitmodules",
     ),
     Limit(
         name="MAX_HUB_INDEX_BYTES",

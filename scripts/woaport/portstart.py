@@ -158,7 +158,8 @@ def project_urls_from_index(index_url: str, name: str) -> tuple[str, ...]:
     """The project URLs an index publishes through PyPI's JSON API (``/pypi/NAME/json``,
     https://docs.pypi.org/api/json/), found beside the simple index. Empty when the index
     has no such API or does not answer: the caller then asks for ``--upstream``."""
-    from woaport.http import get, make_session, read_limited
+    from woaport.errors import Unreachable
+    from woaport.http import get, make_session, read_capped
 
     root = re.sub(r"/simple/?$", "", index_url.rstrip("/"))
     url = f"{root}/pypi/{canonicalize_name(name)}/json"
@@ -167,7 +168,8 @@ def project_urls_from_index(index_url: str, name: str) -> tuple[str, ...]:
         if response.status_code != 200:
             response.close()
             return ()
-        document = load_json(read_limited(response, MAX_PAGE_BYTES, url), url)
+        data = read_capped(response, label=url, max_bytes=MAX_PAGE_BYTES, too_big=Unreachable)
+        document = load_json(data, url)
     except WoaportError:
         return ()
     info = document.get("info") if isinstance(document, dict) else None

@@ -16,15 +16,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
 from packaging.utils import canonicalize_name
 
 from woaport.bounded import load_json, read_json
 from woaport.errors import InvalidDocument, Unreachable
 from woaport.http import EtagCache, get
 from woaport.limits import MAX_TOP_LIST_BYTES, MAX_TOP_LIST_ROWS
+
+if TYPE_CHECKING:
+    from woaport.http import Session
 
 TOP_URL = "https://hugovk.dev/top-pypi-packages/top-pypi-packages.min.json"
 SNAPSHOT_NAME = "top-pypi-packages.min.json"
@@ -94,7 +96,7 @@ def load_snapshot(path: Path, count: int) -> TopList:
     return parse(data, str(path.name), count)
 
 
-def fetch(session: requests.Session, url: str, cache: EtagCache, count: int) -> TopList:
+def fetch(session: Session, url: str, cache: EtagCache, count: int) -> TopList:
     """The list at ``url``, conditionally: a 304 is answered from the cache."""
     cached = cache.entries.get(url)
     headers = {"If-None-Match": cached["etag"]} if cached else {}
@@ -115,7 +117,7 @@ def fetch(session: requests.Session, url: str, cache: EtagCache, count: int) -> 
 
 
 def top_list(
-    session: requests.Session,
+    session: Session,
     url: str | None,
     snapshot: Path,
     cache: EtagCache,

@@ -37,6 +37,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ import yaml
 
 from woaport import limits
 from woaport.bounded import compose_yaml, load_json, read_json, read_text
+from woaport.documents.facts import PullState
 from woaport.errors import BadInput, WoaportError
 from woaport.files import write_atomic
 from woaport.github import GitHub
@@ -855,12 +857,6 @@ def write(folder: Path, result: PatchResult) -> Path:
 
 
 # -- pull requests ---------------------------------------------------------------------------
-class PullState(enum.StrEnum):
-    OPEN = "open"
-    MERGED = "merged"
-    CLOSED = "closed"
-
-
 PULL_URL = re.compile(
     r"^https://github\.com/(?P<repo>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)/pull/(?P<number>[0-9]{1,9})/?$"
 )
@@ -882,6 +878,11 @@ def pull_request_state(client: GitHub, repo: str, number: int) -> PullState:
     pull = client.pull_request(repo, number)
     if pull is None:
         raise BadInput(f"{repo}: no pull request {number} (or the token cannot see it)")
+    return pull_state(pull)
+
+
+def pull_state(pull: Mapping[str, Any]) -> PullState:
+    """A pull request document's state (the controller reads it conditionally itself)."""
     if pull["state"] == "open":
         return PullState.OPEN
     return PullState.MERGED if pull.get("merged") or pull.get("merged_at") else PullState.CLOSED

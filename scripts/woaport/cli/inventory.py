@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import click
 
 from woaport import inventory as inv
 from woaport.cli.reporter import Reporter
 from woaport.documents.status import Status
-from woaport.views.base import Annotation, Line, Plain
+from woaport.views.inventory import NextView, ValidationView
 
 INVENTORY = click.option(
     "--inventory",
@@ -64,34 +61,6 @@ def _followed(folder: Path, status: Status) -> list[inv.Package]:
     return inv.tracked(listed, top)
 
 
-@dataclass(kw_only=True)
-class _Problems:
-    path: Path
-    problems: list[str]
-    count: int
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": not self.problems,
-            "file": str(self.path),
-            "packages": self.count,
-            "problems": self.problems,
-        }
-
-    def text_lines(self) -> Iterator[Line]:
-        if not self.problems:
-            yield Line(text=f"{self.path}: ok ({self.count} packages)", style="ok")
-        for problem in self.problems:
-            yield Line(text=problem, style="error")
-
-    def markdown(self) -> str:
-        return "\n".join(f"- {p}" for p in self.problems) or f"{self.path}: ok"
-
-    def annotations(self) -> Iterator[Annotation]:
-        for problem in self.problems:
-            yield Annotation(level="error", file=str(self.path), message=problem)
-
-
 @inventory.command()
 @INVENTORY
 @click.option("--json", "json_output", is_flag=True, help="Print one JSON document on stdout.")
@@ -106,33 +75,9 @@ def validate(folder: Path, json_output: bool) -> int:
     count = 0 if problems else len(inv.load_packages(path))
     if (folder / REGISTRY_FILE).is_file():
         problems += check_registry(folder / REGISTRY_FILE)
-    result = _Problems(path=path, problems=problems, count=count)
-    Reporter(json_output=json_output).emit(result)
-    return 1 if problems else 0
-
-
-@dataclass(kw_only=True)
-class _Next(Plain):
-    picks: list[inv.NextPick]
-
-    def to_json(self) -> dict[str, Any]:
-        return {"next": [p.to_json() for p in self.picks]}
-
-    def text_lines(self) -> Iterator[Line]:
-        if not self.picks:
-            yield Line(
-                text="nothing to pick: every package is done, in a fork, awaiting parents or blocked",
-                style="dim",
-            )
-        for i, pick in enumerate(self.picks, 1):
-            yield Line(text=f"{i}. {pick.package.name} ({pick.state})", style="heading")
-            yield Line(text="   " + "; ".join(pick.reasons))
-
-    def markdown(self) -> str:
-        return "\n".join(f"1. **{p.package.name}**: {'; '.join(p.reasons)}" for p in self.picks)
-
-    def annotations(self) -> Iterator[Annotation]:
-        return iter(())
+    result = inv.Validation(path=path, problems=tuple(problems), count=count)
+    Reporter(json_output=json_output).emit(ValidationView(result))
+    return result.exit_code
 
 
 @inventory.command(name="next")
@@ -147,7 +92,7 @@ def next_cmd(folder: Path, count: int, json_output: bool) -> int:
     by download rank."""
     status = inv.load_status(folder / "status.json")
     packages = _followed(folder, status)
-    Reporter(json_output=json_output).emit(_Next(picks=inv.next_up(packages, status, count)))
+    Reporter(json_output=json_output).emit(NextView(picks=inv.next_up(packages, status, count)))
     return 0
 
 

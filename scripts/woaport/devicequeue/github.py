@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from woaport.bounded import load_json, read_json
+from woaport.bounded import load_json
 from woaport.devicequeue import (
     DEVICE_ID,
     MANIFEST,
@@ -220,12 +219,11 @@ class GitHubQueue:
         )
 
     def _json_asset(self, asset: dict[str, Any]) -> Any:
-        """A small JSON asset (a manifest, a device's result), read through a temporary file."""
-        with tempfile.TemporaryDirectory() as tmp:
-            path = self.client.download_asset(
-                self.repo, asset["id"], Path(tmp) / "asset.json", max_bytes=MAX_DOCUMENT
-            )
-            return read_json(path, f"{self.url}: asset {str(asset.get('name'))[:80]!r}")
+        """A small JSON asset (a manifest, a device's result), read in memory, bounded."""
+        data = self.client.read_asset(
+            self.repo, asset["id"], max_bytes=MAX_DOCUMENT, label=str(asset["name"])
+        )
+        return load_json(data, f"{self.url}: asset {str(asset.get('name'))[:80]!r}")
 
     def _asset(self, item: QueueItem, filename: str) -> dict[str, Any]:
         for asset in item.handle.get("assets", []):

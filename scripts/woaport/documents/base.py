@@ -17,7 +17,6 @@ import hashlib
 import json
 import types
 import typing
-from importlib import resources
 from typing import Any, ClassVar, Self
 
 from woaport.errors import InvalidDocument
@@ -30,6 +29,8 @@ OMIT_NONE = {"omit_none": True}
 @functools.cache
 def schema(name: str) -> JsonObject:
     """The JSON Schema ``woaport/data/<name>.schema.json``."""
+    from importlib import resources  # 5 ms at start-up when imported with the module
+
     text = resources.files("woaport").joinpath("data", f"{name}.schema.json").read_text("utf-8")
     loaded: JsonObject = json.loads(text)
     return loaded
@@ -68,6 +69,8 @@ def validate(name: str, data: Any, where: str) -> JsonObject:
 @functools.cache
 def _registry() -> Any:
     """Every shipped schema by its ``$id``, so one schema may ``$ref`` another."""
+    from importlib import resources
+
     from referencing import Registry, Resource
 
     folder = resources.files("woaport").joinpath("data")

@@ -1,9 +1,9 @@
 """``PackageFacts``: what the controller's collectors found out about one package.
 
-Three sources, each its own part: the package index (``IndexFacts``: what the latest
+Four sources, each its own part: the package index (``IndexFacts``: what the latest
 release offers Windows on Arm, per Python, whether an earlier release did better, what it
-requires), the fork's port workflow (``RunFacts``) and the fork's device queue
-(``QueueFacts``). Schema: ``woaport/data/facts.schema.json``. Nothing here decides a state:
+requires), the fork's port workflow (``RunFacts``), the fork's device queue
+(``QueueFacts``) and the upstream pull request packages.yml records (``PullFacts``). Schema: ``woaport/data/facts.schema.json``. Nothing here decides a state:
 :func:`woaport.inventory.assess` does.
 """
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from woaport.documents.base import JsonObject, schema, validate
+from woaport.errors import InvalidDocument
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
@@ -66,6 +67,18 @@ class IndexFacts:
     requires: tuple[str, ...] | None = None  # required on win_arm64; None: not known
     checked: str | None = None
 
+    def to_json(self) -> JsonObject:
+        return _index_to(self)
+
+    @classmethod
+    def from_json(cls, data: Any, where: str = "index facts") -> IndexFacts:
+        """Index facts on their own (the controller caches them by the page's ETag)."""
+        document = checked("facts", {"pypi": data}, where)
+        facts = _index_from(document["pypi"])
+        if facts is None:
+            raise InvalidDocument(f"{where}: no index facts")
+        return facts
+
 
 @dataclass(frozen=True, kw_only=True)
 class RunFacts:
@@ -98,11 +111,32 @@ class QueueFacts:
     devices: dict[str, DeviceFacts] = field(default_factory=dict)
 
 
+class PullState(enum.StrEnum):
+    """An upstream pull request as GitHub reports it (``state`` open/closed and ``merged``:
+    https://docs.github.com/rest/pulls/pulls#get-a-pull-request)."""
+
+    OPEN = "open"
+    MERGED = "merged"
+    CLOSED = "closed"  # closed without merging
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullFacts:
+    """The upstream pull request packages.yml names (``upstream_pr``), as the API last
+    said: the controller reads it on every refresh (conditionally)."""
+
+    url: str
+    state: PullState
+    merged_at: str | None = None
+    closed_at: str | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class PackageFacts:
     pypi: IndexFacts | None = None
     ci: RunFacts | None = None
     queue: QueueFacts | None = None
+    pr: PullFacts | None = None
 
     @classmethod
     def from_json(cls, data: Any, where: str = "facts") -> PackageFacts:
@@ -111,6 +145,7 @@ class PackageFacts:
             pypi=_index_from(document.get("pypi")),
             ci=RunFacts(**document["ci"]) if document.get("ci") else None,
             queue=_queue_from(document.get("queue")),
+            pr=_pull_from(document.get("pr")),
         )
 
     def to_json(self) -> JsonObject:
@@ -118,6 +153,7 @@ class PackageFacts:
             "pypi": _index_to(self.pypi) if self.pypi else None,
             "ci": {k: v for k, v in vars(self.ci).items()} if self.ci else None,
             "queue": _queue_to(self.queue) if self.queue else None,
+            "pr": _pull_to(self.pr) if self.pr else None,
         }
 
 
@@ -207,4 +243,24 @@ def _queue_to(facts: QueueFacts) -> JsonObject:
             }
             for device, d in sorted(facts.devices.items())
         },
+    }
+
+
+def _pull_from(raw: JsonObject | None) -> PullFacts | None:
+    if raw is None:
+        return None
+    return PullFacts(
+        url=raw["url"],
+        state=PullState(raw["state"]),
+        merged_at=raw.get("merged_at"),
+        closed_at=raw.get("closed_at"),
+    )
+
+
+def _pull_to(facts: PullFacts) -> JsonObject:
+    return {
+        "url": facts.url,
+        "state": str(facts.state),
+        "merged_at": facts.merged_at,
+        "closed_at": facts.closed_at,
     }

@@ -4,7 +4,11 @@ place in the README, so no view keeps a table of its own.
 The words follow conda-forge's migration statuses where they fit (``awaiting-parents``,
 ``ready``, ``in-pr``, and ``done`` as the property of the finished states; see
 https://conda-forge.org/status/ , the win-arm64 migration), beside woaport's own
-(``in-fork``, ``ci-validated``, ``device-validated``, ``failing`` with a stage and a cause).
+(``in-fork``, ``ci-validated``, ``device-validated``, ``failing`` with a stage and a cause,
+``merged``). conda-forge's *done* is a merged pull request, because a merged feedstock
+publishes; upstream, a merge publishes nothing until the project's next release, so a
+merged pull request is ``merged`` here, and the package is done (``native``) when the
+index has its win_arm64 wheels.
 Members are listed in the order the README lists them: what needs a person first.
 """
 
@@ -19,7 +23,10 @@ class State(enum.StrEnum):
     say where and why."""
     IN_FORK = "in-fork"  # a fork is set up; its port run has not finished (or not run yet)
     CI_VALIDATED = "ci-validated"  # the wheel passed on a hosted windows-11-arm runner
-    IN_PR = "in-pr"  # upstream has a pull request or issue for win_arm64 wheels
+    IN_PR = "in-pr"  # upstream has an open pull request for win_arm64 wheels
+    DONE = (
+        "done"  # upstream merged the lane (conda-forge's word); wheels come with its next release
+    )
     READY = "ready"  # needs porting, nobody has started, nothing stands in the way
     AWAITING_PARENTS = "awaiting-parents"  # a required dependency needs porting first
     BLOCKED = "blocked"  # a person wrote down why it cannot go on
@@ -67,6 +74,7 @@ _BADGES = {
     State.IN_FORK: "🟡 in fork",
     State.CI_VALIDATED: "🔵 CI-validated",
     State.IN_PR: "🟣 in PR",
+    State.DONE: "🟣 done upstream",
     State.READY: "🟠 ready",
     State.AWAITING_PARENTS: "⏳ awaiting parents",
     State.BLOCKED: "⛔ blocked",
@@ -81,7 +89,9 @@ _LEGENDS = {
     State.IN_FORK: "a fork is set up; its port run has not finished (or not run yet)",
     State.CI_VALIDATED: "the wheel passed its contract on a windows-11-arm runner; "
     "waiting for a device",
-    State.IN_PR: "upstream has a pull request (or issue) for win_arm64 wheels; follow the link",
+    State.IN_PR: "upstream has an open pull request for win_arm64 wheels; follow the link",
+    State.DONE: "upstream merged the pull request; win_arm64 wheels come with its next "
+    "release (then: native)",
     State.READY: "needs porting; not started, and nothing stands in the way",
     State.AWAITING_PARENTS: "needs porting, after the packages named (required dependencies "
     "without a win_arm64 wheel)",

@@ -19,7 +19,7 @@ from woaport.documents.facts import PackageFacts, checked
 from woaport.documents.states import State
 
 STATUS_VERSION = 2
-SOURCES = ("pypi", "ci", "queue")
+SOURCES = ("pypi", "ci", "queue", "pr")
 
 
 @dataclass(frozen=True, kw_only=True)

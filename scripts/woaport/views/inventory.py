@@ -10,7 +10,9 @@ the status's own ``updated`` time, so the file only changes when the status does
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from woaport.documents.facts import DeviceFacts, Regression
@@ -18,8 +20,8 @@ from woaport.documents.fleet import FleetStatus
 from woaport.documents.states import State
 from woaport.documents.status import PackageStatus, Status
 from woaport.files import parse_utc
-from woaport.inventory import History, Package, coverage_point
-from woaport.views.base import md_text
+from woaport.inventory import History, NextPick, Package, Validation, coverage_point
+from woaport.views.base import Annotation, Line, Plain, md_text
 
 TOP_NEEDS_PORTING = 50
 BAR = 30
@@ -153,8 +155,16 @@ def _links(package: Package, entry: PackageStatus | None) -> Markdown:
     if package.fork and entry and entry.facts.queue and entry.facts.queue.devices:
         links.append(f"[device results](https://github.com/{package.fork.repo}/releases)")
     if package.upstream_pr:
-        links.append(f"[upstream PR]({package.upstream_pr})")
+        links.append(f"[upstream PR]({package.upstream_pr}){_pull_word(package, entry)}")
     return Markdown(" · ".join(links))
+
+
+def _pull_word(package: Package, entry: PackageStatus | None) -> str:
+    """What the API last said of the pull request packages.yml names, as " (merged)"."""
+    pull = entry.facts.pr if entry else None
+    if pull is None or pull.url != package.upstream_pr:
+        return ""
+    return f" ({pull.state})"
 
 
 def readme(
@@ -311,7 +321,7 @@ def followed(packages: list[Package], status: Status, reference: dt.datetime | N
             _device_cell(item.devices[d]) if item and d in item.devices else "" for d in devices
         ]
         cause = e.cause if e.state.needs_person or e.state is State.AWAITING_PARENTS else ""
-        pr = _link("PR", p.upstream_pr) if p.upstream_pr else ""
+        pr = Markdown(f"{_link('PR', p.upstream_pr)}{_pull_word(p, e)}") if p.upstream_pr else ""
         row += [cause, ", ".join(e.blocked_by), pr]
         lines.append(_row(row))
     return lines
@@ -326,3 +336,49 @@ def _device_cell(device: DeviceFacts) -> str:
     if ratio <= 1:
         return f"{device.verdict} · native {1 / ratio:.1f}x faster than emulated x64"
     return f"{device.verdict} · native {ratio:.1f}x slower than emulated x64"
+
+
+@dataclass(frozen=True)
+class ValidationView:
+    result: Validation
+
+    def to_json(self) -> dict[str, Any]:
+        return self.result.to_json()
+
+    def text_lines(self) -> Iterator[Line]:
+        if not self.result.problems:
+            yield Line(text=f"{self.result.path}: ok ({self.result.count} packages)", style="ok")
+        for problem in self.result.problems:
+            yield Line(text=problem, style="error")
+
+    def markdown(self) -> str:
+        return "\n".join(f"- {md_text(p)}" for p in self.result.problems) or (
+            f"{md_text(self.result.path)}: ok"
+        )
+
+    def annotations(self) -> Iterator[Annotation]:
+        for problem in self.result.problems:
+            yield Annotation(level="error", file=str(self.result.path), message=problem)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NextView(Plain):
+    picks: list[NextPick]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"next": [p.to_json() for p in self.picks]}
+
+    def text_lines(self) -> Iterator[Line]:
+        if not self.picks:
+            yield Line(
+                text="nothing to pick: every package is done, in a fork, awaiting parents or blocked",
+                style="dim",
+            )
+        for i, pick in enumerate(self.picks, 1):
+            yield Line(text=f"{i}. {pick.package.name} ({pick.state})", style="heading")
+            yield Line(text="   " + "; ".join(pick.reasons))
+
+    def markdown(self) -> str:
+        return "\n".join(
+            f"1. **{md_text(p.package.name)}**: {md_text('; '.join(p.reasons))}" for p in self.picks
+        )

@@ -39,7 +39,8 @@ def rows(packages: list[Package], status: Status) -> list[dict[str, Any]]:
         if e.facts.ci and e.facts.ci.url:
             links["CI run"] = e.facts.ci.url
         if p and p.upstream_pr:
-            links["upstream PR"] = p.upstream_pr
+            pull = e.facts.pr if e.facts.pr and e.facts.pr.url == p.upstream_pr else None
+            links[f"upstream PR ({pull.state})" if pull else "upstream PR"] = p.upstream_pr
         out.append(
             {
                 "rank": e.rank,

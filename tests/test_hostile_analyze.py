@@ -1,0 +1,323 @@
+"""The hostile-input suite for `woaport analyze` (issue 12): sdists and source trees made
+here to hurt a reader, each handed to `woaport analyze` as a real, resource-limited process
+(tests/hostilekit.py: memory and CPU limits on the child, a wall-clock timeout).
+
+Each case asserts the exit code, for refusals one line on stderr naming the input, no
+traceback, and a time bound. The cases run at once on a few threads (they are processes that
+mostly wait), once per module; each test reports its own case.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import struct
+import tarfile
+import time
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from hostilekit import Outcome, assert_handled, assert_refused, run_bounded
+
+SECONDS = 12.0  # one run on a loaded 2-core machine; the child's CPU is capped at 20 s
+DEEP = 100_000  # levels of nesting: far past Python's recursion limit
+
+CASES: dict[str, Callable[[Path], None]] = {}
+
+
+def case(function: Callable[[Path], None]) -> Callable[[Path], None]:
+    CASES[function.__name__.removeprefix("case_")] = function
+    return function
+
+
+def run(folder: Path, *args: str | Path) -> Outcome:
+    outcome = run_bounded(["analyze", *args], cwd=folder)
+    assert outcome.seconds < SECONDS, outcome.describe()
+    return outcome
+
+
+def tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return root
+
+
+def tar_gz(path: Path, files: dict[str, bytes]) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+PYPROJECT = '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+
+
+# -- .gitmodules, nesting, long lines: linear time ------------------------------------------
+@case
+def case_gitmodules_of_200k_newlines(folder: Path) -> None:
+    """The old `^\\s*path\\s*=` regex took 75 s on this (issue 12, item 12)."""
+    gitmodules = "\n" * 200_000 + '[submodule "x"]\n\tpath = vendor/x\n' + " \n" * 100_000
+    sdist = tar_gz(
+        folder / "demo-1.0.tar.gz",
+        {"demo-1.0/.gitmodules": gitmodules.encode(), "demo-1.0/a.c": b"int x;\n"},
+    )
+    outcome = run(folder, sdist, "--json")
+    assert_handled(outcome, (0,))
+    assert json.loads(outcome.out)["submodules"] == ["vendor/x"], outcome.describe()
+
+
+@case
+def case_preprocessor_nesting_and_long_lines(folder: Path) -> None:
+    """100,000 nested #ifdefs, a line of 250,000 `_mm_` tokens and a chain of #defines
+    each naming the one before twice: no quadratic or exponential reading."""
+    nested = "#ifdef X\n" * DEEP + "_mm_add_ps(a, b);\n" + "#endif\n" * DEEP
+    doubling = "#define A0 1\n" + "".join(
+        f"#define A{n} (A{n - 1} + A{n - 1})\n" for n in range(1, 60)
+    )
+    tree(
+        folder / "src",
+        {
+            "pyproject.toml": PYPROJECT,
+            "nested.c": nested,
+            "line.c": "int x = 0; " + "_mm_" * 250_000 + "\n",
+            "calls.c": "void f(void) { " + "_mm_add_ps(a, b); " * 100_000 + "}\n",
+            "comment.c": "// " + '"' * 1001 + " _mm_add_ps(a, b);" * 100_000 + "\n",
+            "doubling.c": doubling + "#if A59 > 0\n__m128 v = _mm_setzero_ps();\n#endif\n",
+        },
+    )
+    assert_handled(run(folder, folder / "src"), (0,))
+
+
+@case
+def case_rust_cfg_attributes_that_never_close(folder: Path) -> None:
+    """A hundred thousand cfgs that never close (each would have been read to the end of a
+    window of text), and a cfg nested a thousand levels (past Python's recursion limit)."""
+    unclosed = (
+        '#[cfg(target_arch = "x86_64"' * 100_000
+        + "\nuse core::arch::x86_64::*;\nfn f() -> __m128 { todo!() }\n"
+    )
+    deep = "#[cfg(" + "all(" * 1_000 + 'target_arch = "x86_64"' + ")" * 1_001 + "]\nmod m {}\n"
+    tree(
+        folder / "src",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+            "Cargo.toml": "[package]\n",
+            "src/lib.rs": unclosed,
+            "src/deep.rs": deep + "use core::arch::x86_64::__m128;\n",
+        },
+    )
+    assert_handled(run(folder, folder / "src"), (0,))
+
+
+# -- compression bombs --------------------------------------------------------------------------
+def zeros_tar_gz(path: Path, gigabytes: int) -> Path:
+    """A .tar.gz of about 2 MB per GiB that unpacks to one member of ``gigabytes`` GiB of
+    zeros: the deflate output of a MiB of zeros is the same bytes each time once the window
+    holds only zeros, so the stream is written without compressing gigabytes."""
+    size = gigabytes << 30
+    info = tarfile.TarInfo("bomb-1.0/data/zeros.bin")
+    info.size = size
+    header = info.tobuf(format=tarfile.GNU_FORMAT)
+    mib = bytes(1 << 20)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    first = compressor.compress(header + mib) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    middle = compressor.compress(mib) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    again = compressor.compress(mib) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    assert middle == again  # the trick holds
+    chunks = size >> 20
+    tail = compressor.compress(bytes(len(header) % 512 and 512 - len(header) % 512))
+    tail += compressor.compress(bytes(1024)) + compressor.flush()  # end-of-archive blocks
+    crc = 0  # left 0: a reader that believes the sizes never gets this far
+    with path.open("wb") as fh:
+        fh.write(b"\x1f\x8b\x08\x00" + struct.pack("<I", 0) + b"\x02\xff")
+        fh.write(first)
+        for _ in range(chunks - 1):
+            fh.write(middle)
+        fh.write(tail + struct.pack("<II", crc, (size + len(header) + 1024) & 0xFFFFFFFF))
+    return path
+
+
+@case
+def case_a_small_tar_gz_of_zeros(folder: Path) -> None:
+    """2 MB that unpacks to 2 GiB (issue 12, item 14: 106 s before a cap)."""
+    sdist = zeros_tar_gz(folder / "bomb-1.0.tar.gz", 2)
+    assert sdist.stat().st_size < 4 << 20
+    started = time.monotonic()
+    outcome = run(folder, sdist)
+    assert_refused(outcome, names="bomb-1.0.tar.gz")
+    assert "unpacks to" in outcome.err and time.monotonic() - started < 8, outcome.describe()
+
+
+@case
+def case_a_zip_that_declares_gigabytes(folder: Path) -> None:
+    sdist = folder / "bomb-2.0.zip"
+    block = bytes(4 << 20)
+    with zipfile.ZipFile(sdist, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n in range(80):  # 320 MiB of C sources, ~0.3 MB compressed
+            zf.writestr(f"bomb-2.0/src/f{n}.c", block)
+    outcome = run(folder, sdist)
+    assert_refused(outcome, names="bomb-2.0.zip")
+
+
+# -- damaged and odd archives: one line, exit 2 ---------------------------------------------
+def demo_zip(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("demo-1.0/pyproject.toml", PYPROJECT)
+        zf.writestr("demo-1.0/src/a.c", "int f(void) { return 1; }\n" * 200)
+    return path
+
+
+def patch_zip(path: Path, edit: Callable[[bytearray, int, int], None]) -> Path:
+    """Apply ``edit(data, local_header_offset, central_header_offset)`` to the member a.c
+    (APPNOTE.TXT 4.3.7 and 4.3.12: local and central file headers)."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("demo-1.0/src/a.c")
+    name = info.filename.encode()
+    central = data.find(b"PK\x01\x02", data.rfind(b"PK\x05\x06") - 400)
+    while data[central + 46 : central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    edit(data, info.header_offset, central)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@case
+def case_damaged_archives(folder: Path) -> None:
+    junk = folder / "junk-1.0.zip"
+    junk.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 40)
+
+    def encrypted(data: bytearray, local: int, central: int) -> None:
+        data[local + 6] |= 1  # general purpose flag bit 0: encrypted
+        data[central + 8] |= 1
+
+    def unknown_method(data: bytearray, local: int, central: int) -> None:
+        data[local + 8 : local + 10] = struct.pack("<H", 99)  # AE-x / unknown compression
+        data[central + 10 : central + 12] = struct.pack("<H", 99)
+
+    def bad_deflate(data: bytearray, local: int, central: int) -> None:
+        name_length, extra_length = struct.unpack("<HH", data[local + 26 : local + 30])
+        start = local + 30 + name_length + extra_length
+        data[start : start + 8] = b"\xff" * 8
+
+    cases = [
+        junk,
+        patch_zip(demo_zip(folder / "enc-1.0.zip"), encrypted),
+        patch_zip(demo_zip(folder / "method-1.0.zip"), unknown_method),
+        patch_zip(demo_zip(folder / "deflate-1.0.zip"), bad_deflate),
+    ]
+    whole = tar_gz(
+        folder / "cut-1.0.tar.gz",
+        {f"cut-1.0/src/f{n}.c": bytes(range(256)) * 400 for n in range(8)},
+    )
+    cut = folder / "cut-2.0.tar.gz"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    cases.append(cut)
+    not_gzip = folder / "plain-1.0.tar.gz"
+    not_gzip.write_bytes(gzip.compress(b"not a tar archive at all" * 100))
+    cases.append(not_gzip)
+    for sdist in cases:
+        assert_refused(run(folder, sdist), names=sdist.name)
+
+
+@case
+def case_an_unreadable_file_in_a_source_tree(folder: Path) -> None:
+    """/proc/self/mem: a regular file that cannot be read at offset 0, even by root."""
+    src = tree(folder / "src", {"pyproject.toml": PYPROJECT, "a.c": "int x;\n"})
+    (src / "bad.c").symlink_to("/proc/self/mem")
+    assert_refused(run(folder, src), names="bad.c")
+    link = folder / "link-1.0.tar.gz"
+    link.symlink_to("/proc/self/mem")
+    assert_refused(run(folder, link), names="link-1.0.tar.gz")
+
+
+# -- pyproject.toml of the wrong shape ----------------------------------------------------------
+PYPROJECTS = {
+    "deep": ("a = " + "[" * DEEP + "]" * DEEP + "\n", "nested too deep"),
+    "backend-number": ("[build-system]\nbuild-backend = 5\n", "build-backend"),
+    "backend-table": ("[build-system]\nbuild-backend = {a = 1}\n", "build-backend"),
+    "requires-string": ('[build-system]\nrequires = "setuptools"\n', "requires"),
+    "requires-numbers": ("[build-system]\nrequires = [1, 2]\n", "requires"),
+    "build-system-number": ("build-system = 1\n", "build-system"),
+}
+
+
+@case
+def case_pyproject_of_the_wrong_shape(folder: Path) -> None:
+    for key, (text, named) in PYPROJECTS.items():
+        src = tree(folder / key, {"pyproject.toml": text, "a.c": "int x;\n"})
+        outcome = run(folder, src)
+        assert_refused(outcome, names="pyproject.toml")
+        assert named in outcome.err, outcome.describe()
+        sdist = tar_gz(
+            folder / f"{key}-1.0.tar.gz",
+            {f"{key}-1.0/pyproject.toml": text.encode(), f"{key}-1.0/a.c": b"int x;\n"},
+        )
+        assert_refused(run(folder, sdist), names="pyproject.toml")
+
+
+# -- an index page of the wrong shape (analyze NAME) ------------------------------------------
+@case
+def case_an_index_page_of_the_wrong_shape(folder: Path) -> None:
+    from fakeindex import serve
+
+    pages = {
+        "files-string": {"meta": {"api-version": "1.1"}, "name": "x", "files": "x"},
+        "filename-number": {
+            "meta": {"api-version": "1.1"},
+            "name": "x",
+            "files": [{"filename": 5, "url": [], "hashes": {"sha256": 7}}],
+        },
+        "top-list": [1, 2, 3],
+    }
+    with serve() as index:
+        for project, page in pages.items():
+            index.state.raw_pages[project] = (
+                "application/vnd.pypi.simple.v1+json",
+                json.dumps(page).encode(),
+            )
+        for project in pages:
+            outcome = run_bounded(
+                ["analyze", project, "--index-url", index.url, "--cache-dir", folder],
+                cwd=folder,
+            )
+            assert outcome.seconds < SECONDS, outcome.describe()
+            assert_handled(outcome, (2, 3))
+            errors = [line for line in outcome.err.splitlines() if line.strip()]
+            assert len(errors) == 1 and project in errors[0], outcome.describe()
+
+
+# -- the runner ---------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def hostile_outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
+    """Every case, run at once on a few threads: name -> None (passed) or the failure."""
+    results: dict[str, str | None] = {}
+
+    def run_case(name: str) -> None:
+        folder = tmp_path_factory.mktemp(name)
+        try:
+            CASES[name](folder)
+            results[name] = None
+        except Exception as exc:
+            results[name] = f"{name}: {type(exc).__name__}: {exc}"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(run_case, CASES))
+    yield results
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_hostile_analyze(name: str, hostile_outcomes: dict[str, str | None]) -> None:
+    failure = hostile_outcomes[name]
+    if failure is not None:
+        pytest.fail(failure, pytrace=False)
