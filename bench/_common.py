@@ -56,3 +56,37 @@ def compare(a: list[str], b: list[str], runs: int) -> tuple[list[float], list[fl
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def queued_item(name: str, i: int, repo: str, sha: str, created: str) -> dict[str, object]:
+    """The manifest of a fork's queue item for package ``name`` (the i-th fork) as the
+    benchmarks' fake GitHub holds it: one under-test wheel, a one-step import contract,
+    a passing CI verdict."""
+    from woaport.contract import from_dict
+
+    contract = from_dict(
+        {
+            "smoke_test_id": name,
+            "package": name,
+            "steps": [{"step_id": "s", "kind": "import_module", "module": name}],
+        }
+    )
+    return {
+        "manifest_version": 1,
+        "item_id": f"{name}-1.0-{i:012x}",
+        "package": name,
+        "version": "1.0",
+        "created": created,
+        "artifacts": [
+            {
+                "filename": f"{name}-1.0-cp312-cp312-win_arm64.whl",
+                "size": 1,
+                "sha256": f"{i:064x}",
+                "role": "under-test",
+            }
+        ],
+        "contract": contract.raw,
+        "contract_sha256": contract.sha256,
+        "ci": {"verdict": "pass", "payload": "pass"},
+        "provenance": {"repository": repo, "commit": sha},
+    }

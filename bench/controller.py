@@ -16,7 +16,7 @@ controller's peak memory (target <= 300 MB).
 # ruff: noqa: I001  (_common must be imported first: it fixes sys.path for this folder)
 from __future__ import annotations
 
-import _common  # noqa: F401  (also puts tests/ on sys.path)
+import _common
 
 import argparse
 import json
@@ -36,7 +36,6 @@ from fakeindex import serve as serve_index
 
 from woaport.devicequeue import github as queue_github
 from woaport.documents.manifest import Manifest
-from woaport.contract import from_dict
 from woaport.controller import UpdateRequest, update
 from woaport.github import GitHub
 
@@ -78,32 +77,7 @@ def populate(github: Any, index: Any, count: int) -> list[dict[str, object]]:
         github.add_repo(repo)
         sha = f"{i:040x}"
         github.add_run(repo, "woaport.yml", branch="woaport", sha=sha, conclusion="success")
-        contract = from_dict(
-            {
-                "smoke_test_id": name,
-                "package": name,
-                "steps": [{"step_id": "s", "kind": "import_module", "module": name}],
-            }
-        )
-        manifest = {
-            "manifest_version": 1,
-            "item_id": f"{name}-1.0-{i:012x}",
-            "package": name,
-            "version": "1.0",
-            "created": iso(EPOCH),
-            "artifacts": [
-                {
-                    "filename": f"{name}-1.0-cp312-cp312-win_arm64.whl",
-                    "size": 1,
-                    "sha256": f"{i:064x}",
-                    "role": "under-test",
-                }
-            ],
-            "contract": contract.raw,
-            "contract_sha256": contract.sha256,
-            "ci": {"verdict": "pass", "payload": "pass"},
-            "provenance": {"repository": repo, "commit": sha},
-        }
+        manifest = _common.queued_item(name, i, repo, sha, iso(EPOCH))
         result = {
             "result_version": 1,
             "device_id": "x13s",

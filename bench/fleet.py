@@ -20,7 +20,7 @@ item (their state files say so), so their polls are idle. Counted by the fake Gi
 # ruff: noqa: I001  (_common must be imported first: it fixes sys.path for this folder)
 from __future__ import annotations
 
-import _common  # noqa: F401  (also puts tests/ on sys.path)
+import _common  # (also puts tests/ on sys.path)
 
 import argparse
 import json
@@ -37,7 +37,6 @@ from fakegithub import EPOCH, Asset, Release, iso, serve as serve_github
 from fakeindex import serve as serve_index
 from fleetkit import HUB, Device, add_device, add_hub
 
-from woaport.contract import from_dict
 from woaport.controller import UpdateRequest, update
 from woaport.device import Poller
 from woaport.devicequeue import github as queue_github
@@ -63,34 +62,7 @@ def populate(github: Any, index: Any, forks: int) -> list[tuple[str, str]]:
         fake = github.add_repo(repo)
         sha = f"{i:040x}"
         github.add_run(repo, "woaport.yml", branch="woaport", sha=sha, conclusion="success")
-        contract = from_dict(
-            {
-                "smoke_test_id": name,
-                "package": name,
-                "steps": [{"step_id": "s", "kind": "import_module", "module": name}],
-            }
-        )
-        manifest = Manifest.from_json(
-            {
-                "manifest_version": 1,
-                "item_id": f"{name}-1.0-{i:012x}",
-                "package": name,
-                "version": "1.0",
-                "created": iso(EPOCH),
-                "artifacts": [
-                    {
-                        "filename": f"{name}-1.0-cp312-cp312-win_arm64.whl",
-                        "size": 1,
-                        "sha256": f"{i:064x}",
-                        "role": "under-test",
-                    }
-                ],
-                "contract": contract.raw,
-                "contract_sha256": contract.sha256,
-                "ci": {"verdict": "pass", "payload": "pass"},
-                "provenance": {"repository": repo, "commit": sha},
-            }
-        )
+        manifest = Manifest.from_json(_common.queued_item(name, i, repo, sha, iso(EPOCH)))
         release = Release(
             id=github.next_id(),
             tag_name=queue_github.TAG_PREFIX + manifest.item_id,
