@@ -14,9 +14,14 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Mapping, Sequence
+import traceback
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+World = TypeVar("World")
 
 # A woaport process on hostile input must stay inside these; the numbers are generous for a
 # shared 2-core machine and far below what the old defects took (4.2 GB, 23-106 s).
@@ -92,3 +97,40 @@ def assert_refused(outcome: Outcome, *, names: str | None = None) -> None:
     assert len(lines) == 1, outcome.describe()
     if names is not None:
         assert names in lines[0], outcome.describe()
+
+
+def selected_cases(request: Any, cases: Mapping[str, object]) -> list[str]:
+    """The names of the cases this pytest session runs (``-k`` selects cases: only those)."""
+    return [
+        item.callspec.params["name"]
+        for item in request.session.items
+        if hasattr(item, "callspec") and item.callspec.params.get("name") in cases
+    ]
+
+
+def run_cases(
+    world: World,
+    root: Path,
+    cases: Mapping[str, Callable[[World, Path], None]],
+    names: Iterable[str],
+) -> dict[str, str | None]:
+    """Run each named case in a folder of its own under ``root``, eight at a time (each
+    starts real processes): name -> None (passed) or the failure's traceback, for the
+    case's own test to report. WOAPORT_HOSTILE_TIMES=1 prints each case's time."""
+    results: dict[str, str | None] = {}
+
+    def run(name: str) -> None:
+        folder = root / name
+        folder.mkdir()
+        started = time.monotonic()
+        try:
+            cases[name](world, folder)
+            results[name] = None
+        except BaseException:  # reported by the case's own test
+            results[name] = traceback.format_exc()
+        if os.environ.get("WOAPORT_HOSTILE_TIMES"):
+            print(f"{time.monotonic() - started:6.1f}s {name}", file=sys.stderr)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(run, names))
+    return results

@@ -20,15 +20,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import shutil
 import sys
 import threading
-import time
-import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -40,7 +36,7 @@ import yaml
 from cext import build_pure_wheel
 from fakegithub import git_sha
 from fleetkit import Device, add_device, add_fork, outbox_results, write_inventory
-from hostilekit import Outcome, assert_handled, run_bounded
+from hostilekit import Outcome, assert_handled, run_bounded, run_cases, selected_cases
 from test_hostile_inputs import (
     ALLOW,
     _dir_item,
@@ -829,11 +825,7 @@ def hostile_outcomes(
 ) -> Iterator[dict[str, str | None]]:
     """Every selected case, run at once on a few threads: name -> None (passed) or the
     failure. (``-k`` selects cases: only those run.)"""
-    selected = [
-        item.callspec.params["name"]
-        for item in request.session.items
-        if hasattr(item, "callspec") and item.callspec.params.get("name") in CASES
-    ]
+    selected = selected_cases(request, CASES)
     from fakegithub import serve as serve_github
     from fakeindex import serve as serve_index
     from openapi_check import validate
@@ -841,22 +833,8 @@ def hostile_outcomes(
     root = tmp_path_factory.mktemp("hostile-fleet")
     with serve_index() as index, serve_github() as github:
         world = World(root=root, index=index, github=github)
-        results: dict[str, str | None] = {}
-
-        def run(name: str) -> None:
-            folder = root / name
-            folder.mkdir()
-            started = time.monotonic()
-            try:
-                CASES[name][1](world, folder)
-                results[name] = None
-            except BaseException:  # reported by the case's own test
-                results[name] = traceback.format_exc()
-            if os.environ.get("WOAPORT_HOSTILE_TIMES"):
-                print(f"{time.monotonic() - started:6.1f}s {name}", file=sys.stderr)
-
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(run, selected))
+        functions = {name: function for name, (_, function) in CASES.items()}
+        results = run_cases(world, root, functions, selected)
         yield results
     for exchange in github.exchanges:
         validate(exchange.method, exchange.path, exchange.status, exchange.body)

@@ -17,13 +17,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import os
-import sys
 import threading
-import time
-import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
@@ -35,7 +30,7 @@ from hypothesis import strategies as st
 
 from cext import build_pure_wheel
 from fakeindex import FakeIndex
-from hostilekit import Outcome, assert_handled, run_bounded
+from hostilekit import Outcome, assert_handled, run_bounded, run_cases, selected_cases
 from queuekit import device_result, github_queue
 from wheelkit import write_wheel
 from woaport import bounded, limits, safepath
@@ -788,11 +783,7 @@ def hostile_outcomes(
 ) -> Iterator[dict[str, str | None]]:
     """Every selected case, run at once on a few threads: name -> None (passed) or the
     failure. (``-k`` selects cases: only those run.)"""
-    selected = [
-        item.callspec.params["name"]
-        for item in request.session.items
-        if hasattr(item, "callspec") and item.callspec.params.get("name") in CASES
-    ]
+    selected = selected_cases(request, CASES)
     from fakegithub import serve as serve_github
     from fakeindex import serve as serve_index
     from openapi_check import validate
@@ -800,24 +791,8 @@ def hostile_outcomes(
     root = tmp_path_factory.mktemp("hostile")
     with serve_index() as index, serve_github() as github:
         world = World(root=root, index=index, github=github, wheel=build_pure_wheel(root, "demo"))
-        results: dict[str, str | None] = {}
-
-        def run(name: str) -> None:
-            folder = root / name
-            folder.mkdir()
-            started = time.monotonic()
-            try:
-                CASES[name][1](world, folder)
-                results[name] = None
-            except BaseException:  # reported by the case's own test
-                results[name] = traceback.format_exc()
-            if os.environ.get("WOAPORT_HOSTILE_TIMES"):
-                print(f"{time.monotonic() - started:6.1f}s {name}", file=sys.stderr)
-
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(run, sorted(selected, key=lambda n: -RUNS[n])))
-        results["(wall)"] = f"{time.monotonic() - started:.1f}"
+        functions = {name: function for name, (_, function) in CASES.items()}
+        results = run_cases(world, root, functions, sorted(selected, key=lambda n: -RUNS[n]))
         yield results
     for exchange in github.exchanges:
         validate(exchange.method, exchange.path, exchange.status, exchange.body)
