@@ -113,8 +113,10 @@ def run_cases(
     root: Path,
     cases: Mapping[str, Callable[[World, Path], None]],
     names: Iterable[str],
+    *,
+    workers: int = 8,
 ) -> dict[str, str | None]:
-    """Run each named case in a folder of its own under ``root``, eight at a time (each
+    """Run each named case in a folder of its own under ``root``, ``workers`` at a time (each
     starts real processes): name -> None (passed) or the failure's traceback, for the
     case's own test to report. WOAPORT_HOSTILE_TIMES=1 prints each case's time."""
     results: dict[str, str | None] = {}
@@ -131,6 +133,6 @@ def run_cases(
         if os.environ.get("WOAPORT_HOSTILE_TIMES"):
             print(f"{time.monotonic() - started:6.1f}s {name}", file=sys.stderr)
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(run, names))
     return results

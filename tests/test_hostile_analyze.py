@@ -18,12 +18,18 @@ import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from hostilekit import Outcome, assert_handled, assert_refused, run_bounded
+from hostilekit import (
+    Outcome,
+    assert_handled,
+    assert_refused,
+    run_bounded,
+    run_cases,
+    selected_cases,
+)
 
 SECONDS = 12.0  # one run on a loaded 2-core machine; the child's CPU is capped at 20 s
 DEEP = 100_000  # levels of nesting: far past Python's recursion limit
@@ -299,21 +305,14 @@ def case_an_index_page_of_the_wrong_shape(folder: Path) -> None:
 
 # -- the runner ---------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def hostile_outcomes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str | None]]:
-    """Every case, run at once on a few threads: name -> None (passed) or the failure."""
-    results: dict[str, str | None] = {}
-
-    def run_case(name: str) -> None:
-        folder = tmp_path_factory.mktemp(name)
-        try:
-            CASES[name](folder)
-            results[name] = None
-        except Exception as exc:
-            results[name] = f"{name}: {type(exc).__name__}: {exc}"
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(run_case, CASES))
-    yield results
+def hostile_outcomes(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, str | None]]:
+    """Every selected case, run at once on a few threads: name -> None (passed) or the
+    failure. (``-k`` selects cases: only those run.)"""
+    cases = {name: (lambda _world, folder, c=c: c(folder)) for name, c in CASES.items()}
+    root = tmp_path_factory.mktemp("hostile-analyze")
+    yield run_cases(None, root, cases, selected_cases(request, CASES), workers=4)
 
 
 @pytest.mark.parametrize("name", list(CASES))
