@@ -8,6 +8,18 @@ import os
 from pathlib import Path
 
 
+def user_cache(explicit: Path | None = None) -> Path:
+    """woaport's cache folder: ``explicit`` (a --cache-dir), else WOAPORT_CACHE_DIR, else the
+    platform's user cache folder (``~/.cache/woaport``, ``%LOCALAPPDATA%\\woaport\\Cache``)."""
+    if explicit is not None:
+        return explicit
+    if os.environ.get("WOAPORT_CACHE_DIR"):
+        return Path(os.environ["WOAPORT_CACHE_DIR"])
+    import platformdirs
+
+    return platformdirs.user_cache_path("woaport")
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``path`` so that readers see the old or the new content, never a part."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,15 +14,7 @@ import os
 from pathlib import Path
 
 from woaport import __version__
-
-
-def cache_dir() -> Path:
-    explicit = os.environ.get("WOAPORT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    import platformdirs
-
-    return platformdirs.user_cache_path("woaport")
+from woaport.files import user_cache
 
 
 def key(*parts: str | bytes) -> str:
@@ -35,7 +27,7 @@ def key(*parts: str | bytes) -> str:
 
 
 def _marker(kind: str, digest: str) -> Path:
-    return cache_dir() / "memo" / kind / digest
+    return user_cache() / "memo" / kind / digest
 
 
 def known(kind: str, digest: str) -> bool:

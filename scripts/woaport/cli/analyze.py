@@ -13,10 +13,9 @@ from woaport.views.analyze import AnalyzeView
 
 
 def _latest_sdist(name: str, index_url: str | None, cache_dir: Path | None) -> Path:
-    import platformdirs
-
     from woaport.availability import summarize
     from woaport.cli.progress import DownloadBar
+    from woaport.files import user_cache
     from woaport.http import download, make_session
     from woaport.index import default_index_url, fetch_files
     from woaport.safepath import child
@@ -30,7 +29,7 @@ def _latest_sdist(name: str, index_url: str | None, cache_dir: Path | None) -> P
             f"{name} {availability.version or ''}: the index has no sdist to analyze; pass a source folder instead"
         )
     chosen = sdists[0]
-    folder = (cache_dir or platformdirs.user_cache_path("woaport")) / "sdists"
+    folder = user_cache(cache_dir) / "sdists"
     click.echo(f"downloading {chosen.filename}", err=True)
     with DownloadBar(chosen.filename) as bar:
         return download(

@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import click
-import platformdirs
 
 from woaport.check import CheckRequest, run_check
 from woaport.cli.progress import DownloadBar
 from woaport.cli.reporter import Reporter
+from woaport.files import user_cache
 from woaport.index import default_index_url
 from woaport.views.check import CheckView
 
@@ -70,7 +70,7 @@ def check(
     request = CheckRequest(
         name=name,
         index_url=index_url or default_index_url(),
-        cache_dir=cache_dir or platformdirs.user_cache_path("woaport"),
+        cache_dir=user_cache(cache_dir),
         version=version,
         pre=pre,
         pythons=pythons,
