@@ -23,6 +23,8 @@ from woaport.bounded import read_yaml
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
 
+from woaport import __version__
+from woaport.documents.base import digest
 from woaport.documents.base import schema as shipped_schema
 from woaport.envpolicy import is_secret_name
 from woaport.errors import BadInput, InvalidContract
@@ -148,7 +150,7 @@ def schema_errors(document: Any) -> list[Any]:
     from woaport import memo
 
     try:
-        fact = memo.key(json.dumps(schema(), sort_keys=True), json.dumps(document, sort_keys=True))
+        fact = digest([__version__, schema(), document])
     except (TypeError, ValueError, RecursionError):
         fact = ""  # not JSON-shaped (YAML dates, sets...): always checked
     if fact and memo.known("contract-valid", fact):

@@ -1,6 +1,7 @@
 """Facts woaport proved once and need not prove again: "this exact document passed this
 exact schema". Kept as empty marker files in the user cache (WOAPORT_CACHE_DIR), named by a
-digest of everything the fact depends on, so a changed document or schema is simply a miss.
+digest of everything the fact depends on (the caller's `documents.base.digest` of it, with
+woaport's version), so a changed document, schema or validator is simply a miss.
 
 A device validates the same contract for item after item; with the marker it skips
 importing jsonschema (the largest part of `contract run`'s start-up). Nothing here is
@@ -9,21 +10,10 @@ needed: a cache that cannot be read or written is a miss.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
-from woaport import __version__
 from woaport.files import user_cache
-
-
-def key(*parts: str | bytes) -> str:
-    """A digest of ``parts`` (and woaport's version: a new validator is a new fact)."""
-    digest = hashlib.sha256(__version__.encode())
-    for part in parts:
-        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
 
 
 def _marker(kind: str, digest: str) -> Path:
