@@ -10,16 +10,12 @@ requires), the fork's port workflow (``RunFacts``), the fork's device queue
 from __future__ import annotations
 
 import enum
-import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from woaport.documents.base import JsonObject, schema, validate
-from woaport.errors import InvalidDocument
-
-if TYPE_CHECKING:
-    from jsonschema import Draft202012Validator
+from woaport.documents.base import JsonObject, validate
 from woaport.documents.verdicts import Verdict
+from woaport.errors import InvalidDocument
 
 # The interpreters the tracker reports coverage for: CPython 3.11 to 3.15, and the
 # free-threaded builds (PEP 703: ABI tag with a "t") from 3.13 on.
@@ -73,7 +69,7 @@ class IndexFacts:
     @classmethod
     def from_json(cls, data: Any, where: str = "index facts") -> IndexFacts:
         """Index facts on their own (the controller caches them by the page's ETag)."""
-        document = checked("facts", {"pypi": data}, where)
+        document = validate("facts", {"pypi": data}, where)
         facts = _index_from(document["pypi"])
         if facts is None:
             raise InvalidDocument(f"{where}: no index facts")
@@ -140,7 +136,7 @@ class PackageFacts:
 
     @classmethod
     def from_json(cls, data: Any, where: str = "facts") -> PackageFacts:
-        document = checked("facts", data, where)
+        document = validate("facts", data, where)
         return cls(
             pypi=_index_from(document.get("pypi")),
             ci=RunFacts(**document["ci"]) if document.get("ci") else None,
@@ -155,21 +151,6 @@ class PackageFacts:
             "queue": _queue_to(self.queue) if self.queue else None,
             "pr": _pull_to(self.pr) if self.pr else None,
         }
-
-
-@functools.cache
-def _validator(name: str) -> Draft202012Validator:
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(schema(name))
-
-
-def checked(name: str, data: Any, where: str) -> JsonObject:
-    """``data`` validated against schema ``name``: a quick yes/no with one validator made
-    once (the status holds thousands of these), and the full message only for a no."""
-    if isinstance(data, dict) and _validator(name).is_valid(data):
-        return data
-    return validate(name, data, where)  # raises InvalidDocument naming the place
 
 
 def _index_from(raw: JsonObject | None) -> IndexFacts | None:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from woaport.bounded import read_json
-from woaport.documents.base import JsonObject
-from woaport.documents.facts import PackageFacts, checked
+from woaport.documents.base import JsonObject, validate
+from woaport.documents.facts import PackageFacts
 from woaport.documents.states import State
 
 STATUS_VERSION = 2
@@ -102,7 +102,7 @@ class Status:
 
     @classmethod
     def from_json(cls, data: Any, where: str = "status.json") -> Status:
-        document = checked("status", data, where)
+        document = validate("status", data, where)
         top = document.get("top")
         return cls(
             updated=document["updated"],
