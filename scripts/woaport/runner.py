@@ -306,6 +306,19 @@ class StepRunner:
         self.logs = logs
         self.env = env
         self.base = base  # the contract file's folder, for relative pytest paths
+        self.spare: procs.StepHost | None = None
+
+    def prepare(self) -> None:
+        """Start the next step's host now, so that it is ready when the step is
+        (`procs.StepHost`)."""
+        if self.spare is None:
+            self.spare = procs.StepHost(cwd=self.work, env=self.env)
+
+    def close(self) -> None:
+        """Stop a host that was started for a step that never came."""
+        if self.spare is not None:
+            self.spare.close()
+            self.spare = None
 
     def argv(self, step: Step) -> list[str]:
         python = str(self.environment.python)
@@ -343,13 +356,17 @@ class StepRunner:
             return [resolved, *rest]
         raise ValueError(f"unknown step kind {step.kind!r}")
 
-    def run(self, step: Step) -> StepResult:
+    def run(self, step: Step, *, more: bool = False) -> StepResult:
+        """Run one step; ``more``: another step follows (its host starts beside this one)."""
         try:
             argv = self.argv(step)
         except FileNotFoundError as exc:
             return StepResult(
                 step_id=step.step_id, kind=step.kind, status=StepStatus.ERROR, detail=str(exc)
             )
+        host, self.spare = self.spare, None
+        if more:
+            self.prepare()
         result = procs.run(
             argv,
             cwd=self.work,
@@ -357,6 +374,7 @@ class StepRunner:
             timeout=step.timeout,
             log=self.logs / f"{step.step_id}.log",
             ledger=self.ledger,
+            started_host=host,
         )
         status, detail = result.status()
         benchmark = None
@@ -492,9 +510,29 @@ def _execute(
         errors="replace",
         **procs.windowless(),
     )
+    steps = StepRunner(environment, work, logs, env, contract.folder, request.ledger)
+    try:
+        return _install_and_run(request, artifacts, environment, steps, facts, created, progress)
+    finally:
+        steps.close()
+
+
+def _install_and_run(
+    request: RunRequest,
+    artifacts: list[Artifact],
+    environment: venv.Environment,
+    steps: StepRunner,
+    facts: subprocess.Popen[str],
+    created: venv.Outcome,
+    progress: Callable[[str], None],
+) -> _Outcome:
+    contract = request.contract
+    running = [step for step in contract.steps if step.runs_in(request.mode)]
+    if running:
+        steps.prepare()  # the first step's host starts during the install
     requirements = [f"{a.name.name} @ {a.path.as_uri()}" for a in artifacts]
     requirements += list(contract.requires)
-    if any(s.kind == "pytest" and s.runs_in(request.mode) for s in contract.steps) and not any(
+    if any(s.kind == "pytest" for s in running) and not any(
         canonicalize_name(re.split(r"[\s<>=!~;\[@]", r, maxsplit=1)[0]) == "pytest"
         for r in contract.requires
     ):
@@ -519,7 +557,6 @@ def _execute(
     outcome.verification = verify_installed(environment, under_test)
     if not outcome.verification.ok:
         return outcome
-    steps = StepRunner(environment, work, logs, env, contract.folder, request.ledger)
     for step in contract.steps:
         if not step.runs_in(request.mode):
             outcome.steps.append(
@@ -532,7 +569,7 @@ def _execute(
             )
             continue
         progress(f"step {step.step_id} ({step.kind}) ...")
-        result = steps.run(step)
+        result = steps.run(step, more=step is not running[-1])
         progress(f"step {step.step_id}: {result.status} in {result.duration_seconds:.2f}s")
         outcome.steps.append(result)
     return outcome
