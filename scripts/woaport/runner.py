@@ -498,9 +498,10 @@ def _execute(
     env["PATH"] = os.pathsep.join([str(venv.scripts_dir(environment.root)), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(environment.root)
     # The machine facts come from the environment's own interpreter; it starts now and is
-    # read after the install, so the two overlap.
+    # read after the install, so the two overlap. -I -S: nothing of the environment (a .pth
+    # file the install is writing) runs in it, and no site start-up competes with the install.
     facts = subprocess.Popen(
-        [str(environment.python), str(Path(__file__).with_name("envfacts.py"))],
+        [str(environment.python), "-I", "-S", str(Path(__file__).with_name("envfacts.py"))],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
