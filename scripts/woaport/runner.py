@@ -394,6 +394,53 @@ class StepRunner:
         )
 
 
+def begin_facts(
+    environment: venv.Environment, env: dict[str, str], running: str = sys.executable
+) -> Callable[[], EnvironmentFacts]:
+    """The machine and interpreter facts of a run, as the environment's own interpreter
+    states them; the answer is read by calling what this returns, after the install has
+    been started, so that the two overlap.
+
+    An environment made from this very interpreter (``--python`` left at its default: the
+    environment's ``python`` is a link to this binary) states what this process states,
+    apart from its path: woaport collects them itself, while the installer runs, rather than
+    start one more interpreter beside it. Any other interpreter runs ``envfacts.py``."""
+    if _same_file(environment.python, Path(running)):
+
+        def collect_here() -> EnvironmentFacts:
+            from woaport import envfacts
+
+            try:
+                data = envfacts.collect()
+            except (OSError, ValueError) as exc:  # facts about the machine never fail a run
+                return EnvironmentFacts(error=str(exc))
+            data["python"]["executable"] = str(environment.python)
+            return environment_from(data)
+
+        return collect_here
+    # -I -S: nothing of the environment (a .pth file the install is writing) runs in it, and
+    # no site start-up competes with the install.
+    process = subprocess.Popen(
+        [str(environment.python), "-I", "-S", str(Path(__file__).with_name("envfacts.py"))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        **procs.windowless(),
+    )
+    return lambda: _environment_facts(process)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
 def _environment_facts(process: subprocess.Popen[str]) -> EnvironmentFacts:
     try:
         output, _ = process.communicate(timeout=120)
@@ -497,20 +544,7 @@ def _execute(
     env = contract_environment(os.environ, contract.env)
     env["PATH"] = os.pathsep.join([str(venv.scripts_dir(environment.root)), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(environment.root)
-    # The machine facts come from the environment's own interpreter; it starts now and is
-    # read after the install, so the two overlap. -I -S: nothing of the environment (a .pth
-    # file the install is writing) runs in it, and no site start-up competes with the install.
-    facts = subprocess.Popen(
-        [str(environment.python), "-I", "-S", str(Path(__file__).with_name("envfacts.py"))],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        **procs.windowless(),
-    )
+    facts = begin_facts(environment, env)
     steps = StepRunner(environment, work, logs, env, contract.folder, request.ledger)
     try:
         return _install_and_run(request, artifacts, environment, steps, facts, created, progress)
@@ -523,7 +557,7 @@ def _install_and_run(
     artifacts: list[Artifact],
     environment: venv.Environment,
     steps: StepRunner,
-    facts: subprocess.Popen[str],
+    facts: Callable[[], EnvironmentFacts],
     created: venv.Outcome,
     progress: Callable[[str], None],
 ) -> _Outcome:
@@ -542,9 +576,15 @@ def _install_and_run(
         f"installing {', '.join(a.filename for a in artifacts)}"
         + (f" + {len(contract.requires)} requirement(s)" if contract.requires else "")
     )
-    installed = venv.install(environment, requirements, index_url=request.index_url)
+    installing = venv.begin_install(environment, requirements, index_url=request.index_url)
+    try:
+        environment_facts = facts()
+    except BaseException:
+        installing.cancel()
+        raise
+    installed = installing.wait()
     outcome = _Outcome(
-        environment=_environment_facts(facts),
+        environment=environment_facts,
         install=InstallOutcome(
             ok=installed.ok,
             duration_seconds=round(created.duration + installed.duration, 3),
