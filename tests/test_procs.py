@@ -328,6 +328,27 @@ def test_a_host_whose_woaport_is_gone_exits_on_its_own(tmp_path: Path) -> None:
     host.close()
 
 
+def test_the_hosts_exit_handle_wakes_it_when_the_step_exits(tmp_path: Path) -> None:
+    """The host sleeps in select() on a pidfd of the step (Linux 5.3): readable once the
+    step has exited, not before."""
+    import select
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
+    handle = stephost.exit_handle(child.pid)
+    if handle is None:
+        child.kill()
+        child.wait()
+        pytest.skip("no pidfd_open on this kernel or Python: the host looks every TICK")
+    try:
+        assert select.select([handle], [], [], 0.2)[0] == []  # running
+        child.communicate(b"")  # end of its input: it exits
+        assert select.select([handle], [], [], 10)[0] == [handle]
+    finally:
+        os.close(handle)
+
+
 # -- the pieces, Windows branches included ---------------------------------------------------
 
 
