@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
@@ -28,24 +29,25 @@ from woaport import __version__, procs, venv
 from woaport.artifacts import Artifact, Role, classify
 from woaport.bounded import load_json, read_json
 from woaport.contract import Contract, Mode, StageRef, Step
-from woaport.devicequeue.manifest import record
-from woaport.documents.contract_report import (
-    REPORT_VERSION,
-    Benchmark,
-    ContractRef,
-    ContractReport,
-    EnvironmentFacts,
-    InstallOutcome,
-    StepResult,
-    StepStatus,
-    Verification,
-    environment_from,
-)
 from woaport.envpolicy import contract_environment
 from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now
 from woaport.safepath import child, name_problem
 from woaport.wheelfile import b64_digest, parse_record, parse_wheel_name
+
+if TYPE_CHECKING:
+    from woaport.documents.contract_report import (
+        Benchmark,
+        ContractReport,
+        EnvironmentFacts,
+        InstallOutcome,
+        StepResult,
+        Verification,
+    )
+
+# The report's documents (woaport.documents.contract_report and what it imports) are
+# imported where they are made: the first is the facts, read while the installer runs, so
+# their import (a tenth of contract run's start-up) is off the way to the install.
 
 BENCH_MARKER = "__woaport_benchmark__ "
 
@@ -250,6 +252,8 @@ def _urlsafe_sha256(path: Path) -> str:
 def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verification:
     """Prove the installed distribution is the artifact: version, origin and RECORD hashes,
     every installed file hashed from disk by woaport itself."""
+    from woaport.documents.contract_report import Verification
+
     installed, problems = _installed(environment.root, wheel.name.name)
     if installed is None:
         return Verification(
@@ -358,6 +362,8 @@ class StepRunner:
 
     def run(self, step: Step, *, more: bool = False) -> StepResult:
         """Run one step; ``more``: another step follows (its host starts beside this one)."""
+        from woaport.documents.contract_report import StepResult, StepStatus
+
         try:
             argv = self.argv(step)
         except FileNotFoundError as exc:
@@ -409,6 +415,7 @@ def begin_facts(
 
         def collect_here() -> EnvironmentFacts:
             from woaport import envfacts
+            from woaport.documents.contract_report import EnvironmentFacts, environment_from
 
             try:
                 data = envfacts.collect()
@@ -442,6 +449,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _environment_facts(process: subprocess.Popen[str]) -> EnvironmentFacts:
+    from woaport.documents.contract_report import EnvironmentFacts, environment_from
+
     try:
         output, _ = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
@@ -459,6 +468,8 @@ def _environment_facts(process: subprocess.Popen[str]) -> EnvironmentFacts:
 
 
 def _benchmark(text: str) -> Benchmark | None:
+    from woaport.documents.contract_report import Benchmark
+
     try:
         return Benchmark.from_json(load_json(text, "benchmark step"), "benchmark step")
     except WoaportError:
@@ -487,6 +498,9 @@ def run_contract(
         )
         started = utc_now()
         outcome = _execute(request, artifacts, workspace, progress)
+        from woaport.devicequeue.manifest import record
+        from woaport.documents.contract_report import REPORT_VERSION, ContractRef, ContractReport
+
         return ContractReport(
             report_version=REPORT_VERSION,
             woaport_version=__version__,
@@ -515,7 +529,7 @@ def run_contract(
 @dataclass(kw_only=True)
 class _Outcome:
     install: InstallOutcome
-    environment: EnvironmentFacts = field(default_factory=EnvironmentFacts)
+    environment: EnvironmentFacts
     verification: Verification | None = None
     steps: list[StepResult] = field(default_factory=list)
 
@@ -533,13 +547,16 @@ def _execute(
     progress(f"creating a fresh environment with {workspace.installer} ({request.python})")
     environment, created = workspace.creation.wait()
     if environment is None:
+        from woaport.documents.contract_report import EnvironmentFacts, InstallOutcome
+
         return _Outcome(
             install=InstallOutcome(
                 ok=False,
                 duration_seconds=round(created.duration, 3),
                 output=created.output[-4000:],
                 stage="create",
-            )
+            ),
+            environment=EnvironmentFacts(),
         )
     env = contract_environment(os.environ, contract.env)
     env["PATH"] = os.pathsep.join([str(venv.scripts_dir(environment.root)), env.get("PATH", "")])
@@ -583,6 +600,8 @@ def _install_and_run(
         installing.cancel()
         raise
     installed = installing.wait()
+    from woaport.documents.contract_report import InstallOutcome, StepResult, StepStatus
+
     outcome = _Outcome(
         environment=environment_facts,
         install=InstallOutcome(

@@ -185,7 +185,6 @@ def run(
         from woaport import contract as contracts
         from woaport.cli.reporter import Reporter
         from woaport.runner import RunRequest, run_contract
-        from woaport.views.contract import ContractReportView
 
         chosen = contracts.resolve(
             contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
@@ -212,6 +211,8 @@ def run(
         workspace.close(keep=False)
         raise
     report = run_contract(request, progress=reporter.info, workspace=workspace)
+    from woaport.views.contract import ContractReportView
+
     if report_path:
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
