@@ -46,8 +46,8 @@ if TYPE_CHECKING:
     )
 
 # The report's documents (woaport.documents.contract_report and what it imports) are
-# imported where they are made: the first is the facts, read while the installer runs, so
-# their import (a tenth of contract run's start-up) is off the way to the install.
+# imported where they are made: the first are the facts, read while the installer runs, so
+# their import (about 10 ms) is not on the way to the install.
 
 BENCH_MARKER = "__woaport_benchmark__ "
 

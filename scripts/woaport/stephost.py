@@ -1,8 +1,9 @@
 """The step host: the small process between woaport and a contract step.
 
-``procs.run`` starts it as ``python -I -S stephost.py`` and writes one JSON line on its
-stdin (``argv``, ``cwd``); the host starts the step with its own environment, its stdin
-empty, stdout and stderr both on the host's stdout (a pipe woaport reads and caps), then:
+``procs.run`` starts it as ``python -I -S stephost.py`` (or takes one ``procs.StepHost``
+started ahead, during the install: it waits) and writes one JSON line on its stdin
+(``argv``, ``cwd``); the host starts the step with its own environment, its stdin empty,
+stdout and stderr both on the host's stdout (a pipe woaport reads and caps), then:
 
 * reports on stderr, one ``EVENT_PREFIX`` JSON line each: ``started`` (the step's pid and
   start), ``tree`` (every process of the step's tree, when that set changes) and ``exit``
