@@ -349,6 +349,13 @@ def test_the_hosts_exit_handle_wakes_it_when_the_step_exits(tmp_path: Path) -> N
         os.close(handle)
 
 
+def test_without_pidfds_the_host_looks_every_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS, and Linux before 5.3, have no pidfd_open: exit_handle says so, and the host
+    falls back to looking at the step every TICK."""
+    monkeypatch.delattr(os, "pidfd_open", raising=False)
+    assert stephost.exit_handle(os.getpid()) is None
+
+
 # -- the pieces, Windows branches included ---------------------------------------------------
 
 
