@@ -11,6 +11,10 @@ import pytest
 from packaging.version import Version
 
 from fakeindex import FakeIndex, serve
+from woaport import build
+from woaport.availability import python_tag
+from woaport.check import pip_python, python_filter
+from woaport.errors import BadInput
 
 Run = Callable[..., Any]
 ARM64 = "numpy-2.5.5-cp312-cp312-win_arm64.whl"
@@ -306,3 +310,43 @@ def test_installable_follows_tags_and_requires_python(python: str, expected: str
     got = installable(files, python, latest=Version("3.0"))
     assert got is not None and got.version == expected
     assert got.regression is False  # 3.0 has a win_arm64 wheel, for some Pythons
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("3.12", "cp312"),
+        ("cp312", "cp312"),
+        (" CP314T ", "cp314t"),
+        ("3.13t", "cp313t"),
+        ("312", "cp312"),
+        ("3.012", "cp312"),
+        ("2.7", None),
+        ("3.12.1", None),
+        ("pypy310", None),
+        ("", None),
+    ],
+)
+def test_one_reading_of_a_python_version(text: str, tag: str | None) -> None:
+    assert python_tag(text) == tag
+    if tag is None:
+        with pytest.raises(BadInput):
+            python_filter((text,))
+        with pytest.raises(BadInput):
+            build.parse_pythons([text or "x"])
+        assert pip_python((text,)) == "3.12"  # the default
+    else:
+        assert python_filter((text,)) == {tag}
+        assert pip_python((text,)) == "3." + tag.removeprefix("cp3")
+        assert build.setup_python_version(text) == pip_python((text,))
+        if tag != "cp313t":
+            assert build.parse_pythons([text]) == [tag]
+
+
+def test_the_build_refuses_pythons_without_an_arm64_windows_build() -> None:
+    assert build.parse_pythons(["3.11 cp312,3.12", "cp314t"]) == ["cp311", "cp312", "cp314t"]
+    for old in ("3.10", "cp39"):
+        with pytest.raises(BadInput, match=r"3\.11"):
+            build.parse_pythons([old])
+    with pytest.raises(BadInput, match="cp314t"):
+        build.parse_pythons(["3.13t"])
