@@ -146,6 +146,9 @@ def test_truncated_download_is_refused(woaport: Run, index: FakeIndex, cache: Pa
     ("args", "message"),
     [
         (["nosuchpkg"], "is not on the index"),
+        # never a URL path: the index would be asked for /simple/a b/ or /numpy/ otherwise
+        (["a b"], "is not a valid project name"),
+        (["../numpy"], "is not a valid project name"),
         (["numpy", "--version", "9.9"], "has no files on the index"),
         (["numpy", "--version", "not a version"], "not a valid version"),
         (["numpy", "--python", "3.14"], "no win_arm64 wheel for that"),
