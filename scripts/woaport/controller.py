@@ -252,7 +252,9 @@ def collect(
     out = Collected()
     stamp = utc_now()
     try:
-        facts, wheel = _index_facts(package, request, connections, stamp)
+        facts, wheel = _index_facts(
+            package, request, connections, stamp, previous.pypi if previous else None
+        )
         if request.dependencies and facts.kind is not Kind.SDIST_ONLY:
             try:
                 facts = replace(facts, requires=_requires(package, wheel, connections))
@@ -297,8 +299,10 @@ def derivation() -> str:
     return digest.hexdigest()[:16]
 
 
-def _derived(entry: dict[str, Any] | None) -> Derived | None:
-    """A cache entry's derived facts, when this code derived them and they still read."""
+def _derived(entry: dict[str, Any] | None, last: IndexFacts | None = None) -> Derived | None:
+    """A cache entry's derived facts, when this code derived them and they still read.
+    ``last``: the package's index facts in the previous status (validated when it was
+    read); when the entry says the same, those are taken as they are, not validated again."""
     if not entry or not isinstance(entry.get("body"), dict):
         return None
     body = entry["body"]
@@ -306,19 +310,27 @@ def _derived(entry: dict[str, Any] | None) -> Derived | None:
         return None
     try:
         wheel = IndexFile(**body["wheel"]) if body["wheel"] is not None else None
+        if last is not None:
+            same = replace(last, checked=None, requires=None)
+            if same.to_json() == body["facts"]:
+                return Derived(str(entry["etag"]), same, wheel)
         return Derived(str(entry["etag"]), IndexFacts.from_json(body["facts"]), wheel)
     except (KeyError, TypeError, WoaportError):
         return None  # a damaged entry only costs a full request
 
 
 def _index_facts(
-    package: inventory.Package, request: UpdateRequest, connections: Connections, stamp: str
+    package: inventory.Package,
+    request: UpdateRequest,
+    connections: Connections,
+    stamp: str,
+    last: IndexFacts | None = None,
 ) -> tuple[IndexFacts, IndexFile | None]:
     """What the latest release offers Windows on Arm, and the wheel whose metadata says
     what it requires. Asked conditionally: on a 304 both come from what was derived from
     the same page before, and nothing is parsed again."""
     url = project_url(request.index_url, package.name)
-    known = _derived(connections.cache.entries.get(url))
+    known = _derived(connections.cache.entries.get(url), last)
     page = fetch_page(
         connections.session(), request.index_url, package.name, known.etag if known else None
     )
