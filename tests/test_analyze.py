@@ -919,7 +919,8 @@ def test_the_corpus_is_pinned_and_labelled() -> None:
     corpus = load_corpus()
     assert len(corpus) >= 40
     assert len({(s.name, s.version) for s in corpus}) == len(corpus)
-    assert {s.split for s in corpus} == {Split.TUNING, Split.HELD_OUT}
+    # between rounds (a round moved to tuning, the next one not labelled yet) none is held out
+    assert Split.TUNING in {s.split for s in corpus}
     for sdist in corpus:
         assert re.fullmatch(r"[0-9a-f]{64}", sdist.sha256), sdist
         assert sdist.filename.endswith((".tar.gz", ".zip")) and sdist.filename in sdist.url
