@@ -276,11 +276,16 @@ INCIDENTAL_DIRS = {
     "samples",
 }
 # Paths whose names say the file is built only for x86 (a folder, or a file like
-# cpu_avx2.c) or for another architecture that is not ARM64 either.
+# cpu_avx2.c, or a kernel named for an x86 micro-architecture: stringzilla's hash/haswell.h,
+# numkong's each/icelake.h, levenshtein_haswell.cpp) or for another architecture that is not
+# ARM64 either. Code names that are ordinary words count only as a whole file name
+# (numkong's dot/genoa.h, spatial/sierra.h, dots/sapphireamx.h).
 X86_DIRS = re.compile(
     r"(?:^|[/_-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|\w*clmul|shani|sha_ni"
+    r"|" + cpp.X86_MICROARCHITECTURES +
     # other architectures' files are not built for ARM64 either
-    r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv)(?:/|$|[-_.])",
+    r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv)(?:/|$|[-_.])"
+    r"|(?:^|/)(?:sapphire|genoa|turin|sierra|alder|diamond|zen\d?)(?:amx)?\.[A-Za-z]{1,4}$",
     re.IGNORECASE,
 )
 # Preprocessor conditions that never hold on ARM64: x86 feature and arch macros (SSE, AVX,
@@ -299,6 +304,7 @@ CODE_KINDS = (
     "inline-asm",
     "x64-intrinsic",
     "platform-error",
+    "cpython-internals",
 )
 
 
@@ -399,6 +405,10 @@ class Analysis:
     # condition]; a file named only under x86 conditions is built only for x86
     build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
+    # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
+    fetched: set[str] = field(default_factory=set)
+    x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
+    cpython_internals: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -450,6 +460,20 @@ class Analysis:
             tries.append(
                 "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
             )
+        internals = [e for e in unguarded if e.kind == "cpython-internals"]
+        if internals:
+            unguarded = [e for e in unguarded if e.kind != "cpython-internals"]
+            category = "source-port"
+            where = ", ".join(f"{e.file}:{e.line}" for e in internals[:5])
+            reasons.append(
+                "C++ code includes CPython's internal headers, which bring pycore_atomic.h on "
+                "Python 3.12: its MSVC ARM64 branch does not compile as C++ (C2664; "
+                f"line_profiler#390, numba#10759): {where}"
+            )
+            tries.append(
+                "keep the internal headers out of C++ translation units, or skip them on 3.12 "
+                "ARM64 and declare the few definitions needed (numba's pycore_atomic stubs)"
+            )
         # Scalar intrinsics only MSVC knows, in code an ARM64 build may compile and no ARM64
         # path beside them: the compiler stops there ("identifier not found").
         certain = [e for e in unguarded if e.kind == "x64-intrinsic"]
@@ -460,7 +484,8 @@ class Analysis:
                 # A project with ARM/NEON paths in many files selects its SIMD code at build
                 # time; the x86 lines left are most likely selected away too, by macros this
                 # reading cannot resolve: a build question, not a rewrite.
-                category = "build-config"
+                if category != "source-port":  # an #error or C++ internals stay a port
+                    category = "build-config"
                 reasons.append(
                     f"the project already has ARM/NEON code in {len(self.arm_files)} files; the x86 "
                     f"code left without one ({where}) is probably selected away at build time: check it"
@@ -625,9 +650,20 @@ def _wanted(relative: str) -> bool:
     )
 
 
+# C/C++ files named as a test, benchmark or example program (argon2's src/bench.c, Google's
+# foo_test.cc, fuzz targets): programs of their own, not part of the extension.
+_PROGRAM_FILE = re.compile(
+    r"(?:^|/)(?:(?:test|tests|bench|benchmark|benchmarks|example|demo)"
+    r"|(?:test|bench|benchmark|fuzz)_[\w-]+|[\w-]+(?:_test|_tests|_unittest|_bench|_benchmark"
+    r"|_fuzzer|-test))\.(?:c|cc|cpp|cxx)$"
+)
+
+
 def _incidental(lower: str) -> bool:
     """Tests, docs, examples: code that is not part of what the package builds."""
-    return any(part in INCIDENTAL_DIRS for part in lower.split("/")[:-1])
+    return any(part in INCIDENTAL_DIRS for part in lower.split("/")[:-1]) or (
+        lower.endswith(("c", "cc", "cpp", "cxx")) and _PROGRAM_FILE.search(lower) is not None
+    )
 
 
 class _Budget:
@@ -829,6 +865,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             _collect_macros(result, relative, text)
+            if "pycore_" in text:
+                _note_cpython_internals(result, relative, text)
             if "define" in text:
                 result.defined_names.update(_DEFINED_NAME.findall(text))
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
@@ -847,12 +885,14 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
     _collect_needed_macros(result)
+    result.x86_built = _x86_only_sources(result)
     known = cpp.project_macros(result.defines)
     definable = _Definable(result.defined_names, result.build_texts)
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _headers_never_included(result)
     _sources_built_only_for_x86(result)
+    _judge_cpython_internals(result, known)
     _judge_assembly(result, known, definable)
     result.pending.clear()
     result.defines.clear()
@@ -1017,6 +1057,19 @@ SYSTEM_LIBRARIES = frozenset(
     kernelbase sspicli wbemuuid taskschd propsys shcore winusb cabinet msi
     """.lower().split()
 )
+# WinRT's umbrella libraries, DirectX, media, devices, the CRT's static forms (winrt-runtime
+# links windowsapp: https://learn.microsoft.com/en-us/uwp/win32-and-com/win32-apis)
+SYSTEM_LIBRARIES |= frozenset(
+    """
+    windowsapp onecoreuap mincore_downlevel dxguid d3d9 d3d10 d3d10_1 d3dcompiler dcomp dxcore
+    dinput8 xinput xinput9_1_0 xaudio2 xaudio2_8 x3daudio dsound dxva2 evr mf strmiids quartz
+    msacm32 vfw32 avifil32 avrt ksuser newdev wevtapi tdh advpack urlmon msimg32 gdiplus
+    comsuppw comsupp comsuppwd htmlhelp rasapi32 sensorsapi portabledeviceguids virtdisk vssapi
+    clusapi activeds adsiid wlanapi snmpapi mgmtapi ntquery cryptnet scrnsave winscard xmllite
+    uiautomationcore oldnames cmt cmtd msvcrtd ucrtd vcruntimed msvcprt msvcprtd cpmt delayimp
+    chakrart dbgeng esent fltlib wer faultrep rpcns4 httpapi websocket webservices iprop
+    """.lower().split()
+)
 _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
 # machine, which the build asks for its flags.
@@ -1135,10 +1188,64 @@ MESON_BUILTIN_DEPENDENCIES = frozenset(
 )
 
 
+# CMake fetching a dependency's sources at configure time and building them with the project,
+# for the project's own target (FetchContent, ExternalProject, CPM.cmake): the build brings
+# that library itself. https://cmake.org/cmake/help/latest/module/FetchContent.html
+_CMAKE_FETCH = re.compile(
+    r"\b(?:FetchContent_Declare|ExternalProject_Add|FetchContent_Populate)\s*\(\s*([A-Za-z0-9_.+-]+)"
+    r"|\bCPMAddPackage\s*\(\s*(?:NAME\s+([A-Za-z0-9_.+-]+)|\"(?:gh|gl|bb):[\w.-]+/([\w.-]+))",
+    re.IGNORECASE,
+)
+# What else a fetched project brings: the names its find_package() config goes by (Abseil's
+# is absl; protobuf >= 22 builds its utf8_range; googletest's gtest and gmock).
+FETCHED_ALSO = {
+    "abseil": ("absl",),
+    "abseilcpp": ("absl",),
+    "protobuf": ("utf8range", "utf8validity"),
+    "googletest": ("gtest", "gmock"),
+    "eigen": ("eigen3",),
+    "nlohmannjson": ("json",),
+}
+
+
+def _scan_fetched(result: Analysis, text: str) -> None:
+    if "(" not in text:
+        return
+    for match in _CMAKE_FETCH.finditer(text):
+        key = _library_key(match[1] or match[2] or match[3])
+        if key and key not in ("name", "url"):
+            result.fetched.add(key)
+            result.fetched.update(FETCHED_ALSO.get(key, ()))
+
+
+# A CMake condition under which a find_package() is required only when something else was
+# found on the build machine (onnx: find_package(absl REQUIRED) inside `if(Protobuf_FOUND)`,
+# the FetchContent path otherwise), or when the user asked for the system's copy.
+_FOUND_CONDITION = re.compile(r"\w_FOUND\b|\w_EXECUTABLE\b", re.IGNORECASE)
+_SYSTEM_OPTION = re.compile(
+    r"\b(?<!NOT )(?!CMAKE_)([A-Za-z_]\w*(?:SYSTEM|EXTERNAL|PREBUILT|INSTALLED)\w*)"
+)
+
+
+def _cmake_optional(text: str, lines: list[str], index: int) -> bool:
+    """Is the find_package() on this line of a CMake file required only in some builds: under
+    an `if()` on a `*_FOUND`/`*_EXECUTABLE` variable, or on a USE_SYSTEM_* option that is not
+    ON by default?"""
+    for condition in _enclosing_conditions(lines, index, python=False):
+        if _FOUND_CONDITION.search(condition):
+            return True
+        for option in _SYSTEM_OPTION.findall(condition):
+            if re.search(rf"option\s*\(\s*{re.escape(option)}\s[^)]*\bON\s*\)", text) is None:
+                return True
+    return False
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
     folders = lower.split("/")[:-1]
+    if name == "cmakelists.txt" or name.endswith(".cmake"):
+        _scan_fetched(result, text)
     if (
         _incidental(lower)
         or ("/" in relative and name in ("setup.py", "setup.cfg"))
@@ -1193,9 +1300,14 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             if package is not None:
                 found.append((package, "pkg-config", match.start()))
     elif (name == "cmakelists.txt" or name.endswith(".cmake")) and len(folders) <= 1:
+        cmake_lines: list[str] | None = None
         for match in _FIND_PACKAGE.finditer(text):
             package = match[1]
             if package.lower() in CMAKE_BUILTIN_PACKAGES or "REQUIRED" not in match[2]:
+                continue
+            if cmake_lines is None:
+                cmake_lines = text.split("\n")
+            if _cmake_optional(text, cmake_lines, text.count("\n", 0, match.start())):
                 continue
             found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
     elif name == "meson.build":
@@ -1237,6 +1349,10 @@ INCLUDE_DIR_LIBRARIES = {
     "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
     "ft2build": "freetype",  # FreeType's entry header
 }
+
+
+# Include folders that several libraries share: the library is the next folder.
+NAMESPACE_INCLUDE_DIRS = frozenset(["google"])
 
 
 def _vendored(lower: str, submodules: list[str], projects: tuple[str, ...] = ()) -> bool:
@@ -1313,12 +1429,12 @@ def _resolve_includes(result: Analysis) -> None:
         for part in member.split("/")[:-1]
     }
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
-    # freetype and qhull wraps)
+    # freetype and qhull wraps); so does CMake's FetchContent (onnx's protobuf and Abseil)
     wraps = {
         _library_key(member.rsplit("/", 1)[-1].removesuffix(".wrap"))
         for member in result.members
         if member.endswith(".wrap") and "subprojects/" in member
-    }
+    } | result.fetched
     folders |= wraps
     ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
@@ -1336,6 +1452,7 @@ def _resolve_includes(result: Analysis) -> None:
     if not result.includes:
         return
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
+    basenames |= _generated_headers(basenames, result.build_texts)
     requirements = {
         _library_key(re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0])
         for r in result.backend_requires
@@ -1352,6 +1469,8 @@ def _resolve_includes(result: Analysis) -> None:
         if _library_key(path.split("/")[0].split(".")[0]) in requirements:
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
+        if library in NAMESPACE_INCLUDE_DIRS and path.count("/") >= 2:
+            library = path.split("/")[1]  # <google/protobuf/message.h>: protobuf
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if library in seen or _shipped(library, wraps):
@@ -1366,6 +1485,104 @@ def _resolve_includes(result: Analysis) -> None:
                 text=include.text.strip()[:160],
             )
         )
+
+
+# Headers the build writes: from a template in the sdist (config.h.in, version.h.cmake), by a
+# code generator from a source in the sdist (protoc's onnx.pb.h from onnx.proto, flatc's
+# x_generated.h from x.fbs, Cython's api headers from x.pyx), or named as the output of CMake's
+# configure_file/meson's configure_file, or a config header a Python build script writes
+# (bottleneck's setup.py: "bottleneck/src/bn_config.h").
+_TEMPLATE_SUFFIXES = (".in", ".cmake", ".meson", ".template", ".tmpl", ".tpl")
+_GENERATORS = {
+    ".proto": (".pb.h", ".pb-c.h", ".grpc.pb.h", ".pb.hpp"),
+    ".fbs": ("_generated.h",),
+    ".capnp": (".capnp.h",),
+    ".pyx": (".h", "_api.h"),
+}
+_CONFIGURE_FILE = re.compile(r"configure_file\s*\(([^)]{0,600})\)")
+_HEADER_NAME = re.compile(r"([\w.+-]+\.(?:h|hh|hpp|hxx|inc))\b")
+_QUOTED_CONFIG_HEADER = re.compile(
+    r"""["'][^"'\n]{0,200}?([\w.+-]*(?:config|version)[\w.+-]*\.h)["']"""
+)
+
+
+def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
+    generated: set[str] = set()
+    for name in basenames:
+        for suffix in _TEMPLATE_SUFFIXES:
+            if name.endswith(suffix):
+                generated.add(name.removesuffix(suffix))
+        if ".in." in name:
+            generated.add(name.replace(".in.", ".", 1))  # config.in.h
+        dot = name.rfind(".")
+        for output in _GENERATORS.get(name[dot:], ()) if dot > 0 else ():
+            generated.add(name[:dot] + output)
+    for text in build_texts:
+        if "configure_file" in text:
+            for call in _CONFIGURE_FILE.finditer(text):
+                generated.update(h.lower() for h in _HEADER_NAME.findall(call[1]))
+                generated.update(
+                    h.lower() for h in re.findall(r"output\s*:\s*'([^']{1,200})'", call[1])
+                )
+        if "config" in text or "version" in text:
+            generated.update(m.lower() for m in _QUOTED_CONFIG_HEADER.findall(text))
+    return generated
+
+
+_CYTHON_CPLUS = re.compile(r"#\s*distutils\s*:\s*language\s*=\s*c\+\+")
+# Cython modules compiled as C++ by the build files (setup.py's `language="c++"`, meson's
+# `override_options: ['cython_language=cpp']`, cython's --cplus)
+_BUILD_CPLUS = re.compile(r"""language\s*=\s*["']c\+\+["']|--cplus\b|cython_language\s*=\s*cpp""")
+
+# CPython's internal headers that bring pycore_atomic.h on Python 3.12: its MSVC ARM64 branch
+# is not valid C++ (C2664, `_InterlockedCompareExchange` on `volatile int *`), so C++ code
+# including them does not build for win_arm64 on 3.12 (line_profiler#390, numba#10759:
+# "`_dispatcher.cpp` only needs those ops so `pycore_interp.h` can compile").
+CPYTHON_ATOMIC_HEADERS = re.compile(
+    r"""#[ \t]*include[ \t]*[<"](?:internal/)?(pycore_(?:atomic|interp|pystate|runtime|ceval|ceval_state|gil)\.h)[>"]"""
+)
+PY312 = "0x030C0AF0"  # PY_VERSION_HEX of a 3.12 release
+
+
+def _note_cpython_internals(result: Analysis, relative: str, text: str) -> None:
+    if CPYTHON_ATOMIC_HEADERS.search(text) and not relative.endswith((".pyx", ".pxd", ".pxi")):
+        result.hold(text)
+        result.cpython_internals.append((relative, text))
+
+
+def _judge_cpython_internals(result: Analysis, known: dict[str, str | None]) -> None:
+    """Code an ARM64 build of Python 3.12 compiles as C++ that includes those headers."""
+    held, result.cpython_internals = result.cpython_internals, []
+    if not held:
+        return
+    cplus = (
+        "C++" in result.languages
+        or "cython-c++" in result.tools
+        or any(_BUILD_CPLUS.search(text) for text in result.build_texts)
+    )
+    if not cplus:
+        return
+    with_312 = {**known, "PY_VERSION_HEX": PY312}
+    for relative, text in held:
+        lines = text.split("\n")
+        ends = _line_ends(lines)
+        code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
+        state = cpp.regions(code_lines, directive_lines, with_312).lines
+        for match in CPYTHON_ATOMIC_HEADERS.finditer(text):
+            index = bisect.bisect_left(ends, match.start())
+            if state[index] is False or code_lines[index].strip() != lines[index].strip():
+                continue  # not on 3.12 ARM64, or in a comment
+            result.evidence.append(
+                Evidence(
+                    kind="cpython-internals",
+                    file=relative,
+                    line=index + 1,
+                    text=lines[index].strip()[:160],
+                    arm_alternative=False,
+                    arm64="unknown" if state[index] is None else "true",
+                )
+            )
+            break  # one item per file
 
 
 def _tools(result: Analysis, name: str, text: str) -> None:
@@ -1383,6 +1600,8 @@ def _tools(result: Analysis, name: str, text: str) -> None:
             result.tools.add("setuptools-rust")
     elif name.endswith((".pyx", ".pxd")):
         result.tools.add("cython")
+        if "language" in text and _CYTHON_CPLUS.search(text):
+            result.tools.add("cython-c++")
 
 
 def _backend(result: Analysis, data: bytes) -> None:
@@ -1853,6 +2072,32 @@ SYSTEM_HEADERS |= frozenset(
     dinput.h dsound.h mmreg.h ks.h ksmedia.h evr.h dshow.h strmif.h webservices.h
     winrt.h wrl.h pathcch.h shlwapi.h lmapibuf.h windns.h winefs.h winscard.h
     """.lower().split()
+) | frozenset(  # the base headers of Windows Kits 10's shared and um folders, and the CRT's
+    """
+    basetsd.h basetyps.h guiddef.h winnetwk.h winperf.h winsafer.h stralign.h rpcndr.h
+    rpcnsi.h rpcnterr.h rpcasync.h objbase.h mshtml.h exdisp.h shldisp.h lmstats.h lmat.h
+    lmmsg.h lmuse.h lmremutl.h lmsvc.h lmalert.h lmaudit.h lmconfig.h lmerrlog.h lmdfs.h
+    subauth.h ntddndis.h devioctl.h ntddscsi.h ntdddisk.h hidclass.h hidusage.h
+    bluetoothleapis.h bthdef.h bthsdpdef.h fltuser.h restartmanager.h werapi.h timeapi.h
+    mmeapi.h playsoundapi.h realtimeapiset.h processtopologyapi.h systemtopologyapi.h
+    wow64apiset.h interlockedapi.h debugapi.h fibersapi.h profileapi.h winsvc.h winnls.h
+    stringapiset.h datetimeapi.h consoleapi2.h consoleapi3.h enclaveapi.h ioringapi.h
+    securityappcontainer.h processenv.h namespaceapi.h jobapi2.h winternl.h winbio.h
+    wincodecsdk.h d3d9.h d3d10.h d3d10_1.h d3d11_2.h d3d11_3.h d3d11_4.h dxgi1_3.h dxgi1_4.h
+    dxgi1_5.h dxgiformat.h dxgitype.h d3dcommon.h dxgidebug.h dcomp.h dxva2api.h
+    audiosessiontypes.h mmdeviceapi.h xaudio2.h x3daudio.h wincrypt.h certenroll.h
+    cryptuiapi.h mssip.h imagehlp.h psapi.h tlhelp32.h winsock2.h ws2spi.h nspapi.h svcguid.h
+    mstcpip.h netfw.h icftypes.h wtypesbase.h oleauto.h olectl.h ocidl.h docobj.h mshtmhst.h
+    urlmon.h wininet.h winhttp.h websocket.h msxml2.h xmllite.h sapi.h sphelper.h
+    uiautomationclient.h uiautomationcore.h uiautomationcoreapi.h oleacc.h tpcshrd.h
+    windows.foundation.h windows.storage.h roerrorapi.h weakreference.h eventtoken.h
+    asyncinfo.h ivectorchangedeventargs.h corecrt_io.h corecrt_malloc.h corecrt_math.h
+    corecrt_memory.h corecrt_search.h corecrt_stdio_config.h corecrt_string.h
+    corecrt_terminate.h corecrt_wchar.h corecrt_wconio.h corecrt_wctype.h corecrt_wdirect.h
+    corecrt_wio.h corecrt_wprocess.h corecrt_wstdio.h corecrt_wstdlib.h corecrt_wstring.h
+    corecrt_wtime.h vcruntime.h vcruntime_new.h vcruntime_string.h vcruntime_typeinfo.h
+    vcruntime_exception.h vcruntime_startup.h eh.h new.h rtcapi.h minmax.h mbctype.h
+    """.lower().split()
 )
 SYSTEM_PREFIXES = (
     "sys/",
@@ -2303,6 +2548,8 @@ def _finish_code(
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
+    x86_named = X86_DIRS.search(relative) is not None
+    x86_file = x86_named or relative.rsplit("/", 1)[-1] in result.x86_built
     lines = text.split("\n")
     ends = _line_ends(lines)
     directive_lines: set[int] = set()
@@ -2320,10 +2567,11 @@ def _finish_code(
         comments = _Comments(text, ends)
         found = [(start, kind) for start, kind in pending.found if not comments.hides(start)]
         wanted_includes = [(at, h) for at, h in pending.includes if not comments.hides(at)]
-        if X86_DIRS.search(relative):
-            # A file named for x86 (x86/..., *_avx2.c) is not built for ARM64: its x86 code
-            # needs no #if reading, its includes are no ARM64 build's, and the headers it
-            # includes are included where ARM64 builds never look.
+        if x86_file:
+            # A file named for x86 (x86/..., *_avx2.c) or that the build files name only under
+            # x86 conditions is not built for ARM64: its x86 code needs no #if reading, its
+            # includes are no ARM64 build's, and the headers it includes are included where
+            # ARM64 builds never look (argon2's blamka-round-opt.h, included by opt.c only).
             for _at, name in pending.local_includes:
                 result.excluded[name] += 1
             wanted_includes = []
@@ -2332,7 +2580,7 @@ def _finish_code(
             code_lines, directive_lines = comments.directives(lines, ends)
     state: list[bool | None]
     errors: list[cpp.ErrorDirective] = []
-    if not rust and not cython and X86_DIRS.search(relative):
+    if not rust and not cython and x86_file:
         state = [False] * len(lines)  # see above: the whole file is not built for ARM64
     elif rust:
         spans = _rust_false_spans(code)
@@ -2386,8 +2634,12 @@ def _finish_code(
             )
     folder = (
         "x86/other-arch file"
-        if X86_DIRS.search(relative)
-        else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
+        if x86_named
+        else (
+            "built only for x86 (CMake/meson condition)"
+            if x86_file and not rust and not cython
+            else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
+        )
     )
     other_arch = OTHER_ARCH_FILE.search(relative) is not None
     not_built: str | None = None
@@ -2425,7 +2677,11 @@ def _finish_code(
             continue  # `#define popcnt32 __popcnt`, or sse2neon defining `_rdtsc(void) {`
         if kind == "inline-asm":
             window = text[start : start + 400]
-            if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
+            if (
+                _ASM_BARRIER.match(window)
+                or _OTHER_ARCH_ASM.search(window.split(";")[0])
+                or _in_string(text, start)
+            ):
                 continue
         built = state[line - 1]
         if kind == "msvc-x86-branch":
@@ -2454,6 +2710,15 @@ def _finish_code(
                 arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
+
+
+def _in_string(text: str, start: int) -> bool:
+    """Is the keyword at ``start`` (after its leading underscores) a string literal's whole
+    text: LuaJIT's C parser lists `_("__asm__", 0, CTOK_ASM)` among its keywords."""
+    begin = start
+    while begin > 0 and start - begin < 4 and text[begin - 1] == "_":
+        begin -= 1
+    return begin > 0 and text[begin - 1] in "\"'"
 
 
 _SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]{1,200}\.(?:c|cc|cpp|cxx|S|s|asm))(?![A-Za-z0-9_])")
@@ -2496,8 +2761,13 @@ def _x86_condition(condition: str) -> bool:
     )
 
 
+def _x86_only_sources(result: Analysis) -> frozenset[str]:
+    """The source files (basenames) the CMake/meson files name only under x86 conditions."""
+    return frozenset(name for name, mentions in result.build_sources.items() if all(mentions))
+
+
 def _sources_built_only_for_x86(result: Analysis) -> None:
-    only = {name for name, mentions in result.build_sources.items() if all(mentions)}
+    only = result.x86_built
     if not only:
         return
     for index, evidence in enumerate(result.evidence):
