@@ -87,10 +87,11 @@ PYPROJECT = '[build-system]\nrequires = ["setuptools>=61", "cython"]\nbuild-back
             {
                 "pyproject.toml": PYPROJECT,
                 "src/a.c": "int f(void) { return 1; }\n",
-                "CMakeLists.txt": "add_compile_options(/arch:AVX2)\n",
+                # the linker fails on ARM64 objects (LNK1112); MSVC only warns on /arch:AVX2
+                "CMakeLists.txt": "add_compile_options(/arch:AVX2)\nadd_link_options(/MACHINE:X64)\n",
             },
             "build-config",
-            "x86-only compiler flags in CMakeLists.txt",
+            "x86-only compiler or linker flags in CMakeLists.txt",
         ),
         (
             # The guard itself is no work: what it selects is what counts (issue 13). Here
@@ -593,8 +594,12 @@ def test_assembly_that_msvc_builds_never_assemble(tmp_path: Path) -> None:
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "workflow-only", doc["reasons"]
+    # MASM that no build file names (zlib's contrib/masmx64 in a vendored copy) is not built
     files["src/win64.asm"] = "_TEXT SEGMENT\nf PROC\n  ret\nf ENDP\n_TEXT ENDS\nEND\n"
     doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    files["CMakeLists.txt"] = "enable_language(ASM_MASM)\nadd_library(fast src/a.c src/win64.asm)\n"
+    doc = analysis(tree(tmp_path / "c", files))
     assert doc["category"] == "build-config"
     assert any("src/win64.asm" in r and "sandy2x" not in r for r in doc["reasons"]), doc
 
@@ -763,7 +768,25 @@ def test_x86_code_under_a_macro_nothing_defines_is_off_by_default(tmp_path: Path
                 "  endif()\nendif()\nif(MSVC)\n  add_compile_options(/arch:AVX2)\nendif()\n"
             },
             [],
-            [("CMakeLists.txt", "applied only under an x86 switch"), ("CMakeLists.txt", None)],
+            [
+                ("CMakeLists.txt", "applied only under an x86 switch"),
+                ("CMakeLists.txt", "ignored by MSVC building for ARM64 (warning D9002)"),
+            ],
+        ),
+        # clang-cl errors on x86 flags for an ARM64 target; a probe applies them only where
+        # they work; a Makefile is not what a Windows wheel build runs
+        (
+            {
+                "CMakeLists.txt": "set(CMAKE_C_COMPILER clang-cl)\nadd_compile_options(-mavx2)\n"
+                "check_c_compiler_flag(-mavx2 HAS_AVX2)\n",
+                "Makefile": "CFLAGS += -msse4.2\n",
+            },
+            [],
+            [
+                ("CMakeLists.txt", None),
+                ("CMakeLists.txt", "compile-probed: applied only where the compiler takes it"),
+                ("Makefile", "a Makefile: a Windows wheel build does not run make"),
+            ],
         ),
     ],
 )
@@ -1167,6 +1190,94 @@ def test_a_keyword_in_a_string_is_not_inline_assembly(tmp_path: Path) -> None:
         )
     )
     assert needing_work(doc) == [], doc["x86"]
+
+
+# -- issue 13: packages the corpus has not shown --------------------------------------------------
+@pytest.mark.parametrize(
+    ("files", "external"),
+    [
+        # header-only libraries: nothing to build for ARM64 (a git submodule the sdist lacks)
+        (
+            {
+                "src/m.cpp": "#include <nlohmann/json.hpp>\n#include <Eigen/Core>\n"
+                "#include <tsl/robin_map.h>\n#include <catch2/catch_all.hpp>\n"
+                '#include "stb_image.h"\n#include <simde/x86/sse2.h>\n'
+            },
+            [],
+        ),
+        # a build requirement's wheel brings these (torch: ATen and c10; pyarrow: Arrow)
+        (
+            {
+                "src/m.cpp": "#include <ATen/ATen.h>\n#include <c10/util/Half.h>\n"
+                "#include <arrow/api.h>\n",
+                "CMakeLists.txt": "find_package(Torch REQUIRED)\nfind_package(Arrow REQUIRED)\n",
+                "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core", "torch>=2", '
+                '"pyarrow"]\nbuild-backend = "scikit_build_core.build"\n',
+            },
+            [],
+        ),
+        # ... but a compiled library nobody brings is external (jsoncpp's <json/json.h>)
+        ({"src/m.cpp": "#include <json/json.h>\n#include <gsl/gsl_rng.h>\n"}, ["gsl", "json"]),
+        # meson's find_library: required unless `required: false` or another system's branch
+        (
+            {
+                "meson.build": "lapack = cc.find_library('lapack')\n"
+                "m = cc.find_library('m', required: false)\n"
+                "if host_machine.system() == 'linux'\n  rt = cc.find_library('numa')\nendif\n"
+            },
+            ["lapack"],
+        ),
+    ],
+)
+def test_libraries_that_need_no_arm64_build(
+    tmp_path: Path, files: dict[str, str], external: list[str]
+) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **files}))
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+def test_rust_modules_declared_under_a_cfg(tmp_path: Path) -> None:
+    """`#[cfg(target_arch = "x86_64")] mod avx2;` (twox-hash's src/xxhash3.rs, fast_image_resize,
+    adler32 crates): the module's file is compiled only for x86_64, whatever its name."""
+    kernel = "use core::arch::x86_64::*;\npub unsafe fn f() -> __m256i { _mm256_setzero_si256() }\n"
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "x"\n',
+        "src/lib.rs": 'mod scalar;\n#[cfg(target_arch = "x86_64")]\nmod vector;\n'
+        '#[cfg(target_arch = "aarch64")]\nmod neon;\n',
+        "src/vector.rs": kernel + "mod inner;\n",
+        "src/vector/inner.rs": kernel,
+        "src/scalar.rs": "pub fn f() {}\n",
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc["x86"]
+    files["src/lib.rs"] = "mod scalar;\nmod vector;\n"
+    doc = analysis(tree(tmp_path / "b", files))
+    assert {f for _k, f, _l in needing_work(doc)} == {"src/vector.rs", "src/vector/inner.rs"}
+
+
+@pytest.mark.parametrize(
+    ("code", "work"),
+    [
+        # x64-only MSVC intrinsics (learn.microsoft.com/cpp/intrinsics/x64-amd64-intrinsics-list)
+        ("void *teb(void) { return (void *)__readgsqword(0x30); }\n", True),
+        ("void fence(void) { __faststorefence(); }\n", True),
+        ("int r(unsigned long long *v) { return _rdrand64_step(v); }\n", True),
+        ("int tx(void) { return _xbegin(); }\n", True),
+        ("static int _xbegin_count, _xend = 0;\n", False),  # names, not calls
+        # an #error an x64 build reaches too is no ARM64 work; one on an arch chain is
+        ("#ifndef HAVE_CONFIG_H\n#error run configure first\n#endif\n", False),
+        ("#if !defined(__GNUC__) && !defined(_MSC_VER)\n#error unknown compiler\n#endif\n", False),
+        (
+            "#if defined(_M_X64)\n#define CPU 1\n#elif defined(_M_IX86)\n#define CPU 2\n"
+            "#else\n#error no implementation here\n#endif\n",
+            True,
+        ),
+    ],
+)
+def test_msvc_intrinsics_and_errors(tmp_path: Path, code: str, work: bool) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/x.h": code}))
+    assert bool(needing_work(doc)) is work, doc["x86"]
 
 
 # -- the labelled corpus (tests/corpus/sdists.yml) ---------------------------------------------

@@ -145,7 +145,12 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         r"_(?:_(?:popcnt(?:16|64)?|rdtscp?|lzcnt(?:16|64)?|emulu?|shiftleft128|shiftright128)"
         r"|u(?:mul128|div128)|mul(?:128|x_u(?:32|64))|addcarryx?_u(?:32|64)|subborrow_u(?:32|64)"
         r"|xgetbv|rdtsc|tzcnt_u(?:32|64)|lzcnt_u(?:32|64)|b(?:zhi|extr|lsr)_u(?:32|64)"
-        r"|p(?:dep|ext)_u(?:32|64)|div128)(?![A-Za-z0-9_])",
+        r"|p(?:dep|ext)_u(?:32|64)|div128"
+        # more of the x64/x86-only list: segment-register reads (TEB access), string
+        # instructions, RDRAND/RDSEED, TSX, __faststorefence
+        r"|_(?:read|write)(?:gs|fs)(?:byte|word|dword|qword)|_faststorefence"
+        r"|_(?:movs|stos)[bwdq]|rd(?:rand|seed)(?:16|32|64)_step|x(?:begin|end|abort|test)(?=\s*\())"
+        r"(?![A-Za-z0-9_])",
         ("",),
     ),
 ]
@@ -409,6 +414,8 @@ class Analysis:
     fetched: set[str] = field(default_factory=set)
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
     cpython_internals: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
+    # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
+    rust_cfg_modules: set[str] = field(default_factory=set)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -511,7 +518,7 @@ class Analysis:
         if flags:
             build_reasons.append(
                 (
-                    f"x86-only compiler flags in {', '.join(sorted({e.file for e in flags}))}",
+                    f"x86-only compiler or linker flags in {', '.join(sorted({e.file for e in flags}))}",
                     "apply the x86 flags only when the target is x86 (check the platform in the build script)",
                 )
             )
@@ -867,6 +874,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _collect_macros(result, relative, text)
             if "pycore_" in text:
                 _note_cpython_internals(result, relative, text)
+            if suffix == ".rs" and "mod " in text and "target_" in text:
+                _note_rust_modules(result, relative, text)
             if "define" in text:
                 result.defined_names.update(_DEFINED_NAME.findall(text))
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
@@ -893,6 +902,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _headers_never_included(result)
     _sources_built_only_for_x86(result)
     _judge_cpython_internals(result, known)
+    _rust_modules_not_built(result)
     _judge_assembly(result, known, definable)
     result.pending.clear()
     result.defines.clear()
@@ -1136,6 +1146,8 @@ _ASSIGNMENT = re.compile(
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
 _FIND_PACKAGE = re.compile(r"find_package\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)", re.IGNORECASE)
+# `cc.find_library('lapack')`: required unless `required: false`
+_MESON_FIND_LIBRARY = re.compile(r"find_library\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
 _MESON_DEPENDENCY = re.compile(r"dependency\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
 # `pkg-config --cflags --libs NAME` (one string or a list of strings); a package given as a
 # placeholder (`'pkg-config %s --libs' % package`) names nothing here.
@@ -1317,6 +1329,21 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             ):
                 continue
             found.append((match[1].lower(), "meson dependency()", match.start()))
+        meson_lines: list[str] | None = None
+        for match in _MESON_FIND_LIBRARY.finditer(text):
+            library = match[1].lower().removeprefix("lib")
+            if library in SYSTEM_LIBRARIES or re.search(r"required\s*:\s*false", match[2]):
+                continue
+            if meson_lines is None:
+                meson_lines = text.split("\n")
+            index = text.count("\n", 0, match.start())
+            if any(
+                _NEGATED_WINDOWS.search(condition)
+                or (_OTHER_OS_BRANCH.search(condition) and not _WINDOWS_TEST.search(condition))
+                for condition in _enclosing_conditions(meson_lines, index, python=False)
+            ):
+                continue  # `if host_machine.system() == 'linux'`: another system's
+            found.append((library, "meson find_library()", match.start()))
     elif name == "cargo.toml":
         for match in re.finditer(r"(?m)^\s*openssl-sys\s*=(.*)$", text):
             if "vendored" not in match[1]:
@@ -1350,6 +1377,21 @@ INCLUDE_DIR_LIBRARIES = {
     "ft2build": "freetype",  # FreeType's entry header
 }
 
+
+# What a build requirement brings besides a folder of its own name: the headers and CMake
+# packages of the native libraries its wheel ships (torch: ATen, c10, Torch's CMake config;
+# pyarrow: Arrow and Parquet C++; jaxlib: XLA), as _library_key.
+REQUIREMENT_PROVIDES = {
+    "torch": ("aten", "c10", "caffe2", "torch"),
+    "pyarrow": ("arrow", "parquet", "arrowpython"),
+    "jaxlib": ("xla", "jaxlib"),
+    "tensorflow": ("tensorflow", "tsl", "xla"),
+    "pythran": ("pythonic", "pythran"),
+    "pybind11global": ("pybind11",),
+    "nanobind": ("nanobind",),
+    "numpy": ("numpy", "npymath"),
+    "mpi4py": ("mpi4py",),
+}
 
 # Include folders that several libraries share: the library is the next folder.
 NAMESPACE_INCLUDE_DIRS = frozenset(["google"])
@@ -1439,6 +1481,11 @@ def _resolve_includes(result: Analysis) -> None:
     ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     projects = _projects(result.members)
+    requirements: set[str] = set()
+    for requirement in result.backend_requires:
+        key = _library_key(re.split(r"[^A-Za-z0-9_.-]", requirement, maxsplit=1)[0])
+        requirements.add(key)
+        requirements.update(map(_library_key, REQUIREMENT_PROVIDES.get(key, ())))
     result.external[:] = [
         e
         for e in result.external
@@ -1447,16 +1494,13 @@ def _resolve_includes(result: Analysis) -> None:
             not _shipped(e.name, ordered)
             and not e.file.lower().startswith(submodules)
             and not e.file.lower().startswith(projects)
+            and _library_key(e.name) not in requirements
         )
     ]
     if not result.includes:
         return
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     basenames |= _generated_headers(basenames, result.build_texts)
-    requirements = {
-        _library_key(re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0])
-        for r in result.backend_requires
-    }
     seen: set[str] = set()
     own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules, projects)]
     own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
@@ -1680,7 +1724,7 @@ _OTHER_ARCH_ASM = re.compile(
 )
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
-    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
+    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|armv\d+\w*|armx|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
     r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
@@ -2154,7 +2198,64 @@ def _maybe_external(path: str) -> bool:
         return False  # CPython's <floatobject.h>, <longobject.h> ...
     if lower == "config.h":
         return False  # the build's own generated configuration (pybase64's <config.h>)
+    if lower.startswith(HEADER_ONLY_PREFIXES) or lower in HEADER_ONLY_HEADERS:
+        return False  # nothing to build for ARM64: the same headers serve every target
     return lower.endswith(HEADER_SUFFIXES)
+
+
+# Header-only C/C++ libraries: a missing one is a missing download, the same for x64, not a
+# library to build for ARM64 (nlohmann/json, Eigen, glm, Catch2, doctest, cereal, RapidJSON,
+# tsl maps, range-v3, xtensor/xsimd, spdlog, toml++, magic_enum, parallel-hashmap, stb,
+# cpp-httplib, SIMDe, moodycamel's queues, tl::expected, date).
+HEADER_ONLY_PREFIXES = (
+    "nlohmann/",
+    "eigen/",
+    "eigen3/",
+    "unsupported/eigen/",
+    "glm/",
+    "catch2/",
+    "doctest/",
+    "cereal/",
+    "rapidjson/",
+    "tsl/",
+    "range/v3/",
+    "xtensor/",
+    "xtensor-python/",
+    "xtl/",
+    "xsimd/",
+    "spdlog/",
+    "toml++/",
+    "toml11/",
+    "magic_enum/",
+    "parallel_hashmap/",
+    "sparsehash/",
+    "simde/",
+    "moodycamel/",
+    "tl/",
+    "nonstd/",
+    "mpark/",
+    "date/",
+    "immer/",
+    "frozen/",
+    "fast_float/",
+    "dragonbox/",
+    "mdspan/",
+    "cxxopts/",
+    "cli/",
+    "stb/",
+    "stb_",
+    "utf8cpp/",
+    "cppitertools/",
+    "pcg/",
+)
+HEADER_ONLY_HEADERS = frozenset(
+    """
+    json.hpp catch.hpp doctest.h picojson.h cxxopts.hpp cli11.hpp toml.hpp magic_enum.hpp
+    robin_hood.h httplib.h concurrentqueue.h blockingconcurrentqueue.h readerwriterqueue.h
+    pcg_random.hpp pcg_extras.hpp pcg_uint128.hpp fast_float.h span.hpp expected.hpp
+    optional.hpp variant.hpp ankerl/unordered_dense.h tinyformat.h
+    """.lower().split()
+)
 
 
 _DEFINITION = re.compile(r"\w{1,64}\s*\([^();{}]{0,500}\)\s*(?:const\s*)?\{")
@@ -2320,6 +2421,41 @@ def _item_end(text: str, start: int, budget: list[int]) -> int:
 _ITEM_START = re.compile(r"[{;]")
 
 
+_RUST_MOD = re.compile(r"\bmod\s+([A-Za-z_][A-Za-z0-9_]*)\s*;")
+
+
+def _note_rust_modules(result: Analysis, relative: str, text: str) -> None:
+    """`#[cfg(target_arch = "x86_64")] mod avx2;` (in lib.rs): the module's file (avx2.rs or
+    avx2/mod.rs, with its own submodules) is compiled only where the cfg holds."""
+    code = strip_comments(text)
+    spans = _rust_false_spans(code)
+    if not spans:
+        return
+    folder, _, name = relative.rpartition("/")
+    stem = name.removesuffix(".rs")
+    base = folder if stem in ("lib", "main", "mod") else (f"{folder}/{stem}" if folder else stem)
+    for begin, end in spans:
+        for match in _RUST_MOD.finditer(code, begin, end):
+            result.rust_cfg_modules.add(f"{base}/{match[1]}" if base else match[1])
+            if len(result.rust_cfg_modules) > 10_000:
+                return
+
+
+def _rust_modules_not_built(result: Analysis) -> None:
+    modules = result.rust_cfg_modules
+    if not modules:
+        return
+    for index, evidence in enumerate(result.evidence):
+        if evidence.x86_only_context is not None or not evidence.file.endswith(".rs"):
+            continue
+        path = evidence.file.removesuffix(".rs").removesuffix("/mod")
+        parts = path.split("/")
+        if any("/".join(parts[:size]) in modules for size in range(1, len(parts) + 1)):
+            result.evidence[index] = dataclasses.replace(
+                evidence, x86_only_context="x86/other-arch cfg (on its `mod` declaration)"
+            )
+
+
 @dataclass(frozen=True, kw_only=True)
 class _Pending:
     """A code file with x86-looking text, judged once every file's macros are known."""
@@ -2476,10 +2612,19 @@ def _judge_assembly(
 ) -> None:
     """The assembly sources an MSVC ARM64 build may assemble: not a fragment another file
     #includes (judged with it), and for preprocessed `.S` files, some code outside the `#if`
-    blocks that never hold there (libsodium's sandy2x.S: all under HAVE_AVX_ASM)."""
+    blocks that never hold there (libsodium's sandy2x.S: all under HAVE_AVX_ASM). Only files
+    the build files name (or take by a pattern: `*.S`, `glob(...asm)`) are assembled: zlib's
+    contrib/masmx64 or a vendored library's unused assembly is not."""
+    if not result.assembly_texts:
+        return
+    build = "\n".join(result.build_texts).lower()
+    globbed = _ASSEMBLY_GLOB.search(build) is not None
     for relative, text in result.assembly_texts.items():
-        if result.included[relative.rsplit("/", 1)[-1]]:
+        name = relative.rsplit("/", 1)[-1]
+        if result.included[name]:
             continue  # `#include "consts.S"`: a part of the file that includes it
+        if not globbed and name.lower() not in build:
+            continue  # no build file names it: not assembled
         if relative.endswith(".S") and "#" in text:
             lines = text.split("\n")
             ends = _line_ends(lines)
@@ -2493,6 +2638,9 @@ def _judge_assembly(
                 continue
         result.assembly.add(relative)
     result.assembly_texts.clear()
+
+
+_ASSEMBLY_GLOB = re.compile(r"""\*\.(?:s|asm)\b|["']\.(?:s|asm)["']|enable_language\s*\(\s*asm""")
 
 
 def _unix_only_assembly(data: bytes | None) -> bool:
@@ -2648,8 +2796,9 @@ def _finish_code(
             not_built = "not built for ARM64 (#error)"
             break
     else:
-        if errors and folder is None:
-            error = errors[0]
+        arch_errors = [error for error in errors if error.arch]
+        if arch_errors and folder is None:
+            error = arch_errors[0]
             result.evidence.append(
                 Evidence(
                     kind="platform-error",
@@ -2819,6 +2968,10 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
     matches = matches[:_MAX_FLAG_ITEMS]  # a file of a million flags is not read for each
     python = relative.endswith(".py")
     cmake = relative.lower().endswith(("cmakelists.txt", ".cmake", "meson.build"))
+    make = relative.lower().endswith((".mk", "makefile"))
+    # A compiler that takes GCC-style flags on Windows (clang-cl, MinGW) errors on x86 flags
+    # for an ARM64 target; MSVC only warns (D9002) and goes on.
+    gcc_style = _GCC_STYLE_WINDOWS.search(text) is not None
     for match in matches:
         line = bisect.bisect_left(ends, match.start()) + 1
         if line in seen:
@@ -2840,6 +2993,16 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         elif cmake and (named := _CMAKE_SET.match(lines[line - 1])) and cpp.x86_switch(named[1]):
             # `set(COMPILE_FLAGS_AVX2 "/arch:AVX2")`: the flags of one x86 feature's sources
             context = "applied only under an x86 switch"
+        elif _PROBE_CALL.search(lines[line - 1]):
+            # `cc.get_supported_arguments('-mavx2')`, `check_c_compiler_flag(-mavx2 HAS_AVX2)`
+            context = "compile-probed: applied only where the compiler takes it"
+        elif make:
+            context = "a Makefile: a Windows wheel build does not run make"
+        elif not match[0].upper().startswith("/MACHINE") and not gcc_style:
+            # cl.exe building for ARM64: "warning D9002: ignoring unknown option '/arch:AVX'"
+            # (opencv/opencv#28742), the same for '-mfma' (Tencent/ncnn#1069); a linker told
+            # /MACHINE:X64 fails instead (LNK1112).
+            context = "ignored by MSVC building for ARM64 (warning D9002)"
         result.evidence.append(
             Evidence(
                 kind="x86-compiler-flag",
@@ -2853,6 +3016,12 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
 
 
 _MAX_FLAG_ITEMS = 500
+_GCC_STYLE_WINDOWS = re.compile(r"(?i)clang-cl|clang_cl|mingw|--compiler[= ]+(?:mingw32|clang)")
+_PROBE_CALL = re.compile(
+    r"(?i)has_flag|has_argument|has_multi_arguments|get_supported_arguments"
+    r"|first_supported_argument|check_(?:c|cxx)_compiler_flag|check_compiler_flag"
+    r"|check_(?:c|cxx)_source_compiles|try_compile|supports_flag|flag_supported|test_flag"
+)
 _CMAKE_SET = re.compile(r"\s*set\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 _X86_CONDITION = re.compile(r"(?i)x86|amd64|\bx64\b|i[36]86|\bsse\d*|\bavx\w*")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -214,6 +214,9 @@ _ARCH = re.compile(
     r"|__powerpc|__PPC|__ppc|_ARCH_PPC|\bsparc|__sparc|__mips|__s390|__riscv|__ia64|__alpha|__hppa"
     r"|__sh__|__m68k|__loongarch"
 )
+_ARCH_MESSAGE = re.compile(
+    r"(?i)arch|\bcpu|processor|platform|machine|x86|x64|amd64|\barm|aarch64|\b(?:32|64).?bit"
+)
 _TEMPLATE = re.compile(r"[A-Za-z0-9_]*@[A-Za-z_][A-Za-z0-9_]*@[A-Za-z0-9_]*")
 _SIMPLE_DEFINED = re.compile(r"(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([A-Za-z_]\w*))")
 _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
@@ -601,6 +604,10 @@ def _or(a: bool | None, b: bool | None) -> bool | None:
 class ErrorDirective:
     line: int  # 1-based
     text: str
+    # reached through a test of the architecture (an enclosing #if chain names one), or its
+    # message speaks of one: an #error an x64 build would reach too (`#ifndef HAVE_CONFIG_H`,
+    # `#if !defined(__GNUC__)`) says nothing about ARM64
+    arch: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -779,7 +786,10 @@ def regions(
             continue
         elif word == "error":
             if active is True:
-                errors.append(ErrorDirective(line=index + 1, text=text.strip()[:160]))
+                arch = any(frame.arch_branches for frame in stack) or bool(
+                    _ARCH_MESSAGE.search(rest)
+                )
+                errors.append(ErrorDirective(line=index + 1, text=text.strip()[:160], arch=arch))
             continue
         macros.moved()
         # a frame's parent is the state around it: the innermost frame decides (O(1) per
