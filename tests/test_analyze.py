@@ -1280,6 +1280,62 @@ def test_msvc_intrinsics_and_errors(tmp_path: Path, code: str, work: bool) -> No
     assert bool(needing_work(doc)) is work, doc["x86"]
 
 
+@pytest.mark.parametrize(
+    ("files", "external"),
+    [
+        # Cython's `cdef extern from "<zlib.h>"` emits `#include <zlib.h>`
+        ({"pkg/z.pyx": 'cdef extern from "<zlib.h>":\n    pass\n'}, ["zlib"]),
+        # CPython's internal headers with Include/internal on the path; WinRT ABI headers
+        (
+            {
+                "src/m.c": '#include "pycore_frame.h"\n#include <windows.ui.notifications.h>\n'
+                "#include <GL/gl.h>\n#include <wil/resource.h>\n"
+            },
+            [],
+        ),
+        # Boost: headers only unless compiled COMPONENTS are asked for; Eigen3 is headers
+        (
+            {
+                "CMakeLists.txt": "find_package(Boost REQUIRED)\nfind_package(Eigen3 3.3 REQUIRED)\n"
+                "find_package(Boost REQUIRED COMPONENTS filesystem)\n"
+            },
+            ["boost"],
+        ),
+        # setup.py's build_clib builds its `libraries=[("name", {...})]` for the target;
+        # a DLL Windows itself has is no library to bundle; libcrypto is (System32's own copy
+        # is not one to link against); numpy-config prints numpy's include folder
+        (
+            {
+                "setup.py": 'setup(libraries=[("blosc", {"sources": ["c/blosc.c"]})],\n'
+                '    ext_modules=[Extension("x", ["x.c"], libraries=["blosc"])])\n'
+                'DLLS = ["user32.dll", "libcrypto-3.dll"]\n'
+                "inc = subprocess.check_output(['numpy-config', '--cflags'])\n"
+            },
+            ["crypto"],
+        ),
+    ],
+)
+def test_more_libraries_and_headers(
+    tmp_path: Path, files: dict[str, str], external: list[str]
+) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **files}))
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+def test_intrinsics_inside_a_define(tmp_path: Path) -> None:
+    """A #define compiles nothing: `#define LOADU(p) _mm_loadu_si128(p)` (argon2's
+    blamka-round-opt.h:53 defines _mm_roti_epi64 so). Its users are read on their own."""
+    header = (
+        "#define LOADU(p) _mm_loadu_si128((const __m128i *)(p))\n"
+        "#define ROT(x) \\\n    _mm_shuffle_epi32((x), _MM_SHUFFLE(2, 3, 0, 1))\n"
+    )
+    doc = analysis(tree(tmp_path / "a", {"pyproject.toml": PYPROJECT, "src/simd.h": header}))
+    assert needing_work(doc) == [], doc["x86"]
+    used = header + "static void f(const char *p) { __m128i v = LOADU(p); }\n"
+    doc = analysis(tree(tmp_path / "b", {"pyproject.toml": PYPROJECT, "src/simd.h": used}))
+    assert [k for k, _f, _l in needing_work(doc)] == ["simd-type"], doc["x86"]
+
+
 # -- the labelled corpus (tests/corpus/sdists.yml) ---------------------------------------------
 LABELS = {"workflow-only", "build-config", "external-native-library", "source-port"}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import itertools
 import lzma
 import operator
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from woaport import cpp
+from woaport import cpp, windll
 from woaport.bounded import load_toml
 from woaport.errors import BadInput
 from woaport.limits import (
@@ -1078,6 +1079,8 @@ SYSTEM_LIBRARIES |= frozenset(
     clusapi activeds adsiid wlanapi snmpapi mgmtapi ntquery cryptnet scrnsave winscard xmllite
     uiautomationcore oldnames cmt cmtd msvcrtd ucrtd vcruntimed msvcprt msvcprtd cpmt delayimp
     chakrart dbgeng esent fltlib wer faultrep rpcns4 httpapi websocket webservices iprop
+    lz32 loadperf sfc ktmw32 aclui mprapi mapi32 resutils rasdlg dsprop dssec winsta dhcpcsvc
+    dhcpcsvc6 bluetoothapis locationapi tbs dwrite d2d1 xpsprint prntvpt mstask netsh
     """.lower().split()
 )
 _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
@@ -1131,11 +1134,55 @@ _NOT_LIBRARY_TOOLS = frozenset(
         "ext",
         "extension",
         "dist",
+        # build tools and Python packages with a *-config command that names no library
+        # (numpy-config and pybind11-config print include folders)
+        "numpy",
+        "pybind11",
+        "nanobind",
+        "cython",
+        "conan",
+        "vcpkg",
+        "ninja",
+        "skbuild",
+        "setuptools",
+        "pip",
+        "tox",
+        "nox",
+        "pytest",
+        "sphinx",
+        "mypy",
+        "git",
+        "docker",
+        "poetry",
+        "hatch",
+        "maturin",
+        "cargo",
+        "rustc",
+        "gcc",
+        "clang",
+        "msvc",
+        "log",
+        "logging",
+        "debug",
+        "release",
     ]
 )
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
 _DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
+_CLIB_NAME = re.compile(r"""\(\s*["']([\w.+-]{1,60})["']""")
+# DLLs of that name in System32 of Windows on Arm that are also open-source libraries a
+# package may bundle in a version of its own (delvewheel's lists have them all)
+_SYSTEM_NAMESAKES = frozenset(
+    ["libcrypto", "libssl", "icu", "icuuc", "icuin", "opencl", "onnxruntime", "directml"]
+)
+
+
+def _windows_dll(name: str) -> bool:
+    """Is ``name``.dll part of every Windows on Arm (so that bundling it builds nothing)?"""
+    return name not in _SYSTEM_NAMESAKES and windll.is_system(name + ".dll", "win_arm64")
+
+
 _SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32", "concrt")
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
@@ -1252,6 +1299,30 @@ def _cmake_optional(text: str, lines: list[str], index: int) -> bool:
     return False
 
 
+# CMake packages and meson dependencies that are headers only (Boost without compiled
+# COMPONENTS/modules): nothing to build for ARM64.
+HEADER_ONLY_PACKAGES = frozenset(
+    """
+    eigen3 eigen nlohmannjson glm catch2 doctest cereal rapidjson tslrobinmap tslhopscotchmap
+    tslsparsemap xtensor xtl xsimd xtensorpython rangev3 msgsl microsoftgsl magicenum simde
+    cxxopts cli11 mdspan tomlplusplus toml11 parallelhashmap phmap concurrentqueue
+    unordereddense fastfloat dlpack wil utf8cpp stb
+    """.lower().split()
+)
+
+
+def _header_only_package(package: str, arguments: str) -> bool:
+    key = _library_key(package)
+    if key == "boost":
+        return "COMPONENTS" not in arguments
+    return key in _header_only_keys()
+
+
+@functools.cache
+def _header_only_keys() -> frozenset[str]:
+    return frozenset(map(_library_key, HEADER_ONLY_PACKAGES))
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
@@ -1284,15 +1355,17 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             )
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
-            if not dll.startswith(_SYSTEM_DLLS):
+            if not dll.startswith(_SYSTEM_DLLS) and not _windows_dll(dll):
                 found.append(
                     (re.sub(r"^lib|-\d+$", "", dll), f"bundles {match[1]}.dll", match.start())
                 )
         for match in _LIBRARIES.finditer(text):
-            if match[1].lstrip().startswith("(") or _OTHER_OS_BRANCH.search(
-                text, max(0, match.start() - 400), match.start()
-            ):
-                continue  # (name, build_info): built here by build_clib; or another OS's
+            if match[1].lstrip().startswith("("):
+                # (name, build_info): built here by build_clib, for the target
+                result.fetched.update(_library_key(n) for n in _CLIB_NAME.findall(match[1]))
+                continue
+            if _OTHER_OS_BRANCH.search(text, max(0, match.start() - 400), match.start()):
+                continue  # another OS's
             named = _QUOTED.findall(match[1])
             # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`)
             if assignments is None:
@@ -1317,6 +1390,8 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             package = match[1]
             if package.lower() in CMAKE_BUILTIN_PACKAGES or "REQUIRED" not in match[2]:
                 continue
+            if _header_only_package(package, match[2]):
+                continue
             if cmake_lines is None:
                 cmake_lines = text.split("\n")
             if _cmake_optional(text, cmake_lines, text.count("\n", 0, match.start())):
@@ -1327,6 +1402,8 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             if match[1] in MESON_BUILTIN_DEPENDENCIES or re.search(
                 r"required\s*:\s*false", match[2]
             ):
+                continue
+            if _header_only_package(match[1], match[2].replace("modules", "COMPONENTS")):
                 continue
             found.append((match[1].lower(), "meson dependency()", match.start()))
         meson_lines: list[str] | None = None
@@ -1505,7 +1582,7 @@ def _resolve_includes(result: Analysis) -> None:
     own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules, projects)]
     own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
     for include in result.includes:
-        path = include.path.lower().replace("\\", "/")
+        path = include.path.lower().replace("\\", "/").strip("<>")
         if include not in own and _library_key(path.split("/")[0].split(".")[0]) not in own_keys:
             continue  # a vendored project's own (often optional) dependency: its build's call
         if path.rsplit("/", 1)[-1] in basenames:
@@ -2184,12 +2261,45 @@ SYSTEM_PREFIXES = (
     "ext/",
     "tr1/",
     "experimental/",
+    # CPython's internal headers without their folder, WinRT's ABI headers, Apple frameworks
+    "pycore_",
+    "windows.",
+    "malloc/",
+    "mach-o/",
+    "objc/",
+    "accelerate/",
+    "metal/",
+    "coregraphics/",
+    "coretext/",
+    "appkit/",
+    "audiotoolbox/",
+    "audiounit/",
+    "coreaudio/",
+    "corevideo/",
+    "coremedia/",
+    "quartzcore/",
+    "opengl/",
+    "avfoundation/",
+    "cfnetwork/",
+    "uikit/",
+    "gl/gl.h",
+    "gl/glu.h",
+)
+# More headers of CPython, the C23 and POSIX libraries and the Windows SDK.
+SYSTEM_HEADERS |= frozenset(
+    """
+    typeslots.h pyhash.h ucnhash.h stdckdint.h stdbit.h aio.h mqueue.h ftw.h nl_types.h
+    monetary.h ulimit.h stdio_ext.h resolv.h cxxabi.h unwind.h copyfile.h fpieee.h dbgeng.h
+    ipexport.h nb30.h lmjoin.h winsafer.h winfax.h mapi.h mapix.h activeds.h iads.h adshlp.h
+    dsclient.h dsrole.h ntdsapi.h dsgetdc.h lm.h clusapi.h resapi.h winsxs.h sfc.h loadperf.h
+    ktmw32.h aclui.h mprapi.h ras.h raserror.h wincon.h
+    """.lower().split()
 )
 
 
 def _maybe_external(path: str) -> bool:
     """Could this include name a third-party library's header (not standard, system, Python)?"""
-    lower = path.lower()
+    lower = path.lower().strip("<>")  # Cython's `cdef extern from "<zlib.h>"`
     if "." not in lower.rsplit("/", 1)[-1]:
         return False  # <vector>, <cstdint>: the C++ standard library
     if lower in SYSTEM_HEADERS or lower.startswith(SYSTEM_PREFIXES) or lower.startswith((".", "/")):
@@ -2247,6 +2357,8 @@ HEADER_ONLY_PREFIXES = (
     "utf8cpp/",
     "cppitertools/",
     "pcg/",
+    "wil/",
+    "dlpack/",
 )
 HEADER_ONLY_HEADERS = frozenset(
     """
@@ -2844,6 +2956,10 @@ def _finish_code(
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
         if context is None and line - 1 in default_off:
             context = "off by default (#if on a macro nothing in the sdist defines)"
+        if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1):
+            # `#define LOAD(p) _mm_loadu_si128(p)` compiles nothing: the lines that use the
+            # macro do, and those are read on their own
+            context = "in a #define (compiled where the macro is used)"
         if kind == "x64-intrinsic" and context is None and SINCE_MSVC_1941.match(text, start):
             context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
         if rust and built is False and context == "x86/other-arch #if":
@@ -2938,6 +3054,17 @@ def _headers_never_included(result: Analysis) -> None:
             result.evidence[index] = dataclasses.replace(
                 evidence, x86_only_context="included only where ARM64 builds never look"
             )
+
+
+_DEFINE_LINE = re.compile(r"^\s*#\s*define\b")
+
+
+def _in_define(lines: list[str], index: int) -> bool:
+    """Is this line a #define, or a backslash-continued part of one?"""
+    start = index
+    while start > 0 and index - start < 256 and lines[start - 1].endswith("\\"):
+        start -= 1
+    return _DEFINE_LINE.match(lines[start]) is not None
 
 
 def _in_directive(lines: list[str], index: int) -> bool:
