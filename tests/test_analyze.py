@@ -705,8 +705,9 @@ def test_x86_code_under_a_macro_nothing_defines_is_off_by_default(tmp_path: Path
     doc = analysis(tree(tmp_path, files))
     assert needing_work(doc) == [("cpuid", "src/cpu.c", 2)], doc["x86"]
     contexts = {(e["file"], e["line"]): e["x86_only_context"] for e in doc["x86"]}
-    assert contexts[("src/random.c", 2)] == contexts[("src/llimits.h", 3)]
-    assert "nothing in the sdist defines" in str(contexts[("src/random.c", 2)])
+    assert "nothing in the sdist defines" in str(contexts[("src/llimits.h", 3)])
+    # a probe for an x86-only header (HAVE_CPUID_H, HAVE_IMMINTRIN_H) never holds on ARM64
+    assert contexts[("src/random.c", 2)] == "x86/other-arch #if"
     assert contexts[("src/random.c", 5)] == "x86/other-arch #if"
 
 
@@ -1254,6 +1255,23 @@ def test_rust_modules_declared_under_a_cfg(tmp_path: Path) -> None:
     files["src/lib.rs"] = "mod scalar;\nmod vector;\n"
     doc = analysis(tree(tmp_path / "b", files))
     assert {f for _k, f, _l in needing_work(doc)} == {"src/vector.rs", "src/vector/inner.rs"}
+
+
+def test_an_arm_branch_msvc_does_not_take(tmp_path: Path) -> None:
+    """`#if defined(__aarch64__)` is the GCC/Clang spelling: MSVC building for ARM64 falls to
+    the `#else`, here an #error (the Embree fix, RenderKit/embree#483, adds _M_ARM64)."""
+    header = (
+        "#if defined(__aarch64__)\n#  define SIMD_NEON 1\n"
+        "#elif defined(__x86_64__) || defined(_M_X64)\n#  define SIMD_SSE 1\n"
+        '#else\n#  error "unsupported architecture"\n#endif\n'
+    )
+    doc = analysis(tree(tmp_path / "a", {"pyproject.toml": PYPROJECT, "src/simd.h": header}))
+    assert doc["category"] == "source-port" and needing_work(doc) == [
+        ("platform-error", "src/simd.h", 6)
+    ]
+    ported = header.replace("defined(__aarch64__)", "defined(__aarch64__) || defined(_M_ARM64)")
+    doc = analysis(tree(tmp_path / "b", {"pyproject.toml": PYPROJECT, "src/simd.h": ported}))
+    assert doc["category"] == "workflow-only", doc["reasons"]
 
 
 @pytest.mark.parametrize(

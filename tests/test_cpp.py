@@ -36,6 +36,11 @@ from woaport.cpp import Truth
         ("1 +", Truth.UNKNOWN),  # a broken expression is unknown, not an error
         ("defined(HAVE_SSE2)", Truth.FALSE),  # a project switch named for x86: off on ARM64
         ("defined(BLAKE3_NO_AVX2)", Truth.UNKNOWN),  # a switch that turns x86 code off: unknown
+        # MSVC spells ARM64 _M_ARM64 only (RenderKit/embree#483: "MSVC does not define
+        # __aarch64__"); no ACLE macros either
+        ("defined(__aarch64__) || defined(__ARM_NEON)", Truth.FALSE),
+        ("defined(HAVE_IMMINTRIN_H) || defined(HAVE_CPUID_H)", Truth.FALSE),  # x86 header probes
+        ("defined(HAVE_INTRIN_H)", Truth.UNKNOWN),  # <intrin.h> is there on ARM64 too
     ],
 )
 def test_expressions(expression: str, expected: Truth) -> None:

@@ -162,6 +162,15 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__or1k__",
         "__e2k__",
         "__arm64__",
+        # MSVC names ARM64 _M_ARM64 only: no GCC/ACLE spelling ("MSVC does not define
+        # __aarch64__": RenderKit/embree#483; nor __ARM_NEON: stringzilla's types.h)
+        "__aarch64__",
+        "__arm64",
+        "__ARM_NEON",
+        "__ARM_NEON__",
+        "__ARM_ARCH",
+        "__ARM_64BIT_STATE",
+        "__AARCH64EL__",
         "__ppc64le__",
         "__arm__",
         "__thumb__",
@@ -244,7 +253,9 @@ X86_SWITCH = re.compile(
     r"|POPCNT|PCLMUL\w*|AESNI|XOP|LZCNT|SHANI|RDRA?ND|RDSEED|VSX\d*|ALTIVEC|VXE?\d*|LSX|LASX|RVV|S390X?|PPC64"
     r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*"
     # probes for x86 intrinsics by name (HiGHS' HIGHS_HAVE_MM_PAUSE)
-    r"|MM_(?:PAUSE|PREFETCH|MALLOC|FREE|CLFLUSH|[SLM]FENCE)"
+    r"|MM_(?:PAUSE|PREFETCH|MALLOC|FREE|CLFLUSH|[SLM]FENCE)|AMX\w*|MOVBE"
+    # probes for x86-only headers (HAVE_IMMINTRIN_H, HAVE_X86INTRIN_H, HAVE_CPUID_H)
+    r"|(?:IMM|EMM|XMM|PMM|TMM|SMM|NMM|WMM|ZMM|AMM|X86|AVX\w*)INTRIN|CPUID_H"
     # x86 micro-architectures, as SIMD libraries name their kernels' switches
     # (stringzilla's SZ_USE_HASWELL, numkong's NK_TARGET_ICELAKE, simsimd's SIMSIMD_TARGET_SKYLAKE)
     r"|(?i:" + X86_MICROARCHITECTURES + r"))(?:_|$)"
