@@ -1340,6 +1340,51 @@ def test_more_libraries_and_headers(
     assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
 
 
+@pytest.mark.parametrize(
+    ("files", "external"),
+    [
+        # Python's pkgconfig module and CMake's pkg_check_modules(... REQUIRED ...)
+        ({"setup.py": "import pkgconfig\nd = pkgconfig.parse('libsndfile')\n"}, ["libsndfile"]),
+        (
+            {
+                "CMakeLists.txt": "find_package(PkgConfig REQUIRED)\n"
+                "pkg_check_modules(FFI REQUIRED IMPORTED_TARGET libffi)\n"
+                "pkg_check_modules(OPT QUIET libopt)\n"
+            },
+            ["libffi"],
+        ),
+        # Rust -sys crates that link a library nobody builds with them; not for other targets,
+        # nor with a feature that builds it bundled
+        (
+            {
+                "Cargo.toml": '[package]\nname = "x"\n[dependencies]\npq-sys = "0.4"\n'
+                'openssl-sys = { version = "0.9", features = ["vendored"] }\n'
+                'zstd-sys = "2"\n[target.\'cfg(unix)\'.dependencies]\nmysqlclient-sys = "1"\n'
+            },
+            ["libpq"],
+        ),
+    ],
+)
+def test_build_systems_asking_for_libraries(
+    tmp_path: Path, files: dict[str, str], external: list[str]
+) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/a.c": "int x;\n", **files}))
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+def test_assembly_named_only_under_an_x86_condition(tmp_path: Path) -> None:
+    """zlib's CMakeLists.txt assembles contrib/masmx64 only `if(AMD64)`."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/a.c": "int x;\n",
+        "zlib/CMakeLists.txt": "if(AMD64)\n  enable_language(ASM_MASM)\n"
+        "  set(ZLIB_ASMS contrib/masmx64/gvmat64.asm)\nendif()\n",
+        "zlib/contrib/masmx64/gvmat64.asm": "_TEXT SEGMENT\nf PROC\n  ret\nf ENDP\n_TEXT ENDS\nEND\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
 def test_intrinsics_inside_a_define(tmp_path: Path) -> None:
     """A #define compiles nothing: `#define LOADU(p) _mm_loadu_si128(p)` (argon2's
     blamka-round-opt.h:53 defines _mm_roti_epi64 so). Its users are read on their own."""

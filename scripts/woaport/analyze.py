@@ -1323,6 +1323,56 @@ def _header_only_keys() -> frozenset[str]:
     return frozenset(map(_library_key, HEADER_ONLY_PACKAGES))
 
 
+# Python's pkgconfig module (`pkgconfig.parse("libfoo")`), CMake's FindPkgConfig
+_PKGCONFIG_MODULE = re.compile(
+    r"""pkgconfig\.(?:parse|cflags|libs|exists|configure_extension|modversion|variables)\s*\(\s*["']([A-Za-z][\w.+-]{0,60})["']"""
+)
+_PKG_CHECK_MODULES = re.compile(r"pkg_(?:check_modules|search_module)\s*\(\s*\w+([^)]{0,300})\)")
+_PKG_MODULE_NAME = re.compile(r"(?<![\w$>{])([A-Za-z][\w.+-]{0,60})(?=[\s)>=<]|$)")
+# Rust crates that link a library the build machine must provide for the target (no bundled
+# build by default): libpq, MySQL, GDAL, Leptonica/Tesseract, FFmpeg; openssl-sys unless
+# vendored. (zstd-sys, libz-sys, bzip2-sys, lzma-sys, curl-sys ... build bundled sources.)
+CARGO_SYSTEM_CRATES = {
+    "openssl-sys": "openssl",
+    "pq-sys": "libpq",
+    "mysqlclient-sys": "mysqlclient",
+    "gdal-sys": "gdal",
+    "leptonica-sys": "leptonica",
+    "tesseract-sys": "tesseract",
+    "ffmpeg-sys-next": "ffmpeg",
+    "ffmpeg-sys": "ffmpeg",
+}
+_CARGO_SECTION = re.compile(r"^\s*\[([^\]]{1,300})\]\s*$")
+_CARGO_DEPENDENCY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=(.*)$")
+
+
+def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
+    """The -sys crates a Cargo.toml depends on for Windows (not in a section for other
+    targets: `[target.'cfg(unix)'.dependencies]`), unless a feature builds them bundled."""
+    found: list[tuple[str, str, int]] = []
+    section = ""
+    offset = 0
+    for line in text.split("\n")[:20_000]:
+        header = _CARGO_SECTION.match(line)
+        if header is not None:
+            section = header[1]
+        elif "dependencies" in section and (match := _CARGO_DEPENDENCY.match(line)):
+            crate = match[1]
+            library = CARGO_SYSTEM_CRATES.get(crate)
+            other_target = section.startswith("target") and _CARGO_OTHER_TARGET.search(section)
+            if library and not other_target and not _CARGO_BUNDLED.search(match[2]):
+                found.append((library, f"Cargo {crate} (the library is not built with it)", offset))
+        offset += len(line) + 1
+    return found
+
+
+_CARGO_BUNDLED = re.compile(r"vendored|bundled|static|build")
+_CARGO_OTHER_TARGET = re.compile(
+    r"unix|linux|macos|darwin|apple|android|ios|freebsd|openbsd|netbsd|wasm|not\s*\(\s*windows"
+    r"|not\s*\(\s*target_os\s*=\s*\\?[\"']windows"
+)
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
@@ -1384,7 +1434,23 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             package = _pkg_config_name(match[0])
             if package is not None:
                 found.append((package, "pkg-config", match.start()))
+        if "pkgconfig." in text:
+            for match in _PKGCONFIG_MODULE.finditer(text):
+                found.append((match[1].lower(), "pkg-config (pkgconfig module)", match.start()))
     elif (name == "cmakelists.txt" or name.endswith(".cmake")) and len(folders) <= 1:
+        for match in _PKG_CHECK_MODULES.finditer(text):
+            if "REQUIRED" in match[1]:
+                for module in _PKG_MODULE_NAME.findall(match[1]):
+                    if module not in (
+                        "REQUIRED",
+                        "QUIET",
+                        "IMPORTED_TARGET",
+                        "GLOBAL",
+                        "NO_CMAKE_PATH",
+                    ):
+                        found.append(
+                            (module.lower(), "CMake pkg_check_modules(REQUIRED)", match.start())
+                        )
         cmake_lines: list[str] | None = None
         for match in _FIND_PACKAGE.finditer(text):
             package = match[1]
@@ -1422,9 +1488,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 continue  # `if host_machine.system() == 'linux'`: another system's
             found.append((library, "meson find_library()", match.start()))
     elif name == "cargo.toml":
-        for match in re.finditer(r"(?m)^\s*openssl-sys\s*=(.*)$", text):
-            if "vendored" not in match[1]:
-                found.append(("openssl", "Cargo openssl-sys (not vendored)", match.start()))
+        found += _cargo_system_libraries(text)
     if not found:
         return
     lines = text.split("\n")
@@ -2737,6 +2801,8 @@ def _judge_assembly(
             continue  # `#include "consts.S"`: a part of the file that includes it
         if not globbed and name.lower() not in build:
             continue  # no build file names it: not assembled
+        if name in result.x86_built:
+            continue  # named only under x86 conditions (zlib's CMakeLists: `if(AMD64)`)
         if relative.endswith(".S") and "#" in text:
             lines = text.split("\n")
             ends = _line_ends(lines)
