@@ -873,10 +873,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             _collect_macros(result, relative, text)
-            if "pycore_" in text:
+            if suffix != ".rs" and "pycore_" in text:
                 _note_cpython_internals(result, relative, text)
-            if suffix == ".rs" and "mod " in text and "target_" in text:
-                _note_rust_modules(result, relative, text)
             if "define" in text:
                 result.defined_names.update(_DEFINED_NAME.findall(text))
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
@@ -1487,7 +1485,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             ):
                 continue  # `if host_machine.system() == 'linux'`: another system's
             found.append((library, "meson find_library()", match.start()))
-    elif name == "cargo.toml":
+    elif name == "cargo.toml" and "-sys" in text:
         found += _cargo_system_libraries(text)
     if not found:
         return
@@ -2597,24 +2595,38 @@ def _item_end(text: str, start: int, budget: list[int]) -> int:
 _ITEM_START = re.compile(r"[{;]")
 
 
-_RUST_MOD = re.compile(r"\bmod\s+([A-Za-z_][A-Za-z0-9_]*)\s*;")
+# `#[cfg(...)]` (other attributes may follow) on a `mod NAME;` declaration
+_RUST_CFG_MOD = re.compile(
+    r"[ \t]*#\[\s*cfg\s*\(((?:[^()\]]|\((?:[^()]|\([^()]*\))*\))*)\)\s*\]"
+    r"(?:\s*#\[[^\]]{0,200}\])*\s*(?:pub(?:\s*\([^)]{0,40}\))?\s+)?mod\s+([A-Za-z_]\w*)\s*;"
+)
 
 
 def _note_rust_modules(result: Analysis, relative: str, text: str) -> None:
     """`#[cfg(target_arch = "x86_64")] mod avx2;` (in lib.rs): the module's file (avx2.rs or
     avx2/mod.rs, with its own submodules) is compiled only where the cfg holds."""
-    code = strip_comments(text)
-    spans = _rust_false_spans(code)
-    if not spans:
-        return
     folder, _, name = relative.rpartition("/")
     stem = name.removesuffix(".rs")
     base = folder if stem in ("lib", "main", "mod") else (f"{folder}/{stem}" if folder else stem)
-    for begin, end in spans:
-        for match in _RUST_MOD.finditer(code, begin, end):
-            result.rust_cfg_modules.add(f"{base}/{match[1]}" if base else match[1])
-            if len(result.rust_cfg_modules) > 10_000:
-                return
+    # From each `mod ` a few `#[...]` lines back: a pass of str.find, not a regex over the
+    # whole text (vendored crates hold megabytes of Rust), over the head of the file, where
+    # Rust declares its modules
+    limit = min(len(text), _RUST_MODULES_WITHIN)
+    position = text.find("mod ", 0, limit)
+    while position != -1 and len(result.rust_cfg_modules) <= 10_000:
+        end = text.find(";", position, position + 80)
+        start = text.rfind("#[", max(0, position - 600), position)
+        if end != -1 and start != -1:
+            match = _RUST_CFG_MOD.match(text, text.rfind("\n", 0, start) + 1, end + 1)
+            if match is None:
+                attribute = text.rfind("#[cfg", max(0, position - 600), position)
+                match = _RUST_CFG_MOD.match(text, attribute, end + 1) if attribute != -1 else None
+            if match is not None and _rust_cfg(match[1]) is False:
+                result.rust_cfg_modules.add(f"{base}/{match[2]}" if base else match[2])
+        position = text.find("mod ", position + 4, limit)
+
+
+_RUST_MODULES_WITHIN = 32_768  # characters
 
 
 def _rust_modules_not_built(result: Analysis) -> None:
@@ -2648,7 +2660,10 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     rust = relative.endswith(".rs")
     # Rust reaches x86 code only through core::arch::x86/x86_64 (or is_x86_feature_detected!)
     # and inline assembly through asm!: a file naming neither has none
-    found = [] if rust and "x86" not in text and "asm!" not in text else find_x86(text)
+    x86 = rust and "x86" in text
+    found = [] if rust and not x86 and "asm!" not in text else find_x86(text)
+    if x86 and "mod " in text:
+        _note_rust_modules(result, relative, text)  # `#[cfg(target_arch = "x86_64")] mod m;`
     # Rust selects its ARM paths with cfgs, which the evidence is judged by: its files count
     # as ARM paths only where they hold x86 code too.
     # A file without x86 code counts as an ARM path by the cheap signs of NEON code (every
