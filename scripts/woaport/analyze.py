@@ -143,14 +143,15 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     (
         "x64-intrinsic",
         ("_u64", "_u32", "128", "__popcnt", "rdtsc", "_xgetbv", "__emul", "__lzcnt"),
-        r"_(?:_(?:popcnt(?:16|64)?|rdtscp?|lzcnt(?:16|64)?|emulu?|shiftleft128|shiftright128)"
+        # (also: segment-register reads for the TEB, string instructions, RDRAND/RDSEED, TSX
+        # calls, __faststorefence; merged into the branches of their first letters, since
+        # this pattern runs at every underscore of every C file)
+        r"_(?:_(?:popcnt(?:16|64)?|rdtscp?|lzcnt(?:16|64)?|emulu?|shiftleft128|shiftright128"
+        r"|(?:read|write)(?:gs|fs)(?:byte|word|dword|qword)|faststorefence|(?:movs|stos)[bwdq])"
         r"|u(?:mul128|div128)|mul(?:128|x_u(?:32|64))|addcarryx?_u(?:32|64)|subborrow_u(?:32|64)"
-        r"|xgetbv|rdtsc|tzcnt_u(?:32|64)|lzcnt_u(?:32|64)|b(?:zhi|extr|lsr)_u(?:32|64)"
-        r"|p(?:dep|ext)_u(?:32|64)|div128"
-        # more of the x64/x86-only list: segment-register reads (TEB access), string
-        # instructions, RDRAND/RDSEED, TSX, __faststorefence
-        r"|_(?:read|write)(?:gs|fs)(?:byte|word|dword|qword)|_faststorefence"
-        r"|_(?:movs|stos)[bwdq]|rd(?:rand|seed)(?:16|32|64)_step|x(?:begin|end|abort|test)(?=\s*\())"
+        r"|x(?:getbv|(?:begin|end|abort|test)(?=\s*\())|rd(?:tsc|(?:rand|seed)(?:16|32|64)_step)"
+        r"|tzcnt_u(?:32|64)|lzcnt_u(?:32|64)|b(?:zhi|extr|lsr)_u(?:32|64)"
+        r"|p(?:dep|ext)_u(?:32|64)|div128)"
         r"(?![A-Za-z0-9_])",
         ("",),
     ),
@@ -873,8 +874,6 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             _collect_macros(result, relative, text)
-            if suffix != ".rs" and "pycore_" in text:
-                _note_cpython_internals(result, relative, text)
             if "define" in text:
                 result.defined_names.update(_DEFINED_NAME.findall(text))
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
@@ -2682,14 +2681,18 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         ]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
+        internals = False
         for m in _INCLUDE.finditer(text):
             header = m[2]
+            internals = internals or "pycore_" in header
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
                 result.included[name] += 1
                 local_includes.append((m.start(), name))
             if _maybe_external(header) and (m[1] != '"' or "/" in header):
                 wanted_includes.append((m.start(), header))
+        if internals:
+            _note_cpython_internals(result, relative, text)
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
