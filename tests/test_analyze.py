@@ -1385,6 +1385,18 @@ def test_assembly_named_only_under_an_x86_condition(tmp_path: Path) -> None:
     assert doc["category"] == "workflow-only", doc["reasons"]
 
 
+def test_a_dll_named_for_the_project_is_its_own(tmp_path: Path) -> None:
+    """llvmlite-0.49.0 ffi/build.py:206 copies llvmlite.dll (built from ffi/) and ibm-db-3.3.0
+    setup.py:258 ibm_db.dll: the project's own build products, not libraries to build."""
+    files = {
+        "pyproject.toml": PYPROJECT + '[project]\nname = "llvmlite"\n',
+        "ffi/build.py": 'shutil.copy("llvmlite.dll", target)\nshutil.copy("libzstd.dll", t)\n',
+        "ffi/core.cpp": "int x;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert [e["name"] for e in doc["external_libraries"]] == ["zstd"], doc
+
+
 def test_intrinsics_inside_a_define(tmp_path: Path) -> None:
     """A #define compiles nothing: `#define LOADU(p) _mm_loadu_si128(p)` (argon2's
     blamka-round-opt.h:53 defines _mm_roti_epi64 so). Its users are read on their own."""

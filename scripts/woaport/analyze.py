@@ -415,6 +415,7 @@ class Analysis:
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
     fetched: set[str] = field(default_factory=set)
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
+    project: str | None = None  # pyproject.toml's [project] name
     cpython_internals: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
     # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
     rust_cfg_modules: set[str] = field(default_factory=set)
@@ -1624,15 +1625,20 @@ def _resolve_includes(result: Analysis) -> None:
         key = _library_key(re.split(r"[^A-Za-z0-9_.-]", requirement, maxsplit=1)[0])
         requirements.add(key)
         requirements.update(map(_library_key, REQUIREMENT_PROVIDES.get(key, ())))
+    own_names = _own_names(result)
     result.external[:] = [
         e
         for e in result.external
-        if e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
-        or (
-            not _shipped(e.name, ordered)
-            and not e.file.lower().startswith(submodules)
-            and not e.file.lower().startswith(projects)
-            and _library_key(e.name) not in requirements
+        # a DLL named for the project is its own build's (llvmlite.dll from ffi/, ibm_db.dll)
+        if not (e.how.startswith("bundles") and _library_key(e.name) in own_names)
+        and (
+            e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
+            or (
+                not _shipped(e.name, ordered)
+                and not e.file.lower().startswith(submodules)
+                and not e.file.lower().startswith(projects)
+                and _library_key(e.name) not in requirements
+            )
         )
     ]
     if not result.includes:
@@ -1767,6 +1773,16 @@ def _judge_cpython_internals(result: Analysis, known: dict[str, str | None]) -> 
             break  # one item per file
 
 
+def _own_names(result: Analysis) -> set[str]:
+    """The project's own names (as _library_key): pyproject's [project] name and the sdist's
+    file name before the version."""
+    names = {result.project} if result.project else set()
+    stem = PurePosixPath(result.source.replace("\\", "/")).name
+    if stem.lower().endswith((".tar.gz", ".zip", ".tgz", ".tar.bz2", ".tar.xz")):
+        names.add(re.split(r"-\d", stem, maxsplit=1)[0])
+    return {_library_key(name) for name in names if name}
+
+
 def _tools(result: Analysis, name: str, text: str) -> None:
     if name == "meson.build":
         result.tools.add("meson")
@@ -1796,6 +1812,9 @@ def _backend(result: Analysis, data: bytes) -> None:
             raise  # nested too deep or too large: a hostile file, refused with one line
         result.backend = "unknown (pyproject.toml does not parse)"
         return
+    project = document.get("project")
+    if isinstance(project, dict) and isinstance(project.get("name"), str):
+        result.project = project["name"][:200]
     if re.search(r"hooks\.mypyc|hatch-mypyc|mypycify", text):
         # hatch-mypyc / mypycify: Python modules compiled to C extensions (black, mypy)
         result.extension_modules = result.extension_modules or "pyproject.toml (mypyc)"
