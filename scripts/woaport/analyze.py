@@ -1697,14 +1697,15 @@ _QUOTED_CONFIG_HEADER = re.compile(
 def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
     generated: set[str] = set()
     for name in basenames:
-        for suffix in _TEMPLATE_SUFFIXES:
-            if name.endswith(suffix):
-                generated.add(name.removesuffix(suffix))
-        if ".in." in name:
-            generated.add(name.replace(".in.", ".", 1))  # config.in.h
         dot = name.rfind(".")
-        for output in _GENERATORS.get(name[dot:], ()) if dot > 0 else ():
-            generated.add(name[:dot] + output)
+        if dot <= 0:
+            continue
+        if name.endswith(_TEMPLATE_SUFFIXES):
+            generated.add(name[:dot])  # config.h.in: config.h
+        elif ".in." in name:
+            generated.add(name.replace(".in.", ".", 1))  # config.in.h
+        else:
+            generated.update(name[:dot] + output for output in _GENERATORS.get(name[dot:], ()))
     for text in build_texts:
         if "configure_file" in text:
             for call in _CONFIGURE_FILE.finditer(text):

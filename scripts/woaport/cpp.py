@@ -301,35 +301,33 @@ class Macros:
     # every other name is undefined, as C says of a name nothing defines ("closed world").
     definable: Container[str] | None = None
     values: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
-    # the #if blocks open where the reading is, (serial, branch, is that branch's condition
-    # unknown) each (see _Scoped); kept up to date by `regions`
-    path: list[tuple[int, int, bool]] = field(default_factory=list)
+    # the #if blocks open where the reading is (see _Scoped): `regions`' own stack
+    frames: list[_Frame] = field(default_factory=list)
     # set when a _Scoped macro is read: that value depends on where the reading is; such
     # values are memoized only until the reading moves
     read_scoped: bool = False
     scoped_values: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
+    moves: int = 0  # bumped by `regions` at every #if/#elif/#else/#endif
+    scoped_at: int = 0  # the ``moves`` the scoped_values were worked out at
 
     @classmethod
     def arm64(cls) -> Macros:
         return cls(known={})
 
-    def moved(self) -> None:
-        """The reading entered or left an #if block, or a branch of one."""
-        if self.scoped_values:
-            self.scoped_values.clear()
-
     def _in_scope(self, state: _Scoped) -> bool:
-        return all(
-            any(serial == s and branch == b for serial, branch, _ in self.path)
-            for s, b in state.scope
-        )
+        here = {(frame.serial, frame.branch) for frame in self.frames}
+        return all(block in here for block in state.scope)
 
     def scope(self) -> Scope:
         """The blocks whose unknown condition holds where a definition is read."""
-        return tuple((serial, branch) for serial, branch, unknown in self.path if unknown)
+        return tuple(
+            (frame.serial, frame.branch) for frame in self.frames if frame.current is not True
+        )
 
     def set(self, name: str, state: object) -> None:
-        if self.known.get(name) is not state:
+        # by value: redefining a macro the same way (a _Scoped body in the same blocks, the
+        # same text) changes nothing, and keeps the caches keyed by ``version``
+        if self.known.get(name) != state:
             self.known[name] = state
             self.version += 1
 
@@ -377,7 +375,10 @@ class Macros:
         key = (name, self.version, self.definable is not None)
         if key in self.values:
             return self.values[key]
-        if key in self.scoped_values:
+        if self.scoped_at != self.moves:
+            self.scoped_values.clear()
+            self.scoped_at = self.moves
+        elif key in self.scoped_values:
             self.read_scoped = True
             return self.scoped_values[key]
         outer, self.read_scoped = self.read_scoped, isinstance(state, _Scoped)
@@ -698,6 +699,7 @@ def regions(
     for name, body in (known or {}).items():
         macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
+    macros.frames = stack
     active: bool | None = True
     active_closed: bool | None = True
     closed_result: list[bool | None] | None = [True] * len(lines) if closed is not None else None
@@ -739,20 +741,17 @@ def regions(
             frame.arch_branches += _ARCH.search(rest) is not None
             frame.serial = index
             stack.append(frame)
-            macros.path.append((index, 0, condition is not True))
         elif word in ("elif", "elifdef", "elifndef") and stack:
             frame = stack[-1]
             frame.close_branch()
             frame.branches += 1
             frame.branch += 1
-            macros.path[-1] = (frame.serial, frame.branch, True)
-            macros.moved()
+            macros.moves += 1
             frame.arch_branches += _ARCH.search(rest) is not None
             kind = word[2:] if word != "elif" else "if"
             condition = _condition(kind, rest, macros, lines, 0)
             frame.current = _and(_not(frame.taken), condition)
             frame.taken = _or(frame.taken, condition)
-            macros.path[-1] = (frame.serial, frame.branch, frame.current is not True)
             other = _closed_condition(condition, closed, definable, kind, rest, macros, lines, 0)
             frame.closed_current = _and(_not(frame.closed_taken), other)
             frame.closed_taken = _or(frame.closed_taken, other)
@@ -763,12 +762,10 @@ def regions(
             frame.branch += 1
             frame.current = _not(frame.taken)
             frame.taken = True
-            macros.path[-1] = (frame.serial, frame.branch, frame.current is not True)
             frame.closed_current = _not(frame.closed_taken)
             frame.closed_taken = True
         elif word == "endif" and stack:
             frame = stack.pop()
-            macros.path.pop()
             frame.close_branch()
             if stack and frame.include_branches:
                 stack[-1].branch_includes = True
@@ -802,7 +799,7 @@ def regions(
                 )
                 errors.append(ErrorDirective(line=index + 1, text=text.strip()[:160], arch=arch))
             continue
-        macros.moved()
+        macros.moves += 1
         # a frame's parent is the state around it: the innermost frame decides (O(1) per
         # directive, so that thousands of nested #ifs stay linear)
         if stack:
@@ -937,7 +934,7 @@ def _define(
         # `#define IS_INTEL 1`) stays undefined on ARM64.
         if name not in macros.known:
             macros.set(name, _UNDEFINED_HERE)
-    elif function_like or len(macros.path) > MAX_DEPTH:
+    elif function_like or len(macros.frames) > MAX_DEPTH:
         macros.set(name, _OPAQUE)
     else:
         macros.set(name, _Scoped(body=body.strip(), scope=macros.scope()))
