@@ -1644,7 +1644,7 @@ def _resolve_includes(result: Analysis) -> None:
     if not result.includes:
         return
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
-    basenames |= _generated_headers(basenames, result.build_texts)
+    generated: set[str] | None = None  # worked out for the first header not in the sdist
     seen: set[str] = set()
     own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules, projects)]
     own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
@@ -1653,6 +1653,10 @@ def _resolve_includes(result: Analysis) -> None:
         if include not in own and _library_key(path.split("/")[0].split(".")[0]) not in own_keys:
             continue  # a vendored project's own (often optional) dependency: its build's call
         if path.rsplit("/", 1)[-1] in basenames:
+            continue
+        if generated is None:
+            generated = _generated_headers(basenames, result.build_texts)
+        if path.rsplit("/", 1)[-1] in generated:
             continue
         if _library_key(path.split("/")[0].split(".")[0]) in requirements:
             continue  # a build requirement brings it (cppy, pybind11 ...)

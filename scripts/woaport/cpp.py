@@ -327,7 +327,8 @@ class Macros:
     def set(self, name: str, state: object) -> None:
         # by value: redefining a macro the same way (a _Scoped body in the same blocks, the
         # same text) changes nothing, and keeps the caches keyed by ``version``
-        if self.known.get(name) != state:
+        previous = self.known.get(name)
+        if previous is not state and not (isinstance(state, _Scoped) and previous == state):
             self.known[name] = state
             self.version += 1
 
