@@ -46,6 +46,8 @@ class Sdist:
     split: Split
     note: str
     evidence: tuple[EvidenceLabel, ...] = ()
+    uncertain: bool = False
+    """The evidence did not settle the label (the note says why); absent means False."""
 
 
 def load(path: Path = CORPUS) -> list[Sdist]:
@@ -75,9 +77,18 @@ def load(path: Path = CORPUS) -> list[Sdist]:
                 split=Split(raw["split"]),
                 note=str(raw["note"]),
                 evidence=labels,
+                uncertain=_flag(raw, "uncertain"),
             )
         )
     return entries
+
+
+def _flag(raw: dict[str, object], key: str) -> bool:
+    """An optional yes/no field: absent is False, anything but a YAML boolean is an error."""
+    value = raw.get(key, False)
+    if not isinstance(value, bool):
+        raise ValueError(f"{raw.get('name')}: {key} must be true or false, not {value!r}")
+    return value
 
 
 def fetch(sdist: Sdist) -> Path:

@@ -1429,6 +1429,22 @@ def test_the_corpus_is_pinned_and_labelled() -> None:
         assert (sdist.expect is None) == (sdist.label in ("workflow-only", "build-config"))
         for label in sdist.evidence:
             assert label.line > 0 and label.why, label
+        assert not sdist.uncertain or "uncertain" in sdist.note.lower(), sdist
+    assert any(s.uncertain for s in corpus) and not all(s.uncertain for s in corpus)
+
+
+def test_the_corpus_uncertain_flag_is_a_yaml_boolean(tmp_path: Path) -> None:
+    entry = (
+        "sdists:\n  - {name: a, version: '1', filename: a-1.tar.gz, sha256: '0', url: u,\n"
+        "     label: workflow-only, citation: c, split: held-out, note: n, uncertain: %s}\n"
+    )
+    (tmp_path / "yes.yml").write_text(entry % "true")
+    (tmp_path / "absent.yml").write_text(entry.replace(", uncertain: %s", ""))
+    (tmp_path / "text.yml").write_text(entry % "'maybe'")
+    assert [s.uncertain for s in load_corpus(tmp_path / "yes.yml")] == [True]
+    assert [s.uncertain for s in load_corpus(tmp_path / "absent.yml")] == [False]
+    with pytest.raises(ValueError, match="a: uncertain must be true or false"):
+        load_corpus(tmp_path / "text.yml")
 
 
 @pytest.fixture(scope="session")
