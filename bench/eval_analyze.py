@@ -161,6 +161,13 @@ def main() -> int:
             )
             if label == "after" and split == Split.HELD_OUT:
                 ok = right >= TARGET * len(part)
+                sure = [s for s in part if not s.uncertain]
+                if len(sure) < len(part):
+                    sure_right = sum(outcomes[f"{s.name}-{s.version}"].right_reasons for s in sure)
+                    print(
+                        f"  {label:6} on the {len(sure)} labels not marked uncertain: with the "
+                        f"right reasons {percent(sure_right, len(sure))}"
+                    )
         for sdist in part:
             key = f"{sdist.name}-{sdist.version}"
             old, new = results["before"][key], results["after"][key]
