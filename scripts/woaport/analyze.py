@@ -20,7 +20,7 @@ import tarfile
 import zipfile
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -733,15 +733,19 @@ def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | N
                 continue
             relative = _strip_root(member.name)
             handle = tar.extractfile(member)
+            # Reads of the member's own size: a larger read() allocates that many bytes first
+            # (4 MiB for every small file), and read() without a size is a loop of 8 KiB reads.
             if _wanted(relative) and member.size <= MAX_FILE:
-                data = handle.read(MAX_FILE + 1) if handle else b""
+                data = handle.read(member.size) if handle else b""
                 budget.add(len(data))
                 yield relative, member.size, data
             else:
                 # Drain it in large reads: left to tarfile, the skip is a Python loop of
                 # 10 KiB reads, the slowest part of a whole analysis.
-                while handle is not None and (chunk := handle.read(1 << 22)):
+                left = member.size
+                while handle is not None and (chunk := handle.read(min(left, 1 << 22))):
                     budget.add(len(chunk))
+                    left -= len(chunk)
                 yield relative, member.size, None
 
 
@@ -1306,12 +1310,13 @@ def _resolve_includes(result: Analysis) -> None:
     the libraries the build files name, unless their sources are in the sdist."""
     # Folders that hold native sources or headers: a folder named after a library that holds
     # only Python (cryptography's _cffi_src/openssl, hazmat/bindings/openssl) ships no library.
-    folders = {
-        _library_key(part)
+    parts = {
+        part
         for member in result.members
         if _suffix(member) in _NATIVE_SUFFIXES
         for part in member.split("/")[:-1]
     }
+    folders = {_library_key(part) for part in parts}  # each folder name once, not per file
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
     # freetype and qhull wraps)
     wraps = {
@@ -2150,62 +2155,190 @@ def _collect_macros(result: Analysis, relative: str, text: str) -> None:
 
 
 def _evaluate_macros(result: Analysis, text: str) -> None:
-    lines = text.split("\n")
-    ends = _line_ends(lines)
-    code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
-    result.defines.append(cpp.regions(code_lines, directive_lines).defines)
+    result.defines.append(_CText(text).read().defines)
 
 
-class _Comments:
-    """Where the comments of a C text are, found at C speed. String literals are not parsed:
-    a `/*` inside a string could hide code after it (rare; accepted for speed)."""
+class _CText:
+    """A C/C++ text, read for its preprocessor lines and a few places in it without splitting
+    it into lines (a 2 MB amalgamation has 54,000 of them): a line is found when it is wanted.
+    Where its comments are is found at C speed; string literals are not parsed: a `/*` inside
+    a string could hide code after it (rare; accepted for speed)."""
 
-    def __init__(self, text: str, line_ends: list[int] | None = None) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.line_ends = line_ends if line_ends is not None else _line_ends(text.split("\n"))
+        self.count = text.count("\n") + 1
+        self.starts: dict[int, int] = {}  # line index -> offset of its first character
+        self.located: dict[int, int] = {}  # offset -> line index, for the offsets looked up
+        self.marks: list[int] = []  # the same offsets, sorted
+        self.code: dict[int, str] = {}  # offset -> a preprocessor line, comments blanked
+        self._every: list[int] | None = None  # every line's start, once a line far from all
         self.slashes: dict[int, int] = {}  # line index -> where its `//` comment starts, or -1
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.comment_starts: list[int] = []
+        self.comment_ends: list[int] = []
         start = text.find("/*")
         while start != -1:  # a loop of C-speed finds, one turn per comment
             end = text.find("*/", start + 2)
             end = len(text) if end == -1 else end + 2
-            self.starts.append(start)
-            self.ends.append(end)
+            self.comment_starts.append(start)
+            self.comment_ends.append(end)
             start = text.find("/*", end)
 
+    def locate(self, offsets: Iterable[int]) -> None:
+        """Find the lines of these offsets: C-speed counts of the newlines from one offset to
+        the next, from the nearest offset found before."""
+        new = sorted(set(offsets).difference(self.located))
+        if not new:
+            return
+        text = self.text
+        before = bisect.bisect_right(self.marks, new[0]) - 1
+        if before >= 0:
+            at = self.marks[before]
+            line = self.located[at]
+            start = self.starts[line]
+        else:
+            line = at = start = 0
+        for offset in new:
+            newlines = text.count("\n", at, offset)
+            if newlines:
+                line += newlines
+                start = text.rfind("\n", at, offset) + 1
+            self.located[offset] = line
+            self.starts[line] = start
+            at = offset
+        if len(new) == 1:
+            bisect.insort(self.marks, new[0])
+        else:
+            self.marks = sorted(self.marks + new)
+
+    def line_of(self, offset: int) -> int:
+        """The index of the line that holds ``offset`` (a newline belongs to its line)."""
+        if offset not in self.located:
+            self.locate([offset])
+        return self.located[offset]
+
+    def start(self, index: int) -> int:
+        if index < 0 or index >= self.count:
+            raise IndexError(index)
+        start = self.starts.get(index)
+        if start is not None:
+            return start
+        before = self.starts.get(index - 1)
+        if index == 0:
+            start = 0
+        elif before is not None:
+            start = self.text.find("\n", before) + 1
+        elif index + 1 in self.starts:
+            start = self.text.rfind("\n", 0, self.starts[index + 1] - 1) + 1
+        else:
+            if self._every is None:
+                self._every = [0, *(end + 1 for end in _line_ends(self.text.split("\n"))[:-1])]
+            start = self._every[index]
+        self.starts[index] = start
+        return start
+
+    def line(self, index: int) -> str:
+        """The text of a line, as written."""
+        start = self.start(index)
+        end = self.text.find("\n", start)
+        return self.text[start:] if end == -1 else self.text[start:end]
+
     def hides(self, position: int) -> bool:
-        index = bisect.bisect_right(self.starts, position) - 1
-        if index >= 0 and position < self.ends[index]:
+        """Is ``position`` inside a comment?"""
+        index = bisect.bisect_right(self.comment_starts, position) - 1
+        if index >= 0 and position < self.comment_ends[index]:
             return True
         # the line's first `//`, outside a string by the count of quotes before it; worked out
         # once per line (a line of megabytes with many matches stays linear)
-        line = bisect.bisect_left(self.line_ends, position)
+        line = self.line_of(position)
         slash = self.slashes.get(line)
         if slash is None:
-            line_start = self.line_ends[line - 1] + 1 if line > 0 else 0
-            line_end = self.line_ends[line] if line < len(self.line_ends) else len(self.text)
+            line_start = self.starts[line]
+            line_end = self.text.find("\n", line_start)
+            if line_end == -1:
+                line_end = len(self.text)
             slash = self.text.find("//", line_start, line_end)
             if slash != -1 and self.text.count('"', line_start, slash) % 2:
                 slash = -1
             self.slashes[line] = slash
         return slash != -1 and slash + 2 <= position
 
-    def directives(self, lines: list[str], ends: list[int]) -> tuple[list[str], set[int]]:
-        """The lines with each preprocessor line's comments blanked, and those lines' indexes."""
-        code_lines = lines[:]
-        directive_lines: set[int] = set()
-        positions = [match.end() - 1 for match in _DIRECTIVE_AT.finditer(self.text)]
-        if self.text.lstrip(" \t").startswith("#"):
-            positions.insert(0, self.text.index("#"))
-        for position in positions:
-            if self.hides(position):
+    def code_line(self, index: int) -> str:
+        """A line as the preprocessor reads it (see preprocessor_lines)."""
+        code = self.code.get(self.start(index))
+        return code if code is not None else self.line(index)
+
+    def preprocessor_lines(self) -> list[cpp.Line]:
+        """The lines that start with a `#` outside a comment, their comments blanked: (offset
+        of the line, text, offset of its end). One C-speed pass; no other line is read."""
+        text = self.text
+        found = []
+        first = _FIRST_DIRECTIVE.match(text)
+        if first is not None:
+            found.append((0, first.end(1) - 1, first.end()))
+        found += [
+            (match.start() + 1, match.end(1) - 1, match.end())
+            for match in _DIRECTIVE_AT.finditer(text)
+        ]
+        lines: list[cpp.Line] = []
+        starts, ends = self.comment_starts, self.comment_ends
+        for start, sign, end in found:
+            # only blanks stand before the `#` on its line: no `//` comment can hide it
+            index = bisect.bisect_right(starts, sign) - 1
+            if index >= 0 and sign < ends[index]:
                 continue
-            index = bisect.bisect_left(ends, position)
-            directive_lines.add(index)
-            if "/" in lines[index]:
-                code_lines[index] = _INLINE_COMMENT.sub(" ", lines[index])
-        return code_lines, directive_lines
+            raw = text[start:end]
+            code = self.code[start] = _INLINE_COMMENT.sub(" ", raw) if "/" in raw else raw
+            lines.append((start, code, end))
+        return lines
+
+    def lines_from(self, start: int) -> Iterator[cpp.Line]:
+        """The lines from the one that starts at ``start`` on, as the preprocessor reads them."""
+        text = self.text
+        size = len(text)
+        while start <= size:
+            end = text.find("\n", start)
+            if end == -1:
+                end = size
+            code = self.code.get(start)
+            yield start, code if code is not None else text[start:end], end
+            start = end + 1
+
+    def read(
+        self,
+        known: dict[str, str | None] | None = None,
+        until: int | None = None,
+        definable: Container[str] | None = None,
+        closed: Container[str] | None = None,
+        *,
+        want_defines: bool = True,
+    ) -> cpp.Reading:
+        """The preprocessor's reading of the text, by offset (see cpp.read)."""
+        return cpp.read(
+            self.preprocessor_lines(),
+            self.lines_from,
+            known,
+            until,
+            definable,
+            closed,
+            want_defines=want_defines,
+        )
+
+
+class _Lines(dict[int, str]):
+    """The lines of a _CText by index, as the preprocessor reads them (or as written), each
+    read when it is first asked for."""
+
+    def __init__(self, source: _CText, *, code: bool) -> None:
+        super().__init__()
+        self.source = source
+        self.code = code
+
+    def __len__(self) -> int:
+        return self.source.count
+
+    def __missing__(self, index: int) -> str:
+        line = self[index] = self.source.code_line(index) if self.code else self.source.line(index)
+        return line
 
 
 # What assembler sources hold and scripts do not: GNU as directives, MASM/armasm PROC, AREA and
@@ -2236,14 +2369,12 @@ def _judge_assembly(
         if result.included[relative.rsplit("/", 1)[-1]]:
             continue  # `#include "consts.S"`: a part of the file that includes it
         if relative.endswith(".S") and "#" in text:
-            lines = text.split("\n")
-            ends = _line_ends(lines)
-            code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
-            state = cpp.regions(code_lines, directive_lines, known, None, definable).lines
+            source = _CText(text)
+            reading = source.read(known, None, definable, want_defines=False)
             if all(
-                state[index] is False
-                for index, line in enumerate(code_lines)
-                if index not in directive_lines and line.strip()
+                reading.state_at(start) is False
+                for start, line, _end in source.lines_from(0)
+                if start not in source.code and line.strip()
             ):
                 continue
         result.assembly.add(relative)
@@ -2259,7 +2390,8 @@ def _unix_only_assembly(data: bytes | None) -> bool:
 
 
 _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
-_DIRECTIVE_AT = re.compile(r"\n[ \t]*#")
+_DIRECTIVE_AT = re.compile(r"\n([ \t]*#)[^\n]*")  # a line that starts with `#`: the `#`
+_FIRST_DIRECTIVE = re.compile(r"([ \t]*#)[^\n]*")
 
 
 _CONDITION_NAMES = re.compile(r"#[ \t]*(?:el)?if(?:n?def)?\b([^\n]*)")
@@ -2303,86 +2435,91 @@ def _finish_code(
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
-    lines = text.split("\n")
-    ends = _line_ends(lines)
-    directive_lines: set[int] = set()
-    default_off: set[int] = set()  # line indexes built only if the build -Ds a macro
-    if rust:
-        code = strip_comments(text)
-        found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
+    x86_file = not rust and not cython and X86_DIRS.search(relative) is not None
+    errors: list[cpp.ErrorDirective] = []
+    state_at: Callable[[int], bool | None]
+    default_off: Callable[[int], bool] = lambda _at: False  # noqa: E731
+    code_lines: cpp.Lines
+    if rust or cython:
+        lines = text.split("\n")
+        ends = _line_ends(lines)
+        line_of: Callable[[int], int] = lambda at: bisect.bisect_left(ends, at)  # noqa: E731
+        raw_line: Callable[[int], str] = lines.__getitem__
+        state = [True] * len(lines)
+        state_at = lambda at: state[line_of(at)]  # noqa: E731
+        if rust:
+            code = strip_comments(text)
+            found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
+            code_lines = code.split("\n")
+            for begin, end in _rust_false_spans(code):
+                for index in range(line_of(begin), line_of(end) + 1):
+                    if index < len(state):
+                        state[index] = False
+        else:
+            found, code_lines = pending.found, lines
         wanted_includes = pending.includes
-        code_lines = code.split("\n")
-    elif cython:
-        code = text
-        found, wanted_includes, code_lines = pending.found, pending.includes, lines
     else:
-        code = text
-        comments = _Comments(text, ends)
-        found = [(start, kind) for start, kind in pending.found if not comments.hides(start)]
-        wanted_includes = [(at, h) for at, h in pending.includes if not comments.hides(at)]
-        if X86_DIRS.search(relative):
+        # C and C++: read by offset; a line is found only where it is wanted (a 2 MB
+        # amalgamation is not split into its 50,000 lines)
+        source = _CText(text)
+        source.locate(
+            [at for at, _ in pending.found]
+            + [at for at, _ in pending.includes]
+            + [at for at, _ in pending.local_includes]
+        )
+        line_of, raw_line = source.line_of, source.line
+        found = [(start, kind) for start, kind in pending.found if not source.hides(start)]
+        wanted_includes = [(at, h) for at, h in pending.includes if not source.hides(at)]
+        if x86_file:
             # A file named for x86 (x86/..., *_avx2.c) is not built for ARM64: its x86 code
             # needs no #if reading, its includes are no ARM64 build's, and the headers it
             # includes are included where ARM64 builds never look.
             for _at, name in pending.local_includes:
                 result.excluded[name] += 1
             wanted_includes = []
-            code_lines = lines
+            code_lines = _Lines(source, code=False)
+            state_at = lambda _at: False  # noqa: E731
         else:
-            code_lines, directive_lines = comments.directives(lines, ends)
-    state: list[bool | None]
-    errors: list[cpp.ErrorDirective] = []
-    if not rust and not cython and X86_DIRS.search(relative):
-        state = [False] * len(lines)  # see above: the whole file is not built for ARM64
-    elif rust:
-        spans = _rust_false_spans(code)
-        state = [True] * len(lines)
-        for begin, end in spans:
-            for index in range(bisect.bisect_left(ends, begin), bisect.bisect_left(ends, end) + 1):
-                if index < len(state):
-                    state[index] = False
-    elif relative.endswith((".pyx", ".pxd", ".pxi")):
-        state = [True] * len(lines)
-    else:
-        # Without x86 code, only the state of the #include lines is wanted.
-        until = (
-            None
-            if found
-            else max((bisect.bisect_left(ends, at) for at, _ in wanted_includes), default=0)
-        )
-        # Where a line depends on a macro nothing in the sdist defines (HAVE_CPUID_H from a
-        # compile probe, MS_ASMTRICK), the build turns it on only by -D: off by default. The
-        # closed-world reading (same pass) says which unknown lines those are.
-        regions = cpp.regions(
-            code_lines, directive_lines, known, until, closed=definable if found else None
-        )
-        state, errors = regions.lines, regions.errors
-        if regions.closed_lines is not None:
-            default_off = {
-                index
-                for index in (bisect.bisect_left(ends, at) for at, _ in found)
-                if state[index] is None and regions.closed_lines[index] is False
-            }
-        for at, name in pending.local_includes:
-            index = bisect.bisect_left(ends, at)
-            if index < len(state) and state[index] is False and not comments.hides(at):
-                result.excluded[name] += 1
-        for chain in regions.unselected:
-            result.evidence.append(
-                Evidence(
-                    kind="platform-error",
-                    file=relative,
-                    line=chain.line,
-                    text=lines[chain.line - 1].strip()[:160],
-                    arm_alternative=False,
-                    x86_only_context=None,
-                )
+            # Without x86 code, only the state of the #include lines is wanted. Where a line
+            # depends on a macro nothing in the sdist defines (HAVE_CPUID_H from a compile
+            # probe, MS_ASMTRICK), the build turns it on only by -D: off by default. The
+            # closed-world reading (same pass) says which unknown lines those are.
+            reading = source.read(
+                known,
+                None if found else max((at for at, _ in wanted_includes), default=0),
+                closed=definable if found else None,
+                want_defines=False,
             )
+            code_lines = _Lines(source, code=True)
+            state_at = reading.state_at
+            closed_states = reading.closed_states
+            if closed_states is not None:
+                default_off = lambda at: (  # noqa: E731
+                    reading.state_at(at) is None and reading.state_at(at, closed_states) is False
+                )
+            source.locate([key for key, _ in reading.errors + reading.unselected])
+            errors = [
+                cpp.ErrorDirective(line=line_of(key) + 1, text=line) for key, line in reading.errors
+            ]
+            for at, name in pending.local_includes:
+                if reading.state_at(at) is False and not source.hides(at):
+                    result.excluded[name] += 1
+            for key, _line in reading.unselected:
+                result.evidence.append(
+                    Evidence(
+                        kind="platform-error",
+                        file=relative,
+                        line=line_of(key) + 1,
+                        text=raw_line(line_of(key)).strip()[:160],
+                        arm_alternative=False,
+                        x86_only_context=None,
+                    )
+                )
     for at, header in wanted_includes:
-        line = bisect.bisect_left(ends, at) + 1
-        if state[line - 1] is True:
+        if state_at(at) is True:
+            line = line_of(at) + 1
             result.includes.append(
-                Include(path=header, file=relative, line=line, text=lines[line - 1])
+                Include(path=header, file=relative, line=line, text=raw_line(line - 1))
             )
     folder = (
         "x86/other-arch file"
@@ -2403,7 +2540,7 @@ def _finish_code(
                     kind="platform-error",
                     file=relative,
                     line=error.line,
-                    text=lines[error.line - 1].strip()[:160],
+                    text=raw_line(error.line - 1).strip()[:160],
                     arm_alternative=False,
                     x86_only_context=None,
                 )
@@ -2411,7 +2548,7 @@ def _finish_code(
     has_arm64_msvc = "_M_ARM64" in text
     seen: set[tuple[str, int]] = set()
     for start, kind in sorted(found):
-        line = bisect.bisect_left(ends, start) + 1
+        line = line_of(start) + 1
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
@@ -2427,7 +2564,7 @@ def _finish_code(
             window = text[start : start + 400]
             if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
                 continue
-        built = state[line - 1]
+        built = state_at(start)
         if kind == "msvc-x86-branch":
             alternative = has_arm64_msvc
         elif kind == "x64-intrinsic":
@@ -2437,7 +2574,7 @@ def _finish_code(
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
-        if context is None and line - 1 in default_off:
+        if context is None and default_off(start):
             context = "off by default (#if on a macro nothing in the sdist defines)"
         if kind == "x64-intrinsic" and context is None and SINCE_MSVC_1941.match(text, start):
             context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
@@ -2448,7 +2585,7 @@ def _finish_code(
                 kind=kind,
                 file=relative,
                 line=line,
-                text=lines[line - 1].strip()[:160],
+                text=raw_line(line - 1).strip()[:160],
                 arm_alternative=alternative,
                 x86_only_context=context,
                 arm64="unknown" if built is None else ("true" if built else "false"),
@@ -2521,7 +2658,7 @@ def _headers_never_included(result: Analysis) -> None:
             )
 
 
-def _in_directive(lines: list[str], index: int) -> bool:
+def _in_directive(lines: cpp.Lines, index: int) -> bool:
     """Is this line a preprocessor conditional, or a backslash-continued part of one?"""
     start = index
     while start > 0 and index - start < 64 and lines[start - 1].endswith("\\"):

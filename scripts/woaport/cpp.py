@@ -19,14 +19,25 @@ Bounded: directives longer than ``MAX_EXPRESSION`` characters, expressions neste
 
 from __future__ import annotations
 
+import bisect
 import enum
+import itertools
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 MAX_EXPRESSION = 4096
 MAX_DEPTH = 64
 MAX_EXPANSION = 16
+
+
+class Lines(Protocol):
+    """A file's lines by index: a list, or a reader that finds a line when it is asked for."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int, /) -> str: ...
 
 
 class Truth(enum.StrEnum):
@@ -305,18 +316,38 @@ class Macros:
         return self.values[key]
 
 
+_TOKENS: dict[str, list[tuple[str, str]] | None] = {}  # expression -> tokens (None: bad)
+_MAX_TOKENS_CACHED = 2048
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    """The (kind, text) tokens of an expression; cached, since most #if expressions recur
+    (`defined(__GNUC__)` ...) and the tokens do not depend on the macros."""
+    if text in _TOKENS:
+        cached = _TOKENS[text]
+        if cached is None:
+            raise _Unknown
+        return cached
+    if len(_TOKENS) >= _MAX_TOKENS_CACHED:
+        _TOKENS.clear()
+    tokens: list[tuple[str, str]] = []
+    _TOKENS[text] = None
+    pos = 0
+    stripped = text.rstrip()
+    while pos < len(stripped):
+        match = _TOKEN.match(stripped, pos)
+        if match is None or match.end() == pos:
+            raise _Unknown
+        pos = match.end()
+        kind = match.lastgroup or ""
+        tokens.append((kind, match[kind]))
+    _TOKENS[text] = tokens
+    return tokens
+
+
 class _Parser:
     def __init__(self, text: str, macros: Macros, depth: int) -> None:
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        text = text.rstrip()
-        while pos < len(text):
-            match = _TOKEN.match(text, pos)
-            if match is None or match.end() == pos:
-                raise _Unknown
-            pos = match.end()
-            kind = match.lastgroup or ""
-            self.tokens.append((kind, match[kind]))
+        self.tokens = _tokenize(text)  # shared: read, never changed
         self.pos = 0
         self.macros = macros
         self.depth = depth
@@ -551,43 +582,44 @@ class Regions:
         return Truth.UNKNOWN if value is None else (Truth.TRUE if value else Truth.FALSE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     parent: bool | None  # is the enclosing region compiled
     taken: bool | None  # has an earlier branch of this chain been taken
     current: bool | None  # is this branch taken
-    line: int = 0  # the #if's line (1-based)
     branches: int = 1
     include_branches: int = 0  # branches that #include something (a per-platform dispatch)
-    arch_branches: int = 0  # branches whose condition names an architecture
     branch_includes: bool = False
     has_else: bool = False
     closed_taken: bool | None = None  # the same, reading names nothing defines as undefined
     closed_current: bool | None = None
     closed_parent: bool | None = True
+    key: int = 0  # the #if's line (see Line)
+    text: str = ""  # its text
+    conditions: list[str] = field(default_factory=list)  # of the #if and its #elifs
 
     def close_branch(self) -> None:
         self.include_branches += self.branch_includes
         self.branch_includes = False
 
 
-def _join(lines: list[str], index: int) -> tuple[str, int]:
-    """A directive continued with backslash-newline: (joined text, lines consumed)."""
-    text = lines[index]
-    used = 1
-    while text.endswith("\\") and index + used < len(lines) and used < 64:
-        text = text[:-1] + " " + lines[index + used]
-        used += 1
-    return text, used
+# A line as the evaluator reads it: (key, text, end). The key orders the lines and says where
+# a line is: its index (``regions``) or the offset of its first character (analyze reads a
+# large file that way, without splitting it); ``end`` is the key of its last character (the
+# line's own index, or the offset of the newline that ends it).
+Line = tuple[int, str, int]
+LinesFrom = Callable[[int], Iterator[Line]]
 
 
 def regions(
-    lines: list[str],
+    lines: Lines,
     directive_lines: Iterable[int] | None = None,
     known: dict[str, str | None] | None = None,
     until: int | None = None,
     definable: Container[str] | None = None,
     closed: Container[str] | None = None,
+    *,
+    want_defines: bool = True,
 ) -> Regions:
     """Evaluate the preprocessor structure of a file (comments already stripped).
 
@@ -597,69 +629,146 @@ def regions(
     the last line index whose state is wanted (the rest is not evaluated). ``definable``: see
     ``Macros.definable`` (None: a name nobody is seen to define is unknown). ``closed``: the
     same, for ``Regions.closed_lines``, computed in the same pass (conditions are evaluated
-    a second time only where they are unknown; the #defines are followed once)."""
-    result: list[bool | None] = [True] * len(lines)
-    errors: list[ErrorDirective] = []
-    unselected: list[ErrorDirective] = []
+    a second time only where they are unknown; the #defines are followed once).
+    ``want_defines``: False leaves ``Regions.defines`` empty."""
+    count = len(lines)
+    indexes = sorted(directive_lines) if directive_lines is not None else range(count)
+
+    def lines_from(key: int) -> Iterator[Line]:
+        return ((index, lines[index], index) for index in range(key, count))
+
+    reading = read(
+        ((index, lines[index], index) for index in indexes),
+        lines_from,
+        known,
+        until,
+        definable,
+        closed,
+        want_defines=want_defines,
+    )
+    return Regions(
+        lines=reading.per_line(reading.states, count),
+        errors=[ErrorDirective(line=key + 1, text=text) for key, text in reading.errors],
+        unselected=[ErrorDirective(line=key + 1, text=text) for key, text in reading.unselected],
+        defines=reading.defines,
+        closed_lines=(
+            reading.per_line(reading.closed_states, count)
+            if reading.closed_states is not None
+            else None
+        ),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reading:
+    """A file's preprocessor lines, read for ARM64 (see ``read``)."""
+
+    keys: list[int]  # the key of each directive's first line, in order
+    ends: list[int]  # the end of each directive's last line
+    # the state of each directive's own lines (that of the region around it), then the
+    # state after the last one
+    states: list[bool | None]
+    closed_states: list[bool | None] | None  # the same, in the closed world (see regions)
+    errors: list[tuple[int, str]]  # (key, text) of the #errors an ARM64 build reaches
+    unselected: list[tuple[int, str]]  # (key, line) of the #ifs of per-platform chains
+    defines: dict[str, list[tuple[bool | None, str]]]
+
+    def state_at(self, key: int, states: list[bool | None] | None = None) -> bool | None:
+        """The state of the line that holds ``key`` (an offset, or a line index)."""
+        found = self.states if states is None else states
+        index = bisect.bisect_right(self.keys, key) - 1
+        if index < 0:
+            return found[0]
+        return found[index] if key <= self.ends[index] else found[index + 1]
+
+    def per_line(self, states: list[bool | None], count: int) -> list[bool | None]:
+        """With line indexes as keys: the state of every line."""
+        result: list[bool | None] = [True] * count
+        last = 0
+        for index, end in enumerate(self.ends):
+            result[last : end + 1] = [states[index]] * (end + 1 - last)
+            last = end + 1
+        result[last:] = [states[-1]] * (count - last)
+        return result
+
+
+def read(
+    candidates: Iterable[Line],
+    lines_from: LinesFrom,
+    known: dict[str, str | None] | None = None,
+    until: int | None = None,
+    definable: Container[str] | None = None,
+    closed: Container[str] | None = None,
+    *,
+    want_defines: bool = True,
+) -> Reading:
+    """Evaluate a file's preprocessor lines: ``candidates`` are the lines that may be
+    directives (comments blanked), in order; ``lines_from(key)`` gives the lines from the one
+    at ``key`` on (for backslash-continued directives, and for `#ifndef X` / `#define X`).
+    ``until``: the last key whose state is wanted. The rest as for ``regions``.
+
+    Two passes: the directives first, then their evaluation, which follows only the
+    #defines of names a condition can read (the names the conditions name, and those the
+    bodies of these macros name): the others cannot change a line's state."""
+    directives, needed = _directives(candidates, lines_from, until, known)
+    keys: list[int] = []
+    ends: list[int] = []
+    states: list[bool | None] = []
+    closed_states: list[bool | None] | None = [] if closed is not None else None
+    errors: list[tuple[int, str]] = []
+    unselected: list[tuple[int, str]] = []
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
     macros.definable = definable
-    for name, body in (known or {}).items():
-        macros.known[name] = _UNDEFINED_HERE if body is None else body
+    if known:
+        for name in needed.intersection(known):
+            body = known[name]
+            macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
     active: bool | None = True
     active_closed: bool | None = True
-    closed_result: list[bool | None] | None = [True] * len(lines) if closed is not None else None
-    candidates = sorted(directive_lines) if directive_lines is not None else range(len(lines))
-    last = 0  # lines before the next directive carry the current state
-    skip_until = -1
-    for index in candidates:
-        if until is not None and index > until:
-            break
-        if index < skip_until:
-            continue
-        line = lines[index]
-        match = _DIRECTIVE.match(line)
-        if match is None:
-            continue
-        if index > last:
-            result[last:index] = [active] * (index - last)
-            if closed_result is not None:
-                closed_result[last:index] = [active_closed] * (index - last)
-        text, used = _join(lines, index) if line.endswith("\\") else (line, 1)
-        skip_until = index + used
-        if used > 1:
-            match = _DIRECTIVE.match(text)
-            if match is None:
-                continue
-        word, rest = match[1], match[2]
-        # the directive line itself belongs to the enclosing region
-        result[index : index + used] = [active] * used
-        if closed_result is not None:
-            closed_result[index : index + used] = [active_closed] * used
-        last = index + used
+    for key, end, word, rest, text, name, line in directives:
+        # the directive's own lines belong to the region around it
+        keys.append(key)
+        ends.append(end)
+        states.append(active)
+        if closed_states is not None:
+            closed_states.append(active_closed)
         if word in ("if", "ifdef", "ifndef"):
-            condition = _condition(word, rest, macros, lines, index + used)
-            frame = _Frame(parent=active, taken=condition, current=condition, line=index + 1)
+            after = (lines_from, end + 1)
+            condition = _condition(word, rest, macros, after)
+            frame = _Frame(
+                parent=active,
+                taken=condition,
+                current=condition,
+                key=key,
+                text=line,
+                conditions=[rest],
+            )
             frame.closed_parent = active_closed
             frame.closed_taken = frame.closed_current = _closed_condition(
-                condition, closed, definable, word, rest, macros, lines, index + used
+                condition, closed, definable, word, rest, macros, after
             )
-            frame.arch_branches += _ARCH.search(rest) is not None
             stack.append(frame)
-        elif word in ("elif", "elifdef", "elifndef") and stack:
+        elif word in ("elif", "elifdef", "elifndef"):
+            if not stack:
+                continue
             frame = stack[-1]
             frame.close_branch()
             frame.branches += 1
-            frame.arch_branches += _ARCH.search(rest) is not None
+            frame.conditions.append(rest)
             kind = word[2:] if word != "elif" else "if"
-            condition = _condition(kind, rest, macros, lines, 0)
+            # (an #elif's `!defined(X)` / `#define X` is looked for at the top of the file)
+            first = (lines_from, 0)
+            condition = _condition(kind, rest, macros, first)
             frame.current = _and(_not(frame.taken), condition)
             frame.taken = _or(frame.taken, condition)
-            other = _closed_condition(condition, closed, definable, kind, rest, macros, lines, 0)
+            other = _closed_condition(condition, closed, definable, kind, rest, macros, first)
             frame.closed_current = _and(_not(frame.closed_taken), other)
             frame.closed_taken = _or(frame.closed_taken, other)
-        elif word == "else" and stack:
+        elif word == "else":
+            if not stack:
+                continue
             frame = stack[-1]
             frame.close_branch()
             frame.has_else = True
@@ -667,7 +776,9 @@ def regions(
             frame.taken = True
             frame.closed_current = _not(frame.closed_taken)
             frame.closed_taken = True
-        elif word == "endif" and stack:
+        elif word == "endif":
+            if not stack:
+                continue
             frame = stack.pop()
             frame.close_branch()
             if stack and frame.include_branches:
@@ -678,26 +789,32 @@ def regions(
                 and not frame.has_else
                 and frame.branches >= 3
                 and frame.include_branches == frame.branches
-                and frame.arch_branches >= 3
+                # conditions that name an architecture
+                and sum(_ARCH.search(rest) is not None for rest in frame.conditions) >= 3
             ):
-                unselected.append(ErrorDirective(line=frame.line, text=lines[frame.line - 1]))
+                unselected.append((frame.key, frame.text))
         elif word == "include":
             if stack:  # the outer frames learn it when this one closes (#endif)
                 stack[-1].branch_includes = True
             continue
         elif word == "define":
-            _define(macros, rest, active, defines)
+            if name in needed:
+                _define(macros, rest, active, defines if want_defines else None)
+            elif want_defines and name:
+                _define(None, rest, active, defines)
             continue
         elif word == "undef":
-            undefined = _NAME.match(rest)
-            if undefined and active is True:
-                macros.set(undefined[1], _UNDEFINED_HERE)
-            elif undefined and active is None:
-                macros.set(undefined[1], _OPAQUE)
+            if name in needed:
+                if active is True:
+                    macros.set(name, _UNDEFINED_HERE)
+                elif active is None:
+                    macros.set(name, _OPAQUE)
             continue
         elif word == "error":
             if active is True:
-                errors.append(ErrorDirective(line=index + 1, text=text.strip()[:160]))
+                errors.append((key, text.strip()[:160]))
+            continue
+        else:
             continue
         # a frame's parent is the state around it: the innermost frame decides (O(1) per
         # directive, so that thousands of nested #ifs stay linear)
@@ -706,16 +823,93 @@ def regions(
             active_closed = _and(stack[-1].closed_parent, stack[-1].closed_current)
         else:
             active = active_closed = True
-    result[last:] = [active] * (len(lines) - last)
-    if closed_result is not None:
-        closed_result[last:] = [active_closed] * (len(lines) - last)
-    return Regions(
-        lines=result,
+    states.append(active)
+    if closed_states is not None:
+        closed_states.append(active_closed)
+    return Reading(
+        keys=keys,
+        ends=ends,
+        states=states,
+        closed_states=closed_states,
         errors=errors,
         unselected=unselected,
         defines=defines,
-        closed_lines=closed_result,
     )
+
+
+# (key, end of its last line, word, rest, joined text, the name a #define/#undef names or
+# "", the first line)
+_Directive = tuple[int, int, str, str, str, str, str]
+_CONDITIONALS = frozenset(["if", "ifdef", "ifndef", "elif", "elifdef", "elifndef"])
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MAX_JOINED = 64  # lines of one backslash-continued directive
+
+
+def _directives(
+    candidates: Iterable[Line],
+    lines_from: LinesFrom,
+    until: int | None,
+    known: dict[str, str | None] | None,
+) -> tuple[list[_Directive], set[str]]:
+    """The preprocessor directives among the lines, backslash-continued lines joined; and
+    the names an evaluation of their conditions can read: those the conditions name, then
+    those the bodies of these names' macros (the file's #defines, the project's ``known``)
+    name. Every other #define and #undef can be passed over."""
+    directives: list[_Directive] = []
+    needed: set[str] = set()
+    bodies: dict[str, list[str]] = {}
+    skip_until = -1
+    for key, line, end in candidates:
+        if until is not None and key > until:
+            break
+        if key < skip_until:
+            continue
+        match = _DIRECTIVE.match(line)
+        if match is None:
+            continue
+        text = line
+        if line.endswith("\\"):
+            following = lines_from(key)
+            next(following)
+            used = 1
+            skip_until = _NO_KEY
+            for next_key, next_line, next_end in following:
+                if not text.endswith("\\") or used >= _MAX_JOINED:
+                    skip_until = next_key
+                    break
+                text = text[:-1] + " " + next_line
+                used += 1
+                end = next_end
+            if used > 1:
+                match = _DIRECTIVE.match(text)
+                if match is None:
+                    continue
+        word, rest = match[1], match[2]
+        name = ""
+        if word in _CONDITIONALS:
+            needed.update(_IDENTIFIER.findall(rest))
+            if "@" in rest:
+                needed.add(_TEMPLATED)
+        elif word == "define" or word == "undef":
+            named = _NAME.match(rest)
+            if named is not None:
+                name = named[1]
+                if word == "define":
+                    bodies.setdefault(name, []).append(rest)
+        directives.append((key, end, word, rest, text, name, line))
+    work = list(needed)
+    while work:
+        name = work.pop()
+        texts = bodies.get(name, [])
+        body = known.get(name) if known else None
+        for found in _IDENTIFIER.findall(" ".join([*texts, body or ""])):
+            if found not in needed:
+                needed.add(found)
+                work.append(found)
+    return directives, needed
+
+
+_NO_KEY = 1 << 62  # past every line
 
 
 def _closed_condition(
@@ -725,22 +919,20 @@ def _closed_condition(
     word: str,
     rest: str,
     macros: Macros,
-    lines: list[str],
-    following: int,
+    after: tuple[LinesFrom, int],
 ) -> bool | None:
     """A condition read in the closed world: evaluated again only where it is unknown."""
     if condition is not None or closed is None:
         return condition
     macros.definable = closed
     try:
-        return _condition(word, rest, macros, lines, following)
+        return _condition(word, rest, macros, after)
     finally:
         macros.definable = definable
 
 
-def _condition(
-    word: str, rest: str, macros: Macros, lines: list[str], following: int
-) -> bool | None:
+def _condition(word: str, rest: str, macros: Macros, after: tuple[LinesFrom, int]) -> bool | None:
+    """A conditional's value; ``after``: where the lines after the directive start."""
     if word == "if":
         expression = rest.strip()
         simple = _SIMPLE_DEFINED.fullmatch(expression)
@@ -757,7 +949,7 @@ def _condition(
             # `#if !defined(X)` then `#define X`: an include guard or a default; built, even
             # where another file is known to define X (the file's own guard, seen from afar)
             negated = _NOT_DEFINED.match(rest)
-            if negated and _defines_next(lines, following, negated[1]):
+            if negated and _defines_next(after, negated[1]):
                 return True
         return None if value is None else bool(value)
     name = _NAME.match(rest)
@@ -769,14 +961,16 @@ def _condition(
     # #ifndef NAME: unknown, except for the pattern that defines NAME right away (an
     # include guard or a default the command line may override): take the block as built,
     # also where another file is known to define NAME (the guard of this very header).
-    if _defines_next(lines, following, name[1]):
+    if _defines_next(after, name[1]):
         return True
     return None if defined is None else not defined
 
 
-def _defines_next(lines: list[str], start: int, name: str) -> bool:
-    for index in range(start, min(start + 8, len(lines))):
-        stripped = lines[index].strip()
+def _defines_next(after: tuple[LinesFrom, int], name: str) -> bool:
+    """Is the first non-blank line of the 8 after the directive `#define name`?"""
+    lines_from, start = after
+    for _key, line, _end in itertools.islice(lines_from(start), 8):
+        stripped = line.strip()
         if not stripped:
             continue
         match = _DIRECTIVE.match(stripped)
@@ -788,19 +982,22 @@ def _defines_next(lines: list[str], start: int, name: str) -> bool:
 
 
 def _define(
-    macros: Macros,
+    macros: Macros | None,
     rest: str,
     active: bool | None,
-    defines: dict[str, list[tuple[bool | None, str]]],
+    defines: dict[str, list[tuple[bool | None, str]]] | None,
 ) -> None:
+    """Follow a #define: in ``macros`` (None: only recorded) and in ``defines`` (None: not)."""
     match = _DEFINE.match(rest)
     if match is None:
         return
     name, function_like, body = match[1], match[2], match[3]
     if name in ARM64_DEFINED or name in ARM64_UNDEFINED:
         return
-    if not function_like:
+    if not function_like and defines is not None:
         defines.setdefault(name, []).append((active, body.strip()))
+    if macros is None:
+        return
     if active is True:
         macros.set(name, _OPAQUE if function_like else body)
     elif active is False:
