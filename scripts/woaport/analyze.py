@@ -201,20 +201,22 @@ def _preceded(text: str, start: int, allowed: tuple[str, ...]) -> bool:
 
 # The patterns that start with "_" (intrinsic calls, __m128 types, _M_X64, scalar
 # intrinsics) run as one regex: one pass in which the engine jumps between underscores at C
-# speed. The others start with a literal ("intrin.h", "cpuid", "asm") and run only where a
-# substring test finds it. Each text is read about four times, not once per pattern.
+# speed. Its alternatives are not groups: a group is entered at every underscore, where an
+# alternative that starts with a letter is rejected by that letter (a third faster); which
+# pattern matched is asked of the few matches. The others start with a literal ("intrin.h",
+# "cpuid", "asm") and run only where a substring test finds it.
 _UNDERSCORE = [
-    (kind, before) for kind, _tokens, pattern, before in X86_PATTERNS if pattern.startswith("_")
+    (kind, before, regex) for kind, _tokens, regex, before in _X86 if regex.pattern.startswith("_")
 ]
 _X86_UNDERSCORE = re.compile(
     # the leading "_" factored out: a literal first lets the engine skip to it at C speed
-    "_(?:"
-    + "|".join(
-        f"({pattern[1:]})" for _k, _t, pattern, _b in X86_PATTERNS if pattern.startswith("_")
-    )
-    + ")"
+    "_(?:" + "|".join(regex.pattern[1:] for _k, _b, regex in _UNDERSCORE) + ")"
 )
-_X86_OTHER = [entry for entry in _X86 if not entry[2].pattern.startswith("_")]
+# shorter tokens first: a token that holds an absent one ("cpuid.h", "cpuid") is absent too
+_X86_OTHER = sorted(
+    (entry for entry in _X86 if not entry[2].pattern.startswith("_")),
+    key=lambda entry: min(map(len, entry[1])),
+)
 _ARM_HINT = re.compile(r"_(?:_ARM_NEON|_aarch64__|M_ARM64|_arm64__)")
 _ARM_HINT_WORDS = ("neon", "arm_", "vld1", "simde_", "hwy/", "HWY_NAMESPACE")
 
@@ -230,17 +232,25 @@ def find_x86(text: str) -> list[tuple[int, str]]:
     """(offset, kind) of the x86-looking code in a text."""
     found: list[tuple[int, str]] = []
     for match in _X86_UNDERSCORE.finditer(text):
-        kind, before = _UNDERSCORE[(match.lastindex or 1) - 1]
-        if _preceded(text, match.start(), before):
-            found.append((match.start(), kind))
+        start = match.start()
+        # the first pattern that matches here is the alternative the regex took
+        kind, before = next((k, b) for k, b, regex in _UNDERSCORE if regex.match(text, start))
+        if _preceded(text, start, before):
+            found.append((start, kind))
     present: dict[str, bool] = {}
     for kind, tokens, regex, before in _X86_OTHER:
-        if any(present.setdefault(token, token in text) for token in tokens):
-            found += [
-                (match.start(), kind)
-                for match in regex.finditer(text)
-                if _preceded(text, match.start(), before)
-            ]
+        for token in tokens:
+            if token not in present:
+                present[token] = not any(
+                    absent in token for absent, there in present.items() if not there
+                ) and (token in text)
+            if present[token]:
+                found += [
+                    (match.start(), kind)
+                    for match in regex.finditer(text)
+                    if _preceded(text, match.start(), before)
+                ]
+                break
     found.sort()
     return found
 
@@ -832,9 +842,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         _tools(result, name, text)
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
-            _collect_macros(result, relative, text)
-            if "define" in text:
-                result.defined_names.update(_DEFINED_NAME.findall(text))
+            defined = _DEFINED_NAME.findall(text) if "define" in text else []
+            _collect_macros(result, relative, text, defined)
+            result.defined_names.update(defined)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
@@ -2140,17 +2150,18 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     )
 
 
-def _collect_macros(result: Analysis, relative: str, text: str) -> None:
+def _collect_macros(result: Analysis, relative: str, text: str, defined: list[str]) -> None:
     """The #defines of a C header that tests x86 macros (for the files that include it).
     Other headers are kept aside, with the names they define: `_collect_needed_macros` reads
     those that define a name some x86 code's `#if` tests (mbedtls' padlock.h defines
-    MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`)."""
+    MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`). ``defined``: the names
+    its `#define`s name (read once for this and for `Analysis.defined_names`)."""
     if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
         return
     result.hold(text)
     index = len(result.other_headers)
     result.other_headers.append(text)
-    for name in set(_DEFINED_NAME.findall(text)):
+    for name in set(defined):
         result.definers[name].append(index)
 
 
