@@ -11,6 +11,10 @@ import pytest
 from packaging.version import Version
 
 from fakeindex import FakeIndex, serve
+from woaport import build
+from woaport.availability import python_tag
+from woaport.check import pip_python, python_filter
+from woaport.errors import BadInput
 
 Run = Callable[..., Any]
 ARM64 = "numpy-2.5.5-cp312-cp312-win_arm64.whl"
@@ -142,6 +146,9 @@ def test_truncated_download_is_refused(woaport: Run, index: FakeIndex, cache: Pa
     ("args", "message"),
     [
         (["nosuchpkg"], "is not on the index"),
+        # never a URL path: the index would be asked for /simple/a b/ or /numpy/ otherwise
+        (["a b"], "is not a valid project name"),
+        (["../numpy"], "is not a valid project name"),
         (["numpy", "--version", "9.9"], "has no files on the index"),
         (["numpy", "--version", "not a version"], "not a valid version"),
         (["numpy", "--python", "3.14"], "no win_arm64 wheel for that"),
@@ -306,3 +313,43 @@ def test_installable_follows_tags_and_requires_python(python: str, expected: str
     got = installable(files, python, latest=Version("3.0"))
     assert got is not None and got.version == expected
     assert got.regression is False  # 3.0 has a win_arm64 wheel, for some Pythons
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("3.12", "cp312"),
+        ("cp312", "cp312"),
+        (" CP314T ", "cp314t"),
+        ("3.13t", "cp313t"),
+        ("312", "cp312"),
+        ("3.012", "cp312"),
+        ("2.7", None),
+        ("3.12.1", None),
+        ("pypy310", None),
+        ("", None),
+    ],
+)
+def test_one_reading_of_a_python_version(text: str, tag: str | None) -> None:
+    assert python_tag(text) == tag
+    if tag is None:
+        with pytest.raises(BadInput):
+            python_filter((text,))
+        with pytest.raises(BadInput):
+            build.parse_pythons([text or "x"])
+        assert pip_python((text,)) == "3.12"  # the default
+    else:
+        assert python_filter((text,)) == {tag}
+        assert pip_python((text,)) == "3." + tag.removeprefix("cp3")
+        assert build.setup_python_version(text) == pip_python((text,))
+        if tag != "cp313t":
+            assert build.parse_pythons([text]) == [tag]
+
+
+def test_the_build_refuses_pythons_without_an_arm64_windows_build() -> None:
+    assert build.parse_pythons(["3.11 cp312,3.12", "cp314t"]) == ["cp311", "cp312", "cp314t"]
+    for old in ("3.10", "cp39"):
+        with pytest.raises(BadInput, match=r"3\.11"):
+            build.parse_pythons([old])
+    with pytest.raises(BadInput, match="cp314t"):
+        build.parse_pythons(["3.13t"])

@@ -24,7 +24,7 @@ from wheelkit import (
 from woaport import payload, windll
 from woaport.documents.inspect_report import InspectReport
 from woaport.documents.verdicts import Verdict
-from woaport.payload import inspect_wheel
+from woaport.payload import inspect_wheel, windows_name_key
 from woaport.pe import Machine
 
 ARM64_TAG = "cp312-cp312-win_arm64"
@@ -409,3 +409,41 @@ def test_optional_extension_rule(tmp_path: Path, source: str, guarded: bool) -> 
     assert ("tbb12.dll" in evidence) is guarded
     if guarded:
         assert evidence["tbb12.dll"].startswith("pkg/user.py:")
+
+
+def test_windows_name_key_is_ntfs_simple_case_mapping() -> None:
+    # NTFS maps each character to one upper-case character ($UpCase): ß has no one-character
+    # upper case, so "STRASSE" and "straße" are two names there, though Python's upper()
+    # makes them equal.
+    assert windows_name_key("a/Foo.PYD") == windows_name_key("A/foo.pyd")
+    assert windows_name_key("straße.py") != windows_name_key("STRASSE.py")
+    assert windows_name_key("é.py") == windows_name_key("É.py")
+
+
+def test_case_collisions_in_windows_and_pure_wheels_only(tmp_path: Path) -> None:
+    members = {"pkg/__init__.py": b"", "pkg/Data.txt": b"a", "pkg/data.txt": b"b"}
+    for tag, expected in [
+        ("py3-none-win_arm64", {"case-collision"}),
+        ("py3-none-any", {"case-collision"}),
+        ("py3-none-manylinux_2_17_x86_64", set()),
+    ]:
+        (tmp_path / tag).mkdir()
+        wheel = write_wheel(
+            tmp_path / tag / f"pkg-1.0-{tag}.whl",
+            members,
+            dist_info="pkg-1.0.dist-info",
+            tags=[tag],
+        )
+        report = inspect_wheel(wheel)
+        assert codes(report) == expected, tag
+        assert report.ok is not expected
+
+
+def test_a_file_beside_a_folder_of_its_name_in_another_case(tmp_path: Path) -> None:
+    members = {"pkg/__init__.py": b"", "pkg/sub": b"a", "pkg/SUB/mod.py": b"b"}
+    tag = "py3-none-win_arm64"
+    wheel = write_wheel(
+        tmp_path / f"pkg-1.0-{tag}.whl", members, dist_info="pkg-1.0.dist-info", tags=[tag]
+    )
+    [found] = [f for f in inspect_wheel(wheel).findings if f.code == "case-collision"]
+    assert found.file == "pkg/sub" and "'pkg/SUB'" in found.message

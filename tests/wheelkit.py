@@ -251,6 +251,15 @@ def _amd64_pyd(src: Sources, out: Path) -> Path:
     return _numpy(src, out, edit)
 
 
+def _case_twin(src: Sources, out: Path) -> Path:
+    """A second copy of the extension, its name differing only in case: one file on Windows."""
+
+    def edit(m: dict[str, bytes]) -> None:
+        m[NUMPY_UMATH.replace("_multiarray", "_Multiarray")] = m[NUMPY_UMATH]
+
+    return _numpy(src, out, edit)
+
+
 def _real(attribute: str) -> Callable[[Sources, Path], Path]:
     def build(src: Sources, out: Path) -> Path:
         path: Path = getattr(src, attribute)
@@ -372,6 +381,13 @@ VARIANTS = [
         case="x64 extension in a win_arm64 wheel",
         expected=frozenset({"machine-mismatch"}),
         build=_amd64_pyd,
+    ),
+    Variant(
+        name="case-twin-pyd",
+        case="two members whose names differ only in case",
+        expected=frozenset({"case-collision"}),
+        build=_case_twin,
+        mentions="differ only in case",
     ),
     Variant(
         name="dropped-openblas",

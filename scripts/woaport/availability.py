@@ -6,6 +6,7 @@ Shared by ``woaport check`` and the controller, so both tell the same story.
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -30,6 +31,16 @@ from woaport.safepath import name_problem
 # from; no-files: the release has no installable file at all.
 # The Python that "what pip installs" is answered for when the user names none.
 DEFAULT_PYTHON = "3.12"
+PYTHON_VERSION = re.compile(r"(?:cp)?3\.?(\d+)(t?)")
+
+
+def python_tag(text: str) -> str | None:
+    """A CPython version as a user writes it -> its wheel tag: ``3.12`` or ``cp312`` ->
+    ``cp312``, ``3.13t`` -> ``cp313t``; None for anything else. The one reading of
+    ``--python`` values (check, analyze) and of the build's Python list."""
+    match = PYTHON_VERSION.fullmatch(text.strip().lower())
+    return f"cp3{int(match[1])}{match[2]}" if match else None
+
 
 Verdict = Literal["native", "pure", "sdist-only", "binary-only", "no-files"]
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from woaport.availability import python_tag
 from woaport.bounded import read_toml
 from woaport.diagnose import Diagnosis, diagnose
 from woaport.errors import BadInput, WoaportError
@@ -32,7 +33,6 @@ DEFAULT_PYTHONS = ("cp311", "cp312", "cp313", "cp314")
 # package skips it, and 4.0 removed cp313t (cibuildwheel changelog, v3.1.0, v3.4.1, v4.0.0);
 # woaport builds them by default only when the package's cibuildwheel config opts in.
 FREE_THREADED = ("cp314t",)
-PYTHON = re.compile(r"^(?:cp)?3\.?(\d+)(t?)$")
 PROTECTED = {"CIBW_ARCHS", "CIBW_ARCHS_WINDOWS", "CIBW_PLATFORM", "CIBW_BUILD"}
 
 
@@ -46,16 +46,15 @@ def parse_pythons(values: list[str] | tuple[str, ...]) -> list[str]:
             if item == "current":  # the interpreter running woaport (the job's setup-python)
                 free = "t" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""
                 item = f"cp3{sys.version_info.minor}{free}"
-            match = PYTHON.match(item.lower())
-            if not match:
+            tag = python_tag(item)
+            if tag is None:
                 raise BadInput(f"python version {item!r}: write cp312, 3.12 or 3.13t")
-            minor = int(match[1])
+            minor = int(tag.removeprefix("cp3").rstrip("t"))
             if minor < 11:
                 raise BadInput(
                     f"python version {item!r}: there is no ARM64 Windows build of Python 3.{minor} "
                     "(python.org ships ARM64 installers from 3.11); build cp311 or newer"
                 )
-            tag = f"cp3{minor}{match[2]}"
             if tag == "cp313t":
                 raise BadInput(
                     "python version cp313t: cibuildwheel 4 no longer builds the experimental "
@@ -68,10 +67,10 @@ def parse_pythons(values: list[str] | tuple[str, ...]) -> list[str]:
 
 def setup_python_version(tag: str) -> str:
     """cp312 -> 3.12, cp314t -> 3.14t (what actions/setup-python takes)."""
-    match = PYTHON.match(tag)
-    if not match:
+    normal = python_tag(tag)
+    if normal is None:
         raise BadInput(f"not a CPython tag: {tag!r}")
-    return f"3.{match[1]}{match[2]}"
+    return "3." + normal.removeprefix("cp3")
 
 
 def parse_overrides(lines: list[str] | tuple[str, ...]) -> dict[str, str]:

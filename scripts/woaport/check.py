@@ -5,14 +5,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from woaport.availability import DEFAULT_PYTHON, Availability, summarize
+from woaport.availability import DEFAULT_PYTHON, Availability, python_tag, summarize
 from woaport.documents.inspect_report import InspectReport
 from woaport.errors import BadInput
 from woaport.http import Progress, download, make_session
@@ -24,17 +23,15 @@ from woaport.safepath import child
 # Availability verdicts that mean a Windows-on-Arm user cannot install a wheel.
 NOT_INSTALLABLE = frozenset({"sdist-only", "binary-only", "no-files"})
 
-_PYTHON = re.compile(r"(?:cp)?3\.?(\d+)(t?)")
-
 
 def python_filter(values: tuple[str, ...]) -> set[str]:
     """``3.12`` or ``cp312`` -> ``cp312``; ``3.13t`` -> ``cp313t``."""
     wanted = set()
     for value in values:
-        match = _PYTHON.fullmatch(value.strip().lower())
-        if not match:
+        tag = python_tag(value)
+        if tag is None:
             raise BadInput(f"--python {value!r}: expected a version like 3.12, 3.13t or cp312")
-        wanted.add(f"cp3{match[1]}{match[2]}")
+        wanted.add(tag)
     return wanted
 
 
@@ -42,9 +39,9 @@ def pip_python(values: tuple[str, ...]) -> str:
     """The Python version the "what pip installs" answer is for: the first --python, as
     pip's --python-version spells it (3.12, 3.13t); 3.12 when none is given."""
     for value in values:
-        match = _PYTHON.fullmatch(value.strip().lower())
-        if match:
-            return f"3.{match[1]}{match[2]}"
+        tag = python_tag(value)
+        if tag is not None:
+            return "3." + tag.removeprefix("cp3")
     return DEFAULT_PYTHON
 
 

@@ -13,6 +13,7 @@ from packaging.utils import canonicalize_name
 from woaport import __version__
 from woaport.bounded import read_toml
 from woaport.errors import BadInput
+from woaport.safepath import project_name_problem
 
 DEFAULT_HUB = "woaport/woaport"
 # The major tag .github/workflows/release.yml moves to each release of this major version.
@@ -54,7 +55,6 @@ class Project:
 
 # PEP 508 / the Core Metadata "Name" field: letters, digits, and . _ - inside.
 # (https://packaging.python.org/en/latest/specifications/name-normalization/)
-NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$")
 
 
 def _table(data: dict[str, object], key: str, where: Path) -> dict[str, object]:
@@ -69,7 +69,7 @@ def _table(data: dict[str, object], key: str, where: Path) -> dict[str, object]:
 
 def _name(value: object, where: str) -> str:
     name = str(value)
-    if not NAME.match(name):
+    if project_name_problem(name) is not None:
         raise BadInput(f"{where}: the package name {name[:80]!r} is not a valid project name")
     return name
 

@@ -22,6 +22,7 @@ from woaport.bounded import load_json
 from woaport.errors import BadInput, NotFound, Unreachable
 from woaport.http import EtagCache, get, read_capped
 from woaport.limits import MAX_PAGE_BYTES
+from woaport.safepath import project_name_problem
 
 if TYPE_CHECKING:
     from woaport.http import Session
@@ -149,6 +150,9 @@ def project_url(index_url: str, name: str) -> str:
         raise BadInput(
             f"index URL {index_url!r} is not http(s); pass --index-url https://HOST/simple"
         )
+    problem = project_name_problem(name)
+    if problem is not None:
+        raise BadInput(f"{name[:80]!r} {problem}; check the spelling")
     return index_url.rstrip("/") + "/" + canonicalize_name(name) + "/"
 
 

@@ -103,6 +103,10 @@ HINTS: dict[str, str] = {
         "this when building with the target interpreter)"
     ),
     "corrupt-pe": "the image is damaged or truncated; rebuild the wheel",
+    "case-collision": (
+        "rename one of the two: Windows file systems do not tell names apart by case, so "
+        "installing the wheel writes one over the other"
+    ),
     "not-windows": "nothing to check for Windows in this wheel",
 }
 
@@ -252,6 +256,8 @@ def inspect_wheel(
         todo.sort(key=lambda m: m.file_size, reverse=True)
         results = run_parallel(read, todo, workers or min(4, os.cpu_count() or 1))
     results.sort(key=lambda r: r[0].name)
+    if kind is not WheelKind.OTHER_PLATFORM:  # pure wheels install on Windows too
+        _check_case_collisions(report, [m.filename for m in members])
     digests = {member.name: member for member, _ in results}
     for _, analysis in results:
         if isinstance(analysis, PEFile):
@@ -289,6 +295,42 @@ def inspect_wheel(
         findings=findings,
         pe_files=tuple(pe.record() for pe in report.pe_files),
     )
+
+
+def windows_name_key(name: str) -> str:
+    """The name as Windows compares it: NTFS (and FAT) look names up case-insensitively,
+    through a table that maps each character to one upper-case character ($UpCase), so
+    ``ß`` stays ``ß`` where Python's full ``upper()`` makes it ``SS``.
+    https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file ("Do not assume
+    case sensitivity ... NTFS supports POSIX semantics for case sensitivity but this is not
+    the default behavior")."""
+    if name.isascii():
+        return name.upper()
+    return "".join(upper if len(upper := c.upper()) == 1 else c for c in name)
+
+
+def _check_case_collisions(report: _Inspection, names: list[str]) -> None:
+    """Two members (or a member and a folder) whose paths differ only in case are one file
+    on Windows: the second written replaces the first, or cannot be written at all."""
+    files: dict[str, str] = {}
+    folders: dict[str, str] = {}
+    for name in names:
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            folders.setdefault(windows_name_key(folder), folder)
+    for name in sorted(names):
+        key = windows_name_key(name)
+        other = files.get(key) or folders.get(key)
+        if other is None:
+            files[key] = name
+            continue
+        clash = (
+            "is a file and a folder at once"
+            if other == name
+            else f"and {other!r} differ only in case: on Windows they are one path"
+        )
+        report.add("case-collision", Severity.ERROR, name, f"{name!r} {clash}")
 
 
 @dataclass(kw_only=True)

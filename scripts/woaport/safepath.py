@@ -18,6 +18,7 @@ streams (``x.whl:s``); a separator rules out absolute, UNC and ``..`` paths.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from woaport.errors import BadInput
@@ -28,6 +29,24 @@ _RESERVED = frozenset(
     ["CON", "PRN", "AUX", "NUL"]
     + [f"{port}{n}" for port in ("COM", "LPT") for n in [*"0123456789", "¹", "²", "³"]]
 )
+
+
+# PEP 508 / the core metadata spec: ASCII letters and digits, with ".", "-" and "_" inside.
+# https://packaging.python.org/en/latest/specifications/name-normalization/
+_PROJECT = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?")
+
+
+def project_name_problem(name: str) -> str | None:
+    """Why ``name`` is not a project name an index can hold (so that it never becomes a
+    URL path like ``../x`` or ``a b``), or None when it is one."""
+    if len(name) > MAX_NAME_CHARS:
+        return f"is longer than {MAX_NAME_CHARS} characters"
+    if not _PROJECT.fullmatch(name):
+        return (
+            "is not a valid project name (ASCII letters, digits, and '.', '-', '_' between "
+            "them; https://packaging.python.org/en/latest/specifications/name-normalization/)"
+        )
+    return None
 
 
 def name_problem(name: str) -> str | None:

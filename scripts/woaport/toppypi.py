@@ -12,7 +12,6 @@ https://github.com/hugovk/top-pypi-packages/blob/5501c5c934df26d6f01fb1ca810845d
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from woaport.bounded import load_json, read_json
 from woaport.errors import InvalidDocument, Unreachable
 from woaport.http import EtagCache, get
 from woaport.limits import MAX_TOP_LIST_BYTES, MAX_TOP_LIST_ROWS
+from woaport.safepath import project_name_problem
 
 if TYPE_CHECKING:
     from woaport.http import Session
@@ -34,7 +34,6 @@ DEFAULT_COUNT = 1000
 MAX_ROWS = MAX_TOP_LIST_ROWS  # the dataset has 15,000; anything far larger is not it
 MAX_BYTES = MAX_TOP_LIST_BYTES
 # PEP 508 names (https://packaging.python.org/en/latest/specifications/name-normalization/)
-_NAME = re.compile(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]{0,200}[A-Za-z0-9])$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +69,7 @@ def parse(data: Any, where: str, count: int) -> TopList:
         if not isinstance(row, dict):
             raise InvalidDocument(f"{where}: rows.{i}: not an object")
         name, downloads = row.get("project"), row.get("download_count")
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or project_name_problem(name) is not None:
             raise InvalidDocument(f"{where}: rows.{i}.project: {name!r} is not a project name")
         if not isinstance(downloads, int) or downloads < 0:
             raise InvalidDocument(f"{where}: rows.{i}.download_count: {downloads!r}")
