@@ -202,16 +202,16 @@ def _preceded(text: str, start: int, allowed: tuple[str, ...]) -> bool:
 # The patterns that start with "_" (intrinsic calls, __m128 types, _M_X64, scalar
 # intrinsics) run as one regex: one pass in which the engine jumps between underscores at C
 # speed. Its alternatives are not groups: a group is entered at every underscore, where an
-# alternative that starts with a letter is rejected by that letter (a third faster); which
-# pattern matched is asked of the few matches. The others start with a literal ("intrin.h",
-# "cpuid", "asm") and run only where a substring test finds it.
+# alternative that starts with a letter is rejected by that letter (a third faster); the
+# same regex with groups, asked at each match, says which pattern matched. The others start
+# with a literal ("intrin.h", "cpuid", "asm") and run only where a substring test finds it.
 _UNDERSCORE = [
-    (kind, before, regex) for kind, _tokens, regex, before in _X86 if regex.pattern.startswith("_")
+    (kind, before) for kind, _tokens, regex, before in _X86 if regex.pattern.startswith("_")
 ]
-_X86_UNDERSCORE = re.compile(
-    # the leading "_" factored out: a literal first lets the engine skip to it at C speed
-    "_(?:" + "|".join(regex.pattern[1:] for _k, _b, regex in _UNDERSCORE) + ")"
-)
+_UNDERSCORE_PATTERNS = [pattern[1:] for _k, _t, pattern, _b in X86_PATTERNS if pattern[0] == "_"]
+# the leading "_" factored out: a literal first lets the engine skip to it at C speed
+_X86_UNDERSCORE = re.compile("_(?:" + "|".join(_UNDERSCORE_PATTERNS) + ")")
+_X86_UNDERSCORE_KIND = re.compile("_(?:" + "|".join(f"({p})" for p in _UNDERSCORE_PATTERNS) + ")")
 # shorter tokens first: a token that holds an absent one ("cpuid.h", "cpuid") is absent too
 _X86_OTHER = sorted(
     (entry for entry in _X86 if not entry[2].pattern.startswith("_")),
@@ -233,8 +233,8 @@ def find_x86(text: str) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     for match in _X86_UNDERSCORE.finditer(text):
         start = match.start()
-        # the first pattern that matches here is the alternative the regex took
-        kind, before = next((k, b) for k, b, regex in _UNDERSCORE if regex.match(text, start))
+        which = _X86_UNDERSCORE_KIND.match(text, start)
+        kind, before = _UNDERSCORE[((which.lastindex if which else None) or 1) - 1]
         if _preceded(text, start, before):
             found.append((start, kind))
     present: dict[str, bool] = {}
@@ -409,6 +409,9 @@ class Analysis:
     # condition]; a file named only under x86 conditions is built only for x86
     build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
+    # the C texts whose preprocessor lines were read for their macros, by text (for
+    # _finish_code, which reads some of them again)
+    sources: dict[str, _CText] = field(default_factory=dict)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -870,6 +873,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _judge_assembly(result, known, definable)
     result.pending.clear()
     result.defines.clear()
+    result.sources.clear()
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _resolve_includes(result)
@@ -2166,7 +2170,9 @@ def _collect_macros(result: Analysis, relative: str, text: str, defined: list[st
 
 
 def _evaluate_macros(result: Analysis, text: str) -> None:
-    result.defines.append(_CText(text).read().defines)
+    # kept: a header that holds x86 code too is read again by _finish_code
+    source = result.sources[text] = _CText(text)
+    result.defines.append(source.read().defines)
 
 
 class _CText:
@@ -2183,6 +2189,7 @@ class _CText:
         self.marks: list[int] = []  # the same offsets, sorted
         self.code: dict[int, str] = {}  # offset -> a preprocessor line, comments blanked
         self._every: list[int] | None = None  # every line's start, once a line far from all
+        self._parsed: cpp.Parsed | None = None
         self.slashes: dict[int, int] = {}  # line index -> where its `//` comment starts, or -1
         self.comment_starts: list[int] = []
         self.comment_ends: list[int] = []
@@ -2280,23 +2287,24 @@ class _CText:
 
     def preprocessor_lines(self) -> list[cpp.Line]:
         """The lines that start with a `#` outside a comment, their comments blanked: (offset
-        of the line, text, offset of its end). One C-speed pass; no other line is read."""
+        of the line, text, offset of its end). The engine jumps from one `#` to the next (the
+        rest of each line is passed over); no other line is read."""
         text = self.text
-        found = []
-        first = _FIRST_DIRECTIVE.match(text)
-        if first is not None:
-            found.append((0, first.end(1) - 1, first.end()))
-        found += [
-            (match.start() + 1, match.end(1) - 1, match.end())
-            for match in _DIRECTIVE_AT.finditer(text)
-        ]
         lines: list[cpp.Line] = []
         starts, ends = self.comment_starts, self.comment_ends
-        for start, sign, end in found:
+        for match in _HASH_LINE.finditer(text):
+            sign = match.start()
+            if sign and text[sign - 1] != "\n":
+                start = text.rfind("\n", 0, sign) + 1  # only blanks may stand before the `#`
+                if text[start:sign].strip(" \t"):
+                    continue
+            else:
+                start = sign
             # only blanks stand before the `#` on its line: no `//` comment can hide it
             index = bisect.bisect_right(starts, sign) - 1
             if index >= 0 and sign < ends[index]:
                 continue
+            end = match.end()
             raw = text[start:end]
             code = self.code[start] = _INLINE_COMMENT.sub(" ", raw) if "/" in raw else raw
             lines.append((start, code, end))
@@ -2314,6 +2322,15 @@ class _CText:
             yield start, code if code is not None else text[start:end], end
             start = end + 1
 
+    def parsed(self, until: int | None = None) -> cpp.Parsed:
+        """The text's preprocessor directives (all of them read once, kept for the next
+        reading; up to the offset ``until``, read for this one)."""
+        if until is not None:
+            return cpp.parse(self.preprocessor_lines(), self.lines_from, until)
+        if self._parsed is None:
+            self._parsed = cpp.parse(self.preprocessor_lines(), self.lines_from)
+        return self._parsed
+
     def read(
         self,
         known: dict[str, str | None] | None = None,
@@ -2325,13 +2342,7 @@ class _CText:
     ) -> cpp.Reading:
         """The preprocessor's reading of the text, by offset (see cpp.read)."""
         return cpp.read(
-            self.preprocessor_lines(),
-            self.lines_from,
-            known,
-            until,
-            definable,
-            closed,
-            want_defines=want_defines,
+            self.parsed(until), known, until, definable, closed, want_defines=want_defines
         )
 
 
@@ -2401,8 +2412,7 @@ def _unix_only_assembly(data: bytes | None) -> bool:
 
 
 _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
-_DIRECTIVE_AT = re.compile(r"\n([ \t]*#)[^\n]*")  # a line that starts with `#`: the `#`
-_FIRST_DIRECTIVE = re.compile(r"([ \t]*#)[^\n]*")
+_HASH_LINE = re.compile(r"#[^\n]*")  # the first `#` of a line, to the line's end
 
 
 _CONDITION_NAMES = re.compile(r"#[ \t]*(?:el)?if(?:n?def)?\b([^\n]*)")
@@ -2472,7 +2482,7 @@ def _finish_code(
     else:
         # C and C++: read by offset; a line is found only where it is wanted (a 2 MB
         # amalgamation is not split into its 50,000 lines)
-        source = _CText(text)
+        source = result.sources.get(text) or _CText(text)
         source.locate(
             [at for at, _ in pending.found]
             + [at for at, _ in pending.includes]

@@ -246,7 +246,17 @@ _OFF_SWITCH = re.compile(r"(?:^|_)(?:NO|NOT|DISABLE|DISABLED|WITHOUT|SKIP|AVOID)
 
 def x86_switch(name: str) -> bool:
     """Is this a project's switch that turns on x86 code (HAVE_SSE2, USE_AVX2)?"""
-    return X86_SWITCH.search(name) is not None and _OFF_SWITCH.search(name) is None
+    found = _SWITCHES.get(name)
+    if found is None:
+        if len(_SWITCHES) >= 8192:
+            _SWITCHES.clear()
+        found = _SWITCHES[name] = (
+            X86_SWITCH.search(name) is not None and _OFF_SWITCH.search(name) is None
+        )
+    return found
+
+
+_SWITCHES: dict[str, bool] = {}  # name -> x86_switch(name): asked for every unknown name
 
 
 class _Unknown(Exception):
@@ -637,15 +647,8 @@ def regions(
     def lines_from(key: int) -> Iterator[Line]:
         return ((index, lines[index], index) for index in range(key, count))
 
-    reading = read(
-        ((index, lines[index], index) for index in indexes),
-        lines_from,
-        known,
-        until,
-        definable,
-        closed,
-        want_defines=want_defines,
-    )
+    parsed = parse(((index, lines[index], index) for index in indexes), lines_from, until)
+    reading = read(parsed, known, until, definable, closed, want_defines=want_defines)
     return Regions(
         lines=reading.per_line(reading.states, count),
         errors=[ErrorDirective(line=key + 1, text=text) for key, text in reading.errors],
@@ -693,8 +696,7 @@ class Reading:
 
 
 def read(
-    candidates: Iterable[Line],
-    lines_from: LinesFrom,
+    parsed: Parsed,
     known: dict[str, str | None] | None = None,
     until: int | None = None,
     definable: Container[str] | None = None,
@@ -702,17 +704,15 @@ def read(
     *,
     want_defines: bool = True,
 ) -> Reading:
-    """Evaluate a file's preprocessor lines: ``candidates`` are the lines that may be
-    directives (comments blanked), in order; ``lines_from(key)`` gives the lines from the one
-    at ``key`` on (for backslash-continued directives, and for `#ifndef X` / `#define X`).
-    ``until``: the last key whose state is wanted. The rest as for ``regions``.
-
-    Two passes: the directives first, then their evaluation, which follows only the
-    #defines of names a condition can read (the names the conditions name, and those the
-    bodies of these macros name): the others cannot change a line's state."""
-    directives, needed = _directives(candidates, lines_from, until, known)
-    keys: list[int] = []
-    ends: list[int] = []
+    """Evaluate a file's directives (see ``parse``), up to the key ``until``. The rest as
+    for ``regions``. Only the #defines of names a condition can read are followed (the names
+    the conditions name, and those the bodies of these macros name): the others cannot change
+    a line's state."""
+    directives = parsed.directives
+    if until is not None:
+        directives = directives[: bisect.bisect_right(parsed.keys, until)]
+    needed = parsed.needed(known)
+    lines_from = parsed.lines_from
     states: list[bool | None] = []
     closed_states: list[bool | None] | None = [] if closed is not None else None
     errors: list[tuple[int, str]] = []
@@ -729,8 +729,6 @@ def read(
     active_closed: bool | None = True
     for key, end, word, rest, text, name, line in directives:
         # the directive's own lines belong to the region around it
-        keys.append(key)
-        ends.append(end)
         states.append(active)
         if closed_states is not None:
             closed_states.append(active_closed)
@@ -827,8 +825,8 @@ def read(
     if closed_states is not None:
         closed_states.append(active_closed)
     return Reading(
-        keys=keys,
-        ends=ends,
+        keys=parsed.keys[: len(directives)],
+        ends=[directive[1] for directive in directives],
         states=states,
         closed_states=closed_states,
         errors=errors,
@@ -845,18 +843,40 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _MAX_JOINED = 64  # lines of one backslash-continued directive
 
 
-def _directives(
-    candidates: Iterable[Line],
-    lines_from: LinesFrom,
-    until: int | None,
-    known: dict[str, str | None] | None,
-) -> tuple[list[_Directive], set[str]]:
-    """The preprocessor directives among the lines, backslash-continued lines joined; and
-    the names an evaluation of their conditions can read: those the conditions name, then
-    those the bodies of these names' macros (the file's #defines, the project's ``known``)
-    name. Every other #define and #undef can be passed over."""
+@dataclass(frozen=True, kw_only=True)
+class Parsed:
+    """A file's preprocessor directives, read once (see ``parse``), evaluated by ``read``."""
+
+    directives: list[_Directive]
+    keys: list[int]  # the directives' keys, in order
+    lines_from: LinesFrom
+    conditions: set[str]  # the names the conditions name
+    bodies: dict[str, list[str]]  # name -> what follows it in each of its #defines
+
+    def needed(self, known: dict[str, str | None] | None) -> set[str]:
+        """The names an evaluation of the conditions can read: those they name, then those
+        the bodies of these names' macros (the file's #defines, the project's ``known``)
+        name. Every other #define and #undef can be passed over."""
+        needed = set(self.conditions)
+        work = list(needed)
+        while work:
+            name = work.pop()
+            texts = self.bodies.get(name, [])
+            body = known.get(name) if known else None
+            for found in _IDENTIFIER.findall(" ".join([*texts, body or ""])):
+                if found not in needed:
+                    needed.add(found)
+                    work.append(found)
+        return needed
+
+
+def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None = None) -> Parsed:
+    """The preprocessor directives among the lines, backslash-continued lines joined:
+    ``candidates`` are the lines that may be directives (comments blanked), in order;
+    ``lines_from(key)`` gives the lines from the one at ``key`` on (for backslash-continued
+    directives, and for `#ifndef X` / `#define X`); ``until``: the last key wanted."""
     directives: list[_Directive] = []
-    needed: set[str] = set()
+    conditions: set[str] = set()
     bodies: dict[str, list[str]] = {}
     skip_until = -1
     for key, line, end in candidates:
@@ -887,9 +907,9 @@ def _directives(
         word, rest = match[1], match[2]
         name = ""
         if word in _CONDITIONALS:
-            needed.update(_IDENTIFIER.findall(rest))
+            conditions.update(_IDENTIFIER.findall(rest))
             if "@" in rest:
-                needed.add(_TEMPLATED)
+                conditions.add(_TEMPLATED)
         elif word == "define" or word == "undef":
             named = _NAME.match(rest)
             if named is not None:
@@ -897,16 +917,13 @@ def _directives(
                 if word == "define":
                     bodies.setdefault(name, []).append(rest)
         directives.append((key, end, word, rest, text, name, line))
-    work = list(needed)
-    while work:
-        name = work.pop()
-        texts = bodies.get(name, [])
-        body = known.get(name) if known else None
-        for found in _IDENTIFIER.findall(" ".join([*texts, body or ""])):
-            if found not in needed:
-                needed.add(found)
-                work.append(found)
-    return directives, needed
+    return Parsed(
+        directives=directives,
+        keys=[directive[0] for directive in directives],
+        lines_from=lines_from,
+        conditions=conditions,
+        bodies=bodies,
+    )
 
 
 _NO_KEY = 1 << 62  # past every line
