@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import enum
 import itertools
+import operator
 import re
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -355,12 +356,17 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-class _Parser:
-    def __init__(self, text: str, macros: Macros, depth: int) -> None:
+# An expression compiled once into nested functions of (macros, depth): the parse (tokens,
+# precedence, the checks that make an expression unknown) is done once per expression text,
+# the evaluation as often as the macros change. Every part is evaluated, as the parser did
+# before (no short-circuit): an error anywhere makes the whole expression unknown.
+_Node = Callable[["Macros", int], Value]
+
+
+class _Compiler:
+    def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)  # shared: read, never changed
         self.pos = 0
-        self.macros = macros
-        self.depth = depth
         self.nesting = 0
 
     def peek(self) -> str:
@@ -377,13 +383,13 @@ class _Parser:
         if self.take()[1] != op:
             raise _Unknown
 
-    def parse(self) -> Value:
-        value = self.ternary()
+    def parse(self) -> _Node:
+        node = self.ternary()
         if self.pos != len(self.tokens):
             raise _Unknown
-        return value
+        return node
 
-    def ternary(self) -> Value:
+    def ternary(self) -> _Node:
         condition = self.binary(1)
         if self.peek() != "?":
             return condition
@@ -391,11 +397,16 @@ class _Parser:
         yes = self.ternary()
         self.expect(":")
         no = self.ternary()
-        if condition is None:
-            return yes if yes == no else None
-        return yes if condition else no
 
-    def binary(self, level: int) -> Value:
+        def choose(macros: Macros, depth: int) -> Value:
+            chosen, first, second = condition(macros, depth), yes(macros, depth), no(macros, depth)
+            if chosen is None:
+                return first if first == second else None
+            return first if chosen else second
+
+        return choose
+
+    def binary(self, level: int) -> _Node:
         """Precedence climbing: operators binding at least as tightly as ``level``."""
         left = self.unary()
         while True:
@@ -404,39 +415,31 @@ class _Parser:
             if precedence <= level - 1 or precedence == 0:
                 return left
             self.pos += 1
-            right = self.binary(precedence + 1)
-            left = _apply(op, left, right)
+            left = _applied(op, left, self.binary(precedence + 1))
 
-    def unary(self) -> Value:
+    def unary(self) -> _Node:
         self.nesting += 1
         if self.nesting > MAX_DEPTH:
             raise _Unknown
         try:
             kind, symbol = self.take()
-            if symbol == "!":
-                value = self.unary()
-                return None if value is None else int(not value)
-            if symbol == "-":
-                value = self.unary()
-                return None if value is None else -value
+            if symbol in _UNARY:
+                return _unary(_UNARY[symbol], self.unary())
             if symbol == "+":
                 return self.unary()
-            if symbol == "~":
-                value = self.unary()
-                return None if value is None else ~value
             if symbol == "(":
-                value = self.ternary()
+                inner = self.ternary()
                 self.expect(")")
-                return value
+                return inner
             if kind == "num":
-                return _number(symbol)
+                return _constant(_number(symbol))
             if kind == "name":
                 return self.name(symbol)
             raise _Unknown
         finally:
             self.nesting -= 1
 
-    def name(self, symbol: str) -> Value:
+    def name(self, symbol: str) -> _Node:
         if symbol == "defined":
             if self.peek() == "(":
                 self.take()
@@ -446,11 +449,12 @@ class _Parser:
                 name = self.take()
             if name[0] != "name":
                 raise _Unknown
-            return self.macros.defined(name[1])
+            asked = name[1]
+            return lambda macros, _depth: macros.defined(asked)
         if self.peek() == "(":  # a function-like macro or __has_include(...): not evaluated
             self.skip_call()
-            return None
-        return self.macros.value(symbol, self.depth)
+            return _constant(None)
+        return lambda macros, depth: macros.value(symbol, depth)
 
     def skip_call(self) -> None:
         level = 0
@@ -462,6 +466,48 @@ class _Parser:
                 level -= 1
                 if level == 0:
                     return
+
+
+def _constant(value: Value) -> _Node:
+    return lambda _macros, _depth: value
+
+
+def _unary(operation: Callable[[int], int], operand: _Node) -> _Node:
+    def node(macros: Macros, depth: int) -> Value:
+        value = operand(macros, depth)
+        return None if value is None else operation(value)
+
+    return node
+
+
+_UNARY: dict[str, Callable[[int], int]] = {
+    "!": lambda value: int(not value),
+    "-": operator.neg,
+    "~": operator.invert,
+}
+
+
+def _applied(op: str, left: _Node, right: _Node) -> _Node:
+    return lambda macros, depth: _apply(op, left(macros, depth), right(macros, depth))
+
+
+_COMPILED: dict[str, _Node | None] = {}  # expression -> its function (None: unknown)
+_MAX_COMPILED = 2048
+
+
+def _compiled(expression: str) -> _Node | None:
+    if expression in _COMPILED:
+        return _COMPILED[expression]
+    if len(_COMPILED) >= _MAX_COMPILED:
+        _COMPILED.clear()
+    try:
+        node: _Node | None = _Compiler(expression).parse()
+    except _Unknown:
+        node = None
+    except RecursionError:
+        return None  # deep in the stack already: not kept, the next time may be shallower
+    _COMPILED[expression] = node
+    return node
 
 
 def _number(symbol: str) -> int:
@@ -537,8 +583,11 @@ def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> V
         return None
     if "@" in expression:  # numpy-style templates (x.c.src): NPY_BITSOF_@STYPE@ is unknown
         expression = _TEMPLATE.sub(_TEMPLATED, expression)
+    node = _compiled(expression)
+    if node is None:
+        return None
     try:
-        return _Parser(expression, macros or Macros.arm64(), depth).parse()
+        return node(macros or Macros.arm64(), depth)
     except (_Unknown, RecursionError, OverflowError):
         return None
 
