@@ -751,6 +751,9 @@ def _iter_folder(path: Path) -> Iterator[tuple[str, int, bytes | None]]:
         yield relative, size, data
 
 
+_DRAIN = 4 << 20  # bytes read at a time from a member not read
+
+
 def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
     with tarfile.open(path, mode="r|*") as tar:  # a stream: one pass, nothing on disk
         for member in tar:
@@ -759,17 +762,22 @@ def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | N
                 continue
             relative = _strip_root(member.name)
             handle = tar.extractfile(member)
-            # Reads of the member's own size: a larger read() allocates that many bytes first
-            # (4 MiB for every small file), and read() without a size is a loop of 8 KiB reads.
+            # read() without a size: the member's own bytes in one piece (a read of a size
+            # allocates that many bytes first, 4 MiB for every small file with the old
+            # read(MAX_FILE + 1), and copies the member into them)
             if _wanted(relative) and member.size <= MAX_FILE:
-                data = handle.read(member.size) if handle else b""
+                data = handle.read() if handle else b""
                 budget.add(len(data))
                 yield relative, member.size, data
             else:
                 # Drain it in large reads: left to tarfile, the skip is a Python loop of
-                # 10 KiB reads, the slowest part of a whole analysis.
+                # 10 KiB reads, the slowest part of a whole analysis. A member of many MiB
+                # (a bomb's) in 4 MiB pieces, each counted before the next.
                 left = member.size
-                while handle is not None and (chunk := handle.read(min(left, 1 << 22))):
+                while handle is not None and left > 0:
+                    chunk = handle.read(_DRAIN) if left > _DRAIN else handle.read()
+                    if not chunk:
+                        break
                     budget.add(len(chunk))
                     left -= len(chunk)
                 yield relative, member.size, None
