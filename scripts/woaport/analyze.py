@@ -20,7 +20,7 @@ import tarfile
 import zipfile
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -405,7 +405,6 @@ class Analysis:
     # `#include "name"` sites: all of them, and those ARM64 builds never compile
     included: Counter[str] = field(default_factory=Counter)
     excluded: Counter[str] = field(default_factory=Counter)
-    defines: list[dict[str, list[tuple[bool | None, str]]]] = field(default_factory=list)
     # Macro names some file #defines, and the build files' text (which may -D a name): a name
     # in neither is undefined in every build (see cpp.Macros.definable)
     defined_names: set[str] = field(default_factory=set)
@@ -422,8 +421,8 @@ class Analysis:
     # condition]; a file named only under x86 conditions is built only for x86
     build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
-    # the C texts whose preprocessor lines were read for their macros, by text (for
-    # _finish_code, which reads some of them again)
+    # the C texts whose preprocessor lines were read, by text (a header evaluated for its
+    # macros and read for its x86 code is parsed once)
     sources: dict[str, _CText] = field(default_factory=dict)
     files_read: int = 0
     files_skipped: int = 0
@@ -890,8 +889,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
-    _collect_needed_macros(result)
-    known = cpp.project_macros(result.defines)
+    known = _collect_needed_macros(result)
     definable = _Definable(result.defined_names, result.build_texts)
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
@@ -899,7 +897,6 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _sources_built_only_for_x86(result)
     _judge_assembly(result, known, definable)
     result.pending.clear()
-    result.defines.clear()
     result.sources.clear()
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
@@ -2229,12 +2226,6 @@ def _collect_macros(result: Analysis, relative: str, text: str, defined: list[st
         result.definers[name].append(index)
 
 
-def _evaluate_macros(result: Analysis, text: str) -> None:
-    # kept: a header that holds x86 code too is read again by _finish_code
-    source = result.sources[text] = _CText(text)
-    result.defines.append(source.read().defines)
-
-
 class _CText:
     """A C/C++ text, read for its preprocessor lines and a few places in it without splitting
     it into lines (a 2 MB amalgamation has 54,000 of them): a line is found when it is wanted.
@@ -2393,7 +2384,7 @@ class _CText:
 
     def read(
         self,
-        known: dict[str, str | None] | None = None,
+        known: Mapping[str, str | None] | None = None,
         until: int | None = None,
         definable: Container[str] | None = None,
         closed: Container[str] | None = None,
@@ -2442,7 +2433,7 @@ _WINDOWS_ASSEMBLY = re.compile(rb"\.seh_|\.def\b|\bPROC\b|_WIN32|_WIN64|_MSC_VER
 
 
 def _judge_assembly(
-    result: Analysis, known: dict[str, str | None], definable: Container[str]
+    result: Analysis, known: Mapping[str, str | None], definable: Container[str]
 ) -> None:
     """The assembly sources an MSVC ARM64 build may assemble: not a fragment another file
     #includes (judged with it), and for preprocessed `.S` files, some code outside the `#if`
@@ -2479,38 +2470,115 @@ _CONDITION_NAMES = re.compile(r"#[ \t]*(?:el)?if(?:n?def)?\b([^\n]*)")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _collect_needed_macros(result: Analysis) -> None:
-    """Evaluate the headers that define a name the `#if`s of the pending files test, then
-    those that define a name these headers' `#if`s test (three rounds): only their macros
-    can change what an ARM64 build compiles there."""
-    if not result.definers:
-        return
-    texts = [
-        pending.text
-        for pending in result.pending
-        if not pending.relative.endswith((".rs", ".pyx", ".pxd", ".pxi"))
-    ]
-    done: set[int] = set()
-    for _round in range(3):
-        names: set[str] = set()
-        for text in texts:
-            for condition in set(_CONDITION_NAMES.findall(text)):
-                names.update(_IDENTIFIER.findall(condition))
-        wanted = {index for name in names for index in result.definers.get(name, ())} - done
-        if not wanted:
-            break
-        texts = [result.other_headers[index] for index in sorted(wanted)]
-        for text in texts:
-            _evaluate_macros(result, text)
-        done |= wanted
+def _collect_needed_macros(result: Analysis) -> _ProjectMacros:
+    """The macros of the headers that define a name the `#if`s of the pending files test,
+    then of those that define a name these headers' `#if`s test (three rounds): only their
+    macros can change what an ARM64 build compiles there. A header is evaluated only when a
+    reading asks for a name it may define (see _ProjectMacros)."""
+    chosen: list[int] = []
+    if result.definers:
+        texts = [
+            pending.text
+            for pending in result.pending
+            if not pending.relative.endswith((".rs", ".pyx", ".pxd", ".pxi"))
+        ]
+        done: set[int] = set()
+        for _round in range(3):
+            names: set[str] = set()
+            for text in texts:
+                for condition in set(_CONDITION_NAMES.findall(text)):
+                    names.update(_IDENTIFIER.findall(condition))
+            wanted = {index for name in names for index in result.definers.get(name, ())} - done
+            if not wanted:
+                break
+            texts = [result.other_headers[index] for index in sorted(wanted)]
+            chosen += sorted(wanted)
+            done |= wanted
+    macros = _ProjectMacros(result, result.other_headers[:], dict(result.definers), chosen)
     result.other_headers.clear()
     result.definers.clear()
+    return macros
+
+
+class _ProjectMacros(Mapping[str, "str | None"]):
+    """cpp.project_macros of the chosen headers' #defines, worked out for a name when a
+    reading asks for it: the headers that may define the name are evaluated then (each once),
+    the others never. Which headers may define a name: those whose text has a
+    `#define NAME` (Analysis.definers), and every header with a `#define` the preprocessor
+    could read otherwise (a comment or a backslash-newline before the name): evaluated at the
+    first question. A name's value does not depend on the order its headers are read in."""
+
+    def __init__(
+        self,
+        result: Analysis,
+        texts: list[str],
+        definers: dict[str, list[int]],
+        chosen: list[int],
+    ) -> None:
+        self.result = result
+        self.texts = texts
+        self.definers = definers
+        self.chosen = set(chosen)
+        self.unclear = [index for index in chosen if _UNCLEAR_DEFINE.search(texts[index])]
+        self.evaluated: set[int] = set()
+        self.entries: dict[str, list[tuple[bool | None, str]]] = {}
+        self.found: dict[str, object] = {}  # name -> its value, None or _NOT_KNOWN
+
+    def _evaluate(self, index: int) -> None:
+        if index in self.evaluated:
+            return
+        self.evaluated.add(index)
+        text = self.texts[index]
+        # kept: a header that holds x86 code too is read again by _finish_code
+        source = self.result.sources.get(text)
+        if source is None:
+            source = self.result.sources[text] = _CText(text)
+        for name, entries in source.read().defines.items():
+            self.entries.setdefault(name, []).extend(entries)
+
+    def _value(self, name: str) -> object:
+        if name not in self.found:
+            for index in self.unclear:
+                self._evaluate(index)
+            for index in self.definers.get(name, ()):
+                if index in self.chosen:
+                    self._evaluate(index)
+            entries = self.entries.get(name)
+            found = cpp.project_macros([{name: entries}]) if entries else {}
+            self.found[name] = found.get(name, _NOT_KNOWN)
+        return self.found[name]
+
+    def __getitem__(self, name: str) -> str | None:
+        value = self._value(name)
+        if value is _NOT_KNOWN:
+            raise KeyError(name)
+        return value  # type: ignore[return-value]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._value(name) is not _NOT_KNOWN
+
+    def _all(self) -> dict[str, str | None]:
+        for index in sorted(self.chosen):
+            self._evaluate(index)
+        return {name: self[name] for name in self.entries if name in self}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+_NOT_KNOWN = object()
+# A `#define` whose name the text's `#define NAME` pattern may miss: a comment, a
+# backslash-newline or an unusual blank between the `#`, `define` and the name.
+_UNCLEAR_DEFINE = re.compile(r"#[ \t]*(?:[/\\]|define(?![ \t]+[A-Za-z_]))")
 
 
 def _finish_code(
     result: Analysis,
     pending: _Pending,
-    known: dict[str, str | None],
+    known: Mapping[str, str | None],
     definable: Container[str] | None = None,
 ) -> None:
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
@@ -2542,7 +2610,9 @@ def _finish_code(
     else:
         # C and C++: read by offset; a line is found only where it is wanted (a 2 MB
         # amalgamation is not split into its 50,000 lines)
-        source = result.sources.get(text) or _CText(text)
+        source = result.sources.get(text)
+        if source is None:  # kept for _ProjectMacros, which may read the same header
+            source = result.sources[text] = _CText(text)
         source.locate(
             [at for at, _ in pending.found]
             + [at for at, _ in pending.includes]

@@ -24,7 +24,7 @@ import enum
 import itertools
 import operator
 import re
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -673,7 +673,7 @@ LinesFrom = Callable[[int], Iterator[Line]]
 def regions(
     lines: Lines,
     directive_lines: Iterable[int] | None = None,
-    known: dict[str, str | None] | None = None,
+    known: Mapping[str, str | None] | None = None,
     until: int | None = None,
     definable: Container[str] | None = None,
     closed: Container[str] | None = None,
@@ -746,7 +746,7 @@ class Reading:
 
 def read(
     parsed: Parsed,
-    known: dict[str, str | None] | None = None,
+    known: Mapping[str, str | None] | None = None,
     until: int | None = None,
     definable: Container[str] | None = None,
     closed: Container[str] | None = None,
@@ -769,10 +769,11 @@ def read(
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
     macros.definable = definable
-    if known:
-        for name in needed.intersection(known):
-            body = known[name]
-            macros.known[name] = _UNDEFINED_HERE if body is None else body
+    if known is not None:
+        for name in needed:  # (a name at a time: ``known`` may work its values out when asked)
+            if name in known:
+                body = known[name]
+                macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
     active: bool | None = True
     active_closed: bool | None = True
@@ -902,7 +903,7 @@ class Parsed:
     conditions: set[str]  # the names the conditions name
     bodies: dict[str, list[str]]  # name -> what follows it in each of its #defines
 
-    def needed(self, known: dict[str, str | None] | None) -> set[str]:
+    def needed(self, known: Mapping[str, str | None] | None) -> set[str]:
         """The names an evaluation of the conditions can read: those they name, then those
         the bodies of these names' macros (the file's #defines, the project's ``known``)
         name. Every other #define and #undef can be passed over."""
@@ -911,7 +912,7 @@ class Parsed:
         while work:
             name = work.pop()
             texts = self.bodies.get(name, [])
-            body = known.get(name) if known else None
+            body = known.get(name) if known is not None else None
             for found in _IDENTIFIER.findall(" ".join([*texts, body or ""])):
                 if found not in needed:
                     needed.add(found)
