@@ -11,7 +11,6 @@ source-port) and says what to try first.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import itertools
 import lzma
 import operator
@@ -2557,6 +2556,10 @@ class _ProjectMacros(Mapping[str, "str | None"]):
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._value(name) is not _NOT_KNOWN
 
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self._value(name)  # (Mapping.get would raise and catch a KeyError)
+        return default if value is _NOT_KNOWN else value
+
     def _all(self) -> dict[str, str | None]:
         for index in sorted(self.chosen):
             self._evaluate(index)
@@ -2790,9 +2793,17 @@ def _sources_built_only_for_x86(result: Analysis) -> None:
         return
     for index, evidence in enumerate(result.evidence):
         if evidence.x86_only_context is None and evidence.file.rsplit("/", 1)[-1] in only:
-            result.evidence[index] = dataclasses.replace(
-                evidence, x86_only_context="built only for x86 (CMake/meson condition)"
+            result.evidence[index] = _with_context(
+                evidence, "built only for x86 (CMake/meson condition)"
             )
+
+
+def _with_context(evidence: Evidence, context: str) -> Evidence:
+    """dataclasses.replace(evidence, x86_only_context=context), without its reading of the
+    fields at every call (thousands of libsodium's items)."""
+    values = dict(evidence.__dict__)
+    values["x86_only_context"] = context
+    return Evidence(**values)
 
 
 def _headers_never_included(result: Analysis) -> None:
@@ -2804,8 +2815,8 @@ def _headers_never_included(result: Analysis) -> None:
     for index, evidence in enumerate(result.evidence):
         name = evidence.file.rsplit("/", 1)[-1]
         if evidence.x86_only_context is None and name in never:
-            result.evidence[index] = dataclasses.replace(
-                evidence, x86_only_context="included only where ARM64 builds never look"
+            result.evidence[index] = _with_context(
+                evidence, "included only where ARM64 builds never look"
             )
 
 
