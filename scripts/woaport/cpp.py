@@ -577,6 +577,14 @@ def _apply(op: str, left: Value, right: Value) -> Value:
     return result
 
 
+def forget() -> None:
+    """Empty the caches of expressions and names (kept between files of one sdist): each
+    analysis starts from nothing, as a process of its own does."""
+    _TOKENS.clear()
+    _COMPILED.clear()
+    _SWITCHES.clear()
+
+
 def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> Value:
     """The value of a ``#if`` expression on MSVC ARM64; None when unknown."""
     if len(expression) > MAX_EXPRESSION:
