@@ -223,6 +223,7 @@ _UNDERSCORE_PATTERNS = [pattern[1:] for _k, _t, pattern, _b in X86_PATTERNS if p
 # the leading "_" factored out: a literal first lets the engine skip to it at C speed
 _X86_UNDERSCORE = re.compile("_(?:" + "|".join(_UNDERSCORE_PATTERNS) + ")")
 _X86_UNDERSCORE_KIND = re.compile("_(?:" + "|".join(f"({p})" for p in _UNDERSCORE_PATTERNS) + ")")
+_ANYWHERE = ("",)  # preceded by anything but a letter, a digit or "_"
 # shorter tokens first: a token that holds an absent one ("cpuid.h", "cpuid") is absent too
 _X86_OTHER = sorted(
     (entry for entry in _X86 if not entry[2].pattern.startswith("_")),
@@ -247,7 +248,11 @@ def find_x86(text: str) -> list[tuple[int, str]]:
         start = match.start()
         which = _X86_UNDERSCORE_KIND.match(text, start)
         kind, before = _UNDERSCORE[((which.lastindex if which else None) or 1) - 1]
-        if _preceded(text, start, before):
+        if before == _ANYWHERE:  # _preceded's commonest case, without the call
+            previous = text[start - 1] if start else ""
+            if not (previous.isalnum() or previous == "_"):
+                found.append((start, kind))
+        elif _preceded(text, start, before):
             found.append((start, kind))
     present: dict[str, bool] = {}
     for kind, tokens, regex, before in _X86_OTHER:
@@ -423,6 +428,7 @@ class Analysis:
     # the C texts whose preprocessor lines were read, by text (a header evaluated for its
     # macros and read for its x86 code is parsed once)
     sources: dict[str, _CText] = field(default_factory=dict)
+    maybe_external: dict[str, bool] = field(default_factory=dict)  # header -> _maybe_external
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -2184,13 +2190,17 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         ]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
+        maybe_external = result.maybe_external
         for m in _INCLUDE.finditer(text):
             header = m[2]
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
                 result.included[name] += 1
                 local_includes.append((m.start(), name))
-            if _maybe_external(header) and (m[1] != '"' or "/" in header):
+            external = maybe_external.get(header)
+            if external is None:
+                external = maybe_external[header] = _maybe_external(header)
+            if external and (m[1] != '"' or "/" in header):
                 wanted_includes.append((m.start(), header))
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
