@@ -187,7 +187,14 @@ def main() -> int:
             for name, argv in woaport_commands(baseline, contract, wheel).items():
                 commands[name + " (baseline)"] = argv
         os.environ.setdefault("UV_NO_PROGRESS", "1")
+        load_before = os.getloadavg()
         medians = measure(commands, args.runs)
+        load_after = os.getloadavg()
+    print(
+        "load average (1, 5, 15 min): "
+        f"{' '.join(f'{x:.2f}' for x in load_before)} before, "
+        f"{' '.join(f'{x:.2f}' for x in load_after)} after"
+    )
     print(f"{'':36s} {'wall':>9s} {'cpu':>9s}   (medians of {args.runs} interleaved rounds)")
     for name, (wall, cpu) in medians.items():
         print(f"{name:36s} {wall * 1000:7.1f}ms {cpu * 1000:7.1f}ms")

@@ -217,3 +217,42 @@ def test_a_contract_that_passed_the_schema_is_not_checked_again(tmp_path: Path) 
     assert check(good) == "0 True"  # changed: validated again
     env["WOAPORT_NO_MEMO"] = "1"
     assert check(good) == "0 True"
+
+
+def test_a_contract_read_before_is_not_parsed_again(tmp_path: Path) -> None:
+    """woaport.memo: the same YAML text comes back as the JSON it read as, without importing
+    PyYAML; what JSON would change (an int key) is never kept; a damaged entry is read again."""
+    import subprocess
+
+    text = (
+        "smoke_test_id: demo\npackage: demo\nsteps:\n"
+        "  - step_id: imp\n    kind: import_module\n    module: demo\n"
+    )
+    good = tmp_path / "good.yml"
+    good.write_text(text)
+    int_key = tmp_path / "intkey.yml"
+    int_key.write_text(text + "1: x\n")
+    probe = (
+        "import json, sys; from pathlib import Path; from woaport import contract; "
+        "doc = contract.load_documents(Path(sys.argv[1])); "
+        "print(json.dumps(repr(doc)), 'yaml' in sys.modules)"
+    )
+    cache = tmp_path / "cache"
+    env = {**os.environ, "WOAPORT_CACHE_DIR": str(cache)}
+
+    def load(path: Path) -> tuple[str, bool]:
+        proc = subprocess.run(
+            [sys.executable, "-c", probe, str(path)], capture_output=True, text=True, env=env
+        )
+        assert proc.returncode == 0, proc.stderr
+        document, imported = proc.stdout.strip().rsplit(" ", 1)
+        return document, imported == "True"
+
+    first, imported = load(good)
+    assert imported
+    assert load(good) == (first, False)  # the same text: PyYAML is not even imported
+    for entry in (cache / "memo" / "contract-parsed").iterdir():
+        entry.write_bytes(b"[" * 100_000)  # damaged (and deeper than any limit)
+    assert load(good) == (first, True)  # read again, the same document
+    assert load(good) == (first, False)
+    assert load(int_key)[1] and load(int_key)[1]  # {1: 'x'} is not JSON's: parsed each time

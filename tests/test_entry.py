@@ -123,3 +123,38 @@ def test_only_plain_help_requests_are_answered_from_the_cache(
 def test_an_unknown_command_still_gets_clicks_usage_error() -> None:
     proc = woaport("nosuch", "--help")
     assert proc.returncode == 2 and "No such command 'nosuch'" in proc.stderr
+
+
+# A command that reports the garbage collector's state when it runs.
+GC_PROBE = """
+import gc, sys
+import woaport.cli
+
+def command(words, help_for=None):
+    print(gc.isenabled(), gc.get_freeze_count() > 1000)
+    sys.exit(0)
+
+woaport.cli.main = command
+sys.argv = ["woaport", "check", "six"]
+from woaport.entry import main
+main()
+"""
+
+
+def test_commands_run_with_the_garbage_collector_on() -> None:
+    """The executable starts with the collector off (start-up makes only objects that live
+    as long as the process); the command itself, a device's poll loop say, runs with it on
+    and the start-up's objects frozen out of it."""
+    proc = subprocess.run(
+        [sys.executable, "-c", GC_PROBE], capture_output=True, text=True, check=False
+    )
+    assert (proc.returncode, proc.stdout) == (0, "True True\n"), proc.stderr
+
+
+def test_a_caller_that_passes_the_words_keeps_its_collector_as_it_is() -> None:
+    import gc
+
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit):
+        entry.main(["--version"])
+    assert gc.isenabled() and gc.get_freeze_count() == frozen

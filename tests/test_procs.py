@@ -100,11 +100,17 @@ def strays() -> Iterator[list[int]]:
             os.kill(pid, signal.SIGKILL)
 
 
-def run_step(tmp_path: Path, code: str, timeout: float, **kwargs: object) -> procs.ProcResult:
+def run_step(
+    tmp_path: Path,
+    code: str,
+    timeout: float,
+    env: dict[str, str] | None = None,
+    **kwargs: object,
+) -> procs.ProcResult:
     return procs.run(
         [sys.executable, "-c", code],
         cwd=tmp_path,
-        env={"PATH": ""},
+        env={"PATH": ""} if env is None else env,
         timeout=timeout,
         log=tmp_path / "step.log",
         **kwargs,  # type: ignore[arg-type]
@@ -279,6 +285,75 @@ def test_a_step_that_cannot_start_is_an_oserror(tmp_path: Path) -> None:
 def test_a_crash_keeps_its_signal(tmp_path: Path) -> None:
     result = run_step(tmp_path, "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)", 60)
     assert result.status() == ("crashed", "killed by SIGSEGV")
+
+
+def test_a_host_started_ahead_runs_the_step_it_is_given_later(tmp_path: Path) -> None:
+    """A host started before its step (during the install) waits for its request: what the
+    step sees (folder, environment) and what woaport learns (output, tree, exit) are the
+    same as with a host started for it."""
+    env = {"PATH": "", "WOAPORT_PROBE": "early"}
+    host = procs.StepHost(cwd=tmp_path, env=env)
+    time.sleep(0.3)  # the host is up and waiting
+    assert host.popen.poll() is None
+    code = "import os; print(os.getcwd(), os.environ['WOAPORT_PROBE']); raise SystemExit(3)"
+    result = run_step(tmp_path, code, timeout=60, started_host=host, env=env)
+    assert result.returncode == 3 and not result.timed_out
+    assert result.output_tail == f"{tmp_path} early\n"
+    assert host.popen.poll() is not None
+
+
+def test_a_host_started_for_another_environment_is_refused(tmp_path: Path) -> None:
+    """The step inherits the host's environment: a host started with another one would hand
+    it variables the step must not see."""
+    host = procs.StepHost(cwd=tmp_path, env={"PATH": "", "SECRET_OF_ANOTHER_RUN": "x"})
+    with pytest.raises(ValueError, match="environment"):
+        run_step(tmp_path, "print('never')", timeout=60, started_host=host)
+    assert host.popen.poll() is not None  # used up: stopped, not left waiting
+    assert not (tmp_path / "step.log").exists()
+
+
+def test_a_host_never_given_a_step_is_stopped(tmp_path: Path) -> None:
+    host = procs.StepHost(cwd=tmp_path, env={"PATH": ""})
+    host.close()
+    assert host.popen.returncode is not None
+    assert proctree.linux_start(host.popen.pid) is None
+
+
+def test_a_host_whose_woaport_is_gone_exits_on_its_own(tmp_path: Path) -> None:
+    """End of file on a waiting host's stdin (woaport died before it had a step): it exits."""
+    host = procs.StepHost(cwd=tmp_path, env={"PATH": ""})
+    assert host.popen.stdin is not None
+    host.popen.stdin.close()
+    assert host.popen.wait(timeout=30) != 0
+    host.close()
+
+
+def test_the_hosts_exit_handle_wakes_it_when_the_step_exits(tmp_path: Path) -> None:
+    """The host sleeps in select() on a pidfd of the step (Linux 5.3): readable once the
+    step has exited, not before."""
+    import select
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
+    handle = stephost.exit_handle(child.pid)
+    if handle is None:
+        child.kill()
+        child.wait()
+        pytest.skip("no pidfd_open on this kernel or Python: the host looks every TICK")
+    try:
+        assert select.select([handle], [], [], 0.2)[0] == []  # running
+        child.communicate(b"")  # end of its input: it exits
+        assert select.select([handle], [], [], 10)[0] == [handle]
+    finally:
+        os.close(handle)
+
+
+def test_without_pidfds_the_host_looks_every_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+    """macOS, and Linux before 5.3, have no pidfd_open: exit_handle says so, and the host
+    falls back to looking at the step every TICK."""
+    monkeypatch.delattr(os, "pidfd_open", raising=False)
+    assert stephost.exit_handle(os.getpid()) is None
 
 
 # -- the pieces, Windows branches included ---------------------------------------------------

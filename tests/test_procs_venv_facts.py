@@ -148,3 +148,37 @@ def test_the_platform_string_is_what_platform_platform_says() -> None:
     from woaport.envfacts import platform_string
 
     assert platform_string() == platform.platform()
+
+
+def environment_of(python: str, folder: Path) -> venv.Environment:
+    installer, uv = venv.choose_installer("auto")
+    environment, outcome = venv.create(folder, base_python=python, installer=installer, uv=uv)
+    assert environment is not None, outcome.output
+    return environment
+
+
+def test_facts_woaport_collects_itself_are_the_environments_own(tmp_path: Path) -> None:
+    """An environment of this interpreter links to this binary: woaport states its facts
+    itself, and they must be exactly what envfacts.py says when the environment's own
+    interpreter runs it (``running`` set elsewhere forces that)."""
+    from woaport.runner import begin_facts
+
+    environment = environment_of(sys.executable, tmp_path / "env")
+    here = begin_facts(environment, {"PATH": ""})()
+    there = begin_facts(environment, {"PATH": ""}, running=str(tmp_path / "elsewhere"))()
+    assert here.error is None and there.error is None, (here, there)
+    assert here == there
+    assert here.python is not None and here.python.executable == str(environment.python)
+
+
+def test_facts_of_another_interpreter_come_from_it(tmp_path: Path) -> None:
+    from pythons import other_pythons
+    from woaport.runner import begin_facts
+
+    others = other_pythons()
+    if not others:
+        pytest.skip("no other CPython on this machine")
+    other = others[0]
+    facts = begin_facts(environment_of(other.executable, tmp_path / "env"), {"PATH": ""})()
+    assert facts.error is None and facts.python is not None, facts
+    assert facts.python.version.startswith("{}.{}.".format(*other.version))

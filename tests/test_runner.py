@@ -369,6 +369,48 @@ def test_incompatible_wheel_fails_install(woaport: Run, tmp_path: Path, native_w
     assert doc["steps"] == []
 
 
+def step_hosts_of_this_process() -> list[int]:
+    from woaport import proctree
+
+    hosts = []
+    for pid in proctree.linux_descendants(os.getpid()):
+        try:
+            if b"stephost" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                hosts.append(pid)
+        except OSError:
+            continue
+    return hosts
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads /proc")
+@pytest.mark.parametrize("case", ["the install fails", "the last step cannot start"])
+def test_a_step_host_started_ahead_is_not_left_behind(
+    woaport: Run, tmp_path: Path, native_wheel: Path, case: str
+) -> None:
+    """The first step's host starts during the install, the next one beside each step:
+    one whose step never comes is stopped with the run."""
+    wheel = native_wheel
+    if case == "the install fails":
+        wheel = tmp_path / native_wheel.name.replace("linux_x86_64", "win_arm64")
+        wheel.write_bytes(native_wheel.read_bytes())
+    contract = write_contract(
+        tmp_path,
+        """\
+        - step_id: first
+          kind: import_module
+          module: woademo
+        - step_id: missing-program
+          kind: command
+          argv: [woaport-no-such-program]
+        """,
+    )
+    code, doc, _ = run_json(woaport, contract, wheel)
+    assert code == 1
+    if case == "the last step cannot start":
+        assert [s["status"] for s in doc["steps"]] == ["passed", "error"]
+    assert step_hosts_of_this_process() == []
+
+
 def test_verification_catches_a_changed_install(tmp_path: Path, native_wheel: Path) -> None:
     from woaport import venv
     from woaport.artifacts import Artifact, Role

@@ -24,13 +24,10 @@ unless the caller names another) with one line that starts with ``where``.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
-from typing import Any
-
-import yaml
-from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
-from yaml.nodes import Node
+from typing import TYPE_CHECKING, Any
 
 from woaport.errors import InvalidDocument, WoaportError
 from woaport.limits import (
@@ -124,12 +121,23 @@ def read_json(
 
 
 # -- YAML -------------------------------------------------------------------------------------
-class _Limit(yaml.YAMLError):
+# PyYAML is imported when a YAML text is read, not with this module: the JSON readers serve
+# commands that read no YAML, and its import compiles a large pattern (10-25 ms).
+if TYPE_CHECKING:
+    import yaml
+    from yaml.nodes import Node
+
+
+class _Limit(Exception):
     """A limit was reached while scanning (turned into ``error`` by the callers)."""
 
 
-# libyaml when PyYAML has it: a 5,000-line packages.yml in 0.1 s, not 1 s.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+@functools.cache
+def _loader() -> type[yaml.SafeLoader]:
+    """libyaml's loader when PyYAML has it: a 5,000-line packages.yml in 0.1 s, not 1 s."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _scan(text: str) -> None:
@@ -137,10 +145,13 @@ def _scan(text: str) -> None:
     and nodes (an alias counts as the nodes of the subtree it repeats). Composing first
     is no option: libyaml's composer recurses in C with no limit (a few hundred thousand
     ``[`` end the process with SIGSEGV) and PyYAML's in Python (RecursionError)."""
+    import yaml
+    from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+
     nodes = aliases = 0
     sizes: dict[str, int] = {}  # anchor -> nodes it stands for
     open_: list[tuple[int, str | None]] = []  # (nodes before it, anchor) per open collection
-    for event in yaml.parse(text, Loader=_LOADER):
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, ScalarEvent):
             nodes += 1
             if event.anchor is not None:
@@ -167,7 +178,7 @@ def _scan(text: str) -> None:
             raise _Limit(f"more than {MAX_YAML_NODES:,} nodes (an alias counts as what it repeats)")
 
 
-def _yaml_error(exc: yaml.YAMLError, where: str, error: type[WoaportError]) -> WoaportError:
+def _yaml_error(exc: Exception, where: str, error: type[WoaportError]) -> WoaportError:
     if isinstance(exc, _Limit):
         return error(f"{where}: {exc}; not a woaport input")
     mark = getattr(exc, "problem_mark", None)
@@ -183,11 +194,13 @@ def _yaml_text(text: str, where: str, error: type[WoaportError]) -> None:
 
 def load_yaml(text: str, where: str, *, error: type[WoaportError] = InvalidDocument) -> Any:
     """One YAML document as Python data (safe types only), bounded."""
+    import yaml
+
     _yaml_text(text, where, error)
     try:
         _scan(text)
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 (a safe loader)
-    except yaml.YAMLError as exc:
+        return yaml.load(text, Loader=_loader())  # noqa: S506 (a safe loader)
+    except (yaml.YAMLError, _Limit) as exc:
         raise _yaml_error(exc, where, error) from None
 
 
@@ -196,16 +209,18 @@ def compose_yaml(
     where: str,
     *,
     error: type[WoaportError] = InvalidDocument,
-    loader: type[yaml.SafeLoader] = yaml.SafeLoader,
+    loader: type[yaml.SafeLoader] | None = None,
 ) -> Node | None:
     """One YAML document as PyYAML nodes (for edits that keep the text's layout: the marks
     of PyYAML's own composer unless ``loader`` says otherwise), bounded."""
+    import yaml
+
     _yaml_text(text, where, error)
     try:
         _scan(text)
-        node: Node | None = yaml.compose(text, Loader=loader)
+        node: Node | None = yaml.compose(text, Loader=loader or yaml.SafeLoader)
         return node
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, _Limit) as exc:
         raise _yaml_error(exc, where, error) from None
 
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from packaging.utils import canonicalize_name
 
-from woaport.bounded import read_yaml
+from woaport.bounded import load_json, load_yaml, read_text
+from woaport.limits import MAX_YAML_BYTES
 
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
@@ -175,9 +176,29 @@ def schema_errors(document: Any) -> list[Any]:
 
 
 def load_documents(path: Path) -> Any:
+    """The contract file's YAML, read within the limits. A text read before comes back from
+    the memo as the JSON it read as, without importing PyYAML (a device reads the same
+    contract for item after item); only data that JSON gives back unchanged is kept."""
+    from woaport import memo
+
     if not path.is_file():
         raise InvalidContract(f"{path}: no such contract file; pass a path like contracts/NAME.yml")
-    return read_yaml(path, error=InvalidContract)
+    text = read_text(path, MAX_YAML_BYTES, str(path), InvalidContract)
+    fact = digest([__version__, "yaml", text])
+    kept = memo.recall("contract-parsed", fact)
+    if kept is not None:
+        try:  # within the same limits as any JSON from outside: the cache is a file too
+            return load_json(kept, str(path), error=InvalidContract)
+        except InvalidContract:
+            pass  # damaged: read the text again
+    document = load_yaml(text, str(path), error=InvalidContract)
+    try:
+        encoded = json.dumps(document, allow_nan=False)
+        if json.loads(encoded) == document:  # int keys, dates, sets... are never kept
+            memo.keep("contract-parsed", fact, encoded.encode())
+    except (TypeError, ValueError, RecursionError):
+        pass
+    return document
 
 
 def check(path: Path) -> tuple[list[Contract], list[Problem]]:

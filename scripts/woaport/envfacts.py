@@ -1,7 +1,8 @@
 """Facts about the machine and the interpreter that ran a contract.
 
-This file is also run *as a script* by the environment's interpreter (``python
-envfacts.py`` prints JSON), so it imports nothing but the standard library. The Windows
+This file is also run *as a script* by the environment's interpreter (``python -I -S
+envfacts.py`` prints JSON), so it imports nothing but the standard library, and of that
+only what the facts need: it runs beside the install, on the same cores. The Windows
 functions take their system calls as parameters so that tests can drive them anywhere.
 """
 
@@ -13,9 +14,11 @@ import platform
 import struct
 import sys
 import sysconfig
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing's own constant would cost the import of typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 IMAGE_FILE_MACHINE = {0x014C: "I386", 0x8664: "AMD64", 0xAA64: "ARM64", 0x01C4: "ARMNT", 0: None}
 # sysconfig.get_platform() of an interpreter -> the machine its code is for.
@@ -134,9 +137,9 @@ def collect(os_name: str = os.name) -> dict[str, Any]:
         native = interpreter_machine("", os.uname().machine) if hasattr(os, "uname") else None
         os_build = None
         try:
-            cpu = cpu_name_linux(
-                Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace")
-            )
+            # open(), not pathlib: one import less in a script that runs beside the install
+            with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as cpuinfo:  # noqa: PTH123
+                cpu = cpu_name_linux(cpuinfo.read())
         except OSError:
             cpu = platform.processor() or None
     return {

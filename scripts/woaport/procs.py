@@ -15,7 +15,6 @@ import contextlib
 import json
 import ntpath
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -238,6 +237,38 @@ class _Host:
                 self.started.set()
 
 
+class StepHost:
+    """A step host started before its step is known: the host's interpreter start-up and
+    imports, a good part of a short step's time, then overlap what the caller does
+    meanwhile (the install, the step before). It waits for its request on stdin; one that
+    is closed unused sees end of file there and exits (see ``stephost``). The step
+    inherits the host's folder and environment, so :func:`run` takes a host only for the
+    ``cwd`` and ``env`` it was started with."""
+
+    def __init__(self, *, cwd: Path, env: dict[str, str]):
+        self.cwd = cwd
+        self.env = dict(env)
+        self.popen = subprocess.Popen(
+            [console_python(), "-I", "-S", str(Path(stephost.__file__))],
+            cwd=cwd,
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            **host_popen_kwargs(),
+        )
+
+    def close(self) -> None:
+        """Stop a host that was never given a step (it has no child: nothing else to stop)."""
+        if self.popen.poll() is None:
+            self.popen.kill()
+        for pipe in (self.popen.stdin, self.popen.stdout, self.popen.stderr):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+        self.popen.wait()
+
+
 def run(
     argv: Sequence[str],
     *,
@@ -249,24 +280,23 @@ def run(
     poll: float = 0.05,
     clock: clocks.Clock | None = None,
     ledger: Path | None = None,
+    started_host: StepHost | None = None,
 ) -> ProcResult:
     """Run ``argv`` through the step host (``stephost.py``), which holds its whole process
     tree. The timeout counts ``clock`` (by default the awake time, ``clocks.awake_clock``:
     time the machine spends asleep is no step's time) from the moment the step started,
     to the millisecond; the log gets at most ``max_output`` bytes. With ``ledger`` (a folder),
     the tree's processes are recorded there while the step runs, for
-    :func:`reap_leftovers`."""
+    :func:`reap_leftovers`. ``started_host``: a :class:`StepHost` started earlier for this
+    ``cwd`` and ``env`` (else one is started now); it is used up either way."""
     clock = clock or clocks.awake_clock()
-    host = subprocess.Popen(
-        [console_python(), "-I", "-S", str(Path(stephost.__file__))],
-        cwd=cwd,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        **host_popen_kwargs(),
-    )
-    token = secrets.token_hex(16)  # the step never sees it: see stephost's docstring
+    if started_host is not None and (started_host.cwd, started_host.env) != (cwd, env):
+        started_host.close()
+        raise ValueError("a step host runs its step in the folder and environment it has")
+    host = (started_host or StepHost(cwd=cwd, env=env)).popen
+    # the step never sees it (see stephost's docstring); os.urandom is what secrets.token_hex
+    # reads, without the import of secrets (hmac, random, OpenSSL) on every start
+    token = os.urandom(16).hex()
     watch = _Host(host, clock, ledger, token)
     timed_out = False
     stop_sent: float | None = None

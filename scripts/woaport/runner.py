@@ -21,6 +21,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
@@ -28,24 +29,25 @@ from woaport import __version__, procs, venv
 from woaport.artifacts import Artifact, Role, classify
 from woaport.bounded import load_json, read_json
 from woaport.contract import Contract, Mode, StageRef, Step
-from woaport.devicequeue.manifest import record
-from woaport.documents.contract_report import (
-    REPORT_VERSION,
-    Benchmark,
-    ContractRef,
-    ContractReport,
-    EnvironmentFacts,
-    InstallOutcome,
-    StepResult,
-    StepStatus,
-    Verification,
-    environment_from,
-)
 from woaport.envpolicy import contract_environment
 from woaport.errors import BadInput, WoaportError
 from woaport.files import sha256_file, utc_now
 from woaport.safepath import child, name_problem
 from woaport.wheelfile import b64_digest, parse_record, parse_wheel_name
+
+if TYPE_CHECKING:
+    from woaport.documents.contract_report import (
+        Benchmark,
+        ContractReport,
+        EnvironmentFacts,
+        InstallOutcome,
+        StepResult,
+        Verification,
+    )
+
+# The report's documents (woaport.documents.contract_report and what it imports) are
+# imported where they are made: the first are the facts, read while the installer runs, so
+# their import (about 10 ms) is not on the way to the install.
 
 BENCH_MARKER = "__woaport_benchmark__ "
 
@@ -250,6 +252,8 @@ def _urlsafe_sha256(path: Path) -> str:
 def verify_installed(environment: venv.Environment, wheel: Artifact) -> Verification:
     """Prove the installed distribution is the artifact: version, origin and RECORD hashes,
     every installed file hashed from disk by woaport itself."""
+    from woaport.documents.contract_report import Verification
+
     installed, problems = _installed(environment.root, wheel.name.name)
     if installed is None:
         return Verification(
@@ -306,6 +310,19 @@ class StepRunner:
         self.logs = logs
         self.env = env
         self.base = base  # the contract file's folder, for relative pytest paths
+        self.spare: procs.StepHost | None = None
+
+    def prepare(self) -> None:
+        """Start the next step's host now, so that it is ready when the step is
+        (`procs.StepHost`)."""
+        if self.spare is None:
+            self.spare = procs.StepHost(cwd=self.work, env=self.env)
+
+    def close(self) -> None:
+        """Stop a host that was started for a step that never came."""
+        if self.spare is not None:
+            self.spare.close()
+            self.spare = None
 
     def argv(self, step: Step) -> list[str]:
         python = str(self.environment.python)
@@ -343,13 +360,19 @@ class StepRunner:
             return [resolved, *rest]
         raise ValueError(f"unknown step kind {step.kind!r}")
 
-    def run(self, step: Step) -> StepResult:
+    def run(self, step: Step, *, more: bool = False) -> StepResult:
+        """Run one step; ``more``: another step follows (its host starts beside this one)."""
+        from woaport.documents.contract_report import StepResult, StepStatus
+
         try:
             argv = self.argv(step)
         except FileNotFoundError as exc:
             return StepResult(
                 step_id=step.step_id, kind=step.kind, status=StepStatus.ERROR, detail=str(exc)
             )
+        host, self.spare = self.spare, None
+        if more:
+            self.prepare()
         result = procs.run(
             argv,
             cwd=self.work,
@@ -357,6 +380,7 @@ class StepRunner:
             timeout=step.timeout,
             log=self.logs / f"{step.step_id}.log",
             ledger=self.ledger,
+            started_host=host,
         )
         status, detail = result.status()
         benchmark = None
@@ -376,7 +400,57 @@ class StepRunner:
         )
 
 
+def begin_facts(
+    environment: venv.Environment, env: dict[str, str], running: str = sys.executable
+) -> Callable[[], EnvironmentFacts]:
+    """The machine and interpreter facts of a run, as the environment's own interpreter
+    states them; the answer is read by calling what this returns, after the install has
+    been started, so that the two overlap.
+
+    An environment made from this very interpreter (``--python`` left at its default: the
+    environment's ``python`` is a link to this binary) states what this process states,
+    apart from its path: woaport collects them itself, while the installer runs, rather than
+    start one more interpreter beside it. Any other interpreter runs ``envfacts.py``."""
+    if _same_file(environment.python, Path(running)):
+
+        def collect_here() -> EnvironmentFacts:
+            from woaport import envfacts
+            from woaport.documents.contract_report import EnvironmentFacts, environment_from
+
+            try:
+                data = envfacts.collect()
+            except (OSError, ValueError) as exc:  # facts about the machine never fail a run
+                return EnvironmentFacts(error=str(exc))
+            data["python"]["executable"] = str(environment.python)
+            return environment_from(data)
+
+        return collect_here
+    # -I -S: nothing of the environment (a .pth file the install is writing) runs in it, and
+    # no site start-up competes with the install.
+    process = subprocess.Popen(
+        [str(environment.python), "-I", "-S", str(Path(__file__).with_name("envfacts.py"))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        **procs.windowless(),
+    )
+    return lambda: _environment_facts(process)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
 def _environment_facts(process: subprocess.Popen[str]) -> EnvironmentFacts:
+    from woaport.documents.contract_report import EnvironmentFacts, environment_from
+
     try:
         output, _ = process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
@@ -394,6 +468,8 @@ def _environment_facts(process: subprocess.Popen[str]) -> EnvironmentFacts:
 
 
 def _benchmark(text: str) -> Benchmark | None:
+    from woaport.documents.contract_report import Benchmark
+
     try:
         return Benchmark.from_json(load_json(text, "benchmark step"), "benchmark step")
     except WoaportError:
@@ -422,6 +498,9 @@ def run_contract(
         )
         started = utc_now()
         outcome = _execute(request, artifacts, workspace, progress)
+        from woaport.devicequeue.manifest import record
+        from woaport.documents.contract_report import REPORT_VERSION, ContractRef, ContractReport
+
         return ContractReport(
             report_version=REPORT_VERSION,
             woaport_version=__version__,
@@ -450,7 +529,7 @@ def run_contract(
 @dataclass(kw_only=True)
 class _Outcome:
     install: InstallOutcome
-    environment: EnvironmentFacts = field(default_factory=EnvironmentFacts)
+    environment: EnvironmentFacts
     verification: Verification | None = None
     steps: list[StepResult] = field(default_factory=list)
 
@@ -468,33 +547,44 @@ def _execute(
     progress(f"creating a fresh environment with {workspace.installer} ({request.python})")
     environment, created = workspace.creation.wait()
     if environment is None:
+        from woaport.documents.contract_report import EnvironmentFacts, InstallOutcome
+
         return _Outcome(
             install=InstallOutcome(
                 ok=False,
                 duration_seconds=round(created.duration, 3),
                 output=created.output[-4000:],
                 stage="create",
-            )
+            ),
+            environment=EnvironmentFacts(),
         )
     env = contract_environment(os.environ, contract.env)
     env["PATH"] = os.pathsep.join([str(venv.scripts_dir(environment.root)), env.get("PATH", "")])
     env["VIRTUAL_ENV"] = str(environment.root)
-    # The machine facts come from the environment's own interpreter; it starts now and is
-    # read after the install, so the two overlap.
-    facts = subprocess.Popen(
-        [str(environment.python), str(Path(__file__).with_name("envfacts.py"))],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        **procs.windowless(),
-    )
+    facts = begin_facts(environment, env)
+    steps = StepRunner(environment, work, logs, env, contract.folder, request.ledger)
+    try:
+        return _install_and_run(request, artifacts, environment, steps, facts, created, progress)
+    finally:
+        steps.close()
+
+
+def _install_and_run(
+    request: RunRequest,
+    artifacts: list[Artifact],
+    environment: venv.Environment,
+    steps: StepRunner,
+    facts: Callable[[], EnvironmentFacts],
+    created: venv.Outcome,
+    progress: Callable[[str], None],
+) -> _Outcome:
+    contract = request.contract
+    running = [step for step in contract.steps if step.runs_in(request.mode)]
+    if running:
+        steps.prepare()  # the first step's host starts during the install
     requirements = [f"{a.name.name} @ {a.path.as_uri()}" for a in artifacts]
     requirements += list(contract.requires)
-    if any(s.kind == "pytest" and s.runs_in(request.mode) for s in contract.steps) and not any(
+    if any(s.kind == "pytest" for s in running) and not any(
         canonicalize_name(re.split(r"[\s<>=!~;\[@]", r, maxsplit=1)[0]) == "pytest"
         for r in contract.requires
     ):
@@ -503,9 +593,17 @@ def _execute(
         f"installing {', '.join(a.filename for a in artifacts)}"
         + (f" + {len(contract.requires)} requirement(s)" if contract.requires else "")
     )
-    installed = venv.install(environment, requirements, index_url=request.index_url)
+    installing = venv.begin_install(environment, requirements, index_url=request.index_url)
+    try:
+        environment_facts = facts()
+    except BaseException:
+        installing.cancel()
+        raise
+    installed = installing.wait()
+    from woaport.documents.contract_report import InstallOutcome, StepResult, StepStatus
+
     outcome = _Outcome(
-        environment=_environment_facts(facts),
+        environment=environment_facts,
         install=InstallOutcome(
             ok=installed.ok,
             duration_seconds=round(created.duration + installed.duration, 3),
@@ -519,7 +617,6 @@ def _execute(
     outcome.verification = verify_installed(environment, under_test)
     if not outcome.verification.ok:
         return outcome
-    steps = StepRunner(environment, work, logs, env, contract.folder, request.ledger)
     for step in contract.steps:
         if not step.runs_in(request.mode):
             outcome.steps.append(
@@ -532,7 +629,7 @@ def _execute(
             )
             continue
         progress(f"step {step.step_id} ({step.kind}) ...")
-        result = steps.run(step)
+        result = steps.run(step, more=step is not running[-1])
         progress(f"step {step.step_id}: {result.status} in {result.duration_seconds:.2f}s")
         outcome.steps.append(result)
     return outcome

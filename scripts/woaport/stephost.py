@@ -1,8 +1,9 @@
 """The step host: the small process between woaport and a contract step.
 
-``procs.run`` starts it as ``python -I -S stephost.py`` and writes one JSON line on its
-stdin (``argv``, ``cwd``); the host starts the step with its own environment, its stdin
-empty, stdout and stderr both on the host's stdout (a pipe woaport reads and caps), then:
+``procs.run`` starts it as ``python -I -S stephost.py`` (or takes one ``procs.StepHost``
+started ahead, during the install: it waits) and writes one JSON line on its stdin
+(``argv``, ``cwd``); the host starts the step with its own environment, its stdin empty,
+stdout and stderr both on the host's stdout (a pipe woaport reads and caps), then:
 
 * reports on stderr, one ``EVENT_PREFIX`` JSON line each: ``started`` (the step's pid and
   start), ``tree`` (every process of the step's tree, when that set changes) and ``exit``
@@ -25,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -73,8 +75,9 @@ def read_request() -> tuple[dict[str, Any], bytes]:
     return json.loads(line), rest
 
 
-def watch_stdin(stop: threading.Event, pending: bytes) -> None:
-    """``kill`` on stdin, or its end (woaport is gone): empty the tree."""
+def watch_stdin(stop: threading.Event, pending: bytes, wake: int | None = None) -> None:
+    """``kill`` on stdin, or its end (woaport is gone): empty the tree. ``wake``: a pipe to
+    write to as well, for a loop that sleeps in ``select``."""
     data = pending
     try:
         while b"kill" not in data:
@@ -85,6 +88,21 @@ def watch_stdin(stop: threading.Event, pending: bytes) -> None:
     except OSError:
         pass
     stop.set()
+    if wake is not None:
+        with contextlib.suppress(OSError):
+            os.write(wake, b"!")
+
+
+def exit_handle(pid: int) -> int | None:
+    """A pidfd of ``pid`` (pidfd_open(2), Linux 5.3): readable once the process has exited,
+    so a loop can sleep until then instead of looking every TICK. None without pidfds."""
+    pidfd_open = getattr(os, "pidfd_open", None)
+    if pidfd_open is None:
+        return None
+    try:
+        return int(pidfd_open(pid))
+    except OSError:
+        return None
 
 
 def spawn(argv: list[str], cwd: str, os_name: str) -> subprocess.Popen[bytes]:
@@ -157,7 +175,11 @@ def host_posix(argv: list[str], cwd: str, pending: bytes) -> int:
         return 0
     emit("started", pid=step.pid, start=proctree.start_of(step.pid, "posix"))
     stop = threading.Event()
-    threading.Thread(target=watch_stdin, args=(stop, pending), daemon=True).start()
+    # The loop sleeps until the step exits (its pidfd), woaport asks (the wake pipe) or the
+    # next look at the tree is due; without pidfds it looks every TICK.
+    exited = exit_handle(step.pid)
+    wake, woken = os.pipe()
+    threading.Thread(target=watch_stdin, args=(stop, pending, woken), daemon=True).start()
     code: int | None = None
     last: list[proctree.ProcessId] = []
     next_look = 0.0
@@ -171,7 +193,10 @@ def host_posix(argv: list[str], cwd: str, pending: bytes) -> int:
             if report_tree(tree, last):
                 last = tree
             next_look = now + TREE_EVERY
-        stop.wait(TICK)
+        if exited is None:
+            stop.wait(TICK)
+        else:
+            select.select([exited, wake], [], [], max(next_look - time.monotonic(), 0.0))
     code = empty_tree_posix(step.pid, code)
     step.returncode = code  # collected here, not by Popen
     emit("exit", returncode=code)

@@ -62,27 +62,61 @@ class Outcome:
     output: str
 
 
-def run(argv: list[str], env: dict[str, str] | None = None, timeout: float = 1800) -> Outcome:
-    start = time.monotonic()
-    try:
-        proc = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            env=env,
-            timeout=timeout,
-            check=False,
-            stdin=subprocess.DEVNULL,
-            **windowless(),
+class Started:
+    """A helper (uv, pip, ``python -m venv``) running in the background: started at once,
+    collected by :meth:`wait`, so that the caller's own work overlaps it."""
+
+    def __init__(self, argv: list[str], env: dict[str, str] | None = None):
+        self.argv = argv
+        self.started = time.monotonic()
+        self._outcome: Outcome | None = None
+        self._process: subprocess.Popen[str] | None = None
+        try:
+            self._process = subprocess.Popen(
+                argv,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                env=env,
+                **windowless(),
+            )
+        except OSError as exc:
+            self._outcome = self._done(ok=False, output=str(exc))
+
+    def _done(self, *, ok: bool, output: str) -> Outcome:
+        return Outcome(
+            ok=ok, argv=self.argv, duration=time.monotonic() - self.started, output=output
         )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return Outcome(ok=False, argv=argv, duration=time.monotonic() - start, output=str(exc))
-    output = (proc.stdout + proc.stderr).replace("\r\n", "\n")
-    return Outcome(
-        ok=proc.returncode == 0, argv=argv, duration=time.monotonic() - start, output=output
-    )
+
+    def wait(self, timeout: float = 1800) -> Outcome:
+        """Its output and exit status (one past ``timeout`` seconds is stopped: not ok)."""
+        if self._outcome is not None or self._process is None:
+            return self._outcome or self._done(ok=False, output="not started")
+        try:
+            output, _ = self._process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            self.cancel()
+            self._outcome = self._done(ok=False, output=str(exc))
+            return self._outcome
+        except BaseException:  # interrupted (Ctrl-C): as subprocess.run, leave nothing running
+            self.cancel()
+            raise
+        ok = self._process.returncode == 0
+        self._outcome = self._done(ok=ok, output=output.replace("\r\n", "\n"))
+        return self._outcome
+
+    def cancel(self) -> None:
+        """Stop it if it is still running (the caller gave up before waiting)."""
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+
+def run(argv: list[str], env: dict[str, str] | None = None, timeout: float = 1800) -> Outcome:
+    return Started(argv, env).wait(timeout)
 
 
 def choose_installer(wanted: str) -> tuple[Installer, str | None]:
@@ -110,45 +144,14 @@ class Creation:
         if installer == "uv" and uv:
             # Never let uv fetch an interpreter: the run must use the one it was given.
             env: dict[str, str] | None = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
-            self.argv = [uv, "venv", "--quiet", "--python", base_python, str(root)]
+            argv = [uv, "venv", "--quiet", "--python", base_python, str(root)]
         else:
             env = None
-            self.argv = [base_python, "-m", "venv", str(root)]
-        self.started = time.monotonic()
-        self._result: tuple[Environment | None, Outcome] | None = None
-        self._process: subprocess.Popen[str] | None = None
-        try:
-            self._process = subprocess.Popen(
-                self.argv,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                env=env,
-                **windowless(),
-            )
-        except OSError as exc:
-            self._result = None, self._outcome(ok=False, output=str(exc))
-
-    def _outcome(self, *, ok: bool, output: str) -> Outcome:
-        return Outcome(
-            ok=ok, argv=self.argv, duration=time.monotonic() - self.started, output=output
-        )
+            argv = [base_python, "-m", "venv", str(root)]
+        self.creator = Started(argv, env)
 
     def wait(self, timeout: float = 1800) -> tuple[Environment | None, Outcome]:
-        if self._result is not None or self._process is None:
-            return self._result or (None, self._outcome(ok=False, output="not started"))
-        try:
-            output, _ = self._process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired as exc:
-            self.cancel()
-            self._result = None, self._outcome(ok=False, output=str(exc))
-            return self._result
-        outcome = self._outcome(
-            ok=self._process.returncode == 0, output=output.replace("\r\n", "\n")
-        )
+        outcome = self.creator.wait(timeout)
         environment = (
             Environment(
                 root=self.root, python=python_in(self.root), installer=self.installer, uv=self.uv
@@ -156,14 +159,11 @@ class Creation:
             if outcome.ok
             else None
         )
-        self._result = environment, outcome
-        return self._result
+        return environment, outcome
 
     def cancel(self) -> None:
         """Stop a creator that is still running (the caller gave up before waiting)."""
-        if self._process is not None and self._process.poll() is None:
-            self._process.kill()
-            self._process.communicate()
+        self.creator.cancel()
 
 
 def begin(root: Path, *, base_python: str, installer: Installer, uv: str | None) -> Creation:
@@ -207,9 +207,10 @@ def workspace(*, base_python: str, installer: str, parent: Path | None = None) -
     )
 
 
-def install(
+def begin_install(
     environment: Environment, requirements: list[str], *, index_url: str | None = None
-) -> Outcome:
+) -> Started:
+    """Start installing ``requirements`` into ``environment``; ``wait()`` collects it."""
     if environment.installer == "uv" and environment.uv:
         # Copy, never hard-link from uv's cache: a step that writes into its installed
         # package would otherwise change the cache, and every later run with it.
@@ -224,7 +225,7 @@ def install(
         if index_url:
             argv += ["--index-url", index_url]
         env = dict(os.environ, UV_PYTHON_DOWNLOADS="never")
-        return run(argv + requirements, env=env)
+        return Started(argv + requirements, env=env)
     argv = [
         str(environment.python),
         "-m",
@@ -235,4 +236,10 @@ def install(
     ]
     if index_url:
         argv += ["--index-url", index_url]
-    return run(argv + requirements)
+    return Started(argv + requirements)
+
+
+def install(
+    environment: Environment, requirements: list[str], *, index_url: str | None = None
+) -> Outcome:
+    return begin_install(environment, requirements, index_url=index_url).wait()

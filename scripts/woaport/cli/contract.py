@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
-from woaport import contract as contracts
-from woaport.cli.reporter import Reporter
 from woaport.cli.types import optional_path
-from woaport.views.contract import ValidationView
+
+# The modules behind each command are imported in its body: `run` starts creating the
+# environment (`woaport.venv.workspace`) before it imports the rest, so the two overlap.
 
 
 def contract_reference(function: Any) -> Any:
@@ -62,6 +62,10 @@ def validate(paths: tuple[Path, ...], json_output: bool) -> int:
       woaport contract validate contracts/
       woaport contract validate contracts/asyncpg.yml --json
     """
+    from woaport import contract as contracts
+    from woaport.cli.reporter import Reporter
+    from woaport.views.contract import ValidationView
+
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -78,6 +82,8 @@ def validate(paths: tuple[Path, ...], json_output: bool) -> int:
 @contract.command()
 def schema() -> None:
     """Print the contract JSON Schema (for editors and check-jsonschema)."""
+    from woaport import contract as contracts
+
     click.echo(json.dumps(contracts.schema(), indent=2))
 
 
@@ -176,8 +182,9 @@ def run(
     # The environment is created while the contract is loaded, validated and staged.
     workspace = venv.workspace(base_python=python, installer=installer)
     try:
+        from woaport import contract as contracts
+        from woaport.cli.reporter import Reporter
         from woaport.runner import RunRequest, run_contract
-        from woaport.views.contract import ContractReportView
 
         chosen = contracts.resolve(
             contract_ref, smoke_test_id, contracts_dir, contracts.package_names(wheels, wheel_dir)
@@ -204,6 +211,8 @@ def run(
         workspace.close(keep=False)
         raise
     report = run_contract(request, progress=reporter.info, workspace=workspace)
+    from woaport.views.contract import ContractReportView
+
     if report_path:
         report_path.parent.mkdir(parents=True, exist_ok=True)
         report_path.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
