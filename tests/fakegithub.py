@@ -225,8 +225,33 @@ class FakeGitHub:
         self.storage_url = ""
         # The root of release upload_urls; github.com names another host (uploads.github.com).
         self.uploads_url = ""
+        # asset id -> where the storage host last found it (see stored_asset)
+        self._asset_places: dict[int, tuple[Repo, Release, Asset]] = {}
 
     # -- state helpers -------------------------------------------------------------------
+    def stored_asset(self, asset_id: int) -> Asset | None:
+        """The first asset of that id in the releases of the repositories, as a storage host
+        serves it. Where each asset is, is remembered and checked again on use (it may have
+        been deleted since), so that thousands of downloads do not each walk every release
+        of every repository; a miss or a stale place looks again."""
+        with self.lock:
+            where = self._asset_places.get(asset_id)
+            if where is None or not self._still_there(*where):
+                self._asset_places = {}
+                for repo in self.repos.values():
+                    for release in repo.releases:
+                        for asset in release.assets:
+                            self._asset_places.setdefault(asset.id, (repo, release, asset))
+                where = self._asset_places.get(asset_id)
+            return where[2] if where is not None else None
+
+    def _still_there(self, repo: Repo, release: Release, asset: Asset) -> bool:
+        return (
+            self.repos.get(repo.full_name) is repo
+            and any(r is release for r in repo.releases)
+            and any(a is asset for a in release.assets)
+        )
+
     def add_token(self, token: str, login: str, writable: set[str]) -> None:
         """A fine-grained personal access token of ``login`` with write access to
         ``writable`` only. Like every token it reads public repositories ("Fine-grained
@@ -1228,18 +1253,7 @@ class StorageHandler(_Handler):
                 self.fake.hits["GET run logs"] += 1
             return
         m = re.fullmatch(r"/blob/(\d+)-([tf])", urlsplit(self.path).path)
-        asset = None
-        if m:
-            asset = next(
-                (
-                    a
-                    for repo in self.fake.repos.values()
-                    for r in repo.releases
-                    for a in r.assets
-                    if a.id == int(m[1])
-                ),
-                None,
-            )
+        asset = self.fake.stored_asset(int(m[1])) if m else None
         if asset is None:
             self.send_response(404)
             self.send_header("Content-Length", "0")

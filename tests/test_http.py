@@ -44,6 +44,8 @@ class Script:
         self.agents: list[str | None] = []
         self.auth: list[str | None] = []
         self.paths: list[str] = []
+        self.encodings: list[str | None] = []
+        self.close_after = False  # hang up after each answer, without saying so
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ def scripted() -> Iterator[tuple[Script, str]]:
             script.agents.append(self.headers.get("User-Agent"))
             script.auth.append(self.headers.get("Authorization"))
             script.paths.append(self.path)
+            script.encodings.append(self.headers.get("Accept-Encoding"))
             status, headers = script.answers.pop(0) if script.answers else (200, {})
             body = script.body if status == 200 else b""
             self.send_response(status)
@@ -69,6 +72,7 @@ def scripted() -> Iterator[tuple[Script, str]]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+            self.close_connection = script.close_after
 
         def handle(self) -> None:
             # a client that refused a body (over its cap) hangs up: not an error here
@@ -201,6 +205,154 @@ def test_read_capped_refuses_a_body_over_its_cap(scripted: tuple[Script, str]) -
     assert read_capped(Client().get(url + "/a", stream=True), label="a", max_bytes=10_000)
     with pytest.raises(BadInput, match="over the 9,999-byte cap"):
         read_capped(Client().get(url + "/a", stream=True), label="a", max_bytes=9_999)
+
+
+def test_a_kept_alive_connection_the_server_closed_is_reopened_at_once(
+    scripted: tuple[Script, str], transport: Any
+) -> None:
+    # Servers close idle keep-alive connections without a word (RFC 9112 section 9.3,
+    # "a client ... MUST be able to recover from asynchronous close events"). urllib3
+    # polls the socket before reusing it; the Client's direct GET finds out when it sends.
+    # Either way a GET goes out again on a new connection: no retry spent, no back-off.
+    script, url = scripted
+    script.close_after = True
+    policy = HttpPolicy(retries=0, backoff=5.0)
+    session = transport(policy)
+    assert get(session, url + "/a", policy=policy).status_code == 200
+    start = time.monotonic()
+    assert get(session, url + "/b", policy=policy).status_code == 200
+    assert time.monotonic() - start < 2 and script.paths == ["/a", "/b"]
+
+
+def test_a_gzip_answer_is_decoded(scripted: tuple[Script, str], transport: Any) -> None:
+    # Both transports ask for gzip (urllib3.util.make_headers(accept_encoding=True); requests'
+    # default_headers) and hand back the decoded body (RFC 9110 section 8.4).
+    import gzip
+
+    script, url = scripted
+    script.body = gzip.compress(b'{"files": []}')
+    script.answers = [(200, {"Content-Encoding": "gzip"})]
+    response = get(transport(), url + "/simple/x/")
+    assert response.content == b'{"files": []}'
+    assert "gzip" in (script.encodings[0] or "")
+
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """A CA, and a certificate it signed for 127.0.0.1 and localhost; a second one for
+    another name only."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    folder = tmp_path_factory.mktemp("tls")
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "woaport test CA")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    (folder / "ca.pem").write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    names: dict[str, list[x509.GeneralName]] = {
+        "good": [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))],
+        "other": [x509.DNSName("elsewhere.invalid")],
+    }
+    for label, alternatives in names.items():
+        key = ec.generate_private_key(ec.SECP256R1())
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, label)]))
+            .issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(2 if label == "good" else 3)
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(alternatives), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        pem = cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        (folder / f"{label}.pem").write_bytes(pem)
+    return {"ca": folder / "ca.pem", "good": folder / "good.pem", "other": folder / "other.pem"}
+
+
+@contextlib.contextmanager
+def _tls_server(certificate: Path) -> Iterator[str]:
+    import ssl
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def handle(self) -> None:
+            with contextlib.suppress(ConnectionError, ssl.SSLError):
+                super().handle()
+
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # a client that refused the certificate hangs up: expected here
+
+    server = Server(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("certificate", "trusted", "works"),
+    [("good", True, True), ("good", False, False), ("other", True, False)],
+)
+def test_tls_is_verified_against_the_bundle_and_the_host_name(
+    tls_files: dict[str, Path],
+    transport: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    certificate: str,
+    trusted: bool,
+    works: bool,
+) -> None:
+    # Both transports take the CA bundle from REQUESTS_CA_BUNDLE (requests' rule), else
+    # certifi's; a certificate from another CA, or for another name, is refused.
+    if trusted:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_files["ca"]))
+    else:
+        monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    policy = HttpPolicy(retries=0)
+    with _tls_server(tls_files[certificate]) as url:
+        if works:
+            assert get(transport(policy), url + "/x", policy=policy).content == b"ok"
+        else:
+            with pytest.raises(Unreachable, match=r"CERTIFICATE_VERIFY_FAILED|certificate"):
+                get(transport(policy), url + "/x", policy=policy)
 
 
 @pytest.mark.parametrize(

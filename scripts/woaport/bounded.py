@@ -65,19 +65,25 @@ def read_text(
 
 
 def depth_problem(data: Any, max_depth: int = MAX_DEPTH) -> str | None:
-    """Why ``data`` (parsed JSON/YAML/TOML) is nested too deep, or None. No recursion."""
+    """Why ``data`` (parsed JSON/YAML/TOML) is nested too deep, or None. No recursion.
+    Only containers go on the stack (the controller checks some 20 MB of answers a run:
+    a tuple per string and number cost more than the parsing)."""
+    nested = (dict, list, tuple)
+    if not isinstance(data, nested):
+        return None
     stack: list[tuple[Any, int]] = [(data, 1)]
     seen: set[int] = set()
     while stack:
         value, depth = stack.pop()
-        if isinstance(value, dict | list | tuple):
-            if depth > max_depth:
-                return f"nested deeper than {max_depth} levels"
-            if id(value) in seen:  # a YAML alias: already walked
-                continue
-            seen.add(id(value))
-            children = value.values() if isinstance(value, dict) else value
-            stack.extend((child, depth + 1) for child in children)
+        if depth > max_depth:
+            return f"nested deeper than {max_depth} levels"
+        if id(value) in seen:  # a YAML alias: already walked
+            continue
+        seen.add(id(value))
+        children = value.values() if isinstance(value, dict) else value
+        inner = [child for child in children if isinstance(child, nested)]
+        if inner:
+            stack.extend((child, depth + 1) for child in inner)
     return None
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import gc
 import hashlib
 import json
 import tempfile
@@ -251,7 +252,9 @@ def collect(
     out = Collected()
     stamp = utc_now()
     try:
-        facts, wheel = _index_facts(package, request, connections, stamp)
+        facts, wheel = _index_facts(
+            package, request, connections, stamp, previous.pypi if previous else None
+        )
         if request.dependencies and facts.kind is not Kind.SDIST_ONLY:
             try:
                 facts = replace(facts, requires=_requires(package, wheel, connections))
@@ -296,8 +299,10 @@ def derivation() -> str:
     return digest.hexdigest()[:16]
 
 
-def _derived(entry: dict[str, Any] | None) -> Derived | None:
-    """A cache entry's derived facts, when this code derived them and they still read."""
+def _derived(entry: dict[str, Any] | None, last: IndexFacts | None = None) -> Derived | None:
+    """A cache entry's derived facts, when this code derived them and they still read.
+    ``last``: the package's index facts in the previous status (validated when it was
+    read); when the entry says the same, those are taken as they are, not validated again."""
     if not entry or not isinstance(entry.get("body"), dict):
         return None
     body = entry["body"]
@@ -305,19 +310,27 @@ def _derived(entry: dict[str, Any] | None) -> Derived | None:
         return None
     try:
         wheel = IndexFile(**body["wheel"]) if body["wheel"] is not None else None
+        if last is not None:
+            same = replace(last, checked=None, requires=None)
+            if same.to_json() == body["facts"]:
+                return Derived(str(entry["etag"]), same, wheel)
         return Derived(str(entry["etag"]), IndexFacts.from_json(body["facts"]), wheel)
     except (KeyError, TypeError, WoaportError):
         return None  # a damaged entry only costs a full request
 
 
 def _index_facts(
-    package: inventory.Package, request: UpdateRequest, connections: Connections, stamp: str
+    package: inventory.Package,
+    request: UpdateRequest,
+    connections: Connections,
+    stamp: str,
+    last: IndexFacts | None = None,
 ) -> tuple[IndexFacts, IndexFile | None]:
     """What the latest release offers Windows on Arm, and the wheel whose metadata says
     what it requires. Asked conditionally: on a 304 both come from what was derived from
     the same page before, and nothing is parsed again."""
     url = project_url(request.index_url, package.name)
-    known = _derived(connections.cache.entries.get(url))
+    known = _derived(connections.cache.entries.get(url), last)
     page = fetch_page(
         connections.session(), request.index_url, package.name, known.etag if known else None
     )
@@ -358,10 +371,29 @@ def update(
     github_factory: Callable[[EtagCache], GitHub] | None = None,
     progress: Callable[[str], None] = lambda _: None,
 ) -> UpdateResult:
+    """One refresh of the inventory (see the module's description).
+
+    What it has read and collected lives until it returns: those objects (millions at
+    5,000 packages: the previous status, the ETag cache, the answers) are frozen out of
+    the garbage collector's full passes (:func:`gc.freeze`), each of which walked all of
+    them again (~1 s of CPU a refresh), and handed back when it returns."""
+    try:
+        return _update(request, github_factory=github_factory, progress=progress)
+    finally:
+        gc.unfreeze()
+
+
+def _update(
+    request: UpdateRequest,
+    *,
+    github_factory: Callable[[EtagCache], GitHub] | None,
+    progress: Callable[[str], None],
+) -> UpdateResult:
     folder = request.inventory
     listed = inventory.load_packages(folder / "packages.yml")
     status_path = folder / STATUS_FILE
     previous, previous_document = read_status(status_path)
+    gc.freeze()  # what was read lives until the end (see update)
     history_path = folder / HISTORY_FILE
     history = inventory.load_history(history_path)
     cache = EtagCache.load(folder / ".cache" / "controller.json", progress)
@@ -385,6 +417,7 @@ def update(
         f"with {request.workers} workers"
     )
     done = [0]
+    gc.freeze()  # what was read lives until the end (see update)
 
     def one(package: inventory.Package) -> Collected:
         old = previous.packages.get(package.key)
@@ -397,6 +430,7 @@ def update(
 
     with ThreadPoolExecutor(max_workers=max(1, request.workers)) as pool:
         collected = dict(zip([p.key for p in packages], pool.map(one, packages), strict=True))
+    gc.freeze()  # and so do the answers
     progress("collected; assessing states")
     result = UpdateResult(packages=len(packages), top_source=top.source)
     facts: dict[str, PackageFacts] = {}
