@@ -224,6 +224,7 @@ _UNDERSCORE_PATTERNS = [pattern[1:] for _k, _t, pattern, _b in X86_PATTERNS if p
 _X86_UNDERSCORE = re.compile("_(?:" + "|".join(_UNDERSCORE_PATTERNS) + ")")
 _X86_UNDERSCORE_KIND = re.compile("_(?:" + "|".join(f"({p})" for p in _UNDERSCORE_PATTERNS) + ")")
 _ANYWHERE = ("",)  # preceded by anything but a letter, a digit or "_"
+_DENSE = 64  # matches after which find_x86 takes the regex with groups
 # shorter tokens first: a token that holds an absent one ("cpuid.h", "cpuid") is absent too
 _X86_OTHER = sorted(
     (entry for entry in _X86 if not entry[2].pattern.startswith("_")),
@@ -241,19 +242,35 @@ def has_arm_path(text: str) -> bool:
     return any(token in text for token in ARM_TOKENS)
 
 
+def _found_underscore(
+    text: str, which: re.Match[str] | None, start: int, found: list[tuple[int, str]]
+) -> None:
+    """Keep a match of the underscore patterns (``which``: the regex with groups, there)."""
+    kind, before = _UNDERSCORE[((which.lastindex if which else None) or 1) - 1]
+    if before == _ANYWHERE:  # _preceded's commonest case, without the call
+        previous = text[start - 1] if start else ""
+        if not (previous.isalnum() or previous == "_"):
+            found.append((start, kind))
+    elif _preceded(text, start, before):
+        found.append((start, kind))
+
+
 def find_x86(text: str) -> list[tuple[int, str]]:
     """(offset, kind) of the x86-looking code in a text."""
     found: list[tuple[int, str]] = []
-    for match in _X86_UNDERSCORE.finditer(text):
+    # Where matches are many (SIMD code), the regex with groups takes over after the first
+    # ones: asking it again at each match costs more than its slower pass. The two match the
+    # same text at the same places (groups change nothing of what matches).
+    resume = None
+    for count, match in enumerate(_X86_UNDERSCORE.finditer(text)):
         start = match.start()
-        which = _X86_UNDERSCORE_KIND.match(text, start)
-        kind, before = _UNDERSCORE[((which.lastindex if which else None) or 1) - 1]
-        if before == _ANYWHERE:  # _preceded's commonest case, without the call
-            previous = text[start - 1] if start else ""
-            if not (previous.isalnum() or previous == "_"):
-                found.append((start, kind))
-        elif _preceded(text, start, before):
-            found.append((start, kind))
+        if count == _DENSE:
+            resume = start
+            break
+        _found_underscore(text, _X86_UNDERSCORE_KIND.match(text, start), start, found)
+    if resume is not None:
+        for match in _X86_UNDERSCORE_KIND.finditer(text, resume):
+            _found_underscore(text, match, match.start(), found)
     present: dict[str, bool] = {}
     for kind, tokens, regex, before in _X86_OTHER:
         for token in tokens:
