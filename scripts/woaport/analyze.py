@@ -2547,10 +2547,15 @@ class _ProjectMacros(Mapping[str, "str | None"]):
         self.texts = texts
         self.definers = definers
         self.chosen = set(chosen)
+        self.chosen_texts = {texts[index] for index in chosen}
         self.unclear = [index for index in chosen if _UNCLEAR_DEFINE.search(texts[index])]
         self.evaluated: set[int] = set()
         self.entries: dict[str, list[tuple[bool | None, str]]] = {}
         self.found: dict[str, object] = {}  # name -> its value, None or _NOT_KNOWN
+
+    def may_read(self, text: str) -> bool:
+        """Is this one of the headers whose macros may be asked for?"""
+        return text in self.chosen_texts
 
     def _evaluate(self, index: int) -> None:
         if index in self.evaluated:
@@ -2643,8 +2648,10 @@ def _finish_code(
         # C and C++: read by offset; a line is found only where it is wanted (a 2 MB
         # amalgamation is not split into its 50,000 lines)
         source = result.sources.get(text)
-        if source is None:  # kept for _ProjectMacros, which may read the same header
-            source = result.sources[text] = _CText(text)
+        if source is None:
+            source = _CText(text)
+            if isinstance(known, _ProjectMacros) and known.may_read(text):
+                result.sources[text] = source  # parsed once for both readings
         source.locate(
             [at for at, _ in pending.found]
             + [at for at, _ in pending.includes]
