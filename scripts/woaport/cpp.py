@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import enum
 import itertools
-import operator
 import re
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -356,17 +355,12 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     return tokens
 
 
-# An expression compiled once into nested functions of (macros, depth): the parse (tokens,
-# precedence, the checks that make an expression unknown) is done once per expression text,
-# the evaluation as often as the macros change. Every part is evaluated, as the parser did
-# before (no short-circuit): an error anywhere makes the whole expression unknown.
-_Node = Callable[["Macros", int], Value]
-
-
-class _Compiler:
-    def __init__(self, text: str) -> None:
+class _Parser:
+    def __init__(self, text: str, macros: Macros, depth: int) -> None:
         self.tokens = _tokenize(text)  # shared: read, never changed
         self.pos = 0
+        self.macros = macros
+        self.depth = depth
         self.nesting = 0
 
     def peek(self) -> str:
@@ -383,13 +377,13 @@ class _Compiler:
         if self.take()[1] != op:
             raise _Unknown
 
-    def parse(self) -> _Node:
-        node = self.ternary()
+    def parse(self) -> Value:
+        value = self.ternary()
         if self.pos != len(self.tokens):
             raise _Unknown
-        return node
+        return value
 
-    def ternary(self) -> _Node:
+    def ternary(self) -> Value:
         condition = self.binary(1)
         if self.peek() != "?":
             return condition
@@ -397,16 +391,11 @@ class _Compiler:
         yes = self.ternary()
         self.expect(":")
         no = self.ternary()
+        if condition is None:
+            return yes if yes == no else None
+        return yes if condition else no
 
-        def choose(macros: Macros, depth: int) -> Value:
-            chosen, first, second = condition(macros, depth), yes(macros, depth), no(macros, depth)
-            if chosen is None:
-                return first if first == second else None
-            return first if chosen else second
-
-        return choose
-
-    def binary(self, level: int) -> _Node:
+    def binary(self, level: int) -> Value:
         """Precedence climbing: operators binding at least as tightly as ``level``."""
         left = self.unary()
         while True:
@@ -415,31 +404,39 @@ class _Compiler:
             if precedence <= level - 1 or precedence == 0:
                 return left
             self.pos += 1
-            left = _applied(op, left, self.binary(precedence + 1))
+            right = self.binary(precedence + 1)
+            left = _apply(op, left, right)
 
-    def unary(self) -> _Node:
+    def unary(self) -> Value:
         self.nesting += 1
         if self.nesting > MAX_DEPTH:
             raise _Unknown
         try:
             kind, symbol = self.take()
-            if symbol in _UNARY:
-                return _unary(_UNARY[symbol], self.unary())
+            if symbol == "!":
+                value = self.unary()
+                return None if value is None else int(not value)
+            if symbol == "-":
+                value = self.unary()
+                return None if value is None else -value
             if symbol == "+":
                 return self.unary()
+            if symbol == "~":
+                value = self.unary()
+                return None if value is None else ~value
             if symbol == "(":
-                inner = self.ternary()
+                value = self.ternary()
                 self.expect(")")
-                return inner
+                return value
             if kind == "num":
-                return _constant(_number(symbol))
+                return _number(symbol)
             if kind == "name":
                 return self.name(symbol)
             raise _Unknown
         finally:
             self.nesting -= 1
 
-    def name(self, symbol: str) -> _Node:
+    def name(self, symbol: str) -> Value:
         if symbol == "defined":
             if self.peek() == "(":
                 self.take()
@@ -449,12 +446,11 @@ class _Compiler:
                 name = self.take()
             if name[0] != "name":
                 raise _Unknown
-            asked = name[1]
-            return lambda macros, _depth: macros.defined(asked)
+            return self.macros.defined(name[1])
         if self.peek() == "(":  # a function-like macro or __has_include(...): not evaluated
             self.skip_call()
-            return _constant(None)
-        return lambda macros, depth: macros.value(symbol, depth)
+            return None
+        return self.macros.value(symbol, self.depth)
 
     def skip_call(self) -> None:
         level = 0
@@ -466,48 +462,6 @@ class _Compiler:
                 level -= 1
                 if level == 0:
                     return
-
-
-def _constant(value: Value) -> _Node:
-    return lambda _macros, _depth: value
-
-
-def _unary(operation: Callable[[int], int], operand: _Node) -> _Node:
-    def node(macros: Macros, depth: int) -> Value:
-        value = operand(macros, depth)
-        return None if value is None else operation(value)
-
-    return node
-
-
-_UNARY: dict[str, Callable[[int], int]] = {
-    "!": lambda value: int(not value),
-    "-": operator.neg,
-    "~": operator.invert,
-}
-
-
-def _applied(op: str, left: _Node, right: _Node) -> _Node:
-    return lambda macros, depth: _apply(op, left(macros, depth), right(macros, depth))
-
-
-_COMPILED: dict[str, _Node | None] = {}  # expression -> its function (None: unknown)
-_MAX_COMPILED = 2048
-
-
-def _compiled(expression: str) -> _Node | None:
-    if expression in _COMPILED:
-        return _COMPILED[expression]
-    if len(_COMPILED) >= _MAX_COMPILED:
-        _COMPILED.clear()
-    try:
-        node: _Node | None = _Compiler(expression).parse()
-    except _Unknown:
-        node = None
-    except RecursionError:
-        return None  # deep in the stack already: not kept, the next time may be shallower
-    _COMPILED[expression] = node
-    return node
 
 
 def _number(symbol: str) -> int:
@@ -581,7 +535,6 @@ def forget() -> None:
     """Empty the caches of expressions and names (kept between files of one sdist): each
     analysis starts from nothing, as a process of its own does."""
     _TOKENS.clear()
-    _COMPILED.clear()
     _SWITCHES.clear()
 
 
@@ -591,11 +544,8 @@ def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> V
         return None
     if "@" in expression:  # numpy-style templates (x.c.src): NPY_BITSOF_@STYPE@ is unknown
         expression = _TEMPLATE.sub(_TEMPLATED, expression)
-    node = _compiled(expression)
-    if node is None:
-        return None
     try:
-        return node(macros or Macros.arm64(), depth)
+        return _Parser(expression, macros or Macros.arm64(), depth).parse()
     except (_Unknown, RecursionError, OverflowError):
         return None
 
