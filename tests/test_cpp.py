@@ -36,6 +36,11 @@ from woaport.cpp import Truth
         ("1 +", Truth.UNKNOWN),  # a broken expression is unknown, not an error
         ("defined(HAVE_SSE2)", Truth.FALSE),  # a project switch named for x86: off on ARM64
         ("defined(BLAKE3_NO_AVX2)", Truth.UNKNOWN),  # a switch that turns x86 code off: unknown
+        # MSVC spells ARM64 _M_ARM64 only (RenderKit/embree#483: "MSVC does not define
+        # __aarch64__"); no ACLE macros either
+        ("defined(__aarch64__) || defined(__ARM_NEON)", Truth.FALSE),
+        ("defined(HAVE_IMMINTRIN_H) || defined(HAVE_CPUID_H)", Truth.FALSE),  # x86 header probes
+        ("defined(HAVE_INTRIN_H)", Truth.UNKNOWN),  # <intrin.h> is there on ARM64 too
     ],
 )
 def test_expressions(expression: str, expected: Truth) -> None:
@@ -170,3 +175,46 @@ def test_bounds() -> None:
     # A macro defined in terms of itself does not loop.
     regions = cpp.regions(lines_of("#define A (A + 1)\n#if A\nx();\n#endif\n"))
     assert regions.at(3) is Truth.UNKNOWN
+
+
+def test_a_default_a_nested_chain_picks() -> None:
+    """numkong's types.h:163-169: `#if !defined(NK_TARGET_X8664_)` holds a chain that
+    defines it either way; the block is the default, read as built (the command line may -D
+    the name, as for an include guard). A block that does not define the name first is not."""
+    source = lines_of(
+        "#if !defined(NK_TARGET_X8664_)\n"
+        "// a comment between\n"
+        "#if defined(__x86_64__) || defined(_M_X64)\n#define NK_TARGET_X8664_ 1\n"
+        "#else\n#define NK_TARGET_X8664_ 0\n#endif\n#endif\n"
+        "#if NK_TARGET_X8664_\nx86();\n#endif\n"
+    )
+    regions = cpp.regions(source)
+    assert regions.at(6) is Truth.TRUE and regions.at(10) is Truth.FALSE
+    known = cpp.project_macros([regions.defines])
+    assert known["NK_TARGET_X8664_"] == "0"
+    other = lines_of("#if !defined(OPT)\n#include <a.h>\n#define OPT 0\n#endif\n")
+    assert cpp.regions(other).at(2) is Truth.UNKNOWN
+
+
+def test_a_definition_inside_an_unknown_block() -> None:
+    """snappy.cc: SNAPPY_HAVE_BMI2 is defined (to 0 on ARM64) inside `#if SNAPPY_NEW_VERSION`
+    (unknown). Where that block is open the definition holds; after it, it may not."""
+    source = lines_of(
+        "#if SNAPPY_NEW_VERSION\n"  # 1
+        "#if !defined(SNAPPY_HAVE_BMI2)\n"
+        "#if defined(__BMI2__)\n#define SNAPPY_HAVE_BMI2 1\n#else\n#define SNAPPY_HAVE_BMI2 0\n"
+        "#endif\n#endif\n"  # 8
+        "#if SNAPPY_HAVE_BMI2\nbzhi();\n#endif\n"  # 10
+        "#else\n"  # 12
+        "#if SNAPPY_HAVE_BMI2\nbzhi();\n#endif\n"  # 14: the block's other branch
+        "#endif\n"
+        "#if SNAPPY_HAVE_BMI2\nbzhi();\n#endif\n"  # 18: after it
+        "#if defined(SNAPPY_HAVE_BMI2)\nseen();\n#endif\n"  # 21
+    )
+    regions = cpp.regions(source)
+    assert [regions.at(n) for n in (10, 14, 18, 21)] == [
+        Truth.FALSE,
+        Truth.UNKNOWN,
+        Truth.UNKNOWN,
+        Truth.UNKNOWN,
+    ]

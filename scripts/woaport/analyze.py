@@ -11,6 +11,8 @@ source-port) and says what to try first.
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import functools
 import itertools
 import lzma
 import operator
@@ -24,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from woaport import cpp
+from woaport import cpp, windll
 from woaport.bounded import load_toml
 from woaport.errors import BadInput
 from woaport.limits import (
@@ -141,10 +143,16 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     (
         "x64-intrinsic",
         ("_u64", "_u32", "128", "__popcnt", "rdtsc", "_xgetbv", "__emul", "__lzcnt"),
-        r"_(?:_(?:popcnt(?:16|64)?|rdtscp?|lzcnt(?:16|64)?|emulu?|shiftleft128|shiftright128)"
+        # (also: segment-register reads for the TEB, string instructions, RDRAND/RDSEED, TSX
+        # calls, __faststorefence; merged into the branches of their first letters, since
+        # this pattern runs at every underscore of every C file)
+        r"_(?:_(?:popcnt(?:16|64)?|rdtscp?|lzcnt(?:16|64)?|emulu?|shiftleft128|shiftright128"
+        r"|(?:read|write)(?:gs|fs)(?:byte|word|dword|qword)|faststorefence|(?:movs|stos)[bwdq])"
         r"|u(?:mul128|div128)|mul(?:128|x_u(?:32|64))|addcarryx?_u(?:32|64)|subborrow_u(?:32|64)"
-        r"|xgetbv|rdtsc|tzcnt_u(?:32|64)|lzcnt_u(?:32|64)|b(?:zhi|extr|lsr)_u(?:32|64)"
-        r"|p(?:dep|ext)_u(?:32|64)|div128)(?![A-Za-z0-9_])",
+        r"|x(?:getbv|(?:begin|end|abort|test)(?=\s*\())|rd(?:tsc|(?:rand|seed)(?:16|32|64)_step)"
+        r"|tzcnt_u(?:32|64)|lzcnt_u(?:32|64)|b(?:zhi|extr|lsr)_u(?:32|64)"
+        r"|p(?:dep|ext)_u(?:32|64)|div128)"
+        r"(?![A-Za-z0-9_])",
         ("",),
     ),
 ]
@@ -320,11 +328,16 @@ INCIDENTAL_DIRS = {
     "samples",
 }
 # Paths whose names say the file is built only for x86 (a folder, or a file like
-# cpu_avx2.c) or for another architecture that is not ARM64 either.
+# cpu_avx2.c, or a kernel named for an x86 micro-architecture: stringzilla's hash/haswell.h,
+# numkong's each/icelake.h, levenshtein_haswell.cpp) or for another architecture that is not
+# ARM64 either. Code names that are ordinary words count only as a whole file name
+# (numkong's dot/genoa.h, spatial/sierra.h, dots/sapphireamx.h).
 X86_DIRS = re.compile(
     r"(?:^|[/_-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|\w*clmul|shani|sha_ni"
+    r"|" + cpp.X86_MICROARCHITECTURES +
     # other architectures' files are not built for ARM64 either
-    r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv)(?:/|$|[-_.])",
+    r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv)(?:/|$|[-_.])"
+    r"|(?:^|/)(?:sapphire|genoa|turin|sierra|alder|diamond|zen\d?)(?:amx)?\.[A-Za-z]{1,4}$",
     re.IGNORECASE,
 )
 # Preprocessor conditions that never hold on ARM64: x86 feature and arch macros (SSE, AVX,
@@ -343,6 +356,7 @@ CODE_KINDS = (
     "inline-asm",
     "x64-intrinsic",
     "platform-error",
+    "cpython-internals",
 )
 
 
@@ -446,6 +460,13 @@ class Analysis:
     # macros and read for its x86 code is parsed once)
     sources: dict[str, _CText] = field(default_factory=dict)
     maybe_external: dict[str, bool] = field(default_factory=dict)  # header -> _maybe_external
+    # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
+    fetched: set[str] = field(default_factory=set)
+    x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
+    project: str | None = None  # pyproject.toml's [project] name
+    cpython_internals: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
+    # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
+    rust_cfg_modules: set[str] = field(default_factory=set)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -497,6 +518,20 @@ class Analysis:
             tries.append(
                 "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
             )
+        internals = [e for e in unguarded if e.kind == "cpython-internals"]
+        if internals:
+            unguarded = [e for e in unguarded if e.kind != "cpython-internals"]
+            category = "source-port"
+            where = ", ".join(f"{e.file}:{e.line}" for e in internals[:5])
+            reasons.append(
+                "C++ code includes CPython's internal headers, which bring pycore_atomic.h on "
+                "Python 3.12: its MSVC ARM64 branch does not compile as C++ (C2664; "
+                f"line_profiler#390, numba#10759): {where}"
+            )
+            tries.append(
+                "keep the internal headers out of C++ translation units, or skip them on 3.12 "
+                "ARM64 and declare the few definitions needed (numba's pycore_atomic stubs)"
+            )
         # Scalar intrinsics only MSVC knows, in code an ARM64 build may compile and no ARM64
         # path beside them: the compiler stops there ("identifier not found").
         certain = [e for e in unguarded if e.kind == "x64-intrinsic"]
@@ -507,7 +542,8 @@ class Analysis:
                 # A project with ARM/NEON paths in many files selects its SIMD code at build
                 # time; the x86 lines left are most likely selected away too, by macros this
                 # reading cannot resolve: a build question, not a rewrite.
-                category = "build-config"
+                if category != "source-port":  # an #error or C++ internals stay a port
+                    category = "build-config"
                 reasons.append(
                     f"the project already has ARM/NEON code in {len(self.arm_files)} files; the x86 "
                     f"code left without one ({where}) is probably selected away at build time: check it"
@@ -533,7 +569,7 @@ class Analysis:
         if flags:
             build_reasons.append(
                 (
-                    f"x86-only compiler flags in {', '.join(sorted({e.file for e in flags}))}",
+                    f"x86-only compiler or linker flags in {', '.join(sorted({e.file for e in flags}))}",
                     "apply the x86 flags only when the target is x86 (check the platform in the build script)",
                 )
             )
@@ -672,9 +708,20 @@ def _wanted(relative: str) -> bool:
     )
 
 
+# C/C++ files named as a test, benchmark or example program (argon2's src/bench.c, Google's
+# foo_test.cc, fuzz targets): programs of their own, not part of the extension.
+_PROGRAM_FILE = re.compile(
+    r"(?:^|/)(?:(?:test|tests|bench|benchmark|benchmarks|example|demo)"
+    r"|(?:test|bench|benchmark|fuzz)_[\w-]+|[\w-]+(?:_test|_tests|_unittest|_bench|_benchmark"
+    r"|_fuzzer|-test))\.(?:c|cc|cpp|cxx)$"
+)
+
+
 def _incidental(lower: str) -> bool:
     """Tests, docs, examples: code that is not part of what the package builds."""
-    return any(part in INCIDENTAL_DIRS for part in lower.split("/")[:-1])
+    return any(part in INCIDENTAL_DIRS for part in lower.split("/")[:-1]) or (
+        lower.endswith(("c", "cc", "cpp", "cxx")) and _PROGRAM_FILE.search(lower) is not None
+    )
 
 
 class _Budget:
@@ -914,11 +961,14 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
     known = _collect_needed_macros(result)
+    result.x86_built = _x86_only_sources(result)
     definable = _Definable(result.defined_names, result.build_texts)
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _headers_never_included(result)
     _sources_built_only_for_x86(result)
+    _judge_cpython_internals(result, known)
+    _rust_modules_not_built(result)
     _judge_assembly(result, known, definable)
     result.pending.clear()
     result.sources.clear()
@@ -1099,6 +1149,21 @@ SYSTEM_LIBRARIES = frozenset(
     kernelbase sspicli wbemuuid taskschd propsys shcore winusb cabinet msi
     """.lower().split()
 )
+# WinRT's umbrella libraries, DirectX, media, devices, the CRT's static forms (winrt-runtime
+# links windowsapp: https://learn.microsoft.com/en-us/uwp/win32-and-com/win32-apis)
+SYSTEM_LIBRARIES |= frozenset(
+    """
+    windowsapp onecoreuap mincore_downlevel dxguid d3d9 d3d10 d3d10_1 d3dcompiler dcomp dxcore
+    dinput8 xinput xinput9_1_0 xaudio2 xaudio2_8 x3daudio dsound dxva2 evr mf strmiids quartz
+    msacm32 vfw32 avifil32 avrt ksuser newdev wevtapi tdh advpack urlmon msimg32 gdiplus
+    comsuppw comsupp comsuppwd htmlhelp rasapi32 sensorsapi portabledeviceguids virtdisk vssapi
+    clusapi activeds adsiid wlanapi snmpapi mgmtapi ntquery cryptnet scrnsave winscard xmllite
+    uiautomationcore oldnames cmt cmtd msvcrtd ucrtd vcruntimed msvcprt msvcprtd cpmt delayimp
+    chakrart dbgeng esent fltlib wer faultrep rpcns4 httpapi websocket webservices iprop
+    lz32 loadperf sfc ktmw32 aclui mprapi mapi32 resutils rasdlg dsprop dssec winsta dhcpcsvc
+    dhcpcsvc6 bluetoothapis locationapi tbs dwrite d2d1 xpsprint prntvpt mstask netsh
+    """.lower().split()
+)
 _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
 # machine, which the build asks for its flags.
@@ -1150,11 +1215,55 @@ _NOT_LIBRARY_TOOLS = frozenset(
         "ext",
         "extension",
         "dist",
+        # build tools and Python packages with a *-config command that names no library
+        # (numpy-config and pybind11-config print include folders)
+        "numpy",
+        "pybind11",
+        "nanobind",
+        "cython",
+        "conan",
+        "vcpkg",
+        "ninja",
+        "skbuild",
+        "setuptools",
+        "pip",
+        "tox",
+        "nox",
+        "pytest",
+        "sphinx",
+        "mypy",
+        "git",
+        "docker",
+        "poetry",
+        "hatch",
+        "maturin",
+        "cargo",
+        "rustc",
+        "gcc",
+        "clang",
+        "msvc",
+        "log",
+        "logging",
+        "debug",
+        "release",
     ]
 )
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
 _DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
+_CLIB_NAME = re.compile(r"""\(\s*["']([\w.+-]{1,60})["']""")
+# DLLs of that name in System32 of Windows on Arm that are also open-source libraries a
+# package may bundle in a version of its own (delvewheel's lists have them all)
+_SYSTEM_NAMESAKES = frozenset(
+    ["libcrypto", "libssl", "icu", "icuuc", "icuin", "opencl", "onnxruntime", "directml"]
+)
+
+
+def _windows_dll(name: str) -> bool:
+    """Is ``name``.dll part of every Windows on Arm (so that bundling it builds nothing)?"""
+    return name not in _SYSTEM_NAMESAKES and windll.is_system(name + ".dll", "win_arm64")
+
+
 _SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32", "concrt")
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
@@ -1165,6 +1274,8 @@ _ASSIGNMENT = re.compile(
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
 _FIND_PACKAGE = re.compile(r"find_package\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)", re.IGNORECASE)
+# `cc.find_library('lapack')`: required unless `required: false`
+_MESON_FIND_LIBRARY = re.compile(r"find_library\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
 _MESON_DEPENDENCY = re.compile(r"dependency\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
 # `pkg-config --cflags --libs NAME` (one string or a list of strings); a package given as a
 # placeholder (`'pkg-config %s --libs' % package`) names nothing here.
@@ -1217,10 +1328,138 @@ MESON_BUILTIN_DEPENDENCIES = frozenset(
 )
 
 
+# CMake fetching a dependency's sources at configure time and building them with the project,
+# for the project's own target (FetchContent, ExternalProject, CPM.cmake): the build brings
+# that library itself. https://cmake.org/cmake/help/latest/module/FetchContent.html
+_CMAKE_FETCH = re.compile(
+    r"\b(?:FetchContent_Declare|ExternalProject_Add|FetchContent_Populate)\s*\(\s*([A-Za-z0-9_.+-]+)"
+    r"|\bCPMAddPackage\s*\(\s*(?:NAME\s+([A-Za-z0-9_.+-]+)|\"(?:gh|gl|bb):[\w.-]+/([\w.-]+))",
+    re.IGNORECASE,
+)
+# What else a fetched project brings: the names its find_package() config goes by (Abseil's
+# is absl; protobuf >= 22 builds its utf8_range; googletest's gtest and gmock).
+FETCHED_ALSO = {
+    "abseil": ("absl",),
+    "abseilcpp": ("absl",),
+    "protobuf": ("utf8range", "utf8validity"),
+    "googletest": ("gtest", "gmock"),
+    "eigen": ("eigen3",),
+    "nlohmannjson": ("json",),
+}
+
+
+def _scan_fetched(result: Analysis, text: str) -> None:
+    if "(" not in text:
+        return
+    for match in _CMAKE_FETCH.finditer(text):
+        key = _library_key(match[1] or match[2] or match[3])
+        if key and key not in ("name", "url"):
+            result.fetched.add(key)
+            result.fetched.update(FETCHED_ALSO.get(key, ()))
+
+
+# A CMake condition under which a find_package() is required only when something else was
+# found on the build machine (onnx: find_package(absl REQUIRED) inside `if(Protobuf_FOUND)`,
+# the FetchContent path otherwise), or when the user asked for the system's copy.
+_FOUND_CONDITION = re.compile(r"\w_FOUND\b|\w_EXECUTABLE\b", re.IGNORECASE)
+_SYSTEM_OPTION = re.compile(
+    r"\b(?<!NOT )(?!CMAKE_)([A-Za-z_]\w*(?:SYSTEM|EXTERNAL|PREBUILT|INSTALLED)\w*)"
+)
+
+
+def _cmake_optional(text: str, lines: list[str], index: int) -> bool:
+    """Is the find_package() on this line of a CMake file required only in some builds: under
+    an `if()` on a `*_FOUND`/`*_EXECUTABLE` variable, or on a USE_SYSTEM_* option that is not
+    ON by default?"""
+    for condition in _enclosing_conditions(lines, index, python=False):
+        if _FOUND_CONDITION.search(condition):
+            return True
+        for option in _SYSTEM_OPTION.findall(condition):
+            if re.search(rf"option\s*\(\s*{re.escape(option)}\s[^)]*\bON\s*\)", text) is None:
+                return True
+    return False
+
+
+# CMake packages and meson dependencies that are headers only (Boost without compiled
+# COMPONENTS/modules): nothing to build for ARM64.
+HEADER_ONLY_PACKAGES = frozenset(
+    """
+    eigen3 eigen nlohmannjson glm catch2 doctest cereal rapidjson tslrobinmap tslhopscotchmap
+    tslsparsemap xtensor xtl xsimd xtensorpython rangev3 msgsl microsoftgsl magicenum simde
+    cxxopts cli11 mdspan tomlplusplus toml11 parallelhashmap phmap concurrentqueue
+    unordereddense fastfloat dlpack wil utf8cpp stb
+    """.lower().split()
+)
+
+
+def _header_only_package(package: str, arguments: str) -> bool:
+    key = _library_key(package)
+    if key == "boost":
+        return "COMPONENTS" not in arguments
+    return key in _header_only_keys()
+
+
+@functools.cache
+def _header_only_keys() -> frozenset[str]:
+    return frozenset(map(_library_key, HEADER_ONLY_PACKAGES))
+
+
+# Python's pkgconfig module (`pkgconfig.parse("libfoo")`), CMake's FindPkgConfig
+_PKGCONFIG_MODULE = re.compile(
+    r"""pkgconfig\.(?:parse|cflags|libs|exists|configure_extension|modversion|variables)\s*\(\s*["']([A-Za-z][\w.+-]{0,60})["']"""
+)
+_PKG_CHECK_MODULES = re.compile(r"pkg_(?:check_modules|search_module)\s*\(\s*\w+([^)]{0,300})\)")
+_PKG_MODULE_NAME = re.compile(r"(?<![\w$>{])([A-Za-z][\w.+-]{0,60})(?=[\s)>=<]|$)")
+# Rust crates that link a library the build machine must provide for the target (no bundled
+# build by default): libpq, MySQL, GDAL, Leptonica/Tesseract, FFmpeg; openssl-sys unless
+# vendored. (zstd-sys, libz-sys, bzip2-sys, lzma-sys, curl-sys ... build bundled sources.)
+CARGO_SYSTEM_CRATES = {
+    "openssl-sys": "openssl",
+    "pq-sys": "libpq",
+    "mysqlclient-sys": "mysqlclient",
+    "gdal-sys": "gdal",
+    "leptonica-sys": "leptonica",
+    "tesseract-sys": "tesseract",
+    "ffmpeg-sys-next": "ffmpeg",
+    "ffmpeg-sys": "ffmpeg",
+}
+_CARGO_SECTION = re.compile(r"^\s*\[([^\]]{1,300})\]\s*$")
+_CARGO_DEPENDENCY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=(.*)$")
+
+
+def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
+    """The -sys crates a Cargo.toml depends on for Windows (not in a section for other
+    targets: `[target.'cfg(unix)'.dependencies]`), unless a feature builds them bundled."""
+    found: list[tuple[str, str, int]] = []
+    section = ""
+    offset = 0
+    for line in text.split("\n")[:20_000]:
+        header = _CARGO_SECTION.match(line)
+        if header is not None:
+            section = header[1]
+        elif "dependencies" in section and (match := _CARGO_DEPENDENCY.match(line)):
+            crate = match[1]
+            library = CARGO_SYSTEM_CRATES.get(crate)
+            other_target = section.startswith("target") and _CARGO_OTHER_TARGET.search(section)
+            if library and not other_target and not _CARGO_BUNDLED.search(match[2]):
+                found.append((library, f"Cargo {crate} (the library is not built with it)", offset))
+        offset += len(line) + 1
+    return found
+
+
+_CARGO_BUNDLED = re.compile(r"vendored|bundled|static|build")
+_CARGO_OTHER_TARGET = re.compile(
+    r"unix|linux|macos|darwin|apple|android|ios|freebsd|openbsd|netbsd|wasm|not\s*\(\s*windows"
+    r"|not\s*\(\s*target_os\s*=\s*\\?[\"']windows"
+)
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
     folders = lower.split("/")[:-1]
+    if name == "cmakelists.txt" or name.endswith(".cmake"):
+        _scan_fetched(result, text)
     if (
         _incidental(lower)
         or ("/" in relative and name in ("setup.py", "setup.cfg"))
@@ -1247,15 +1486,17 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             )
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
-            if not dll.startswith(_SYSTEM_DLLS):
+            if not dll.startswith(_SYSTEM_DLLS) and not _windows_dll(dll):
                 found.append(
                     (re.sub(r"^lib|-\d+$", "", dll), f"bundles {match[1]}.dll", match.start())
                 )
         for match in _LIBRARIES.finditer(text):
-            if match[1].lstrip().startswith("(") or _OTHER_OS_BRANCH.search(
-                text, max(0, match.start() - 400), match.start()
-            ):
-                continue  # (name, build_info): built here by build_clib; or another OS's
+            if match[1].lstrip().startswith("("):
+                # (name, build_info): built here by build_clib, for the target
+                result.fetched.update(_library_key(n) for n in _CLIB_NAME.findall(match[1]))
+                continue
+            if _OTHER_OS_BRANCH.search(text, max(0, match.start() - 400), match.start()):
+                continue  # another OS's
             named = _QUOTED.findall(match[1])
             # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`)
             if assignments is None:
@@ -1274,10 +1515,33 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             package = _pkg_config_name(match[0])
             if package is not None:
                 found.append((package, "pkg-config", match.start()))
+        if "pkgconfig." in text:
+            for match in _PKGCONFIG_MODULE.finditer(text):
+                found.append((match[1].lower(), "pkg-config (pkgconfig module)", match.start()))
     elif (name == "cmakelists.txt" or name.endswith(".cmake")) and len(folders) <= 1:
+        for match in _PKG_CHECK_MODULES.finditer(text):
+            if "REQUIRED" in match[1]:
+                for module in _PKG_MODULE_NAME.findall(match[1]):
+                    if module not in (
+                        "REQUIRED",
+                        "QUIET",
+                        "IMPORTED_TARGET",
+                        "GLOBAL",
+                        "NO_CMAKE_PATH",
+                    ):
+                        found.append(
+                            (module.lower(), "CMake pkg_check_modules(REQUIRED)", match.start())
+                        )
+        cmake_lines: list[str] | None = None
         for match in _FIND_PACKAGE.finditer(text):
             package = match[1]
             if package.lower() in CMAKE_BUILTIN_PACKAGES or "REQUIRED" not in match[2]:
+                continue
+            if _header_only_package(package, match[2]):
+                continue
+            if cmake_lines is None:
+                cmake_lines = text.split("\n")
+            if _cmake_optional(text, cmake_lines, text.count("\n", 0, match.start())):
                 continue
             found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
     elif name == "meson.build":
@@ -1286,11 +1550,26 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 r"required\s*:\s*false", match[2]
             ):
                 continue
+            if _header_only_package(match[1], match[2].replace("modules", "COMPONENTS")):
+                continue
             found.append((match[1].lower(), "meson dependency()", match.start()))
-    elif name == "cargo.toml":
-        for match in re.finditer(r"(?m)^\s*openssl-sys\s*=(.*)$", text):
-            if "vendored" not in match[1]:
-                found.append(("openssl", "Cargo openssl-sys (not vendored)", match.start()))
+        meson_lines: list[str] | None = None
+        for match in _MESON_FIND_LIBRARY.finditer(text):
+            library = match[1].lower().removeprefix("lib")
+            if library in SYSTEM_LIBRARIES or re.search(r"required\s*:\s*false", match[2]):
+                continue
+            if meson_lines is None:
+                meson_lines = text.split("\n")
+            index = text.count("\n", 0, match.start())
+            if any(
+                _NEGATED_WINDOWS.search(condition)
+                or (_OTHER_OS_BRANCH.search(condition) and not _WINDOWS_TEST.search(condition))
+                for condition in _enclosing_conditions(meson_lines, index, python=False)
+            ):
+                continue  # `if host_machine.system() == 'linux'`: another system's
+            found.append((library, "meson find_library()", match.start()))
+    elif name == "cargo.toml" and "-sys" in text:
+        found += _cargo_system_libraries(text)
     if not found:
         return
     lines = text.split("\n")
@@ -1319,6 +1598,25 @@ INCLUDE_DIR_LIBRARIES = {
     "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
     "ft2build": "freetype",  # FreeType's entry header
 }
+
+
+# What a build requirement brings besides a folder of its own name: the headers and CMake
+# packages of the native libraries its wheel ships (torch: ATen, c10, Torch's CMake config;
+# pyarrow: Arrow and Parquet C++; jaxlib: XLA), as _library_key.
+REQUIREMENT_PROVIDES = {
+    "torch": ("aten", "c10", "caffe2", "torch"),
+    "pyarrow": ("arrow", "parquet", "arrowpython"),
+    "jaxlib": ("xla", "jaxlib"),
+    "tensorflow": ("tensorflow", "tsl", "xla"),
+    "pythran": ("pythonic", "pythran"),
+    "pybind11global": ("pybind11",),
+    "nanobind": ("nanobind",),
+    "numpy": ("numpy", "npymath"),
+    "mpi4py": ("mpi4py",),
+}
+
+# Include folders that several libraries share: the library is the next folder.
+NAMESPACE_INCLUDE_DIRS = frozenset(["google"])
 
 
 def _vendored(lower: str, submodules: list[str], projects: tuple[str, ...] = ()) -> bool:
@@ -1396,45 +1694,59 @@ def _resolve_includes(result: Analysis) -> None:
     }
     folders = {_library_key(part) for part in parts}  # each folder name once, not per file
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
-    # freetype and qhull wraps)
+    # freetype and qhull wraps); so does CMake's FetchContent (onnx's protobuf and Abseil)
     wraps = {
         _library_key(member.rsplit("/", 1)[-1].removesuffix(".wrap"))
         for member in result.members
         if member.endswith(".wrap") and "subprojects/" in member
-    }
+    } | result.fetched
     folders |= wraps
     ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     projects = _projects(result.members)
+    requirements: set[str] = set()
+    for requirement in result.backend_requires:
+        key = _library_key(re.split(r"[^A-Za-z0-9_.-]", requirement, maxsplit=1)[0])
+        requirements.add(key)
+        requirements.update(map(_library_key, REQUIREMENT_PROVIDES.get(key, ())))
+    own_names = _own_names(result)
     result.external[:] = [
         e
         for e in result.external
-        if e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
-        or (
-            not _shipped(e.name, ordered)
-            and not e.file.lower().startswith(submodules)
-            and not e.file.lower().startswith(projects)
+        # a DLL named for the project is its own build's (llvmlite.dll from ffi/, ibm_db.dll)
+        if not (e.how.startswith("bundles") and _library_key(e.name) in own_names)
+        and (
+            e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
+            or (
+                not _shipped(e.name, ordered)
+                and not e.file.lower().startswith(submodules)
+                and not e.file.lower().startswith(projects)
+                and _library_key(e.name) not in requirements
+            )
         )
     ]
     if not result.includes:
         return
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
-    requirements = {
-        _library_key(re.split(r"[^A-Za-z0-9_.-]", r, maxsplit=1)[0])
-        for r in result.backend_requires
-    }
+    generated: set[str] | None = None  # worked out for the first header not in the sdist
     seen: set[str] = set()
     own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules, projects)]
     own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
     for include in result.includes:
-        path = include.path.lower().replace("\\", "/")
+        path = include.path.lower().replace("\\", "/").strip("<>")
         if include not in own and _library_key(path.split("/")[0].split(".")[0]) not in own_keys:
             continue  # a vendored project's own (often optional) dependency: its build's call
         if path.rsplit("/", 1)[-1] in basenames:
             continue
+        if generated is None:
+            generated = _generated_headers(basenames, result.build_texts)
+        if path.rsplit("/", 1)[-1] in generated:
+            continue
         if _library_key(path.split("/")[0].split(".")[0]) in requirements:
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
+        if library in NAMESPACE_INCLUDE_DIRS and path.count("/") >= 2:
+            library = path.split("/")[1]  # <google/protobuf/message.h>: protobuf
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if library in seen or _shipped(library, wraps):
@@ -1449,6 +1761,136 @@ def _resolve_includes(result: Analysis) -> None:
                 text=include.text.strip()[:160],
             )
         )
+
+
+# Headers the build writes: from a template in the sdist (config.h.in, version.h.cmake), by a
+# code generator from a source in the sdist (protoc's onnx.pb.h from onnx.proto, flatc's
+# x_generated.h from x.fbs, Cython's api headers from x.pyx), or named as the output of CMake's
+# configure_file/meson's configure_file, or a config header a Python build script writes
+# (bottleneck's setup.py: "bottleneck/src/bn_config.h").
+_TEMPLATE_SUFFIXES = (".in", ".cmake", ".meson", ".template", ".tmpl", ".tpl")
+_GENERATORS = {
+    ".proto": (".pb.h", ".pb-c.h", ".grpc.pb.h", ".pb.hpp"),
+    ".fbs": ("_generated.h",),
+    ".capnp": (".capnp.h",),
+    ".pyx": (".h", "_api.h"),
+}
+_CONFIGURE_FILE = re.compile(r"configure_file\s*\(([^)]{0,600})\)")
+_HEADER_NAME = re.compile(r"([\w.+-]+\.(?:h|hh|hpp|hxx|inc))\b")
+_QUOTED_CONFIG_HEADER = re.compile(
+    r"""["'][^"'\n]{0,200}?([\w.+-]*(?:config|version)[\w.+-]*\.h)["']"""
+)
+
+
+def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
+    generated: set[str] = set()
+    for name in basenames:
+        dot = name.rfind(".")
+        if dot <= 0:
+            continue
+        if name.endswith(_TEMPLATE_SUFFIXES):
+            generated.add(name[:dot])  # config.h.in: config.h
+        elif ".in." in name:
+            generated.add(name.replace(".in.", ".", 1))  # config.in.h
+        else:
+            generated.update(name[:dot] + output for output in _GENERATORS.get(name[dot:], ()))
+    for text in build_texts:
+        if "configure_file" in text:
+            for call in _CONFIGURE_FILE.finditer(text):
+                generated.update(h.lower() for h in _HEADER_NAME.findall(call[1]))
+                generated.update(
+                    h.lower() for h in re.findall(r"output\s*:\s*'([^']{1,200})'", call[1])
+                )
+        if "config" in text or "version" in text:
+            generated.update(m.lower() for m in _QUOTED_CONFIG_HEADER.findall(text))
+    return generated
+
+
+_CYTHON_CPLUS = re.compile(r"#\s*distutils\s*:\s*language\s*=\s*c\+\+")
+# Cython modules compiled as C++ by the build files (setup.py's `language="c++"`, meson's
+# `override_options: ['cython_language=cpp']`, cython's --cplus)
+_BUILD_CPLUS = re.compile(r"""language\s*=\s*["']c\+\+["']|--cplus\b|cython_language\s*=\s*cpp""")
+
+# CPython's internal headers that bring pycore_atomic.h on Python 3.12: its MSVC ARM64 branch
+# is not valid C++ (C2664, `_InterlockedCompareExchange` on `volatile int *`), so C++ code
+# including them does not build for win_arm64 on 3.12 (line_profiler#390, numba#10759:
+# "`_dispatcher.cpp` only needs those ops so `pycore_interp.h` can compile").
+CPYTHON_ATOMIC_HEADERS = re.compile(
+    r"""#[ \t]*include[ \t]*[<"](?:internal/)?(pycore_(?:atomic|interp|pystate|runtime|ceval|ceval_state|gil)\.h)[>"]"""
+)
+PY312 = "0x030C0AF0"  # PY_VERSION_HEX of a 3.12 release
+
+
+def _note_cpython_internals(result: Analysis, relative: str, text: str) -> None:
+    if CPYTHON_ATOMIC_HEADERS.search(text) and not relative.endswith((".pyx", ".pxd", ".pxi")):
+        result.hold(text)
+        result.cpython_internals.append((relative, text))
+
+
+def _judge_cpython_internals(result: Analysis, known: Mapping[str, str | None]) -> None:
+    """Code an ARM64 build of Python 3.12 compiles as C++ that includes those headers."""
+    held, result.cpython_internals = result.cpython_internals, []
+    if not held:
+        return
+    cplus = (
+        "C++" in result.languages
+        or "cython-c++" in result.tools
+        or any(_BUILD_CPLUS.search(text) for text in result.build_texts)
+    )
+    if not cplus:
+        return
+    with_312 = _Overlay(known, {"PY_VERSION_HEX": PY312})
+    for relative, text in held:
+        source = _CText(text)
+        reading = source.read(with_312, want_defines=False)
+        for match in CPYTHON_ATOMIC_HEADERS.finditer(text):
+            state = reading.state_at(match.start())
+            index = source.line_of(match.start())
+            line = source.line(index)
+            if state is False or source.code_line(index).strip() != line.strip():
+                continue  # not on 3.12 ARM64, or in a comment
+            result.evidence.append(
+                Evidence(
+                    kind="cpython-internals",
+                    file=relative,
+                    line=index + 1,
+                    text=line.strip()[:160],
+                    arm_alternative=False,
+                    arm64="unknown" if state is None else "true",
+                )
+            )
+            break  # one item per file
+
+
+class _Overlay(Mapping[str, "str | None"]):
+    """``base`` with ``over``'s names given other values; ``base`` is asked only for the
+    names a reading asks for (it may be a _ProjectMacros, which works them out then)."""
+
+    def __init__(self, base: Mapping[str, str | None], over: dict[str, str | None]) -> None:
+        self.base = base
+        self.over = over
+
+    def __getitem__(self, name: str) -> str | None:
+        return self.over[name] if name in self.over else self.base[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.over or name in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.base, **self.over})
+
+    def __len__(self) -> int:
+        return len({**self.base, **self.over})
+
+
+def _own_names(result: Analysis) -> set[str]:
+    """The project's own names (as _library_key): pyproject's [project] name and the sdist's
+    file name before the version."""
+    names = {result.project} if result.project else set()
+    stem = PurePosixPath(result.source.replace("\\", "/")).name
+    if stem.lower().endswith((".tar.gz", ".zip", ".tgz", ".tar.bz2", ".tar.xz")):
+        names.add(re.split(r"-\d", stem, maxsplit=1)[0])
+    return {_library_key(name) for name in names if name}
 
 
 def _tools(result: Analysis, name: str, text: str) -> None:
@@ -1466,6 +1908,8 @@ def _tools(result: Analysis, name: str, text: str) -> None:
             result.tools.add("setuptools-rust")
     elif name.endswith((".pyx", ".pxd")):
         result.tools.add("cython")
+        if "language" in text and _CYTHON_CPLUS.search(text):
+            result.tools.add("cython-c++")
 
 
 def _backend(result: Analysis, data: bytes) -> None:
@@ -1478,6 +1922,9 @@ def _backend(result: Analysis, data: bytes) -> None:
             raise  # nested too deep or too large: a hostile file, refused with one line
         result.backend = "unknown (pyproject.toml does not parse)"
         return
+    project = document.get("project")
+    if isinstance(project, dict) and isinstance(project.get("name"), str):
+        result.project = project["name"][:200]
     if re.search(r"hooks\.mypyc|hatch-mypyc|mypycify", text):
         # hatch-mypyc / mypycify: Python modules compiled to C extensions (black, mypy)
         result.extension_modules = result.extension_modules or "pyproject.toml (mypyc)"
@@ -1544,7 +1991,7 @@ _OTHER_ARCH_ASM = re.compile(
 )
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
-    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
+    r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|armv\d+\w*|armx|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
     r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
@@ -1936,6 +2383,32 @@ SYSTEM_HEADERS |= frozenset(
     dinput.h dsound.h mmreg.h ks.h ksmedia.h evr.h dshow.h strmif.h webservices.h
     winrt.h wrl.h pathcch.h shlwapi.h lmapibuf.h windns.h winefs.h winscard.h
     """.lower().split()
+) | frozenset(  # the base headers of Windows Kits 10's shared and um folders, and the CRT's
+    """
+    basetsd.h basetyps.h guiddef.h winnetwk.h winperf.h winsafer.h stralign.h rpcndr.h
+    rpcnsi.h rpcnterr.h rpcasync.h objbase.h mshtml.h exdisp.h shldisp.h lmstats.h lmat.h
+    lmmsg.h lmuse.h lmremutl.h lmsvc.h lmalert.h lmaudit.h lmconfig.h lmerrlog.h lmdfs.h
+    subauth.h ntddndis.h devioctl.h ntddscsi.h ntdddisk.h hidclass.h hidusage.h
+    bluetoothleapis.h bthdef.h bthsdpdef.h fltuser.h restartmanager.h werapi.h timeapi.h
+    mmeapi.h playsoundapi.h realtimeapiset.h processtopologyapi.h systemtopologyapi.h
+    wow64apiset.h interlockedapi.h debugapi.h fibersapi.h profileapi.h winsvc.h winnls.h
+    stringapiset.h datetimeapi.h consoleapi2.h consoleapi3.h enclaveapi.h ioringapi.h
+    securityappcontainer.h processenv.h namespaceapi.h jobapi2.h winternl.h winbio.h
+    wincodecsdk.h d3d9.h d3d10.h d3d10_1.h d3d11_2.h d3d11_3.h d3d11_4.h dxgi1_3.h dxgi1_4.h
+    dxgi1_5.h dxgiformat.h dxgitype.h d3dcommon.h dxgidebug.h dcomp.h dxva2api.h
+    audiosessiontypes.h mmdeviceapi.h xaudio2.h x3daudio.h wincrypt.h certenroll.h
+    cryptuiapi.h mssip.h imagehlp.h psapi.h tlhelp32.h winsock2.h ws2spi.h nspapi.h svcguid.h
+    mstcpip.h netfw.h icftypes.h wtypesbase.h oleauto.h olectl.h ocidl.h docobj.h mshtmhst.h
+    urlmon.h wininet.h winhttp.h websocket.h msxml2.h xmllite.h sapi.h sphelper.h
+    uiautomationclient.h uiautomationcore.h uiautomationcoreapi.h oleacc.h tpcshrd.h
+    windows.foundation.h windows.storage.h roerrorapi.h weakreference.h eventtoken.h
+    asyncinfo.h ivectorchangedeventargs.h corecrt_io.h corecrt_malloc.h corecrt_math.h
+    corecrt_memory.h corecrt_search.h corecrt_stdio_config.h corecrt_string.h
+    corecrt_terminate.h corecrt_wchar.h corecrt_wconio.h corecrt_wctype.h corecrt_wdirect.h
+    corecrt_wio.h corecrt_wprocess.h corecrt_wstdio.h corecrt_wstdlib.h corecrt_wstring.h
+    corecrt_wtime.h vcruntime.h vcruntime_new.h vcruntime_string.h vcruntime_typeinfo.h
+    vcruntime_exception.h vcruntime_startup.h eh.h new.h rtcapi.h minmax.h mbctype.h
+    """.lower().split()
 )
 SYSTEM_PREFIXES = (
     "sys/",
@@ -1978,12 +2451,45 @@ SYSTEM_PREFIXES = (
     "ext/",
     "tr1/",
     "experimental/",
+    # CPython's internal headers without their folder, WinRT's ABI headers, Apple frameworks
+    "pycore_",
+    "windows.",
+    "malloc/",
+    "mach-o/",
+    "objc/",
+    "accelerate/",
+    "metal/",
+    "coregraphics/",
+    "coretext/",
+    "appkit/",
+    "audiotoolbox/",
+    "audiounit/",
+    "coreaudio/",
+    "corevideo/",
+    "coremedia/",
+    "quartzcore/",
+    "opengl/",
+    "avfoundation/",
+    "cfnetwork/",
+    "uikit/",
+    "gl/gl.h",
+    "gl/glu.h",
+)
+# More headers of CPython, the C23 and POSIX libraries and the Windows SDK.
+SYSTEM_HEADERS |= frozenset(
+    """
+    typeslots.h pyhash.h ucnhash.h stdckdint.h stdbit.h aio.h mqueue.h ftw.h nl_types.h
+    monetary.h ulimit.h stdio_ext.h resolv.h cxxabi.h unwind.h copyfile.h fpieee.h dbgeng.h
+    ipexport.h nb30.h lmjoin.h winsafer.h winfax.h mapi.h mapix.h activeds.h iads.h adshlp.h
+    dsclient.h dsrole.h ntdsapi.h dsgetdc.h lm.h clusapi.h resapi.h winsxs.h sfc.h loadperf.h
+    ktmw32.h aclui.h mprapi.h ras.h raserror.h wincon.h
+    """.lower().split()
 )
 
 
 def _maybe_external(path: str) -> bool:
     """Could this include name a third-party library's header (not standard, system, Python)?"""
-    lower = path.lower()
+    lower = path.lower().strip("<>")  # Cython's `cdef extern from "<zlib.h>"`
     if "." not in lower.rsplit("/", 1)[-1]:
         return False  # <vector>, <cstdint>: the C++ standard library
     if lower in SYSTEM_HEADERS or lower.startswith(SYSTEM_PREFIXES) or lower.startswith((".", "/")):
@@ -1992,7 +2498,66 @@ def _maybe_external(path: str) -> bool:
         return False  # CPython's <floatobject.h>, <longobject.h> ...
     if lower == "config.h":
         return False  # the build's own generated configuration (pybase64's <config.h>)
+    if lower.startswith(HEADER_ONLY_PREFIXES) or lower in HEADER_ONLY_HEADERS:
+        return False  # nothing to build for ARM64: the same headers serve every target
     return lower.endswith(HEADER_SUFFIXES)
+
+
+# Header-only C/C++ libraries: a missing one is a missing download, the same for x64, not a
+# library to build for ARM64 (nlohmann/json, Eigen, glm, Catch2, doctest, cereal, RapidJSON,
+# tsl maps, range-v3, xtensor/xsimd, spdlog, toml++, magic_enum, parallel-hashmap, stb,
+# cpp-httplib, SIMDe, moodycamel's queues, tl::expected, date).
+HEADER_ONLY_PREFIXES = (
+    "nlohmann/",
+    "eigen/",
+    "eigen3/",
+    "unsupported/eigen/",
+    "glm/",
+    "catch2/",
+    "doctest/",
+    "cereal/",
+    "rapidjson/",
+    "tsl/",
+    "range/v3/",
+    "xtensor/",
+    "xtensor-python/",
+    "xtl/",
+    "xsimd/",
+    "spdlog/",
+    "toml++/",
+    "toml11/",
+    "magic_enum/",
+    "parallel_hashmap/",
+    "sparsehash/",
+    "simde/",
+    "moodycamel/",
+    "tl/",
+    "nonstd/",
+    "mpark/",
+    "date/",
+    "immer/",
+    "frozen/",
+    "fast_float/",
+    "dragonbox/",
+    "mdspan/",
+    "cxxopts/",
+    "cli/",
+    "stb/",
+    "stb_",
+    "utf8cpp/",
+    "cppitertools/",
+    "pcg/",
+    "wil/",
+    "dlpack/",
+)
+HEADER_ONLY_HEADERS = frozenset(
+    """
+    json.hpp catch.hpp doctest.h picojson.h cxxopts.hpp cli11.hpp toml.hpp magic_enum.hpp
+    robin_hood.h httplib.h concurrentqueue.h blockingconcurrentqueue.h readerwriterqueue.h
+    pcg_random.hpp pcg_extras.hpp pcg_uint128.hpp fast_float.h span.hpp expected.hpp
+    optional.hpp variant.hpp ankerl/unordered_dense.h tinyformat.h
+    """.lower().split()
+)
 
 
 _DEFINITION = re.compile(r"\w{1,64}\s*\([^();{}]{0,500}\)\s*(?:const\s*)?\{")
@@ -2170,6 +2735,55 @@ def _item_end(text: str, start: int, budget: list[int]) -> int:
 _ITEM_START = re.compile(r"[{;]")
 
 
+# `#[cfg(...)]` (other attributes may follow) on a `mod NAME;` declaration
+_RUST_CFG_MOD = re.compile(
+    r"[ \t]*#\[\s*cfg\s*\(((?:[^()\]]|\((?:[^()]|\([^()]*\))*\))*)\)\s*\]"
+    r"(?:\s*#\[[^\]]{0,200}\])*\s*(?:pub(?:\s*\([^)]{0,40}\))?\s+)?mod\s+([A-Za-z_]\w*)\s*;"
+)
+
+
+def _note_rust_modules(result: Analysis, relative: str, text: str) -> None:
+    """`#[cfg(target_arch = "x86_64")] mod avx2;` (in lib.rs): the module's file (avx2.rs or
+    avx2/mod.rs, with its own submodules) is compiled only where the cfg holds."""
+    folder, _, name = relative.rpartition("/")
+    stem = name.removesuffix(".rs")
+    base = folder if stem in ("lib", "main", "mod") else (f"{folder}/{stem}" if folder else stem)
+    # From each `mod ` a few `#[...]` lines back: a pass of str.find, not a regex over the
+    # whole text (vendored crates hold megabytes of Rust), over the head of the file, where
+    # Rust declares its modules
+    limit = min(len(text), _RUST_MODULES_WITHIN)
+    position = text.find("mod ", 0, limit)
+    while position != -1 and len(result.rust_cfg_modules) <= 10_000:
+        end = text.find(";", position, position + 80)
+        start = text.rfind("#[", max(0, position - 600), position)
+        if end != -1 and start != -1:
+            match = _RUST_CFG_MOD.match(text, text.rfind("\n", 0, start) + 1, end + 1)
+            if match is None:
+                attribute = text.rfind("#[cfg", max(0, position - 600), position)
+                match = _RUST_CFG_MOD.match(text, attribute, end + 1) if attribute != -1 else None
+            if match is not None and _rust_cfg(match[1]) is False:
+                result.rust_cfg_modules.add(f"{base}/{match[2]}" if base else match[2])
+        position = text.find("mod ", position + 4, limit)
+
+
+_RUST_MODULES_WITHIN = 32_768  # characters
+
+
+def _rust_modules_not_built(result: Analysis) -> None:
+    modules = result.rust_cfg_modules
+    if not modules:
+        return
+    for index, evidence in enumerate(result.evidence):
+        if evidence.x86_only_context is not None or not evidence.file.endswith(".rs"):
+            continue
+        path = evidence.file.removesuffix(".rs").removesuffix("/mod")
+        parts = path.split("/")
+        if any("/".join(parts[:size]) in modules for size in range(1, len(parts) + 1)):
+            result.evidence[index] = dataclasses.replace(
+                evidence, x86_only_context="x86/other-arch cfg (on its `mod` declaration)"
+            )
+
+
 @dataclass(frozen=True, kw_only=True)
 class _Pending:
     """A code file with x86-looking text, judged once every file's macros are known."""
@@ -2186,7 +2800,10 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     rust = relative.endswith(".rs")
     # Rust reaches x86 code only through core::arch::x86/x86_64 (or is_x86_feature_detected!)
     # and inline assembly through asm!: a file naming neither has none
-    found = [] if rust and "x86" not in text and "asm!" not in text else find_x86(text)
+    x86 = rust and "x86" in text
+    found = [] if rust and not x86 and "asm!" not in text else find_x86(text)
+    if x86 and "mod " in text:
+        _note_rust_modules(result, relative, text)  # `#[cfg(target_arch = "x86_64")] mod m;`
     # Rust selects its ARM paths with cfgs, which the evidence is judged by: its files count
     # as ARM paths only where they hold x86 code too.
     # A file without x86 code counts as an ARM path by the cheap signs of NEON code (every
@@ -2208,8 +2825,10 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
         maybe_external = result.maybe_external
+        internals = False
         for m in _INCLUDE.finditer(text):
             header = m[2]
+            internals = internals or "pycore_" in header
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
                 result.included[name] += 1
@@ -2219,6 +2838,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
                 external = maybe_external[header] = _maybe_external(header)
             if external and (m[1] != '"' or "/" in header):
                 wanted_includes.append((m.start(), header))
+        if internals:
+            _note_cpython_internals(result, relative, text)
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
@@ -2465,10 +3086,21 @@ def _judge_assembly(
 ) -> None:
     """The assembly sources an MSVC ARM64 build may assemble: not a fragment another file
     #includes (judged with it), and for preprocessed `.S` files, some code outside the `#if`
-    blocks that never hold there (libsodium's sandy2x.S: all under HAVE_AVX_ASM)."""
+    blocks that never hold there (libsodium's sandy2x.S: all under HAVE_AVX_ASM). Only files
+    the build files name (or take by a pattern: `*.S`, `glob(...asm)`) are assembled: zlib's
+    contrib/masmx64 or a vendored library's unused assembly is not."""
+    if not result.assembly_texts:
+        return
+    build = "\n".join(result.build_texts).lower()
+    globbed = _ASSEMBLY_GLOB.search(build) is not None
     for relative, text in result.assembly_texts.items():
-        if result.included[relative.rsplit("/", 1)[-1]]:
+        name = relative.rsplit("/", 1)[-1]
+        if result.included[name]:
             continue  # `#include "consts.S"`: a part of the file that includes it
+        if not globbed and name.lower() not in build:
+            continue  # no build file names it: not assembled
+        if name in result.x86_built:
+            continue  # named only under x86 conditions (zlib's CMakeLists: `if(AMD64)`)
         if relative.endswith(".S") and "#" in text:
             source = _CText(text)
             reading = source.read(known, None, definable, want_defines=False)
@@ -2480,6 +3112,9 @@ def _judge_assembly(
                 continue
         result.assembly.add(relative)
     result.assembly_texts.clear()
+
+
+_ASSEMBLY_GLOB = re.compile(r"""\*\.(?:s|asm)\b|["']\.(?:s|asm)["']|enable_language\s*\(\s*asm""")
 
 
 def _unix_only_assembly(data: bytes | None) -> bool:
@@ -2621,7 +3256,11 @@ def _finish_code(
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
-    x86_file = not rust and not cython and X86_DIRS.search(relative) is not None
+    x86_named = X86_DIRS.search(relative) is not None
+    # a C/C++ file named for x86, or that the build files name only under x86 conditions
+    x86_file = (
+        not rust and not cython and (x86_named or relative.rsplit("/", 1)[-1] in result.x86_built)
+    )
     errors: list[cpp.ErrorDirective] = []
     state_at: Callable[[int], bool | None]
     default_off: Callable[[int], bool] = lambda _at: False  # noqa: E731
@@ -2661,9 +3300,10 @@ def _finish_code(
         found = [(start, kind) for start, kind in pending.found if not source.hides(start)]
         wanted_includes = [(at, h) for at, h in pending.includes if not source.hides(at)]
         if x86_file:
-            # A file named for x86 (x86/..., *_avx2.c) is not built for ARM64: its x86 code
-            # needs no #if reading, its includes are no ARM64 build's, and the headers it
-            # includes are included where ARM64 builds never look.
+            # A file named for x86 (x86/..., *_avx2.c) or that the build files name only under
+            # x86 conditions is not built for ARM64: its x86 code needs no #if reading, its
+            # includes are no ARM64 build's, and the headers it includes are included where
+            # ARM64 builds never look (argon2's blamka-round-opt.h, included by opt.c only).
             for _at, name in pending.local_includes:
                 result.excluded[name] += 1
             wanted_includes = []
@@ -2687,9 +3327,12 @@ def _finish_code(
                 default_off = lambda at: (  # noqa: E731
                     reading.state_at(at) is None and reading.state_at(at, closed_states) is False
                 )
-            source.locate([key for key, _ in reading.errors + reading.unselected])
+            source.locate(
+                [key for key, *_ in reading.errors] + [key for key, _ in reading.unselected]
+            )
             errors = [
-                cpp.ErrorDirective(line=line_of(key) + 1, text=line) for key, line in reading.errors
+                cpp.ErrorDirective(line=line_of(key) + 1, text=line, arch=arch)
+                for key, line, arch in reading.errors
             ]
             for at, name in pending.local_includes:
                 if reading.state_at(at) is False and not source.hides(at):
@@ -2713,8 +3356,12 @@ def _finish_code(
             )
     folder = (
         "x86/other-arch file"
-        if X86_DIRS.search(relative)
-        else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
+        if x86_named
+        else (
+            "built only for x86 (CMake/meson condition)"
+            if x86_file
+            else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
+        )
     )
     other_arch = OTHER_ARCH_FILE.search(relative) is not None
     not_built: str | None = None
@@ -2723,8 +3370,9 @@ def _finish_code(
             not_built = "not built for ARM64 (#error)"
             break
     else:
-        if errors and folder is None:
-            error = errors[0]
+        arch_errors = [error for error in errors if error.arch]
+        if arch_errors and folder is None:
+            error = arch_errors[0]
             result.evidence.append(
                 Evidence(
                     kind="platform-error",
@@ -2752,7 +3400,11 @@ def _finish_code(
             continue  # `#define popcnt32 __popcnt`, or sse2neon defining `_rdtsc(void) {`
         if kind == "inline-asm":
             window = text[start : start + 400]
-            if _ASM_BARRIER.match(window) or _OTHER_ARCH_ASM.search(window.split(";")[0]):
+            if (
+                _ASM_BARRIER.match(window)
+                or _OTHER_ARCH_ASM.search(window.split(";")[0])
+                or _in_string(text, start)
+            ):
                 continue
         built = state_at(start)
         if kind == "msvc-x86-branch":
@@ -2766,6 +3418,10 @@ def _finish_code(
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
         if context is None and default_off(start):
             context = "off by default (#if on a macro nothing in the sdist defines)"
+        if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1):
+            # `#define LOAD(p) _mm_loadu_si128(p)` compiles nothing: the lines that use the
+            # macro do, and those are read on their own
+            context = "in a #define (compiled where the macro is used)"
         if kind == "x64-intrinsic" and context is None and SINCE_MSVC_1941.match(text, start):
             context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
         if rust and built is False and context == "x86/other-arch #if":
@@ -2781,6 +3437,15 @@ def _finish_code(
                 arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
+
+
+def _in_string(text: str, start: int) -> bool:
+    """Is the keyword at ``start`` (after its leading underscores) a string literal's whole
+    text: LuaJIT's C parser lists `_("__asm__", 0, CTOK_ASM)` among its keywords."""
+    begin = start
+    while begin > 0 and start - begin < 4 and text[begin - 1] == "_":
+        begin -= 1
+    return begin > 0 and text[begin - 1] in "\"'"
 
 
 _SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]{1,200}\.(?:c|cc|cpp|cxx|S|s|asm))(?![A-Za-z0-9_])")
@@ -2823,8 +3488,13 @@ def _x86_condition(condition: str) -> bool:
     )
 
 
+def _x86_only_sources(result: Analysis) -> frozenset[str]:
+    """The source files (basenames) the CMake/meson files name only under x86 conditions."""
+    return frozenset(name for name, mentions in result.build_sources.items() if all(mentions))
+
+
 def _sources_built_only_for_x86(result: Analysis) -> None:
-    only = {name for name, mentions in result.build_sources.items() if all(mentions)}
+    only = result.x86_built
     if not only:
         return
     for index, evidence in enumerate(result.evidence):
@@ -2856,6 +3526,17 @@ def _headers_never_included(result: Analysis) -> None:
             )
 
 
+_DEFINE_LINE = re.compile(r"^\s*#\s*define\b")
+
+
+def _in_define(lines: cpp.Lines, index: int) -> bool:
+    """Is this line a #define, or a backslash-continued part of one?"""
+    start = index
+    while start > 0 and index - start < 256 and lines[start - 1].endswith("\\"):
+        start -= 1
+    return _DEFINE_LINE.match(lines[start]) is not None
+
+
 def _in_directive(lines: cpp.Lines, index: int) -> bool:
     """Is this line a preprocessor conditional, or a backslash-continued part of one?"""
     start = index
@@ -2884,6 +3565,10 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
     matches = matches[:_MAX_FLAG_ITEMS]  # a file of a million flags is not read for each
     python = relative.endswith(".py")
     cmake = relative.lower().endswith(("cmakelists.txt", ".cmake", "meson.build"))
+    make = relative.lower().endswith((".mk", "makefile"))
+    # A compiler that takes GCC-style flags on Windows (clang-cl, MinGW) errors on x86 flags
+    # for an ARM64 target; MSVC only warns (D9002) and goes on.
+    gcc_style = _GCC_STYLE_WINDOWS.search(text) is not None
     for match in matches:
         line = bisect.bisect_left(ends, match.start()) + 1
         if line in seen:
@@ -2905,6 +3590,16 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         elif cmake and (named := _CMAKE_SET.match(lines[line - 1])) and cpp.x86_switch(named[1]):
             # `set(COMPILE_FLAGS_AVX2 "/arch:AVX2")`: the flags of one x86 feature's sources
             context = "applied only under an x86 switch"
+        elif _PROBE_CALL.search(lines[line - 1]):
+            # `cc.get_supported_arguments('-mavx2')`, `check_c_compiler_flag(-mavx2 HAS_AVX2)`
+            context = "compile-probed: applied only where the compiler takes it"
+        elif make:
+            context = "a Makefile: a Windows wheel build does not run make"
+        elif not match[0].upper().startswith("/MACHINE") and not gcc_style:
+            # cl.exe building for ARM64: "warning D9002: ignoring unknown option '/arch:AVX'"
+            # (opencv/opencv#28742), the same for '-mfma' (Tencent/ncnn#1069); a linker told
+            # /MACHINE:X64 fails instead (LNK1112).
+            context = "ignored by MSVC building for ARM64 (warning D9002)"
         result.evidence.append(
             Evidence(
                 kind="x86-compiler-flag",
@@ -2918,6 +3613,12 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
 
 
 _MAX_FLAG_ITEMS = 500
+_GCC_STYLE_WINDOWS = re.compile(r"(?i)clang-cl|clang_cl|mingw|--compiler[= ]+(?:mingw32|clang)")
+_PROBE_CALL = re.compile(
+    r"(?i)has_flag|has_argument|has_multi_arguments|get_supported_arguments"
+    r"|first_supported_argument|check_(?:c|cxx)_compiler_flag|check_compiler_flag"
+    r"|check_(?:c|cxx)_source_compiles|try_compile|supports_flag|flag_supported|test_flag"
+)
 _CMAKE_SET = re.compile(r"\s*set\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 _X86_CONDITION = re.compile(r"(?i)x86|amd64|\bx64\b|i[36]86|\bsse\d*|\bavx\w*")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -172,6 +172,15 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__or1k__",
         "__e2k__",
         "__arm64__",
+        # MSVC names ARM64 _M_ARM64 only: no GCC/ACLE spelling ("MSVC does not define
+        # __aarch64__": RenderKit/embree#483; nor __ARM_NEON: stringzilla's types.h)
+        "__aarch64__",
+        "__arm64",
+        "__ARM_NEON",
+        "__ARM_NEON__",
+        "__ARM_ARCH",
+        "__ARM_64BIT_STATE",
+        "__AARCH64EL__",
         "__ppc64le__",
         "__arm__",
         "__thumb__",
@@ -224,6 +233,9 @@ _ARCH = re.compile(
     r"|__powerpc|__PPC|__ppc|_ARCH_PPC|\bsparc|__sparc|__mips|__s390|__riscv|__ia64|__alpha|__hppa"
     r"|__sh__|__m68k|__loongarch"
 )
+_ARCH_MESSAGE = re.compile(
+    r"(?i)arch|\bcpu|processor|platform|machine|x86|x64|amd64|\barm|aarch64|\b(?:32|64).?bit"
+)
 _TEMPLATE = re.compile(r"[A-Za-z0-9_]*@[A-Za-z_][A-Za-z0-9_]*@[A-Za-z0-9_]*")
 _SIMPLE_DEFINED = re.compile(r"(!?)\s*defined\s*(?:\(\s*([A-Za-z_]\w*)\s*\)|\s([A-Za-z_]\w*))")
 _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
@@ -231,6 +243,18 @@ _NOT_DEFINED = re.compile(r"\s*!\s*defined\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)
 Value = int | None  # None: unknown
 _TEMPLATED = "__woaport_template__"  # what a template's @NAME@ reads as: unknown, always
 
+# x86 micro-architectures (Intel and AMD code names, GCC's -march names): SIMD libraries name
+# their per-target kernels and switches after them (stringzilla's hash/haswell.h, numkong's
+# each/icelake.h, simsimd's SIMSIMD_TARGET_SKYLAKE). Code names that are ordinary words
+# (sapphire, genoa, turin, sierra, alder, diamond) are only in X86_CODENAME_FILE (analyze).
+X86_MICROARCHITECTURES = (
+    r"(?:nehalem|westmere|sandybridge|ivybridge|haswell|broadwell|skylake\w*|cannonlake"
+    r"|cascadelake|cooperlake|icelake\w*|tigerlake|rocketlake|alderlake|raptorlake|meteorlake"
+    r"|arrowlake|lunarlake|pantherlake|sapphirerapids|sapphireamx|emeraldrapids|graniterapids"
+    r"|graniteamx|diamondrapids|sierraforest|clearwaterforest|grandridge|goldmont\w*|tremont"
+    r"|silvermont|gracemont|knightslanding|knightsmill|knl|knm|znver\d*|bdver\d|btver\d"
+    r"|bulldozer|piledriver|steamroller|excavator)"
+)
 # A project's own switch named after an x86 feature (LIBDIVIDE_AVX512, HAVE_SSE2, USE_X86_ASM):
 # nothing turns it on for an ARM64 build. Switches that turn x86 code off (BLAKE3_NO_AVX2,
 # DISABLE_SSE) are left unknown.
@@ -239,7 +263,12 @@ X86_SWITCH = re.compile(
     r"|POPCNT|PCLMUL\w*|AESNI|XOP|LZCNT|SHANI|RDRA?ND|RDSEED|VSX\d*|ALTIVEC|VXE?\d*|LSX|LASX|RVV|S390X?|PPC64"
     r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*"
     # probes for x86 intrinsics by name (HiGHS' HIGHS_HAVE_MM_PAUSE)
-    r"|MM_(?:PAUSE|PREFETCH|MALLOC|FREE|CLFLUSH|[SLM]FENCE))(?:_|$)"
+    r"|MM_(?:PAUSE|PREFETCH|MALLOC|FREE|CLFLUSH|[SLM]FENCE)|AMX\w*|MOVBE"
+    # probes for x86-only headers (HAVE_IMMINTRIN_H, HAVE_X86INTRIN_H, HAVE_CPUID_H)
+    r"|(?:IMM|EMM|XMM|PMM|TMM|SMM|NMM|WMM|ZMM|AMM|X86|AVX\w*)INTRIN|CPUID_H"
+    # x86 micro-architectures, as SIMD libraries name their kernels' switches
+    # (stringzilla's SZ_USE_HASWELL, numkong's NK_TARGET_ICELAKE, simsimd's SIMSIMD_TARGET_SKYLAKE)
+    r"|(?i:" + X86_MICROARCHITECTURES + r"))(?:_|$)"
 )
 _OFF_SWITCH = re.compile(r"(?:^|_)(?:NO|NOT|DISABLE|DISABLED|WITHOUT|SKIP|AVOID)(?:_|$)")
 
@@ -266,6 +295,19 @@ class _Unknown(Exception):
 _UNDEFINED_HERE = object()  # the file defines the name only where ARM64 never looks
 _OPAQUE = object()  # defined, but to something this reading cannot evaluate
 
+Scope = tuple[tuple[int, int], ...]  # #if blocks, as (the #if's key (see Line), branch) each
+
+
+@dataclass(frozen=True)
+class _Scoped:
+    """Defined (to ``body``) inside blocks whose conditions are unknown on ARM64 (``scope``):
+    where the same branches of the same blocks are open (snappy's `#if SNAPPY_NEW_VERSION`
+    both defines SNAPPY_HAVE_BMI2 0 and tests it), the definition holds, since a line there
+    is compiled only where the definition was; elsewhere it may or may not hold (unknown)."""
+
+    body: str
+    scope: Scope
+
 
 @dataclass
 class Macros:
@@ -278,13 +320,34 @@ class Macros:
     # every other name is undefined, as C says of a name nothing defines ("closed world").
     definable: Container[str] | None = None
     values: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
+    # the #if blocks open where the reading is (see _Scoped): `regions`' own stack
+    frames: list[_Frame] = field(default_factory=list)
+    # set when a _Scoped macro is read: that value depends on where the reading is; such
+    # values are memoized only until the reading moves
+    read_scoped: bool = False
+    scoped_values: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
+    moves: int = 0  # bumped by `regions` at every #if/#elif/#else/#endif
+    scoped_at: int = 0  # the ``moves`` the scoped_values were worked out at
 
     @classmethod
     def arm64(cls) -> Macros:
         return cls(known={})
 
+    def _in_scope(self, state: _Scoped) -> bool:
+        here = {(frame.key, frame.branch) for frame in self.frames}
+        return all(block in here for block in state.scope)
+
+    def scope(self) -> Scope:
+        """The blocks whose unknown condition holds where a definition is read."""
+        return tuple(
+            (frame.key, frame.branch) for frame in self.frames if frame.current is not True
+        )
+
     def set(self, name: str, state: object) -> None:
-        if self.known.get(name) is not state:
+        # by value: redefining a macro the same way (a _Scoped body in the same blocks, the
+        # same text) changes nothing, and keeps the caches keyed by ``version``
+        previous = self.known.get(name)
+        if previous is not state and not (isinstance(state, _Scoped) and previous == state):
             self.known[name] = state
             self.version += 1
 
@@ -296,6 +359,9 @@ class Macros:
         state = self.known.get(name)
         if state is None:
             return 0 if x86_switch(name) or self._nowhere(name) else None
+        if isinstance(state, _Scoped):
+            self.read_scoped = True
+            return 1 if self._in_scope(state) else None
         return 0 if state is _UNDEFINED_HERE else 1
 
     def _nowhere(self, name: str) -> bool:
@@ -315,15 +381,34 @@ class Macros:
             return 0  # C: an identifier that is not a macro is 0 in #if
         if depth >= MAX_EXPANSION:
             return None
-        body = str(state).strip()
+        if isinstance(state, _Scoped):
+            self.read_scoped = True
+            if not self._in_scope(state):
+                return None
+            body = state.body
+        else:
+            body = str(state).strip()
         if not body:
             return None  # `#define X` then `#if X` is an error; say unknown
         # memoized per state of the macros: `#define A (B+B)`, `#define B (C+C)` ... would
         # otherwise take 2**MAX_EXPANSION evaluations
         key = (name, self.version, self.definable is not None)
-        if key not in self.values:
-            self.values[key] = evaluate(body, self, depth + 1)
-        return self.values[key]
+        if key in self.values:
+            return self.values[key]
+        if self.scoped_at != self.moves:
+            self.scoped_values.clear()
+            self.scoped_at = self.moves
+        elif key in self.scoped_values:
+            self.read_scoped = True
+            return self.scoped_values[key]
+        outer, self.read_scoped = self.read_scoped, isinstance(state, _Scoped)
+        value = evaluate(body, self, depth + 1)
+        if self.read_scoped:
+            self.scoped_values[key] = value
+        else:
+            self.values[key] = value
+        self.read_scoped = self.read_scoped or outer
+        return value
 
 
 _TOKENS: dict[str, list[tuple[str, str]] | None] = {}  # expression -> tokens (None: bad)
@@ -578,6 +663,10 @@ def _or(a: bool | None, b: bool | None) -> bool | None:
 class ErrorDirective:
     line: int  # 1-based
     text: str
+    # reached through a test of the architecture (an enclosing #if chain names one), or its
+    # message speaks of one: an #error an x64 build would reach too (`#ifndef HAVE_CONFIG_H`,
+    # `#if !defined(__GNUC__)`) says nothing about ARM64
+    arch: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -604,6 +693,7 @@ class _Frame:
     parent: bool | None  # is the enclosing region compiled
     taken: bool | None  # has an earlier branch of this chain been taken
     current: bool | None  # is this branch taken
+    branch: int = 0  # which of its branches (#elif/#else) the reading is in
     branches: int = 1
     include_branches: int = 0  # branches that #include something (a per-platform dispatch)
     branch_includes: bool = False
@@ -611,7 +701,7 @@ class _Frame:
     closed_taken: bool | None = None  # the same, reading names nothing defines as undefined
     closed_current: bool | None = None
     closed_parent: bool | None = True
-    key: int = 0  # the #if's line (see Line)
+    key: int = 0  # the #if's line (see Line); names the block for Macros.scope
     text: str = ""  # its text
     conditions: list[str] = field(default_factory=list)  # of the #if and its #elifs
 
@@ -658,7 +748,9 @@ def regions(
     reading = read(parsed, known, until, definable, closed, want_defines=want_defines)
     return Regions(
         lines=reading.per_line(reading.states, count),
-        errors=[ErrorDirective(line=key + 1, text=text) for key, text in reading.errors],
+        errors=[
+            ErrorDirective(line=key + 1, text=text, arch=arch) for key, text, arch in reading.errors
+        ],
         unselected=[ErrorDirective(line=key + 1, text=text) for key, text in reading.unselected],
         defines=reading.defines,
         closed_lines=(
@@ -679,7 +771,8 @@ class Reading:
     # state after the last one
     states: list[bool | None]
     closed_states: list[bool | None] | None  # the same, in the closed world (see regions)
-    errors: list[tuple[int, str]]  # (key, text) of the #errors an ARM64 build reaches
+    # (key, text, arch: see ErrorDirective) of the #errors an ARM64 build reaches
+    errors: list[tuple[int, str, bool]]
     unselected: list[tuple[int, str]]  # (key, line) of the #ifs of per-platform chains
     defines: dict[str, list[tuple[bool | None, str]]]
 
@@ -722,7 +815,7 @@ def read(
     lines_from = parsed.lines_from
     states: list[bool | None] = []
     closed_states: list[bool | None] | None = [] if closed is not None else None
-    errors: list[tuple[int, str]] = []
+    errors: list[tuple[int, str, bool]] = []
     unselected: list[tuple[int, str]] = []
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
@@ -733,6 +826,7 @@ def read(
                 body = known[name]
                 macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
+    macros.frames = stack
     active: bool | None = True
     active_closed: bool | None = True
     for key, end, word, rest, text, name, line in directives:
@@ -763,6 +857,8 @@ def read(
             frame.close_branch()
             frame.branches += 1
             frame.conditions.append(rest)
+            frame.branch += 1
+            macros.moves += 1
             kind = word[2:] if word != "elif" else "if"
             # (an #elif's `!defined(X)` / `#define X` is looked for at the top of the file)
             first = (lines_from, 0)
@@ -778,6 +874,7 @@ def read(
             frame = stack[-1]
             frame.close_branch()
             frame.has_else = True
+            frame.branch += 1
             frame.current = _not(frame.taken)
             frame.taken = True
             frame.closed_current = _not(frame.closed_taken)
@@ -818,10 +915,17 @@ def read(
             continue
         elif word == "error":
             if active is True:
-                errors.append((key, text.strip()[:160]))
+                # reached through a test of the architecture, or saying one
+                arch = any(
+                    _ARCH.search(condition) is not None
+                    for frame in stack
+                    for condition in frame.conditions
+                ) or bool(_ARCH_MESSAGE.search(rest))
+                errors.append((key, text.strip()[:160], arch))
             continue
         else:
             continue
+        macros.moves += 1
         # a frame's parent is the state around it: the innermost frame decides (O(1) per
         # directive, so that thousands of nested #ifs stay linear)
         if stack:
@@ -969,7 +1073,10 @@ def _condition(word: str, rest: str, macros: Macros, after: tuple[LinesFrom, int
             if key in macros.cache:
                 value = macros.cache[key]
             else:
-                value = macros.cache[key] = evaluate(expression, macros)
+                macros.read_scoped = False
+                value = evaluate(expression, macros)
+                if not macros.read_scoped:
+                    macros.cache[key] = value
         if not value:
             # `#if !defined(X)` then `#define X`: an include guard or a default; built, even
             # where another file is known to define X (the file's own guard, seen from afar)
@@ -992,18 +1099,39 @@ def _condition(word: str, rest: str, macros: Macros, after: tuple[LinesFrom, int
 
 
 def _defines_next(after: tuple[LinesFrom, int], name: str) -> bool:
-    """Is the first non-blank line of the 8 after the directive `#define name`?"""
+    """Does the block that opens before ``after`` (`#ifndef NAME`, `#if !defined(NAME)`)
+    define NAME before any code: an include guard, a default (`#define NAME 0`), or a default
+    a nested chain of directives picks (snappy's `#if !defined(SNAPPY_HAVE_BMI2)` /
+    `#if defined(__BMI2__) ...` / `#define SNAPPY_HAVE_BMI2 1` / `#else` / `... 0`; numkong's
+    NK_TARGET_X8664_)? Comment lines between them are skipped."""
     lines_from, start = after
-    for _key, line, _end in itertools.islice(lines_from(start), 8):
+    depth = 0
+    for _key, line, _end in itertools.islice(lines_from(start), _DEFAULT_WINDOW):
         stripped = line.strip()
-        if not stripped:
+        if not stripped or stripped.startswith(("//", "/*", "*")):
             continue
         match = _DIRECTIVE.match(stripped)
         if match is None:
-            return False
-        define = _NAME.match(match[2]) if match[1] == "define" else None
-        return define is not None and define[1] == name
+            return False  # code (or #pragma) before the definition
+        word = match[1]
+        if word == "define":
+            define = _NAME.match(match[2])
+            if define is not None and define[1] == name:
+                return True
+            if depth == 0:
+                return False  # the block defines something else first
+        elif word in ("if", "ifdef", "ifndef"):
+            depth += 1
+        elif word == "endif":
+            if depth == 0:
+                return False
+            depth -= 1
+        elif depth == 0 or word in ("include", "error"):
+            return False  # the block's own #else/#elif, or an #include
     return False
+
+
+_DEFAULT_WINDOW = 32  # lines
 
 
 def _define(
@@ -1030,8 +1158,10 @@ def _define(
         # `#define IS_INTEL 1`) stays undefined on ARM64.
         if name not in macros.known:
             macros.set(name, _UNDEFINED_HERE)
-    else:
+    elif function_like or len(macros.frames) > MAX_DEPTH:
         macros.set(name, _OPAQUE)
+    else:
+        macros.set(name, _Scoped(body=body.strip(), scope=macros.scope()))
 
 
 def project_macros(
