@@ -21,7 +21,7 @@ import tarfile
 import zipfile
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -182,6 +182,18 @@ ARM_TOKENS = (
 _X86 = [
     (kind, tokens, re.compile(pattern), before) for kind, tokens, pattern, before in X86_PATTERNS
 ]
+
+
+def _finder(literal: str) -> Callable[[str], object]:
+    """A C-speed test for ``literal in text`` (true when the result is): the regex engine's
+    literal search, which jumps between occurrences of the first letter, beats `in` by 1.2 to
+    1.5 times for a short word of common letters ("asm", "neon", "#elif"); `in`, which skips
+    by the word's length, wins for a long one ("intrin.h")."""
+    if len(literal) >= 8:
+        return lambda text: literal in text
+    return re.compile(re.escape(literal)).search
+
+
 _INCLUDE_BEFORE = re.compile(r"#\s*include\s*[<\"]$")
 _INCLUDE_X86 = re.compile(
     r"#\s*include\s*[<\"](?:imm|xmm|emm|pmm|tmm|smm|nmm|wmm|amm|x86|zmm|avx|avx2)$"
@@ -208,20 +220,25 @@ def _preceded(text: str, start: int, allowed: tuple[str, ...]) -> bool:
 
 # The patterns that start with "_" (intrinsic calls, __m128 types, _M_X64, scalar
 # intrinsics) run as one regex: one pass in which the engine jumps between underscores at C
-# speed. The others start with a literal ("intrin.h", "cpuid", "asm") and run only where a
-# substring test finds it. Each text is read about four times, not once per pattern.
+# speed. Its alternatives are not groups: a group is entered at every underscore, where an
+# alternative that starts with a letter is rejected by that letter (a third faster); the
+# same regex with groups, asked at each match, says which pattern matched. The others start
+# with a literal ("intrin.h", "cpuid", "asm") and run only where a substring test finds it.
 _UNDERSCORE = [
-    (kind, before) for kind, _tokens, pattern, before in X86_PATTERNS if pattern.startswith("_")
+    (kind, before) for kind, _tokens, regex, before in _X86 if regex.pattern.startswith("_")
 ]
-_X86_UNDERSCORE = re.compile(
-    # the leading "_" factored out: a literal first lets the engine skip to it at C speed
-    "_(?:"
-    + "|".join(
-        f"({pattern[1:]})" for _k, _t, pattern, _b in X86_PATTERNS if pattern.startswith("_")
-    )
-    + ")"
+_UNDERSCORE_PATTERNS = [pattern[1:] for _k, _t, pattern, _b in X86_PATTERNS if pattern[0] == "_"]
+# the leading "_" factored out: a literal first lets the engine skip to it at C speed
+_X86_UNDERSCORE = re.compile("_(?:" + "|".join(_UNDERSCORE_PATTERNS) + ")")
+_X86_UNDERSCORE_KIND = re.compile("_(?:" + "|".join(f"({p})" for p in _UNDERSCORE_PATTERNS) + ")")
+_ANYWHERE = ("",)  # preceded by anything but a letter, a digit or "_"
+_DENSE = 64  # matches after which find_x86 takes the regex with groups
+# shorter tokens first: a token that holds an absent one ("cpuid.h", "cpuid") is absent too
+_X86_OTHER = sorted(
+    (entry for entry in _X86 if not entry[2].pattern.startswith("_")),
+    key=lambda entry: min(map(len, entry[1])),
 )
-_X86_OTHER = [entry for entry in _X86 if not entry[2].pattern.startswith("_")]
+_FIND_TOKEN = {token: _finder(token) for _k, tokens, _r, _b in _X86_OTHER for token in tokens}
 _ARM_HINT = re.compile(r"_(?:_ARM_NEON|_aarch64__|M_ARM64|_arm64__)")
 _ARM_HINT_WORDS = ("neon", "arm_", "vld1", "simde_", "hwy/", "HWY_NAMESPACE")
 
@@ -233,21 +250,49 @@ def has_arm_path(text: str) -> bool:
     return any(token in text for token in ARM_TOKENS)
 
 
+def _found_underscore(
+    text: str, which: re.Match[str] | None, start: int, found: list[tuple[int, str]]
+) -> None:
+    """Keep a match of the underscore patterns (``which``: the regex with groups, there)."""
+    kind, before = _UNDERSCORE[((which.lastindex if which else None) or 1) - 1]
+    if before == _ANYWHERE:  # _preceded's commonest case, without the call
+        previous = text[start - 1] if start else ""
+        if not (previous.isalnum() or previous == "_"):
+            found.append((start, kind))
+    elif _preceded(text, start, before):
+        found.append((start, kind))
+
+
 def find_x86(text: str) -> list[tuple[int, str]]:
     """(offset, kind) of the x86-looking code in a text."""
     found: list[tuple[int, str]] = []
-    for match in _X86_UNDERSCORE.finditer(text):
-        kind, before = _UNDERSCORE[(match.lastindex or 1) - 1]
-        if _preceded(text, match.start(), before):
-            found.append((match.start(), kind))
+    # Where matches are many (SIMD code), the regex with groups takes over after the first
+    # ones: asking it again at each match costs more than its slower pass. The two match the
+    # same text at the same places (groups change nothing of what matches).
+    resume = None
+    for count, match in enumerate(_X86_UNDERSCORE.finditer(text)):
+        start = match.start()
+        if count == _DENSE:
+            resume = start
+            break
+        _found_underscore(text, _X86_UNDERSCORE_KIND.match(text, start), start, found)
+    if resume is not None:
+        for match in _X86_UNDERSCORE_KIND.finditer(text, resume):
+            _found_underscore(text, match, match.start(), found)
     present: dict[str, bool] = {}
     for kind, tokens, regex, before in _X86_OTHER:
-        if any(present.setdefault(token, token in text) for token in tokens):
-            found += [
-                (match.start(), kind)
-                for match in regex.finditer(text)
-                if _preceded(text, match.start(), before)
-            ]
+        for token in tokens:
+            if token not in present:
+                present[token] = not any(
+                    absent in token for absent, there in present.items() if not there
+                ) and bool(_FIND_TOKEN[token](text))
+            if present[token]:
+                found += [
+                    (match.start(), kind)
+                    for match in regex.finditer(text)
+                    if _preceded(text, match.start(), before)
+                ]
+                break
     found.sort()
     return found
 
@@ -396,7 +441,6 @@ class Analysis:
     # `#include "name"` sites: all of them, and those ARM64 builds never compile
     included: Counter[str] = field(default_factory=Counter)
     excluded: Counter[str] = field(default_factory=Counter)
-    defines: list[dict[str, list[tuple[bool | None, str]]]] = field(default_factory=list)
     # Macro names some file #defines, and the build files' text (which may -D a name): a name
     # in neither is undefined in every build (see cpp.Macros.definable)
     defined_names: set[str] = field(default_factory=set)
@@ -413,6 +457,10 @@ class Analysis:
     # condition]; a file named only under x86 conditions is built only for x86
     build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
+    # the C texts whose preprocessor lines were read, by text (a header evaluated for its
+    # macros and read for its x86 code is parsed once)
+    sources: dict[str, _CText] = field(default_factory=dict)
+    maybe_external: dict[str, bool] = field(default_factory=dict)  # header -> _maybe_external
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
     fetched: set[str] = field(default_factory=set)
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
@@ -772,6 +820,9 @@ def _iter_folder(path: Path) -> Iterator[tuple[str, int, bytes | None]]:
         yield relative, size, data
 
 
+_DRAIN = 4 << 20  # bytes read at a time from a member not read
+
+
 def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
     with tarfile.open(path, mode="r|*") as tar:  # a stream: one pass, nothing on disk
         for member in tar:
@@ -780,15 +831,24 @@ def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | N
                 continue
             relative = _strip_root(member.name)
             handle = tar.extractfile(member)
+            # read() without a size: the member's own bytes in one piece (a read of a size
+            # allocates that many bytes first, 4 MiB for every small file with the old
+            # read(MAX_FILE + 1), and copies the member into them)
             if _wanted(relative) and member.size <= MAX_FILE:
-                data = handle.read(MAX_FILE + 1) if handle else b""
+                data = handle.read() if handle else b""
                 budget.add(len(data))
                 yield relative, member.size, data
             else:
                 # Drain it in large reads: left to tarfile, the skip is a Python loop of
-                # 10 KiB reads, the slowest part of a whole analysis.
-                while handle is not None and (chunk := handle.read(1 << 22)):
+                # 10 KiB reads, the slowest part of a whole analysis. A member of many MiB
+                # (a bomb's) in 4 MiB pieces, each counted before the next.
+                left = member.size
+                while handle is not None and left > 0:
+                    chunk = handle.read(_DRAIN) if left > _DRAIN else handle.read()
+                    if not chunk:
+                        break
                     budget.add(len(chunk))
+                    left -= len(chunk)
                 yield relative, member.size, None
 
 
@@ -824,6 +884,8 @@ def _submodule_paths(text: str) -> list[str]:
 
 
 def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -> Analysis:
+    cpp.forget()  # the caches serve one analysis (a benchmark's rounds each start cold)
+    _RUST_CFGS.clear()
     result = Analysis(source=source)
     pyproject: bytes | None = None
     for relative, _size, data in files:
@@ -869,15 +931,21 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             continue
         result.files_read += 1
         result.bytes_read += len(data)
+        if suffix == ".rs" and name not in BUILD_FILES and _plain_rust(data):
+            # nothing in it for _scan_code; only the names it #defines (in a comment or a
+            # string) count, read from the bytes (the pattern is ASCII): no decoding
+            if b"define" in data:
+                result.defined_names.update(map(bytes.decode, _DEFINED_NAME_BYTES.findall(data)))
+            continue
         text = data.decode("utf-8", "replace")
         if name == "pyproject.toml" and relative.count("/") == 0:
             pyproject = data
         _tools(result, name, text)
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
-            _collect_macros(result, relative, text)
-            if "define" in text:
-                result.defined_names.update(_DEFINED_NAME.findall(text))
+            defined = _DEFINED_NAME.findall(text) if "define" in text else []
+            _collect_macros(result, relative, text, defined)
+            result.defined_names.update(defined)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
@@ -893,9 +961,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
-    _collect_needed_macros(result)
+    known = _collect_needed_macros(result)
     result.x86_built = _x86_only_sources(result)
-    known = cpp.project_macros(result.defines)
     definable = _Definable(result.defined_names, result.build_texts)
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
@@ -905,7 +972,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _rust_modules_not_built(result)
     _judge_assembly(result, known, definable)
     result.pending.clear()
-    result.defines.clear()
+    result.sources.clear()
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _resolve_includes(result)
@@ -913,6 +980,24 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
 
 
 _DEFINED_NAME = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_DEFINED_NAME_BYTES = re.compile(_DEFINED_NAME.pattern.encode())
+
+
+def _plain_rust(data: bytes) -> bool:
+    """A Rust file with no x86 code (see _scan_code) that _scan_code does not keep for an
+    `#elif` and `_M_` either. ASCII words in the bytes are the same words in the text (a
+    UTF-8 decoding, with replacement, keeps every ASCII byte as it is)."""
+    return (
+        _X86_BYTES.search(data) is None
+        and _ASM_BYTES.search(data) is None
+        and not (_ELIF_BYTES.search(data) is not None and _M_BYTES.search(data) is not None)
+    )
+
+
+# the regex engine's literal search: faster than `in` for short words (see _finder)
+_X86_BYTES, _ASM_BYTES, _ELIF_BYTES, _M_BYTES = (
+    re.compile(re.escape(word)) for word in (b"x86", b"asm!", b"#elif", b"_M_")
+)
 
 
 _BUILD_NAME = re.compile(r"(?:[-/]D)?([A-Za-z_][A-Za-z0-9_]*)")
@@ -925,9 +1010,7 @@ class _Definable:
     def __init__(self, defined: set[str], build_texts: list[str]) -> None:
         self.defined = defined
         # the names the build files mention, -DNAME and /DNAME as NAME: one pass, then a set
-        self.mentioned = {
-            name for text in build_texts for name in _BUILD_NAME.findall(text) if name
-        }
+        self.mentioned: set[str] = set().union(*map(_BUILD_NAME.findall, build_texts))
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and (name in self.defined or name in self.mentioned)
@@ -1629,12 +1712,13 @@ def _resolve_includes(result: Analysis) -> None:
     the libraries the build files name, unless their sources are in the sdist."""
     # Folders that hold native sources or headers: a folder named after a library that holds
     # only Python (cryptography's _cffi_src/openssl, hazmat/bindings/openssl) ships no library.
-    folders = {
-        _library_key(part)
+    parts = {
+        part
         for member in result.members
         if _suffix(member) in _NATIVE_SUFFIXES
         for part in member.split("/")[:-1]
     }
+    folders = {_library_key(part) for part in parts}  # each folder name once, not per file
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
     # freetype and qhull wraps); so does CMake's FetchContent (onnx's protobuf and Abseil)
     wraps = {
@@ -1785,7 +1869,7 @@ def _note_cpython_internals(result: Analysis, relative: str, text: str) -> None:
         result.cpython_internals.append((relative, text))
 
 
-def _judge_cpython_internals(result: Analysis, known: dict[str, str | None]) -> None:
+def _judge_cpython_internals(result: Analysis, known: Mapping[str, str | None]) -> None:
     """Code an ARM64 build of Python 3.12 compiles as C++ that includes those headers."""
     held, result.cpython_internals = result.cpython_internals, []
     if not held:
@@ -1797,27 +1881,48 @@ def _judge_cpython_internals(result: Analysis, known: dict[str, str | None]) -> 
     )
     if not cplus:
         return
-    with_312 = {**known, "PY_VERSION_HEX": PY312}
+    with_312 = _Overlay(known, {"PY_VERSION_HEX": PY312})
     for relative, text in held:
-        lines = text.split("\n")
-        ends = _line_ends(lines)
-        code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
-        state = cpp.regions(code_lines, directive_lines, with_312).lines
+        source = _CText(text)
+        reading = source.read(with_312, want_defines=False)
         for match in CPYTHON_ATOMIC_HEADERS.finditer(text):
-            index = bisect.bisect_left(ends, match.start())
-            if state[index] is False or code_lines[index].strip() != lines[index].strip():
+            state = reading.state_at(match.start())
+            index = source.line_of(match.start())
+            line = source.line(index)
+            if state is False or source.code_line(index).strip() != line.strip():
                 continue  # not on 3.12 ARM64, or in a comment
             result.evidence.append(
                 Evidence(
                     kind="cpython-internals",
                     file=relative,
                     line=index + 1,
-                    text=lines[index].strip()[:160],
+                    text=line.strip()[:160],
                     arm_alternative=False,
-                    arm64="unknown" if state[index] is None else "true",
+                    arm64="unknown" if state is None else "true",
                 )
             )
             break  # one item per file
+
+
+class _Overlay(Mapping[str, "str | None"]):
+    """``base`` with ``over``'s names given other values; ``base`` is asked only for the
+    names a reading asks for (it may be a _ProjectMacros, which works them out then)."""
+
+    def __init__(self, base: Mapping[str, str | None], over: dict[str, str | None]) -> None:
+        self.base = base
+        self.over = over
+
+    def __getitem__(self, name: str) -> str | None:
+        return self.over[name] if name in self.over else self.base[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.over or name in self.base
+
+    def __iter__(self) -> Iterator[str]:
+        return iter({**self.base, **self.over})
+
+    def __len__(self) -> int:
+        return len({**self.base, **self.over})
 
 
 def _own_names(result: Analysis) -> set[str]:
@@ -2575,6 +2680,18 @@ _X86_FEATURES = {
 }
 
 
+_RUST_CFGS: dict[str, bool | None] = {}  # predicate -> _rust_cfg(predicate)
+
+
+def _rust_cfg_of(expression: str) -> bool | None:
+    """_rust_cfg, once per predicate text: a crate repeats a few predicates many times."""
+    if expression not in _RUST_CFGS:
+        if len(_RUST_CFGS) >= 4096:
+            _RUST_CFGS.clear()
+        _RUST_CFGS[expression] = _rust_cfg(expression)
+    return _RUST_CFGS[expression]
+
+
 def _split_top(text: str) -> list[str]:
     parts: list[str] = []
     current: list[str] = []
@@ -2612,7 +2729,7 @@ def _rust_false_spans(text: str) -> list[tuple[int, int]]:
         close = _matching(text, open_at, _PARENS, budget, 20_000)
         if close is None:
             continue
-        if _rust_cfg(text[open_at + 1 : close]) is not False:
+        if _rust_cfg_of(text[open_at + 1 : close]) is not False:
             continue
         if text[match.start() + 1] == "!":  # an inner attribute: the whole file (module)
             spans.append((0, len(text)))
@@ -2736,7 +2853,9 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     if found:
         has_arm = has_arm_path(text)
     else:
-        has_arm = not rust and ("neon" in text or "NEON" in text) and has_arm_path(text)
+        has_arm = (
+            not rust and bool(_FIND_NEON(text) or _FIND_NEON_UPPER(text)) and has_arm_path(text)
+        )
     if has_arm:
         result.arm_files.add(relative)
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
@@ -2747,6 +2866,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         ]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
+        maybe_external = result.maybe_external
         internals = False
         for m in _INCLUDE.finditer(text):
             header = m[2]
@@ -2755,13 +2875,16 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
                 name = header.rsplit("/", 1)[-1]
                 result.included[name] += 1
                 local_includes.append((m.start(), name))
-            if _maybe_external(header) and (m[1] != '"' or "/" in header):
+            external = maybe_external.get(header)
+            if external is None:
+                external = maybe_external[header] = _maybe_external(header)
+            if external and (m[1] != '"' or "/" in header):
                 wanted_includes.append((m.start(), header))
         if internals:
             _note_cpython_internals(result, relative, text)
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
-    if not found and not wanted_includes and not ("#elif" in text and "_M_" in text):
+    if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
         return
     result.hold(text)
     result.pending.append(
@@ -2776,77 +2899,210 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     )
 
 
-def _collect_macros(result: Analysis, relative: str, text: str) -> None:
+_FIND_NEON, _FIND_NEON_UPPER, _FIND_ELIF, _FIND_M = map(_finder, ("neon", "NEON", "#elif", "_M_"))
+
+
+def _collect_macros(result: Analysis, relative: str, text: str, defined: list[str]) -> None:
     """The #defines of a C header that tests x86 macros (for the files that include it).
     Other headers are kept aside, with the names they define: `_collect_needed_macros` reads
     those that define a name some x86 code's `#if` tests (mbedtls' padlock.h defines
-    MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`)."""
+    MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`). ``defined``: the names
+    its `#define`s name (read once for this and for `Analysis.defined_names`)."""
     if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
         return
     result.hold(text)
     index = len(result.other_headers)
     result.other_headers.append(text)
-    for name in set(_DEFINED_NAME.findall(text)):
+    for name in set(defined):
         result.definers[name].append(index)
 
 
-def _evaluate_macros(result: Analysis, text: str) -> None:
-    lines = text.split("\n")
-    ends = _line_ends(lines)
-    code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
-    result.defines.append(cpp.regions(code_lines, directive_lines).defines)
+class _CText:
+    """A C/C++ text, read for its preprocessor lines and a few places in it without splitting
+    it into lines (a 2 MB amalgamation has 54,000 of them): a line is found when it is wanted.
+    Where its comments are is found at C speed; string literals are not parsed: a `/*` inside
+    a string could hide code after it (rare; accepted for speed)."""
 
-
-class _Comments:
-    """Where the comments of a C text are, found at C speed. String literals are not parsed:
-    a `/*` inside a string could hide code after it (rare; accepted for speed)."""
-
-    def __init__(self, text: str, line_ends: list[int] | None = None) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        self.line_ends = line_ends if line_ends is not None else _line_ends(text.split("\n"))
+        self.count = text.count("\n") + 1
+        self.starts: dict[int, int] = {}  # line index -> offset of its first character
+        self.located: dict[int, int] = {}  # offset -> line index, for the offsets looked up
+        self.marks: list[int] = []  # the same offsets, sorted
+        self.code: dict[int, str] = {}  # offset -> a preprocessor line, comments blanked
+        self._every: list[int] | None = None  # every line's start, once a line far from all
+        self._parsed: cpp.Parsed | None = None
         self.slashes: dict[int, int] = {}  # line index -> where its `//` comment starts, or -1
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.comment_starts: list[int] = []
+        self.comment_ends: list[int] = []
         start = text.find("/*")
         while start != -1:  # a loop of C-speed finds, one turn per comment
             end = text.find("*/", start + 2)
             end = len(text) if end == -1 else end + 2
-            self.starts.append(start)
-            self.ends.append(end)
+            self.comment_starts.append(start)
+            self.comment_ends.append(end)
             start = text.find("/*", end)
 
+    def locate(self, offsets: Iterable[int]) -> None:
+        """Find the lines of these offsets: C-speed counts of the newlines from one offset to
+        the next, from the nearest offset found before."""
+        new = sorted(set(offsets).difference(self.located))
+        if not new:
+            return
+        text = self.text
+        before = bisect.bisect_right(self.marks, new[0]) - 1
+        if before >= 0:
+            at = self.marks[before]
+            line = self.located[at]
+            start = self.starts[line]
+        else:
+            line = at = start = 0
+        for offset in new:
+            newlines = text.count("\n", at, offset)
+            if newlines:
+                line += newlines
+                start = text.rfind("\n", at, offset) + 1
+            self.located[offset] = line
+            self.starts[line] = start
+            at = offset
+        if len(new) == 1:
+            bisect.insort(self.marks, new[0])
+        else:
+            self.marks = sorted(self.marks + new)
+
+    def line_of(self, offset: int) -> int:
+        """The index of the line that holds ``offset`` (a newline belongs to its line)."""
+        if offset not in self.located:
+            self.locate([offset])
+        return self.located[offset]
+
+    def start(self, index: int) -> int:
+        if index < 0 or index >= self.count:
+            raise IndexError(index)
+        start = self.starts.get(index)
+        if start is not None:
+            return start
+        before = self.starts.get(index - 1)
+        if index == 0:
+            start = 0
+        elif before is not None:
+            start = self.text.find("\n", before) + 1
+        elif index + 1 in self.starts:
+            start = self.text.rfind("\n", 0, self.starts[index + 1] - 1) + 1
+        else:
+            if self._every is None:
+                self._every = [0, *(end + 1 for end in _line_ends(self.text.split("\n"))[:-1])]
+            start = self._every[index]
+        self.starts[index] = start
+        return start
+
+    def line(self, index: int) -> str:
+        """The text of a line, as written."""
+        start = self.start(index)
+        end = self.text.find("\n", start)
+        return self.text[start:] if end == -1 else self.text[start:end]
+
     def hides(self, position: int) -> bool:
-        index = bisect.bisect_right(self.starts, position) - 1
-        if index >= 0 and position < self.ends[index]:
+        """Is ``position`` inside a comment?"""
+        index = bisect.bisect_right(self.comment_starts, position) - 1
+        if index >= 0 and position < self.comment_ends[index]:
             return True
         # the line's first `//`, outside a string by the count of quotes before it; worked out
         # once per line (a line of megabytes with many matches stays linear)
-        line = bisect.bisect_left(self.line_ends, position)
+        line = self.line_of(position)
         slash = self.slashes.get(line)
         if slash is None:
-            line_start = self.line_ends[line - 1] + 1 if line > 0 else 0
-            line_end = self.line_ends[line] if line < len(self.line_ends) else len(self.text)
+            line_start = self.starts[line]
+            line_end = self.text.find("\n", line_start)
+            if line_end == -1:
+                line_end = len(self.text)
             slash = self.text.find("//", line_start, line_end)
             if slash != -1 and self.text.count('"', line_start, slash) % 2:
                 slash = -1
             self.slashes[line] = slash
         return slash != -1 and slash + 2 <= position
 
-    def directives(self, lines: list[str], ends: list[int]) -> tuple[list[str], set[int]]:
-        """The lines with each preprocessor line's comments blanked, and those lines' indexes."""
-        code_lines = lines[:]
-        directive_lines: set[int] = set()
-        positions = [match.end() - 1 for match in _DIRECTIVE_AT.finditer(self.text)]
-        if self.text.lstrip(" \t").startswith("#"):
-            positions.insert(0, self.text.index("#"))
-        for position in positions:
-            if self.hides(position):
+    def code_line(self, index: int) -> str:
+        """A line as the preprocessor reads it (see preprocessor_lines)."""
+        code = self.code.get(self.start(index))
+        return code if code is not None else self.line(index)
+
+    def preprocessor_lines(self) -> list[cpp.Line]:
+        """The lines that start with a `#` outside a comment, their comments blanked: (offset
+        of the line, text, offset of its end). The engine jumps from one `#` to the next (the
+        rest of each line is passed over); no other line is read."""
+        text = self.text
+        lines: list[cpp.Line] = []
+        starts, ends = self.comment_starts, self.comment_ends
+        for match in _HASH_LINE.finditer(text):
+            sign = match.start()
+            if sign and text[sign - 1] != "\n":
+                start = text.rfind("\n", 0, sign) + 1  # only blanks may stand before the `#`
+                if text[start:sign].strip(" \t"):
+                    continue
+            else:
+                start = sign
+            # only blanks stand before the `#` on its line: no `//` comment can hide it
+            index = bisect.bisect_right(starts, sign) - 1
+            if index >= 0 and sign < ends[index]:
                 continue
-            index = bisect.bisect_left(ends, position)
-            directive_lines.add(index)
-            if "/" in lines[index]:
-                code_lines[index] = _INLINE_COMMENT.sub(" ", lines[index])
-        return code_lines, directive_lines
+            end = match.end()
+            raw = text[start:end]
+            code = self.code[start] = _INLINE_COMMENT.sub(" ", raw) if "/" in raw else raw
+            lines.append((start, code, end))
+        return lines
+
+    def lines_from(self, start: int) -> Iterator[cpp.Line]:
+        """The lines from the one that starts at ``start`` on, as the preprocessor reads them."""
+        text = self.text
+        size = len(text)
+        while start <= size:
+            end = text.find("\n", start)
+            if end == -1:
+                end = size
+            code = self.code.get(start)
+            yield start, code if code is not None else text[start:end], end
+            start = end + 1
+
+    def parsed(self, until: int | None = None) -> cpp.Parsed:
+        """The text's preprocessor directives (all of them read once, kept for the next
+        reading; up to the offset ``until``, read for this one)."""
+        if until is not None:
+            return cpp.parse(self.preprocessor_lines(), self.lines_from, until)
+        if self._parsed is None:
+            self._parsed = cpp.parse(self.preprocessor_lines(), self.lines_from)
+        return self._parsed
+
+    def read(
+        self,
+        known: Mapping[str, str | None] | None = None,
+        until: int | None = None,
+        definable: Container[str] | None = None,
+        closed: Container[str] | None = None,
+        *,
+        want_defines: bool = True,
+    ) -> cpp.Reading:
+        """The preprocessor's reading of the text, by offset (see cpp.read)."""
+        return cpp.read(
+            self.parsed(until), known, until, definable, closed, want_defines=want_defines
+        )
+
+
+class _Lines(dict[int, str]):
+    """The lines of a _CText by index, as the preprocessor reads them (or as written), each
+    read when it is first asked for."""
+
+    def __init__(self, source: _CText, *, code: bool) -> None:
+        super().__init__()
+        self.source = source
+        self.code = code
+
+    def __len__(self) -> int:
+        return self.source.count
+
+    def __missing__(self, index: int) -> str:
+        line = self[index] = self.source.code_line(index) if self.code else self.source.line(index)
+        return line
 
 
 # What assembler sources hold and scripts do not: GNU as directives, MASM/armasm PROC, AREA and
@@ -2868,7 +3124,7 @@ _WINDOWS_ASSEMBLY = re.compile(rb"\.seh_|\.def\b|\bPROC\b|_WIN32|_WIN64|_MSC_VER
 
 
 def _judge_assembly(
-    result: Analysis, known: dict[str, str | None], definable: Container[str]
+    result: Analysis, known: Mapping[str, str | None], definable: Container[str]
 ) -> None:
     """The assembly sources an MSVC ARM64 build may assemble: not a fragment another file
     #includes (judged with it), and for preprocessed `.S` files, some code outside the `#if`
@@ -2888,14 +3144,12 @@ def _judge_assembly(
         if name in result.x86_built:
             continue  # named only under x86 conditions (zlib's CMakeLists: `if(AMD64)`)
         if relative.endswith(".S") and "#" in text:
-            lines = text.split("\n")
-            ends = _line_ends(lines)
-            code_lines, directive_lines = _Comments(text, ends).directives(lines, ends)
-            state = cpp.regions(code_lines, directive_lines, known, None, definable).lines
+            source = _CText(text)
+            reading = source.read(known, None, definable, want_defines=False)
             if all(
-                state[index] is False
-                for index, line in enumerate(code_lines)
-                if index not in directive_lines and line.strip()
+                reading.state_at(start) is False
+                for start, line, _end in source.lines_from(0)
+                if start not in source.code and line.strip()
             ):
                 continue
         result.assembly.add(relative)
@@ -2914,69 +3168,179 @@ def _unix_only_assembly(data: bytes | None) -> bool:
 
 
 _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
-_DIRECTIVE_AT = re.compile(r"\n[ \t]*#")
+_HASH_LINE = re.compile(r"#[^\n]*")  # the first `#` of a line, to the line's end
 
 
 _CONDITION_NAMES = re.compile(r"#[ \t]*(?:el)?if(?:n?def)?\b([^\n]*)")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _collect_needed_macros(result: Analysis) -> None:
-    """Evaluate the headers that define a name the `#if`s of the pending files test, then
-    those that define a name these headers' `#if`s test (three rounds): only their macros
-    can change what an ARM64 build compiles there."""
-    if not result.definers:
-        return
-    texts = [
-        pending.text
-        for pending in result.pending
-        if not pending.relative.endswith((".rs", ".pyx", ".pxd", ".pxi"))
-    ]
-    done: set[int] = set()
-    for _round in range(3):
-        names: set[str] = set()
-        for text in texts:
-            for condition in set(_CONDITION_NAMES.findall(text)):
-                names.update(_IDENTIFIER.findall(condition))
-        wanted = {index for name in names for index in result.definers.get(name, ())} - done
-        if not wanted:
-            break
-        texts = [result.other_headers[index] for index in sorted(wanted)]
-        for text in texts:
-            _evaluate_macros(result, text)
-        done |= wanted
+def _collect_needed_macros(result: Analysis) -> _ProjectMacros:
+    """The macros of the headers that define a name the `#if`s of the pending files test,
+    then of those that define a name these headers' `#if`s test (three rounds): only their
+    macros can change what an ARM64 build compiles there. A header is evaluated only when a
+    reading asks for a name it may define (see _ProjectMacros)."""
+    chosen: list[int] = []
+    if result.definers:
+        texts = [
+            pending.text
+            for pending in result.pending
+            if not pending.relative.endswith((".rs", ".pyx", ".pxd", ".pxi"))
+        ]
+        done: set[int] = set()
+        for _round in range(3):
+            names: set[str] = set()
+            for text in texts:
+                for condition in set(_CONDITION_NAMES.findall(text)):
+                    names.update(_IDENTIFIER.findall(condition))
+            wanted = {index for name in names for index in result.definers.get(name, ())} - done
+            if not wanted:
+                break
+            texts = [result.other_headers[index] for index in sorted(wanted)]
+            chosen += sorted(wanted)
+            done |= wanted
+    macros = _ProjectMacros(result, result.other_headers[:], dict(result.definers), chosen)
     result.other_headers.clear()
     result.definers.clear()
+    return macros
+
+
+class _ProjectMacros(Mapping[str, "str | None"]):
+    """cpp.project_macros of the chosen headers' #defines, worked out for a name when a
+    reading asks for it: the headers that may define the name are evaluated then (each once),
+    the others never. Which headers may define a name: those whose text has a
+    `#define NAME` (Analysis.definers), and every header with a `#define` the preprocessor
+    could read otherwise (a comment or a backslash-newline before the name): evaluated at the
+    first question. A name's value does not depend on the order its headers are read in."""
+
+    def __init__(
+        self,
+        result: Analysis,
+        texts: list[str],
+        definers: dict[str, list[int]],
+        chosen: list[int],
+    ) -> None:
+        self.result = result
+        self.texts = texts
+        self.definers = definers
+        self.chosen = set(chosen)
+        self.chosen_texts = {texts[index] for index in chosen}
+        self.unclear = [index for index in chosen if _UNCLEAR_DEFINE.search(texts[index])]
+        self.evaluated: set[int] = set()
+        self.entries: dict[str, list[tuple[bool | None, str]]] = {}
+        self.found: dict[str, object] = {}  # name -> its value, None or _NOT_KNOWN
+
+    def may_read(self, text: str) -> bool:
+        """Is this one of the headers whose macros may be asked for?"""
+        return text in self.chosen_texts
+
+    def _evaluate(self, index: int) -> None:
+        if index in self.evaluated:
+            return
+        self.evaluated.add(index)
+        text = self.texts[index]
+        # kept: a header that holds x86 code too is read again by _finish_code
+        source = self.result.sources.get(text)
+        if source is None:
+            source = self.result.sources[text] = _CText(text)
+        for name, entries in source.read().defines.items():
+            self.entries.setdefault(name, []).extend(entries)
+
+    def _value(self, name: str) -> object:
+        if name not in self.found:
+            for index in self.unclear:
+                self._evaluate(index)
+            for index in self.definers.get(name, ()):
+                if index in self.chosen:
+                    self._evaluate(index)
+            entries = self.entries.get(name)
+            found = cpp.project_macros([{name: entries}]) if entries else {}
+            self.found[name] = found.get(name, _NOT_KNOWN)
+        return self.found[name]
+
+    def __getitem__(self, name: str) -> str | None:
+        value = self._value(name)
+        if value is _NOT_KNOWN:
+            raise KeyError(name)
+        return value  # type: ignore[return-value]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._value(name) is not _NOT_KNOWN
+
+    def get(self, name: str, default: Any = None) -> Any:
+        value = self._value(name)  # (Mapping.get would raise and catch a KeyError)
+        return default if value is _NOT_KNOWN else value
+
+    def _all(self) -> dict[str, str | None]:
+        for index in sorted(self.chosen):
+            self._evaluate(index)
+        return {name: self[name] for name in self.entries if name in self}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+_NOT_KNOWN = object()
+# A `#define` whose name the text's `#define NAME` pattern may miss: a comment, a
+# backslash-newline or an unusual blank between the `#`, `define` and the name.
+_UNCLEAR_DEFINE = re.compile(r"#[ \t]*(?:[/\\]|define(?![ \t]+[A-Za-z_]))")
 
 
 def _finish_code(
     result: Analysis,
     pending: _Pending,
-    known: dict[str, str | None],
+    known: Mapping[str, str | None],
     definable: Container[str] | None = None,
 ) -> None:
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     x86_named = X86_DIRS.search(relative) is not None
-    x86_file = x86_named or relative.rsplit("/", 1)[-1] in result.x86_built
-    lines = text.split("\n")
-    ends = _line_ends(lines)
-    directive_lines: set[int] = set()
-    default_off: set[int] = set()  # line indexes built only if the build -Ds a macro
-    if rust:
-        code = strip_comments(text)
-        found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
+    # a C/C++ file named for x86, or that the build files name only under x86 conditions
+    x86_file = (
+        not rust and not cython and (x86_named or relative.rsplit("/", 1)[-1] in result.x86_built)
+    )
+    errors: list[cpp.ErrorDirective] = []
+    state_at: Callable[[int], bool | None]
+    default_off: Callable[[int], bool] = lambda _at: False  # noqa: E731
+    code_lines: cpp.Lines
+    if rust or cython:
+        lines = text.split("\n")
+        ends = _line_ends(lines)
+        line_of: Callable[[int], int] = lambda at: bisect.bisect_left(ends, at)  # noqa: E731
+        raw_line: Callable[[int], str] = lines.__getitem__
+        state = [True] * len(lines)
+        state_at = lambda at: state[line_of(at)]  # noqa: E731
+        if rust:
+            code = strip_comments(text)
+            found = [(start, kind) for start, kind in pending.found if code[start] == text[start]]
+            code_lines = code.split("\n")
+            for begin, end in _rust_false_spans(code):
+                for index in range(line_of(begin), line_of(end) + 1):
+                    if index < len(state):
+                        state[index] = False
+        else:
+            found, code_lines = pending.found, lines
         wanted_includes = pending.includes
-        code_lines = code.split("\n")
-    elif cython:
-        code = text
-        found, wanted_includes, code_lines = pending.found, pending.includes, lines
     else:
-        code = text
-        comments = _Comments(text, ends)
-        found = [(start, kind) for start, kind in pending.found if not comments.hides(start)]
-        wanted_includes = [(at, h) for at, h in pending.includes if not comments.hides(at)]
+        # C and C++: read by offset; a line is found only where it is wanted (a 2 MB
+        # amalgamation is not split into its 50,000 lines)
+        source = result.sources.get(text)
+        if source is None:
+            source = _CText(text)
+            if isinstance(known, _ProjectMacros) and known.may_read(text):
+                result.sources[text] = source  # parsed once for both readings
+        source.locate(
+            [at for at, _ in pending.found]
+            + [at for at, _ in pending.includes]
+            + [at for at, _ in pending.local_includes]
+        )
+        line_of, raw_line = source.line_of, source.line
+        found = [(start, kind) for start, kind in pending.found if not source.hides(start)]
+        wanted_includes = [(at, h) for at, h in pending.includes if not source.hides(at)]
         if x86_file:
             # A file named for x86 (x86/..., *_avx2.c) or that the build files name only under
             # x86 conditions is not built for ARM64: its x86 code needs no #if reading, its
@@ -2985,69 +3349,59 @@ def _finish_code(
             for _at, name in pending.local_includes:
                 result.excluded[name] += 1
             wanted_includes = []
-            code_lines = lines
+            code_lines = _Lines(source, code=False)
+            state_at = lambda _at: False  # noqa: E731
         else:
-            code_lines, directive_lines = comments.directives(lines, ends)
-    state: list[bool | None]
-    errors: list[cpp.ErrorDirective] = []
-    if not rust and not cython and x86_file:
-        state = [False] * len(lines)  # see above: the whole file is not built for ARM64
-    elif rust:
-        spans = _rust_false_spans(code)
-        state = [True] * len(lines)
-        for begin, end in spans:
-            for index in range(bisect.bisect_left(ends, begin), bisect.bisect_left(ends, end) + 1):
-                if index < len(state):
-                    state[index] = False
-    elif relative.endswith((".pyx", ".pxd", ".pxi")):
-        state = [True] * len(lines)
-    else:
-        # Without x86 code, only the state of the #include lines is wanted.
-        until = (
-            None
-            if found
-            else max((bisect.bisect_left(ends, at) for at, _ in wanted_includes), default=0)
-        )
-        # Where a line depends on a macro nothing in the sdist defines (HAVE_CPUID_H from a
-        # compile probe, MS_ASMTRICK), the build turns it on only by -D: off by default. The
-        # closed-world reading (same pass) says which unknown lines those are.
-        regions = cpp.regions(
-            code_lines, directive_lines, known, until, closed=definable if found else None
-        )
-        state, errors = regions.lines, regions.errors
-        if regions.closed_lines is not None:
-            default_off = {
-                index
-                for index in (bisect.bisect_left(ends, at) for at, _ in found)
-                if state[index] is None and regions.closed_lines[index] is False
-            }
-        for at, name in pending.local_includes:
-            index = bisect.bisect_left(ends, at)
-            if index < len(state) and state[index] is False and not comments.hides(at):
-                result.excluded[name] += 1
-        for chain in regions.unselected:
-            result.evidence.append(
-                Evidence(
-                    kind="platform-error",
-                    file=relative,
-                    line=chain.line,
-                    text=lines[chain.line - 1].strip()[:160],
-                    arm_alternative=False,
-                    x86_only_context=None,
-                )
+            # Without x86 code, only the state of the #include lines is wanted. Where a line
+            # depends on a macro nothing in the sdist defines (HAVE_CPUID_H from a compile
+            # probe, MS_ASMTRICK), the build turns it on only by -D: off by default. The
+            # closed-world reading (same pass) says which unknown lines those are.
+            reading = source.read(
+                known,
+                None if found else max((at for at, _ in wanted_includes), default=0),
+                closed=definable if found else None,
+                want_defines=False,
             )
+            code_lines = _Lines(source, code=True)
+            state_at = reading.state_at
+            closed_states = reading.closed_states
+            if closed_states is not None:
+                default_off = lambda at: (  # noqa: E731
+                    reading.state_at(at) is None and reading.state_at(at, closed_states) is False
+                )
+            source.locate(
+                [key for key, *_ in reading.errors] + [key for key, _ in reading.unselected]
+            )
+            errors = [
+                cpp.ErrorDirective(line=line_of(key) + 1, text=line, arch=arch)
+                for key, line, arch in reading.errors
+            ]
+            for at, name in pending.local_includes:
+                if reading.state_at(at) is False and not source.hides(at):
+                    result.excluded[name] += 1
+            for key, _line in reading.unselected:
+                result.evidence.append(
+                    Evidence(
+                        kind="platform-error",
+                        file=relative,
+                        line=line_of(key) + 1,
+                        text=raw_line(line_of(key)).strip()[:160],
+                        arm_alternative=False,
+                        x86_only_context=None,
+                    )
+                )
     for at, header in wanted_includes:
-        line = bisect.bisect_left(ends, at) + 1
-        if state[line - 1] is True:
+        if state_at(at) is True:
+            line = line_of(at) + 1
             result.includes.append(
-                Include(path=header, file=relative, line=line, text=lines[line - 1])
+                Include(path=header, file=relative, line=line, text=raw_line(line - 1))
             )
     folder = (
         "x86/other-arch file"
         if x86_named
         else (
             "built only for x86 (CMake/meson condition)"
-            if x86_file and not rust and not cython
+            if x86_file
             else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
         )
     )
@@ -3066,7 +3420,7 @@ def _finish_code(
                     kind="platform-error",
                     file=relative,
                     line=error.line,
-                    text=lines[error.line - 1].strip()[:160],
+                    text=raw_line(error.line - 1).strip()[:160],
                     arm_alternative=False,
                     x86_only_context=None,
                 )
@@ -3074,7 +3428,7 @@ def _finish_code(
     has_arm64_msvc = "_M_ARM64" in text
     seen: set[tuple[str, int]] = set()
     for start, kind in sorted(found):
-        line = bisect.bisect_left(ends, start) + 1
+        line = line_of(start) + 1
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
@@ -3094,7 +3448,7 @@ def _finish_code(
                 or _in_string(text, start)
             ):
                 continue
-        built = state[line - 1]
+        built = state_at(start)
         if kind == "msvc-x86-branch":
             alternative = has_arm64_msvc
         elif kind == "x64-intrinsic":
@@ -3104,7 +3458,7 @@ def _finish_code(
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
-        if context is None and line - 1 in default_off:
+        if context is None and default_off(start):
             context = "off by default (#if on a macro nothing in the sdist defines)"
         if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1):
             # `#define LOAD(p) _mm_loadu_si128(p)` compiles nothing: the lines that use the
@@ -3119,7 +3473,7 @@ def _finish_code(
                 kind=kind,
                 file=relative,
                 line=line,
-                text=lines[line - 1].strip()[:160],
+                text=raw_line(line - 1).strip()[:160],
                 arm_alternative=alternative,
                 x86_only_context=context,
                 arm64="unknown" if built is None else ("true" if built else "false"),
@@ -3187,9 +3541,17 @@ def _sources_built_only_for_x86(result: Analysis) -> None:
         return
     for index, evidence in enumerate(result.evidence):
         if evidence.x86_only_context is None and evidence.file.rsplit("/", 1)[-1] in only:
-            result.evidence[index] = dataclasses.replace(
-                evidence, x86_only_context="built only for x86 (CMake/meson condition)"
+            result.evidence[index] = _with_context(
+                evidence, "built only for x86 (CMake/meson condition)"
             )
+
+
+def _with_context(evidence: Evidence, context: str) -> Evidence:
+    """dataclasses.replace(evidence, x86_only_context=context), without its reading of the
+    fields at every call (thousands of libsodium's items)."""
+    values = dict(evidence.__dict__)
+    values["x86_only_context"] = context
+    return Evidence(**values)
 
 
 def _headers_never_included(result: Analysis) -> None:
@@ -3201,15 +3563,15 @@ def _headers_never_included(result: Analysis) -> None:
     for index, evidence in enumerate(result.evidence):
         name = evidence.file.rsplit("/", 1)[-1]
         if evidence.x86_only_context is None and name in never:
-            result.evidence[index] = dataclasses.replace(
-                evidence, x86_only_context="included only where ARM64 builds never look"
+            result.evidence[index] = _with_context(
+                evidence, "included only where ARM64 builds never look"
             )
 
 
 _DEFINE_LINE = re.compile(r"^\s*#\s*define\b")
 
 
-def _in_define(lines: list[str], index: int) -> bool:
+def _in_define(lines: cpp.Lines, index: int) -> bool:
     """Is this line a #define, or a backslash-continued part of one?"""
     start = index
     while start > 0 and index - start < 256 and lines[start - 1].endswith("\\"):
@@ -3217,7 +3579,7 @@ def _in_define(lines: list[str], index: int) -> bool:
     return _DEFINE_LINE.match(lines[start]) is not None
 
 
-def _in_directive(lines: list[str], index: int) -> bool:
+def _in_directive(lines: cpp.Lines, index: int) -> bool:
     """Is this line a preprocessor conditional, or a backslash-continued part of one?"""
     start = index
     while start > 0 and index - start < 64 and lines[start - 1].endswith("\\"):

@@ -19,15 +19,25 @@ Bounded: directives longer than ``MAX_EXPRESSION`` characters, expressions neste
 
 from __future__ import annotations
 
+import bisect
 import enum
-import functools
+import itertools
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 MAX_EXPRESSION = 4096
 MAX_DEPTH = 64
 MAX_EXPANSION = 16
+
+
+class Lines(Protocol):
+    """A file's lines by index: a list, or a reader that finds a line when it is asked for."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int, /) -> str: ...
 
 
 class Truth(enum.StrEnum):
@@ -263,10 +273,19 @@ X86_SWITCH = re.compile(
 _OFF_SWITCH = re.compile(r"(?:^|_)(?:NO|NOT|DISABLE|DISABLED|WITHOUT|SKIP|AVOID)(?:_|$)")
 
 
-@functools.lru_cache(maxsize=8192)
 def x86_switch(name: str) -> bool:
     """Is this a project's switch that turns on x86 code (HAVE_SSE2, USE_AVX2)?"""
-    return X86_SWITCH.search(name) is not None and _OFF_SWITCH.search(name) is None
+    found = _SWITCHES.get(name)
+    if found is None:
+        if len(_SWITCHES) >= 8192:
+            _SWITCHES.clear()
+        found = _SWITCHES[name] = (
+            X86_SWITCH.search(name) is not None and _OFF_SWITCH.search(name) is None
+        )
+    return found
+
+
+_SWITCHES: dict[str, bool] = {}  # name -> x86_switch(name): asked for every unknown name
 
 
 class _Unknown(Exception):
@@ -276,7 +295,7 @@ class _Unknown(Exception):
 _UNDEFINED_HERE = object()  # the file defines the name only where ARM64 never looks
 _OPAQUE = object()  # defined, but to something this reading cannot evaluate
 
-Scope = tuple[tuple[int, int], ...]  # #if blocks, as (the #if's line index, branch) each
+Scope = tuple[tuple[int, int], ...]  # #if blocks, as (the #if's key (see Line), branch) each
 
 
 @dataclass(frozen=True)
@@ -315,13 +334,13 @@ class Macros:
         return cls(known={})
 
     def _in_scope(self, state: _Scoped) -> bool:
-        here = {(frame.serial, frame.branch) for frame in self.frames}
+        here = {(frame.key, frame.branch) for frame in self.frames}
         return all(block in here for block in state.scope)
 
     def scope(self) -> Scope:
         """The blocks whose unknown condition holds where a definition is read."""
         return tuple(
-            (frame.serial, frame.branch) for frame in self.frames if frame.current is not True
+            (frame.key, frame.branch) for frame in self.frames if frame.current is not True
         )
 
     def set(self, name: str, state: object) -> None:
@@ -392,18 +411,38 @@ class Macros:
         return value
 
 
+_TOKENS: dict[str, list[tuple[str, str]] | None] = {}  # expression -> tokens (None: bad)
+_MAX_TOKENS_CACHED = 2048
+
+
+def _tokenize(text: str) -> list[tuple[str, str]]:
+    """The (kind, text) tokens of an expression; cached, since most #if expressions recur
+    (`defined(__GNUC__)` ...) and the tokens do not depend on the macros."""
+    if text in _TOKENS:
+        cached = _TOKENS[text]
+        if cached is None:
+            raise _Unknown
+        return cached
+    if len(_TOKENS) >= _MAX_TOKENS_CACHED:
+        _TOKENS.clear()
+    tokens: list[tuple[str, str]] = []
+    _TOKENS[text] = None
+    pos = 0
+    stripped = text.rstrip()
+    while pos < len(stripped):
+        match = _TOKEN.match(stripped, pos)
+        if match is None or match.end() == pos:
+            raise _Unknown
+        pos = match.end()
+        kind = match.lastgroup or ""
+        tokens.append((kind, match[kind]))
+    _TOKENS[text] = tokens
+    return tokens
+
+
 class _Parser:
     def __init__(self, text: str, macros: Macros, depth: int) -> None:
-        self.tokens: list[tuple[str, str]] = []
-        pos = 0
-        text = text.rstrip()
-        while pos < len(text):
-            match = _TOKEN.match(text, pos)
-            if match is None or match.end() == pos:
-                raise _Unknown
-            pos = match.end()
-            kind = match.lastgroup or ""
-            self.tokens.append((kind, match[kind]))
+        self.tokens = _tokenize(text)  # shared: read, never changed
         self.pos = 0
         self.macros = macros
         self.depth = depth
@@ -577,6 +616,13 @@ def _apply(op: str, left: Value, right: Value) -> Value:
     return result
 
 
+def forget() -> None:
+    """Empty the caches of expressions and names (kept between files of one sdist): each
+    analysis starts from nothing, as a process of its own does."""
+    _TOKENS.clear()
+    _SWITCHES.clear()
+
+
 def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> Value:
     """The value of a ``#if`` expression on MSVC ARM64; None when unknown."""
     if len(expression) > MAX_EXPRESSION:
@@ -642,45 +688,45 @@ class Regions:
         return Truth.UNKNOWN if value is None else (Truth.TRUE if value else Truth.FALSE)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     parent: bool | None  # is the enclosing region compiled
     taken: bool | None  # has an earlier branch of this chain been taken
     current: bool | None  # is this branch taken
-    serial: int = 0  # which #if of the file (for Macros.scope)
     branch: int = 0  # which of its branches (#elif/#else) the reading is in
-    line: int = 0  # the #if's line (1-based)
     branches: int = 1
     include_branches: int = 0  # branches that #include something (a per-platform dispatch)
-    arch_branches: int = 0  # branches whose condition names an architecture
     branch_includes: bool = False
     has_else: bool = False
     closed_taken: bool | None = None  # the same, reading names nothing defines as undefined
     closed_current: bool | None = None
     closed_parent: bool | None = True
+    key: int = 0  # the #if's line (see Line); names the block for Macros.scope
+    text: str = ""  # its text
+    conditions: list[str] = field(default_factory=list)  # of the #if and its #elifs
 
     def close_branch(self) -> None:
         self.include_branches += self.branch_includes
         self.branch_includes = False
 
 
-def _join(lines: list[str], index: int) -> tuple[str, int]:
-    """A directive continued with backslash-newline: (joined text, lines consumed)."""
-    text = lines[index]
-    used = 1
-    while text.endswith("\\") and index + used < len(lines) and used < 64:
-        text = text[:-1] + " " + lines[index + used]
-        used += 1
-    return text, used
+# A line as the evaluator reads it: (key, text, end). The key orders the lines and says where
+# a line is: its index (``regions``) or the offset of its first character (analyze reads a
+# large file that way, without splitting it); ``end`` is the key of its last character (the
+# line's own index, or the offset of the newline that ends it).
+Line = tuple[int, str, int]
+LinesFrom = Callable[[int], Iterator[Line]]
 
 
 def regions(
-    lines: list[str],
+    lines: Lines,
     directive_lines: Iterable[int] | None = None,
-    known: dict[str, str | None] | None = None,
+    known: Mapping[str, str | None] | None = None,
     until: int | None = None,
     definable: Container[str] | None = None,
     closed: Container[str] | None = None,
+    *,
+    want_defines: bool = True,
 ) -> Regions:
     """Evaluate the preprocessor structure of a file (comments already stripped).
 
@@ -690,73 +736,141 @@ def regions(
     the last line index whose state is wanted (the rest is not evaluated). ``definable``: see
     ``Macros.definable`` (None: a name nobody is seen to define is unknown). ``closed``: the
     same, for ``Regions.closed_lines``, computed in the same pass (conditions are evaluated
-    a second time only where they are unknown; the #defines are followed once)."""
-    result: list[bool | None] = [True] * len(lines)
-    errors: list[ErrorDirective] = []
-    unselected: list[ErrorDirective] = []
+    a second time only where they are unknown; the #defines are followed once).
+    ``want_defines``: False leaves ``Regions.defines`` empty."""
+    count = len(lines)
+    indexes = sorted(directive_lines) if directive_lines is not None else range(count)
+
+    def lines_from(key: int) -> Iterator[Line]:
+        return ((index, lines[index], index) for index in range(key, count))
+
+    parsed = parse(((index, lines[index], index) for index in indexes), lines_from, until)
+    reading = read(parsed, known, until, definable, closed, want_defines=want_defines)
+    return Regions(
+        lines=reading.per_line(reading.states, count),
+        errors=[
+            ErrorDirective(line=key + 1, text=text, arch=arch) for key, text, arch in reading.errors
+        ],
+        unselected=[ErrorDirective(line=key + 1, text=text) for key, text in reading.unselected],
+        defines=reading.defines,
+        closed_lines=(
+            reading.per_line(reading.closed_states, count)
+            if reading.closed_states is not None
+            else None
+        ),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reading:
+    """A file's preprocessor lines, read for ARM64 (see ``read``)."""
+
+    keys: list[int]  # the key of each directive's first line, in order
+    ends: list[int]  # the end of each directive's last line
+    # the state of each directive's own lines (that of the region around it), then the
+    # state after the last one
+    states: list[bool | None]
+    closed_states: list[bool | None] | None  # the same, in the closed world (see regions)
+    # (key, text, arch: see ErrorDirective) of the #errors an ARM64 build reaches
+    errors: list[tuple[int, str, bool]]
+    unselected: list[tuple[int, str]]  # (key, line) of the #ifs of per-platform chains
+    defines: dict[str, list[tuple[bool | None, str]]]
+
+    def state_at(self, key: int, states: list[bool | None] | None = None) -> bool | None:
+        """The state of the line that holds ``key`` (an offset, or a line index)."""
+        found = self.states if states is None else states
+        index = bisect.bisect_right(self.keys, key) - 1
+        if index < 0:
+            return found[0]
+        return found[index] if key <= self.ends[index] else found[index + 1]
+
+    def per_line(self, states: list[bool | None], count: int) -> list[bool | None]:
+        """With line indexes as keys: the state of every line."""
+        result: list[bool | None] = [True] * count
+        last = 0
+        for index, end in enumerate(self.ends):
+            result[last : end + 1] = [states[index]] * (end + 1 - last)
+            last = end + 1
+        result[last:] = [states[-1]] * (count - last)
+        return result
+
+
+def read(
+    parsed: Parsed,
+    known: Mapping[str, str | None] | None = None,
+    until: int | None = None,
+    definable: Container[str] | None = None,
+    closed: Container[str] | None = None,
+    *,
+    want_defines: bool = True,
+) -> Reading:
+    """Evaluate a file's directives (see ``parse``), up to the key ``until``. The rest as
+    for ``regions``. Only the #defines of names a condition can read are followed (the names
+    the conditions name, and those the bodies of these macros name): the others cannot change
+    a line's state."""
+    directives = parsed.directives
+    if until is not None:
+        directives = directives[: bisect.bisect_right(parsed.keys, until)]
+    needed = parsed.needed(known)
+    lines_from = parsed.lines_from
+    states: list[bool | None] = []
+    closed_states: list[bool | None] | None = [] if closed is not None else None
+    errors: list[tuple[int, str, bool]] = []
+    unselected: list[tuple[int, str]] = []
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
     macros.definable = definable
-    for name, body in (known or {}).items():
-        macros.known[name] = _UNDEFINED_HERE if body is None else body
+    if known is not None:
+        for name in needed:  # (a name at a time: ``known`` may work its values out when asked)
+            if name in known:
+                body = known[name]
+                macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
     macros.frames = stack
     active: bool | None = True
     active_closed: bool | None = True
-    closed_result: list[bool | None] | None = [True] * len(lines) if closed is not None else None
-    candidates = sorted(directive_lines) if directive_lines is not None else range(len(lines))
-    last = 0  # lines before the next directive carry the current state
-    skip_until = -1
-    for index in candidates:
-        if until is not None and index > until:
-            break
-        if index < skip_until:
-            continue
-        line = lines[index]
-        match = _DIRECTIVE.match(line)
-        if match is None:
-            continue
-        if index > last:
-            result[last:index] = [active] * (index - last)
-            if closed_result is not None:
-                closed_result[last:index] = [active_closed] * (index - last)
-        text, used = _join(lines, index) if line.endswith("\\") else (line, 1)
-        skip_until = index + used
-        if used > 1:
-            match = _DIRECTIVE.match(text)
-            if match is None:
-                continue
-        word, rest = match[1], match[2]
-        # the directive line itself belongs to the enclosing region
-        result[index : index + used] = [active] * used
-        if closed_result is not None:
-            closed_result[index : index + used] = [active_closed] * used
-        last = index + used
+    for key, end, word, rest, text, name, line in directives:
+        # the directive's own lines belong to the region around it
+        states.append(active)
+        if closed_states is not None:
+            closed_states.append(active_closed)
         if word in ("if", "ifdef", "ifndef"):
-            condition = _condition(word, rest, macros, lines, index + used)
-            frame = _Frame(parent=active, taken=condition, current=condition, line=index + 1)
+            after = (lines_from, end + 1)
+            condition = _condition(word, rest, macros, after)
+            frame = _Frame(
+                parent=active,
+                taken=condition,
+                current=condition,
+                key=key,
+                text=line,
+                conditions=[rest],
+            )
             frame.closed_parent = active_closed
             frame.closed_taken = frame.closed_current = _closed_condition(
-                condition, closed, definable, word, rest, macros, lines, index + used
+                condition, closed, definable, word, rest, macros, after
             )
-            frame.arch_branches += _ARCH.search(rest) is not None
-            frame.serial = index
             stack.append(frame)
-        elif word in ("elif", "elifdef", "elifndef") and stack:
+        elif word in ("elif", "elifdef", "elifndef"):
+            if not stack:
+                continue
             frame = stack[-1]
             frame.close_branch()
             frame.branches += 1
+            frame.conditions.append(rest)
             frame.branch += 1
             macros.moves += 1
-            frame.arch_branches += _ARCH.search(rest) is not None
             kind = word[2:] if word != "elif" else "if"
-            condition = _condition(kind, rest, macros, lines, 0)
+            # (an #elif's `!defined(X)` / `#define X` is looked for at the top of the file)
+            first = (lines_from, 0)
+            condition = _condition(kind, rest, macros, first)
             frame.current = _and(_not(frame.taken), condition)
             frame.taken = _or(frame.taken, condition)
-            other = _closed_condition(condition, closed, definable, kind, rest, macros, lines, 0)
+            other = _closed_condition(condition, closed, definable, kind, rest, macros, first)
             frame.closed_current = _and(_not(frame.closed_taken), other)
             frame.closed_taken = _or(frame.closed_taken, other)
-        elif word == "else" and stack:
+        elif word == "else":
+            if not stack:
+                continue
             frame = stack[-1]
             frame.close_branch()
             frame.has_else = True
@@ -765,7 +879,9 @@ def regions(
             frame.taken = True
             frame.closed_current = _not(frame.closed_taken)
             frame.closed_taken = True
-        elif word == "endif" and stack:
+        elif word == "endif":
+            if not stack:
+                continue
             frame = stack.pop()
             frame.close_branch()
             if stack and frame.include_branches:
@@ -776,29 +892,38 @@ def regions(
                 and not frame.has_else
                 and frame.branches >= 3
                 and frame.include_branches == frame.branches
-                and frame.arch_branches >= 3
+                # conditions that name an architecture
+                and sum(_ARCH.search(rest) is not None for rest in frame.conditions) >= 3
             ):
-                unselected.append(ErrorDirective(line=frame.line, text=lines[frame.line - 1]))
+                unselected.append((frame.key, frame.text))
         elif word == "include":
             if stack:  # the outer frames learn it when this one closes (#endif)
                 stack[-1].branch_includes = True
             continue
         elif word == "define":
-            _define(macros, rest, active, defines)
+            if name in needed:
+                _define(macros, rest, active, defines if want_defines else None)
+            elif want_defines and name:
+                _define(None, rest, active, defines)
             continue
         elif word == "undef":
-            undefined = _NAME.match(rest)
-            if undefined and active is True:
-                macros.set(undefined[1], _UNDEFINED_HERE)
-            elif undefined and active is None:
-                macros.set(undefined[1], _OPAQUE)
+            if name in needed:
+                if active is True:
+                    macros.set(name, _UNDEFINED_HERE)
+                elif active is None:
+                    macros.set(name, _OPAQUE)
             continue
         elif word == "error":
             if active is True:
-                arch = any(frame.arch_branches for frame in stack) or bool(
-                    _ARCH_MESSAGE.search(rest)
-                )
-                errors.append(ErrorDirective(line=index + 1, text=text.strip()[:160], arch=arch))
+                # reached through a test of the architecture, or saying one
+                arch = any(
+                    _ARCH.search(condition) is not None
+                    for frame in stack
+                    for condition in frame.conditions
+                ) or bool(_ARCH_MESSAGE.search(rest))
+                errors.append((key, text.strip()[:160], arch))
+            continue
+        else:
             continue
         macros.moves += 1
         # a frame's parent is the state around it: the innermost frame decides (O(1) per
@@ -808,16 +933,112 @@ def regions(
             active_closed = _and(stack[-1].closed_parent, stack[-1].closed_current)
         else:
             active = active_closed = True
-    result[last:] = [active] * (len(lines) - last)
-    if closed_result is not None:
-        closed_result[last:] = [active_closed] * (len(lines) - last)
-    return Regions(
-        lines=result,
+    states.append(active)
+    if closed_states is not None:
+        closed_states.append(active_closed)
+    return Reading(
+        keys=parsed.keys[: len(directives)],
+        ends=[directive[1] for directive in directives],
+        states=states,
+        closed_states=closed_states,
         errors=errors,
         unselected=unselected,
         defines=defines,
-        closed_lines=closed_result,
     )
+
+
+# (key, end of its last line, word, rest, joined text, the name a #define/#undef names or
+# "", the first line)
+_Directive = tuple[int, int, str, str, str, str, str]
+_CONDITIONALS = frozenset(["if", "ifdef", "ifndef", "elif", "elifdef", "elifndef"])
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MAX_JOINED = 64  # lines of one backslash-continued directive
+
+
+@dataclass(frozen=True, kw_only=True)
+class Parsed:
+    """A file's preprocessor directives, read once (see ``parse``), evaluated by ``read``."""
+
+    directives: list[_Directive]
+    keys: list[int]  # the directives' keys, in order
+    lines_from: LinesFrom
+    conditions: set[str]  # the names the conditions name
+    bodies: dict[str, list[str]]  # name -> what follows it in each of its #defines
+
+    def needed(self, known: Mapping[str, str | None] | None) -> set[str]:
+        """The names an evaluation of the conditions can read: those they name, then those
+        the bodies of these names' macros (the file's #defines, the project's ``known``)
+        name. Every other #define and #undef can be passed over."""
+        needed = set(self.conditions)
+        work = list(needed)
+        while work:
+            name = work.pop()
+            texts = self.bodies.get(name, [])
+            body = known.get(name) if known is not None else None
+            for found in _IDENTIFIER.findall(" ".join([*texts, body or ""])):
+                if found not in needed:
+                    needed.add(found)
+                    work.append(found)
+        return needed
+
+
+def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None = None) -> Parsed:
+    """The preprocessor directives among the lines, backslash-continued lines joined:
+    ``candidates`` are the lines that may be directives (comments blanked), in order;
+    ``lines_from(key)`` gives the lines from the one at ``key`` on (for backslash-continued
+    directives, and for `#ifndef X` / `#define X`); ``until``: the last key wanted."""
+    directives: list[_Directive] = []
+    conditions: set[str] = set()
+    bodies: dict[str, list[str]] = {}
+    skip_until = -1
+    for key, line, end in candidates:
+        if until is not None and key > until:
+            break
+        if key < skip_until:
+            continue
+        match = _DIRECTIVE.match(line)
+        if match is None:
+            continue
+        text = line
+        if line.endswith("\\"):
+            following = lines_from(key)
+            next(following)
+            used = 1
+            skip_until = _NO_KEY
+            for next_key, next_line, next_end in following:
+                if not text.endswith("\\") or used >= _MAX_JOINED:
+                    skip_until = next_key
+                    break
+                text = text[:-1] + " " + next_line
+                used += 1
+                end = next_end
+            if used > 1:
+                match = _DIRECTIVE.match(text)
+                if match is None:
+                    continue
+        word, rest = match[1], match[2]
+        name = ""
+        if word in _CONDITIONALS:
+            conditions.update(_IDENTIFIER.findall(rest))
+            if "@" in rest:
+                conditions.add(_TEMPLATED)
+        elif word == "define" or word == "undef":
+            named = _NAME.match(rest)
+            if named is not None:
+                name = named[1]
+                if word == "define":
+                    bodies.setdefault(name, []).append(rest)
+        directives.append((key, end, word, rest, text, name, line))
+    return Parsed(
+        directives=directives,
+        keys=[directive[0] for directive in directives],
+        lines_from=lines_from,
+        conditions=conditions,
+        bodies=bodies,
+    )
+
+
+_NO_KEY = 1 << 62  # past every line
 
 
 def _closed_condition(
@@ -827,22 +1048,20 @@ def _closed_condition(
     word: str,
     rest: str,
     macros: Macros,
-    lines: list[str],
-    following: int,
+    after: tuple[LinesFrom, int],
 ) -> bool | None:
     """A condition read in the closed world: evaluated again only where it is unknown."""
     if condition is not None or closed is None:
         return condition
     macros.definable = closed
     try:
-        return _condition(word, rest, macros, lines, following)
+        return _condition(word, rest, macros, after)
     finally:
         macros.definable = definable
 
 
-def _condition(
-    word: str, rest: str, macros: Macros, lines: list[str], following: int
-) -> bool | None:
+def _condition(word: str, rest: str, macros: Macros, after: tuple[LinesFrom, int]) -> bool | None:
+    """A conditional's value; ``after``: where the lines after the directive start."""
     if word == "if":
         expression = rest.strip()
         simple = _SIMPLE_DEFINED.fullmatch(expression)
@@ -862,7 +1081,7 @@ def _condition(
             # `#if !defined(X)` then `#define X`: an include guard or a default; built, even
             # where another file is known to define X (the file's own guard, seen from afar)
             negated = _NOT_DEFINED.match(rest)
-            if negated and _defines_next(lines, following, negated[1]):
+            if negated and _defines_next(after, negated[1]):
                 return True
         return None if value is None else bool(value)
     name = _NAME.match(rest)
@@ -874,20 +1093,21 @@ def _condition(
     # #ifndef NAME: unknown, except for the pattern that defines NAME right away (an
     # include guard or a default the command line may override): take the block as built,
     # also where another file is known to define NAME (the guard of this very header).
-    if _defines_next(lines, following, name[1]):
+    if _defines_next(after, name[1]):
         return True
     return None if defined is None else not defined
 
 
-def _defines_next(lines: list[str], start: int, name: str) -> bool:
-    """Does the block that opens before ``start`` (`#ifndef NAME`, `#if !defined(NAME)`)
+def _defines_next(after: tuple[LinesFrom, int], name: str) -> bool:
+    """Does the block that opens before ``after`` (`#ifndef NAME`, `#if !defined(NAME)`)
     define NAME before any code: an include guard, a default (`#define NAME 0`), or a default
     a nested chain of directives picks (snappy's `#if !defined(SNAPPY_HAVE_BMI2)` /
     `#if defined(__BMI2__) ...` / `#define SNAPPY_HAVE_BMI2 1` / `#else` / `... 0`; numkong's
     NK_TARGET_X8664_)? Comment lines between them are skipped."""
+    lines_from, start = after
     depth = 0
-    for index in range(start, min(start + _DEFAULT_WINDOW, len(lines))):
-        stripped = lines[index].strip()
+    for _key, line, _end in itertools.islice(lines_from(start), _DEFAULT_WINDOW):
+        stripped = line.strip()
         if not stripped or stripped.startswith(("//", "/*", "*")):
             continue
         match = _DIRECTIVE.match(stripped)
@@ -915,19 +1135,22 @@ _DEFAULT_WINDOW = 32  # lines
 
 
 def _define(
-    macros: Macros,
+    macros: Macros | None,
     rest: str,
     active: bool | None,
-    defines: dict[str, list[tuple[bool | None, str]]],
+    defines: dict[str, list[tuple[bool | None, str]]] | None,
 ) -> None:
+    """Follow a #define: in ``macros`` (None: only recorded) and in ``defines`` (None: not)."""
     match = _DEFINE.match(rest)
     if match is None:
         return
     name, function_like, body = match[1], match[2], match[3]
     if name in ARM64_DEFINED or name in ARM64_UNDEFINED:
         return
-    if not function_like:
+    if not function_like and defines is not None:
         defines.setdefault(name, []).append((active, body.strip()))
+    if macros is None:
+        return
     if active is True:
         macros.set(name, _OPAQUE if function_like else body)
     elif active is False:
