@@ -1549,7 +1549,7 @@ def test_analyze_text_names_external_libraries(woaport: Run, tmp_path: Path) -> 
         ),
         (
             {
-                "src/core/x.cc": '#include "upb/base/status.h"\n#include "src/proto/grpc/channelz/v2/channelz.pb.h"\n#include "google/rpc/status.upbdefs.h"\n',
+                "src/core/x.cc": '#include "upb/base/status.h"\n',
                 "third_party/upb/upb/base/status.h": "#pragma once\n",
                 "third_party/upb/upb/mini_table/debug_string_test_generate.cc": '#include "upb/mini_table/debug_string_test.upb_minitable.h"\n',
                 "third_party/upb/upb/conformance/conformance_upb.c": '#include "google/protobuf/test_messages_proto2.upbdefs.h"\n#include "conformance/conformance.upb.h"\n',
