@@ -46,6 +46,7 @@ class Script:
         self.paths: list[str] = []
         self.encodings: list[str | None] = []
         self.close_after = False  # hang up after each answer, without saying so
+        self.hung_up = 0  # connections the server has closed
 
 
 @pytest.fixture
@@ -79,7 +80,12 @@ def scripted() -> Iterator[tuple[Script, str]]:
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 super().handle()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def shutdown_request(self, request: Any) -> None:
+            super().shutdown_request(request)
+            script.hung_up += 1
+
+    server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield script, f"http://127.0.0.1:{server.server_address[1]}"
@@ -219,6 +225,11 @@ def test_a_kept_alive_connection_the_server_closed_is_reopened_at_once(
     policy = HttpPolicy(retries=0, backoff=5.0)
     session = transport(policy)
     assert get(session, url + "/a", policy=policy).status_code == 200
+    # the close must have happened before the next request (urllib3's poll races a close
+    # still on its way: that reuse fails as any reset connection does, and retries=0)
+    deadline = time.monotonic() + 5
+    while not script.hung_up and time.monotonic() < deadline:
+        time.sleep(0.001)
     start = time.monotonic()
     assert get(session, url + "/b", policy=policy).status_code == 200
     assert time.monotonic() - start < 2 and script.paths == ["/a", "/b"]
