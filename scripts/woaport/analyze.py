@@ -1756,11 +1756,16 @@ def _resolve_includes(result: Analysis) -> None:
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     generated: set[str] | None = None  # worked out for the first header not in the sdist
     seen: set[str] = set()
-    own = [i for i in result.includes if not _vendored(i.file.lower(), result.submodules, projects)]
-    own_keys = {_library_key(i.path.lower().split("/")[0].split(".")[0]) for i in own}
-    for include in result.includes:
+    vendored = [_vendored(i.file.lower(), result.submodules, projects) for i in result.includes]
+    own_keys = {
+        _library_key(i.path.lower().split("/")[0].split(".")[0])
+        for i, in_vendored_tree in zip(result.includes, vendored, strict=True)
+        if not in_vendored_tree
+    }
+    for include, in_vendored_tree in zip(result.includes, vendored, strict=True):
         path = include.path.lower().replace("\\", "/").strip("<>")
-        if include not in own and _library_key(path.split("/")[0].split(".")[0]) not in own_keys:
+        top = _library_key(path.split("/")[0].split(".")[0])
+        if in_vendored_tree and top not in own_keys:
             continue  # a vendored project's own (often optional) dependency: its build's call
         if path.rsplit("/", 1)[-1] in basenames:
             continue
@@ -1768,9 +1773,9 @@ def _resolve_includes(result: Analysis) -> None:
             generated = _generated_headers(basenames, result.build_texts)
         if path.rsplit("/", 1)[-1] in generated:
             continue
-        if include not in own and path.endswith(GENERATED_SUFFIXES):
+        if in_vendored_tree and path.endswith(GENERATED_SUFFIXES):
             continue  # a vendored tree's generated header (its build or its tests make it)
-        if _library_key(path.split("/")[0].split(".")[0]) in requirements:
+        if top in requirements:
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
         if library in NAMESPACE_INCLUDE_DIRS and path.count("/") >= 2:
@@ -1779,7 +1784,7 @@ def _resolve_includes(result: Analysis) -> None:
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if library in seen or _shipped(library, wraps):
             continue
-        if include not in own and _shipped(library, ordered):
+        if in_vendored_tree and _shipped(library, ordered):
             # a vendored tree's include of its own library's header that the sdist trimmed
             # (grpcio's third_party/upb tests): the sources are here, the file is not built
             continue
@@ -1795,11 +1800,6 @@ def _resolve_includes(result: Analysis) -> None:
         )
 
 
-# Headers the build writes: from a template in the sdist (config.h.in, version.h.cmake), by a
-# code generator from a source in the sdist (protoc's onnx.pb.h from onnx.proto, flatc's
-# x_generated.h from x.fbs, Cython's api headers from x.pyx), or named as the output of CMake's
-# configure_file/meson's configure_file, or a config header a Python build script writes
-# (bottleneck's setup.py: "bottleneck/src/bn_config.h").
 # What code generators write: protoc and its plugins (C++, protobuf-c, gRPC, upb), flatc,
 # capnp. Included by a vendored tree (grpcio's third_party/upb tests), the tree's own build
 # makes them; included by the package's own code without the .proto in the sdist, they may
@@ -1814,6 +1814,12 @@ GENERATED_SUFFIXES = (
     "_generated.h",
     ".capnp.h",
 )
+
+# Headers the build writes: from a template in the sdist (config.h.in, version.h.cmake), by a
+# code generator from a source in the sdist (protoc's onnx.pb.h from onnx.proto, flatc's
+# x_generated.h from x.fbs, Cython's api headers from x.pyx), or named as the output of CMake's
+# configure_file/meson's configure_file, or a config header a Python build script writes
+# (bottleneck's setup.py: "bottleneck/src/bn_config.h").
 _TEMPLATE_SUFFIXES = (".in", ".cmake", ".meson", ".template", ".tmpl", ".tpl")
 _GENERATORS = {
     ".proto": (".pb.h", ".pb-c.h", ".grpc.pb.h", ".pb.hpp"),
