@@ -42,6 +42,13 @@ def python_tag(text: str) -> str | None:
     return f"cp3{int(match[1])}{match[2]}" if match else None
 
 
+def python_version(text: str) -> str | None:
+    """The same, as pip's ``--python-version`` and actions/setup-python spell it: ``cp312``
+    or ``3.12`` -> ``3.12``, ``3.13t`` -> ``3.13t``; None for anything else."""
+    tag = python_tag(text)
+    return None if tag is None else "3." + tag.removeprefix("cp3")
+
+
 Verdict = Literal["native", "pure", "sdist-only", "binary-only", "no-files"]
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from woaport.availability import python_tag
+from woaport.availability import python_tag, python_version
 from woaport.bounded import read_toml
 from woaport.diagnose import Diagnosis, diagnose
 from woaport.errors import BadInput, WoaportError
@@ -67,10 +67,10 @@ def parse_pythons(values: list[str] | tuple[str, ...]) -> list[str]:
 
 def setup_python_version(tag: str) -> str:
     """cp312 -> 3.12, cp314t -> 3.14t (what actions/setup-python takes)."""
-    normal = python_tag(tag)
-    if normal is None:
+    version = python_version(tag)
+    if version is None:
         raise BadInput(f"not a CPython tag: {tag!r}")
-    return "3." + normal.removeprefix("cp3")
+    return version
 
 
 def parse_overrides(lines: list[str] | tuple[str, ...]) -> dict[str, str]:

@@ -11,7 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from woaport.availability import DEFAULT_PYTHON, Availability, python_tag, summarize
+from woaport.availability import (
+    DEFAULT_PYTHON,
+    Availability,
+    python_tag,
+    python_version,
+    summarize,
+)
 from woaport.documents.inspect_report import InspectReport
 from woaport.errors import BadInput
 from woaport.http import Progress, download, make_session
@@ -39,9 +45,9 @@ def pip_python(values: tuple[str, ...]) -> str:
     """The Python version the "what pip installs" answer is for: the first --python, as
     pip's --python-version spells it (3.12, 3.13t); 3.12 when none is given."""
     for value in values:
-        tag = python_tag(value)
-        if tag is not None:
-            return "3." + tag.removeprefix("cp3")
+        version = python_version(value)
+        if version is not None:
+            return version
     return DEFAULT_PYTHON
 
 

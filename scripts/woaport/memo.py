@@ -25,23 +25,12 @@ def _marker(kind: str, digest: str) -> Path:
 
 
 def known(kind: str, digest: str) -> bool:
-    if os.environ.get("WOAPORT_NO_MEMO"):
-        return False
-    try:
-        return _marker(kind, digest).is_file()
-    except OSError:
-        return False
+    """Was the fact under ``digest`` proved (an empty value kept by :func:`remember`)?"""
+    return recall(kind, digest) is not None
 
 
 def remember(kind: str, digest: str) -> None:
-    if os.environ.get("WOAPORT_NO_MEMO"):
-        return
-    marker = _marker(kind, digest)
-    try:
-        marker.parent.mkdir(parents=True, exist_ok=True)
-        marker.touch()
-    except OSError:
-        pass
+    keep(kind, digest, b"")
 
 
 def recall(kind: str, digest: str) -> bytes | None:
