@@ -15,6 +15,7 @@ from dataclasses import dataclass
 # documents: JSON, YAML, TOML
 MAX_DOCUMENT_BYTES = 16 << 20
 MAX_CACHE_BYTES = 512 << 20
+MAX_MEMO_BYTES = 1 << 20
 MAX_DEPTH = 64
 MAX_YAML_BYTES = 4 << 20
 MAX_YAML_NODES = 200_000
@@ -33,6 +34,11 @@ MAX_BUNDLE_BYTES = 4 << 20
 MAX_WORKFLOW_BYTES = 1_000_000
 MAX_METADATA_BYTES = 1 << 20
 MAX_REQUIREMENTS = 2000
+# wheels `inspect` reads
+MAX_WHEEL_MEMBER_BYTES = 4 << 30
+MAX_WHEEL_BYTES = 16 << 30
+MAX_WHEEL_RATIO = 200
+MAX_WHEEL_METADATA_BYTES = 32 << 20
 # sdists and source trees `analyze` reads
 MAX_SDIST_BYTES = 2 << 30
 MAX_SDIST_RATIO = 100
@@ -79,6 +85,13 @@ LIMITS: tuple[Limit, ...] = (
         unit="bytes",
         what="a cache woaport wrote (ETags, memos, the fleet's ledger of listed items); a larger "
         "or damaged one is discarded",
+    ),
+    Limit(
+        name="MAX_MEMO_BYTES",
+        value=MAX_MEMO_BYTES,
+        unit="bytes",
+        what="one value woaport's memo keeps (a contract's YAML, read as JSON); a larger one "
+        "is neither kept nor read back",
     ),
     Limit(
         name="MAX_DEPTH",
@@ -177,6 +190,32 @@ LIMITS: tuple[Limit, ...] = (
         value=MAX_REQUIREMENTS,
         unit="lines",
         what="Requires-Dist lines of one wheel",
+    ),
+    Limit(
+        name="MAX_WHEEL_MEMBER_BYTES",
+        value=MAX_WHEEL_MEMBER_BYTES,
+        unit="bytes",
+        what="one member of a wheel `inspect` reads, decompressed (torch's largest DLL is "
+        "about 1 GiB)",
+    ),
+    Limit(
+        name="MAX_WHEEL_BYTES",
+        value=MAX_WHEEL_BYTES,
+        unit="bytes",
+        what="all the members of a wheel, decompressed",
+    ),
+    Limit(
+        name="MAX_WHEEL_RATIO",
+        value=MAX_WHEEL_RATIO,
+        unit="times",
+        what="a wheel member's decompressed size over its compressed size, checked past 8 MiB "
+        "(real payloads stay under 20; zero-filled bombs reach about 1,000)",
+    ),
+    Limit(
+        name="MAX_WHEEL_METADATA_BYTES",
+        value=MAX_WHEEL_METADATA_BYTES,
+        unit="bytes",
+        what="a wheel's .dist-info/WHEEL or RECORD, read whole (torch's RECORD is about 2 MB)",
     ),
     Limit(
         name="MAX_SDIST_BYTES",

@@ -16,8 +16,7 @@ import os
 from pathlib import Path
 
 from woaport.files import user_cache, write_atomic
-
-MAX_RECALLED_BYTES = 1 << 20  # a value bigger than this is not worth a file (nor trusted)
+from woaport.limits import MAX_MEMO_BYTES
 
 
 def _marker(kind: str, digest: str) -> Path:
@@ -39,15 +38,15 @@ def recall(kind: str, digest: str) -> bytes | None:
         return None
     try:
         with _marker(kind, digest).open("rb") as fh:
-            data = fh.read(MAX_RECALLED_BYTES + 1)
+            data = fh.read(MAX_MEMO_BYTES + 1)
     except OSError:
         return None
-    return data if len(data) <= MAX_RECALLED_BYTES else None
+    return data if len(data) <= MAX_MEMO_BYTES else None
 
 
 def keep(kind: str, digest: str, value: bytes) -> None:
     """Keep ``value`` under ``digest`` (written whole or not at all)."""
-    if os.environ.get("WOAPORT_NO_MEMO") or len(value) > MAX_RECALLED_BYTES:
+    if os.environ.get("WOAPORT_NO_MEMO") or len(value) > MAX_MEMO_BYTES:
         return
     with contextlib.suppress(OSError):
         write_atomic(_marker(kind, digest), value)

@@ -29,19 +29,19 @@ from packaging.tags import Tag
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from woaport.errors import InvalidWheel
+from woaport.limits import (
+    MAX_WHEEL_BYTES,
+    MAX_WHEEL_MEMBER_BYTES,
+    MAX_WHEEL_METADATA_BYTES,
+    MAX_WHEEL_RATIO,
+)
 
 CHUNK = 1 << 18
-# A member larger than this is not something any real wheel ships (torch's largest DLL is ~1 GiB).
-MAX_MEMBER_SIZE = 4 << 30
-MAX_TOTAL_SIZE = 16 << 30
-# Compression ratios real payloads reach are < 20; zero-filled bombs reach ~1000.
-MAX_RATIO = 200
+# The ratio limit applies to members larger than this (woaport.limits.MAX_WHEEL_RATIO).
 RATIO_APPLIES_ABOVE = 8 << 20
 # DEFLATE's best case is 258 bytes from one length/distance pair of at least 2 bits, so no
 # stream expands by more than 1032:1 (RFC 1951, section 3.2.5); a larger claim is a lie.
 MAX_DEFLATE_RATIO = 1032
-# .dist-info/WHEEL and RECORD are read whole; torch's RECORD, one of the largest, is ~2 MB.
-MAX_METADATA_SIZE = 32 << 20
 # ZIP general purpose bit 0: the member is encrypted (APPNOTE.TXT 4.4.4). Wheels never are,
 # and zipfile cannot read one without a password.
 _ENCRYPTED = 0x1
@@ -170,16 +170,16 @@ def checked_members(zf: zipfile.ZipFile, path: Path) -> list[zipfile.ZipInfo]:
             continue
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_MEMBER_SIZE or (
-            info.file_size > RATIO_APPLIES_ABOVE and ratio > MAX_RATIO
+        if info.file_size > MAX_WHEEL_MEMBER_BYTES or (
+            info.file_size > RATIO_APPLIES_ABOVE and ratio > MAX_WHEEL_RATIO
         ):
             raise InvalidWheel(
                 f"{path}: member {info.filename!r} claims {info.file_size:,} bytes from "
                 f"{info.compress_size:,} compressed (ratio {ratio:.0f}); refusing a likely zip bomb"
             )
-        if total > MAX_TOTAL_SIZE:
+        if total > MAX_WHEEL_BYTES:
             raise InvalidWheel(
-                f"{path}: members add up to more than {MAX_TOTAL_SIZE >> 30} GiB uncompressed; "
+                f"{path}: members add up to more than {MAX_WHEEL_BYTES >> 30} GiB uncompressed; "
                 "refusing a likely zip bomb"
             )
         members.append(info)
@@ -264,11 +264,11 @@ def read_record(
 
 
 def read_metadata(zf: zipfile.ZipFile, path: Path, info: zipfile.ZipInfo) -> bytes:
-    """A .dist-info file read whole (WHEEL, RECORD), refused beyond MAX_METADATA_SIZE."""
-    if info.file_size > MAX_METADATA_SIZE:
+    """A .dist-info file read whole (WHEEL, RECORD), refused beyond MAX_WHEEL_METADATA_BYTES."""
+    if info.file_size > MAX_WHEEL_METADATA_BYTES:
         raise InvalidWheel(
             f"{path}: {info.filename} is {info.file_size:,} bytes (the limit is "
-            f"{MAX_METADATA_SIZE >> 20} MiB); refusing a crafted wheel"
+            f"{MAX_WHEEL_METADATA_BYTES >> 20} MiB); refusing a crafted wheel"
         )
     return read_member(zf, path, info)
 
