@@ -9,13 +9,14 @@ parser that believes a declared size or follows an alias bomb dies instead of ta
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,3 +137,30 @@ def run_cases(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         list(pool.map(run, names))
     return results
+
+
+@contextlib.contextmanager
+def outcomes_against_fakes(
+    request: Any,
+    tmp_path_factory: Any,
+    cases: Mapping[str, tuple[str, Callable[[World, Path], None]]],
+    folder: str,
+    make_world: Callable[[Path, Any, Any], World],
+    order: Callable[[str], Any] | None = None,
+) -> Iterator[dict[str, str | None]]:
+    """Every case this session selected, run at once on a few threads in a world of
+    ``make_world(root, index, github)`` with the fake index and GitHub serving; when the
+    suite is done, every exchange with the fake GitHub is checked against GitHub's OpenAPI
+    description. ``order`` sorts the cases (the slowest first, say)."""
+    from fakegithub import serve as serve_github
+    from fakeindex import serve as serve_index
+    from openapi_check import validate
+
+    selected = selected_cases(request, cases)
+    root = tmp_path_factory.mktemp(folder)
+    with serve_index() as index, serve_github() as github:
+        world = make_world(root, index, github)
+        functions = {name: function for name, (_, function) in cases.items()}
+        yield run_cases(world, root, functions, sorted(selected, key=order) if order else selected)
+    for exchange in github.exchanges:
+        validate(exchange.method, exchange.path, exchange.status, exchange.body)

@@ -36,7 +36,7 @@ import yaml
 from cext import build_pure_wheel
 from fakegithub import git_sha
 from fleetkit import Device, add_device, add_fork, outbox_results, write_inventory
-from hostilekit import Outcome, assert_handled, run_bounded, run_cases, selected_cases
+from hostilekit import Outcome, assert_handled, outcomes_against_fakes, run_bounded
 from test_hostile_inputs import (
     ALLOW,
     _dir_item,
@@ -825,19 +825,14 @@ def hostile_outcomes(
 ) -> Iterator[dict[str, str | None]]:
     """Every selected case, run at once on a few threads: name -> None (passed) or the
     failure. (``-k`` selects cases: only those run.)"""
-    selected = selected_cases(request, CASES)
-    from fakegithub import serve as serve_github
-    from fakeindex import serve as serve_index
-    from openapi_check import validate
 
-    root = tmp_path_factory.mktemp("hostile-fleet")
-    with serve_index() as index, serve_github() as github:
-        world = World(root=root, index=index, github=github)
-        functions = {name: function for name, (_, function) in CASES.items()}
-        results = run_cases(world, root, functions, selected)
+    def world(root: Path, index: Any, github: Any) -> World:
+        return World(root=root, index=index, github=github)
+
+    with outcomes_against_fakes(
+        request, tmp_path_factory, CASES, "hostile-fleet", world
+    ) as results:
         yield results
-    for exchange in github.exchanges:
-        validate(exchange.method, exchange.path, exchange.status, exchange.body)
 
 
 @pytest.mark.parametrize("name", list(CASES), ids=[f"{n} [{CASES[n][0]}]" for n in CASES])
