@@ -1270,6 +1270,10 @@ class StorageHandler(_Handler):
 
 
 class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog is 5: a client opening more connections at once has
+    # its SYNs dropped and retried a second later. GitHub's hosts accept far more.
+    request_queue_size = 1024
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that went away (a test killed it) is no error of the server's."""
         import sys

@@ -202,10 +202,16 @@ class FakeIndex:
         self.state.projects[name] = Project(files=data, **kwargs)  # type: ignore[arg-type]
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog is 5: a client opening more connections at once has
+    # its SYNs dropped and retried a second later. A real index accepts far more.
+    request_queue_size = 1024
+
+
 @contextmanager
 def serve() -> Iterator[FakeIndex]:
     state = IndexState()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    server = _Server(("127.0.0.1", 0), _handler(state))
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
