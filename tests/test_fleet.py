@@ -8,6 +8,7 @@ Devices run as the real command (in-process, or as processes where a test kills 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -31,7 +32,8 @@ from fleetkit import (
     poll_args,
     write_inventory,
 )
-from woaport.controller import UpdateRequest, update
+from woaport import controller
+from woaport.controller import UpdateRequest, github_client, update
 from woaport.devicequeue.hub import INDEX_BRANCH, INDEX_PATH
 from woaport.github import GitHub, GitHubRefused
 
@@ -55,20 +57,17 @@ class World:
         self.folder = folder
         self.wheels = wheels
         self.manifests: dict[str, Any] = {}
+        self.processes = 1  # > 1: helper processes collect too (a factory that pickles)
 
     def refresh(self, **kwargs: Any) -> Any:
         """One `controller update` with the hub's token (writes everywhere it needs)."""
-        request = UpdateRequest(inventory=self.folder, index_url=self.index.url, workers=4)
+        request = UpdateRequest(
+            inventory=self.folder, index_url=self.index.url, workers=4, processes=self.processes
+        )
+        options = {"api_url": self.github.api_url, "token": self.github.token}
         return update(
             request,
-            github_factory=lambda cache: GitHub(
-                api_url=self.github.api_url,
-                token=self.github.token,
-                cache=cache,
-                retries=2,
-                backoff=0.001,
-                sleep=lambda s: None,
-            ),
+            github_factory=functools.partial(github_client, **options, retries=2, backoff=0.001),
             **kwargs,
         )
 
@@ -308,9 +307,19 @@ def test_a_native_vs_emulated_ratio_travels_from_the_outbox_to_the_inventory(
     assert device["verdict"] == "pass" and device["native_vs_emulated"] == pytest.approx(0.4)
 
 
+@pytest.mark.parametrize("processes", [1, 3])
 def test_results_the_hub_does_not_know_are_ignored_and_reported(
-    world: World, woaport: Run, as_device: Callable[[Device], None], tmp_path: Path
+    world: World,
+    woaport: Run,
+    as_device: Callable[[Device], None],
+    tmp_path: Path,
+    processes: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Also with helper processes collecting (one fork each): what they saw of the forks'
+    queues reaches the fleet (a result in a fork's release is reported as ignored)."""
+    monkeypatch.setattr(controller, "MIN_SHARE", 1)
+    world.processes = processes
     github = world.github
     world.refresh()
     as_device(SP11)

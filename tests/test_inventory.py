@@ -7,7 +7,9 @@ page) are tested in test_tracker.py and test_page.py."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
@@ -22,10 +24,10 @@ from hypothesis import strategies as st
 from cext import build_pure_wheel
 from fakeindex import serve
 from queuekit import device_result, github_queue
-from woaport import inventory
+from woaport import controller, inventory
 from woaport.artifacts import Role, classify
 from woaport.contract import from_dict
-from woaport.controller import UpdateRequest, update
+from woaport.controller import UpdateRequest, github_client, update
 from woaport.devicequeue.github import GitHubQueue
 from woaport.devicequeue.manifest import build_manifest
 from woaport.documents.device_result import BenchmarkComparison, EmulationComparison, Interpreter
@@ -505,6 +507,89 @@ def test_controller_derives_every_state(world: dict[str, Any]) -> None:
     row = next(line for line in readme.splitlines() if line.startswith("| **p-devicevalid**"))
     assert "pass · native 2.5x faster than emulated x64" in row
     assert len(result.changes) == len(EXPECTED)
+
+
+def _dying_github(cache: Any, *, parent: int) -> GitHub:
+    """A GitHub client factory that kills any process but ``parent`` (a helper)."""
+    if os.getpid() != parent:
+        os._exit(3)
+    return GitHub(cache=cache, retries=2, backoff=0.001)
+
+
+def _facts_of(folder: Path) -> dict[str, Any]:
+    """status.json's states, causes and facts, without the times they were read."""
+    status = json.loads((folder / "status.json").read_text())
+    out = {}
+    for key, entry in status["packages"].items():
+        pypi = entry["facts"]["pypi"]
+        facts = {**entry["facts"], "pypi": {**pypi, "checked": None} if pypi else None}
+        out[key] = (entry["state"], entry["stage"], entry["cause"], entry["blocked_by"], facts)
+    return out
+
+
+def test_helper_processes_reach_what_one_process_reaches(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The packages dealt out to spawned helper processes (one package each at least):
+    the same states and facts as one process, the same requests, and what the helpers
+    wrote to the ETag cache and the memos comes back (the next refresh asks nothing anew)."""
+    monkeypatch.setattr(controller, "MIN_SHARE", 1)
+    factory = functools.partial(github_client, retries=2, backoff=0.001)
+    folder = world["folder"]
+
+    def refresh(processes: int) -> Any:
+        request = UpdateRequest(
+            inventory=folder, index_url=world["index"].url, workers=2, processes=processes
+        )
+        return update(request, github_factory=factory)
+
+    alone = refresh(1)
+    facts_alone = _facts_of(folder)
+    unchanged = refresh(1)
+    for name in ("status.json", "history.json"):
+        (folder / name).unlink()
+    shutil.rmtree(folder / ".cache")
+    logs = world["github"].hits["GET run logs"]
+    shared = refresh(3)
+    assert shared.errors == [] and _facts_of(folder) == facts_alone
+    assert shared.requests == alone.requests and len(shared.changes) == len(EXPECTED)
+    assert world["github"].hits["GET run logs"] == logs + 1  # diagnosed in a helper
+    again = refresh(3)
+    assert again.changes == []
+    counts = (again.requests, again.not_modified, again.remembered)
+    assert counts == (unchanged.requests, unchanged.not_modified, unchanged.remembered)
+    assert world["github"].hits["GET run logs"] == logs + 1  # its memo came back
+
+
+def test_a_helper_process_that_dies_costs_time_not_facts(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(controller, "MIN_SHARE", 1)
+    said: list[str] = []
+    request = UpdateRequest(
+        inventory=world["folder"], index_url=world["index"].url, workers=2, processes=2
+    )
+    factory = functools.partial(_dying_github, parent=os.getpid())
+    result = update(request, github_factory=factory, progress=said.append)
+    assert result.errors == []
+    status = json.loads((world["folder"] / "status.json").read_text())
+    assert {k: (v["state"], v["stage"]) for k, v in status["packages"].items()} == EXPECTED
+    assert any(
+        re.match(r"a helper process failed \(.*\); collecting its \d+ here", s) for s in said
+    )
+
+
+def test_a_factory_that_cannot_reach_a_helper_leaves_one_process(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(controller, "MIN_SHARE", 1)
+    said: list[str] = []
+    request = UpdateRequest(
+        inventory=world["folder"], index_url=world["index"].url, workers=2, processes=2
+    )
+    result = update(request, github_factory=lambda cache: GitHub(cache=cache), progress=said.append)
+    assert result.errors == [] and len(result.changes) == len(EXPECTED)
+    assert "the GitHub client factory cannot be sent to a helper: one process collects" in said
 
 
 def test_a_failed_build_is_diagnosed_once(world: dict[str, Any]) -> None:

@@ -36,7 +36,7 @@ from woaport import __version__, availability, inventory, toppypi
 from woaport import fleet as fleet_mod
 from woaport.bounded import read_json
 from woaport.depgraph import fetch_requires_dist, required_on_win_arm64
-from woaport.devicequeue import QueueURL
+from woaport.devicequeue import QueueItem, QueueURL
 from woaport.devicequeue.github import GitHubQueue
 from woaport.documents.facts import (
     DeviceFacts,
@@ -78,6 +78,9 @@ class UpdateRequest:
     top: int = 0  # how many of the most downloaded projects to follow (0: packages.yml only)
     top_url: str | None = None  # None: the committed snapshot only
     dependencies: bool = True  # read Requires-Dist (PEP 658) for the dependency graph
+    # Processes collecting facts, this one included, each with ``workers`` threads (1: this
+    # process only; see "collecting in more than one process" below).
+    processes: int = 1
 
 
 @dataclass
@@ -185,7 +188,7 @@ class Connections:
         self.made: list[tuple[Session, GitHub]] = []
         self.session_requests = 0
         self.session_not_modified = 0
-        self.fleet: FleetRun | None = None  # the device fleet's part, when devices.yml exists
+        self.fleet: FleetRun | Sightings | None = None  # the fleet's part (devices.yml)
 
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         with self.lock:
@@ -219,6 +222,7 @@ class Connections:
         return session, github
 
     def totals(self) -> tuple[int, int]:
+        """Requests made and their 304s, here and (added by the collector) in helpers."""
         requests_made, not_modified = self.session_requests, self.session_not_modified
         for session, github in self.made:
             if isinstance(session, Client):
@@ -247,22 +251,21 @@ def collect(
     package: inventory.Package,
     request: UpdateRequest,
     connections: Connections,
-    previous: PackageFacts | None,
+    last: IndexFacts | None,
 ) -> Collected:
+    """One package's facts from its sources; ``last``: its index facts in the previous
+    status (kept when Requires-Dist cannot be read for the same version)."""
     out = Collected()
     stamp = utc_now()
     try:
-        facts, wheel = _index_facts(
-            package, request, connections, stamp, previous.pypi if previous else None
-        )
+        facts, wheel = _index_facts(package, request, connections, stamp, last)
         if request.dependencies and facts.kind is not Kind.SDIST_ONLY:
             try:
                 facts = replace(facts, requires=_requires(package, wheel, connections))
             except WoaportError as exc:
                 out.requires_error = exc
-                old = previous.pypi if previous else None
-                if old is not None and old.version == facts.version:
-                    facts = replace(facts, requires=old.requires)
+                if last is not None and last.version == facts.version:
+                    facts = replace(facts, requires=last.requires)
         out.pypi = facts
     except NotFound:
         out.pypi = IndexFacts(version=None, kind=Kind.NO_FILES, checked=stamp)
@@ -273,6 +276,320 @@ def collect(
     if package.upstream_pr:
         out.pr = _collect_pull(package.upstream_pr, connections)
     return out
+
+
+def github_client(cache: EtagCache, **options: Any) -> GitHub:
+    """A GitHub client on ``cache``: a factory that pickles (with :func:`functools.partial`
+    for the options), so helper processes can make their own."""
+    return GitHub(cache=cache, **options)
+
+
+DEFAULT_GITHUB = functools.partial(github_client, retries=3, max_wait=60)
+
+
+# -- collecting in more than one process ---------------------------------------------------
+# At 5,000 packages a full refresh is some 16,000 requests whose answers are parsed, checked
+# and validated in Python: about 15 s of CPU under one interpreter lock, on runners with 2
+# to 4 cores. With ``UpdateRequest.processes`` > 1 the packages are dealt out: this process
+# collects one share on its threads and each helper process another, with the ETag-cache
+# entries of its packages and the memos; what a helper learned (its answers, the cache
+# entries and memos it wrote, its request counts) comes back and is merged before anything
+# is assessed or written, so the result is the one a single process would reach. Helpers
+# are spawned (as on Windows, where nothing else exists), started before the status is
+# read so their start-up overlaps it. A helper that dies or answers nonsense costs time,
+# never facts: its share is collected here after all.
+MIN_SHARE = 250  # fewer packages than this per process: a helper costs more than it saves
+TICK = 50  # a helper reports its progress every TICK packages
+_NEW = object()
+
+
+def usable_cpus(most: int) -> int:
+    """The CPU cores this process may run on (its affinity, where the system has one),
+    at most ``most``."""
+    import os
+
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # Windows, macOS
+        cores = os.cpu_count() or 1
+    return max(1, min(most, cores))
+
+
+class Sightings:
+    """The fleet's hook in a helper process: the queue items it saw, handed to the
+    :class:`woaport.fleet.FleetRun` of the controller's own process afterwards."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.seen: list[tuple[str, QueueItem]] = []
+
+    def saw(self, repo: str, item: QueueItem) -> None:
+        with self.lock:  # the release document (handle) stays here: saw() never reads it
+            self.seen.append((repo, replace(item, handle=None)))
+
+
+@dataclass
+class ShareJob:
+    """What a helper process is sent: its packages and what they need to be collected."""
+
+    request: UpdateRequest
+    packages: list[inventory.Package]
+    last: dict[str, IndexFacts]
+    entries: dict[str, dict[str, Any]]
+    memos: dict[str, dict[str, Any]]
+    github_factory: Callable[[EtagCache], GitHub]
+    light: bool
+    fleet: bool
+
+
+@dataclass
+class ShareResult:
+    """What a helper process answers: its packages' answers and what it wrote."""
+
+    collected: dict[str, Collected]
+    entries: dict[str, dict[str, Any]]
+    memos: dict[str, dict[str, Any]]
+    hits: int
+    requests: int
+    not_modified: int
+    seen: list[tuple[str, QueueItem]]
+
+
+class Helpers:
+    """Helper processes started ahead of the work (possibly none)."""
+
+    def __init__(self, started: list[tuple[Any, Any]]) -> None:
+        self.started = started  # (process, connection)
+
+    @classmethod
+    def start(cls, count: int) -> Helpers:
+        if count < 1:
+            return cls([])
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        started = []
+        for _ in range(count):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_share_main, args=(theirs,), daemon=True)
+            try:
+                process.start()
+            except OSError:
+                ours.close()
+                break  # no more processes: the shares are collected by fewer
+            finally:
+                theirs.close()
+            started.append((process, ours))
+        return cls(started)
+
+    def close(self) -> None:
+        for process, connection in self.started:
+            connection.close()  # a helper still waiting for a job reads EOF and ends
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self.started = []
+
+
+def collect_all(
+    packages: list[inventory.Package],
+    request: UpdateRequest,
+    connections: Connections,
+    last: dict[str, IndexFacts],
+    helpers: Helpers,
+    progress: Callable[[str], None],
+) -> dict[str, Collected]:
+    """Every package's answers, keyed by its canonical name, collected here and by the
+    helper processes (at most one per MIN_SHARE packages; the others end unused)."""
+    import pickle
+
+    total = len(packages)
+    usable = helpers.started[: max(0, total // MIN_SHARE - 1)]
+    shares = [packages[i :: len(usable) + 1] for i in range(len(usable) + 1)]
+    done = [0]
+
+    def tick(count: int) -> None:
+        with connections.lock:
+            before = done[0]
+            done[0] += count
+            if before // 250 != done[0] // 250:
+                progress(f"{done[0] // 250 * 250}/{total} packages")
+
+    answers: dict[str, ShareResult | str] = {}
+
+    def converse(index: int, connection: Any, share: list[inventory.Package]) -> None:
+        try:
+            connection.send(_job(share, request, connections, last))
+            while True:
+                kind, value = connection.recv()
+                if kind == "done":
+                    tick(int(value))
+                elif kind == "result" and isinstance(value, ShareResult):
+                    answers[str(index)] = value
+                    return
+                else:
+                    answers[str(index)] = str(value)[:300]
+                    return
+        except (EOFError, OSError, pickle.PickleError, TypeError, ValueError) as exc:
+            answers[str(index)] = f"{type(exc).__name__}: {exc}"[:300]
+
+    talkers = [
+        threading.Thread(target=converse, args=(i, conn, shares[i + 1]), daemon=True)
+        for i, (_, conn) in enumerate(usable)
+    ]
+    for talker in talkers:
+        talker.start()
+    if usable:
+        progress(
+            f"{len(usable) + 1} processes collect ({len(shares[0])} packages in this one), "
+            f"{request.workers} workers each"
+        )
+    collected = _collect_here(shares[0], request, connections, last, tick)
+    for index, talker in enumerate(talkers):
+        talker.join()
+        answer = answers.get(str(index), "no answer")
+        if isinstance(answer, str):
+            share = shares[index + 1]
+            progress(f"a helper process failed ({answer}); collecting its {len(share)} here")
+            collected.update(_collect_here(share, request, connections, last, tick))
+            continue
+        collected.update(answer.collected)
+        _merge(connections, answer)
+    return {p.key: collected[p.key] for p in packages}
+
+
+def _pickles(value: Any) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(value)
+    except (pickle.PickleError, AttributeError, TypeError):
+        return False  # a closure or a local class (tests pass those)
+    return True
+
+
+def _job(
+    share: list[inventory.Package],
+    request: UpdateRequest,
+    connections: Connections,
+    last: dict[str, IndexFacts],
+) -> ShareJob:
+    """A share's job: only the cache entries its requests may ask for (its index pages and
+    its forks' and pull requests' API URLs); a missed one only costs a full request."""
+    api = connections.github().api_url + "/repos/"
+    pages = {project_url(request.index_url, p.name) for p in share}
+    repos = set()
+    for package in share:
+        if package.fork is not None:
+            repos.add(package.fork.repo.lower())
+        if package.upstream_pr:
+            parts = package.upstream_pr.split("github.com/", 1)[-1].split("/")
+            repos.add("/".join(parts[:2]).lower())
+    entries = {}
+    for url, entry in connections.cache.entries.items():
+        if url in pages:
+            entries[url] = entry
+        elif url.startswith(api):
+            repo = "/".join(url[len(api) :].split("/", 2)[:2]).lower()
+            if repo in repos:
+                entries[url] = entry
+    with connections.memos.lock:
+        memos = {name: dict(table) for name, table in connections.memos.sections.items()}
+    return ShareJob(
+        request=request,
+        packages=share,
+        last={p.key: last[p.key] for p in share if p.key in last},
+        entries=entries,
+        memos=memos,
+        github_factory=connections.github_factory,
+        light=connections.light,
+        fleet=connections.fleet is not None,
+    )
+
+
+def _merge(connections: Connections, answer: ShareResult) -> None:
+    for url, entry in answer.entries.items():
+        if isinstance(entry, dict) and isinstance(entry.get("etag"), str):
+            connections.cache.put(url, entry["etag"], entry.get("body"), entry.get("next"))
+    for section, table in answer.memos.items():
+        if section in Memos.SECTIONS:
+            for key, value in table.items():
+                connections.memos.put(section, key, value)
+    with connections.lock:
+        connections.session_requests += answer.requests
+        connections.session_not_modified += answer.not_modified
+    with connections.memos.lock:
+        connections.memos.hits += answer.hits
+    if connections.fleet is not None:
+        for repo, item in answer.seen:
+            connections.fleet.saw(repo, item)
+
+
+def _collect_here(
+    packages: list[inventory.Package],
+    request: UpdateRequest,
+    connections: Connections,
+    last: dict[str, IndexFacts],
+    tick: Callable[[int], None],
+) -> dict[str, Collected]:
+    """Packages' answers, collected on this process's threads."""
+
+    def one(package: inventory.Package) -> Collected:
+        collected = collect(package, request, connections, last.get(package.key))
+        tick(1)
+        return collected
+
+    with ThreadPoolExecutor(max_workers=max(1, request.workers)) as pool:
+        return dict(zip([p.key for p in packages], pool.map(one, packages), strict=True))
+
+
+def _share_main(connection: Any) -> None:
+    """A helper process: receive a job, collect its share, answer, end."""
+    try:
+        job = connection.recv()
+    except (EOFError, OSError):
+        return  # not needed: the controller closed the pipe
+    try:
+        if not isinstance(job, ShareJob):
+            raise TypeError(f"not a job: {type(job).__name__}")
+        cache = EtagCache(entries=dict(job.entries))
+        memos = Memos(None)
+        job.memos = {name: job.memos.get(name, {}) for name in Memos.SECTIONS}
+        memos.sections = {name: dict(table) for name, table in job.memos.items()}
+        connections = Connections(cache, memos, job.github_factory, light=job.light)
+        sightings = Sightings() if job.fleet else None
+        connections.fleet = sightings
+        lock = threading.Lock()
+        pending = [0]
+
+        def tick(count: int) -> None:
+            with lock:
+                pending[0] += count
+                if pending[0] >= TICK:
+                    connection.send(("done", pending[0]))
+                    pending[0] = 0
+
+        collected = _collect_here(job.packages, job.request, connections, job.last, tick)
+        requests_made, not_modified = connections.totals()
+        result = ShareResult(
+            collected=collected,
+            # What it wrote: a new object (a memo may be None: compared to a marker).
+            entries={k: v for k, v in cache.entries.items() if job.entries.get(k, _NEW) is not v},
+            memos={
+                name: {k: v for k, v in table.items() if job.memos[name].get(k, _NEW) is not v}
+                for name, table in memos.sections.items()
+            },
+            hits=memos.hits,
+            requests=requests_made,
+            not_modified=not_modified,
+            seen=sightings.seen if sightings else [],
+        )
+        connection.send(("done", pending[0]))
+        connection.send(("result", result))
+    except Exception as exc:  # told to the controller, which collects the share
+        with contextlib.suppress(OSError, ValueError):
+            connection.send(("failed", f"{type(exc).__name__}: {exc}"))
 
 
 @dataclass(frozen=True)
@@ -389,8 +706,30 @@ def _update(
     github_factory: Callable[[EtagCache], GitHub] | None,
     progress: Callable[[str], None],
 ) -> UpdateResult:
+    listed = inventory.load_packages(request.inventory / "packages.yml")
+    factory = github_factory or DEFAULT_GITHUB
+    # As many helpers as there will be shares (the top list may still come out shorter).
+    count = min(request.processes, (request.top + len(listed)) // MIN_SHARE) - 1
+    if count > 0 and not _pickles(factory):
+        progress("the GitHub client factory cannot be sent to a helper: one process collects")
+        count = 0
+    # Helper processes start now: their interpreters start up while this one reads.
+    helpers = Helpers.start(count)
+    try:
+        return _update_with(request, listed, helpers, github_factory=factory, progress=progress)
+    finally:
+        helpers.close()
+
+
+def _update_with(
+    request: UpdateRequest,
+    listed: list[inventory.Package],
+    helpers: Helpers,
+    *,
+    github_factory: Callable[[EtagCache], GitHub],
+    progress: Callable[[str], None],
+) -> UpdateResult:
     folder = request.inventory
-    listed = inventory.load_packages(folder / "packages.yml")
     status_path = folder / STATUS_FILE
     previous, previous_document = read_status(status_path)
     gc.freeze()  # what was read lives until the end (see update)
@@ -398,9 +737,7 @@ def _update(
     history = inventory.load_history(history_path)
     cache = EtagCache.load(folder / ".cache" / "controller.json", progress)
     memos = Memos(folder / ".cache" / "memos.json")
-    connections = Connections(
-        cache, memos, github_factory or (lambda c: GitHub(cache=c, retries=3, max_wait=60))
-    )
+    connections = Connections(cache, memos, github_factory)
     connections.fleet = fleet_mod.start(folder, progress)
     top = toppypi.top_list(
         connections.session(),
@@ -416,20 +753,13 @@ def _update(
         f"collecting facts for {len(packages)} packages ({len(top.packages)} from {top.source}) "
         f"with {request.workers} workers"
     )
-    done = [0]
     gc.freeze()  # what was read lives until the end (see update)
-
-    def one(package: inventory.Package) -> Collected:
-        old = previous.packages.get(package.key)
-        collected = collect(package, request, connections, old.facts if old else None)
-        with connections.lock:
-            done[0] += 1
-            if done[0] % 250 == 0:
-                progress(f"{done[0]}/{len(packages)} packages")
-        return collected
-
-    with ThreadPoolExecutor(max_workers=max(1, request.workers)) as pool:
-        collected = dict(zip([p.key for p in packages], pool.map(one, packages), strict=True))
+    last = {
+        key: entry.facts.pypi
+        for key, entry in previous.packages.items()
+        if entry.facts.pypi is not None
+    }
+    collected = collect_all(packages, request, connections, last, helpers, progress)
     gc.freeze()  # and so do the answers
     progress("collected; assessing states")
     result = UpdateResult(packages=len(packages), top_source=top.source)
@@ -658,7 +988,7 @@ def _queue_item(
     repo: str,
     sha: str,
     skipped: list[str],
-    fleet: FleetRun | None = None,
+    fleet: FleetRun | Sightings | None = None,
 ) -> QueueFacts | None:
     queue = GitHubQueue(QueueURL("github", repo), github)
     listing = queue.items()  # an unreadable item is skipped there, never the whole update

@@ -28,7 +28,15 @@ def controller() -> None:
     type=click.IntRange(1, 64),
     default=16,
     show_default=True,
-    help="Requests in flight at once.",
+    help="Requests in flight at once, per process.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(0, 16),
+    default=0,
+    show_default=True,
+    help="Processes collecting facts (0: one per CPU core, at most 4; fewer when there are "
+    "fewer than 250 packages per process).",
 )
 @click.option(
     "--top",
@@ -72,6 +80,7 @@ def update(
     top_url: str,
     no_dependencies: bool,
     workers: int,
+    processes: int,
     no_render: bool,
     changes_file: Path | None,
     strict: bool,
@@ -88,7 +97,7 @@ def update(
     a source that fails keeps the package's last known facts, marked stale.
     """
     from woaport.cli.reporter import Reporter
-    from woaport.controller import UpdateRequest
+    from woaport.controller import UpdateRequest, usable_cpus
     from woaport.controller import update as run_update
     from woaport.index import default_index_url
 
@@ -96,6 +105,7 @@ def update(
         inventory=folder,
         index_url=index_url or default_index_url(),
         workers=workers,
+        processes=processes or usable_cpus(4),
         render=not no_render,
         changes_file=changes_file,
         top=top,
