@@ -53,6 +53,31 @@ def test_conditional_requests_cost_no_rate_limit(github: Any, tmp_path: Path) ->
     assert again.stats.not_modified == 1
 
 
+def test_releases_are_kept_without_the_people_in_them(github: Any, tmp_path: Path) -> None:
+    """A release's author and its assets' uploaders (user objects nothing reads) are
+    neither returned nor cached; an entry cached whole (an older woaport) is not answered
+    in the trimmed shape's place, nor the trimmed one for a whole answer."""
+    github.add_repo("me/fork")
+    releases(github, "me/fork", 2)
+    gh = client(github)
+    gh.upload_asset(gh.releases("me/fork")[0], "a.json", b"{}", "application/json")
+    gh.cache.entries.clear()
+    whole = gh.get_json("/repos/me/fork/releases", {"per_page": 100})
+    assert "author" in whole[0] and "uploader" in whole[0]["assets"][0]  # as GitHub answers
+    key = next(iter(gh.cache.entries))
+    assert "shape" not in gh.cache.entries[key]
+    listed = gh.releases("me/fork")
+    assert gh.stats.not_modified == 0  # the whole entry was not asked conditionally
+    assert all("author" not in r for r in listed)
+    assert listed[0]["assets"][0]["name"] == "a.json" and "uploader" not in listed[0]["assets"][0]
+    assert [r["tag_name"] for r in listed] == [r["tag_name"] for r in whole]
+    entry = gh.cache.entries[key]
+    assert entry["shape"] == "release-v1" and entry["body"] == listed
+    assert gh.releases("me/fork") == listed and gh.stats.not_modified == 1
+    assert gh.get_json("/repos/me/fork/releases", {"per_page": 100}) == whole
+    assert gh.stats.not_modified == 1  # the trimmed entry does not answer for the whole
+
+
 def test_pagination_follows_link_and_survives_304(github: Any) -> None:
     github.add_repo("me/many")
     releases(github, "me/many", 230)

@@ -592,6 +592,25 @@ def test_a_factory_that_cannot_reach_a_helper_leaves_one_process(
     assert "the GitHub client factory cannot be sent to a helper: one process collects" in said
 
 
+def test_the_cache_keeps_what_the_controller_reads_of_runs_and_releases(
+    world: dict[str, Any],
+) -> None:
+    """Workflow runs (each names two repositories of ~100 fields) and releases (authors,
+    uploaders) are cached as far as they are read, in a named shape."""
+    run_update(world)
+    entries = json.loads((world["folder"] / ".cache" / "controller.json").read_text())
+    runs = {u: e for u, e in entries.items() if "/actions/workflows/" in u}
+    listed = {u: e for u, e in entries.items() if u.split("?")[0].endswith("/releases")}
+    assert runs and listed
+    for entry in runs.values():
+        assert entry["shape"] == "run-v1"
+        for run in entry["body"]["workflow_runs"]:
+            assert set(run) <= set(controller.RUN_FIELDS) and run["head_sha"]
+    for entry in listed.values():
+        assert entry["shape"] == "release-v1"
+        assert all("author" not in r and r["body"] for r in entry["body"])
+
+
 def test_a_failed_build_is_diagnosed_once(world: dict[str, Any]) -> None:
     run_update(world)
     status = json.loads((world["folder"] / "status.json").read_text())

@@ -52,8 +52,15 @@ from woaport.documents.verdicts import Verdict
 from woaport.errors import InvalidDocument, NotFound, Unreachable, WoaportError
 from woaport.files import utc_now, write_atomic
 from woaport.fleet import FleetRun
-from woaport.github import GitHub, GitHubNotFound, GitHubUnreachable
-from woaport.http import DEFAULT_POLICY, Client, EtagCache, make_session, plain_environment
+from woaport.github import GitHub, GitHubNotFound, GitHubUnreachable, Keep
+from woaport.http import (
+    DEFAULT_POLICY,
+    Client,
+    EtagCache,
+    cache_entry_ok,
+    make_session,
+    plain_environment,
+)
 from woaport.index import IndexFile, fetch_page, project_url
 from woaport.limits import MAX_CACHE_BYTES, MAX_RUN_LOG_BYTES
 
@@ -510,8 +517,10 @@ def _job(
 
 def _merge(connections: Connections, answer: ShareResult) -> None:
     for url, entry in answer.entries.items():
-        if isinstance(entry, dict) and isinstance(entry.get("etag"), str):
-            connections.cache.put(url, entry["etag"], entry.get("body"), entry.get("next"))
+        if cache_entry_ok(entry):
+            connections.cache.put(
+                url, entry["etag"], entry["body"], entry["next"], shape=entry.get("shape")
+            )
     for section, table in answer.memos.items():
         if section in Memos.SECTIONS:
             for key, value in table.items():
@@ -553,6 +562,7 @@ def _share_main(connection: Any) -> None:
     try:
         if not isinstance(job, ShareJob):
             raise TypeError(f"not a job: {type(job).__name__}")
+        gc.freeze()  # the job lives until the end, as in the controller's process (update)
         cache = EtagCache(entries=dict(job.entries))
         memos = Memos(None)
         job.memos = {name: job.memos.get(name, {}) for name in Memos.SECTIONS}
@@ -912,11 +922,21 @@ def _malformed(where: str, exc: Exception) -> InvalidDocument:
     return InvalidDocument(f"{where}: an answer of the wrong shape ({type(exc).__name__}: {exc})")
 
 
+# A workflow run names its repository and head repository (some 100 fields each), its
+# actor, its head commit: kept under the run's ETag at every fork, they were most of the
+# controller's ETag cache. What _latest_run reads is kept.
+RUN_FIELDS = ("id", "run_number", "status", "conclusion", "head_sha", "html_url", "created_at")
+RUNS = Keep(
+    "run-v1", lambda run: {k: run[k] for k in RUN_FIELDS if k in run}, under="workflow_runs"
+)
+
+
 def _latest_run(github: GitHub, fork: inventory.Fork) -> RunFacts | None:
     try:
         body = github.get_json(
             f"/repos/{fork.repo}/actions/workflows/{fork.workflow}/runs",
             {"branch": fork.branch, "per_page": 1},
+            keep=RUNS,
         )
     except GitHubNotFound:
         return None  # no port workflow in the fork yet: a fact, not a failure

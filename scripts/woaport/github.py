@@ -115,6 +115,46 @@ class Stats:
     waited: float = 0.0
 
 
+@dataclass(frozen=True)
+class Keep:
+    """What of an answer is kept: returned, and cached under its ETag. A list answer's
+    items, an object answer itself, go through ``item``; anything else is kept whole.
+    ``shape`` names it (with a version): an entry cached in another shape is never
+    answered in its place, since it may lack what the caller reads now."""
+
+    shape: str
+    item: Callable[[dict[str, Any]], dict[str, Any]]
+    under: str | None = None  # a list under this key of an object answer (workflow_runs)
+
+    def apply(self, body: Any) -> Any:
+        if isinstance(body, list):
+            return [self.item(i) if isinstance(i, dict) else i for i in body]
+        if isinstance(body, dict) and self.under is not None:
+            items = body.get(self.under)
+            if isinstance(items, list):
+                kept = [self.item(i) if isinstance(i, dict) else i for i in items]
+                return {**body, self.under: kept}
+            return body
+        return self.item(body) if isinstance(body, dict) else body
+
+
+def _without_people(release: dict[str, Any]) -> dict[str, Any]:
+    kept = {k: v for k, v in release.items() if k not in ("author", "reactions")}
+    assets = release.get("assets")
+    if isinstance(assets, list):
+        kept["assets"] = [
+            {k: v for k, v in a.items() if k != "uploader"} if isinstance(a, dict) else a
+            for a in assets
+        ]
+    return kept
+
+
+# A release names its author and each asset's uploader (a user object of some 20 fields
+# each), which nothing here reads: at 1,666 forks the controller's ETag cache held them
+# all (a third of its memory and most of the file).
+RELEASES = Keep("release-v1", _without_people)
+
+
 class GitHub:
     def __init__(
         self,
@@ -301,35 +341,47 @@ class GitHub:
         return GitHubUnreachable(text, status)
 
     # -- reading ------------------------------------------------------------------------
-    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        body, _ = self._conditional(self.url(path), params)
+    def get_json(
+        self, path: str, params: dict[str, Any] | None = None, *, keep: Keep | None = None
+    ) -> Any:
+        body, _ = self._conditional(self.url(path), params, keep)
         return body
 
-    def _conditional(self, url: str, params: dict[str, Any] | None) -> tuple[Any, str | None]:
-        """GET with If-None-Match; returns the body and the next page's URL, if any."""
+    def _conditional(
+        self, url: str, params: dict[str, Any] | None, keep: Keep | None = None
+    ) -> tuple[Any, str | None]:
+        """GET with If-None-Match; returns the body (what ``keep`` keeps of it) and the
+        next page's URL, if any."""
         # The query as requests would encode it (its _encode_params is this urlencode),
         # without preparing a whole request to learn it: the key of the ETag cache.
         key = url + (("&" if "?" in url else "?") + urlencode(params, doseq=True) if params else "")
+        shape = keep.shape if keep else None
         cached = self.cache.entries.get(key)
+        if cached and cached.get("shape") != shape:
+            cached = None  # kept in another shape: it may lack what is read now
         headers = {"If-None-Match": cached["etag"]} if cached else {}
         response = self.request("GET", key, expected=(200, 304), headers=headers)
         if response.status_code == 304 and cached:
             self.stats.not_modified += 1
             return cached["body"], cached.get("next")
         body = _body(response)
+        if keep is not None:
+            body = keep.apply(body)
         next_link = response.links.get("next", {}).get("url")
         etag = response.headers.get("ETag")
         if etag:
             # The next link is remembered too: a 304 page has no Link header to follow.
-            self.cache.put(key, etag, body, next_link)
+            self.cache.put(key, etag, body, next_link, shape=shape)
         return body, next_link
 
-    def paginate(self, path: str, params: dict[str, Any] | None = None) -> Iterator[Any]:
+    def paginate(
+        self, path: str, params: dict[str, Any] | None = None, *, keep: Keep | None = None
+    ) -> Iterator[Any]:
         """Every item of a list endpoint, following ``Link: <...>; rel="next"``."""
         url: str | None = self.url(path)
         query: dict[str, Any] | None = {"per_page": 100, **(params or {})}
         while url:
-            body, next_link = self._conditional(url, query)
+            body, next_link = self._conditional(url, query, keep)
             if isinstance(body, list):
                 yield from body
             else:
@@ -342,7 +394,8 @@ class GitHub:
         return data
 
     def releases(self, repo: str) -> list[dict[str, Any]]:
-        return [self._release(r) for r in self.paginate(f"/repos/{repo}/releases")]
+        """The repository's releases, without the people in them (see RELEASES)."""
+        return [self._release(r) for r in self.paginate(f"/repos/{repo}/releases", keep=RELEASES)]
 
     def release_by_tag(self, repo: str, tag: str) -> dict[str, Any] | None:
         response = self.request("GET", f"/repos/{repo}/releases/tags/{tag}", expected=(200, 404))

@@ -629,15 +629,27 @@ class EtagCache:
             if warn is not None:
                 warn(f"warning: {where}: not a table of entries; discarded")
             return cache
-        cache.entries = {url: entry for url, entry in data.items() if _cache_entry_ok(entry)}
+        cache.entries = {url: entry for url, entry in data.items() if cache_entry_ok(entry)}
         dropped = len(data) - len(cache.entries)
         if dropped and warn is not None:
             warn(f"warning: {where}: {dropped} damaged entries discarded")
         return cache
 
-    def put(self, url: str, etag: str, body: Any, next_link: str | None = None) -> None:
+    def put(
+        self,
+        url: str,
+        etag: str,
+        body: Any,
+        next_link: str | None = None,
+        *,
+        shape: str | None = None,
+    ) -> None:
+        """``shape``: what of the answer the body keeps (:class:`woaport.github.Keep`)."""
+        entry = {"etag": etag, "body": body, "next": next_link}
+        if shape is not None:
+            entry["shape"] = shape
         with self._lock:
-            self.entries[url] = {"etag": etag, "body": body, "next": next_link}
+            self.entries[url] = entry
             self.dirty = True
 
     def save(self) -> None:
@@ -649,12 +661,13 @@ class EtagCache:
         write_atomic(self.path, data)
 
 
-def _cache_entry_ok(entry: Any) -> bool:
+def cache_entry_ok(entry: Any) -> bool:
     return (
         isinstance(entry, dict)
         and isinstance(entry.get("etag"), str)
         and "body" in entry
         and isinstance(entry.get("next"), str | None)
+        and isinstance(entry.get("shape"), str | None)
     )
 
 
