@@ -209,11 +209,12 @@ def main() -> int:
             second = update(request, github_factory=factory, progress=progress)
             again, again_cpu = time.perf_counter() - start, _cpu() - cpu
             again_served = servers_cpu() - served
-            # The controller's peak plus its largest helper's, read before the fake servers'
-            # process (a child too) ends; helpers run beside the controller: peaks add up.
+            # The controller's peak plus its helpers' (the largest one's, as each helper
+            # tells it), as if they peaked at once.
+            # (ru_maxrss of the children would be the fork's image before each exec.)
             own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            helper_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            helpers = max(0, args.processes - 1)
+            helpers = max(first.helpers, second.helpers)
+            helper_mb = max(r.helper_peak_mb or 0.0 for r in (first, second))
             peak_mb = own_mb + helpers * helper_mb
             states: dict[str, int] = {}
             status = json.loads((folder / "status.json").read_text())

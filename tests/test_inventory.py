@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -553,6 +554,9 @@ def test_helper_processes_reach_what_one_process_reaches(
     shared = refresh(3)
     assert shared.errors == [] and _facts_of(folder) == facts_alone
     assert shared.requests == alone.requests and len(shared.changes) == len(EXPECTED)
+    assert shared.helpers == 2 and alone.helpers == 0
+    if sys.platform == "linux":
+        assert shared.helper_peak_mb is not None and 10 < shared.helper_peak_mb < 500
     assert world["github"].hits["GET run logs"] == logs + 1  # diagnosed in a helper
     again = refresh(3)
     assert again.changes == []

@@ -101,6 +101,8 @@ class UpdateResult:
     top_source: str = ""
     readme_changed: bool = False
     status_changed: bool = False
+    helpers: int = 0  # helper processes that collected a share
+    helper_peak_mb: float | None = None  # the largest helper's peak memory, where known
 
     @property
     def answered_without_download(self) -> float:
@@ -122,6 +124,8 @@ class UpdateResult:
             "top_source": self.top_source,
             "readme_changed": self.readme_changed,
             "status_changed": self.status_changed,
+            "helpers": self.helpers,
+            "helper_peak_mb": self.helper_peak_mb,
         }
 
 
@@ -196,6 +200,7 @@ class Connections:
         self.session_requests = 0
         self.session_not_modified = 0
         self.fleet: FleetRun | Sightings | None = None  # the fleet's part (devices.yml)
+        self.helper_peaks: list[float | None] = []  # one per helper that answered
 
     def _count(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         with self.lock:
@@ -360,6 +365,7 @@ class ShareResult:
     requests: int
     not_modified: int
     seen: list[tuple[str, QueueItem]]
+    peak_mb: float | None  # the helper's peak memory, where the system tells it
 
 
 class Helpers:
@@ -533,6 +539,20 @@ def _merge(connections: Connections, answer: ShareResult) -> None:
     if connections.fleet is not None:
         for repo, item in answer.seen:
             connections.fleet.saw(repo, item)
+    connections.helper_peaks.append(answer.peak_mb)
+
+
+def peak_memory_mb() -> float | None:
+    """This process's peak resident memory (Linux: VmHWM, which starts again at exec, unlike
+    ru_maxrss, which a spawned process inherits from the fork before it); None elsewhere."""
+    try:
+        with Path("/proc/self/status").open(encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _collect_here(
@@ -594,6 +614,7 @@ def _share_main(connection: Any) -> None:
             requests=requests_made,
             not_modified=not_modified,
             seen=sightings.seen if sightings else [],
+            peak_mb=peak_memory_mb(),
         )
         connection.send(("done", pending[0]))
         connection.send(("result", result))
@@ -773,6 +794,9 @@ def _update_with(
     gc.freeze()  # and so do the answers
     progress("collected; assessing states")
     result = UpdateResult(packages=len(packages), top_source=top.source)
+    result.helpers = len(connections.helper_peaks)
+    peaks = [p for p in connections.helper_peaks if p is not None]
+    result.helper_peak_mb = max(peaks) if peaks else None
     facts: dict[str, PackageFacts] = {}
     stale: dict[str, dict[str, bool]] = {}
     for package in packages:
