@@ -33,7 +33,9 @@ class InspectView:
     def text_lines(self) -> Iterator[Line]:
         for wheel in self.report.wheels:
             if wheel.error:
-                yield Line(text=f"{wheel.filename}: UNREADABLE: {wheel.error}", style="error")
+                # The reader's message starts with the path; the line already names the file.
+                error = wheel.error.removeprefix(f"{wheel.wheel}: ")
+                yield Line(text=f"{wheel.filename}: UNREADABLE: {error}", style="error")
                 continue
             failed = wheel.verdict is not Verdict.PASS
             style: Style = "error" if failed else "ok"
