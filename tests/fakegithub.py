@@ -221,6 +221,12 @@ class FakeGitHub:
         self.lock = threading.RLock()
         self.clock = EPOCH
         self.latency = 0.0  # seconds added to every API answer
+        # GitHub's secondary rate limit: "No more than 100 concurrent requests are allowed"
+        # (docs.github.com, "Rate limits for the REST API"); one more is answered 403 with
+        # Retry-After, as GitHub answers a secondary limit.
+        self.concurrent_limit = 100
+        self.in_flight = 0
+        self.most_in_flight = 0
         self.api_url = ""
         self.storage_url = ""
         # The root of release upload_urls; github.com names another host (uploads.github.com).
@@ -741,7 +747,26 @@ class ApiHandler(_Handler):
             return self.send_json(200, {"total_count": len(runs), "workflow_runs": page}, headers)
         return self.error(404, "Not Found", record=False)
 
-    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = route
+    def counted_route(self) -> None:
+        with self.fake.lock:
+            self.fake.in_flight += 1
+            self.fake.most_in_flight = max(self.fake.most_in_flight, self.fake.in_flight)
+            over = self.fake.in_flight > self.fake.concurrent_limit
+        try:
+            if over:
+                self.body()
+                message = (
+                    "You have exceeded a secondary rate limit. Please wait a few minutes "
+                    "before you try again."
+                )
+                body = {"message": message, "documentation_url": "https://docs.github.invalid/rest"}
+                return self.send_json(403, body, headers={"Retry-After": "60"}, record=False)
+            return self.route()
+        finally:
+            with self.fake.lock:
+                self.fake.in_flight -= 1
+
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = counted_route
 
     # -- repository contents, git blobs and trees by ref (the device fleet) ----------------
     CONTENTS_LIMIT = 1 << 20  # larger files come back with encoding "none" (see below)

@@ -3,6 +3,7 @@ description by the `github` fixture)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,39 @@ def test_releases_are_kept_without_the_people_in_them(github: Any, tmp_path: Pat
     assert gh.releases("me/fork") == listed and gh.stats.not_modified == 1
     assert gh.get_json("/repos/me/fork/releases", {"per_page": 100}) == whole
     assert gh.stats.not_modified == 1  # the trimmed entry does not answer for the whole
+
+
+def test_clients_sharing_a_gate_keep_under_the_concurrent_request_limit(github: Any) -> None:
+    """GitHub allows 100 concurrent requests ("secondary rate limit"; the fake: 2 here).
+    Eight threads, each with its own client: without a gate some are refused with 403 and
+    Retry-After; with a shared gate of 2, none is, and the fake never sees more than 2."""
+    github.add_repo("me/fork")
+    github.concurrent_limit = 2
+    github.latency = 0.2
+
+    def eight(gate: threading.Semaphore | None) -> list[str]:
+        outcomes: list[str] = []
+
+        def one() -> None:
+            gh = client(github, max_wait=1, retries=0)
+            gh.gate = gate
+            try:
+                gh.repository("me/fork")
+                outcomes.append("ok")
+            except RateLimited:
+                outcomes.append("limited")
+
+        threads = [threading.Thread(target=one) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return outcomes
+
+    assert "limited" in eight(None)
+    github.most_in_flight = 0
+    assert eight(threading.BoundedSemaphore(2)) == ["ok"] * 8
+    assert github.most_in_flight == 2
 
 
 def test_pagination_follows_link_and_survives_304(github: Any) -> None:

@@ -532,15 +532,16 @@ def test_helper_processes_reach_what_one_process_reaches(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The packages dealt out to spawned helper processes (one package each at least):
-    the same states and facts as one process, the same requests, and what the helpers
-    wrote to the ETag cache and the memos comes back (the next refresh asks nothing anew)."""
+    the same states and facts as one process, the same requests, GitHub's limit of
+    concurrent requests shared out between them, and what the helpers wrote to the ETag
+    cache and the memos comes back (the next refresh asks nothing anew)."""
     monkeypatch.setattr(controller, "MIN_SHARE", 1)
     factory = functools.partial(github_client, retries=2, backoff=0.001)
     folder = world["folder"]
 
     def refresh(processes: int) -> Any:
         request = UpdateRequest(
-            inventory=folder, index_url=world["index"].url, workers=2, processes=processes
+            inventory=folder, index_url=world["index"].url, workers=4, processes=processes
         )
         return update(request, github_factory=factory)
 
@@ -551,7 +552,12 @@ def test_helper_processes_reach_what_one_process_reaches(
         (folder / name).unlink()
     shutil.rmtree(folder / ".cache")
     logs = world["github"].hits["GET run logs"]
+    # GitHub's concurrent-request limit (3 here) is shared out: 1 for each process.
+    monkeypatch.setattr(controller, "MAX_CONCURRENT", 3)
+    world["github"].concurrent_limit = 3
+    world["github"].latency = 0.02
     shared = refresh(3)
+    assert world["github"].most_in_flight <= 3
     assert shared.errors == [] and _facts_of(folder) == facts_alone
     assert shared.requests == alone.requests and len(shared.changes) == len(EXPECTED)
     assert shared.helpers == 2 and alone.helpers == 0

@@ -52,7 +52,7 @@ from woaport.documents.verdicts import Verdict
 from woaport.errors import InvalidDocument, NotFound, Unreachable, WoaportError
 from woaport.files import utc_now, write_atomic
 from woaport.fleet import FleetRun
-from woaport.github import GitHub, GitHubNotFound, GitHubUnreachable, Keep
+from woaport.github import MAX_CONCURRENT, GitHub, GitHubNotFound, GitHubUnreachable, Keep
 from woaport.http import (
     DEFAULT_POLICY,
     Client,
@@ -189,8 +189,12 @@ class Connections:
         github_factory: Callable[[EtagCache], GitHub],
         *,
         light: bool | None = None,
+        github_concurrency: int = MAX_CONCURRENT,
     ) -> None:
         self.cache = cache
+        # GitHub's concurrent requests: this process's part of the limit (see collect_all).
+        self.github_concurrency = github_concurrency
+        self.gate = threading.BoundedSemaphore(max(1, github_concurrency))
         self.memos = memos
         self.github_factory = github_factory
         self.light = plain_environment() if light is None else light
@@ -216,6 +220,7 @@ class Connections:
     def _pair(self) -> tuple[Session, GitHub]:
         if not hasattr(self.local, "pair"):
             github = self.github_factory(self.cache)
+            github.gate = self.gate
             session: Session
             if self.light:
                 session = Client(replace(DEFAULT_POLICY, retries=3))
@@ -352,6 +357,7 @@ class ShareJob:
     github_factory: Callable[[EtagCache], GitHub]
     light: bool
     fleet: bool
+    github_concurrency: int  # its part of GitHub's concurrent requests
 
 
 @dataclass
@@ -518,6 +524,7 @@ def _job(
         github_factory=connections.github_factory,
         light=connections.light,
         fleet=connections.fleet is not None,
+        github_concurrency=connections.github_concurrency,
     )
 
 
@@ -587,7 +594,13 @@ def _share_main(connection: Any) -> None:
         memos = Memos(None)
         job.memos = {name: job.memos.get(name, {}) for name in Memos.SECTIONS}
         memos.sections = {name: dict(table) for name, table in job.memos.items()}
-        connections = Connections(cache, memos, job.github_factory, light=job.light)
+        connections = Connections(
+            cache,
+            memos,
+            job.github_factory,
+            light=job.light,
+            github_concurrency=job.github_concurrency,
+        )
         sightings = Sightings() if job.fleet else None
         connections.fleet = sightings
         lock = threading.Lock()
@@ -768,7 +781,9 @@ def _update_with(
     history = inventory.load_history(history_path)
     cache = EtagCache.load(folder / ".cache" / "controller.json", progress)
     memos = Memos(folder / ".cache" / "memos.json")
-    connections = Connections(cache, memos, github_factory)
+    # GitHub allows MAX_CONCURRENT requests at once, shared out between the processes.
+    share = MAX_CONCURRENT // (len(helpers.started) + 1)
+    connections = Connections(cache, memos, github_factory, github_concurrency=share)
     connections.fleet = fleet_mod.start(folder, progress)
     top = toppypi.top_list(
         connections.session(),

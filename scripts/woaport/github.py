@@ -20,9 +20,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import ipaddress
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -115,6 +117,13 @@ class Stats:
     waited: float = 0.0
 
 
+# GitHub's secondary rate limit: "No more than 100 concurrent requests are allowed. This
+# limit is shared across the REST API and GraphQL API." ("Rate limits for the REST API",
+# https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api). A caller
+# with many threads (the controller) shares a gate of at most this many among its clients.
+MAX_CONCURRENT = 100
+
+
 @dataclass(frozen=True)
 class Keep:
     """What of an answer is kept: returned, and cached under its ETag. A list answer's
@@ -187,6 +196,9 @@ class GitHub:
         self.policy = dataclasses.replace(policy, **overrides) if overrides else policy
         self.sleep = sleep
         self.stats = Stats()
+        # Requests to the API in flight at once, across the clients that share it (None: no
+        # bound); storage hosts are not the API and are not counted.
+        self.gate: threading.Semaphore | None = None
         # This client runs its own retry loop (it must read GitHub's rate-limit headers),
         # so its sessions carry the policy's User-Agent but no urllib3 retries.
         self.session: http.Session = self.policy.session(retry=False)
@@ -283,10 +295,12 @@ class GitHub:
         attempt = 0
         while True:
             self.stats.requests += 1
+            gate = self.gate if session is self.session else None
             try:
-                response = session.request(
-                    method, url, headers=headers, timeout=self.policy.timeout, **kwargs
-                )
+                with gate if gate is not None else contextlib.nullcontext():
+                    response = session.request(
+                        method, url, headers=headers, timeout=self.policy.timeout, **kwargs
+                    )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 if retriable and attempt < retries:
                     self._pause(self.policy.delay(attempt))
