@@ -388,6 +388,31 @@ def test_rust_items_under_x86_cfgs_do_not_count(tmp_path: Path) -> None:
     assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
 
 
+def test_rust_cfg_select_arms_arm64_never_takes(tmp_path: Path) -> None:
+    """`cfg_select!` (std's successor of cfg_if!; polars-utils' tick_counter.rs) compiles the
+    first arm whose predicate holds: an x86_64 arm, and any arm after the aarch64 one, are
+    not built for aarch64-pc-windows-msvc."""
+    select = (
+        "pub fn tick() -> u64 {\n    cfg_select! {\n"
+        '        target_arch = "x86_64" => unsafe { core::arch::x86_64::_rdtsc() },\n'
+        '        target_arch = "aarch64" => {\n            let cnt: u64 = 0;\n            cnt\n'
+        "        },\n"
+        "        _ => unsafe { core::arch::x86_64::_rdtsc() },\n    }\n}\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": "[package]\n",
+        "src/tick.rs": select,
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc["x86"]
+    assert {e["x86_only_context"] for e in doc["x86"]} == {"x86/other-arch cfg"}
+    # Without an aarch64 arm, the fallback `_` arm is what ARM64 compiles
+    files["src/tick.rs"] = select.replace('target_arch = "aarch64"', 'target_arch = "riscv64"')
+    doc = analysis(tree(tmp_path / "b", files))
+    assert [line for _k, _f, line in needing_work(doc)] == [8], doc["x86"]
+
+
 def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path: Path) -> None:
     doc = analysis(
         tree(

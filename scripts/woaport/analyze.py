@@ -2747,7 +2747,60 @@ def _rust_false_spans(text: str) -> list[tuple[int, int]]:
         end = _item_end(text, close + 1, budget)
         spans.append((match.start(), end))
         covered = end
+    if "cfg_select!" in text:
+        spans += _cfg_select_spans(text, budget)
     return spans
+
+
+_CFG_SELECT = re.compile(r"\bcfg_select!\s*\{")
+_FAT_ARROW = re.compile(r"=>")
+_ARM_BODY = re.compile(r"[(){}\[\],]")
+
+
+def _cfg_select_spans(text: str, budget: list[int]) -> list[tuple[int, int]]:
+    """The arms of `cfg_select! { PREDICATE => BODY, ... }` (std's successor of the cfg_if
+    crate; polars' tick_counter: `target_arch = "x86_64" => { _rdtsc() }`) that
+    aarch64-pc-windows-msvc never compiles: an arm whose predicate is false, and every arm
+    after one whose predicate holds (the first arm that holds is the one compiled)."""
+    spans: list[tuple[int, int]] = []
+    for match in _CFG_SELECT.finditer(text):
+        close = _matching(text, match.end() - 1, _BRACES, budget, 200_000)
+        if close is None or budget[0] <= 0:
+            continue
+        at, taken = match.end(), False
+        while at < close:
+            arrow = _FAT_ARROW.search(text, at, close)
+            if arrow is None:
+                break
+            raw = text[at : arrow.start()]
+            begin = at + len(raw) - len(raw.lstrip(", \t\r\n"))  # the predicate's own line
+            predicate = raw.strip(", \t\r\n")
+            end = _arm_end(text, arrow.end(), close, budget)
+            if taken or (predicate != "_" and _rust_cfg_of(predicate) is False):
+                spans.append((begin, end))
+            elif predicate != "_" and _rust_cfg_of(predicate) is True:
+                taken = True
+            at = end
+    return spans
+
+
+def _arm_end(text: str, start: int, close: int, budget: list[int]) -> int:
+    """Where the arm whose body starts at ``start`` ends (``close``: the macro's `}`): after
+    the body's `{...}` block, or after the `,` that ends an expression outside brackets."""
+    depth = 0
+    for found in _ARM_BODY.finditer(text, start, close):
+        char = found[0]
+        if char == ",":
+            if depth == 0:
+                budget[0] -= found.end() - start
+                return found.end()
+            continue
+        depth += 1 if char in "({[" else -1
+        if depth == 0 and char == "}" and text[start : found.start()].lstrip().startswith("{"):
+            budget[0] -= found.end() - start
+            return found.end()  # a block body: no comma needed after it
+    budget[0] -= close - start
+    return close
 
 
 _PARENS = re.compile(r"[()]")
