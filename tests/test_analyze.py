@@ -413,6 +413,49 @@ def test_rust_cfg_select_arms_arm64_never_takes(tmp_path: Path) -> None:
     assert [line for _k, _f, line in needing_work(doc)] == [8], doc["x86"]
 
 
+def test_vendored_fortran_counts_only_where_the_build_names_fortran(tmp_path: Path) -> None:
+    """Eigen ships blas/ and lapack/ Fortran beside its headers (ml_dtypes vendors it in
+    third_party/eigen and builds C++ only): no Fortran compiler is needed unless the
+    package's own build files ask for Fortran."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(x LANGUAGES CXX)\nadd_subdirectory(third_party/eigen)\n",
+        "src/a.cc": "int f();\n",
+        "third_party/eigen/lapack/dlapy2.f": "      DOUBLE PRECISION FUNCTION DLAPY2(X, Y)\n",
+        "third_party/eigen/blas/CMakeLists.txt": "enable_language(Fortran)\n",
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert doc["languages"]["Fortran"] == 1
+    files["CMakeLists.txt"] = "project(x LANGUAGES CXX Fortran)\n"
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "build-config" and "Fortran" in " ".join(doc["reasons"])
+
+
+def test_other_architectures_folders_and_gpu_asm_are_not_x86_work(tmp_path: Path) -> None:
+    """Eigen's arch/AltiVec (POWER) and arch/MSA (MIPS) kernels, libjpeg-turbo's simd/mips64,
+    and PTX in CUDA device code (`asm("cvt.sat.u8.s8 ...")`, `prefetch.L1`): not built by
+    MSVC for ARM64."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "Eigen/src/Core/arch/AltiVec/PacketMath.h": '__asm__("vrfiz %0, %1\\n\\t" : "=v"(r) : "v"(t));\n',
+        "Eigen/src/Core/arch/MSA/PacketMath.h": 'void f(void) { asm volatile("ftrunc_s.w %w[r]" : [r] "=f"(r)); }\n',
+        "simd/mips64/jccolext-mmi.c": "__m64 v = _mm_add_pi16(a, b);\n",
+        "core/cuda/saturate_cast.hpp": 'void g() { asm("cvt.sat.u8.s8 %0, %1;" : "=r"(res) : "r"(vi)); }\n',
+        "core/cuda/warp.hpp": 'void h() { asm("mov.u32 %0, %%laneid;" : "=r"(ret)); }\n',
+        "Eigen/src/Core/GenericPacketMath.h": 'void p() { asm(" prefetch.L1 [ %1 ];" : "=l"(a) : "l"(a)); }\n',
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc["x86"]
+    # x86 AT&T assembly is still x86 work
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/a.c": 'void f() { asm("movl %0, %%eax" :: "r"(x)); }\n',
+    }
+    assert needing_work(analysis(tree(tmp_path / "b", files))) == [("inline-asm", "src/a.c", 1)]
+
+
 def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path: Path) -> None:
     doc = analysis(
         tree(

@@ -337,7 +337,8 @@ X86_DIRS = re.compile(
     r"(?:^|[/_-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|\w*clmul|shani|sha_ni"
     r"|" + cpp.X86_MICROARCHITECTURES +
     # other architectures' files are not built for ARM64 either
-    r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv)(?:/|$|[-_.])"
+    r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv"
+    r"|altivec|msa|mips\w*)(?:/|$|[-_.])"
     r"|(?:^|/)(?:sapphire|genoa|turin|sierra|alder|diamond|zen\d?)(?:amx)?\.[A-Za-z]{1,4}$",
     re.IGNORECASE,
 )
@@ -468,6 +469,10 @@ class Analysis:
     cpython_internals: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
     # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
     rust_cfg_modules: set[str] = field(default_factory=set)
+    # Fortran sources outside vendored trees, or a build file of the package's own naming
+    # Fortran: a vendored library's Fortran (Eigen's blas/ and lapack/ beside its headers) is
+    # built only where the package's build asks for it
+    fortran_built: bool = False
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -582,7 +587,7 @@ class Analysis:
                     "add `_M_ARM64` branches beside the `_M_X64` ones (or test `_WIN64` where only pointer size matters)",
                 )
             )
-        if "Fortran" in self.languages:
+        if "Fortran" in self.languages and self.fortran_built:
             build_reasons.append(
                 (
                     "Fortran sources: the Windows-on-Arm runner needs a Fortran compiler (LLVM flang)",
@@ -916,6 +921,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             if top in VENDOR_DIRS or top.startswith("vendored"):
                 parts = relative.split("/")
                 result.vendored.add("/".join(parts[:2]) if len(parts) > 2 else parts[0])
+            elif language == "Fortran":
+                result.fortran_built = True
         if data is None or b"\0" in data[:8192]:
             result.files_skipped += 1
             continue
@@ -948,6 +955,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.defined_names.update(defined)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
+            if not result.fortran_built and _FORTRAN.search(text) and not _in_vendored(lower):
+                result.fortran_built = True
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
                 _scan_build_sources(result, text)
             _scan_flags(result, relative, text)
@@ -977,6 +986,13 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.external += result.ctypes_libraries
     _resolve_includes(result)
     return result
+
+
+_FORTRAN = re.compile(r"fortran|f2py", re.IGNORECASE)
+
+
+def _in_vendored(lower: str) -> bool:
+    return any(part in VENDOR_DIRS or part.startswith("vendored") for part in lower.split("/")[:-1])
 
 
 _DEFINED_NAME = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
@@ -2040,6 +2056,10 @@ _OTHER_ARCH_ASM = re.compile(
     r"\b(?:lwsync|isync|eieio|mfspr|mftb|mtspr|mfcr|dcbt|dcbz|sync|hwsync|stwcx|lwarx|ldarx|stdcx"
     r"|dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr|stxr|ldaxr|stlxr|cntvct_el0|cntfrq_el0|vzeroupper_none"
     r"|csrr|fence|rdcycle|rdtime|stck|stckf|lnop)\b"
+    # NVIDIA PTX in CUDA device code (`asm("cvt.sat.u8.s8 %0, %1;" ...)`, Eigen's
+    # `prefetch.L1`): an instruction with dotted type or state-space suffixes, compiled by
+    # nvcc for the GPU, never by MSVC
+    r'|"\s*[a-z]+\d*(?:\.[a-z0-9]+)*\.(?:[busf](?:8|16|32|64)|f16x2|bf16x2|pred|global|shared|local|L[12])\b'
 )
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
