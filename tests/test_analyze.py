@@ -456,6 +456,34 @@ def test_other_architectures_folders_and_gpu_asm_are_not_x86_work(tmp_path: Path
     assert needing_work(analysis(tree(tmp_path / "b", files))) == [("inline-asm", "src/a.c", 1)]
 
 
+def test_a_continued_condition_with_a_trailing_comment_is_read(tmp_path: Path) -> None:
+    """libwebp's dsp/cpu.c: the `//` comment ends the continued line of an `#elif`, which
+    must be blanked like the directive's own line for the condition to be read (false)."""
+    cpu = (
+        "#if defined(__i386__) || defined(__x86_64__)\nint a;\n"
+        "#elif (defined(_M_X64) || defined(_M_IX86)) && \\\n"
+        "      defined(_MSC_FULL_VER) && _MSC_FULL_VER >= 160040219  // >= VS2010 SP1\n"
+        "#include <immintrin.h>\n#define xgetbv() _xgetbv(0)\n#endif\n"
+    )
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/dsp/cpu.c": cpu}))
+    assert len(doc["x86"]) == 2 and needing_work(doc) == [], doc["x86"]
+
+
+def test_opencv_dispatched_files_named_for_x86(tmp_path: Path) -> None:
+    """OpenCV's `ocv_add_dispatched_file(resize SSE4_1 AVX2)` compiles resize.sse4_1.cpp and
+    resize.avx2.cpp only where the target has those instruction sets."""
+    kernel = "#include <immintrin.h>\nvoid f() { __m256i v = _mm256_setzero_si256(); }\n"
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/resize.avx2.cpp": kernel,
+        "src/resize.sse4_1.cpp": kernel,
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["x86"] and needing_work(doc) == [], doc["x86"]
+    doc = analysis(tree(tmp_path / "b", {"pyproject.toml": PYPROJECT, "src/resize.cpp": kernel}))
+    assert needing_work(doc) != []
+
+
 def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path: Path) -> None:
     doc = analysis(
         tree(

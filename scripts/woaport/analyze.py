@@ -334,7 +334,8 @@ INCIDENTAL_DIRS = {
 # ARM64 either. Code names that are ordinary words count only as a whole file name
 # (numkong's dot/genoa.h, spatial/sierra.h, dots/sapphireamx.h).
 X86_DIRS = re.compile(
-    r"(?:^|[/_-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|\w*clmul|shani|sha_ni"
+    # `[/_.-]` before: folders, `_avx2.c` suffixes, OpenCV's dispatched `resize.avx2.cpp`
+    r"(?:^|[/_.-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|\w*clmul|shani|sha_ni"
     r"|" + cpp.X86_MICROARCHITECTURES +
     # other architectures' files are not built for ARM64 either
     r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv"
@@ -3144,7 +3145,13 @@ class _CText:
             if end == -1:
                 end = size
             code = self.code.get(start)
-            yield start, code if code is not None else text[start:end], end
+            if code is None:
+                # a backslash-continued directive's next line: its comments blanked too
+                # (libwebp's `defined(_MSC_FULL_VER) && _MSC_FULL_VER >= 160040219  // >= VS2010`)
+                code = text[start:end]
+                if "/" in code:
+                    code = _INLINE_COMMENT.sub(" ", code)
+            yield start, code, end
             start = end + 1
 
     def parsed(self, until: int | None = None) -> cpp.Parsed:
