@@ -484,6 +484,48 @@ def test_opencv_dispatched_files_named_for_x86(tmp_path: Path) -> None:
     assert needing_work(doc) != []
 
 
+FFMPEG_CMAKE = """\
+ocv_update(FFMPEG_BINARIES_COMMIT "06dc20cad65dc7fcf784f70c95d46750520889a7")
+function(download_win_ffmpeg script_var)
+  set(ids BIN32 BIN64 CMAKE)
+  set(name_BIN32 "opencv_videoio_ffmpeg.dll")
+  set(name_BIN64 "opencv_videoio_ffmpeg_64.dll")
+  set(name_CMAKE "ffmpeg_version.cmake")
+  foreach(id ${ids})
+    ocv_download(FILENAME ${name_${id}}
+               HASH ${FFMPEG_FILE_HASH_${id}}
+               URL "https://raw.githubusercontent.com/opencv/opencv_3rdparty/${FFMPEG_BINARIES_COMMIT}/ffmpeg/"
+               DESTINATION_DIR ${FFMPEG_DOWNLOAD_DIR})
+  endforeach()
+endfunction()
+"""
+
+
+def test_prebuilt_dlls_downloaded_for_x86_only(tmp_path: Path) -> None:
+    """OpenCV's 3rdparty/ffmpeg/ffmpeg.cmake downloads the FFmpeg plugin DLL prebuilt for
+    32- and 64-bit x86 only (opencv#27399): an ARM64 build has none to download, so FFmpeg
+    must be built for ARM64 first: an external native library."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/cap.cpp": "int f();\n",
+        "opencv/3rdparty/ffmpeg/ffmpeg.cmake": FFMPEG_CMAKE,
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "external-native-library", doc["reasons"]
+    [library] = doc["external_libraries"]
+    assert library["name"] == "opencv_videoio_ffmpeg" and library["line"] == 4
+    assert "opencv_videoio_ffmpeg_64.dll" in library["how"]
+    # An ARM64 build among the downloads, or one DLL for all: nothing missing
+    arm = FFMPEG_CMAKE.replace("BIN64 CMAKE", "BIN64 ARM64 CMAKE").replace(
+        "  set(name_CMAKE", '  set(name_ARM64 "opencv_videoio_ffmpeg_arm64.dll")\n  set(name_CMAKE'
+    )
+    one = FFMPEG_CMAKE.replace('  set(name_BIN64 "opencv_videoio_ffmpeg_64.dll")\n', "")
+    for index, text in enumerate((arm, one)):
+        files["opencv/3rdparty/ffmpeg/ffmpeg.cmake"] = text
+        doc = analysis(tree(tmp_path / str(index), files))
+        assert doc["external_libraries"] == [] and doc["category"] == "workflow-only"
+
+
 def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path: Path) -> None:
     doc = analysis(
         tree(

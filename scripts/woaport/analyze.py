@@ -1496,12 +1496,53 @@ _CARGO_OTHER_TARGET = re.compile(
 )
 
 
+# Prebuilt Windows DLLs a CMake build downloads, published per x86 architecture (OpenCV's
+# 3rdparty/ffmpeg/ffmpeg.cmake: opencv_videoio_ffmpeg.dll and opencv_videoio_ffmpeg_64.dll
+# by ocv_download, opencv#27399): with no ARM64 build among them, an ARM64 build has nothing
+# to download, and the library must be built for ARM64 (or the feature goes without it).
+_DOWNLOAD_CALL = re.compile(r"\b\w*download\w*\s*\(|\bfile\s*\(\s*DOWNLOAD\b", re.IGNORECASE)
+_DOWNLOADED_DLL = re.compile(r"(?<![\w${}.-])([A-Za-z][\w+-]{1,60})\.dll\b", re.IGNORECASE)
+_X86_BUILD_MARK = re.compile(r"(?i)[_-]?(?:x?64|32|x86|win(?:32|64)|amd64|i[36]86|ia32)$")
+_ARM_BUILD_MARK = re.compile(r"(?i)arm64|aarch64|\barm\b")
+
+
+def _scan_prebuilt_downloads(result: Analysis, relative: str, text: str) -> None:
+    if ".dll" not in text.lower() or _DOWNLOAD_CALL.search(text) is None:
+        return
+    if _ARM_BUILD_MARK.search(text):
+        return  # an ARM64 build is among those downloaded (or chosen apart)
+    first: dict[str, tuple[int, list[str]]] = {}  # library -> (offset, DLL names)
+    for match in _DOWNLOADED_DLL.finditer(text):
+        dll = match[1].lower()
+        if dll.startswith(_SYSTEM_DLLS) or _windows_dll(dll):
+            continue  # kernel32, a system DLL the build links or copies, is no download
+        base = _X86_BUILD_MARK.sub("", match[1])
+        offset, names = first.setdefault(base.lower(), (match.start(), []))
+        if match[1] not in names:
+            names.append(match[1])
+    for library, (offset, names) in first.items():
+        if not any(_X86_BUILD_MARK.search(dll) for dll in names):
+            continue  # one DLL for every architecture, or none chosen by architecture here
+        line = text.count("\n", 0, offset) + 1
+        dlls = ", ".join(f"{dll}.dll" for dll in names)
+        result.external.append(
+            ExternalLibrary(
+                name=library,
+                how=f"prebuilt x86/x64 DLLs the build downloads ({dlls}), none for ARM64",
+                file=relative,
+                line=line,
+                text=text.split("\n", line)[line - 1].strip()[:160],
+            )
+        )
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
     folders = lower.split("/")[:-1]
     if name == "cmakelists.txt" or name.endswith(".cmake"):
         _scan_fetched(result, text)
+        _scan_prebuilt_downloads(result, relative, text)
     if (
         _incidental(lower)
         or ("/" in relative and name in ("setup.py", "setup.cfg"))
