@@ -526,6 +526,43 @@ def test_prebuilt_dlls_downloaded_for_x86_only(tmp_path: Path) -> None:
         assert doc["external_libraries"] == [] and doc["category"] == "workflow-only"
 
 
+def test_what_the_build_source_list_never_reaches(tmp_path: Path) -> None:
+    """grpcio's setup.py compiles the files grpc_core_dependencies.CORE_SOURCE_FILES lists;
+    its sdist also holds plugins only Bazel and CMake build (opencensus load reporting, the
+    channelz zviz viewer). Their includes are not the wheel's; what the listed sources and
+    the Cython extension reach still is."""
+    listed = [f"src/core/util/part{n}.cc" for n in range(24)]
+    files = {
+        "setup.py": "import os, sys\nsys.path.insert(0, os.path.abspath('src/python/grpcio'))\n"
+        "import grpc_core_dependencies\n"
+        "CORE_C_FILES = list(grpc_core_dependencies.CORE_SOURCE_FILES)\n"
+        "setuptools.Extension('grpc._cython.cygrpc', sources=['cygrpc.pyx'] + CORE_C_FILES)\n",
+        "src/python/grpcio/grpc_core_dependencies.py": "CORE_SOURCE_FILES = [\n"
+        + "".join(f"    '{path}',\n" for path in listed)
+        + "]\n",
+        "src/python/grpcio/grpc/_cython/cygrpc.pyx": 'cdef extern from "grpc/grpc.h":\n    pass\n',
+        "include/grpc/grpc.h": "#include <openssl/ssl.h>\n",
+        **{path: '#include "src/core/util/used.h"\n' for path in listed},
+        "src/core/util/used.h": "#include <librdkafka/rdkafka.h>\n",
+        "src/core/ext/filters/load_reporting/server_load_reporting_filter.cc": (
+            '#include "opencensus/tags/tag_key.h"\n'
+        ),
+        "src/core/channelz/zviz/layout.h": '#include "google/protobuf/duration.pb.h"\n',
+        "src/core/channelz/zviz/layout.cc": '#include "src/core/channelz/zviz/layout.h"\n',
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert sorted(e["name"] for e in doc["external_libraries"]) == ["librdkafka", "openssl"]
+    # Without the list (a setup.py that globs), every file may be compiled
+    files["setup.py"] = "import glob\nsources = glob.glob('src/**/*.cc')\n"
+    doc = analysis(tree(tmp_path / "b", files))
+    assert sorted(e["name"] for e in doc["external_libraries"]) == [
+        "librdkafka",
+        "opencensus",
+        "openssl",
+        "protobuf",
+    ], doc["external_libraries"]
+
+
 def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path: Path) -> None:
     doc = analysis(
         tree(
@@ -740,6 +777,22 @@ def test_assembly_that_msvc_builds_never_assemble(tmp_path: Path) -> None:
     doc = analysis(tree(tmp_path / "c", files))
     assert doc["category"] == "build-config"
     assert any("src/win64.asm" in r and "sandy2x" not in r for r in doc["reasons"]), doc
+
+
+def test_perlasm_586_files_are_x86(tmp_path: Path) -> None:
+    """BoringSSL's and OpenSSL's perlasm name their 32-bit x86 output NAME-586 (grpcio's
+    third_party/boringssl-with-bazel/gen/bcm/bn-586-win.asm): an x86 file, like -x86_64."""
+    masm = "_TEXT SEGMENT\nf PROC\n  ret\nf ENDP\n_TEXT ENDS\nEND\n"
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/a.c": "int x;\n",
+        "gen/bcm/bn-586-win.asm": masm,
+        "gen/bcm/bn-armv8-win.S": "#if defined(__aarch64__)\n.text\n#endif\n",
+        "CMakeLists.txt": "enable_language(ASM_MASM)\n"
+        "add_library(crypto src/a.c gen/bcm/bn-586-win.asm gen/bcm/bn-armv8-win.S)\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
 
 
 def test_extension_modules_from_python_sources_are_native(tmp_path: Path) -> None:

@@ -335,7 +335,7 @@ INCIDENTAL_DIRS = {
 # (numkong's dot/genoa.h, spatial/sierra.h, dots/sapphireamx.h).
 X86_DIRS = re.compile(
     # `[/_.-]` before: folders, `_avx2.c` suffixes, OpenCV's dispatched `resize.avx2.cpp`
-    r"(?:^|[/_.-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|\w*clmul|shani|sha_ni"
+    r"(?:^|[/_.-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|i?586|\w*clmul|shani|sha_ni"
     r"|" + cpp.X86_MICROARCHITECTURES +
     # other architectures' files are not built for ARM64 either
     r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv"
@@ -474,6 +474,12 @@ class Analysis:
     # Fortran: a vendored library's Fortran (Eigen's blas/ and lapack/ beside its headers) is
     # built only where the package's build asks for it
     fortran_built: bool = False
+    # The build's explicit source list (see _note_source_list): the modules root setup.py
+    # imports, the source paths each Python module lists, and every C/C++/Cython file's
+    # #include (and `cdef extern from`) paths, to work out what the listed sources reach
+    setup_imports: set[str] = field(default_factory=set)
+    source_lists: dict[str, list[str]] = field(default_factory=dict)
+    include_paths: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -931,6 +937,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             # Python modules matter only for the native libraries they load with ctypes
             if b"ctypes" in data and not _incidental(lower):
                 _scan_ctypes(result, relative, data.decode("utf-8", "replace"))
+            if b".c'" in data or b'.c"' in data or b".cc" in data or b".cpp" in data:
+                _note_source_list(result, name, data)
             result.files_skipped += 1
             continue
         if suffix in CODE_SUFFIXES and _GENERATED in data[:512]:
@@ -967,6 +975,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _scan_libraries(result, relative, "build script", text)
         if name == "setup.py" and "/" not in relative:
             _setup_wheel_kind(result, text)
+            result.setup_imports.update(m[1] or m[2] for m in _IMPORT.finditer(text))
     if pyproject is not None:
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
@@ -985,8 +994,66 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     result.sources.clear()
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
+    _includes_never_compiled(result)
     _resolve_includes(result)
     return result
+
+
+# A Python module that lists the sources to compile one by one (grpcio's generated
+# grpc_core_dependencies.CORE_SOURCE_FILES, grpcio-tools' protoc_lib_deps.CC_FILES), imported
+# by setup.py: in the trees it lists, a file the list leaves out is not compiled, nor a
+# header no compiled file reaches (grpcio's opencensus and channelz/zviz sources, the
+# optional plugins built by Bazel and CMake only).
+_IMPORT = re.compile(r"^(?:import[ \t]+(\w+)[ \t]*$|from[ \t]+(\w+)[ \t]+import\b)", re.MULTILINE)
+_SOURCE_LITERAL = re.compile(rb"""['"]([\w./+-]{1,300}\.(?:c|cc|cpp|cxx))['"]""")
+_LISTED_SOURCES = 20  # string literals that make a module a source list
+
+
+def _note_source_list(result: Analysis, name: str, data: bytes) -> None:
+    paths = _SOURCE_LITERAL.findall(data)
+    if len(paths) >= _LISTED_SOURCES:
+        module = name.removesuffix(".py")
+        result.source_lists[module] = [p.decode().lower().removeprefix("./") for p in paths]
+
+
+_COMPILED_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".pyx", ".pxd", ".pxi")
+
+
+def _includes_never_compiled(result: Analysis) -> None:
+    listed = [
+        path
+        for module, paths in result.source_lists.items()
+        if module in result.setup_imports
+        for path in paths
+    ]
+    if not listed or not result.includes:
+        return
+    members = {m for m in result.members if m.endswith(_COMPILED_SUFFIXES)}
+    # the trees the list covers: the first two folders of each listed file
+    covered = {"/".join(p.split("/")[:2]) for p in listed if p.count("/") >= 2}
+    wanted = set(listed)
+    reached = {
+        m
+        for m in members
+        if m in wanted
+        or m.count("/") < 2
+        or "/".join(m.split("/")[:2]) not in covered
+        or m.endswith((".pyx", ".pxd", ".pxi"))
+    }
+    by_name: defaultdict[str, list[str]] = defaultdict(list)
+    for member in result.members:
+        by_name[member.rsplit("/", 1)[-1]].append(member)
+    paths = {relative.lower(): includes for relative, includes in result.include_paths.items()}
+    todo = list(reached)
+    while todo:
+        for header in paths.get(todo.pop(), ()):
+            suffix = "/" + header
+            for member in by_name.get(header.rsplit("/", 1)[-1], ()):
+                # `#include "a/b.h"` is any member ending so (the include path is unknown)
+                if member not in reached and ("/" + member).endswith(suffix):
+                    reached.add(member)
+                    todo.append(member)
+    result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
 
 
 _FORTRAN = re.compile(r"fortran|f2py", re.IGNORECASE)
@@ -2986,15 +3053,18 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     wanted_includes: list[tuple[int, str]] = []
     if cython and "extern" in text:
-        wanted_includes = [
-            (m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text) if _maybe_external(m[1])
-        ]
+        externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
+        wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
+        if externs:
+            result.include_paths[relative] = [header.lower() for _at, header in externs]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
         maybe_external = result.maybe_external
         internals = False
+        headers: list[str] = []
         for m in _INCLUDE.finditer(text):
             header = m[2]
+            headers.append(header.lower().replace("\\", "/").removeprefix("./"))
             internals = internals or "pycore_" in header
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
@@ -3007,6 +3077,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
                 wanted_includes.append((m.start(), header))
         if internals:
             _note_cpython_internals(result, relative, text)
+        if headers:
+            result.include_paths[relative] = headers
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
