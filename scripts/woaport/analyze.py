@@ -470,9 +470,9 @@ class Analysis:
     cpython_internals: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
     # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
     rust_cfg_modules: set[str] = field(default_factory=set)
-    # Fortran sources outside vendored trees, or a build file of the package's own naming
-    # Fortran: a vendored library's Fortran (Eigen's blas/ and lapack/ beside its headers) is
-    # built only where the package's build asks for it
+    # a Fortran source outside vendored trees, or a build file of the package's own that
+    # names Fortran: a vendored library's Fortran (Eigen's blas/ and lapack/ beside its
+    # headers) is built only where the package's build asks for it
     fortran_built: bool = False
     # The build's explicit source list (see _note_source_list): the modules root setup.py
     # imports, the source paths each Python module lists, and every C/C++/Cython file's
@@ -1613,7 +1613,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     if (
         _incidental(lower)
         or ("/" in relative and name in ("setup.py", "setup.cfg"))
-        or any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders)
+        or _in_vendored(lower)
     ):
         return  # a vendored project's own build files are not what this package runs
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
