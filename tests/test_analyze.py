@@ -388,6 +388,181 @@ def test_rust_items_under_x86_cfgs_do_not_count(tmp_path: Path) -> None:
     assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
 
 
+def test_rust_cfg_select_arms_arm64_never_takes(tmp_path: Path) -> None:
+    """`cfg_select!` (std's successor of cfg_if!; polars-utils' tick_counter.rs) compiles the
+    first arm whose predicate holds: an x86_64 arm, and any arm after the aarch64 one, are
+    not built for aarch64-pc-windows-msvc."""
+    select = (
+        "pub fn tick() -> u64 {\n    cfg_select! {\n"
+        '        target_arch = "x86_64" => unsafe { core::arch::x86_64::_rdtsc() },\n'
+        '        target_arch = "aarch64" => {\n            let cnt: u64 = 0;\n            cnt\n'
+        "        },\n"
+        "        _ => unsafe { core::arch::x86_64::_rdtsc() },\n    }\n}\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": "[package]\n",
+        "src/tick.rs": select,
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc["x86"]
+    assert {e["x86_only_context"] for e in doc["x86"]} == {"x86/other-arch cfg"}
+    # Without an aarch64 arm, the fallback `_` arm is what ARM64 compiles
+    files["src/tick.rs"] = select.replace('target_arch = "aarch64"', 'target_arch = "riscv64"')
+    doc = analysis(tree(tmp_path / "b", files))
+    assert [line for _k, _f, line in needing_work(doc)] == [8], doc["x86"]
+
+
+def test_vendored_fortran_counts_only_where_the_build_names_fortran(tmp_path: Path) -> None:
+    """Eigen ships blas/ and lapack/ Fortran beside its headers (ml_dtypes vendors it in
+    third_party/eigen and builds C++ only): no Fortran compiler is needed unless the
+    package's own build files ask for Fortran."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(x LANGUAGES CXX)\nadd_subdirectory(third_party/eigen)\n",
+        "src/a.cc": "int f();\n",
+        "third_party/eigen/lapack/dlapy2.f": "      DOUBLE PRECISION FUNCTION DLAPY2(X, Y)\n",
+        "third_party/eigen/blas/CMakeLists.txt": "enable_language(Fortran)\n",
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert doc["languages"]["Fortran"] == 1
+    files["CMakeLists.txt"] = "project(x LANGUAGES CXX Fortran)\n"
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "build-config" and "Fortran" in " ".join(doc["reasons"])
+
+
+def test_other_architectures_folders_and_gpu_asm_are_not_x86_work(tmp_path: Path) -> None:
+    """Eigen's arch/AltiVec (POWER) and arch/MSA (MIPS) kernels, libjpeg-turbo's simd/mips64,
+    and PTX in CUDA device code (`asm("cvt.sat.u8.s8 ...")`, `prefetch.L1`): not built by
+    MSVC for ARM64."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "Eigen/src/Core/arch/AltiVec/PacketMath.h": '__asm__("vrfiz %0, %1\\n\\t" : "=v"(r) : "v"(t));\n',
+        "Eigen/src/Core/arch/MSA/PacketMath.h": 'void f(void) { asm volatile("ftrunc_s.w %w[r]" : [r] "=f"(r)); }\n',
+        "simd/mips64/jccolext-mmi.c": "__m64 v = _mm_add_pi16(a, b);\n",
+        "core/cuda/saturate_cast.hpp": 'void g() { asm("cvt.sat.u8.s8 %0, %1;" : "=r"(res) : "r"(vi)); }\n',
+        "core/cuda/warp.hpp": 'void h() { asm("mov.u32 %0, %%laneid;" : "=r"(ret)); }\n',
+        "Eigen/src/Core/GenericPacketMath.h": 'void p() { asm(" prefetch.L1 [ %1 ];" : "=l"(a) : "l"(a)); }\n',
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc["x86"]
+    # x86 AT&T assembly is still x86 work
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/a.c": 'void f() { asm("movl %0, %%eax" :: "r"(x)); }\n',
+    }
+    assert needing_work(analysis(tree(tmp_path / "b", files))) == [("inline-asm", "src/a.c", 1)]
+
+
+def test_a_continued_condition_with_a_trailing_comment_is_read(tmp_path: Path) -> None:
+    """libwebp's dsp/cpu.c: the `//` comment ends the continued line of an `#elif`, which
+    must be blanked like the directive's own line for the condition to be read (false)."""
+    cpu = (
+        "#if defined(__i386__) || defined(__x86_64__)\nint a;\n"
+        "#elif (defined(_M_X64) || defined(_M_IX86)) && \\\n"
+        "      defined(_MSC_FULL_VER) && _MSC_FULL_VER >= 160040219  // >= VS2010 SP1\n"
+        "#include <immintrin.h>\n#define xgetbv() _xgetbv(0)\n#endif\n"
+    )
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/dsp/cpu.c": cpu}))
+    assert len(doc["x86"]) == 2 and needing_work(doc) == [], doc["x86"]
+
+
+def test_opencv_dispatched_files_named_for_x86(tmp_path: Path) -> None:
+    """OpenCV's `ocv_add_dispatched_file(resize SSE4_1 AVX2)` compiles resize.sse4_1.cpp and
+    resize.avx2.cpp only where the target has those instruction sets."""
+    kernel = "#include <immintrin.h>\nvoid f() { __m256i v = _mm256_setzero_si256(); }\n"
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/resize.avx2.cpp": kernel,
+        "src/resize.sse4_1.cpp": kernel,
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["x86"] and needing_work(doc) == [], doc["x86"]
+    doc = analysis(tree(tmp_path / "b", {"pyproject.toml": PYPROJECT, "src/resize.cpp": kernel}))
+    assert needing_work(doc) != []
+
+
+FFMPEG_CMAKE = """\
+ocv_update(FFMPEG_BINARIES_COMMIT "06dc20cad65dc7fcf784f70c95d46750520889a7")
+function(download_win_ffmpeg script_var)
+  set(ids BIN32 BIN64 CMAKE)
+  set(name_BIN32 "opencv_videoio_ffmpeg.dll")
+  set(name_BIN64 "opencv_videoio_ffmpeg_64.dll")
+  set(name_CMAKE "ffmpeg_version.cmake")
+  foreach(id ${ids})
+    ocv_download(FILENAME ${name_${id}}
+               HASH ${FFMPEG_FILE_HASH_${id}}
+               URL "https://raw.githubusercontent.com/opencv/opencv_3rdparty/${FFMPEG_BINARIES_COMMIT}/ffmpeg/"
+               DESTINATION_DIR ${FFMPEG_DOWNLOAD_DIR})
+  endforeach()
+endfunction()
+"""
+
+
+def test_prebuilt_dlls_downloaded_for_x86_only(tmp_path: Path) -> None:
+    """OpenCV's 3rdparty/ffmpeg/ffmpeg.cmake downloads the FFmpeg plugin DLL prebuilt for
+    32- and 64-bit x86 only (opencv#27399): an ARM64 build has none to download, so FFmpeg
+    must be built for ARM64 first: an external native library."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/cap.cpp": "int f();\n",
+        "opencv/3rdparty/ffmpeg/ffmpeg.cmake": FFMPEG_CMAKE,
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "external-native-library", doc["reasons"]
+    [library] = doc["external_libraries"]
+    assert library["name"] == "opencv_videoio_ffmpeg" and library["line"] == 4
+    assert "opencv_videoio_ffmpeg_64.dll" in library["how"]
+    # An ARM64 build among the downloads, or one DLL for all: nothing missing
+    arm = FFMPEG_CMAKE.replace("BIN64 CMAKE", "BIN64 ARM64 CMAKE").replace(
+        "  set(name_CMAKE", '  set(name_ARM64 "opencv_videoio_ffmpeg_arm64.dll")\n  set(name_CMAKE'
+    )
+    one = FFMPEG_CMAKE.replace('  set(name_BIN64 "opencv_videoio_ffmpeg_64.dll")\n', "")
+    for index, text in enumerate((arm, one)):
+        files["opencv/3rdparty/ffmpeg/ffmpeg.cmake"] = text
+        doc = analysis(tree(tmp_path / str(index), files))
+        assert doc["external_libraries"] == [] and doc["category"] == "workflow-only"
+
+
+def test_what_the_build_source_list_never_reaches(tmp_path: Path) -> None:
+    """grpcio's setup.py compiles the files grpc_core_dependencies.CORE_SOURCE_FILES lists;
+    its sdist also holds plugins only Bazel and CMake build (opencensus load reporting, the
+    channelz zviz viewer). Their includes are not the wheel's; what the listed sources and
+    the Cython extension reach still is."""
+    listed = [f"src/core/util/part{n}.cc" for n in range(24)]
+    files = {
+        "setup.py": "import os, sys\nsys.path.insert(0, os.path.abspath('src/python/grpcio'))\n"
+        "import grpc_core_dependencies\n"
+        "CORE_C_FILES = list(grpc_core_dependencies.CORE_SOURCE_FILES)\n"
+        "setuptools.Extension('grpc._cython.cygrpc', sources=['cygrpc.pyx'] + CORE_C_FILES)\n",
+        "src/python/grpcio/grpc_core_dependencies.py": "CORE_SOURCE_FILES = [\n"
+        + "".join(f"    '{path}',\n" for path in listed)
+        + "]\n",
+        "src/python/grpcio/grpc/_cython/cygrpc.pyx": 'cdef extern from "grpc/grpc.h":\n    pass\n',
+        "include/grpc/grpc.h": "#include <openssl/ssl.h>\n",
+        **{path: '#include "src/core/util/used.h"\n' for path in listed},
+        "src/core/util/used.h": "#include <librdkafka/rdkafka.h>\n",
+        "src/core/ext/filters/load_reporting/server_load_reporting_filter.cc": (
+            '#include "opencensus/tags/tag_key.h"\n'
+        ),
+        "src/core/channelz/zviz/layout.h": '#include "google/protobuf/duration.pb.h"\n',
+        "src/core/channelz/zviz/layout.cc": '#include "src/core/channelz/zviz/layout.h"\n',
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert sorted(e["name"] for e in doc["external_libraries"]) == ["librdkafka", "openssl"]
+    # Without the list (a setup.py that globs), every file may be compiled
+    files["setup.py"] = "import glob\nsources = glob.glob('src/**/*.cc')\n"
+    doc = analysis(tree(tmp_path / "b", files))
+    assert sorted(e["name"] for e in doc["external_libraries"]) == [
+        "librdkafka",
+        "opencensus",
+        "openssl",
+        "protobuf",
+    ], doc["external_libraries"]
+
+
 def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path: Path) -> None:
     doc = analysis(
         tree(
@@ -602,6 +777,22 @@ def test_assembly_that_msvc_builds_never_assemble(tmp_path: Path) -> None:
     doc = analysis(tree(tmp_path / "c", files))
     assert doc["category"] == "build-config"
     assert any("src/win64.asm" in r and "sandy2x" not in r for r in doc["reasons"]), doc
+
+
+def test_perlasm_586_files_are_x86(tmp_path: Path) -> None:
+    """BoringSSL's and OpenSSL's perlasm name their 32-bit x86 output NAME-586 (grpcio's
+    third_party/boringssl-with-bazel/gen/bcm/bn-586-win.asm): an x86 file, like -x86_64."""
+    masm = "_TEXT SEGMENT\nf PROC\n  ret\nf ENDP\n_TEXT ENDS\nEND\n"
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/a.c": "int x;\n",
+        "gen/bcm/bn-586-win.asm": masm,
+        "gen/bcm/bn-armv8-win.S": "#if defined(__aarch64__)\n.text\n#endif\n",
+        "CMakeLists.txt": "enable_language(ASM_MASM)\n"
+        "add_library(crypto src/a.c gen/bcm/bn-586-win.asm gen/bcm/bn-armv8-win.S)\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
 
 
 def test_extension_modules_from_python_sources_are_native(tmp_path: Path) -> None:

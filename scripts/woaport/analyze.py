@@ -334,10 +334,12 @@ INCIDENTAL_DIRS = {
 # ARM64 either. Code names that are ordinary words count only as a whole file name
 # (numkong's dot/genoa.h, spatial/sierra.h, dots/sapphireamx.h).
 X86_DIRS = re.compile(
-    r"(?:^|[/_-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|\w*clmul|shani|sha_ni"
+    # `[/_.-]` before: folders, `_avx2.c` suffixes, OpenCV's dispatched `resize.avx2.cpp`
+    r"(?:^|[/_.-])(?:x86|x86_64|x64|amd64|i386|i686|ia32|sse\d*|ssse3|avx\d*|avx512\w*|f16c|fma\d*|xop|popcnt|bmi\d*|lzcnt|svml|x86-simd-sort|x86simdsort|aesni|i?586|\w*clmul|shani|sha_ni"
     r"|" + cpp.X86_MICROARCHITECTURES +
     # other architectures' files are not built for ARM64 either
-    r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv)(?:/|$|[-_.])"
+    r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv"
+    r"|altivec|msa|mips\w*)(?:/|$|[-_.])"
     r"|(?:^|/)(?:sapphire|genoa|turin|sierra|alder|diamond|zen\d?)(?:amx)?\.[A-Za-z]{1,4}$",
     re.IGNORECASE,
 )
@@ -468,6 +470,16 @@ class Analysis:
     cpython_internals: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
     # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
     rust_cfg_modules: set[str] = field(default_factory=set)
+    # a Fortran source outside vendored trees, or a build file of the package's own that
+    # names Fortran: a vendored library's Fortran (Eigen's blas/ and lapack/ beside its
+    # headers) is built only where the package's build asks for it
+    fortran_built: bool = False
+    # The build's explicit source list (see _note_source_list): the modules root setup.py
+    # imports, the source paths each Python module lists, and every C/C++/Cython file's
+    # #include (and `cdef extern from`) paths, to work out what the listed sources reach
+    setup_imports: set[str] = field(default_factory=set)
+    source_lists: dict[str, list[str]] = field(default_factory=dict)
+    include_paths: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -582,7 +594,7 @@ class Analysis:
                     "add `_M_ARM64` branches beside the `_M_X64` ones (or test `_WIN64` where only pointer size matters)",
                 )
             )
-        if "Fortran" in self.languages:
+        if "Fortran" in self.languages and self.fortran_built:
             build_reasons.append(
                 (
                     "Fortran sources: the Windows-on-Arm runner needs a Fortran compiler (LLVM flang)",
@@ -916,6 +928,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             if top in VENDOR_DIRS or top.startswith("vendored"):
                 parts = relative.split("/")
                 result.vendored.add("/".join(parts[:2]) if len(parts) > 2 else parts[0])
+            elif language == "Fortran":
+                result.fortran_built = True
         if data is None or b"\0" in data[:8192]:
             result.files_skipped += 1
             continue
@@ -923,6 +937,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             # Python modules matter only for the native libraries they load with ctypes
             if b"ctypes" in data and not _incidental(lower):
                 _scan_ctypes(result, relative, data.decode("utf-8", "replace"))
+            if b".c'" in data or b'.c"' in data or b".cc" in data or b".cpp" in data:
+                _note_source_list(result, name, data)
             result.files_skipped += 1
             continue
         if suffix in CODE_SUFFIXES and _GENERATED in data[:512]:
@@ -948,6 +964,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.defined_names.update(defined)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
+            if not result.fortran_built and _FORTRAN.search(text) and not _in_vendored(lower):
+                result.fortran_built = True
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
                 _scan_build_sources(result, text)
             _scan_flags(result, relative, text)
@@ -957,6 +975,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _scan_libraries(result, relative, "build script", text)
         if name == "setup.py" and "/" not in relative:
             _setup_wheel_kind(result, text)
+            result.setup_imports.update(m[1] or m[2] for m in _IMPORT.finditer(text))
     if pyproject is not None:
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
@@ -975,8 +994,73 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     result.sources.clear()
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
+    _includes_never_compiled(result)
     _resolve_includes(result)
     return result
+
+
+# A Python module that lists the sources to compile one by one (grpcio's generated
+# grpc_core_dependencies.CORE_SOURCE_FILES, grpcio-tools' protoc_lib_deps.CC_FILES), imported
+# by setup.py: in the trees it lists, a file the list leaves out is not compiled, nor a
+# header no compiled file reaches (grpcio's opencensus and channelz/zviz sources, the
+# optional plugins built by Bazel and CMake only).
+_IMPORT = re.compile(r"^(?:import[ \t]+(\w+)[ \t]*$|from[ \t]+(\w+)[ \t]+import\b)", re.MULTILINE)
+_SOURCE_LITERAL = re.compile(rb"""['"]([\w./+-]{1,300}\.(?:c|cc|cpp|cxx))['"]""")
+_LISTED_SOURCES = 20  # string literals that make a module a source list
+
+
+def _note_source_list(result: Analysis, name: str, data: bytes) -> None:
+    paths = _SOURCE_LITERAL.findall(data)
+    if len(paths) >= _LISTED_SOURCES:
+        module = name.removesuffix(".py")
+        result.source_lists[module] = [p.decode().lower().removeprefix("./") for p in paths]
+
+
+_COMPILED_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".pyx", ".pxd", ".pxi")
+
+
+def _includes_never_compiled(result: Analysis) -> None:
+    listed = [
+        path
+        for module, paths in result.source_lists.items()
+        if module in result.setup_imports
+        for path in paths
+    ]
+    if not listed or not result.includes:
+        return
+    members = {m for m in result.members if m.endswith(_COMPILED_SUFFIXES)}
+    # the trees the list covers: the first two folders of each listed file
+    covered = {"/".join(p.split("/")[:2]) for p in listed if p.count("/") >= 2}
+    wanted = set(listed)
+    reached = {
+        m
+        for m in members
+        if m in wanted
+        or m.count("/") < 2
+        or "/".join(m.split("/")[:2]) not in covered
+        or m.endswith((".pyx", ".pxd", ".pxi"))
+    }
+    by_name: defaultdict[str, list[str]] = defaultdict(list)
+    for member in result.members:
+        by_name[member.rsplit("/", 1)[-1]].append(member)
+    paths = {relative.lower(): includes for relative, includes in result.include_paths.items()}
+    todo = list(reached)
+    while todo:
+        for header in paths.get(todo.pop(), ()):
+            suffix = "/" + header
+            for member in by_name.get(header.rsplit("/", 1)[-1], ()):
+                # `#include "a/b.h"` is any member ending so (the include path is unknown)
+                if member not in reached and ("/" + member).endswith(suffix):
+                    reached.add(member)
+                    todo.append(member)
+    result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
+
+
+_FORTRAN = re.compile(r"fortran|f2py", re.IGNORECASE)
+
+
+def _in_vendored(lower: str) -> bool:
+    return any(part in VENDOR_DIRS or part.startswith("vendored") for part in lower.split("/")[:-1])
 
 
 _DEFINED_NAME = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
@@ -1479,16 +1563,57 @@ _CARGO_OTHER_TARGET = re.compile(
 )
 
 
+# Prebuilt Windows DLLs a CMake build downloads, published per x86 architecture (OpenCV's
+# 3rdparty/ffmpeg/ffmpeg.cmake: opencv_videoio_ffmpeg.dll and opencv_videoio_ffmpeg_64.dll
+# by ocv_download, opencv#27399): with no ARM64 build among them, an ARM64 build has nothing
+# to download, and the library must be built for ARM64 (or the feature goes without it).
+_DOWNLOAD_CALL = re.compile(r"\b\w*download\w*\s*\(|\bfile\s*\(\s*DOWNLOAD\b", re.IGNORECASE)
+_DOWNLOADED_DLL = re.compile(r"(?<![\w${}.-])([A-Za-z][\w+-]{1,60})\.dll\b", re.IGNORECASE)
+_X86_BUILD_MARK = re.compile(r"(?i)[_-]?(?:x?64|32|x86|win(?:32|64)|amd64|i[36]86|ia32)$")
+_ARM_BUILD_MARK = re.compile(r"(?i)arm64|aarch64|\barm\b")
+
+
+def _scan_prebuilt_downloads(result: Analysis, relative: str, text: str) -> None:
+    if ".dll" not in text.lower() or _DOWNLOAD_CALL.search(text) is None:
+        return
+    if _ARM_BUILD_MARK.search(text):
+        return  # an ARM64 build is among those downloaded (or chosen apart)
+    first: dict[str, tuple[int, list[str]]] = {}  # library -> (offset, DLL names)
+    for match in _DOWNLOADED_DLL.finditer(text):
+        dll = match[1].lower()
+        if dll.startswith(_SYSTEM_DLLS) or _windows_dll(dll):
+            continue  # kernel32, a system DLL the build links or copies, is no download
+        base = _X86_BUILD_MARK.sub("", match[1])
+        offset, names = first.setdefault(base.lower(), (match.start(), []))
+        if match[1] not in names:
+            names.append(match[1])
+    for library, (offset, names) in first.items():
+        if not any(_X86_BUILD_MARK.search(dll) for dll in names):
+            continue  # one DLL for every architecture, or none chosen by architecture here
+        line = text.count("\n", 0, offset) + 1
+        dlls = ", ".join(f"{dll}.dll" for dll in names)
+        result.external.append(
+            ExternalLibrary(
+                name=library,
+                how=f"prebuilt x86/x64 DLLs the build downloads ({dlls}), none for ARM64",
+                file=relative,
+                line=line,
+                text=text.split("\n", line)[line - 1].strip()[:160],
+            )
+        )
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
     folders = lower.split("/")[:-1]
     if name == "cmakelists.txt" or name.endswith(".cmake"):
         _scan_fetched(result, text)
+        _scan_prebuilt_downloads(result, relative, text)
     if (
         _incidental(lower)
         or ("/" in relative and name in ("setup.py", "setup.cfg"))
-        or any(part in VENDOR_DIRS or part.startswith("vendored") for part in folders)
+        or _in_vendored(lower)
     ):
         return  # a vendored project's own build files are not what this package runs
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
@@ -2040,6 +2165,10 @@ _OTHER_ARCH_ASM = re.compile(
     r"\b(?:lwsync|isync|eieio|mfspr|mftb|mtspr|mfcr|dcbt|dcbz|sync|hwsync|stwcx|lwarx|ldarx|stdcx"
     r"|dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr|stxr|ldaxr|stlxr|cntvct_el0|cntfrq_el0|vzeroupper_none"
     r"|csrr|fence|rdcycle|rdtime|stck|stckf|lnop)\b"
+    # NVIDIA PTX in CUDA device code (`asm("cvt.sat.u8.s8 %0, %1;" ...)`, Eigen's
+    # `prefetch.L1`): an instruction with dotted type or state-space suffixes, compiled by
+    # nvcc for the GPU, never by MSVC
+    r'|"\s*[a-z]+\d*(?:\.[a-z0-9]+)*\.(?:[busf](?:8|16|32|64)|f16x2|bf16x2|pred|global|shared|local|L[12])\b'
 )
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
@@ -2747,7 +2876,60 @@ def _rust_false_spans(text: str) -> list[tuple[int, int]]:
         end = _item_end(text, close + 1, budget)
         spans.append((match.start(), end))
         covered = end
+    if "cfg_select!" in text:
+        spans += _cfg_select_spans(text, budget)
     return spans
+
+
+_CFG_SELECT = re.compile(r"\bcfg_select!\s*\{")
+_FAT_ARROW = re.compile(r"=>")
+_ARM_BODY = re.compile(r"[(){}\[\],]")
+
+
+def _cfg_select_spans(text: str, budget: list[int]) -> list[tuple[int, int]]:
+    """The arms of `cfg_select! { PREDICATE => BODY, ... }` (std's successor of the cfg_if
+    crate; polars' tick_counter: `target_arch = "x86_64" => { _rdtsc() }`) that
+    aarch64-pc-windows-msvc never compiles: an arm whose predicate is false, and every arm
+    after one whose predicate holds (the first arm that holds is the one compiled)."""
+    spans: list[tuple[int, int]] = []
+    for match in _CFG_SELECT.finditer(text):
+        close = _matching(text, match.end() - 1, _BRACES, budget, 200_000)
+        if close is None or budget[0] <= 0:
+            continue
+        at, taken = match.end(), False
+        while at < close:
+            arrow = _FAT_ARROW.search(text, at, close)
+            if arrow is None:
+                break
+            raw = text[at : arrow.start()]
+            begin = at + len(raw) - len(raw.lstrip(", \t\r\n"))  # the predicate's own line
+            predicate = raw.strip(", \t\r\n")
+            end = _arm_end(text, arrow.end(), close, budget)
+            if taken or (predicate != "_" and _rust_cfg_of(predicate) is False):
+                spans.append((begin, end))
+            elif predicate != "_" and _rust_cfg_of(predicate) is True:
+                taken = True
+            at = end
+    return spans
+
+
+def _arm_end(text: str, start: int, close: int, budget: list[int]) -> int:
+    """Where the arm whose body starts at ``start`` ends (``close``: the macro's `}`): after
+    the body's `{...}` block, or after the `,` that ends an expression outside brackets."""
+    depth = 0
+    for found in _ARM_BODY.finditer(text, start, close):
+        char = found[0]
+        if char == ",":
+            if depth == 0:
+                budget[0] -= found.end() - start
+                return found.end()
+            continue
+        depth += 1 if char in "({[" else -1
+        if depth == 0 and char == "}" and text[start : found.start()].lstrip().startswith("{"):
+            budget[0] -= found.end() - start
+            return found.end()  # a block body: no comma needed after it
+    budget[0] -= close - start
+    return close
 
 
 _PARENS = re.compile(r"[()]")
@@ -2871,15 +3053,18 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     wanted_includes: list[tuple[int, str]] = []
     if cython and "extern" in text:
-        wanted_includes = [
-            (m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text) if _maybe_external(m[1])
-        ]
+        externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
+        wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
+        if externs:
+            result.include_paths[relative] = [header.lower() for _at, header in externs]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
         maybe_external = result.maybe_external
         internals = False
+        headers: list[str] = []
         for m in _INCLUDE.finditer(text):
             header = m[2]
+            headers.append(header.lower().replace("\\", "/").removeprefix("./"))
             internals = internals or "pycore_" in header
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
@@ -2892,6 +3077,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
                 wanted_includes.append((m.start(), header))
         if internals:
             _note_cpython_internals(result, relative, text)
+        if headers:
+            result.include_paths[relative] = headers
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
@@ -3071,7 +3258,13 @@ class _CText:
             if end == -1:
                 end = size
             code = self.code.get(start)
-            yield start, code if code is not None else text[start:end], end
+            if code is None:
+                # a backslash-continued directive's next line: its comments blanked too
+                # (libwebp's `defined(_MSC_FULL_VER) && _MSC_FULL_VER >= 160040219  // >= VS2010`)
+                code = text[start:end]
+                if "/" in code:
+                    code = _INLINE_COMMENT.sub(" ", code)
+            yield start, code, end
             start = end + 1
 
     def parsed(self, until: int | None = None) -> cpp.Parsed:
