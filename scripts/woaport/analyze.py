@@ -3451,12 +3451,13 @@ def _finish_code(
             )
     has_arm64_msvc = "_M_ARM64" in text
     seen: set[tuple[str, int]] = set()
+    chains: dict[int, int] = {}  # see _chain_start
     for start, kind in sorted(found):
         line = line_of(start) + 1
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
-        if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1):
+        if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
             continue  # a guard selects code; the code it selects is what counts
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
@@ -3484,7 +3485,7 @@ def _finish_code(
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
         if context is None and default_off(start):
             context = "off by default (#if on a macro nothing in the sdist defines)"
-        if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1):
+        if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1, chains):
             # `#define LOAD(p) _mm_loadu_si128(p)` compiles nothing: the lines that use the
             # macro do, and those are read on their own
             context = "in a #define (compiled where the macro is used)"
@@ -3595,20 +3596,33 @@ def _headers_never_included(result: Analysis) -> None:
 _DEFINE_LINE = re.compile(r"^\s*#\s*define\b")
 
 
-def _in_define(lines: cpp.Lines, index: int) -> bool:
+def _chain_start(lines: cpp.Lines, index: int, limit: int, chains: dict[int, int]) -> int:
+    """The first line of the backslash-continued lines that end with line ``index``, at most
+    ``limit`` lines up. ``chains``: the first line of the whole chain for lines worked out
+    before (in one file, many matches sit in one long #define: each walk stops where an
+    earlier one found the chain's first line, instead of walking the macro's lines again)."""
+    start = index
+    while start > 0 and index - start < limit:
+        first = chains.get(start)
+        if first is not None:  # lines start .. index-1 continue: the same chain
+            chains[index] = first
+            return max(first, index - limit)
+        if not lines[start - 1].endswith("\\"):
+            break
+        start -= 1
+    if start == 0 or not lines[start - 1].endswith("\\"):
+        chains[index] = start  # the chain's own first line, not a cut at ``limit``
+    return start
+
+
+def _in_define(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
     """Is this line a #define, or a backslash-continued part of one?"""
-    start = index
-    while start > 0 and index - start < 256 and lines[start - 1].endswith("\\"):
-        start -= 1
-    return _DEFINE_LINE.match(lines[start]) is not None
+    return _DEFINE_LINE.match(lines[_chain_start(lines, index, 256, chains)]) is not None
 
 
-def _in_directive(lines: cpp.Lines, index: int) -> bool:
+def _in_directive(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
     """Is this line a preprocessor conditional, or a backslash-continued part of one?"""
-    start = index
-    while start > 0 and index - start < 64 and lines[start - 1].endswith("\\"):
-        start -= 1
-    return _GUARD_LINE.match(lines[start]) is not None
+    return _GUARD_LINE.match(lines[_chain_start(lines, index, 64, chains)]) is not None
 
 
 def _scan_flags(result: Analysis, relative: str, text: str) -> None:
