@@ -3449,7 +3449,8 @@ def _finish_code(
                     x86_only_context=None,
                 )
             )
-    has_arm64_msvc = "_M_ARM64" in text
+    # a pass over the text, made only for the kinds that ask (most files have neither)
+    has_arm64_msvc: bool | None = None
     seen: set[tuple[str, int]] = set()
     chains: dict[int, int] = {}  # see _chain_start
     for start, kind in sorted(found):
@@ -3475,11 +3476,15 @@ def _finish_code(
                 continue
         built = state_at(start)
         if kind == "msvc-x86-branch":
+            if has_arm64_msvc is None:
+                has_arm64_msvc = "_M_ARM64" in text
             alternative = has_arm64_msvc
         elif kind == "x64-intrinsic":
             # compiled on ARM64 whatever else the file holds; only an MSVC ARM64 branch
             # (these are MSVC intrinsics) can be the alternative
-            alternative = built is not True and has_arm64_msvc
+            if built is not True and has_arm64_msvc is None:
+                has_arm64_msvc = "_M_ARM64" in text
+            alternative = built is not True and bool(has_arm64_msvc)
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
