@@ -280,20 +280,71 @@ def find_x86(text: str) -> list[tuple[int, str]]:
         for match in _X86_UNDERSCORE_KIND.finditer(text, resume):
             _found_underscore(text, match, match.start(), found)
     present: dict[str, bool] = {}
+    places: dict[str, list[int]] = {}  # token -> where it occurs, for _LED_BY_TOKEN's regexes
     for kind, tokens, regex, before in _X86_OTHER:
         for token in tokens:
             if token not in present:
-                present[token] = not any(
-                    absent in token for absent, there in present.items() if not there
-                ) and bool(_FIND_TOKEN[token](text))
+                if any(absent in token for absent, there in present.items() if not there):
+                    present[token] = False
+                elif any(token.startswith(shorter) for shorter in places):
+                    present[token] = bool(_places(text, token, places))  # no pass of its own
+                else:
+                    present[token] = bool(_FIND_TOKEN[token](text))
             if present[token]:
-                found += [
-                    (match.start(), kind)
-                    for match in regex.finditer(text)
-                    if _preceded(text, match.start(), before)
-                ]
+                if (regex, token) in _LED_BY_TOKEN:
+                    starts = _matches_at(text, regex, _places(text, token, places))
+                else:
+                    starts = [match.start() for match in regex.finditer(text)]
+                found += [(start, kind) for start in starts if _preceded(text, start, before)]
                 break
     found.sort()
+    return found
+
+
+# The regexes whose every match starts with their token (`cpuid(?:ex|_count)?\s*\(`,
+# `intrin\.h[>"]`): their matches are looked for only where the token is, found by C-speed
+# `find`s (the same places serve cpuid and cpuid.h), instead of a pass of the regex engine
+# each. Where the token is short and common ("asm"), the regex engine's own literal search
+# is as fast: those keep finditer.
+_LED_BY_TOKEN = {
+    (regex, token)
+    for _kind, tokens, regex, _before in _X86_OTHER
+    for token in tokens
+    if len(token) >= 5 and regex.pattern.startswith(re.escape(token))
+}
+
+
+def _places(text: str, token: str, places: dict[str, list[int]]) -> list[int]:
+    """Where ``token`` occurs in the text (overlapping occurrences too), worked out once; a
+    token that starts with one already found is looked for only there (cpuid.h at cpuid)."""
+    if token in places:
+        return places[token]
+    for shorter, where in places.items():
+        if token.startswith(shorter):
+            found = [at for at in where if text.startswith(token, at)]
+            break
+    else:
+        found = []
+        at = text.find(token)
+        while at != -1:
+            found.append(at)
+            at = text.find(token, at + 1)
+    places[token] = found
+    return found
+
+
+def _matches_at(text: str, regex: re.Pattern[str], starts: list[int]) -> list[int]:
+    """The starts of regex.finditer(text)'s matches, for a regex whose matches can start only
+    at ``starts``: each tried in order, none inside the match before it (as finditer does)."""
+    found: list[int] = []
+    after = 0
+    for at in starts:
+        if at < after:
+            continue
+        match = regex.match(text, at)
+        if match is not None:
+            found.append(at)
+            after = match.end() if match.end() > at else at + 1
     return found
 
 
