@@ -751,12 +751,13 @@ def _wanted(relative: str) -> bool:
     name = relative.rsplit("/", 1)[-1].lower()
     suffix = _suffix(name)
     return (
-        _build_script(relative.lower())
-        or suffix in LANGUAGES
+        suffix in LANGUAGES
         or suffix == ".py"  # ctypes loading of native libraries (see _scan_ctypes)
         or name in BUILD_FILES
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
+        # (a build script's name holds ".py": the regex only for the few that do)
+        or (".py" in name and _build_script(relative.lower()))
     )
 
 
@@ -946,6 +947,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         suffix = _suffix(name)
         if name == ".gitmodules" and data is not None:
             result.submodules += _submodule_paths(data.decode("utf-8", "replace"))
+        if data is None and suffix not in LANGUAGES:
+            result.files_skipped += 1  # (as below, without asking _incidental first)
+            continue
         if _incidental(lower):
             result.files_skipped += 1
             continue
