@@ -995,6 +995,28 @@ def test_build_file_knowledge(
     ] == flags
 
 
+@pytest.mark.parametrize(
+    ("setup", "context"),
+    [
+        # the machine tests are found whatever their case (the ASCII text is read lowercased)
+        ("if platform.MACHINE() == 'AMD64':\n    a = ['/arch:AVX2']\n", "applied only for x86"),
+        ("if ARCH == 'X64':\n    a = ['-mavx2']\n", "applied only for x86"),
+        ("if Bits  ==\t32:\n    a = ['/arch:SSE2']\n", "applied only for x86"),
+        # a word that only holds one is no test: max64 is not x64, bits == 320 not 32
+        ("max64 = 1\nbits == 320\na = ['-mavx2']\n", "ignored by MSVC building for ARM64"),
+        # a non-ASCII text keeps Unicode's case folds: a dotless i (U+0131) is an i
+        ("# f\u00fcr \u0131386\na = ['-mavx2']\n", "applied only for x86"),
+        ("# f\u00fcr \u0131x64\na = ['-mavx2']\n", "ignored by MSVC building for ARM64"),
+    ],
+)
+def test_x86_flags_under_a_machine_test(tmp_path: Path, setup: str, context: str) -> None:
+    doc = analysis(
+        tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/a.c": "int x;\n", "setup.py": setup})
+    )
+    contexts = [e["x86_only_context"] for e in doc["x86"] if e["kind"] == "x86-compiler-flag"]
+    assert len(contexts) == 1 and contexts[0].startswith(context), contexts
+
+
 # -- issue 13, held-out round 5 ---------------------------------------------------------------
 @pytest.mark.parametrize(
     ("cmake", "category"),

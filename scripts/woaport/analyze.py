@@ -280,20 +280,71 @@ def find_x86(text: str) -> list[tuple[int, str]]:
         for match in _X86_UNDERSCORE_KIND.finditer(text, resume):
             _found_underscore(text, match, match.start(), found)
     present: dict[str, bool] = {}
+    places: dict[str, list[int]] = {}  # token -> where it occurs, for _LED_BY_TOKEN's regexes
     for kind, tokens, regex, before in _X86_OTHER:
         for token in tokens:
             if token not in present:
-                present[token] = not any(
-                    absent in token for absent, there in present.items() if not there
-                ) and bool(_FIND_TOKEN[token](text))
+                if any(absent in token for absent, there in present.items() if not there):
+                    present[token] = False
+                elif any(token.startswith(shorter) for shorter in places):
+                    present[token] = bool(_places(text, token, places))  # no pass of its own
+                else:
+                    present[token] = bool(_FIND_TOKEN[token](text))
             if present[token]:
-                found += [
-                    (match.start(), kind)
-                    for match in regex.finditer(text)
-                    if _preceded(text, match.start(), before)
-                ]
+                if (regex, token) in _LED_BY_TOKEN:
+                    starts = _matches_at(text, regex, _places(text, token, places))
+                else:
+                    starts = [match.start() for match in regex.finditer(text)]
+                found += [(start, kind) for start in starts if _preceded(text, start, before)]
                 break
     found.sort()
+    return found
+
+
+# The regexes whose every match starts with their token (`cpuid(?:ex|_count)?\s*\(`,
+# `intrin\.h[>"]`): their matches are looked for only where the token is, found by C-speed
+# `find`s (the same places serve cpuid and cpuid.h), instead of a pass of the regex engine
+# each. Where the token is short and common ("asm"), the regex engine's own literal search
+# is as fast: those keep finditer.
+_LED_BY_TOKEN = {
+    (regex, token)
+    for _kind, tokens, regex, _before in _X86_OTHER
+    for token in tokens
+    if len(token) >= 5 and regex.pattern.startswith(re.escape(token))
+}
+
+
+def _places(text: str, token: str, places: dict[str, list[int]]) -> list[int]:
+    """Where ``token`` occurs in the text (overlapping occurrences too), worked out once; a
+    token that starts with one already found is looked for only there (cpuid.h at cpuid)."""
+    if token in places:
+        return places[token]
+    for shorter, where in places.items():
+        if token.startswith(shorter):
+            found = [at for at in where if text.startswith(token, at)]
+            break
+    else:
+        found = []
+        at = text.find(token)
+        while at != -1:
+            found.append(at)
+            at = text.find(token, at + 1)
+    places[token] = found
+    return found
+
+
+def _matches_at(text: str, regex: re.Pattern[str], starts: list[int]) -> list[int]:
+    """The starts of regex.finditer(text)'s matches, for a regex whose matches can start only
+    at ``starts``: each tried in order, none inside the match before it (as finditer does)."""
+    found: list[int] = []
+    after = 0
+    for at in starts:
+        if at < after:
+            continue
+        match = regex.match(text, at)
+        if match is not None:
+            found.append(at)
+            after = match.end() if match.end() > at else at + 1
     return found
 
 
@@ -712,12 +763,13 @@ def _wanted(relative: str) -> bool:
     name = relative.rsplit("/", 1)[-1].lower()
     suffix = _suffix(name)
     return (
-        _build_script(relative.lower())
-        or suffix in LANGUAGES
+        suffix in LANGUAGES
         or suffix == ".py"  # ctypes loading of native libraries (see _scan_ctypes)
         or name in BUILD_FILES
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
+        # (a build script's name holds ".py": the regex only for the few that do)
+        or (".py" in name and _build_script(relative.lower()))
     )
 
 
@@ -907,6 +959,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         suffix = _suffix(name)
         if name == ".gitmodules" and data is not None:
             result.submodules += _submodule_paths(data.decode("utf-8", "replace"))
+        if data is None and suffix not in LANGUAGES:
+            result.files_skipped += 1  # (as below, without asking _incidental first)
+            continue
         if _incidental(lower):
             result.files_skipped += 1
             continue
@@ -947,12 +1002,13 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             continue
         result.files_read += 1
         result.bytes_read += len(data)
-        if suffix == ".rs" and name not in BUILD_FILES and _plain_rust(data):
-            # nothing in it for _scan_code; only the names it #defines (in a comment or a
-            # string) count, read from the bytes (the pattern is ASCII): no decoding
-            if b"define" in data:
-                result.defined_names.update(map(bytes.decode, _DEFINED_NAME_BYTES.findall(data)))
-            continue
+        if suffix == ".rs" and name not in BUILD_FILES:
+            defined_bytes = _plain_rust(data)
+            if defined_bytes is not None:
+                # nothing in it for _scan_code; only the names it #defines (in a comment or
+                # a string) count, read from the bytes (the pattern is ASCII): no decoding
+                result.defined_names.update(map(bytes.decode, defined_bytes))
+                continue
         text = data.decode("utf-8", "replace")
         if name == "pyproject.toml" and relative.count("/") == 0:
             pyproject = data
@@ -1064,23 +1120,36 @@ def _in_vendored(lower: str) -> bool:
 
 
 _DEFINED_NAME = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
-_DEFINED_NAME_BYTES = re.compile(_DEFINED_NAME.pattern.encode())
 
 
-def _plain_rust(data: bytes) -> bool:
-    """A Rust file with no x86 code (see _scan_code) that _scan_code does not keep for an
-    `#elif` and `_M_` either. ASCII words in the bytes are the same words in the text (a
-    UTF-8 decoding, with replacement, keeps every ASCII byte as it is)."""
-    return (
-        _X86_BYTES.search(data) is None
-        and _ASM_BYTES.search(data) is None
-        and not (_ELIF_BYTES.search(data) is not None and _M_BYTES.search(data) is not None)
-    )
+def _plain_rust(data: bytes) -> list[bytes] | None:
+    """The names a Rust file #defines, if it has no x86 code (see _scan_code) and _scan_code
+    does not keep it for an `#elif` and `_M_` either; None otherwise. ASCII words in the bytes
+    are the same words in the text (a UTF-8 decoding, with replacement, keeps every ASCII byte
+    as it is). One scan from `#` to `#` finds both the `#elif` and the `#define`s (a `#` is
+    rare in Rust: cheaper than a pass for each word)."""
+    if _X86_BYTES.search(data) is not None or _ASM_BYTES.search(data) is not None:
+        return None
+    defined: list[bytes] = []
+    elif_seen = False
+    for name in _HASH_ELIF_OR_DEFINE.findall(data):
+        if name:
+            defined.append(name)
+        else:
+            elif_seen = True
+    if elif_seen and _M_BYTES.search(data) is not None:
+        return None
+    return defined
+
+
+# `#elif` (an empty group) or a #define's name (the `#elif` test and _DEFINED_NAME in one
+# scan; a `#define` match cannot hold another `#`, so none is missed)
+_HASH_ELIF_OR_DEFINE = re.compile(rb"#(?:elif|[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*))")
 
 
 # the regex engine's literal search: faster than `in` for short words (see _finder)
-_X86_BYTES, _ASM_BYTES, _ELIF_BYTES, _M_BYTES = (
-    re.compile(re.escape(word)) for word in (b"x86", b"asm!", b"#elif", b"_M_")
+_X86_BYTES, _ASM_BYTES, _M_BYTES = (
+    re.compile(re.escape(word)) for word in (b"x86", b"asm!", b"_M_")
 )
 
 
@@ -3628,14 +3697,16 @@ def _finish_code(
                     x86_only_context=None,
                 )
             )
-    has_arm64_msvc = "_M_ARM64" in text
+    # a pass over the text, made only for the kinds that ask (most files have neither)
+    has_arm64_msvc: bool | None = None
     seen: set[tuple[str, int]] = set()
+    chains: dict[int, int] = {}  # see _chain_start
     for start, kind in sorted(found):
         line = line_of(start) + 1
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
-        if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1):
+        if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
             continue  # a guard selects code; the code it selects is what counts
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
@@ -3653,17 +3724,21 @@ def _finish_code(
                 continue
         built = state_at(start)
         if kind == "msvc-x86-branch":
+            if has_arm64_msvc is None:
+                has_arm64_msvc = "_M_ARM64" in text
             alternative = has_arm64_msvc
         elif kind == "x64-intrinsic":
             # compiled on ARM64 whatever else the file holds; only an MSVC ARM64 branch
             # (these are MSVC intrinsics) can be the alternative
-            alternative = built is not True and has_arm64_msvc
+            if built is not True and has_arm64_msvc is None:
+                has_arm64_msvc = "_M_ARM64" in text
+            alternative = built is not True and bool(has_arm64_msvc)
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
         if context is None and default_off(start):
             context = "off by default (#if on a macro nothing in the sdist defines)"
-        if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1):
+        if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1, chains):
             # `#define LOAD(p) _mm_loadu_si128(p)` compiles nothing: the lines that use the
             # macro do, and those are read on their own
             context = "in a #define (compiled where the macro is used)"
@@ -3774,20 +3849,33 @@ def _headers_never_included(result: Analysis) -> None:
 _DEFINE_LINE = re.compile(r"^\s*#\s*define\b")
 
 
-def _in_define(lines: cpp.Lines, index: int) -> bool:
+def _chain_start(lines: cpp.Lines, index: int, limit: int, chains: dict[int, int]) -> int:
+    """The first line of the backslash-continued lines that end with line ``index``, at most
+    ``limit`` lines up. ``chains``: the first line of the whole chain for lines worked out
+    before (in one file, many matches sit in one long #define: each walk stops where an
+    earlier one found the chain's first line, instead of walking the macro's lines again)."""
+    start = index
+    while start > 0 and index - start < limit:
+        first = chains.get(start)
+        if first is not None:  # lines start .. index-1 continue: the same chain
+            chains[index] = first
+            return max(first, index - limit)
+        if not lines[start - 1].endswith("\\"):
+            break
+        start -= 1
+    if start == 0 or not lines[start - 1].endswith("\\"):
+        chains[index] = start  # the chain's own first line, not a cut at ``limit``
+    return start
+
+
+def _in_define(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
     """Is this line a #define, or a backslash-continued part of one?"""
-    start = index
-    while start > 0 and index - start < 256 and lines[start - 1].endswith("\\"):
-        start -= 1
-    return _DEFINE_LINE.match(lines[start]) is not None
+    return _DEFINE_LINE.match(lines[_chain_start(lines, index, 256, chains)]) is not None
 
 
-def _in_directive(lines: cpp.Lines, index: int) -> bool:
+def _in_directive(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
     """Is this line a preprocessor conditional, or a backslash-continued part of one?"""
-    start = index
-    while start > 0 and index - start < 64 and lines[start - 1].endswith("\\"):
-        start -= 1
-    return _GUARD_LINE.match(lines[start]) is not None
+    return _GUARD_LINE.match(lines[_chain_start(lines, index, 64, chains)]) is not None
 
 
 def _scan_flags(result: Analysis, relative: str, text: str) -> None:
@@ -3796,24 +3884,14 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         return
     lines = text.split("\n")
     ends = _line_ends(lines)
-    rest = _FLAGS_RE.sub(" ", text)  # the flags themselves (/MACHINE:X64) are no guard
-    guarded = (
-        re.search(
-            r"(?i)x86_64|amd64|\bx64\b|i[36]86|platform\.machine|CMAKE_SYSTEM_PROCESSOR|host_machine\.cpu"
-            # 32-bit only (numpy 1.22's `if is_msvc and platform_bits == 32`): never ARM64
-            r"|bits\s*==\s*32\b|[\"']32bit[\"']",
-            rest,
-        )
-        is not None
-    )
+    # worked out when a flag first asks (each is a regex over the whole file)
+    guarded: bool | None = None
+    gcc_style: bool | None = None
     seen: set[int] = set()
     matches = matches[:_MAX_FLAG_ITEMS]  # a file of a million flags is not read for each
     python = relative.endswith(".py")
     cmake = relative.lower().endswith(("cmakelists.txt", ".cmake", "meson.build"))
     make = relative.lower().endswith((".mk", "makefile"))
-    # A compiler that takes GCC-style flags on Windows (clang-cl, MinGW) errors on x86 flags
-    # for an ARM64 target; MSVC only warns (D9002) and goes on.
-    gcc_style = _GCC_STYLE_WINDOWS.search(text) is not None
     for match in matches:
         line = bisect.bisect_left(ends, match.start()) + 1
         if line in seen:
@@ -3822,6 +3900,9 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         if lines[line - 1].lstrip().startswith("#") and not relative.lower().endswith(".mk"):
             continue  # a comment in Python, CMake, meson or TOML
         context = None
+        if not X86_DIRS.search(relative) and guarded is None:
+            rest = _FLAGS_RE.sub(" ", text)  # the flags themselves (/MACHINE:X64) are no guard
+            guarded = _x86_guarded(rest)
         if X86_DIRS.search(relative):
             context = "x86/other-arch file"
         elif guarded:
@@ -3840,7 +3921,11 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
             context = "compile-probed: applied only where the compiler takes it"
         elif make:
             context = "a Makefile: a Windows wheel build does not run make"
-        elif not match[0].upper().startswith("/MACHINE") and not gcc_style:
+        elif not match[0].upper().startswith("/MACHINE") and not (
+            gcc_style
+            if gcc_style is not None
+            else (gcc_style := _GCC_STYLE_WINDOWS.search(text) is not None)
+        ):
             # cl.exe building for ARM64: "warning D9002: ignoring unknown option '/arch:AVX'"
             # (opencv/opencv#28742), the same for '-mfma' (Tencent/ncnn#1069); a linker told
             # /MACHINE:X64 fails instead (LNK1112).
@@ -3858,6 +3943,43 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
 
 
 _MAX_FLAG_ITEMS = 500
+# What makes a build file's x86 flags x86-only: a test of the machine, or 32 bits only
+# (numpy 1.22's `if is_msvc and platform_bits == 32`: never ARM64).
+_X86_GUARD = re.compile(
+    r"(?i)x86_64|amd64|\bx64\b|i[36]86|platform\.machine|CMAKE_SYSTEM_PROCESSOR|host_machine\.cpu"
+    r"|bits\s*==\s*32\b|[\"']32bit[\"']"
+)
+# The same on an ASCII text, lowercased (where IGNORECASE is plain ASCII case, no Unicode
+# folds): a word each, found at C speed, and the regex for the word's context only where the
+# word is. _X86_GUARD, a case-insensitive alternation, is tried at every character: about
+# 6 ms for a 50 KB setup.py (tables).
+_X86_GUARD_WORDS = (
+    ("x86_64", None),
+    ("amd64", None),
+    ("x64", re.compile(r"\bx64\b")),
+    ("i386", None),
+    ("i686", None),
+    ("platform.machine", None),
+    ("cmake_system_processor", None),
+    ("host_machine.cpu", None),
+    ("bits", re.compile(r"bits\s*==\s*32\b")),
+    ("32bit", re.compile(r"[\"']32bit[\"']")),
+)
+
+
+def _x86_guarded(text: str) -> bool:
+    """Does _X86_GUARD match somewhere in the text?"""
+    if not text.isascii():
+        return _X86_GUARD.search(text) is not None
+    lower = text.lower()
+    return any(
+        word in lower and (context is None or context.search(lower) is not None)
+        for word, context in _X86_GUARD_WORDS
+    )
+
+
+# A compiler that takes GCC-style flags on Windows (clang-cl, MinGW) errors on x86 flags
+# for an ARM64 target; MSVC only warns (D9002) and goes on.
 _GCC_STYLE_WINDOWS = re.compile(r"(?i)clang-cl|clang_cl|mingw|--compiler[= ]+(?:mingw32|clang)")
 _PROBE_CALL = re.compile(
     r"(?i)has_flag|has_argument|has_multi_arguments|get_supported_arguments"
