@@ -1079,6 +1079,66 @@ def test_dependencies_the_build_fetches(tmp_path: Path, cmake: str, external: li
     assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
 
 
+# lightgbm-4.7.0 CMakeLists.txt: options off by default (lines 7-31), the packages found only
+# when they are on (:91-94, :151-152, :169-170, :242-243), Java and JNI for its SWIG wrapper,
+# and a platform branch (:190-206); its pyproject.toml turns __BUILD_FOR_PYTHON on.
+LIGHTGBM_CMAKE = (
+    'option(USE_MPI "Enable MPI-based distributed learning" OFF)\n'
+    'option(USE_SWIG "Enable SWIG to generate Java API" OFF)\n'
+    'option(USE_CUDA "Enable CUDA-accelerated training " OFF)\n'
+    'option(__BUILD_FOR_R "Set to ON if building lib_lightgbm for use with the R-package" OFF)\n'
+    'option(__BUILD_FOR_PYTHON "Set to ON if building for the Python-package" OFF)\n'
+    "if(USE_SWIG)\n  find_package(SWIG REQUIRED)\n  find_package(Java REQUIRED)\n"
+    "  find_package(JNI REQUIRED)\nendif()\n"
+    "if(__BUILD_FOR_R)\n    find_package(LibR REQUIRED)\nendif()\n"
+    "if(USE_MPI)\n    find_package(MPI REQUIRED)\nelse()\n    add_definitions(-DUSE_SOCKET)\nendif()\n"
+    "if(USE_CUDA)\n    find_package(NCCL REQUIRED)\nendif()\n"
+    "if(APPLE)\n    find_package(Foundation REQUIRED)\n"
+    "elseif(UNIX AND NOT APPLE)\n    find_package(Numa REQUIRED)\nendif()\n"
+    'if(CMAKE_SYSTEM_NAME STREQUAL "Linux")\n    find_package(Elf REQUIRED)\nendif()\n'
+    "if(__BUILD_FOR_PYTHON)\n    find_package(Arrow REQUIRED)\nendif()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "cmake", "external"),
+    [
+        # off by default; Java/JNI are the JDK, not a library; other platforms' branches
+        (PYPROJECT, LIGHTGBM_CMAKE, []),
+        # an option the pyproject turns on (scikit-build-core's cmake.define) is on
+        (
+            PYPROJECT + '[tool.scikit-build.cmake.define]\n__BUILD_FOR_PYTHON = "ON"\n',
+            LIGHTGBM_CMAKE,
+            ["arrow"],
+        ),
+        # an option set on anywhere in the file is not off
+        (PYPROJECT, LIGHTGBM_CMAKE + "set(USE_MPI ON)\n", ["mpi"]),
+        # the Windows branch, the else() of an Apple test and an unknown option are built
+        (
+            PYPROJECT,
+            "if(WIN32)\n  find_package(Zlib REQUIRED)\nendif()\n"
+            "if(APPLE)\nelse()\n  find_package(Bzip REQUIRED)\nendif()\n"
+            "if(NOT MSVC)\n  find_package(Iconv REQUIRED)\nendif()\n"
+            "if(SOME_SWITCH)\n  find_package(Lzma REQUIRED)\nendif()\n",
+            ["bzip", "lzma", "zlib"],
+        ),
+        # jpype1-1.7.1 CMakeLists.txt:14: the JDK, at the top level
+        (PYPROJECT, "find_package(Java REQUIRED COMPONENTS Development)\n", []),
+    ],
+    ids=["off", "defined-on", "set-on", "platforms", "java"],
+)
+def test_packages_found_only_when_an_option_or_platform_says(
+    tmp_path: Path, pyproject: str, cmake: str, external: list[str]
+) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {"pyproject.toml": pyproject, "CMakeLists.txt": cmake, "src/a.cpp": "int x;\n"},
+        )
+    )
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
 @pytest.mark.parametrize(
     ("files", "external"),
     [

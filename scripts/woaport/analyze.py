@@ -461,6 +461,8 @@ class Analysis:
     # macros and read for its x86 code is parsed once)
     sources: dict[str, _CText] = field(default_factory=dict)
     maybe_external: dict[str, bool] = field(default_factory=dict)  # header -> _maybe_external
+    # CMake find_package(REQUIRED)s under options off by default, with those options' names
+    switched_off: list[tuple[ExternalLibrary, frozenset[str]]] = field(default_factory=list)
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
     fetched: set[str] = field(default_factory=set)
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
@@ -975,6 +977,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     result.sources.clear()
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
+    _switched_on(result)
     _resolve_includes(result)
     return result
 
@@ -1317,11 +1320,15 @@ def _pkg_config_name(call: str) -> str | None:
     return None
 
 
+# CMake packages that are no native library to build for ARM64: the toolchain, Python's own,
+# tools the build runs on the build machine; Java and JNI find the JDK (jpype1, lightgbm's
+# SWIG wrapper), which the build machine installs (there are Windows ARM64 JDKs), and its
+# jni.h is the same on every target.
 CMAKE_BUILTIN_PACKAGES = frozenset(
     """
     python python3 python2 pythoninterp pythonlibs pythonextensions pybind11 nanobind threads
     openmp git cython numpy pkgconfig cuda cudatoolkit cudaToolkit gtest googletest benchmark
-    doxygen sphinx perl bison flex patch skbuild f2py vcvars msvc
+    doxygen sphinx perl bison flex patch skbuild f2py vcvars msvc java jni swig
     """.lower().split()
 )
 MESON_BUILTIN_DEPENDENCIES = frozenset(
@@ -1345,6 +1352,7 @@ MESON_BUILTIN_DEPENDENCIES = frozenset(
         "benchmark",
         "cblas",  # the BLAS family, like blas and lapack
         "appleframeworks",  # macOS frameworks
+        "jni",  # the JDK's (see CMAKE_BUILTIN_PACKAGES)
     ]
 )
 
@@ -1394,15 +1402,217 @@ _SYSTEM_OPTION = re.compile(
 
 def _cmake_optional(text: str, lines: list[str], index: int) -> bool:
     """Is the find_package() on this line of a CMake file required only in some builds: under
-    an `if()` on a `*_FOUND`/`*_EXECUTABLE` variable, or on a USE_SYSTEM_* option that is not
-    ON by default?"""
+    an `if()` on a `*_FOUND`/`*_EXECUTABLE` variable, on a USE_SYSTEM_* option that is not
+    ON by default, or on a platform test that fails on Windows (`if(APPLE)`)?"""
     for condition in _enclosing_conditions(lines, index, python=False):
         if _FOUND_CONDITION.search(condition):
             return True
         for option in _SYSTEM_OPTION.findall(condition):
             if re.search(rf"option\s*\(\s*{re.escape(option)}\s[^)]*\bON\s*\)", text) is None:
                 return True
+        if _cmake_condition(condition, {}) is False:
+            return True
     return False
+
+
+def _switched_on(result: Analysis) -> None:
+    """The find_package()s under options off by default that a build file turns on: a
+    scikit-build-core `[tool.scikit-build.cmake.define]` entry, a `-DNAME=` or `NAME=` in a
+    setup.py or script (any assignment counts: its value may come from the environment)."""
+    for library, switches in result.switched_off:
+        pattern = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(switches)))})\b(?::\w+)?\s*=")
+        if any(pattern.search(text) for text in result.build_texts):
+            result.external.append(library)
+    result.switched_off.clear()
+
+
+def _cmake_switched_off(text: str, lines: list[str], index: int) -> frozenset[str]:
+    """The options (`option(USE_MPI "..." OFF)`, or a cache variable set off) whose default
+    makes an `if()` around this line of a CMake file false (lightgbm's find_package(MPI
+    REQUIRED) under `if(USE_MPI)`): empty when no enclosing condition is false by them."""
+    conditions = _enclosing_conditions(lines, index, python=False)
+    if not conditions:
+        return frozenset()
+    defaults = _cmake_defaults(text)
+    for condition in conditions:
+        if _cmake_condition(condition, defaults) is False:
+            return frozenset(name for name in _WORD.findall(condition) if name in defaults)
+    return frozenset()
+
+
+# What a native Windows ARM64 build with MSVC sees in CMake's platform variables
+# (https://cmake.org/cmake/help/latest/manual/cmake-variables.7.html): WIN32 and MSVC are
+# set; APPLE, UNIX (Unix-like systems, Cygwin included), MINGW ... are not.
+CMAKE_WINDOWS_ARM64 = {
+    "WIN32": True,
+    "MSVC": True,
+    "CMAKE_HOST_WIN32": True,
+    "APPLE": False,
+    "UNIX": False,
+    "LINUX": False,
+    "BSD": False,
+    "CMAKE_HOST_APPLE": False,
+    "CMAKE_HOST_UNIX": False,
+    "CMAKE_HOST_LINUX": False,
+    "MINGW": False,
+    "MSYS": False,
+    "CYGWIN": False,
+    "ANDROID": False,
+    "IOS": False,
+    "EMSCRIPTEN": False,
+    "WASI": False,
+    "XCODE": False,
+    "CMAKE_COMPILER_IS_GNUCC": False,
+    "CMAKE_COMPILER_IS_GNUCXX": False,
+    "CMAKE_CROSSCOMPILING": False,
+}
+# Variables a `STREQUAL`/`MATCHES` test compares, and what they hold there (the compiler:
+# MSVC, or clang-cl, which CMake names Clang).
+_CMAKE_STRINGS = {
+    "CMAKE_SYSTEM_NAME": ("Windows",),
+    "CMAKE_HOST_SYSTEM_NAME": ("Windows",),
+    "CMAKE_C_COMPILER_ID": ("MSVC", "Clang"),
+    "CMAKE_CXX_COMPILER_ID": ("MSVC", "Clang"),
+}
+_CMAKE_FALSE = frozenset(["0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND", ""])
+_CMAKE_TRUE = frozenset(["1", "ON", "YES", "TRUE", "Y"])
+_CMAKE_TOKEN = re.compile(r'"[^"]*"|[()]|[^\s()"#]+|#.*')
+_CMAKE_UNARY = frozenset(
+    ["EXISTS", "COMMAND", "DEFINED", "TARGET", "POLICY", "TEST", "IS_DIRECTORY", "IS_ABSOLUTE"]
+)
+_CMAKE_DEFAULT = re.compile(
+    r"\b(?:option\s*\(\s*([A-Za-z_]\w*)\s+(?:\"[^\"]*\"|\S+)\s*(\w*)\s*\)"
+    r"|set\s*\(\s*([A-Za-z_]\w*)\s+(\S+)([^)]*)\))",
+    re.IGNORECASE,
+)
+
+
+def _cmake_defaults(text: str) -> dict[str, bool]:
+    """The options and cache variables a CMake file declares off by default, each set nowhere
+    else in the file to anything but off (a variable set on anywhere is left out)."""
+    if "option" not in text and "CACHE" not in text:
+        return {}
+    found: list[tuple[str, str, bool]] = []  # (name, value, declares a default)
+    for match in _CMAKE_DEFAULT.finditer(text):
+        if match[1]:
+            found.append((match[1], match[2] or "OFF", True))  # option(): OFF by default
+        else:
+            found.append((match[3], match[4], "CACHE" in match[5]))
+    declared = {name for name, _value, default in found if default}
+    values: dict[str, bool] = {}
+    for name, value, _default in found:
+        if name not in declared:
+            continue  # a plain set() of a name no option or cache entry declares
+        upper = value.strip('"').upper()
+        off = upper in _CMAKE_FALSE
+        if not off and upper not in _CMAKE_TRUE:
+            values[name] = False  # set to something this reading does not evaluate
+        values[name] = values.get(name, True) and off
+    return {name: False for name, off in values.items() if off}
+
+
+def _cmake_condition(condition: str, variables: Mapping[str, bool]) -> bool | None:
+    """The truth of a CMake `if()` condition (the text after `if(`) on a native Windows ARM64
+    build with MSVC: True, False, or None (unknown). ``variables``: values known besides the
+    platform's (see _cmake_defaults)."""
+    tokens: list[str] = []
+    depth = 0
+    for piece in _CMAKE_TOKEN.findall(condition):
+        if piece.startswith("#"):
+            break
+        depth += piece == "("
+        depth -= piece == ")"
+        if depth < 0:
+            break  # the `)` that closes the if()
+        tokens.append(piece)
+    else:
+        return None  # the condition goes on past this line
+    position = 0
+
+    def peek() -> str:
+        return tokens[position].upper() if position < len(tokens) else ""
+
+    def take() -> str:
+        nonlocal position
+        if position >= len(tokens):
+            raise ValueError(condition)
+        position += 1
+        return tokens[position - 1]
+
+    def either() -> bool | None:
+        value = both()
+        while peek() == "OR":
+            take()
+            other = both()
+            value = (
+                True
+                if value is True or other is True
+                else (None if None in (value, other) else False)
+            )
+        return value
+
+    def both() -> bool | None:
+        value = negation()
+        while peek() == "AND":
+            take()
+            other = negation()
+            value = (
+                False
+                if value is False or other is False
+                else (None if None in (value, other) else True)
+            )
+        return value
+
+    def negation() -> bool | None:
+        if peek() == "NOT":
+            take()
+            value = negation()
+            return None if value is None else not value
+        return primary()
+
+    def primary() -> bool | None:
+        if peek() == "(":
+            take()
+            value = either()
+            if take() != ")":
+                raise ValueError(condition)
+            return value
+        if peek() in _CMAKE_UNARY:
+            take()
+            take()
+            return None
+        left = take()
+        if peek() in ("STREQUAL", "MATCHES"):
+            operator = take().upper()
+            right = take().strip('"')
+            held = _CMAKE_STRINGS.get(left.strip('"').removeprefix("${").removesuffix("}"))
+            if held is None:
+                return None
+            found = {
+                (text == right if operator == "STREQUAL" else re.search(right, text) is not None)
+                for text in held
+            }
+            return found.pop() if len(found) == 1 else None
+        if peek() in ("EQUAL", "LESS", "GREATER", "LESS_EQUAL", "GREATER_EQUAL", "IN_LIST") or (
+            peek().startswith(("VERSION_", "STR"))
+        ):
+            take()
+            take()
+            return None
+        word = left.strip('"').removeprefix("${").removesuffix("}")
+        if word.upper() in _CMAKE_TRUE or (word.isdigit() and word != "0"):
+            return True
+        if word.upper() in _CMAKE_FALSE or word.upper().endswith("-NOTFOUND"):
+            return False
+        if word in CMAKE_WINDOWS_ARM64:
+            return CMAKE_WINDOWS_ARM64[word]
+        return variables.get(word)
+
+    try:
+        value = either()
+    except (ValueError, re.error):
+        return None
+    return value if position == len(tokens) else None
 
 
 # CMake packages and meson dependencies that are headers only (Boost without compiled
@@ -1567,7 +1777,25 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 continue
             if cmake_lines is None:
                 cmake_lines = text.split("\n")
-            if _cmake_optional(text, cmake_lines, text.count("\n", 0, match.start())):
+            index = text.count("\n", 0, match.start())
+            if _cmake_optional(text, cmake_lines, index):
+                continue
+            switches = _cmake_switched_off(text, cmake_lines, index)
+            if switches:
+                # required only when the build turns an option on that is off by default,
+                # unless another build file turns it on (see _switched_on)
+                result.switched_off.append(
+                    (
+                        ExternalLibrary(
+                            name=package.lower(),
+                            how="CMake find_package(... REQUIRED)",
+                            file=relative,
+                            line=index + 1,
+                            text=cmake_lines[index].strip()[:160],
+                        ),
+                        switches,
+                    )
+                )
                 continue
             found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
     elif name == "meson.build":
