@@ -405,6 +405,48 @@ def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path
     assert needing_work(doc) == [] and doc["category"] == "workflow-only"
 
 
+def test_cuda_device_code_never_builds_for_arm64(tmp_path: Path) -> None:
+    """shap-0.54.1 backends/shap-cuda: gpu_treeshap.h (included by _cext_gpu.cu only) holds
+    thrust includes and PTX inline assembly; neither is a library or a port for win_arm64."""
+    header = (
+        "#pragma once\n#include <thrust/device_allocator.h>\n#include <cub/cub.cuh>\n"
+        "__device__ unsigned lanemask() { unsigned m;\n"
+        '  asm volatile("mov.u32 %0, %%lanemask_lt;" : "=r"(m));\n  return m; }\n'
+    )
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/_cext.cc": "#include <Python.h>\nint x;\n",
+        "backends/cuda/cext/gpu_treeshap.h": header,
+        "backends/cuda/cext/_cext_gpu.cu": '#include "gpu_treeshap.h"\n'
+        '__global__ void k(int *p) { asm("popc.b32 %0, %1;" : "=r"(*p) : "r"(*p)); }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["external_libraries"] == [] and needing_work(doc) == [], doc
+    assert doc["category"] == "workflow-only"
+    # the same header included by a C++ file is built: its library counts
+    files["src/_cext.cc"] += '#include "../backends/cuda/cext/gpu_treeshap.h"\n'
+    doc = analysis(tree(tmp_path / "b", files))
+    assert [e["name"] for e in doc["external_libraries"]] == ["thrust"]
+
+
+def test_other_simd_extensions_and_aligned_allocation(tmp_path: Path) -> None:
+    """Eigen's arch/AltiVec and arch/MSA hold PowerPC and MIPS assembly; _mm_malloc and
+    _mm_free are macros of MSVC's <malloc.h> for every target (lightgbm's common.h)."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "Eigen/src/Core/arch/AltiVec/PacketMath.h": '__asm__("vrfiz %0, %1" : "=v"(a));\n',
+                "Eigen/src/Core/arch/MSA/PacketMath.h": '__asm__("maddv.w %w[v], %w[a]");\n',
+                "src/common.h": "#include <malloc.h>\n"
+                "void *get(int n) { return _mm_malloc(n, 32); }\nvoid put(void *p) { _mm_free(p); }\n",
+            },
+        )
+    )
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc
+
+
 def test_guard_lines_are_not_reported(tmp_path: Path) -> None:
     doc = analysis(
         tree(

@@ -2269,10 +2269,19 @@ _OTHER_ARCH_ASM = re.compile(
     r"|dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr|stxr|ldaxr|stlxr|cntvct_el0|cntfrq_el0|vzeroupper_none"
     r"|csrr|fence|rdcycle|rdtime|stck|stckf|lnop)\b"
 )
+# NVIDIA PTX, in CUDA device code (`asm("popc.b32 %0, %1;" ...)`, `%%lanemask_lt`): typed
+# instructions and special registers no x86 assembler knows
+_PTX_ASM = re.compile(
+    r"\b[a-z]+(?:\.[a-z0-9]+)*\.(?:[usbf](?:8|16|32|64)|pred|L1|L2)\b"
+    r"|%%?(?:laneid|lanemask_\w+|tid|ntid|ctaid|nctaid|warpid|smid|clock64)\b"
+)
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
     r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|armv\d+\w*|armx|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
-    r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64)(?:[/_.-]|$)",
+    r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64"
+    # SIMD extensions named for their architecture: PowerPC's AltiVec/VSX, s390x's
+    # z/Vector, MIPS' MSA, LoongArch's LSX/LASX (Eigen's arch/AltiVec, arch/MSA ...)
+    r"|altivec|vsx|zvector|msa|lsx|lasx)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
 CARGO_X86_CFG = re.compile(r"#!?\[\s*cfg\s*\(")
@@ -3120,6 +3129,12 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
                 wanted_includes.append((m.start(), header))
         if internals:
             _note_cpython_internals(result, relative, text)
+    if relative.endswith(".cu"):
+        # CUDA: nvcc builds it for NVIDIA GPUs, which no Windows on Arm build targets; so are
+        # the headers only it includes (see _headers_never_included)
+        for _at, name in local_includes:
+            result.excluded[name] += 1
+        return
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
@@ -3678,11 +3693,14 @@ def _finish_code(
             _ALIAS.match(code_lines[line - 1]) or _DEFINITION.match(text, start)
         ):
             continue  # `#define popcnt32 __popcnt`, or sse2neon defining `_rdtsc(void) {`
+        if kind == "intrinsic-call" and text.startswith(_ALIGNED_ALLOCATION, start):
+            continue  # MSVC's <malloc.h> defines them for ARM64 too: _aligned_malloc/_free
         if kind == "inline-asm":
             window = text[start : start + 400]
             if (
                 _ASM_BARRIER.match(window)
                 or _OTHER_ARCH_ASM.search(window.split(";")[0])
+                or _PTX_ASM.search(window.split(";")[0])
                 or _in_string(text, start)
             ):
                 continue
@@ -3717,6 +3735,9 @@ def _finish_code(
                 arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
+
+
+_ALIGNED_ALLOCATION = ("_mm_malloc", "_mm_free")
 
 
 def _in_string(text: str, start: int) -> bool:
@@ -3798,6 +3819,9 @@ def _headers_never_included(result: Analysis) -> None:
     never = {name for name, count in result.excluded.items() if count == result.included[name]}
     if not never:
         return
+    # nor are the libraries it includes (shap's gpu_treeshap.h, included by a .cu file
+    # only: <thrust/...>)
+    result.includes[:] = [i for i in result.includes if i.file.rsplit("/", 1)[-1] not in never]
     for index, evidence in enumerate(result.evidence):
         name = evidence.file.rsplit("/", 1)[-1]
         if evidence.x86_only_context is None and name in never:
