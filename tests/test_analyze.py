@@ -429,6 +429,27 @@ def test_cuda_device_code_never_builds_for_arm64(tmp_path: Path) -> None:
     assert [e["name"] for e in doc["external_libraries"]] == ["thrust"]
 
 
+def test_headers_nothing_includes_need_no_library(tmp_path: Path) -> None:
+    """lightgbm-4.7.0 vendors Boost.Compute (header-only): its interop/vtk headers include
+    VTK, but no compiled file includes them (nor blis' config/old/pnacl/bli_kernel.h its
+    <ppapi/...>). A header a source includes through another header counts."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/main.cpp": "#include <LightGBM/utils/common.h>\nint main() { return 0; }\n",
+        "include/LightGBM/utils/common.h": "#pragma once\n#include <boost/compute/core.hpp>\n",
+        "external_libs/compute/include/boost/compute/core.hpp": "#include <zstd.h>\n",
+        "external_libs/compute/include/boost/compute/interop/vtk.hpp": (
+            "#include <boost/compute/interop/vtk/points.hpp>\n"
+        ),
+        "external_libs/compute/include/boost/compute/interop/vtk/points.hpp": (
+            "#include <vtkPoints.h>\n"
+        ),
+        "blis/config/old/pnacl/bli_kernel.h": "#include <ppapi/c/pp_macros.h>\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert [e["name"] for e in doc["external_libraries"]] == ["zstd"], doc
+
+
 def test_other_simd_extensions_and_aligned_allocation(tmp_path: Path) -> None:
     """Eigen's arch/AltiVec and arch/MSA hold PowerPC and MIPS assembly; _mm_malloc and
     _mm_free are macros of MSVC's <malloc.h> for every target (lightgbm's common.h)."""

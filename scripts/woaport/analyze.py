@@ -461,6 +461,8 @@ class Analysis:
     # macros and read for its x86 code is parsed once)
     sources: dict[str, _CText] = field(default_factory=dict)
     maybe_external: dict[str, bool] = field(default_factory=dict)  # header -> _maybe_external
+    # file -> the file names its #includes (and Cython's `cdef extern from`) name
+    include_edges: dict[str, list[str]] = field(default_factory=dict)
     # CMake find_package(REQUIRED)s under options off by default, with those options' names
     switched_off: list[tuple[ExternalLibrary, frozenset[str]]] = field(default_factory=list)
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
@@ -969,6 +971,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _headers_never_included(result)
+    _headers_nothing_includes(result)
     _sources_built_only_for_x86(result)
     _judge_cpython_internals(result, known)
     _rust_modules_not_built(result)
@@ -3107,16 +3110,18 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         result.arm_files.add(relative)
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     wanted_includes: list[tuple[int, str]] = []
+    edges: list[str] = []  # what it includes, by file name (see _headers_nothing_includes)
     if cython and "extern" in text:
-        wanted_includes = [
-            (m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text) if _maybe_external(m[1])
-        ]
+        externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
+        edges = [header.rsplit("/", 1)[-1].lower() for _at, header in externs]
+        wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
         maybe_external = result.maybe_external
         internals = False
         for m in _INCLUDE.finditer(text):
             header = m[2]
+            edges.append(header.rsplit("/", 1)[-1].lower())
             internals = internals or "pycore_" in header
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
@@ -3135,6 +3140,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         for _at, name in local_includes:
             result.excluded[name] += 1
         return
+    if edges:
+        result.include_edges[relative] = edges
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
@@ -3828,6 +3835,34 @@ def _headers_never_included(result: Analysis) -> None:
             result.evidence[index] = _with_context(
                 evidence, "included only where ARM64 builds never look"
             )
+
+
+def _headers_nothing_includes(result: Analysis) -> None:
+    """A header no source file includes, directly or through the headers it includes, is
+    compiled by no build: the libraries it includes are not needed (a vendored header-only
+    library's optional interop headers: Boost.Compute's interop/vtk in lightgbm; blis'
+    config/old/pnacl/bli_kernel.h). Files are matched by name (a name shared by two files
+    counts for both). Without any source file that includes something, nothing is judged."""
+    edges = result.include_edges
+    roots = [name for name in edges if not name.endswith(HEADER_SUFFIXES)]
+    if not roots or not result.includes:
+        return
+    by_name: defaultdict[str, list[str]] = defaultdict(list)
+    for name in edges:
+        by_name[name.rsplit("/", 1)[-1].lower()].append(name)
+    reached: set[str] = set()
+    stack = [header for root in roots for header in edges[root]]
+    while stack:
+        header = stack.pop()
+        if header not in reached:
+            reached.add(header)
+            for name in by_name.get(header, ()):
+                stack.extend(edges[name])
+    result.includes[:] = [
+        i
+        for i in result.includes
+        if not i.file.endswith(HEADER_SUFFIXES) or i.file.rsplit("/", 1)[-1].lower() in reached
+    ]
 
 
 _DEFINE_LINE = re.compile(r"^\s*#\s*define\b")
