@@ -429,6 +429,43 @@ def test_cuda_device_code_never_builds_for_arm64(tmp_path: Path) -> None:
     assert [e["name"] for e in doc["external_libraries"]] == ["thrust"]
 
 
+# wandb-0.31.0 hatch_build.py:129-146 and parquet-rust-wrapper/Cargo.toml
+WANDB_HATCH = (
+    "class CustomBuildHook:\n"
+    "    def _build_arrow_rs_wrapper(self) -> list[str]:\n"
+    "        if plat.goos == 'windows':\n"
+    "            lib_name = 'rust_parquet_ffi.dll'\n"
+    "        hatch_arrow_rs_wrapper.build_arrow_rs_wrapper(\n"
+    "            cargo_binary=self._get_and_require_cargo_binary(),\n"
+    "            output_path=pathlib.Path('wandb', 'bin', lib_name),\n"
+    "        )\n"
+    "    def _bundle_other(self) -> None:\n"
+    "        shutil.copy(os.path.join(deps, 'libfoo.dll'), 'wandb/bin')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("crate_type", "external"),
+    [('["cdylib", "rlib"]', ["foo"]), ('["rlib"]', ["foo", "rust_parquet_ffi"])],
+)
+def test_a_dll_the_build_makes_from_the_sdist(
+    tmp_path: Path, crate_type: str, external: list[str]
+) -> None:
+    """A DLL named in a build-script function that runs cargo, with a crate in the sdist
+    that makes a shared library (cdylib), is the build's own; another DLL the script copies
+    is not."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "hatch_build.py": WANDB_HATCH,
+        "parquet-rust-wrapper/Cargo.toml": (
+            f'[package]\nname = "arrow-rs-wrapper"\n\n[lib]\ncrate-type = {crate_type}\n'
+        ),
+        "parquet-rust-wrapper/src/lib.rs": "pub fn f() {}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert sorted(e["name"] for e in doc["external_libraries"]) == external, doc
+
+
 def test_headers_nothing_includes_need_no_library(tmp_path: Path) -> None:
     """lightgbm-4.7.0 vendors Boost.Compute (header-only): its interop/vtk headers include
     VTK, but no compiled file includes them (nor blis' config/old/pnacl/bli_kernel.h its

@@ -461,6 +461,10 @@ class Analysis:
     # macros and read for its x86 code is parsed once)
     sources: dict[str, _CText] = field(default_factory=dict)
     maybe_external: dict[str, bool] = field(default_factory=dict)  # header -> _maybe_external
+    # DLLs a build script names in a function that runs cargo or CMake: (library, tool); and
+    # the tools that make a shared library from the sdist's own sources (see _built_here)
+    built_dlls: list[tuple[str, str]] = field(default_factory=list)
+    shared_builders: set[str] = field(default_factory=set)
     # file -> the file names its #includes (and Cython's `cdef extern from`) name
     include_edges: dict[str, list[str]] = field(default_factory=dict)
     # CMake find_package(REQUIRED)s under options off by default, with those options' names
@@ -981,6 +985,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _switched_on(result)
+    _built_here(result)
     _resolve_includes(result)
     return result
 
@@ -1692,6 +1697,37 @@ _CARGO_OTHER_TARGET = re.compile(
 )
 
 
+_NATIVE_BUILD_CALL = re.compile(r"(?<![A-Za-z])(?:cargo|cmake)(?![A-Za-z])", re.IGNORECASE)
+_CDYLIB = re.compile(r"""crate-type\s*=\s*\[[^\]]*["']cdylib["']""")
+_CMAKE_SHARED = re.compile(r"add_library\s*\(\s*[\w${}.-]+\s+(?:SHARED|MODULE)\b", re.IGNORECASE)
+_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]", re.MULTILINE)
+
+
+def _function_around(text: str, offset: int) -> str:
+    """The text of the Python function (or method) that holds ``offset``: from the `def`
+    before it to the next `def` (the whole text when there is none before)."""
+    start = 0
+    for match in _DEF.finditer(text, max(0, offset - 20_000), offset):
+        start = match.start()
+    if not start and not text.startswith("def", 0):
+        return ""  # module level: no function of its own
+    after = _DEF.search(text, offset)
+    return text[start : after.start() if after else len(text)]
+
+
+def _built_here(result: Analysis) -> None:
+    """Drop the DLLs a build script bundles after building them itself (wandb's
+    hatch_build.py runs cargo on its parquet-rust-wrapper crate, a cdylib, and bundles
+    rust_parquet_ffi.dll): the sdist holds a Cargo crate or CMake project that makes a shared
+    library, and the function that names the DLL runs that tool."""
+    built = {library for library, tool in result.built_dlls if tool in result.shared_builders}
+    if built:
+        result.external[:] = [
+            e for e in result.external if not (e.how.startswith("bundles") and e.name in built)
+        ]
+    result.built_dlls.clear()
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
@@ -1725,9 +1761,14 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
             if not dll.startswith(_SYSTEM_DLLS) and not _windows_dll(dll):
-                found.append(
-                    (re.sub(r"^lib|-\d+$", "", dll), f"bundles {match[1]}.dll", match.start())
-                )
+                library = re.sub(r"^lib|-\d+$", "", dll)
+                tool = _NATIVE_BUILD_CALL.search(_function_around(text, match.start()))
+                if tool is not None:
+                    # the function that names the DLL runs cargo or CMake: the build makes it,
+                    # if the sdist holds a project that makes a shared library (see
+                    # _built_here)
+                    result.built_dlls.append((library, tool[0].lower()))
+                found.append((library, f"bundles {match[1]}.dll", match.start()))
         for match in _LIBRARIES.finditer(text):
             if match[1].lstrip().startswith("("):
                 # (name, build_info): built here by build_clib, for the target
@@ -1827,6 +1868,10 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             found.append((library, "meson find_library()", match.start()))
     elif name == "cargo.toml" and "-sys" in text:
         found += _cargo_system_libraries(text)
+    if name == "cargo.toml" and _CDYLIB.search(text):
+        result.shared_builders.add("cargo")
+    elif (name == "cmakelists.txt" or name.endswith(".cmake")) and _CMAKE_SHARED.search(text):
+        result.shared_builders.add("cmake")
     if not found:
         return
     lines = text.split("\n")
