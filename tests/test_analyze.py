@@ -466,6 +466,45 @@ def test_a_dll_the_build_makes_from_the_sdist(
     assert sorted(e["name"] for e in doc["external_libraries"]) == external, doc
 
 
+# memray-1.20.0 src/memray/_memray/linker_shenanigans.h:1-6, and its vendored libbacktrace
+MEMRAY = {
+    "pyproject.toml": PYPROJECT,
+    "src/memray/_memray/linker_shenanigans.h": "#pragma once\n\n#include <set>\n#include <string>\n"
+    "\n#include <dlfcn.h>\n",
+    "src/memray/_memray/hooks.cpp": '#include "linker_shenanigans.h"\n'
+    "#ifdef __linux__\n#include <link.h>\n#endif\nint x;\n",
+    "src/memray/_memray/tracking.pyx": 'cdef extern from "linker_shenanigans.h":\n    pass\n',
+    "src/vendor/libbacktrace/pecoff.c": "#ifdef _WIN32\n#include <windows.h>\n#endif\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "category"),
+    [
+        ({}, "source-port"),
+        # a Windows path in the package's own code: a port exists, the rest is build work
+        (
+            {"src/memray/_memray/compat.h": "#if defined(_WIN32)\n#include <io.h>\n#endif\n"},
+            "workflow-only",
+        ),
+        # the same include inside an #if
+        (
+            {
+                "src/memray/_memray/linker_shenanigans.h": "#ifndef LS_H\n#define LS_H\n"
+                "#if HAVE_DLFCN_H\n#include <dlfcn.h>\n#endif\n#endif\n"
+            },
+            "workflow-only",
+        ),
+    ],
+)
+def test_native_code_for_posix_only(tmp_path: Path, extra: dict[str, str], category: str) -> None:
+    doc = analysis(tree(tmp_path, {**MEMRAY, **extra}))
+    assert doc["category"] == category, doc["reasons"]
+    posix = [(e["file"], e["line"]) for e in doc["x86"] if e["kind"] == "posix-only"]
+    if category == "source-port":
+        assert posix == [("src/memray/_memray/linker_shenanigans.h", 6)]
+
+
 def test_headers_nothing_includes_need_no_library(tmp_path: Path) -> None:
     """lightgbm-4.7.0 vendors Boost.Compute (header-only): its interop/vtk headers include
     VTK, but no compiled file includes them (nor blis' config/old/pnacl/bli_kernel.h its

@@ -358,6 +358,7 @@ CODE_KINDS = (
     "x64-intrinsic",
     "platform-error",
     "cpython-internals",
+    "posix-only",
 )
 
 
@@ -465,6 +466,10 @@ class Analysis:
     # the tools that make a shared library from the sdist's own sources (see _built_here)
     built_dlls: list[tuple[str, str]] = field(default_factory=list)
     shared_builders: set[str] = field(default_factory=set)
+    # (file, line, text, header): POSIX-only system headers included outside any #if; and the
+    # native files with a Windows path (see _posix_only)
+    posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
+    windows_files: list[str] = field(default_factory=list)
     # file -> the file names its #includes (and Cython's `cdef extern from`) name
     include_edges: dict[str, list[str]] = field(default_factory=dict)
     # CMake find_package(REQUIRED)s under options off by default, with those options' names
@@ -526,6 +531,20 @@ class Analysis:
             )
             tries.append(
                 "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
+            )
+        posix = [e for e in unguarded if e.kind == "posix-only"]
+        if posix:
+            unguarded = [e for e in unguarded if e.kind != "posix-only"]
+            category = "source-port"
+            where = ", ".join(f"{e.file}:{e.line}" for e in posix[:5])
+            reasons.append(
+                "the package's own native code is written for POSIX only: it includes system "
+                "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
+                f"path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h): {where}"
+            )
+            tries.append(
+                "port the native code to Windows first (Win32 equivalents behind `#ifdef _WIN32`, "
+                "or a compat layer); then build it for ARM64"
             )
         internals = [e for e in unguarded if e.kind == "cpython-internals"]
         if internals:
@@ -976,6 +995,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         _finish_code(result, pending, known, definable)
     _headers_never_included(result)
     _headers_nothing_includes(result)
+    _posix_only(result)
     _sources_built_only_for_x86(result)
     _judge_cpython_internals(result, known)
     _rust_modules_not_built(result)
@@ -3187,6 +3207,14 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         return
     if edges:
         result.include_edges[relative] = edges
+        if not rust:
+            _note_posix_includes(result, relative, text, cython)
+    if (
+        not rust
+        and ("WIN" in text or "_MSC_VER" in text or "indows" in text or "win32" in text)
+        and _WINDOWS_PATH.search(text)
+    ):
+        result.windows_files.append(relative)
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
@@ -3880,6 +3908,97 @@ def _headers_never_included(result: Analysis) -> None:
             result.evidence[index] = _with_context(
                 evidence, "included only where ARM64 builds never look"
             )
+
+
+# System headers of POSIX systems that MSVC does not have (a Windows port replaces them).
+POSIX_ONLY_HEADERS = frozenset(
+    [
+        *("dlfcn.h", "link.h", "elf.h", "unistd.h", "pthread.h", "poll.h", "termios.h"),
+        *("netdb.h", "execinfo.h", "ucontext.h", "arpa/inet.h", "netinet/in.h", "netinet/tcp.h"),
+        *("sys/mman.h", "sys/socket.h", "sys/un.h", "sys/wait.h", "sys/ioctl.h", "sys/uio.h"),
+        *("sys/resource.h", "sys/select.h", "sys/utsname.h", "sys/syscall.h", "sys/prctl.h"),
+        *("sys/ptrace.h", "sys/epoll.h", "sys/event.h", "mach-o/dyld.h", "mach-o/loader.h"),
+    ]
+)
+# A Windows path in native code: MSVC's and Windows' macros, windows.h, CPython's MS_WINDOWS,
+# Cython's compile-time platform tests
+_WINDOWS_PATH = re.compile(
+    r"\b(?:_WIN32|_WIN64|WIN32|_MSC_VER|MS_WINDOWS|__MINGW32__|__CYGWIN__)\b"
+    r"|\b[Ww]indows\.h\b|UNAME_SYSNAME|[\"']win32[\"']"
+)
+_CONDITIONAL = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|endif)\b[ \t]*(\w*)", re.MULTILINE)
+_GUARD_DEFINE = re.compile(r"\s*#[ \t]*define[ \t]+(\w+)")
+
+
+def _unconditional(text: str, offset: int) -> bool:
+    """Is the line at ``offset`` of a C text outside every #if (an include guard aside)?"""
+    depth = 0
+    guard = False
+    for match in _CONDITIONAL.finditer(text, 0, offset):
+        if match[1] == "endif":
+            depth -= 1
+            continue
+        if depth == 0 and match[1] == "ifndef" and not guard:
+            defined = _GUARD_DEFINE.match(text, match.end())
+            guard = defined is not None and defined[1] == match[2]
+            if guard:
+                continue  # an include guard: the whole file is inside it
+        depth += 1
+    return depth <= 0
+
+
+def _note_posix_includes(result: Analysis, relative: str, text: str, cython: bool) -> None:
+    """The first POSIX-only system header a file includes outside any #if (or, in Cython, a
+    `cdef extern from` at the top level), for _posix_only."""
+    pattern = _CYTHON_EXTERN if cython else _INCLUDE
+    for match in pattern.finditer(text):
+        header = (match[1] if cython else match[2]).lower()
+        if header not in POSIX_ONLY_HEADERS:
+            continue
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if cython:
+            if text[line_start] in " \t":
+                continue  # indented: inside an IF or another block
+        elif not _unconditional(text, match.start()):
+            continue
+        line_end = text.find("\n", match.start())
+        code = text[line_start : line_end if line_end >= 0 else len(text)].strip()[:160]
+        line = text.count("\n", 0, match.start()) + 1
+        result.posix_includes.append((relative, line, code, header))
+        return
+
+
+def _posix_only(result: Analysis) -> None:
+    """Native code written for POSIX only: the package's own files (not a vendored tree's)
+    include POSIX-only system headers outside any #if, and none of its own native files has a
+    Windows path (memray's linker_shenanigans.h and dlfcn.h; uvloop's system.pxd). A Windows
+    build needs a port, whatever the architecture. A header of that name in the sdist (a
+    compat unistd.h) is no POSIX header there."""
+    if not result.posix_includes:
+        return
+    projects = _projects(result.members)
+
+    def own(name: str) -> bool:
+        lower = name.lower()
+        return not _vendored(lower, result.submodules, projects) and not OTHER_OS_PATH.search(name)
+
+    if any(own(name) for name in result.windows_files):
+        return
+    basenames = {member.rsplit("/", 1)[-1] for member in result.members}
+    for relative, line, code, header in result.posix_includes:
+        if not own(relative) or header.rsplit("/", 1)[-1] in basenames:
+            continue
+        result.evidence.append(
+            Evidence(
+                kind="posix-only",
+                file=relative,
+                line=line,
+                text=code,
+                arm_alternative=False,
+                x86_only_context=None,
+                arm64="true",
+            )
+        )
 
 
 def _headers_nothing_includes(result: Analysis) -> None:
