@@ -521,9 +521,53 @@ def test_headers_nothing_includes_need_no_library(tmp_path: Path) -> None:
             "#include <vtkPoints.h>\n"
         ),
         "blis/config/old/pnacl/bli_kernel.h": "#include <ppapi/c/pp_macros.h>\n",
+        # an include reaches the file its path names, not another of the same name
+        "src/io/metadata.cpp": "#include <nanoarrow/hpp/unique.hpp>\n",
+        "external_libs/nanoarrow/src/nanoarrow/hpp/unique.hpp": "#pragma once\n",
+        "external_libs/compute/include/boost/compute/algorithm/unique.hpp": (
+            "#include <vtkDataArray.h>\n"
+        ),
     }
     doc = analysis(tree(tmp_path, files))
     assert [e["name"] for e in doc["external_libraries"]] == ["zstd"], doc
+
+
+# lightgbm-4.7.0: CMakeLists.txt:9, :31, :58-62, :215-231; gpu_tree_learner.h:28-35 includes
+# Boost.Compute under `#ifdef USE_GPU`; boost/compute/cl.hpp:19 includes <CL/cl.h>
+LIGHTGBM_GPU = {
+    "CMakeLists.txt": 'option(USE_GPU "Enable GPU-accelerated training" OFF)\n'
+    'option(__INTEGRATE_OPENCL "Set to ON if building with the OpenCL ICD Loader" OFF)\n'
+    'if(__INTEGRATE_OPENCL)\n  set(__INTEGRATE_OPENCL ON CACHE BOOL "" FORCE)\n'
+    '  set(USE_GPU OFF CACHE BOOL "" FORCE)\n  add_definitions(-DUSE_GPU)\nendif()\n'
+    "if(USE_GPU)\n    add_definitions(-DUSE_GPU)\nendif()\n",
+    "src/treelearner/gpu_tree_learner.cpp": '#include "gpu_tree_learner.h"\n',
+    "src/treelearner/gpu_tree_learner.h": "#include <LightGBM/dataset.h>\n#ifdef USE_GPU\n"
+    "#include <boost/compute/core.hpp>\n#endif\n",
+    "include/LightGBM/dataset.h": "#pragma once\n",
+    "external_libs/compute/include/boost/compute/core.hpp": "#include <boost/compute/cl.hpp>\n",
+    "external_libs/compute/include/boost/compute/cl.hpp": "#include <CL/cl.h>\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "external"),
+    [
+        ({}, []),
+        # a build file turns the option on
+        (
+            {"pyproject.toml": PYPROJECT + '[tool.scikit-build.cmake.define]\nUSE_GPU = "ON"\n'},
+            ["cl"],
+        ),
+        # the definition outside any if(): the #ifdef may hold
+        ({"CMakeLists.txt": "add_definitions(-DUSE_GPU)\n"}, ["cl"]),
+    ],
+    ids=["off", "defined-on", "always"],
+)
+def test_includes_under_a_macro_only_an_option_off_defines(
+    tmp_path: Path, changes: dict[str, str], external: list[str]
+) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **LIGHTGBM_GPU, **changes}))
+    assert [e["name"] for e in doc["external_libraries"]] == external, doc
 
 
 def test_other_simd_extensions_and_aligned_allocation(tmp_path: Path) -> None:

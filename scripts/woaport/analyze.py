@@ -21,7 +21,7 @@ import tarfile
 import zipfile
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -470,6 +470,7 @@ class Analysis:
     # native files with a Windows path (see _posix_only)
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
     windows_files: list[str] = field(default_factory=list)
+    cmake_texts: list[str] = field(default_factory=list)  # the CMake files' (also build_texts)
     # file -> the file names its #includes (and Cython's `cdef extern from`) name
     include_edges: dict[str, list[str]] = field(default_factory=dict)
     # CMake find_package(REQUIRED)s under options off by default, with those options' names
@@ -975,6 +976,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.defined_names.update(defined)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
+            if name == "cmakelists.txt" or name.endswith(".cmake"):
+                result.cmake_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
                 _scan_build_sources(result, text)
             _scan_flags(result, relative, text)
@@ -990,7 +993,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.backend = "setuptools (setup.py, no pyproject.toml)"
     known = _collect_needed_macros(result)
     result.x86_built = _x86_only_sources(result)
-    definable = _Definable(result.defined_names, result.build_texts)
+    definable = _Definable(result.defined_names, result.build_texts, result.cmake_texts)
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _headers_never_included(result)
@@ -1036,12 +1039,24 @@ _BUILD_NAME = re.compile(r"(?:[-/]D)?([A-Za-z_][A-Za-z0-9_]*)")
 
 class _Definable:
     """The macro names something in the sdist may define: a file's #define, or a mention in a
-    build file (`-DNAME`, `define_macros=[("NAME", ...)]`, `add_definitions`, `conf.set`)."""
+    build file (`-DNAME`, `define_macros=[("NAME", ...)]`, `add_definitions`, `conf.set`).
+    In a CMake file, only the lines a default build runs count, not its if() and option()
+    lines (see _cmake_live_text): lightgbm's `add_definitions(-DUSE_GPU)` is under
+    `if(USE_GPU)`, an option off by default."""
 
-    def __init__(self, defined: set[str], build_texts: list[str]) -> None:
+    def __init__(
+        self,
+        defined: set[str],
+        build_texts: list[str],
+        cmake_texts: Sequence[str] = (),
+    ) -> None:
         self.defined = defined
+        cmake = {id(text) for text in cmake_texts}
+        others = [text for text in build_texts if id(text) not in cmake]
+        turned_on = set().union(*(_ASSIGNED.findall(text) for text in others if "=" in text))
+        texts = others + [_cmake_live_text(text, turned_on) for text in cmake_texts]
         # the names the build files mention, -DNAME and /DNAME as NAME: one pass, then a set
-        self.mentioned: set[str] = set().union(*map(_BUILD_NAME.findall, build_texts))
+        self.mentioned: set[str] = set().union(*map(_BUILD_NAME.findall, texts))
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and (name in self.defined or name in self.mentioned)
@@ -1454,6 +1469,52 @@ def _switched_on(result: Analysis) -> None:
     result.switched_off.clear()
 
 
+_ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)(?::\w+)?\s*=")  # `NAME = "ON"`, `-DNAME:BOOL=ON`
+_CMAKE_BLOCK = re.compile(r"\s*(if|elseif|else|endif|option)\s*\((.*)", re.IGNORECASE)
+
+
+def _cmake_live_text(text: str, turned_on: Container[str]) -> str:
+    """A CMake file's lines that a default build runs, without its if()/option() lines (a
+    name an if() tests or an option() declares is no definition): the lines of blocks whose
+    condition is false by default (an option off that no other build file turns on, another
+    platform's test) are left out."""
+    if "if" not in text.lower():
+        return text
+    defaults = {
+        name: value for name, value in _cmake_defaults(text).items() if name not in turned_on
+    }
+    kept: list[str] = []
+    frames: list[list[bool | None]] = []  # [this branch holds, an earlier branch held]
+    for line in text.split("\n"):
+        live = all(frame[0] is not False for frame in frames)
+        block = _CMAKE_BLOCK.match(line)
+        if block is None:
+            if live:
+                kept.append(line)
+            continue
+        word = block[1].lower()
+        if word == "if":
+            holds = _cmake_condition(block[2], defaults) if live else None
+            frames.append([holds, holds])
+        elif word == "elseif" and frames:
+            holds = _cmake_condition(block[2], defaults)
+            earlier = frames[-1][1]
+            frames[-1] = [
+                False
+                if earlier is True or holds is False
+                else (None if None in (earlier, holds) else True),
+                True
+                if earlier is True or holds is True
+                else (None if None in (earlier, holds) else False),
+            ]
+        elif word == "else" and frames:
+            earlier = frames[-1][1]
+            frames[-1] = [None if earlier is None else not earlier, True]
+        elif word == "endif" and frames:
+            frames.pop()
+    return "\n".join(kept)
+
+
 def _cmake_switched_off(text: str, lines: list[str], index: int) -> frozenset[str]:
     """The options (`option(USE_MPI "..." OFF)`, or a cache variable set off) whose default
     makes an `if()` around this line of a CMake file false (lightgbm's find_package(MPI
@@ -1521,11 +1582,24 @@ def _cmake_defaults(text: str) -> dict[str, bool]:
     if "option" not in text and "CACHE" not in text:
         return {}
     found: list[tuple[str, str, bool]] = []  # (name, value, declares a default)
+    lines: list[str] | None = None
     for match in _CMAKE_DEFAULT.finditer(text):
         if match[1]:
             found.append((match[1], match[2] or "OFF", True))  # option(): OFF by default
-        else:
-            found.append((match[3], match[4], "CACHE" in match[5]))
+            continue
+        name, value = match[3], match[4]
+        if value.strip('"').upper() in _CMAKE_TRUE:
+            if lines is None:
+                lines = text.split("\n")
+            index = text.count("\n", 0, match.start())
+            if any(
+                " OR " not in condition.upper()
+                and re.search(rf"(?<!NOT )\b{re.escape(name)}\b", condition)
+                for condition in _enclosing_conditions(lines, index, python=False)
+            ):
+                continue  # on where it is on already (lightgbm: `if(__INTEGRATE_OPENCL)` sets
+                # __INTEGRATE_OPENCL ON): no other default
+        found.append((name, value, "CACHE" in match[5]))
     declared = {name for name, _value, default in found if default}
     values: dict[str, bool] = {}
     for name, value, _default in found:
@@ -3150,6 +3224,8 @@ class _Pending:
     found: list[tuple[int, str]]
     includes: list[tuple[int, str]]  # (offset, header)
     local_includes: list[tuple[int, str]]  # (offset, file name) of `#include "..."`
+    # (offset, file name in lower case) of every #include (see _headers_nothing_includes)
+    edge_includes: list[tuple[int, str]] = field(default_factory=list)
     has_arm: bool
 
 
@@ -3176,9 +3252,10 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     wanted_includes: list[tuple[int, str]] = []
     edges: list[str] = []  # what it includes, by file name (see _headers_nothing_includes)
+    edge_offsets: list[int] = []
     if cython and "extern" in text:
         externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
-        edges = [header.rsplit("/", 1)[-1].lower() for _at, header in externs]
+        edges = [_include_key(header) for _at, header in externs]
         wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
@@ -3186,7 +3263,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         internals = False
         for m in _INCLUDE.finditer(text):
             header = m[2]
-            edges.append(header.rsplit("/", 1)[-1].lower())
+            edges.append(_include_key(header))
+            edge_offsets.append(m.start())
             internals = internals or "pycore_" in header
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
@@ -3228,6 +3306,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
             includes=wanted_includes,
             local_includes=local_includes,
             has_arm=has_arm,
+            edge_includes=list(zip(edge_offsets, edges, strict=False)) if edge_offsets else [],
         )
     )
 
@@ -3681,6 +3760,7 @@ def _finish_code(
             # ARM64 builds never look (argon2's blamka-round-opt.h, included by opt.c only).
             for _at, name in pending.local_includes:
                 result.excluded[name] += 1
+            result.include_edges.pop(relative, None)
             wanted_includes = []
             code_lines = _Lines(source, code=False)
             state_at = lambda _at: False  # noqa: E731
@@ -3691,8 +3771,13 @@ def _finish_code(
             # closed-world reading (same pass) says which unknown lines those are.
             reading = source.read(
                 known,
-                None if found else max((at for at, _ in wanted_includes), default=0),
-                closed=definable if found else None,
+                None
+                if found
+                else max(
+                    max((at for at, _ in wanted_includes), default=0),
+                    max((at for at, _ in pending.edge_includes), default=0),
+                ),
+                closed=definable,
                 want_defines=False,
             )
             code_lines = _Lines(source, code=True)
@@ -3712,6 +3797,14 @@ def _finish_code(
             for at, name in pending.local_includes:
                 if reading.state_at(at) is False and not source.hides(at):
                     result.excluded[name] += 1
+            if closed_states is not None:
+                # an #include no default build reads (its #if tests a name nothing in the
+                # sdist defines, or one only an option off by default does): not an edge for
+                # _headers_nothing_includes
+                edges = result.include_edges.get(relative)
+                for at, name in pending.edge_includes:
+                    if edges and name in edges and reading.state_at(at, closed_states) is False:
+                        edges.remove(name)
             for key, _line in reading.unselected:
                 result.evidence.append(
                     Evidence(
@@ -4011,22 +4104,34 @@ def _headers_nothing_includes(result: Analysis) -> None:
     roots = [name for name in edges if not name.endswith(HEADER_SUFFIXES)]
     if not roots or not result.includes:
         return
-    by_name: defaultdict[str, list[str]] = defaultdict(list)
+    by_name: defaultdict[str, list[str]] = defaultdict(list)  # file name -> files
     for name in edges:
         by_name[name.rsplit("/", 1)[-1].lower()].append(name)
-    reached: set[str] = set()
-    stack = [header for root in roots for header in edges[root]]
+    reached: set[str] = set()  # files
+    seen: set[str] = set()  # include paths
+    stack = [path for root in roots for path in edges[root]]
     while stack:
-        header = stack.pop()
-        if header not in reached:
-            reached.add(header)
-            for name in by_name.get(header, ()):
+        path = stack.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in by_name.get(path.rsplit("/", 1)[-1], ()):
+            # `<boost/compute/cl.hpp>` is .../boost/compute/cl.hpp, not another cl.hpp
+            if name not in reached and ("/" + name.lower()).endswith("/" + path):
+                reached.add(name)
                 stack.extend(edges[name])
     result.includes[:] = [
-        i
-        for i in result.includes
-        if not i.file.endswith(HEADER_SUFFIXES) or i.file.rsplit("/", 1)[-1].lower() in reached
+        i for i in result.includes if not i.file.endswith(HEADER_SUFFIXES) or i.file in reached
     ]
+
+
+def _include_key(header: str) -> str:
+    """An #include's path as _headers_nothing_includes matches it against the files' paths:
+    lower case, without leading `./` and `../` (`"../src/a.h"` is any .../src/a.h)."""
+    path = header.lower().replace("\\", "/")
+    while path.startswith(("./", "../")):
+        path = path.split("/", 1)[1]
+    return path
 
 
 _DEFINE_LINE = re.compile(r"^\s*#\s*define\b")
