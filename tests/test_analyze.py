@@ -1140,6 +1140,20 @@ AVX2_KERNEL = "__m256i v = _mm256_set1_epi8(0x0f);\n"
         ({"numkong/include/numkong/dot/genoa.h": AVX2_KERNEL}, False),
         ({"numkong/include/numkong/dots/sapphireamx.h": AVX2_KERNEL}, False),
         ({"c/stringzillas/levenshtein_haswell.cpp": AVX2_KERNEL}, False),
+        # blis-1.3.4's kernels for AMD Zen and Intel Penryn/Knights Corner cores, and an old
+        # kernel for the Loongson (MIPS) 3A
+        ({"blis/_src/kernels/zen/3/bli_gemm_zen_asm_d6x8.c": AVX2_KERNEL}, False),
+        ({"blis/_src/kernels/penryn/1/bli_axpyv_penryn_int.c": AVX2_KERNEL}, False),
+        ({"blis/_src/kernels/knc/3/bli_dgemm_knc_asm_30x8.c": AVX2_KERNEL}, False),
+        (
+            {
+                "blis/_src/kernels/old/loongson3a/3/bli_gemm_opt_d4x4.c": (
+                    'void f(void) { __asm__ volatile ("gsldxc1 $f0, 0($a0, $0)"); }\n'
+                )
+            },
+            False,
+        ),
+        ({"src/zenith/kernels.h": AVX2_KERNEL}, True),  # a longer word
         ({"src/kernels.h": AVX2_KERNEL}, True),
         ({"src/genoa_tables.h": AVX2_KERNEL}, True),  # a plain word only as a whole name
         # a switch named for one: stringzilla's `#if SZ_USE_HASWELL` (setup.py -Ds it per target)

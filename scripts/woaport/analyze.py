@@ -338,6 +338,8 @@ X86_DIRS = re.compile(
     r"|" + cpp.X86_MICROARCHITECTURES +
     # other architectures' files are not built for ARM64 either
     r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv)(?:/|$|[-_.])"
+    # a folder named for AMD's Zen cores (blis' kernels/zen, zen2 ...; a file name is below)
+    r"|(?:^|/)zen\d?/"
     r"|(?:^|/)(?:sapphire|genoa|turin|sierra|alder|diamond|zen\d?)(?:amx)?\.[A-Za-z]{1,4}$",
     re.IGNORECASE,
 )
@@ -2423,7 +2425,7 @@ OTHER_ARCH_FILE = re.compile(
     r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64"
     # SIMD extensions named for their architecture: PowerPC's AltiVec/VSX, s390x's
     # z/Vector, MIPS' MSA, LoongArch's LSX/LASX (Eigen's arch/AltiVec, arch/MSA ...)
-    r"|altivec|vsx|zvector|msa|lsx|lasx)(?:[/_.-]|$)",
+    r"|altivec|vsx|zvector|msa|lsx|lasx|loongson\w*)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
 CARGO_X86_CFG = re.compile(r"#!?\[\s*cfg\s*\(")

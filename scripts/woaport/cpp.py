@@ -253,7 +253,7 @@ X86_MICROARCHITECTURES = (
     r"|arrowlake|lunarlake|pantherlake|sapphirerapids|sapphireamx|emeraldrapids|graniterapids"
     r"|graniteamx|diamondrapids|sierraforest|clearwaterforest|grandridge|goldmont\w*|tremont"
     r"|silvermont|gracemont|knightslanding|knightsmill|knl|knm|znver\d*|bdver\d|btver\d"
-    r"|bulldozer|piledriver|steamroller|excavator)"
+    r"|bulldozer|piledriver|steamroller|excavator|penryn|core2|knc)"
 )
 # A project's own switch named after an x86 feature (LIBDIVIDE_AVX512, HAVE_SSE2, USE_X86_ASM):
 # nothing turns it on for an ARM64 build. Switches that turn x86 code off (BLAKE3_NO_AVX2,
