@@ -495,6 +495,14 @@ MEMRAY = {
             },
             "workflow-only",
         ),
+        # socket headers only (pykerberos-1.2.4 src/kerberosgss.c:25): Winsock has them
+        (
+            {
+                "src/memray/_memray/linker_shenanigans.h": "#pragma once\n#include <arpa/inet.h>\n"
+                "#include <netdb.h>\n"
+            },
+            "workflow-only",
+        ),
     ],
 )
 def test_native_code_for_posix_only(tmp_path: Path, extra: dict[str, str], category: str) -> None:

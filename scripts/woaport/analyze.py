@@ -4005,14 +4005,16 @@ def _headers_never_included(result: Analysis) -> None:
             )
 
 
-# System headers of POSIX systems that MSVC does not have (a Windows port replaces them).
+# System headers of POSIX systems that MSVC does not have and a Windows port replaces with
+# other APIs (the dynamic loader, ELF, mmap, processes, threads, terminals, signals'
+# contexts). The socket headers (arpa/inet.h, netinet/in.h, netdb.h, sys/socket.h) are not
+# among them: Winsock has the same calls, an #include switch away (pykerberos' htonl).
 POSIX_ONLY_HEADERS = frozenset(
     [
-        *("dlfcn.h", "link.h", "elf.h", "unistd.h", "pthread.h", "poll.h", "termios.h"),
-        *("netdb.h", "execinfo.h", "ucontext.h", "arpa/inet.h", "netinet/in.h", "netinet/tcp.h"),
-        *("sys/mman.h", "sys/socket.h", "sys/un.h", "sys/wait.h", "sys/ioctl.h", "sys/uio.h"),
-        *("sys/resource.h", "sys/select.h", "sys/utsname.h", "sys/syscall.h", "sys/prctl.h"),
-        *("sys/ptrace.h", "sys/epoll.h", "sys/event.h", "mach-o/dyld.h", "mach-o/loader.h"),
+        *("dlfcn.h", "link.h", "elf.h", "unistd.h", "pthread.h", "termios.h", "execinfo.h"),
+        *("ucontext.h", "sys/mman.h", "sys/un.h", "sys/wait.h", "sys/ioctl.h", "sys/uio.h"),
+        *("sys/resource.h", "sys/utsname.h", "sys/syscall.h", "sys/prctl.h", "sys/ptrace.h"),
+        *("sys/epoll.h", "sys/event.h", "mach-o/dyld.h", "mach-o/loader.h"),
     ]
 )
 # A Windows path in native code: MSVC's and Windows' macros, windows.h, CPython's MS_WINDOWS,
