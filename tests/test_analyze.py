@@ -513,6 +513,30 @@ def test_native_code_for_posix_only(tmp_path: Path, extra: dict[str, str], categ
         assert posix == [("src/memray/_memray/linker_shenanigans.h", 6)]
 
 
+# jpype1-1.7.1 jpype/_jvmfinder.py:315-340
+JVMFINDER = (
+    "def _checkJVMArch(jvmPath, maxsize=sys.maxsize):\n"
+    "    IMAGE_FILE_MACHINE_I386 = 332\n    IMAGE_FILE_MACHINE_IA64 = 512\n"
+    "    IMAGE_FILE_MACHINE_AMD64 = 34404\n"
+    "    if machine == IMAGE_FILE_MACHINE_I386:\n        raise JVMNotSupportedException()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("finder", "category"),
+    [
+        (JVMFINDER, "source-port"),
+        (JVMFINDER + "    IMAGE_FILE_MACHINE_ARM64 = 43620\n", "workflow-only"),  # jpype#1372
+    ],
+)
+def test_python_code_that_knows_x64_dlls_only(tmp_path: Path, finder: str, category: str) -> None:
+    files = {"pyproject.toml": PYPROJECT, "native/jp_class.cpp": "int x;\n"}
+    doc = analysis(tree(tmp_path, {**files, "jpype/_jvmfinder.py": finder}))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "source-port":
+        assert needing_work(doc) == [("pe-machine", "jpype/_jvmfinder.py", 4)]
+
+
 def test_headers_nothing_includes_need_no_library(tmp_path: Path) -> None:
     """lightgbm-4.7.0 vendors Boost.Compute (header-only): its interop/vtk headers include
     VTK, but no compiled file includes them (nor blis' config/old/pnacl/bli_kernel.h its
