@@ -18,6 +18,7 @@ import lzma
 import operator
 import re
 import tarfile
+import warnings
 import zipfile
 import zlib
 from collections import Counter, defaultdict
@@ -1730,10 +1731,16 @@ def _cmake_condition(condition: str, variables: Mapping[str, bool]) -> bool | No
             held = _CMAKE_STRINGS.get(left.strip('"').removeprefix("${").removesuffix("}"))
             if held is None:
                 return None
-            found = {
-                (text == right if operator == "STREQUAL" else re.search(right, text) is not None)
-                for text in held
-            }
+            with warnings.catch_warnings():  # a pattern from the sdist: no FutureWarning
+                warnings.simplefilter("ignore")
+                found = {
+                    (
+                        text == right
+                        if operator == "STREQUAL"
+                        else re.search(right, text) is not None
+                    )
+                    for text in held
+                }
             return found.pop() if len(found) == 1 else None
         if peek() in ("EQUAL", "LESS", "GREATER", "LESS_EQUAL", "GREATER_EQUAL", "IN_LIST") or (
             peek().startswith(("VERSION_", "STR"))
