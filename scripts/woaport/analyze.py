@@ -475,6 +475,7 @@ class Analysis:
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
     windows_files: list[str] = field(default_factory=list)
     cmake_texts: list[str] = field(default_factory=list)  # the CMake files' (also build_texts)
+    member_names: set[str] | None = None  # the members' file names, lower case, when wanted
     # file -> the file names its #includes (and Cython's `cdef extern from`) name
     include_edges: dict[str, list[str]] = field(default_factory=dict)
     # CMake find_package(REQUIRED)s under options off by default, with those options' names
@@ -3332,12 +3333,14 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         return
     if edges:
         result.include_edges[relative] = edges
-        if not rust:
-            _note_posix_includes(result, relative, text, cython)
+        if not rust and not POSIX_ONLY_HEADERS.isdisjoint(edges):
+            offsets = [at for at, _header in externs] if cython else edge_offsets
+            _note_posix_includes(result, relative, text, cython, zip(offsets, edges, strict=True))
     if (
         not rust
-        and ("WIN" in text or "_MSC_VER" in text or "indows" in text or "win32" in text)
-        and _WINDOWS_PATH.search(text)
+        and len(result.windows_files) < _WINDOWS_FILES_WANTED
+        and not _vendored(relative.lower(), [])
+        and _windows_path(text, cython)
     ):
         result.windows_files.append(relative)
     if wanted_includes and OTHER_OS_PATH.search(relative):
@@ -3816,15 +3819,23 @@ def _finish_code(
             # depends on a macro nothing in the sdist defines (HAVE_CPUID_H from a compile
             # probe, MS_ASMTRICK), the build turns it on only by -D: off by default. The
             # closed-world reading (same pass) says which unknown lines those are.
+            # the #includes of the sdist's own headers, read for _headers_nothing_includes
+            # (system headers lead nowhere: an amalgamation is not read to its end for them)
+            if pending.edge_includes and result.member_names is None:
+                result.member_names = {m.rsplit("/", 1)[-1] for m in result.members}
+            names = result.member_names or set()
+            edge_includes = [
+                (at, name) for at, name in pending.edge_includes if name.rsplit("/", 1)[-1] in names
+            ]
             reading = source.read(
                 known,
                 None
                 if found
                 else max(
                     max((at for at, _ in wanted_includes), default=0),
-                    max((at for at, _ in pending.edge_includes), default=0),
+                    max((at for at, _ in edge_includes), default=0),
                 ),
-                closed=definable,
+                closed=definable if found or edge_includes else None,
                 want_defines=False,
             )
             code_lines = _Lines(source, code=True)
@@ -3849,7 +3860,7 @@ def _finish_code(
                 # sdist defines, or one only an option off by default does): not an edge for
                 # _headers_nothing_includes
                 edges = result.include_edges.get(relative)
-                for at, name in pending.edge_includes:
+                for at, name in edge_includes:
                     if edges and name in edges and reading.state_at(at, closed_states) is False:
                         edges.remove(name)
             for key, _line in reading.unselected:
@@ -4064,10 +4075,23 @@ POSIX_ONLY_HEADERS = frozenset(
 )
 # A Windows path in native code: MSVC's and Windows' macros, windows.h, CPython's MS_WINDOWS,
 # Cython's compile-time platform tests
-_WINDOWS_PATH = re.compile(
-    r"\b(?:_WIN32|_WIN64|WIN32|_MSC_VER|MS_WINDOWS|__MINGW32__|__CYGWIN__)\b"
-    r"|\b[Ww]indows\.h\b|UNAME_SYSNAME|[\"']win32[\"']"
-)
+_WINDOWS_TOKENS = ("WIN32", "_WIN64", "MS_WINDOWS", "__CYGWIN__")  # each holds "WIN"
+_CYTHON_WINDOWS_TOKENS = ("UNAME_SYSNAME", "'win32'", '"win32"')
+
+
+def _windows_path(text: str, cython: bool) -> bool:
+    """Does this native text have a Windows path? (Substring tests, a pass each at C speed:
+    the commonest answer, no, costs three.)"""
+    if "WIN" in text and any(token in text for token in _WINDOWS_TOKENS):
+        return True
+    if "_MSC_VER" in text or "indows.h" in text:
+        return True
+    return cython and any(token in text for token in _CYTHON_WINDOWS_TOKENS)
+
+
+# Files with a Windows path looked for: enough that a few in another project's folder (see
+# _projects, known at the end) leave some of the package's own
+_WINDOWS_FILES_WANTED = 16
 _CONDITIONAL = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|endif)\b[ \t]*(\w*)", re.MULTILINE)
 _GUARD_DEFINE = re.compile(r"\s*#[ \t]*define[ \t]+(\w+)")
 
@@ -4089,23 +4113,28 @@ def _unconditional(text: str, offset: int) -> bool:
     return depth <= 0
 
 
-def _note_posix_includes(result: Analysis, relative: str, text: str, cython: bool) -> None:
+def _note_posix_includes(
+    result: Analysis,
+    relative: str,
+    text: str,
+    cython: bool,
+    includes: Iterable[tuple[int, str]],
+) -> None:
     """The first POSIX-only system header a file includes outside any #if (or, in Cython, a
-    `cdef extern from` at the top level), for _posix_only."""
-    pattern = _CYTHON_EXTERN if cython else _INCLUDE
-    for match in pattern.finditer(text):
-        header = (match[1] if cython else match[2]).lower()
+    `cdef extern from` at the top level), for _posix_only. ``includes``: (offset, header in
+    lower case) of its #includes."""
+    for at, header in includes:
         if header not in POSIX_ONLY_HEADERS:
             continue
-        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_start = text.rfind("\n", 0, at) + 1
         if cython:
             if text[line_start] in " \t":
                 continue  # indented: inside an IF or another block
-        elif not _unconditional(text, match.start()):
+        elif not _unconditional(text, at):
             continue
-        line_end = text.find("\n", match.start())
+        line_end = text.find("\n", at)
         code = text[line_start : line_end if line_end >= 0 else len(text)].strip()[:160]
-        line = text.count("\n", 0, match.start()) + 1
+        line = text.count("\n", 0, at) + 1
         result.posix_includes.append((relative, line, code, header))
         return
 
@@ -4177,7 +4206,9 @@ def _headers_nothing_includes(result: Analysis) -> None:
 def _include_key(header: str) -> str:
     """An #include's path as _headers_nothing_includes matches it against the files' paths:
     lower case, without leading `./` and `../` (`"../src/a.h"` is any .../src/a.h)."""
-    path = header.lower().replace("\\", "/")
+    path = header.lower()
+    if "\\" in path:
+        path = path.replace("\\", "/")
     while path.startswith(("./", "../")):
         path = path.split("/", 1)[1]
     return path
