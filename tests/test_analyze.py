@@ -580,6 +580,221 @@ def test_other_architectures_asm_and_compiler_barriers_are_not_x86_work(tmp_path
     assert needing_work(doc) == [] and doc["category"] == "workflow-only"
 
 
+def test_cuda_device_code_never_builds_for_arm64(tmp_path: Path) -> None:
+    """shap-0.54.1 backends/shap-cuda: gpu_treeshap.h (included by _cext_gpu.cu only) holds
+    thrust includes and PTX inline assembly; neither is a library or a port for win_arm64."""
+    header = (
+        "#pragma once\n#include <thrust/device_allocator.h>\n#include <cub/cub.cuh>\n"
+        "__device__ unsigned lanemask() { unsigned m;\n"
+        '  asm volatile("mov.u32 %0, %%lanemask_lt;" : "=r"(m));\n  return m; }\n'
+    )
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/_cext.cc": "#include <Python.h>\nint x;\n",
+        "backends/cuda/cext/gpu_treeshap.h": header,
+        "backends/cuda/cext/_cext_gpu.cu": '#include "gpu_treeshap.h"\n'
+        '__global__ void k(int *p) { asm("popc.b32 %0, %1;" : "=r"(*p) : "r"(*p)); }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["external_libraries"] == [] and needing_work(doc) == [], doc
+    assert doc["category"] == "workflow-only"
+    # the same header included by a C++ file is built: its library counts
+    files["src/_cext.cc"] += '#include "../backends/cuda/cext/gpu_treeshap.h"\n'
+    doc = analysis(tree(tmp_path / "b", files))
+    assert [e["name"] for e in doc["external_libraries"]] == ["thrust"]
+
+
+# wandb-0.31.0 hatch_build.py:129-146 and parquet-rust-wrapper/Cargo.toml
+WANDB_HATCH = (
+    "class CustomBuildHook:\n"
+    "    def _build_arrow_rs_wrapper(self) -> list[str]:\n"
+    "        if plat.goos == 'windows':\n"
+    "            lib_name = 'rust_parquet_ffi.dll'\n"
+    "        hatch_arrow_rs_wrapper.build_arrow_rs_wrapper(\n"
+    "            cargo_binary=self._get_and_require_cargo_binary(),\n"
+    "            output_path=pathlib.Path('wandb', 'bin', lib_name),\n"
+    "        )\n"
+    "    def _bundle_other(self) -> None:\n"
+    "        shutil.copy(os.path.join(deps, 'libfoo.dll'), 'wandb/bin')\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("crate_type", "external"),
+    [('["cdylib", "rlib"]', ["foo"]), ('["rlib"]', ["foo", "rust_parquet_ffi"])],
+)
+def test_a_dll_the_build_makes_from_the_sdist(
+    tmp_path: Path, crate_type: str, external: list[str]
+) -> None:
+    """A DLL named in a build-script function that runs cargo, with a crate in the sdist
+    that makes a shared library (cdylib), is the build's own; another DLL the script copies
+    is not."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "hatch_build.py": WANDB_HATCH,
+        "parquet-rust-wrapper/Cargo.toml": (
+            f'[package]\nname = "arrow-rs-wrapper"\n\n[lib]\ncrate-type = {crate_type}\n'
+        ),
+        "parquet-rust-wrapper/src/lib.rs": "pub fn f() {}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert sorted(e["name"] for e in doc["external_libraries"]) == external, doc
+
+
+# memray-1.20.0 src/memray/_memray/linker_shenanigans.h:1-6, and its vendored libbacktrace
+MEMRAY = {
+    "pyproject.toml": PYPROJECT,
+    "src/memray/_memray/linker_shenanigans.h": "#pragma once\n\n#include <set>\n#include <string>\n"
+    "\n#include <dlfcn.h>\n",
+    "src/memray/_memray/hooks.cpp": '#include "linker_shenanigans.h"\n'
+    "#ifdef __linux__\n#include <link.h>\n#endif\nint x;\n",
+    "src/memray/_memray/tracking.pyx": 'cdef extern from "linker_shenanigans.h":\n    pass\n',
+    "src/vendor/libbacktrace/pecoff.c": "#ifdef _WIN32\n#include <windows.h>\n#endif\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "category"),
+    [
+        ({}, "source-port"),
+        # a Windows path in the package's own code: a port exists, the rest is build work
+        (
+            {"src/memray/_memray/compat.h": "#if defined(_WIN32)\n#include <io.h>\n#endif\n"},
+            "workflow-only",
+        ),
+        # the same include inside an #if
+        (
+            {
+                "src/memray/_memray/linker_shenanigans.h": "#ifndef LS_H\n#define LS_H\n"
+                "#if HAVE_DLFCN_H\n#include <dlfcn.h>\n#endif\n#endif\n"
+            },
+            "workflow-only",
+        ),
+        # socket headers only (pykerberos-1.2.4 src/kerberosgss.c:25): Winsock has them
+        (
+            {
+                "src/memray/_memray/linker_shenanigans.h": "#pragma once\n#include <arpa/inet.h>\n"
+                "#include <netdb.h>\n"
+            },
+            "workflow-only",
+        ),
+    ],
+)
+def test_native_code_for_posix_only(tmp_path: Path, extra: dict[str, str], category: str) -> None:
+    doc = analysis(tree(tmp_path, {**MEMRAY, **extra}))
+    assert doc["category"] == category, doc["reasons"]
+    posix = [(e["file"], e["line"]) for e in doc["x86"] if e["kind"] == "posix-only"]
+    if category == "source-port":
+        assert posix == [("src/memray/_memray/linker_shenanigans.h", 6)]
+
+
+# jpype1-1.7.1 jpype/_jvmfinder.py:315-340
+JVMFINDER = (
+    "def _checkJVMArch(jvmPath, maxsize=sys.maxsize):\n"
+    "    IMAGE_FILE_MACHINE_I386 = 332\n    IMAGE_FILE_MACHINE_IA64 = 512\n"
+    "    IMAGE_FILE_MACHINE_AMD64 = 34404\n"
+    "    if machine == IMAGE_FILE_MACHINE_I386:\n        raise JVMNotSupportedException()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("finder", "category"),
+    [
+        (JVMFINDER, "source-port"),
+        (JVMFINDER + "    IMAGE_FILE_MACHINE_ARM64 = 43620\n", "workflow-only"),  # jpype#1372
+    ],
+)
+def test_python_code_that_knows_x64_dlls_only(tmp_path: Path, finder: str, category: str) -> None:
+    files = {"pyproject.toml": PYPROJECT, "native/jp_class.cpp": "int x;\n"}
+    doc = analysis(tree(tmp_path, {**files, "jpype/_jvmfinder.py": finder}))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "source-port":
+        assert needing_work(doc) == [("pe-machine", "jpype/_jvmfinder.py", 4)]
+
+
+def test_headers_nothing_includes_need_no_library(tmp_path: Path) -> None:
+    """lightgbm-4.7.0 vendors Boost.Compute (header-only): its interop/vtk headers include
+    VTK, but no compiled file includes them (nor blis' config/old/pnacl/bli_kernel.h its
+    <ppapi/...>). A header a source includes through another header counts."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/main.cpp": "#include <LightGBM/utils/common.h>\nint main() { return 0; }\n",
+        "include/LightGBM/utils/common.h": "#pragma once\n#include <boost/compute/core.hpp>\n",
+        "external_libs/compute/include/boost/compute/core.hpp": "#include <zstd.h>\n",
+        "external_libs/compute/include/boost/compute/interop/vtk.hpp": (
+            "#include <boost/compute/interop/vtk/points.hpp>\n"
+        ),
+        "external_libs/compute/include/boost/compute/interop/vtk/points.hpp": (
+            "#include <vtkPoints.h>\n"
+        ),
+        "blis/config/old/pnacl/bli_kernel.h": "#include <ppapi/c/pp_macros.h>\n",
+        # an include reaches the file its path names, not another of the same name
+        "src/io/metadata.cpp": "#include <nanoarrow/hpp/unique.hpp>\n",
+        "external_libs/nanoarrow/src/nanoarrow/hpp/unique.hpp": "#pragma once\n",
+        "external_libs/compute/include/boost/compute/algorithm/unique.hpp": (
+            "#include <vtkDataArray.h>\n"
+        ),
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert [e["name"] for e in doc["external_libraries"]] == ["zstd"], doc
+
+
+# lightgbm-4.7.0: CMakeLists.txt:9, :31, :58-62, :215-231; gpu_tree_learner.h:28-35 includes
+# Boost.Compute under `#ifdef USE_GPU`; boost/compute/cl.hpp:19 includes <CL/cl.h>
+LIGHTGBM_GPU = {
+    "CMakeLists.txt": 'option(USE_GPU "Enable GPU-accelerated training" OFF)\n'
+    'option(__INTEGRATE_OPENCL "Set to ON if building with the OpenCL ICD Loader" OFF)\n'
+    'if(__INTEGRATE_OPENCL)\n  set(__INTEGRATE_OPENCL ON CACHE BOOL "" FORCE)\n'
+    '  set(USE_GPU OFF CACHE BOOL "" FORCE)\n  add_definitions(-DUSE_GPU)\nendif()\n'
+    "if(USE_GPU)\n    add_definitions(-DUSE_GPU)\nendif()\n",
+    "src/treelearner/gpu_tree_learner.cpp": '#include "gpu_tree_learner.h"\n',
+    "src/treelearner/gpu_tree_learner.h": "#include <LightGBM/dataset.h>\n#ifdef USE_GPU\n"
+    "#include <boost/compute/core.hpp>\n#endif\n",
+    "include/LightGBM/dataset.h": "#pragma once\n",
+    "external_libs/compute/include/boost/compute/core.hpp": "#include <boost/compute/cl.hpp>\n",
+    "external_libs/compute/include/boost/compute/cl.hpp": "#include <CL/cl.h>\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "external"),
+    [
+        ({}, []),
+        # a build file turns the option on
+        (
+            {"pyproject.toml": PYPROJECT + '[tool.scikit-build.cmake.define]\nUSE_GPU = "ON"\n'},
+            ["cl"],
+        ),
+        # the definition outside any if(): the #ifdef may hold
+        ({"CMakeLists.txt": "add_definitions(-DUSE_GPU)\n"}, ["cl"]),
+    ],
+    ids=["off", "defined-on", "always"],
+)
+def test_includes_under_a_macro_only_an_option_off_defines(
+    tmp_path: Path, changes: dict[str, str], external: list[str]
+) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **LIGHTGBM_GPU, **changes}))
+    assert [e["name"] for e in doc["external_libraries"]] == external, doc
+
+
+def test_other_simd_extensions_and_aligned_allocation(tmp_path: Path) -> None:
+    """Eigen's arch/AltiVec and arch/MSA hold PowerPC and MIPS assembly; _mm_malloc and
+    _mm_free are macros of MSVC's <malloc.h> for every target (lightgbm's common.h)."""
+    doc = analysis(
+        tree(
+            tmp_path,
+            {
+                "pyproject.toml": PYPROJECT,
+                "Eigen/src/Core/arch/AltiVec/PacketMath.h": '__asm__("vrfiz %0, %1" : "=v"(a));\n',
+                "Eigen/src/Core/arch/MSA/PacketMath.h": '__asm__("maddv.w %w[v], %w[a]");\n',
+                "src/common.h": "#include <malloc.h>\n"
+                "void *get(int n) { return _mm_malloc(n, 32); }\nvoid put(void *p) { _mm_free(p); }\n",
+            },
+        )
+    )
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc
+
+
 def test_guard_lines_are_not_reported(tmp_path: Path) -> None:
     doc = analysis(
         tree(
@@ -1170,6 +1385,20 @@ AVX2_KERNEL = "__m256i v = _mm256_set1_epi8(0x0f);\n"
         ({"numkong/include/numkong/dot/genoa.h": AVX2_KERNEL}, False),
         ({"numkong/include/numkong/dots/sapphireamx.h": AVX2_KERNEL}, False),
         ({"c/stringzillas/levenshtein_haswell.cpp": AVX2_KERNEL}, False),
+        # blis-1.3.4's kernels for AMD Zen and Intel Penryn/Knights Corner cores, and an old
+        # kernel for the Loongson (MIPS) 3A
+        ({"blis/_src/kernels/zen/3/bli_gemm_zen_asm_d6x8.c": AVX2_KERNEL}, False),
+        ({"blis/_src/kernels/penryn/1/bli_axpyv_penryn_int.c": AVX2_KERNEL}, False),
+        ({"blis/_src/kernels/knc/3/bli_dgemm_knc_asm_30x8.c": AVX2_KERNEL}, False),
+        (
+            {
+                "blis/_src/kernels/old/loongson3a/3/bli_gemm_opt_d4x4.c": (
+                    'void f(void) { __asm__ volatile ("gsldxc1 $f0, 0($a0, $0)"); }\n'
+                )
+            },
+            False,
+        ),
+        ({"src/zenith/kernels.h": AVX2_KERNEL}, True),  # a longer word
         ({"src/kernels.h": AVX2_KERNEL}, True),
         ({"src/genoa_tables.h": AVX2_KERNEL}, True),  # a plain word only as a whole name
         # a switch named for one: stringzilla's `#if SZ_USE_HASWELL` (setup.py -Ds it per target)
@@ -1287,6 +1516,66 @@ def test_dependencies_the_build_fetches(tmp_path: Path, cmake: str, external: li
                 "CMakeLists.txt": cmake,
                 "onnx/proto_utils.h": "#pragma once\n\n#include <google/protobuf/io/coded_stream.h>\n",
             },
+        )
+    )
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+# lightgbm-4.7.0 CMakeLists.txt: options off by default (lines 7-31), the packages found only
+# when they are on (:91-94, :151-152, :169-170, :242-243), Java and JNI for its SWIG wrapper,
+# and a platform branch (:190-206); its pyproject.toml turns __BUILD_FOR_PYTHON on.
+LIGHTGBM_CMAKE = (
+    'option(USE_MPI "Enable MPI-based distributed learning" OFF)\n'
+    'option(USE_SWIG "Enable SWIG to generate Java API" OFF)\n'
+    'option(USE_CUDA "Enable CUDA-accelerated training " OFF)\n'
+    'option(__BUILD_FOR_R "Set to ON if building lib_lightgbm for use with the R-package" OFF)\n'
+    'option(__BUILD_FOR_PYTHON "Set to ON if building for the Python-package" OFF)\n'
+    "if(USE_SWIG)\n  find_package(SWIG REQUIRED)\n  find_package(Java REQUIRED)\n"
+    "  find_package(JNI REQUIRED)\nendif()\n"
+    "if(__BUILD_FOR_R)\n    find_package(LibR REQUIRED)\nendif()\n"
+    "if(USE_MPI)\n    find_package(MPI REQUIRED)\nelse()\n    add_definitions(-DUSE_SOCKET)\nendif()\n"
+    "if(USE_CUDA)\n    find_package(NCCL REQUIRED)\nendif()\n"
+    "if(APPLE)\n    find_package(Foundation REQUIRED)\n"
+    "elseif(UNIX AND NOT APPLE)\n    find_package(Numa REQUIRED)\nendif()\n"
+    'if(CMAKE_SYSTEM_NAME STREQUAL "Linux")\n    find_package(Elf REQUIRED)\nendif()\n'
+    "if(__BUILD_FOR_PYTHON)\n    find_package(Arrow REQUIRED)\nendif()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("pyproject", "cmake", "external"),
+    [
+        # off by default; Java/JNI are the JDK, not a library; other platforms' branches
+        (PYPROJECT, LIGHTGBM_CMAKE, []),
+        # an option the pyproject turns on (scikit-build-core's cmake.define) is on
+        (
+            PYPROJECT + '[tool.scikit-build.cmake.define]\n__BUILD_FOR_PYTHON = "ON"\n',
+            LIGHTGBM_CMAKE,
+            ["arrow"],
+        ),
+        # an option set on anywhere in the file is not off
+        (PYPROJECT, LIGHTGBM_CMAKE + "set(USE_MPI ON)\n", ["mpi"]),
+        # the Windows branch, the else() of an Apple test and an unknown option are built
+        (
+            PYPROJECT,
+            "if(WIN32)\n  find_package(Zlib REQUIRED)\nendif()\n"
+            "if(APPLE)\nelse()\n  find_package(Bzip REQUIRED)\nendif()\n"
+            "if(NOT MSVC)\n  find_package(Iconv REQUIRED)\nendif()\n"
+            "if(SOME_SWITCH)\n  find_package(Lzma REQUIRED)\nendif()\n",
+            ["bzip", "lzma", "zlib"],
+        ),
+        # jpype1-1.7.1 CMakeLists.txt:14: the JDK, at the top level
+        (PYPROJECT, "find_package(Java REQUIRED COMPONENTS Development)\n", []),
+    ],
+    ids=["off", "defined-on", "set-on", "platforms", "java"],
+)
+def test_packages_found_only_when_an_option_or_platform_says(
+    tmp_path: Path, pyproject: str, cmake: str, external: list[str]
+) -> None:
+    doc = analysis(
+        tree(
+            tmp_path,
+            {"pyproject.toml": pyproject, "CMakeLists.txt": cmake, "src/a.cpp": "int x;\n"},
         )
     )
     assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc

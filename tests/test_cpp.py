@@ -218,3 +218,20 @@ def test_a_definition_inside_an_unknown_block() -> None:
         Truth.UNKNOWN,
         Truth.UNKNOWN,
     ]
+
+
+def test_an_undef_inside_an_unknown_block() -> None:
+    """blis' bli_kernel_macro_defs.h: `#ifdef BLIS_DISABLE_MEMKIND` / `#undef
+    BLIS_ENABLE_MEMKIND` (unknown), then `#ifdef BLIS_ENABLE_MEMKIND` / `#include
+    <hbwmalloc.h>`. A name no ARM64 build defines stays undefined; a defined one may or may not
+    be defined after it (not surely defined)."""
+    source = lines_of(
+        "#ifdef BLIS_DISABLE_MEMKIND\n#undef BLIS_ENABLE_MEMKIND\n#endif\n"
+        "#ifdef BLIS_ENABLE_MEMKIND\n#include <hbwmalloc.h>\n#endif\n"  # 5
+        "#define SEEN 1\n"
+        "#ifdef OTHER_SWITCH\n#undef SEEN\n#endif\n"
+        "#ifdef SEEN\nseen();\n#endif\n"  # 12
+    )
+    regions = cpp.regions(source, None, {"BLIS_ENABLE_MEMKIND": None})
+    assert regions.at(5) is Truth.FALSE
+    assert regions.at(12) is Truth.UNKNOWN

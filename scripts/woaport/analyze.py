@@ -18,10 +18,11 @@ import lzma
 import operator
 import re
 import tarfile
+import warnings
 import zipfile
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
@@ -391,6 +392,8 @@ X86_DIRS = re.compile(
     # other architectures' files are not built for ARM64 either
     r"|lsx|lasx|loongarch\w*|vsx\d*|vxe?\d*|ppc\w*|power\d+|s390x?|riscv\w*|rvv"
     r"|altivec|msa|mips\w*)(?:/|$|[-_.])"
+    # a folder named for AMD's Zen cores (blis' kernels/zen, zen2 ...; a file name is below)
+    r"|(?:^|/)zen\d?/"
     r"|(?:^|/)(?:sapphire|genoa|turin|sierra|alder|diamond|zen\d?)(?:amx)?\.[A-Za-z]{1,4}$",
     re.IGNORECASE,
 )
@@ -411,6 +414,8 @@ CODE_KINDS = (
     "x64-intrinsic",
     "platform-error",
     "cpython-internals",
+    "posix-only",
+    "pe-machine",
 )
 
 
@@ -514,6 +519,20 @@ class Analysis:
     # macros and read for its x86 code is parsed once)
     sources: dict[str, _CText] = field(default_factory=dict)
     maybe_external: dict[str, bool] = field(default_factory=dict)  # header -> _maybe_external
+    # DLLs a build script names in a function that runs cargo or CMake: (library, tool); and
+    # the tools that make a shared library from the sdist's own sources (see _built_here)
+    built_dlls: list[tuple[str, str]] = field(default_factory=list)
+    shared_builders: set[str] = field(default_factory=set)
+    # (file, line, text, header): POSIX-only system headers included outside any #if; and the
+    # native files with a Windows path (see _posix_only)
+    posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
+    windows_files: list[str] = field(default_factory=list)
+    cmake_texts: list[str] = field(default_factory=list)  # the CMake files' (also build_texts)
+    member_names: set[str] | None = None  # the members' file names, lower case, when wanted
+    # file -> the file names its #includes (and Cython's `cdef extern from`) name
+    include_edges: dict[str, list[str]] = field(default_factory=dict)
+    # CMake find_package(REQUIRED)s under options off by default, with those options' names
+    switched_off: list[tuple[ExternalLibrary, frozenset[str]]] = field(default_factory=list)
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
     fetched: set[str] = field(default_factory=set)
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
@@ -581,6 +600,30 @@ class Analysis:
             )
             tries.append(
                 "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
+            )
+        machine = [e for e in unguarded if e.kind == "pe-machine"]
+        if machine:
+            unguarded = [e for e in unguarded if e.kind != "pe-machine"]
+            category = "source-port"
+            where = ", ".join(f"{e.file}:{e.line}" for e in machine[:5])
+            reasons.append(
+                "Python code reads a DLL's PE machine type and knows x86/x64 only (no "
+                f"IMAGE_FILE_MACHINE_ARM64, 0xAA64): it rejects ARM64 DLLs at run time: {where}"
+            )
+            tries.append("accept IMAGE_FILE_MACHINE_ARM64 (0xAA64) beside AMD64 (0x8664)")
+        posix = [e for e in unguarded if e.kind == "posix-only"]
+        if posix:
+            unguarded = [e for e in unguarded if e.kind != "posix-only"]
+            category = "source-port"
+            where = ", ".join(f"{e.file}:{e.line}" for e in posix[:5])
+            reasons.append(
+                "the package's own native code is written for POSIX only: it includes system "
+                "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
+                f"path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h): {where}"
+            )
+            tries.append(
+                "port the native code to Windows first (Win32 equivalents behind `#ifdef _WIN32`, "
+                "or a compat layer); then build it for ARM64"
             )
         internals = [e for e in unguarded if e.kind == "cpython-internals"]
         if internals:
@@ -994,6 +1037,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 _scan_ctypes(result, relative, data.decode("utf-8", "replace"))
             if b".c'" in data or b'.c"' in data or b".cc" in data or b".cpp" in data:
                 _note_source_list(result, name, data)
+            if (b"IMAGE_FILE_MACHINE" in data or b"0x8664" in data) and not _incidental(lower):
+                _scan_pe_machine(result, relative, data.decode("utf-8", "replace"))
             result.files_skipped += 1
             continue
         if suffix in CODE_SUFFIXES and _GENERATED in data[:512]:
@@ -1022,6 +1067,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.build_texts.append(text)
             if not result.fortran_built and _FORTRAN.search(text) and not _in_vendored(lower):
                 result.fortran_built = True
+            if name == "cmakelists.txt" or name.endswith(".cmake"):
+                result.cmake_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
                 _scan_build_sources(result, text)
             _scan_flags(result, relative, text)
@@ -1038,10 +1085,12 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.backend = "setuptools (setup.py, no pyproject.toml)"
     known = _collect_needed_macros(result)
     result.x86_built = _x86_only_sources(result)
-    definable = _Definable(result.defined_names, result.build_texts)
+    definable = _Definable(result.defined_names, result.build_texts, result.cmake_texts)
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _headers_never_included(result)
+    _headers_nothing_includes(result)
+    _posix_only(result)
     _sources_built_only_for_x86(result)
     _judge_cpython_internals(result, known)
     _rust_modules_not_built(result)
@@ -1051,6 +1100,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _includes_never_compiled(result)
+    _switched_on(result)
+    _built_here(result)
     _resolve_includes(result)
     return result
 
@@ -1158,12 +1209,24 @@ _BUILD_NAME = re.compile(r"(?:[-/]D)?([A-Za-z_][A-Za-z0-9_]*)")
 
 class _Definable:
     """The macro names something in the sdist may define: a file's #define, or a mention in a
-    build file (`-DNAME`, `define_macros=[("NAME", ...)]`, `add_definitions`, `conf.set`)."""
+    build file (`-DNAME`, `define_macros=[("NAME", ...)]`, `add_definitions`, `conf.set`).
+    In a CMake file, only the lines a default build runs count, not its if() and option()
+    lines (see _cmake_live_text): lightgbm's `add_definitions(-DUSE_GPU)` is under
+    `if(USE_GPU)`, an option off by default."""
 
-    def __init__(self, defined: set[str], build_texts: list[str]) -> None:
+    def __init__(
+        self,
+        defined: set[str],
+        build_texts: list[str],
+        cmake_texts: Sequence[str] = (),
+    ) -> None:
         self.defined = defined
+        cmake = {id(text) for text in cmake_texts}
+        others = [text for text in build_texts if id(text) not in cmake]
+        turned_on = set().union(*(_ASSIGNED.findall(text) for text in others if "=" in text))
+        texts = others + [_cmake_live_text(text, turned_on) for text in cmake_texts]
         # the names the build files mention, -DNAME and /DNAME as NAME: one pass, then a set
-        self.mentioned: set[str] = set().union(*map(_BUILD_NAME.findall, build_texts))
+        self.mentioned: set[str] = set().union(*map(_BUILD_NAME.findall, texts))
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and (name in self.defined or name in self.mentioned)
@@ -1195,6 +1258,31 @@ def _setup_wheel_kind(result: Analysis, text: str) -> None:
     if platform is not None:
         line = text.count("\n", 0, platform.start()) + 1
         result.platform_wheel = f"setup.py:{line}"
+
+
+_PE_X64 = re.compile(r"IMAGE_FILE_MACHINE_AMD64\b|\b0x8664\b", re.IGNORECASE)
+_PE_ARM64 = re.compile(r"IMAGE_FILE_MACHINE_ARM64|\b0xaa64\b|\b43620\b|\bARM64\b", re.IGNORECASE)
+
+
+def _scan_pe_machine(result: Analysis, relative: str, text: str) -> None:
+    """Python code that reads a PE header's machine field and knows AMD64 but not ARM64
+    (jpype1's _jvmfinder.py, `_checkJVMArch`: IMAGE_FILE_MACHINE_I386/IA64/AMD64): it turns
+    ARM64 DLLs away at run time (jpype#1372 adds 0xAA64)."""
+    found = _PE_X64.search(text)
+    if found is None or _PE_ARM64.search(text):
+        return
+    line = text.count("\n", 0, found.start())
+    result.evidence.append(
+        Evidence(
+            kind="pe-machine",
+            file=relative,
+            line=line + 1,
+            text=text.split("\n", line + 1)[line].strip()[:160],
+            arm_alternative=False,
+            x86_only_context=None,
+            arm64="true",
+        )
+    )
 
 
 _GENERATED = b"Generated by Cython"
@@ -1470,11 +1558,15 @@ def _pkg_config_name(call: str) -> str | None:
     return None
 
 
+# CMake packages that are no native library to build for ARM64: the toolchain, Python's own,
+# tools the build runs on the build machine; Java and JNI find the JDK (jpype1, lightgbm's
+# SWIG wrapper), which the build machine installs (there are Windows ARM64 JDKs), and its
+# jni.h is the same on every target.
 CMAKE_BUILTIN_PACKAGES = frozenset(
     """
     python python3 python2 pythoninterp pythonlibs pythonextensions pybind11 nanobind threads
     openmp git cython numpy pkgconfig cuda cudatoolkit cudaToolkit gtest googletest benchmark
-    doxygen sphinx perl bison flex patch skbuild f2py vcvars msvc
+    doxygen sphinx perl bison flex patch skbuild f2py vcvars msvc java jni swig
     """.lower().split()
 )
 MESON_BUILTIN_DEPENDENCIES = frozenset(
@@ -1498,6 +1590,7 @@ MESON_BUILTIN_DEPENDENCIES = frozenset(
         "benchmark",
         "cblas",  # the BLAS family, like blas and lapack
         "appleframeworks",  # macOS frameworks
+        "jni",  # the JDK's (see CMAKE_BUILTIN_PACKAGES)
     ]
 )
 
@@ -1547,15 +1640,282 @@ _SYSTEM_OPTION = re.compile(
 
 def _cmake_optional(text: str, lines: list[str], index: int) -> bool:
     """Is the find_package() on this line of a CMake file required only in some builds: under
-    an `if()` on a `*_FOUND`/`*_EXECUTABLE` variable, or on a USE_SYSTEM_* option that is not
-    ON by default?"""
+    an `if()` on a `*_FOUND`/`*_EXECUTABLE` variable, on a USE_SYSTEM_* option that is not
+    ON by default, or on a platform test that fails on Windows (`if(APPLE)`)?"""
     for condition in _enclosing_conditions(lines, index, python=False):
         if _FOUND_CONDITION.search(condition):
             return True
         for option in _SYSTEM_OPTION.findall(condition):
             if re.search(rf"option\s*\(\s*{re.escape(option)}\s[^)]*\bON\s*\)", text) is None:
                 return True
+        if _cmake_condition(condition, {}) is False:
+            return True
     return False
+
+
+def _switched_on(result: Analysis) -> None:
+    """The find_package()s under options off by default that a build file turns on: a
+    scikit-build-core `[tool.scikit-build.cmake.define]` entry, a `-DNAME=` or `NAME=` in a
+    setup.py or script (any assignment counts: its value may come from the environment)."""
+    for library, switches in result.switched_off:
+        pattern = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(switches)))})\b(?::\w+)?\s*=")
+        if any(pattern.search(text) for text in result.build_texts):
+            result.external.append(library)
+    result.switched_off.clear()
+
+
+_ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)(?::\w+)?\s*=")  # `NAME = "ON"`, `-DNAME:BOOL=ON`
+_CMAKE_BLOCK = re.compile(r"\s*(if|elseif|else|endif|option)\s*\((.*)", re.IGNORECASE)
+
+
+def _cmake_live_text(text: str, turned_on: Container[str]) -> str:
+    """A CMake file's lines that a default build runs, without its if()/option() lines (a
+    name an if() tests or an option() declares is no definition): the lines of blocks whose
+    condition is false by default (an option off that no other build file turns on, another
+    platform's test) are left out."""
+    if "if" not in text.lower():
+        return text
+    defaults = {
+        name: value for name, value in _cmake_defaults(text).items() if name not in turned_on
+    }
+    kept: list[str] = []
+    frames: list[list[bool | None]] = []  # [this branch holds, an earlier branch held]
+    for line in text.split("\n"):
+        live = all(frame[0] is not False for frame in frames)
+        block = _CMAKE_BLOCK.match(line)
+        if block is None:
+            if live:
+                kept.append(line)
+            continue
+        word = block[1].lower()
+        if word == "if":
+            holds = _cmake_condition(block[2], defaults) if live else None
+            frames.append([holds, holds])
+        elif word == "elseif" and frames:
+            holds = _cmake_condition(block[2], defaults)
+            earlier = frames[-1][1]
+            frames[-1] = [
+                False
+                if earlier is True or holds is False
+                else (None if None in (earlier, holds) else True),
+                True
+                if earlier is True or holds is True
+                else (None if None in (earlier, holds) else False),
+            ]
+        elif word == "else" and frames:
+            earlier = frames[-1][1]
+            frames[-1] = [None if earlier is None else not earlier, True]
+        elif word == "endif" and frames:
+            frames.pop()
+    return "\n".join(kept)
+
+
+def _cmake_switched_off(text: str, lines: list[str], index: int) -> frozenset[str]:
+    """The options (`option(USE_MPI "..." OFF)`, or a cache variable set off) whose default
+    makes an `if()` around this line of a CMake file false (lightgbm's find_package(MPI
+    REQUIRED) under `if(USE_MPI)`): empty when no enclosing condition is false by them."""
+    conditions = _enclosing_conditions(lines, index, python=False)
+    if not conditions:
+        return frozenset()
+    defaults = _cmake_defaults(text)
+    for condition in conditions:
+        if _cmake_condition(condition, defaults) is False:
+            return frozenset(name for name in _WORD.findall(condition) if name in defaults)
+    return frozenset()
+
+
+# What a native Windows ARM64 build with MSVC sees in CMake's platform variables
+# (https://cmake.org/cmake/help/latest/manual/cmake-variables.7.html): WIN32 and MSVC are
+# set; APPLE, UNIX (Unix-like systems, Cygwin included), MINGW ... are not.
+CMAKE_WINDOWS_ARM64 = {
+    "WIN32": True,
+    "MSVC": True,
+    "CMAKE_HOST_WIN32": True,
+    "APPLE": False,
+    "UNIX": False,
+    "LINUX": False,
+    "BSD": False,
+    "CMAKE_HOST_APPLE": False,
+    "CMAKE_HOST_UNIX": False,
+    "CMAKE_HOST_LINUX": False,
+    "MINGW": False,
+    "MSYS": False,
+    "CYGWIN": False,
+    "ANDROID": False,
+    "IOS": False,
+    "EMSCRIPTEN": False,
+    "WASI": False,
+    "XCODE": False,
+    "CMAKE_COMPILER_IS_GNUCC": False,
+    "CMAKE_COMPILER_IS_GNUCXX": False,
+    "CMAKE_CROSSCOMPILING": False,
+}
+# Variables a `STREQUAL`/`MATCHES` test compares, and what they hold there (the compiler:
+# MSVC, or clang-cl, which CMake names Clang).
+_CMAKE_STRINGS = {
+    "CMAKE_SYSTEM_NAME": ("Windows",),
+    "CMAKE_HOST_SYSTEM_NAME": ("Windows",),
+    "CMAKE_C_COMPILER_ID": ("MSVC", "Clang"),
+    "CMAKE_CXX_COMPILER_ID": ("MSVC", "Clang"),
+}
+_CMAKE_FALSE = frozenset(["0", "OFF", "NO", "FALSE", "N", "IGNORE", "NOTFOUND", ""])
+_CMAKE_TRUE = frozenset(["1", "ON", "YES", "TRUE", "Y"])
+_CMAKE_TOKEN = re.compile(r'"[^"]*"|[()]|[^\s()"#]+|#.*')
+_CMAKE_UNARY = frozenset(
+    ["EXISTS", "COMMAND", "DEFINED", "TARGET", "POLICY", "TEST", "IS_DIRECTORY", "IS_ABSOLUTE"]
+)
+_CMAKE_DEFAULT = re.compile(
+    r"\b(?:option\s*\(\s*([A-Za-z_]\w*)\s+(?:\"[^\"]*\"|\S+)\s*(\w*)\s*\)"
+    r"|set\s*\(\s*([A-Za-z_]\w*)\s+(\S+)([^)]*)\))",
+    re.IGNORECASE,
+)
+
+
+def _cmake_defaults(text: str) -> dict[str, bool]:
+    """The options and cache variables a CMake file declares off by default, each set nowhere
+    else in the file to anything but off (a variable set on anywhere is left out)."""
+    if "option" not in text and "CACHE" not in text:
+        return {}
+    found: list[tuple[str, str, bool]] = []  # (name, value, declares a default)
+    lines: list[str] | None = None
+    for match in _CMAKE_DEFAULT.finditer(text):
+        if match[1]:
+            found.append((match[1], match[2] or "OFF", True))  # option(): OFF by default
+            continue
+        name, value = match[3], match[4]
+        if value.strip('"').upper() in _CMAKE_TRUE:
+            if lines is None:
+                lines = text.split("\n")
+            index = text.count("\n", 0, match.start())
+            if any(
+                " OR " not in condition.upper()
+                and re.search(rf"(?<!NOT )\b{re.escape(name)}\b", condition)
+                for condition in _enclosing_conditions(lines, index, python=False)
+            ):
+                continue  # on where it is on already (lightgbm: `if(__INTEGRATE_OPENCL)` sets
+                # __INTEGRATE_OPENCL ON): no other default
+        found.append((name, value, "CACHE" in match[5]))
+    declared = {name for name, _value, default in found if default}
+    values: dict[str, bool] = {}
+    for name, value, _default in found:
+        if name not in declared:
+            continue  # a plain set() of a name no option or cache entry declares
+        upper = value.strip('"').upper()
+        off = upper in _CMAKE_FALSE
+        if not off and upper not in _CMAKE_TRUE:
+            values[name] = False  # set to something this reading does not evaluate
+        values[name] = values.get(name, True) and off
+    return {name: False for name, off in values.items() if off}
+
+
+def _cmake_condition(condition: str, variables: Mapping[str, bool]) -> bool | None:
+    """The truth of a CMake `if()` condition (the text after `if(`) on a native Windows ARM64
+    build with MSVC: True, False, or None (unknown). ``variables``: values known besides the
+    platform's (see _cmake_defaults)."""
+    tokens: list[str] = []
+    depth = 0
+    for piece in _CMAKE_TOKEN.findall(condition):
+        if piece.startswith("#"):
+            break
+        depth += piece == "("
+        depth -= piece == ")"
+        if depth < 0:
+            break  # the `)` that closes the if()
+        tokens.append(piece)
+    else:
+        return None  # the condition goes on past this line
+    position = 0
+
+    def peek() -> str:
+        return tokens[position].upper() if position < len(tokens) else ""
+
+    def take() -> str:
+        nonlocal position
+        if position >= len(tokens):
+            raise ValueError(condition)
+        position += 1
+        return tokens[position - 1]
+
+    def either() -> bool | None:
+        value = both()
+        while peek() == "OR":
+            take()
+            other = both()
+            value = (
+                True
+                if value is True or other is True
+                else (None if None in (value, other) else False)
+            )
+        return value
+
+    def both() -> bool | None:
+        value = negation()
+        while peek() == "AND":
+            take()
+            other = negation()
+            value = (
+                False
+                if value is False or other is False
+                else (None if None in (value, other) else True)
+            )
+        return value
+
+    def negation() -> bool | None:
+        if peek() == "NOT":
+            take()
+            value = negation()
+            return None if value is None else not value
+        return primary()
+
+    def primary() -> bool | None:
+        if peek() == "(":
+            take()
+            value = either()
+            if take() != ")":
+                raise ValueError(condition)
+            return value
+        if peek() in _CMAKE_UNARY:
+            take()
+            take()
+            return None
+        left = take()
+        if peek() in ("STREQUAL", "MATCHES"):
+            operator = take().upper()
+            right = take().strip('"')
+            held = _CMAKE_STRINGS.get(left.strip('"').removeprefix("${").removesuffix("}"))
+            if held is None:
+                return None
+            with warnings.catch_warnings():  # a pattern from the sdist: no FutureWarning
+                warnings.simplefilter("ignore")
+                found = {
+                    (
+                        text == right
+                        if operator == "STREQUAL"
+                        else re.search(right, text) is not None
+                    )
+                    for text in held
+                }
+            return found.pop() if len(found) == 1 else None
+        if peek() in ("EQUAL", "LESS", "GREATER", "LESS_EQUAL", "GREATER_EQUAL", "IN_LIST") or (
+            peek().startswith(("VERSION_", "STR"))
+        ):
+            take()
+            take()
+            return None
+        word = left.strip('"').removeprefix("${").removesuffix("}")
+        if word.upper() in _CMAKE_TRUE or (word.isdigit() and word != "0"):
+            return True
+        if word.upper() in _CMAKE_FALSE or word.upper().endswith("-NOTFOUND"):
+            return False
+        if word in CMAKE_WINDOWS_ARM64:
+            return CMAKE_WINDOWS_ARM64[word]
+        return variables.get(word)
+
+    try:
+        value = either()
+    except (ValueError, re.error):
+        return None
+    return value if position == len(tokens) else None
 
 
 # CMake packages and meson dependencies that are headers only (Boost without compiled
@@ -1672,6 +2032,37 @@ def _scan_prebuilt_downloads(result: Analysis, relative: str, text: str) -> None
         )
 
 
+_NATIVE_BUILD_CALL = re.compile(r"(?<![A-Za-z])(?:cargo|cmake)(?![A-Za-z])", re.IGNORECASE)
+_CDYLIB = re.compile(r"""crate-type\s*=\s*\[[^\]]*["']cdylib["']""")
+_CMAKE_SHARED = re.compile(r"add_library\s*\(\s*[\w${}.-]+\s+(?:SHARED|MODULE)\b", re.IGNORECASE)
+_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]", re.MULTILINE)
+
+
+def _function_around(text: str, offset: int) -> str:
+    """The text of the Python function (or method) that holds ``offset``: from the `def`
+    before it to the next `def` (the whole text when there is none before)."""
+    start = 0
+    for match in _DEF.finditer(text, max(0, offset - 20_000), offset):
+        start = match.start()
+    if not start and not text.startswith("def", 0):
+        return ""  # module level: no function of its own
+    after = _DEF.search(text, offset)
+    return text[start : after.start() if after else len(text)]
+
+
+def _built_here(result: Analysis) -> None:
+    """Drop the DLLs a build script bundles after building them itself (wandb's
+    hatch_build.py runs cargo on its parquet-rust-wrapper crate, a cdylib, and bundles
+    rust_parquet_ffi.dll): the sdist holds a Cargo crate or CMake project that makes a shared
+    library, and the function that names the DLL runs that tool."""
+    built = {library for library, tool in result.built_dlls if tool in result.shared_builders}
+    if built:
+        result.external[:] = [
+            e for e in result.external if not (e.how.startswith("bundles") and e.name in built)
+        ]
+    result.built_dlls.clear()
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
@@ -1706,9 +2097,14 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
             if not dll.startswith(_SYSTEM_DLLS) and not _windows_dll(dll):
-                found.append(
-                    (re.sub(r"^lib|-\d+$", "", dll), f"bundles {match[1]}.dll", match.start())
-                )
+                library = re.sub(r"^lib|-\d+$", "", dll)
+                tool = _NATIVE_BUILD_CALL.search(_function_around(text, match.start()))
+                if tool is not None:
+                    # the function that names the DLL runs cargo or CMake: the build makes it,
+                    # if the sdist holds a project that makes a shared library (see
+                    # _built_here)
+                    result.built_dlls.append((library, tool[0].lower()))
+                found.append((library, f"bundles {match[1]}.dll", match.start()))
         for match in _LIBRARIES.finditer(text):
             if match[1].lstrip().startswith("("):
                 # (name, build_info): built here by build_clib, for the target
@@ -1761,7 +2157,25 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 continue
             if cmake_lines is None:
                 cmake_lines = text.split("\n")
-            if _cmake_optional(text, cmake_lines, text.count("\n", 0, match.start())):
+            index = text.count("\n", 0, match.start())
+            if _cmake_optional(text, cmake_lines, index):
+                continue
+            switches = _cmake_switched_off(text, cmake_lines, index)
+            if switches:
+                # required only when the build turns an option on that is off by default,
+                # unless another build file turns it on (see _switched_on)
+                result.switched_off.append(
+                    (
+                        ExternalLibrary(
+                            name=package.lower(),
+                            how="CMake find_package(... REQUIRED)",
+                            file=relative,
+                            line=index + 1,
+                            text=cmake_lines[index].strip()[:160],
+                        ),
+                        switches,
+                    )
+                )
                 continue
             found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
     elif name == "meson.build":
@@ -1790,6 +2204,10 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             found.append((library, "meson find_library()", match.start()))
     elif name == "cargo.toml" and "-sys" in text:
         found += _cargo_system_libraries(text)
+    if name == "cargo.toml" and _CDYLIB.search(text):
+        result.shared_builders.add("cargo")
+    elif (name == "cmakelists.txt" or name.endswith(".cmake")) and _CMAKE_SHARED.search(text):
+        result.shared_builders.add("cmake")
     if not found:
         return
     lines = text.split("\n")
@@ -2239,10 +2657,19 @@ _OTHER_ARCH_ASM = re.compile(
     # nvcc for the GPU, never by MSVC
     r'|"\s*[a-z]+\d*(?:\.[a-z0-9]+)*\.(?:[busf](?:8|16|32|64)|f16x2|bf16x2|pred|global|shared|local|L[12])\b'
 )
+# NVIDIA PTX, in CUDA device code (`asm("popc.b32 %0, %1;" ...)`, `%%lanemask_lt`): typed
+# instructions and special registers no x86 assembler knows
+_PTX_ASM = re.compile(
+    r"\b[a-z]+(?:\.[a-z0-9]+)*\.(?:[usbf](?:8|16|32|64)|pred|L1|L2)\b"
+    r"|%%?(?:laneid|lanemask_\w+|tid|ntid|ctaid|nctaid|warpid|smid|clock64)\b"
+)
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
     r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|armv\d+\w*|armx|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
-    r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64)(?:[/_.-]|$)",
+    r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64"
+    # SIMD extensions named for their architecture: PowerPC's AltiVec/VSX, s390x's
+    # z/Vector, MIPS' MSA, LoongArch's LSX/LASX (Eigen's arch/AltiVec, arch/MSA ...)
+    r"|altivec|vsx|zvector|msa|lsx|lasx|loongson\w*)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
 CARGO_X86_CFG = re.compile(r"#!?\[\s*cfg\s*\(")
@@ -3096,6 +3523,8 @@ class _Pending:
     found: list[tuple[int, str]]
     includes: list[tuple[int, str]]  # (offset, header)
     local_includes: list[tuple[int, str]]  # (offset, file name) of `#include "..."`
+    # (offset, file name in lower case) of every #include (see _headers_nothing_includes)
+    edge_includes: list[tuple[int, str]] = field(default_factory=list)
     has_arm: bool
 
 
@@ -3121,8 +3550,11 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         result.arm_files.add(relative)
     cython = relative.endswith((".pyx", ".pxd", ".pxi"))
     wanted_includes: list[tuple[int, str]] = []
+    edges: list[str] = []  # what it includes, by file name (see _headers_nothing_includes)
+    edge_offsets: list[int] = []
     if cython and "extern" in text:
         externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
+        edges = [_include_key(header) for _at, header in externs]
         wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
         if externs:
             result.include_paths[relative] = [header.lower() for _at, header in externs]
@@ -3134,6 +3566,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         for m in _INCLUDE.finditer(text):
             header = m[2]
             headers.append(header.lower().replace("\\", "/").removeprefix("./"))
+            edges.append(_include_key(header))
+            edge_offsets.append(m.start())
             internals = internals or "pycore_" in header
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
@@ -3148,6 +3582,24 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
             _note_cpython_internals(result, relative, text)
         if headers:
             result.include_paths[relative] = headers
+    if relative.endswith(".cu"):
+        # CUDA: nvcc builds it for NVIDIA GPUs, which no Windows on Arm build targets; so are
+        # the headers only it includes (see _headers_never_included)
+        for _at, name in local_includes:
+            result.excluded[name] += 1
+        return
+    if edges:
+        result.include_edges[relative] = edges
+        if not rust and not POSIX_ONLY_HEADERS.isdisjoint(edges):
+            offsets = [at for at, _header in externs] if cython else edge_offsets
+            _note_posix_includes(result, relative, text, cython, zip(offsets, edges, strict=True))
+    if (
+        not rust
+        and len(result.windows_files) < _WINDOWS_FILES_WANTED
+        and not _vendored(relative.lower(), [])
+        and _windows_path(text, cython)
+    ):
+        result.windows_files.append(relative)
     if wanted_includes and OTHER_OS_PATH.search(relative):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
@@ -3161,6 +3613,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
             includes=wanted_includes,
             local_includes=local_includes,
             has_arm=has_arm,
+            edge_includes=list(zip(edge_offsets, edges, strict=False)) if edge_offsets else [],
         )
     )
 
@@ -3620,6 +4073,7 @@ def _finish_code(
             # ARM64 builds never look (argon2's blamka-round-opt.h, included by opt.c only).
             for _at, name in pending.local_includes:
                 result.excluded[name] += 1
+            result.include_edges.pop(relative, None)
             wanted_includes = []
             code_lines = _Lines(source, code=False)
             state_at = lambda _at: False  # noqa: E731
@@ -3628,10 +4082,23 @@ def _finish_code(
             # depends on a macro nothing in the sdist defines (HAVE_CPUID_H from a compile
             # probe, MS_ASMTRICK), the build turns it on only by -D: off by default. The
             # closed-world reading (same pass) says which unknown lines those are.
+            # the #includes of the sdist's own headers, read for _headers_nothing_includes
+            # (system headers lead nowhere: an amalgamation is not read to its end for them)
+            if pending.edge_includes and result.member_names is None:
+                result.member_names = {m.rsplit("/", 1)[-1] for m in result.members}
+            names = result.member_names or set()
+            edge_includes = [
+                (at, name) for at, name in pending.edge_includes if name.rsplit("/", 1)[-1] in names
+            ]
             reading = source.read(
                 known,
-                None if found else max((at for at, _ in wanted_includes), default=0),
-                closed=definable if found else None,
+                None
+                if found
+                else max(
+                    max((at for at, _ in wanted_includes), default=0),
+                    max((at for at, _ in edge_includes), default=0),
+                ),
+                closed=definable if found or edge_includes else None,
                 want_defines=False,
             )
             code_lines = _Lines(source, code=True)
@@ -3651,6 +4118,14 @@ def _finish_code(
             for at, name in pending.local_includes:
                 if reading.state_at(at) is False and not source.hides(at):
                     result.excluded[name] += 1
+            if closed_states is not None:
+                # an #include no default build reads (its #if tests a name nothing in the
+                # sdist defines, or one only an option off by default does): not an edge for
+                # _headers_nothing_includes
+                edges = result.include_edges.get(relative)
+                for at, name in edge_includes:
+                    if edges and name in edges and reading.state_at(at, closed_states) is False:
+                        edges.remove(name)
             for key, _line in reading.unselected:
                 result.evidence.append(
                     Evidence(
@@ -3714,11 +4189,14 @@ def _finish_code(
             _ALIAS.match(code_lines[line - 1]) or _DEFINITION.match(text, start)
         ):
             continue  # `#define popcnt32 __popcnt`, or sse2neon defining `_rdtsc(void) {`
+        if kind == "intrinsic-call" and text.startswith(_ALIGNED_ALLOCATION, start):
+            continue  # MSVC's <malloc.h> defines them for ARM64 too: _aligned_malloc/_free
         if kind == "inline-asm":
             window = text[start : start + 400]
             if (
                 _ASM_BARRIER.match(window)
                 or _OTHER_ARCH_ASM.search(window.split(";")[0])
+                or _PTX_ASM.search(window.split(";")[0])
                 or _in_string(text, start)
             ):
                 continue
@@ -3757,6 +4235,9 @@ def _finish_code(
                 arm64="unknown" if built is None else ("true" if built else "false"),
             )
         )
+
+
+_ALIGNED_ALLOCATION = ("_mm_malloc", "_mm_free")
 
 
 def _in_string(text: str, start: int) -> bool:
@@ -3838,12 +4319,168 @@ def _headers_never_included(result: Analysis) -> None:
     never = {name for name, count in result.excluded.items() if count == result.included[name]}
     if not never:
         return
+    # nor are the libraries it includes (shap's gpu_treeshap.h, included by a .cu file
+    # only: <thrust/...>)
+    result.includes[:] = [i for i in result.includes if i.file.rsplit("/", 1)[-1] not in never]
     for index, evidence in enumerate(result.evidence):
         name = evidence.file.rsplit("/", 1)[-1]
         if evidence.x86_only_context is None and name in never:
             result.evidence[index] = _with_context(
                 evidence, "included only where ARM64 builds never look"
             )
+
+
+# System headers of POSIX systems that MSVC does not have and a Windows port replaces with
+# other APIs (the dynamic loader, ELF, mmap, processes, threads, terminals, signals'
+# contexts). The socket headers (arpa/inet.h, netinet/in.h, netdb.h, sys/socket.h) are not
+# among them: Winsock has the same calls, an #include switch away (pykerberos' htonl).
+POSIX_ONLY_HEADERS = frozenset(
+    [
+        *("dlfcn.h", "link.h", "elf.h", "unistd.h", "pthread.h", "termios.h", "execinfo.h"),
+        *("ucontext.h", "sys/mman.h", "sys/un.h", "sys/wait.h", "sys/ioctl.h", "sys/uio.h"),
+        *("sys/resource.h", "sys/utsname.h", "sys/syscall.h", "sys/prctl.h", "sys/ptrace.h"),
+        *("sys/epoll.h", "sys/event.h", "mach-o/dyld.h", "mach-o/loader.h"),
+    ]
+)
+# A Windows path in native code: MSVC's and Windows' macros, windows.h, CPython's MS_WINDOWS,
+# Cython's compile-time platform tests
+_WINDOWS_TOKENS = ("WIN32", "_WIN64", "MS_WINDOWS", "__CYGWIN__")  # each holds "WIN"
+_CYTHON_WINDOWS_TOKENS = ("UNAME_SYSNAME", "'win32'", '"win32"')
+
+
+def _windows_path(text: str, cython: bool) -> bool:
+    """Does this native text have a Windows path? (Substring tests, a pass each at C speed:
+    the commonest answer, no, costs three.)"""
+    if "WIN" in text and any(token in text for token in _WINDOWS_TOKENS):
+        return True
+    if "_MSC_VER" in text or "indows.h" in text:
+        return True
+    return cython and any(token in text for token in _CYTHON_WINDOWS_TOKENS)
+
+
+# Files with a Windows path looked for: enough that a few in another project's folder (see
+# _projects, known at the end) leave some of the package's own
+_WINDOWS_FILES_WANTED = 16
+_CONDITIONAL = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|endif)\b[ \t]*(\w*)", re.MULTILINE)
+_GUARD_DEFINE = re.compile(r"\s*#[ \t]*define[ \t]+(\w+)")
+
+
+def _unconditional(text: str, offset: int) -> bool:
+    """Is the line at ``offset`` of a C text outside every #if (an include guard aside)?"""
+    depth = 0
+    guard = False
+    for match in _CONDITIONAL.finditer(text, 0, offset):
+        if match[1] == "endif":
+            depth -= 1
+            continue
+        if depth == 0 and match[1] == "ifndef" and not guard:
+            defined = _GUARD_DEFINE.match(text, match.end())
+            guard = defined is not None and defined[1] == match[2]
+            if guard:
+                continue  # an include guard: the whole file is inside it
+        depth += 1
+    return depth <= 0
+
+
+def _note_posix_includes(
+    result: Analysis,
+    relative: str,
+    text: str,
+    cython: bool,
+    includes: Iterable[tuple[int, str]],
+) -> None:
+    """The first POSIX-only system header a file includes outside any #if (or, in Cython, a
+    `cdef extern from` at the top level), for _posix_only. ``includes``: (offset, header in
+    lower case) of its #includes."""
+    for at, header in includes:
+        if header not in POSIX_ONLY_HEADERS:
+            continue
+        line_start = text.rfind("\n", 0, at) + 1
+        if cython:
+            if text[line_start] in " \t":
+                continue  # indented: inside an IF or another block
+        elif not _unconditional(text, at):
+            continue
+        line_end = text.find("\n", at)
+        code = text[line_start : line_end if line_end >= 0 else len(text)].strip()[:160]
+        line = text.count("\n", 0, at) + 1
+        result.posix_includes.append((relative, line, code, header))
+        return
+
+
+def _posix_only(result: Analysis) -> None:
+    """Native code written for POSIX only: the package's own files (not a vendored tree's)
+    include POSIX-only system headers outside any #if, and none of its own native files has a
+    Windows path (memray's linker_shenanigans.h and dlfcn.h; uvloop's system.pxd). A Windows
+    build needs a port, whatever the architecture. A header of that name in the sdist (a
+    compat unistd.h) is no POSIX header there."""
+    if not result.posix_includes:
+        return
+    projects = _projects(result.members)
+
+    def own(name: str) -> bool:
+        lower = name.lower()
+        return not _vendored(lower, result.submodules, projects) and not OTHER_OS_PATH.search(name)
+
+    if any(own(name) for name in result.windows_files):
+        return
+    basenames = {member.rsplit("/", 1)[-1] for member in result.members}
+    for relative, line, code, header in result.posix_includes:
+        if not own(relative) or header.rsplit("/", 1)[-1] in basenames:
+            continue
+        result.evidence.append(
+            Evidence(
+                kind="posix-only",
+                file=relative,
+                line=line,
+                text=code,
+                arm_alternative=False,
+                x86_only_context=None,
+                arm64="true",
+            )
+        )
+
+
+def _headers_nothing_includes(result: Analysis) -> None:
+    """A header no source file includes, directly or through the headers it includes, is
+    compiled by no build: the libraries it includes are not needed (a vendored header-only
+    library's optional interop headers: Boost.Compute's interop/vtk in lightgbm; blis'
+    config/old/pnacl/bli_kernel.h). Files are matched by name (a name shared by two files
+    counts for both). Without any source file that includes something, nothing is judged."""
+    edges = result.include_edges
+    roots = [name for name in edges if not name.endswith(HEADER_SUFFIXES)]
+    if not roots or not result.includes:
+        return
+    by_name: defaultdict[str, list[str]] = defaultdict(list)  # file name -> files
+    for name in edges:
+        by_name[name.rsplit("/", 1)[-1].lower()].append(name)
+    reached: set[str] = set()  # files
+    seen: set[str] = set()  # include paths
+    stack = [path for root in roots for path in edges[root]]
+    while stack:
+        path = stack.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in by_name.get(path.rsplit("/", 1)[-1], ()):
+            # `<boost/compute/cl.hpp>` is .../boost/compute/cl.hpp, not another cl.hpp
+            if name not in reached and ("/" + name.lower()).endswith("/" + path):
+                reached.add(name)
+                stack.extend(edges[name])
+    result.includes[:] = [
+        i for i in result.includes if not i.file.endswith(HEADER_SUFFIXES) or i.file in reached
+    ]
+
+
+def _include_key(header: str) -> str:
+    """An #include's path as _headers_nothing_includes matches it against the files' paths:
+    lower case, without leading `./` and `../` (`"../src/a.h"` is any .../src/a.h)."""
+    path = header.lower()
+    if "\\" in path:
+        path = path.replace("\\", "/")
+    while path.startswith(("./", "../")):
+        path = path.split("/", 1)[1]
+    return path
 
 
 _DEFINE_LINE = re.compile(r"^\s*#\s*define\b")

@@ -253,7 +253,7 @@ X86_MICROARCHITECTURES = (
     r"|arrowlake|lunarlake|pantherlake|sapphirerapids|sapphireamx|emeraldrapids|graniterapids"
     r"|graniteamx|diamondrapids|sierraforest|clearwaterforest|grandridge|goldmont\w*|tremont"
     r"|silvermont|gracemont|knightslanding|knightsmill|knl|knm|znver\d*|bdver\d|btver\d"
-    r"|bulldozer|piledriver|steamroller|excavator)"
+    r"|bulldozer|piledriver|steamroller|excavator|penryn|core2|knc)"
 )
 # A project's own switch named after an x86 feature (LIBDIVIDE_AVX512, HAVE_SSE2, USE_X86_ASM):
 # nothing turns it on for an ARM64 build. Switches that turn x86 code off (BLAKE3_NO_AVX2,
@@ -294,6 +294,7 @@ class _Unknown(Exception):
 
 _UNDEFINED_HERE = object()  # the file defines the name only where ARM64 never looks
 _OPAQUE = object()  # defined, but to something this reading cannot evaluate
+_UNSURE = object()  # #undef'd in a block whose condition is unknown on ARM64
 
 Scope = tuple[tuple[int, int], ...]  # #if blocks, as (the #if's key (see Line), branch) each
 
@@ -362,6 +363,8 @@ class Macros:
         if isinstance(state, _Scoped):
             self.read_scoped = True
             return 1 if self._in_scope(state) else None
+        if state is _UNSURE:
+            return None
         return 0 if state is _UNDEFINED_HERE else 1
 
     def _nowhere(self, name: str) -> bool:
@@ -375,7 +378,7 @@ class Macros:
         state = self.known.get(name)
         if state is None:
             return 0 if x86_switch(name) or self._nowhere(name) else None
-        if state is _OPAQUE:
+        if state is _OPAQUE or state is _UNSURE:
             return None
         if state is _UNDEFINED_HERE:
             return 0  # C: an identifier that is not a macro is 0 in #if
@@ -910,8 +913,11 @@ def read(
             if name in needed:
                 if active is True:
                     macros.set(name, _UNDEFINED_HERE)
-                elif active is None:
-                    macros.set(name, _OPAQUE)
+                elif active is None and macros.defined(name) != 0:
+                    # defined or not, as the unknown block decides; a name already undefined
+                    # stays so (blis: `#ifdef BLIS_DISABLE_MEMKIND` / `#undef
+                    # BLIS_ENABLE_MEMKIND`, a name no ARM64 build defines)
+                    macros.set(name, _UNSURE)
             continue
         elif word == "error":
             if active is True:
