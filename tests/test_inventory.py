@@ -571,6 +571,28 @@ def test_helper_processes_reach_what_one_process_reaches(
     assert world["github"].hits["GET run logs"] == logs + 1  # its memo came back
 
 
+def test_helpers_are_dealt_their_jobs_while_this_process_collects(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large ETag cache (300,000 entries of other forks) and packages it does not know
+    yet: this process's threads add entries while the helpers' jobs are made from it. No
+    helper is lost to that (a dict read while it grows raises RuntimeError)."""
+    monkeypatch.setattr(controller, "MIN_SHARE", 1)
+    folder = world["folder"]
+    (folder / ".cache").mkdir(exist_ok=True)
+    api = world["github"].api_url
+    other = {"etag": '"x"', "body": [], "next": None}
+    entries = {f"{api}/repos/other/r{i}/releases?per_page=100": other for i in range(300_000)}
+    (folder / ".cache" / "controller.json").write_text(json.dumps(entries))
+    said: list[str] = []
+    request = UpdateRequest(inventory=folder, index_url=world["index"].url, workers=4, processes=3)
+    factory = functools.partial(github_client, retries=2, backoff=0.001)
+    result = update(request, github_factory=factory, progress=said.append)
+    assert [s for s in said if "helper process failed" in s] == []
+    assert result.helpers == 2 and result.errors == []
+    assert len(result.changes) == len(EXPECTED)
+
+
 def test_a_helper_process_that_dies_costs_time_not_facts(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

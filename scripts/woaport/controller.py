@@ -421,8 +421,6 @@ def collect_all(
 ) -> dict[str, Collected]:
     """Every package's answers, keyed by its canonical name, collected here and by the
     helper processes (at most one per MIN_SHARE packages; the others end unused)."""
-    import pickle
-
     total = len(packages)
     usable = helpers.started[: max(0, total // MIN_SHARE - 1)]
     shares = [packages[i :: len(usable) + 1] for i in range(len(usable) + 1)]
@@ -436,10 +434,15 @@ def collect_all(
                 progress(f"{done[0] // 250 * 250}/{total} packages")
 
     answers: dict[str, ShareResult | str] = {}
+    # The jobs are made before this process's threads start: they read the ETag cache,
+    # which those threads write (a dict that grows while it is read raises RuntimeError).
+    jobs: list[ShareJob | None] = [_job(s, request, connections, last) for s in shares[1:]]
 
-    def converse(index: int, connection: Any, share: list[inventory.Package]) -> None:
+    def converse(index: int, connection: Any) -> None:
         try:
-            connection.send(_job(share, request, connections, last))
+            job, jobs[index] = jobs[index], None  # sent once, then not kept here
+            connection.send(job)
+            del job
             while True:
                 kind, value = connection.recv()
                 if kind == "done":
@@ -450,11 +453,11 @@ def collect_all(
                 else:
                     answers[str(index)] = str(value)[:300]
                     return
-        except (EOFError, OSError, pickle.PickleError, TypeError, ValueError) as exc:
+        except Exception as exc:  # whatever it is (unpickling runs any class): collected here
             answers[str(index)] = f"{type(exc).__name__}: {exc}"[:300]
 
     talkers = [
-        threading.Thread(target=converse, args=(i, conn, shares[i + 1]), daemon=True)
+        threading.Thread(target=converse, args=(i, conn), daemon=True)
         for i, (_, conn) in enumerate(usable)
     ]
     for talker in talkers:
