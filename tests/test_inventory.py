@@ -12,6 +12,8 @@ import json
 import os
 import re
 import shutil
+import signal
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -571,6 +573,28 @@ def test_helper_processes_reach_what_one_process_reaches(
     assert world["github"].hits["GET run logs"] == logs + 1  # its memo came back
 
 
+def test_helpers_are_dealt_their_jobs_while_this_process_collects(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large ETag cache (300,000 entries of other forks) and packages it does not know
+    yet: this process's threads add entries while the helpers' jobs are made from it. No
+    helper is lost to that (a dict read while it grows raises RuntimeError)."""
+    monkeypatch.setattr(controller, "MIN_SHARE", 1)
+    folder = world["folder"]
+    (folder / ".cache").mkdir(exist_ok=True)
+    api = world["github"].api_url
+    other = {"etag": '"x"', "body": [], "next": None}
+    entries = {f"{api}/repos/other/r{i}/releases?per_page=100": other for i in range(300_000)}
+    (folder / ".cache" / "controller.json").write_text(json.dumps(entries))
+    said: list[str] = []
+    request = UpdateRequest(inventory=folder, index_url=world["index"].url, workers=4, processes=3)
+    factory = functools.partial(github_client, retries=2, backoff=0.001)
+    result = update(request, github_factory=factory, progress=said.append)
+    assert [s for s in said if "helper process failed" in s] == []
+    assert result.helpers == 2 and result.errors == []
+    assert len(result.changes) == len(EXPECTED)
+
+
 def test_a_helper_process_that_dies_costs_time_not_facts(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -587,6 +611,53 @@ def test_a_helper_process_that_dies_costs_time_not_facts(
     assert any(
         re.match(r"a helper process failed \(.*\); collecting its \d+ here", s) for s in said
     )
+
+
+def _helpers_alive(group: int) -> list[int]:
+    """The spawned processes of a process group still running (not multiprocessing's
+    resource tracker, which ends by itself once the controller has ended)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[2]) == group and fields[0] != "Z" and b"spawn_main" in command:
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="process groups, as a terminal's (/proc)")
+def test_ctrl_c_is_answered_by_the_controller_alone(world: dict[str, Any]) -> None:
+    """Ctrl-C in a terminal interrupts every process of its group: the controller answers
+    with one line and ends its helpers, which say nothing (no traceback from each)."""
+    world["github"].latency = 0.3  # the helpers are still collecting when Ctrl-C comes
+    script = (
+        "from woaport import controller; controller.MIN_SHARE = 1; "
+        "from woaport.cli import main; main()"
+    )
+    command = [sys.executable, "-c", script, "controller", "update"]
+    command += ["--inventory", str(world["folder"]), "--index-url", world["index"].url]
+    command += ["--top", "0", "--processes", "3", "--workers", "2"]
+    child = subprocess.Popen(
+        command,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    assert child.stderr is not None
+    said = []
+    for line in child.stderr:
+        said.append(line)
+        if "processes collect" in line:
+            os.killpg(child.pid, signal.SIGINT)
+            break
+    said += child.stderr.readlines()
+    assert child.wait() == 130, said
+    assert "Traceback" not in "".join(said) and said[-1] == "woaport: aborted\n"
+    assert _helpers_alive(child.pid) == []
 
 
 def test_a_factory_that_cannot_reach_a_helper_leaves_one_process(

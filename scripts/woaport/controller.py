@@ -26,7 +26,7 @@ import json
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -388,27 +388,53 @@ class Helpers:
 
         context = multiprocessing.get_context("spawn")
         started = []
-        for _ in range(count):
-            ours, theirs = context.Pipe()
-            process = context.Process(target=_share_main, args=(theirs,), daemon=True)
-            try:
-                process.start()
-            except OSError:
-                ours.close()
-                break  # no more processes: the shares are collected by fewer
-            finally:
-                theirs.close()
-            started.append((process, ours))
+        with _sigint_ignored():
+            for _ in range(count):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=_share_main, args=(theirs,), daemon=True)
+                try:
+                    process.start()
+                except OSError:
+                    ours.close()
+                    break  # no more processes: the shares are collected by fewer
+                finally:
+                    theirs.close()
+                started.append((process, ours))
         return cls(started)
 
-    def close(self) -> None:
-        for process, connection in self.started:
-            connection.close()  # a helper still waiting for a job reads EOF and ends
-            process.join(5)
+    def close(self, grace: float = 5.0) -> None:
+        """End the helpers: those waiting for a job read EOF and end; any still running
+        after ``grace`` seconds (all of them together) are killed."""
+        import time
+
+        for _, connection in self.started:
+            connection.close()
+        deadline = time.monotonic() + grace
+        for process, _ in self.started:
+            process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
                 process.join()
         self.started = []
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored while helpers start: they inherit it (POSIX keeps an ignored signal
+    across exec, and Python leaves an ignored SIGINT alone), so Ctrl-C, which a terminal
+    sends to every process of its group, is answered by the controller's process alone
+    (one line; it ends its helpers), not by a traceback from each helper, even one still
+    starting. Only the main thread may set a handler."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def collect_all(
@@ -421,8 +447,6 @@ def collect_all(
 ) -> dict[str, Collected]:
     """Every package's answers, keyed by its canonical name, collected here and by the
     helper processes (at most one per MIN_SHARE packages; the others end unused)."""
-    import pickle
-
     total = len(packages)
     usable = helpers.started[: max(0, total // MIN_SHARE - 1)]
     shares = [packages[i :: len(usable) + 1] for i in range(len(usable) + 1)]
@@ -436,10 +460,15 @@ def collect_all(
                 progress(f"{done[0] // 250 * 250}/{total} packages")
 
     answers: dict[str, ShareResult | str] = {}
+    # The jobs are made before this process's threads start: they read the ETag cache,
+    # which those threads write (a dict that grows while it is read raises RuntimeError).
+    jobs: list[ShareJob | None] = [_job(s, request, connections, last) for s in shares[1:]]
 
-    def converse(index: int, connection: Any, share: list[inventory.Package]) -> None:
+    def converse(index: int, connection: Any) -> None:
         try:
-            connection.send(_job(share, request, connections, last))
+            job, jobs[index] = jobs[index], None  # sent once, then not kept here
+            connection.send(job)
+            del job
             while True:
                 kind, value = connection.recv()
                 if kind == "done":
@@ -450,11 +479,11 @@ def collect_all(
                 else:
                     answers[str(index)] = str(value)[:300]
                     return
-        except (EOFError, OSError, pickle.PickleError, TypeError, ValueError) as exc:
+        except Exception as exc:  # whatever it is (unpickling runs any class): collected here
             answers[str(index)] = f"{type(exc).__name__}: {exc}"[:300]
 
     talkers = [
-        threading.Thread(target=converse, args=(i, conn, shares[i + 1]), daemon=True)
+        threading.Thread(target=converse, args=(i, conn), daemon=True)
         for i, (_, conn) in enumerate(usable)
     ]
     for talker in talkers:
@@ -581,7 +610,12 @@ def _collect_here(
 
 
 def _share_main(connection: Any) -> None:
-    """A helper process: receive a job, collect its share, answer, end."""
+    """A helper process: receive a job, collect its share, answer, end. Ctrl-C is the
+    controller's process's to answer (see _sigint_ignored; where SIGINT was not inherited
+    ignored, as on Windows, it is ignored from here)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         job = connection.recv()
     except (EOFError, OSError):
@@ -760,9 +794,12 @@ def _update(
     # Helper processes start now: their interpreters start up while this one reads.
     helpers = Helpers.start(count)
     try:
-        return _update_with(request, listed, helpers, github_factory=factory, progress=progress)
-    finally:
-        helpers.close()
+        result = _update_with(request, listed, helpers, github_factory=factory, progress=progress)
+    except BaseException:
+        helpers.close(grace=0)  # an error or Ctrl-C: the shares still running are not needed
+        raise
+    helpers.close()
+    return result
 
 
 def _update_with(
