@@ -595,6 +595,33 @@ def test_helpers_are_dealt_their_jobs_while_this_process_collects(
     assert len(result.changes) == len(EXPECTED)
 
 
+def test_a_helpers_job_takes_the_later_pages_of_its_forks_lists() -> None:
+    """GitHub's next links name the repository by id (/repositories/{id}/releases?page=2):
+    a share's job follows them from its forks' first pages, and takes no other fork's."""
+    from woaport.http import EtagCache
+
+    api = "https://api.github.invalid"
+    first = f"{api}/repos/me/a/releases?per_page=100"
+    second = f"{api}/repositories/7/releases?per_page=100&page=2"
+    third = f"{api}/repositories/7/releases?per_page=100&page=3"
+    others = f"{api}/repositories/8/releases?per_page=100&page=2"
+    cache = EtagCache(
+        entries={
+            first: {"etag": '"1"', "body": [], "next": second},
+            second: {"etag": '"2"', "body": [], "next": third},
+            third: {"etag": '"3"', "body": [], "next": None},
+            others: {"etag": '"4"', "body": [], "next": None},
+        }
+    )
+    factory = functools.partial(github_client, api_url=api, token=None)
+    connections = controller.Connections(cache, controller.Memos(None), factory, light=True)
+    fork = inventory.Fork(repo="me/a", branch="woaport", workflow="woaport.yml")
+    share = [inventory.Package(name="a", fork=fork)]
+    request = UpdateRequest(inventory=Path(), index_url="https://index.invalid/simple/")
+    job = controller._job(share, request, connections, {})
+    assert set(job.entries) == {first, second, third}
+
+
 def test_a_helper_process_that_dies_costs_time_not_facts(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:

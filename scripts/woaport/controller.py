@@ -535,13 +535,22 @@ def _job(
             parts = package.upstream_pr.split("github.com/", 1)[-1].split("/")
             repos.add("/".join(parts[:2]).lower())
     entries = {}
-    for url, entry in connections.cache.entries.items():
+    cached = connections.cache.entries
+    for url, entry in cached.items():
         if url in pages:
             entries[url] = entry
         elif url.startswith(api):
             repo = "/".join(url[len(api) :].split("/", 2)[:2]).lower()
             if repo in repos:
                 entries[url] = entry
+    # A list's later pages, under the next links GitHub gave (`/repositories/{id}/...`, no
+    # repository name in them): followed from the pages taken.
+    following = [entry.get("next") for entry in entries.values()]
+    while following:
+        url = following.pop()
+        if isinstance(url, str) and url not in entries and url in cached:
+            entries[url] = cached[url]
+            following.append(cached[url].get("next"))
     with connections.memos.lock:
         memos = {name: dict(table) for name, table in connections.memos.sections.items()}
     return ShareJob(
