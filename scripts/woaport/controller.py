@@ -545,12 +545,12 @@ def _job(
                 entries[url] = entry
     # A list's later pages, under the next links GitHub gave (`/repositories/{id}/...`, no
     # repository name in them): followed from the pages taken.
-    following = [entry.get("next") for entry in entries.values()]
+    following: list[Any] = [entry.get("next") for entry in entries.values()]
     while following:
-        url = following.pop()
-        if isinstance(url, str) and url not in entries and url in cached:
-            entries[url] = cached[url]
-            following.append(cached[url].get("next"))
+        link = following.pop()
+        if isinstance(link, str) and link not in entries and link in cached:
+            entries[link] = cached[link]
+            following.append(cached[link].get("next"))
     with connections.memos.lock:
         memos = {name: dict(table) for name, table in connections.memos.sections.items()}
     return ShareJob(
