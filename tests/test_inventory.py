@@ -856,6 +856,11 @@ def test_golden_readme() -> None:
     assert readme_of(CASES) == expected
 
 
+def test_controller_help_has_examples(woaport: Run) -> None:
+    help_text = woaport("controller", "update", "--help").out
+    assert "Examples:" in help_text and "--processes 4" in help_text
+
+
 def test_shipped_inventory_readme_is_fresh(woaport: Run) -> None:
     """inventory/README.md and index.html are generated; a stale one fails here."""
     result = woaport("inventory", "render", "--inventory", ROOT / "inventory", "--check")

@@ -95,6 +95,11 @@ def update(
     what the latest release offers Windows on Arm and what it requires there (PEP 658
     metadata). Conditional requests throughout;
     a source that fails keeps the package's last known facts, marked stale.
+
+    \b
+    Examples:
+      woaport controller update --top-url snapshot
+      woaport controller update --top 5000 --processes 4 --workers 32 --json
     """
     from woaport.cli.reporter import Reporter
     from woaport.controller import UpdateRequest, usable_cpus
