@@ -748,10 +748,14 @@ class ApiHandler(_Handler):
         return self.error(404, "Not Found", record=False)
 
     def counted_route(self) -> None:
+        """A request is in flight from its arrival until its answer starts: once the client
+        can read the answer it may send the next one, and a handler thread that has not yet
+        run its cleanup must not count twice."""
         with self.fake.lock:
             self.fake.in_flight += 1
             self.fake.most_in_flight = max(self.fake.most_in_flight, self.fake.in_flight)
             over = self.fake.in_flight > self.fake.concurrent_limit
+        self.flying = True
         try:
             if over:
                 self.body()
@@ -763,8 +767,17 @@ class ApiHandler(_Handler):
                 return self.send_json(403, body, headers={"Retry-After": "60"}, record=False)
             return self.route()
         finally:
+            self.landed()
+
+    def landed(self) -> None:
+        if getattr(self, "flying", False):
+            self.flying = False
             with self.fake.lock:
                 self.fake.in_flight -= 1
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.landed()
+        super().send_response(code, message)
 
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = counted_route
 
