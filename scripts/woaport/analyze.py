@@ -1840,31 +1840,20 @@ def _cmake_condition(condition: str, variables: Mapping[str, bool]) -> bool | No
         value = both()
         while peek() == "OR":
             take()
-            other = both()
-            value = (
-                True
-                if value is True or other is True
-                else (None if None in (value, other) else False)
-            )
+            value = cpp.or3(value, both())
         return value
 
     def both() -> bool | None:
         value = negation()
         while peek() == "AND":
             take()
-            other = negation()
-            value = (
-                False
-                if value is False or other is False
-                else (None if None in (value, other) else True)
-            )
+            value = cpp.and3(value, negation())
         return value
 
     def negation() -> bool | None:
         if peek() == "NOT":
             take()
-            value = negation()
-            return None if value is None else not value
+            return cpp.not3(negation())
         return primary()
 
     def primary() -> bool | None:

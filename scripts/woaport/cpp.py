@@ -646,17 +646,17 @@ def truth(expression: str, macros: Macros | None = None) -> Truth:
 
 
 # -- three-valued logic over None/True/False ---------------------------------------------------
-def _and(a: bool | None, b: bool | None) -> bool | None:
+def and3(a: bool | None, b: bool | None) -> bool | None:
     if a is False or b is False:
         return False
     return None if a is None or b is None else True
 
 
-def _not(a: bool | None) -> bool | None:
+def not3(a: bool | None) -> bool | None:
     return None if a is None else not a
 
 
-def _or(a: bool | None, b: bool | None) -> bool | None:
+def or3(a: bool | None, b: bool | None) -> bool | None:
     if a is True or b is True:
         return True
     return None if a is None or b is None else False
@@ -866,11 +866,11 @@ def read(
             # (an #elif's `!defined(X)` / `#define X` is looked for at the top of the file)
             first = (lines_from, 0)
             condition = _condition(kind, rest, macros, first)
-            frame.current = _and(_not(frame.taken), condition)
-            frame.taken = _or(frame.taken, condition)
+            frame.current = and3(not3(frame.taken), condition)
+            frame.taken = or3(frame.taken, condition)
             other = _closed_condition(condition, closed, definable, kind, rest, macros, first)
-            frame.closed_current = _and(_not(frame.closed_taken), other)
-            frame.closed_taken = _or(frame.closed_taken, other)
+            frame.closed_current = and3(not3(frame.closed_taken), other)
+            frame.closed_taken = or3(frame.closed_taken, other)
         elif word == "else":
             if not stack:
                 continue
@@ -878,9 +878,9 @@ def read(
             frame.close_branch()
             frame.has_else = True
             frame.branch += 1
-            frame.current = _not(frame.taken)
+            frame.current = not3(frame.taken)
             frame.taken = True
-            frame.closed_current = _not(frame.closed_taken)
+            frame.closed_current = not3(frame.closed_taken)
             frame.closed_taken = True
         elif word == "endif":
             if not stack:
@@ -935,8 +935,8 @@ def read(
         # a frame's parent is the state around it: the innermost frame decides (O(1) per
         # directive, so that thousands of nested #ifs stay linear)
         if stack:
-            active = _and(stack[-1].parent, stack[-1].current)
-            active_closed = _and(stack[-1].closed_parent, stack[-1].closed_current)
+            active = and3(stack[-1].parent, stack[-1].current)
+            active_closed = and3(stack[-1].closed_parent, stack[-1].closed_current)
         else:
             active = active_closed = True
     states.append(active)
