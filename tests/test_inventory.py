@@ -512,6 +512,20 @@ def test_controller_derives_every_state(world: dict[str, Any]) -> None:
     assert len(result.changes) == len(EXPECTED)
 
 
+def _dealt_out(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, *, workers: int, processes: int
+) -> UpdateRequest:
+    """A request whose packages are dealt out to ``processes`` processes (one package each
+    at least: MIN_SHARE is 1 here)."""
+    monkeypatch.setattr(controller, "MIN_SHARE", 1)
+    return UpdateRequest(
+        inventory=world["folder"],
+        index_url=world["index"].url,
+        workers=workers,
+        processes=processes,
+    )
+
+
 def _dying_github(cache: Any, *, parent: int) -> GitHub:
     """A GitHub client factory that kills any process but ``parent`` (a helper)."""
     if os.getpid() != parent:
@@ -537,14 +551,11 @@ def test_helper_processes_reach_what_one_process_reaches(
     the same states and facts as one process, the same requests, GitHub's limit of
     concurrent requests shared out between them, and what the helpers wrote to the ETag
     cache and the memos comes back (the next refresh asks nothing anew)."""
-    monkeypatch.setattr(controller, "MIN_SHARE", 1)
     factory = functools.partial(github_client, retries=2, backoff=0.001)
     folder = world["folder"]
 
     def refresh(processes: int) -> Any:
-        request = UpdateRequest(
-            inventory=folder, index_url=world["index"].url, workers=4, processes=processes
-        )
+        request = _dealt_out(world, monkeypatch, workers=4, processes=processes)
         return update(request, github_factory=factory)
 
     alone = refresh(1)
@@ -579,7 +590,6 @@ def test_helpers_are_dealt_their_jobs_while_this_process_collects(
     """A large ETag cache (300,000 entries of other forks) and packages it does not know
     yet: this process's threads add entries while the helpers' jobs are made from it. No
     helper is lost to that (a dict read while it grows raises RuntimeError)."""
-    monkeypatch.setattr(controller, "MIN_SHARE", 1)
     folder = world["folder"]
     (folder / ".cache").mkdir(exist_ok=True)
     api = world["github"].api_url
@@ -587,7 +597,7 @@ def test_helpers_are_dealt_their_jobs_while_this_process_collects(
     entries = {f"{api}/repos/other/r{i}/releases?per_page=100": other for i in range(300_000)}
     (folder / ".cache" / "controller.json").write_text(json.dumps(entries))
     said: list[str] = []
-    request = UpdateRequest(inventory=folder, index_url=world["index"].url, workers=4, processes=3)
+    request = _dealt_out(world, monkeypatch, workers=4, processes=3)
     factory = functools.partial(github_client, retries=2, backoff=0.001)
     result = update(request, github_factory=factory, progress=said.append)
     assert [s for s in said if "helper process failed" in s] == []
@@ -625,11 +635,8 @@ def test_a_helpers_job_takes_the_later_pages_of_its_forks_lists() -> None:
 def test_a_helper_process_that_dies_costs_time_not_facts(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(controller, "MIN_SHARE", 1)
     said: list[str] = []
-    request = UpdateRequest(
-        inventory=world["folder"], index_url=world["index"].url, workers=2, processes=2
-    )
+    request = _dealt_out(world, monkeypatch, workers=2, processes=2)
     factory = functools.partial(_dying_github, parent=os.getpid())
     result = update(request, github_factory=factory, progress=said.append)
     assert result.errors == []
@@ -690,11 +697,8 @@ def test_ctrl_c_is_answered_by_the_controller_alone(world: dict[str, Any]) -> No
 def test_a_factory_that_cannot_reach_a_helper_leaves_one_process(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(controller, "MIN_SHARE", 1)
     said: list[str] = []
-    request = UpdateRequest(
-        inventory=world["folder"], index_url=world["index"].url, workers=2, processes=2
-    )
+    request = _dealt_out(world, monkeypatch, workers=2, processes=2)
     result = update(request, github_factory=lambda cache: GitHub(cache=cache), progress=said.append)
     assert result.errors == [] and len(result.changes) == len(EXPECTED)
     assert "the GitHub client factory cannot be sent to a helper: one process collects" in said
