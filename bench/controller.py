@@ -37,7 +37,7 @@ from fakeindex import serve as serve_index
 
 from woaport.devicequeue import github as queue_github
 from woaport.documents.manifest import Manifest
-from woaport.controller import UpdateRequest, github_client, update
+from woaport.controller import UpdateRequest, github_client, update, usable_cpus
 
 TARGET_SECONDS = 15.0
 TARGET_ANSWERED = 0.90
@@ -153,7 +153,7 @@ def main() -> int:
     parser.add_argument(
         "--processes",
         type=int,
-        default=min(4, os.cpu_count() or 1),
+        default=usable_cpus(4),
         help="Processes collecting facts, the controller's own included (default: one per "
         "core, at most 4, as the command's default).",
     )

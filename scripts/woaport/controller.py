@@ -459,7 +459,7 @@ def collect_all(
             if before // 250 != done[0] // 250:
                 progress(f"{done[0] // 250 * 250}/{total} packages")
 
-    answers: dict[str, ShareResult | str] = {}
+    answers: list[ShareResult | str] = ["no answer"] * len(usable)  # by helper
     # The jobs are made before this process's threads start: they read the ETag cache,
     # which those threads write (a dict that grows while it is read raises RuntimeError).
     jobs: list[ShareJob | None] = [_job(s, request, connections, last) for s in shares[1:]]
@@ -474,13 +474,13 @@ def collect_all(
                 if kind == "done":
                     tick(int(value))
                 elif kind == "result" and isinstance(value, ShareResult):
-                    answers[str(index)] = value
+                    answers[index] = value
                     return
                 else:
-                    answers[str(index)] = str(value)[:300]
+                    answers[index] = str(value)[:300]
                     return
         except Exception as exc:  # whatever it is (unpickling runs any class): collected here
-            answers[str(index)] = f"{type(exc).__name__}: {exc}"[:300]
+            answers[index] = f"{type(exc).__name__}: {exc}"[:300]
 
     talkers = [
         threading.Thread(target=converse, args=(i, conn), daemon=True)
@@ -496,7 +496,7 @@ def collect_all(
     collected = _collect_here(shares[0], request, connections, last, tick)
     for index, talker in enumerate(talkers):
         talker.join()
-        answer = answers.get(str(index), "no answer")
+        answer = answers[index]
         if isinstance(answer, str):
             share = shares[index + 1]
             progress(f"a helper process failed ({answer}); collecting its {len(share)} here")
