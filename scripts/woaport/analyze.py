@@ -545,11 +545,10 @@ class Analysis:
     # headers) is built only where the package's build asks for it
     fortran_built: bool = False
     # The build's explicit source list (see _note_source_list): the modules root setup.py
-    # imports, the source paths each Python module lists, and every C/C++/Cython file's
-    # #include (and `cdef extern from`) paths, to work out what the listed sources reach
+    # imports and the source paths each Python module lists; what the listed sources reach
+    # is worked out over include_edges
     setup_imports: set[str] = field(default_factory=set)
     source_lists: dict[str, list[str]] = field(default_factory=dict)
-    include_paths: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
     files_skipped: int = 0
     bytes_read: int = 0
@@ -1150,7 +1149,7 @@ def _includes_never_compiled(result: Analysis) -> None:
     by_name: defaultdict[str, list[str]] = defaultdict(list)
     for member in result.members:
         by_name[member.rsplit("/", 1)[-1]].append(member)
-    paths = {relative.lower(): includes for relative, includes in result.include_paths.items()}
+    paths = {relative.lower(): includes for relative, includes in result.include_edges.items()}
     todo = list(reached)
     while todo:
         for header in paths.get(todo.pop(), ()):
@@ -3545,16 +3544,12 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
         edges = [_include_key(header) for _at, header in externs]
         wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
-        if externs:
-            result.include_paths[relative] = [header.lower() for _at, header in externs]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust and "include" in text:
         maybe_external = result.maybe_external
         internals = False
-        headers: list[str] = []
         for m in _INCLUDE.finditer(text):
             header = m[2]
-            headers.append(header.lower().replace("\\", "/").removeprefix("./"))
             edges.append(_include_key(header))
             edge_offsets.append(m.start())
             internals = internals or "pycore_" in header
@@ -3569,8 +3564,6 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
                 wanted_includes.append((m.start(), header))
         if internals:
             _note_cpython_internals(result, relative, text)
-        if headers:
-            result.include_paths[relative] = headers
     if relative.endswith(".cu"):
         # CUDA: nvcc builds it for NVIDIA GPUs, which no Windows on Arm build targets; so are
         # the headers only it includes (see _headers_never_included)
