@@ -674,12 +674,16 @@ def test_ctrl_c_is_answered_by_the_controller_alone(world: dict[str, Any]) -> No
     command = [sys.executable, "-c", script, "controller", "update"]
     command += ["--inventory", str(world["folder"]), "--index-url", world["index"].url]
     command += ["--top", "0", "--processes", "3", "--workers", "2"]
+    # As a terminal's foreground command: SIGINT at its default even where these tests run
+    # with it ignored (a background job of a non-interactive shell: `pytest &`), which the
+    # child would inherit and which Python keeps.
     child = subprocess.Popen(
         command,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
         start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert child.stderr is not None
     said = []
