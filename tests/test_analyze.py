@@ -1914,7 +1914,7 @@ def test_intrinsics_inside_a_define(tmp_path: Path) -> None:
 
 
 # -- the labelled corpus (tests/corpus/sdists.yml) ---------------------------------------------
-LABELS = {"workflow-only", "build-config", "external-native-library", "source-port"}
+LABELS = {"pure", "workflow-only", "build-config", "external-native-library", "source-port"}
 
 
 def test_the_corpus_is_pinned_and_labelled() -> None:
@@ -1928,7 +1928,7 @@ def test_the_corpus_is_pinned_and_labelled() -> None:
         assert sdist.filename.endswith((".tar.gz", ".zip")) and sdist.filename in sdist.url
         assert sdist.url.startswith("https://files.pythonhosted.org/packages/"), sdist
         assert sdist.label in LABELS and sdist.citation.startswith("https://"), sdist
-        assert (sdist.expect is None) == (sdist.label in ("workflow-only", "build-config"))
+        assert (sdist.expect is None) == (sdist.label in ("pure", "workflow-only", "build-config"))
         for label in sdist.evidence:
             assert label.line > 0 and label.why, label
         assert not sdist.uncertain or "uncertain" in sdist.note.lower(), sdist
