@@ -160,7 +160,8 @@ def main() -> int:
                 f"of hand-labelled items ({total} items need work)"
             )
             if label == "after" and split == Split.HELD_OUT:
-                ok = right >= TARGET * len(part)
+                # no held-out round (between rounds) measures nothing: that is not a pass
+                ok = bool(part) and right >= TARGET * len(part)
                 sure = [s for s in part if not s.uncertain]
                 if len(sure) < len(part):
                     sure_right = sum(outcomes[f"{s.name}-{s.version}"].right_reasons for s in sure)
@@ -182,9 +183,9 @@ def main() -> int:
             for key, outcome in outcomes.items():
                 for item in outcome.items:
                     print(f"{label}\t{key}\t{item.kind}\t{item.file}:{item.line}\t{item.text}")
-    print(
-        f"target: >= {TARGET:.0%} with the right reasons on held-out: {'met' if ok else 'MISSED'}"
-    )
+    held_out = any(s.split == Split.HELD_OUT for s in corpus)
+    verdict = ("met" if ok else "MISSED") if held_out else "not measured (no held-out sdists)"
+    print(f"target: >= {TARGET:.0%} with the right reasons on held-out: {verdict}")
     return 0 if ok else 1
 
 
