@@ -2194,3 +2194,48 @@ def test_setup_scripts_that_make_native_wheels_without_c_files(
 ) -> None:
     doc = analysis(tree(tmp_path, {"setup.py": setup, "p/__init__.py": ""}))
     assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("header", "category"),
+    [
+        # tree-sitter-toml 0.7.0: `tree-sitter generate` writes parser.h beside parser.c; the
+        # sdist leaves it out, and it is no library
+        ("tree_sitter/parser.h", "workflow-only"),
+        ("tree_sitter/alloc.h", "workflow-only"),
+        # the tree-sitter library's own header is a library to provide
+        ("tree_sitter/api.h", "external-native-library"),
+    ],
+)
+def test_headers_a_generator_writes_are_not_libraries(
+    tmp_path: Path, header: str, category: str
+) -> None:
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('g', ['src/parser.c'])])\n",
+        "src/parser.c": f"#include <{header}>\nint tree_sitter_g(void) {{ return 0; }}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("url", "category"),
+    [
+        # pystemmer 3.1.0: setup.py downloads libstemmer_c's sources and builds them in
+        ("https://snowballstem.org/dist/libstemmer_c-%s.tar.gz", "workflow-only"),
+        ("https://example.org/releases/v{version}/libstemmer-{version}.zip", "workflow-only"),
+        # a prebuilt binary archive is not the library's sources
+        ("https://example.org/dist/libstemmer-2.2.0-win64.zip", "external-native-library"),
+    ],
+)
+def test_a_source_archive_the_setup_script_downloads_is_built_in(
+    tmp_path: Path, url: str, category: str
+) -> None:
+    files = {
+        "setup.py": f"from setuptools import setup, Extension\nURI = '{url}'\n"
+        "setup(ext_modules=[Extension('s', ['src/s.c'])])\n",
+        "src/s.c": "#include <libstemmer.h>\nint s(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

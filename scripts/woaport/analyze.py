@@ -1687,6 +1687,28 @@ FETCHED_ALSO = {
 _FETCH_PREFIX = re.compile(r"^(?:bundled|vendored|external|ext|third_?party|deps?)[-_]", re.I)
 
 
+# A build script that downloads a library's source archive and builds it with the extension
+# (pystemmer's setup.py: https://snowballstem.org/dist/libstemmer_c-%s.tar.gz): the build
+# brings that library itself. Archives named for a platform are prebuilt binaries, not sources.
+_SOURCE_ARCHIVE = re.compile(
+    r"https?://[^\s'\"]{1,300}/([A-Za-z][\w.+-]{0,80}?)[-_](?:v?\d|%s|%\(|\{)[^\s'\"/]{0,80}"
+    r"\.(?:tar\.gz|tgz|tar\.xz|tar\.bz2|zip)\b"
+)
+_BINARY_ARCHIVE = re.compile(
+    r"win(?:32|64|dows)?[-_.]|x86|x64|amd64|aarch64|arm64|linux|macos|darwin|osx|\bbin\b", re.I
+)
+
+
+def _scan_source_downloads(result: Analysis, text: str) -> None:
+    if "://" not in text:
+        return
+    for match in _SOURCE_ARCHIVE.finditer(text):
+        if _BINARY_ARCHIVE.search(match[0]) is None:
+            key = _library_key(match[1])
+            if len(key) >= 3:
+                result.fetched.add(key)
+
+
 def _scan_fetched(result: Analysis, text: str) -> None:
     if "(" not in text:
         return
@@ -2128,6 +2150,10 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     if name == "cmakelists.txt" or name.endswith(".cmake"):
         _scan_fetched(result, text)
         _scan_prebuilt_downloads(result, relative, text)
+    elif relative == "setup.py":
+        # (the setup script only: a helper that prepares dependencies for CI, such as
+        # Pillow's winbuild/build_prepare.py, is a step the port must still run)
+        _scan_source_downloads(result, text)
     if (
         _incidental(lower)
         or ("/" in relative and name in ("setup.py", "setup.cfg"))
@@ -2445,6 +2471,8 @@ def _resolve_includes(result: Analysis) -> None:
             continue
         if in_vendored_tree and path.endswith(GENERATED_SUFFIXES):
             continue  # a vendored tree's generated header (its build or its tests make it)
+        if path in GENERATOR_HEADERS:
+            continue
         if top in requirements:
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
@@ -2483,6 +2511,15 @@ GENERATED_SUFFIXES = (
     ".upb_minitable.h",
     "_generated.h",
     ".capnp.h",
+)
+
+# Headers a code generator writes beside the source it generates, not a library's: `tree-sitter
+# generate` writes src/tree_sitter/parser.h, alloc.h and array.h next to parser.c (the
+# tree-sitter library's own header is tree_sitter/api.h). Grammar sdists that leave them out
+# (tree-sitter-toml 0.7.0, tree-sitter-cpp 0.23.4) do not build anywhere; their wheels are built
+# from the repository, where the headers are.
+GENERATOR_HEADERS = frozenset(
+    {"tree_sitter/parser.h", "tree_sitter/alloc.h", "tree_sitter/array.h"}
 )
 
 # Headers the build writes: from a template in the sdist (config.h.in, version.h.cmake), by a
