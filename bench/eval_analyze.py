@@ -11,6 +11,8 @@ Prints, for the tuning part and the held-out part of the corpus, and for the cod
 - evidence precision: of the items marked as needing work that were labelled by hand in the
   corpus (file, line, kind, real), how many really need work.
 Target (issue 13): >= 90% agreement with the right reasons on the held-out part.
+Then, for the unlabelled sdists of tests/corpus/shipping.yml (releases that ship win_arm64
+wheels), the verdicts, and how many are certainly wrong (source-port or pure).
 --items lists every item that needs work (to label a sample by hand).
 """
 
@@ -25,13 +27,14 @@ import subprocess
 import sys
 import tempfile
 import types
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from _common import ROOT
-from corpus_sdists import Sdist, Split, fetch, load
+from corpus_sdists import Sdist, Split, fetch, load, load_shipping
 
 BEFORE = "3e99085"  # main before issue 13's analyze work
 TARGET = 0.90
@@ -97,6 +100,11 @@ def judge(sdist: Sdist, document: dict[str, Any]) -> Outcome:
     else:
         right = True
     return Outcome(category=category, agrees=agrees, right_reasons=right, items=tuple(items))
+
+
+# Verdicts that are wrong for a release that ships win_arm64 wheels (tests/corpus/shipping.yml):
+# its code compiled for ARM64 as it is, and it ships native wheels.
+CERTAINLY_WRONG = ("source-port", "pure")
 
 
 def run(analyze: Callable[[Path], dict[str, Any]], corpus: list[Sdist]) -> dict[str, Outcome]:
@@ -178,6 +186,17 @@ def main() -> int:
                     f"{'' if old.right_reasons else ' x'}; after {new.category}"
                     f"{'' if new.right_reasons else ' x'}"
                 )
+    shipping = load_shipping()
+    print(f"== shipping ({len(shipping)} sdists whose releases ship win_arm64 wheels; no labels)")
+    for label, module in (("before", before), ("after", after)):
+        analyze = with_module(module)
+        verdicts = {s.name: analyze(fetch(s))["category"] for s in shipping}
+        wrong = sorted(n for n, category in verdicts.items() if category in CERTAINLY_WRONG)
+        counts = ", ".join(f"{c} {n}" for c, n in sorted(Counter(verdicts.values()).items()))
+        print(
+            f"  {label:6} {counts}; certainly wrong (source-port or pure) "
+            f"{len(wrong)}/{len(shipping)}{': ' if wrong else ''}{', '.join(wrong)}"
+        )
     if args.items:
         for label, outcomes in results.items():
             for key, outcome in outcomes.items():

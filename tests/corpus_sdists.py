@@ -1,5 +1,6 @@
-"""The labelled sdist corpus (tests/corpus/sdists.yml): loading, and fetching each sdist once
-into the user cache (verified by sha256; never committed).
+"""The labelled sdist corpus (tests/corpus/sdists.yml) and the unlabelled set of sdists whose
+releases ship win_arm64 wheels (tests/corpus/shipping.yml): loading, and fetching each sdist
+once into the user cache (verified by sha256; never committed).
 
 Used by tests/test_analyze.py (marked ``network``) and bench/eval_analyze.py."""
 
@@ -15,6 +16,7 @@ from filelock import FileLock
 from realfiles import cache_dir
 
 CORPUS = Path(__file__).parent / "corpus" / "sdists.yml"
+SHIPPING = Path(__file__).parent / "corpus" / "shipping.yml"
 
 
 class Split(enum.StrEnum):
@@ -83,6 +85,35 @@ def load(path: Path = CORPUS) -> list[Sdist]:
     return entries
 
 
+@dataclass(frozen=True, kw_only=True)
+class Shipping:
+    """An sdist whose release ships win_arm64 wheels (no label: see shipping.yml)."""
+
+    name: str
+    version: str
+    filename: str
+    sha256: str
+    url: str
+    rank: int
+    citation: str
+
+
+def load_shipping(path: Path = SHIPPING) -> list[Shipping]:
+    document = yaml.safe_load(path.read_text())
+    return [
+        Shipping(
+            name=str(raw["name"]),
+            version=str(raw["version"]),
+            filename=str(raw["filename"]),
+            sha256=str(raw["sha256"]),
+            url=str(raw["url"]),
+            rank=int(raw["rank"]),
+            citation=str(raw["citation"]),
+        )
+        for raw in document["sdists"]
+    ]
+
+
 def _flag(raw: dict[str, object], key: str) -> bool:
     """An optional yes/no field: absent is False, anything but a YAML boolean is an error."""
     value = raw.get(key, False)
@@ -91,7 +122,7 @@ def _flag(raw: dict[str, object], key: str) -> bool:
     return value
 
 
-def fetch(sdist: Sdist) -> Path:
+def fetch(sdist: Sdist | Shipping) -> Path:
     """The sdist in the test cache, downloaded from its pinned URL the first time."""
     from woaport.http import download, make_session
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from corpus_sdists import Split
+from corpus_sdists import Split, load_shipping
 from corpus_sdists import fetch as fetch_corpus
 from corpus_sdists import load as load_corpus
 from fakeindex import serve
@@ -1933,6 +1933,20 @@ def test_the_corpus_is_pinned_and_labelled() -> None:
             assert label.line > 0 and label.why, label
         assert not sdist.uncertain or "uncertain" in sdist.note.lower(), sdist
     assert any(s.uncertain for s in corpus) and not all(s.uncertain for s in corpus)
+
+
+def test_the_shipping_set_is_pinned_and_apart_from_the_corpus() -> None:
+    shipping = load_shipping()
+    assert len(shipping) >= 40 and len({s.name for s in shipping}) == len(shipping)
+    for sdist in shipping:
+        assert re.fullmatch(r"[0-9a-f]{64}", sdist.sha256), sdist
+        assert sdist.url.startswith("https://files.pythonhosted.org/packages/"), sdist
+        assert sdist.filename.endswith((".tar.gz", ".zip")) and sdist.filename in sdist.url
+        assert sdist.citation == f"https://pypi.org/project/{sdist.name}/{sdist.version}/#files"
+        assert 2500 < sdist.rank <= 5000, sdist  # far from the blind rounds' ranks
+    # no held-out sdist is in it: the set is for tuning
+    held_out = {s.name for s in load_corpus() if s.split == Split.HELD_OUT}
+    assert not held_out & {s.name for s in shipping}
 
 
 def test_the_corpus_uncertain_flag_is_a_yaml_boolean(tmp_path: Path) -> None:

@@ -617,12 +617,12 @@ class Analysis:
                 ],
             )
         if self.compiles_nothing():
-            files = sum(self.languages.values())
+            native_files = sum(self.languages.values())
             return (
                 "pure",
                 [
                     f"the setuptools build declares no extension module and runs no compiler: "
-                    f"the {files} native file(s) in the sdist are not built into the wheel"
+                    f"the {native_files} native file(s) in the sdist are not built into the wheel"
                 ],
                 ["nothing to port: build a pure wheel (py3-none-any)"],
             )
