@@ -2253,3 +2253,49 @@ def test_a_source_archive_the_setup_script_downloads_is_built_in(
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("files", "category"),
+    [
+        # glfw 2.11.0: package_data names glfw3.dll, which CI puts there before the build
+        (
+            {
+                "setup.py": "from setuptools import setup\n"
+                "setup(packages=['g'], package_data={'g': ['glfw3.dll', 'libglfw.so']})\n",
+                "g/__init__.py": "import ctypes\nlib = ctypes.CDLL('glfw3.dll')\n",
+            },
+            "external-native-library",
+        ),
+        (
+            {
+                "setup.py": "from setuptools import setup\nsetup(packages=['g'])\n",
+                "g/__init__.py": "",
+            },
+            "pure",
+        ),
+        # lief 0.17 and wasmtime: a backend of their own (backend-path) builds or fetches it
+        (
+            {
+                "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "backend"\n'
+                'backend-path = ["build"]\n',
+                "build/backend.py": "def build_wheel(*a): ...\n",
+            },
+            "build-config",
+        ),
+        # pyqt6-webengine: sip writes the C++ bindings and compiles them
+        (
+            {
+                "pyproject.toml": '[build-system]\nrequires = ["sip"]\n'
+                'build-backend = "sipbuild.api"\n',
+                "sip/m.sip": "%Module(name=m)\n",
+            },
+            "build-config",
+        ),
+    ],
+)
+def test_builds_that_ship_native_code_the_sdist_does_not_hold(
+    tmp_path: Path, files: dict[str, str], category: str
+) -> None:
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

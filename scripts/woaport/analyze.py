@@ -511,6 +511,8 @@ class Analysis:
     # setup.py makes a platform wheel without extension modules (`has_ext_modules` -> True,
     # `root_is_pure = False`): it bundles a native library the package loads with ctypes
     platform_wheel: str | None = None
+    # pyproject's [build-system] backend-path: the project's own backend, whatever it builds
+    in_tree_backend: bool = False
     # source files a CMake/meson file names: basename -> [is that mention under an x86
     # condition]; a file named only under x86 conditions is built only for x86
     build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
@@ -593,6 +595,9 @@ class Analysis:
             return f"{self.platform_wheel} tags the wheel for a platform"
         if self.backend in _NATIVE_BACKENDS:
             return f"the build runs {self.backend}"
+        if self.in_tree_backend:
+            # (lief's and wasmtime's backends build or download the native library)
+            return f"the build runs its own backend ({self.backend}, from backend-path)"
         for tool in ("cmake", "meson", "cargo"):
             if tool in self.tools:
                 return f"the build runs {tool}"
@@ -1296,7 +1301,10 @@ _BUILDS_NATIVE = re.compile(
 )
 # Backends that run a native build tool: with no native source in the sdist, the build
 # fetches or generates what it compiles
-_NATIVE_BACKENDS = frozenset({"scikit-build-core", "py-build-cmake", "meson-python", "maturin"})
+_NATIVE_BACKENDS = frozenset(
+    # (sip generates C++ bindings and compiles them against Qt: pyqt6-webengine)
+    {"scikit-build-core", "py-build-cmake", "meson-python", "maturin", "sip"}
+)
 _EXTENSION = re.compile(
     r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\("
     r"|\bcffi_modules\s*="  # cffi's out-of-line API mode compiles C (pylibsrtp)
@@ -1308,6 +1316,9 @@ _PLATFORM_WHEEL = re.compile(
     r"|--plat-name|-pc-windows-msvc"
     # a bdist_wheel whose tag names the platform by hand (mini-racer: packaging's platform_tags)
     r"|\bdef\s+get_tag\b|\bplatform_tags\s*\("
+    # a native library the wheel carries by name, put there by the CI before the build
+    # (glfw's package_data 'glfw3.dll', adbc-driver-sqlite's libadbc_driver_sqlite.so)
+    r"""|['"][\w./-]{1,200}\.(?:dll|dylib|so)['"]"""
 )
 _CTYPES_CALLS = ("find_library", "CDLL", "WinDLL", "LoadLibrary")
 # A native library loaded with ctypes: `find_library("spatialindex_c")`, `CDLL("libzbar.so")`,
@@ -2703,6 +2714,7 @@ def _backend(result: Analysis, data: bytes) -> None:
         )
     requires: list[str] = raw
     result.backend_requires = requires
+    result.in_tree_backend = bool(system.get("backend-path"))
     result.backend = (
         BACKENDS.get(backend, backend) if backend else "setuptools (legacy: no build-backend)"
     )
