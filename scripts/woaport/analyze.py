@@ -535,6 +535,10 @@ class Analysis:
     include_edges: dict[str, list[str]] = field(default_factory=dict)
     # CMake find_package(REQUIRED)s under options off by default, with those options' names
     switched_off: list[tuple[ExternalLibrary, frozenset[str]]] = field(default_factory=list)
+    # find_package(REQUIRED)s inside if()s that the file's own options do not settle
+    conditional_packages: list[tuple[ExternalLibrary, tuple[str, ...]]] = field(
+        default_factory=list
+    )
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
     fetched: set[str] = field(default_factory=set)
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
@@ -1157,6 +1161,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _includes_never_compiled(result)
+    _project_options(result)
     _switched_on(result)
     _built_here(result)
     _resolve_includes(result)
@@ -1755,6 +1760,33 @@ def _cmake_optional(text: str, lines: list[str], index: int) -> bool:
     return False
 
 
+def _project_options(result: Analysis) -> None:
+    """The conditional find_package()s, judged by the options every CMake file of the project
+    declares off by default (an option declared on in any file is not off)."""
+    if not result.conditional_packages:
+        return
+    off: dict[str, bool] = {}
+    for text in result.cmake_texts:
+        off.update(_cmake_defaults(text))
+    for name in list(off):
+        declared_on = re.compile(
+            rf"\b(?:option\s*\(\s*{re.escape(name)}\s+(?:\"[^\"]*\"|\S+)\s+ON\s*\)"
+            rf"|set\s*\(\s*{re.escape(name)}\s+\"?(?:ON|1|YES|TRUE)\b)",
+            re.IGNORECASE,
+        )
+        if any(declared_on.search(text) for text in result.cmake_texts):
+            del off[name]
+    for library, conditions in result.conditional_packages:
+        for condition in conditions:
+            names = frozenset(n for n in _WORD.findall(condition) if n in off)
+            if names and _cmake_condition(condition, off) is False:
+                result.switched_off.append((library, names))
+                break
+        else:
+            result.external.append(library)
+    result.conditional_packages.clear()
+
+
 def _switched_on(result: Analysis) -> None:
     """The find_package()s under options off by default that a build file turns on: a
     scikit-build-core `[tool.scikit-build.cmake.define]` entry, a `-DNAME=` or `NAME=` in a
@@ -2256,6 +2288,25 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             if _cmake_optional(text, cmake_lines, index):
                 continue
             switches = _cmake_switched_off(text, cmake_lines, index)
+            if not switches:
+                conditions = _enclosing_conditions(cmake_lines, index, python=False)
+                if conditions:
+                    # the option may be declared in another CMake file (manifold3d: `if(
+                    # ASSIMP_ENABLE)` in cmake/manifoldDeps.cmake, its option() OFF in
+                    # CMakeLists.txt): judged once every CMake file is read (_project_options)
+                    result.conditional_packages.append(
+                        (
+                            ExternalLibrary(
+                                name=package.lower(),
+                                how="CMake find_package(... REQUIRED)",
+                                file=relative,
+                                line=index + 1,
+                                text=cmake_lines[index].strip()[:160],
+                            ),
+                            tuple(conditions),
+                        )
+                    )
+                    continue
             if switches:
                 # required only when the build turns an option on that is off by default,
                 # unless another build file turns it on (see _switched_on)
