@@ -688,6 +688,27 @@ def test_native_code_for_posix_only(tmp_path: Path, extra: dict[str, str], categ
         assert posix == [("src/memray/_memray/linker_shenanigans.h", 6)]
 
 
+@pytest.mark.parametrize(
+    ("before", "outside"),
+    [
+        ("", True),
+        ("#ifndef LS_H\n#define LS_H\n", True),  # an include guard: the whole file
+        ("#if HAVE_DLFCN_H\n", False),
+        ("  \t# if HAVE_DLFCN_H\n", False),  # blanks before and after the `#`
+        # a `#if` after code or in a comment on its line is no directive
+        ("int x; #if HAVE_DLFCN_H\n", True),
+        ("/* #ifdef X */\n// #if Y\n", True),
+        ("#if A\n#endif\n", True),
+        ("#if A\n x; #endif\n", False),  # that `#endif` closes nothing
+    ],
+)
+def test_posix_include_outside_every_if(tmp_path: Path, before: str, outside: bool) -> None:
+    header = "src/memray/_memray/linker_shenanigans.h"
+    doc = analysis(tree(tmp_path, {**MEMRAY, header: before + "#include <dlfcn.h>\n"}))
+    posix = [e["file"] for e in doc["x86"] if e["kind"] == "posix-only"]
+    assert posix == ([header] if outside else [])
+
+
 # jpype1-1.7.1 jpype/_jvmfinder.py:315-340
 JVMFINDER = (
     "def _checkJVMArch(jvmPath, maxsize=sys.maxsize):\n"

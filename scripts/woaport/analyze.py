@@ -4343,7 +4343,10 @@ def _windows_path(text: str, cython: bool) -> bool:
 # Files with a Windows path looked for: enough that a few in another project's folder (see
 # _projects, known at the end) leave some of the package's own
 _WINDOWS_FILES_WANTED = 16
-_CONDITIONAL = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|endif)\b[ \t]*(\w*)", re.MULTILINE)
+# From the `#`: a regex that starts with a literal jumps between `#`s at C speed, where
+# `^[ \t]*#` (MULTILINE) is tried at every character of the text; what stands before the `#`
+# on its line is checked for each match found (a 2 MB amalgamation: 10 ms less a call).
+_CONDITIONAL = re.compile(r"#[ \t]*(if|ifdef|ifndef|endif)\b[ \t]*(\w*)")
 _GUARD_DEFINE = re.compile(r"\s*#[ \t]*define[ \t]+(\w+)")
 
 
@@ -4352,6 +4355,12 @@ def _unconditional(text: str, offset: int) -> bool:
     depth = 0
     guard = False
     for match in _CONDITIONAL.finditer(text, 0, offset):
+        sign = match.start()
+        if sign and text[sign - 1] != "\n":
+            # only blanks may stand before the `#` on its line (a match elsewhere ends on
+            # the same line: it hides no directive of the next)
+            if text[text.rfind("\n", 0, sign) + 1 : sign].strip(" \t"):
+                continue
         if match[1] == "endif":
             depth -= 1
             continue
