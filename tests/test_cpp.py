@@ -7,6 +7,8 @@ https://learn.microsoft.com/en-us/cpp/preprocessor/predefined-macros (``_M_ARM64
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from woaport import cpp
@@ -235,3 +237,48 @@ def test_an_undef_inside_an_unknown_block() -> None:
     regions = cpp.regions(source, None, {"BLIS_ENABLE_MEMKIND": None})
     assert regions.at(5) is Truth.FALSE
     assert regions.at(12) is Truth.UNKNOWN
+
+
+class _Asked(set[str]):
+    """A ``definable`` that records the names it is asked about (and holds none of them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def __contains__(self, name: object) -> bool:
+        self.asked.append(str(name))
+        return False
+
+
+def test_chains_nothing_asks_about_are_passed_over() -> None:
+    """``read(wanted=...)``: an #if chain around none of the wanted lines, holding nothing
+    that outlives it (an #include, an #error, a #define a condition reads), is not evaluated;
+    the wanted lines' states are those of the whole reading."""
+    text = (
+        "#define ON 1\n"
+        "#if defined(A)\nx();\n#endif\n"  # 2: asked
+        "#if B > 1\n#if C\ny();\n#endif\n#endif\n"  # nothing asked, nothing lasting
+        "#if D\n#include <e.h>\n#endif\n"  # an #include: read
+        "#if E\n#define ON 0\n#endif\n"  # defines a name a later #if reads
+        "#if F\n#error no\n#endif\n"  # an #error: read
+        "#if ON\nz();\n#endif\n"  # 20: asked
+    )
+    lines = text.split("\n")
+
+    def lines_from(key: int) -> Iterator[cpp.Line]:
+        return ((index, lines[index], index) for index in range(key, len(lines)))
+
+    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    everything, passing = _Asked(), _Asked()
+    whole = cpp.read(parsed, definable=everything)
+    reading = cpp.read(parsed, definable=passing, wanted=[2, 20])
+    assert {"B", "C"} <= set(everything.asked)
+    assert set(passing.asked) == set(everything.asked) - {"B", "C"}
+    assert [reading.state_at(key) for key in (2, 20)] == [whole.state_at(key) for key in (2, 20)]
+    assert [whole.state_at(key) for key in (2, 20)] == [False, True]
+    # a wanted line inside the chain: that chain is read
+    asked = _Asked()
+    inner = cpp.read(parsed, definable=asked, wanted=[7])
+    assert inner.state_at(7) == whole.state_at(7)
+    assert set(asked.asked) == set(everything.asked) - {"A"}  # B and C are read

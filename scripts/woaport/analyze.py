@@ -3788,10 +3788,17 @@ class _CText:
         closed: Container[str] | None = None,
         *,
         want_defines: bool = True,
+        wanted: Sequence[int] | None = None,
     ) -> cpp.Reading:
         """The preprocessor's reading of the text, by offset (see cpp.read)."""
         return cpp.read(
-            self.parsed(until), known, until, definable, closed, want_defines=want_defines
+            self.parsed(until),
+            known,
+            until,
+            definable,
+            closed,
+            want_defines=want_defines,
+            wanted=wanted,
         )
 
 
@@ -4082,6 +4089,13 @@ def _finish_code(
                 ),
                 closed=definable if found or edge_includes else None,
                 want_defines=False,
+                # the only places asked about: the #if chains around none are passed over
+                wanted=sorted(
+                    [at for at, _ in found]
+                    + [at for at, _ in wanted_includes]
+                    + [at for at, _ in pending.local_includes]
+                    + [at for at, _ in edge_includes]
+                ),
             )
             code_lines = _Lines(source, code=True)
             state_at = reading.state_at
