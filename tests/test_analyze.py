@@ -1138,6 +1138,23 @@ def test_x86_code_under_a_macro_nothing_defines_is_off_by_default(tmp_path: Path
     assert contexts[("src/random.c", 5)] == "x86/other-arch #if"
 
 
+def test_a_name_inside_a_longer_one_is_not_mentioned(tmp_path: Path) -> None:
+    """A build file that sets USE_CPUID_EX mentions no USE_CPUID: the x86 code under
+    `#ifdef USE_CPUID` stays off by default (the name is in the build file's text, as part
+    of another)."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/cpu.c": "#ifdef USE_CPUID\nvoid f(int *r) { __cpuid(r, 1); }\n#endif\n",
+        "setup.py": "define_macros = [('USE_CPUID_EX', 1), ('XUSE_CPUID', 1)]\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    contexts = {(e["file"], e["line"]): e["x86_only_context"] for e in doc["x86"]}
+    assert "nothing in the sdist defines" in str(contexts[("src/cpu.c", 2)]), doc["x86"]
+    files["setup.py"] += "extra_compile_args = ['-DUSE_CPUID']\n"
+    doc = analysis(tree(tmp_path / "mentioned", files))
+    assert needing_work(doc) == [("cpuid", "src/cpu.c", 2)], doc["x86"]
+
+
 @pytest.mark.parametrize(
     ("files", "external", "flags"),
     [
