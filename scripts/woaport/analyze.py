@@ -1034,9 +1034,11 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             # Python modules matter only for the native libraries they load with ctypes
             if b"ctypes" in data and not _incidental(lower):
                 _scan_ctypes(result, relative, data.decode("utf-8", "replace"))
-            if b".c'" in data or b'.c"' in data or b".cc" in data or b".cpp" in data:
+            if _C_SOURCE_HINT.search(data) is not None:
                 _note_source_list(result, name, data)
-            if (b"IMAGE_FILE_MACHINE" in data or b"0x8664" in data) and not _incidental(lower):
+            if (
+                b"IMAGE_FILE_MACHINE" in data or _X64_MACHINE.search(data) is not None
+            ) and not _incidental(lower):
                 _scan_pe_machine(result, relative, data.decode("utf-8", "replace"))
             result.files_skipped += 1
             continue
@@ -1103,6 +1105,14 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _built_here(result)
     _resolve_includes(result)
     return result
+
+
+# `.c'`, `.c"`, `.cc` or `.cpp` in a Python module, in one pass of the regex engine's literal
+# search for `.c` (four `in` tests of short words that start with a common `.` cost four times
+# as much: a source list is looked for in every module); and 0x8664 the same way (faster than
+# `in` for this short word)
+_C_SOURCE_HINT = re.compile(rb"\.c(?:['\"]|c|pp)")
+_X64_MACHINE = re.compile(rb"0x8664")
 
 
 # A Python module that lists the sources to compile one by one (grpcio's generated
