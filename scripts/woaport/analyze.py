@@ -4397,11 +4397,14 @@ def _unconditional(text: str, offset: int) -> bool:
     guard = False
     for match in _CONDITIONAL.finditer(text, 0, offset):
         sign = match.start()
-        if sign and text[sign - 1] != "\n":
-            # only blanks may stand before the `#` on its line (a match elsewhere ends on
-            # the same line: it hides no directive of the next)
-            if text[text.rfind("\n", 0, sign) + 1 : sign].strip(" \t"):
-                continue
+        # only blanks may stand before the `#` on its line (a match elsewhere ends on the
+        # same line: it hides no directive of the next)
+        if (
+            sign
+            and text[sign - 1] != "\n"
+            and text[text.rfind("\n", 0, sign) + 1 : sign].strip(" \t")
+        ):
+            continue
         if match[1] == "endif":
             depth -= 1
             continue
