@@ -282,3 +282,9 @@ def test_chains_nothing_asks_about_are_passed_over() -> None:
     inner = cpp.read(parsed, definable=asked, wanted=[7])
     assert inner.state_at(7) == whole.state_at(7)
     assert set(asked.asked) == set(everything.asked) - {"A"}  # B and C are read
+    # the #defines alone asked for (a reading for the macros a file defines): the chains
+    # with an #include or an #error are passed over too, the one with a #define is read
+    asked = _Asked()
+    defines = cpp.read(parsed, definable=asked, wanted=(), want_errors=False)
+    assert set(asked.asked) == {"E"}
+    assert defines.defines == whole.defines == {"ON": [(True, "1"), (False, "0")]}

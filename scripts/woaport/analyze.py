@@ -3816,6 +3816,7 @@ class _CText:
         *,
         want_defines: bool = True,
         wanted: Sequence[int] | None = None,
+        want_errors: bool = True,
     ) -> cpp.Reading:
         """The preprocessor's reading of the text, by offset (see cpp.read)."""
         return cpp.read(
@@ -3826,6 +3827,7 @@ class _CText:
             closed,
             want_defines=want_defines,
             wanted=wanted,
+            want_errors=want_errors,
         )
 
 
@@ -3984,7 +3986,8 @@ class _ProjectMacros(Mapping[str, "str | None"]):
         source = self.result.sources.get(text)
         if source is None:
             source = self.result.sources[text] = _CText(text)
-        for name, entries in source.read().defines.items():
+        # only its #defines are asked for: the #if chains that hold none are passed over
+        for name, entries in source.read(wanted=(), want_errors=False).defines.items():
             self.entries.setdefault(name, []).extend(entries)
 
     def _value(self, name: str) -> object:

@@ -807,6 +807,7 @@ def read(
     *,
     want_defines: bool = True,
     wanted: Sequence[int] | None = None,
+    want_errors: bool = True,
 ) -> Reading:
     """Evaluate a file's directives (see ``parse``), up to the key ``until``. The rest as
     for ``regions``. Only the #defines of names a condition can read are followed (the names
@@ -817,7 +818,9 @@ def read(
     that holds none of them, and no directive whose effect outlives the chain (an #include, an
     #error, a #define or #undef that ``read`` follows), is passed over unevaluated: the state
     after its #endif is the state before its #if, and the states of its own lines are not
-    worked out (``Reading.states`` holds the one before it for each of its directives)."""
+    worked out (``Reading.states`` holds the one before it for each of its directives).
+    ``want_errors``: False lets ``wanted`` pass over the chains that hold an #include or an
+    #error too (``Reading.errors`` and ``Reading.unselected`` may then miss theirs)."""
     directives = parsed.directives
     if until is not None:
         directives = directives[: bisect.bisect_right(parsed.keys, until)]
@@ -826,7 +829,7 @@ def read(
     lasting: list[int] = []  # the directives whose effect outlives their chain, by index
     if wanted is not None:
         closes = parsed.closes
-        lasting = parsed.marks + [
+        lasting = (parsed.marks if want_errors else []) + [
             index
             for name, indexes in parsed.named.items()
             if want_defines or name in needed
