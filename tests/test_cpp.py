@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from woaport import cpp
 from woaport.cpp import Truth
@@ -288,3 +290,62 @@ def test_chains_nothing_asks_about_are_passed_over() -> None:
     defines = cpp.read(parsed, definable=asked, wanted=(), want_errors=False)
     assert set(asked.asked) == {"E"}
     assert defines.defines == whole.defines == {"ON": [(True, "1"), (False, "0")]}
+
+
+_PLAIN = st.sampled_from(
+    ["#define C 2", "#define A 0", "#undef C", "#include <x.h>", "#error no", "code();"]
+)
+_IF = st.sampled_from(["#if 1", "#if 0", "#if A", "#if C > 1", "#ifndef E"])
+_ELSE = st.sampled_from(["#elif C", "#elif 1", "#else"])
+
+
+def _chains(inner: st.SearchStrategy[list[str]]) -> st.SearchStrategy[list[str]]:
+    """An #if chain around ``inner`` bodies, or lines side by side."""
+    chain = st.tuples(_IF, inner, st.lists(st.tuples(_ELSE, inner), max_size=2)).map(
+        lambda t: [t[0], *t[1], *(line for e, body in t[2] for line in (e, *body)), "#endif"]
+    )
+    return st.lists(chain | inner, max_size=3).map(
+        lambda parts: [line for part in parts for line in part]
+    )
+
+
+# well-formed nesting, then a stray #if, #else or #endif at either end
+_TEXTS = st.tuples(
+    st.recursive(st.lists(_PLAIN, max_size=3), _chains, max_leaves=10),
+    st.lists(st.sampled_from(["#if A", "#else", "#endif"]), max_size=1),
+    st.booleans(),
+).map(lambda t: t[1] + t[0] if t[2] else t[0] + t[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.sets(st.integers(0, 30), max_size=3), st.booleans())
+# a #define the chain after it reads; an #error an ARM64 build reaches
+@example(["#if 1", "#define C 2", "#endif", "#if C > 1", "code();", "#endif"], {4}, False)
+@example(["#if 1", "#error no", "#endif", "code();"], {3}, False)
+def test_passing_over_chains_changes_no_answer(
+    lines: list[str], asked: set[int], closed: bool
+) -> None:
+    """Whatever the nesting (unclosed #ifs, stray #endifs), a reading that passes over the
+    chains nothing asks about gives the whole reading's state at every key asked for, in
+    both worlds, the same #errors and per-platform chains, and (#defines asked for) the same
+    #defines."""
+
+    def lines_from(key: int) -> Iterator[cpp.Line]:
+        return ((index, lines[index], index) for index in range(key, len(lines)))
+
+    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    world = {"A"} if closed else None
+    whole = cpp.read(parsed, closed=world, want_defines=False)
+    wanted = sorted(asked)
+    reading = cpp.read(parsed, closed=world, want_defines=False, wanted=wanted)
+    for key in wanted:
+        assert reading.state_at(key) == whole.state_at(key)
+        if world is not None:
+            assert whole.closed_states is not None and reading.closed_states is not None
+            assert reading.state_at(key, reading.closed_states) == whole.state_at(
+                key, whole.closed_states
+            )
+    assert reading.errors == whole.errors
+    assert reading.unselected == whole.unselected
+    defines = cpp.read(parsed, wanted=(), want_errors=False)
+    assert defines.defines == cpp.read(parsed).defines
