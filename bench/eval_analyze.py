@@ -56,23 +56,41 @@ class Outcome:
     items: tuple[Item, ...]  # what the analysis marks as needing work
 
 
-def _module_at(ref: str) -> types.ModuleType:
-    """scripts/woaport/analyze.py as it was at ``ref``, imported under another name."""
+def _load_at(ref: str, name: str) -> types.ModuleType:
+    """scripts/woaport/<name>.py as it was at ``ref``, imported as <name>_before."""
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{ref}:scripts/woaport/analyze.py"],
+        ["git", "-C", str(ROOT), "show", f"{ref}:scripts/woaport/{name}.py"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
     folder = Path(tempfile.mkdtemp(prefix="woaport-before-"))
-    path = folder / "analyze_before.py"
+    path = folder / f"{name}_before.py"
     path.write_text(source)
-    spec = importlib.util.spec_from_file_location("analyze_before", path)
+    spec = importlib.util.spec_from_file_location(f"{name}_before", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["analyze_before"] = module
+    sys.modules[f"{name}_before"] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _module_at(ref: str) -> types.ModuleType:
+    """scripts/woaport/analyze.py as it was at ``ref``, imported under another name, with
+    the #if evaluator (cpp.py) of the same ref: the engine's speed is both files'."""
+    import woaport
+    from woaport import cpp
+
+    cpp_before = _load_at(ref, "cpp")
+    # analyze.py's `from woaport import cpp` takes the package's attribute: the old evaluator
+    # stands in for it while the old analyze.py is imported
+    woaport.cpp = cpp_before  # type: ignore[attr-defined]
+    sys.modules["woaport.cpp"] = cpp_before
+    try:
+        return _load_at(ref, "analyze")
+    finally:
+        woaport.cpp = cpp  # type: ignore[attr-defined]
+        sys.modules["woaport.cpp"] = cpp
 
 
 def judge(sdist: Sdist, document: dict[str, Any]) -> Outcome:

@@ -688,6 +688,27 @@ def test_native_code_for_posix_only(tmp_path: Path, extra: dict[str, str], categ
         assert posix == [("src/memray/_memray/linker_shenanigans.h", 6)]
 
 
+@pytest.mark.parametrize(
+    ("before", "outside"),
+    [
+        ("", True),
+        ("#ifndef LS_H\n#define LS_H\n", True),  # an include guard: the whole file
+        ("#if HAVE_DLFCN_H\n", False),
+        ("  \t# if HAVE_DLFCN_H\n", False),  # blanks before and after the `#`
+        # a `#if` after code or in a comment on its line is no directive
+        ("int x; #if HAVE_DLFCN_H\n", True),
+        ("/* #ifdef X */\n// #if Y\n", True),
+        ("#if A\n#endif\n", True),
+        ("#if A\n x; #endif\n", False),  # that `#endif` closes nothing
+    ],
+)
+def test_posix_include_outside_every_if(tmp_path: Path, before: str, outside: bool) -> None:
+    header = "src/memray/_memray/linker_shenanigans.h"
+    doc = analysis(tree(tmp_path, {**MEMRAY, header: before + "#include <dlfcn.h>\n"}))
+    posix = [e["file"] for e in doc["x86"] if e["kind"] == "posix-only"]
+    assert posix == ([header] if outside else [])
+
+
 # jpype1-1.7.1 jpype/_jvmfinder.py:315-340
 JVMFINDER = (
     "def _checkJVMArch(jvmPath, maxsize=sys.maxsize):\n"
@@ -1115,6 +1136,23 @@ def test_x86_code_under_a_macro_nothing_defines_is_off_by_default(tmp_path: Path
     # a probe for an x86-only header (HAVE_CPUID_H, HAVE_IMMINTRIN_H) never holds on ARM64
     assert contexts[("src/random.c", 2)] == "x86/other-arch #if"
     assert contexts[("src/random.c", 5)] == "x86/other-arch #if"
+
+
+def test_a_name_inside_a_longer_one_is_not_mentioned(tmp_path: Path) -> None:
+    """A build file that sets USE_CPUID_EX mentions no USE_CPUID: the x86 code under
+    `#ifdef USE_CPUID` stays off by default (the name is in the build file's text, as part
+    of another)."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/cpu.c": "#ifdef USE_CPUID\nvoid f(int *r) { __cpuid(r, 1); }\n#endif\n",
+        "setup.py": "define_macros = [('USE_CPUID_EX', 1), ('XUSE_CPUID', 1)]\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    contexts = {(e["file"], e["line"]): e["x86_only_context"] for e in doc["x86"]}
+    assert "nothing in the sdist defines" in str(contexts[("src/cpu.c", 2)]), doc["x86"]
+    files["setup.py"] += "extra_compile_args = ['-DUSE_CPUID']\n"
+    doc = analysis(tree(tmp_path / "mentioned", files))
+    assert needing_work(doc) == [("cpuid", "src/cpu.c", 2)], doc["x86"]
 
 
 @pytest.mark.parametrize(

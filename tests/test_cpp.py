@@ -7,7 +7,11 @@ https://learn.microsoft.com/en-us/cpp/preprocessor/predefined-macros (``_M_ARM64
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from woaport import cpp
 from woaport.cpp import Truth
@@ -235,3 +239,113 @@ def test_an_undef_inside_an_unknown_block() -> None:
     regions = cpp.regions(source, None, {"BLIS_ENABLE_MEMKIND": None})
     assert regions.at(5) is Truth.FALSE
     assert regions.at(12) is Truth.UNKNOWN
+
+
+class _Asked(set[str]):
+    """A ``definable`` that records the names it is asked about (and holds none of them)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def __contains__(self, name: object) -> bool:
+        self.asked.append(str(name))
+        return False
+
+
+def test_chains_nothing_asks_about_are_passed_over() -> None:
+    """``read(wanted=...)``: an #if chain around none of the wanted lines, holding nothing
+    that outlives it (an #include, an #error, a #define a condition reads), is not evaluated;
+    the wanted lines' states are those of the whole reading."""
+    text = (
+        "#define ON 1\n"
+        "#if defined(A)\nx();\n#endif\n"  # 2: asked
+        "#if B > 1\n#if C\ny();\n#endif\n#endif\n"  # nothing asked, nothing lasting
+        "#if D\n#include <e.h>\n#endif\n"  # an #include: read
+        "#if E\n#define ON 0\n#endif\n"  # defines a name a later #if reads
+        "#if F\n#error no\n#endif\n"  # an #error: read
+        "#if ON\nz();\n#endif\n"  # 20: asked
+    )
+    lines = text.split("\n")
+
+    def lines_from(key: int) -> Iterator[cpp.Line]:
+        return ((index, lines[index], index) for index in range(key, len(lines)))
+
+    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    everything, passing = _Asked(), _Asked()
+    whole = cpp.read(parsed, definable=everything)
+    reading = cpp.read(parsed, definable=passing, wanted=[2, 20])
+    assert {"B", "C"} <= set(everything.asked)
+    assert set(passing.asked) == set(everything.asked) - {"B", "C"}
+    assert [reading.state_at(key) for key in (2, 20)] == [whole.state_at(key) for key in (2, 20)]
+    assert [whole.state_at(key) for key in (2, 20)] == [False, True]
+    # a wanted line inside the chain: that chain is read
+    asked = _Asked()
+    inner = cpp.read(parsed, definable=asked, wanted=[7])
+    assert inner.state_at(7) == whole.state_at(7)
+    assert set(asked.asked) == set(everything.asked) - {"A"}  # B and C are read
+    # the #defines alone asked for (a reading for the macros a file defines): the chains
+    # with an #include or an #error are passed over too, the one with a #define is read
+    asked = _Asked()
+    defines = cpp.read(parsed, definable=asked, wanted=(), want_errors=False)
+    assert set(asked.asked) == {"E"}
+    assert defines.defines == whole.defines == {"ON": [(True, "1"), (False, "0")]}
+
+
+_PLAIN = st.sampled_from(
+    ["#define C 2", "#define A 0", "#undef C", "#include <x.h>", "#error no", "code();"]
+)
+_IF = st.sampled_from(["#if 1", "#if 0", "#if A", "#if C > 1", "#ifndef E"])
+_ELSE = st.sampled_from(["#elif C", "#elif 1", "#else"])
+
+
+def _chains(inner: st.SearchStrategy[list[str]]) -> st.SearchStrategy[list[str]]:
+    """An #if chain around ``inner`` bodies, or lines side by side."""
+    chain = st.tuples(_IF, inner, st.lists(st.tuples(_ELSE, inner), max_size=2)).map(
+        lambda t: [t[0], *t[1], *(line for e, body in t[2] for line in (e, *body)), "#endif"]
+    )
+    return st.lists(chain | inner, max_size=3).map(
+        lambda parts: [line for part in parts for line in part]
+    )
+
+
+# well-formed nesting, then a stray #if, #else or #endif at either end
+_TEXTS = st.tuples(
+    st.recursive(st.lists(_PLAIN, max_size=3), _chains, max_leaves=10),
+    st.lists(st.sampled_from(["#if A", "#else", "#endif"]), max_size=1),
+    st.booleans(),
+).map(lambda t: t[1] + t[0] if t[2] else t[0] + t[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, st.sets(st.integers(0, 30), max_size=3), st.booleans())
+# a #define the chain after it reads; an #error an ARM64 build reaches
+@example(["#if 1", "#define C 2", "#endif", "#if C > 1", "code();", "#endif"], {4}, False)
+@example(["#if 1", "#error no", "#endif", "code();"], {3}, False)
+def test_passing_over_chains_changes_no_answer(
+    lines: list[str], asked: set[int], closed: bool
+) -> None:
+    """Whatever the nesting (unclosed #ifs, stray #endifs), a reading that passes over the
+    chains nothing asks about gives the whole reading's state at every key asked for, in
+    both worlds, the same #errors and per-platform chains, and (#defines asked for) the same
+    #defines."""
+
+    def lines_from(key: int) -> Iterator[cpp.Line]:
+        return ((index, lines[index], index) for index in range(key, len(lines)))
+
+    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    world = {"A"} if closed else None
+    whole = cpp.read(parsed, closed=world, want_defines=False)
+    wanted = sorted(asked)
+    reading = cpp.read(parsed, closed=world, want_defines=False, wanted=wanted)
+    for key in wanted:
+        assert reading.state_at(key) == whole.state_at(key)
+        if world is not None:
+            assert whole.closed_states is not None and reading.closed_states is not None
+            assert reading.state_at(key, reading.closed_states) == whole.state_at(
+                key, whole.closed_states
+            )
+    assert reading.errors == whole.errors
+    assert reading.unselected == whole.unselected
+    defines = cpp.read(parsed, wanted=(), want_errors=False)
+    assert defines.defines == cpp.read(parsed).defines

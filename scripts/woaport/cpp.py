@@ -23,7 +23,7 @@ import bisect
 import enum
 import itertools
 import re
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -810,15 +810,38 @@ def read(
     closed: Container[str] | None = None,
     *,
     want_defines: bool = True,
+    wanted: Sequence[int] | None = None,
+    want_errors: bool = True,
 ) -> Reading:
     """Evaluate a file's directives (see ``parse``), up to the key ``until``. The rest as
     for ``regions``. Only the #defines of names a condition can read are followed (the names
     the conditions name, and those the bodies of these macros name): the others cannot change
-    a line's state."""
+    a line's state.
+
+    ``wanted``: the keys (sorted) whose state will be asked for (None: any). An #if chain
+    that holds none of them, and no directive whose effect outlives the chain (an #include, an
+    #error, a #define or #undef that ``read`` follows), is passed over unevaluated: the state
+    after its #endif is the state before its #if, and the states of its own lines are not
+    worked out (``Reading.states`` holds the one before it for each of its directives).
+    ``want_errors``: False lets ``wanted`` pass over the chains that hold an #include or an
+    #error too (``Reading.errors`` and ``Reading.unselected`` may then miss theirs)."""
     directives = parsed.directives
     if until is not None:
         directives = directives[: bisect.bisect_right(parsed.keys, until)]
     needed = parsed.needed(known)
+    closes: dict[int, int] = {}
+    lasting: list[int] = []  # the directives whose effect outlives their chain, by index
+    if wanted is not None:
+        closes = parsed.closes
+        lasting = (parsed.marks if want_errors else []) + [
+            index
+            for name, indexes in parsed.named.items()
+            if want_defines or name in needed
+            for index in indexes
+        ]
+        lasting.sort()
+    count = len(directives)
+    passed_to = -1  # the last directive of the chain passed over
     lines_from = parsed.lines_from
     states: list[bool | None] = []
     closed_states: list[bool | None] | None = [] if closed is not None else None
@@ -836,12 +859,24 @@ def read(
     macros.frames = stack
     active: bool | None = True
     active_closed: bool | None = True
-    for key, end, word, rest, text, name, line in directives:
+    for index, (key, end, word, rest, text, name, line) in enumerate(directives):
         # the directive's own lines belong to the region around it
         states.append(active)
         if closed_states is not None:
             closed_states.append(active_closed)
+        if index <= passed_to:
+            continue
         if word in ("if", "ifdef", "ifndef"):
+            if wanted is not None:
+                close = closes.get(index, count)
+                if close < count:
+                    chain_end = directives[close][1]
+                    at = bisect.bisect_left(wanted, key)
+                    if at == len(wanted) or wanted[at] > chain_end:
+                        at = bisect.bisect_left(lasting, index)
+                        if at == len(lasting) or lasting[at] > close:
+                            passed_to = close
+                            continue
             after = (lines_from, end + 1)
             condition = _condition(word, rest, macros, after)
             frame = _Frame(
@@ -974,6 +1009,12 @@ class Parsed:
     lines_from: LinesFrom
     conditions: set[str]  # the names the conditions name
     bodies: dict[str, list[str]]  # name -> what follows it in each of its #defines
+    # the index of each #if's #endif (by the index of the #if; absent: none closes it)
+    closes: dict[int, int] = field(default_factory=dict)
+    # the indexes of the #includes and #errors, and of the #defines and #undefs by name (see
+    # ``read``'s ``wanted``)
+    marks: list[int] = field(default_factory=list)
+    named: dict[str, list[int]] = field(default_factory=dict)
 
     def needed(self, known: Mapping[str, str | None] | None) -> set[str]:
         """The names an evaluation of the conditions can read: those they name, then those
@@ -1000,6 +1041,10 @@ def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None =
     directives: list[_Directive] = []
     conditions: set[str] = set()
     bodies: dict[str, list[str]] = {}
+    closes: dict[int, int] = {}
+    opened: list[int] = []  # the #ifs not closed yet (as ``read``'s stack)
+    marks: list[int] = []
+    named: dict[str, list[int]] = {}
     skip_until = -1
     for key, line, end in candidates:
         if until is not None and key > until:
@@ -1032,12 +1077,20 @@ def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None =
             conditions.update(_IDENTIFIER.findall(rest))
             if "@" in rest:
                 conditions.add(_TEMPLATED)
+            if word[0] == "i":  # if, ifdef, ifndef
+                opened.append(len(directives))
+        elif word == "endif":
+            if opened:
+                closes[opened.pop()] = len(directives)
         elif word == "define" or word == "undef":
-            named = _NAME.match(rest)
-            if named is not None:
-                name = named[1]
+            found = _NAME.match(rest)
+            if found is not None:
+                name = found[1]
                 if word == "define":
                     bodies.setdefault(name, []).append(rest)
+            named.setdefault(name, []).append(len(directives))
+        elif word == "include" or word == "error":
+            marks.append(len(directives))
         directives.append((key, end, word, rest, text, name, line))
     return Parsed(
         directives=directives,
@@ -1045,6 +1098,9 @@ def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None =
         lines_from=lines_from,
         conditions=conditions,
         bodies=bodies,
+        closes=closes,
+        marks=marks,
+        named=named,
     )
 
 
