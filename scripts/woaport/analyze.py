@@ -2314,41 +2314,25 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             index = text.count("\n", 0, match.start())
             if _cmake_optional(text, cmake_lines, index):
                 continue
+            library = ExternalLibrary(
+                name=package.lower(),
+                how="CMake find_package(... REQUIRED)",
+                file=relative,
+                line=index + 1,
+                text=cmake_lines[index].strip()[:160],
+            )
             switches = _cmake_switched_off(text, cmake_lines, index)
-            if not switches:
-                conditions = _enclosing_conditions(cmake_lines, index, python=False)
-                if conditions:
-                    # the option may be declared in another CMake file (manifold3d: `if(
-                    # ASSIMP_ENABLE)` in cmake/manifoldDeps.cmake, its option() OFF in
-                    # CMakeLists.txt): judged once every CMake file is read (_project_options)
-                    result.conditional_packages.append(
-                        (
-                            ExternalLibrary(
-                                name=package.lower(),
-                                how="CMake find_package(... REQUIRED)",
-                                file=relative,
-                                line=index + 1,
-                                text=cmake_lines[index].strip()[:160],
-                            ),
-                            tuple(conditions),
-                        )
-                    )
-                    continue
             if switches:
                 # required only when the build turns an option on that is off by default,
                 # unless another build file turns it on (see _switched_on)
-                result.switched_off.append(
-                    (
-                        ExternalLibrary(
-                            name=package.lower(),
-                            how="CMake find_package(... REQUIRED)",
-                            file=relative,
-                            line=index + 1,
-                            text=cmake_lines[index].strip()[:160],
-                        ),
-                        switches,
-                    )
-                )
+                result.switched_off.append((library, switches))
+                continue
+            conditions = _enclosing_conditions(cmake_lines, index, python=False)
+            if conditions:
+                # the option may be declared in another CMake file (manifold3d: `if(
+                # ASSIMP_ENABLE)` in cmake/manifoldDeps.cmake, its option() OFF in
+                # CMakeLists.txt): judged once every CMake file is read (_project_options)
+                result.conditional_packages.append((library, tuple(conditions)))
                 continue
             found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
     elif name == "meson.build":
