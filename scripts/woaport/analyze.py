@@ -2314,7 +2314,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             index = text.count("\n", 0, match.start())
             if _cmake_optional(text, cmake_lines, index):
                 continue
-            library = ExternalLibrary(
+            wanted = ExternalLibrary(
                 name=package.lower(),
                 how="CMake find_package(... REQUIRED)",
                 file=relative,
@@ -2325,14 +2325,14 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             if switches:
                 # required only when the build turns an option on that is off by default,
                 # unless another build file turns it on (see _switched_on)
-                result.switched_off.append((library, switches))
+                result.switched_off.append((wanted, switches))
                 continue
             conditions = _enclosing_conditions(cmake_lines, index, python=False)
             if conditions:
                 # the option may be declared in another CMake file (manifold3d: `if(
                 # ASSIMP_ENABLE)` in cmake/manifoldDeps.cmake, its option() OFF in
                 # CMakeLists.txt): judged once every CMake file is read (_project_options)
-                result.conditional_packages.append((library, tuple(conditions)))
+                result.conditional_packages.append((wanted, tuple(conditions)))
                 continue
             found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
     elif name == "meson.build":
