@@ -479,6 +479,39 @@ class ExternalLibrary:
         }
 
 
+# Findings that make a port by themselves, in the order their reasons are given: (kind, the
+# reason (the places follow it), what to try).
+PORT_KINDS = (
+    (
+        "platform-error",
+        "an ARM64 build reaches an `#error` or a per-platform `#if` chain with no ARM64 branch",
+        "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)",
+    ),
+    (
+        "pe-machine",
+        "Python code reads a DLL's PE machine type and knows x86/x64 only (no "
+        "IMAGE_FILE_MACHINE_ARM64, 0xAA64): it rejects ARM64 DLLs at run time",
+        "accept IMAGE_FILE_MACHINE_ARM64 (0xAA64) beside AMD64 (0x8664)",
+    ),
+    (
+        "posix-only",
+        "the package's own native code is written for POSIX only: it includes system "
+        "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
+        "path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h)",
+        "port the native code to Windows first (Win32 equivalents behind `#ifdef _WIN32`, "
+        "or a compat layer); then build it for ARM64",
+    ),
+    (
+        "cpython-internals",
+        "C++ code includes CPython's internal headers, which bring pycore_atomic.h on "
+        "Python 3.12: its MSVC ARM64 branch does not compile as C++ (C2664; "
+        "line_profiler#390, numba#10759)",
+        "keep the internal headers out of C++ translation units, or skip them on 3.12 "
+        "ARM64 and declare the few definitions needed (numba's pycore_atomic stubs)",
+    ),
+)
+
+
 @dataclass(kw_only=True)
 class Analysis:
     source: str
@@ -627,20 +660,16 @@ class Analysis:
             )
         if self.compiles_nothing():
             native_files = sum(self.languages.values())
-            return (
-                "pure",
-                [
-                    f"the setuptools build declares no extension module and runs no compiler: "
-                    f"the {native_files} native file(s) in the sdist are not built into the wheel"
-                ],
-                ["nothing to port: build a pure wheel (py3-none-any)"],
+            pure = (
+                "the setuptools build declares no extension module and runs no compiler: "
+                f"the {native_files} native file(s) in the sdist are not built into the wheel"
             )
-        if not self.native and not (self.platform_wheel and self.external):
-            return (
-                "pure",
-                ["no native source code"],
-                ["nothing to port: build a pure wheel (py3-none-any)"],
-            )
+        elif not self.native and not (self.platform_wheel and self.external):
+            pure = "no native source code"
+        else:
+            pure = ""
+        if pure:
+            return ("pure", [pure], ["nothing to port: build a pure wheel (py3-none-any)"])
         if not self.native and self.platform_wheel:
             reasons.append(
                 f"no native source code, but {self.platform_wheel} makes a platform wheel that "
@@ -650,56 +679,14 @@ class Analysis:
         flags = [e for e in self.evidence if e.kind == "x86-compiler-flag" and e.needs_work]
         msvc = [e for e in self.evidence if e.kind == "msvc-x86-branch" and e.needs_work]
         category: Category = "workflow-only"
-        errors = [e for e in unguarded if e.kind == "platform-error"]
-        if errors:
-            unguarded = [e for e in unguarded if e.kind != "platform-error"]
-            category = "source-port"
-            where = ", ".join(f"{e.file}:{e.line}" for e in errors[:5])
-            reasons.append(
-                f"an ARM64 build reaches an `#error` or a per-platform `#if` chain with no ARM64 "
-                f"branch: {where}"
-            )
-            tries.append(
-                "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)"
-            )
-        machine = [e for e in unguarded if e.kind == "pe-machine"]
-        if machine:
-            unguarded = [e for e in unguarded if e.kind != "pe-machine"]
-            category = "source-port"
-            where = ", ".join(f"{e.file}:{e.line}" for e in machine[:5])
-            reasons.append(
-                "Python code reads a DLL's PE machine type and knows x86/x64 only (no "
-                f"IMAGE_FILE_MACHINE_ARM64, 0xAA64): it rejects ARM64 DLLs at run time: {where}"
-            )
-            tries.append("accept IMAGE_FILE_MACHINE_ARM64 (0xAA64) beside AMD64 (0x8664)")
-        posix = [e for e in unguarded if e.kind == "posix-only"]
-        if posix:
-            unguarded = [e for e in unguarded if e.kind != "posix-only"]
-            category = "source-port"
-            where = ", ".join(f"{e.file}:{e.line}" for e in posix[:5])
-            reasons.append(
-                "the package's own native code is written for POSIX only: it includes system "
-                "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
-                f"path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h): {where}"
-            )
-            tries.append(
-                "port the native code to Windows first (Win32 equivalents behind `#ifdef _WIN32`, "
-                "or a compat layer); then build it for ARM64"
-            )
-        internals = [e for e in unguarded if e.kind == "cpython-internals"]
-        if internals:
-            unguarded = [e for e in unguarded if e.kind != "cpython-internals"]
-            category = "source-port"
-            where = ", ".join(f"{e.file}:{e.line}" for e in internals[:5])
-            reasons.append(
-                "C++ code includes CPython's internal headers, which bring pycore_atomic.h on "
-                "Python 3.12: its MSVC ARM64 branch does not compile as C++ (C2664; "
-                f"line_profiler#390, numba#10759): {where}"
-            )
-            tries.append(
-                "keep the internal headers out of C++ translation units, or skip them on 3.12 "
-                "ARM64 and declare the few definitions needed (numba's pycore_atomic stubs)"
-            )
+        for kind, reason, remedy in PORT_KINDS:
+            found = [e for e in unguarded if e.kind == kind]
+            if found:
+                unguarded = [e for e in unguarded if e.kind != kind]
+                category = "source-port"
+                where = ", ".join(f"{e.file}:{e.line}" for e in found[:5])
+                reasons.append(f"{reason}: {where}")
+                tries.append(remedy)
         # Scalar intrinsics only MSVC knows, in code an ARM64 build may compile and no ARM64
         # path beside them: the compiler stops there ("identifier not found").
         certain = [e for e in unguarded if e.kind == "x64-intrinsic"]
