@@ -2340,16 +2340,18 @@ def test_builds_that_ship_native_code_the_sdist_does_not_hold(
 
 
 @pytest.mark.parametrize(
-    ("default", "category"),
+    ("default", "elsewhere", "category"),
     [
         # manifold3d 3.5.4: option(ASSIMP_ENABLE ... OFF) in CMakeLists.txt, the
         # find_package(assimp REQUIRED) under `if(ASSIMP_ENABLE)` in cmake/manifoldDeps.cmake
-        ("OFF", "workflow-only"),
-        ("ON", "external-native-library"),
+        ("OFF", "", "workflow-only"),
+        ("ON", "", "external-native-library"),
+        # declared off, but a third CMake file sets it on
+        ("OFF", 'set(ASSIMP_ENABLE ON CACHE BOOL "")\n', "external-native-library"),
     ],
 )
 def test_cmake_options_declared_in_another_file(
-    tmp_path: Path, default: str, category: str
+    tmp_path: Path, default: str, elsewhere: str, category: str
 ) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
@@ -2357,6 +2359,7 @@ def test_cmake_options_declared_in_another_file(
         "CMakeLists.txt": f'option(ASSIMP_ENABLE "Enable ASSIMP" {default})\n'
         "include(cmake/deps.cmake)\nadd_library(m src/m.cpp)\n",
         "cmake/deps.cmake": "if(ASSIMP_ENABLE)\n  find_package(assimp REQUIRED)\nendif()\n",
+        "cmake/on.cmake": elsewhere,
         "src/m.cpp": "int m() { return 0; }\n",
     }
     doc = analysis(tree(tmp_path, files))

