@@ -68,11 +68,7 @@ def load(path: Path = CORPUS) -> list[Sdist]:
         )
         entries.append(
             Sdist(
-                name=str(raw["name"]),
-                version=str(raw["version"]),
-                filename=str(raw["filename"]),
-                sha256=str(raw["sha256"]),
-                url=str(raw["url"]),
+                **_pinned(raw),
                 label=str(raw["label"]),
                 expect=raw.get("expect"),
                 citation=str(raw["citation"]),
@@ -102,16 +98,17 @@ def load_shipping(path: Path = SHIPPING) -> list[Shipping]:
     document = yaml.safe_load(path.read_text())
     return [
         Shipping(
-            name=str(raw["name"]),
-            version=str(raw["version"]),
-            filename=str(raw["filename"]),
-            sha256=str(raw["sha256"]),
-            url=str(raw["url"]),
+            **_pinned(raw),
             rank=int(raw["rank"]),
             citation=str(raw["citation"]),
         )
         for raw in document["sdists"]
     ]
+
+
+def _pinned(raw: dict[str, object]) -> dict[str, str]:
+    """What pins an sdist, in either file: name, version, filename, sha256 and URL."""
+    return {key: str(raw[key]) for key in ("name", "version", "filename", "sha256", "url")}
 
 
 def _flag(raw: dict[str, object], key: str) -> bool:
