@@ -81,6 +81,13 @@ def _module_at(ref: str) -> types.ModuleType:
     import woaport
     from woaport import cpp
 
+    exists = subprocess.run(
+        ["git", "-C", str(ROOT), "cat-file", "-e", f"{ref}:scripts/woaport/cpp.py"],
+        capture_output=True,
+        check=False,
+    )
+    if exists.returncode != 0:  # before the evaluator existed: analyze.py did not import it
+        return _load_at(ref, "analyze")
     cpp_before = _load_at(ref, "cpp")
     # analyze.py's `from woaport import cpp` takes the package's attribute: the old evaluator
     # stands in for it while the old analyze.py is imported
