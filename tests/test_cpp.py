@@ -241,6 +241,32 @@ def test_an_undef_inside_an_unknown_block() -> None:
     assert regions.at(12) is Truth.UNKNOWN
 
 
+@pytest.mark.parametrize("test", ["#ifdef SSE2", "#if defined(SSE2)", "#if defined SSE2"])
+def test_an_undef_of_the_name_its_block_tests(test: str) -> None:
+    """marisa-trie 1.4.1's grimoire/intrin.h: where the target is neither x64 nor x86,
+    `#ifdef MARISA_USE_SSE2` / `#undef MARISA_USE_SSE2`; later `#ifdef MARISA_USE_SSE2` /
+    `#include <emmintrin.h>`. Whether the name was defined or not (the file defines it under
+    other unknown switches), it is not after that block; a block on another test leaves it
+    unknown, and so does an #undef in a later branch of the chain."""
+    source = lines_of(
+        "#ifdef OTHER\n#define SSE2\n#endif\n"
+        "#if defined(_M_X64)\n#define X64\n#else\n"
+        f"{test}\n#undef SSE2\n#endif\n"  # 7-9
+        "#endif\n"
+        "#ifdef SSE2\n#include <emmintrin.h>\n#endif\n"  # 12
+        "#ifdef OTHER\n#define SSE3\n#endif\n"
+        "#ifdef OTHER\n#undef SSE3\n#endif\n"
+        "#ifdef SSE3\nsse3();\n#endif\n"  # 21
+        "#ifdef OTHER\n#define SSE4\n#endif\n"
+        "#ifdef OTHER\n#else\n#undef SSE4\n#endif\n"
+        "#ifdef SSE4\nsse4();\n#endif\n"  # 31
+    )
+    regions = cpp.regions(source)
+    assert regions.at(12) is Truth.FALSE
+    assert regions.at(21) is Truth.UNKNOWN
+    assert regions.at(31) is Truth.UNKNOWN
+
+
 class _Asked(set[str]):
     """A ``definable`` that records the names it is asked about (and holds none of them)."""
 

@@ -711,6 +711,7 @@ class _Frame:
     key: int = 0  # the #if's line (see Line); names the block for Macros.scope
     text: str = ""  # its text
     conditions: list[str] = field(default_factory=list)  # of the #if and its #elifs
+    tests: str = ""  # the name an `#ifdef NAME` or `#if defined(NAME)` tests, if that is all
 
     def close_branch(self) -> None:
         self.include_branches += self.branch_includes
@@ -888,6 +889,10 @@ def read(
                 conditions=[rest],
             )
             frame.closed_parent = active_closed
+            if word == "ifdef":
+                frame.tests = rest.split(None, 1)[0] if rest.strip() else ""
+            elif word == "if" and (only := _ONLY_DEFINED.match(rest)) is not None:
+                frame.tests = only[1] or only[2]
             frame.closed_taken = frame.closed_current = _closed_condition(
                 condition, closed, definable, word, rest, macros, after
             )
@@ -951,6 +956,17 @@ def read(
         elif word == "undef":
             if name in needed:
                 if active is True:
+                    macros.set(name, _UNDEFINED_HERE)
+                elif (
+                    active is None
+                    and stack
+                    and stack[-1].tests == name
+                    and stack[-1].branch == 0
+                    and stack[-1].parent is True
+                ):
+                    # `#ifdef X` / `#undef X`: whether X was defined or not, it is not now
+                    # (marisa-trie's intrin.h clears MARISA_USE_SSE2 and the like where the
+                    # target is neither x86 nor x64)
                     macros.set(name, _UNDEFINED_HERE)
                 elif active is None and macros.defined(name) != 0:
                     # defined or not, as the unknown block decides; a name already undefined
@@ -1198,6 +1214,9 @@ def _defines_next(after: tuple[LinesFrom, int], name: str) -> bool:
 
 
 _DEFAULT_WINDOW = 32  # lines
+
+# `#if defined(NAME)` or `#if defined NAME`, and nothing else
+_ONLY_DEFINED = re.compile(r"\s*defined\s*(?:\(\s*(\w+)\s*\)|\s(\w+))\s*$")
 
 
 def _define(
