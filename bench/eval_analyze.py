@@ -101,6 +101,8 @@ def _module_at(ref: str) -> types.ModuleType:
 
 
 def judge(sdist: Sdist, document: dict[str, Any]) -> Outcome:
+    from woaport.analyze import _library_key as library_key
+
     items = [
         Item(kind=e["kind"], file=e["file"], line=e["line"], text=e["text"])
         for e in document["x86"]
@@ -118,8 +120,11 @@ def judge(sdist: Sdist, document: dict[str, Any]) -> Outcome:
     elif sdist.label == "source-port":
         right = any(expect in i.file.lower() for i in items if i.kind != "external-library")
     elif sdist.label == "external-native-library":
+        # (libev is the library `libraries=['ev']` names: the same _library_key)
         right = any(
-            expect in e["name"].lower() or expect in e["how"].lower()
+            expect in e["name"].lower()
+            or expect in e["how"].lower()
+            or library_key(expect) == library_key(e["name"])
             for e in document.get("external_libraries", [])
         )
     else:
@@ -159,12 +164,20 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", default=BEFORE, help="git ref of the 'before' code")
     parser.add_argument("--items", action="store_true", help="list every item needing work")
+    parser.add_argument(
+        "--tuning-only",
+        action="store_true",
+        help="run the tuning split and the shipping set only: look at nothing held out while "
+        "tuning (the target is then not measured)",
+    )
     args = parser.parse_args()
     _common.compile_package()
     from woaport import analyze as after
 
     before = _module_at(args.before)
     corpus = load()
+    if args.tuning_only:
+        corpus = [s for s in corpus if s.split == Split.TUNING]
 
     def with_module(module: types.ModuleType) -> Callable[[Path], dict[str, Any]]:
         def analyze(path: Path) -> dict[str, Any]:
@@ -229,8 +242,10 @@ def main() -> int:
                     print(f"{label}\t{key}\t{item.kind}\t{item.file}:{item.line}\t{item.text}")
     held_out = any(s.split == Split.HELD_OUT for s in corpus)
     verdict = ("met" if ok else "MISSED") if held_out else "not measured (no held-out sdists)"
+    if args.tuning_only:
+        verdict = "not measured (--tuning-only)"
     print(f"target: >= {TARGET:.0%} with the right reasons on held-out: {verdict}")
-    return 0 if ok else 1
+    return 0 if ok or args.tuning_only else 1
 
 
 if __name__ == "__main__":
