@@ -2364,3 +2364,176 @@ def test_cmake_options_declared_in_another_file(
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+_MESON_PYPROJECT = '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n'
+
+
+@pytest.mark.parametrize(
+    ("options", "setup_args", "external"),
+    [
+        # numcodecs 0.17.1: `dependency('liblz4', required: get_option('system_lz4'))`, a
+        # feature declared `disabled`; lz4's own sources are built when it is not found
+        ("option('system_lz4', type: 'feature', value: 'disabled')\n", "", []),
+        ("option('system_lz4', type: 'feature')\n", "", []),  # a feature is `auto` by default
+        ("option('system_lz4', type: 'feature', value: 'enabled')\n", "", ["liblz4"]),
+        ("option('system_lz4', type: 'boolean')\n", "", ["liblz4"]),  # a boolean: true
+        ("option('system_lz4', type: 'boolean', value: false)\n", "", []),
+        ("", "", ["liblz4"]),  # declared nowhere: as written
+        # the build turns it on (meson-python's setup args)
+        (
+            "option('system_lz4', type: 'feature', value: 'disabled')\n",
+            '\n[tool.meson-python.args]\nsetup = ["-Dsystem_lz4=enabled"]\n',
+            ["liblz4"],
+        ),
+    ],
+)
+def test_meson_dependencies_required_as_an_option_says(
+    tmp_path: Path, options: str, setup_args: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": _MESON_PYPROJECT + setup_args,
+        "meson.build": "project('x', 'c')\n",
+        "src/x/meson.build": "lz4_dep = dependency('liblz4', required: get_option('system_lz4'))\n"
+        "py.extension_module('x', 'x.c', dependencies: [lz4_dep])\n",
+        "src/x/x.c": "int x;\n",
+    }
+    if options:
+        files["meson.options"] = options
+    doc = analysis(tree(tmp_path, files))
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+def test_a_library_named_lib_and_three_characters_is_its_folder(tmp_path: Path) -> None:
+    """`dependency('liblz4')` with lz4-1.10.0/ in the sdist: liblz4 is lz4, not lz."""
+    files = {
+        "pyproject.toml": _MESON_PYPROJECT,
+        "meson.build": "project('x', 'c')\nlz4_dep = dependency('liblz4')\n",
+        "c-blosc/internal-complibs/lz4-1.10.0/lz4.c": "int lz4;\n",
+        "src/x.c": "int x;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["external_libraries"] == [], doc
+
+
+@pytest.mark.parametrize(
+    ("branch", "external"),
+    [
+        # aiokafka 0.14.0's cutil.pxd: Python's zlib on Windows, zlib.h elsewhere
+        ('IF UNAME_SYSNAME == "Windows":\n    pass\nELSE:\n', []),
+        ('IF UNAME_SYSNAME != "Windows":\n', []),
+        ('IF UNAME_SYSNAME == "Linux":\n', []),
+        ('IF UNAME_SYSNAME == "Windows":\n', ["zlib"]),
+        ("IF SOME_SWITCH:\n", ["zlib"]),
+    ],
+)
+def test_cython_compile_time_branches_on_the_system(
+    tmp_path: Path, branch: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('c', ['c.pyx'])])\n",
+        "c.pyx": branch + '    cdef extern from "zlib.h":\n'
+        "        unsigned long crc32(unsigned long, const unsigned char *, unsigned int)\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+@pytest.mark.parametrize(
+    ("message", "external"),
+    [
+        # pycrypto 2.6.1's setup.py
+        (
+            'PrintErr("warning: GMP or MPIR library not found; Not building "+\n'
+            '    "Crypto.PublicKey._fastmath.")\n',
+            [],
+        ),
+        ('print("gmp not found,")\nprint("skipping the fast module")\n', []),
+        ('raise SystemExit("gmp not found")\n', ["gmp"]),  # found or fail
+        ('print("building without the fast module")\n', ["gmp"]),  # says nothing of gmp
+    ],
+)
+def test_a_library_the_setup_script_builds_without(
+    tmp_path: Path, message: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "if not found:\n    " + message.replace("\n", "\n    ").rstrip() + "\n"
+        "setup(ext_modules=[Extension('f', ['f.c'], libraries=['gmp'])])\n",
+        "f.c": "int f;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+@pytest.mark.parametrize(
+    ("requires", "include", "external"),
+    [
+        # xgrammar 0.2.8: <tvm/ffi/any.h> comes with the apache-tvm-ffi build requirement
+        ('"apache-tvm-ffi>=0.1.10"', "tvm/ffi/any.h", []),
+        ('"apache-tvm-ffi>=0.1.10"', "tvm.h", ["tvm"]),  # a word is a folder, not a header
+        ('"scikit-build-core"', "tvm/ffi/any.h", ["tvm"]),
+        # Emscripten's own header, in a WebAssembly binding
+        ('"scikit-build-core"', "emscripten/bind.h", []),
+        ('"scikit-build-core"', "emscripten.h", []),
+    ],
+)
+def test_headers_a_build_requirement_or_another_toolchain_brings(
+    tmp_path: Path, requires: str, include: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": f"[build-system]\nrequires = [{requires}]\n"
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(x CXX)\n",
+        "cpp/x.cc": f"#include <{include}>\nint x;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+@pytest.mark.parametrize(
+    ("build", "assembled"),
+    [
+        # numcodecs 0.17.1: meson names its sources one by one and takes no wildcards, so a
+        # vendored tree's CMake glob and Makefile wildcard assemble nothing
+        (
+            {
+                "pyproject.toml": _MESON_PYPROJECT,
+                "meson.build": "project('x', 'c')\npy.extension_module('x', 'src/x.c')\n",
+                "c-blosc/CMakeLists.txt": "file(GLOB S ${DIR}/*.S)\n",
+                "c-blosc/zstd/Makefile": "ASM = $(wildcard $(dir)/*.s)\n",
+            },
+            False,
+        ),
+        # a CMake glob of another folder (c-blosc's `${ZSTD_LOCAL_DIR}/decompress/*.S`)
+        (
+            {
+                "pyproject.toml": PYPROJECT,
+                "CMakeLists.txt": "file(GLOB S ${ZSTD_DIR}/decompress/*.S)\n",
+            },
+            False,
+        ),
+        ({"pyproject.toml": PYPROJECT, "CMakeLists.txt": "file(GLOB S ${D}/contrib/*.S)\n"}, True),
+        ({"pyproject.toml": PYPROJECT, "CMakeLists.txt": "file(GLOB S ${ASM_DIR}/*.S)\n"}, True),
+        (
+            {
+                "pyproject.toml": _MESON_PYPROJECT,
+                "meson.build": "project('x', 'c')\npy.extension_module('x', ['src/x.c', "
+                "'zlib/contrib/gvmat64.S'])\n",
+            },
+            True,
+        ),
+    ],
+)
+def test_assembly_a_build_pattern_takes(
+    tmp_path: Path, build: dict[str, str], assembled: bool
+) -> None:
+    files = {
+        **build,
+        "src/x.c": "int x;\n",
+        "zlib/contrib/gvmat64.S": ".globl longest_match\nlongest_match:\n    movq %rdi, %rax\n"
+        "    ret\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert any("assembly sources" in r for r in doc["reasons"]) is assembled, doc["reasons"]

@@ -563,6 +563,7 @@ class Analysis:
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
     windows_files: list[str] = field(default_factory=list)
     cmake_texts: list[str] = field(default_factory=list)  # the CMake files' (also build_texts)
+    meson_texts: list[str] = field(default_factory=list)  # the meson.build files' (the same)
     member_names: set[str] | None = None  # the members' file names, lower case, when wanted
     # file -> the file names its #includes (and Cython's `cdef extern from`) name
     include_edges: dict[str, list[str]] = field(default_factory=dict)
@@ -572,6 +573,8 @@ class Analysis:
     conditional_packages: list[tuple[ExternalLibrary, tuple[str, ...]]] = field(
         default_factory=list
     )
+    # meson dependency()s whose `required:` is an option's value, with that option's name
+    meson_optional: list[tuple[ExternalLibrary, str]] = field(default_factory=list)
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
     fetched: set[str] = field(default_factory=set)
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
@@ -1119,6 +1122,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 result.fortran_built = True
             if name == "cmakelists.txt" or name.endswith(".cmake"):
                 result.cmake_texts.append(text)
+            elif name == "meson.build":
+                result.meson_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
                 _scan_build_sources(result, text)
             _scan_flags(result, relative, text)
@@ -1151,6 +1156,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.external += result.ctypes_libraries
     _includes_never_compiled(result)
     _project_options(result)
+    _meson_options(result)
     _switched_on(result)
     _built_here(result)
     _resolve_includes(result)
@@ -1804,12 +1810,50 @@ def _project_options(result: Analysis) -> None:
     result.conditional_packages.clear()
 
 
+# `required: get_option('system_lz4')`, and the declaration of such an option in
+# meson.options / meson_options.txt (https://mesonbuild.com/Build-options.html: a feature
+# option is `auto` and a boolean `true` unless `value:` says otherwise; a dependency() whose
+# feature is `disabled` is not even looked for, and an `auto` one is used only if found)
+_MESON_REQUIRED_OPTION = re.compile(r"required\s*:\s*get_option\s*\(\s*'([^']+)'")
+_MESON_OPTION = re.compile(r"option\s*\(\s*'([^']+)'([^)]{0,500})\)")
+_MESON_OPTION_VALUE = re.compile(r"\bvalue\s*:\s*'?(\w+)")
+_MESON_OPTION_TYPE = re.compile(r"\btype\s*:\s*'(\w+)'")
+
+
+def _meson_options(result: Analysis) -> None:
+    """The meson dependency()s required as an option says: required when the option is
+    declared `enabled` (a feature) or true (a boolean), or declared nowhere; otherwise off
+    unless a build file sets the option (see _switched_on: numcodecs' `system_lz4`, a
+    feature `disabled` by default, with lz4's sources in the sdist for the other case)."""
+    if not result.meson_optional:
+        return
+    declared: dict[str, bool] = {}
+    for text in result.build_texts:
+        if "option" not in text:
+            continue
+        for match in _MESON_OPTION.finditer(text):
+            kind = _MESON_OPTION_TYPE.search(match[2])
+            value = _MESON_OPTION_VALUE.search(match[2])
+            if kind is None or kind[1] not in ("feature", "boolean"):
+                continue
+            default = "auto" if kind[1] == "feature" else "true"
+            declared[match[1]] = (value[1] if value else default).lower() in ("enabled", "true")
+    for library, option in result.meson_optional:
+        if declared.get(option, True):
+            result.external.append(library)
+        else:
+            result.switched_off.append((library, frozenset([option])))
+    result.meson_optional.clear()
+
+
 def _switched_on(result: Analysis) -> None:
     """The find_package()s under options off by default that a build file turns on: a
     scikit-build-core `[tool.scikit-build.cmake.define]` entry, a `-DNAME=` or `NAME=` in a
     setup.py or script (any assignment counts: its value may come from the environment)."""
     for library, switches in result.switched_off:
-        pattern = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(switches)))})\b(?::\w+)?\s*=")
+        names = "|".join(map(re.escape, sorted(switches)))
+        # (`-DNAME=`: no word boundary between the D and the name)
+        pattern = re.compile(rf"(?:(?<=-D)|\b)(?:{names})\b(?::\w+)?\s*=")
         if any(pattern.search(text) for text in result.build_texts):
             result.external.append(library)
     result.switched_off.clear()
@@ -2203,6 +2247,25 @@ def _built_here(result: Analysis) -> None:
     result.built_dlls.clear()
 
 
+# A setup script's message that it goes on without a library: "warning: GMP or MPIR library
+# not found; Not building Crypto.PublicKey._fastmath." (pycrypto), "... not found, skipping"
+_NOT_FOUND = re.compile(r"(?i)\b(?:not found|missing|not available|unavailable)\b")
+_GOES_ON = re.compile(r"(?i)\bnot building\b|\bskipp|\bwithout\b|\bdisabl|\bfall(?:s|ing)? back")
+
+
+def _builds_without(text: str, library: str) -> bool:
+    """Does the script say it builds without ``library`` when that is not found (a line that
+    names it and says so, or with the next line, as a message split over two lines)?"""
+    name = re.compile(rf"(?i)(?<![A-Za-z0-9_]){re.escape(library)}(?![A-Za-z0-9_])")
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if name.search(line) is None or _NOT_FOUND.search(line) is None:
+            continue
+        if _GOES_ON.search(line) or (index + 1 < len(lines) and _GOES_ON.search(lines[index + 1])):
+            return True
+    return False
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
@@ -2269,8 +2332,11 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 if "." in library or library.lower() in ("lib", "sources", "include"):
                     continue
                 key = library.lower().removeprefix("lib")
-                if key not in SYSTEM_LIBRARIES and key not in TEST_LIBRARIES:
-                    found.append((library.lower(), "libraries=[...]", match.start()))
+                if key in SYSTEM_LIBRARIES or key in TEST_LIBRARIES:
+                    continue
+                if _builds_without(text, library):
+                    continue
+                found.append((library.lower(), "libraries=[...]", match.start()))
         for match in _PKG_CONFIG.finditer(text):
             package = _pkg_config_name(match[0])
             if package is not None:
@@ -2332,6 +2398,19 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             ):
                 continue
             if _header_only_package(match[1], match[2].replace("modules", "COMPONENTS")):
+                continue
+            option = _MESON_REQUIRED_OPTION.search(match[2])
+            if option is not None:
+                # required as an option says: judged once the options file is read
+                index = text.count("\n", 0, match.start())
+                wanted = ExternalLibrary(
+                    name=match[1].lower(),
+                    how="meson dependency()",
+                    file=relative,
+                    line=index + 1,
+                    text=text[match.start() : text.find("\n", match.start())].strip()[:160],
+                )
+                result.meson_optional.append((wanted, option[1]))
                 continue
             found.append((match[1].lower(), "meson dependency()", match.start()))
         meson_lines: list[str] | None = None
@@ -2435,8 +2514,14 @@ def _projects(members: set[str]) -> tuple[str, ...]:
 
 
 def _library_key(name: str) -> str:
-    base = re.sub(r"[-_.]?\d+(?:\.\d+)*$", "", name.lower())  # libcsiphash-1: csiphash
-    return re.sub(r"[^a-z0-9]", "", base.removeprefix("lib"))
+    lower = name.lower()
+    base = re.sub(r"[-_.]?\d+(?:\.\d+)*$", "", lower)  # libcsiphash-1: csiphash
+    key = re.sub(r"[^a-z0-9]", "", base.removeprefix("lib"))
+    if len(key) < 3:  # liblz4 is lz4, not lz (as lz4-1.10.0 is)
+        return re.sub(
+            r"[^a-z0-9]", "", re.sub(r"[-_.]\d+(?:\.\d+)*$", "", lower).removeprefix("lib")
+        )
+    return key
 
 
 _NATIVE_SUFFIXES = frozenset(
@@ -2490,10 +2575,17 @@ def _resolve_includes(result: Analysis) -> None:
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     projects = _projects(result.members)
     requirements: set[str] = set()
+    # the words of a requirement's name: a folder of headers named by one of them comes with
+    # it (xgrammar's <tvm/ffi/any.h> from apache-tvm-ffi)
+    requirement_words: set[str] = set()
     for requirement in result.backend_requires:
-        key = _library_key(re.split(r"[^A-Za-z0-9_.-]", requirement, maxsplit=1)[0])
+        project = re.split(r"[^A-Za-z0-9_.-]", requirement, maxsplit=1)[0]
+        key = _library_key(project)
         requirements.add(key)
         requirements.update(map(_library_key, REQUIREMENT_PROVIDES.get(key, ())))
+        words = re.split(r"[-_.]+", project.lower())
+        if len(words) > 1:
+            requirement_words.update(word for word in words if len(word) >= 3)
     own_names = _own_names(result)
     result.external[:] = [
         e
@@ -2536,7 +2628,7 @@ def _resolve_includes(result: Analysis) -> None:
             continue  # a vendored tree's generated header (its build or its tests make it)
         if path in GENERATOR_HEADERS:
             continue
-        if top in requirements:
+        if top in requirements or ("/" in path and top in requirement_words):
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
         if library in NAMESPACE_INCLUDE_DIRS and path.count("/") >= 2:
@@ -3310,6 +3402,8 @@ SYSTEM_PREFIXES = (
     "uikit/",
     "gl/gl.h",
     "gl/glu.h",
+    # Emscripten's own headers: a WebAssembly build's (xgrammar's web/ bindings)
+    "emscripten",
 )
 # More headers of CPython, the C23 and POSIX libraries and the Windows SDK.
 SYSTEM_HEADERS |= frozenset(
@@ -3713,6 +3807,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     edge_offsets: list[int] = []
     if cython and "extern" in text:
         externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
+        if "UNAME_SYSNAME" in text:
+            externs = [(at, header) for at, header in externs if not _cython_off_windows(text, at)]
         edges = [_include_key(header) for _at, header in externs]
         wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
     local_includes: list[tuple[int, str]] = []
@@ -4020,13 +4116,31 @@ def _judge_assembly(
     contrib/masmx64 or a vendored library's unused assembly is not."""
     if not result.assembly_texts:
         return
-    build = "\n".join(result.build_texts).lower()
-    globbed = _ASSEMBLY_GLOB.search(build) is not None
+    if (result.backend or "").startswith("meson-python"):
+        # meson compiles the files its meson.build files name, and takes no wildcards
+        # (https://mesonbuild.com/FAQ.html#why-cant-i-specify-target-files-with-a-wildcard):
+        # the CMake files and Makefiles of a tree it vendors are not run (numcodecs' c-blosc)
+        build = "\n".join(result.meson_texts).lower()
+    else:
+        build = "\n".join(result.build_texts).lower()
+    # a pattern names a folder (c-blosc's `${ZSTD_LOCAL_DIR}/decompress/*.S`: zstd's
+    # decompress/, not zlib's contrib/gcc_gvmat64/), or any
+    globbed = False
+    glob_folders: set[str] = set()
+    for match in _ASSEMBLY_GLOB.finditer(build):
+        if not (match[0].startswith("*") and build[match.start() - 1 : match.start()] == "/"):
+            globbed = True  # `*.S` alone, `glob(".s")`, enable_language(ASM)
+    for match in _GLOB_FOLDER.finditer(build):
+        if not match[1] or "$" in match[1] or "{" in match[1]:
+            globbed = True
+        else:
+            glob_folders.add(match[1])
     for relative, text in result.assembly_texts.items():
         name = relative.rsplit("/", 1)[-1]
         if result.included[name]:
             continue  # `#include "consts.S"`: a part of the file that includes it
-        if not globbed and name.lower() not in build:
+        parent = relative.lower().rsplit("/", 2)[-2] if relative.count("/") else ""
+        if not globbed and parent not in glob_folders and name.lower() not in build:
             continue  # no build file names it: not assembled
         if name in result.x86_built:
             continue  # named only under x86 conditions (zlib's CMakeLists: `if(AMD64)`)
@@ -4044,6 +4158,8 @@ def _judge_assembly(
 
 
 _ASSEMBLY_GLOB = re.compile(r"""\*\.(?:s|asm)\b|["']\.(?:s|asm)["']|enable_language\s*\(\s*asm""")
+# the folder a `.../NAME/*.S` pattern names (a `${VAR}/*.S` or a bare `*.S` names none)
+_GLOB_FOLDER = re.compile(r"""([$\w{}.-]*)/\*\.(?:s|asm)\b""")
 
 
 def _unix_only_assembly(data: bytes | None) -> bool:
@@ -4891,6 +5007,24 @@ _WINDOWS_TEST = re.compile(
 _NEGATED_WINDOWS = re.compile(
     r"""(?i)!=\s*["'](?:win32|nt|windows)["']|\bnot\b[^:]{0,200}(?:win|windows|msvc)"""
 )
+
+
+_CYTHON_IF = re.compile(r"^([ \t]*)(IF|ELIF|ELSE)\b")
+
+
+def _cython_off_windows(text: str, offset: int) -> bool:
+    """Is this line of a Cython file inside a compile-time `IF UNAME_SYSNAME != "Windows":`,
+    or the `ELSE:` of an `IF UNAME_SYSNAME == "Windows":` (aiokafka's cutil.pxd declares
+    zlib's crc32 only there, and takes Python's zlib on Windows)? Cython's IF/ELIF/ELSE nest
+    by indentation as Python's if does."""
+    end = text.find("\n", offset)
+    lines = text[: end if end >= 0 else len(text)].split("\n")
+    index = len(lines) - 1
+    start = max(0, index - 200)
+    lines[start:index] = [
+        _CYTHON_IF.sub(lambda m: m[1] + m[2].lower(), line) for line in lines[start:index]
+    ]
+    return _not_for_windows(lines, index)
 
 
 def _not_for_windows(lines: list[str], index: int) -> bool:
