@@ -103,7 +103,9 @@ def test_new_job_keeps_the_files_pins_and_indentation(tmp_path: Path) -> None:
     job = yaml.safe_load(result.after)["jobs"][result.job]
     assert job["runs-on"] == "windows-11-arm"
     uses = [s["uses"] for s in job["steps"]]
-    assert uses[0] == "actions/checkout@v4" and uses[1].startswith("pypa/cibuildwheel@")
+    # the file's own actions/checkout@v4 runs on Node 20, which GitHub's runners no longer
+    # have (removed September 2026): the new job takes a Node 24 major instead
+    assert uses[0] == "actions/checkout@v7" and uses[1].startswith("pypa/cibuildwheel@")
     assert job["steps"][0]["with"] == {"submodules": "recursive"}
     assert job["steps"][1]["env"] == {
         "CIBW_ARCHS_WINDOWS": "ARM64",
@@ -111,7 +113,7 @@ def test_new_job_keeps_the_files_pins_and_indentation(tmp_path: Path) -> None:
     }
     # orjson's steps are not indented under `steps:`; the new job follows that style
     orjson = upstream.plan(checkout(tmp_path, "orjson"), upstream.Settings())
-    assert "\n    steps:\n    - uses: actions/checkout@v4\n" in orjson.after
+    assert "\n    steps:\n    - uses: actions/checkout@v7\n" in orjson.after
     assert "target: aarch64-pc-windows-msvc" in orjson.after
 
 
@@ -332,3 +334,53 @@ def test_cli_patch_a_named_workflow_and_pr_body_from_a_checkout(
     assert "No device has run the contract yet" in data["body"]
     bad = woaport("upstream", "pr-body", "--manifest", tmp_path / "c.yml")
     assert bad.code == 2 and "not JSON" in bad.err
+
+
+@pytest.mark.parametrize(
+    ("own", "reused"),
+    [
+        ("actions/checkout@v5", "actions/checkout@v5"),  # Node 24 from v5 on: the file's own
+        ("actions/checkout@v4", "actions/checkout@v7"),  # Node 20: not reused
+        (
+            "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2",
+            "actions/checkout@v7",
+        ),
+        (
+            "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+            "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
+        ),
+        ("actions/checkout@main", "actions/checkout@main"),  # no major to judge: the file's
+    ],
+)
+def test_a_new_job_reuses_no_action_on_the_removed_node20_runtime(
+    tmp_path: Path, own: str, reused: str
+) -> None:
+    """GitHub removed Node 20 from its runners in September 2026
+    (github.blog/changelog/2025-09-19-deprecation-of-node-20-on-github-actions-runners);
+    actionlint flags checkout@v4, setup-python@v5 and upload-artifact@v5 as node20."""
+    folder = tmp_path / "repo"
+    workflows = folder / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "wheels.yml").write_text(
+        "name: wheels\non: push\njobs:\n  build_wheels:\n    runs-on: ubuntu-latest\n"
+        f"    steps:\n      - uses: {own}\n      - uses: pypa/cibuildwheel@v3.1.4\n"
+        "      - uses: actions/upload-artifact@v4\n        with:\n          path: wheelhouse\n",
+        encoding="utf-8",
+    )
+    result = upstream.plan(folder, upstream.Settings())
+    steps = yaml.safe_load(result.after)["jobs"][result.job]["steps"]
+    assert steps[0]["uses"] == reused.split(" #")[0]
+    assert f"uses: {reused}\n" in result.after
+    assert [s["uses"] for s in steps][-1] == "actions/upload-artifact@v7"
+
+
+def test_the_new_workflow_passes_actionlint_found_beside_python(tmp_path: Path) -> None:
+    """actionlint is installed into the same environment as woaport (pyproject's dev
+    extra): found beside sys.executable even when that environment's bin/ is not on PATH
+    (CI runs `.venv/bin/python -m pytest`), and it reports nothing on a new workflow."""
+    folder = tmp_path / "repo"
+    folder.mkdir()
+    result = upstream.plan(folder, upstream.Settings())
+    checks = upstream.validate(result, tmp_path)
+    assert [c.tool for c in checks.validations] == ["check-jsonschema", "actionlint"]
+    assert all(c.ok for c in checks.validations), checks.validations

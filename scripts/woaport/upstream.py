@@ -399,11 +399,34 @@ def _dynamic_edit(doc: _Doc, name: str, job: yaml.Node) -> _Edit | None:
     return None
 
 
+# The references a new job or workflow uses when the file has none of its own, and the oldest
+# major of the file's own that it may reuse: GitHub removed the Node 20 runtime from its
+# runners in September 2026 (https://github.blog/changelog/2025-09-19-deprecation-of-node-20-
+# on-github-actions-runners/), and actions/checkout v5, actions/setup-python v6 and
+# actions/upload-artifact v6 are the first majors that run on Node 24 (actionlint flags the
+# ones before). cibuildwheel's and maturin-action's actions are composite: no Node runtime.
+NODE24_ACTIONS = {
+    "actions/checkout": ("actions/checkout@v7", 5),
+    "actions/setup-python": ("actions/setup-python@v7", 6),
+    "actions/upload-artifact": ("actions/upload-artifact@v7", 6),
+}
+_MAJOR = re.compile(r"@v(\d+)\b|#\s*v(\d+)\b")
+
+
 def _uses_ref(doc: _Doc, pattern: str, default: str) -> str:
     """The file's own reference for an action (``actions/checkout@<sha> # v4``), so the
-    new job pins the way the rest of the file does."""
+    new job pins the way the rest of the file does; unless it names a major that runs on
+    the Node 20 runtime GitHub's runners no longer have (then ``default``)."""
     match = re.search(rf"uses:[ \t]*({pattern}@[^\s#]+(?:[ \t]+#.*)?)$", doc.text, re.MULTILINE)
-    return match[1].rstrip() if match else default
+    if match is None:
+        return default
+    found = match[1].rstrip()
+    action = found.split("@", 1)[0].lower()
+    oldest = NODE24_ACTIONS.get(action, ("", 0))[1]
+    major = _MAJOR.search(found)
+    if major is not None and int(major[1] or major[2]) < oldest:
+        return default
+    return found
 
 
 def _indents(doc: _Doc, jobs: yaml.MappingNode) -> tuple[int, int, int]:
@@ -522,12 +545,16 @@ def _new_job_edit(doc: _Doc, tool: str, settings: Settings) -> _Edit:
         "\n",
         *job_lines(
             tool,
-            checkout=_uses_ref(doc, "actions/checkout", "actions/checkout@v4"),
+            checkout=_uses_ref(doc, "actions/checkout", NODE24_ACTIONS["actions/checkout"][0]),
             builder=_uses_ref(doc, r"(?:pypa|joerick)/cibuildwheel", "pypa/cibuildwheel@v3.1.4")
             if tool == "cibuildwheel"
             else _uses_ref(doc, r"(?:PyO3|messense)/maturin-action", "PyO3/maturin-action@v1"),
-            setup_python=_uses_ref(doc, "actions/setup-python", "actions/setup-python@v5"),
-            upload=_uses_ref(doc, "actions/upload-artifact", "actions/upload-artifact@v4"),
+            setup_python=_uses_ref(
+                doc, "actions/setup-python", NODE24_ACTIONS["actions/setup-python"][0]
+            ),
+            upload=_uses_ref(
+                doc, "actions/upload-artifact", NODE24_ACTIONS["actions/upload-artifact"][0]
+            ),
             artifact=_artifact_name(doc),
             settings=settings,
             base=base,
@@ -562,12 +589,12 @@ jobs:
     return head + "".join(
         job_lines(
             tool,
-            checkout="actions/checkout@v4",
+            checkout=NODE24_ACTIONS["actions/checkout"][0],
             builder="pypa/cibuildwheel@v3.1.4"
             if tool == "cibuildwheel"
             else "PyO3/maturin-action@v1",
-            setup_python="actions/setup-python@v5",
-            upload="actions/upload-artifact@v4",
+            setup_python=NODE24_ACTIONS["actions/setup-python"][0],
+            upload=NODE24_ACTIONS["actions/upload-artifact"][0],
             artifact="wheels-windows-arm64",
             settings=settings,
             base=2,
@@ -742,14 +769,17 @@ def plan(folder: Path, settings: Settings, workflow: Path | None = None) -> Patc
 
 
 # -- validation ------------------------------------------------------------------------------
+def _tool(name: str) -> str | None:
+    """A validator on PATH, or beside the running Python (a virtual environment's bin/ or
+    Scripts\\, where pip put it, when woaport runs from there without the environment
+    activated); shutil.which adds Windows' .exe."""
+    return shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+
+
 def _schema_errors(text: str, scratch: Path) -> set[str] | None:
     """Paths check-jsonschema's GitHub workflow schema reports as invalid; None when the tool
     is not installed."""
-    exe = shutil.which("check-jsonschema") or (
-        str(Path(sys.executable).with_name("check-jsonschema"))
-        if Path(sys.executable).with_name("check-jsonschema").exists()
-        else None
-    )
+    exe = _tool("check-jsonschema")
     if exe is None:
         return None
     scratch.write_text(text, encoding="utf-8")
@@ -800,7 +830,7 @@ def validate(result: PatchResult, scratch_dir: Path) -> PatchResult:
                 else ("valid" if not after else f"no new errors ({len(after)} were there before)"),
             )
         )
-    actionlint = shutil.which("actionlint")
+    actionlint = _tool("actionlint")
     if actionlint:
         # Compared like the schema: upstream files may carry findings of their own.
         after_findings = _actionlint(actionlint, result.after, scratch_dir / "lint-after.yml")
@@ -839,8 +869,15 @@ def _actionlint(exe: str, text: str, scratch: Path) -> set[str]:
         check=False,
     )
     return {
-        re.sub(r"^.*?:\d+:\d+:\s*", "", line) for line in done.stdout.splitlines() if line.strip()
+        _POSSIBLE_VALUES.sub("possible values are ...", re.sub(r"^.*?:\d+:\d+:\s*", "", line))
+        for line in done.stdout.splitlines()
+        if line.strip()
     }
+
+
+# actionlint lists a matrix's combinations in its finding about an `exclude:` that matches
+# none of them (numpy's `macos13`): a new matrix entry changes that list, not the finding
+_POSSIBLE_VALUES = re.compile(r"possible values are .*(?= \[[\w-]+\]$)")
 
 
 def write(folder: Path, result: PatchResult) -> Path:
