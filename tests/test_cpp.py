@@ -45,6 +45,10 @@ from woaport.cpp import Truth
         ("defined(__aarch64__) || defined(__ARM_NEON)", Truth.FALSE),
         ("defined(HAVE_IMMINTRIN_H) || defined(HAVE_CPUID_H)", Truth.FALSE),  # x86 header probes
         ("defined(HAVE_INTRIN_H)", Truth.UNKNOWN),  # <intrin.h> is there on ARM64 too
+        # a GPU device pass (nvcc's __CUDA_ARCH__): PTX, never the ARM64 CPU's code
+        ("defined(__CUDA_ARCH__) && (__CUDA_ARCH__ >= 900)", Truth.FALSE),
+        ("defined(__HIP_DEVICE_COMPILE__)", Truth.FALSE),
+        ("defined(__CUDACC_RTC__) || defined(__CUDACC__)", Truth.FALSE),  # nvcc, NVRTC
     ],
 )
 def test_expressions(expression: str, expected: Truth) -> None:

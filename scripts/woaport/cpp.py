@@ -215,6 +215,19 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__HAIKU__",
         "_AIX",
         "__hpux",
+        # GPU device passes: nvcc defines __CUDA_ARCH__ (and HIP __HIP_DEVICE_COMPILE__) only
+        # while it compiles device code, which is PTX or GPU code, never the ARM64 CPU's:
+        # cutlass' `#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 900` / `asm("wgmma...")`
+        # (https://docs.nvidia.com/cuda/cuda-c-programming-guide/#virtual-architecture-macros)
+        "__CUDA_ARCH__",
+        "__CUDA_ARCH_FEAT_SM90_ALL",
+        "__CUDA_ARCH_FEAT_SM100_ALL",
+        "__HIP_DEVICE_COMPILE__",
+        # nvcc and NVRTC themselves: the CUDA sources are not what an MSVC ARM64 build compiles
+        # (analyze leaves .cu files aside), so neither are the branches for them in headers
+        "__CUDACC__",
+        "__CUDACC_RTC__",
+        "__NVCC__",
     }
 )
 
