@@ -2537,3 +2537,140 @@ def test_assembly_a_build_pattern_takes(
     }
     doc = analysis(tree(tmp_path, files))
     assert any("assembly sources" in r for r in doc["reasons"]) is assembled, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("script", "external"),
+    [
+        # jq 1.12.0: setup.py extracts deps/jq-1.8.2.tar.gz and builds it (configure, make);
+        # <jv.h> is that archive's
+        ('TARBALL = "deps/jq-1.8.2.tar.gz"\n', []),
+        ("", ["jv"]),  # an archive nothing builds is no source of headers
+    ],
+)
+def test_a_source_archive_the_sdist_ships_and_setup_py_builds(
+    tmp_path: Path, script: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        + script
+        + "setup(ext_modules=[Extension('jq', ['jq.c'])])\n",
+        "jq.c": "#include <jv.h>\nint jq;\n",
+        "deps/jq-1.8.2.tar.gz": "(an archive)",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+
+
+@pytest.mark.parametrize(
+    ("code", "work"),
+    [
+        # blst's server.c: `#include "cpuid.c"` is a file name, not the instruction
+        ('#include "cpuid.c"\n', False),
+        ('void f(void) { __asm__("cpuid" : : : "eax"); }\n', True),
+        # NVIDIA PTX in cutlass (dotted mnemonics, register declarations, brkpt), ARM's b.eq
+        ('void f(void) { asm volatile("barrier.cluster.arrive.aligned;\\n" : : ); }\n', False),
+        (
+            "#define CVT(x) asm volatile( \\\n"
+            '    "{\\n" \\\n    ".reg .b16 lo, hi;\\n" \\\n    "}\\n" : : )\n'
+            "void f(void) { CVT(1); }\n",
+            False,
+        ),
+        (
+            'void f(void) { asm volatile(\n  "{\\n"\n  "  lop3 .b32 %0, %1;\\n"\n  "}" : : ); }\n',
+            False,
+        ),
+        ('void f(void) { asm volatile ("brkpt;\\n" ::); }\n', False),
+        ('void f(void) { __asm__("b.eq 1f"); }\n', False),
+        ('void f(void) { asm volatile("lock; cmpxchg %1, %2" : : ); }\n', True),
+        ('void f(void) { asm(".byte 0x0f, 0x31"); }\n', True),
+    ],
+)
+def test_what_is_x86_assembly_and_what_is_not(tmp_path: Path, code: str, work: bool) -> None:
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('a', ['src/a.c'])])\n",
+        "src/a.c": code,
+        "src/cpuid.c": "int cpuid_here;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    needs = [e for e in doc["x86"] if not e["arm_alternative"] and not e["x86_only_context"]]
+    assert bool(needs) is work, needs
+
+
+def test_sources_for_amd_gpus_include_rocm_not_a_library_to_build(tmp_path: Path) -> None:
+    """xformers 0.0.35's csrc/attention/hip_decoder includes Composable Kernel's
+    <ck_tile/core.hpp>: hipcc's, for AMD GPUs; the same include elsewhere is a library."""
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('x', ['csrc/x.cpp'])])\n",
+        "csrc/x.cpp": "int x;\n",
+        "csrc/attention/hip_decoder/splitk.cpp": "#include <ck_tile/core.hpp>\nint s;\n",
+        "csrc/rocm/ops.cpp": "#include <hipblas/hipblas.h>\nint r;\n",
+    }
+    assert analysis(tree(tmp_path, files))["external_libraries"] == []
+    files["csrc/cpu/ops.cpp"] = "#include <ck_tile/core.hpp>\nint c;\n"
+    names = {e["name"] for e in analysis(tree(tmp_path / "b", files))["external_libraries"]}
+    assert names == {"ck_tile"}
+
+
+def test_a_config_tool_named_for_the_project_is_the_library(tmp_path: Path) -> None:
+    """krb5 0.10.0: setup.py runs krb5-config; src/krb5/ is the binding's own package, not
+    MIT Kerberos' sources."""
+    files = {
+        "pyproject.toml": '[project]\nname = "krb5"\n' + PYPROJECT,
+        "setup.py": "import subprocess\nfrom setuptools import setup, Extension\n"
+        'kc = "krb5-config"\nflags = subprocess.check_output([kc, "--cflags", "krb5"])\n'
+        "setup(ext_modules=[Extension('krb5._ccache', ['src/krb5/_ccache.c'])])\n",
+        "src/krb5/_ccache.c": '#include "python_krb5.h"\nint c;\n',
+        "src/krb5/python_krb5.h": "int h;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert [e["name"] for e in doc["external_libraries"]] == ["krb5"], doc
+
+
+@pytest.mark.parametrize(
+    ("version", "category"),
+    [
+        ("0.16.20", "build-config"),  # mitmproxy-wireguard 0.1.23, through boringtun 0.5
+        ("0.17.14", "workflow-only"),
+    ],
+)
+def test_a_locked_crate_that_does_not_build_for_arm64_windows(
+    tmp_path: Path, version: str, category: str
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\n'
+        'build-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "w"\nversion = "0.1.0"\n[dependencies]\nring = "0"\n',
+        "Cargo.lock": '# generated\nversion = 3\n\n[[package]]\nname = "ring"\n'
+        f'version = "{version}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n',
+        "src/lib.rs": "pub fn w() {}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+def test_a_windows_path_of_its_own_behind_many_vendored_ones(tmp_path: Path) -> None:
+    """coolprop 6.7.0: externals/ is vendored (Eigen, fmtlib, msgpack-c), and holds dozens of
+    files with a Windows path before src/CPfilepaths.cpp, whose `#if defined(__ISWINDOWS__)`
+    / <windows.h> / `#else` / <unistd.h> is the package's own: not POSIX-only code. Its
+    externals' Fortran (Eigen's BLAS tests) is no Fortran the build compiles."""
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('cp', ['src/CPfilepaths.cpp'])])\n",
+        "include/PlatformDetermination.h": "#if defined(_WIN32) || defined(__WIN32__)\n"
+        "#define __ISWINDOWS__\n#elif defined(__linux__)\n#define __ISLINUX__\n#endif\n",
+        "src/CPfilepaths.cpp": '#include "PlatformDetermination.h"\n#include <sys/stat.h>\n'
+        "#if defined(__ISWINDOWS__)\n"
+        "#include <windows.h>\n#else\n#include <unistd.h>\n#endif\nint cp;\n",
+        "externals/Eigen/blas/CMakeLists.txt": "enable_language(Fortran)\n",
+        "externals/Eigen/blas/fortran/dot.f": "      SUBROUTINE DOT\n      END\n",
+    }
+    for index in range(40):
+        files[f"externals/lib{index % 3}/w{index}.cpp"] = (
+            "#ifdef _WIN32\n#include <windows.h>\n#endif\n"
+        )
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert not [e for e in doc["x86"] if e["kind"] == "posix-only"]

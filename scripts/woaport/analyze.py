@@ -90,6 +90,7 @@ VENDOR_DIRS = {
     "3rdparty",
     "deps",
     "external",
+    "externals",
     "extern",
     "subprojects",
     "lib",
@@ -128,7 +129,8 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     ("intrinsic-call", ("_mm",), r"_mm(?:256|512)?_[a-z0-9_]{1,64}\s*\(", ("",)),
     ("simd-type", ("__m",), r"__m(?:64|128|256|512)[dih]?(?![A-Za-z0-9_])", ("",)),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
-    ("cpuid", ("cpuid",), r"\"\s*cpuid\b", ("",)),
+    # (an asm string's "cpuid", not blst's `#include "cpuid.c"`)
+    ("cpuid", ("cpuid",), r"\"\s*cpuid\b(?!\.)", ("",)),
     (
         "inline-asm",
         ("asm",),
@@ -573,6 +575,9 @@ class Analysis:
     conditional_packages: list[tuple[ExternalLibrary, tuple[str, ...]]] = field(
         default_factory=list
     )
+    setup_script: str = ""  # the root setup.py's text
+    # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
+    crate_blockers: list[tuple[str, str, str, str]] = field(default_factory=list)
     # meson dependency()s whose `required:` is an option's value, with that option's name
     meson_optional: list[tuple[ExternalLibrary, str]] = field(default_factory=list)
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
@@ -746,6 +751,15 @@ class Analysis:
                     "install LLVM flang for ARM64 in CIBW_BEFORE_ALL_WINDOWS and point the build at it",
                 )
             )
+        for crate, version, fixed, source in self.crate_blockers:
+            build_reasons.append(
+                (
+                    f"Cargo.lock pins {crate} {version}, which does not build for "
+                    f"aarch64-pc-windows-msvc ({source})",
+                    f"update the dependencies that pull {crate} in to ones on {crate} {fixed} "
+                    "or later (cargo update, or newer versions in Cargo.toml)",
+                )
+            )
         if self.assembly:
             build_reasons.append(
                 (
@@ -862,6 +876,7 @@ def _wanted(relative: str) -> bool:
         or name in BUILD_FILES
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
+        or (name == "cargo.lock" and "/" not in relative)  # the crates a Rust build uses
         # (a build script's name holds ".py": the regex only for the few that do)
         or (".py" in name and _build_script(relative.lower()))
     )
@@ -1131,7 +1146,10 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         elif _build_script(lower):
             result.build_texts.append(text)
             _scan_libraries(result, relative, "build script", text)
+        if name == "cargo.lock" and "/" not in relative:
+            _crate_blockers(result, text)
         if name == "setup.py" and "/" not in relative:
+            result.setup_script = text
             _setup_wheel_kind(result, text)
             result.setup_imports.update(m[1] or m[2] for m in _IMPORT.finditer(text))
     if pyproject is not None:
@@ -1352,6 +1370,26 @@ _CTYPES_LIBRARY = re.compile(
     r"""(?:find_library|CDLL|WinDLL|LoadLibrary)\s*\(\s*[rbfu]?["']([A-Za-z0-9_.+-]{2,60})["']"""
     r"""|[rbfu]?["']((?:lib)?[A-Za-z][A-Za-z0-9_+-]{1,60})(?:-\{[^}"']{0,20}\})?\.dll["']"""
 )
+
+
+# Crates whose versions before a given one do not build for aarch64-pc-windows-msvc: ring
+# before 0.17 has no build for that target (briansmith/ring#1461, #1614: "failed to run
+# custom build command for `ring v0.16.20`"; 0.17 added it).
+CRATE_BLOCKERS = {"ring": ((0, 17), "0.17", "briansmith/ring#1614")}
+_LOCKED_CRATE = re.compile(r'^name = "([\w-]+)"\nversion = "(\d+)\.(\d+)[^"\n]*"', re.MULTILINE)
+
+
+def _crate_blockers(result: Analysis, text: str) -> None:
+    """The crates Cargo.lock pins at a version that does not build for ARM64 Windows."""
+    if not any(f'name = "{crate}"' in text for crate in CRATE_BLOCKERS):
+        return
+    for match in _LOCKED_CRATE.finditer(text):
+        blocker = CRATE_BLOCKERS.get(match[1])
+        if blocker is not None and (int(match[2]), int(match[3])) < blocker[0]:
+            version = match[0].rsplit('"', 2)[-2]
+            entry = (match[1], version, blocker[1], blocker[2])
+            if entry not in result.crate_blockers:
+                result.crate_blockers.append(entry)
 
 
 def _setup_wheel_kind(result: Analysis, text: str) -> None:
@@ -2551,9 +2589,35 @@ def _contains(ordered: list[str], item: str) -> bool:
     return index < len(ordered) and ordered[index] == item
 
 
+# A library's sources shipped as an archive in the sdist (jq 1.12.0's deps/jq-1.8.2.tar.gz)
+_BUNDLED_ARCHIVE = re.compile(
+    r"(?:^|/)([a-z][\w.+-]{0,80}?)[-_]v?\d[\w.]*\.(?:tar\.gz|tgz|tar\.xz|tar\.bz2)$"
+)
+
+
+def _builds_bundled_archive(result: Analysis) -> bool:
+    """Does the root setup.py name a source archive the sdist ships (jq: it extracts
+    deps/jq-1.8.2.tar.gz and runs configure and make)? Then the headers the code includes
+    and the sdist does not hold are that archive's (<jv.h>), not a library to provide, and
+    the library is built here (see _scan_source_downloads for one the script downloads)."""
+    if not result.setup_script:
+        return False
+    script = result.setup_script.lower()
+    found = False
+    for member in result.members:
+        if not member.endswith(("z", "2")):
+            continue
+        match = _BUNDLED_ARCHIVE.search(member)
+        if match is not None and member.rsplit("/", 1)[-1] in script:
+            result.fetched.add(_library_key(match[1]))
+            found = True
+    return found
+
+
 def _resolve_includes(result: Analysis) -> None:
     """Headers the code includes where ARM64 builds it, that the sdist does not ship; and
     the libraries the build files name, unless their sources are in the sdist."""
+    bundled = _builds_bundled_archive(result)  # (before the folders: it adds to fetched)
     # Folders that hold native sources or headers: a folder named after a library that holds
     # only Python (cryptography's _cffi_src/openssl, hazmat/bindings/openssl) ships no library.
     parts = {
@@ -2594,6 +2658,9 @@ def _resolve_includes(result: Analysis) -> None:
         if not (e.how.startswith("bundles") and _library_key(e.name) in own_names)
         and (
             e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
+            # a config tool (krb5-config) named for the project itself: its folder is the
+            # binding's own package (krb5's src/krb5), not the library's sources
+            or (e.how.endswith("(a library's config tool)") and _library_key(e.name) in own_names)
             or (
                 not _shipped(e.name, ordered)
                 and not e.file.lower().startswith(submodules)
@@ -2602,7 +2669,7 @@ def _resolve_includes(result: Analysis) -> None:
             )
         )
     ]
-    if not result.includes:
+    if not result.includes or bundled:
         return
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     generated: set[str] | None = None  # worked out for the first header not in the sdist
@@ -2912,8 +2979,25 @@ _OTHER_ARCH_ASM = re.compile(
 # instructions and special registers no x86 assembler knows
 _PTX_ASM = re.compile(
     r"\b[a-z]+(?:\.[a-z0-9]+)*\.(?:[usbf](?:8|16|32|64)|pred|L1|L2)\b"
+    # PTX's register declarations and typed operands after a space (`lop3 .b32`, `.reg .b8`):
+    # GNU as has no such directives for x86
+    r"|(?:^|[\s\"])\.(?:reg|pred|[usbf](?:8|16|32|64))\b"
     r"|%%?(?:laneid|lanemask_\w+|tid|ntid|ctaid|nctaid|warpid|smid|clock64)\b"
 )
+# An asm statement whose first instruction's mnemonic has a dot, or that opens with a PTX
+# declaration: no x86 mnemonic has one (x86 directives start with the dot: `.byte`), while
+# NVIDIA's PTX does (cutlass' `barrier.cluster.arrive.aligned`, `tcgen05.cp.cta_group::1`,
+# `{ .reg .pred p;`), and so do ARM's (`b.eq`, `vld1.8`)
+_ASM_SPACE = r"(?:\s|\\(?=\s))*"  # (a macro's asm spans lines ending in `\`)
+_DOTTED_MNEMONIC = re.compile(
+    rf"""_*asm\w*{_ASM_SPACE}(?:volatile\w*{_ASM_SPACE})?\({_ASM_SPACE}(?:"{_ASM_SPACE}"{_ASM_SPACE})*"""
+    rf""""\s*(?:\{{\s*(?:\\[nt]\s*)*(?:"{_ASM_SPACE}"\s*(?:\\[nt]\s*)*)*)?"""
+    r"""(?:[a-z][a-z0-9_]*\.[a-z_]|\.(?:reg|pred|shared|global|param)\b|(?:brkpt|trap)\s*;)"""
+)
+# Sources for AMD GPUs (ROCm's hipcc builds them; no Windows-on-Arm build has ROCm): what
+# they include is ROCm's (xformers' csrc/attention/hip_decoder and Composable Kernel's
+# <ck_tile/core.hpp>, vllm's csrc/rocm)
+AMD_GPU_PATH = re.compile(r"(?:^|/)(?:rocm|hip)(?:[_/-]|$)|\.hip$", re.IGNORECASE)
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
     r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|armv\d+\w*|armx|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
@@ -3849,7 +3933,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         and _windows_path(text, cython)
     ):
         result.windows_files.append(relative)
-    if wanted_includes and OTHER_OS_PATH.search(relative):
+    if wanted_includes and (OTHER_OS_PATH.search(relative) or AMD_GPU_PATH.search(relative)):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
         return
@@ -4483,6 +4567,7 @@ def _finish_code(
                 _ASM_BARRIER.match(window)
                 or _OTHER_ARCH_ASM.search(window.split(";")[0])
                 or _PTX_ASM.search(window.split(";")[0])
+                or _DOTTED_MNEMONIC.match(window)
                 or _in_string(text, start)
             ):
                 continue

@@ -70,8 +70,9 @@ def analyze(
     submodules, and x86-specific code with file:line evidence (intrinsic headers and
     calls, __m128-family types, cpuid, inline assembly, MSVC _M_X64/_M_IX86 branches with
     no _M_ARM64 branch, x86-only compiler flags), each marked with whether an ARM/NEON
-    alternative is present beside it. Then a category (pure, workflow-only, build-config,
-    source-port), the reasons, and what to try.
+    alternative is present beside it; the native libraries the build needs and the sdist
+    does not ship. Then a category (pure, workflow-only, build-config,
+    external-native-library, source-port), the reasons, and what to try.
 
     \b
     Examples:
