@@ -3893,7 +3893,6 @@ class _CText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.count = text.count("\n") + 1
         self.starts: dict[int, int] = {}  # line index -> offset of its first character
         self.located: dict[int, int] = {}  # offset -> line index, for the offsets looked up
         self.marks: list[int] = []  # the same offsets, sorted
@@ -3910,6 +3909,11 @@ class _CText:
             self.comment_starts.append(start)
             self.comment_ends.append(end)
             start = text.find("/*", end)
+
+    @functools.cached_property
+    def count(self) -> int:
+        """How many lines it has (a pass over the text: worked out only if asked)."""
+        return self.text.count("\n") + 1
 
     def locate(self, offsets: Iterable[int]) -> None:
         """Find the lines of these offsets: C-speed counts of the newlines from one offset to
@@ -3945,21 +3949,25 @@ class _CText:
         return self.located[offset]
 
     def start(self, index: int) -> int:
-        if index < 0 or index >= self.count:
-            raise IndexError(index)
         start = self.starts.get(index)
         if start is not None:
-            return start
+            return start  # (a line found is in the text)
+        if index < 0:
+            raise IndexError(index)
         before = self.starts.get(index - 1)
         if index == 0:
             start = 0
         elif before is not None:
             start = self.text.find("\n", before) + 1
+            if start == 0:  # the line before is the last
+                raise IndexError(index)
         elif index + 1 in self.starts:
             start = self.text.rfind("\n", 0, self.starts[index + 1] - 1) + 1
         else:
             if self._every is None:
                 self._every = [0, *(end + 1 for end in _line_ends(self.text.split("\n"))[:-1])]
+            if index >= len(self._every):
+                raise IndexError(index)
             start = self._every[index]
         self.starts[index] = start
         return start
@@ -3992,8 +4000,12 @@ class _CText:
 
     def code_line(self, index: int) -> str:
         """A line as the preprocessor reads it (see preprocessor_lines)."""
-        code = self.code.get(self.start(index))
-        return code if code is not None else self.line(index)
+        start = self.start(index)
+        code = self.code.get(start)
+        if code is not None:
+            return code
+        end = self.text.find("\n", start)
+        return self.text[start:] if end == -1 else self.text[start:end]
 
     def preprocessor_lines(self) -> list[cpp.Line]:
         """The lines that start with a `#` outside a comment, their comments blanked: (offset
@@ -4002,21 +4014,24 @@ class _CText:
         text = self.text
         lines: list[cpp.Line] = []
         starts, ends = self.comment_starts, self.comment_ends
+        codes = self.code
+        after = bisect.bisect_right
+        blank = _INLINE_COMMENT.sub
         for match in _HASH_LINE.finditer(text):
-            sign = match.start()
+            sign, end = match.span()
             if sign and text[sign - 1] != "\n":
                 start = text.rfind("\n", 0, sign) + 1  # only blanks may stand before the `#`
                 if text[start:sign].strip(" \t"):
                     continue
+                raw = text[start:end]
             else:
                 start = sign
+                raw = match[0]
             # only blanks stand before the `#` on its line: no `//` comment can hide it
-            index = bisect.bisect_right(starts, sign) - 1
+            index = after(starts, sign) - 1
             if index >= 0 and sign < ends[index]:
                 continue
-            end = match.end()
-            raw = text[start:end]
-            code = self.code[start] = _INLINE_COMMENT.sub(" ", raw) if "/" in raw else raw
+            code = codes[start] = blank(" ", raw) if "/" in raw else raw
             lines.append((start, code, end))
         return lines
 

@@ -1062,12 +1062,13 @@ def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None =
     marks: list[int] = []
     named: dict[str, list[int]] = {}
     skip_until = -1
+    directive = _DIRECTIVE.match
     for key, line, end in candidates:
         if until is not None and key > until:
             break
         if key < skip_until:
             continue
-        match = _DIRECTIVE.match(line)
+        match = directive(line)
         if match is None:
             continue
         text = line
@@ -1084,10 +1085,10 @@ def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None =
                 used += 1
                 end = next_end
             if used > 1:
-                match = _DIRECTIVE.match(text)
+                match = directive(text)
                 if match is None:
                     continue
-        word, rest = match[1], match[2]
+        word, rest = match.groups()
         name = ""
         if word in _CONDITIONALS:
             conditions.update(_IDENTIFIER.findall(rest))
