@@ -602,25 +602,28 @@ def _apply(op: str, left: Value, right: Value) -> Value:
         return None
     if op in ("/", "%") and right == 0:
         return None
-    result: int = {
-        "|": lambda: left | right,
-        "^": lambda: left ^ right,
-        "&": lambda: left & right,
-        "==": lambda: int(left == right),
-        "!=": lambda: int(left != right),
-        "<": lambda: int(left < right),
-        ">": lambda: int(left > right),
-        "<=": lambda: int(left <= right),
-        ">=": lambda: int(left >= right),
-        "<<": lambda: left << min(right, 64) if right >= 0 else 0,
-        ">>": lambda: left >> min(right, 64) if right >= 0 else 0,
-        "+": lambda: left + right,
-        "-": lambda: left - right,
-        "*": lambda: left * right,
-        "/": lambda: int(left / right),
-        "%": lambda: left % right,
-    }[op]()
-    return result
+    return _OPERATIONS[op](left, right)
+
+
+# (made once: a dict of closures built at each operation cost more than the operation)
+_OPERATIONS: dict[str, Callable[[int, int], int]] = {
+    "|": lambda left, right: left | right,
+    "^": lambda left, right: left ^ right,
+    "&": lambda left, right: left & right,
+    "==": lambda left, right: int(left == right),
+    "!=": lambda left, right: int(left != right),
+    "<": lambda left, right: int(left < right),
+    ">": lambda left, right: int(left > right),
+    "<=": lambda left, right: int(left <= right),
+    ">=": lambda left, right: int(left >= right),
+    "<<": lambda left, right: left << min(right, 64) if right >= 0 else 0,
+    ">>": lambda left, right: left >> min(right, 64) if right >= 0 else 0,
+    "+": lambda left, right: left + right,
+    "-": lambda left, right: left - right,
+    "*": lambda left, right: left * right,
+    "/": lambda left, right: int(left / right),
+    "%": lambda left, right: left % right,
+}
 
 
 def forget() -> None:
