@@ -244,11 +244,18 @@ _ARM_HINT = re.compile(r"_(?:_ARM_NEON|_aarch64__|M_ARM64|_arm64__)")
 _ARM_HINT_WORDS = ("neon", "arm_", "vld1", "simde_", "hwy/", "HWY_NAMESPACE")
 
 
+# what _ARM_HINT matches is one of ARM_TOKENS (`__ARM_NEON` ...): where it finds none, these
+# are the tokens left to look for
+_ARM_TOKENS_UNHINTED = tuple(token for token in ARM_TOKENS if _ARM_HINT.search(token) is None)
+
+
 def has_arm_path(text: str) -> bool:
     """Does the text hold one of ARM_TOKENS (an ARM/NEON path)?"""
-    if _ARM_HINT.search(text) is None and not any(word in text for word in _ARM_HINT_WORDS):
+    if _ARM_HINT.search(text) is not None:
+        return True
+    if not any(word in text for word in _ARM_HINT_WORDS):
         return False
-    return any(token in text for token in ARM_TOKENS)
+    return any(token in text for token in _ARM_TOKENS_UNHINTED)
 
 
 def _found_underscore(
@@ -2220,18 +2227,31 @@ _NATIVE_BUILD_CALL = re.compile(r"(?<![A-Za-z])(?:cargo|cmake)(?![A-Za-z])", re.
 _CDYLIB = re.compile(r"""crate-type\s*=\s*\[[^\]]*["']cdylib["']""")
 _CMAKE_SHARED = re.compile(r"add_library\s*\(\s*[\w${}.-]+\s+(?:SHARED|MODULE)\b", re.IGNORECASE)
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]", re.MULTILINE)
+# the same lines found from their `def` (a literal: the regex engine jumps between them at C
+# speed, where `^[ \t]*` is tried at every character), and what may stand before it
+_DEF_WORD = re.compile(r"def[ \t]")
+_DEF_INDENT = re.compile(r"[ \t]*(?:async[ \t]+)?")
+
+
+def _def_lines(text: str, start: int, end: int) -> Iterator[int]:
+    """The starts of the lines of ``text[:end]`` that _DEF matches, from ``start`` on (as
+    ``_DEF.finditer(text, start, end)``'s matches)."""
+    for match in _DEF_WORD.finditer(text, start, end):
+        line = text.rfind("\n", 0, match.start()) + 1
+        if line >= start and _DEF_INDENT.fullmatch(text, line, match.start()) is not None:
+            yield line
 
 
 def _function_around(text: str, offset: int) -> str:
     """The text of the Python function (or method) that holds ``offset``: from the `def`
     before it to the next `def` (the whole text when there is none before)."""
     start = 0
-    for match in _DEF.finditer(text, max(0, offset - 20_000), offset):
-        start = match.start()
+    for line in _def_lines(text, max(0, offset - 20_000), offset):
+        start = line
     if not start and not text.startswith("def", 0):
         return ""  # module level: no function of its own
-    after = _DEF.search(text, offset)
-    return text[start : after.start() if after else len(text)]
+    after = next(_def_lines(text, offset, len(text)), None)
+    return text[start : len(text) if after is None else after]
 
 
 def _built_here(result: Analysis) -> None:
