@@ -58,3 +58,20 @@ _ARM_PIECES = st.sampled_from(
 @example("x__aarch64__x")
 def test_has_arm_path_is_any_arm_token(text: str) -> None:
     assert analyze.has_arm_path(text) == any(token in text for token in analyze.ARM_TOKENS)
+
+
+# pieces of Python string literals that name (or nearly name) C sources; one long enough to
+# pass _SOURCE_LITERAL's 300 characters
+_SOURCE_PIECES = st.sampled_from(
+    [b"'", b'"', b".c", b".cc", b".cpp", b".cxx", b".h", b"a", b"/", b".", b"-", b" ", b"x" * 150]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_SOURCE_PIECES, max_size=30).map(b"".join))
+@example(b"'a.c''b.c'")
+@example(b"'a.c'b.c'")  # a closing quote does not open the next literal
+@example(b"'" + b"x" * 300 + b".c'")
+@example(b"'" + b"x" * 301 + b".c'")  # past the 300 characters
+def test_source_literals_are_the_regex_matches(data: bytes) -> None:
+    assert analyze._source_literals(data) == analyze._SOURCE_LITERAL.findall(data)

@@ -1186,10 +1186,31 @@ _X64_MACHINE = re.compile(rb"0x8664")
 _IMPORT = re.compile(r"^(?:import[ \t]+(\w+)[ \t]*$|from[ \t]+(\w+)[ \t]+import\b)", re.MULTILINE)
 _SOURCE_LITERAL = re.compile(rb"""['"]([\w./+-]{1,300}\.(?:c|cc|cpp|cxx))['"]""")
 _LISTED_SOURCES = 20  # string literals that make a module a source list
+# _SOURCE_LITERAL's matches found from their ends: the regex above is tried at every quote
+# of the module (a charset, not a literal: the engine steps through every byte); a literal
+# `.c` is jumped to at C speed, and the few found are read backwards
+_SOURCE_END = re.compile(rb"""\.(?:cc|cpp|cxx|c)['"]""")
+_SOURCE_CHARS = re.compile(rb"[\w./+-]*")
+
+
+def _source_literals(data: bytes) -> list[bytes]:
+    """_SOURCE_LITERAL.findall(data). The text between a match's quotes is all of the run of
+    path characters after its opening quote (a quote is not one of them), at most 300 of
+    them before the extension; a closing quote does not open the next match."""
+    paths: list[bytes] = []
+    closing = -1
+    for match in _SOURCE_END.finditer(data):
+        end = match.start()  # of the run before the extension
+        run = _SOURCE_CHARS.match(data[max(0, end - 301) : end][::-1])
+        start = end - (len(run[0]) if run else 0)
+        if 1 <= end - start <= 300 and start - 1 > closing and data[start - 1] in b"'\"":
+            closing = match.end() - 1
+            paths.append(data[start:closing])
+    return paths
 
 
 def _note_source_list(result: Analysis, name: str, data: bytes) -> None:
-    paths = _SOURCE_LITERAL.findall(data)
+    paths = _source_literals(data)
     if len(paths) >= _LISTED_SOURCES:
         module = name.removesuffix(".py")
         result.source_lists[module] = [p.decode().lower().removeprefix("./") for p in paths]
