@@ -4556,7 +4556,8 @@ def _finish_code(
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
-        if context is None and default_off(start):
+        # (default_off asks for an unknown state first: most states are known)
+        if context is None and built is None and default_off(start):
             context = "off by default (#if on a macro nothing in the sdist defines)"
         if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1, chains):
             # `#define LOAD(p) _mm_loadu_si128(p)` compiles nothing: the lines that use the
