@@ -246,11 +246,18 @@ _ARM_HINT = re.compile(r"_(?:_ARM_NEON|_aarch64__|M_ARM64|_arm64__)")
 _ARM_HINT_WORDS = ("neon", "arm_", "vld1", "simde_", "hwy/", "HWY_NAMESPACE")
 
 
+# what _ARM_HINT matches is one of ARM_TOKENS (`__ARM_NEON` ...): where it finds none, these
+# are the tokens left to look for
+_ARM_TOKENS_UNHINTED = tuple(token for token in ARM_TOKENS if _ARM_HINT.search(token) is None)
+
+
 def has_arm_path(text: str) -> bool:
     """Does the text hold one of ARM_TOKENS (an ARM/NEON path)?"""
-    if _ARM_HINT.search(text) is None and not any(word in text for word in _ARM_HINT_WORDS):
+    if _ARM_HINT.search(text) is not None:
+        return True
+    if not any(word in text for word in _ARM_HINT_WORDS):
         return False
-    return any(token in text for token in ARM_TOKENS)
+    return any(token in text for token in _ARM_TOKENS_UNHINTED)
 
 
 def _found_underscore(
@@ -1197,10 +1204,31 @@ _X64_MACHINE = re.compile(rb"0x8664")
 _IMPORT = re.compile(r"^(?:import[ \t]+(\w+)[ \t]*$|from[ \t]+(\w+)[ \t]+import\b)", re.MULTILINE)
 _SOURCE_LITERAL = re.compile(rb"""['"]([\w./+-]{1,300}\.(?:c|cc|cpp|cxx))['"]""")
 _LISTED_SOURCES = 20  # string literals that make a module a source list
+# _SOURCE_LITERAL's matches found from their ends: the regex above is tried at every quote
+# of the module (a charset, not a literal: the engine steps through every byte); a literal
+# `.c` is jumped to at C speed, and the few found are read backwards
+_SOURCE_END = re.compile(rb"""\.(?:cc|cpp|cxx|c)['"]""")
+_SOURCE_CHARS = re.compile(rb"[\w./+-]*")
+
+
+def _source_literals(data: bytes) -> list[bytes]:
+    """_SOURCE_LITERAL.findall(data). The text between a match's quotes is all of the run of
+    path characters after its opening quote (a quote is not one of them), at most 300 of
+    them before the extension; a closing quote does not open the next match."""
+    paths: list[bytes] = []
+    closing = -1
+    for match in _SOURCE_END.finditer(data):
+        end = match.start()  # of the run before the extension
+        run = _SOURCE_CHARS.match(data[max(0, end - 301) : end][::-1])
+        start = end - (len(run[0]) if run else 0)
+        if 1 <= end - start <= 300 and start - 1 > closing and data[start - 1] in b"'\"":
+            closing = match.end() - 1
+            paths.append(data[start:closing])
+    return paths
 
 
 def _note_source_list(result: Analysis, name: str, data: bytes) -> None:
-    paths = _SOURCE_LITERAL.findall(data)
+    paths = _source_literals(data)
     if len(paths) >= _LISTED_SOURCES:
         module = name.removesuffix(".py")
         result.source_lists[module] = [p.decode().lower().removeprefix("./") for p in paths]
@@ -2258,18 +2286,31 @@ _NATIVE_BUILD_CALL = re.compile(r"(?<![A-Za-z])(?:cargo|cmake)(?![A-Za-z])", re.
 _CDYLIB = re.compile(r"""crate-type\s*=\s*\[[^\]]*["']cdylib["']""")
 _CMAKE_SHARED = re.compile(r"add_library\s*\(\s*[\w${}.-]+\s+(?:SHARED|MODULE)\b", re.IGNORECASE)
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]", re.MULTILINE)
+# the same lines found from their `def` (a literal: the regex engine jumps between them at C
+# speed, where `^[ \t]*` is tried at every character), and what may stand before it
+_DEF_WORD = re.compile(r"def[ \t]")
+_DEF_INDENT = re.compile(r"[ \t]*(?:async[ \t]+)?")
+
+
+def _def_lines(text: str, start: int, end: int) -> Iterator[int]:
+    """The starts of the lines of ``text[:end]`` that _DEF matches, from ``start`` on (as
+    ``_DEF.finditer(text, start, end)``'s matches)."""
+    for match in _DEF_WORD.finditer(text, start, end):
+        line = text.rfind("\n", 0, match.start()) + 1
+        if line >= start and _DEF_INDENT.fullmatch(text, line, match.start()) is not None:
+            yield line
 
 
 def _function_around(text: str, offset: int) -> str:
     """The text of the Python function (or method) that holds ``offset``: from the `def`
     before it to the next `def` (the whole text when there is none before)."""
     start = 0
-    for match in _DEF.finditer(text, max(0, offset - 20_000), offset):
-        start = match.start()
+    for line in _def_lines(text, max(0, offset - 20_000), offset):
+        start = line
     if not start and not text.startswith("def", 0):
         return ""  # module level: no function of its own
-    after = _DEF.search(text, offset)
-    return text[start : after.start() if after else len(text)]
+    after = next(_def_lines(text, offset, len(text)), None)
+    return text[start : len(text) if after is None else after]
 
 
 def _built_here(result: Analysis) -> None:
@@ -3977,7 +4018,6 @@ class _CText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.count = text.count("\n") + 1
         self.starts: dict[int, int] = {}  # line index -> offset of its first character
         self.located: dict[int, int] = {}  # offset -> line index, for the offsets looked up
         self.marks: list[int] = []  # the same offsets, sorted
@@ -3994,6 +4034,11 @@ class _CText:
             self.comment_starts.append(start)
             self.comment_ends.append(end)
             start = text.find("/*", end)
+
+    @functools.cached_property
+    def count(self) -> int:
+        """How many lines it has (a pass over the text: worked out only if asked)."""
+        return self.text.count("\n") + 1
 
     def locate(self, offsets: Iterable[int]) -> None:
         """Find the lines of these offsets: C-speed counts of the newlines from one offset to
@@ -4029,21 +4074,25 @@ class _CText:
         return self.located[offset]
 
     def start(self, index: int) -> int:
-        if index < 0 or index >= self.count:
-            raise IndexError(index)
         start = self.starts.get(index)
         if start is not None:
-            return start
+            return start  # (a line found is in the text)
+        if index < 0:
+            raise IndexError(index)
         before = self.starts.get(index - 1)
         if index == 0:
             start = 0
         elif before is not None:
             start = self.text.find("\n", before) + 1
+            if start == 0:  # the line before is the last
+                raise IndexError(index)
         elif index + 1 in self.starts:
             start = self.text.rfind("\n", 0, self.starts[index + 1] - 1) + 1
         else:
             if self._every is None:
                 self._every = [0, *(end + 1 for end in _line_ends(self.text.split("\n"))[:-1])]
+            if index >= len(self._every):
+                raise IndexError(index)
             start = self._every[index]
         self.starts[index] = start
         return start
@@ -4076,8 +4125,12 @@ class _CText:
 
     def code_line(self, index: int) -> str:
         """A line as the preprocessor reads it (see preprocessor_lines)."""
-        code = self.code.get(self.start(index))
-        return code if code is not None else self.line(index)
+        start = self.start(index)
+        code = self.code.get(start)
+        if code is not None:
+            return code
+        end = self.text.find("\n", start)
+        return self.text[start:] if end == -1 else self.text[start:end]
 
     def preprocessor_lines(self) -> list[cpp.Line]:
         """The lines that start with a `#` outside a comment, their comments blanked: (offset
@@ -4086,21 +4139,24 @@ class _CText:
         text = self.text
         lines: list[cpp.Line] = []
         starts, ends = self.comment_starts, self.comment_ends
+        codes = self.code
+        after = bisect.bisect_right
+        blank = _INLINE_COMMENT.sub
         for match in _HASH_LINE.finditer(text):
-            sign = match.start()
+            sign, end = match.span()
             if sign and text[sign - 1] != "\n":
                 start = text.rfind("\n", 0, sign) + 1  # only blanks may stand before the `#`
                 if text[start:sign].strip(" \t"):
                     continue
+                raw = text[start:end]
             else:
                 start = sign
+                raw = match[0]
             # only blanks stand before the `#` on its line: no `//` comment can hide it
-            index = bisect.bisect_right(starts, sign) - 1
+            index = after(starts, sign) - 1
             if index >= 0 and sign < ends[index]:
                 continue
-            end = match.end()
-            raw = text[start:end]
-            code = self.code[start] = _INLINE_COMMENT.sub(" ", raw) if "/" in raw else raw
+            code = codes[start] = blank(" ", raw) if "/" in raw else raw
             lines.append((start, code, end))
         return lines
 
@@ -4585,7 +4641,8 @@ def _finish_code(
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
-        if context is None and default_off(start):
+        # (default_off asks for an unknown state first: most states are known)
+        if context is None and built is None and default_off(start):
             context = "off by default (#if on a macro nothing in the sdist defines)"
         if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1, chains):
             # `#define LOAD(p) _mm_loadu_si128(p)` compiles nothing: the lines that use the

@@ -615,25 +615,28 @@ def _apply(op: str, left: Value, right: Value) -> Value:
         return None
     if op in ("/", "%") and right == 0:
         return None
-    result: int = {
-        "|": lambda: left | right,
-        "^": lambda: left ^ right,
-        "&": lambda: left & right,
-        "==": lambda: int(left == right),
-        "!=": lambda: int(left != right),
-        "<": lambda: int(left < right),
-        ">": lambda: int(left > right),
-        "<=": lambda: int(left <= right),
-        ">=": lambda: int(left >= right),
-        "<<": lambda: left << min(right, 64) if right >= 0 else 0,
-        ">>": lambda: left >> min(right, 64) if right >= 0 else 0,
-        "+": lambda: left + right,
-        "-": lambda: left - right,
-        "*": lambda: left * right,
-        "/": lambda: int(left / right),
-        "%": lambda: left % right,
-    }[op]()
-    return result
+    return _OPERATIONS[op](left, right)
+
+
+# (made once: a dict of closures built at each operation cost more than the operation)
+_OPERATIONS: dict[str, Callable[[int, int], int]] = {
+    "|": lambda left, right: left | right,
+    "^": lambda left, right: left ^ right,
+    "&": lambda left, right: left & right,
+    "==": lambda left, right: int(left == right),
+    "!=": lambda left, right: int(left != right),
+    "<": lambda left, right: int(left < right),
+    ">": lambda left, right: int(left > right),
+    "<=": lambda left, right: int(left <= right),
+    ">=": lambda left, right: int(left >= right),
+    "<<": lambda left, right: left << min(right, 64) if right >= 0 else 0,
+    ">>": lambda left, right: left >> min(right, 64) if right >= 0 else 0,
+    "+": lambda left, right: left + right,
+    "-": lambda left, right: left - right,
+    "*": lambda left, right: left * right,
+    "/": lambda left, right: int(left / right),
+    "%": lambda left, right: left % right,
+}
 
 
 def forget() -> None:
@@ -1075,12 +1078,13 @@ def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None =
     marks: list[int] = []
     named: dict[str, list[int]] = {}
     skip_until = -1
+    directive = _DIRECTIVE.match
     for key, line, end in candidates:
         if until is not None and key > until:
             break
         if key < skip_until:
             continue
-        match = _DIRECTIVE.match(line)
+        match = directive(line)
         if match is None:
             continue
         text = line
@@ -1097,10 +1101,10 @@ def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None =
                 used += 1
                 end = next_end
             if used > 1:
-                match = _DIRECTIVE.match(text)
+                match = directive(text)
                 if match is None:
                     continue
-        word, rest = match[1], match[2]
+        word, rest = match.groups()
         name = ""
         if word in _CONDITIONALS:
             conditions.update(_IDENTIFIER.findall(rest))
