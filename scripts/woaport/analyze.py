@@ -2345,6 +2345,20 @@ def _builds_without(text: str, library: str) -> bool:
     return False
 
 
+def _external_at(name: str, how: str, relative: str, text: str, offset: int) -> ExternalLibrary:
+    """The library a build file names at ``offset``, with the line that names it (whole, as
+    the evidence of the libraries found in one pass shows it)."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return ExternalLibrary(
+        name=name,
+        how=how,
+        file=relative,
+        line=text.count("\n", 0, offset) + 1,
+        text=text[start : end if end >= 0 else len(text)].strip()[:160],
+    )
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
@@ -2449,12 +2463,8 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             index = text.count("\n", 0, match.start())
             if _cmake_optional(text, cmake_lines, index):
                 continue
-            wanted = ExternalLibrary(
-                name=package.lower(),
-                how="CMake find_package(... REQUIRED)",
-                file=relative,
-                line=index + 1,
-                text=cmake_lines[index].strip()[:160],
+            wanted = _external_at(
+                package.lower(), "CMake find_package(... REQUIRED)", relative, text, match.start()
             )
             switches = _cmake_switched_off(text, cmake_lines, index)
             if switches:
@@ -2481,13 +2491,8 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             option = _MESON_REQUIRED_OPTION.search(match[2])
             if option is not None:
                 # required as an option says: judged once the options file is read
-                index = text.count("\n", 0, match.start())
-                wanted = ExternalLibrary(
-                    name=match[1].lower(),
-                    how="meson dependency()",
-                    file=relative,
-                    line=index + 1,
-                    text=text[match.start() : text.find("\n", match.start())].strip()[:160],
+                wanted = _external_at(
+                    match[1].lower(), "meson dependency()", relative, text, match.start()
                 )
                 result.meson_optional.append((wanted, option[1]))
                 continue
@@ -2592,14 +2597,17 @@ def _projects(members: set[str]) -> tuple[str, ...]:
     return tuple(sorted(folder + "/" for folder in licensed & built))
 
 
+# a name's trailing version (libcsiphash-1, sqlite3), and the same after a separator only
+_TRAILING_VERSION = re.compile(r"[-_.]?\d+(?:\.\d+)*$")
+_SEPARATED_VERSION = re.compile(r"[-_.]\d+(?:\.\d+)*$")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def _library_key(name: str) -> str:
     lower = name.lower()
-    base = re.sub(r"[-_.]?\d+(?:\.\d+)*$", "", lower)  # libcsiphash-1: csiphash
-    key = re.sub(r"[^a-z0-9]", "", base.removeprefix("lib"))
+    key = _NOT_ALNUM.sub("", _TRAILING_VERSION.sub("", lower).removeprefix("lib"))
     if len(key) < 3:  # liblz4 is lz4, not lz (as lz4-1.10.0 is)
-        return re.sub(
-            r"[^a-z0-9]", "", re.sub(r"[-_.]\d+(?:\.\d+)*$", "", lower).removeprefix("lib")
-        )
+        key = _NOT_ALNUM.sub("", _SEPARATED_VERSION.sub("", lower).removeprefix("lib"))
     return key
 
 
