@@ -28,6 +28,19 @@ def analysis(path: Path) -> dict[str, Any]:
     return analyze_files(str(path), iter_sources(path)).to_json()
 
 
+def external_names(doc: dict[str, Any]) -> list[str]:
+    """The names of the external libraries an analysis reports, each once, sorted."""
+    return sorted({e["name"] for e in doc["external_libraries"]})
+
+
+def setup_extension(module: str, source: str, before: str = "") -> str:
+    """A setup.py that builds one extension from one source (``before``: lines above it)."""
+    return (
+        f"from setuptools import setup, Extension\n{before}"
+        f"setup(ext_modules=[Extension('{module}', ['{source}'])])\n"
+    )
+
+
 def test_real_sdist_with_x86_intrinsics_beside_neon() -> None:
     sdist = fetch("xxhash-sdist")
     doc = analysis(sdist)
@@ -1556,7 +1569,7 @@ def test_dependencies_the_build_fetches(tmp_path: Path, cmake: str, external: li
             },
         )
     )
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 # lightgbm-4.7.0 CMakeLists.txt: options off by default (lines 7-31), the packages found only
@@ -1616,7 +1629,7 @@ def test_packages_found_only_when_an_option_or_platform_says(
             {"pyproject.toml": pyproject, "CMakeLists.txt": cmake, "src/a.cpp": "int x;\n"},
         )
     )
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 @pytest.mark.parametrize(
@@ -1774,7 +1787,7 @@ def test_libraries_that_need_no_arm64_build(
     tmp_path: Path, files: dict[str, str], external: list[str]
 ) -> None:
     doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **files}))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 def test_rust_modules_declared_under_a_cfg(tmp_path: Path) -> None:
@@ -1877,7 +1890,7 @@ def test_more_libraries_and_headers(
     tmp_path: Path, files: dict[str, str], external: list[str]
 ) -> None:
     doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **files}))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 @pytest.mark.parametrize(
@@ -1909,7 +1922,7 @@ def test_build_systems_asking_for_libraries(
     tmp_path: Path, files: dict[str, str], external: list[str]
 ) -> None:
     doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, "src/a.c": "int x;\n", **files}))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 def test_assembly_named_only_under_an_x86_condition(tmp_path: Path) -> None:
@@ -2118,7 +2131,7 @@ def test_what_the_build_brings_or_never_builds(
     tmp_path: Path, files: dict[str, str], external: list[str]
 ) -> None:
     doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **files}))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 # -- native files the build never compiles; a build that compiles only what it fetches --------
@@ -2263,8 +2276,7 @@ def test_headers_a_generator_writes_are_not_libraries(
     tmp_path: Path, header: str, category: str
 ) -> None:
     files = {
-        "setup.py": "from setuptools import setup, Extension\n"
-        "setup(ext_modules=[Extension('g', ['src/parser.c'])])\n",
+        "setup.py": setup_extension("g", "src/parser.c"),
         "src/parser.c": f"#include <{header}>\nint tree_sitter_g(void) {{ return 0; }}\n",
     }
     doc = analysis(tree(tmp_path, files))
@@ -2285,8 +2297,7 @@ def test_a_source_archive_the_setup_script_downloads_is_built_in(
     tmp_path: Path, url: str, category: str
 ) -> None:
     files = {
-        "setup.py": f"from setuptools import setup, Extension\nURI = '{url}'\n"
-        "setup(ext_modules=[Extension('s', ['src/s.c'])])\n",
+        "setup.py": setup_extension("s", "src/s.c", before=f"URI = '{url}'\n"),
         "src/s.c": "#include <libstemmer.h>\nint s(void) { return 0; }\n",
     }
     doc = analysis(tree(tmp_path, files))
@@ -2401,7 +2412,10 @@ def test_meson_dependencies_required_as_an_option_says(
     if options:
         files["meson.options"] = options
     doc = analysis(tree(tmp_path, files))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
+    for found in doc["external_libraries"]:  # the whole line that names it
+        assert (found["file"], found["line"]) == ("src/x/meson.build", 1)
+        assert found["text"].startswith("lz4_dep = dependency('liblz4'")
 
 
 def test_a_library_named_lib_and_three_characters_is_its_folder(tmp_path: Path) -> None:
@@ -2431,13 +2445,12 @@ def test_cython_compile_time_branches_on_the_system(
     tmp_path: Path, branch: str, external: list[str]
 ) -> None:
     files = {
-        "setup.py": "from setuptools import setup, Extension\n"
-        "setup(ext_modules=[Extension('c', ['c.pyx'])])\n",
+        "setup.py": setup_extension("c", "c.pyx"),
         "c.pyx": branch + '    cdef extern from "zlib.h":\n'
         "        unsigned long crc32(unsigned long, const unsigned char *, unsigned int)\n",
     }
     doc = analysis(tree(tmp_path, files))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 @pytest.mark.parametrize(
@@ -2464,7 +2477,7 @@ def test_a_library_the_setup_script_builds_without(
         "f.c": "int f;\n",
     }
     doc = analysis(tree(tmp_path, files))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 @pytest.mark.parametrize(
@@ -2489,7 +2502,7 @@ def test_headers_a_build_requirement_or_another_toolchain_brings(
         "cpp/x.cc": f"#include <{include}>\nint x;\n",
     }
     doc = analysis(tree(tmp_path, files))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 @pytest.mark.parametrize(
@@ -2552,14 +2565,12 @@ def test_a_source_archive_the_sdist_ships_and_setup_py_builds(
     tmp_path: Path, script: str, external: list[str]
 ) -> None:
     files = {
-        "setup.py": "from setuptools import setup, Extension\n"
-        + script
-        + "setup(ext_modules=[Extension('jq', ['jq.c'])])\n",
+        "setup.py": setup_extension("jq", "jq.c", before=script),
         "jq.c": "#include <jv.h>\nint jq;\n",
         "deps/jq-1.8.2.tar.gz": "(an archive)",
     }
     doc = analysis(tree(tmp_path, files))
-    assert sorted({e["name"] for e in doc["external_libraries"]}) == external, doc
+    assert external_names(doc) == external, doc
 
 
 @pytest.mark.parametrize(
@@ -2588,8 +2599,7 @@ def test_a_source_archive_the_sdist_ships_and_setup_py_builds(
 )
 def test_what_is_x86_assembly_and_what_is_not(tmp_path: Path, code: str, work: bool) -> None:
     files = {
-        "setup.py": "from setuptools import setup, Extension\n"
-        "setup(ext_modules=[Extension('a', ['src/a.c'])])\n",
+        "setup.py": setup_extension("a", "src/a.c"),
         "src/a.c": code,
         "src/cpuid.c": "int cpuid_here;\n",
     }
@@ -2602,8 +2612,7 @@ def test_sources_for_amd_gpus_include_rocm_not_a_library_to_build(tmp_path: Path
     """xformers 0.0.35's csrc/attention/hip_decoder includes Composable Kernel's
     <ck_tile/core.hpp>: hipcc's, for AMD GPUs; the same include elsewhere is a library."""
     files = {
-        "setup.py": "from setuptools import setup, Extension\n"
-        "setup(ext_modules=[Extension('x', ['csrc/x.cpp'])])\n",
+        "setup.py": setup_extension("x", "csrc/x.cpp"),
         "csrc/x.cpp": "int x;\n",
         "csrc/attention/hip_decoder/splitk.cpp": "#include <ck_tile/core.hpp>\nint s;\n",
         "csrc/rocm/ops.cpp": "#include <hipblas/hipblas.h>\nint r;\n",
@@ -2657,8 +2666,7 @@ def test_a_windows_path_of_its_own_behind_many_vendored_ones(tmp_path: Path) -> 
     / <windows.h> / `#else` / <unistd.h> is the package's own: not POSIX-only code. Its
     externals' Fortran (Eigen's BLAS tests) is no Fortran the build compiles."""
     files = {
-        "setup.py": "from setuptools import setup, Extension\n"
-        "setup(ext_modules=[Extension('cp', ['src/CPfilepaths.cpp'])])\n",
+        "setup.py": setup_extension("cp", "src/CPfilepaths.cpp"),
         "include/PlatformDetermination.h": "#if defined(_WIN32) || defined(__WIN32__)\n"
         "#define __ISWINDOWS__\n#elif defined(__linux__)\n#define __ISLINUX__\n#endif\n",
         "src/CPfilepaths.cpp": '#include "PlatformDetermination.h"\n#include <sys/stat.h>\n'
