@@ -3941,7 +3941,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     if cython and "extern" in text:
         externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
         if "UNAME_SYSNAME" in text:
-            externs = [(at, header) for at, header in externs if not _cython_off_windows(text, at)]
+            off = _cython_off_windows(text, [at for at, _header in externs])
+            externs = [extern for extern, gone in zip(externs, off, strict=True) if not gone]
         edges = [_include_key(header) for _at, header in externs]
         wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
     local_includes: list[tuple[int, str]] = []
@@ -4627,10 +4628,11 @@ def _finish_code(
             continue  # MSVC's <malloc.h> defines them for ARM64 too: _aligned_malloc/_free
         if kind == "inline-asm":
             window = text[start : start + 400]
+            statement = window.split(";", 1)[0]
             if (
                 _ASM_BARRIER.match(window)
-                or _OTHER_ARCH_ASM.search(window.split(";")[0])
-                or _PTX_ASM.search(window.split(";")[0])
+                or _OTHER_ARCH_ASM.search(statement)
+                or _PTX_ASM.search(statement)
                 or _DOTTED_MNEMONIC.match(window)
                 or _in_string(text, start)
             ):
@@ -5162,19 +5164,15 @@ _NEGATED_WINDOWS = re.compile(
 _CYTHON_IF = re.compile(r"^([ \t]*)(IF|ELIF|ELSE)\b")
 
 
-def _cython_off_windows(text: str, offset: int) -> bool:
-    """Is this line of a Cython file inside a compile-time `IF UNAME_SYSNAME != "Windows":`,
-    or the `ELSE:` of an `IF UNAME_SYSNAME == "Windows":` (aiokafka's cutil.pxd declares
-    zlib's crc32 only there, and takes Python's zlib on Windows)? Cython's IF/ELIF/ELSE nest
-    by indentation as Python's if does."""
-    end = text.find("\n", offset)
-    lines = text[: end if end >= 0 else len(text)].split("\n")
-    index = len(lines) - 1
-    start = max(0, index - 200)
-    lines[start:index] = [
-        _CYTHON_IF.sub(lambda m: m[1] + m[2].lower(), line) for line in lines[start:index]
-    ]
-    return _not_for_windows(lines, index)
+def _cython_off_windows(text: str, offsets: list[int]) -> list[bool]:
+    """For each offset (in order): is that line of a Cython file inside a compile-time
+    `IF UNAME_SYSNAME != "Windows":`, or the `ELSE:` of an `IF UNAME_SYSNAME == "Windows":`
+    (aiokafka's cutil.pxd declares zlib's crc32 only there, and takes Python's zlib on
+    Windows)? Cython's IF/ELIF/ELSE nest by indentation as Python's if does: the file is read
+    as Python with those words in lower case, once for all the offsets."""
+    lines = [_CYTHON_IF.sub(lambda m: m[1] + m[2].lower(), line) for line in text.split("\n")]
+    ends = _line_ends(lines)
+    return [_not_for_windows(lines, bisect.bisect_left(ends, offset)) for offset in offsets]
 
 
 def _not_for_windows(lines: list[str], index: int) -> bool:
