@@ -195,6 +195,8 @@ def main() -> int:
     ok = True
     for split in (Split.TUNING, Split.HELD_OUT):
         part = [s for s in corpus if s.split == split]
+        if not part and args.tuning_only:
+            continue  # (nothing held out was run)
         print(f"== {split} ({len(part)} sdists)")
         for label, outcomes in results.items():
             agree = sum(outcomes[f"{s.name}-{s.version}"].agrees for s in part)
