@@ -426,17 +426,31 @@ def test_rust_cfg_select_arms_arm64_never_takes(tmp_path: Path) -> None:
     assert [line for _k, _f, line in needing_work(doc)] == [8], doc["x86"]
 
 
-def test_vendored_fortran_counts_only_where_the_build_names_fortran(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("folder", "own"),
+    [
+        ("third_party", {}),
+        # statsforecast 2.1.1: not a vendor folder's name, but Eigen's own project folder
+        (
+            "external_libs",
+            {"external_libs/eigen/COPYING.MPL2": "", "external_libs/eigen/CMakeLists.txt": ""},
+        ),
+    ],
+)
+def test_vendored_fortran_counts_only_where_the_build_names_fortran(
+    tmp_path: Path, folder: str, own: dict[str, str]
+) -> None:
     """Eigen ships blas/ and lapack/ Fortran beside its headers (ml_dtypes vendors it in
-    third_party/eigen and builds C++ only): no Fortran compiler is needed unless the
-    package's own build files ask for Fortran."""
+    third_party/eigen, statsforecast 2.1.1 in external_libs/eigen, and both build C++ only):
+    no Fortran compiler is needed unless the package's own build files ask for Fortran."""
     files = {
+        **own,
         "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
         'build-backend = "scikit_build_core.build"\n',
-        "CMakeLists.txt": "project(x LANGUAGES CXX)\nadd_subdirectory(third_party/eigen)\n",
+        "CMakeLists.txt": f"project(x LANGUAGES CXX)\nadd_subdirectory({folder}/eigen)\n",
         "src/a.cc": "int f();\n",
-        "third_party/eigen/lapack/dlapy2.f": "      DOUBLE PRECISION FUNCTION DLAPY2(X, Y)\n",
-        "third_party/eigen/blas/CMakeLists.txt": "enable_language(Fortran)\n",
+        f"{folder}/eigen/lapack/dlapy2.f": "      DOUBLE PRECISION FUNCTION DLAPY2(X, Y)\n",
+        f"{folder}/eigen/blas/CMakeLists.txt": "enable_language(Fortran)\n",
     }
     doc = analysis(tree(tmp_path / "a", files))
     assert doc["category"] == "workflow-only", doc["reasons"]
@@ -2178,6 +2192,54 @@ def test_native_files_a_setuptools_build_never_compiles(
         assert "declares no extension module" in doc["reasons"][0]
 
 
+_LINUX_ONLY_EXTENSION = """\
+import platform
+from setuptools import Extension, setup
+
+
+def extensions():
+    if {test}:
+        print(
+            "The native client only builds on Linux."
+        )
+        return {nothing}
+
+    return [Extension("client", ["src/client.cpp"], libraries=["curl"])]
+
+
+setup(name="p", ext_modules=extensions())
+"""
+
+
+@pytest.mark.parametrize(
+    ("test", "nothing", "category"),
+    [
+        # awslambdaric 4.2.2's setup.py: its one extension returns early off Linux
+        ('platform.system() != "Linux"', "[]", "pure"),
+        ("not sys.platform.startswith('linux')", "", "pure"),
+        ('sys.platform == "win32"', "None", "pure"),
+        # an early return that does not happen on Windows, or that returns something
+        ('sys.platform != "win32"', "[]", "external-native-library"),
+        ('platform.system() == "Darwin"', "[]", "external-native-library"),
+        ('platform.system() != "Linux"', "[Extension('w', ['w.c'])]", "external-native-library"),
+    ],
+)
+def test_setup_py_that_declares_its_extensions_only_off_windows(
+    tmp_path: Path, test: str, nothing: str, category: str
+) -> None:
+    files = {
+        "setup.py": _LINUX_ONLY_EXTENSION.format(test=test, nothing=nothing),
+        "src/client.cpp": "#include <curl/curl.h>\nint f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "pure":
+        assert doc["reasons"] == [
+            "setup.py declares its extension modules only for other systems than Windows "
+            "(setup.py:12): on Windows the wheel holds no native code"
+        ]
+
+
 @pytest.mark.parametrize(
     ("backend", "files", "category"),
     [
@@ -2185,14 +2247,45 @@ def test_native_files_a_setuptools_build_never_compiles(
         (
             "scikit_build_core.build",
             {
-                "CMakeLists.txt": "include(ExternalProject)\nExternalProject_Add(node URL https://x)\n"
+                "CMakeLists.txt": "include(ExternalProject)\nExternalProject_Add(node\n"
+                '  URL https://x/node.tar.gz\n  CONFIGURE_COMMAND ""\n'
+                "  BUILD_COMMAND <SOURCE_DIR>/vcbuild arm64\n)\n"
             },
+            "build-config",
+        ),
+        # clang-format 20.1.3: CMake downloads the LLVM sources and builds them with CMake,
+        # which hands its own generator and platform to the external project
+        (
+            "scikit_build_core.build",
+            {
+                "CMakeLists.txt": "include(ExternalProject)\nExternalProject_add(build-clang-format\n"
+                '  URL "https://x/llvm-project-20.1.3.src.tar.xz"\n  UPDATE_COMMAND ""\n'
+                '  INSTALL_COMMAND ""\n  CMAKE_ARGS -DLLVM_ENABLE_PROJECTS=clang\n'
+                "  BUILD_COMMAND ${CMAKE_COMMAND} --build . --target clang-format\n)\n"
+            },
+            "workflow-only",
+        ),
+        # the same, given a generator of its own, or downloading an x64 build
+        (
+            "scikit_build_core.build",
+            {"CMakeLists.txt": "ExternalProject_Add(x URL https://x\n  CMAKE_GENERATOR Ninja)\n"},
+            "build-config",
+        ),
+        (
+            "scikit_build_core.build",
+            {"CMakeLists.txt": "FetchContent_Declare(ort URL https://x/ort-win-x64-1.2.zip)\n"},
             "build-config",
         ),
         # a hatchling project whose hook runs CMake (coincurve fetches libsecp256k1)
         (
             "hatchling.build",
             {"CMakeLists.txt": "FetchContent_Declare(secp URL https://x)\n"},
+            "workflow-only",
+        ),
+        # a CMake build that fetches nothing it builds itself
+        (
+            "scikit_build_core.build",
+            {"CMakeLists.txt": "file(DOWNLOAD https://x/tool.zip tool.zip)\n"},
             "build-config",
         ),
         # nothing that builds: a pure project
@@ -2682,3 +2775,126 @@ def test_a_windows_path_of_its_own_behind_many_vendored_ones(tmp_path: Path) -> 
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "workflow-only", doc["reasons"]
     assert not [e for e in doc["x86"] if e["kind"] == "posix-only"]
+
+
+_BAZEL_SETUP = """\
+import subprocess
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class BazelBuild(build_ext):
+    def run(self):
+        subprocess.check_call(["bazelisk", "build", "//tink/cc/pybind:tink_bindings"])
+
+
+setup(ext_modules=[Extension("tink._bindings", [])], cmdclass={"build_ext": BazelBuild})
+"""
+
+_BAZELISK = """\
+def get_supported_machine_archs(version, operating_system):
+    supported_machines = ["x86_64"]
+    if operating_system == "darwin" or operating_system == "linux"{windows}:
+        supported_machines.append("arm64")
+    return supported_machines
+"""
+
+
+@pytest.mark.parametrize(
+    ("root", "bazelisk", "category", "externals"),
+    [
+        # tink-py 1.16.1: setup.py runs Bazel, which fetches tink_cc and abseil (MODULE.bazel)
+        ("MODULE.bazel", None, "workflow-only", []),
+        ("WORKSPACE", None, "workflow-only", []),
+        # no Bazel root: the headers are a library to provide
+        (None, None, "external-native-library", ["absl"]),
+        # tensorstore 0.1.86: its bazelisk.py offers arm64 Bazel for Linux and macOS only
+        ("WORKSPACE", "", "build-config", []),
+        ("WORKSPACE", ' or operating_system == "windows"', "workflow-only", []),
+    ],
+)
+def test_a_bazel_build_fetches_what_its_code_includes(
+    tmp_path: Path, root: str | None, bazelisk: str | None, category: str, externals: list[str]
+) -> None:
+    files = {
+        "setup.py": _BAZEL_SETUP,
+        "tink/cc/status.cc": "#include <absl/status/status.h>\nint f() { return 0; }\n",
+    }
+    if root:
+        files[root] = 'bazel_dep(name = "abseil-cpp", version = "20250127.0")\n'
+    if bazelisk is not None:
+        files["bazelisk.py"] = _BAZELISK.format(windows=bazelisk)
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    assert external_names(doc) == externals
+    if category == "build-config":
+        assert doc["reasons"][0].startswith("bazelisk.py:1: bazelisk.py offers arm64 Bazel")
+    elif root:
+        assert f"setup.py runs Bazel ({root})" in " ".join(doc["reasons"])
+
+
+_JIT_BUILDER = """\
+import subprocess
+from pathlib import Path
+
+
+def run_in_msvc(vs_install_path, command):
+    vsdevcmd_path = str(Path(vs_install_path) / "Common7" / "Tools" / "VsDevCmd.bat")
+{setup}
+    return subprocess.run(["cmd", "/c", cmd_command])
+"""
+
+
+@pytest.mark.parametrize(
+    ("setup", "category"),
+    [
+        # apache-tvm-ffi 0.1.14.post1's cpp/extension.py (tvm-ffi#691 picks arm64)
+        (
+            "    cmd_command = '\"{vsdevcmd_path}\" -arch=x64 & {command}'.format(\n"
+            "        vsdevcmd_path=vsdevcmd_path, command=command)",
+            "source-port",
+        ),
+        ("    cmd_command = f'vcvarsall.bat amd64 && {command}'", "source-port"),
+        ("    cmd_command = 'vcvars64.bat && ' + command", "source-port"),
+        # the fix: the arch follows the machine
+        (
+            "    arch = 'arm64' if platform.machine() == 'ARM64' else 'x64'\n"
+            "    cmd_command = f'\"{vsdevcmd_path}\" -arch={arch} & {command}'",
+            "workflow-only",
+        ),
+    ],
+)
+def test_python_code_that_sets_msvc_up_for_x64_only(
+    tmp_path: Path, setup: str, category: str
+) -> None:
+    files = {
+        "setup.py": setup_extension("p._core", "src/core.c"),
+        "src/core.c": "int f(void) { return 0; }\n",
+        "python/p/cpp/extension.py": _JIT_BUILDER.format(setup=setup),
+        # a test's copy is not the package's code
+        "tests/test_build.py": "CMD = 'vcvars64.bat && cl x.c'\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    found = [(f, line) for kind, f, line in needing_work(doc) if kind == "x64-toolchain"]
+    assert found == ([("python/p/cpp/extension.py", 7)] if category == "source-port" else [])
+
+
+@pytest.mark.parametrize(("addon_pyproject", "externals"), [(True, []), (False, ["llvm"])])
+def test_a_python_project_in_a_folder_is_built_apart(
+    tmp_path: Path, addon_pyproject: bool, externals: list[str]
+) -> None:
+    """apache-tvm-ffi 0.1.14.post1 ships addons/tvm_ffi_orcjit, a package of its own (its own
+    pyproject.toml and CMakeLists.txt, released apart): the LLVM its sources include is that
+    package's to provide, not the root build's."""
+    files = {
+        "pyproject.toml": _MESON_PYPROJECT.replace("mesonpy", "scikit_build_core.build"),
+        "CMakeLists.txt": "project(tvm_ffi CXX)\nadd_library(tvm_ffi src/ffi.cc)\n",
+        "src/ffi.cc": "int f() { return 0; }\n",
+        "addons/orcjit/CMakeLists.txt": "find_package(LLVM REQUIRED)\n",
+        "addons/orcjit/src/jit.cc": "#include <llvm/ExecutionEngine/JITLink/JITLink.h>\n",
+    }
+    if addon_pyproject:
+        files["addons/orcjit/pyproject.toml"] = _MESON_PYPROJECT
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == externals

