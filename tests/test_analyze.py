@@ -2236,7 +2236,82 @@ def test_setup_py_that_declares_its_extensions_only_off_windows(
     if category == "pure":
         assert doc["reasons"] == [
             "setup.py declares its extension modules only for other systems than Windows "
-            "(setup.py:12): on Windows the wheel holds no native code"
+            "(setup.py:12): a build on Windows holds no native code"
+        ]
+
+
+_EMPTIED_EXTENSION_LIST = """\
+import sys
+from setuptools import Extension, setup
+
+ext_module = [
+    Extension(
+        "profiler._profiler",
+        sources=["src/profiler.cc"],
+    )
+]
+
+if {test}:
+    print(sys.platform, "is not a supported operating system.")
+    ext_module = {nothing}
+
+setup(name="p", ext_modules=ext_module)
+"""
+
+
+@pytest.mark.parametrize(
+    ("test", "nothing", "category"),
+    [
+        # google-cloud-profiler 4.1.0's setup.py
+        (
+            "not (sys.platform.startswith('linux') or sys.platform.startswith('darwin'))",
+            "[]",
+            "pure",
+        ),
+        ('sys.platform == "win32"', "[]", "pure"),
+        # emptied on macOS only, or not emptied
+        ("sys.platform.startswith('darwin')", "[]", "external-native-library"),
+        ('sys.platform == "win32"', "[Extension('w', ['w.c'])]", "external-native-library"),
+    ],
+)
+def test_setup_py_that_empties_its_extension_list_on_windows(
+    tmp_path: Path, test: str, nothing: str, category: str
+) -> None:
+    files = {
+        "setup.py": _EMPTIED_EXTENSION_LIST.format(test=test, nothing=nothing),
+        "src/profiler.cc": "#include <glog/logging.h>\nint f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("test", "category"),
+    [
+        # forbiddenfruit 0.1.4: a test extension built only when FFRUIT_EXTENSION=true
+        ("os.environ.get('FFRUIT_EXTENSION', '') == 'true'", "pure"),
+        ("os.getenv('WITH_EXT')", "pure"),
+        ("'WITH_EXT' in os.environ", "pure"),
+        # on unless switched off: the build compiles it
+        ("os.environ.get('WITH_EXT', '1') == '1'", "workflow-only"),
+        ("not os.environ.get('NO_EXT')", "workflow-only"),
+    ],
+)
+def test_setup_py_whose_extension_an_environment_variable_opts_into(
+    tmp_path: Path, test: str, category: str
+) -> None:
+    setup = (
+        "import os\nfrom setuptools import setup, Extension\n"
+        f"if {test}:\n    ext_modules = [Extension('ffruit', sources=['src/ffruit.c'])]\n"
+        "else:\n    ext_modules = []\nsetup(name='p', ext_modules=ext_modules)\n"
+    )
+    files = {"setup.py": setup, "src/ffruit.c": "int f(void) { return 0; }\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "pure":
+        assert doc["reasons"] == [
+            "setup.py declares its extension modules only when an environment variable asks "
+            "for them (setup.py:4): a build on Windows holds no native code"
         ]
 
 
@@ -2856,6 +2931,13 @@ def run_in_msvc(vs_install_path, command):
         ),
         ("    cmd_command = f'vcvarsall.bat amd64 && {command}'", "source-port"),
         ("    cmd_command = 'vcvars64.bat && ' + command", "source-port"),
+        # SCons' MSCommon/sdk.py (nuitka's inline copy): a table of each target's script
+        (
+            "    scripts = {'x86': r'bin\\vcvars32.bat', 'amd64': r'bin\\vcvars64.bat',\n"
+            "               'x86_arm': r'bin\\x86_arm\\vcvarsx86_arm.bat'}\n"
+            "    cmd_command = scripts['amd64']",
+            "workflow-only",
+        ),
         # the fix: the arch follows the machine
         (
             "    arch = 'arm64' if platform.machine() == 'ARM64' else 'x64'\n"
@@ -2898,3 +2980,85 @@ def test_a_python_project_in_a_folder_is_built_apart(
         files["addons/orcjit/pyproject.toml"] = _MESON_PYPROJECT
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == externals
+
+
+def test_a_platform_tag_forced_on_a_wheel_that_compiles_nothing(tmp_path: Path) -> None:
+    """nuitka 4.3.3: setup.py's BinaryDistribution.has_ext_modules() forces a platform tag,
+    but no Extension, compiler or build tool runs: the C under nuitka/build/ is compiled at
+    run time into the user's programs (its words "make recognizable" and "subprocess32" are
+    no build command). A wheel that bundles binaries the sdist ships is another matter."""
+    setup = (
+        "import os\nfrom setuptools import setup\nfrom setuptools.dist import Distribution\n"
+        "# Don't allow importing this, and make recognizable that it is the setup\n"
+        "class BinaryDistribution(Distribution):\n"
+        "    @staticmethod\n    def has_ext_modules():\n        return True\n"
+        "install_requires = ['subprocess32'] if os.name == 'nt' else []\n"
+        "setup(name='n', distclass=BinaryDistribution, install_requires=install_requires)\n"
+    )
+    files = {
+        "setup.py": setup,
+        "nuitka/__init__.py": "",
+        "nuitka/static_src/MainProgram.c": "int main(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "pure", doc["reasons"]
+    files["setup.py"] = setup.replace(
+        "install_requires=install_requires", "package_data={'nuitka': ['helper.dll']}"
+    )
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] != "pure", doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("cmake", "category"),
+    [
+        # highspy 1.15.1: the Fortran interface is built only where CMake finds a compiler
+        (
+            'check_language("Fortran")\nif(CMAKE_Fortran_COMPILER)\n'
+            "  enable_language(Fortran)\nendif()\n",
+            "workflow-only",
+        ),
+        ("enable_language(Fortran)\n", "build-config"),
+    ],
+)
+def test_fortran_a_cmake_build_uses_only_where_a_compiler_is_found(
+    tmp_path: Path, cmake: str, category: str
+) -> None:
+    files = {
+        "pyproject.toml": _MESON_PYPROJECT.replace("mesonpy", "scikit_build_core.build"),
+        "CMakeLists.txt": f"project(highs LANGUAGES C CXX)\n{cmake}",
+        "highs/highs.cpp": "int f() { return 0; }\n",
+        "highs/interfaces/highs_fortran_api.f90": "module highs_fortran_api\nend module\n",
+        # the meson build beside it is not what scikit-build-core runs
+        "highs/meson.build": "if get_option('with_fortran')\n"
+        "  add_languages('fortran', required: true)\nendif\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("imports", "found"),
+    [
+        # libsass 0.23.0's setup.py, under `if sys.platform == 'win32':`
+        ("    from distutils.msvc9compiler import get_build_version\n", "msvc9compiler"),
+        ("    from distutils import msvccompiler, msvc9compiler\n", "msvccompiler"),
+        ("    import distutils.msvccompiler\n", "msvccompiler"),
+        # the module setuptools keeps, or an import only other systems reach
+        ("    from distutils import _msvccompiler\n", None),
+        ("    pass\nelse:\n    from distutils.msvc9compiler import get_build_version\n", None),
+    ],
+)
+def test_a_setup_py_importing_msvc_modules_setuptools_removed(
+    tmp_path: Path, imports: str, found: str | None
+) -> None:
+    setup = setup_extension(
+        "sass", "src/sass.cpp", before=f"import sys\nif sys.platform == 'win32':\n{imports}"
+    )
+    files = {"setup.py": setup, "src/sass.cpp": "int f() { return 0; }\n"}
+    doc = analysis(tree(tmp_path, files))
+    if found is None:
+        assert doc["category"] == "workflow-only", doc["reasons"]
+    else:
+        assert doc["category"] == "build-config", doc["reasons"]
+        assert doc["reasons"][0].startswith(f"setup.py:4 imports distutils.{found}, which")

@@ -559,8 +559,9 @@ class Analysis:
     # setup.py builds extension modules (`Extension(...)`), maybe from Python sources (Cython's
     # pure-Python mode: fontTools): native code without a C file in the sdist
     extension_modules: str | None = None
-    # where setup.py declares extension modules only for other systems than Windows
-    extensions_off_windows: str | None = None
+    # why setup.py's extension modules are not built on Windows by default, as a clause:
+    # declared only for other systems, or only when an environment variable asks for them
+    extensions_unbuilt: str | None = None
     # setup.py makes a platform wheel without extension modules (`has_ext_modules` -> True,
     # `root_is_pure = False`): it bundles a native library the package loads with ctypes
     platform_wheel: str | None = None
@@ -595,6 +596,7 @@ class Analysis:
     )
     setup_script: str = ""  # the root setup.py's text
     bazel: str | None = None  # the Bazel root file of a build setup.py runs Bazel for
+    removed_msvc: str | None = None  # "setup.py:N imports distutils.msvc9compiler"
     bazelisk_x64: str | None = None  # a bazelisk.py that knows no Windows ARM64 (file:line)
     # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
     crate_blockers: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -615,6 +617,8 @@ class Analysis:
     # (statsforecast's external_libs/eigen, with its own licence and CMakeLists.txt)
     fortran_built: bool = False
     fortran_paths: list[str] = field(default_factory=list)
+    # the build files naming Fortran: (path, uses it only if a compiler is there, requires it)
+    fortran_builds: list[tuple[str, bool, bool]] = field(default_factory=list)
     # The build's explicit source list (see _note_source_list): the modules root setup.py
     # imports and the source paths each Python module lists; what the listed sources reach
     # is worked out over include_edges
@@ -647,10 +651,16 @@ class Analysis:
         when the BOFT tuner is used), and the wheel is py3-none-any."""
         if not self.native or not (self.backend or "").startswith("setuptools"):
             return False
-        if self.tools - {"setup.py"} or self.extension_modules or self.platform_wheel:
+        if self.tools - {"setup.py"} or self.extension_modules:
             return False
-        if self.extensions_off_windows:
+        if self.platform_wheel and any(
+            e.how.startswith(("prebuilt", "bundles")) for e in self.external
+        ):
+            return False  # a wheel tagged per platform for the binaries the sdist ships
+        if self.extensions_unbuilt:
             return True  # (its other build words serve the other systems' extensions)
+        # (a platform tag forced on a wheel that compiles nothing, as nuitka's
+        # `has_ext_modules` does for the C sources it compiles at run time, changes nothing)
         return not any(_BUILDS_NATIVE.search(text) for text in self.build_texts)
 
     def builds_fetched_code(self) -> str | None:
@@ -705,11 +715,8 @@ class Analysis:
                     "build command), then build on windows-11-arm"
                 ],
             )
-        if self.compiles_nothing() and self.extensions_off_windows:
-            pure = (
-                f"setup.py declares its extension modules only for other systems than Windows "
-                f"({self.extensions_off_windows}): on Windows the wheel holds no native code"
-            )
+        if self.compiles_nothing() and self.extensions_unbuilt:
+            pure = f"{self.extensions_unbuilt}: a build on Windows holds no native code"
         elif self.compiles_nothing():
             native_files = sum(self.languages.values())
             pure = (
@@ -793,6 +800,15 @@ class Analysis:
                 (
                     "Fortran sources: the Windows-on-Arm runner needs a Fortran compiler (LLVM flang)",
                     "install LLVM flang for ARM64 in CIBW_BEFORE_ALL_WINDOWS and point the build at it",
+                )
+            )
+        if self.removed_msvc:
+            build_reasons.append(
+                (
+                    f"{self.removed_msvc}, which setuptools 74 removed (pypa/setuptools#4612): "
+                    "a build on Windows stops there",
+                    "drop the import (setuptools finds MSVC itself), or pin setuptools<74 in "
+                    "[build-system] requires",
                 )
             )
         if self.bazelisk_x64:
@@ -1168,7 +1184,11 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 b"IMAGE_FILE_MACHINE" in data or _X64_MACHINE.search(data) is not None
             ) and not _incidental(lower):
                 _scan_pe_machine(result, relative, data.decode("utf-8", "replace"))
-            if (b"vsdevcmd" in data.lower() or b"vcvars" in data) and not _incidental(lower):
+            if (
+                (b"vsdevcmd" in data.lower() or b"vcvars" in data)
+                and not _incidental(lower)
+                and not _in_vendored(lower)
+            ):
                 _scan_msvc_setup(result, relative, data.decode("utf-8", "replace"))
             result.files_skipped += 1
             continue
@@ -1197,7 +1217,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
             if _FORTRAN.search(text) and not _in_vendored(lower):
-                result.fortran_paths.append(lower)
+                optional = _FORTRAN_OPTIONAL.search(text) is not None
+                required = not optional and _FORTRAN_REQUIRED.search(text) is not None
+                result.fortran_builds.append((lower, optional, required))
             if name == "cmakelists.txt" or name.endswith(".cmake"):
                 result.cmake_texts.append(text)
             elif name == "meson.build":
@@ -1214,6 +1236,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if name == "setup.py" and "/" not in relative:
             result.setup_script = text
             _setup_wheel_kind(result, text)
+            _removed_msvc_modules(result, text)
             result.setup_imports.update(m[1] or m[2] for m in _IMPORT.finditer(text))
     if pyproject is not None:
         _backend(result, pyproject)
@@ -1331,6 +1354,20 @@ def _includes_never_compiled(result: Analysis) -> None:
 
 
 _FORTRAN = re.compile(r"fortran|f2py", re.IGNORECASE)
+# A build that uses Fortran only where a compiler is found: CMake's check_language(Fortran)
+# before enable_language (highspy 1.15.1's Fortran interface), meson's
+# add_languages('fortran', required: false)
+_FORTRAN_OPTIONAL = re.compile(
+    r"check_language\s*\(\s*[\"']?Fortran\b|add_languages\s*\([^)]*fortran[^)]*required\s*:\s*false",
+    re.IGNORECASE,
+)
+# ... and one that cannot go without it: a project or enable_language(Fortran), meson's
+# add_languages('fortran') or a project in Fortran, f2py
+_FORTRAN_REQUIRED = re.compile(
+    r"\bproject\s*\([^)]*\bfortran\b|enable_language\s*\(\s*[\"']?Fortran\b"
+    r"|add_languages\s*\([^)]*fortran|\bf2py\b",
+    re.IGNORECASE,
+)
 
 
 def _in_vendored(lower: str) -> bool:
@@ -1421,10 +1458,11 @@ class _Definable:
 # compiler or a build tool it runs. Absent from every build file of a setuptools project,
 # the project's native files are not built (see Analysis.compiles_nothing).
 _BUILDS_NATIVE = re.compile(
-    r"ext_modules|ext-modules|cffi_modules|rust_extensions|build_ext|build_clib|\blibraries\s*="
+    r"\bext_modules|ext-modules|cffi_modules|rust_extensions|build_ext|build_clib|\blibraries\s*="
     r"|extra_compile_args|extra_link_args|define_macros|include_dirs"
-    r"|\bExtension\b|cythonize|ccompiler|CCompiler|subprocess|check_call|os\.system"
-    r"|(?i:cmake|meson|\bmake\b|\bnmake\b|\bgcc\b|\bcl\.exe\b)"
+    r"|\bExtension\b|cythonize|ccompiler|CCompiler|\bsubprocess\b|check_call|os\.system"
+    # make as a command, not the English word ("make recognizable", "cannot make X global")
+    r"""|(?i:cmake|meson|["']make["']|\bmake[ \t]+-|\bnmake\b|\bgcc\b|\bcl\.exe\b)"""
 )
 # Backends that run a native build tool: with no native source in the sdist, the build
 # fetches or generates what it compiles
@@ -1463,6 +1501,65 @@ CRATE_BLOCKERS = {"ring": ((0, 17), "0.17", "briansmith/ring#1614")}
 _LOCKED_CRATE = re.compile(r'^name = "([\w-]+)"\nversion = "(\d+)\.(\d+)[^"\n]*"', re.MULTILINE)
 
 
+# an environment variable's test that holds only when it is set: `os.environ.get("X") ==
+# "true"`, `if os.getenv("X"):`, `"X" in os.environ` (not its negation)
+_ENV_TEST = re.compile(r"\bos\.(?:environ|getenv)\b")
+_NEGATED_TEST = re.compile(r"\bnot\b|!=")
+
+
+_ENV_DEFAULT = re.compile(r"""\bos\.(?:environ\.get|getenv)\(\s*[^,()]+,\s*([^()]*?)\s*\)""")
+
+
+def _opted_in(lines: list[str], index: int) -> bool:
+    """Is this line of setup.py inside an `if` that only an environment variable opens (one
+    with no default, or an off one: `os.environ.get("X", "") == "true"`)?"""
+    for condition in _enclosing_conditions(lines, index, python=True):
+        if not _ENV_TEST.search(condition) or _NEGATED_TEST.search(condition):
+            continue
+        default = _ENV_DEFAULT.search(condition)
+        if default is None or default[1].strip("\"' ").lower() in _OFF_DEFAULTS:
+            return True
+    return False
+
+
+_OFF_DEFAULTS = frozenset({"", "0", "false", "no", "off", "none"})
+
+
+# `NAME = [Extension(`: the list a setup.py hands to ext_modules, and that list emptied again
+_EXTENSION_LIST = re.compile(
+    r"(?m)^[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*\[\s*(?:\w+\.)?Extension\s*\("
+)
+
+
+def _emptied_on_windows(text: str, lines: list[str], offset: int) -> bool:
+    """Is the Extension at this offset the first item of a list that setup.py empties
+    again, later, in a branch taken on Windows (google-cloud-profiler 4.1.0: `ext_module =
+    [Extension(...)]`, then `if not (sys.platform.startswith('linux') or
+    sys.platform.startswith('darwin')): ... ext_module = []`)?"""
+    window = text.rfind("\n", 0, max(0, offset - 300)) + 1  # (the list may open lines above)
+    listed = next(
+        (m for m in _EXTENSION_LIST.finditer(text, window, offset + 40) if m.end() > offset),
+        None,
+    )
+    if listed is None:
+        return False
+    reset = re.compile(rf"(?m)^([ \t]+){listed[1]}[ \t]*=[ \t]*(?:\[\]|\(\)|None)[ \t]*(?:#.*)?$")
+    for match in reset.finditer(text, listed.end()):
+        index = text.count("\n", 0, match.start())
+        conditions = _enclosing_conditions(lines, index, python=True)
+        if conditions and all(_holds_on_windows(condition) for condition in conditions):
+            return True
+    return False
+
+
+def _holds_on_windows(condition: str) -> bool:
+    """Does this Python platform test hold on Windows: a Windows test, or another system's
+    negated (`not sys.platform.startswith('linux')`, `platform.system() != "Linux"`)?"""
+    if _WINDOWS_TEST.search(condition):
+        return not _NEGATED_WINDOWS.search(condition)
+    return _NEGATED_OTHER_OS.search(condition) is not None
+
+
 def _scan_bazelisk(result: Analysis, relative: str, text: str) -> None:
     """A copy of bazelisk.py (the script tensorstore's setup.py runs to download Bazel) whose
     get_supported_machine_archs() adds arm64 for Linux and macOS only: on Windows ARM64 it
@@ -1489,18 +1586,54 @@ def _crate_blockers(result: Analysis, text: str) -> None:
                 result.crate_blockers.append(entry)
 
 
+# distutils' old MSVC modules, which setuptools 74.0.0 removed (pypa/setuptools#4612, #4620:
+# "No module named 'distutils.msvccompiler'"): a setup.py that imports them on Windows stops
+# there with any current setuptools
+_REMOVED_MSVC_MODULE = re.compile(
+    r"^[ \t]*(?:from[ \t]+distutils(?:\.(msvc9?compiler)\b|[ \t]+import[ \t]+[^\n]*?\b(msvc9?compiler)\b)"
+    r"|import[ \t]+distutils\.(msvc9?compiler)\b)",
+    re.MULTILINE,
+)
+
+
+def _removed_msvc_modules(result: Analysis, text: str) -> None:
+    """The first import of distutils.msvc9compiler or msvccompiler in the root setup.py that
+    a build on Windows reaches (libsass 0.23.0: `from distutils.msvc9compiler import
+    get_build_version` under `if sys.platform == 'win32'`; fixed upstream in sass#472)."""
+    lines: list[str] | None = None
+    for match in _REMOVED_MSVC_MODULE.finditer(text):
+        if lines is None:
+            lines = text.split("\n")
+        index = text.count("\n", 0, match.start())
+        if _not_for_windows(lines, index):
+            continue
+        module = match[1] or match[2] or match[3]
+        result.removed_msvc = f"setup.py:{index + 1} imports distutils.{module}"
+        return
+
+
 def _setup_wheel_kind(result: Analysis, text: str) -> None:
     lines: list[str] | None = None
     for extension in _EXTENSION.finditer(text):
         line = text.count("\n", 0, extension.start()) + 1
         if lines is None:
             lines = text.split("\n")
-        if _not_for_windows(lines, line - 1):
+        if _not_for_windows(lines, line - 1) or _emptied_on_windows(text, lines, extension.start()):
             # awslambdaric: `if platform.system() != "Linux": return []` before its Extension
-            result.extensions_off_windows = result.extensions_off_windows or f"setup.py:{line}"
+            result.extensions_unbuilt = result.extensions_unbuilt or (
+                "setup.py declares its extension modules only for other systems than "
+                f"Windows (setup.py:{line})"
+            )
+            continue
+        if _opted_in(lines, line - 1):
+            # forbiddenfruit: `if os.environ.get('FFRUIT_EXTENSION', '') == 'true':`
+            result.extensions_unbuilt = result.extensions_unbuilt or (
+                "setup.py declares its extension modules only when an environment variable "
+                f"asks for them (setup.py:{line})"
+            )
             continue
         result.extension_modules = f"setup.py:{line}"
-        result.extensions_off_windows = None
+        result.extensions_unbuilt = None
         break
     platform = _PLATFORM_WHEEL.search(text)
     if platform is not None:
@@ -1540,16 +1673,18 @@ _MSVC_X64_SETUP = re.compile(
     r"""(?i)vsdevcmd(?:\.bat)?["'\s{}\w]*?-arch[= ]["']?(?:x64|amd64)\b"""
     r"""|vcvarsall(?:\.bat)?["'\s{}]*?\b(?:x64|amd64)\b|\bvcvars64\.bat"""
 )
-_MSVC_ARM64_SETUP = re.compile(r"(?i)\barm64\b|\baarch64\b")
+# a file with a choice to make: it names ARM64, or other targets' scripts beside x64's
+# (SCons' MSCommon/sdk.py maps x86, amd64, ia64 and x86_arm to their vcvars scripts)
+_MSVC_ARCH_CHOICE = re.compile(r"(?i)\barm64\b|\baarch64\b|vcvars32|\bx86_arm\b|\bia64\b")
 
 
 def _scan_msvc_setup(result: Analysis, relative: str, text: str) -> None:
     """Python code of the package that runs MSVC's environment script for x64 only
     (apache-tvm-ffi 0.1.14's cpp/extension.py: `"{vsdevcmd_path}" -arch=x64 & {command}` for
     the C++ extensions it builds at run time; tvm-ffi#691 picks arm64 from
-    platform.machine()). A file that names arm64 anywhere has a choice to make."""
+    platform.machine()). A file that names arm64 or other targets has a choice to make."""
     found = _MSVC_X64_SETUP.search(text)
-    if found is None or _MSVC_ARM64_SETUP.search(text):
+    if found is None or _MSVC_ARCH_CHOICE.search(text):
         return
     line = text.count("\n", 0, found.start())
     result.evidence.append(
@@ -2797,6 +2932,25 @@ def _builds_with_bazel(result: Analysis) -> str | None:
     return _BAZEL_ROOTS[min(roots)] if roots else None
 
 
+def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
+    """Does the build compile Fortran: a Fortran source or a build file naming Fortran,
+    outside vendored trees and other projects' folders, unless the build files the backend
+    runs use Fortran only where a compiler is found (highspy 1.15.1: scikit-build-core runs
+    CMake, whose check_language(Fortran) guards the optional Fortran interface; its meson.build,
+    for a meson build nobody runs here, asks for Fortran under an option)."""
+    other = {"scikit-build-core": ".build", "meson-python": ".txt"}.get(result.backend or "")
+    builds = [
+        (path, optional, required)
+        for path, optional, required in result.fortran_builds
+        if not path.startswith(projects)
+        and not (other == ".build" and path.endswith("meson.build"))
+        and not (other == ".txt" and path.endswith(("cmakelists.txt", ".cmake")))
+    ]
+    if any(optional for _, optional, _ in builds) and not any(r for _, _, r in builds):
+        return False
+    return bool(builds) or any(not path.startswith(projects) for path in result.fortran_paths)
+
+
 def _resolve_includes(result: Analysis) -> None:
     """Headers the code includes where ARM64 builds it, that the sdist does not ship; and
     the libraries the build files name, unless their sources are in the sdist."""
@@ -2823,7 +2977,7 @@ def _resolve_includes(result: Analysis) -> None:
     ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
     projects = _projects(result.members)
-    result.fortran_built = any(not path.startswith(projects) for path in result.fortran_paths)
+    result.fortran_built = _fortran_built(result, projects)
     requirements: set[str] = set()
     # the words of a requirement's name: a folder of headers named by one of them comes with
     # it (xgrammar's <tvm/ffi/any.h> from apache-tvm-ffi)
@@ -5397,10 +5551,7 @@ def _not_for_windows(lines: list[str], index: int) -> bool:
             return True
         if word == "else" and _WINDOWS_TEST.search(text) and not _NEGATED_WINDOWS.search(text):
             return True
-        if word == "return-if" and (
-            (_WINDOWS_TEST.search(text) and not _NEGATED_WINDOWS.search(text))
-            or (_NEGATED_OTHER_OS.search(text) and not _WINDOWS_TEST.search(text))
-        ):
+        if word == "return-if" and _holds_on_windows(text):
             return True  # the function has returned on Windows before it reaches the line
     return False
 
