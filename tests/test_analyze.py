@@ -2220,6 +2220,19 @@ setup(name="p", ext_modules=extensions())
         ('sys.platform == "win32"', "None", "pure"),
         # an early return that does not happen on Windows, or that returns something
         ('sys.platform != "win32"', "[]", "external-native-library"),
+        # awslambdaric's own test: off Linux, unless BUILD=true (unset by default)
+        ('platform.system() != "Linux" and os.getenv("BUILD") != "true"', "[]", "pure"),
+        # every term joined by `and` must hold on Windows: CPython there builds it
+        (
+            'sys.platform == "win32" and platform.python_implementation() == "PyPy"',
+            "[]",
+            "external-native-library",
+        ),
+        (
+            'not os.environ.get("FORCE_EXT") and platform.system() == "Darwin"',
+            "[]",
+            "external-native-library",
+        ),
         ('platform.system() == "Darwin"', "[]", "external-native-library"),
         ('platform.system() != "Linux"', "[Extension('w', ['w.c'])]", "external-native-library"),
     ],
@@ -2294,6 +2307,9 @@ def test_setup_py_that_empties_its_extension_list_on_windows(
         ("'WITH_EXT' in os.environ", "pure"),
         # on unless switched off: the build compiles it
         ("os.environ.get('WITH_EXT', '1') == '1'", "workflow-only"),
+        # tests that hold while the variable is unset
+        ("os.environ.get('PKG_NO_EXTENSIONS', '0') == '0'", "workflow-only"),
+        ("os.environ.get('PKG_PURE_PYTHON') is None", "workflow-only"),
         ("not os.environ.get('NO_EXT')", "workflow-only"),
     ],
 )
@@ -2339,6 +2355,31 @@ def test_setup_py_whose_extension_an_environment_variable_opts_into(
                 "  BUILD_COMMAND ${CMAKE_COMMAND} --build . --target clang-format\n)\n"
             },
             "workflow-only",
+        ),
+        # a foreign step on its own line, a platform chosen by hand
+        (
+            "scikit_build_core.build",
+            {
+                "CMakeLists.txt": "ExternalProject_Add(x URL https://x/x.tar.gz\n  BUILD_COMMAND\n"
+                "    make -j4\n)\n"
+            },
+            "build-config",
+        ),
+        (
+            "scikit_build_core.build",
+            {
+                "CMakeLists.txt": "ExternalProject_Add(x URL https://x/x.tar.gz\n"
+                "  CMAKE_GENERATOR_PLATFORM x64)\n"
+            },
+            "build-config",
+        ),
+        (
+            "scikit_build_core.build",
+            {
+                "CMakeLists.txt": "ExternalProject_Add(x URL https://x/x.tar.gz\n"
+                "  CONFIGURE_COMMAND ${CMAKE_COMMAND} -A x64 <SOURCE_DIR>)\n"
+            },
+            "build-config",
         ),
         # the same, given a generator of its own, or downloading an x64 build
         (
@@ -3019,6 +3060,12 @@ def test_a_platform_tag_forced_on_a_wheel_that_compiles_nothing(tmp_path: Path) 
             "workflow-only",
         ),
         ("enable_language(Fortran)\n", "build-config"),
+        # a compiler check that stops the build when there is none
+        (
+            'check_language("Fortran")\nif(NOT CMAKE_Fortran_COMPILER)\n'
+            '  message(FATAL_ERROR "no Fortran")\nendif()\nenable_language(Fortran)\n',
+            "build-config",
+        ),
     ],
 )
 def test_fortran_a_cmake_build_uses_only_where_a_compiler_is_found(
@@ -3046,6 +3093,12 @@ def test_fortran_a_cmake_build_uses_only_where_a_compiler_is_found(
         ("    import distutils.msvccompiler\n", "msvccompiler"),
         # the module setuptools keeps, or an import only other systems reach
         ("    from distutils import _msvccompiler\n", None),
+        # an import under try: the ImportError is caught and the build goes on
+        (
+            "    try:\n        from distutils.msvc9compiler import get_build_version\n"
+            "    except ImportError:\n        pass\n",
+            None,
+        ),
         ("    pass\nelse:\n    from distutils.msvc9compiler import get_build_version\n", None),
     ],
 )
@@ -3062,3 +3115,30 @@ def test_a_setup_py_importing_msvc_modules_setuptools_removed(
     else:
         assert doc["category"] == "build-config", doc["reasons"]
         assert doc["reasons"][0].startswith(f"setup.py:4 imports distutils.{found}, which")
+
+
+def test_setup_py_rules_read_crlf_files_and_builds_windows_still_runs(tmp_path: Path) -> None:
+    """A setup.py with CRLF line ends reads as with LF (awslambdaric's early return). One
+    whose extension is Linux-only but that runs cl.exe itself on win32 builds native code
+    there: not pure."""
+    files = {
+        "setup.py": _LINUX_ONLY_EXTENSION.format(
+            test='platform.system() != "Linux"', nothing="[]"
+        ).replace("\n", "\r\n"),
+        "src/client.cpp": "int f() { return 0; }\n",
+    }
+    assert analysis(tree(tmp_path / "crlf", files))["category"] == "pure"
+    files["setup.py"] = _EMPTIED_EXTENSION_LIST.format(
+        test='sys.platform == "win32"', nothing="[]"
+    ).replace("\n", "\r\n")
+    files["src/profiler.cc"] = "int g() { return 0; }\n"
+    assert analysis(tree(tmp_path / "emptied", files))["category"] == "pure"
+    files["setup.py"] = _LINUX_ONLY_EXTENSION.format(
+        test='platform.system() != "Linux"', nothing="[]"
+    ).replace(
+        "setup(name=",
+        "if sys.platform == 'win32':\n"
+        "    subprocess.check_call(['cl.exe', '/LD', 'src/helper.c'])\n\nsetup(name=",
+    )
+    files["src/helper.c"] = "int h(void) { return 0; }\n"
+    assert analysis(tree(tmp_path / "dll", files))["category"] != "pure"

