@@ -1187,7 +1187,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             ) and not _incidental(lower):
                 _scan_pe_machine(result, relative, data.decode("utf-8", "replace"))
             if (
-                (b"vsdevcmd" in data.lower() or b"vcvars" in data)
+                (b"vcvars" in data or b"sDevCmd" in data or b"sdevcmd" in data)
                 and not _incidental(lower)
                 and not _in_vendored(lower)
             ):
