@@ -692,7 +692,7 @@ class Analysis:
         tries: list[str] = []
         fetched = self.builds_fetched_code()
         itself = _cmake_builds_fetched_code(self.cmake_texts) if fetched else None
-        if fetched and itself:
+        if itself:
             return (
                 "workflow-only",
                 [
@@ -717,9 +717,10 @@ class Analysis:
                     "build command), then build on windows-11-arm"
                 ],
             )
-        if self.compiles_nothing() and self.extensions_unbuilt:
+        compiles_nothing = self.compiles_nothing()  # (it may read setup.py's lines again)
+        if compiles_nothing and self.extensions_unbuilt:
             pure = f"{self.extensions_unbuilt}: a build on Windows holds no native code"
-        elif self.compiles_nothing():
+        elif compiles_nothing:
             native_files = sum(self.languages.values())
             pure = (
                 "the setuptools build declares no extension module and runs no compiler: "
@@ -5557,15 +5558,10 @@ def _cmake_builds_fetched_code(cmake_texts: Sequence[str]) -> str | None:
     calls: list[str] = []
     for text in cmake_texts:
         for match in _FETCH_CALL.finditer(text):
-            depth, end = 0, match.end() - 1
-            for end in range(match.end() - 1, min(len(text), match.end() + 20_000)):
-                if text[end] == "(":
-                    depth += 1
-                elif text[end] == ")":
-                    depth -= 1
-                    if depth == 0:
-                        break
-            call = text[match.start() : end + 1]
+            # the call up to its closing parenthesis, within 20,000 characters
+            close = _matching(text, match.end() - 1, _PARENS, [0], 20_001)
+            end = close + 1 if close is not None else min(len(text), match.end() + 20_000)
+            call = text[match.start() : end]
             if _FOREIGN_STEP.search(call) or _ARCH_URL.search(call):
                 return None
             calls.append(_FETCH_NAMES[match[1].lower()])
