@@ -413,10 +413,12 @@ NODE24_ACTIONS = {
 _MAJOR = re.compile(r"@v(\d+)\b|#\s*v(\d+)\b")
 
 
-def _uses_ref(doc: _Doc, pattern: str, default: str) -> str:
+def _uses_ref(doc: _Doc, pattern: str, default: str | None = None) -> str:
     """The file's own reference for an action (``actions/checkout@<sha> # v4``), so the
     new job pins the way the rest of the file does; unless it names a major that runs on
-    the Node 20 runtime GitHub's runners no longer have (then ``default``)."""
+    the Node 20 runtime GitHub's runners no longer have. Otherwise ``default``, by default
+    the action's NODE24_ACTIONS reference."""
+    default = default or NODE24_ACTIONS[pattern][0]
     match = re.search(rf"uses:[ \t]*({pattern}@[^\s#]+(?:[ \t]+#.*)?)$", doc.text, re.MULTILINE)
     if match is None:
         return default
@@ -545,16 +547,12 @@ def _new_job_edit(doc: _Doc, tool: str, settings: Settings) -> _Edit:
         "\n",
         *job_lines(
             tool,
-            checkout=_uses_ref(doc, "actions/checkout", NODE24_ACTIONS["actions/checkout"][0]),
+            checkout=_uses_ref(doc, "actions/checkout"),
             builder=_uses_ref(doc, r"(?:pypa|joerick)/cibuildwheel", "pypa/cibuildwheel@v3.1.4")
             if tool == "cibuildwheel"
             else _uses_ref(doc, r"(?:PyO3|messense)/maturin-action", "PyO3/maturin-action@v1"),
-            setup_python=_uses_ref(
-                doc, "actions/setup-python", NODE24_ACTIONS["actions/setup-python"][0]
-            ),
-            upload=_uses_ref(
-                doc, "actions/upload-artifact", NODE24_ACTIONS["actions/upload-artifact"][0]
-            ),
+            setup_python=_uses_ref(doc, "actions/setup-python"),
+            upload=_uses_ref(doc, "actions/upload-artifact"),
             artifact=_artifact_name(doc),
             settings=settings,
             base=base,
