@@ -924,6 +924,11 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
             "libfoo",
             "prebuilt",
         ),
+        # Boost.Python, Boost.Thread and the other compiled Boost libraries need building for
+        # ARM64 (stpyv8's src/Wrapper.cpp; https://www.boost.org/doc/libs/release/more/
+        # getting_started/windows.html "Libraries that must be built separately")
+        ({"src/w.cpp": "#include <boost/python/raw_function.hpp>\n"}, "boost", "boost/python"),
+        ({"src/e.cpp": "#include <boost/thread/mutex.hpp>\n"}, "boost", "boost/thread"),
         # cryptography: folders named openssl hold its Python bindings, not OpenSSL
         (
             {
@@ -954,6 +959,7 @@ def test_shipped_system_and_optional_headers_are_not_external(tmp_path: Path) ->
                 "pyproject.toml": PYPROJECT,
                 "src/a.c": "#include <stdio.h>\n#include <windows.h>\n#include <Python.h>\n"
                 "#include <numpy/arrayobject.h>\n#include <vector>\n#include <zstd/zstd.h>\n"
+                "#include <boost/optional.hpp>\n#include <boost/math/special_functions.hpp>\n"
                 "#ifdef HAVE_LIBFOO\n#include <foo/foo.h>\n#endif\n"
                 "#ifdef __linux__\n#include <bar/bar.h>\n#endif\n",
                 "vendor/zstd/zstd.h": "int z;\n",

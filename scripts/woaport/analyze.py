@@ -3908,12 +3908,47 @@ SYSTEM_HEADERS |= frozenset(
     """.lower().split()
 )
 
+# Most of Boost is headers (SYSTEM_PREFIXES takes boost/ as nothing to build); these are "the
+# Boost libraries that must be built separately"
+# (https://www.boost.org/doc/libs/release/more/getting_started/windows.html), an ARM64 build
+# of which a port must provide (stpyv8: Boost.Python and Boost.Thread).
+BOOST_COMPILED = tuple(
+    f"boost/{name}"
+    for name in (
+        "python",
+        "thread",
+        "filesystem",
+        "regex",
+        "program_options",
+        "serialization",
+        "iostreams",
+        "locale",
+        "log/",
+        "mpi",
+        "chrono",
+        "timer",
+        "context",
+        "coroutine",
+        "fiber",
+        "test/",
+        "wave",
+        "json",
+        "url",
+        "nowide",
+        "stacktrace",
+        "graph/distributed",
+        "random/random_device",
+    )
+)
+
 
 def _maybe_external(path: str) -> bool:
     """Could this include name a third-party library's header (not standard, system, Python)?"""
     lower = path.lower().strip("<>")  # Cython's `cdef extern from "<zlib.h>"`
     if "." not in lower.rsplit("/", 1)[-1]:
         return False  # <vector>, <cstdint>: the C++ standard library
+    if lower.startswith(BOOST_COMPILED):
+        return True  # Boost.Python and the other Boost libraries built separately
     if lower in SYSTEM_HEADERS or lower.startswith(SYSTEM_PREFIXES) or lower.startswith((".", "/")):
         return False
     if lower.endswith("object.h"):
