@@ -1285,7 +1285,10 @@ _X64_MACHINE = re.compile(rb"0x8664")
 # by setup.py: in the trees it lists, a file the list leaves out is not compiled, nor a
 # header no compiled file reaches (grpcio's opencensus and channelz/zviz sources, the
 # optional plugins built by Bazel and CMake only).
-_IMPORT = re.compile(r"^(?:import[ \t]+(\w+)[ \t]*$|from[ \t]+(\w+)[ \t]+import\b)", re.MULTILINE)
+_IMPORT = re.compile(
+    r"^[ \t]*(?:import[ \t]+(\w+)[ \t]*$|from[ \t]+(\w+)(?:\.\w+){0,8}[ \t]+import\b)",
+    re.MULTILINE,
+)
 _SOURCE_LITERAL = re.compile(rb"""['"]([\w./+-]{1,300}\.(?:c|cc|cpp|cxx))['"]""")
 _LISTED_SOURCES = 20  # string literals that make a module a source list
 # _SOURCE_LITERAL's matches found from their ends: the regex above is tried at every quote
@@ -1972,6 +1975,8 @@ _NOT_LIBRARY_TOOLS = frozenset(
 )
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
+# `.../releases/download/{tag_name}/{wheel_name}` (flash-attn's setup.py), `.../x.whl`
+_WHEEL_DOWNLOAD = re.compile(r"""/[^\s"'/]{0,100}/[^\s"'/]{0,200}(?:\bwheel\w*\}|\.whl\b)""")
 _DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
 # Test frameworks: an extension linking one is a test build's (librt's setup.py builds a
 # gtest-based test extension beside the package's own), never what the wheel needs.
@@ -2700,6 +2705,8 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     )
                 )
         for match in _RELEASE_DOWNLOAD.finditer(text):
+            if _WHEEL_DOWNLOAD.match(text, match.end()):
+                continue  # its own prebuilt wheel, built elsewhere (flash-attn): no library
             found.append(
                 (match[1].lower(), "prebuilt library downloaded at build time", match.start())
             )
@@ -3058,6 +3065,12 @@ def _resolve_includes(result: Analysis) -> None:
         words = re.split(r"[-_.]+", project.lower())
         if len(words) > 1:
             requirement_words.update(word for word in words if len(word) >= 3)
+    for module in result.setup_imports:
+        # setup.py imports it (torch.utils.cpp_extension): the build has it installed
+        key = _library_key(module)
+        if key in REQUIREMENT_PROVIDES:
+            requirements.add(key)
+            requirements.update(map(_library_key, REQUIREMENT_PROVIDES[key]))
     own_names = _own_names(result)
     result.external[:] = [
         e
@@ -3399,13 +3412,25 @@ _PTX_ASM = re.compile(
 _ASM_SPACE = r"(?:\s|\\(?=\s))*"  # (a macro's asm spans lines ending in `\`)
 _DOTTED_MNEMONIC = re.compile(
     rf"""_*asm\w*{_ASM_SPACE}(?:volatile\w*{_ASM_SPACE})?\({_ASM_SPACE}(?:"{_ASM_SPACE}"{_ASM_SPACE})*"""
-    rf""""\s*(?:\{{\s*(?:\\[nt]\s*)*(?:"{_ASM_SPACE}"\s*(?:\\[nt]\s*)*)*)?"""
-    r"""(?:[a-z][a-z0-9_]*\.[a-z_]|\.(?:reg|pred|shared|global|param)\b|(?:brkpt|trap)\s*;)"""
+    rf""""(?:\s|\\[nt])*(?:\{{\s*(?:\\[nt]\s*)*(?:"{_ASM_SPACE}"\s*(?:\\[nt]\s*)*)*)?"""
+    r"""(?:@!?\w+\s+)?"""  # a PTX predicate guard (`@p red.relaxed.global.add`)
+    r"""(?:[a-z][a-z0-9_]*\.[a-z_]|\.(?:reg|pred|shared|global|param)\b|(?:brkpt|trap)\s*;"""
+    # AMD GPU ISA (Composable Kernel: `v_pk_mul_f16`, `s_waitcnt`, `ds_read_b128`): no x86
+    # mnemonic has an underscore
+    r"""|(?:v|s|ds|buffer|global|flat|scratch)_[a-z0-9_]+\b)"""
+)
+# No instruction at all: a blank template that only pins operands (`asm volatile(" " : :
+# "v"(b) : "memory")`), a PTX block's closing brace (`asm volatile("}\n" ::)`); and a variable
+# bound to an AMD GPU vector or scalar register (`register float v_c0 asm("v64")`)
+_NO_X86_ASM = re.compile(
+    rf"""_*asm\w*{_ASM_SPACE}(?:volatile\w*{_ASM_SPACE})?\({_ASM_SPACE}"""
+    r"""(?:"(?:\s|\\[nt]|[{}])*"\s*[:)]|"[vs]\d{1,3}"\s*\))"""
 )
 # Sources for AMD GPUs (ROCm's hipcc builds them; no Windows-on-Arm build has ROCm): what
 # they include is ROCm's (xformers' csrc/attention/hip_decoder and Composable Kernel's
-# <ck_tile/core.hpp>, vllm's csrc/rocm)
-AMD_GPU_PATH = re.compile(r"(?:^|/)(?:rocm|hip)(?:[_/-]|$)|\.hip$", re.IGNORECASE)
+# <ck_tile/core.hpp>, vllm's csrc/rocm, flash-attn's csrc/composable_kernel): their asm is
+# AMD GPU ISA
+AMD_GPU_PATH = re.compile(r"(?:^|/)(?:rocm|hip|composable_kernel)(?:[_/-]|$)|\.hip$", re.IGNORECASE)
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
     r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|armv\d+\w*|armx|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
@@ -3830,6 +3855,18 @@ SYSTEM_HEADERS |= frozenset(
     vcruntime_exception.h vcruntime_startup.h eh.h new.h rtcapi.h minmax.h mbctype.h
     """.lower().split()
 )
+# NVIDIA's CUDA toolkit: the GPU build's toolchain, like CMake's CUDA package
+# (CMAKE_BUILTIN_PACKAGES); its headers are not a library a port builds
+CUDA_TOOLKIT_HEADERS = frozenset(
+    """
+    cuda.h cuda_runtime.h cuda_runtime_api.h cuda_fp16.h cuda_fp16.hpp cuda_bf16.h
+    cuda_bf16.hpp cuda_fp8.h cuda_fp8.hpp cucomplex.h vector_types.h vector_functions.h
+    driver_types.h device_launch_parameters.h cuda_profiler_api.h cuda_pipeline.h
+    cuda_awbarrier.h cooperative_groups.h mma.h cudaprofiler.h cudatypedefs.h
+    cublas.h cublas_v2.h cublaslt.h cublas_api.h curand.h curand_kernel.h cusparse.h cufft.h
+    cufftxt.h cusolverdn.h cusolversp.h nvrtc.h nvml.h library_types.h math_constants.h
+    """.lower().split()
+)
 SYSTEM_PREFIXES = (
     "sys/",
     "netinet/",
@@ -3950,6 +3987,8 @@ def _maybe_external(path: str) -> bool:
     if lower.startswith(BOOST_COMPILED):
         return True  # Boost.Python and the other Boost libraries built separately
     if lower in SYSTEM_HEADERS or lower.startswith(SYSTEM_PREFIXES) or lower.startswith((".", "/")):
+        return False
+    if lower in CUDA_TOOLKIT_HEADERS or lower.startswith(("cooperative_groups/", "crt/")):
         return False
     if lower.endswith("object.h"):
         return False  # CPython's <floatobject.h>, <longobject.h> ...
@@ -4981,7 +5020,7 @@ def _finish_code(
             else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
         )
     )
-    other_arch = OTHER_ARCH_FILE.search(relative) is not None
+    other_arch = OTHER_ARCH_FILE.search(relative) is not None or bool(AMD_GPU_PATH.search(relative))
     not_built: str | None = None
     for error in errors:
         if _X86_ERROR.search(error.text) or not relative.endswith(HEADER_SUFFIXES):
@@ -5028,6 +5067,7 @@ def _finish_code(
                 or _OTHER_ARCH_ASM.search(statement)
                 or _PTX_ASM.search(statement)
                 or _DOTTED_MNEMONIC.match(window)
+                or _NO_X86_ASM.match(window)
                 or _in_string(text, start)
             ):
                 continue
