@@ -988,6 +988,20 @@ def test_templated_c_sources_are_read(tmp_path: Path) -> None:
     assert needing_work(doc) == [("x64-intrinsic", "src/math.h.src", 3)]
 
 
+def test_an_intrinsic_named_in_a_guard_is_no_use_of_it(tmp_path: Path) -> None:
+    """imagededup 0.3.3's vendored portable-snippets builtin.h asks, in an #if, whether MSVC
+    has __shiftleft128 (and is x64); the code it selects is what would count."""
+    guard = "#if PSNIP_HAS_INTRIN(__shiftleft128, 14, 0) && \\\n    defined(_M_AMD64)\n"
+    files = {
+        "setup.py": setup_extension("a", "src/a.c"),
+        "src/a.c": f"#include <intrin.h>\n{guard}#  define SHL 1\n#endif\nint a;\n",
+    }
+    assert analysis(tree(tmp_path, files))["category"] == "workflow-only"
+    files["src/a.c"] = "#include <intrin.h>\nunsigned long long f(unsigned long long a)"
+    files["src/a.c"] += " { return __shiftleft128(a, a, 3); }\n"
+    assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
+
+
 def test_popcnt_exists_on_arm64_since_msvc_19_41(tmp_path: Path) -> None:
     """numpy#20930 had to avoid __popcnt on ARM64 in 2022 (MSVC 19.29); VS 2022 17.11 (MSVC
     19.41) declares __popcnt, __popcnt16 and __popcnt64 for ARM64 too

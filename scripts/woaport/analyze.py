@@ -5049,8 +5049,13 @@ def _finish_code(
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
-        if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
-            continue  # a guard selects code; the code it selects is what counts
+        if kind in ("msvc-x86-branch", "x64-intrinsic") and _in_directive(
+            code_lines, line - 1, chains
+        ):
+            # a guard selects code; the code it selects is what counts (portable-snippets'
+            # `#if PSNIP_BUILTIN_MSVC_HAS_INTRIN(__shiftleft128, 14, 0) && defined(_M_AMD64)`
+            # asks whether the intrinsic exists)
+            continue
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
         if kind == "x64-intrinsic" and (
