@@ -908,6 +908,16 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
             "includes <librdkafka/rdkafka.h>",
         ),
         ({"setup.py": "libraries=['rdkafka', 'ws2_32']\n"}, "rdkafka", "libraries="),
+        # cvxopt 1.3.3: a list in a variable, added to others
+        (
+            {
+                "setup.py": "import os\nBLAS_LIB = ['blas']\nM_LIB = ['m']\n"
+                "BLAS_LIB = os.environ.get('CVXOPT_BLAS_LIB', BLAS_LIB)\n"
+                "base = Extension('base', libraries = M_LIB + BLAS_LIB,\n    sources=['src/a.c'])\n"
+            },
+            "blas",
+            "libraries=",
+        ),
         (
             {"setup.py": "import subprocess\nsubprocess.check_output(['pg_config', '--libdir'])\n"},
             "libpq",

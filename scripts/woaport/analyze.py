@@ -1889,7 +1889,10 @@ SYSTEM_LIBRARIES |= frozenset(
     dhcpcsvc6 bluetoothapis locationapi tbs dwrite d2d1 xpsprint prntvpt mstask netsh
     """.lower().split()
 )
-_LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
+# `libraries=['rdkafka']`, and sums of lists and names (cvxopt's `libraries = ['umfpack'] +
+# LAPACK_LIB + BLAS_LIB`, `libraries = BLAS_LIB` after `BLAS_LIB = ['blas']`)
+_LIB_TERM = r"(?:\[[^\]]{0,400}\]|[A-Za-z_]\w{0,40}(?![\w.(\[]))"
+_LIBRARIES = re.compile(rf"libraries\s*=\s*({_LIB_TERM}(?:[ \t]*\+[ \t]*{_LIB_TERM}){{0,8}})")
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
 # machine, which the build asks for its flags.
 # The tool's name quoted ('pg_config'), or in a command line (`krb5-config --libs`); not a
@@ -2016,7 +2019,8 @@ _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
 _ASSIGNMENT = re.compile(
-    r"""(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]{0,40})[ \t]*=[ \t]*["']([A-Za-z0-9_.+-]{1,60})["'][ \t]*$"""
+    r"""(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]{0,40})[ \t]*=[ \t]*\[?[ \t]*["']([A-Za-z0-9_.+-]{1,60})["']"""
+    r"""[ \t]*\]?[ \t]*$"""
 )
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
@@ -2722,7 +2726,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     result.built_dlls.append((library, tool[0].lower()))
                 found.append((library, f"bundles {match[1]}.dll", match.start()))
         for match in _LIBRARIES.finditer(text):
-            if match[1].lstrip().startswith("("):
+            if match[1].lstrip("[ \t\r\n").startswith("("):
                 # (name, build_info): built here by build_clib, for the target
                 result.fetched.update(_library_key(n) for n in _CLIB_NAME.findall(match[1]))
                 continue
@@ -3379,6 +3383,7 @@ _COMMENT_OR_STRING = re.compile(
     r"/\*.*?(?:\*/|\Z)|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n]){1,8}'", re.DOTALL
 )
 _NOT_NEWLINE = re.compile(r"[^\n]+")
+_CONDITION_LINE = re.compile(r"^\s*#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef)\b")
 _GUARD_LINE = re.compile(r"^\s*#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef|define|undef|error)\b")
 # An #error that says the file is for x86 only (or a feature probe): the file is not built
 # for ARM64 on purpose. Any other #error an ARM64 build reaches means "port me".
@@ -5049,12 +5054,13 @@ def _finish_code(
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
-        if kind in ("msvc-x86-branch", "x64-intrinsic") and _in_directive(
-            code_lines, line - 1, chains
+        if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
+            continue  # a guard selects code; the code it selects is what counts
+        if kind == "x64-intrinsic" and _CONDITION_LINE.match(
+            code_lines[_chain_start(code_lines, line - 1, 64, chains)]
         ):
-            # a guard selects code; the code it selects is what counts (portable-snippets'
-            # `#if PSNIP_BUILTIN_MSVC_HAS_INTRIN(__shiftleft128, 14, 0) && defined(_M_AMD64)`
-            # asks whether the intrinsic exists)
+            # portable-snippets' `#if PSNIP_BUILTIN_MSVC_HAS_INTRIN(__shiftleft128, 14, 0) &&
+            # defined(_M_AMD64)` asks whether the intrinsic exists; what it selects counts
             continue
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
