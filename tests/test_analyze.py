@@ -961,6 +961,49 @@ def test_external_native_libraries(
     assert any("arm64-windows" in t for t in doc["try"])
 
 
+@pytest.mark.parametrize(
+    ("before", "reason"),
+    [
+        # yara-python 4.5.4 (its setup.py's platform branches), pyfftw-like checks
+        ("building_for_windows = plat_name in ('win32','win-amd64')\n", "win-amd64 only"),
+        ("if get_platform() == 'win-amd64':\n    LIBDIR = 'x64'\n", "win-amd64 only"),
+        # fasttext 0.9.3: -std=c++17 for the unix compiler, /EHsc alone for msvc
+        (
+            "c_opts = {'msvc': ['/EHsc'], 'unix': []}\nstandards = ['-std=c++17']\n",
+            "MSVC compiles C++14",
+        ),
+    ],
+)
+def test_windows_settings_that_leave_arm64_out(tmp_path: Path, before: str, reason: str) -> None:
+    files = {"setup.py": setup_extension("a", "src/a.cpp", before=before), "src/a.cpp": "int a;\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "build-config" and any(reason in r for r in doc["reasons"]), doc
+    # the same setup.py that knows ARM64 (optree's 'win-arm64': 'ARM64'), or asks MSVC too
+    fixed = before + "ARCH = {'win-arm64': 'ARM64'}\nMSVC_STD = '/std:c++17'\n"
+    files["setup.py"] = setup_extension("a", "src/a.cpp", before=fixed)
+    assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
+
+
+def test_a_swig_wrapper_is_not_the_librarys_sources(tmp_path: Path) -> None:
+    """mecab-python3 1.0.12: src/MeCab holds SWIG's MeCab_wrap.cpp, the binding; on Windows
+    setup.py links libmecab from c:\\mecab, which the port must build for ARM64."""
+    setup = (
+        "import os\nfrom setuptools import setup, Extension\n"
+        "if os.name == 'nt':\n    libraries = ['libmecab']\nelse:\n    libraries = []\n"
+        "setup(ext_modules=[Extension('MeCab._MeCab', ['src/MeCab/MeCab_wrap.cpp'], "
+        "libraries=libraries)])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "src/MeCab/MeCab_wrap.cpp": "int w;\n",
+        "src/MeCab/MeCab.i": "%module MeCab\n",
+        "src/MeCab/__init__.py": "",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["libmecab"]
+    files["src/MeCab/tagger.cpp"] = "int t;\n"  # the library's own sources: shipped
+    assert external_names(analysis(tree(tmp_path / "b", files))) == []
+
+
 def test_shipped_system_and_optional_headers_are_not_external(tmp_path: Path) -> None:
     doc = analysis(
         tree(

@@ -598,6 +598,8 @@ class Analysis:
     bazel: str | None = None  # the Bazel root file of a build setup.py runs Bazel for
     removed_msvc: str | None = None  # "setup.py:N imports distutils.msvc9compiler"
     bazelisk_x64: str | None = None  # a bazelisk.py that knows no Windows ARM64 (file:line)
+    windows_x64_only: str | None = None  # "setup.py:N" naming win-amd64, and no arm64 anywhere
+    msvc_cxx_std: str | None = None  # "setup.py:N" asking GCC for C++17+, and MSVC for nothing
     # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
     crate_blockers: list[tuple[str, str, str, str]] = field(default_factory=list)
     # meson dependency()s whose `required:` is an option's value, with that option's name
@@ -812,6 +814,22 @@ class Analysis:
                     "a build on Windows stops there",
                     "drop the import (setuptools finds MSVC itself), or pin setuptools<74 in "
                     "[build-system] requires",
+                )
+            )
+        if self.windows_x64_only:
+            build_reasons.append(
+                (
+                    f"{self.windows_x64_only} knows Windows as win32 and win-amd64 only: on "
+                    "win-arm64 its Windows settings are skipped or name x64",
+                    "add win-arm64 (ARM64) beside win-amd64 in setup.py's platform checks and tables",
+                )
+            )
+        if self.msvc_cxx_std:
+            build_reasons.append(
+                (
+                    f"{self.msvc_cxx_std} asks GCC and Clang for a newer C++ (-std=c++17 or "
+                    "later) and MSVC for nothing: MSVC compiles C++14 unless told otherwise",
+                    "pass `/std:c++17` (or the standard the code needs) when the compiler is MSVC",
                 )
             )
         if self.bazelisk_x64:
@@ -1242,6 +1260,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             result.setup_script = text
             _setup_wheel_kind(result, text)
             _removed_msvc_modules(result, text)
+            _windows_settings(result, text)
             result.setup_imports.update(m[1] or m[2] for m in _IMPORT.finditer(text))
     if pyproject is not None:
         _backend(result, pyproject)
@@ -1686,6 +1705,34 @@ def _removed_msvc_modules(result: Analysis, text: str) -> None:
         module = match[1] or match[2] or match[3]
         result.removed_msvc = f"setup.py:{index + 1} imports distutils.{module}"
         return
+
+
+# distutils' and setuptools' platform name for x64 Windows, or the wheel tag: a setup.py that
+# names it and never arm64 treats ARM64 as "not Windows" or as x64 (yara-python 4.5.4:
+# `building_for_windows = self.plat_name in ('win32','win-amd64')`)
+_WIN_AMD64 = re.compile(r"""["']win[-_]amd64["']""")
+_ANY_ARM64 = re.compile(r"arm64|aarch64", re.IGNORECASE)
+# GCC's and Clang's spelling of C++17 and later, as one quoted argument (fasttext 0.9.3's
+# `standards = ["-std=c++17"]` for the unix compiler only); MSVC takes `/std:c++17`
+_GCC_CXX_STD = re.compile(r"""["']-std=(?:c|gnu)\+\+(?:17|1z|20|2a|23|2b)["']""")
+
+
+def _windows_settings(result: Analysis, text: str) -> None:
+    """Windows settings of the root setup.py that leave ARM64 out: a platform check or table
+    that knows win-amd64 but no arm64, and C++17 asked of GCC but not of MSVC."""
+    match = _WIN_AMD64.search(text)
+    if match is not None and _ANY_ARM64.search(text) is None:
+        line = text.count("\n", 0, match.start())
+        if not text.split("\n", line + 1)[line].lstrip().startswith("#"):
+            result.windows_x64_only = f"setup.py:{line + 1}"
+    match = _GCC_CXX_STD.search(text)
+    if (
+        match is not None
+        and "/std:" not in text
+        and "cxx_std" not in text  # pybind11's Pybind11Extension(cxx_std=17) asks each compiler
+        and "Pybind11Extension" not in text
+    ):
+        result.msvc_cxx_std = f"setup.py:{text.count(chr(10), 0, match.start()) + 1}"
 
 
 def _setup_wheel_kind(result: Analysis, text: str) -> None:
@@ -2936,6 +2983,7 @@ def _library_key(name: str) -> str:
     return key
 
 
+_SWIG_WRAPPERS = ("_wrap.c", "_wrap.cpp", "_wrap.cxx", "_wrap.cc")
 _NATIVE_SUFFIXES = frozenset(
     {s for s, language in LANGUAGES.items() if language not in ("Cython", "SWIG")}
     | {".h", ".hpp", ".hh", ".hxx", ".inc", ".inl"}
@@ -3038,10 +3086,12 @@ def _resolve_includes(result: Analysis) -> None:
     bundled = bundled or result.bazel is not None
     # Folders that hold native sources or headers: a folder named after a library that holds
     # only Python (cryptography's _cffi_src/openssl, hazmat/bindings/openssl) ships no library.
+    # SWIG's generated wrapper (mecab-python3's src/MeCab/MeCab_wrap.cpp) is the binding's,
+    # as the .i and .pyx files are, not the library's sources
     parts = {
         part
         for member in result.members
-        if _suffix(member) in _NATIVE_SUFFIXES
+        if _suffix(member) in _NATIVE_SUFFIXES and not member.endswith(_SWIG_WRAPPERS)
         for part in member.split("/")[:-1]
     }
     folders = {_library_key(part) for part in parts}  # each folder name once, not per file
