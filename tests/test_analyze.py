@@ -681,6 +681,38 @@ MEMRAY = {
 
 
 @pytest.mark.parametrize(
+    ("setup", "header", "category"),
+    [
+        # cbor 1.0.0: build_ext catches the compiler's failure and setup() runs again without
+        # ext_modules; c/cbormodule.c includes <arpa/inet.h> unconditionally
+        (
+            "from distutils.errors import CCompilerError, DistutilsExecError\n"
+            "class BuildError(Exception): pass\n"
+            "build_errors = (CCompilerError, DistutilsExecError)\n"
+            "def build_extension(self, ext):\n    try:\n        pass\n"
+            "    except build_errors:\n        raise BuildError()\n",
+            "arpa/inet.h",
+            "pure",
+        ),
+        ("OPTIONAL = dict(optional=True)\n", "sys/xattr.h", "pure"),
+        # not optional: a socket header alone is a small port (pykerberos), a POSIX-only one
+        # (xattr 1.3.0's <sys/xattr.h>) a Windows port
+        ("", "arpa/inet.h", "workflow-only"),
+        ("", "sys/xattr.h", "source-port"),
+    ],
+)
+def test_an_optional_extension_that_cannot_compile_on_windows(
+    tmp_path: Path, setup: str, header: str, category: str
+) -> None:
+    files = {
+        "setup.py": setup_extension("_cbor", "c/cbormodule.c", before=setup),
+        "c/cbormodule.c": f"#include <Python.h>\n#include <{header}>\nint c;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
     ("extra", "category"),
     [
         ({}, "source-port"),

@@ -598,6 +598,11 @@ class Analysis:
     bazel: str | None = None  # the Bazel root file of a build setup.py runs Bazel for
     removed_msvc: str | None = None  # "setup.py:N imports distutils.msvc9compiler"
     bazelisk_x64: str | None = None  # a bazelisk.py that knows no Windows ARM64 (file:line)
+    # "setup.py:N": setup.py goes on without its extension where the extension does not
+    # compile (Extension(optional=True), a build_ext that catches CCompilerError ...)
+    optional_build: str | None = None
+    # "file:line" of a POSIX-only include in such an optional extension's own code
+    optional_unbuilt: str | None = None
     windows_x64_only: str | None = None  # "setup.py:N" naming win-amd64, and no arm64 anywhere
     msvc_cxx_std: str | None = None  # "setup.py:N" asking GCC for C++17+, and MSVC for nothing
     # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
@@ -730,6 +735,12 @@ class Analysis:
             )
         elif not self.native and not (self.platform_wheel and self.external):
             pure = "no native source code"
+        elif self.optional_unbuilt and not self.external:
+            pure = (
+                f"{self.optional_build} goes on without the extension where it does not "
+                f"compile, and its native code includes POSIX-only headers ({self.optional_unbuilt}) "
+                "with no Windows path: on Windows the wheel is the pure-Python package"
+            )
         else:
             pure = ""
         if pure:
@@ -1717,6 +1728,16 @@ _ANY_ARM64 = re.compile(r"arm64|aarch64", re.IGNORECASE)
 _GCC_CXX_STD = re.compile(r"""["']-std=(?:c|gnu)\+\+(?:17|1z|20|2a|23|2b)["']""")
 
 
+# setup.py builds its extension where it compiles and goes on without it elsewhere:
+# setuptools' Extension(optional=True), or a build_ext that catches the compiler's failure
+# (cbor 1.0.0: `except (CCompilerError, DistutilsExecError, DistutilsPlatformError, IOError)`
+# and "RETRYING WITHOUT C EXTENSIONS"; simplejson's BuildFailed)
+_OPTIONAL_BUILD = re.compile(
+    r"\boptional\s*=\s*True\b|\bCCompilerError\b"  # (imported to be caught)
+    r"|except\s*\(?[\w., \t]{0,200}\b(?:CompileError|DistutilsExecError)\b"
+)
+
+
 def _windows_settings(result: Analysis, text: str) -> None:
     """Windows settings of the root setup.py that leave ARM64 out: a platform check or table
     that knows win-amd64 but no arm64, and C++17 asked of GCC but not of MSVC."""
@@ -1725,6 +1746,9 @@ def _windows_settings(result: Analysis, text: str) -> None:
         line = text.count("\n", 0, match.start())
         if not text.split("\n", line + 1)[line].lstrip().startswith("#"):
             result.windows_x64_only = f"setup.py:{line + 1}"
+    match = _OPTIONAL_BUILD.search(text)
+    if match is not None:
+        result.optional_build = f"setup.py:{text.count(chr(10), 0, match.start()) + 1}"
     match = _GCC_CXX_STD.search(text)
     if (
         match is not None
@@ -4461,7 +4485,9 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         return
     if edges:
         result.include_edges[relative] = edges
-        if not rust and not POSIX_ONLY_HEADERS.isdisjoint(edges):
+        if not rust and not (
+            POSIX_ONLY_HEADERS.isdisjoint(edges) and POSIX_SOCKET_HEADERS.isdisjoint(edges)
+        ):
             offsets = [at for at, _header in externs] if cython else edge_offsets
             _note_posix_includes(result, relative, text, cython, zip(offsets, edges, strict=True))
     if (
@@ -5273,7 +5299,19 @@ POSIX_ONLY_HEADERS = frozenset(
         *("ucontext.h", "sys/mman.h", "sys/un.h", "sys/wait.h", "sys/ioctl.h", "sys/uio.h"),
         *("sys/resource.h", "sys/utsname.h", "sys/syscall.h", "sys/prctl.h", "sys/ptrace.h"),
         *("sys/epoll.h", "sys/event.h", "mach-o/dyld.h", "mach-o/loader.h"),
+        # extended attributes, file-system statistics and events, users and groups, syslog
+        # (xattr 1.3.0's sys/xattr.h): neither MSVC's CRT nor the Windows SDK has them
+        *("sys/xattr.h", "sys/extattr.h", "attr/xattr.h", "sys/statvfs.h", "sys/inotify.h"),
+        *("sys/signalfd.h", "sys/eventfd.h", "sys/timerfd.h", "sys/sendfile.h", "pwd.h", "grp.h"),
+        *("syslog.h", "sys/times.h", "spawn.h"),
     ]
+)
+# BSD sockets' headers: Winsock has the same calls under other headers (a small port, not what
+# a Windows build is about: pykerberos stays external-native-library), but MSVC stops at them;
+# so an optional extension that includes one is not built on Windows (cbor 1.0.0's
+# c/cbormodule.c and <arpa/inet.h>)
+POSIX_SOCKET_HEADERS = frozenset(
+    ["arpa/inet.h", "netinet/in.h", "netinet/tcp.h", "netdb.h", "sys/socket.h", "sys/select.h"]
 )
 # A Windows path in native code: MSVC's and Windows' macros, windows.h, CPython's MS_WINDOWS,
 # Cython's compile-time platform tests
@@ -5338,7 +5376,7 @@ def _note_posix_includes(
     `cdef extern from` at the top level), for _posix_only. ``includes``: (offset, header in
     lower case) of its #includes."""
     for at, header in includes:
-        if header not in POSIX_ONLY_HEADERS:
+        if header not in POSIX_ONLY_HEADERS and header not in POSIX_SOCKET_HEADERS:
             continue
         line_start = text.rfind("\n", 0, at) + 1
         if cython:
@@ -5350,7 +5388,8 @@ def _note_posix_includes(
         code = text[line_start : line_end if line_end >= 0 else len(text)].strip()[:160]
         line = text.count("\n", 0, at) + 1
         result.posix_includes.append((relative, line, code, header))
-        return
+        if header in POSIX_ONLY_HEADERS:
+            return  # (after a socket header, the file may still include a POSIX-only one)
 
 
 def _posix_only(result: Analysis) -> None:
@@ -5372,6 +5411,12 @@ def _posix_only(result: Analysis) -> None:
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     for relative, line, code, header in result.posix_includes:
         if not own(relative) or header.rsplit("/", 1)[-1] in basenames:
+            continue
+        if result.optional_build:
+            # the build goes on without the extension where it does not compile
+            result.optional_unbuilt = result.optional_unbuilt or f"{relative}:{line}"
+            continue
+        if header in POSIX_SOCKET_HEADERS:
             continue
         result.evidence.append(
             Evidence(
