@@ -681,6 +681,46 @@ MEMRAY = {
 
 
 @pytest.mark.parametrize(
+    ("setup", "category"),
+    [
+        # distance 0.1.3: the extension only with `--with-c`, which pip never passes
+        (
+            "args = sys.argv[1:]\nif '--with-c' in args:\n"
+            "    ext_modules = [Extension('d.c', sources=['c/d.c'])]\nelse:\n    ext_modules = []\n",
+            "pure",
+        ),
+        # subprocess32 3.5.4: only for Python 2, whose ./configure step is named only there
+        (
+            "class BuildConfigure(Command):\n    def run(self):\n        os.system('sh ./configure')\n"
+            "ext_modules = []\n"
+            "if sys.version_info[0] == 2:  # PY2\n    if os.name == 'posix':\n"
+            "        ext_modules = [Extension('_p', ['c/d.c'])]\n"
+            "        cmdclass = {'build_configure': BuildConfigure}\n"
+            "else:\n    DOC = '''On Python 3 it redirects to subprocess.'''\n",
+            "pure",
+        ),
+        # the same Extension for Python 3 and 2 alike, or with the option negated
+        (
+            "if sys.version_info[0] >= 2:\n    ext_modules = [Extension('d.c', ['c/d.c'])]\n",
+            "workflow-only",
+        ),
+        (
+            "if '--without-c' not in sys.argv:\n    ext_modules = [Extension('d.c', ['c/d.c'])]\n",
+            "workflow-only",
+        ),
+    ],
+)
+def test_extensions_pip_never_builds(tmp_path: Path, setup: str, category: str) -> None:
+    files = {
+        "setup.py": "import os, sys\nfrom setuptools import setup, Extension, Command\n"
+        + setup
+        + "setup(name='d', ext_modules=ext_modules)\n",
+        "c/d.c": "#include <Python.h>\nint d;\n",
+    }
+    assert analysis(tree(tmp_path, files))["category"] == category
+
+
+@pytest.mark.parametrize(
     ("setup", "header", "category"),
     [
         # cbor 1.0.0: build_ext catches the compiler's failure and setup() runs again without

@@ -1546,6 +1546,16 @@ _LOCKED_CRATE = re.compile(r'^name = "([\w-]+)"\nversion = "(\d+)\.(\d+)[^"\n]*"
 # an environment variable's test that holds only when it is set: `os.environ.get("X") ==
 # "true"`, `if os.getenv("X"):`, `"X" in os.environ` (not its negation)
 _ENV_TEST = re.compile(r"\bos\.(?:environ|getenv)\b")
+# a command-line option of setup.py's own, tested in sys.argv
+_ARGV_OPTION = re.compile(
+    r"""["']--?[\w-]{1,40}["'][ \t]+in[ \t]+(?:sys\.argv\b|args\b|argv\b|sys\.argv\[1:\])"""
+)
+# a branch for Python 2 only: no Windows-on-Arm CPython is a Python 2 (subprocess32 3.5.4:
+# `if sys.version_info[0] == 2:`)
+_PYTHON2_TEST = re.compile(
+    r"\bsys\.version_info(?:\[0\]|\.major)[ \t]*(?:==[ \t]*2\b|<[ \t]*3\b)"
+    r"|\bsys\.version_info[ \t]*<[ \t]*\(?[ \t]*3\b|\bPY2\b"
+)
 _NEGATED_TEST = re.compile(r"\bnot\b|!=")
 
 
@@ -1562,6 +1572,8 @@ def _opted_in(lines: list[str], index: int) -> bool:
     """Is this line of setup.py inside an `if` that only an environment variable opens (one
     with no default, or an off one: `os.environ.get("X", "") == "true"`)?"""
     for condition in _enclosing_conditions(lines, index, python=True):
+        if _ARGV_OPTION.search(condition) and not _NEGATED_TEST.search(condition):
+            return True  # distance 0.1.3: `if '--with-c' in sys.argv:`, which pip never passes
         if not _ENV_TEST.search(condition) or _NEGATED_TEST.search(condition):
             continue
         if _UNSET_TEST.search(condition):
@@ -1669,7 +1681,7 @@ _REMOVED_MSVC_MODULE = re.compile(
 
 # a compiler or build tool a setup.py runs (not its imports)
 _BUILD_COMMAND = re.compile(
-    r"""\bsubprocess\.|\bcheck_call\s*\(|\bcheck_output\s*\(|\bos\.system\s*\(|\bspawn\s*\("""
+    r"""\bsubprocess\.\w|\bcheck_call\s*\(|\bcheck_output\s*\(|\bos\.system\s*\(|\bspawn\s*\("""
     r"""|(?i:\bcmake\b|\bmeson\b|["']make["']|\bnmake\b|\bgcc\b|\bcl(?:\.exe)?["'])"""
 )
 
@@ -1684,9 +1696,39 @@ def _runs_a_build_on_windows(text: str) -> bool:
         index = text.count("\n", 0, match.start())
         if lines[index].lstrip().startswith(("import ", "from ", "#")):
             continue
-        if not _not_for_windows(lines, index):
+        if not _not_for_windows(lines, index) and not _command_for_other_systems(
+            text, lines, index
+        ):
             return True
     return False
+
+
+def _command_for_other_systems(text: str, lines: list[str], index: int) -> bool:
+    """Is this line in a class that setup.py names only on lines a Windows build does not
+    reach (subprocess32's BuildConfigure, which runs ./configure, is put in cmdclass only
+    under `if sys.version_info[0] == 2:` and `if os.name == 'posix':`)?"""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    for back in range(index - 1, max(-1, index - 200), -1):
+        line = lines[back]
+        stripped = line.lstrip()
+        if not stripped or stripped.startswith("#") or len(line) - len(stripped) >= indent:
+            continue
+        indent = len(line) - len(stripped)
+        found = _CLASS.match(stripped)
+        if found is None:
+            if indent == 0:
+                return False
+            continue
+        uses = [
+            text.count("\n", 0, m.start())
+            for m in re.finditer(rf"\b{found[1]}\b", text)
+            if text.count("\n", 0, m.start()) != back
+        ]
+        return bool(uses) and all(_not_for_windows(lines, use) for use in uses[:20])
+    return False
+
+
+_CLASS = re.compile(r"class[ \t]+(\w{1,60})\b")
 
 
 def _in_try(lines: list[str], index: int) -> bool:
@@ -5791,6 +5833,7 @@ def _not_for_windows(lines: list[str], index: int) -> bool:
         if word in ("if", "elif") and (
             _NEGATED_WINDOWS.search(text)
             or (_OTHER_OS_BRANCH.search(text) and not _WINDOWS_TEST.search(text))
+            or (_PYTHON2_TEST.search(text) and not _LEADING_NOT.match(text.split(None, 1)[-1]))
         ):
             return True
         if word == "else" and _WINDOWS_TEST.search(text) and not _NEGATED_WINDOWS.search(text):
