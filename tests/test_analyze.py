@@ -2998,6 +2998,10 @@ def test_a_source_archive_the_sdist_ships_and_setup_py_builds(
             'void f(void) { asm volatile("  @p red.relaxed.global.add.noftz.f16x2 [%0], %1;\\n"); }\n',
             False,
         ),
+        # an asm label names a declaration's symbol (pyuwsgi's plugins/gccgo); a macro's
+        # parameter list before a real instruction is no declarator
+        ('void uwsgigo_main_init(void) __asm__ ("__go_init_main");\n', False),
+        ('int f(int x) { if (x) __asm__("pause"); return x; }\n', True),
         # an x86 template naming its operands with underscores is still x86
         ('void f(void) { asm volatile("movq %[v_src], %%rax" : : [v_src] "r"(s)); }\n', True),
         ('void f(void) { __asm__("b.eq 1f"); }\n', False),

@@ -5197,6 +5197,7 @@ def _finish_code(
                 or _PTX_ASM.search(statement)
                 or _DOTTED_MNEMONIC.match(window)
                 or _NO_X86_ASM.match(window)
+                or (_ASM_LABEL.match(window) and _after_declarator(text, start))
                 or _in_string(text, start)
             ):
                 continue
@@ -5239,6 +5240,32 @@ def _finish_code(
 
 
 _ALIGNED_ALLOCATION = ("_mm_malloc", "_mm_free")
+
+
+# `void uwsgigo_main_init(void) __asm__ ("__go_init_main");`: an asm label names the symbol
+# a declaration links to (pyuwsgi's plugins/gccgo); it holds no instruction
+_ASM_LABEL = re.compile(
+    rf"""_*asm\w*{_ASM_SPACE}\({_ASM_SPACE}"[A-Za-z_.$][\w.$@]{{0,80}}"\s*\)\s*[;,=]"""
+)
+
+
+def _after_declarator(text: str, start: int) -> bool:
+    """Does a declarator's closing parenthesis stand just before this asm (not a macro's
+    parameter list: `#define PAUSE() __asm__("pause")`)?"""
+    before = text[max(0, start - 200) : start].rstrip("_").rstrip()
+    if not before.endswith(")"):
+        return False
+    line = before[before.rfind("\n") + 1 :]
+    if line.lstrip().startswith("#"):
+        return False
+    depth = 0
+    for at in range(len(before) - 1, -1, -1):  # the parenthesis that opens it
+        depth += {")": 1, "(": -1}.get(before[at], 0)
+        if depth == 0:
+            word = re.search(r"(\w*)\s*$", before[:at])
+            # `if (x) __asm__("pause");` is a statement
+            return word is not None and word[1] not in ("if", "while", "for", "switch", "return")
+    return False
 
 
 def _in_string(text: str, start: int) -> bool:
