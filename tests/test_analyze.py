@@ -1056,6 +1056,21 @@ def test_windows_settings_that_leave_arm64_out(tmp_path: Path, before: str, reas
     assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
 
 
+def test_other_systems_backends_beside_a_windows_one(tmp_path: Path) -> None:
+    """hidapi 0.15.0: one hid.c per platform; a Windows build compiles hidapi/windows/hid.c,
+    so libusb/hid.c's <libusb.h> is no library a Windows port needs."""
+    files = {
+        "setup.py": setup_extension("hid", "hidapi/windows/hid.c"),
+        "hidapi/windows/hid.c": "#include <windows.h>\nint w;\n",
+        "hidapi/libusb/hid.c": "#include <libusb.h>\nint u;\n",
+        "hidapi/mac/hid.c": "#include <IOKit/hid/IOHIDManager.h>\nint m;\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == []
+    del files["hidapi/windows/hid.c"]  # no Windows backend: libusb is the one to build
+    files["setup.py"] = setup_extension("hid", "hidapi/libusb/hid.c")
+    assert external_names(analysis(tree(tmp_path / "b", files))) == ["libusb"]
+
+
 def test_a_swig_wrapper_is_not_the_librarys_sources(tmp_path: Path) -> None:
     """mecab-python3 1.0.12: src/MeCab holds SWIG's MeCab_wrap.cpp, the binding; on Windows
     setup.py links libmecab from c:\\mecab, which the port must build for ARM64."""

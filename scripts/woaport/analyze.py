@@ -3221,6 +3221,7 @@ def _resolve_includes(result: Analysis) -> None:
         for i, in_vendored_tree in zip(result.includes, vendored, strict=True)
         if not in_vendored_tree
     }
+    backends: set[str] | None = None  # worked out for the first header not in the sdist
     for include, in_vendored_tree in zip(result.includes, vendored, strict=True):
         path = include.path.lower().replace("\\", "/").strip("<>")
         top = _library_key(path.split("/")[0].split(".")[0])
@@ -3236,6 +3237,10 @@ def _resolve_includes(result: Analysis) -> None:
             continue  # a vendored tree's generated header (its build or its tests make it)
         if path in GENERATOR_HEADERS:
             continue
+        if backends is None:
+            backends = _other_platform_backends(result.members)
+        if include.file in backends:
+            continue  # another system's backend beside a windows/ one (hidapi's libusb/hid.c)
         if top in requirements or ("/" in path and top in requirement_words):
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
@@ -3403,6 +3408,27 @@ class _Overlay(Mapping[str, "str | None"]):
 
     def __len__(self) -> int:
         return len({**self.base, **self.over})
+
+
+_WINDOWS_FOLDERS = frozenset(["windows", "win", "win32", "win64", "msw", "mswin", "windows_"])
+
+
+def _other_platform_backends(members: Iterable[str]) -> set[str]:
+    """Source files that have a namesake in a sibling folder named for Windows: per-platform
+    backends of one interface, of which a Windows build compiles the windows/ one (hidapi
+    0.15.0: hidapi/windows/hid.c, mac/hid.c, linux/hid.c and libusb/hid.c)."""
+    folders: defaultdict[tuple[str, str], list[str]] = defaultdict(list)
+    for member in members:
+        parts = member.split("/")
+        if len(parts) >= 3 and member.endswith(_COMPILED_SUFFIXES):
+            folders["/".join(parts[:-2]), parts[-1]].append(parts[-2])
+    backends: set[str] = set()
+    for (parent, name), siblings in folders.items():
+        if len(siblings) > 1 and any(s.lower() in _WINDOWS_FOLDERS for s in siblings):
+            backends.update(
+                f"{parent}/{s}/{name}" for s in siblings if s.lower() not in _WINDOWS_FOLDERS
+            )
+    return backends
 
 
 def _own_names(result: Analysis) -> set[str]:
