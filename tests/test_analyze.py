@@ -1830,8 +1830,15 @@ LIGHTGBM_CMAKE = (
         ),
         # jpype1-1.7.1 CMakeLists.txt:14: the JDK, at the top level
         (PYPROJECT, "find_package(Java REQUIRED COMPONENTS Development)\n", []),
+        # a condition continued on the next lines (phono3py 3.21.0's `if(BUILD_PHPHCALC_LIB`
+        # then `AND (NOT ...)`) is read whole: Windows AND an option off does not hold
+        (
+            PYPROJECT,
+            'option(USE_X "x" OFF)\nif(WIN32\n   AND USE_X)\n  find_package(Zlib REQUIRED)\nendif()\n',
+            [],
+        ),
     ],
-    ids=["off", "defined-on", "set-on", "platforms", "java"],
+    ids=["off", "defined-on", "set-on", "platforms", "java", "continued"],
 )
 def test_packages_found_only_when_an_option_or_platform_says(
     tmp_path: Path, pyproject: str, cmake: str, external: list[str]

@@ -5803,11 +5803,22 @@ def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tup
             depth -= 1
         elif depth == 0 and not in_chain:
             if word != "else":
-                blocks.append((word, found[2]))
+                blocks.append((word, _whole_condition(lines, back, found[2], index)))
             in_chain = word != "if"
         elif depth == 0 and word == "if":
             in_chain = False  # the start of the chain whose later branch holds the line
     return blocks
+
+
+def _whole_condition(lines: list[str], at: int, condition: str, end: int) -> str:
+    """A CMake if()'s condition with the lines it continues on (phono3py 3.21.0:
+    `if(BUILD_PHPHCALC_LIB` then `AND (NOT BUILD_WITHOUT_LAPACKE))`), up to 10 lines."""
+    text = condition
+    for more in range(at + 1, min(end, at + 10)):
+        if text.count(")") > text.count("("):
+            break  # the `)` that closes the if(
+        text += " " + lines[more].strip()
+    return text
 
 
 # A project CMake fetches and builds itself: ExternalProject_Add passes the parent's generator
