@@ -668,6 +668,21 @@ def test_a_dll_the_build_makes_from_the_sdist(
     assert sorted(e["name"] for e in doc["external_libraries"]) == external, doc
 
 
+def test_a_dll_compiled_from_the_sdists_own_source(tmp_path: Path) -> None:
+    """plotext 6.1.0's build_cpp.py compiles plotext/_kernel/cpp/kernel.cpp into kernel.dll
+    with the compiler it finds (cl.exe, g++): the build's own DLL, not a library to bring."""
+    script = (
+        "def build(cpp_folder):\n    if os.name == 'nt':\n"
+        "        out = cpp_folder / 'kernel.dll'\n    subprocess.check_call([cxx, 'kernel.cpp'])\n"
+    )
+    files = {"pyproject.toml": PYPROJECT, "build_cpp.py": script}
+    files["plotext/_kernel/cpp/kernel.cpp"] = "int k;\n"
+    assert external_names(analysis(tree(tmp_path, files))) == []
+    del files["plotext/_kernel/cpp/kernel.cpp"]
+    files["plotext/_kernel/cpp/other.cpp"] = "int o;\n"
+    assert external_names(analysis(tree(tmp_path / "b", files))) == ["kernel"]
+
+
 # memray-1.20.0 src/memray/_memray/linker_shenanigans.h:1-6, and its vendored libbacktrace
 MEMRAY = {
     "pyproject.toml": PYPROJECT,

@@ -2750,6 +2750,14 @@ def _built_here(result: Analysis) -> None:
     rust_parquet_ffi.dll): the sdist holds a Cargo crate or CMake project that makes a shared
     library, and the function that names the DLL runs that tool."""
     built = {library for library, tool in result.built_dlls if tool in result.shared_builders}
+    # a DLL named for one of the sdist's own C/C++ sources, which a build script compiles into
+    # it (plotext 6.1.0's build_cpp.py: kernel.cpp into kernel.dll with cl.exe or g++)
+    sources = {
+        PurePosixPath(member).stem.lower()
+        for member in result.members
+        if member.endswith((".c", ".cc", ".cpp", ".cxx"))
+    }
+    built |= {e.name for e in result.external if e.how.startswith("bundles") and e.name in sources}
     if built:
         result.external[:] = [
             e for e in result.external if not (e.how.startswith("bundles") and e.name in built)
