@@ -768,6 +768,31 @@ def test_an_optional_extension_that_cannot_compile_on_windows(
 
 
 @pytest.mark.parametrize(
+    ("before", "category"),
+    [
+        ("", "source-port"),  # valkey-glide 2.6.0's glide-core/src/socket_listener.rs
+        ("#[cfg(unix)]\n", "workflow-only"),  # kept off Windows (redis-rs' connection.rs)
+        ("#![cfg(unix)]\n", "workflow-only"),  # the whole file
+    ],
+)
+def test_rust_that_imports_unix_only_apis(tmp_path: Path, before: str, category: str) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "glide"\n',
+        "glide-core/src/socket_listener.rs": f"{before}use tokio::net::{{UnixListener, UnixStream}};\n"
+        "pub fn f() {}\n",
+        "glide-core/src/lib.rs": "pub mod socket_listener;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "workflow-only":
+        return
+    # declared under a Unix-only cfg, the module is not compiled on Windows
+    files["glide-core/src/lib.rs"] = "#[cfg(unix)]\npub mod socket_listener;\n"
+    assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
+
+
+@pytest.mark.parametrize(
     ("build", "category"),
     [
         # msgpack-python 0.5.6: `try: return build_ext.build_extension(self, ext)` then

@@ -515,7 +515,8 @@ PORT_KINDS = (
         "posix-only",
         "the package's own native code is written for POSIX only: it includes system "
         "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
-        "path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h)",
+        "path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h), or its Rust imports "
+        "Unix-only APIs (std::os::unix, tokio's Unix sockets) outside any cfg",
         "port the native code to Windows first (Win32 equivalents behind `#ifdef _WIN32`, "
         "or a compat layer); then build it for ARM64",
     ),
@@ -582,6 +583,10 @@ class Analysis:
     # (file, line, text, header): POSIX-only system headers included outside any #if; and the
     # native files with a Windows path (see _posix_only)
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
+    # Rust `use std::os::unix::...` with no cfg before it: (file, line, code); and the modules
+    # declared under a Unix-only cfg (their files are not compiled on Windows)
+    rust_unix_uses: list[tuple[str, int, str]] = field(default_factory=list)
+    rust_unix_modules: set[str] = field(default_factory=set)
     windows_files: list[str] = field(default_factory=list)
     cmake_texts: list[str] = field(default_factory=list)  # the CMake files' (also build_texts)
     meson_texts: list[str] = field(default_factory=list)  # the meson.build files' (the same)
@@ -1246,6 +1251,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.files_read += 1
         result.bytes_read += len(data)
         if suffix == ".rs" and name not in BUILD_FILES:
+            if b"Unix" in data or b"unix" in data:
+                _note_rust_unix(result, relative, data.decode("utf-8", "replace"))
             defined_bytes = _plain_rust(data)
             if defined_bytes is not None:
                 # nothing in it for _scan_code; only the names it #defines (in a comment or
@@ -1300,6 +1307,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _headers_never_included(result)
     _headers_nothing_includes(result)
     _posix_only(result)
+    _rust_unix_only(result)
     _judge_stale_cython(result)
     _sources_built_only_for_x86(result)
     _judge_cpython_internals(result, known)
@@ -4471,6 +4479,44 @@ _RUST_CFG_MOD = re.compile(
 )
 
 
+# Unix-only APIs of Rust's standard library and tokio (valkey-glide 2.6.0's
+# glide-core/src/socket_listener.rs: `use tokio::net::{UnixListener, UnixStream};`); Windows
+# has neither, so an import of them that no cfg keeps off Windows does not compile there
+_RUST_UNIX_USE = re.compile(
+    # (at the top level: a `use` inside a function sits in the cfg block around it)
+    r"^(?:pub[ \t]+)?use[ \t]+(?:std::os::unix\b|tokio::net::(?:\{[^};]{0,200})?Unix\w*)",
+    re.MULTILINE,
+)
+_RUST_UNIX_CFG = re.compile(
+    r"#!?\[\s*cfg\s*\(\s*(?:unix|not\s*\(\s*(?:windows|target_os\s*=\s*\"windows\")\s*\)"
+    r"|target_family\s*=\s*\"unix\"|target_os\s*=\s*\"(?:linux|macos|android|ios)\"|any\s*\(\s*unix)"
+)
+_CRATE_FOLDER = re.compile(r"(?:^|/)[A-Za-z][\w-]{0,60}-\d+\.\d+\.\d+[\w.+-]{0,30}/")
+_RUST_MOD = re.compile(
+    r"^[ \t]*(?:pub(?:\([^)]{0,20}\))?[ \t]+)?mod[ \t]+(\w+)[ \t]*;", re.MULTILINE
+)
+
+
+def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
+    """Unix-only `use`s with no cfg just before them, and `mod`s declared under a Unix-only
+    cfg (see _rust_unix_only). A file-level `#![cfg(unix)]` keeps the whole file off Windows."""
+    if any(m[0].startswith("#!") for m in _RUST_UNIX_CFG.finditer(text, 0, 2000)):
+        return
+    for match in _RUST_MOD.finditer(text):
+        before = text[max(0, match.start() - 200) : match.start()].rstrip()
+        last = before[before.rfind("\n") + 1 :]
+        if _RUST_UNIX_CFG.search(last):
+            result.rust_unix_modules.add(match[1])
+    for match in _RUST_UNIX_USE.finditer(text):
+        before = text[max(0, match.start() - 300) : match.start()].rstrip()
+        last = before[before.rfind("\n") + 1 :]
+        if "cfg" in last:
+            continue  # (any cfg: a Windows branch may stand beside it)
+        line = text.count("\n", 0, match.start()) + 1
+        code = text[match.start() : text.find("\n", match.start())].strip()[:160]
+        result.rust_unix_uses.append((relative, line, code))
+
+
 def _note_rust_modules(result: Analysis, relative: str, text: str) -> None:
     """`#[cfg(target_arch = "x86_64")] mod avx2;` (in lib.rs): the module's file (avx2.rs or
     avx2/mod.rs, with its own submodules) is compiled only where the cfg holds."""
@@ -5518,6 +5564,34 @@ def _note_posix_includes(
         result.posix_includes.append((relative, line, code, header))
         if header in POSIX_ONLY_HEADERS:
             return  # (after a socket header, the file may still include a POSIX-only one)
+
+
+def _rust_unix_only(result: Analysis) -> None:
+    """The package's own Rust that imports Unix-only APIs outside any cfg, in a module no
+    Unix-only cfg declares: it does not compile for Windows (valkey-glide's socket listener
+    over Unix sockets; valkey-glide#2960)."""
+    projects = _projects(result.members)
+    for relative, line, code in result.rust_unix_uses:
+        folder, _, name = relative.rpartition("/")
+        stem = name.removesuffix(".rs")
+        module = folder.rsplit("/", 1)[-1] if stem == "mod" else stem
+        if module in result.rust_unix_modules or OTHER_OS_PATH.search(relative):
+            continue
+        if _vendored(relative.lower(), result.submodules, projects) or _CRATE_FOLDER.search(
+            relative
+        ):
+            continue  # (a crate vendored as NAME-1.2.3/, as orjson's include/cargo holds them)
+        result.evidence.append(
+            Evidence(
+                kind="posix-only",
+                file=relative,
+                line=line,
+                text=code,
+                arm_alternative=False,
+                x86_only_context=None,
+                arm64="true",
+            )
+        )
 
 
 def _judge_stale_cython(result: Analysis) -> None:
