@@ -1101,6 +1101,19 @@ def test_external_native_libraries(
     assert any("arm64-windows" in t for t in doc["try"])
 
 
+def test_a_go_extension_needs_cgo_set_up(tmp_path: Path) -> None:
+    """certbot-dns-multi 5.5.1: setuptools-golang builds bridge/main.go (with main.c) as a
+    cgo c-shared module; on Windows cgo wants a GCC-style compiler."""
+    setup = (
+        "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('lego_bridge', ['bridge/main.go'])],\n"
+        "      setup_requires=['setuptools-golang'], build_golang={'root': 'x'})\n"
+    )
+    files = {"setup.py": setup, "bridge/main.go": "package main\n", "bridge/main.c": "int m;\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "build-config" and any("cgo" in r for r in doc["reasons"]), doc
+
+
 @pytest.mark.parametrize(
     ("before", "reason"),
     [
