@@ -1048,6 +1048,15 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
             "includes <librdkafka/rdkafka.h>",
         ),
         ({"setup.py": "libraries=['rdkafka', 'ws2_32']\n"}, "rdkafka", "libraries="),
+        # pyreadstat 1.3.7: added to a list on Windows
+        (
+            {
+                "setup.py": "import sys\nlibraries = []\nif sys.platform == 'win32':\n"
+                "    libraries.extend(['libiconv-static', 'libz-static'])\n"
+            },
+            "libiconv-static",
+            "libraries=",
+        ),
         # cvxopt 1.3.3: a list in a variable, added to others
         (
             {

@@ -2059,7 +2059,11 @@ SYSTEM_LIBRARIES |= frozenset(
 # `libraries=['rdkafka']`, and sums of lists and names (cvxopt's `libraries = ['umfpack'] +
 # LAPACK_LIB + BLAS_LIB`, `libraries = BLAS_LIB` after `BLAS_LIB = ['blas']`)
 _LIB_TERM = r"(?:\[[^\]]{0,400}\]|[A-Za-z_]\w{0,40}(?![\w.(\[]))"
-_LIBRARIES = re.compile(rf"libraries\s*=\s*({_LIB_TERM}(?:[ \t]*\+[ \t]*{_LIB_TERM}){{0,8}})")
+_LIBRARIES = re.compile(
+    rf"libraries\s*=\s*({_LIB_TERM}(?:[ \t]*\+[ \t]*{_LIB_TERM}){{0,8}})"
+    # pyreadstat 1.3.7: `libraries.extend(["libiconv-static", "libz-static"])` on Windows
+    r"""|\blibraries\.(?:extend|append)\(\s*(\[[^\]]{0,400}\]|["'][\w.+-]{1,60}["'])"""
+)
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
 # machine, which the build asks for its flags.
 # The tool's name quoted ('pg_config'), or in a command line (`krb5-config --libs`); not a
@@ -2901,19 +2905,20 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     result.built_dlls.append((library, tool[0].lower()))
                 found.append((library, f"bundles {match[1]}.dll", match.start()))
         for match in _LIBRARIES.finditer(text):
-            if match[1].lstrip("[ \t\r\n").startswith("("):
+            listed = match[1] or match[2]
+            if listed.lstrip("[ \t\r\n").startswith("("):
                 # (name, build_info): built here by build_clib, for the target
-                result.fetched.update(_library_key(n) for n in _CLIB_NAME.findall(match[1]))
+                result.fetched.update(_library_key(n) for n in _CLIB_NAME.findall(listed))
                 continue
             if _OTHER_OS_BRANCH.search(text, max(0, match.start() - 400), match.start()):
                 continue  # another OS's
-            named = _QUOTED.findall(match[1])
+            named = _QUOTED.findall(listed)
             # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`)
             if assignments is None:
                 assignments = {}
                 for variable, value in _ASSIGNMENT.findall(text):
                     assignments.setdefault(variable, value)  # the first, as a search finds
-            for variable in _BARE_NAME.findall(_QUOTED.sub(" ", match[1])):
+            for variable in _BARE_NAME.findall(_QUOTED.sub(" ", listed)):
                 if variable in assignments:
                     named.append(assignments[variable])
             for library in named:
