@@ -787,9 +787,27 @@ def test_rust_that_imports_unix_only_apis(tmp_path: Path, before: str, category:
     assert doc["category"] == category, doc["reasons"]
     if category == "workflow-only":
         return
-    # declared under a Unix-only cfg, the module is not compiled on Windows
-    files["glide-core/src/lib.rs"] = "#[cfg(unix)]\npub mod socket_listener;\n"
-    assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
+    # declared under a Unix-only cfg, the module is not compiled on Windows; under a feature
+    # and unix (hf-xet 1.8.0's simulation/socket_proxy.rs) neither
+    for n, cfg in enumerate(("#[cfg(unix)]", '#[cfg(all(feature = "simulation", unix))]')):
+        files["glide-core/src/lib.rs"] = f"{cfg}\npub mod socket_listener;\n"
+        assert analysis(tree(tmp_path / f"b{n}", files))["category"] == "workflow-only"
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # gevent 26.9.0's _setuplibev.py: the system libev only when not embedding it
+        "if LIBEV_EMBED:\n    pass\nelse:\n    CORE.libraries.append('ev')\n",
+        # rjsmin 1.3.0: gcov for a coverage build
+        "if gcov:\n    ext.libraries.append('gcov')\n",
+        # another system's
+        "if sys.platform == 'darwin':\n    libraries.append('iconv')\n",
+    ],
+)
+def test_libraries_added_outside_a_windows_branch(tmp_path: Path, script: str) -> None:
+    files = {"setup.py": setup_extension("a", "src/a.c", before=script), "src/a.c": "int a;\n"}
+    assert external_names(analysis(tree(tmp_path, files))) == []
 
 
 @pytest.mark.parametrize(

@@ -1831,6 +1831,17 @@ _GO_EXTENSION = re.compile(
 )
 
 
+def _windows_branch(text: str, offset: int) -> bool:
+    """Is this offset of a Python build script inside a branch a Windows build takes: an
+    enclosing `if` that tests for Windows, none that tests for another system?"""
+    lines = text.split("\n")
+    index = text.count("\n", 0, offset)
+    conditions = _enclosing_conditions(lines, index, python=True)
+    return any(
+        _WINDOWS_TEST.search(c) and not _NEGATED_WINDOWS.search(c) for c in conditions
+    ) and not _not_for_windows(lines, index)
+
+
 def _windows_settings(result: Analysis, text: str) -> None:
     """Windows settings of the root setup.py that leave ARM64 out: a platform check or table
     that knows win-amd64 but no arm64, and C++17 asked of GCC but not of MSVC."""
@@ -2912,6 +2923,10 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 continue
             if _OTHER_OS_BRANCH.search(text, max(0, match.start() - 400), match.start()):
                 continue  # another OS's
+            if match[2] is not None and not _windows_branch(text, match.start()):
+                # `.append('ev')` / `.extend([...])`: only those added for Windows (pyreadstat),
+                # not gevent's system libev when not embedding it or rjsmin's gcov
+                continue
             named = _QUOTED.findall(listed)
             # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`)
             if assignments is None:
@@ -4531,7 +4546,9 @@ def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
     for match in _RUST_MOD.finditer(text):
         before = text[max(0, match.start() - 200) : match.start()].rstrip()
         last = before[before.rfind("\n") + 1 :]
-        if _RUST_UNIX_CFG.search(last):
+        if "cfg" in last:
+            # (any cfg: hf-xet's `#[cfg(all(feature = "simulation", unix, ...))] pub mod
+            # socket_proxy;` builds with a feature, on Unix)
             result.rust_unix_modules.add(match[1])
     for match in _RUST_UNIX_USE.finditer(text):
         before = text[max(0, match.start() - 300) : match.start()].rstrip()
