@@ -189,6 +189,7 @@ def test_native_build_call_is_the_regex(function: str) -> None:
             [
                 *("'", '"', "config", "version", "-config", "_config", ".h", "pkg", "x", " ", "-"),
                 *("\n", "\t", "/*.", "*.s", "*.asm", "/", "$", "{", "}", "src", ".", "\\"),
+                *("a" * 29, "b" * 30, "c" * 31, "_"),  # a config tool's name: 31 letters at most
             ]
         ),
         max_size=16,
@@ -196,13 +197,70 @@ def test_native_build_call_is_the_regex(function: str) -> None:
 )
 @example("'pkg-config' --libs")
 @example(" gsl-config -x")
+@example("'" + "a" * 30 + "-config'")  # the longest name: 31 letters
+@example("'" + "a" * 31 + "-config' " + "b" * 30 + "_config -x")
+@example("'pkg-config pkg-config -")  # the blank before the second is the first match's
 @example("'src/version.h'")
 @example("src/*.asm ${D}/*.s")
 def test_regexes_run_only_where_their_words_are_find_every_match(text: str) -> None:
-    for regex, words in [
-        (analyze._CONFIG_TOOL, analyze._CONFIG_TOOL_WORDS),
-        (analyze._QUOTED_CONFIG_HEADER, analyze._QUOTED_CONFIG_HEADER_WORDS),
-        (analyze._GLOB_FOLDER, analyze._GLOB_FOLDER_WORDS),
+    for regex, words, reach in [
+        (analyze._CONFIG_TOOL, analyze._CONFIG_TOOL_WORDS, analyze._CONFIG_TOOL_REACH),
+        (analyze._QUOTED_CONFIG_HEADER, analyze._QUOTED_CONFIG_HEADER_WORDS, None),
+        (analyze._GLOB_FOLDER, analyze._GLOB_FOLDER_WORDS, None),
     ]:
-        found = [match.group(0) for match in analyze._holding(regex, text, words)]
-        assert found == [match.group(0) for match in regex.finditer(text)]
+        found = [match.span() for match in analyze._holding(regex, text, words, reach)]
+        assert found == [match.span() for match in regex.finditer(text)]
+
+
+_CTYPES_PIECES = st.sampled_from(
+    [
+        *("find_library", "CDLL", "WinDLL", "LoadLibrary", "(", " ", "'", '"', "r", "lib", ".dll"),
+        *(".so", "x", "1", "-", "-{", "}", "{arch}", "a" * 30, "b" * 59, "c" * 60, "{", "\n"),
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_CTYPES_PIECES, max_size=12).map("".join))
+@example("CDLL('libzbar.so')")
+@example("r'lib" + "a" * 61 + "-{" + "x" * 20 + "}.dll'")  # the farthest `.dll`: 89 characters
+@example("f'" + "a" * 62 + ".dll'")  # a name of 62: no match
+@example("'x.dll' 'y.dll'")
+def test_ctypes_libraries_are_the_regex_matches(text: str) -> None:
+    words, reach = analyze._CTYPES_LIBRARY_WORDS, analyze._CTYPES_LIBRARY_REACH
+    found = [
+        match.span() for match in analyze._holding(analyze._CTYPES_LIBRARY, text, words, reach)
+    ]
+    assert found == [match.span() for match in analyze._CTYPES_LIBRARY.finditer(text)]
+
+
+_ASSIGNMENT_PIECES = st.sampled_from(
+    [
+        "NAME",
+        "a",
+        "_",
+        "1",
+        "\u00e9",
+        "\u0663",
+        ":",
+        "BOOL",
+        "=",
+        "==",
+        " ",
+        "\n",
+        "\t",
+        "-D",
+        "x:y",
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_ASSIGNMENT_PIECES, max_size=12).map("".join))
+@example("-DNAME:BOOL=ON")
+@example("a:b:c = 1")  # the name before the last `:` only
+@example("1a:b=")  # no word boundary before a: b is the name
+@example("a == b = c")
+@example("x\n  =\u00e9a=")
+def test_assigned_names_are_the_regex_matches(text: str) -> None:
+    assert analyze._assigned_names(text) == set(analyze._ASSIGNED.findall(text))

@@ -1335,7 +1335,7 @@ class _Definable:
         cmake = {id(text) for text in cmake_texts}
         others = [text for text in build_texts if id(text) not in cmake]
         if cmake_texts:  # (the assignments serve only to read the CMake files)
-            turned_on = set().union(*(_ASSIGNED.findall(text) for text in others if "=" in text))
+            turned_on = set().union(*(_assigned_names(text) for text in others if "=" in text))
             others += [_cmake_live_text(text, turned_on) for text in cmake_texts]
         self.texts = others
         self.joined: str | None = None
@@ -1418,12 +1418,29 @@ _EXTENSION_RES, _PLATFORM_WHEEL_RES = (
 )
 
 
-def _holding(regex: re.Pattern[str], text: str, words: tuple[str, ...]) -> Iterator[re.Match[str]]:
+def _holding(
+    regex: re.Pattern[str], text: str, words: tuple[str, ...], reach: int | None = None
+) -> Iterator[re.Match[str]]:
     """regex.finditer(text), for a regex every match of which holds one of ``words``: run
     only if one is in the text (a substring test at C speed, where a regex that starts with a
-    class, a quantifier or an assertion is tried at every character)."""
-    if any(word in text for word in words):
-        yield from regex.finditer(text)
+    class, a quantifier or an assertion is tried at every character). ``reach``: every match
+    starts at most this many characters before one of the words; the regex is then tried only
+    at those starts, in order, none inside the match before it (as finditer does)."""
+    if reach is None:
+        if any(word in text for word in words):
+            yield from regex.finditer(text)
+        return
+    starts: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at != -1:
+            starts.update(range(max(0, at - reach), at + 1))
+            at = text.find(word, at + 1)
+    after = 0
+    for start in sorted(starts):
+        if start >= after and (match := regex.match(text, start)) is not None:
+            yield match
+            after = match.end()  # (not empty: it holds a word)
 
 
 def _earliest(regexes: list[re.Pattern[str]], text: str) -> int | None:
@@ -1439,6 +1456,10 @@ _CTYPES_LIBRARY = re.compile(
     r"""(?:find_library|CDLL|WinDLL|LoadLibrary)\s*\(\s*[rbfu]?["']([A-Za-z0-9_.+-]{2,60})["']"""
     r"""|[rbfu]?["']((?:lib)?[A-Za-z][A-Za-z0-9_+-]{1,60})(?:-\{[^}"']{0,20}\})?\.dll["']"""
 )
+# Every match starts with a call or holds `.dll`, 89 characters at most after its start (a
+# prefix and a quote, `lib`, 61 characters of name and 23 of `-{...}`): see _holding.
+_CTYPES_LIBRARY_WORDS = (*_CTYPES_CALLS, ".dll")
+_CTYPES_LIBRARY_REACH = 89
 
 
 # Crates whose versions before a given one do not build for aarch64-pc-windows-msvc: ring
@@ -1510,7 +1531,7 @@ def _scan_ctypes(result: Analysis, relative: str, text: str) -> None:
     seen = {e.name for e in result.ctypes_libraries}
     lines = text.split("\n")
     ends = _line_ends(lines)
-    for match in _CTYPES_LIBRARY.finditer(text):
+    for match in _holding(_CTYPES_LIBRARY, text, _CTYPES_LIBRARY_WORDS, _CTYPES_LIBRARY_REACH):
         raw = match[1] or match[2]
         library = re.sub(r"\.(?:so|dylib|dll)(?:\.\d+)*$", "", raw.lower()).removeprefix("lib")
         if library in seen or library.startswith(_SYSTEM_DLLS) or library in SYSTEM_LIBRARIES:
@@ -1627,6 +1648,7 @@ _CONFIG_TOOL = re.compile(
     r"""(?:["']([a-z][a-z0-9+]{1,30})[-_]config["'\s]|\s([a-z][a-z0-9+]{1,30})[-_]config[ \t]+-)"""
 )
 _CONFIG_TOOL_WORDS = ("-config", "_config")  # one is in every match (see _holding)
+_CONFIG_TOOL_REACH = 32  # a quote or a blank, and a name of 31 characters at most, before it
 _NOT_LIBRARY_TOOLS = frozenset(
     [
         "dump",
@@ -1968,6 +1990,16 @@ def _switched_on(result: Analysis) -> None:
 
 
 _ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)(?::\w+)?\s*=")  # `NAME = "ON"`, `-DNAME:BOOL=ON`
+# _ASSIGNED read backwards from its `=`, in the reversed text: the regex starts at a literal the
+# engine jumps to, where _ASSIGNED's leading `\b` is tried at every character (25 times
+# slower). Each `=` ends one match at most, and no match holds another `=`: the matches of one
+# are those of the other, reversed.
+_ASSIGNED_REVERSED = re.compile(r"=\s*(?:\w+:)?(\w*[A-Za-z_])(?!\w)")
+
+
+def _assigned_names(text: str) -> set[str]:
+    """The names _ASSIGNED finds in the text."""
+    return {name[::-1] for name in _ASSIGNED_REVERSED.findall(text[::-1])}
 
 
 _CMAKE_BLOCK = re.compile(r"\s*(if|elseif|else|endif|option)\s*\((.*)", re.IGNORECASE)
@@ -2436,7 +2468,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
     assignments: dict[str, str] | None = None
     if name in ("setup.py", "setup.cfg", "build script"):
-        for match in _holding(_CONFIG_TOOL, text, _CONFIG_TOOL_WORDS):
+        for match in _holding(_CONFIG_TOOL, text, _CONFIG_TOOL_WORDS, _CONFIG_TOOL_REACH):
             tool = (match[1] or match[2]).lower()
             if tool not in _NOT_LIBRARY_TOOLS:
                 command = match[0].strip("\"' \t-")
