@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -75,3 +77,194 @@ _SOURCE_PIECES = st.sampled_from(
 @example(b"'" + b"x" * 301 + b".c'")  # past the 300 characters
 def test_source_literals_are_the_regex_matches(data: bytes) -> None:
     assert analyze._source_literals(data) == analyze._SOURCE_LITERAL.findall(data)
+
+
+# setup.py's two scans as the one alternation each was, every alternative led by `\b` where
+# it was: _earliest must find where its first match starts
+_EXTENSION_PLAIN = re.compile(
+    r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\("
+    r"|\bcffi_modules\s*="
+)
+_PLATFORM_WHEEL_PLAIN = re.compile(
+    r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
+    r"|--plat-name|-pc-windows-msvc|\bdef\s+get_tag\b|\bplatform_tags\s*\("
+    r"""|['"][\w./-]{1,200}\.(?:dll|dylib|so)['"]"""
+)
+_SETUP_PIECES = st.sampled_from(
+    [
+        "Extension",
+        "Pybind11Extension",
+        "RustExtension",
+        "cythonize",
+        "mypycify",
+        "cffi_modules",
+        "root_is_pure",
+        "False",
+        "has_ext_modules",
+        "lambda",
+        "def",
+        "get_tag",
+        "platform_tags",
+        "--plat-name",
+        "-pc-windows-msvc",
+        ".dll",
+        ".so",
+        ".dylib",
+        "'",
+        '"',
+        "(",
+        "=",
+        " ",
+        "\n",
+        "_",
+        "x",
+        "9",
+        "é",
+        "/",
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_SETUP_PIECES, max_size=14).map("".join))
+@example("x = Extension(")
+@example("MyExtension(")  # no word boundary: not setuptools' Extension
+@example("éExtension(")  # é is a word character
+@example("Pybind11Extension (")
+@example("a_cffi_modules=1 cffi_modules =")
+@example("undef get_tag def  get_tag")
+@example("'lib.so' has_ext_modules = lambda")
+def test_setup_scans_find_where_the_alternations_first_match(text: str) -> None:
+    # every Extension(...) is judged, in order: the alternation of the literal-led forms
+    # finds the same matches as the plain one
+    assert [m.span() for m in analyze._EXTENSION_ALL.finditer(text)] == [
+        m.span() for m in _EXTENSION_PLAIN.finditer(text)
+    ]
+    match = _PLATFORM_WHEEL_PLAIN.search(text)
+    assert analyze._earliest(analyze._PLATFORM_WHEEL_RES, text) == (
+        match.start() if match else None
+    )
+
+
+_ASSEMBLY_PIECES = st.sampled_from(
+    [
+        *(b".seh_", b".SEH_", b".def", b".Def", b"PROC", b"proc", b"Proc", b"_WIN32", b"_win64"),
+        *(b"_MSC_VER", b"WIN64", b"win64", b"x", b"_", b"9", b" ", b".", b"\n", b"\xc3\xa9"),
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_ASSEMBLY_PIECES, max_size=8).map(b"".join))
+@example(b"xPROC")
+@example(b"PROC_")
+@example(b" Proc ")
+@example(b".def_")
+@example(b"\xc3\xa9win64")  # a UTF-8 letter's bytes are no word characters for bytes
+def test_windows_assembly_is_the_regex(data: bytes) -> None:
+    expected = analyze._WINDOWS_ASSEMBLY.search(data) is not None
+    assert analyze._windows_assembly(data) == expected
+
+
+_CALL_PIECES = st.sampled_from(
+    [
+        *("cargo", "CARGO", "Cargo", "cmake", "CMake", "cma\u212ae", "CMA\u212aE", "x", "_"),
+        *(" ", "\u017f", "\u0130", "(", "\n"),
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_CALL_PIECES, max_size=8).map("".join))
+@example("subprocess.run(['CMake'])")
+@example("cma\u212ae")  # the Kelvin sign: re.I takes it for k, and str.lower() makes it k
+@example("xcargo")
+@example("\u017fcargo")  # the long s is a letter [A-Za-z] takes with re.I
+def test_native_build_call_is_the_regex(function: str) -> None:
+    match = analyze._NATIVE_BUILD_CALL.search(function)
+    assert analyze._native_build_call(function) == (match[0].lower() if match else None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *("'", '"', "config", "version", "-config", "_config", ".h", "pkg", "x", " ", "-"),
+                *("\n", "\t", "/*.", "*.s", "*.asm", "/", "$", "{", "}", "src", ".", "\\"),
+                *("a" * 29, "b" * 30, "c" * 31, "_"),  # a config tool's name: 31 letters at most
+            ]
+        ),
+        max_size=16,
+    ).map("".join)
+)
+@example("'pkg-config' --libs")
+@example(" gsl-config -x")
+@example("'" + "a" * 30 + "-config'")  # the longest name: 31 letters
+@example("'" + "a" * 31 + "-config' " + "b" * 30 + "_config -x")
+@example("'pkg-config pkg-config -")  # the blank before the second is the first match's
+@example("'src/version.h'")
+@example("src/*.asm ${D}/*.s")
+def test_regexes_run_only_where_their_words_are_find_every_match(text: str) -> None:
+    for regex, words, reach in [
+        (analyze._CONFIG_TOOL, analyze._CONFIG_TOOL_WORDS, analyze._CONFIG_TOOL_REACH),
+        (analyze._QUOTED_CONFIG_HEADER, analyze._QUOTED_CONFIG_HEADER_WORDS, None),
+        (analyze._GLOB_FOLDER, analyze._GLOB_FOLDER_WORDS, None),
+    ]:
+        found = [match.span() for match in analyze._holding(regex, text, words, reach)]
+        assert found == [match.span() for match in regex.finditer(text)]
+
+
+_CTYPES_PIECES = st.sampled_from(
+    [
+        *("find_library", "CDLL", "WinDLL", "LoadLibrary", "(", " ", "'", '"', "r", "lib", ".dll"),
+        *(".so", "x", "1", "-", "-{", "}", "{arch}", "a" * 30, "b" * 59, "c" * 60, "{", "\n"),
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_CTYPES_PIECES, max_size=12).map("".join))
+@example("CDLL('libzbar.so')")
+@example("r'lib" + "a" * 61 + "-{" + "x" * 20 + "}.dll'")  # the farthest `.dll`: 89 characters
+@example("f'" + "a" * 62 + ".dll'")  # a name of 62: no match
+@example("'x.dll' 'y.dll'")
+def test_ctypes_libraries_are_the_regex_matches(text: str) -> None:
+    words, reach = analyze._CTYPES_LIBRARY_WORDS, analyze._CTYPES_LIBRARY_REACH
+    found = [
+        match.span() for match in analyze._holding(analyze._CTYPES_LIBRARY, text, words, reach)
+    ]
+    assert found == [match.span() for match in analyze._CTYPES_LIBRARY.finditer(text)]
+
+
+_ASSIGNMENT_PIECES = st.sampled_from(
+    [
+        "NAME",
+        "a",
+        "_",
+        "1",
+        "\u00e9",
+        "\u0663",
+        ":",
+        "BOOL",
+        "=",
+        "==",
+        " ",
+        "\n",
+        "\t",
+        "-D",
+        "x:y",
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_ASSIGNMENT_PIECES, max_size=12).map("".join))
+@example("-DNAME:BOOL=ON")
+@example("a:b:c = 1")  # the name before the last `:` only
+@example("1a:b=")  # no word boundary before a: b is the name
+@example("a == b = c")
+@example("x\n  =\u00e9a=")
+def test_assigned_names_are_the_regex_matches(text: str) -> None:
+    assert analyze._assigned_names(text) == set(analyze._ASSIGNED.findall(text))
+

@@ -1437,7 +1437,7 @@ class _Definable:
         cmake = {id(text) for text in cmake_texts}
         others = [text for text in build_texts if id(text) not in cmake]
         if cmake_texts:  # (the assignments serve only to read the CMake files)
-            turned_on = set().union(*(_ASSIGNED.findall(text) for text in others if "=" in text))
+            turned_on = set().union(*(_assigned_names(text) for text in others if "=" in text))
             others += [_cmake_live_text(text, turned_on) for text in cmake_texts]
         self.texts = others
         self.joined: str | None = None
@@ -1479,21 +1479,78 @@ _NATIVE_BACKENDS = frozenset(
     # (sip generates C++ bindings and compiles them against Qt: pyqt6-webengine)
     {"scikit-build-core", "py-build-cmake", "meson-python", "maturin", "sip"}
 )
-_EXTENSION = re.compile(
-    r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\("
-    r"|\bcffi_modules\s*="  # cffi's out-of-line API mode compiles C (pylibsrtp)
-)
-_PLATFORM_WHEEL = re.compile(
-    r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
+
+
+def _word(word: str) -> str:
+    """``\\bword`` for a word that starts with a word character, written so that the regex
+    starts with the word itself: the regex engine jumps to it at C speed, where a leading
+    ``\\b`` (or any assertion) is tried at every character (100 ns each, 2 ms for a setup.py
+    of 20 KB). The lookbehind after it says the character before it is none of ``\\w``."""
+    escaped = re.escape(word)
+    return rf"{escaped}(?<!\w{escaped})"
+
+
+# Each of these is a list of alternatives, each its own regex led by a literal (see _word);
+# _earliest finds where the first match of any starts, as the one alternation `|`.join(...)
+# would (a regex search returns the match that starts first).
+_EXTENSION = [
+    *(
+        _word(word) + r"\s*\("
+        for word in ("Extension", "Pybind11Extension", "RustExtension", "cythonize", "mypycify")
+    ),
+    _word("cffi_modules") + r"\s*=",  # cffi's out-of-line API mode compiles C (pylibsrtp)
+]
+_PLATFORM_WHEEL = [
+    r"root_is_pure\s*=\s*False",
+    r"def\s+has_ext_modules\b",
+    _word("has_ext_modules") + r"\s*=\s*lambda",
     # a wheel tagged per platform by hand, with prebuilt libraries per target triple
     # (c2pa-python: `--plat-name`, PLATFORM_FOLDERS of x86_64-pc-windows-msvc ...)
-    r"|--plat-name|-pc-windows-msvc"
+    r"--plat-name",
+    r"-pc-windows-msvc",
     # a bdist_wheel whose tag names the platform by hand (mini-racer: packaging's platform_tags)
-    r"|\bdef\s+get_tag\b|\bplatform_tags\s*\("
+    _word("def") + r"\s+get_tag\b",
+    _word("platform_tags") + r"\s*\(",
     # a native library the wheel carries by name, put there by the CI before the build
     # (glfw's package_data 'glfw3.dll', adbc-driver-sqlite's libadbc_driver_sqlite.so)
-    r"""|['"][\w./-]{1,200}\.(?:dll|dylib|so)['"]"""
-)
+    r"""['"][\w./-]{1,200}\.(?:dll|dylib|so)['"]""",
+]
+_PLATFORM_WHEEL_RES = [re.compile(alternative) for alternative in _PLATFORM_WHEEL]
+# every Extension(...) in order (each is judged), as one alternation
+_EXTENSION_ALL = re.compile("|".join(_EXTENSION))
+
+
+def _holding(
+    regex: re.Pattern[str], text: str, words: tuple[str, ...], reach: int | None = None
+) -> Iterator[re.Match[str]]:
+    """regex.finditer(text), for a regex every match of which holds one of ``words``: run
+    only if one is in the text (a substring test at C speed, where a regex that starts with a
+    class, a quantifier or an assertion is tried at every character). ``reach``: every match
+    starts at most this many characters before one of the words; the regex is then tried only
+    at those starts, in order, none inside the match before it (as finditer does)."""
+    if reach is None:
+        if any(word in text for word in words):
+            yield from regex.finditer(text)
+        return
+    starts: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at != -1:
+            starts.update(range(max(0, at - reach), at + 1))
+            at = text.find(word, at + 1)
+    after = 0
+    for start in sorted(starts):
+        if start >= after and (match := regex.match(text, start)) is not None:
+            yield match
+            after = match.end()  # (not empty: it holds a word)
+
+
+def _earliest(regexes: list[re.Pattern[str]], text: str) -> int | None:
+    """Where the first match of any of the regexes starts (None: none matches)."""
+    starts = [match.start() for regex in regexes if (match := regex.search(text)) is not None]
+    return min(starts, default=None)
+
+
 _CTYPES_CALLS = ("find_library", "CDLL", "WinDLL", "LoadLibrary")
 # A native library loaded with ctypes: `find_library("spatialindex_c")`, `CDLL("libzbar.so")`,
 # `ctypes.cdll.LoadLibrary(...)`, `lib_name = f"spatialindex_c-{arch}.dll"`.
@@ -1501,6 +1558,10 @@ _CTYPES_LIBRARY = re.compile(
     r"""(?:find_library|CDLL|WinDLL|LoadLibrary)\s*\(\s*[rbfu]?["']([A-Za-z0-9_.+-]{2,60})["']"""
     r"""|[rbfu]?["']((?:lib)?[A-Za-z][A-Za-z0-9_+-]{1,60})(?:-\{[^}"']{0,20}\})?\.dll["']"""
 )
+# Every match starts with a call or holds `.dll`, 89 characters at most after its start (a
+# prefix and a quote, `lib`, 61 characters of name and 23 of `-{...}`): see _holding.
+_CTYPES_LIBRARY_WORDS = (*_CTYPES_CALLS, ".dll")
+_CTYPES_LIBRARY_REACH = 89
 
 
 # Crates whose versions before a given one do not build for aarch64-pc-windows-msvc: ring
@@ -1687,7 +1748,7 @@ def _removed_msvc_modules(result: Analysis, text: str) -> None:
 
 def _setup_wheel_kind(result: Analysis, text: str) -> None:
     lines: list[str] | None = None
-    for extension in _EXTENSION.finditer(text):
+    for extension in _EXTENSION_ALL.finditer(text):
         line = text.count("\n", 0, extension.start()) + 1
         if lines is None:
             lines = text.split("\n")
@@ -1708,9 +1769,9 @@ def _setup_wheel_kind(result: Analysis, text: str) -> None:
         result.extension_modules = f"setup.py:{line}"
         result.extensions_unbuilt = None
         break
-    platform = _PLATFORM_WHEEL.search(text)
+    platform = _earliest(_PLATFORM_WHEEL_RES, text)
     if platform is not None:
-        line = text.count("\n", 0, platform.start()) + 1
+        line = text.count("\n", 0, platform) + 1
         result.platform_wheel = f"setup.py:{line}"
 
 
@@ -1778,7 +1839,7 @@ def _scan_ctypes(result: Analysis, relative: str, text: str) -> None:
     seen = {e.name for e in result.ctypes_libraries}
     lines = text.split("\n")
     ends = _line_ends(lines)
-    for match in _CTYPES_LIBRARY.finditer(text):
+    for match in _holding(_CTYPES_LIBRARY, text, _CTYPES_LIBRARY_WORDS, _CTYPES_LIBRARY_REACH):
         raw = match[1] or match[2]
         library = re.sub(r"\.(?:so|dylib|dll)(?:\.\d+)*$", "", raw.lower()).removeprefix("lib")
         if library in seen or library.startswith(_SYSTEM_DLLS) or library in SYSTEM_LIBRARIES:
@@ -1894,6 +1955,8 @@ _LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
 _CONFIG_TOOL = re.compile(
     r"""(?:["']([a-z][a-z0-9+]{1,30})[-_]config["'\s]|\s([a-z][a-z0-9+]{1,30})[-_]config[ \t]+-)"""
 )
+_CONFIG_TOOL_WORDS = ("-config", "_config")  # one is in every match (see _holding)
+_CONFIG_TOOL_REACH = 32  # a quote or a blank, and a name of 31 characters at most, before it
 _NOT_LIBRARY_TOOLS = frozenset(
     [
         "dump",
@@ -2235,6 +2298,18 @@ def _switched_on(result: Analysis) -> None:
 
 
 _ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)(?::\w+)?\s*=")  # `NAME = "ON"`, `-DNAME:BOOL=ON`
+# _ASSIGNED read backwards from its `=`, in the reversed text: the regex starts at a literal the
+# engine jumps to, where _ASSIGNED's leading `\b` is tried at every character (25 times
+# slower). Each `=` ends one match at most, and no match holds another `=`: the matches of one
+# are those of the other, reversed.
+_ASSIGNED_REVERSED = re.compile(r"=\s*(?:\w+:)?(\w*[A-Za-z_])(?!\w)")
+
+
+def _assigned_names(text: str) -> set[str]:
+    """The names _ASSIGNED finds in the text."""
+    return {name[::-1] for name in _ASSIGNED_REVERSED.findall(text[::-1])}
+
+
 _CMAKE_BLOCK = re.compile(r"\s*(if|elseif|else|endif|option)\s*\((.*)", re.IGNORECASE)
 
 
@@ -2592,6 +2667,19 @@ def _scan_prebuilt_downloads(result: Analysis, relative: str, text: str) -> None
 
 
 _NATIVE_BUILD_CALL = re.compile(r"(?<![A-Za-z])(?:cargo|cmake)(?![A-Za-z])", re.IGNORECASE)
+
+
+def _native_build_call(function: str) -> str | None:
+    """The build tool a function runs ("cargo" or "cmake"), by _NATIVE_BUILD_CALL; the regex,
+    whose lookbehind is tried at every character, runs only where the lowered text holds one
+    of the words (every match lowers to one, the Kelvin sign re.I takes for K included)."""
+    lowered = function.lower()
+    if "cargo" not in lowered and "cmake" not in lowered:
+        return None
+    found = _NATIVE_BUILD_CALL.search(function)
+    return found[0].lower() if found is not None else None
+
+
 _CDYLIB = re.compile(r"""crate-type\s*=\s*\[[^\]]*["']cdylib["']""")
 _CMAKE_SHARED = re.compile(r"add_library\s*\(\s*[\w${}.-]+\s+(?:SHARED|MODULE)\b", re.IGNORECASE)
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]", re.MULTILINE)
@@ -2688,7 +2776,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
     assignments: dict[str, str] | None = None
     if name in ("setup.py", "setup.cfg", "build script"):
-        for match in _CONFIG_TOOL.finditer(text):
+        for match in _holding(_CONFIG_TOOL, text, _CONFIG_TOOL_WORDS, _CONFIG_TOOL_REACH):
             tool = (match[1] or match[2]).lower()
             if tool not in _NOT_LIBRARY_TOOLS:
                 command = match[0].strip("\"' \t-")
@@ -2707,12 +2795,12 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             dll = match[1].lower()
             if not dll.startswith(_SYSTEM_DLLS) and not _windows_dll(dll):
                 library = re.sub(r"^lib|-\d+$", "", dll)
-                tool = _NATIVE_BUILD_CALL.search(_function_around(text, match.start()))
+                tool = _native_build_call(_function_around(text, match.start()))
                 if tool is not None:
                     # the function that names the DLL runs cargo or CMake: the build makes it,
                     # if the sdist holds a project that makes a shared library (see
                     # _built_here)
-                    result.built_dlls.append((library, tool[0].lower()))
+                    result.built_dlls.append((library, tool))
                 found.append((library, f"bundles {match[1]}.dll", match.start()))
         for match in _LIBRARIES.finditer(text):
             if match[1].lstrip().startswith("("):
@@ -3169,6 +3257,7 @@ _HEADER_NAME = re.compile(r"([\w.+-]+\.(?:h|hh|hpp|hxx|inc))\b")
 _QUOTED_CONFIG_HEADER = re.compile(
     r"""["'][^"'\n]{0,200}?([\w.+-]*(?:config|version)[\w.+-]*\.h)["']"""
 )
+_QUOTED_CONFIG_HEADER_WORDS = ('.h"', ".h'")  # one ends every match (see _holding)
 
 
 def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
@@ -3191,7 +3280,8 @@ def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
                     h.lower() for h in re.findall(r"output\s*:\s*'([^']{1,200})'", call[1])
                 )
         if "config" in text or "version" in text:
-            generated.update(m.lower() for m in _QUOTED_CONFIG_HEADER.findall(text))
+            for match in _holding(_QUOTED_CONFIG_HEADER, text, _QUOTED_CONFIG_HEADER_WORDS):
+                generated.add(match[1].lower())
     return generated
 
 
@@ -4638,7 +4728,7 @@ def _judge_assembly(
     for match in _ASSEMBLY_GLOB.finditer(build):
         if not (match[0].startswith("*") and build[match.start() - 1 : match.start()] == "/"):
             globbed = True  # `*.S` alone, `glob(".s")`, enable_language(ASM)
-    for match in _GLOB_FOLDER.finditer(build):
+    for match in _holding(_GLOB_FOLDER, build, _GLOB_FOLDER_WORDS):
         if not match[1] or "$" in match[1] or "{" in match[1]:
             globbed = True
         else:
@@ -4668,14 +4758,31 @@ def _judge_assembly(
 _ASSEMBLY_GLOB = re.compile(r"""\*\.(?:s|asm)\b|["']\.(?:s|asm)["']|enable_language\s*\(\s*asm""")
 # the folder a `.../NAME/*.S` pattern names (a `${VAR}/*.S` or a bare `*.S` names none)
 _GLOB_FOLDER = re.compile(r"""([$\w{}.-]*)/\*\.(?:s|asm)\b""")
+_GLOB_FOLDER_WORDS = ("/*.",)  # in every match (see _holding)
 
 
 def _unix_only_assembly(data: bytes | None) -> bool:
     return (
-        data is not None
-        and _UNIX_ASSEMBLY.search(data) is not None
-        and _WINDOWS_ASSEMBLY.search(data) is None
+        data is not None and _UNIX_ASSEMBLY.search(data) is not None and not _windows_assembly(data)
     )
+
+
+def _windows_assembly(data: bytes) -> bool:
+    """Does _WINDOWS_ASSEMBLY match? Asked of the lowered bytes (ASCII, as re.I takes bytes) by
+    substring tests and regexes led by their words: the `\\b` that leads two of its
+    alternatives makes the regex engine try the whole of it at every byte."""
+    lowered = data.lower()
+    return any(word in lowered for word in _WINDOWS_ASSEMBLY_WORDS) or any(
+        regex.search(lowered) is not None for regex in _WINDOWS_ASSEMBLY_LOWERED
+    )
+
+
+_WINDOWS_ASSEMBLY_WORDS = (b".seh_", b"_win32", b"_win64", b"_msc_ver")
+_WINDOWS_ASSEMBLY_LOWERED = [
+    re.compile(rb"\.def\b"),
+    re.compile(rb"proc(?<!\wproc)\b"),  # \bproc\b, led by its word
+    re.compile(rb"win64(?<!\wwin64)\b"),
+]
 
 
 _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
