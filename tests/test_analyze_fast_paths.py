@@ -268,3 +268,38 @@ _ASSIGNMENT_PIECES = st.sampled_from(
 def test_assigned_names_are_the_regex_matches(text: str) -> None:
     assert analyze._assigned_names(text) == set(analyze._ASSIGNED.findall(text))
 
+
+def _find_x86_plain(text: str) -> list[tuple[int, str]]:
+    """find_x86 as each X86_PATTERNS regex's finditer over the whole text finds it."""
+    found = [
+        (match.start(), kind)
+        for kind, _tokens, pattern, before in analyze.X86_PATTERNS
+        for match in re.finditer(pattern, text)
+        if analyze._preceded(text, match.start(), before)
+    ]
+    return sorted(found)
+
+
+# pieces of x86 code (asm strings that name cpuid, intrinsics inside and at the start of
+# words), and their near misses
+_X86_PIECES = st.sampled_from(
+    [
+        *('"', " ", "\t", "\n", "\u2003", "cpuid", "cpuid.h", "cpuidex", "cpuid(", "x", "_"),
+        *("(", ".", "é", "_mm_add_ps", "mm256_", "__m128", "_M_X64", "__popcnt64", "_umul128"),
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_X86_PIECES, max_size=12).map("".join))
+@example("x_mm_add_ps(_mm_add_ps(")  # a match inside a word, then one that starts a word
+@example("é__m128 (__m128")  # é is a word character
+@example("___m128")
+@example('asm("cpuid" : )')
+@example('" \n\tcpuid')
+@example('""cpuid')
+@example('" \u2003cpuid')  # an em space is whitespace to `\s`
+@example('"cpuid.h"')  # blst's `#include "cpuid.c"` is no cpuid
+@example('"x cpuid')
+def test_find_x86_finds_what_each_regex_finds(text: str) -> None:
+    assert analyze.find_x86(text) == _find_x86_plain(text)

@@ -231,10 +231,17 @@ _UNDERSCORE = [
     (kind, before) for kind, _tokens, regex, before in _X86 if regex.pattern.startswith("_")
 ]
 _UNDERSCORE_PATTERNS = [pattern[1:] for _k, _t, pattern, _b in X86_PATTERNS if pattern[0] == "_"]
-# the leading "_" factored out: a literal first lets the engine skip to it at C speed
-_X86_UNDERSCORE = re.compile("_(?:" + "|".join(_UNDERSCORE_PATTERNS) + ")")
-_X86_UNDERSCORE_KIND = re.compile("_(?:" + "|".join(f"({p})" for p in _UNDERSCORE_PATTERNS) + ")")
 _ANYWHERE = ("",)  # preceded by anything but a letter, a digit or "_"
+# the leading "_" factored out: a literal first lets the engine skip to it at C speed. Where
+# every pattern must start a word (_ANYWHERE: all of them today), a lookbehind right after
+# it turns away the underscores inside words (`npy_intp`, `ZSTD_c`) before the alternation
+# is entered; the matches it drops are those _found_underscore would drop (no match of these
+# patterns hides the start of a word in its own text but after a `(`, where it ends).
+_UNDERSCORE_LEAD = "_(?<!\\w_)" if all(before == _ANYWHERE for _k, before in _UNDERSCORE) else "_"
+_X86_UNDERSCORE = re.compile(_UNDERSCORE_LEAD + "(?:" + "|".join(_UNDERSCORE_PATTERNS) + ")")
+_X86_UNDERSCORE_KIND = re.compile(
+    _UNDERSCORE_LEAD + "(?:" + "|".join(f"({p})" for p in _UNDERSCORE_PATTERNS) + ")"
+)
 _DENSE = 64  # matches after which find_x86 takes the regex with groups
 # shorter tokens first: a token that holds an absent one ("cpuid.h", "cpuid") is absent too
 _X86_OTHER = sorted(
@@ -303,6 +310,9 @@ def find_x86(text: str) -> list[tuple[int, str]]:
             if present[token]:
                 if (regex, token) in _LED_BY_TOKEN:
                     starts = _matches_at(text, regex, _places(text, token, places))
+                elif (regex, token) in _QUOTED_TOKEN:
+                    where = _quotes_before(text, _places(text, token, places))
+                    starts = _matches_at(text, regex, where)
                 else:
                     starts = [match.start() for match in regex.finditer(text)]
                 found += [(start, kind) for start in starts if _preceded(text, start, before)]
@@ -322,6 +332,28 @@ _LED_BY_TOKEN = {
     for token in tokens
     if len(token) >= 5 and regex.pattern.startswith(re.escape(token))
 }
+
+# The regexes whose every match is a `"`, blanks, then their token (an asm string's
+# `" cpuid`): tried only at the quotes before the token's places, not at every `"` of the
+# text (the regex engine's literal search stops at each string of a C file).
+_QUOTED_TOKEN = {
+    (regex, token)
+    for _kind, tokens, regex, _before in _X86_OTHER
+    for token in tokens
+    if regex.pattern.startswith('\\"\\s*' + re.escape(token))
+}
+
+
+def _quotes_before(text: str, places: list[int]) -> list[int]:
+    """The `"` before each place, with only whitespace (as the regex's ``\\s``, which is
+    str.isspace) between them: where a match of such a regex can start, in order."""
+    starts: list[int] = []
+    for at in places:
+        while at and text[at - 1].isspace():
+            at -= 1
+        if at and text[at - 1] == '"':
+            starts.append(at - 1)
+    return starts
 
 
 def _places(text: str, token: str, places: dict[str, list[int]]) -> list[int]:
