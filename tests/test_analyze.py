@@ -908,6 +908,16 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
             "includes <librdkafka/rdkafka.h>",
         ),
         ({"setup.py": "libraries=['rdkafka', 'ws2_32']\n"}, "rdkafka", "libraries="),
+        # cvxopt 1.3.3: a list in a variable, added to others
+        (
+            {
+                "setup.py": "import os\nBLAS_LIB = ['blas']\nM_LIB = ['m']\n"
+                "BLAS_LIB = os.environ.get('CVXOPT_BLAS_LIB', BLAS_LIB)\n"
+                "base = Extension('base', libraries = M_LIB + BLAS_LIB,\n    sources=['src/a.c'])\n"
+            },
+            "blas",
+            "libraries=",
+        ),
         (
             {"setup.py": "import subprocess\nsubprocess.check_output(['pg_config', '--libdir'])\n"},
             "libpq",
@@ -924,6 +934,11 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
             "libfoo",
             "prebuilt",
         ),
+        # Boost.Python, Boost.Thread and the other compiled Boost libraries need building for
+        # ARM64 (stpyv8's src/Wrapper.cpp; https://www.boost.org/doc/libs/release/more/
+        # getting_started/windows.html "Libraries that must be built separately")
+        ({"src/w.cpp": "#include <boost/python/raw_function.hpp>\n"}, "boost", "boost/python"),
+        ({"src/e.cpp": "#include <boost/thread/mutex.hpp>\n"}, "boost", "boost/thread"),
         # cryptography: folders named openssl hold its Python bindings, not OpenSSL
         (
             {
@@ -954,6 +969,7 @@ def test_shipped_system_and_optional_headers_are_not_external(tmp_path: Path) ->
                 "pyproject.toml": PYPROJECT,
                 "src/a.c": "#include <stdio.h>\n#include <windows.h>\n#include <Python.h>\n"
                 "#include <numpy/arrayobject.h>\n#include <vector>\n#include <zstd/zstd.h>\n"
+                "#include <boost/optional.hpp>\n#include <boost/math/special_functions.hpp>\n"
                 "#ifdef HAVE_LIBFOO\n#include <foo/foo.h>\n#endif\n"
                 "#ifdef __linux__\n#include <bar/bar.h>\n#endif\n",
                 "vendor/zstd/zstd.h": "int z;\n",
@@ -980,6 +996,20 @@ def test_templated_c_sources_are_read(tmp_path: Path) -> None:
     )
     assert doc["category"] == "source-port"
     assert needing_work(doc) == [("x64-intrinsic", "src/math.h.src", 3)]
+
+
+def test_an_intrinsic_named_in_a_guard_is_no_use_of_it(tmp_path: Path) -> None:
+    """imagededup 0.3.3's vendored portable-snippets builtin.h asks, in an #if, whether MSVC
+    has __shiftleft128 (and is x64); the code it selects is what would count."""
+    guard = "#if PSNIP_HAS_INTRIN(__shiftleft128, 14, 0) && \\\n    defined(_M_AMD64)\n"
+    files = {
+        "setup.py": setup_extension("a", "src/a.c"),
+        "src/a.c": f"#include <intrin.h>\n{guard}#  define SHL 1\n#endif\nint a;\n",
+    }
+    assert analysis(tree(tmp_path, files))["category"] == "workflow-only"
+    files["src/a.c"] = "#include <intrin.h>\nunsigned long long f(unsigned long long a)"
+    files["src/a.c"] += " { return __shiftleft128(a, a, 3); }\n"
+    assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
 
 
 def test_popcnt_exists_on_arm64_since_msvc_19_41(tmp_path: Path) -> None:
@@ -1381,6 +1411,45 @@ def test_headers_the_build_provides_are_not_external(tmp_path: Path) -> None:
         )
     )
     assert doc["external_libraries"] == [] and doc["category"] == "workflow-only", doc
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # flash-attn 2.8.3's setup.py: its own wheel from its releases, else a source build
+        "https://github.com/Dao-AILab/flash-attention/releases/download/{tag_name}/{wheel_name}",
+        "https://github.com/o/pkg/releases/download/v1/pkg-1.0-cp312-cp312-win_amd64.whl",
+    ],
+)
+def test_a_prebuilt_wheel_download_is_no_library(tmp_path: Path, url: str) -> None:
+    files = {
+        "setup.py": setup_extension("x", "src/x.c", before=f'URL = "{url}"\n'),
+        "src/x.c": "int x;\n",
+    }
+    assert analysis(tree(tmp_path, files))["external_libraries"] == []
+
+
+def test_torch_and_the_cuda_toolkit_are_not_libraries_to_build(tmp_path: Path) -> None:
+    """flash-attn 2.8.3 and deepspeed: setup.py imports torch (so the build has it, with ATen,
+    c10 and Torch's headers), and CUDA's headers are NVIDIA's toolkit, like CMake's CUDA
+    package (CMAKE_BUILTIN_PACKAGES)."""
+    sources = {
+        "csrc/api.cpp": "#include <torch/python.h>\n#include <ATen/ATen.h>\n"
+        "#include <c10/cuda/CUDAGuard.h>\n#include <cuda_runtime.h>\n#include <cublas_v2.h>\n"
+        "#include <cuComplex.h>\n#include <vector_types.h>\n#include <curand_kernel.h>\n",
+    }
+    setup = (
+        "from setuptools import setup\ntry:\n    import torch\nexcept ImportError:\n    torch = None\n"
+        "from torch.utils.cpp_extension import CUDAExtension\n"
+        "setup(ext_modules=[CUDAExtension('x', ['csrc/api.cpp'])])\n"
+    )
+    doc = analysis(tree(tmp_path, {"setup.py": setup, **sources}))
+    assert doc["external_libraries"] == [], doc["external_libraries"]
+    # without the import, torch's headers name a library the sdist does not bring
+    doc = analysis(
+        tree(tmp_path / "b", {"setup.py": setup_extension("x", "csrc/api.cpp"), **sources})
+    )
+    assert {"torch", "aten", "c10"} <= set(external_names(doc)), external_names(doc)
 
 
 def test_more_x86_only_contexts(tmp_path: Path) -> None:
@@ -2801,6 +2870,21 @@ def test_a_source_archive_the_sdist_ships_and_setup_py_builds(
             False,
         ),
         ('void f(void) { asm volatile ("brkpt;\\n" ::); }\n', False),
+        # AMD GPU ISA in Composable Kernel (flash-attn 2.8.3's csrc/composable_kernel): v_/s_
+        # mnemonics, a variable pinned to a vector register, a blank template that only pins
+        # operands; PTX with a predicate guard and a closing brace (deepspeed's evoformer_attn)
+        ('void f(void) { asm volatile("v_pk_mul_f16 %0, %1, %2" : "=v"(c) : "v"(a)); }\n', False),
+        ('void f(void) { asm volatile("s_waitcnt vmcnt(%0)" : : "n"(c) : "memory"); }\n', False),
+        ('void f(void) { asm volatile("\\n s_mov_b32 m0, %0" : : "s"(v)); }\n', False),
+        ('void f(void) { register float v_c0 asm("v64"); }\n', False),
+        ('void f(void) { asm volatile(" " : : "v"(b) : "memory"); }\n', False),
+        ('void f(void) { asm volatile("}\\n" ::); }\n', False),
+        (
+            'void f(void) { asm volatile("  @p red.relaxed.global.add.noftz.f16x2 [%0], %1;\\n"); }\n',
+            False,
+        ),
+        # an x86 template naming its operands with underscores is still x86
+        ('void f(void) { asm volatile("movq %[v_src], %%rax" : : [v_src] "r"(s)); }\n', True),
         ('void f(void) { __asm__("b.eq 1f"); }\n', False),
         ('void f(void) { asm volatile("lock; cmpxchg %1, %2" : : ); }\n', True),
         ('void f(void) { asm(".byte 0x0f, 0x31"); }\n', True),
@@ -2830,6 +2914,20 @@ def test_sources_for_amd_gpus_include_rocm_not_a_library_to_build(tmp_path: Path
     files["csrc/cpu/ops.cpp"] = "#include <ck_tile/core.hpp>\nint c;\n"
     names = {e["name"] for e in analysis(tree(tmp_path / "b", files))["external_libraries"]}
     assert names == {"ck_tile"}
+
+
+def test_composable_kernel_is_amd_gpu_code(tmp_path: Path) -> None:
+    """flash-attn 2.8.3's csrc/composable_kernel (ROCm's Composable Kernel, built by hipcc
+    for AMD GPUs): its inline assembly spans lines and macros, and none of it is x86."""
+    asm = 'void f(void) {\n  asm volatile("\\n \\\n    v_pk_add_f16 %0, %1, %2 \\\n" : : );\n}\n'
+    files = {
+        "setup.py": setup_extension("x", "csrc/x.cpp"),
+        "csrc/x.cpp": "int x;\n",
+        "csrc/composable_kernel/include/ck/utility/amd_inline_asm.hpp": asm,
+    }
+    assert analysis(tree(tmp_path, files))["category"] == "workflow-only"
+    files["csrc/kernels/inline_asm.hpp"] = asm.replace("v_pk_add_f16", "paddw")
+    assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
 
 
 def test_a_config_tool_named_for_the_project_is_the_library(tmp_path: Path) -> None:

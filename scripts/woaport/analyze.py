@@ -1317,7 +1317,10 @@ _X64_MACHINE = re.compile(rb"0x8664")
 # by setup.py: in the trees it lists, a file the list leaves out is not compiled, nor a
 # header no compiled file reaches (grpcio's opencensus and channelz/zviz sources, the
 # optional plugins built by Bazel and CMake only).
-_IMPORT = re.compile(r"^(?:import[ \t]+(\w+)[ \t]*$|from[ \t]+(\w+)[ \t]+import\b)", re.MULTILINE)
+_IMPORT = re.compile(
+    r"^[ \t]*(?:import[ \t]+(\w+)[ \t]*$|from[ \t]+(\w+)(?:\.\w+){0,8}[ \t]+import\b)",
+    re.MULTILINE,
+)
 _SOURCE_LITERAL = re.compile(rb"""['"]([\w./+-]{1,300}\.(?:c|cc|cpp|cxx))['"]""")
 _LISTED_SOURCES = 20  # string literals that make a module a source list
 # _SOURCE_LITERAL's matches found from their ends: the regex above is tried at every quote
@@ -1979,7 +1982,10 @@ SYSTEM_LIBRARIES |= frozenset(
     dhcpcsvc6 bluetoothapis locationapi tbs dwrite d2d1 xpsprint prntvpt mstask netsh
     """.lower().split()
 )
-_LIBRARIES = re.compile(r"libraries\s*=\s*\[([^\]]{0,400})\]")
+# `libraries=['rdkafka']`, and sums of lists and names (cvxopt's `libraries = ['umfpack'] +
+# LAPACK_LIB + BLAS_LIB`, `libraries = BLAS_LIB` after `BLAS_LIB = ['blas']`)
+_LIB_TERM = r"(?:\[[^\]]{0,400}\]|[A-Za-z_]\w{0,40}(?![\w.(\[]))"
+_LIBRARIES = re.compile(rf"libraries\s*=\s*({_LIB_TERM}(?:[ \t]*\+[ \t]*{_LIB_TERM}){{0,8}})")
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
 # machine, which the build asks for its flags.
 # The tool's name quoted ('pg_config'), or in a command line (`krb5-config --libs`); not a
@@ -2067,6 +2073,8 @@ _NOT_LIBRARY_TOOLS = frozenset(
 )
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
+# `.../releases/download/{tag_name}/{wheel_name}` (flash-attn's setup.py), `.../x.whl`
+_WHEEL_DOWNLOAD = re.compile(r"""/[^\s"'/]{0,100}/[^\s"'/]{0,200}(?:\bwheel\w*\}|\.whl\b)""")
 _DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
 # Test frameworks: an extension linking one is a test build's (librt's setup.py builds a
 # gtest-based test extension beside the package's own), never what the wheel needs.
@@ -2106,7 +2114,8 @@ _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
 _ASSIGNMENT = re.compile(
-    r"""(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]{0,40})[ \t]*=[ \t]*["']([A-Za-z0-9_.+-]{1,60})["'][ \t]*$"""
+    r"""(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]{0,40})[ \t]*=[ \t]*\[?[ \t]*["']([A-Za-z0-9_.+-]{1,60})["']"""
+    r"""[ \t]*\]?[ \t]*$"""
 )
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
@@ -2820,6 +2829,8 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     )
                 )
         for match in _RELEASE_DOWNLOAD.finditer(text):
+            if _WHEEL_DOWNLOAD.match(text, match.end()):
+                continue  # its own prebuilt wheel, built elsewhere (flash-attn): no library
             found.append(
                 (match[1].lower(), "prebuilt library downloaded at build time", match.start())
             )
@@ -2835,7 +2846,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     result.built_dlls.append((library, tool))
                 found.append((library, f"bundles {match[1]}.dll", match.start()))
         for match in _LIBRARIES.finditer(text):
-            if match[1].lstrip().startswith("("):
+            if match[1].lstrip("[ \t\r\n").startswith("("):
                 # (name, build_info): built here by build_clib, for the target
                 result.fetched.update(_library_key(n) for n in _CLIB_NAME.findall(match[1]))
                 continue
@@ -3178,6 +3189,12 @@ def _resolve_includes(result: Analysis) -> None:
         words = re.split(r"[-_.]+", project.lower())
         if len(words) > 1:
             requirement_words.update(word for word in words if len(word) >= 3)
+    for module in result.setup_imports:
+        # setup.py imports it (torch.utils.cpp_extension): the build has it installed
+        key = _library_key(module)
+        if key in REQUIREMENT_PROVIDES:
+            requirements.add(key)
+            requirements.update(map(_library_key, REQUIREMENT_PROVIDES[key]))
     own_names = _own_names(result)
     result.external[:] = [
         e
@@ -3488,6 +3505,7 @@ _COMMENT_OR_STRING = re.compile(
     r"/\*.*?(?:\*/|\Z)|//[^\n]*|\"(?:\\.|[^\"\\\n])*\"|'(?:\\.|[^'\\\n]){1,8}'", re.DOTALL
 )
 _NOT_NEWLINE = re.compile(r"[^\n]+")
+_CONDITION_LINE = re.compile(r"^\s*#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef)\b")
 _GUARD_LINE = re.compile(r"^\s*#\s*(?:if|ifdef|ifndef|elif|elifdef|elifndef|define|undef|error)\b")
 # An #error that says the file is for x86 only (or a feature probe): the file is not built
 # for ARM64 on purpose. Any other #error an ARM64 build reaches means "port me".
@@ -3521,13 +3539,25 @@ _PTX_ASM = re.compile(
 _ASM_SPACE = r"(?:\s|\\(?=\s))*"  # (a macro's asm spans lines ending in `\`)
 _DOTTED_MNEMONIC = re.compile(
     rf"""_*asm\w*{_ASM_SPACE}(?:volatile\w*{_ASM_SPACE})?\({_ASM_SPACE}(?:"{_ASM_SPACE}"{_ASM_SPACE})*"""
-    rf""""\s*(?:\{{\s*(?:\\[nt]\s*)*(?:"{_ASM_SPACE}"\s*(?:\\[nt]\s*)*)*)?"""
-    r"""(?:[a-z][a-z0-9_]*\.[a-z_]|\.(?:reg|pred|shared|global|param)\b|(?:brkpt|trap)\s*;)"""
+    rf""""(?:\s|\\[nt])*(?:\{{\s*(?:\\[nt]\s*)*(?:"{_ASM_SPACE}"\s*(?:\\[nt]\s*)*)*)?"""
+    r"""(?:@!?\w+\s+)?"""  # a PTX predicate guard (`@p red.relaxed.global.add`)
+    r"""(?:[a-z][a-z0-9_]*\.[a-z_]|\.(?:reg|pred|shared|global|param)\b|(?:brkpt|trap)\s*;"""
+    # AMD GPU ISA (Composable Kernel: `v_pk_mul_f16`, `s_waitcnt`, `ds_read_b128`): no x86
+    # mnemonic has an underscore
+    r"""|(?:v|s|ds|buffer|global|flat|scratch)_[a-z0-9_]+\b)"""
+)
+# No instruction at all: a blank template that only pins operands (`asm volatile(" " : :
+# "v"(b) : "memory")`), a PTX block's closing brace (`asm volatile("}\n" ::)`); and a variable
+# bound to an AMD GPU vector or scalar register (`register float v_c0 asm("v64")`)
+_NO_X86_ASM = re.compile(
+    rf"""_*asm\w*{_ASM_SPACE}(?:volatile\w*{_ASM_SPACE})?\({_ASM_SPACE}"""
+    r"""(?:"(?:\s|\\[nt]|[{}])*"\s*[:)]|"[vs]\d{1,3}"\s*\))"""
 )
 # Sources for AMD GPUs (ROCm's hipcc builds them; no Windows-on-Arm build has ROCm): what
 # they include is ROCm's (xformers' csrc/attention/hip_decoder and Composable Kernel's
-# <ck_tile/core.hpp>, vllm's csrc/rocm)
-AMD_GPU_PATH = re.compile(r"(?:^|/)(?:rocm|hip)(?:[_/-]|$)|\.hip$", re.IGNORECASE)
+# <ck_tile/core.hpp>, vllm's csrc/rocm, flash-attn's csrc/composable_kernel): their asm is
+# AMD GPU ISA
+AMD_GPU_PATH = re.compile(r"(?:^|/)(?:rocm|hip|composable_kernel)(?:[_/-]|$)|\.hip$", re.IGNORECASE)
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
     r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|armv\d+\w*|armx|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
@@ -3952,6 +3982,18 @@ SYSTEM_HEADERS |= frozenset(
     vcruntime_exception.h vcruntime_startup.h eh.h new.h rtcapi.h minmax.h mbctype.h
     """.lower().split()
 )
+# NVIDIA's CUDA toolkit: the GPU build's toolchain, like CMake's CUDA package
+# (CMAKE_BUILTIN_PACKAGES); its headers are not a library a port builds
+CUDA_TOOLKIT_HEADERS = frozenset(
+    """
+    cuda.h cuda_runtime.h cuda_runtime_api.h cuda_fp16.h cuda_fp16.hpp cuda_bf16.h
+    cuda_bf16.hpp cuda_fp8.h cuda_fp8.hpp cucomplex.h vector_types.h vector_functions.h
+    driver_types.h device_launch_parameters.h cuda_profiler_api.h cuda_pipeline.h
+    cuda_awbarrier.h cooperative_groups.h mma.h cudaprofiler.h cudatypedefs.h
+    cublas.h cublas_v2.h cublaslt.h cublas_api.h curand.h curand_kernel.h cusparse.h cufft.h
+    cufftxt.h cusolverdn.h cusolversp.h nvrtc.h nvml.h library_types.h math_constants.h
+    """.lower().split()
+)
 SYSTEM_PREFIXES = (
     "sys/",
     "netinet/",
@@ -4030,13 +4072,50 @@ SYSTEM_HEADERS |= frozenset(
     """.lower().split()
 )
 
+# Most of Boost is headers (SYSTEM_PREFIXES takes boost/ as nothing to build); these are "the
+# Boost libraries that must be built separately"
+# (https://www.boost.org/doc/libs/release/more/getting_started/windows.html), an ARM64 build
+# of which a port must provide (stpyv8: Boost.Python and Boost.Thread).
+BOOST_COMPILED = tuple(
+    f"boost/{name}"
+    for name in (
+        "python",
+        "thread",
+        "filesystem",
+        "regex",
+        "program_options",
+        "serialization",
+        "iostreams",
+        "locale",
+        "log/",
+        "mpi",
+        "chrono",
+        "timer",
+        "context",
+        "coroutine",
+        "fiber",
+        "test/",
+        "wave",
+        "json",
+        "url",
+        "nowide",
+        "stacktrace",
+        "graph/distributed",
+        "random/random_device",
+    )
+)
+
 
 def _maybe_external(path: str) -> bool:
     """Could this include name a third-party library's header (not standard, system, Python)?"""
     lower = path.lower().strip("<>")  # Cython's `cdef extern from "<zlib.h>"`
     if "." not in lower.rsplit("/", 1)[-1]:
         return False  # <vector>, <cstdint>: the C++ standard library
+    if lower.startswith(BOOST_COMPILED):
+        return True  # Boost.Python and the other Boost libraries built separately
     if lower in SYSTEM_HEADERS or lower.startswith(SYSTEM_PREFIXES) or lower.startswith((".", "/")):
+        return False
+    if lower in CUDA_TOOLKIT_HEADERS or lower.startswith(("cooperative_groups/", "crt/")):
         return False
     if lower.endswith("object.h"):
         return False  # CPython's <floatobject.h>, <longobject.h> ...
@@ -5085,7 +5164,7 @@ def _finish_code(
             else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
         )
     )
-    other_arch = OTHER_ARCH_FILE.search(relative) is not None
+    other_arch = OTHER_ARCH_FILE.search(relative) is not None or bool(AMD_GPU_PATH.search(relative))
     not_built: str | None = None
     for error in errors:
         if _X86_ERROR.search(error.text) or not relative.endswith(HEADER_SUFFIXES):
@@ -5116,6 +5195,12 @@ def _finish_code(
         seen.add((kind, line))
         if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
             continue  # a guard selects code; the code it selects is what counts
+        if kind == "x64-intrinsic" and _CONDITION_LINE.match(
+            code_lines[_chain_start(code_lines, line - 1, 64, chains)]
+        ):
+            # portable-snippets' `#if PSNIP_BUILTIN_MSVC_HAS_INTRIN(__shiftleft128, 14, 0) &&
+            # defined(_M_AMD64)` asks whether the intrinsic exists; what it selects counts
+            continue
         if other_arch and kind in ("inline-asm", "cpuid", "x64-intrinsic"):
             continue
         if kind == "x64-intrinsic" and (
@@ -5132,6 +5217,7 @@ def _finish_code(
                 or _OTHER_ARCH_ASM.search(statement)
                 or _PTX_ASM.search(statement)
                 or _DOTTED_MNEMONIC.match(window)
+                or _NO_X86_ASM.match(window)
                 or _in_string(text, start)
             ):
                 continue
