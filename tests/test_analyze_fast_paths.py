@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import re
+import tarfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -303,3 +310,118 @@ _X86_PIECES = st.sampled_from(
 @example('"x cpuid')
 def test_find_x86_finds_what_each_regex_finds(text: str) -> None:
     assert analyze.find_x86(text) == _find_x86_plain(text)
+
+
+# -- the .tar.gz reader --------------------------------------------------------------------------
+def _tarfile_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: analyze._GzipTar) -> Iterator[tuple[str, int, bytes | None]]:
+        raise analyze._NotSimple
+        yield  # (a generator, as the one it stands in for)
+
+    monkeypatch.setattr(analyze._GzipTar, "members", refuse)
+
+
+def _read_tar(path: Path) -> tuple[list[tuple[str, int, bytes | None]] | str, int, int]:
+    """What _iter_tar gives (or the error it raises), and what it counted."""
+    budget = analyze._Budget(path, path.stat().st_size)
+    try:
+        found: list[tuple[str, int, bytes | None]] | str = list(analyze._iter_tar(path, budget))
+    except Exception as exc:  # (the error is what is compared)
+        found = f"{type(exc).__name__}: {exc}"
+    return found, budget.total, budget.members
+
+
+def _both_ways(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[tuple[object, int, int], tuple[object, int, int]]:
+    fast = _read_tar(path)
+    with monkeypatch.context() as patch:
+        _tarfile_only(patch)
+        plain = _read_tar(path)
+    return fast, plain
+
+
+_NAMES = [
+    "demo-1.0/setup.py",
+    "demo-1.0/src/" + "deep/" * 30 + "module.c",  # past ustar's 100 characters
+    "demo-1.0/src/" + "x" * 120 + ".h",  # one name of more than 100
+    "demo-1.0/src/naïve_ünïcode.c",
+    "demo-1.0/src/empty.c",
+    "demo-1.0/src/block.c",  # exactly one block of data
+    "demo-1.0/data/blob.bin",  # not read: drained
+    "demo-1.0/data/big.c",  # past MAX_FILE: drained in pieces
+]
+
+
+def _demo_tar_gz(path: Path, tar_format: int, names: list[str] = _NAMES, **options: Any) -> Path:
+    with tarfile.open(path, "w:gz", format=tar_format, **options) as tar:
+        folder = tarfile.TarInfo("demo-1.0/src")
+        folder.type = tarfile.DIRTYPE
+        tar.addfile(folder)
+        for name in names:
+            if name.endswith("empty.c"):
+                data = b""
+            elif name.endswith("block.c"):
+                data = b"int x;\n".ljust(512, b" ")
+            elif name.endswith("big.c"):
+                data = b"/* big */\n" * (analyze.MAX_FILE // 10 + 1)
+            else:
+                data = f"/* {name} */\n".encode() * 50
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("demo-1.0/src/link.c")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "empty.c"
+        tar.addfile(link)
+        hard = tarfile.TarInfo("demo-1.0/src/hard.c")
+        hard.type = tarfile.LNKTYPE
+        hard.linkname = "demo-1.0/src/empty.c"
+        tar.addfile(hard)
+    return path
+
+
+@pytest.mark.parametrize(
+    "tar_format", [tarfile.PAX_FORMAT, tarfile.GNU_FORMAT, tarfile.USTAR_FORMAT]
+)
+def test_the_gzip_tar_reader_gives_what_tarfile_gives(
+    tar_format: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (ustar has no room for a file name of more than 100 characters)
+    names = [n for n in _NAMES if tar_format != tarfile.USTAR_FORMAT or "x" * 120 not in n]
+    sdist = _demo_tar_gz(tmp_path / "demo-1.0.tar.gz", tar_format, names)
+    budget = analyze._Budget(sdist, sdist.stat().st_size)
+    read = list(analyze._GzipTar(sdist, budget).members())  # by itself: no _NotSimple
+    fast, plain = _both_ways(sdist, monkeypatch)
+    assert fast == plain and fast[0] == read
+    assert [relative for relative, _size, _data in read] == [
+        name.split("/", 1)[1] for name in names
+    ]
+    assert read[-1][2] is None and read[-2][2] is None  # big.c and blob.bin drained
+
+
+def test_odd_tar_gz_archives_are_left_to_tarfile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = _demo_tar_gz(tmp_path / "whole-1.0.tar.gz", tarfile.PAX_FORMAT)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut-1.0.tar.gz"
+    cut.write_bytes(data[: len(data) // 3])
+    # a global pax header (type g) first
+    odd = _demo_tar_gz(
+        tmp_path / "global-1.0.tar.gz", tarfile.PAX_FORMAT, pax_headers={"comment": "x"}
+    )
+    # two gzip members: tarfile's stream reads the first only
+    raw = gzip.decompress(data)
+    twice = tmp_path / "twice-1.0.tar.gz"
+    twice.write_bytes(gzip.compress(raw[: 512 * 9]) + gzip.compress(raw[512 * 9 :]))
+    not_tar = tmp_path / "plain-1.0.tar.gz"
+    not_tar.write_bytes(gzip.compress(b"not a tar archive at all" * 100))
+    empty = tmp_path / "empty-1.0.tar.gz"
+    empty.write_bytes(gzip.compress(bytes(1024)))
+    for sdist in (cut, odd, twice, not_tar, empty):
+        budget = analyze._Budget(sdist, sdist.stat().st_size)
+        with pytest.raises(analyze._NotSimple):
+            list(analyze._GzipTar(sdist, budget).members())
+        fast, plain = _both_ways(sdist, monkeypatch)
+        assert fast == plain, sdist.name
