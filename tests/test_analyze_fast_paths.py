@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import io
+import mmap
 import re
 import tarfile
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -425,3 +427,100 @@ def test_odd_tar_gz_archives_are_left_to_tarfile(
             list(analyze._GzipTar(sdist, budget).members())
         fast, plain = _both_ways(sdist, monkeypatch)
         assert fast == plain, sdist.name
+
+
+# -- the .zip reader ------------------------------------------------------------------------------
+def _read_zip(path: Path) -> tuple[object, int, int]:
+    budget = analyze._Budget(path, path.stat().st_size)
+    try:
+        found: object = list(analyze._iter_zip(path, budget))
+    except Exception as exc:  # (the error is what is compared)
+        found = f"{type(exc).__name__}: {exc}"
+    return found, budget.total, budget.members
+
+
+def _demo_zip(path: Path, *, stream: bool = False) -> Path:
+    members = {
+        "demo-1.0/setup.py": b"from setuptools import setup\n" * 40,
+        "demo-1.0/src/naïve.c": "/* ünïcode */\nint x;\n".encode() * 300,
+        "demo-1.0/src/empty.c": b"",
+        "demo-1.0/src/stored.h": b"#define STORED 1\n" * 30,
+        "demo-1.0/data/blob.bin": bytes(range(256)) * 64,
+    }
+    if stream:  # written to a pipe: sizes and CRCs in data descriptors after the data
+        buffer = io.BytesIO()
+
+        class Unseekable(io.RawIOBase):
+            def writable(self) -> bool:
+                return True
+
+            def write(self, data: Any) -> int:
+                return buffer.write(data)
+
+        with zipfile.ZipFile(Unseekable(), "w", zipfile.ZIP_DEFLATED) as zf:  # type: ignore[arg-type]
+            for name, data in members.items():
+                zf.writestr(name, data)
+        path.write_bytes(buffer.getvalue())
+        return path
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            method = zipfile.ZIP_STORED if name.endswith("stored.h") else zipfile.ZIP_DEFLATED
+            zf.writestr(name, data, compress_type=method)
+    return path
+
+
+def test_the_zip_reader_gives_what_zipfile_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for sdist in (
+        _demo_zip(tmp_path / "a-1.0.zip"),
+        _demo_zip(tmp_path / "b-1.0.zip", stream=True),
+    ):
+        with (
+            zipfile.ZipFile(sdist) as zf,
+            mmap.mmap(zf.fp.fileno(), 0, access=mmap.ACCESS_READ) as archive,
+        ):  # type: ignore[union-attr]
+            read = [analyze._zip_member(archive, info) for info in zf.infolist()]
+            assert read == [zf.read(info) for info in zf.infolist()]  # every one by itself
+        fast = _read_zip(sdist)
+        with monkeypatch.context() as patch:
+            patch.setattr(analyze, "_zip_member", lambda _archive, _info: None)
+            assert _read_zip(sdist) == fast
+
+
+def test_odd_zip_members_are_left_to_zipfile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def patched(name: str, offset: int, data: bytes) -> Path:
+        path = _demo_zip(tmp_path / f"{name}-1.0.zip")
+        raw = bytearray(path.read_bytes())
+        with zipfile.ZipFile(path) as zf:
+            at = zf.getinfo("demo-1.0/src/naïve.c").header_offset
+        raw[at + offset : at + offset + len(data)] = data
+        path.write_bytes(bytes(raw))
+        return path
+
+    odd = [
+        patched("magic", 0, b"PK\x09\x09"),  # no local header there
+        patched("name", 30 + len("demo-1.0/src/"), b"N"),  # a name that differs
+        patched("method", 8, b"\x63\x00"),  # another compression method in the header only
+        patched("deflate", 30 + len("demo-1.0/src/naïve.c".encode()), b"\xff" * 8),
+        patched("crc", 14, b"\x00\x00\x00\x00"),  # (the central directory's CRC is the one read)
+    ]
+    for sdist in odd:
+        fast = _read_zip(sdist)
+        with monkeypatch.context() as patch:
+            patch.setattr(analyze, "_zip_member", lambda _archive, _info: None)
+            assert _read_zip(sdist) == fast, sdist.name
+    for sdist in odd[:2] + odd[3:4]:  # these zipfile refuses: the fast reader leaves them
+        with (
+            zipfile.ZipFile(sdist) as zf,
+            mmap.mmap(
+                zf.fp.fileno(),  # type: ignore[union-attr]
+                0,
+                access=mmap.ACCESS_READ,
+            ) as archive,
+        ):
+            assert analyze._zip_member(archive, zf.getinfo("demo-1.0/src/naïve.c")) is None
+        refused = _read_zip(sdist)[0]
+        assert isinstance(refused, str) and refused.startswith(("BadZipFile", "error")), sdist.name
