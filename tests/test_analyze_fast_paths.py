@@ -524,3 +524,39 @@ def test_odd_zip_members_are_left_to_zipfile(
             assert analyze._zip_member(archive, zf.getinfo("demo-1.0/src/naïve.c")) is None
         refused = _read_zip(sdist)[0]
         assert isinstance(refused, str) and refused.startswith(("BadZipFile", "error")), sdist.name
+
+
+# -- Windows paths, looked for only where a POSIX-only header asks ---------------------------------
+def test_windows_paths_are_looked_for_only_where_posix_headers_ask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+    looked = analyze._windows_path
+
+    def counting(text: str, cython: bool) -> bool:
+        asked.append(text)
+        return looked(text, cython)
+
+    monkeypatch.setattr(analyze, "_windows_path", counting)
+
+    def analyze_tree(name: str, files: dict[str, str]) -> dict[str, Any]:
+        root = tmp_path / name
+        for relative, text in files.items():
+            (root / relative).parent.mkdir(parents=True, exist_ok=True)
+            (root / relative).write_text(text)
+        return analyze.analyze_files(str(root), analyze.iter_sources(root)).to_json()
+
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "setuptools.build_meta"\n',
+        "src/a.c": "#ifdef _WIN32\n#include <windows.h>\n#endif\nint a;\n",
+        "src/b.c": "int b;\n",
+    }
+    analyze_tree("portable", files)
+    assert asked == []  # no POSIX-only header: no file's Windows path matters
+    posix = analyze_tree("posix", {**files, "src/c.c": "#include <unistd.h>\nint c;\n"})
+    assert asked  # asked now, and a.c's Windows path says c.c's header is no POSIX-only port
+    assert not [e for e in posix["x86"] if e["kind"] == "posix-only"]
+    del files["src/a.c"]
+    asked.clear()
+    only = analyze_tree("posix-only", {**files, "src/c.c": "#include <unistd.h>\nint c;\n"})
+    assert asked and [e["file"] for e in only["x86"] if e["kind"] == "posix-only"] == ["src/c.c"]

@@ -618,6 +618,10 @@ class Analysis:
     # native files with a Windows path (see _posix_only)
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
     windows_files: list[str] = field(default_factory=list)
+    # the files whose Windows path is not looked for yet: (file, text, is it Cython); and
+    # their size (see _note_windows_path)
+    windows_unread: list[tuple[str, str, bool]] = field(default_factory=list)
+    windows_unread_bytes: int = 0
     cmake_texts: list[str] = field(default_factory=list)  # the CMake files' (also build_texts)
     meson_texts: list[str] = field(default_factory=list)  # the meson.build files' (the same)
     member_names: set[str] | None = None  # the members' file names, lower case, when wanted
@@ -4821,9 +4825,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         not rust
         and len(result.windows_files) < _WINDOWS_FILES_WANTED
         and not _vendored(relative.lower(), [])
-        and _windows_path(text, cython)
     ):
-        result.windows_files.append(relative)
+        _note_windows_path(result, relative, text, cython)
     if wanted_includes and (OTHER_OS_PATH.search(relative) or AMD_GPU_PATH.search(relative)):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
@@ -5664,6 +5667,35 @@ def _windows_path(text: str, cython: bool) -> bool:
 # Files with a Windows path looked for: enough that a few in another project's folder (see
 # _projects, known at the end) leave some of the package's own
 _WINDOWS_FILES_WANTED = 16
+# Texts kept for a Windows path looked for later (past this, looked for at once)
+_WINDOWS_UNREAD_BYTES = 32 << 20
+
+
+def _note_windows_path(result: Analysis, relative: str, text: str, cython: bool) -> None:
+    """Keep the file among the first _WINDOWS_FILES_WANTED with a Windows path. Only
+    _posix_only asks which they are, and only where a file includes a POSIX-only header
+    outside any #if (rare): until one does, the texts are kept (up to _WINDOWS_UNREAD_BYTES)
+    and looked at only then, in the order they came (most sdists never look)."""
+    if result.posix_includes or result.windows_unread_bytes + len(text) > _WINDOWS_UNREAD_BYTES:
+        _read_windows_paths(result)
+        if len(result.windows_files) < _WINDOWS_FILES_WANTED and _windows_path(text, cython):
+            result.windows_files.append(relative)
+        return
+    result.windows_unread.append((relative, text, cython))
+    result.windows_unread_bytes += len(text)
+
+
+def _read_windows_paths(result: Analysis) -> None:
+    """Look for the Windows paths of the files kept by _note_windows_path, in order."""
+    for relative, text, cython in result.windows_unread:
+        if len(result.windows_files) >= _WINDOWS_FILES_WANTED:
+            break
+        if _windows_path(text, cython):
+            result.windows_files.append(relative)
+    result.windows_unread.clear()
+    result.windows_unread_bytes = 0
+
+
 # From the `#`: a regex that starts with a literal jumps between `#`s at C speed, where
 # `^[ \t]*#` (MULTILINE) is tried at every character of the text; what stands before the `#`
 # on its line is checked for each match found (a 2 MB amalgamation: 10 ms less a call).
@@ -5730,7 +5762,9 @@ def _posix_only(result: Analysis) -> None:
     build needs a port, whatever the architecture. A header of that name in the sdist (a
     compat unistd.h) is no POSIX header there."""
     if not result.posix_includes:
+        result.windows_unread.clear()  # (no file's Windows path matters)
         return
+    _read_windows_paths(result)
     projects = _projects(result.members)
 
     def own(name: str) -> bool:
