@@ -11,12 +11,15 @@ source-port) and says what to try first.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import functools
 import itertools
 import lzma
+import mmap
 import operator
 import re
+import struct
 import tarfile
 import warnings
 import zipfile
@@ -231,10 +234,17 @@ _UNDERSCORE = [
     (kind, before) for kind, _tokens, regex, before in _X86 if regex.pattern.startswith("_")
 ]
 _UNDERSCORE_PATTERNS = [pattern[1:] for _k, _t, pattern, _b in X86_PATTERNS if pattern[0] == "_"]
-# the leading "_" factored out: a literal first lets the engine skip to it at C speed
-_X86_UNDERSCORE = re.compile("_(?:" + "|".join(_UNDERSCORE_PATTERNS) + ")")
-_X86_UNDERSCORE_KIND = re.compile("_(?:" + "|".join(f"({p})" for p in _UNDERSCORE_PATTERNS) + ")")
 _ANYWHERE = ("",)  # preceded by anything but a letter, a digit or "_"
+# the leading "_" factored out: a literal first lets the engine skip to it at C speed. Where
+# every pattern must start a word (_ANYWHERE: all of them today), a lookbehind right after
+# it turns away the underscores inside words (`npy_intp`, `ZSTD_c`) before the alternation
+# is entered; the matches it drops are those _found_underscore would drop (no match of these
+# patterns hides the start of a word in its own text but after a `(`, where it ends).
+_UNDERSCORE_LEAD = "_(?<!\\w_)" if all(before == _ANYWHERE for _k, before in _UNDERSCORE) else "_"
+_X86_UNDERSCORE = re.compile(_UNDERSCORE_LEAD + "(?:" + "|".join(_UNDERSCORE_PATTERNS) + ")")
+_X86_UNDERSCORE_KIND = re.compile(
+    _UNDERSCORE_LEAD + "(?:" + "|".join(f"({p})" for p in _UNDERSCORE_PATTERNS) + ")"
+)
 _DENSE = 64  # matches after which find_x86 takes the regex with groups
 # shorter tokens first: a token that holds an absent one ("cpuid.h", "cpuid") is absent too
 _X86_OTHER = sorted(
@@ -303,6 +313,9 @@ def find_x86(text: str) -> list[tuple[int, str]]:
             if present[token]:
                 if (regex, token) in _LED_BY_TOKEN:
                     starts = _matches_at(text, regex, _places(text, token, places))
+                elif (regex, token) in _QUOTED_TOKEN:
+                    where = _quotes_before(text, _places(text, token, places))
+                    starts = _matches_at(text, regex, where)
                 else:
                     starts = [match.start() for match in regex.finditer(text)]
                 found += [(start, kind) for start in starts if _preceded(text, start, before)]
@@ -322,6 +335,28 @@ _LED_BY_TOKEN = {
     for token in tokens
     if len(token) >= 5 and regex.pattern.startswith(re.escape(token))
 }
+
+# The regexes whose every match is a `"`, blanks, then their token (an asm string's
+# `" cpuid`): tried only at the quotes before the token's places, not at every `"` of the
+# text (the regex engine's literal search stops at each string of a C file).
+_QUOTED_TOKEN = {
+    (regex, token)
+    for _kind, tokens, regex, _before in _X86_OTHER
+    for token in tokens
+    if regex.pattern.startswith('\\"\\s*' + re.escape(token))
+}
+
+
+def _quotes_before(text: str, places: list[int]) -> list[int]:
+    """The `"` before each place, with only whitespace (as the regex's ``\\s``, which is
+    str.isspace) between them: where a match of such a regex can start, in order."""
+    starts: list[int] = []
+    for at in places:
+        while at and text[at - 1].isspace():
+            at -= 1
+        if at and text[at - 1] == '"':
+            starts.append(at - 1)
+    return starts
 
 
 def _places(text: str, token: str, places: dict[str, list[int]]) -> list[int]:
@@ -588,6 +623,10 @@ class Analysis:
     rust_unix_uses: list[tuple[str, int, str]] = field(default_factory=list)
     rust_unix_modules: set[str] = field(default_factory=set)
     windows_files: list[str] = field(default_factory=list)
+    # the files whose Windows path is not looked for yet: (file, text, is it Cython); and
+    # their size (see _note_windows_path)
+    windows_unread: list[tuple[str, str, bool]] = field(default_factory=list)
+    windows_unread_bytes: int = 0
     cmake_texts: list[str] = field(default_factory=list)  # the CMake files' (also build_texts)
     meson_texts: list[str] = field(default_factory=list)  # the meson.build files' (the same)
     member_names: set[str] | None = None  # the members' file names, lower case, when wanted
@@ -1130,8 +1169,23 @@ _DRAIN = 4 << 20  # bytes read at a time from a member not read
 
 
 def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
+    skip = 0  # members the fast reader gave already
+    with path.open("rb") as start:
+        gzipped = start.read(2) == b"\x1f\x8b"
+    if gzipped:
+        reader = _GzipTar(path, budget)
+        try:
+            yield from reader.members()
+            return
+        except _NotSimple:
+            # tarfile takes over at the member the fast reader could not read, and says what
+            # is wrong with the archive, if anything, as it always has
+            budget.total, budget.members = reader.total, reader.count
+            skip = reader.count
     with tarfile.open(path, mode="r|*") as tar:  # a stream: one pass, nothing on disk
-        for member in tar:
+        for index, member in enumerate(tar):
+            if index < skip:
+                continue
             budget.member()
             if not member.isfile():
                 continue
@@ -1158,6 +1212,217 @@ def _iter_tar(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | N
                 yield relative, member.size, None
 
 
+class _NotSimple(Exception):
+    """Something in a .tar.gz the fast reader leaves to tarfile."""
+
+
+_GZIP_READ = 1 << 18  # compressed bytes read at a time
+_GZIP_OUT = 1 << 22  # at most this many bytes inflated at a time (a bomb is counted as it grows)
+_TAR_BLOCK = 512
+_PAX_RECORD = re.compile(rb"(\d+) ([^=]+)=")  # tarfile's
+_SIMPLE_TYPES = frozenset(
+    [tarfile.REGTYPE, tarfile.AREGTYPE, tarfile.DIRTYPE, tarfile.LNKTYPE, tarfile.SYMTYPE]
+)
+
+
+class _GzipTar:
+    """The members of a .tar.gz as tarfile's stream reading (``r|*``) gives them, read with
+    zlib and the header fields analyze uses (name, type, size) only: tarfile parses every
+    field of every header and of its pax header in Python, which costs more than inflating
+    the archive (40% of reading an sdist of many small files). The common archives only (ustar
+    and pax headers, GNU long names, regular files, folders, links); anything else (a sparse
+    file, a global pax header, a bad checksum, a cut stream, a second gzip member) raises
+    _NotSimple before its member is given, and tarfile reads on from there (see _iter_tar).
+    The names are tarfile's: the same decoding, prefix and pax rules."""
+
+    def __init__(self, path: Path, budget: _Budget) -> None:
+        self.path = path
+        self.budget = budget
+        self.count = 0  # the members given
+        self.total = 0  # the budget's total before the member being read
+        self.inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self.buffer = bytearray()
+        self.at = 0
+
+    def _fill(self, count: int) -> None:
+        """At least ``count`` bytes in the buffer past ``at`` (else _NotSimple)."""
+        buffer = self.buffer
+        while len(buffer) - self.at < count:
+            inflater = self.inflater
+            if inflater.eof:
+                raise _NotSimple
+            if inflater.unconsumed_tail:
+                out = inflater.decompress(inflater.unconsumed_tail, _GZIP_OUT)
+            else:
+                raw = self.handle.read(_GZIP_READ)
+                if not raw:
+                    raise _NotSimple  # a cut stream, or no zero block at the end
+                out = inflater.decompress(raw, _GZIP_OUT)
+            if self.at >= _GZIP_OUT:
+                del buffer[: self.at]
+                self.at = 0
+            buffer += out
+
+    def _take(self, count: int) -> bytes:
+        self._fill(count)
+        with memoryview(self.buffer) as view:
+            data = bytes(view[self.at : self.at + count])
+        self.at += count
+        return data
+
+    def _skip(self, count: int) -> None:
+        while count:
+            part = min(count, _GZIP_OUT)
+            self._fill(part)
+            self.at += part
+            count -= part
+
+    def _blocks(self, size: int, *, padded: bool = False) -> bytes:
+        """``size`` bytes of member data (``padded``: with the rest of its last block), the
+        reading past its last block."""
+        padding = -size % _TAR_BLOCK
+        if padded:
+            return self._take(size + padding)
+        data = self._take(size)
+        self._skip(padding)
+        return data
+
+    def _header(self) -> bytes | None:
+        """The next header block (None: the zero block that ends the archive)."""
+        block = self._take(_TAR_BLOCK)
+        if block.count(0) == _TAR_BLOCK:
+            return None
+        if _nti(block[148:156]) not in _checksums(block):
+            raise _NotSimple
+        return block
+
+    def members(self) -> Iterator[tuple[str, int, bytes | None]]:
+        try:
+            with self.path.open("rb") as self.handle:
+                yield from self._members()
+        except (zlib.error, OSError):
+            raise _NotSimple from None
+
+    def _members(self) -> Iterator[tuple[str, int, bytes | None]]:
+        encoding, errors = tarfile.ENCODING, "surrogateescape"
+        budget = self.budget
+        while True:
+            self.total = budget.total
+            block = self._header()
+            if block is None:
+                if self.count == 0:
+                    raise _NotSimple  # tarfile: an empty archive is no archive
+                return
+            # the extended headers before the member, outermost first
+            longname: list[tuple[bytes, bytes]] = []
+            while block[156:157] in (tarfile.XHDTYPE, tarfile.GNUTYPE_LONGNAME):
+                header = block[156:157]
+                size = _nti(block[124:136])
+                # (tarfile reads a pax header's records from its whole blocks)
+                longname.append((header, self._blocks(size, padded=header == tarfile.XHDTYPE)))
+                block = self._header()
+                if block is None:
+                    raise _NotSimple
+            kind = block[156:157]
+            if kind not in _SIMPLE_TYPES:
+                raise _NotSimple
+            name = _nts(block[0:100], encoding, errors)
+            size = _nti(block[124:136])
+            prefix = _nts(block[345:500], encoding, errors)
+            if kind == tarfile.AREGTYPE and name.endswith("/"):
+                kind = tarfile.DIRTYPE
+            if kind == tarfile.DIRTYPE:
+                name = name.rstrip("/")
+            if prefix:
+                name = prefix + "/" + name
+            for header, data in reversed(longname):  # the innermost applies first
+                if header == tarfile.GNUTYPE_LONGNAME:
+                    name = _nts(data, encoding, errors)
+                    if kind == tarfile.DIRTYPE:
+                        name = name.removesuffix("/")
+                    continue
+                pax = _pax_records(data)
+                if "path" in pax:
+                    name = pax["path"].rstrip("/")
+                if "size" in pax:
+                    try:
+                        size = int(pax["size"])
+                    except ValueError:
+                        size = 0
+            regular = kind in (tarfile.REGTYPE, tarfile.AREGTYPE)
+            if size and not regular:
+                raise _NotSimple  # tarfile reads no data for these: the next header is in it
+            budget.member()
+            if not regular:
+                self.count += 1
+                continue
+            relative = _strip_root(name)
+            if _wanted(relative) and size <= MAX_FILE:
+                content = self._blocks(size)
+                budget.add(len(content))
+                self.count += 1
+                yield relative, size, content
+                continue
+            left = size  # drained as _iter_tar drains it, counted in the same pieces
+            while left > 0:
+                piece = _DRAIN if left > _DRAIN else left
+                self._skip(piece)
+                budget.add(piece)
+                left -= piece
+            self._skip(-size % _TAR_BLOCK)
+            self.count += 1
+            yield relative, size, None
+
+
+def _nts(field: bytes, encoding: str, errors: str) -> str:
+    """A NUL-terminated header field as text (tarfile's nts)."""
+    end = field.find(b"\0")
+    return (field if end == -1 else field[:end]).decode(encoding, errors)
+
+
+def _nti(field: bytes) -> int:
+    """A header's number field, octal or base-256 (tarfile's nti)."""
+    if field[0] in (0o200, 0o377):
+        number = int.from_bytes(field[1:], "big")
+        return number - 256 ** (len(field) - 1) if field[0] == 0o377 else number
+    try:
+        return int(_nts(field, "ascii", "strict").strip() or "0", 8)
+    except ValueError:
+        raise _NotSimple from None  # (tarfile: an invalid header)
+
+
+def _checksums(block: bytes) -> tuple[int, int]:
+    """A header's checksum as unsigned and as signed bytes, its own field read as blanks
+    (tarfile's calc_chksums)."""
+    unsigned = 256 + sum(struct.unpack_from("148B8x356B", block))
+    signed = 256 + sum(struct.unpack_from("148b8x356b", block))
+    return unsigned, signed
+
+
+def _pax_records(data: bytes) -> dict[str, str]:
+    """A pax header's records, as tarfile reads them (only those analyze uses matter: path
+    and size); GNU sparse files and raw-byte names (hdrcharset) are left to tarfile."""
+    records: dict[str, str] = {}
+    at = 0
+    while (match := _PAX_RECORD.match(data, at)) is not None:
+        length = int(match[1])
+        if length == 0:
+            raise _NotSimple
+        value = data[match.end(2) + 1 : match.start(1) + length - 1]
+        try:
+            keyword = match[2].decode("utf-8")
+        except UnicodeDecodeError:
+            raise _NotSimple from None
+        if keyword.startswith("GNU.sparse") or keyword == "hdrcharset":
+            raise _NotSimple
+        try:
+            records[keyword] = value.decode("utf-8")
+        except UnicodeDecodeError:
+            records[keyword] = value.decode(tarfile.ENCODING, "surrogateescape")
+        at += length
+    return records
+
+
 def _iter_zip(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | None]]:
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
@@ -1168,12 +1433,64 @@ def _iter_zip(path: Path, budget: _Budget) -> Iterator[tuple[str, int, bytes | N
         for info in infos:
             if not info.is_dir() and _wanted(_strip_root(info.filename)):
                 budget.add(min(info.file_size, MAX_FILE + 1))
-        for info in infos:
-            if info.is_dir():
-                continue
-            relative = _strip_root(info.filename)
-            wanted = _wanted(relative) and info.file_size <= MAX_FILE
-            yield relative, info.file_size, zf.read(info) if wanted else None
+        with contextlib.ExitStack() as stack:
+            try:
+                archive: mmap.mmap | None = stack.enter_context(
+                    mmap.mmap(zf.fp.fileno(), 0, access=mmap.ACCESS_READ)  # type: ignore[union-attr]
+                )
+            except (OSError, ValueError, AttributeError):
+                archive = None
+            for info in infos:
+                if info.is_dir():
+                    continue
+                relative = _strip_root(info.filename)
+                if not (_wanted(relative) and info.file_size <= MAX_FILE):
+                    yield relative, info.file_size, None
+                    continue
+                data = _zip_member(archive, info) if archive is not None else None
+                yield relative, info.file_size, zf.read(info) if data is None else data
+
+
+def _zip_member(archive: mmap.mmap, info: zipfile.ZipInfo) -> bytes | None:
+    """zf.read(info), inflated with zlib from the archive's own bytes (zipfile reads and
+    inflates a member in Python-level pieces and checks its CRC as it goes: a third of
+    reading a zip sdist of many small files). A member zipfile would refuse or read otherwise
+    (encrypted, another method, a local header or name that differs, a bad CRC or size, an
+    entry that overlaps the next) gives None: zf.read reads it, or says what is wrong."""
+    at = info.header_offset
+    header = archive[at : at + 30]
+    if (
+        len(header) != 30
+        or header[:4] != b"PK\x03\x04"
+        or info.flag_bits & 0x61  # encrypted, compressed patch data, strong encryption
+        or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+    ):
+        return None
+    flags, name_length, extra_length = struct.unpack("<H18xHH", header[6:30])
+    name = archive[at + 30 : at + 30 + name_length]
+    try:
+        decoded = name.decode("utf-8" if flags & 0x800 else "cp437")
+    except UnicodeDecodeError:
+        return None
+    if decoded != info.orig_filename:
+        return None
+    start = at + 30 + name_length + extra_length
+    end_offset = getattr(info, "_end_offset", None)  # (Python 3.11.8: overlapped entries)
+    if end_offset is not None and start + info.compress_size > end_offset:
+        return None
+    raw = archive[start : start + info.compress_size]
+    if len(raw) != info.compress_size:
+        return None
+    if info.compress_type == zipfile.ZIP_DEFLATED:
+        try:
+            data = zlib.decompress(raw, -zlib.MAX_WBITS, max(info.file_size, 1))
+        except zlib.error:
+            return None
+    else:
+        data = raw
+    if len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+        return None
+    return data
 
 
 def _submodule_paths(text: str) -> list[str]:
@@ -1505,7 +1822,7 @@ class _Definable:
         cmake = {id(text) for text in cmake_texts}
         others = [text for text in build_texts if id(text) not in cmake]
         if cmake_texts:  # (the assignments serve only to read the CMake files)
-            turned_on = set().union(*(_ASSIGNED.findall(text) for text in others if "=" in text))
+            turned_on = set().union(*(_assigned_names(text) for text in others if "=" in text))
             others += [_cmake_live_text(text, turned_on) for text in cmake_texts]
         self.texts = others
         self.joined: str | None = None
@@ -1547,21 +1864,78 @@ _NATIVE_BACKENDS = frozenset(
     # (sip generates C++ bindings and compiles them against Qt: pyqt6-webengine)
     {"scikit-build-core", "py-build-cmake", "meson-python", "maturin", "sip"}
 )
-_EXTENSION = re.compile(
-    r"\b(?:Extension|Pybind11Extension|RustExtension|cythonize|mypycify)\s*\("
-    r"|\bcffi_modules\s*="  # cffi's out-of-line API mode compiles C (pylibsrtp)
-)
-_PLATFORM_WHEEL = re.compile(
-    r"root_is_pure\s*=\s*False|def\s+has_ext_modules\b|\bhas_ext_modules\s*=\s*lambda"
+
+
+def _word(word: str) -> str:
+    """``\\bword`` for a word that starts with a word character, written so that the regex
+    starts with the word itself: the regex engine jumps to it at C speed, where a leading
+    ``\\b`` (or any assertion) is tried at every character (100 ns each, 2 ms for a setup.py
+    of 20 KB). The lookbehind after it says the character before it is none of ``\\w``."""
+    escaped = re.escape(word)
+    return rf"{escaped}(?<!\w{escaped})"
+
+
+# Each of these is a list of alternatives, each its own regex led by a literal (see _word);
+# _earliest finds where the first match of any starts, as the one alternation `|`.join(...)
+# would (a regex search returns the match that starts first).
+_EXTENSION = [
+    *(
+        _word(word) + r"\s*\("
+        for word in ("Extension", "Pybind11Extension", "RustExtension", "cythonize", "mypycify")
+    ),
+    _word("cffi_modules") + r"\s*=",  # cffi's out-of-line API mode compiles C (pylibsrtp)
+]
+_PLATFORM_WHEEL = [
+    r"root_is_pure\s*=\s*False",
+    r"def\s+has_ext_modules\b",
+    _word("has_ext_modules") + r"\s*=\s*lambda",
     # a wheel tagged per platform by hand, with prebuilt libraries per target triple
     # (c2pa-python: `--plat-name`, PLATFORM_FOLDERS of x86_64-pc-windows-msvc ...)
-    r"|--plat-name|-pc-windows-msvc"
+    r"--plat-name",
+    r"-pc-windows-msvc",
     # a bdist_wheel whose tag names the platform by hand (mini-racer: packaging's platform_tags)
-    r"|\bdef\s+get_tag\b|\bplatform_tags\s*\("
+    _word("def") + r"\s+get_tag\b",
+    _word("platform_tags") + r"\s*\(",
     # a native library the wheel carries by name, put there by the CI before the build
     # (glfw's package_data 'glfw3.dll', adbc-driver-sqlite's libadbc_driver_sqlite.so)
-    r"""|['"][\w./-]{1,200}\.(?:dll|dylib|so)['"]"""
-)
+    r"""['"][\w./-]{1,200}\.(?:dll|dylib|so)['"]""",
+]
+_PLATFORM_WHEEL_RES = [re.compile(alternative) for alternative in _PLATFORM_WHEEL]
+# every Extension(...) in order (each is judged), as one alternation
+_EXTENSION_ALL = re.compile("|".join(_EXTENSION))
+
+
+def _holding(
+    regex: re.Pattern[str], text: str, words: tuple[str, ...], reach: int | None = None
+) -> Iterator[re.Match[str]]:
+    """regex.finditer(text), for a regex every match of which holds one of ``words``: run
+    only if one is in the text (a substring test at C speed, where a regex that starts with a
+    class, a quantifier or an assertion is tried at every character). ``reach``: every match
+    starts at most this many characters before one of the words; the regex is then tried only
+    at those starts, in order, none inside the match before it (as finditer does)."""
+    if reach is None:
+        if any(word in text for word in words):
+            yield from regex.finditer(text)
+        return
+    starts: set[int] = set()
+    for word in words:
+        at = text.find(word)
+        while at != -1:
+            starts.update(range(max(0, at - reach), at + 1))
+            at = text.find(word, at + 1)
+    after = 0
+    for start in sorted(starts):
+        if start >= after and (match := regex.match(text, start)) is not None:
+            yield match
+            after = match.end()  # (not empty: it holds a word)
+
+
+def _earliest(regexes: list[re.Pattern[str]], text: str) -> int | None:
+    """Where the first match of any of the regexes starts (None: none matches)."""
+    starts = [match.start() for regex in regexes if (match := regex.search(text)) is not None]
+    return min(starts, default=None)
+
+
 _CTYPES_CALLS = ("find_library", "CDLL", "WinDLL", "LoadLibrary")
 # A native library loaded with ctypes: `find_library("spatialindex_c")`, `CDLL("libzbar.so")`,
 # `ctypes.cdll.LoadLibrary(...)`, `lib_name = f"spatialindex_c-{arch}.dll"`.
@@ -1569,6 +1943,10 @@ _CTYPES_LIBRARY = re.compile(
     r"""(?:find_library|CDLL|WinDLL|LoadLibrary)\s*\(\s*[rbfu]?["']([A-Za-z0-9_.+-]{2,60})["']"""
     r"""|[rbfu]?["']((?:lib)?[A-Za-z][A-Za-z0-9_+-]{1,60})(?:-\{[^}"']{0,20}\})?\.dll["']"""
 )
+# Every match starts with a call or holds `.dll`, 89 characters at most after its start (a
+# prefix and a quote, `lib`, 61 characters of name and 23 of `-{...}`): see _holding.
+_CTYPES_LIBRARY_WORDS = (*_CTYPES_CALLS, ".dll")
+_CTYPES_LIBRARY_REACH = 89
 
 
 # Crates whose versions before a given one do not build for aarch64-pc-windows-msvc: ring
@@ -1868,7 +2246,7 @@ def _windows_settings(result: Analysis, text: str) -> None:
 
 def _setup_wheel_kind(result: Analysis, text: str) -> None:
     lines: list[str] | None = None
-    for extension in _EXTENSION.finditer(text):
+    for extension in _EXTENSION_ALL.finditer(text):
         line = text.count("\n", 0, extension.start()) + 1
         if lines is None:
             lines = text.split("\n")
@@ -1889,9 +2267,9 @@ def _setup_wheel_kind(result: Analysis, text: str) -> None:
         result.extension_modules = f"setup.py:{line}"
         result.extensions_unbuilt = None
         break
-    platform = _PLATFORM_WHEEL.search(text)
+    platform = _earliest(_PLATFORM_WHEEL_RES, text)
     if platform is not None:
-        line = text.count("\n", 0, platform.start()) + 1
+        line = text.count("\n", 0, platform) + 1
         result.platform_wheel = f"setup.py:{line}"
 
 
@@ -1959,7 +2337,7 @@ def _scan_ctypes(result: Analysis, relative: str, text: str) -> None:
     seen = {e.name for e in result.ctypes_libraries}
     lines = text.split("\n")
     ends = _line_ends(lines)
-    for match in _CTYPES_LIBRARY.finditer(text):
+    for match in _holding(_CTYPES_LIBRARY, text, _CTYPES_LIBRARY_WORDS, _CTYPES_LIBRARY_REACH):
         raw = match[1] or match[2]
         library = re.sub(r"\.(?:so|dylib|dll)(?:\.\d+)*$", "", raw.lower()).removeprefix("lib")
         if library in seen or library.startswith(_SYSTEM_DLLS) or library in SYSTEM_LIBRARIES:
@@ -2082,6 +2460,8 @@ _LIBRARIES = re.compile(
 _CONFIG_TOOL = re.compile(
     r"""(?:["']([a-z][a-z0-9+]{1,30})[-_]config["'\s]|\s([a-z][a-z0-9+]{1,30})[-_]config[ \t]+-)"""
 )
+_CONFIG_TOOL_WORDS = ("-config", "_config")  # one is in every match (see _holding)
+_CONFIG_TOOL_REACH = 32  # a quote or a blank, and a name of 31 characters at most, before it
 _NOT_LIBRARY_TOOLS = frozenset(
     [
         "dump",
@@ -2426,6 +2806,18 @@ def _switched_on(result: Analysis) -> None:
 
 
 _ASSIGNED = re.compile(r"\b([A-Za-z_]\w*)(?::\w+)?\s*=")  # `NAME = "ON"`, `-DNAME:BOOL=ON`
+# _ASSIGNED read backwards from its `=`, in the reversed text: the regex starts at a literal the
+# engine jumps to, where _ASSIGNED's leading `\b` is tried at every character (25 times
+# slower). Each `=` ends one match at most, and no match holds another `=`: the matches of one
+# are those of the other, reversed.
+_ASSIGNED_REVERSED = re.compile(r"=\s*(?:\w+:)?(\w*[A-Za-z_])(?!\w)")
+
+
+def _assigned_names(text: str) -> set[str]:
+    """The names _ASSIGNED finds in the text."""
+    return {name[::-1] for name in _ASSIGNED_REVERSED.findall(text[::-1])}
+
+
 _CMAKE_BLOCK = re.compile(r"\s*(if|elseif|else|endif|option)\s*\((.*)", re.IGNORECASE)
 
 
@@ -2783,6 +3175,19 @@ def _scan_prebuilt_downloads(result: Analysis, relative: str, text: str) -> None
 
 
 _NATIVE_BUILD_CALL = re.compile(r"(?<![A-Za-z])(?:cargo|cmake)(?![A-Za-z])", re.IGNORECASE)
+
+
+def _native_build_call(function: str) -> str | None:
+    """The build tool a function runs ("cargo" or "cmake"), by _NATIVE_BUILD_CALL; the regex,
+    whose lookbehind is tried at every character, runs only where the lowered text holds one
+    of the words (every match lowers to one, the Kelvin sign re.I takes for K included)."""
+    lowered = function.lower()
+    if "cargo" not in lowered and "cmake" not in lowered:
+        return None
+    found = _NATIVE_BUILD_CALL.search(function)
+    return found[0].lower() if found is not None else None
+
+
 _CDYLIB = re.compile(r"""crate-type\s*=\s*\[[^\]]*["']cdylib["']""")
 _CMAKE_SHARED = re.compile(r"add_library\s*\(\s*[\w${}.-]+\s+(?:SHARED|MODULE)\b", re.IGNORECASE)
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]", re.MULTILINE)
@@ -2887,7 +3292,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
     assignments: dict[str, str] | None = None
     if name in ("setup.py", "setup.cfg", "build script"):
-        for match in _CONFIG_TOOL.finditer(text):
+        for match in _holding(_CONFIG_TOOL, text, _CONFIG_TOOL_WORDS, _CONFIG_TOOL_REACH):
             tool = (match[1] or match[2]).lower()
             if tool not in _NOT_LIBRARY_TOOLS:
                 command = match[0].strip("\"' \t-")
@@ -2908,12 +3313,12 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             dll = match[1].lower()
             if not dll.startswith(_SYSTEM_DLLS) and not _windows_dll(dll):
                 library = re.sub(r"^lib|-\d+$", "", dll)
-                tool = _NATIVE_BUILD_CALL.search(_function_around(text, match.start()))
+                tool = _native_build_call(_function_around(text, match.start()))
                 if tool is not None:
                     # the function that names the DLL runs cargo or CMake: the build makes it,
                     # if the sdist holds a project that makes a shared library (see
                     # _built_here)
-                    result.built_dlls.append((library, tool[0].lower()))
+                    result.built_dlls.append((library, tool))
                 found.append((library, f"bundles {match[1]}.dll", match.start()))
         for match in _LIBRARIES.finditer(text):
             listed = match[1] or match[2]
@@ -3389,6 +3794,7 @@ _HEADER_NAME = re.compile(r"([\w.+-]+\.(?:h|hh|hpp|hxx|inc))\b")
 _QUOTED_CONFIG_HEADER = re.compile(
     r"""["'][^"'\n]{0,200}?([\w.+-]*(?:config|version)[\w.+-]*\.h)["']"""
 )
+_QUOTED_CONFIG_HEADER_WORDS = ('.h"', ".h'")  # one ends every match (see _holding)
 
 
 def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
@@ -3411,7 +3817,8 @@ def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
                     h.lower() for h in re.findall(r"output\s*:\s*'([^']{1,200})'", call[1])
                 )
         if "config" in text or "version" in text:
-            generated.update(m.lower() for m in _QUOTED_CONFIG_HEADER.findall(text))
+            for match in _holding(_QUOTED_CONFIG_HEADER, text, _QUOTED_CONFIG_HEADER_WORDS):
+                generated.add(match[1].lower())
     return generated
 
 
@@ -4684,9 +5091,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         not rust
         and len(result.windows_files) < _WINDOWS_FILES_WANTED
         and not _vendored(relative.lower(), [])
-        and _windows_path(text, cython)
     ):
-        result.windows_files.append(relative)
+        _note_windows_path(result, relative, text, cython)
     if wanted_includes and (OTHER_OS_PATH.search(relative) or AMD_GPU_PATH.search(relative)):
         wanted_includes = []
     if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
@@ -4983,7 +5389,7 @@ def _judge_assembly(
     for match in _ASSEMBLY_GLOB.finditer(build):
         if not (match[0].startswith("*") and build[match.start() - 1 : match.start()] == "/"):
             globbed = True  # `*.S` alone, `glob(".s")`, enable_language(ASM)
-    for match in _GLOB_FOLDER.finditer(build):
+    for match in _holding(_GLOB_FOLDER, build, _GLOB_FOLDER_WORDS):
         if not match[1] or "$" in match[1] or "{" in match[1]:
             globbed = True
         else:
@@ -5013,14 +5419,31 @@ def _judge_assembly(
 _ASSEMBLY_GLOB = re.compile(r"""\*\.(?:s|asm)\b|["']\.(?:s|asm)["']|enable_language\s*\(\s*asm""")
 # the folder a `.../NAME/*.S` pattern names (a `${VAR}/*.S` or a bare `*.S` names none)
 _GLOB_FOLDER = re.compile(r"""([$\w{}.-]*)/\*\.(?:s|asm)\b""")
+_GLOB_FOLDER_WORDS = ("/*.",)  # in every match (see _holding)
 
 
 def _unix_only_assembly(data: bytes | None) -> bool:
     return (
-        data is not None
-        and _UNIX_ASSEMBLY.search(data) is not None
-        and _WINDOWS_ASSEMBLY.search(data) is None
+        data is not None and _UNIX_ASSEMBLY.search(data) is not None and not _windows_assembly(data)
     )
+
+
+def _windows_assembly(data: bytes) -> bool:
+    """Does _WINDOWS_ASSEMBLY match? Asked of the lowered bytes (ASCII, as re.I takes bytes) by
+    substring tests and regexes led by their words: the `\\b` that leads two of its
+    alternatives makes the regex engine try the whole of it at every byte."""
+    lowered = data.lower()
+    return any(word in lowered for word in _WINDOWS_ASSEMBLY_WORDS) or any(
+        regex.search(lowered) is not None for regex in _WINDOWS_ASSEMBLY_LOWERED
+    )
+
+
+_WINDOWS_ASSEMBLY_WORDS = (b".seh_", b"_win32", b"_win64", b"_msc_ver")
+_WINDOWS_ASSEMBLY_LOWERED = [
+    re.compile(rb"\.def\b"),
+    re.compile(rb"proc(?<!\wproc)\b"),  # \bproc\b, led by its word
+    re.compile(rb"win64(?<!\wwin64)\b"),
+]
 
 
 _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
@@ -5549,6 +5972,35 @@ def _windows_path(text: str, cython: bool) -> bool:
 # Files with a Windows path looked for: enough that a few in another project's folder (see
 # _projects, known at the end) leave some of the package's own
 _WINDOWS_FILES_WANTED = 16
+# Texts kept for a Windows path looked for later (past this, looked for at once)
+_WINDOWS_UNREAD_BYTES = 32 << 20
+
+
+def _note_windows_path(result: Analysis, relative: str, text: str, cython: bool) -> None:
+    """Keep the file among the first _WINDOWS_FILES_WANTED with a Windows path. Only
+    _posix_only asks which they are, and only where a file includes a POSIX-only header
+    outside any #if (rare): until one does, the texts are kept (up to _WINDOWS_UNREAD_BYTES)
+    and looked at only then, in the order they came (most sdists never look)."""
+    if result.posix_includes or result.windows_unread_bytes + len(text) > _WINDOWS_UNREAD_BYTES:
+        _read_windows_paths(result)
+        if len(result.windows_files) < _WINDOWS_FILES_WANTED and _windows_path(text, cython):
+            result.windows_files.append(relative)
+        return
+    result.windows_unread.append((relative, text, cython))
+    result.windows_unread_bytes += len(text)
+
+
+def _read_windows_paths(result: Analysis) -> None:
+    """Look for the Windows paths of the files kept by _note_windows_path, in order."""
+    for relative, text, cython in result.windows_unread:
+        if len(result.windows_files) >= _WINDOWS_FILES_WANTED:
+            break
+        if _windows_path(text, cython):
+            result.windows_files.append(relative)
+    result.windows_unread.clear()
+    result.windows_unread_bytes = 0
+
+
 # From the `#`: a regex that starts with a literal jumps between `#`s at C speed, where
 # `^[ \t]*#` (MULTILINE) is tried at every character of the text; what stands before the `#`
 # on its line is checked for each match found (a 2 MB amalgamation: 10 ms less a call).
@@ -5660,7 +6112,9 @@ def _posix_only(result: Analysis) -> None:
     build needs a port, whatever the architecture. A header of that name in the sdist (a
     compat unistd.h) is no POSIX header there."""
     if not result.posix_includes:
+        result.windows_unread.clear()  # (no file's Windows path matters)
         return
+    _read_windows_paths(result)
     projects = _projects(result.members)
 
     def own(name: str) -> bool:
