@@ -52,8 +52,18 @@ RATIO_SET = (
 
 
 def read_every_member(path: Path) -> int:
-    """The floor: open the sdist as analyze does and read every member, nothing else."""
+    """The floor: read every member of the sdist, nothing else. A .tar.gz is read by
+    analyze's own reader (iter_sources), which inflates the whole stream and walks every
+    member's header as tarfile does, only faster (since the i13-speed7 merge; tarfile's
+    reading would be no floor any more). A .zip's members are read with zipfile (analyze's
+    reader inflates only the members it wants, so it reads less than every member)."""
     total = 0
+    if path.name.endswith((".tar.gz", ".tgz")):
+        from woaport.analyze import iter_sources
+
+        for _relative, size, _data in iter_sources(path):
+            total += size
+        return total
     if path.name.endswith(".zip"):
         with zipfile.ZipFile(path) as zf:
             for info in zf.infolist():
