@@ -1128,6 +1128,27 @@ def test_external_native_libraries(
     assert any("arm64-windows" in t for t in doc["try"])
 
 
+def test_fortran_in_a_folder_cmake_adds_only_under_an_option_off(tmp_path: Path) -> None:
+    """spglib 2.6.0: the Fortran interface is fortran/, which CMake adds only
+    `if (NOT TARGET Spglib::fortran AND SPGLIB_WITH_Fortran)`, an option off by default."""
+    cmake = (
+        "cmake_minimum_required(VERSION 3.15)\nproject(spglib LANGUAGES C)\n"
+        'option(SPGLIB_WITH_Fortran "Spglib: Build Fortran interface" OFF)\n'
+        "add_library(symspg src/a.c)\n"
+        "if (NOT TARGET Spglib::fortran AND SPGLIB_WITH_Fortran)\n  add_subdirectory(fortran)\nendif()\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": cmake,
+        "src/a.c": "int a;\n",
+        "fortran/CMakeLists.txt": "project(Spglib_Fortran LANGUAGES Fortran)\n",
+        "fortran/spglib_f08.f90": "module spglib_f08\nend module\n",
+    }
+    assert analysis(tree(tmp_path, files))["category"] == "workflow-only"
+    files["CMakeLists.txt"] = cmake.replace('" OFF)', '" ON)')
+    assert analysis(tree(tmp_path / "b", files))["category"] == "build-config"
+
+
 def test_a_go_extension_needs_cgo_set_up(tmp_path: Path) -> None:
     """certbot-dns-multi 5.5.1: setuptools-golang builds bridge/main.go (with main.c) as a
     cgo c-shared module; on Windows cgo wants a GCC-style compiler."""
@@ -1158,6 +1179,13 @@ def test_windows_settings_that_leave_arm64_out(tmp_path: Path, before: str, reas
     files = {"setup.py": setup_extension("a", "src/a.cpp", before=before), "src/a.cpp": "int a;\n"}
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "build-config" and any(reason in r for r in doc["reasons"]), doc
+    # sys.platform is 'win32' on every Windows (pyswisseph 2.10.3.2's `sys.platform in
+    # ['win32', 'win_amd64']`): that test holds on ARM64 too
+    if "win-amd64" in before:
+        files["setup.py"] = setup_extension(
+            "a", "src/a.cpp", before="if sys.platform in ['win32', 'win_amd64']:\n    X = 1\n"
+        )
+        assert analysis(tree(tmp_path / "c", files))["category"] == "workflow-only"
     # the same setup.py that knows ARM64 (optree's 'win-arm64': 'ARM64'), or asks MSVC too
     fixed = before + "ARCH = {'win-arm64': 'ARM64'}\nMSVC_STD = '/std:c++17'\n"
     files["setup.py"] = setup_extension("a", "src/a.cpp", before=fixed)

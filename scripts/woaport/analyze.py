@@ -2223,11 +2223,15 @@ def _windows_branch(text: str, offset: int) -> bool:
 def _windows_settings(result: Analysis, text: str) -> None:
     """Windows settings of the root setup.py that leave ARM64 out: a platform check or table
     that knows win-amd64 but no arm64, and C++17 asked of GCC but not of MSVC."""
-    match = _WIN_AMD64.search(text)
-    if match is not None and _ANY_ARM64.search(text) is None:
-        line = text.count("\n", 0, match.start())
-        if not text.split("\n", line + 1)[line].lstrip().startswith("#"):
-            result.windows_x64_only = f"setup.py:{line + 1}"
+    if _ANY_ARM64.search(text) is None:
+        for amd64 in _WIN_AMD64.finditer(text):
+            line = text.count("\n", 0, amd64.start())
+            code = text.split("\n", line + 1)[line]
+            # (`sys.platform in ['win32', 'win_amd64']`, pyswisseph 2.10.3.2: sys.platform is
+            # 'win32' on every Windows, so the other name changes nothing)
+            if not code.lstrip().startswith("#") and "sys.platform" not in code:
+                result.windows_x64_only = f"setup.py:{line + 1}"
+                break
     match = _GO_EXTENSION.search(text)
     if match is not None:
         result.go_extension = f"setup.py:{text.count(chr(10), 0, match.start()) + 1}"
@@ -3619,6 +3623,10 @@ def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
     CMake, whose check_language(Fortran) guards the optional Fortran interface; its meson.build,
     for a meson build nobody runs here, asks for Fortran under an option)."""
     other = {"scikit-build-core": ".build", "meson-python": ".txt"}.get(result.backend or "")
+    # folders CMake adds only under an option off by default (spglib 2.6.0:
+    # `if (NOT TARGET Spglib::fortran AND SPGLIB_WITH_Fortran)` / `add_subdirectory(fortran)`)
+    off = _subdirectories_off(result.cmake_texts)
+    projects = projects + tuple(f"{folder}/" for folder in off)
     builds = [
         (path, optional, required)
         for path, optional, required in result.fortran_builds
@@ -3628,7 +3636,31 @@ def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
     ]
     if any(optional for _, optional, _ in builds) and not any(r for _, _, r in builds):
         return False
-    return bool(builds) or any(not path.startswith(projects) for path in result.fortran_paths)
+    sources = any(not path.startswith(projects) for path in result.fortran_paths)
+    if not sources and not any(optional or required for _, optional, required in builds):
+        return False  # build files that only name Fortran (an option's text), with no source
+    return bool(builds) or sources
+
+
+_ADD_SUBDIRECTORY = re.compile(r"add_subdirectory\s*\(\s*([\w./-]{1,100})", re.IGNORECASE)
+
+
+def _subdirectories_off(cmake_texts: Sequence[str]) -> set[str]:
+    """Folders (lower case) that CMake adds only in if() blocks false by default: an option
+    off that no file sets on (see _cmake_switched_off)."""
+    off: set[str] = set()
+    on: set[str] = set()
+    for text in cmake_texts:
+        if "add_subdirectory" not in text.lower():
+            continue
+        lines: list[str] | None = None
+        for match in _ADD_SUBDIRECTORY.finditer(text):
+            if lines is None:
+                lines = text.split("\n")
+            folder = match[1].strip("/").lower().removeprefix("./")
+            index = text.count("\n", 0, match.start())
+            (off if _cmake_switched_off(text, lines, index) else on).add(folder)
+    return off - on
 
 
 def _resolve_includes(result: Analysis) -> None:
