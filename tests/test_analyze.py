@@ -1149,6 +1149,19 @@ def test_fortran_in_a_folder_cmake_adds_only_under_an_option_off(tmp_path: Path)
     assert analysis(tree(tmp_path / "b", files))["category"] == "build-config"
 
 
+def test_meson_builds_its_subprojects_itself(tmp_path: Path) -> None:
+    """siphash24 1.8: no native source but subprojects/libcsiphash-1.wrap (wrap-git), which
+    meson fetches and builds for the same target."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n',
+        "meson.build": "project('s', 'c')\ndep = dependency('libcsiphash-1')\n",
+        "subprojects/libcsiphash-1.wrap": "[wrap-git]\nurl = https://github.com/c-util/c-siphash.git\n",
+    }
+    assert analysis(tree(tmp_path, files))["category"] == "workflow-only"
+    del files["subprojects/libcsiphash-1.wrap"]
+    assert analysis(tree(tmp_path / "b", files))["category"] == "build-config"
+
+
 def test_a_go_extension_needs_cgo_set_up(tmp_path: Path) -> None:
     """certbot-dns-multi 5.5.1: setuptools-golang builds bridge/main.go (with main.c) as a
     cgo c-shared module; on Windows cgo wants a GCC-style compiler."""

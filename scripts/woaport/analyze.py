@@ -745,6 +745,8 @@ class Analysis:
         tries: list[str] = []
         fetched = self.builds_fetched_code()
         itself = _cmake_builds_fetched_code(self.cmake_texts) if fetched else None
+        if fetched and not itself and self.backend == "meson-python":
+            itself = _meson_builds_wraps(self.members)
         if itself:
             return (
                 "workflow-only",
@@ -6490,6 +6492,20 @@ _FOREIGN_STEP = re.compile(
 )
 # a prebuilt download for one architecture
 _ARCH_URL = re.compile(r"(?i)\bURL\b[^\n]*(?:x64|x86_64|amd64|win64|win32|i686)")
+
+
+def _meson_builds_wraps(members: Iterable[str]) -> str | None:
+    """A meson-python build with no native source but meson subprojects (subprojects/NAME.wrap,
+    wrap-git or wrap-file: sources): meson fetches them and builds them itself, for the same
+    target (siphash24 1.8's c-siphash and c-stdaux wraps); else None."""
+    wraps = sorted(
+        member.rsplit("/", 1)[-1].removesuffix(".wrap")
+        for member in members
+        if member.startswith("subprojects/") and member.endswith(".wrap")
+    )
+    if not wraps:
+        return None
+    return f"meson fetches its subprojects and builds them itself ({', '.join(wraps[:5])})"
 
 
 def _cmake_builds_fetched_code(cmake_texts: Sequence[str]) -> str | None:
