@@ -723,6 +723,11 @@ MEMRAY = {
             "if '--without-c' not in sys.argv:\n    ext_modules = [Extension('d.c', ['c/d.c'])]\n",
             "workflow-only",
         ),
+        # `< (3, 12)` holds on 3.11, the first Windows-on-Arm CPython (review)
+        (
+            "if sys.version_info < (3, 12):\n    ext_modules = [Extension('d.c', ['c/d.c'])]\n",
+            "workflow-only",
+        ),
     ],
 )
 def test_extensions_pip_never_builds(tmp_path: Path, setup: str, category: str) -> None:
@@ -744,10 +749,18 @@ def test_extensions_pip_never_builds(tmp_path: Path, setup: str, category: str) 
             "from distutils.errors import CCompilerError, DistutilsExecError\n"
             "class BuildError(Exception): pass\n"
             "build_errors = (CCompilerError, DistutilsExecError)\n"
-            "def build_extension(self, ext):\n    try:\n        pass\n"
+            "def build_extension(self, ext):\n    try:\n        build_ext.build_extension(self, ext)\n"
             "    except build_errors:\n        raise BuildError()\n",
             "arpa/inet.h",
             "pure",
+        ),
+        # pybind11's has_flag() catches a CompileError of a flag probe: no fallback (review)
+        (
+            "from distutils.errors import CompileError\n"
+            "def has_flag(compiler, flag):\n    try:\n        compiler.compile(['t.cpp'], extra_postargs=[flag])\n"
+            "    except CompileError:\n        return False\n    return True\n",
+            "sys/xattr.h",
+            "source-port",
         ),
         ("OPTIONAL = dict(optional=True)\n", "sys/xattr.h", "pure"),
         # not optional: a socket header alone is a small port (pykerberos), a POSIX-only one
@@ -833,9 +846,15 @@ def test_c_from_a_cython_too_old_for_python_3_11(tmp_path: Path, build: str, cat
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
-    # the same C from Cython 0.29.37 builds
-    files["msgpack/_packer.cpp"] = files["msgpack/_packer.cpp"].replace("0.27.3", "0.29.37")
+    # 0.29.21 does not build on 3.11 either (pyzmq#1697 with 0.29.28); 0.29.37 does
+    files["msgpack/_packer.cpp"] = files["msgpack/_packer.cpp"].replace("0.27.3", "0.29.21")
+    assert analysis(tree(tmp_path / "c", files))["category"] == category
+    files["msgpack/_packer.cpp"] = files["msgpack/_packer.cpp"].replace("0.29.21", "0.29.37")
     assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
+    # a build that requires Cython generates the C again (review)
+    files["msgpack/_packer.cpp"] = files["msgpack/_packer.cpp"].replace("0.29.37", "0.27.3")
+    files["pyproject.toml"] = '[build-system]\nrequires = ["setuptools", "Cython>=3.0"]\n'
+    assert analysis(tree(tmp_path / "d", files))["category"] == "workflow-only"
 
 
 @pytest.mark.parametrize(
@@ -1075,6 +1094,13 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
             "libiconv-static",
             "libraries=",
         ),
+        (
+            {
+                "setup.py": "import sys\nlibraries = []\nif sys.platform == 'win32':\n    libraries += ['iconv']\n"
+            },
+            "iconv",
+            "libraries=",
+        ),
         # cvxopt 1.3.3: a list in a variable, added to others
         (
             {
@@ -1149,6 +1175,22 @@ def test_fortran_in_a_folder_cmake_adds_only_under_an_option_off(tmp_path: Path)
     assert analysis(tree(tmp_path / "b", files))["category"] == "build-config"
 
 
+def test_a_meson_condition_is_its_own_line(tmp_path: Path) -> None:
+    """Meson's if has no parentheses: the lines after it are its body, not its condition
+    (review: a nested Linux test closed before the find_library must not swallow it)."""
+    meson = (
+        "project('m', 'c')\ncc = meson.get_compiler('c')\nif get_option('fast')\n"
+        "  if host_machine.system() == 'linux'\n    x = 1\n  endif\n"
+        "  gmp = cc.find_library('gmp')\nendif\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n',
+        "meson.build": meson,
+        "src/a.c": "int a;\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["gmp"]
+
+
 def test_meson_builds_its_subprojects_itself(tmp_path: Path) -> None:
     """siphash24 1.8: no native source but subprojects/libcsiphash-1.wrap (wrap-git), which
     meson fetches and builds for the same target."""
@@ -1173,6 +1215,11 @@ def test_a_go_extension_needs_cgo_set_up(tmp_path: Path) -> None:
     files = {"setup.py": setup, "bridge/main.go": "package main\n", "bridge/main.c": "int m;\n"}
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "build-config" and any("cgo" in r for r in doc["reasons"]), doc
+    # a .go file as package data is no Go build (review)
+    files["setup.py"] = setup_extension(
+        "m", "bridge/main.c", before="DATA = ['templates/main.go']\n"
+    )
+    assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
 
 
 @pytest.mark.parametrize(
@@ -1181,6 +1228,9 @@ def test_a_go_extension_needs_cgo_set_up(tmp_path: Path) -> None:
         # yara-python 4.5.4 (its setup.py's platform branches), pyfftw-like checks
         ("building_for_windows = plat_name in ('win32','win-amd64')\n", "win-amd64 only"),
         ("if get_platform() == 'win-amd64':\n    LIBDIR = 'x64'\n", "win-amd64 only"),
+        # macOS's arm64 beside it says nothing of Windows; a comment first hides nothing (review)
+        ("ARCH = {'win-amd64': 'x64', 'macosx-11.0-arm64': 'arm64'}\n", "win-amd64 only"),
+        ("# 'win-amd64' below\nok = plat_name in ('win32', 'win-amd64')\n", "win-amd64 only"),
         # fasttext 0.9.3: -std=c++17 for the unix compiler, /EHsc alone for msvc
         (
             "c_opts = {'msvc': ['/EHsc'], 'unix': []}\nstandards = ['-std=c++17']\n",
@@ -1215,6 +1265,10 @@ def test_other_systems_backends_beside_a_windows_one(tmp_path: Path) -> None:
         "hidapi/mac/hid.c": "#include <IOKit/hid/IOHIDManager.h>\nint m;\n",
     }
     assert external_names(analysis(tree(tmp_path, files))) == []
+    # a common/ beside windows/ is built on Windows too (review)
+    files["hidapi/common/hid.c"] = "#include <openssl/evp.h>\nint c;\n"
+    assert external_names(analysis(tree(tmp_path / "c", files))) == ["openssl"]
+    del files["hidapi/common/hid.c"]
     del files["hidapi/windows/hid.c"]  # no Windows backend: libusb is the one to build
     files["setup.py"] = setup_extension("hid", "hidapi/libusb/hid.c")
     assert external_names(analysis(tree(tmp_path / "b", files))) == ["libusb"]
@@ -1249,6 +1303,7 @@ def test_shipped_system_and_optional_headers_are_not_external(tmp_path: Path) ->
                 "src/a.c": "#include <stdio.h>\n#include <windows.h>\n#include <Python.h>\n"
                 "#include <numpy/arrayobject.h>\n#include <vector>\n#include <zstd/zstd.h>\n"
                 "#include <boost/optional.hpp>\n#include <boost/math/special_functions.hpp>\n"
+                "#include <boost/regex.hpp>\n"  # header-only since Boost 1.76 (review)
                 "#ifdef HAVE_LIBFOO\n#include <foo/foo.h>\n#endif\n"
                 "#ifdef __linux__\n#include <bar/bar.h>\n#endif\n",
                 "vendor/zstd/zstd.h": "int z;\n",
