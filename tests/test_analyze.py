@@ -801,10 +801,35 @@ def test_rust_that_imports_unix_only_apis(tmp_path: Path, before: str, category:
     if category == "workflow-only":
         return
     # declared under a Unix-only cfg, the module is not compiled on Windows; under a feature
-    # and unix (hf-xet 1.8.0's simulation/socket_proxy.rs) neither
-    for n, cfg in enumerate(("#[cfg(unix)]", '#[cfg(all(feature = "simulation", unix))]')):
-        files["glide-core/src/lib.rs"] = f"{cfg}\npub mod socket_listener;\n"
-        assert analysis(tree(tmp_path / f"b{n}", files))["category"] == "workflow-only"
+    # and unix (hf-xet 1.8.0's simulation/socket_proxy.rs) neither; the cfg may stand on the
+    # same line, above other attributes, or in a cfg_if! branch (review)
+    declarations = (
+        "#[cfg(unix)]\npub mod socket_listener;\n",
+        '#[cfg(all(feature = "simulation", unix))]\npub mod socket_listener;\n',
+        "#[cfg(unix)] pub mod socket_listener;\n",
+        "#[cfg(unix)]\n#[allow(dead_code)]\npub mod socket_listener;\n",
+        "cfg_if::cfg_if! {\n    if #[cfg(unix)] {\n        mod other;\n        pub mod socket_listener;\n    }\n}\n",
+    )
+    for n, declaration in enumerate(declarations):
+        files["glide-core/src/lib.rs"] = declaration
+        assert analysis(tree(tmp_path / f"b{n}", files))["category"] == "workflow-only", n
+
+
+def test_rust_unix_only_imports_in_a_module_subtree_and_grouped(tmp_path: Path) -> None:
+    """A cfg on a module leaves out its whole subtree (src/platform/pty.rs under
+    `#[cfg(unix)] mod platform;`); `use std::{io, os::unix::net::UnixStream};` is an import of
+    a Unix-only API too (review)."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "p"\n',
+        "src/lib.rs": "#[cfg(unix)]\nmod platform;\n",
+        "src/platform/mod.rs": "mod pty;\n",
+        "src/platform/pty.rs": "use std::os::unix::io::RawFd;\npub fn f() {}\n",
+    }
+    assert analysis(tree(tmp_path, files))["category"] == "workflow-only"
+    files["src/net.rs"] = "use std::{io, os::unix::net::UnixStream};\npub fn g() {}\n"
+    files["src/lib.rs"] += "mod net;\n"
+    assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
 
 
 @pytest.mark.parametrize(

@@ -4969,7 +4969,8 @@ _RUST_CFG_MOD = re.compile(
 # has neither, so an import of them that no cfg keeps off Windows does not compile there
 _RUST_UNIX_USE = re.compile(
     # (at the top level: a `use` inside a function sits in the cfg block around it)
-    r"^(?:pub[ \t]+)?use[ \t]+(?:std::os::unix\b|tokio::net::(?:\{[^};]{0,200})?Unix\w*)",
+    r"^(?:pub[ \t]+)?use[ \t]+(?:std::os::unix\b|std::\{[^};]{0,300}\bos::unix\b"
+    r"|tokio::net::(?:\{[^};]{0,200})?Unix\w*|tokio::net::unix\b)",
     re.MULTILINE,
 )
 _RUST_UNIX_CFG = re.compile(
@@ -4978,8 +4979,26 @@ _RUST_UNIX_CFG = re.compile(
 )
 _CRATE_FOLDER = re.compile(r"(?:^|/)[A-Za-z][\w-]{0,60}-\d+\.\d+\.\d+[\w.+-]{0,30}/")
 _RUST_MOD = re.compile(
-    r"^[ \t]*(?:pub(?:\([^)]{0,20}\))?[ \t]+)?mod[ \t]+(\w+)[ \t]*;", re.MULTILINE
+    r"^([ \t]*(?:#\[[^\]\n]{0,200}\][ \t]*){0,4})(?:pub(?:\([^)]{0,20}\))?[ \t]+)?mod[ \t]+(\w+)[ \t]*;",
+    re.MULTILINE,
 )
+
+
+def _rust_attributes_before(text: str, start: int) -> str:
+    """The attribute lines (and comments) just above an item, up to 8 lines: an attribute
+    applies to the next item, over the other attributes between them."""
+    lines: list[str] = []
+    end = start
+    for _ in range(8):
+        if end <= 0:
+            break
+        begin = text.rfind("\n", 0, end - 1) + 1
+        line = text[begin : end - 1].strip() if end - 1 >= begin else ""
+        if not (line.startswith(("#[", "//")) or (line.endswith("]") and "#[" in line)):
+            break
+        lines.append(line)
+        end = begin
+    return " ".join(lines)
 
 
 def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
@@ -4987,17 +5006,16 @@ def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
     cfg (see _rust_unix_only). A file-level `#![cfg(unix)]` keeps the whole file off Windows."""
     if any(m[0].startswith("#!") for m in _RUST_UNIX_CFG.finditer(text, 0, 2000)):
         return
+    macro = "cfg_if!" in text or "cfg_if::cfg_if!" in text
     for match in _RUST_MOD.finditer(text):
-        before = text[max(0, match.start() - 200) : match.start()].rstrip()
-        last = before[before.rfind("\n") + 1 :]
-        if "cfg" in last:
-            # (any cfg: hf-xet's `#[cfg(all(feature = "simulation", unix, ...))] pub mod
-            # socket_proxy;` builds with a feature, on Unix)
-            result.rust_unix_modules.add(match[1])
+        attributes = match[1] + " " + _rust_attributes_before(text, match.start())
+        # (any cfg: hf-xet's `#[cfg(all(feature = "simulation", unix, ...))] pub mod
+        # socket_proxy;` builds with a feature, on Unix; an indented mod in a file with
+        # cfg_if! is one of its branches)
+        if "cfg" in attributes or (macro and match[1][:1] in " \t"):
+            result.rust_unix_modules.add(match[2])
     for match in _RUST_UNIX_USE.finditer(text):
-        before = text[max(0, match.start() - 300) : match.start()].rstrip()
-        last = before[before.rfind("\n") + 1 :]
-        if "cfg" in last:
+        if "cfg" in _rust_attributes_before(text, match.start()):
             continue  # (any cfg: a Windows branch may stand beside it)
         line = text.count("\n", 0, match.start()) + 1
         code = text[match.start() : text.find("\n", match.start())].strip()[:160]
@@ -6106,8 +6124,10 @@ def _rust_unix_only(result: Analysis) -> None:
     for relative, line, code in result.rust_unix_uses:
         folder, _, name = relative.rpartition("/")
         stem = name.removesuffix(".rs")
-        module = folder.rsplit("/", 1)[-1] if stem == "mod" else stem
-        if module in result.rust_unix_modules or OTHER_OS_PATH.search(relative):
+        # the module and the modules it is inside (src/platform/pty.rs under a cfg'd
+        # `mod platform;`): a cfg on a module leaves out its whole subtree
+        modules = {*folder.split("/"), stem}
+        if modules & result.rust_unix_modules or OTHER_OS_PATH.search(relative):
             continue
         if _vendored(relative.lower(), result.submodules, projects) or _CRATE_FOLDER.search(
             relative
