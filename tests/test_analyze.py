@@ -678,6 +678,10 @@ def test_a_dll_compiled_from_the_sdists_own_source(tmp_path: Path) -> None:
     files = {"pyproject.toml": PYPROJECT, "build_cpp.py": script}
     files["plotext/_kernel/cpp/kernel.cpp"] = "int k;\n"
     assert external_names(analysis(tree(tmp_path, files))) == []
+    # a script that only copies a prebuilt DLL named like a binding's source (review)
+    files["build_cpp.py"] = "def copy(d):\n    shutil.copy('kernel.dll', d)\n"
+    assert external_names(analysis(tree(tmp_path / "c", files))) == ["kernel"]
+    files["build_cpp.py"] = script
     del files["plotext/_kernel/cpp/kernel.cpp"]
     files["plotext/_kernel/cpp/other.cpp"] = "int o;\n"
     assert external_names(analysis(tree(tmp_path / "b", files))) == ["kernel"]

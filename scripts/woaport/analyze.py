@@ -2214,10 +2214,10 @@ _OPTIONAL_BUILD = re.compile(
 _GO_EXTENSION = re.compile(r"\bbuild_golang\b|\bsetuptools[-_]golang\b")
 
 
-def _windows_branch(text: str, offset: int) -> bool:
+def _windows_branch(text: str, offset: int, lines: list[str]) -> bool:
     """Is this offset of a Python build script inside a branch a Windows build takes: an
-    enclosing `if` that tests for Windows, none that tests for another system?"""
-    lines = text.split("\n")
+    enclosing `if` that tests for Windows, none that tests for another system? ``lines``:
+    the text's lines."""
     index = text.count("\n", 0, offset)
     conditions = _enclosing_conditions(lines, index, python=True)
     return any(
@@ -3240,7 +3240,12 @@ def _built_here(result: Analysis) -> None:
         for member in result.members
         if member.endswith((".c", ".cc", ".cpp", ".cxx"))
     }
-    built |= {e.name for e in result.external if e.how.startswith("bundles") and e.name in sources}
+    compiled = {library for library, tool in result.built_dlls if tool == "compiler"}
+    built |= {
+        e.name
+        for e in result.external
+        if e.how.startswith("bundles") and e.name in sources and e.name in compiled
+    }
     if built:
         result.external[:] = [
             e for e in result.external if not (e.how.startswith("bundles") and e.name in built)
@@ -3328,7 +3333,17 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     # if the sdist holds a project that makes a shared library (see
                     # _built_here)
                     result.built_dlls.append((library, tool))
+                elif _BUILD_COMMAND.search(text):
+                    # the script runs a compiler or build tool itself (see _built_here)
+                    result.built_dlls.append((library, "compiler"))
                 found.append((library, f"bundles {match[1]}.dll", match.start()))
+        split: list[str] = []
+
+        def lines_of() -> list[str]:  # (split once, for the first append that asks)
+            if not split:
+                split.extend(text.split("\n"))
+            return split
+
         for match in _LIBRARIES.finditer(text):
             listed = match[1] or match[2]
             if listed.lstrip("[ \t\r\n").startswith("("):
@@ -3337,7 +3352,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 continue
             if _OTHER_OS_BRANCH.search(text, max(0, match.start() - 400), match.start()):
                 continue  # another OS's
-            if match[2] is not None and not _windows_branch(text, match.start()):
+            if match[2] is not None and not _windows_branch(text, match.start(), lines_of()):
                 # `.append('ev')` / `.extend([...])`: only those added for Windows (pyreadstat),
                 # not gevent's system libev when not embedding it or rjsmin's gcov
                 continue
