@@ -1303,6 +1303,19 @@ def test_other_systems_backends_beside_a_windows_one(tmp_path: Path) -> None:
     assert external_names(analysis(tree(tmp_path / "b", files))) == ["libusb"]
 
 
+def test_cython_output_is_not_the_librarys_sources(tmp_path: Path) -> None:
+    """ta-lib 0.6.4: talib/_ta_lib.c is Cython's output of talib/_ta_lib.pyx, so the talib
+    folder is the binding, not TA-Lib; setup.py names the library in a variable assigned with
+    a trailing comment."""
+    setup = setup_extension(
+        "talib._ta_lib",
+        "talib/_ta_lib.c",
+        before="lib_talib_name = 'ta-lib'               # the name as of TA-Lib 0.6.1\n",
+    ).replace("Extension(", "Extension(libraries=[lib_talib_name], ", 1)
+    files = {"setup.py": setup, "talib/_ta_lib.c": "int t;\n", "talib/_ta_lib.pyx": "cdef int t\n"}
+    assert external_names(analysis(tree(tmp_path, files))) == ["ta-lib"]
+
+
 def test_a_swig_wrapper_is_not_the_librarys_sources(tmp_path: Path) -> None:
     """mecab-python3 1.0.12: src/MeCab holds SWIG's MeCab_wrap.cpp, the binding; on Windows
     setup.py links libmecab from c:\\mecab, which the port must build for ARM64."""
