@@ -6155,17 +6155,20 @@ def _rust_unix_only(result: Analysis) -> None:
             relative
         ):
             continue  # (a crate vendored as NAME-1.2.3/, as orjson's include/cargo holds them)
-        result.evidence.append(
-            Evidence(
-                kind="posix-only",
-                file=relative,
-                line=line,
-                text=code,
-                arm_alternative=False,
-                x86_only_context=None,
-                arm64="true",
-            )
-        )
+        result.evidence.append(_posix_evidence(relative, line, code))
+
+
+def _posix_evidence(relative: str, line: int, code: str) -> Evidence:
+    """A line of the package's own code that only POSIX systems compile: work on Windows."""
+    return Evidence(
+        kind="posix-only",
+        file=relative,
+        line=line,
+        text=code,
+        arm_alternative=False,
+        x86_only_context=None,
+        arm64="true",
+    )
 
 
 def _judge_stale_cython(result: Analysis) -> None:
@@ -6216,17 +6219,7 @@ def _posix_only(result: Analysis) -> None:
             continue
         if header in POSIX_SOCKET_HEADERS:
             continue
-        result.evidence.append(
-            Evidence(
-                kind="posix-only",
-                file=relative,
-                line=line,
-                text=code,
-                arm_alternative=False,
-                x86_only_context=None,
-                arm64="true",
-            )
-        )
+        result.evidence.append(_posix_evidence(relative, line, code))
 
 
 def _headers_nothing_includes(result: Analysis) -> None:
