@@ -727,6 +727,12 @@ MEMRAY = {
             "if '--without-c' not in sys.argv:\n    ext_modules = [Extension('d.c', ['c/d.c'])]\n",
             "workflow-only",
         ),
+        # an option that turns something off opens no extension by being passed
+        (
+            "if '--without-speedups' in sys.argv:\n    pass\n"
+            "if '--no-cython' in sys.argv:\n    ext_modules = [Extension('d.c', ['c/d.c'])]\n",
+            "workflow-only",
+        ),
         # `< (3, 12)` holds on 3.11, the first Windows-on-Arm CPython (review)
         (
             "if sys.version_info < (3, 12):\n    ext_modules = [Extension('d.c', ['c/d.c'])]\n",

@@ -1965,7 +1965,9 @@ _LOCKED_CRATE = re.compile(r'^name = "([\w-]+)"\nversion = "(\d+)\.(\d+)[^"\n]*"
 _ENV_TEST = re.compile(r"\bos\.(?:environ|getenv)\b")
 # a command-line option of setup.py's own, tested in sys.argv
 _ARGV_OPTION = re.compile(
-    r"""["']--?[\w-]{1,40}["'][ \t]+in[ \t]+(?:sys\.argv\b|args\b|argv\b|sys\.argv\[1:\])"""
+    # (an option that turns something off, `--without-c`, opens no extension by being passed)
+    r"""["']--?(?!-|without|no-|disable)[\w-]{1,40}["'][ \t]+in[ \t]+"""
+    r"""(?:sys\.argv\b|args\b|argv\b|sys\.argv\[1:\])"""
 )
 # a branch for Python 2 only: no Windows-on-Arm CPython is a Python 2 (subprocess32 3.5.4:
 # `if sys.version_info[0] == 2:`)
