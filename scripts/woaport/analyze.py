@@ -2239,22 +2239,23 @@ def _windows_settings(result: Analysis, text: str) -> None:
             # (`sys.platform in ['win32', 'win_amd64']`, pyswisseph 2.10.3.2: sys.platform is
             # 'win32' on every Windows, so the other name changes nothing)
             if not code.lstrip().startswith("#") and "sys.platform" not in code:
-                result.windows_x64_only = f"setup.py:{line + 1}"
+                result.windows_x64_only = _setup_place(text, amd64)
                 break
-    match = _GO_EXTENSION.search(text)
-    if match is not None:
-        result.go_extension = f"setup.py:{text.count(chr(10), 0, match.start()) + 1}"
-    match = _OPTIONAL_BUILD.search(text)
-    if match is not None:
-        result.optional_build = f"setup.py:{text.count(chr(10), 0, match.start()) + 1}"
-    match = _GCC_CXX_STD.search(text)
+    result.go_extension = _setup_place(text, _GO_EXTENSION.search(text))
+    result.optional_build = _setup_place(text, _OPTIONAL_BUILD.search(text))
     if (
-        match is not None
-        and "/std:" not in text
+        "/std:" not in text
         and "cxx_std" not in text  # pybind11's Pybind11Extension(cxx_std=17) asks each compiler
         and "Pybind11Extension" not in text
     ):
-        result.msvc_cxx_std = f"setup.py:{text.count(chr(10), 0, match.start()) + 1}"
+        result.msvc_cxx_std = _setup_place(text, _GCC_CXX_STD.search(text))
+
+
+def _setup_place(text: str, match: re.Match[str] | None) -> str | None:
+    """Where a match in the root setup.py is, as "setup.py:LINE" (None: no match)."""
+    if match is None:
+        return None
+    return f"setup.py:{text.count(chr(10), 0, match.start()) + 1}"
 
 
 def _setup_wheel_kind(result: Analysis, text: str) -> None:
@@ -3239,17 +3240,18 @@ def _built_here(result: Analysis) -> None:
     built = {library for library, tool in result.built_dlls if tool in result.shared_builders}
     # a DLL named for one of the sdist's own C/C++ sources, which a build script compiles into
     # it (plotext 6.1.0's build_cpp.py: kernel.cpp into kernel.dll with cl.exe or g++)
-    sources = {
-        PurePosixPath(member).stem.lower()
-        for member in result.members
-        if member.endswith((".c", ".cc", ".cpp", ".cxx"))
-    }
     compiled = {library for library, tool in result.built_dlls if tool == "compiler"}
-    built |= {
-        e.name
-        for e in result.external
-        if e.how.startswith("bundles") and e.name in sources and e.name in compiled
-    }
+    if compiled:  # (the members are read for their sources' names only then)
+        sources = {
+            PurePosixPath(member).stem.lower()
+            for member in result.members
+            if member.endswith((".c", ".cc", ".cpp", ".cxx"))
+        }
+        built |= {
+            e.name
+            for e in result.external
+            if e.how.startswith("bundles") and e.name in sources and e.name in compiled
+        }
     if built:
         result.external[:] = [
             e for e in result.external if not (e.how.startswith("bundles") and e.name in built)
@@ -3327,6 +3329,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             found.append(
                 (match[1].lower(), "prebuilt library downloaded at build time", match.start())
             )
+        runs_a_build: bool | None = None  # (does the script run a compiler: asked once)
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
             if not dll.startswith(_SYSTEM_DLLS) and not _windows_dll(dll):
@@ -3337,9 +3340,12 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                     # if the sdist holds a project that makes a shared library (see
                     # _built_here)
                     result.built_dlls.append((library, tool))
-                elif _BUILD_COMMAND.search(text):
-                    # the script runs a compiler or build tool itself (see _built_here)
-                    result.built_dlls.append((library, "compiler"))
+                else:
+                    if runs_a_build is None:
+                        runs_a_build = _BUILD_COMMAND.search(text) is not None
+                    if runs_a_build:
+                        # the script runs a compiler or build tool itself (see _built_here)
+                        result.built_dlls.append((library, "compiler"))
                 found.append((library, f"bundles {match[1]}.dll", match.start()))
         split: list[str] = []
 
@@ -3646,6 +3652,8 @@ def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
     runs use Fortran only where a compiler is found (highspy 1.15.1: scikit-build-core runs
     CMake, whose check_language(Fortran) guards the optional Fortran interface; its meson.build,
     for a meson build nobody runs here, asks for Fortran under an option)."""
+    if not result.fortran_builds and not result.fortran_paths:
+        return False  # (nothing names Fortran: no CMake file is read for its folders)
     other = {"scikit-build-core": ".build", "meson-python": ".txt"}.get(result.backend or "")
     # folders CMake adds only under an option off by default (spglib 2.6.0:
     # `if (NOT TARGET Spglib::fortran AND SPGLIB_WITH_Fortran)` / `add_subdirectory(fortran)`)
@@ -6144,6 +6152,8 @@ def _rust_unix_only(result: Analysis) -> None:
     """The package's own Rust that imports Unix-only APIs outside any cfg, in a module no
     Unix-only cfg declares: it does not compile for Windows (valkey-glide's socket listener
     over Unix sockets; valkey-glide#2960)."""
+    if not result.rust_unix_uses:
+        return  # (no pass over the members for _projects)
     projects = _projects(result.members)
     for relative, line, code in result.rust_unix_uses:
         folder, _, name = relative.rpartition("/")
