@@ -999,6 +999,102 @@ def test_headers_nothing_includes_need_no_library(tmp_path: Path) -> None:
     assert [e["name"] for e in doc["external_libraries"]] == ["zstd"], doc
 
 
+@pytest.mark.parametrize(
+    ("extra", "names"),
+    [
+        ({}, []),
+        # C that comes from elsewhere may include the header: a SWIG interface, cffi's
+        # C in a Python string
+        ({"vispy/gl.i": '%module gl\n%{\n#include "egl.h"\n%}\n'}, ["egl"]),
+        (
+            {
+                "build_gl.py": 'from cffi import FFI\nffi = FFI()\nffi.set_source("_gl", '
+                "'#include \"egl.h\"')\n",
+                "setup.py": "from setuptools import setup\n"
+                'setup(cffi_modules=["build_gl.py:ffi"])\n',
+            },
+            ["egl"],
+        ),
+    ],
+)
+def test_headers_no_source_includes_need_no_library(
+    tmp_path: Path, extra: dict[str, str], names: list[str]
+) -> None:
+    """vispy-0.17.0: its one Cython file includes nothing, and codegen/headers/egl.h (read
+    by a code generator) includes <EGL/eglplatform.h>: no build compiles the header."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "vispy/visuals/text/_sdf_cpu.pyx": "cimport cython\ndef f(): pass\n",
+        "codegen/headers/egl.h": "#include <EGL/eglplatform.h>\n",
+        **extra,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == names, doc["reasons"]
+
+
+# glcontext-3.1.0's setup.py (abridged): Extensions bound to names, picked per system by
+# a dict keyed by platform.system(); `headless` is declared and never used
+GLCONTEXT_SETUP = """import platform
+from setuptools import Extension, setup
+
+target = platform.system().lower()
+
+wgl = Extension(
+    name='glcontext.wgl',
+    sources=['glcontext/wgl.cpp'],
+    libraries=['user32', 'gdi32'],
+)
+
+x11 = Extension(
+    name='glcontext.x11',
+    sources=['glcontext/x11.cpp'],
+    libraries=['dl'],
+)
+
+headless = Extension(
+    name='glcontext.headless',
+    sources=['glcontext/headless.cpp'],
+    libraries=['EGL'],
+)
+
+ext_modules = {
+    'windows': [wgl],
+    'linux': [x11],
+}
+
+setup(name='glcontext', ext_modules=ext_modules[target])
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "names"),
+    [
+        (None, []),
+        # used on Windows too: built there
+        (("'windows': [wgl],", "'windows': [wgl, headless],"), ["egl"]),
+        (("'linux': [x11],", "'linux': [x11],\n    'win32': [x11],"), ["x11"]),
+        # bound again: which Extension a use sees is not read, so it counts as built
+        (("ext_modules = {", "x11 = wgl\next_modules = {"), ["x11"]),
+    ],
+)
+def test_setup_extensions_for_other_systems(
+    tmp_path: Path, change: tuple[str, str] | None, names: list[str]
+) -> None:
+    """glcontext-3.1.0: x11.cpp and headless.cpp are compiled only by Extensions that a
+    Windows build never makes (another system's dict entry; never used): X11 and EGL,
+    their includes and libraries=['EGL'], are not what a Windows port needs."""
+    setup = GLCONTEXT_SETUP if change is None else GLCONTEXT_SETUP.replace(*change)
+    assert change is None or setup != GLCONTEXT_SETUP
+    files = {
+        "setup.py": setup,
+        "glcontext/wgl.cpp": "#include <windows.h>\n#include <Python.h>\n",
+        "glcontext/x11.cpp": "#include <X11/Xlib.h>\n#include <Python.h>\n",
+        "glcontext/headless.cpp": "#include <EGL/egl.h>\n#include <Python.h>\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == names, doc["reasons"]
+
+
 # lightgbm-4.7.0: CMakeLists.txt:9, :31, :58-62, :215-231; gpu_tree_learner.h:28-35 includes
 # Boost.Compute under `#ifdef USE_GPU`; boost/compute/cl.hpp:19 includes <CL/cl.h>
 LIGHTGBM_GPU = {
@@ -1115,7 +1211,10 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
     ("files", "library", "how"),
     [
         (
-            {"src/kafka.h": "#include <librdkafka/rdkafka.h>\n#include <windows.h>\n"},
+            {
+                "src/kafka.h": "#include <librdkafka/rdkafka.h>\n#include <windows.h>\n",
+                "src/a.c": '#include "kafka.h"\n',
+            },
             "librdkafka",
             "includes <librdkafka/rdkafka.h>",
         ),
@@ -1142,6 +1241,7 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
                 "setup.py": "import os\nBLAS_LIB = ['blas']\nM_LIB = ['m']\n"
                 "BLAS_LIB = os.environ.get('CVXOPT_BLAS_LIB', BLAS_LIB)\n"
                 "base = Extension('base', libraries = M_LIB + BLAS_LIB,\n    sources=['src/a.c'])\n"
+                "setup(ext_modules=[base])\n"
             },
             "blas",
             "libraries=",
@@ -1288,6 +1388,102 @@ def test_windows_settings_that_leave_arm64_out(tmp_path: Path, before: str, reas
     fixed = before + "ARCH = {'win-arm64': 'ARM64'}\nMSVC_STD = '/std:c++17'\n"
     files["setup.py"] = setup_extension("a", "src/a.cpp", before=fixed)
     assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
+
+
+@pytest.mark.parametrize(
+    ("script", "where"),
+    [
+        # dlib 20.0.1's setup.py:193
+        (
+            "import sys\ncmake_args = []\nif sys.maxsize > 2**32:\n"
+            "    cmake_args += ['-A', 'x64']\n",
+            "setup.py:4",
+        ),
+        ("args = ['cmake', '-DCMAKE_GENERATOR_PLATFORM=x64', '.']\n", "setup.py:1"),
+        # pycapnp 2.2.4's buildutils/build.py:40-45, a module setup.py imports
+        (
+            'if os.name == "nt":\n    flag = "x64"\n    build_arch = ["-A", flag]\n',
+            "buildutils/build.py:4",
+        ),
+    ],
+)
+def test_a_build_script_that_tells_cmake_x64(tmp_path: Path, script: str, where: str) -> None:
+    """CMake's Visual Studio generators build for the platform `-A` names: a Python build
+    script that passes x64 on 64-bit Windows builds x64 under an ARM64 Python."""
+    files = {"src/a.cpp": "int a;\n", "CMakeLists.txt": "project(a CXX)\n"}
+    if where.startswith("setup.py"):
+        files["setup.py"] = script + setup_extension("a", "src/a.cpp")
+    else:
+        files["buildutils/build.py"] = "import os\n" + script
+        files["setup.py"] = setup_extension(
+            "a", "src/a.cpp", before="from buildutils.build import build_libcapnp\n"
+        )
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "build-config", doc["reasons"]
+    assert any(r.startswith(f"{where} tells CMake to build for x64") for r in doc["reasons"])
+    # the same script that knows ARM64 says nothing, nor does a variable that is never x64
+    name = where.split(":")[0]
+    knows = dict(files, **{name: files[name] + "ARCH = 'ARM64'\n"})
+    assert analysis(tree(tmp_path / "b", knows))["category"] == "workflow-only"
+    if "flag" in script:
+        unknown = dict(files, **{name: files[name].replace('flag = "x64"', "flag = f()")})
+        assert analysis(tree(tmp_path / "c", unknown))["category"] == "workflow-only"
+
+
+def test_a_dict_key_named_like_a_config_tool_is_no_library(tmp_path: Path) -> None:
+    """couchbase 4.6.3's couchbase/logic/collection_req_builder.py (a *_builder.py, read as a
+    build script): `'scan_config': scan_config,` is a dict's key, not a library's config
+    tool; `['pg_config', '--libdir']` is one."""
+    builder = (
+        "scan_args.update({\n    'scan_type': scan_type,\n    'scan_config': scan_config,\n})\n"
+    )
+    files = {
+        "setup.py": setup_extension("c", "src/c.cpp"),
+        "src/c.cpp": "int c;\n",
+        "couchbase/logic/collection_req_builder.py": builder,
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == []
+    files["couchbase/logic/collection_req_builder.py"] += "run(['pg_config', '--libdir'])\n"
+    assert external_names(analysis(tree(tmp_path / "b", files))) == ["libpq"]
+
+
+# pycapnp 2.2.4's buildutils/bundle.py (abridged; after pyzmq's): the archive's name and the
+# URL are built separately, then downloaded
+CAPNP_BUNDLE = """from urllib.request import urlopen
+bundled_version = (1, 4, 0)
+libcapnp_name = "capnproto-c++-%i.%i.%i.tar.gz" % (bundled_version)
+libcapnp_url = "https://capnproto.org/" + libcapnp_name
+
+
+def fetch_libcapnp(savedir, url=None):
+    req = urlopen(url or libcapnp_url)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setup_import", "names"),
+    [
+        ("from buildutils.bundle import fetch_libcapnp\n", []),
+        # a module setup.py does not import is no part of the build
+        ("", ["capnp", "kj"]),
+    ],
+)
+def test_a_helper_of_setup_that_downloads_the_library_source(
+    tmp_path: Path, setup_import: str, names: list[str]
+) -> None:
+    """pycapnp 2.2.4: when no Cap'n Proto is installed, setup.py's helper downloads
+    capnproto-c++-1.4.0.tar.gz and builds it: capnp and kj (two letters) come with it.
+    A template's placeholder header (capnp/templates/module.pyx) is no library."""
+    files = {
+        "buildutils/__init__.py": "",
+        "buildutils/bundle.py": CAPNP_BUNDLE,
+        "setup.py": setup_extension("capnp.lib.capnp", "capnp/lib/capnp.pyx", before=setup_import),
+        "capnp/lib/capnp.pyx": 'cdef extern from "capnp/helpers/rpcHelper.h":\n    pass\n',
+        "capnp/helpers/rpcHelper.h": "#include <capnp/dynamic.h>\n#include <kj/async-io.h>\n",
+        "capnp/templates/module.pyx": 'cdef extern from "{{file.filename}}.h":\n    pass\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == names, doc["reasons"]
 
 
 def test_other_systems_backends_beside_a_windows_one(tmp_path: Path) -> None:
