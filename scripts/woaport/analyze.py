@@ -602,6 +602,9 @@ class Analysis:
     # never make compile, and where those Extension(...) calls are in setup.py
     setup_off_windows: frozenset[str] = frozenset()
     setup_off_spans: list[tuple[int, int]] = field(default_factory=list)
+    setup_sources_computed: bool = False  # some Extension's sources are not literals
+    # a source file was not read, or has includes this reading did not take
+    sources_unread: bool = False
     # setup.py makes a platform wheel without extension modules (`has_ext_modules` -> True,
     # `root_is_pure = False`): it bundles a native library the package loads with ctypes
     platform_wheel: str | None = None
@@ -684,6 +687,8 @@ class Analysis:
     setup_imports: set[str] = field(default_factory=set)
     # Python modules (path, text) that name a URL and a source archive: see _scan_download_helpers
     download_helpers: list[tuple[str, str]] = field(default_factory=list)
+    # Python files (path, text) that name x64: see _judge_cmake_x64
+    cmake_x64_scripts: list[tuple[str, str]] = field(default_factory=list)
     source_lists: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
     files_skipped: int = 0
@@ -1564,10 +1569,15 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             elif language == "Fortran":
                 result.fortran_paths.append(lower)
         if data is None or b"\0" in data[:8192]:
+            if suffix in CODE_SUFFIXES:
+                result.sources_unread = True  # (what it includes is not known)
             result.files_skipped += 1
             continue
         if name == "bazelisk.py" and b"def get_supported_machine_archs" in data:
             _scan_bazelisk(result, relative, data.decode("utf-8", "replace"))
+        if suffix == ".py" and b"x64" in data and relative.count("/") <= 2:
+            # may pass CMake `-A x64` (judged once setup.py's imports are known: _judge_cmake_x64)
+            result.cmake_x64_scripts.append((relative, data.decode("utf-8", "replace")))
         if suffix == ".py" and not _build_script(lower) and name != "setup.py":
             if b"://" in data and _ARCHIVE_NAME_BYTES.search(data) and not _incidental(lower):
                 # may be a helper of setup.py's that downloads a library's source (judged once
@@ -1641,7 +1651,6 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         elif _build_script(lower):
             result.build_texts.append(text)
             _scan_libraries(result, relative, "build script", text)
-            _scan_cmake_x64(result, relative, text)
         if name == "cargo.lock" and "/" not in relative:
             _crate_blockers(result, text)
         if name == "setup.py" and "/" not in relative:
@@ -1649,13 +1658,13 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _setup_wheel_kind(result, text)
             _removed_msvc_modules(result, text)
             _windows_settings(result, text)
-            _scan_cmake_x64(result, relative, text)
             result.setup_imports.update(m[1] or m[2] for m in _IMPORT.finditer(text))
     if pyproject is not None:
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
     _scan_download_helpers(result)
+    _judge_cmake_x64(result)
     known = _collect_needed_macros(result)
     result.x86_built = _x86_only_sources(result)
     definable = _Definable(result.defined_names, result.build_texts, result.cmake_texts)
@@ -2285,22 +2294,58 @@ def _windows_settings(result: Analysis, text: str) -> None:
 _CMAKE_X64 = re.compile(
     r"""["']-A["'][ \t]*,[ \t]*(?:["']x64["']|([A-Za-z_]\w{0,40})\b)"""
     r"""|["']-A[ \t]*x64["']|CMAKE_GENERATOR_PLATFORM[ \t]*[=:]?[ \t]*["']?x64\b"""
+    # os.environ["CMAKE_GENERATOR_PLATFORM"] = "x64", env.setdefault("...", "x64")
+    r"""|CMAKE_GENERATOR_PLATFORM["'][ \t]*(?:\][ \t]*=|,)[ \t]*["']x64["']"""
+    # (not a generator named with its platform, "Visual Studio 9 2008 Win64": coolprop 6.7.0
+    # names those for old compilers a user picks, and shipped ARM64 with a CI change alone)
 )
+_ANY_ARM64_NAME = re.compile(r"(?i)arm64|aarch64")
+# a condition that asks for the machine itself: `-A x64` under it is for x64 only
+_MACHINE_TEST = re.compile(r"(?i)machine\s*\(|amd64|x86_64|plat_name|get_platform|PROCESSOR_ARCH")
+_CMAKE_X64_MATCHES = 100  # matches looked at per file, at most
+
+
+def _judge_cmake_x64(result: Analysis) -> None:
+    """The root setup.py and the modules it imports (pycapnp's buildutils.build), not other
+    scripts (a CI helper pip never runs), each judged by _scan_cmake_x64."""
+    if not result.cmake_x64_scripts:
+        return
+    modules = _setup_modules(result.setup_script)
+    for relative, text in result.cmake_x64_scripts:
+        if relative == "setup.py" or _module_of(relative) in modules:
+            _scan_cmake_x64(result, relative, text)
+    result.cmake_x64_scripts.clear()
 
 
 def _scan_cmake_x64(result: Analysis, relative: str, text: str) -> None:
-    if result.cmake_x64 or "x64" not in text or _ANY_ARM64.search(text):
+    if result.cmake_x64 or _ANY_ARM64_NAME.search(text):
         return
-    for match in _CMAKE_X64.finditer(text):
+    lines: list[str] | None = None
+    variables: dict[str, bool] = {}
+    for count, match in enumerate(_CMAKE_X64.finditer(text)):
+        if count == _CMAKE_X64_MATCHES:
+            return
         variable = match[1]
-        if variable is not None and not re.search(
-            rf"""(?m)^[ \t]*{variable}[ \t]*=[ \t]*["']x64["']""", text
-        ):
-            continue  # a variable that is never x64
-        line = text.count("\n", 0, match.start())
-        if text.split("\n", line + 1)[line].lstrip().startswith("#"):
+        if variable is not None:
+            if variable not in variables:
+                variables[variable] = (
+                    re.search(rf"""(?m)^[ \t]*{variable}[ \t]*=[ \t]*["']x64["']""", text)
+                    is not None
+                )
+            if not variables[variable]:
+                continue  # a variable that is never x64
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if text[line_start : match.start()].lstrip().startswith("#"):
             continue
-        result.cmake_x64 = f"{relative}:{line + 1}"
+        if lines is None:
+            lines = text.split("\n")
+        index = text.count("\n", 0, match.start())
+        if any(
+            _MACHINE_TEST.search(condition)
+            for condition in _enclosing_conditions(lines, index, python=True)
+        ):
+            continue  # x64 where the machine is x64 (`if platform.machine() == "AMD64":`)
+        result.cmake_x64 = f"{relative}:{index + 1}"
         return
 
 
@@ -2344,7 +2389,7 @@ def _setup_wheel_kind(result: Analysis, text: str) -> None:
 _EXTENSION_CALL = re.compile(_word("Extension") + r"\s*\(|" + _word("Pybind11Extension") + r"\s*\(")
 _EXTENSION_SOURCE = re.compile(r"""["']([^"'\n]{1,300}\.(?:c|cc|cpp|cxx|pyx|m|mm))["']""", re.I)
 # a Python token that opens or closes a call, or a one-line string (skipped whole)
-_PAREN_OR_STRING = re.compile(r"""[()]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_PAREN_OR_STRING = re.compile(r"""[()]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\#[^\n]*""")
 _ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
 _ASSIGNED_TO = re.compile(r"[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*")
 # a dict's key naming another system, the value open on the same line up to a use
@@ -2371,55 +2416,147 @@ def _call_end(text: str, open_at: int) -> int:
     return end
 
 
+_EXTENSION_CALLS = 200  # Extension(...) calls judged per setup.py, at most
+_BRANCH_READS = 400  # readings of the blocks around a line, per setup.py
+_NAME_USES = 50  # uses of a name an Extension is bound to, looked at: past them, built
+# sources that are not all literals: a variable, a glob, a listing (which files a Windows
+# build compiles is then not read here)
+_COMPUTED_SOURCES = re.compile(
+    r"\bsources[ \t]*=[ \t]*(?!\[)|\bglob\b|\blistdir\b|\bwalk\b|\bExtension\s*\(\s*[^,()]{1,200},\s*(?!\[|sources\b)[A-Za-z_]"
+)
+
+
 def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
     """The sources only those Extensions of setup.py name that no Windows build makes: one
     declared in another system's branch, or assigned to a name that setup.py then uses only
     for other systems (glcontext 3.1.0: `x11 = Extension(...)`, `'linux': [x11, egl]` in a
     dict keyed by platform.system(); `headless = Extension(... libraries=['EGL'])`, never
-    used). Their includes, libraries and code are another system's."""
+    used). Their includes, libraries and code are another system's. Sources are dropped
+    only where every Extension Windows builds names its sources as literals, and setup.py
+    runs no other build (see _setup_sources_off_windows)."""
     lines: list[str] | None = None
     code = text
-    built: set[str] = set()
-    off: set[str] = set()
-    for match in _EXTENSION_CALL.finditer(text):
+    calls: list[tuple[int, int, set[str]]] = []  # (start, end, source paths)
+    for count, match in enumerate(_EXTENSION_CALL.finditer(text)):
+        if count == _EXTENSION_CALLS:
+            result.setup_sources_computed = True
+            break
         end = _call_end(text, match.end() - 1)
-        names = {
-            source.rsplit("/", 1)[-1].lower()
+        paths = {
+            source.lower().replace("\\", "/").removeprefix("./")
             for source in _EXTENSION_SOURCE.findall(text, match.start(), end)
         }
-        if lines is None:
-            lines = text.split("\n")
-            code = _ONE_LINE_STRING.sub(lambda m: " " * len(m[0]), text)
-        if _extension_off_windows(text, code, lines, match.start()):
-            off |= names
-            result.setup_off_spans.append((match.start(), end))
+        calls.append((match.start(), end, paths))
+    if not calls:
+        return
+    lines = text.split("\n")
+    ends = _line_ends(lines)
+    code = _ONE_LINE_STRING.sub(lambda m: " " * len(m[0]), text)
+    # the names Extensions are bound to, and every use of them, found in one pass
+    bound: dict[int, str] = {}
+    for start, _end, _paths in calls:
+        line_start = text.rfind("\n", 0, start) + 1
+        assigned = _ASSIGNED_TO.fullmatch(text, line_start, start)
+        if assigned is not None:
+            bound[start] = assigned[1]
+    uses: defaultdict[str, list[int]] = defaultdict(list)
+    if bound:
+        wanted = set(bound.values())
+        for use in _IDENTIFIER.finditer(code):
+            if use[0] in wanted and code[use.start() - 1 : use.start()] != ".":
+                uses[use[0]].append(use.start())
+    budget = [_BRANCH_READS]
+    built: set[str] = set()
+    off: set[str] = set()
+    for start, end, paths in calls:
+        if _extension_off_windows(text, code, lines, ends, start, bound.get(start), uses, budget):
+            off |= paths
+            result.setup_off_spans.append((start, end))
         else:
-            built |= names
-    result.setup_off_windows = frozenset(off - built)
+            built |= {path.rsplit("/", 1)[-1] for path in paths}
+            if not paths or _COMPUTED_SOURCES.search(code, start, end):
+                result.setup_sources_computed = True
+    if "cythonize" in code or "CMake" in code or "cmake" in code:
+        result.setup_sources_computed = True  # (patterns and other builds compile more)
+    # (a name some Extension Windows builds also compiles is kept, wherever it is)
+    result.setup_off_windows = frozenset(
+        path for path in off if path.rsplit("/", 1)[-1] not in built
+    )
 
 
-def _extension_off_windows(text: str, code: str, lines: list[str], at: int) -> bool:
+def _branch_off_windows(lines: list[str], index: int) -> bool:
+    """Does this line of setup.py run on no Windows: in an `if` on another system that is
+    neither negated nor joined by `or` (`if sys.platform == "darwin":`, not `if
+    sys.platform != "darwin":`), in a negated Windows test, in the `else` of a Windows test
+    that tests nothing else, or in a function named for another system? Stricter than
+    _not_for_windows, because a whole Extension is dropped on it (review: the `else` of
+    `sys.platform == 'win32' and machine() == 'AMD64'` is what ARM64 builds)."""
+    for word, text in _enclosing_blocks(lines, index, python=True):
+        if word == "def" and _OTHER_OS_BRANCH.search(text.replace("_", " ")):
+            return True
+        either = " or " in text or "||" in text
+        if word in ("if", "elif") and not either:
+            if _NEGATED_WINDOWS.search(text):
+                return True
+            if (
+                _OTHER_OS_BRANCH.search(text)
+                and not _WINDOWS_TEST.search(text)
+                and not _NEGATED_TEST.search(text)
+            ):
+                return True
+            if _PYTHON2_TEST.search(text) and not _LEADING_NOT.match(text.split(None, 1)[-1]):
+                return True
+        if (
+            word == "else"
+            and _WINDOWS_TEST.search(text)
+            and not _NEGATED_TEST.search(text)
+            and not either
+            and " and " not in text
+        ):
+            return True
+        if word == "return-if" and _holds_on_windows(text):
+            return True
+    return False
+
+
+def _extension_off_windows(
+    text: str,
+    code: str,
+    lines: list[str],
+    ends: list[int],
+    at: int,
+    name: str | None,
+    uses: Mapping[str, list[int]],
+    budget: list[int],
+) -> bool:
     """Is the Extension(...) at ``at`` built on no Windows? ``code``: the text with its
-    strings blanked (a name in a path is no use of it)."""
-    index = text.count("\n", 0, at)
-    if _not_for_windows(lines, index) or _emptied_on_windows(text, lines, at):
-        return True
-    line_start = text.rfind("\n", 0, at) + 1
-    assigned = _ASSIGNED_TO.fullmatch(text, line_start, at)
-    if assigned is None:
+    strings blanked (a name in a path is no use of it); ``name``: the name it is bound to;
+    ``uses``: where each bound name is used; ``budget``: the blocks' readings left (each
+    reads the lines above: past the budget, an Extension counts as built)."""
+    budget[0] -= 1
+    if budget[0] < 0:
         return False
-    name = assigned[1]
-    for use in re.finditer(rf"(?<![\w.]){name}\b", code):
-        start = use.start()
-        if start == assigned.start(1):
-            continue
-        if re.match(r"[ \t]*=(?!=)", code[use.end() : use.end() + 3]):
-            return False  # assigned again: which value a use sees is not read here
-        use_index = text.count("\n", 0, start)
+    index = bisect.bisect_left(ends, at)
+    if _branch_off_windows(lines, index) or _emptied_on_windows(text, lines, at):
+        return True
+    if name is None:
+        return False
+    found = uses.get(name, [])
+    if len(found) > _NAME_USES:
+        return False
+    budget[0] -= len(found)
+    if budget[0] < 0:
+        return False
+    for start in found:
+        if text.rfind("\n", 0, start) == text.rfind("\n", 0, at):
+            continue  # (the binding itself)
+        if re.match(r"[ \t]*=(?!=)", code[start + len(name) : start + len(name) + 3]):
+            return False  # bound again: which value a use sees is not read here
+        use_index = bisect.bisect_left(ends, start)
         use_line_start = text.rfind("\n", 0, start) + 1
         if _OTHER_OS_KEY.search(text, use_line_start, start):
             continue
-        if _not_for_windows(lines, use_index):
+        if _branch_off_windows(lines, use_index):
             continue
         return False  # a use on Windows
     return True  # used only for other systems, or never (glcontext's headless)
@@ -2430,11 +2567,16 @@ def _setup_sources_off_windows(result: Analysis) -> None:
     needs: their includes, their POSIX headers, and their x86 code (see
     _setup_extensions_off_windows)."""
     off = result.setup_off_windows
-    if not off:
+    if not off or result.setup_sources_computed or result.cmake_texts or result.meson_texts:
         return
+    by_name = {path for path in off if "/" not in path}
+    by_path = tuple(path for path in off if "/" in path)
 
     def away(relative: str) -> bool:
-        return relative.rsplit("/", 1)[-1].lower() in off
+        lower = relative.lower()
+        return lower.rsplit("/", 1)[-1] in by_name or any(
+            lower == path or lower.endswith("/" + path) for path in by_path
+        )
 
     result.includes[:] = [i for i in result.includes if not away(i.file)]
     result.posix_includes[:] = [p for p in result.posix_includes if not away(p[0])]
@@ -2879,7 +3021,7 @@ def _scan_source_downloads(result: Analysis, text: str, names: bool = False) -> 
     if names and _ARCHIVE_FETCH_CALL.search(text):
         archives += _ARCHIVE_NAME.finditer(text)
     for match in archives:
-        if _BINARY_ARCHIVE.search(match[0]) is None:
+        if _BINARY_ARCHIVE.search(match[0]) is None and not _PREBUILT_NAME.search(match[0]):
             key = _library_key(match[1])
             if len(key) >= 3:
                 result.fetched.add(key)
@@ -2889,10 +3031,32 @@ def _scan_source_downloads(result: Analysis, text: str, names: bool = False) -> 
 def _scan_download_helpers(result: Analysis) -> None:
     """The source downloads of the sdist's own modules that setup.py imports (pycapnp's
     `from buildutils.bundle import fetch_libcapnp`): the build brings those libraries."""
-    for relative, text in result.download_helpers:
-        if relative.split("/", 1)[0].removesuffix(".py") in result.setup_imports:
-            _scan_source_downloads(result, text, names=True)
+    if result.download_helpers:
+        modules = _setup_modules(result.setup_script)
+        for relative, text in result.download_helpers:
+            if _module_of(relative) in modules:  # itself, not its package's others (review)
+                _scan_source_downloads(result, text, names=True)
     result.download_helpers.clear()
+
+
+def _setup_modules(setup_script: str) -> set[str]:
+    """The modules setup.py imports, dotted in full (`from buildutils.bundle import f`)."""
+    return {m[1] or m[2] for m in _DOTTED_IMPORT.finditer(setup_script)}
+
+
+def _module_of(relative: str) -> str:
+    """A Python file's module name, as setup.py in the sdist's root imports it."""
+    return relative.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+
+
+# the modules setup.py imports, dotted in full: `import a.b`, `from a.b import c`
+_DOTTED_IMPORT = re.compile(
+    r"^[ \t]*(?:import[ \t]+([\w.]{1,200})|from[ \t]+([\w.]{1,200})[ \t]+import\b)",
+    re.MULTILINE,
+)
+# a source archive's name that is a prebuilt package: SDL2-devel-2.28.5-VC.zip (the MSVC
+# development package: headers and x86/x64 binaries), *-mingw.zip, *-prebuilt.tar.gz
+_PREBUILT_NAME = re.compile(r"(?i)devel|[-_.](?:vc|msvc|mingw\w*|prebuilt|binary|binaries)\b")
 
 
 def _scan_fetched(result: Analysis, text: str) -> None:
@@ -3772,15 +3936,16 @@ _NATIVE_SUFFIXES = frozenset(
 )
 
 
-def _shipped(name: str, folders: set[str] | list[str]) -> bool:
+def _shipped(name: str, folders: set[str] | list[str], short: bool = False) -> bool:
     """Is there a folder named like the library: its key, a longer name starting with it,
     or a prefix of it (folders of four characters or more)? ``folders`` sorted (a list) makes
     this a few bisections instead of a pass over every folder."""
     key = _library_key(name)
     ordered = folders if isinstance(folders, list) else sorted(folders)
     if len(key) < 3:
-        # a short name only as it is (Cap'n Proto's kj, fetched with capnp)
-        return len(key) == 2 and _contains(ordered, key)
+        # ``short``: a two-letter name as it is, among names that are libraries' own (Cap'n
+        # Proto's kj, fetched with capnp), not any folder's (a package's uv/ is no libuv)
+        return short and len(key) == 2 and _contains(ordered, key)
     index = bisect.bisect_left(ordered, key)
     if index < len(ordered) and ordered[index].startswith(key):
         candidate = ordered[index]
@@ -4000,7 +4165,7 @@ def _resolve_includes(result: Analysis) -> None:
             library = path.split("/")[1]  # <google/protobuf/message.h>: protobuf
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
-        if library in seen or _shipped(library, wraps):
+        if library in seen or _shipped(library, wraps, short=True):
             continue
         if in_vendored_tree and _shipped(library, ordered):
             # a vendored tree's include of its own library's header that the sdist trimmed
@@ -4351,7 +4516,8 @@ _RUST_ARCH = re.compile(r'target_arch\s*=\s*"([A-Za-z0-9_]+)"')
 
 HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx", ".inc", ".inl")
 _INCLUDE = re.compile(r'#[ \t]*include[ \t]*([<"])([^>"\n]{1,200})[>"]')
-_CYTHON_EXTERN = re.compile(r'extern[ \t]+from[ \t]+"([^"\n]{1,200})"')
+# (either quote: `cdef extern from 'wrap.h'` is as common as the double-quoted form)
+_CYTHON_EXTERN = re.compile(r"""extern[ \t]+from[ \t]+(?:"([^"\n]{1,200})"|'([^'\n]{1,200})')""")
 # Headers every build environment has: the C and C++ standard libraries, POSIX and the other
 # operating systems' (their files are built only there), the Windows SDK and CRT, compiler
 # intrinsics, Python and the build requirements that bring their own headers.
@@ -5333,7 +5499,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     edges: list[str] = []  # what it includes, by file name (see _headers_nothing_includes)
     edge_offsets: list[int] = []
     if cython and "extern" in text:
-        externs = [(m.start(), m[1]) for m in _CYTHON_EXTERN.finditer(text)]
+        externs = [(m.start(), m[1] or m[2]) for m in _CYTHON_EXTERN.finditer(text)]
         if "UNAME_SYSNAME" in text:
             off = _cython_off_windows(text, [at for at, _header in externs])
             externs = [extern for extern, gone in zip(externs, off, strict=True) if not gone]
@@ -5365,6 +5531,16 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         for _at, name in local_includes:
             result.excluded[name] += 1
         return
+    if (
+        not edges
+        and not rust
+        and ("include" in text or "extern" in text or "import" in text)
+        and not relative.endswith(HEADER_SUFFIXES)
+        and (not cython or "extern" in text)
+    ):
+        # an include this reading did not take (`#include WRAP_H`, a verbatim `cdef extern
+        # from *`): see _headers_nothing_includes
+        result.sources_unread = True
     if edges:
         result.include_edges[relative] = edges
         if not rust and not (
@@ -6448,9 +6624,12 @@ def _headers_nothing_includes(result: Analysis) -> None:
         return
     if not roots and not (
         any(member.endswith(_ROOT_SUFFIXES) for member in result.members)
-        and not any(member.endswith(".i") for member in result.members)
+        and not any(member.endswith((".i", ".m", ".mm")) for member in result.members)
         and "cffi" not in result.tools
         and "cffi" not in (result.setup_script or "")
+        and not result.sources_unread  # (a source this reading may have missed includes in)
+        and not result.cython_outputs  # (the Cython output's .pyx may not be in the sdist)
+        and ".h" not in result.setup_script  # (setup.py may write a source that includes it)
     ):
         return
     by_name: defaultdict[str, list[str]] = defaultdict(list)  # file name -> files
@@ -6475,7 +6654,7 @@ def _headers_nothing_includes(result: Analysis) -> None:
 
 
 # source files a build compiles (not headers, not assembly, not CUDA's: see _scan_code)
-_ROOT_SUFFIXES = (".c", ".cpp", ".cc", ".cxx", ".pyx", ".m", ".mm")
+_ROOT_SUFFIXES = (".c", ".cpp", ".cc", ".cxx", ".pyx")
 
 
 def _include_key(header: str) -> str:
