@@ -685,10 +685,9 @@ class Analysis:
     # imports and the source paths each Python module lists; what the listed sources reach
     # is worked out over include_edges
     setup_imports: set[str] = field(default_factory=set)
-    # Python modules (path, text) that name a URL and a source archive: see _scan_download_helpers
-    download_helpers: list[tuple[str, str]] = field(default_factory=list)
-    # Python files (path, text) that name x64: see _judge_cmake_x64
-    cmake_x64_scripts: list[tuple[str, str]] = field(default_factory=list)
+    # Python files that setup.py may be or import, judged once its imports are known
+    # (_judge_setup_helpers): (path, text, names a URL and a source archive, names x64)
+    setup_helpers: list[tuple[str, str, bool, bool]] = field(default_factory=list)
     source_lists: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
     files_skipped: int = 0
@@ -1575,14 +1574,21 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             continue
         if name == "bazelisk.py" and b"def get_supported_machine_archs" in data:
             _scan_bazelisk(result, relative, data.decode("utf-8", "replace"))
-        if suffix == ".py" and b"x64" in data and relative.count("/") <= 2:
-            # may pass CMake `-A x64` (judged once setup.py's imports are known: _judge_cmake_x64)
-            result.cmake_x64_scripts.append((relative, data.decode("utf-8", "replace")))
+        if suffix == ".py":
+            # setup.py, or a helper of its, that may pass CMake `-A x64`, or download a
+            # library's source (see _judge_setup_helpers)
+            x64 = b"x64" in data and relative.count("/") <= 2
+            downloads = (
+                not _build_script(lower)
+                and name != "setup.py"
+                and b"://" in data
+                and _ARCHIVE_NAME_BYTES.search(data) is not None
+                and not _incidental(lower)
+            )
+            if x64 or downloads:
+                text = data.decode("utf-8", "replace")
+                result.setup_helpers.append((relative, text, downloads, x64))
         if suffix == ".py" and not _build_script(lower) and name != "setup.py":
-            if b"://" in data and _ARCHIVE_NAME_BYTES.search(data) and not _incidental(lower):
-                # may be a helper of setup.py's that downloads a library's source (judged once
-                # setup.py's imports are known: _scan_download_helpers)
-                result.download_helpers.append((relative, data.decode("utf-8", "replace")))
             # Python modules matter only for the native libraries they load with ctypes
             if b"ctypes" in data and not _incidental(lower):
                 _scan_ctypes(result, relative, data.decode("utf-8", "replace"))
@@ -1663,8 +1669,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
-    _scan_download_helpers(result)
-    _judge_cmake_x64(result)
+    _judge_setup_helpers(result)
     known = _collect_needed_macros(result)
     result.x86_built = _x86_only_sources(result)
     definable = _Definable(result.defined_names, result.build_texts, result.cmake_texts)
@@ -2305,16 +2310,21 @@ _MACHINE_TEST = re.compile(r"(?i)machine\s*\(|amd64|x86_64|plat_name|get_platfor
 _CMAKE_X64_MATCHES = 100  # matches looked at per file, at most
 
 
-def _judge_cmake_x64(result: Analysis) -> None:
-    """The root setup.py and the modules it imports (pycapnp's buildutils.build), not other
-    scripts (a CI helper pip never runs), each judged by _scan_cmake_x64."""
-    if not result.cmake_x64_scripts:
+def _judge_setup_helpers(result: Analysis) -> None:
+    """The root setup.py and the modules it imports, not other scripts (a CI helper pip
+    never runs, a module of the same package): their CMake `-A x64` (_scan_cmake_x64:
+    pycapnp's buildutils.build) and, for the modules, the library sources they download
+    (_scan_source_downloads: pycapnp's `from buildutils.bundle import fetch_libcapnp`)."""
+    if not result.setup_helpers:
         return
-    modules = _setup_modules(result.setup_script)
-    for relative, text in result.cmake_x64_scripts:
-        if relative == "setup.py" or _module_of(relative) in modules:
+    modules = {m[1] or m[2] for m in _DOTTED_IMPORT.finditer(result.setup_script)}
+    for relative, text, downloads, x64 in result.setup_helpers:
+        imported = _module_of(relative) in modules  # itself, not its package's others
+        if downloads and imported:
+            _scan_source_downloads(result, text, names=True)
+        if x64 and (imported or relative == "setup.py"):
             _scan_cmake_x64(result, relative, text)
-    result.cmake_x64_scripts.clear()
+    result.setup_helpers.clear()
 
 
 def _scan_cmake_x64(result: Analysis, relative: str, text: str) -> None:
@@ -2388,9 +2398,10 @@ def _setup_wheel_kind(result: Analysis, text: str) -> None:
 # an Extension a setup.py builds from C, C++ or Cython, and the source files it names
 _EXTENSION_CALL = re.compile(_word("Extension") + r"\s*\(|" + _word("Pybind11Extension") + r"\s*\(")
 _EXTENSION_SOURCE = re.compile(r"""["']([^"'\n]{1,300}\.(?:c|cc|cpp|cxx|pyx|m|mm))["']""", re.I)
-# a Python token that opens or closes a call, or a one-line string (skipped whole)
-_PAREN_OR_STRING = re.compile(r"""[()]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|\#[^\n]*""")
+# a one-line Python string; a token that opens or closes a call, or a string or comment
+# (skipped whole)
 _ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_PAREN_OR_STRING = re.compile(r"[()]|" + _ONE_LINE_STRING.pattern + r"|\#[^\n]*")
 _ASSIGNED_TO = re.compile(r"[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*")
 # a dict's key naming another system, the value open on the same line up to a use
 # (glcontext 3.1.0: `'linux': [x11, egl],` in `ext_modules = {'windows': [wgl], ...}`)
@@ -2434,8 +2445,6 @@ def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
     used). Their includes, libraries and code are another system's. Sources are dropped
     only where every Extension Windows builds names its sources as literals, and setup.py
     runs no other build (see _setup_sources_off_windows)."""
-    lines: list[str] | None = None
-    code = text
     calls: list[tuple[int, int, set[str]]] = []  # (start, end, source paths)
     for count, match in enumerate(_EXTENSION_CALL.finditer(text)):
         if count == _EXTENSION_CALLS:
@@ -3026,22 +3035,6 @@ def _scan_source_downloads(result: Analysis, text: str, names: bool = False) -> 
             if len(key) >= 3:
                 result.fetched.add(key)
                 result.fetched.update(FETCHED_ALSO.get(key, ()))
-
-
-def _scan_download_helpers(result: Analysis) -> None:
-    """The source downloads of the sdist's own modules that setup.py imports (pycapnp's
-    `from buildutils.bundle import fetch_libcapnp`): the build brings those libraries."""
-    if result.download_helpers:
-        modules = _setup_modules(result.setup_script)
-        for relative, text in result.download_helpers:
-            if _module_of(relative) in modules:  # itself, not its package's others (review)
-                _scan_source_downloads(result, text, names=True)
-    result.download_helpers.clear()
-
-
-def _setup_modules(setup_script: str) -> set[str]:
-    """The modules setup.py imports, dotted in full (`from buildutils.bundle import f`)."""
-    return {m[1] or m[2] for m in _DOTTED_IMPORT.finditer(setup_script)}
 
 
 def _module_of(relative: str) -> str:
@@ -6626,7 +6619,7 @@ def _headers_nothing_includes(result: Analysis) -> None:
         any(member.endswith(_ROOT_SUFFIXES) for member in result.members)
         and not any(member.endswith((".i", ".m", ".mm")) for member in result.members)
         and "cffi" not in result.tools
-        and "cffi" not in (result.setup_script or "")
+        and "cffi" not in result.setup_script
         and not result.sources_unread  # (a source this reading may have missed includes in)
         and not result.cython_outputs  # (the Cython output's .pyx may not be in the sdist)
         and ".h" not in result.setup_script  # (setup.py may write a source that includes it)
