@@ -3979,6 +3979,8 @@ def test_fortran_a_cmake_build_uses_only_where_a_compiler_is_found(
         ("    import distutils.msvccompiler\n", "msvccompiler"),
         # the module setuptools keeps, or an import only other systems reach
         ("    from distutils import _msvccompiler\n", None),
+        # (mercurial 6.8.2: the module setuptools keeps, under the old one's name)
+        ("    from distutils import _msvccompiler as msvccompiler\n", None),
         # an import under try: the ImportError is caught and the build goes on
         (
             "    try:\n        from distutils.msvc9compiler import get_build_version\n"
@@ -4028,3 +4030,202 @@ def test_setup_py_rules_read_crlf_files_and_builds_windows_still_runs(tmp_path: 
     )
     files["src/helper.c"] = "int h(void) { return 0; }\n"
     assert analysis(tree(tmp_path / "dll", files))["category"] != "pure"
+
+
+_GATED_SETUP = """import sys, platform
+from setuptools import setup, Extension
+system = platform.system()
+{gate}
+setup(ext_modules=[Extension('db', ['db/c.cc', 'db/port_posix.cc'])])
+"""
+
+
+@pytest.mark.parametrize(
+    ("gate", "stops"),
+    [
+        # leveldb 0.201: Darwin, Linux, else exit
+        (
+            "if system == 'Darwin':\n    flags = ['-DOS_MACOSX']\nelif system == 'Linux':\n"
+            "    flags = ['-DOS_LINUX']\nelse:\n    sys.stderr.write('no')\n    sys.exit(1)\n",
+            True,
+        ),
+        # gnureadline 8.3.3
+        ("if sys.platform == 'win32':\n    sys.exit('not meant to work on Windows')\n", True),
+        # hogql-parser 1.3.88
+        (
+            "if system not in ('Darwin', 'Linux'):\n    raise Exception('Only Linux and macOS')\n",
+            True,
+        ),
+        # msgspec 0.22.0: 32-bit Windows only; pyreadstat: Python 2 on Windows only
+        ("if sys.platform == 'win32' and sys.maxsize == (2**31 - 1):\n    exit(1)\n", False),
+        ("if sys.version_info[0] < 3 and system == 'Windows':\n    raise Exception('no')\n", False),
+        # lmdb 1.6.2: a module missing on Windows
+        (
+            "if sys.platform.startswith('win'):\n    try:\n        import patch_ng\n"
+            "    except ImportError:\n        raise Exception('needs patch-ng')\n",
+            False,
+        ),
+        # another system refused, or a stop in a function that may never run
+        ("if system == 'Darwin':\n    raise Exception('no macOS')\n", False),
+        ("def check():\n    if sys.platform == 'win32':\n        sys.exit(1)\n", False),
+    ],
+)
+def test_a_setup_py_that_stops_the_build_on_windows(tmp_path: Path, gate: str, stops: bool) -> None:
+    """A setup.py that stops where a Windows build runs: the project has no Windows build
+    at all (a build-config finding at least), and the Windows paths of some files (leveldb's
+    atomic_pointer.h, its bundled snappy) do not make its POSIX-only code portable."""
+    files = {
+        "setup.py": _GATED_SETUP.format(gate=gate),
+        "db/c.cc": "#include <unistd.h>\nint f() { return 0; }\n",
+        "db/port_posix.cc": "#include <pthread.h>\nint g() { return 0; }\n",
+        "db/atomic_pointer.h": "#if defined(_M_X64)\n#define X 1\n#endif\n#ifdef _WIN32\n#endif\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    gated = [r for r in doc["reasons"] if "stops the build on Windows" in r]
+    if stops:
+        assert gated and gated[0].startswith("setup.py:"), doc["reasons"]
+        assert doc["category"] == "source-port", doc["reasons"]
+        assert ("posix-only", "db/c.cc", 1) in needing_work(doc)
+    else:
+        assert not gated, doc["reasons"]
+        assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_vendored_posix_code_setup_py_compiles_is_the_packages(tmp_path: Path) -> None:
+    """gpiod 2.5.0 compiles libgpiod's lib/*.c (vendored, Linux-only: sys/ioctl.h on
+    /dev/gpiochipN) into its extension, and nothing in the sdist has a Windows path. A
+    vendored tree setup.py does not name stays its own build's business."""
+    files = {
+        "setup.py": setup_extension(
+            "gpiod._ext", "gpiod/ext/module.c", before="LIB = ['lib/internal.c']\n"
+        ),
+        "gpiod/ext/module.c": '#include "gpiod.h"\nint f(void) { return 0; }\n',
+        "lib/internal.c": "#include <sys/ioctl.h>\n#include <unistd.h>\nint g(void) { return 0; }\n",
+        "include/gpiod.h": "int g(void);\n",
+    }
+    doc = analysis(tree(tmp_path / "named", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+    assert ("posix-only", "lib/internal.c", 1) in needing_work(doc)
+    files["setup.py"] = setup_extension("gpiod._ext", "gpiod/ext/module.c")
+    doc = analysis(tree(tmp_path / "unnamed", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    # named only where Windows builds never run (hdf5plugin 7.1.0's lib/hdf5_dl.c, dlfcn.h)
+    files["setup.py"] = setup_extension(
+        "gpiod._ext",
+        "gpiod/ext/module.c",
+        before="import sys\nif sys.platform != 'win32':\n    LIB = ['lib/internal.c']\n",
+    )
+    doc = analysis(tree(tmp_path / "elsewhere", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_cython_declarations_in_a_lib_folder_are_the_bindings(tmp_path: Path) -> None:
+    """symengine 0.15.0: symengine/lib/symengine.pxd declares SymEngine's C++ headers, which
+    the sdist does not ship (CMake's find_package(SymEngine REQUIRED)). `lib` is a vendored
+    library's folder elsewhere; Cython's declarations are the binding's own."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "symengine/lib/symengine.pxd": 'cdef extern from "<symengine/basic.h>" namespace "SymEngine":\n    cdef cppclass Basic:\n        pass\n',
+        "symengine/lib/wrapper.pyx": "from symengine cimport Basic\n",
+        "symengine/lib/pywrapper.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["symengine"], doc["reasons"]
+    assert doc["category"] == "external-native-library"
+
+
+@pytest.mark.parametrize(
+    ("cmake", "off"),
+    [
+        # implicit 0.7.3's implicit/gpu/CMakeLists.txt, in short
+        (
+            "if (UNIX)\nfind_package(CUDAToolkit)\nif(CUDAToolkit_FOUND)\n"
+            "  add_library(_cuda MODULE matrix.cpp)\nendif()\nendif()\n\n"
+            "FILE(GLOB gpu_python_files *.py)\ninstall(FILES ${gpu_python_files} DESTINATION gpu)\n",
+            True,
+        ),
+        ("if(NOT WIN32)\n  add_library(_cuda MODULE matrix.cpp)\nendif()\n", True),
+        # Windows builds it too: an else, a target after the block, another condition
+        (
+            "if(UNIX)\n  add_library(a MODULE matrix.cpp)\nelse()\n  add_library(b MODULE w.cpp)\nendif()\n",
+            False,
+        ),
+        ("if(UNIX)\n  set(X 1)\nendif()\nadd_library(_cuda MODULE matrix.cpp)\n", False),
+        ("if(CUDAToolkit_FOUND)\n  add_library(_cuda MODULE matrix.cpp)\nendif()\n", False),
+    ],
+)
+def test_a_folder_cmake_builds_only_on_other_systems(tmp_path: Path, cmake: str, off: bool) -> None:
+    """What the files of a folder include is not needed on Windows when the folder's
+    CMakeLists.txt is one if() on other systems."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\nadd_subdirectory(cpu)\nadd_subdirectory(gpu)\n",
+        "cpu/CMakeLists.txt": "add_library(_cpu MODULE als.cpp)\n",
+        "cpu/als.cpp": "int f() { return 0; }\n",
+        "gpu/CMakeLists.txt": cmake,
+        "gpu/matrix.h": "#include <rmm/device_uvector.hpp>\n",
+        # (a .cu file would not do: nvcc builds for no Windows on Arm GPU; implicit's
+        # matrix.h is also declared to Cython)
+        "gpu/matrix.cpp": '#include "matrix.h"\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ([] if off else ["rmm"]), doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("test", "named"),
+    [
+        # python-zlib-ng 1.0.0: the system's zlib-ng only where a variable asks for it
+        ('os.getenv("LINK_DYNAMIC") is not None', False),
+        ('os.environ.get("LINK_DYNAMIC")', False),
+        # set unless a variable says otherwise, or by default
+        ('os.getenv("BUNDLED") is None', True),
+        ('os.environ.get("LINK_DYNAMIC", "1") == "1"', True),
+    ],
+)
+def test_libraries_an_environment_variable_asks_for(tmp_path: Path, test: str, named: bool) -> None:
+    setup = (
+        "import os\nfrom setuptools import setup, Extension\n"
+        "ext = Extension('zlib_ng.zlib_ng', ['src/zlib_ngmodule.c'])\n"
+        f"if {test}:\n    ext.libraries = ['z-ng']\n"
+        "setup(ext_modules=[ext])\n"
+    )
+    files = {"setup.py": setup, "src/zlib_ngmodule.c": "int f(void) { return 0; }\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == (["z-ng"] if named else []), doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("crate", "category"),
+    [
+        # mercurial 6.8.2's rust/chg: a command-line client no Python build compiles
+        ("rust/chg", "workflow-only"),
+        # a path dependency of the crate that binds Python, as rust/hg-core is
+        ("rust/hg-core", "source-port"),
+    ],
+)
+def test_rust_crates_no_python_build_compiles(tmp_path: Path, crate: str, category: str) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools", "setuptools-rust"]\nbuild-backend = "setuptools.build_meta"\n',
+        "rust/Cargo.toml": '[workspace]\nmembers = ["hg-core", "hg-cpython", "chg"]\n',
+        "rust/hg-cpython/Cargo.toml": '[package]\nname = "hg-cpython"\n\n[dependencies]\n'
+        'cpython = { version = "0.7.2", features = ["extension-module"] }\n'
+        'hg-core = { path = "../hg-core"}\n',
+        "rust/hg-cpython/src/lib.rs": "pub fn f() {}\n",
+        "rust/hg-core/Cargo.toml": '[package]\nname = "hg-core"\n',
+        "rust/hg-core/src/lib.rs": "pub fn g() {}\n",
+        "rust/chg/Cargo.toml": '[package]\nname = "chg"\n\n[dependencies]\ntokio = "1"\n',
+        "rust/chg/src/main.rs": "fn main() {}\n",
+    }
+    files[f"{crate}/src/socket.rs"] = "use std::os::unix::io::RawFd;\npub fn h() {}\n"
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    # a C-ABI library beside the Python binding, loaded with cffi (valkey-glide-sync
+    # 2.6.0's ffi/): built too
+    files["ffi/Cargo.toml"] = '[package]\nname = "ffi"\n\n[lib]\ncrate-type = ["cdylib"]\n'
+    files["ffi/src/lib.rs"] = "use std::os::unix::net::UnixStream;\npub fn c() {}\n"
+    assert analysis(tree(tmp_path / "cffi", files))["category"] == "source-port"
+    del files["ffi/Cargo.toml"], files["ffi/src/lib.rs"]
+    # without a crate that binds Python, which crates the build compiles is not known
+    files["rust/hg-cpython/Cargo.toml"] = '[package]\nname = "hg-cpython"\n'
+    assert analysis(tree(tmp_path / "unknown", files))["category"] == "source-port"

@@ -18,6 +18,7 @@ import itertools
 import lzma
 import mmap
 import operator
+import posixpath
 import re
 import struct
 import tarfile
@@ -628,6 +629,9 @@ class Analysis:
     # Rust `use std::os::unix::...` with no cfg before it: (file, line, code); and the modules
     # declared under a Unix-only cfg (their files are not compiled on Windows)
     rust_unix_uses: list[tuple[str, int, str]] = field(default_factory=list)
+    # Cargo.toml's folder: (does the crate bind Python (pyo3, rust-cpython) or make a cdylib,
+    # its path dependencies' folders)
+    crates: dict[str, tuple[bool, list[str]]] = field(default_factory=dict)
     rust_unix_modules: set[str] = field(default_factory=set)
     windows_files: list[str] = field(default_factory=list)
     # the files whose Windows path is not looked for yet: (file, text, is it Cython); and
@@ -658,6 +662,11 @@ class Analysis:
     cython_outputs: set[str] = field(default_factory=set)  # C and C++ files Cython generated
     windows_x64_only: str | None = None  # "setup.py:N" naming win-amd64, and no arm64 anywhere
     cmake_x64: str | None = None  # "FILE:N": a Python build script passes CMake `-A x64`
+    # "setup.py:N": the root setup.py stops (sys.exit, raise) where the build runs on Windows
+    refuses_windows: str | None = None
+    # folders whose CMakeLists.txt is one if() on other systems (implicit 0.7.3's gpu/:
+    # `if (UNIX)`): Windows builds nothing there
+    cmake_off_windows: set[str] = field(default_factory=set)
     msvc_cxx_std: str | None = None  # "setup.py:N" asking GCC for C++17+, and MSVC for nothing
     go_extension: str | None = None  # "setup.py:N" building a Go (cgo) extension
     # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
@@ -893,6 +902,15 @@ class Analysis:
                     f"{self.windows_x64_only} knows Windows as win32 and win-amd64 only: on "
                     "win-arm64 its Windows settings are skipped or name x64",
                     "add win-arm64 (ARM64) beside win-amd64 in setup.py's platform checks and tables",
+                )
+            )
+        if self.refuses_windows:
+            build_reasons.append(
+                (
+                    f"{self.refuses_windows} stops the build on Windows: the project has no "
+                    "Windows build for any architecture",
+                    "take the platform gate out of setup.py and give Windows what it kept out "
+                    "(MSVC flags, a Windows path for the POSIX-only code)",
                 )
             )
         if self.cmake_x64:
@@ -1631,6 +1649,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if name == "pyproject.toml" and relative.count("/") == 0:
             pyproject = data
         _tools(result, name, text)
+        if name == "cargo.toml" and len(result.crates) < _CRATES_KEPT:
+            folder = relative.rpartition("/")[0]
+            result.crates[folder] = _crate_facts(folder, text)
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             defined = _DEFINED_NAME.findall(text) if "define" in text else []
@@ -1648,6 +1669,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 result.fortran_builds.append((lower, optional, required))
             if name == "cmakelists.txt" or name.endswith(".cmake"):
                 result.cmake_texts.append(text)
+                if name == "cmakelists.txt" and "/" in relative and _cmake_wholly_off_windows(text):
+                    result.cmake_off_windows.add(lower.rsplit("/", 1)[0] + "/")
             elif name == "meson.build":
                 result.meson_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
@@ -1664,6 +1687,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _setup_wheel_kind(result, text)
             _removed_msvc_modules(result, text)
             _windows_settings(result, text)
+            _refuses_windows(result, text)
             result.setup_imports.update(m[1] or m[2] for m in _IMPORT.finditer(text))
     if pyproject is not None:
         _backend(result, pyproject)
@@ -1690,6 +1714,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _includes_never_compiled(result)
+    _folders_off_windows(result)
     _project_options(result)
     _meson_options(result)
     _switched_on(result)
@@ -2026,6 +2051,11 @@ _ENV_DEFAULT = re.compile(
 # a test that holds when the variable is unset: `is None`, or the default compared equal
 _UNSET_TEST = re.compile(r"\bis[ \t]+None\b|==[ \t]*None\b")
 _COMPARED = re.compile(r"""==[ \t]*["']([^"']{0,40})["']""")
+# a variable that says where a library is (ZLIB_ROOT, HDF5_DIR, FOO_PREFIX)
+_LOCATION_VARIABLE = re.compile(
+    r"""["'][\w-]*(?:ROOT|DIR|PATH|HOME|PREFIX|INCLUDE|LIBDIR)["']""", re.IGNORECASE
+)
+_SET_TEST = re.compile(r"\bis[ \t]+not[ \t]+None\b|!=[ \t]*None\b")
 
 
 def _opted_in(lines: list[str], index: int) -> bool:
@@ -2034,6 +2064,12 @@ def _opted_in(lines: list[str], index: int) -> bool:
     for condition in _enclosing_conditions(lines, index, python=True):
         if _ARGV_OPTION.search(condition) and not _NEGATED_TEST.search(condition):
             return True  # distance 0.1.3: `if '--with-c' in sys.argv:`, which pip never passes
+        # `os.getenv("X") is not None` holds where X is set (python-zlib-ng's
+        # PYTHON_ZLIB_NG_LINK_DYNAMIC): no negation of the variable's test
+        if _SET_TEST.search(condition):
+            if _ENV_DEFAULT.search(condition) or _LOCATION_VARIABLE.search(condition):
+                continue  # set by default, or where the library is: not an opt-in
+            condition = _SET_TEST.sub(" ", condition)
         if not _ENV_TEST.search(condition) or _NEGATED_TEST.search(condition):
             continue
         if _UNSET_TEST.search(condition):
@@ -2133,7 +2169,8 @@ def _crate_blockers(result: Analysis, text: str) -> None:
 # "No module named 'distutils.msvccompiler'"): a setup.py that imports them on Windows stops
 # there with any current setuptools
 _REMOVED_MSVC_MODULE = re.compile(
-    r"^[ \t]*(?:from[ \t]+distutils(?:\.(msvc9?compiler)\b|[ \t]+import[ \t]+[^\n]*?\b(msvc9?compiler)\b)"
+    # (not the name a module is imported as: mercurial's `_msvccompiler as msvccompiler`)
+    r"^[ \t]*(?:from[ \t]+distutils(?:\.(msvc9?compiler)\b|[ \t]+import[ \t]+[^\n]*?(?<!as[ \t])(?<!as[ \t]{2})\b(msvc9?compiler)\b)"
     r"|import[ \t]+distutils\.(msvc9?compiler)\b)",
     re.MULTILINE,
 )
@@ -2202,6 +2239,74 @@ def _in_try(lines: list[str], index: int) -> bool:
         if len(lines[back]) - len(lines[back].lstrip()) < indent:
             return stripped.startswith("try") and stripped.rstrip(":").strip() == "try"
     return False
+
+
+# A statement that ends the build: sys.exit(...), exit(...) (not exit(0), a success), raise
+_BUILD_STOP = re.compile(r"(?m)^[ \t]+(?:(?:sys\.)?exit[ \t]*\((?![ \t]*0?[ \t]*\))|raise\b)")
+
+
+def _refuses_windows(result: Analysis, text: str) -> None:
+    """The first statement of the root setup.py, outside any function, loop or `try:`, that
+    stops the build where Windows builds run: in the `else` of a chain that tests only other
+    systems (leveldb 0.201: Darwin, Linux, else sys.exit(1)), in an `if` that tests for
+    Windows and nothing else (gnureadline's `if sys.platform == 'win32': sys.exit(...)`), or
+    in one that tests for not being another system (hogql-parser's `if system not in
+    ("Darwin", "Linux"): raise`). A test joined by `and` or `or` may hold elsewhere (msgspec's
+    32-bit Windows, Python 2 on Windows)."""
+    if "exit" not in text and "raise" not in text:
+        return
+    lines: list[str] | None = None
+    ends: list[int] = []
+    setup_call = _SETUP_CALL.search(text)
+    for number, match in enumerate(_BUILD_STOP.finditer(text)):
+        if number >= _STOPS_JUDGED or (setup_call and match.start() > setup_call.start()):
+            break  # (after setup(): the build has run; a Windows branch may exit(0) then)
+        if lines is None:
+            lines = text.split("\n")
+            ends = _line_ends(lines)
+        index = bisect.bisect_left(ends, match.start())
+        # the one block around it: an `if` (or its `else`) at the top level of the script,
+        # not in a function, a loop, a `try:` or another test (a Python version, an option)
+        if _block_start(lines, index) is None:
+            continue
+        blocks = _enclosing_blocks(lines, index, python=True)
+        if len(blocks) != 1 or blocks[0][0] not in ("if", "elif", "else"):
+            continue
+        word, condition = blocks[0]
+        condition = condition.split("#", 1)[0]  # (a comment: `else:  # Linux, macOS`)
+        if " and " in condition or " or " in condition or _PYTHON2_TEST.search(condition):
+            continue
+        windows = _WINDOWS_TEST.search(condition) is not None
+        other = _OTHER_OS_BRANCH.search(condition) is not None
+        negated = _NEGATED_TEST.search(condition) is not None
+        if word == "else":
+            stops = other and not windows and not negated
+        elif word in ("if", "elif"):
+            stops = (windows and not negated) or (other and negated and not windows)
+        else:
+            stops = False
+        if stops:
+            result.refuses_windows = f"setup.py:{index + 1}"
+            return
+
+
+_SETUP_CALL = re.compile(r"(?m)^[ \t]*(?:setuptools\.)?setup[ \t]*\(")
+_STOPS_JUDGED = 50
+
+
+def _block_start(lines: list[str], index: int) -> int | None:
+    """The line of the block this Python line is in, when that block starts at the top
+    level (column 0) with `if`, `elif` or `else`, and the line is in its body directly."""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    for back in range(index - 1, max(-1, index - 50), -1):
+        text = lines[back]
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        level = len(text) - len(text.lstrip())
+        if level < indent:
+            return back if level == 0 and stripped.startswith(("if", "elif", "else")) else None
+    return None
 
 
 def _removed_msvc_modules(result: Analysis, text: str) -> None:
@@ -3831,6 +3936,8 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
         line = bisect.bisect_left(ends, offset) + 1
         if python and _not_for_windows(lines, line - 1):
             continue  # pyodbc's odbc_config, mysqlclient's get_config_posix: another system's
+        if python and _opted_in(lines, line - 1):
+            continue  # the system's library, where a variable asks for it (python-zlib-ng)
         if any(start <= offset < end for start, end in spans):
             continue  # an Extension Windows builds never make (glcontext's headless: EGL)
         result.external.append(
@@ -4031,6 +4138,71 @@ def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
 _ADD_SUBDIRECTORY = re.compile(r"add_subdirectory\s*\(\s*([\w./-]{1,100})", re.IGNORECASE)
 
 
+# A CMake command at the start of a line, and an if() condition that holds on other systems
+# only: UNIX (Linux and macOS), APPLE, LINUX, NOT WIN32, or the system's name tested
+_CMAKE_COMMAND = re.compile(r"(?m)^[ \t]*(\w+)[ \t]*\(")
+_CMAKE_OTHER_SYSTEMS = re.compile(
+    r"""(?i)\s*(?:UNIX|APPLE|LINUX|NOT\s+(?:WIN32|MSVC)"""
+    r"""|(?:CMAKE_SYSTEM_NAME|\$\{CMAKE_SYSTEM_NAME\})\s+(?:STREQUAL|MATCHES)\s+"?(?:Linux|Darwin)"?)\s*"""
+)
+
+
+def _cmake_wholly_off_windows(text: str) -> bool:
+    """Is a CMakeLists.txt one if() block whose condition holds on other systems only (its
+    first command the if(), no else, and after its endif() only commands that build
+    nothing)?"""
+    code = "\n".join(line.split("#", 1)[0] for line in text.split("\n")[:5000])
+    commands = list(_CMAKE_COMMAND.finditer(code))
+    if len(commands) < 3 or commands[0][1].lower() != "if":
+        return False
+    close = code.find(")", commands[0].end())
+    if close < 0 or _CMAKE_OTHER_SYSTEMS.fullmatch(code[commands[0].end() : close]) is None:
+        return False
+    depth = 0
+    for number, command in enumerate(commands):
+        word = command[1].lower()
+        if word == "if":
+            depth += 1
+        elif word == "endif":
+            depth -= 1
+            if depth == 0:
+                # after it, nothing that compiles (implicit's gpu/: installing *.py files)
+                return all(c[1].lower() in _CMAKE_NO_BUILD for c in commands[number + 1 :])
+        elif word in ("else", "elseif") and depth == 1:
+            return False
+    return False
+
+
+_CMAKE_BACKENDS = ("scikit-build-core", "py-build-cmake", "cmeel")
+_CMAKE_NO_BUILD = frozenset(
+    ["file", "install", "message", "set", "list", "string", "get_filename_component"]
+)
+
+
+def _folders_off_windows(result: Analysis) -> None:
+    """The code in a folder whose CMakeLists.txt builds only on other systems: what its files
+    include is not needed on Windows, nor is their x86 code built there."""
+    if not result.cmake_off_windows or not (result.backend or "").startswith(_CMAKE_BACKENDS):
+        return  # (a setuptools build's developer CMakeLists says nothing of what it compiles)
+    # not a folder whose files another CMake file names (the root's add_library(... gpu/x.c))
+    off = tuple(
+        folder
+        for folder in result.cmake_off_windows
+        if not any(
+            re.search(re.escape(folder) + r"[\w./-]*\.\w", text, re.IGNORECASE)
+            for text in result.cmake_texts[:200]
+        )
+    )
+    if not off:
+        return
+    result.includes[:] = [i for i in result.includes if not i.file.lower().startswith(off)]
+    for index, evidence in enumerate(result.evidence):
+        if evidence.x86_only_context is None and evidence.file.lower().startswith(off):
+            result.evidence[index] = _with_context(
+                evidence, "in a folder CMake builds only on other systems"
+            )
+
+
 def _subdirectories_off(cmake_texts: Sequence[str]) -> set[str]:
     """Folders (lower case) that CMake adds only in if() blocks false by default: an option
     off that no file sets on (see _cmake_switched_off)."""
@@ -4047,6 +4219,18 @@ def _subdirectories_off(cmake_texts: Sequence[str]) -> set[str]:
             index = text.count("\n", 0, match.start())
             (off if _cmake_switched_off(text, lines, index) else on).add(folder)
     return off - on
+
+
+_CYTHON_SUFFIXES = (".pyx", ".pxd", ".pxi")
+
+
+def _only_lib_vendors(lower: str) -> bool:
+    """Is `lib` the only vendor folder on this path (no third_party/, no submodule or
+    project folder; the caller knows it is vendored)?"""
+    return "lib" in lower.split("/")[:-1] and not any(
+        (part in VENDOR_DIRS and part != "lib") or part.startswith("vendored")
+        for part in lower.split("/")[:-1]
+    )
 
 
 def _resolve_includes(result: Analysis) -> None:
@@ -4125,7 +4309,13 @@ def _resolve_includes(result: Analysis) -> None:
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     generated: set[str] | None = None  # worked out for the first header not in the sdist
     seen: set[str] = set()
-    vendored = [_vendored(i.file.lower(), result.submodules, projects) for i in result.includes]
+    # (Cython's declarations in a `lib` folder are the binding's own: symengine 0.15.0's
+    # symengine/lib/symengine.pxd, `lib` being a vendored library's folder elsewhere)
+    vendored = [
+        _vendored(i.file.lower(), result.submodules, projects)
+        and not (i.file.endswith(_CYTHON_SUFFIXES) and _only_lib_vendors(i.file.lower()))
+        for i in result.includes
+    ]
     own_keys = {
         _library_key(i.path.lower().split("/")[0].split(".")[0])
         for i, in_vendored_tree in zip(result.includes, vendored, strict=True)
@@ -6515,6 +6705,61 @@ def _note_posix_includes(
             return  # (after a socket header, the file may still include a POSIX-only one)
 
 
+_CRATES_KEPT = 2000
+_NAMES_ASKED = 200  # vendored files _posix_only looks for in setup.py
+# a dependency on a Python binding crate: `pyo3 = ...`, `cpython = { ... }`, [dependencies.pyo3]
+_PYTHON_CRATE = re.compile(
+    r"(?m)^[ \t]*(?:\[[\w.-]*dependencies\.)?(?:pyo3|cpython|pyo3-ffi)(?:\.workspace)?\b[ \t]*[=\]]"
+    r"""|\bpackage[ \t]*=[ \t]*["'](?:pyo3|cpython)["']"""
+)
+_INHERITS = re.compile(r"\bworkspace[ \t]*=[ \t]*true\b")
+_PATH_DEPENDENCY = re.compile(r"""\bpath[ \t]*=[ \t]*["']([^"'\n]{1,200})["']""")
+
+
+def _crate_facts(folder: str, text: str) -> tuple[bool, list[str]]:
+    """(Does the crate bind Python or make a cdylib, its path dependencies' folders). A
+    crate that inherits workspace dependencies gets "*" among them: every path dependency a
+    workspace declares (see _crates_built)."""
+    paths = ["*"] if _INHERITS.search(text) else []
+    for match in _PATH_DEPENDENCY.finditer(text):
+        joined = posixpath.normpath(posixpath.join(folder, match[1])) if folder else match[1]
+        paths.append("" if joined == "." else joined)
+    return _PYTHON_CRATE.search(text) is not None or _CDYLIB.search(text) is not None, paths
+
+
+def _crates_built(result: Analysis) -> set[str] | None:
+    """The folders of the crates a Python build compiles: those that bind Python or make a
+    C-ABI library Python may load (cffi, ctypes: valkey-glide-sync 2.6.0's ffi/), and their
+    path dependencies (mercurial 6.8.2's rust/hg-cpython and rust/hg-core; not rust/chg, a
+    command-line client in Rust built by its own Makefile). None where no crate is either
+    (the build's crate is not known)."""
+    if len(result.crates) >= _CRATES_KEPT:
+        return None  # (not every manifest was read)
+    todo = [folder for folder, (python, _) in result.crates.items() if python]
+    if not todo:
+        return None
+    # the path dependencies of every manifest, for crates that inherit a workspace's
+    inherited = [path for _, paths in result.crates.values() for path in paths if path != "*"]
+    built = set(todo)
+    while todo:
+        paths = result.crates.get(todo.pop(), (False, []))[1]
+        for path in inherited if "*" in paths else paths:
+            if path not in built and path in result.crates:
+                built.add(path)
+                todo.append(path)
+    return built
+
+
+def _crate_of(relative: str, crates: Container[str]) -> str | None:
+    """The folder of the innermost crate that holds this file."""
+    folder = relative
+    while folder:
+        folder = folder.rpartition("/")[0]
+        if folder in crates:
+            return folder
+    return None
+
+
 def _rust_unix_only(result: Analysis) -> None:
     """The package's own Rust that imports Unix-only APIs outside any cfg, in a module no
     Unix-only cfg declares: it does not compile for Windows (valkey-glide's socket listener
@@ -6522,7 +6767,10 @@ def _rust_unix_only(result: Analysis) -> None:
     if not result.rust_unix_uses:
         return  # (no pass over the members for _projects)
     projects = _projects(result.members)
+    built = _crates_built(result)
     for relative, line, code in result.rust_unix_uses:
+        if built is not None and _crate_of(relative, result.crates) not in built:
+            continue  # a crate the Python build does not compile
         folder, _, name = relative.rpartition("/")
         stem = name.removesuffix(".rs")
         # the module and the modules it is inside (src/platform/pty.rs under a cfg'd
@@ -6579,16 +6827,52 @@ def _posix_only(result: Analysis) -> None:
         return
     _read_windows_paths(result)
     projects = _projects(result.members)
+    setup = result.setup_script or ""
+    setup_lines: list[str] = []
+    asked: list[int] = [0]
+
+    def named_by_setup(name: str) -> bool:
+        """Does setup.py name this file in a list of sources where Windows builds run (not
+        hdf5plugin 7.1.0's lib/hdf5_dl.c, under `sys.platform != "win32"`; not in a comment
+        or a removal)? Asked for a bounded number of files."""
+        asked[0] += 1
+        if not setup or asked[0] > _NAMES_ASKED or name not in setup:
+            return False
+        if not setup_lines:
+            setup_lines.extend(setup.split("\n"))
+        at = -1
+        for _ in range(20):
+            at = setup.find(name, at + 1)
+            if at < 0:
+                return False
+            index = setup.count("\n", 0, at)
+            line = setup_lines[index]
+            if line.lstrip().startswith("#") or "remove" in line or "exclude" in line:
+                continue
+            if not _not_for_windows(setup_lines, index) and not any(
+                start <= at < end for start, end in result.setup_off_spans
+            ):
+                return True
+        return False
 
     def own(name: str) -> bool:
         lower = name.lower()
         return not _vendored(lower, result.submodules, projects) and not OTHER_OS_PATH.search(name)
 
-    if any(own(name) for name in result.windows_files):
+    # Where setup.py stops the build on Windows, no Windows build has run: the Windows paths
+    # of some files (leveldb 0.201's atomic_pointer.h, the bundled snappy) do not make the
+    # POSIX-only ones portable
+    if not result.refuses_windows and any(own(name) for name in result.windows_files):
         return
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     for relative, line, code, header in result.posix_includes:
-        if not own(relative) or header.rsplit("/", 1)[-1] in basenames:
+        # a vendored file that setup.py names is compiled into the package's extension as its
+        # own are (gpiod 2.5.0's lib/internal.c, from libgpiod, Linux-only by design)
+        if header.rsplit("/", 1)[-1] in basenames:
+            continue
+        if not own(relative) and not (
+            named_by_setup(relative) and not OTHER_OS_PATH.search(relative)
+        ):
             continue
         if result.optional_build:
             # the build goes on without the extension where it does not compile
