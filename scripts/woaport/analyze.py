@@ -629,10 +629,10 @@ class Analysis:
     # Rust `use std::os::unix::...` with no cfg before it: (file, line, code); and the modules
     # declared under a Unix-only cfg (their files are not compiled on Windows)
     rust_unix_uses: list[tuple[str, int, str]] = field(default_factory=list)
+    rust_unix_modules: set[str] = field(default_factory=set)
     # Cargo.toml's folder: (does the crate bind Python (pyo3, rust-cpython) or make a cdylib,
     # its path dependencies' folders)
     crates: dict[str, tuple[bool, list[str]]] = field(default_factory=dict)
-    rust_unix_modules: set[str] = field(default_factory=set)
     windows_files: list[str] = field(default_factory=list)
     # the files whose Windows path is not looked for yet: (file, text, is it Cython); and
     # their size (see _note_windows_path)
@@ -1772,7 +1772,8 @@ def _note_source_list(result: Analysis, name: str, data: bytes) -> None:
         result.source_lists[module] = [p.decode().lower().removeprefix("./") for p in paths]
 
 
-_COMPILED_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".pyx", ".pxd", ".pxi")
+_CYTHON_SUFFIXES = (".pyx", ".pxd", ".pxi")
+_COMPILED_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", *_CYTHON_SUFFIXES)
 
 
 def _includes_never_compiled(result: Analysis) -> None:
@@ -1794,7 +1795,7 @@ def _includes_never_compiled(result: Analysis) -> None:
         if m in wanted
         or m.count("/") < 2
         or "/".join(m.split("/")[:2]) not in covered
-        or m.endswith((".pyx", ".pxd", ".pxi"))
+        or m.endswith(_CYTHON_SUFFIXES)
     }
     by_name: defaultdict[str, list[str]] = defaultdict(list)
     for member in result.members:
@@ -2228,17 +2229,23 @@ def _command_for_other_systems(text: str, lines: list[str], index: int) -> bool:
 _CLASS = re.compile(r"class[ \t]+(\w{1,60})\b")
 
 
-def _in_try(lines: list[str], index: int) -> bool:
-    """Is this Python line in the body of a `try:` (the first line above it that is less
-    indented)?"""
+def _parent_line(lines: list[str], index: int) -> int | None:
+    """The line of the block a Python line is directly in: the first line above it, within
+    50, that is less indented (blank lines and comments aside)."""
     indent = len(lines[index]) - len(lines[index].lstrip())
     for back in range(index - 1, max(-1, index - 50), -1):
         stripped = lines[back].strip()
         if not stripped or stripped.startswith("#"):
             continue
         if len(lines[back]) - len(lines[back].lstrip()) < indent:
-            return stripped.startswith("try") and stripped.rstrip(":").strip() == "try"
-    return False
+            return back
+    return None
+
+
+def _in_try(lines: list[str], index: int) -> bool:
+    """Is this Python line in the body of a `try:`?"""
+    parent = _parent_line(lines, index)
+    return parent is not None and lines[parent].strip().rstrip(":").strip() == "try"
 
 
 # A statement that ends the build: sys.exit(...), exit(...) (not exit(0), a success), raise
@@ -2267,7 +2274,7 @@ def _refuses_windows(result: Analysis, text: str) -> None:
         index = bisect.bisect_left(ends, match.start())
         # the one block around it: an `if` (or its `else`) at the top level of the script,
         # not in a function, a loop, a `try:` or another test (a Python version, an option)
-        if _block_start(lines, index) is None:
+        if not _in_top_level_branch(lines, index):
             continue
         blocks = _enclosing_blocks(lines, index, python=True)
         if len(blocks) != 1 or blocks[0][0] not in ("if", "elif", "else"):
@@ -2281,10 +2288,8 @@ def _refuses_windows(result: Analysis, text: str) -> None:
         negated = _NEGATED_TEST.search(condition) is not None
         if word == "else":
             stops = other and not windows and not negated
-        elif word in ("if", "elif"):
+        else:  # (if, elif)
             stops = (windows and not negated) or (other and negated and not windows)
-        else:
-            stops = False
         if stops:
             result.refuses_windows = f"setup.py:{index + 1}"
             return
@@ -2294,19 +2299,11 @@ _SETUP_CALL = re.compile(r"(?m)^[ \t]*(?:setuptools\.)?setup[ \t]*\(")
 _STOPS_JUDGED = 50
 
 
-def _block_start(lines: list[str], index: int) -> int | None:
-    """The line of the block this Python line is in, when that block starts at the top
-    level (column 0) with `if`, `elif` or `else`, and the line is in its body directly."""
-    indent = len(lines[index]) - len(lines[index].lstrip())
-    for back in range(index - 1, max(-1, index - 50), -1):
-        text = lines[back]
-        stripped = text.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        level = len(text) - len(text.lstrip())
-        if level < indent:
-            return back if level == 0 and stripped.startswith(("if", "elif", "else")) else None
-    return None
+def _in_top_level_branch(lines: list[str], index: int) -> bool:
+    """Is this Python line directly in the body of an `if`, `elif` or `else` at the top
+    level (column 0) of the script?"""
+    parent = _parent_line(lines, index)
+    return parent is not None and lines[parent].startswith(("if", "elif", "else"))
 
 
 def _removed_msvc_modules(result: Analysis, text: str) -> None:
@@ -4221,9 +4218,6 @@ def _subdirectories_off(cmake_texts: Sequence[str]) -> set[str]:
     return off - on
 
 
-_CYTHON_SUFFIXES = (".pyx", ".pxd", ".pxi")
-
-
 def _only_lib_vendors(lower: str) -> bool:
     """Is `lib` the only vendor folder on this path (no third_party/, no submodule or
     project folder; the caller knows it is vendored)?"""
@@ -4451,7 +4445,7 @@ PY312 = "0x030C0AF0"  # PY_VERSION_HEX of a 3.12 release
 
 
 def _note_cpython_internals(result: Analysis, relative: str, text: str) -> None:
-    if CPYTHON_ATOMIC_HEADERS.search(text) and not relative.endswith((".pyx", ".pxd", ".pxi")):
+    if CPYTHON_ATOMIC_HEADERS.search(text) and not relative.endswith(_CYTHON_SUFFIXES):
         result.hold(text)
         result.cpython_internals.append((relative, text))
 
@@ -5677,7 +5671,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         )
     if has_arm:
         result.arm_files.add(relative)
-    cython = relative.endswith((".pyx", ".pxd", ".pxi"))
+    cython = relative.endswith(_CYTHON_SUFFIXES)
     wanted_includes: list[tuple[int, str]] = []
     edges: list[str] = []  # what it includes, by file name (see _headers_nothing_includes)
     edge_offsets: list[int] = []
@@ -6221,7 +6215,7 @@ def _finish_code(
 ) -> None:
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
-    cython = relative.endswith((".pyx", ".pxd", ".pxi"))
+    cython = relative.endswith(_CYTHON_SUFFIXES)
     x86_named = X86_DIRS.search(relative) is not None
     # a C/C++ file named for x86, or that the build files name only under x86 conditions
     x86_file = (
@@ -6742,7 +6736,7 @@ def _crates_built(result: Analysis) -> set[str] | None:
     inherited = [path for _, paths in result.crates.values() for path in paths if path != "*"]
     built = set(todo)
     while todo:
-        paths = result.crates.get(todo.pop(), (False, []))[1]
+        paths = result.crates[todo.pop()][1]
         for path in inherited if "*" in paths else paths:
             if path not in built and path in result.crates:
                 built.add(path)
@@ -6829,14 +6823,15 @@ def _posix_only(result: Analysis) -> None:
     projects = _projects(result.members)
     setup = result.setup_script or ""
     setup_lines: list[str] = []
-    asked: list[int] = [0]
+    asked = 0
 
     def named_by_setup(name: str) -> bool:
         """Does setup.py name this file in a list of sources where Windows builds run (not
         hdf5plugin 7.1.0's lib/hdf5_dl.c, under `sys.platform != "win32"`; not in a comment
         or a removal)? Asked for a bounded number of files."""
-        asked[0] += 1
-        if not setup or asked[0] > _NAMES_ASKED or name not in setup:
+        nonlocal asked
+        asked += 1
+        if not setup or asked > _NAMES_ASKED or name not in setup:
             return False
         if not setup_lines:
             setup_lines.extend(setup.split("\n"))
