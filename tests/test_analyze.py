@@ -4229,3 +4229,154 @@ def test_rust_crates_no_python_build_compiles(tmp_path: Path, crate: str, catego
     # without a crate that binds Python, which crates the build compiles is not known
     files["rust/hg-cpython/Cargo.toml"] = '[package]\nname = "hg-cpython"\n'
     assert analysis(tree(tmp_path / "unknown", files))["category"] == "source-port"
+
+
+def test_a_file_named_for_posix_that_setup_py_always_compiles(tmp_path: Path) -> None:
+    """posix_ipc 1.3.2: its only source, src/posix_ipc_module.c, includes pthread.h and
+    sys/mman.h, and setup.py compiles it on every system. A path that names another system
+    (posix_, _linux) is that system's file only where the build picks it per system."""
+    module = "#include <Python.h>\n#include <pthread.h>\n#include <sys/mman.h>\nint f(void) { return 0; }\n"
+    files = {
+        "setup.py": setup_extension("posix_ipc", "src/posix_ipc_module.c"),
+        "src/posix_ipc_module.c": module,
+    }
+    doc = analysis(tree(tmp_path / "always", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+    assert ("posix-only", "src/posix_ipc_module.c", 2) in needing_work(doc)
+    # picked only off Windows: the Windows build has its own file
+    files["setup.py"] = setup_extension(
+        "posix_ipc",
+        "src/win_ipc_module.c",
+        before="import sys\nif sys.platform != 'win32':\n    SOURCES = ['src/posix_ipc_module.c']\n",
+    )
+    files["src/win_ipc_module.c"] = "int f(void) { return 0; }\n"
+    doc = analysis(tree(tmp_path / "picked", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def _linking(libraries: str, before: str = "") -> str:
+    return (
+        f"from setuptools import setup, Extension\n{before}"
+        f"setup(ext_modules=[Extension('fast._dtw', ['fast/dtw.cpp'], libraries={libraries})])\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("script", "stops"),
+    [
+        # fastdtw 0.3.4: `libraries=["stdc++"]` on every system (kpu/kenlm#138)
+        (_linking('["stdc++"]'), True),
+        # `libraries=["m"]` (coreylynch/pyFM#18: LNK1181 cannot open input file 'm.lib')
+        (_linking("LIBS", before="LIBS = ['m']\n"), False),  # (a name: not followed)
+        (_linking('["m", "z"]'), True),
+        # the line tests the platform itself (fonttools 4.68.0, cbor2 5.7.0)
+        (_linking('["m"] if os.name == "posix" else []', before="import os\n"), False),
+        # a script that tests for Windows somewhere may take it back
+        (
+            _linking(
+                '["m"]',
+                before="import sys\nif sys.platform == 'win32':\n    print('hello')\n",
+            ),
+            False,
+        ),
+        # in a branch for another system (glcontext 3.1.0's `if target == 'linux':`)
+        (
+            "import sys\nfrom setuptools import setup, Extension\n"
+            "if sys.platform.startswith('linux'):\n"
+            "    setup(ext_modules=[Extension('a', ['a.cpp'], libraries=['dl'])])\n",
+            False,
+        ),
+        # a library MSVC can link
+        (_linking('["zstd"]'), False),
+    ],
+)
+def test_setup_py_links_a_gcc_runtime_library_on_windows(
+    tmp_path: Path, script: str, stops: bool
+) -> None:
+    files = {"setup.py": script, "fast/dtw.cpp": "int f() { return 0; }\n", "a.cpp": "int g();\n"}
+    doc = analysis(tree(tmp_path, files))
+    said = [r for r in doc["reasons"] if "GCC or Unix runtime library" in r]
+    assert bool(said) == stops, doc["reasons"]
+    if stops:
+        assert said[0].startswith("setup.py:2 links "), said
+        assert doc["category"] == "build-config", doc["reasons"]
+
+
+def test_gcc_openmp_runtime_is_no_external_library(tmp_path: Path) -> None:
+    """mdanalysis 2.11.0 links gomp where its OpenMP probe compiled: MSVC's /openmp brings
+    its own runtime (vcomp), so no library is to be provided on Windows."""
+    script = (
+        "from setuptools import setup, Extension\nhas_openmp = True\n"
+        'parallel_libraries = ["gomp"] if has_openmp else []\n'
+        "setup(ext_modules=[Extension('a', ['a.c'], libraries=parallel_libraries + ['hdf5'])])\n"
+    )
+    doc = analysis(tree(tmp_path, {"setup.py": script, "a.c": "int f(void) { return 0; }\n"}))
+    assert external_names(doc) == ["hdf5"], doc["reasons"]
+
+
+CHIABIP158_SETUP = """from setuptools import setup, Extension
+ext_modules = [
+    Extension(
+        "chiabip158",
+        ["src/blockfilter.cpp", "src/util/strencodings.cpp", "python-bindings/PyBIP158.cpp"],
+        include_dirs=["src"],
+        language="c++",
+    ),
+]
+def cpp_flag(compiler):
+    for flag in ["-std=c++17", "-std=c++14", "-std=c++11"]:
+        return flag
+setup(name="chiabip158", ext_modules=ext_modules)
+"""
+
+
+def test_files_setup_py_leaves_out_of_its_folders_are_not_compiled(tmp_path: Path) -> None:
+    """chiabip158 1.5.4 ships Bitcoin Core's src/fs.cpp and src/util/time.cpp, which include
+    Boost; its Extension names src/blockfilter.cpp, src/util/strencodings.cpp ... one by
+    one, and none of them reaches Boost. Its C++ flags go down to -std=c++11: MSVC's C++14
+    serves."""
+    files = {
+        "setup.py": CHIABIP158_SETUP,
+        "src/blockfilter.cpp": '#include "blockfilter.h"\nint f() { return 0; }\n',
+        "src/blockfilter.h": "int f();\n",
+        "src/util/strencodings.cpp": "int g() { return 0; }\n",
+        "python-bindings/PyBIP158.cpp": '#include "blockfilter.h"\n',
+        "src/fs.cpp": "#include <fs.h>\nint h() { return 0; }\n",
+        "src/fs.h": "#include <boost/filesystem.hpp>\n",
+        "src/util/time.cpp": "#include <boost/thread.hpp>\n",
+    }
+    doc = analysis(tree(tmp_path / "listed", files))
+    assert external_names(doc) == [], doc["reasons"]
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    # a file the list names reaches Boost: needed
+    reaching = dict(files)
+    reaching["src/blockfilter.h"] = '#include "fs.h"\nint f();\n'
+    doc = analysis(tree(tmp_path / "reaching", reaching))
+    assert external_names(doc) == ["boost"], doc["reasons"]
+    # a pattern may find more files than the literals name: every file counts
+    globbed = dict(files)
+    globbed["setup.py"] = "import glob\n" + CHIABIP158_SETUP
+    doc = analysis(tree(tmp_path / "globbed", globbed))
+    assert external_names(doc) == ["boost"], doc["reasons"]
+    # a file in a folder setup.py takes no source from: not judged
+    elsewhere = dict(files)
+    elsewhere["extra/fs_boost.cpp"] = "#include <boost/thread.hpp>\n"
+    elsewhere["src/util/time.cpp"] = "int t();\n"
+    elsewhere["src/fs.h"] = "int u();\n"
+    doc = analysis(tree(tmp_path / "elsewhere", elsewhere))
+    assert external_names(doc) == ["boost"], doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [('["-std=c++17"]', True), ('["-std=c++17", "-std=c++14", "-std=c++11"]', False)],
+)
+def test_cxx17_asked_of_gcc_only_unless_older_ones_follow(
+    tmp_path: Path, flags: str, said: bool
+) -> None:
+    script = (
+        "from setuptools import setup, Extension\n"
+        f"setup(ext_modules=[Extension('a', ['a.cpp'], extra_compile_args={flags})])\n"
+    )
+    doc = analysis(tree(tmp_path, {"setup.py": script, "a.cpp": "int f() { return 0; }\n"}))
+    assert any("asks GCC and Clang for a newer C++" in r for r in doc["reasons"]) == said

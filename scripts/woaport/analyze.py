@@ -602,6 +602,9 @@ class Analysis:
     # the source files (names, lower case) only setup.py's Extensions that Windows builds
     # never make compile, and where those Extension(...) calls are in setup.py
     setup_off_windows: frozenset[str] = frozenset()
+    # the sources setup.py's Extensions name for Windows builds, where each names its sources
+    # as literals and setup.py compiles nothing else (see _includes_never_compiled)
+    setup_listed: frozenset[str] = frozenset()
     setup_off_spans: list[tuple[int, int]] = field(default_factory=list)
     setup_sources_computed: bool = False  # some Extension's sources are not literals
     # a source file was not read, or has includes this reading did not take
@@ -668,6 +671,8 @@ class Analysis:
     # `if (UNIX)`): Windows builds nothing there
     cmake_off_windows: set[str] = field(default_factory=set)
     msvc_cxx_std: str | None = None  # "setup.py:N" asking GCC for C++17+, and MSVC for nothing
+    # "setup.py:N links stdc++": a GCC runtime library linked where Windows builds run
+    gcc_runtime: str | None = None
     go_extension: str | None = None  # "setup.py:N" building a Go (cgo) extension
     # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
     crate_blockers: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -947,6 +952,16 @@ class Analysis:
                     f"{self.msvc_cxx_std} asks GCC and Clang for a newer C++ (-std=c++17 or "
                     "later) and MSVC for nothing: MSVC compiles C++14 unless told otherwise",
                     "pass `/std:c++17` (or the standard the code needs) when the compiler is MSVC",
+                )
+            )
+        if self.gcc_runtime:
+            build_reasons.append(
+                (
+                    f"{self.gcc_runtime}, a GCC or Unix runtime library, on Windows too: "
+                    "MSVC's linker has no such .lib and stops (LNK1181: cannot open input "
+                    "file; coreylynch/pyFM#18, kpu/kenlm#138)",
+                    "link it only where the compiler is not MSVC (`[] if sys.platform == "
+                    "'win32' else [...]`); MSVC links its C and C++ runtimes itself",
                 )
             )
         if self.bazelisk_x64:
@@ -1777,26 +1792,37 @@ _COMPILED_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", *_CYTHON_SUFFIXES)
 
 
 def _includes_never_compiled(result: Analysis) -> None:
+    """The includes of files no build compiles, taken out: in the trees a module's source
+    list covers (grpcio), the files it leaves out; in the folders setup.py's Extensions
+    take their sources from, one by one as literals, the files none names (chiabip158 1.5.4:
+    src/fs.cpp and src/util/time.cpp, Bitcoin Core's, include Boost; its Extension compiles
+    src/blockfilter.cpp, src/uint256.cpp ... and no file that reaches them)."""
     listed = [
         path
         for module, paths in result.source_lists.items()
         if module in result.setup_imports
         for path in paths
     ]
-    if not listed or not result.includes:
+    if not result.includes or not (listed or result.setup_listed):
         return
     members = {m for m in result.members if m.endswith(_COMPILED_SUFFIXES)}
     # the trees the list covers: the first two folders of each listed file
     covered = {"/".join(p.split("/")[:2]) for p in listed if p.count("/") >= 2}
     wanted = set(listed)
-    reached = {
-        m
-        for m in members
-        if m in wanted
-        or m.count("/") < 2
-        or "/".join(m.split("/")[:2]) not in covered
-        or m.endswith(_CYTHON_SUFFIXES)
-    }
+    # and the folders setup.py names sources in (where nothing else builds)
+    folders: set[str] = set()
+    if result.setup_listed and not (result.cmake_texts or result.meson_texts):
+        folders = {p.rsplit("/", 1)[0] if "/" in p else "" for p in result.setup_listed}
+        wanted |= result.setup_listed
+
+    def left_out(member: str) -> bool:
+        if member in wanted or member.endswith(_CYTHON_SUFFIXES):
+            return False
+        if (member.rsplit("/", 1)[0] if "/" in member else "") in folders:
+            return True
+        return member.count("/") >= 2 and "/".join(member.split("/")[:2]) in covered
+
+    reached = {m for m in members if not left_out(m)}
     by_name: defaultdict[str, list[str]] = defaultdict(list)
     for member in result.members:
         by_name[member.rsplit("/", 1)[-1]].append(member)
@@ -2331,6 +2357,7 @@ _ANY_ARM64 = re.compile(r"(?i:win[-_]?arm64|aarch64-pc-windows)|\bARM64\b")
 # GCC's and Clang's spelling of C++17 and later, as one quoted argument (fasttext 0.9.3's
 # `standards = ["-std=c++17"]` for the unix compiler only); MSVC takes `/std:c++17`
 _GCC_CXX_STD = re.compile(r"""["']-std=(?:c|gnu)\+\+(?:17|1z|20|2a|23|2b)["']""")
+_OLDER_CXX_STD = re.compile(r"""["']-std=(?:c|gnu)\+\+(?:14|1y|11|0x)["']""")
 
 
 # C that an old Cython generated: Cython 0.28 and older use CPython internals that 3.11
@@ -2389,8 +2416,50 @@ def _windows_settings(result: Analysis, text: str) -> None:
         "/std:" not in text
         and "cxx_std" not in text  # pybind11's Pybind11Extension(cxx_std=17) asks each compiler
         and "Pybind11Extension" not in text
+        # flags tried in turn, down to an older C++ (pybind11's python_example, chiabip158
+        # 1.5.4: ["-std=c++17", "-std=c++14", "-std=c++11"]): the code builds as C++14
+        and not _OLDER_CXX_STD.search(text)
     ):
         result.msvc_cxx_std = _setup_place(text, _GCC_CXX_STD.search(text))
+    result.gcc_runtime = _gcc_runtime(text)
+
+
+# Libraries of GCC's and the Unix C library's runtime: MSVC's CRT holds what they hold, and
+# its linker finds no m.lib or stdc++.lib (LNK1181; coreylynch/pyFM#18 for `libraries=["m"]`,
+# kpu/kenlm#138 for stdc++)
+_GCC_RUNTIME = frozenset(
+    ("m", "stdc++", "c++", "gcc", "gcc_s", "pthread", "dl", "rt", "util", "gomp", "atomic")
+)
+
+
+def _gcc_runtime(text: str) -> str | None:
+    """Where the root setup.py links a GCC runtime library on Windows too, as "setup.py:N
+    (name)": a `libraries=[...]` list that names one, on a line with no platform test of its
+    own (`["m"] if os.name == "posix" else []`) and in no branch for another system, in a
+    script that names no Windows test that could take it back (fastdtw 0.3.4's
+    `libraries=["stdc++"]`)."""
+    if _WINDOWS_TEST.search(text) or "libraries" not in text:
+        return None
+    lines: list[str] | None = None
+    for match in _LIBRARIES.finditer(text):
+        if match[1] is None:
+            continue  # `.append(...)`: added by some branch, looked at elsewhere
+        named = [n for n in _QUOTED.findall(match[1]) if n.lower() in _GCC_RUNTIME]
+        if not named:
+            continue
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        line = text[start : end if end >= 0 else len(text)]
+        if " if " in line or line.lstrip().startswith("#"):
+            continue
+        if _OTHER_OS_BRANCH.search(text, max(0, match.start() - 400), match.start()):
+            continue
+        if lines is None:
+            lines = text.split("\n")
+        if _not_for_windows(lines, text.count("\n", 0, match.start())):
+            continue
+        return f"{_setup_place(text, match)} links {named[0]}"
+    return None
 
 
 # CMake's Visual Studio generators take the target platform from `-A` (x64, Win32, ARM64;
@@ -2539,6 +2608,15 @@ _COMPUTED_SOURCES = re.compile(
 )
 
 
+# setup.py may compile more than its Extensions' sources: files it finds by a pattern or a
+# listing, a build run by hand (the files it names as literals anywhere count as compiled:
+# build_clib's `'sources': [...]`, a compiler's compile([...]))
+_COMPILES_MORE = re.compile(
+    r"\bglob\b|\blistdir\b|\bwalk\b|\bscandir\b|\biterdir\b|\bsubprocess\b|\bos\.system\b"
+    r"|\bspawn\b|\bmake\b|\bmeson\b|\bbazel\b|\bcargo\b|\bRustExtension\b|\bsource_lists?\b"
+)
+
+
 def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
     """The sources only those Extensions of setup.py name that no Windows build makes: one
     declared in another system's branch, or assigned to a name that setup.py then uses only
@@ -2578,6 +2656,7 @@ def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
                 uses[use[0]].append(use.start())
     budget = [_BRANCH_READS]
     built: set[str] = set()
+    listed: set[str] = set()
     off: set[str] = set()
     for start, end, paths in calls:
         if _extension_off_windows(text, code, lines, ends, start, bound.get(start), uses, budget):
@@ -2585,10 +2664,16 @@ def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
             result.setup_off_spans.append((start, end))
         else:
             built |= {path.rsplit("/", 1)[-1] for path in paths}
+            listed |= paths
             if not paths or _COMPUTED_SOURCES.search(code, start, end):
                 result.setup_sources_computed = True
     if "cythonize" in code or "CMake" in code or "cmake" in code:
         result.setup_sources_computed = True  # (patterns and other builds compile more)
+    if listed and not result.setup_sources_computed and not _COMPILES_MORE.search(text):
+        named = _EXTENSION_SOURCE.findall(text)
+        result.setup_listed = frozenset(
+            listed | {path.lower().replace("\\", "/").removeprefix("./") for path in named}
+        )
     # (a name some Extension Windows builds also compiles is kept, wherever it is)
     result.setup_off_windows = frozenset(
         path for path in off if path.rsplit("/", 1)[-1] not in built
@@ -2842,6 +2927,9 @@ SYSTEM_LIBRARIES = frozenset(
         "gcc",
         "gcc_s",
         "atomic",
+        # GCC's OpenMP runtime: MSVC's /openmp brings its own (vcomp), so a build that links
+        # gomp where it found OpenMP (mdanalysis 2.11.0) provides no library on Windows
+        "gomp",
         "z",
         "python",
         "python3",
@@ -6865,9 +6953,9 @@ def _posix_only(result: Analysis) -> None:
         # own are (gpiod 2.5.0's lib/internal.c, from libgpiod, Linux-only by design)
         if header.rsplit("/", 1)[-1] in basenames:
             continue
-        if not own(relative) and not (
-            named_by_setup(relative) and not OTHER_OS_PATH.search(relative)
-        ):
+        # and so is a file whose path names another system where setup.py names it for
+        # Windows builds too (posix_ipc 1.3.2's src/posix_ipc_module.c, its only source)
+        if not own(relative) and not named_by_setup(relative):
             continue
         if result.optional_build:
             # the build goes on without the extension where it does not compile
