@@ -4380,3 +4380,71 @@ def test_cxx17_asked_of_gcc_only_unless_older_ones_follow(
     )
     doc = analysis(tree(tmp_path, {"setup.py": script, "a.cpp": "int f() { return 0; }\n"}))
     assert any("asks GCC and Clang for a newer C++" in r for r in doc["reasons"]) == said
+
+
+@pytest.mark.parametrize(
+    ("guard", "stops"),
+    [
+        ("#if defined(_MSC_VER)", True),  # chiavdf 1.2.0's src/parameters.h
+        ("#ifdef _WIN32", True),
+        ("#if defined(_MSC_VER) && defined(_M_X64)", False),
+        ("#if defined(__x86_64__)", False),
+        # a switch the build may define (usearch 2.26.6's numkong: NK_TARGET_HASWELL, set to
+        # 0 by its setup.py, though the header turns it on for any _MSC_VER)
+        ("#define NK_HASWELL 1\n#if NK_HASWELL", False),
+        ("#if defined(_MSC_VER)\n#if USE_SSE", False),
+        ("#if defined(__GNUC__)\n#else", False),
+    ],
+)
+def test_an_x86_intrinsics_header_msvc_arm64_includes_stops_it(
+    tmp_path: Path, guard: str, stops: bool
+) -> None:
+    """MSVC's immintrin.h stops an ARM64 build with C1189 (facebook/zstd#718,
+    cemyuksel/cyCodeBase#37), whatever ARM code the file holds elsewhere."""
+    header = (
+        f"{guard}\n#include <immintrin.h>\n#endif\n{'#endif' * guard.count(chr(10) + '#if')}\n"
+        "#if defined(__aarch64__) || defined(_M_ARM64)\n#include <arm_neon.h>\n#endif\n"
+        "int f(void);\n"
+    )
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/parameters.h": header,
+        "src/vdf.c": '#include "parameters.h"\nint f(void) { return 0; }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    line = guard.count("\n") + 2
+    assert (("intrinsics-header", "src/parameters.h", line) in needing_work(doc)) == stops, doc[
+        "x86"
+    ]
+    assert (doc["category"] == "source-port") == stops, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("where", "flagged"),
+    [
+        # kuzu 0.11.3: "For now, hardcode _AMD64_", under if(MSVC), in a file that tests x86
+        # elsewhere
+        ("if(MSVC)\n    add_compile_definitions(_AMD64_)\nendif()\n", True),
+        ('if(MSVC)\n    add_definitions("-D_AMD64_")\nendif()\n', True),
+        (
+            'if(CMAKE_SYSTEM_PROCESSOR MATCHES "AMD64")\n    add_compile_definitions(_AMD64_)\nendif()\n',
+            False,
+        ),
+        ("if(MSVC)\n    add_compile_definitions(_AMD64_FOO)\nendif()\n", False),
+    ],
+)
+def test_the_x64_target_macro_defined_by_hand(tmp_path: Path, where: str, flagged: bool) -> None:
+    cmake = (
+        "cmake_minimum_required(VERSION 3.15)\nproject(k CXX)\n"
+        'if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64")\n    set(K_X86 ON)\nendif()\n'
+        f"{where}add_library(k MODULE k.cpp)\n"
+    )
+    files = {
+        "pyproject.toml": PYPROJECT.replace("setuptools.build_meta", "scikit_build_core.build"),
+        "CMakeLists.txt": cmake,
+        "k.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    said = [r for r in doc["reasons"] if "_AMD64_/_X86_ defined by hand" in r]
+    assert bool(said) == flagged, doc["reasons"]
+    assert (doc["category"] == "build-config") == flagged, doc["reasons"]

@@ -166,7 +166,15 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
 # x86-only compiler and linker flags. `-march=native` is not among them: GCC and Clang take it
 # for ARM64 too (https://gcc.gnu.org/onlinedocs/gcc/AArch64-Options.html), and MSVC takes it
 # for no target.
-X86_FLAGS = r"/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
+# The Windows SDK's target macros defined by hand (kuzu 0.11.3's CMakeLists.txt, under MSVC:
+# `add_compile_definitions(_AMD64_)`, "For now, hardcode _AMD64_"): windows.h then takes the
+# x64 path on ARM64 too. MSVC does not ignore a definition, as it ignores an unknown option.
+X86_DEFINES = r"(?:[-/]D[ \t]?|add_compile_definitions\([ \t]*)_(?:AMD64|X86)_\b"
+_X86_DEFINE_TEXT = re.compile(X86_DEFINES)
+X86_FLAGS = (
+    X86_DEFINES
+    + r"|/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
+)
 # MSVC intrinsics that were x64-only and exist for ARM64 since MSVC 19.41 (VS 2022 17.11), the
 # compiler of the windows-11-arm runners (https://github.com/microsoft/STL/issues/4683).
 SINCE_MSVC_1941 = re.compile(r"__popcnt(?:16|64)?(?![A-Za-z0-9_])")
@@ -873,7 +881,13 @@ class Analysis:
         if flags:
             build_reasons.append(
                 (
-                    f"x86-only compiler or linker flags in {', '.join(sorted({e.file for e in flags}))}",
+                    "x86-only compiler or linker flags"
+                    + (
+                        " (or the Windows SDK's x86 target macro _AMD64_/_X86_ defined by hand)"
+                        if any(_X86_DEFINE_TEXT.search(e.text) for e in flags)
+                        else ""
+                    )
+                    + f" in {', '.join(sorted({e.file for e in flags}))}",
                     "apply the x86 flags only when the target is x86 (check the platform in the build script)",
                 )
             )
@@ -6509,6 +6523,12 @@ def _finish_code(
             if built is not True and has_arm64_msvc is None:
                 has_arm64_msvc = "_M_ARM64" in text
             alternative = built is not True and bool(has_arm64_msvc)
+        elif kind == "intrinsics-header" and built is True and _msvc_branch(code_lines, line - 1):
+            # an x86 intrinsics header that MSVC ARM64 builds include: its #error stops them
+            # whatever ARM code the file has elsewhere (C1189 "This header is specific to X86,
+            # X64, ARM64, and ARM64EC targets"; facebook/zstd#718; chiavdf 1.2.0's
+            # parameters.h: `#if defined(_MSC_VER)` / `#include <immintrin.h>`)
+            alternative = False
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
@@ -6537,6 +6557,48 @@ def _finish_code(
 
 
 _ALIGNED_ALLOCATION = ("_mm_malloc", "_mm_free")
+# What a compiler or Windows itself defines: no build option changes them
+_COMPILER_MACROS = frozenset(
+    ("defined", "_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN32", "__clang__")
+)
+_MSVC_MACROS = frozenset(("_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN32"))
+_C_IF = re.compile(r"\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)")
+
+
+def _msvc_branch(lines: cpp.Lines, index: int) -> bool:
+    """Is this line of C inside `#if defined(_MSC_VER)` (or _WIN32 ...) and under nothing
+    else a build could switch: each enclosing block the first branch of an #if or #ifdef on
+    the compiler's and Windows' own macros (an include guard aside)? (usearch 2.26.6's
+    numkong includes immintrin.h under `#if NK_TARGET_HASWELL`, which its setup.py defines
+    as 0; chiavdf 1.2.0's parameters.h under `#if defined(_MSC_VER)` alone.)"""
+    depth = 0
+    msvc = False
+    for back in range(index - 1, max(-1, index - 400), -1):
+        found = _C_IF.match(lines[back])
+        if found is None:
+            continue
+        word = found[1]
+        if word == "endif":
+            depth += 1
+            continue
+        if depth:
+            if word in ("if", "ifdef", "ifndef"):
+                depth -= 1
+            continue
+        if word in ("else", "elif"):
+            return False  # a later branch: the earlier conditions matter too
+        names = set(re.findall(r"[A-Za-z_]\w*", found[2].split("//", 1)[0].split("/*", 1)[0]))
+        if word == "ifndef":
+            guard = back + 1 < len(lines) and re.match(
+                rf"\s*#\s*define\s+{re.escape(next(iter(names), '?'))}\b", lines[back + 1]
+            )
+            if guard:
+                continue
+            return False
+        if not names or not names <= _COMPILER_MACROS:
+            return False
+        msvc = msvc or bool(names & _MSVC_MACROS)
+    return msvc
 
 
 # `void uwsgigo_main_init(void) __asm__ ("__go_init_main");`: an asm label names the symbol
@@ -7085,9 +7147,12 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         if not X86_DIRS.search(relative) and guarded is None:
             rest = _FLAGS_RE.sub(" ", text)  # the flags themselves (/MACHINE:X64) are no guard
             guarded = _x86_guarded(rest)
+        # (a definition is judged by the conditions around it: kuzu's CMakeLists.txt tests
+        # x86 elsewhere, and defines _AMD64_ under `if(MSVC)`)
+        define = match[0].endswith("_")
         if X86_DIRS.search(relative):
             context = "x86/other-arch file"
-        elif guarded:
+        elif guarded and not define:
             context = "applied only for x86"
         elif (python or cmake) and any(
             _X86_CONDITION.search(condition) or any(map(cpp.x86_switch, _WORD.findall(condition)))
@@ -7103,10 +7168,14 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
             context = "compile-probed: applied only where the compiler takes it"
         elif make:
             context = "a Makefile: a Windows wheel build does not run make"
-        elif not match[0].upper().startswith("/MACHINE") and not (
-            gcc_style
-            if gcc_style is not None
-            else (gcc_style := _GCC_STYLE_WINDOWS.search(text) is not None)
+        elif (
+            not match[0].upper().startswith("/MACHINE")
+            and not define
+            and not (
+                gcc_style
+                if gcc_style is not None
+                else (gcc_style := _GCC_STYLE_WINDOWS.search(text) is not None)
+            )
         ):
             # cl.exe building for ARM64: "warning D9002: ignoring unknown option '/arch:AVX'"
             # (opencv/opencv#28742), the same for '-mfma' (Tencent/ncnn#1069); a linker told
