@@ -4448,3 +4448,101 @@ def test_the_x64_target_macro_defined_by_hand(tmp_path: Path, where: str, flagge
     said = [r for r in doc["reasons"] if "_AMD64_/_X86_ defined by hand" in r]
     assert bool(said) == flagged, doc["reasons"]
     assert (doc["category"] == "build-config") == flagged, doc["reasons"]
+
+
+def test_x86_code_in_a_source_setup_py_does_not_name(tmp_path: Path) -> None:
+    """pyminizip 0.2.6 ships zlib 1.2.11 whole and compiles the files its SOURCES list names:
+    not contrib/inflate86/inffas86.c, whose MSVC inline assembly (`__asm {`) no build
+    compiles."""
+    script = (
+        "import sys\nfrom setuptools import setup, Extension\n"
+        "SOURCES = ['src/py_minizip.c', 'zlib/contrib/minizip/zip.c', 'zlib/inflate.c']\n"
+        "if sys.platform == 'win32':\n    SOURCES.append('zlib/contrib/minizip/iowin32.c')\n"
+        "setup(ext_modules=[Extension(name='pyminizip', sources=SOURCES)])\n"
+    )
+    asm = (
+        "void f(void) {\n#if defined(_MSC_VER)\n    __asm {\n        mov eax, 1\n    }\n#endif\n}\n"
+    )
+    files = {
+        "setup.py": script,
+        "src/py_minizip.c": "int a(void) { return 0; }\n",
+        "zlib/contrib/minizip/zip.c": "int b(void) { return 0; }\n",
+        "zlib/contrib/minizip/iowin32.c": "int c(void) { return 0; }\n",
+        "zlib/inflate.c": "int d(void) { return 0; }\n",
+        "zlib/contrib/inflate86/inffas86.c": asm,
+    }
+    doc = analysis(tree(tmp_path / "named", files))
+    assert needing_work(doc) == [], doc["x86"]
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    # named (by a name setup.py builds, or included by a named file): compiled
+    for case, change in {
+        "built": {"setup.py": script.replace("'zlib/inflate.c'", "'zlib/' + 'inflate' + '.c'")},
+        "joined": {
+            "setup.py": script.replace("'zlib/inflate.c']", "'zlib/inflate.c', SRC + '.c']")
+        },
+        "listed": {
+            "setup.py": script.replace("'zlib/inflate.c'", "'zlib/contrib/inflate86/inffas86.c'")
+        },
+        "included": {"zlib/inflate.c": '#include "inffas86.c"\n'},
+    }.items():
+        doc = analysis(tree(tmp_path / case, {**files, **change}))
+        assert ("inline-asm", "zlib/contrib/inflate86/inffas86.c", 3) in needing_work(doc), case
+
+
+def test_an_architecture_chain_of_byte_order_macros_reaches_its_error(tmp_path: Path) -> None:
+    """webrtcvad 2.0.10's cbits/webrtc/typedefs.h knows _M_X64, __aarch64__, _M_IX86,
+    __ARMEL__, __MIPSEL__ and __pnacl__, then `#error Please add support for your
+    architecture`: MSVC on ARM64 defines none of them (only _M_ARM64)."""
+    header = (
+        "#ifndef TYPEDEFS_H_\n#define TYPEDEFS_H_\n"
+        "#if defined(_M_X64) || defined(__x86_64__)\n#define ARCH_64_BITS\n"
+        "#elif defined(__aarch64__)\n#define ARCH_64_BITS\n"
+        "#elif defined(_M_IX86) || defined(__i386__)\n#define ARCH_32_BITS\n"
+        "#elif defined(__ARMEL__)\n#define ARCH_32_BITS\n"
+        "#elif defined(__MIPSEL__)\n#define ARCH_32_BITS\n"
+        "#elif defined(__pnacl__)\n#define ARCH_32_BITS\n"
+        "#else\n#error Please add support for your architecture in typedefs.h\n#endif\n"
+        "#endif\n"
+    )
+    files = {
+        "setup.py": setup_extension("vad", "cbits/vad.c"),
+        "cbits/vad.c": '#include "webrtc/typedefs.h"\nint f(void) { return 0; }\n',
+        "cbits/webrtc/typedefs.h": header,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert ("platform-error", "cbits/webrtc/typedefs.h", 16) in needing_work(doc), doc["x86"]
+    assert doc["category"] == "source-port", doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("chain", "line"),
+    [
+        # xattr 1.3.0's xattr/lib_build.c, compiled by its cffi build on every system
+        (
+            "#ifdef __FreeBSD__\n#include <sys/extattr.h>\n"
+            "#elif defined(__SUN__) || defined(__sun)\n#include <unistd.h>\n"
+            "#else\n#include <sys/xattr.h>\n#endif\n",
+            6,
+        ),
+        ("#ifndef __APPLE__\n#include <sys/xattr.h>\n#endif\n", 2),
+        # a switch a configure step defines: not read as taken
+        ("#ifdef HAVE_SYS_XATTR_H\n#include <sys/xattr.h>\n#endif\n", None),
+        # the file has a Windows path of its own
+        ("#ifndef _WIN32\n#include <sys/xattr.h>\n#endif\n", None),
+    ],
+)
+def test_a_posix_include_in_the_branch_msvc_takes(
+    tmp_path: Path, chain: str, line: int | None
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "xattr/lib_build.c": f'#include "Python.h"\n{chain}int f(void) {{ return 0; }}\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    found = [item for item in needing_work(doc) if item[0] == "posix-only"]
+    if line is None:
+        assert found == [], doc["reasons"]
+        assert doc["category"] == "workflow-only", doc["reasons"]
+    else:
+        assert found == [("posix-only", "xattr/lib_build.c", line + 1)], doc["reasons"]
+        assert doc["category"] == "source-port", doc["reasons"]

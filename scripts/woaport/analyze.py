@@ -637,6 +637,7 @@ class Analysis:
     # (file, line, text, header): POSIX-only system headers included outside any #if; and the
     # native files with a Windows path (see _posix_only)
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
+    posix_readings: int = 200  # preprocessor readings of an #if around a POSIX-only include
     # Rust `use std::os::unix::...` with no cfg before it: (file, line, code); and the modules
     # declared under a Unix-only cfg (their files are not compiled on Windows)
     rust_unix_uses: list[tuple[str, int, str]] = field(default_factory=list)
@@ -1729,6 +1730,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _setup_sources_off_windows(result)
+    _sources_setup_py_leaves_out(result)
     _headers_never_included(result)
     _headers_nothing_includes(result)
     _posix_only(result)
@@ -2622,13 +2624,53 @@ _COMPUTED_SOURCES = re.compile(
 )
 
 
-# setup.py may compile more than its Extensions' sources: files it finds by a pattern or a
-# listing, a build run by hand (the files it names as literals anywhere count as compiled:
-# build_clib's `'sources': [...]`, a compiler's compile([...]))
+# setup.py may compile more than the files it names: files it finds by a pattern or a
+# listing, or names it builds (`name + ".c"`), a build run by hand
 _COMPILES_MORE = re.compile(
     r"\bglob\b|\blistdir\b|\bwalk\b|\bscandir\b|\biterdir\b|\bsubprocess\b|\bos\.system\b"
     r"|\bspawn\b|\bmake\b|\bmeson\b|\bbazel\b|\bcargo\b|\bRustExtension\b|\bsource_lists?\b"
+    r"|(?i:cmake)"
 )
+# a source suffix alone, not a temporary file's (`NamedTemporaryFile("w", suffix=".cpp")`, the
+# compiler-flag probe of pybind11's python_example)
+_SUFFIX_ALONE = re.compile(r"""(?<!suffix=)["']\.(?:c|cc|cpp|cxx|pyx)["']""")
+
+
+def _setup_named(text: str) -> frozenset[str]:
+    """The source files the root setup.py names as literals (lower case), where those are all
+    it can compile: no pattern, listing, built name or other build (see _COMPILES_MORE), and
+    no literal with a placeholder (`f"src/{name}.c"`, `"%s.c"`, `"*.pyx"`). Literals anywhere
+    count, in an Extension's list or a variable's (pyminizip 0.2.6: `SOURCES = [...]`),
+    build_clib's `'sources'` or a compiler's compile([...]). Empty where unknown."""
+    if _COMPILES_MORE.search(text) or _SUFFIX_ALONE.search(text.replace("suffix = ", "suffix=")):
+        return frozenset()
+    named = {
+        p.lower().replace("\\", "/").removeprefix("./") for p in _EXTENSION_SOURCE.findall(text)
+    }
+    if any(mark in path for path in named for mark in "{}%*$<>"):
+        return frozenset()
+    return frozenset(named)
+
+
+def _sources_setup_py_leaves_out(result: Analysis) -> None:
+    """x86 code in a C or C++ source setup.py does not name, and no file includes, is
+    compiled by no build (pyminizip 0.2.6 ships zlib 1.2.11 whole, and compiles zlib's own
+    sources and contrib/minizip, not contrib/inflate86's inline-assembly inffas86.c). Files
+    are matched by name without the suffix (a .pyx names its generated .c), wherever setup.py
+    names them (`os.path.join("src", "a.c")` names src/a.c)."""
+    if not result.setup_listed or result.cmake_texts or result.meson_texts:
+        return
+    stems = {posixpath.splitext(path.rsplit("/", 1)[-1])[0] for path in result.setup_listed}
+    included = {name.lower() for name in result.included}
+    for index, evidence in enumerate(result.evidence):
+        if evidence.x86_only_context is not None:
+            continue
+        name = evidence.file.lower().rsplit("/", 1)[-1]
+        stem, suffix = posixpath.splitext(name)
+        if suffix in (".c", ".cc", ".cpp", ".cxx") and stem not in stems and name not in included:
+            result.evidence[index] = _with_context(
+                evidence, "not among the sources setup.py compiles"
+            )
 
 
 def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
@@ -2670,7 +2712,6 @@ def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
                 uses[use[0]].append(use.start())
     budget = [_BRANCH_READS]
     built: set[str] = set()
-    listed: set[str] = set()
     off: set[str] = set()
     for start, end, paths in calls:
         if _extension_off_windows(text, code, lines, ends, start, bound.get(start), uses, budget):
@@ -2678,16 +2719,11 @@ def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
             result.setup_off_spans.append((start, end))
         else:
             built |= {path.rsplit("/", 1)[-1] for path in paths}
-            listed |= paths
             if not paths or _COMPUTED_SOURCES.search(code, start, end):
                 result.setup_sources_computed = True
     if "cythonize" in code or "CMake" in code or "cmake" in code:
         result.setup_sources_computed = True  # (patterns and other builds compile more)
-    if listed and not result.setup_sources_computed and not _COMPILES_MORE.search(text):
-        named = _EXTENSION_SOURCE.findall(text)
-        result.setup_listed = frozenset(
-            listed | {path.lower().replace("\\", "/").removeprefix("./") for path in named}
-        )
+    result.setup_listed = _setup_named(text)
     # (a name some Extension Windows builds also compiles is kept, wherever it is)
     result.setup_off_windows = frozenset(
         path for path in off if path.rsplit("/", 1)[-1] not in built
@@ -6832,6 +6868,7 @@ def _note_posix_includes(
     """The first POSIX-only system header a file includes outside any #if (or, in Cython, a
     `cdef extern from` at the top level), for _posix_only. ``includes``: (offset, header in
     lower case) of its #includes."""
+    source: _CText | None = None
     for at, header in includes:
         if header not in POSIX_ONLY_HEADERS and header not in POSIX_SOCKET_HEADERS:
             continue
@@ -6840,7 +6877,22 @@ def _note_posix_includes(
             if text[line_start] in " \t":
                 continue  # indented: inside an IF or another block
         elif not _unconditional(text, at):
-            continue
+            # in an #if: an MSVC build reads it where the preprocessor says so, in a file
+            # with no Windows path of its own (xattr 1.3.0's lib_build.c: `#ifdef
+            # __FreeBSD__` ... `#else` / `#include <sys/xattr.h>`)
+            if result.posix_readings <= 0 or _windows_path(text, cython):
+                continue
+            result.posix_readings -= 1
+            source = source or _CText(text)
+            # (closed: a name this file does not #define is taken as undefined, as no build
+            # file here is read yet; `#ifdef HAVE_UNISTD_H` then keeps the include out)
+            defined = frozenset(_DEFINED_NAME.findall(text)) if "define" in text else frozenset()
+            reading = source.read({}, at, closed=defined, want_defines=False, wanted=[at])
+            if (
+                reading.closed_states is None
+                or reading.state_at(at, reading.closed_states) is not True
+            ):
+                continue
         line_end = text.find("\n", at)
         code = text[line_start : line_end if line_end >= 0 else len(text)].strip()[:160]
         line = text.count("\n", 0, at) + 1

@@ -184,6 +184,18 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__ppc64le__",
         "__arm__",
         "__thumb__",
+        # byte-order spellings of other targets' compilers, and Native Client's (webrtcvad
+        # 2.0.10's typedefs.h: `#elif defined(__ARMEL__)` ... `#elif defined(__pnacl__)` /
+        # `#else` / `#error Please add support for your architecture`)
+        "__ARMEL__",
+        "__ARMEB__",
+        "__AARCH64EB__",
+        "__MIPSEL__",
+        "__MIPSEB__",
+        "_MIPSEL",
+        "_MIPSEB",
+        "__pnacl__",
+        "__native_client__",
         "__wasm__",
         "__EMSCRIPTEN__",
         # other compilers and systems (MSVC defines none of these)
