@@ -169,8 +169,14 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
 # The Windows SDK's target macros defined by hand (kuzu 0.11.3's CMakeLists.txt, under MSVC:
 # `add_compile_definitions(_AMD64_)`, "For now, hardcode _AMD64_"): windows.h then takes the
 # x64 path on ARM64 too. MSVC does not ignore a definition, as it ignores an unknown option.
-X86_DEFINES = r"(?:[-/]D[ \t]?|add_compile_definitions\([ \t]*)_(?:AMD64|X86)_\b"
+X86_DEFINES = (
+    r"(?:[-/]D[ \t]?|_compile_definitions\([^)\n]{0,200}?(?<![\w-])|[\"'])_(?:AMD64|X86)_\b"
+)
 _X86_DEFINE_TEXT = re.compile(X86_DEFINES)
+_NOT_A_DEFINITION = re.compile(r"#|\bmessage\s*\(", re.IGNORECASE)
+_NOT_FOR_MSVC_ARM64 = re.compile(
+    r"(?i)arm64|aarch64|SIZEOF_VOID_P\s+EQUAL\s+4|\bMINGW|maxsize\s*[<=]|\b32.?bit"
+)
 X86_FLAGS = (
     X86_DEFINES
     + r"|/MACHINE:(?:X64|X86|AMD64|IX86)\b|/arch:(?:AVX512|AVX2|AVX|SSE2|SSE|IA32)\b|-m(?:sse[0-9.]*|ssse3|avx(?:2|512[a-z]*)?|fma4?|bmi2?|popcnt|pclmul|aes|f16c|lzcnt)\b|-march=(?:x86-64[\w-]*|haswell|skylake[\w-]*|znver\d|core-avx2|sandybridge|ivybridge|broadwell)\b"
@@ -969,7 +975,7 @@ class Analysis:
                     "pass `/std:c++17` (or the standard the code needs) when the compiler is MSVC",
                 )
             )
-        if self.gcc_runtime:
+        if self.gcc_runtime and not self.optional_build:
             build_reasons.append(
                 (
                     f"{self.gcc_runtime}, a GCC or Unix runtime library, on Windows too: "
@@ -1827,13 +1833,18 @@ def _includes_never_compiled(result: Analysis) -> None:
     wanted = set(listed)
     # and the folders setup.py names sources in (where nothing else builds)
     folders: set[str] = set()
-    if result.setup_listed and not (result.cmake_texts or result.meson_texts):
-        folders = {p.rsplit("/", 1)[0] if "/" in p else "" for p in result.setup_listed}
+    stems: set[str] = set()
+    if _setup_listed_whole(result) and all("/" in p for p in result.setup_listed):
+        # (a name without its folder, `os.path.join(SRC, "module.c")`, says no folder)
+        folders = {p.rsplit("/", 1)[0] for p in result.setup_listed}
+        stems = {posixpath.splitext(p.rsplit("/", 1)[1])[0] for p in result.setup_listed}
         wanted |= result.setup_listed
 
     def left_out(member: str) -> bool:
         if member in wanted or member.endswith(_CYTHON_SUFFIXES):
             return False
+        if stems and posixpath.splitext(member.rsplit("/", 1)[-1])[0] in stems:
+            return False  # (named by a path this reading does not resolve)
         if (member.rsplit("/", 1)[0] if "/" in member else "") in folders:
             return True
         return member.count("/") >= 2 and "/".join(member.split("/")[:2]) in covered
@@ -2454,13 +2465,24 @@ def _gcc_runtime(text: str) -> str | None:
     own (`["m"] if os.name == "posix" else []`) and in no branch for another system, in a
     script that names no Windows test that could take it back (fastdtw 0.3.4's
     `libraries=["stdc++"]`)."""
-    if _WINDOWS_TEST.search(text) or "libraries" not in text:
+    if "libraries" not in text:
         return None
+    code = _blank_non_tests(text)
+    if _WINDOWS_TEST.search(code) or "compiler_type" in code:
+        return None  # (a Windows test, or one of the compiler, may take it back)
     lines: list[str] | None = None
-    for match in _LIBRARIES.finditer(text):
-        if match[1] is None:
-            continue  # `.append(...)`: added by some branch, looked at elsewhere
-        named = [n for n in _QUOTED.findall(match[1]) if n.lower() in _GCC_RUNTIME]
+    found = [m for m in _LIBRARIES.finditer(text) if m[1] is not None]
+    # `[('util', {...})]`: build_clib's own libraries, built here (and linked by that name)
+    built = {
+        name.lower()
+        for m in found
+        if m[1].lstrip("[ \t\r\n").startswith("(")
+        for name in _CLIB_NAME.findall(m[1])
+    }
+    for match in found:  # (`.append(...)`: added by some branch, looked at elsewhere)
+        if match[1].lstrip("[ \t\r\n").startswith("("):
+            continue
+        named = [n for n in _QUOTED.findall(match[1]) if n.lower() in _GCC_RUNTIME - built]
         if not named:
             continue
         start = text.rfind("\n", 0, match.start()) + 1
@@ -2468,7 +2490,7 @@ def _gcc_runtime(text: str) -> str | None:
         line = text[start : end if end >= 0 else len(text)]
         if " if " in line or line.lstrip().startswith("#"):
             continue
-        if _OTHER_OS_BRANCH.search(text, max(0, match.start() - 400), match.start()):
+        if _OTHER_OS_BRANCH.search(code, max(0, match.start() - 400), match.start()):
             continue
         if lines is None:
             lines = text.split("\n")
@@ -2642,7 +2664,11 @@ def _setup_named(text: str) -> frozenset[str]:
     no literal with a placeholder (`f"src/{name}.c"`, `"%s.c"`, `"*.pyx"`). Literals anywhere
     count, in an Extension's list or a variable's (pyminizip 0.2.6: `SOURCES = [...]`),
     build_clib's `'sources'` or a compiler's compile([...]). Empty where unknown."""
-    if _COMPILES_MORE.search(text) or _SUFFIX_ALONE.search(text.replace("suffix = ", "suffix=")):
+    if (
+        _COMPILES_MORE.search(text)
+        or _SUFFIX_ALONE.search(text.replace("suffix = ", "suffix="))
+        or "cffi" in text  # (a cffi build script names its own sources)
+    ):
         return frozenset()
     named = {
         p.lower().replace("\\", "/").removeprefix("./") for p in _EXTENSION_SOURCE.findall(text)
@@ -2652,13 +2678,26 @@ def _setup_named(text: str) -> frozenset[str]:
     return frozenset(named)
 
 
+def _setup_listed_whole(result: Analysis) -> bool:
+    """Are the files setup.py names all that the build compiles: no CMake or meson build
+    beside it, and no module of the sdist's own that setup.py imports (which may list more
+    sources: a helper's SOURCES)?"""
+    if not result.setup_listed or result.cmake_texts or result.meson_texts:
+        return False
+    return not any(
+        f"{module.lower()}.py" in result.members
+        or f"{module.lower()}/__init__.py" in result.members
+        for module in result.setup_imports
+    )
+
+
 def _sources_setup_py_leaves_out(result: Analysis) -> None:
     """x86 code in a C or C++ source setup.py does not name, and no file includes, is
     compiled by no build (pyminizip 0.2.6 ships zlib 1.2.11 whole, and compiles zlib's own
     sources and contrib/minizip, not contrib/inflate86's inline-assembly inffas86.c). Files
     are matched by name without the suffix (a .pyx names its generated .c), wherever setup.py
     names them (`os.path.join("src", "a.c")` names src/a.c)."""
-    if not result.setup_listed or result.cmake_texts or result.meson_texts:
+    if not _setup_listed_whole(result):
         return
     stems = {posixpath.splitext(path.rsplit("/", 1)[-1])[0] for path in result.setup_listed}
     included = {name.lower() for name in result.included}
@@ -6981,6 +7020,27 @@ def _rust_unix_only(result: Analysis) -> None:
         result.evidence.append(_posix_evidence(relative, line, code))
 
 
+# A platform test in a Python build script, or a name for one (IS_POSIX, WINDOWS)
+_PLATFORM_TEST = re.compile(
+    r"(?i)sys\.platform|os\.name|platform\.(?:system|machine|uname)|\bcompiler_type\b"
+    r"|\b(?:is_?)?(?:win(?:32|64|dows)?|posix|unix|linux|darwin|macos|osx|nt|msvc)\b"
+)
+# a comment, or a string with `::` in it (a classifier: "Operating System :: Microsoft ::
+# Windows" tests nothing)
+_NOT_A_TEST = re.compile(r"""#[^\n]*|["'][^"'\n]*::[^"'\n]*["']""")
+
+
+def _tests_platform(script: str) -> bool:
+    """Does a Python build script test the platform anywhere (comments and classifiers
+    aside)?"""
+    return _PLATFORM_TEST.search(_blank_non_tests(script)) is not None
+
+
+def _blank_non_tests(script: str) -> str:
+    """The script with its comments and classifiers blanked (offsets kept)."""
+    return _NOT_A_TEST.sub(lambda match: " " * len(match[0]), script)
+
+
 def _posix_evidence(relative: str, line: int, code: str) -> Evidence:
     """A line of the package's own code that only POSIX systems compile: work on Windows."""
     return Evidence(
@@ -7067,9 +7127,14 @@ def _posix_only(result: Analysis) -> None:
         # own are (gpiod 2.5.0's lib/internal.c, from libgpiod, Linux-only by design)
         if header.rsplit("/", 1)[-1] in basenames:
             continue
-        # and so is a file whose path names another system where setup.py names it for
-        # Windows builds too (posix_ipc 1.3.2's src/posix_ipc_module.c, its only source)
-        if not own(relative) and not named_by_setup(relative):
+        # and so is a file whose path names another system, where setup.py names it and
+        # tests no platform at all (posix_ipc 1.3.2's src/posix_ipc_module.c, its only
+        # source): a setup.py that tests one may pick it per platform in ways not read here
+        # (a list variable used under a test, `... if sys.platform != 'win32' else []`)
+        if not own(relative) and not (
+            named_by_setup(relative)
+            and not (OTHER_OS_PATH.search(relative) and _tests_platform(setup))
+        ):
             continue
         if result.optional_build:
             # the build goes on without the extension where it does not compile
@@ -7205,6 +7270,17 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         if X86_DIRS.search(relative):
             context = "x86/other-arch file"
         elif guarded and not define:
+            context = "applied only for x86"
+        elif define and (
+            _NOT_A_DEFINITION.search(text, text.rfind("\n", 0, match.start()) + 1, match.start())
+            or any(
+                _NOT_FOR_MSVC_ARM64.search(block)
+                for _word, block in _enclosing_blocks(lines, line - 1, python=python)
+            )
+            or (cmake and any(map(_NOT_FOR_MSVC_ARM64.search, _cmake_chains(lines, line - 1))))
+        ):
+            # a comment or a message; or where ARM64 is told apart (the else of an ARM64
+            # test), for 32-bit or MinGW builds only
             context = "applied only for x86"
         elif (python or cmake) and any(
             _X86_CONDITION.search(condition) or any(map(cpp.x86_switch, _WORD.findall(condition)))
@@ -7392,6 +7468,25 @@ def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tup
         elif depth == 0 and word == "if":
             in_chain = False  # the start of the chain whose later branch holds the line
     return blocks
+
+
+def _cmake_chains(lines: list[str], index: int) -> list[str]:
+    """Every condition of the CMake if() chains around a line (within 200 lines before it),
+    the earlier branches' too: an else() is known by the tests it follows."""
+    conditions: list[str] = []
+    depth = 0
+    for back in range(index - 1, max(-1, index - 201), -1):
+        found = _CMAKE_IF.match(lines[back])
+        if found is None:
+            continue
+        word = found[1].lower()
+        if word == "endif":
+            depth += 1
+        elif word == "if" and depth:
+            depth -= 1
+        elif depth == 0 and word != "else":
+            conditions.append(found[2])
+    return conditions
 
 
 def _whole_condition(lines: list[str], at: int, condition: str, end: int) -> str:
