@@ -7277,7 +7277,6 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
                 _NOT_FOR_MSVC_ARM64.search(block)
                 for _word, block in _enclosing_blocks(lines, line - 1, python=python)
             )
-            or (cmake and any(map(_NOT_FOR_MSVC_ARM64.search, _cmake_chains(lines, line - 1))))
         ):
             # a comment or a message; or where ARM64 is told apart (the else of an ARM64
             # test), for 32-bit or MinGW builds only
@@ -7449,6 +7448,7 @@ def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tup
     pattern = _CMAKE_IF if cmake else _MESON_IF
     depth = 0
     in_chain = False
+    earlier: list[str] = []  # the earlier branches' conditions of the chain holding the line
     for back in range(index - 1, start - 1, -1):
         found = pattern.match(lines[back])
         if found is None:
@@ -7465,28 +7465,13 @@ def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tup
                     condition = _whole_condition(lines, back, condition, index)
                 blocks.append((word, condition))
             in_chain = word != "if"
-        elif depth == 0 and word == "if":
-            in_chain = False  # the start of the chain whose later branch holds the line
+        elif depth == 0:
+            earlier.append(found[2])
+            if word == "if":  # the start of the chain whose later branch holds the line
+                blocks.append(("else", " ".join(earlier)))
+                earlier = []
+                in_chain = False
     return blocks
-
-
-def _cmake_chains(lines: list[str], index: int) -> list[str]:
-    """Every condition of the CMake if() chains around a line (within 200 lines before it),
-    the earlier branches' too: an else() is known by the tests it follows."""
-    conditions: list[str] = []
-    depth = 0
-    for back in range(index - 1, max(-1, index - 201), -1):
-        found = _CMAKE_IF.match(lines[back])
-        if found is None:
-            continue
-        word = found[1].lower()
-        if word == "endif":
-            depth += 1
-        elif word == "if" and depth:
-            depth -= 1
-        elif depth == 0 and word != "else":
-            conditions.append(found[2])
-    return conditions
 
 
 def _whole_condition(lines: list[str], at: int, condition: str, end: int) -> str:
