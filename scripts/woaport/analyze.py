@@ -616,8 +616,8 @@ class Analysis:
     # the source files (names, lower case) only setup.py's Extensions that Windows builds
     # never make compile, and where those Extension(...) calls are in setup.py
     setup_off_windows: frozenset[str] = frozenset()
-    # the sources setup.py's Extensions name for Windows builds, where each names its sources
-    # as literals and setup.py compiles nothing else (see _includes_never_compiled)
+    # the source files the root setup.py names as literals, where it compiles no others (see
+    # _setup_named; _includes_never_compiled, _sources_setup_py_leaves_out)
     setup_listed: frozenset[str] = frozenset()
     setup_off_spans: list[tuple[int, int]] = field(default_factory=list)
     setup_sources_computed: bool = False  # some Extension's sources are not literals
@@ -640,8 +640,8 @@ class Analysis:
     # the tools that make a shared library from the sdist's own sources (see _built_here)
     built_dlls: list[tuple[str, str]] = field(default_factory=list)
     shared_builders: set[str] = field(default_factory=set)
-    # (file, line, text, header): POSIX-only system headers included outside any #if; and the
-    # native files with a Windows path (see _posix_only)
+    # (file, line, text, header): POSIX-only system headers included outside any #if, or in
+    # the branch an MSVC build takes; and the native files with a Windows path (see _posix_only)
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
     posix_readings: int = 200  # preprocessor readings of an #if around a POSIX-only include
     # Rust `use std::os::unix::...` with no cfg before it: (file, line, code); and the modules
@@ -1810,7 +1810,8 @@ def _note_source_list(result: Analysis, name: str, data: bytes) -> None:
 
 
 _CYTHON_SUFFIXES = (".pyx", ".pxd", ".pxi")
-_COMPILED_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", *_CYTHON_SUFFIXES)
+_C_SOURCE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx")
+_COMPILED_SUFFIXES = (*_C_SOURCE_SUFFIXES, *_CYTHON_SUFFIXES)
 
 
 def _includes_never_compiled(result: Analysis) -> None:
@@ -1837,13 +1838,13 @@ def _includes_never_compiled(result: Analysis) -> None:
     if _setup_listed_whole(result) and all("/" in p for p in result.setup_listed):
         # (a name without its folder, `os.path.join(SRC, "module.c")`, says no folder)
         folders = {p.rsplit("/", 1)[0] for p in result.setup_listed}
-        stems = {posixpath.splitext(p.rsplit("/", 1)[1])[0] for p in result.setup_listed}
+        stems = {_stem(p) for p in result.setup_listed}
         wanted |= result.setup_listed
 
     def left_out(member: str) -> bool:
         if member in wanted or member.endswith(_CYTHON_SUFFIXES):
             return False
-        if stems and posixpath.splitext(member.rsplit("/", 1)[-1])[0] in stems:
+        if stems and _stem(member) in stems:
             return False  # (named by a path this reading does not resolve)
         if (member.rsplit("/", 1)[0] if "/" in member else "") in folders:
             return True
@@ -2461,7 +2462,7 @@ _GCC_RUNTIME = frozenset(
 
 def _gcc_runtime(text: str) -> str | None:
     """Where the root setup.py links a GCC runtime library on Windows too, as "setup.py:N
-    (name)": a `libraries=[...]` list that names one, on a line with no platform test of its
+    links NAME": a `libraries=[...]` list that names one, on a line with no platform test of its
     own (`["m"] if os.name == "posix" else []`) and in no branch for another system, in a
     script that names no Windows test that could take it back (fastdtw 0.3.4's
     `libraries=["stdc++"]`)."""
@@ -2473,14 +2474,9 @@ def _gcc_runtime(text: str) -> str | None:
     lines: list[str] | None = None
     found = [m for m in _LIBRARIES.finditer(text) if m[1] is not None]
     # `[('util', {...})]`: build_clib's own libraries, built here (and linked by that name)
-    built = {
-        name.lower()
-        for m in found
-        if m[1].lstrip("[ \t\r\n").startswith("(")
-        for name in _CLIB_NAME.findall(m[1])
-    }
+    built = {name.lower() for m in found if _clib_list(m[1]) for name in _CLIB_NAME.findall(m[1])}
     for match in found:  # (`.append(...)`: added by some branch, looked at elsewhere)
-        if match[1].lstrip("[ \t\r\n").startswith("("):
+        if _clib_list(match[1]):
             continue
         named = [n for n in _QUOTED.findall(match[1]) if n.lower() in _GCC_RUNTIME - built]
         if not named:
@@ -2678,6 +2674,11 @@ def _setup_named(text: str) -> frozenset[str]:
     return frozenset(named)
 
 
+def _stem(path: str) -> str:
+    """A file's name without its folder and suffix (src/a.pyx: a)."""
+    return posixpath.splitext(path.rsplit("/", 1)[-1])[0]
+
+
 def _setup_listed_whole(result: Analysis) -> bool:
     """Are the files setup.py names all that the build compiles: no CMake or meson build
     beside it, and no module of the sdist's own that setup.py imports (which may list more
@@ -2699,14 +2700,14 @@ def _sources_setup_py_leaves_out(result: Analysis) -> None:
     names them (`os.path.join("src", "a.c")` names src/a.c)."""
     if not _setup_listed_whole(result):
         return
-    stems = {posixpath.splitext(path.rsplit("/", 1)[-1])[0] for path in result.setup_listed}
+    stems = {_stem(path) for path in result.setup_listed}
     included = {name.lower() for name in result.included}
     for index, evidence in enumerate(result.evidence):
         if evidence.x86_only_context is not None:
             continue
         name = evidence.file.lower().rsplit("/", 1)[-1]
         stem, suffix = posixpath.splitext(name)
-        if suffix in (".c", ".cc", ".cpp", ".cxx") and stem not in stems and name not in included:
+        if suffix in _C_SOURCE_SUFFIXES and stem not in stems and name not in included:
             result.evidence[index] = _with_context(
                 evidence, "not among the sources setup.py compiles"
             )
@@ -3168,6 +3169,14 @@ TEST_LIBRARIES = frozenset(
         "boost_unit_test_framework",
     ]
 )
+
+
+def _clib_list(listed: str) -> bool:
+    """Is a `libraries=` list build_clib's (`[('name', {'sources': [...]})]`): libraries the
+    build makes, not ones it links from elsewhere?"""
+    return listed.lstrip("[ \t\r\n").startswith("(")
+
+
 _CLIB_NAME = re.compile(r"""\(\s*["']([\w.+-]{1,60})["']""")
 # DLLs of that name in System32 of Windows on Arm that are also open-source libraries a
 # package may bundle in a version of its own (delvewheel's lists have them all)
@@ -3984,7 +3993,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
 
         for match in _LIBRARIES.finditer(text):
             listed = match[1] or match[2]
-            if listed.lstrip("[ \t\r\n").startswith("("):
+            if _clib_list(listed):
                 # (name, build_info): built here by build_clib, for the target
                 result.fetched.update(_library_key(n) for n in _CLIB_NAME.findall(listed))
                 continue
@@ -6637,7 +6646,6 @@ _COMPILER_MACROS = frozenset(
     ("defined", "_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN32", "__clang__")
 )
 _MSVC_MACROS = frozenset(("_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN32"))
-_C_IF = re.compile(r"\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)")
 
 
 def _msvc_branch(lines: cpp.Lines, index: int) -> bool:
@@ -6649,7 +6657,7 @@ def _msvc_branch(lines: cpp.Lines, index: int) -> bool:
     depth = 0
     msvc = False
     for back in range(index - 1, max(-1, index - 400), -1):
-        found = _C_IF.match(lines[back])
+        found = DIRECTIVE.match(lines[back])
         if found is None:
             continue
         word = found[1]
@@ -6662,13 +6670,11 @@ def _msvc_branch(lines: cpp.Lines, index: int) -> bool:
             continue
         if word in ("else", "elif"):
             return False  # a later branch: the earlier conditions matter too
-        names = set(re.findall(r"[A-Za-z_]\w*", found[2].split("//", 1)[0].split("/*", 1)[0]))
+        names = set(_WORD.findall(found[2].split("//", 1)[0].split("/*", 1)[0]))
         if word == "ifndef":
-            guard = back + 1 < len(lines) and re.match(
-                rf"\s*#\s*define\s+{re.escape(next(iter(names), '?'))}\b", lines[back + 1]
-            )
-            if guard:
-                continue
+            defined = _GUARD_DEFINE.match(lines[back + 1]) if back + 1 < len(lines) else None
+            if defined is not None and defined[1] in names:
+                continue  # an include guard
             return False
         if not names or not names <= _COMPILER_MACROS:
             return False
@@ -6904,10 +6910,11 @@ def _note_posix_includes(
     cython: bool,
     includes: Iterable[tuple[int, str]],
 ) -> None:
-    """The first POSIX-only system header a file includes outside any #if (or, in Cython, a
-    `cdef extern from` at the top level), for _posix_only. ``includes``: (offset, header in
-    lower case) of its #includes."""
+    """The first POSIX-only system header a file includes outside any #if or in a branch an
+    MSVC build takes (or, in Cython, a `cdef extern from` at the top level), for _posix_only.
+    ``includes``: (offset, header in lower case) of its #includes."""
     source: _CText | None = None
+    defined: frozenset[str] = frozenset()
     for at, header in includes:
         if header not in POSIX_ONLY_HEADERS and header not in POSIX_SOCKET_HEADERS:
             continue
@@ -6922,10 +6929,11 @@ def _note_posix_includes(
             if result.posix_readings <= 0 or _windows_path(text, cython):
                 continue
             result.posix_readings -= 1
-            source = source or _CText(text)
-            # (closed: a name this file does not #define is taken as undefined, as no build
-            # file here is read yet; `#ifdef HAVE_UNISTD_H` then keeps the include out)
-            defined = frozenset(_DEFINED_NAME.findall(text)) if "define" in text else frozenset()
+            if source is None:
+                source = _CText(text)
+                # (closed: a name this file does not #define is taken as undefined, as no
+                # build file here is read yet; `#ifdef HAVE_UNISTD_H` keeps the include out)
+                defined = frozenset(_DEFINED_NAME.findall(text) if "define" in text else ())
             reading = source.read({}, at, closed=defined, want_defines=False, wanted=[at])
             if (
                 reading.closed_states is None
@@ -7193,7 +7201,7 @@ def _headers_nothing_includes(result: Analysis) -> None:
 
 
 # source files a build compiles (not headers, not assembly, not CUDA's: see _scan_code)
-_ROOT_SUFFIXES = (".c", ".cpp", ".cc", ".cxx", ".pyx")
+_ROOT_SUFFIXES = (*_C_SOURCE_SUFFIXES, ".pyx")
 
 
 def _include_key(header: str) -> str:
