@@ -177,6 +177,16 @@ def test_a_headers_own_guard_known_from_afar() -> None:
     assert cpp.regions(lines_of(negated), None, {"GUARD_H": "1"}).at(3) is Truth.TRUE
 
 
+def test_an_x86_builtin_is_never_there_on_arm64() -> None:
+    """`__has_builtin(NAME)` is nonzero only for a builtin the target's compiler has
+    (https://gcc.gnu.org/onlinedocs/cpp/_005f_005fhas_005fbuiltin.html); an x86 one never is
+    on ARM64, whoever wraps the test (fmt's FMT_HAS_BUILTIN)."""
+    assert cpp.evaluate("__has_builtin(__builtin_ia32_pause)") == 0
+    assert cpp.evaluate("FMT_HAS_BUILTIN(__builtin_ia32_addcarryx_u64) && X") == 0
+    assert cpp.evaluate("__has_builtin(__builtin_addcll)") is None  # not x86: unknown
+    assert cpp.evaluate("F(__builtin_ia32_pause, 1)") is None  # not a lone name: unknown
+
+
 def test_bounds() -> None:
     assert cpp.evaluate("(" * 5000 + "1" + ")" * 5000) is None  # too long
     assert cpp.evaluate("(" * 200 + "1" + ")" * 200) is None  # too deep

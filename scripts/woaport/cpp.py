@@ -565,7 +565,14 @@ class _Parser:
                 raise _Unknown
             return self.macros.defined(name[1])
         if self.peek() == "(":  # a function-like macro or __has_include(...): not evaluated
+            start = self.pos
             self.skip_call()
+            if self.pos - start == 3 and _X86_BUILTIN.fullmatch(self.tokens[start + 1][1]):
+                # `__has_builtin(__builtin_ia32_addcarryx_u64)`, or a project's wrapper of it
+                # (fmt's FMT_HAS_BUILTIN): no ARM64 compiler knows an x86 builtin, so the test
+                # is 0 there ("nonzero if the argument refers to such a function, and zero
+                # otherwise": https://gcc.gnu.org/onlinedocs/cpp/_005f_005fhas_005fbuiltin.html)
+                return 0
             return None
         return self.macros.value(symbol, self.depth)
 
@@ -579,6 +586,9 @@ class _Parser:
                 level -= 1
                 if level == 0:
                     return
+
+
+_X86_BUILTIN = re.compile(r"__builtin_ia32_\w{1,64}")
 
 
 def _number(symbol: str) -> int:
