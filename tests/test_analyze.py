@@ -1483,7 +1483,9 @@ def test_a_go_extension_needs_cgo_set_up(tmp_path: Path) -> None:
     ],
 )
 def test_windows_settings_that_leave_arm64_out(tmp_path: Path, before: str, reason: str) -> None:
-    files = {"setup.py": setup_extension("a", "src/a.cpp", before=before), "src/a.cpp": "int a;\n"}
+    # (fasttext 0.9.3's src/dictionary.h: C++17's library, which MSVC's C++14 leaves out)
+    source = "#include <string_view>\nstd::string_view a;\n"
+    files = {"setup.py": setup_extension("a", "src/a.cpp", before=before), "src/a.cpp": source}
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "build-config" and any(reason in r for r in doc["reasons"]), doc
     # sys.platform is 'win32' on every Windows (pyswisseph 2.10.3.2's `sys.platform in
@@ -4378,7 +4380,8 @@ def test_cxx17_asked_of_gcc_only_unless_older_ones_follow(
         "from setuptools import setup, Extension\n"
         f"setup(ext_modules=[Extension('a', ['a.cpp'], extra_compile_args={flags})])\n"
     )
-    doc = analysis(tree(tmp_path, {"setup.py": script, "a.cpp": "int f() { return 0; }\n"}))
+    source = "#include <optional>\nstd::optional<int> f() { return 0; }\n"  # C++17's library
+    doc = analysis(tree(tmp_path, {"setup.py": script, "a.cpp": source}))
     assert any("asks GCC and Clang for a newer C++" in r for r in doc["reasons"]) == said
 
 
@@ -4546,3 +4549,158 @@ def test_a_posix_include_in_the_branch_msvc_takes(
     else:
         assert found == [("posix-only", "xattr/lib_build.c", line + 1)], doc["reasons"]
         assert doc["category"] == "source-port", doc["reasons"]
+
+
+# -- issue 13, rounds 31 and 32 (tuning since 9672a39): what they showed ---------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "needs_work"),
+    [
+        # mprofile 0.0.15's src/spinlock.h: GCC's x86 builtin, with no #if
+        ("void spin(void) { __builtin_ia32_pause(); }\n", True),
+        # under an x86 test, with ARM's own instruction beside it
+        (
+            "void spin(void) {\n#if defined(__x86_64__)\n  __builtin_ia32_pause();\n"
+            '#elif defined(__aarch64__)\n  __asm__ volatile("yield");\n#endif\n}\n',
+            False,
+        ),
+        # asked whether it exists (fmt's FMT_HAS_BUILTIN): no call
+        ("#if __has_builtin(__builtin_ia32_addcarryx_u64)\n#define X 1\n#endif\n", False),
+        # and the call under that test (lightgbm 4.7.0's and coolprop 6.7.0's vendored
+        # fmt/format.h): no ARM64 compiler has the builtin, so the branch is not built there
+        (
+            "#if FMT_HAS_BUILTIN(__builtin_addcll)\nint f(void) { return 0; }\n"
+            "#elif FMT_HAS_BUILTIN(__builtin_ia32_addcarryx_u64) && !defined(__ibmxl__)\n"
+            "int f(void) { unsigned long long r; return __builtin_ia32_addcarryx_u64(0, 1, 2, &r); }\n"
+            "#else\nint f(void) { return 1; }\n#endif\n",
+            False,
+        ),
+    ],
+)
+def test_gcc_x86_builtins(tmp_path: Path, code: str, needs_work: bool) -> None:
+    files = {"setup.py": setup_extension("m", "src/m.cc"), "src/m.cc": '#include "spin.h"\n'}
+    files["src/spin.h"] = code
+    doc = analysis(tree(tmp_path, files))
+    found = [item for item in needing_work(doc) if item[1] == "src/spin.h"]
+    assert bool(found) is needs_work, doc["reasons"]
+    assert doc["category"] == ("source-port" if needs_work else "workflow-only"), doc["reasons"]
+
+
+_MARCH = (  # stim 1.16.0's src/stim/py/march.pybind.cc, cut down
+    "#include <pybind11/pybind11.h>\n"
+    "#ifdef {test}\n#include <intrin.h>\n#define cpuid(info, x) __cpuidex(info, x, 0)\n"
+    "#elif defined(__aarch64__)\nvoid cpuid(int info[4], int t) {{ info[0] = 0; }}\n"
+    "#else\n#include <cpuid.h>\n"
+    "void cpuid(int info[4], int t) {{ __cpuid_count(t, 0, info[0], info[1], info[2], info[3]); }}\n"
+    "#endif\n{use}"
+)
+
+
+@pytest.mark.parametrize(
+    ("test", "use", "needs_work"),
+    [
+        # MSVC ARM64 takes the first branch: the ARM one after it is never reached
+        ("_WIN32", "int f() { int r[4]; cpuid(r, 0); return r[0]; }\n", True),
+        ("_MSC_VER", "int f() { int r[4]; cpuid(r, 0); return r[0]; }\n", True),
+        # a macro nothing uses compiles nothing
+        ("_WIN32", "int f() { return 0; }\n", False),
+        # a branch for x64 MSVC only
+        ("_M_X64", "int f() { int r[4]; cpuid(r, 0); return r[0]; }\n", False),
+    ],
+)
+def test_x86_code_in_the_branch_msvc_arm64_takes(
+    tmp_path: Path, test: str, use: str, needs_work: bool
+) -> None:
+    files = {
+        "setup.py": setup_extension("m", "src/march.cc"),
+        "src/march.cc": _MARCH.format(test=test, use=use),
+    }
+    doc = analysis(tree(tmp_path, files))
+    found = [item for item in needing_work(doc) if item[1] == "src/march.cc"]
+    assert bool(found) is needs_work, doc["reasons"]
+    assert doc["category"] == ("source-port" if needs_work else "workflow-only"), doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "external"),
+    [
+        # libpff-python 20231205's common/config.h: what configure said on the sdist maker's Linux
+        ("/* common/config.h.  Generated from config.h.in by configure.  */\n", False),
+        # a configuration the maintainers write: it holds for every build
+        ("/* configuration */\n", True),
+    ],
+)
+def test_a_configure_made_header_is_not_the_msvc_builds(
+    tmp_path: Path, first_line: str, external: bool
+) -> None:
+    files = {
+        "setup.py": setup_extension("pypff", "libpff/libpff_compression.c"),
+        "common/config.h": first_line + "#define HAVE_ZLIB 1\n#define HAVE_UNISTD_H 1\n",
+        "common/config.h.in": "#undef HAVE_ZLIB\n",
+        "common/common.h": '#if defined( HAVE_CONFIG_H )\n#include "config.h"\n#endif\n',
+        "libpff/libpff_compression.c": (
+            "#include <common.h>\n#if defined( HAVE_ZLIB ) || defined( ZLIB_DLL )\n"
+            "#include <zlib.h>\n#endif\nint f(void) { return 0; }\n"
+        ),
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert ("zlib" in external_names(doc)) is external, doc["reasons"]
+    assert doc["category"] == ("external-native-library" if external else "workflow-only")
+
+
+def test_the_jdk_is_a_toolchain_and_a_helper_package_is_the_projects(tmp_path: Path) -> None:
+    # pyjnius 1.9.0: Cython over <jni.h>; setup.py imports its own jnius_config/env.py,
+    # which finds JAVA_HOME
+    setup = (
+        "import sys\nsys.path.insert(0, 'jnius_config')\nfrom env import get_java_setup\n"
+        + setup_extension("jnius", "jnius/jnius.pyx")
+    )
+    files = {
+        "setup.py": setup,
+        "jnius_config/__init__.py": "",
+        "jnius_config/env.py": "def get_java_setup(): pass\n",
+        "jnius/jnius.pyx": 'cdef extern from "jni.h":\n    ctypedef int jint\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    # with no such package in the sdist, jnius_config is a library's tool, as before
+    del files["jnius_config/__init__.py"], files["jnius_config/env.py"]
+    doc = analysis(tree(tmp_path / "b", files))
+    assert external_names(doc) == ["jnius"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize("header", ["utmpx.h", "sys/time.h"])
+def test_an_optional_extension_msvc_cannot_compile_leaves_a_pure_wheel(
+    tmp_path: Path, header: str
+) -> None:
+    # uptime 3.0.1: a build_ext that swallows the failure ("no big deal"), and src/_posix.c
+    setup = (
+        "from distutils.core import setup, Extension\n"
+        "from distutils.command.build_ext import build_ext\n"
+        "class ve_build_ext(build_ext):\n    def run(self):\n        try:\n"
+        "            build_ext.run(self)\n        except:\n            pass\n"
+        "setup(cmdclass={'build_ext': ve_build_ext},\n"
+        "      ext_modules=[Extension('uptime._posix', sources=['src/_posix.c'])])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "src/_posix.c": f"#include <Python.h>\n#include <{header}>\nint f(void) {{ return 0; }}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "pure", doc["reasons"]
+
+
+def test_cxx17_asked_of_gcc_only_matters_where_the_code_needs_it(tmp_path: Path) -> None:
+    # scikit-survival 0.28.0: `-std=c++17` for every compiler, C++ that C++14 compiles
+    before = "c_opts = {'msvc': ['/EHsc'], 'unix': []}\nstandards = ['-std=c++17']\n"
+    files = {
+        "setup.py": setup_extension("a", "src/a.cpp", before=before),
+        "src/a.cpp": "#include <vector>\n#include <Eigen/Dense>\nstd::vector<int> a;\n",
+        "src/Eigen/Dense": "",
+        # a vendored tree's C++17 is its own build's question (it tests __cplusplus itself)
+        "third_party/lib/any.hpp": "#include <optional>\nstd::optional<int> o;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]

@@ -130,7 +130,14 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         ("#include-x86",),
     ),
     ("intrinsics-header", ("cpuid.h",), r"cpuid\.h[>\"]", ("#include",)),
-    ("intrinsic-call", ("_mm",), r"_mm(?:256|512)?_[a-z0-9_]{1,64}\s*\(", ("",)),
+    # (and GCC's x86 builtins, which no other target has: mprofile 0.0.15's spinlock.h spins
+    # on `__builtin_ia32_pause()` with no #if; https://gcc.gnu.org/onlinedocs/gcc/x86-Built-in-Functions.html)
+    (
+        "intrinsic-call",
+        ("_mm", "__builtin_ia32_"),
+        r"_(?:mm(?:256|512)?_[a-z0-9_]{1,64}|_builtin_ia32_[a-z0-9_]{1,64})\s*\(",
+        ("",),
+    ),
     ("simd-type", ("__m",), r"__m(?:64|128|256|512)[dih]?(?![A-Za-z0-9_])", ("",)),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
     # (an asm string's "cpuid", not blst's `#include "cpuid.c"`)
@@ -686,6 +693,8 @@ class Analysis:
     # `if (UNIX)`): Windows builds nothing there
     cmake_off_windows: set[str] = field(default_factory=set)
     msvc_cxx_std: str | None = None  # "setup.py:N" asking GCC for C++17+, and MSVC for nothing
+    # "file:line" of the package's own C++ that needs C++17's library (std::string_view ...)
+    cxx17_used: str | None = None
     # "setup.py:N links stdc++": a GCC runtime library linked where Windows builds run
     gcc_runtime: str | None = None
     go_extension: str | None = None  # "setup.py:N" building a Go (cgo) extension
@@ -967,11 +976,12 @@ class Analysis:
                     "requires and cythonize() in setup.py)",
                 )
             )
-        if self.msvc_cxx_std:
+        if self.msvc_cxx_std and self.cxx17_used:
             build_reasons.append(
                 (
                     f"{self.msvc_cxx_std} asks GCC and Clang for a newer C++ (-std=c++17 or "
-                    "later) and MSVC for nothing: MSVC compiles C++14 unless told otherwise",
+                    "later) and MSVC for nothing: MSVC compiles C++14 unless told otherwise, "
+                    f"and {self.cxx17_used} needs C++17's library",
                     "pass `/std:c++17` (or the standard the code needs) when the compiler is MSVC",
                 )
             )
@@ -3927,6 +3937,21 @@ def _external_at(name: str, how: str, relative: str, text: str, offset: int) -> 
     )
 
 
+def _own_module(command: str, members: Iterable[str]) -> bool:
+    """Is this "config tool" a Python module or package the sdist holds (pyjnius 1.9.0's
+    setup.py imports its own jnius_config/ package, which finds the JDK)?"""
+    if not command.isidentifier():
+        return False
+    module, package = command + ".py", command + "/"
+    return any(
+        member == module
+        or member.endswith("/" + module)
+        or member.startswith(package)
+        or ("/" + package) in member
+        for member in members
+    )
+
+
 def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
     """What the build files say about native libraries they expect to find, not build."""
     lower = relative.lower()
@@ -4477,7 +4502,11 @@ def _resolve_includes(result: Analysis) -> None:
             # binding's own package (krb5's src/krb5), not the library's sources
             or (e.how.endswith("(a library's config tool)") and _library_key(e.name) in own_names)
             or (
-                not _shipped(e.name, ordered)
+                not (
+                    e.how.endswith("(a library's config tool)")
+                    and _own_module(e.how.split(" ", 1)[0], result.members)
+                )
+                and not _shipped(e.name, ordered)
                 and not e.file.lower().startswith(submodules)
                 and not e.file.lower().startswith(projects)
                 and _library_key(e.name) not in requirements
@@ -5301,6 +5330,10 @@ CUDA_TOOLKIT_HEADERS = frozenset(
     cufftxt.h cusolverdn.h cusolversp.h nvrtc.h nvml.h library_types.h math_constants.h
     """.lower().split()
 )
+# The JDK's (JAVA_HOME/include): a toolchain a build installs, like CMake's JNI package
+# (CMAKE_BUILTIN_PACKAGES); Microsoft's OpenJDK ships for Windows ARM64
+# (https://learn.microsoft.com/en-us/java/openjdk/download)
+JDK_HEADERS = frozenset(("jni.h", "jni_md.h", "jvmti.h", "jawt.h", "jawt_md.h", "jdwptransport.h"))
 SYSTEM_PREFIXES = (
     "sys/",
     "netinet/",
@@ -5421,6 +5454,8 @@ def _maybe_external(path: str) -> bool:
     if lower in SYSTEM_HEADERS or lower.startswith(SYSTEM_PREFIXES) or lower.startswith((".", "/")):
         return False
     if lower in CUDA_TOOLKIT_HEADERS or lower.startswith(("cooperative_groups/", "crt/")):
+        return False
+    if lower in JDK_HEADERS:
         return False
     if lower.endswith("object.h"):
         return False  # CPython's <floatobject.h>, <longobject.h> ...
@@ -5837,8 +5872,30 @@ class _Pending:
     has_arm: bool
 
 
+# C++17's library, which MSVC's STL leaves out in its default C++14 mode (fastText 0.9.3's
+# std::string_view: "'string_view': is not a member of 'std'", fastText#1364). Its language
+# features are not here: MSVC takes `if constexpr` in C++14 mode with a warning (C4984).
+_CXX17_LIBRARY = re.compile(
+    r"(?:<|\bstd::)(?:optional|string_view|variant|filesystem|any|charconv|memory_resource)\b"
+    r"(?!\.h)|\bstd::is_\w{1,40}_v\b"
+)
+_CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".h")
+
+
+def _note_cxx17(result: Analysis, relative: str, text: str) -> None:
+    """The first use of C++17's library in the package's own C++ (not a vendored tree's,
+    not Cython's output, which tests __cplusplus itself)."""
+    if _vendored(relative.lower(), result.submodules) or "Generated by Cython" in text[:300]:
+        return
+    found = _CXX17_LIBRARY.search(text)
+    if found is not None:
+        result.cxx17_used = f"{relative}:{text.count(chr(10), 0, found.start()) + 1}"
+
+
 def _scan_code(result: Analysis, relative: str, text: str) -> None:
     rust = relative.endswith(".rs")
+    if result.cxx17_used is None and relative.endswith(_CXX_SUFFIXES):
+        _note_cxx17(result, relative, text)
     # Rust reaches x86 code only through core::arch::x86/x86_64 (or is_x86_feature_detected!)
     # and inline assembly through asm!: a file naming neither has none
     x86 = rust and "x86" in text
@@ -5938,6 +5995,11 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
 _FIND_NEON, _FIND_NEON_UPPER, _FIND_ELIF, _FIND_M = map(_finder, ("neon", "NEON", "#elif", "_M_"))
 
 
+# autoheader's first line in what configure writes: `/* config.h.  Generated from
+# config.h.in by configure.  */`
+_CONFIGURE_MADE = re.compile(r"Generated from \S{1,200}\.in by configure")
+
+
 def _collect_macros(result: Analysis, relative: str, text: str, defined: list[str]) -> None:
     """The #defines of a C header that tests x86 macros (for the files that include it).
     Other headers are kept aside, with the names they define: `_collect_needed_macros` reads
@@ -5945,6 +6007,12 @@ def _collect_macros(result: Analysis, relative: str, text: str, defined: list[st
     MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`). ``defined``: the names
     its `#define`s name (read once for this and for `Analysis.defined_names`)."""
     if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
+        return
+    if _CONFIGURE_MADE.search(text, 0, 400):
+        # a configure run's answers on the machine that made the sdist (libpff-python
+        # 20231205's common/config.h, HAVE_ZLIB and ENABLE_NLS, included only under
+        # HAVE_CONFIG_H, which its setup.py defines for compilers other than MSVC): an MSVC
+        # build runs no configure script, so what they define is not known for it
         return
     result.hold(text)
     index = len(result.other_headers)
@@ -6597,6 +6665,7 @@ def _finish_code(
             ):
                 continue
         built = state_at(start)
+        msvc_taken = False
         if kind == "msvc-x86-branch":
             if has_arm64_msvc is None:
                 has_arm64_msvc = "_M_ARM64" in text
@@ -6613,15 +6682,30 @@ def _finish_code(
             # X64, ARM64, and ARM64EC targets"; facebook/zstd#718; chiavdf 1.2.0's
             # parameters.h: `#if defined(_MSC_VER)` / `#include <immintrin.h>`)
             alternative = False
+        elif kind in _MSVC_TAKEN_KINDS and built is True and _msvc_branch(code_lines, line - 1):
+            # x86 code in the branch MSVC ARM64 takes (`#ifdef _WIN32`): the file's ARM path
+            # sits in a later branch it never reaches (stim 1.16.0's march.pybind.cc:
+            # `#ifdef _WIN32` / `__cpuidex`, then `#elif ... defined(__aarch64__)`)
+            alternative = False
+            msvc_taken = True
         else:
             alternative = has_arm
         context = folder or not_built or ("x86/other-arch #if" if built is False else None)
         # (default_off asks for an unknown state first: most states are known)
         if context is None and built is None and default_off(start):
             context = "off by default (#if on a macro nothing in the sdist defines)"
-        if context is None and kind != "x64-intrinsic" and _in_define(code_lines, line - 1, chains):
+        if (
+            context is None
+            and kind != "x64-intrinsic"
+            and _in_define(code_lines, line - 1, chains)
+            and not (
+                msvc_taken
+                and _macro_used(code_lines, _chain_start(code_lines, line - 1, 256, chains))
+            )
+        ):
             # `#define LOAD(p) _mm_loadu_si128(p)` compiles nothing: the lines that use the
-            # macro do, and those are read on their own
+            # macro do, and those are read on their own (but a macro MSVC ARM64 defines so,
+            # which code uses, is compiled there whatever the uses' own tokens look like)
             context = "in a #define (compiled where the macro is used)"
         if kind == "x64-intrinsic" and context is None and SINCE_MSVC_1941.match(text, start):
             context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
@@ -6646,6 +6730,44 @@ _COMPILER_MACROS = frozenset(
     ("defined", "_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN32", "__clang__")
 )
 _MSVC_MACROS = frozenset(("_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN32"))
+
+
+# the kinds whose code MSVC ARM64 cannot compile in a branch it takes (x64-intrinsic and
+# intrinsics-header have their own rules above)
+_MSVC_TAKEN_KINDS = frozenset(("cpuid", "intrinsic-call", "simd-type"))
+
+
+def _macro_used(lines: cpp.Lines, first: int) -> bool:
+    """Is the macro the #define at line ``first`` defines named on a line of code after the
+    #if chain it is in (not in the chain's other branches, which define it otherwise), not
+    a directive and not a macro's continued body (stim 1.16.0's march.pybind.cc: `#define
+    cpuid(info, x) __cpuidex(info, x, 0)` under `#ifdef _WIN32`, called three times below)?"""
+    found = _DEFINED_NAME.match(lines[first].lstrip())
+    if found is None:
+        return False
+    name = found[1]
+    word = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+    count = min(len(lines), 200_000)
+    after = first + 1
+    depth = 0
+    while after < count:
+        directive = DIRECTIVE.match(lines[after])
+        after += 1
+        if directive is None:
+            continue
+        if directive[1] in ("if", "ifdef", "ifndef"):
+            depth += 1
+        elif directive[1] == "endif":
+            depth -= 1
+            if depth < 0:
+                break
+    for index in range(after, count):
+        line = lines[index]
+        if name not in line or (index and lines[index - 1].endswith("\\")):
+            continue
+        if not line.lstrip().startswith("#") and word.search(line):
+            return True
+    return False
 
 
 def _msvc_branch(lines: cpp.Lines, index: int) -> bool:
@@ -6813,6 +6935,9 @@ POSIX_ONLY_HEADERS = frozenset(
         *("sys/xattr.h", "sys/extattr.h", "attr/xattr.h", "sys/statvfs.h", "sys/inotify.h"),
         *("sys/signalfd.h", "sys/eventfd.h", "sys/timerfd.h", "sys/sendfile.h", "pwd.h", "grp.h"),
         *("syslog.h", "sys/times.h", "spawn.h"),
+        # login records and gettimeofday (uptime 3.0.1's src/_posix.c): MSVC's CRT has
+        # neither header (sys/timeb.h and sys/utime.h are its own)
+        *("utmpx.h", "utmp.h", "sys/time.h"),
     ]
 )
 # BSD sockets' headers: Winsock has the same calls under other headers (a small port, not what
