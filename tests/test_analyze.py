@@ -4692,15 +4692,114 @@ def test_an_optional_extension_msvc_cannot_compile_leaves_a_pure_wheel(
     assert doc["category"] == "pure", doc["reasons"]
 
 
-def test_cxx17_asked_of_gcc_only_matters_where_the_code_needs_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("code", "category"),
+    [
+        ("#include <vector>\n#include <Eigen/Dense>\nstd::vector<int> a;\n", "workflow-only"),
+        # aplr 10.23.0's Preprocessor.h: <variant> included, nothing of it used; MSVC's STL
+        # only warns under /std:c++14 (STL4038) and the file compiles
+        ("#include <variant>\n#include <vector>\nstd::vector<int> a;\n", "workflow-only"),
+        ("#include <variant>\nstd::variant<int, double> a;\n", "build-config"),
+    ],
+)
+def test_cxx17_asked_of_gcc_only_matters_where_the_code_needs_it(
+    tmp_path: Path, code: str, category: str
+) -> None:
     # scikit-survival 0.28.0: `-std=c++17` for every compiler, C++ that C++14 compiles
     before = "c_opts = {'msvc': ['/EHsc'], 'unix': []}\nstandards = ['-std=c++17']\n"
     files = {
         "setup.py": setup_extension("a", "src/a.cpp", before=before),
-        "src/a.cpp": "#include <vector>\n#include <Eigen/Dense>\nstd::vector<int> a;\n",
+        "src/a.cpp": code,
         "src/Eigen/Dense": "",
         # a vendored tree's C++17 is its own build's question (it tests __cplusplus itself)
         "third_party/lib/any.hpp": "#include <optional>\nstd::optional<int> o;\n",
     }
     doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+# -- issue 13, rounds 33 and 34 (tuning since 67cfb14): what they showed ---------------------
+
+
+@pytest.mark.parametrize(
+    ("test_file", "skipped"),
+    [
+        # OpenCC 1.4.2: GoogleTest's CamelCase naming, a Bazel runfiles include
+        ("data/dictionary/DictionaryCompatibilityIdeographsTest.cpp", True),
+        ("data/ConversionTests.cc", True),
+        # a word that ends in "test" is no test's name
+        ("data/Latest.cpp", False),
+        ("data/contest.cpp", False),
+    ],
+)
+def test_a_googletest_file_is_no_part_of_the_package(
+    tmp_path: Path, test_file: str, skipped: bool
+) -> None:
+    files = {
+        "setup.py": setup_extension("m", "src/m.cpp"),
+        "src/m.cpp": "int f() { return 0; }\n",
+        test_file: '#include "tools/cpp/runfiles/runfiles.h"\nint g() { return 1; }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert (external_names(doc) == []) is skipped, doc["external_libraries"]
+
+
+def test_the_windows_sdk_has_windowsx_h(tmp_path: Path) -> None:
+    # praat-parselmouth 0.4.7's praat/sys/GraphicsP.h, in its Windows branch
+    files = {
+        "setup.py": setup_extension("m", "src/m.c"),
+        "src/m.c": "#if defined(_WIN32)\n#include <windows.h>\n#include <windowsx.h>\n#endif\n"
+        "int f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
     assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_openfst_fetched_by_cmake_brings_fst(tmp_path: Path) -> None:
+    # kaldifst 1.8.0's cmake/openfst.cmake: FetchContent_Declare(openfst URL ...), and its
+    # C++ includes "fst/fst-decl.h"
+    files = {
+        "setup.py": "from setuptools import setup\nsetup(name='k')\n",
+        "CMakeLists.txt": "project(k CXX)\ninclude(FetchContent)\n"
+        "FetchContent_Declare(openfst URL https://example.org/openfst-1.8.5.zip)\n"
+        "FetchContent_MakeAvailable(openfst)\nadd_library(k MODULE k/context-fst.cc)\n",
+        "k/context-fst.cc": '#include "fst/fst-decl.h"\nint f() { return 0; }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+
+
+_RSL_SETUP = (  # arm-pyart 2.3.0's setup.py, cut down
+    "import os, sys\nfrom setuptools import setup, Extension\n"
+    "def check_rsl_path(lib, inc):\n"
+    "    {body}\n"
+    "    return True\n\n"
+    "def unrelated():\n    return os.path.isfile('x')\n\n"
+    "extensions = []\n"
+    "if {test}check_rsl_path('/usr/local/trmm/lib', '/usr/local/trmm/include'):\n"
+    "    extensions.append(Extension('pyart.io._rsl', ['pyart/io/_rsl.pyx'], libraries=['rsl']))\n"
+    "setup(ext_modules=extensions)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "test", "external"),
+    [
+        # built where librsl and rsl.h are found: skipped elsewhere
+        ("if not os.path.isfile(os.path.join(lib, 'librsl.so')): return False", "", []),
+        # a function that looks for no file is no such test (the next def's body is not its)
+        ("print(lib)", "", ["rsl"]),
+        # nor is its negation
+        ("if not os.path.isfile(os.path.join(lib, 'librsl.so')): return False", "not ", ["rsl"]),
+    ],
+)
+def test_an_extension_built_where_its_library_is_found(
+    tmp_path: Path, body: str, test: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": _RSL_SETUP.format(body=body, test=test),
+        "pyart/io/_rsl.pyx": "def f():\n    return 1\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]

@@ -1150,6 +1150,12 @@ _PROGRAM_FILE = re.compile(
 )
 
 
+# GoogleTest's naming, FooTest.cpp (its own samples: sample1_unittest.cc; projects in
+# CamelCase: OpenCC 1.4.2's data/dictionary/DictionaryCompatibilityIdeographsTest.cpp, built
+# by Bazel or BUILD_TESTING only): case-sensitive, so latest.c and contest.cpp stay code
+_GTEST_FILE = re.compile(r"(?:^|/)[A-Z][A-Za-z0-9]{0,80}[a-z0-9]Tests?\.(?:cc|cpp|cxx)$")
+
+
 def _incidental(lower: str) -> bool:
     """Tests, docs, examples: code that is not part of what the package builds."""
     return any(part in INCIDENTAL_DIRS for part in lower.split("/")[:-1]) or (
@@ -1608,7 +1614,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if data is None and suffix not in LANGUAGES:
             result.files_skipped += 1  # (as below, without asking _incidental first)
             continue
-        if _incidental(lower):
+        if _incidental(lower) or _GTEST_FILE.search(relative) is not None:
             result.files_skipped += 1
             continue
         if suffix in LANGUAGES:
@@ -2123,12 +2129,42 @@ _LOCATION_VARIABLE = re.compile(
 _SET_TEST = re.compile(r"\bis[ \t]+not[ \t]+None\b|!=[ \t]*None\b")
 
 
+# a test that a file is there: os.path.isfile(...), Path(...).exists()
+_PATH_TEST = re.compile(r"\bos\.path\.(?:isfile|exists|isdir)\(|\.(?:is_file|exists|is_dir)\(\)")
+_CALLED = re.compile(r"\b([A-Za-z_]\w{0,60})[ \t]*\(")
+
+
+def _found_on_disk(lines: list[str], condition: str) -> bool:
+    """Does this condition test that files are there, itself or through a function setup.py
+    defines (arm-pyart 2.3.0: `if check_rsl_path(rsl_lib_path, rsl_include_path):`, whose
+    body returns False unless librsl and rsl.h are found)? What it guards is built where the
+    library is installed and skipped elsewhere."""
+    if _NEGATED_TEST.search(condition):
+        return False
+    if _PATH_TEST.search(condition):
+        return True
+    for name in _CALLED.findall(condition)[:8]:
+        head = f"def {name}("
+        for at, line in enumerate(lines[:5000]):
+            if line.startswith(head):
+                for text in lines[at + 1 : at + 60]:
+                    if text[:1] not in ("", " ", "\t", "#"):
+                        return False  # the body ended
+                    if _PATH_TEST.search(text):
+                        return True
+                return False
+    return False
+
+
 def _opted_in(lines: list[str], index: int) -> bool:
     """Is this line of setup.py inside an `if` that only an environment variable opens (one
-    with no default, or an off one: `os.environ.get("X", "") == "true"`)?"""
+    with no default, or an off one: `os.environ.get("X", "") == "true"`), or that tests for
+    the library's files (see _found_on_disk)?"""
     for condition in _enclosing_conditions(lines, index, python=True):
         if _ARGV_OPTION.search(condition) and not _NEGATED_TEST.search(condition):
             return True  # distance 0.1.3: `if '--with-c' in sys.argv:`, which pip never passes
+        if _found_on_disk(lines, condition):
+            return True
         # `os.getenv("X") is not None` holds where X is set (python-zlib-ng's
         # PYTHON_ZLIB_NG_LINK_DYNAMIC): no negation of the variable's test
         if _SET_TEST.search(condition):
@@ -3289,6 +3325,8 @@ FETCHED_ALSO = {
     "googletest": ("gtest", "gmock"),
     "eigen": ("eigen3",),
     "nlohmannjson": ("json",),
+    # OpenFst's headers are include/fst/*.h (kaldifst 1.8.0's cmake/openfst.cmake)
+    "openfst": ("fst",),
 }
 
 
@@ -5083,6 +5121,9 @@ SYSTEM_HEADERS = frozenset(
         "uxtheme.h",
         "commctrl.h",
         "commdlg.h",
+        # (the Windows SDK's message crackers, beside windows.h since SDK 3.1: Microsoft KB
+        # Q83456; praat-parselmouth 0.4.7's GraphicsP.h)
+        "windowsx.h",
         "rpc.h",
         "rpcdce.h",
         "ntdef.h",
@@ -5887,11 +5928,15 @@ class _Pending:
 # C++17's library, which MSVC's STL leaves out in its default C++14 mode (fastText 0.9.3's
 # std::string_view: "'string_view': is not a member of 'std'", fastText#1364). Its language
 # features are not here: MSVC takes `if constexpr` in C++14 mode with a warning (C4984).
-_CXX17_HEADERS = "optional|string_view|variant|filesystem|any|charconv|memory_resource"
-# (two patterns, each starting with a literal, which re finds fast: one alternation that
-# starts with `<` or `\b` cost an eighth of the analysis of a C++ sdist)
-_CXX17_NAME = re.compile(rf"std::(?:(?:{_CXX17_HEADERS})\b|is_\w{{1,40}}_v\b)")
-_CXX17_INCLUDE = re.compile(rf"#[ \t]*include[ \t]*<(?:{_CXX17_HEADERS})>")
+# What C++17 added to the library, used: MSVC's STL under /std:c++14 keeps <optional>,
+# <variant> ... empty and only warns that they are included (STL4038, "The contents of
+# <optional> are available only with C++17 or later": microsoft/STL's stl/inc/optional), so
+# an include alone compiles (aplr 10.23.0's Preprocessor.h includes <variant>, uses none).
+# (A pattern that starts with a literal, which re finds fast.)
+_CXX17_NAME = re.compile(
+    r"std::(?:(?:optional|string_view|variant|filesystem|any|charconv|memory_resource)\b"
+    r"|is_\w{1,40}_v\b)"
+)
 _CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".h")
 
 
@@ -5900,9 +5945,7 @@ def _note_cxx17(result: Analysis, relative: str, text: str) -> None:
     not Cython's output, which tests __cplusplus itself)."""
     if _vendored(relative.lower(), result.submodules) or "Generated by Cython" in text[:300]:
         return
-    name = _CXX17_NAME.search(text) if "std::" in text else None
-    include = _CXX17_INCLUDE.search(text, 0, name.start() if name else len(text))
-    found = include or name
+    found = _CXX17_NAME.search(text) if "std::" in text else None
     if found is not None:
         result.cxx17_used = f"{relative}:{text.count(chr(10), 0, found.start()) + 1}"
 
