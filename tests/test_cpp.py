@@ -187,6 +187,12 @@ def test_an_x86_builtin_is_never_there_on_arm64() -> None:
     assert cpp.evaluate("F(__builtin_ia32_pause, 1)") is None  # not a lone name: unknown
 
 
+def test_an_x86_instruction_probe_is_off_on_arm64() -> None:
+    # cysignals 1.12.4: meson.build sets HAVE_EMMS from cc.links() of x86 assembly
+    assert cpp.x86_switch("HAVE_EMMS") and cpp.x86_switch("USE_MMX")
+    assert not cpp.x86_switch("HAVE_EMMSX") and not cpp.x86_switch("HAVE_SUMMS")
+
+
 def test_bounds() -> None:
     assert cpp.evaluate("(" * 5000 + "1" + ")" * 5000) is None  # too long
     assert cpp.evaluate("(" * 200 + "1" + ")" * 200) is None  # too deep

@@ -293,6 +293,9 @@ X86_SWITCH = re.compile(
     # check_cxx_source_compiles that fails for ARM64, beside HAVE___UMULH)
     r"|UMUL128|UDIV128|ADDCARRYX?(?:_U(?:32|64))?|SUBBORROW(?:_U(?:32|64))?|XGETBV|RDTSCP?"
     r"|TZCNT(?:_U(?:32|64))?|BZHI(?:_U(?:32|64))?|EMULU?"
+    # MMX, and its emms instruction (cysignals 1.12.4's HAVE_EMMS: meson's cc.links() of
+    # `asm("leal (%eax), %eax; emms")`, which no ARM64 compiler links)
+    r"|MMX|EMMS"
     # probes for x86-only headers (HAVE_IMMINTRIN_H, HAVE_X86INTRIN_H, HAVE_CPUID_H)
     r"|(?:IMM|EMM|XMM|PMM|TMM|SMM|NMM|WMM|ZMM|AMM|X86|AVX\w*)INTRIN|CPUID_H"
     # x86 micro-architectures, as SIMD libraries name their kernels' switches
