@@ -2475,7 +2475,11 @@ def _windows_branch(text: str, offset: int, lines: list[str]) -> bool:
 def _windows_settings(result: Analysis, text: str) -> None:
     """Windows settings of the root setup.py that leave ARM64 out: a platform check or table
     that knows win-amd64 but no arm64, and C++17 asked of GCC but not of MSVC."""
-    if _ANY_ARM64.search(text) is None:
+    # (substring tests first: these patterns start with no literal, and re tries them at
+    # every offset of a 50 kB setup.py: tables 3.11.1's took 8 ms)
+    lower = text.lower()
+    arm64 = ("arm64" in lower or "aarch64-pc-windows" in lower) and _ANY_ARM64.search(text)
+    if not arm64:
         for amd64 in _WIN_AMD64.finditer(text):
             line = text.count("\n", 0, amd64.start())
             code = text.split("\n", line + 1)[line]
@@ -2484,8 +2488,10 @@ def _windows_settings(result: Analysis, text: str) -> None:
             if not code.lstrip().startswith("#") and "sys.platform" not in code:
                 result.windows_x64_only = _setup_place(text, amd64)
                 break
-    result.go_extension = _setup_place(text, _GO_EXTENSION.search(text))
-    result.optional_build = _setup_place(text, _OPTIONAL_BUILD.search(text))
+    if "golang" in text:
+        result.go_extension = _setup_place(text, _GO_EXTENSION.search(text))
+    if "optional" in text or "try:" in text:
+        result.optional_build = _setup_place(text, _OPTIONAL_BUILD.search(text))
     if (
         "/std:" not in text
         and "cxx_std" not in text  # pybind11's Pybind11Extension(cxx_std=17) asks each compiler
