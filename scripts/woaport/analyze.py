@@ -638,6 +638,10 @@ class Analysis:
     # source files a CMake/meson file names: basename -> [is that mention under an x86
     # condition]; a file named only under x86 conditions is built only for x86
     build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    # the C/C++ sources a CMake file names, as written there (`./ascend/utils.cc`), with the
+    # conditions of the branches around each mention (see _sources_switched_off)
+    cmake_source_mentions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    project_off: dict[str, bool] | None = None  # see _project_off
     ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
     # the C texts whose preprocessor lines were read, by text (a header evaluated for its
     # macros and read for its x86 code is parsed once)
@@ -1156,11 +1160,19 @@ _PROGRAM_FILE = re.compile(
 _GTEST_FILE = re.compile(r"(?:^|/)[A-Z][A-Za-z0-9]{0,80}[a-z0-9]Tests?\.(?:cc|cpp|cxx)$")
 
 
+# a folder named as one kind of example or test: sherpa-onnx's c-api-examples,
+# python-api-examples, cxx-api-examples
+_INCIDENTAL_KIND = re.compile(r"[-_](?:examples?|demos?|samples|tests|benchmarks?)$")
+
+
 def _incidental(lower: str) -> bool:
     """Tests, docs, examples: code that is not part of what the package builds."""
-    return any(part in INCIDENTAL_DIRS for part in lower.split("/")[:-1]) or (
-        lower.endswith(("c", "cc", "cpp", "cxx")) and _PROGRAM_FILE.search(lower) is not None
-    )
+    return any(
+        part in INCIDENTAL_DIRS
+        or (("-" in part or "_" in part) and _INCIDENTAL_KIND.search(part) is not None)
+        for part in lower.split("/")[:-1]
+        if part
+    ) or (lower.endswith(("c", "cc", "cpp", "cxx")) and _PROGRAM_FILE.search(lower) is not None)
 
 
 class _Budget:
@@ -1726,7 +1738,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             elif name == "meson.build":
                 result.meson_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
-                _scan_build_sources(result, text)
+                _scan_build_sources(result, text, lower)
             _scan_flags(result, relative, text)
             _scan_libraries(result, relative, name, text)
         elif _build_script(lower):
@@ -1767,11 +1779,13 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _includes_never_compiled(result)
+    _sources_switched_off(result)
     _folders_off_windows(result)
     _project_options(result)
     _meson_options(result)
     _switched_on(result)
     _built_here(result)
+    _fetched_targets(result)
     _resolve_includes(result)
     return result
 
@@ -3256,7 +3270,14 @@ _ASSIGNMENT = re.compile(
 )
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
-_FIND_PACKAGE = re.compile(r"find_package\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)", re.IGNORECASE)
+# find_package(), and jrl-cmakemodules' add_project_dependency(), which passes its arguments
+# down to find_package() and exports the dependency (coal 3.0.3's `add_project_dependency(
+# Boost REQUIRED serialization filesystem)`; https://github.com/jrl-umi3218/jrl-cmakemodules,
+# package-config.cmake)
+_FIND_PACKAGE = re.compile(
+    r"(?:find_package|add_project_dependency)\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)",
+    re.IGNORECASE,
+)
 # `cc.find_library('lapack')`: required unless `required: false`
 _MESON_FIND_LIBRARY = re.compile(r"find_library\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
 _MESON_DEPENDENCY = re.compile(r"dependency\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,300})\)")
@@ -3433,25 +3454,113 @@ def _cmake_optional(text: str, lines: list[str], index: int) -> bool:
     return False
 
 
+def _project_off(result: Analysis) -> dict[str, bool]:
+    """The options and cache variables some CMake file of the project declares off by
+    default, less those any file declares or sets on (read as _cmake_defaults reads them)."""
+    if result.project_off is None:
+        on = {
+            match[1] or match[3]
+            for text in result.cmake_texts
+            for match in _CMAKE_DEFAULT.finditer(text)
+            if (match[2] if match[1] else match[4]).strip('"').upper() in _CMAKE_TRUE
+        }
+        result.project_off = {
+            name: False
+            for text in result.cmake_texts
+            for name in _cmake_defaults(text)
+            if name not in on
+        }
+    return result.project_off
+
+
+def _sources_switched_off(result: Analysis) -> None:
+    """The includes of C/C++ sources CMake names only in branches a default Windows build
+    does not take, taken out, with those of the headers only they reach: under an option
+    off by default in any of the project's CMake files, another platform's test, or a
+    check_include_file() result (a header the machine may not have: the build goes on
+    without it). sherpa-onnx 1.13.4: sherpa-onnx/csrc/CMakeLists.txt lists ./ascend/*.cc only
+    `if(SHERPA_ONNX_ENABLE_ASCEND_NPU)`, an option OFF in the top CMakeLists.txt, and
+    alsa-play.cc only `if(SHERPA_ONNX_HAS_ALSA ...)`, which check_include_file_cxx(
+    alsa/asoundlib.h SHERPA_ONNX_HAS_ALSA) sets. A folder whose sources are all so named is
+    left out whole (ascend/utils.h, which includes the Ascend toolkit's acl/acl.h). A source
+    named anywhere else, or by its file name alone where that is ambiguous, stays."""
+    if not result.cmake_source_mentions or not result.includes:
+        return
+    off = dict(_project_off(result))
+    for text in result.cmake_texts:
+        if "check_include_file" in text:
+            off.update((name, False) for name in _CMAKE_CHECKED_HEADER.findall(text))
+    switched: set[str] = set()
+    named: set[str] = set()
+    judged: dict[tuple[str, ...], bool] = {}
+    for path, conditions in result.cmake_source_mentions:
+        if conditions not in judged:
+            judged[conditions] = any(
+                condition and _cmake_condition(condition + ")", off) is False
+                for condition in conditions
+            )
+        (switched if judged[conditions] else named).add(path)
+    if not switched:
+        return
+    # a mention with an unknown base ("/" and the name as written) is a tail of the path
+    switched_tails = [path for path in switched if path.startswith("/") and "/" in path[1:]]
+    named_tails = [path for path in named if path.startswith("/")]
+    folders: defaultdict[str, list[bool]] = defaultdict(list)
+    dead_sources: set[str] = set()
+    live_sources: set[str] = set()
+    for member in result.members:
+        if not member.endswith(_C_SOURCE_SUFFIXES):
+            continue
+        tail = "/" + member
+        mentioned_off = member in switched or any(map(tail.endswith, switched_tails))
+        dead = mentioned_off and member not in named and not any(map(tail.endswith, named_tails))
+        folders[member.rpartition("/")[0]].append(dead)
+        (dead_sources if dead else live_sources).add(member)
+    dead_folders = {folder for folder, flags in folders.items() if flags and all(flags)}
+    if not dead_sources:
+        return
+    # the headers the dead sources reach and no live source does
+    by_name: defaultdict[str, list[str]] = defaultdict(list)
+    for member in result.members:
+        by_name[member.rsplit("/", 1)[-1]].append(member)
+    edges = {relative.lower(): includes for relative, includes in result.include_edges.items()}
+
+    def reach(start: set[str]) -> set[str]:
+        reached = set(start)
+        todo = list(start)
+        while todo:
+            for header in edges.get(todo.pop(), ()):
+                suffix = "/" + header.lower()
+                for member in by_name.get(suffix.rsplit("/", 1)[-1], ()):
+                    if member not in reached and ("/" + member).endswith(suffix):
+                        reached.add(member)
+                        todo.append(member)
+        return reached
+
+    dead_files = reach(dead_sources) - reach(live_sources)
+    result.includes[:] = [
+        i
+        for i in result.includes
+        if i.file.lower() not in dead_files
+        and i.file.lower().rpartition("/")[0] not in dead_folders
+    ]
+
+
+# check_include_file(<include> <variable>) and its C++ and several-files forms
+# (https://cmake.org/cmake/help/latest/module/CheckIncludeFile.html): the variable is set
+# only where the machine has the header
+_CMAKE_CHECKED_HEADER = re.compile(
+    r"\bcheck_include_files?(?:_cxx)?\s*\(\s*(?:\"[^\"]*\"|[^\s)]+)\s+([A-Za-z_]\w*)",
+    re.IGNORECASE,
+)
+
+
 def _project_options(result: Analysis) -> None:
     """The conditional find_package()s, judged by the options every CMake file of the project
     declares off by default (an option declared on in any file is not off)."""
     if not result.conditional_packages:
         return
-    # the options and cache variables any file declares or sets on (read as _cmake_defaults
-    # reads them), then those the files declare off
-    on = {
-        match[1] or match[3]
-        for text in result.cmake_texts
-        for match in _CMAKE_DEFAULT.finditer(text)
-        if (match[2] if match[1] else match[4]).strip('"').upper() in _CMAKE_TRUE
-    }
-    off = {
-        name: False
-        for text in result.cmake_texts
-        for name in _cmake_defaults(text)
-        if name not in on
-    }
+    off = _project_off(result)
     for library, conditions in result.conditional_packages:
         for condition in conditions:
             names = frozenset(n for n in _WORD.findall(condition) if n in off)
@@ -3782,7 +3891,14 @@ HEADER_ONLY_PACKAGES = frozenset(
 def _header_only_package(package: str, arguments: str) -> bool:
     key = _library_key(package)
     if key == "boost":
-        return "COMPONENTS" not in arguments
+        # Boost's compiled libraries are components: after COMPONENTS, or listed after
+        # REQUIRED without it (`find_package(<name> [version] [REQUIRED] [[COMPONENTS]
+        # [components...]])`, https://cmake.org/cmake/help/latest/command/find_package.html;
+        # coal 3.0.3: `REQUIRED serialization filesystem`)
+        if "COMPONENTS" in arguments:
+            return False
+        after = arguments.partition("REQUIRED")[2].split()
+        return not after or not after[0].islower()
     return key in _header_only_keys()
 
 
@@ -3923,6 +4039,85 @@ def _function_around(text: str, offset: int) -> str:
         return ""  # module level: no function of its own
     after = next(_def_lines(text, offset, len(text)), None)
     return text[start : len(text) if after is None else after]
+
+
+# The targets a CMake file links, installs or sets properties on, and those it defines
+# (https://cmake.org/cmake/help/latest/command/target_link_libraries.html)
+_CMAKE_TARGET_USES = re.compile(
+    r"\b(?:(target_link_libraries)\s*\(\s*[\w.${}-]+|install\s*\(\s*TARGETS"
+    r"|set_target_properties\s*\()([^()]{0,2000})\)",
+    re.IGNORECASE,
+)
+_CMAKE_TARGET_DEFINED = re.compile(
+    r"\b(?:add_library|add_executable|pybind11_add_module|nanobind_add_module|python_add_library"
+    r"|Python3?_add_library|add_custom_target)\s*\(\s*([\w.-]+)",
+    re.IGNORECASE,
+)
+_CMAKE_NOT_TARGETS = frozenset(
+    [
+        "public", "private", "interface", "link_public", "link_private", "link_interface_libraries",
+        "debug", "optimized", "general", "destination", "properties", "targets", "export",
+        "runtime", "library", "archive", "includes", "components", "optional", "framework",
+        "bundle", "public_header", "file_set", "permissions", "configurations", "component",
+        "namelink_component", "namelink_only", "namelink_skip", "exclude_from_all",
+    ]
+)  # fmt: skip
+# what a CMake file finds on the build machine: find_package(NAME, find_library(VAR NAMES
+# name or find_library(VAR name, pkg_check_modules(PREFIX ... name
+_CMAKE_FOUND = re.compile(
+    r"\bfind_package\s*\(\s*([\w.-]+)|\bfind_library\s*\(\s*\w+\s+(?:NAMES\s+)?([\w.-]+)"
+    r"|\bpkg_(?:check|search)_modules?\s*\(\s*\w+\s+(?:(?:REQUIRED|QUIET|IMPORTED_TARGET)\s+)*([\w.-]+)",
+    re.IGNORECASE,
+)
+# a library target's variant suffix: kaldifst_core, ssentencepiece_core, foo-static
+_TARGET_VARIANT = re.compile(r"[-_](?:core|static|shared|lib|obj|objects)$", re.IGNORECASE)
+
+
+def _fetched_targets(result: Analysis) -> None:
+    """In a build that fetches projects with CMake, the targets it links (installs, sets
+    properties on) that no file of the sdist defines nor finds come from the fetched projects:
+    their libraries are the build's own (sherpa-onnx 1.13.4 links ssentencepiece_core, which
+    cmake/simple-sentencepiece.cmake's FetchContent_Declare(simple-sentencepiece) brings, and
+    sets properties on kaldifst_core, which the fetched kaldi-decoder fetches in turn)."""
+    texts = [text for text in result.cmake_texts if _CMAKE_FETCH.search(text) is not None]
+    if not texts:
+        return
+    defined: set[str] = set()
+    used: set[str] = set()
+    for text in result.cmake_texts:
+        if "(" not in text:
+            continue
+        defined.update(name.lower() for name in _CMAKE_TARGET_DEFINED.findall(text))
+        for match in _CMAKE_TARGET_USES.finditer(text):
+            body = re.sub(r"#[^\n]*", "", match[2])
+            for word in body.split():
+                if not match[1] and word.isupper():
+                    break  # install(TARGETS ...) and set_target_properties(...) name their
+                    # targets first, then their keywords (EXPORT name, PROPERTIES ...)
+                if (
+                    ":" in word
+                    or "$" in word
+                    or "/" in word
+                    or "." in word
+                    or word.startswith("-")
+                    or word.startswith('"')
+                    or word.lower() in _CMAKE_NOT_TARGETS
+                    or word.isupper()  # a property's or keyword's name (OUTPUT_NAME)
+                ):
+                    continue
+                used.add(word.lower())
+    found = {
+        _library_key(name)
+        for text in result.cmake_texts
+        if "find_" in text or "pkg_" in text
+        for names in _CMAKE_FOUND.findall(text)
+        for name in names
+        if name
+    }
+    for target in used - defined:
+        key = _library_key(_TARGET_VARIANT.sub("", target))
+        if len(key) >= 3 and key not in found:
+            result.fetched.add(key)
 
 
 def _built_here(result: Analysis) -> None:
@@ -6958,7 +7153,7 @@ def _in_string(text: str, start: int) -> bool:
 _SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]{1,200}\.(?:c|cc|cpp|cxx|S|s|asm))(?![A-Za-z0-9_])")
 
 
-def _scan_build_sources(result: Analysis, text: str) -> None:
+def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
     """Which source files a CMake or meson file names, and whether under an x86 condition
     (rapidfuzz: CpuInfo.cpp only `if(RAPIDFUZZ_ARCH_X64)`; argon2-cffi-bindings: opt.c only
     `if(ARGON2_USE_SSE2)`). One pass, with the stack of open if-blocks."""
@@ -6967,18 +7162,29 @@ def _scan_build_sources(result: Analysis, text: str) -> None:
     cmake = _CMAKE_IF.search(text) is not None
     pattern = _CMAKE_IF if cmake else _MESON_IF
     stack: list[bool] = []  # per open block: is the branch we are in an x86 condition's
+    # per open CMake block: the condition of the branch we are in ("" where unknown: an
+    # elseif's earlier branches, an else after elseif), and the if()'s own
+    branches: list[tuple[str, str]] = []
     for line in text.split("\n"):
         block = pattern.match(line) if "if" in line or "else" in line else None
         if block is not None:
             word = block[1].lower()
             if word == "if":
                 stack.append(_x86_condition(block[2]))
+                branches.append((_cmake_if_condition(block[2]), _cmake_if_condition(block[2])))
             elif word in ("elseif", "elif") and stack:
                 stack[-1] = _x86_condition(block[2])
+                if branches:
+                    branches[-1] = (_cmake_if_condition(block[2]), "")
             elif word == "else" and stack:
                 stack[-1] = False
+                if branches:
+                    first = branches[-1][1]
+                    branches[-1] = (f"NOT ({first})" if first else "", "")
             elif word == "endif" and stack:
                 stack.pop()
+                if branches:
+                    branches.pop()
             continue
         if "." not in line or line.lstrip().startswith("#"):
             continue
@@ -6987,6 +7193,54 @@ def _scan_build_sources(result: Analysis, text: str) -> None:
             x86 = any(stack)
             for source in names:
                 result.build_sources[source].append(x86)
+            if cmake and len(result.cmake_source_mentions) < _CMAKE_MENTIONS_KEPT:
+                conditions = tuple(condition for condition, _first in branches)
+                result.cmake_source_mentions += [
+                    (_cmake_source_path(path, lower), conditions)
+                    for path in _SOURCE_PATH.findall(line)
+                ]
+
+
+# a C/C++ source as a CMake file names it, with its folders (`./ascend/utils.cc`,
+# `${CMAKE_CURRENT_SOURCE_DIR}/src/a.c`: the part after the last variable)
+_SOURCE_PATH = re.compile(r"([\w.+/${}-]{1,300}\.(?:c|cc|cpp|cxx))(?![\w])")
+_CMAKE_MENTIONS_KEPT = 20_000
+
+
+_CMAKE_HERE = ("${cmake_current_source_dir}/", "${cmake_current_list_dir}/")
+_CMAKE_TOP = ("${cmake_source_dir}/", "${project_source_dir}/")
+
+
+def _cmake_source_path(path: str, cmake_file: str) -> str:
+    """A source a CMake file names, lower case: the member's path where the name says it (a
+    plain or ${CMAKE_CURRENT_SOURCE_DIR}-relative name in a CMakeLists.txt, a
+    ${CMAKE_SOURCE_DIR}-relative one), else "/" and the name as written, a tail of the
+    member's path (a .cmake file runs in the folder of the CMakeLists.txt including it)."""
+    lower = path.lower()
+    folder, _, name = cmake_file.rpartition("/")
+    for prefix in _CMAKE_TOP:
+        if lower.startswith(prefix):
+            return posixpath.normpath(lower.removeprefix(prefix))
+    for prefix in _CMAKE_HERE:
+        if lower.startswith(prefix):
+            lower = lower.removeprefix(prefix)
+            break
+    if "$" in lower or name != "cmakelists.txt" or lower.startswith("/"):
+        return "/" + lower.rsplit("}", 1)[-1].lstrip("/").removeprefix("./")
+    return posixpath.normpath(f"{folder}/{lower}" if folder else lower)
+
+
+def _cmake_if_condition(text: str) -> str:
+    """An if()'s condition without its closing parenthesis and what follows it."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return text[:index]
+            depth -= 1
+    return text
 
 
 def _x86_condition(condition: str) -> bool:
