@@ -4930,3 +4930,29 @@ def test_boost_components_and_add_project_dependency(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("other", "category"),
+    [
+        # pykafka 2.8.0: the optional extension that cannot compile on Windows (<pthread.h>)
+        # is the only file including librdkafka's header: the wheel is the pure package
+        ("", "pure"),
+        # another file, one that compiles, needs the library too
+        ('#include "librdkafka/rdkafka.h"\nint o;\n', "external-native-library"),
+    ],
+)
+def test_a_library_only_an_optional_extension_that_cannot_compile_needs(
+    tmp_path: Path, other: str, category: str
+) -> None:
+    files = {
+        "setup.py": setup_extension(
+            "_rd", "c/rd.c", before="OPTIONAL = dict(optional=True)\n"
+        ).replace("c/rd.c'", "c/rd.c', 'c/other.c'" if other else "c/rd.c'"),
+        "c/rd.c": "#include <Python.h>\n#include <pthread.h>\n"
+        '#include "librdkafka/rdkafka.h"\nint c;\n',
+    }
+    if other:
+        files["c/other.c"] = other
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
