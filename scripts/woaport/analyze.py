@@ -1886,21 +1886,28 @@ def _includes_never_compiled(result: Analysis) -> None:
             return True
         return member.count("/") >= 2 and "/".join(member.split("/")[:2]) in covered
 
-    reached = {m for m in members if not left_out(m)}
+    reached = _reached_members(result, {m for m in members if not left_out(m)})
+    result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
+
+
+def _reached_members(result: Analysis, start: set[str]) -> set[str]:
+    """The members (lower case) these members include, directly or through the headers
+    they include, and these members themselves."""
     by_name: defaultdict[str, list[str]] = defaultdict(list)
     for member in result.members:
         by_name[member.rsplit("/", 1)[-1]].append(member)
     paths = {relative.lower(): includes for relative, includes in result.include_edges.items()}
-    todo = list(reached)
+    reached = set(start)
+    todo = list(start)
     while todo:
-        for header in paths.get(todo.pop(), ()):
+        for header in paths.get(todo.pop(), ()):  # (lower case already: _include_key)
             suffix = "/" + header
             for member in by_name.get(header.rsplit("/", 1)[-1], ()):
                 # `#include "a/b.h"` is any member ending so (the include path is unknown)
                 if member not in reached and ("/" + member).endswith(suffix):
                     reached.add(member)
                     todo.append(member)
-    result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
+    return reached
 
 
 _FORTRAN = re.compile(r"fortran|f2py", re.IGNORECASE)
@@ -3522,28 +3529,11 @@ def _sources_switched_off(result: Analysis) -> None:
         dead = mentioned_off and member not in named and not any(map(tail.endswith, named_tails))
         folders[member.rpartition("/")[0]].append(dead)
         (dead_sources if dead else live_sources).add(member)
-    dead_folders = {folder for folder, flags in folders.items() if flags and all(flags)}
     if not dead_sources:
         return
-    # the headers the dead sources reach and no live source does
-    by_name: defaultdict[str, list[str]] = defaultdict(list)
-    for member in result.members:
-        by_name[member.rsplit("/", 1)[-1]].append(member)
-    edges = {relative.lower(): includes for relative, includes in result.include_edges.items()}
-
-    def reach(start: set[str]) -> set[str]:
-        reached = set(start)
-        todo = list(start)
-        while todo:
-            for header in edges.get(todo.pop(), ()):
-                suffix = "/" + header.lower()
-                for member in by_name.get(suffix.rsplit("/", 1)[-1], ()):
-                    if member not in reached and ("/" + member).endswith(suffix):
-                        reached.add(member)
-                        todo.append(member)
-        return reached
-
-    dead_files = reach(dead_sources) - reach(live_sources)
+    dead_folders = {folder for folder, flags in folders.items() if all(flags)}
+    # with the headers the dead sources reach and no live source does
+    dead_files = _reached_members(result, dead_sources) - _reached_members(result, live_sources)
     result.includes[:] = [
         i
         for i in result.includes
@@ -4085,8 +4075,7 @@ def _fetched_targets(result: Analysis) -> None:
     their libraries are the build's own (sherpa-onnx 1.13.4 links ssentencepiece_core, which
     cmake/simple-sentencepiece.cmake's FetchContent_Declare(simple-sentencepiece) brings, and
     sets properties on kaldifst_core, which the fetched kaldi-decoder fetches in turn)."""
-    texts = [text for text in result.cmake_texts if _CMAKE_FETCH.search(text) is not None]
-    if not texts:
+    if not any(_CMAKE_FETCH.search(text) is not None for text in result.cmake_texts):
         return
     defined: set[str] = set()
     used: set[str] = set()
@@ -7177,7 +7166,9 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
             word = block[1].lower()
             if word == "if":
                 stack.append(_x86_condition(block[2]))
-                branches.append((_cmake_if_condition(block[2]), _cmake_if_condition(block[2])))
+                if cmake:
+                    condition = _cmake_if_condition(block[2])
+                    branches.append((condition, condition))
             elif word in ("elseif", "elif") and stack:
                 stack[-1] = _x86_condition(block[2])
                 if branches:
