@@ -4956,3 +4956,359 @@ def test_a_library_only_an_optional_extension_that_cannot_compile_needs(
         files["c/other.c"] = other
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+# -- round 35's misses (tests/corpus/sdists.yml), each cut down from the real sdist ----------
+_C4_PROJECT = (  # rapidyaml 0.11.0's ext/c4core/cmake/c4Project.cmake, cut down
+    "function(c4_project)\n"
+    '    if("${{C4_DEV}}" STREQUAL "")\n'
+    '        option(C4_DEV "enable development targets for all c4 projects" {dev})\n'
+    "    endif()\n"
+    '    option(${{_c4_uprefix}}DEV "enable development targets" ${{C4_DEV}})\n'
+    '    cmake_dependent_option(${{_c4_uprefix}}BUILD_BENCHMARKS "build benchmarks" ON'
+    " ${{_c4_uprefix}}DEV {force})\n"
+    "endfunction()\n"
+    "function(c4_add_dev_targets)\n"
+    "    if(${{_c4_uprefix}}BUILD_BENCHMARKS)\n"
+    '        if(EXISTS "${{CMAKE_CURRENT_LIST_DIR}}/bm")\n'
+    "            add_subdirectory(bm)\n"
+    "        endif()\n"
+    "    endif()\n"
+    "endfunction()\n"
+)
+_RYML_SETUP = (  # its setup.py, cut down
+    "from setuptools import setup\n"
+    "from cmake_build_extension import BuildExtension, CMakeExtension\n"
+    'flags = ["-DRYML_DEV:BOOL=OFF", "-DRYML_BUILD_API:BOOL=ON"{more}]\n'
+    "setup(name='rapidyaml', ext_modules=[CMakeExtension(name='ryml',"
+    " cmake_configure_options=flags)], cmdclass=dict(build_ext=BuildExtension))\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("dev", "force", "more", "external"),
+    [
+        # rapidyaml 0.11.0: bm/ is added only with ${p}BUILD_BENCHMARKS, which is on only
+        # where the development option is, which defaults to C4_DEV, OFF: no library
+        ("OFF", "OFF", "", []),
+        # C4_DEV on by default: the benchmarks are built, with Google Benchmark
+        ("ON", "OFF", "", ["benchmark"]),
+        # cmake_dependent_option's forced value on: on whatever the development option is
+        ("OFF", "ON", "", ["benchmark"]),
+        # setup.py turns the benchmarks on, or the development option they follow
+        ("OFF", "OFF", ', "-DRYML_BUILD_BENCHMARKS=ON"', ["benchmark"]),
+        ("OFF", "OFF", ', "-DRYML_DEV=ON"', ["benchmark"]),
+        ("OFF", "OFF", ', "-DC4_DEV:BOOL=ON"', ["benchmark"]),
+        # options named at run time: any may be on
+        ("OFF", "OFF", ', *[f"-D{o}=ON" for o in opts]', ["benchmark"]),
+    ],
+)
+def test_a_folder_cmake_adds_only_under_an_option_off_by_default(
+    tmp_path: Path, dev: str, force: str, more: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": "opts = []\n" + _RYML_SETUP.format(more=more),
+        "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\n"
+        "include(ext/c4core/cmake/c4Project.cmake)\n"
+        "c4_project(VERSION 0.11.0)\n"
+        "add_library(ryml src/ryml.cpp)\n"
+        "c4_add_dev_targets()\n",
+        "ext/c4core/cmake/c4Project.cmake": _C4_PROJECT.format(dev=dev, force=force),
+        "src/ryml.cpp": "int f() { return 0; }\n",
+        "bm/CMakeLists.txt": "add_executable(bm_parse bm_parse.cpp)\n",
+        "bm/bm_common.hpp": "#include <benchmark/benchmark.h>\n",
+        "bm/bm_parse.cpp": '#include "bm_common.hpp"\nint main() { return 0; }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("cmake", "backend", "external"),
+    [
+        # a plain option, in the top CMakeLists.txt of a scikit-build-core build
+        ("if(S_BENCH)\n  add_subdirectory(perf)\nendif()\n", "scikit_build_core.build", []),
+        # the folder is added outside the if() too
+        (
+            "if(S_BENCH)\n  add_subdirectory(perf)\nendif()\nadd_subdirectory(perf)\n",
+            "scikit_build_core.build",
+            ["benchmark"],
+        ),
+        # setuptools compiles the sources itself: what CMake adds says nothing of the build
+        (
+            "if(S_BENCH)\n  add_subdirectory(perf)\nendif()\n",
+            "setuptools.build_meta",
+            ["benchmark"],
+        ),
+    ],
+)
+def test_a_folder_a_plain_option_switches_off(
+    tmp_path: Path, cmake: str, backend: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": f'[build-system]\nrequires = []\nbuild-backend = "{backend}"\n',
+        "CMakeLists.txt": 'project(s CXX)\noption(S_BENCH "benchmarks" OFF)\n'
+        "add_library(s MODULE src/s.cpp)\n" + cmake,
+        "src/s.cpp": "int f() { return 0; }\n",
+        "perf/CMakeLists.txt": "add_executable(p run.cpp)\n",
+        "perf/run.cpp": "#include <benchmark/benchmark.h>\nint main() { return 0; }\n",
+    }
+    if backend.startswith("setuptools"):
+        files["setup.py"] = setup_extension("s", "perf/run.cpp")
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+_KLAYOUT_SETUP = (  # klayout 0.30.12's setup.py, cut down: the macros every module gets
+    "import sys\nfrom setuptools import setup, Extension\n"
+    "class Config:\n"
+    "    def macros(self):\n"
+    "        macros = [\n"
+    "{macro}"
+    '            ("KLAYOUT_VERSION", self.version()),\n'
+    "        ]\n"
+    "{later}"
+    "        return macros\n"
+    "config = Config()\n"
+    "setup(name='klayout', ext_modules=[Extension('klayout.tl', ['src/tl/tlHttpStreamCurl.cc'],"
+    " define_macros=config.macros())])\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("macro", "later", "external"),
+    [
+        # klayout 0.30.12: setup.py defines HAVE_CURL for every module, and
+        # tlHttpStreamCurl.cc includes <curl/curl.h> only `#if defined(HAVE_CURL)`
+        ('            ("HAVE_CURL", 1),\n', "", ["curl"]),
+        ('            ("HAVE_CURL", None),\n', "", ["curl"]),
+        # not defined: the file compiles to nothing
+        ("", "", []),
+        # defined only on other systems: not known on Windows
+        (
+            "",
+            '        if sys.platform != "win32":\n            macros.append(("HAVE_CURL", 1))\n',
+            [],
+        ),
+        # appended outside any condition
+        ("", '        macros.append(("HAVE_CURL", 1))\n', ["curl"]),
+        # a comment, a conditional expression, a try: not known
+        ('            # ("HAVE_CURL", 1),\n', "", []),
+        (
+            "",
+            '        macros.extend([("HAVE_CURL", 1)] if sys.platform != "win32" else [])\n',
+            [],
+        ),
+        (
+            "",
+            "        try:\n            import certifi\n"
+            '            macros.append(("HAVE_CURL", 1))\n'
+            "        except ImportError:\n            pass\n",
+            [],
+        ),
+        # a table indexed by the platform
+        ("", '        macros += {"linux": [("HAVE_CURL", 1)]}.get(sys.platform, [])\n', []),
+    ],
+)
+def test_a_macro_setup_py_defines_for_every_module(
+    tmp_path: Path, macro: str, later: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": _KLAYOUT_SETUP.format(macro=macro, later=later),
+        "src/tl/tlHttpStreamCurl.cc": "#if defined(HAVE_CURL)\n#include <curl/curl.h>\n"
+        "int f() { return 0; }\n#endif\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+_PYSCF_SETUP = (  # pyscf 2.14.0's setup.py, cut down
+    "import os, subprocess\nfrom setuptools import setup\n"
+    "from setuptools.command.build_py import build_py\n"
+    "class CMakeBuildPy(build_py):\n"
+    "    def run(self):\n"
+    "        src_dir = os.path.abspath(os.path.join(__file__, '..', {folder}))\n"
+    "        subprocess.check_call(['cmake', f'-S{{src_dir}}', f'-B{{self.build_temp}}'])\n"
+    "        super().run()\n"
+    "setup(name='pyscf', cmdclass={{'build_py': CMakeBuildPy}})\n"
+)
+_PYSCF_CMAKE = (  # its pyscf/lib/CMakeLists.txt, cut down
+    "project(pyscf C)\n"
+    "if (NOT BLAS_LIBRARIES)\nfind_package(BLAS)\nendif()\n"
+    'if (NOT BLAS_LIBRARIES)\n  message({level} "A required library with BLAS API not found.")\n'
+    'else()\n  message(STATUS "BLAS libraries: ${{BLAS_LIBRARIES}}")\nendif()\n'
+    "add_library(np_helper SHARED np_helper/np_helper.c)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("folder", "level", "external"),
+    [
+        # pyscf 2.14.0: setup.py runs CMake on pyscf/lib (a folder named like a vendored
+        # one), which looks for BLAS without REQUIRED and stops where it is not found
+        ("'pyscf', 'lib'", "FATAL_ERROR", ["blas"]),
+        # a warning only: the build goes on without BLAS
+        ("'pyscf', 'lib'", "WARNING", []),
+        # setup.py runs CMake on another folder: pyscf/lib's CMake build is not this
+        # package's (a vendored project's own)
+        ("'pyscf', 'cmake'", "FATAL_ERROR", []),
+    ],
+)
+def test_a_package_found_or_the_build_stops(
+    tmp_path: Path, folder: str, level: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["setuptools", "cmake"]\n'
+        'build-backend = "setuptools.build_meta"\n',
+        "setup.py": _PYSCF_SETUP.format(folder=folder),
+        "pyscf/lib/CMakeLists.txt": _PYSCF_CMAKE.format(level=level),
+        "pyscf/lib/np_helper/np_helper.c": "int f(void) { return 0; }\n",
+        "pyscf/cmake/CMakeLists.txt": "project(other C)\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(("requires", "external"), [('"jax"', []), ('"numpy"', ["xla"])])
+def test_headers_a_build_requirement_brings(
+    tmp_path: Path, requires: str, external: list[str]
+) -> None:
+    # ale-py 0.12.1: its XLA interface includes XLA's FFI headers, which jax.ffi.include_dir()
+    # finds in the jaxlib that jax requires
+    files = {
+        "pyproject.toml": f'[build-system]\nrequires = ["scikit-build-core", {requires}]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(a CXX)\nadd_library(a MODULE src/xla_interface.cpp)\n",
+        "src/xla_interface.cpp": '#include "xla/ffi/api/ffi.h"\nint f() { return 0; }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+_COCOTB_SETUP = (  # cocotb 2.1.0's cocotb_build_libs.py, cut down, as setup.py
+    "import os, subprocess, sys\nfrom setuptools import setup, Extension\n"
+    "def gen_import_lib(def_dir, sim):\n"
+    "    subprocess.run(['lib.exe', {option} + os.path.join(def_dir, sim + '.def'),"
+    " '/out:' + sim + '.lib'])\n"
+    "ext = Extension('cocotb.libs.libcocotbvpi_modelsim', sources=['src/vpi.cpp'],"
+    " libraries=['modelsim'])\n"
+    "setup(name='cocotb', ext_modules=[ext])\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("option", "definition", "external"),
+    [
+        # cocotb 2.1.0: modelsim.lib is made from share/def/modelsim.def (the simulator
+        # itself loads the DLL at run time): no library to build
+        ("'/def:'", True, []),
+        # no .def of that name in the sdist
+        ("'/def:'", False, ["modelsim"]),
+        # a .def file that no build script turns into an import library
+        ("'/list:'", True, ["modelsim"]),
+    ],
+)
+def test_an_import_library_made_from_a_module_definition_file(
+    tmp_path: Path, option: str, definition: bool, external: list[str]
+) -> None:
+    files = {
+        "setup.py": _COCOTB_SETUP.format(option=option),
+        "src/vpi.cpp": "int f() { return 0; }\n",
+    }
+    if definition:
+        files["src/cocotb/share/def/modelsim.def"] = "LIBRARY modelsim\nEXPORTS\n  vpi_put_value\n"
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(("wrapped", "external"), [(False, ["blas"]), (True, [])])
+def test_a_demand_in_a_function_body(tmp_path: Path, wrapped: bool, external: list[str]) -> None:
+    # qiskit-aer 0.18.2's cmake/findBLASInSpecificPath.cmake: find_package(BLAS QUIET) and
+    # a FATAL_ERROR where it is not found, in a function called only where the user names
+    # a folder: not the build's own demand
+    body = (
+        "find_package(BLAS QUIET)\n"
+        'if(NOT BLAS_FOUND)\n  message(FATAL_ERROR "No BLAS library found")\nendif()\n'
+    )
+    if wrapped:
+        body = (
+            "function(find_blas_in_specific_path BLAS_LIB_PATH)\n"
+            "  function(check_blas_lib_found)\n  endfunction()\n" + body + "endfunction()\n"
+        )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(a C)\n" + body + "add_library(a MODULE src/a.c)\n",
+        "src/a.c": "int f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("stop", "external"),
+    [
+        ('if(NOT BLAS_FOUND)\n  message(FATAL_ERROR "no BLAS")\nendif()\n', ["blas"]),
+        # the stop only under an option off by default, or in another system's branch
+        (
+            'option(USE_BLAS "" OFF)\nif(USE_BLAS)\nif(NOT BLAS_FOUND)\n'
+            '  message(FATAL_ERROR "no BLAS")\nendif()\nendif()\n',
+            [],
+        ),
+        (
+            'if(WIN32)\nelse()\nif(NOT BLAS_FOUND)\n  message(FATAL_ERROR "no BLAS")\n'
+            "endif()\nendif()\n",
+            [],
+        ),
+        # many comment characters between: read in linear time
+        (
+            "if(NOT BLAS_FOUND) " + "#" * 60 + '\n  message(FATAL_ERROR "no BLAS")\nendif()\n',
+            ["blas"],
+        ),
+    ],
+)
+def test_a_stop_in_the_find_package_s_own_block(
+    tmp_path: Path, stop: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(a C)\nfind_package(BLAS)\n"
+        + stop
+        + "add_library(a MODULE src/a.c)\n",
+        "src/a.c": "int f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("cmake", "files", "external"),
+    [
+        ("", {}, []),
+        # the folder added outside the if() too, in forms other than a plain name
+        ('add_subdirectory("perf")\n', {}, ["benchmark"]),
+        ("add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/perf)\n", {}, ["benchmark"]),
+        # a folder by a variable's value: which folders are added is not known
+        ("foreach(d perf)\n  add_subdirectory(${d})\nendforeach()\n", {}, ["benchmark"]),
+        # ... unless in a helper function's body, for the folders its callers name
+        ("function(add_sub dir)\n  add_subdirectory(${dir})\nendfunction()\n", {}, []),
+        # a header of the folder that a built source includes
+        ("", {"src/s.cpp": '#include "../perf/common.h"\nint f() { return 0; }\n'}, ["benchmark"]),
+    ],
+)
+def test_a_folder_switched_off_and_added_otherwise(
+    tmp_path: Path, cmake: str, files: dict[str, str], external: list[str]
+) -> None:
+    tree_files = {
+        "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": 'project(s CXX)\noption(S_BENCH "benchmarks" OFF)\n'
+        "add_library(s MODULE src/s.cpp)\nif(S_BENCH)\n  add_subdirectory(perf)\nendif()\n" + cmake,
+        "src/s.cpp": "int f() { return 0; }\n",
+        "perf/CMakeLists.txt": "add_executable(p run.cpp)\n",
+        "perf/common.h": "#include <benchmark/benchmark.h>\n",
+        "perf/run.cpp": '#include "common.h"\nint main() { return 0; }\n',
+    }
+    tree_files.update(files)
+    doc = analysis(tree(tmp_path, tree_files))
+    assert external_names(doc) == external, doc["external_libraries"]

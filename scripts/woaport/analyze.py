@@ -10,6 +10,7 @@ source-port) and says what to try first.
 
 from __future__ import annotations
 
+import ast
 import bisect
 import contextlib
 import dataclasses
@@ -641,6 +642,11 @@ class Analysis:
     # the C/C++ sources a CMake file names, as written there (`./ascend/utils.cc`), with the
     # conditions of the branches around each mention (see _sources_switched_off)
     cmake_source_mentions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # the folders a CMake file adds (add_subdirectory), written so, with their conditions
+    cmake_folder_mentions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    cmake_folders_unread: bool = False  # an add_subdirectory() of a folder not known
+    # CMakeLists.txt files in vendored-looking folders, (path, text): see _own_cmake_projects
+    vendored_cmake: list[tuple[str, str]] = field(default_factory=list)
     project_off: dict[str, bool] | None = None  # see _project_off
     ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
     # the C texts whose preprocessor lines were read, by text (a header evaluated for its
@@ -679,6 +685,8 @@ class Analysis:
         default_factory=list
     )
     setup_script: str = ""  # the root setup.py's text
+    # macros the root setup.py defines outside any condition (`("HAVE_CURL", 1)`), by value
+    setup_macros: dict[str, str] = field(default_factory=dict)
     bazel: str | None = None  # the Bazel root file of a build setup.py runs Bazel for
     removed_msvc: str | None = None  # "setup.py:N imports distutils.msvc9compiler"
     bazelisk_x64: str | None = None  # a bazelisk.py that knows no Windows ARM64 (file:line)
@@ -1754,6 +1762,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _crate_blockers(result, text)
         if name == "setup.py" and "/" not in relative:
             result.setup_script = text
+            result.setup_macros = _setup_macros(text)
             _setup_wheel_kind(result, text)
             _removed_msvc_modules(result, text)
             _windows_settings(result, text)
@@ -1764,6 +1773,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
     _judge_setup_helpers(result)
+    _own_cmake_projects(result)
     known = _collect_needed_macros(result)
     result.x86_built = _x86_only_sources(result)
     definable = _Definable(result.defined_names, result.build_texts, result.cmake_texts)
@@ -1929,6 +1939,31 @@ _FORTRAN_REQUIRED = re.compile(
     r"|add_languages\s*\([^)]*fortran|\bf2py\b",
     re.IGNORECASE,
 )
+
+
+_VENDORED_CMAKE_KEPT = 200
+
+
+def _own_cmake_projects(result: Analysis) -> None:
+    """The CMakeLists.txt files in folders named like vendored ones (lib/, third_party/)
+    that the root setup.py runs CMake on, naming the folder (`cmake -S{src_dir}` with
+    src_dir = os.path.join(..., 'pyscf', 'lib') in pyscf 2.14.0): the package's own
+    build, read for the libraries it needs."""
+    script = result.setup_script
+    if not result.vendored_cmake or _SETUP_RUNS_CMAKE.search(script) is None:
+        result.vendored_cmake.clear()
+        return
+    for relative, text in result.vendored_cmake:
+        parts = relative.split("/")[:-1]
+        if len(parts) < 2:
+            continue  # (a lone `'lib'` or `'deps'` is any path's part)
+        quoted = r"\s*,\s*".join(rf"""["']{re.escape(part)}["']""" for part in parts)
+        joined = "/".join(parts)
+        if re.search(quoted, script) or re.search(
+            rf"""["'](?:\./)?{re.escape(joined)}/?["']""", script
+        ):
+            _scan_libraries(result, relative, "cmakelists.txt", text, own=True)
+    result.vendored_cmake.clear()
 
 
 def _in_vendored(lower: str) -> bool:
@@ -3287,6 +3322,60 @@ _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
 # down to find_package() and exports the dependency (coal 3.0.3's `add_project_dependency(
 # Boost REQUIRED serialization filesystem)`; https://github.com/jrl-umi3218/jrl-cmakemodules,
 # package-config.cmake)
+_CMAKE_FUNCTION = re.compile(
+    r"^[ \t]*((?:end)?(?:function|macro))[ \t]*\(", re.IGNORECASE | re.MULTILINE
+)
+
+
+class _CMakeFunctions:
+    """Where a CMake file's function() and macro() bodies are: one pass, then a bisect."""
+
+    def __init__(self, text: str) -> None:
+        self.offsets: list[int] = []
+        self.depths: list[int] = []
+        depth = 0
+        for match in _CMAKE_FUNCTION.finditer(text):
+            depth += -1 if match[1].lower().startswith("end") else 1
+            self.offsets.append(match.start())
+            self.depths.append(depth)
+
+    def inside(self, at: int) -> bool:
+        index = bisect.bisect_left(self.offsets, at)
+        return index > 0 and self.depths[index - 1] > 0
+
+
+def _cmake_demanded(
+    text: str, package: str, at: int, lines: list[str], functions: _CMakeFunctions
+) -> bool:
+    """Does the CMake file stop, after a find_package() without REQUIRED (at offset ``at``),
+    where the package was not found: `if(NOT <package>_FOUND)` (or its _LIBRARIES, _LIBRARY,
+    _INCLUDE_DIR[S]) whose first command is message(FATAL_ERROR), in the same block as the
+    find_package(), outside any function's body? pyscf 2.14.0's pyscf/lib/CMakeLists.txt:
+    `find_package(BLAS)`, then `if (NOT BLAS_LIBRARIES)` / `message(FATAL_ERROR "A required
+    library with BLAS API not found.")`. Not qiskit-aer 0.18.2's, in the body of a function
+    called only where the user names a folder."""
+    if "FATAL_ERROR" not in text or functions.inside(at):
+        return False
+    test = re.compile(
+        rf"\bif\s*\(\s*NOT\s+\$?\{{?{re.escape(package)}_(?:FOUND|LIBRARIES|LIBRARY"
+        # (comment lines between: each ends at its newline, so no run of `#` is split two ways)
+        r"|INCLUDE_DIRS?)\}?\s*\)[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n){0,20}"
+        r"[ \t]*message\s*\(\s*FATAL_ERROR",
+        re.IGNORECASE,
+    )
+    found = test.search(text, at, at + 3000)
+    if found is None or functions.inside(found.start()):
+        return False
+    # the stop runs wherever the find_package() does: its blocks are the find_package()'s
+    # or outer ones (pyscf's find_package() is inside `if (NOT BLAS_LIBRARIES)`, the stop
+    # after that block)
+    line = text.count("\n", 0, at)
+    inner = _enclosing_blocks(lines, line, python=False)  # (innermost first)
+    outer = _enclosing_blocks(lines, line + text.count("\n", at, found.start()), python=False)
+    return len(outer) <= len(inner) and inner[len(inner) - len(outer) :] == outer
+
+
+_FIND_PACKAGES_READ = 500
 _FIND_PACKAGE = re.compile(
     r"(?:find_package|add_project_dependency)\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)",
     re.IGNORECASE,
@@ -3467,22 +3556,26 @@ def _cmake_optional(text: str, lines: list[str], index: int) -> bool:
     return False
 
 
-def _project_off(result: Analysis) -> dict[str, bool]:
+def _project_off(result: Analysis, turned_on: frozenset[str] = frozenset()) -> dict[str, bool]:
     """The options and cache variables some CMake file of the project declares off by
-    default, less those any file declares or sets on (read as _cmake_defaults reads them)."""
-    if result.project_off is None:
+    default, less those any file declares or sets on (read as _cmake_defaults reads them);
+    with ``turned_on``, the build scripts' settings too (see _set_by_build_scripts)."""
+    if result.project_off is None or turned_on:
         on = {
             match[1] or match[3]
             for text in result.cmake_texts
             for match in _CMAKE_DEFAULT.finditer(text)
             if (match[2] if match[1] else match[4]).strip('"').upper() in _CMAKE_TRUE
         }
-        result.project_off = {
+        off = {
             name: False
             for text in result.cmake_texts
-            for name in _cmake_defaults(text)
+            for name in _cmake_defaults(text, turned_on)
             if name not in on
         }
+        if turned_on:
+            return off
+        result.project_off = off
     return result.project_off
 
 
@@ -3495,26 +3588,56 @@ def _sources_switched_off(result: Analysis) -> None:
     `if(SHERPA_ONNX_ENABLE_ASCEND_NPU)`, an option OFF in the top CMakeLists.txt, and
     alsa-play.cc only `if(SHERPA_ONNX_HAS_ALSA ...)`, which check_include_file_cxx(
     alsa/asoundlib.h SHERPA_ONNX_HAS_ALSA) sets. A folder whose sources are all so named is
-    left out whole (ascend/utils.h, which includes the Ascend toolkit's acl/acl.h). A source
-    named anywhere else, or by its file name alone where that is ambiguous, stays."""
-    if not result.cmake_source_mentions or not result.includes:
+    left out whole (ascend/utils.h, which includes the Ascend toolkit's acl/acl.h). So is a
+    folder CMake adds (add_subdirectory) only in such branches, where CMake runs the build
+    (rapidyaml 0.11.0: bm/, its benchmarks, under `${_c4_uprefix}BUILD_BENCHMARKS`, off
+    unless the development option is on). A source named anywhere else, or by its file name
+    alone where that is ambiguous, stays; so does an option a build script sets
+    (`-DRYML_BUILD_API:BOOL=ON` in setup.py) to anything but off."""
+    folder_mentions = (
+        result.cmake_folder_mentions
+        if _cmake_runs(result) and not result.cmake_folders_unread
+        else []
+    )
+    if not (result.cmake_source_mentions or folder_mentions) or not result.includes:
         return
-    off = dict(_project_off(result))
+    off = _project_off(result)
+    if off and len(off) <= _OPTIONS_LOOKED_UP:
+        set_on = _set_by_build_scripts(result, set(off))
+        if set_on is None:
+            folder_mentions = []  # (options set by names built at run time: any may be on)
+        elif set_on:
+            off = _project_off(result, frozenset(set_on))
+    off = dict(off)
     for text in result.cmake_texts:
         if "check_include_file" in text:
             off.update((name, False) for name in _CMAKE_CHECKED_HEADER.findall(text))
-    switched: set[str] = set()
-    named: set[str] = set()
     judged: dict[tuple[str, ...], bool] = {}
-    for path, conditions in result.cmake_source_mentions:
+
+    def switched_off(conditions: tuple[str, ...]) -> bool:
         if conditions not in judged:
             judged[conditions] = any(
                 condition and _cmake_condition(condition + ")", off) is False
                 for condition in conditions
             )
-        (switched if judged[conditions] else named).add(path)
-    if not switched:
+        return judged[conditions]
+
+    switched: set[str] = set()
+    named: set[str] = set()
+    for path, conditions in result.cmake_source_mentions:
+        (switched if switched_off(conditions) else named).add(path)
+    folders_off: set[str] = set()
+    folders_on: set[str] = set()
+    for folder, conditions in folder_mentions:
+        (folders_off if switched_off(conditions) else folders_on).add(folder)
+    folders_off = _cmake_folders(result, folders_off) - _cmake_folders(result, folders_on)
+    if not switched and not folders_off:
         return
+    below = tuple(f"{folder}/" for folder in folders_off)
+    if below:
+        # (a folder's own CMakeLists.txt names its sources: no mention from elsewhere)
+        named = {path for path in named if not path.startswith(below)}
+    named |= result.setup_listed  # (what setup.py compiles itself)
     # a mention with an unknown base ("/" and the name as written) is a tail of the path
     switched_tails = [path for path in switched if path.startswith("/") and "/" in path[1:]]
     named_tails = [path for path in named if path.startswith("/")]
@@ -3525,21 +3648,95 @@ def _sources_switched_off(result: Analysis) -> None:
         if not member.endswith(_C_SOURCE_SUFFIXES):
             continue
         tail = "/" + member
-        mentioned_off = member in switched or any(map(tail.endswith, switched_tails))
+        mentioned_off = (
+            member in switched
+            or any(map(tail.endswith, switched_tails))
+            or (bool(below) and member.startswith(below))
+        )
         dead = mentioned_off and member not in named and not any(map(tail.endswith, named_tails))
         folders[member.rpartition("/")[0]].append(dead)
         (dead_sources if dead else live_sources).add(member)
     if not dead_sources:
         return
     dead_folders = {folder for folder, flags in folders.items() if all(flags)}
-    # with the headers the dead sources reach and no live source does
-    dead_files = _reached_members(result, dead_sources) - _reached_members(result, live_sources)
+    # with the headers the dead sources reach and no live source does; a header in a dead
+    # folder that a live source includes stays
+    live_files = _reached_members(result, live_sources)
+    dead_files = _reached_members(result, dead_sources) - live_files
     result.includes[:] = [
         i
         for i in result.includes
         if i.file.lower() not in dead_files
-        and i.file.lower().rpartition("/")[0] not in dead_folders
+        and (i.file.lower().rpartition("/")[0] not in dead_folders or i.file.lower() in live_files)
     ]
+
+
+def _cmake_runs(result: Analysis) -> bool:
+    """Does CMake run the build: a CMake backend, or a setup.py that drives CMake
+    (cmake_build_extension's CMakeExtension, scikit-build, a `cmake` command)?"""
+    return (result.backend or "").startswith(_CMAKE_BACKENDS) or (
+        _SETUP_RUNS_CMAKE.search(result.setup_script) is not None
+    )
+
+
+_SETUP_RUNS_CMAKE = re.compile(
+    r"CMakeExtension|CMakeBuild|cmake_build_extension|\bskbuild\b|[\"']cmake(?:\.exe)?[\"']\s*[,\]]"
+)
+_OPTIONS_LOOKED_UP = 2000
+
+
+def _cmake_folders(result: Analysis, written: set[str]) -> set[str]:
+    """The folders (lower case) of the sdist that add_subdirectory() names: a path as
+    written, or for a tail ("/" and the name, from a .cmake file, which runs in the folder of
+    the CMakeLists.txt including it) that name under each folder holding a CMakeLists.txt."""
+    if not written:
+        return set()
+    folders = {path for path in written if not path.startswith("/")}
+    tails = [path[1:] for path in written if path.startswith("/")]
+    if tails:
+        bases = {
+            member.rpartition("/")[0]
+            for member in result.members
+            if member.rpartition("/")[2] == "cmakelists.txt"
+        }
+        folders.update(f"{base}/{tail}" if base else tail for base in bases for tail in tails)
+    return folders
+
+
+def _set_by_build_scripts(result: Analysis, names: set[str]) -> set[str] | None:
+    """Of these CMake names, those a build script sets to anything but off (`-DNAME=ON`,
+    `NAME=...` in setup.py or pyproject.toml; `${p}NAME` by any name ending so): the build
+    the package's scripts run has them on, or set from elsewhere. None where a script makes
+    `-D` options from names at run time (`f"-D{option}=ON"`): any may be on."""
+    cmake = {id(text) for text in result.cmake_texts}
+    scripts = [text for text in result.build_texts if id(text) not in cmake]
+    if not scripts or not names:
+        return set()
+    if any(_BUILT_DEFINE.search(text) for text in scripts):
+        return None
+    ends: defaultdict[str, list[str]] = defaultdict(list)
+    for name in names:
+        ends[name.rpartition("}")[2]].append(name)
+    words = "|".join(re.escape(end) for end in sorted(ends, key=len, reverse=True))
+    pattern = re.compile(
+        # (`-DNAME=`: the name starts after the D)
+        rf"(?:(?<=-D)|(?<![-\w]))(\w*?(?:{words}))(?::\w+)?\s*=\s*[\"']?([\w.-]*)",
+        re.IGNORECASE,
+    )
+    found: set[str] = set()
+    for text in scripts:
+        for match in pattern.finditer(text):
+            if match[2].upper() in _CMAKE_FALSE and match[2] != "":
+                continue  # set off: as by default
+            assigned = match[1]
+            for end, written in ends.items():
+                if assigned.endswith(end):
+                    found.update(name for name in written if name == assigned or name != end)
+    return found
+
+
+# a -D option whose name a script builds at run time: f"-D{name}=ON", "-D" + name
+_BUILT_DEFINE = re.compile(r"""-D\{|[\"']-D[\"']\s*\+|-D%s|-D\$\{""")
 
 
 # check_include_file(<include> <variable>) and its C++ and several-files forms
@@ -3559,7 +3756,7 @@ def _project_options(result: Analysis) -> None:
     off = _project_off(result)
     for library, conditions in result.conditional_packages:
         for condition in conditions:
-            names = frozenset(n for n in _WORD.findall(condition) if n in off)
+            names = frozenset(n for n in _CMAKE_NAMES.findall(condition) if n in off)
             if names and _cmake_condition(condition, off) is False:
                 result.switched_off.append((library, names))
                 break
@@ -3685,7 +3882,7 @@ def _cmake_switched_off(text: str, lines: list[str], index: int) -> frozenset[st
     defaults = _cmake_defaults(text)
     for condition in conditions:
         if _cmake_condition(condition, defaults) is False:
-            return frozenset(name for name in _WORD.findall(condition) if name in defaults)
+            return frozenset(name for name in _CMAKE_NAMES.findall(condition) if name in defaults)
     return frozenset()
 
 
@@ -3729,16 +3926,34 @@ _CMAKE_TOKEN = re.compile(r'"[^"]*"|[()]|[^\s()"#]+|#.*')
 _CMAKE_UNARY = frozenset(
     ["EXISTS", "COMMAND", "DEFINED", "TARGET", "POLICY", "TEST", "IS_DIRECTORY", "IS_ABSOLUTE"]
 )
+# A variable's name as a CMake file writes it: plain, or after a variable holding the
+# project's prefix (rapidyaml's vendored c4 project macros: `${_c4_uprefix}BUILD_BENCHMARKS`,
+# declared and tested so in the same file)
+_CMAKE_NAME = r"(?:\$\{\w+\})?[A-Za-z_]\w*"
 _CMAKE_DEFAULT = re.compile(
-    r"\b(?:option\s*\(\s*([A-Za-z_]\w*)\s+(?:\"[^\"]*\"|\S+)\s*(\w*)\s*\)"
-    r"|set\s*\(\s*([A-Za-z_]\w*)\s+(\S+)([^)]*)\))",
+    rf"\b(?:option\s*\(\s*({_CMAKE_NAME})\s+(?:\"[^\"]*\"|\S+)\s*(\$\{{\w+\}}|\w*)\s*\)"
+    rf"|set\s*\(\s*({_CMAKE_NAME})\s+(\S+)([^)]*)\))",
     re.IGNORECASE,
 )
+# cmake_dependent_option(<option> "<help>" <value> <depends> <force>): <value> by default
+# where every condition of <depends> (a ;-list) holds, else <force>
+# (https://cmake.org/cmake/help/latest/module/CMakeDependentOption.html)
+_CMAKE_DEPENDENT = re.compile(
+    rf"\bcmake_dependent_option\s*\(\s*({_CMAKE_NAME})\s+\"(?:[^\"\\]|\\.)*\"\s+(\S+)"
+    r"\s+(\"(?:[^\"\\]|\\.)*\"|[^\s()\"]+)\s+(\S+?)\s*\)",
+    re.IGNORECASE,
+)
+_CMAKE_NAMES = re.compile(_CMAKE_NAME)
+_CMAKE_REFERENCE = re.compile(r"\$\{(\w+)\}")
 
 
-def _cmake_defaults(text: str) -> dict[str, bool]:
+def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool]:
     """The options and cache variables a CMake file declares off by default, each set nowhere
-    else in the file to anything but off (a variable set on anywhere is left out)."""
+    else in the file to anything but off (a variable set on anywhere is left out). A default
+    that is another variable's value (`option(${_c4_uprefix}DEV "..." ${C4_DEV})`) is off
+    where that variable is; a cmake_dependent_option() is off where its forced value is off
+    and either its value is off or one of its conditions is false by these defaults.
+    ``turned_on``: names the build sets otherwise (not off, nor what follows from them)."""
     if "option" not in text and "CACHE" not in text:
         return {}
     found: list[tuple[str, str, bool]] = []  # (name, value, declares a default)
@@ -3754,23 +3969,54 @@ def _cmake_defaults(text: str) -> dict[str, bool]:
             index = text.count("\n", 0, match.start())
             if any(
                 " OR " not in condition.upper()
-                and re.search(rf"(?<!NOT )\b{re.escape(name)}\b", condition)
+                and re.search(rf"(?<!NOT )(?<![\w}}]){re.escape(name)}\b", condition)
                 for condition in _enclosing_conditions(lines, index, python=False)
             ):
                 continue  # on where it is on already (lightgbm: `if(__INTEGRATE_OPENCL)` sets
                 # __INTEGRATE_OPENCL ON): no other default
         found.append((name, value, "CACHE" in match[5]))
+    dependent = (
+        [(m[1], m[2], m[3].strip('"'), m[4]) for m in _CMAKE_DEPENDENT.finditer(text)]
+        if "cmake_dependent_option" in text
+        else []
+    )
     declared = {name for name, _value, default in found if default}
-    values: dict[str, bool] = {}
-    for name, value, _default in found:
-        if name not in declared:
-            continue  # a plain set() of a name no option or cache entry declares
-        upper = value.strip('"').upper()
-        off = upper in _CMAKE_FALSE
-        if not off and upper not in _CMAKE_TRUE:
-            values[name] = False  # set to something this reading does not evaluate
-        values[name] = values.get(name, True) and off
-    return {name: False for name, off in values.items() if off}
+    declared.update(name for name, *_rest in dependent)
+    off: dict[str, bool] = {}
+    # (each round settles the names whose values are the names settled before: a chain of
+    # options each the default of the next; a few rounds suffice)
+    for _round in range(4):
+        values: dict[str, bool] = {}
+        for name, value, _default in found:
+            if name in declared:  # (not a plain set() of a name no option or cache declares)
+                values[name] = values.get(name, True) and _cmake_off(value, off)
+        for name, value, depends, force in dependent:
+            unmet = any(
+                _cmake_condition(condition + ")", off) is False
+                for condition in depends.split(";")
+                if condition.strip()
+            )
+            values[name] = (
+                values.get(name, True)
+                and _cmake_off(force, off)
+                and (_cmake_off(value, off) or unmet)
+            )
+        settled = {
+            name: False for name, is_off in values.items() if is_off and name not in turned_on
+        }
+        if settled == off:
+            break
+        off = settled
+    return off
+
+
+def _cmake_off(value: str, off: Mapping[str, bool]) -> bool:
+    """Is a CMake default off: a false constant, or `${NAME}` of a name off by default?"""
+    upper = value.strip('"').upper()
+    if upper in _CMAKE_FALSE:
+        return True
+    reference = _CMAKE_REFERENCE.fullmatch(value.strip('"'))
+    return reference is not None and reference[1] in off
 
 
 def _cmake_condition(condition: str, variables: Mapping[str, bool]) -> bool | None:
@@ -3856,7 +4102,9 @@ def _cmake_condition(condition: str, variables: Mapping[str, bool]) -> bool | No
             take()
             take()
             return None
-        word = left.strip('"').removeprefix("${").removesuffix("}")
+        word = left.strip('"')
+        reference = _CMAKE_REFERENCE.fullmatch(word)
+        word = reference[1] if reference else word  # (`${p}NAME` is a name as written)
         if word.upper() in _CMAKE_TRUE or (word.isdigit() and word != "0"):
             return True
         if word.upper() in _CMAKE_FALSE or word.upper().endswith("-NOTFOUND"):
@@ -4140,6 +4388,26 @@ def _built_here(result: Analysis) -> None:
             e for e in result.external if not (e.how.startswith("bundles") and e.name in built)
         ]
     result.built_dlls.clear()
+    # an import library the build makes from a module-definition file of the sdist (cocotb
+    # 2.1.0's cocotb_build_libs.py: `lib.exe /def:share/def/modelsim.def`, then
+    # libraries=["modelsim"]): the simulator's DLL is loaded at run time, nothing to build
+    linked = [e for e in result.external if e.how.startswith("libraries=")]
+    if linked and any(_IMPORT_LIBRARY_TOOL.search(text) for text in result.build_texts):
+        definitions = {
+            PurePosixPath(member).stem.lower()
+            for member in result.members
+            if member.endswith(".def")
+        }
+        result.external[:] = [
+            e
+            for e in result.external
+            if not (e.how.startswith("libraries=") and e.name in definitions)
+        ]
+
+
+# lib.exe's /DEF option, or MinGW's dlltool, making an import library from a .def file
+# (https://learn.microsoft.com/en-us/cpp/build/reference/building-an-import-library-and-export-file)
+_IMPORT_LIBRARY_TOOL = re.compile(r"[\"'/-]def:|\bdlltool\b", re.IGNORECASE)
 
 
 # A setup script's message that it goes on without a library: "warning: GMP or MPIR library
@@ -4190,23 +4458,37 @@ def _own_module(command: str, members: Iterable[str]) -> bool:
     )
 
 
-def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> None:
-    """What the build files say about native libraries they expect to find, not build."""
+def _scan_libraries(
+    result: Analysis, relative: str, name: str, text: str, *, own: bool = False
+) -> None:
+    """What the build files say about native libraries they expect to find, not build.
+    ``own``: a CMakeLists.txt in a folder named like a vendored one that setup.py runs
+    CMake on (see _own_cmake_projects), read a second time."""
     lower = relative.lower()
     folders = lower.split("/")[:-1]
-    if name == "cmakelists.txt" or name.endswith(".cmake"):
+    if own:
+        pass
+    elif name == "cmakelists.txt" or name.endswith(".cmake"):
         _scan_fetched(result, text)
         _scan_prebuilt_downloads(result, relative, text)
     elif relative == "setup.py":
         # (the setup script only: a helper that prepares dependencies for CI, such as
         # Pillow's winbuild/build_prepare.py, is a step the port must still run)
         _scan_source_downloads(result, text)
-    if (
+    if not own and (
         _incidental(lower)
         or ("/" in relative and name in ("setup.py", "setup.cfg"))
         or _in_vendored(lower)
     ):
-        return  # a vendored project's own build files are not what this package runs
+        # a vendored project's own build files are not what this package runs, unless
+        # setup.py runs CMake on the folder
+        if (
+            name == "cmakelists.txt"
+            and not _incidental(lower)
+            and len(result.vendored_cmake) < _VENDORED_CMAKE_KEPT
+        ):
+            result.vendored_cmake.append((relative, text))
+        return
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
     assignments: dict[str, str] | None = None
     if name in ("setup.py", "setup.cfg", "build script"):
@@ -4291,7 +4573,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
         if "pkgconfig." in text:
             for match in _PKGCONFIG_MODULE.finditer(text):
                 found.append((match[1].lower(), "pkg-config (pkgconfig module)", match.start()))
-    elif (name == "cmakelists.txt" or name.endswith(".cmake")) and len(folders) <= 1:
+    elif (name == "cmakelists.txt" or name.endswith(".cmake")) and (len(folders) <= 1 or own):
         for match in _PKG_CHECK_MODULES.finditer(text):
             if "REQUIRED" in match[1]:
                 for module in _PKG_MODULE_NAME.findall(match[1]):
@@ -4306,10 +4588,23 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                             (module.lower(), "CMake pkg_check_modules(REQUIRED)", match.start())
                         )
         cmake_lines: list[str] | None = None
-        for match in _FIND_PACKAGE.finditer(text):
+        functions: _CMakeFunctions | None = None
+        # (each is judged by its lines and blocks: a file of thousands is read for the first)
+        for match in itertools.islice(_FIND_PACKAGE.finditer(text), _FIND_PACKAGES_READ):
             package = match[1]
-            if package.lower() in CMAKE_BUILTIN_PACKAGES or "REQUIRED" not in match[2]:
+            if package.lower() in CMAKE_BUILTIN_PACKAGES:
                 continue
+            how = "CMake find_package(... REQUIRED)"
+            if "REQUIRED" not in match[2]:
+                if "FATAL_ERROR" not in text:
+                    continue
+                if cmake_lines is None:
+                    cmake_lines = text.split("\n")
+                if functions is None:
+                    functions = _CMakeFunctions(text)
+                if not _cmake_demanded(text, package, match.start(), cmake_lines, functions):
+                    continue
+                how = "CMake find_package(), then FATAL_ERROR where not found"
             if _header_only_package(package, match[2]):
                 continue
             if cmake_lines is None:
@@ -4317,9 +4612,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
             index = text.count("\n", 0, match.start())
             if _cmake_optional(text, cmake_lines, index):
                 continue
-            wanted = _external_at(
-                package.lower(), "CMake find_package(... REQUIRED)", relative, text, match.start()
-            )
+            wanted = _external_at(package.lower(), how, relative, text, match.start())
             switches = _cmake_switched_off(text, cmake_lines, index)
             if switches:
                 # required only when the build turns an option on that is off by default,
@@ -4333,7 +4626,7 @@ def _scan_libraries(result: Analysis, relative: str, name: str, text: str) -> No
                 # CMakeLists.txt): judged once every CMake file is read (_project_options)
                 result.conditional_packages.append((wanted, tuple(conditions)))
                 continue
-            found.append((package.lower(), "CMake find_package(... REQUIRED)", match.start()))
+            found.append((package.lower(), how, match.start()))
     elif name == "meson.build":
         for match in _MESON_DEPENDENCY.finditer(text):
             if match[1] in MESON_BUILTIN_DEPENDENCIES or re.search(
@@ -4414,6 +4707,9 @@ REQUIREMENT_PROVIDES = {
     "torch": ("aten", "c10", "caffe2", "torch"),
     "pyarrow": ("arrow", "parquet", "arrowpython"),
     "jaxlib": ("xla", "jaxlib"),
+    # jax requires jaxlib, whose headers jax.ffi.include_dir() gives (ale-py 0.12.1's XLA
+    # vector interface: <xla/ffi/api/ffi.h>)
+    "jax": ("xla", "jaxlib"),
     "tensorflow": ("tensorflow", "tsl", "xla"),
     "pythran": ("pythonic", "pythran"),
     "pybind11global": ("pybind11",),
@@ -4582,6 +4878,8 @@ def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
 
 
 _ADD_SUBDIRECTORY = re.compile(r"add_subdirectory\s*\(\s*([\w./-]{1,100})", re.IGNORECASE)
+# any form: quoted, after ${CMAKE_CURRENT_SOURCE_DIR}/, a variable's value
+_ADD_SUBDIRECTORY_ANY = re.compile(r"\badd_subdirectory\s*\(\s*\"?([^\s)\"]{1,300})", re.IGNORECASE)
 
 
 # A CMake command at the start of a line, and an if() condition that holds on other systems
@@ -6648,6 +6946,7 @@ def _collect_needed_macros(result: Analysis) -> _ProjectMacros:
             chosen += sorted(wanted)
             done |= wanted
     macros = _ProjectMacros(result, result.other_headers[:], dict(result.definers), chosen)
+    macros.defaults = result.setup_macros
     result.other_headers.clear()
     result.definers.clear()
     return macros
@@ -6677,6 +6976,8 @@ class _ProjectMacros(Mapping[str, "str | None"]):
         self.evaluated: set[int] = set()
         self.entries: dict[str, list[tuple[bool | None, str]]] = {}
         self.found: dict[str, object] = {}  # name -> its value, None or _NOT_KNOWN
+        # what the build defines for every file (-D), where no header says otherwise
+        self.defaults: Mapping[str, str] = {}
 
     def may_read(self, text: str) -> bool:
         """Is this one of the headers whose macros may be asked for?"""
@@ -6704,7 +7005,9 @@ class _ProjectMacros(Mapping[str, "str | None"]):
                     self._evaluate(index)
             entries = self.entries.get(name)
             found = cpp.project_macros([{name: entries}]) if entries else {}
-            self.found[name] = found.get(name, _NOT_KNOWN)
+            self.found[name] = found.get(
+                name, _NOT_KNOWN if entries or name not in self.defaults else self.defaults[name]
+            )
         return self.found[name]
 
     def __getitem__(self, name: str) -> str | None:
@@ -6733,6 +7036,100 @@ class _ProjectMacros(Mapping[str, "str | None"]):
 
 
 _NOT_KNOWN = object()
+_MACRO_NAME = re.compile(r"[A-Z_][A-Z0-9_]{1,80}")
+_SETUP_MACROS_READ = 1_000_000  # (characters of setup.py parsed for its macros)
+# what makes a node's code run only sometimes: a branch, a loop, a try, a with, a match, a
+# conditional expression, a comprehension, a lambda, `a or b`, a subscript (a table indexed
+# by the platform)
+_SOMETIMES = (
+    ast.If,
+    ast.IfExp,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.Try,
+    ast.With,
+    ast.AsyncWith,
+    ast.Match,
+    ast.comprehension,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+    ast.Lambda,
+    ast.BoolOp,
+    ast.Subscript,
+    ast.Dict,
+)
+
+
+def _setup_macros(text: str) -> dict[str, str]:
+    """The macros a root setup.py defines for its extensions outside any condition: the
+    (name, value) pairs of a list assigned to a name holding "macros" or passed as
+    define_macros=, or appended to such a name, with a constant value (None: `-DNAME`,
+    defined as 1). klayout 0.30.12's `macros = [("HAVE_CURL", 1), ...]`, the macros every
+    module gets, which tlHttpStreamCurl.cc tests before including <curl/curl.h>. A name
+    given two values, or defined where code runs only sometimes (a branch, a loop, a try,
+    a conditional expression, a table indexed by the platform), is left out; so is a
+    setup.py that does not parse. A function's body counts as run (klayout's `def
+    macros(self)`)."""
+    if "macros" not in text or len(text) > _SETUP_MACROS_READ:
+        return {}
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {}
+    found: dict[str, str | None] = {}
+
+    def pairs(node: ast.AST) -> list[ast.Tuple]:
+        if isinstance(node, ast.List | ast.Tuple):
+            return [e for e in node.elts if isinstance(e, ast.Tuple)]
+        return []
+
+    def named(target: ast.AST) -> bool:
+        name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+        return "macros" in str(name).lower()
+
+    def visit(node: ast.AST, sometimes: bool, depth: int) -> None:
+        if depth > 200:
+            return
+        listed: list[ast.Tuple] = []
+        if (isinstance(node, ast.Assign) and any(map(named, node.targets))) or (
+            isinstance(node, ast.keyword) and node.arg == "define_macros"
+        ):
+            listed = pairs(node.value)
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("append", "extend", "insert")
+            and named(node.func.value)
+        ):
+            for argument in node.args:
+                listed += [argument] if isinstance(argument, ast.Tuple) else pairs(argument)
+        for pair in listed:
+            if len(pair.elts) != 2 or not isinstance(pair.elts[0], ast.Constant):
+                continue
+            name, value = pair.elts[0].value, pair.elts[1]
+            if not isinstance(name, str) or _MACRO_NAME.fullmatch(name) is None:
+                continue
+            constant = value.value if isinstance(value, ast.Constant) else ...
+            if sometimes or not (
+                constant is None
+                or (isinstance(constant, int) and not isinstance(constant, bool))
+                or (isinstance(constant, str) and constant.isdigit())
+            ):
+                found[name] = None
+                continue
+            body = "1" if constant is None else str(constant)
+            if found.setdefault(name, body) != body:
+                found[name] = None
+        for child in ast.iter_child_nodes(node):
+            visit(child, sometimes or isinstance(node, _SOMETIMES), depth + 1)
+
+    visit(tree, False, 0)
+    return {name: value for name, value in found.items() if value is not None}
+
+
 # A `#define` whose name the text's `#define NAME` pattern may miss: a comment, a
 # backslash-newline or an unusual blank between the `#`, `define` and the name.
 _UNCLEAR_DEFINE = re.compile(r"#[ \t]*(?:[/\\]|define(?![ \t]+[A-Za-z_]))")
@@ -7151,8 +7548,9 @@ _SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]{1,200}\.(?:c|cc|cpp|cxx|S|s|asm))(?
 def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
     """Which source files a CMake or meson file names, and whether under an x86 condition
     (rapidfuzz: CpuInfo.cpp only `if(RAPIDFUZZ_ARCH_X64)`; argon2-cffi-bindings: opt.c only
-    `if(ARGON2_USE_SSE2)`). One pass, with the stack of open if-blocks."""
-    if "." not in text:
+    `if(ARGON2_USE_SSE2)`), and which folders a CMake file adds. One pass, with the stack of
+    open if-blocks."""
+    if "." not in text and "add_subdirectory" not in text.lower():
         return
     cmake = _CMAKE_IF.search(text) is not None
     pattern = _CMAKE_IF if cmake else _MESON_IF
@@ -7160,6 +7558,7 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
     # per open CMake block: the condition of the branch we are in ("" where unknown: an
     # elseif's earlier branches, an else after elseif), and the if()'s own
     branches: list[tuple[str, str]] = []
+    functions = 0  # the depth of function() and macro() bodies
     for line in text.split("\n"):
         block = pattern.match(line) if "if" in line or "else" in line else None
         if block is not None:
@@ -7183,6 +7582,26 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
                 if branches:
                     branches.pop()
             continue
+        if cmake and ("function" in line or "macro" in line):
+            opened = _CMAKE_FUNCTION.match(line)
+            if opened is not None:
+                functions += -1 if opened[1].lower().startswith("end") else 1
+        if cmake and "add_subdirectory" in line.lower():
+            for added in _ADD_SUBDIRECTORY_ANY.finditer(line):
+                # a folder by a variable's value only (`add_subdirectory(${d})`, a
+                # foreach's), or past the limit: the folders added are not known; in a
+                # function's body (rapidyaml 0.11.0's c4_add_subproj: `add_subdirectory(
+                # ${dir} ...)`), a helper's, for the folders its callers name
+                folder = _cmake_source_path(added[1].rstrip("/"), lower)
+                if len(result.cmake_folder_mentions) >= _CMAKE_MENTIONS_KEPT or (
+                    (not folder.strip("/.") or "$" in folder) and functions <= 0
+                ):
+                    result.cmake_folders_unread = True
+                elif not folder.strip("/.") or "$" in folder:
+                    continue
+                elif ".." not in folder:
+                    conditions = tuple(condition for condition, _first in branches)
+                    result.cmake_folder_mentions.append((folder, conditions))
         if "." not in line or line.lstrip().startswith("#"):
             continue
         names = _SOURCE_NAME.findall(line)
