@@ -7037,6 +7037,7 @@ class _ProjectMacros(Mapping[str, "str | None"]):
 
 _NOT_KNOWN = object()
 _MACRO_NAME = re.compile(r"[A-Z_][A-Z0-9_]{1,80}")
+_SETUP_MACRO_PAIR = re.compile(r"""\(\s*["'][A-Z_][A-Z0-9_]{1,80}["']\s*,\s*(?:None|\d|["']\d)""")
 _SETUP_MACROS_READ = 1_000_000  # (characters of setup.py parsed for its macros)
 # what makes a node's code run only sometimes: a branch, a loop, a try, a with, a match, a
 # conditional expression, a comprehension, a lambda, `a or b`, a subscript (a table indexed
@@ -7073,12 +7074,44 @@ def _setup_macros(text: str) -> dict[str, str]:
     a conditional expression, a table indexed by the platform), is left out; so is a
     setup.py that does not parse. A function's body counts as run (klayout's `def
     macros(self)`)."""
-    if "macros" not in text or len(text) > _SETUP_MACROS_READ:
+    if (
+        "macros" not in text
+        or len(text) > _SETUP_MACROS_READ
+        or _SETUP_MACRO_PAIR.search(text) is None  # (parsing is the cost: only with a pair)
+    ):
         return {}
+    # the lines holding a pair: only the top-level statements that hold one are parsed
+    # (parsing is the cost), and only the nodes that span one visited
+    pair_lines = sorted(
+        {text.count("\n", 0, match.start()) + 1 for match in _SETUP_MACRO_PAIR.finditer(text)}
+    )
+    lines = text.split("\n")
+    starts = [
+        number
+        for number, line in enumerate(lines, 1)
+        if line[:1].isalpha() or line[:1] in "_@"  # (a statement at the top level)
+    ]
+    chunks: list[tuple[int, int]] = []  # (first line, last line), 1-based
+    for line in pair_lines:
+        at = bisect.bisect_right(starts, line)
+        first = starts[at - 1] if at else 1
+        last = starts[at] - 1 if at < len(starts) else len(lines)
+        if not chunks or chunks[-1] != (first, last):
+            chunks.append((first, last))
+    trees: list[ast.AST] = []
     try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        for first, last in chunks:
+            # (blank lines before it keep the line numbers the text's)
+            trees.append(ast.parse("\n" * (first - 1) + "\n".join(lines[first - 1 : last])))
+    except SyntaxError:
+        trees = []  # (a statement this split cuts: the whole file)
+    except (ValueError, RecursionError, MemoryError):
         return {}
+    if not trees:
+        try:
+            trees = [ast.parse(text)]
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return {}
     found: dict[str, str | None] = {}
 
     def pairs(node: ast.AST) -> list[ast.Tuple]:
@@ -7093,6 +7126,12 @@ def _setup_macros(text: str) -> dict[str, str]:
     def visit(node: ast.AST, sometimes: bool, depth: int) -> None:
         if depth > 200:
             return
+        first = getattr(node, "lineno", None)
+        if first is not None:
+            last = getattr(node, "end_lineno", None) or first
+            at = bisect.bisect_left(pair_lines, first)
+            if at == len(pair_lines) or pair_lines[at] > last:
+                return
         listed: list[ast.Tuple] = []
         if (isinstance(node, ast.Assign) and any(map(named, node.targets))) or (
             isinstance(node, ast.keyword) and node.arg == "define_macros"
@@ -7126,7 +7165,8 @@ def _setup_macros(text: str) -> dict[str, str]:
         for child in ast.iter_child_nodes(node):
             visit(child, sometimes or isinstance(node, _SOMETIMES), depth + 1)
 
-    visit(tree, False, 0)
+    for tree in trees:
+        visit(tree, False, 0)
     return {name: value for name, value in found.items() if value is not None}
 
 
