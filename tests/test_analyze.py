@@ -5312,3 +5312,42 @@ def test_a_folder_switched_off_and_added_otherwise(
     tree_files.update(files)
     doc = analysis(tree(tmp_path, tree_files))
     assert external_names(doc) == external, doc["external_libraries"]
+
+
+# -- round 37's misses (tests/corpus/sdists.yml), each cut down from the real sdist ----------
+@pytest.mark.parametrize(
+    ("setup_extra", "package", "category"),
+    [
+        # ete3 3.1.3: setup.py declares no extension; ete3/tools/ete_build.py is the `ete3
+        # build` command (it runs workflow tools), and the SQLite extension's Makefile is
+        # for a build by hand: the wheel is the pure package
+        ("", True, "pure"),
+        # setup.py imports the script, or runs make: they are the build's
+        ("from ete3.tools.ete_build import prepare\n", True, "workflow-only"),
+        (
+            "import subprocess\nsubprocess.check_call(['make', '-C', 'ext'])\n",
+            True,
+            "workflow-only",
+        ),
+        # a script named like a build script outside the package's modules
+        ("", False, "workflow-only"),
+    ],
+)
+def test_scripts_a_setuptools_build_does_not_run(
+    tmp_path: Path, setup_extra: str, package: bool, category: str
+) -> None:
+    files = {
+        "setup.py": "from setuptools import setup, find_packages\n"
+        + setup_extra
+        + "setup(name='ete3', packages=find_packages(),"
+        " data_files=[('ete3/tools', ['ete3/tools/ete_build.cfg'])])\n",
+        "ete3/__init__.py": "",
+        "ete3/tools/ete_build.py": "import os\ndef run(cmd):\n    os.system(cmd)\n",
+        "ete3/ncbi_taxonomy/SQLite-Levenshtein/Makefile": "CC = gcc\n\nlev.sqlext: src/lev.c\n"
+        "\t$(CC) -Wall -shared -fPIC -o lev.sqlext src/lev.c\n",
+        "ete3/ncbi_taxonomy/SQLite-Levenshtein/src/lev.c": "int lev(void) { return 0; }\n",
+    }
+    if package:
+        files["ete3/tools/__init__.py"] = ""
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

@@ -645,6 +645,8 @@ class Analysis:
     # the folders a CMake file adds (add_subdirectory), written so, with their conditions
     cmake_folder_mentions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     cmake_folders_unread: bool = False  # an add_subdirectory() of a folder not known
+    # the paths (lower case) of build_texts, by id of the text
+    build_paths: dict[int, str] = field(default_factory=dict)
     # CMakeLists.txt files in vendored-looking folders, (path, text): see _own_cmake_projects
     vendored_cmake: list[tuple[str, str]] = field(default_factory=list)
     project_off: dict[str, bool] | None = None  # see _project_off
@@ -779,7 +781,29 @@ class Analysis:
             return not _runs_a_build_on_windows(self.setup_script)
         # (a platform tag forced on a wheel that compiles nothing, as nuitka's
         # `has_ext_modules` does for the C sources it compiles at run time, changes nothing)
-        return not any(_BUILDS_NATIVE.search(text) for text in self.build_texts)
+        return not any(
+            _BUILDS_NATIVE.search(text)
+            for text in self.build_texts
+            if not self._not_run(self.build_paths.get(id(text), ""))
+        )
+
+    def _not_run(self, lower: str) -> bool:
+        """Is a build file one a setuptools build does not run: a Makefile in a folder
+        (ete3 3.1.3's ncbi_taxonomy/SQLite-Levenshtein/Makefile, for an SQLite extension
+        built by hand) where setup.py runs no make; a script named like a build script that
+        is a module of the package, in a folder with an __init__.py, and that setup.py does
+        not import (ete3's ete3/tools/ete_build.py, the `ete3 build` command)?"""
+        if "/" not in lower:
+            return False
+        folder, _, name = lower.rpartition("/")
+        if name == "makefile" or name.endswith(".mk"):
+            return _RUNS_MAKE.search(self.setup_script) is None
+        if not name.endswith(".py") or f"{folder}/__init__.py" not in self.members:
+            return False
+        stem = re.escape(name.removesuffix(".py"))
+        # (imported, or run by its file name; ete3's setup.py names only ete_build.cfg)
+        used = rf"(?:\bimport\s+|\bfrom\s+)[\w.]*\b{stem}\b|\b{stem}\.py\b"
+        return re.search(used, self.setup_script) is None
 
     def builds_fetched_code(self) -> str | None:
         """No native source in the sdist, yet the build runs a native build tool: it fetches
@@ -1739,6 +1763,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _setup_extensions_off_windows(result, text)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
+            result.build_paths[id(text)] = lower
             if _FORTRAN.search(text) and not _in_vendored(lower):
                 optional = _FORTRAN_OPTIONAL.search(text) is not None
                 required = _FORTRAN_REQUIRED.search(text) is not None and (
@@ -1757,6 +1782,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _scan_libraries(result, relative, name, text)
         elif _build_script(lower):
             result.build_texts.append(text)
+            result.build_paths[id(text)] = lower
             _scan_libraries(result, relative, "build script", text)
         if name == "cargo.lock" and "/" not in relative:
             _crate_blockers(result, text)
@@ -2060,6 +2086,8 @@ _BUILDS_NATIVE = re.compile(
     # make as a command, not the English word ("make recognizable", "cannot make X global")
     r"""|(?i:cmake|meson|["']make["']|\bmake[ \t]+-|\bnmake\b|\bgcc\b|\bcl\.exe\b)"""
 )
+# setup.py running make: `["make", ...]`, `make -C`, os.system("make ...")
+_RUNS_MAKE = re.compile(r"""["']make["']|["']make\s|\bmake[ \t]+-|\bnmake\b|\bgmake\b""")
 # Backends that run a native build tool: with no native source in the sdist, the build
 # fetches or generates what it compiles
 _NATIVE_BACKENDS = frozenset(
