@@ -1992,6 +1992,13 @@ def _own_cmake_projects(result: Analysis) -> None:
     result.vendored_cmake.clear()
 
 
+def _not_cmake(build_texts: Sequence[str], cmake_texts: Sequence[str]) -> list[str]:
+    """The build files' texts that are not CMake files' (setup.py, pyproject.toml, build
+    scripts, meson ...): cmake_texts are also in build_texts, the same objects."""
+    cmake = {id(text) for text in cmake_texts}
+    return [text for text in build_texts if id(text) not in cmake]
+
+
 def _in_vendored(lower: str) -> bool:
     return any(part in VENDOR_DIRS or part.startswith("vendored") for part in lower.split("/")[:-1])
 
@@ -2047,8 +2054,7 @@ class _Definable:
         cmake_texts: Sequence[str] = (),
     ) -> None:
         self.defined = defined
-        cmake = {id(text) for text in cmake_texts}
-        others = [text for text in build_texts if id(text) not in cmake]
+        others = _not_cmake(build_texts, cmake_texts)
         if cmake_texts:  # (the assignments serve only to read the CMake files)
             turned_on = set().union(*(_assigned_names(text) for text in others if "=" in text))
             others += [_cmake_live_text(text, turned_on) for text in cmake_texts]
@@ -3346,13 +3352,15 @@ _ASSIGNMENT = re.compile(
 )
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
-# find_package(), and jrl-cmakemodules' add_project_dependency(), which passes its arguments
-# down to find_package() and exports the dependency (coal 3.0.3's `add_project_dependency(
-# Boost REQUIRED serialization filesystem)`; https://github.com/jrl-umi3218/jrl-cmakemodules,
-# package-config.cmake)
+# a function() or macro() line, or its end
 _CMAKE_FUNCTION = re.compile(
     r"^[ \t]*((?:end)?(?:function|macro))[ \t]*\(", re.IGNORECASE | re.MULTILINE
 )
+
+
+def _cmake_function_step(match: re.Match[str]) -> int:
+    """How a _CMAKE_FUNCTION line changes the depth of function() and macro() bodies."""
+    return -1 if match[1].lower().startswith("end") else 1
 
 
 class _CMakeFunctions:
@@ -3363,7 +3371,7 @@ class _CMakeFunctions:
         self.depths: list[int] = []
         depth = 0
         for match in _CMAKE_FUNCTION.finditer(text):
-            depth += -1 if match[1].lower().startswith("end") else 1
+            depth += _cmake_function_step(match)
             self.offsets.append(match.start())
             self.depths.append(depth)
 
@@ -3404,6 +3412,10 @@ def _cmake_demanded(
 
 
 _FIND_PACKAGES_READ = 500
+# find_package(), and jrl-cmakemodules' add_project_dependency(), which passes its arguments
+# down to find_package() and exports the dependency (coal 3.0.3's `add_project_dependency(
+# Boost REQUIRED serialization filesystem)`; https://github.com/jrl-umi3218/jrl-cmakemodules,
+# package-config.cmake)
 _FIND_PACKAGE = re.compile(
     r"(?:find_package|add_project_dependency)\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)",
     re.IGNORECASE,
@@ -3736,8 +3748,7 @@ def _set_by_build_scripts(result: Analysis, names: set[str]) -> set[str] | None:
     `NAME=...` in setup.py or pyproject.toml; `${p}NAME` by any name ending so): the build
     the package's scripts run has them on, or set from elsewhere. None where a script makes
     `-D` options from names at run time (`f"-D{option}=ON"`): any may be on."""
-    cmake = {id(text) for text in result.cmake_texts}
-    scripts = [text for text in result.build_texts if id(text) not in cmake]
+    scripts = _not_cmake(result.build_texts, result.cmake_texts)
     if not scripts or not names:
         return set()
     if any(_BUILT_DEFINE.search(text) for text in scripts):
@@ -4495,7 +4506,7 @@ def _scan_libraries(
     lower = relative.lower()
     folders = lower.split("/")[:-1]
     if own:
-        pass
+        pass  # (read once already for what it fetches and downloads)
     elif name == "cmakelists.txt" or name.endswith(".cmake"):
         _scan_fetched(result, text)
         _scan_prebuilt_downloads(result, relative, text)
@@ -7653,7 +7664,7 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
         if cmake and ("function" in line or "macro" in line):
             opened = _CMAKE_FUNCTION.match(line)
             if opened is not None:
-                functions += -1 if opened[1].lower().startswith("end") else 1
+                functions += _cmake_function_step(opened)
         if cmake and "add_subdirectory" in line.lower():
             for added in _ADD_SUBDIRECTORY_ANY.finditer(line):
                 # a folder by a variable's value only (`add_subdirectory(${d})`, a
@@ -7661,13 +7672,12 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
                 # function's body (rapidyaml 0.11.0's c4_add_subproj: `add_subdirectory(
                 # ${dir} ...)`), a helper's, for the folders its callers name
                 folder = _cmake_source_path(added[1].rstrip("/"), lower)
+                unknown = not folder.strip("/.") or "$" in folder
                 if len(result.cmake_folder_mentions) >= _CMAKE_MENTIONS_KEPT or (
-                    (not folder.strip("/.") or "$" in folder) and functions <= 0
+                    unknown and functions <= 0
                 ):
                     result.cmake_folders_unread = True
-                elif not folder.strip("/.") or "$" in folder:
-                    continue
-                elif ".." not in folder:
+                elif not unknown and ".." not in folder:
                     conditions = tuple(condition for condition, _first in branches)
                     result.cmake_folder_mentions.append((folder, conditions))
         if "." not in line or line.lstrip().startswith("#"):
