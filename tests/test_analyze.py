@@ -5351,3 +5351,258 @@ def test_scripts_a_setuptools_build_does_not_run(
         files["ete3/tools/__init__.py"] = ""
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+# -- round 37's misses (tests/corpus/sdists.yml), each cut down from the real sdist ----------
+_NMSLIB_HEADER = (  # nmslib 2.1.1's similarity_search/include/portable_intrinsics.h, cut down
+    "#pragma once\n#if {condition}\n#define PORTABLE_SSE2\n#endif\n"
+    "#if defined(__ARM_NEON)\n#define PORTABLE_NEON\n#endif\n"
+)
+_NMSLIB_KERNEL = (  # its distcomp_js.cc, cut down: SSE code where PORTABLE_SSE2 is defined
+    '#include "portable_intrinsics.h"\n'
+    "float js{n}(const float *a) {{\n#ifndef PORTABLE_SSE2\n  return a[0];\n#else\n"
+    "  __m128 v = _mm_loadu_ps(a);\n  return _mm_cvtss_f32(v);\n#endif\n}}\n"
+)
+
+
+_MSVC_SSE2 = "defined(__SSE2__) || defined(__AVX__) || defined(_MSC_VER)"
+
+
+@pytest.mark.parametrize(
+    ("condition", "neon_files", "top", "category"),
+    [
+        # nmslib 2.1.1: PORTABLE_SSE2 for every MSVC build, ARM64's too: its SSE code builds
+        # there (2.1.2 adds `&& !(defined(_M_ARM64) || defined(_M_ARM))`)
+        (_MSVC_SSE2, 0, "", "source-port"),
+        # ... even in a project with NEON code in many files: no macro selects it away
+        (_MSVC_SSE2, 3, "", "source-port"),
+        # but in a vendored tree with NEON code in many files, its build may leave it out
+        (_MSVC_SSE2, 3, "third_party/", "build-config"),
+        # 2.1.2's condition: an ARM64 build takes the plain C++ path
+        (
+            "(defined(__SSE2__) || defined(_MSC_VER)) && !(defined(_M_ARM64) || defined(_M_ARM))",
+            0,
+            "",
+            "workflow-only",
+        ),
+        ("defined(__SSE2__) || defined(__AVX__)", 0, "", "workflow-only"),
+    ],
+)
+def test_a_flag_macro_a_header_defines_for_every_msvc_build(
+    tmp_path: Path, condition: str, neon_files: int, top: str, category: str
+) -> None:
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        f"setup(ext_modules=[Extension('nmslib', ['{top}src/js.cc'"
+        + "".join(f", '{top}src/neon{n}.cc'" for n in range(neon_files))
+        + f"], include_dirs=['{top}include'])])\n",
+        f"{top}include/portable_intrinsics.h": _NMSLIB_HEADER.format(condition=condition),
+        f"{top}src/js.cc": _NMSLIB_KERNEL.format(n=""),
+    }
+    for n in range(neon_files):
+        files[f"{top}src/neon{n}.cc"] = (
+            "#if defined(__ARM_NEON)\n#include <arm_neon.h>\n"
+            f"float n{n}(const float *a) {{ return vgetq_lane_f32(vld1q_f32(a), 0); }}\n#endif\n"
+        )
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("call", "external"),
+    [
+        # simpleble 0.9.0: the header its sources include as <simpleble/export.h>
+        (
+            "generate_export_header(simpleble BASE_NAME simpleble"
+            " EXPORT_FILE_NAME export/simpleble/export.h)",
+            [],
+        ),
+        # no file name: <base name>_export.h, or <target>_export.h, in lower case
+        ("generate_export_header(simpleble BASE_NAME Export)", []),
+        ("generate_export_header(Export)", []),
+        # another name: the header is not the build's
+        ("generate_export_header(simpleble)", ["simpleble"]),
+        ("", ["simpleble"]),
+    ],
+)
+def test_cmake_generate_export_header_writes_the_header(
+    tmp_path: Path, call: str, external: list[str]
+) -> None:
+    header = "export.h" if "EXPORT_FILE_NAME" in call or "simpleble)" in call else "export_export.h"
+    if call == "":
+        header = "export.h"
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(s CXX)\ninclude(GenerateExportHeader)\n"
+        f"add_library(simpleble SHARED src/a.cpp)\n{call}\n",
+        "src/a.cpp": f"#include <simpleble/{header}>\nint f() {{ return 0; }}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+_SIMPLEBLE_CMAKE = (  # simpleble 0.9.0's simpleble/CMakeLists.txt, cut down
+    "project(simpleble CXX)\n"
+    "if(NOT SIMPLEBLE_PLAIN)\n"
+    '    if(CMAKE_SYSTEM_NAME STREQUAL "{system}")\n'
+    "        set(SIMPLEBLE_BACKEND_LINUX ON)\n"
+    "    else()\n"
+    "        set(SIMPLEBLE_BACKEND_LINUX OFF)\n"
+    "    endif()\n"
+    "else()\n"
+    "    set(SIMPLEBLE_BACKEND_LINUX OFF)\n"
+    "endif()\n"
+    "{more}"
+    "add_compile_definitions(SIMPLEBLE_BACKEND_LINUX=$<BOOL:${{SIMPLEBLE_BACKEND_LINUX}}>)\n"
+    "add_library(simpleble src/Adapter.cpp)\n"
+    "if(SIMPLEBLE_PLAIN)\n"
+    "    target_sources(simpleble PRIVATE src/AdapterPlain.cpp)\n"
+    "elseif(SIMPLEBLE_BACKEND_LINUX)\n"
+    "    find_package(DBus1 REQUIRED)\n"
+    "    target_sources(simpleble PRIVATE src/bluez/AdapterBluez.cpp)\n"
+    "endif()\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("system", "more", "define", "external"),
+    [
+        # simpleble 0.9.0: the Linux backend's switch is on only where CMake runs on Linux
+        ("Linux", "", "", []),
+        ("Darwin", "", "", []),
+        # a Windows switch: on
+        ("Windows", "", "", ["dbus", "dbus1"]),
+        # set on elsewhere too, where Windows builds run it
+        ("Linux", "set(SIMPLEBLE_BACKEND_LINUX ON)\n", "", ["dbus", "dbus1"]),
+        # or by the build script
+        ("Linux", "", ', "-DSIMPLEBLE_BACKEND_LINUX=ON"', ["dbus", "dbus1"]),
+    ],
+)
+def test_a_cmake_switch_only_another_systems_test_sets_on(
+    tmp_path: Path, system: str, more: str, define: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": "from skbuild import setup\n"
+        f'setup(name="simplepyble", cmake_source_dir=".", cmake_args=["-DX=1"{define}])\n',
+        "CMakeLists.txt": _SIMPLEBLE_CMAKE.format(system=system, more=more),
+        "src/Adapter.cpp": "int f() { return 0; }\n",
+        "src/AdapterPlain.cpp": "int g() { return 0; }\n",
+        "src/bluez/AdapterBluez.cpp": "#include <dbus/dbus.h>\nint h() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("other", "external"),
+    [
+        # `set(NAME OFF)`, its `)` right after the value, leaves the option off (the value
+        # is OFF, not `OFF)`), and `set(NAME ON)` turns it on
+        ("set(S_BENCH OFF)\n", []),
+        ("set(S_BENCH ON)\n", ["benchmark"]),
+        ("", []),
+    ],
+)
+def test_a_cmake_set_closed_right_after_its_value(
+    tmp_path: Path, other: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": 'project(s CXX)\noption(S_BENCH "benchmarks" OFF)\n'
+        f"{other}add_library(s MODULE src/s.cpp)\n"
+        "if(S_BENCH)\n  add_subdirectory(perf)\nendif()\n",
+        "src/s.cpp": "int f() { return 0; }\n",
+        "perf/CMakeLists.txt": "add_executable(p run.cpp)\n",
+        "perf/run.cpp": "#include <benchmark/benchmark.h>\nint main() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("line", "external"),
+    [
+        # wxPython 4.2.2's build.py: an options table, whose rows name no tool
+        ('    ("no_config", (False, "Turn off configure step on autoconf builds")),\n', []),
+        ('    ("force_config",   (False, "Run configure when building")),\n', []),
+        # a command: the tool runs
+        ("    subprocess.check_output(['mysql_config', '--libs'])\n", ["mysqlclient"]),
+        ("    out = run_tool('gsl-config', '--cflags')\n", ["gsl"]),
+    ],
+)
+def test_a_config_tools_name_in_an_options_table_is_no_command(
+    tmp_path: Path, line: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": "import subprocess\nfrom setuptools import setup, Extension\n"
+        f"OPTIONS = [\n{line}]\n"
+        "setup(ext_modules=[Extension('m', ['src/m.c'])])\n",
+        "src/m.c": "int f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize("header", ["dos.h", "ole2ver.h", "wspiapi.h", "Ole2ver.h", "WSPiApi.h"])
+def test_windows_sdk_and_ucrt_headers_wxwidgets_includes(tmp_path: Path, header: str) -> None:
+    # wxWidgets 3.2.6 (in wxPython 4.2.2): include/wx/filefn.h's <dos.h> (the UCRT's),
+    # src/msw/ole/automtn.cpp's <ole2ver.h> and src/common/sckaddr.cpp's <wspiapi.h>
+    # (Windows Kits 10's um folder), each read by an MSVC build
+    files = {
+        "setup.py": setup_extension("m", "src/m.cpp"),
+        "src/m.cpp": f"#ifdef _WIN32\n#include <{header}>\n#endif\nint f() {{ return 0; }}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("before", "category"),
+    [
+        # htscodecs' rANS_byte.h (in cyvcf2 0.35.0, pysam): `//*r = ...` is a line comment,
+        # and the `#if defined(__x86_64)` after it holds the x86 asm
+        ("    //*r = q * sym->cmpl_freq + x + sym->bias;\n", "workflow-only"),
+        ("    // x = C(s,x) /* a block comment after a line comment */\n", "workflow-only"),
+        # a block comment that opens there does hide the #if, up to its `*/`
+        ("    /*r = q * sym->cmpl_freq + x + sym->bias;\n", "source-port"),
+    ],
+)
+def test_a_block_comment_opener_inside_a_line_comment(
+    tmp_path: Path, before: str, category: str
+) -> None:
+    header = (
+        "#ifndef RANS_BYTE_HEADER\n#define RANS_BYTE_HEADER\n"
+        f"{before}"
+        "#if defined(__x86_64) && !defined(__ILP32__)\n"
+        "/*\n * Assembly variants of the RansDecRenorm code.\n */\n"
+        "static inline void renorm(unsigned *x) {\n"
+        '    __asm__ ("movzbl (%0), %%eax\\n\\t" : "=r" (x) : "0" (x) : "eax");\n'
+        "}\n#else\nstatic inline void renorm(unsigned *x) { *x <<= 8; }\n#endif\n#endif\n"
+    )
+    files = {
+        "setup.py": setup_extension("m", "src/rans.c"),
+        "src/rans.c": '#include "rANS_byte.h"\nint f(void) { return 0; }\n',
+        "src/rANS_byte.h": header,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("asm", "category"),
+    [
+        # skia's tools/force_older_glibc_math.h (in skia-pathops 0.9.2): a GNU as directive
+        # that versions an ELF symbol, on any architecture
+        ('__asm__(".symver expf,expf@GLIBC_2.4");\n', "workflow-only"),
+        ('__asm__ (" .symver powf,powf@GLIBC_2.4");\n', "workflow-only"),
+        # an x86 instruction is x86 code
+        ('static inline void p(void) { __asm__("pause"); }\n', "source-port"),
+    ],
+)
+def test_a_symver_directive_is_no_x86_code(tmp_path: Path, asm: str, category: str) -> None:
+    files = {
+        "setup.py": setup_extension("m", "src/m.c"),
+        "src/m.c": f"{asm}int f(void) {{ return 0; }}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

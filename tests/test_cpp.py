@@ -156,7 +156,15 @@ def test_macros_other_files_define() -> None:
     )
     known = cpp.project_macros([header.defines])
     assert known["ARCH_IS_INTEL"] is None and known["STATIC_BMI2"] == "0"
-    assert "SOMETHING_ELSE" not in known  # an empty definition tells nothing about #if
+    # an empty definition is a flag: defined for #ifdef, no value for #if (nmslib 2.1.1's
+    # `#define PORTABLE_SSE2`)
+    assert known["SOMETHING_ELSE"] == ""
+    flag = cpp.regions(
+        lines_of("#ifdef SOMETHING_ELSE\nsse();\n#endif\n#if SOMETHING_ELSE\nsse();\n#endif\n"),
+        None,
+        known,
+    )
+    assert flag.at(2) is Truth.TRUE and flag.at(5) is Truth.UNKNOWN
     user = cpp.regions(
         lines_of("#ifdef ARCH_IS_INTEL\ncpuid();\n#endif\n#if STATIC_BMI2\nbzhi();\n#endif\n"),
         None,

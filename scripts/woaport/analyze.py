@@ -903,8 +903,16 @@ class Analysis:
                 reasons.append(f"{reason}: {where}")
                 tries.append(remedy)
         # Scalar intrinsics only MSVC knows, in code an ARM64 build may compile and no ARM64
-        # path beside them: the compiler stops there ("identifier not found").
-        certain = [e for e in unguarded if e.kind == "x64-intrinsic"]
+        # path beside them: the compiler stops there ("identifier not found"). So it does at
+        # x86 code of the package's own that the #if reading says an ARM64 build compiles
+        # (nmslib 2.1.1: `#ifndef PORTABLE_SSE2` / `#else` SSE code, with
+        # portable_intrinsics.h defining PORTABLE_SSE2 for any `_MSC_VER`): no macro left to
+        # select it away. (Not a vendored tree's: its build may leave the file out.)
+        certain = [
+            e
+            for e in unguarded
+            if e.kind == "x64-intrinsic" or (e.arm64 == "true" and not _in_vendored(e.file.lower()))
+        ]
         if unguarded:
             files = sorted({e.file for e in unguarded})
             where = f"{len(unguarded)} line(s) in {len(files)} file(s): {', '.join(files[:5])}"
@@ -3219,6 +3227,7 @@ _CONFIG_TOOL = re.compile(
 )
 _CONFIG_TOOL_WORDS = ("-config", "_config")  # one is in every match (see _holding)
 _DICT_KEY = re.compile(r"[ \t]*:")
+_TABLE_ROW = re.compile(r"[ \t]*,\s*\(")  # the name, then a tuple: `("x_config", (False, ...))`
 _CONFIG_TOOL_REACH = 32  # a quote or a blank, and a name of 31 characters at most, before it
 _NOT_LIBRARY_TOOLS = frozenset(
     [
@@ -3606,6 +3615,7 @@ def _project_off(result: Analysis, turned_on: frozenset[str] = frozenset()) -> d
             for text in result.cmake_texts
             for match in _CMAKE_DEFAULT.finditer(text)
             if (match[2] if match[1] else match[4]).strip('"').upper() in _CMAKE_TRUE
+            and (match[1] or match[3] not in _cmake_platform_sets(text))
         }
         off = {
             name: False
@@ -3848,7 +3858,9 @@ def _switched_on(result: Analysis) -> None:
         names = "|".join(map(re.escape, sorted(switches)))
         # (`-DNAME=`: no word boundary between the D and the name)
         pattern = re.compile(rf"(?:(?<=-D)|\b)(?:{names})\b(?::\w+)?\s*=")
-        if any(pattern.search(text) for text in result.build_texts):
+        # (not the CMake files': their `NAME=$<BOOL:${NAME}>` is a compile definition that
+        # passes the value on, as simpleble 0.9.0's add_compile_definitions() does)
+        if any(pattern.search(text) for text in _not_cmake(result.build_texts, result.cmake_texts)):
             result.external.append(library)
     result.switched_off.clear()
 
@@ -3971,7 +3983,7 @@ _CMAKE_UNARY = frozenset(
 _CMAKE_NAME = r"(?:\$\{\w+\})?[A-Za-z_]\w*"
 _CMAKE_DEFAULT = re.compile(
     rf"\b(?:option\s*\(\s*({_CMAKE_NAME})\s+(?:\"[^\"]*\"|\S+)\s*(\$\{{\w+\}}|\w*)\s*\)"
-    rf"|set\s*\(\s*({_CMAKE_NAME})\s+(\S+)([^)]*)\))",
+    rf"|set\s*\(\s*({_CMAKE_NAME})\s+([^\s)]+)([^)]*)\))",
     re.IGNORECASE,
 )
 # cmake_dependent_option(<option> "<help>" <value> <depends> <force>): <value> by default
@@ -3986,6 +3998,41 @@ _CMAKE_NAMES = re.compile(_CMAKE_NAME)
 _CMAKE_REFERENCE = re.compile(r"\$\{(\w+)\}")
 
 
+@functools.lru_cache(maxsize=64)
+def _cmake_platform_sets(text: str) -> frozenset[str]:
+    """The variables a CMake file sets on (a true constant, no CACHE) only inside if()
+    blocks whose condition is false on Windows: another system's switch, off there (simplepyble
+    0.9.0's simpleble/CMakeLists.txt: `if(CMAKE_SYSTEM_NAME STREQUAL "Linux")` /
+    `set(SIMPLEBLE_BACKEND_LINUX ON)`, then `elseif(SIMPLEBLE_BACKEND_LINUX)` /
+    `find_package(DBus1 REQUIRED)`)."""
+    if "set" not in text:
+        return frozenset()
+    lines: list[str] | None = None
+    inside: set[str] = set()
+    outside: set[str] = set()
+    for match in itertools.islice(_CMAKE_DEFAULT.finditer(text), _CMAKE_SETS_READ):
+        name = match[3]
+        if not name or match[4].strip('"').upper() not in _CMAKE_TRUE or name in outside:
+            continue
+        if "CACHE" in match[5] or "PARENT_SCOPE" in match[5]:
+            outside.add(name)
+            continue
+        if lines is None:
+            lines = text.split("\n")
+        index = text.count("\n", 0, match.start())
+        if any(
+            _cmake_condition(condition, {}) is False
+            for condition in _enclosing_conditions(lines, index, python=False)
+        ):
+            inside.add(name)
+        else:
+            outside.add(name)
+    return frozenset(inside - outside)
+
+
+_CMAKE_SETS_READ = 2000
+
+
 def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool]:
     """The options and cache variables a CMake file declares off by default, each set nowhere
     else in the file to anything but off (a variable set on anywhere is left out). A default
@@ -3993,7 +4040,7 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
     where that variable is; a cmake_dependent_option() is off where its forced value is off
     and either its value is off or one of its conditions is false by these defaults.
     ``turned_on``: names the build sets otherwise (not off, nor what follows from them)."""
-    if "option" not in text and "CACHE" not in text:
+    if "option" not in text and "CACHE" not in text and not _cmake_platform_sets(text):
         return {}
     found: list[tuple[str, str, bool]] = []  # (name, value, declares a default)
     lines: list[str] | None = None
@@ -4046,6 +4093,16 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
         if settled == off:
             break
         off = settled
+    # another system's switch: off where every other set() of it in the file is off
+    for name in _cmake_platform_sets(text):
+        if name in declared or name in turned_on or name in off:
+            continue
+        if all(
+            _cmake_off(value, off)
+            for other, value, _default in found
+            if other == name and value.strip('"').upper() not in _CMAKE_TRUE
+        ):
+            off[name] = False
     return off
 
 
@@ -4535,6 +4592,9 @@ def _scan_libraries(
             tool = (match[1] or match[2]).lower()
             if match[1] and _DICT_KEY.match(text, match.end()):
                 continue  # a dict's key, no command (couchbase 4.6.3: `'scan_config': ...`)
+            if match[1] and _TABLE_ROW.match(text, match.end()):
+                continue  # an options table's row (wxPython 4.2.2's build.py: `("no_config",
+                # (False, "Turn off configure step on autoconf builds"))`)
             if tool not in _NOT_LIBRARY_TOOLS:
                 command = match[0].strip("\"' \t-")
                 found.append(
@@ -5187,6 +5247,15 @@ _GENERATORS = {
     ".pyx": (".h", "_api.h"),
 }
 _CONFIGURE_FILE = re.compile(r"configure_file\s*\(([^)]{0,600})\)")
+# CMake's generate_export_header(<target> [BASE_NAME <name>] [EXPORT_FILE_NAME <file>] ...):
+# it writes <file>, or <base name or target, lower case>_export.h
+# (https://cmake.org/cmake/help/latest/module/GenerateExportHeader.html; simplepyble 0.9.0's
+# `EXPORT_FILE_NAME export/simpleble/export.h`, which its headers include as
+# <simpleble/export.h>)
+_EXPORT_HEADER = re.compile(
+    r"generate_export_header\s*\(\s*([\w.+-]{1,100})([^)]{0,600})\)", re.IGNORECASE
+)
+_EXPORT_ARGUMENT = re.compile(r"\b(BASE_NAME|EXPORT_FILE_NAME)\s+\"?([^\s\")]{1,300})")
 _HEADER_NAME = re.compile(r"([\w.+-]+\.(?:h|hh|hpp|hxx|inc))\b")
 _QUOTED_CONFIG_HEADER = re.compile(
     r"""["'][^"'\n]{0,200}?([\w.+-]*(?:config|version)[\w.+-]*\.h)["']"""
@@ -5213,6 +5282,16 @@ def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
                 generated.update(
                     h.lower() for h in re.findall(r"output\s*:\s*'([^']{1,200})'", call[1])
                 )
+        if "export_header" in text.lower():
+            for call in _EXPORT_HEADER.finditer(text):
+                arguments = {m[1].upper(): m[2] for m in _EXPORT_ARGUMENT.finditer(call[2])}
+                if "EXPORT_FILE_NAME" in arguments:
+                    generated.update(
+                        h.lower() for h in _HEADER_NAME.findall(arguments["EXPORT_FILE_NAME"])
+                    )
+                else:
+                    base = arguments.get("BASE_NAME", call[1])
+                    generated.add(f"{base.lower()}_export.h")
         if "config" in text or "version" in text:
             for match in _holding(_QUOTED_CONFIG_HEADER, text, _QUOTED_CONFIG_HEADER_WORDS):
                 generated.add(match[1].lower())
@@ -5428,6 +5507,9 @@ _OTHER_ARCH_ASM = re.compile(
     r"\b(?:lwsync|isync|eieio|mfspr|mftb|mtspr|mfcr|dcbt|dcbz|sync|hwsync|stwcx|lwarx|ldarx|stdcx"
     r"|dmb|dsb|isb|yield|wfe|sev|mrs|msr|ldxr|stxr|ldaxr|stlxr|cntvct_el0|cntfrq_el0|vzeroupper_none"
     r"|csrr|fence|rdcycle|rdtime|stck|stckf|lnop)\b"
+    # GNU as' ELF symbol-versioning directive, on any architecture (skia's
+    # tools/force_older_glibc_math.h: `__asm__(".symver expf,expf@GLIBC_2.4")`)
+    r'|"\s*\.symver\b'
     # NVIDIA PTX in CUDA device code (`asm("cvt.sat.u8.s8 %0, %1;" ...)`, Eigen's
     # `prefetch.L1`): an instruction with dotted type or state-space suffixes, compiled by
     # nvcc for the GPU, never by MSVC
@@ -5894,6 +5976,7 @@ SYSTEM_HEADERS |= frozenset(
     corecrt_wio.h corecrt_wprocess.h corecrt_wstdio.h corecrt_wstdlib.h corecrt_wstring.h
     corecrt_wtime.h vcruntime.h vcruntime_new.h vcruntime_string.h vcruntime_typeinfo.h
     vcruntime_exception.h vcruntime_startup.h eh.h new.h rtcapi.h minmax.h mbctype.h
+    dos.h ole2ver.h wspiapi.h
     """.lower().split()
 )
 # NVIDIA's CUDA toolkit: the GPU build's toolchain, like CMake's CUDA package
@@ -6653,7 +6736,15 @@ class _CText:
         self.comment_starts: list[int] = []
         self.comment_ends: list[int] = []
         start = text.find("/*")
+        end = 0
         while start != -1:  # a loop of C-speed finds, one turn per comment
+            # a `/*` after a `//` on its line is in that line comment (htscodecs' rANS_byte.h:
+            # `//*r = q * ...`, which opens no block comment)
+            line = max(text.rfind("\n", end, start) + 1, end)
+            if text.find("//", line, start + 1) != -1:
+                newline = text.find("\n", start)
+                start = -1 if newline == -1 else text.find("/*", newline)
+                continue
             end = text.find("*/", start + 2)
             end = len(text) if end == -1 else end + 2
             self.comment_starts.append(start)

@@ -1296,8 +1296,8 @@ def project_macros(
 ) -> dict[str, str | None]:
     """What a project's files #define, as other files see it on ARM64: a name defined only
     in blocks ARM64 never builds is undefined there (None); a name every built definition
-    gives the same constant value has that value. Names defined anywhere else are left out
-    (unknown)."""
+    gives the same constant value (or the same empty body: a flag, defined) has that value.
+    Names defined anywhere else are left out (unknown)."""
     seen: dict[str, list[tuple[bool | None, str]]] = {}
     for found in defines:
         for name, entries in found.items():
@@ -1308,7 +1308,8 @@ def project_macros(
         if not built:
             known[name] = None
         elif all(active is True for active, _ in entries if active is not False) and (
-            len(set(built)) == 1 and evaluate(built[0]) is not None
+            len(set(built)) == 1 and (not built[0].strip() or evaluate(built[0]) is not None)
         ):
+            # (an empty body too: `#define PORTABLE_SSE2`, a flag that `defined()` tests)
             known[name] = built[0]
     return known
