@@ -3854,13 +3854,16 @@ def _switched_on(result: Analysis) -> None:
     """The find_package()s under options off by default that a build file turns on: a
     scikit-build-core `[tool.scikit-build.cmake.define]` entry, a `-DNAME=` or `NAME=` in a
     setup.py or script (any assignment counts: its value may come from the environment)."""
+    if not result.switched_off:
+        return
+    # (not the CMake files': their `NAME=$<BOOL:${NAME}>` is a compile definition that passes
+    # the value on, as simpleble 0.9.0's add_compile_definitions() does)
+    scripts = _not_cmake(result.build_texts, result.cmake_texts)
     for library, switches in result.switched_off:
         names = "|".join(map(re.escape, sorted(switches)))
         # (`-DNAME=`: no word boundary between the D and the name)
         pattern = re.compile(rf"(?:(?<=-D)|\b)(?:{names})\b(?::\w+)?\s*=")
-        # (not the CMake files': their `NAME=$<BOOL:${NAME}>` is a compile definition that
-        # passes the value on, as simpleble 0.9.0's add_compile_definitions() does)
-        if any(pattern.search(text) for text in _not_cmake(result.build_texts, result.cmake_texts)):
+        if any(pattern.search(text) for text in scripts):
             result.external.append(library)
     result.switched_off.clear()
 
