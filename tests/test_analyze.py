@@ -5606,3 +5606,362 @@ def test_a_symver_directive_is_no_x86_code(tmp_path: Path, asm: str, category: s
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize("header", ["sys/ipc.h", "sys/shm.h", "sys/sem.h", "sys/msg.h", "mqueue.h"])
+def test_system_v_and_posix_ipc_headers_are_posix_only(tmp_path: Path, header: str) -> None:
+    # sysv-ipc 1.2.0's src/common.h: <sys/ipc.h>, <sys/shm.h>, <sys/sem.h>, <sys/msg.h>;
+    # neither MSVC's CRT nor the Windows SDK has them (nor POSIX message queues' mqueue.h)
+    files = {
+        "setup.py": setup_extension("m", "src/m.c"),
+        "src/m.c": '#include "common.h"\nint f(void) { return 0; }\n',
+        "src/common.h": f"#include <Python.h>\n#include <{header}>\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "source-port", doc["reasons"]
+    assert [e["file"] for e in doc["x86"]] == ["src/common.h"], doc["x86"]
+    # a Windows path in the package's own code: another question (see _posix_only)
+    files["src/m.c"] = '#include "common.h"\n#ifdef _WIN32\n#include <windows.h>\n#endif\n'
+    assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
+
+
+@pytest.mark.parametrize(
+    ("extension", "category"),
+    [
+        # bx-python 0.15.1: setup.py builds bx.misc.bgzf from src/samtools/bgzf.c on every
+        # system, Windows included (its Windows branch leaves out other extensions), and
+        # bgzf.c, written with MSVC in mind (`#if defined(_WIN32) || defined(_MSC_VER)`),
+        # still includes <unistd.h> outside any #if: MSVC stops there (C1083)
+        ("Extension('bx.misc.bgzf', ['lib/bgzf.pyx', 'src/samtools/bgzf.c'])", "source-port"),
+        # under the non-Windows branch, the file is no Windows build's
+        (None, "workflow-only"),
+    ],
+)
+def test_a_file_setup_builds_on_windows_that_includes_a_posix_header(
+    tmp_path: Path, extension: str | None, category: str
+) -> None:
+    always = "Extension('bx.bitset', ['lib/bitset.pyx'])"
+    posix = "Extension('bx.misc.bgzf', ['lib/bgzf.pyx', 'src/samtools/bgzf.c'])"
+    setup = (
+        "import platform\nfrom setuptools import setup, Extension\n"
+        f"extensions = [{always}{', ' + extension if extension else ''}]\n"
+        "# The following extensions won't (currently) compile on windows\n"
+        "if platform.system() not in ('Microsoft', 'Windows'):\n"
+        f"    extensions.append({posix if extension is None else always})\n"
+        "setup(ext_modules=extensions)\n"
+    )
+    bgzf = (
+        "#include <stdio.h>\n#include <unistd.h>\n#include <fcntl.h>\n"
+        "#if defined(_WIN32) || defined(_MSC_VER)\n#define ftello(fp) ftell(fp)\n#endif\n"
+        "int f(void) { return 0; }\n"
+    )
+    files = {
+        "setup.py": setup,
+        "lib/bitset.pyx": "def f():\n    return 0\n",
+        "lib/bgzf.pyx": "def g():\n    return 0\n",
+        "src/samtools/bgzf.c": bgzf,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "source-port":
+        assert [e["file"] for e in doc["x86"]] == ["src/samtools/bgzf.c"], doc["x86"]
+
+
+@pytest.mark.parametrize(
+    ("shipped", "external"),
+    [
+        # simplejpeg 1.8.2: setup.py downloads yasm-1.3.0.tar.gz from yasm's GitHub releases
+        # and builds it; the sdist holds it extracted, lib/yasm-1.3.0 with its C sources
+        ("lib/yasm-1.3.0/libyasm/bitvect.c", []),
+        # no such tree: a release download is a prebuilt library, as before
+        (None, ["yasm"]),
+        # a folder of that name with no version, or with no sources, is no source tree
+        ("lib/yasm/libyasm/bitvect.c", ["yasm"]),
+        ("lib/yasm-1.3.0/README", ["yasm"]),
+        ("lib/yasm-1.3.0/include/libyasm.h", ["yasm"]),
+        # nor is a binary package's folder (GLFW's glfw-3.3.8.bin.WIN64.zip extracts to one)
+        ("lib/yasm-1.3.0.bin.WIN64/src/bitvect.c", ["yasm"]),
+    ],
+)
+def test_a_release_download_whose_sources_the_sdist_holds(
+    tmp_path: Path, shipped: str | None, external: list[str]
+) -> None:
+    setup = (
+        "YASM_VERSION = '1.3.0'\nYASM_SOURCE = 'yasm-%s.tar.gz' % YASM_VERSION\n"
+        "YASM_URL = 'https://github.com/yasm/yasm/releases/download/v%s/' % YASM_VERSION"
+        " + YASM_SOURCE\n" + setup_extension("m", "src/m.c")
+    )
+    files = {"setup.py": setup, "src/m.c": "int f(void) { return 0; }\n"}
+    if shipped is not None:
+        files[shipped] = "int g(void) { return 0; }\n"
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("download", "external"),
+    [
+        # pyorc 0.12.0: its build_orc command downloads Apache ORC's source release (the URL
+        # made of parts in an f-string) and builds it with CMake; ORC's
+        # cmake_modules/ThirdpartyToolchain.cmake builds protobuf, snappy, zlib, lz4 and zstd
+        # itself where none is found
+        (
+            "    def _download_source(self):\n"
+            '        url = f"{self.source_url}orc-{self.orc_version}/orc-{self.orc_version}.tar.gz"\n'
+            "        with urllib.request.urlopen(url) as src:\n            pass\n",
+            [],
+        ),
+        # the archive's name alone in a script that downloads nothing: no source build
+        (
+            "    def _source(self):\n"
+            '        return f"{self.source_url}orc-{self.orc_version}/orc-{self.orc_version}.tar.gz"\n',
+            ["orc", "protobuf", "zlib", "zlibd"],
+        ),
+    ],
+)
+def test_a_source_release_setup_py_downloads_by_parts(
+    tmp_path: Path, download: str, external: list[str]
+) -> None:
+    setup = (
+        "import urllib.request\nfrom setuptools import setup, Extension\n"
+        "from setuptools.command.build_ext import build_ext\n"
+        "class BuildORC(build_ext):\n"
+        '    source_url = "https://archive.apache.org/dist/orc/"\n'
+        f"{download}"
+        "setup(cmdclass={'build_ext': BuildORC}, ext_modules=[Extension('pyorc._pyorc',"
+        " ['src/_pyorc/_pyorc.cpp'], libraries=['orc', 'protobuf', 'zlib', 'zlibd'])])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "src/_pyorc/_pyorc.cpp": (
+            "#include <google/protobuf/stubs/common.h>\n#include <orc/OrcFile.hh>\nint x;\n"
+        ),
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert sorted(external_names(doc)) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("before", "category"),
+    [
+        # lmdb 1.6.2's lib/mdb.c (and maxminddb 3.2.0's libmaxminddb/src/maxminddb.c, with
+        # _POSIX_C_SOURCE): a default set for a name, closed at once, is no include guard; the
+        # POSIX header below is in the #else of `#ifdef _WIN32`
+        ("#ifndef _GNU_SOURCE\n#define _GNU_SOURCE 1\n#endif\n", "workflow-only"),
+        # an include guard still open holds the whole file: the #ifdef _WIN32 is the first #if
+        ("#ifndef MDB_H\n#define MDB_H\n", "workflow-only"),
+    ],
+)
+def test_a_default_closed_at_once_is_no_include_guard(
+    tmp_path: Path, before: str, category: str
+) -> None:
+    body = (
+        "#ifdef _WIN32\n#include <windows.h>\n#else\n#include <sys/types.h>\n"
+        "#include <sys/uio.h>\n#include <sys/mman.h>\n#endif\nint f(void) { return 0; }\n"
+    )
+    end = "#endif\n" if "MDB_H" in before else ""
+    files = {"setup.py": setup_extension("m", "lib/mdb.c"), "lib/mdb.c": before + body + end}
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    # outside the #if, the POSIX header is what MSVC stops at, in a file setup.py compiles
+    files["lib/mdb.c"] = before + "#include <sys/uio.h>\n" + body + end
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+
+
+# (the cases below came from a review of the rules above, helper-78: each failed with their
+# first version)
+
+
+@pytest.mark.parametrize(
+    "sources",
+    [
+        # a conditional expression on the line
+        "['src/m.c', 'src/mapping.c' if sys.platform != 'win32' else 'src/mapping_nt.c']",
+        # a dict of sources per platform
+        "SOURCES['posix' if os.name != 'nt' else 'nt']",
+    ],
+)
+def test_a_posix_file_setup_picks_per_platform_on_one_line(tmp_path: Path, sources: str) -> None:
+    # in a package with a Windows path, a file of its own with none is picked per platform
+    # in ways not read here: only a file written for Windows too counts (see _posix_only)
+    setup = (
+        "import os, sys\nfrom setuptools import setup, Extension\n"
+        "SOURCES = {'posix': ['src/m.c', 'src/mapping.c'],"
+        " 'nt': ['src/m.c', 'src/mapping_nt.c']}\n"
+        f"setup(ext_modules=[Extension('m', {sources})])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "src/m.c": "#ifdef _WIN32\n#include <windows.h>\n#endif\nint f(void) { return 0; }\n",
+        "src/mapping.c": "#include <sys/mman.h>\n#include <unistd.h>\nint g(void) { return 0; }\n",
+        "src/mapping_nt.c": "#include <windows.h>\nint g(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "mapping"),
+    [
+        # `depends=` names a header the C file includes only off Windows
+        (
+            "setup(ext_modules=[Extension('m', ['src/m.c'],"
+            " depends=['src/m.c', 'src/mapping.h'])])\n",
+            "src/mapping.h",
+        ),
+        # a list comprehension under a Windows test takes the file out
+        (
+            "sources = ['src/m.c', 'src/mapping.c']\n"
+            "if sys.platform == 'win32':\n"
+            "    sources = [s for s in sources if not s.endswith('mapping.c')]\n"
+            "setup(ext_modules=[Extension('m', sources)])\n",
+            "src/mapping.c",
+        ),
+    ],
+)
+def test_a_file_setup_names_that_windows_builds_leave_out(
+    tmp_path: Path, setup: str, mapping: str
+) -> None:
+    files = {
+        "setup.py": "import sys\nfrom setuptools import setup, Extension\n" + setup,
+        "src/m.c": '#ifdef _WIN32\n#include <windows.h>\n#else\n#include "mapping.h"\n#endif\n'
+        "int f(void) { return 0; }\n",
+        mapping: "#include <sys/mman.h>\nint g(void);\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_a_default_then_an_include_guard_in_a_header_with_a_windows_path(tmp_path: Path) -> None:
+    # cpulimit's src/process_finder.h layout: a `_GNU_SOURCE` default closed at once, then
+    # the include guard; where setup.py stops on Windows, the POSIX header inside the guard
+    # alone is outside any #if
+    setup = (
+        "import sys\nfrom setuptools import setup, Extension\n"
+        "if sys.platform == 'win32':\n    sys.exit('Windows is not supported')\n"
+        "setup(ext_modules=[Extension('m', ['src/m.c'])])\n"
+    )
+    header = (
+        "#ifndef _GNU_SOURCE\n#define _GNU_SOURCE\n#endif\n"
+        "#ifndef M_H\n#define M_H\n#include <unistd.h>\n"
+        "#ifdef _WIN32\n#define API __declspec(dllexport)\n#else\n#define API\n#endif\n"
+        "API int f(void);\n#endif\n"
+    )
+    files = {
+        "setup.py": setup,
+        "src/m.c": '#include "m.h"\nint f(void) { return 0; }\n',
+        "src/m.h": header,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert [e["file"] for e in doc["x86"] if e["kind"] == "posix-only"] == ["src/m.h"], doc["x86"]
+
+
+@pytest.mark.parametrize(
+    ("url", "shipped"),
+    [
+        # GLFW's Windows binaries extract to glfw-3.3.8.bin.WIN64/ (headers and x64 DLLs)
+        (
+            "https://github.com/glfw/glfw/releases/download/3.3.8/glfw-3.3.8.bin.WIN64.zip",
+            "glfw-3.3.8.bin.WIN64/include/GLFW/glfw3.h",
+        ),
+        # the headers of the release the build downloads, kept in a versioned folder
+        (
+            "https://github.com/glfw/glfw/releases/download/3.3.8/glfw-win-x64-3.3.8.zip",
+            "third_party/glfw-3.3.8/include/GLFW/glfw3.h",
+        ),
+    ],
+)
+def test_a_prebuilt_package_extracted_in_the_sdist_is_still_prebuilt(
+    tmp_path: Path, url: str, shipped: str
+) -> None:
+    setup = (
+        f"import urllib.request\nURL = '{url}'\n"
+        "urllib.request.urlretrieve(URL, 'glfw.zip')\n" + setup_extension("m", "src/m.c")
+    )
+    files = {
+        "setup.py": setup,
+        "src/m.c": "int f(void) { return 0; }\n",
+        shipped: "int glfwInit(void);\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["glfw"], doc["external_libraries"]
+
+
+def test_prebuilt_x86_dlls_beside_a_versioned_header_folder(tmp_path: Path) -> None:
+    # OpenCV's 3rdparty/ffmpeg/ffmpeg.cmake layout: x86/x64 DLLs the build downloads, none
+    # for ARM64; a folder of FFmpeg's headers does not change that
+    cmake = (
+        "cmake_minimum_required(VERSION 3.15)\nproject(m)\n"
+        "ocv_download(FILENAME ffmpeg.dll URL ${BASE}/ffmpeg.dll)\n"
+        "ocv_download(FILENAME ffmpeg_64.dll URL ${BASE}/ffmpeg_64.dll)\n"
+        "add_library(m src/m.c)\n"
+    )
+    files = {
+        "CMakeLists.txt": cmake,
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "src/m.c": "int f(void) { return 0; }\n",
+        "3rdparty/ffmpeg-4.4.2/include/libavcodec/avcodec.h": "int avcodec_version(void);\n",
+        "3rdparty/ffmpeg-4.4.2/src/version.c": "int v(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["ffmpeg"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "library"),
+    [
+        # a prebuilt package whose platform is a folder of the URL, not its name
+        # (conda-forge's win-64/libsodium-1.0.18-h8d14728_1.tar.bz2)
+        (
+            "urllib.request.urlretrieve('https://conda.anaconda.org/conda-forge/win-64/"
+            "libsodium-1.0.18-h8d14728_1.tar.bz2', 'sodium.tar.bz2')\n",
+            "sodium",
+        ),
+        # the platform substituted into the name
+        (
+            "PLAT = 'windows-x86_64' if sys.platform == 'win32' else 'linux-x86_64'\n"
+            "NAME = f'tiledb-{VERSION}-{PLAT}.tar.gz'\n"
+            "def download():\n    urllib.request.urlretrieve('https://example.org/' + NAME, NAME)\n",
+            "tiledb",
+        ),
+    ],
+)
+def test_a_prebuilt_archive_setup_py_downloads_is_no_source_build(
+    tmp_path: Path, setup: str, library: str
+) -> None:
+    script = (
+        "import sys, urllib.request\nfrom setuptools import setup, Extension\n"
+        f"VERSION = '2.18.2'\n{setup}"
+        f"setup(ext_modules=[Extension('m', ['src/m.c'], libraries=['{library}'])])\n"
+    )
+    files = {
+        "setup.py": script,
+        "src/m.c": f"#include <{library}.h>\nint f(void) {{ return 0; }}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [library], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("guard", "category"),
+    [
+        # libvirt-python 12.8.0: libvirt-utils.c includes <unistd.h> outside any #if, and
+        # the package's only "Windows" words are `#ifndef __CYGWIN__` (Cygwin is a POSIX
+        # layer): no MSVC path anywhere
+        ("#ifndef __CYGWIN__\nint pid(void) { return 1; }\n#endif\n", "source-port"),
+        ("#ifndef _WIN32\nint pid(void) { return 1; }\n#endif\n", "workflow-only"),
+    ],
+)
+def test_a_cygwin_test_is_no_windows_path(tmp_path: Path, guard: str, category: str) -> None:
+    setup = (
+        "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('libvirtmod', ['libvirt-override.c', 'libvirt-utils.c'])])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "libvirt-override.c": f"#include <Python.h>\n{guard}",
+        "libvirt-utils.c": "#include <Python.h>\n#include <unistd.h>\nint f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

@@ -663,6 +663,7 @@ class Analysis:
     # the branch an MSVC build takes; and the native files with a Windows path (see _posix_only)
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
     posix_readings: int = 200  # preprocessor readings of an #if around a POSIX-only include
+    posix_windows: set[str] = field(default_factory=set)  # of those files, with a Windows path
     # Rust `use std::os::unix::...` with no cfg before it: (file, line, code); and the modules
     # declared under a Unix-only cfg (their files are not compiled on Windows)
     rust_unix_uses: list[tuple[str, int, str]] = field(default_factory=list)
@@ -3307,6 +3308,7 @@ _NOT_LIBRARY_TOOLS = frozenset(
 )
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
+_RELEASE_DOWNLOADED = "prebuilt library downloaded at build time"
 # `.../releases/download/{tag_name}/{wheel_name}` (flash-attn's setup.py), `.../x.whl`
 _WHEEL_DOWNLOAD = re.compile(r"""/[^\s"'/]{0,100}/[^\s"'/]{0,200}(?:\bwheel\w*\}|\.whl\b)""")
 _DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
@@ -3509,6 +3511,9 @@ FETCHED_ALSO = {
     "nlohmannjson": ("json",),
     # OpenFst's headers are include/fst/*.h (kaldifst 1.8.0's cmake/openfst.cmake)
     "openfst": ("fst",),
+    # Apache ORC's cmake_modules/ThirdpartyToolchain.cmake builds these where none is found
+    # (pyorc 0.12.0 downloads ORC's source release and builds it)
+    "orc": ("protobuf", "snappy", "zlib", "lz4", "zstd"),
 }
 
 
@@ -3531,7 +3536,9 @@ _BINARY_ARCHIVE = re.compile(
 # buildutils/bundle.py, after pyzmq's: `libcapnp_name = "capnproto-c++-%i.%i.%i.tar.gz"`,
 # `libcapnp_url = "https://capnproto.org/" + libcapnp_name`, then urlopen(url))
 _ARCHIVE_NAME = re.compile(
-    r"""["']([A-Za-z][\w.+-]{0,80}?)[-_](?:v?\d|%|\{)[^\s'"/]{0,80}"""
+    # (after a `/`: the last part of a URL made of parts, pyorc 0.12.0's
+    # f"{self.source_url}orc-{self.orc_version}/orc-{self.orc_version}.tar.gz")
+    r"""["'/]([A-Za-z][\w.+-]{0,80}?)[-_](?:v?\d|%|\{)[^\s'"/]{0,80}"""
     r"""\.(?:tar\.gz|tgz|tar\.xz|tar\.bz2|zip)["']"""
 )
 _ARCHIVE_NAME_BYTES = re.compile(rb"\.(?:tar\.gz|tgz|tar\.xz|tar\.bz2|zip)['\"]")
@@ -3546,13 +3553,34 @@ def _scan_source_downloads(result: Analysis, text: str, names: bool = False) -> 
         return
     archives = list(_SOURCE_ARCHIVE.finditer(text))
     if names and _ARCHIVE_FETCH_CALL.search(text):
-        archives += _ARCHIVE_NAME.finditer(text)
+        archives += (
+            match
+            for match in _ARCHIVE_NAME.finditer(text)
+            # a second substitution after the version's is a platform's, or a build's
+            # (f'tiledb-{VERSION}-{PLAT}.tar.gz'): a binary, maybe
+            if len(_SUBSTITUTION.findall(match[0])) < 2
+        )
     for match in archives:
-        if _BINARY_ARCHIVE.search(match[0]) is None and not _PREBUILT_NAME.search(match[0]):
+        # (the whole string, for a name after a `/`: a platform may name a folder of the URL,
+        # conda-forge's .../win-64/libsodium-1.0.18-h8d14728_1.tar.bz2)
+        whole = _quoted_around(text, match.start(), match.end()) if match[0][0] == "/" else match[0]
+        if _BINARY_ARCHIVE.search(whole) is None and not _PREBUILT_NAME.search(match[0]):
             key = _library_key(match[1])
             if len(key) >= 3:
                 result.fetched.add(key)
                 result.fetched.update(FETCHED_ALSO.get(key, ()))
+
+
+# a version's or platform's slot in an archive's name: `-{VERSION}`, `_%s`, `-%(v)s`
+_SUBSTITUTION = re.compile(r"[-_](?:\{|%)")
+
+
+def _quoted_around(text: str, start: int, end: int) -> str:
+    """The string literal (up to its line) around ``text[start:end]``, which ends in its
+    closing quote."""
+    line_start = text.rfind("\n", 0, start) + 1
+    opening = max(text.rfind('"', line_start, start), text.rfind("'", line_start, start))
+    return text[(opening if opening >= 0 else line_start) : end]
 
 
 def _module_of(relative: str) -> str:
@@ -4573,7 +4601,7 @@ def _scan_libraries(
     elif relative == "setup.py":
         # (the setup script only: a helper that prepares dependencies for CI, such as
         # Pillow's winbuild/build_prepare.py, is a step the port must still run)
-        _scan_source_downloads(result, text)
+        _scan_source_downloads(result, text, names=True)
     if not own and (
         _incidental(lower)
         or ("/" in relative and name in ("setup.py", "setup.cfg"))
@@ -4610,9 +4638,7 @@ def _scan_libraries(
         for match in _RELEASE_DOWNLOAD.finditer(text):
             if _WHEEL_DOWNLOAD.match(text, match.end()):
                 continue  # its own prebuilt wheel, built elsewhere (flash-attn): no library
-            found.append(
-                (match[1].lower(), "prebuilt library downloaded at build time", match.start())
-            )
+            found.append((match[1].lower(), _RELEASE_DOWNLOADED, match.start()))
         runs_a_build: bool | None = None  # (does the script run a compiler: asked once)
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
@@ -4898,6 +4924,29 @@ def _shipped(name: str, folders: set[str] | list[str], short: bool = False) -> b
     return any(_contains(ordered, key[:size]) for size in range(4, len(key)))
 
 
+# files a source tree has and a prebuilt package does not (headers come with both)
+_SOURCE_FILE = (".c", ".cc", ".cpp", ".cxx", ".asm", ".s")
+
+
+def _source_tree_shipped(name: str, members: Iterable[str]) -> bool:
+    """Is there a folder of native sources (not headers alone) named for this library and a
+    version (yasm-1.3.0, libjpeg-turbo-3.1.0), and not for a platform or a binary package
+    (glfw-3.3.8.bin.WIN64): a source archive, extracted?"""
+    versioned = re.compile(rf"{re.escape(name.lower())}[-_]v?\d[\w.]*")
+    for member in members:
+        lower = member.lower()
+        if not lower.endswith(_SOURCE_FILE):
+            continue
+        for part in lower.split("/")[:-1]:
+            if (
+                versioned.fullmatch(part)
+                and _BINARY_ARCHIVE.search(part) is None
+                and _PREBUILT_NAME.search(part) is None
+            ):
+                return True
+    return False
+
+
 def _contains(ordered: list[str], item: str) -> bool:
     index = bisect.bisect_left(ordered, item)
     return index < len(ordered) and ordered[index] == item
@@ -5134,6 +5183,10 @@ def _resolve_includes(result: Analysis) -> None:
         for e in result.external
         # a DLL named for the project is its own build's (llvmlite.dll from ffi/, ibm_db.dll)
         if not (e.how.startswith("bundles") and _library_key(e.name) in own_names)
+        # a release download whose sources the sdist holds, in a versioned folder with native
+        # sources: the archive was the library's sources, and the build builds them
+        # (simplejpeg 1.8.2's lib/yasm-1.3.0, from the yasm-1.3.0.tar.gz setup.py downloads)
+        and not (e.how == _RELEASE_DOWNLOADED and _source_tree_shipped(e.name, members))
         and (
             e.how.startswith(("prebuilt", "bundles"))  # binaries: sources would not help
             # a config tool (krb5-config) named for the project itself: its folder is the
@@ -7896,6 +7949,8 @@ POSIX_ONLY_HEADERS = frozenset(
         # login records and gettimeofday (uptime 3.0.1's src/_posix.c): MSVC's CRT has
         # neither header (sys/timeb.h and sys/utime.h are its own)
         *("utmpx.h", "utmp.h", "sys/time.h"),
+        # System V IPC and POSIX message queues (sysv-ipc 1.2.0's src/common.h)
+        *("sys/ipc.h", "sys/shm.h", "sys/sem.h", "sys/msg.h", "mqueue.h"),
     ]
 )
 # BSD sockets' headers: Winsock has the same calls under other headers (a small port, not what
@@ -7906,8 +7961,10 @@ POSIX_SOCKET_HEADERS = frozenset(
     ["arpa/inet.h", "netinet/in.h", "netinet/tcp.h", "netdb.h", "sys/socket.h", "sys/select.h"]
 )
 # A Windows path in native code: MSVC's and Windows' macros, windows.h, CPython's MS_WINDOWS,
-# Cython's compile-time platform tests
-_WINDOWS_TOKENS = ("WIN32", "_WIN64", "MS_WINDOWS", "__CYGWIN__")  # each holds "WIN"
+# Cython's compile-time platform tests. Not __CYGWIN__: Cygwin is a POSIX layer, with
+# unistd.h and the rest (libvirt-python 12.8.0's `#ifndef __CYGWIN__` around Linux-only
+# APIs is no path for MSVC)
+_WINDOWS_TOKENS = ("WIN32", "_WIN64", "MS_WINDOWS")  # each holds "WIN"
 _CYTHON_WINDOWS_TOKENS = ("UNAME_SYSNAME", "'win32'", '"win32"')
 
 
@@ -7961,9 +8018,13 @@ _GUARD_DEFINE = re.compile(r"\s*#[ \t]*define[ \t]+(\w+)")
 
 
 def _unconditional(text: str, offset: int) -> bool:
-    """Is the line at ``offset`` of a C text outside every #if (an include guard aside)?"""
+    """Is the line at ``offset`` of a C text outside every #if (an include guard aside)? An
+    `#ifndef NAME` / `#define NAME` that closes before the line is no guard, only a default
+    (lmdb 1.6.2's mdb.c: `#ifndef _GNU_SOURCE` / `#define _GNU_SOURCE` / `#endif`, then
+    `#ifdef _WIN32` ... `#else` / `#include <sys/uio.h>`)."""
     depth = 0
-    guard = False
+    guard = False  # an include guard was seen
+    guarding = False  # and is still open
     for match in _CONDITIONAL.finditer(text, 0, offset):
         sign = match.start()
         # only blanks may stand before the `#` on its line (a match elsewhere ends on the
@@ -7976,14 +8037,17 @@ def _unconditional(text: str, offset: int) -> bool:
             continue
         if match[1] == "endif":
             depth -= 1
+            if guarding and depth == 0:
+                # a default closed at once: the include guard may still follow (cpulimit's
+                # process_finder.h: `_GNU_SOURCE`'s, then the header's own)
+                guard = guarding = False
             continue
         if depth == 0 and match[1] == "ifndef" and not guard:
             defined = _GUARD_DEFINE.match(text, match.end())
-            guard = defined is not None and defined[1] == match[2]
-            if guard:
-                continue  # an include guard: the whole file is inside it
+            guard = guarding = defined is not None and defined[1] == match[2]
         depth += 1
-    return depth <= 0
+    # (inside an include guard still open, the whole file is inside it)
+    return depth <= (1 if guarding else 0)
 
 
 def _note_posix_includes(
@@ -8027,6 +8091,8 @@ def _note_posix_includes(
         code = text[line_start : line_end if line_end >= 0 else len(text)].strip()[:160]
         line = text.count("\n", 0, at) + 1
         result.posix_includes.append((relative, line, code, header))
+        if _windows_path(text, cython):
+            result.posix_windows.add(relative)
         if header in POSIX_ONLY_HEADERS:
             return  # (after a socket header, the file may still include a POSIX-only one)
 
@@ -8209,11 +8275,17 @@ def _posix_only(result: Analysis) -> None:
 
     # Where setup.py stops the build on Windows, no Windows build has run: the Windows paths
     # of some files (leveldb 0.201's atomic_pointer.h, the bundled snappy) do not make the
-    # POSIX-only ones portable
-    if not result.refuses_windows and any(own(name) for name in result.windows_files):
-        return
+    # POSIX-only ones portable. Elsewhere, a Windows path in the package's own code says
+    # its POSIX-only includes may be picked per platform in ways not read here (a setup.py
+    # that lists a file only off Windows on one line, a header only an #else includes); all
+    # but those of a file that was written for Windows too, with a Windows path of its own,
+    # and that setup.py itself compiles where Windows builds run (bx-python 0.15.1's
+    # src/samtools/bgzf.c: MSVC stops at its <unistd.h>, whatever its _MSC_VER paths)
+    windows_minded = not result.refuses_windows and any(own(name) for name in result.windows_files)
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     for relative, line, code, header in result.posix_includes:
+        if windows_minded and not (relative in result.posix_windows and named_by_setup(relative)):
+            continue
         # a vendored file that setup.py names is compiled into the package's extension as its
         # own are (gpiod 2.5.0's lib/internal.c, from libgpiod, Linux-only by design)
         if header.rsplit("/", 1)[-1] in basenames:
