@@ -1,6 +1,6 @@
 """Evaluation: `woaport analyze` against the labelled sdist corpus (tests/corpus/sdists.yml).
 
-    .venv/bin/python bench/eval_analyze.py [--before REF] [--items]
+    .venv/bin/python bench/eval_analyze.py [--before REF] [--items] [--tuning-only | --held-out-only]
 
 Prints, for the tuning part and the held-out part of the corpus, and for the code at REF
 ("before", default: the commit before the preprocessor evaluator) and the working tree
@@ -13,7 +13,9 @@ Prints, for the tuning part and the held-out part of the corpus, and for the cod
 Target (issue 13): >= 90% agreement with the right reasons on the held-out part.
 Then, for the unlabelled sdists of tests/corpus/shipping.yml (releases that ship win_arm64
 wheels), the verdicts, and how many are certainly wrong (source-port or pure).
---items lists every item that needs work (to label a sample by hand).
+--items lists every item that needs work (to label a sample by hand). --tuning-only runs
+the tuning part and the shipping set (nothing held out is looked at); --held-out-only runs
+the held-out part alone (its one measurement, without the tuning part's quarter hour).
 """
 
 # ruff: noqa: I001  (_common must be imported first: it fixes sys.path for this folder)
@@ -160,11 +162,35 @@ def percent(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.0f}%)" if whole else "0/0"
 
 
+def shipping_verdicts(
+    before: types.ModuleType,
+    after: types.ModuleType,
+    with_module: Callable[[types.ModuleType], Callable[[Path], dict[str, Any]]],
+) -> None:
+    shipping = load_shipping()
+    print(f"== shipping ({len(shipping)} sdists whose releases ship win_arm64 wheels; no labels)")
+    for label, module in (("before", before), ("after", after)):
+        analyze = with_module(module)
+        verdicts = {s.name: analyze(fetch(s))["category"] for s in shipping}
+        wrong = sorted(n for n, category in verdicts.items() if category in CERTAINLY_WRONG)
+        counts = ", ".join(f"{c} {n}" for c, n in sorted(Counter(verdicts.values()).items()))
+        print(
+            f"  {label:6} {counts}; certainly wrong (source-port or pure) "
+            f"{len(wrong)}/{len(shipping)}{': ' if wrong else ''}{', '.join(wrong)}"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--before", default=BEFORE, help="git ref of the 'before' code")
     parser.add_argument("--items", action="store_true", help="list every item needing work")
-    parser.add_argument(
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
+        "--held-out-only",
+        action="store_true",
+        help="run the held-out part alone (no tuning part, no shipping set)",
+    )
+    only.add_argument(
         "--tuning-only",
         action="store_true",
         help="run the tuning split and the shipping set only: look at nothing held out while "
@@ -178,6 +204,8 @@ def main() -> int:
     corpus = load()
     if args.tuning_only:
         corpus = [s for s in corpus if s.split == Split.TUNING]
+    elif args.held_out_only:
+        corpus = [s for s in corpus if s.split == Split.HELD_OUT]
 
     def with_module(module: types.ModuleType) -> Callable[[Path], dict[str, Any]]:
         def analyze(path: Path) -> dict[str, Any]:
@@ -195,8 +223,8 @@ def main() -> int:
     ok = True
     for split in (Split.TUNING, Split.HELD_OUT):
         part = [s for s in corpus if s.split == split]
-        if not part and args.tuning_only:
-            continue  # (nothing held out was run)
+        if not part and (args.tuning_only or args.held_out_only):
+            continue  # (that part was not run)
         print(f"== {split} ({len(part)} sdists)")
         for label, outcomes in results.items():
             agree = sum(outcomes[f"{s.name}-{s.version}"].agrees for s in part)
@@ -226,17 +254,8 @@ def main() -> int:
                     f"{'' if old.right_reasons else ' x'}; after {new.category}"
                     f"{'' if new.right_reasons else ' x'}"
                 )
-    shipping = load_shipping()
-    print(f"== shipping ({len(shipping)} sdists whose releases ship win_arm64 wheels; no labels)")
-    for label, module in (("before", before), ("after", after)):
-        analyze = with_module(module)
-        verdicts = {s.name: analyze(fetch(s))["category"] for s in shipping}
-        wrong = sorted(n for n, category in verdicts.items() if category in CERTAINLY_WRONG)
-        counts = ", ".join(f"{c} {n}" for c, n in sorted(Counter(verdicts.values()).items()))
-        print(
-            f"  {label:6} {counts}; certainly wrong (source-port or pure) "
-            f"{len(wrong)}/{len(shipping)}{': ' if wrong else ''}{', '.join(wrong)}"
-        )
+    if not args.held_out_only:
+        shipping_verdicts(before, after, with_module)
     if args.items:
         for label, outcomes in results.items():
             for key, outcome in outcomes.items():
