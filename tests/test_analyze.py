@@ -3736,20 +3736,23 @@ def test_a_config_tool_named_for_the_project_is_the_library(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize(
-    ("version", "category"),
+    ("crate", "version", "category"),
     [
-        ("0.16.20", "build-config"),  # mitmproxy-wireguard 0.1.23, through boringtun 0.5
-        ("0.17.14", "workflow-only"),
+        ("ring", "0.16.20", "build-config"),  # mitmproxy-wireguard 0.1.23, through boringtun
+        ("ring", "0.17.14", "workflow-only"),
+        # sentry-cli 2.42.4's Cargo.lock: username 0.2.0 on winapi 0.2.8, beside 0.3.9
+        ("winapi", "0.2.8", "build-config"),
+        ("winapi", "0.3.9", "workflow-only"),
     ],
 )
 def test_a_locked_crate_that_does_not_build_for_arm64_windows(
-    tmp_path: Path, version: str, category: str
+    tmp_path: Path, crate: str, version: str, category: str
 ) -> None:
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\n'
         'build-backend = "maturin"\n',
         "Cargo.toml": '[package]\nname = "w"\nversion = "0.1.0"\n[dependencies]\nring = "0"\n',
-        "Cargo.lock": '# generated\nversion = 3\n\n[[package]]\nname = "ring"\n'
+        "Cargo.lock": f'# generated\nversion = 3\n\n[[package]]\nname = "{crate}"\n'
         f'version = "{version}"\nsource = "registry+https://github.com/rust-lang/crates.io-index"\n',
         "src/lib.rs": "pub fn w() {}\n",
     }
@@ -5962,6 +5965,125 @@ def test_a_cygwin_test_is_no_windows_path(tmp_path: Path, guard: str, category: 
         "setup.py": setup,
         "libvirt-override.c": f"#include <Python.h>\n{guard}",
         "libvirt-utils.c": "#include <Python.h>\n#include <unistd.h>\nint f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "external"),
+    [
+        # libpinocchio 4.1.0: `add_project_dependency(Boost REQUIRED COMPONENTS filesystem
+        # serialization)`; its include/pinocchio/.../multiprecision/boost/ is its own glue
+        ("include/pinocchio/bindings/python/math/multiprecision/boost", ["boost"]),
+        # a copy of Boost's headers at the top of an include tree, or in a vendored folder,
+        # is the library's
+        ("include/boost", []),
+        ("third_party/boost", []),
+    ],
+)
+def test_a_folder_inside_a_public_header_tree_is_no_library(
+    tmp_path: Path, folder: str, external: list[str]
+) -> None:
+    cmake = (
+        "cmake_minimum_required(VERSION 3.22)\nproject(pinocchio CXX)\n"
+        "add_project_dependency(Boost REQUIRED COMPONENTS filesystem serialization)\n"
+        "add_library(pinocchio src/m.cpp)\n"
+    )
+    files = {
+        "CMakeLists.txt": cmake,
+        "pyproject.toml": '[build-system]\nbuild-backend = "cmeel"\n',
+        "src/m.cpp": "int f() { return 0; }\n",
+        f"{folder}/number.hpp": "#pragma once\nint g();\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("function", "external"),
+    [
+        # TileDB-Py 0.36.1's cmake/DownloadTileDB.cmake: fetch_prebuilt_tiledb() declares the
+        # release's binaries (its Windows artifact: TILEDB_WINDOWS-X86_64 alone) for
+        # FetchContent, under `if (NOT TileDB_FOUND)`
+        ("fetch_prebuilt_tiledb", ["tiledb"]),
+        # a function that fetches sources builds the library with the project
+        ("fetch_tiledb_sources", []),
+    ],
+)
+def test_fetch_content_in_a_function_named_for_binaries(
+    tmp_path: Path, function: str, external: list[str]
+) -> None:
+    download = (
+        f"function({function})\n"
+        "  FetchContent_Declare(\n    tiledb\n    URL ${URL_TILEDB}\n  )\n"
+        "  FetchContent_MakeAvailable(tiledb)\nendfunction()\n"
+    )
+    cmake = (
+        "cmake_minimum_required(VERSION 3.21)\nproject(tiledb_py CXX)\n"
+        "find_package(TileDB QUIET)\nif (NOT TileDB_FOUND)\n"
+        f"  include(cmake/DownloadTileDB.cmake)\n  {function}()\n"
+        "  find_package(TileDB REQUIRED)\nendif()\n"
+        "add_library(core tiledb/core.cc)\n"
+    )
+    files = {
+        "CMakeLists.txt": cmake,
+        "cmake/DownloadTileDB.cmake": download,
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "tiledb/core.cc": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+    # a vendored project's function is its own build's question
+    files["third_party/dep/cmake/DownloadTileDB.cmake"] = files.pop("cmake/DownloadTileDB.cmake")
+    doc = analysis(tree(tmp_path / "b", files))
+    assert external_names(doc) == [], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("table", "category"),
+    [
+        # chia-rs 0.53.0: winapi 0.2.8 comes through term and text-diff, a dev-dependency of
+        # the workspace's chia-consensus, which the wheel's crate depends on: no build of the
+        # wheel compiles it
+        ("dev-dependencies", "workflow-only"),
+        ("target.'cfg(windows)'.dev-dependencies", "workflow-only"),
+        # as a dependency, it is compiled for Windows
+        ("dependencies", "build-config"),
+    ],
+)
+def test_a_blocking_crate_only_tests_reach(tmp_path: Path, table: str, category: str) -> None:
+    def package(name: str, version: str, *dependencies: str, source: bool = True) -> str:
+        lines = [f'[[package]]\nname = "{name}"\nversion = "{version}"\n']
+        if source:
+            lines.append('source = "registry+https://github.com/rust-lang/crates.io-index"\n')
+        if dependencies:
+            lines.append("dependencies = [\n" + "".join(f' "{d}",\n' for d in dependencies) + "]\n")
+        return "".join(lines)
+
+    lock = "\n".join(
+        [
+            "# generated\nversion = 3\n",
+            package("chia-consensus", "0.53.0", "text-diff", "winapi 0.3.9", source=False),
+            package("chia_rs", "0.53.0", "chia-consensus", "pyo3", source=False),
+            package("kernel32-sys", "0.2.2", "winapi 0.2.8"),
+            package("pyo3", "0.26.0"),
+            package("term", "0.2.14", "kernel32-sys", "winapi 0.2.8"),
+            package("text-diff", "0.4.0", "term"),
+            package("winapi", "0.2.8"),
+            package("winapi", "0.3.9"),
+        ]
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\n'
+        'build-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "chia_rs"\nversion = "0.53.0"\n[dependencies]\n'
+        'pyo3 = "0.26"\nchia-consensus = { path = "crates/chia-consensus" }\n',
+        "Cargo.lock": lock,
+        "src/lib.rs": "pub fn w() {}\n",
+        "crates/chia-consensus/Cargo.toml": '[package]\nname = "chia-consensus"\n'
+        f'version = "0.53.0"\n[dependencies]\nwinapi = "0.3"\n[{table}]\ntext-diff = "0.4.0"\n',
+        "crates/chia-consensus/src/lib.rs": "pub fn c() {}\n",
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]

@@ -716,6 +716,12 @@ class Analysis:
     go_extension: str | None = None  # "setup.py:N" building a Go (cgo) extension
     # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
     crate_blockers: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # Cargo.lock's graph ("name version" -> its dependencies' keys; the workspace's own
+    # crates, with no source), and the crates the manifests name as dev-dependencies only
+    lock_graph: dict[str, list[str]] = field(default_factory=dict)
+    lock_roots: list[str] = field(default_factory=list)
+    dev_crates: set[str] = field(default_factory=set)
+    used_crates: set[str] = field(default_factory=set)
     # meson dependency()s whose `required:` is an option's value, with that option's name
     meson_optional: list[tuple[ExternalLibrary, str]] = field(default_factory=list)
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
@@ -1763,6 +1769,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if name == "cargo.toml" and len(result.crates) < _CRATES_KEPT:
             folder = relative.rpartition("/")[0]
             result.crates[folder] = _crate_facts(folder, text)
+            _dependency_kinds(result, text)
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             defined = _DEFINED_NAME.findall(text) if "define" in text else []
@@ -1819,6 +1826,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _headers_never_included(result)
     _headers_nothing_includes(result)
     _posix_only(result)
+    _judge_crate_blockers(result)
     _rust_unix_only(result)
     _judge_stale_cython(result)
     _sources_built_only_for_x86(result)
@@ -2196,8 +2204,14 @@ _CTYPES_LIBRARY_REACH = 89
 
 # Crates whose versions before a given one do not build for aarch64-pc-windows-msvc: ring
 # before 0.17 has no build for that target (briansmith/ring#1461, #1614: "failed to run
-# custom build command for `ring v0.16.20`"; 0.17 added it).
-CRATE_BLOCKERS = {"ring": ((0, 17), "0.17", "briansmith/ring#1614")}
+# custom build command for `ring v0.16.20`"; 0.17 added it); winapi 0.2 declares size_t
+# and the rest for x86 and x86_64 only (tauri-apps/tauri#8998: "cannot find type `size_t`"
+# in winapi-0.2.8; sentry-cli 2.42.4's `username` crate pulls it in), and winapi 0.3.7 was
+# the first with aarch64 (retep998/winapi-rs#727).
+CRATE_BLOCKERS = {
+    "ring": ((0, 17), "0.17", "briansmith/ring#1614"),
+    "winapi": ((0, 3), "0.3.7", "tauri-apps/tauri#8998"),
+}
 _LOCKED_CRATE = re.compile(r'^name = "([\w-]+)"\nversion = "(\d+)\.(\d+)[^"\n]*"', re.MULTILINE)
 
 
@@ -2359,7 +2373,8 @@ def _scan_bazelisk(result: Analysis, relative: str, text: str) -> None:
 
 
 def _crate_blockers(result: Analysis, text: str) -> None:
-    """The crates Cargo.lock pins at a version that does not build for ARM64 Windows."""
+    """The crates Cargo.lock pins at a version that does not build for ARM64 Windows (kept
+    if a build reaches them: see _judge_crate_blockers)."""
     if not any(f'name = "{crate}"' in text for crate in CRATE_BLOCKERS):
         return
     for match in _LOCKED_CRATE.finditer(text):
@@ -2369,6 +2384,86 @@ def _crate_blockers(result: Analysis, text: str) -> None:
             entry = (match[1], version, blocker[1], blocker[2])
             if entry not in result.crate_blockers:
                 result.crate_blockers.append(entry)
+    if result.crate_blockers:
+        _read_lock_graph(result, text)
+
+
+_LOCK_PACKAGE = re.compile(
+    r'^name = "([\w-]+)"\nversion = "([^"\n]+)"\n((?:(?!\n\n|\[\[)[\s\S]){0,20000})', re.MULTILINE
+)
+_LOCK_DEPENDENCY = re.compile(r'^ "([\w-]+)(?: ([^" ]+))?[^"\n]*",?$', re.MULTILINE)
+
+
+def _read_lock_graph(result: Analysis, text: str) -> None:
+    """Cargo.lock's packages and their dependencies, by "name version". A dependency listed
+    by name alone is the one version locked (https://doc.rust-lang.org/cargo/guide/
+    cargo-toml-vs-cargo-lock.html); the packages with no `source` are the workspace's."""
+    packages: list[tuple[str, str, str]] = [
+        (match[1], match[2], match[3]) for match in _LOCK_PACKAGE.finditer(text)
+    ]
+    versions: defaultdict[str, list[str]] = defaultdict(list)
+    for name, version, _ in packages:
+        versions[name].append(version)
+    for name, version, body in packages:
+        key = f"{name} {version}"
+        dependencies = []
+        for dependency in _LOCK_DEPENDENCY.finditer(body):
+            locked = dependency[2] or (versions[dependency[1]] or ["?"])[0]
+            dependencies.append(f"{dependency[1]} {locked}")
+        result.lock_graph[key] = dependencies
+        if "source = " not in body:
+            result.lock_roots.append(key)
+
+
+# a manifest's dependency tables: [dependencies], [dev-dependencies], [build-dependencies],
+# [target.'cfg(...)'.dev-dependencies], [dev-dependencies.NAME] (not [workspace.dependencies],
+# which declares versions for members to use)
+_DEPENDENCY_TABLE = re.compile(
+    r"^\[(?:target\.[^\]\n]{1,200}\.)?(dev-|build-)?dependencies(?:\.([\w-]+))?\][ \t]*$",
+    re.MULTILINE,
+)
+_TABLE_KEY = re.compile(r"^([\w-]+)[ \t]*=", re.MULTILINE)
+
+
+def _dependency_kinds(result: Analysis, text: str) -> None:
+    """The crates a manifest names as dev-dependencies and as others (see
+    _judge_crate_blockers)."""
+    if "dependencies" not in text:
+        return
+    for table in _DEPENDENCY_TABLE.finditer(text):
+        names = result.dev_crates if table[1] == "dev-" else result.used_crates
+        if table[2]:
+            names.add(table[2])
+            continue
+        end = text.find("\n[", table.end())
+        body = text[table.end() : end if end >= 0 else len(text)]
+        names.update(key[1] for key in _TABLE_KEY.finditer(body))
+
+
+def _judge_crate_blockers(result: Analysis) -> None:
+    """Keep the blockers a build reaches: from the workspace's crates, through every
+    dependency but the dev-dependencies only tests and benches use (chia-rs 0.53.0's
+    winapi 0.2.8 comes through text-diff, a dev-dependency of chia-consensus). Without a
+    lock graph (no workspace crate found), every blocker stays."""
+    if not result.crate_blockers or not result.lock_roots:
+        return
+    dev_only = result.dev_crates - result.used_crates
+    workspace = set(result.lock_roots)
+    reached: set[str] = set()
+    stack = list(workspace)
+    while stack:
+        key = stack.pop()
+        if key in reached:
+            continue
+        reached.add(key)
+        dependencies = result.lock_graph.get(key, ())
+        if key in workspace:
+            # (only the workspace's crates list their dev-dependencies in Cargo.lock)
+            dependencies = [d for d in dependencies if d.split(" ", 1)[0] not in dev_only]
+        stack.extend(dependencies)
+    result.crate_blockers[:] = [
+        entry for entry in result.crate_blockers if f"{entry[0]} {entry[1]}" in reached
+    ]
 
 
 # distutils' old MSVC modules, which setuptools 74.0.0 removed (pypa/setuptools#4612, #4620:
@@ -3598,13 +3693,42 @@ _DOTTED_IMPORT = re.compile(
 _PREBUILT_NAME = re.compile(r"(?i)devel|[-_.](?:vc|msvc|mingw\w*|prebuilt|binary|binaries)\b")
 
 
-def _scan_fetched(result: Analysis, text: str) -> None:
+# a CMake function's name, up to the call
+_CMAKE_FUNCTION = re.compile(r"\b(function|endfunction)\s*\(\s*([\w.-]*)", re.IGNORECASE)
+# a function named for fetching binaries: fetch_prebuilt_tiledb (TileDB-Py 0.36.1's
+# cmake/DownloadTileDB.cmake, whose Windows artifact is TILEDB_WINDOWS-X86_64 alone)
+_PREBUILT_FUNCTION = re.compile(r"(?i)prebuilt|binar(?:y|ies)")
+
+
+def _cmake_function_name(text: str, offset: int) -> str | None:
+    """The name of the CMake function() whose body holds ``offset``, if any."""
+    name = None
+    for match in _CMAKE_FUNCTION.finditer(text, 0, offset):
+        name = match[2] if match[1].lower() == "function" else None
+    return name
+
+
+def _scan_fetched(result: Analysis, relative: str, text: str) -> None:
     if "(" not in text:
         return
     for match in _CMAKE_FETCH.finditer(text):
         # pyzmq: FetchContent_Declare(bundled_libzmq ...) builds libzmq (zmq.h)
         key = _library_key(_FETCH_PREFIX.sub("", match[1] or match[2] or match[3]))
         if key and key not in ("name", "url"):
+            function = _cmake_function_name(text, match.start()) if "unction" in text else None
+            if (
+                function
+                and _PREBUILT_FUNCTION.search(function)
+                and not _incidental(relative.lower())
+                and not _in_vendored(relative.lower())
+            ):
+                # binaries, not sources: the library is the machine's to provide for ARM64
+                # (the package's own build files; a vendored project's are its own question)
+                name = match[1] or match[2] or match[3]
+                result.external.append(
+                    _external_at(name.lower(), _RELEASE_DOWNLOADED, relative, text, match.start())
+                )
+                continue
             result.fetched.add(key)
             result.fetched.update(FETCHED_ALSO.get(key, ()))
 
@@ -4596,7 +4720,7 @@ def _scan_libraries(
     if own:
         pass  # (read once already for what it fetches and downloads)
     elif name == "cmakelists.txt" or name.endswith(".cmake"):
-        _scan_fetched(result, text)
+        _scan_fetched(result, relative, text)
         _scan_prebuilt_downloads(result, relative, text)
     elif relative == "setup.py":
         # (the setup script only: a helper that prepares dependencies for CI, such as
@@ -5144,7 +5268,7 @@ def _resolve_includes(result: Analysis) -> None:
         and member not in result.cython_outputs
         # (ta-lib 0.6.4's talib/_ta_lib.c beside _ta_lib.pyx: the binding's, too large to read)
         and member.rsplit(".", 1)[0] + ".pyx" not in members
-        for part in member.split("/")[:-1]
+        for part in _library_folders(member)
     }
     folders = {_library_key(part) for part in parts}  # each folder name once, not per file
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
@@ -5454,6 +5578,19 @@ def _other_platform_backends(members: Iterable[str]) -> set[str]:
                 if OTHER_OS_PATH.search(s) or s.lower() in _OTHER_BACKENDS
             )
     return backends
+
+
+def _library_folders(member: str) -> list[str]:
+    """The folders of a member that may be a library's own, by name: not those inside a
+    project's public header tree, include/NAME/..., which are namespaces of its headers
+    (libpinocchio 4.1.0's include/pinocchio/bindings/python/math/multiprecision/boost/ is
+    its Boost.Multiprecision glue, no copy of Boost)."""
+    folders = member.split("/")[:-1]
+    if "include" in folders:
+        below = folders.index("include") + 2
+        if below < len(folders):
+            return folders[:below]
+    return folders
 
 
 def _own_names(result: Analysis) -> set[str]:
