@@ -6087,3 +6087,25 @@ def test_a_blocking_crate_only_tests_reach(tmp_path: Path, table: str, category:
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("repository", "external"),
+    [
+        # ntgcalls 3.0.5's setup.py: CMake from Kitware's GitHub releases, a build tool
+        ("Kitware/CMake", []),
+        ("ninja-build/ninja", []),
+        # a library's release is a prebuilt library, as before
+        ("o/libfoo", ["libfoo"]),
+    ],
+)
+def test_a_build_tool_release_download_is_no_library(
+    tmp_path: Path, repository: str, external: list[str]
+) -> None:
+    setup = (
+        f"URL = f'https://github.com/{repository}/releases/download/v{{version}}/x.zip'\n"
+        + setup_extension("m", "src/m.c")
+    )
+    files = {"setup.py": setup, "src/m.c": "int f(void) { return 0; }\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]

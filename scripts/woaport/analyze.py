@@ -3404,6 +3404,9 @@ _NOT_LIBRARY_TOOLS = frozenset(
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
 _RELEASE_DOWNLOADED = "prebuilt library downloaded at build time"
+# GitHub repositories whose releases are build tools, not libraries (ntgcalls 3.0.5's
+# setup.py downloads Kitware/CMake's; Windows on Arm runs an x64 tool emulated)
+_BUILD_TOOL_REPOSITORIES = frozenset(["cmake", "ninja", "bazel", "bazelisk", "swig", "meson"])
 # `.../releases/download/{tag_name}/{wheel_name}` (flash-attn's setup.py), `.../x.whl`
 _WHEEL_DOWNLOAD = re.compile(r"""/[^\s"'/]{0,100}/[^\s"'/]{0,200}(?:\bwheel\w*\}|\.whl\b)""")
 _DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
@@ -4762,6 +4765,8 @@ def _scan_libraries(
         for match in _RELEASE_DOWNLOAD.finditer(text):
             if _WHEEL_DOWNLOAD.match(text, match.end()):
                 continue  # its own prebuilt wheel, built elsewhere (flash-attn): no library
+            if match[1].lower() in _BUILD_TOOL_REPOSITORIES:
+                continue  # a build tool, no library (an x64 one runs emulated on ARM64)
             found.append((match[1].lower(), _RELEASE_DOWNLOADED, match.start()))
         runs_a_build: bool | None = None  # (does the script run a compiler: asked once)
         for match in _DLL_NAME.finditer(text):
