@@ -5224,19 +5224,24 @@ def test_an_import_library_made_from_a_module_definition_file(
     assert external_names(doc) == external, doc["external_libraries"]
 
 
-@pytest.mark.parametrize(("wrapped", "external"), [(False, ["blas"]), (True, [])])
-def test_a_demand_in_a_function_body(tmp_path: Path, wrapped: bool, external: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("wrapper", "external"), [(None, ["blas"]), ("function", []), ("macro", [])]
+)
+def test_a_demand_in_a_function_body(
+    tmp_path: Path, wrapper: str | None, external: list[str]
+) -> None:
     # qiskit-aer 0.18.2's cmake/findBLASInSpecificPath.cmake: find_package(BLAS QUIET) and
     # a FATAL_ERROR where it is not found, in a function called only where the user names
-    # a folder: not the build's own demand
+    # a folder: not the build's own demand (a macro()'s body, indented, is no less a
+    # helper's)
     body = (
         "find_package(BLAS QUIET)\n"
         'if(NOT BLAS_FOUND)\n  message(FATAL_ERROR "No BLAS library found")\nendif()\n'
     )
-    if wrapped:
+    if wrapper:
         body = (
-            "function(find_blas_in_specific_path BLAS_LIB_PATH)\n"
-            "  function(check_blas_lib_found)\n  endfunction()\n" + body + "endfunction()\n"
+            f"  {wrapper}(find_blas_in_specific_path BLAS_LIB_PATH)\n"
+            "  function(check_blas_lib_found)\n  endfunction()\n" + body + f"  end{wrapper}()\n"
         )
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'

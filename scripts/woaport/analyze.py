@@ -3472,21 +3472,40 @@ def _cmake_function_step(match: re.Match[str]) -> int:
     return -1 if match[1].lower().startswith("end") else 1
 
 
+# the name a function() or macro() line declares, after its `(`
+_CMAKE_FUNCTION_NAME = re.compile(r"[ \t]*([\w.-]*)")
+
+
 class _CMakeFunctions:
-    """Where a CMake file's function() and macro() bodies are: one pass, then a bisect."""
+    """Where a CMake file's function() and macro() bodies are, and the innermost one's
+    name: one pass, then a bisect."""
 
     def __init__(self, text: str) -> None:
         self.offsets: list[int] = []
         self.depths: list[int] = []
+        self.names: list[str | None] = []  # the innermost open body's, after each line
         depth = 0
+        open_names: list[str] = []
         for match in _CMAKE_FUNCTION.finditer(text):
-            depth += _cmake_function_step(match)
+            step = _cmake_function_step(match)
+            depth += step
+            if step > 0:
+                named = _CMAKE_FUNCTION_NAME.match(text, match.end())
+                open_names.append(named[1] if named is not None else "")
+            elif open_names:
+                open_names.pop()
             self.offsets.append(match.start())
             self.depths.append(depth)
+            self.names.append(open_names[-1] if open_names else None)
 
     def inside(self, at: int) -> bool:
         index = bisect.bisect_left(self.offsets, at)
         return index > 0 and self.depths[index - 1] > 0
+
+    def name_at(self, at: int) -> str | None:
+        """The name of the innermost function() or macro() whose body holds ``at``."""
+        index = bisect.bisect_left(self.offsets, at)
+        return self.names[index - 1] if index > 0 else None
 
 
 def _cmake_demanded(
@@ -3696,40 +3715,32 @@ _DOTTED_IMPORT = re.compile(
 _PREBUILT_NAME = re.compile(r"(?i)devel|[-_.](?:vc|msvc|mingw\w*|prebuilt|binary|binaries)\b")
 
 
-# a CMake function's name, up to the call
-_CMAKE_FUNCTION = re.compile(r"\b(function|endfunction)\s*\(\s*([\w.-]*)", re.IGNORECASE)
 # a function named for fetching binaries: fetch_prebuilt_tiledb (TileDB-Py 0.36.1's
 # cmake/DownloadTileDB.cmake, whose Windows artifact is TILEDB_WINDOWS-X86_64 alone)
 _PREBUILT_FUNCTION = re.compile(r"(?i)prebuilt|binar(?:y|ies)")
 
 
-def _cmake_function_name(text: str, offset: int) -> str | None:
-    """The name of the CMake function() whose body holds ``offset``, if any."""
-    name = None
-    for match in _CMAKE_FUNCTION.finditer(text, 0, offset):
-        name = match[2] if match[1].lower() == "function" else None
-    return name
-
-
-def _scan_fetched(result: Analysis, relative: str, text: str) -> None:
+def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) -> None:
+    """What a CMake file fetches and builds (result.fetched), or fetches prebuilt (an
+    external library, in the package's own files: ``foreign`` is a vendored project's or
+    an example's file, whose fetches are that build's question)."""
     if "(" not in text:
         return
+    functions: _CMakeFunctions | None = None  # (read for the first fetch)
     for match in _CMAKE_FETCH.finditer(text):
         # pyzmq: FetchContent_Declare(bundled_libzmq ...) builds libzmq (zmq.h)
-        key = _library_key(_FETCH_PREFIX.sub("", match[1] or match[2] or match[3]))
+        declared = match[1] or match[2] or match[3]
+        key = _library_key(_FETCH_PREFIX.sub("", declared))
         if key and key not in ("name", "url"):
-            function = _cmake_function_name(text, match.start()) if "unction" in text else None
-            if (
-                function
-                and _PREBUILT_FUNCTION.search(function)
-                and not _incidental(relative.lower())
-                and not _in_vendored(relative.lower())
-            ):
+            if functions is None and not foreign:
+                functions = _CMakeFunctions(text)
+            function = functions.name_at(match.start()) if functions is not None else None
+            if function and _PREBUILT_FUNCTION.search(function):
                 # binaries, not sources: the library is the machine's to provide for ARM64
-                # (the package's own build files; a vendored project's are its own question)
-                name = match[1] or match[2] or match[3]
                 result.external.append(
-                    _external_at(name.lower(), _RELEASE_DOWNLOADED, relative, text, match.start())
+                    _external_at(
+                        declared.lower(), _RELEASE_DOWNLOADED, relative, text, match.start()
+                    )
                 )
                 continue
             result.fetched.add(key)
@@ -4720,25 +4731,23 @@ def _scan_libraries(
     CMake on (see _own_cmake_projects), read a second time."""
     lower = relative.lower()
     folders = lower.split("/")[:-1]
+    incidental = not own and _incidental(lower)
+    foreign = not own and (incidental or _in_vendored(lower))  # (a vendored project's)
     if own:
         pass  # (read once already for what it fetches and downloads)
     elif name == "cmakelists.txt" or name.endswith(".cmake"):
-        _scan_fetched(result, relative, text)
+        _scan_fetched(result, relative, text, foreign=foreign)
         _scan_prebuilt_downloads(result, relative, text)
     elif relative == "setup.py":
         # (the setup script only: a helper that prepares dependencies for CI, such as
         # Pillow's winbuild/build_prepare.py, is a step the port must still run)
         _scan_source_downloads(result, text, names=True)
-    if not own and (
-        _incidental(lower)
-        or ("/" in relative and name in ("setup.py", "setup.cfg"))
-        or _in_vendored(lower)
-    ):
+    if foreign or (not own and "/" in relative and name in ("setup.py", "setup.cfg")):
         # a vendored project's own build files are not what this package runs, unless
         # setup.py runs CMake on the folder
         if (
             name == "cmakelists.txt"
-            and not _incidental(lower)
+            and not incidental
             and len(result.vendored_cmake) < _VENDORED_CMAKE_KEPT
         ):
             result.vendored_cmake.append((relative, text))
@@ -8165,8 +8174,7 @@ def _unconditional(text: str, offset: int) -> bool:
     (lmdb 1.6.2's mdb.c: `#ifndef _GNU_SOURCE` / `#define _GNU_SOURCE` / `#endif`, then
     `#ifdef _WIN32` ... `#else` / `#include <sys/uio.h>`)."""
     depth = 0
-    guard = False  # an include guard was seen
-    guarding = False  # and is still open
+    guarding = False  # an include guard is open (at depth 0, none is)
     for match in _CONDITIONAL.finditer(text, 0, offset):
         sign = match.start()
         # only blanks may stand before the `#` on its line (a match elsewhere ends on the
@@ -8179,14 +8187,14 @@ def _unconditional(text: str, offset: int) -> bool:
             continue
         if match[1] == "endif":
             depth -= 1
-            if guarding and depth == 0:
-                # a default closed at once: the include guard may still follow (cpulimit's
+            if depth == 0:
+                # (a default closed at once: the include guard may still follow, cpulimit's
                 # process_finder.h: `_GNU_SOURCE`'s, then the header's own)
-                guard = guarding = False
+                guarding = False
             continue
-        if depth == 0 and match[1] == "ifndef" and not guard:
+        if depth == 0 and match[1] == "ifndef":
             defined = _GUARD_DEFINE.match(text, match.end())
-            guard = guarding = defined is not None and defined[1] == match[2]
+            guarding = defined is not None and defined[1] == match[2]
         depth += 1
     # (inside an include guard still open, the whole file is inside it)
     return depth <= (1 if guarding else 0)
@@ -8204,6 +8212,7 @@ def _note_posix_includes(
     ``includes``: (offset, header in lower case) of its #includes."""
     source: _CText | None = None
     defined: frozenset[str] = frozenset()
+    windows: bool | None = None  # does the file have a Windows path (asked once)
     for at, header in includes:
         if header not in POSIX_ONLY_HEADERS and header not in POSIX_SOCKET_HEADERS:
             continue
@@ -8215,7 +8224,11 @@ def _note_posix_includes(
             # in an #if: an MSVC build reads it where the preprocessor says so, in a file
             # with no Windows path of its own (xattr 1.3.0's lib_build.c: `#ifdef
             # __FreeBSD__` ... `#else` / `#include <sys/xattr.h>`)
-            if result.posix_readings <= 0 or _windows_path(text, cython):
+            if result.posix_readings <= 0:
+                continue
+            if windows is None:
+                windows = _windows_path(text, cython)
+            if windows:
                 continue
             result.posix_readings -= 1
             if source is None:
@@ -8233,7 +8246,9 @@ def _note_posix_includes(
         code = text[line_start : line_end if line_end >= 0 else len(text)].strip()[:160]
         line = text.count("\n", 0, at) + 1
         result.posix_includes.append((relative, line, code, header))
-        if _windows_path(text, cython):
+        if windows is None:
+            windows = _windows_path(text, cython)
+        if windows:
             result.posix_windows.add(relative)
         if header in POSIX_ONLY_HEADERS:
             return  # (after a socket header, the file may still include a POSIX-only one)
