@@ -6114,3 +6114,179 @@ def test_a_build_tool_release_download_is_no_library(
     files = {"setup.py": setup, "src/m.c": "int f(void) { return 0; }\n"}
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["external_libraries"]
+
+
+OBOE_CALLBACK = """\
+#ifndef OBOE_STABILIZEDCALLBACK_H
+#define OBOE_STABILIZEDCALLBACK_H
+#if defined(__i386__) || defined(__x86_64__)
+#define cpu_relax() asm volatile("rep; nop" ::: "memory");
+#elif defined(__arm__) || defined(__mips__) || defined(__riscv)
+#define cpu_relax() asm volatile("":::"memory")
+#elif defined(__aarch64__)
+#define cpu_relax() asm volatile("yield" ::: "memory")
+#else
+#error "cpu_relax is not defined for this architecture"
+#endif
+#endif
+"""
+
+
+@pytest.mark.parametrize(
+    ("link", "category"),
+    [
+        # ntgcalls 3.0.5 vendors google/oboe in deps/oboe, whose CMakeLists.txt links the NDK's
+        # OpenSLES and log: an Android library, never built on Windows, so its #error chain
+        # for cpu_relax() does not count
+        ("target_link_libraries(oboe PRIVATE log OpenSLES)", "workflow-only"),
+        ("target_link_libraries(oboe PRIVATE aaudio)", "workflow-only"),
+        # linked only on Android, the project builds elsewhere too: the #error counts
+        ("if(ANDROID)\n  target_link_libraries(oboe PRIVATE log OpenSLES)\nendif()", "source-port"),
+        # a library named log alone is no Android sign
+        ("target_link_libraries(oboe PRIVATE log)", "source-port"),
+    ],
+)
+def test_a_vendored_android_project_is_not_built_on_windows(
+    tmp_path: Path, link: str, category: str
+) -> None:
+    files = {
+        "setup.py": setup_extension("m", "src/m.cpp"),
+        "src/m.cpp": "int f() { return 0; }\n",
+        "deps/oboe/CMakeLists.txt": "cmake_minimum_required(VERSION 3.22.1)\nproject(oboe)\n"
+        "add_library(oboe src/common/StabilizedCallback.cpp)\n" + link + "\n",
+        "deps/oboe/include/oboe/StabilizedCallback.h": OBOE_CALLBACK,
+        "deps/oboe/src/common/StabilizedCallback.cpp": '#include "oboe/StabilizedCallback.h"\n'
+        "void relax() { cpu_relax(); }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+def test_ffmpeg_headers_name_ffmpeg(tmp_path: Path) -> None:
+    # ntgcalls 3.0.5 and PyAV include <libavcodec/avcodec.h> and its siblings: each is one of
+    # FFmpeg's libraries, which is what a porter has to build for ARM64
+    files = {
+        "setup.py": setup_extension("m", "src/m.c"),
+        "src/m.c": "#include <libavcodec/avcodec.h>\n#include <libswscale/swscale.h>\n"
+        "int f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["libavcodec (FFmpeg)", "libswscale (FFmpeg)"], doc[
+        "external_libraries"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("package", "external"),
+    [
+        # power-grid-model 1.13.213: msgpack-cxx, msgpack-c's C++ half, is headers only
+        # (github.com/msgpack/msgpack-c/tree/cpp_master: "a header-only library")
+        ("msgpack-cxx", []),
+        # msgpack-c, the C library, is compiled
+        ("msgpack-c", ["msgpack-c"]),
+    ],
+)
+def test_msgpack_cxx_is_headers_only(tmp_path: Path, package: str, external: list[str]) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": f"project(p)\nfind_package({package} REQUIRED)\nadd_library(p src/p.cpp)\n",
+        # (its header, msgpack.hpp, is msgpack-cxx's; msgpack-c's is msgpack.h)
+        "src/p.cpp": "#include <msgpack.hpp>\nint f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+FIND_OSMIUM = """\
+if(Osmium_USE_IO)
+    set(Osmium_USE_XML TRUE)
+endif()
+foreach(_component ${Osmium_FIND_COMPONENTS})
+    set(Osmium_USE_${_component} TRUE)
+endforeach()
+find_path(OSMIUM_INCLUDE_DIR osmium/version.hpp)
+if(Osmium_USE_XML)
+    find_package(EXPAT)
+    find_package(ZLIB)
+    list(APPEND OSMIUM_EXTRA_FIND_VARS EXPAT_FOUND ZLIB_FOUND)
+endif()
+if(Osmium_USE_GDAL)
+    find_package(GDAL)
+    list(APPEND OSMIUM_EXTRA_FIND_VARS GDAL_FOUND)
+endif()
+if(Osmium_USE_SPARSEHASH)
+    find_package(Sparsehash)
+endif()
+include(FindPackageHandleStandardArgs)
+find_package_handle_standard_args(Osmium
+                                  REQUIRED_VARS OSMIUM_INCLUDE_DIR ${OSMIUM_EXTRA_FIND_VARS}
+                                  VERSION_VAR _libosmium_version)
+"""
+
+
+@pytest.mark.parametrize(
+    ("components", "external"),
+    [
+        # osmium 4.0.2: find_package(Osmium 2.16 REQUIRED COMPONENTS io pbf xml) runs
+        # cmake/FindOsmium.cmake, whose xml component finds EXPAT and ZLIB without REQUIRED
+        # but lists EXPAT_FOUND among find_package_handle_standard_args' REQUIRED_VARS, which
+        # stops a REQUIRED find_package(Osmium) where they are not found
+        ("REQUIRED COMPONENTS io xml", ["expat", "zlib"]),
+        ("REQUIRED COMPONENTS XML", ["expat", "zlib"]),
+        # io is the module's alias for pbf and xml
+        ("REQUIRED COMPONENTS io", ["expat", "zlib"]),
+        # a component the build does not ask for finds nothing it needs (gdal), and a
+        # package missing from REQUIRED_VARS is optional (Sparsehash)
+        ("REQUIRED COMPONENTS pbf", []),
+        # nor does a module no REQUIRED find_package() runs
+        ("COMPONENTS io xml", []),
+    ],
+)
+def test_a_find_modules_required_vars_demand_its_packages(
+    tmp_path: Path, components: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\nlist(APPEND CMAKE_MODULE_PATH cmake)\n"
+        f"find_package(Osmium 2.16 {components})\n"
+        "add_library(p src/p.cpp)\n",
+        "cmake/FindOsmium.cmake": FIND_OSMIUM,
+        "src/p.cpp": "int f() { return 0; }\n",
+        # (libosmium itself is in the sdist, headers only)
+        "contrib/libosmium/include/osmium/version.hpp": "#define LIBOSMIUM_VERSION 2\n",
+        "contrib/libosmium/include/osmium/io/reader.hpp": "namespace osmium {}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "external"),
+    [
+        # libpinocchio 4.1.0: find_package(example-robot-data REQUIRED CONFIG) under
+        # `if(BUILD_BENCHMARK OR BUILD_EXAMPLES OR BUILD_TESTING)`, which [tool.cmeel]'s
+        # configure-args turn off each
+        ('"-DBUILD_BENCHMARK=OFF", "-DBUILD_EXAMPLES=OFF", "-DBUILD_TESTING=OFF"', []),
+        # one left on (BUILD_TESTING is CTest's option, on by default), the package is needed
+        ('"-DBUILD_BENCHMARK=OFF", "-DBUILD_EXAMPLES=OFF"', ["example-robot-data"]),
+        (
+            '"-DBUILD_BENCHMARK=OFF", "-DBUILD_EXAMPLES=OFF", "-DBUILD_TESTING=ON"',
+            ["example-robot-data"],
+        ),
+    ],
+)
+def test_a_condition_the_build_scripts_turn_off(
+    tmp_path: Path, arguments: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["cmeel[build]"]\n'
+        'build-backend = "cmeel.build"\n'
+        f"[tool.cmeel]\nconfigure-args = [{arguments}]\n",
+        "CMakeLists.txt": "project(p)\ninclude(CTest)\n"
+        "if(BUILD_BENCHMARK OR BUILD_EXAMPLES OR BUILD_TESTING)\n"
+        "  find_package(example-robot-data REQUIRED CONFIG)\nendif()\n"
+        "add_library(p src/p.cpp)\n",
+        "src/p.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]

@@ -708,6 +708,7 @@ class Analysis:
     # folders whose CMakeLists.txt is one if() on other systems (implicit 0.7.3's gpu/:
     # `if (UNIX)`): Windows builds nothing there
     cmake_off_windows: set[str] = field(default_factory=set)
+    android_projects: set[str] = field(default_factory=set)  # folders: _cmake_android_only
     msvc_cxx_std: str | None = None  # "setup.py:N" asking GCC for C++17+, and MSVC for nothing
     # "file:line" of the package's own C++ that needs C++17 (std::string_view, `namespace a::b {`)
     cxx17_used: str | None = None
@@ -1788,8 +1789,11 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 result.fortran_builds.append((lower, optional, required))
             if name == "cmakelists.txt" or name.endswith(".cmake"):
                 result.cmake_texts.append(text)
-                if name == "cmakelists.txt" and "/" in relative and _cmake_wholly_off_windows(text):
-                    result.cmake_off_windows.add(lower.rsplit("/", 1)[0] + "/")
+                if name == "cmakelists.txt" and "/" in relative:
+                    if _cmake_wholly_off_windows(text):
+                        result.cmake_off_windows.add(lower.rsplit("/", 1)[0] + "/")
+                    elif _cmake_android_only(text):
+                        result.android_projects.add(lower.rsplit("/", 1)[0] + "/")
             elif name == "meson.build":
                 result.meson_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
@@ -3508,6 +3512,33 @@ class _CMakeFunctions:
         return self.names[index - 1] if index > 0 else None
 
 
+# A find module, cmake/Find<Name>.cmake: what find_package(<Name>) runs
+# (https://cmake.org/cmake/help/latest/manual/cmake-developer.7.html#find-modules)
+_FIND_MODULE = re.compile(r"find(\w+)\.cmake")
+_HANDLE_STANDARD_ARGS = re.compile(
+    r"find_package_handle_standard_args\s*\(([^)]{0,2000})\)", re.IGNORECASE
+)
+_LIST_APPEND = re.compile(r"\blist\s*\(\s*APPEND\s+(\w+)([^)]{0,2000})\)", re.IGNORECASE)
+
+
+def _module_required_vars(text: str) -> frozenset[str]:
+    """The variables (lower case) a find module's find_package_handle_standard_args()
+    requires, a list variable's appended items included: where one is false, a REQUIRED
+    find_package() of the module stops (osmium 4.0.2's FindOsmium.cmake: `REQUIRED_VARS
+    OSMIUM_INCLUDE_DIR ${OSMIUM_EXTRA_FIND_VARS}`, its xml component appending EXPAT_FOUND)."""
+    words = {
+        word.lower()
+        for call in _HANDLE_STANDARD_ARGS.finditer(text)
+        for word in re.findall(r"\w+", call[1])
+    }
+    appended: defaultdict[str, set[str]] = defaultdict(set)
+    for match in _LIST_APPEND.finditer(text):
+        appended[match[1].lower()].update(w.lower() for w in re.findall(r"\w+", match[2]))
+    for variable in list(words):
+        words |= appended.get(variable, set())
+    return frozenset(words)
+
+
 def _cmake_demanded(
     text: str, package: str, at: int, lines: list[str], functions: _CMakeFunctions
 ) -> bool:
@@ -3545,7 +3576,7 @@ _FIND_PACKAGES_READ = 500
 # Boost REQUIRED serialization filesystem)`; https://github.com/jrl-umi3218/jrl-cmakemodules,
 # package-config.cmake)
 _FIND_PACKAGE = re.compile(
-    r"(?:find_package|add_project_dependency)\s*\(\s*([A-Za-z0-9_]+)([^)]{0,300})\)",
+    r"(?:find_package|add_project_dependency)\s*\(\s*([A-Za-z0-9_][A-Za-z0-9_-]*)([^)]{0,300})\)",
     re.IGNORECASE,
 )
 # `cc.find_library('lapack')`: required unless `required: false`
@@ -3950,6 +3981,33 @@ def _set_by_build_scripts(result: Analysis, names: set[str]) -> set[str] | None:
     return found
 
 
+_CMAKE_OPERATORS = frozenset(["AND", "OR", "NOT", "DEFINED", "STREQUAL", "MATCHES", "EQUAL"])
+
+
+def _turned_off_by_build_scripts(result: Analysis, names: set[str]) -> set[str]:
+    """Of these CMake names, those the build scripts set off, and nowhere to anything else
+    (libpinocchio 4.1.0's [tool.cmeel] configure-args: `"-DBUILD_TESTING=OFF"`, which
+    CTest's option has on by default). Where a script makes `-D` options from names at run
+    time, none."""
+    scripts = _not_cmake(result.build_texts, result.cmake_texts)
+    if not scripts or not names:
+        return set()
+    if any(_BUILT_DEFINE.search(text) for text in scripts):
+        return set()
+    words = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    pattern = re.compile(
+        rf"(?:(?<=-D)|(?<![-\w]))({words})(?::\w+)?\s*=\s*[\"']?([\w.-]*)", re.IGNORECASE
+    )
+    off: set[str] = set()
+    on: set[str] = set()
+    for text in scripts:
+        for match in pattern.finditer(text):
+            name = next((n for n in names if n.lower() == match[1].lower()), match[1])
+            value = match[2].upper()
+            (off if value in _CMAKE_FALSE and value != "" else on).add(name)
+    return off - on
+
+
 # a -D option whose name a script builds at run time: f"-D{name}=ON", "-D" + name
 _BUILT_DEFINE = re.compile(r"""-D\{|[\"']-D[\"']\s*\+|-D%s|-D\$\{""")
 
@@ -3969,15 +4027,82 @@ def _project_options(result: Analysis) -> None:
     if not result.conditional_packages:
         return
     off = _project_off(result)
+    asked = {
+        name
+        for _, conditions in result.conditional_packages
+        for condition in conditions
+        for name in _CMAKE_NAMES.findall(condition)
+        if name not in off and name.upper() not in _CMAKE_OPERATORS
+    }
+    declared = off
+    turned_off = _turned_off_by_build_scripts(result, asked)
+    if turned_off:
+        off = {**off, **dict.fromkeys(turned_off, False)}
     for library, conditions in result.conditional_packages:
+        if library.how.endswith("need it") and not _module_component_asked(
+            result, library.file, conditions
+        ):
+            continue  # a component of the find module that no find_package() asks for
         for condition in conditions:
             names = frozenset(n for n in _CMAKE_NAMES.findall(condition) if n in off)
             if names and _cmake_condition(condition, off) is False:
-                result.switched_off.append((library, names))
+                if names & declared.keys():
+                    result.switched_off.append((library, names & declared.keys()))
+                # (otherwise the build scripts turn it off: nothing turns it on again)
                 break
         else:
             result.external.append(library)
     result.conditional_packages.clear()
+
+
+def _module_component_asked(result: Analysis, path: str, conditions: Sequence[str]) -> bool:
+    """Is a find module's find_package(), under `if(<Name>_USE_<component>)` or
+    `if(<Name>_FIND_REQUIRED_<component>)`, in a component that a REQUIRED
+    find_package(<Name> ... COMPONENTS ...) of the project asks for (or one of its aliases:
+    FindOsmium.cmake's `if(Osmium_USE_IO)` / `set(Osmium_USE_XML TRUE)`)? Under no such
+    condition, asked where the module is required at all."""
+    module = re.escape(path.rsplit("/", 1)[-1][4:-6])
+    call = re.compile(rf"find_package\s*\(\s*{module}\b([^)]{{0,500}})\)", re.IGNORECASE)
+    asked: set[str] = set()
+    required = False
+    for text in result.cmake_texts:
+        for match in call.finditer(text):
+            words = match[1].split()
+            if "REQUIRED" in words:
+                required = True
+                asked.update(w.lower() for w in words if w not in _FIND_KEYWORDS)
+    if not required:
+        return False
+    switch = re.compile(rf"\b{module}_(?:USE|FIND_REQUIRED)_(\w+)", re.IGNORECASE)
+    wanted = {m.lower() for condition in conditions for m in switch.findall(condition)}
+    if not wanted:
+        return True
+    text = next(
+        (t for t in result.cmake_texts if result.build_paths.get(id(t)) == path.lower()), ""
+    )
+    alias = re.compile(
+        rf"if\s*\(\s*{module}_USE_(\w+)\s*\)((?:\s*set\s*\(\s*{module}_USE_\w+\s+\w+\s*\))+)",
+        re.IGNORECASE,
+    )
+    for match in alias.finditer(text):
+        if match[1].lower() in asked:
+            asked.update(m.lower() for m in re.findall(rf"{module}_USE_(\w+)", match[2], re.I))
+    return bool(wanted & asked)
+
+
+_FIND_KEYWORDS = frozenset(
+    [
+        "EXACT",
+        "QUIET",
+        "MODULE",
+        "CONFIG",
+        "NO_MODULE",
+        "REQUIRED",
+        "COMPONENTS",
+        "OPTIONAL_COMPONENTS",
+        "GLOBAL",
+    ]
+)
 
 
 # `required: get_option('system_lz4')`, and the declaration of such an option in
@@ -4392,7 +4517,7 @@ HEADER_ONLY_PACKAGES = frozenset(
     eigen3 eigen nlohmannjson glm catch2 doctest cereal rapidjson tslrobinmap tslhopscotchmap
     tslsparsemap xtensor xtl xsimd xtensorpython rangev3 msgsl microsoftgsl magicenum simde
     cxxopts cli11 mdspan tomlplusplus toml11 parallelhashmap phmap concurrentqueue
-    unordereddense fastfloat dlpack wil utf8cpp stb
+    unordereddense fastfloat dlpack wil utf8cpp stb msgpackcxx
     """.lower().split()
 )
 
@@ -4855,13 +4980,21 @@ def _scan_libraries(
                         )
         cmake_lines: list[str] | None = None
         functions: _CMakeFunctions | None = None
+        module = _FIND_MODULE.fullmatch(name)
+        required_vars: frozenset[str] | None = None  # the find module's, when first asked
         # (each is judged by its lines and blocks: a file of thousands is read for the first)
         for match in itertools.islice(_FIND_PACKAGE.finditer(text), _FIND_PACKAGES_READ):
             package = match[1]
             if package.lower() in CMAKE_BUILTIN_PACKAGES:
                 continue
             how = "CMake find_package(... REQUIRED)"
-            if "REQUIRED" not in match[2]:
+            if "REQUIRED" not in match[2] and module is not None:
+                if required_vars is None:
+                    required_vars = _module_required_vars(text)
+                if f"{package.lower()}_found" in required_vars:
+                    module_file = relative.rsplit("/", 1)[-1]
+                    how = f"CMake find_package() in {module_file}, whose REQUIRED_VARS need it"
+            if "REQUIRED" not in match[2] and not how.endswith("need it"):
                 if "FATAL_ERROR" not in text:
                     continue
                 if cmake_lines is None:
@@ -4886,7 +5019,7 @@ def _scan_libraries(
                 result.switched_off.append((wanted, switches))
                 continue
             conditions = _enclosing_conditions(cmake_lines, index, python=False)
-            if conditions:
+            if conditions or how.endswith("need it"):
                 # the option may be declared in another CMake file (manifold3d: `if(
                 # ASSIMP_ENABLE)` in cmake/manifoldDeps.cmake, its option() OFF in
                 # CMakeLists.txt): judged once every CMake file is read (_project_options)
@@ -4964,6 +5097,20 @@ INCLUDE_DIR_LIBRARIES = {
     "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
     "ft2build": "freetype",  # FreeType's entry header
 }
+# FFmpeg's libraries, each a folder of headers: named with the project a porter builds
+INCLUDE_DIR_LIBRARIES.update(
+    (library, f"{library} (FFmpeg)")
+    for library in (
+        "libavcodec",
+        "libavdevice",
+        "libavfilter",
+        "libavformat",
+        "libavutil",
+        "libpostproc",
+        "libswresample",
+        "libswscale",
+    )
+)
 
 
 # What a build requirement brings besides a folder of its own name: the headers and CMake
@@ -5206,6 +5353,33 @@ def _cmake_wholly_off_windows(text: str) -> bool:
     return False
 
 
+# The NDK's system libraries: a CMake project that links one outside every if() is an Android
+# library (google/oboe's CMakeLists.txt: `target_link_libraries(oboe PRIVATE log OpenSLES)`).
+_ANDROID_LIBRARIES = frozenset(
+    ["opensles", "aaudio", "mediandk", "android", "nativewindow", "camera2ndk", "amidi"]
+)
+
+
+def _cmake_android_only(text: str) -> bool:
+    """Does a CMakeLists.txt link one of the NDK's system libraries outside every if()?"""
+    if "target_link_libraries" not in text:
+        return False
+    code = "\n".join(line.split("#", 1)[0] for line in text.split("\n")[:5000])
+    depth = 0
+    for command in _CMAKE_COMMAND.finditer(code):
+        word = command[1].lower()
+        if word == "if":
+            depth += 1
+        elif word == "endif":
+            depth -= 1
+        elif word == "target_link_libraries" and depth == 0:
+            close = code.find(")", command.end())
+            arguments = code[command.end() : close if close >= 0 else len(code)]
+            if _ANDROID_LIBRARIES.intersection(arguments.lower().split()):
+                return True
+    return False
+
+
 _CMAKE_BACKENDS = ("scikit-build-core", "py-build-cmake", "cmeel")
 _CMAKE_NO_BUILD = frozenset(
     ["file", "install", "message", "set", "list", "string", "get_filename_component"]
@@ -5215,12 +5389,14 @@ _CMAKE_NO_BUILD = frozenset(
 def _folders_off_windows(result: Analysis) -> None:
     """The code in a folder whose CMakeLists.txt builds only on other systems: what its files
     include is not needed on Windows, nor is their x86 code built there."""
-    if not result.cmake_off_windows or not (result.backend or "").startswith(_CMAKE_BACKENDS):
-        return  # (a setuptools build's developer CMakeLists says nothing of what it compiles)
+    folders = set(result.android_projects)  # (an Android library builds nowhere else)
+    if (result.backend or "").startswith(_CMAKE_BACKENDS):
+        # (a setuptools build's developer CMakeLists says nothing of what it compiles)
+        folders |= result.cmake_off_windows
     # not a folder whose files another CMake file names (the root's add_library(... gpu/x.c))
     off = tuple(
         folder
-        for folder in result.cmake_off_windows
+        for folder in sorted(folders)
         if not any(
             re.search(re.escape(folder) + r"[\w./-]*\.\w", text, re.IGNORECASE)
             for text in result.cmake_texts[:200]
@@ -6386,7 +6562,7 @@ HEADER_ONLY_HEADERS = frozenset(
     json.hpp catch.hpp doctest.h picojson.h cxxopts.hpp cli11.hpp toml.hpp magic_enum.hpp
     robin_hood.h httplib.h concurrentqueue.h blockingconcurrentqueue.h readerwriterqueue.h
     pcg_random.hpp pcg_extras.hpp pcg_uint128.hpp fast_float.h span.hpp expected.hpp
-    optional.hpp variant.hpp ankerl/unordered_dense.h tinyformat.h
+    optional.hpp variant.hpp ankerl/unordered_dense.h tinyformat.h msgpack.hpp
     """.lower().split()
 )
 
