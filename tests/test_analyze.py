@@ -6290,3 +6290,228 @@ def test_a_condition_the_build_scripts_turn_off(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_a_cmake_x64_argument_on_its_own_line(tmp_path: Path) -> None:
+    # open_spiel 2.0.2's setup.py:97-99: `"-A",` and `"x64",` on lines of their own
+    script = (
+        "import sys\ncmake_args = []\nif sys.platform.startswith('win'):\n"
+        "    cmake_args += [\n        '-DX=1',\n        '-A',\n        'x64',\n    ]\n"
+    )
+    files = {
+        "src/a.cpp": "int a;\n",
+        "CMakeLists.txt": "project(a CXX)\n",
+        "setup.py": script + setup_extension("a", "src/a.cpp"),
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "build-config", doc["reasons"]
+    assert any(r.startswith("setup.py:6 tells CMake to build for x64") for r in doc["reasons"])
+    # coolprop 6.7.0's setup.py: the same under `elif cmake_compiler == 'vc16':`, an old
+    # Visual Studio the user picks, not the default build
+    files["setup.py"] = files["setup.py"].replace(
+        "if sys.platform.startswith('win'):", "if cmake_compiler == 'vc16':"
+    )
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+OPTIONAL_DEPENDENCY = """\
+macro(openspiel_optional_dependency DEP_NAME DEP_DEFAULT DEP_DESCRIPTION)
+  set (${DEP_NAME} ${DEP_DEFAULT} CACHE BOOL ${DEP_DESCRIPTION})
+  if(NOT DEFINED ENV{${DEP_NAME}})
+    set (ENV{${DEP_NAME}} ${DEP_DEFAULT})
+  endif()
+  set (${DEP_NAME} $ENV{${DEP_NAME}})
+endmacro()
+openspiel_optional_dependency(OPEN_SPIEL_BUILD_WITH_LIBTORCH       %s
+  "Build with support for libtorch.")
+if (OPEN_SPIEL_BUILD_WITH_LIBTORCH)
+  find_package(Torch REQUIRED)
+endif()
+add_library(p p.cpp)
+"""
+
+
+@pytest.mark.parametrize(("default", "external"), [("OFF", []), ("ON", ["torch"])])
+def test_an_option_a_macro_declares(tmp_path: Path, default: str, external: list[str]) -> None:
+    # open_spiel 2.0.2's open_spiel/CMakeLists.txt declares its optional dependencies with
+    # a macro whose body is `set(${DEP_NAME} ${DEP_DEFAULT} CACHE BOOL ...)`: each call
+    # declares a cache variable with that default
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": OPTIONAL_DEPENDENCY % default,
+        "p.cpp": "int p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("unknown_at", "external"),
+    [
+        # open_spiel 2.0.2: json/tests/.../CMakeLists.txt adds ${json_SOURCE_DIR} (a test
+        # project's FetchContent) and abseil-cpp/CMake/Googletest/DownloadGTest.cmake adds
+        # ${absl_gtest_src_dir}: a test's dependency, so the folders the build adds are still
+        # known, and julia/, added only under an option off by default, is not built
+        ("json/tests/fetch/CMakeLists.txt", []),
+        ("abseil-cpp/CMake/Googletest/DownloadGTest.cmake", []),
+        # the same in a folder the build is made of: what it adds is not known
+        ("core/CMakeLists.txt", ["foolib"]),
+    ],
+)
+def test_a_tests_unknown_subdirectory_leaves_the_builds_folders_known(
+    tmp_path: Path, unknown_at: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": 'project(p)\noption(WITH_JULIA "Julia" OFF)\n'
+        "add_library(p p.cpp)\nif (WITH_JULIA)\n  add_subdirectory(julia)\nendif()\n",
+        "p.cpp": "int p;\n",
+        "julia/CMakeLists.txt": "add_library(spieljl wrapper/spieljl.cc)\n",
+        "julia/wrapper/spieljl.cc": "#include <foolib/foo.hpp>\nint j;\n",
+        unknown_at: "if(NOT dep_POPULATED)\n  add_subdirectory(${dep_SOURCE_DIR} ${dep_BINARY_DIR})\n"
+        "endif()\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_a_test_frameworks_header_is_no_library(tmp_path: Path) -> None:
+    # open_spiel 2.0.2 vendors abseil, whose absl/log/scoped_mock_log.cc (a TESTONLY
+    # library, outside any tests folder) includes <gmock/gmock.h>: test code's, not the wheel's
+    files = {
+        "setup.py": setup_extension("m", "src/m.cc"),
+        "src/m.cc": "#include <gmock/gmock.h>\n#include <gtest/gtest.h>\n#include <zlib.h>\nint m;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["zlib"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("repository", "external"),
+    [
+        # tenseal 0.3.18's cmake/protobuf.cmake: FetchContent_Declare(protocolbuffers_protobuf
+        # GIT_REPOSITORY https://github.com/protocolbuffers/protobuf ...), built and then
+        # found with find_package(Protobuf REQUIRED HINTS ...): the repository names it
+        ("https://github.com/protocolbuffers/protobuf", []),
+        ("https://github.com/protocolbuffers/protobuf.git", []),
+        # another repository's fetch leaves protobuf to find
+        ("https://github.com/google/snappy", ["protobuf"]),
+    ],
+)
+def test_a_fetch_named_by_its_repository(
+    tmp_path: Path, repository: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\ninclude(cmake/protobuf.cmake)\nadd_library(p p.cpp)\n",
+        "cmake/protobuf.cmake": "include(FetchContent)\nFetchContent_Declare(\n"
+        f"  protocolbuffers_protobuf\n  GIT_REPOSITORY {repository}\n  GIT_TAG v3.15.8\n)\n"
+        "FetchContent_MakeAvailable(protocolbuffers_protobuf)\n"
+        "find_package(Protobuf REQUIRED HINTS ${Protobuf_DIR})\n",
+        "p.cpp": "int p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_a_short_named_library_built_from_a_shipped_archive(tmp_path: Path) -> None:
+    # pyjq 2.6.0: setup.py builds libjq from the sdist's dependencies/jq-1.5.tar.gz and links
+    # libraries=["jq", "onig"]: both come with the build, whatever the length of the name
+    before = 'JQ = "jq-1.5.tar.gz"\nONIG = "onig-6.9.0.tar.gz"\nlibraries = ["jq", "onig"]\n'
+    files = {
+        "setup.py": before
+        + 'setup(ext_modules=[Extension("_pyjq", ["_pyjq.c"], libraries=libraries)])\n',
+        "_pyjq.c": "int j;\n",
+        "dependencies/jq-1.5.tar.gz": "(an archive)",
+        "dependencies/onig-6.9.0.tar.gz": "(an archive)",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    # without the archive, jq is the machine's to provide
+    del files["dependencies/jq-1.5.tar.gz"]
+    doc = analysis(tree(tmp_path / "b", files))
+    assert external_names(doc) == ["jq"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(("fetch", "external"), [(True, []), (False, ["cspice"])])
+def test_cspice_is_named_by_its_header(tmp_path: Path, fetch: bool, external: list[str]) -> None:
+    # spiceypy 8.3.0's cyice.pxd includes <SpiceUsr.h>, CSPICE's header; its CMakeLists.txt
+    # fetches and builds cspice (FetchContent_Declare(cspice ...))
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\n"
+        + (
+            "include(FetchContent)\nFetchContent_Declare(cspice URL https://x/c.zip)\n"
+            if fetch
+            else ""
+        )
+        + "add_library(p p.c)\n",
+        "p.c": "#include <SpiceUsr.h>\nint p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+FIND_TILEDB_EP = """\
+if (NOT TILEDB_FOUND)
+  if (WIN32)
+    SET(DOWNLOAD_URL "https://github.com/TileDB-Inc/TileDB/releases/download/2.30.0/tiledb-windows-x86_64-2.30.0-9b5305d.zip")
+  elseif(APPLE)
+    SET(DOWNLOAD_URL "https://github.com/TileDB-Inc/TileDB/releases/download/2.30.0/tiledb-macos-arm64-2.30.0-9b5305d.tar.gz")
+  else()
+    SET(DOWNLOAD_URL "https://github.com/TileDB-Inc/TileDB/releases/download/2.30.0/tiledb-linux-x86_64-2.30.0-9b5305d.tar.gz")
+  endif()
+  ExternalProject_Add(ep_tiledb PREFIX "externals" URL ${DOWNLOAD_URL})
+endif()
+"""
+
+
+@pytest.mark.parametrize(
+    ("at", "extra", "external"),
+    [
+        # tiledbsoma 2.3.0's libtiledbsoma/cmake/Modules/FindTileDB_EP.cmake downloads
+        # TileDB's release binaries, for Windows an x86-64 one only
+        ("libtiledbsoma/cmake/Modules/FindTileDB_EP.cmake", "", ["tiledb"]),
+        # a Windows ARM64 archive beside it: the build has one to download
+        (
+            "libtiledbsoma/cmake/Modules/FindTileDB_EP.cmake",
+            'SET(U "https://github.com/TileDB-Inc/TileDB/releases/download/2.30.0/'
+            'tiledb-windows-arm64-2.30.0-9b5305d.zip")\n',
+            [],
+        ),
+        # a vendored project's download is its own build's question
+        ("third_party/dep/cmake/FindTileDB_EP.cmake", "", []),
+    ],
+)
+def test_a_cmake_download_of_x64_windows_binaries(
+    tmp_path: Path, at: str, extra: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\nadd_library(p p.cpp)\n",
+        "p.cpp": "int p;\n",
+        at: FIND_TILEDB_EP + extra,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_a_cmake_download_of_x64_windows_binaries_beside_an_arm64_file(tmp_path: Path) -> None:
+    # sherpa-onnx 1.13.4: cmake/onnxruntime-win-x64-gpu.cmake downloads microsoft/onnxruntime's
+    # x64 binaries; cmake/onnxruntime-win-arm64.cmake, another repository's ARM64 build
+    url = "https://github.com/microsoft/onnxruntime/releases/download/v1.27.0/"
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\nadd_library(p p.cpp)\n",
+        "p.cpp": "int p;\n",
+        "cmake/onnxruntime-win-x64-gpu.cmake": 'if(1)\nset(onnxruntime_URL "'
+        + url
+        + 'onnxruntime-win-x64-gpu_cuda12-1.27.0.zip")\nendif()\n',
+        "cmake/onnxruntime-win-arm64.cmake": 'set(onnxruntime_URL "https://x/${name}")\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    del files["cmake/onnxruntime-win-arm64.cmake"]
+    doc = analysis(tree(tmp_path / "b", files))
+    assert external_names(doc) == ["onnxruntime"], doc["external_libraries"]

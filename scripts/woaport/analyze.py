@@ -709,6 +709,8 @@ class Analysis:
     # `if (UNIX)`): Windows builds nothing there
     cmake_off_windows: set[str] = field(default_factory=set)
     android_projects: set[str] = field(default_factory=set)  # folders: _cmake_android_only
+    # (archive name, library): see _scan_cmake_binary_downloads
+    x64_binary_downloads: list[tuple[str, ExternalLibrary]] = field(default_factory=list)
     msvc_cxx_std: str | None = None  # "setup.py:N" asking GCC for C++17+, and MSVC for nothing
     # "file:line" of the package's own C++ that needs C++17 (std::string_view, `namespace a::b {`)
     cxx17_used: str | None = None
@@ -1845,6 +1847,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _sources_switched_off(result)
     _folders_off_windows(result)
     _project_options(result)
+    _judge_binary_downloads(result)
     _meson_options(result)
     _switched_on(result)
     _built_here(result)
@@ -2758,7 +2761,8 @@ def _gcc_runtime(text: str) -> str | None:
 # sys.maxsize > 2**32; pycapnp 2.2.4's buildutils/build.py: `build_arch = ["-A",
 # build_arch_flag]` after `build_arch_flag = "x64"`) builds x64 under an ARM64 Python
 _CMAKE_X64 = re.compile(
-    r"""["']-A["'][ \t]*,[ \t]*(?:["']x64["']|([A-Za-z_]\w{0,40})\b)"""
+    # (the two items on lines of their own: open_spiel 2.0.2's setup.py)
+    r"""["']-A["'][ \t]*,\s{0,200}?(?:["']x64["']|([A-Za-z_]\w{0,40})\b)"""
     r"""|["']-A[ \t]*x64["']|CMAKE_GENERATOR_PLATFORM[ \t]*[=:]?[ \t]*["']?x64\b"""
     # os.environ["CMAKE_GENERATOR_PLATFORM"] = "x64", env.setdefault("...", "x64")
     r"""|CMAKE_GENERATOR_PLATFORM["'][ \t]*(?:\][ \t]*=|,)[ \t]*["']x64["']"""
@@ -2769,6 +2773,7 @@ _ANY_ARM64_NAME = re.compile(r"(?i)arm64|aarch64")
 # a condition that asks for the machine itself: `-A x64` under it is for x64 only
 _MACHINE_TEST = re.compile(r"(?i)machine\s*\(|amd64|x86_64|plat_name|get_platform|PROCESSOR_ARCH")
 _CMAKE_X64_MATCHES = 100  # matches looked at per file, at most
+_COMPILER_PICKED = re.compile(r"""==\s*["']vc\d+["']""")
 
 
 def _judge_setup_helpers(result: Analysis) -> None:
@@ -2812,10 +2817,13 @@ def _scan_cmake_x64(result: Analysis, relative: str, text: str) -> None:
             lines = text.split("\n")
         index = text.count("\n", 0, match.start())
         if any(
-            _MACHINE_TEST.search(condition)
+            _MACHINE_TEST.search(condition) or _COMPILER_PICKED.search(condition)
             for condition in _enclosing_conditions(lines, index, python=True)
         ):
-            continue  # x64 where the machine is x64 (`if platform.machine() == "AMD64":`)
+            # x64 where the machine is x64 (`if platform.machine() == "AMD64":`), or where
+            # the user picks an old Visual Studio (coolprop 6.7.0: `elif cmake_compiler ==
+            # 'vc16':` / `'-G', '"Visual Studio 16 2019"', '-A', 'x64'`)
+            continue
         result.cmake_x64 = f"{relative}:{index + 1}"
         return
 
@@ -3646,6 +3654,8 @@ _CMAKE_FETCH = re.compile(
     r"|\bCPMAddPackage\s*\(\s*(?:NAME\s+([A-Za-z0-9_.+-]+)|\"(?:gh|gl|bb):[\w.-]+/([\w.-]+))",
     re.IGNORECASE,
 )
+# A fetch's GIT_REPOSITORY, up to its call's `)`: the repository's name
+_FETCH_REPOSITORY = re.compile(r"[^)]*?\bGIT_REPOSITORY\s+\"?[^\s\")]*/([\w.-]+)")
 # What else a fetched project brings: the names its find_package() config goes by (Abseil's
 # is absl; protobuf >= 22 builds its utf8_range; googletest's gtest and gmock).
 FETCHED_ALSO = {
@@ -3757,6 +3767,8 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
     an example's file, whose fetches are that build's question)."""
     if "(" not in text:
         return
+    if not foreign and "releases/download" in text:
+        _scan_cmake_binary_downloads(result, relative, text)
     functions: _CMakeFunctions | None = None  # (read for the first fetch)
     for match in _CMAKE_FETCH.finditer(text):
         # pyzmq: FetchContent_Declare(bundled_libzmq ...) builds libzmq (zmq.h)
@@ -3776,6 +3788,54 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
                 continue
             result.fetched.add(key)
             result.fetched.update(FETCHED_ALSO.get(key, ()))
+            # and the repository it clones (tenseal 0.3.18: FetchContent_Declare(
+            # protocolbuffers_protobuf GIT_REPOSITORY https://github.com/protocolbuffers/protobuf)
+            cloned = _FETCH_REPOSITORY.match(text, match.end(), match.end() + 600)
+            if cloned is not None:
+                repository = _library_key(cloned[1].removesuffix(".git"))
+                if repository:
+                    result.fetched.add(repository)
+                    result.fetched.update(FETCHED_ALSO.get(repository, ()))
+
+
+# A GitHub release archive named for Windows on x86-64
+_WINDOWS_X64_ARCHIVE = re.compile(r"(?i)[-_.](?:windows|win64|win)[-_.]?(?:x86[-_]64|x64|amd64)\b")
+
+
+def _scan_cmake_binary_downloads(result: Analysis, relative: str, text: str) -> None:
+    """A CMake file of the package's own that downloads a library's release binaries, for
+    Windows an x86-64 archive (tiledbsoma 2.3.0's FindTileDB_EP.cmake:
+    tiledb-windows-x86_64-2.30.0-9b5305d.zip from TileDB-Inc/TileDB's releases): a candidate,
+    judged once every file is read (_judge_binary_downloads)."""
+    seen: set[str] = set()
+    for match in itertools.islice(_RELEASE_DOWNLOAD.finditer(text), 100):
+        repository = match[1].lower()
+        end = text.find("\n", match.end())
+        archive = text[match.end() : end if end >= 0 else len(text)]
+        windows = _WINDOWS_X64_ARCHIVE.search(archive)
+        if repository in seen or repository in _BUILD_TOOL_REPOSITORIES or windows is None:
+            continue
+        seen.add(repository)
+        name = archive[: windows.start()].rsplit("/", 1)[-1].lower()
+        library = _external_at(repository, _RELEASE_DOWNLOADED, relative, text, match.start())
+        result.x64_binary_downloads.append((name or repository, library))
+
+
+def _judge_binary_downloads(result: Analysis) -> None:
+    """The Windows x86-64 release binaries CMake downloads, where nothing in the sdist names
+    an ARM64 Windows build of the same library (sherpa-onnx 1.13.4 has
+    cmake/onnxruntime-win-arm64.cmake beside onnxruntime-win-x64-gpu.cmake): an ARM64 build
+    has no binaries to download, so the library is the machine's to provide."""
+    for name, library in result.x64_binary_downloads:
+        arm64 = re.compile(
+            rf"{re.escape(name)}[-_.]?(?:windows|win)[-_.]?(?:arm64|aarch64)", re.IGNORECASE
+        )
+        if any(arm64.search(member) for member in result.members) or any(
+            arm64.search(text) for text in result.cmake_texts
+        ):
+            continue
+        result.external.append(library)
+    result.x64_binary_downloads.clear()
 
 
 # A CMake condition under which a find_package() is required only when something else was
@@ -4280,6 +4340,35 @@ _CMAKE_DEFAULT = re.compile(
     rf"|set\s*\(\s*({_CMAKE_NAME})\s+([^\s)]+)([^)]*)\))",
     re.IGNORECASE,
 )
+# A macro or function whose body declares its first parameter an option or cache variable with
+# its second as the default: open_spiel 2.0.2's `openspiel_optional_dependency(DEP_NAME
+# DEP_DEFAULT DEP_DESCRIPTION)`, `set (${DEP_NAME} ${DEP_DEFAULT} CACHE BOOL ...)`
+_CMAKE_OPTION_MACRO = re.compile(
+    r"\b(?:macro|function)\s*\(\s*(\w+)\s+(\w+)\s+(\w+)[^)]{0,200}\)(.{0,3000}?)"
+    r"\bend(?:macro|function)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _cmake_macro_options(text: str) -> list[tuple[str, str, bool]]:
+    """The options declared through such macros in this file: (name, default, True) for
+    each call, as _cmake_defaults' option()s."""
+    found: list[tuple[str, str, bool]] = []
+    for macro in itertools.islice(_CMAKE_OPTION_MACRO.finditer(text), 50):
+        name, default = re.escape(macro[2]), re.escape(macro[3])
+        declares = re.search(
+            rf"\bset\s*\(\s*\$\{{{name}\}}\s+\$\{{{default}\}}\s+CACHE\b"
+            rf"|\boption\s*\(\s*\$\{{{name}\}}\s+(?:\"[^\"]*\"|\S+)\s+\$\{{{default}\}}\s*\)",
+            macro[4],
+            re.IGNORECASE,
+        )
+        if declares is None:
+            continue
+        call = re.compile(rf"(?m)^[ \t]*{re.escape(macro[1])}\s*\(\s*({_CMAKE_NAME})\s+(\w+)")
+        found += [(m[1], m[2], True) for m in itertools.islice(call.finditer(text), 500)]
+    return found
+
+
 # cmake_dependent_option(<option> "<help>" <value> <depends> <force>): <value> by default
 # where every condition of <depends> (a ;-list) holds, else <force>
 # (https://cmake.org/cmake/help/latest/module/CMakeDependentOption.html)
@@ -4355,6 +4444,8 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
                 continue  # on where it is on already (lightgbm: `if(__INTEGRATE_OPENCL)` sets
                 # __INTEGRATE_OPENCL ON): no other default
         found.append((name, value, "CACHE" in match[5]))
+    if "macro" in text.lower() or "function" in text.lower():
+        found += _cmake_macro_options(text)
     dependent = (
         [(m[1], m[2], m[3].strip('"'), m[4]) for m in _CMAKE_DEPENDENT.finditer(text)]
         if "cmake_dependent_option" in text
@@ -5096,6 +5187,7 @@ INCLUDE_DIR_LIBRARIES = {
     "event2": "libevent",
     "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
     "ft2build": "freetype",  # FreeType's entry header
+    "spiceusr": "cspice",  # NAIF's CSPICE toolkit: SpiceUsr.h
 }
 # FFmpeg's libraries, each a folder of headers: named with the project a porter builds
 INCLUDE_DIR_LIBRARIES.update(
@@ -5512,6 +5604,9 @@ def _resolve_includes(result: Analysis) -> None:
                     and _own_module(e.how.split(" ", 1)[0], result.members)
                 )
                 and not _shipped(e.name, ordered)
+                # (one the build fetches or extracts, by its key: pyjq 2.6.0's jq, from the
+                # dependencies/jq-1.5.tar.gz its setup.py builds, too short a name for a folder)
+                and _library_key(e.name) not in wraps
                 and not e.file.lower().startswith(submodules)
                 and not e.file.lower().startswith(projects)
                 and _library_key(e.name) not in requirements
@@ -5564,6 +5659,8 @@ def _resolve_includes(result: Analysis) -> None:
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if library in seen or _shipped(library, wraps, short=True):
             continue
+        if library in ("gtest", "gmock"):
+            continue  # GoogleTest's header (abseil's scoped_mock_log.cc: <gmock/gmock.h>)
         if in_vendored_tree and _shipped(library, ordered):
             # a vendored tree's include of its own library's header that the sdist trimmed
             # (grpcio's third_party/upb tests): the sources are here, the file is not built
@@ -8098,6 +8195,18 @@ def _in_string(text: str, start: int) -> bool:
 _SOURCE_NAME = re.compile(r"([A-Za-z0-9_.+-]{1,200}\.(?:c|cc|cpp|cxx|S|s|asm))(?![A-Za-z0-9_])")
 
 
+def _adds_test_dependencies(lower: str) -> bool:
+    """Is a CMake file a test's (under tests/, examples/ ...; googletest's download script),
+    whose add_subdirectory() of an unknown folder adds a test's dependency, not sources the
+    wheel compiles? open_spiel 2.0.2: json/tests/benchmarks/CMakeLists.txt adds
+    ${benchmark_SOURCE_DIR}, abseil-cpp/CMake/Googletest/DownloadGTest.cmake
+    ${absl_gtest_src_dir}."""
+    return _incidental(lower) or _GOOGLETEST_PATH.search(lower) is not None
+
+
+_GOOGLETEST_PATH = re.compile(r"(?:^|/)(?:googletest|gtest|googlemock|gmock)(?:/|[^/]*\.cmake$)")
+
+
 def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
     """Which source files a CMake or meson file names, and whether under an x86 condition
     (rapidfuzz: CpuInfo.cpp only `if(RAPIDFUZZ_ARCH_X64)`; argon2-cffi-bindings: opt.c only
@@ -8148,7 +8257,7 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
                 folder = _cmake_source_path(added[1].rstrip("/"), lower)
                 unknown = not folder.strip("/.") or "$" in folder
                 if len(result.cmake_folder_mentions) >= _CMAKE_MENTIONS_KEPT or (
-                    unknown and functions <= 0
+                    unknown and functions <= 0 and not _adds_test_dependencies(lower)
                 ):
                     result.cmake_folders_unread = True
                 elif not unknown and ".." not in folder:
