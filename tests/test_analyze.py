@@ -6240,6 +6240,8 @@ find_package_handle_standard_args(Osmium
         ("REQUIRED COMPONENTS pbf", []),
         # nor does a module no REQUIRED find_package() runs
         ("COMPONENTS io xml", []),
+        # an optional component's finds are optional (helper-83's red team)
+        ("REQUIRED COMPONENTS pbf OPTIONAL_COMPONENTS xml", []),
     ],
 )
 def test_a_find_modules_required_vars_demand_its_packages(
@@ -6515,3 +6517,151 @@ def test_a_cmake_download_of_x64_windows_binaries_beside_an_arm64_file(tmp_path:
     del files["cmake/onnxruntime-win-arm64.cmake"]
     doc = analysis(tree(tmp_path / "b", files))
     assert external_names(doc) == ["onnxruntime"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # helper-83's red team: an OFF that holds for some builds only leaves the option on
+        '[[tool.scikit-build.overrides]]\nif.platform-system = "darwin"\n'
+        'cmake.define.WITH_OPENCV = "OFF"\n',
+        '[tool.cibuildwheel.linux]\nenvironment = { CMAKE_ARGS="-DWITH_OPENCV=OFF" }\n',
+        '[tool.scikit-build.cmake.define]\n# WITH_OPENCV = "OFF"\n',
+        "setup.py",
+    ],
+)
+def test_an_off_for_some_builds_only_turns_nothing_off(tmp_path: Path, where: str) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": 'project(p)\noption(WITH_OPENCV "x" ON)\nif(WITH_OPENCV)\n'
+        "  find_package(OpenCV REQUIRED)\nendif()\nadd_library(p m.cpp)\n",
+        "m.cpp": "int m;\n",
+    }
+    if where == "setup.py":
+        files["setup.py"] = (
+            "import sys\nargs = []\nif sys.platform == 'darwin':\n"
+            "    args.append('-DWITH_OPENCV=OFF')\n"
+        )
+    else:
+        files["pyproject.toml"] += where
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["opencv"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("files", "external"),
+    [
+        # helper-83: setup.py compiles a file of the Android project's folder itself
+        (
+            {
+                "setup.py": setup_extension("m", "core/src/a.c"),
+                "core/CMakeLists.txt": "add_library(core SHARED src/a.c src/jni.c)\n"
+                "target_link_libraries(core android log)\n",
+                "core/src/a.c": "#include <zlib.h>\nint a;\n",
+            },
+            ["zlib"],
+        ),
+        # the NDK libraries linked in a function's body, called only if(ANDROID)
+        (
+            {
+                "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+                "CMakeLists.txt": "project(p)\nadd_subdirectory(core)\n",
+                "core/CMakeLists.txt": "function(link_platform t)\n"
+                "  target_link_libraries(${t} PRIVATE android log)\nendfunction()\n"
+                "add_library(core a.c)\nif(ANDROID)\n  link_platform(core)\nendif()\n",
+                "core/a.c": "#include <zlib.h>\nint a;\n",
+            },
+            ["zlib"],
+        ),
+    ],
+)
+def test_an_android_link_that_leaves_the_folder_built(
+    tmp_path: Path, files: dict[str, str], external: list[str]
+) -> None:
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    "cmake",
+    [
+        # helper-83's red team: x64 binaries only where the processor is AMD64, the sources
+        # built elsewhere
+        'if(WIN32 AND CMAKE_SYSTEM_PROCESSOR MATCHES "AMD64")\n'
+        "  FetchContent_Declare(lib URL https://github.com/o/lib/releases/download/v1/"
+        "lib-windows-x86_64.zip)\nelse()\n"
+        "  FetchContent_Declare(lib GIT_REPOSITORY https://github.com/o/lib.git)\nendif()\n",
+        # a tool the build runs
+        "if(WIN32)\n  file(DOWNLOAD https://github.com/ccache/ccache/releases/download/v4.9/"
+        "ccache-4.9-windows-x86_64.zip c.zip)\nendif()\n",
+        # the ARM64 archive through a variable, or with the architecture first
+        "if(WIN32)\n  set(U https://github.com/o/lib/releases/download/v1/lib-win-x64-1.0.zip)\n"
+        "  set(V https://github.com/o/lib/releases/download/v1/lib-win-${ARCH}-1.0.zip)\nendif()\n",
+        "if(WIN32)\n  set(U https://github.com/o/lib/releases/download/v1/lib-windows-x64.zip)\n"
+        "  set(V https://github.com/o/lib/releases/download/v1/lib-arm64-windows.zip)\nendif()\n",
+    ],
+)
+def test_cmake_x64_windows_binaries_that_an_arm64_build_does_without(
+    tmp_path: Path, cmake: str
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\ninclude(cmake/deps.cmake)\nadd_library(p p.cpp)\n",
+        "cmake/deps.cmake": "include(FetchContent)\n" + cmake,
+        "p.cpp": "int p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("files", "external"),
+    [
+        # helper-83's red team: pkg-config's libavcodec and <libavcodec/avcodec.h> are one
+        (
+            {
+                "CMakeLists.txt": "project(p)\n"
+                "pkg_check_modules(FFMPEG REQUIRED IMPORTED_TARGET libavcodec)\n"
+                "add_library(p m.c)\n",
+                "m.c": "#include <libavcodec/avcodec.h>\nint m;\n",
+            },
+            ["libavcodec"],
+        ),
+        # a generic repository name is no name for what a fetch with another name brings
+        (
+            {
+                "CMakeLists.txt": "project(p)\ninclude(FetchContent)\n"
+                "FetchContent_Declare(nljson GIT_REPOSITORY https://github.com/nlohmann/json.git)\n"
+                "add_library(p m.c)\n",
+                "m.c": "#include <json/json.h>\nint m;\n",
+            },
+            ["json"],
+        ),
+        # CSPICE's headers, each
+        (
+            {
+                "CMakeLists.txt": "project(p)\nadd_library(p m.c)\n",
+                "m.c": "#include <SpiceUsr.h>\n#include <SpiceZfc.h>\n#include <SpiceCK.h>\nint m;\n",
+            },
+            ["cspice"],
+        ),
+        # header-only packages under their hyphenated names; vcpkg's unofficial- prefix
+        (
+            {
+                "CMakeLists.txt": "project(p)\nfind_package(tl-expected REQUIRED)\n"
+                "find_package(unofficial-sqlite3 REQUIRED)\nadd_library(p m.c)\n",
+                "m.c": "int m;\n",
+            },
+            ["sqlite3"],
+        ),
+    ],
+)
+def test_library_names_after_review(
+    tmp_path: Path, files: dict[str, str], external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        **files,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]

@@ -3793,7 +3793,11 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
             cloned = _FETCH_REPOSITORY.match(text, match.end(), match.end() + 600)
             if cloned is not None:
                 repository = _library_key(cloned[1].removesuffix(".git"))
-                if repository:
+                # (only where the declared name ends with it: nlohmann/json's repository is
+                # no name for what FetchContent_Declare(nljson ...) brings)
+                if repository and re.search(
+                    rf"(?:^|[-_]){re.escape(cloned[1].removesuffix('.git'))}$", declared, re.I
+                ):
                     result.fetched.add(repository)
                     result.fetched.update(FETCHED_ALSO.get(repository, ()))
 
@@ -3808,6 +3812,7 @@ def _scan_cmake_binary_downloads(result: Analysis, relative: str, text: str) -> 
     tiledb-windows-x86_64-2.30.0-9b5305d.zip from TileDB-Inc/TileDB's releases): a candidate,
     judged once every file is read (_judge_binary_downloads)."""
     seen: set[str] = set()
+    lines: list[str] | None = None
     for match in itertools.islice(_RELEASE_DOWNLOAD.finditer(text), 100):
         repository = match[1].lower()
         end = text.find("\n", match.end())
@@ -3817,8 +3822,33 @@ def _scan_cmake_binary_downloads(result: Analysis, relative: str, text: str) -> 
             continue
         seen.add(repository)
         name = archive[: windows.start()].rsplit("/", 1)[-1].lower()
+        if name.split("-")[0] in _DOWNLOADED_TOOLS or repository in _DOWNLOADED_TOOLS:
+            continue  # a tool the build runs (ccache, doxygen, protoc): emulated on ARM64
+        if re.search(rf"GIT_REPOSITORY\s+\S*/{re.escape(repository)}(?:\.git)?\b", text, re.I):
+            continue  # the same file builds it from its sources elsewhere
+        if lines is None:
+            lines = text.split("\n")
+        index = text.count("\n", 0, match.start())
+        if any(
+            _CMAKE_PROCESSOR_TEST.search(condition)
+            for condition in _enclosing_conditions(lines, index, python=False)
+        ):
+            continue  # x64 binaries where the machine is x64: ARM64 takes another branch
         library = _external_at(repository, _RELEASE_DOWNLOADED, relative, text, match.start())
         result.x64_binary_downloads.append((name or repository, library))
+
+
+# Tools a CMake build downloads, not libraries (an x64 tool runs emulated on ARM64)
+_DOWNLOADED_TOOLS = frozenset(
+    [
+        *("ccache", "sccache", "doxygen", "pandoc", "buf", "gh", "cli", "git-lfs"),
+        *("protoc", "nasm", "yasm", "llvm", "clang"),
+    ]
+)
+_CMAKE_PROCESSOR_TEST = re.compile(
+    r"(?i)CMAKE_(?:HOST_)?SYSTEM_PROCESSOR|CMAKE_GENERATOR_PLATFORM|CMAKE_VS_PLATFORM_NAME"
+    r"|AMD64|x86_64|\bx64\b|(?<![A-Za-z])ARCH"
+)
 
 
 def _judge_binary_downloads(result: Analysis) -> None:
@@ -3827,8 +3857,12 @@ def _judge_binary_downloads(result: Analysis) -> None:
     cmake/onnxruntime-win-arm64.cmake beside onnxruntime-win-x64-gpu.cmake): an ARM64 build
     has no binaries to download, so the library is the machine's to provide."""
     for name, library in result.x64_binary_downloads:
+        # (also `lib-arm64-windows.zip`, and an architecture a variable names:
+        # `onnxruntime-win-${ORT_ARCH}-1.16.3.zip`)
         arm64 = re.compile(
-            rf"{re.escape(name)}[-_.]?(?:windows|win)[-_.]?(?:arm64|aarch64)", re.IGNORECASE
+            rf"{re.escape(name)}[-_.]?(?:(?:windows|win)[-_.]?(?:arm64|aarch64|\$\{{)"
+            rf"|(?:arm64|aarch64)[-_.]?(?:windows|win))",
+            re.IGNORECASE,
         )
         if any(arm64.search(member) for member in result.members) or any(
             arm64.search(text) for text in result.cmake_texts
@@ -4045,10 +4079,12 @@ _CMAKE_OPERATORS = frozenset(["AND", "OR", "NOT", "DEFINED", "STREQUAL", "MATCHE
 
 
 def _turned_off_by_build_scripts(result: Analysis, names: set[str]) -> set[str]:
-    """Of these CMake names, those the build scripts set off, and nowhere to anything else
-    (libpinocchio 4.1.0's [tool.cmeel] configure-args: `"-DBUILD_TESTING=OFF"`, which
-    CTest's option has on by default). Where a script makes `-D` options from names at run
-    time, none."""
+    """Of these CMake names, those the build scripts set off for every build, and nowhere to
+    anything else (libpinocchio 4.1.0's [tool.cmeel] configure-args: `"-DBUILD_TESTING=OFF"`,
+    which CTest's option has on by default). Read: pyproject.toml's [tool.cmeel] and
+    [tool.scikit-build...] tables (not overrides for some platforms, nor cibuildwheel's), and
+    the root setup.py's lines outside every `if`; comments never. Where a script makes `-D`
+    options from names at run time, none."""
     scripts = _not_cmake(result.build_texts, result.cmake_texts)
     if not scripts or not names:
         return set()
@@ -4061,10 +4097,34 @@ def _turned_off_by_build_scripts(result: Analysis, names: set[str]) -> set[str]:
     off: set[str] = set()
     on: set[str] = set()
     for text in scripts:
-        for match in pattern.finditer(text):
-            name = next((n for n in names if n.lower() == match[1].lower()), match[1])
-            value = match[2].upper()
-            (off if value in _CMAKE_FALSE and value != "" else on).add(name)
+        path = result.build_paths.get(id(text), "")
+        table = ""
+        lines = text.split("\n")
+        for index, line in enumerate(lines):
+            if line.lstrip().startswith("["):
+                table = line.strip()
+            matches = list(pattern.finditer(line))
+            if not matches:
+                continue
+            for match in matches:
+                name = next((n for n in names if n.lower() == match[1].lower()), match[1])
+                value = match[2].upper()
+                if value not in _CMAKE_FALSE or value == "":
+                    on.add(name)  # (set on anywhere, or to what is not known: not off)
+                    continue
+                if "#" in line[: match.start()]:
+                    continue  # a comment's
+                if path == "pyproject.toml":
+                    if not table.startswith(("[tool.cmeel", "[tool.scikit-build")):
+                        continue  # cibuildwheel's, or another tool's
+                    if table.startswith("[[tool.scikit-build.overrides"):
+                        continue  # for some platforms only
+                elif path == "setup.py":
+                    if _enclosing_conditions(lines, index, python=True):
+                        continue  # under a condition: maybe not this build's
+                else:
+                    continue
+                off.add(name)
     return off - on
 
 
@@ -4128,6 +4188,8 @@ def _module_component_asked(result: Analysis, path: str, conditions: Sequence[st
     for text in result.cmake_texts:
         for match in call.finditer(text):
             words = match[1].split()
+            if "OPTIONAL_COMPONENTS" in words:  # (an optional component's finds are optional)
+                words = words[: words.index("OPTIONAL_COMPONENTS")]
             if "REQUIRED" in words:
                 required = True
                 asked.update(w.lower() for w in words if w not in _FIND_KEYWORDS)
@@ -4343,23 +4405,29 @@ _CMAKE_DEFAULT = re.compile(
 # A macro or function whose body declares its first parameter an option or cache variable with
 # its second as the default: open_spiel 2.0.2's `openspiel_optional_dependency(DEP_NAME
 # DEP_DEFAULT DEP_DESCRIPTION)`, `set (${DEP_NAME} ${DEP_DEFAULT} CACHE BOOL ...)`
-_CMAKE_OPTION_MACRO = re.compile(
-    r"\b(?:macro|function)\s*\(\s*(\w+)\s+(\w+)\s+(\w+)[^)]{0,200}\)(.{0,3000}?)"
-    r"\bend(?:macro|function)\b",
-    re.IGNORECASE | re.DOTALL,
+_CMAKE_OPTION_HEADER = re.compile(
+    r"\b(?:macro|function)\s*\(\s*(\w+)\s+(\w+)\s+(\w+)[^)]{0,200}\)", re.IGNORECASE
 )
+_CMAKE_BODY_END = re.compile(r"\bend(?:macro|function)\b", re.IGNORECASE)
 
 
 def _cmake_macro_options(text: str) -> list[tuple[str, str, bool]]:
     """The options declared through such macros in this file: (name, default, True) for
     each call, as _cmake_defaults' option()s."""
     found: list[tuple[str, str, bool]] = []
-    for macro in itertools.islice(_CMAKE_OPTION_MACRO.finditer(text), 50):
+    # (each header's body ends at the next end of a body: found once, then bisected, so a
+    # file of headers without ends is read once, not once per header)
+    ends = [m.start() for m in _CMAKE_BODY_END.finditer(text)]
+    for macro in itertools.islice(_CMAKE_OPTION_HEADER.finditer(text), 50):
+        after = bisect.bisect_left(ends, macro.end())
+        if after == len(ends):
+            break
+        body = text[macro.end() : min(ends[after], macro.end() + 3000)]
         name, default = re.escape(macro[2]), re.escape(macro[3])
         declares = re.search(
             rf"\bset\s*\(\s*\$\{{{name}\}}\s+\$\{{{default}\}}\s+CACHE\b"
             rf"|\boption\s*\(\s*\$\{{{name}\}}\s+(?:\"[^\"]*\"|\S+)\s+\$\{{{default}\}}\s*\)",
-            macro[4],
+            body,
             re.IGNORECASE,
         )
         if declares is None:
@@ -4608,7 +4676,8 @@ HEADER_ONLY_PACKAGES = frozenset(
     eigen3 eigen nlohmannjson glm catch2 doctest cereal rapidjson tslrobinmap tslhopscotchmap
     tslsparsemap xtensor xtl xsimd xtensorpython rangev3 msgsl microsoftgsl magicenum simde
     cxxopts cli11 mdspan tomlplusplus toml11 parallelhashmap phmap concurrentqueue
-    unordereddense fastfloat dlpack wil utf8cpp stb msgpackcxx
+    unordereddense fastfloat dlpack wil utf8cpp stb msgpackcxx tlexpected tloptional
+    cpphttplib expectedlite spanlite gsllite optionallite variantlite cpppeglib
     """.lower().split()
 )
 
@@ -5075,7 +5144,7 @@ def _scan_libraries(
         required_vars: frozenset[str] | None = None  # the find module's, when first asked
         # (each is judged by its lines and blocks: a file of thousands is read for the first)
         for match in itertools.islice(_FIND_PACKAGE.finditer(text), _FIND_PACKAGES_READ):
-            package = match[1]
+            package = match[1].removeprefix("unofficial-")  # vcpkg's unofficial-sqlite3
             if package.lower() in CMAKE_BUILTIN_PACKAGES:
                 continue
             how = "CMake find_package(... REQUIRED)"
@@ -5187,7 +5256,6 @@ INCLUDE_DIR_LIBRARIES = {
     "event2": "libevent",
     "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
     "ft2build": "freetype",  # FreeType's entry header
-    "spiceusr": "cspice",  # NAIF's CSPICE toolkit: SpiceUsr.h
 }
 # FFmpeg's libraries, each a folder of headers: named with the project a porter builds
 INCLUDE_DIR_LIBRARIES.update(
@@ -5457,13 +5525,13 @@ def _cmake_android_only(text: str) -> bool:
     if "target_link_libraries" not in text:
         return False
     code = "\n".join(line.split("#", 1)[0] for line in text.split("\n")[:5000])
-    depth = 0
+    depth = 0  # (a function's or loop's body counts as conditional too)
     for command in _CMAKE_COMMAND.finditer(code):
         word = command[1].lower()
-        if word == "if":
+        if word in ("if", "function", "macro", "foreach", "while"):
             depth += 1
-        elif word == "endif":
-            depth -= 1
+        elif word in ("endif", "endfunction", "endmacro", "endforeach", "endwhile"):
+            depth = max(0, depth - 1)
         elif word == "target_link_libraries" and depth == 0:
             close = code.find(")", command.end())
             arguments = code[command.end() : close if close >= 0 else len(code)]
@@ -5481,7 +5549,13 @@ _CMAKE_NO_BUILD = frozenset(
 def _folders_off_windows(result: Analysis) -> None:
     """The code in a folder whose CMakeLists.txt builds only on other systems: what its files
     include is not needed on Windows, nor is their x86 code built there."""
-    folders = set(result.android_projects)  # (an Android library builds nowhere else)
+    # (an Android library builds nowhere else, unless setup.py compiles its files itself)
+    folders = {
+        folder
+        for folder in result.android_projects
+        if folder not in result.setup_script.lower()
+        and not any(listed.lower().startswith(folder) for listed in result.setup_listed)
+    }
     if (result.backend or "").startswith(_CMAKE_BACKENDS):
         # (a setuptools build's developer CMakeLists says nothing of what it compiles)
         folders |= result.cmake_off_windows
@@ -5631,6 +5705,7 @@ def _resolve_includes(result: Analysis) -> None:
         if not in_vendored_tree
     }
     backends: set[str] | None = None  # worked out for the first header not in the sdist
+    found_keys = {_library_key(e.name) for e in result.external}
     for include, in_vendored_tree in zip(result.includes, vendored, strict=True):
         path = include.path.lower().replace("\\", "/").strip("<>")
         top = _library_key(path.split("/")[0].split(".")[0])
@@ -5656,7 +5731,12 @@ def _resolve_includes(result: Analysis) -> None:
         if library in NAMESPACE_INCLUDE_DIRS and path.count("/") >= 2:
             library = path.split("/")[1]  # <google/protobuf/message.h>: protobuf
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
+        if re.fullmatch(r"Spice[A-Z]\w{0,30}\.h", include.path.strip("<>")):
+            library = "cspice"  # NAIF's CSPICE toolkit: SpiceUsr.h, SpiceZfc.h, SpiceCK.h ...
+        plain = library
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
+        if library.startswith(f"{plain} (") and _library_key(plain) in found_keys:
+            continue  # found by its own name already (pkg-config's libavcodec)
         if library in seen or _shipped(library, wraps, short=True):
             continue
         if library in ("gtest", "gmock"):
