@@ -3529,6 +3529,11 @@ _HANDLE_STANDARD_ARGS = re.compile(
 _LIST_APPEND = re.compile(r"\blist\s*\(\s*APPEND\s+(\w+)([^)]{0,2000})\)", re.IGNORECASE)
 
 
+# how a find module's REQUIRED_VARS demand a package it finds without REQUIRED: these are
+# judged by the components asked for (_module_component_asked)
+_REQUIRED_VARS_NEED = ", whose REQUIRED_VARS need it"
+
+
 def _module_required_vars(text: str) -> frozenset[str]:
     """The variables (lower case) a find module's find_package_handle_standard_args()
     requires, a list variable's appended items included: where one is false, a REQUIRED
@@ -4044,16 +4049,27 @@ def _cmake_folders(result: Analysis, written: set[str]) -> set[str]:
     return folders
 
 
+def _fixed_build_scripts(result: Analysis) -> list[str] | None:
+    """The build files that are not CMake's (setup.py, pyproject.toml, scripts); None where
+    one makes `-D` options from names at run time (`f"-D{option}=ON"`): any may be set."""
+    scripts = _not_cmake(result.build_texts, result.cmake_texts)
+    if any(_BUILT_DEFINE.search(text) for text in scripts):
+        return None
+    return scripts
+
+
 def _set_by_build_scripts(result: Analysis, names: set[str]) -> set[str] | None:
     """Of these CMake names, those a build script sets to anything but off (`-DNAME=ON`,
     `NAME=...` in setup.py or pyproject.toml; `${p}NAME` by any name ending so): the build
     the package's scripts run has them on, or set from elsewhere. None where a script makes
     `-D` options from names at run time (`f"-D{option}=ON"`): any may be on."""
-    scripts = _not_cmake(result.build_texts, result.cmake_texts)
-    if not scripts or not names:
+    if not names:
         return set()
-    if any(_BUILT_DEFINE.search(text) for text in scripts):
+    scripts = _fixed_build_scripts(result)
+    if scripts is None:
         return None
+    if not scripts:
+        return set()
     ends: defaultdict[str, list[str]] = defaultdict(list)
     for name in names:
         ends[name.rpartition("}")[2]].append(name)
@@ -4085,47 +4101,51 @@ def _turned_off_by_build_scripts(result: Analysis, names: set[str]) -> set[str]:
     [tool.scikit-build...] tables (not overrides for some platforms, nor cibuildwheel's), and
     the root setup.py's lines outside every `if`; comments never. Where a script makes `-D`
     options from names at run time, none."""
-    scripts = _not_cmake(result.build_texts, result.cmake_texts)
-    if not scripts or not names:
+    if not names:
         return set()
-    if any(_BUILT_DEFINE.search(text) for text in scripts):
+    scripts = _fixed_build_scripts(result)
+    if not scripts:
         return set()
     words = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
     pattern = re.compile(
         rf"(?:(?<=-D)|(?<![-\w]))({words})(?::\w+)?\s*=\s*[\"']?([\w.-]*)", re.IGNORECASE
     )
+    by_lower = {name.lower(): name for name in names}
     off: set[str] = set()
     on: set[str] = set()
     for text in scripts:
         path = result.build_paths.get(id(text), "")
-        table = ""
-        lines = text.split("\n")
-        for index, line in enumerate(lines):
-            if line.lstrip().startswith("["):
-                table = line.strip()
-            matches = list(pattern.finditer(line))
-            if not matches:
+        lines: list[str] | None = None  # (split for the first setup.py match)
+        for match in pattern.finditer(text):
+            name = by_lower.get(match[1].lower(), match[1])
+            value = match[2].upper()
+            if value not in _CMAKE_FALSE or value == "":
+                on.add(name)  # (set on anywhere, or to what is not known: not off)
                 continue
-            for match in matches:
-                name = next((n for n in names if n.lower() == match[1].lower()), match[1])
-                value = match[2].upper()
-                if value not in _CMAKE_FALSE or value == "":
-                    on.add(name)  # (set on anywhere, or to what is not known: not off)
-                    continue
-                if "#" in line[: match.start()]:
-                    continue  # a comment's
-                if path == "pyproject.toml":
-                    if not table.startswith(("[tool.cmeel", "[tool.scikit-build")):
-                        continue  # cibuildwheel's, or another tool's
-                    if table.startswith("[[tool.scikit-build.overrides"):
-                        continue  # for some platforms only
-                elif path == "setup.py":
-                    if _enclosing_conditions(lines, index, python=True):
-                        continue  # under a condition: maybe not this build's
-                else:
-                    continue
-                off.add(name)
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if "#" in text[line_start : match.start()]:
+                continue  # a comment's
+            if path == "pyproject.toml":
+                header = _TOML_HEADER.findall(text, 0, match.start())
+                table = header[-1] if header else ""
+                if not table.startswith(("[tool.cmeel", "[tool.scikit-build")):
+                    continue  # cibuildwheel's, or another tool's
+                if table.startswith("[[tool.scikit-build.overrides"):
+                    continue  # for some platforms only
+            elif path == "setup.py":
+                if lines is None:
+                    lines = text.split("\n")
+                index = text.count("\n", 0, match.start())
+                if _enclosing_conditions(lines, index, python=True):
+                    continue  # under a condition: maybe not this build's
+            else:
+                continue
+            off.add(name)
     return off - on
+
+
+# a TOML table's header line, `[table]` or `[[array-of-tables]]`
+_TOML_HEADER = re.compile(r"(?m)^[ \t]*(\[.*)$")
 
 
 # a -D option whose name a script builds at run time: f"-D{name}=ON", "-D" + name
@@ -4159,7 +4179,7 @@ def _project_options(result: Analysis) -> None:
     if turned_off:
         off = {**off, **dict.fromkeys(turned_off, False)}
     for library, conditions in result.conditional_packages:
-        if library.how.endswith("need it") and not _module_component_asked(
+        if library.how.endswith(_REQUIRED_VARS_NEED) and not _module_component_asked(
             result, library.file, conditions
         ):
             continue  # a component of the find module that no find_package() asks for
@@ -5153,8 +5173,9 @@ def _scan_libraries(
                     required_vars = _module_required_vars(text)
                 if f"{package.lower()}_found" in required_vars:
                     module_file = relative.rsplit("/", 1)[-1]
-                    how = f"CMake find_package() in {module_file}, whose REQUIRED_VARS need it"
-            if "REQUIRED" not in match[2] and not how.endswith("need it"):
+                    how = f"CMake find_package() in {module_file}{_REQUIRED_VARS_NEED}"
+            demanded_by_module = how.endswith(_REQUIRED_VARS_NEED)
+            if "REQUIRED" not in match[2] and not demanded_by_module:
                 if "FATAL_ERROR" not in text:
                     continue
                 if cmake_lines is None:
@@ -5179,7 +5200,7 @@ def _scan_libraries(
                 result.switched_off.append((wanted, switches))
                 continue
             conditions = _enclosing_conditions(cmake_lines, index, python=False)
-            if conditions or how.endswith("need it"):
+            if conditions or demanded_by_module:
                 # the option may be declared in another CMake file (manifold3d: `if(
                 # ASSIMP_ENABLE)` in cmake/manifoldDeps.cmake, its option() OFF in
                 # CMakeLists.txt): judged once every CMake file is read (_project_options)
@@ -5487,11 +5508,16 @@ _CMAKE_OTHER_SYSTEMS = re.compile(
 )
 
 
+def _cmake_code(text: str) -> str:
+    """A CMake file's first 5000 lines without their `#` comments."""
+    return "\n".join(line.split("#", 1)[0] for line in text.split("\n")[:5000])
+
+
 def _cmake_wholly_off_windows(text: str) -> bool:
     """Is a CMakeLists.txt one if() block whose condition holds on other systems only (its
     first command the if(), no else, and after its endif() only commands that build
     nothing)?"""
-    code = "\n".join(line.split("#", 1)[0] for line in text.split("\n")[:5000])
+    code = _cmake_code(text)
     commands = list(_CMAKE_COMMAND.finditer(code))
     if len(commands) < 3 or commands[0][1].lower() != "if":
         return False
@@ -5524,7 +5550,7 @@ def _cmake_android_only(text: str) -> bool:
     """Does a CMakeLists.txt link one of the NDK's system libraries outside every if()?"""
     if "target_link_libraries" not in text:
         return False
-    code = "\n".join(line.split("#", 1)[0] for line in text.split("\n")[:5000])
+    code = _cmake_code(text)
     depth = 0  # (a function's or loop's body counts as conditional too)
     for command in _CMAKE_COMMAND.finditer(code):
         word = command[1].lower()
