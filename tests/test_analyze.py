@@ -6665,3 +6665,153 @@ def test_library_names_after_review(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["external_libraries"]
+
+
+SSH_LIKE_SETUP = (
+    "import platform\nfrom setuptools import setup, Extension\n"
+    "ON_WINDOWS = platform.system() == 'Windows'\n"
+    "_arch = platform.architecture()[0][0:2]\n"
+    "_libs = ['ssh2'] if not ON_WINDOWS else [\n"
+    "    'Ws2_32', 'user32',\n"
+    "    'libcrypto%sMD' % _arch, 'libssl%sMD' % _arch,\n"
+    "]\n"
+    "setup(ext_modules=[Extension('p', ['p.c'], libraries=_libs)])\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("setup", "external"),
+    [
+        # ssh2-python 1.2.0.post1: a list variable whose Windows branch links OpenSSL under
+        # names formatted at run time (libcrypto64MD); `_libs = [...] if not ON_WINDOWS else [`
+        (SSH_LIKE_SETUP, ["openssl"]),
+        # the other branch is another system's: its names are no Windows build's
+        (SSH_LIKE_SETUP.replace("if not ON_WINDOWS", "if ON_WINDOWS"), ["ssh2"]),
+        # a condition that is no Windows test: which branch builds is not known
+        (SSH_LIKE_SETUP.replace("if not ON_WINDOWS", "if USE_SYSTEM"), []),
+        # a plain list variable
+        (
+            setup_extension("p", "p.c", "LIBS = [\n    'rdkafka',\n    'm',\n]\n").replace(
+                "['p.c'])", "['p.c'], libraries=LIBS)"
+            ),
+            ["rdkafka"],
+        ),
+        # OpenSSL's import libraries under their usual names are one library, named openssl
+        (
+            setup_extension("p", "p.c").replace(
+                "['p.c'])", "['p.c'], libraries=['libeay32', 'ssleay32', 'crypto', 'ssl'])"
+            ),
+            ["openssl"],
+        ),
+        # a name formatted at run time is read up to its placeholder
+        (
+            setup_extension("p", "p.c").replace(
+                "['p.c'])", "['p.c'], libraries=['gmp%s' % suffix])"
+            ),
+            ["gmp"],
+        ),
+    ],
+)
+def test_library_list_variables_and_openssl_names(
+    tmp_path: Path, setup: str, external: list[str]
+) -> None:
+    doc = analysis(tree(tmp_path, {"setup.py": setup, "p.c": "int p;\n"}))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_a_cmake_x64_argument_after_a_comment(tmp_path: Path) -> None:
+    # helper-83's red team: a `#` comment between `"-A",` and `"x64"` hides nothing
+    script = (
+        "import sys\ncmake_args = []\nif sys.platform.startswith('win'):\n"
+        "    cmake_args += [\n        '-A',  # the platform\n        # (64-bit)\n"
+        "        'x64',\n    ]\n"
+    )
+    files = {
+        "src/a.cpp": "int a;\n",
+        "CMakeLists.txt": "project(a CXX)\n",
+        "setup.py": script + setup_extension("a", "src/a.cpp"),
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "build-config", doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    "fetch",
+    [
+        # helper-83's red team: CMake fetches FFmpeg and builds it with the project
+        {
+            "CMakeLists.txt": "project(p)\ninclude(FetchContent)\n"
+            "FetchContent_Declare(ffmpeg URL https://ffmpeg.org/releases/ffmpeg-7.1.tar.xz)\n"
+            "FetchContent_MakeAvailable(ffmpeg)\nadd_library(p m.c)\n",
+        },
+        # meson's wrap of FFmpeg, the same
+        {
+            "meson.build": "project('p', 'c')\nffmpeg = subproject('ffmpeg')\n",
+            "subprojects/ffmpeg.wrap": "[wrap-git]\nurl = https://gitlab.freedesktop.org/gstreamer/meson-ports/ffmpeg.git\n",
+        },
+    ],
+)
+def test_a_fetched_ffmpeg_brings_its_libraries_headers(
+    tmp_path: Path, fetch: dict[str, str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        **fetch,
+        "m.c": "#include <libavcodec/avcodec.h>\n#include <libswscale/swscale.h>\nint m;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    # (the headers without the fetch are FFmpeg's, to build)
+    for name in fetch:
+        del files[name]
+    doc = analysis(tree(tmp_path / "b", files))
+    assert external_names(doc) == ["libavcodec (FFmpeg)", "libswscale (FFmpeg)"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "external"),
+    [
+        # helper-83's red team: the REQUIRED find_package(Osmium COMPONENTS xml) is itself
+        # under an option off by default: neither Osmium nor what its module demands is needed
+        ("", []),
+        # unless a build script turns the option on
+        ("import os\nos.environ['CMAKE_ARGS'] = '-DWITH_OSMIUM=ON'\n", ["expat", "zlib"]),
+    ],
+)
+def test_a_find_modules_components_asked_under_an_option_off(
+    tmp_path: Path, setup: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\nlist(APPEND CMAKE_MODULE_PATH cmake)\n"
+        'option(WITH_OSMIUM "use osmium" OFF)\n'
+        "if(WITH_OSMIUM)\n  find_package(Osmium 2.16 REQUIRED COMPONENTS xml)\nendif()\n"
+        "add_library(p src/p.cpp)\n",
+        "cmake/FindOsmium.cmake": FIND_OSMIUM,
+        "src/p.cpp": "int f() { return 0; }\n",
+        "contrib/libosmium/include/osmium/version.hpp": "#define LIBOSMIUM_VERSION 2\n",
+    }
+    if setup:
+        files["setup.py"] = setup + "from setuptools import setup\nsetup()\n"
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_a_library_list_variable_taken_only_in_other_systems_builds(tmp_path: Path) -> None:
+    # python-sat 1.9.dev17: `libraries = to_install + cpplib` in the else of
+    # `if platform.system() == 'Windows':`, whose branch compiles the solvers' sources
+    setup = (
+        "import platform\nfrom setuptools import setup, Extension\n"
+        "to_install = ['cadical195', 'glucose41']\ncpplib = ['stdc++']\n"
+        "if platform.system() == 'Windows':\n    libraries = []\n"
+        "else:\n    libraries = to_install + cpplib\n"
+        "setup(ext_modules=[Extension('p', ['p.c'], libraries=libraries)])\n"
+    )
+    doc = analysis(tree(tmp_path, {"setup.py": setup, "p.c": "int p;\n"}))
+    assert external_names(doc) == [], doc["external_libraries"]
+    # pysam 0.24.1: an f-string's placeholder names the package's own extension's file
+    setup = setup_extension("p", "p.c", "suffix = '.so'\nLIBS = [f'chtslib{suffix}']\n").replace(
+        "['p.c'])", "['p.c'], libraries=LIBS)"
+    )
+    doc = analysis(tree(tmp_path / "b", {"setup.py": setup, "p.c": "int p;\n"}))
+    assert external_names(doc) == [], doc["external_libraries"]

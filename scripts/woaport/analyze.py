@@ -2762,7 +2762,8 @@ def _gcc_runtime(text: str) -> str | None:
 # build_arch_flag]` after `build_arch_flag = "x64"`) builds x64 under an ARM64 Python
 _CMAKE_X64 = re.compile(
     # (the two items on lines of their own: open_spiel 2.0.2's setup.py)
-    r"""["']-A["'][ \t]*,\s{0,200}?(?:["']x64["']|([A-Za-z_]\w{0,40})\b)"""
+    # (and with comments between them)
+    r"""["']-A["'][ \t]*,(?:\s|\#[^\n]{0,200}\n){0,200}?(?:["']x64["']|([A-Za-z_]\w{0,40})\b)"""
     r"""|["']-A[ \t]*x64["']|CMAKE_GENERATOR_PLATFORM[ \t]*[=:]?[ \t]*["']?x64\b"""
     # os.environ["CMAKE_GENERATOR_PLATFORM"] = "x64", env.setdefault("...", "x64")
     r"""|CMAKE_GENERATOR_PLATFORM["'][ \t]*(?:\][ \t]*=|,)[ \t]*["']x64["']"""
@@ -3473,6 +3474,49 @@ _ASSIGNMENT = re.compile(
 )
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
+# a `libraries=` item, read up to a placeholder filled at run time (ssh2-python 1.2.0.post1:
+# `'libcrypto%sMD' % _arch`)
+_LIBRARY_ITEM = re.compile(
+    # (not an f-string's `{suffix}`: pysam's f"chtslib{suffix}" names its own extension)
+    r"""["']([A-Za-z0-9_.+-]{1,60})(?:%[sdi][A-Za-z0-9_.+%-]{0,30})?["']"""
+)
+# a list assigned to a variable, over lines, maybe a conditional expression of two lists
+# (ssh2-python: `_libs = ['ssh2'] if not ON_WINDOWS else [\n 'Ws2_32', ... ]`)
+_LIST_ASSIGNMENT = re.compile(
+    r"(?m)^[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*(\[[^\]]{0,600}\])"
+    r"(?:[ \t]*\\?\n?[ \t]*if[ \t]+([^\n]{1,120}?)[ \t]+else[ \t]*(\[[^\]]{0,600}\]))?"
+)
+_WINDOWS_WORD = re.compile(r"(?i)win|\bnt\b|msvc")
+_NEGATION = re.compile(r"\bnot\b|!=")
+# OpenSSL's import libraries under the names builds link (libcrypto, libssl, the
+# libeay32/ssleay32 of 1.0, with a Windows build's -x64, 64MD, _static ... suffixes): one
+# library, which a porter builds as OpenSSL
+_OPENSSL_LINK_NAME = re.compile(
+    r"(?i)(?:lib)?(?:crypto|ssl|eay|ssleay)(?:[-_]?(?:\d+|x64|x86|arm64|md|mt|mdd|mtd|static))*"
+)
+
+
+def _windows_lists(text: str) -> dict[str, list[tuple[str, int]]]:
+    """The names in the lists a script assigns to variables, with their offsets: for a
+    conditional expression, the list a Windows build takes, where the condition says which
+    (a Windows test, maybe negated, or another system's); none where it does not."""
+    lists: dict[str, list[tuple[str, int]]] = {}
+    for match in _LIST_ASSIGNMENT.finditer(text):
+        group = 2
+        condition = match[3]
+        if condition is not None:
+            if _WINDOWS_WORD.search(condition):
+                group = 4 if _NEGATION.search(condition) else 2
+            elif _OTHER_OS_BRANCH.search(condition):
+                group = 4
+            else:
+                continue  # which list a Windows build takes is not known
+        start = match.start(group)
+        items = [(item[1], start + item.start()) for item in _LIBRARY_ITEM.finditer(match[group])]
+        lists.setdefault(match[1], items)
+    return lists
+
+
 # a function() or macro() line, or its end
 _CMAKE_FUNCTION = re.compile(
     r"^[ \t]*((?:end)?(?:function|macro))[ \t]*\(", re.IGNORECASE | re.MULTILINE
@@ -3677,6 +3721,17 @@ FETCHED_ALSO = {
     # Apache ORC's cmake_modules/ThirdpartyToolchain.cmake builds these where none is found
     # (pyorc 0.12.0 downloads ORC's source release and builds it)
     "orc": ("protobuf", "snappy", "zlib", "lz4", "zstd"),
+    # FFmpeg's libraries, each a folder of headers (see INCLUDE_DIR_LIBRARIES)
+    "ffmpeg": (
+        "avcodec",
+        "avdevice",
+        "avfilter",
+        "avformat",
+        "avutil",
+        "postproc",
+        "swresample",
+        "swscale",
+    ),
 }
 
 
@@ -4179,10 +4234,16 @@ def _project_options(result: Analysis) -> None:
     if turned_off:
         off = {**off, **dict.fromkeys(turned_off, False)}
     for library, conditions in result.conditional_packages:
-        if library.how.endswith(_REQUIRED_VARS_NEED) and not _module_component_asked(
-            result, library.file, conditions
-        ):
-            continue  # a component of the find module that no find_package() asks for
+        if library.how.endswith(_REQUIRED_VARS_NEED):
+            asked_by = _module_component_asked(result, library.file, conditions, off)
+            if asked_by is False:
+                continue  # a component of the find module that no find_package() asks for
+            if asked_by is not True:
+                # asked only by find_package()s under options off by default (see
+                # _switched_on for a build script that turns one on)
+                if asked_by & declared.keys():
+                    result.switched_off.append((library, asked_by & declared.keys()))
+                continue
         for condition in conditions:
             names = frozenset(n for n in _CMAKE_NAMES.findall(condition) if n in off)
             if names and _cmake_condition(condition, off) is False:
@@ -4195,30 +4256,47 @@ def _project_options(result: Analysis) -> None:
     result.conditional_packages.clear()
 
 
-def _module_component_asked(result: Analysis, path: str, conditions: Sequence[str]) -> bool:
+def _module_component_asked(
+    result: Analysis, path: str, conditions: Sequence[str], off: Mapping[str, bool]
+) -> bool | frozenset[str]:
     """Is a find module's find_package(), under `if(<Name>_USE_<component>)` or
     `if(<Name>_FIND_REQUIRED_<component>)`, in a component that a REQUIRED
     find_package(<Name> ... COMPONENTS ...) of the project asks for (or one of its aliases:
     FindOsmium.cmake's `if(Osmium_USE_IO)` / `set(Osmium_USE_XML TRUE)`)? Under no such
-    condition, asked where the module is required at all."""
+    condition, asked where the module is required at all. A REQUIRED find_package() under
+    an option ``off`` by default asks only if the option is turned on: where only such calls
+    ask, the options they are under (see _project_options)."""
     module = re.escape(path.rsplit("/", 1)[-1][4:-6])
     call = re.compile(rf"find_package\s*\(\s*{module}\b([^)]{{0,500}})\)", re.IGNORECASE)
     asked: set[str] = set()
-    required = False
+    switches: dict[str, frozenset[str]] = {}  # component -> the options its asking is under
     for text in result.cmake_texts:
+        lines: list[str] | None = None
         for match in call.finditer(text):
             words = match[1].split()
             if "OPTIONAL_COMPONENTS" in words:  # (an optional component's finds are optional)
                 words = words[: words.index("OPTIONAL_COMPONENTS")]
-            if "REQUIRED" in words:
-                required = True
-                asked.update(w.lower() for w in words if w not in _FIND_KEYWORDS)
-    if not required:
+            if "REQUIRED" not in words:
+                continue
+            if lines is None:
+                lines = text.split("\n")
+            index = text.count("\n", 0, match.start())
+            names: frozenset[str] = frozenset()
+            for condition in _enclosing_conditions(lines, index, python=False):
+                if _cmake_condition(condition, off) is False:
+                    names = frozenset(n for n in _CMAKE_NAMES.findall(condition) if n in off)
+                    break
+            for word in ["", *(w.lower() for w in words if w not in _FIND_KEYWORDS)]:
+                if not names:
+                    asked.add(word)
+                else:
+                    switches[word] = switches.get(word, frozenset()) | names
+    if not asked and not switches:
         return False
     switch = re.compile(rf"\b{module}_(?:USE|FIND_REQUIRED)_(\w+)", re.IGNORECASE)
     wanted = {m.lower() for condition in conditions for m in switch.findall(condition)}
     if not wanted:
-        return True
+        wanted = {""}  # (asked where the module is required at all: "" stands for that)
     text = next(
         (t for t in result.cmake_texts if result.build_paths.get(id(t)) == path.lower()), ""
     )
@@ -4227,9 +4305,16 @@ def _module_component_asked(result: Analysis, path: str, conditions: Sequence[st
         re.IGNORECASE,
     )
     for match in alias.finditer(text):
+        aliased = [m.lower() for m in re.findall(rf"{module}_USE_(\w+)", match[2], re.I)]
         if match[1].lower() in asked:
-            asked.update(m.lower() for m in re.findall(rf"{module}_USE_(\w+)", match[2], re.I))
-    return bool(wanted & asked)
+            asked.update(aliased)
+        for name in aliased:
+            if match[1].lower() in switches:
+                switches[name] = switches.get(name, frozenset()) | switches[match[1].lower()]
+    if wanted & asked:
+        return True
+    under = frozenset().union(*(switches[w] for w in wanted if w in switches))
+    return under or False
 
 
 _FIND_KEYWORDS = frozenset(
@@ -5059,6 +5144,7 @@ def _scan_libraries(
         return
     found: list[tuple[str, str, int]] = []  # (library, how, offset)
     assignments: dict[str, str] | None = None
+    lists: dict[str, list[tuple[str, int]]] = {}
     if name in ("setup.py", "setup.cfg", "build script"):
         for match in _holding(_CONFIG_TOOL, text, _CONFIG_TOOL_WORDS, _CONFIG_TOOL_REACH):
             tool = (match[1] or match[2]).lower()
@@ -5119,16 +5205,25 @@ def _scan_libraries(
                 # `.append('ev')` / `.extend([...])`: only those added for Windows (pyreadstat),
                 # not gevent's system libev when not embedding it or rjsmin's gcov
                 continue
-            named = _QUOTED.findall(listed)
-            # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`)
+            named = [(n, match.start()) for n in _LIBRARY_ITEM.findall(listed)]
+            # a name the file assigns a literal to (mysqlclient: `client = "mariadbclient"`),
+            # or a list (ssh2-python's `_libs`)
             if assignments is None:
                 assignments = {}
                 for variable, value in _ASSIGNMENT.findall(text):
                     assignments.setdefault(variable, value)  # the first, as a search finds
-            for variable in _BARE_NAME.findall(_QUOTED.sub(" ", listed)):
+                lists = _windows_lists(text)
+            for variable in _BARE_NAME.findall(_LIBRARY_ITEM.sub(" ", listed)):
                 if variable in assignments:
-                    named.append(assignments[variable])
-            for library in named:
+                    named.append((assignments[variable], match.start()))
+                elif variable in lists:
+                    # (named where the list is, once the `libraries=` that takes it is found
+                    # in a Windows build: python-sat's `libraries = to_install + cpplib` is in
+                    # the else of `if platform.system() == 'Windows':`)
+                    index = text.count("\n", 0, match.start())
+                    if not _not_for_windows(lines_of(), index) and not _opted_in(lines_of(), index):
+                        named += lists[variable]
+            for library, offset in named:
                 if "." in library or library.lower() in ("lib", "sources", "include"):
                     continue
                 key = library.lower().removeprefix("lib")
@@ -5136,7 +5231,10 @@ def _scan_libraries(
                     continue
                 if _builds_without(text, library):
                     continue
-                found.append((library.lower(), "libraries=[...]", match.start()))
+                if _OPENSSL_LINK_NAME.fullmatch(library):
+                    found.append(("openssl", f"libraries=[...] names {library}", offset))
+                else:
+                    found.append((library.lower(), "libraries=[...]", offset))
         for match in _PKG_CONFIG.finditer(text):
             package = _pkg_config_name(match[0])
             if package is not None:
@@ -5659,7 +5757,8 @@ def _resolve_includes(result: Analysis) -> None:
         _library_key(member.rsplit("/", 1)[-1].removesuffix(".wrap"))
         for member in result.members
         if member.endswith(".wrap") and "subprojects/" in member
-    } | result.fetched
+    }
+    wraps = {also for key in wraps for also in FETCHED_ALSO.get(key, ())} | wraps | result.fetched
     folders |= wraps
     ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
