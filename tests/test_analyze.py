@@ -6815,3 +6815,97 @@ def test_a_library_list_variable_taken_only_in_other_systems_builds(tmp_path: Pa
     )
     doc = analysis(tree(tmp_path / "b", {"setup.py": setup, "p.c": "int p;\n"}))
     assert external_names(doc) == [], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("fortran", "needs_fortran"),
+    [
+        # obspy 1.5.1's obspy/signal/src/evalresp/evtest.f: a Fortran main program that
+        # calls the C library, evalresp's test; no extension module is a Fortran program
+        (
+            "      program evtest\nc This program calls the instrument response package\n"
+            "      call wresp\n      stop\n      end\n",
+            False,
+        ),
+        # free form, after comments
+        ("! a driver\n\nprogram main\n  implicit none\nend program main\n", False),
+        # a subroutine is what an extension wraps (f2py)
+        ("      subroutine wresp\n      end\n", True),
+        # a program beside a module in one file: the module is built
+        (
+            "module m\ncontains\nsubroutine s\nend subroutine\nend module\nprogram p\nend program\n",
+            True,
+        ),
+    ],
+)
+def test_a_fortran_main_program_needs_no_fortran_compiler(
+    tmp_path: Path, fortran: str, needs_fortran: bool
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p/src/p.c"),
+        "p/src/p.c": "int p;\n",
+        "p/src/evtest.f": fortran,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert ("Fortran" in " ".join(doc["reasons"])) == needs_fortran, doc["reasons"]
+
+
+def test_kerberos_admin_headers_are_krb5s(tmp_path: Path) -> None:
+    # python-kadmin-rs 0.7.5's src/wrapper.h (for bindgen): <kadm5/admin.h>, MIT krb5's
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p.c"),
+        "p.c": "#include <kadm5/admin.h>\nint p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["kadm5 (krb5)"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("shipped", "category"), [(False, "workflow-only"), (True, "build-config")]
+)
+def test_a_blocking_crate_only_a_workspace_member_left_out_reaches(
+    tmp_path: Path, shipped: bool, category: str
+) -> None:
+    # pyoxigraph 0.4.11: the repository's whole Cargo.lock, whose oxigraph-testsuite (a
+    # workspace member the sdist leaves out, so no build compiles it) pulls winapi 0.2.8
+    # through text-diff and term
+    def package(name: str, version: str, *dependencies: str, source: bool = True) -> str:
+        lines = [f'[[package]]\nname = "{name}"\nversion = "{version}"\n']
+        if source:
+            lines.append('source = "registry+https://github.com/rust-lang/crates.io-index"\n')
+        if dependencies:
+            lines.append("dependencies = [\n" + "".join(f' "{d}",\n' for d in dependencies) + "]\n")
+        return "".join(lines)
+
+    lock = "\n".join(
+        [
+            "# generated\nversion = 3\n",
+            package("kernel32-sys", "0.2.2", "winapi 0.2.8"),
+            package("oxigraph-testsuite", "0.0.0", "text-diff", source=False),
+            package("pyoxigraph", "0.4.11", "pyo3", source=False),
+            package("pyo3", "0.26.0"),
+            package("term", "0.2.14", "kernel32-sys", "winapi 0.2.8"),
+            package("text-diff", "0.4.0", "term"),
+            package("winapi", "0.2.8"),
+        ]
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\n'
+        'build-backend = "maturin"\n',
+        "Cargo.toml": '[workspace]\nmembers = ["python"]\n',
+        "python/Cargo.toml": '[package]\nname = "pyoxigraph"\nversion = "0.4.11"\n'
+        '[dependencies]\npyo3 = "0.26"\n',
+        "Cargo.lock": lock,
+        "python/src/lib.rs": "pub fn w() {}\n",
+    }
+    if shipped:
+        # (in a folder that is no test's: a tests/ folder is not read at all)
+        files["suite/Cargo.toml"] = (
+            '[package]\nname = "oxigraph-testsuite"\nversion = "0.0.0"\n'
+            '[dependencies]\ntext-diff = "0.4.0"\n'
+        )
+        files["suite/src/lib.rs"] = "pub fn t() {}\n"
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

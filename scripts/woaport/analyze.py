@@ -723,6 +723,7 @@ class Analysis:
     # crates, with no source), and the crates the manifests name as dev-dependencies only
     lock_graph: dict[str, list[str]] = field(default_factory=dict)
     lock_roots: list[str] = field(default_factory=list)
+    cargo_packages: set[str] = field(default_factory=set)  # the [package] names of Cargo.toml's
     dev_crates: set[str] = field(default_factory=set)
     used_crates: set[str] = field(default_factory=set)
     # meson dependency()s whose `required:` is an option's value, with that option's name
@@ -1221,6 +1222,20 @@ _GTEST_FILE = re.compile(r"(?:^|/)[A-Z][A-Za-z0-9]{0,80}[a-z0-9]Tests?\.(?:cc|cp
 _INCIDENTAL_KIND = re.compile(r"[-_](?:examples?|demos?|samples|tests|benchmarks?)$")
 
 
+# A Fortran main program (its first statement, after comments and blank lines, fixed form's
+# `c`/`*` ones too), with no module beside it: a standalone program (obspy 1.5.1's evalresp
+# evtest.f, a test that calls the C library), never part of an extension module
+_FORTRAN_PROGRAM = re.compile(
+    rb"(?i)(?:[ \t]*\r?\n|[ \t]*![^\n]*\n|[c*][^\n]*\n)*[ \t]*program[ \t]+\w"
+)
+_FORTRAN_MODULE = re.compile(rb"(?im)^[ \t]*module[ \t]+(?!procedure\b)\w")
+
+
+def _fortran_program(data: bytes | None) -> bool:
+    head = (data or b"")[:65536]
+    return _FORTRAN_PROGRAM.match(head) is not None and _FORTRAN_MODULE.search(head) is None
+
+
 def _incidental(lower: str) -> bool:
     """Tests, docs, examples: code that is not part of what the package builds."""
     return any(
@@ -1703,7 +1718,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             if top in VENDOR_DIRS or top.startswith("vendored"):
                 parts = relative.split("/")
                 result.vendored.add("/".join(parts[:2]) if len(parts) > 2 else parts[0])
-            elif language == "Fortran":
+            elif language == "Fortran" and not _fortran_program(data):
                 result.fortran_paths.append(lower)
         if data is None or b"\0" in data[:8192]:
             if suffix in CODE_SUFFIXES:
@@ -1773,6 +1788,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             folder = relative.rpartition("/")[0]
             result.crates[folder] = _crate_facts(folder, text)
             _dependency_kinds(result, text)
+            package = _CARGO_PACKAGE_NAME.search(text)
+            if package is not None:
+                result.cargo_packages.add(package[1])
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             defined = _DEFINED_NAME.findall(text) if "define" in text else []
@@ -2447,15 +2465,25 @@ def _dependency_kinds(result: Analysis, text: str) -> None:
         names.update(key[1] for key in _TABLE_KEY.finditer(body))
 
 
+_CARGO_PACKAGE_NAME = re.compile(
+    r'^\[package\][ \t]*\n(?:[^\[\n][^\n]*\n|\n)*?name[ \t]*=[ \t]*"([\w-]+)"', re.M
+)
+
+
 def _judge_crate_blockers(result: Analysis) -> None:
     """Keep the blockers a build reaches: from the workspace's crates, through every
     dependency but the dev-dependencies only tests and benches use (chia-rs 0.53.0's
-    winapi 0.2.8 comes through text-diff, a dev-dependency of chia-consensus). Without a
-    lock graph (no workspace crate found), every blocker stays."""
+    winapi 0.2.8 comes through text-diff, a dev-dependency of chia-consensus). A workspace
+    crate whose manifest the sdist leaves out is built by nothing (pyoxigraph 0.4.11's
+    Cargo.lock is the repository's, and its oxigraph-testsuite pulls winapi 0.2.8). Without
+    a lock graph (no workspace crate found), every blocker stays."""
     if not result.crate_blockers or not result.lock_roots:
         return
     dev_only = result.dev_crates - result.used_crates
     workspace = set(result.lock_roots)
+    shipped = {key for key in workspace if key.split(" ", 1)[0] in result.cargo_packages}
+    if shipped:
+        workspace = shipped
     reached: set[str] = set()
     stack = list(workspace)
     while stack:
@@ -5375,6 +5403,9 @@ INCLUDE_DIR_LIBRARIES = {
     "event2": "libevent",
     "mysql": "mysql/mariadb client (Connector/C)",  # <mysql.h> comes from either
     "ft2build": "freetype",  # FreeType's entry header
+    # MIT Kerberos' admin headers (python-kadmin-rs 0.7.5's src/wrapper.h: <kadm5/admin.h>),
+    # which krb5 installs and its Windows installers leave out
+    "kadm5": "kadm5 (krb5)",
 }
 # FFmpeg's libraries, each a folder of headers: named with the project a porter builds
 INCLUDE_DIR_LIBRARIES.update(
