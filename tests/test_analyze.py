@@ -6909,3 +6909,113 @@ def test_a_blocking_crate_only_a_workspace_member_left_out_reaches(
         files["suite/src/lib.rs"] = "pub fn t() {}\n"
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # helper-86's red team: `win` in darwin is no Windows test
+        (
+            {
+                "setup.py": "import sys\n_libs = ['iconv', 'intl'] if sys.platform == 'darwin' else ['foo_native']\n"
+            },
+            ["foo_native"],
+        ),
+        (
+            {
+                "setup.py": "import sys\n_libs = ['dl', 'iconv'] if sys.platform != 'darwin' else ['libiconv_win']\n"
+            },
+            ["iconv"],  # (dl: a system library, named for other systems)
+        ),
+        # the Windows test decides, whatever else the condition asks
+        (
+            {"setup.py": "_libs = ['libfoo_static'] if IS_WINDOWS and not DEBUG else ['bar']\n"},
+            ["libfoo_static"],
+        ),
+        (
+            {
+                "setup.py": "import os\n_libs = ['ws2_32', 'sqlite3'] if os.name == 'nt' and 'MSYSTEM' not in os.environ else ['readline']\n"
+            },
+            ["sqlite3"],
+        ),
+        # a % operand is no library; a separator before the placeholder is no name's
+        (
+            {
+                "setup.py": "suffix = 'MD'\narch = 'x64'\n_libs = ['libssl%s' % suffix, 'libcrypto-3-%s' % arch]\n"
+            },
+            ["openssl"],
+        ),
+        # NSS's ssl3 is no OpenSSL
+        ({"setup.py": "_libs = ['nspr4', 'ssl3', 'nss3']\n"}, ["nspr4", "nss3", "ssl3"]),
+    ],
+)
+def test_library_list_variables_after_review(
+    tmp_path: Path, files: dict[str, str], expected: list[str]
+) -> None:
+    # (far from the libraries= line: a system's name just above it drops the whole list)
+    setup = (
+        files["setup.py"]
+        + "#\n" * 300
+        + setup_extension("p", "p.c").replace("['p.c'])", "['p.c'], libraries=_libs)")
+    )
+    doc = analysis(tree(tmp_path, {"setup.py": setup, "p.c": "int p;\n"}))
+    assert external_names(doc) == expected, doc["external_libraries"]
+
+
+def test_a_fetched_prebuilt_ffmpeg_is_no_ffmpeg_build(tmp_path: Path) -> None:
+    # helper-86's red team: BtbN's x64 shared build, fetched as binaries
+    files = {
+        "pyproject.toml": '[build-system]\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p)\ninclude(FetchContent)\nif(WIN32)\n"
+        "FetchContent_Declare(ffmpeg URL https://github.com/BtbN/FFmpeg-Builds/releases/download/"
+        "latest/ffmpeg-master-latest-win64-gpl-shared.zip)\nendif()\nadd_library(p m.c)\n",
+        "m.c": "#include <libavcodec/avcodec.h>\nint m;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["libavcodec (FFmpeg)"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        '[package]\r\nname = "pyfoo"\r\nversion = "1.0.0"\r\n',
+        "[package]\nname = 'pyfoo'\nversion = '1.0.0'\n",
+        '[package] # the binding\nname = "pyfoo"\n',
+        'package.name = "pyfoo"\npackage.version = "1.0.0"\n',
+    ],
+)
+def test_a_workspace_crate_read_in_any_toml_form(tmp_path: Path, manifest: str) -> None:
+    # helper-86's red team: a manifest whose name is written otherwise is still shipped
+    lock = (
+        "version = 3\n\n"
+        '[[package]]\nname = "pyfoo"\nversion = "1.0.0"\ndependencies = [\n "term",\n]\n\n'
+        '[[package]]\nname = "helper"\nversion = "0.1.0"\n\n'
+        '[[package]]\nname = "term"\nversion = "0.2.14"\n'
+        'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
+        'dependencies = [\n "winapi",\n]\n\n'
+        '[[package]]\nname = "winapi"\nversion = "0.2.8"\n'
+        'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": manifest + '[dependencies]\npyo3 = "0.26"\nterm = "0.2"\n',
+        "Cargo.lock": lock,
+        "src/lib.rs": "pub fn w() {}\n",
+        "helper/Cargo.toml": '[package]\nname = "helper"\nversion = "0.1.0"\n',
+        "helper/src/lib.rs": "pub fn h() {}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "build-config", doc["reasons"]
+
+
+def test_a_fortran_program_a_build_script_compiles(tmp_path: Path) -> None:
+    # helper-86's red team: setup.py runs gfortran on a program file
+    files = {
+        "setup.py": "import subprocess\n"
+        "subprocess.check_call(['gfortran', '-O2', 'src/model.f', '-o', 'pkg/model'])\n"
+        + setup_extension("p", "p.c"),
+        "p.c": "int p;\n",
+        "src/model.f": "      program model\n      call step\n      end\n      subroutine step\n      end\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert "Fortran" in " ".join(doc["reasons"]), doc["reasons"]

@@ -743,6 +743,8 @@ class Analysis:
     # (statsforecast's external_libs/eigen, with its own licence and CMakeLists.txt)
     fortran_built: bool = False
     fortran_paths: list[str] = field(default_factory=list)
+    # Fortran main programs (see _fortran_program): sources only where a build file names them
+    fortran_programs: list[str] = field(default_factory=list)
     # the build files naming Fortran: (path, uses it only if a compiler is there, requires it)
     fortran_builds: list[tuple[str, bool, bool]] = field(default_factory=list)
     # The build's explicit source list (see _note_source_list): the modules root setup.py
@@ -1718,8 +1720,11 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             if top in VENDOR_DIRS or top.startswith("vendored"):
                 parts = relative.split("/")
                 result.vendored.add("/".join(parts[:2]) if len(parts) > 2 else parts[0])
-            elif language == "Fortran" and not _fortran_program(data):
-                result.fortran_paths.append(lower)
+            elif language == "Fortran":
+                if _fortran_program(data):
+                    result.fortran_programs.append(lower)
+                else:
+                    result.fortran_paths.append(lower)
         if data is None or b"\0" in data[:8192]:
             if suffix in CODE_SUFFIXES:
                 result.sources_unread = True  # (what it includes is not known)
@@ -1791,6 +1796,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             package = _CARGO_PACKAGE_NAME.search(text)
             if package is not None:
                 result.cargo_packages.add(package[1])
+            elif "package" in text:
+                result.cargo_packages.add("*")  # (a name not read: every root stays)
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
             _scan_code(result, relative, text)
             defined = _DEFINED_NAME.findall(text) if "define" in text else []
@@ -2466,7 +2473,9 @@ def _dependency_kinds(result: Analysis, text: str) -> None:
 
 
 _CARGO_PACKAGE_NAME = re.compile(
-    r'^\[package\][ \t]*\n(?:[^\[\n][^\n]*\n|\n)*?name[ \t]*=[ \t]*"([\w-]+)"', re.M
+    r"^\[package\][ \t]*(?:#[^\n]*)?\r?\n(?:[^\[\n][^\n]*\n|\r?\n)*?"
+    r"""name[ \t]*=[ \t]*["']([\w-]+)["']""",
+    re.M,
 )
 
 
@@ -2482,7 +2491,7 @@ def _judge_crate_blockers(result: Analysis) -> None:
     dev_only = result.dev_crates - result.used_crates
     workspace = set(result.lock_roots)
     shipped = {key for key in workspace if key.split(" ", 1)[0] in result.cargo_packages}
-    if shipped:
+    if shipped and "*" not in result.cargo_packages:
         workspace = shipped
     reached: set[str] = set()
     stack = list(workspace)
@@ -2791,7 +2800,7 @@ def _gcc_runtime(text: str) -> str | None:
 _CMAKE_X64 = re.compile(
     # (the two items on lines of their own: open_spiel 2.0.2's setup.py)
     # (and with comments between them)
-    r"""["']-A["'][ \t]*,(?:\s|\#[^\n]{0,200}\n){0,200}?(?:["']x64["']|([A-Za-z_]\w{0,40})\b)"""
+    r"""["']-A["'][ \t]*,(?:\s|\#[^\n]{0,200}\n){0,40}?(?:["']x64["']|([A-Za-z_]\w{0,40})\b)"""
     r"""|["']-A[ \t]*x64["']|CMAKE_GENERATOR_PLATFORM[ \t]*[=:]?[ \t]*["']?x64\b"""
     # os.environ["CMAKE_GENERATOR_PLATFORM"] = "x64", env.setdefault("...", "x64")
     r"""|CMAKE_GENERATOR_PLATFORM["'][ \t]*(?:\][ \t]*=|,)[ \t]*["']x64["']"""
@@ -3512,15 +3521,20 @@ _LIBRARY_ITEM = re.compile(
 # (ssh2-python: `_libs = ['ssh2'] if not ON_WINDOWS else [\n 'Ws2_32', ... ]`)
 _LIST_ASSIGNMENT = re.compile(
     r"(?m)^[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*(\[[^\]]{0,600}\])"
-    r"(?:[ \t]*\\?\n?[ \t]*if[ \t]+([^\n]{1,120}?)[ \t]+else[ \t]*(\[[^\]]{0,600}\]))?"
+    r"(?:[ \t]*\\?\n?[ \t]*if[ \t]++(\S[^\n]{0,118}?\S|\S)[ \t]++else[ \t]*(\[[^\]]{0,600}\]))?"
 )
-_WINDOWS_WORD = re.compile(r"(?i)win|\bnt\b|msvc")
-_NEGATION = re.compile(r"\bnot\b|!=")
+# (not darwin's "win"; ON_WINDOWS, IS_WIN32, os.name == 'nt')
+_PERCENT_OPERAND = re.compile(r"%[ \t]*\(?[ \t]*[A-Za-z_][\w.]{0,80}")
+_WINDOWS_WORD = re.compile(r"(?i)(?<![a-z])win|\bnt\b|msvc")
+_NEGATION = re.compile(r"^[ \t(]*not\b|!=|\bnot[ \t]+in\b")
+_BOOLEAN = re.compile(r"\b(?:and|or)\b")
 # OpenSSL's import libraries under the names builds link (libcrypto, libssl, the
 # libeay32/ssleay32 of 1.0, with a Windows build's -x64, 64MD, _static ... suffixes): one
 # library, which a porter builds as OpenSSL
+# (possessive: a name of digits is no backtracking's; not NSS's ssl3, python-nss's)
 _OPENSSL_LINK_NAME = re.compile(
-    r"(?i)(?:lib)?(?:crypto|ssl|eay|ssleay)(?:[-_]?(?:\d+|x64|x86|arm64|md|mt|mdd|mtd|static))*"
+    r"(?i)(?!ssl\d)(?:lib)?(?:crypto|ssl|eay|ssleay)"
+    r"(?:[-_]?+(?:\d++|x64|x86|arm64|mdd|mtd|md|mt|static))*+[-_]?"
 )
 
 
@@ -3533,10 +3547,14 @@ def _windows_lists(text: str) -> dict[str, list[tuple[str, int]]]:
         group = 2
         condition = match[3]
         if condition is not None:
-            if _WINDOWS_WORD.search(condition):
-                group = 4 if _NEGATION.search(condition) else 2
-            elif _OTHER_OS_BRANCH.search(condition):
-                group = 4
+            # the condition's Windows test decides (`IS_WINDOWS and not DEBUG`: the first
+            # list); a test of another system alone, the other list
+            terms = _BOOLEAN.split(condition)
+            windows = [term for term in terms if _WINDOWS_WORD.search(term)]
+            if len(windows) == 1:
+                group = 4 if _NEGATION.search(windows[0]) else 2
+            elif not windows and _OTHER_OS_BRANCH.search(condition):
+                group = 4 if not _NEGATION.search(condition) else 2
             else:
                 continue  # which list a Windows build takes is not known
         start = match.start(group)
@@ -3732,6 +3750,7 @@ _CMAKE_FETCH = re.compile(
     re.IGNORECASE,
 )
 # A fetch's GIT_REPOSITORY, up to its call's `)`: the repository's name
+_FETCH_URL = re.compile(r"[^)]{0,600}?\bURL[ \t]+\"?([^\s\")]{1,400})")
 _FETCH_REPOSITORY = re.compile(r"[^)]*?\bGIT_REPOSITORY\s+\"?[^\s\")]*/([\w.-]+)")
 # What else a fetched project brings: the names its find_package() config goes by (Abseil's
 # is absl; protobuf >= 22 builds its utf8_range; googletest's gtest and gmock).
@@ -3875,7 +3894,11 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
                 )
                 continue
             result.fetched.add(key)
-            result.fetched.update(FETCHED_ALSO.get(key, ()))
+            url = _FETCH_URL.match(text, match.end(), match.end() + 600)
+            if url is None or not _BINARY_ARCHIVE.search(url[1].rsplit("/", 1)[-1]):
+                # (not a prebuilt archive's: BtbN's ffmpeg-...-win64-gpl-shared.zip is x64
+                # binaries, no FFmpeg built with the project)
+                result.fetched.update(FETCHED_ALSO.get(key, ()))
             # and the repository it clones (tenseal 0.3.18: FetchContent_Declare(
             # protocolbuffers_protobuf GIT_REPOSITORY https://github.com/protocolbuffers/protobuf)
             cloned = _FETCH_REPOSITORY.match(text, match.end(), match.end() + 600)
@@ -5241,7 +5264,8 @@ def _scan_libraries(
                 for variable, value in _ASSIGNMENT.findall(text):
                     assignments.setdefault(variable, value)  # the first, as a search finds
                 lists = _windows_lists(text)
-            for variable in _BARE_NAME.findall(_LIBRARY_ITEM.sub(" ", listed)):
+            bare = _PERCENT_OPERAND.sub(" ", _LIBRARY_ITEM.sub(" ", listed))
+            for variable in _BARE_NAME.findall(bare):
                 if variable in assignments:
                     named.append((assignments[variable], match.start()))
                 elif variable in lists:
@@ -5252,6 +5276,7 @@ def _scan_libraries(
                     if not _not_for_windows(lines_of(), index) and not _opted_in(lines_of(), index):
                         named += lists[variable]
             for library, offset in named:
+                library = library.rstrip("-_")  # ('libcrypto-3-%s' % arch)
                 if "." in library or library.lower() in ("lib", "sources", "include"):
                     continue
                 key = library.lower().removeprefix("lib")
@@ -5601,6 +5626,13 @@ def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
     runs use Fortran only where a compiler is found (highspy 1.15.1: scikit-build-core runs
     CMake, whose check_language(Fortran) guards the optional Fortran interface; its meson.build,
     for a meson build nobody runs here, asks for Fortran under an option)."""
+    if result.fortran_programs:
+        # a program a build script compiles (`gfortran src/model.f -o ...`) is built
+        joined = "\n".join(result.build_texts)
+        result.fortran_paths += [
+            path for path in result.fortran_programs if path.rsplit("/", 1)[-1] in joined.lower()
+        ]
+        result.fortran_programs.clear()
     if not result.fortran_builds and not result.fortran_paths:
         return False  # (nothing names Fortran: no CMake file is read for its folders)
     other = {"scikit-build-core": ".build", "meson-python": ".txt"}.get(result.backend or "")
