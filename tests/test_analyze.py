@@ -6045,6 +6045,16 @@ def test_fetch_content_in_a_function_named_for_binaries(
     assert external_names(doc) == [], doc["external_libraries"]
 
 
+def lock_package(name: str, version: str, *dependencies: str, source: bool = True) -> str:
+    """A Cargo.lock [[package]] entry (``source``: a registry crate; without, a workspace's)."""
+    lines = [f'[[package]]\nname = "{name}"\nversion = "{version}"\n']
+    if source:
+        lines.append('source = "registry+https://github.com/rust-lang/crates.io-index"\n')
+    if dependencies:
+        lines.append("dependencies = [\n" + "".join(f' "{d}",\n' for d in dependencies) + "]\n")
+    return "".join(lines)
+
+
 @pytest.mark.parametrize(
     ("table", "category"),
     [
@@ -6058,25 +6068,17 @@ def test_fetch_content_in_a_function_named_for_binaries(
     ],
 )
 def test_a_blocking_crate_only_tests_reach(tmp_path: Path, table: str, category: str) -> None:
-    def package(name: str, version: str, *dependencies: str, source: bool = True) -> str:
-        lines = [f'[[package]]\nname = "{name}"\nversion = "{version}"\n']
-        if source:
-            lines.append('source = "registry+https://github.com/rust-lang/crates.io-index"\n')
-        if dependencies:
-            lines.append("dependencies = [\n" + "".join(f' "{d}",\n' for d in dependencies) + "]\n")
-        return "".join(lines)
-
     lock = "\n".join(
         [
             "# generated\nversion = 3\n",
-            package("chia-consensus", "0.53.0", "text-diff", "winapi 0.3.9", source=False),
-            package("chia_rs", "0.53.0", "chia-consensus", "pyo3", source=False),
-            package("kernel32-sys", "0.2.2", "winapi 0.2.8"),
-            package("pyo3", "0.26.0"),
-            package("term", "0.2.14", "kernel32-sys", "winapi 0.2.8"),
-            package("text-diff", "0.4.0", "term"),
-            package("winapi", "0.2.8"),
-            package("winapi", "0.3.9"),
+            lock_package("chia-consensus", "0.53.0", "text-diff", "winapi 0.3.9", source=False),
+            lock_package("chia_rs", "0.53.0", "chia-consensus", "pyo3", source=False),
+            lock_package("kernel32-sys", "0.2.2", "winapi 0.2.8"),
+            lock_package("pyo3", "0.26.0"),
+            lock_package("term", "0.2.14", "kernel32-sys", "winapi 0.2.8"),
+            lock_package("text-diff", "0.4.0", "term"),
+            lock_package("winapi", "0.2.8"),
+            lock_package("winapi", "0.3.9"),
         ]
     )
     files = {
@@ -6871,24 +6873,16 @@ def test_a_blocking_crate_only_a_workspace_member_left_out_reaches(
     # pyoxigraph 0.4.11: the repository's whole Cargo.lock, whose oxigraph-testsuite (a
     # workspace member the sdist leaves out, so no build compiles it) pulls winapi 0.2.8
     # through text-diff and term
-    def package(name: str, version: str, *dependencies: str, source: bool = True) -> str:
-        lines = [f'[[package]]\nname = "{name}"\nversion = "{version}"\n']
-        if source:
-            lines.append('source = "registry+https://github.com/rust-lang/crates.io-index"\n')
-        if dependencies:
-            lines.append("dependencies = [\n" + "".join(f' "{d}",\n' for d in dependencies) + "]\n")
-        return "".join(lines)
-
     lock = "\n".join(
         [
             "# generated\nversion = 3\n",
-            package("kernel32-sys", "0.2.2", "winapi 0.2.8"),
-            package("oxigraph-testsuite", "0.0.0", "text-diff", source=False),
-            package("pyoxigraph", "0.4.11", "pyo3", source=False),
-            package("pyo3", "0.26.0"),
-            package("term", "0.2.14", "kernel32-sys", "winapi 0.2.8"),
-            package("text-diff", "0.4.0", "term"),
-            package("winapi", "0.2.8"),
+            lock_package("kernel32-sys", "0.2.2", "winapi 0.2.8"),
+            lock_package("oxigraph-testsuite", "0.0.0", "text-diff", source=False),
+            lock_package("pyoxigraph", "0.4.11", "pyo3", source=False),
+            lock_package("pyo3", "0.26.0"),
+            lock_package("term", "0.2.14", "kernel32-sys", "winapi 0.2.8"),
+            lock_package("text-diff", "0.4.0", "term"),
+            lock_package("winapi", "0.2.8"),
         ]
     )
     files = {
@@ -6986,15 +6980,14 @@ def test_a_fetched_prebuilt_ffmpeg_is_no_ffmpeg_build(tmp_path: Path) -> None:
 )
 def test_a_workspace_crate_read_in_any_toml_form(tmp_path: Path, manifest: str) -> None:
     # helper-86's red team: a manifest whose name is written otherwise is still shipped
-    lock = (
-        "version = 3\n\n"
-        '[[package]]\nname = "pyfoo"\nversion = "1.0.0"\ndependencies = [\n "term",\n]\n\n'
-        '[[package]]\nname = "helper"\nversion = "0.1.0"\n\n'
-        '[[package]]\nname = "term"\nversion = "0.2.14"\n'
-        'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
-        'dependencies = [\n "winapi",\n]\n\n'
-        '[[package]]\nname = "winapi"\nversion = "0.2.8"\n'
-        'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
+    lock = "\n".join(
+        [
+            "version = 3\n",
+            lock_package("pyfoo", "1.0.0", "term", source=False),
+            lock_package("helper", "0.1.0", source=False),
+            lock_package("term", "0.2.14", "winapi"),
+            lock_package("winapi", "0.2.8"),
+        ]
     )
     files = {
         "pyproject.toml": '[build-system]\nrequires = ["maturin>=1,<2"]\nbuild-backend = "maturin"\n',

@@ -3523,8 +3523,9 @@ _LIST_ASSIGNMENT = re.compile(
     r"(?m)^[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*(\[[^\]]{0,600}\])"
     r"(?:[ \t]*\\?\n?[ \t]*if[ \t]++(\S[^\n]{0,118}?\S|\S)[ \t]++else[ \t]*(\[[^\]]{0,600}\]))?"
 )
-# (not darwin's "win"; ON_WINDOWS, IS_WIN32, os.name == 'nt')
+# the operand of `'libcrypto%sMD' % _arch`: no library's name
 _PERCENT_OPERAND = re.compile(r"%[ \t]*\(?[ \t]*[A-Za-z_][\w.]{0,80}")
+# (not darwin's "win"; ON_WINDOWS, IS_WIN32, os.name == 'nt')
 _WINDOWS_WORD = re.compile(r"(?i)(?<![a-z])win|\bnt\b|msvc")
 _NEGATION = re.compile(r"^[ \t(]*not\b|!=|\bnot[ \t]+in\b")
 _BOOLEAN = re.compile(r"\b(?:and|or)\b")
@@ -4359,9 +4360,9 @@ def _module_component_asked(
         aliased = [m.lower() for m in re.findall(rf"{module}_USE_(\w+)", match[2], re.I)]
         if match[1].lower() in asked:
             asked.update(aliased)
-        for name in aliased:
-            if match[1].lower() in switches:
-                switches[name] = switches.get(name, frozenset()) | switches[match[1].lower()]
+        under = switches.get(match[1].lower(), frozenset())
+        for name in aliased if under else ():
+            switches[name] = switches.get(name, frozenset()) | under
     if wanted & asked:
         return True
     under = frozenset().union(*(switches[w] for w in wanted if w in switches))
@@ -5265,6 +5266,7 @@ def _scan_libraries(
                     assignments.setdefault(variable, value)  # the first, as a search finds
                 lists = _windows_lists(text)
             bare = _PERCENT_OPERAND.sub(" ", _LIBRARY_ITEM.sub(" ", listed))
+            windows_build: bool | None = None  # (is this `libraries=` a Windows build's)
             for variable in _BARE_NAME.findall(bare):
                 if variable in assignments:
                     named.append((assignments[variable], match.start()))
@@ -5272,8 +5274,12 @@ def _scan_libraries(
                     # (named where the list is, once the `libraries=` that takes it is found
                     # in a Windows build: python-sat's `libraries = to_install + cpplib` is in
                     # the else of `if platform.system() == 'Windows':`)
-                    index = text.count("\n", 0, match.start())
-                    if not _not_for_windows(lines_of(), index) and not _opted_in(lines_of(), index):
+                    if windows_build is None:
+                        index = text.count("\n", 0, match.start())
+                        windows_build = not _not_for_windows(lines_of(), index) and not _opted_in(
+                            lines_of(), index
+                        )
+                    if windows_build:
                         named += lists[variable]
             for library, offset in named:
                 library = library.rstrip("-_")  # ('libcrypto-3-%s' % arch)
@@ -5626,14 +5632,12 @@ def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
     runs use Fortran only where a compiler is found (highspy 1.15.1: scikit-build-core runs
     CMake, whose check_language(Fortran) guards the optional Fortran interface; its meson.build,
     for a meson build nobody runs here, asks for Fortran under an option)."""
+    paths = result.fortran_paths
     if result.fortran_programs:
         # a program a build script compiles (`gfortran src/model.f -o ...`) is built
-        joined = "\n".join(result.build_texts)
-        result.fortran_paths += [
-            path for path in result.fortran_programs if path.rsplit("/", 1)[-1] in joined.lower()
-        ]
-        result.fortran_programs.clear()
-    if not result.fortran_builds and not result.fortran_paths:
+        joined = "\n".join(result.build_texts).lower()
+        paths = paths + [p for p in result.fortran_programs if p.rsplit("/", 1)[-1] in joined]
+    if not result.fortran_builds and not paths:
         return False  # (nothing names Fortran: no CMake file is read for its folders)
     other = {"scikit-build-core": ".build", "meson-python": ".txt"}.get(result.backend or "")
     # folders CMake adds only under an option off by default (spglib 2.6.0:
@@ -5649,7 +5653,7 @@ def _fortran_built(result: Analysis, projects: tuple[str, ...]) -> bool:
     ]
     if any(optional for _, optional, _ in builds) and not any(r for _, _, r in builds):
         return False
-    sources = any(not path.startswith(projects) for path in result.fortran_paths)
+    sources = any(not path.startswith(projects) for path in paths)
     if not sources and not any(optional or required for _, optional, required in builds):
         return False  # build files that only name Fortran (an option's text), with no source
     return bool(builds) or sources
