@@ -40,10 +40,12 @@ class Outcome:
     out: str
     err: str
     seconds: float
+    cpu_seconds: float = 0.0  # the child's own CPU time, which other jobs do not inflate
 
     def describe(self) -> str:
         return (
-            f"woaport {' '.join(self.args)} -> exit {self.code} in {self.seconds:.1f}s\n"
+            f"woaport {' '.join(self.args)} -> exit {self.code} in {self.seconds:.1f}s"
+            f" ({self.cpu_seconds:.1f}s CPU)\n"
             f"--- stdout ---\n{self.out[-2000:]}\n--- stderr ---\n{self.err[-2000:]}"
         )
 
@@ -69,6 +71,7 @@ def run_bounded(
     full_env.update(env or {})
     argv = tuple(str(a) for a in args)
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(
         [sys.executable, "-m", "woaport", *argv],
         capture_output=True,
@@ -80,7 +83,10 @@ def run_bounded(
         timeout=WALL_SECONDS,
         preexec_fn=lambda: _limits(memory, cpu),
     )
-    return Outcome(argv, proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # (the child was waited for)
+    cpu_seconds = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return Outcome(argv, proc.returncode, proc.stdout, proc.stderr, seconds, cpu_seconds)
 
 
 def assert_handled(outcome: Outcome, codes: Sequence[int] = (0, 1, 2, 3)) -> None:
