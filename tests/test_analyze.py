@@ -7012,3 +7012,381 @@ def test_a_fortran_program_a_build_script_compiles(tmp_path: Path) -> None:
     }
     doc = analysis(tree(tmp_path, files))
     assert "Fortran" in " ".join(doc["reasons"]), doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("defined", "category"),
+    [
+        # pyslang 12.1.0's SVIntHelpers.h: the file defines `_umul128` for MSVC ARM64 (with
+        # __umulh), so the call under `#ifdef _MSC_VER` compiles there
+        (
+            "#if defined(_MSC_VER) && defined(_M_ARM64)\n#include <intrin.h>\n"
+            "uint64_t _umul128(uint64_t a, uint64_t b, uint64_t* hi) {\n"
+            "    *hi = __umulh(a, b);\n    return a * b;\n}\n#endif\n",
+            "workflow-only",
+        ),
+        # a function-like macro of the intrinsic's name, for ARM64
+        (
+            "#if defined(_M_ARM64)\n#define _umul128(a, b, hi) (*(hi) = __umulh(a, b), (a) * (b))\n"
+            "#endif\n",
+            "workflow-only",
+        ),
+        # the definition is for 32-bit x86 only: ARM64 has none
+        (
+            "#if defined(_MSC_VER) && defined(_M_IX86)\n"
+            "uint64_t _umul128(uint64_t a, uint64_t b, uint64_t* hi) {\n"
+            "    *hi = 0;\n    return a * b;\n}\n#endif\n",
+            "source-port",
+        ),
+        # no definition at all
+        ("", "source-port"),
+        # helper-89: a macro or function that hands back the intrinsic defines nothing
+        ("#ifdef _MSC_VER\n#define _umul128 _umul128\n#endif\n", "source-port"),
+        (
+            "#ifdef _MSC_VER\nnamespace d {\n  inline uint64_t _umul128(uint64_t a, uint64_t b, "
+            "uint64_t* hi) { return ::_umul128(a, b, hi); }\n}\n#endif\n",
+            "source-port",
+        ),
+    ],
+)
+def test_an_x64_intrinsic_the_file_defines_for_arm64_is_its_own(
+    tmp_path: Path, defined: str, category: str
+) -> None:
+    source = (
+        f"#include <stdint.h>\n{defined}"
+        "uint64_t mul(uint64_t x, uint64_t y, uint64_t* high) {\n#ifdef _MSC_VER\n"
+        "    return _umul128(x, y, high);\n#else\n"
+        "    unsigned __int128 r = (unsigned __int128)x * y;\n"
+        "    *high = (uint64_t)(r >> 64);\n    return (uint64_t)r;\n#endif\n}\n"
+    )
+    files = {"setup.py": setup_extension("m", "src/m.c"), "src/m.c": source}
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("build", "external"),
+    [
+        # pyslang 12.1.0's source/CMakeLists.txt:39: a custom command's OUTPUT (its
+        # scripts/syntax_gen.py writes slang/syntax/AllSyntax.h)
+        (
+            {
+                "CMakeLists.txt": "add_custom_command(\n"
+                "  COMMAND ${Python_EXECUTABLE} gen.py --dir ${CMAKE_CURRENT_BINARY_DIR}\n"
+                "  OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/slang/syntax/AllSyntax.h\n"
+                "         ${CMAKE_CURRENT_BINARY_DIR}/All.cpp\n  DEPENDS gen.py other.h)\n"
+            },
+            [],
+        ),
+        # the generator writes more headers into a folder than OUTPUT lists (pyslang's
+        # diagnostic_gen.py: slang/diagnostics/AnalysisDiags.h is not among its 16)
+        (
+            {
+                "CMakeLists.txt": "add_custom_command(COMMAND gen.py\n"
+                "  OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/include/slang/syntax/SyntaxKind.h)\n",
+                "include/slang/syntax/SyntaxNode.h": "#pragma once\n",
+            },
+            [],
+        ),
+        # ... where the folder is the project's own: one it ships headers in
+        (
+            {
+                "CMakeLists.txt": "add_custom_command(COMMAND gen.py\n"
+                "  OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/include/slang/syntax/SyntaxKind.h)\n"
+            },
+            ["slang"],
+        ),
+        # a header of that name elsewhere is not the one included (helper-89: an output
+        # ${CMAKE_BINARY_DIR}/ssl.h hid <openssl/ssl.h>)
+        (
+            {"CMakeLists.txt": "add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/AllSyntax.h)\n"},
+            ["slang"],
+        ),
+        # a commented-out command, and `${OUTPUT}` in DEPENDS
+        (
+            {
+                "CMakeLists.txt": "# add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/slang/syntax/"
+                "AllSyntax.h COMMAND gen)\nadd_custom_command(OUTPUT ${OUT} COMMAND gen\n"
+                "  DEPENDS ${OUTPUT} slang/syntax/AllSyntax.h)\n"
+            },
+            ["slang"],
+        ),
+        # a generated header elsewhere says nothing of slang/syntax/
+        (
+            {
+                "CMakeLists.txt": "add_custom_command(COMMAND gen.py\n"
+                "  OUTPUT ${CMAKE_CURRENT_BINARY_DIR}/other/syntax/SyntaxKind.h\n"
+                "  ${CMAKE_CURRENT_BINARY_DIR}/SyntaxFwd.h)\n"
+            },
+            ["slang"],
+        ),
+        # a header a custom command only DEPENDS on is not written by it
+        (
+            {
+                "CMakeLists.txt": "add_custom_command(OUTPUT All.cpp COMMAND gen.py\n"
+                "  DEPENDS slang/syntax/AllSyntax.h)\n"
+            },
+            ["slang"],
+        ),
+        # meson's custom_target: its output
+        (
+            {
+                "meson.build": "gen = custom_target('syntax', input: 'gen.py',\n"
+                "  output: ['AllSyntax.h', 'all.c'], command: [python, '@INPUT@'])\n"
+            },
+            [],
+        ),
+        ({}, ["slang"]),
+    ],
+    ids=[
+        "cmake-output",
+        "cmake-folder",
+        "cmake-folder-not-its-own",
+        "cmake-same-name-elsewhere",
+        "cmake-commented",
+        "cmake-other-folder",
+        "cmake-depends",
+        "meson-output",
+        "none",
+    ],
+)
+def test_headers_a_custom_build_step_writes(
+    tmp_path: Path, build: dict[str, str], external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "bindings/python/ast.cpp": '#include "slang/syntax/AllSyntax.h"\nint x;\n',
+        **build,
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+_CYTHON_OFF_WINDOWS = """\
+import platform
+from setuptools import Extension, setup
+
+# Currently Cython optimizing doesn't support Windows.
+if {test}:
+    extensions = ([])
+else:
+    try:
+        from Cython.Build import cythonize
+        extensions = cythonize([
+            Extension(
+                name="pkg.fast",
+                sources=["pkg/fast.pyx"]),
+        ])
+    except ImportError:
+        extensions = ([Extension(name="pkg.fast", sources=["pkg/fast.c"])])
+
+setup(name="pkg", ext_modules=extensions)
+"""
+
+
+@pytest.mark.parametrize(
+    ("test", "category"),
+    [
+        # apache-flink 2.3.0's setup.py:102: its Cython extensions, off Windows
+        ("platform.system() == 'Windows'", "pure"),
+        ("platform.system() == 'Darwin'", "workflow-only"),
+    ],
+)
+def test_cython_extensions_declared_only_off_windows_compile_nothing_there(
+    tmp_path: Path, test: str, category: str
+) -> None:
+    files = {
+        "setup.py": _CYTHON_OFF_WINDOWS.format(test=test),
+        "pkg/__init__.py": "",
+        "pkg/fast.pyx": "def f(int x):\n    return x + 1\n",
+        "pkg/fast.c": "/* Generated by Cython 3.0.11 */\nint f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("more", "external"),
+    [
+        # pyreadr 0.5.8: pyreadr/libs/iconv holds iconv.h only, beside the x64 iconv.lib and
+        # iconv.dll it links on Windows: the library comes prebuilt, for x64
+        ({"pkg/iconv.lib": "!<arch>\n", "pkg/iconv.dll": "MZ"}, ["iconv"]),
+        ({"pkg/libiconv-2.dll": "MZ"}, ["iconv"]),
+        # headers alone, and no binary: as before, the folder is taken for the library's
+        ({}, []),
+        # the library's sources are there too: the build compiles them
+        ({"pkg/iconv.lib": "!<arch>\n", "libs/iconv/iconv.c": "int iconv_open;\n"}, []),
+        # an ARM64 binary beside the x64 one
+        ({"pkg/x64/iconv.lib": "!<arch>\n", "pkg/arm64/iconv.lib": "!<arch>\n"}, []),
+    ],
+    ids=["lib-and-dll", "versioned-dll", "headers-only", "sources", "arm64-binary"],
+)
+def test_a_library_shipped_as_headers_and_prebuilt_binaries_is_external(
+    tmp_path: Path, more: dict[str, str], external: list[str]
+) -> None:
+    setup = (
+        "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('pkg.m', ['src/m.c'], libraries=['iconv'],\n"
+        "    include_dirs=['libs/iconv'], library_dirs=['pkg'])])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "pkg/__init__.py": "",
+        "src/m.c": "#include <iconv.h>\nint f(void) { return 0; }\n",
+        "libs/iconv/iconv.h": "typedef void *iconv_t;\n",
+        **more,
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+_KEYSTONE_SETUP = """\
+import os, subprocess, sys
+from setuptools import setup
+from distutils.command.build import build as _build
+
+if sys.platform == 'win32':
+    LIBRARY_FILE = "keystone.dll"
+else:
+    LIBRARY_FILE = "libkeystone.so"
+
+
+def build_libraries():
+    os.chdir(os.path.join('src', 'build'))
+    if sys.platform == 'win32':
+        subprocess.call([r'..\\\\nmake-dll.bat'])
+    else:
+        subprocess.call(['sh', '../make-share.sh', 'lib_only'])
+
+
+class build(_build):
+    def run(self):
+        build_libraries()
+        return _build.run(self)
+
+
+setup(name='keystone-engine', cmdclass={'build': build})
+"""
+
+
+@pytest.mark.parametrize(
+    ("cmake", "external"),
+    [
+        # keystone-engine 0.9.2: setup.py bundles keystone.dll, which its nmake-dll.bat builds
+        # with CMake from src/ (src/llvm/keystone/CMakeLists.txt:40 `add_library(keystone`)
+        ("add_library(keystone ${SOURCES})\n", []),
+        ("add_library(\n  keystone SHARED ks.cpp)\n", []),
+        # the sdist's CMake makes another library: keystone.dll comes from elsewhere
+        ("add_library(other ${SOURCES})\n", ["keystone"]),
+        ("", ["keystone"]),
+    ],
+    ids=["target", "shared-target", "other-target", "no-cmake"],
+)
+def test_a_bundled_dll_the_sdists_cmake_makes_is_built_here(
+    tmp_path: Path, cmake: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": _KEYSTONE_SETUP,
+        "keystone/__init__.py": "",
+        "src/llvm/keystone/ks.cpp": "int ks_version(void) { return 9; }\n",
+        "src/nmake-dll.bat": 'cmake -G "NMake Makefiles" ..\nnmake\n',
+    }
+    if cmake:
+        files["src/llvm/keystone/CMakeLists.txt"] = cmake
+    assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+_PLAT_NAME_SETUP = """\
+import platform, sys
+from distutils.util import get_platform
+from setuptools import setup, Extension
+
+if 'bdist_wheel' in sys.argv and '--plat-name' not in sys.argv:
+    idx = sys.argv.index('bdist_wheel') + 1
+    sys.argv.insert(idx, '--plat-name')
+    name = get_platform()
+    if 'linux' in name:
+        sys.argv.insert(idx + 1, 'manylinux1_' + platform.machine())
+    elif {test}:
+        if platform.architecture()[0] == '64bit':
+            sys.argv.insert(idx + 1, 'win_amd64')
+        else:
+            sys.argv.insert(idx + 1, 'win32')
+    else:
+        sys.argv.insert(idx + 1, name.replace('.', '_').replace('-', '_'))
+
+setup(name='p', ext_modules=[Extension('p', ['p.c'])])
+"""
+
+
+@pytest.mark.parametrize(
+    ("test", "category"),
+    [
+        # keystone-engine 0.9.2's setup.py:167: win_amd64 only where get_platform() names a
+        # MinGW Python; MSVC's win-arm64 takes the else
+        ("'mingw' in name", "workflow-only"),
+        ("name.startswith('mingw')", "workflow-only"),
+        # every Windows build takes it
+        ("'win' in name", "build-config"),
+        ("not 'mingw' in name", "build-config"),
+        # helper-89: a test that holds for other builds too
+        ("'mingw' in name or 'win' in name", "build-config"),
+    ],
+)
+def test_a_win_amd64_name_only_mingw_builds_reach_leaves_arm64_alone(
+    tmp_path: Path, test: str, category: str
+) -> None:
+    files = {"setup.py": _PLAT_NAME_SETUP.format(test=test), "p.c": "int p;\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("option", "condition", "external"),
+    [
+        # deepsearch-glm 1.0.0's cmake/extlib_fmt.cmake: pkg-config only if(USE_SYSTEM_DEPS),
+        # an option off by default (else ExternalProject_Add fetches and builds fmt)
+        ('option(USE_SYSTEM_DEPS "find system libraries" OFF)\n', "USE_SYSTEM_DEPS", []),
+        ('option(WITH_PKGCONFIG_FMT "find fmt with pkg-config" OFF)\n', "WITH_PKGCONFIG_FMT", []),
+        (
+            'option(WITH_PKGCONFIG_FMT "find fmt with pkg-config" ON)\n',
+            "WITH_PKGCONFIG_FMT",
+            ["fmt"],
+        ),
+        # another system's branch
+        ("", "APPLE", []),
+        ("", "", ["fmt"]),
+    ],
+    ids=["system-option-off", "option-off", "option-on", "apple", "unconditional"],
+)
+def test_pkg_check_modules_is_judged_by_the_blocks_around_it(
+    tmp_path: Path, option: str, condition: str, external: list[str]
+) -> None:
+    check = "find_package(PkgConfig)\npkg_check_modules(libfmt REQUIRED IMPORTED_TARGET fmt)\n"
+    if condition:
+        check = f"if({condition})\n{check}endif()\n"
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "CMakeLists.txt": f"project(p CXX)\n{option}include(cmake/extlib_fmt.cmake)\n"
+        "add_library(p MODULE src/p.cpp)\n",
+        "cmake/extlib_fmt.cmake": check,
+        "src/p.cpp": "int p;\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+def test_a_pyx_no_off_windows_extension_names_is_still_compiled(tmp_path: Path) -> None:
+    """helper-89: an aliased cythonize of a .pyx beside one Extension declared off Windows."""
+    setup = (
+        "import sys\nfrom setuptools import setup, Extension\n"
+        "from Cython.Build import cythonize as cy\n"
+        "if sys.platform != 'win32':\n    extra = [Extension('pkg.posix', ['pkg/posix.c'])]\n"
+        "else:\n    extra = []\n"
+        "setup(name='pkg', packages=['pkg'], ext_modules=cy(['pkg/fast.pyx']) + extra)\n"
+    )
+    files = {
+        "setup.py": setup,
+        "pkg/__init__.py": "",
+        "pkg/fast.pyx": "def f(int x):\n    return x + 1\n",
+        "pkg/posix.c": "int p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]

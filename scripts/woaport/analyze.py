@@ -782,7 +782,19 @@ class Analysis:
         when the BOFT tuner is used), and the wheel is py3-none-any."""
         if not self.native or not (self.backend or "").startswith("setuptools"):
             return False
-        if self.tools - {"setup.py"} or self.extension_modules:
+        # (Cython compiles extension modules only: where Windows gets none, it compiles
+        # nothing there; apache-flink 2.3.0's setup.py:102)
+        unbuilt = (
+            {"cython", "cython-c++"}
+            if self.extensions_unbuilt
+            and all(
+                member in self.setup_off_windows
+                for member in self.members
+                if member.endswith(".pyx") and not _incidental(member)
+            )
+            else set()
+        )
+        if self.tools - {"setup.py", *unbuilt} or self.extension_modules:
             return False
         if self.platform_wheel and any(
             e.how.startswith(("prebuilt", "bundles")) for e in self.external
@@ -2716,6 +2728,15 @@ def _windows_branch(text: str, offset: int, lines: list[str]) -> bool:
     ) and not _not_for_windows(lines, index)
 
 
+# a test of MinGW alone: `'mingw' in name`, `name.startswith('mingw')`, `is_mingw` (no `or`,
+# no `not`)
+_MINGW_TEST = re.compile(
+    r"""(?i)["']mingw\w*["'][ \t]+in[ \t]+[\w.()]+|[\w.()]+\.startswith\(["']mingw\w*["']\)"""
+    r"|(?:is_|use_)?mingw\w*"
+)
+_WIN_AMD64_READ = 50
+
+
 def _windows_settings(result: Analysis, text: str) -> None:
     """Windows settings of the root setup.py that leave ARM64 out: a platform check or table
     that knows win-amd64 but no arm64, and C++17 asked of GCC but not of MSVC."""
@@ -2724,14 +2745,27 @@ def _windows_settings(result: Analysis, text: str) -> None:
     lower = text.lower()
     arm64 = ("arm64" in lower or "aarch64-pc-windows" in lower) and _ANY_ARM64.search(text)
     if not arm64:
-        for amd64 in _WIN_AMD64.finditer(text):
-            line = text.count("\n", 0, amd64.start())
-            code = text.split("\n", line + 1)[line]
+        lines = text.split("\n")
+        line, counted = 0, 0
+        for count, amd64 in enumerate(_WIN_AMD64.finditer(text)):
+            if count == _WIN_AMD64_READ:
+                break
+            line += text.count("\n", counted, amd64.start())  # (counted on from the last)
+            counted = amd64.start()
+            code = lines[line]
             # (`sys.platform in ['win32', 'win_amd64']`, pyswisseph 2.10.3.2: sys.platform is
             # 'win32' on every Windows, so the other name changes nothing)
-            if not code.lstrip().startswith("#") and "sys.platform" not in code:
-                result.windows_x64_only = _setup_place(text, amd64)
-                break
+            if code.lstrip().startswith("#") or "sys.platform" in code:
+                continue
+            if "mingw" in lower and any(
+                _MINGW_TEST.fullmatch(condition.strip().rstrip(":").strip())
+                for condition in _enclosing_conditions(lines, line, python=True)
+            ):
+                # only where a MinGW Python builds (keystone-engine 0.9.2's setup.py:167,
+                # `elif 'mingw' in name:`): MSVC's win-arm64 takes another branch
+                continue
+            result.windows_x64_only = _setup_place(text, amd64)
+            break
     if "golang" in text:
         result.go_extension = _setup_place(text, _GO_EXTENSION.search(text))
     if "optional" in text or "try:" in text:
@@ -5085,6 +5119,15 @@ def _built_here(result: Analysis) -> None:
             for member in result.members
             if member.endswith((".c", ".cc", ".cpp", ".cxx"))
         }
+        # or for a library the sdist's CMake makes, which the script's build runs
+        # (keystone-engine 0.9.2: keystone.dll from nmake-dll.bat, CMake on src/, whose
+        # src/llvm/keystone/CMakeLists.txt has `add_library(keystone`)
+        sources |= {
+            target.lower()
+            for text in result.cmake_texts
+            if "add_library" in text
+            for target in _CMAKE_LIBRARY.findall(text)
+        }
         built |= {
             e.name
             for e in result.external
@@ -5112,6 +5155,35 @@ def _built_here(result: Analysis) -> None:
         ]
 
 
+def _cmake_deferred(
+    result: Analysis,
+    wanted: ExternalLibrary,
+    text: str,
+    lines: list[str],
+    index: int,
+    demanded: bool = False,
+) -> bool:
+    """Is the package a CMake file asks for on this line judged later: required only when
+    the build turns an option on that is off by default, unless another build file turns it
+    on (see _switched_on); or under conditions judged once every CMake file is read, since
+    the option may be declared in another file (manifold3d: `if(ASSIMP_ENABLE)` in
+    cmake/manifoldDeps.cmake, its option() OFF in CMakeLists.txt; see _project_options)."""
+    switches = _cmake_switched_off(text, lines, index)
+    if switches:
+        result.switched_off.append((wanted, switches))
+        return True
+    conditions = _enclosing_conditions(lines, index, python=False)
+    if conditions or demanded:
+        result.conditional_packages.append((wanted, tuple(conditions)))
+        return True
+    return False
+
+
+_PKG_KEYWORDS = frozenset(("REQUIRED", "QUIET", "IMPORTED_TARGET", "GLOBAL", "NO_CMAKE_PATH"))
+# (not an IMPORTED target, a prebuilt library's, nor an INTERFACE or ALIAS one; not commented)
+_CMAKE_LIBRARY = re.compile(
+    r"(?im)^[ \t]*add_library\s*\(\s*([\w.+-]{1,100})(?![^)]{0,400}\b(?:IMPORTED|INTERFACE|ALIAS)\b)"
+)
 # lib.exe's /DEF option, or MinGW's dlltool, making an import library from a .def file
 # (https://learn.microsoft.com/en-us/cpp/build/reference/building-an-import-library-and-export-file)
 _IMPORT_LIBRARY_TOOL = re.compile(r"[\"'/-]def:|\bdlltool\b", re.IGNORECASE)
@@ -5302,20 +5374,25 @@ def _scan_libraries(
             for match in _PKGCONFIG_MODULE.finditer(text):
                 found.append((match[1].lower(), "pkg-config (pkgconfig module)", match.start()))
     elif (name == "cmakelists.txt" or name.endswith(".cmake")) and (len(folders) <= 1 or own):
-        for match in _PKG_CHECK_MODULES.finditer(text):
-            if "REQUIRED" in match[1]:
-                for module in _PKG_MODULE_NAME.findall(match[1]):
-                    if module not in (
-                        "REQUIRED",
-                        "QUIET",
-                        "IMPORTED_TARGET",
-                        "GLOBAL",
-                        "NO_CMAKE_PATH",
-                    ):
-                        found.append(
-                            (module.lower(), "CMake pkg_check_modules(REQUIRED)", match.start())
-                        )
         cmake_lines: list[str] | None = None
+        for match in itertools.islice(_PKG_CHECK_MODULES.finditer(text), _FIND_PACKAGES_READ):
+            if "REQUIRED" not in match[1]:
+                continue
+            modules = [m for m in _PKG_MODULE_NAME.findall(match[1]) if m not in _PKG_KEYWORDS]
+            if not modules:
+                continue
+            if cmake_lines is None:
+                cmake_lines = text.split("\n")
+            # judged by the blocks around it, as a find_package() is (deepsearch-glm 1.0.0's
+            # cmake/extlib_fmt.cmake: only `if(USE_SYSTEM_DEPS)`, an option off by default)
+            index = text.count("\n", 0, match.start())
+            if _cmake_optional(text, cmake_lines, index):
+                continue
+            for module in modules:
+                how = "CMake pkg_check_modules(REQUIRED)"
+                wanted = _external_at(module.lower(), how, relative, text, match.start())
+                if not _cmake_deferred(result, wanted, text, cmake_lines, index):
+                    found.append((module.lower(), how, match.start()))
         functions: _CMakeFunctions | None = None
         module = _FIND_MODULE.fullmatch(name)
         required_vars: frozenset[str] | None = None  # the find module's, when first asked
@@ -5350,20 +5427,8 @@ def _scan_libraries(
             if _cmake_optional(text, cmake_lines, index):
                 continue
             wanted = _external_at(package.lower(), how, relative, text, match.start())
-            switches = _cmake_switched_off(text, cmake_lines, index)
-            if switches:
-                # required only when the build turns an option on that is off by default,
-                # unless another build file turns it on (see _switched_on)
-                result.switched_off.append((wanted, switches))
-                continue
-            conditions = _enclosing_conditions(cmake_lines, index, python=False)
-            if conditions or demanded_by_module:
-                # the option may be declared in another CMake file (manifold3d: `if(
-                # ASSIMP_ENABLE)` in cmake/manifoldDeps.cmake, its option() OFF in
-                # CMakeLists.txt): judged once every CMake file is read (_project_options)
-                result.conditional_packages.append((wanted, tuple(conditions)))
-                continue
-            found.append((package.lower(), how, match.start()))
+            if not _cmake_deferred(result, wanted, text, cmake_lines, index, demanded_by_module):
+                found.append((package.lower(), how, match.start()))
     elif name == "meson.build":
         for match in _MESON_DEPENDENCY.finditer(text):
             if match[1] in MESON_BUILTIN_DEPENDENCIES or re.search(
@@ -5552,6 +5617,33 @@ def _shipped(name: str, folders: set[str] | list[str], short: bool = False) -> b
 
 # files a source tree has and a prebuilt package does not (headers come with both)
 _SOURCE_FILE = (".c", ".cc", ".cpp", ".cxx", ".asm", ".s")
+_WINDOWS_BINARY = re.compile(r"(?:^|/)([\w.+-]{1,100}?)(?:[-_]?static|dll)?\.(?:lib|dll)$")
+_ARM64_PATH = re.compile(r"arm64(?!ec)|aarch64")
+
+
+def _prebuilt_only(members: Iterable[str]) -> frozenset[str]:
+    """The keys of the libraries the sdist ships as Windows binaries (.lib, .dll), none of
+    them in an ARM64 folder or name, and no native source in a folder named for them:
+    their headers in a folder of that name are no library's sources (pyreadr 0.5.8:
+    pyreadr/libs/iconv/iconv.h beside the x64 pyreadr/iconv.lib and iconv.dll)."""
+    binaries: set[str] = set()
+    arm64: set[str] = set()
+    for member in members:
+        if member.endswith((".lib", ".dll")):
+            match = _WINDOWS_BINARY.search(member)
+            if match is not None:
+                key = _library_key(match[1])
+                (arm64 if _ARM64_PATH.search(member) else binaries).add(key)
+    binaries -= arm64
+    if not binaries:
+        return frozenset()  # (most sdists: no pass over the sources' folders)
+    sources = {
+        _library_key(part)
+        for member in members
+        if member.endswith(_SOURCE_FILE)
+        for part in _library_folders(member)
+    }
+    return frozenset(binaries - sources)
 
 
 def _source_tree_shipped(name: str, members: Iterable[str]) -> bool:
@@ -5818,6 +5910,7 @@ def _resolve_includes(result: Analysis) -> None:
         for part in _library_folders(member)
     }
     folders = {_library_key(part) for part in parts}  # each folder name once, not per file
+    prebuilt = _prebuilt_only(members)
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
     # freetype and qhull wraps); so does CMake's FetchContent (onnx's protobuf and Abseil)
     wraps = {
@@ -5869,7 +5962,7 @@ def _resolve_includes(result: Analysis) -> None:
                     e.how.endswith("(a library's config tool)")
                     and _own_module(e.how.split(" ", 1)[0], result.members)
                 )
-                and not _shipped(e.name, ordered)
+                and (not _shipped(e.name, ordered) or _library_key(e.name) in prebuilt)
                 # (one the build fetches or extracts, by its key: pyjq 2.6.0's jq, from the
                 # dependencies/jq-1.5.tar.gz its setup.py builds, too short a name for a folder)
                 and _library_key(e.name) not in wraps
@@ -5883,6 +5976,8 @@ def _resolve_includes(result: Analysis) -> None:
         return
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     generated: set[str] | None = None  # worked out for the first header not in the sdist
+    generated_folders: set[str] = set()
+    source_folders: set[str] = set()  # see _header_folders
     seen: set[str] = set()
     # (Cython's declarations in a `lib` folder are the binding's own: symengine 0.15.0's
     # symengine/lib/symengine.pxd, `lib` being a vendored library's folder elsewhere)
@@ -5906,8 +6001,12 @@ def _resolve_includes(result: Analysis) -> None:
         if path.rsplit("/", 1)[-1] in basenames:
             continue
         if generated is None:
-            generated = _generated_headers(basenames, result.build_texts)
-        if path.rsplit("/", 1)[-1] in generated:
+            generated, generated_folders = _generated_headers(basenames, result.build_texts)
+            if generated_folders:
+                source_folders = _header_folders(result.members)
+        if path.rsplit("/", 1)[-1] in generated or _custom_output(
+            path, generated_folders, source_folders
+        ):
             continue
         if in_vendored_tree and path.endswith(GENERATED_SUFFIXES):
             continue  # a vendored tree's generated header (its build or its tests make it)
@@ -5996,14 +6095,60 @@ _EXPORT_HEADER = re.compile(
 )
 _EXPORT_ARGUMENT = re.compile(r"\b(BASE_NAME|EXPORT_FILE_NAME)\s+\"?([^\s\")]{1,300})")
 _HEADER_NAME = re.compile(r"([\w.+-]+\.(?:h|hh|hpp|hxx|inc))\b")
+# CMake's add_custom_command(OUTPUT <files>... COMMAND ...): the files up to its next keyword
+# (https://cmake.org/cmake/help/latest/command/add_custom_command.html; pyslang 12.1.0's
+# source/CMakeLists.txt:39, slang/syntax/AllSyntax.h written by scripts/syntax_gen.py)
+_CUSTOM_COMMAND = re.compile(r"(?im)^[ \t]*add_custom_command\s*\(([^)]{0,4000})")
+_OUTPUT_KEYWORD = re.compile(r"(?<![{\w])OUTPUT\b")
+_CUSTOM_COMMAND_KEYWORD = re.compile(
+    r"\b(?:COMMAND|DEPENDS|BYPRODUCTS|MAIN_DEPENDENCY|IMPLICIT_DEPENDS|WORKING_DIRECTORY"
+    r"|COMMENT|DEPFILE|JOB_POOL|JOB_SERVER_AWARE|VERBATIM|APPEND|USES_TERMINAL"
+    r"|COMMAND_EXPAND_LISTS|DEPENDS_EXPLICIT_ONLY|CODEGEN)\b"
+)
+# meson's `output:` (custom_target, configure_file, generator, vcs_tag: what the step writes)
+_MESON_OUTPUT = re.compile(r"\boutput\s*:\s*(\[[^\]]{0,600}\]|'[^'\n]{0,200}')")
 _QUOTED_CONFIG_HEADER = re.compile(
     r"""["'][^"'\n]{0,200}?([\w.+-]*(?:config|version)[\w.+-]*\.h)["']"""
 )
 _QUOTED_CONFIG_HEADER_WORDS = ('.h"', ".h'")  # one ends every match (see _holding)
 
 
-def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
+def _header_folders(members: Iterable[str]) -> set[str]:
+    """The folders the sdist holds headers in, as tails up to four deep
+    ("include/slang/diagnostics" gives "slang/diagnostics" and "diagnostics" too)."""
+    folders: set[str] = set()
+    for member in members:
+        if member.endswith((".h", ".hpp", ".hh", ".hxx")):
+            pieces = member.split("/")[:-1]
+            folders.update(
+                "/".join(pieces[i:]) for i in range(max(0, len(pieces) - 4), len(pieces))
+            )
+    return folders
+
+
+def _custom_output(path: str, outputs: set[str], source_folders: set[str]) -> bool:
+    """Does a CMake custom command write this header: an OUTPUT path that ends with it, or
+    one in the same folder where that folder is the project's own, one the sdist holds
+    headers in (pyslang 12.1.0's diagnostic_gen.py writes slang/diagnostics/AnalysisDiags.h
+    beside the 16 headers its OUTPUT lists, into the folder of include/slang/diagnostics/)?"""
+    if not outputs:
+        return False
+    folder = path.rpartition("/")[0]
+    for output in outputs:
+        if output == path or output.endswith("/" + path):
+            return True
+        if folder and folder in source_folders:
+            written = output.rpartition("/")[0]
+            if written == folder or written.endswith("/" + folder):
+                return True
+    return False
+
+
+def _generated_headers(basenames: set[str], build_texts: list[str]) -> tuple[set[str], set[str]]:
+    """(The names of the headers the build writes, lower case; the headers a CMake custom
+    command's OUTPUT names, as paths after any `${...}/`, lower case: see _custom_output.)"""
     generated: set[str] = set()
+    folders: set[str] = set()
     for name in basenames:
         dot = name.rfind(".")
         if dot <= 0:
@@ -6021,6 +6166,22 @@ def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
                 generated.update(
                     h.lower() for h in re.findall(r"output\s*:\s*'([^']{1,200})'", call[1])
                 )
+        if "OUTPUT" in text:
+            for call in _CUSTOM_COMMAND.finditer(text):
+                keyword = _OUTPUT_KEYWORD.search(call[1])  # (in any place)
+                if keyword is None:
+                    continue
+                outputs = _CUSTOM_COMMAND_KEYWORD.split(call[1][keyword.end() :], 1)[0]
+                for output in outputs.split():
+                    if _HEADER_NAME.search(output.rsplit("/", 1)[-1]) is None:
+                        continue
+                    # the path after any `${...}/`: matched by its tail (an include of
+                    # slang/syntax/AllSyntax.h, not of any other AllSyntax.h)
+                    path = _CMAKE_VARIABLES.sub("", output.lower()).strip("/")
+                    folders.add(path)
+        if "custom_target" in text or "generator(" in text:
+            for call in _MESON_OUTPUT.finditer(text):
+                generated.update(h.lower() for h in _HEADER_NAME.findall(call[1]))
         if "export_header" in text.lower():
             for call in _EXPORT_HEADER.finditer(text):
                 arguments = {m[1].upper(): m[2] for m in _EXPORT_ARGUMENT.finditer(call[2])}
@@ -6034,7 +6195,10 @@ def _generated_headers(basenames: set[str], build_texts: list[str]) -> set[str]:
         if "config" in text or "version" in text:
             for match in _holding(_QUOTED_CONFIG_HEADER, text, _QUOTED_CONFIG_HEADER_WORDS):
                 generated.add(match[1].lower())
-    return generated
+    return generated, folders
+
+
+_CMAKE_VARIABLES = re.compile(r"^(?:\$\{[^}]{0,100}\}/?)+|\$<[^>]{0,200}>/?")
 
 
 _CYTHON_CPLUS = re.compile(r"#\s*distutils\s*:\s*language\s*=\s*c\+\+")
@@ -8227,6 +8391,7 @@ def _finish_code(
     msvc_memo: dict[int, bool] = {}  # see _msvc_branch
     seen: set[tuple[str, int]] = set()
     chains: dict[int, int] = {}  # see _chain_start
+    own = _defined_for_arm64(text, found, state_at)
     for start, kind in sorted(found):
         line = line_of(start) + 1
         if (kind, line) in seen:
@@ -8312,6 +8477,8 @@ def _finish_code(
             # macro do, and those are read on their own (but a macro MSVC ARM64 defines so,
             # which code uses, is compiled there whatever the uses' own tokens look like)
             context = "in a #define (compiled where the macro is used)"
+        if kind == "x64-intrinsic" and context is None and _name_at(text, start) in own:
+            context = "defined by this file where ARM64 builds (its own function or macro)"
         if kind == "x64-intrinsic" and context is None and SINCE_MSVC_1941.match(text, start):
             context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
         if rust and built is False and context == "x86/other-arch #if":
@@ -8330,6 +8497,52 @@ def _finish_code(
 
 
 _ALIGNED_ALLOCATION = ("_mm_malloc", "_mm_free")
+_WORD = re.compile(r"\w*")
+_DEFINE_BEFORE = re.compile(r"#[ \t]*define[ \t]+$")
+
+
+def _defined_for_arm64(
+    text: str, found: Iterable[tuple[int, str]], state_at: Callable[[int], bool | None]
+) -> frozenset[str]:
+    """The x64 intrinsics the file defines itself, as a function or a macro, in code an
+    ARM64 build compiles: its calls of them compile there (pyslang 12.1.0's SVIntHelpers.h:
+    `uint64_t _umul128(...) { *product_hi = __umulh(...); ... }` under `#if
+    defined(_MSC_VER) && defined(_M_ARM64)`)."""
+    names: set[str] = set()
+    for start, kind in found:
+        if kind != "x64-intrinsic":
+            continue
+        newline = text.rfind("\n", max(0, start - 80), start)
+        line_start = newline + 1 if newline != -1 else max(0, start - 80)
+        name = _name_at(text, start)
+        if _DEFINE_BEFORE.search(text, line_start, start):
+            # a macro whose body does not hand back the intrinsic (`#define _umul128
+            # _umul128`, a wrapper that calls it)
+            end = text.find("\n", start)
+            body = text[start + len(name) : end if end != -1 else len(text)]
+            own = re.search(rf"\b{re.escape(name)}\b", body) is None
+        elif _DEFINITION.match(text, start):
+            # a free function at the top level (not `W::_umul128`, a member, or one in a
+            # namespace, indented), whose body does not call the intrinsic itself
+            close = text.find("\n}", start)
+            body = text[text.find("{", start) : close if close != -1 else start + 2000]
+            own = (
+                not text[line_start:start].startswith((" ", "\t"))
+                and not text[line_start:start].rstrip().endswith(("::", "."))
+                and re.search(rf"\b{re.escape(name)}\s*\(", body) is None
+            )
+        else:
+            continue
+        if own and state_at(start) is True:
+            names.add(name)
+    return frozenset(names)
+
+
+def _name_at(text: str, start: int) -> str:
+    match = _WORD.match(text, start)
+    return match[0] if match is not None else ""
+
+
 # What a compiler or Windows itself defines: no build option changes them
 _COMPILER_MACROS = frozenset(
     ("defined", "_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN32", "__clang__")
