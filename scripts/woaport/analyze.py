@@ -2745,13 +2745,15 @@ def _windows_settings(result: Analysis, text: str) -> None:
     lower = text.lower()
     arm64 = ("arm64" in lower or "aarch64-pc-windows" in lower) and _ANY_ARM64.search(text)
     if not arm64:
-        lines = text.split("\n")
+        lines: list[str] | None = None
         line, counted = 0, 0
         for count, amd64 in enumerate(_WIN_AMD64.finditer(text)):
             if count == _WIN_AMD64_READ:
                 break
             line += text.count("\n", counted, amd64.start())  # (counted on from the last)
             counted = amd64.start()
+            if lines is None:
+                lines = text.split("\n")  # (once, for the first match)
             code = lines[line]
             # (`sys.platform in ['win32', 'win_amd64']`, pyswisseph 2.10.3.2: sys.platform is
             # 'win32' on every Windows, so the other name changes nothing)
@@ -5114,7 +5116,7 @@ def _built_here(result: Analysis) -> None:
     # it (plotext 6.1.0's build_cpp.py: kernel.cpp into kernel.dll with cl.exe or g++)
     compiled = {library for library, tool in result.built_dlls if tool == "compiler"}
     if compiled:  # (the members are read for their sources' names only then)
-        sources = {
+        made = {  # what a build script makes: a DLL of that name
             PurePosixPath(member).stem.lower()
             for member in result.members
             if member.endswith((".c", ".cc", ".cpp", ".cxx"))
@@ -5122,7 +5124,7 @@ def _built_here(result: Analysis) -> None:
         # or for a library the sdist's CMake makes, which the script's build runs
         # (keystone-engine 0.9.2: keystone.dll from nmake-dll.bat, CMake on src/, whose
         # src/llvm/keystone/CMakeLists.txt has `add_library(keystone`)
-        sources |= {
+        made |= {
             target.lower()
             for text in result.cmake_texts
             if "add_library" in text
@@ -5131,7 +5133,7 @@ def _built_here(result: Analysis) -> None:
         built |= {
             e.name
             for e in result.external
-            if e.how.startswith("bundles") and e.name in sources and e.name in compiled
+            if e.how.startswith("bundles") and e.name in made and e.name in compiled
         }
     if built:
         result.external[:] = [
@@ -5910,7 +5912,7 @@ def _resolve_includes(result: Analysis) -> None:
         for part in _library_folders(member)
     }
     folders = {_library_key(part) for part in parts}  # each folder name once, not per file
-    prebuilt = _prebuilt_only(members)
+    prebuilt = _prebuilt_only(members) if result.external else frozenset()
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
     # freetype and qhull wraps); so does CMake's FetchContent (onnx's protobuf and Abseil)
     wraps = {
@@ -5976,7 +5978,7 @@ def _resolve_includes(result: Analysis) -> None:
         return
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     generated: set[str] | None = None  # worked out for the first header not in the sdist
-    generated_folders: set[str] = set()
+    custom_outputs: set[str] = set()  # see _generated_headers
     source_folders: set[str] = set()  # see _header_folders
     seen: set[str] = set()
     # (Cython's declarations in a `lib` folder are the binding's own: symengine 0.15.0's
@@ -6001,11 +6003,11 @@ def _resolve_includes(result: Analysis) -> None:
         if path.rsplit("/", 1)[-1] in basenames:
             continue
         if generated is None:
-            generated, generated_folders = _generated_headers(basenames, result.build_texts)
-            if generated_folders:
+            generated, custom_outputs = _generated_headers(basenames, result.build_texts)
+            if custom_outputs:
                 source_folders = _header_folders(result.members)
         if path.rsplit("/", 1)[-1] in generated or _custom_output(
-            path, generated_folders, source_folders
+            path, custom_outputs, source_folders
         ):
             continue
         if in_vendored_tree and path.endswith(GENERATED_SUFFIXES):
@@ -6148,7 +6150,7 @@ def _generated_headers(basenames: set[str], build_texts: list[str]) -> tuple[set
     """(The names of the headers the build writes, lower case; the headers a CMake custom
     command's OUTPUT names, as paths after any `${...}/`, lower case: see _custom_output.)"""
     generated: set[str] = set()
-    folders: set[str] = set()
+    outputs: set[str] = set()
     for name in basenames:
         dot = name.rfind(".")
         if dot <= 0:
@@ -6171,14 +6173,13 @@ def _generated_headers(basenames: set[str], build_texts: list[str]) -> tuple[set
                 keyword = _OUTPUT_KEYWORD.search(call[1])  # (in any place)
                 if keyword is None:
                     continue
-                outputs = _CUSTOM_COMMAND_KEYWORD.split(call[1][keyword.end() :], 1)[0]
-                for output in outputs.split():
+                listed = _CUSTOM_COMMAND_KEYWORD.split(call[1][keyword.end() :], 1)[0]
+                for output in listed.split():
                     if _HEADER_NAME.search(output.rsplit("/", 1)[-1]) is None:
                         continue
                     # the path after any `${...}/`: matched by its tail (an include of
                     # slang/syntax/AllSyntax.h, not of any other AllSyntax.h)
-                    path = _CMAKE_VARIABLES.sub("", output.lower()).strip("/")
-                    folders.add(path)
+                    outputs.add(_CMAKE_VARIABLES.sub("", output.lower()).strip("/"))
         if "custom_target" in text or "generator(" in text:
             for call in _MESON_OUTPUT.finditer(text):
                 generated.update(h.lower() for h in _HEADER_NAME.findall(call[1]))
@@ -6195,7 +6196,7 @@ def _generated_headers(basenames: set[str], build_texts: list[str]) -> tuple[set
         if "config" in text or "version" in text:
             for match in _holding(_QUOTED_CONFIG_HEADER, text, _QUOTED_CONFIG_HEADER_WORDS):
                 generated.add(match[1].lower())
-    return generated, folders
+    return generated, outputs
 
 
 _CMAKE_VARIABLES = re.compile(r"^(?:\$\{[^}]{0,100}\}/?)+|\$<[^>]{0,200}>/?")
@@ -8497,8 +8498,10 @@ def _finish_code(
 
 
 _ALIGNED_ALLOCATION = ("_mm_malloc", "_mm_free")
-_WORD = re.compile(r"\w*")
 _DEFINE_BEFORE = re.compile(r"#[ \t]*define[ \t]+$")
+
+
+_BODY_READ = 100_000  # characters a function's body is looked for in
 
 
 def _defined_for_arm64(
@@ -8524,7 +8527,7 @@ def _defined_for_arm64(
         elif _DEFINITION.match(text, start):
             # a free function at the top level (not `W::_umul128`, a member, or one in a
             # namespace, indented), whose body does not call the intrinsic itself
-            close = text.find("\n}", start)
+            close = text.find("\n}", start, start + _BODY_READ)
             body = text[text.find("{", start) : close if close != -1 else start + 2000]
             own = (
                 not text[line_start:start].startswith((" ", "\t"))
@@ -8539,7 +8542,7 @@ def _defined_for_arm64(
 
 
 def _name_at(text: str, start: int) -> str:
-    match = _WORD.match(text, start)
+    match = _IDENTIFIER.match(text, start)
     return match[0] if match is not None else ""
 
 
