@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import subprocess
+import sys
 import tarfile
 import zipfile
 from collections.abc import Callable
@@ -7390,3 +7392,507 @@ def test_a_pyx_no_off_windows_extension_names_is_still_compiled(tmp_path: Path) 
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+# Round 44's misses (tests/corpus/sdists.yml), each as the real sdist has it.
+
+
+@pytest.mark.parametrize(
+    ("header", "external"),
+    [
+        # python-qpid-proton 0.40.0's src/ssl/schannel.cpp (the Windows TLS): the SDK's
+        ("Schnlsp.h", []),
+        ("webauthn.h", []),
+        ("wlantypes.h", []),
+        # a name the SDK shares with a library (libusb-0.1) or a project's own header
+        ("usb.h", ["usb"]),
+        ("parser.h", ["parser"]),
+        # the legacy DirectX SDK: x86 and x64 only, not the Windows SDK's
+        ("d3dx9.h", ["d3dx9"]),
+        ("openssl/ssl.h", ["openssl"]),
+    ],
+)
+def test_windows_sdk_headers_from_mingw_w64_are_no_library(
+    tmp_path: Path, header: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p.c"),
+        "p.c": f"#include <{header}>\nint p;\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+def test_the_sdk_header_list_is_regenerated_from_a_mingw_w64_checkout(tmp_path: Path) -> None:
+    """bench/make_sdk_headers.py over a real git repository laid out as mingw-w64's."""
+    repo = tmp_path / "mingw-w64"
+    include = repo / "mingw-w64-headers" / "include"
+    for name in (
+        "Schnlsp.h",
+        "windows.h",
+        "d3d12.h",
+        "wrl/client.h",  # (a subfolder)
+        "psdk_inc/intrin-impl.h",
+        "_mingw_dxhelper.h",  # (mingw-w64's own)
+        "d3dx9math.h",  # (the legacy DirectX SDK)
+        "usb.h",  # (a name libusb-0.1 uses too)
+        "d3d12.idl",  # (not a header)
+    ):
+        (include / name).parent.mkdir(parents=True, exist_ok=True)
+        (include / name).write_text("/* */\n")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "headers"], check=True)
+    bench = Path(__file__).resolve().parent.parent / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        import make_sdk_headers
+    finally:
+        sys.path.remove(str(bench))
+    assert make_sdk_headers.headers(repo / ".git", "HEAD") == ["d3d12.h", "schnlsp.h", "windows.h"]
+    shipped = json.loads(
+        (bench.parent / "scripts/woaport/data/windows_sdk_headers.json").read_text("utf-8")
+    )
+    assert (
+        re.fullmatch(r"[0-9a-f]{40}", shipped["commit"]) and shipped["commit"] in shipped["source"]
+    )
+    assert {"schnlsp.h", "windows.h", "d3d12.h"} <= set(shipped["headers"])
+    assert not {"usb.h", "error.h", "d3dx9.h", "w32api.h"} & set(shipped["headers"])
+
+
+_EXT_BUILD = """\
+import os
+from cffi import FFI
+ffibuilder = FFI()
+sources = ['cproton.c']
+if os.name == 'nt':
+    libraries = ['crypt32', 'secur32']
+    sources.append(os.path.join('src', 'ssl', 'schannel.c'))
+{other}
+ffibuilder.set_source('cproton_ffi', '', sources=sources, libraries=libraries)
+"""
+
+
+@pytest.mark.parametrize(
+    ("other", "external"),
+    [
+        # python-qpid-proton 0.40.0's ext_build.py: OpenSSL in the `else:` of `os.name == 'nt'`
+        (
+            "else:\n    try:\n        libraries = []\n"
+            "        sources.append(os.path.join('src', 'ssl', 'openssl.c'))\n"
+            "    except Exception:\n        sources.append('src/ssl/ssl_stub.c')\n",
+            [],
+        ),
+        ("elif sys.platform == 'darwin':\n    sources.append('src/ssl/openssl.c')\n", []),
+        # named on Windows too (in another script line, not in a branch): compiled there
+        (
+            "else:\n    sources.append('src/ssl/openssl.c')\nsources.append('src/ssl/openssl.c')\n",
+            ["openssl"],
+        ),
+        # a branch Windows takes
+        ("if os.name != 'posix':\n    sources.append('src/ssl/openssl.c')\n", ["openssl"]),
+        ("if True:\n    sources.append('src/ssl/openssl.c')\n", ["openssl"]),
+        # a commented mention is no mention
+        (
+            "else:\n    sources.append('src/ssl/openssl.c')\n# sources.append('openssl.c')\n",
+            [],
+        ),
+    ],
+    ids=["else-of-nt", "darwin", "also-on-windows", "not-posix", "always", "comment"],
+)
+def test_sources_a_build_script_names_only_off_windows_are_not_the_ports(
+    tmp_path: Path, other: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": "from setuptools import setup\nsetup(cffi_modules=['ext_build.py:ffibuilder'])\n",
+        "ext_build.py": _EXT_BUILD.format(other=other),
+        "cproton.c": "int p;\n",
+        "src/ssl/schannel.c": "#include <windows.h>\n#include <schannel.h>\nint s;\n",
+        "src/ssl/openssl.c": "#include <openssl/ssl.h>\nint o;\n",
+        "src/ssl/ssl_stub.c": "int stub;\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+def test_a_source_cmake_builds_stays_though_a_script_names_it_off_windows(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": "import sys\nfrom setuptools import setup\nif sys.platform == 'linux':\n"
+        "    extra = ['src/net.c']\nsetup()\n",
+        "CMakeLists.txt": "project(p C)\nadd_library(p MODULE src/net.c)\n",
+        "src/net.c": "#include <curl/curl.h>\nint n;\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["curl"]
+
+
+_PDFIUM_BUILD_RS = """\
+fn download_url(target: &str) -> String {{
+    let (platform, arch) = if target.contains("windows") {{
+        ("win", {arch})
+    }} else {{
+        ("linux", "x64")
+    }};
+    format!("https://github.com/bblanchon/{name}-binaries/releases/download/chromium%2F7000/{name}-{{}}-{{}}.tgz", platform, arch)
+}}
+fn main() {{ let _ = download_url(&std::env::var("TARGET").unwrap()); }}
+"""
+
+
+@pytest.mark.parametrize(
+    ("arch", "name", "external"),
+    [
+        # kreuzberg 4.10.4's crates/kreuzberg/build.rs: PDFium's build for the target
+        ('if target.contains("aarch64") { "arm64" } else { "x64" }', "pdfium", []),
+        # x64 alone: the ARM64 build gets no ARM64 PDFium
+        ('"x64"', "pdfium", ["pdfium"]),
+        # another library's download
+        ('if target.contains("aarch64") { "arm64" } else { "x64" }', "libfoo", ["pdfium"]),
+    ],
+    ids=["arm64-mapped", "x64-only", "another-library"],
+)
+def test_a_bundled_dll_a_cargo_build_script_downloads_for_arm64_is_fetched(
+    tmp_path: Path, arch: str, name: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "k"\nversion = "1.0.0"\n[lib]\ncrate-type = ["cdylib"]\n',
+        "src/lib.rs": "pub fn f() {}\n",
+        "build.rs": _PDFIUM_BUILD_RS.format(arch=arch, name=name),
+        "k/_setup_lib_path.py": "import ctypes\nfrom pathlib import Path\n"
+        "lib_path = Path(__file__).parent / 'pdfium.dll'\nctypes.CDLL(str(lib_path))\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+_VS_SETUP = """\
+import os, shutil, subprocess, sys
+from platform import system
+from setuptools import setup
+'''Build with CMake. -G: the generator, e.g. -G "Visual Studio 14 2015"'''
+def build(generator):
+    subprocess.check_call(['cmake', '.', generator])
+{body}
+setup(name='t')
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "category"),
+    [
+        # treelite-runtime 3.9.1's setup.py
+        (
+            "if system() == 'Windows':\n"
+            "    for vs in ('-GVisual Studio 16 2019', '-GVisual Studio 15 2017',\n"
+            "               '-GVisual Studio 14 2015', '-GMinGW Makefiles'):\n"
+            "        build(vs)\n"
+            "else:\n    build('-GNinja' if shutil.which('ninja') else '-GUnix Makefiles')\n",
+            "build-config",
+        ),
+        # unicorn 2.1.4's: an environment variable or VS 2019
+        (
+            "if sys.platform == 'win32':\n"
+            "    build('-G' + (os.getenv('GENERATORS') or 'Visual Studio 16 2019'))\n",
+            "build-config",
+        ),
+        # VS 2022 first
+        (
+            "for vs in ('-GVisual Studio 17 2022', '-GVisual Studio 16 2019'):\n    build(vs)\n",
+            "workflow-only",
+        ),
+        # Ninja on Windows too
+        (
+            "build('-GNinja' if shutil.which('ninja') else '-GVisual Studio 16 2019')\n",
+            "workflow-only",
+        ),
+        # an old Visual Studio the user picks (coolprop 6.7.0's `elif cmake_compiler == 'vc16':`)
+        (
+            "cmake_compiler = os.environ.get('COOLPROP_CMAKE', '')\n"
+            "if cmake_compiler == 'vc16':\n    build('-GVisual Studio 16 2019')\n",
+            "workflow-only",
+        ),
+        # another system's branch, a comment
+        ("if sys.platform == 'darwin':\n    build('-GVisual Studio 16 2019')\n", "workflow-only"),
+        ("# build(['-G', 'Visual Studio 16 2019'])\nbuild('-GUnix Makefiles')\n", "workflow-only"),
+    ],
+    ids=["treelite", "unicorn", "vs2022-first", "ninja", "user-picks", "darwin", "comment"],
+)
+def test_cmake_generators_older_than_vs_2022_are_build_config(
+    tmp_path: Path, body: str, category: str
+) -> None:
+    files = {
+        "setup.py": _VS_SETUP.format(body=body),
+        "CMakeLists.txt": "project(t C)\nadd_library(t MODULE t.c)\n",
+        "t.c": "int t;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "build-config":
+        assert any("Visual Studio 16 2019 generator" in r for r in doc["reasons"]), doc["reasons"]
+
+
+# helper-92's red team of the round-44 rules, each a case it found.
+_X86 = "#include <immintrin.h>\nvoid f(float *p) { _mm_storeu_ps(p, _mm_setzero_ps()); }\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "category", "external"),
+    [
+        # `not ... darwin` holds on Windows (the "win" of "darwin" is no Windows test)
+        (
+            {
+                "setup.py": "import sys\nfrom setuptools import setup, Extension\n"
+                "sources = ['src/core.c']\nif not sys.platform.startswith('darwin'):\n"
+                "    sources.append('src/crc_fast.c')\n"
+                "setup(ext_modules=[Extension('p', sources)])\n",
+                "src/core.c": "int c;\n",
+                "src/crc_fast.c": _X86,
+            },
+            "source-port",
+            [],
+        ),
+        # Windows globs its own folder; another system's file of the same name is named
+        (
+            {
+                "setup.py": "import sys, glob\nfrom setuptools import setup, Extension\n"
+                "sources = ['src/core.c']\nif sys.platform == 'win32':\n"
+                "    sources += glob.glob('src/win/*.c')\nelse:\n"
+                "    sources += ['src/unix/cpuid.c']\n"
+                "setup(ext_modules=[Extension('p', sources)])\n",
+                "src/core.c": "int c;\n",
+                "src/win/cpuid.c": _X86,
+                "src/unix/cpuid.c": "#include <cpuid.h>\nint u;\n",
+            },
+            "source-port",
+            [],
+        ),
+        # a glob of pkg/a beside a Linux-only pkg/b/utils.c: pkg/a/utils.c is built
+        (
+            {
+                "setup.py": "import sys\nfrom glob import glob\n"
+                "from setuptools import setup, Extension\n"
+                "exts = [Extension('pkg.a._a', glob('pkg/a/*.c'))]\n"
+                "if sys.platform.startswith('linux'):\n"
+                "    exts.append(Extension('pkg.b._b', ['pkg/b/utils.c']))\n"
+                "setup(ext_modules=exts)\n",
+                "pkg/a/mod.c": "int m;\n",
+                "pkg/a/utils.c": _X86,
+                "pkg/b/utils.c": "int b;\n",
+            },
+            "source-port",
+            [],
+        ),
+        # the `else:` of a condition over two lines, `win32 and AMD64`: what ARM64 builds
+        (
+            {
+                "setup.py": "import sys, platform\nfrom setuptools import setup, Extension\n"
+                "sources = ['src/core.c']\nif (sys.platform == 'win32'\n"
+                "        and platform.machine() == 'AMD64'):\n"
+                "    sources.append('src/asm_x64.c')\nelse:\n"
+                "    sources.append('src/generic.c')\n"
+                "setup(ext_modules=[Extension('p', sources)])\n",
+                "src/core.c": "int c;\n",
+                "src/asm_x64.c": "int a;\n",
+                "src/generic.c": "#include <curl/curl.h>\nint g;\n",
+            },
+            "external-native-library",
+            ["curl"],
+        ),
+        # a unity build: the Windows file #includes the one another system's branch names
+        (
+            {
+                "setup.py": "import sys\nfrom setuptools import setup, Extension\n"
+                "if sys.platform == 'win32':\n    sources = ['src/unity.c']\nelse:\n"
+                "    sources = ['src/a.c']\nsetup(ext_modules=[Extension('p', sources)])\n",
+                "src/unity.c": '#include "a.c"\n',
+                "src/a.c": "#include <zstd.h>\n" + _X86,
+            },
+            "source-port",
+            ["zstd"],
+        ),
+    ],
+    ids=["not-darwin", "glob-win-folder", "glob-beside-linux", "two-line-and", "unity"],
+)
+def test_branch_sources_red_team(
+    tmp_path: Path, files: dict[str, str], category: str, external: list[str]
+) -> None:
+    doc = analysis(tree(tmp_path, {"pyproject.toml": PYPROJECT, **files}))
+    assert (doc["category"], external_names(doc)) == (category, external), doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("build_rs", "external"),
+    [
+        # Windows gets x64 binaries; aarch64 is tested for Linux after an `else`
+        (
+            "fn url(t: &str) -> &'static str {\n"
+            '    if t.contains("windows") {\n'
+            '        "https://github.com/bblanchon/pdfium-binaries/releases/download/c/pdfium-win-x64.tgz"\n'
+            '    } else if t.contains("aarch64") {\n'
+            '        "https://github.com/bblanchon/pdfium-binaries/releases/download/c/pdfium-linux-arm64.tgz"\n'
+            '    } else { "https://example.org/pdfium-linux-x64.tgz" }\n}\n',
+            ["pdfium"],
+        ),
+        # a model's download for every target; the library only linked
+        (
+            "fn main() {\n"
+            '    let arch = if std::env::var("TARGET").unwrap().contains("aarch64") { "arm64" } else { "x64" };\n'
+            '    let os = "win";\n'
+            '    let _ = format!("https://huggingface.co/m/model-{}-{}.onnx", os, arch);\n'
+            '    println!("cargo:rustc-link-lib=dylib=pdfium");\n}\n',
+            ["pdfium"],
+        ),
+        # words in comments only
+        (
+            "// Windows: msvc; aarch64 supported. https://docs.rs/cc pdfium\n"
+            'fn main() { println!("cargo:rustc-link-lib=dylib=pdfium"); }\n',
+            ["pdfium"],
+        ),
+        # a win-arm64 download of the library
+        (
+            'fn main() { let _ = "https://example.org/pdfium-win-arm64.tgz"; }\n',
+            [],
+        ),
+    ],
+    ids=["x64-for-windows", "model-download", "comments", "win-arm64-url"],
+)
+def test_cargo_downloads_red_team(tmp_path: Path, build_rs: str, external: list[str]) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "k"\nversion = "1.0.0"\n[lib]\ncrate-type = ["cdylib"]\n',
+        "src/lib.rs": "pub fn f() {}\n",
+        "build.rs": build_rs,
+        "k/_setup_lib_path.py": "import ctypes\nfrom pathlib import Path\n"
+        "lib_path = Path(__file__).parent / 'pdfium.dll'\nctypes.CDLL(str(lib_path))\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+def test_a_bundled_ffi_dll_is_not_fetched_by_std_ffi(tmp_path: Path) -> None:
+    """helper-92: libffi-8.dll's name is `ffi`, which `use std::ffi::OsString;` holds."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "k"\nversion = "1.0.0"\n[lib]\ncrate-type = ["cdylib"]\n',
+        "src/lib.rs": "pub fn f() {}\n",
+        "build.rs": "use std::ffi::OsString;\nfn main() {\n"
+        '    let t = std::env::var("TARGET").unwrap();\n'
+        '    if t.contains("windows") { let a = if t.contains("aarch64") { "arm64" } else { "x64" };\n'
+        '        let _ = format!("https://example.org/tool-win-{}.zip", a); }\n}\n',
+        "k/_setup_lib_path.py": "import ctypes\nfrom pathlib import Path\n"
+        "lib_path = Path(__file__).parent / 'libffi-8.dll'\nctypes.CDLL(str(lib_path))\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["ffi"]
+
+
+@pytest.mark.parametrize(
+    ("files", "category"),
+    [
+        # a docstring's default, a trailing comment, a help string: prose
+        (
+            {
+                "setup.py": '"""Build.\n\nCMAKE_GENERATOR picks the generator (default: '
+                '"Visual Studio 16 2019")."""\nimport subprocess\nfrom setuptools import setup\n'
+                "subprocess.check_call(['cmake', '.'])\nsetup(name='t')\n"
+            },
+            "workflow-only",
+        ),
+        (
+            {
+                "setup.py": "import subprocess\nfrom setuptools import setup\n"
+                "subprocess.check_call(['cmake', '.'])  # e.g. 'Visual Studio 15 2017' or "
+                "'Visual Studio 16 2019'\nsetup(name='t')\n"
+            },
+            "workflow-only",
+        ),
+        (
+            {
+                "setup.py": "from setuptools import setup\n"
+                "user_options = [('generator=', 'G', \"CMake generator, default: "
+                "'Visual Studio 16 2019'\")]\nsetup(name='t')\n"
+            },
+            "workflow-only",
+        ),
+        # a newer generator in a module setup.py imports
+        (
+            {
+                "setup.py": "from cmake_helpers import NEWER\nfrom setuptools import setup\n"
+                "GENERATORS = NEWER + ['Visual Studio 16 2019']\nsetup(name='t')\n",
+                "cmake_helpers.py": "NEWER = ['Visual Studio 17 2022']\n",
+            },
+            "workflow-only",
+        ),
+        # a branch only an old or a 32-bit Python takes
+        (
+            {
+                "setup.py": "import sys\nfrom setuptools import setup\nargs = []\n"
+                "if sys.platform == 'win32' and sys.version_info < (3, 5):\n"
+                "    args += ['-G', 'Visual Studio 10 2010']\nsetup(name='t')\n"
+            },
+            "workflow-only",
+        ),
+        (
+            {
+                "setup.py": "import sys\nfrom setuptools import setup\nargs = []\n"
+                "if sys.platform == 'win32' and sys.maxsize < 2**32:\n"
+                "    args += ['-G', 'Visual Studio 14 2015']\nsetup(name='t')\n"
+            },
+            "workflow-only",
+        ),
+        # a command line, an f-string; a VS2022 in a comment does not cancel it
+        (
+            {
+                "setup.py": "import subprocess\nfrom setuptools import setup\n"
+                "subprocess.check_call('cmake -G \"Visual Studio 16 2019\" -S . -B b', shell=True)\n"
+                "setup(name='t')\n"
+            },
+            "build-config",
+        ),
+        (
+            {
+                "setup.py": "import subprocess\nfrom setuptools import setup\n# TODO: VS2022\n"
+                "v = 16\nsubprocess.check_call(['cmake', f'-GVisual Studio 16 2019'])\n"
+                "setup(name='t')\n"
+            },
+            "build-config",
+        ),
+    ],
+    ids=[
+        "docstring",
+        "trailing-comment",
+        "help-text",
+        "newer-in-module",
+        "old-python",
+        "32-bit",
+        "command-line",
+        "f-string",
+    ],
+)
+def test_vs_generators_red_team(tmp_path: Path, files: dict[str, str], category: str) -> None:
+    files = {
+        "CMakeLists.txt": "project(t C)\nadd_library(t MODULE t.c)\n",
+        "t.c": "int t;\n",
+        **files,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("header", "external"),
+    [
+        ("qedit.h", ["qedit"]),
+        ("dxcore.h", []),
+        ("TraceLoggingProvider.h", []),
+        ("dplay8.h", ["dplay8"]),
+    ],
+)
+def test_sdk_headers_red_team(tmp_path: Path, header: str, external: list[str]) -> None:
+    """helper-92: mingw-w64 keeps headers the Windows SDK dropped (DirectShow's qedit.h,
+    DirectPlay) and lacks some it has (dxcore.h, TraceLoggingProvider.h)."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p.c"),
+        "p.c": f"#include <{header}>\nint p;\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == external

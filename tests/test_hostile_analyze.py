@@ -249,6 +249,53 @@ def case_an_unreadable_file_in_a_source_tree(folder: Path) -> None:
     assert_refused(run(folder, link), names="link-1.0.tar.gz")
 
 
+# -- build scripts against the round-44 rules (helper-92's red team) --------------------------
+@case
+def case_build_scripts_against_the_round_44_rules(folder: Path) -> None:
+    """A condition of 100,000 `not`s over 300 source names (each name's branch was read
+    whole: 291 s), 100 generator names on a 1 MB line (each read from the line's start:
+    21 s), and 5,000 bundled DLLs against a 2 MB build.rs (a regex per name: 64 s)."""
+    maturin = '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n'
+    tree(
+        folder / "branch",
+        {
+            "pyproject.toml": PYPROJECT,
+            "setup.py": "from setuptools import setup\nsetup(cffi_modules=['ext_build.py:f'])\n",
+            "ext_build.py": "sources = []\nif "
+            + "not x " * 100_000
+            + ":\n"
+            + "".join(f"    sources.append('src/a{n}.c')\n" for n in range(300)),
+            "src/a0.c": "int a;\n",
+        },
+    )
+    tree(
+        folder / "generator",
+        {
+            "pyproject.toml": PYPROJECT,
+            "setup.py": 'X = """' + "ab " * 330_000 + "'Visual Studio 16 2019' " * 100 + '"""\n',
+            "CMakeLists.txt": "project(t C)\n",
+            "t.c": "int t;\n",
+        },
+    )
+    tree(
+        folder / "cargo",
+        {
+            "pyproject.toml": maturin,
+            "Cargo.toml": '[package]\nname = "k"\nversion = "1.0.0"\n',
+            "src/lib.rs": "pub fn f() {}\n",
+            "build.py": "import subprocess\nsubprocess.check_call(['cargo', 'build'])\n"
+            + "".join(f"x{n} = 'qzx{n}.dll'\n" for n in range(5000)),
+            "build.rs": "".join(
+                f'// https://x/ arm64 windows qzx{n}\nconst A{n}: &str = "https://e.org/qzx{n}.zip";\n'
+                for n in range(20_000)
+            )
+            + 'fn main() { if t.contains("windows") { "aarch64" }; }\n',
+        },
+    )
+    for name in ("branch", "generator", "cargo"):
+        assert_handled(run(folder, folder / name), (0,))
+
+
 # -- pyproject.toml of the wrong shape ----------------------------------------------------------
 PYPROJECTS = {
     "deep": ("a = " + "[" * DEEP + "]" * DEEP + "\n", "nested too deep"),

@@ -16,6 +16,7 @@ import contextlib
 import dataclasses
 import functools
 import itertools
+import json
 import lzma
 import mmap
 import operator
@@ -29,6 +30,7 @@ import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
@@ -703,6 +705,8 @@ class Analysis:
     cython_outputs: set[str] = field(default_factory=set)  # C and C++ files Cython generated
     windows_x64_only: str | None = None  # "setup.py:N" naming win-amd64, and no arm64 anywhere
     cmake_x64: str | None = None  # "FILE:N": a Python build script passes CMake `-A x64`
+    # ("FILE:N", generator): a Python build script's CMake generators are all older than VS 2022
+    old_vs_generator: tuple[str, str] | None = None
     # "setup.py:N": the root setup.py stops (sys.exit, raise) where the build runs on Windows
     refuses_windows: str | None = None
     # folders whose CMakeLists.txt is one if() on other systems (implicit 0.7.3's gpu/:
@@ -1030,6 +1034,17 @@ class Analysis:
                     "under an ARM64 Python it builds x64 code that the ARM64 extension cannot link",
                     "pass `-A ARM64` when the target is ARM64 (platform.machine() == 'ARM64', or "
                     "the VSCMD_ARG_TGT_ARCH / CMAKE_GENERATOR_PLATFORM the runner sets)",
+                )
+            )
+        if self.old_vs_generator:
+            place, generator = self.old_vs_generator
+            build_reasons.append(
+                (
+                    f"{place} picks CMake's {generator} generator and none newer: the "
+                    "windows-11-arm runners have only Visual Studio 2022 and later, so CMake "
+                    "finds no Visual Studio to build with",
+                    'add "Visual Studio 17 2022" to the generators it tries, or let CMake pick '
+                    "the newest Visual Studio (no -G)",
                 )
             )
         if self.go_extension:
@@ -1747,7 +1762,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix == ".py":
             # setup.py, or a helper of its, that may pass CMake `-A x64`, or download a
             # library's source (see _judge_setup_helpers)
-            x64 = b"x64" in data and relative.count("/") <= 2
+            x64 = (b"x64" in data or b"Visual Studio" in data) and relative.count("/") <= 2
             downloads = (
                 not _build_script(lower)
                 and name != "setup.py"
@@ -1865,6 +1880,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _setup_sources_off_windows(result)
+    _branch_sources_off_windows(result)
     _sources_setup_py_leaves_out(result)
     _headers_never_included(result)
     _headers_nothing_includes(result)
@@ -1888,6 +1904,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _meson_options(result)
     _switched_on(result)
     _built_here(result)
+    _fetched_by_cargo(result)
     _fetched_targets(result)
     _resolve_includes(result)
     return result
@@ -2858,12 +2875,18 @@ def _judge_setup_helpers(result: Analysis) -> None:
     if not result.setup_helpers:
         return
     modules = {m[1] or m[2] for m in _DOTTED_IMPORT.finditer(result.setup_script)}
+    newer = any(
+        _VS_NEWER.search(text)
+        for relative, text, _downloads, x64 in result.setup_helpers
+        if x64 and (relative == "setup.py" or _module_of(relative) in modules)
+    )
     for relative, text, downloads, x64 in result.setup_helpers:
         imported = _module_of(relative) in modules  # itself, not its package's others
         if downloads and imported:
             _scan_source_downloads(result, text, names=True)
         if x64 and (imported or relative == "setup.py"):
             _scan_cmake_x64(result, relative, text)
+            _scan_vs_generators(result, relative, text, newer)
     result.setup_helpers.clear()
 
 
@@ -2899,6 +2922,92 @@ def _scan_cmake_x64(result: Analysis, relative: str, text: str) -> None:
             # 'vc16':` / `'-G', '"Visual Studio 16 2019"', '-A', 'x64'`)
             continue
         result.cmake_x64 = f"{relative}:{index + 1}"
+        return
+
+
+# A CMake Visual Studio generator in a Python string of its own ("Visual Studio 16 2019",
+# f"-GVisual Studio 16 2019"), after code that passes a value on, or after `-G ` inside a
+# command line ('cmake -G "Visual Studio 16 2019" -S .')
+_VS_GENERATOR = re.compile(
+    r"""(?<!\w)[rRfFbBuU]{0,2}["'](?:-G[ \t]*)?(Visual Studio (\d{1,2})(?: \d{4})?)"""
+    r"""(?: Win64| ARM64| ARM)?["']"""
+)
+_BEFORE_VALUE = re.compile(r"(?:^|[(\[{,=:]|\bor|\bin|\breturn|\belse)[ \t]*$")
+_COMMAND_G = re.compile(r"-G[ \t]*$")
+_TRIPLE_QUOTE = re.compile(r"\"\"\"|\'\'\'")
+# a newer Visual Studio than 2019 named (in any script setup.py runs); a generator that
+# needs none (Ninja and NMake take the compiler from the environment a runner sets up),
+# named for Windows
+_VS_NEWER = re.compile(r"Visual Studio (?:1[7-9]|[2-9]\d)\b")
+_NO_VS_GENERATOR = re.compile(r"""["'](?:-G[ \t]*)?(?:Ninja|NMake Makefiles)""")
+_VS_OLDEST_ON_RUNNER = 17  # Visual Studio 2022 (17) and later only on windows-11-arm
+# a branch only an old or a 32-bit Python takes (`sys.version_info < (3, 5)`, `sys.maxsize
+# < 2**32`, `platform.architecture()[0] == '32bit'`)
+_OLD_OR_32BIT = re.compile(r"""version_info\s*<|maxsize\s*<|["']32bit["']""")
+
+
+def _docstring_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of a Python text's triple-quoted strings (a quote of the other kind inside
+    one does not end it; past 10,000 quotes the rest is not read)."""
+    spans: list[tuple[int, int]] = []
+    opened: tuple[int, str] | None = None
+    for quote in itertools.islice(_TRIPLE_QUOTE.finditer(text), 10_000):
+        if opened is None:
+            opened = (quote.start(), quote[0])
+        elif quote[0] == opened[1]:
+            spans.append((opened[0], quote.end()))
+            opened = None
+    if opened is not None:
+        spans.append((opened[0], len(text)))
+    return spans
+
+
+def _scan_vs_generators(result: Analysis, relative: str, text: str, newer: bool) -> None:
+    """A Python build script that picks CMake's Visual Studio generators from a list that
+    stops before Visual Studio 2022 (treelite-runtime 3.9.1's setup.py tries `-GVisual
+    Studio 16 2019`, 15 2017, 14 2015, then MinGW): the windows-11-arm runners have only
+    Visual Studio 2022 and later, and CMake stops with "could not find any instance of
+    Visual Studio" (ycm-core/YouCompleteMe#4026). ``newer``: a script setup.py runs names
+    Visual Studio 2022 or later. Prose is no generator: a comment, a docstring, a help
+    string (helper-92)."""
+    if result.old_vs_generator or newer or "Visual Studio" not in text:
+        return
+    lines: list[str] | None = None
+    ends: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for count, match in enumerate(_VS_GENERATOR.finditer(text)):
+        if count == _CMAKE_X64_MATCHES:
+            return
+        if int(match[2]) >= _VS_OLDEST_ON_RUNNER:
+            return
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        before = text[max(line_start, match.start() - 200) : match.start()]
+        if "#" in before:
+            continue  # (a comment, or a line with one before the name)
+        open_quote = re.search(r"""["']""", _ONE_LINE_STRING.sub("", before)) is not None
+        if open_quote and not _COMMAND_G.search(before):
+            continue  # (inside another string: a help text's "default: 'Visual Studio 16'")
+        if not open_quote and not _BEFORE_VALUE.search(before):
+            continue  # (prose)
+        if lines is None:
+            lines = text.split("\n")
+            ends = _line_ends(lines)
+            spans = _docstring_spans(text)
+            # (treelite-runtime's `'-GNinja' if build_tool == 'ninja'` is in the `else:` of
+            # `if system() == 'Windows':`)
+            for other in itertools.islice(_NO_VS_GENERATOR.finditer(text), _CMAKE_X64_MATCHES):
+                if not _not_for_windows(lines, bisect.bisect_left(ends, other.start())):
+                    return
+        at = bisect.bisect_right(spans, (match.start(), len(text)))
+        if at and spans[at - 1][0] <= match.start() < spans[at - 1][1]:
+            continue  # (a docstring's example: dlib 20.0.1's `-G "Visual Studio 14 2015"`)
+        index = bisect.bisect_left(ends, match.start())
+        if _not_for_windows(lines, index) or any(
+            _COMPILER_PICKED.search(condition) or _OLD_OR_32BIT.search(condition)
+            for condition in _enclosing_conditions(lines, index, python=True)
+        ):
+            continue
+        result.old_vs_generator = (f"{relative}:{index + 1}", match[1])
         return
 
 
@@ -3115,7 +3224,14 @@ def _branch_off_windows(lines: list[str], index: int) -> bool:
     that tests nothing else, or in a function named for another system? Stricter than
     _not_for_windows, because a whole Extension is dropped on it (review: the `else` of
     `sys.platform == 'win32' and machine() == 'AMD64'` is what ARM64 builds)."""
-    for word, text in _enclosing_blocks(lines, index, python=True):
+    return _blocks_off_windows(tuple(_enclosing_blocks(lines, index, python=True)))
+
+
+@functools.lru_cache(maxsize=256)
+def _blocks_off_windows(blocks: tuple[tuple[str, str], ...]) -> bool:
+    """_branch_off_windows on the blocks around a line (cached: the lines of one block, a
+    build script's list of sources, share the answer and its regexes' cost)."""
+    for word, text in blocks:
         if word == "def" and _OTHER_OS_BRANCH.search(text.replace("_", " ")):
             return True
         either = " or " in text or "||" in text
@@ -3193,6 +3309,103 @@ def _setup_sources_off_windows(result: Analysis) -> None:
     off = result.setup_off_windows
     if not off or result.setup_sources_computed or result.cmake_texts or result.meson_texts:
         return
+    _drop_sources(result, off, "built only on other systems than Windows (setup.py)")
+
+
+_BRANCH_SOURCES = 200  # source names judged per Python build script, at most
+_FILE_WORD = re.compile(r"[\w.+-]{1,200}")
+# a listing computed at build time (glob.glob, os.listdir, os.walk, Path.rglob ...)
+_COMPUTED_LISTING = re.compile(r"\b(?:glob|rglob|iglob|listdir|walk|scandir|iterdir)\b")
+
+
+def _branch_sources_off_windows(result: Analysis) -> None:
+    """The sources a Python build script names only in branches no Windows build takes
+    (python-qpid-proton 0.40.0's ext_build.py: `if os.name == 'nt':` adds schannel.cpp,
+    its `else:` os.path.join(proton_c_src, 'ssl', 'openssl.c'), for a cffi set_source):
+    their includes, POSIX headers and x86 code are another system's. A source counts only
+    where every mention of its path, in every Python build script, is in such a branch; it
+    is the one file of that name, or the path says which; no CMake or meson file names it;
+    no other source #includes it (a unity build); and where the script also lists sources
+    at build time (a glob, a walk), every source of its folder is one the script names (a
+    folder it lists by hand: helper-92, Windows globbing src/*.c while another system's
+    branch names src/simd.c)."""
+    mentions: dict[str, bool] = {}  # path (as far as named) -> every mention is off Windows
+    named: set[str] = set()  # basenames any script names
+    computed = False
+    budget = _BRANCH_READS
+    for text in result.build_texts:
+        path = result.build_paths.get(id(text), "")
+        if not path.endswith(".py") or not (
+            path.count("/") == 0 or (path.count("/") <= 2 and _build_script(path))
+        ):
+            continue
+        computed = computed or _COMPUTED_LISTING.search(text) is not None
+        lines: list[str] | None = None
+        ends: list[int] = []
+        for count, match in enumerate(_EXTENSION_SOURCE.finditer(text)):
+            if count == _BRANCH_SOURCES:
+                return  # (past the bound nothing is taken out)
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            before = text[max(line_start, match.start() - 300) : match.start()]
+            if before.lstrip().startswith("#"):
+                continue
+            source = match[1].lower().replace("\\", "/").removeprefix("./")
+            if "/" not in source and "join" in before:
+                # os.path.join(proton_c_src, 'ssl', 'openssl.c'): the literal folders before it
+                call = before[before.rfind("join") :]
+                folders = re.findall(r"""["']([\w.-]{1,100})["']""", call)
+                source = "/".join([*(f.lower() for f in folders), source])
+            named.add(source.rsplit("/", 1)[-1])
+            if mentions.get(source) is False:
+                continue
+            budget -= 1
+            if budget < 0:
+                return
+            if lines is None:
+                lines = text.split("\n")
+                ends = _line_ends(lines)
+            mentions[source] = _branch_off_windows(lines, bisect.bisect_left(ends, match.start()))
+    off = {source for source, away in mentions.items() if away}
+    if not off:
+        return
+    build_words = {  # the file names CMake and meson files name (`add_library(p src/net.c)`)
+        word
+        for text in (*result.cmake_texts, *result.meson_texts)
+        for word in _FILE_WORD.findall(text.lower())
+    }
+    included = {
+        header.rsplit("/", 1)[-1].lower()
+        for edges in result.include_edges.values()
+        for header in edges
+    }
+    by_folder: defaultdict[str, set[str]] = defaultdict(set)
+    by_name: defaultdict[str, list[str]] = defaultdict(list)
+    for member in result.members:
+        if member.endswith((".c", ".cc", ".cpp", ".cxx", ".m", ".mm", ".pyx")):
+            folder, _, name = member.rpartition("/")
+            by_folder[folder].add(name)
+            by_name[name].append(member)
+    taken: set[str] = set()
+    for source in off:
+        name = source.rsplit("/", 1)[-1]
+        if name in included or name in build_words:
+            continue
+        found = [m for m in by_name.get(name, ()) if m == source or m.endswith("/" + source)]
+        if len(found) != 1:
+            continue  # (none, or several the name does not tell apart)
+        folder = found[0].rpartition("/")[0]
+        if computed and not by_folder[folder] <= named:
+            continue  # (a folder a glob or walk may list on Windows too)
+        taken.add(source)
+    if taken:
+        _drop_sources(
+            result, frozenset(taken), "built only on other systems than Windows (build script)"
+        )
+
+
+def _drop_sources(result: Analysis, off: frozenset[str], why: str) -> None:
+    """Take these sources (basenames, or paths a file's path ends with) out of what the port
+    needs: their includes, their POSIX headers, and their x86 code."""
     by_name = {path for path in off if "/" not in path}
     by_path = tuple(path for path in off if "/" in path)
 
@@ -3208,9 +3421,7 @@ def _setup_sources_off_windows(result: Analysis) -> None:
         del result.include_edges[relative]
     for index, evidence in enumerate(result.evidence):
         if evidence.x86_only_context is None and away(evidence.file):
-            result.evidence[index] = _with_context(
-                evidence, "built only on other systems than Windows (setup.py)"
-            )
+            result.evidence[index] = _with_context(evidence, why)
 
 
 _PE_X64 = re.compile(r"IMAGE_FILE_MACHINE_AMD64\b|\b0x8664\b", re.IGNORECASE)
@@ -5157,6 +5368,62 @@ def _built_here(result: Analysis) -> None:
         ]
 
 
+def _fetched_by_cargo(result: Analysis) -> None:
+    """Drop the DLLs a package bundles that a Cargo build script of the sdist downloads for
+    the target it builds, ARM64 Windows included (kreuzberg 4.10.4: _setup_lib_path.py
+    loads pdfium.dll; crates/kreuzberg/build.rs downloads
+    `https://github.com/bblanchon/pdfium-binaries/.../pdfium-{}-{}.tgz` with `win` and, for
+    an aarch64 target, `arm64`). The library must be named in a URL the script holds (not in
+    a comment, nor only in a link line or a `std::ffi`), and the script must name an ARM64
+    build for Windows: `win-arm64`, or an aarch64 test inside its Windows branch (helper-92:
+    a Windows URL for x64 beside an `else if` for Linux on aarch64 is no ARM64 download)."""
+    bundled = {e.name for e in result.external if e.how.startswith("bundles")}
+    if not bundled:
+        return
+    fetched: set[str] = set()
+    for text in result.build_texts:
+        if not result.build_paths.get(id(text), "").endswith("build.rs") or "://" not in text:
+            continue
+        code = strip_comments(text)
+        downloaded = {
+            word
+            for literal in _RUST_STRING.findall(code)
+            if "://" in literal
+            for word in _NAME_PART.split(literal.lower())
+        }
+        if bundled.isdisjoint(downloaded) or not _windows_arm64_download(code):
+            continue
+        fetched |= bundled & downloaded
+    if fetched:
+        result.external[:] = [
+            e for e in result.external if not (e.how.startswith("bundles") and e.name in fetched)
+        ]
+
+
+_RUST_STRING = re.compile(r'"((?:[^"\\\n]|\\.){0,500})"')
+_NAME_PART = re.compile(r"[^a-z0-9]+")
+_CARGO_WINDOWS = re.compile(r"(?i)\bwindows\b|\bwin(?:32|64)?\b|\bmsvc\b")
+# `win-arm64`, `windows_aarch64`, `aarch64-pc-windows-msvc`, `arm64-windows`
+_WINDOWS_ARM64_NAME = re.compile(
+    r"(?i)\bwin(?:dows|32|64)?[-_ ]?(?:arm64|aarch64)|(?:arm64|aarch64)[-_ ](?:pc[-_])?win"
+)
+_CARGO_WINDOWS_READ = 50  # Windows words whose branch is read for an ARM64 name, at most
+
+
+def _windows_arm64_download(code: str) -> bool:
+    """Does a build script name an ARM64 Windows build: as one name, or with an ARM64 name
+    in the 200 characters after a Windows word that no `else` comes between (kreuzberg's
+    `if target.contains("windows") { let arch = if target.contains("aarch64") {`)?"""
+    if _WINDOWS_ARM64_NAME.search(code):
+        return True
+    for match in itertools.islice(_CARGO_WINDOWS.finditer(code), _CARGO_WINDOWS_READ):
+        after = code[match.end() : match.end() + 200]
+        arm64 = _ANY_ARM64_NAME.search(after)
+        if arm64 is not None and re.search(r"\belse\b", after[: arm64.start()]) is None:
+            return True
+    return False
+
+
 def _cmake_deferred(
     result: Analysis,
     wanted: ExternalLibrary,
@@ -6987,7 +7254,19 @@ SYSTEM_HEADERS |= frozenset(
     ipexport.h nb30.h lmjoin.h winsafer.h winfax.h mapi.h mapix.h activeds.h iads.h adshlp.h
     dsclient.h dsrole.h ntdsapi.h dsgetdc.h lm.h clusapi.h resapi.h winsxs.h sfc.h loadperf.h
     ktmw32.h aclui.h mprapi.h ras.h raserror.h wincon.h
+    dxcore.h icu.h traceloggingprovider.h directml.h
     """.lower().split()
+)
+# The rest of the Windows SDK's API headers, by name, from the copy of them mingw-w64 keeps
+# (data/windows_sdk_headers.json; bench/make_sdk_headers.py says which names it leaves out
+# and why): python-qpid-proton 0.40.0's Windows TLS, src/ssl/schannel.cpp, includes
+# <Schnlsp.h>, which is no library to build. (The four names above it the SDK has and
+# mingw-w64 not: helper-92.)
+SDK_HEADERS_FILE = "windows_sdk_headers.json"
+SYSTEM_HEADERS |= frozenset(
+    json.loads(resources.files("woaport.data").joinpath(SDK_HEADERS_FILE).read_text("utf-8"))[
+        "headers"
+    ]
 )
 
 # Most of Boost is headers (SYSTEM_PREFIXES takes boost/ as nothing to build); these are "the
@@ -9462,6 +9741,33 @@ _CMAKE_SET = re.compile(r"\s*set\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE
 _X86_CONDITION = re.compile(r"(?i)x86|amd64|\bx64\b|i[36]86|\bsse\d*|\bavx\w*")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PY_BLOCK = re.compile(r"\s*(?:(if|elif|while)\b(.*)|(else)|def\s+(\w+)\s*\(.*)")
+_CONDITION_CHARS = 2000  # of a condition read (a longer one is cut: its tests run on it)
+_CONDITION_LINES = 10  # lines a Python condition in brackets is followed over, at most
+
+
+def _py_condition(lines: list[str], at: int, text: str) -> str:
+    """The whole condition of the Python `if`/`elif`/`while` on line ``at``, whose text after
+    the keyword is ``text``: joined with the lines it continues on where its brackets stay
+    open or it ends in a backslash (helper-92: `if (sys.platform == 'win32'` / `and
+    platform.machine() == 'AMD64'):`, whose `else:` ARM64 builds take), and cut."""
+
+    def depth(line: str) -> int:  # brackets the line leaves open (strings, comment not read)
+        code = _ONE_LINE_STRING.sub("", line[:_CONDITION_CHARS]).split("#", 1)[0]
+        return code.count("(") + code.count("[") - code.count(")") - code.count("]")
+
+    condition = text.strip()[:_CONDITION_CHARS]
+    opened = depth(condition)
+    follow = at + 1
+    while (opened > 0 or condition.endswith("\\")) and follow < min(
+        len(lines), at + _CONDITION_LINES
+    ):
+        more = lines[follow].strip()
+        opened += depth(more)
+        condition = (condition.rstrip("\\") + " " + more)[:_CONDITION_CHARS]
+        follow += 1
+    return condition.rstrip().rstrip(":")
+
+
 _CMAKE_IF = re.compile(r"\s*(if|elseif|else|endif)\s*\((.*)", re.IGNORECASE)
 _MESON_IF = re.compile(r"\s*(if|elif|else|endif)\b(.*)")
 
@@ -9511,14 +9817,14 @@ def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tup
             if level == indent:
                 found = _PY_BLOCK.match(text)
                 if found is not None and found[1] == "if" and _returns_nothing(body):
-                    blocks.append(("return-if", found[2].rstrip().rstrip(":")))
+                    blocks.append(("return-if", _py_condition(lines, back, found[2])))
                 body = []
                 continue
             body = []
             indent = level
             found = _PY_BLOCK.match(text)
             if found is not None and found[1]:
-                blocks.append((found[1], found[2].rstrip().rstrip(":")))
+                blocks.append((found[1], _py_condition(lines, back, found[2])))
             elif found is not None and found[3]:
                 chain = []  # the if/elif lines above at the same indentation
                 for above in range(back - 1, start - 1, -1):
@@ -9529,7 +9835,7 @@ def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tup
                     head = _PY_BLOCK.match(other)
                     if other_level < level or head is None or head[1] not in ("if", "elif"):
                         break
-                    chain.append(head[2])
+                    chain.append(_py_condition(lines, above, head[2]))
                     if head[1] == "if":
                         break
                 blocks.append(("else", " ".join(chain)))
@@ -9633,8 +9939,10 @@ def _cmake_builds_fetched_code(cmake_texts: Sequence[str]) -> str | None:
 _WINDOWS_TEST = re.compile(
     r"""(?i)["'](?:win32|nt|windows|win)["']|\bWINDOWS\b|\bIS_WINDOWS\b|\bmsvc\b"""
 )
+# (`\bwin`: the "win" of "darwin" is no Windows, helper-92: `if not
+# sys.platform.startswith('darwin'):` holds on Windows)
 _NEGATED_WINDOWS = re.compile(
-    r"""(?i)!=\s*["'](?:win32|nt|windows)["']|\bnot\b[^:]{0,200}(?:win|windows|msvc)"""
+    r"""(?i)!=\s*["'](?:win32|nt|windows)["']|\bnot\b[^:]{0,200}(?:\bwin|windows|msvc)"""
 )
 
 
