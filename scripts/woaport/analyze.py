@@ -1760,8 +1760,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if name == "bazelisk.py" and b"def get_supported_machine_archs" in data:
             _scan_bazelisk(result, relative, data.decode("utf-8", "replace"))
         if suffix == ".py":
-            # setup.py, or a helper of its, that may pass CMake `-A x64`, or download a
-            # library's source (see _judge_setup_helpers)
+            # setup.py, or a helper of its, that may pass CMake `-A x64` or name a Visual
+            # Studio generator, or download a library's source (see _judge_setup_helpers)
             x64 = (b"x64" in data or b"Visual Studio" in data) and relative.count("/") <= 2
             downloads = (
                 not _build_script(lower)
