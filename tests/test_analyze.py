@@ -7896,3 +7896,237 @@ def test_sdk_headers_red_team(tmp_path: Path, header: str, external: list[str]) 
         "p.c": f"#include <{header}>\nint p;\n",
     }
     assert external_names(analysis(tree(tmp_path, files))) == external
+
+
+_TINYXML_CMAKE = """\
+cmake_minimum_required(VERSION 3.10)
+project(tinyxml VERSION 2.6.2 LANGUAGES CXX)
+{before}add_library(${{PROJECT_NAME}} SHARED tinyxml.cpp tinyxmlparser.cpp)
+{after}install(TARGETS ${{PROJECT_NAME}} DESTINATION lib)
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "extra", "category"),
+    [
+        # cmeel-tinyxml 2.6.2.3: TinyXML has no export macros
+        ("", "", {}, "build-config"),
+        ("set(CMAKE_WINDOWS_EXPORT_ALL_SYMBOLS ON)\n", "", {}, "workflow-only"),
+        (
+            "",
+            "",
+            {"tinyxml.h": "#define TIXML_API __declspec(dllexport)\nint f();\n"},
+            "workflow-only",
+        ),
+        ("", "", {"tinyxml.def": "EXPORTS\n  f\n"}, "workflow-only"),
+        ("if(NOT WIN32)\n", "endif()\n", {}, "workflow-only"),
+        # a Python module of the build exports PyInit_ (the SHARED target may be it)
+        ("find_package(pybind11 CONFIG REQUIRED)\n", "", {}, "workflow-only"),
+    ],
+    ids=["no-exports", "export-all", "dllexport-macro", "def-file", "not-win32", "pybind11"],
+)
+def test_a_cmake_shared_library_that_exports_nothing_is_build_config(
+    tmp_path: Path, before: str, after: str, extra: dict[str, str], category: str
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["cmeel[build]"]\nbuild-backend = "cmeel.build"\n',
+        "CMakeLists.txt": _TINYXML_CMAKE.format(before=before, after=after),
+        "tinyxml.cpp": '#include "tinyxml.h"\nint f() { return 1; }\n',
+        "tinyxmlparser.cpp": "int g() { return 2; }\n",
+        "tinyxml.h": "int f();\n",
+        **extra,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    if category == "build-config":
+        assert any("tinyxml is a SHARED library" in r for r in doc["reasons"]), doc["reasons"]
+
+
+def test_a_vendored_shared_library_is_not_the_projects(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["cmeel[build]"]\nbuild-backend = "cmeel.build"\n',
+        "CMakeLists.txt": "project(p CXX)\nadd_library(p STATIC p.cpp)\n",
+        "p.cpp": "int p;\n",
+        "third_party/eigen/blas/CMakeLists.txt": "add_library(eigen_blas SHARED xerbla.cpp)\n",
+        "third_party/eigen/blas/xerbla.cpp": "int x;\n",
+    }
+    assert analysis(tree(tmp_path, files))["category"] == "workflow-only"
+
+
+@pytest.mark.parametrize(
+    ("header", "category"),
+    [
+        # pyopenjtalk 0.4.1's string_buffer.h: the size_t overload only for x64
+        (
+            "#ifdef _M_X64 /* for only 64bit compiler of vs2010 */\n"
+            "  StringBuffer& operator<<(size_t n) { _UITOA(n); }\n#endif\n",
+            "source-port",
+        ),
+        # python-lzf 0.2.6's lzf_c.c: the #else gives ARM64 a narrower type that compiles
+        # (imagecodecs ships win_arm64 wheels with this liblzf)
+        (
+            "#if defined (_WIN32) && defined (_M_X64)\n  unsigned _int64 off;\n#else\n"
+            "  unsigned long off;\n#endif\n",
+            "workflow-only",
+        ),
+        (
+            "#if defined (_WIN32) && defined (_M_X64)\n  typedef __int64 ssize_t;\n#endif\n",
+            "source-port",
+        ),
+        # pyopenjtalk-plus's fix, and 64-bit Windows asked for itself
+        (
+            "#if defined(_M_X64) || defined(_M_ARM64)\n  StringBuffer& operator<<(size_t n);\n"
+            "#endif\n",
+            "workflow-only",
+        ),
+        ("#ifdef _WIN64\n  typedef __int64 ssize_t;\n#endif\n", "workflow-only"),
+        # x64's own code: an intrinsic, a negated test, no wide type
+        (
+            "#ifdef _M_X64\n  unsigned long i; _BitScanReverse64(&i, (unsigned __int64)x);\n"
+            "#endif\n",
+            "workflow-only",
+        ),
+        ("#ifndef _M_X64\n  typedef unsigned long off_t2;\n#endif\n", "workflow-only"),
+        ("#ifdef _M_X64\n  #define ALIGNMENT 16\n#endif\n", "workflow-only"),
+        # x86 code in the block: x64's own (it builds only there, and is read on its own)
+        (
+            "#ifdef _M_X64\n#include <immintrin.h>\n  size_t n = _mm_popcnt_u64(x);\n#endif\n",
+            "workflow-only",
+        ),
+    ],
+    ids=[
+        "pyopenjtalk",
+        "python-lzf",
+        "no-else",
+        "or-arm64",
+        "win64",
+        "intrinsic",
+        "negated",
+        "no-wide-type",
+        "x86-code",
+    ],
+)
+def test_64_bit_types_under_an_x64_only_test(tmp_path: Path, header: str, category: str) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p.cpp"),
+        "p.cpp": f"#include <stddef.h>\nunsigned long long x;\n{header}int p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    width = [e for e in doc["x86"] if e["kind"] == "x64-width-test"]
+    assert bool(width) == (category == "source-port"), width
+
+
+@pytest.mark.parametrize(
+    ("cmake", "extra", "category"),
+    [
+        # helper-95's red team of the exports rule: each builds or exports fine on Windows
+        (
+            "add_library(foo SHARED foo.c)\n",
+            {"foo.c": "__declspec(dllexport) int foo(void) { return 1; }\n"},
+            "workflow-only",
+        ),
+        (
+            "if(MSVC)\n  add_library(foo STATIC foo.c)\nelse()\n  add_library(foo SHARED foo.c)\nendif()\n",
+            {},
+            "workflow-only",
+        ),
+        ("add_library(bar SHARED IMPORTED)\nadd_library(foo STATIC foo.c)\n", {}, "workflow-only"),
+        (
+            'option(BUILD_SHARED_LIBS "shared" OFF)\nif(BUILD_SHARED_LIBS)\n'
+            "  add_library(foo SHARED foo.c)\nelse()\n  add_library(foo STATIC foo.c)\nendif()\n",
+            {},
+            "workflow-only",
+        ),
+        (
+            "find_package(Python3 COMPONENTS Interpreter)\nadd_library(_foo SHARED foo.c)\n"
+            "target_link_libraries(_foo ${Python3_LIBRARY})\n",
+            {},
+            "workflow-only",
+        ),
+        (
+            "configure_file(foo_export.h.in foo_export.h)\nadd_library(foo SHARED foo.c)\n",
+            {"foo_export.h.in": "#define FOO_API __declspec(dllexport)\n"},
+            "workflow-only",
+        ),
+        # and one that still exports nothing
+        ("if(UNIX)\n  set(X 1)\nendif()\nadd_library(foo SHARED foo.c)\n", {}, "build-config"),
+    ],
+    ids=[
+        "c-dllexport",
+        "else-of-msvc",
+        "imported",
+        "option-off",
+        "python3-library",
+        "export-h-in",
+        "plain",
+    ],
+)
+def test_shared_exports_red_team(
+    tmp_path: Path, cmake: str, extra: dict[str, str], category: str
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["cmeel[build]"]\nbuild-backend = "cmeel.build"\n',
+        "CMakeLists.txt": f"project(foo C)\n{cmake}install(TARGETS foo DESTINATION lib)\n",
+        "foo.c": "int foo(void) { return 1; }\n",
+        **extra,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("header", "width"),
+    [
+        # helper-95's red team of the width rule
+        (
+            "#ifdef _M_IX86\n  typedef int ssize_t;\n#else\n  typedef __int64 ssize_t;\n#endif\n",
+            False,
+        ),
+        ("#ifdef _M_X64\n  /* size_t is 64-bit here */\n  #define ALIGN 16\n#endif\n", False),
+        (
+            "#if defined(_M_X64) || defined(__x86_64__)\n"
+            "static inline uint64_t load64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }\n"
+            "#endif\n",
+            False,
+        ),
+        ("#ifdef _M_X64\n  DWORD64 pc = ctx.Rip;\n  size_t sp = ctx.Rsp;\n#endif\n", False),
+        ("#if defined(_M_X64) || SIZEOF_VOID_P == 8\n  typedef __int64 word;\n#endif\n", False),
+        # MSVC defines neither __aarch64__ nor __MINGW32__: ARM64 still misses the block
+        ("#if defined(_M_X64) || defined(__aarch64__)\n  typedef __int64 ssize_t;\n#endif\n", True),
+        (
+            "#if defined(_M_X64) && !defined(__MINGW32__)\n  typedef __int64 ssize_t;\n#endif\n",
+            True,
+        ),
+    ],
+    ids=[
+        "ix86",
+        "comment",
+        "fast-path",
+        "context-registers",
+        "sizeof",
+        "aarch64-name",
+        "not-mingw",
+    ],
+)
+def test_width_test_red_team(tmp_path: Path, header: str, width: bool) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p.cpp"),
+        "p.cpp": f"#include <stddef.h>\n#include <string.h>\n{header}int p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    found = [e for e in doc["x86"] if e["kind"] == "x64-width-test"]
+    assert bool(found) == width, (found, doc["reasons"])
+
+
+def test_width_test_items_are_bounded_per_file(tmp_path: Path) -> None:
+    block = "#ifdef _M_X64\n  typedef __int64 w{n};\n#endif\n"
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p.cpp"),
+        "p.cpp": "".join(block.format(n=n) for n in range(200)),
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert len([e for e in doc["x86"] if e["kind"] == "x64-width-test"]) == 5

@@ -486,6 +486,7 @@ CODE_KINDS = (
     "posix-only",
     "pe-machine",
     "x64-toolchain",
+    "x64-width-test",
 )
 
 
@@ -562,6 +563,12 @@ PORT_KINDS = (
         "Python code reads a DLL's PE machine type and knows x86/x64 only (no "
         "IMAGE_FILE_MACHINE_ARM64, 0xAA64): it rejects ARM64 DLLs at run time",
         "accept IMAGE_FILE_MACHINE_ARM64 (0xAA64) beside AMD64 (0x8664)",
+    ),
+    (
+        "x64-width-test",
+        "64-bit types picked under an x64-only test (`_M_X64`): ARM64 Windows is 64-bit too, "
+        "but takes the branch written for 32-bit Windows",
+        "test `_WIN64` (every 64-bit Windows), or add `|| defined(_M_ARM64)` to the test",
     ),
     (
         "x64-toolchain",
@@ -707,6 +714,11 @@ class Analysis:
     cmake_x64: str | None = None  # "FILE:N": a Python build script passes CMake `-A x64`
     # ("FILE:N", generator): a Python build script's CMake generators are all older than VS 2022
     old_vs_generator: tuple[str, str] | None = None
+    # a header the sources include marks exports for MSVC (`__declspec(dllexport)`)
+    exports_marked: bool = False
+    # "FILE:N NAME": a CMake SHARED library that exports nothing under MSVC (see
+    # _judge_shared_exports)
+    no_exports: str | None = None
     # "setup.py:N": the root setup.py stops (sys.exit, raise) where the build runs on Windows
     refuses_windows: str | None = None
     # folders whose CMakeLists.txt is one if() on other systems (implicit 0.7.3's gpu/:
@@ -1045,6 +1057,16 @@ class Analysis:
                     "finds no Visual Studio to build with",
                     'add "Visual Studio 17 2022" to the generators it tries, or let CMake pick '
                     "the newest Visual Studio (no -G)",
+                )
+            )
+        if self.no_exports:
+            build_reasons.append(
+                (
+                    f"{self.no_exports} is a SHARED library that exports nothing under MSVC (no "
+                    "__declspec(dllexport), .def file or WINDOWS_EXPORT_ALL_SYMBOLS): MSVC makes "
+                    "no import library for it, so nothing links it and its install() fails",
+                    "set(CMAKE_WINDOWS_EXPORT_ALL_SYMBOLS ON) (or the target's "
+                    "WINDOWS_EXPORT_ALL_SYMBOLS), or build it STATIC on Windows",
                 )
             )
         if self.go_extension:
@@ -1826,6 +1848,10 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             elif "package" in text:
                 result.cargo_packages.add("*")  # (a name not read: every root stays)
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
+            if not result.exports_marked and ("dllexport" in text or "PyMODINIT_FUNC" in text):
+                # (`__declspec(dllexport) int f()` in a .c file; a Python module, which
+                # exports PyInit_: helper-95)
+                result.exports_marked = True
             _scan_code(result, relative, text)
             defined = _DEFINED_NAME.findall(text) if "define" in text else []
             _collect_macros(result, relative, text, defined)
@@ -1906,6 +1932,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _built_here(result)
     _fetched_by_cargo(result)
     _fetched_targets(result)
+    _judge_shared_exports(result)
     _resolve_includes(result)
     return result
 
@@ -4260,13 +4287,20 @@ def _project_off(result: Analysis, turned_on: frozenset[str] = frozenset()) -> d
     default, less those any file declares or sets on (read as _cmake_defaults reads them);
     with ``turned_on``, the build scripts' settings too (see _set_by_build_scripts)."""
     if result.project_off is None or turned_on:
-        on = {
-            match[1] or match[3]
-            for text in result.cmake_texts
-            for match in _CMAKE_DEFAULT.finditer(text)
-            if (match[2] if match[1] else match[4]).strip('"').upper() in _CMAKE_TRUE
-            and (match[1] or match[3] not in _cmake_platform_sets(text))
-        }
+        on: set[str] = set()
+        for text in result.cmake_texts:
+            platform_sets: frozenset[str] | None = None  # (read once per file: helper-95's
+            # 100,000 `set(X 1)` read the file again for each, 17 s for 1 MB)
+            for match in _CMAKE_DEFAULT.finditer(text):
+                if (match[2] if match[1] else match[4]).strip('"').upper() not in _CMAKE_TRUE:
+                    continue
+                if match[1]:
+                    on.add(match[1])
+                    continue
+                if platform_sets is None:
+                    platform_sets = _cmake_platform_sets(text)
+                if match[3] not in platform_sets:
+                    on.add(match[3])
         off = {
             name: False
             for text in result.cmake_texts
@@ -5422,6 +5456,116 @@ def _windows_arm64_download(code: str) -> bool:
         if arm64 is not None and re.search(r"\belse\b", after[: arm64.start()]) is None:
             return True
     return False
+
+
+# A CMake library built SHARED by name (not a variable's type, nor BUILD_SHARED_LIBS's; not
+# an IMPORTED one, which builds nothing)
+_CMAKE_SHARED = re.compile(
+    r"(?im)^[ \t]*add_library\s*\(\s*([\w.+${}-]{1,100})\s+SHARED\b(?![ \t]+IMPORTED)"
+)
+# what makes MSVC export a DLL's symbols (a .def among its sources, an export header made at
+# configure time), or a Python module of the build (which exports PyInit_ through
+# PyMODINIT_FUNC): then a SHARED library is no library without exports. Looked for in the
+# lower-cased text as substrings (an alternation of 20 words in a case-blind regex reads
+# 4 MB in 1.6 s).
+_CMAKE_EXPORT_WORDS = (
+    "windows_export_all_symbols",
+    "generate_export_header",
+    "generateexportheader",
+    "/def:",
+    "/export:",
+    "export.h",
+    "python_add_library",
+    "python3_add_library",
+    "pybind11",
+    "nanobind",
+    "python::",
+    "python3::",
+    "python_librar",
+    "python3_librar",
+    "pythonlibs",
+    "pythonextensions",
+    "python_extension_module",
+    "development",
+    "swig",
+    "cython",
+)
+_DEF_FILE = re.compile(r"\.def\b")
+
+
+def _cmake_marks_exports(text: str) -> bool:
+    lower = text.lower()
+    return any(word in lower for word in _CMAKE_EXPORT_WORDS) or (
+        ".def" in lower and _DEF_FILE.search(lower) is not None
+    )
+
+
+_CMAKE_PROJECT = re.compile(r"(?im)^[ \t]*project\s*\(\s*([\w.+-]{1,100})")
+_MODULE_TOOLS = frozenset(("cython", "cython-c++", "setuptools-rust", "cargo"))
+_SHARED_READ = 200  # SHARED libraries judged per sdist, at most
+
+
+def _judge_shared_exports(result: Analysis) -> None:
+    """A CMake SHARED library of the project's own that nothing exports from under MSVC:
+    no source or header marks `__declspec(dllexport)`, no .def file, no
+    WINDOWS_EXPORT_ALL_SYMBOLS or generate_export_header, and no Python module in the build.
+    MSVC exports nothing by default, so it makes the DLL without an import library: nothing
+    can link it, and CMake's install() of it stops (cmeel-tinyxml 2.6.2.3:
+    `add_library(${PROJECT_NAME} SHARED` over TinyXML, which has no export macros;
+    ttroy50/cmake-examples#76). Not where Windows builds it otherwise: under an if() false
+    there, in the else() of one true there (`if(MSVC)` STATIC), or under an option off by
+    default (BUILD_SHARED_LIBS)."""
+    if (
+        result.exports_marked
+        or result.extension_modules
+        or not result.cmake_texts
+        or result.tools & _MODULE_TOOLS
+        or any(member.endswith((".def", ".def.in")) for member in result.members)
+        or any(_cmake_marks_exports(text) for text in result.cmake_texts)
+    ):
+        return
+    budget = _SHARED_READ
+    off: dict[str, bool] | None = None
+    for text in result.cmake_texts:
+        path = result.build_paths.get(id(text), "")
+        if _in_vendored(path) or "SHARED" not in text:
+            continue
+        folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        if folder and folder in result.cmake_off_windows:
+            continue
+        lines: list[str] = []
+        ends: list[int] = []
+        for match in _CMAKE_SHARED.finditer(text):
+            budget -= 1
+            if budget < 0:
+                return
+            if not lines:
+                lines = text.split("\n")
+                ends = _line_ends(lines)
+            index = bisect.bisect_left(ends, match.start())
+            away = False
+            for word, condition in _enclosing_blocks(lines, index, python=False):
+                if word == "else":
+                    truth = (
+                        _cmake_condition(condition, {}) if " " not in condition.strip() else None
+                    )
+                    away = truth is True  # (the else() of `if(MSVC)`)
+                elif word != "def":
+                    truth = _cmake_condition(condition, {})
+                    if truth is None:  # (an option's default: read only when asked)
+                        off = _project_off(result) if off is None else off
+                        truth = _cmake_condition(condition, off)
+                    away = truth is False  # (`if(NOT WIN32)`; an option off by default)
+                if away:
+                    break
+            if away:
+                continue
+            name = match[1]
+            if name == "${PROJECT_NAME}":
+                project = _CMAKE_PROJECT.search(text)
+                name = project[1] if project is not None else name
+            result.no_exports = f"{path}:{index + 1} {name}"
+            return
 
 
 def _cmake_deferred(
@@ -7910,6 +8054,8 @@ def _collect_macros(result: Analysis, relative: str, text: str, defined: list[st
     result.hold(text)
     index = len(result.other_headers)
     result.other_headers.append(text)
+    if not result.exports_marked and "dllexport" in text:
+        result.exports_marked = True  # (an export macro: `#define API __declspec(dllexport)`)
     for name in set(defined):
         result.definers[name].append(index)
 
@@ -8671,6 +8817,8 @@ def _finish_code(
     msvc_memo: dict[int, bool] = {}  # see _msvc_branch
     seen: set[tuple[str, int]] = set()
     chains: dict[int, int] = {}  # see _chain_start
+    x86_lines: set[int] | None = None  # (0-based) lines with x86 code: see _x64_width_test
+    width_items = 0
     own = _defined_for_arm64(text, found, state_at)
     for start, kind in sorted(found):
         line = line_of(start) + 1
@@ -8678,7 +8826,32 @@ def _finish_code(
             continue
         seen.add((kind, line))
         if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
-            continue  # a guard selects code; the code it selects is what counts
+            # a guard selects code; the code it selects is what counts. But a guard that
+            # takes x64 for 64-bit selects what ARM64 needs too (pyopenjtalk 0.4.1's
+            # string_buffer.h: `#ifdef _M_X64` / `operator<<(size_t n)`; python-lzf 0.2.6:
+            # `#if defined (_WIN32) && defined (_M_X64)` / `unsigned _int64 off;`)
+            if has_arm64_msvc is None:
+                has_arm64_msvc = "_M_ARM64" in text
+            if not has_arm64_msvc:
+                if x86_lines is None:
+                    x86_lines = {line_of(s) for s, k in found if k != "msvc-x86-branch"}
+                if width_items < _WIDTH_ITEMS and _x64_width_test(code_lines, line - 1, x86_lines):
+                    width_items += 1
+                    built = state_at(start)
+                    result.evidence.append(
+                        Evidence(
+                            kind="x64-width-test",
+                            file=relative,
+                            line=line,
+                            text=raw_line(line - 1).strip()[:160],
+                            arm_alternative=False,
+                            x86_only_context=folder
+                            or not_built
+                            or ("x86/other-arch #if" if built is False else None),
+                            arm64="unknown" if built is None else ("true" if built else "false"),
+                        )
+                    )
+            continue
         if kind == "x64-intrinsic" and _CONDITION_LINE.match(
             code_lines[_chain_start(code_lines, line - 1, 64, chains)]
         ):
@@ -8777,6 +8950,61 @@ def _finish_code(
 
 
 _ALIGNED_ALLOCATION = ("_mm_malloc", "_mm_free")
+# an #if, #ifdef or #elif that asks for x64 (`_M_X64`, `_M_AMD64`): not one that negates
+# it, asks for x86 at large (`_M_IX86`), or for ARM64, 64-bit Windows or pointer width itself
+_X64_TEST = re.compile(r"^\s*#\s*(?:if|ifdef|elif)\b.*\b_M_(?:X64|AMD64)\b")
+_NOT_A_WIDTH_TEST = re.compile(
+    r"!\s*(?:defined\s*\(?\s*)?_M_(?:X64|AMD64)\b|\b_M_IX86\b|\b_M_ARM|\b_WIN64\b"
+    r"|SIZEOF|INTPTR_MAX|SIZE_MAX|\b_?_LP64__?\b|POINTER"
+)
+# a declaration of a type as wide as a pointer (not the fixed-width int64_t: the same on
+# every target): `typedef __int64 ssize_t;`, `unsigned _int64 off;`, `operator<<(size_t n)`
+_WIDE_TYPE = r"(?:s?size_t|S?SIZE_T|u?intptr_t|ptrdiff_t|_{1,2}int64|long[ \t]+long|U?LONG_PTR|U?INT_PTR|DWORD_PTR)"
+_WIDE_DECLARATION = re.compile(
+    rf"\btypedef\b.*\b{_WIDE_TYPE}\b|\b{_WIDE_TYPE}[ \t*&]+\w+[ \t]*[;=,)]"
+)
+# an intrinsic-like call (`_BitScanReverse64(`, `__umulh(`, `_mm_...(`), or x64's own
+# machine (its registers in a CONTEXT, a MASM routine): a block for x64 itself
+_INTRINSIC_CALL = re.compile(r"\b_(?:_(?!declspec|attribute)|Bit|Interlocked|[a-z])\w*\s*\(")
+_X64_OWN = re.compile(
+    r"\b(?:R(?:ip|sp|bp|ax|bx|cx|dx|si|di)|CONTEXT|IMAGE_FILE_MACHINE\w*|extern)\b"
+)
+_LINE_COMMENT = re.compile(r"/\*.*?\*/|//.*")
+_WIDTH_BODY_LINES = 30  # lines of a block read, at most
+_WIDTH_ITEMS = 5  # x64-width-test items per file, at most
+
+
+def _x64_width_test(lines: cpp.Lines, index: int, x86_lines: Container[int]) -> bool:
+    """Is the directive on this line an x64 test whose block declares pointer-wide types and
+    nothing x86-specific, with no #else: a test for 64-bit that knows only x64, which
+    leaves ARM64 without the declarations?"""
+    test = lines[index]
+    if _X64_TEST.match(test) is None or _NOT_A_WIDTH_TEST.search(test):
+        return False
+    depth = 0
+    wide = False
+    for at in range(index + 1, min(len(lines), index + 1 + _WIDTH_BODY_LINES)):
+        line = _LINE_COMMENT.sub(" ", lines[at])
+        directive = DIRECTIVE.match(line)
+        if directive is not None:
+            word = directive[1]
+            if word.startswith("if"):
+                depth += 1
+            elif word == "endif" and depth:
+                depth -= 1
+            elif depth == 0:
+                # (the block's end. An #else or #elif gives ARM64 narrower types that compile:
+                # imagecodecs ships win_arm64 wheels with the liblzf of python-lzf 0.2.6,
+                # `unsigned _int64 off;` / `#else` / `unsigned long off;`. With none, ARM64
+                # has no declaration at all: pyopenjtalk's size_t overload)
+                return wide and word == "endif"
+            continue
+        if at in x86_lines or _INTRINSIC_CALL.search(line) or _X64_OWN.search(line):
+            return False
+        wide = wide or _WIDE_DECLARATION.search(line) is not None
+    return False
+
+
 _DEFINE_BEFORE = re.compile(r"#[ \t]*define[ \t]+$")
 
 
