@@ -7410,6 +7410,12 @@ def test_a_pyx_no_off_windows_extension_names_is_still_compiled(tmp_path: Path) 
         # the legacy DirectX SDK: x86 and x64 only, not the Windows SDK's
         ("d3dx9.h", ["d3dx9"]),
         ("openssl/ssl.h", ["openssl"]),
+        # helper-92: mingw-w64 keeps headers the Windows SDK dropped (DirectShow's qedit.h,
+        # DirectPlay) and lacks some it has (dxcore.h, TraceLoggingProvider.h)
+        ("qedit.h", ["qedit"]),
+        ("dplay8.h", ["dplay8"]),
+        ("dxcore.h", []),
+        ("TraceLoggingProvider.h", []),
     ],
 )
 def test_windows_sdk_headers_from_mingw_w64_are_no_library(
@@ -7876,26 +7882,6 @@ def test_vs_generators_red_team(tmp_path: Path, files: dict[str, str], category:
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
-
-
-@pytest.mark.parametrize(
-    ("header", "external"),
-    [
-        ("qedit.h", ["qedit"]),
-        ("dxcore.h", []),
-        ("TraceLoggingProvider.h", []),
-        ("dplay8.h", ["dplay8"]),
-    ],
-)
-def test_sdk_headers_red_team(tmp_path: Path, header: str, external: list[str]) -> None:
-    """helper-92: mingw-w64 keeps headers the Windows SDK dropped (DirectShow's qedit.h,
-    DirectPlay) and lacks some it has (dxcore.h, TraceLoggingProvider.h)."""
-    files = {
-        "pyproject.toml": PYPROJECT,
-        "setup.py": setup_extension("p", "p.c"),
-        "p.c": f"#include <{header}>\nint p;\n",
-    }
-    assert external_names(analysis(tree(tmp_path, files))) == external
 
 
 _TINYXML_CMAKE = """\
