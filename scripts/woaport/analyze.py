@@ -714,7 +714,8 @@ class Analysis:
     cmake_x64: str | None = None  # "FILE:N": a Python build script passes CMake `-A x64`
     # ("FILE:N", generator): a Python build script's CMake generators are all older than VS 2022
     old_vs_generator: tuple[str, str] | None = None
-    # a header the sources include marks exports for MSVC (`__declspec(dllexport)`)
+    # a source or header marks exports for MSVC (`__declspec(dllexport)`), or defines a
+    # Python module (PyMODINIT_FUNC, which exports PyInit_): see _judge_shared_exports
     exports_marked: bool = False
     # "FILE:N NAME": a CMake SHARED library that exports nothing under MSVC (see
     # _judge_shared_exports)
@@ -8054,8 +8055,6 @@ def _collect_macros(result: Analysis, relative: str, text: str, defined: list[st
     result.hold(text)
     index = len(result.other_headers)
     result.other_headers.append(text)
-    if not result.exports_marked and "dllexport" in text:
-        result.exports_marked = True  # (an export macro: `#define API __declspec(dllexport)`)
     for name in set(defined):
         result.definers[name].append(index)
 
