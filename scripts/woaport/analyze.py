@@ -769,7 +769,8 @@ class Analysis:
     # is worked out over include_edges
     setup_imports: set[str] = field(default_factory=set)
     # Python files that setup.py may be or import, judged once its imports are known
-    # (_judge_setup_helpers): (path, text, names a URL and a source archive, names x64)
+    # (_judge_setup_helpers): (path, text, names a URL and a source archive, may set CMake's
+    # platform or generator: names x64 or a Visual Studio)
     setup_helpers: list[tuple[str, str, bool, bool]] = field(default_factory=list)
     source_lists: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
@@ -1785,7 +1786,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix == ".py":
             # setup.py, or a helper of its, that may pass CMake `-A x64` or name a Visual
             # Studio generator, or download a library's source (see _judge_setup_helpers)
-            x64 = (b"x64" in data or b"Visual Studio" in data) and relative.count("/") <= 2
+            cmake = (b"x64" in data or b"Visual Studio" in data) and relative.count("/") <= 2
             downloads = (
                 not _build_script(lower)
                 and name != "setup.py"
@@ -1793,9 +1794,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 and _ARCHIVE_NAME_BYTES.search(data) is not None
                 and not _incidental(lower)
             )
-            if x64 or downloads:
+            if cmake or downloads:
                 text = data.decode("utf-8", "replace")
-                result.setup_helpers.append((relative, text, downloads, x64))
+                result.setup_helpers.append((relative, text, downloads, cmake))
         if suffix == ".py" and not _build_script(lower) and name != "setup.py":
             # Python modules matter only for the native libraries they load with ctypes
             if b"ctypes" in data and not _incidental(lower):
@@ -2898,21 +2899,26 @@ _COMPILER_PICKED = re.compile(r"""==\s*["']vc\d+["']""")
 def _judge_setup_helpers(result: Analysis) -> None:
     """The root setup.py and the modules it imports, not other scripts (a CI helper pip
     never runs, a module of the same package): their CMake `-A x64` (_scan_cmake_x64:
-    pycapnp's buildutils.build) and, for the modules, the library sources they download
-    (_scan_source_downloads: pycapnp's `from buildutils.bundle import fetch_libcapnp`)."""
+    pycapnp's buildutils.build) and Visual Studio generators (_scan_vs_generators) and, for
+    the modules, the library sources they download (_scan_source_downloads: pycapnp's `from
+    buildutils.bundle import fetch_libcapnp`)."""
     if not result.setup_helpers:
         return
     modules = {m[1] or m[2] for m in _DOTTED_IMPORT.finditer(result.setup_script)}
+    runs = [  # (imported: itself, not its package's others)
+        (relative, text, downloads, cmake, _module_of(relative) in modules)
+        for relative, text, downloads, cmake in result.setup_helpers
+    ]
+    # (a newer generator in any script setup.py runs makes the old ones fallbacks)
     newer = any(
         _VS_NEWER.search(text)
-        for relative, text, _downloads, x64 in result.setup_helpers
-        if x64 and (relative == "setup.py" or _module_of(relative) in modules)
+        for relative, text, _downloads, cmake, imported in runs
+        if cmake and (imported or relative == "setup.py")
     )
-    for relative, text, downloads, x64 in result.setup_helpers:
-        imported = _module_of(relative) in modules  # itself, not its package's others
+    for relative, text, downloads, cmake, imported in runs:
         if downloads and imported:
             _scan_source_downloads(result, text, names=True)
-        if x64 and (imported or relative == "setup.py"):
+        if cmake and (imported or relative == "setup.py"):
             _scan_cmake_x64(result, relative, text)
             _scan_vs_generators(result, relative, text, newer)
     result.setup_helpers.clear()
@@ -5569,6 +5575,28 @@ def _judge_shared_exports(result: Analysis) -> None:
             return
 
 
+def _cmake_wants(
+    result: Analysis,
+    found: list[tuple[str, str, int]],
+    names: list[str],
+    how: str,
+    where: tuple[str, str, list[str]],
+    start: int,
+    demanded: bool = False,
+) -> None:
+    """The libraries a CMake call at ``start`` of a file (``where``: its path, text and
+    lines) asks for, added to ``found`` unless the call is optional (_cmake_optional) or is
+    judged later (_cmake_deferred): find_package() and pkg_check_modules() alike."""
+    relative, text, lines = where
+    index = text.count("\n", 0, start)
+    if _cmake_optional(text, lines, index):
+        return
+    for name in names:
+        wanted = _external_at(name, how, relative, text, start)
+        if not _cmake_deferred(result, wanted, text, lines, index, demanded):
+            found.append((name, how, start))
+
+
 def _cmake_deferred(
     result: Analysis,
     wanted: ExternalLibrary,
@@ -5799,14 +5827,14 @@ def _scan_libraries(
                 cmake_lines = text.split("\n")
             # judged by the blocks around it, as a find_package() is (deepsearch-glm 1.0.0's
             # cmake/extlib_fmt.cmake: only `if(USE_SYSTEM_DEPS)`, an option off by default)
-            index = text.count("\n", 0, match.start())
-            if _cmake_optional(text, cmake_lines, index):
-                continue
-            for module in modules:
-                how = "CMake pkg_check_modules(REQUIRED)"
-                wanted = _external_at(module.lower(), how, relative, text, match.start())
-                if not _cmake_deferred(result, wanted, text, cmake_lines, index):
-                    found.append((module.lower(), how, match.start()))
+            _cmake_wants(
+                result,
+                found,
+                [module.lower() for module in modules],
+                "CMake pkg_check_modules(REQUIRED)",
+                (relative, text, cmake_lines),
+                match.start(),
+            )
         functions: _CMakeFunctions | None = None
         module = _FIND_MODULE.fullmatch(name)
         required_vars: frozenset[str] | None = None  # the find module's, when first asked
@@ -5837,12 +5865,15 @@ def _scan_libraries(
                 continue
             if cmake_lines is None:
                 cmake_lines = text.split("\n")
-            index = text.count("\n", 0, match.start())
-            if _cmake_optional(text, cmake_lines, index):
-                continue
-            wanted = _external_at(package.lower(), how, relative, text, match.start())
-            if not _cmake_deferred(result, wanted, text, cmake_lines, index, demanded_by_module):
-                found.append((package.lower(), how, match.start()))
+            _cmake_wants(
+                result,
+                found,
+                [package.lower()],
+                how,
+                (relative, text, cmake_lines),
+                match.start(),
+                demanded_by_module,
+            )
     elif name == "meson.build":
         for match in _MESON_DEPENDENCY.finditer(text):
             if match[1] in MESON_BUILTIN_DEPENDENCIES or re.search(
