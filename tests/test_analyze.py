@@ -8116,3 +8116,98 @@ def test_width_test_items_are_bounded_per_file(tmp_path: Path) -> None:
     }
     doc = analysis(tree(tmp_path, files))
     assert len([e for e in doc["x86"] if e["kind"] == "x64-width-test"]) == 5
+
+
+AGGDRAW_SETUP = """import os, subprocess
+from setuptools import setup, Extension
+
+
+def _get_freetype_config():
+    try:
+        return subprocess.check_output(['freetype-config', '--prefix']).strip().decode()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def _get_freetype_with_pkgconfig():
+    try:
+        import pkgconfig
+        return pkgconfig.variables('freetype2')['prefix']
+    except (ImportError, KeyError, ValueError):
+        return None
+
+
+FREETYPE_ROOT = os.getenv('AGGDRAW_FREETYPE_ROOT')
+for func in (_get_freetype_config, _get_freetype_with_pkgconfig):
+    if FREETYPE_ROOT is None:
+        FREETYPE_ROOT = func()
+
+if FREETYPE_ROOT is None:
+    print("=== freetype not available")
+{after}else:
+    print("=== freetype found: '{{}}'".format(FREETYPE_ROOT))
+
+sources = ["agg2/src/agg_arc.cpp"]
+libraries = []
+if FREETYPE_ROOT:
+    sources.extend(["agg2/font_freetype/agg_font_freetype.cpp"])
+    libraries.append("freetype")
+
+setup(ext_modules=[Extension("aggdraw", ["aggdraw.cxx"] + sources, libraries=libraries)])
+"""
+
+
+@pytest.mark.parametrize(
+    ("after", "external"),
+    [
+        ("", []),  # aggdraw 1.3.16: it says so and goes on, building without FreeType
+        ("    raise SystemExit(1)\n", ["freetype", "freetype2"]),  # ... or stops: needed
+        ("    sys.exit('install FreeType')\n", ["freetype", "freetype2"]),
+        # pygrib 2.1.8: `print("eccodes not found, build may fail...")`
+        ("    print('freetype not found, build may fail...')\n", ["freetype", "freetype2"]),
+    ],
+)
+def test_a_library_setup_py_prints_it_goes_without(
+    tmp_path: Path, after: str, external: list[str]
+) -> None:
+    """aggdraw 1.3.16 looks for FreeType with freetype-config and pkgconfig, prints
+    "=== freetype not available" when neither finds it and builds without the FreeType font
+    source (its Windows wheels are built so). What the script finds and the headers of the
+    source it adds then are the optional library's."""
+    files = {
+        "setup.py": AGGDRAW_SETUP.format(after=after),
+        "aggdraw.cxx": '#include "agg_arc.h"\nint a;\n',
+        "agg2/src/agg_arc.cpp": "int b;\n",
+        "agg2/include/agg_arc.h": "int c;\n",
+        "agg2/font_freetype/agg_font_freetype.cpp": '#include "agg_font_freetype.h"\n',
+        "agg2/font_freetype/agg_font_freetype.h": "#include <ft2build.h>\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "external"),
+    [
+        # aggdraw 1.3.16's AGG: platform support for BeOS and the classic Mac OS
+        ("agg2/src/platform/BeOS", []),
+        ("agg2/src/platform/mac", []),
+        ("agg2/include/platform/mac", []),  # (no win32/ namesake: the folder's name says)
+        # X11's, beside a win32/ namesake (a folder named in capitals as any other)
+        ("agg2/src/platform/X11", []),
+        ("agg2/src/gui", ["alert"]),
+        ("crypto/mac", ["alert"]),  # a MAC is also a message authentication code
+    ],
+)
+def test_includes_of_beos_and_mac_platform_files(
+    tmp_path: Path, folder: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p.cpp"),
+        "p.cpp": "int p;\n",
+        f"{folder}/agg_platform_support.cpp": "#include <Alert.h>\n#include <Bitmap.h>\n",
+        "agg2/src/platform/win32/agg_platform_support.cpp": "#include <windows.h>\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert [n for n in external_names(doc) if n != "bitmap"] == external, doc["reasons"]

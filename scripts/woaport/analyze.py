@@ -637,6 +637,9 @@ class Analysis:
     # _setup_named; _includes_never_compiled, _sources_setup_py_leaves_out)
     setup_listed: frozenset[str] = frozenset()
     setup_off_spans: list[tuple[int, int]] = field(default_factory=list)
+    # the libraries (by _library_key) the root setup.py says it builds without when they are
+    # not found (see _builds_without): the headers of the sources it then leaves out too
+    built_without: set[str] = field(default_factory=set)
     setup_sources_computed: bool = False  # some Extension's sources are not literals
     # a source file was not read, or has includes this reading did not take
     sources_unread: bool = False
@@ -5637,17 +5640,53 @@ _NOT_FOUND = re.compile(r"(?i)\b(?:not found|missing|not available|unavailable)\
 _GOES_ON = re.compile(r"(?i)\bnot building\b|\bskipp|\bwithout\b|\bdisabl|\bfall(?:s|ing)? back")
 
 
+# A message the script prints or warns with, and one that ends the build
+_MESSAGE_CALL = re.compile(
+    r"^[ \t]*(?:print|warn|(?:warnings|log|logger|logging)\.(?:warn|warning|info))\s*\(",
+    re.IGNORECASE,
+)
+# (or says the build fails: pygrib 2.1.8's "eccodes not found, build may fail...")
+_STOPS = re.compile(r"(?i)\braise\b|\bexit\s*\(|\babort\b|\berror\b|\bfatal\b|\bfail")
+
+
 def _builds_without(text: str, library: str) -> bool:
-    """Does the script say it builds without ``library`` when that is not found (a line that
-    names it and says so, or with the next line, as a message split over two lines)?"""
-    name = re.compile(rf"(?i)(?<![A-Za-z0-9_]){re.escape(library)}(?![A-Za-z0-9_])")
+    """Does the script say it builds without ``library`` when that is not found: a line that
+    names it and says so, or with the next line, as a message split over two lines; or a
+    message it prints or warns with, and goes on: no error in it, nothing that stops the
+    build after it in its block (aggdraw 1.3.16: `print("=== freetype not available")`,
+    then only the FreeType font source and library are added `if FREETYPE_ROOT:`)?"""
+    messages = _going_on_messages(text)
+    if not messages:
+        return False
+    names = sorted({library, _library_key(library)} - {""})
+    name = re.compile(
+        r"(?i)(?<![A-Za-z0-9_])(?:" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9_])"
+    )
+    return any(name.search(message) for message in messages)
+
+
+@functools.lru_cache(maxsize=4)
+def _going_on_messages(text: str) -> tuple[str, ...]:
+    """The lines of a script that say something is not found and that the build goes on
+    (see _builds_without); read once per script, however many libraries it names."""
     lines = text.split("\n")
+    messages: list[str] = []
     for index, line in enumerate(lines):
-        if name.search(line) is None or _NOT_FOUND.search(line) is None:
+        if _NOT_FOUND.search(line) is None:
             continue
         if _GOES_ON.search(line) or (index + 1 < len(lines) and _GOES_ON.search(lines[index + 1])):
-            return True
-    return False
+            messages.append(line)
+        elif _MESSAGE_CALL.match(line) and not _STOPS.search(line):
+            indent = len(line) - len(line.lstrip())
+            for after in lines[index + 1 : index + 12]:  # the rest of its block
+                if after.strip() and len(after) - len(after.lstrip()) < indent:
+                    messages.append(line)
+                    break
+                if _STOPS.search(after):
+                    break
+            else:
+                messages.append(line)
+    return tuple(messages)
 
 
 def _external_at(name: str, how: str, relative: str, text: str, offset: int) -> ExternalLibrary:
@@ -5803,6 +5842,7 @@ def _scan_libraries(
                 if key in SYSTEM_LIBRARIES or key in TEST_LIBRARIES:
                     continue
                 if _builds_without(text, library):
+                    result.built_without.add(_library_key(library))
                     continue
                 if _OPENSSL_LINK_NAME.fullmatch(library):
                     found.append(("openssl", f"libraries=[...] names {library}", offset))
@@ -5926,6 +5966,9 @@ def _scan_libraries(
             continue  # the system's library, where a variable asks for it (python-zlib-ng)
         if any(start <= offset < end for start, end in spans):
             continue  # an Extension Windows builds never make (glcontext's headless: EGL)
+        if python and _builds_without(text, library):
+            result.built_without.add(_library_key(library))
+            continue  # one it goes without (aggdraw's freetype-config, when it finds none)
         result.external.append(
             ExternalLibrary(
                 name=library,
@@ -6459,7 +6502,7 @@ def _resolve_includes(result: Analysis) -> None:
             continue
         if backends is None:
             backends = _other_platform_backends(result.members)
-        if include.file in backends:
+        if include.file.lower() in backends:
             continue  # another system's backend beside a windows/ one (hidapi's libusb/hid.c)
         if top in requirements or ("/" in path and top in requirement_words):
             continue  # a build requirement brings it (cppy, pybind11 ...)
@@ -6471,6 +6514,8 @@ def _resolve_includes(result: Analysis) -> None:
             library = "cspice"  # NAIF's CSPICE toolkit: SpiceUsr.h, SpiceZfc.h, SpiceCK.h ...
         plain = library
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
+        if _library_key(library) in result.built_without:
+            continue  # setup.py goes without it, and without the sources that want it
         if library.startswith(f"{plain} (") and _library_key(plain) in found_keys:
             continue  # found by its own name already (pkg-config's libavcodec)
         if library in seen or _shipped(library, wraps, short=True):
@@ -7242,7 +7287,10 @@ SYSTEM_HEADERS |= frozenset(
 # Files for another operating system: what they include is that system's business.
 OTHER_OS_PATH = re.compile(
     r"(?:^|[/_.-])(?:apple|darwin|macos|osx|linux|freebsd|openbsd|netbsd|dragonfly|sunos|solaris"
-    r"|aix|android|ios|haiku|cygwin|posix|unix|bsd)(?:[/_.-]|$)",
+    r"|aix|android|ios|haiku|beos|cygwin|posix|unix|bsd)(?:[/_.-]|$)"
+    # a platform folder for the Mac (AGG's src/platform/mac; a `mac` folder alone may hold a
+    # message authentication code)
+    r"|(?:^|/)platforms?/mac(?:/|$)",
     re.IGNORECASE,
 )
 # More of the Windows SDK (networking, COM, the *api.h split of windows.h).
