@@ -8211,3 +8211,50 @@ def test_includes_of_beos_and_mac_platform_files(
     }
     doc = analysis(tree(tmp_path, files))
     assert [n for n in external_names(doc) if n != "bitmap"] == external, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("header", "body", "external"),
+    [
+        # passagemath-homfly 10.6.39's sage/libs/homfly.pyx: the library it wraps, named by
+        # Cython's in-file directive and by the header it declares from
+        ("# distutils: libraries = homfly gc\n", "", ["gc", "homfly"]),
+        ("", "", ["homfly"]),
+        # a module with `public` declarations makes homfly.h itself (Cython writes it)
+        ("", "cdef public int homfly_version():\n    return 1\n", []),
+        (
+            "# distutils: libraries = homfly gc\n",
+            "cdef public int v():\n    return 1\n",
+            ["gc", "homfly"],
+        ),
+        (
+            "# distutils: libraries = [m, 'homfly']\n",
+            "cdef public int v():\n    return 1\n",
+            ["homfly"],
+        ),
+        ("# distutils: libraries = m\n", "cdef public int v():\n    return 1\n", []),
+        # a directive after the leading comments is no directive (Cython's DistutilsInfo)
+        ("import os\n# distutils: libraries = gc\n", "cdef public int v():\n    return 1\n", []),
+        (
+            "# cython: language_level=3\n#\n# distutils: libraries = gc\n",
+            "cdef public int v():\n    return 1\n",
+            ["gc"],
+        ),
+    ],
+)
+def test_cython_distutils_directives_and_public_headers(
+    tmp_path: Path, header: str, body: str, external: list[str]
+) -> None:
+    """Cython reads `# distutils: libraries = ...` from a module's leading comments into its
+    Extension (Cython/Build/Dependencies.py, DistutilsInfo), and writes MODULE.h only for a
+    module with `public` declarations (MODULE_api.h for `api` ones)."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": "from setuptools import setup\nfrom Cython.Build import cythonize\n"
+        "setup(ext_modules=cythonize('sage/libs/*.pyx'))\n",
+        "sage/libs/homfly.pyx": header
+        + 'cdef extern from "homfly.h":\n    ctypedef int word\n'
+        + body,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
