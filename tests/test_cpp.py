@@ -403,3 +403,40 @@ def test_passing_over_chains_changes_no_answer(
     assert reading.unselected == whole.unselected
     defines = cpp.read(parsed, wanted=(), want_errors=False)
     assert defines.defines == cpp.read(parsed).defines
+
+
+def test_a_file_that_defines_an_x86_macro_for_msvc() -> None:
+    """siphashc 2.9.1's siphash_impl.h defines __SSE2__ and __SSSE3__ for any MSVC, then
+    includes emmintrin.h `#if defined(__SSE2__)`: MSVC does not define them, but a #define
+    ARM64 reads does (the x86 code is built there, and stops it); one it reads only where an
+    x86 test holds does not."""
+    source = lines_of(
+        "#if defined(_MSC_VER)\n"
+        "  #if (_MSC_VER > 1200) || defined(_mm_free)\n"
+        "    #define __SSE2__\n"
+        "  #endif\n"
+        "  #if defined(_M_X64)\n"  # 5
+        "    #define __AVX__\n"
+        "  #endif\n"
+        "#endif\n"
+        "#if defined(__SSE2__)\n"
+        "sse2();\n"  # 10
+        "#endif\n"
+        "#ifdef __AVX__\n"
+        "avx();\n"  # 13
+        "#endif\n"
+        "#if defined(__SSE4_1__)\n"
+        "sse41();\n"  # 16
+        "#endif\n"
+        "#if USE_IT\n"
+        "#define __FMA__ 1\n"
+        "#endif\n"  # 20
+        "#if __FMA__\n"
+        "fma();\n"  # 22
+        "#endif\n"
+    )
+    regions = cpp.regions(source)
+    assert regions.at(10) is Truth.TRUE
+    assert regions.at(13) is Truth.FALSE
+    assert regions.at(16) is Truth.FALSE
+    assert regions.at(22) is Truth.UNKNOWN

@@ -387,9 +387,9 @@ class Macros:
     def defined(self, name: str) -> Value:
         if name in ARM64_DEFINED:
             return 1
-        if name in ARM64_UNDEFINED:
-            return 0
         state = self.known.get(name)
+        if name in ARM64_UNDEFINED and state is None:
+            return 0  # (unless the file defines it where ARM64 reads: see _define)
         if state is None:
             return 0 if x86_switch(name) or self._nowhere(name) else None
         if isinstance(state, _Scoped):
@@ -405,9 +405,9 @@ class Macros:
     def value(self, name: str, depth: int) -> Value:
         if name in ARM64_DEFINED:
             return ARM64_DEFINED[name]
-        if name in ARM64_UNDEFINED:
-            return 0
         state = self.known.get(name)
+        if name in ARM64_UNDEFINED and state is None:
+            return 0
         if state is None:
             return 0 if x86_switch(name) or self._nowhere(name) else None
         if state is _OPAQUE or state is _UNSURE:
@@ -1272,7 +1272,17 @@ def _define(
     if match is None:
         return
     name, function_like, body = match[1], match[2], match[3]
-    if name in ARM64_DEFINED or name in ARM64_UNDEFINED:
+    if name in ARM64_DEFINED:
+        return
+    if name in ARM64_UNDEFINED:
+        # a macro the target never defines, defined by the file: where ARM64 reads the
+        # #define, it holds (siphashc 2.9.1's `#if defined(_MSC_VER)` / `#define __SSE2__`);
+        # elsewhere it stays undefined, and no other file sees it (not in ``defines``)
+        if macros is not None and active is not False and len(macros.frames) <= MAX_DEPTH:
+            if active is True:
+                macros.set(name, _OPAQUE if function_like else body)
+            elif not function_like:
+                macros.set(name, _Scoped(body=body.strip(), scope=macros.scope()))
         return
     if not function_like and defines is not None:
         defines.setdefault(name, []).append((active, body.strip()))
