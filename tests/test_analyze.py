@@ -8258,3 +8258,60 @@ def test_cython_distutils_directives_and_public_headers(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("adds", "external"),
+    [
+        # pymgclient 1.6.0: mgclient/CMakeLists.txt adds src/, which needs OpenSSL
+        ("add_subdirectory(${CMAKE_CURRENT_SOURCE_DIR}/src)\n", ["openssl"]),
+        ("add_subdirectory(src)\n", ["openssl"]),
+        ("if(BUILD_TESTING)\n  add_subdirectory(src)\nendif()\n", []),  # not by default
+        ("", []),  # nothing adds it
+    ],
+)
+def test_cmake_subdirectories_a_read_cmakelists_adds(
+    tmp_path: Path, adds: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": "import os, subprocess\nfrom setuptools import setup, Extension\n"
+        "src = os.path.join(os.path.dirname(__file__), 'mgclient')\n"
+        "subprocess.check_call(['cmake', src])\n"
+        "setup(ext_modules=[Extension('mgclient', ['src/glue.c'])])\n",
+        "src/glue.c": "int g;\n",
+        "mgclient/CMakeLists.txt": "cmake_minimum_required(VERSION 3.8)\nproject(mgclient C)\n"
+        + adds,
+        "mgclient/src/CMakeLists.txt": "if(EMSCRIPTEN)\n  add_executable(m mgwasm.c)\nelse()\n"
+        "  find_package(OpenSSL REQUIRED)\n  add_library(m STATIC mgclient.c)\nendif()\n",
+        "mgclient/src/mgclient.c": "int m;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("source", "external"),
+    [
+        ("os.path.join(os.path.dirname(__file__), 'mgclient')", ["openssl"]),
+        ("os.environ['SRC']", []),  # another project's, as far as this reading knows
+    ],
+)
+def test_a_project_setup_py_runs_cmake_on_is_its_build(
+    tmp_path: Path, source: str, external: list[str]
+) -> None:
+    """pymgclient 1.6.0 ships mgclient/ as a project of its own (licence and CMake build)
+    and its setup.py runs CMake on it, by name: what that build requires, it requires."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": "import os, subprocess\nfrom setuptools import setup, Extension\n"
+        f"src = {source}\nsubprocess.check_call(['cmake', src])\n"
+        "setup(ext_modules=[Extension('pymg', ['src/glue.c'])])\n",
+        "src/glue.c": "int g;\n",
+        "mgclient/LICENSE": "Apache-2.0\n",
+        "mgclient/CMakeLists.txt": "project(mgclient C)\nadd_subdirectory(src)\n",
+        "mgclient/src/CMakeLists.txt": "find_package(OpenSSL REQUIRED)\nadd_library(m m.c)\n",
+        "mgclient/src/m.c": "int m;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]

@@ -296,6 +296,40 @@ def case_build_scripts_against_the_round_44_rules(folder: Path) -> None:
         assert_handled(run(folder, folder / name), (0,))
 
 
+@case
+def case_cmake_subdirectories_and_setup_messages(folder: Path) -> None:
+    """A CMakeLists.txt of 200,000 add_subdirectory() lines (each counted from the file's
+    start: quadratic), a chain of 300 folders each adding the next, and a setup.py of 50,000
+    "not found" messages against 5,000 libraries (each message line re-read per library)."""
+    chain = {
+        f"p/{'/'.join(['d'] * n)}/CMakeLists.txt": "add_subdirectory(d)\n" for n in range(1, 300)
+    }
+    tree(
+        folder / "subdirectories",
+        {
+            "pyproject.toml": PYPROJECT,
+            "setup.py": "import subprocess\nsubprocess.check_call(['cmake', 'p'])\n",
+            "p/LICENSE": "MIT\n",
+            "p/CMakeLists.txt": "project(p C)\nadd_subdirectory(d)\n"
+            + "".join(f"add_subdirectory(x{n})\n" for n in range(200_000)),
+            **chain,
+            "p/a.c": "int a;\n",
+        },
+    )
+    tree(
+        folder / "messages",
+        {
+            "pyproject.toml": PYPROJECT,
+            "setup.py": "from setuptools import setup, Extension\n"
+            + "".join(f"print('lib{n} not found')\n" for n in range(50_000))
+            + "".join(f"Extension('a{n}', ['a.c'], libraries=['q{n}'])\n" for n in range(5000)),
+            "a.c": "int a;\n",
+        },
+    )
+    for name in ("subdirectories", "messages"):
+        assert_handled(run(folder, folder / name), (0,))
+
+
 # -- pyproject.toml of the wrong shape ----------------------------------------------------------
 PYPROJECTS = {
     "deep": ("a = " + "[" * DEEP + "]" * DEEP + "\n", "nested too deep"),

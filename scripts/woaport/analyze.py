@@ -661,6 +661,9 @@ class Analysis:
     build_paths: dict[int, str] = field(default_factory=dict)
     # CMakeLists.txt files in vendored-looking folders, (path, text): see _own_cmake_projects
     vendored_cmake: list[tuple[str, str]] = field(default_factory=list)
+    # the folders of other projects (see _projects) that setup.py runs CMake on, by name:
+    # what their CMake files require is this build's (see _cmake_subdirectories)
+    cmake_built_projects: tuple[str, ...] = ()
     project_off: dict[str, bool] | None = None  # see _project_off
     ctypes_libraries: list[ExternalLibrary] = field(default_factory=list)
     # the C texts whose preprocessor lines were read, by text (a header evaluated for its
@@ -1908,6 +1911,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.backend = "setuptools (setup.py, no pyproject.toml)"
     _judge_setup_helpers(result)
     _own_cmake_projects(result)
+    _cmake_subdirectories(result)
     known = _collect_needed_macros(result)
     result.x86_built = _x86_only_sources(result)
     definable = _Definable(result.defined_names, result.build_texts, result.cmake_texts)
@@ -2103,6 +2107,75 @@ def _own_cmake_projects(result: Analysis) -> None:
         ):
             _scan_libraries(result, relative, "cmakelists.txt", text, own=True)
     result.vendored_cmake.clear()
+
+
+_SUBDIRECTORIES_READ = 50
+# the folder of the CMake file, as add_subdirectory() may spell it
+_CURRENT_DIR = re.compile(r"^\$\{CMAKE_CURRENT_(?:SOURCE|LIST)_DIR\}/?")
+
+
+def _cmake_subdirectories(result: Analysis) -> None:
+    """The CMakeLists.txt files two folders deep or more (not read for libraries: see
+    _scan_libraries) that one read adds with add_subdirectory() outside any if(): part of the
+    same build (pymgclient 1.6.0's mgclient/CMakeLists.txt adds src/, whose CMakeLists.txt
+    has `find_package(OpenSSL REQUIRED)`), read as it is; and those they add in turn. Not a
+    vendored tree's, a test's or an example's."""
+    script = result.setup_script
+    if script and result.cmake_texts and _SETUP_RUNS_CMAKE.search(script):
+        result.cmake_built_projects = tuple(
+            project
+            for project in _projects(result.members)
+            if _names_folder(script, project.rstrip("/").rsplit("/", 1)[-1])
+        )
+    by_folder: dict[str, str] = {}
+    todo: list[tuple[str, str]] = []  # (folder, text) of the files read
+    for text in result.cmake_texts:
+        path = result.build_paths.get(id(text), "")
+        if not path.endswith("cmakelists.txt"):
+            continue
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        by_folder.setdefault(folder, text)
+        if path.count("/") <= 1 and not _incidental(path) and not _in_vendored(path):
+            todo.append((folder, text))
+    if not todo or len(by_folder) == len(todo):
+        return
+    read = 0
+    seen = {folder for folder, _text in todo}
+    while todo and read < _SUBDIRECTORIES_READ:
+        folder, text = todo.pop()
+        if "add_subdirectory" not in text.lower():
+            continue
+        lines: list[str] | None = None
+        index = at = 0  # (the line of the last match, counted on from the one before)
+        for match in itertools.islice(_ADD_SUBDIRECTORY_ANY.finditer(text), _FIND_PACKAGES_READ):
+            argument = _CURRENT_DIR.sub("", match[1].strip("\"'"))
+            if not argument or "$" in argument:
+                continue
+            if lines is None:
+                lines = text.split("\n")
+            index += text.count("\n", at, match.start())
+            at = match.start()
+            if _enclosing_conditions(lines, index, python=False):
+                continue
+            added = posixpath.normpath(posixpath.join(folder, argument.lower())).strip("/")
+            if added in seen or added.startswith("..") or added not in by_folder:
+                continue
+            seen.add(added)
+            relative = f"{added}/cmakelists.txt"
+            if _incidental(relative) or _in_vendored(relative):
+                continue
+            if relative.count("/") >= 2:  # (one folder deep or less: read already)
+                _scan_libraries(result, relative, "cmakelists.txt", by_folder[added], own=True)
+                read += 1
+            todo.append((added, by_folder[added]))
+
+
+def _names_folder(script: str, name: str) -> bool:
+    """Does a Python build script name this folder as a string of its own (`"mgclient"`,
+    `'./mgclient'`, `"mgclient/"`), a name no other folder has (not lib/, src/, deps/)?"""
+    if len(name) < 3 or name in VENDOR_DIRS or name in ("src", "source", "libs", "cmake"):
+        return False
+    return re.search(rf"""["'](?:\./)?{re.escape(name)}/?["']""", script, re.IGNORECASE) is not None
 
 
 def _not_cmake(build_texts: Sequence[str], cmake_texts: Sequence[str]) -> list[str]:
@@ -5658,22 +5731,31 @@ def _builds_without(text: str, library: str) -> bool:
     message it prints or warns with, and goes on: no error in it, nothing that stops the
     build after it in its block (aggdraw 1.3.16: `print("=== freetype not available")`,
     then only the FreeType font source and library are added `if FREETYPE_ROOT:`)?"""
-    messages = _going_on_messages(text)
+    messages, words = _going_on_messages(text)
     if not messages:
         return False
-    names = sorted({library, _library_key(library)} - {""})
-    name = re.compile(
-        r"(?i)(?<![A-Za-z0-9_])(?:" + "|".join(map(re.escape, names)) + r")(?![A-Za-z0-9_])"
-    )
-    return any(name.search(message) for message in messages)
+    for name in {library, _library_key(library)} - {""}:
+        if _WORD.fullmatch(name):
+            if name.lower() in words:
+                return True
+        elif re.search(
+            rf"(?i)(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", messages
+        ):  # (`lib-foo`, `foo.1`: a few names, each a pass over the messages)
+            return True
+    return False
+
+
+_WORD = re.compile(r"[A-Za-z0-9_]+")
 
 
 @functools.lru_cache(maxsize=4)
-def _going_on_messages(text: str) -> tuple[str, ...]:
+def _going_on_messages(text: str) -> tuple[str, frozenset[str]]:
     """The lines of a script that say something is not found and that the build goes on
-    (see _builds_without); read once per script, however many libraries it names."""
+    (see _builds_without), joined, and their words in lower case: worked out once per
+    script, however many libraries it names."""
     lines = text.split("\n")
     messages: list[str] = []
+    stops: dict[int, bool] = {}  # line index -> does it stop the build (each read once)
     for index, line in enumerate(lines):
         if _NOT_FOUND.search(line) is None:
             continue
@@ -5681,15 +5763,20 @@ def _going_on_messages(text: str) -> tuple[str, ...]:
             messages.append(line)
         elif _MESSAGE_CALL.match(line) and not _STOPS.search(line):
             indent = len(line) - len(line.lstrip())
-            for after in lines[index + 1 : index + 12]:  # the rest of its block
-                if after.strip() and len(after) - len(after.lstrip()) < indent:
+            for after in range(index + 1, min(index + 12, len(lines))):  # the rest of its block
+                text_after = lines[after]
+                if text_after.strip() and len(text_after) - len(text_after.lstrip()) < indent:
                     messages.append(line)
                     break
-                if _STOPS.search(after):
+                stop = stops.get(after)
+                if stop is None:
+                    stop = stops[after] = _STOPS.search(text_after) is not None
+                if stop:
                     break
             else:
                 messages.append(line)
-    return tuple(messages)
+    joined = "\n".join(messages)
+    return joined, frozenset(_WORD.findall(joined.lower()))
 
 
 def _external_at(name: str, how: str, relative: str, text: str, offset: int) -> ExternalLibrary:
@@ -6458,7 +6545,13 @@ def _resolve_includes(result: Analysis) -> None:
                 # dependencies/jq-1.5.tar.gz its setup.py builds, too short a name for a folder)
                 and _library_key(e.name) not in wraps
                 and not e.file.lower().startswith(submodules)
-                and not e.file.lower().startswith(projects)
+                and not (
+                    e.file.lower().startswith(projects)
+                    and not (
+                        e.how.startswith("CMake")
+                        and e.file.lower().startswith(result.cmake_built_projects)
+                    )
+                )
                 and _library_key(e.name) not in requirements
             )
         )
