@@ -5748,17 +5748,28 @@ def _builds_without(text: str, library: str) -> bool:
 _WORD = re.compile(r"[A-Za-z0-9_]+")
 
 
+_MESSAGES_READ = 200  # "not found" lines of a script (a real one has a handful)
+
+
 @functools.lru_cache(maxsize=4)
 def _going_on_messages(text: str) -> tuple[str, frozenset[str]]:
     """The lines of a script that say something is not found and that the build goes on
     (see _builds_without), joined, and their words in lower case: worked out once per
     script, however many libraries it names."""
-    lines = text.split("\n")
+    lines: list[str] = []
     messages: list[str] = []
     stops: dict[int, bool] = {}  # line index -> does it stop the build (each read once)
-    for index, line in enumerate(lines):
-        if _NOT_FOUND.search(line) is None:
-            continue
+    index = at = 0  # (the line of the last match, counted on from the one before)
+    previous = -1
+    for match in itertools.islice(_NOT_FOUND.finditer(text), _MESSAGES_READ):
+        index += text.count("\n", at, match.start())
+        at = match.start()
+        if index == previous:
+            continue  # (another match on the same line)
+        previous = index
+        if not lines:
+            lines = text.split("\n")
+        line = lines[index]
         if _GOES_ON.search(line) or (index + 1 < len(lines) and _GOES_ON.search(lines[index + 1])):
             messages.append(line)
         elif _MESSAGE_CALL.match(line) and not _STOPS.search(line):
