@@ -8315,3 +8315,372 @@ def test_a_project_setup_py_runs_cmake_on_is_its_build(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["reasons"]
+
+
+XERCES_PROBE = """include(CheckCXXSourceCompiles)
+check_cxx_source_compiles("
+#include <intrin.h>
+
+int main() {
+  int CPUInfo[4];
+  __cpuid(CPUInfo, 1);
+  return 0;
+}"
+    XERCES_HAVE_CPUID_INTRINSIC)
+check_cxx_source_compiles("
+#include <stdint.h>
+int main() { return 0; }"
+    XERCES_HAVE_STDINT)
+configure_file(config.h.cmake.in config.h)
+add_library(x STATIC PlatformUtils.cpp)
+"""
+
+
+@pytest.mark.parametrize(
+    ("test", "found"),
+    [
+        # python-libsbml 5.20.4's xerces-c: __cpuid only where CMake's probe of __cpuid
+        # compiled, which it does not for ARM64
+        ("defined(XERCES_HAVE_CPUID_INTRINSIC)", False),
+        ("defined(XERCES_HAVE_STDINT)", True),  # a probe of portable code: it may hold
+    ],
+)
+def test_a_cmake_compile_probe_of_x86_code_fails_on_arm64(
+    tmp_path: Path, test: str, found: bool
+) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": "import subprocess\nfrom setuptools import setup\n"
+        "subprocess.check_call(['cmake', '.'])\nsetup()\n",
+        "CMakeLists.txt": XERCES_PROBE,
+        "config.h.cmake.in": "#cmakedefine XERCES_HAVE_CPUID_INTRINSIC 1\n",
+        "PlatformUtils.cpp": '#include "config.h"\n'
+        f"#if {test}\n  int CPUInfo[4]={{0}};\n  __cpuid(CPUInfo, 1);\n#endif\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    live = [e for e in doc["x86"] if e["x86_only_context"] is None]
+    assert bool(live) == found, doc["x86"]
+
+
+@pytest.mark.parametrize(
+    ("files", "external"),
+    [
+        # python-libsbml 5.20.4: its FindBZ2 module, and bzip2's sources in
+        # libsbml_dependencies/bzip2/, which its build compiles
+        ({"deps/bzip2/bzlib.c": "int b;\n"}, []),
+        ({}, ["bz2"]),
+        # salt 3008.5's one C file, a packaging helper for SmartOS
+        ({"pkg/old/smartos/esky/grabber.c": "#include <sodium.h>\n"}, ["bz2"]),
+        ({"pkg/old/tools/grabber.c": "#include <sodium.h>\n"}, ["bz2", "sodium"]),
+    ],
+)
+def test_bzip2_sources_and_smartos_files(
+    tmp_path: Path, files: dict[str, str], external: list[str]
+) -> None:
+    base = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": "import subprocess\nfrom setuptools import setup\n"
+        "subprocess.check_call(['cmake', '.'])\nsetup()\n",
+        "CMakeLists.txt": "project(p C)\nfind_package(BZ2 REQUIRED)\nadd_library(p p.c)\n",
+        "p.c": "int p;\n",
+    }
+    doc = analysis(tree(tmp_path, {**base, **files}))
+    assert external_names(doc) == external, doc["reasons"]
+
+
+SQLCIPHER_SETUP = """import os, sys
+from setuptools import setup, Extension
+from setuptools.command.build_ext import build_ext
+
+
+class Build(build_ext):
+    def build_extension(self, ext):
+        if sys.platform != "win32":
+            ext.extra_link_args.extend(['-lcrypto', 'libunixonly.lib'])
+        else:
+            openssl = os.environ.get('OPENSSL_CONF')
+            ext.extra_link_args.append(os.environ.get('OPENSSL_LIBNAME') or {name})
+        build_ext.build_extension(self, ext)
+
+
+setup(ext_modules=[Extension('s', ['src/s.c'])], cmdclass={{'build_ext': Build}})
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "files", "external"),
+    [
+        # sqlcipher3 0.6.0: OpenSSL's import library, under its 1.0 name, on Windows
+        ("'libeay32.lib'", {}, ["openssl"]),
+        ("'libcrypto.lib'", {}, ["openssl"]),
+        # other names are mostly what the build makes (zlib-ng 1.0.0's zlibstatic-ng.lib)
+        ("'zstd_static.lib'", {}, []),
+        ("'crypt32.lib'", {}, []),
+        # OpenSSL built by the sdist (a CMake target of that name)
+        (
+            "'libcrypto.lib'",
+            {"CMakeLists.txt": "project(c C)\nadd_library(crypto STATIC c.c)\n", "c.c": "int c;\n"},
+            [],
+        ),
+        ("'*.lib'", {}, []),  # a pattern, no library
+    ],
+)
+def test_an_import_library_setup_py_links_on_windows(
+    tmp_path: Path, name: str, files: dict[str, str], external: list[str]
+) -> None:
+    base = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": SQLCIPHER_SETUP.format(name=name),
+        "src/s.c": "int s;\n",
+    }
+    doc = analysis(tree(tmp_path, {**base, **files}))
+    assert external_names(doc) == external, doc["reasons"]
+
+
+# helper-102's red team of the session's rules, each a tree it ran: r1a (a check function
+# prints "not found" and returns False; the caller stops), r1c (the message is about
+# pkg-config, not OpenSSL), r3c (a cythonize() alias as the directive's library), r3b2 (the
+# public class is declared in the .pxd), r3e (two modules of one name, one of them public),
+# r4b (a header defines __SSE2__ for MSVC, a source includes it), r5a/r5b/r5c (a commented
+# add_subdirectory, one on an if()'s line, one in a function never called), r6b (MSVC's
+# branch sets the probe's variable itself)
+RED_TEAM_102 = [
+    (
+        "r1a",
+        "external",
+        ["gmp"],
+        {
+            "setup.py": "import sys\n"
+            "from setuptools import setup, Extension\n"
+            "from ctypes.util import find_library\n"
+            "\n"
+            "def have_gmp():\n"
+            '    if find_library("gmp") is None:\n'
+            '        print("gmp not found on this system")\n'
+            "        return False\n"
+            "    return True\n"
+            "\n"
+            "if not have_gmp():\n"
+            '    sys.exit("cannot build")\n'
+            "\n"
+            'setup(name="r1a", ext_modules=[Extension("r1a._m", ["src/m.c"], '
+            'libraries=["gmp"])])\n',
+            "src/m.c": "#include <Python.h>\n"
+            "#include <gmp.h>\n"
+            "int f(void){mpz_t x; mpz_init(x); return 0;}\n",
+        },
+    ),
+    (
+        "r1c",
+        "external",
+        ["openssl"],
+        {
+            "setup.py": "import shutil\n"
+            "from setuptools import setup, Extension\n"
+            'if shutil.which("pkg-config") is None:\n'
+            '    print("pkg-config not available; using default flags for openssl")\n'
+            'setup(name="r1c", ext_modules=[Extension("r1c._m", ["src/m.c"], '
+            'libraries=["ssl", "crypto"])])\n',
+            "src/m.c": "#include <Python.h>\n"
+            "#include <openssl/ssl.h>\n"
+            "int f(void){SSL_library_init(); return 0;}\n",
+        },
+    ),
+    (
+        "r3c",
+        "external",
+        [],
+        {
+            "pkg/fast.pyx": "# distutils: libraries = MATH_LIBRARIES\n"
+            "from libc.math cimport sqrt\n"
+            "def hyp(double a, double b):\n"
+            "    return sqrt(a*a + b*b)\n",
+            "pyproject.toml": '[build-system]\nrequires=["setuptools","cython"]\n',
+            "setup.py": "import sys\n"
+            "from setuptools import setup, Extension\n"
+            "from Cython.Build import cythonize\n"
+            "# on Windows the math library is part of the C runtime\n"
+            'aliases = {"MATH_LIBRARIES": [] if sys.platform == "win32" else ["m"]}\n'
+            'setup(name="r3c", ext_modules=cythonize([Extension("pkg.fast", '
+            '["pkg/fast.pyx"])], aliases=aliases))\n',
+        },
+    ),
+    (
+        "r3b2",
+        "external",
+        [],
+        {
+            "pkg/helper.c": "#include <Python.h>\n"
+            "#include <mod.h>\n"
+            "double getx(PointObject *p){return p->x;}\n",
+            "pkg/mod.pxd": "cdef public class Point [object PointObject, type PointType]:\n"
+            "    cdef public double x\n",
+            "pkg/mod.pyx": "cdef class Point:\n    def __init__(self, x):\n        self.x = x\n",
+            "pyproject.toml": '[build-system]\nrequires=["setuptools","cython"]\n',
+            "setup.py": "from setuptools import setup, Extension\n"
+            "from Cython.Build import cythonize\n"
+            'setup(name="r3b", ext_modules=cythonize([Extension("pkg.mod", ["pkg/mod.pyx", '
+            '"pkg/helper.c"])]))\n',
+        },
+    ),
+    (
+        "r3e",
+        "external",
+        [],
+        {
+            "pkg/geo/core.pyx": "cdef public double scale(double x):\n    return 2 * x\n",
+            "pkg/geo/helper.c": "#include <Python.h>\n"
+            "#include <core.h>\n"
+            "double twice(double x){return scale(x);}\n",
+            "pkg/io/core.pyx": "def f():\n    pass\n",
+            "pyproject.toml": '[build-system]\nrequires=["setuptools","cython"]\n',
+            "setup.py": "from setuptools import setup, Extension\n"
+            "from Cython.Build import cythonize\n"
+            'setup(name="r3e", ext_modules=cythonize([\n'
+            '    Extension("pkg.geo.core", ["pkg/geo/core.pyx", "pkg/geo/helper.c"]),\n'
+            "]))\n",
+        },
+    ),
+    (
+        "r4b",
+        "category",
+        "source-port",
+        {
+            "setup.py": "from setuptools import setup, Extension\n"
+            'setup(name="r4b", ext_modules=[Extension("r4b._m", ["src/m.c"])])\n',
+            "src/config.h": "#if defined(_MSC_VER)\n#define __SSE2__ 1\n#endif\n",
+            "src/m.c": "#include <Python.h>\n"
+            '#include "config.h"\n'
+            "#ifdef __SSE2__\n"
+            "#include <emmintrin.h>\n"
+            "int add4(int *a){ __m128i v = _mm_loadu_si128((__m128i*)a); v = "
+            "_mm_add_epi32(v, v); _mm_storeu_si128((__m128i*)a, v); return 0; }\n"
+            "#else\n"
+            "int add4(int *a){ for (int i=0;i<4;i++) a[i]*=2; return 0; }\n"
+            "#endif\n",
+        },
+    ),
+    (
+        "r5a",
+        "external",
+        [],
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\n"
+            "project(r5 C)\n"
+            "find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)\n"
+            "add_subdirectory(src)\n",
+            "pkg/__init__.py": "",
+            "setup.py": "from setuptools import setup\n"
+            "from cmake_build_extension import CMakeExtension, BuildExtension\n"
+            'setup(name="r5", ext_modules=[CMakeExtension("pkg._core", source_dir=".")], '
+            'cmdclass={"build_ext": BuildExtension})\n',
+            "src/CMakeLists.txt": "Python_add_library(_core MODULE core.c)\n"
+            "# The Qt viewer is not built any more\n"
+            "#add_subdirectory(gui)\n",
+            "src/core.c": "#include <Python.h>\nint core(void){return 0;}\n",
+            "src/gui/CMakeLists.txt": "find_package(Qt5 COMPONENTS Widgets REQUIRED)\n"
+            "add_library(gui gui.c)\n"
+            "target_link_libraries(gui Qt5::Widgets)\n",
+            "src/gui/gui.c": "int gui(void){return 0;}\n",
+        },
+    ),
+    (
+        "r5b",
+        "external",
+        [],
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\n"
+            "project(r5 C)\n"
+            "find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)\n"
+            "add_subdirectory(src)\n",
+            "pkg/__init__.py": "",
+            "setup.py": "from setuptools import setup\n"
+            "from cmake_build_extension import CMakeExtension, BuildExtension\n"
+            'setup(name="r5", ext_modules=[CMakeExtension("pkg._core", source_dir=".")], '
+            'cmdclass={"build_ext": BuildExtension})\n',
+            "src/CMakeLists.txt": "Python_add_library(_core MODULE core.c)\n"
+            'option(BUILD_GUI "Build the Qt viewer" OFF)\n'
+            "if(BUILD_GUI) add_subdirectory(gui) endif()\n",
+            "src/core.c": "#include <Python.h>\nint core(void){return 0;}\n",
+            "src/gui/CMakeLists.txt": "find_package(Qt5 COMPONENTS Widgets REQUIRED)\n"
+            "add_library(gui gui.c)\n"
+            "target_link_libraries(gui Qt5::Widgets)\n",
+            "src/gui/gui.c": "int gui(void){return 0;}\n",
+        },
+    ),
+    (
+        "r5c",
+        "external",
+        [],
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\n"
+            "project(r5 C)\n"
+            "find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)\n"
+            "add_subdirectory(src)\n",
+            "pkg/__init__.py": "",
+            "setup.py": "from setuptools import setup\n"
+            "from cmake_build_extension import CMakeExtension, BuildExtension\n"
+            'setup(name="r5", ext_modules=[CMakeExtension("pkg._core", source_dir=".")], '
+            'cmdclass={"build_ext": BuildExtension})\n',
+            "src/CMakeLists.txt": "Python_add_library(_core MODULE core.c)\n"
+            "function(add_viewer)\n"
+            "  add_subdirectory(gui)\n"
+            "endfunction()\n",
+            "src/core.c": "#include <Python.h>\nint core(void){return 0;}\n",
+            "src/gui/CMakeLists.txt": "find_package(Qt5 COMPONENTS Widgets REQUIRED)\n"
+            "add_library(gui gui.c)\n"
+            "target_link_libraries(gui Qt5::Widgets)\n",
+            "src/gui/gui.c": "int gui(void){return 0;}\n",
+        },
+    ),
+    (
+        "r6b",
+        "category",
+        "source-port",
+        {
+            "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\n"
+            "project(r6a C)\n"
+            "find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)\n"
+            "include(CheckCSourceCompiles)\n"
+            "if(MSVC)\n"
+            "  # MSVC has no -msse2 and no __SSE2__: it always has SSE2\n"
+            "  set(HAVE_FAST_VEC 1)\n"
+            "else()\n"
+            '  check_c_source_compiles("#include <emmintrin.h>\n'
+            'int main(void) { __m128i x = _mm_setzero_si128(); (void)x; return 0; }" '
+            "HAVE_FAST_VEC)\n"
+            "endif()\n"
+            "configure_file(src/config.h.in ${CMAKE_BINARY_DIR}/config.h)\n"
+            "Python_add_library(_core MODULE src/core.c)\n"
+            "target_include_directories(_core PRIVATE ${CMAKE_BINARY_DIR})\n",
+            "pkg/__init__.py": "",
+            "setup.py": "from setuptools import setup\n"
+            "from cmake_build_extension import CMakeExtension, BuildExtension\n"
+            'setup(name="r6a", ext_modules=[CMakeExtension("pkg._core", source_dir=".")], '
+            'cmdclass={"build_ext": BuildExtension})\n',
+            "src/config.h.in": "#cmakedefine HAVE_FAST_VEC 1\n",
+            "src/core.c": "#include <Python.h>\n"
+            '#include "config.h"\n'
+            "#ifdef HAVE_FAST_VEC\n"
+            "#include <emmintrin.h>\n"
+            "int add4(int *a){ __m128i v = _mm_loadu_si128((__m128i*)a); v = "
+            "_mm_add_epi32(v, v); _mm_storeu_si128((__m128i*)a, v); return 0; }\n"
+            "#else\n"
+            "int add4(int *a){ for (int i=0;i<4;i++) a[i]*=2; return 0; }\n"
+            "#endif\n",
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "want", "files"),
+    [case[1:] for case in RED_TEAM_102],
+    ids=[case[0] for case in RED_TEAM_102],
+)
+def test_red_team_102(tmp_path: Path, kind: str, want: Any, files: dict[str, str]) -> None:
+    doc = analysis(tree(tmp_path, files))
+    if kind == "external":
+        assert external_names(doc) == want, doc["reasons"]
+    else:
+        assert doc["category"] == want, doc["reasons"]

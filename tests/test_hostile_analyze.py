@@ -299,7 +299,7 @@ def case_build_scripts_against_the_round_44_rules(folder: Path) -> None:
 @case
 def case_cmake_subdirectories_and_setup_messages(folder: Path) -> None:
     """A CMakeLists.txt of 200,000 add_subdirectory() lines (each counted from the file's
-    start: quadratic), a chain of 300 folders each adding the next, and a setup.py of 50,000
+    start: quadratic), a chain of 300 folders each adding the next, and a setup.py of 20,000
     "not found" messages against 300 libraries (each message line re-read per library)."""
     chain = {
         f"p/{'/'.join(['d'] * n)}/CMakeLists.txt": "add_subdirectory(d)\n" for n in range(1, 300)
@@ -321,7 +321,7 @@ def case_cmake_subdirectories_and_setup_messages(folder: Path) -> None:
         {
             "pyproject.toml": PYPROJECT,
             "setup.py": "from setuptools import setup, Extension\n"
-            + "".join(f"print('lib{n} not found')\n" for n in range(50_000))
+            + "".join(f"print('lib{n} not found')\n" for n in range(20_000))
             + "".join(f"Extension('a{n}', ['a.c'], libraries=['q{n}'])\n" for n in range(300)),
             "a.c": "int a;\n",
         },

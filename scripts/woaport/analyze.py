@@ -719,6 +719,8 @@ class Analysis:
     # Cython modules read whole that declare nothing `public` or `api`: Cython writes no
     # header for them (lower-case file names; see _generated_headers)
     cython_headerless: set[str] = field(default_factory=set)
+    # ... and those (MODULE.pyx) that do, by a .pyx or .pxd of the name ("*": a .pxi does)
+    cython_headered: set[str] = field(default_factory=set)
     windows_x64_only: str | None = None  # "setup.py:N" naming win-amd64, and no arm64 anywhere
     cmake_x64: str | None = None  # "FILE:N": a Python build script passes CMake `-A x64`
     # ("FILE:N", generator): a Python build script's CMake generators are all older than VS 2022
@@ -2110,6 +2112,26 @@ def _own_cmake_projects(result: Analysis) -> None:
 
 
 _SUBDIRECTORIES_READ = 50
+# the start and the end of a CMake function() or macro() definition
+_CMAKE_DEFINITION = re.compile(r"(?im)^[ \t]*(end)?(?:function|macro)\s*\(")
+
+
+def _cmake_definition_bodies(text: str) -> list[tuple[int, int]]:
+    """The spans of a CMake file's function() and macro() definitions (one pass: each start
+    pairs with the next end)."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for match in _CMAKE_DEFINITION.finditer(text):
+        if match[1] is None:
+            start = match.start() if start is None else start
+        elif start is not None:
+            spans.append((start, match.end()))
+            start = None
+    if start is not None:
+        spans.append((start, len(text)))  # (never closed: to the end)
+    return spans
+
+
 # the folder of the CMake file, as add_subdirectory() may spell it
 _CURRENT_DIR = re.compile(r"^\$\{CMAKE_CURRENT_(?:SOURCE|LIST)_DIR\}/?")
 
@@ -2147,7 +2169,10 @@ def _cmake_subdirectories(result: Analysis) -> None:
             continue
         lines: list[str] | None = None
         index = at = 0  # (the line of the last match, counted on from the one before)
+        bodies: list[tuple[int, int]] | None = None  # function() and macro() bodies
         for match in itertools.islice(_ADD_SUBDIRECTORY_ANY.finditer(text), _FIND_PACKAGES_READ):
+            if read >= _SUBDIRECTORIES_READ:
+                break
             argument = _CURRENT_DIR.sub("", match[1].strip("\"'"))
             if not argument or "$" in argument:
                 continue
@@ -2155,6 +2180,14 @@ def _cmake_subdirectories(result: Analysis) -> None:
                 lines = text.split("\n")
             index += text.count("\n", at, match.start())
             at = match.start()
+            before = text[text.rfind("\n", 0, at) + 1 : at]
+            if "#" in before or re.search(r"(?i)\bif\s*\(", before):
+                continue  # in a comment, or in an if() on its line (helper-102)
+            if bodies is None:
+                bodies = _cmake_definition_bodies(text)
+            inside = bisect.bisect_right(bodies, (at, len(text))) - 1
+            if inside >= 0 and at < bodies[inside][1]:
+                continue  # run only where the function or macro is called
             if _enclosing_conditions(lines, index, python=False):
                 continue
             added = posixpath.normpath(posixpath.join(folder, argument.lower())).strip("/")
@@ -3820,6 +3853,9 @@ _BUILD_TOOL_REPOSITORIES = frozenset(["cmake", "ninja", "bazel", "bazelisk", "sw
 # `.../releases/download/{tag_name}/{wheel_name}` (flash-attn's setup.py), `.../x.whl`
 _WHEEL_DOWNLOAD = re.compile(r"""/[^\s"'/]{0,100}/[^\s"'/]{0,200}(?:\bwheel\w*\}|\.whl\b)""")
 _DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
+# an import library's file name, as a string of its own ('libeay32.lib')
+_LIB_FILE = re.compile(r"""["']([\w+-]{2,40})\.lib["']""")
+_LIB_FILES_READ = 200
 # Test frameworks: an extension linking one is a test build's (librt's setup.py builds a
 # gtest-based test extension beside the package's own), never what the wheel needs.
 TEST_LIBRARIES = frozenset(
@@ -4116,6 +4152,8 @@ _FETCH_REPOSITORY = re.compile(r"[^)]*?\bGIT_REPOSITORY\s+\"?[^\s\")]*/([\w.-]+)
 # What else a fetched project brings: the names its find_package() config goes by (Abseil's
 # is absl; protobuf >= 22 builds its utf8_range; googletest's gtest and gmock).
 FETCHED_ALSO = {
+    # bzip2's library, as find modules name it (python-libsbml 5.20.4's FindBZ2.cmake)
+    "bzip": ("bz2",),  # (bzip2, as _library_key has it)
     # Cap'n Proto's C++ release, capnproto-c++-X.Y.Z.tar.gz: the capnp and kj libraries
     "capnprotoc": ("capnp", "kj", "capnproto"),
     "abseil": ("absl",),
@@ -5471,6 +5509,29 @@ def _built_here(result: Analysis) -> None:
             e for e in result.external if not (e.how.startswith("bundles") and e.name in built)
         ]
     result.built_dlls.clear()
+    # an import library named for a library the sdist's CMake makes, or for one of its own
+    # sources or names: its build's own
+    if any(e.how.startswith("links ") for e in result.external):
+        own = {
+            _library_key(target)
+            for text in result.cmake_texts
+            if "add_library" in text
+            for target in _CMAKE_LIBRARY.findall(text)
+        }
+        own |= {
+            _library_key(PurePosixPath(member).stem)
+            for member in result.members
+            if member.endswith(_C_SOURCE_SUFFIXES)
+        }
+        own |= _own_names(result)
+        result.external[:] = [
+            e
+            for e in result.external
+            if not (
+                e.how.startswith("links ")
+                and _library_key(e.how.removeprefix("links ").removesuffix(".lib")) in own
+            )
+        ]
     # an import library the build makes from a module-definition file of the sdist (cocotb
     # 2.1.0's cocotb_build_libs.py: `lib.exe /def:share/def/modelsim.def`, then
     # libraries=["modelsim"]): the simulator's DLL is loaded at run time, nothing to build
@@ -5722,7 +5783,8 @@ _MESSAGE_CALL = re.compile(
     re.IGNORECASE,
 )
 # (or says the build fails: pygrib 2.1.8's "eccodes not found, build may fail...")
-_STOPS = re.compile(r"(?i)\braise\b|\bexit\s*\(|\babort\b|\berror\b|\bfatal\b|\bfail")
+# (or hands failure back to a caller that may stop: `return False` in a check function)
+_STOPS = re.compile(r"(?i)\braise\b|\bexit\s*\(|\babort\b|\berror\b|\bfatal\b|\bfail|\breturn\b")
 
 
 def _builds_without(text: str, library: str) -> bool:
@@ -5770,14 +5832,18 @@ def _going_on_messages(text: str) -> tuple[str, frozenset[str]]:
         if not lines:
             lines = text.split("\n")
         line = lines[index]
+        # what is not found: the words before the phrase ("pkg-config not available; using
+        # default flags for openssl" says nothing of OpenSSL: helper-102)
+        subject = text[text.rfind("\n", 0, at) + 1 : at]
         if _GOES_ON.search(line) or (index + 1 < len(lines) and _GOES_ON.search(lines[index + 1])):
-            messages.append(line)
+            messages.append(subject)
         elif _MESSAGE_CALL.match(line) and not _STOPS.search(line):
+            # the rest of its block, to its end (a window that ends inside it says nothing)
             indent = len(line) - len(line.lstrip())
-            for after in range(index + 1, min(index + 12, len(lines))):  # the rest of its block
+            for after in range(index + 1, min(index + 12, len(lines))):
                 text_after = lines[after]
                 if text_after.strip() and len(text_after) - len(text_after.lstrip()) < indent:
-                    messages.append(line)
+                    messages.append(subject)
                     break
                 stop = stops.get(after)
                 if stop is None:
@@ -5785,7 +5851,8 @@ def _going_on_messages(text: str) -> tuple[str, frozenset[str]]:
                 if stop:
                     break
             else:
-                messages.append(line)
+                if index + 12 >= len(lines):
+                    messages.append(subject)  # (the script ends in the block)
     joined = "\n".join(messages)
     return joined, frozenset(_WORD.findall(joined.lower()))
 
@@ -5874,6 +5941,14 @@ def _scan_libraries(
             if match[1].lower() in _BUILD_TOOL_REPOSITORIES:
                 continue  # a build tool, no library (an x64 one runs emulated on ARM64)
             found.append((match[1].lower(), _RELEASE_DOWNLOADED, match.start()))
+        for match in itertools.islice(_LIB_FILE.finditer(text), _LIB_FILES_READ):
+            # OpenSSL's import library, which the script links by name (sqlcipher3 0.6.0 on
+            # Windows: `... or 'libeay32.lib'` into extra_link_args), unless the sdist builds
+            # one of that name (see _built_here). Other .lib names are mostly what the
+            # build makes itself (zlib-ng 1.0.0's zlibstatic-ng.lib, pynng 0.9.0's
+            # mbedcrypto.lib) or an optional GPU toolkit's (stringzilla's cudart.lib): not read
+            if _OPENSSL_LINK_NAME.fullmatch(match[1]):
+                found.append(("openssl", f"links {match[1]}.lib", match.start()))
         runs_a_build: bool | None = None  # (does the script run a compiler: asked once)
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
@@ -6499,6 +6574,7 @@ def _resolve_includes(result: Analysis) -> None:
         for part in _library_folders(member)
     }
     folders = {_library_key(part) for part in parts}  # each folder name once, not per file
+    folders |= {also for key in folders for also in FETCHED_ALSO.get(key, ())}
     prebuilt = _prebuilt_only(members) if result.external else frozenset()
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
     # freetype and qhull wraps); so does CMake's FetchContent (onnx's protobuf and Abseil)
@@ -6597,7 +6673,11 @@ def _resolve_includes(result: Analysis) -> None:
             continue
         if generated is None:
             generated, custom_outputs = _generated_headers(
-                basenames, result.build_texts, result.cython_headerless
+                basenames,
+                result.build_texts,
+                ()
+                if "*" in result.cython_headered
+                else result.cython_headerless - result.cython_headered,
             )
             if custom_outputs:
                 source_folders = _header_folders(result.members)
@@ -7091,6 +7171,9 @@ _CYTHON_PUBLIC = re.compile(r"(?m)^[ \t]*c(?:p?def|typedef|class)\b[^\n#]*\b(?:p
 # DistutilsInfo and parse_list: a list in brackets is split at commas, otherwise at spaces)
 _DISTUTILS_LIBRARIES = re.compile(r"#[ \t]*distutils:[ \t]*libraries[ \t]*=[ \t]*(.*)")
 _LEADING_COMMENTS_READ = 200  # lines
+# a name cythonize(..., aliases={...}) replaces with a list (DistutilsInfo.subs): upper case
+# by convention, as Sage's `# distutils: libraries = M4RI_LIBRARIES GDLIB_LIBRARIES`
+_CYTHON_ALIAS = re.compile(r"[A-Z][A-Z0-9]*_[A-Z0-9_]+")
 
 
 def _note_cython_module(result: Analysis, relative: str, text: str) -> None:
@@ -7098,10 +7181,15 @@ def _note_cython_module(result: Analysis, relative: str, text: str) -> None:
     `# distutils: libraries` directive links (passagemath-homfly 10.6.39's
     sage/libs/homfly.pyx: homfly and gc), and whether Cython writes a header for it."""
     name = relative.rsplit("/", 1)[-1].lower()
-    if name.endswith(".pyx") and not (
-        ("public" in text or "api" in text) and _CYTHON_PUBLIC.search(text)
-    ):
+    public = ("public" in text or "api" in text) and _CYTHON_PUBLIC.search(text) is not None
+    if name.endswith(".pyx") and not public:
         result.cython_headerless.add(name)
+    elif public:
+        # a module whose .pyx or .pxd declares something public makes MODULE.h (whatever
+        # folder it is in: helper-102's two core.pyx); one a .pxi declares, any module may
+        # include: then every module may make one
+        stem, _, suffix = name.rpartition(".")
+        result.cython_headered.add(f"{stem}.pyx" if suffix != "pxi" else "*")
     lower = relative.lower()
     if "distutils:" not in text or _incidental(lower) or _in_vendored(lower):
         return  # (a test's, an example's or a vendored project's module: not this build's)
@@ -7126,6 +7214,8 @@ def _note_cython_module(result: Analysis, relative: str, text: str) -> None:
             key = library.lower().removeprefix("lib")
             if not library or key in SYSTEM_LIBRARIES or key in TEST_LIBRARIES:
                 continue
+            if _CYTHON_ALIAS.fullmatch(library):
+                continue  # an alias cythonize(aliases=...) replaces (Sage's M4RI_LIBRARIES)
             result.external.append(
                 _external_at(
                     library.lower(), "Cython's `# distutils: libraries`", relative, text, at
@@ -7450,7 +7540,7 @@ SYSTEM_HEADERS |= frozenset(
 # Files for another operating system: what they include is that system's business.
 OTHER_OS_PATH = re.compile(
     r"(?:^|[/_.-])(?:apple|darwin|macos|osx|linux|freebsd|openbsd|netbsd|dragonfly|sunos|solaris"
-    r"|aix|android|ios|haiku|beos|cygwin|posix|unix|bsd)(?:[/_.-]|$)"
+    r"|aix|android|ios|haiku|beos|smartos|illumos|cygwin|posix|unix|bsd)(?:[/_.-]|$)"
     # a platform folder for the Mac (AGG's src/platform/mac; a `mac` folder alone may hold a
     # message authentication code)
     r"|(?:^|/)platforms?/mac(?:/|$)",
@@ -8661,10 +8751,54 @@ def _collect_needed_macros(result: Analysis) -> _ProjectMacros:
             chosen += sorted(wanted)
             done |= wanted
     macros = _ProjectMacros(result, result.other_headers[:], dict(result.definers), chosen)
-    macros.defaults = result.setup_macros
+    # (a probe's result is undefined on ARM64 unless setup.py defines it)
+    probes = _x86_probes(result.cmake_texts, result.build_texts)
+    macros.defaults = {**dict.fromkeys(probes), **result.setup_macros}
     result.other_headers.clear()
     result.definers.clear()
     return macros
+
+
+# CMake's compile and run probes, whose variable is set where the code compiles (and runs):
+# check_c_source_compiles("<code>" <var>) and its kin
+# (https://cmake.org/cmake/help/latest/module/CheckCXXSourceCompiles.html)
+_CMAKE_PROBE = re.compile(
+    r'check_(?:c|cxx)_source_(?:compiles|runs)\s*\(\s*"((?:[^"\\]|\\.){0,8000})"\s+([A-Za-z_]\w{0,100})',
+    re.IGNORECASE,
+)
+# code only an x86 target compiles: CPUID, the SSE/AVX headers, types and intrinsics, RDTSC
+_X86_PROBE_CODE = re.compile(
+    r"__cpuid|__get_cpuid|\bcpuid\.h|\b[a-z]?mmintrin\.h|\bx86intrin\.h|__m(?:64|128|256|512)\b"
+    r"|\b_mm(?:256|512)?_\w+\s*\(|__rdtsc|_xgetbv"
+)
+_ARM_PROBE_CODE = re.compile(r"arm_neon\.h|arm64_neon\.h|__ARM_NEON|_M_ARM64|__aarch64__")
+_PROBES_READ = 500
+
+
+def _x86_probes(cmake_texts: Sequence[str], build_texts: Sequence[str]) -> set[str]:
+    """The variables of CMake probes of x86-only code (python-libsbml 5.20.4's xerces-c:
+    `check_cxx_source_compiles("... __cpuid(CPUInfo, 1); ..." XERCES_HAVE_CPUID_INTRINSIC)`):
+    never set on ARM64, so a `#cmakedefine` of one leaves the macro undefined there."""
+    found: set[str] = set()
+    for text in cmake_texts:
+        if "_source_" not in text and "_SOURCE_" not in text:
+            continue
+        for match in itertools.islice(_CMAKE_PROBE.finditer(text), _PROBES_READ):
+            code = match[1]
+            if _X86_PROBE_CODE.search(code) and not _ARM_PROBE_CODE.search(code):
+                found.add(match[2])
+    if found:
+        # not one a build file sets otherwise too (helper-102: `if(MSVC) set(HAVE_FAST_VEC
+        # 1) else() check_c_source_compiles(... HAVE_FAST_VEC) endif()`), in a CMake set()
+        # or option(), a -D or an assignment
+        joined = "\n".join(build_texts)
+        found = {
+            name
+            for name in found
+            if re.search(rf"(?i)\b(?:set|option)\s*\(\s*{name}\b|-D{name}\b|\b{name}\s*=", joined)
+            is None
+        }
+    return found
 
 
 class _ProjectMacros(Mapping[str, "str | None"]):
@@ -8692,7 +8826,7 @@ class _ProjectMacros(Mapping[str, "str | None"]):
         self.entries: dict[str, list[tuple[bool | None, str]]] = {}
         self.found: dict[str, object] = {}  # name -> its value, None or _NOT_KNOWN
         # what the build defines for every file (-D), where no header says otherwise
-        self.defaults: Mapping[str, str] = {}
+        self.defaults: Mapping[str, str | None] = {}
 
     def may_read(self, text: str) -> bool:
         """Is this one of the headers whose macros may be asked for?"""

@@ -1276,8 +1276,11 @@ def _define(
         return
     if name in ARM64_UNDEFINED:
         # a macro the target never defines, defined by the file: where ARM64 reads the
-        # #define, it holds (siphashc 2.9.1's `#if defined(_MSC_VER)` / `#define __SSE2__`);
-        # elsewhere it stays undefined, and no other file sees it (not in ``defines``)
+        # #define, it holds (siphashc 2.9.1's `#if defined(_MSC_VER)` / `#define __SSE2__`),
+        # for the files that include it too (a config header's: helper-102); elsewhere it
+        # stays undefined
+        if active is True and not function_like and defines is not None:
+            defines.setdefault(name, []).append((active, body.strip()))
         if macros is not None and active is not False and len(macros.frames) <= MAX_DEPTH:
             if active is True:
                 macros.set(name, _OPAQUE if function_like else body)
