@@ -8315,6 +8315,8 @@ def test_a_project_setup_py_runs_cmake_on_is_its_build(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["reasons"]
+    # (named as the sdist writes the file)
+    assert all(e["file"] == "mgclient/src/CMakeLists.txt" for e in doc["external_libraries"])
 
 
 XERCES_PROBE = """include(CheckCXXSourceCompiles)

@@ -659,6 +659,7 @@ class Analysis:
     cmake_folders_unread: bool = False  # an add_subdirectory() of a folder not known
     # the paths (lower case) of build_texts, by id of the text
     build_paths: dict[int, str] = field(default_factory=dict)
+    build_relatives: dict[int, str] = field(default_factory=dict)  # (the same, as written)
     # CMakeLists.txt files in vendored-looking folders, (path, text): see _own_cmake_projects
     vendored_cmake: list[tuple[str, str]] = field(default_factory=list)
     # the folders of other projects (see _projects) that setup.py runs CMake on, by name:
@@ -1874,6 +1875,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
             result.build_texts.append(text)
             result.build_paths[id(text)] = lower
+            result.build_relatives[id(text)] = relative
             if _FORTRAN.search(text) and not _in_vendored(lower):
                 optional = _FORTRAN_OPTIONAL.search(text) is not None
                 required = _FORTRAN_REQUIRED.search(text) is not None and (
@@ -2198,7 +2200,8 @@ def _cmake_subdirectories(result: Analysis) -> None:
             if _incidental(relative) or _in_vendored(relative):
                 continue
             if relative.count("/") >= 2:  # (one folder deep or less: read already)
-                _scan_libraries(result, relative, "cmakelists.txt", by_folder[added], own=True)
+                written = result.build_relatives.get(id(by_folder[added]), relative)
+                _scan_libraries(result, written, "cmakelists.txt", by_folder[added], own=True)
                 read += 1
             todo.append((added, by_folder[added]))
 
