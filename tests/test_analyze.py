@@ -8686,3 +8686,31 @@ def test_red_team_102(tmp_path: Path, kind: str, want: Any, files: dict[str, str
         assert external_names(doc) == want, doc["reasons"]
     else:
         assert doc["category"] == want, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("first", "external"),
+    [
+        # python-rtmidi 1.5.8: ALSA in the else of `if ... == 'windows'` ... `elif 'darwin'`
+        ("host_machine.system().to_lower() == 'windows'", []),
+        ("host_machine.system() != 'windows'", ["alsa"]),
+        ("host_machine.system() == 'freebsd'", ["alsa"]),
+    ],
+)
+def test_a_meson_dependency_in_the_else_of_a_windows_branch(
+    tmp_path: Path, first: str, external: list[str]
+) -> None:
+    meson = (
+        "project('r', 'cpp')\n"
+        f"if {first}\n  winmm_dep = cpp.find_library('winmm')\n"
+        "elif host_machine.system().to_lower() == 'darwin'\n"
+        "  coremidi_dep = dependency('appleframeworks', modules: ['coremidi'])\n"
+        "else\n  alsa_dep = dependency('alsa', required: true)\nendif\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n',
+        "meson.build": meson,
+        "r.cpp": "int r;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert [n for n in external_names(doc) if n != "appleframeworks"] == external, doc["reasons"]

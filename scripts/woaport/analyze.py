@@ -5860,6 +5860,28 @@ def _going_on_messages(text: str) -> tuple[str, frozenset[str]]:
     return joined, frozenset(_WORD.findall(joined.lower()))
 
 
+def _meson_else_of_windows(text: str, offset: int) -> bool:
+    """Is this place of a meson.build in the `else` of a chain that has a Windows branch
+    (python-rtmidi 1.5.8: `if host_machine.system() == 'windows'` ... `elif ... 'darwin'`
+    ... `else` / `alsa_dep = dependency('alsa', ...)`): a Windows build takes that branch,
+    never the else?"""
+    if "else" not in text:
+        return False
+    lines, ends = _meson_lines(text)
+    index = bisect.bisect_left(ends, offset)
+    return any(
+        word == "else" and _WINDOWS_TEST.search(chain) and not _NEGATED_WINDOWS.search(chain)
+        for word, chain in _enclosing_blocks(lines, index, python=False)
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _meson_lines(text: str) -> tuple[list[str], list[int]]:
+    """A meson.build's lines and where each ends (split once, however many places ask)."""
+    lines = text.split("\n")
+    return lines, _line_ends(lines)
+
+
 def _external_at(name: str, how: str, relative: str, text: str, offset: int) -> ExternalLibrary:
     """The library a build file names at ``offset``, with the line that names it (whole, as
     the evidence of the libraries found in one pass shows it)."""
@@ -6108,6 +6130,8 @@ def _scan_libraries(
                     match[1].lower(), "meson dependency()", relative, text, match.start()
                 )
                 result.meson_optional.append((wanted, option[1]))
+                continue
+            if _meson_else_of_windows(text, match.start()):
                 continue
             found.append((match[1].lower(), "meson dependency()", match.start()))
         meson_lines: list[str] | None = None
