@@ -5478,6 +5478,25 @@ def _fetched_targets(result: Analysis) -> None:
             result.fetched.add(key)
 
 
+def _made_here(result: Analysis) -> set[str]:
+    """The names (lower case) of what the sdist's builds may make: one of its own C/C++
+    sources' (plotext 6.1.0's build_cpp.py: kernel.cpp into kernel.dll), or a library its
+    CMake makes (keystone-engine 0.9.2: keystone.dll from nmake-dll.bat, CMake on src/, whose
+    src/llvm/keystone/CMakeLists.txt has `add_library(keystone`)."""
+    made = {
+        PurePosixPath(member).stem.lower()
+        for member in result.members
+        if member.endswith(_C_SOURCE_SUFFIXES)
+    }
+    made.update(
+        target.lower()
+        for text in result.cmake_texts
+        if "add_library" in text
+        for target in _CMAKE_LIBRARY.findall(text)
+    )
+    return made
+
+
 def _built_here(result: Analysis) -> None:
     """Drop the DLLs a build script bundles after building them itself (wandb's
     hatch_build.py runs cargo on its parquet-rust-wrapper crate, a cdylib, and bundles
@@ -5488,20 +5507,7 @@ def _built_here(result: Analysis) -> None:
     # it (plotext 6.1.0's build_cpp.py: kernel.cpp into kernel.dll with cl.exe or g++)
     compiled = {library for library, tool in result.built_dlls if tool == "compiler"}
     if compiled:  # (the members are read for their sources' names only then)
-        made = {  # what a build script makes: a DLL of that name
-            PurePosixPath(member).stem.lower()
-            for member in result.members
-            if member.endswith((".c", ".cc", ".cpp", ".cxx"))
-        }
-        # or for a library the sdist's CMake makes, which the script's build runs
-        # (keystone-engine 0.9.2: keystone.dll from nmake-dll.bat, CMake on src/, whose
-        # src/llvm/keystone/CMakeLists.txt has `add_library(keystone`)
-        made |= {
-            target.lower()
-            for text in result.cmake_texts
-            if "add_library" in text
-            for target in _CMAKE_LIBRARY.findall(text)
-        }
+        made = _made_here(result)  # what a build script makes: a DLL of that name
         built |= {
             e.name
             for e in result.external
@@ -5515,18 +5521,7 @@ def _built_here(result: Analysis) -> None:
     # an import library named for a library the sdist's CMake makes, or for one of its own
     # sources or names: its build's own
     if any(e.how.startswith("links ") for e in result.external):
-        own = {
-            _library_key(target)
-            for text in result.cmake_texts
-            if "add_library" in text
-            for target in _CMAKE_LIBRARY.findall(text)
-        }
-        own |= {
-            _library_key(PurePosixPath(member).stem)
-            for member in result.members
-            if member.endswith(_C_SOURCE_SUFFIXES)
-        }
-        own |= _own_names(result)
+        own = {_library_key(name) for name in _made_here(result)} | _own_names(result)
         result.external[:] = [
             e
             for e in result.external
@@ -6134,14 +6129,12 @@ def _scan_libraries(
             if _meson_else_of_windows(text, match.start()):
                 continue
             found.append((match[1].lower(), "meson dependency()", match.start()))
-        meson_lines: list[str] | None = None
         for match in _MESON_FIND_LIBRARY.finditer(text):
             library = match[1].lower().removeprefix("lib")
             if library in SYSTEM_LIBRARIES or re.search(r"required\s*:\s*false", match[2]):
                 continue
-            if meson_lines is None:
-                meson_lines = text.split("\n")
-            index = text.count("\n", 0, match.start())
+            meson_lines, ends = _meson_lines(text)
+            index = bisect.bisect_left(ends, match.start())
             if any(
                 _NEGATED_WINDOWS.search(condition)
                 or (_OTHER_OS_BRANCH.search(condition) and not _WINDOWS_TEST.search(condition))

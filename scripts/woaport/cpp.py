@@ -1274,20 +1274,12 @@ def _define(
     name, function_like, body = match[1], match[2], match[3]
     if name in ARM64_DEFINED:
         return
-    if name in ARM64_UNDEFINED:
-        # a macro the target never defines, defined by the file: where ARM64 reads the
-        # #define, it holds (siphashc 2.9.1's `#if defined(_MSC_VER)` / `#define __SSE2__`),
-        # for the files that include it too (a config header's: helper-102); elsewhere it
-        # stays undefined
-        if active is True and not function_like and defines is not None:
-            defines.setdefault(name, []).append((active, body.strip()))
-        if macros is not None and active is not False and len(macros.frames) <= MAX_DEPTH:
-            if active is True:
-                macros.set(name, _OPAQUE if function_like else body)
-            elif not function_like:
-                macros.set(name, _Scoped(body=body.strip(), scope=macros.scope()))
-        return
-    if not function_like and defines is not None:
+    # A macro the target never defines (__SSE2__), defined by the file: where ARM64 reads the
+    # #define, it holds (siphashc 2.9.1's `#if defined(_MSC_VER)` / `#define __SSE2__`), for
+    # the files that include it too (a config header's: helper-102); elsewhere it stays
+    # undefined, not unknown.
+    never = name in ARM64_UNDEFINED
+    if not function_like and defines is not None and (active is True or not never):
         defines.setdefault(name, []).append((active, body.strip()))
     if macros is None:
         return
@@ -1299,7 +1291,8 @@ def _define(
         if name not in macros.known:
             macros.set(name, _UNDEFINED_HERE)
     elif function_like or len(macros.frames) > MAX_DEPTH:
-        macros.set(name, _OPAQUE)
+        if not never:
+            macros.set(name, _OPAQUE)
     else:
         macros.set(name, _Scoped(body=body.strip(), scope=macros.scope()))
 
