@@ -8714,3 +8714,40 @@ def test_a_meson_dependency_in_the_else_of_a_windows_branch(
     }
     doc = analysis(tree(tmp_path, files))
     assert [n for n in external_names(doc) if n != "appleframeworks"] == external, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    "call", ["dependency('foo')", "cc.find_library('foo')"], ids=["dependency", "find_library"]
+)
+@pytest.mark.parametrize(
+    ("chain", "external"),
+    [
+        # another system's branch: `if host_machine.system() == 'linux'`
+        ("if host_machine.system() == 'linux'\n  x = {call}\nendif\n", []),
+        ("if host_machine.system() != 'windows'\n  x = {call}\nendif\n", []),
+        # the else of a chain with a Windows branch (python-rtmidi 1.5.8's ALSA)
+        (
+            "if host_machine.system() == 'windows'\n  w = 1\nelse\n  x = {call}\nendif\n",
+            [],
+        ),
+        # a Windows build reads these
+        ("if host_machine.system() == 'windows'\n  x = {call}\nendif\n", ["foo"]),
+        ("if host_machine.system() == 'linux'\n  w = 1\nelse\n  x = {call}\nendif\n", ["foo"]),
+        ("if get_option('foo')\n  x = {call}\nendif\n", ["foo"]),
+    ],
+    ids=["if-linux", "if-not-windows", "else-of-windows", "if-windows", "else-of-linux", "option"],
+)
+def test_meson_dependency_and_find_library_skip_the_same_other_systems_places(
+    tmp_path: Path, call: str, chain: str, external: list[str]
+) -> None:
+    """dependency() and find_library() in a meson.build are judged by one rule of where
+    another system's code is: the branch of an `if` that asks for another system (or for
+    not-Windows), and the `else` of a chain with a Windows branch."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n',
+        "meson.build": "project('r', 'c')\ncc = meson.get_compiler('c')\n"
+        + chain.replace("{call}", call),
+        "r.c": "int r;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]

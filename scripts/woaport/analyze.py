@@ -5855,19 +5855,29 @@ def _going_on_messages(text: str) -> tuple[str, frozenset[str]]:
     return joined, frozenset(_WORD.findall(joined.lower()))
 
 
-def _meson_else_of_windows(text: str, offset: int) -> bool:
-    """Is this place of a meson.build in the `else` of a chain that has a Windows branch
-    (python-rtmidi 1.5.8: `if host_machine.system() == 'windows'` ... `elif ... 'darwin'`
-    ... `else` / `alsa_dep = dependency('alsa', ...)`): a Windows build takes that branch,
-    never the else?"""
-    if "else" not in text:
-        return False
+def _meson_elsewhere(text: str, offset: int) -> bool:
+    """Is this place of a meson.build another system's: in the branch of an `if`/`elif` that
+    asks for another system or for not-Windows (`if host_machine.system() == 'linux'`), or in
+    the `else` of a chain that has a Windows branch (python-rtmidi 1.5.8: `if
+    host_machine.system() == 'windows'` ... `elif ... 'darwin'` ... `else` / `alsa_dep =
+    dependency('alsa', ...)`: a Windows build takes its own branch, never the else)?
+    dependency() and find_library() are judged by this one rule."""
     lines, ends = _meson_lines(text)
     index = bisect.bisect_left(ends, offset)
-    return any(
-        word == "else" and _WINDOWS_TEST.search(chain) and not _NEGATED_WINDOWS.search(chain)
-        for word, chain in _enclosing_blocks(lines, index, python=False)
-    )
+    for word, condition in _enclosing_blocks(lines, index, python=False):
+        if word == "else":
+            elsewhere = bool(_WINDOWS_TEST.search(condition)) and not _NEGATED_WINDOWS.search(
+                condition
+            )
+        elif word in ("if", "elif", "elseif"):
+            elsewhere = bool(_NEGATED_WINDOWS.search(condition)) or (
+                bool(_OTHER_OS_BRANCH.search(condition)) and not _WINDOWS_TEST.search(condition)
+            )
+        else:
+            continue
+        if elsewhere:
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=4)
@@ -6126,20 +6136,14 @@ def _scan_libraries(
                 )
                 result.meson_optional.append((wanted, option[1]))
                 continue
-            if _meson_else_of_windows(text, match.start()):
-                continue
+            if _meson_elsewhere(text, match.start()):
+                continue  # another system's
             found.append((match[1].lower(), "meson dependency()", match.start()))
         for match in _MESON_FIND_LIBRARY.finditer(text):
             library = match[1].lower().removeprefix("lib")
             if library in SYSTEM_LIBRARIES or re.search(r"required\s*:\s*false", match[2]):
                 continue
-            meson_lines, ends = _meson_lines(text)
-            index = bisect.bisect_left(ends, match.start())
-            if any(
-                _NEGATED_WINDOWS.search(condition)
-                or (_OTHER_OS_BRANCH.search(condition) and not _WINDOWS_TEST.search(condition))
-                for condition in _enclosing_conditions(meson_lines, index, python=False)
-            ):
+            if _meson_elsewhere(text, match.start()):
                 continue  # `if host_machine.system() == 'linux'`: another system's
             found.append((library, "meson find_library()", match.start()))
     elif name == "cargo.toml" and "-sys" in text:
@@ -9245,7 +9249,7 @@ def _finish_code(
                             x86_only_context=folder
                             or not_built
                             or ("x86/other-arch #if" if built is False else None),
-                            arm64="unknown" if built is None else ("true" if built else "false"),
+                            arm64=cpp.Truth.of(built),
                         )
                     )
             continue
@@ -9341,7 +9345,7 @@ def _finish_code(
                 text=raw_line(line - 1).strip()[:160],
                 arm_alternative=alternative,
                 x86_only_context=context,
-                arm64="unknown" if built is None else ("true" if built else "false"),
+                arm64=cpp.Truth.of(built),
             )
         )
 

@@ -45,6 +45,11 @@ class Truth(enum.StrEnum):
     FALSE = "false"
     UNKNOWN = "unknown"
 
+    @classmethod
+    def of(cls, value: bool | None) -> Truth:
+        """A three-valued reading (None: unknown) as a Truth."""
+        return cls.UNKNOWN if value is None else cls.TRUE if value else cls.FALSE
+
 
 # Defined for MSVC targeting ARM64 (values as Visual Studio 2022 17.14 sets them).
 ARM64_DEFINED: dict[str, int] = {
@@ -685,9 +690,7 @@ def evaluate(expression: str, macros: Macros | None = None, depth: int = 0) -> V
 
 def truth(expression: str, macros: Macros | None = None) -> Truth:
     value = evaluate(expression, macros)
-    if value is None:
-        return Truth.UNKNOWN
-    return Truth.TRUE if value else Truth.FALSE
+    return Truth.of(None if value is None else bool(value))
 
 
 # -- three-valued logic over None/True/False ---------------------------------------------------
