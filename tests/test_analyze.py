@@ -8751,3 +8751,45 @@ def test_meson_dependency_and_find_library_skip_the_same_other_systems_places(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("alias", "branch", "external"),
+    [
+        # spherical-geometry 1.4.0: qd-config in the else of `if have_windows:`
+        ("have_windows = bool(sys.platform.startswith('win'))", "if have_windows", []),
+        ("IS_WIN = os.name == 'nt'", "if IS_WIN", []),
+        ("plat = sys.platform", "if plat == 'win32'", []),
+        # another system's name, in the if: the else is Windows'
+        ("have_linux = sys.platform == 'linux'", "if not have_linux", ["qd"]),
+        # no platform test in the variable: a Windows build may take the else
+        ("have_qd = os.environ.get('QD_PATH', '')", "if have_qd", ["qd"]),
+        # a name set two ways is not one test
+        ("have_windows = sys.platform == 'win32'\nhave_windows = False", "if have_windows", ["qd"]),
+    ],
+    ids=[
+        "bool-startswith",
+        "os-name",
+        "platform-value",
+        "other-system",
+        "not-platform",
+        "two-ways",
+    ],
+)
+def test_a_platform_test_kept_in_a_variable(
+    tmp_path: Path, alias: str, branch: str, external: list[str]
+) -> None:
+    """A setup.py that keeps its platform test in a variable (`have_windows = ...`) tests the
+    platform where it tests the variable: the `else` of `if have_windows:` is another
+    system's, as the `else` of `if sys.platform == 'win32':` is."""
+    setup = (
+        "import os, sys\nfrom subprocess import check_output\n"
+        "from setuptools import setup, Extension\n"
+        f"{alias}\n"
+        "def qd_config(arg):\n"
+        f"    {branch}:\n        return ['qd.lib']\n"
+        "    else:\n        return check_output(['qd-config', '--' + arg]).decode().split()\n"
+        "setup(ext_modules=[Extension('m', ['m.c'], extra_link_args=qd_config('libs'))])\n"
+    )
+    doc = analysis(tree(tmp_path, {"setup.py": setup, "m.c": "int m;\n"}))
+    assert external_names(doc) == external, doc["reasons"]

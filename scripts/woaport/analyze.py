@@ -10394,7 +10394,56 @@ def _py_condition(lines: list[str], at: int, text: str) -> str:
         opened += depth(more)
         condition = (condition.rstrip("\\") + " " + more)[:_CONDITION_CHARS]
         follow += 1
-    return condition.rstrip().rstrip(":")
+    condition = condition.rstrip().rstrip(":")
+    if _ALIAS_USE.search(condition) is None:
+        return condition
+    aliases = _platform_aliases(lines)
+    if not aliases:
+        return condition
+    return _ALIAS_USE.sub(lambda m: f"({aliases[m[0]]})" if m[0] in aliases else m[0], condition)
+
+
+# A name a Python build script keeps a platform test in (spherical-geometry 1.4.0's
+# `have_windows = bool(sys.platform.startswith('win'))`, `IS_WIN = os.name == 'nt'`): where a
+# condition tests the name, it tests the platform.
+_PLATFORM_ALIAS = re.compile(
+    r"(?m)^[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*(?!=)"
+    r"([^\n#]{0,200}?\b(?:sys\.platform|os\.name|platform\.system\s*\(\s*\))[^\n#]{0,200}?)"
+    r"[ \t]*(?:#[^\n]*)?$"
+)
+# a bare name in a condition (not an attribute, a call or a keyword argument)
+_ALIAS_USE = re.compile(
+    r"(?<![\w.])(?!(?:not|and|or|is|in|if|None|True|False)\b)[A-Za-z_]\w*(?![\w(])"
+)
+
+
+_ALIASES_SEEN: list[tuple[list[str], dict[str, str]]] = []  # the last few scripts' (by identity)
+
+
+def _platform_aliases(lines: list[str]) -> dict[str, str]:
+    """The names a Python build script sets to a platform test, once each (a name set two
+    ways is no one test), with the test. Remembered for the last few scripts (a script's
+    lines are one list, not changed once split; holding it keeps its id its own)."""
+    for seen, aliases in _ALIASES_SEEN:
+        if seen is lines:
+            return aliases
+    aliases = _find_platform_aliases("\n".join(lines))
+    _ALIASES_SEEN.insert(0, (lines, aliases))
+    del _ALIASES_SEEN[4:]
+    return aliases
+
+
+def _find_platform_aliases(text: str) -> dict[str, str]:
+    if "platform" not in text and "os.name" not in text:
+        return {}
+    found: dict[str, str | None] = {}
+    for match in _PLATFORM_ALIAS.finditer(text):
+        name, value = match[1], match[2].strip()
+        found[name] = value if found.get(name, value) == value else None
+    for match in re.finditer(r"(?m)^[ \t]*([A-Za-z_]\w{0,40})[ \t]*=(?!=)", text):
+        if match[1] in found and _PLATFORM_ALIAS.match(text, match.start()) is None:
+            found[match[1]] = None  # set to something else too
+    return {name: value for name, value in found.items() if value is not None}
 
 
 _CMAKE_IF = re.compile(r"\s*(if|elseif|else|endif)\s*\((.*)", re.IGNORECASE)
