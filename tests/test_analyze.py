@@ -127,7 +127,11 @@ PYPROJECT = '[build-system]\nrequires = ["setuptools>=61", "cython"]\nbuild-back
         (
             {
                 "pyproject.toml": PYPROJECT,
-                "src/a.c": "#include <emmintrin.h>\n#include <arm_neon.h>\n__m128i v;\n",
+                # (under a switch the sdist does not set: an x86 intrinsics header MSVC ARM64
+                # certainly includes stops it, ARM code or not; see
+                # test_an_x86_intrinsics_header_in_a_branch_msvc_arm64_takes)
+                "src/a.c": "#ifdef FAST_PATH\n#include <emmintrin.h>\n#endif\n"
+                "#include <arm_neon.h>\n__m128i v;\n",
             },
             "workflow-only",
             "have an ARM/NEON alternative in the same file",
@@ -4407,7 +4411,8 @@ def test_cxx17_asked_of_gcc_only_unless_older_ones_follow(
         # 0 by its setup.py, though the header turns it on for any _MSC_VER)
         ("#define NK_HASWELL 1\n#if NK_HASWELL", False),
         ("#if defined(_MSC_VER)\n#if USE_SSE", False),
-        ("#if defined(__GNUC__)\n#else", False),
+        # the else of a GCC test: MSVC ARM64 takes it, whatever a build defines
+        ("#if defined(__GNUC__)\n#else", True),
     ],
 )
 def test_an_x86_intrinsics_header_msvc_arm64_includes_stops_it(
@@ -4616,8 +4621,9 @@ _MARCH = (  # stim 1.16.0's src/stim/py/march.pybind.cc, cut down
         ("_MSC_VER", "int f() { int r[4]; cpuid(r, 0); return r[0]; }\n", True),
         # a macro nothing uses compiles nothing
         ("_WIN32", "int f() { return 0; }\n", False),
-        # a branch for x64 MSVC only
-        ("_M_X64", "int f() { int r[4]; cpuid(r, 0); return r[0]; }\n", False),
+        # a branch for x64 MSVC only: MSVC ARM64 reaches the #else, GCC's <cpuid.h>, which
+        # MSVC has not
+        ("_M_X64", "int f() { int r[4]; cpuid(r, 0); return r[0]; }\n", True),
     ],
 )
 def test_x86_code_in_the_branch_msvc_arm64_takes(
@@ -8793,3 +8799,38 @@ def test_a_platform_test_kept_in_a_variable(
     )
     doc = analysis(tree(tmp_path, {"setup.py": setup, "m.c": "int m;\n"}))
     assert external_names(doc) == external, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("guard", "needs_work"),
+    [
+        # proxsuite 0.8.0's core.hpp: MSVC ARM64 defines no __aarch64__, so it takes the
+        # branch and its immintrin.h stops with C1189
+        ("#if !(defined(__aarch64__) || defined(__PPC64__) || defined(__ppc64__))", True),
+        ("#ifndef __ARM_NEON", True),
+        # the branches an ARM64 build skips
+        ("#if !(defined(__aarch64__) || defined(_M_ARM64))", False),
+        ("#if defined(__x86_64__) || defined(_M_X64)", False),
+    ],
+    ids=["not-aarch64", "not-arm-neon", "not-arm64-either", "x86"],
+)
+def test_an_x86_intrinsics_header_in_a_branch_msvc_arm64_takes(
+    tmp_path: Path, guard: str, needs_work: bool
+) -> None:
+    """An x86 intrinsics header MSVC ARM64 includes stops the build, however much ARM code
+    the file has elsewhere (its ARM path is for the ARM64 compilers that define
+    __aarch64__)."""
+    header = (
+        f"{guard}\n#include <immintrin.h>\n#endif\n"
+        "#if defined(__aarch64__)\n#include <arm_neon.h>\n"
+        "static inline int lanes(void) { return 4; }\n#endif\n"
+    )
+    files = {
+        "setup.py": setup_extension("m", "m.cpp"),
+        "core.hpp": header,
+        "m.cpp": '#include "core.hpp"\nint m;\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    found = [f for _k, f, _l in needing_work(doc)]
+    assert ("core.hpp" in found) == needs_work, doc["x86"]
+    assert (doc["category"] == "source-port") == needs_work, doc["reasons"]

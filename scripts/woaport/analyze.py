@@ -5805,9 +5805,6 @@ def _builds_without(text: str, library: str) -> bool:
     return False
 
 
-_WORD = re.compile(r"[A-Za-z0-9_]+")
-
-
 _MESSAGES_READ = 200  # "not found" lines of a script (a real one has a handful)
 
 
@@ -9295,12 +9292,18 @@ def _finish_code(
         elif (
             kind == "intrinsics-header"
             and built is True
-            and _msvc_branch(code_lines, line - 1, msvc_memo)
+            and (
+                _msvc_branch(code_lines, line - 1, msvc_memo)
+                or _target_branch(code_lines, line - 1)
+            )
         ):
             # an x86 intrinsics header that MSVC ARM64 builds include: its #error stops them
             # whatever ARM code the file has elsewhere (C1189 "This header is specific to X86,
-            # X64, ARM64, and ARM64EC targets"; facebook/zstd#718; chiavdf 1.2.0's
-            # parameters.h: `#if defined(_MSC_VER)` / `#include <immintrin.h>`)
+            # X64, ARM64, and ARM64EC targets"; facebook/zstd#718), in an MSVC branch (chiavdf
+            # 1.2.0's parameters.h: `#if defined(_MSC_VER)` / `#include <immintrin.h>`) or
+            # under tests of the target's macros alone, as where the ARM path is for the
+            # compilers that define __aarch64__, which MSVC does not (proxsuite 0.8.0's
+            # core.hpp: `#if !(defined(__aarch64__) || ...)` / `#include <immintrin.h>`)
             alternative = False
         elif (
             kind in _MSVC_TAKEN_KINDS
@@ -9524,9 +9527,12 @@ def _msvc_branch(lines: cpp.Lines, index: int, memo: dict[int, bool]) -> bool:
     return answer
 
 
-def _msvc_walk(lines: cpp.Lines, index: int) -> bool:
+def _blocks_around(lines: cpp.Lines, index: int) -> Iterator[tuple[str, set[str]]]:
+    """Walking up from a line of C, within 400 lines, the directives of the blocks around it
+    (nested blocks passed over): (word, the names its condition tests) for each #if, #ifdef,
+    #ifndef, #elif and #else (an include guard's #ifndef left out), then ("", set()) where
+    the 400 lines end before the top of the file."""
     depth = 0
-    msvc = False
     for back in range(index - 1, max(-1, index - 400), -1):
         found = DIRECTIVE.match(lines[back])
         if found is None:
@@ -9539,18 +9545,46 @@ def _msvc_walk(lines: cpp.Lines, index: int) -> bool:
             if word in ("if", "ifdef", "ifndef"):
                 depth -= 1
             continue
-        if word in ("else", "elif"):
-            return False  # a later branch: the earlier conditions matter too
         names = set(_WORD.findall(found[2].split("//", 1)[0].split("/*", 1)[0]))
         if word == "ifndef":
             defined = _GUARD_DEFINE.match(lines[back + 1]) if back + 1 < len(lines) else None
             if defined is not None and defined[1] in names:
                 continue  # an include guard
-            return False
-        if not names or not names <= _COMPILER_MACROS:
+        yield word, names
+    if index - 400 >= 0:
+        yield "", set()
+
+
+def _msvc_walk(lines: cpp.Lines, index: int) -> bool:
+    msvc = False
+    for word, names in _blocks_around(lines, index):
+        if not word:
+            break  # (what lies farther up is not read)
+        if word in ("else", "elif"):
+            return False  # a later branch: the earlier conditions matter too
+        if word == "ifndef" or not names or not names <= _COMPILER_MACROS:
             return False
         msvc = msvc or bool(names & _MSVC_MACROS)
     return msvc
+
+
+# the macros whose state on MSVC ARM64 no build changes: the target's own and those it never
+# defines (other architectures', compilers' and systems')
+_TARGET_MACROS = frozenset(cpp.ARM64_DEFINED) | cpp.ARM64_UNDEFINED | {"defined"}
+
+
+def _target_branch(lines: cpp.Lines, index: int) -> bool:
+    """Is every #if around this line of C (with the earlier branches of its chain) a test of
+    the target's own macros only (an include guard aside): `#if !(defined(__aarch64__) ||
+    defined(__PPC64__))`, `#if defined(__GNUC__)` / `#else`? Then the reading of the line
+    as built or not holds for every build (not so for `#if NK_TARGET_HASWELL`, which a
+    setup.py may define). Blocks farther than 400 lines up make it no."""
+    for word, names in _blocks_around(lines, index):
+        if not word:
+            return False
+        if word != "else" and not names <= _TARGET_MACROS:
+            return False
+    return True
 
 
 # `void uwsgigo_main_init(void) __asm__ ("__go_init_main");`: an asm label names the symbol
