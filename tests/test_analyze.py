@@ -8834,3 +8834,32 @@ def test_an_x86_intrinsics_header_in_a_branch_msvc_arm64_takes(
     found = [f for _k, f, _l in needing_work(doc)]
     assert ("core.hpp" in found) == needs_work, doc["x86"]
     assert (doc["category"] == "source-port") == needs_work, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("use", "category"),
+    [
+        # matrix-synapse 1.163.2's rust/src/twisted_dispatch.rs: nested groups
+        (
+            "use std::{\n    any::Any,\n    io::{ErrorKind, Read, Write},\n    os::{\n"
+            "        fd::{AsRawFd, RawFd},\n        unix::net::UnixStream,\n    },\n};\n",
+            "source-port",
+        ),
+        # std::os::fd is Unix's, WASI's and Hermit's, not Windows'
+        ("use std::os::fd::{AsRawFd, RawFd};\n", "source-port"),
+        ("use std::{io::Read, os::fd::AsRawFd};\n", "source-port"),
+        # Windows' own, and names that only look alike
+        ("use std::{io::Read, os::windows::io::AsRawHandle};\n", "workflow-only"),
+        ("use std::{fmt, os::raw::c_ulong};\nuse crate::unix::Thing;\n", "workflow-only"),
+    ],
+    ids=["nested-groups", "os-fd", "grouped-os-fd", "os-windows", "look-alike"],
+)
+def test_rust_unix_only_imports_in_nested_groups(tmp_path: Path, use: str, category: str) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "p"\n',
+        "src/lib.rs": "pub mod dispatch;\n",
+        "src/dispatch.rs": f"{use}pub fn f() {{}}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

@@ -1840,7 +1840,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.files_read += 1
         result.bytes_read += len(data)
         if suffix == ".rs" and name not in BUILD_FILES:
-            if b"Unix" in data or b"unix" in data:
+            if b"Unix" in data or b"unix" in data or b"fd::" in data:
                 _note_rust_unix(result, relative, data.decode("utf-8", "replace"))
             defined_bytes = _plain_rust(data)
             if defined_bytes is not None:
@@ -8118,7 +8118,11 @@ _RUST_CFG_MOD = re.compile(
 # has neither, so an import of them that no cfg keeps off Windows does not compile there
 _RUST_UNIX_USE = re.compile(
     # (at the top level: a `use` inside a function sits in the cfg block around it)
-    r"^(?:pub[ \t]+)?use[ \t]+(?:std::os::unix\b|std::\{[^};]{0,300}\bos::unix\b"
+    # (std::os::fd is Unix's, WASI's and Hermit's; the groups may nest: matrix-synapse
+    # 1.163.2's `use std::{any::Any, io::{...}, os::{fd::{AsRawFd, RawFd}, unix::net::
+    # UnixStream}};`)
+    r"^(?:pub[ \t]+)?use[ \t]+(?:std::os::(?:unix|fd)\b"
+    r"|std::\{[^;]{0,400}?\bos::(?:unix\b|fd\b|\{[^;]{0,300}?(?<![\w:])(?:unix|fd)::)"
     r"|tokio::net::(?:\{[^};]{0,200})?Unix\w*|tokio::net::unix\b)",
     re.MULTILINE,
 )
@@ -8175,7 +8179,7 @@ def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
         # cfg_if! is one of its branches)
         if "cfg" in attributes or (macro and match[1][:1] in " \t"):
             result.rust_unix_modules.add(match[2])
-    for match in _RUST_UNIX_USE.finditer(text) if "nix" in text else ():
+    for match in _RUST_UNIX_USE.finditer(text):
         if "cfg" in _rust_attributes_before(text, match.start()):
             continue  # (any cfg: a Windows branch may stand beside it)
         line = text.count("\n", 0, match.start()) + 1
