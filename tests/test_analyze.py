@@ -8863,3 +8863,42 @@ def test_rust_unix_only_imports_in_nested_groups(tmp_path: Path, use: str, categ
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("guard", "needs_work"),
+    [
+        # pyjls 0.16.0's src/crc32c_arm_neon.c: MSVC has no arm_acle.h (its __crc32cd is
+        # intrin.h's: jetperch/jls#16; abdes/cryptopp-cmake#127 "MSVC doesn't have the
+        # arm_acle.h header")
+        ("", True),
+        ("#if defined(__aarch64__) || defined(_M_ARM64)\n", True),
+        # the compilers that have it
+        ("#if defined(__ARM_FEATURE_CRC32)\n", False),
+        ("#ifndef _MSC_VER\n", False),
+        ("#if defined(__GNUC__)\n", False),
+    ],
+    ids=["unguarded", "arm64-either", "feature-macro", "not-msvc", "gnuc"],
+)
+def test_arm_acle_h_where_msvc_arm64_reads_it(tmp_path: Path, guard: str, needs_work: bool) -> None:
+    include = f"{guard}#include <arm_acle.h>\n{'#endif' + chr(10) if guard else ''}"
+    code = (
+        f"#include <stdint.h>\n{include}#include <arm_neon.h>\n"
+        "uint32_t crc(uint32_t c, uint64_t d) { return __crc32cd(c, d); }\n"
+    )
+    files = {
+        "setup.py": setup_extension("m", "src/crc32c_arm_neon.c"),
+        "src/crc32c_arm_neon.c": code,
+    }
+    doc = analysis(tree(tmp_path, files))
+    found = [f for _k, f, _l in needing_work(doc)]
+    assert ("src/crc32c_arm_neon.c" in found) == needs_work, doc["x86"]
+    assert (doc["category"] == "source-port") == needs_work, doc["reasons"]
+
+
+def test_an_include_with_a_backslash_is_the_same_header(tmp_path: Path) -> None:
+    """MSVC takes `\\` as a folder separator in an #include (pyjls 0.16.0's backend_win.c:
+    `#include <sys\\stat.h>`): that is the C library's sys/stat.h, no external library."""
+    code = "#include <windows.h>\n#include <sys\\stat.h>\n#include <mylib\\api.h>\nint m;\n"
+    doc = analysis(tree(tmp_path, {"setup.py": setup_extension("m", "m.c"), "m.c": code}))
+    assert external_names(doc) == ["mylib"], doc["reasons"]

@@ -133,6 +133,9 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         ("#include-x86",),
     ),
     ("intrinsics-header", ("cpuid.h",), r"cpuid\.h[>\"]", ("#include",)),
+    # (ARM's ACLE header, which MSVC has not: its ARM64 intrinsics are intrin.h's; pyjls
+    # 0.16.0's crc32c_arm_neon.c, jetperch/jls#16; abdes/cryptopp-cmake#127)
+    ("intrinsics-header", ("arm_acle.h",), r"arm_acle\.h[>\"]", ("#include",)),
     # (and GCC's x86 builtins, which no other target has: mprofile 0.0.15's spinlock.h spins
     # on `__builtin_ia32_pause()` with no #if; https://gcc.gnu.org/onlinedocs/gcc/x86-Built-in-Functions.html)
     (
@@ -8327,7 +8330,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         maybe_external = result.maybe_external
         internals = False
         for m in _INCLUDE.finditer(text):
-            header = m[2]
+            # (MSVC takes either separator: pyjls 0.16.0's backend_win.c has <sys\stat.h>)
+            header = m[2].replace("\\", "/") if "\\" in m[2] else m[2]
             edges.append(_include_key(header))
             edge_offsets.append(m.start())
             internals = internals or "pycore_" in header
