@@ -8719,7 +8719,8 @@ def test_a_meson_dependency_in_the_else_of_a_windows_branch(
         "r.cpp": "int r;\n",
     }
     doc = analysis(tree(tmp_path, files))
-    assert [n for n in external_names(doc) if n != "appleframeworks"] == external, doc["reasons"]
+    # (the darwin branch's appleframeworks is another system's too: _meson_elsewhere)
+    assert external_names(doc) == external, doc["reasons"]
 
 
 @pytest.mark.parametrize(

@@ -5481,6 +5481,11 @@ def _fetched_targets(result: Analysis) -> None:
             result.fetched.add(key)
 
 
+def _and_what_they_bring(keys: set[str]) -> set[str]:
+    """Projects (by _library_key) with the libraries each also provides (FETCHED_ALSO)."""
+    return keys | {also for key in keys for also in FETCHED_ALSO.get(key, ())}
+
+
 def _made_here(result: Analysis) -> set[str]:
     """The names (lower case) of what the sdist's builds may make: one of its own C/C++
     sources' (plotext 6.1.0's build_cpp.py: kernel.cpp into kernel.dll), or a library its
@@ -5864,19 +5869,22 @@ def _meson_elsewhere(text: str, offset: int) -> bool:
     dependency() and find_library() are judged by this one rule."""
     lines, ends = _meson_lines(text)
     index = bisect.bisect_left(ends, offset)
-    for word, condition in _enclosing_blocks(lines, index, python=False):
-        if word == "else":
-            elsewhere = bool(_WINDOWS_TEST.search(condition)) and not _NEGATED_WINDOWS.search(
-                condition
-            )
-        elif word in ("if", "elif", "elseif"):
-            elsewhere = bool(_NEGATED_WINDOWS.search(condition)) or (
-                bool(_OTHER_OS_BRANCH.search(condition)) and not _WINDOWS_TEST.search(condition)
-            )
-        else:
-            continue
-        if elsewhere:
-            return True
+    return any(
+        _other_systems_block(word, condition)
+        for word, condition in _enclosing_blocks(lines, index, python=False)
+    )
+
+
+def _other_systems_block(word: str, condition: str) -> bool:
+    """Is a block of a build file (see _enclosing_blocks) another system's: the branch of an
+    `if`/`elif` that asks for another system or for not-Windows, or the `else` of a chain
+    with a Windows branch? (Python's and meson's alike: _not_for_windows, _meson_elsewhere.)"""
+    if word == "else":
+        return bool(_WINDOWS_TEST.search(condition)) and not _NEGATED_WINDOWS.search(condition)
+    if word in ("if", "elif", "elseif"):
+        return bool(_NEGATED_WINDOWS.search(condition)) or (
+            bool(_OTHER_OS_BRANCH.search(condition)) and not _WINDOWS_TEST.search(condition)
+        )
     return False
 
 
@@ -6597,8 +6605,7 @@ def _resolve_includes(result: Analysis) -> None:
         and member.rsplit(".", 1)[0] + ".pyx" not in members
         for part in _library_folders(member)
     }
-    folders = {_library_key(part) for part in parts}  # each folder name once, not per file
-    folders |= {also for key in folders for also in FETCHED_ALSO.get(key, ())}
+    folders = _and_what_they_bring({_library_key(part) for part in parts})  # (each name once)
     prebuilt = _prebuilt_only(members) if result.external else frozenset()
     # meson subprojects/NAME.wrap: the build downloads and builds NAME itself (matplotlib's
     # freetype and qhull wraps); so does CMake's FetchContent (onnx's protobuf and Abseil)
@@ -6607,7 +6614,7 @@ def _resolve_includes(result: Analysis) -> None:
         for member in result.members
         if member.endswith(".wrap") and "subprojects/" in member
     }
-    wraps = {also for key in wraps for also in FETCHED_ALSO.get(key, ())} | wraps | result.fetched
+    wraps = _and_what_they_bring(wraps) | result.fetched
     folders |= wraps
     ordered = sorted(folders)
     submodules = tuple(path.strip("/").lower() + "/" for path in result.submodules)
@@ -10694,13 +10701,13 @@ def _not_for_windows(lines: list[str], index: int) -> bool:
     for word, text in _enclosing_blocks(lines, index, python=True):
         if word == "def" and _OTHER_OS_BRANCH.search(text.replace("_", " ")):
             return True
-        if word in ("if", "elif") and (
-            _NEGATED_WINDOWS.search(text)
-            or (_OTHER_OS_BRANCH.search(text) and not _WINDOWS_TEST.search(text))
-            or (_PYTHON2_TEST.search(text) and not _LEADING_NOT.match(text.split(None, 1)[-1]))
-        ):
+        if _other_systems_block(word, text):
             return True
-        if word == "else" and _WINDOWS_TEST.search(text) and not _NEGATED_WINDOWS.search(text):
+        if (
+            word in ("if", "elif")
+            and _PYTHON2_TEST.search(text)
+            and not _LEADING_NOT.match(text.split(None, 1)[-1])
+        ):
             return True
         if word == "return-if" and _holds_on_windows(text):
             return True  # the function has returned on Windows before it reaches the line
