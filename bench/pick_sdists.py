@@ -1,0 +1,227 @@
+"""Pick the next round of the labelled sdist corpus by its mechanical rule.
+
+    .venv/bin/python bench/pick_sdists.py TOP_PYPI_JSON START_RANK OUT_FOLDER [--want 20]
+
+TOP_PYPI_JSON is hugovk/top-pypi-packages' top-pypi-packages.min.json (the corpus uses its
+commit 5501c5c: `git show 5501c5c:top-pypi-packages.min.json`). From START_RANK (1-based)
+on, the rule of tests/corpus/sdists.yml's header passes over projects already in
+sdists.yml or shipping.yml, with no sdist in their latest release, with a none-any wheel
+there, or whose sdist holds no native source (a C, C++, Cython, Rust or Fortran file) and
+names no native build backend in pyproject.toml. A project whose latest release ships
+win_arm64 wheels is pinned to its last release (with an sdist, not a pre-release) before
+its first win_arm64 one, whose work is then the diff between the two; one that has shipped
+them since its first release is pinned to its latest.
+
+Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
+name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
+follow bench/label-brief.md. Prints each pick and the count of each reason to pass over.
+The index is read at the time of the run: say the date in the corpus header.
+"""
+
+# ruff: noqa: I001  (_common must be imported first: it fixes sys.path for this folder)
+from __future__ import annotations
+
+import _common
+
+import argparse
+import io
+import json
+import re
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+NATIVE = re.compile(r"\.(?:c|cc|cpp|cxx|pyx|rs|f|for|f90|f95|f03|f08)$", re.IGNORECASE)
+BACKENDS = ("maturin", "mesonpy", "scikit_build_core", "py_build_cmake")
+MAX_SDIST = 400 * 1024 * 1024  # bytes read of one sdist, at most
+MAX_MEMBERS = 200_000  # members listed of one sdist, at most
+MAX_PYPROJECT = 1024 * 1024
+CORPUS = _common.ROOT / "tests" / "corpus"
+
+
+def known_names() -> set[str]:
+    names: set[str] = set()
+    for corpus in ("sdists.yml", "shipping.yml"):
+        data = yaml.safe_load((CORPUS / corpus).read_text(encoding="utf-8"))
+        names |= {canonicalize_name(entry["name"]) for entry in data["sdists"]}
+    return names
+
+
+def absolute(url: str) -> str:
+    """A file URL of the index, absolute: some mirrors answer with relative links
+    (`../../packages/packages/aa/bb/...`), which name files.pythonhosted.org's paths."""
+    if url.startswith("https://"):
+        return url
+    tail = url.split("/packages/", 1)[1]
+    while tail.startswith("packages/"):
+        tail = tail[len("packages/") :]
+    return "https://files.pythonhosted.org/packages/" + tail
+
+
+def sdist_of(files: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return next((f for f in files if f["packagetype"] == "sdist" and not f.get("yanked")), None)
+
+
+def download(session: requests.Session, url: str) -> bytes:
+    with session.get(url, timeout=120, stream=True) as response:
+        response.raise_for_status()
+        data = bytearray()
+        for chunk in response.iter_content(1 << 20):
+            data += chunk
+            if len(data) > MAX_SDIST:
+                raise ValueError(f"larger than {MAX_SDIST} bytes")
+        return bytes(data)
+
+
+def members(data: bytes, url: str) -> tuple[list[str], str]:
+    """The member names of an sdist, and its top-level pyproject.toml (bounded reads)."""
+    if url.endswith(".zip"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()[:MAX_MEMBERS]
+            names = [info.filename for info in infos]
+            top = [
+                info
+                for info in infos
+                if info.filename.count("/") == 1
+                and info.filename.endswith("/pyproject.toml")
+                and info.file_size <= MAX_PYPROJECT
+            ]
+            text = archive.read(top[0]).decode("utf-8", "replace") if top else ""
+            return names, text
+    names, text = [], ""
+    with tarfile.open(fileobj=io.BytesIO(data)) as archive:
+        for count, member in enumerate(archive):
+            if count >= MAX_MEMBERS:
+                break
+            names.append(member.name)
+            if (
+                member.isfile()
+                and member.name.count("/") == 1
+                and member.name.endswith("/pyproject.toml")
+                and member.size <= MAX_PYPROJECT
+            ):
+                handle = archive.extractfile(member)
+                if handle is not None:
+                    text = handle.read().decode("utf-8", "replace")
+    return names, text
+
+
+def pin(
+    project: dict[str, Any], latest: str, sdist: dict[str, Any]
+) -> tuple[str, dict[str, Any], str]:
+    """(version, sdist file, note) by the rule for projects that ship win_arm64 wheels."""
+    if not any("win_arm64" in f["filename"] for f in project["urls"]):
+        return latest, sdist, f"latest {latest} has no win_arm64 wheel"
+
+    def version(text: str) -> Version | None:
+        try:
+            return Version(text)
+        except InvalidVersion:
+            return None
+
+    releases = project["releases"]
+    ordered = sorted((v for v in releases if version(v) is not None), key=lambda v: version(v))
+    first = next(v for v in ordered if any("win_arm64" in f["filename"] for f in releases[v]))
+    earlier = [
+        v
+        for v in ordered
+        if version(v) < version(first)  # type: ignore[operator]
+        and not version(v).is_prerelease  # type: ignore[union-attr]
+        and sdist_of(releases[v]) is not None
+    ]
+    if not earlier:
+        return latest, sdist, f"ships win_arm64 since its first release {first}; pinned to latest"
+    pinned = earlier[-1]
+    chosen = sdist_of(releases[pinned])
+    assert chosen is not None
+    return pinned, chosen, f"ships win_arm64 since {first}; pinned to {pinned}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("top_pypi_json", type=Path)
+    parser.add_argument("start_rank", type=int)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--want", type=int, default=20)
+    args = parser.parse_args()
+    rows = json.loads(args.top_pypi_json.read_text(encoding="utf-8"))["rows"]
+    seen = known_names()
+    session = requests.Session()
+    skipped = {"known": 0, "no-sdist": 0, "none-any": 0, "no-native": 0, "error": 0}
+    picked: list[dict[str, Any]] = []
+    for rank, row in enumerate(rows[args.start_rank - 1 :], start=args.start_rank):
+        if len(picked) >= args.want:
+            break
+        name = str(row["project"])
+        if canonicalize_name(name) in seen:
+            skipped["known"] += 1
+            continue
+        try:
+            response = session.get(f"https://pypi.org/pypi/{name}/json", timeout=60)
+            response.raise_for_status()
+            project = response.json()
+            files = project["urls"]
+            sdist = sdist_of(files)
+            if sdist is None:
+                skipped["no-sdist"] += 1
+                continue
+            if any(f["filename"].endswith("-none-any.whl") for f in files):
+                skipped["none-any"] += 1
+                continue
+            url = absolute(sdist["url"])
+            names, pyproject = members(download(session, url), url)
+        except (
+            requests.RequestException,
+            ValueError,
+            KeyError,
+            tarfile.TarError,
+            zipfile.BadZipFile,
+        ) as error:
+            skipped["error"] += 1
+            print(f"error {rank} {name!r}: {str(error)[:200]!r}", flush=True)
+            continue
+        if not (any(NATIVE.search(n) for n in names) or any(b in pyproject for b in BACKENDS)):
+            skipped["no-native"] += 1
+            continue
+        latest = project["info"]["version"]
+        version, chosen, note = pin(project, latest, sdist)
+        picked.append(
+            {
+                "rank": rank,
+                "name": project["info"]["name"],
+                "version": version,
+                "filename": chosen["filename"],
+                "sha256": chosen["digests"]["sha256"],
+                "url": absolute(chosen["url"]),
+                "latest": latest,
+                "note": note,
+            }
+        )
+        print(f"PICK {rank} {project['info']['name']!r} {version!r} {note}", flush=True)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "picked.json").write_text(
+        json.dumps({"picked": picked, "skipped": skipped}, indent=1), encoding="utf-8"
+    )
+    half = (len(picked) + 1) // 2
+    for label, items in (("A", picked[:half]), ("B", picked[half:])):
+        (args.out / f"list-{label}.txt").write_text(
+            "".join(
+                f"{p['rank']} {p['name']} {p['version']} {p['filename']} {p['sha256']} "
+                f"{p['url']} {p['note']}\n"
+                for p in items
+            ),
+            encoding="utf-8",
+        )
+    print(skipped)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
