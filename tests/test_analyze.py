@@ -8895,6 +8895,66 @@ def test_arm_acle_h_where_msvc_arm64_reads_it(tmp_path: Path, guard: str, needs_
     found = [f for _k, f, _l in needing_work(doc)]
     assert ("src/crc32c_arm_neon.c" in found) == needs_work, doc["x86"]
     assert (doc["category"] == "source-port") == needs_work, doc["reasons"]
+    # not x86 code: no "x86-specific line(s)" of any kind are counted for it
+    assert not any("x86-specific line" in reason for reason in doc["reasons"]), doc["reasons"]
+    assert all(e["kind"] == "gnu-only" for e in doc["x86"]), doc["x86"]
+
+
+@pytest.mark.parametrize(
+    ("where", "needs_work"),
+    [
+        # harmonypy 2.1.0's src/harmony.cpp: GCC's and Clang's spelling, which MSVC does not
+        # know (sdatkinson/NeuralAmpModelerCore#236: "doesn't build with Visual Studio because
+        # the __restrict__ keyword is different (__restrict)"; unodb-dev/unodb#320)
+        ("top", True),
+        ("msvc-branch", True),
+        # only the compilers that know it read it (Cython's CYTHON_RESTRICT)
+        ("gnuc-branch", False),
+        # the sdist spells it for MSVC itself
+        ("defined-for-msvc", False),
+        ("defined-by-setup", False),
+        # in a macro's body: the uses compile, not the #define
+        ("in-define", False),
+        # nvcc knows it: CUDA sources
+        ("cuda", False),
+        # under a macro a build option may define: not certain
+        ("option", False),
+        # code the program writes (LLVM's clang-fuzzer loop_proto_to_cxx.cpp)
+        ("string", False),
+    ],
+)
+def test_gnu_restrict_where_msvc_compiles_it(tmp_path: Path, where: str, needs_work: bool) -> None:
+    body = "void add(double* __restrict__ out, const double* __restrict__ in, int n);\n"
+    source, setup = "src/harmony.cpp", setup_extension("m", "src/harmony.cpp")
+    if where == "msvc-branch":
+        body = f"#ifdef _MSC_VER\n{body}#endif\n"
+    elif where == "gnuc-branch":
+        body = (
+            f"#if defined(__GNUC__)\n{body}#else\nvoid add(double*, const double*, int);\n#endif\n"
+        )
+    elif where == "defined-for-msvc":
+        body = f"#ifdef _MSC_VER\n#define __restrict__ __restrict\n#endif\n{body}"
+    elif where == "defined-by-setup":
+        setup = setup.replace(
+            "Extension(", 'Extension(define_macros=[("__restrict__", "__restrict")], ', 1
+        )
+    elif where == "in-define":
+        body = "#define RESTRICT_PTR(t) t* __restrict__\nint x;\n"
+    elif where == "cuda":
+        source = "src/harmony.cu"
+        setup = setup_extension("m", source)
+    elif where == "option":
+        body = f"#ifdef USE_RESTRICT\n{body}#endif\n"
+    elif where == "string":
+        body = 'const char* s = "void foo(int *\\"a\\", int *__restrict__ c) {\\n";\n'
+
+    files = {"setup.py": setup, source: f"#include <stddef.h>\n{body}"}
+    doc = analysis(tree(tmp_path, files))
+    found = [(k, f) for k, f, _l in needing_work(doc)]
+    assert (("gnu-only", source) in found) == needs_work, doc["x86"]
+    assert (doc["category"] == "source-port") == needs_work, doc["reasons"]
+    if needs_work:
+        assert any("__restrict__" in r and source in r for r in doc["reasons"]), doc["reasons"]
 
 
 def test_an_include_with_a_backslash_is_the_same_header(tmp_path: Path) -> None:

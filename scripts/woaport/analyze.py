@@ -134,8 +134,9 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     ),
     ("intrinsics-header", ("cpuid.h",), r"cpuid\.h[>\"]", ("#include",)),
     # (ARM's ACLE header, which MSVC has not: its ARM64 intrinsics are intrin.h's; pyjls
-    # 0.16.0's crc32c_arm_neon.c, jetperch/jls#16; abdes/cryptopp-cmake#127)
-    ("intrinsics-header", ("arm_acle.h",), r"arm_acle\.h[>\"]", ("#include",)),
+    # 0.16.0's crc32c_arm_neon.c, jetperch/jls#16; abdes/cryptopp-cmake#127. Not x86 code:
+    # see _finish_code's "gnu-only")
+    ("gnu-only", ("arm_acle.h",), r"arm_acle\.h[>\"]", ("#include",)),
     # (and GCC's x86 builtins, which no other target has: mprofile 0.0.15's spinlock.h spins
     # on `__builtin_ia32_pause()` with no #if; https://gcc.gnu.org/onlinedocs/gcc/x86-Built-in-Functions.html)
     (
@@ -145,6 +146,10 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         ("",),
     ),
     ("simd-type", ("__m",), r"__m(?:64|128|256|512)[dih]?(?![A-Za-z0-9_])", ("",)),
+    # GCC's and Clang's spelling of restrict, which MSVC does not know (it has `__restrict`):
+    # cl stops at it (C2146; harmonypy 2.1.0's harmony.cpp; sdatkinson/NeuralAmpModelerCore#236,
+    # unodb-dev/unodb#320, romeric/Fastor#10). Not x86 code: see _finish_code's "gnu-only".
+    ("gnu-only", ("__restrict__",), r"__restrict__(?![A-Za-z0-9_])", ("",)),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
     # (an asm string's "cpuid", not blst's `#include "cpuid.c"`)
     ("cpuid", ("cpuid",), r"\"\s*cpuid\b(?!\.)", ("",)),
@@ -490,6 +495,7 @@ CODE_KINDS = (
     "pe-machine",
     "x64-toolchain",
     "x64-width-test",
+    "gnu-only",
 )
 
 
@@ -580,6 +586,14 @@ PORT_KINDS = (
         "is x64 code an ARM64 Python cannot load",
         "pick the MSVC target from platform.machine() (arm64 on ARM64: `-arch=arm64`, "
         "`vcvarsall.bat arm64`)",
+    ),
+    (
+        "gnu-only",
+        "C/C++ that only GCC and Clang compile, where an MSVC ARM64 build compiles it: "
+        "`__restrict__` (MSVC knows `__restrict`), ARM's arm_acle.h (MSVC's ARM64 intrinsics "
+        "are in intrin.h)",
+        "spell it for MSVC too: `__restrict` (or `#define __restrict__ __restrict` under "
+        "`_MSC_VER`), `#include <intrin.h>` in place of arm_acle.h under `_MSC_VER`",
     ),
     (
         "posix-only",
@@ -9238,6 +9252,41 @@ def _finish_code(
         if (kind, line) in seen:
             continue
         seen.add((kind, line))
+        if kind == "gnu-only":
+            # code only GCC and Clang compile, where MSVC ARM64 certainly compiles it: at the
+            # top level, in an MSVC branch or under tests of the target's macros alone, in a
+            # C/C++ source of the package's own (not a header, which GPU code may include:
+            # nvcc and hipcc know `__restrict__`, as flash-attn 2.8.3's flash.h has it; not
+            # a GPU source; not a vendored tree's, whose build may leave the file out), with
+            # nothing in the sdist defining the name (`#define __restrict__ __restrict`
+            # under _MSC_VER, `-D__restrict__=__restrict`)
+            if (
+                not (rust or cython or folder or not_built)
+                and relative.endswith(_C_SOURCE_SUFFIXES)
+                and "__global__" not in text
+                and "__device__" not in text
+                and AMD_GPU_PATH.search(relative) is None
+                and not _in_vendored(relative.lower())
+                and not _quoted(text, start)
+                and state_at(start) is True
+                and not (definable is not None and _name_at(text, start) in definable)
+                and not _in_define(code_lines, line - 1, chains)
+                and (
+                    _msvc_branch(code_lines, line - 1, msvc_memo)
+                    or _target_branch(code_lines, line - 1)
+                )
+            ):
+                result.evidence.append(
+                    Evidence(
+                        kind=kind,
+                        file=relative,
+                        line=line,
+                        text=raw_line(line - 1).strip()[:160],
+                        arm_alternative=False,
+                        arm64="true",
+                    )
+                )
+            continue
         if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
             # a guard selects code; the code it selects is what counts. But a guard that
             # takes x64 for 64-bit selects what ARM64 needs too (pyopenjtalk 0.4.1's
@@ -9626,6 +9675,15 @@ def _after_declarator(text: str, start: int) -> bool:
             # `if (x) __asm__("pause");` is a statement
             return word is not None and word[1] not in ("if", "while", "for", "switch", "return")
     return False
+
+
+def _quoted(text: str, start: int) -> bool:
+    """Is this place inside a string literal of its line (an odd number of unescaped double
+    quotes before it): code a program writes, not code it is (LLVM's clang-fuzzer
+    loop_proto_to_cxx.cpp: `os << "void foo(int *a, int *b, int *__restrict__ c, ..."`)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start]
+    return (before.count('"') - before.count('\\"')) % 2 == 1
 
 
 def _in_string(text: str, start: int) -> bool:
