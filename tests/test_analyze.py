@@ -5338,12 +5338,13 @@ def test_a_folder_switched_off_and_added_otherwise(
         # build` command (it runs workflow tools), and the SQLite extension's Makefile is
         # for a build by hand: the wheel is the pure package
         ("", True, "pure"),
-        # setup.py imports the script, or runs make: they are the build's
+        # setup.py imports the script, or runs make: they are the build's (and make, run on
+        # every system, is a build-config: see test_setup_py_running_make_everywhere)
         ("from ete3.tools.ete_build import prepare\n", True, "workflow-only"),
         (
             "import subprocess\nsubprocess.check_call(['make', '-C', 'ext'])\n",
             True,
-            "workflow-only",
+            "build-config",
         ),
         # a script named like a build script outside the package's modules
         ("", False, "workflow-only"),
@@ -8963,3 +8964,74 @@ def test_an_include_with_a_backslash_is_the_same_header(tmp_path: Path) -> None:
     code = "#include <windows.h>\n#include <sys\\stat.h>\n#include <mylib\\api.h>\nint m;\n"
     doc = analysis(tree(tmp_path, {"setup.py": setup_extension("m", "m.c"), "m.c": code}))
     assert external_names(doc) == ["mylib"], doc["reasons"]
+
+
+_MAKE_SETUP = """\
+import os, subprocess
+from setuptools import setup, Extension
+from setuptools.command import build_ext
+
+class make_then_build_ext(build_ext.build_ext):
+    def run(self):
+{before}        subprocess.check_call([{make}, 'build/libminiupnpc.a'])
+        build_ext.build_ext.run(self)
+
+setup(cmdclass={{'build_ext': make_then_build_ext}},
+      ext_modules=[Extension('miniupnpc', ['src/miniupnpcmodule.c'],
+                             extra_objects=['build/libminiupnpc.a'])])
+"""
+
+
+@pytest.mark.parametrize(
+    ("make", "before", "build_config"),
+    [
+        # miniupnpc 2.3.3: "[WinError 2] The system cannot find the file specified" on Windows
+        # (miniupnp/miniupnp#878); MAKE only names the make program
+        ("os.environ.get('MAKE', 'make')", "", True),
+        ('"make"', "", True),
+        # a test of the system: make may run elsewhere only (zlib-ng 1.0.0 runs cmake on Windows)
+        ('"make"', "        if sys.platform == 'win32':\n            return\n", False),
+        (
+            '"make"',
+            "        if self.compiler.compiler_type == 'msvc':\n            return\n",
+            False,
+        ),
+        # a switch the builder sets (pynacl 1.6.2's SODIUM_INSTALL=system, set by its Windows CI)
+        (
+            '"make"',
+            "        if os.environ.get('SODIUM_INSTALL') == 'system':\n            return\n",
+            False,
+        ),
+        # make only in a comment: nothing runs it
+        ('"cmake"', "        # then make builds it\n", False),
+        # graph-lib 0.4.8: `subprocess.call(['sh', ... 'compile_library.sh'])`, which runs a
+        # Makefile whose uname branch knows Linux and Darwin
+        ("'sh'", "", True),
+        ('"./configure"', "", True),
+    ],
+    ids=[
+        "make-variable",
+        "make",
+        "platform-test",
+        "compiler-test",
+        "switch",
+        "comment",
+        "shell",
+        "configure",
+    ],
+)
+def test_setup_py_running_make_everywhere(
+    tmp_path: Path, make: str, before: str, build_config: bool
+) -> None:
+    files = {
+        "setup.py": _MAKE_SETUP.format(make=make, before=before),
+        "Makefile": "build/libminiupnpc.a: src/miniupnpc.o\n\t$(AR) crs $@ $^\n",
+        "src/miniupnpcmodule.c": "#include <Python.h>\nint m;\n",
+        "src/miniupnpc.c": "int f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    says = any(
+        "setup.py:7 runs " in reason and "on every system" in reason for reason in doc["reasons"]
+    )
+    assert says == build_config, doc["reasons"]
+    assert (doc["category"] == "build-config") == build_config, doc["reasons"]

@@ -751,6 +751,9 @@ class Analysis:
     no_exports: str | None = None
     # "setup.py:N": the root setup.py stops (sys.exit, raise) where the build runs on Windows
     refuses_windows: str | None = None
+    # "setup.py:N runs make": the root setup.py runs a Unix build tool on every system (see
+    # _makes_everywhere)
+    makes_everywhere: str | None = None
     # folders whose CMakeLists.txt is one if() on other systems (implicit 0.7.3's gpu/:
     # `if (UNIX)`): Windows builds nothing there
     cmake_off_windows: set[str] = field(default_factory=set)
@@ -1068,6 +1071,16 @@ class Analysis:
                     "Windows build for any architecture",
                     "take the platform gate out of setup.py and give Windows what it kept out "
                     "(MSVC flags, a Windows path for the POSIX-only code)",
+                )
+            )
+        if self.makes_everywhere:
+            build_reasons.append(
+                (
+                    f"{self.makes_everywhere} on every system (nothing in setup.py tells "
+                    "Windows apart or switches it off): an MSVC build has no Unix tools, and "
+                    "what they run is written for a Unix compiler",
+                    "on Windows, compile what the Unix build makes from setup.py itself (the "
+                    "library's sources in the Extension, or build_clib) or through CMake",
                 )
             )
         if self.cmake_x64:
@@ -1925,6 +1938,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _removed_msvc_modules(result, text)
             _windows_settings(result, text)
             _refuses_windows(result, text)
+            _makes_everywhere(result, text)
             result.setup_imports.update(m[1] or m[2] for m in _IMPORT.finditer(text))
     if pyproject is not None:
         _backend(result, pyproject)
@@ -2784,6 +2798,51 @@ def _in_try(lines: list[str], index: int) -> bool:
 
 # A statement that ends the build: sys.exit(...), exit(...) (not exit(0), a success), raise
 _BUILD_STOP = re.compile(r"(?m)^[ \t]+(?:(?:sys\.)?exit[ \t]*\((?![ \t]*0?[ \t]*\))|raise\b)")
+
+
+# setup.py running a Unix build tool: make (`["make", ...]`, `os.environ.get('MAKE',
+# 'make')`, "make -C"), a shell script (`['sh', 'bin/compile_library.sh']`), configure or
+# autotools; a test of the system or compiler; an environment variable read (a switch)
+_MAKE_RUN = re.compile(
+    r"""["'](?P<make>g?make)["']|["'](?P<make2>g?make)\s|\b(?P<make3>make)[ \t]+-"""
+    r"""|["'](?P<shell>(?:ba)?sh)["']|(?P<configure>\./configure\b|["']configure["'])"""
+    r"""|\b(?P<autotools>autoreconf|autogen\.sh)\b"""
+)
+_MAKE_RUN_TOOL = {
+    "make": "make",
+    "make2": "make",
+    "make3": "make",
+    "shell": "a shell script",
+    "configure": "configure",
+    "autotools": "autotools",
+}
+_RUNS_A_COMMAND = re.compile(r"\bsubprocess\b|\bos\.system\b|\bspawn\b")
+_SYSTEM_TEST = re.compile(
+    r"(?i)sys\.platform|os\.name|platform\.(?:system|machine|uname|architecture)"
+    r"|compiler_type|\bmsvc\b|win32|\bwindows\b"
+)
+_ENVIRONMENT_READ = re.compile(r"""(?:environ(?:\.get)?\s*[\[(]|getenv\s*\()\s*["'](\w{1,60})""")
+
+
+def _makes_everywhere(result: Analysis, text: str) -> None:
+    """Does the root setup.py run make (or a shell script, configure) where nothing in it
+    tests the system or the compiler, or reads a switch from the environment (other than
+    MAKE, make's own name)? Then a build on Windows runs it too, with no make beside MSVC
+    and a Makefile for a Unix compiler (miniupnpc 2.3.3's build_ext runs `make
+    build/libminiupnpc.a`: "[WinError 2] The system cannot find the file specified",
+    miniupnp/miniupnp#878; pyescrypt 0.1.0's build runs `make static`; graph-lib 0.4.8's
+    install runs `sh bin/compile_library.sh`, a Makefile for Linux and Darwin). A
+    setup.py that tests the system may run make elsewhere only (zlib-ng 1.0.0: cmake on
+    Windows), and a switch may turn it off (pynacl 1.6.2's SODIUM_INSTALL=system, which its
+    Windows CI sets)."""
+    code = "\n".join(line.split("#", 1)[0] for line in text.split("\n"))
+    run = _MAKE_RUN.search(code)
+    if run is None or _RUNS_A_COMMAND.search(code) is None or _SYSTEM_TEST.search(code):
+        return
+    if any(name != "MAKE" for name in _ENVIRONMENT_READ.findall(code)):
+        return
+    tool = _MAKE_RUN_TOOL[run.lastgroup or "make"]
+    result.makes_everywhere = f"setup.py:{code.count(chr(10), 0, run.start()) + 1} runs {tool}"
 
 
 def _refuses_windows(result: Analysis, text: str) -> None:
