@@ -9035,3 +9035,58 @@ def test_setup_py_running_make_everywhere(
     )
     assert says == build_config, doc["reasons"]
     assert (doc["category"] == "build-config") == build_config, doc["reasons"]
+
+
+_BEANCOUNT_MESON = """\
+project('beancount', 'c')
+bison = find_program('bison', 'win_bison')
+py = import('python').find_installation(pure: false)
+bison_gen = generator(
+    bison,
+    output: ['@BASENAME@.c', '@BASENAME@.h'],
+    arguments: ['-o', '@OUTPUT0@', '@INPUT@']
+)
+grammar_c = bison_gen.process(
+    'beancount/parser/grammar.y',
+    preserve_path_from: meson.current_source_dir(),
+)
+parser_source_hash = run_command(
+    [py, '-c', 'from hashsrc import hash_parser_source_files; print(hash_parser_source_files())'],
+    capture: true,
+).stdout().strip()
+py.extension_module(
+    '_parser',
+    'beancount/parser/parser.c',
+{more}    grammar_c,
+    install: true,
+)
+"""
+
+
+@pytest.mark.parametrize(
+    ("more", "external"),
+    [
+        # beancount 3.2.3: meson compiles what meson.build names (it has no wildcard);
+        # utils/errors.cc, which includes Abseil, is its Bazel build's
+        ("", []),
+        ("    'beancount/utils/errors.cc',\n", ["absl"]),
+        # a name made, not written: what is compiled is not read
+        ("    files(name + '.cc'),\n", ["absl"]),
+    ],
+    ids=["unnamed", "named", "made"],
+)
+def test_meson_compiles_what_it_names_and_what_its_generators_write(
+    tmp_path: Path, more: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["meson-python"]\nbuild-backend = "mesonpy"\n',
+        "meson.build": _BEANCOUNT_MESON.format(more=more),
+        # grammar.h is the generator's @BASENAME@.h of grammar.y: no library "beancount"
+        "beancount/parser/parser.c": (
+            '#include <Python.h>\n#include "beancount/parser/grammar.h"\nint p;\n'
+        ),
+        "beancount/parser/grammar.y": "%%\nstart: ;\n%%\n",
+        "beancount/utils/errors.cc": '#include "absl/strings/str_cat.h"\nint e;\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]

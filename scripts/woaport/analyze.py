@@ -1970,6 +1970,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _includes_never_compiled(result)
+    _meson_includes_never_compiled(result)
     _sources_switched_off(result)
     _folders_off_windows(result)
     _project_options(result)
@@ -2075,6 +2076,40 @@ def _includes_never_compiled(result: Analysis) -> None:
         return member.count("/") >= 2 and "/".join(member.split("/")[:2]) in covered
 
     reached = _reached_members(result, {m for m in members if not left_out(m)})
+    result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
+
+
+# a meson source name made, not written: by a command that lists files (`run_command(
+# 'find', ...)`, a glob), or a name joined to a suffix (`name + '.c'`, `'@0@.c'.format(name)`)
+_MESON_MADE_NAMES = re.compile(
+    r"run_command\s*\([^)]{0,300}?\b(?:find|glob|ls|dir|walk|listdir)\b"
+    r"|\+\s*'\.\w{1,4}'|'@0@\.\w{1,4}'"
+)
+
+
+def _meson_includes_never_compiled(result: Analysis) -> None:
+    """The includes of files a meson-python build never compiles, taken out. Meson has no
+    wildcard: it compiles the files its meson.build files name and what they include
+    (https://mesonbuild.com/FAQ.html#why-cant-i-specify-target-files-with-a-wildcard).
+    beancount 3.2.3's meson.build names the parser's C files; beancount/utils/errors.cc,
+    which includes Abseil, is its Bazel build's. Not where a name is made (a command's
+    output, `name + '.c'`) or a CMake file compiles too."""
+    if (
+        result.backend != "meson-python"
+        or not result.includes
+        or not result.meson_texts
+        or result.cmake_texts
+        or any(_MESON_MADE_NAMES.search(text) for text in result.meson_texts)
+    ):
+        return
+    named = {name.lower() for name in result.build_sources}
+    start = {
+        member
+        for member in result.members
+        if member.endswith(_COMPILED_SUFFIXES)
+        and (member.rsplit("/", 1)[-1] in named or member.endswith(_CYTHON_SUFFIXES))
+    }
+    reached = _reached_members(result, start)
     result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
 
 
@@ -6967,6 +7002,8 @@ def _generated_headers(
         if "custom_target" in text or "generator(" in text:
             for call in _MESON_OUTPUT.finditer(text):
                 generated.update(h.lower() for h in _HEADER_NAME.findall(call[1]))
+            if "@BASENAME@" in text or "@PLAINNAME@" in text:
+                generated |= _meson_generated(text)
         if "export_header" in text.lower():
             for call in _EXPORT_HEADER.finditer(text):
                 arguments = {m[1].upper(): m[2] for m in _EXPORT_ARGUMENT.finditer(call[2])}
@@ -6984,6 +7021,36 @@ def _generated_headers(
 
 
 _CMAKE_VARIABLES = re.compile(r"^(?:\$\{[^}]{0,100}\}/?)+|\$<[^>]{0,200}>/?")
+# meson's generator() outputs named after each input (@BASENAME@: its name without the
+# suffix; @PLAINNAME@: with it), and the inputs of `.process(...)` calls
+# (https://mesonbuild.com/Generating-sources.html)
+_MESON_NAMED_OUTPUT = re.compile(r"@(BASENAME|PLAINNAME)@([\w.+-]{0,60}\.(?:h|hh|hpp|hxx|inc))\b")
+_MESON_PROCESS = re.compile(r"\.process\s*\(([^)]{0,2000})\)")
+_MESON_STRING = re.compile(r"'([^'\n]{1,300})'")
+
+
+def _meson_generated(text: str) -> set[str]:
+    """The headers (names, lower case) a meson file's generators write from the files its
+    `.process()` calls hand them: beancount 3.2.3's bison and flex generators, `output:
+    ['@BASENAME@.c', '@BASENAME@.h']`, write grammar.h and lexer.h from grammar.y and
+    lexer.l. Each generator is taken with each call (which goes with which is not read)."""
+    outputs = [
+        named
+        for call in _MESON_OUTPUT.finditer(text)
+        for named in _MESON_NAMED_OUTPUT.findall(call[1])
+    ]
+    if not outputs:
+        return set()
+    inputs = [
+        path.rsplit("/", 1)[-1]
+        for call in _MESON_PROCESS.finditer(text)
+        for path in _MESON_STRING.findall(call[1])
+    ]
+    return {
+        ((name.rsplit(".", 1)[0] if which == "BASENAME" else name) + suffix).lower()
+        for which, suffix in outputs
+        for name in inputs
+    }
 
 
 _CYTHON_CPLUS = re.compile(r"#\s*distutils\s*:\s*language\s*=\s*c\+\+")
