@@ -1585,6 +1585,16 @@ def test_a_dict_key_named_like_a_config_tool_is_no_library(tmp_path: Path) -> No
         ),
         # a CI helper setup.py does not import
         ({"scripts/build_windows_deps.py": "args = ['-A', 'x64']\n"}, False),
+        # arm64 named for macOS only (pypcode 4.1.0's setup.py: ARCHFLAGS under Darwin) is
+        # no choice for Windows
+        (
+            {
+                "setup.py": "import os, platform\nuniversal = platform.system() == 'Darwin' "
+                "and 'arm64' in os.getenv('ARCHFLAGS', '')\n"
+                "args = ['-A', 'x64' if is_64b else 'Win32']\n"
+            },
+            True,
+        ),
         # the environment CMake reads, and a generator named with its platform
         ({"setup.py": "import os\nos.environ['CMAKE_GENERATOR_PLATFORM'] = 'x64'\n"}, True),
         ({"setup.py": "env = {}\nenv.setdefault('CMAKE_GENERATOR_PLATFORM', 'x64')\n"}, True),
@@ -3568,7 +3578,7 @@ def test_headers_a_build_requirement_or_another_toolchain_brings(
     files = {
         "pyproject.toml": f"[build-system]\nrequires = [{requires}]\n"
         'build-backend = "scikit_build_core.build"\n',
-        "CMakeLists.txt": "project(x CXX)\n",
+        "CMakeLists.txt": "project(x CXX)\nadd_library(x MODULE cpp/x.cc)\n",
         "cpp/x.cc": f"#include <{include}>\nint x;\n",
     }
     doc = analysis(tree(tmp_path, files))
@@ -3911,7 +3921,8 @@ def test_a_python_project_in_a_folder_is_built_apart(
         "pyproject.toml": _MESON_PYPROJECT.replace("mesonpy", "scikit_build_core.build"),
         "CMakeLists.txt": "project(tvm_ffi CXX)\nadd_library(tvm_ffi src/ffi.cc)\n",
         "src/ffi.cc": "int f() { return 0; }\n",
-        "addons/orcjit/CMakeLists.txt": "find_package(LLVM REQUIRED)\n",
+        "addons/orcjit/CMakeLists.txt": "find_package(LLVM REQUIRED)\n"
+        "add_library(orcjit src/jit.cc)\n",
         "addons/orcjit/src/jit.cc": "#include <llvm/ExecutionEngine/JITLink/JITLink.h>\n",
     }
     if addon_pyproject:
@@ -8390,7 +8401,9 @@ def test_bzip2_sources_and_smartos_files(
         "pyproject.toml": PYPROJECT,
         "setup.py": "import subprocess\nfrom setuptools import setup\n"
         "subprocess.check_call(['cmake', '.'])\nsetup()\n",
-        "CMakeLists.txt": "project(p C)\nfind_package(BZ2 REQUIRED)\nadd_library(p p.c)\n",
+        # (CMake compiles what it names: the grabber.c of each case too)
+        "CMakeLists.txt": "project(p C)\nfind_package(BZ2 REQUIRED)\nadd_library(p p.c)\n"
+        "add_library(g grabber.c)\n",
         "p.c": "int p;\n",
     }
     doc = analysis(tree(tmp_path, {**base, **files}))
@@ -9087,6 +9100,48 @@ def test_meson_compiles_what_it_names_and_what_its_generators_write(
         ),
         "beancount/parser/grammar.y": "%%\nstart: ;\n%%\n",
         "beancount/utils/errors.cc": '#include "absl/strings/str_cat.h"\nint e;\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
+
+
+_PYPCODE_CMAKE = """\
+cmake_minimum_required(VERSION 3.18)
+project(pypcode)
+find_package(Python COMPONENTS Interpreter Development.Module REQUIRED)
+find_package(OpenGL REQUIRED)
+set(SLEIGH_COMMON
+  pypcode/sleigh/address.cc
+  pypcode/sleigh/sleigh.cc
+  )
+{more}nanobind_add_module(pypcode_native pypcode/pypcode_native.cpp ${{SLEIGH_COMMON}})
+"""
+
+
+@pytest.mark.parametrize(
+    ("more", "external"),
+    [
+        # pypcode 4.1.0: its CMakeLists.txt names SLEIGH's sources, not loadimage_bfd.cc
+        # (which includes GNU bfd); OpenGL is the Windows SDK's opengl32 (FindOpenGL.cmake)
+        ("", []),
+        ("add_executable(dump pypcode/sleigh/loadimage_bfd.cc)\n", ["bfd"]),
+        # a glob may take any file
+        ("file(GLOB MORE pypcode/sleigh/*.cc)\n", ["bfd"]),
+        ("foreach(n a b)\n  list(APPEND X ${n}.cc)\nendforeach()\n", ["bfd"]),
+    ],
+    ids=["unnamed", "named", "glob", "made"],
+)
+def test_cmake_compiles_what_it_names(tmp_path: Path, more: str, external: list[str]) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": _PYPCODE_CMAKE.format(more=more),
+        "pypcode/pypcode_native.cpp": '#include "sleigh.hh"\nint n;\n',
+        "pypcode/sleigh/sleigh.hh": "#include <GL/gl.h>\nint s;\n",
+        "pypcode/sleigh/address.cc": '#include "sleigh.hh"\nint a;\n',
+        "pypcode/sleigh/sleigh.cc": '#include "sleigh.hh"\nint b;\n',
+        "pypcode/sleigh/loadimage_bfd.hh": "#include <bfd.h>\nint l;\n",
+        "pypcode/sleigh/loadimage_bfd.cc": '#include "loadimage_bfd.hh"\nint c;\n',
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["reasons"]

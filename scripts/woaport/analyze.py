@@ -1970,7 +1970,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     if result.platform_wheel and not result.native:
         result.external += result.ctypes_libraries
     _includes_never_compiled(result)
-    _meson_includes_never_compiled(result)
+    _build_includes_never_compiled(result)
     _sources_switched_off(result)
     _folders_off_windows(result)
     _project_options(result)
@@ -2079,28 +2079,44 @@ def _includes_never_compiled(result: Analysis) -> None:
     result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
 
 
-# a meson source name made, not written: by a command that lists files (`run_command(
-# 'find', ...)`, a glob), or a name joined to a suffix (`name + '.c'`, `'@0@.c'.format(name)`)
-_MESON_MADE_NAMES = re.compile(
-    r"run_command\s*\([^)]{0,300}?\b(?:find|glob|ls|dir|walk|listdir)\b"
+# a source name made, not written, in a CMake file (a glob, a folder's listing, a variable's
+# value with a suffix: `${name}.cpp`, a list transformed) or a meson one (a command that
+# lists files: `run_command('find', ...)`; a name joined to a suffix: `name + '.c'`,
+# `'@0@.c'.format(name)`)
+_MADE_SOURCE_NAMES = re.compile(
+    r"(?i:file\s*\(\s*GLOB|aux_source_directory|list\s*\(\s*TRANSFORM)"
+    r"|\}\.(?:c|cc|cpp|cxx|pyx)\b"
+    r"|run_command\s*\([^)]{0,300}?\b(?:find|glob|ls|dir|walk|listdir)\b"
     r"|\+\s*'\.\w{1,4}'|'@0@\.\w{1,4}'"
 )
+_BUILD_FILE_BACKENDS = frozenset(("meson-python", "scikit-build-core", "py-build-cmake"))
 
 
-def _meson_includes_never_compiled(result: Analysis) -> None:
-    """The includes of files a meson-python build never compiles, taken out. Meson has no
-    wildcard: it compiles the files its meson.build files name and what they include
+def _build_includes_never_compiled(result: Analysis) -> None:
+    """The includes of files a CMake or meson build never compiles, taken out. Meson has
+    no wildcard, and CMake has one only in file(GLOB) (and aux_source_directory): they
+    compile the files their build files name and what those include
     (https://mesonbuild.com/FAQ.html#why-cant-i-specify-target-files-with-a-wildcard).
     beancount 3.2.3's meson.build names the parser's C files; beancount/utils/errors.cc,
-    which includes Abseil, is its Bazel build's. Not where a name is made (a command's
-    output, `name + '.c'`) or a CMake file compiles too."""
-    if (
-        result.backend != "meson-python"
-        or not result.includes
-        or not result.meson_texts
-        or result.cmake_texts
-        or any(_MESON_MADE_NAMES.search(text) for text in result.meson_texts)
-    ):
+    which includes Abseil, is its Bazel build's. pypcode 4.1.0's CMakeLists.txt names
+    SLEIGH's sources, not loadimage_bfd.cc, the one that includes GNU bfd. Only for a
+    build by those files alone (meson-python, scikit-build-core, or a setup.py that runs
+    CMake and names no source itself), and not where a name is made (a glob, `${name}.cpp`,
+    `name + '.c'`)."""
+    texts = result.cmake_texts + result.meson_texts
+    if not result.includes or not texts or result.crates:
+        return
+    if result.backend not in _BUILD_FILE_BACKENDS:
+        setup = result.setup_script or ""
+        if (
+            not result.backend
+            or not result.backend.startswith("setuptools")
+            or "cmake" not in setup.lower()
+            or _EXTENSION_SOURCE.search(setup)
+            or result.setup_sources_computed
+        ):
+            return
+    if any(_MADE_SOURCE_NAMES.search(text) for text in texts):
         return
     named = {name.lower() for name in result.build_sources}
     start = {
@@ -3150,8 +3166,24 @@ def _judge_setup_helpers(result: Analysis) -> None:
     result.setup_helpers.clear()
 
 
+# a line about macOS: its arm64 is Apple silicon's (`"arm64" in os.getenv("ARCHFLAGS")`)
+_MACOS_LINE = re.compile(r"(?i)darwin|macos|\bosx\b|ARCHFLAGS|apple|universal2")
+
+
+def _names_windows_arm64(text: str) -> bool:
+    """Does a script name ARM64 where it is not about macOS (pypcode 4.1.0's setup.py names
+    arm64 only for ARCHFLAGS under `platform.system() == "Darwin"`, and passes CMake `-A
+    x64` on Windows)?"""
+    for match in _ANY_ARM64_NAME.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        if not _MACOS_LINE.search(text, start, end if end != -1 else len(text)):
+            return True
+    return False
+
+
 def _scan_cmake_x64(result: Analysis, relative: str, text: str) -> None:
-    if result.cmake_x64 or _ANY_ARM64_NAME.search(text):
+    if result.cmake_x64 or _names_windows_arm64(text):
         return
     lines: list[str] | None = None
     variables: dict[str, bool] = {}
@@ -4218,12 +4250,14 @@ def _pkg_config_name(call: str) -> str | None:
 # CMake packages that are no native library to build for ARM64: the toolchain, Python's own,
 # tools the build runs on the build machine; Java and JNI find the JDK (jpype1, lightgbm's
 # SWIG wrapper), which the build machine installs (there are Windows ARM64 JDKs), and its
-# jni.h is the same on every target.
+# jni.h is the same on every target. OpenGL on Windows is the SDK's opengl32 and glu32
+# (CMake's Modules/FindOpenGL.cmake: `if (WIN32)` sets OPENGL_gl_LIBRARY to opengl32, with
+# the headers of the SDK; PyGEL3D 0.8.2's `find_package(OpenGL REQUIRED)`).
 CMAKE_BUILTIN_PACKAGES = frozenset(
     """
     python python3 python2 pythoninterp pythonlibs pythonextensions pybind11 nanobind threads
     openmp git cython numpy pkgconfig cuda cudatoolkit cudaToolkit gtest googletest benchmark
-    doxygen sphinx perl bison flex patch skbuild f2py vcvars msvc java jni swig
+    doxygen sphinx perl bison flex patch skbuild f2py vcvars msvc java jni swig opengl
     """.lower().split()
 )
 MESON_BUILTIN_DEPENDENCIES = frozenset(
