@@ -9145,3 +9145,58 @@ def test_cmake_compiles_what_it_names(tmp_path: Path, more: str, external: list[
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("header", "external"),
+    [
+        # PyGEL3D 0.8.2's GLEW: glxew.h (X11's GLX) only where the target is not Windows
+        pytest.param(
+            "glxew.h",
+            [],
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="a file with no x86 code and no external include is not read for its "
+                "#ifs, so glew.c's glxew.h in the #elif after `#if defined(_WIN32)` counts as "
+                "included; reading such files too makes glfw's platform.h reach its #error, as "
+                "the project's macros are taken as defined before the line that defines them",
+            ),
+        ),
+        # a header of a library with no ARM64 build to make: tsl's robin_map by its bare
+        # name (ldpc 2.4.1's include/robin_map submodule)
+        ("robin_map.h", []),
+    ],
+)
+def test_headers_windows_builds_never_read(
+    tmp_path: Path, header: str, external: list[str]
+) -> None:
+    glew = (
+        '#include "glew.h"\n#if defined(_WIN32)\n#  include "wglew.h"\n'
+        '#elif !defined(__ANDROID__)\n#  include "glxew.h"\n#endif\nint g;\n'
+    )
+    files = {
+        "setup.py": setup_extension("m", "src/glew.c"),
+        "src/glew.c": glew if header == "glxew.h" else f"#include <{header}>\nint g;\n",
+        "src/glew.h": "int h;\n",
+        "src/wglew.h": "#include <windows.h>\nint w;\n",
+        "src/glxew.h": "#include <X11/Xlib.h>\n#include <GL/glx.h>\nint x;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
+
+
+def test_setup_py_running_make_in_a_command_of_its_own(tmp_path: Path) -> None:
+    """make in a command the build does not run (`setup.py docs`) is no build step."""
+    setup = _MAKE_SETUP.format(make='"cmake"', before="").replace(
+        "setup(cmdclass={",
+        "class Docs(Command):\n    def run(self):\n"
+        "        subprocess.check_call(['make', '-C', 'docs', 'html'])\n\n"
+        "setup(cmdclass={'docs': Docs, ",
+    )
+    files = {
+        "setup.py": setup,
+        "src/miniupnpcmodule.c": "#include <Python.h>\nint m;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert not any("on every system" in reason for reason in doc["reasons"]), doc["reasons"]
+    assert doc["category"] == "workflow-only", doc["reasons"]

@@ -2875,6 +2875,30 @@ _SYSTEM_TEST = re.compile(
 _ENVIRONMENT_READ = re.compile(r"""(?:environ(?:\.get)?\s*[\[(]|getenv\s*\()\s*["'](\w{1,60})""")
 
 
+_CLASS_BASES = re.compile(r"\s*class[ \t]+\w{1,60}[ \t]*\(([^)]{0,300})\)")
+_BUILD_COMMAND_BASE = re.compile(r"(?i)build|install|develop|bdist|egg_info")
+
+
+def _in_a_build_command(lines: list[str], index: int) -> bool:
+    """Is this line of setup.py outside any class, or in one that extends a command a build
+    runs (build_ext, build_clib, build, install, develop, bdist_wheel), not a command of its
+    own (`class Docs(Command)` running `make html`, a clean or test command)?"""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    for back in range(index - 1, max(-1, index - 300), -1):
+        text = lines[back]
+        stripped = text.lstrip()
+        level = len(text) - len(stripped)
+        if not stripped or level >= indent:
+            continue
+        indent = level
+        found = _CLASS_BASES.match(text)
+        if found is not None:
+            return _BUILD_COMMAND_BASE.search(found[1]) is not None
+        if level == 0:
+            break
+    return True
+
+
 def _makes_everywhere(result: Analysis, text: str) -> None:
     """Does the root setup.py run make (or a shell script, configure) where nothing in it
     tests the system or the compiler, or reads a switch from the environment (other than
@@ -2891,6 +2915,8 @@ def _makes_everywhere(result: Analysis, text: str) -> None:
     if run is None or _RUNS_A_COMMAND.search(code) is None or _SYSTEM_TEST.search(code):
         return
     if any(name != "MAKE" for name in _ENVIRONMENT_READ.findall(code)):
+        return
+    if not _in_a_build_command(code.split("\n"), code.count("\n", 0, run.start())):
         return
     tool = _MAKE_RUN_TOOL[run.lastgroup or "make"]
     result.makes_everywhere = f"setup.py:{code.count(chr(10), 0, run.start()) + 1} runs {tool}"
@@ -8007,7 +8033,8 @@ def _maybe_external(path: str) -> bool:
 
 # Header-only C/C++ libraries: a missing one is a missing download, the same for x64, not a
 # library to build for ARM64 (nlohmann/json, Eigen, glm, Catch2, doctest, cereal, RapidJSON,
-# tsl maps, range-v3, xtensor/xsimd, spdlog, toml++, magic_enum, parallel-hashmap, stb,
+# tsl maps, also by their bare names, as ldpc 2.4.1 includes <robin_map.h> from its
+# include/robin_map submodule, range-v3, xtensor/xsimd, spdlog, toml++, magic_enum, parallel-hashmap, stb,
 # cpp-httplib, SIMDe, moodycamel's queues, tl::expected, date).
 HEADER_ONLY_PREFIXES = (
     "nlohmann/",
@@ -8058,6 +8085,8 @@ HEADER_ONLY_HEADERS = frozenset(
     robin_hood.h httplib.h concurrentqueue.h blockingconcurrentqueue.h readerwriterqueue.h
     pcg_random.hpp pcg_extras.hpp pcg_uint128.hpp fast_float.h span.hpp expected.hpp
     optional.hpp variant.hpp ankerl/unordered_dense.h tinyformat.h msgpack.hpp
+    robin_map.h robin_set.h robin_hash.h robin_growth_policy.h hopscotch_map.h hopscotch_set.h
+    sparse_map.h sparse_set.h ordered_map.h ordered_set.h array_map.h htrie_map.h
     """.lower().split()
 )
 
