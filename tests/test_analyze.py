@@ -9151,17 +9151,7 @@ def test_cmake_compiles_what_it_names(tmp_path: Path, more: str, external: list[
     ("header", "external"),
     [
         # PyGEL3D 0.8.2's GLEW: glxew.h (X11's GLX) only where the target is not Windows
-        pytest.param(
-            "glxew.h",
-            [],
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a file with no x86 code and no external include is not read for its "
-                "#ifs, so glew.c's glxew.h in the #elif after `#if defined(_WIN32)` counts as "
-                "included; reading such files too makes glfw's platform.h reach its #error, as "
-                "the project's macros are taken as defined before the line that defines them",
-            ),
-        ),
+        ("glxew.h", []),
         # a header of a library with no ARM64 build to make: tsl's robin_map by its bare
         # name (ldpc 2.4.1's include/robin_map submodule)
         ("robin_map.h", []),
@@ -9200,3 +9190,43 @@ def test_setup_py_running_make_in_a_command_of_its_own(tmp_path: Path) -> None:
     doc = analysis(tree(tmp_path, files))
     assert not any("on every system" in reason for reason in doc["reasons"]), doc["reasons"]
     assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+_GLFW_PLATFORM_H = """\
+#if defined(GLFW_BUILD_WIN32_TIMER) || defined(GLFW_BUILD_POSIX_TIMER)
+ #error "You must not define these; define zero or more _GLFW_<platform> macros instead"
+#endif
+#include "null_platform.h"
+#if defined(_WIN32)
+ #include "win32_time.h"
+#elif defined(__APPLE__)
+ #include "cocoa_time.h"
+#endif
+#if defined(_WIN32)
+ #define GLFW_BUILD_WIN32_TIMER
+#else
+ #define GLFW_BUILD_POSIX_TIMER
+#endif
+"""
+
+
+@pytest.mark.parametrize(("defined_by_build", "error"), [(False, False), (True, True)])
+def test_a_header_sees_its_own_macros_from_where_it_defines_them(
+    tmp_path: Path, defined_by_build: bool, error: bool
+) -> None:
+    """glfw 3.4's platform.h (in imgui-bundle 1.92.600) stops with #error where a build
+    defines GLFW_BUILD_WIN32_TIMER itself, and defines it 150 lines below: above that line
+    the name is not the header's own definition (a -D of the build's still is)."""
+    flags = ', define_macros=[("GLFW_BUILD_WIN32_TIMER", None)]' if defined_by_build else ""
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        f"setup(ext_modules=[Extension('g', ['src/init.c']{flags})])\n",
+        "src/init.c": '#include "platform.h"\nint g;\n',
+        "src/platform.h": _GLFW_PLATFORM_H,
+        "src/null_platform.h": "int n;\n",
+        "src/win32_time.h": "#include <windows.h>\n",
+        "src/cocoa_time.h": "#include <mach/mach_time.h>\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    errors = [(f, line) for kind, f, line in needing_work(doc) if kind == "platform-error"]
+    assert bool(errors) == error, doc["x86"]

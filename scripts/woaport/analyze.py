@@ -8587,7 +8587,14 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         _note_windows_path(result, relative, text, cython)
     if wanted_includes and (OTHER_OS_PATH.search(relative) or AMD_GPU_PATH.search(relative)):
         wanted_includes = []
-    if not found and not wanted_includes and not (_FIND_ELIF(text) and _FIND_M(text)):
+    if (
+        not found
+        and not wanted_includes
+        and not (_FIND_ELIF(text) and (_FIND_M(text) or (local_includes and "_WIN32" in text)))
+    ):
+        # (nothing to read the #ifs for: no x86 code, no external include, no MSVC branch,
+        # no header of the sdist's own chosen by platform: PyGEL3D 0.8.2's glew.c includes
+        # glxew.h, which includes X11, in the #elif after `#if defined(_WIN32)`)
         return
     result.hold(text)
     result.pending.append(
@@ -9066,6 +9073,7 @@ class _ProjectMacros(Mapping[str, "str | None"]):
         self.found: dict[str, object] = {}  # name -> its value, None or _NOT_KNOWN
         # what the build defines for every file (-D), where no header says otherwise
         self.defaults: Mapping[str, str | None] = {}
+        self.indexes: dict[int, int] | None = None  # id(text) -> its index, see seen_from
 
     def may_read(self, text: str) -> bool:
         """Is this one of the headers whose macros may be asked for?"""
@@ -9111,6 +9119,19 @@ class _ProjectMacros(Mapping[str, "str | None"]):
         value = self._value(name)  # (Mapping.get would raise and catch a KeyError)
         return default if value is _NOT_KNOWN else value
 
+    def seen_from(self, text: str) -> Mapping[str, str | None]:
+        """These macros as a header that defines some itself sees them: a name only this
+        header defines (and the build does not -D) is not known from the top of the file,
+        but from its #define on, which the reading follows (glfw 3.4's platform.h, in
+        imgui-bundle 1.92.600, stops with #error where GLFW_BUILD_WIN32_TIMER is defined
+        at its top, and defines it itself 150 lines below under `#if defined(_WIN32)`)."""
+        if self.indexes is None:
+            self.indexes = {id(header): index for index, header in enumerate(self.texts)}
+        index = self.indexes.get(id(text))
+        if index is None:
+            return self
+        return _SeenFrom(self, index)
+
     def _all(self) -> dict[str, str | None]:
         for index in sorted(self.chosen):
             self._evaluate(index)
@@ -9121,6 +9142,31 @@ class _ProjectMacros(Mapping[str, "str | None"]):
 
     def __len__(self) -> int:
         return len(self._all())
+
+
+class _SeenFrom(Mapping[str, "str | None"]):
+    """_ProjectMacros less the names only the header at ``index`` defines (see seen_from)."""
+
+    def __init__(self, macros: _ProjectMacros, index: int) -> None:
+        self.macros = macros
+        self.index = index
+
+    def _own(self, name: str) -> bool:
+        return self.macros.definers.get(name) == [self.index] and name not in self.macros.defaults
+
+    def __getitem__(self, name: str) -> str | None:
+        if self._own(name):
+            raise KeyError(name)
+        return self.macros[name]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and not self._own(name) and name in self.macros
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.macros if not self._own(name))
+
+    def __len__(self) -> int:
+        return sum(1 for _name in self)
 
 
 _NOT_KNOWN = object()
@@ -9340,7 +9386,7 @@ def _finish_code(
                 (at, name) for at, name in pending.edge_includes if name.rsplit("/", 1)[-1] in names
             ]
             reading = source.read(
-                known,
+                known.seen_from(text) if isinstance(known, _ProjectMacros) else known,
                 None
                 if found
                 else max(
