@@ -1585,8 +1585,15 @@ def test_a_dict_key_named_like_a_config_tool_is_no_library(tmp_path: Path) -> No
         ),
         # a CI helper setup.py does not import
         ({"scripts/build_windows_deps.py": "args = ['-A', 'x64']\n"}, False),
-        # arm64 named for macOS only (pypcode 4.1.0's setup.py: ARCHFLAGS under Darwin) is
-        # no choice for Windows
+        # arm64 named for macOS only (pypcode 4.1.0's setup.py: ARCHFLAGS under Darwin;
+        # CMAKE_OSX_ARCHITECTURES) is no choice for Windows
+        (
+            {
+                "setup.py": "args = ['-DCMAKE_OSX_ARCHITECTURES=arm64;x86_64']\n"
+                "args = ['-A', 'x64']\n"
+            },
+            True,
+        ),
         (
             {
                 "setup.py": "import os, platform\nuniversal = platform.system() == 'Darwin' "
@@ -8935,6 +8942,8 @@ def test_arm_acle_h_where_msvc_arm64_reads_it(tmp_path: Path, guard: str, needs_
         ("option", False),
         # code the program writes (LLVM's clang-fuzzer loop_proto_to_cxx.cpp)
         ("string", False),
+        # (the review's) a build that picks clang-cl, which knows GCC's spelling
+        ("clang-cl", False),
     ],
 )
 def test_gnu_restrict_where_msvc_compiles_it(tmp_path: Path, where: str, needs_work: bool) -> None:
@@ -8959,6 +8968,8 @@ def test_gnu_restrict_where_msvc_compiles_it(tmp_path: Path, where: str, needs_w
         setup = setup_extension("m", source)
     elif where == "option":
         body = f"#ifdef USE_RESTRICT\n{body}#endif\n"
+    elif where == "clang-cl":
+        setup = "CMAKE_ARGS = ['-T', 'ClangCL']\n" + setup
     elif where == "string":
         body = 'const char* s = "void foo(int *\\"a\\", int *__restrict__ c) {\\n";\n'
 
@@ -9021,6 +9032,13 @@ setup(cmdclass={{'build_ext': make_then_build_ext}},
         # Makefile whose uname branch knows Linux and Darwin
         ("'sh'", "", True),
         ('"./configure"', "", True),
+        # (the review's) prose is no run of make; a run where make is found, or that an
+        # argument or the environment turns off, is not everywhere; flags are settings
+        ('"cmake"', '        print("make sure numpy is installed")\n', False),
+        ('"make"', "        if shutil.which('make') is None:\n            return\n", False),
+        ('"make"', "        if 'USE_SYSTEM_LIB' in os.environ:\n            return\n", False),
+        ('"make"', "        from buildtools import IS_WINDOWS\n", False),
+        ('"make"', "        flags = os.environ.get('CFLAGS', '')\n", True),
     ],
     ids=[
         "make-variable",
@@ -9031,6 +9049,11 @@ setup(cmdclass={{'build_ext': make_then_build_ext}},
         "comment",
         "shell",
         "configure",
+        "prose",
+        "which",
+        "in-environ",
+        "helper-flag",
+        "cflags",
     ],
 )
 def test_setup_py_running_make_everywhere(
@@ -9044,7 +9067,9 @@ def test_setup_py_running_make_everywhere(
     }
     doc = analysis(tree(tmp_path, files))
     says = any(
-        "setup.py:7 runs " in reason and "on every system" in reason for reason in doc["reasons"]
+        reason.startswith(f"setup.py:{7 + before.count(chr(10))} runs ")
+        and "on every system" in reason
+        for reason in doc["reasons"]
     )
     assert says == build_config, doc["reasons"]
     assert (doc["category"] == "build-config") == build_config, doc["reasons"]
@@ -9085,8 +9110,12 @@ py.extension_module(
         ("    'beancount/utils/errors.cc',\n", ["absl"]),
         # a name made, not written: what is compiled is not read
         ("    files(name + '.cc'),\n", ["absl"]),
+        ("    files('beancount/utils/' + name + '_x.cc'),\n", ["absl"]),
+        ("    files(f'beancount/utils/@name@.cc'),\n", ["absl"]),
+        # a template a generator makes a source of (numpy's .c.src)
+        ("    src_gen.process('beancount/utils/tables.c.src'),\n", ["absl"]),
     ],
-    ids=["unnamed", "named", "made"],
+    ids=["unnamed", "named", "made", "made-suffix", "f-string", "template"],
 )
 def test_meson_compiles_what_it_names_and_what_its_generators_write(
     tmp_path: Path, more: str, external: list[str]
@@ -9128,8 +9157,14 @@ set(SLEIGH_COMMON
         # a glob may take any file
         ("file(GLOB MORE pypcode/sleigh/*.cc)\n", ["bfd"]),
         ("foreach(n a b)\n  list(APPEND X ${n}.cc)\nendforeach()\n", ["bfd"]),
+        # (the review's: a name made with more after the variable, a list read from a file,
+        # a sub-build CMake hands to make, and OpenGL asked for what Windows lacks)
+        ("foreach(n a b)\n  list(APPEND X src/${n}_codec.cc)\nendforeach()\n", ["bfd"]),
+        ("file(STRINGS sources.txt MORE)\n", ["bfd"]),
+        ("ExternalProject_Add(dump SOURCE_DIR pypcode/sleigh BUILD_COMMAND make)\n", ["bfd"]),
+        ("find_package(OpenGL REQUIRED COMPONENTS OpenGL EGL)\n", ["opengl"]),
     ],
-    ids=["unnamed", "named", "glob", "made"],
+    ids=["unnamed", "named", "glob", "made", "made-prefix", "strings", "external-project", "egl"],
 )
 def test_cmake_compiles_what_it_names(tmp_path: Path, more: str, external: list[str]) -> None:
     files = {
@@ -9202,6 +9237,9 @@ _GLFW_PLATFORM_H = """\
 #elif defined(__APPLE__)
  #include "cocoa_time.h"
 #endif
+#if defined(_WIN32) && defined(_M_X64)
+ #define GLFW_X64
+#endif
 #if defined(_WIN32)
  #define GLFW_BUILD_WIN32_TIMER
 #else
@@ -9210,9 +9248,11 @@ _GLFW_PLATFORM_H = """\
 """
 
 
-@pytest.mark.parametrize(("defined_by_build", "error"), [(False, False), (True, True)])
+@pytest.mark.parametrize(
+    ("defined_by_build", "error", "copies"), [(False, False, 1), (True, True, 1), (False, False, 2)]
+)
 def test_a_header_sees_its_own_macros_from_where_it_defines_them(
-    tmp_path: Path, defined_by_build: bool, error: bool
+    tmp_path: Path, defined_by_build: bool, error: bool, copies: int
 ) -> None:
     """glfw 3.4's platform.h (in imgui-bundle 1.92.600) stops with #error where a build
     defines GLFW_BUILD_WIN32_TIMER itself, and defines it 150 lines below: above that line
@@ -9227,6 +9267,26 @@ def test_a_header_sees_its_own_macros_from_where_it_defines_them(
         "src/win32_time.h": "#include <windows.h>\n",
         "src/cocoa_time.h": "#include <mach/mach_time.h>\n",
     }
+    if copies == 2:  # the same header twice (a vendored copy): still its own names
+        files["external/glfw/src/platform.h"] = _GLFW_PLATFORM_H
     doc = analysis(tree(tmp_path, files))
     errors = [(f, line) for kind, f, line in needing_work(doc) if kind == "platform-error"]
     assert bool(errors) == error, doc["x86"]
+
+
+def test_a_switch_made_at_run_time_keeps_its_header(tmp_path: Path) -> None:
+    """(The review's) a source read only for the headers its #elif picks by platform is not
+    read in the closed world: `("USE_" + name.upper(), "1")` in setup.py defines USE_ZSTD,
+    which no file names literally, and the header it guards brings zstd."""
+    files = {
+        "setup.py": "from setuptools import setup, Extension\nCODECS = ['zstd', 'lz4']\n"
+        "macros = [('USE_' + name.upper(), '1') for name in CODECS]\n"
+        "setup(ext_modules=[Extension('c', ['src/c.c'], define_macros=macros)])\n",
+        "src/c.c": '#include <Python.h>\n#if defined(_WIN32)\n#include "win_compat.h"\n'
+        '#elif defined(__APPLE__)\n#include "mac_compat.h"\n#endif\n'
+        '#ifdef USE_ZSTD\n#include "zstd_codec.h"\n#endif\nint c;\n',
+        "src/zstd_codec.h": "#include <zstd.h>\nint z;\n",
+        "src/mac_compat.h": "int m;\n",
+        "src/win_compat.h": "int w;\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["zstd"]

@@ -751,6 +751,9 @@ class Analysis:
     no_exports: str | None = None
     # "setup.py:N": the root setup.py stops (sys.exit, raise) where the build runs on Windows
     refuses_windows: str | None = None
+    # do the build files pick a GCC-style compiler for Windows (clang-cl, MinGW: see
+    # _gcc_style_windows)? Worked out when first asked
+    gcc_style_windows: bool | None = None
     # "setup.py:N runs make": the root setup.py runs a Unix build tool on every system (see
     # _makes_everywhere)
     makes_everywhere: str | None = None
@@ -1073,7 +1076,7 @@ class Analysis:
                     "(MSVC flags, a Windows path for the POSIX-only code)",
                 )
             )
-        if self.makes_everywhere:
+        if self.makes_everywhere and (not self.backend or self.backend.startswith("setuptools")):
             build_reasons.append(
                 (
                     f"{self.makes_everywhere} on every system (nothing in setup.py tells "
@@ -2084,10 +2087,17 @@ def _includes_never_compiled(result: Analysis) -> None:
 # lists files: `run_command('find', ...)`; a name joined to a suffix: `name + '.c'`,
 # `'@0@.c'.format(name)`)
 _MADE_SOURCE_NAMES = re.compile(
-    r"(?i:file\s*\(\s*GLOB|aux_source_directory|list\s*\(\s*TRANSFORM)"
-    r"|\}\.(?:c|cc|cpp|cxx|pyx)\b"
+    r"(?i:file\s*\(\s*(?:GLOB|STRINGS|READ)|aux_source_directory|list\s*\(\s*TRANSFORM"
+    r"|include\s*\([^)\n]{0,200}\.txt|ExternalProject_Add)"
+    r"|\}[\w.+/-]{0,100}\.(?:c|cc|cpp|cxx|pyx)\b"
+    # (a meson f-string's @name@, not a generator's own @BASENAME@ or @OUTPUT@)
+    r"|@(?!(?:BASENAME|PLAINNAME|OUTPUT\d*|INPUT\d*|OUTDIR|DEPFILE)@)\w{1,60}@[\w.+/-]{0,100}"
+    r"\.(?:c|cc|cpp|cxx)\b"
     r"|run_command\s*\([^)]{0,300}?\b(?:find|glob|ls|dir|walk|listdir)\b"
-    r"|\+\s*'\.\w{1,4}'|'@0@\.\w{1,4}'"
+    r"|execute_process\s*\([^)]{0,500}?\b(?:make|configure|autogen)\b"
+    r"|\+\s*'[\w.+/-]{0,100}\.(?:c|cc|cpp|cxx|pyx)'|'@0@[\w.+/-]{0,100}\.\w{1,4}'"
+    # a template a generator or configure_file makes a source of (numpy's .c.src)
+    r"|\.(?:c|cc|cpp|cxx)\.(?:src|in)\b"
 )
 _BUILD_FILE_BACKENDS = frozenset(("meson-python", "scikit-build-core", "py-build-cmake"))
 
@@ -2101,8 +2111,10 @@ def _build_includes_never_compiled(result: Analysis) -> None:
     which includes Abseil, is its Bazel build's. pypcode 4.1.0's CMakeLists.txt names
     SLEIGH's sources, not loadimage_bfd.cc, the one that includes GNU bfd. Only for a
     build by those files alone (meson-python, scikit-build-core, or a setup.py that runs
-    CMake and names no source itself), and not where a name is made (a glob, `${name}.cpp`,
-    `name + '.c'`)."""
+    CMake and names no source itself, nor imports a module of its own that may), and not
+    where a name is made (a glob, `${name}_x.cpp`, `name + '.c'`, a list read from a file, a
+    template made a source) or a sub-build compiles more (ExternalProject, make run by
+    execute_process)."""
     texts = result.cmake_texts + result.meson_texts
     if not result.includes or not texts or result.crates:
         return
@@ -2114,6 +2126,11 @@ def _build_includes_never_compiled(result: Analysis) -> None:
             or "cmake" not in setup.lower()
             or _EXTENSION_SOURCE.search(setup)
             or result.setup_sources_computed
+            or any(
+                f"{module.lower()}.py" in result.members
+                or f"{module.lower()}/__init__.py" in result.members
+                for module in result.setup_imports
+            )
         ):
             return
     if any(_MADE_SOURCE_NAMES.search(text) for text in texts):
@@ -2855,9 +2872,11 @@ _BUILD_STOP = re.compile(r"(?m)^[ \t]+(?:(?:sys\.)?exit[ \t]*\((?![ \t]*0?[ \t]*
 # 'make')`, "make -C"), a shell script (`['sh', 'bin/compile_library.sh']`), configure or
 # autotools; a test of the system or compiler; an environment variable read (a switch)
 _MAKE_RUN = re.compile(
-    r"""["'](?P<make>g?make)["']|["'](?P<make2>g?make)\s|\b(?P<make3>make)[ \t]+-"""
-    r"""|["'](?P<shell>(?:ba)?sh)["']|(?P<configure>\./configure\b|["']configure["'])"""
-    r"""|\b(?P<autotools>autoreconf|autogen\.sh)\b"""
+    # (a command's words, not prose: "make sure numpy is installed" is no run of make)
+    r"""["'](?P<make>g?make)["']|["'](?P<make2>g?make)\s+(?:-|[\w./-]{1,60}["'])"""
+    r"""|\b(?P<make3>make)[ \t]+-|["'](?P<shell>(?:ba)?sh)["']"""
+    r"""|(?P<configure>\./configure\b|/configure["'])"""
+    r"""|["'\s](?P<autotools>autoreconf|(?:\./)?autogen\.sh)\b"""
 )
 _MAKE_RUN_TOOL = {
     "make": "make",
@@ -2869,14 +2888,40 @@ _MAKE_RUN_TOOL = {
 }
 _RUNS_A_COMMAND = re.compile(r"\bsubprocess\b|\bos\.system\b|\bspawn\b")
 _SYSTEM_TEST = re.compile(
-    r"(?i)sys\.platform|os\.name|platform\.(?:system|machine|uname|architecture)"
-    r"|compiler_type|\bmsvc\b|win32|\bwindows\b"
+    r"(?i)sys\.platform|\bplatform\s*\.|import\s+platform\b|os\.name|get_platform"
+    r"|compiler_type|msvc|win32|windows"
+    # a run only where the tool is found
+    r"|\bwhich\s*\(|find_executable"
 )
-_ENVIRONMENT_READ = re.compile(r"""(?:environ(?:\.get)?\s*[\[(]|getenv\s*\()\s*["'](\w{1,60})""")
+_ENVIRONMENT_READ = re.compile(
+    r"""(?:environ(?:\.get)?\s*[\[(]|getenv\s*\()\s*["'](\w{1,60})"""
+    r"""|["'](\w{1,60})["']\s+(?:not\s+)?in\s+os\.environ"""
+)
+# what the environment hands a build (the tools, their flags, where to look): settings, not
+# a switch that turns the run off
+_BUILD_SETTINGS = frozenset(
+    [
+        "MAKE",
+        "MAKEFLAGS",
+        "CC",
+        "CXX",
+        "CFLAGS",
+        "CXXFLAGS",
+        "CPPFLAGS",
+        "LDFLAGS",
+        "AR",
+        "PATH",
+        "PKG_CONFIG_PATH",
+    ]
+)
+# a condition around the run that a builder sets: an argument, the environment
+_BUILDER_CHOICE = re.compile(r"\bargv\b|environ|getenv")
 
 
+_MAKE_RUNS_READ = 50  # runs of a tool looked at in setup.py, at most
 _CLASS_BASES = re.compile(r"\s*class[ \t]+\w{1,60}[ \t]*\(([^)]{0,300})\)")
 _BUILD_COMMAND_BASE = re.compile(r"(?i)build|install|develop|bdist|egg_info")
+_NOT_A_BUILD_BASE = re.compile(r"(?i)doc|sphinx|test|clean|lint")
 
 
 def _in_a_build_command(lines: list[str], index: int) -> bool:
@@ -2893,7 +2938,10 @@ def _in_a_build_command(lines: list[str], index: int) -> bool:
         indent = level
         found = _CLASS_BASES.match(text)
         if found is not None:
-            return _BUILD_COMMAND_BASE.search(found[1]) is not None
+            return (
+                _BUILD_COMMAND_BASE.search(found[1]) is not None
+                and _NOT_A_BUILD_BASE.search(found[1]) is None
+            )
         if level == 0:
             break
     return True
@@ -2911,15 +2959,27 @@ def _makes_everywhere(result: Analysis, text: str) -> None:
     Windows), and a switch may turn it off (pynacl 1.6.2's SODIUM_INSTALL=system, which its
     Windows CI sets)."""
     code = "\n".join(line.split("#", 1)[0] for line in text.split("\n"))
-    run = _MAKE_RUN.search(code)
-    if run is None or _RUNS_A_COMMAND.search(code) is None or _SYSTEM_TEST.search(code):
+    if _RUNS_A_COMMAND.search(code) is None or _SYSTEM_TEST.search(code):
         return
-    if any(name != "MAKE" for name in _ENVIRONMENT_READ.findall(code)):
+    reads = {name for pair in _ENVIRONMENT_READ.findall(code) for name in pair if name}
+    if reads - _BUILD_SETTINGS:
         return
-    if not _in_a_build_command(code.split("\n"), code.count("\n", 0, run.start())):
+    lines: list[str] | None = None
+    for count, run in enumerate(_MAKE_RUN.finditer(code)):
+        if count >= _MAKE_RUNS_READ:
+            return
+        if lines is None:
+            lines = code.split("\n")
+        index = code.count("\n", 0, run.start())
+        if not _in_a_build_command(lines, index) or any(
+            _BUILDER_CHOICE.search(condition)
+            for word, condition in _enclosing_blocks(lines, index, python=True)
+            if word != "def"
+        ):
+            continue  # (a command of its own: docs, clean; a run a builder may turn off)
+        tool = _MAKE_RUN_TOOL[run.lastgroup or "make"]
+        result.makes_everywhere = f"setup.py:{index + 1} runs {tool}"
         return
-    tool = _MAKE_RUN_TOOL[run.lastgroup or "make"]
-    result.makes_everywhere = f"setup.py:{code.count(chr(10), 0, run.start()) + 1} runs {tool}"
 
 
 def _refuses_windows(result: Analysis, text: str) -> None:
@@ -3193,7 +3253,7 @@ def _judge_setup_helpers(result: Analysis) -> None:
 
 
 # a line about macOS: its arm64 is Apple silicon's (`"arm64" in os.getenv("ARCHFLAGS")`)
-_MACOS_LINE = re.compile(r"(?i)darwin|macos|\bosx\b|ARCHFLAGS|apple|universal2")
+_MACOS_LINE = re.compile(r"(?i)darwin|macos|(?<![a-z])osx(?![a-z])|ARCHFLAGS|apple|universal2")
 
 
 def _names_windows_arm64(text: str) -> bool:
@@ -4279,6 +4339,7 @@ def _pkg_config_name(call: str) -> str | None:
 # jni.h is the same on every target. OpenGL on Windows is the SDK's opengl32 and glu32
 # (CMake's Modules/FindOpenGL.cmake: `if (WIN32)` sets OPENGL_gl_LIBRARY to opengl32, with
 # the headers of the SDK; PyGEL3D 0.8.2's `find_package(OpenGL REQUIRED)`).
+_OPENGL_NOT_ON_WINDOWS = re.compile(r"\b(?:EGL|GLX|GLES\d|OpenGL)\b")
 CMAKE_BUILTIN_PACKAGES = frozenset(
     """
     python python3 python2 pythoninterp pythonlibs pythonextensions pybind11 nanobind threads
@@ -6263,7 +6324,10 @@ def _scan_libraries(
         # (each is judged by its lines and blocks: a file of thousands is read for the first)
         for match in itertools.islice(_FIND_PACKAGE.finditer(text), _FIND_PACKAGES_READ):
             package = match[1].removeprefix("unofficial-")  # vcpkg's unofficial-sqlite3
-            if package.lower() in CMAKE_BUILTIN_PACKAGES:
+            if package.lower() in CMAKE_BUILTIN_PACKAGES and not (
+                # (Windows' OpenGL has no EGL, GLX or GLVND library)
+                package.lower() == "opengl" and _OPENGL_NOT_ON_WINDOWS.search(match[2])
+            ):
                 continue
             how = "CMake find_package(... REQUIRED)"
             if "REQUIRED" not in match[2] and module is not None:
@@ -8590,11 +8654,19 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     if (
         not found
         and not wanted_includes
-        and not (_FIND_ELIF(text) and (_FIND_M(text) or (local_includes and "_WIN32" in text)))
+        and not (
+            _FIND_ELIF(text)
+            and (
+                _FIND_M(text)
+                or (local_includes and "_WIN32" in text and not relative.endswith(HEADER_SUFFIXES))
+            )
+        )
     ):
         # (nothing to read the #ifs for: no x86 code, no external include, no MSVC branch,
-        # no header of the sdist's own chosen by platform: PyGEL3D 0.8.2's glew.c includes
-        # glxew.h, which includes X11, in the #elif after `#if defined(_WIN32)`)
+        # no header of the sdist's own a source file chooses by platform: PyGEL3D 0.8.2's
+        # glew.c includes glxew.h, which includes X11, in the #elif after `#if
+        # defined(_WIN32)`. Not a header: its #ifs may test what headers it includes later
+        # define, which the reading takes as defined from the top)
         return
     result.hold(text)
     result.pending.append(
@@ -9152,7 +9224,16 @@ class _SeenFrom(Mapping[str, "str | None"]):
         self.index = index
 
     def _own(self, name: str) -> bool:
-        return self.macros.definers.get(name) == [self.index] and name not in self.macros.defaults
+        """Only this header defines the name (or copies of it, the same text: a vendored
+        tree twice), and the build does not -D it."""
+        definers = self.macros.definers.get(name)
+        if not definers or name in self.macros.defaults:
+            return False
+        texts = self.macros.texts
+        return all(texts[index] == texts[self.index] for index in definers)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return default if self._own(name) else self.macros.get(name, default)
 
     def __getitem__(self, name: str) -> str | None:
         if self._own(name):
@@ -9382,6 +9463,7 @@ def _finish_code(
             if pending.edge_includes and result.member_names is None:
                 result.member_names = {m.rsplit("/", 1)[-1] for m in result.members}
             names = result.member_names or set()
+            local_only = not found and not wanted_includes and not _FIND_M(text)
             edge_includes = [
                 (at, name) for at, name in pending.edge_includes if name.rsplit("/", 1)[-1] in names
             ]
@@ -9393,7 +9475,9 @@ def _finish_code(
                     max((at for at, _ in wanted_includes), default=0),
                     max((at for at, _ in edge_includes), default=0),
                 ),
-                closed=definable if found or edge_includes else None,
+                # (not for a file read only for the headers its #elif picks by platform: a
+                # switch set at run time, `"USE_" + name.upper()`, names no macro literally)
+                closed=definable if found or (edge_includes and not local_only) else None,
                 want_defines=False,
                 # the only places asked about: the #if chains around none are passed over
                 wanted=sorted(
@@ -9503,6 +9587,7 @@ def _finish_code(
                 and AMD_GPU_PATH.search(relative) is None
                 and not _in_vendored(relative.lower())
                 and not _quoted(text, start)
+                and not _gcc_style_windows(result)
                 and state_at(start) is True
                 and not (definable is not None and _name_at(text, start) in definable)
                 and not _in_define(code_lines, line - 1, chains)
@@ -10703,6 +10788,19 @@ def _x86_guarded(text: str) -> bool:
 # A compiler that takes GCC-style flags on Windows (clang-cl, MinGW) errors on x86 flags
 # for an ARM64 target; MSVC only warns (D9002) and goes on.
 _GCC_STYLE_WINDOWS = re.compile(r"(?i)clang-cl|clang_cl|mingw|--compiler[= ]+(?:mingw32|clang)")
+
+
+def _gcc_style_windows(result: Analysis) -> bool:
+    """Do the build files pick clang-cl or MinGW for Windows (`-T ClangCL`,
+    CMAKE_C_COMPILER=clang-cl, --compiler=mingw32)? Those compilers know GCC's spellings."""
+    if result.gcc_style_windows is None:
+        result.gcc_style_windows = any(
+            _GCC_STYLE_WINDOWS.search(text) is not None or "ClangCL" in text
+            for text in result.build_texts
+        )
+    return result.gcc_style_windows
+
+
 _PROBE_CALL = re.compile(
     r"(?i)has_flag|has_argument|has_multi_arguments|get_supported_arguments"
     r"|first_supported_argument|check_(?:c|cxx)_compiler_flag|check_compiler_flag"
