@@ -8944,6 +8944,8 @@ def test_arm_acle_h_where_msvc_arm64_reads_it(tmp_path: Path, guard: str, needs_
         ("string", False),
         # (the review's) a build that picks clang-cl, which knows GCC's spelling
         ("clang-cl", False),
+        # a character literal of a quote opens no string
+        ("char-literal", True),
     ],
 )
 def test_gnu_restrict_where_msvc_compiles_it(tmp_path: Path, where: str, needs_work: bool) -> None:
@@ -8968,6 +8970,8 @@ def test_gnu_restrict_where_msvc_compiles_it(tmp_path: Path, where: str, needs_w
         setup = setup_extension("m", source)
     elif where == "option":
         body = f"#ifdef USE_RESTRICT\n{body}#endif\n"
+    elif where == "char-literal":
+        body = "int q(char c) { if (c == '\"') { double* __restrict__ p = 0; } return 0; }\n"
     elif where == "clang-cl":
         setup = "CMAKE_ARGS = ['-T', 'ClangCL']\n" + setup
     elif where == "string":

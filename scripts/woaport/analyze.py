@@ -10003,6 +10003,8 @@ def _quoted(text: str, start: int) -> bool:
     loop_proto_to_cxx.cpp: `os << "void foo(int *a, int *b, int *__restrict__ c, ..."`)?"""
     line_start = text.rfind("\n", 0, start) + 1
     before = text[line_start:start]
+    if "'" in before:  # (a character literal of a quote is no string: `'"'`, `'\\"'`)
+        before = before.replace("'\\\"'", "").replace("'\"'", "")
     return (before.count('"') - before.count('\\"')) % 2 == 1
 
 
