@@ -9294,3 +9294,40 @@ def test_a_switch_made_at_run_time_keeps_its_header(tmp_path: Path) -> None:
         "src/win_compat.h": "int w;\n",
     }
     assert external_names(analysis(tree(tmp_path, files))) == ["zstd"]
+
+
+@pytest.mark.parametrize("comment", ["", "# Other (GNU/Linux, etc.)\n#\n"])
+def test_the_else_of_a_windows_test_behind_a_comment(tmp_path: Path, comment: str) -> None:
+    """pyscard 2.3.0's setup.py: `if platform.system() == "Windows":` ... `elif ... "Darwin":`
+    ..., a comment, then `else:` with pkg-config libpcsclite: only other systems run it (a
+    comment line does not end the chain the else belongs to)."""
+    setup = (
+        "import platform, subprocess\nfrom setuptools import setup, Extension\n"
+        'if platform.system() == "Windows":\n    libraries = ["winscard"]\n'
+        'elif platform.system() == "Darwin":\n    libraries = []\n'
+        f"{comment}else:\n    try:\n"
+        '        flags = subprocess.check_output(["pkg-config", "--cflags", "libpcsclite"])\n'
+        "    except Exception:\n        flags = b''\n"
+        "setup(ext_modules=[Extension('scard', ['src/scard.c'], libraries=libraries)])\n"
+    )
+    files = {"setup.py": setup, "src/scard.c": "int s;\n"}
+    assert external_names(analysis(tree(tmp_path, files))) == []
+
+
+def test_coin_or_headers_are_cbc_and_a_pkg_config_variable_no_package(tmp_path: Path) -> None:
+    """cylp 0.94.1: COIN-OR's flat headers (CglGomory.hpp, ClpSimplex.hpp, CoinModel.hpp,
+    OsiClpSolverInterface.hpp), which Cbc's build makes together, are one library, cbc; and
+    `check_output(['pkg-config', '--libs', p])` in a loop names a variable, not a package."""
+    setup = (
+        "from subprocess import check_output\nfrom setuptools import setup, Extension\n"
+        "for p in ['cbc', 'cgl']:\n    flags = check_output(['pkg-config', '--libs', p])\n"
+        "setup(ext_modules=[Extension('cylp.cy.CyCgl', ['cylp/cy/CyCgl.pyx'])])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "cylp/cy/CyCgl.pyx": "cimport cylp\n",
+        "cylp/cy/CyCgl.pxd": 'cdef extern from "CglGomory.hpp":\n    pass\n'
+        'cdef extern from "CoinModel.hpp":\n    pass\n'
+        'cdef extern from "OsiClpSolverInterface.hpp":\n    pass\n',
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["cbc"]

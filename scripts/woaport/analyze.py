@@ -4326,8 +4326,13 @@ def _pkg_config_name(call: str) -> str | None:
     """The package a `pkg-config ...` command line asks about, when it is written there."""
     if _PKG_CONFIG_FLAGS.search(call) is None:
         return None
-    for match in _PKG_CONFIG_WORD.finditer(call.removeprefix("pkg-config")):
+    rest = call.removeprefix("pkg-config")
+    for match in _PKG_CONFIG_WORD.finditer(rest):
         word = match[1].lower()
+        if rest[: match.start(1)].rstrip().endswith((",", "(", "[")):
+            # a Python name among a call's arguments (cylp 0.94.1: `['pkg-config', '--libs',
+            # p]` in a loop over package names): a variable, not a package
+            continue
         if word not in _PKG_CONFIG_NOT_NAMES:
             return word
     return None
@@ -6420,6 +6425,9 @@ def _scan_libraries(
         )
 
 
+# COIN-OR's headers, installed flat: CoinUtils (Coin*), Osi, Clp, Cgl and Cbc, which Cbc's
+# own build (coinbrew) makes together (cylp 0.94.1's CyCgl.pxd: CglGomory.hpp, CoinModel.hpp)
+_COIN_OR_HEADER = re.compile(r"(?:Cbc|Cgl|Clp|Coin|Osi)[A-Z0-9]\w{0,60}\.h(?:pp)?")
 # Include folders named otherwise than their library.
 INCLUDE_DIR_LIBRARIES = {
     "unicode": "icu",
@@ -6964,6 +6972,8 @@ def _resolve_includes(result: Analysis) -> None:
         library = library.removesuffix("-fe")  # libpq-fe.h: libpq
         if re.fullmatch(r"Spice[A-Z]\w{0,30}\.h", include.path.strip("<>")):
             library = "cspice"  # NAIF's CSPICE toolkit: SpiceUsr.h, SpiceZfc.h, SpiceCK.h ...
+        elif _COIN_OR_HEADER.fullmatch(include.path.strip("<>")):
+            library = "cbc"  # COIN-OR's solver stack, which Cbc's build makes as one
         plain = library
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if _library_key(library) in result.built_without:
@@ -10950,7 +10960,9 @@ def _enclosing_blocks(lines: list[str], index: int, *, python: bool) -> list[tup
                 for above in range(back - 1, start - 1, -1):
                     other = lines[above]
                     other_level = len(other) - len(other.lstrip())
-                    if not other.strip() or other_level > level:
+                    if not other.strip() or other_level > level or other.lstrip()[0] == "#":
+                        # (a comment between the branches: pyscard 2.3.0's setup.py has
+                        # `# Other (GNU/Linux, etc.)` above its `else:`)
                         continue
                     head = _PY_BLOCK.match(other)
                     if other_level < level or head is None or head[1] not in ("if", "elif"):
