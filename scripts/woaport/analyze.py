@@ -9576,6 +9576,22 @@ def _finish_code(
     x86_lines: set[int] | None = None  # (0-based) lines with x86 code: see _x64_width_test
     width_items = 0
     own = _defined_for_arm64(text, found, state_at)
+
+    def item(
+        kind: str, line: int, alternative: bool, context: str | None, built: bool | None
+    ) -> None:
+        result.evidence.append(
+            Evidence(
+                kind=kind,
+                file=relative,
+                line=line,
+                text=raw_line(line - 1).strip()[:160],
+                arm_alternative=alternative,
+                x86_only_context=context,
+                arm64=cpp.Truth.of(built),
+            )
+        )
+
     for start, kind in sorted(found):
         line = line_of(start) + 1
         if (kind, line) in seen:
@@ -9606,16 +9622,7 @@ def _finish_code(
                     or _target_branch(code_lines, line - 1)
                 )
             ):
-                result.evidence.append(
-                    Evidence(
-                        kind=kind,
-                        file=relative,
-                        line=line,
-                        text=raw_line(line - 1).strip()[:160],
-                        arm_alternative=False,
-                        arm64="true",
-                    )
-                )
+                item(kind, line, False, None, True)
             continue
         if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
             # a guard selects code; the code it selects is what counts. But a guard that
@@ -9630,19 +9637,10 @@ def _finish_code(
                 if width_items < _WIDTH_ITEMS and _x64_width_test(code_lines, line - 1, x86_lines):
                     width_items += 1
                     built = state_at(start)
-                    result.evidence.append(
-                        Evidence(
-                            kind="x64-width-test",
-                            file=relative,
-                            line=line,
-                            text=raw_line(line - 1).strip()[:160],
-                            arm_alternative=False,
-                            x86_only_context=folder
-                            or not_built
-                            or ("x86/other-arch #if" if built is False else None),
-                            arm64=cpp.Truth.of(built),
-                        )
+                    context = (
+                        folder or not_built or ("x86/other-arch #if" if built is False else None)
                     )
+                    item("x64-width-test", line, False, context, built)
             continue
         if kind == "x64-intrinsic" and _CONDITION_LINE.match(
             code_lines[_chain_start(code_lines, line - 1, 64, chains)]
@@ -9734,17 +9732,7 @@ def _finish_code(
             context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
         if rust and built is False and context == "x86/other-arch #if":
             context = "x86/other-arch cfg"
-        result.evidence.append(
-            Evidence(
-                kind=kind,
-                file=relative,
-                line=line,
-                text=raw_line(line - 1).strip()[:160],
-                arm_alternative=alternative,
-                x86_only_context=context,
-                arm64=cpp.Truth.of(built),
-            )
-        )
+        item(kind, line, alternative, context, built)
 
 
 _ALIGNED_ALLOCATION = ("_mm_malloc", "_mm_free")
