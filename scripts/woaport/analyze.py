@@ -2126,11 +2126,7 @@ def _build_includes_never_compiled(result: Analysis) -> None:
             or "cmake" not in setup.lower()
             or _EXTENSION_SOURCE.search(setup)
             or result.setup_sources_computed
-            or any(
-                f"{module.lower()}.py" in result.members
-                or f"{module.lower()}/__init__.py" in result.members
-                for module in result.setup_imports
-            )
+            or _imports_own_module(result)
         ):
             return
     if any(_MADE_SOURCE_NAMES.search(text) for text in texts):
@@ -3510,7 +3506,13 @@ def _setup_listed_whole(result: Analysis) -> bool:
     sources: a helper's SOURCES)?"""
     if not result.setup_listed or result.cmake_texts or result.meson_texts:
         return False
-    return not any(
+    return not _imports_own_module(result)
+
+
+def _imports_own_module(result: Analysis) -> bool:
+    """Does the root setup.py import a module of the sdist's own (a helper that may list
+    sources or Extensions of its own)?"""
+    return any(
         f"{module.lower()}.py" in result.members
         or f"{module.lower()}/__init__.py" in result.members
         for module in result.setup_imports
@@ -7134,10 +7136,11 @@ def _generated_headers(
                     # slang/syntax/AllSyntax.h, not of any other AllSyntax.h)
                     outputs.add(_CMAKE_VARIABLES.sub("", output.lower()).strip("/"))
         if "custom_target" in text or "generator(" in text:
-            for call in _MESON_OUTPUT.finditer(text):
-                generated.update(h.lower() for h in _HEADER_NAME.findall(call[1]))
+            meson_outputs = [call[1] for call in _MESON_OUTPUT.finditer(text)]
+            for output in meson_outputs:
+                generated.update(h.lower() for h in _HEADER_NAME.findall(output))
             if "@BASENAME@" in text or "@PLAINNAME@" in text:
-                generated |= _meson_generated(text)
+                generated |= _meson_generated(text, meson_outputs)
         if "export_header" in text.lower():
             for call in _EXPORT_HEADER.finditer(text):
                 arguments = {m[1].upper(): m[2] for m in _EXPORT_ARGUMENT.finditer(call[2])}
@@ -7163,17 +7166,14 @@ _MESON_PROCESS = re.compile(r"\.process\s*\(([^)]{0,2000})\)")
 _MESON_STRING = re.compile(r"'([^'\n]{1,300})'")
 
 
-def _meson_generated(text: str) -> set[str]:
+def _meson_generated(text: str, outputs: list[str]) -> set[str]:
     """The headers (names, lower case) a meson file's generators write from the files its
     `.process()` calls hand them: beancount 3.2.3's bison and flex generators, `output:
     ['@BASENAME@.c', '@BASENAME@.h']`, write grammar.h and lexer.h from grammar.y and
-    lexer.l. Each generator is taken with each call (which goes with which is not read)."""
-    outputs = [
-        named
-        for call in _MESON_OUTPUT.finditer(text)
-        for named in _MESON_NAMED_OUTPUT.findall(call[1])
-    ]
-    if not outputs:
+    lexer.l. Each generator is taken with each call (which goes with which is not read).
+    ``outputs``: the file's `output:` values (_MESON_OUTPUT's)."""
+    named = [found for output in outputs for found in _MESON_NAMED_OUTPUT.findall(output)]
+    if not named:
         return set()
     inputs = [
         path.rsplit("/", 1)[-1]
@@ -7182,7 +7182,7 @@ def _meson_generated(text: str) -> set[str]:
     ]
     return {
         ((name.rsplit(".", 1)[0] if which == "BASENAME" else name) + suffix).lower()
-        for which, suffix in outputs
+        for which, suffix in named
         for name in inputs
     }
 
