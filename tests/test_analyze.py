@@ -4278,6 +4278,62 @@ def test_libraries_an_environment_variable_asks_for(tmp_path: Path, test: str, n
     assert external_names(doc) == (["z-ng"] if named else []), doc["reasons"]
 
 
+_BLPAPI_BUILD_RS = """use std::env;
+fn main() {
+    // the SDK is proprietary: neither bundled nor downloadable
+    println!("cargo:rerun-if-env-changed=BLPAPI_ROOT");
+    let root = env::var("BLPAPI_ROOT").expect("set BLPAPI_ROOT");
+    println!("cargo:rustc-link-search=native={}/lib", root);
+    println!("cargo:rustc-link-lib=dylib=blpapi3_64");
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("build_rs", "member", "external"),
+    [
+        # xbbg 1.6.0: crates/blpapi-sys only tells Cargo to link Bloomberg's SDK, which the
+        # build machine must have (its comments' "bundled" and "downloadable" are words)
+        (_BLPAPI_BUILD_RS, True, ["blpapi"]),
+        # a -sys crate that compiles its library (pyoxigraph's oxrocksdb-sys) or fetches it
+        (
+            'fn main() {\n    cc::Build::new().file("c/blpapi.c").compile("blpapi");\n'
+            '    println!("cargo:rustc-link-lib=static=blpapi");\n}\n',
+            True,
+            [],
+        ),
+        (
+            _BLPAPI_BUILD_RS.replace(
+                "let root", 'let url = "https://example.com/sdk.zip";\n    let root'
+            ),
+            True,
+            [],
+        ),
+        # links, but links nothing itself (a protobuf crate's `links` keeps one copy)
+        ('fn main() {\n    println!("cargo:rerun-if-changed=protos");\n}\n', True, []),
+        # a crate no Python build compiles
+        (_BLPAPI_BUILD_RS, False, []),
+    ],
+)
+def test_a_sys_crate_that_links_a_library_it_does_not_build(
+    tmp_path: Path, build_rs: str, member: bool, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[workspace]\nmembers = ["crates/py", "crates/blpapi-sys"]\n',
+        "crates/py/Cargo.toml": '[package]\nname = "py"\n\n[dependencies]\n'
+        'pyo3 = { version = "0.25", features = ["extension-module"] }\n'
+        + ('blpapi-sys = { path = "../blpapi-sys" }\n' if member else ""),
+        "crates/py/src/lib.rs": "pub fn f() {}\n",
+        "crates/blpapi-sys/Cargo.toml": '[package]\nname = "blpapi-sys"\nlinks = "blpapi"\n',
+        "crates/blpapi-sys/build.rs": build_rs,
+        "crates/blpapi-sys/src/lib.rs": "pub fn g() {}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
+    assert doc["category"] == ("external-native-library" if external else "workflow-only")
+
+
 @pytest.mark.parametrize(
     ("crate", "category"),
     [

@@ -1982,6 +1982,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _switched_on(result)
     _built_here(result)
     _fetched_by_cargo(result)
+    _cargo_links_unbuilt(result)
     _fetched_targets(result)
     _judge_shared_exports(result)
     _resolve_includes(result)
@@ -5826,6 +5827,66 @@ def _built_here(result: Analysis) -> None:
         ]
 
 
+_CARGO_LINKED = "a crate's build script links it and builds none (Cargo `links`)"
+# a Cargo package's `links = "name"`: the native library its build script links
+_CARGO_LINKS = re.compile(r'(?m)^[ \t]*links[ \t]*=[ \t]*"([A-Za-z0-9_.+-]{1,60})"')
+# a build script that emits a library to link (`cargo:rustc-link-lib=dylib={}`)
+_RUSTC_LINK_LIB = re.compile(r"cargo::?rustc-link-lib")
+# a build script that makes the library (cc, cmake, a command it runs), downloads it, or
+# finds it through a tool that may build it (vcpkg, a bundled or vendored feature)
+# (in its code: comments and strings blanked, a URL aside)
+_BUILD_SCRIPT_MAKES = re.compile(
+    r"\bcc::|\bcmake\b|\bBuild::new\b|Command::new|\bautotools\b|\bdownload|https?://"
+    r"|\bbundled\b|\bvendored\b|\bvcpkg\b|\bmeson\b"
+)
+_RUST_COMMENT_OR_STRING = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.){0,2000}"', re.DOTALL)
+
+
+def _cargo_links_unbuilt(result: Analysis) -> None:
+    """A crate of the sdist's own, built with the Python extension, that says it links a
+    native library (`links = "blpapi"`) and whose build script only tells Cargo to link it
+    (`cargo:rustc-link-lib`), making or fetching nothing: the library comes from the build
+    machine, and must be there for ARM64 (xbbg 1.6.0's crates/blpapi-sys links Bloomberg's
+    BLPAPI C SDK from BLPAPI_ROOT; the crates that compile their C with cc or cmake, such as
+    pyoxigraph's oxrocksdb-sys, or download it, are not)."""
+    if not result.crates:
+        return
+    built = _crates_built(result)
+    if not built:
+        return
+    scripts = {
+        path.rpartition("/")[0]: text
+        for text in result.build_texts
+        if (path := result.build_paths.get(id(text), "")).endswith("build.rs")
+    }
+    for text in result.build_texts:
+        path = result.build_paths.get(id(text), "")
+        if not path.endswith("cargo.toml"):
+            continue
+        folder = path.rpartition("/")[0]
+        links = _CARGO_LINKS.search(text)
+        script = scripts.get(folder)
+        if (
+            links is None
+            or folder not in built
+            or script is None
+            or _RUSTC_LINK_LIB.search(script) is None
+            or "://" in script
+            or _BUILD_SCRIPT_MAKES.search(_RUST_COMMENT_OR_STRING.sub(" ", script)) is not None
+        ):
+            continue
+        line = text.count("\n", 0, links.start()) + 1
+        result.external.append(
+            ExternalLibrary(
+                name=links[1].lower().removeprefix("lib"),
+                how=_CARGO_LINKED,
+                file=f"{folder}/Cargo.toml" if folder else "Cargo.toml",
+                line=line,
+                text=links[0].strip(),
+            )
+        )
+
+
 def _fetched_by_cargo(result: Analysis) -> None:
     """Drop the DLLs a package bundles that a Cargo build script of the sdist downloads for
     the target it builds, ARM64 Windows included (kreuzberg 4.10.4: _setup_lib_path.py
@@ -6935,7 +6996,12 @@ def _resolve_includes(result: Analysis) -> None:
                     e.how.endswith("(a library's config tool)")
                     and _own_module(e.how.split(" ", 1)[0], result.members)
                 )
-                and (not _shipped(e.name, ordered) or _library_key(e.name) in prebuilt)
+                and (
+                    not _shipped(e.name, ordered)
+                    or _library_key(e.name) in prebuilt
+                    # (the -sys crate's folder is named for the library, not its sources)
+                    or e.how == _CARGO_LINKED
+                )
                 # (one the build fetches or extracts, by its key: pyjq 2.6.0's jq, from the
                 # dependencies/jq-1.5.tar.gz its setup.py builds, too short a name for a folder)
                 and _library_key(e.name) not in wraps
