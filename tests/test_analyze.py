@@ -1517,6 +1517,13 @@ def test_windows_settings_that_leave_arm64_out(tmp_path: Path, before: str, reas
             "setup.py:4",
         ),
         ("args = ['cmake', '-DCMAKE_GENERATOR_PLATFORM=x64', '.']\n", "setup.py:1"),
+        # spsdk-pqc 0.7.5's setup.py:52-59, a variable that is x64 or Win32
+        (
+            "import platform\nplat = 'x64' if platform.architecture()[0] == '64bit' else 'Win32'\n"
+            "args = ['-DCMAKE_GENERATOR_PLATFORM=%s' % plat]\n",
+            "setup.py:3",
+        ),
+        ("plat = 'x64'\nargs = [f'-DCMAKE_GENERATOR_PLATFORM={plat}']\n", "setup.py:2"),
         # pycapnp 2.2.4's buildutils/build.py:40-45, a module setup.py imports
         (
             'if os.name == "nt":\n    flag = "x64"\n    build_arch = ["-A", flag]\n',

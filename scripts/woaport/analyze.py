@@ -3246,6 +3246,9 @@ _CMAKE_X64 = re.compile(
     r"""|["']-A[ \t]*x64["']|CMAKE_GENERATOR_PLATFORM[ \t]*[=:]?[ \t]*["']?x64\b"""
     # os.environ["CMAKE_GENERATOR_PLATFORM"] = "x64", env.setdefault("...", "x64")
     r"""|CMAKE_GENERATOR_PLATFORM["'][ \t]*(?:\][ \t]*=|,)[ \t]*["']x64["']"""
+    # a variable's value: `"-DCMAKE_GENERATOR_PLATFORM=%s" % plat`, f"...={plat}" (spsdk-pqc
+    # 0.7.5: `plat = "x64" if platform.architecture()[0] == "64bit" else "Win32"`)
+    r"""|CMAKE_GENERATOR_PLATFORM=(?:%s["'][ \t]*%[ \t]*|\{)([A-Za-z_]\w{0,40})\b"""
     # (not a generator named with its platform, "Visual Studio 9 2008 Win64": coolprop 6.7.0
     # names those for old compilers a user picks, and shipped ARM64 with a CI change alone)
 )
@@ -3308,7 +3311,7 @@ def _scan_cmake_x64(result: Analysis, relative: str, text: str) -> None:
     for count, match in enumerate(_CMAKE_X64.finditer(text)):
         if count == _CMAKE_X64_MATCHES:
             return
-        variable = match[1]
+        variable = match[1] or match[2]
         if variable is not None:
             if variable not in variables:
                 variables[variable] = (
