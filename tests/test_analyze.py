@@ -369,6 +369,25 @@ def test_an_error_for_unsupported_platforms_is_a_port(tmp_path: Path) -> None:
     assert needing_work(doc) == [("platform-error", "src/arch.h", 6)]
 
 
+@pytest.mark.parametrize(("guard", "port"), [("_MSC_EXTENSIONS", True), ("__STDC__", False)])
+def test_an_error_behind_msvcs_own_macros(tmp_path: Path, guard: str, port: bool) -> None:
+    """EPICS Base's compiler/msvc/epicsAtomicCD.h (epicscorelibs 7.0.10.99.0.2): MSVC defines
+    _MSC_EXTENSIONS by default (/Ze), and its chain has no ARM64 branch; __STDC__ is defined
+    only under /Za, which no build passes."""
+    header = (
+        f"#ifdef {guard}\n#include <intrin.h>\n#if defined(_M_IX86)\n#define A 1\n"
+        "#elif defined(_M_X64)\n#define A 2\n#else\n#error unexpected target architecture\n"
+        "#endif\n#endif\n"
+    )
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/atomic.h": header,
+        "src/a.c": '#include "atomic.h"\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert (("platform-error", "src/atomic.h", 8) in needing_work(doc)) == port, doc["x86"]
+
+
 def test_comments_are_not_code(tmp_path: Path) -> None:
     doc = analysis(
         tree(

@@ -60,6 +60,11 @@ ARM64_DEFINED: dict[str, int] = {
     "_MSC_FULL_VER": 194435207,
     "_INTEGRAL_MAX_BITS": 64,
     "__STDC_HOSTED__": 1,
+    # "Defined as 1 if the on-by-default /Ze (Enable Language Extensions) compiler option is
+    # set" (https://learn.microsoft.com/cpp/preprocessor/predefined-macros); setuptools,
+    # CMake and meson never pass /Za (EPICS Base's compiler/msvc/epicsAtomicCD.h: its
+    # `#else #error unexpected target architecture` is inside `#ifdef _MSC_EXTENSIONS`)
+    "_MSC_EXTENSIONS": 1,
 }
 # Never defined there: other architectures' and other compilers' and operating systems'.
 ARM64_UNDEFINED: frozenset[str] = frozenset(
