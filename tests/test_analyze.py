@@ -3026,6 +3026,20 @@ def test_analyze_text_names_external_libraries(woaport: Run, tmp_path: Path) -> 
             },
             [],
         ),
+        # cantera 3.2.0's src/CMakeLists.txt fetches SUNDIALS, whose solvers are folders of
+        # headers of their own (<cvodes/cvodes.h>), and HighFive, HDF5's header-only C++
+        # interface, which needs HDF5's C library from the machine
+        (
+            {
+                "CMakeLists.txt": "include(FetchContent)\nFetchContent_Declare(\n  sundials\n"
+                "  URL https://github.com/LLNL/sundials/releases/download/v7.4.0/sundials-7.4.0.tar.gz\n)\n"
+                "FetchContent_Declare(\n  HighFive\n  URL https://github.com/highfive-devs/HighFive/archive/v3.1.1.tar.gz\n)\n"
+                "FetchContent_MakeAvailable(sundials HighFive)\nadd_library(c MODULE src/c.cpp)\n",
+                "src/c.cpp": "#include <cvodes/cvodes.h>\n#include <nvector/nvector_serial.h>\n"
+                "#include <highfive/H5File.hpp>\n",
+            },
+            ["hdf5"],
+        ),
         (  # without the fetch, zmq.h comes from the build machine
             {
                 "zmq/backend/cython/_zmq.pyx": 'cdef extern from "zmq.h":\n    int zmq_errno()\n',
@@ -3043,7 +3057,13 @@ def test_analyze_text_names_external_libraries(woaport: Run, tmp_path: Path) -> 
             [],
         ),
     ],
-    ids=["test-library", "fetched-bundled", "not-fetched", "vendored-tests-and-generated"],
+    ids=[
+        "test-library",
+        "fetched-bundled",
+        "fetched-sundials-highfive",
+        "not-fetched",
+        "vendored-tests-and-generated",
+    ],
 )
 def test_what_the_build_brings_or_never_builds(
     tmp_path: Path, files: dict[str, str], external: list[str]

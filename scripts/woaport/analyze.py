@@ -4448,6 +4448,21 @@ FETCHED_ALSO = {
     # Apache ORC's cmake_modules/ThirdpartyToolchain.cmake builds these where none is found
     # (pyorc 0.12.0 downloads ORC's source release and builds it)
     "orc": ("protobuf", "snappy", "zlib", "lz4", "zstd"),
+    # SUNDIALS' solvers and parts, each a folder of headers (cantera 3.2.0's <cvodes/cvodes.h>,
+    # <nvector/nvector_serial.h>, from FetchContent_Declare(sundials ...))
+    "sundials": (
+        "cvodes",
+        "cvode",
+        "idas",
+        "ida",
+        "kinsol",
+        "arkode",
+        "nvector",
+        "sunlinsol",
+        "sunmatrix",
+        "sunnonlinsol",
+        "sunmemory",
+    ),
     # FFmpeg's libraries, each a folder of headers (see INCLUDE_DIR_LIBRARIES)
     "ffmpeg": (
         "avcodec",
@@ -4574,6 +4589,16 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
                 )
                 continue
             result.fetched.add(key)
+            if key in FETCHED_NEEDS and not foreign:
+                result.external.append(
+                    _external_at(
+                        FETCHED_NEEDS[key],
+                        f"{declared}, which the build fetches, needs it",
+                        relative,
+                        text,
+                        match.start(),
+                    )
+                )
             url = _FETCH_URL.match(text, match.end(), match.end() + 600)
             if url is None or not _BINARY_ARCHIVE.search(url[1].rsplit("/", 1)[-1]):
                 # (not a prebuilt archive's: BtbN's ffmpeg-...-win64-gpl-shared.zip is x64
@@ -4593,6 +4618,10 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
                     result.fetched.update(FETCHED_ALSO.get(repository, ()))
 
 
+# What a project the build fetches and builds needs from the machine in turn: HighFive, a
+# header-only C++ interface to HDF5, finds HDF5's C library (cantera 3.2.0's
+# FetchContent_Declare(HighFive ...); "HighFive is header-only but depends on libhdf5")
+FETCHED_NEEDS = {"highfive": "hdf5"}
 # A GitHub release archive named for Windows on x86-64
 _WINDOWS_X64_ARCHIVE = re.compile(r"(?i)[-_.](?:windows|win64|win)[-_.]?(?:x86[-_]64|x64|amd64)\b")
 
