@@ -5137,6 +5137,153 @@ def test_a_library_only_an_optional_extension_that_cannot_compile_needs(
     assert doc["category"] == category, doc["reasons"]
 
 
+_FALLBACK_SETUP = """import os
+from setuptools import setup, Extension
+from setuptools.command.build_ext import build_ext
+class BuildFailed(Exception):
+    pass
+class try_build_ext(build_ext):
+    def build_extension(self, ext):
+        try:
+            build_ext.build_extension(self, ext)
+        except Exception:
+            raise BuildFailed()
+args = dict(name='ovs', ext_modules=[Extension('ovs._json', sources=['ovs/_json.c'],
+            libraries=['openvswitch'])], cmdclass={'build_ext': try_build_ext})
+try:
+    setup(**args)
+except BuildFailed:
+    del args['ext_modules']
+    setup(**args)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setup", "source", "category"),
+    [
+        # ovs 4.0.0: an accelerator that needs libopenvswitch, and a build that goes on
+        # without it where it does not compile: the wheel is the pure-Python package
+        (_FALLBACK_SETUP, "#include <openvswitch/json.h>\nint f(void) { return 0; }\n", "pure"),
+        # ... unless the extension has something else to port
+        (
+            _FALLBACK_SETUP,
+            "#include <openvswitch/json.h>\n#include <immintrin.h>\n"
+            "int f(void) { __m128 v = _mm_setzero_ps(); return 0; }\n",
+            "source-port",
+        ),
+        # Extension(optional=True) alone: the extension is left out, not replaced by a build
+        # that goes without every one
+        (
+            setup_extension("ovs._json", "ovs/_json.c").replace(
+                "'])", "'], libraries=['openvswitch'], optional=True)"
+            ),
+            "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
+            "external-native-library",
+        ),
+        # other extensions compile without the library (scylla-driver 3.29.12's Cython
+        # modules beside the libev wrapper): they are the wheel's native code
+        (
+            _FALLBACK_SETUP.replace(
+                "sources=['ovs/_json.c']", "sources=['ovs/_json.c', 'ovs/_fast.c']"
+            ),
+            "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
+            "external-native-library",
+        ),
+        # a build that does not go on
+        (
+            setup_extension("ovs._json", "ovs/_json.c").replace(
+                "'])", "'], libraries=['openvswitch'])"
+            ),
+            "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
+            "external-native-library",
+        ),
+    ],
+)
+def test_an_accelerator_a_fallback_build_goes_without_where_its_library_is_missing(
+    tmp_path: Path, setup: str, source: str, category: str
+) -> None:
+    files = {"setup.py": setup, "ovs/_json.c": source}
+    if "_fast.c" in setup:
+        files["ovs/_fast.c"] = "int g(void) { return 1; }\n"
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+_ICU_PROBE = """import shutil, subprocess
+from setuptools import setup, Extension
+def icu_flags():
+    if shutil.which("pkg-config"):
+        return subprocess.run(["pkg-config", "--libs", "icu-io"], text=True).stdout
+    if shutil.which("icu-config"):
+        return subprocess.run(["icu-config", "--ldflags"], text=True).stdout
+    return None
+exts = ["icu"] if icu_flags() else []
+setup(ext_modules=[Extension('apsw.__init__', ['src/apsw.c'])])
+"""
+
+
+@pytest.mark.parametrize(
+    ("script", "external"),
+    [
+        # apsw 3.50.3.0: ICU through pkg-config or icu-config, where either is on PATH
+        # (neither comes with Windows or MSVC), and the build goes on without it
+        (_ICU_PROBE, []),
+        # the same tools run without looking for them first
+        (
+            _ICU_PROBE.replace('    if shutil.which("pkg-config"):\n', "    if True:\n").replace(
+                '    if shutil.which("icu-config"):\n', "    if True:\n"
+            ),
+            ["icu", "icu-io"],
+        ),
+        # or run where they are not found
+        (
+            _ICU_PROBE.replace('if shutil.which("pkg-config"):', 'if not shutil.which("cc"):'),
+            ["icu-io"],
+        ),
+    ],
+)
+def test_a_config_tool_setup_py_runs_only_where_it_is_installed(
+    tmp_path: Path, script: str, external: list[str]
+) -> None:
+    files = {"setup.py": script, "src/apsw.c": "int f(void) { return 0; }\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_sqlites_extension_header_is_sqlites(tmp_path: Path) -> None:
+    """apsw-sqlite3mc 3.50.3.0's setup.py fetches SQLite (sqlite-autoconf-%s.tar.gz from
+    sqlite.org), and its test extension includes <sqlite3ext.h>, SQLite's header for
+    loadable extensions: the library the build fetches, not another."""
+    fetch = 'AURL = "https://sqlite.org/sqlite-autoconf-%s.tar.gz" % (version,)\n'
+    files = {
+        "setup.py": setup_extension("apsw", "src/apsw.c", before=fetch),
+        "src/apsw.c": "#include <sqlite3ext.h>\nint f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path / "fetched", files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    files["setup.py"] = setup_extension("apsw", "src/apsw.c")
+    doc = analysis(tree(tmp_path / "not", files))
+    assert external_names(doc) == ["sqlite3"], doc["external_libraries"]
+
+
+def test_the_sage_packages_a_passagemath_distribution_ships(tmp_path: Path) -> None:
+    """passagemath-cddlib 10.6.39: `sage_setup(['sagemath-cddlib'], recurse_packages=(...),
+    spkgs=['cddlib'])`, a stub .pyx, and cddlib's programs in the wheel, which Sage's build
+    makes for the target first."""
+    setup = (
+        "from sage_setup import sage_setup\n"
+        "sage_setup(['sagemath-cddlib'],\n           recurse_packages=('sage', 'passagemath_cddlib'),\n"
+        "           spkgs=['cddlib'],\n           package_data={})\n"
+    )
+    files = {
+        "setup.py": setup,
+        "sage/libs/cddlib.pyx": "# sage_setup: distribution = sagemath-cddlib\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["cddlib"], doc["reasons"]
+    assert doc["category"] == "external-native-library"
+
+
 # -- round 35's misses (tests/corpus/sdists.yml), each cut down from the real sdist ----------
 _C4_PROJECT = (  # rapidyaml 0.11.0's ext/c4core/cmake/c4Project.cmake, cut down
     "function(c4_project)\n"

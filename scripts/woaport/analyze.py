@@ -828,6 +828,33 @@ class Analysis:
             for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA", "SWIG")
         )
 
+    def _optional_without_libraries(self) -> bool:
+        """Does a setup.py whose build_extension catches the compiler's failure (ovs 4.0.0:
+        `except ext_errors: raise BuildFailed()`, then setup() again without extensions)
+        build extensions that need only libraries the sdist does not ship, and nothing else
+        to port? Where those are missing, as on a Windows runner, the build goes on without
+        the extensions. Not `optional=True` on one Extension of several, nor a library
+        found some other way than setup.py's own lists and the sources' includes."""
+        if not self.optional_build or not self.external or not self.setup_script:
+            return False
+        mark = _OPTIONAL_BUILD.search(self.setup_script)
+        if mark is None or mark[0].startswith("optional"):
+            return False
+        if any(e.needs_work for e in self.evidence):
+            return False
+        if not all(
+            e.how == "libraries=[...]" or e.how.startswith("includes <") for e in self.external
+        ):
+            return False
+        # and every native source the sdist has is one that wants them (not scylla-driver
+        # 3.29.12's, whose other Cython modules compile without libev and lz4)
+        wanting = {e.file.lower() for e in self.external}
+        return all(
+            member in wanting
+            for member in self.members
+            if member.endswith(_COMPILED_SUFFIXES) and not member.endswith(".pxd")
+        )
+
     def compiles_nothing(self) -> bool:
         """A setuptools build that declares no extension module and runs no compiler or
         build tool: the sdist's native files are test fixtures, examples, or package data
@@ -958,6 +985,13 @@ class Analysis:
                 f"{self.optional_build} goes on without the extension where it does not "
                 f"compile, and it cannot compile on Windows on Arm ({self.optional_unbuilt}): "
                 "the wheel is the pure-Python package"
+            )
+        elif self._optional_without_libraries():
+            libraries = ", ".join(sorted({e.name for e in self.external}))
+            pure = (
+                f"{self.optional_build} goes on without the extension where it does not "
+                f"compile, and it needs libraries the sdist does not ship ({libraries}): "
+                "without them, the wheel is the pure-Python package"
             )
         else:
             pure = ""
@@ -2580,10 +2614,16 @@ def _opted_in(lines: list[str], index: int) -> bool:
     """Is this line of setup.py inside an `if` that only an environment variable opens (one
     with no default, or an off one: `os.environ.get("X", "") == "true"`), or that tests for
     the library's files (see _found_on_disk)?"""
+    if _TOOL_FOUND.search(lines[index]) and not _NEGATED_TEST.search(lines[index]):
+        return True  # (the line only looks for the tool: `if shutil.which("icu-config"):`)
     for condition in _enclosing_conditions(lines, index, python=True):
         if _ARGV_OPTION.search(condition) and not _NEGATED_TEST.search(condition):
             return True  # distance 0.1.3: `if '--with-c' in sys.argv:`, which pip never passes
         if _found_on_disk(lines, condition):
+            return True
+        if _TOOL_FOUND.search(condition) and not _NEGATED_TEST.search(condition):
+            # apsw 3.50: `if shutil.which("icu-config"):` runs the tool only where it is
+            # installed (none comes with Windows or MSVC), and builds without ICU elsewhere
             return True
         # `os.getenv("X") is not None` holds where X is set (python-zlib-ng's
         # PYTHON_ZLIB_NG_LINK_DYNAMIC): no negation of the variable's test
@@ -2606,6 +2646,8 @@ def _opted_in(lines: list[str], index: int) -> bool:
 
 
 _OFF_DEFAULTS = frozenset({"", "0", "false", "no", "off", "none"})
+# a test that a program is on PATH: shutil.which("pkg-config"), find_executable("x-config")
+_TOOL_FOUND = re.compile(r"\b(?:shutil\.which|which|find_executable)\s*\(")
 
 
 # `NAME = [Extension(`: the list a setup.py hands to ext_modules, and that list emptied again
@@ -4117,6 +4159,11 @@ _NOT_LIBRARY_TOOLS = frozenset(
         "release",
     ]
 )
+# passagemath's sage_setup(..., spkgs=['cddlib']): the Sage packages (libraries and programs)
+# the distribution links or ships, which Sage's own build makes for the target beforehand
+# (passagemath-cddlib 10.6.39: a stub .pyx; the wheel carries cddlib's programs)
+_SAGE_SPKGS = re.compile(r"\bsage_setup\s*\([\s\S]{0,2000}?\bspkgs\s*=\s*\[([^\]]{0,400})\]")
+_SAGE_SPKG = "sage_setup(spkgs=[...]): a Sage package Sage's build makes for the target"
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
 _RELEASE_DOWNLOADED = "prebuilt library downloaded at build time"
@@ -6426,6 +6473,10 @@ def _scan_libraries(
                     found.append(("openssl", f"libraries=[...] names {library}", offset))
                 else:
                     found.append((library.lower(), "libraries=[...]", offset))
+        if "spkgs" in text:
+            for match in _SAGE_SPKGS.finditer(text):
+                for spkg in re.finditer(r"""["']([A-Za-z][\w.+-]{0,60})["']""", match[1]):
+                    found.append((spkg[1].lower(), _SAGE_SPKG, match.start(1) + spkg.start()))
         for match in _PKG_CONFIG.finditer(text):
             package = _pkg_config_name(match[0])
             if package is not None:
@@ -6568,6 +6619,7 @@ INCLUDE_DIR_LIBRARIES = {
     # MIT Kerberos' admin headers (python-kadmin-rs 0.7.5's src/wrapper.h: <kadm5/admin.h>),
     # which krb5 installs and its Windows installers leave out
     "kadm5": "kadm5 (krb5)",
+    "sqlite3ext": "sqlite3",  # SQLite's header for loadable extensions
 }
 # FFmpeg's libraries, each a folder of headers: named with the project a porter builds
 INCLUDE_DIR_LIBRARIES.update(
