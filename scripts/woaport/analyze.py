@@ -8923,21 +8923,22 @@ class _CText:
         self.slashes: dict[int, int] = {}  # line index -> where its `//` comment starts, or -1
         self.comment_starts: list[int] = []
         self.comment_ends: list[int] = []
-        start = text.find("/*")
-        end = 0
-        while start != -1:  # a loop of C-speed finds, one turn per comment
-            # a `/*` after a `//` on its line is in that line comment (htscodecs' rANS_byte.h:
-            # `//*r = q * ...`, which opens no block comment)
-            line = max(text.rfind("\n", end, start) + 1, end)
-            if text.find("//", line, start + 1) != -1:
-                newline = text.find("\n", start)
-                start = -1 if newline == -1 else text.find("/*", newline)
+        # One regex search per comment, from the end of the one before: it stops at a `/*`,
+        # or at a `//` and passes over the rest of its line (a `/*` after a `//` on its line
+        # is in that line comment: htscodecs' rANS_byte.h, `//*r = q * ...`, which opens no
+        # block comment). The `*/` is found by str.find.
+        search = _COMMENT_OPENER.search
+        found = search(text)
+        while found is not None:
+            start = found.start()
+            if text[start + 1] == "/":
+                found = search(text, found.end())  # a line comment
                 continue
             end = text.find("*/", start + 2)
             end = len(text) if end == -1 else end + 2
             self.comment_starts.append(start)
             self.comment_ends.append(end)
-            start = text.find("/*", end)
+            found = search(text, end)
 
     @functools.cached_property
     def count(self) -> int:
@@ -9232,6 +9233,8 @@ _WINDOWS_ASSEMBLY_LOWERED = [
 
 
 _INLINE_COMMENT = re.compile(r"/\*.*?(?:\*/|$)|//.*")
+# what opens a comment: a `//` with the rest of its line, or a `/*` (see _CText)
+_COMMENT_OPENER = re.compile(r"//[^\n]*|/\*")
 _HASH_LINE = re.compile(r"#[^\n]*")  # the first `#` of a line, to the line's end
 
 
