@@ -10464,36 +10464,56 @@ _CONDITIONAL = re.compile(r"#[ \t]*(if|ifdef|ifndef|endif)\b[ \t]*(\w*)")
 _GUARD_DEFINE = re.compile(r"\s*#[ \t]*define[ \t]+(\w+)")
 
 
-def _unconditional(text: str, offset: int) -> bool:
-    """Is the line at ``offset`` of a C text outside every #if (an include guard aside)? An
-    `#ifndef NAME` / `#define NAME` that closes before the line is no guard, only a default
-    (lmdb 1.6.2's mdb.c: `#ifndef _GNU_SOURCE` / `#define _GNU_SOURCE` / `#endif`, then
-    `#ifdef _WIN32` ... `#else` / `#include <sys/uio.h>`)."""
-    depth = 0
-    guarding = False  # an include guard is open (at depth 0, none is)
-    for match in _CONDITIONAL.finditer(text, 0, offset):
-        sign = match.start()
-        # only blanks may stand before the `#` on its line (a match elsewhere ends on the
-        # same line: it hides no directive of the next)
-        if (
-            sign
-            and text[sign - 1] != "\n"
-            and text[text.rfind("\n", 0, sign) + 1 : sign].strip(" \t")
-        ):
-            continue
-        if match[1] == "endif":
-            depth -= 1
-            if depth == 0:
-                # (a default closed at once: the include guard may still follow, cpulimit's
-                # process_finder.h: `_GNU_SOURCE`'s, then the header's own)
-                guarding = False
-            continue
-        if depth == 0 and match[1] == "ifndef":
-            defined = _GUARD_DEFINE.match(text, match.end())
-            guarding = defined is not None and defined[1] == match[2]
-        depth += 1
-    # (inside an include guard still open, the whole file is inside it)
-    return depth <= (1 if guarding else 0)
+class _Unconditional:
+    """Which lines of a C text are outside every #if (an include guard aside)? Asked of a
+    file's #include lines in order, the #ifs are counted from one to the next, not from the
+    top of the file for each (zstd's 2 MB amalgamation includes a few POSIX headers)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0  # the #ifs before it are counted in depth and guarding
+        self.depth = 0
+        self.guarding = False  # an include guard is open (at depth 0, none is)
+
+    def at(self, offset: int) -> bool:
+        """Is the line at ``offset`` outside every #if? An `#ifndef NAME` / `#define NAME`
+        that closes before the line is no guard, only a default (lmdb 1.6.2's mdb.c: `#ifndef
+        _GNU_SOURCE` / `#define _GNU_SOURCE` / `#endif`, then `#ifdef _WIN32` ... `#else` /
+        `#include <sys/uio.h>`)."""
+        text = self.text
+        # The count goes on from the offset asked before only where that offset is a `#`
+        # (an #include's): no _CONDITIONAL match holds a `#` past its first character, so
+        # the matches before it are those of the whole text, and none spans it.
+        resumable = text.startswith("#", offset)
+        if resumable and offset >= self.position:
+            position, depth, guarding = self.position, self.depth, self.guarding
+        else:
+            position, depth, guarding = 0, 0, False
+        for match in _CONDITIONAL.finditer(text, position, offset):
+            sign = match.start()
+            # only blanks may stand before the `#` on its line (a match elsewhere ends on the
+            # same line: it hides no directive of the next)
+            if (
+                sign
+                and text[sign - 1] != "\n"
+                and text[text.rfind("\n", 0, sign) + 1 : sign].strip(" \t")
+            ):
+                continue
+            if match[1] == "endif":
+                depth -= 1
+                if depth == 0:
+                    # (a default closed at once: the include guard may still follow,
+                    # cpulimit's process_finder.h: `_GNU_SOURCE`'s, then the header's own)
+                    guarding = False
+                continue
+            if depth == 0 and match[1] == "ifndef":
+                defined = _GUARD_DEFINE.match(text, match.end())
+                guarding = defined is not None and defined[1] == match[2]
+            depth += 1
+        if resumable:
+            self.position, self.depth, self.guarding = offset, depth, guarding
+        # (inside an include guard still open, the whole file is inside it)
+        return depth <= (1 if guarding else 0)
 
 
 def _note_posix_includes(
@@ -10509,6 +10529,7 @@ def _note_posix_includes(
     source: _CText | None = None
     defined: frozenset[str] = frozenset()
     windows: bool | None = None  # does the file have a Windows path (asked once)
+    unconditional = _Unconditional(text)  # (nothing read until asked)
     for at, header in includes:
         if header not in POSIX_ONLY_HEADERS and header not in POSIX_SOCKET_HEADERS:
             continue
@@ -10516,7 +10537,7 @@ def _note_posix_includes(
         if cython:
             if text[line_start] in " \t":
                 continue  # indented: inside an IF or another block
-        elif not _unconditional(text, at):
+        elif not unconditional.at(at):
             # in an #if: an MSVC build reads it where the preprocessor says so, in a file
             # with no Windows path of its own (xattr 1.3.0's lib_build.c: `#ifdef
             # __FreeBSD__` ... `#else` / `#include <sys/xattr.h>`)
