@@ -1907,7 +1907,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.files_read += 1
         result.bytes_read += len(data)
         if suffix == ".rs" and name not in BUILD_FILES:
-            if b"Unix" in data or b"unix" in data or b"fd::" in data:
+            if _RUST_UNIX_BYTES.search(data) is not None or _FD_BYTES.search(data) is not None:
                 _note_rust_unix(result, relative, data.decode("utf-8", "replace"))
             defined_bytes = _plain_rust(data)
             if defined_bytes is not None:
@@ -2384,9 +2384,13 @@ _HASH_ELIF_OR_DEFINE = re.compile(rb"#(?:elif|[ \t]*define[ \t]+([A-Za-z_][A-Za-
 
 
 # the regex engine's literal search: faster than `in` for short words (see _finder)
-_X86_BYTES, _ASM_BYTES, _M_BYTES = (
-    re.compile(re.escape(word)) for word in (b"x86", b"asm!", b"_M_")
+_X86_BYTES, _M_BYTES, _FD_BYTES = (
+    re.compile(re.escape(word)) for word in (b"x86", b"_M_", b"fd::")
 )
+# `asm!`, `Unix` or `unix`: found from their rarest letter (the engine jumps between the `!`s
+# or `x`s of a Rust file, where `a` and `u` are everywhere), the rest looked at behind it
+_ASM_BYTES = re.compile(rb"!(?<=asm!)")
+_RUST_UNIX_BYTES = re.compile(rb"x(?<=[Uu]nix)")
 
 
 _BUILD_NAME = re.compile(r"(?:[-/]D)?([A-Za-z_][A-Za-z0-9_]*)")
