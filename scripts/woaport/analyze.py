@@ -1865,11 +1865,14 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix == ".py":
             # setup.py, or a helper of its, that may pass CMake `-A x64` or name a Visual
             # Studio generator, or download a library's source (see _judge_setup_helpers)
-            cmake = (b"x64" in data or b"Visual Studio" in data) and relative.count("/") <= 2
+            # (the folder first: most modules are deeper, and need no pass over their bytes)
+            cmake = relative.count("/") <= 2 and (
+                _X64_BYTES.search(data) is not None or b"Visual Studio" in data
+            )
             downloads = (
                 not _build_script(lower)
                 and name != "setup.py"
-                and b"://" in data
+                and _URL_BYTES.search(data) is not None
                 and _ARCHIVE_NAME_BYTES.search(data) is not None
                 and not _incidental(lower)
             )
@@ -1887,7 +1890,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             ) and not _incidental(lower):
                 _scan_pe_machine(result, relative, data.decode("utf-8", "replace"))
             if (
-                (b"vcvars" in data or b"sDevCmd" in data or b"sdevcmd" in data)
+                _MSVC_SETUP_BYTES.search(data) is not None
                 and not _incidental(lower)
                 and not _in_vendored(lower)
             ):
@@ -2029,6 +2032,13 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
 # `in` for this short word)
 _C_SOURCE_HINT = re.compile(rb"\.c(?:['\"]|c|pp)")
 _X64_MACHINE = re.compile(rb"0x8664")
+# Tests of a Python module's bytes for a word, as regexes led by a rare letter of it (see
+# _ASM_BYTES): `vcvars`, `sDevCmd` or `sdevcmd` from their `v`, `://` from its second `/`;
+# `x64` led by its `x` (the regex engine's literal search, faster than `in`: see _finder).
+# Three `in` tests of every module took four times as long.
+_MSVC_SETUP_BYTES = re.compile(rb"v(?:cvars|(?<=sDev)Cmd|(?<=sdev)cmd)")
+_URL_BYTES = re.compile(rb"/(?<=:/)/")
+_X64_BYTES = re.compile(rb"x64")
 
 
 # A Python module that lists the sources to compile one by one (grpcio's generated
