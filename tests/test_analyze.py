@@ -5209,6 +5209,27 @@ def test_an_accelerator_a_fallback_build_goes_without_where_its_library_is_missi
     assert doc["category"] == category, doc["reasons"]
 
 
+@pytest.mark.parametrize(("gate", "external"), [("if False:", []), ("if True:", ["powsybl"])])
+def test_sources_setup_py_adds_in_a_branch_that_never_runs(
+    tmp_path: Path, gate: str, external: list[str]
+) -> None:
+    """lightsim2grid 0.8.1's setup.py adds src/IIDMConverter.cpp, which includes PowSyBl's
+    IIDM headers, under `if False:`: no build compiles it."""
+    script = (
+        "import glob\nfrom setuptools import setup, Extension\n"
+        "src_files = glob.glob('src/core/*.cpp')\n"
+        f"{gate}\n    src_files.append('src/IIDMConverter.cpp')\n"
+        "setup(ext_modules=[Extension('lightsim2grid_cpp', src_files)])\n"
+    )
+    files = {
+        "setup.py": script,
+        "src/core/solver.cpp": "int f() { return 0; }\n",
+        "src/IIDMConverter.cpp": '#include "powsybl/iidm/Substation.hpp"\nint g() { return 0; }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
 _ICU_PROBE = """import shutil, subprocess
 from setuptools import setup, Extension
 def icu_flags():

@@ -3702,12 +3702,19 @@ def _branch_off_windows(lines: list[str], index: int) -> bool:
     return _blocks_off_windows(tuple(_enclosing_blocks(lines, index, python=True)))
 
 
+def _dead_branch(word: str, condition: str) -> bool:
+    """Is this block an `if False:` (or `if 0:`), which runs on no system?"""
+    return word in ("if", "elif") and condition.split("#", 1)[0].strip(" \t()") in ("False", "0")
+
+
 @functools.lru_cache(maxsize=256)
 def _blocks_off_windows(blocks: tuple[tuple[str, str], ...]) -> bool:
     """_branch_off_windows on the blocks around a line (cached: the lines of one block, a
     build script's list of sources, share the answer and its regexes' cost)."""
     for word, text in blocks:
         if word == "def" and _OTHER_OS_BRANCH.search(text.replace("_", " ")):
+            return True
+        if _dead_branch(word, text):
             return True
         either = " or " in text or "||" in text
         if word in ("if", "elif") and not either:
@@ -11320,9 +11327,12 @@ def _cython_off_windows(text: str, offsets: list[int]) -> list[bool]:
 def _not_for_windows(lines: list[str], index: int) -> bool:
     """Does this line of a Python build script run only on other systems than Windows: in
     a branch on another platform, in the `else` of a Windows test, or in a function named for
-    another system (mysqlclient's get_config_posix)?"""
+    another system (mysqlclient's get_config_posix), or in an `if False:` that runs nowhere
+    (lightsim2grid 0.8.1's IIDM converter: `if False:` / `src_files.append(...)`)?"""
     for word, text in _enclosing_blocks(lines, index, python=True):
         if word == "def" and _OTHER_OS_BRANCH.search(text.replace("_", " ")):
+            return True
+        if _dead_branch(word, text):
             return True
         if _other_systems_block(word, text):
             return True
