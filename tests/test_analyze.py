@@ -4148,6 +4148,12 @@ setup(ext_modules=[Extension('db', ['db/c.cc', 'db/port_posix.cc'])])
             "    sys.exit(1)\n",
             False,
         ),
+        # ... or emptied under an option (helper-127)
+        (
+            "UNSUPPORTED = ['win32']\nif 'FORCE' in sys.argv:\n    UNSUPPORTED = []\n"
+            "if sys.platform in UNSUPPORTED:\n    sys.exit(1)\n",
+            False,
+        ),
         # a main block's function is no top-level branch
         (
             "if __name__ == '__main__':\n    def check():\n        if sys.platform == 'win32':\n"
@@ -4212,6 +4218,18 @@ def test_vendored_posix_code_a_setup_py_that_stops_on_windows_builds(tmp_path: P
     files["setup.py"] = files["setup.py"].replace(gate, "")
     doc = analysis(tree(tmp_path / "builds", files))
     assert doc["category"] == "workflow-only", doc["reasons"]
+    # a vendored library with a Windows half of its own (libuv's src/unix/ beside src/win/,
+    # uvloop's shape) is ported already: the gate alone is the work (helper-127)
+    files["setup.py"] = (
+        "import sys\nfrom setuptools import setup, Extension\n"
+        + gate
+        + ("setup(ext_modules=[Extension('dummy', ['src/dummy.c'])])\n")
+    )
+    files["redis.submodule/src/win/server_win.c"] = (
+        "#include <windows.h>\nint w(void) { return 0; }\n"
+    )
+    doc = analysis(tree(tmp_path / "win-half", files))
+    assert doc["category"] == "build-config", doc["reasons"]
 
 
 def test_vendored_posix_code_setup_py_compiles_is_the_packages(tmp_path: Path) -> None:
@@ -4359,6 +4377,21 @@ fn main() {
         ('fn main() {\n    println!("cargo:rerun-if-changed=protos");\n}\n', True, []),
         # a crate no Python build compiles
         (_BLPAPI_BUILD_RS, False, []),
+        # a C++ bridge that compiles with cc; a build script whose module compiles (helper-127)
+        (
+            'fn main() {\n    cxx_build::bridge("src/lib.rs").file("c/blpapi.cc").compile("blpapi");\n'
+            '    println!("cargo:rustc-link-lib=static=blpapi");\n}\n',
+            True,
+            [],
+        ),
+        (
+            "mod native;\nfn main() {\n    native::compile();\n"
+            '    println!("cargo:rustc-link-lib=static=blpapi");\n}\n',
+            True,
+            [],
+        ),
+        # a `links` that only keeps one copy, linking a Windows SDK library
+        ('fn main() {\n    println!("cargo:rustc-link-lib=dylib=ws2_32");\n}\n', True, []),
     ],
 )
 def test_a_sys_crate_that_links_a_library_it_does_not_build(
@@ -4375,8 +4408,18 @@ def test_a_sys_crate_that_links_a_library_it_does_not_build(
         "crates/blpapi-sys/build.rs": build_rs,
         "crates/blpapi-sys/src/lib.rs": "pub fn g() {}\n",
     }
+    if "mod native;" in build_rs:
+        files["crates/blpapi-sys/native.rs"] = (
+            'pub fn compile() { cc::Build::new().file("c/blpapi.c").compile("blpapi"); }\n'
+        )
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["reasons"]
+    # `links` in another table than [package] says nothing
+    if external:
+        files["crates/blpapi-sys/Cargo.toml"] = (
+            '[package]\nname = "blpapi-sys"\n\n[package.metadata.docs]\nlinks = "blpapi"\n'
+        )
+        assert external_names(analysis(tree(tmp_path / "metadata", files))) == []
     assert doc["category"] == ("external-native-library" if external else "workflow-only")
 
 
@@ -5189,6 +5232,24 @@ except BuildFailed:
             "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
             "external-native-library",
         ),
+        # an except that stops the build with a clearer message, or a second setup() whose
+        # except raises on some system, is no fallback (helper-127)
+        (
+            _FALLBACK_SETUP.replace(
+                "try:\n    setup(**args)\nexcept BuildFailed:\n    del args['ext_modules']\n    setup(**args)\n",
+                "setup(**args)\n",
+            ),
+            "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
+            "external-native-library",
+        ),
+        (
+            _FALLBACK_SETUP.replace(
+                "except BuildFailed:\n",
+                "except BuildFailed:\n    if os.name == 'nt':\n        raise\n",
+            ),
+            "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
+            "external-native-library",
+        ),
         # a build that does not go on
         (
             setup_extension("ovs._json", "ovs/_json.c").replace(
@@ -5261,6 +5322,25 @@ setup(ext_modules=[Extension('apsw.__init__', ['src/apsw.c'])])
             _ICU_PROBE.replace('if shutil.which("pkg-config"):', 'if not shutil.which("cc"):'),
             ["icu-io"],
         ),
+        # `is not None` is no negation
+        (_ICU_PROBE.replace('which("pkg-config"):', 'which("pkg-config") is not None:'), []),
+        # a chain whose other branch stops the build needs the library (helper-127)
+        (
+            "import shutil, subprocess\nfrom setuptools import setup, Extension\n"
+            'if shutil.which("gdal-config"):\n'
+            '    flags = subprocess.check_output(["gdal-config", "--cflags"])\n'
+            'else:\n    raise SystemExit("GDAL is required")\n'
+            "setup(ext_modules=[Extension('apsw.__init__', ['src/apsw.c'])])\n",
+            ["gdal"],
+        ),
+        # which() that finds the program to run it is no test (helper-127)
+        (
+            "import shutil, subprocess\nfrom setuptools import setup, Extension\n"
+            'flags = subprocess.check_output([shutil.which("pkg-config") or "pkg-config",'
+            ' "--cflags", "libfoo"])\n'
+            "setup(ext_modules=[Extension('apsw.__init__', ['src/apsw.c'])])\n",
+            ["libfoo"],
+        ),
     ],
 )
 def test_a_config_tool_setup_py_runs_only_where_it_is_installed(
@@ -5303,6 +5383,9 @@ def test_the_sage_packages_a_passagemath_distribution_ships(tmp_path: Path) -> N
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == ["cddlib"], doc["reasons"]
     assert doc["category"] == "external-native-library"
+    # sage_setup named in a comment, and a list of spkgs elsewhere (helper-127)
+    files["setup.py"] = "# built like sage_setup(\nconfig = dict(spkgs=['python3'])\n"
+    assert external_names(analysis(tree(tmp_path / "comment", files))) == []
 
 
 # -- round 35's misses (tests/corpus/sdists.yml), each cut down from the real sdist ----------

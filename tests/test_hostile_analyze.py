@@ -296,6 +296,43 @@ def case_build_scripts_against_the_round_44_rules(folder: Path) -> None:
         assert_handled(run(folder, folder / name), (0,))
 
 
+# -- build scripts against session 25's rules (helper-127's red team) ---------------------------
+@case
+def case_build_scripts_against_the_round_60_rules(folder: Path) -> None:
+    """A list of 20 names with no commas between them, each after four spaces, tested by
+    `sys.platform in NAME` (the list's pattern split each gap between two items: 5^20
+    ways), and a build.rs of 100,000 unclosed `/*` in a crate that links a library (each
+    comment searched to the end: 83 s at 300 KB)."""
+    tree(
+        folder / "list",
+        {
+            "pyproject.toml": PYPROJECT,
+            "setup.py": "import sys\nfrom setuptools import setup, Extension\nX = ["
+            + "    'win32'" * 20
+            + "  ] + []\nif sys.platform in X:\n    sys.exit(1)\n"
+            "setup(ext_modules=[Extension('m', ['m.c'])])\n",
+            "m.c": "int m;\n",
+        },
+    )
+    tree(
+        folder / "links",
+        {
+            "pyproject.toml": '[build-system]\nrequires = ["maturin>=1"]\nbuild-backend = "maturin"\n',
+            "Cargo.toml": '[workspace]\nmembers = ["py", "foo-sys"]\n',
+            "py/Cargo.toml": '[package]\nname = "py"\n\n[dependencies]\n'
+            'pyo3 = { version = "0.25", features = ["extension-module"] }\n'
+            'foo-sys = { path = "../foo-sys" }\n',
+            "py/src/lib.rs": "pub fn f() {}\n",
+            "foo-sys/Cargo.toml": '[package]\nname = "foo-sys"\nlinks = "foo"\n',
+            "foo-sys/build.rs": 'fn main() { println!("cargo:rustc-link-lib=foo"); }\n'
+            + "/* " * 100_000,
+            "foo-sys/src/lib.rs": "pub fn g() {}\n",
+        },
+    )
+    for name in ("list", "links"):
+        assert_handled(run(folder, folder / name), (0,))
+
+
 @case
 def case_cmake_subdirectories_and_setup_messages(folder: Path) -> None:
     """A CMakeLists.txt of 200,000 add_subdirectory() lines (each counted from the file's

