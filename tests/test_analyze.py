@@ -5291,6 +5291,68 @@ def test_sources_setup_py_adds_in_a_branch_that_never_runs(
     assert external_names(doc) == external, doc["external_libraries"]
 
 
+def test_a_virtual_environment_or_a_template_is_no_source(tmp_path: Path) -> None:
+    """minorminer 0.2.22 ships a virtual environment (env/lib/python3.12/site-packages/,
+    scipy's and dimod's .pyx among it); Brian2 2.11.0's codegen templates are Jinja
+    (`{% extends 'common_group.pyx' %}`) that generate Cython at run time, and one includes
+    GSL. Neither is compiled by the build."""
+    files = {
+        "setup.py": setup_extension("m", "src/m.c"),
+        "src/m.c": "int f(void) { return 0; }\n",
+        "env/lib/python3.12/site-packages/dimod/cylp.pyx": 'cdef extern from "filereaderlp/model.hpp":\n    pass\n',
+        "brian2/templates/stateupdate.pyx": "{% extends 'common_group.pyx' %}\n"
+        'cdef extern from "gsl/gsl_odeiv2.h":\n    pass\n',
+    }
+    doc = analysis(tree(tmp_path / "skipped", files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    # the same file without the template's tags is a source
+    files["brian2/templates/stateupdate.pyx"] = 'cdef extern from "gsl/gsl_odeiv2.h":\n    pass\n'
+    assert external_names(analysis(tree(tmp_path / "source", files))) == ["gsl"]
+
+
+@pytest.mark.parametrize(
+    ("table", "external"),
+    [
+        # snappy 3.3.2: GLEW's static library for Win32 and x64, from folders named for them
+        ("", ["glew"]),
+        # ... beside an ARM64 one
+        ("    ARM = 'opengl/glew/lib/Release/ARM64/glew32s.lib'\n", []),
+    ],
+)
+def test_a_prebuilt_library_setup_py_links_from_an_x64_folder(
+    tmp_path: Path, table: str, external: list[str]
+) -> None:
+    script = (
+        "import sys, platform\nfrom setuptools import setup, Extension\nextras = []\n"
+        "if sys.platform == 'win32':\n"
+        f"{table}"
+        "    if platform.architecture()[0] == '32bit':\n"
+        "        extras += ['opengl/glew/lib/Release/Win32/glew32s.lib']\n"
+        "    else:\n"
+        "        extras += ['opengl/glew/lib/Release/x64/glew32s.lib']\n"
+        "setup(ext_modules=[Extension('CyOpenGL', ['src/gl.c'], extra_objects=extras)])\n"
+    )
+    files = {"setup.py": script, "src/gl.c": "int f(void) { return 0; }\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_ffmpeg_next_links_the_machines_ffmpeg(tmp_path: Path) -> None:
+    """video_reader-rs 0.4.5: `ffmpeg-next = "9.0.0"`, the wrapper of ffmpeg-sys-next, which
+    links the FFmpeg the build machine has unless its `build` feature is on."""
+    manifest = '[package]\nname = "v"\n\n[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\n'
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": manifest + 'pyo3 = "0.25"\nffmpeg-next = "9.0.0"\n',
+        "src/lib.rs": "pub fn f() {}\n",
+    }
+    assert external_names(analysis(tree(tmp_path / "system", files))) == ["ffmpeg"]
+    files["Cargo.toml"] = (
+        manifest + 'pyo3 = "0.25"\nffmpeg-next = { version = "9", features = ["build"] }\n'
+    )
+    assert external_names(analysis(tree(tmp_path / "built", files))) == []
+
+
 _ICU_PROBE = """import shutil, subprocess
 from setuptools import setup, Extension
 def icu_flags():

@@ -456,6 +456,9 @@ INCIDENTAL_DIRS = {
     "demo",
     "demos",
     "samples",
+    # a virtual environment shipped by mistake (minorminer 0.2.22's env/lib/python3.12/
+    # site-packages/): installed packages' files, which no build of this one compiles
+    "site-packages",
 }
 # Paths whose names say the file is built only for x86 (a folder, or a file like
 # cpu_avx2.c, or a kernel named for an x86 micro-architecture: stringzilla's hash/haswell.h,
@@ -1386,6 +1389,15 @@ def _incidental(lower: str) -> bool:
     ) or (lower.endswith(("c", "cc", "cpp", "cxx")) and _PROGRAM_FILE.search(lower) is not None)
 
 
+# A Jinja2 statement at the start of a line: the file is a template that code generation
+# fills in at run time or at build time (Brian2 2.11.0's brian2/codegen/runtime/cython_rt/
+# templates/*.pyx, `{% extends 'common_group.pyx' %}`; pycapnp's capnp/templates/module.pyx),
+# compiled only as the generator's output, never as it is
+_JINJA_TAG = re.compile(
+    rb"(?m)^[ \t]*\{%-?[ \t]*(?:extends|block|macro|for|if|import|from|include|set|call|filter)\b"
+)
+
+
 class _Budget:
     """What an sdist may unpack to: MAX_SDIST_BYTES in all, MAX_SDIST_RATIO times its own
     size past 256 MiB (a 2 MB .tar.gz of zeros stops within a second), MAX_SDIST_MEMBERS
@@ -1839,6 +1851,14 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             continue
         if _incidental(lower) or _GTEST_FILE.search(relative) is not None:
             result.files_skipped += 1
+            continue
+        if (
+            data is not None
+            and suffix in CODE_SUFFIXES
+            and b"{%" in data
+            and _JINJA_TAG.search(data) is not None
+        ):
+            result.files_skipped += 1  # a template a generator fills in, not a source
             continue
         if suffix in LANGUAGES:
             language = "Assembly" if relative.endswith(".S") else LANGUAGES[suffix]
@@ -4309,6 +4329,13 @@ _DLL_NAME = re.compile(r"""["']([\w+-]{2,40})\.dll["']""")
 # an import library's file name, as a string of its own ('libeay32.lib')
 _LIB_FILE = re.compile(r"""["']([\w+-]{2,40})\.lib["']""")
 _LIB_FILES_READ = 200
+# a .lib in a folder named for x64 or 32-bit x86, as a literal path
+_X86_LIB_PATH = re.compile(
+    r"""["']([^"'\n]{0,200}?[/\\](?i:x64|x86|win32|win64|amd64)[/\\](?:[^"'\n/\\]{1,60}[/\\]){0,3}"""
+    r"""([A-Za-z][\w+-]{1,40})\.lib)["']"""
+)
+# a library file's marks of its build: bits, static, debug (glew32s, zlibstatic)
+_LIB_BUILD_MARK = re.compile(r"(?i)(?:(?:32|64)[sd]?|[-_]?static)$")
 # Test frameworks: an extension linking one is a test build's (librt's setup.py builds a
 # gtest-based test extension beside the package's own), never what the wheel needs.
 TEST_LIBRARIES = frozenset(
@@ -5770,6 +5797,9 @@ CARGO_SYSTEM_CRATES = {
     "tesseract-sys": "tesseract",
     "ffmpeg-sys-next": "ffmpeg",
     "ffmpeg-sys": "ffmpeg",
+    # the safe wrapper, which brings ffmpeg-sys-next with its default (system) linking
+    # (video_reader-rs 0.4.5: `ffmpeg-next = "9.0.0"`)
+    "ffmpeg-next": "ffmpeg",
 }
 _CARGO_SECTION = re.compile(r"^\s*\[([^\]]{1,300})\]\s*$")
 _CARGO_DEPENDENCY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=(.*)$")
@@ -6595,6 +6625,13 @@ def _scan_libraries(
             # mbedcrypto.lib) or an optional GPU toolkit's (stringzilla's cudart.lib): not read
             if _OPENSSL_LINK_NAME.fullmatch(match[1]):
                 found.append(("openssl", f"links {match[1]}.lib", match.start()))
+        if ".lib" in text and not _names_windows_arm64(text):
+            # a prebuilt import or static library the script links from an x64 or Win32
+            # folder (snappy 3.3.2: 'opengl/glew/lib/Release/x64/glew32s.lib' on 64-bit
+            # Windows), where nothing in the script names ARM64: none is there for ARM64
+            for match in itertools.islice(_X86_LIB_PATH.finditer(text), _LIB_FILES_READ):
+                library = _LIB_BUILD_MARK.sub("", match[2]).lower() or match[2].lower()
+                found.append((library, f"prebuilt x86/x64 library {match[1]}", match.start()))
         runs_a_build: bool | None = None  # (does the script run a compiler: asked once)
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
@@ -6790,7 +6827,7 @@ def _scan_libraries(
             if _meson_elsewhere(text, match.start()):
                 continue  # `if host_machine.system() == 'linux'`: another system's
             found.append((library, "meson find_library()", match.start()))
-    elif name == "cargo.toml" and "-sys" in text:
+    elif name == "cargo.toml" and ("-sys" in text or "ffmpeg-next" in text):
         found += _cargo_system_libraries(text)
     if name == "cargo.toml" and _CDYLIB.search(text):
         result.shared_builders.add("cargo")
