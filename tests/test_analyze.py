@@ -987,6 +987,18 @@ JVMFINDER = (
     [
         (JVMFINDER, "source-port"),
         (JVMFINDER + "    IMAGE_FILE_MACHINE_ARM64 = 43620\n", "workflow-only"),  # jpype#1372
+        # a name lookup (GameSentenceMiner 2026.10.1's foreground_window_hook.py:415) and a
+        # test that answers (mysql-connector 2.2.9's lib/cpy_distutils.py) refuse nothing
+        (
+            "def arch(machine):\n    if machine is None:\n        return None\n"
+            '    return {0x14C: "x86", 0x8664: "x64"}.get(machine)\n',
+            "workflow-only",
+        ),
+        (
+            "def is64(machine):\n    if machine == 0x014c:\n        return False\n"
+            "    elif machine in (0x8664, 0x2000):\n        return True\n",
+            "workflow-only",
+        ),
     ],
 )
 def test_python_code_that_knows_x64_dlls_only(tmp_path: Path, finder: str, category: str) -> None:

@@ -4042,12 +4042,29 @@ _PE_ARM64 = re.compile(r"IMAGE_FILE_MACHINE_ARM64|\b0xaa64\b|\b43620\b|\bARM64\b
 
 
 def _scan_pe_machine(result: Analysis, relative: str, text: str) -> None:
-    """Python code that reads a PE header's machine field and knows AMD64 but not ARM64
-    (jpype1's _jvmfinder.py, `_checkJVMArch`: IMAGE_FILE_MACHINE_I386/IA64/AMD64): it turns
-    ARM64 DLLs away at run time (jpype#1372 adds 0xAA64)."""
-    found = _PE_X64.search(text)
-    if found is not None and not _PE_ARM64.search(text):
-        _python_item(result, "pe-machine", relative, text, found.start())
+    """Python code that reads a PE header's machine field, knows AMD64 but not ARM64, and
+    turns away what it does not know (jpype1's _jvmfinder.py, `_checkJVMArch`:
+    IMAGE_FILE_MACHINE_I386/IA64/AMD64, then `raise JVMNotSupportedException`): ARM64 DLLs
+    fail at run time (jpype#1372 adds 0xAA64). Not a table that names machines (a PE
+    parser's model, objutils 0.8.10; a name lookup, GameSentenceMiner's `{0x14C: "x86",
+    0x8664: "x64"}.get(...)`) or a test that answers True or False (mysql-connector 2.2.9's
+    build helper): only a `raise` within the lines after it refuses."""
+    if _PE_ARM64.search(text):
+        return
+    for found in itertools.islice(_PE_X64.finditer(text), 50):
+        after = text.find("\n", found.end())
+        window_end = after
+        for _ in range(15):
+            if window_end < 0:
+                break
+            window_end = text.find("\n", window_end + 1)
+        window = text[found.end() : window_end if window_end >= 0 else len(text)]
+        if _PE_REFUSAL.search(window) is not None:
+            _python_item(result, "pe-machine", relative, text, found.start())
+            return
+
+
+_PE_REFUSAL = re.compile(r"\braise\b|(?i:not supported|unsupported)")
 
 
 def _python_item(result: Analysis, kind: str, relative: str, text: str, offset: int) -> None:
