@@ -5365,6 +5365,33 @@ def test_ffmpeg_next_links_the_machines_ffmpeg(tmp_path: Path) -> None:
     assert external_names(analysis(tree(tmp_path / "built", files))) == []
 
 
+@pytest.mark.parametrize(
+    ("init", "category"),
+    [
+        # functools 0.5's src/functools.c: Python 2's module definition, and nothing else
+        ('Py_InitModule3("_functools", methods, "doc");', "pure"),
+        # the same file with a Python 3 path beside it (simplejson's _speedups.c)
+        (
+            "#if PY_MAJOR_VERSION >= 3\nstatic struct PyModuleDef m;\n"
+            "PyMODINIT_FUNC PyInit__functools(void) { return PyModule_Create(&m); }\n"
+            '#else\nPy_InitModule3("_functools", methods, "doc");\n#endif',
+            "workflow-only",
+        ),
+    ],
+)
+def test_a_python_2_extension_module_builds_nowhere_now(
+    tmp_path: Path, init: str, category: str
+) -> None:
+    files = {
+        "setup.py": "import os\nfrom distutils.core import setup, Extension\n"
+        "srcs = [os.path.join('src', x) for x in ['functools.c']]\n"
+        "setup(ext_modules=[Extension('_functools', srcs)])\n",
+        "src/functools.c": f"#include <Python.h>\nvoid init(void) {{ {init} }}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
 _ICU_PROBE = """import shutil, subprocess
 from setuptools import setup, Extension
 def icu_flags():

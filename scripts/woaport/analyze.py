@@ -650,6 +650,10 @@ class Analysis:
     # why setup.py's extension modules are not built on Windows by default, as a clause:
     # declared only for other systems, or only when an environment variable asks for them
     extensions_unbuilt: str | None = None
+    # C/C++ files that define a module with Python 2's Py_InitModule, and whether any file
+    # defines one for Python 3 (PyModuleDef, PyInit_, pybind11's or nanobind's macro)
+    python2_modules: list[str] = field(default_factory=list)
+    python3_module: bool = False
     # the source files (names, lower case) only setup.py's Extensions that Windows builds
     # never make compile, and where those Extension(...) calls are in setup.py
     setup_off_windows: frozenset[str] = frozenset()
@@ -837,6 +841,17 @@ class Analysis:
             for lang in ("C", "C++", "Cython", "Rust", "Fortran", "Assembly", "CUDA", "SWIG")
         )
 
+    def _python2_only(self) -> bool:
+        """Is the native code a Python 2 extension module only (functools 0.5's
+        src/functools.c: Py_InitModule3, PyString_*): the file setup.py names defines its
+        module with Py_InitModule and no file defines one for Python 3, with no Cython, Rust
+        or cffi beside it?"""
+        if not self.python2_modules or self.python3_module or not self.setup_script:
+            return False
+        if self.crates or "cython" in self.tools or "cffi" in self.setup_script:
+            return False
+        return all(path.rsplit("/", 1)[-1] in self.setup_script for path in self.python2_modules)
+
     def _optional_without_libraries(self) -> bool:
         """Does a setup.py whose build_extension catches the compiler's failure (ovs 4.0.0:
         `except ext_errors: raise BuildFailed()`, then setup() again without extensions)
@@ -996,6 +1011,14 @@ class Analysis:
                 f"{self.optional_build} goes on without the extension where it does not "
                 f"compile, and it cannot compile on Windows on Arm ({self.optional_unbuilt}): "
                 "the wheel is the pure-Python package"
+            )
+        elif self._python2_only():
+            modules = ", ".join(self.python2_modules[:3])
+            verb = "defines" if len(self.python2_modules) == 1 else "define"
+            pure = (
+                f"{modules} {verb} the extension module with Py_InitModule, Python 2's API "
+                "(Python 3 has PyModule_Create), and nothing defines one for Python 3: no "
+                "build for Python 3.11 or later compiles it"
             )
         elif self._optional_without_libraries():
             libraries = ", ".join(sorted({e.name for e in self.external}))
@@ -1389,6 +1412,10 @@ def _incidental(lower: str) -> bool:
     ) or (lower.endswith(("c", "cc", "cpp", "cxx")) and _PROGRAM_FILE.search(lower) is not None)
 
 
+# A Python 3 extension module's definition (Py_InitModule is Python 2's)
+_PYTHON3_MODULE = re.compile(
+    r"\bPyModuleDef\b|\bPyModule_Create|\bPyInit_\w|\b(?:PYBIND11|NB|BOOST_PYTHON)_MODULE\s*\("
+)
 # A Jinja2 statement at the start of a line: the file is a template that code generation
 # fills in at run time or at build time (Brian2 2.11.0's brian2/codegen/runtime/cython_rt/
 # templates/*.pyx, `{% extends 'common_group.pyx' %}`; pycapnp's capnp/templates/module.pyx),
@@ -1974,6 +2001,12 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 # (`__declspec(dllexport) int f()` in a .c file; a Python module, which
                 # exports PyInit_: helper-95)
                 result.exports_marked = True
+            if "Py_InitModule" in text and not _incidental(lower) and not _in_vendored(lower):
+                result.python2_modules.append(relative)
+            if not result.python3_module and (
+                "PyModule" in text or "PyInit_" in text or "_MODULE(" in text
+            ):
+                result.python3_module = _PYTHON3_MODULE.search(text) is not None
             _scan_code(result, relative, text)
             defined = _DEFINED_NAME.findall(text) if "define" in text else []
             _collect_macros(result, relative, text, defined)
