@@ -388,6 +388,25 @@ def test_an_error_behind_msvcs_own_macros(tmp_path: Path, guard: str, port: bool
     assert (("platform-error", "src/atomic.h", 8) in needing_work(doc)) == port, doc["x86"]
 
 
+def test_boost_preprocessor_iteration_lines_are_no_directives(tmp_path: Path) -> None:
+    """cornac 3.0.1 vendors Boost's type_traits/detail/is_function_ptr_tester.hpp, whose
+    file-iteration part writes `@#if ... defined(_M_X64)` for the __vectorcall overloads of
+    the headers Boost.Preprocessor generates: no directive of this file, no MSVC x86 branch."""
+    header = (
+        "#if !defined(BOOST_PP_IS_ITERATING)\nint a;\n#else\n"
+        "@#if (_MSC_VER >= 1800) && (defined(_M_IX86_FP) && (_M_IX86_FP >= 2) || defined(_M_X64))\n"
+        "int b;\n@#endif\n#endif\n"
+    )
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/tester.hpp": header,
+        "src/a.cpp": '#include "tester.hpp"\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert not [e for e in doc["x86"] if e["kind"] == "msvc-x86-branch"], doc["x86"]
+
+
 def test_comments_are_not_code(tmp_path: Path) -> None:
     doc = analysis(
         tree(
@@ -3052,6 +3071,17 @@ def test_analyze_text_names_external_libraries(woaport: Run, tmp_path: Path) -> 
             },
             ["hdf5"],
         ),
+        # sleipnirgroup-jormungandr 0.1.0 fetches gharveymn/small_vector, whose headers are
+        # <gch/small_vector.hpp>
+        (
+            {
+                "CMakeLists.txt": "include(FetchContent)\nfetchcontent_declare(\n    small_vector\n"
+                "    GIT_REPOSITORY https://github.com/gharveymn/small_vector.git\n)\n"
+                "fetchcontent_makeavailable(small_vector)\nadd_library(s MODULE src/s.cpp)\n",
+                "src/s.cpp": "#include <gch/small_vector.hpp>\n",
+            },
+            [],
+        ),
         (  # without the fetch, zmq.h comes from the build machine
             {
                 "zmq/backend/cython/_zmq.pyx": 'cdef extern from "zmq.h":\n    int zmq_errno()\n',
@@ -3073,6 +3103,7 @@ def test_analyze_text_names_external_libraries(woaport: Run, tmp_path: Path) -> 
         "test-library",
         "fetched-bundled",
         "fetched-sundials-highfive",
+        "fetched-small-vector",
         "not-fetched",
         "vendored-tests-and-generated",
     ],

@@ -4707,6 +4707,9 @@ FETCHED_ALSO = {
     "googletest": ("gtest", "gmock"),
     "eigen": ("eigen3",),
     "nlohmannjson": ("json",),
+    # gharveymn/small_vector's headers are <gch/small_vector.hpp> (sleipnirgroup-jormungandr
+    # 0.1.0's FetchContent_Declare(small_vector GIT_REPOSITORY .../small_vector.git))
+    "smallvector": ("gch",),
     # OpenFst's headers are include/fst/*.h (kaldifst 1.8.0's cmake/openfst.cmake)
     "openfst": ("fst",),
     # Apache ORC's cmake_modules/ThirdpartyToolchain.cmake builds these where none is found
@@ -10122,6 +10125,12 @@ def _finish_code(
                 )
             ):
                 item(kind, line, False, None, True)
+            continue
+        if code_lines[line - 1].lstrip().startswith("@#"):
+            # Boost.Preprocessor's file iteration writes `@#if` for the directives of the
+            # headers it generates (cornac 3.0.1's vendored boost/type_traits/detail/
+            # is_function_ptr_tester.hpp: `@#if ... defined(_M_X64)` for __vectorcall): no
+            # directive here, and in no branch the build reads
             continue
         if kind == "msvc-x86-branch" and _in_directive(code_lines, line - 1, chains):
             # a guard selects code; the code it selects is what counts. But a guard that
