@@ -1416,6 +1416,9 @@ def _incidental(lower: str) -> bool:
 _PYTHON3_MODULE = re.compile(
     r"\bPyModuleDef\b|\bPyModule_Create|\bPyInit_\w|\b(?:PYBIND11|NB|BOOST_PYTHON)_MODULE\s*\("
 )
+# the suffixes of the templates looked for: Cython's (a pass over every C file for `{%`
+# would cost a tenth of numpy's analysis)
+_JINJA_SUFFIXES = frozenset((".pyx", ".pxd", ".pxi"))
 # A Jinja2 statement at the start of a line: the file is a template that code generation
 # fills in at run time or at build time (Brian2 2.11.0's brian2/codegen/runtime/cython_rt/
 # templates/*.pyx, `{% extends 'common_group.pyx' %}`; pycapnp's capnp/templates/module.pyx),
@@ -1881,7 +1884,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             continue
         if (
             data is not None
-            and suffix in CODE_SUFFIXES
+            and suffix in _JINJA_SUFFIXES
             and b"{%" in data
             and _JINJA_TAG.search(data) is not None
         ):
@@ -1968,6 +1971,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             suffix == ".rs"
             and name != "build.rs"
             and "/src/" not in f"/{lower}"
+            and any(word in data for word in _BUILD_SCRIPT_WORDS)  # (literal finds: fast)
             and _BUILD_SCRIPT_MAKES_BYTES.search(data) is not None
             and _BUILD_SCRIPT_MAKES.search(_rust_code_only(data.decode("utf-8", "replace")))
         ):
@@ -2001,12 +2005,15 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 # (`__declspec(dllexport) int f()` in a .c file; a Python module, which
                 # exports PyInit_: helper-95)
                 result.exports_marked = True
-            if "Py_InitModule" in text and not _incidental(lower) and not _in_vendored(lower):
-                result.python2_modules.append(relative)
-            if not result.python3_module and (
-                "PyModule" in text or "PyInit_" in text or "_MODULE(" in text
-            ):
-                result.python3_module = _PYTHON3_MODULE.search(text) is not None
+            if suffix in _C_SOURCE_SUFFIXES and not _in_vendored(lower):
+                # (the package's own sources define its modules: not its headers, nor a
+                # vendored library's, which spares a pass over most of the C text)
+                if "Py_InitModule" in text:
+                    result.python2_modules.append(relative)
+                if not result.python3_module and (
+                    "PyModule" in text or "PyInit_" in text or "_MODULE(" in text
+                ):
+                    result.python3_module = _PYTHON3_MODULE.search(text) is not None
             _scan_code(result, relative, text)
             defined = _DEFINED_NAME.findall(text) if "define" in text else []
             _collect_macros(result, relative, text, defined)
@@ -6136,6 +6143,12 @@ _BUILD_SCRIPT_MAKES = re.compile(
     r"|\b(?:cxx_build|autocxx_build|cpp_build|nasm_rs)\b"
 )
 _BUILD_SCRIPT_MAKES_BYTES = re.compile(_BUILD_SCRIPT_MAKES.pattern.encode())
+# one of which every match of _BUILD_SCRIPT_MAKES holds (the regex, led by no literal, is
+# slow on the megabytes of a vendored crate's benches and examples)
+_BUILD_SCRIPT_WORDS = (
+    *(b"cc::", b"cmake", b"Build::new", b"Command::new", b"autotools", b"download", b"://"),
+    *(b"bundled", b"vendored", b"vcpkg", b"meson", b"_build", b"nasm_rs"),
+)
 # a build script split into modules (`mod native;`): what they build counts (see
 # Analysis.rust_build_makers)
 _RUST_MODULE_DECLARED = re.compile(r"(?m)^[ \t]*(?:pub[ \t]+)?mod[ \t]+\w+[ \t]*;")
