@@ -3331,8 +3331,8 @@ def _block_after(lines: list[str], index: int) -> list[str]:
 
 
 def _except_body_stops(lines: list[str], try_index: int) -> bool:
-    """Does the first `except` of the `try:` on this line raise or exit, or hold no call
-    that builds again, when it is the try around setup()? (True where no except is found.)"""
+    """Does the first `except` of the `try:` on this line raise or exit (True where no
+    `except` follows the try's block)? Whether it calls setup() again is not asked here."""
     indent = len(lines[try_index]) - len(lines[try_index].lstrip())
     for index in range(try_index + 1, min(len(lines), try_index + 200)):
         line = lines[index]
@@ -4092,14 +4092,14 @@ def _scan_pe_machine(result: Analysis, relative: str, text: str) -> None:
     if _PE_ARM64.search(text):
         return
     for found in itertools.islice(_PE_X64.finditer(text), 50):
-        after = text.find("\n", found.end())
-        window_end = after
-        for _ in range(15):
-            if window_end < 0:
+        # the rest of its line and the 15 lines after it
+        end = found.end() - 1
+        for _ in range(16):
+            end = text.find("\n", end + 1)
+            if end < 0:
+                end = len(text)
                 break
-            window_end = text.find("\n", window_end + 1)
-        window = text[found.end() : window_end if window_end >= 0 else len(text)]
-        if _PE_REFUSAL.search(window) is not None:
+        if _PE_REFUSAL.search(text[found.end() : end]) is not None:
             _python_item(result, "pe-machine", relative, text, found.start())
             return
 
@@ -6129,7 +6129,10 @@ def _built_here(result: Analysis) -> None:
 
 
 _CARGO_LINKED = "a crate's build script links it and builds none (Cargo `links`)"
-# a Cargo package's `links = "name"`: the native library its build script links
+# a Cargo package's `links = "name"` (in its [package] table, up to the next table): the
+# native library its build script links
+_CARGO_PACKAGE_TABLE = re.compile(r"(?m)^[ \t]*\[package\][ \t]*$")
+_TOML_TABLE = re.compile(r"(?m)^[ \t]*\[")
 _CARGO_LINKS = re.compile(r'(?m)^[ \t]*links[ \t]*=[ \t]*"([A-Za-z0-9_.+-]{1,60})"')
 # a build script that emits a library to link (`cargo:rustc-link-lib=dylib={}`)
 _RUSTC_LINK_LIB = re.compile(r"cargo::?rustc-link-lib")
@@ -6224,10 +6227,10 @@ def _cargo_links_unbuilt(result: Analysis) -> None:
         if not path.endswith("cargo.toml"):
             continue
         folder = path.rpartition("/")[0]
-        package = re.search(r"(?m)^[ \t]*\[package\][ \t]*$", text)
+        package = _CARGO_PACKAGE_TABLE.search(text)
         links = None
         if package is not None:
-            table_end = re.compile(r"(?m)^[ \t]*\[").search(text, package.end())
+            table_end = _TOML_TABLE.search(text, package.end())
             links = _CARGO_LINKS.search(
                 text, package.end(), table_end.start() if table_end else len(text)
             )
@@ -11055,7 +11058,7 @@ def _tree_has_windows_half(relative: str, members: set[str], projects: tuple[str
     )
 
 
-_NATIVE_CODE_SUFFIXES = (".c", ".cc", ".cpp", ".cxx", ".h", ".hpp")
+_NATIVE_CODE_SUFFIXES = (*_C_SOURCE_SUFFIXES, ".h", ".hpp")
 
 
 def _posix_only(result: Analysis) -> None:
