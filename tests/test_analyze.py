@@ -5270,10 +5270,31 @@ except BuildFailed:
         # modules beside the libev wrapper): they are the wheel's native code
         (
             _FALLBACK_SETUP.replace(
-                "sources=['ovs/_json.c']", "sources=['ovs/_json.c', 'ovs/_fast.c']"
+                "libraries=['openvswitch'])]",
+                "libraries=['openvswitch']), Extension('ovs._fast', sources=['ovs/_fast.c'])]",
             ),
             "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
             "external-native-library",
+        ),
+        # ... but a source of the extension that links the library is one that wants it,
+        # whether or not it includes the library's header (pyScss 1.4.0's hashtable.c)
+        (
+            _FALLBACK_SETUP.replace(
+                "sources=['ovs/_json.c']", "sources=['ovs/_json.c', 'ovs/_fast.c']"
+            ),
+            "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
+            "pure",
+        ),
+        # pyScss 1.4.0: setup() is called by a function of the script, run again without
+        # the extension where the first run fails
+        (
+            _FALLBACK_SETUP.replace(
+                "try:\n    setup(**args)\nexcept BuildFailed:\n    del args['ext_modules']\n    setup(**args)\n",
+                "def run_setup(with_binary):\n    if not with_binary:\n        del args['ext_modules']\n"
+                "    setup(**args)\ntry:\n    run_setup(True)\nexcept BuildFailed:\n    run_setup(False)\n",
+            ),
+            "#include <openvswitch/json.h>\nint f(void) { return 0; }\n",
+            "pure",
         ),
         # an except that stops the build with a clearer message, or a second setup() whose
         # except raises on some system, is no fallback (helper-127)

@@ -875,6 +875,10 @@ class Analysis:
         # and every native source the sdist has is one that wants them (not scylla-driver
         # 3.29.12's, whose other Cython modules compile without libev and lz4)
         wanting = {e.file.lower() for e in self.external}
+        wanting |= _sources_linking(
+            self.setup_script,
+            {e.line for e in self.external if e.how == "libraries=[...]" and e.file == "setup.py"},
+        )
         return all(
             member in wanting
             for member in self.members
@@ -3209,6 +3213,8 @@ def _refuses_windows(result: Analysis, text: str) -> None:
 
 
 _SETUP_CALL = re.compile(r"(?m)^[ \t]*(?:setuptools\.)?setup[ \t]*\(")
+_PY_DEF = re.compile(r"[ \t]*def[ \t]+(\w+)[ \t]*\(")
+_DEFS_JUDGED = 200  # functions of a setup.py read for a setup() call, at most
 _STOPS_JUDGED = 50
 
 
@@ -3311,12 +3317,29 @@ def _builds_on_without(text: str, try_at: int) -> bool:
     start = text.count("\n", 0, try_at)
     if not _except_body_stops(lines, start):
         return True
+    calls_setup = _calls_of_setup(lines)
     for index, line in enumerate(lines):
         if line.lstrip().startswith("try:") and index != start:
             body = _block_after(lines, index)
-            if any(_SETUP_CALL.match(b) for b in body) and not _except_body_stops(lines, index):
+            if any(calls_setup.match(b) for b in body) and not _except_body_stops(lines, index):
                 return True
     return False
+
+
+def _calls_of_setup(lines: list[str]) -> re.Pattern[str]:
+    """A line that calls setup(), or a function of the script whose body does (pyScss
+    1.4.0: `try: run_setup(True)` / `except BuildFailed:` ... `run_setup(False)`, where
+    `def run_setup(with_binary):` calls setup())."""
+    names: list[str] = []
+    defs = (index for index, line in enumerate(lines) if line.lstrip().startswith("def"))
+    for index in itertools.islice(defs, _DEFS_JUDGED):
+        match = _PY_DEF.match(lines[index])
+        if match and any(_SETUP_CALL.match(b) for b in _block_after(lines, index)):
+            names.append(match[1])
+    if not names:
+        return _SETUP_CALL
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(rf"[ \t]*(?:(?:setuptools\.)?setup|(?:{alternatives}))[ \t]*\(")
 
 
 def _block_after(lines: list[str], index: int) -> list[str]:
@@ -3720,6 +3743,32 @@ def _call_end(text: str, open_at: int) -> int:
 
 
 _EXTENSION_CALLS = 200  # Extension(...) calls judged per setup.py, at most
+_LIBRARIES_WORD = re.compile(_word("libraries"))
+
+
+def _sources_linking(text: str, lines: set[int]) -> set[str]:
+    """The sources (lower case, as named) of the Extension(...) calls of a setup.py that
+    span one of these lines and name `libraries` (pyScss 1.4.0's one Extension links pcre
+    for all four of its sources, though only scanner.h includes <pcre.h>)."""
+    sources: set[str] = set()
+    if not lines:
+        return sources
+    for count, call in enumerate(_EXTENSION_CALL.finditer(text)):
+        if count == _EXTENSION_CALLS:
+            break
+        end = _call_end(text, call.end() - 1)
+        first = text.count("\n", 0, call.start()) + 1
+        last = first + text.count("\n", call.start(), end)
+        if any(first <= line <= last for line in lines) and _LIBRARIES_WORD.search(
+            text, call.start(), end
+        ):
+            sources |= {
+                path.lower().replace("\\", "/").removeprefix("./")
+                for path in _EXTENSION_SOURCE.findall(text, call.start(), end)
+            }
+    return sources
+
+
 _BRANCH_READS = 400  # readings of the blocks around a line, per setup.py
 _NAME_USES = 50  # uses of a name an Extension is bound to, looked at: past them, built
 # sources that are not all literals: a variable, a glob, a listing (which files a Windows
