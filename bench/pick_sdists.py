@@ -1,6 +1,7 @@
 """Pick the next round of the labelled sdist corpus by its mechanical rule.
 
     .venv/bin/python bench/pick_sdists.py TOP_PYPI_JSON START_RANK OUT_FOLDER [--want 20]
+        [--not-in NEWER_TOP_PYPI_JSON]
 
 TOP_PYPI_JSON is hugovk/top-pypi-packages' top-pypi-packages.min.json (the corpus uses its
 commit 5501c5c: `git show 5501c5c:top-pypi-packages.min.json`). From START_RANK (1-based)
@@ -11,6 +12,11 @@ names no native build backend in pyproject.toml. A project whose latest release 
 win_arm64 wheels is pinned to its last release (with an sdist, not a pre-release) before
 its first win_arm64 one, whose work is then the diff between the two; one that has shipped
 them since its first release is pinned to its latest.
+
+From round 64 on, TOP_PYPI_JSON is the list of a year before (commit 169a5a9, 2025-04-01)
+and --not-in names 5501c5c's: the projects that fell out of the top 15000 in that year, whose
+walk in the newer list ended at rank 14984 with round 63. A project the index now knows by
+another name is passed over as known when that name is in the corpus.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
@@ -150,11 +156,16 @@ def main() -> int:
     parser.add_argument("start_rank", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--want", type=int, default=20)
+    parser.add_argument("--not-in", type=Path, help="pass over the projects of this list too")
     args = parser.parse_args()
     rows = json.loads(args.top_pypi_json.read_text(encoding="utf-8"))["rows"]
     seen = known_names()
+    newer: set[str] = set()
+    if args.not_in is not None:
+        newer_rows = json.loads(args.not_in.read_text(encoding="utf-8"))["rows"]
+        newer = {canonicalize_name(str(row["project"])) for row in newer_rows}
     session = requests.Session()
-    skipped = {"known": 0, "no-sdist": 0, "none-any": 0, "no-native": 0, "error": 0}
+    skipped = {"known": 0, "in-newer": 0, "no-sdist": 0, "none-any": 0, "no-native": 0, "error": 0}
     picked: list[dict[str, Any]] = []
     for rank, row in enumerate(rows[args.start_rank - 1 :], start=args.start_rank):
         if len(picked) >= args.want:
@@ -163,10 +174,16 @@ def main() -> int:
         if canonicalize_name(name) in seen:
             skipped["known"] += 1
             continue
+        if canonicalize_name(name) in newer:
+            skipped["in-newer"] += 1
+            continue
         try:
             response = session.get(f"https://pypi.org/pypi/{name}/json", timeout=60)
             response.raise_for_status()
             project = response.json()
+            if canonicalize_name(str(project["info"]["name"])) in seen | newer:
+                skipped["known"] += 1
+                continue
             files = project["urls"]
             sdist = sdist_of(files)
             if sdist is None:
