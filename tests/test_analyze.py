@@ -2865,6 +2865,30 @@ def test_more_libraries_and_headers(
             },
             ["libpq"],
         ),
+        # psqlpy 0.13.1: the wrapper crate's feature builds it (openssl's "vendored" turns on
+        # openssl-sys'), as a -src crate named beside it does
+        (
+            {
+                "Cargo.toml": '[package]\nname = "x"\n[dependencies]\n'
+                'openssl = { version = "= 0.10.64", features = ["vendored"] }\n'
+                'openssl-sys = "= 0.9.102"\n'
+            },
+            [],
+        ),
+        (
+            {
+                "Cargo.toml": '[package]\nname = "x"\n[dependencies]\n'
+                'openssl-src = "= 300.2.2"\nopenssl-sys = "= 0.9.102"\n'
+            },
+            [],
+        ),
+        (
+            {
+                "Cargo.toml": '[package]\nname = "x"\n[dependencies]\nopenssl = "0.10"\n'
+                'openssl-sys = "= 0.9.102"\n'
+            },
+            ["openssl"],
+        ),
     ],
 )
 def test_build_systems_asking_for_libraries(
@@ -4235,7 +4259,43 @@ def test_a_setup_py_that_stops_the_build_on_windows(tmp_path: Path, gate: str, s
         assert ("posix-only", "db/c.cc", 1) in needing_work(doc)
     else:
         assert not gated, doc["reasons"]
-        assert doc["category"] == "workflow-only", doc["reasons"]
+        # (db/c.cc is still a source setup.py compiles plainly where Windows builds run:
+        # see test_a_posix_source_setup_py_compiles_on_windows)
+        assert doc["category"] == "source-port", doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("listing", "header", "posix"),
+    [
+        # opteryx 0.26.8: src/cpp/directories.cpp, <dirent.h> and <unistd.h>, in a list of
+        # sources spread over lines, in a package with Windows paths elsewhere
+        ("sources=[\n    'src/a.pyx',\n    'src/dirs.cpp',\n]", "unistd.h", True),
+        # a line that chooses its sources may leave the file out on Windows
+        ("sources=['src/a.pyx'] + (['src/dirs.cpp'] if not WINDOWS else [])", "unistd.h", False),
+        (
+            "sources=['src/a.pyx'] + (['src/dirs.cpp'] if sys.platform != 'win32' else [])",
+            "unistd.h",
+            False,
+        ),
+        # a header name libraries share: EPICS Base's <link.h> (pvxslibs 1.5.3)
+        ("sources=[\n    'src/a.pyx',\n    'src/dirs.cpp',\n]", "link.h", False),
+    ],
+)
+def test_a_posix_source_setup_py_compiles_on_windows(
+    tmp_path: Path, listing: str, header: str, posix: bool
+) -> None:
+    """A C++ source with no Windows path of its own, which setup.py compiles where Windows
+    builds run, and which includes a POSIX-only header outside any #if: MSVC stops at it,
+    whatever Windows paths the package's other files have."""
+    files = {
+        "setup.py": "import sys\nfrom setuptools import setup, Extension\nWINDOWS = sys.platform == 'win32'\n"
+        f"setup(ext_modules=[Extension('m', {listing})])\n",
+        "src/a.pyx": "def f():\n    return 1\n",
+        "src/dirs.cpp": f"#include <{header}>\nint g() {{ return 0; }}\n",
+        "src/other.cpp": "#ifdef _WIN32\n#include <windows.h>\n#endif\nint h() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert (("posix-only", "src/dirs.cpp", 1) in needing_work(doc)) == posix, doc["reasons"]
 
 
 def test_vendored_posix_code_a_setup_py_that_stops_on_windows_builds(tmp_path: Path) -> None:
@@ -6550,7 +6610,11 @@ def test_a_cygwin_test_is_no_windows_path(tmp_path: Path, guard: str, category: 
     files = {
         "setup.py": setup,
         "libvirt-override.c": f"#include <Python.h>\n{guard}",
-        "libvirt-utils.c": "#include <Python.h>\n#include <unistd.h>\nint f(void) { return 0; }\n",
+        # (in a header: a source setup.py compiles plainly with a POSIX-only include is
+        # source-port whatever paths the package has, see
+        # test_a_posix_source_setup_py_compiles_on_windows)
+        "libvirt-utils.c": '#include <Python.h>\n#include "libvirt-utils.h"\nint f(void) { return 0; }\n',
+        "libvirt-utils.h": "#include <unistd.h>\n",
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
@@ -9885,3 +9949,259 @@ def test_coin_or_headers_are_cbc_and_a_pkg_config_variable_no_package(tmp_path: 
         'cdef extern from "OsiClpSolverInterface.hpp":\n    pass\n',
     }
     assert external_names(analysis(tree(tmp_path, files))) == ["cbc"]
+
+
+# -- issue 13, rounds 64 and 65 (tuning since 3c317fc): what they showed ---------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "needs_work"),
+    [
+        # orso 0.1.3's native/decimal.h, whose setup.py says MSVC has no __int128
+        ("src/decimal.h", "inline __int128 pow10(int k) { __int128 r = 1; return r; }\n", True),
+        ("src/m.cpp", "unsigned __int128 mul(unsigned long a) { return a; }\n", True),
+        ("src/m.cpp", "__uint128_t mul(unsigned long a) { return a; }\n", True),
+        # guarded: MSVC reads the other branch
+        (
+            "src/m.cpp",
+            "#ifdef __SIZEOF_INT128__\n__uint128_t mul(unsigned long a) { return a; }\n#endif\n",
+            False,
+        ),
+        # a header an #if may pick (ulid-transform 2.2.9's ulid_uint128.hh)
+        ("src/u128.hh", "typedef __uint128_t ULID;\n", False),
+        # a typedef of its own where the compiler has none (crypto-cpp-py 2.0.0's big_int.h)
+        (
+            "src/m.cpp",
+            "#ifndef __SIZEOF_INT128__\n#include <boost/multiprecision/cpp_int.hpp>\n"
+            "typedef boost::multiprecision::uint128_t __uint128_t;\n"
+            "#endif\n__uint128_t mul(unsigned long a);\n",
+            False,
+        ),
+        (
+            "src/m.cpp",
+            "#ifndef __SIZEOF_INT128__\ntypedef struct { unsigned long lo, hi; } __uint128_t;\n"
+            "#endif\n__uint128_t mul(unsigned long a);\n",
+            False,
+        ),
+    ],
+)
+def test_gnu_128_bit_integers_where_msvc_compiles_them(
+    tmp_path: Path, path: str, code: str, needs_work: bool
+) -> None:
+    files = {
+        # (a build file that names __int128 in a comment defines nothing: orso's setup.py)
+        "setup.py": "# MSVC has no __int128\n" + setup_extension("m", "src/m.cpp"),
+        "src/m.cpp": '#include "decimal.h"\n#include "u128.hh"\nint f() { return 0; }\n',
+        "src/decimal.h": "int g();\n",
+        "src/u128.hh": "int h();\n",
+    }
+    files[path] = code if path != "src/m.cpp" else files["src/m.cpp"] + code
+    doc = analysis(tree(tmp_path, files))
+    assert any(k == "gnu-only" and f == path for k, f, _l in needing_work(doc)) == needs_work, doc[
+        "x86"
+    ]
+    assert (doc["category"] == "source-port") == needs_work, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("code", "needs_work"),
+    [
+        # cherry-core 0.7.0's python/src/lib.rs: jemalloc as the allocator on every target
+        (
+            "use tikv_jemallocator::Jemalloc;\n#[global_allocator]\nstatic GLOBAL: Jemalloc = Jemalloc;\n",
+            True,
+        ),
+        (
+            "#[global_allocator]\nstatic GLOBAL: jemallocator::Jemalloc = jemallocator::Jemalloc;\n",
+            True,
+        ),
+        # ruff 0.17.6's main.rs: a cfg over several lines, above #[global_allocator]
+        (
+            '#[cfg(all(\n    not(target_os = "windows"),\n    any(target_arch = "x86_64", target_arch = "aarch64")\n))]\n'
+            "// the allocator\n#[global_allocator]\nstatic GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;\n",
+            False,
+        ),
+        # as its README says: not on MSVC
+        (
+            '#[cfg(not(target_env = "msvc"))]\nuse tikv_jemallocator::Jemalloc;\n'
+            '#[cfg(not(target_env = "msvc"))]\n#[global_allocator]\nstatic GLOBAL: Jemalloc = Jemalloc;\n',
+            False,
+        ),
+    ],
+)
+def test_jemalloc_as_the_allocator_of_a_windows_build(
+    tmp_path: Path, code: str, needs_work: bool
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "x"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\n'
+        'pyo3 = "0.22"\ntikv-jemallocator = "0.6"\n',
+        "src/lib.rs": code + "pub fn f() {}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert (
+        ("posix-only", "src/lib.rs") in {(k, f) for k, f, _l in needing_work(doc)}
+    ) == needs_work
+    assert (doc["category"] == "source-port") == needs_work, doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("code", "cxx17"),
+    [
+        # efel 5.7.34's cfeature.cpp builds its win_amd64 wheels with MSVC's default C++14:
+        # `if constexpr` is a warning there, and the _v traits of C++11's are in every mode
+        (
+            "template <typename T> int f() { if constexpr (std::is_same_v<T, int>) return 1; return 0; }\n",
+            False,
+        ),
+        # the traits C++17 added are not
+        ("template <typename F> bool g() { return std::is_invocable_v<F>; }\n", True),
+        ("#include <optional>\nstd::optional<int> o;\n", True),
+    ],
+)
+def test_cxx17_type_traits_msvc_has_in_cxx14(tmp_path: Path, code: str, cxx17: bool) -> None:
+    before = "standards = ['-std=c++17']\n"
+    files = {
+        "setup.py": setup_extension("a", "src/a.cpp", before=before).replace(
+            "Extension(", "Extension(extra_compile_args=['-std=c++17'], ", 1
+        ),
+        "src/a.cpp": "#include <type_traits>\n" + code,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert (doc["category"] == "build-config") == cxx17, doc["reasons"]
+
+
+def test_a_vendored_file_setup_py_does_not_compile_includes_nothing(tmp_path: Path) -> None:
+    """pdqhash 0.2.8: setup.py's one Extension compiles pdqhash/bindings.pyx, which takes
+    ThreatExchange's PDQ sources in with `cdef extern from "pdq/cpp/...cpp"`; the tree's
+    other binding, ThreatExchange/pdq/python/pypdq.cpp (folly, its own common/), is built
+    by nothing."""
+    files = {
+        "setup.py": "from setuptools import setup\nfrom setuptools.extension import Extension\n"
+        "setup(ext_modules=[Extension('pdqhash.bindings', ['pdqhash/bindings.pyx'], "
+        "include_dirs=['ThreatExchange'], language='c++')])\n",
+        "pdqhash/bindings.pyx": 'cdef extern from "pdq/cpp/hashing/pdqhashing.cpp":\n    int f()\n',
+        "ThreatExchange/pdq/cpp/hashing/pdqhashing.cpp": "int f() { return 0; }\n",
+        "ThreatExchange/pdq/python/pypdq.cpp": "#include <folly/CppAttributes.h>\nint g() { return 1; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("runs_conan", "external"),
+    [
+        # apngasm-python 1.3.2: conanfile.py requires Boost, libpng and zlib, and the build
+        # runs Conan (a build requirement on it, CMake including its toolchain)
+        (True, ["boost", "libpng", "zlib"]),
+        # ur-rtde 1.6.5: a recipe for the project's C++ users, which no build step runs
+        (False, []),
+    ],
+)
+def test_a_conan_recipe_the_build_runs(
+    tmp_path: Path, runs_conan: bool, external: list[str]
+) -> None:
+    recipe = (
+        "from conan import ConanFile\n\nclass Recipe(ConanFile):\n"
+        '    settings = "os", "compiler", "build_type", "arch"\n\n'
+        "    def requirements(self):\n"
+        '        self.requires("zlib/1.3.1")\n        self.requires("libpng/1.6.47")\n'
+        '        self.requires("boost/1.84.0")\n\n'
+        "    def build_requirements(self):\n"
+        '        self.tool_requires("cmake/[>=3.27]")\n'
+    )
+    requires = '"conan>=2.0", ' if runs_conan else ""
+    files = {
+        "pyproject.toml": "[build-system]\n"
+        f'requires = [{requires}"py-build-cmake~=0.4"]\nbuild-backend = "py_build_cmake.build"\n',
+        "CMakeLists.txt": "cmake_minimum_required(VERSION 3.15)\nproject(a CXX)\n"
+        + (
+            "include(${CMAKE_SOURCE_DIR}/conan_output/conan_toolchain.cmake)\n"
+            if runs_conan
+            else ""
+        )
+        + "add_library(a MODULE src/a.cpp)\n",
+        "conanfile.py": recipe,
+        "src/a.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+    # a conanfile.txt's [requires], likewise
+    del files["conanfile.py"]
+    files["conanfile.txt"] = "[requires]\nboost/1.84.0\nzlib/1.3.1\n\n[generators]\nCMakeDeps\n"
+    doc = analysis(tree(tmp_path / "txt", files))
+    assert external_names(doc) == [e for e in external if e != "libpng"], doc["external_libraries"]
+
+
+def test_cmake_commands_in_a_bracket_comment(tmp_path: Path) -> None:
+    """flashlight-text 0.0.7's cmake/FindFilesystem.cmake documents itself in a bracket
+    comment whose example is `find_package(Filesystem REQUIRED)`."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "src/a.c": "int x;\n",
+        "CMakeLists.txt": "#[==[.rst:\nExample:\n  find_package(Filesystem REQUIRED)\n"
+        "  pkg_check_modules(X REQUIRED libx)\n]==]\n# find_package(Gone REQUIRED)\n"
+        "find_package(ZLIB REQUIRED)\n"
+        # (and packages of CMake modules: ss-pybind11 0.8.23's)
+        "find_package(cmake-modules REQUIRED)\nfind_package(robotology-cmake-ycm REQUIRED)\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["zlib"], doc["external_libraries"]
+
+
+def test_flat_epics_headers_and_the_npcap_link_name(tmp_path: Path) -> None:
+    """p4p 4.3.0 includes EPICS Base's headers, installed flat (epicsMutex.h, epicsGuard.h);
+    pcapy-ng 2.1.0 links WinPcap's wpcap.lib, which the Npcap SDK ships."""
+    files = {
+        "setup.py": setup_extension("p4p._p4p", "src/p4p.cpp").replace(
+            "'])", "'], libraries=['wpcap'])"
+        ),
+        "src/p4p.cpp": "#include <epicsMutex.h>\n#include <epicsGuard.h>\nint f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["epics-base", "wpcap (Npcap SDK)"], doc["external_libraries"]
+
+
+@pytest.mark.parametrize(("fallback", "category"), [(True, "pure"), (False, "build-config")])
+def test_stale_cython_output_and_a_setup_that_catches_system_exit(
+    tmp_path: Path, fallback: bool, category: str
+) -> None:
+    """neobolt 1.7.17: C from Cython 0.28.4, which no CPython 3.11 compiles, and a setup.py
+    that catches setup()'s SystemExit and runs it again without ext_modules."""
+    call = (
+        "try:\n    setup(**args)\nexcept SystemExit:\n    del args['ext_modules']\n    setup(**args)\n"
+        if fallback
+        else "setup(**args)\n"
+    )
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "args = dict(name='neobolt', ext_modules=[Extension('neobolt._io', ['neobolt/_io.c'])])\n"
+        + call,
+        "neobolt/_io.c": "/* Generated by Cython 0.28.4 */\n#include <Python.h>\nint f(void) { return 0; }\n",
+        "neobolt/_io.pyx": "def f():\n    return 0\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(("fallback", "category"), [(True, "pure"), (False, "build-config")])
+def test_a_gcc_runtime_library_and_a_setup_that_catches_system_exit(
+    tmp_path: Path, fallback: bool, category: str
+) -> None:
+    """fastdtw 0.3.4 links `libraries=["stdc++"]` everywhere (LNK1181 under MSVC) and runs
+    setup() again without ext_modules on SystemExit: a Windows build installs the
+    pure-Python package."""
+    call = (
+        "try:\n    setup(**kw)\nexcept SystemExit:\n    del kw['ext_modules']\n    setup(**kw)\n"
+        if fallback
+        else "setup(**kw)\n"
+    )
+    files = {
+        "setup.py": "from setuptools import setup, Extension\n"
+        "kw = dict(name='fastdtw', ext_modules=[Extension('fastdtw._fastdtw', "
+        "['fastdtw/_fastdtw.cpp'], language='c++', libraries=['stdc++'])])\n" + call,
+        "fastdtw/_fastdtw.cpp": "#include <Python.h>\nint f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

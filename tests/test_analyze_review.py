@@ -59,7 +59,10 @@ setup(ext_modules=[Extension('db', ['db/c.cc'])])
 def test_r1_setup_py_builds_on_windows_after_all(tmp_path: Path, gate: str) -> None:
     files = {
         "setup.py": _SETUP.format(gate=gate),
-        "db/c.cc": "#include <unistd.h>\nint f() { return 0; }\n",
+        # (its POSIX include in a header: a source setup.py compiles plainly with one is
+        # source-port whatever else the package has)
+        "db/c.cc": '#include "c.h"\nint f() { return 0; }\n',
+        "db/c.h": "#include <unistd.h>\n",
         "db/w.h": "#ifdef _WIN32\n#include <windows.h>\n#else\n#include <unistd.h>\n#endif\n",
     }
     doc = analysis(tree(tmp_path, files))

@@ -150,6 +150,12 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     # cl stops at it (C2146; harmonypy 2.1.0's harmony.cpp; sdatkinson/NeuralAmpModelerCore#236,
     # unodb-dev/unodb#320, romeric/Fastor#10). Not x86 code: see _finish_code's "gnu-only".
     ("gnu-only", ("__restrict__",), r"__restrict__(?![A-Za-z0-9_])", ("",)),
+    # GCC's and Clang's 128-bit integers, which MSVC has not (C4235, "nonstandard extension
+    # used: '__int128' keyword not supported on this architecture"): orso 0.1.3's
+    # native/decimal.h, whose setup.py says so; aiochclient 2.7.0's _types.pyx. Where a
+    # test of __SIZEOF_INT128__ or __GNUC__ guards it, the evaluator reads the branch as
+    # unbuilt for MSVC.
+    ("gnu-only", ("int128",), r"__u?int128(?:_t)?(?![A-Za-z0-9_])", ("",)),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
     # (an asm string's "cpuid", not blst's `#include "cpuid.c"`)
     ("cpuid", ("cpuid",), r"\"\s*cpuid\b(?!\.)", ("",)),
@@ -594,18 +600,21 @@ PORT_KINDS = (
         "gnu-only",
         "C/C++ that only GCC and Clang compile, where an MSVC ARM64 build compiles it: "
         "`__restrict__` (MSVC knows `__restrict`), ARM's arm_acle.h (MSVC's ARM64 intrinsics "
-        "are in intrin.h)",
+        "are in intrin.h), `__int128` (MSVC has no 128-bit integer type)",
         "spell it for MSVC too: `__restrict` (or `#define __restrict__ __restrict` under "
-        "`_MSC_VER`), `#include <intrin.h>` in place of arm_acle.h under `_MSC_VER`",
+        "`_MSC_VER`), `#include <intrin.h>` in place of arm_acle.h under `_MSC_VER`, a "
+        "128-bit type of two 64-bit halves under `_MSC_VER` (or build with clang-cl)",
     ),
     (
         "posix-only",
         "the package's own native code is written for POSIX only: it includes system "
         "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
         "path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h), or its Rust imports "
-        "Unix-only APIs (std::os::unix, tokio's Unix sockets) outside any cfg",
+        "Unix-only APIs (std::os::unix, tokio's Unix sockets, jemalloc as the allocator) "
+        "outside any cfg",
         "port the native code to Windows first (Win32 equivalents behind `#ifdef _WIN32`, "
-        "or a compat layer); then build it for ARM64",
+        'or a compat layer; jemalloc under `#[cfg(not(target_env = "msvc"))]`); then '
+        "build it for ARM64",
     ),
     (
         "cpython-internals",
@@ -820,6 +829,8 @@ class Analysis:
     # (_judge_setup_helpers): (path, text, names a URL and a source archive, may set CMake's
     # platform or generator: names x64 or a Visual Studio)
     setup_helpers: list[tuple[str, str, bool, bool]] = field(default_factory=list)
+    # the packages a Conan recipe at the top of the sdist requires (see _judge_conan)
+    conan_requires: list[ExternalLibrary] = field(default_factory=list)
     source_lists: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
     files_skipped: int = 0
@@ -1366,6 +1377,7 @@ def _wanted(relative: str) -> bool:
         or name in BUILD_FILES
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
+        or name == "conanfile.txt"  # (a Conan recipe's requirements, see _judge_conan)
         or (name == "cargo.lock" and "/" not in relative)  # the crates a Rust build uses
         # (a build script's name holds ".py": the regex only for the few that do)
         or (".py" in name and _build_script(relative.lower()))
@@ -1407,13 +1419,23 @@ def _fortran_program(data: bytes | None) -> bool:
 
 
 def _incidental(lower: str) -> bool:
-    """Tests, docs, examples: code that is not part of what the package builds."""
-    return any(
-        part in INCIDENTAL_DIRS
-        or (("-" in part or "_" in part) and _INCIDENTAL_KIND.search(part) is not None)
-        for part in lower.split("/")[:-1]
-        if part
-    ) or (lower.endswith(("c", "cc", "cpp", "cxx")) and _PROGRAM_FILE.search(lower) is not None)
+    """Tests, docs, examples: code that is not part of what the package builds; and a vcpkg
+    tree's ports, scripts and triplets (vowpalwabbit 9.11.9 ships vcpkg itself in
+    ext_libs/vcpkg: its scripts/test_ports hold hundreds of programs that include the
+    libraries they test)."""
+    return (
+        any(
+            part in INCIDENTAL_DIRS
+            or (("-" in part or "_" in part) and _INCIDENTAL_KIND.search(part) is not None)
+            for part in lower.split("/")[:-1]
+            if part
+        )
+        or (lower.endswith(("c", "cc", "cpp", "cxx")) and _PROGRAM_FILE.search(lower) is not None)
+        or ("vcpkg/" in lower and _VCPKG_TREE.search(lower) is not None)
+    )
+
+
+_VCPKG_TREE = re.compile(r"(?:^|/)vcpkg/(?:ports|scripts|triplets)/")
 
 
 # A Python 3 extension module's definition (Py_InitModule is Python 2's)
@@ -1922,6 +1944,11 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 result.sources_unread = True  # (what it includes is not known)
             result.files_skipped += 1
             continue
+        if name in _CONAN_RECIPES and relative.count("/") <= 1 and not _incidental(lower):
+            _note_conan_requires(result, relative, data.decode("utf-8", "replace"))
+            if suffix != ".py":
+                result.files_skipped += 1
+                continue
         if name == "bazelisk.py" and b"def get_supported_machine_archs" in data:
             _scan_bazelisk(result, relative, data.decode("utf-8", "replace"))
         if suffix == ".py":
@@ -1985,6 +2012,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         if suffix == ".rs" and name not in BUILD_FILES:
             if _RUST_UNIX_BYTES.search(data) is not None or _FD_BYTES.search(data) is not None:
                 _note_rust_unix(result, relative, data.decode("utf-8", "replace"))
+            if b"jemallocator" in data:
+                _note_rust_jemalloc(result, relative, data.decode("utf-8", "replace"))
             defined_bytes = _plain_rust(data)
             if defined_bytes is not None:
                 # nothing in it for _scan_code; only the names it #defines (in a comment or
@@ -2083,6 +2112,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _judge_crate_blockers(result)
     _rust_unix_only(result)
     _judge_stale_cython(result)
+    _judge_gcc_runtime(result)
     _sources_built_only_for_x86(result)
     _judge_cpython_internals(result, known)
     _rust_modules_not_built(result)
@@ -2097,6 +2127,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _folders_off_windows(result)
     _project_options(result)
     _judge_binary_downloads(result)
+    _judge_conan(result)
     _meson_options(result)
     _switched_on(result)
     _built_here(result)
@@ -2190,11 +2221,13 @@ def _includes_never_compiled(result: Analysis) -> None:
     # and the folders setup.py names sources in (where nothing else builds)
     folders: set[str] = set()
     stems: set[str] = set()
+    include_trees: tuple[str, ...] = ()
     if _setup_listed_whole(result) and all("/" in p for p in result.setup_listed):
         # (a name without its folder, `os.path.join(SRC, "module.c")`, says no folder)
         folders = {p.rsplit("/", 1)[0] for p in result.setup_listed}
         stems = {_stem(p) for p in result.setup_listed}
         wanted |= result.setup_listed
+        include_trees = _setup_include_trees(result.setup_script)
 
     def left_out(member: str) -> bool:
         if member in wanted or member.endswith(_CYTHON_SUFFIXES):
@@ -2203,6 +2236,8 @@ def _includes_never_compiled(result: Analysis) -> None:
             return False  # (named by a path this reading does not resolve)
         if (member.rsplit("/", 1)[0] if "/" in member else "") in folders:
             return True
+        if include_trees and member.startswith(include_trees):
+            return True  # (a tree it reads headers from: pdqhash 0.2.8's ThreatExchange/)
         return member.count("/") >= 2 and "/".join(member.split("/")[:2]) in covered
 
     reached = _reached_members(result, {m for m in members if not left_out(m)})
@@ -2267,6 +2302,23 @@ def _build_includes_never_compiled(result: Analysis) -> None:
     }
     reached = _reached_members(result, start)
     result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
+
+
+_INCLUDE_DIRS_LIST = re.compile(r"\binclude_dirs\s*=\s*\[([^\]]{0,1000})\]")
+_PATH_LITERAL = re.compile(r"""["']([\w][\w./-]{0,200})["']""")
+
+
+def _setup_include_trees(script: str) -> tuple[str, ...]:
+    """The folders (lower case, with a trailing `/`) setup.py's include_dirs lists name as
+    literals: trees it reads headers from, where a source no Extension names and no file
+    #includes is compiled by nothing (pdqhash 0.2.8: `include_dirs=["ThreatExchange", ...]`,
+    and ThreatExchange/pdq/python/pypdq.cpp, another binding of the same library)."""
+    trees = {
+        literal.lower().removeprefix("./").rstrip("/") + "/"
+        for listed in itertools.islice(_INCLUDE_DIRS_LIST.finditer(script), 50)
+        for literal in _PATH_LITERAL.findall(listed[1])
+    }
+    return tuple(sorted(tree for tree in trees if tree != "/" and not tree.startswith(".")))
 
 
 def _reached_members(result: Analysis, start: set[str]) -> set[str]:
@@ -3304,6 +3356,9 @@ _OPTIONAL_BUILD = re.compile(
     # caught elsewhere, as pybind11's has_flag() probes a flag, is no fallback)
     r"|try:[ \t]*\r?\n[ \t]+(?:return[ \t]+)?(?:_?build_ext|super\([^)\n]{0,60}\))"
     r"\.(?:build_extension|build_extensions|run)\("
+    # neobolt 1.7.17: `try: setup(**setup_args)` / `except SystemExit:` ... setup() again
+    # without ext_modules (whether the except goes on is _builds_on_without's question)
+    r"|try:[ \t]*\r?\n[ \t]+(?:setuptools\.)?setup\("
 )
 
 
@@ -4713,6 +4768,12 @@ CMAKE_BUILTIN_PACKAGES = frozenset(
     doxygen sphinx perl bison flex patch skbuild f2py vcvars msvc java jni swig opengl
     """.lower().split()
 )
+# Packages of CMake modules, no native code: nothing to build for an architecture
+# (ss-pybind11 0.8.23's `find_package(cmake-modules REQUIRED)` and robotology-cmake-ycm,
+# which its vcpkg.json takes from a registry; KDE's extra-cmake-modules)
+CMAKE_MODULE_PACKAGES = frozenset(
+    ["cmake-modules", "robotology-cmake-ycm", "ycm", "ecm", "extra-cmake-modules"]
+)
 MESON_BUILTIN_DEPENDENCIES = frozenset(
     [
         "python",
@@ -5916,8 +5977,12 @@ _CARGO_DEPENDENCY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=(.*)$")
 
 def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
     """The -sys crates a Cargo.toml depends on for Windows (not in a section for other
-    targets: `[target.'cfg(unix)'.dependencies]`), unless a feature builds them bundled."""
-    found: list[tuple[str, str, int]] = []
+    targets: `[target.'cfg(unix)'.dependencies]`), unless a feature builds them bundled:
+    on the -sys crate, on its wrapper (psqlpy 0.13.1: `openssl = { ..., features =
+    ["vendored"] }` beside `openssl-sys = "= 0.9.102"`), or the crate of the library's
+    sources itself (`openssl-src`)."""
+    found: list[tuple[str, str, int, str]] = []  # (library, how, offset, crate)
+    bundled: set[str] = set()  # crates named with a bundling feature, and -src crates
     section = ""
     offset = 0
     for line in text.split("\n")[:20_000]:
@@ -5926,12 +5991,20 @@ def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
             section = header[1]
         elif "dependencies" in section and (match := _CARGO_DEPENDENCY.match(line)):
             crate = match[1]
-            library = CARGO_SYSTEM_CRATES.get(crate)
             other_target = section.startswith("target") and _CARGO_OTHER_TARGET.search(section)
-            if library and not other_target and not _CARGO_BUNDLED.search(match[2]):
-                found.append((library, f"Cargo {crate} (the library is not built with it)", offset))
+            if other_target:
+                pass
+            elif _CARGO_BUNDLED.search(match[2]) or crate.endswith("-src"):
+                bundled.add(crate)
+            elif library := CARGO_SYSTEM_CRATES.get(crate):
+                how = f"Cargo {crate} (the library is not built with it)"
+                found.append((library, how, offset, crate))
         offset += len(line) + 1
-    return found
+    return [
+        (library, how, at)
+        for library, how, at, crate in found
+        if not {(stem := crate.removesuffix("-sys")), f"{stem}-src"} & bundled
+    ]
 
 
 _CARGO_BUNDLED = re.compile(r"vendored|bundled|static|build")
@@ -6477,6 +6550,25 @@ def _judge_shared_exports(result: Analysis) -> None:
             return
 
 
+# a CMake bracket comment's opening, `#[[` or `#[==[` (closed by `]]` or `]==]`)
+_CMAKE_BRACKET_COMMENT = re.compile(r"#\[(=*)\[")
+
+
+def _in_cmake_comment(text: str, at: int) -> bool:
+    """Is this offset of a CMake file in a comment: after a `#` on its line, or inside a
+    bracket comment (flashlight-text 0.0.7's cmake/FindFilesystem.cmake documents itself
+    in `#[=======================================================================[.rst:`,
+    with `find_package(Filesystem REQUIRED)` as its example)?"""
+    line_start = text.rfind("\n", 0, at) + 1
+    if "#" in text[line_start:at]:
+        return True
+    opened = text.rfind("#[", 0, at)
+    if opened < 0:
+        return False
+    bracket = _CMAKE_BRACKET_COMMENT.match(text, opened)
+    return bracket is not None and text.find(f"]{bracket[1]}]", bracket.end(), at) < 0
+
+
 def _cmake_wants(
     result: Analysis,
     found: list[tuple[str, str, int]],
@@ -6845,7 +6937,7 @@ def _scan_libraries(
     elif (name == "cmakelists.txt" or name.endswith(".cmake")) and (len(folders) <= 1 or own):
         cmake_lines: list[str] | None = None
         for match in itertools.islice(_PKG_CHECK_MODULES.finditer(text), _FIND_PACKAGES_READ):
-            if "REQUIRED" not in match[1]:
+            if "REQUIRED" not in match[1] or _in_cmake_comment(text, match.start()):
                 continue
             modules = [m for m in _PKG_MODULE_NAME.findall(match[1]) if m not in _PKG_KEYWORDS]
             if not modules:
@@ -6867,7 +6959,11 @@ def _scan_libraries(
         required_vars: frozenset[str] | None = None  # the find module's, when first asked
         # (each is judged by its lines and blocks: a file of thousands is read for the first)
         for match in itertools.islice(_FIND_PACKAGE.finditer(text), _FIND_PACKAGES_READ):
+            if _in_cmake_comment(text, match.start()):
+                continue
             package = match[1].removeprefix("unofficial-")  # vcpkg's unofficial-sqlite3
+            if package.lower() in CMAKE_MODULE_PACKAGES:
+                continue
             if package.lower() in CMAKE_BUILTIN_PACKAGES and not (
                 # (Windows' OpenGL has no EGL, GLX or GLVND library)
                 package.lower() == "opengl" and _OPENGL_NOT_ON_WINDOWS.search(match[2])
@@ -6976,7 +7072,7 @@ def _scan_libraries(
             continue  # one it goes without (aggdraw's freetype-config, when it finds none)
         result.external.append(
             ExternalLibrary(
-                name=library,
+                name=LINK_NAME_LIBRARIES.get(library, library),
                 how=how,
                 file=relative,
                 line=line,
@@ -6985,9 +7081,84 @@ def _scan_libraries(
         )
 
 
+# Conan's recipes: a package's requirements (`self.requires("boost/1.84.0")` in
+# conanfile.py, `[requires]` lines in conanfile.txt), not its tools (tool_requires,
+# build_requires: CMake, b2)
+_CONAN_RECIPES = frozenset(("conanfile.py", "conanfile.txt"))
+_CONAN_REQUIRES_PY = re.compile(
+    r"""(?<![\w.])(?:self\.)?requires(?:\.add)?\s*\(\s*["']([A-Za-z0-9_][\w.+-]{0,60})/"""
+)
+_CONAN_REQUIRES_LIST = re.compile(r"""(?m)^[ \t]*requires\s*=\s*[\[(]([^\])]{0,2000})""")
+_CONAN_REFERENCE = re.compile(r"""["']([A-Za-z0-9_][\w.+-]{0,60})/""")
+_CONAN_SECTION = re.compile(r"(?m)^\[(\w+)\][ \t]*$")
+_CONAN_TXT_LINE = re.compile(r"(?m)^[ \t]*([A-Za-z0-9_][\w.+-]{0,60})/[^\s#]")
+_CONAN_REQUIRES_KEPT = 50
+# a build that runs Conan: its Python API or command, its CMake toolchain or provider, or a
+# build requirement on it (apngasm-python 1.3.2's pyproject.toml, "conan>=2.0", and
+# CMakeLists.txt including conan_output/<arch>/conan_toolchain.cmake)
+_RUNS_CONAN = re.compile(
+    r"""["']conan(?:[<>=~!;\[]|["'])|\bconan[ \t]+install\b|conan_toolchain\.cmake"""
+    r"|conan_provider\.cmake|\bconans?\.client\b|\bconan_cmake_(?:install|run)\b"
+)
+
+
+def _note_conan_requires(result: Analysis, relative: str, text: str) -> None:
+    """The packages a Conan recipe requires, each where it names it."""
+    found: list[tuple[str, int]] = []
+    if relative.lower().endswith(".py"):
+        found += [(m[1], m.start()) for m in _CONAN_REQUIRES_PY.finditer(text)]
+        for listed in _CONAN_REQUIRES_LIST.finditer(text):
+            found += [(m[1], listed.start()) for m in _CONAN_REFERENCE.finditer(listed[1])]
+    else:
+        sections = list(_CONAN_SECTION.finditer(text))
+        for index, section in enumerate(sections):
+            if section[1] != "requires":
+                continue
+            end = sections[index + 1].start() if index + 1 < len(sections) else len(text)
+            found += [(m[1], m.start()) for m in _CONAN_TXT_LINE.finditer(text, section.end(), end)]
+    lines = text.split("\n")
+    for name, offset in found[:_CONAN_REQUIRES_KEPT]:
+        line = text.count("\n", 0, offset) + 1
+        result.conan_requires.append(
+            ExternalLibrary(
+                name=name.lower(),
+                how=f"Conan requires it ({relative.rsplit('/', 1)[-1]}), and the build runs Conan",
+                file=relative,
+                line=line,
+                text=lines[line - 1].strip()[:160],
+            )
+        )
+
+
+def _judge_conan(result: Analysis) -> None:
+    """A Conan recipe's requirements, where a build file runs Conan (sqlcipher3-wheels
+    0.5.7's setup.py: `conan install` for the target's arch): the libraries must be built,
+    or found prebuilt, for Windows ARM64. A recipe nothing runs (ur-rtde's, for the
+    project's C++ users) asks nothing of this build."""
+    if not result.conan_requires:
+        return
+    texts = [*result.build_texts, *(text for _, text, _, _ in result.setup_helpers)]
+    if not any("conan" in text and _RUNS_CONAN.search(text) for text in texts):
+        return
+    known = {_library_key(e.name) for e in result.external}
+    for wanted in result.conan_requires:
+        if _library_key(wanted.name) not in known:
+            known.add(_library_key(wanted.name))
+            result.external.append(wanted)
+
+
+# Libraries a build links by a name that is not the project's: WinPcap's wpcap.lib, which
+# the Npcap SDK ships for x86, x64 and ARM64 (pcapy-ng 2.1.0's setup.py: `libraries =
+# ['wpcap', 'packet', 'ws2_32']`)
+LINK_NAME_LIBRARIES = {"wpcap": "wpcap (Npcap SDK)"}
+
+
 # COIN-OR's headers, installed flat: CoinUtils (Coin*), Osi, Clp, Cgl and Cbc, which Cbc's
 # own build (coinbrew) makes together (cylp 0.94.1's CyCgl.pxd: CglGomory.hpp, CoinModel.hpp)
 _COIN_OR_HEADER = re.compile(r"(?:Cbc|Cgl|Clp|Coin|Osi)[A-Z0-9]\w{0,60}\.h(?:pp)?")
+# EPICS Base's headers, installed flat (p4p 4.3.0's src/p4p.h: epicsMutex.h, epicsGuard.h;
+# pvxslibs 1.5.3: epicsThread.h, epicsTime.h ...), which p4p takes from epicscorelibs
+_EPICS_HEADER = re.compile(r"epics[A-Z]\w{0,60}\.h")
 # Include folders named otherwise than their library.
 INCLUDE_DIR_LIBRARIES = {
     "unicode": "icu",
@@ -7540,6 +7711,8 @@ def _resolve_includes(result: Analysis) -> None:
             library = "cspice"  # NAIF's CSPICE toolkit: SpiceUsr.h, SpiceZfc.h, SpiceCK.h ...
         elif _COIN_OR_HEADER.fullmatch(include.path.strip("<>")):
             library = "cbc"  # COIN-OR's solver stack, which Cbc's build makes as one
+        elif _EPICS_HEADER.fullmatch(include.path.strip("<>")):
+            library = "epics-base"  # EPICS Base's libCom and dbCore, installed flat
         plain = library
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if _library_key(library) in result.built_without:
@@ -7558,7 +7731,7 @@ def _resolve_includes(result: Analysis) -> None:
         result.external.append(
             ExternalLibrary(
                 name=library,
-                how=f"includes <{include.path}>, not in the sdist",
+                how=f"includes <{include.path.strip('<>')}>, not in the sdist",
                 file=include.file,
                 line=include.line,
                 text=include.text.strip()[:160],
@@ -9017,6 +9190,41 @@ def _rust_attributes_before(text: str, start: int) -> str:
     return " ".join(lines)
 
 
+_ATTRIBUTES_REACH = 3000  # characters above an item read for its attributes, at most
+
+
+def _rust_attributes_above(text: str, start: int) -> str:
+    """The attributes just above an item, each whole however many lines it spans (ruff
+    0.17.6's `#[cfg(all(\n    not(target_os = "windows"), ...\n))]` over its
+    `#[global_allocator]`), and the comment lines between them: matched bracket by bracket
+    from their closing `]` (strings not read), within a few thousand characters."""
+    floor = max(0, start - _ATTRIBUTES_REACH)
+    end = start
+    found: list[str] = []
+    while True:
+        body = text[floor:end].rstrip()
+        while body.endswith("\n") or (body and body.rsplit("\n", 1)[-1].lstrip().startswith("//")):
+            body = body.rsplit("\n", 1)[0].rstrip() if "\n" in body else ""
+        if not body.endswith("]"):
+            break
+        depth = 0
+        at = len(body)
+        while at > 0:
+            at -= 1
+            char = body[at]
+            if char == "]":
+                depth += 1
+            elif char == "[":
+                depth -= 1
+                if depth == 0:
+                    break
+        if depth != 0 or at == 0 or body[at - 1] != "#":
+            break
+        found.append(body[at - 1 :])
+        end = floor + at - 1
+    return " ".join(found)
+
+
 def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
     """Unix-only `use`s with no cfg just before them, and `mod`s declared under a Unix-only
     cfg (see _rust_unix_only). A file-level `#![cfg(unix)]` keeps the whole file off Windows."""
@@ -9036,6 +9244,32 @@ def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
         line = text.count("\n", 0, match.start()) + 1
         code = text[match.start() : text.find("\n", match.start())].strip()[:160]
         result.rust_unix_uses.append((relative, line, code))
+
+
+# jemalloc as the global allocator: tikv-jemalloc-sys runs jemalloc's configure with `sh`
+# and does not build for an MSVC target (tikv/jemallocator#22, #68; its README: use it
+# under `#[cfg(not(target_env = "msvc"))]`, as rust-lang/crates.io#11739 and
+# rcoh/angle-grinder#195 then did). A top-level `use` or `static` of it with no cfg before
+# it is compiled for Windows (cherry-core 0.7.0's python/src/lib.rs).
+_RUST_JEMALLOC = re.compile(
+    r"(?m)^(?:pub[ \t]+)?use[ \t]+(?:tikv_)?jemallocator\b"
+    r"|^(?:pub[ \t]+)?static[ \t]+\w+[ \t]*:[ \t]*(?:tikv_)?jemallocator::"
+)
+_JEMALLOC_USES = 8  # uses of jemallocator judged per file, at most
+
+
+def _note_rust_jemalloc(result: Analysis, relative: str, text: str) -> None:
+    """A top-level `use` of jemallocator, or a `static` of its type, with no cfg just before
+    it: a Unix-only dependency the Windows build compiles (see _rust_unix_only)."""
+    if any(m[0].startswith("#!") for m in _RUST_UNIX_CFG.finditer(text, 0, 2000)):
+        return
+    for match in itertools.islice(_RUST_JEMALLOC.finditer(text), _JEMALLOC_USES):
+        if "cfg" in _rust_attributes_above(text, match.start()):
+            continue
+        line = text.count("\n", 0, match.start()) + 1
+        code = text[match.start() : text.find("\n", match.start())].strip()[:160]
+        result.rust_unix_uses.append((relative, line, code))
+        return
 
 
 def _note_rust_modules(result: Analysis, relative: str, text: str) -> None:
@@ -9102,13 +9336,16 @@ class _Pending:
 # <optional> are available only with C++17 or later": microsoft/STL's stl/inc/optional), so
 # an include alone compiles (aplr 10.23.0's Preprocessor.h includes <variant>, uses none).
 # std::clamp, std::apply, std::scoped_lock, std::gcd ... sit under `#if _HAS_CXX17` in the
-# same STL. And a nested namespace definition, `namespace a::b {`, is a C++17 feature MSVC
+# same STL. Not the `_v` forms of C++11's type traits: that STL defines them in every mode
+# (`struct is_same : bool_constant<is_same_v<_Ty1, _Ty2>>`), and efel 5.7.34's cfeature.cpp,
+# `if constexpr (std::is_same_v<T, int>)`, builds its win_amd64 wheels with no /std flag;
+# only the traits C++17 added (is_invocable, is_aggregate, is_swappable). And a nested namespace definition, `namespace a::b {`, is a C++17 feature MSVC
 # refuses in C++14 mode (error C2429: learn.microsoft.com/cpp/error-messages/compiler-errors-1/
 # compiler-error-c2429). (Patterns that start with a literal, which re finds fast.)
 _CXX17_NAME = re.compile(
     r"std::(?:(?:optional|string_view|variant|filesystem|any|charconv|memory_resource"
     r"|clamp|apply|scoped_lock|gcd|lcm|shared_mutex|as_const)\b"
-    r"|is_\w{1,40}_v\b)"
+    r"|is_(?:nothrow_)?(?:invocable|invocable_r|swappable|swappable_with|aggregate)_v\b)"
 )
 _CXX17_NAMESPACE = re.compile(r"namespace[ \t]+[A-Za-z_]\w{0,80}(?:::[A-Za-z_]\w{0,80})+[ \t]*\{")
 _CXX_SUFFIXES = (".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".h")
@@ -10174,7 +10411,17 @@ def _finish_code(
             # under _MSC_VER, `-D__restrict__=__restrict`)
             if (
                 not (rust or cython or folder or not_built)
-                and relative.endswith(_C_SOURCE_SUFFIXES)
+                and (
+                    relative.endswith(_C_SOURCE_SUFFIXES)
+                    # (a header's 128-bit integers, too: nvcc on Windows has none either)
+                    # (a header's `__int128` too, the keyword: nvcc on Windows has none
+                    # either; not __uint128_t, a name a header may be picked for by an #if
+                    # around its #include, as ulid-transform 2.2.9's ulid_uint128.hh is)
+                    or (
+                        relative.endswith(HEADER_SUFFIXES)
+                        and _INT128_KEYWORD.match(text, start) is not None
+                    )
+                )
                 and "__global__" not in text
                 and "__device__" not in text
                 and AMD_GPU_PATH.search(relative) is None
@@ -10182,7 +10429,7 @@ def _finish_code(
                 and not _quoted(text, start)
                 and not _gcc_style_windows(result)
                 and state_at(start) is True
-                and not (definable is not None and _name_at(text, start) in definable)
+                and not _definable_at(text, start, definable, result.defined_names)
                 and not _in_define(code_lines, line - 1, chains)
                 and (
                     _msvc_branch(code_lines, line - 1, msvc_memo)
@@ -10405,6 +10652,30 @@ def _defined_for_arm64(
         if own and state_at(start) is True:
             names.add(name)
     return frozenset(names)
+
+
+_INT128_KEYWORD = re.compile(r"__int128(?![A-Za-z0-9_])")
+
+
+def _definable_at(
+    text: str, start: int, definable: Container[str] | None, defined: set[str]
+) -> bool:
+    """May the sdist define the name at ``start`` (`#define __restrict__ __restrict` under
+    _MSC_VER, `-D__restrict__=__restrict`)? For a 128-bit integer type, only a #define
+    counts: a build file that mentions it (orso 0.1.3's setup.py says in a comment that MSVC
+    has none) defines nothing."""
+    name = _name_at(text, start)
+    if "int128" in name:
+        # (or a typedef of the file's own: crypto-cpp-py 2.0.0's big_int.h makes __uint128_t
+        # of Boost's uint128_t where __SIZEOF_INT128__ is not defined)
+        return name in defined or (
+            ("typedef" in text or "using" in text)
+            and re.search(
+                rf"(?:typedef\b[^;{{}}]{{0,200}}\b|\}}[ \t]*|using[ \t]+){name}[ \t]*[;=]", text
+            )
+            is not None
+        )
+    return definable is not None and name in definable
 
 
 def _name_at(text: str, start: int) -> str:
@@ -10785,6 +11056,9 @@ POSIX_ONLY_HEADERS = frozenset(
         *("sys/ipc.h", "sys/shm.h", "sys/sem.h", "sys/msg.h", "mqueue.h"),
     ]
 )
+# POSIX-only headers whose names libraries give their own headers too (EPICS Base's link.h,
+# which pvxslibs 1.5.3's ioc/pvalink.cpp includes with <>; ELF readers' elf.h)
+_NAMES_LIBRARIES_SHARE = frozenset(("link.h", "elf.h"))
 # BSD sockets' headers: Winsock has the same calls under other headers (a small port, not what
 # a Windows build is about: pykerberos stays external-native-library), but MSVC stops at them;
 # so an optional extension that includes one is not built on Windows (cbor 1.0.0's
@@ -11046,6 +11320,10 @@ _PLATFORM_TEST = re.compile(
 _NOT_A_TEST = re.compile(r"""#[^\n]*|["'][^"'\n]*::[^"'\n]*["']""")
 
 
+# a line that chooses between values (`[...] if WINDOWS else [...]`)
+_CHOOSES = re.compile(r"\bif\b[^\n]*\belse\b")
+
+
 def _tests_platform(script: str) -> bool:
     """Does a Python build script test the platform anywhere (comments and classifiers
     aside)?"""
@@ -11088,6 +11366,17 @@ def _judge_stale_cython(result: Analysis) -> None:
         result.stale_cython = None
 
 
+def _judge_gcc_runtime(result: Analysis) -> None:
+    """A GCC runtime library setup.py links on Windows too, in a build that goes on without
+    the extension where it does not build (fastdtw 0.3.4: `libraries=["stdc++"]`, LNK1181
+    under MSVC, and `except SystemExit:` then setup() without ext_modules): Windows gets the
+    pure-Python package."""
+    if result.gcc_runtime and result.optional_build:
+        result.optional_unbuilt = result.optional_unbuilt or (
+            f"{result.gcc_runtime}, which MSVC's linker cannot find"
+        )
+
+
 _WINDOWS_FOLDER = re.compile(r"(?i)/(?:win|win32|win64|windows|msvc|nt)/")
 
 
@@ -11125,10 +11414,13 @@ def _posix_only(result: Analysis) -> None:
     setup_lines: list[str] = []
     asked = 0
 
-    def named_by_setup(name: str) -> bool:
+    def named_by_setup(name: str, plainly: bool = False) -> bool:
         """Does setup.py name this file in a list of sources where Windows builds run (not
         hdf5plugin 7.1.0's lib/hdf5_dl.c, under `sys.platform != "win32"`; not in a comment
-        or a removal)? Asked for a bounded number of files."""
+        or a removal)? ``plainly``: and every mention of it on a line that tests no platform
+        and chooses nothing (`if ... else`), under no platform test (not a list filtered
+        under `if sys.platform == "win32":`), as a list spread over lines names its files.
+        Asked for a bounded number of files."""
         nonlocal asked
         asked += 1
         if not setup or asked > _NAMES_ASKED or name not in setup:
@@ -11136,19 +11428,35 @@ def _posix_only(result: Analysis) -> None:
         if not setup_lines:
             setup_lines.extend(setup.split("\n"))
         at = -1
+        named = False
         for _ in range(20):
             at = setup.find(name, at + 1)
             if at < 0:
-                return False
+                return named
             index = setup.count("\n", 0, at)
             line = setup_lines[index]
-            if line.lstrip().startswith("#") or "remove" in line or "exclude" in line:
+            if line.lstrip().startswith("#"):
+                continue
+            if plainly and (
+                _tests_platform(line)
+                or _CHOOSES.search(line)
+                or any(
+                    _tests_platform(condition)
+                    for condition in _enclosing_conditions(setup_lines, index, python=True)
+                )
+            ):
+                return False  # (every mention plain: not a list filtered under `if WIN:`)
+            if "remove" in line or "exclude" in line:
+                if plainly:
+                    return False
                 continue
             if not _not_for_windows(setup_lines, index) and not any(
                 start <= at < end for start, end in result.setup_off_spans
             ):
-                return True
-        return False
+                if not plainly:
+                    return True
+                named = True
+        return False  # (more mentions than are read: not known)
 
     def own(name: str) -> bool:
         lower = name.lower()
@@ -11165,7 +11473,24 @@ def _posix_only(result: Analysis) -> None:
     windows_minded = not result.refuses_windows and any(own(name) for name in result.windows_files)
     basenames = {member.rsplit("/", 1)[-1] for member in result.members}
     for relative, line, code, header in result.posix_includes:
-        if windows_minded and not (relative in result.posix_windows and named_by_setup(relative)):
+        # (nor those of a file setup.py names plainly where Windows builds run, a C or C++
+        # source with no Windows path of its own: opteryx 0.26.8's src/cpp/directories.cpp,
+        # <dirent.h> and <unistd.h>, in the Extension opteryx.compiled.io.disk_reader)
+        if windows_minded and not (
+            named_by_setup(relative)
+            and (
+                relative in result.posix_windows
+                or (
+                    relative not in result.windows_files
+                    and relative.endswith(_C_SOURCE_SUFFIXES)
+                    and header not in _NAMES_LIBRARIES_SHARE
+                    and named_by_setup(relative, plainly=True)
+                    # (and by its name alone: `if not s.endswith('mapping.c')` under a
+                    # Windows test)
+                    and named_by_setup(relative.rsplit("/", 1)[-1], plainly=True)
+                )
+            )
+        ):
             continue
         # a vendored file that setup.py names is compiled into the package's extension as its
         # own are (gpiod 2.5.0's lib/internal.c, from libgpiod, Linux-only by design)
