@@ -71,6 +71,44 @@ def test_has_arm_path_is_any_arm_token(text: str) -> None:
     assert analyze.has_arm_path(text) == any(token in text for token in analyze.ARM_TOKENS)
 
 
+# pieces of Rust `use` lines, Unix-only and not, on lines of their own or not
+_RUST_USE_PIECES = st.sampled_from(
+    [
+        "use ",
+        "pub ",
+        "pub\t",
+        "\n",
+        "\r\n",
+        "    ",
+        "ab",
+        "std::",
+        "os::",
+        "unix",
+        "fd",
+        "::",
+        "{",
+        "}",
+        ";",
+        ", ",
+        "tokio::net::",
+        "UnixStream",
+        "io::",
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_RUST_USE_PIECES, max_size=30).map("".join))
+@example("use std::os::unix;\nuse std::os::fd;")
+@example("pub use std::{io, os::{fd::{AsRawFd}, unix::net}};\nuse std::os::unix;")
+@example("use std::{a,\nuse std::os::unix; b, os::unix};")  # a match over lines hides the next
+@example("abuse std::os::unix;\n    use std::os::unix;\nuse tokio::net::UnixStream;")
+def test_rust_unix_uses_are_the_regex_matches(text: str) -> None:
+    assert [m.span() for m in analyze._rust_unix_uses(text)] == [
+        m.span() for m in analyze._RUST_UNIX_USE.finditer(text)
+    ]
+
+
 # pieces of Python string literals that name (or nearly name) C sources; one long enough to
 # pass _SOURCE_LITERAL's 300 characters
 _SOURCE_PIECES = st.sampled_from(

@@ -9162,6 +9162,28 @@ _RUST_MOD = re.compile(
 
 
 _RUST_MOD_NAME = re.compile(r"mod[ \t]+\w+[ \t]*;")
+# what every match of _RUST_UNIX_USE holds after its `^(?:pub[ \t]+)?`: the literal `use`,
+# blanks, and the start of each of its alternatives (`std::os::`, `std::{`, `tokio::net::`)
+_RUST_UNIX_USE_LEAD = re.compile(r"use[ \t]+(?:std|tokio)::")
+
+
+def _rust_unix_uses(text: str) -> Iterator[re.Match[str]]:
+    """_RUST_UNIX_USE.finditer(text), found from the literal `use` (re tries a pattern that
+    starts with `^` at every character of a file: orjson's vendored crates hold 12 MB of
+    Rust). A match starts at a line's start and holds a _RUST_UNIX_USE_LEAD there or after
+    its `pub`: the pattern is tried only at the starts of the lines that hold one, once each,
+    and not inside the match before (where finditer does not look either)."""
+    end = 0
+    tried = -1
+    for found in _RUST_UNIX_USE_LEAD.finditer(text):
+        start = text.rfind("\n", 0, found.start()) + 1
+        if start < end or start == tried:
+            continue
+        tried = start
+        match = _RUST_UNIX_USE.match(text, start)
+        if match is not None:
+            end = match.end()
+            yield match
 
 
 def _rust_mods(text: str) -> Iterator[re.Match[str]]:
@@ -9230,7 +9252,7 @@ def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
     cfg (see _rust_unix_only). A file-level `#![cfg(unix)]` keeps the whole file off Windows."""
     if any(m[0].startswith("#!") for m in _RUST_UNIX_CFG.finditer(text, 0, 2000)):
         return
-    macro = "cfg_if!" in text or "cfg_if::cfg_if!" in text
+    macro = "cfg_if!" in text  # (`cfg_if::cfg_if!` holds it too)
     for match in _rust_mods(text):
         attributes = match[1] + " " + _rust_attributes_before(text, match.start())
         # (any cfg: hf-xet's `#[cfg(all(feature = "simulation", unix, ...))] pub mod
@@ -9238,7 +9260,7 @@ def _note_rust_unix(result: Analysis, relative: str, text: str) -> None:
         # cfg_if! is one of its branches)
         if "cfg" in attributes or (macro and match[1][:1] in " \t"):
             result.rust_unix_modules.add(match[2])
-    for match in _RUST_UNIX_USE.finditer(text):
+    for match in _rust_unix_uses(text):
         if "cfg" in _rust_attributes_before(text, match.start()):
             continue  # (any cfg: a Windows branch may stand beside it)
         line = text.count("\n", 0, match.start()) + 1
