@@ -10205,3 +10205,108 @@ def test_a_gcc_runtime_library_and_a_setup_that_catches_system_exit(
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+# -- issue 13, rounds 66 and 67 (tuning since 960751d): what they showed ---------------------
+
+
+def test_a_simd_type_the_file_defines_itself(tmp_path: Path) -> None:
+    """rebound 5.2.2's integrator_whfast512.c defines __m512d as a struct of eight doubles
+    "so we don't have to compile this file with AVX512 support": its uses are no x86 code."""
+    code = (
+        "typedef struct {\n    double lanes[8];\n} ALIGNED __m512d;\n"
+        "struct state { __m512d m; __m512d x; };\n"
+    )
+    files = {"setup.py": setup_extension("m", "src/m.c"), "src/m.c": code}
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    files["src/m.c"] = "#include <immintrin.h>\nstruct state { __m512d m; __m512d x; };\n"
+    doc = analysis(tree(tmp_path / "x86", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("requirement", "category"),
+    [
+        # PyVCF 0.6.8: pip builds it without Cython, so with no extension
+        ("", "pure"),
+        ("pyproject", "workflow-only"),
+        ("setup_requires", "workflow-only"),
+    ],
+)
+def test_extensions_only_where_cython_imports(
+    tmp_path: Path, requirement: str, category: str
+) -> None:
+    setup = (
+        "from setuptools import setup\nfrom distutils.extension import Extension\n"
+        "try:\n    from Cython.Distutils import build_ext\n    CYTHON = True\n"
+        "except:\n    CYTHON = False\n\nextras = {}\n"
+        "if CYTHON:\n    extras['cmdclass'] = {'build_ext': build_ext}\n"
+        "    extras['ext_modules'] = [Extension('vcf.cparse', ['vcf/cparse.pyx'])]\n"
+        "setup(name='PyVCF', packages=['vcf'], "
+        + ("setup_requires=['cython'], " if requirement == "setup_requires" else "")
+        + "**extras)\n"
+    )
+    files = {"setup.py": setup, "vcf/cparse.pyx": "def f():\n    return 1\n"}
+    if requirement == "pyproject":
+        files["pyproject.toml"] = (
+            '[build-system]\nrequires = ["setuptools", "cython"]\n'
+            'build-backend = "setuptools.build_meta"\n'
+        )
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+def test_a_flag_bound_to_a_platform_test_is_no_other_systems_branch(tmp_path: Path) -> None:
+    """gcld3 3.0.13 binds `MACOS = platform.system() == 'Darwin'` just above the Extension
+    that links protobuf on every system."""
+    setup = (
+        "import platform\nimport setuptools\nMACOS = platform.system() == 'Darwin'\n"
+        "ext_modules = [setuptools.Extension('gcld3.pybind_ext', ['src/a.cc'],\n"
+        "    libraries=['protobuf'],\n"
+        "    extra_compile_args=['-stdlib=libc++'] if MACOS else [])]\n"
+        "setuptools.setup(ext_modules=ext_modules)\n"
+    )
+    files = {"setup.py": setup, "src/a.cc": "int f() { return 0; }\n"}
+    assert external_names(analysis(tree(tmp_path, files))) == ["protobuf"]
+    # a branch for macOS is another system's
+    files["setup.py"] = (
+        setup.replace("ext_modules = [", "if platform.system() == 'Darwin':\n    ext_modules = [")
+        .replace("\n    libraries", "\n        libraries")
+        .replace("\n    extra_compile_args", "\n        extra_compile_args")
+    )
+    files["setup.py"] += ""
+    assert external_names(analysis(tree(tmp_path / "mac", files))) == []
+
+
+def test_sun_rpc_headers_are_posix_only(tmp_path: Path) -> None:
+    """pydoop 2.0.0's SerialUtils.cc includes <rpc/types.h> and <rpc/xdr.h> (glibc's or
+    libtirpc's XDR): no library to build for Windows, but code to port."""
+    files = {
+        "setup.py": setup_extension("m", "src/SerialUtils.cc"),
+        "src/SerialUtils.cc": "#include <rpc/types.h>\n#include <rpc/xdr.h>\nint f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    assert ("posix-only", "src/SerialUtils.cc", 1) in needing_work(doc), doc["x86"]
+
+
+def test_a_source_release_downloaded_and_compiled(tmp_path: Path) -> None:
+    """pyfastx 2.3.1 downloads zlib's release zip from GitHub and adds its *.c to the
+    Extension's sources: a library built for the target, not a prebuilt one."""
+    setup = (
+        "import glob, os, urllib.request, zipfile\nfrom setuptools import setup, Extension\n"
+        "sources = glob.glob('src/*.c')\n"
+        "def prepare_zlib():\n"
+        "    url = 'https://github.com/madler/zlib/releases/download/v1.3.1/zlib131.zip'\n"
+        "    urllib.request.urlretrieve(url, 'zlib.zip')\n"
+        "    zipfile.ZipFile('zlib.zip').extractall()\n"
+        "    sources.extend(glob.glob(os.path.join('zlib-1.3.1', '*.c')))\n"
+        "prepare_zlib()\nsetup(ext_modules=[Extension('pyfastx', sources)])\n"
+    )
+    files = {"setup.py": setup, "src/a.c": "int f(void) { return 0; }\n"}
+    assert external_names(analysis(tree(tmp_path, files))) == []
+    files["setup.py"] = setup.replace(
+        "    sources.extend(glob.glob(os.path.join('zlib-1.3.1', '*.c')))\n", ""
+    ).replace("zlib131.zip", "zlib-win64.zip")
+    assert external_names(analysis(tree(tmp_path / "prebuilt", files))) == ["zlib"]

@@ -632,6 +632,7 @@ class Analysis:
     source: str
     backend: str | None = None
     backend_requires: list[str] = field(default_factory=list)
+    cython_gated: bool = False  # setup.py's extensions are declared only where Cython imports
     tools: set[str] = field(default_factory=set)
     languages: Counter[str] = field(default_factory=Counter)
     vendored: set[str] = field(default_factory=set)
@@ -908,10 +909,13 @@ class Analysis:
         unbuilt = (
             {"cython", "cython-c++"}
             if self.extensions_unbuilt
-            and all(
-                member in self.setup_off_windows
-                for member in self.members
-                if member.endswith(".pyx") and not _incidental(member)
+            and (
+                self.cython_gated  # (no Cython, no .pyx compiled: PyVCF 0.6.8)
+                or all(
+                    member in self.setup_off_windows
+                    for member in self.members
+                    if member.endswith(".pyx") and not _incidental(member)
+                )
             )
             else set()
         )
@@ -2095,6 +2099,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         _backend(result, pyproject)
     elif "setup.py" in result.tools:
         result.backend = "setuptools (setup.py, no pyproject.toml)"
+    _judge_cython_gate(result)
     _judge_setup_helpers(result)
     _own_cmake_projects(result)
     _cmake_subdirectories(result)
@@ -3756,6 +3761,16 @@ def _setup_wheel_kind(result: Analysis, text: str) -> None:
                 f"asks for them (setup.py:{line})"
             )
             continue
+        if _only_with_cython(text, lines, line - 1):
+            # PyVCF 0.6.8: `if CYTHON:` ... Extension("vcf.cparse", ["vcf/cparse.pyx"]), where
+            # CYTHON says `from Cython.Distutils import build_ext` worked (judged again once
+            # the build's requirements are read: see _judge_cython_gate)
+            result.extensions_unbuilt = result.extensions_unbuilt or (
+                "setup.py declares its extension modules only where Cython imports "
+                f"(setup.py:{line}), and no build requirement installs Cython"
+            )
+            result.cython_gated = True
+            continue
         result.extension_modules = f"setup.py:{line}"
         result.extensions_unbuilt = None
         break
@@ -3763,6 +3778,53 @@ def _setup_wheel_kind(result: Analysis, text: str) -> None:
     if platform is not None:
         line = text.count("\n", 0, platform) + 1
         result.platform_wheel = f"setup.py:{line}"
+
+
+# `NAME = True` / `NAME = False`, and a Cython import
+_FLAG_SET = re.compile(r"[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*(True|False)[ \t]*(?:#.*)?$")
+_CYTHON_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+Cython\b|import[ \t]+Cython\b)")
+# Cython as a requirement of setup.py's own (setup_requires, pip's --find-links aside)
+_SETUP_REQUIRES_CYTHON = re.compile(r"(?i)setup_requires[^\n]{0,200}cython")
+
+
+def _only_with_cython(text: str, lines: list[str], index: int) -> bool:
+    """Is this line of setup.py under `if NAME:`, where NAME is set True in a `try:` that
+    imports Cython and False in its `except` (PyVCF 0.6.8's CYTHON)? Where pip builds
+    without Cython, the branch is not taken."""
+    if "Cython" not in text:
+        return False
+    conditions = _enclosing_conditions(lines, index, python=True)
+    if len(conditions) != 1:
+        return False
+    name = conditions[0].strip().rstrip(":").strip()
+    if not name.isidentifier():
+        return False
+    true_after_import = false_in_except = False
+    for at, line in enumerate(lines[:index]):
+        flag = _FLAG_SET.match(line)
+        if flag is None or flag[1] != name:
+            continue
+        above = lines[max(0, at - 4) : at]
+        if flag[2] == "True" and any(_CYTHON_IMPORT.match(a) for a in above):
+            true_after_import = True
+        elif flag[2] == "False" and any(a.lstrip().startswith("except") for a in above[-2:]):
+            false_in_except = True
+        else:
+            return False  # (set otherwise too: an option, a platform test)
+    return true_after_import and false_in_except
+
+
+def _judge_cython_gate(result: Analysis) -> None:
+    """Extensions declared only where Cython imports are built where the build installs
+    Cython (a requirement in pyproject.toml or setup_requires): then they are setup.py's
+    extension modules after all."""
+    if not result.cython_gated:
+        return
+    if any(r.lower().startswith("cython") for r in result.backend_requires) or (
+        _SETUP_REQUIRES_CYTHON.search(result.setup_script or "")
+    ):
+        result.extensions_unbuilt = None
+        result.extension_modules = result.extension_modules or "setup.py (where Cython imports)"
 
 
 # an Extension a setup.py builds from C, C++ or Cython, and the source files it names
@@ -4481,6 +4543,13 @@ _SAGE_SPKG = "sage_setup(spkgs=[...]): a Sage package Sage's build makes for the
 CONFIG_TOOLS = {"pg": "libpq", "mysql": "mysqlclient", "mariadb": "mariadb", "xml2": "libxml2"}
 _RELEASE_DOWNLOAD = re.compile(r"github\.com/[\w.-]+/([\w.-]+)/releases/download")
 _RELEASE_DOWNLOADED = "prebuilt library downloaded at build time"
+# C sources added to an Extension's list just after a download: the archive held sources,
+# which the build compiles for its target (pyfastx 2.3.1: zlib's release zip, then
+# `sources.extend(glob.glob(os.path.join(zlib_dir, '*.c')))`)
+_SOURCES_ADDED = re.compile(
+    r"\bsources[ \t]*(?:\.extend|\.append|\+=)[^\n]{0,200}\.(?:c|cc|cpp|cxx)\b"
+)
+_SOURCES_ADDED_REACH = 1500  # characters after the download's URL
 # GitHub repositories whose releases are build tools, not libraries (ntgcalls 3.0.5's
 # setup.py downloads Kitware/CMake's; Windows on Arm runs an x64 tool emulated)
 _BUILD_TOOL_REPOSITORIES = frozenset(["cmake", "ninja", "bazel", "bazelisk", "swig", "meson"])
@@ -4542,6 +4611,26 @@ _SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
+# a flag bound to a platform test, which chooses nothing where it is bound (gcld3 3.0.13:
+# `MACOS = platform.system() == 'Darwin'` just above its Extension)
+_PLATFORM_FLAG = re.compile(r"[ \t]*[A-Za-z_]\w{0,40}[ \t]*=[ \t]*[^=\n]*(?:platform|sys)\.\w+")
+
+
+def _other_os_before(text: str, at: int) -> bool:
+    """Does another system's name stand in the 400 characters before this offset of a
+    setup.py (the branch a `libraries=` is in), on a line that is no comment and does not
+    just bind a flag to a platform test?"""
+    start = max(0, at - 400)
+    for hit in _OTHER_OS_BRANCH.finditer(text, start, at):
+        line_start = text.rfind("\n", 0, hit.start()) + 1
+        end = text.find("\n", hit.start())
+        line = text[line_start : end if end != -1 else len(text)]
+        if line.lstrip().startswith("#") or _PLATFORM_FLAG.match(line):
+            continue
+        return True
+    return False
+
+
 _ASSIGNMENT = re.compile(
     r"""(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]{0,40})[ \t]*=[ \t]*\[?[ \t]*["']([A-Za-z0-9_.+-]{1,60})["']"""
     r"""[ \t]*\]?[ \t]*(?:#[^\n]*)?$"""  # (ta-lib 0.6.4: `lib_talib_name = 'ta-lib'  # ...`)
@@ -6824,6 +6913,8 @@ def _scan_libraries(
         for match in _RELEASE_DOWNLOAD.finditer(text):
             if _WHEEL_DOWNLOAD.match(text, match.end()):
                 continue  # its own prebuilt wheel, built elsewhere (flash-attn): no library
+            if _SOURCES_ADDED.search(text, match.end(), match.end() + _SOURCES_ADDED_REACH):
+                continue  # a source release it compiles (pyfastx 2.3.1's zlib131.zip)
             if match[1].lower() in _BUILD_TOOL_REPOSITORIES:
                 continue  # a build tool, no library (an x64 one runs emulated on ARM64)
             found.append((match[1].lower(), _RELEASE_DOWNLOADED, match.start()))
@@ -6873,7 +6964,7 @@ def _scan_libraries(
                 # (name, build_info): built here by build_clib, for the target
                 result.fetched.update(_library_key(n) for n in _CLIB_NAME.findall(listed))
                 continue
-            if _OTHER_OS_BRANCH.search(text, max(0, match.start() - 400), match.start()):
+            if _other_os_before(text, match.start()):
                 continue  # another OS's
             if match[2] is not None and not _windows_branch(text, match.start(), lines_of()):
                 # `.append('ev')` / `.extend([...])`: only those added for Windows (pyreadstat),
@@ -8774,6 +8865,7 @@ SYSTEM_HEADERS |= frozenset(
     dsclient.h dsrole.h ntdsapi.h dsgetdc.h lm.h clusapi.h resapi.h winsxs.h sfc.h loadperf.h
     ktmw32.h aclui.h mprapi.h ras.h raserror.h wincon.h
     dxcore.h icu.h traceloggingprovider.h directml.h
+    rpc/rpc.h rpc/types.h rpc/xdr.h
     """.lower().split()
 )
 # The rest of the Windows SDK's API headers, by name, from the copy of them mingw-w64 keeps
@@ -10570,6 +10662,8 @@ def _finish_code(
             context = "in a #define (compiled where the macro is used)"
         if kind == "x64-intrinsic" and context is None and _name_at(text, start) in own:
             context = "defined by this file where ARM64 builds (its own function or macro)"
+        if kind == "simd-type" and context is None and _name_at(text, start) in own:
+            context = "defined by this file where ARM64 builds (its own type)"
         if kind == "x64-intrinsic" and context is None and SINCE_MSVC_1941.match(text, start):
             context = "on ARM64 since MSVC 19.41 (VS 2022 17.11)"
         if rust and built is False and context == "x86/other-arch #if":
@@ -10648,6 +10742,14 @@ def _defined_for_arm64(
     defined(_MSC_VER) && defined(_M_ARM64)`)."""
     names: set[str] = set()
     for start, kind in found:
+        if kind == "simd-type":
+            # a type of the same name, its own (rebound 5.2.2's integrator_whfast512.c:
+            # `typedef struct { double lanes[8]; } REB_ATTRIBUTE_ALIGNED_64 __m512d;`, "so we
+            # don't have to compile this file with AVX512 support")
+            name = _name_at(text, start)
+            if name not in names and _typedefs(text, name) and state_at(start) is True:
+                names.add(name)
+            continue
         if kind != "x64-intrinsic":
             continue
         newline = text.rfind("\n", max(0, start - 80), start)
@@ -10690,14 +10792,24 @@ def _definable_at(
     if "int128" in name:
         # (or a typedef of the file's own: crypto-cpp-py 2.0.0's big_int.h makes __uint128_t
         # of Boost's uint128_t where __SIZEOF_INT128__ is not defined)
-        return name in defined or (
-            ("typedef" in text or "using" in text)
-            and re.search(
-                rf"(?:typedef\b[^;{{}}]{{0,200}}\b|\}}[ \t]*|using[ \t]+){name}[ \t]*[;=]", text
-            )
-            is not None
-        )
+        return name in defined or _typedefs(text, name)
     return definable is not None and name in definable
+
+
+def _typedefs(text: str, name: str) -> bool:
+    """Does the file name a type so itself: `typedef ... NAME;`, a struct's `} ATTR NAME;`,
+    `using NAME =`?"""
+    if "typedef" not in text and "using" not in text:
+        return False
+    escaped = re.escape(name)
+    return (
+        re.search(
+            rf"(?:typedef\b[^;{{}}]{{0,200}}\b|\}}[ \t]*(?:\w{{1,60}}[ \t]+)?|using[ \t]+)"
+            rf"{escaped}[ \t]*[;=]",
+            text,
+        )
+        is not None
+    )
 
 
 def _name_at(text: str, start: int) -> str:
@@ -11076,6 +11188,9 @@ POSIX_ONLY_HEADERS = frozenset(
         *("utmpx.h", "utmp.h", "sys/time.h"),
         # System V IPC and POSIX message queues (sysv-ipc 1.2.0's src/common.h)
         *("sys/ipc.h", "sys/shm.h", "sys/sem.h", "sys/msg.h", "mqueue.h"),
+        # Sun RPC's XDR (glibc's, or libtirpc's): pydoop 2.0.0's SerialUtils.cc, whose
+        # maintainers say it does not run on Windows (crs4/pydoop#185)
+        *("rpc/rpc.h", "rpc/types.h", "rpc/xdr.h"),
     ]
 )
 # POSIX-only headers whose names libraries give their own headers too (EPICS Base's link.h,
