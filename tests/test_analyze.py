@@ -10310,3 +10310,13 @@ def test_a_source_release_downloaded_and_compiled(tmp_path: Path) -> None:
         "    sources.extend(glob.glob(os.path.join('zlib-1.3.1', '*.c')))\n", ""
     ).replace("zlib131.zip", "zlib-win64.zip")
     assert external_names(analysis(tree(tmp_path / "prebuilt", files))) == ["zlib"]
+
+
+def test_numpys_static_libraries_come_with_numpy(tmp_path: Path) -> None:
+    """arraymap 0.4.0 links `libraries=["npymath"]` from numpy/_core/lib, which NumPy's
+    wheels ship for win_arm64 too: no library to build."""
+    setup = setup_extension("arraymap", "arraymap.c").replace("'])", "'], libraries=['npymath'])")
+    files = {"setup.py": setup, "arraymap.c": "int f(void) { return 0; }\n"}
+    assert external_names(analysis(tree(tmp_path, files))) == []
+    files["setup.py"] = setup.replace("npymath", "npyfoo")
+    assert external_names(analysis(tree(tmp_path / "other", files))) == ["npyfoo"]

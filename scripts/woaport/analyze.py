@@ -4447,6 +4447,9 @@ _LIBRARIES = re.compile(
     # pyreadstat 1.3.7: `libraries.extend(["libiconv-static", "libz-static"])` on Windows
     r"""|\blibraries(?:\.(?:extend|append)\(|[ \t]*\+=)\s*(\[[^\]]{0,400}\]|["'][\w.+-]{1,60}["'])"""
 )
+# NumPy's static libraries, which its wheels ship (numpy/_core/lib/npymath.lib, win_arm64
+# wheels included): arraymap 0.4.0 links `libraries=["npymath"]` from there
+NUMPY_LIBRARIES = frozenset(("npymath", "npyrandom"))
 # `krb5-config`, `pg_config`, `icu-config`, `xml2-config`: a library installed on the build
 # machine, which the build asks for its flags.
 # The tool's name quoted ('pg_config'), or in a command line (`krb5-config --libs`); not a
@@ -6999,7 +7002,7 @@ def _scan_libraries(
                 if "." in library or library.lower() in ("lib", "sources", "include"):
                     continue
                 key = library.lower().removeprefix("lib")
-                if key in SYSTEM_LIBRARIES or key in TEST_LIBRARIES:
+                if key in SYSTEM_LIBRARIES or key in TEST_LIBRARIES or key in NUMPY_LIBRARIES:
                     continue
                 if _builds_without(text, library):
                     result.built_without.add(_library_key(library))
