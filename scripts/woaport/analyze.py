@@ -873,7 +873,7 @@ class Analysis:
         found some other way than setup.py's own lists and the sources' includes."""
         if not self.optional_build or not self.external or not self.setup_script:
             return False
-        mark = _OPTIONAL_BUILD.search(self.setup_script)
+        mark = _optional_build_mark(self.setup_script)
         if mark is None or mark[0].startswith("optional"):
             return False
         if not _builds_on_without(self.setup_script, mark.start()):
@@ -2014,7 +2014,13 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             # what it builds (see _cargo_links_unbuilt)
             result.rust_build_makers.add(lower.rpartition("/")[0])
         if suffix == ".rs" and name not in BUILD_FILES:
-            if _RUST_UNIX_BYTES.search(data) is not None or _FD_BYTES.search(data) is not None:
+            if (
+                _RUST_UNIX_BYTES.search(data) is not None
+                or _FD_BYTES.search(data) is not None
+                # (a module declared under `#[cfg(not(target_env = "msvc"))]`, as jemalloc's
+                # README has its allocator: see _note_rust_jemalloc)
+                or b'"msvc"' in data
+            ):
                 _note_rust_unix(result, relative, data.decode("utf-8", "replace"))
             if b"jemallocator" in data:
                 _note_rust_jemalloc(result, relative, data.decode("utf-8", "replace"))
@@ -3367,23 +3373,55 @@ _OPTIONAL_BUILD = re.compile(
 )
 
 
+_SETUP_TRY = re.compile(r"try:[ \t]*\r?\n[ \t]+(?:setuptools\.)?setup\(")
+_OPTIONAL_MARKS = 20  # marks of _OPTIONAL_BUILD judged per setup.py, at most
+
+
+def _optional_build_mark(text: str) -> re.Match[str] | None:
+    """The first mark of a build that goes on without its extension: a `try: setup(...)`
+    only where its `except` runs setup() again (not a `finally:` that cleans up, not an
+    `except SystemExit:` that only prints: neither builds a wheel)."""
+    for mark in itertools.islice(_OPTIONAL_BUILD.finditer(text), _OPTIONAL_MARKS):
+        if not _SETUP_TRY.match(mark[0]) or _builds_on_without(text, mark.start()):
+            return mark
+    return None
+
+
 def _builds_on_without(text: str, try_at: int) -> bool:
     """Does the build go on where the `try:` at ``try_at`` catches an extension's failure:
     its `except` swallows it (a warning, `pass`), or setup.py calls setup() again, without
     the extensions, in an `except` that stops nothing (ovs 4.0.0: `except BuildFailed:` then
     `setup(**args)` once more)? Not where the `except` re-raises with a clearer message, nor
-    where the second call's `except` raises on some system."""
+    where the second call's `except` raises on some system; and a `try:` around setup()
+    itself only where its `except` runs setup() again (see _runs_setup_again)."""
     lines = text.split("\n")
     start = text.count("\n", 0, try_at)
-    if not _except_body_stops(lines, start):
-        return True
     calls_setup = _calls_of_setup(lines)
-    for index, line in enumerate(lines):
-        if line.lstrip().startswith("try:") and index != start:
-            body = _block_after(lines, index)
-            if any(calls_setup.match(b) for b in body) and not _except_body_stops(lines, index):
-                return True
-    return False
+    if not any(calls_setup.match(b) for b in _block_after(lines, start)):
+        if not _except_body_stops(lines, start):
+            return True
+    elif _runs_setup_again(lines, start, calls_setup):
+        return True  # (neobolt 1.7.17's `try: setup(**args)` / `except SystemExit:`)
+    return any(
+        line.lstrip().startswith("try:")
+        and index != start
+        and _runs_setup_again(lines, index, calls_setup)
+        for index, line in enumerate(lines)
+    )
+
+
+def _runs_setup_again(lines: list[str], try_index: int, calls_setup: re.Pattern[str]) -> bool:
+    """Does this `try:` call setup() in its block and again in an `except` that stops
+    nothing? (An `except` that only prints, or a `finally:`, builds nothing: swallowing
+    setup()'s failure leaves no wheel.)"""
+    if not any(calls_setup.match(b) for b in _block_after(lines, try_index)):
+        return False
+    handler = _except_block(lines, try_index)
+    return (
+        handler is not None
+        and not _block_stops(handler)
+        and any(calls_setup.match(b) for b in handler)
+    )
 
 
 def _calls_of_setup(lines: list[str]) -> re.Pattern[str]:
@@ -3416,6 +3454,18 @@ def _block_after(lines: list[str], index: int) -> list[str]:
 def _except_body_stops(lines: list[str], try_index: int) -> bool:
     """Does the first `except` of the `try:` on this line raise or exit (True where no
     `except` follows the try's block)? Whether it calls setup() again is not asked here."""
+    handler = _except_block(lines, try_index)
+    return handler is None or _block_stops(handler)
+
+
+def _block_stops(block: list[str]) -> bool:
+    """Does a block of Python raise or exit (comments aside)?"""
+    return any(_PY_STOPS.search(b.split("#", 1)[0]) for b in block)
+
+
+def _except_block(lines: list[str], try_index: int) -> list[str] | None:
+    """The block of the first `except` of the `try:` on this line (None where none follows
+    the try's block)."""
     indent = len(lines[try_index]) - len(lines[try_index].lstrip())
     for index in range(try_index + 1, min(len(lines), try_index + 200)):
         line = lines[index]
@@ -3423,9 +3473,9 @@ def _except_body_stops(lines: list[str], try_index: int) -> bool:
         if not stripped or len(line) - len(line.lstrip()) > indent:
             continue
         if len(line) - len(line.lstrip()) < indent or not stripped.startswith("except"):
-            return True
-        return any(_PY_STOPS.search(b.split("#", 1)[0]) for b in _block_after(lines, index))
-    return True
+            return None
+        return _block_after(lines, index)
+    return None
 
 
 # setuptools-golang builds an Extension from Go sources as a cgo c-shared module
@@ -3487,7 +3537,7 @@ def _windows_settings(result: Analysis, text: str) -> None:
     if "golang" in text:
         result.go_extension = _setup_place(text, _GO_EXTENSION.search(text))
     if "optional" in text or "try:" in text:
-        result.optional_build = _setup_place(text, _OPTIONAL_BUILD.search(text))
+        result.optional_build = _setup_place(text, _optional_build_mark(text))
     if (
         "/std:" not in text
         and "cxx_std" not in text  # pybind11's Pybind11Extension(cxx_std=17) asks each compiler
@@ -6087,7 +6137,8 @@ def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
             if other_target:
                 pass
             elif _CARGO_BUNDLED.search(match[2]) or crate.endswith("-src"):
-                bundled.add(crate)
+                if "dev-" not in section:  # (what tests build bundles nothing for the module)
+                    bundled.add(crate)
             elif library := CARGO_SYSTEM_CRATES.get(crate):
                 how = f"Cargo {crate} (the library is not built with it)"
                 found.append((library, how, offset, crate))
@@ -6642,23 +6693,38 @@ def _judge_shared_exports(result: Analysis) -> None:
             return
 
 
-# a CMake bracket comment's opening, `#[[` or `#[==[` (closed by `]]` or `]==]`)
-_CMAKE_BRACKET_COMMENT = re.compile(r"#\[(=*)\[")
+# a CMake comment's opening: `#`, or a bracket comment's `#[[` or `#[==[` (closed by `]]`
+# or `]==]`)
+_CMAKE_COMMENT = re.compile(r"#(?:\[(=*)\[)?")
 
 
 def _in_cmake_comment(text: str, at: int) -> bool:
-    """Is this offset of a CMake file in a comment: after a `#` on its line, or inside a
-    bracket comment (flashlight-text 0.0.7's cmake/FindFilesystem.cmake documents itself
-    in `#[=======================================================================[.rst:`,
+    """Is this offset of a CMake file in a comment: a line comment, or a bracket comment
+    (flashlight-text 0.0.7's cmake/FindFilesystem.cmake documents itself in
+    `#[=======================================================================[.rst:`,
     with `find_package(Filesystem REQUIRED)` as its example)?"""
-    line_start = text.rfind("\n", 0, at) + 1
-    if "#" in text[line_start:at]:
-        return True
-    opened = text.rfind("#[", 0, at)
-    if opened < 0:
-        return False
-    bracket = _CMAKE_BRACKET_COMMENT.match(text, opened)
-    return bracket is not None and text.find(f"]{bracket[1]}]", bracket.end(), at) < 0
+    spans = _cmake_comments(text)
+    index = bisect.bisect_right(spans, (at, len(text) + 1)) - 1
+    return index >= 0 and at < spans[index][1]
+
+
+@functools.lru_cache(maxsize=4)
+def _cmake_comments(text: str) -> list[tuple[int, int]]:
+    """The comments of a CMake file, in order, as (start, end) offsets, read once from the
+    start: a `#[[` inside a line comment (`# see #[[ ... ]]`) opens nothing, nor does a `#[`
+    inside a bracket comment close it (strings are not read)."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    while (found := _CMAKE_COMMENT.search(text, at)) is not None:
+        if found[1] is None:
+            close = text.find("\n", found.end())
+            end = len(text) if close < 0 else close
+        else:
+            close = text.find(f"]{found[1]}]", found.end())
+            end = len(text) if close < 0 else close + len(found[1]) + 2
+        spans.append((found.start(), end))
+        at = max(end, found.end())
+    return spans
 
 
 def _cmake_wants(
@@ -7182,9 +7248,13 @@ _CONAN_RECIPES = frozenset(("conanfile.py", "conanfile.txt"))
 _CONAN_REQUIRES_PY = re.compile(
     r"""(?<![\w.])(?:self\.)?requires(?:\.add)?\s*\(\s*["']([A-Za-z0-9_][\w.+-]{0,60})/"""
 )
-_CONAN_REQUIRES_LIST = re.compile(r"""(?m)^[ \t]*requires\s*=\s*[\[(]([^\])]{0,2000})""")
+# (a list, a tuple, or the strings bare: `requires = "zlib/1.3.1", "boost/1.84.0"`, as
+# Conan's own reference for the attribute writes it)
+_CONAN_REQUIRES_LIST = re.compile(
+    r"""(?m)^[ \t]*requires[ \t]*=[ \t]*(?:[\[(]([^\])]{0,2000})|(["'][^\n]{0,2000}))"""
+)
 _CONAN_REFERENCE = re.compile(r"""["']([A-Za-z0-9_][\w.+-]{0,60})/""")
-_CONAN_SECTION = re.compile(r"(?m)^\[(\w+)\][ \t]*$")
+_CONAN_SECTION = re.compile(r"(?m)^\[(\w+)\][ \t\r]*$")  # (CRLF lines too)
 _CONAN_TXT_LINE = re.compile(r"(?m)^[ \t]*([A-Za-z0-9_][\w.+-]{0,60})/[^\s#]")
 _CONAN_REQUIRES_KEPT = 50
 # a build that runs Conan: its Python API or command, its CMake toolchain or provider, or a
@@ -7200,9 +7270,15 @@ def _note_conan_requires(result: Analysis, relative: str, text: str) -> None:
     """The packages a Conan recipe requires, each where it names it."""
     found: list[tuple[str, int]] = []
     if relative.lower().endswith(".py"):
-        found += [(m[1], m.start()) for m in _CONAN_REQUIRES_PY.finditer(text)]
+        found += [
+            (m[1], m.start())
+            for m in itertools.islice(_CONAN_REQUIRES_PY.finditer(text), _CONAN_REQUIRES_KEPT)
+            # (not a requirement commented out: `# self.requires("openssl/3.2.0")`)
+            if "#" not in text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        ]
         for listed in _CONAN_REQUIRES_LIST.finditer(text):
-            found += [(m[1], listed.start()) for m in _CONAN_REFERENCE.finditer(listed[1])]
+            references = listed[1] if listed[1] is not None else listed[2].split("#", 1)[0]
+            found += [(m[1], listed.start()) for m in _CONAN_REFERENCE.finditer(references)]
     else:
         sections = list(_CONAN_SECTION.finditer(text))
         for index, section in enumerate(sections):
@@ -9373,12 +9449,14 @@ _RUST_JEMALLOC = re.compile(
     r"|^(?:pub[ \t]+)?static[ \t]+\w+[ \t]*:[ \t]*(?:tikv_)?jemallocator::"
 )
 _JEMALLOC_USES = 8  # uses of jemallocator judged per file, at most
+_RUST_INNER_CFG = re.compile(r"#!\[\s*cfg")
 
 
 def _note_rust_jemalloc(result: Analysis, relative: str, text: str) -> None:
     """A top-level `use` of jemallocator, or a `static` of its type, with no cfg just before
-    it: a Unix-only dependency the Windows build compiles (see _rust_unix_only)."""
-    if any(m[0].startswith("#!") for m in _RUST_UNIX_CFG.finditer(text, 0, 2000)):
+    it: a Unix-only dependency the Windows build compiles (see _rust_unix_only). Not in a
+    file with a cfg of its own (`#![cfg(not(target_env = "msvc"))]`, any cfg, as above it)."""
+    if _RUST_INNER_CFG.search(text, 0, 2000) is not None:
         return
     for match in itertools.islice(_RUST_JEMALLOC.finditer(text), _JEMALLOC_USES):
         if "cfg" in _rust_attributes_above(text, match.start()):
@@ -10799,9 +10877,11 @@ def _definable_at(
     return definable is not None and name in definable
 
 
+@functools.lru_cache(maxsize=8)
 def _typedefs(text: str, name: str) -> bool:
     """Does the file name a type so itself: `typedef ... NAME;`, a struct's `} ATTR NAME;`,
-    `using NAME =`?"""
+    `using NAME =`? Asked once per file and name, not at each of its uses (a file of
+    thousands of `__uint128_t`s read the whole text again for each)."""
     if "typedef" not in text and "using" not in text:
         return False
     escaped = re.escape(name)
@@ -11460,8 +11540,17 @@ _PLATFORM_TEST = re.compile(
 _NOT_A_TEST = re.compile(r"""#[^\n]*|["'][^"'\n]*::[^"'\n]*["']""")
 
 
-# a line that chooses between values (`[...] if WINDOWS else [...]`)
-_CHOOSES = re.compile(r"\bif\b[^\n]*\belse\b")
+# a line that chooses between values (`[...] if WINDOWS else [...]`): an `if`, then an
+# `else` after the first (two searches: `\bif\b[^\n]*\belse\b` tries every `if` of a line
+# to its end, quadratic on a line of thousands)
+_IF_WORD = re.compile(r"\bif\b")
+_ELSE_WORD = re.compile(r"\belse\b")
+
+
+def _chooses(line: str) -> bool:
+    """Does this line choose between values (`[...] if WINDOWS else [...]`)?"""
+    first = _IF_WORD.search(line)
+    return first is not None and _ELSE_WORD.search(line, first.end()) is not None
 
 
 def _tests_platform(script: str) -> bool:
@@ -11579,7 +11668,7 @@ def _posix_only(result: Analysis) -> None:
                 continue
             if plainly and (
                 _tests_platform(line)
-                or _CHOOSES.search(line)
+                or _chooses(line)
                 or any(
                     _tests_platform(condition)
                     for condition in _enclosing_conditions(setup_lines, index, python=True)
