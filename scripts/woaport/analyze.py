@@ -9389,7 +9389,7 @@ _ATTRIBUTES_REACH = 3000  # characters above an item read for its attributes, at
 def _rust_attributes_above(text: str, start: int) -> str:
     """The attributes just above an item, each whole however many lines it spans (ruff
     0.17.6's `#[cfg(all(\n    not(target_os = "windows"), ...\n))]` over its
-    `#[global_allocator]`), and the comment lines between them: matched bracket by bracket
+    `#[global_allocator]`), past the `//` comment lines between them: matched bracket by bracket
     from their closing `]` (strings not read), within a few thousand characters."""
     floor = max(0, start - _ATTRIBUTES_REACH)
     end = start
@@ -10608,7 +10608,6 @@ def _finish_code(
                 not (rust or cython or folder or not_built)
                 and (
                     relative.endswith(_C_SOURCE_SUFFIXES)
-                    # (a header's 128-bit integers, too: nvcc on Windows has none either)
                     # (a header's `__int128` too, the keyword: nvcc on Windows has none
                     # either; not __uint128_t, a name a header may be picked for by an #if
                     # around its #include, as ulid-transform 2.2.9's ulid_uint128.hh is)
