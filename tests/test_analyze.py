@@ -10320,3 +10320,18 @@ def test_numpys_static_libraries_come_with_numpy(tmp_path: Path) -> None:
     assert external_names(analysis(tree(tmp_path, files))) == []
     files["setup.py"] = setup.replace("npymath", "npyfoo")
     assert external_names(analysis(tree(tmp_path / "other", files))) == ["npyfoo"]
+
+
+def test_a_vcpkg_checkout_and_overlay_ports(tmp_path: Path) -> None:
+    """vowpalwabbit 9.11.9 ships vcpkg itself (ext_libs/vcpkg): the programs of its
+    scripts/test_ports include the libraries they test, which nothing here builds. A
+    project's overlay ports are what its vcpkg step builds (pybit7z 1.2.1's
+    cmake/vcpkg/ports/bit7z, with 7-Zip's headers)."""
+    files = {
+        "setup.py": setup_extension("m", "src/m.cpp"),
+        "src/m.cpp": "int f() { return 0; }\n",
+        "ext_libs/vcpkg/scripts/test_ports/vcpkg-ci-curl/project/main.c": "#include <curl/curl.h>\n",
+        "ext_libs/vcpkg/triplets/x.c": "#include <yoga/Yoga.h>\n",
+        "cmake/vcpkg/ports/bit7z/codecs.cpp": "#include <7zip/Archive/IArchive.h>\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["7zip"]

@@ -1424,9 +1424,9 @@ def _fortran_program(data: bytes | None) -> bool:
 
 def _incidental(lower: str) -> bool:
     """Tests, docs, examples: code that is not part of what the package builds; and a vcpkg
-    tree's ports, scripts and triplets (vowpalwabbit 9.11.9 ships vcpkg itself in
-    ext_libs/vcpkg: its scripts/test_ports hold hundreds of programs that include the
-    libraries they test)."""
+    tree's scripts and triplets (vowpalwabbit 9.11.9 ships vcpkg itself in ext_libs/vcpkg:
+    its scripts/test_ports hold hundreds of programs that include the libraries they
+    test)."""
     return (
         any(
             part in INCIDENTAL_DIRS
@@ -1439,7 +1439,9 @@ def _incidental(lower: str) -> bool:
     )
 
 
-_VCPKG_TREE = re.compile(r"(?:^|/)vcpkg/(?:ports|scripts|triplets)/")
+# (not ports/: a project's overlay ports are what its vcpkg step builds, pybit7z 1.2.1's
+# cmake/vcpkg/ports/bit7z with 7-Zip's headers)
+_VCPKG_TREE = re.compile(r"(?:^|/)vcpkg/(?:scripts|triplets)/")
 
 
 # A Python 3 extension module's definition (Py_InitModule is Python 2's)
