@@ -1950,7 +1950,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 result.sources_unread = True  # (what it includes is not known)
             result.files_skipped += 1
             continue
-        if name in _CONAN_RECIPES and relative.count("/") <= 1 and not _incidental(lower):
+        if name in _CONAN_RECIPES and relative.count("/") <= 1:
             _note_conan_requires(result, relative, data.decode("utf-8", "replace"))
             if suffix != ".py":
                 result.files_skipped += 1
@@ -3361,7 +3361,10 @@ _CYTHON_FOR_PY311 = (29, 30)
 # setup.py builds its extension where it compiles and goes on without it elsewhere:
 # setuptools' Extension(optional=True), or a build_ext that catches the compiler's failure
 # (cbor 1.0.0: `except (CCompilerError, DistutilsExecError, DistutilsPlatformError, IOError)`
-# and "RETRYING WITHOUT C EXTENSIONS"; simplejson's BuildFailed)
+# and "RETRYING WITHOUT C EXTENSIONS"; simplejson's BuildFailed); or setup() itself in a
+# `try:` (neobolt 1.7.17: `try: setup(**setup_args)` / `except SystemExit:` ... setup() again
+# without ext_modules; whether the except goes on is _builds_on_without's question)
+_SETUP_TRY = re.compile(r"try:[ \t]*\r?\n[ \t]+(?:setuptools\.)?setup\(")
 _OPTIONAL_BUILD = re.compile(
     r"\boptional\s*=\s*True\b"
     # msgpack 0.5.6: `try: return build_ext.build_extension(self, ext)` / `except Exception`;
@@ -3369,13 +3372,8 @@ _OPTIONAL_BUILD = re.compile(
     # caught elsewhere, as pybind11's has_flag() probes a flag, is no fallback)
     r"|try:[ \t]*\r?\n[ \t]+(?:return[ \t]+)?(?:_?build_ext|super\([^)\n]{0,60}\))"
     r"\.(?:build_extension|build_extensions|run)\("
-    # neobolt 1.7.17: `try: setup(**setup_args)` / `except SystemExit:` ... setup() again
-    # without ext_modules (whether the except goes on is _builds_on_without's question)
-    r"|try:[ \t]*\r?\n[ \t]+(?:setuptools\.)?setup\("
+    rf"|{_SETUP_TRY.pattern}"
 )
-
-
-_SETUP_TRY = re.compile(r"try:[ \t]*\r?\n[ \t]+(?:setuptools\.)?setup\(")
 _OPTIONAL_MARKS = 20  # marks of _OPTIONAL_BUILD judged per setup.py, at most
 
 
@@ -6136,14 +6134,13 @@ def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
         elif "dependencies" in section and (match := _CARGO_DEPENDENCY.match(line)):
             crate = match[1]
             other_target = section.startswith("target") and _CARGO_OTHER_TARGET.search(section)
-            if other_target:
-                pass
-            elif _CARGO_BUNDLED.search(match[2]) or crate.endswith("-src"):
-                if "dev-" not in section:  # (what tests build bundles nothing for the module)
-                    bundled.add(crate)
-            elif library := CARGO_SYSTEM_CRATES.get(crate):
-                how = f"Cargo {crate} (the library is not built with it)"
-                found.append((library, how, offset, crate))
+            if not other_target:
+                if _CARGO_BUNDLED.search(match[2]) or crate.endswith("-src"):
+                    if "dev-" not in section:  # (what tests build bundles nothing for the module)
+                        bundled.add(crate)
+                elif library := CARGO_SYSTEM_CRATES.get(crate):
+                    how = f"Cargo {crate} (the library is not built with it)"
+                    found.append((library, how, offset, crate))
         offset += len(line) + 1
     return [
         (library, how, at)
@@ -9398,7 +9395,7 @@ def _rust_attributes_above(text: str, start: int) -> str:
     found: list[str] = []
     while True:
         body = text[floor:end].rstrip()
-        while body.endswith("\n") or (body and body.rsplit("\n", 1)[-1].lstrip().startswith("//")):
+        while body and body.rsplit("\n", 1)[-1].lstrip().startswith("//"):
             body = body.rsplit("\n", 1)[0].rstrip() if "\n" in body else ""
         if not body.endswith("]"):
             break
@@ -9536,9 +9533,10 @@ class _Pending:
 # same STL. Not the `_v` forms of C++11's type traits: that STL defines them in every mode
 # (`struct is_same : bool_constant<is_same_v<_Ty1, _Ty2>>`), and efel 5.7.34's cfeature.cpp,
 # `if constexpr (std::is_same_v<T, int>)`, builds its win_amd64 wheels with no /std flag;
-# only the traits C++17 added (is_invocable, is_aggregate, is_swappable). And a nested namespace definition, `namespace a::b {`, is a C++17 feature MSVC
-# refuses in C++14 mode (error C2429: learn.microsoft.com/cpp/error-messages/compiler-errors-1/
-# compiler-error-c2429). (Patterns that start with a literal, which re finds fast.)
+# only the traits C++17 added (is_invocable, is_aggregate, is_swappable). And a nested
+# namespace definition, `namespace a::b {`, is a C++17 feature MSVC refuses in C++14 mode
+# (error C2429: learn.microsoft.com/cpp/error-messages/compiler-errors-1/compiler-error-c2429).
+# (Patterns that start with a literal, which re finds fast.)
 _CXX17_NAME = re.compile(
     r"std::(?:(?:optional|string_view|variant|filesystem|any|charconv|memory_resource"
     r"|clamp|apply|scoped_lock|gcd|lcm|shared_mutex|as_const)\b"
