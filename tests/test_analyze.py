@@ -4645,6 +4645,53 @@ def test_gcc_openmp_runtime_is_no_external_library(tmp_path: Path) -> None:
     assert external_names(doc) == ["hdf5"], doc["reasons"]
 
 
+SSDEEP_BINDING = """from cffi import FFI
+source = '#include "fuzzy.h"'
+class Binding(object):
+    def __init__(self, libraries=None):
+        self.ffi = FFI()
+        if libraries is None:
+            libraries = ["fuzzy"]
+        self._libraries = libraries
+    def verify(self):
+        self._lib = self.ffi.verify(source, libraries=self._libraries)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setup", "linked"),
+    [
+        # ssdeep 3.4: setup.py builds the extension its src/ layout's module verifies
+        (
+            "from setuptools import setup\nfrom ssdeep.binding import Binding\n"
+            "setup(ext_modules=[Binding().ffi.verifier.get_extension()])\n",
+            True,
+        ),
+        # the builder named in cffi_modules
+        (
+            "from setuptools import setup\nsetup(cffi_modules=['src/ssdeep/binding.py:ffi'])\n",
+            True,
+        ),
+        # a module setup.py never runs: its libraries are no build's
+        ("from setuptools import setup\nsetup(name='ssdeep')\n", False),
+    ],
+)
+def test_a_cffi_builder_setup_py_runs_names_the_libraries_it_links(
+    tmp_path: Path, setup: str, linked: bool
+) -> None:
+    """ssdeep 3.4's src/ssdeep/binding.py is no build script by name, but setup.py imports
+    it and its `ffi.verify(...)` links the system libfuzzy (`libraries = ["fuzzy"]`), which
+    a Windows build must provide ('Cannot open include file: fuzzy.h', ssdeep issues #64,
+    #66)."""
+    files = {
+        "setup.py": setup,
+        "src/ssdeep/__init__.py": "",
+        "src/ssdeep/binding.py": SSDEEP_BINDING,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == (["fuzzy"] if linked else []), doc["reasons"]
+
+
 CHIABIP158_SETUP = """from setuptools import setup, Extension
 ext_modules = [
     Extension(
@@ -6255,6 +6302,28 @@ def test_a_symver_directive_is_no_x86_code(tmp_path: Path, asm: str, category: s
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+def test_alloca_h_is_no_msvc_header(tmp_path: Path) -> None:
+    """pyethash 0.1.27's src/python/core.c includes <alloca.h> outside any #if; MSVC has
+    _alloca in <malloc.h> and no alloca.h (ethereum/ethash#87: C1083)."""
+    files = {
+        "setup.py": setup_extension("m", "src/python/core.c"),
+        "src/python/core.c": "#include <Python.h>\n#include <alloca.h>\nint f(void);\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "source-port", doc["reasons"]
+    assert [e["file"] for e in doc["x86"]] == ["src/python/core.c"], doc["x86"]
+    # where MSVC takes another header, an MSVC build never reads it
+    files["src/python/core.c"] = (
+        "#ifdef _MSC_VER\n#include <malloc.h>\n#else\n#include <alloca.h>\n#endif\n"
+    )
+    assert analysis(tree(tmp_path / "b", files))["category"] == "workflow-only"
+    # an include commented out (p4python 2026.1's P4API.cpp: `// #include <alloca.h>`)
+    for commented in ("// #include <alloca.h>\n", "/*\n#include <alloca.h>\n*/\n"):
+        files["src/python/core.c"] = f"#include <Python.h>\n{commented}int f(void);\n"
+        doc = analysis(tree(tmp_path / str(len(commented)), files))
+        assert doc["category"] == "workflow-only", doc["reasons"]
 
 
 @pytest.mark.parametrize("header", ["sys/ipc.h", "sys/shm.h", "sys/sem.h", "sys/msg.h", "mqueue.h"])
@@ -9756,6 +9825,54 @@ def test_meson_compiles_what_it_names_and_what_its_generators_write(
     assert external_names(doc) == external, doc["reasons"]
 
 
+_CRAFTGROUND_CMAKE = """\
+cmake_minimum_required(VERSION 3.15)
+project(craftground LANGUAGES CXX)
+add_subdirectory(pybind11)
+set(SRC ${{CMAKE_CURRENT_SOURCE_DIR}}/shared/native-ipc)
+{more}pybind11_add_module(craftground_native ${{SRC}}/ipc.cpp shared/native-ipc/print_hex.cpp)
+"""
+
+
+@pytest.mark.parametrize(
+    ("more", "extra", "external"),
+    [
+        # craftground 2.7.4: its CMakeLists.txt names shared/native-ipc's sources; nothing
+        # builds shared-native/gl-capture (its JNI side's, which includes GLEW). Its vendored
+        # pybind11 reads a header for its version and tools/FindCatch.cmake a file: names
+        # made there are pybind11's folder's, none of them the package's
+        ("", {"pybind11/tools/FindCatch.cmake": 'file(READ "${D}/version.txt" v)\n'}, []),
+        # a name made at the top may be any file of the sdist
+        ("file(GLOB MORE shared-native/gl-capture/*.cpp)\n", {}, ["gl"]),
+        # a .cmake file in no folder with a CMakeLists.txt of its own: the top's
+        ("", {"cmake/FindCatch.cmake": 'file(READ "${D}/list.txt" v)\n'}, ["gl"]),
+        # a sub-build may compile anything
+        ("", {"pybind11/tools/x.cmake": "ExternalProject_Add(x SOURCE_DIR ../gl)\n"}, ["gl"]),
+    ],
+    ids=["scoped", "top-glob", "unowned-cmake-file", "external-project"],
+)
+def test_cmake_names_made_in_a_vendored_project_are_its_folders(
+    tmp_path: Path, more: str, extra: dict[str, str], external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": _CRAFTGROUND_CMAKE.format(more=more),
+        "pybind11/CMakeLists.txt": (
+            'file(STRINGS "${PYBIND11_INCLUDE_DIR}/pybind11/detail/common.h" defines\n'
+            '     REGEX "#define PYBIND11_VERSION_(MAJOR|MINOR|PATCH) ")\n'
+        ),
+        "pybind11/include/pybind11/pybind11.h": "int p;\n",
+        "shared/native-ipc/ipc.cpp": "#include <pybind11/pybind11.h>\nint i;\n",
+        "shared/native-ipc/print_hex.cpp": "int h;\n",
+        "shared-native/gl-capture/cross_gl.h": "#include <GL/glew.h>\n",
+        "shared-native/gl-capture/capture.cpp": '#include "cross_gl.h"\nint c;\n',
+        **extra,
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
+
+
 _PYPCODE_CMAKE = """\
 cmake_minimum_required(VERSION 3.18)
 project(pypcode)
@@ -10087,6 +10204,121 @@ def test_a_vendored_file_setup_py_does_not_compile_includes_nothing(tmp_path: Pa
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == [], doc["external_libraries"]
     assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+_QULACS_SETUP = """import os, platform, sys
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+class CMakeBuild(build_ext):
+    def run(self):
+        cmake_args = []
+        if os.getenv("USE_MPI"):
+            cmake_args += ["-DUSE_MPI:STR=" + os.getenv("USE_MPI")]
+        if platform.system() == "Windows":
+            if sys.maxsize > 2**32:
+                cmake_args += ["-A", "x64"]
+        else:
+            gcc = os.getenv("C_COMPILER", "gcc")
+            if gcc == "mpicc":
+                cmake_args += ["-DUSE_MPI:STR=Yes"]
+            if platform.system() == "Darwin":
+                # Without it, binaries for arm64 is built for x86_64
+                pass
+        self.spawn(["cmake", "."] + cmake_args)
+setup(cmdclass={"build_ext": CMakeBuild})
+"""
+_QULACS_CMAKE = """project(qulacs CXX)
+set(DEFAULT_USE_MPI No)
+if(NOT DEFINED USE_MPI)
+  set(USE_MPI ${DEFAULT_USE_MPI})
+endif()
+if(USE_MPI)
+  find_package(MPI REQUIRED)
+endif()
+add_library(csim src/csim.cpp)
+"""
+
+
+@pytest.mark.parametrize(
+    ("setup", "cmake", "external"),
+    [
+        # qulacs 0.6.14: USE_MPI is No unless defined; setup.py defines it where gcc is
+        # mpicc (not on Windows) or where $USE_MPI is set
+        (_QULACS_SETUP, _QULACS_CMAKE, []),
+        # set on in the branch a Windows build takes
+        (
+            _QULACS_SETUP.replace(
+                "        else:\n", '            cmake_args += ["-DUSE_MPI=ON"]\n        else:\n'
+            ),
+            _QULACS_CMAKE,
+            ["mpi"],
+        ),
+        # a default that is on
+        (
+            _QULACS_SETUP,
+            _QULACS_CMAKE.replace("DEFAULT_USE_MPI No", "DEFAULT_USE_MPI Yes"),
+            ["mpi"],
+        ),
+    ],
+    ids=["off", "set-on-windows", "default-on"],
+)
+def test_a_cmake_default_the_user_may_define_and_a_setting_for_other_systems(
+    tmp_path: Path, setup: str, cmake: str, external: list[str]
+) -> None:
+    files = {"setup.py": setup, "CMakeLists.txt": cmake, "src/csim.cpp": "int f() { return 0; }\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
+    # `-A x64` on 64-bit Windows, whatever a comment says of arm64
+    assert any("`-A x64`" in reason for reason in doc["reasons"]), doc["reasons"]
+
+
+_PYSUBCONVERTER_VCPKG = """{
+  "name": "pysubconverter",
+  "dependencies": [
+    "openssl",
+    "subconverter",
+    "pybind11",
+    "cmake-modules",
+    { "name": "libiconv", "platform": "!windows" },
+    { "name": "zlib", "platform": "windows | linux" }
+  ],
+  "features": { "test": { "dependencies": ["gtest", "curl"] } }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("toolchain", "manifest", "external"),
+    [
+        # pysubconverter 0.2.0: pyproject's CMake toolchain is vcpkg's, which builds the
+        # manifest's ports for the target (openssl, subconverter); pybind11 and the CMake
+        # helpers are no library, libiconv is another system's, a feature's are not default
+        (
+            'CMAKE_TOOLCHAIN_FILE="cmake/vcpkg/vcpkg.toolchain.cmake"',
+            _PYSUBCONVERTER_VCPKG,
+            ["openssl", "subconverter", "zlib"],
+        ),
+        # a manifest the build never hands to vcpkg
+        ('CMAKE_BUILD_TYPE="Release"', _PYSUBCONVERTER_VCPKG, []),
+        # (a manifest vcpkg could not read either)
+        ('CMAKE_TOOLCHAIN_FILE="vcpkg.cmake"', '{"dependencies": ["openssl"', []),
+        ('CMAKE_TOOLCHAIN_FILE="vcpkg.cmake"', '{"dependencies": "openssl"}', []),
+    ],
+    ids=["runs-vcpkg", "no-vcpkg", "broken", "not-a-list"],
+)
+def test_a_vcpkg_manifest_the_build_runs(
+    tmp_path: Path, toolchain: str, manifest: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n'
+        f"[tool.scikit-build.cmake.define]\n{toolchain}\n",
+        "vcpkg.json": manifest,
+        "CMakeLists.txt": "project(p CXX)\npybind11_add_module(_core src/core.cpp)\n",
+        "src/core.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
 
 
 @pytest.mark.parametrize(

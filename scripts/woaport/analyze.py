@@ -830,7 +830,14 @@ class Analysis:
     # (_judge_setup_helpers): (path, text, names a URL and a source archive, may set CMake's
     # platform or generator: names x64 or a Visual Studio)
     setup_helpers: list[tuple[str, str, bool, bool]] = field(default_factory=list)
+    # Python modules, no build script by name, that build a cffi module linking libraries
+    # (ssdeep 3.4's src/ssdeep/binding.py: `self.ffi.verify(source, ...,
+    # libraries=self._libraries)` after `libraries = ["fuzzy"]`): (path, text), read as a
+    # build script where setup.py imports it or names it in cffi_modules (_judge_cffi_builders)
+    cffi_builders: list[tuple[str, str]] = field(default_factory=list)
     # the packages a Conan recipe at the top of the sdist requires (see _judge_conan)
+    # and the ports a vcpkg manifest at the top depends on (see _judge_vcpkg)
+    vcpkg_dependencies: list[ExternalLibrary] = field(default_factory=list)
     conan_requires: list[ExternalLibrary] = field(default_factory=list)
     source_lists: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
@@ -1382,6 +1389,7 @@ def _wanted(relative: str) -> bool:
         or name.endswith((".cmake", ".mk", ".gyp", ".gypi"))
         or name == ".gitmodules"
         or name == "conanfile.txt"  # (a Conan recipe's requirements, see _judge_conan)
+        or relative == "vcpkg.json"  # (a vcpkg manifest's dependencies, see _judge_vcpkg)
         or (name == "cargo.lock" and "/" not in relative)  # the crates a Rust build uses
         # (a build script's name holds ".py": the regex only for the few that do)
         or (".py" in name and _build_script(relative.lower()))
@@ -1950,6 +1958,10 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 result.sources_unread = True  # (what it includes is not known)
             result.files_skipped += 1
             continue
+        if relative == "vcpkg.json":
+            _note_vcpkg_dependencies(result, data.decode("utf-8", "replace"))
+            result.files_skipped += 1
+            continue
         if name in _CONAN_RECIPES and relative.count("/") <= 1:
             _note_conan_requires(result, relative, data.decode("utf-8", "replace"))
             if suffix != ".py":
@@ -1975,6 +1987,12 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 text = data.decode("utf-8", "replace")
                 result.setup_helpers.append((relative, text, downloads, cmake))
         if suffix == ".py" and not _build_script(lower) and name != "setup.py":
+            if (
+                b"libraries" in data
+                and _CFFI_BUILD_BYTES.search(data) is not None
+                and not _incidental(lower)
+            ):
+                result.cffi_builders.append((relative, data.decode("utf-8", "replace")))
             # Python modules matter only for the native libraries they load with ctypes
             if b"ctypes" in data and not _incidental(lower):
                 _scan_ctypes(result, relative, data.decode("utf-8", "replace"))
@@ -2109,6 +2127,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         result.backend = "setuptools (setup.py, no pyproject.toml)"
     _judge_cython_gate(result)
     _judge_setup_helpers(result)
+    _judge_cffi_builders(result)
     _own_cmake_projects(result)
     _cmake_subdirectories(result)
     known = _collect_needed_macros(result)
@@ -2141,6 +2160,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _project_options(result)
     _judge_binary_downloads(result)
     _judge_conan(result)
+    _judge_vcpkg(result, pyproject)
     _meson_options(result)
     _switched_on(result)
     _built_here(result)
@@ -2164,6 +2184,8 @@ _X64_MACHINE = re.compile(rb"0x8664")
 # Three `in` tests of every module took four times as long.
 _MSVC_SETUP_BYTES = re.compile(rb"v(?:cvars|(?<=sDev)Cmd|(?<=sdev)cmd)")
 _URL_BYTES = re.compile(rb"/(?<=:/)/")
+# cffi building a module: `ffi.verify(...)` (its old API), `ffibuilder.set_source(...)`
+_CFFI_BUILD_BYTES = re.compile(rb"(?i)ffi(?:builder)?\.(?:verify|set_source)\(")
 _X64_BYTES = re.compile(rb"x64")
 
 
@@ -2260,11 +2282,15 @@ def _includes_never_compiled(result: Analysis) -> None:
 # a source name made, not written, in a CMake file (a glob, a folder's listing, a variable's
 # value with a suffix: `${name}.cpp`, a list transformed) or a meson one (a command that
 # lists files: `run_command('find', ...)`; a name joined to a suffix: `name + '.c'`,
-# `'@0@.c'.format(name)`)
+# `'@0@.c'.format(name)`). Not a folder's variable before a written name (clp-ffi-py
+# 0.0.14's `${CLP_FFI_PY_CLP_CORE_DIR}/src/clp/BufferReader.cpp`), nor a header read for
+# its version (pybind11's `file(STRINGS "${pybind11_INCLUDE_DIR}/pybind11/detail/common.h"
+# ...)`, Eigen's FindEigen3.cmake: `file(READ ".../Macros.h" ...)`)
 _MADE_SOURCE_NAMES = re.compile(
-    r"(?i:file\s*\(\s*(?:GLOB|STRINGS|READ)|aux_source_directory|list\s*\(\s*TRANSFORM"
-    r"|include\s*\([^)\n]{0,200}\.txt|ExternalProject_Add)"
-    r"|\}[\w.+/-]{0,100}\.(?:c|cc|cpp|cxx|pyx)\b"
+    r"(?i:file\s*\(\s*(?:GLOB|(?:STRINGS|READ)"
+    r"""(?!\s+"?[^\s")]{0,300}\.(?:h|hh|hpp|hxx)"?[\s)]))|aux_source_directory"""
+    r"|list\s*\(\s*TRANSFORM|include\s*\([^)\n]{0,200}\.txt|ExternalProject_Add)"
+    r"|\}[\w.+-]{0,100}\.(?:c|cc|cpp|cxx|pyx)\b"
     # (a meson f-string's @name@, not a generator's own @BASENAME@ or @OUTPUT@)
     r"|@(?!(?:BASENAME|PLAINNAME|OUTPUT\d*|INPUT\d*|OUTDIR|DEPFILE)@)\w{1,60}@[\w.+/-]{0,100}"
     r"\.(?:c|cc|cpp|cxx)\b"
@@ -2304,17 +2330,57 @@ def _build_includes_never_compiled(result: Analysis) -> None:
             or _imports_own_module(result)
         ):
             return
-    if any(_MADE_SOURCE_NAMES.search(text) for text in texts):
+    unsure = _made_source_trees(result, texts)
+    if unsure is None:
         return
     named = {name.lower() for name in result.build_sources}
     start = {
         member
         for member in result.members
         if member.endswith(_COMPILED_SUFFIXES)
-        and (member.rsplit("/", 1)[-1] in named or member.endswith(_CYTHON_SUFFIXES))
+        and (
+            member.rsplit("/", 1)[-1] in named
+            or member.endswith(_CYTHON_SUFFIXES)
+            or member.startswith(unsure)
+        )
     }
     reached = _reached_members(result, start)
     result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
+
+
+def _made_source_trees(result: Analysis, texts: list[str]) -> tuple[str, ...] | None:
+    """The folders (lower case, with a trailing `/`) where a CMake file makes source names
+    (see _MADE_SOURCE_NAMES), whose sources may all be compiled: a CMakeLists.txt's own
+    folder, a .cmake file's nearest folder with a CMakeLists.txt (craftground 2.7.4's vendored
+    pybind11/, whose tools/FindCatch.cmake reads a file). None where the build as a whole is
+    unknown: a made name at the top, a meson one, one of a sub-build (ExternalProject, make
+    run by execute_process) that may compile sources anywhere."""
+    projects: set[str] | None = None
+    trees: set[str] = set()
+    for text in texts:
+        match = _MADE_SOURCE_NAMES.search(text)
+        if match is None:
+            continue
+        path = result.build_paths.get(id(text), "")
+        name = path.rpartition("/")[2]
+        if name != "cmakelists.txt" and not name.endswith(".cmake"):
+            return None  # (meson's)
+        if match[0].startswith(("ExternalProject", "execute_process")):
+            return None
+        folder = path.rpartition("/")[0]
+        if name != "cmakelists.txt":
+            if projects is None:
+                projects = {
+                    member.rpartition("/")[0]
+                    for member in result.members
+                    if member.rpartition("/")[2] == "cmakelists.txt"
+                }
+            while folder and folder not in projects:
+                folder = folder.rpartition("/")[0]
+        if not folder:
+            return None
+        trees.add(folder + "/")
+    return tuple(sorted(trees))
 
 
 _INCLUDE_DIRS_LIST = re.compile(r"\binclude_dirs\s*=\s*\[([^\]]{0,1000})\]")
@@ -3647,6 +3713,26 @@ def _judge_setup_helpers(result: Analysis) -> None:
     result.setup_helpers.clear()
 
 
+# a cffi builder setup.py names: `cffi_modules=["src/build_ffi.py:ffi"]`
+_CFFI_MODULE_PATH = re.compile(r"""["']([\w./-]{1,200}\.py):\w+["']""")
+
+
+def _judge_cffi_builders(result: Analysis) -> None:
+    """Read as build scripts the cffi builders (see Analysis.cffi_builders) the root setup.py
+    imports (`from ssdeep.binding import Binding`, its src/ layout's package too) or names in
+    cffi_modules: the libraries they link are the build's."""
+    if not result.cffi_builders:
+        return
+    script = result.setup_script
+    modules = {m[1] or m[2] for m in _DOTTED_IMPORT.finditer(script)}
+    paths = set(_CFFI_MODULE_PATH.findall(script)) if "cffi_modules" in script else set()
+    for relative, text in result.cffi_builders:
+        module = _module_of(relative)
+        if module in modules or module.removeprefix("src.") in modules or relative in paths:
+            _scan_libraries(result, relative, "build script", text)
+    result.cffi_builders.clear()
+
+
 # a line about macOS: its arm64 is Apple silicon's (`"arm64" in os.getenv("ARCHFLAGS")`)
 _MACOS_LINE = re.compile(r"(?i)darwin|macos|(?<![a-z])osx(?![a-z])|ARCHFLAGS|apple|universal2")
 
@@ -3657,6 +3743,8 @@ def _names_windows_arm64(text: str) -> bool:
     x64` on Windows)?"""
     for match in _ANY_ARM64_NAME.finditer(text):
         start = text.rfind("\n", 0, match.start()) + 1
+        if text.startswith("#", start) or text[start : match.start()].lstrip().startswith("#"):
+            continue  # a comment (qulacs 0.6.14: `# ... binaries for arm64 is built for x86_64`)
         end = text.find("\n", match.end())
         if not _MACOS_LINE.search(text, start, end if end != -1 else len(text)):
             return True
@@ -5398,6 +5486,15 @@ def _fixed_build_scripts(result: Analysis) -> list[str] | None:
     return scripts
 
 
+def _set_in_windows_build(text: str, lines: list[str], at: int) -> bool:
+    """Does a default Windows build run this setting of a Python build script: not in
+    another system's branch, nor where only an environment variable asks (qulacs 0.6.14's
+    setup.py: `-DUSE_MPI:STR=Yes` where gcc is mpicc, in the else of its Windows test, and
+    `"-DUSE_MPI:STR=" + os.getenv("USE_MPI")` under `if os.getenv("USE_MPI"):`)?"""
+    index = text.count("\n", 0, at)
+    return not (_not_for_windows(lines, index) or _opted_in(lines, index))
+
+
 def _set_by_build_scripts(result: Analysis, names: set[str]) -> set[str] | None:
     """Of these CMake names, those a build script sets to anything but off (`-DNAME=ON`,
     `NAME=...` in setup.py or pyproject.toml; `${p}NAME` by any name ending so): the build
@@ -5421,9 +5518,16 @@ def _set_by_build_scripts(result: Analysis, names: set[str]) -> set[str] | None:
     )
     found: set[str] = set()
     for text in scripts:
+        python = result.build_paths.get(id(text), "").endswith(".py")
+        lines: list[str] | None = None
         for match in pattern.finditer(text):
             if match[2].upper() in _CMAKE_FALSE and match[2] != "":
                 continue  # set off: as by default
+            if python:
+                if lines is None:
+                    lines = text.split("\n")
+                if not _set_in_windows_build(text, lines, match.start()):
+                    continue
             assigned = match[1]
             for end, written in ends.items():
                 if assigned.endswith(end):
@@ -5662,11 +5766,22 @@ def _switched_on(result: Analysis) -> None:
     # (not the CMake files': their `NAME=$<BOOL:${NAME}>` is a compile definition that passes
     # the value on, as simpleble 0.9.0's add_compile_definitions() does)
     scripts = _not_cmake(result.build_texts, result.cmake_texts)
+    split: dict[int, list[str]] = {}  # (each Python script's lines, split once)
+
+    def sets(text: str, pattern: re.Pattern[str]) -> bool:
+        if not result.build_paths.get(id(text), "").endswith(".py"):
+            return pattern.search(text) is not None
+        for match in pattern.finditer(text):
+            lines = split.setdefault(id(text), text.split("\n"))
+            if _set_in_windows_build(text, lines, match.start()):
+                return True
+        return False
+
     for library, switches in result.switched_off:
         names = "|".join(map(re.escape, sorted(switches)))
         # (`-DNAME=`: no word boundary between the D and the name)
         pattern = re.compile(rf"(?:(?<=-D)|\b)(?:{names})\b(?::\w+)?\s*=")
-        if any(pattern.search(text) for text in scripts):
+        if any(sets(text, pattern) for text in scripts):
             result.external.append(library)
     result.switched_off.clear()
 
@@ -5881,7 +5996,12 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
     where that variable is; a cmake_dependent_option() is off where its forced value is off
     and either its value is off or one of its conditions is false by these defaults.
     ``turned_on``: names the build sets otherwise (not off, nor what follows from them)."""
-    if "option" not in text and "CACHE" not in text and not _cmake_platform_sets(text):
+    if (
+        "option" not in text
+        and "CACHE" not in text
+        and "DEFINED" not in text
+        and not _cmake_platform_sets(text)
+    ):
         return {}
     found: list[tuple[str, str, bool]] = []  # (name, value, declares a default)
     lines: list[str] | None = None
@@ -5901,7 +6021,19 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
             ):
                 continue  # on where it is on already (lightgbm: `if(__INTEGRATE_OPENCL)` sets
                 # __INTEGRATE_OPENCL ON): no other default
-        found.append((name, value, "CACHE" in match[5]))
+        default = "CACHE" in match[5]
+        if not default and "DEFINED" in text:
+            # `if(NOT DEFINED USE_MPI)` / `set(USE_MPI ${DEFAULT_USE_MPI})` (qulacs 0.6.14):
+            # a default the user may set otherwise, as an option's
+            if lines is None:
+                lines = text.split("\n")
+            index = text.count("\n", 0, match.start())
+            default = any(
+                re.fullmatch(rf"\s*NOT\s+DEFINED\s+{re.escape(name)}\s*\)?\s*", condition)
+                is not None
+                for condition in _enclosing_conditions(lines, index, python=False)
+            )
+        found.append((name, value, default))
     if "macro" in text.lower() or "function" in text.lower():
         found += _cmake_macro_options(text)
     dependent = (
@@ -5911,6 +6043,13 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
     )
     declared = {name for name, _value, default in found if default}
     declared.update(name for name, *_rest in dependent)
+    # plain variables the file sets to false constants only (qulacs 0.6.14's `set(
+    # DEFAULT_USE_MPI No)`): off as a default's value, not themselves options
+    constants: dict[str, bool] = {}
+    for name, value, _default in found:
+        if name not in declared:
+            constants[name] = constants.get(name, True) and value.strip('"').upper() in _CMAKE_FALSE
+    plain_off = {name: False for name, is_off in constants.items() if is_off}
     off: dict[str, bool] = {}
     # (each round settles the names whose values are the names settled before: a chain of
     # options each the default of the next; a few rounds suffice)
@@ -5918,7 +6057,7 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
         values: dict[str, bool] = {}
         for name, value, _default in found:
             if name in declared:  # (not a plain set() of a name no option or cache declares)
-                values[name] = values.get(name, True) and _cmake_off(value, off)
+                values[name] = values.get(name, True) and _cmake_off(value, off | plain_off)
         for name, value, depends, force in dependent:
             unmet = any(
                 _cmake_condition(condition + ")", off) is False
@@ -7311,6 +7450,86 @@ def _judge_conan(result: Analysis) -> None:
         return
     known = {_library_key(e.name) for e in result.external}
     for wanted in result.conan_requires:
+        if _library_key(wanted.name) not in known:
+            known.add(_library_key(wanted.name))
+            result.external.append(wanted)
+
+
+# vcpkg's manifest (https://learn.microsoft.com/vcpkg/reference/vcpkg-json): its ports that
+# are build tools or CMake helpers, no library to build for the target
+_VCPKG_TOOL_PORTS = frozenset(
+    [
+        *("pybind11", "nanobind", "cmake-modules", "robotology-cmake-ycm", "python3"),
+        *("gtest", "catch2", "benchmark", "doctest", "ms-gsl", "fmt-header-only"),
+    ]
+)
+# a dependency's "platform" expression for other systems only (`"platform": "!windows"`,
+# `"linux | osx"`)
+_VCPKG_OTHER_SYSTEMS = re.compile(r"!\s*windows|\b(?:linux|osx|android|ios|freebsd|openbsd)\b")
+# a build that runs vcpkg: its CMake toolchain file, a VCPKG_* variable, `vcpkg install`
+_RUNS_VCPKG = re.compile(r"(?i)vcpkg[\w.-]{0,40}\.cmake|\bVCPKG_[A-Z_]+|\bvcpkg[ \t]+install\b")
+_VCPKG_MANIFEST_READ = 1024 * 1024  # characters of vcpkg.json parsed, at most
+_VCPKG_DEPENDENCIES_KEPT = 200
+
+
+def _note_vcpkg_dependencies(result: Analysis, text: str) -> None:
+    """The ports the sdist's top vcpkg.json depends on by default (not its features'), each
+    where it names it: libraries vcpkg builds for the target (pysubconverter 0.2.0: openssl
+    and subconverter; pybit7z 1.2.1: 7zip), unless a build tool, a header-only library or
+    another system's."""
+    if len(text) > _VCPKG_MANIFEST_READ:
+        return
+    try:
+        manifest = json.loads(text)
+    except (ValueError, RecursionError):
+        return  # (not a manifest vcpkg reads either)
+    dependencies = manifest.get("dependencies") if isinstance(manifest, dict) else None
+    if not isinstance(dependencies, list):
+        return
+    lines = text.split("\n")
+    for dependency in dependencies[:_VCPKG_DEPENDENCIES_KEPT]:
+        if isinstance(dependency, dict):
+            platform = dependency.get("platform")
+            if (
+                isinstance(platform, str)
+                and _VCPKG_OTHER_SYSTEMS.search(platform)
+                and "windows" not in platform.replace("!windows", "")
+            ):
+                continue
+            dependency = dependency.get("name")
+        if not isinstance(dependency, str) or not re.fullmatch(
+            r"[a-z0-9][a-z0-9-]{0,80}", dependency
+        ):
+            continue
+        key = _library_key(dependency)
+        if dependency in _VCPKG_TOOL_PORTS or dependency.startswith("vcpkg-"):
+            continue
+        if key in _header_only_keys():
+            continue
+        quoted = f'"{dependency}"'
+        index = next((n for n, line in enumerate(lines) if quoted in line), 0)
+        result.vcpkg_dependencies.append(
+            ExternalLibrary(
+                name=dependency,
+                how="vcpkg.json depends on it, and the build runs vcpkg",
+                file="vcpkg.json",
+                line=index + 1,
+                text=lines[index].strip()[:160],
+            )
+        )
+
+
+def _judge_vcpkg(result: Analysis, pyproject: bytes | None) -> None:
+    """A vcpkg manifest's dependencies, where the build runs vcpkg (pysubconverter 0.2.0's
+    pyproject.toml: `CMAKE_TOOLCHAIN_FILE="cmake/vcpkg/vcpkg.toolchain.cmake"`): each must be
+    built for arm64-windows. A manifest nothing runs asks nothing of this build."""
+    if not result.vcpkg_dependencies:
+        return
+    texts = [*result.build_texts, (pyproject or b"").decode("utf-8", "replace")]
+    if not any("vcpkg" in text.lower() and _RUNS_VCPKG.search(text) for text in texts):
+        return
+    known = {_library_key(e.name) for e in result.external}
+    for wanted in result.vcpkg_dependencies:
         if _library_key(wanted.name) not in known:
             known.add(_library_key(wanted.name))
             result.external.append(wanted)
@@ -11273,6 +11492,10 @@ POSIX_ONLY_HEADERS = frozenset(
         # Sun RPC's XDR (glibc's, or libtirpc's): pydoop 2.0.0's SerialUtils.cc, whose
         # maintainers say it does not run on Windows (crs4/pydoop#185)
         *("rpc/rpc.h", "rpc/types.h", "rpc/xdr.h"),
+        # alloca(): MSVC's is _alloca in <malloc.h>, and its CRT has no alloca.h (pyethash
+        # 0.1.27's src/python/core.c; ethereum/ethash#87: "fatal error C1083: Cannot open
+        # include file: 'alloca.h'")
+        "alloca.h",
     ]
 )
 # POSIX-only headers whose names libraries give their own headers too (EPICS Base's link.h,
@@ -11412,6 +11635,8 @@ def _note_posix_includes(
         if header not in POSIX_ONLY_HEADERS and header not in POSIX_SOCKET_HEADERS:
             continue
         line_start = text.rfind("\n", 0, at) + 1
+        if not cython and _in_comment(text, at):
+            continue  # (p4python 2026.1's P4API.cpp: `// #include <alloca.h>`)
         if cython:
             if text[line_start] in " \t":
                 continue  # indented: inside an IF or another block
