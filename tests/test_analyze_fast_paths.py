@@ -598,3 +598,64 @@ def test_windows_paths_are_looked_for_only_where_posix_headers_ask(
     asked.clear()
     only = analyze_tree("posix-only", {**files, "src/c.c": "#include <unistd.h>\nint c;\n"})
     assert asked and [e["file"] for e in only["x86"] if e["kind"] == "posix-only"] == ["src/c.c"]
+
+
+# pieces of C declarations around a type's name, and their near misses
+_TYPEDEF_PIECES = st.sampled_from(
+    [
+        "typedef",
+        "typedefx",
+        "xtypedef",
+        "using",
+        "Using",
+        "}",
+        "{",
+        ";",
+        "=",
+        " ",
+        "\t",
+        "\n",
+        "struct",
+        "x",
+        "é",
+        "_",
+        "(",
+        "::",
+        "__m128i",
+        "__m128",
+        "__m256d",
+        "__m512",
+        "__int128",
+        "w" * 59,
+        "w" * 61,
+        " " * 150,
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(_TYPEDEF_PIECES, max_size=30).map("".join),
+    st.sampled_from(["__m128i", "__m128", "__m256d", "__int128", "x"]),
+)
+@example("typedef struct { int x; } __m128i;", "__m128i")
+@example("} ATTR __m128i ;", "__m128i")
+@example("}" + "w" * 61 + " __m128i;", "__m128i")
+@example("using\t__m128i =", "__m128i")
+@example("typedefé __m128i;", "__m128i")
+@example("typedef" + " " * 201 + "__m128i;", "__m128i")
+@example("typedef" + " " * 199 + "x__m128i;", "__m128i")
+def test_typedefs_finds_what_the_regex_finds(text: str, name: str) -> None:
+    expected = ("typedef" in text or "using" in text) and (
+        analyze._typedef_pattern(name).search(text) is not None
+    )
+    assert analyze._typedefs_read(text, name) == expected
+    analyze._TYPEDEFS.clear()
+    # (the SIMD types are read all at once, whichever is asked first)
+    for other in ("__m128i", "__m128", "__m256d", "__m512", name):
+        answer = analyze._typedefs(text, other)
+        assert answer == (
+            ("typedef" in text or "using" in text)
+            and (analyze._typedef_pattern(other).search(text) is not None)
+        )
+    assert analyze._typedefs(text, name) == expected  # (the answer kept)

@@ -1906,6 +1906,7 @@ def _submodule_paths(text: str) -> list[str]:
 
 def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -> Analysis:
     cpp.forget()  # the caches serve one analysis (a benchmark's rounds each start cold)
+    _TYPEDEFS.clear()
     _RUST_CFGS.clear()
     result = Analysis(source=source)
     pyproject: bytes | None = None
@@ -11095,22 +11096,109 @@ def _definable_at(
     return definable is not None and name in definable
 
 
-@functools.lru_cache(maxsize=8)
+# _typedefs' answers by text (kept alive here, so that its id names it) and name, for the
+# texts last asked about: an lru_cache keyed by the text compared a new text with each it held
+# at every call, character by character where they were equal (a 2 MB amalgamation read again
+# by the next analysis: 119 comparisons of 2 MB, 5 ms)
+_TYPEDEFS: dict[int, tuple[str, dict[str, bool]]] = {}
+_TYPEDEFS_KEPT = 8
+
+
 def _typedefs(text: str, name: str) -> bool:
     """Does the file name a type so itself: `typedef ... NAME;`, a struct's `} ATTR NAME;`,
     `using NAME =`? Asked once per file and name, not at each of its uses (a file of
     thousands of `__uint128_t`s read the whole text again for each)."""
+    entry = _TYPEDEFS.get(id(text))
+    if entry is None or entry[0] is not text:
+        if len(_TYPEDEFS) >= _TYPEDEFS_KEPT:
+            del _TYPEDEFS[next(iter(_TYPEDEFS))]
+        entry = _TYPEDEFS[id(text)] = (text, {})
+    answers = entry[1]
+    answer = answers.get(name)
+    if answer is None and _SIMD_TYPE_NAME.fullmatch(name):
+        if _SIMD_TYPES not in answers:
+            # the SIMD types (__m128i, __m256d ...) all in one pass: a file has several
+            answers[_SIMD_TYPES] = True
+            if "typedef" in text or "using" in text:
+                for match in _SIMD_TYPE_DECLARED.finditer(text):
+                    if not answers.get(match[0]) and _declares_at(text, match.start()):
+                        answers[match[0]] = True
+        answer = answers[name] = answers.get(name, False)
+    if answer is None:
+        answer = answers[name] = _typedefs_read(text, name)
+    return answer
+
+
+# the names of simd-type (X86_PATTERNS), and where one stands before `;` or `=` (where
+# _typedef_pattern(name) can match); _SIMD_TYPES marks the answers for all of them read
+_SIMD_TYPE_NAME = re.compile(r"__m(?:64|128|256|512)[dih]?")
+_SIMD_TYPE_DECLARED = re.compile(r"__m(?:64|128|256|512)[dih]?(?=[ \t]*[;=])")
+_SIMD_TYPES = " simd types"
+
+
+def _typedefs_read(text: str, name: str) -> bool:
+    """_typedefs, read from the text. The regex
+    _typedef_pattern(name) says so; led by three alternatives, it was tried at every `t`,
+    `}` and `u` of the text (a tenth of a C file's characters). Its matches are found from
+    NAME instead: the engine's literal search jumps to each NAME followed by `;` or `=`,
+    and what stands before it is read backwards (_declares_at)."""
     if "typedef" not in text and "using" not in text:
         return False
-    escaped = re.escape(name)
-    return (
-        re.search(
-            rf"(?:typedef\b[^;{{}}]{{0,200}}\b|\}}[ \t]*(?:\w{{1,60}}[ \t]+)?|using[ \t]+)"
-            rf"{escaped}[ \t]*[;=]",
-            text,
-        )
-        is not None
+    if _IDENTIFIER.fullmatch(name) is None:
+        return _typedef_pattern(name).search(text) is not None  # (not a name: as written)
+    return any(
+        _declares_at(text, match.start())
+        for match in re.finditer(rf"{re.escape(name)}(?=[ \t]*[;=])", text)
     )
+
+
+def _typedef_pattern(name: str) -> re.Pattern[str]:
+    """What _typedefs looks for, as one regex."""
+    return re.compile(
+        rf"(?:typedef\b[^;{{}}]{{0,200}}\b|\}}[ \t]*(?:\w{{1,60}}[ \t]+)?|using[ \t]+)"
+        rf"{re.escape(name)}[ \t]*[;=]"
+    )
+
+
+def _word(char: str) -> bool:
+    """Is this character one of the regex's ``\\w`` (a str pattern's: Unicode)?"""
+    return char.isalnum() or char == "_"
+
+
+def _declares_at(text: str, at: int) -> bool:
+    """Does _typedef_pattern's lead (`typedef\\b[^;{}]{0,200}\\b`, `\\}[ \\t]*(?:\\w{1,60}[
+    \\t]+)?` or `using[ \\t]+`) end at ``at``, where an identifier starts (its first character
+    a word character)?"""
+    blanks = at  # the start of the run of blanks before ``at``
+    while blanks and text[blanks - 1] in " \t":
+        blanks -= 1
+    if blanks and text[blanks - 1] == "}":
+        return True  # `}` and blanks (none, or some)
+    if blanks < at:
+        if blanks >= 5 and text.startswith("using", blanks - 5):
+            return True
+        word = blanks  # a word of 1 to 60 characters, then blanks, before `}`
+        while word and _word(text[word - 1]):
+            word -= 1
+        if 1 <= blanks - word <= 60:
+            before = word
+            while before and text[before - 1] in " \t":
+                before -= 1
+            if before and text[before - 1] == "}":
+                return True
+    # `typedef`, a word's end, then up to 200 characters but `;`, `{` and `}`, ending at a
+    # word's start (\\b before NAME's word character: a character before it, not a word's)
+    if not at or _word(text[at - 1]):
+        return False
+    low = max(0, at - 207)
+    stop = max(text.rfind(";", low, at), text.rfind("{", low, at), text.rfind("}", low, at))
+    found = text.find("typedef", max(low, stop - 6), at)
+    while found != -1:
+        end = found + 7
+        if end < at and not _word(text[end]):
+            return True
+        found = text.find("typedef", found + 1, at)
+    return False
 
 
 def _name_at(text: str, start: int) -> str:
