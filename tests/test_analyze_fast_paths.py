@@ -333,12 +333,15 @@ _X86_PIECES = st.sampled_from(
     [
         *('"', " ", "\t", "\n", "\u2003", "cpuid", "cpuid.h", "cpuidex", "cpuid(", "x", "_"),
         *("(", ".", "é", "_mm_add_ps", "mm256_", "__m128", "_M_X64", "__popcnt64", "_umul128"),
+        # #includes of the headers X86_PATTERNS names, and their near misses
+        *("#include", "# include ", "#\tinclude", "include", "#", "<", ">", "\r", "\v"),
+        *("intrin.h", "immintrin.h", "avx2", "avx", "xmm", "arm_acle.h", "cpuid.h", " " * 250),
     ]
 )
 
 
-@settings(max_examples=2000, deadline=None)
-@given(st.lists(_X86_PIECES, max_size=12).map("".join))
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_X86_PIECES, max_size=16).map("".join))
 @example("x_mm_add_ps(_mm_add_ps(")  # a match inside a word, then one that starts a word
 @example("é__m128 (__m128")  # é is a word character
 @example("___m128")
@@ -348,8 +351,20 @@ _X86_PIECES = st.sampled_from(
 @example('" \u2003cpuid')  # an em space is whitespace to `\s`
 @example('"cpuid.h"')  # blst's `#include "cpuid.c"` is no cpuid
 @example('"x cpuid')
+@example("#include <immintrin.h>")
+@example("#include <avx2intrin.h>\n#include <avxintrin.h>")
+@example("#include\r<cpuid.h>")  # `\s`, which _INCLUDE's `[ \t]` is not
+@example("#\ninclude <arm_acle.h>")  # (a newline between: not on the #include's line)
+@example("#include <" + " " * 250 + ">#include <cpuid.h>")
+@example("#include <" + " " * 250 + "cpuid.h>")  # (too far from its `#`)
+@example('#include <intrin.h>"immintrin.h"')
+@example("#include <a#include <b>")  # (an #include inside the one before: not one of its own)
 def test_find_x86_finds_what_each_regex_finds(text: str) -> None:
     assert analyze.find_x86(text) == _find_x86_plain(text)
+    # (and _scan_code's #includes, from the same openers)
+    assert [m.span() for m in analyze._include_matches(text)] == [
+        m.span() for m in analyze._INCLUDE.finditer(text)
+    ]
 
 
 # -- the .tar.gz reader --------------------------------------------------------------------------

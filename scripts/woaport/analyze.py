@@ -240,9 +240,14 @@ def _finder(literal: str) -> Callable[[str], object]:
 
 
 _INCLUDE_BEFORE = re.compile(r"#\s*include\s*[<\"]$")
-_INCLUDE_X86 = re.compile(
-    r"#\s*include\s*[<\"](?:imm|xmm|emm|pmm|tmm|smm|nmm|wmm|amm|x86|zmm|avx|avx2)$"
+# what stands before `intrin.h` in an x86 intrinsics header's name (immintrin.h ...)
+_X86_INTRIN_PREFIXES = (
+    *("imm", "xmm", "emm", "pmm", "tmm", "smm", "nmm", "wmm", "amm", "x86", "zmm", "avx", "avx2"),
 )
+_INCLUDE_X86 = re.compile(r"#\s*include\s*[<\"](?:" + "|".join(_X86_INTRIN_PREFIXES) + ")$")
+# an #include's start, to its `<` or `"`: where the headers of X86_PATTERNS can be (see
+# _included_headers)
+_INCLUDE_OPENER = re.compile(r"#\s*include\s*[<\"]")
 
 
 def _preceded(text: str, start: int, allowed: tuple[str, ...]) -> bool:
@@ -341,6 +346,9 @@ def find_x86(text: str) -> list[tuple[int, str]]:
     present: dict[str, bool] = {}
     places: dict[str, list[int]] = {}  # token -> where it occurs, for _LED_BY_TOKEN's regexes
     for kind, tokens, regex, before in _X86_OTHER:
+        if (regex, before) in _HEADER_PATTERNS:
+            found += [(start, kind) for start in _included_headers(text, tokens[0], before)]
+            continue
         for token in tokens:
             if token not in present:
                 if any(absent in token for absent, there in present.items() if not there):
@@ -361,6 +369,69 @@ def find_x86(text: str) -> list[tuple[int, str]]:
                 break
     found.sort()
     return found
+
+
+# The regexes of a header's name (`intrin\.h[>"]`) kept only after an `#include <` (or one
+# of an x86 intrinsics header's: immintrin.h ...) on its line: their matches are found from
+# the text's #includes (_include_openers), one pass of the regex engine for all of them and
+# for _scan_code's _INCLUDE, instead of a pass for each header's name.
+_HEADER_PATTERNS = {
+    (regex, before)
+    for _kind, tokens, regex, before in _X86_OTHER
+    if before in (("#include",), ("#include-x86",))
+    and len(tokens) == 1
+    and regex.pattern == re.escape(tokens[0]) + '[>\\"]'
+}
+_INCLUDE_REACH = 256  # characters _preceded reads back from a header's name, at most
+# the text last read by _include_openers, and its #includes' (start, end of the opener)
+_OPENERS: list[tuple[str, list[tuple[int, int]]]] = []
+
+
+def _include_openers(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each _INCLUDE_OPENER match (kept for the text last asked about:
+    find_x86 asks, then _scan_code's _include_matches, for the same text)."""
+    if _OPENERS and _OPENERS[0][0] is text:
+        return _OPENERS[0][1]
+    openers = [match.span() for match in _INCLUDE_OPENER.finditer(text)]
+    _OPENERS[:] = [(text, openers)]
+    return openers
+
+
+def _included_headers(text: str, name: str, before: tuple[str, ...]) -> list[int]:
+    """The starts of the matches of `NAME[>"]` that _preceded(text, start, before) keeps
+    (``before``: ("#include",), or ("#include-x86",) for `intrin.h`): those right after an
+    #include's `<` or `"` (after one of _X86_INTRIN_PREFIXES too, for `#include-x86`), with
+    no newline between the `#` and the name and at most _INCLUDE_REACH characters."""
+    prefixes = _X86_INTRIN_PREFIXES if before == ("#include-x86",) else ("",)
+    starts: list[int] = []
+    for opened, end in _include_openers(text):
+        for prefix in prefixes:
+            start = end + len(prefix)
+            after = start + len(name)
+            if (
+                text.startswith(prefix, end)
+                and text.startswith(name, start)
+                and text[after : after + 1] in (">", '"')
+                and start - opened <= _INCLUDE_REACH
+                and text.find("\n", opened, start) == -1
+            ):
+                starts.append(start)
+    return starts
+
+
+def _include_matches(text: str) -> list[re.Match[str]]:
+    """_INCLUDE.finditer(text), from _include_openers: every match of _INCLUDE starts with
+    one (its `[ \\t]` is in `\\s`); each is tried in order, none inside the match before it."""
+    matches: list[re.Match[str]] = []
+    after = 0
+    for start, _end in _include_openers(text):
+        if start < after:
+            continue
+        match = _INCLUDE.match(text, start)
+        if match is not None:
+            matches.append(match)
+            after = match.end()
+    return matches
 
 
 # The regexes whose every match starts with their token (`cpuid(?:ex|_count)?\s*\(`,
@@ -1907,6 +1978,7 @@ def _submodule_paths(text: str) -> list[str]:
 def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -> Analysis:
     cpp.forget()  # the caches serve one analysis (a benchmark's rounds each start cold)
     _TYPEDEFS.clear()
+    _OPENERS.clear()
     _RUST_CFGS.clear()
     result = Analysis(source=source)
     pyproject: bytes | None = None
@@ -2079,7 +2151,9 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 ):
                     result.python3_module = _PYTHON3_MODULE.search(text) is not None
             _scan_code(result, relative, text)
-            defined = _DEFINED_NAME.findall(text) if "define" in text else []
+            # (no `"define" in text` first: the regex's pass, led by `#`, costs no more, and
+            # a text with a #define needed both)
+            defined = _DEFINED_NAME.findall(text)
             _collect_macros(result, relative, text, defined)
             result.defined_names.update(defined)
         if name == "setup.py" and "/" not in relative and "Extension" in text:
@@ -9826,10 +9900,10 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         edges = [_include_key(header) for _at, header in externs]
         wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
     local_includes: list[tuple[int, str]] = []
-    if not cython and not rust and "include" in text:
+    if not cython and not rust:  # (no `"include" in text` first: see analyze_files' #define)
         maybe_external = result.maybe_external
         internals = False
-        for m in _INCLUDE.finditer(text):
+        for m in _include_matches(text):
             # (MSVC takes either separator: pyjls 0.16.0's backend_win.c has <sys\stat.h>)
             header = m[2].replace("\\", "/") if "\\" in m[2] else m[2]
             edges.append(_include_key(header))
@@ -9922,7 +9996,7 @@ def _collect_macros(result: Analysis, relative: str, text: str, defined: list[st
     those that define a name some x86 code's `#if` tests (mbedtls' padlock.h defines
     MBEDTLS_VIA_PADLOCK_HAVE_CODE only under `defined(__GNUC__)`). ``defined``: the names
     its `#define`s name (read once for this and for `Analysis.defined_names`)."""
-    if not relative.endswith(HEADER_SUFFIXES) or "define" not in text:
+    if not relative.endswith(HEADER_SUFFIXES) or (not defined and "define" not in text):
         return
     if _CONFIGURE_MADE.search(text, 0, 400):
         # a configure run's answers on the machine that made the sdist (libpff-python
@@ -11160,7 +11234,7 @@ def _typedef_pattern(name: str) -> re.Pattern[str]:
     )
 
 
-def _word(char: str) -> bool:
+def _word_character(char: str) -> bool:
     """Is this character one of the regex's ``\\w`` (a str pattern's: Unicode)?"""
     return char.isalnum() or char == "_"
 
@@ -11178,7 +11252,7 @@ def _declares_at(text: str, at: int) -> bool:
         if blanks >= 5 and text.startswith("using", blanks - 5):
             return True
         word = blanks  # a word of 1 to 60 characters, then blanks, before `}`
-        while word and _word(text[word - 1]):
+        while word and _word_character(text[word - 1]):
             word -= 1
         if 1 <= blanks - word <= 60:
             before = word
@@ -11188,14 +11262,14 @@ def _declares_at(text: str, at: int) -> bool:
                 return True
     # `typedef`, a word's end, then up to 200 characters but `;`, `{` and `}`, ending at a
     # word's start (\\b before NAME's word character: a character before it, not a word's)
-    if not at or _word(text[at - 1]):
+    if not at or _word_character(text[at - 1]):
         return False
     low = max(0, at - 207)
     stop = max(text.rfind(";", low, at), text.rfind("{", low, at), text.rfind("}", low, at))
     found = text.find("typedef", max(low, stop - 6), at)
     while found != -1:
         end = found + 7
-        if end < at and not _word(text[end]):
+        if end < at and not _word_character(text[end]):
             return True
         found = text.find("typedef", found + 1, at)
     return False
