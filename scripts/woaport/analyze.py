@@ -10869,6 +10869,15 @@ def _finish_code(
     x86_lines: set[int] | None = None  # (0-based) lines with x86 code: see _x64_width_test
     width_items = 0
     own = _defined_for_arm64(text, found, state_at)
+    gpu: bool | None = None
+
+    def gpu_code() -> bool:
+        """Does the text hold CUDA's `__global__` or `__device__` (two passes over it, made
+        once per file, not at each gnu-only match: zstandard's 2 MB zstd.c has seven)?"""
+        nonlocal gpu
+        if gpu is None:
+            gpu = "__global__" in text or "__device__" in text
+        return gpu
 
     def item(
         kind: str, line: int, alternative: bool, context: str | None, built: bool | None
@@ -10910,8 +10919,7 @@ def _finish_code(
                         and _INT128_KEYWORD.match(text, start) is not None
                     )
                 )
-                and "__global__" not in text
-                and "__device__" not in text
+                and not gpu_code()
                 and AMD_GPU_PATH.search(relative) is None
                 and not _in_vendored(relative.lower())
                 and not _quoted(text, start)
