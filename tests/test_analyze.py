@@ -817,9 +817,10 @@ def test_extensions_pip_never_builds(tmp_path: Path, setup: str, category: str) 
             "source-port",
         ),
         ("OPTIONAL = dict(optional=True)\n", "sys/xattr.h", "pure"),
-        # not optional: a socket header alone is a small port (pykerberos), a POSIX-only one
-        # (xattr 1.3.0's <sys/xattr.h>) a Windows port
-        ("", "arpa/inet.h", "workflow-only"),
+        # not optional: MSVC stops at a socket header as at a POSIX-only one (xattr 1.3.0's
+        # <sys/xattr.h>): both want a Windows port (pysubnettree 0.38.1's patricia.c,
+        # zeek/pysubnettree#20: C1083 on netinet/in.h)
+        ("", "arpa/inet.h", "source-port"),
         ("", "sys/xattr.h", "source-port"),
     ],
 )
@@ -953,13 +954,23 @@ def test_c_from_a_cython_too_old_for_python_3_11(tmp_path: Path, build: str, cat
             },
             "workflow-only",
         ),
-        # socket headers only (pykerberos-1.2.4 src/kerberosgss.c:25): Winsock has them
+        # socket headers only: MSVC stops at them as well (pysubnettree 0.38.1's patricia.c,
+        # zeek/pysubnettree#20: "Cannot open include file: 'netinet/in.h'")
         (
             {
                 "src/memray/_memray/linker_shenanigans.h": "#pragma once\n#include <arpa/inet.h>\n"
                 "#include <netdb.h>\n"
             },
-            "workflow-only",
+            "source-port",
+        ),
+        # ... but beside an external library, that library's port is the work (pykerberos
+        # 1.2.4's src/kerberosgss.c:25, <arpa/inet.h> beside <gssapi/gssapi.h>)
+        (
+            {
+                "src/memray/_memray/linker_shenanigans.h": "#pragma once\n#include <arpa/inet.h>\n"
+                "#include <gssapi/gssapi.h>\n"
+            },
+            "external-native-library",
         ),
     ],
 )
@@ -968,7 +979,7 @@ def test_native_code_for_posix_only(tmp_path: Path, extra: dict[str, str], categ
     assert doc["category"] == category, doc["reasons"]
     posix = [(e["file"], e["line"]) for e in doc["x86"] if e["kind"] == "posix-only"]
     if category == "source-port":
-        assert posix == [("src/memray/_memray/linker_shenanigans.h", 6)]
+        assert posix[:1] == [("src/memray/_memray/linker_shenanigans.h", 2 if extra else 6)]
 
 
 @pytest.mark.parametrize(
@@ -10204,6 +10215,58 @@ def test_a_vendored_file_setup_py_does_not_compile_includes_nothing(tmp_path: Pa
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == [], doc["external_libraries"]
     assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+_SIMPLEAUDIO_SETUP = """import sys
+from setuptools import setup, Extension
+platform_sources = []
+platform_libs = []
+platform_link_args = []
+platform_compile_args = []
+if sys.platform == 'darwin':
+    platform_sources = ['c_src/simpleaudio_mac.c']
+elif sys.platform.startswith("linux"):
+    platform_sources = ['c_src/simpleaudio_alsa.c']
+    platform_libs = {linux}
+elif sys.platform == 'win32':
+    platform_sources = ['c_src/simpleaudio_win.c']
+    platform_libs = {windows}
+else:
+    pass
+    # define a compiler macro for unsupported ?
+
+simpleaudio_c_ext = Extension(
+    'simpleaudio._simpleaudio',
+    sources=platform_sources + ['c_src/simpleaudio.c'],
+    extra_compile_args=platform_compile_args,
+    extra_link_args=platform_link_args,
+    define_macros=[('DEBUG', '0')],
+    libraries=platform_libs)
+setup(name='simpleaudio', version='1.0.4', ext_modules=[simpleaudio_c_ext])
+"""
+
+
+@pytest.mark.parametrize(
+    ("linux", "windows", "external"),
+    [
+        # simpleaudio 1.0.4: ALSA's asound is the Linux build's; Windows links the SDK's
+        # winmm and user32
+        ("['asound']", "['Winmm', 'User32']", []),
+        ("['asound', 'pthread']", "['Winmm', 'User32']", []),
+        # a library the Windows branch names is the Windows build's
+        ("['asound']", "['portaudio']", ["portaudio"]),
+        ("['asound']", "['portaudio', 'Winmm']", ["portaudio"]),
+    ],
+)
+def test_libraries_a_variable_holds_in_another_systems_branch(
+    tmp_path: Path, linux: str, windows: str, external: list[str]
+) -> None:
+    files = {
+        "setup.py": _SIMPLEAUDIO_SETUP.format(linux=linux, windows=windows),
+        "c_src/simpleaudio.c": "int f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
 
 
 _QULACS_SETUP = """import os, platform, sys

@@ -783,6 +783,9 @@ class Analysis:
     # (file, line, text, header): POSIX-only system headers included outside any #if, or in
     # the branch an MSVC build takes; and the native files with a Windows path (see _posix_only)
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
+    # the socket headers among them that _posix_only kept: (path, line, code), judged once the
+    # external libraries are known (_judge_socket_includes)
+    socket_includes: list[tuple[str, int, str]] = field(default_factory=list)
     posix_readings: int = 200  # preprocessor readings of an #if around a POSIX-only include
     posix_windows: set[str] = field(default_factory=set)  # of those files, with a Windows path
     # Rust `use std::os::unix::...` with no cfg before it: (file, line, code); and the modules
@@ -2244,6 +2247,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _fetched_targets(result)
     _judge_shared_exports(result)
     _resolve_includes(result)
+    _judge_socket_includes(result)
     return result
 
 
@@ -4881,12 +4885,18 @@ _OPENSSL_LINK_NAME = re.compile(
 )
 
 
-def _windows_lists(text: str) -> dict[str, list[tuple[str, int]]]:
+def _windows_lists(text: str, lines: list[str]) -> dict[str, list[tuple[str, int]]]:
     """The names in the lists a script assigns to variables, with their offsets: for a
     conditional expression, the list a Windows build takes, where the condition says which
-    (a Windows test, maybe negated, or another system's); none where it does not."""
+    (a Windows test, maybe negated, or another system's); none where it does not; none in
+    another system's branch. ``lines``: the text's."""
     lists: dict[str, list[tuple[str, int]]] = {}
+    line, counted = 0, 0
     for match in _LIST_ASSIGNMENT.finditer(text):
+        line += text.count("\n", counted, match.start())  # (counted on from the last)
+        counted = match.start()
+        if _not_for_windows(lines, line):
+            continue
         group = 2
         condition = match[3]
         if condition is not None:
@@ -4902,7 +4912,10 @@ def _windows_lists(text: str) -> dict[str, list[tuple[str, int]]]:
                 continue  # which list a Windows build takes is not known
         start = match.start(group)
         items = [(item[1], start + item.start()) for item in _LIBRARY_ITEM.finditer(match[group])]
-        lists.setdefault(match[1], items)
+        if not lists.get(match[1]):
+            # the first, or the first that holds a name after an empty one (simpleaudio
+            # 1.0.4's `platform_libs = []`, then `['Winmm', 'User32']` for win32)
+            lists[match[1]] = items
     return lists
 
 
@@ -7257,9 +7270,16 @@ def _scan_libraries(
             # or a list (ssh2-python's `_libs`)
             if assignments is None:
                 assignments = {}
-                for variable, value in _ASSIGNMENT.findall(text):
-                    assignments.setdefault(variable, value)  # the first, as a search finds
-                lists = _windows_lists(text)
+                line, counted = 0, 0
+                for assigned in _ASSIGNMENT.finditer(text):
+                    line += text.count("\n", counted, assigned.start())  # (on from the last)
+                    counted = assigned.start()
+                    # (not in another system's branch: simpleaudio 1.0.4's `platform_libs =
+                    # ['asound']` under `elif sys.platform.startswith("linux"):`)
+                    if not _not_for_windows(lines_of(), line):
+                        # the first, as a search finds
+                        assignments.setdefault(assigned[1], assigned[2])
+                lists = _windows_lists(text, lines_of())
             bare = _PERCENT_OPERAND.sub(" ", _LIBRARY_ITEM.sub(" ", listed))
             windows_build: bool | None = None  # (is this `libraries=` a Windows build's)
             for variable in _BARE_NAME.findall(bare):
@@ -11671,10 +11691,10 @@ POSIX_ONLY_HEADERS = frozenset(
 # POSIX-only headers whose names libraries give their own headers too (EPICS Base's link.h,
 # which pvxslibs 1.5.3's ioc/pvalink.cpp includes with <>; ELF readers' elf.h)
 _NAMES_LIBRARIES_SHARE = frozenset(("link.h", "elf.h"))
-# BSD sockets' headers: Winsock has the same calls under other headers (a small port, not what
-# a Windows build is about: pykerberos stays external-native-library), but MSVC stops at them;
-# so an optional extension that includes one is not built on Windows (cbor 1.0.0's
-# c/cbormodule.c and <arpa/inet.h>)
+# BSD sockets' headers: Winsock has the same calls under other headers, but MSVC stops at them
+# (C1083); so an optional extension that includes one is not built on Windows (cbor 1.0.0's
+# c/cbormodule.c and <arpa/inet.h>), and a required one needs that port, a small one beside
+# an external library's (pykerberos stays external-native-library; see _judge_socket_includes)
 POSIX_SOCKET_HEADERS = frozenset(
     ["arpa/inet.h", "netinet/in.h", "netinet/tcp.h", "netdb.h", "sys/socket.h", "sys/select.h"]
 )
@@ -12148,8 +12168,20 @@ def _posix_only(result: Analysis) -> None:
             result.optional_unbuilt_files.add(relative)
             continue
         if header in POSIX_SOCKET_HEADERS:
+            result.socket_includes.append((relative, line, code))
             continue
         result.evidence.append(_posix_evidence(relative, line, code))
+
+
+def _judge_socket_includes(result: Analysis) -> None:
+    """BSD sockets' headers (see POSIX_SOCKET_HEADERS) that the package's own POSIX-only code
+    includes where MSVC reads them: a port's first step (pysubnettree 0.38.1's patricia.c,
+    zeek/pysubnettree#20: "fatal error C1083: Cannot open include file: 'netinet/in.h'"),
+    unless the build needs an external library, whose port is the larger work (pykerberos
+    1.2.4: Kerberos, and <arpa/inet.h> beside it)."""
+    if result.socket_includes and not result.external:
+        result.evidence += [_posix_evidence(*found) for found in result.socket_includes]
+    result.socket_includes.clear()
 
 
 def _headers_nothing_includes(result: Analysis) -> None:
