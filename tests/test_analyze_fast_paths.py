@@ -674,3 +674,18 @@ def test_typedefs_finds_what_the_regex_finds(text: str, name: str) -> None:
             and (analyze._typedef_pattern(other).search(text) is not None)
         )
     assert analyze._typedefs(text, name) == expected  # (the answer kept)
+
+
+# pieces that make, unmake and overlap the words of _PY_WORDS
+_PY_PIECES = st.sampled_from(
+    ["Py", "P", "y", "Module", "MODINIT_FUNC", "_InitModule", "Init_", "_", "Def", "PyPy", " "]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PY_PIECES, max_size=16).map("".join))
+@example("PyPyModule")
+@example("Py_InitModulePyInit_PyMODINIT_FUNCPyModule")
+def test_py_words_are_the_in_tests(text: str) -> None:
+    words = ("PyMODINIT_FUNC", "Py_InitModule", "PyModule", "PyInit_")
+    assert analyze._py_words(text) == {word for word in words if word in text}

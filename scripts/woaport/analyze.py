@@ -1530,6 +1530,25 @@ _VCPKG_TREE = re.compile(r"(?:^|/)vcpkg/(?:scripts|triplets)/")
 _PYTHON3_MODULE = re.compile(
     r"\bPyModuleDef\b|\bPyModule_Create|\bPyInit_\w|\b(?:PYBIND11|NB|BOOST_PYTHON)_MODULE\s*\("
 )
+# The words analyze_files asks a C/C++ source about (`"PyModule" in text` ...), found in one
+# pass of the regex engine's literal search for `Py` (four `in` tests were four passes over
+# every C file: most hold no `Py` at all). No word holds a `Py` after its first two letters:
+# finditer, which resumes after each match, misses none.
+_PY_WORDS = re.compile(r"Py(?:MODINIT_FUNC|_InitModule|Module|Init_)")
+_PY_WORDS_ALL = 4
+
+
+def _py_words(text: str) -> set[str]:
+    """Which of _PY_WORDS' words ("PyMODINIT_FUNC", "Py_InitModule", "PyModule", "PyInit_")
+    the text holds."""
+    found: set[str] = set()
+    for match in _PY_WORDS.finditer(text):
+        found.add(match[0])
+        if len(found) == _PY_WORDS_ALL:
+            break
+    return found
+
+
 # the suffixes of the templates looked for: Cython's (a pass over every C file for `{%`
 # would cost a tenth of numpy's analysis)
 _JINJA_SUFFIXES = frozenset((".pyx", ".pxd", ".pxi"))
@@ -2140,17 +2159,23 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             elif "package" in text:
                 result.cargo_packages.add("*")  # (a name not read: every root stays)
         if suffix in CODE_SUFFIXES or relative.endswith(".S"):
-            if not result.exports_marked and ("dllexport" in text or "PyMODINIT_FUNC" in text):
+            # the _PY_WORDS the text holds: one pass for the four, made once if asked
+            words: set[str] | None = None
+            if not result.exports_marked and (
+                "dllexport" in text or "PyMODINIT_FUNC" in (words := _py_words(text))
+            ):
                 # (`__declspec(dllexport) int f()` in a .c file; a Python module, which
                 # exports PyInit_: helper-95)
                 result.exports_marked = True
             if suffix in _C_SOURCE_SUFFIXES and not _in_vendored(lower):
                 # (the package's own sources define its modules: not its headers, nor a
                 # vendored library's, which spares a pass over most of the C text)
-                if "Py_InitModule" in text:
+                if words is None:
+                    words = _py_words(text)
+                if "Py_InitModule" in words:
                     result.python2_modules.append(relative)
                 if not result.python3_module and (
-                    "PyModule" in text or "PyInit_" in text or "_MODULE(" in text
+                    "PyModule" in words or "PyInit_" in words or "_MODULE(" in text
                 ):
                     result.python3_module = _PYTHON3_MODULE.search(text) is not None
             _scan_code(result, relative, text)
