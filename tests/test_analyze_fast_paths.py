@@ -676,7 +676,7 @@ def test_typedefs_finds_what_the_regex_finds(text: str, name: str) -> None:
     assert analyze._typedefs(text, name) == expected  # (the answer kept)
 
 
-# pieces that make, unmake and overlap the words of _PY_WORDS
+# pieces that make, unmake and overlap the words of _PY_WORDS and the `x` words of Rust
 _PY_PIECES = st.sampled_from(
     ["Py", "P", "y", "Module", "MODINIT_FUNC", "_InitModule", "Init_", "_", "Def", "PyPy", " "]
 )
@@ -689,3 +689,18 @@ _PY_PIECES = st.sampled_from(
 def test_py_words_are_the_in_tests(text: str) -> None:
     words = ("PyMODINIT_FUNC", "Py_InitModule", "PyModule", "PyInit_")
     assert analyze._py_words(text) == {word for word in words if word in text}
+
+
+_X_PIECES = st.sampled_from(["x", "86", "8", "6", "uni", "Uni", "un", "i", "nix", "ux", " ", "\n"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_X_PIECES, max_size=16).map("".join).map(str.encode))
+@example(b"unix86")
+@example(b"x86 Unix")
+@example(b"nix")
+def test_rust_x_words_are_the_two_regexes(data: bytes) -> None:
+    assert analyze._rust_x_words(data) == (
+        analyze._X86_BYTES.search(data) is not None,
+        analyze._RUST_UNIX_BYTES.search(data) is not None,
+    )
