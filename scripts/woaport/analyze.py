@@ -2289,8 +2289,9 @@ _X64_MACHINE = re.compile(rb"0x8664")
 # Three `in` tests of every module took four times as long.
 _MSVC_SETUP_BYTES = re.compile(rb"v(?:cvars|(?<=sDev)Cmd|(?<=sdev)cmd)")
 _URL_BYTES = re.compile(rb"/(?<=:/)/")
-# cffi building a module: `ffi.verify(...)` (its old API), `ffibuilder.set_source(...)`
-_CFFI_BUILD_BYTES = re.compile(rb"(?i)ffi(?:builder)?\.(?:verify|set_source)\(")
+# cffi building a module: `ffi.verify(...)` (its old API), `ffibuilder.set_source(...)`,
+# `ffi_builder.set_source(...)`
+_CFFI_BUILD_BYTES = re.compile(rb"(?i)ffi\w{0,20}\.(?:verify|set_source)\(")
 _X64_BYTES = re.compile(rb"x64")
 
 
@@ -2406,6 +2407,14 @@ _MADE_SOURCE_NAMES = re.compile(
     r"|\.(?:c|cc|cpp|cxx)\.(?:src|in)\b"
 )
 _BUILD_FILE_BACKENDS = frozenset(("meson-python", "scikit-build-core", "py-build-cmake"))
+# a sub-build, which may compile sources anywhere (see _made_source_trees)
+_SUB_BUILD = re.compile(
+    r"(?i)ExternalProject_Add|execute_process\s*\([^)]{0,500}?\b(?:make|configure|autogen)\b"
+)
+# a CMake glob or folder listing, with its arguments; and in them a folder variable other
+# than the file's own folder's
+_FOLDER_LISTING = re.compile(r"(?i)(?:file\s*\(\s*GLOB\w*|aux_source_directory\s*\()([^)]{0,2000})")
+_OTHER_FOLDER_VARIABLE = re.compile(r"\$\{(?!CMAKE_CURRENT_(?:SOURCE|LIST)_DIR\})")
 
 
 def _build_includes_never_compiled(result: Analysis) -> None:
@@ -2470,8 +2479,15 @@ def _made_source_trees(result: Analysis, texts: list[str]) -> tuple[str, ...] | 
         name = path.rpartition("/")[2]
         if name != "cmakelists.txt" and not name.endswith(".cmake"):
             return None  # (meson's)
-        if match[0].startswith(("ExternalProject", "execute_process")):
+        # (anywhere in the file, not only its first made name; CMake's commands in any case)
+        if _SUB_BUILD.search(text):
             return None
+        if any(
+            ".." in listed[1] or _OTHER_FOLDER_VARIABLE.search(listed[1])
+            for listed in itertools.islice(_FOLDER_LISTING.finditer(text), 100)
+        ):
+            return None  # a glob of another folder (`file(GLOB s ../src/*.cpp)`,
+            # `${CMAKE_SOURCE_DIR}/src/*.cpp`): any source of the sdist may be compiled
         folder = path.rpartition("/")[0]
         if name != "cmakelists.txt":
             if projects is None:
@@ -3848,11 +3864,20 @@ def _judge_cffi_builders(result: Analysis) -> None:
     if not result.cffi_builders:
         return
     script = result.setup_script
-    modules = {m[1] or m[2] for m in _DOTTED_IMPORT.finditer(script)}
-    paths = set(_CFFI_MODULE_PATH.findall(script)) if "cffi_modules" in script else set()
+    named: defaultdict[str, list[int]] = defaultdict(list)  # module or path -> offsets
+    for match in _DOTTED_IMPORT.finditer(script):
+        named[match[1] or match[2]].append(match.start())
+    if "cffi_modules" in script:
+        for match in _CFFI_MODULE_PATH.finditer(script):
+            named[match[1]].append(match.start())
+    windows = _WindowsBuildLines(script)
     for relative, text in result.cffi_builders:
         module = _module_of(relative)
-        if module in modules or module.removeprefix("src.") in modules or relative in paths:
+        offsets = [*named.get(module, ()), *named.get(module.removeprefix("src."), ())]
+        # (not where setup.py imports or names it only for another system, or only where an
+        # environment variable asks: `if sys.platform != "win32": from pkg._native import
+        # ffi`)
+        if any(windows.runs(at) for at in [*offsets, *named.get(relative, ())]):
             _scan_libraries(result, relative, "build script", text)
     result.cffi_builders.clear()
 
@@ -3865,14 +3890,22 @@ def _names_windows_arm64(text: str) -> bool:
     """Does a script name ARM64 where it is not about macOS (pypcode 4.1.0's setup.py names
     arm64 only for ARCHFLAGS under `platform.system() == "Darwin"`, and passes CMake `-A
     x64` on Windows)?"""
-    for match in _ANY_ARM64_NAME.finditer(text):
+    position = 0
+    # (each line judged once, from its first match: a line of megabytes with many matches
+    # stays linear)
+    while (match := _ANY_ARM64_NAME.search(text, position)) is not None:
         start = text.rfind("\n", 0, match.start()) + 1
-        if text.startswith("#", start) or text[start : match.start()].lstrip().startswith("#"):
-            continue  # a comment (qulacs 0.6.14: `# ... binaries for arm64 is built for x86_64`)
         end = text.find("\n", match.end())
-        if not _MACOS_LINE.search(text, start, end if end != -1 else len(text)):
+        end = end if end != -1 else len(text)
+        position = end
+        if _COMMENT_LINE_START.match(text, start) is not None:
+            continue  # a comment (qulacs 0.6.14: `# ... binaries for arm64 is built for x86_64`)
+        if not _MACOS_LINE.search(text, start, end):
             return True
     return False
+
+
+_COMMENT_LINE_START = re.compile(r"[^\S\n]*#")
 
 
 def _scan_cmake_x64(result: Analysis, relative: str, text: str) -> None:
@@ -5619,13 +5652,29 @@ def _fixed_build_scripts(result: Analysis) -> list[str] | None:
     return scripts
 
 
-def _set_in_windows_build(text: str, lines: list[str], at: int) -> bool:
-    """Does a default Windows build run this setting of a Python build script: not in
-    another system's branch, nor where only an environment variable asks (qulacs 0.6.14's
-    setup.py: `-DUSE_MPI:STR=Yes` where gcc is mpicc, in the else of its Windows test, and
-    `"-DUSE_MPI:STR=" + os.getenv("USE_MPI")` under `if os.getenv("USE_MPI"):`)?"""
-    index = text.count("\n", 0, at)
-    return not (_not_for_windows(lines, index) or _opted_in(lines, index))
+class _WindowsBuildLines:
+    """Which lines of a Python build script a default Windows build runs: not in another
+    system's branch, nor where only an environment variable asks (qulacs 0.6.14's setup.py:
+    `-DUSE_MPI:STR=Yes` where gcc is mpicc, in the else of its Windows test, and
+    `"-DUSE_MPI:STR=" + os.getenv("USE_MPI")` under `if os.getenv("USE_MPI"):`). A line is
+    found by bisection and judged once (a line of megabytes with many settings stays
+    linear)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
+        self.starts = list(
+            itertools.accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0)
+        )
+        self.judged: dict[int, bool] = {}
+
+    def runs(self, at: int) -> bool:
+        """Does a default Windows build run the line that holds this offset?"""
+        index = bisect.bisect_right(self.starts, at) - 1
+        runs = self.judged.get(index)
+        if runs is None:
+            runs = not (_not_for_windows(self.lines, index) or _opted_in(self.lines, index))
+            self.judged[index] = runs
+        return runs
 
 
 def _set_by_build_scripts(result: Analysis, names: set[str]) -> set[str] | None:
@@ -5652,14 +5701,14 @@ def _set_by_build_scripts(result: Analysis, names: set[str]) -> set[str] | None:
     found: set[str] = set()
     for text in scripts:
         python = result.build_paths.get(id(text), "").endswith(".py")
-        lines: list[str] | None = None
+        windows: _WindowsBuildLines | None = None
         for match in pattern.finditer(text):
             if match[2].upper() in _CMAKE_FALSE and match[2] != "":
                 continue  # set off: as by default
             if python:
-                if lines is None:
-                    lines = text.split("\n")
-                if not _set_in_windows_build(text, lines, match.start()):
+                if windows is None:
+                    windows = _WindowsBuildLines(text)
+                if not windows.runs(match.start()):
                     continue
             assigned = match[1]
             for end, written in ends.items():
@@ -5899,14 +5948,16 @@ def _switched_on(result: Analysis) -> None:
     # (not the CMake files': their `NAME=$<BOOL:${NAME}>` is a compile definition that passes
     # the value on, as simpleble 0.9.0's add_compile_definitions() does)
     scripts = _not_cmake(result.build_texts, result.cmake_texts)
-    split: dict[int, list[str]] = {}  # (each Python script's lines, split once)
+    windows: dict[int, _WindowsBuildLines] = {}  # (each Python script's lines, judged once)
 
     def sets(text: str, pattern: re.Pattern[str]) -> bool:
         if not result.build_paths.get(id(text), "").endswith(".py"):
             return pattern.search(text) is not None
         for match in pattern.finditer(text):
-            lines = split.setdefault(id(text), text.split("\n"))
-            if _set_in_windows_build(text, lines, match.start()):
+            lines = windows.get(id(text))
+            if lines is None:
+                lines = windows[id(text)] = _WindowsBuildLines(text)
+            if lines.runs(match.start()):
                 return True
         return False
 
@@ -6120,6 +6171,7 @@ def _cmake_platform_sets(text: str) -> frozenset[str]:
 
 
 _CMAKE_SETS_READ = 2000
+_NOT_DEFINED_TEST = re.compile(rf"\bNOT\s+DEFINED\s+({_CMAKE_NAME})")
 
 
 def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool]:
@@ -6138,6 +6190,16 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
         return {}
     found: list[tuple[str, str, bool]] = []  # (name, value, declares a default)
     lines: list[str] | None = None
+    # the names an `if(NOT DEFINED X)` tests, found once (a test per set() of a file with
+    # thousands was quadratic)
+    undefined = set(_NOT_DEFINED_TEST.findall(text)) if "DEFINED" in text else set()
+    counted = (0, 0)  # (an offset, its line index): lines counted on from the last match's
+
+    def line_of(offset: int) -> int:
+        nonlocal counted
+        counted = (offset, counted[1] + text.count("\n", counted[0], offset))
+        return counted[1]
+
     for match in _CMAKE_DEFAULT.finditer(text):
         if match[1]:
             found.append((match[1], match[2] or "OFF", True))  # option(): OFF by default
@@ -6146,7 +6208,7 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
         if value.strip('"').upper() in _CMAKE_TRUE:
             if lines is None:
                 lines = text.split("\n")
-            index = text.count("\n", 0, match.start())
+            index = line_of(match.start())
             if any(
                 " OR " not in condition.upper()
                 and re.search(rf"(?<!NOT )(?<![\w}}]){re.escape(name)}\b", condition)
@@ -6155,12 +6217,12 @@ def _cmake_defaults(text: str, turned_on: Container[str] = ()) -> dict[str, bool
                 continue  # on where it is on already (lightgbm: `if(__INTEGRATE_OPENCL)` sets
                 # __INTEGRATE_OPENCL ON): no other default
         default = "CACHE" in match[5]
-        if not default and "DEFINED" in text:
+        if not default and name in undefined:
             # `if(NOT DEFINED USE_MPI)` / `set(USE_MPI ${DEFAULT_USE_MPI})` (qulacs 0.6.14):
             # a default the user may set otherwise, as an option's
             if lines is None:
                 lines = text.split("\n")
-            index = text.count("\n", 0, match.start())
+            index = line_of(match.start())
             default = any(
                 re.fullmatch(rf"\s*NOT\s+DEFINED\s+{re.escape(name)}\s*\)?\s*", condition)
                 is not None
@@ -7603,13 +7665,94 @@ _VCPKG_TOOL_PORTS = frozenset(
         *("gtest", "catch2", "benchmark", "doctest", "ms-gsl", "fmt-header-only"),
     ]
 )
-# a dependency's "platform" expression for other systems only (`"platform": "!windows"`,
-# `"linux | osx"`)
-_VCPKG_OTHER_SYSTEMS = re.compile(r"!\s*windows|\b(?:linux|osx|android|ios|freebsd|openbsd)\b")
+# the identifiers of a dependency's "platform" expression, as vcpkg evaluates them for
+# arm64-windows (vcpkg-tool's src/vcpkg/platform-expression.cpp: `arm` is arm64 too,
+# `windows` is MinGW's and UWP's too); static, staticcrt and native depend on the triplet
+_VCPKG_ARM64_WINDOWS = {
+    **dict.fromkeys(("windows", "arm", "arm64"), True),
+    **dict.fromkeys(
+        (
+            *("x86", "x64", "arm32", "wasm32", "mingw", "uwp", "linux", "osx", "android"),
+            *("ios", "freebsd", "openbsd", "emscripten"),
+        ),
+        False,
+    ),
+}
+_VCPKG_PLATFORM_TOKEN = re.compile(r"[a-z0-9]+|\S")
+_VCPKG_PLATFORM_READ = 300  # characters of an expression read, at most
 # a build that runs vcpkg: its CMake toolchain file, a VCPKG_* variable, `vcpkg install`
 _RUNS_VCPKG = re.compile(r"(?i)vcpkg[\w.-]{0,40}\.cmake|\bVCPKG_[A-Z_]+|\bvcpkg[ \t]+install\b")
 _VCPKG_MANIFEST_READ = 1024 * 1024  # characters of vcpkg.json parsed, at most
 _VCPKG_DEPENDENCIES_KEPT = 200
+
+
+def _vcpkg_platform(expression: str) -> bool | None:
+    """Does a vcpkg "platform" expression hold for arm64-windows: `!`/`not`, `&`/`and`, `|`,
+    `,` (an or of lower precedence) and parentheses over the identifiers above? None where it
+    depends on the triplet's linkage, or the expression is not one vcpkg reads."""
+    if len(expression) > _VCPKG_PLATFORM_READ:
+        return None
+    words = _VCPKG_PLATFORM_TOKEN.findall(expression)
+    position = 0
+    unknown = object()  # (a value the triplet decides)
+
+    def peek() -> str:
+        return words[position] if position < len(words) else ""
+
+    def simple(depth: int) -> object:
+        nonlocal position
+        if depth > 16:
+            raise ValueError(expression)  # (nested deeper than any manifest's)
+        word = peek()
+        position += 1
+        if word == "(":
+            value = either(depth + 1)
+            if peek() != ")":
+                raise ValueError(expression)
+            position += 1
+            return value
+        if word in ("!", "not"):
+            value = simple(depth + 1)
+            return unknown if value is unknown else not value
+        if not word.isalnum():
+            raise ValueError(expression)
+        return _VCPKG_ARM64_WINDOWS.get(word, unknown)
+
+    def both(values: list[object]) -> object:
+        return False if False in values else (unknown if unknown in values else True)
+
+    def one_of(values: list[object]) -> object:
+        return True if True in values else (unknown if unknown in values else False)
+
+    def chain(depth: int) -> object:  # a & b & c, or a | b | c (mixed only in parentheses)
+        nonlocal position
+        values = [simple(depth)]
+        operator = ""
+        while peek() in ("&", "and", "|"):
+            word = "&" if peek() in ("&", "and") else "|"
+            if operator and word != operator:
+                raise ValueError(expression)
+            operator = word
+            while peek() in ("&", "and", "|") and ("&" if peek() != "|" else "|") == word:
+                position += 1  # (vcpkg reads `&&` as `&`)
+            values.append(simple(depth))
+        return one_of(values) if operator == "|" else both(values)
+
+    def either(depth: int) -> object:  # a , b: the lowest precedence
+        nonlocal position
+        values = [chain(depth)]
+        while peek() == ",":
+            position += 1
+            values.append(chain(depth))
+        return one_of(values)
+
+    try:
+        value = either(0)
+    except ValueError:
+        return None
+    if position != len(words) or value is unknown:
+        return None
+    return bool(value)
 
 
 def _note_vcpkg_dependencies(result: Analysis, text: str) -> None:
@@ -7626,16 +7769,13 @@ def _note_vcpkg_dependencies(result: Analysis, text: str) -> None:
     dependencies = manifest.get("dependencies") if isinstance(manifest, dict) else None
     if not isinstance(dependencies, list):
         return
-    lines = text.split("\n")
     for dependency in dependencies[:_VCPKG_DEPENDENCIES_KEPT]:
         if isinstance(dependency, dict):
+            if dependency.get("host") is True:
+                continue  # a tool built for the build machine, no library of the target's
             platform = dependency.get("platform")
-            if (
-                isinstance(platform, str)
-                and _VCPKG_OTHER_SYSTEMS.search(platform)
-                and "windows" not in platform.replace("!windows", "")
-            ):
-                continue
+            if isinstance(platform, str) and _vcpkg_platform(platform) is False:
+                continue  # another platform's (`"!windows"`, `"x64"`, `"!(windows & arm)"`)
             dependency = dependency.get("name")
         if not isinstance(dependency, str) or not re.fullmatch(
             r"[a-z0-9][a-z0-9-]{0,80}", dependency
@@ -7646,15 +7786,17 @@ def _note_vcpkg_dependencies(result: Analysis, text: str) -> None:
             continue
         if key in _header_only_keys():
             continue
-        quoted = f'"{dependency}"'
-        index = next((n for n, line in enumerate(lines) if quoted in line), 0)
+        # (its line found by one search, not a pass over every line per dependency)
+        at = max(text.find(f'"{dependency}"'), 0)
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
         result.vcpkg_dependencies.append(
             ExternalLibrary(
                 name=dependency,
                 how="vcpkg.json depends on it, and the build runs vcpkg",
                 file="vcpkg.json",
-                line=index + 1,
-                text=lines[index].strip()[:160],
+                line=text.count("\n", 0, start) + 1,
+                text=text[start : end if end != -1 else len(text)].strip()[:160],
             )
         )
 
@@ -7665,8 +7807,24 @@ def _judge_vcpkg(result: Analysis, pyproject: bytes | None) -> None:
     built for arm64-windows. A manifest nothing runs asks nothing of this build."""
     if not result.vcpkg_dependencies:
         return
+
+    def runs(text: str) -> bool:
+        path = result.build_paths.get(id(text), "")
+        if _in_vendored(path) or _incidental(path) or "vcpkg" not in text.lower():
+            return False  # (a vendored project's, or a vcpkg checkout's own scripts)
+        for match in itertools.islice(_RUNS_VCPKG.finditer(text), 100):
+            start = text.rfind("\n", 0, match.start()) + 1
+            if _COMMENT_LINE_START.match(text, start) is not None:
+                continue  # a comment (`# vcpkg_installed/ is the build's`)
+            if path.endswith((".cmake", "cmakelists.txt")) and _in_cmake_comment(
+                text, match.start()
+            ):
+                continue
+            return True
+        return False
+
     texts = [*result.build_texts, (pyproject or b"").decode("utf-8", "replace")]
-    if not any("vcpkg" in text.lower() and _RUNS_VCPKG.search(text) for text in texts):
+    if not any(runs(text) for text in texts):
         return
     known = {_library_key(e.name) for e in result.external}
     for wanted in result.vcpkg_dependencies:
@@ -11863,15 +12021,19 @@ def _note_posix_includes(
     MSVC build takes (or, in Cython, a `cdef extern from` at the top level), for _posix_only.
     ``includes``: (offset, header in lower case) of its #includes."""
     source: _CText | None = None
-    defined: frozenset[str] = frozenset()
+    defined: frozenset[str] | None = None
     windows: bool | None = None  # does the file have a Windows path (asked once)
     unconditional = _Unconditional(text)  # (nothing read until asked)
     for at, header in includes:
         if header not in POSIX_ONLY_HEADERS and header not in POSIX_SOCKET_HEADERS:
             continue
         line_start = text.rfind("\n", 0, at) + 1
-        if not cython and _in_comment(text, at):
-            continue  # (p4python 2026.1's P4API.cpp: `// #include <alloca.h>`)
+        if not cython:
+            if source is None:
+                source = _CText(text)  # (its comments found once: a pass per include of
+                # a long block comment's thousands would be quadratic)
+            if source.hides(at):
+                continue  # (p4python 2026.1's P4API.cpp: `// #include <alloca.h>`)
         if cython:
             if text[line_start] in " \t":
                 continue  # indented: inside an IF or another block
@@ -11888,6 +12050,7 @@ def _note_posix_includes(
             result.posix_readings -= 1
             if source is None:
                 source = _CText(text)
+            if defined is None:
                 # (closed: a name this file does not #define is taken as undefined, as no
                 # build file here is read yet; `#ifdef HAVE_UNISTD_H` keeps the include out)
                 defined = frozenset(_DEFINED_NAME.findall(text) if "define" in text else ())
