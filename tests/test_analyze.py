@@ -10269,6 +10269,51 @@ def test_libraries_a_variable_holds_in_another_systems_branch(
     assert external_names(doc) == external, doc["reasons"]
 
 
+@pytest.mark.parametrize(("library", "external"), [("npyrandom", []), ("sodium", ["sodium"])])
+def test_meson_finds_numpys_static_libraries(
+    tmp_path: Path, library: str, external: list[str]
+) -> None:
+    """randomgen 2.5.0's meson.build: `cc.find_library('npyrandom', dirs: npyrandom_path)`,
+    NumPy's static library, which its wheels ship (win_arm64 ones too)."""
+    meson = (
+        "project('randomgen', 'c')\npy = import('python').find_installation(pure: false)\n"
+        f"lib = meson.get_compiler('c').find_library('{library}', dirs: path)\n"
+        "py.extension_module('_philox', 'randomgen/_philox.c', dependencies: lib)\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["meson-python", "numpy"]\n'
+        'build-backend = "mesonpy"\n',
+        "meson.build": meson,
+        "randomgen/_philox.c": "int f(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["reasons"]
+
+
+def test_a_library_name_made_from_a_literal_and_the_python_version(tmp_path: Path) -> None:
+    """MedPy 0.5.2 links Boost.Python by a name made per Python version, a literal on macOS
+    and `"boost_python" + str(sys.version_info.major)` elsewhere: Windows builds need it."""
+    script = (
+        "import sys\nfrom setuptools import setup, Extension\n"
+        'if sys.platform == "darwin":\n    boost_python_library = "boost_python"\n'
+        "else:\n"
+        + (
+            "    boost_python_library = try_find_library(\n"
+            '        "boost_python-py" + str(sys.version_info.major) + str(sys.version_info.minor)\n'
+            "    )\n"
+        )
+        * 3
+        + "    if not boost_python_library:\n"
+        "        # exact version not found, trying with major fit only as fallback\n"
+        '        boost_python_library = "boost_python" + str(sys.version_info.major)\n'
+        "setup(ext_modules=[Extension('medpy.graphcut.maxflow', ['lib/maxflow/src/maxflow.cpp'],\n"
+        "    libraries=[boost_python_library])])\n"
+    )
+    files = {"setup.py": script, "lib/maxflow/src/maxflow.cpp": "int f() { return 0; }\n"}
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["boost_python"], doc["reasons"]
+
+
 _QULACS_SETUP = """import os, platform, sys
 from setuptools import setup
 from setuptools.command.build_ext import build_ext

@@ -4931,7 +4931,10 @@ def _other_os_before(text: str, at: int) -> bool:
 
 _ASSIGNMENT = re.compile(
     r"""(?m)^[ \t]*([A-Za-z_][A-Za-z0-9_]{0,40})[ \t]*=[ \t]*\[?[ \t]*["']([A-Za-z0-9_.+-]{1,60})["']"""
-    r"""[ \t]*\]?[ \t]*(?:#[^\n]*)?$"""  # (ta-lib 0.6.4: `lib_talib_name = 'ta-lib'  # ...`)
+    r"""(?:[ \t]*\]?[ \t]*(?:#[^\n]*)?$"""  # (ta-lib 0.6.4: `lib_talib_name = 'ta-lib'  # ...`)
+    # a name made from a literal and the Python version (MedPy 0.5.2's `boost_python_library
+    # = "boost_python" + str(sys.version_info.major)`): the literal names the library
+    r"""|[ \t]*\+[ \t]*str\([ \t]*sys\.version_info[^\n]{0,200}$)"""
 )
 _BARE_NAME = re.compile(r"(?<![\w.])([A-Za-z_][A-Za-z0-9_]{0,40})(?![\w.(])")
 _QUOTED = re.compile(r"""["']([A-Za-z0-9_.+-]{1,60})["']""")
@@ -7538,6 +7541,8 @@ def _scan_libraries(
             library = match[1].lower().removeprefix("lib")
             if library in SYSTEM_LIBRARIES or re.search(r"required\s*:\s*false", match[2]):
                 continue
+            if library in NUMPY_LIBRARIES:
+                continue  # NumPy's, from its wheel (randomgen 2.5.0: npyrandom in numpy/random/lib)
             if _meson_elsewhere(text, match.start()):
                 continue  # `if host_machine.system() == 'linux'`: another system's
             found.append((library, "meson find_library()", match.start()))
@@ -7650,11 +7655,16 @@ def _judge_conan(result: Analysis) -> None:
     texts = [*result.build_texts, *(text for _, text, _, _ in result.setup_helpers)]
     if not any("conan" in text and _RUNS_CONAN.search(text) for text in texts):
         return
+    _add_new_externals(result, result.conan_requires)
+
+
+def _add_new_externals(result: Analysis, wanted: list[ExternalLibrary]) -> None:
+    """Add the libraries a package manager's recipe names, each once, unless found already."""
     known = {_library_key(e.name) for e in result.external}
-    for wanted in result.conan_requires:
-        if _library_key(wanted.name) not in known:
-            known.add(_library_key(wanted.name))
-            result.external.append(wanted)
+    for library in wanted:
+        if _library_key(library.name) not in known:
+            known.add(_library_key(library.name))
+            result.external.append(library)
 
 
 # vcpkg's manifest (https://learn.microsoft.com/vcpkg/reference/vcpkg-json): its ports that
@@ -7826,11 +7836,7 @@ def _judge_vcpkg(result: Analysis, pyproject: bytes | None) -> None:
     texts = [*result.build_texts, (pyproject or b"").decode("utf-8", "replace")]
     if not any(runs(text) for text in texts):
         return
-    known = {_library_key(e.name) for e in result.external}
-    for wanted in result.vcpkg_dependencies:
-        if _library_key(wanted.name) not in known:
-            known.add(_library_key(wanted.name))
-            result.external.append(wanted)
+    _add_new_externals(result, result.vcpkg_dependencies)
 
 
 # Libraries a build links by a name that is not the project's: WinPcap's wpcap.lib, which
