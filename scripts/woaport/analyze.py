@@ -12212,7 +12212,14 @@ def _judge_stale_cython(result: Analysis) -> None:
     if result.stale_cython is None:
         return
     name = result.stale_cython.split(" ", 1)[0].rsplit("/", 1)[-1]
-    if not result.setup_script or name not in result.setup_script:
+    stem = name.rsplit(".", 1)[0]
+    setup = result.setup_script or ""
+    if name not in setup and not (
+        # (or its stem, quoted, and the suffix added: tinycss 0.4's `os.path.join('tinycss',
+        # 'speedups')`, then `extension_path += '.c'` where Cython is not installed)
+        (f"'{stem}'" in setup or f'"{stem}"' in setup)
+        and ("'.c'" in setup or '".c"' in setup or "'.cpp'" in setup or '".cpp"' in setup)
+    ):
         result.stale_cython = None  # not what setup.py builds (a test fixture, an example)
     elif any(r.lower().startswith("cython") for r in result.backend_requires):
         result.stale_cython = None  # the build has Cython: it generates the C again
