@@ -10526,6 +10526,57 @@ def test_stale_cython_output_and_a_setup_that_catches_system_exit(
 
 
 @pytest.mark.parametrize(
+    ("backend", "more", "files", "category"),
+    [
+        # aesara-nightly 2.9.4.post1: hatchling, hatch-vcs' version hook, and C kernels the
+        # package compiles at run time
+        ("hatchling.build", "[tool.hatch.build.hooks.vcs]\nversion-file = 'v.py'\n", {}, "pure"),
+        ("flit_core.buildapi", "", {}, "pure"),
+        ("poetry.core.masonry.api", "", {}, "pure"),
+        # a hook that may compile: a custom hatch_build.py, hatch-cython, Poetry's build
+        # script, pdm-backend's pdm_build.py
+        ("hatchling.build", "[tool.hatch.build.hooks.custom]\n", {}, "workflow-only"),
+        (
+            "hatchling.build",
+            "[tool.hatch.build.targets.wheel.hooks.cython]\ndependencies = ['hatch-cython']\n",
+            {},
+            "workflow-only",
+        ),
+        (
+            "poetry.core.masonry.api",
+            "[tool.poetry.build]\nscript = 'build.py'\n",
+            {},
+            "workflow-only",
+        ),
+        (
+            "pdm.backend",
+            "",
+            {"pdm_build.py": "def pdm_build_update_setup_kwargs(c, k): pass\n"},
+            "workflow-only",
+        ),
+        # wandb 0.31.0: hatch.toml's hooks and hatch_build.py build Go and Rust binaries
+        (
+            "hatchling.build",
+            "",
+            {"hatch.toml": "[build.targets.wheel.hooks.custom]\n", "hatch_build.py": ""},
+            "workflow-only",
+        ),
+    ],
+)
+def test_a_pure_python_backend_with_no_build_hook_compiles_nothing(
+    tmp_path: Path, backend: str, more: str, files: dict[str, str], category: str
+) -> None:
+    sdist = {
+        "pyproject.toml": f'[build-system]\nrequires = ["x"]\nbuild-backend = "{backend}"\n'
+        '[project]\nname = "aesara"\n' + more,
+        "aesara/link/c/cutils.c": "#include <Python.h>\nint f(void) { return 0; }\n",
+        **files,
+    }
+    doc = analysis(tree(tmp_path, sdist))
+    assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize(
     ("suffix", "category"),
     [
         ("extension_path += '.c'", "pure"),

@@ -753,6 +753,8 @@ class Analysis:
     platform_wheel: str | None = None
     # pyproject's [build-system] backend-path: the project's own backend, whatever it builds
     in_tree_backend: bool = False
+    # pyproject.toml names a build hook or script of its backend (see _BACKEND_HOOKS)
+    backend_hooks: bool = False
     # source files a CMake/meson file names: basename -> [is that mention under an x86
     # condition]; a file named only under x86 conditions is built only for x86
     build_sources: defaultdict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
@@ -983,7 +985,18 @@ class Analysis:
         build tool: the sdist's native files are test fixtures, examples, or package data
         compiled at run time (peft's fbd_cuda.cpp, which torch.utils.cpp_extension builds
         when the BOFT tuner is used), and the wheel is py3-none-any."""
-        if not self.native or not (self.backend or "").startswith("setuptools"):
+        if not self.native:
+            return False
+        if self.backend in _PURE_BACKENDS:
+            # a pure-Python backend with no build hook: nothing it runs compiles
+            # (aesara-nightly 2.9.4.post1: hatchling, and C kernels compiled at run time)
+            return not (
+                self.backend_hooks
+                or self.in_tree_backend
+                or self.extension_modules
+                or any(member in _BACKEND_HOOK_FILES for member in self.members)
+            )
+        if not (self.backend or "").startswith("setuptools"):
             return False
         # (Cython compiles extension modules only: where Windows gets none, it compiles
         # nothing there; apache-flink 2.3.0's setup.py:102)
@@ -1095,8 +1108,9 @@ class Analysis:
             pure = f"{self.extensions_unbuilt}: a build on Windows holds no native code"
         elif compiles_nothing:
             native_files = sum(self.languages.values())
+            backend = self.backend if self.backend in _PURE_BACKENDS else "setuptools"
             pure = (
-                "the setuptools build declares no extension module and runs no compiler: "
+                f"the {backend} build declares no extension module and runs no compiler: "
                 f"the {native_files} native file(s) in the sdist are not built into the wheel"
             )
         elif not self.native and not (self.platform_wheel and self.external):
@@ -8760,6 +8774,41 @@ def _tools(result: Analysis, name: str, text: str) -> None:
             result.tools.add("cython-c++")
 
 
+# A pure-Python backend's build hooks, which may compile: Poetry's [tool.poetry.build]
+# script (or its legacy `build = "build.py"`), pdm-backend's [tool.pdm.build] settings
+# (run-setuptools); hatchling's are read from the parsed table (see _hatch_hooks)
+_BACKEND_HOOKS = re.compile(
+    r"(?m)^[ \t]*\[[ \t]*tool\.(?:poetry\.build|pdm\.build)\b"
+    r"|^[ \t]*(?:build|script)[ \t]*=[ \t]*[\"'][\w/.-]*\.py[\"']"
+)
+# hatchling's build hooks that compile nothing: hatch-vcs writes the version file
+_HATCH_QUIET_HOOKS = frozenset(("vcs", "fancy-pypi-readme", "version"))
+
+
+def _hatch_hooks(document: dict[str, Any]) -> bool:
+    """Does pyproject.toml name a hatchling build hook that may compile (hatch-cython,
+    hatch-mypyc, a custom hatch_build.py), in [tool.hatch.build.hooks] or a target's?"""
+    tool = document.get("tool")
+    hatch = tool.get("hatch") if isinstance(tool, dict) else None
+    build = hatch.get("build") if isinstance(hatch, dict) else None
+    if not isinstance(build, dict):
+        return False
+    tables = [build.get("hooks")]
+    targets = build.get("targets")
+    if isinstance(targets, dict):
+        tables += [t.get("hooks") for t in targets.values() if isinstance(t, dict)]
+    return any(
+        isinstance(hooks, dict) and any(name not in _HATCH_QUIET_HOOKS for name in hooks)
+        for hooks in tables
+    )
+# backends that compile nothing unless a hook or script does (flit-core never does)
+_PURE_BACKENDS = frozenset(("hatchling", "flit-core", "pdm-backend", "poetry-core"))
+# the hook files pdm-backend runs by their names alone, and hatchling's configuration and
+# custom hook beside pyproject.toml (wandb 0.31.0's hatch.toml and hatch_build.py, which
+# builds its Go and Rust binaries)
+_BACKEND_HOOK_FILES = frozenset(("pdm_build.py", "hatch.toml", "hatch_build.py"))
+
+
 def _backend(result: Analysis, data: bytes) -> None:
     where = f"{result.source}: pyproject.toml"
     text = data.decode("utf-8", "replace")
@@ -8793,6 +8842,7 @@ def _backend(result: Analysis, data: bytes) -> None:
     requires: list[str] = raw
     result.backend_requires = requires
     result.in_tree_backend = bool(system.get("backend-path"))
+    result.backend_hooks = _BACKEND_HOOKS.search(text) is not None or _hatch_hooks(document)
     result.backend = (
         BACKENDS.get(backend, backend) if backend else "setuptools (legacy: no build-backend)"
     )
