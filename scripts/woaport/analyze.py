@@ -8801,6 +8801,8 @@ def _hatch_hooks(document: dict[str, Any]) -> bool:
         isinstance(hooks, dict) and any(name not in _HATCH_QUIET_HOOKS for name in hooks)
         for hooks in tables
     )
+
+
 # backends that compile nothing unless a hook or script does (flit-core never does)
 _PURE_BACKENDS = frozenset(("hatchling", "flit-core", "pdm-backend", "poetry-core"))
 # the hook files pdm-backend runs by their names alone, and hatchling's configuration and
