@@ -911,9 +911,9 @@ class Analysis:
     # libraries=self._libraries)` after `libraries = ["fuzzy"]`): (path, text), read as a
     # build script where setup.py imports it or names it in cffi_modules (_judge_cffi_builders)
     cffi_builders: list[tuple[str, str]] = field(default_factory=list)
-    # the packages a Conan recipe at the top of the sdist requires (see _judge_conan)
-    # and the ports a vcpkg manifest at the top depends on (see _judge_vcpkg)
+    # the ports a vcpkg manifest at the top of the sdist depends on (see _judge_vcpkg)
     vcpkg_dependencies: list[ExternalLibrary] = field(default_factory=list)
+    # the packages a Conan recipe at the top of the sdist requires (see _judge_conan)
     conan_requires: list[ExternalLibrary] = field(default_factory=list)
     source_lists: dict[str, list[str]] = field(default_factory=dict)
     files_read: int = 0
@@ -4980,17 +4980,14 @@ _OPENSSL_LINK_NAME = re.compile(
 )
 
 
-def _windows_lists(text: str, lines: list[str]) -> dict[str, list[tuple[str, int]]]:
+def _windows_lists(text: str, judge: _WindowsBuildLines) -> dict[str, list[tuple[str, int]]]:
     """The names in the lists a script assigns to variables, with their offsets: for a
     conditional expression, the list a Windows build takes, where the condition says which
     (a Windows test, maybe negated, or another system's); none where it does not; none in
-    another system's branch. ``lines``: the text's."""
+    another system's branch. ``judge``: the text's lines."""
     lists: dict[str, list[tuple[str, int]]] = {}
-    line, counted = 0, 0
     for match in _LIST_ASSIGNMENT.finditer(text):
-        line += text.count("\n", counted, match.start())  # (counted on from the last)
-        counted = match.start()
-        if _not_for_windows(lines, line):
+        if judge.other_system(match.start()):
             continue
         group = 2
         condition = match[3]
@@ -5683,13 +5680,22 @@ class _WindowsBuildLines:
             itertools.accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0)
         )
         self.judged: dict[int, bool] = {}
+        self.elsewhere: dict[int, bool] = {}
+
+    def other_system(self, at: int) -> bool:
+        """Is the line that holds this offset in another system's branch (_not_for_windows)?"""
+        index = bisect.bisect_right(self.starts, at) - 1
+        elsewhere = self.elsewhere.get(index)
+        if elsewhere is None:
+            elsewhere = self.elsewhere[index] = _not_for_windows(self.lines, index)
+        return elsewhere
 
     def runs(self, at: int) -> bool:
         """Does a default Windows build run the line that holds this offset?"""
         index = bisect.bisect_right(self.starts, at) - 1
         runs = self.judged.get(index)
         if runs is None:
-            runs = not (_not_for_windows(self.lines, index) or _opted_in(self.lines, index))
+            runs = not (self.other_system(at) or _opted_in(self.lines, index))
             self.judged[index] = runs
         return runs
 
@@ -7370,12 +7376,12 @@ def _scan_libraries(
                         # the script runs a compiler or build tool itself (see _built_here)
                         result.built_dlls.append((library, "compiler"))
                 found.append((library, f"bundles {match[1]}.dll", match.start()))
-        split: list[str] = []
+        judge: list[_WindowsBuildLines] = []
 
-        def lines_of() -> list[str]:  # (split once, for the first append that asks)
-            if not split:
-                split.extend(text.split("\n"))
-            return split
+        def windows() -> _WindowsBuildLines:  # (the lines split once, for the first that asks)
+            if not judge:
+                judge.append(_WindowsBuildLines(text))
+            return judge[0]
 
         for match in _LIBRARIES.finditer(text):
             listed = match[1] or match[2]
@@ -7385,7 +7391,7 @@ def _scan_libraries(
                 continue
             if _other_os_before(text, match.start()):
                 continue  # another OS's
-            if match[2] is not None and not _windows_branch(text, match.start(), lines_of()):
+            if match[2] is not None and not _windows_branch(text, match.start(), windows().lines):
                 # `.append('ev')` / `.extend([...])`: only those added for Windows (pyreadstat),
                 # not gevent's system libev when not embedding it or rjsmin's gcov
                 continue
@@ -7394,16 +7400,13 @@ def _scan_libraries(
             # or a list (ssh2-python's `_libs`)
             if assignments is None:
                 assignments = {}
-                line, counted = 0, 0
                 for assigned in _ASSIGNMENT.finditer(text):
-                    line += text.count("\n", counted, assigned.start())  # (on from the last)
-                    counted = assigned.start()
                     # (not in another system's branch: simpleaudio 1.0.4's `platform_libs =
                     # ['asound']` under `elif sys.platform.startswith("linux"):`)
-                    if not _not_for_windows(lines_of(), line):
+                    if not windows().other_system(assigned.start()):
                         # the first, as a search finds
                         assignments.setdefault(assigned[1], assigned[2])
-                lists = _windows_lists(text, lines_of())
+                lists = _windows_lists(text, windows())
             bare = _PERCENT_OPERAND.sub(" ", _LIBRARY_ITEM.sub(" ", listed))
             windows_build: bool | None = None  # (is this `libraries=` a Windows build's)
             for variable in _BARE_NAME.findall(bare):
@@ -7414,10 +7417,7 @@ def _scan_libraries(
                     # in a Windows build: python-sat's `libraries = to_install + cpplib` is in
                     # the else of `if platform.system() == 'Windows':`)
                     if windows_build is None:
-                        index = text.count("\n", 0, match.start())
-                        windows_build = not _not_for_windows(lines_of(), index) and not _opted_in(
-                            lines_of(), index
-                        )
+                        windows_build = windows().runs(match.start())
                     if windows_build:
                         named += lists[variable]
             for library, offset in named:
