@@ -1,7 +1,7 @@
 """Pick the next round of the labelled sdist corpus by its mechanical rule.
 
     .venv/bin/python bench/pick_sdists.py TOP_PYPI_JSON START_RANK OUT_FOLDER [--want 20]
-        [--not-in NEWER_TOP_PYPI_JSON]
+        [--not-in OTHER_TOP_PYPI_JSON ...]
 
 TOP_PYPI_JSON is hugovk/top-pypi-packages' top-pypi-packages.min.json (the corpus uses its
 commit 5501c5c: `git show 5501c5c:top-pypi-packages.min.json`). From START_RANK (1-based)
@@ -17,6 +17,11 @@ From round 64 on, TOP_PYPI_JSON is the list of a year before (commit 169a5a9, 20
 and --not-in names 5501c5c's: the projects that fell out of the top 15000 in that year, whose
 walk in the newer list ended at rank 14984 with round 63. A project the index now knows by
 another name is passed over as known when that name is in the corpus.
+
+The list of 2025-04-01 ran out (at rank 15000) with the first 11 picks of round 78. From
+there on, TOP_PYPI_JSON is the list of 2025-10-01 (commit 5eec9ad, half-way between the two)
+from rank 1, and --not-in is given twice, naming both lists before it: the 893 projects that
+were in the top 15000 on 2025-10-01 but on neither of those days.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
@@ -156,14 +161,20 @@ def main() -> int:
     parser.add_argument("start_rank", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--want", type=int, default=20)
-    parser.add_argument("--not-in", type=Path, help="pass over the projects of this list too")
+    parser.add_argument(
+        "--not-in",
+        type=Path,
+        action="append",
+        default=[],
+        help="pass over the projects of this list too (may be given more than once)",
+    )
     args = parser.parse_args()
     rows = json.loads(args.top_pypi_json.read_text(encoding="utf-8"))["rows"]
     seen = known_names()
     newer: set[str] = set()
-    if args.not_in is not None:
-        newer_rows = json.loads(args.not_in.read_text(encoding="utf-8"))["rows"]
-        newer = {canonicalize_name(str(row["project"])) for row in newer_rows}
+    for other in args.not_in:
+        other_rows = json.loads(other.read_text(encoding="utf-8"))["rows"]
+        newer |= {canonicalize_name(str(row["project"])) for row in other_rows}
     session = requests.Session()
     skipped = {"known": 0, "in-newer": 0, "no-sdist": 0, "none-any": 0, "no-native": 0, "error": 0}
     picked: list[dict[str, Any]] = []
