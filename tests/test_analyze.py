@@ -1670,6 +1670,17 @@ def test_a_dict_key_named_like_a_config_tool_is_no_library(tmp_path: Path) -> No
             },
             True,
         ),
+        # aarch64 named for Linux only (rhino3dm 8.32.1's setup.py: its long_description
+        # lists `manylinux_2_28_aarch64` wheels) is no choice for Windows either
+        (
+            {
+                "setup.py": "import sys\nif sys.maxsize > 2**32:\n"
+                "    args = ['-A', 'x64']\n"
+                "DESCRIPTION = '''\n* Linux via manylinux_2_28_x86_64 and "
+                "manylinux_2_28_aarch64\n'''\n"
+            },
+            True,
+        ),
         # the environment CMake reads, and a generator named with its platform
         ({"setup.py": "import os\nos.environ['CMAKE_GENERATOR_PLATFORM'] = 'x64'\n"}, True),
         ({"setup.py": "env = {}\nenv.setdefault('CMAKE_GENERATOR_PLATFORM', 'x64')\n"}, True),
@@ -1691,6 +1702,55 @@ def test_cmake_x64_where_and_how(tmp_path: Path, files: dict[str, str], found: b
     files["src/a.cpp"] = "int a;\n"
     doc = analysis(tree(tmp_path, files))
     assert any("tells CMake to build for x64" in r for r in doc["reasons"]) == found, doc
+
+
+_MSBUILD_2019 = (
+    r'"C:\\Program Files (x86)\\Microsoft Visual Studio\\2019\\BuildTools'
+    r'\\MSBuild\\Current\\Bin\\MsBuild.exe"'
+)
+
+
+@pytest.mark.parametrize(
+    ("script", "found"),
+    [
+        # charidotella 3.1.0's setup.py: MSBuild of Visual Studio 2019's Build Tools
+        (
+            "import subprocess, sys\nif sys.platform == 'win32':\n"
+            f"    subprocess.run([{_MSBUILD_2019}, '/p:PlatformToolset=v142'])\n",
+            True,
+        ),
+        # a path to Visual Studio 2022's tools is there on the runner
+        (
+            f"import subprocess\nsubprocess.run([{_MSBUILD_2019.replace('2019', '2022')}])\n",
+            False,
+        ),
+        # a test of the compiler's path (awscrt 0.38.1), a comment, another system's branch
+        (
+            "def flags(compiler):\n"
+            r"    if '\\Microsoft Visual Studio\\2019' in compiler.cc:" + "\n"
+            "        return ['/std:c11']\n",
+            False,
+        ),
+        (f"# e.g. {_MSBUILD_2019}\n", False),
+        (
+            "import subprocess, sys\nif sys.platform != 'win32':\n"
+            f"    subprocess.run([{_MSBUILD_2019}])\n",
+            False,
+        ),
+    ],
+)
+def test_a_build_script_that_runs_an_old_visual_studio(
+    tmp_path: Path, script: str, found: bool
+) -> None:
+    """windows-11-arm has Visual Studio 2022 and later only: a setup.py that runs an older
+    one's tools from their install folder fails there (charidotella 3.1.0, build-config)."""
+    files = {"setup.py": script + setup_extension("a", "src/a.c"), "src/a.c": "int a;\n"}
+    doc = analysis(tree(tmp_path, files))
+    said = [r for r in doc["reasons"] if "from their install folder" in r]
+    assert bool(said) == found, doc["reasons"]
+    if found:
+        assert doc["category"] == "build-config"
+        assert said[0].startswith("setup.py:3 runs Visual Studio 2019's tools")
 
 
 @pytest.mark.parametrize(
@@ -7019,6 +7079,78 @@ def test_a_condition_the_build_scripts_turn_off(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["external_libraries"]
+
+
+_BAGZ_TOP = (  # bagz 0.3.8's CMakeLists.txt, cut down
+    "project(bagz CXX)\n"
+    'option(ENABLE_GCS "Enable GCS filesystem plugin" ON)\n'
+    "if(ENABLE_GCS)\n  include(cmake/third_party_gcs.cmake)\nendif()\n"
+    'set(sources "src/file/posix_file_system.cc")\n'
+    "if(ENABLE_GCS)\n"
+    '  set(gcs_sources "src/file/gcs/gcs_file_system.cc")\n'
+    "  add_library(bagz_gcs ${gcs_sources})\n"
+    "endif()\n"
+    "add_library(bagz ${sources})\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "plugin", "external"),
+    [
+        # the root pyproject turns the option (on by default) off: neither the included
+        # file's find_package() nor the sources under the option are this build's
+        ('"-Wno-dev", "-DENABLE_GCS=OFF"', None, []),
+        # another package's pyproject.toml in a folder (bagz's plugins/gcs, the GCS plugin's
+        # own wheel) that turns it on is not this build's
+        ('"-DENABLE_GCS=OFF"', '"-DENABLE_CORE=OFF", "-DENABLE_GCS=ON"', []),
+        # left on, both are needed
+        ('"-Wno-dev"', None, ["cloud", "curl"]),
+        ('"-DENABLE_GCS=ON"', None, ["cloud", "curl"]),
+    ],
+)
+def test_an_option_on_by_default_the_build_turns_off(
+    tmp_path: Path, args: str, plugin: str | None, external: list[str]
+) -> None:
+    """bagz 0.3.8: `if(ENABLE_GCS)` around an include() of a .cmake file that asks for CURL,
+    and around the GCS file system's source; pyproject's `cmake.args = ["-DENABLE_GCS=OFF"]`
+    (scikit-build-core) builds neither."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n'
+        f"[tool.scikit-build]\ncmake.args = [{args}]\n",
+        "CMakeLists.txt": _BAGZ_TOP,
+        "cmake/third_party_gcs.cmake": "find_package(CURL REQUIRED)\n",
+        "src/file/posix_file_system.cc": "int f() { return 0; }\n",
+        "src/file/gcs/gcs_file_system.cc": '#include "google/cloud/status.h"\nint g;\n',
+    }
+    if plugin is not None:
+        files["plugins/gcs/pyproject.toml"] = f"[tool.scikit-build]\ncmake.args = [{plugin}]\n"
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize("windows", [None, "src/file/windows/windows_file_system.cc", "_WIN32"])
+def test_a_posix_folder_with_no_windows_half(tmp_path: Path, windows: str | None) -> None:
+    """A file in a folder named for another system is one platform's half: its POSIX-only
+    headers say nothing while a Windows half may exist. Where no file has a Windows path and
+    no folder is Windows', it is all there is (bagz 0.3.8's
+    src/file/file_systems/posix/posix_file_system.cc: glob.h, sys/mman.h, unistd.h)."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p CXX)\nadd_library(p src/file/posix/posix_file_system.cc)\n",
+        "src/file/posix/posix_file_system.cc": "#include <glob.h>\n#include <sys/mman.h>\n"
+        "#include <unistd.h>\nint f() { return 0; }\n",
+    }
+    if windows == "_WIN32":
+        files["src/file/util.h"] = "#ifdef _WIN32\n#define SEP '\\\\'\n#endif\n"
+    elif windows is not None:
+        files[windows] = "#include <windows.h>\nint w;\n"
+    doc = analysis(tree(tmp_path, files))
+    posix = any("written for POSIX only" in r for r in doc["reasons"])
+    assert posix == (windows is None), doc["reasons"]
+    if windows is None:
+        assert doc["category"] == "source-port"
 
 
 def test_a_cmake_x64_argument_on_its_own_line(tmp_path: Path) -> None:

@@ -763,6 +763,9 @@ class Analysis:
     cmake_source_mentions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # the folders a CMake file adds (add_subdirectory), written so, with their conditions
     cmake_folder_mentions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # the .cmake files a CMake file include()s, as _cmake_source_path reads the name, with
+    # the conditions of the if() branches around the include() (see _includes_switched_off)
+    cmake_include_mentions: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     cmake_folders_unread: bool = False  # an add_subdirectory() of a folder not known
     # the paths (lower case) of build_texts, by id of the text
     build_paths: dict[int, str] = field(default_factory=dict)
@@ -836,6 +839,9 @@ class Analysis:
     cmake_x64: str | None = None  # "FILE:N": a Python build script passes CMake `-A x64`
     # ("FILE:N", generator): a Python build script's CMake generators are all older than VS 2022
     old_vs_generator: tuple[str, str] | None = None
+    # ("FILE:N", year): a Python build script runs an old Visual Studio's tools from their
+    # install folder (see _scan_vs_paths)
+    old_vs_path: tuple[str, str] | None = None
     # a source or header marks exports for MSVC (`__declspec(dllexport)`), or defines a
     # Python module (PyMODINIT_FUNC, which exports PyInit_): see _judge_shared_exports
     exports_marked: bool = False
@@ -1286,6 +1292,17 @@ class Analysis:
                     "finds no Visual Studio to build with",
                     'add "Visual Studio 17 2022" to the generators it tries, or let CMake pick '
                     "the newest Visual Studio (no -G)",
+                )
+            )
+        if self.old_vs_path:
+            place, year = self.old_vs_path
+            build_reasons.append(
+                (
+                    f"{place} runs Visual Studio {year}'s tools from their install folder: the "
+                    "windows-11-arm runners have only Visual Studio 2022 and later, so the path "
+                    "does not exist there",
+                    "find Visual Studio with vswhere (or the environment the runner's "
+                    "developer prompt sets), or let a build tool pick the newest",
                 )
             )
         if self.no_exports:
@@ -2276,6 +2293,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _sources_switched_off(result)
     _folders_off_windows(result)
     _project_options(result)
+    _includes_switched_off(result)
     _judge_binary_downloads(result)
     _judge_conan(result)
     _judge_vcpkg(result, pyproject)
@@ -3864,6 +3882,7 @@ def _judge_setup_helpers(result: Analysis) -> None:
         if cmake and (imported or relative == "setup.py"):
             _scan_cmake_x64(result, relative, text)
             _scan_vs_generators(result, relative, text, newer)
+            _scan_vs_paths(result, relative, text)
     result.setup_helpers.clear()
 
 
@@ -3898,12 +3917,15 @@ def _judge_cffi_builders(result: Analysis) -> None:
 
 # a line about macOS: its arm64 is Apple silicon's (`"arm64" in os.getenv("ARCHFLAGS")`)
 _MACOS_LINE = re.compile(r"(?i)darwin|macos|(?<![a-z])osx(?![a-z])|ARCHFLAGS|apple|universal2")
+# a line about Linux: its aarch64 is a Linux wheel's (rhino3dm 8.32.1's long_description:
+# `Linux via manylinux_2_28_x86_64 and manylinux_2_28_aarch64`)
+_LINUX_LINE = re.compile(r"(?i)linux")
 
 
 def _names_windows_arm64(text: str) -> bool:
     """Does a script name ARM64 where it is not about macOS (pypcode 4.1.0's setup.py names
     arm64 only for ARCHFLAGS under `platform.system() == "Darwin"`, and passes CMake `-A
-    x64` on Windows)?"""
+    x64` on Windows) or Linux (_LINUX_LINE)?"""
     position = 0
     # (each line judged once, from its first match: a line of megabytes with many matches
     # stays linear)
@@ -3914,7 +3936,7 @@ def _names_windows_arm64(text: str) -> bool:
         position = end
         if _COMMENT_LINE_START.match(text, start) is not None:
             continue  # a comment (qulacs 0.6.14: `# ... binaries for arm64 is built for x86_64`)
-        if not _MACOS_LINE.search(text, start, end):
+        if not _MACOS_LINE.search(text, start, end) and not _LINUX_LINE.search(text, start, end):
             return True
     return False
 
@@ -4040,6 +4062,46 @@ def _scan_vs_generators(result: Analysis, relative: str, text: str, newer: bool)
         ):
             continue
         result.old_vs_generator = (f"{relative}:{index + 1}", match[1])
+        return
+
+
+# An old Visual Studio's install folder, in a string (charidotella 3.1.0's setup.py:
+# "C:\\Program Files (x86)\\Microsoft Visual Studio\\2019\\BuildTools\\MSBuild\\...\\MsBuild.exe")
+_VS_OLD_PATH = re.compile(r"Microsoft Visual Studio(?:\\{1,2}|/)(20(?:0\d|1\d|2[01]))(?:\\|/)")
+
+
+def _scan_vs_paths(result: Analysis, relative: str, text: str) -> None:
+    """A Python build script that runs the tools of a Visual Studio older than 2022 from
+    their install folder (charidotella 3.1.0: MSBuild.exe of Visual Studio 2019's Build
+    Tools, under `if sys.platform == "win32":`): windows-11-arm has only 2022 and later. Not
+    a test of a path (awscrt 0.38.1: `elif '\\Microsoft Visual Studio\\2019' in
+    compiler.cc:`), a comment, a docstring, or a branch for another system."""
+    if result.old_vs_path or "Microsoft Visual Studio" not in text:
+        return
+    lines: list[str] | None = None
+    ends: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for count, match in enumerate(_VS_OLD_PATH.finditer(text)):
+        if count == _CMAKE_X64_MATCHES:
+            return
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        before = text[line_start : match.start()]
+        if "#" in before or re.match(r"[ \t]*(?:el)?if\b|[ \t]*while\b", before):
+            continue
+        if lines is None:
+            lines = text.split("\n")
+            ends = _line_ends(lines)
+            spans = _docstring_spans(text)
+        at = bisect.bisect_right(spans, (match.start(), len(text)))
+        if at and spans[at - 1][0] <= match.start() < spans[at - 1][1]:
+            continue
+        index = bisect.bisect_left(ends, match.start())
+        if _not_for_windows(lines, index) or any(
+            _COMPILER_PICKED.search(condition) or _OLD_OR_32BIT.search(condition)
+            for condition in _enclosing_conditions(lines, index, python=True)
+        ):
+            continue
+        result.old_vs_path = (f"{relative}:{index + 1}", match[1])
         return
 
 
@@ -5563,6 +5625,17 @@ def _sources_switched_off(result: Analysis) -> None:
         elif set_on:
             off = _project_off(result, frozenset(set_on))
     off = dict(off)
+    # (and the options the build scripts turn off for every build: bagz 0.3.8's
+    # `cmake.args = ["-DENABLE_GCS=OFF"]`, an option on by default)
+    asked = {
+        name
+        for _path, conditions in [*result.cmake_source_mentions, *folder_mentions]
+        for condition in conditions
+        for name in _CMAKE_NAMES.findall(condition)
+        if name not in off and name.upper() not in _CMAKE_OPERATORS
+    }
+    if len(asked) <= _OPTIONS_LOOKED_UP:
+        off.update(dict.fromkeys(_turned_off_by_build_scripts(result, asked), False))
     for text in result.cmake_texts:
         if "check_include_file" in text:
             off.update((name, False) for name in _CMAKE_CHECKED_HEADER.findall(text))
@@ -5749,7 +5822,8 @@ def _turned_off_by_build_scripts(result: Analysis, names: set[str]) -> set[str]:
     which CTest's option has on by default). Read: pyproject.toml's [tool.cmeel] and
     [tool.scikit-build...] tables (not overrides for some platforms, nor cibuildwheel's), and
     the root setup.py's lines outside every `if`; comments never. Where a script makes `-D`
-    options from names at run time, none."""
+    options from names at run time, none. A pyproject.toml in a folder is another package's:
+    what it sets on or off is not this build's."""
     if not names:
         return set()
     scripts = _fixed_build_scripts(result)
@@ -5764,6 +5838,8 @@ def _turned_off_by_build_scripts(result: Analysis, names: set[str]) -> set[str]:
     on: set[str] = set()
     for text in scripts:
         path = result.build_paths.get(id(text), "")
+        if path.endswith("/pyproject.toml"):
+            continue  # another package's build (bagz 0.3.8's plugins/gcs: `-DENABLE_GCS=ON`)
         lines: list[str] | None = None  # (split for the first setup.py match)
         for match in pattern.finditer(text):
             name = by_lower.get(match[1].lower(), match[1])
@@ -5848,6 +5924,69 @@ def _project_options(result: Analysis) -> None:
         else:
             result.external.append(library)
     result.conditional_packages.clear()
+
+
+def _includes_switched_off(result: Analysis) -> None:
+    """The packages a .cmake file asks for where every include() of the file is in a branch
+    the build does not take: under an option off by default (then judged as a switched-off
+    package: see _switched_on), or one the build scripts turn off (bagz 0.3.8:
+    `if(ENABLE_GCS)` / `include(cmake/third_party_gcs.cmake)`, whose find_package(CURL
+    REQUIRED) the wheel never reaches: pyproject's `cmake.args = ["-DENABLE_GCS=OFF"]`). A
+    file included anywhere without a condition, or nowhere, keeps its packages."""
+    if not result.cmake_include_mentions:
+        return
+    sites: defaultdict[str, list[tuple[str, ...]]] = defaultdict(list)
+    tails: list[tuple[str, tuple[str, ...]]] = []  # ("/name as written", conditions)
+    for path, conditions in result.cmake_include_mentions:
+        if path.startswith("/"):
+            tails.append((path, conditions))
+        else:
+            sites[path].append(conditions)
+
+    def includes(file: str) -> list[tuple[str, ...]]:
+        lower = file.lower()
+        tail = "/" + lower
+        return [*sites.get(lower, ()), *(c for path, c in tails if tail.endswith(path))]
+
+    candidates = [
+        library
+        for library in result.external
+        if library.file.lower().endswith(".cmake") and includes(library.file)
+    ]
+    if not candidates:
+        return
+    declared = _project_off(result)
+    asked = {
+        name
+        for library in candidates
+        for conditions in includes(library.file)
+        for condition in conditions
+        for name in _CMAKE_NAMES.findall(condition)
+        if name not in declared and name.upper() not in _CMAKE_OPERATORS
+    }
+    off = dict(declared)
+    if len(asked) <= _OPTIONS_LOOKED_UP:
+        off.update(dict.fromkeys(_turned_off_by_build_scripts(result, asked), False))
+    dropped: set[int] = set()
+    for library in candidates:
+        names: set[str] = set()
+        for conditions in includes(library.file):
+            site_off = False
+            for condition in conditions:
+                found = frozenset(n for n in _CMAKE_NAMES.findall(condition) if n in off)
+                # (a branch's condition as _scan_build_sources keeps it: without its `)`)
+                if found and _cmake_condition(condition + ")", off) is False:
+                    names |= found
+                    site_off = True
+                    break
+            if not site_off:
+                break
+        else:
+            dropped.add(id(library))
+            if names & declared.keys():
+                result.switched_off.append((library, frozenset(names & declared.keys())))
+    if dropped:
+        result.external = [lib for lib in result.external if id(lib) not in dropped]
 
 
 def _module_component_asked(
@@ -11816,6 +11955,13 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
                 elif not unknown and ".." not in folder:
                     conditions = tuple(condition for condition, _first in branches)
                     result.cmake_folder_mentions.append((folder, conditions))
+        if cmake and ".cmake" in line:
+            included = _CMAKE_INCLUDE_FILE.match(line)
+            if included and len(result.cmake_include_mentions) < _CMAKE_MENTIONS_KEPT:
+                conditions = tuple(condition for condition, _first in branches)
+                result.cmake_include_mentions.append(
+                    (_cmake_source_path(included[1], lower), conditions)
+                )
         if "." not in line or line.lstrip().startswith("#"):
             continue
         names = _SOURCE_NAME.findall(line)
@@ -11831,6 +11977,10 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
                 ]
 
 
+# `include(cmake/third_party_gcs.cmake)`: a file, not a module (`include(FetchContent)`)
+_CMAKE_INCLUDE_FILE = re.compile(
+    r"""(?i)[ \t]*include[ \t]*\([ \t]*"?([\w.+/${}-]{1,300}\.cmake)\b"""
+)
 # a C/C++ source as a CMake file names it, with its folders (`./ascend/utils.cc`,
 # `${CMAKE_CURRENT_SOURCE_DIR}/src/a.c`: the part after the last variable)
 _SOURCE_PATH = re.compile(r"([\w.+/${}-]{1,300}\.(?:c|cc|cpp|cxx))(?![\w])")
@@ -12374,9 +12524,21 @@ def _posix_only(result: Analysis) -> None:
                 named = True
         return False  # (more mentions than are read: not known)
 
+    platform_tested = bool(setup) and _tests_platform(setup)
+
     def own(name: str) -> bool:
         lower = name.lower()
-        return not _vendored(lower, result.submodules, projects) and not OTHER_OS_PATH.search(name)
+        if _vendored(lower, result.submodules, projects):
+            return False
+        # (a file in a folder named for another system is one platform's half, unless no file
+        # of the sdist has a Windows path, no folder is Windows' and no setup.py tests the
+        # platform (one may build it off Windows only): bagz 0.3.8's
+        # src/file/file_systems/posix/, with no other file system beside it but GCS)
+        return not OTHER_OS_PATH.search(name) or (
+            not result.windows_files
+            and not platform_tested
+            and not _tree_has_windows_half(name, result.members, projects)
+        )
 
     # Where setup.py stops the build on Windows, no Windows build has run: the Windows paths
     # of some files (leveldb 0.201's atomic_pointer.h, the bundled snappy) do not make the
