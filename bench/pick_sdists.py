@@ -23,6 +23,11 @@ there on, TOP_PYPI_JSON is the list of 2025-10-01 (commit 5eec9ad, half-way betw
 from rank 1, and --not-in is given twice, naming both lists before it: the 893 projects that
 were in the top 15000 on 2025-10-01 but on neither of those days.
 
+That list ran out (at rank 15000) with round 83's first 13 picks. From there on, TOP_PYPI_JSON
+is the list of 2026-01-01 (commit 347bab8, half-way between 2025-10-01 and the newest) from
+rank 1, with --not-in given three times (the lists of 2025-04-01, 2025-10-01 and 5501c5c's):
+785 projects.
+
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
 follow bench/label-brief.md. Prints each pick and the count of each reason to pass over.

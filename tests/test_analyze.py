@@ -2625,9 +2625,12 @@ LIGHTGBM_CMAKE = (
             "if(WIN32)\n  find_package(Zlib REQUIRED)\nendif()\n"
             "if(APPLE)\nelse()\n  find_package(Bzip REQUIRED)\nendif()\n"
             "if(NOT MSVC)\n  find_package(Iconv REQUIRED)\nendif()\n"
+            "set(SOME_SWITCH $ENV{SOME_SWITCH})\n"
             "if(SOME_SWITCH)\n  find_package(Lzma REQUIRED)\nendif()\n",
             ["bzip", "lzma", "zlib"],
         ),
+        # a variable nothing sets is false (CMake's if(): "the variable is not defined")
+        (PYPROJECT, "if(SOME_SWITCH)\n  find_package(Lzma REQUIRED)\nendif()\n", []),
         # jpype1-1.7.1 CMakeLists.txt:14: the JDK, at the top level
         (PYPROJECT, "find_package(Java REQUIRED COMPONENTS Development)\n", []),
         # a condition continued on the next lines (phono3py 3.21.0's `if(BUILD_PHPHCALC_LIB`
@@ -2638,7 +2641,7 @@ LIGHTGBM_CMAKE = (
             [],
         ),
     ],
-    ids=["off", "defined-on", "set-on", "platforms", "java", "continued"],
+    ids=["off", "defined-on", "set-on", "platforms", "never-set", "java", "continued"],
 )
 def test_packages_found_only_when_an_option_or_platform_says(
     tmp_path: Path, pyproject: str, cmake: str, external: list[str]
@@ -6208,6 +6211,29 @@ def test_cmake_generate_export_header_writes_the_header(
     assert external_names(doc) == external, doc["external_libraries"]
 
 
+@pytest.mark.parametrize(
+    ("target", "external"),
+    [
+        # mqt-core 3.0.2's src/dd/CMakeLists.txt: the target by a variable, the base name given
+        ("${MQT_CORE_TARGET_NAME}-dd BASE_NAME mqt_core_dd", []),
+        # no base name: the header's name is made at configure time, not known here
+        ("${MQT_CORE_TARGET_NAME}-dd", ["dd"]),
+    ],
+)
+def test_an_export_header_of_a_target_named_by_a_variable(
+    tmp_path: Path, target: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(m CXX)\ninclude(GenerateExportHeader)\n"
+        "add_library(${MQT_CORE_TARGET_NAME}-dd SHARED src/a.cpp)\n"
+        f"generate_export_header({target})\n",
+        "src/a.cpp": '#include "dd/mqt_core_dd_export.h"\nint f() { return 0; }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
 _SIMPLEBLE_CMAKE = (  # simpleble 0.9.0's simpleble/CMakeLists.txt, cut down
     "project(simpleble CXX)\n"
     "if(NOT SIMPLEBLE_PLAIN)\n"
@@ -7125,6 +7151,35 @@ def test_an_option_on_by_default_the_build_turns_off(
     }
     if plugin is not None:
         files["plugins/gcs/pyproject.toml"] = f"[tool.scikit-build]\ncmake.args = [{plugin}]\n"
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("root", "licensed", "external"),
+    [
+        # morphio 3.5.0: the root CMakeLists.txt adds 3rdparty/, whose CMakeLists.txt (the
+        # package's own, for the vendored HighFive beside it) asks for HDF5
+        ("add_subdirectory(3rdparty)\n", False, ["hdf5"]),
+        # not added: a vendored tree's build file, not this build's
+        ("", False, []),
+        # a project of its own (its licence beside its build file): its build's business
+        ("add_subdirectory(3rdparty)\n", True, []),
+    ],
+)
+def test_a_vendor_folder_the_root_cmake_adds(
+    tmp_path: Path, root: str, licensed: bool, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": f"project(morphio CXX)\n{root}add_library(m src/m.cpp)\n",
+        "3rdparty/CMakeLists.txt": "find_package(HDF5 REQUIRED)\nadd_library(HighFive INTERFACE)\n",
+        "3rdparty/HighFive/include/highfive/H5File.hpp": "#pragma once\n",
+        "src/m.cpp": "int f() { return 0; }\n",
+    }
+    if licensed:
+        files["3rdparty/LICENSE"] = "MIT\n"
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["external_libraries"]
 
@@ -10900,3 +10955,75 @@ def test_a_vcpkg_checkout_and_overlay_ports(tmp_path: Path) -> None:
         "cmake/vcpkg/ports/bit7z/codecs.cpp": "#include <7zip/Archive/IArchive.h>\n",
     }
     assert external_names(analysis(tree(tmp_path, files))) == ["7zip"]
+
+
+def test_no_module_level_name_is_bound_twice() -> None:
+    """A module constant defined a second time replaces the first when the module loads, and
+    every user of the first reads the second: analyze.py had two _CMAKE_SHARED regexes, and
+    the shared builders (SHARED or MODULE libraries, anywhere on a line) were read with the
+    other one (SHARED only, at a line's start). ruff does not report a rebound constant."""
+    import ast
+    from collections import Counter
+
+    package = Path(__file__).resolve().parents[1] / "scripts" / "woaport"
+    twice: list[str] = []
+    for path in sorted(package.rglob("*.py")):
+        bound: Counter[str] = Counter()
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign):
+                bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                if isinstance(node.target, ast.Name):
+                    bound[node.target.id] += 1
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                bound[node.name] += 1
+        twice += [f"{path.name}: {name}" for name, count in bound.items() if count > 1]
+    assert twice == []
+
+
+_SCIPP_LIB = (  # scipp 26.9.0's lib/CMakeLists.txt, cut down
+    'option(THREADING "Build with multi-threading" ON)\n'
+    "if(THREADING)\n"
+    "  if((NOT SKBUILD OR SKIP_REMOTE_SOURCES) AND NOT TARGET TBB::tbb)\n"
+    "    find_package(TBB CONFIG REQUIRED)\n"
+    "  endif()\n"
+    "endif()\n"
+    "add_library(scipp src/a.cpp)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("backend", "tables", "external"),
+    [
+        # scikit-build-core sets SKBUILD (scikit_build_core/builder/builder.py: `"SKBUILD":
+        # "2"`), and SKIP_REMOTE_SOURCES is set nowhere but in an override the environment
+        # turns on: undefined, so false (TBB is fetched by CPM instead)
+        (
+            "scikit_build_core.build",
+            "[[tool.scikit-build.overrides]]\nif.env.SKIP_REMOTE_SOURCES = true\n"
+            'cmake.define.SKIP_REMOTE_SOURCES = "ON"\n',
+            [],
+        ),
+        # set for every build: TBB is needed
+        (
+            "scikit_build_core.build",
+            '[tool.scikit-build]\ncmake.define.SKIP_REMOTE_SOURCES = "ON"\n',
+            ["tbb"],
+        ),
+        # another backend sets no SKBUILD: undefined, false, and TBB is needed
+        ("setuptools.build_meta", "", ["tbb"]),
+    ],
+)
+def test_skbuild_and_variables_nothing_sets(
+    tmp_path: Path, backend: str, tables: str, external: list[str]
+) -> None:
+    """CMake reads a variable nothing defines as false (if(): "False if the constant is ...
+    or the variable is not defined"); scikit-build-core defines SKBUILD."""
+    files = {
+        "pyproject.toml": f'[build-system]\nrequires = []\nbuild-backend = "{backend}"\n{tables}',
+        "CMakeLists.txt": "project(scipp CXX)\nadd_subdirectory(lib)\n",
+        "lib/CMakeLists.txt": _SCIPP_LIB,
+        "lib/src/a.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]

@@ -2600,15 +2600,27 @@ _VENDORED_CMAKE_KEPT = 200
 def _own_cmake_projects(result: Analysis) -> None:
     """The CMakeLists.txt files in folders named like vendored ones (lib/, third_party/)
     that the root setup.py runs CMake on, naming the folder (`cmake -S{src_dir}` with
-    src_dir = os.path.join(..., 'pyscf', 'lib') in pyscf 2.14.0): the package's own
-    build, read for the libraries it needs."""
+    src_dir = os.path.join(..., 'pyscf', 'lib') in pyscf 2.14.0), or in a top folder the
+    root CMakeLists.txt adds: the package's own build, read for the libraries it needs."""
     script = result.setup_script
-    if not result.vendored_cmake or _SETUP_RUNS_CMAKE.search(script) is None:
-        result.vendored_cmake.clear()
+    if not result.vendored_cmake:
         return
+    runs_cmake = _SETUP_RUNS_CMAKE.search(script) is not None
+    added: set[str] | None = None  # the folders the root CMakeLists.txt adds
+    projects: tuple[str, ...] | None = None
     for relative, text in result.vendored_cmake:
         parts = relative.split("/")[:-1]
-        if len(parts) < 2:
+        if len(parts) == 1:
+            # a top folder named like a vendored one whose CMakeLists.txt the root one adds
+            # and that is no project of its own (morphio 3.5.0's 3rdparty/CMakeLists.txt:
+            # find_package(HDF5 REQUIRED), for the vendored HighFive beside it)
+            if added is None:
+                added = {folder for folder, _conditions in result.cmake_folder_mentions}
+                projects = _projects(result.members)
+            if parts[0].lower() in added and f"{parts[0].lower()}/" not in (projects or ()):
+                _scan_libraries(result, relative, "cmakelists.txt", text, own=True)
+            continue
+        if len(parts) < 2 or not runs_cmake:
             continue  # (a lone `'lib'` or `'deps'` is any path's part)
         quoted = r"\s*,\s*".join(rf"""["']{re.escape(part)}["']""" for part in parts)
         joined = "/".join(parts)
@@ -5903,6 +5915,15 @@ def _project_options(result: Analysis) -> None:
     turned_off = _turned_off_by_build_scripts(result, asked)
     if turned_off:
         off = {**off, **dict.fromkeys(turned_off, False)}
+    never = _never_set(result, asked - turned_off)
+    if never:
+        off = {**off, **dict.fromkeys(never, False)}
+    if result.backend == "scikit-build-core":
+        # scikit-build-core sets SKBUILD for CMake (scipp 26.9.0: `if((NOT SKBUILD OR
+        # SKIP_REMOTE_SOURCES) AND NOT TARGET TBB::tbb)` / find_package(TBB CONFIG REQUIRED),
+        # TBB fetched by CPM otherwise; https://scikit-build-core.readthedocs.io, "CMake
+        # variables")
+        off = {**off, "SKBUILD": True}
     for library, conditions in result.conditional_packages:
         if library.how.endswith(_REQUIRED_VARS_NEED):
             asked_by = _module_component_asked(result, library.file, conditions, off)
@@ -5987,6 +6008,74 @@ def _includes_switched_off(result: Analysis) -> None:
                 result.switched_off.append((library, frozenset(names & declared.keys())))
     if dropped:
         result.external = [lib for lib in result.external if id(lib) not in dropped]
+
+
+_NEVER_SET_ASKED = 50  # names looked up per sdist, at most
+_CMAKE_CONDITION_LINE = re.compile(r"(?i)[ \t]*(?:else)?if[ \t]*\(")
+_OVERRIDE_TABLES = re.compile(
+    r"(?ms)^\[\[tool\.scikit-build\.overrides\]\].*?(?=^\[(?!\[tool\.scikit-build\.overrides\]\])|\Z)"
+)
+
+
+def _never_set(result: Analysis, names: set[str]) -> set[str]:
+    """Of these names in if() conditions, those nothing sets: CMake reads an undefined
+    variable as false (https://cmake.org/cmake/help/latest/command/if.html#basic-expressions).
+    A name counts as set where any CMake file has it on a line that is no if() or elseif()
+    (a set(), an option(), a check_...() result, a ${NAME}, a condition's later line), or a
+    build script names it anywhere but in a scikit-build-core override (scipp 26.9.0's
+    SKIP_REMOTE_SOURCES, defined only `if.env.SKIP_REMOTE_SOURCES = true`); and not a CMake
+    variable, one a CMake module or a find_package() sets (_CMAKE_SETS; a found package's
+    name and `_`), or a lower-case name."""
+    found: set[str] = set()
+    candidates = [
+        name for name in names if _UPPER_NAME.fullmatch(name) and not _CMAKE_SETS.search(name)
+    ]
+    if not candidates or len(candidates) > _NEVER_SET_ASKED:
+        return found
+    # (a find module's results: HDF5_IS_PARALLEL after find_package(HDF5))
+    packages = tuple(
+        f"{package.upper()}_"
+        for text in result.cmake_texts
+        if "find_package" in text.lower()
+        for package in _FIND_PACKAGE_NAME.findall(text)
+    )
+    candidates = sorted(name for name in candidates if not name.startswith(packages))
+    scripts = [
+        _OVERRIDE_TABLES.sub("", text)
+        if result.build_paths.get(id(text), "").endswith("pyproject.toml")
+        else text
+        for text in _not_cmake(result.build_texts, result.cmake_texts)
+    ]
+    for name in candidates:
+        pattern = re.compile(rf"(?<![\w$]){re.escape(name)}(?!\w)")
+        if any(pattern.search(text) for text in scripts):
+            continue
+        only_conditions = True
+        for text in result.cmake_texts:
+            for match in pattern.finditer(text):
+                start = text.rfind("\n", 0, match.start()) + 1
+                if _CMAKE_CONDITION_LINE.match(text, start) is None or text[
+                    start : match.start()
+                ].count("{"):
+                    only_conditions = False
+                    break
+            if not only_conditions:
+                break
+        if only_conditions:
+            found.add(name)
+    return found
+
+
+_UPPER_NAME = re.compile(r"[A-Z][A-Z0-9_]{2,60}")
+# what CMake itself or its modules set: its own variables, the platform's names, project()'s
+# (PROJECT_NAME, <name>_IS_TOP_LEVEL, <name>_VERSION, <name>_SOURCE_DIR), find_package()'s
+# <name>_FOUND, CTest's BUILD_TESTING
+_CMAKE_SETS = re.compile(
+    r"^(?:CMAKE_|PROJECT_|MSVC|WIN32|WINCE|WINDOWS_PHONE|WINDOWS_STORE|UNIX|APPLE|MINGW|"
+    r"CYGWIN|MSYS|ANDROID|IOS|LINUX|BSD|XCODE|EMSCRIPTEN|WASI|BORLAND|WATCOM|GHS|CTEST_|"
+    r"BUILD_TESTING$)|_(?:FOUND|IS_TOP_LEVEL|VERSION\w*|SOURCE_DIR|BINARY_DIR)$"
+)
+_FIND_PACKAGE_NAME = re.compile(r"(?i)find_package\s*\(\s*([\w.+-]{1,100})")
 
 
 def _module_component_asked(
@@ -6707,7 +6796,11 @@ def _native_build_call(function: str) -> str | None:
 
 
 _CDYLIB = re.compile(r"""crate-type\s*=\s*\[[^\]]*["']cdylib["']""")
-_CMAKE_SHARED = re.compile(r"add_library\s*\(\s*[\w${}.-]+\s+(?:SHARED|MODULE)\b", re.IGNORECASE)
+# (named apart from _CMAKE_SHARED below, a narrower regex that this one's first name, the
+# same, was replaced by when the module loaded: the shared builders were read with that one)
+_CMAKE_SHARED_BUILDER = re.compile(
+    r"add_library\s*\(\s*[\w${}.-]+\s+(?:SHARED|MODULE)\b", re.IGNORECASE
+)
 _DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]", re.MULTILINE)
 # the same lines found from their `def` (a literal: the regex engine jumps between them at C
 # speed, where `^[ \t]*` is tried at every character), and what may stand before it
@@ -7703,7 +7796,9 @@ def _scan_libraries(
         found += _cargo_system_libraries(text)
     if name == "cargo.toml" and _CDYLIB.search(text):
         result.shared_builders.add("cargo")
-    elif (name == "cmakelists.txt" or name.endswith(".cmake")) and _CMAKE_SHARED.search(text):
+    elif (name == "cmakelists.txt" or name.endswith(".cmake")) and _CMAKE_SHARED_BUILDER.search(
+        text
+    ):
         result.shared_builders.add("cmake")
     if not found:
         return
@@ -8626,8 +8721,10 @@ _CONFIGURE_FILE = re.compile(r"configure_file\s*\(([^)]{0,600})\)")
 # (https://cmake.org/cmake/help/latest/module/GenerateExportHeader.html; simplepyble 0.9.0's
 # `EXPORT_FILE_NAME export/simpleble/export.h`, which its headers include as
 # <simpleble/export.h>)
+# (a target named by a variable: mqt-core 3.0.2's `generate_export_header(
+# ${MQT_CORE_TARGET_NAME}-dd BASE_NAME mqt_core_dd)`, its headers' "dd/mqt_core_dd_export.h")
 _EXPORT_HEADER = re.compile(
-    r"generate_export_header\s*\(\s*([\w.+-]{1,100})([^)]{0,600})\)", re.IGNORECASE
+    r"generate_export_header\s*\(\s*([\w.+${}-]{1,100})([^)]{0,600})\)", re.IGNORECASE
 )
 _EXPORT_ARGUMENT = re.compile(r"\b(BASE_NAME|EXPORT_FILE_NAME)\s+\"?([^\s\")]{1,300})")
 _HEADER_NAME = re.compile(r"([\w.+-]+\.(?:h|hh|hpp|hxx|inc))\b")
@@ -8732,7 +8829,8 @@ def _generated_headers(
                     )
                 else:
                     base = arguments.get("BASE_NAME", call[1])
-                    generated.add(f"{base.lower()}_export.h")
+                    if "$" not in base:  # (a name made at configure time: not known)
+                        generated.add(f"{base.lower()}_export.h")
         if "config" in text or "version" in text:
             for match in _holding(_QUOTED_CONFIG_HEADER, text, _QUOTED_CONFIG_HEADER_WORDS):
                 generated.add(match[1].lower())
@@ -11906,7 +12004,9 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
     open if-blocks."""
     if "." not in text and "add_subdirectory" not in text.lower():
         return
-    cmake = _CMAKE_IF.search(text) is not None
+    # (a CMake file by its name, with or without an if(): morphio 3.5.0's root CMakeLists.txt
+    # adds 3rdparty/ outside any)
+    cmake = lower.endswith(("cmakelists.txt", ".cmake")) or _CMAKE_IF.search(text) is not None
     pattern = _CMAKE_IF if cmake else _MESON_IF
     stack: list[bool] = []  # per open block: is the branch we are in an x86 condition's
     # per open CMake block: the condition of the branch we are in ("" where unknown: an
