@@ -27,6 +27,9 @@ That list ran out (at rank 15000) with round 83's first 13 picks. From there on,
 is the list of 2026-01-01 (commit 347bab8, half-way between 2025-10-01 and the newest) from
 rank 1, with --not-in given three times (the lists of 2025-04-01, 2025-10-01 and 5501c5c's):
 785 projects.
+That one ran out with round 85's first 15 picks; then the list of 2025-07-05 (commit
+0a17c3a, half-way between 2025-04-01 and 2025-10-01) from rank 1, with --not-in given four
+times (those lists and 2026-01-01's): 573 projects.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who

@@ -5720,6 +5720,11 @@ def test_the_sage_packages_a_passagemath_distribution_ships(tmp_path: Path) -> N
     # sage_setup named in a comment, and a list of spkgs elsewhere (helper-127)
     files["setup.py"] = "# built like sage_setup(\nconfig = dict(spkgs=['python3'])\n"
     assert external_names(analysis(tree(tmp_path / "comment", files))) == []
+    # a package whose name starts with a digit (passagemath-latte-4ti2 10.8.13:
+    # `spkgs=['latte_int', '4ti2']`)
+    files["setup.py"] = setup.replace("['cddlib']", "['latte_int', '4ti2']")
+    doc = analysis(tree(tmp_path / "digit", files))
+    assert external_names(doc) == ["4ti2", "latte_int"], doc["reasons"]
 
 
 # -- round 35's misses (tests/corpus/sdists.yml), each cut down from the real sdist ----------
@@ -11027,3 +11032,55 @@ def test_skbuild_and_variables_nothing_sets(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("compiler", "external"),
+    [
+        # camb 2.0.5's setup.py: it runs gfortran (or flang) itself to link cambdll.dll
+        # from fortran/*.f90 and copies libomp.dll from beside flang
+        ("gfortran", []),
+        # a script that runs no Fortran compiler bundles a DLL it does not build
+        ("cc", ["cambdll"]),
+    ],
+)
+def test_a_fortran_dll_the_build_links_and_the_compilers_runtime(
+    tmp_path: Path, compiler: str, external: list[str]
+) -> None:
+    setup = (
+        "import os, shutil, subprocess, sys\nfrom setuptools import setup\n"
+        'DLLNAME = "cambdll.dll"\n'
+        "def make_library():\n"
+        f"    subprocess.check_call(['{compiler}', '-shared', '-o', DLLNAME, 'fortran/camb.f90'])\n"
+        "    if sys.platform == 'win32':\n"
+        "        shutil.copy(os.path.join(flang_bin, 'libomp.dll'), 'camb')\n"
+        "setup(name='camb', package_data={'camb': [DLLNAME]})\n"
+    )
+    files = {
+        "setup.py": setup,
+        "fortran/camb.f90": "module camb\ncontains\nend module camb\n",
+        "camb/__init__.py": "",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
+
+
+def test_a_variable_nothing_sets_beside_made_names_and_an_unused_preset(tmp_path: Path) -> None:
+    """scipp 26.9.0 again, as it is: a CMakePresets.json the build never asks for (no
+    `--preset`), a helper that sets `${module}_INC_FILES` and a function that sets
+    `${RETURN_VAR}` (named where it is called) leave SKIP_REMOTE_SOURCES set by nothing;
+    `option(WITH_${dep} ...)` may set any WITH_ name."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = []\nbuild-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(scipp CXX)\ninclude(lib/cmake/util.cmake)\nadd_subdirectory(lib)\n",
+        "CMakePresets.json": '{"version": 3, "configurePresets": [{"name": "base", '
+        '"cacheVariables": {"SKIP_REMOTE_SOURCES": "ON"}}]}\n',
+        "lib/cmake/util.cmake": "function(scipp_headers module)\n"
+        '  set(${module}_INC_FILES "a.h" PARENT_SCOPE)\nendfunction()\n'
+        'function(check RETURN_VAR)\n  set(${RETURN_VAR} "" PARENT_SCOPE)\nendfunction()\n',
+        "lib/CMakeLists.txt": _SCIPP_LIB,
+        "lib/src/a.cpp": "int f() { return 0; }\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == []
+    files["lib/cmake/util.cmake"] += 'option(SKIP_${what} "x" ON)\n'
+    assert external_names(analysis(tree(tmp_path / "made", files))) == ["tbb"]

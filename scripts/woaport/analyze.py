@@ -2615,7 +2615,18 @@ def _own_cmake_projects(result: Analysis) -> None:
             # and that is no project of its own (morphio 3.5.0's 3rdparty/CMakeLists.txt:
             # find_package(HDF5 REQUIRED), for the vendored HighFive beside it)
             if added is None:
-                added = {folder for folder, _conditions in result.cmake_folder_mentions}
+                # (added where a default Windows build goes: not only under an option off by
+                # default or another system's test)
+                off = _project_off(result)
+                added = {
+                    folder
+                    for folder, conditions in result.cmake_folder_mentions
+                    if not any(
+                        _cmake_condition(condition + ")", off) is False
+                        for condition in conditions
+                        if condition
+                    )
+                }
                 projects = _projects(result.members)
             if parts[0].lower() in added and f"{parts[0].lower()}/" not in (projects or ()):
                 _scan_libraries(result, relative, "cmakelists.txt", text, own=True)
@@ -4078,8 +4089,25 @@ def _scan_vs_generators(result: Analysis, relative: str, text: str, newer: bool)
 
 
 # An old Visual Studio's install folder, in a string (charidotella 3.1.0's setup.py:
-# "C:\\Program Files (x86)\\Microsoft Visual Studio\\2019\\BuildTools\\MSBuild\\...\\MsBuild.exe")
-_VS_OLD_PATH = re.compile(r"Microsoft Visual Studio(?:\\{1,2}|/)(20(?:0\d|1\d|2[01]))(?:\\|/)")
+# "C:\\Program Files (x86)\\Microsoft Visual Studio\\2019\\BuildTools\\MSBuild\\...\\MsBuild.exe"),
+# Visual Studio 2015's and older ones' ("Microsoft Visual Studio 14.0\VC\bin"), or a path
+# joined from parts (`os.path.join(..., "Microsoft Visual Studio", "2019", ...)`)
+_VS_OLD_PATH = re.compile(
+    r"Microsoft Visual Studio(?:\\{1,2}|/)(20(?:0\d|1\d|2[01]))(?:\\|/)"
+    r"|Microsoft Visual Studio (9\.0|1[0-4]\.0)(?:\\|/)"
+    r"""|Microsoft Visual Studio["'][ \t]*,[ \t]*["'](20(?:0\d|1\d|2[01]))["']"""
+)
+# a script that looks for Visual Studio rather than assuming one: a newer one named, vswhere,
+# MSBuild found on PATH, a path tested before it is used
+_VS_LOOKED_FOR = re.compile(
+    r"Microsoft Visual Studio(?:\\{1,2}|/|[\"'][ \t]*,[ \t]*[\"'])20(?:2[2-9]|[3-9]\d)"
+    r"|Visual Studio (?:1[7-9]|[2-9]\d)\b|vswhere|\bwhich\s*\(|\bexists\s*\(|\bis(?:file|dir)\s*\("
+)
+# a message's text, not a path the script runs (`raise SystemExit("... install the Build
+# Tools, e.g. in C:\\...\\2019\\BuildTools")`)
+_VS_MESSAGE_CALL = re.compile(
+    r"\braise\b|\bprint\s*\(|\bwarn\w*\s*\(|\bexit\s*\(|\.(?:error|warning|info)\s*\("
+)
 
 
 def _scan_vs_paths(result: Analysis, relative: str, text: str) -> None:
@@ -4087,9 +4115,14 @@ def _scan_vs_paths(result: Analysis, relative: str, text: str) -> None:
     their install folder (charidotella 3.1.0: MSBuild.exe of Visual Studio 2019's Build
     Tools, under `if sys.platform == "win32":`): windows-11-arm has only 2022 and later. Not
     a test of a path (awscrt 0.38.1: `elif '\\Microsoft Visual Studio\\2019' in
-    compiler.cc:`), a comment, a docstring, or a branch for another system."""
-    if result.old_vs_path or "Microsoft Visual Studio" not in text:
-        return
+    compiler.cc:`), a comment, a docstring, a message, or a branch for another system; and
+    nothing where the script looks for Visual Studio (_VS_LOOKED_FOR)."""
+    if (
+        result.old_vs_path
+        or "Microsoft Visual Studio" not in text
+        or _VS_LOOKED_FOR.search(text) is not None
+    ):
+        return  # (one candidate of several, or a default the script replaces)
     lines: list[str] | None = None
     ends: list[int] = []
     spans: list[tuple[int, int]] = []
@@ -4108,12 +4141,15 @@ def _scan_vs_paths(result: Analysis, relative: str, text: str) -> None:
         if at and spans[at - 1][0] <= match.start() < spans[at - 1][1]:
             continue
         index = bisect.bisect_left(ends, match.start())
+        statement = "\n".join(lines[max(0, index - 3) : index]) + "\n" + before
+        if _VS_MESSAGE_CALL.search(statement):
+            continue  # (in a message: its call on this line or on the three before)
         if _not_for_windows(lines, index) or any(
             _COMPILER_PICKED.search(condition) or _OLD_OR_32BIT.search(condition)
             for condition in _enclosing_conditions(lines, index, python=True)
         ):
             continue
-        result.old_vs_path = (f"{relative}:{index + 1}", match[1])
+        result.old_vs_path = (f"{relative}:{index + 1}", match[1] or match[2] or match[3])
         return
 
 
@@ -4994,6 +5030,23 @@ def _windows_dll(name: str) -> bool:
 
 
 _SYSTEM_DLLS = ("python", "vcruntime", "msvcp", "ucrtbase", "api-ms-", "kernel32", "concrt")
+# a compiler's runtime DLLs, which a build copies from the compiler's folder (camb 2.0.5's
+# setup.py: libomp.dll, LLVM's OpenMP runtime, from beside flang): the toolchain's, no
+# library to port (the runners' LLVM and MSVC have ARM64 ones: vcomp140, libomp)
+_TOOLCHAIN_DLLS = (
+    "libomp",
+    "libiomp5md",
+    "vcomp",
+    "libgomp",
+    "libgfortran",
+    "libquadmath",
+    "libgcc_s",
+    "libwinpthread",
+    "libstdc++",
+    "flang",
+)
+# a Fortran compiler a build script runs itself
+_FORTRAN_COMPILER = re.compile(r"(?i)\b(?:gfortran|flang(?:-new)?|ifort|ifx)\b")
 _OTHER_OS_BRANCH = re.compile(
     r"(?i)\b(?:freebsd|openbsd|netbsd|sunos|solaris|aix|darwin|macos|osx|linux|cygwin|posix)\b"
 )
@@ -5918,11 +5971,11 @@ def _project_options(result: Analysis) -> None:
     never = _never_set(result, asked - turned_off)
     if never:
         off = {**off, **dict.fromkeys(never, False)}
-    if result.backend == "scikit-build-core":
-        # scikit-build-core sets SKBUILD for CMake (scipp 26.9.0: `if((NOT SKBUILD OR
-        # SKIP_REMOTE_SOURCES) AND NOT TARGET TBB::tbb)` / find_package(TBB CONFIG REQUIRED),
-        # TBB fetched by CPM otherwise; https://scikit-build-core.readthedocs.io, "CMake
-        # variables")
+    if result.backend == "scikit-build-core" or _SKBUILD_IMPORT.search(result.setup_script or ""):
+        # scikit-build-core sets SKBUILD for CMake, "2" (scikit_build_core/builder/
+        # builder.py's cache_config), and classic scikit-build TRUE (skbuild/cmaker.py):
+        # scipp 26.9.0's `if((NOT SKBUILD OR SKIP_REMOTE_SOURCES) AND NOT TARGET TBB::tbb)` /
+        # find_package(TBB CONFIG REQUIRED), TBB fetched by CPM otherwise
         off = {**off, "SKBUILD": True}
     for library, conditions in result.conditional_packages:
         if library.how.endswith(_REQUIRED_VARS_NEED):
@@ -6012,58 +6065,129 @@ def _includes_switched_off(result: Analysis) -> None:
 
 _NEVER_SET_ASKED = 50  # names looked up per sdist, at most
 _CMAKE_CONDITION_LINE = re.compile(r"(?i)[ \t]*(?:else)?if[ \t]*\(")
-_OVERRIDE_TABLES = re.compile(
-    r"(?ms)^\[\[tool\.scikit-build\.overrides\]\].*?(?=^\[(?!\[tool\.scikit-build\.overrides\]\])|\Z)"
+# a scikit-build-core override table, with what follows it up to the next table
+_OVERRIDE_TABLE = re.compile(r"(?ms)^\[\[tool\.scikit-build\.overrides\]\].*?(?=^\[|\Z)")
+# an override's condition on the environment only (`if.env.X = true`): a build someone asks
+# for, not the default one (a platform's, `if.platform-system = "win32"`, may be it)
+_OVERRIDE_IF = re.compile(r"(?m)^[ \t]*if\.([\w-]+)")
+# a variable's name CMake makes at configure time (`option(WITH_${dep} ...)` in a foreach,
+# `option(${PROJECT_NAME}_WITH_ZLIB ...)`): any name may be set
+_MADE_NAME = re.compile(
+    r"(?i)\b(?:option|set|cmake_dependent_option)\s*\(\s*((?:\w|\$\{\w{1,60}\}){0,8}\$\{\w{1,60}\}\w*)"
 )
+_MADE_VARIABLE = re.compile(r"\$\{\w{1,60}\}")
+
+
+def _made_name_pattern(name: str) -> re.Pattern[str] | None:
+    """The names a variable's name made at configure time may be, as a regex (`WITH_${dep}`:
+    WITH_ and any word); None for a name that is a variable's value alone."""
+    parts = _MADE_VARIABLE.split(name)
+    if not "".join(parts):
+        return None
+    return re.compile(r"\w*".join(map(re.escape, parts)))
+
+
+_PARSED_ARGUMENTS = re.compile(
+    r"(?i)cmake_parse_arguments\s*\(\s*(?:PARSE_ARGV\s+\w+\s+)?([A-Za-z_]\w{0,40})"
+)
+# classic scikit-build (setup.py's `from skbuild import setup`) passes -DSKBUILD:INTERNAL=TRUE
+# too (skbuild/cmaker.py)
+_SKBUILD_IMPORT = re.compile(r"(?m)^[ \t]*(?:from|import)[ \t]+skbuild\b")
+
+
+def _only_if_env(table: str) -> bool:
+    """Is a scikit-build-core override table's condition on environment variables only?"""
+    keys = _OVERRIDE_IF.findall(table)
+    return bool(keys) and all(key == "env" for key in keys)
 
 
 def _never_set(result: Analysis, names: set[str]) -> set[str]:
     """Of these names in if() conditions, those nothing sets: CMake reads an undefined
     variable as false (https://cmake.org/cmake/help/latest/command/if.html#basic-expressions).
-    A name counts as set where any CMake file has it on a line that is no if() or elseif()
-    (a set(), an option(), a check_...() result, a ${NAME}, a condition's later line), or a
-    build script names it anywhere but in a scikit-build-core override (scipp 26.9.0's
-    SKIP_REMOTE_SOURCES, defined only `if.env.SKIP_REMOTE_SOURCES = true`); and not a CMake
-    variable, one a CMake module or a find_package() sets (_CMAKE_SETS; a found package's
-    name and `_`), or a lower-case name."""
+    A name counts as set where any CMake file has it on a line that is no if() or elseif(),
+    or an if() line that also sets something (a set(), an option(), a check_...() result, a
+    ${NAME}, a condition's later line, `if(WIN32) set(X ON) endif()`), or a build script
+    names it anywhere but in a scikit-build-core override that only an environment variable
+    turns on (scipp 26.9.0's SKIP_REMOTE_SOURCES: `if.env.SKIP_REMOTE_SOURCES = true`); not
+    a CMake variable, one a CMake module or a find_package() sets (_CMAKE_SETS; a found
+    package's name and `_`), one cmake_parse_arguments() makes, or a lower-case name. None
+    where CMake makes names at configure time, or a CMakePresets.json may set them."""
     found: set[str] = set()
     candidates = [
         name for name in names if _UPPER_NAME.fullmatch(name) and not _CMAKE_SETS.search(name)
     ]
     if not candidates or len(candidates) > _NEVER_SET_ASKED:
         return found
-    # (a find module's results: HDF5_IS_PARALLEL after find_package(HDF5))
-    packages = tuple(
-        f"{package.upper()}_"
-        for text in result.cmake_texts
-        if "find_package" in text.lower()
-        for package in _FIND_PACKAGE_NAME.findall(text)
-    )
-    candidates = sorted(name for name in candidates if not name.startswith(packages))
     scripts = [
-        _OVERRIDE_TABLES.sub("", text)
+        _OVERRIDE_TABLE.sub(lambda table: "" if _only_if_env(table[0]) else table[0], text)
         if result.build_paths.get(id(text), "").endswith("pyproject.toml")
         else text
         for text in _not_cmake(result.build_texts, result.cmake_texts)
     ]
+    if any("--preset" in text for text in scripts) and any(
+        member.rsplit("/", 1)[-1].lower() in ("cmakepresets.json", "cmakeuserpresets.json")
+        for member in result.members
+    ):
+        return found  # (a preset the build asks for may set any cache variable)
+    # names CMake makes at configure time, as patterns: `WITH_${dep}` any WITH_ name (one
+    # made of a variable alone, `set(${RETURN_VAR} ...)` in a function, is named where the
+    # function is called)
+    made = [
+        pattern
+        for text in result.cmake_texts
+        if "${" in text
+        for name in _MADE_NAME.findall(text)
+        if (pattern := _made_name_pattern(name)) is not None
+    ]
+    # (a find module's results: HDF5_IS_PARALLEL after find_package(HDF5); a function's
+    # parsed arguments, ARG_WITH_CURL after cmake_parse_arguments(ARG ...))
+    prefixes = tuple(
+        f"{package.upper()}_"
+        for text in result.cmake_texts
+        if "find_package" in text.lower()
+        for package in _FIND_PACKAGE_NAME.findall(text)
+    ) + tuple(
+        f"{prefix}_"
+        for text in result.cmake_texts
+        if "cmake_parse_arguments" in text.lower()
+        for prefix in _PARSED_ARGUMENTS.findall(text)
+    )
+    candidates = sorted(
+        name
+        for name in candidates
+        if not name.startswith(prefixes) and not any(m.fullmatch(name) for m in made)
+    )
     for name in candidates:
         pattern = re.compile(rf"(?<![\w$]){re.escape(name)}(?!\w)")
         if any(pattern.search(text) for text in scripts):
             continue
-        only_conditions = True
-        for text in result.cmake_texts:
-            for match in pattern.finditer(text):
-                start = text.rfind("\n", 0, match.start()) + 1
-                if _CMAKE_CONDITION_LINE.match(text, start) is None or text[
-                    start : match.start()
-                ].count("{"):
-                    only_conditions = False
-                    break
-            if not only_conditions:
-                break
-        if only_conditions:
+        if all(_only_in_conditions(text, pattern, name) for text in result.cmake_texts):
             found.add(name)
     return found
+
+
+def _only_in_conditions(text: str, pattern: re.Pattern[str], name: str) -> bool:
+    """Is every line of a CMake text that names this variable an if() or elseif() that sets
+    nothing and reads no ${NAME}? Each line is judged once (a megabyte line of names stays
+    linear)."""
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end == -1 else end
+        line = text[start:end]
+        if (
+            _CMAKE_CONDITION_LINE.match(line) is None
+            or "${" + name in line
+            or _SETS_ON_LINE.search(line) is not None
+        ):
+            return False
+        at = end + 1
+    return True
+
+
+# what a one-line if() may do besides its condition: `if(WIN32) set(WITH_SSPI ON) endif()`
+_SETS_ON_LINE = re.compile(r"(?i)\b(?:set|option|cmake_dependent_option|list|unset)\s*\(")
 
 
 _UPPER_NAME = re.compile(r"[A-Z][A-Z0-9_]{2,60}")
@@ -6947,6 +7071,18 @@ def _built_here(result: Analysis) -> None:
             for e in result.external
             if e.how.startswith("bundles") and e.name in made and e.name in compiled
         }
+    # a DLL a script that runs a Fortran compiler itself bundles, where the sdist holds
+    # Fortran sources: the Fortran library it builds for ctypes (camb 2.0.5's setup.py:
+    # cambdll.dll, linked by flang or gfortran from fortran/*.f90)
+    if (
+        compiled
+        and _FORTRAN_COMPILER.search(result.setup_script or "")
+        and any(
+            LANGUAGES.get(PurePosixPath(member).suffix.lower()) == "Fortran"
+            for member in result.members
+        )
+    ):
+        built |= compiled
     if built:
         result.external[:] = [
             e for e in result.external if not (e.how.startswith("bundles") and e.name in built)
@@ -7593,6 +7729,8 @@ def _scan_libraries(
         runs_a_build: bool | None = None  # (does the script run a compiler: asked once)
         for match in _DLL_NAME.finditer(text):
             dll = match[1].lower()
+            if dll.startswith(_TOOLCHAIN_DLLS):
+                continue  # the compiler's runtime, beside the compiler on the runner
             if not dll.startswith(_SYSTEM_DLLS) and not _windows_dll(dll):
                 library = re.sub(r"^lib|-\d+$", "", dll)
                 tool = _native_build_call(_function_around(text, match.start()))
@@ -7674,7 +7812,8 @@ def _scan_libraries(
                     continue
                 # (a comment inside the list: `'gmp',  # the [GMP] lib`)
                 items = re.sub(r"#[^\n]*", "", listed[1])
-                for spkg in re.finditer(r"""["']([A-Za-z][\w.+-]{0,60})["']""", items):
+                # (a name may start with a digit: passagemath-latte-4ti2's '4ti2')
+                for spkg in re.finditer(r"""["']([A-Za-z0-9][\w.+-]{0,60})["']""", items):
                     found.append((spkg[1].lower(), _SAGE_SPKG, listed.start(1)))
         for match in _PKG_CONFIG.finditer(text):
             package = _pkg_config_name(match[0])
@@ -12544,6 +12683,8 @@ def _judge_gcc_runtime(result: Analysis) -> None:
 
 
 _WINDOWS_FOLDER = re.compile(r"(?i)/(?:win|win32|win64|windows|msvc|nt)/")
+# a file named for Windows (mapped_windows.cc, win32_io.c, file_win.cpp)
+_WINDOWS_FILE_NAME = re.compile(r"(?i)(?:^|[_.-])(?:win|win32|win64|windows|msvc)(?:[_.-]|$)")
 
 
 def _tree_has_windows_half(relative: str, members: set[str], projects: tuple[str, ...]) -> bool:
@@ -12625,6 +12766,7 @@ def _posix_only(result: Analysis) -> None:
         return False  # (more mentions than are read: not known)
 
     platform_tested = bool(setup) and _tests_platform(setup)
+    named_windows: list[bool] = []  # (worked out once, if asked)
 
     def own(name: str) -> bool:
         lower = name.lower()
@@ -12638,6 +12780,29 @@ def _posix_only(result: Analysis) -> None:
             not result.windows_files
             and not platform_tested
             and not _tree_has_windows_half(name, result.members, projects)
+            and not windows_named()
+            and not cmake_chooses(lower)
+        )
+
+    def windows_named() -> bool:
+        """Does a native file's name say Windows (src/mapped_windows.cc)?"""
+        if not named_windows:
+            named_windows.append(
+                any(
+                    member.endswith(_NATIVE_CODE_SUFFIXES)
+                    and _WINDOWS_FILE_NAME.search(member.rsplit("/", 1)[-1]) is not None
+                    for member in result.members
+                )
+            )
+        return named_windows[0]
+
+    def cmake_chooses(lower: str) -> bool:
+        """Does a CMake file name this file under an if() (`if(UNIX)`, `if(NOT WIN32)`, an
+        else()): chosen per platform in ways not read here?"""
+        tail = "/" + lower
+        return any(
+            conditions and (path == lower or (path.startswith("/") and tail.endswith(path)))
+            for path, conditions in result.cmake_source_mentions
         )
 
     # Where setup.py stops the build on Windows, no Windows build has run: the Windows paths
