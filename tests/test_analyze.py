@@ -11084,3 +11084,39 @@ def test_a_variable_nothing_sets_beside_made_names_and_an_unused_preset(tmp_path
     assert external_names(analysis(tree(tmp_path, files))) == []
     files["lib/cmake/util.cmake"] += 'option(SKIP_${what} "x" ON)\n'
     assert external_names(analysis(tree(tmp_path / "made", files))) == ["tbb"]
+
+
+@pytest.mark.parametrize(
+    ("copts", "flagged"),
+    [
+        # abseil's absl/copts/GENERATED_AbseilCopts.cmake (material-color-utilities 0.2.6):
+        # each architecture's flags in a list of its own, items on lines of their own
+        (
+            "list(APPEND ABSL_RANDOM_HWAES_ARM64_FLAGS\n"
+            '    "-march=armv8-a+crypto"\n)\n\n'
+            "list(APPEND ABSL_RANDOM_HWAES_X64_FLAGS\n"
+            '    "-maes"\n    "-msse4.1"\n)\n',
+            False,
+        ),
+        # a list named for no x86 feature: its flags go wherever it is used (here MSVC
+        # ignores them, D9002: not applied under an x86 switch)
+        ('list(APPEND ABSL_DEFAULT_COPTS\n    "-maes"\n    "-msse4.1"\n)\n', True),
+        # an item after the list's call has closed is no item of it
+        ('list(APPEND ABSL_RANDOM_HWAES_X64_FLAGS "-maes")\nset(COPTS\n  "-msse4.1"\n)\n', True),
+    ],
+)
+def test_flags_listed_under_an_x86_name(tmp_path: Path, copts: str, flagged: bool) -> None:
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "CMakeLists.txt": "project(m CXX)\ninclude(absl/copts/GENERATED_AbseilCopts.cmake)\n"
+        "add_library(m MODULE src/a.cpp)\n",
+        "absl/copts/GENERATED_AbseilCopts.cmake": copts,
+        "src/a.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    contexts = {
+        e["text"]: e["x86_only_context"] for e in doc["x86"] if e["kind"] == "x86-compiler-flag"
+    }
+    switched = "applied only under an x86 switch"
+    assert contexts, doc["x86"]
+    assert all(c == switched for c in contexts.values()) != flagged, contexts

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from test_analyze import analysis, external_names, tree
+from test_analyze import _SCIPP_LIB, analysis, external_names, tree
 from woaport.analyze import (
     _CMAKE_INCLUDE_FILE,
     _FIND_PACKAGE_NAME,
@@ -122,17 +122,6 @@ def test_a_variable_a_cmake_preset_sets(tmp_path: Path) -> None:
         **_SOURCE,
     }
     assert external_names(_doc(tmp_path, files)) == ["curl"]
-
-
-_SCIPP_LIB = (  # scipp 26.9.0's lib/CMakeLists.txt, cut down (as test_analyze's)
-    'option(THREADING "Build with multi-threading" ON)\n'
-    "if(THREADING)\n"
-    "  if((NOT SKBUILD OR SKIP_REMOTE_SOURCES) AND NOT TARGET TBB::tbb)\n"
-    "    find_package(TBB CONFIG REQUIRED)\n"
-    "  endif()\n"
-    "endif()\n"
-    "add_library(scipp MODULE src/a.cpp)\n"
-)
 
 
 def test_classic_scikit_build_sets_skbuild(tmp_path: Path) -> None:

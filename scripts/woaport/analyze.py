@@ -13024,8 +13024,10 @@ def _scan_flags(result: Analysis, relative: str, text: str) -> None:
         ):
             # `if self.PYZSTD_AVX2:` / `if(USE_AVX2)`: an opt-in x86 build option
             context = "applied only under an x86 switch"
-        elif cmake and (named := _CMAKE_SET.match(lines[line - 1])) and cpp.x86_switch(named[1]):
-            # `set(COMPILE_FLAGS_AVX2 "/arch:AVX2")`: the flags of one x86 feature's sources
+        elif cmake and (named := _cmake_list_named(text, match.start())) and cpp.x86_switch(named):
+            # `set(COMPILE_FLAGS_AVX2 "/arch:AVX2")`: the flags of one x86 feature's sources;
+            # abseil's GENERATED_AbseilCopts.cmake, `list(APPEND ABSL_RANDOM_HWAES_X64_FLAGS` /
+            # `"-maes"` / `"-msse4.1"` on lines of their own (its ARM64 flags are another list)
             context = "applied only under an x86 switch"
         elif _PROBE_CALL.search(lines[line - 1]):
             # `cc.get_supported_arguments('-mavx2')`, `check_c_compiler_flag(-mavx2 HAS_AVX2)`
@@ -13115,6 +13117,23 @@ _PROBE_CALL = re.compile(
     r"|check_(?:c|cxx)_source_compiles|try_compile|supports_flag|flag_supported|test_flag"
 )
 _CMAKE_SET = re.compile(r"\s*set\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+_CMAKE_LIST_CALL = re.compile(
+    r"(?i)\b(?:set|list\s*\(\s*(?:APPEND|PREPEND|INSERT))\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)"
+)
+_LIST_CALL_REACH = 2000  # characters looked back for the call a flag is an item of
+
+
+def _cmake_list_named(text: str, at: int) -> str | None:
+    """The variable a CMake set() or list(APPEND ...) sets, where the flag at ``at`` is one of
+    its items (on the call's line or on a line of its own below it)."""
+    opened = text.rfind("(", max(0, at - _LIST_CALL_REACH), at)
+    if opened == -1 or ")" in text[opened:at]:
+        return None
+    start = text.rfind("\n", 0, opened) + 1
+    named = _CMAKE_LIST_CALL.search(text, start, at)
+    return named[1] if named is not None and named.start() <= opened else None
+
+
 _X86_CONDITION = re.compile(r"(?i)x86|amd64|\bx64\b|i[36]86|\bsse\d*|\bavx\w*")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _PY_BLOCK = re.compile(r"\s*(?:(if|elif|while)\b(.*)|(else)|def\s+(\w+)\s*\(.*)")
