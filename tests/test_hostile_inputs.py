@@ -904,6 +904,25 @@ def test_load_yaml_refuses(text: str, message: str) -> None:
         bounded.load_yaml(text, "doc")
 
 
+def test_the_parsers_own_nesting_limit_reads_as_ours() -> None:
+    """PyYAML 6.0.4 (2026-11-20) builds libyaml with a nesting limit of its own, 1,000 levels
+    by default, met while the scanner reads a flow collection ahead, before any event reaches
+    our count of levels: its ScannerError "exceeded maximum nesting depth" (PyYAML's
+    tests/test_libyaml_recursion_control.py) is refused in the same words as ours. Made here
+    as PyYAML makes it, whichever PyYAML is installed."""
+    import yaml
+
+    mark = yaml.Mark("doc", 1002, 0, 1002, None, None)
+    raised = yaml.scanner.ScannerError(
+        "while scanning", mark, "exceeded maximum nesting depth", mark
+    )
+    refused = bounded._yaml_error(raised, "doc", InvalidDocument)
+    assert refused.message == (
+        f"doc: line 1, column 1003: nested deeper than {limits.MAX_DEPTH} levels; "
+        "not a woaport input"
+    )
+
+
 def test_load_yaml_keeps_what_safe_load_reads() -> None:
     for path in [*sorted((ROOT / "contracts").glob("*.yml")), ROOT / "inventory" / "packages.yml"]:
         text = path.read_text()

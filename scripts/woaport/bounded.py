@@ -184,12 +184,21 @@ def _scan(text: str) -> None:
             raise _Limit(f"more than {MAX_YAML_NODES:,} nodes (an alias counts as what it repeats)")
 
 
+# PyYAML 6.0.4's libyaml stops a scan past its own nesting limit (1,000 levels by default;
+# its tests/test_libyaml_recursion_control.py: ScannerError "exceeded maximum nesting depth"),
+# before _scan sees the events: a flow collection is scanned ahead for its simple keys
+_PARSER_DEPTH_LIMIT = "exceeded maximum nesting depth"
+
+
 def _yaml_error(exc: Exception, where: str, error: type[WoaportError]) -> WoaportError:
     if isinstance(exc, _Limit):
         return error(f"{where}: {exc}; not a woaport input")
     mark = getattr(exc, "problem_mark", None)
     at = f" line {mark.line + 1}, column {mark.column + 1}:" if mark else ""
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if _PARSER_DEPTH_LIMIT in str(problem):
+        # (the same words whichever limit is met first: the parser's is deeper than ours)
+        return error(f"{where}:{at} nested deeper than {MAX_DEPTH} levels; not a woaport input")
     return error(f"{where}:{at} not valid YAML ({problem})")
 
 
