@@ -23,6 +23,7 @@ import operator
 import posixpath
 import re
 import struct
+import sys
 import tarfile
 import warnings
 import zipfile
@@ -2621,11 +2622,7 @@ def _own_cmake_projects(result: Analysis) -> None:
                 added = {
                     folder
                     for folder, conditions in result.cmake_folder_mentions
-                    if not any(
-                        _cmake_condition(condition + ")", off) is False
-                        for condition in conditions
-                        if condition
-                    )
+                    if not _branch_off(conditions, off)
                 }
                 projects = _projects(result.members)
             if parts[0].lower() in added and f"{parts[0].lower()}/" not in (projects or ()):
@@ -4039,6 +4036,22 @@ def _docstring_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
+    """Is the offset inside one of these sorted, disjoint spans (_docstring_spans')?"""
+    at = bisect.bisect_right(spans, (offset, sys.maxsize))
+    return bool(at) and spans[at - 1][0] <= offset < spans[at - 1][1]
+
+
+def _not_a_default_windows_build(lines: list[str], index: int) -> bool:
+    """Is a Python build script's line in another system's branch, or under a condition where
+    the user picks an old compiler or an old or 32-bit Python (_COMPILER_PICKED,
+    _OLD_OR_32BIT)?"""
+    return _not_for_windows(lines, index) or any(
+        _COMPILER_PICKED.search(condition) or _OLD_OR_32BIT.search(condition)
+        for condition in _enclosing_conditions(lines, index, python=True)
+    )
+
+
 def _scan_vs_generators(result: Analysis, relative: str, text: str, newer: bool) -> None:
     """A Python build script that picks CMake's Visual Studio generators from a list that
     stops before Visual Studio 2022 (treelite-runtime 3.9.1's setup.py tries `-GVisual
@@ -4075,14 +4088,10 @@ def _scan_vs_generators(result: Analysis, relative: str, text: str, newer: bool)
             for other in itertools.islice(_NO_VS_GENERATOR.finditer(text), _CMAKE_X64_MATCHES):
                 if not _not_for_windows(lines, bisect.bisect_left(ends, other.start())):
                     return
-        at = bisect.bisect_right(spans, (match.start(), len(text)))
-        if at and spans[at - 1][0] <= match.start() < spans[at - 1][1]:
+        if _in_spans(spans, match.start()):
             continue  # (a docstring's example: dlib 20.0.1's `-G "Visual Studio 14 2015"`)
         index = bisect.bisect_left(ends, match.start())
-        if _not_for_windows(lines, index) or any(
-            _COMPILER_PICKED.search(condition) or _OLD_OR_32BIT.search(condition)
-            for condition in _enclosing_conditions(lines, index, python=True)
-        ):
+        if _not_a_default_windows_build(lines, index):
             continue
         result.old_vs_generator = (f"{relative}:{index + 1}", match[1])
         return
@@ -4137,17 +4146,13 @@ def _scan_vs_paths(result: Analysis, relative: str, text: str) -> None:
             lines = text.split("\n")
             ends = _line_ends(lines)
             spans = _docstring_spans(text)
-        at = bisect.bisect_right(spans, (match.start(), len(text)))
-        if at and spans[at - 1][0] <= match.start() < spans[at - 1][1]:
-            continue
+        if _in_spans(spans, match.start()):
+            continue  # (a docstring)
         index = bisect.bisect_left(ends, match.start())
         statement = "\n".join(lines[max(0, index - 3) : index]) + "\n" + before
         if _VS_MESSAGE_CALL.search(statement):
             continue  # (in a message: its call on this line or on the three before)
-        if _not_for_windows(lines, index) or any(
-            _COMPILER_PICKED.search(condition) or _OLD_OR_32BIT.search(condition)
-            for condition in _enclosing_conditions(lines, index, python=True)
-        ):
+        if _not_a_default_windows_build(lines, index):
             continue
         result.old_vs_path = (f"{relative}:{index + 1}", match[1] or match[2] or match[3])
         return
@@ -5692,13 +5697,10 @@ def _sources_switched_off(result: Analysis) -> None:
     off = dict(off)
     # (and the options the build scripts turn off for every build: bagz 0.3.8's
     # `cmake.args = ["-DENABLE_GCS=OFF"]`, an option on by default)
-    asked = {
-        name
-        for _path, conditions in [*result.cmake_source_mentions, *folder_mentions]
-        for condition in conditions
-        for name in _CMAKE_NAMES.findall(condition)
-        if name not in off and name.upper() not in _CMAKE_OPERATORS
-    }
+    asked = _condition_names(
+        (c for _path, conds in [*result.cmake_source_mentions, *folder_mentions] for c in conds),
+        off,
+    )
     if len(asked) <= _OPTIONS_LOOKED_UP:
         off.update(dict.fromkeys(_turned_off_by_build_scripts(result, asked), False))
     for text in result.cmake_texts:
@@ -5708,10 +5710,7 @@ def _sources_switched_off(result: Analysis) -> None:
 
     def switched_off(conditions: tuple[str, ...]) -> bool:
         if conditions not in judged:
-            judged[conditions] = any(
-                condition and _cmake_condition(condition + ")", off) is False
-                for condition in conditions
-            )
+            judged[conditions] = _branch_off(conditions, off)
         return judged[conditions]
 
     switched: set[str] = set()
@@ -5951,19 +5950,33 @@ _CMAKE_CHECKED_HEADER = re.compile(
 )
 
 
+def _condition_names(conditions: Iterable[str], known: Container[str]) -> set[str]:
+    """The names these CMake conditions test that are not ``known`` already (nor operators)."""
+    return {
+        name
+        for condition in conditions
+        for name in _CMAKE_NAMES.findall(condition)
+        if name not in known and name.upper() not in _CMAKE_OPERATORS
+    }
+
+
+def _branch_off(conditions: Iterable[str], off: Mapping[str, bool]) -> bool:
+    """Does one of these if() branch conditions, as _scan_build_sources keeps them (without
+    their `)`), not hold where the names of ``off`` have their values?"""
+    return any(
+        condition and _cmake_condition(condition + ")", off) is False for condition in conditions
+    )
+
+
 def _project_options(result: Analysis) -> None:
     """The conditional find_package()s, judged by the options every CMake file of the project
     declares off by default (an option declared on in any file is not off)."""
     if not result.conditional_packages:
         return
     off = _project_off(result)
-    asked = {
-        name
-        for _, conditions in result.conditional_packages
-        for condition in conditions
-        for name in _CMAKE_NAMES.findall(condition)
-        if name not in off and name.upper() not in _CMAKE_OPERATORS
-    }
+    asked = _condition_names(
+        (c for _, conditions in result.conditional_packages for c in conditions), off
+    )
     declared = off
     turned_off = _turned_off_by_build_scripts(result, asked)
     if turned_off:
@@ -6030,14 +6043,10 @@ def _includes_switched_off(result: Analysis) -> None:
     if not candidates:
         return
     declared = _project_off(result)
-    asked = {
-        name
-        for library in candidates
-        for conditions in includes(library.file)
-        for condition in conditions
-        for name in _CMAKE_NAMES.findall(condition)
-        if name not in declared and name.upper() not in _CMAKE_OPERATORS
-    }
+    asked = _condition_names(
+        (c for library in candidates for conds in includes(library.file) for c in conds),
+        declared,
+    )
     off = dict(declared)
     if len(asked) <= _OPTIONS_LOOKED_UP:
         off.update(dict.fromkeys(_turned_off_by_build_scripts(result, asked), False))
@@ -6064,7 +6073,6 @@ def _includes_switched_off(result: Analysis) -> None:
 
 
 _NEVER_SET_ASKED = 50  # names looked up per sdist, at most
-_CMAKE_CONDITION_LINE = re.compile(r"(?i)[ \t]*(?:else)?if[ \t]*\(")
 # a scikit-build-core override table, with what follows it up to the next table
 _OVERRIDE_TABLE = re.compile(r"(?ms)^\[\[tool\.scikit-build\.overrides\]\].*?(?=^\[|\Z)")
 # an override's condition on the environment only (`if.env.X = true`): a build someone asks
@@ -6176,8 +6184,10 @@ def _only_in_conditions(text: str, pattern: re.Pattern[str], name: str) -> bool:
         end = text.find("\n", match.end())
         end = len(text) if end == -1 else end
         line = text[start:end]
+        block = _CMAKE_IF.match(line)
         if (
-            _CMAKE_CONDITION_LINE.match(line) is None
+            block is None
+            or block[1].lower() not in ("if", "elseif")
             or "${" + name in line
             or _SETS_ON_LINE.search(line) is not None
         ):
@@ -13116,7 +13126,6 @@ _PROBE_CALL = re.compile(
     r"|first_supported_argument|check_(?:c|cxx)_compiler_flag|check_compiler_flag"
     r"|check_(?:c|cxx)_source_compiles|try_compile|supports_flag|flag_supported|test_flag"
 )
-_CMAKE_SET = re.compile(r"\s*set\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
 _CMAKE_LIST_CALL = re.compile(
     r"(?i)\b(?:set|list\s*\(\s*(?:APPEND|PREPEND|INSERT))\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)"
 )
