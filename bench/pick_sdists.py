@@ -30,6 +30,9 @@ rank 1, with --not-in given three times (the lists of 2025-04-01, 2025-10-01 and
 That one ran out with round 85's first 15 picks; then the list of 2025-07-05 (commit
 0a17c3a, half-way between 2025-04-01 and 2025-10-01) from rank 1, with --not-in given four
 times (those lists and 2026-01-01's): 573 projects.
+That one ran out with round 87's first 13 picks; then the list of 2025-05-01 (commit 48c66f8,
+the newest month's snapshot before 2025-05-18, half-way between 2025-04-01 and 2025-07-05)
+from rank 1, with --not-in given five times (those lists and 2025-07-05's): 256 projects.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
