@@ -4805,9 +4805,10 @@ def test_files_setup_py_leaves_out_of_its_folders_are_not_compiled(tmp_path: Pat
     reaching["src/blockfilter.h"] = '#include "fs.h"\nint f();\n'
     doc = analysis(tree(tmp_path / "reaching", reaching))
     assert external_names(doc) == ["boost"], doc["reasons"]
-    # a pattern may find more files than the literals name: every file counts
+    # a pattern may find more files than the literals name: every file counts (a glob
+    # imported and never called finds none: see test_a_source_setup_py_compiles_reaches_an_error)
     globbed = dict(files)
-    globbed["setup.py"] = "import glob\n" + CHIABIP158_SETUP
+    globbed["setup.py"] = "import glob\nEXTRA = glob.glob('src/*.cpp')\n" + CHIABIP158_SETUP
     doc = analysis(tree(tmp_path / "globbed", globbed))
     assert external_names(doc) == ["boost"], doc["reasons"]
     # a file in a folder setup.py takes no source from: not judged
@@ -11120,3 +11121,167 @@ def test_flags_listed_under_an_x86_name(tmp_path: Path, copts: str, flagged: boo
     switched = "applied only under an x86 switch"
     assert contexts, doc["x86"]
     assert all(c == switched for c in contexts.values()) != flagged, contexts
+
+
+_CPUFEATURE_C = (
+    '#include "cpu.h"\n'
+    "#if defined(__x86_64__) || defined(_M_X64) || defined(__i386) || defined(_M_IX86)\n"
+    "#  if _WIN32\n#    include <intrin.h>\n#    define cpuid(o, l, s) __cpuidex(o, l, s)\n"
+    "#  else\n#    include <cpuid.h>\n#  endif\n"
+    '#else\n#  error "No cpuid intrinsic defined for processor architecture."\n#endif\n'
+    "int features(void) { int info[4]; cpuid(info, 1, 0); return info[2]; }\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("setup", "name", "category"),
+    [
+        # cpufeature 0.2.1: setup.py names cpu_x86.c among literal sources (the glob it imports
+        # is never called), so every build compiles it and an ARM64 build stops at its #error
+        (
+            "from glob import glob\nsources = ['pkg/{name}', 'pkg/module.c']\n",
+            "cpu_x86.c",
+            "source-port",
+        ),
+        ("sources = ['pkg/{name}', 'pkg/module.c']\n", "cpu.c", "source-port"),
+        ("import glob\nsources = ['pkg/{name}', 'pkg/module.c']\n", "cpu.c", "source-port"),
+        # sources found by a pattern, or picked by the build machine: not known to be built
+        ("import glob\nsources = glob.glob('pkg/*.c')\n", "cpu_x86.c", "workflow-only"),
+        ("from glob import glob\nsources = glob('pkg/*.c')\n", "cpu.c", "workflow-only"),
+        (
+            "import platform\nsources = ['pkg/module.c']\n"
+            "if platform.machine() in ('x86_64', 'AMD64'):\n    sources.append('pkg/{name}')\n",
+            "cpu_x86.c",
+            "workflow-only",
+        ),
+    ],
+)
+def test_a_source_setup_py_compiles_reaches_an_error(
+    tmp_path: Path, setup: str, name: str, category: str
+) -> None:
+    files = {
+        "setup.py": "from setuptools import Extension, setup\n"
+        + setup.format(name=name)
+        + "setup(name='p', ext_modules=[Extension('pkg.ext', sources=sources)])\n",
+        f"pkg/{name}": _CPUFEATURE_C,
+        "pkg/cpu.h": "int features(void);\n",
+        "pkg/module.c": '#include <Python.h>\n#include "cpu.h"\n'
+        "PyMODINIT_FUNC PyInit_ext(void) { return NULL; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+
+
+_LIKELY = "#define likely(x) __builtin_expect(!!(x), 1)\n"
+_USE = "int f(int x) { if (likely(x > 0)) return 1; return 0; }\n"
+
+
+@pytest.mark.parametrize(
+    ("code", "flagged"),
+    [
+        # php2json 0.2's lib/php2json.c: a macro of a GCC builtin, with no #if, used
+        (_LIKELY + _USE, True),
+        ("int f(unsigned x) { return __builtin_clz(x); }\n", True),
+        # the builtin only where GCC or Clang compiles it, or in a macro never used
+        ("#ifdef __GNUC__\n" + _LIKELY + "#else\n#define likely(x) (x)\n#endif\n" + _USE, False),
+        (_LIKELY + "int f(int x) { return x; }\n", False),
+        # a macro named only in another directive is not used in code
+        (_LIKELY + "#if defined(likely)\n#endif\nint f(int x) { return x; }\n", False),
+        # a builtin MSVC has (C++'s __builtin_offsetof, __builtin_FILE) or another name
+        ("int f(void) { return __builtin_expected_value; }\n", False),
+        # the sdist's own function of that name, for MSVC (lzfse 0.4.2's lzfse_internal.h;
+        # type-enforced 2.13.1's validators.cpp, a template that is noexcept)
+        (
+            "#ifdef _MSC_VER\nstatic inline int __builtin_clz(unsigned int x) {\n"
+            "  unsigned long r; _BitScanReverse(&r, x); return 31 - (int)r; }\n#endif\n"
+            "int f(unsigned x) { return __builtin_clz(x); }\n",
+            False,
+        ),
+        (
+            "template <class T>\nstatic inline T __builtin_expect(T val, long) noexcept {\n"
+            "  return val; }\n" + _USE.replace("likely(x > 0)", "__builtin_expect(x > 0, 1)"),
+            False,
+        ),
+    ],
+)
+def test_gcc_builtins_msvc_has_not(tmp_path: Path, code: str, flagged: bool) -> None:
+    files = {
+        "setup.py": "from setuptools import Extension, setup\n"
+        "setup(name='p', ext_modules=[Extension('p', sources=['p.pyx', 'lib/p.c'])])\n",
+        "p.pyx": "def g():\n    return 1\n",
+        "lib/p.c": code,
+    }
+    doc = analysis(tree(tmp_path, files))
+    items = [e["text"] for e in doc["x86"] if e["kind"] == "gnu-only"]
+    assert bool(items) == flagged, doc["x86"]
+    assert (doc["category"] == "source-port") == flagged, doc["reasons"]
+
+
+_FAR_ARM64 = (
+    "#if defined(_M_X64) || defined(_M_ARM64)\n#pragma intrinsic(_BitScanReverse64)\n#endif\n"
+    + "static int filler(int x) { return x + 1; }\n" * 120
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "alternative"),
+    [
+        # pcg-cpp's pcg_uint128.hpp (diptest 0.12.0): an _M_ARM64 test 600 lines away is no
+        # path for the _umul128 of the MSVC branch ARM64 builds take
+        (
+            _FAR_ARM64 + "#if defined(_MSC_VER)\n"
+            "static unsigned long long m(unsigned long long a, unsigned long long b) {\n"
+            "    unsigned long long hi; return _umul128(a, b, &hi); }\n#endif\n",
+            False,
+        ),
+        # the ARM64 path beside it
+        (
+            _FAR_ARM64 + "#if defined(_M_ARM64)\n"
+            "static unsigned long long m(unsigned long long a, unsigned long long b) {\n"
+            "    return __umulh(a, b); }\n#else\n"
+            "static unsigned long long m(unsigned long long a, unsigned long long b) {\n"
+            "    unsigned long long hi; return _umul128(a, b, &hi); }\n#endif\n",
+            True,
+        ),
+        # in a block on the project's own macro (simdjson's amalgamation: a haswell section
+        # under `#if SIMDJSON_IMPLEMENTATION_HASWELL`, its arm64 section elsewhere): the
+        # file's ARM64 path, wherever it is
+        (
+            _FAR_ARM64 + "#if HASWELL\n"
+            "static int t(unsigned long long x) { return (int)_tzcnt_u64(x); }\n#endif\n",
+            True,
+        ),
+    ],
+)
+def test_an_x64_intrinsic_and_an_arm64_test_far_from_it(
+    tmp_path: Path, body: str, alternative: bool
+) -> None:
+    # (PCG_64BIT as pcg-cpp sets it: the #if reading says "unknown" there)
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "CMakeLists.txt": "project(m CXX)\nadd_library(m MODULE src/a.cpp)\n",
+        "src/a.cpp": '#include "u128.hpp"\nint f() { return 0; }\n',
+        "src/u128.hpp": "#include <stdint.h>\n#if INTPTR_MAX == INT64_MAX\n#define PCG_64BIT 1\n"
+        "#endif\n#if PCG_64BIT\n" + body + "#endif\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    items = [e for e in doc["x86"] if e["kind"] == "x64-intrinsic"]
+    assert items and all(e["arm_alternative"] == alternative for e in items), items
+    assert (doc["category"] == "source-port") != alternative, doc["reasons"]
+
+
+def test_the_builtin_and_machine_regexes_are_linear_on_a_megabyte() -> None:
+    import time
+
+    from woaport.analyze import _BUILTIN_DEFINED, _SETUP_PICKS_BY_MACHINE
+
+    cases = [
+        (_BUILTIN_DEFINED.findall, "__builtin_" * 100_000),
+        (_BUILTIN_DEFINED.findall, "__builtin_x(" * 80_000),
+        (_BUILTIN_DEFINED.findall, "__builtin_x()" + " " * 1_000_000),
+        (_SETUP_PICKS_BY_MACHINE.findall, "machine " * 120_000),
+    ]
+    for function, text in cases:
+        started = time.perf_counter()
+        function(text)
+        assert time.perf_counter() - started < 1.0

@@ -157,6 +157,16 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     # test of __SIZEOF_INT128__ or __GNUC__ guards it, the evaluator reads the branch as
     # unbuilt for MSVC.
     ("gnu-only", ("int128",), r"__u?int128(?:_t)?(?![A-Za-z0-9_])", ("",)),
+    # GCC's and Clang's builtins that MSVC has not (C3861/C4013, then LNK2019: taocpp/json#65,
+    # openhistogram/libcircllhist#43, kapyshin/paka.cmark#5 for __builtin_expect; MSVC's are
+    # _BitScanReverse, _BitScanForward and __popcnt): php2json 0.2's lib/php2json.c defines
+    # likely() as __builtin_expect with no #if
+    (
+        "gnu-only",
+        ("__builtin_",),
+        r"__builtin_(?:expect|clzl{0,2}|ctzl{0,2}|popcountl{0,2})\s*\(",
+        ("",),
+    ),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
     # (an asm string's "cpuid", not blst's `#include "cpuid.c"`)
     ("cpuid", ("cpuid",), r"\"\s*cpuid\b(?!\.)", ("",)),
@@ -672,10 +682,13 @@ PORT_KINDS = (
         "gnu-only",
         "C/C++ that only GCC and Clang compile, where an MSVC ARM64 build compiles it: "
         "`__restrict__` (MSVC knows `__restrict`), ARM's arm_acle.h (MSVC's ARM64 intrinsics "
-        "are in intrin.h), `__int128` (MSVC has no 128-bit integer type)",
+        "are in intrin.h), `__int128` (MSVC has no 128-bit integer type), GCC builtins "
+        "(`__builtin_expect`, `__builtin_clz`, `__builtin_ctz`, `__builtin_popcount`)",
         "spell it for MSVC too: `__restrict` (or `#define __restrict__ __restrict` under "
         "`_MSC_VER`), `#include <intrin.h>` in place of arm_acle.h under `_MSC_VER`, a "
-        "128-bit type of two 64-bit halves under `_MSC_VER` (or build with clang-cl)",
+        "128-bit type of two 64-bit halves under `_MSC_VER`, the builtin under `#ifdef "
+        "__GNUC__` with MSVC's intrinsic (or plain code) in the `#else` (or build with "
+        "clang-cl)",
     ),
     (
         "posix-only",
@@ -743,6 +756,12 @@ class Analysis:
     # _setup_named; _includes_never_compiled, _sources_setup_py_leaves_out)
     setup_listed: frozenset[str] = frozenset()
     setup_off_spans: list[tuple[int, int]] = field(default_factory=list)
+    # setup.py picks sources by the machine it builds on (see _SETUP_PICKS_BY_MACHINE)
+    setup_tests_machine: bool = False
+    # C/C++ sources (not headers) an ARM64 build of which reaches an #error: path -> (line,
+    # text); taken for files no build compiles for ARM64, unless setup.py names them
+    # (see _listed_sources_reach_errors)
+    error_sources: dict[str, tuple[int, str]] = field(default_factory=dict)
     # the libraries (by _library_key) the root setup.py says it builds without when they are
     # not found (see _builds_without): the headers of the sources it then leaves out too
     built_without: set[str] = field(default_factory=set)
@@ -2217,6 +2236,12 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             defined = _DEFINED_NAME.findall(text)
             _collect_macros(result, relative, text, defined)
             result.defined_names.update(defined)
+            if "__builtin_" in text:
+                # a GCC builtin's name the sdist defines as a function of its own, for MSVC
+                # (lzfse 0.4.2's lzfse_internal.h, pyvex's libvex_basictypes.h)
+                result.defined_names.update(
+                    found[0].split("(", 1)[0].rstrip() for found in _BUILTIN_DEFINED.finditer(text)
+                )
         if name == "setup.py" and "/" not in relative and "Extension" in text:
             _setup_extensions_off_windows(result, text)
         if name in BUILD_FILES or name.endswith((".cmake", ".mk")):
@@ -2274,6 +2299,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _setup_sources_off_windows(result)
     _branch_sources_off_windows(result)
     _sources_setup_py_leaves_out(result)
+    _listed_sources_reach_errors(result)
     _headers_never_included(result)
     _headers_nothing_includes(result)
     _posix_only(result)
@@ -4322,7 +4348,7 @@ _COMPUTED_SOURCES = re.compile(
 # setup.py may compile more than the files it names: files it finds by a pattern or a
 # listing, or names it builds (`name + ".c"`), a build run by hand
 _COMPILES_MORE = re.compile(
-    r"\bglob\b|\blistdir\b|\bwalk\b|\bscandir\b|\biterdir\b|\bsubprocess\b|\bos\.system\b"
+    r"(?<!import )\b[ir]?glob\b(?! import\b)|\blistdir\b|\bwalk\b|\bscandir\b|\biterdir\b|\bsubprocess\b|\bos\.system\b"
     r"|\bspawn\b|\bmake\b|\bmeson\b|\bbazel\b|\bcargo\b|\bRustExtension\b|\bsource_lists?\b"
     r"|(?i:cmake)"
 )
@@ -4396,6 +4422,51 @@ def _sources_setup_py_leaves_out(result: Analysis) -> None:
             )
 
 
+# setup.py picks what it compiles by the build machine's processor
+_SETUP_PICKS_BY_MACHINE = re.compile(
+    r"\bmachine\s*\(|\bprocessor\s*\(|\bget_platform\b|\bplat_name\b|(?i:\b(?:x86|amd64|arm64"
+    r"|aarch64|i[36]86)\b)"
+)
+_ERROR_NOT_BUILT = "not built for ARM64 (#error)"
+
+
+def _setup_compiles(result: Analysis, relative: str) -> bool:
+    """Does every build compile this file: setup.py names it among literal sources, compiles
+    no others, picks none by machine, and builds every Extension on Windows?"""
+    if result.setup_tests_machine or result.setup_off_windows or not _setup_listed_whole(result):
+        return False
+    path = relative.lower()
+    return any(path == name or path.endswith("/" + name) for name in result.setup_listed)
+
+
+def _listed_sources_reach_errors(result: Analysis) -> None:
+    """A C or C++ source whose ARM64 build reaches an #error is taken for one no ARM64 build
+    compiles (a feature probe, an x86 kernel a build picks by target). Not where setup.py
+    compiles it: the file is among the literal sources of a setup.py that compiles no others
+    and picks none by machine (cpufeature 0.2.1 lists cpu_x86.c, whose ARM64 build stops at
+    `#error "No cpuid intrinsic defined for processor architecture."`). Then the #error is
+    what a port must change, and the x86 code it guards is built. (A file named for x86 that
+    setup.py compiles so is not taken for an x86-only one either: see _finish_code.)"""
+    for relative, (line, text) in result.error_sources.items():
+        if not _setup_compiles(result, relative):
+            continue
+        for index, evidence in enumerate(result.evidence):
+            if evidence.file == relative and evidence.x86_only_context == _ERROR_NOT_BUILT:
+                result.evidence[index] = _with_context(
+                    evidence, "x86/other-arch #if" if evidence.arm64 == cpp.Truth.FALSE else None
+                )
+        result.evidence.append(
+            Evidence(
+                kind="platform-error",
+                file=relative,
+                line=line,
+                text=text[:160],
+                arm_alternative=False,
+                x86_only_context=None,
+            )
+        )
+
+
 def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
     """The sources only those Extensions of setup.py name that no Windows build makes: one
     declared in another system's branch, or assigned to a name that setup.py then uses only
@@ -4447,6 +4518,7 @@ def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
     if "cythonize" in code or "CMake" in code or "cmake" in code:
         result.setup_sources_computed = True  # (patterns and other builds compile more)
     result.setup_listed = _setup_named(text)
+    result.setup_tests_machine = _SETUP_PICKS_BY_MACHINE.search(text) is not None
     # (a name some Extension Windows builds also compiles is kept, wherever it is)
     result.setup_off_windows = frozenset(
         path for path in off if path.rsplit("/", 1)[-1] not in built
@@ -11369,7 +11441,7 @@ def _finish_code(
     relative, text, has_arm = pending.relative, pending.text, pending.has_arm
     rust = relative.endswith(".rs")
     cython = relative.endswith(_CYTHON_SUFFIXES)
-    x86_named = X86_DIRS.search(relative) is not None
+    x86_named = X86_DIRS.search(relative) is not None and not _setup_compiles(result, relative)
     # a C/C++ file named for x86, or that the build files name only under x86 conditions
     x86_file = (
         not rust and not cython and (x86_named or relative.rsplit("/", 1)[-1] in result.x86_built)
@@ -11512,7 +11584,9 @@ def _finish_code(
     not_built: str | None = None
     for error in errors:
         if _X86_ERROR.search(error.text) or not relative.endswith(HEADER_SUFFIXES):
-            not_built = "not built for ARM64 (#error)"
+            not_built = _ERROR_NOT_BUILT
+            if not relative.endswith(HEADER_SUFFIXES):
+                result.error_sources[relative] = (error.line, raw_line(error.line - 1).strip())
             break
     else:
         arch_errors = [error for error in errors if error.arch]
@@ -11588,12 +11662,18 @@ def _finish_code(
                 )
                 and not gpu_code()
                 and AMD_GPU_PATH.search(relative) is None
-                and not _in_vendored(relative.lower())
+                and (not _in_vendored(relative.lower()) or _setup_compiles(result, relative))
                 and not _quoted(text, start)
                 and not _gcc_style_windows(result)
                 and state_at(start) is True
                 and not _definable_at(text, start, definable, result.defined_names)
-                and not _in_define(code_lines, line - 1, chains)
+                and (
+                    not _in_define(code_lines, line - 1, chains)
+                    or (
+                        text.startswith("__builtin_", start)
+                        and _define_used(text, code_lines, line - 1, chains, state_at)
+                    )
+                )
                 and (
                     _msvc_branch(code_lines, line - 1, msvc_memo)
                     or _target_branch(code_lines, line - 1)
@@ -11661,9 +11741,19 @@ def _finish_code(
         elif kind == "x64-intrinsic":
             # compiled on ARM64 whatever else the file holds; only an MSVC ARM64 branch
             # (these are MSVC intrinsics) can be the alternative
-            if built is not True and has_arm64_msvc is None:
-                has_arm64_msvc = "_M_ARM64" in text
-            alternative = built is not True and bool(has_arm64_msvc)
+            # (where the block around it is an MSVC test, only one near it: pcg-cpp's
+            # pcg_uint128.hpp (diptest 0.12.0) tests _M_ARM64 for _BitScanReverse64 600
+            # lines before its `#if defined(_MSC_VER)` / `_umul128`, which ARM64 builds
+            # take; an ARM64 path for _umul128 sits beside it)
+            if built is True:
+                alternative = False
+            elif _innermost_msvc(code_lines, line - 1):
+                near = text[max(0, start - _ALTERNATIVE_NEAR) : start + _ALTERNATIVE_NEAR]
+                alternative = "_M_ARM64" in near
+            else:
+                if has_arm64_msvc is None:
+                    has_arm64_msvc = "_M_ARM64" in text
+                alternative = has_arm64_msvc
         elif (
             kind == "intrinsics-header"
             and built is True
@@ -11964,6 +12054,7 @@ _MSVC_MACROS = frozenset(("_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN3
 
 # the kinds whose code MSVC ARM64 cannot compile in a branch it takes (x64-intrinsic and
 # intrinsics-header have their own rules above)
+_ALTERNATIVE_NEAR = 3000  # characters either side of an x64 intrinsic where its ARM64 path is
 _MSVC_TAKEN_KINDS = frozenset(("cpuid", "intrinsic-call", "simd-type"))
 
 
@@ -12064,6 +12155,19 @@ def _msvc_walk(lines: cpp.Lines, index: int) -> bool:
             return False
         msvc = msvc or bool(names & _MSVC_MACROS)
     return msvc
+
+
+def _innermost_msvc(lines: cpp.Lines, index: int) -> bool:
+    """Is the block right around this line of C the first branch of an #if or #ifdef on
+    MSVC's own macros (`#if defined(_MSC_VER)`), whatever the blocks around that one test?"""
+    for word, names in _blocks_around(lines, index):
+        return (
+            word in ("if", "ifdef")
+            and bool(names)
+            and names <= _COMPILER_MACROS
+            and bool(names & _MSVC_MACROS)
+        )
+    return False
 
 
 # the macros whose state on MSVC ARM64 no build changes: the target's own and those it never
@@ -12294,7 +12398,7 @@ def _sources_built_only_for_x86(result: Analysis) -> None:
             )
 
 
-def _with_context(evidence: Evidence, context: str) -> Evidence:
+def _with_context(evidence: Evidence, context: str | None) -> Evidence:
     """dataclasses.replace(evidence, x86_only_context=context), without its reading of the
     fields at every call (thousands of libsodium's items)."""
     values = dict(evidence.__dict__)
@@ -12979,6 +13083,38 @@ def _chain_start(lines: cpp.Lines, index: int, limit: int, chains: dict[int, int
 def _in_define(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
     """Is this line a #define, or a backslash-continued part of one?"""
     return _DEFINE_LINE.match(lines[_chain_start(lines, index, 256, chains)]) is not None
+
+
+# (`__builtin_clzll(unsigned long long x) {`; type-enforced 2.13.1's validators.cpp:
+# `static inline T __builtin_expect(T val, long) noexcept {`)
+_BUILTIN_DEFINED = re.compile(r"__builtin_\w{1,64}\s*\([^()]{0,200}\)[\s\w]{0,40}\{")
+_DEFINED_MACRO = re.compile(r"\s*#\s*define\s+([A-Za-z_]\w*)")
+_USES_CHECKED = 64  # uses of a macro looked at, at most
+
+
+def _define_used(
+    text: str,
+    lines: cpp.Lines,
+    index: int,
+    chains: dict[int, int],
+    state_at: Callable[[int], bool | None],
+) -> bool:
+    """Is the macro whose #define holds this line used in the file, in code an ARM64 build
+    compiles (not in another directive)? php2json 0.2's `#define likely(x)
+    __builtin_expect(!!(x), 1)`, used in `if (likely(...))`: what the macro holds is built."""
+    named = _DEFINED_MACRO.match(lines[_chain_start(lines, index, 256, chains)])
+    if named is None:
+        return False
+    name = named[1]
+    for count, use in enumerate(re.finditer(rf"(?<![\w#]){re.escape(name)}(?!\w)", text)):
+        if count == _USES_CHECKED:
+            break
+        start = text.rfind("\n", 0, use.start()) + 1
+        if text[start : use.start()].lstrip().startswith("#"):
+            continue  # (a directive: the #define itself, or another's)
+        if text[use.end() : use.end() + 64].lstrip().startswith("(") and state_at(use.start()):
+            return True
+    return False
 
 
 def _in_directive(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
