@@ -33,6 +33,9 @@ times (those lists and 2026-01-01's): 573 projects.
 That one ran out with round 87's first 13 picks; then the list of 2025-05-01 (commit 48c66f8,
 the newest month's snapshot before 2025-05-18, half-way between 2025-04-01 and 2025-07-05)
 from rank 1, with --not-in given five times (those lists and 2025-07-05's): 256 projects.
+That one ran out with round 89's first 14 picks; then the list of 2025-06-13 (commit
+75cc141, the snapshot between 2025-05-01 and 2025-07-05) from rank 1, with --not-in given
+six times (those lists and 2025-05-01's): 288 projects.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
