@@ -11285,3 +11285,33 @@ def test_the_builtin_and_machine_regexes_are_linear_on_a_megabyte() -> None:
         started = time.perf_counter()
         function(text)
         assert time.perf_counter() - started < 1.0
+
+
+_SETUP_A_X64 = (
+    "import subprocess, sys\nfrom setuptools import setup, Extension\n"
+    "from setuptools.command.build_ext import build_ext\n"
+    "class CMakeBuild(build_ext):\n    def build_extension(self, ext):\n"
+    "        args = []\n        if sys.maxsize > 2**32:\n            args += ['-A', 'x64']\n"
+    "        subprocess.check_call(['cmake', '.'] + args)\n"
+    "setup(name='p', ext_modules=[Extension('p', [])], cmdclass={'build_ext': CMakeBuild})\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("backend", "category"),
+    [
+        # potpourri3d 1.4.0: scikit-build-core builds it; the old setup.py beside it, with
+        # its `-A x64`, never runs
+        ("scikit_build_core.build", "workflow-only"),
+        ("setuptools.build_meta", "build-config"),
+    ],
+)
+def test_a_setup_py_the_backend_never_runs(tmp_path: Path, backend: str, category: str) -> None:
+    files = {
+        "pyproject.toml": f'[build-system]\nrequires = []\nbuild-backend = "{backend}"\n',
+        "setup.py": _SETUP_A_X64,
+        "CMakeLists.txt": "project(p CXX)\nadd_library(p MODULE src/a.cpp)\n",
+        "src/a.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

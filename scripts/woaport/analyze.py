@@ -3903,6 +3903,12 @@ _CMAKE_X64_MATCHES = 100  # matches looked at per file, at most
 _COMPILER_PICKED = re.compile(r"""==\s*["']vc\d+["']""")
 
 
+# build backends that never run a setup.py (BACKENDS' names)
+_BACKENDS_WITHOUT_SETUP_PY = frozenset(
+    ("scikit-build-core", "maturin", "meson-python", "py-build-cmake", "flit-core")
+)
+
+
 def _judge_setup_helpers(result: Analysis) -> None:
     """The root setup.py and the modules it imports, not other scripts (a CI helper pip
     never runs, a module of the same package): their CMake `-A x64` (_scan_cmake_x64:
@@ -3910,6 +3916,11 @@ def _judge_setup_helpers(result: Analysis) -> None:
     the modules, the library sources they download (_scan_source_downloads: pycapnp's `from
     buildutils.bundle import fetch_libcapnp`)."""
     if not result.setup_helpers:
+        return
+    if result.backend in _BACKENDS_WITHOUT_SETUP_PY and not result.in_tree_backend:
+        # pyproject.toml's backend builds the project its own way and never runs setup.py
+        # (potpourri3d 1.4.0: scikit-build-core, beside an old setup.py passing `-A x64`)
+        result.setup_helpers.clear()
         return
     modules = {m[1] or m[2] for m in _DOTTED_IMPORT.finditer(result.setup_script)}
     runs = [  # (imported: itself, not its package's others)
