@@ -36,6 +36,9 @@ from rank 1, with --not-in given five times (those lists and 2025-07-05's): 256 
 That one ran out with round 89's first 14 picks; then the list of 2025-06-13 (commit
 75cc141, the snapshot between 2025-05-01 and 2025-07-05) from rank 1, with --not-in given
 six times (those lists and 2025-05-01's): 288 projects.
+That one ran out with round 91's first 3 picks; then the list of 2025-08-01 (commit 8c0c259,
+the snapshot between 2025-07-05 and 2025-10-01) from rank 1, with --not-in given seven times
+(those lists and 2025-06-13's): 152 projects.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
