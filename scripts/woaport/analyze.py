@@ -762,6 +762,7 @@ class Analysis:
     # text); taken for files no build compiles for ARM64, unless setup.py names them
     # (see _listed_sources_reach_errors)
     error_sources: dict[str, tuple[int, str]] = field(default_factory=dict)
+    listed_members: dict[str, int] = field(default_factory=dict)  # see _setup_compiles
     # the libraries (by _library_key) the root setup.py says it builds without when they are
     # not found (see _builds_without): the headers of the sources it then leaves out too
     built_without: set[str] = field(default_factory=set)
@@ -2240,7 +2241,12 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 # a GCC builtin's name the sdist defines as a function of its own, for MSVC
                 # (lzfse 0.4.2's lzfse_internal.h, pyvex's libvex_basictypes.h)
                 result.defined_names.update(
-                    found[0].split("(", 1)[0].rstrip() for found in _BUILTIN_DEFINED.finditer(text)
+                    found[0].split("(", 1)[0].rstrip()
+                    for found in _BUILTIN_DEFINED.finditer(text)
+                    # (not a #define's body: `#define CLZ(x) __builtin_clz(x)`)
+                    if not text[text.rfind("\n", 0, found.start()) + 1 : found.start()]
+                    .lstrip()
+                    .startswith("#")
                 )
         if name == "setup.py" and "/" not in relative and "Extension" in text:
             _setup_extensions_off_windows(result, text)
@@ -4359,7 +4365,7 @@ _COMPUTED_SOURCES = re.compile(
 # setup.py may compile more than the files it names: files it finds by a pattern or a
 # listing, or names it builds (`name + ".c"`), a build run by hand
 _COMPILES_MORE = re.compile(
-    r"(?<!import )\b[ir]?glob\b(?! import\b)|\blistdir\b|\bwalk\b|\bscandir\b|\biterdir\b|\bsubprocess\b|\bos\.system\b"
+    r"(?<!import )\b[ir]?glob\b(?! import\b)|\bimport\s+[ir]?glob\s+as\b|\blistdir\b|\bwalk\b|\bscandir\b|\biterdir\b|\bsubprocess\b|\bos\.system\b"
     r"|\bspawn\b|\bmake\b|\bmeson\b|\bbazel\b|\bcargo\b|\bRustExtension\b|\bsource_lists?\b"
     r"|(?i:cmake)"
 )
@@ -4434,9 +4440,11 @@ def _sources_setup_py_leaves_out(result: Analysis) -> None:
 
 
 # setup.py picks what it compiles by the build machine's processor
+# (any mention: `platform.uname().machine`, `uname()[4]`, `VSCMD_ARG_TGT_ARCH == 'x64'`,
+# `startswith(('arm', 'aarch'))`)
 _SETUP_PICKS_BY_MACHINE = re.compile(
-    r"\bmachine\s*\(|\bprocessor\s*\(|\bget_platform\b|\bplat_name\b|(?i:\b(?:x86|amd64|arm64"
-    r"|aarch64|i[36]86)\b)"
+    r"\bmachine\b|\buname\b|\bprocessor\s*\(|\bget_platform\b|\bplat_name\b|PROCESSOR_ARCHITE"
+    r"|VSCMD_ARG_TGT_ARCH|(?i:\b(?:x86(?:_64)?|x64|amd64|arm\w*|aarch\w*|i[36]86)\b)"
 )
 _ERROR_NOT_BUILT = "not built for ARM64 (#error)"
 
@@ -4447,7 +4455,19 @@ def _setup_compiles(result: Analysis, relative: str) -> bool:
     if result.setup_tests_machine or result.setup_off_windows or not _setup_listed_whole(result):
         return False
     path = relative.lower()
-    return any(path == name or path.endswith("/" + name) for name in result.setup_listed)
+    for name in result.setup_listed:
+        if path == name:
+            return True
+        if path.endswith("/" + name):
+            # (a name in a folder setup.py joins to it, `os.path.join("src", "util.c")`:
+            # the file, where the sdist has no other of that name)
+            count = result.listed_members.get(name)
+            if count is None:
+                count = result.listed_members[name] = sum(
+                    1 for member in result.members if member == name or member.endswith("/" + name)
+                )
+            return count == 1
+    return False
 
 
 def _listed_sources_reach_errors(result: Analysis) -> None:
@@ -11460,6 +11480,7 @@ def _finish_code(
     errors: list[cpp.ErrorDirective] = []
     state_at: Callable[[int], bool | None]
     default_off: Callable[[int], bool] = lambda _at: False  # noqa: E731
+    hidden: Callable[[int], bool] = lambda _at: False  # noqa: E731  (in a comment)
     code_lines: cpp.Lines
     if rust or cython:
         lines = text.split("\n")
@@ -11493,6 +11514,7 @@ def _finish_code(
             + [at for at, _ in pending.local_includes]
         )
         line_of, raw_line = source.line_of, source.line
+        hidden = source.hides
         found = [(start, kind) for start, kind in pending.found if not source.hides(start)]
         wanted_includes = [(at, h) for at, h in pending.includes if not source.hides(at)]
         if x86_file:
@@ -11616,6 +11638,7 @@ def _finish_code(
     # a pass over the text, made only for the kinds that ask (most files have neither)
     has_arm64_msvc: bool | None = None
     msvc_memo: dict[int, bool] = {}  # see _msvc_branch
+    macro_uses: dict[str, bool] = {}  # see _define_used
     seen: set[tuple[str, int]] = set()
     chains: dict[int, int] = {}  # see _chain_start
     x86_lines: set[int] | None = None  # (0-based) lines with x86 code: see _x64_width_test
@@ -11682,7 +11705,9 @@ def _finish_code(
                     not _in_define(code_lines, line - 1, chains)
                     or (
                         text.startswith("__builtin_", start)
-                        and _define_used(text, code_lines, line - 1, chains, state_at)
+                        and _define_used(
+                            text, code_lines, line - 1, chains, state_at, hidden, macro_uses
+                        )
                     )
                 )
                 and (
@@ -11752,15 +11777,13 @@ def _finish_code(
         elif kind == "x64-intrinsic":
             # compiled on ARM64 whatever else the file holds; only an MSVC ARM64 branch
             # (these are MSVC intrinsics) can be the alternative
-            # (where the block around it is an MSVC test, only one near it: pcg-cpp's
-            # pcg_uint128.hpp (diptest 0.12.0) tests _M_ARM64 for _BitScanReverse64 600
-            # lines before its `#if defined(_MSC_VER)` / `_umul128`, which ARM64 builds
-            # take; an ARM64 path for _umul128 sits beside it)
-            if built is True:
+            # (none where the block right around it is the first branch of an MSVC test:
+            # MSVC ARM64 builds take that branch wherever the blocks around it let them.
+            # pcg-cpp's pcg_uint128.hpp (diptest 0.12.0) tests _M_ARM64 for
+            # _BitScanReverse64, then has `#if defined(_MSC_VER)` / `_umul128` under a
+            # macro of its own)
+            if built is True or _innermost_msvc(code_lines, line - 1):
                 alternative = False
-            elif _innermost_msvc(code_lines, line - 1):
-                near = text[max(0, start - _ALTERNATIVE_NEAR) : start + _ALTERNATIVE_NEAR]
-                alternative = "_M_ARM64" in near
             else:
                 if has_arm64_msvc is None:
                     has_arm64_msvc = "_M_ARM64" in text
@@ -11923,7 +11946,9 @@ def _defined_for_arm64(
             )
         else:
             continue
-        if own and state_at(start) is True:
+        # (or where ARM64 builds may compile it: under `#if defined(_M_ARM64)` inside a
+        # block on a macro of the project's, as the calls it serves are)
+        if own and state_at(start) is not False:
             names.add(name)
     return frozenset(names)
 
@@ -12065,7 +12090,6 @@ _MSVC_MACROS = frozenset(("_MSC_VER", "_MSC_FULL_VER", "_WIN32", "_WIN64", "WIN3
 
 # the kinds whose code MSVC ARM64 cannot compile in a branch it takes (x64-intrinsic and
 # intrinsics-header have their own rules above)
-_ALTERNATIVE_NEAR = 3000  # characters either side of an x64 intrinsic where its ARM64 path is
 _MSVC_TAKEN_KINDS = frozenset(("cpuid", "intrinsic-call", "simd-type"))
 
 
@@ -13098,9 +13122,13 @@ def _in_define(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
 
 # (`__builtin_clzll(unsigned long long x) {`; type-enforced 2.13.1's validators.cpp:
 # `static inline T __builtin_expect(T val, long) noexcept {`)
-_BUILTIN_DEFINED = re.compile(r"__builtin_\w{1,64}\s*\([^()]{0,200}\)[\s\w]{0,40}\{")
+_BUILTIN_DEFINED = re.compile(
+    r"__builtin_\w{1,64}\s*\([^()]{0,200}\)[ \t\w]{0,40}(?:\r?\n[ \t]*)?\{"
+)
 _DEFINED_MACRO = re.compile(r"\s*#\s*define\s+([A-Za-z_]\w*)")
 _USES_CHECKED = 64  # uses of a macro looked at, at most
+_MACROS_ASKED = 32  # macros per file looked for
+_CONTINUED_LINES = 64  # lines of a macro's body walked up, at most
 
 
 def _define_used(
@@ -13109,23 +13137,78 @@ def _define_used(
     index: int,
     chains: dict[int, int],
     state_at: Callable[[int], bool | None],
+    hidden: Callable[[int], bool],
+    memo: dict[str, bool],
 ) -> bool:
     """Is the macro whose #define holds this line used in the file, in code an ARM64 build
-    compiles (not in another directive)? php2json 0.2's `#define likely(x)
-    __builtin_expect(!!(x), 1)`, used in `if (likely(...))`: what the macro holds is built."""
+    compiles (not in another directive, a comment or a string; in another macro's body where
+    that macro is used so)? php2json 0.2's `#define likely(x) __builtin_expect(!!(x), 1)`,
+    used in `if (likely(...))`: what the macro holds is built."""
     named = _DEFINED_MACRO.match(lines[_chain_start(lines, index, 256, chains)])
     if named is None:
         return False
-    name = named[1]
-    for count, use in enumerate(re.finditer(rf"(?<![\w#]){re.escape(name)}(?!\w)", text)):
-        if count == _USES_CHECKED:
+    return _called_in_code(text, named[1], state_at, hidden, memo, 2)
+
+
+def _called_in_code(
+    text: str,
+    name: str,
+    state_at: Callable[[int], bool | None],
+    hidden: Callable[[int], bool],
+    memo: dict[str, bool],
+    depth: int,
+) -> bool:
+    """Is this function-like macro called in code an ARM64 build compiles, or in the body
+    of another that is (to ``depth`` macros out)? ``memo``: the answers by name for this
+    file, at most _MACROS_ASKED of them (a file of thousands of such macros is not searched
+    for each)."""
+    known = memo.get(name)
+    if known is not None:
+        return known
+    if len(memo) >= _MACROS_ASKED:
+        return False
+    memo[name] = False  # (while it is asked: a macro used in its own body)
+    at = text.find(name)
+    for _ in range(_USES_CHECKED):
+        if at == -1:
             break
-        start = text.rfind("\n", 0, use.start()) + 1
-        if text[start : use.start()].lstrip().startswith("#"):
-            continue  # (a directive: the #define itself, or another's)
-        if text[use.end() : use.end() + 64].lstrip().startswith("(") and state_at(use.start()):
-            return True
+        end = at + len(name)
+        if (
+            (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_#"))
+            and not (end < len(text) and (text[end].isalnum() or text[end] == "_"))
+            and text[end : end + 64].lstrip().startswith("(")
+            and not hidden(at)
+            and not _quoted(text, at)
+        ):
+            start = text.rfind("\n", 0, at) + 1
+            outer = _continued_define(text, start)
+            if outer is not None:
+                # a line of another macro's body: used where that macro is
+                if (
+                    depth
+                    and outer != name
+                    and _called_in_code(text, outer, state_at, hidden, memo, depth - 1)
+                ):
+                    memo[name] = True
+                    return True
+            elif not text[start:at].lstrip().startswith("#") and state_at(at):
+                memo[name] = True
+                return True
+        at = text.find(name, end)
     return False
+
+
+def _continued_define(text: str, start: int) -> str | None:
+    """The name of the macro whose #define this line (starting at ``start``) continues, if
+    the line before it ends with a backslash; None otherwise (or past _CONTINUED_LINES)."""
+    for _ in range(_CONTINUED_LINES):
+        if start == 0 or not text[max(0, start - 3) : start].rstrip("\r\n").endswith("\\"):
+            return None
+        start = text.rfind("\n", 0, start - 1) + 1
+        defined = _DEFINED_MACRO.match(text, start)
+        if defined is not None:
+            return defined[1]
+    return None
 
 
 def _in_directive(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
