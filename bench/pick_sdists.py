@@ -39,6 +39,11 @@ six times (those lists and 2025-05-01's): 288 projects.
 That one ran out with round 91's first 3 picks; then the list of 2025-08-01 (commit 8c0c259,
 the snapshot between 2025-07-05 and 2025-10-01) from rank 1, with --not-in given seven times
 (those lists and 2025-06-13's): 152 projects.
+That one ran out with round 92's first 3 picks; then the list of 2025-09-01 (commit 91a07ef)
+from rank 1, with --not-in given eight times (those lists and 2025-08-01's): 704 projects,
+which ran out with 14 picks (passing over 650 with a none-any wheel); then the list of
+2025-11-01 (commit 7c515fe) from rank 1, with --not-in given nine times (those lists and
+2025-09-01's): 147 projects.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
