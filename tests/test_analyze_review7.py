@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from test_analyze import analysis, tree
+from test_analyze import _LIKELY, _SETUP_A_X64, _USE, analysis, tree
 
 
 def _doc(tmp_path: Path, files: dict[str, str]) -> dict[str, Any]:
@@ -278,9 +278,6 @@ def test_an_error_in_a_source_setup_py_lists(
 
 
 # --- (2) GCC builtins MSVC lacks --------------------------------------------------------------
-
-_LIKELY = "#define likely(x) __builtin_expect(!!(x), 1)\n"
-_USE = "int f(int x) { if (likely(x > 0)) return 1; return 0; }\n"
 
 
 def _builtin_files(code: str, name: str = "lib/p.c") -> dict[str, str]:
@@ -550,15 +547,6 @@ def test_an_x64_intrinsic_in_an_msvc_block_and_arm64_near_it(
 
 
 # --- (4) backends that never run setup.py -----------------------------------------------------
-
-_SETUP_A_X64 = (
-    "import subprocess, sys\nfrom setuptools import setup, Extension\n"
-    "from setuptools.command.build_ext import build_ext\n"
-    "class CMakeBuild(build_ext):\n    def build_extension(self, ext):\n"
-    "        args = []\n        if sys.maxsize > 2**32:\n            args += ['-A', 'x64']\n"
-    "        subprocess.check_call(['cmake', '.'] + args)\n"
-    "setup(name='p', ext_modules=[Extension('p', [])], cmdclass={'build_ext': CMakeBuild})\n"
-)
 
 
 @pytest.mark.parametrize(
