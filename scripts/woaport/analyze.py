@@ -4365,7 +4365,8 @@ _COMPUTED_SOURCES = re.compile(
 # setup.py may compile more than the files it names: files it finds by a pattern or a
 # listing, or names it builds (`name + ".c"`), a build run by hand
 _COMPILES_MORE = re.compile(
-    r"(?<!import )\b[ir]?glob\b(?! import\b)|\bimport\s+[ir]?glob\s+as\b|\blistdir\b|\bwalk\b|\bscandir\b|\biterdir\b|\bsubprocess\b|\bos\.system\b"
+    r"(?<!import )\b[ir]?glob\b(?! import\b)|\bimport\s+[ir]?glob\s+as\b"
+    r"|\blistdir\b|\bwalk\b|\bscandir\b|\biterdir\b|\bsubprocess\b|\bos\.system\b"
     r"|\bspawn\b|\bmake\b|\bmeson\b|\bbazel\b|\bcargo\b|\bRustExtension\b|\bsource_lists?\b"
     r"|(?i:cmake)"
 )
@@ -13125,7 +13126,6 @@ def _in_define(lines: cpp.Lines, index: int, chains: dict[int, int]) -> bool:
 _BUILTIN_DEFINED = re.compile(
     r"__builtin_\w{1,64}\s*\([^()]{0,200}\)[ \t\w]{0,40}(?:\r?\n[ \t]*)?\{"
 )
-_DEFINED_MACRO = re.compile(r"\s*#\s*define\s+([A-Za-z_]\w*)")
 _USES_CHECKED = 64  # uses of a macro looked at, at most
 _MACROS_ASKED = 32  # macros per file looked for
 _CONTINUED_LINES = 64  # lines of a macro's body walked up, at most
@@ -13144,7 +13144,7 @@ def _define_used(
     compiles (not in another directive, a comment or a string; in another macro's body where
     that macro is used so)? php2json 0.2's `#define likely(x) __builtin_expect(!!(x), 1)`,
     used in `if (likely(...))`: what the macro holds is built."""
-    named = _DEFINED_MACRO.match(lines[_chain_start(lines, index, 256, chains)])
+    named = _DEFINED_NAME.match(lines[_chain_start(lines, index, 256, chains)].lstrip())
     if named is None:
         return False
     return _called_in_code(text, named[1], state_at, hidden, memo, 2)
@@ -13205,7 +13205,8 @@ def _continued_define(text: str, start: int) -> str | None:
         if start == 0 or not text[max(0, start - 3) : start].rstrip("\r\n").endswith("\\"):
             return None
         start = text.rfind("\n", 0, start - 1) + 1
-        defined = _DEFINED_MACRO.match(text, start)
+        end = text.find("\n", start)
+        defined = _DEFINED_NAME.match(text[start : end if end != -1 else len(text)].lstrip())
         if defined is not None:
             return defined[1]
     return None
