@@ -44,6 +44,10 @@ from rank 1, with --not-in given eight times (those lists and 2025-08-01's): 704
 which ran out with 14 picks (passing over 650 with a none-any wheel); then the list of
 2025-11-01 (commit 7c515fe) from rank 1, with --not-in given nine times (those lists and
 2025-09-01's): 147 projects.
+That one ran out with round 94's first 2 picks; then the list of 2025-12-01 (commit
+b2b4455) from rank 1, with --not-in given ten times (those lists and 2025-11-01's): 215
+projects, which ran out with 25 picks; then the list of 2026-02-01 (commit bb0bcb5) from
+rank 1, with --not-in given eleven times (those lists and 2025-12-01's): 166 projects.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
