@@ -11315,3 +11315,144 @@ def test_a_setup_py_the_backend_never_runs(tmp_path: Path, backend: str, categor
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+# RapidJSON 1.1.0's endianness detection (pyrapidjson 0.5.1's vendored rapidjson.h, shortened):
+# GCC's byte-order macro, glibc, x86 and MSVC's ARM32 macro, then an #error. MSVC ARM64 is
+# none of these (Tencent/rapidjson#1051 added `_M_ARM64` after 1.1.0).
+_RAPIDJSON_H = (
+    "#ifndef RAPIDJSON_RAPIDJSON_H_\n#define RAPIDJSON_RAPIDJSON_H_\n#include <cstdlib>\n"
+    "#ifndef RAPIDJSON_ENDIAN\n"
+    "#  ifdef __BYTE_ORDER__\n"
+    "#    if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__\n#      define RAPIDJSON_ENDIAN 0\n"
+    "#    else\n#      define RAPIDJSON_ENDIAN 1\n#    endif\n"
+    "#  elif defined(__GLIBC__)\n#    include <endian.h>\n#    define RAPIDJSON_ENDIAN 0\n"
+    "#  elif defined(_LITTLE_ENDIAN) && !defined(_BIG_ENDIAN)\n#    define RAPIDJSON_ENDIAN 0\n"
+    "#  elif defined(__i386__) || defined(_M_IX86) || defined(__x86_64__) || defined(_M_X64)\n"
+    "#    define RAPIDJSON_ENDIAN 0\n"
+    "#  elif defined(_MSC_VER) && defined(_M_ARM)\n#    define RAPIDJSON_ENDIAN 0\n"
+    "#  elif defined(RAPIDJSON_DOXYGEN_RUNNING)\n#    define RAPIDJSON_ENDIAN\n"
+    "#  else\n"
+    "#    error Unknown machine endianess detected. User needs to define RAPIDJSON_ENDIAN.\n"
+    "#  endif\n"
+    "#endif\n"
+    "#endif\n"
+)
+# zstd's mem.h (1.5.x): <limits.h>'s values tested, an #error where they are not LLP64's or
+# LP64's. Their values on Windows are known: no build reaches these.
+_MEM_H = (
+    "#ifndef MEM_H_MODULE\n#define MEM_H_MODULE\n#include <stddef.h>\n"
+    "#if !defined(__VMS) && (defined(__cplusplus) || "
+    "(defined(__STDC_VERSION__) && (__STDC_VERSION__ >= 199901L)))\n"
+    "#  include <stdint.h>\n  typedef uint8_t BYTE;\n"
+    "#else\n#  include <limits.h>\n"
+    '#if CHAR_BIT != 8\n#  error "this implementation requires char to be exactly 8-bit type"\n'
+    "#endif\n"
+    "#if UINT_MAX != 4294967295\n"
+    '#  error "this implementation requires int to be exactly 32-bit type"\n#endif\n'
+    "  typedef unsigned char BYTE;\n"
+    "#endif\n#endif\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "category"),
+    [
+        (
+            {
+                "setup.py": setup_extension("pkg._ext", "pkg/_ext.cpp"),
+                "pkg/_ext.cpp": '#include "rapidjson/rapidjson.h"\nint f() { return 0; }\n',
+                "pkg/rapidjson/rapidjson.h": _RAPIDJSON_H,
+            },
+            "source-port",
+        ),
+        # the build defines the switch: every branch of the chain is passed over
+        (
+            {
+                "setup.py": (
+                    "from setuptools import setup, Extension\n"
+                    "setup(ext_modules=[Extension('pkg._ext', ['pkg/_ext.cpp'], "
+                    "define_macros=[('RAPIDJSON_ENDIAN', '0')])])\n"
+                ),
+                "pkg/_ext.cpp": '#include "rapidjson/rapidjson.h"\nint f() { return 0; }\n',
+                "pkg/rapidjson/rapidjson.h": _RAPIDJSON_H,
+            },
+            "workflow-only",
+        ),
+        (
+            {
+                "setup.py": setup_extension("pkg._ext", "pkg/_ext.c"),
+                "pkg/_ext.c": '#include "mem.h"\nint f(void) { return 0; }\n',
+                "pkg/mem.h": _MEM_H,
+            },
+            "workflow-only",
+        ),
+    ],
+)
+def test_an_architecture_error_a_default_build_reaches(
+    tmp_path: Path, files: dict[str, str], category: str
+) -> None:
+    """An #error in a chain of architecture tests that a default build reaches when the names
+    nothing in the sdist defines are undefined (as C reads them) is a port's work; names of
+    the standard headers (`UINT_MAX`) have their Windows values, not 0."""
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]
+    errors = [e["file"] for e in doc["x86"] if e["kind"] == "platform-error"]
+    assert errors == (["pkg/rapidjson/rapidjson.h"] if category == "source-port" else [])
+
+
+def test_an_architecture_error_in_a_header_no_source_includes(tmp_path: Path) -> None:
+    """LASzip 3.5.1's src/endian.hpp (vendored by laszip 0.3.0): CMake lists it, no source
+    includes it, so no build reaches its `#error ... set up for your CPU type`."""
+    endian = (
+        "#ifndef ENDIAN_HPP\n#define ENDIAN_HPP\n"
+        "#if defined(__GLIBC__)\n# include <endian.h>\n"
+        "#elif defined(__i386__) || defined(_M_IX86) || defined(__x86_64__) || defined(_M_X64)\n"
+        "# define LASZIP_LITTLE_ENDIAN\n"
+        "#else\n# error The file src/endian.hpp needs to be set up for your CPU type.\n#endif\n"
+        "#endif\n"
+    )
+    files = {
+        "setup.py": setup_extension("pkg._ext", "src/ext.cpp"),
+        "src/ext.cpp": '#include "laszip.hpp"\nint f() { return 0; }\n',
+        "src/laszip.hpp": "#pragma once\nint g();\n",
+        "src/endian.hpp": endian,
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    # the same header, included: the #error stops the build
+    files["src/laszip.hpp"] = '#pragma once\n#include "endian.hpp"\nint g();\n'
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+
+
+def test_closed_world_errors_are_those_of_architecture_chains(tmp_path: Path) -> None:
+    """glfw's egl_context.h (vendored by xatlas 0.0.11): its chain tests `_GLFW_WIN32` and
+    the like, which only glfw's own CMake files define; the `#error "No supported EGL
+    platform selected"` is not an architecture's. And mimalloc's `#if INTPTR_MAX ==
+    9223372036854775807LL` keeps <stdint.h>'s value although a compat header of another
+    library in the sdist defines INTPTR_MAX for old MSVC."""
+    files = {
+        "setup.py": setup_extension("pkg._ext", "src/ext.cpp"),
+        "src/ext.cpp": '#include "egl_context.h"\n#include "types.h"\nint f() { return 0; }\n',
+        "src/egl_context.h": (
+            "#if defined(_GLFW_USE_EGLPLATFORM_H)\n #include <EGL/eglplatform.h>\n"
+            "#elif defined(_GLFW_WIN32)\n #define EGLAPIENTRY __stdcall\n"
+            "#elif defined(_GLFW_X11)\n #define EGLAPIENTRY\n"
+            '#else\n #error "No supported EGL platform selected"\n#endif\n'
+        ),
+        "src/types.h": (
+            "#include <stdint.h>\n"
+            "#if INTPTR_MAX == 9223372036854775807LL\n# define MI_INTPTR_SHIFT (3)\n"
+            "#elif INTPTR_MAX == 2147483647LL\n# define MI_INTPTR_SHIFT (2)\n"
+            "#else\n#error platform must be 32 or 64 bits\n#endif\n"
+        ),
+        "compat/msvc/pre1600/stdint.h": (
+            "#define INT64_MAX _I64_MAX\n#define INT32_MAX _I32_MAX\n"
+            "#ifdef _WIN64\n#  define INTPTR_MAX INT64_MAX\n#else\n#  define INTPTR_MAX INT32_MAX\n"
+            "#endif\n"
+        ),
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert [e for e in doc["x86"] if e["kind"] == "platform-error"] == []

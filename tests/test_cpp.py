@@ -440,3 +440,94 @@ def test_a_file_that_defines_an_x86_macro_for_msvc() -> None:
     assert regions.at(13) is Truth.FALSE
     assert regions.at(16) is Truth.FALSE
     assert regions.at(22) is Truth.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        # LLP64 (https://learn.microsoft.com/cpp/c-language/cpp-integer-limits): long is 32
+        # bits on 64-bit Windows, pointers and size_t are 64
+        ("UINT_MAX == 4294967295", 1),
+        ("ULONG_MAX == 0xffffffffUL", 1),
+        ("ULONG_MAX > UINT_MAX", 0),
+        ("SIZE_MAX > UINT_MAX", 1),
+        ("UINTPTR_MAX == UINT64_MAX", 1),
+        ("LONG_MAX == INT_MAX", 1),
+        ("CHAR_BIT != 8", 0),
+        ("USHRT_MAX != 65535", 0),
+        # GCC's byte-order macros: MSVC defines none, so both read as 0 (an unguarded test of
+        # them is true on MSVC, as cl.exe itself reads it)
+        ("defined(__BYTE_ORDER__)", 0),
+        ("defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__", 0),
+        ("defined(__GLIBC__)", 0),
+        ("defined(_LITTLE_ENDIAN) && !defined(_BIG_ENDIAN)", 0),
+    ],
+)
+def test_standard_header_values_on_windows_arm64(expression: str, value: int) -> None:
+    assert cpp.evaluate(expression) == value
+
+
+def test_a_file_that_defines_a_limit_itself_is_read_by_its_own_value() -> None:
+    source = lines_of(
+        "#define ULONG_MAX 18446744073709551615UL\n"
+        "#if ULONG_MAX > 4294967295UL\n"
+        "wide();\n"  # 3
+        "#endif\n"
+    )
+    assert cpp.regions(source).at(3) is Truth.TRUE
+
+
+def test_an_architecture_error_reached_only_where_undefined_names_are_undefined() -> None:
+    """RapidJSON 1.1.0's rapidjson.h: the closed world (names nothing defines read as
+    undefined) reaches its `#error` on ARM64; the open world cannot say. A `UINT_MAX` test
+    (zstd's mem.h) is not such a name: it has its <limits.h> value."""
+    text = (
+        "#ifndef RAPIDJSON_ENDIAN\n"
+        "#  ifdef __BYTE_ORDER__\n"
+        "#    define RAPIDJSON_ENDIAN 1\n"
+        "#  elif defined(__GLIBC__)\n"
+        "#    define RAPIDJSON_ENDIAN 1\n"  # 5
+        "#  elif defined(__i386__) || defined(_M_IX86) || defined(_M_X64)\n"
+        "#    define RAPIDJSON_ENDIAN 0\n"
+        "#  elif defined(_MSC_VER) && defined(_M_ARM)\n"
+        "#    define RAPIDJSON_ENDIAN 0\n"
+        "#  elif defined(RAPIDJSON_DOXYGEN_RUNNING)\n"  # 10
+        "#    define RAPIDJSON_ENDIAN\n"
+        "#  else\n"
+        "#    error Unknown machine endianess detected.\n"
+        "#  endif\n"
+        "#endif\n"  # 15
+        "#if UINT_MAX != 4294967295\n"
+        "#  error this implementation requires int to be exactly 32-bit type\n"
+        "#endif\n"
+    )
+    lines = text.split("\n")
+
+    def lines_from(key: int) -> Iterator[cpp.Line]:
+        return ((index, lines[index], index) for index in range(key, len(lines)))
+
+    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    open_world = cpp.read(parsed)
+    assert open_world.errors == []
+    assert open_world.closed_errors == []
+    closed = cpp.read(parsed, closed={"RAPIDJSON_ENDIAN"})
+    assert closed.errors == []
+    assert [(key, unless) for key, _text, unless in closed.closed_errors] == [
+        (12, ("RAPIDJSON_ENDIAN",))
+    ]
+
+
+def test_another_files_definition_of_a_limit_does_not_replace_the_standard_value() -> None:
+    """xatlas 0.0.11 vendors bx, whose compat/msvc/pre1600/stdint.h defines INTPTR_MAX for
+    compilers before VS2010 (`INT64_MAX`, then `_I64_MAX`): a file of the sdist that tests
+    INTPTR_MAX reads <stdint.h>'s value, not that fallback's."""
+    text = "#if INTPTR_MAX == 9223372036854775807LL\nwide();\n#else\nnarrow();\n#endif\n"
+    lines = text.split("\n")
+
+    def lines_from(key: int) -> Iterator[cpp.Line]:
+        return ((index, lines[index], index) for index in range(key, len(lines)))
+
+    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    reading = cpp.read(parsed, {"INTPTR_MAX": "INT64_MAX_OF_BX"}, closed=set())
+    assert reading.state_at(1) is True
+    assert reading.state_at(3) is False

@@ -2883,6 +2883,18 @@ class _Definable:
             self.mentioned = set().union(*map(_BUILD_NAME.findall, self.texts))
         return name in self.mentioned
 
+    def in_build(self, name: str) -> bool:
+        """Does a build file mention ``name`` (not only a file's #define)?"""
+        if name not in self.defined:
+            return name in self
+        if self.joined is None:
+            self.joined = "\n".join(self.texts)
+        if name not in self.joined:
+            return False
+        if self.mentioned is None:
+            self.mentioned = set().union(*map(_BUILD_NAME.findall, self.texts))
+        return name in self.mentioned
+
 
 # setup.py: extension modules, and a platform wheel forced without them.
 # What a build file says when it compiles something: setuptools' extension keywords, a
@@ -10753,6 +10765,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     )
 
 
+_ERROR_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*error\b", re.MULTILINE)
 _FIND_NEON, _FIND_NEON_UPPER, _FIND_ELIF, _FIND_M = map(_finder, ("neon", "NEON", "#elif", "_M_"))
 
 
@@ -11543,17 +11556,24 @@ def _finish_code(
             edge_includes = [
                 (at, name) for at, name in pending.edge_includes if name.rsplit("/", 1)[-1] in names
             ]
+            # an #error of an architecture the default build reaches where the names
+            # nothing in the sdist defines are undefined (RapidJSON 1.1.0's endianness chain:
+            # `__BYTE_ORDER__`, glibc, x86 and `_M_ARM`, then `#error Unknown machine
+            # endianess`; its RAPIDJSON_DOXYGEN_RUNNING is defined by nothing)
+            has_error = _ERROR_DIRECTIVE.search(text) is not None
             reading = source.read(
                 known.seen_from(text) if isinstance(known, _ProjectMacros) else known,
                 None
-                if found
+                if found or has_error
                 else max(
                     max((at for at, _ in wanted_includes), default=0),
                     max((at for at, _ in edge_includes), default=0),
                 ),
                 # (not for a file read only for the headers its #elif picks by platform: a
                 # switch set at run time, `"USE_" + name.upper()`, names no macro literally)
-                closed=definable if found or (edge_includes and not local_only) else None,
+                closed=definable
+                if found or has_error or (edge_includes and not local_only)
+                else None,
                 want_defines=False,
                 # the only places asked about: the #if chains around none are passed over
                 wanted=sorted(
@@ -11577,6 +11597,17 @@ def _finish_code(
                 cpp.ErrorDirective(line=line_of(key) + 1, text=line, arch=arch)
                 for key, line, arch in reading.errors
             ]
+            if reading.closed_errors:
+                # (not where a build file defines a name an `#ifndef` around it tests:
+                # `define_macros=[("RAPIDJSON_ENDIAN", "0")]`)
+                source.locate([key for key, *_ in reading.closed_errors])
+                errors += [
+                    cpp.ErrorDirective(line=line_of(key) + 1, text=line, arch=True)
+                    for key, line, unless in reading.closed_errors
+                    if not (
+                        isinstance(definable, _Definable) and any(map(definable.in_build, unless))
+                    )
+                ]
             for at, name in pending.local_includes:
                 if reading.state_at(at) is False and not source.hides(at):
                     result.excluded[name] += 1
@@ -13044,9 +13075,16 @@ def _headers_nothing_includes(result: Analysis) -> None:
     then no build reaches a header (vispy 0.17.0: a Cython file that includes nothing, and
     codegen/headers/egl.h, read by a code generator, never compiled). Not where C comes from
     elsewhere: cffi's C in Python strings, SWIG interfaces."""
+    errors = [
+        index
+        for index, evidence in enumerate(result.evidence)
+        if evidence.kind == "platform-error"
+        and evidence.x86_only_context is None
+        and evidence.file.endswith(HEADER_SUFFIXES)
+    ]
     edges = result.include_edges
     roots = [name for name in edges if not name.endswith(HEADER_SUFFIXES)]
-    if not result.includes:
+    if not result.includes and not errors:
         return
     if not roots and not (
         any(member.endswith(_ROOT_SUFFIXES) for member in result.members)
@@ -13059,7 +13097,8 @@ def _headers_nothing_includes(result: Analysis) -> None:
     ):
         return
     by_name: defaultdict[str, list[str]] = defaultdict(list)  # file name -> files
-    for name in edges:
+    # (the files that include something, and the headers with an #error, which may not)
+    for name in {*edges, *(result.evidence[index].file for index in errors)}:
         by_name[name.rsplit("/", 1)[-1].lower()].append(name)
     reached: set[str] = set()  # files
     seen: set[str] = set()  # include paths
@@ -13073,10 +13112,16 @@ def _headers_nothing_includes(result: Analysis) -> None:
             # `<boost/compute/cl.hpp>` is .../boost/compute/cl.hpp, not another cl.hpp
             if name not in reached and ("/" + name.lower()).endswith("/" + path):
                 reached.add(name)
-                stack.extend(edges[name])
+                stack.extend(edges.get(name, ()))
     result.includes[:] = [
         i for i in result.includes if not i.file.endswith(HEADER_SUFFIXES) or i.file in reached
     ]
+    # nor does a build reach the #errors of such a header (LASzip 3.5.1's src/endian.hpp,
+    # which CMake lists but no source includes: its CPU table ends in an #error on ARM64)
+    for index in errors:
+        evidence = result.evidence[index]
+        if evidence.file not in reached:
+            result.evidence[index] = _with_context(evidence, "a header no source includes")
 
 
 # source files a build compiles (not headers, not assembly, not CUDA's: see _scan_code)

@@ -233,6 +233,25 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__unix__",
         "__unix",
         "unix",
+        # GCC's and Clang's predefined byte-order and type-size macros, and the C libraries'
+        # endian.h ones: MSVC and the Windows SDK define none of them
+        # (https://gcc.gnu.org/onlinedocs/cpp/Common-Predefined-Macros.html); RapidJSON
+        # 1.1.0's endianness chain tests them first, then x86 and ARM32 only
+        "__BYTE_ORDER__",
+        "__ORDER_LITTLE_ENDIAN__",
+        "__ORDER_BIG_ENDIAN__",
+        "__ORDER_PDP_ENDIAN__",
+        "__FLOAT_WORD_ORDER__",
+        "__LITTLE_ENDIAN__",
+        "__BIG_ENDIAN__",
+        "__SIZEOF_INT128__",
+        "__GLIBC__",
+        "__GLIBC_MINOR__",
+        "__BYTE_ORDER",
+        "__LITTLE_ENDIAN",
+        "__BIG_ENDIAN",
+        "_LITTLE_ENDIAN",
+        "_BIG_ENDIAN",
         "__ANDROID__",
         "__HAIKU__",
         "_AIX",
@@ -252,6 +271,57 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
         "__NVCC__",
     }
 )
+
+# The values <limits.h> and <stdint.h> give these names on 64-bit Windows (LLP64: long is 32
+# bits, pointers 64; https://learn.microsoft.com/cpp/c-language/cpp-integer-limits). A file
+# that tests them has included the header: read as these, not as unknown (or as 0 where names
+# nothing in the sdist defines are read as undefined: zstd's mem.h `#if UINT_MAX !=
+# 4294967295` / `#error`), unless the file defines the name itself.
+STANDARD_VALUES: dict[str, int] = {
+    "CHAR_BIT": 8,
+    "SCHAR_MIN": -128,
+    "SCHAR_MAX": 127,
+    "UCHAR_MAX": 0xFF,
+    "CHAR_MIN": -128,
+    "CHAR_MAX": 127,
+    "SHRT_MIN": -32768,
+    "SHRT_MAX": 32767,
+    "USHRT_MAX": 0xFFFF,
+    "INT_MIN": -(2**31),
+    "INT_MAX": 2**31 - 1,
+    "UINT_MAX": 2**32 - 1,
+    "LONG_MIN": -(2**31),
+    "LONG_MAX": 2**31 - 1,
+    "ULONG_MAX": 2**32 - 1,
+    "LLONG_MIN": -(2**63),
+    "LLONG_MAX": 2**63 - 1,
+    "ULLONG_MAX": 2**64 - 1,
+    "INT8_MAX": 127,
+    "INT16_MAX": 32767,
+    "INT32_MAX": 2**31 - 1,
+    "INT64_MAX": 2**63 - 1,
+    "UINT8_MAX": 0xFF,
+    "UINT16_MAX": 0xFFFF,
+    "UINT32_MAX": 2**32 - 1,
+    "UINT64_MAX": 2**64 - 1,
+    "INTPTR_MAX": 2**63 - 1,
+    "UINTPTR_MAX": 2**64 - 1,
+    "INTMAX_MAX": 2**63 - 1,
+    "UINTMAX_MAX": 2**64 - 1,
+    "PTRDIFF_MAX": 2**63 - 1,
+    "SIZE_MAX": 2**64 - 1,
+    "WCHAR_MAX": 0xFFFF,
+    "WCHAR_MIN": 0,
+    # MSVC's own sized-integer limits (<limits.h>)
+    "_I8_MAX": 127,
+    "_UI8_MAX": 0xFF,
+    "_I16_MAX": 32767,
+    "_UI16_MAX": 0xFFFF,
+    "_I32_MAX": 2**31 - 1,
+    "_UI32_MAX": 2**32 - 1,
+    "_I64_MAX": 2**63 - 1,
+    "_UI64_MAX": 2**64 - 1,
+}
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>0[xX][0-9A-Fa-f]+|\d+)[uUlL]*"
@@ -419,6 +489,8 @@ class Macros:
         if name in ARM64_UNDEFINED and state is None:
             return 0
         if state is None:
+            if name in STANDARD_VALUES:
+                return STANDARD_VALUES[name]
             return 0 if x86_switch(name) or self._nowhere(name) else None
         if state is _OPAQUE or state is _UNSURE:
             return None
@@ -761,6 +833,7 @@ class _Frame:
     text: str = ""  # its text
     conditions: list[str] = field(default_factory=list)  # of the #if and its #elifs
     tests: str = ""  # the name an `#ifdef NAME` or `#if defined(NAME)` tests, if that is all
+    unless: str = ""  # the same for `#ifndef NAME` and `#if !defined(NAME)`
 
     def close_branch(self) -> None:
         self.include_branches += self.branch_includes
@@ -830,6 +903,10 @@ class Reading:
     closed_states: list[bool | None] | None  # the same, in the closed world (see regions)
     # (key, text, arch: see ErrorDirective) of the #errors an ARM64 build reaches
     errors: list[tuple[int, str, bool]]
+    # the #errors of an architecture a default build reaches in the closed world (where
+    # ``closed`` is given: the names nothing defines read as undefined), as (key, text, the
+    # names the `#ifndef NAME`s around it test: a build that defines one passes it over)
+    closed_errors: list[tuple[int, str, tuple[str, ...]]]
     unselected: list[tuple[int, str]]  # (key, line) of the #ifs of per-platform chains
     defines: dict[str, list[tuple[bool | None, str]]]
 
@@ -896,13 +973,16 @@ def read(
     states: list[bool | None] = []
     closed_states: list[bool | None] | None = [] if closed is not None else None
     errors: list[tuple[int, str, bool]] = []
+    closed_errors: list[tuple[int, str, tuple[str, ...]]] = []
     unselected: list[tuple[int, str]] = []
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
     macros.definable = definable
     if known is not None:
         for name in needed:  # (a name at a time: ``known`` may work its values out when asked)
-            if name in known:
+            # (a standard header's name keeps its value: another file's definition of it is
+            # a fallback for old compilers, bx's compat/msvc/pre1600/stdint.h in xatlas)
+            if name in known and name not in STANDARD_VALUES:
                 body = known[name]
                 macros.known[name] = _UNDEFINED_HERE if body is None else body
     stack: list[_Frame] = []
@@ -942,6 +1022,10 @@ def read(
                 frame.tests = rest.split(None, 1)[0] if rest.strip() else ""
             elif word == "if" and (only := _ONLY_DEFINED.match(rest)) is not None:
                 frame.tests = only[1] or only[2]
+            elif word == "ifndef":
+                frame.unless = rest.split(None, 1)[0] if rest.strip() else ""
+            elif word == "if" and (negated := _NOT_DEFINED.match(rest)) is not None:
+                frame.unless = negated[1]
             frame.closed_taken = frame.closed_current = _closed_condition(
                 condition, closed, definable, word, rest, macros, after
             )
@@ -1024,14 +1108,21 @@ def read(
                     macros.set(name, _UNSURE)
             continue
         elif word == "error":
-            if active is True:
+            if active is True or (active is None and active_closed is True):
                 # reached through a test of the architecture, or saying one
                 arch = any(
                     _ARCH.search(condition) is not None
                     for frame in stack
                     for condition in frame.conditions
                 ) or bool(_ARCH_MESSAGE.search(rest))
-                errors.append((key, text.strip()[:160], arch))
+                if active is True:
+                    errors.append((key, text.strip()[:160], arch))
+                elif stack and any(_ARCH.search(condition) for condition in stack[-1].conditions):
+                    # (the #else of a chain of architecture tests: not an #error a message
+                    # alone ties to a platform, `#error "No supported EGL platform selected"`
+                    # after tests of names only glfw's own CMake files define)
+                    unless = tuple(frame.unless for frame in stack if frame.unless)
+                    closed_errors.append((key, text.strip()[:160], unless))
             continue
         else:
             continue
@@ -1052,6 +1143,7 @@ def read(
         states=states,
         closed_states=closed_states,
         errors=errors,
+        closed_errors=closed_errors,
         unselected=unselected,
         defines=defines,
     )
