@@ -205,10 +205,14 @@ def test_x86_code_that_never_builds_for_arm64_needs_no_work(tmp_path: Path) -> N
 
 def test_numpy_is_not_called_a_source_port() -> None:
     """numpy publishes win_arm64 wheels: its x86 kernels sit in x86-only files and #if
-    blocks, and it has NEON paths in many files. The prediction must not ask for a rewrite."""
+    blocks, and it has NEON paths in many files. The prediction must not ask for a rewrite.
+    (It was build-config until the three PowerPC `__asm__` lines of simd/vec/conversion.h
+    counted as x86 code left without an ARM path; simd.h includes vec/vec.h only `#if
+    defined(NPY_HAVE_VSX) || defined(NPY_HAVE_VX)`, which no ARM64 build defines, so no
+    ARM64 build includes that header.)"""
     doc = analysis(fetch("numpy-sdist"))
     assert doc["build_backend"] == "meson-python"
-    assert doc["category"] == "build-config", doc["reasons"]
+    assert doc["category"] == "workflow-only", doc["reasons"]
     # (Highway's *_test.cc files are test programs: not counted)
     assert len(doc["arm_alternative_files"]) > 40
     needs_work = [e for e in doc["x86"] if not e["arm_alternative"] and not e["x86_only_context"]]
@@ -3926,7 +3930,9 @@ def test_composable_kernel_is_amd_gpu_code(tmp_path: Path) -> None:
         "csrc/composable_kernel/include/ck/utility/amd_inline_asm.hpp": asm,
     }
     assert analysis(tree(tmp_path, files))["category"] == "workflow-only"
+    # (x86 assembly in a header of the package's own that a source includes)
     files["csrc/kernels/inline_asm.hpp"] = asm.replace("v_pk_add_f16", "paddw")
+    files["csrc/x.cpp"] = '#include "kernels/inline_asm.hpp"\nint x;\n'
     assert analysis(tree(tmp_path / "b", files))["category"] == "source-port"
 
 
@@ -11456,3 +11462,153 @@ def test_closed_world_errors_are_those_of_architecture_chains(tmp_path: Path) ->
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "workflow-only", doc["reasons"]
     assert [e for e in doc["x86"] if e["kind"] == "platform-error"] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        ('    __asm__ volatile("cpuid" : "=a"(a), "=b"(b) : "a"(leaf));\n', True),
+        ('    __asm__ volatile("cpuid\\n\\t" : "+a"(a), "=b"(b));\n', True),
+        ('    __asm__ volatile("cpuid;" : "=a"(a));\n', True),
+        # QScintilla 2.14.1's src/qscilexerasm.cpp: the assembler lexer's keyword list
+        ('    return "cpuid rdtsc rdtscp rdpmc xgetbv ";\n', False),
+        # a message (cpu-features style dumps)
+        ('    printf("cpuid leaf 7:\\n");\n', False),
+    ],
+)
+def test_cpuid_in_a_string_is_the_instruction_alone(tmp_path: Path, line: str, found: bool) -> None:
+    files = {
+        "setup.py": setup_extension("pkg._ext", "src/ext.c"),
+        "src/ext.c": "#include <stdio.h>\nvoid f(unsigned a, unsigned b, unsigned leaf) {\n"
+        + line
+        + "}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert bool([k for k, _f, _l in needing_work(doc) if k == "cpuid"]) is found
+
+
+@pytest.mark.parametrize(
+    "header", ["qapplication.h", "QtWidgets/QWidget", "QApplication", "QtCore/qstring.h"]
+)
+def test_qt_headers_are_one_library(tmp_path: Path, header: str) -> None:
+    """QScintilla 2.14.1 includes Qt's lower-case headers flat (<qapplication.h>, ...): one
+    library, Qt, not one per header."""
+    files = {
+        "setup.py": setup_extension("pkg._ext", "src/ext.cpp"),
+        "src/ext.cpp": f"#include <{header}>\n#include <qglobal.h>\nint f() {{ return 0; }}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["qt"]
+
+
+def test_paths_h_is_a_posix_header(tmp_path: Path) -> None:
+    """pyeclib 1.8.0's src/pyeclib_c/pyeclib_c.c includes <paths.h> for _PATH_DEVNULL: BSD's
+    and glibc's, not in MSVC's CRT."""
+    files = {
+        "setup.py": setup_extension("pkg._ext", "src/ext.c"),
+        "src/ext.c": "#include <paths.h>\n#include <Python.h>\nconst char *n = _PATH_DEVNULL;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "source-port", doc["reasons"]
+
+
+def test_an_r_packages_sources_are_rs_build(tmp_path: Path) -> None:
+    """IsoSpecPy 2.2.3 ships IsoSpecR/, the R package (DESCRIPTION, NAMESPACE, src/ with
+    <R.h> and <Rcpp.h>), beside the C++ library its setup.py compiles."""
+    files = {
+        "setup.py": setup_extension("pkg._ext", "lib/python-build.cpp"),
+        "lib/python-build.cpp": '#include "lib.h"\nint f() { return 0; }\n',
+        "lib/lib.h": "#pragma once\n",
+        "pkgR/DESCRIPTION": "Package: pkgR\nLinkingTo: Rcpp\n",
+        "pkgR/NAMESPACE": "useDynLib(pkgR)\n",
+        "pkgR/src/init.c": "#include <R.h>\n#include <Rinternals.h>\nvoid R_init_pkgR(void) {}\n",
+        "pkgR/src/RcppExports.cpp": "#include <Rcpp.h>\n",
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    # without R's package files, the same folder's includes are libraries a build needs
+    del files["pkgR/DESCRIPTION"]
+    doc = analysis(tree(tmp_path / "b", files))
+    assert "rcpp" in external_names(doc)
+
+
+def test_x86_code_in_a_header_no_source_includes(tmp_path: Path) -> None:
+    """wyhash 0.1.2's dep/old_versions/*.h: earlier releases kept for reference, whose MSVC
+    branches call `_mm_popcnt_u64`; no source includes them."""
+    old = (
+        "#include <stdint.h>\n#if defined(_MSC_VER)\n#include <intrin.h>\n"
+        "static int pc(uint64_t x) { return (int)_mm_popcnt_u64(x); }\n#endif\n"
+    )
+    files = {
+        "setup.py": setup_extension("pkg._ext", "src/ext.c"),
+        "src/ext.c": '#include "wyhash.h"\nint f(void) { return 0; }\n',
+        "src/wyhash.h": "#pragma once\n#include <stdint.h>\n",
+        "dep/old_versions/wyhash_v5.h": old,
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    files["src/wyhash.h"] = '#pragma once\n#include "../dep/old_versions/wyhash_v5.h"\n'
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+
+
+def test_a_cmake_check_program_is_no_port(tmp_path: Path) -> None:
+    """finufft 2.5.1's and ducc0's cmake/CheckAVX.cpp: a program CMake compiles and runs to
+    learn the CPU's features; on ARM64 it fails, which is its answer."""
+    check = (
+        "#include <intrin.h>\n#include <array>\nint main() {\n"
+        "  std::array<int, 4> cpui;\n  __cpuid(cpui.data(), 1);\n"
+        "  unsigned long long x = _xgetbv(0);\n  return (int)x;\n}\n"
+    )
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p CXX)\ninclude(cmake/CheckAVX.cmake)\n"
+        "add_library(p MODULE src/p.cpp)\n",
+        "cmake/CheckAVX.cmake": "try_run(RUN_RESULT COMPILE_RESULT ${CMAKE_BINARY_DIR}\n"
+        "  ${CMAKE_CURRENT_LIST_DIR}/CheckAVX.cpp)\n",
+        "cmake/CheckAVX.cpp": check,
+        "src/p.cpp": "int f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    # the same program as the package's own source
+    files["src/CheckAVX.cpp"] = files.pop("cmake/CheckAVX.cpp")
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+
+
+@pytest.mark.parametrize("folder", ["ggml/src/ggml-hexagon/htp", "ggml/src/ggml-cpu/spacemit"])
+def test_dsp_and_risc_v_vendor_folders_are_other_architectures(tmp_path: Path, folder: str) -> None:
+    """ggml's Hexagon DSP backend and SpacemiT's RISC-V kernels (whisper.cpp in pywhispercpp
+    1.5.1): their inline assembly is no ARM64 build's."""
+    files = {
+        "setup.py": setup_extension("pkg._ext", "src/ext.c"),
+        "src/ext.c": f'#include "{folder.rsplit("/", 1)[-1]}/utils.h"\nint f(void) {{ return 0; }}\n',
+        f"{folder}/utils.h": '#pragma once\nstatic inline void p(void) { asm volatile(" pause(#255)\\n"); }\n',
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("cmake_args", "category"),
+    [("", "build-config"), ('set(ENV{CMAKE_ARGS} "-T ClangCL")\n', "workflow-only")],
+)
+def test_a_cmake_stop_for_msvc_on_arm(tmp_path: Path, cmake_args: str, category: str) -> None:
+    """ggml's ggml-cpu/CMakeLists.txt (whisper.cpp 1.7 in pywhispercpp 1.5.1; llama.cpp in
+    llama-cpp-python): `if (MSVC AND NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")` /
+    `message(FATAL_ERROR "MSVC is not supported for ARM, use clang")`. A build that picks
+    clang-cl already passes it."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["scikit-build-core"]\n'
+        'build-backend = "scikit_build_core.build"\n',
+        "CMakeLists.txt": "project(p C)\n" + cmake_args + "add_subdirectory(ggml)\n",
+        "ggml/CMakeLists.txt": 'if (GGML_SYSTEM_ARCH STREQUAL "ARM")\n'
+        '    if (MSVC AND NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")\n'
+        '        message(FATAL_ERROR "MSVC is not supported for ARM, use clang")\n'
+        "    endif()\nendif()\nadd_library(ggml src/ggml.c)\n",
+        "ggml/src/ggml.c": "int ggml(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert doc["category"] == category, doc["reasons"]

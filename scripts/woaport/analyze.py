@@ -168,8 +168,10 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         ("",),
     ),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
-    # (an asm string's "cpuid", not blst's `#include "cpuid.c"`)
-    ("cpuid", ("cpuid",), r"\"\s*cpuid\b(?!\.)", ("",)),
+    # (an asm string's "cpuid", the instruction alone: "cpuid", "cpuid\n\t", "cpuid;"; not
+    # blst's `#include "cpuid.c"`, a message's "cpuid leaf 7:\n" or QScintilla 2.14.1's
+    # assembler lexer's keyword list "cpuid rdtsc rdtscp rdpmc xgetbv ")
+    ("cpuid", ("cpuid",), r"\"\s*cpuid\s*(?:\\[nt]|;|\")", ("",)),
     (
         "inline-asm",
         ("asm",),
@@ -842,6 +844,9 @@ class Analysis:
     setup_macros: dict[str, str] = field(default_factory=dict)
     bazel: str | None = None  # the Bazel root file of a build setup.py runs Bazel for
     removed_msvc: str | None = None  # "setup.py:N imports distutils.msvc9compiler"
+    # "FILE:N": a CMake file that stops for MSVC on ARM and asks for clang (ggml's
+    # `message(FATAL_ERROR "MSVC is not supported for ARM, use clang")`)
+    msvc_arm_stop: str | None = None
     bazelisk_x64: str | None = None  # a bazelisk.py that knows no Windows ARM64 (file:line)
     # "setup.py:N": setup.py goes on without its extension where the extension does not
     # compile (Extension(optional=True), a build_ext that catches CCompilerError ...)
@@ -1257,6 +1262,16 @@ class Analysis:
                 (
                     "Fortran sources: the Windows-on-Arm runner needs a Fortran compiler (LLVM flang)",
                     "install LLVM flang for ARM64 in CIBW_BEFORE_ALL_WINDOWS and point the build at it",
+                )
+            )
+        if self.msvc_arm_stop and not any(map(_CLANG_CL.search, self.build_texts)):
+            # (not where a build file names clang-cl already: a build that picks it)
+            build_reasons.append(
+                (
+                    f"{self.msvc_arm_stop} stops the CMake build for MSVC on ARM and asks for "
+                    "clang: the Windows-on-Arm build needs clang-cl",
+                    "build with clang-cl on windows-11-arm (CMake `-T ClangCL`, or "
+                    "CMAKE_C_COMPILER/CMAKE_CXX_COMPILER=clang-cl in CMAKE_ARGS)",
                 )
             )
         if self.removed_msvc:
@@ -2271,6 +2286,11 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 result.meson_texts.append(text)
             if name in ("cmakelists.txt", "meson.build") or name.endswith(".cmake"):
                 _scan_build_sources(result, text, lower)
+            if result.msvc_arm_stop is None and "FATAL_ERROR" in text:
+                stop = _MSVC_ARM_STOP.search(text)
+                if stop is not None:
+                    line = text.count("\n", 0, stop.start()) + 1
+                    result.msvc_arm_stop = f"{relative}:{line}"
             _scan_flags(result, relative, text)
             _scan_libraries(result, relative, name, text)
         elif _build_script(lower):
@@ -8364,6 +8384,19 @@ _COIN_OR_HEADER = re.compile(r"(?:Cbc|Cgl|Clp|Coin|Osi)[A-Z0-9]\w{0,60}\.h(?:pp)
 # EPICS Base's headers, installed flat (p4p 4.3.0's src/p4p.h: epicsMutex.h, epicsGuard.h;
 # pvxslibs 1.5.3: epicsThread.h, epicsTime.h ...), which p4p takes from epicscorelibs
 _EPICS_HEADER = re.compile(r"epics[A-Z]\w{0,60}\.h")
+# Qt's headers: a module's folder (<QtCore/QString>, <QtWidgets/qwidget.h>), a class's own
+# header (<QApplication>), or Qt's lower-case ones, flat on the include path as QScintilla
+# 2.14.1's src/*.cpp have them (<qapplication.h>, <qwidget.h>): one library, Qt
+_QT_HEADER = re.compile(r"Qt[A-Z][A-Za-z]{1,40}/\w{1,60}(?:\.h)?|Q[A-Z][A-Za-z]{1,60}")
+_QT_LOWER_HEADERS = frozenset(
+    f"q{name}.h"
+    for name in (
+        *("global", "object", "string", "widget", "application", "coreapplication", "color"),
+        *("painter", "font", "bytearray", "event", "image", "pixmap", "variant", "list", "map"),
+        *("timer", "thread", "mutex", "settings", "datetime", "cursor", "clipboard", "scrollbar"),
+        *("mimedata", "drag", "printer", "textlayout", "screen", "polygon", "namespace"),
+    )
+)
 # Include folders named otherwise than their library.
 INCLUDE_DIR_LIBRARIES = {
     "unicode": "icu",
@@ -8453,6 +8486,21 @@ def _projects(members: set[str]) -> tuple[str, ...]:
 _TRAILING_VERSION = re.compile(r"[-_.]?\d+(?:\.\d+)*$")
 _SEPARATED_VERSION = re.compile(r"[-_.]\d+(?:\.\d+)*$")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def _r_packages(members: Iterable[str]) -> tuple[str, ...]:
+    """The folders (with their `/`) that hold an R package of their own: R's DESCRIPTION and
+    NAMESPACE files side by side, below the sdist's top (IsoSpecPy 2.2.3's IsoSpecR/, whose
+    src/ includes <R.h> and <Rcpp.h>; R CMD INSTALL builds it, not the Python build)."""
+    described: set[str] = set()
+    namespaced: set[str] = set()
+    for member in members:
+        folder, _, name = member.rpartition("/")
+        if folder and name == "description":
+            described.add(folder)
+        elif folder and name == "namespace":
+            namespaced.add(folder)
+    return tuple(sorted(folder + "/" for folder in described & namespaced))
 
 
 def _library_key(name: str) -> str:
@@ -8876,6 +8924,7 @@ def _resolve_includes(result: Analysis) -> None:
         if not in_vendored_tree
     }
     backends: set[str] | None = None  # worked out for the first header not in the sdist
+    r_packages: tuple[str, ...] = ()  # (the same)
     found_keys = {_library_key(e.name) for e in result.external}
     for include, in_vendored_tree in zip(result.includes, vendored, strict=True):
         path = include.path.lower().replace("\\", "/").strip("<>")
@@ -8904,8 +8953,11 @@ def _resolve_includes(result: Analysis) -> None:
             continue
         if backends is None:
             backends = _other_platform_backends(result.members)
+            r_packages = _r_packages(result.members)
         if include.file.lower() in backends:
             continue  # another system's backend beside a windows/ one (hidapi's libusb/hid.c)
+        if r_packages and include.file.lower().startswith(r_packages):
+            continue  # an R package's source (its <R.h>, <Rcpp.h>): R's build, not Python's
         if top in requirements or ("/" in path and top in requirement_words):
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
@@ -8918,6 +8970,8 @@ def _resolve_includes(result: Analysis) -> None:
             library = "cbc"  # COIN-OR's solver stack, which Cbc's build makes as one
         elif _EPICS_HEADER.fullmatch(include.path.strip("<>")):
             library = "epics-base"  # EPICS Base's libCom and dbCore, installed flat
+        elif _QT_HEADER.fullmatch(include.path.strip("<>")) or path in _QT_LOWER_HEADERS:
+            library = "qt"
         plain = library
         library = INCLUDE_DIR_LIBRARIES.get(library, library)
         if _library_key(library) in result.built_without:
@@ -9441,7 +9495,9 @@ OTHER_ARCH_FILE = re.compile(
     r"|s390\w*|riscv\w*|loongarch\w*|power\w*|ia64"
     # SIMD extensions named for their architecture: PowerPC's AltiVec/VSX, s390x's
     # z/Vector, MIPS' MSA, LoongArch's LSX/LASX (Eigen's arch/AltiVec, arch/MSA ...)
-    r"|altivec|vsx|zvector|msa|lsx|lasx|loongson\w*)(?:[/_.-]|$)",
+    r"|altivec|vsx|zvector|msa|lsx|lasx|loongson\w*"
+    # a DSP's and a RISC-V vendor's (ggml's ggml-hexagon, Qualcomm's Hexagon; ggml-cpu/spacemit)
+    r"|hexagon|spacemit)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
 CARGO_X86_CFG = re.compile(r"#!?\[\s*cfg\s*\(")
@@ -10765,6 +10821,23 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     )
 
 
+# A CMake stop for MSVC on ARM: `message(FATAL_ERROR "MSVC is not supported for ARM, use
+# clang")` (ggml's ggml-cpu/CMakeLists.txt, vendored by llama.cpp and whisper.cpp and so by
+# pywhispercpp 1.5.1 and llama-cpp-python), on a line of its own (not a comment)
+_MSVC_ARM_STOP = re.compile(
+    r'(?im)^[ \t]*message\s*\(\s*FATAL_ERROR\s+"[^"\n]{0,200}'
+    r'(?:\bMSVC\b|Visual Studio)[^"\n]{0,200}\bARM(?:64)?\b[^"\n]{0,200}"'
+)
+# a build file that picks clang-cl (CMake's `-T ClangCL`, CMAKE_C_COMPILER=clang-cl, CC=clang-cl),
+# not one that names it in a comment (pybind11's `if(MSVC) # That's also clang-cl`)
+_CLANG_CL = re.compile(
+    r"(?i)-T[ \t]*[\"']?ClangCL|CMAKE_(?:C|CXX)_COMPILER[\"' \t=:]{1,4}clang-cl"
+    r"|\bC(?:C|XX)[ \t]*=[ \t]*[\"']?clang-cl"
+)
+# a C/C++ file in a folder named cmake: the source of a CMake check (try_compile, try_run,
+# a CheckAVX.cpp a module runs), whose failure to build or run on ARM64 is its answer
+# (finufft 2.5.1's and ducc0's cmake/CheckAVX.cpp: __cpuid, _xgetbv)
+_CMAKE_CHECK_PATH = re.compile(r"(?i)(?:^|/)cmake/(?:[^/]+/)*[^/]+\.(?:c|cc|cpp|cxx)$")
 _ERROR_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*error\b", re.MULTILINE)
 _FIND_NEON, _FIND_NEON_UPPER, _FIND_ELIF, _FIND_M = map(_finder, ("neon", "NEON", "#elif", "_M_"))
 
@@ -11642,7 +11715,11 @@ def _finish_code(
         else (
             "built only for x86 (CMake/meson condition)"
             if x86_file
-            else ("other-OS file" if OTHER_OS_PATH.search(relative) else None)
+            else (
+                "other-OS file"
+                if OTHER_OS_PATH.search(relative)
+                else ("CMake check program" if _CMAKE_CHECK_PATH.search(relative) else None)
+            )
         )
     )
     other_arch = OTHER_ARCH_FILE.search(relative) is not None or bool(AMD_GPU_PATH.search(relative))
@@ -12517,6 +12594,9 @@ POSIX_ONLY_HEADERS = frozenset(
         # 0.1.27's src/python/core.c; ethereum/ethash#87: "fatal error C1083: Cannot open
         # include file: 'alloca.h'")
         "alloca.h",
+        # BSD's and glibc's paths of system files (_PATH_DEVNULL, _PATH_TMP): pyeclib 1.8.0's
+        # src/pyeclib_c/pyeclib_c.c; MSVC's CRT has no paths.h
+        "paths.h",
     ]
 )
 # POSIX-only headers whose names libraries give their own headers too (EPICS Base's link.h,
@@ -13078,9 +13158,7 @@ def _headers_nothing_includes(result: Analysis) -> None:
     errors = [
         index
         for index, evidence in enumerate(result.evidence)
-        if evidence.kind == "platform-error"
-        and evidence.x86_only_context is None
-        and evidence.file.endswith(HEADER_SUFFIXES)
+        if evidence.x86_only_context is None and evidence.file.endswith(HEADER_SUFFIXES)
     ]
     edges = result.include_edges
     roots = [name for name in edges if not name.endswith(HEADER_SUFFIXES)]
@@ -13097,7 +13175,7 @@ def _headers_nothing_includes(result: Analysis) -> None:
     ):
         return
     by_name: defaultdict[str, list[str]] = defaultdict(list)  # file name -> files
-    # (the files that include something, and the headers with an #error, which may not)
+    # (the files that include something, and the headers with evidence, which may not)
     for name in {*edges, *(result.evidence[index].file for index in errors)}:
         by_name[name.rsplit("/", 1)[-1].lower()].append(name)
     reached: set[str] = set()  # files
@@ -13116,8 +13194,10 @@ def _headers_nothing_includes(result: Analysis) -> None:
     result.includes[:] = [
         i for i in result.includes if not i.file.endswith(HEADER_SUFFIXES) or i.file in reached
     ]
-    # nor does a build reach the #errors of such a header (LASzip 3.5.1's src/endian.hpp,
-    # which CMake lists but no source includes: its CPU table ends in an #error on ARM64)
+    # nor does a build reach the #errors and x86 code of such a header (LASzip 3.5.1's
+    # src/endian.hpp, which CMake lists but no source includes: its CPU table ends in an
+    # #error on ARM64; wyhash 0.1.2's dep/old_versions/*.h, earlier releases kept for
+    # reference, with `_mm_popcnt_u64` in their MSVC branches)
     for index in errors:
         evidence = result.evidence[index]
         if evidence.file not in reached:
