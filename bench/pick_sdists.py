@@ -48,6 +48,11 @@ That one ran out with round 94's first 2 picks; then the list of 2025-12-01 (com
 b2b4455) from rank 1, with --not-in given ten times (those lists and 2025-11-01's): 215
 projects, which ran out with 25 picks; then the list of 2026-02-01 (commit bb0bcb5) from
 rank 1, with --not-in given eleven times (those lists and 2025-12-01's): 166 projects.
+That one ran out with round 96's first 6 picks; then the list of 2026-03-01 (commit 8e6e585)
+from rank 1, with --not-in given twelve times (those lists and 2026-02-01's): 100 projects,
+which ran out with 18 picks; then the list of 2025-03-01 (commit fa3a525, the snapshot before
+2025-04-01's) from rank 1, with --not-in given thirteen times (those lists and 2026-03-01's):
+432 projects. (2026-04-01's, commit 7ec9534, holds no project the others lack.)
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
