@@ -467,14 +467,26 @@ def test_standard_header_values_on_windows_arm64(expression: str, value: int) ->
     assert cpp.evaluate(expression) == value
 
 
-def test_a_file_that_defines_a_limit_itself_is_read_by_its_own_value() -> None:
+def test_a_files_own_definition_of_a_limit_does_not_replace_the_standard_value() -> None:
+    """A file's definition of a <limits.h>/<stdint.h> name is a fallback for compilers
+    without the header (`#ifndef SIZE_MAX` / `#define SIZE_MAX ((size_t)-1)`, whose cast this
+    reading cannot evaluate) or a wrong guess (an LP64 ULONG_MAX): MSVC's header value holds
+    (helper-211's review 8)."""
     source = lines_of(
         "#define ULONG_MAX 18446744073709551615UL\n"
         "#if ULONG_MAX > 4294967295UL\n"
         "wide();\n"  # 3
         "#endif\n"
+        "#ifndef SIZE_MAX\n"
+        "#define SIZE_MAX ((size_t)-1)\n"
+        "#endif\n"
+        "#if SIZE_MAX == 0xffffffffffffffff\n"
+        "size64();\n"  # 9
+        "#endif\n"
     )
-    assert cpp.regions(source).at(3) is Truth.TRUE
+    regions = cpp.regions(source)
+    assert regions.at(3) is Truth.FALSE
+    assert regions.at(9) is Truth.TRUE
 
 
 def test_an_architecture_error_reached_only_where_undefined_names_are_undefined() -> None:

@@ -738,6 +738,7 @@ class Analysis:
     # Macro names some file #defines, and the build files' text (which may -D a name): a name
     # in neither is undefined in every build (see cpp.Macros.definable)
     defined_names: set[str] = field(default_factory=set)
+    define_files: Counter[str] = field(default_factory=Counter)  # name -> files that #define it
     other_headers: list[str] = field(default_factory=list)  # see _collect_macros
     definers: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     build_texts: list[str] = field(default_factory=list)
@@ -847,6 +848,11 @@ class Analysis:
     # "FILE:N": a CMake file that stops for MSVC on ARM and asks for clang (ggml's
     # `message(FATAL_ERROR "MSVC is not supported for ARM, use clang")`)
     msvc_arm_stop: str | None = None
+    # the #includes of the sdist's own headers that include_edges leaves out as no default
+    # build's (see _finish_code): still edges for _headers_nothing_includes' x86 evidence
+    edges_off_by_default: defaultdict[str, list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     bazelisk_x64: str | None = None  # a bazelisk.py that knows no Windows ARM64 (file:line)
     # "setup.py:N": setup.py goes on without its extension where the extension does not
     # compile (Extension(optional=True), a build_ext that catches CCompilerError ...)
@@ -1264,8 +1270,15 @@ class Analysis:
                     "install LLVM flang for ARM64 in CIBW_BEFORE_ALL_WINDOWS and point the build at it",
                 )
             )
-        if self.msvc_arm_stop and not any(map(_CLANG_CL.search, self.build_texts)):
-            # (not where a build file names clang-cl already: a build that picks it)
+        if (
+            self.msvc_arm_stop
+            and not _picks_clang_cl(self)
+            and (
+                any(word in (self.backend or "").lower() for word in ("cmake", "scikit-build"))
+                or "cmake" in self.setup_script.lower()
+            )
+        ):
+            # (where the build runs CMake, and no build file picks clang-cl already)
             build_reasons.append(
                 (
                     f"{self.msvc_arm_stop} stops the CMake build for MSVC on ARM and asks for "
@@ -2252,6 +2265,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             defined = _DEFINED_NAME.findall(text)
             _collect_macros(result, relative, text, defined)
             result.defined_names.update(defined)
+            result.define_files.update(set(defined))
             if "__builtin_" in text:
                 # a GCC builtin's name the sdist defines as a function of its own, for MSVC
                 # (lzfse 0.4.2's lzfse_internal.h, pyvex's libvex_basictypes.h)
@@ -8488,6 +8502,12 @@ _SEPARATED_VERSION = re.compile(r"[-_.]\d+(?:\.\d+)*$")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
+# R's own headers (R.h, Rinternals.h, R_ext/..., Rcpp's), lower case as _resolve_includes has them
+_R_HEADER = re.compile(
+    r"(?:r|rinternals|rdefines|rmath|rversion|rconfig|rembedded)\.h$|r_ext/|rcpp"
+)
+
+
 def _r_packages(members: Iterable[str]) -> tuple[str, ...]:
     """The folders (with their `/`) that hold an R package of their own: R's DESCRIPTION and
     NAMESPACE files side by side, below the sdist's top (IsoSpecPy 2.2.3's IsoSpecR/, whose
@@ -8956,8 +8976,8 @@ def _resolve_includes(result: Analysis) -> None:
             r_packages = _r_packages(result.members)
         if include.file.lower() in backends:
             continue  # another system's backend beside a windows/ one (hidapi's libusb/hid.c)
-        if r_packages and include.file.lower().startswith(r_packages):
-            continue  # an R package's source (its <R.h>, <Rcpp.h>): R's build, not Python's
+        if r_packages and include.file.lower().startswith(r_packages) and _R_HEADER.match(path):
+            continue  # an R package's source's <R.h>, <Rcpp.h>: R's build, not Python's
         if top in requirements or ("/" in path and top in requirement_words):
             continue  # a build requirement brings it (cppy, pybind11 ...)
         library = path.split("/")[0] if "/" in path else PurePosixPath(path).stem
@@ -9488,7 +9508,12 @@ _NO_X86_ASM = re.compile(
 # they include is ROCm's (xformers' csrc/attention/hip_decoder and Composable Kernel's
 # <ck_tile/core.hpp>, vllm's csrc/rocm, flash-attn's csrc/composable_kernel): their asm is
 # AMD GPU ISA
-AMD_GPU_PATH = re.compile(r"(?:^|/)(?:rocm|hip|composable_kernel)(?:[_/-]|$)|\.hip$", re.IGNORECASE)
+# (also a file named for one of ROCm's libraries: muGrid 1.6.1's fft/rocfft_backend.hh)
+AMD_GPU_PATH = re.compile(
+    r"(?:^|/)(?:rocm|hip|composable_kernel"
+    r"|(?:roc|hip)(?:fft|blas|sparse|rand|solver|prim|cub))(?:[_/-]|$)|\.hip$",
+    re.IGNORECASE,
+)
 # Files for another architecture than x86 (their asm and intrinsics are not x86 work).
 OTHER_ARCH_FILE = re.compile(
     r"(?:^|[/_.-])(?:aarch64|arm64|arm32|arm|armv\d+\w*|armx|neon\d*|alpha|mips\w*|sparc\w*|m68k|csky|ppc\w*|sh|or1k|hppa"
@@ -9497,7 +9522,7 @@ OTHER_ARCH_FILE = re.compile(
     # z/Vector, MIPS' MSA, LoongArch's LSX/LASX (Eigen's arch/AltiVec, arch/MSA ...)
     r"|altivec|vsx|zvector|msa|lsx|lasx|loongson\w*"
     # a DSP's and a RISC-V vendor's (ggml's ggml-hexagon, Qualcomm's Hexagon; ggml-cpu/spacemit)
-    r"|hexagon|spacemit)(?:[/_.-]|$)",
+    r"|ggml-hexagon|spacemit)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
 CARGO_X86_CFG = re.compile(r"#!?\[\s*cfg\s*\(")
@@ -10828,16 +10853,37 @@ _MSVC_ARM_STOP = re.compile(
     r'(?im)^[ \t]*message\s*\(\s*FATAL_ERROR\s+"[^"\n]{0,200}'
     r'(?:\bMSVC\b|Visual Studio)[^"\n]{0,200}\bARM(?:64)?\b[^"\n]{0,200}"'
 )
-# a build file that picks clang-cl (CMake's `-T ClangCL`, CMAKE_C_COMPILER=clang-cl, CC=clang-cl),
-# not one that names it in a comment (pybind11's `if(MSVC) # That's also clang-cl`)
+# a build file that picks clang-cl (CMake's `-T ClangCL`, scikit-build-core's `["-T",
+# "ClangCL"]`, CMAKE_GENERATOR_TOOLSET, CMAKE_C_COMPILER[:FILEPATH]=.../clang-cl.exe,
+# CC=clang-cl), on a line that is no comment (pybind11's `if(MSVC) # That's also clang-cl`)
 _CLANG_CL = re.compile(
-    r"(?i)-T[ \t]*[\"']?ClangCL|CMAKE_(?:C|CXX)_COMPILER[\"' \t=:]{1,4}clang-cl"
-    r"|\bC(?:C|XX)[ \t]*=[ \t]*[\"']?clang-cl"
+    r"(?im)^(?![ \t]*#)[^\n]{0,300}?(?:-T[ \t]*[\"']?ClangCL|[\"']-T[\"'][ \t]*,[ \t]*[\"']ClangCL"
+    r"|CMAKE_GENERATOR_TOOLSET[\"' \t=:]{1,4}ClangCL"
+    r"|CMAKE_(?:C|CXX)_COMPILER(?::FILEPATH)?[\"' \t=:]{1,4}[^\n\"']{0,200}clang-cl"
+    r"|\bC(?:C|XX)[ \t]*=[ \t]*[\"']?[^\s\"']{0,200}clang-cl)"
 )
+
+
+def _picks_clang_cl(result: Analysis) -> bool:
+    """Does a build file pick clang-cl (see _CLANG_CL)?"""
+    return any(map(_CLANG_CL.search, result.build_texts))
+
+
 # a C/C++ file in a folder named cmake: the source of a CMake check (try_compile, try_run,
 # a CheckAVX.cpp a module runs), whose failure to build or run on ARM64 is its answer
 # (finufft 2.5.1's and ducc0's cmake/CheckAVX.cpp: __cpuid, _xgetbv)
-_CMAKE_CHECK_PATH = re.compile(r"(?i)(?:^|/)cmake/(?:[^/]+/)*[^/]+\.(?:c|cc|cpp|cxx)$")
+_CMAKE_FOLDERS = frozenset(("cmake", "cmakemodules", "cmake_modules", "cmake-modules"))
+
+
+def _cmake_check_program(relative: str) -> bool:
+    """Is this a C/C++ file under a folder of CMake modules (cmake/, CMakeModules/,
+    cmake_modules/)?"""
+    lower = relative.lower()
+    return lower.endswith((".c", ".cc", ".cpp", ".cxx")) and not _CMAKE_FOLDERS.isdisjoint(
+        lower.split("/")[:-1]
+    )
+
+
 _ERROR_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*error\b", re.MULTILINE)
 _FIND_NEON, _FIND_NEON_UPPER, _FIND_ELIF, _FIND_M = map(_finder, ("neon", "NEON", "#elif", "_M_"))
 
@@ -11670,15 +11716,24 @@ def _finish_code(
                 cpp.ErrorDirective(line=line_of(key) + 1, text=line, arch=arch)
                 for key, line, arch in reading.errors
             ]
-            if reading.closed_errors:
+            if reading.closed_errors and not _picks_clang_cl(result):
                 # (not where a build file defines a name an `#ifndef` around it tests:
-                # `define_macros=[("RAPIDJSON_ENDIAN", "0")]`)
+                # `define_macros=[("RAPIDJSON_ENDIAN", "0")]`; nor under clang-cl, which
+                # defines GCC's __BYTE_ORDER__ as MSVC does not: tensorflow/tensorflow#16492)
                 source.locate([key for key, *_ in reading.closed_errors])
                 errors += [
                     cpp.ErrorDirective(line=line_of(key) + 1, text=line, arch=True)
                     for key, line, unless in reading.closed_errors
                     if not (
                         isinstance(definable, _Definable) and any(map(definable.in_build, unless))
+                    )
+                    # nor where another file of the sdist defines it (SimulationCraft's
+                    # config.hpp: `#if defined(_MSC_VER) && defined(_M_ARM64)` / `#define
+                    # RAPIDJSON_ENDIAN ...`, included first: the port is done)
+                    and not any(
+                        result.define_files[name]
+                        > (re.search(rf"#[ \t]*define[ \t]+{re.escape(name)}\b", text) is not None)
+                        for name in unless
                     )
                 ]
             for at, name in pending.local_includes:
@@ -11692,6 +11747,7 @@ def _finish_code(
                 for at, name in edge_includes:
                     if edges and name in edges and reading.state_at(at, closed_states) is False:
                         edges.remove(name)
+                        result.edges_off_by_default[relative].append(name)
             for key, _line in reading.unselected:
                 result.evidence.append(
                     Evidence(
@@ -11718,7 +11774,7 @@ def _finish_code(
             else (
                 "other-OS file"
                 if OTHER_OS_PATH.search(relative)
-                else ("CMake check program" if _CMAKE_CHECK_PATH.search(relative) else None)
+                else ("CMake check program" if _cmake_check_program(relative) else None)
             )
         )
     )
@@ -13194,6 +13250,40 @@ def _headers_nothing_includes(result: Analysis) -> None:
     result.includes[:] = [
         i for i in result.includes if not i.file.endswith(HEADER_SUFFIXES) or i.file in reached
     ]
+    if not errors or any(member.endswith((".m", ".mm")) for member in result.members):
+        return  # (Objective-C's sources: their includes are not read)
+    if "cffi" in result.tools or "cffi" in result.setup_script:
+        # C in Python strings (cffi's set_source preamble, `#include "popcount.h"`): a header
+        # a build script names is reached
+        scripts = "\n".join([result.setup_script, *result.build_texts])
+        for index in errors:
+            file = result.evidence[index].file
+            if file.rsplit("/", 1)[-1] in scripts:
+                reached.add(file)
+    if result.edges_off_by_default:
+        # an #include no default build reads is still a way to the header for its x86 code:
+        # `#ifdef __cplusplus`, `#ifdef NDEBUG`, `#ifdef WIN32` (CMake's -DWIN32) test names
+        # the compiler or the build defines, which the closed reading takes as undefined
+        off = result.edges_off_by_default
+        all_edges = {name: [*edges.get(name, ()), *off.get(name, ())] for name in {*edges, *off}}
+        for name in off.keys() - edges.keys():
+            by_name[name.rsplit("/", 1)[-1].lower()].append(name)
+        seen.clear()
+        stack = [
+            path
+            for root, paths in all_edges.items()
+            if not root.endswith(HEADER_SUFFIXES)
+            for path in paths
+        ]
+        while stack:
+            path = stack.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            for name in by_name.get(path.rsplit("/", 1)[-1], ()):
+                if name not in reached and ("/" + name.lower()).endswith("/" + path):
+                    reached.add(name)
+                    stack.extend(all_edges.get(name, ()))
     # nor does a build reach the #errors and x86 code of such a header (LASzip 3.5.1's
     # src/endian.hpp, which CMake lists but no source includes: its CPU table ends in an
     # #error on ARM64; wyhash 0.1.2's dep/old_versions/*.h, earlier releases kept for

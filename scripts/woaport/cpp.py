@@ -312,6 +312,18 @@ STANDARD_VALUES: dict[str, int] = {
     "SIZE_MAX": 2**64 - 1,
     "WCHAR_MAX": 0xFFFF,
     "WCHAR_MIN": 0,
+    # Python.h's pyconfig.h for 64-bit Windows (PC/pyconfig.h: SIZEOF_VOID_P 8, SIZEOF_LONG 4
+    # ..., and PY_LITTLE_ENDIAN from pyport.h): a chain that falls back on them is read as
+    # CPython's build reads it
+    "SIZEOF_VOID_P": 8,
+    "SIZEOF_SIZE_T": 8,
+    "SIZEOF_LONG": 4,
+    "SIZEOF_INT": 4,
+    "SIZEOF_SHORT": 2,
+    "SIZEOF_LONG_LONG": 8,
+    "SIZEOF_WCHAR_T": 2,
+    "SIZEOF_TIME_T": 8,
+    "PY_LITTLE_ENDIAN": 1,
     # MSVC's own sized-integer limits (<limits.h>)
     "_I8_MAX": 127,
     "_UI8_MAX": 0xFF,
@@ -468,6 +480,8 @@ class Macros:
         if name in ARM64_DEFINED:
             return 1
         state = self.known.get(name)
+        if state is None and name in STANDARD_VALUES:
+            return 1  # (`#if defined(UINTPTR_MAX)`, `#ifndef SIZE_MAX`: the header defines it)
         if name in ARM64_UNDEFINED and state is None:
             return 0  # (unless the file defines it where ARM64 reads: see _define)
         if state is None:
@@ -834,6 +848,7 @@ class _Frame:
     conditions: list[str] = field(default_factory=list)  # of the #if and its #elifs
     tests: str = ""  # the name an `#ifdef NAME` or `#if defined(NAME)` tests, if that is all
     unless: str = ""  # the same for `#ifndef NAME` and `#if !defined(NAME)`
+    names_arch: bool = False  # does one of ``conditions`` name an architecture (see _ARCH)
 
     def close_branch(self) -> None:
         self.include_branches += self.branch_includes
@@ -1016,6 +1031,7 @@ def read(
                 key=key,
                 text=line,
                 conditions=[rest],
+                names_arch=_ARCH.search(rest) is not None,
             )
             frame.closed_parent = active_closed
             if word == "ifdef":
@@ -1037,6 +1053,7 @@ def read(
             frame.close_branch()
             frame.branches += 1
             frame.conditions.append(rest)
+            frame.names_arch = frame.names_arch or _ARCH.search(rest) is not None
             frame.branch += 1
             macros.moves += 1
             kind = word[2:] if word != "elif" else "if"
@@ -1110,14 +1127,12 @@ def read(
         elif word == "error":
             if active is True or (active is None and active_closed is True):
                 # reached through a test of the architecture, or saying one
-                arch = any(
-                    _ARCH.search(condition) is not None
-                    for frame in stack
-                    for condition in frame.conditions
-                ) or bool(_ARCH_MESSAGE.search(rest))
+                # (a flag per block, kept as its conditions are read: thousands of #elifs
+                # and #errors stay linear)
+                arch = any(frame.names_arch for frame in stack) or bool(_ARCH_MESSAGE.search(rest))
                 if active is True:
                     errors.append((key, text.strip()[:160], arch))
-                elif stack and any(_ARCH.search(condition) for condition in stack[-1].conditions):
+                elif stack and stack[-1].names_arch:
                     # (the #else of a chain of architecture tests: not an #error a message
                     # alone ties to a platform, `#error "No supported EGL platform selected"`
                     # after tests of names only glfw's own CMake files define)
@@ -1372,7 +1387,9 @@ def _define(
     if match is None:
         return
     name, function_like, body = match[1], match[2], match[3]
-    if name in ARM64_DEFINED:
+    if name in ARM64_DEFINED or name in STANDARD_VALUES:
+        # (a file's fallback for an old compiler, `#ifndef SIZE_MAX` / `#define SIZE_MAX
+        # ((size_t)-1)`, whose cast this reading cannot evaluate: the header's value holds)
         return
     # A macro the target never defines (__SSE2__), defined by the file: where ARM64 reads the
     # #define, it holds (siphashc 2.9.1's `#if defined(_MSC_VER)` / `#define __SSE2__`), for
