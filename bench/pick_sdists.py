@@ -53,6 +53,9 @@ from rank 1, with --not-in given twelve times (those lists and 2026-02-01's): 10
 which ran out with 18 picks; then the list of 2025-03-01 (commit fa3a525, the snapshot before
 2025-04-01's) from rank 1, with --not-in given thirteen times (those lists and 2026-03-01's):
 432 projects. (2026-04-01's, commit 7ec9534, holds no project the others lack.)
+That one ran out with round 99's first 5 picks; then the list of 2025-02-01 (commit 3639ca8,
+whose file is top-pypi-packages-30-days.min.json) from rank 1, with --not-in given fourteen
+times (those lists and 2025-03-01's): 290 projects.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
