@@ -1446,7 +1446,11 @@ def test_machine_x64_in_build_files(tmp_path: Path) -> None:
         # cryptography: folders named openssl hold its Python bindings, not OpenSSL
         (
             {
+                # (the workspace declares the version; its member takes it up, as
+                # cryptography 45's src/rust/cryptography-openssl/Cargo.toml does)
                 "Cargo.toml": '[workspace.dependencies]\nopenssl-sys = "0.9.108"\n',
+                "src/rust/cryptography-openssl/Cargo.toml": "[dependencies]\n"
+                "openssl-sys.workspace = true\n",
                 "src/_cffi_src/openssl/x509.py": "INCLUDES = ''\n",
                 "src/pkg/bindings/openssl/__init__.py": "",
             },
@@ -11608,3 +11612,50 @@ def test_a_cmake_stop_for_msvc_on_arm(tmp_path: Path, cmake_args: str, category:
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == category, doc["reasons"]
+
+
+@pytest.mark.parametrize("crate", ['sodiumoxide = "0.2.7"', 'libsodium-sys = "0.2.7"'])
+def test_libsodium_sys_links_a_prebuilt_library_on_msvc(tmp_path: Path, crate: str) -> None:
+    """rencrypt 1.2.2 (sodiumoxide 0.2.7): libsodium-sys builds libsodium from source off
+    Windows only; for MSVC it links a prebuilt x64 or Win32 libsodium.lib, or the one
+    SODIUM_LIB_DIR points at, so an ARM64 build must bring libsodium."""
+    manifest = '[package]\nname = "r"\n\n[lib]\ncrate-type = ["cdylib"]\n\n[dependencies]\n'
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": manifest + f'pyo3 = "0.21"\n{crate}\n',
+        "src/lib.rs": "pub fn f() {}\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["libsodium"]
+
+
+def test_a_cocoa_file_is_the_macs(tmp_path: Path) -> None:
+    """pngquant 3.0.3's rust/rwpng_cocoa.rs reads images through CoreGraphics and
+    `std::os::unix`: the Mac's file, beside the portable ones."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "p"\n\n[lib]\ncrate-type = ["cdylib"]\n',
+        "src/lib.rs": "pub fn f() {}\n",
+        "src/rwpng_cocoa.rs": "use std::os::unix::io::FromRawFd;\npub fn g() {}\n",
+    }
+    doc = analysis(tree(tmp_path / "a", files))
+    assert doc["category"] == "workflow-only", doc["reasons"]
+    files["src/rwpng_posix.rs"] = files.pop("src/rwpng_cocoa.rs")
+    files["src/rwpng_io.rs"] = files.pop("src/rwpng_posix.rs")
+    doc = analysis(tree(tmp_path / "b", files))
+    assert doc["category"] == "source-port", doc["reasons"]
+
+
+def test_a_workspaces_declared_dependency_is_no_members(tmp_path: Path) -> None:
+    """keeper-pam-webrtc-rs 2.2.9 declares `libsodium-sys = { version = "0.2" }` under
+    [workspace.dependencies], which no member its Python build compiles takes up."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[workspace]\nmembers = ["crates/core"]\n\n[workspace.dependencies]\n'
+        'libsodium-sys = { version = "0.2" }\n',
+        "crates/core/Cargo.toml": '[package]\nname = "core"\n\n[lib]\ncrate-type = ["cdylib"]\n'
+        '\n[dependencies]\npyo3 = "0.22"\n',
+        "crates/core/src/lib.rs": "pub fn f() {}\n",
+    }
+    assert external_names(analysis(tree(tmp_path / "a", files))) == []
+    files["crates/core/Cargo.toml"] += "libsodium-sys = { workspace = true }\n"
+    assert external_names(analysis(tree(tmp_path / "b", files))) == ["libsodium"]

@@ -6981,9 +6981,17 @@ CARGO_SYSTEM_CRATES = {
     # the safe wrapper, which brings ffmpeg-sys-next with its default (system) linking
     # (video_reader-rs 0.4.5: `ffmpeg-next = "9.0.0"`)
     "ffmpeg-next": "ffmpeg",
+    # libsodium-sys builds libsodium from source off Windows only (`#[cfg(not(windows))]
+    # extern crate cc`); for MSVC it links a prebuilt libsodium.lib for x64 or Win32, or
+    # SODIUM_LIB_DIR's: an ARM64 one must be provided (rencrypt 1.2.2, through sodiumoxide)
+    "libsodium-sys": "libsodium",
+    "sodiumoxide": "libsodium",
 }
+# (the wrappers among them, whose names a manifest may hold without any "-sys")
+_CARGO_WRAPPERS = tuple(crate for crate in CARGO_SYSTEM_CRATES if not crate.endswith("-sys"))
 _CARGO_SECTION = re.compile(r"^\s*\[([^\]]{1,300})\]\s*$")
-_CARGO_DEPENDENCY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=(.*)$")
+# (`openssl-sys = "0.9"`, `openssl-sys = { workspace = true }`, `openssl-sys.workspace = true`)
+_CARGO_DEPENDENCY = re.compile(r"^\s*([A-Za-z0-9_-]+)(?:\.workspace)?\s*=(.*)$")
 
 
 def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
@@ -7000,7 +7008,13 @@ def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
         header = _CARGO_SECTION.match(line)
         if header is not None:
             section = header[1]
-        elif "dependencies" in section and (match := _CARGO_DEPENDENCY.match(line)):
+        elif (
+            "dependencies" in section
+            # ([workspace.dependencies] declares versions for the members to take up; a
+            # member that does says `libsodium-sys = { workspace = true }` in its own)
+            and section.strip() != "workspace.dependencies"
+            and (match := _CARGO_DEPENDENCY.match(line))
+        ):
             crate = match[1]
             other_target = section.startswith("target") and _CARGO_OTHER_TARGET.search(section)
             if not other_target:
@@ -8091,7 +8105,7 @@ def _scan_libraries(
             if _meson_elsewhere(text, match.start()):
                 continue  # `if host_machine.system() == 'linux'`: another system's
             found.append((library, "meson find_library()", match.start()))
-    elif name == "cargo.toml" and ("-sys" in text or "ffmpeg-next" in text):
+    elif name == "cargo.toml" and ("-sys" in text or any(map(text.__contains__, _CARGO_WRAPPERS))):
         found += _cargo_system_libraries(text)
     if name == "cargo.toml" and _CDYLIB.search(text):
         result.shared_builders.add("cargo")
@@ -9909,7 +9923,9 @@ SYSTEM_HEADERS |= frozenset(
 # Files for another operating system: what they include is that system's business.
 OTHER_OS_PATH = re.compile(
     r"(?:^|[/_.-])(?:apple|darwin|macos|osx|linux|freebsd|openbsd|netbsd|dragonfly|sunos|solaris"
-    r"|aix|android|ios|haiku|beos|smartos|illumos|cygwin|posix|unix|bsd)(?:[/_.-]|$)"
+    r"|aix|android|ios|haiku|beos|smartos|illumos|cygwin|posix|unix|bsd"
+    # the Mac's Cocoa (pngquant 3's rust/rwpng_cocoa.rs: `std::os::unix` beside CoreGraphics)
+    r"|cocoa)(?:[/_.-]|$)"
     # a platform folder for the Mac (AGG's src/platform/mac; a `mac` folder alone may hold a
     # message authentication code)
     r"|(?:^|/)platforms?/mac(?:/|$)",
