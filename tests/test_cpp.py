@@ -320,12 +320,7 @@ def test_chains_nothing_asks_about_are_passed_over() -> None:
         "#if F\n#error no\n#endif\n"  # an #error: read
         "#if ON\nz();\n#endif\n"  # 20: asked
     )
-    lines = text.split("\n")
-
-    def lines_from(key: int) -> Iterator[cpp.Line]:
-        return ((index, lines[index], index) for index in range(key, len(lines)))
-
-    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    parsed = _parsed(text)
     everything, passing = _Asked(), _Asked()
     whole = cpp.read(parsed, definable=everything)
     reading = cpp.read(parsed, definable=passing, wanted=[2, 20])
@@ -442,6 +437,17 @@ def test_a_file_that_defines_an_x86_macro_for_msvc() -> None:
     assert regions.at(22) is Truth.UNKNOWN
 
 
+def _parsed(text: str) -> cpp.Parsed:
+    """A text's directives, parsed with line indexes as keys (as test_chains_nothing_asks_about
+    has them)."""
+    lines = text.split("\n")
+
+    def lines_from(key: int) -> Iterator[cpp.Line]:
+        return ((index, lines[index], index) for index in range(key, len(lines)))
+
+    return cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+
+
 @pytest.mark.parametrize(
     ("expression", "value"),
     [
@@ -513,12 +519,7 @@ def test_an_architecture_error_reached_only_where_undefined_names_are_undefined(
         "#  error this implementation requires int to be exactly 32-bit type\n"
         "#endif\n"
     )
-    lines = text.split("\n")
-
-    def lines_from(key: int) -> Iterator[cpp.Line]:
-        return ((index, lines[index], index) for index in range(key, len(lines)))
-
-    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    parsed = _parsed(text)
     open_world = cpp.read(parsed)
     assert open_world.errors == []
     assert open_world.closed_errors == []
@@ -534,12 +535,7 @@ def test_another_files_definition_of_a_limit_does_not_replace_the_standard_value
     compilers before VS2010 (`INT64_MAX`, then `_I64_MAX`): a file of the sdist that tests
     INTPTR_MAX reads <stdint.h>'s value, not that fallback's."""
     text = "#if INTPTR_MAX == 9223372036854775807LL\nwide();\n#else\nnarrow();\n#endif\n"
-    lines = text.split("\n")
-
-    def lines_from(key: int) -> Iterator[cpp.Line]:
-        return ((index, lines[index], index) for index in range(key, len(lines)))
-
-    parsed = cpp.parse(((index, line, index) for index, line in enumerate(lines)), lines_from)
+    parsed = _parsed(text)
     reading = cpp.read(parsed, {"INTPTR_MAX": "INT64_MAX_OF_BX"}, closed=set())
     assert reading.state_at(1) is True
     assert reading.state_at(3) is False

@@ -13251,18 +13251,28 @@ def _headers_nothing_includes(result: Analysis) -> None:
     for name in {*edges, *(result.evidence[index].file for index in errors)}:
         by_name[name.rsplit("/", 1)[-1].lower()].append(name)
     reached: set[str] = set()  # files
-    seen: set[str] = set()  # include paths
-    stack = [path for root in roots for path in edges[root]]
-    while stack:
-        path = stack.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        for name in by_name.get(path.rsplit("/", 1)[-1], ()):
-            # `<boost/compute/cl.hpp>` is .../boost/compute/cl.hpp, not another cl.hpp
-            if name not in reached and ("/" + name.lower()).endswith("/" + path):
-                reached.add(name)
-                stack.extend(edges.get(name, ()))
+
+    def walk(graph: Mapping[str, list[str]]) -> None:
+        """Add to ``reached`` the files the sources' includes in ``graph`` lead to."""
+        seen: set[str] = set()  # include paths
+        stack = [
+            path
+            for root, paths in graph.items()
+            if not root.endswith(HEADER_SUFFIXES)
+            for path in paths
+        ]
+        while stack:
+            path = stack.pop()
+            if path in seen:
+                continue
+            seen.add(path)
+            for name in by_name.get(path.rsplit("/", 1)[-1], ()):
+                # `<boost/compute/cl.hpp>` is .../boost/compute/cl.hpp, not another cl.hpp
+                if name not in reached and ("/" + name.lower()).endswith("/" + path):
+                    reached.add(name)
+                    stack.extend(graph.get(name, ()))
+
+    walk(edges)
     result.includes[:] = [
         i for i in result.includes if not i.file.endswith(HEADER_SUFFIXES) or i.file in reached
     ]
@@ -13281,25 +13291,9 @@ def _headers_nothing_includes(result: Analysis) -> None:
         # `#ifdef __cplusplus`, `#ifdef NDEBUG`, `#ifdef WIN32` (CMake's -DWIN32) test names
         # the compiler or the build defines, which the closed reading takes as undefined
         off = result.edges_off_by_default
-        all_edges = {name: [*edges.get(name, ()), *off.get(name, ())] for name in {*edges, *off}}
         for name in off.keys() - edges.keys():
             by_name[name.rsplit("/", 1)[-1].lower()].append(name)
-        seen.clear()
-        stack = [
-            path
-            for root, paths in all_edges.items()
-            if not root.endswith(HEADER_SUFFIXES)
-            for path in paths
-        ]
-        while stack:
-            path = stack.pop()
-            if path in seen:
-                continue
-            seen.add(path)
-            for name in by_name.get(path.rsplit("/", 1)[-1], ()):
-                if name not in reached and ("/" + name.lower()).endswith("/" + path):
-                    reached.add(name)
-                    stack.extend(all_edges.get(name, ()))
+        walk({name: [*edges.get(name, ()), *off.get(name, ())] for name in {*edges, *off}})
     # nor does a build reach the #errors and x86 code of such a header (LASzip 3.5.1's
     # src/endian.hpp, which CMake lists but no source includes: its CPU table ends in an
     # #error on ARM64; wyhash 0.1.2's dep/old_versions/*.h, earlier releases kept for
