@@ -56,6 +56,10 @@ which ran out with 18 picks; then the list of 2025-03-01 (commit fa3a525, the sn
 That one ran out with round 99's first 5 picks; then the list of 2025-02-01 (commit 3639ca8,
 whose file is top-pypi-packages-30-days.min.json) from rank 1, with --not-in given fourteen
 times (those lists and 2025-03-01's): 290 projects.
+That one ran out with round 101's first 4 picks; then the list of 2024-12-01 (commit bc88d11,
+8000 projects long) from rank 1, with --not-in given fifteen times (those lists and
+2025-02-01's): 346 projects, which ran out with 14 picks; then the list of 2024-11-01 (commit
+9a7168e, 8000 long) from rank 1, with --not-in given sixteen times: 38 projects.
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
