@@ -885,6 +885,7 @@ class Analysis:
     # do the build files pick a GCC-style compiler for Windows (clang-cl, MinGW: see
     # _gcc_style_windows)? Worked out when first asked
     gcc_style_windows: bool | None = None
+    picks_clang_cl: bool | None = None  # (the same, for clang-cl picked: see _picks_clang_cl)
     # "setup.py:N runs make": the root setup.py runs a Unix build tool on every system (see
     # _makes_everywhere)
     makes_everywhere: str | None = None
@@ -2900,10 +2901,10 @@ class _Definable:
         self.mentioned: set[str] | None = None
 
     def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
-            return False
-        if name in self.defined:
-            return True
+        return isinstance(name, str) and (name in self.defined or self.in_build(name))
+
+    def in_build(self, name: str) -> bool:
+        """Does a build file mention ``name`` (not only a file's #define)?"""
         if self.mentioned is None:
             # Every name the build files mention is a substring of their text: a name that is
             # none is answered by a C-speed search. The set of the names they mention (every
@@ -2914,18 +2915,6 @@ class _Definable:
             if name not in self.joined:
                 return False
             # -DNAME and /DNAME as NAME: one pass, then a set
-            self.mentioned = set().union(*map(_BUILD_NAME.findall, self.texts))
-        return name in self.mentioned
-
-    def in_build(self, name: str) -> bool:
-        """Does a build file mention ``name`` (not only a file's #define)?"""
-        if name not in self.defined:
-            return name in self
-        if self.joined is None:
-            self.joined = "\n".join(self.texts)
-        if name not in self.joined:
-            return False
-        if self.mentioned is None:
             self.mentioned = set().union(*map(_BUILD_NAME.findall, self.texts))
         return name in self.mentioned
 
@@ -10880,9 +10869,25 @@ _CLANG_CL = re.compile(
 )
 
 
+def _defined_elsewhere(
+    result: Analysis, definable: Container[str] | None, text: str, name: str
+) -> bool:
+    """Does a build file, or a file of the sdist other than ``text``, define ``name``? (An
+    `#ifndef NAME` around an architecture's #error is passed over then: SimulationCraft's
+    config.hpp, `#if defined(_MSC_VER) && defined(_M_ARM64)` / `#define RAPIDJSON_ENDIAN`,
+    included before RapidJSON: the port is done.)"""
+    if isinstance(definable, _Definable) and definable.in_build(name):
+        return True
+    own = re.search(rf"#[ \t]*define[ \t]+{re.escape(name)}\b", text) is not None
+    return result.define_files[name] > own
+
+
 def _picks_clang_cl(result: Analysis) -> bool:
-    """Does a build file pick clang-cl (see _CLANG_CL)?"""
-    return any(map(_CLANG_CL.search, result.build_texts))
+    """Does a build file pick clang-cl (see _CLANG_CL)? Worked out once, when first asked
+    (the build files are all read by then)."""
+    if result.picks_clang_cl is None:
+        result.picks_clang_cl = any(map(_CLANG_CL.search, result.build_texts))
+    return result.picks_clang_cl
 
 
 # a C/C++ file in a folder named cmake: the source of a CMake check (try_compile, try_run,
@@ -11740,17 +11745,7 @@ def _finish_code(
                 errors += [
                     cpp.ErrorDirective(line=line_of(key) + 1, text=line, arch=True)
                     for key, line, unless in reading.closed_errors
-                    if not (
-                        isinstance(definable, _Definable) and any(map(definable.in_build, unless))
-                    )
-                    # nor where another file of the sdist defines it (SimulationCraft's
-                    # config.hpp: `#if defined(_MSC_VER) && defined(_M_ARM64)` / `#define
-                    # RAPIDJSON_ENDIAN ...`, included first: the port is done)
-                    and not any(
-                        result.define_files[name]
-                        > (re.search(rf"#[ \t]*define[ \t]+{re.escape(name)}\b", text) is not None)
-                        for name in unless
-                    )
+                    if not any(_defined_elsewhere(result, definable, text, name) for name in unless)
                 ]
             for at, name in pending.local_includes:
                 if reading.state_at(at) is False and not source.hides(at):

@@ -274,9 +274,10 @@ ARM64_UNDEFINED: frozenset[str] = frozenset(
 
 # The values <limits.h> and <stdint.h> give these names on 64-bit Windows (LLP64: long is 32
 # bits, pointers 64; https://learn.microsoft.com/cpp/c-language/cpp-integer-limits). A file
-# that tests them has included the header: read as these, not as unknown (or as 0 where names
-# nothing in the sdist defines are read as undefined: zstd's mem.h `#if UINT_MAX !=
-# 4294967295` / `#error`), unless the file defines the name itself.
+# that tests them has included the header: read as these, and as defined, not as unknown (or
+# as 0 where names nothing in the sdist defines are read as undefined: zstd's mem.h `#if
+# UINT_MAX != 4294967295` / `#error`). A #define of one, in the file or another, is a fallback
+# for old compilers and is not followed (see _define and read).
 STANDARD_VALUES: dict[str, int] = {
     "CHAR_BIT": 8,
     "SCHAR_MIN": -128,
@@ -1125,19 +1126,18 @@ def read(
                     macros.set(name, _UNSURE)
             continue
         elif word == "error":
-            if active is True or (active is None and active_closed is True):
-                # reached through a test of the architecture, or saying one
-                # (a flag per block, kept as its conditions are read: thousands of #elifs
-                # and #errors stay linear)
+            if active is True:
+                # reached through a test of the architecture, or saying one (a flag per
+                # block, kept as its conditions are read: thousands of #elifs and #errors
+                # stay linear)
                 arch = any(frame.names_arch for frame in stack) or bool(_ARCH_MESSAGE.search(rest))
-                if active is True:
-                    errors.append((key, text.strip()[:160], arch))
-                elif stack and stack[-1].names_arch:
-                    # (the #else of a chain of architecture tests: not an #error a message
-                    # alone ties to a platform, `#error "No supported EGL platform selected"`
-                    # after tests of names only glfw's own CMake files define)
-                    unless = tuple(frame.unless for frame in stack if frame.unless)
-                    closed_errors.append((key, text.strip()[:160], unless))
+                errors.append((key, text.strip()[:160], arch))
+            elif active is None and active_closed is True and stack and stack[-1].names_arch:
+                # in the closed world, the #else of a chain of architecture tests (not an
+                # #error a message alone ties to a platform, `#error "No supported EGL
+                # platform selected"` after tests of names only glfw's own CMake files define)
+                unless = tuple(frame.unless for frame in stack if frame.unless)
+                closed_errors.append((key, text.strip()[:160], unless))
             continue
         else:
             continue
