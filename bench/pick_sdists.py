@@ -59,7 +59,18 @@ times (those lists and 2025-03-01's): 290 projects.
 That one ran out with round 101's first 4 picks; then the list of 2024-12-01 (commit bc88d11,
 8000 projects long) from rank 1, with --not-in given fifteen times (those lists and
 2025-02-01's): 346 projects, which ran out with 14 picks; then the list of 2024-11-01 (commit
-9a7168e, 8000 long) from rank 1, with --not-in given sixteen times: 38 projects.
+9a7168e, 8000 long) from rank 1, with --not-in given sixteen times: 38 projects, which ran
+out (rank 8000) with round 101's last 2 picks. From round 102 on, each older monthly list in
+turn (hugovk/top-pypi-packages' first commit of each month, its
+top-pypi-packages-30-days.min.json; 8000 long, from 2023-08-01 back 5000) from rank 1, each
+with --not-in naming every list before it: 2024-10-01 (28ce06a, 38 projects on no list
+before it), 2024-09-01 (351cb6c, 68), 2024-08-30 (f25f142, 47), 2024-07-01 (137211d, 34),
+2024-06-01 (3444113, 34), 2024-05-01 (22b5f24, 52), 2024-04-01 (ca26e15, 48), 2024-03-01
+(ee2d4a1, 57), 2024-02-01 (ea799b2, 65), 2024-01-01 (9bbe2b5, 63), 2023-12-01 (7e82921,
+38), 2023-11-01 (2fb7452, 92), 2023-10-01 (0eec57f, 68), 2023-09-01 (89cad85, 65),
+2023-08-01 (ed9892e, 9), 2023-07-01 (cf77c3b, 14), 2023-06-01 (ad94ac3, 12), 2023-05-01
+(9e998bf, 15), 2023-04-01 (5c5351b, 21) and 2023-03-01 (a3df8d2, 23): each yields 0 to 6
+picks (the corpus header says which round took which).
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
