@@ -2334,7 +2334,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _cmake_subdirectories(result)
     known = _collect_needed_macros(result)
     result.x86_built = _x86_only_sources(result)
-    definable = _Definable(result.defined_names, result.build_texts, result.cmake_texts)
+    definable = _Definable(result.defined_names, _build_texts_read(result), result.cmake_texts)
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _setup_sources_off_windows(result)
@@ -2463,9 +2463,9 @@ def _includes_never_compiled(result: Analysis) -> None:
     folders: set[str] = set()
     stems: set[str] = set()
     include_trees: tuple[str, ...] = ()
-    if _setup_listed_whole(result) and all("/" in p for p in result.setup_listed):
-        # (a name without its folder, `os.path.join(SRC, "module.c")`, says no folder)
-        folders = {p.rsplit("/", 1)[0] for p in result.setup_listed}
+    listed_folders = _setup_listed_folders(result)
+    if listed_folders is not None:
+        folders = listed_folders
         stems = {_stem(p) for p in result.setup_listed}
         wanted |= result.setup_listed
         include_trees = _setup_include_trees(result.setup_script)
@@ -2483,6 +2483,41 @@ def _includes_never_compiled(result: Analysis) -> None:
 
     reached = _reached_members(result, {m for m in members if not left_out(m)})
     result.includes[:] = [i for i in result.includes if i.file.lower() in reached]
+
+
+_LISTED_NAME_FOLDERS = 3  # files one name setup.py names without its folder may be, at most
+
+
+def _setup_listed_folders(result: Analysis) -> set[str] | None:
+    """The folders of the sources setup.py names one by one (see _setup_named), where those
+    are all it compiles; None where unknown. A name without its folder
+    (`os.path.join(SRC, "module.c")`, pymicro-vad 2.1.0's `_KISSFFT_DIR / "tools" /
+    "kiss_fftr.cc"`) is the folder of each file of that name (src/micro_vad.cpp and
+    micro_vad/micro_vad.cpp: both are folders of compiled sources, or one holds a file of a
+    name setup.py names, which it does not compile either); with more than three, unknown."""
+    if not _setup_listed_whole(result):
+        return None
+    folders: set[str] = set()
+    for path in result.setup_listed:
+        if "/" in path:
+            folders.add(path.rsplit("/", 1)[0])
+            continue
+        found = [m for m in result.members if m == path or m.endswith("/" + path)]
+        if not found or len(found) > _LISTED_NAME_FOLDERS:
+            return None
+        folders.update(m.rsplit("/", 1)[0] if "/" in m else "" for m in found)
+    return folders
+
+
+def _left_out_by_setup(result: Analysis, relative: str) -> bool:
+    """Is this C or C++ source one setup.py does not name, where it names all it compiles,
+    and that no file includes (see _sources_setup_py_leaves_out)?"""
+    if not relative.endswith(_C_SOURCE_SUFFIXES) or not _setup_listed_whole(result):
+        return False
+    name = relative.lower().rsplit("/", 1)[-1]
+    if name in {n.lower() for n in result.included}:
+        return False
+    return _stem(name) not in {_stem(path) for path in result.setup_listed}
 
 
 # a source name made, not written, in a CMake file (a glob, a folder's listing, a variable's
@@ -2876,6 +2911,23 @@ def _rust_x_words(data: bytes) -> tuple[bool, bool]:
 
 
 _BUILD_NAME = re.compile(r"(?:[-/]D)?([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _build_texts_read(result: Analysis) -> list[str]:
+    """The build files whose -D flags a build may pass: not a Makefile where setup.py names
+    all it compiles and runs no make (pymicro-vad 2.1.0: kissfft's tools/Makefile,
+    `TYPEFLAGS=-DUSE_SIMD=1 -msse`, for kissfft's own command-line tools; setup.py compiles
+    kiss_fftr.cc from that folder without it)."""
+    if not _setup_listed_whole(result):
+        return result.build_texts
+    return [
+        text
+        for text in result.build_texts
+        if not _MAKEFILE_NAME.search(result.build_paths.get(id(text), ""))
+    ]
+
+
+_MAKEFILE_NAME = re.compile(r"(?:^|/)(?:gnu)?makefile(?:\.\w+)?$|\.mk$")
 
 
 class _Definable:
@@ -4408,6 +4460,37 @@ _COMPILES_MORE = re.compile(
 # a source suffix alone, not a temporary file's (`NamedTemporaryFile("w", suffix=".cpp")`, the
 # compiler-flag probe of pybind11's python_example)
 _SUFFIX_ALONE = re.compile(r"""(?<!suffix=)["']\.(?:c|cc|cpp|cxx|pyx)["']""")
+# a name given a source suffix alone: `SRC_EXT = ".pyx"`, `ext = '.pyx' if USE_CYTHON else '.c'`
+_SUFFIX_NAME = re.compile(
+    r"""^[ \t]*(\w{1,40})[ \t]*=[ \t]*["']\.(?:c|cc|cpp|cxx|pyx)["']"""
+    r"""(?:[ \t]+if\b[^\n]{0,200}?\belse[ \t]+["']\.(?:c|cc|cpp|cxx|pyx)["'])?[ \t]*(?:#[^\n]*)?$""",
+    re.MULTILINE,
+)
+_SUFFIX_NAMES = 4  # such names judged per setup.py, at most
+
+
+def _suffixed_sources(text: str) -> set[str] | None:
+    """The sources setup.py names as a literal plus a suffix it picks (see _setup_named), as
+    paths with a `.c` suffix (they are matched by stem); None where a suffix alone is used
+    another way (a name built from it, a list of suffixes), so the sources are not known."""
+    text = text.replace("suffix = ", "suffix=")
+    alone = _SUFFIX_ALONE.findall(text)
+    if not alone:
+        return set()
+    assignments = list(_SUFFIX_NAME.finditer(text))
+    if len(assignments) > _SUFFIX_NAMES or sum(
+        len(_SUFFIX_ALONE.findall(text, a.start(), a.end())) for a in assignments
+    ) != len(alone):
+        return None
+    found: set[str] = set()
+    for name in {a[1] for a in assignments}:
+        assigned = sum(1 for a in assignments if a[1] == name)
+        uses = re.findall(rf"""(?:(["'])([\w./-]{{1,200}})\1[ \t]*\+[ \t]*)?\b{name}\b""", text)
+        added = [path for _quote, path in uses if path]
+        if len(uses) - assigned != len(added):
+            return None  # (a use that adds it to no literal)
+        found.update(path.lower().removeprefix("./") + ".c" for path in added)
+    return found
 
 
 def _setup_named(text: str) -> frozenset[str]:
@@ -4415,16 +4498,18 @@ def _setup_named(text: str) -> frozenset[str]:
     it can compile: no pattern, listing, built name or other build (see _COMPILES_MORE), and
     no literal with a placeholder (`f"src/{name}.c"`, `"%s.c"`, `"*.pyx"`). Literals anywhere
     count, in an Extension's list or a variable's (pyminizip 0.2.6: `SOURCES = [...]`),
-    build_clib's `'sources'` or a compiler's compile([...]). Empty where unknown."""
-    if (
-        _COMPILES_MORE.search(text)
-        or _SUFFIX_ALONE.search(text.replace("suffix = ", "suffix="))
-        or "cffi" in text  # (a cffi build script names its own sources)
-    ):
+    build_clib's `'sources'` or a compiler's compile([...]). A suffix chosen by whether
+    Cython is there counts too: `SRC_EXT = ".pyx"` / `SRC_EXT = ".cpp"` and
+    `"src/metrohash" + SRC_EXT` name src/metrohash (metrohash 0.4.1), where every use of the
+    name adds it to a literal. Empty where unknown."""
+    if _COMPILES_MORE.search(text) or "cffi" in text:  # (cffi: a script names its own sources)
+        return frozenset()
+    suffixed = _suffixed_sources(text)
+    if suffixed is None:
         return frozenset()
     named = {
         p.lower().replace("\\", "/").removeprefix("./") for p in _EXTENSION_SOURCE.findall(text)
-    }
+    } | suffixed
     if any(mark in path for path in named for mark in "{}%*$<>"):
         return frozenset()
     return frozenset(named)
@@ -13167,6 +13252,11 @@ def _posix_only(result: Analysis) -> None:
         # own are (gpiod 2.5.0's lib/internal.c, from libgpiod, Linux-only by design)
         if header.rsplit("/", 1)[-1] in basenames:
             continue
+        # nor of a source setup.py leaves out (pymicro-vad 2.1.0's kissfft/tools/fftutil.cc, a
+        # command-line tool kissfft's Makefile builds; setup.py compiles kiss_fftr.cc beside
+        # it), unless setup.py stops on Windows (see refuses_windows above)
+        if not result.refuses_windows and _left_out_by_setup(result, relative):
+            continue
         # and so is a file whose path names another system, where setup.py names it and
         # tests no platform at all (posix_ipc 1.3.2's src/posix_ipc_module.c, its only
         # source): a setup.py that tests one may pick it per platform in ways not read here
@@ -13222,15 +13312,17 @@ def _headers_nothing_includes(result: Analysis) -> None:
     then no build reaches a header (vispy 0.17.0: a Cython file that includes nothing, and
     codegen/headers/egl.h, read by a code generator, never compiled). Not where C comes from
     elsewhere: cffi's C in Python strings, SWIG interfaces."""
+    edges = result.include_edges
+    included = _included_sources(result, [*edges, *(e.file for e in result.evidence)])
     errors = [
         index
         for index, evidence in enumerate(result.evidence)
-        if evidence.x86_only_context is None and evidence.file.endswith(HEADER_SUFFIXES)
+        if evidence.x86_only_context is None
+        and (evidence.file.endswith(HEADER_SUFFIXES) or evidence.file in included)
     ]
-    edges = result.include_edges
-    roots = [name for name in edges if not name.endswith(HEADER_SUFFIXES)]
     if not result.includes and not errors:
         return
+    roots = [name for name in edges if not name.endswith(HEADER_SUFFIXES) and name not in included]
     if not roots and not (
         any(member.endswith(_ROOT_SUFFIXES) for member in result.members)
         and not any(member.endswith((".i", ".m", ".mm")) for member in result.members)
@@ -13253,7 +13345,7 @@ def _headers_nothing_includes(result: Analysis) -> None:
         stack = [
             path
             for root, paths in graph.items()
-            if not root.endswith(HEADER_SUFFIXES)
+            if not root.endswith(HEADER_SUFFIXES) and root not in included
             for path in paths
         ]
         while stack:
@@ -13301,6 +13393,23 @@ def _headers_nothing_includes(result: Analysis) -> None:
 
 # source files a build compiles (not headers, not assembly, not CUDA's: see _scan_code)
 _ROOT_SUFFIXES = (*_C_SOURCE_SUFFIXES, ".pyx")
+
+
+def _included_sources(result: Analysis, files: Iterable[str]) -> frozenset[str]:
+    """The source files (.c, .cpp) in a folder named include that no build file names:
+    a header-only library's, which its headers include (libigl's header-only mode, `#include
+    "AABB.cpp"` at the end of igl/AABB.h, vendored under headers/include/igl in
+    pybind11-rdp 0.1.4, whose one compiled source includes only Eigen and pybind11). They
+    are reached through their headers, not compiled on their own."""
+    candidates = {
+        name
+        for name in files
+        if not name.endswith(HEADER_SUFFIXES) and "include" in name.lower().split("/")[:-1]
+    }
+    if not candidates:
+        return frozenset()
+    named = "\n".join([result.setup_script, *result.build_texts])
+    return frozenset(name for name in candidates if name.rsplit("/", 1)[-1] not in named)
 
 
 def _include_key(header: str) -> str:
