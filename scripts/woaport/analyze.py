@@ -657,8 +657,10 @@ class ExternalLibrary:
 PORT_KINDS = (
     (
         "platform-error",
-        "an ARM64 build reaches an `#error` or a per-platform `#if` chain with no ARM64 branch",
-        "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable fallback)",
+        "an ARM64 build reaches an `#error` (or a `#warning`, which MSVC stops at: C1021) or "
+        "a per-platform `#if` chain with no ARM64 branch",
+        "add an `_M_ARM64`/`__aarch64__` branch where the `#error` fires (or a portable "
+        "fallback; for MSVC, `#pragma message` in place of `#warning`)",
     ),
     (
         "pe-machine",
@@ -812,6 +814,9 @@ class Analysis:
     # (file, line, text, header): POSIX-only system headers included outside any #if, or in
     # the branch an MSVC build takes; and the native files with a Windows path (see _posix_only)
     posix_includes: list[tuple[str, int, str, str]] = field(default_factory=list)  # + line
+    # (file, line) of a posix_includes item in an #if -> the names its #if lines test, which
+    # a build file may define (see _posix_only)
+    posix_conditions: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
     # the socket headers among them that _posix_only kept: (path, line, code), judged once the
     # external libraries are known (_judge_socket_includes)
     socket_includes: list[tuple[str, int, str]] = field(default_factory=list)
@@ -900,6 +905,8 @@ class Analysis:
     cxx17_used: str | None = None
     # "setup.py:N links stdc++": a GCC runtime library linked where Windows builds run
     gcc_runtime: str | None = None
+    # "setup.py:N passes -Wno-cpp": a GCC warning flag given to every compiler, MSVC's too
+    gcc_warning_flag: str | None = None
     go_extension: str | None = None  # "setup.py:N" building a Go (cgo) extension
     # (crate, version, first version that builds, source) from Cargo.lock: see CRATE_BLOCKERS
     crate_blockers: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -1165,6 +1172,21 @@ class Analysis:
                 f"compile, and it cannot compile on Windows on Arm ({self.optional_unbuilt}): "
                 "the wheel is the pure-Python package"
             )
+        elif (
+            self.optional_build
+            and self.fortran_built
+            and self.languages.get("Fortran")
+            and set(self.languages) <= {"Fortran"}
+        ):
+            # an optional build of Fortran alone (dragonfly-opt 0.1.7's DIRECT optimizer,
+            # with a pure-Python fallback): the windows-11-arm image's MinGW gfortran targets
+            # x86-64 (actions/partner-runner-images#142), and GCC has no Windows ARM64 target
+            pure = (
+                f"{self.optional_build} goes on without the extension where it does not "
+                "compile, and its only native code is Fortran, for which the Windows-on-Arm "
+                "runner has no ARM64 compiler (its MinGW gfortran targets x86-64): the wheel "
+                "is the pure-Python package"
+            )
         elif self._python2_only():
             modules = ", ".join(self.python2_modules[:3])
             verb = "defines" if len(self.python2_modules) == 1 else "define"
@@ -1401,6 +1423,16 @@ class Analysis:
                     "file; coreylynch/pyFM#18, kpu/kenlm#138)",
                     "link it only where the compiler is not MSVC (`[] if sys.platform == "
                     "'win32' else [...]`); MSVC links its C and C++ runtimes itself",
+                )
+            )
+        if self.gcc_warning_flag and not self.optional_build:
+            build_reasons.append(
+                (
+                    f"{self.gcc_warning_flag}, a GCC warning flag, to every compiler: MSVC "
+                    "reads it as its own /W<level> and stops (cl: Command line error D8021: "
+                    "invalid numeric argument; MicrosoftDocs/cpp-docs#679)",
+                    "pass GCC's -W flags only where the compiler is not MSVC (a build_ext "
+                    "that looks at self.compiler.compiler_type)",
                 )
             )
         if self.bazelisk_x64:
@@ -2348,6 +2380,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _rust_unix_only(result)
     _judge_stale_cython(result)
     _judge_gcc_runtime(result)
+    _warnings_under_make(result)
     _sources_built_only_for_x86(result)
     _judge_cpython_internals(result, known)
     _rust_modules_not_built(result)
@@ -3925,6 +3958,7 @@ def _windows_settings(result: Analysis, text: str) -> None:
     ):
         result.msvc_cxx_std = _setup_place(text, _GCC_CXX_STD.search(text))
     result.gcc_runtime = _gcc_runtime(text)
+    result.gcc_warning_flag = _gcc_warning_flag(text)
 
 
 # Libraries of GCC's and the Unix C library's runtime: MSVC's CRT holds what they hold, and
@@ -3969,6 +4003,74 @@ def _gcc_runtime(text: str) -> str | None:
             continue
         return f"{_setup_place(text, match)} links {named[0]}"
     return None
+
+
+# A GCC or Clang warning flag, `-W` and a word (-Wno-cpp, -Wextra, -Werror, -Wpedantic):
+# cl.exe reads `-W` as its /W<level> and stops at the word ("Command line error D8021:
+# invalid numeric argument '/Wno-cpp'", MicrosoftDocs/cpp-docs#679, bandmat#8, rltk#11);
+# /Wall is cl's own. (-O3, -std=c99 or -fPIC only warn: D9002, ignoring unknown option.)
+_GCC_WARNING_FLAG = re.compile(r"""["'](-W(?!all["'])[a-z][\w=+,.-]{0,80})["']""")
+_EXTRA_COMPILE_ARGS = re.compile(r"extra_compile_args\s*=\s*(?:(\[)|([A-Za-z_]\w{0,60})\b)")
+_FLAG_LISTS = 8  # list names followed per setup.py, at most
+
+
+def _gcc_warning_flag(text: str) -> str | None:
+    """Where the root setup.py gives a GCC warning flag (see _GCC_WARNING_FLAG) to every
+    compiler, as "setup.py:N passes FLAG": in an `extra_compile_args=[...]` list, or a list
+    a name is given (`NAME = [...]`, `NAME += [...]`) that extra_compile_args takes, on a
+    line with no platform test of its own and in no branch for another system, in a script
+    that tests neither Windows nor the compiler (which could take it back: a build_ext's
+    `compiler_type == 'msvc'`). eif 2.0.2: `extra_compile_args=['-Wcpp']`; pycocotools-fix
+    2.0.0.9: `['-Wno-cpp', '-Wno-unused-function', '-std=c99']`."""
+    if "extra_compile_args" not in text or "-W" not in text:
+        return None
+    code = _blank_non_tests(text)
+    if _WINDOWS_TEST.search(code) or "compiler_type" in code or "compiler.compiler" in code:
+        return None
+    spans: list[tuple[int, int]] = []  # the lists extra_compile_args takes
+    names: set[str] = set()
+    for match in _EXTRA_COMPILE_ARGS.finditer(text):
+        if match[1]:
+            spans.append((match.end(1), _list_end(text, match.end(1))))
+        elif len(names) < _FLAG_LISTS:
+            names.add(match[2])
+    for name in names:
+        for given in re.finditer(rf"^[ \t]*{re.escape(name)}[ \t]*\+?=[ \t]*\[", text, re.M):
+            spans.append((given.end(), _list_end(text, given.end())))
+    lines: list[str] | None = None
+    for start, end in sorted(spans):
+        for flag in _GCC_WARNING_FLAG.finditer(text, start, end):
+            line_start = text.rfind("\n", 0, flag.start()) + 1
+            line_end = text.find("\n", flag.end())
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if " if " in line or line.lstrip().startswith("#"):
+                continue
+            if _OTHER_OS_BRANCH.search(code, max(0, flag.start() - 400), flag.start()):
+                continue
+            if lines is None:
+                lines = text.split("\n")
+            if _not_for_windows(lines, text.count("\n", 0, flag.start())):
+                continue
+            return f"{_setup_place(text, flag)} passes {flag[1]}"
+    return None
+
+
+def _list_end(text: str, start: int) -> int:
+    """Where the list whose `[` ends at ``start`` closes (its `]`, nested lists counted),
+    at most 2000 characters on."""
+    depth = 1
+    limit = min(len(text), start + 2000)
+    at = start
+    while at < limit:
+        char = text[at]
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return at
+        at += 1
+    return limit
 
 
 # CMake's Visual Studio generators take the target platform from `-A` (x64, Win32, ARM64;
@@ -8707,9 +8809,13 @@ _BUNDLED_ARCHIVE = re.compile(
 
 def _builds_bundled_archive(result: Analysis) -> bool:
     """Does the root setup.py name a source archive the sdist ships (jq: it extracts
-    deps/jq-1.8.2.tar.gz and runs configure and make)? Then the headers the code includes
-    and the sdist does not hold are that archive's (<jv.h>), not a library to provide, and
-    the library is built here (see _scan_source_downloads for one the script downloads)."""
+    deps/jq-1.8.2.tar.gz and runs configure and make), or the folder it unpacks to, by its
+    stem or its name quoted (pyrocko 2026.6.2 compiles `op.join('libmseed', entry)` and
+    `op.join('evalresp-3.3.0', entry)`, from libmseed-2.19.6.tar.gz and
+    evalresp-3.3.0.tar.gz, unpacked and patched by its prerequisites scripts)? Then the
+    headers the code includes and the sdist does not hold are that archive's (<jv.h>), not a
+    library to provide, and the library is built here (see _scan_source_downloads for one
+    the script downloads)."""
     if not result.setup_script:
         return False
     script = result.setup_script.lower()
@@ -8718,7 +8824,22 @@ def _builds_bundled_archive(result: Analysis) -> bool:
         if not member.endswith(("z", "2")):
             continue
         match = _BUNDLED_ARCHIVE.search(member)
-        if match is not None and member.rsplit("/", 1)[-1] in script:
+        if match is None:
+            continue
+        name = member.rsplit("/", 1)[-1]
+        stem = name.rsplit(".tar", 1)[0].removesuffix(".tgz")
+        if (
+            name in script
+            or f"'{stem}'" in script
+            or f'"{stem}"' in script
+            # (its name as a folder: joined to a path, or before a `/`; not a module's name,
+            # `Extension('jq', ...)`)
+            or re.search(
+                rf"""join\([^)\n]{{0,200}}?["']{re.escape(match[1])}["']|["']{re.escape(match[1])}/""",
+                script,
+            )
+            is not None
+        ):
             result.fetched.add(_library_key(match[1]))
             found = True
     return found
@@ -10847,7 +10968,13 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     if cython:
         _note_cython_module(result, relative, text)
     if cython and "extern" in text:
-        externs = [(m.start(), m[1] or m[2]) for m in _CYTHON_EXTERN.finditer(text)]
+        # (not in a comment: numpythia 1.3.1's pythia.pxd, `#cdef extern from
+        # "Vincia/Vincia.h"`)
+        externs = [
+            (m.start(), m[1] or m[2])
+            for m in _CYTHON_EXTERN.finditer(text)
+            if "#" not in text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
+        ]
         if "UNAME_SYSNAME" in text:
             off = _cython_off_windows(text, [at for at, _header in externs])
             externs = [extern for extern, gone in zip(externs, off, strict=True) if not gone]
@@ -10990,7 +11117,7 @@ def _cmake_check_program(relative: str) -> bool:
     )
 
 
-_ERROR_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*error\b", re.MULTILINE)
+_ERROR_DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*(?:error|warning)\b", re.MULTILINE)
 _FIND_NEON, _FIND_NEON_UPPER, _FIND_ELIF, _FIND_M = map(_finder, ("neon", "NEON", "#elif", "_M_"))
 
 
@@ -11717,6 +11844,7 @@ def _finish_code(
         not rust and not cython and (x86_named or relative.rsplit("/", 1)[-1] in result.x86_built)
     )
     errors: list[cpp.ErrorDirective] = []
+    warnings: list[int] = []  # the lines of the #warnings MSVC stops at (see cpp.Reading)
     state_at: Callable[[int], bool | None]
     default_off: Callable[[int], bool] = lambda _at: False  # noqa: E731
     hidden: Callable[[int], bool] = lambda _at: False  # noqa: E731  (in a comment)
@@ -11832,6 +11960,10 @@ def _finish_code(
                     for key, line, unless in reading.closed_errors
                     if not any(_defined_elsewhere(result, definable, text, name) for name in unless)
                 ]
+            if reading.warnings and not _picks_clang_cl(result):
+                # (clang-cl takes #warning, as GCC and Clang do)
+                source.locate([key for key, _text in reading.warnings])
+                warnings = [line_of(key) + 1 for key, _text in reading.warnings]
             for at, name in pending.local_includes:
                 if reading.state_at(at) is False and not source.hides(at):
                     result.excluded[name] += 1
@@ -11883,6 +12015,17 @@ def _finish_code(
                 result.error_sources[relative] = (error.line, raw_line(error.line - 1).strip())
             break
     else:
+        if warnings and folder is None and not other_arch:
+            result.evidence.append(
+                Evidence(
+                    kind="platform-error",
+                    file=relative,
+                    line=warnings[0],
+                    text=raw_line(warnings[0] - 1).strip()[:160],
+                    arm_alternative=False,
+                    x86_only_context=None,
+                )
+            )
         arch_errors = [error for error in errors if error.arch]
         if arch_errors and folder is None:
             error = arch_errors[0]
@@ -12749,6 +12892,10 @@ POSIX_ONLY_HEADERS = frozenset(
         # BSD's and glibc's paths of system files (_PATH_DEVNULL, _PATH_TMP): pyeclib 1.8.0's
         # src/pyeclib_c/pyeclib_c.c; MSVC's CRT has no paths.h
         "paths.h",
+        # glibc's and the BSDs' byte-order headers (htobe32, bswap_32): MSVC has neither
+        # (_byteswap_ulong is in <stdlib.h>); thriftrw 1.9.0's protocol/_endian.h includes
+        # them wherever the target is not Apple
+        *("endian.h", "byteswap.h", "sys/endian.h"),
     ]
 )
 # POSIX-only headers whose names libraries give their own headers too (EPICS Base's link.h,
@@ -12887,6 +13034,7 @@ def _note_posix_includes(
     for at, header in includes:
         if header not in POSIX_ONLY_HEADERS and header not in POSIX_SOCKET_HEADERS:
             continue
+        conditional = False  # (in an #if: see posix_conditions)
         line_start = text.rfind("\n", 0, at) + 1
         if not cython:
             if source is None:
@@ -12920,10 +13068,18 @@ def _note_posix_includes(
                 or reading.state_at(at, reading.closed_states) is not True
             ):
                 continue
+            conditional = True
         line_end = text.find("\n", at)
         code = text[line_start : line_end if line_end >= 0 else len(text)].strip()[:160]
         line = text.count("\n", 0, at) + 1
         result.posix_includes.append((relative, line, code, header))
+        if conditional:
+            window = text[text.rfind("\n", 0, max(0, at - _CONDITION_WINDOW)) + 1 : line_start]
+            result.posix_conditions[(relative, line)] = frozenset(
+                name
+                for condition in _enclosing_c_conditions(window.split("\n"))
+                for name in _WORD.findall(condition)
+            )
         if windows is None:
             windows = _windows_path(text, cython)
         if windows:
@@ -12934,6 +13090,7 @@ def _note_posix_includes(
 
 _CRATES_KEPT = 2000
 _NAMES_ASKED = 200  # vendored files _posix_only looks for in setup.py
+_CONDITION_WINDOW = 20000  # characters before an #include read for the #ifs around it
 # a dependency on a Python binding crate: `pyo3 = ...`, `cpython = { ... }`, [dependencies.pyo3]
 _PYTHON_CRATE = re.compile(
     r"(?m)^[ \t]*(?:\[[\w.-]*dependencies\.)?(?:pyo3|cpython|pyo3-ffi)(?:\.workspace)?\b[ \t]*[=\]]"
@@ -13084,6 +13241,22 @@ def _judge_stale_cython(result: Analysis) -> None:
         result.stale_cython = None
 
 
+_WARNING_LINE = re.compile(r"[ \t]*#[ \t]*warning\b")
+
+
+def _warnings_under_make(result: Analysis) -> None:
+    """A `#warning` stops MSVC only (see cpp.Reading.warnings): where setup.py runs make on
+    every system, the build is a Unix compiler's, which takes it (pyescrypt 0.1.0's
+    yescrypt-opt.c, `#warning "Note: building generic code for non-x86.  That's OK."`; its
+    port is the make, see makes_everywhere)."""
+    if result.makes_everywhere:
+        result.evidence[:] = [
+            e
+            for e in result.evidence
+            if not (e.kind == "platform-error" and _WARNING_LINE.match(e.text))
+        ]
+
+
 def _judge_gcc_runtime(result: Analysis) -> None:
     """A GCC runtime library setup.py links on Windows too, in a build that goes on without
     the extension where it does not build (fastdtw 0.3.4: `libraries=["stdc++"]`, LNK1181
@@ -13092,6 +13265,11 @@ def _judge_gcc_runtime(result: Analysis) -> None:
     if result.gcc_runtime and result.optional_build:
         result.optional_unbuilt = result.optional_unbuilt or (
             f"{result.gcc_runtime}, which MSVC's linker cannot find"
+        )
+    if result.gcc_warning_flag and result.optional_build:
+        # (and a GCC warning flag, at which cl.exe stops: D8021)
+        result.optional_unbuilt = result.optional_unbuilt or (
+            f"{result.gcc_warning_flag}, at which MSVC's compiler stops (D8021)"
         )
 
 
@@ -13143,8 +13321,15 @@ def _posix_only(result: Analysis) -> None:
         Asked for a bounded number of files."""
         nonlocal asked
         asked += 1
-        if not setup or asked > _NAMES_ASKED or name not in setup:
+        if not setup or asked > _NAMES_ASKED:
             return False
+        if name not in setup:
+            # (or joined: `os.path.join("src", "nano_lib_py-nbase32-module", "bit_array.c")`,
+            # nano-lib-py 0.5.4's)
+            joined = _joined_path(setup, name)
+            if joined is None:
+                return False
+            name = joined
         if not setup_lines:
             setup_lines.extend(setup.split("\n"))
         at = -1
@@ -13252,6 +13437,11 @@ def _posix_only(result: Analysis) -> None:
         # own are (gpiod 2.5.0's lib/internal.c, from libgpiod, Linux-only by design)
         if header.rsplit("/", 1)[-1] in basenames:
             continue
+        # nor one in an #if on a name a build file gives (pyeda 0.29.0's picosat.c, `#ifndef
+        # NGETRUSAGE` / <sys/time.h>, with `("NGETRUSAGE", None)` in setup.py's win32 macros)
+        names = result.posix_conditions.get((relative, line))
+        if names and any(_mentioned_by_build(result, name) for name in names):
+            continue
         # nor of a source setup.py leaves out (pymicro-vad 2.1.0's kissfft/tools/fftutil.cc, a
         # command-line tool kissfft's Makefile builds; setup.py compiles kiss_fftr.cc beside
         # it), unless setup.py stops on Windows (see refuses_windows above)
@@ -13289,6 +13479,52 @@ def _posix_only(result: Analysis) -> None:
             result.socket_includes.append((relative, line, code))
             continue
         result.evidence.append(_posix_evidence(relative, line, code))
+
+
+_CONDITIONAL_LINE = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)")
+
+
+def _enclosing_c_conditions(lines: list[str]) -> list[str]:
+    """The conditions of the #if chains still open after these lines (of each chain, its
+    branches up to the one the last line is in), innermost first."""
+    depth = 0
+    found: list[str] = []
+    for line in reversed(lines):
+        if "#" not in line:
+            continue
+        match = _CONDITIONAL_LINE.match(line)
+        if match is None:
+            continue
+        word = match[1]
+        if word == "endif":
+            depth += 1
+        elif word in ("if", "ifdef", "ifndef"):
+            if depth:
+                depth -= 1
+            else:
+                found.append(match[2])
+        elif depth == 0:
+            found.append(match[2])  # an #elif's condition, or nothing of an #else's
+    return found
+
+
+def _mentioned_by_build(result: Analysis, name: str) -> bool:
+    """Does a build file (setup.py, CMake, meson ...) name this macro as a word?"""
+    return any(
+        name in text and re.search(rf"\b{re.escape(name)}\b", text) is not None
+        for text in result.build_texts
+    )
+
+
+def _joined_path(script: str, path: str) -> str | None:
+    """The text that names ``path`` (a/b/c.c) in a Python script as os.path.join's or
+    pathlib's parts (`"a", "b", "c.c"`, `"a" / "b" / "c.c"`), as written; None where no such
+    text is in it."""
+    parts = path.split("/")
+    if len(parts) < 2 or parts[-1] not in script:
+        return None
+    found = re.search(r"[\s,/]*".join(rf"[\"']{re.escape(part)}[\"']" for part in parts), script)
+    return None if found is None else found[0]
 
 
 def _judge_socket_includes(result: Analysis) -> None:

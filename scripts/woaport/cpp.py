@@ -342,7 +342,7 @@ _TOKEN = re.compile(
     r"|(?P<op>&&|\|\||==|!=|<=|>=|<<|>>|[-+*/%<>!~&|^?:(),]))"
 )
 _DIRECTIVE = re.compile(
-    r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif|define|undef|error|include)\b(.*)$"
+    r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif|define|undef|error|warning|include)\b(.*)$"
 )
 _DEFINE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(\()?\s*(.*)$")
 _NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
@@ -925,6 +925,11 @@ class Reading:
     closed_errors: list[tuple[int, str, tuple[str, ...]]]
     unselected: list[tuple[int, str]]  # (key, line) of the #ifs of per-platform chains
     defines: dict[str, list[tuple[bool | None, str]]]
+    # (key, text) of the #warnings an ARM64 build reaches in a branch of an architecture
+    # test: MSVC has no #warning ("fatal error C1021: invalid preprocessor command
+    # 'warning'"), so the x64 build passes where ARM64's stops (libebur128's
+    # `#else` / `#warning "manual FTZ is being used"` after its SSE2/_M_X64 test)
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     def state_at(self, key: int, states: list[bool | None] | None = None) -> bool | None:
         """The state of the line that holds ``key`` (an offset, or a line index)."""
@@ -990,6 +995,7 @@ def read(
     closed_states: list[bool | None] | None = [] if closed is not None else None
     errors: list[tuple[int, str, bool]] = []
     closed_errors: list[tuple[int, str, tuple[str, ...]]] = []
+    warnings: list[tuple[int, str]] = []
     unselected: list[tuple[int, str]] = []
     defines: dict[str, list[tuple[bool | None, str]]] = {}
     macros = Macros.arm64()
@@ -1125,6 +1131,16 @@ def read(
                     # BLIS_ENABLE_MEMKIND`, a name no ARM64 build defines)
                     macros.set(name, _UNSURE)
             continue
+        elif word == "warning":
+            # (in the closed world too: GCC's __SSE2_MATH__, which nothing in the sdist
+            # defines, read as undefined)
+            if (
+                stack
+                and stack[-1].names_arch
+                and (active is True or (active is None and active_closed is True))
+            ):
+                warnings.append((key, text.strip()[:160]))
+            continue
         elif word == "error":
             if active is True:
                 # reached through a test of the architecture, or saying one (a flag per
@@ -1161,6 +1177,7 @@ def read(
         closed_errors=closed_errors,
         unselected=unselected,
         defines=defines,
+        warnings=warnings,
     )
 
 
@@ -1262,7 +1279,7 @@ def parse(candidates: Iterable[Line], lines_from: LinesFrom, until: int | None =
                 if word == "define":
                     bodies.setdefault(name, []).append(rest)
             named.setdefault(name, []).append(len(directives))
-        elif word == "include" or word == "error":
+        elif word == "include" or word == "error" or word == "warning":
             marks.append(len(directives))
         directives.append((key, end, word, rest, text, name, line))
     return Parsed(
