@@ -61,8 +61,9 @@ That one ran out with round 101's first 4 picks; then the list of 2024-12-01 (co
 2025-02-01's): 346 projects, which ran out with 14 picks; then the list of 2024-11-01 (commit
 9a7168e, 8000 long) from rank 1, with --not-in given sixteen times: 38 projects, which ran
 out (rank 8000) with round 101's last 2 picks. From round 102 on, each older monthly list in
-turn (hugovk/top-pypi-packages' first commit of each month, its
-top-pypi-packages-30-days.min.json; 8000 long, from 2023-08-01 back 5000) from rank 1, each
+turn (hugovk/top-pypi-packages' last commit of each calendar month, whose data was read on
+the 1st of the next month or near it; its top-pypi-packages-30-days.min.json, 8000 long,
+from 2023-08-01 back 5000) from rank 1, each
 with --not-in naming every list before it: 2024-10-01 (28ce06a, 38 projects on no list
 before it), 2024-09-01 (351cb6c, 68), 2024-08-30 (f25f142, 47), 2024-07-01 (137211d, 34),
 2024-06-01 (3444113, 34), 2024-05-01 (22b5f24, 52), 2024-04-01 (ca26e15, 48), 2024-03-01
@@ -70,7 +71,13 @@ before it), 2024-09-01 (351cb6c, 68), 2024-08-30 (f25f142, 47), 2024-07-01 (1372
 38), 2023-11-01 (2fb7452, 92), 2023-10-01 (0eec57f, 68), 2023-09-01 (89cad85, 65),
 2023-08-01 (ed9892e, 9), 2023-07-01 (cf77c3b, 14), 2023-06-01 (ad94ac3, 12), 2023-05-01
 (9e998bf, 15), 2023-04-01 (5c5351b, 21) and 2023-03-01 (a3df8d2, 23): each yields 0 to 6
-picks (the corpus header says which round took which).
+picks (the corpus header says which round took which). From round 104 on, the same, further
+back: 2023-02-01 (799f6da, 40), 2023-01-01 (fa998b7, 20), 2022-12-01 (6ab8de0, 28),
+2022-11-01 (c6144bb, 15), 2022-10-01 (563e28d, 31), 2022-09-01 (0e6f1a2, 27), 2022-08-01
+(1960f6a, 23), 2022-07-01 (dd326bf, 50), 2022-06-01 (2c1a3a8, 44), 2022-05-01 (c810197,
+26), 2022-04-01 (2c29cc0, 25), 2022-03-01 (49c66ee, 26), 2022-02-01 (e19dbfd, 42),
+2022-01-01 (031e8b2, 39), 2021-12-01 (d252bab, 36), 2021-11-02 (e407b91, 39), 2021-10-01
+(5eb946a, 27), 2021-09-01 (3bac6f7, 49) and 2021-08-01 (294f0e2, 47).
 
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
