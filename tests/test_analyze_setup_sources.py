@@ -557,3 +557,25 @@ def test_a_cython_extern_of_a_posix_header(tmp_path: Path) -> None:
     }
     doc = analysis(tree(tmp_path, files))
     assert doc["category"] == "source-port", doc["reasons"]
+
+
+@pytest.mark.parametrize(("named", "external"), [(True, ["gpgme"]), (False, [])])
+def test_a_library_header_a_source_setup_py_names_in_lib_includes(
+    tmp_path: Path, named: bool, external: list[str]
+) -> None:
+    """pygpgme 0.6 keeps its own C in lib/ (a vendored library's folder elsewhere) and its
+    setup.py compiles lib/pygpgme-signature.c by that path: the file's <gpgme.h> is the
+    build's, GPGME the library a Windows ARM64 build needs (pkg-config finds it on Linux).
+    A lib/ file setup.py does not name stays a vendored tree's business."""
+    source = "lib/pygpgme-signature.c" if named else "src/other.c"
+    files = {
+        "setup.py": "import shlex, subprocess\nfrom setuptools import setup, Extension\n"
+        "def pkgconfig(*args):\n"
+        "    return shlex.split(subprocess.check_output(['pkg-config', *args]).decode())\n"
+        f"setup(ext_modules=[Extension('gpgme._gpgme', ['{source}'],\n"
+        "      extra_compile_args=pkgconfig('--cflags', 'gpgme >= 1.13.0'))])\n",
+        "lib/pygpgme-signature.c": "#include <Python.h>\n#include <gpgme.h>\nint f(void) { return 0; }\n",
+        "src/other.c": "int g(void) { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]

@@ -760,6 +760,9 @@ class Analysis:
     # the source files the root setup.py names as literals, where it compiles no others (see
     # _setup_named; _includes_never_compiled, _sources_setup_py_leaves_out)
     setup_listed: frozenset[str] = frozenset()
+    # the stems of the sources Cython modules add with `# distutils: sources = ...`
+    directive_sources: set[str] = field(default_factory=set)
+    included_lower: frozenset[str] | None = None  # `included`'s names in lower case, once
     setup_off_spans: list[tuple[int, int]] = field(default_factory=list)
     # setup.py picks sources by the machine it builds on (see _SETUP_PICKS_BY_MACHINE)
     setup_tests_machine: bool = False
@@ -2499,7 +2502,7 @@ def _includes_never_compiled(result: Analysis) -> None:
     listed_folders = _setup_listed_folders(result)
     if listed_folders is not None:
         folders = listed_folders
-        stems = {_stem(p) for p in result.setup_listed}
+        stems = {_stem(p) for p in result.setup_listed} | result.directive_sources
         wanted |= result.setup_listed
         include_trees = _setup_include_trees(result.setup_script)
 
@@ -2548,9 +2551,14 @@ def _left_out_by_setup(result: Analysis, relative: str) -> bool:
     if not relative.endswith(_C_SOURCE_SUFFIXES) or not _setup_listed_whole(result):
         return False
     name = relative.lower().rsplit("/", 1)[-1]
-    if name in {n.lower() for n in result.included}:
+    if result.included_lower is None:  # (once: asked per POSIX include, thousands of them)
+        result.included_lower = frozenset(n.lower() for n in result.included)
+    if name in result.included_lower:
         return False
-    return _stem(name) not in {_stem(path) for path in result.setup_listed}
+    stem = _stem(name)
+    return stem not in result.directive_sources and not any(
+        _stem(path) == stem for path in result.setup_listed
+    )
 
 
 # a source name made, not written, in a CMake file (a glob, a folder's listing, a variable's
@@ -4012,6 +4020,10 @@ def _gcc_runtime(text: str) -> str | None:
 _GCC_WARNING_FLAG = re.compile(r"""["'](-W(?!all["'])[a-z][\w=+,.-]{0,80})["']""")
 _EXTRA_COMPILE_ARGS = re.compile(r"extra_compile_args\s*=\s*(?:(\[)|([A-Za-z_]\w{0,60})\b)")
 _FLAG_LISTS = 8  # list names followed per setup.py, at most
+# the script tells MSVC apart in other words: `'MSC' in sys.version` (the compiler CPython
+# was built with), `self.compiler.__class__.__name__ == 'MSVCCompiler'`, isinstance(...,
+# MSVCCompiler) (helper-228's review)
+_COMPILER_NAMED = re.compile(r"(?i)msvc|[\"']MSC[\"']")
 
 
 def _gcc_warning_flag(text: str) -> str | None:
@@ -4025,7 +4037,12 @@ def _gcc_warning_flag(text: str) -> str | None:
     if "extra_compile_args" not in text or "-W" not in text:
         return None
     code = _blank_non_tests(text)
-    if _WINDOWS_TEST.search(code) or "compiler_type" in code or "compiler.compiler" in code:
+    if (
+        _WINDOWS_TEST.search(code)
+        or "compiler_type" in code
+        or "compiler.compiler" in code
+        or _COMPILER_NAMED.search(text)
+    ):
         return None
     spans: list[tuple[int, int]] = []  # the lists extra_compile_args takes
     names: set[str] = set()
@@ -4649,7 +4666,7 @@ def _sources_setup_py_leaves_out(result: Analysis) -> None:
     names them (`os.path.join("src", "a.c")` names src/a.c)."""
     if not _setup_listed_whole(result):
         return
-    stems = {_stem(path) for path in result.setup_listed}
+    stems = {_stem(path) for path in result.setup_listed} | result.directive_sources
     included = {name.lower() for name in result.included}
     for index, evidence in enumerate(result.evidence):
         if evidence.x86_only_context is not None:
@@ -8828,6 +8845,10 @@ def _builds_bundled_archive(result: Analysis) -> bool:
             continue
         name = member.rsplit("/", 1)[-1]
         stem = name.rsplit(".tar", 1)[0].removesuffix(".tgz")
+        if name not in script and (
+            member.startswith("dist/") or _library_key(match[1]) in _own_names(result)
+        ):
+            continue  # (the project's own earlier sdist, swept in: helper-228's review)
         if (
             name in script
             or f"'{stem}'" in script
@@ -9038,6 +9059,12 @@ def _only_lib_vendors(lower: str) -> bool:
     )
 
 
+def _quoted_in_setup(result: Analysis, relative: str) -> bool:
+    """Does the root setup.py name this file by its path, quoted?"""
+    setup = result.setup_script
+    return bool(setup) and (f"'{relative}'" in setup or f'"{relative}"' in setup)
+
+
 def _resolve_includes(result: Analysis) -> None:
     """Headers the code includes where ARM64 builds it, that the sdist does not ship; and
     the libraries the build files name, unless their sources are in the sdist."""
@@ -9142,9 +9169,13 @@ def _resolve_includes(result: Analysis) -> None:
     seen: set[str] = set()
     # (Cython's declarations in a `lib` folder are the binding's own: symengine 0.15.0's
     # symengine/lib/symengine.pxd, `lib` being a vendored library's folder elsewhere)
+    # (nor is a source the root setup.py itself compiles, by its path: pygpgme 0.6's
+    # lib/pygpgme-signature.c and <gpgme.h>, `lib` being a vendored library's folder
+    # elsewhere; setup.py is that file's build)
     vendored = [
         _vendored(i.file.lower(), result.submodules, projects)
         and not (i.file.endswith(_CYTHON_SUFFIXES) and _only_lib_vendors(i.file.lower()))
+        and not _quoted_in_setup(result, i.file)
         for i in result.includes
     ]
     own_keys = {
@@ -9748,6 +9779,9 @@ _CYTHON_PUBLIC = re.compile(r"(?m)^[ \t]*c(?:p?def|typedef|class)\b[^\n#]*\b(?:p
 # `# distutils: libraries = homfly gc` or `= [a, 'b']` (Cython/Build/Dependencies.py,
 # DistutilsInfo and parse_list: a list in brackets is split at commas, otherwise at spaces)
 _DISTUTILS_LIBRARIES = re.compile(r"#[ \t]*distutils:[ \t]*libraries[ \t]*=[ \t]*(.*)")
+_DISTUTILS_SOURCES = re.compile(
+    r"(?m)^[ \t]*#[ \t]*distutils:[ \t]*sources[ \t]*=[ \t]*(.{1,500})$"
+)
 _LEADING_COMMENTS_READ = 200  # lines
 # a name cythonize(..., aliases={...}) replaces with a list (DistutilsInfo.subs): upper case
 # by convention, as Sage's `# distutils: libraries = M4RI_LIBRARIES GDLIB_LIBRARIES`
@@ -9768,6 +9802,15 @@ def _note_cython_module(result: Analysis, relative: str, text: str) -> None:
         # include: then every module may make one
         stem, _, suffix = name.rpartition(".")
         result.cython_headered.add(f"{stem}.pyx" if suffix != "pxi" else "*")
+    if "distutils:" in text and "sources" in text:
+        # `# distutils: sources = m/helper.c`: cythonize compiles these with the module,
+        # whatever setup.py lists (helper-228's review)
+        result.directive_sources.update(
+            _stem(source.strip().strip("\"'[],"))
+            for found in _DISTUTILS_SOURCES.finditer(text)
+            for source in re.split(r"[\s,]+", found[1])
+            if source.strip().strip("\"'[],")
+        )
     lower = relative.lower()
     if "distutils:" not in text or _incidental(lower) or _in_vendored(lower):
         return  # (a test's, an example's or a vendored project's module: not this build's)
@@ -11960,8 +12003,13 @@ def _finish_code(
                     for key, line, unless in reading.closed_errors
                     if not any(_defined_elsewhere(result, definable, text, name) for name in unless)
                 ]
-            if reading.warnings and not _picks_clang_cl(result):
-                # (clang-cl takes #warning, as GCC and Clang do)
+            if (
+                reading.warnings
+                and not _picks_clang_cl(result)
+                and not any(map(_STD_WITH_WARNING.search, result.build_texts))
+            ):
+                # (clang-cl takes #warning, as GCC and Clang do; so does MSVC 19.50, Visual
+                # Studio 2026's, in its C++23 and C23 modes)
                 source.locate([key for key, _text in reading.warnings])
                 warnings = [line_of(key) + 1 for key, _text in reading.warnings]
             for at, name in pending.local_includes:
@@ -13078,7 +13126,8 @@ def _note_posix_includes(
             result.posix_conditions[(relative, line)] = frozenset(
                 name
                 for condition in _enclosing_c_conditions(window.split("\n"))
-                for name in _WORD.findall(condition)
+                for name in _CONDITION_NAME.findall(condition)
+                if name != "defined"
             )
         if windows is None:
             windows = _windows_path(text, cython)
@@ -13241,6 +13290,12 @@ def _judge_stale_cython(result: Analysis) -> None:
         result.stale_cython = None
 
 
+# MSVC's standard modes that have #warning: C++23 and C23 (P2437R1, in MSVC Build Tools
+# 14.50 / Visual Studio 2026, the windows-11-arm image's since September 2026:
+# actions/runner-images#14602; learn.microsoft.com's #warning page: "available starting in
+# C23 and C++23"). Whether its default modes take it is not documented: there, as in Visual
+# Studio 2022, it is taken for C1021.
+_STD_WITH_WARNING = re.compile(r"(?i)[/-]std:c(?:\+\+)?(?:latest|23\w*)")
 _WARNING_LINE = re.compile(r"[ \t]*#[ \t]*warning\b")
 
 
@@ -13481,6 +13536,8 @@ def _posix_only(result: Analysis) -> None:
         result.evidence.append(_posix_evidence(relative, line, code))
 
 
+# a macro's name in a condition (not a number's suffix: `199901L`; three characters or more)
+_CONDITION_NAME = re.compile(r"(?<![\w.])[A-Za-z_]\w{2,}")
 _CONDITIONAL_LINE = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b(.*)")
 
 
