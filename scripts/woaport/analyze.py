@@ -3988,7 +3988,7 @@ def _gcc_runtime(text: str) -> str | None:
     code = _blank_non_tests(text)
     if _WINDOWS_TEST.search(code) or "compiler_type" in code:
         return None  # (a Windows test, or one of the compiler, may take it back)
-    lines: list[str] | None = None
+    split: list[list[str]] = []  # (the script's lines, split once if asked)
     found = [m for m in _LIBRARIES.finditer(text) if m[1] is not None]
     # `[('util', {...})]`: build_clib's own libraries, built here (and linked by that name)
     built = {name.lower() for m in found if _clib_list(m[1]) for name in _CLIB_NAME.findall(m[1])}
@@ -3998,19 +3998,26 @@ def _gcc_runtime(text: str) -> str | None:
         named = [n for n in _QUOTED.findall(match[1]) if n.lower() in _GCC_RUNTIME - built]
         if not named:
             continue
-        start = text.rfind("\n", 0, match.start()) + 1
-        end = text.find("\n", match.end())
-        line = text[start : end if end >= 0 else len(text)]
-        if " if " in line or line.lstrip().startswith("#"):
-            continue
-        if _OTHER_OS_BRANCH.search(code, max(0, match.start() - 400), match.start()):
-            continue
-        if lines is None:
-            lines = text.split("\n")
-        if _not_for_windows(lines, text.count("\n", 0, match.start())):
-            continue
-        return f"{_setup_place(text, match)} links {named[0]}"
+        if _applies_on_windows(text, code, match.start(), match.end(), split):
+            return f"{_setup_place(text, match)} links {named[0]}"
     return None
+
+
+def _applies_on_windows(text: str, code: str, start: int, end: int, split: list[list[str]]) -> bool:
+    """Does the setup.py text from ``start`` to ``end`` run where Windows builds do: on a
+    line with no test of its own (`[...] if os.name == "posix" else []`), not a comment, in
+    no branch for another system? ``code``: the text with non-tests blanked
+    (_blank_non_tests); ``split``: the text's lines, split here once if asked."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    if " if " in line or line.lstrip().startswith("#"):
+        return False
+    if _OTHER_OS_BRANCH.search(code, max(0, start - 400), start):
+        return False
+    if not split:
+        split.append(text.split("\n"))
+    return not _not_for_windows(split[0], text.count("\n", 0, start))
 
 
 # A GCC or Clang warning flag, `-W` and a word (-Wno-cpp, -Wextra, -Werror, -Wpedantic):
@@ -4054,21 +4061,11 @@ def _gcc_warning_flag(text: str) -> str | None:
     for name in names:
         for given in re.finditer(rf"^[ \t]*{re.escape(name)}[ \t]*\+?=[ \t]*\[", text, re.M):
             spans.append((given.end(), _list_end(text, given.end())))
-    lines: list[str] | None = None
+    split: list[list[str]] = []
     for start, end in sorted(spans):
         for flag in _GCC_WARNING_FLAG.finditer(text, start, end):
-            line_start = text.rfind("\n", 0, flag.start()) + 1
-            line_end = text.find("\n", flag.end())
-            line = text[line_start : line_end if line_end >= 0 else len(text)]
-            if " if " in line or line.lstrip().startswith("#"):
-                continue
-            if _OTHER_OS_BRANCH.search(code, max(0, flag.start() - 400), flag.start()):
-                continue
-            if lines is None:
-                lines = text.split("\n")
-            if _not_for_windows(lines, text.count("\n", 0, flag.start())):
-                continue
-            return f"{_setup_place(text, flag)} passes {flag[1]}"
+            if _applies_on_windows(text, code, flag.start(), flag.end(), split):
+                return f"{_setup_place(text, flag)} passes {flag[1]}"
     return None
 
 
