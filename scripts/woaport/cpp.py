@@ -926,9 +926,10 @@ class Reading:
     unselected: list[tuple[int, str]]  # (key, line) of the #ifs of per-platform chains
     defines: dict[str, list[tuple[bool | None, str]]]
     # (key, text) of the #warnings an ARM64 build reaches in a branch of an architecture
-    # test: MSVC has no #warning ("fatal error C1021: invalid preprocessor command
-    # 'warning'"), so the x64 build passes where ARM64's stops (libebur128's
-    # `#else` / `#warning "manual FTZ is being used"` after its SSE2/_M_X64 test)
+    # test: MSVC before C++23/C23 modes has no #warning ("fatal error C1021: invalid
+    # preprocessor command 'warning'"; analyze.py says where it does), so the x64 build
+    # passes where ARM64's stops (libebur128's `#else` / `#warning "manual FTZ is being
+    # used"` after its SSE2/_M_X64 test)
     warnings: list[tuple[int, str]] = field(default_factory=list)
 
     def state_at(self, key: int, states: list[bool | None] | None = None) -> bool | None:
