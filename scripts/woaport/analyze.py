@@ -762,7 +762,10 @@ class Analysis:
     setup_listed: frozenset[str] = frozenset()
     # the stems of the sources Cython modules add with `# distutils: sources = ...`
     directive_sources: set[str] = field(default_factory=set)
-    included_lower: frozenset[str] | None = None  # `included`'s names in lower case, once
+    # `included`'s names in lower case, and the stems of the sources setup.py and Cython
+    # directives name: worked out once, when _left_out_by_setup first asks
+    included_lower: frozenset[str] | None = None
+    listed_stems: frozenset[str] = frozenset()
     setup_off_spans: list[tuple[int, int]] = field(default_factory=list)
     # setup.py picks sources by the machine it builds on (see _SETUP_PICKS_BY_MACHINE)
     setup_tests_machine: bool = False
@@ -2548,17 +2551,16 @@ def _setup_listed_folders(result: Analysis) -> set[str] | None:
 def _left_out_by_setup(result: Analysis, relative: str) -> bool:
     """Is this C or C++ source one setup.py does not name, where it names all it compiles,
     and that no file includes (see _sources_setup_py_leaves_out)?"""
-    if not relative.endswith(_C_SOURCE_SUFFIXES) or not _setup_listed_whole(result):
-        return False
     name = relative.lower().rsplit("/", 1)[-1]
-    if result.included_lower is None:  # (once: asked per POSIX include, thousands of them)
-        result.included_lower = frozenset(n.lower() for n in result.included)
-    if name in result.included_lower:
+    stem, suffix = posixpath.splitext(name)
+    if suffix not in _C_SOURCE_SUFFIXES or not _setup_listed_whole(result):
         return False
-    stem = _stem(name)
-    return stem not in result.directive_sources and not any(
-        _stem(path) == stem for path in result.setup_listed
-    )
+    if result.included_lower is None:  # (once: asked per item, thousands of them)
+        result.included_lower = frozenset(n.lower() for n in result.included)
+        result.listed_stems = frozenset(
+            {_stem(path) for path in result.setup_listed} | result.directive_sources
+        )
+    return name not in result.included_lower and stem not in result.listed_stems
 
 
 # a source name made, not written, in a CMake file (a glob, a folder's listing, a variable's
@@ -4027,6 +4029,7 @@ def _applies_on_windows(text: str, code: str, start: int, end: int, split: list[
 _GCC_WARNING_FLAG = re.compile(r"""["'](-W(?!all["'])[a-z][\w=+,.-]{0,80})["']""")
 _EXTRA_COMPILE_ARGS = re.compile(r"extra_compile_args\s*=\s*(?:(\[)|([A-Za-z_]\w{0,60})\b)")
 _FLAG_LISTS = 8  # list names followed per setup.py, at most
+_LIST_LIMIT = 2000  # characters of a flag list read, at most
 # the script tells MSVC apart in other words: `'MSC' in sys.version` (the compiler CPython
 # was built with), `self.compiler.__class__.__name__ == 'MSVCCompiler'`, isinstance(...,
 # MSVCCompiler) (helper-228's review)
@@ -4055,36 +4058,18 @@ def _gcc_warning_flag(text: str) -> str | None:
     names: set[str] = set()
     for match in _EXTRA_COMPILE_ARGS.finditer(text):
         if match[1]:
-            spans.append((match.end(1), _list_end(text, match.end(1))))
+            spans.append((match.end(1), _call_end(text, match.start(1), _LIST_LIMIT)))
         elif len(names) < _FLAG_LISTS:
             names.add(match[2])
     for name in names:
         for given in re.finditer(rf"^[ \t]*{re.escape(name)}[ \t]*\+?=[ \t]*\[", text, re.M):
-            spans.append((given.end(), _list_end(text, given.end())))
+            spans.append((given.end(), _call_end(text, given.end() - 1, _LIST_LIMIT)))
     split: list[list[str]] = []
     for start, end in sorted(spans):
         for flag in _GCC_WARNING_FLAG.finditer(text, start, end):
             if _applies_on_windows(text, code, flag.start(), flag.end(), split):
                 return f"{_setup_place(text, flag)} passes {flag[1]}"
     return None
-
-
-def _list_end(text: str, start: int) -> int:
-    """Where the list whose `[` ends at ``start`` closes (its `]`, nested lists counted),
-    at most 2000 characters on."""
-    depth = 1
-    limit = min(len(text), start + 2000)
-    at = start
-    while at < limit:
-        char = text[at]
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return at
-        at += 1
-    return limit
 
 
 # CMake's Visual Studio generators take the target platform from `-A` (x64, Win32, ARM64;
@@ -4504,6 +4489,7 @@ _EXTENSION_SOURCE = re.compile(r"""["']([^"'\n]{1,300}\.(?:c|cc|cpp|cxx|pyx|m|mm
 # (skipped whole)
 _ONE_LINE_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
 _PAREN_OR_STRING = re.compile(r"[()]|" + _ONE_LINE_STRING.pattern + r"|\#[^\n]*")
+_BRACKET_OR_STRING = re.compile(r"[\[\]]|" + _ONE_LINE_STRING.pattern + r"|\#[^\n]*")
 _ASSIGNED_TO = re.compile(r"[ \t]*([A-Za-z_]\w{0,40})[ \t]*=[ \t]*")
 # a dict's key naming another system, the value open on the same line up to a use
 # (glcontext 3.1.0: `'linux': [x11, egl],` in `ext_modules = {'windows': [wgl], ...}`)
@@ -4513,16 +4499,18 @@ _OTHER_OS_KEY = re.compile(
 )
 
 
-def _call_end(text: str, open_at: int) -> int:
-    """Where the Python call whose `(` is at ``open_at`` closes (strings on one line skipped;
-    at most 20,000 characters on: past them, there)."""
+def _call_end(text: str, open_at: int, limit: int = 20_000) -> int:
+    """Where the Python call whose `(` is at ``open_at`` closes, or the list whose `[` is
+    (strings on one line and comments skipped; at most ``limit`` characters on: past them,
+    there)."""
     depth = 0
-    end = min(len(text), open_at + 20_000)
-    for found in _PAREN_OR_STRING.finditer(text, open_at, end):
+    end = min(len(text), open_at + limit)
+    pattern = _BRACKET_OR_STRING if text[open_at : open_at + 1] == "[" else _PAREN_OR_STRING
+    for found in pattern.finditer(text, open_at, end):
         bracket = found[0]
-        if bracket == "(":
+        if bracket in ("(", "["):
             depth += 1
-        elif bracket == ")":
+        elif bracket in (")", "]"):
             depth -= 1
             if depth == 0:
                 return found.end()
@@ -4663,14 +4651,8 @@ def _sources_setup_py_leaves_out(result: Analysis) -> None:
     names them (`os.path.join("src", "a.c")` names src/a.c)."""
     if not _setup_listed_whole(result):
         return
-    stems = {_stem(path) for path in result.setup_listed} | result.directive_sources
-    included = {name.lower() for name in result.included}
     for index, evidence in enumerate(result.evidence):
-        if evidence.x86_only_context is not None:
-            continue
-        name = evidence.file.lower().rsplit("/", 1)[-1]
-        stem, suffix = posixpath.splitext(name)
-        if suffix in _C_SOURCE_SUFFIXES and stem not in stems and name not in included:
+        if evidence.x86_only_context is None and _left_out_by_setup(result, evidence.file):
             result.evidence[index] = _with_context(
                 evidence, "not among the sources setup.py compiles"
             )
