@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/pick_sdists.py TOP_PYPI_JSON START_RANK OUT_FOLDER [--want 20]
         [--not-in OTHER_TOP_PYPI_JSON ...]
+    .venv/bin/python bench/pick_sdists.py index START_HASH OUT_FOLDER [--want 20]
+        [--since YYYY-MM-DD]
 
 TOP_PYPI_JSON is hugovk/top-pypi-packages' top-pypi-packages.min.json (the corpus uses its
 commit 5501c5c: `git show 5501c5c:top-pypi-packages.min.json`). From START_RANK (1-based)
@@ -79,6 +81,18 @@ back: 2023-02-01 (799f6da, 40), 2023-01-01 (fa998b7, 20), 2022-12-01 (6ab8de0, 2
 2022-01-01 (031e8b2, 39), 2021-12-01 (d252bab, 36), 2021-11-02 (e407b91, 39), 2021-10-01
 (5eb946a, 27), 2021-09-01 (3bac6f7, 49) and 2021-08-01 (294f0e2, 47).
 
+From round 106 on, a new frame: the rest of 2021-08-01 and the lists of 2021-07-01
+(1e61504), 2021-06-01 (f95e4a3), 2021-05-01 (8ce2a77) and 2021-04-01 (77e1055) gave 9
+picks in all, mostly projects abandoned years ago, and every project with native code in
+the top 15000 of the newer lists is already in the corpus. So the first argument `index`
+walks every project of pypi.org's simple index (PEP 691 JSON or PEP 503 HTML, read at the
+time of the run) in the order of the sha256 of its canonical name, from the first hash not
+below START_HASH (hex; `0` for the start), passing over projects whose latest release has
+no file uploaded on or after --since (default 2024-11-24, two years before the first such
+round: maintained projects) and those the index lists with no release (the JSON API's
+404), then by the rule above. Its rank is the hash's first 12 hex digits; picked.json's
+`last` says where the next round starts (after it).
+
 Writes OUT_FOLDER/picked.json and two halves, list-A.txt and list-B.txt (a line each: rank,
 name, version, filename, sha256, url, the win_arm64 note), for two blind labellers who
 follow bench/label-brief.md. Prints each pick and the count of each reason to pass over.
@@ -91,12 +105,17 @@ from __future__ import annotations
 import _common
 
 import argparse
+import hashlib
+import html
 import io
 import json
 import re
 import sys
 import tarfile
+import threading
 import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +130,9 @@ MAX_SDIST = 400 * 1024 * 1024  # bytes read of one sdist, at most
 MAX_MEMBERS = 200_000  # members listed of one sdist, at most
 MAX_PYPROJECT = 1024 * 1024
 CORPUS = _common.ROOT / "tests" / "corpus"
+INDEX = "https://pypi.org/simple/"
+INDEX_ANCHOR = re.compile(r"<a [^>]*>([^<]+)</a>")
+AHEAD = 16  # project pages read ahead, concurrently (the walk itself stays in order)
 
 
 def known_names() -> set[str]:
@@ -211,10 +233,43 @@ def pin(
     return pinned, chosen, f"ships win_arm64 since {first}; pinned to {pinned}"
 
 
+def top_list(path: Path, start_rank: int) -> Iterator[tuple[str, str]]:
+    """(rank, project) of a hugovk/top-pypi-packages list, from START_RANK on."""
+    rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    for rank, row in enumerate(rows[start_rank - 1 :], start=start_rank):
+        yield str(rank), str(row["project"])
+
+
+def index_order(text: str) -> list[tuple[str, str]]:
+    """(sha256 of the canonical name, project) of every project of the index's project list
+    (PEP 691 JSON or PEP 503 HTML), in hash order."""
+    if text.lstrip().startswith("{"):
+        names = [str(project["name"]) for project in json.loads(text)["projects"]]
+    else:
+        names = [html.unescape(name) for name in INDEX_ANCHOR.findall(text)]
+    keyed = {hashlib.sha256(canonicalize_name(n).encode()).hexdigest(): n for n in names}
+    return sorted(keyed.items())
+
+
+def fetch_index(session: requests.Session) -> str:
+    response = session.get(
+        INDEX,
+        headers={"Accept": "application/vnd.pypi.simple.v1+json, text/html;q=0.1"},
+        timeout=300,
+    )
+    response.raise_for_status()
+    return response.text
+
+
+def newest_upload(files: list[dict[str, Any]]) -> str:
+    """The newest upload time (ISO 8601, UTC) of a release's files, or ''."""
+    return max((str(f.get("upload_time_iso_8601") or "") for f in files), default="")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("top_pypi_json", type=Path)
-    parser.add_argument("start_rank", type=int)
+    parser.add_argument("top_pypi_json", help="a top-pypi-packages list, or 'index'")
+    parser.add_argument("start", help="the first rank (a list) or sha256 prefix (index)")
     parser.add_argument("out", type=Path)
     parser.add_argument("--want", type=int, default=20)
     parser.add_argument(
@@ -224,74 +279,124 @@ def main() -> int:
         default=[],
         help="pass over the projects of this list too (may be given more than once)",
     )
+    parser.add_argument(
+        "--since",
+        default="2024-11-24",
+        help="index frame: pass over projects with no upload on or after this day",
+    )
     args = parser.parse_args()
-    rows = json.loads(args.top_pypi_json.read_text(encoding="utf-8"))["rows"]
     seen = known_names()
     newer: set[str] = set()
     for other in args.not_in:
         other_rows = json.loads(other.read_text(encoding="utf-8"))["rows"]
         newer |= {canonicalize_name(str(row["project"])) for row in other_rows}
-    session = requests.Session()
-    skipped = {"known": 0, "in-newer": 0, "no-sdist": 0, "none-any": 0, "no-native": 0, "error": 0}
-    picked: list[dict[str, Any]] = []
-    for rank, row in enumerate(rows[args.start_rank - 1 :], start=args.start_rank):
-        if len(picked) >= args.want:
-            break
-        name = str(row["project"])
-        if canonicalize_name(name) in seen:
-            skipped["known"] += 1
-            continue
-        if canonicalize_name(name) in newer:
-            skipped["in-newer"] += 1
-            continue
+    local = threading.local()
+
+    def session() -> requests.Session:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        return local.session  # type: ignore[no-any-return]
+
+    walk: Iterator[tuple[str, str]]
+    index_frame = args.top_pypi_json == "index"
+    if index_frame:
+        order = index_order(fetch_index(session()))
+        print(f"index: {len(order)} projects", flush=True)
+        walk = iter([(key[:12], name) for key, name in order if key >= args.start.lower()])
+    else:
+        walk = top_list(Path(args.top_pypi_json), int(args.start))
+
+    def page(name: str) -> dict[str, Any] | Exception | None:
+        """The project's JSON page; None when the index lists the name with no release."""
         try:
-            response = session.get(f"https://pypi.org/pypi/{name}/json", timeout=60)
+            response = session().get(f"https://pypi.org/pypi/{name}/json", timeout=60)
+            if response.status_code == 404:
+                return None
             response.raise_for_status()
-            project = response.json()
-            if canonicalize_name(str(project["info"]["name"])) in seen | newer:
-                skipped["known"] += 1
+            return response.json()  # type: ignore[no-any-return]
+        except (requests.RequestException, ValueError) as error:
+            return error
+
+    skipped = {"known": 0, "in-newer": 0, "no-sdist": 0, "none-any": 0, "no-native": 0, "error": 0}
+    if index_frame:
+        skipped |= {"no-release": 0, "stale": 0}
+    picked: list[dict[str, Any]] = []
+    last = ""
+    with ThreadPoolExecutor(AHEAD) as pool:
+        pending: list[tuple[str, str, Any]] = []
+        while len(picked) < args.want:
+            for rank, name in walk:
+                canonical = canonicalize_name(name)
+                if canonical in seen:
+                    skipped["known"] += 1
+                elif canonical in newer:
+                    skipped["in-newer"] += 1
+                else:
+                    pending.append((rank, name, pool.submit(page, name)))
+                    if len(pending) >= AHEAD:
+                        break
+            if not pending:
+                break
+            rank, name, future = pending.pop(0)
+            last = rank
+            result = future.result()
+            try:
+                if result is None:
+                    skipped["no-release"] += 1
+                    continue
+                if isinstance(result, Exception):
+                    raise result
+                project = result
+                if canonicalize_name(str(project["info"]["name"])) in seen | newer:
+                    skipped["known"] += 1
+                    continue
+                files = project["urls"]
+                if index_frame and newest_upload(files) < args.since:
+                    skipped["stale"] += 1
+                    continue
+                sdist = sdist_of(files)
+                if sdist is None:
+                    skipped["no-sdist"] += 1
+                    continue
+                if any(f["filename"].endswith("-none-any.whl") for f in files):
+                    skipped["none-any"] += 1
+                    continue
+                url = absolute(sdist["url"])
+                names, pyproject = members(download(session(), url), url)
+            except (
+                requests.RequestException,
+                ValueError,
+                KeyError,
+                tarfile.TarError,
+                zipfile.BadZipFile,
+            ) as error:
+                skipped["error"] += 1
+                print(f"error {rank} {name!r}: {str(error)[:200]!r}", flush=True)
                 continue
-            files = project["urls"]
-            sdist = sdist_of(files)
-            if sdist is None:
-                skipped["no-sdist"] += 1
+            if not (any(NATIVE.search(n) for n in names) or any(b in pyproject for b in BACKENDS)):
+                skipped["no-native"] += 1
                 continue
-            if any(f["filename"].endswith("-none-any.whl") for f in files):
-                skipped["none-any"] += 1
-                continue
-            url = absolute(sdist["url"])
-            names, pyproject = members(download(session, url), url)
-        except (
-            requests.RequestException,
-            ValueError,
-            KeyError,
-            tarfile.TarError,
-            zipfile.BadZipFile,
-        ) as error:
-            skipped["error"] += 1
-            print(f"error {rank} {name!r}: {str(error)[:200]!r}", flush=True)
-            continue
-        if not (any(NATIVE.search(n) for n in names) or any(b in pyproject for b in BACKENDS)):
-            skipped["no-native"] += 1
-            continue
-        latest = project["info"]["version"]
-        version, chosen, note = pin(project, latest, sdist)
-        picked.append(
-            {
-                "rank": rank,
-                "name": project["info"]["name"],
-                "version": version,
-                "filename": chosen["filename"],
-                "sha256": chosen["digests"]["sha256"],
-                "url": absolute(chosen["url"]),
-                "latest": latest,
-                "note": note,
-            }
-        )
-        print(f"PICK {rank} {project['info']['name']!r} {version!r} {note}", flush=True)
+            latest = project["info"]["version"]
+            version, chosen, note = pin(project, latest, sdist)
+            picked.append(
+                {
+                    "rank": rank,
+                    "name": project["info"]["name"],
+                    "version": version,
+                    "filename": chosen["filename"],
+                    "sha256": chosen["digests"]["sha256"],
+                    "url": absolute(chosen["url"]),
+                    "latest": latest,
+                    "note": note,
+                }
+            )
+            print(f"PICK {rank} {project['info']['name']!r} {version!r} {note}", flush=True)
+        for _rank, _name, future in pending:
+            future.cancel()
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "picked.json").write_text(
-        json.dumps({"picked": picked, "skipped": skipped}, indent=1), encoding="utf-8"
+        json.dumps({"picked": picked, "skipped": skipped, "last": last}, indent=1),
+        encoding="utf-8",
     )
     half = (len(picked) + 1) // 2
     for label, items in (("A", picked[:half]), ("B", picked[half:])):
@@ -303,7 +408,7 @@ def main() -> int:
             ),
             encoding="utf-8",
         )
-    print(skipped)
+    print(skipped, "last walked:", last)
     return 0
 
 
