@@ -85,6 +85,28 @@ def case_gitmodules_of_200k_newlines(folder: Path) -> None:
 
 
 @case
+def case_many_frame_variables_and_arrows(folder: Path) -> None:
+    """30,000 `PyFrameObject *vN;` declarations, as many `PyThreadState *`, and 150,000
+    arrows: the cpython-311 reading looks each arrow's owner up in a set (a regex of every
+    declared name took 52.8 s on a 3 MB file of this shape: helper-233)."""
+    declared = "".join(f"PyFrameObject *v{n};\nPyThreadState *t{n};\n" for n in range(30_000))
+    arrows = "".join(f"w{n % 997}->f_lineno; u->frame;\n" for n in range(75_000))
+    tree(
+        folder / "src",
+        {
+            "pyproject.toml": PYPROJECT,
+            "setup.py": "from setuptools import Extension, setup\n"
+            "setup(ext_modules=[Extension('m', ['m.c'])])\n",
+            "m.c": "#include <Python.h>\n" + declared + arrows + "int x = v1->f_lasti;\n",
+        },
+    )
+    outcome = run(folder, folder / "src", "--json")
+    assert_handled(outcome, (0, 1))
+    kinds = [item["kind"] for item in json.loads(outcome.out)["x86"]]
+    assert kinds.count("cpython-311") == 1, outcome.describe()
+
+
+@case
 def case_preprocessor_nesting_and_long_lines(folder: Path) -> None:
     """100,000 nested #ifdefs, a line of 250,000 `_mm_` tokens and a chain of #defines
     each naming the one before twice: no quadratic or exponential reading."""

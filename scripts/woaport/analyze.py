@@ -35,6 +35,9 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
+
 from woaport import cpp, windll
 from woaport.bounded import load_toml
 from woaport.errors import BadInput
@@ -584,6 +587,7 @@ CODE_KINDS = (
     "x64-intrinsic",
     "platform-error",
     "cpython-internals",
+    "cpython-311",
     "posix-only",
     "pe-machine",
     "x64-toolchain",
@@ -712,6 +716,18 @@ PORT_KINDS = (
         "line_profiler#390, numba#10759)",
         "keep the internal headers out of C++ translation units, or skip them on 3.12 "
         "ARM64 and declare the few definitions needed (numba's pycore_atomic stubs)",
+    ),
+    (
+        "cpython-311",
+        "C/C++ that no CPython 3.11 or later compiles, on any platform (Windows on Arm has "
+        "CPython 3.11 and later only): Py_TYPE()/Py_SIZE()/Py_REFCNT() assigned to (no "
+        "l-values since 3.11, PEP 674), PyFrameObject's or PyThreadState's frame fields "
+        "(internal since 3.11), or a header 3.10/3.11 moved or removed (longintrepr.h, "
+        "pystrhex.h ...)",
+        "port to the 3.11 C API: Py_SET_TYPE()/Py_SET_SIZE()/Py_SET_REFCNT(), "
+        "PyFrame_GetBack()/PyFrame_GetCode()/PyFrame_GetLineNumber(), PyThreadState_GetFrame(), "
+        "Python.h in place of the moved headers (pythoncapi-compat backports these to older "
+        "Pythons)",
     ),
 )
 
@@ -936,6 +952,9 @@ class Analysis:
     x86_built: frozenset[str] = frozenset()  # see _x86_only_sources
     project: str | None = None  # pyproject.toml's [project] name
     cpython_internals: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
+    cpython_311: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
+    requires_python: str | None = None  # pyproject.toml's [project] requires-python
+    frame_definers: set[str] = field(default_factory=set)  # see _note_cpython_311
     # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
     rust_cfg_modules: set[str] = field(default_factory=set)
     # a Fortran source outside vendored trees, or a build file of the package's own that
@@ -2375,6 +2394,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     definable = _Definable(result.defined_names, _build_texts_read(result), result.cmake_texts)
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
+    _judge_cpython_311(result, known)
     _setup_sources_off_windows(result)
     _branch_sources_off_windows(result)
     _sources_setup_py_leaves_out(result)
@@ -7161,6 +7181,24 @@ CARGO_SYSTEM_CRATES = {
 }
 # (the wrappers among them, whose names a manifest may hold without any "-sys")
 _CARGO_WRAPPERS = tuple(crate for crate in CARGO_SYSTEM_CRATES if not crate.endswith("-sys"))
+# Crates whose features link a library the build machine must provide: (crate, feature) ->
+# (library, the -sys crate whose bundling feature or -src crate builds it instead). diesel's
+# `postgres` pulls in pq-sys, and its `mysql` mysqlclient-sys (`postgres_backend` alone needs
+# no libpq: diesel-rs/diesel_full_text_search#37); llama.cpp's and whisper.cpp's `vulkan`
+# builds ggml's Vulkan backend, whose CMake needs the Vulkan SDK (find_package(Vulkan) and
+# glslc; quaynor 2.0.0 asks for it on Windows aarch64). wgpu's `vulkan` loads the driver at
+# run time and needs no SDK: not listed.
+_CARGO_FEATURE_LIBRARIES = {
+    ("diesel", "postgres"): ("libpq", "pq-sys"),
+    ("diesel", "mysql"): ("mysqlclient", "mysqlclient-sys"),
+    ("llama-cpp-2", "vulkan"): ("vulkan", "vulkan-sys"),
+    ("llama-cpp-sys-2", "vulkan"): ("vulkan", "vulkan-sys"),
+    ("whisper-rs", "vulkan"): ("vulkan", "vulkan-sys"),
+    ("whisper-rs-sys", "vulkan"): ("vulkan", "vulkan-sys"),
+}
+_CARGO_FEATURE_CRATES = frozenset(crate for crate, _feature in _CARGO_FEATURE_LIBRARIES)
+_CARGO_FEATURES = re.compile(r"features\s*=\s*\[([^\]]{0,2000})\]")
+_CARGO_QUOTED = re.compile(r"""["']([A-Za-z0-9_+.-]{1,80})["']""")
 _CARGO_SECTION = re.compile(r"^\s*\[([^\]]{1,300})\]\s*$")
 # (`openssl-sys = "0.9"`, `openssl-sys = { workspace = true }`, `openssl-sys.workspace = true`)
 _CARGO_DEPENDENCY = re.compile(r"^\s*([A-Za-z0-9_-]+)(?:\.workspace)?\s*=(.*)$")
@@ -7188,7 +7226,7 @@ def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
             and (match := _CARGO_DEPENDENCY.match(line))
         ):
             crate = match[1]
-            other_target = section.startswith("target") and _CARGO_OTHER_TARGET.search(section)
+            other_target = section.startswith("target") and _cargo_other_target(section)
             if not other_target:
                 if _CARGO_BUNDLED.search(match[2]) or crate.endswith("-src"):
                     if "dev-" not in section:  # (what tests build bundles nothing for the module)
@@ -7196,14 +7234,35 @@ def _cargo_system_libraries(text: str) -> list[tuple[str, str, int]]:
                 elif library := CARGO_SYSTEM_CRATES.get(crate):
                     how = f"Cargo {crate} (the library is not built with it)"
                     found.append((library, how, offset, crate))
+                elif crate in _CARGO_FEATURE_CRATES:
+                    # (the dependency's table may go on over lines: quaynor's features list)
+                    declared = text[offset : offset + 3000].split("}", 1)[0]
+                    listed = _CARGO_FEATURES.search(declared)
+                    for feature in _CARGO_QUOTED.findall(listed[1]) if listed else ():
+                        if wanted := _CARGO_FEATURE_LIBRARIES.get((crate, feature)):
+                            how = f"Cargo {crate} with its {feature!r} feature"
+                            found.append((wanted[0], how, offset, wanted[1]))
         offset += len(line) + 1
     return [
         (library, how, at)
         for library, how, at, crate in found
-        if not {(stem := crate.removesuffix("-sys")), f"{stem}-src"} & bundled
+        if not {crate, (stem := crate.removesuffix("-sys")), f"{stem}-src"} & bundled
     ]
 
 
+def _cargo_other_target(section: str) -> bool:
+    """Is a `[target.X.dependencies]` section for targets other than aarch64-pc-windows-msvc?
+    Its cfg() is evaluated where _rust_cfg can (quaynor 2.0.0: `cfg(all(not(target_os =
+    "macos"), not(target_os = "ios"), not(target_os = "android"), any(target_arch =
+    "x86_64", target_arch = "x86", target_arch = "aarch64")))` holds there, though it names
+    macOS); else the names in it say so."""
+    predicate = _CARGO_TARGET_CFG.search(section)
+    if predicate is not None and (holds := _rust_cfg_of(predicate[1])) is not None:
+        return not holds
+    return _CARGO_OTHER_TARGET.search(section) is not None
+
+
+_CARGO_TARGET_CFG = re.compile(r"cfg\((.{1,1000})\)")
 _CARGO_BUNDLED = re.compile(r"vendored|bundled|static|build")
 _CARGO_OTHER_TARGET = re.compile(
     r"unix|linux|macos|darwin|apple|android|ios|freebsd|openbsd|netbsd|wasm|not\s*\(\s*windows"
@@ -8277,7 +8336,11 @@ def _scan_libraries(
             if _meson_elsewhere(text, match.start()):
                 continue  # `if host_machine.system() == 'linux'`: another system's
             found.append((library, "meson find_library()", match.start()))
-    elif name == "cargo.toml" and ("-sys" in text or any(map(text.__contains__, _CARGO_WRAPPERS))):
+    elif name == "cargo.toml" and (
+        "-sys" in text
+        or any(map(text.__contains__, _CARGO_WRAPPERS))
+        or any(map(text.__contains__, _CARGO_FEATURE_CRATES))
+    ):
         found += _cargo_system_libraries(text)
     if name == "cargo.toml" and _CDYLIB.search(text):
         result.shared_builders.add("cargo")
@@ -9481,6 +9544,268 @@ def _judge_cpython_internals(result: Analysis, known: Mapping[str, str | None]) 
             break  # one item per file
 
 
+# C that no CPython 3.11 or later compiles, on any platform (and python.org's Windows-on-Arm
+# builds start at 3.11): Py_TYPE() and Py_SIZE() are no l-values since 3.11, Py_REFCNT()
+# since 3.10 (PEP 674, python/cpython#89639; blist 1.3.6's `Py_TYPE(self) = ...`, "lvalue
+# required", DanielStutzbach/blist#100); the frame's fields are CPython's internals since
+# 3.11 (PyFrameObject is opaque: `frame->f_lineno` is an incomplete type's member; ikp3db
+# 1.4.2's README: "CPython 3.11+ is not supported"), as is PyThreadState's `frame`
+# (richdem 0.3.4's vendored pybind11 2.2, richdem#65); and headers 3.10 and 3.11 moved to
+# Include/cpython/ or removed, which an #include by name no longer finds (What's New in 3.10
+# and 3.11, bpo-35134 and bpo-45434: longintrepr.h, python/cpython#28923: pystrhex.h,
+# pysha3#30)
+_GONE_IN_311 = frozenset(
+    f"{name}.h"
+    for name in (
+        "longintrepr",
+        "pystrhex",
+        "genobject",
+        "classobject",
+        "funcobject",
+        "cellobject",
+        "odictobject",
+        "picklebufobject",
+        "pyarena",
+        "pyctype",
+        "pydebug",
+        "pyfpe",
+        "pytime",
+        "parser_interface",
+        # (the old parser's, gone since 3.10: bpo-43244, bpo-40939; 3.11: bpo-45434; the
+        # generic names among them, ast.h, node.h, code.h, eval.h ..., are left out: a
+        # library's header of that name is likelier)
+        "graminit",
+        "python-ast",
+        "parsetok",
+        "asdl",
+        "interpreteridobject",
+    )
+)
+_PY_LVALUE = re.compile(
+    r"Py_(?:TYPE|SIZE|REFCNT)[ \t]*\((?:[^()\n;]|\([^()\n;]*\)){1,200}\)"
+    r"[ \t]*(?:=(?!=)|\+\+|--|[-+*/%|&^]=|<<=|>>=)"
+)
+_FRAME_VARIABLE = re.compile(r"PyFrameObject[ \t]*\*[ \t]*(?:const[ \t]+)?([A-Za-z_]\w{0,60})")
+_THREAD_VARIABLE = re.compile(r"PyThreadState[ \t]*\*[ \t]*(?:const[ \t]+)?([A-Za-z_]\w{0,60})")
+_FRAME_FIELDS = (
+    r"f_(?:back|code|lineno|lasti|trace|locals|globals|builtins|valuestack|stacktop|iblock"
+    r"|blockstack|localsplus|gen|executing|state|trace_lines|trace_opcodes)"
+)
+_THREAD_FRAME = re.compile(
+    r"(?:_?PyThreadState_(?:GET|Get|UncheckedGet))[ \t]*\([ \t]*\)[ \t]*->[ \t]*frame\b"
+)
+_GONE_INCLUDE = re.compile(
+    r"""#[ \t]*include[ \t]*[<"]("""
+    + "|".join(re.escape(name) for name in sorted(_GONE_IN_311))
+    + r""")[>"]""",
+    re.IGNORECASE,
+)
+# `Py_SIZE(self)++`, `--Py_SIZE(self)`, `Py_SIZE(self) += 1`: l-value uses too (a CppSet
+# extension's, CPython 3.8's _pickle.c Pdata_push)
+_PY_PREFIXED = re.compile(r"(?:\+\+|--)[ \t]*Py_(?:TYPE|SIZE|REFCNT)[ \t]*\(")
+# `frame->f_lineno`, `tstate->frame`: the name before the arrow is looked up in the file's
+# declarations (a regex of every declared name would grow with the file)
+_FRAME_ARROW = re.compile(r"->[ \t]*(?:(" + _FRAME_FIELDS + r")|frame)\b")
+_ARROW_OWNER = re.compile(r"([A-Za-z_]\w{0,60})[ \t]*$")
+# a file that gives Py_TYPE its old l-value definition back (`#undef Py_TYPE` / `#define
+# Py_TYPE(ob) (((PyObject*)(ob))->ob_type)`)
+_OWN_PY_TYPE = re.compile(r"#[ \t]*define[ \t]+Py_(?:TYPE|SIZE|REFCNT)[ \t]*\(")
+
+
+def _note_cpython_311(result: Analysis, relative: str, text: str, gone: bool) -> None:
+    """Hold a C/C++ file that may use what CPython 3.11 no longer has (see _GONE_IN_311),
+    for _judge_cpython_311: not Cython's output (see _judge_stale_cython). Note the files
+    that give the frame's fields back: CPython's internal pycore_frame.h (coverage 7.0.0's
+    ctracer/util.h includes it for 3.11), or a `struct _frame` of their own (scalene 2.4.0's
+    pywhere.cpp)."""
+    if "_frame" in text and ("pycore_frame.h" in text or _OWN_FRAME_STRUCT.search(text)):
+        result.frame_definers.add(relative.lower())
+    if (
+        gone
+        or ("PyFrameObject" in text and "->" in text)
+        or "->frame" in text
+        or _PY_LVALUE.search(text) is not None
+        or ("Py_" in text and _PY_PREFIXED.search(text) is not None)
+    ) and "Generated by Cython" not in text[:300]:
+        result.hold(text)
+        result.cpython_311.append((relative, text))
+
+
+_SETUP_PYTHON_REQUIRES = re.compile(
+    r"""python_requires\s*=\s*(?:["']([^"'\n]{1,100})["']|([^"'\n]{1,100})$)""", re.MULTILINE
+)
+_PY2_MODULE_ONLY = re.compile(r"\bPy_InitModule")
+_PY3_MODULE = re.compile(r"\bPyInit_|\bPyModule_Create|\bPyModuleDef_Init")
+_OWN_FRAME_STRUCT = re.compile(r"struct[ \t]+_frame[ \t]*\{")
+_PYTHONS = (
+    ("3.11", "0x030B00F0"),
+    ("3.12", "0x030C00F0"),
+    ("3.13", "0x030D00F0"),
+    ("3.14", "0x030E00F0"),
+)
+
+
+def _first_python(result: Analysis) -> tuple[str, str] | None:
+    """The first CPython from 3.11 on the package's requires-python admits (pyproject.toml's,
+    setup.py's literal python_requires or setup.cfg's), as (version, PY_VERSION_HEX); None
+    where it admits none of them (pickle5 0.0.12: '>=3.5, <3.8', a backport of what 3.8
+    has): then no build for Windows on Arm is wanted. A requirement that does not parse
+    admits them all."""
+    text = result.requires_python
+    if not text:
+        for build_text in (result.setup_script, *result.build_texts):
+            found = _SETUP_PYTHON_REQUIRES.search(build_text)
+            if found:
+                text = (found[1] or found[2]).strip()
+                break
+    if not text:
+        return _PYTHONS[0]
+    try:
+        wanted = SpecifierSet(text)
+    except InvalidSpecifier:
+        return _PYTHONS[0]
+    return next(((v, hex_) for v, hex_ in _PYTHONS if wanted.contains(v)), None)
+
+
+def _built_elsewhere(result: Analysis, relative: str) -> bool:
+    """Is a file one of a vendored tree the build may take from elsewhere: a folder of its
+    path names a library CMake fetches (ur-rtde 1.6.5's pybind11/, FetchContent from CMake
+    3.11 on), or a build requirement that no add_subdirectory() builds from the tree?"""
+    folders = set(relative.lower().split("/")[:-1])
+    fetched = {key.removesuffix("src") for key in result.fetched}
+    if any(_library_key(f) in result.fetched or _NOT_ALNUM.sub("", f) in fetched for f in folders):
+        return True  # (FetchContent_Declare(pybind11-src ...): ur-rtde's name)
+    required = {
+        canonicalize_name(re.split(r"[^A-Za-z0-9._-]", r.strip(), maxsplit=1)[0])
+        for r in result.backend_requires
+        if r.strip()
+    } & folders
+    return bool(required) and not any(
+        re.search(r"add_subdirectory\s*\(\s*[\"']?[\w./${}-]*?\b" + re.escape(name) + r"\b", t)
+        for name in required
+        for t in result.cmake_texts
+    )
+
+
+def _reaches_frame_definer(result: Analysis, relative: str) -> bool:
+    """Does the file, or a header of the sdist it includes (through others, up to 200),
+    give the frame's fields back (see _note_cpython_311)?"""
+    definers = result.frame_definers
+    if not definers:
+        return False
+    if relative.lower() in definers:
+        return True
+    by_lower = {path.lower(): path for path in result.include_edges}
+    seen = {relative.lower()}
+    queue = [relative]
+    while queue and len(seen) < 200:
+        edges = result.include_edges.get(queue.pop(), [])
+        for key in edges:
+            for member in (m for m in by_lower if m == key or m.endswith("/" + key)):
+                if member in definers:
+                    return True
+                if member not in seen:
+                    seen.add(member)
+                    queue.append(by_lower[member])
+    return False
+
+
+def _included_anywhere(result: Analysis, relative: str) -> bool:
+    """Does an #include of the sdist name this header, with quotes or angle brackets
+    (`#include <pkg/compat.h>` with include_dirs=["include"])?"""
+    name = relative.rsplit("/", 1)[-1]
+    if result.included.get(name):
+        return True
+    lower = relative.lower()
+    return any(
+        lower == key or lower.endswith("/" + key)
+        for edges in result.include_edges.values()
+        for key in edges
+        if key.endswith(name.lower())
+    )
+
+
+def _judge_cpython_311(result: Analysis, known: Mapping[str, str | None]) -> None:
+    """The first place in each held file that a build for CPython 3.11 compiles (its #if
+    read with the version macros of the first CPython from 3.11 on that requires-python
+    admits) and that its headers reject: not in a file that defines a Python 2 module only
+    (CodeIntel 2.0.0's py2_cElementTree.c, which setup.py builds for Python 2 alone), nor in
+    a string literal, nor through a frame whose fields the file gets back (see
+    _note_cpython_311), nor where the file defines Py_TYPE() again. Run before the passes
+    that mark files the build leaves out, so its items are marked as theirs are."""
+    held, result.cpython_311 = result.cpython_311, []
+    python = _first_python(result) if held else None
+    if python is None:
+        return
+    version, version_hex = python
+    names = {member.rsplit("/", 1)[-1] for member in result.members}
+    with_version = _Overlay(
+        known,
+        {
+            "PY_VERSION_HEX": version_hex,
+            "PY_MAJOR_VERSION": "3",
+            "PY_MINOR_VERSION": version.split(".")[1],
+            "PYPY_VERSION": None,  # (undefined: CPython's build)
+        },
+    )
+    for relative, text in held:
+        if relative.endswith(HEADER_SUFFIXES) and not _included_anywhere(result, relative):
+            continue  # a header nothing includes is compiled by no build
+        if _built_elsewhere(result, relative) or (
+            _PY2_MODULE_ONLY.search(text) and not _PY3_MODULE.search(text)
+        ):
+            continue
+        places: list[int] = []
+        lvalues = [found.start() for found in _PY_LVALUE.finditer(text)]
+        lvalues += [found.start() for found in _PY_PREFIXED.finditer(text)]
+        own_definitions = [found.start() for found in _OWN_PY_TYPE.finditer(text)]
+        places += lvalues
+        places += [
+            found.start()
+            for found in _GONE_INCLUDE.finditer(text)
+            if found[1].lower() not in names  # (not the package's own header of that name)
+        ]
+        if "->" in text and not _reaches_frame_definer(result, relative):
+            frames = set(_FRAME_VARIABLE.findall(text))
+            threads = set(_THREAD_VARIABLE.findall(text))
+            for found in _FRAME_ARROW.finditer(text):  # (linear: a set lookup each)
+                owner = _ARROW_OWNER.search(text, max(0, found.start() - 64), found.start())
+                if owner is not None and owner[1] in (frames if found[1] else threads):
+                    places.append(owner.start())
+            places += [found.start() for found in _THREAD_FRAME.finditer(text)]
+        if not places:
+            continue
+        source = _CText(text)
+        reading = source.read(with_version, want_defines=False)
+        if any(reading.state_at(at) is not False for at in own_definitions):
+            # (blist 1.3.6's own Py_TYPE is for Python 2.5, under `#if PY_MINOR_VERSION < 6`)
+            places = [at for at in places if at not in lvalues]
+        for at in sorted(places):
+            index = source.line_of(at)
+            line = source.line(index)
+            code = source.code_line(index)
+            before = text[source.start(index) : at]
+            if (
+                reading.state_at(at) is not True
+                or source.hides(at)  # (in a comment)
+                or (before.count('"') - before.count('\\"')) % 2  # (in a string)
+                or (code.lstrip().startswith("#") and "include" not in code)  # (a #define)
+                or (index > 0 and source.line(index - 1).rstrip().endswith("\\"))
+            ):
+                continue
+            result.evidence.append(
+                Evidence(
+                    kind="cpython-311",
+                    file=relative,
+                    line=index + 1,
+                    text=line.strip()[:160],
+                    arm_alternative=False,
+                    arm64="true",
+                )
+            )
+            break  # one item per file
+
+
 class _Overlay(Mapping[str, "str | None"]):
     """``base`` with ``over``'s names given other values; ``base`` is asked only for the
     names a reading asks for (it may be a _ProjectMacros, which works them out then)."""
@@ -9619,6 +9944,8 @@ def _backend(result: Analysis, data: bytes) -> None:
     project = document.get("project")
     if isinstance(project, dict) and isinstance(project.get("name"), str):
         result.project = project["name"][:200]
+    if isinstance(project, dict) and isinstance(project.get("requires-python"), str):
+        result.requires_python = project["requires-python"][:200]
     if re.search(r"hooks\.mypyc|hatch-mypyc|mypycify", text):
         # hatch-mypyc / mypycify: Python modules compiled to C extensions (black, mypy)
         result.extension_modules = result.extension_modules or "pyproject.toml (mypyc)"
@@ -11005,13 +11332,14 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust:  # (no `"include" in text` first: see analyze_files' #define)
         maybe_external = result.maybe_external
-        internals = False
+        internals = gone = False
         for m in _include_matches(text):
             # (MSVC takes either separator: pyjls 0.16.0's backend_win.c has <sys\stat.h>)
             header = m[2].replace("\\", "/") if "\\" in m[2] else m[2]
             edges.append(_include_key(header))
             edge_offsets.append(m.start())
             internals = internals or "pycore_" in header
+            gone = gone or header.lower() in _GONE_IN_311
             if m[1] == '"':
                 name = header.rsplit("/", 1)[-1]
                 result.included[name] += 1
@@ -11023,6 +11351,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
                 wanted_includes.append((m.start(), header))
         if internals:
             _note_cpython_internals(result, relative, text)
+        _note_cpython_311(result, relative, text, gone)
     if relative.endswith(".cu"):
         # CUDA: nvcc builds it for NVIDIA GPUs, which no Windows on Arm build targets; so are
         # the headers only it includes (see _headers_never_included)
