@@ -955,6 +955,10 @@ class Analysis:
     cpython_311: list[tuple[str, str]] = field(default_factory=list)  # (file, text)
     requires_python: str | None = None  # pyproject.toml's [project] requires-python
     frame_definers: set[str] = field(default_factory=set)  # see _note_cpython_311
+    # C/C++ files that use math.h's M_PI-style constants, and whether anything in the sdist
+    # defines _USE_MATH_DEFINES or the constants themselves (see _judge_math_constants)
+    math_constants: list[tuple[str, str]] = field(default_factory=list)
+    math_defined: bool = False
     # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
     rust_cfg_modules: set[str] = field(default_factory=set)
     # a Fortran source outside vendored trees, or a build file of the package's own that
@@ -1448,6 +1452,18 @@ class Analysis:
                     "file; coreylynch/pyFM#18, kpu/kenlm#138)",
                     "link it only where the compiler is not MSVC (`[] if sys.platform == "
                     "'win32' else [...]`); MSVC links its C and C++ runtimes itself",
+                )
+            )
+        math = [e for e in self.evidence if e.kind == "msvc-math-constant" and e.needs_work]
+        if math:
+            build_reasons.append(
+                (
+                    f"math.h's constants ({math[0].file}:{math[0].line}) where nothing defines "
+                    "_USE_MATH_DEFINES, without which MSVC's math.h and cmath leave them out "
+                    "(C2065: 'M_PI': undeclared identifier; bhmm/bhmm#6)",
+                    "define _USE_MATH_DEFINES for MSVC in the build "
+                    '(`define_macros=[("_USE_MATH_DEFINES", None)]`, CMake\'s '
+                    "`add_compile_definitions(_USE_MATH_DEFINES)`)",
                 )
             )
         if self.gcc_warning_flag and not self.optional_build:
@@ -2395,6 +2411,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     for pending in result.pending:
         _finish_code(result, pending, known, definable)
     _judge_cpython_311(result, known)
+    _judge_math_constants(result, known)
     _setup_sources_off_windows(result)
     _branch_sources_off_windows(result)
     _sources_setup_py_leaves_out(result)
@@ -8647,6 +8664,10 @@ _COIN_OR_HEADER = re.compile(r"(?:Cbc|Cgl|Clp|Coin|Osi)[A-Z0-9]\w{0,60}\.h(?:pp)
 # EPICS Base's headers, installed flat (p4p 4.3.0's src/p4p.h: epicsMutex.h, epicsGuard.h;
 # pvxslibs 1.5.3: epicsThread.h, epicsTime.h ...), which p4p takes from epicscorelibs
 _EPICS_HEADER = re.compile(r"epics[A-Z]\w{0,60}\.h")
+# Subversion's headers, installed flat (svn_client.h, svn_ra.h ...), and the Apache Portable
+# Runtime's it builds on (apr_general.h, apu.h): subvertpy 0.11.1's
+_SVN_HEADER = re.compile(r"svn_\w{1,60}\.h")
+_APR_HEADER = re.compile(r"(?:apr|apu)(?:_\w{1,60})?\.h")
 # Qt's headers: a module's folder (<QtCore/QString>, <QtWidgets/qwidget.h>), a class's own
 # header (<QApplication>), or Qt's lower-case ones, flat on the include path as QScintilla
 # 2.14.1's src/*.cpp have them (<qapplication.h>, <qwidget.h>): one library, Qt
@@ -9272,6 +9293,10 @@ def _resolve_includes(result: Analysis) -> None:
             library = "cbc"  # COIN-OR's solver stack, which Cbc's build makes as one
         elif _EPICS_HEADER.fullmatch(include.path.strip("<>")):
             library = "epics-base"  # EPICS Base's libCom and dbCore, installed flat
+        elif _SVN_HEADER.fullmatch(include.path.strip("<>")):
+            library = "subversion"
+        elif _APR_HEADER.fullmatch(include.path.strip("<>")):
+            library = "apr"
         elif _QT_HEADER.fullmatch(include.path.strip("<>")) or path in _QT_LOWER_HEADERS:
             library = "qt"
         plain = library
@@ -9804,6 +9829,105 @@ def _judge_cpython_311(result: Analysis, known: Mapping[str, str | None]) -> Non
                 )
             )
             break  # one item per file
+
+
+# math.h's constants, which MSVC's math.h and cmath define only under _USE_MATH_DEFINES, and
+# CPython's PC/pyconfig.h does not define it (PyWavelets/pywt#870): C2065, "'M_PI':
+# undeclared identifier" (bhmm/bhmm#6, ulfaslak/infostop#14; Microsoft's "Math Constants"
+# page). Cython's own C defines it on Windows before math.h.
+_MATH_CONSTANT = re.compile(
+    r"M_(?:PI(?:_2|_4)?|1_PI|2_PI|2_SQRTPI|E|LOG2E|LOG10E|LN2|LN10|SQRT2|SQRT1_2)(?![A-Za-z0-9_])"
+)
+_MATH_DEFINED = re.compile(
+    r"_USE_MATH_DEFINES|#[ \t]*(?:define|ifndef|ifdef)[ \t]+M_[A-Z0-9_]{1,12}\b|defined[ \t]*\(?[ \t]*M_PI\b"
+)
+
+
+def _note_math_constants(result: Analysis, relative: str, text: str) -> None:
+    """Hold the package's own C/C++ that uses a math.h constant (not Cython's output, nor a
+    vendored tree's, whose own build may define _USE_MATH_DEFINES), and note a definition."""
+    if _MATH_DEFINED.search(text):
+        result.math_defined = True
+    elif (
+        len(result.math_constants) < 64
+        and not _in_vendored(relative.lower())
+        and "Generated by Cython" not in text[:300]
+        and _MATH_CONSTANT.search(text)
+    ):
+        result.hold(text)
+        result.math_constants.append((relative, text))
+
+
+_LISTS_FILES = re.compile(
+    r"glob\s*\([^)\n]{0,200}\*|GLOB|listdir|os\.walk|aux_source_directory|\*\.c(?:pp|c|xx)?\b"
+)
+
+
+def _named_by_build(result: Analysis, name: str) -> bool:
+    """Does a build file name this source (its stem), or list a folder's files?"""
+    stem = posixpath.splitext(name)[0].lower()
+    return any(stem in text.lower() or _LISTS_FILES.search(text) for text in result.build_texts)
+
+
+def _judge_math_constants(result: Analysis, known: Mapping[str, str | None]) -> None:
+    """The first use of a math.h constant an MSVC ARM64 build compiles, where nothing in the
+    sdist (its sources and build files) defines _USE_MATH_DEFINES or the constant (amcl
+    0.1.2's M_PI in src/amcl.cpp, src/pf/pf_pdf.c ...): an item of kind
+    "msvc-math-constant", a build-config finding (`-D_USE_MATH_DEFINES`)."""
+    held, result.math_constants = result.math_constants, []
+    if (
+        not held
+        or result.math_defined
+        or any(_MATH_DEFINED.search(text) for text in result.build_texts)
+    ):
+        return
+    cython_includes = {
+        key
+        for includer, keys in result.include_edges.items()
+        if includer.endswith(_CYTHON_SUFFIXES)
+        for key in keys
+    }
+    for relative, text in held:
+        name = relative.rsplit("/", 1)[-1]
+        if relative.endswith(HEADER_SUFFIXES) and (
+            # (a header only C/C++ includes by name; not one a Cython module's C includes
+            # after its own _USE_MATH_DEFINES: PartSegCore-compiled-backend 0.15.15's
+            # triangulate.hpp)
+            not result.included.get(name)
+            or any(relative.lower().endswith(key) for key in cython_includes)
+        ):
+            continue
+        if relative.endswith(_C_SOURCE_SUFFIXES) and not _named_by_build(result, name):
+            continue  # (ProDy 2.6.1's bbenmtools.c, which setup.py does not build)
+        source = _CText(text)
+        reading: cpp.Reading | None = None
+        for found in itertools.islice(_MATH_CONSTANT.finditer(text), 64):
+            at = found.start()
+            if at and (text[at - 1].isalnum() or text[at - 1] == "_"):
+                continue  # (a longer name: NPY_M_PI, GSL_M_PI ...)
+            index = source.line_of(at)
+            before = text[source.start(index) : at]
+            if (
+                source.hides(at)
+                or (before.count('"') - before.count('\\"')) % 2
+                or before.lstrip().startswith("#")  # (a directive: `#if M_PI > 3`)
+            ):
+                continue
+            if reading is None:
+                reading = source.read(known, want_defines=False)
+            if reading.state_at(at) is not True:
+                continue
+            result.evidence.append(
+                Evidence(
+                    kind="msvc-math-constant",
+                    file=relative,
+                    line=index + 1,
+                    text=source.line(index).strip()[:160],
+                    arm_alternative=False,
+                    arm64="true",
+                )
+            )
+            return  # one item: the define is one for the whole build
 
 
 class _Overlay(Mapping[str, "str | None"]):
@@ -11352,6 +11476,8 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         if internals:
             _note_cpython_internals(result, relative, text)
         _note_cpython_311(result, relative, text, gone)
+        if "M_" in text or "MATH_DEFINES" in text:
+            _note_math_constants(result, relative, text)
     if relative.endswith(".cu"):
         # CUDA: nvcc builds it for NVIDIA GPUs, which no Windows on Arm build targets; so are
         # the headers only it includes (see _headers_never_included)
