@@ -9883,6 +9883,8 @@ _MATH_DEFINED = re.compile(
 def _note_math_constants(result: Analysis, relative: str, text: str) -> None:
     """Hold the package's own C/C++ that uses a math.h constant (not Cython's output, nor a
     vendored tree's, whose own build may define _USE_MATH_DEFINES), and note a definition."""
+    if result.math_defined:
+        return  # (the sdist defines them already: no finding, no more passes)
     if "_USE_MATH_DEFINES" in text:
         result.math_defined = True
         return
