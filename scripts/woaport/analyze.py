@@ -9617,16 +9617,15 @@ _GONE_IN_311 = frozenset(
         "interpreteridobject",
     )
 )
-_PY_LVALUE = re.compile(
-    r"Py_(?:TYPE|SIZE|REFCNT)[ \t]*\((?:[^()\n;]|\([^()\n;]*\)){1,200}\)"
-    r"[ \t]*(?:=(?!=)|\+\+|--|[-+*/%|&^]=|<<=|>>=)"
+# a macro call's argument list and what makes it an l-value: an assignment (not `==`), a
+# compound one, `++` or `--` after it
+_LVALUE_USE = (
+    r"[ \t]*\((?:[^()\n;]|\([^()\n;]*\)){1,200}\)[ \t]*(?:=(?!=)|\+\+|--|[-+*/%|&^]=|<<=|>>=)"
 )
+_PY_LVALUE = re.compile(r"Py_(?:TYPE|SIZE|REFCNT)" + _LVALUE_USE)
 # (one regex led by the literal "Py": the frame's and thread state's types, and an l-value
 # use of the three macros as _PY_LVALUE has it)
-_PY311_USE = re.compile(
-    r"Py(?:FrameObject|ThreadState|_(?:TYPE|SIZE|REFCNT)[ \t]*\((?:[^()\n;]|\([^()\n;]*\)){1,200}\)"
-    r"[ \t]*(?:=(?!=)|\+\+|--|[-+*/%|&^]=|<<=|>>=))"
-)
+_PY311_USE = re.compile(r"Py(?:FrameObject|ThreadState|_(?:TYPE|SIZE|REFCNT)" + _LVALUE_USE + ")")
 _FRAME_VARIABLE = re.compile(r"PyFrameObject[ \t]*\*[ \t]*(?:const[ \t]+)?([A-Za-z_]\w{0,60})")
 _THREAD_VARIABLE = re.compile(r"PyThreadState[ \t]*\*[ \t]*(?:const[ \t]+)?([A-Za-z_]\w{0,60})")
 _FRAME_FIELDS = (
@@ -9695,8 +9694,6 @@ def _note_cpython_311(
 _SETUP_PYTHON_REQUIRES = re.compile(
     r"""python_requires\s*=\s*(?:["']([^"'\n]{1,100})["']|([^"'\n]{1,100})$)""", re.MULTILINE
 )
-_PY2_MODULE_ONLY = re.compile(r"\bPy_InitModule")
-_PY3_MODULE = re.compile(r"\bPyInit_|\bPyModule_Create|\bPyModuleDef_Init")
 _OWN_FRAME_STRUCT = re.compile(r"struct[ \t]+_frame[ \t]*\{")
 _PYTHONS = (
     ("3.11", "0x030B00F0"),
@@ -9819,9 +9816,8 @@ def _judge_cpython_311(result: Analysis, known: Mapping[str, str | None]) -> Non
         if "PYTHONCAPI_COMPAT" in text:
             continue  # pythoncapi-compat's header: each of its 3.11 uses under a version test
         if _built_elsewhere(result, relative) or (
-            "Py_InitModule" in text
-            and _PY2_MODULE_ONLY.search(text)
-            and not _PY3_MODULE.search(text)
+            # (a module Python 2's API defines, and none Python 3's: as python2_modules)
+            "Py_InitModule" in text and not _PYTHON3_MODULE.search(text)
         ):
             continue
         places: list[int] = []
@@ -9882,9 +9878,8 @@ _MATH_DEFINED = re.compile(
 
 def _note_math_constants(result: Analysis, relative: str, text: str) -> None:
     """Hold the package's own C/C++ that uses a math.h constant (not Cython's output, nor a
-    vendored tree's, whose own build may define _USE_MATH_DEFINES), and note a definition."""
-    if result.math_defined:
-        return  # (the sdist defines them already: no finding, no more passes)
+    vendored tree's, whose own build may define _USE_MATH_DEFINES), and note a definition.
+    (Not called once one is noted: then no finding is made.)"""
     if "_USE_MATH_DEFINES" in text:
         result.math_defined = True
         return
@@ -9942,7 +9937,7 @@ def _judge_math_constants(result: Analysis, known: Mapping[str, str | None]) -> 
             continue
         if relative.endswith(_C_SOURCE_SUFFIXES) and not _named_by_build(result, name):
             continue  # (ProDy 2.6.1's bbenmtools.c, which setup.py does not build)
-        source = _CText(text)
+        source = result.sources.get(text) or _CText(text)
         reading: cpp.Reading | None = None
         for found in itertools.islice(_MATH_CONSTANT.finditer(text), 64):
             at = found.start()
@@ -11514,7 +11509,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         if internals:
             _note_cpython_internals(result, relative, text)
         _note_cpython_311(result, relative, text, gone, python_api, frame_header)
-        if "M_" in text or "MATH_DEFINES" in text:
+        if not result.math_defined and ("M_" in text or "MATH_DEFINES" in text):
             _note_math_constants(result, relative, text)
     if relative.endswith(".cu"):
         # CUDA: nvcc builds it for NVIDIA GPUs, which no Windows on Arm build targets; so are
