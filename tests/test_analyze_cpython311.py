@@ -286,6 +286,17 @@ def test_control_x86_in_the_same_unlisted_file_is_not_a_port(tmp_path: Path) -> 
     x86 = "#include <immintrin.h>\nint f(void){ __m128 a = _mm_setzero_ps(); (void)a; return 0; }\n"
     doc = _sdist(tmp_path, "#include <Python.h>\nint x;\n", **{"contrib/old.c": x86})
     assert doc["category"] == "workflow-only"
+    # and counted as x86 code (three lines: the header, the type, the call)
+    counted = [r for r in doc["reasons"] if "x86-specific line(s) only build for x86" in r]
+    assert counted and counted[0].startswith("3 "), doc["reasons"]
+
+
+def test_a_finding_left_out_is_not_counted_as_x86_code(tmp_path: Path) -> None:
+    """The reasons said "1 x86-specific line(s) only build for x86" for a Py_TYPE()
+    assignment in a file setup.py does not compile (fe19b09): it is no x86 code."""
+    doc = _sdist(tmp_path, "#include <Python.h>\nint x;\n", **{"contrib/old.c": OLD})
+    assert not any("x86-specific line" in r for r in doc["reasons"]), doc["reasons"]
+    assert any(r.startswith("1 other finding(s) sit where an ARM64") for r in doc["reasons"])
 
 
 @pytest.mark.parametrize(

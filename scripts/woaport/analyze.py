@@ -656,6 +656,21 @@ class ExternalLibrary:
         }
 
 
+# Findings that are x86 code (the rest are not x86's: an #error, C no CPython 3.11 compiles,
+# POSIX-only headers, math.h's constants under MSVC ...)
+_X86_KINDS = frozenset(
+    (
+        "intrinsics-header",
+        "intrinsic-call",
+        "simd-type",
+        "cpuid",
+        "inline-asm",
+        "x64-intrinsic",
+        "x86-compiler-flag",
+        "msvc-x86-branch",
+    )
+)
+
 # Findings that make a port by themselves, in the order their reasons are given: (kind, the
 # reason (the places follow it), what to try).
 PORT_KINDS = (
@@ -1547,15 +1562,24 @@ class Analysis:
             reasons.append(
                 f"git submodules: {', '.join(self.submodules)} (an sdist may or may not include them)"
             )
-        beside = sum(1 for e in self.evidence if e.arm_alternative)
+        x86 = [e for e in self.evidence if e.kind in _X86_KINDS]
+        beside = sum(1 for e in x86 if e.arm_alternative)
         if beside:
             reasons.append(
                 f"{beside} x86-specific line(s) have an ARM/NEON alternative in the same file"
             )
-        contained = sum(1 for e in self.evidence if not e.arm_alternative and e.x86_only_context)
+        contained = sum(1 for e in x86 if not e.arm_alternative and e.x86_only_context)
         if contained:
             reasons.append(
                 f"{contained} x86-specific line(s) only build for x86 (x86-only #if blocks or folders)"
+            )
+        # the other findings (an #error, C no CPython 3.11 compiles, POSIX-only headers ...)
+        # an ARM64 build never compiles: counted apart, since they are not x86 code
+        away = sum(1 for e in self.evidence if e.kind not in _X86_KINDS and e.x86_only_context)
+        if away:
+            reasons.append(
+                f"{away} other finding(s) sit where an ARM64 build never compiles "
+                "(#if blocks, folders or files it leaves out)"
             )
         return category, reasons, tries
 
