@@ -539,3 +539,31 @@ def test_another_files_definition_of_a_limit_does_not_replace_the_standard_value
     reading = cpp.read(parsed, {"INTPTR_MAX": "INT64_MAX_OF_BX"}, closed=set())
     assert reading.state_at(1) is True
     assert reading.state_at(3) is False
+
+
+def test_a_default_picked_by_a_continued_if_is_followed() -> None:
+    """xz 5.8's liblzma/lz/lz_decoder.h (compress-utils 0.11.2): `#ifndef
+    LZMA_LZ_DECODER_CONFIG`, then an `#if` over two lines (a backslash continues it) that
+    asks for SSE2 or x64, `#define ... 2`, `#else`, `#define ... 1`. On ARM64 the value is 1,
+    and `#if LZMA_LZ_DECODER_CONFIG == 2` (the SSE2 copy) is never built. Failed before
+    (7605596): the continuation line was taken for code before the #define, the #ifndef
+    block for unknown, and the SSE2 copy for built."""
+    source = lines_of(
+        "#ifndef LZMA_LZ_DECODER_CONFIG\n"
+        "#\tif defined(TUKLIB_FAST_UNALIGNED_ACCESS) \\\n"
+        "\t\t&& (defined(__SSE2__) || defined(_M_X64) \\\n"
+        "\t\t\t|| (defined(_M_IX86_FP) && _M_IX86_FP >= 2))\n"
+        "#\t\tdefine LZMA_LZ_DECODER_CONFIG 2\n"
+        "#\telse\n"
+        "#\t\tdefine LZMA_LZ_DECODER_CONFIG 1\n"
+        "#\tendif\n"
+        "#endif\n"
+        "#if LZMA_LZ_DECODER_CONFIG == 2\n"
+        "sse2_copy();\n"  # 11
+        "#else\n"
+        "memcpy_copy();\n"  # 13
+        "#endif\n"
+    )
+    regions = cpp.regions(source)
+    assert regions.at(11) is Truth.FALSE
+    assert regions.at(13) is Truth.TRUE

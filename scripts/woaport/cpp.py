@@ -1363,10 +1363,17 @@ def _defines_next(after: tuple[LinesFrom, int], name: str) -> bool:
     NK_TARGET_X8664_)? Comment lines between them are skipped."""
     lines_from, start = after
     depth = 0
+    continued = False
     for _key, line, _end in itertools.islice(lines_from(start), _DEFAULT_WINDOW):
         stripped = line.strip()
+        if continued:
+            # a directive's continuation line (xz 5.8's lz_decoder.h: `#if defined(A) \` /
+            # `&& (defined(__SSE2__) || ...)` before its `#define LZMA_LZ_DECODER_CONFIG 2`)
+            continued = stripped.endswith("\\")
+            continue
         if not stripped or stripped.startswith(("//", "/*", "*")):
             continue
+        continued = stripped.startswith("#") and stripped.endswith("\\")
         match = _DIRECTIVE.match(stripped)
         if match is None:
             return False  # code (or #pragma) before the definition
