@@ -2378,6 +2378,15 @@ def test_torch_and_the_cuda_toolkit_are_not_libraries_to_build(tmp_path: Path) -
         "setup(ext_modules=[CUDAExtension('x', ['csrc/api.cpp'])])\n"
     )
     doc = analysis(tree(tmp_path, {"setup.py": setup, **sources}))
+    # (the toolkit itself is needed where the build is CUDAExtension's alone, with no CPU
+    # build: see tests/test_analyze_cuda.py; its headers name no library of their own)
+    assert external_names(doc) == ["cuda"], doc["external_libraries"]
+    doc = analysis(
+        tree(
+            tmp_path / "cpu",
+            {"setup.py": setup.replace("CUDAExtension", "CppExtension"), **sources},
+        )
+    )
     assert doc["external_libraries"] == [], doc["external_libraries"]
     # without the import, torch's headers name a library the sdist does not bring
     doc = analysis(
@@ -7786,6 +7795,18 @@ def test_kerberos_admin_headers_are_krb5s(tmp_path: Path) -> None:
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == ["kadm5 (krb5)"], doc["external_libraries"]
+
+
+def test_openlb_entry_headers_are_openlbs(tmp_path: Path) -> None:
+    """mmft.simulator 0.3.0 includes OpenLB by its entry headers, <olb2D.h> and <olb3D.h>,
+    each named for a dimension: the library is openlb (failed before 7605596: olb2d, olb3d)."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "p.cpp"),
+        "p.cpp": "#include <olb2D.h>\n#include <olb3D.h>\nint p;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == ["openlb"], doc["external_libraries"]
 
 
 @pytest.mark.parametrize(

@@ -170,6 +170,12 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
         r"__builtin_(?:expect|clzl{0,2}|ctzl{0,2}|popcountl{0,2})\s*\(",
         ("",),
     ),
+    # GCC's attribute syntax, which MSVC's cl does not parse (C2061/C2059 at the struct it
+    # marks; merbanan/rtl_433#3117, CE-Programming/CEmu#27: `__attribute__((packed))`, for
+    # which MSVC has `#pragma pack`): lsl 4.0.1's reader/drx.cpp packs its frame headers so
+    # with no #if; VelesQuant 0.1.0's bindings/module.cpp exports with
+    # `__attribute__((visibility("default")))`
+    ("gnu-only", ("__attribute__",), r"__attribute__\s*\(\s*\(", ("",)),
     ("cpuid", ("cpuid",), r"cpuid(?:ex|_count)?\s*\(", ("", "__", "__get_")),
     # (an asm string's "cpuid", the instruction alone: "cpuid", "cpuid\n\t", "cpuid;"; not
     # blst's `#include "cpuid.c"`, a message's "cpuid leaf 7:\n" or QScintilla 2.14.1's
@@ -706,19 +712,22 @@ PORT_KINDS = (
         "C/C++ that only GCC and Clang compile, where an MSVC ARM64 build compiles it: "
         "`__restrict__` (MSVC knows `__restrict`), ARM's arm_acle.h (MSVC's ARM64 intrinsics "
         "are in intrin.h), `__int128` (MSVC has no 128-bit integer type), GCC builtins "
-        "(`__builtin_expect`, `__builtin_clz`, `__builtin_ctz`, `__builtin_popcount`)",
+        "(`__builtin_expect`, `__builtin_clz`, `__builtin_ctz`, `__builtin_popcount`), "
+        "GCC's `__attribute__((...))` (MSVC parses no such syntax: C2061/C2059)",
         "spell it for MSVC too: `__restrict` (or `#define __restrict__ __restrict` under "
         "`_MSC_VER`), `#include <intrin.h>` in place of arm_acle.h under `_MSC_VER`, a "
         "128-bit type of two 64-bit halves under `_MSC_VER`, the builtin under `#ifdef "
-        "__GNUC__` with MSVC's intrinsic (or plain code) in the `#else` (or build with "
-        "clang-cl)",
+        "__GNUC__` with MSVC's intrinsic (or plain code) in the `#else`, the attribute "
+        "behind a macro that is empty for MSVC (`#pragma pack` for `packed`, "
+        "`__declspec(dllexport)` for `visibility`) (or build with clang-cl)",
     ),
     (
         "posix-only",
         "the package's own native code is written for POSIX only: it includes system "
         "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
         "path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h), or its Rust imports "
-        "Unix-only APIs (std::os::unix, tokio's Unix sockets, jemalloc as the allocator) "
+        "Unix-only APIs (std::os::unix, tokio's Unix sockets, jemalloc as the allocator, "
+        "memmap2's Advice) "
         "outside any cfg",
         "port the native code to Windows first (Win32 equivalents behind `#ifdef _WIN32`, "
         'or a compat layer; jemalloc under `#[cfg(not(target_env = "msvc"))]`); then '
@@ -816,6 +825,13 @@ class Analysis:
     platform_wheel: str | None = None
     # pyproject's [build-system] backend-path: the project's own backend, whatever it builds
     in_tree_backend: bool = False
+    # tools named by build requirements, and those by the build files themselves (a
+    # meson.build, a .pyx): see compiles_nothing
+    required_tools: set[str] = field(default_factory=set)
+    file_tools: set[str] = field(default_factory=set)
+    # does pyproject.toml, past its requirement lists, name a native build (ext-modules, a
+    # cmdclass ...)? None: no pyproject.toml read
+    pyproject_builds: bool | None = None
     # pyproject.toml names a build hook or script of its backend (see _BACKEND_HOOKS)
     backend_hooks: bool = False
     # source files a CMake/meson file names: basename -> [is that mention under an x86
@@ -883,6 +899,7 @@ class Analysis:
         default_factory=list
     )
     setup_script: str = ""  # the root setup.py's text
+    setup_literals: frozenset[str] | None = None  # see _named_by_setup (None: not read yet)
     # macros the root setup.py defines outside any condition (`("HAVE_CURL", 1)`), by value
     setup_macros: dict[str, str] = field(default_factory=dict)
     bazel: str | None = None  # the Bazel root file of a build setup.py runs Bazel for
@@ -1103,7 +1120,12 @@ class Analysis:
             )
             else set()
         )
-        if self.tools - {"setup.py", *unbuilt} or self.extension_modules:
+        # (a build tool or numpy only build requirements name runs where setup.py runs it,
+        # which the check of the build files' words below sees: pytsfoil 0.3.5 requires
+        # meson and ninja, and compiles its Fortran at run time. Not Cython, pybind11,
+        # cffi ...: their extensions may be declared where this reading does not look)
+        named = (self.required_tools - self.file_tools) & _RUN_ONLY_BY_SETUP
+        if self.tools - {"setup.py", *unbuilt, *named} or self.extension_modules:
             return False
         if self.platform_wheel and any(
             e.how.startswith(("prebuilt", "bundles")) for e in self.external
@@ -1116,7 +1138,10 @@ class Analysis:
         # (a platform tag forced on a wheel that compiles nothing, as nuitka's
         # `has_ext_modules` does for the C sources it compiles at run time, changes nothing)
         return not any(
-            _BUILDS_NATIVE.search(text)
+            self.pyproject_builds
+            if self.pyproject_builds is not None
+            and self.build_paths.get(id(text), "") == "pyproject.toml"
+            else _BUILDS_NATIVE.search(text)
             for text in self.build_texts
             if not self._not_run(self.build_paths.get(id(text), ""))
         )
@@ -1534,6 +1559,12 @@ class Analysis:
                 "and point the build at its headers and import libraries (INCLUDE/LIB or the "
                 "package's own variables)"
             )
+            if any(e.how in _CUDA_TOOLKIT_HOWS for e in self.external):
+                tries.append(
+                    "for CUDA: Windows-on-Arm machines have no NVIDIA GPU and the runner no "
+                    "CUDA toolkit; build a CPU-only extension there (torch's CppExtension, "
+                    "CMake's check_language(CUDA) before enable_language) or ship no wheel"
+                )
         if build_reasons and category == "workflow-only":
             category = "build-config"
         for reason, attempt in build_reasons:
@@ -2318,6 +2349,8 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 _note_rust_unix(result, relative, data.decode("utf-8", "replace"))
             if b"jemallocator" in data:
                 _note_rust_jemalloc(result, relative, data.decode("utf-8", "replace"))
+            if b"Advice" in data and b"memmap2" in data:
+                _note_rust_memmap_advice(result, relative, data.decode("utf-8", "replace"))
             defined_bytes = _plain_rust(data, x86)
             if defined_bytes is not None:
                 # nothing in it for _scan_code; only the names it #defines (in a comment or
@@ -4748,6 +4781,24 @@ def _setup_compiles(result: Analysis, relative: str) -> bool:
                 )
             return count == 1
     return False
+
+
+def _named_by_setup(result: Analysis, relative: str) -> bool:
+    """Does the root setup.py name this file as a literal source (a string in its text: lsl
+    4.0.1's `Extension('reader._gofast', ['lsl/reader/gofast.cpp', 'lsl/reader/drx.cpp',
+    ...])`), in no Extension it declares for other systems only? Weaker than
+    _setup_compiles: setup.py may compile other files too (globs, helpers)."""
+    if not result.setup_script:
+        return False
+    if result.setup_literals is None:
+        result.setup_literals = frozenset(
+            p.lower().replace("\\", "/").removeprefix("./")
+            for p in _EXTENSION_SOURCE.findall(result.setup_script)
+        )
+    path = relative.lower()
+    if path in result.setup_off_windows:
+        return False
+    return any(path == name or path.endswith("/" + name) for name in result.setup_literals)
 
 
 def _listed_sources_reach_errors(result: Analysis) -> None:
@@ -7897,6 +7948,51 @@ def _cmake_comments(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# The CUDA toolkit, which a build needs where it compiles CUDA: nvcc and the CUDA runtime
+# for the target. The windows-11-arm runner has none, and the Windows-on-Arm laptops
+# (Snapdragon) have no NVIDIA GPU. Asked for with no condition, in the top CMakeLists.txt
+# (guanaco 0.3.4: `project(guanaco CXX CUDA)` and `find_package(CUDAToolkit REQUIRED)`) or
+# by a setup.py that builds torch's CUDAExtension alone, with no CppExtension for machines
+# without CUDA and no test of torch.cuda.is_available() (torch-edit-distance 0.4.0,
+# gaussian-splatting 2.11.0). https://docs.pytorch.org/docs/stable/cpp_extension.html:
+# CUDAExtension "includes the CUDA include path, library path and runtime library".
+_CMAKE_CUDA_LANGUAGE = re.compile(
+    r"(?im)^[ \t]*(project|enable_language)[ \t]*\((?:[^)\"#]|\"[^\"\n]*\")*?\bCUDA\b"
+)
+_CUDA_ONLY_EXTENSION = re.compile(r"\bCUDAExtension\s*\(")
+_CUDA_OPTIONAL_SETUP = re.compile(
+    r"\bCppExtension\b|is_available\s*\(|FORCE_CUDA|CUDA_HOME\s*(?:is|!=|==)|if\s+CUDA_HOME\b"
+    r"|if\s+not\s+CUDA_HOME\b"
+)
+_CUDA_EXTENSION_HOW = (
+    "setup.py builds torch's CUDAExtension, with no build for machines without CUDA"
+)
+_CUDA_TOOLKIT_HOWS = frozenset(
+    (
+        _CUDA_EXTENSION_HOW,
+        "CMake find_package(CUDAToolkit REQUIRED)",
+        "CMake project() LANGUAGES CUDA",
+        "CMake enable_language(CUDA)",
+    )
+)
+
+
+def _cmake_needs_cuda(
+    found: list[tuple[str, str, int]], text: str, lines: list[str], start: int, call: str
+) -> None:
+    """The CUDA toolkit, asked for by a CMake call at ``start`` of the top CMakeLists.txt
+    (``call``: find_package, project or enable_language) under no if() at all."""
+    if _in_cmake_comment(text, start):
+        return
+    if _enclosing_conditions(lines, text.count("\n", 0, start), python=False):
+        return
+    how = {
+        "find_package": "CMake find_package(CUDAToolkit REQUIRED)",
+        "project": "CMake project() LANGUAGES CUDA",
+    }.get(call, "CMake enable_language(CUDA)")
+    found.append(("cuda", how, start))
+
+
 def _cmake_wants(
     result: Analysis,
     found: list[tuple[str, str, int]],
@@ -8149,6 +8245,10 @@ def _scan_libraries(
                         match.start(),
                     )
                 )
+        if name == "setup.py" and "CUDAExtension" in text:
+            cuda = _CUDA_ONLY_EXTENSION.search(text)
+            if cuda is not None and _CUDA_OPTIONAL_SETUP.search(text) is None:
+                found.append(("cuda", _CUDA_EXTENSION_HOW, cuda.start()))
         for match in _RELEASE_DOWNLOAD.finditer(text):
             if _WHEEL_DOWNLOAD.match(text, match.end()):
                 continue  # its own prebuilt wheel, built elsewhere (flash-attn): no library
@@ -8288,6 +8388,11 @@ def _scan_libraries(
                 (relative, text, cmake_lines),
                 match.start(),
             )
+        if relative.lower() == "cmakelists.txt" and "CUDA" in text:
+            for match in _CMAKE_CUDA_LANGUAGE.finditer(text):
+                if cmake_lines is None:
+                    cmake_lines = text.split("\n")
+                _cmake_needs_cuda(found, text, cmake_lines, match.start(), match[1].lower())
         functions: _CMakeFunctions | None = None
         module = _FIND_MODULE.fullmatch(name)
         required_vars: frozenset[str] | None = None  # the find module's, when first asked
@@ -8297,6 +8402,12 @@ def _scan_libraries(
                 continue
             package = match[1].removeprefix("unofficial-")  # vcpkg's unofficial-sqlite3
             if package.lower() in CMAKE_MODULE_PACKAGES:
+                continue
+            if package.lower() in ("cuda", "cudatoolkit"):
+                if "REQUIRED" in match[2] and relative.lower() == "cmakelists.txt":
+                    if cmake_lines is None:
+                        cmake_lines = text.split("\n")
+                    _cmake_needs_cuda(found, text, cmake_lines, match.start(), "find_package")
                 continue
             if package.lower() in CMAKE_BUILTIN_PACKAGES and not (
                 # (Windows' OpenGL has no EGL, GLX or GLVND library)
@@ -8716,6 +8827,9 @@ INCLUDE_DIR_LIBRARIES = {
     # which krb5 installs and its Windows installers leave out
     "kadm5": "kadm5 (krb5)",
     "sqlite3ext": "sqlite3",  # SQLite's header for loadable extensions
+    # OpenLB's entry headers, one per dimension (mmft.simulator 0.3.0's <olb2D.h>, <olb3D.h>)
+    "olb2d": "openlb",
+    "olb3d": "openlb",
 }
 # FFmpeg's libraries, each a folder of headers: named with the project a porter builds
 INCLUDE_DIR_LIBRARIES.update(
@@ -9229,6 +9343,9 @@ def _resolve_includes(result: Analysis) -> None:
                 and (
                     not _shipped(e.name, ordered)
                     or _library_key(e.name) in prebuilt
+                    # (no sdist ships the CUDA toolkit: gaussian-splatting 2.11.0's
+                    # cuda_rasterizer/ is its own kernels' folder)
+                    or e.how in _CUDA_TOOLKIT_HOWS
                     # (the -sys crate's folder is named for the library, not its sources)
                     or e.how == _CARGO_LINKED
                 )
@@ -10055,6 +10172,12 @@ def _own_names(result: Analysis) -> set[str]:
 
 
 def _tools(result: Analysis, name: str, text: str) -> None:
+    before = set(result.tools)
+    _tools_of(result, name, text)
+    result.file_tools |= result.tools - before
+
+
+def _tools_of(result: Analysis, name: str, text: str) -> None:
     if name == "meson.build":
         result.tools.add("meson")
     elif name == "cmakelists.txt" or name.endswith(".cmake"):
@@ -10102,6 +10225,8 @@ def _hatch_hooks(document: dict[str, Any]) -> bool:
     )
 
 
+# build requirements a setuptools build uses only where setup.py runs them
+_RUN_ONLY_BY_SETUP = frozenset(("meson", "ninja", "cmake", "numpy"))
 # backends that compile nothing unless a hook or script does (flit-core never does)
 _PURE_BACKENDS = frozenset(("hatchling", "flit-core", "pdm-backend", "poetry-core"))
 # the hook files pdm-backend runs by their names alone, and hatchling's configuration and
@@ -10164,6 +10289,16 @@ def _backend(result: Analysis, data: bytes) -> None:
         ):
             if lowered.startswith(tool):
                 result.tools.add(tool)
+                result.required_tools.add(tool)
+    # what the build reads past the requirement lists ([project]'s dependencies and
+    # extras, [build-system]'s requires, [dependency-groups]): pytsfoil 0.3.5 requires
+    # meson-python and ninja, and its setuptools build compiles nothing
+    rest = {
+        key: value
+        for key, value in document.items()
+        if key not in ("project", "build-system", "dependency-groups")
+    }
+    result.pyproject_builds = _BUILDS_NATIVE.search(repr(rest)[:200000]) is not None
 
 
 def _line_ends(lines: list[str]) -> list[int]:
@@ -11361,6 +11496,61 @@ def _note_rust_jemalloc(result: Analysis, relative: str, text: str) -> None:
         code = text[match.start() : text.find("\n", match.start())].strip()[:160]
         result.rust_unix_uses.append((relative, line, code))
         return
+
+
+# memmap2's Mmap::advise and its Advice enum, which memmap2 declares for Unix only
+# (`#[cfg(unix)]`: madvise(2) has no Windows counterpart): a call Windows compiles does not
+# build there (pog5/dverust 1.1.2: "memmap2::Advice / Mmap::advise are Unix-only, breaking
+# the Windows build"; hyperstreamdb 0.9.0's src/core/cache.rs: `let _ =
+# mmap.advise(memmap2::Advice::Random);`, in a function with no cfg)
+_RUST_MEMMAP_ADVICE = re.compile(r"memmap2::(?:Advice\b|\{[^};]{0,200}\bAdvice\b)")
+_ADVICE_USES = 8  # memmap2 Advice uses judged per file, at most
+
+
+def _note_rust_memmap_advice(result: Analysis, relative: str, text: str) -> None:
+    """A use of memmap2's Unix-only Advice with no cfg on it: not on its statement (or
+    `use`), on any block around it (grafeo 0.6.0's `#[cfg(unix)] {` / `use memmap2::Advice;`,
+    nucliadb-node-binding's `#[cfg(not(target_os = "windows"))] {`), its function, or the
+    file (`#![cfg(unix)]`, any cfg, as above)."""
+    if _RUST_INNER_CFG.search(text, 0, 2000) is not None:
+        return
+    for match in itertools.islice(_RUST_MEMMAP_ADVICE.finditer(text), _ADVICE_USES):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if text[start : match.start()].lstrip().startswith("//"):
+            continue
+        if not _rust_cfg_around(text, start):
+            line = text.count("\n", 0, match.start()) + 1
+            code = text[start : text.find("\n", match.start())].strip()[:160]
+            result.rust_unix_uses.append((relative, line, code))
+            return
+
+
+_BLOCKS_WALKED = 200  # lines walked back from a Rust line to the top level, at most
+
+
+def _rust_cfg_around(text: str, start: int) -> bool:
+    """Is the Rust line at ``start`` under a cfg: on itself, or on any line that opens a
+    block around it (found by indentation: each nearer line indented less opens one, up to
+    the top level), within _BLOCKS_WALKED lines?"""
+    if "cfg" in _rust_attributes_above(text, start):
+        return True
+    line = text[start : text.find("\n", start) if text.find("\n", start) != -1 else len(text)]
+    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+    at = start
+    for _ in range(_BLOCKS_WALKED):
+        if indent == 0 or at == 0:
+            return False
+        at = text.rfind("\n", 0, at - 1) + 1
+        above = text[at : text.find("\n", at)].expandtabs(4)
+        stripped = above.lstrip()
+        if not stripped or stripped.startswith(("//", "#[", "*", "/*")):
+            continue
+        level = len(above) - len(stripped)
+        if level < indent:
+            if "cfg" in _rust_attributes_above(text, at):
+                return True
+            indent = level
+    return True  # (too deep to tell: taken as guarded)
 
 
 def _note_rust_modules(result: Analysis, relative: str, text: str) -> None:
@@ -12644,10 +12834,20 @@ def _finish_code(
                 and not _gcc_style_windows(result)
                 and state_at(start) is True
                 and not _definable_at(text, start, definable, result.defined_names)
+                # (GCC's attribute syntax is common in the Unix-only backends a build picks
+                # by platform, which this reading cannot always tell from the built ones:
+                # simplepyble 0.9.0's simplebluez/, python-qpid-proton 0.40.0's cyrus_sasl.c:
+                # taken only in a file setup.py names as a literal source of an Extension
+                # Windows builds, or in the file that defines the Python module)
+                and (
+                    not text.startswith("__attribute__", start)
+                    or _named_by_setup(result, relative)
+                    or _PYTHON3_MODULE.search(text) is not None
+                )
                 and (
                     not _in_define(code_lines, line - 1, chains)
                     or (
-                        text.startswith("__builtin_", start)
+                        text.startswith(("__builtin_", "__attribute__"), start)
                         and _define_used(
                             text, code_lines, line - 1, chains, state_at, hidden, macro_uses
                         )
@@ -14257,10 +14457,14 @@ def _define_used(
     compiles (not in another directive, a comment or a string; in another macro's body where
     that macro is used so)? php2json 0.2's `#define likely(x) __builtin_expect(!!(x), 1)`,
     used in `if (likely(...))`: what the macro holds is built."""
-    named = _DEFINED_NAME.match(lines[_chain_start(lines, index, 256, chains)].lstrip())
+    first = lines[_chain_start(lines, index, 256, chains)].lstrip()
+    named = _DEFINED_NAME.match(first)
     if named is None:
         return False
-    return _called_in_code(text, named[1], state_at, hidden, memo, 2)
+    # (an object-like macro is used by its name alone: lsl-like `#define PACKED
+    # __attribute__((packed))` in `typedef struct PACKED {`)
+    call = first[named.end() : named.end() + 1] == "("
+    return _called_in_code(text, named[1], state_at, hidden, memo, 2, call=call)
 
 
 def _called_in_code(
@@ -14270,11 +14474,13 @@ def _called_in_code(
     hidden: Callable[[int], bool],
     memo: dict[str, bool],
     depth: int,
+    *,
+    call: bool = True,
 ) -> bool:
     """Is this function-like macro called in code an ARM64 build compiles, or in the body
-    of another that is (to ``depth`` macros out)? ``memo``: the answers by name for this
-    file, at most _MACROS_ASKED of them (a file of thousands of such macros is not searched
-    for each)."""
+    of another that is (to ``depth`` macros out)? ``call=False``: an object-like macro,
+    used by its name alone. ``memo``: the answers by name for this file, at most
+    _MACROS_ASKED of them (a file of thousands of such macros is not searched for each)."""
     known = memo.get(name)
     if known is not None:
         return known
@@ -14289,7 +14495,7 @@ def _called_in_code(
         if (
             (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_#"))
             and not (end < len(text) and (text[end].isalnum() or text[end] == "_"))
-            and text[end : end + 64].lstrip().startswith("(")
+            and (not call or text[end : end + 64].lstrip().startswith("("))
             and not hidden(at)
             and not _quoted(text, at)
         ):
