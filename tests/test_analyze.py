@@ -7797,6 +7797,29 @@ def test_kerberos_admin_headers_are_krb5s(tmp_path: Path) -> None:
     assert external_names(doc) == ["kadm5 (krb5)"], doc["external_libraries"]
 
 
+@pytest.mark.parametrize(
+    "build_file", ["binding.gyp", "build.gradle", "build.gradle.kts", "settings.gradle"]
+)
+def test_other_ecosystems_bindings_name_no_library(tmp_path: Path, build_file: str) -> None:
+    """svar 0.3.3: beside its Python binding, a Node.js addon (src/nodejs/binding.gyp, whose
+    main.cpp includes <napi.h>) and an Android app (src/java/SvarAndroid/app/build.gradle,
+    <android/log.h>). No Python build runs node-gyp or Gradle: their headers are not the
+    wheel's (failed before 7605596: napi and android, external-native-library)."""
+    files = {
+        "pyproject.toml": PYPROJECT,
+        "setup.py": setup_extension("p", "src/p.cpp"),
+        "src/p.cpp": "int p;\n",
+        f"src/binding/{build_file}": "{}\n",
+        "src/binding/src/main.cpp": "#include <napi.h>\n#include <android/log.h>\nint m;\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == [], doc["external_libraries"]
+    # a control: the same folder with no such build file
+    del files[f"src/binding/{build_file}"]
+    doc = analysis(tree(tmp_path / "control", files))
+    assert {"napi", "android"} <= set(external_names(doc)), doc["external_libraries"]
+
+
 def test_openlb_entry_headers_are_openlbs(tmp_path: Path) -> None:
     """mmft.simulator 0.3.0 includes OpenLB by its entry headers, <olb2D.h> and <olb3D.h>,
     each named for a dimension: the library is openlb (failed before 7605596: olb2d, olb3d)."""

@@ -713,13 +713,16 @@ PORT_KINDS = (
         "`__restrict__` (MSVC knows `__restrict`), ARM's arm_acle.h (MSVC's ARM64 intrinsics "
         "are in intrin.h), `__int128` (MSVC has no 128-bit integer type), GCC builtins "
         "(`__builtin_expect`, `__builtin_clz`, `__builtin_ctz`, `__builtin_popcount`), "
-        "GCC's `__attribute__((...))` (MSVC parses no such syntax: C2061/C2059)",
+        "GCC's `__attribute__((...))` (MSVC parses no such syntax: C2061/C2059), C99's "
+        "variable-length arrays (`double data[n];`, which MSVC never implemented: "
+        "C2057/C2131)",
         "spell it for MSVC too: `__restrict` (or `#define __restrict__ __restrict` under "
         "`_MSC_VER`), `#include <intrin.h>` in place of arm_acle.h under `_MSC_VER`, a "
         "128-bit type of two 64-bit halves under `_MSC_VER`, the builtin under `#ifdef "
         "__GNUC__` with MSVC's intrinsic (or plain code) in the `#else`, the attribute "
         "behind a macro that is empty for MSVC (`#pragma pack` for `packed`, "
-        "`__declspec(dllexport)` for `visibility`) (or build with clang-cl)",
+        "`__declspec(dllexport)` for `visibility`), a heap or std::vector buffer for a "
+        "variable-length array (or build with clang-cl)",
     ),
     (
         "posix-only",
@@ -990,6 +993,7 @@ class Analysis:
     # C/C++ files that use math.h's M_PI-style constants, and whether anything in the sdist
     # defines _USE_MATH_DEFINES or the constants themselves (see _judge_math_constants)
     math_constants: list[tuple[str, str]] = field(default_factory=list)
+    vla_sources: list[tuple[str, str]] = field(default_factory=list)  # see _judge_vlas
     math_defined: bool = False
     # Rust modules (paths without .rs) declared under a cfg that never holds for ARM64
     rust_cfg_modules: set[str] = field(default_factory=set)
@@ -2469,6 +2473,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
         _finish_code(result, pending, known, definable)
     _judge_cpython_311(result, known)
     _judge_math_constants(result, known)
+    _judge_vlas(result, known)
     _setup_sources_off_windows(result)
     _branch_sources_off_windows(result)
     _sources_setup_py_leaves_out(result)
@@ -4783,6 +4788,16 @@ def _setup_compiles(result: Analysis, relative: str) -> bool:
     return False
 
 
+def _surely_compiled(result: Analysis, relative: str, text: str) -> bool:
+    """Is a C/C++ source one every Windows build compiles: setup.py names it as a literal
+    source, or it defines the Python module, and no Extension setup.py makes for other
+    systems only names it (pyrocko 2026.6.2's util_ext.c)?"""
+    path = relative.lower()
+    if any(path == name or path.endswith("/" + name) for name in result.setup_off_windows):
+        return False
+    return _named_by_setup(result, relative) or _PYTHON3_MODULE.search(text) is not None
+
+
 def _named_by_setup(result: Analysis, relative: str) -> bool:
     """Does the root setup.py name this file as a literal source (a string in its text: lsl
     4.0.1's `Extension('reader._gofast', ['lsl/reader/gofast.cpp', 'lsl/reader/drx.cpp',
@@ -4796,7 +4811,7 @@ def _named_by_setup(result: Analysis, relative: str) -> bool:
             for p in _EXTENSION_SOURCE.findall(result.setup_script)
         )
     path = relative.lower()
-    if path in result.setup_off_windows:
+    if any(path == name or path.endswith("/" + name) for name in result.setup_off_windows):
         return False
     return any(path == name or path.endswith("/" + name) for name in result.setup_literals)
 
@@ -4829,6 +4844,26 @@ def _listed_sources_reach_errors(result: Analysis) -> None:
         )
 
 
+_LIST_OPENER_REACH = 4000  # characters before an Extension read for its list's `[`
+
+
+def _list_opener(code: str, at: int) -> int | None:
+    """The offset of the `[` of the list literal an expression at ``at`` is an item of (in
+    ``code``, strings blanked), within _LIST_OPENER_REACH characters; None if it is in a
+    call's or tuple's parentheses first, or in none."""
+    depth = 0
+    for index in range(at - 1, max(-1, at - _LIST_OPENER_REACH), -1):
+        char = code[index]
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth:
+                depth -= 1
+            else:
+                return index if char == "[" else None
+    return None
+
+
 def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
     """The sources only those Extensions of setup.py name that no Windows build makes: one
     declared in another system's branch, or assigned to a name that setup.py then uses only
@@ -4855,16 +4890,32 @@ def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
     code = _ONE_LINE_STRING.sub(lambda m: " " * len(m[0]), text)
     # the names Extensions are bound to, and every use of them, found in one pass
     bound: dict[int, str] = {}
+    sites: set[int] = set()  # where a list of Extensions is bound (no use of its name)
     for start, _end, _paths in calls:
         line_start = text.rfind("\n", 0, start) + 1
         assigned = _ASSIGNED_TO.fullmatch(text, line_start, start)
         if assigned is not None:
             bound[start] = assigned[1]
+            continue
+        # an item of a list bound to a name (pyrocko 2026.6.2: `ext_modules_non_windows =
+        # [Extension('util_ext', ...), ...]`, then `if not is_windows:
+        # ext_modules.extend(ext_modules_non_windows)`)
+        opener = _list_opener(code, start)
+        if opener is not None:
+            list_line = text.rfind("\n", 0, opener) + 1
+            named = _ASSIGNED_TO.fullmatch(text, list_line, opener)
+            if named is not None and not text[list_line:opener].startswith((" ", "\t")):
+                bound[start] = named[1]
+                sites.add(named.start(1))
     uses: defaultdict[str, list[int]] = defaultdict(list)
     if bound:
         wanted = set(bound.values())
         for use in _IDENTIFIER.finditer(code):
-            if use[0] in wanted and code[use.start() - 1 : use.start()] != ".":
+            if (
+                use[0] in wanted
+                and code[use.start() - 1 : use.start()] != "."
+                and use.start() not in sites
+            ):
                 uses[use[0]].append(use.start())
     budget = [_BRANCH_READS]
     built: set[str] = set()
@@ -8899,9 +8950,18 @@ def _projects(members: set[str]) -> tuple[str, ...]:
             licensed.add(folder)
         elif name in _PROJECT_BUILD:
             built.add(folder)
-        elif name == "pyproject.toml":
+        elif name == "pyproject.toml" or name in _OTHER_ECOSYSTEM_BUILDS:
             packages.add(folder)
     return tuple(sorted(folder + "/" for folder in (licensed & built) | packages))
+
+
+# The build files of other ecosystems' projects, which no Python build runs: a Node.js
+# addon's node-gyp binding.gyp, a Gradle (Android, Java) build. svar 0.3.3's
+# src/nodejs/src/main.cpp includes <napi.h> and src/java/SvarAndroid/app/src/main/cpp/
+# native-lib.cpp <android/log.h>: their bindings', not what the Python wheel needs.
+_OTHER_ECOSYSTEM_BUILDS = frozenset(
+    ("binding.gyp", "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts")
+)
 
 
 # a name's trailing version (libcsiphash-1, sqlite3), and the same after a separator only
@@ -10100,6 +10160,130 @@ def _judge_math_constants(result: Analysis, known: Mapping[str, str | None]) -> 
                 _line_item("msvc-math-constant", relative, source, index, "true")
             )
             return  # one item: the define is one for the whole build
+
+
+# C99's variable-length arrays (an array whose size is known only at run time, declared
+# in a function), which MSVC never implemented, in C or C++ (C2057 in C, C2131 "expression
+# did not evaluate to a constant" in C++; MSVC's C11 support made them optional and left
+# them out: devblogs.microsoft.com/cppblog/c11-and-c17-standard-support-arriving-in-msvc;
+# larsbs/id3v2lib#48, google/liblc3#25). GCC and Clang take them (in C++ as an extension).
+# quickbin 0.2.0's iterators.c: `PyArray_Descr* dtypes[n_arrays];` (a parameter);
+# sarw-spheres 0.0.9's sarw_spheres.cpp: `Point locations[n_beads];` (a local).
+_VLA_DECLARATION = re.compile(
+    r"^[ \t]+(?:(?:const|volatile|unsigned|signed|struct|enum)[ \t]+)*([A-Za-z_][\w:]*)"
+    r"(?:<[^;<>\n]{0,80}>)?[ \t*&]+([A-Za-z_]\w*)[ \t]*\[([^\]\n;]{1,80})\][ \t]*"
+    r"(?:\[[^\]\n;]{0,80}\][ \t]*)*;",
+    re.MULTILINE,
+)
+_VLA_SOURCES_HELD = 64
+_NOT_A_TYPE = frozenset(
+    ("return", "delete", "throw", "case", "goto", "else", "do", "sizeof", "typedef", "new")
+)
+# a scalar declared (a parameter, or a local not marked const): `int n_beads = ...`,
+# `, int n_arrays)`, `size_t n;`
+_SCALAR_TYPES = (
+    r"(?:(?:unsigned|signed|long|short)[ \t]+)*(?:int|long|short|char|size_t|ssize_t|"
+    r"Py_ssize_t|npy_intp|ptrdiff_t|u?int(?:8|16|32|64)_t|std::size_t|auto|unsigned|long)"
+)
+_FUNCTION_START = re.compile(r"^[A-Za-z_][^;\n]*\(", re.MULTILINE)
+_SIZEOF = re.compile(r"\bsizeof\s*(?:\([^()]*(?:\([^()]*\)[^()]*)*\)|\w+)")
+_VLA_WINDOW = 20000  # characters before a declaration read for its function, at most
+
+
+def _runtime_size(text: str, at: int, size: str, defined: Container[str]) -> bool:
+    """Does an array size hold a name the function declares as a variable: a parameter of
+    its own, or a local scalar not declared const? (Not a macro the sdist defines, nor a
+    template's parameter, a global or an enum, which are constants.)"""
+    size = _SIZEOF.sub(" ", size)  # (a type's or object's size is a constant)
+    names = [
+        name
+        for name in re.findall(r"[A-Za-z_]\w*", size)
+        if name not in ("sizeof", "int", "char", "long", "short", "unsigned", "double")
+        and not name.isupper()
+        and name not in defined
+    ]
+    if not names:
+        return False
+    floor = max(0, at - _VLA_WINDOW)
+    start = None
+    for match in _FUNCTION_START.finditer(text, floor, at):
+        start = match.start()
+    if start is None:
+        return False
+    window = text[start:at]
+    for name in names:
+        declared = re.search(
+            rf"(?<![\w:])(const(?:expr)?[ \t]+)?{_SCALAR_TYPES}[ \t]*[*&]?[ \t]*{re.escape(name)}"
+            r"[ \t]*[=;,)]",
+            window,
+        )
+        if declared is not None and not declared[1]:
+            line = window[window.rfind("\n", 0, declared.start()) + 1 : declared.start()]
+            if "const" not in line and "#" not in line and "static" not in line:
+                return True
+    return False
+
+
+def _statement_starts(text: str, start: int) -> bool:
+    """Does a statement start at this line: the code line before it ends one (`;`, `{`,
+    `}`), or is a directive, a comment, or a label?"""
+    at = start
+    for _ in range(8):
+        if at <= 0:
+            return True
+        begin = text.rfind("\n", 0, at - 1) + 1
+        line = text[begin : at - 1].strip()
+        at = begin
+        if not line or line.startswith(("//", "/*", "*")):
+            continue
+        if line.startswith("#"):
+            return True
+        line = line.split("//", 1)[0].rstrip()
+        if line.endswith("*/"):
+            line = line[: line.rfind("/*")].rstrip() if "/*" in line else ""
+            if not line:
+                continue
+        return line.endswith((";", "{", "}", ":"))
+    return False
+
+
+def _judge_vlas(result: Analysis, known: Mapping[str, str | None]) -> None:
+    """The first variable-length array (up to one per file) an MSVC ARM64 build compiles, in
+    a C/C++ source of the package's own that a build file names: an item of kind
+    "gnu-only" (a source-port finding). Not where the build picks clang-cl or MinGW."""
+    held, result.vla_sources = result.vla_sources, []
+    if not held or _gcc_style_windows(result):
+        return
+    projects = _projects(result.members)
+    for relative, text in held:
+        # (a file every build compiles, as for GCC's attribute syntax: setup.py names it,
+        # or it defines the Python module; not a Ruby binding's ruby/getspg.c beside
+        # spglib 2.6.0's Python one, nor another project's)
+        if not _surely_compiled(result, relative, text):
+            continue
+        if relative.lower().startswith(projects):
+            continue
+        if AMD_GPU_PATH.search(relative) is not None or "__global__" in text:
+            continue
+        source = result.sources.get(text) or _CText(text)
+        reading: cpp.Reading | None = None
+        for found in itertools.islice(_VLA_DECLARATION.finditer(text), 256):
+            if found[1] in _NOT_A_TYPE or found[2] in _NOT_A_TYPE:
+                continue
+            at = found.start(2)
+            if source.hides(at) or _quoted(text, at):
+                continue
+            if not _statement_starts(text, found.start()):
+                continue  # (a line of an expression: `iw * coef[i * n + k];`)
+            if not _runtime_size(text, found.start(), found[3], result.defined_names):
+                continue
+            if reading is None:
+                reading = source.read(known, want_defines=False)
+            if reading.state_at(at) is not True:
+                continue
+            index = source.line_of(at)
+            result.evidence.append(_line_item("gnu-only", relative, source, index, "true"))
+            break
 
 
 class _Overlay(Mapping[str, "str | None"]):
@@ -11725,6 +11909,15 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         _note_cpython_311(result, relative, text, gone, python_api, frame_header)
         if not result.math_defined and ("M_" in text or "MATH_DEFINES" in text):
             _note_math_constants(result, relative, text)
+        if (
+            relative.endswith(_C_SOURCE_SUFFIXES)
+            and len(result.vla_sources) < _VLA_SOURCES_HELD
+            and _VLA_DECLARATION.search(text) is not None
+            and not _in_vendored(relative.lower())
+            and "Generated by Cython" not in text[:300]
+        ):
+            result.hold(text)
+            result.vla_sources.append((relative, text))
     if relative.endswith(".cu"):
         # CUDA: nvcc builds it for NVIDIA GPUs, which no Windows on Arm build targets; so are
         # the headers only it includes (see _headers_never_included)
@@ -12841,8 +13034,7 @@ def _finish_code(
                 # Windows builds, or in the file that defines the Python module)
                 and (
                     not text.startswith("__attribute__", start)
-                    or _named_by_setup(result, relative)
-                    or _PYTHON3_MODULE.search(text) is not None
+                    or _surely_compiled(result, relative, text)
                 )
                 and (
                     not _in_define(code_lines, line - 1, chains)
