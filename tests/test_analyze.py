@@ -8206,6 +8206,32 @@ def test_a_library_shipped_as_headers_and_prebuilt_binaries_is_external(
     assert external_names(analysis(tree(tmp_path, files))) == external
 
 
+def test_a_prebuilt_library_linked_by_its_whole_file_name(tmp_path: Path) -> None:
+    """wavpack-numcodecs 0.3.0 links `libraries = ["wavpackdll"]` on Windows, from
+    libraries/5.8.0/windows-x86_64/wavpackdll.lib (and a windows-x86_32 one), and ships
+    include/wavpack/wavpack.h: no ARM64 build of the library is there. Failed before
+    (70a0350): the x64 binary was keyed "wavpack" only, and the folder of headers named
+    wavpack was taken for the library's sources (workflow-only)."""
+    setup = (
+        "from setuptools import setup, Extension\n"
+        "setup(ext_modules=[Extension('pkg.m', ['src/m.c'], libraries=['wavpackdll'],\n"
+        "    include_dirs=['pkg/include'], extra_link_args=['/LIBPATH:pkg/libraries/windows-x86_64'])])\n"
+    )
+    files = {
+        "setup.py": setup,
+        "pkg/__init__.py": "",
+        "src/m.c": "#include <wavpack/wavpack.h>\nint f(void) { return 0; }\n",
+        "pkg/include/wavpack/wavpack.h": "typedef int WavpackContext;\n",
+        "pkg/libraries/windows-x86_64/wavpackdll.lib": "!<arch>\n",
+        "pkg/libraries/windows-x86_64/wavpackdll.dll": "MZ",
+        "pkg/libraries/windows-x86_32/wavpackdll.lib": "!<arch>\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == ["wavpackdll"]
+    # a control: an ARM64 build of it beside them
+    files["pkg/libraries/windows-arm64/wavpackdll.lib"] = "!<arch>\n"
+    assert external_names(analysis(tree(tmp_path / "arm64", files))) == []
+
+
 _KEYSTONE_SETUP = """\
 import os, subprocess, sys
 from setuptools import setup

@@ -4795,7 +4795,14 @@ def _surely_compiled(result: Analysis, relative: str, text: str) -> bool:
     path = relative.lower()
     if any(path == name or path.endswith("/" + name) for name in result.setup_off_windows):
         return False
-    return _named_by_setup(result, relative) or _PYTHON3_MODULE.search(text) is not None
+    if _named_by_setup(result, relative):
+        return True
+    # (the module's definition, asked as analyze_files asks: the `Py` words first, at C
+    # speed, and _PYTHON3_MODULE, led by `\b`, only on a text that holds one)
+    words = _py_words(text)
+    return ("PyModule" in words or "PyInit_" in words or "_MODULE(" in text) and (
+        _PYTHON3_MODULE.search(text) is not None
+    )
 
 
 def _named_by_setup(result: Analysis, relative: str) -> bool:
@@ -4844,24 +4851,18 @@ def _listed_sources_reach_errors(result: Analysis) -> None:
         )
 
 
-_LIST_OPENER_REACH = 4000  # characters before an Extension read for its list's `[`
+_BOUND_LIST = re.compile(r"^([A-Za-z_]\w{0,40})[ \t]*=[ \t]*\[", re.MULTILINE)
+_BOUND_LISTS = 64  # top-level lists read per setup.py, at most
 
 
-def _list_opener(code: str, at: int) -> int | None:
-    """The offset of the `[` of the list literal an expression at ``at`` is an item of (in
-    ``code``, strings blanked), within _LIST_OPENER_REACH characters; None if it is in a
-    call's or tuple's parentheses first, or in none."""
-    depth = 0
-    for index in range(at - 1, max(-1, at - _LIST_OPENER_REACH), -1):
-        char = code[index]
-        if char in ")]}":
-            depth += 1
-        elif char in "([{":
-            if depth:
-                depth -= 1
-            else:
-                return index if char == "[" else None
-    return None
+def _bound_lists(code: str) -> list[tuple[int, int, str, int]]:
+    """The list literals a setup.py binds to a name at its top level (``code``: strings
+    blanked): (where its `[` is, where it closes, the name, where the name is)."""
+    found = []
+    for match in itertools.islice(_BOUND_LIST.finditer(code), _BOUND_LISTS):
+        opened = match.end() - 1
+        found.append((opened, _call_end(code, opened), match[1], match.start(1)))
+    return found
 
 
 def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
@@ -4891,22 +4892,23 @@ def _setup_extensions_off_windows(result: Analysis, text: str) -> None:
     # the names Extensions are bound to, and every use of them, found in one pass
     bound: dict[int, str] = {}
     sites: set[int] = set()  # where a list of Extensions is bound (no use of its name)
+    lists: list[tuple[int, int, str, int]] | None = None  # see _bound_lists
     for start, _end, _paths in calls:
         line_start = text.rfind("\n", 0, start) + 1
         assigned = _ASSIGNED_TO.fullmatch(text, line_start, start)
         if assigned is not None:
             bound[start] = assigned[1]
             continue
-        # an item of a list bound to a name (pyrocko 2026.6.2: `ext_modules_non_windows =
-        # [Extension('util_ext', ...), ...]`, then `if not is_windows:
-        # ext_modules.extend(ext_modules_non_windows)`)
-        opener = _list_opener(code, start)
-        if opener is not None:
-            list_line = text.rfind("\n", 0, opener) + 1
-            named = _ASSIGNED_TO.fullmatch(text, list_line, opener)
-            if named is not None and not text[list_line:opener].startswith((" ", "\t")):
-                bound[start] = named[1]
-                sites.add(named.start(1))
+        # an item of a list bound to a name at the top level (pyrocko 2026.6.2:
+        # `ext_modules_non_windows = [Extension('util_ext', ...), ...]`, then `if not
+        # is_windows: ext_modules.extend(ext_modules_non_windows)`)
+        if lists is None:
+            lists = _bound_lists(code)
+        for opened, closed, name, site in lists:
+            if opened < start < closed:
+                bound[start] = name
+                sites.add(site)
+                break
     uses: defaultdict[str, list[int]] = defaultdict(list)
     if bound:
         wanted = set(bound.values())
@@ -9041,8 +9043,12 @@ def _prebuilt_only(members: Iterable[str]) -> frozenset[str]:
         if member.endswith((".lib", ".dll")):
             match = _WINDOWS_BINARY.search(member)
             if match is not None:
-                key = _library_key(match[1])
-                (arm64 if _ARM64_PATH.search(member) else binaries).add(key)
+                # (the name with its build marks and without: a build links the file by its
+                # whole stem, wavpack-numcodecs 0.3.0's `libraries = ["wavpackdll"]` for
+                # windows-x86_64/wavpackdll.lib)
+                stem = member.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+                keys = {_library_key(match[1]), _library_key(stem)}
+                (arm64 if _ARM64_PATH.search(member) else binaries).update(keys)
     binaries -= arm64
     if not binaries:
         return frozenset()  # (most sdists: no pass over the sources' folders)
@@ -10169,12 +10175,27 @@ def _judge_math_constants(result: Analysis, known: Mapping[str, str | None]) -> 
 # larsbs/id3v2lib#48, google/liblc3#25). GCC and Clang take them (in C++ as an extension).
 # quickbin 0.2.0's iterators.c: `PyArray_Descr* dtypes[n_arrays];` (a parameter);
 # sarw-spheres 0.0.9's sarw_spheres.cpp: `Point locations[n_beads];` (a local).
-_VLA_DECLARATION = re.compile(
-    r"^[ \t]+(?:(?:const|volatile|unsigned|signed|struct|enum)[ \t]+)*([A-Za-z_][\w:]*)"
-    r"(?:<[^;<>\n]{0,80}>)?[ \t*&]+([A-Za-z_]\w*)[ \t]*\[([^\]\n;]{1,80})\][ \t]*"
-    r"(?:\[[^\]\n;]{0,80}\][ \t]*)*;",
-    re.MULTILINE,
+_VLA_SIZE = re.compile(r"\[([^\]\n;]{1,80})\](?:[ \t]*\[[^\]\n;]{0,80}\])*[ \t]*;")
+# what stands before it on its line: a declaration's type and name, indented (in a function)
+_VLA_HEAD = re.compile(
+    r"[ \t]+(?:(?:const|volatile|unsigned|signed|struct|enum)[ \t]+)*([A-Za-z_][\w:]*)"
+    r"(?:<[^;<>\n]{0,80}>)?[ \t*&]+([A-Za-z_]\w*)[ \t]*"
 )
+
+
+def _vla_declarations(text: str) -> Iterator[tuple[int, int, str, str, str]]:
+    """Array declarations in functions, as _VLA_SIZE and _VLA_HEAD read them: (the line's
+    start, the name's, the type, the name, the size). Found from the `[` (a literal the
+    regex engine finds at C speed), not from each line's start."""
+    for size in _VLA_SIZE.finditer(text):
+        if size[1].isdigit():
+            continue  # (`[16]`, the commonest: no name in it)
+        line = text.rfind("\n", 0, size.start()) + 1
+        head = _VLA_HEAD.fullmatch(text, line, size.start())
+        if head is not None:
+            yield line, head.start(2), head[1], head[2], size[1]
+
+
 _VLA_SOURCES_HELD = 64
 _NOT_A_TYPE = frozenset(
     ("return", "delete", "throw", "case", "goto", "else", "do", "sizeof", "typedef", "new")
@@ -10267,15 +10288,14 @@ def _judge_vlas(result: Analysis, known: Mapping[str, str | None]) -> None:
             continue
         source = result.sources.get(text) or _CText(text)
         reading: cpp.Reading | None = None
-        for found in itertools.islice(_VLA_DECLARATION.finditer(text), 256):
-            if found[1] in _NOT_A_TYPE or found[2] in _NOT_A_TYPE:
+        for line, at, kind, name, size in itertools.islice(_vla_declarations(text), 256):
+            if kind in _NOT_A_TYPE or name in _NOT_A_TYPE:
                 continue
-            at = found.start(2)
             if source.hides(at) or _quoted(text, at):
                 continue
-            if not _statement_starts(text, found.start()):
+            if not _statement_starts(text, line):
                 continue  # (a line of an expression: `iw * coef[i * n + k];`)
-            if not _runtime_size(text, found.start(), found[3], result.defined_names):
+            if not _runtime_size(text, line, size, result.defined_names):
                 continue
             if reading is None:
                 reading = source.read(known, want_defines=False)
@@ -11849,6 +11869,11 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     # and inline assembly through asm!: a file naming neither has none
     x86 = rust and "x86" in text
     found = [] if rust and not x86 and "asm!" not in text else find_x86(text)
+    if found and (not relative.endswith(_C_SOURCE_SUFFIXES) or _in_vendored(relative.lower())):
+        # GCC's attribute syntax counts only in the package's own C/C++ sources (see
+        # _finish_code's "gnu-only"): dropped here, where it is common (libraries' headers
+        # and vendored trees), so that no file is held and read for it alone
+        found = [f for f in found if not text.startswith("__attribute__", f[0])]
     if x86 and "mod " in text:
         _note_rust_modules(result, relative, text)  # `#[cfg(target_arch = "x86_64")] mod m;`
     # Rust selects its ARM paths with cfgs, which the evidence is judged by: its files count
@@ -11912,7 +11937,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         if (
             relative.endswith(_C_SOURCE_SUFFIXES)
             and len(result.vla_sources) < _VLA_SOURCES_HELD
-            and _VLA_DECLARATION.search(text) is not None
+            and next(_vla_declarations(text), None) is not None
             and not _in_vendored(relative.lower())
             and "Generated by Cython" not in text[:300]
         ):
@@ -13025,17 +13050,18 @@ def _finish_code(
                 and (not _in_vendored(relative.lower()) or _setup_compiles(result, relative))
                 and not _quoted(text, start)
                 and not _gcc_style_windows(result)
-                and state_at(start) is True
-                and not _definable_at(text, start, definable, result.defined_names)
                 # (GCC's attribute syntax is common in the Unix-only backends a build picks
                 # by platform, which this reading cannot always tell from the built ones:
                 # simplepyble 0.9.0's simplebluez/, python-qpid-proton 0.40.0's cyrus_sasl.c:
                 # taken only in a file setup.py names as a literal source of an Extension
-                # Windows builds, or in the file that defines the Python module)
+                # Windows builds, or in the file that defines the Python module; asked
+                # before the file's #ifs are read, which costs more)
                 and (
                     not text.startswith("__attribute__", start)
                     or _surely_compiled(result, relative, text)
                 )
+                and state_at(start) is True
+                and not _definable_at(text, start, definable, result.defined_names)
                 and (
                     not _in_define(code_lines, line - 1, chains)
                     or (
