@@ -107,6 +107,36 @@ def case_many_frame_variables_and_arrows(folder: Path) -> None:
 
 
 @case
+def case_many_array_declarations_and_bound_lists(folder: Path) -> None:
+    """The readers of this session: 20,000 array declarations sized by names in one long
+    function (each size is looked up in the function: bounded per file), a setup.py of
+    5,000 lists bound to names with Extensions in them (read once), a CMakeLists.txt whose
+    project() runs 100,000 characters without a `)`, and a Rust file of 20,000 uses of
+    memmap2's Advice nested in blocks."""
+    body = "".join(f"    double a{n}[q{n % 50} + r];\n" for n in range(20_000))
+    lists = "".join(f"L{n} = [\n    Extension('m{n}', ['m.c']),\n]\n" for n in range(5_000))
+    nested = "".join("    " * (n % 40) + "{\n" for n in range(2_000))
+    advice = "".join(
+        f"        let _ = m.advise(memmap2::Advice::Random); // {n}\n" for n in range(20_000)
+    )
+    tree(
+        folder / "src",
+        {
+            "pyproject.toml": PYPROJECT,
+            "setup.py": "from setuptools import Extension, setup\n"
+            + lists
+            + "setup(ext_modules=[Extension('m', ['m.c'])])\n",
+            "m.c": "#include <Python.h>\nint f(int n0, int m) {\n" + body + "    return 0;\n}\n"
+            "PyMODINIT_FUNC PyInit_m(void) { return 0; }\n",
+            "CMakeLists.txt": "project(x " + "a " * 50_000 + "\n",
+            "Cargo.toml": '[package]\nname = "x"\n[dependencies]\nmemmap2 = "0.9"\n',
+            "src/lib.rs": "pub fn f(m: &memmap2::Mmap) {\n" + nested + advice + "}\n",
+        },
+    )
+    assert_handled(run(folder, folder / "src"), (0, 1))
+
+
+@case
 def case_preprocessor_nesting_and_long_lines(folder: Path) -> None:
     """100,000 nested #ifdefs, a line of 250,000 `_mm_` tokens and a chain of #defines
     each naming the one before twice: no quadratic or exponential reading."""

@@ -8010,7 +8010,7 @@ def _cmake_comments(text: str) -> list[tuple[int, int]]:
 # gaussian-splatting 2.11.0). https://docs.pytorch.org/docs/stable/cpp_extension.html:
 # CUDAExtension "includes the CUDA include path, library path and runtime library".
 _CMAKE_CUDA_LANGUAGE = re.compile(
-    r"(?im)^[ \t]*(project|enable_language)[ \t]*\((?:[^)\"#]|\"[^\"\n]*\")*?\bCUDA\b"
+    r"(?im)^[ \t]*(project|enable_language)[ \t]*\((?:[^)\"#]|\"[^\"\n]*\"){0,2000}?\bCUDA\b"
 )
 _CUDA_ONLY_EXTENSION = re.compile(r"\bCUDAExtension\s*\(")
 _CUDA_OPTIONAL_SETUP = re.compile(
@@ -10197,6 +10197,7 @@ def _vla_declarations(text: str) -> Iterator[tuple[int, int, str, str, str]]:
 
 
 _VLA_SOURCES_HELD = 64
+_VLA_SIZES_ASKED = 32  # declarations per file whose sizes are looked up, at most
 _NOT_A_TYPE = frozenset(
     ("return", "delete", "throw", "case", "goto", "else", "do", "sizeof", "typedef", "new")
 )
@@ -10225,6 +10226,7 @@ def _runtime_size(text: str, at: int, size: str, defined: Container[str]) -> boo
     ]
     if not names:
         return False
+    names = names[:4]  # (a size of more names is an expression of constants, mostly)
     floor = max(0, at - _VLA_WINDOW)
     start = None
     for match in _FUNCTION_START.finditer(text, floor, at):
@@ -10288,6 +10290,7 @@ def _judge_vlas(result: Analysis, known: Mapping[str, str | None]) -> None:
             continue
         source = result.sources.get(text) or _CText(text)
         reading: cpp.Reading | None = None
+        asked = 0
         for line, at, kind, name, size in itertools.islice(_vla_declarations(text), 256):
             if kind in _NOT_A_TYPE or name in _NOT_A_TYPE:
                 continue
@@ -10295,6 +10298,9 @@ def _judge_vlas(result: Analysis, known: Mapping[str, str | None]) -> None:
                 continue
             if not _statement_starts(text, line):
                 continue  # (a line of an expression: `iw * coef[i * n + k];`)
+            asked += 1
+            if asked > _VLA_SIZES_ASKED:
+                break  # (each reads its function again: bounded for hostile files)
             if not _runtime_size(text, line, size, result.defined_names):
                 continue
             if reading is None:
