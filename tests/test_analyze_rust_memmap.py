@@ -7,10 +7,24 @@ calls `mmap.advise(memmap2::Advice::Random)` with no cfg."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from test_analyze import analysis, needing_work, tree
+
+
+def _crate(tmp_path: Path, code: str) -> dict[str, Any]:
+    """A maturin crate that depends on memmap2, with ``code`` as its src/cache.rs."""
+    files = {
+        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
+        "Cargo.toml": '[package]\nname = "x"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\n'
+        'pyo3 = "0.22"\nmemmap2 = "0.9"\n',
+        "src/lib.rs": "mod cache;\n",
+        "src/cache.rs": code,
+    }
+    return analysis(tree(tmp_path, files))
+
 
 FN = """\
 impl Cache {
@@ -50,14 +64,7 @@ def test_memmap2_advice_where_windows_compiles_it(
     tmp_path: Path, code: str, needs_work: bool
 ) -> None:
     """Failed before (7605596) for the True cases: workflow-only."""
-    files = {
-        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
-        "Cargo.toml": '[package]\nname = "x"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\n'
-        'pyo3 = "0.22"\nmemmap2 = "0.9"\n',
-        "src/lib.rs": "mod cache;\n",
-        "src/cache.rs": code,
-    }
-    doc = analysis(tree(tmp_path, files))
+    doc = _crate(tmp_path, code)
     found = {(k, f) for k, f, _l in needing_work(doc)}
     assert (("posix-only", "src/cache.rs") in found) == needs_work, doc["reasons"]
     assert (doc["category"] == "source-port") == needs_work, doc["reasons"]
@@ -80,12 +87,4 @@ def test_memmap2_advice_in_a_block_under_a_cfg(tmp_path: Path, guard: str) -> No
         "    }\n"
         "}\n"
     )
-    files = {
-        "pyproject.toml": '[build-system]\nrequires = ["maturin"]\nbuild-backend = "maturin"\n',
-        "Cargo.toml": '[package]\nname = "x"\n[lib]\ncrate-type = ["cdylib"]\n[dependencies]\n'
-        'pyo3 = "0.22"\nmemmap2 = "0.9"\n',
-        "src/lib.rs": "mod cache;\n",
-        "src/cache.rs": code,
-    }
-    doc = analysis(tree(tmp_path, files))
-    assert doc["category"] == "workflow-only", doc["reasons"]
+    assert _crate(tmp_path, code)["category"] == "workflow-only"

@@ -584,13 +584,18 @@ NOT_ARM64_MACRO = re.compile(
 )
 DIRECTIVE = re.compile(r"^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$")
 PORTABLE_SIMD_FILES = 3
-CODE_KINDS = (
+# the kinds of code that is x86's own (the other findings are not x86 code: an #error, C no
+# CPython 3.11 compiles, POSIX-only headers, math.h's constants under MSVC ...)
+X86_CODE_KINDS = (
     "intrinsics-header",
     "intrinsic-call",
     "simd-type",
     "cpuid",
     "inline-asm",
     "x64-intrinsic",
+)
+CODE_KINDS = (
+    *X86_CODE_KINDS,
     "platform-error",
     "cpython-internals",
     "cpython-311",
@@ -662,20 +667,8 @@ class ExternalLibrary:
         }
 
 
-# Findings that are x86 code (the rest are not x86's: an #error, C no CPython 3.11 compiles,
-# POSIX-only headers, math.h's constants under MSVC ...)
-_X86_KINDS = frozenset(
-    (
-        "intrinsics-header",
-        "intrinsic-call",
-        "simd-type",
-        "cpuid",
-        "inline-asm",
-        "x64-intrinsic",
-        "x86-compiler-flag",
-        "msvc-x86-branch",
-    )
-)
+# Findings that are x86 code: the code kinds, and x86 build flags and MSVC x86 branches
+_X86_KINDS = frozenset((*X86_CODE_KINDS, "x86-compiler-flag", "msvc-x86-branch"))
 
 # Findings that make a port by themselves, in the order their reasons are given: (kind, the
 # reason (the places follow it), what to try).
