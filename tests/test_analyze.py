@@ -1637,6 +1637,24 @@ def test_a_dict_key_named_like_a_config_tool_is_no_library(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
+    "lookup",
+    ['cfg.get("talker_config", {})', 'scfg["decoder_config"]', "cfg.pop( 'encoder_config')"],
+)
+def test_a_key_looked_up_named_like_a_config_tool_is_no_library(
+    tmp_path: Path, lookup: str
+) -> None:
+    """vox-tts 0.19.5's python/vox/build.py (read as a build script) looks model settings
+    up by key: `tcfg = cfg.get("talker_config", {})`. Failed before (80aa398): talker,
+    decoder and encoder were taken for libraries' config tools."""
+    files = {
+        "setup.py": setup_extension("c", "src/c.cpp"),
+        "src/c.cpp": "int c;\n",
+        "python/vox/build.py": f"def build(cfg, scfg):\n    t = {lookup}\n    return t\n",
+    }
+    assert external_names(analysis(tree(tmp_path, files))) == []
+
+
+@pytest.mark.parametrize(
     ("files", "found"),
     [
         # x64 only where the machine is x64

@@ -5363,6 +5363,8 @@ _CONFIG_TOOL = re.compile(
 )
 _CONFIG_TOOL_WORDS = ("-config", "_config")  # one is in every match (see _holding)
 _DICT_KEY = re.compile(r"[ \t]*:")
+# (a subscript, not a list: `scfg["decoder_config"]`, not `["mysql_config", "--libs"]`)
+_KEY_LOOKUP = re.compile(r"(?:\.(?:get|pop|setdefault)\(|[\w\])]\[)[ \t]*$")
 _TABLE_ROW = re.compile(r"[ \t]*,\s*\(")  # the name, then a tuple: `("x_config", (False, ...))`
 _CONFIG_TOOL_REACH = 32  # a quote or a blank, and a name of 31 characters at most, before it
 _NOT_LIBRARY_TOOLS = frozenset(
@@ -8279,6 +8281,9 @@ def _scan_libraries(
             tool = (match[1] or match[2]).lower()
             if match[1] and _DICT_KEY.match(text, match.end()):
                 continue  # a dict's key, no command (couchbase 4.6.3: `'scan_config': ...`)
+            if match[1] and _KEY_LOOKUP.search(text, max(0, match.start() - 16), match.start()):
+                continue  # a key looked up, no command (vox-tts 0.19.5's build.py:
+                # `cfg.get("talker_config", {})`, `scfg["decoder_config"]`)
             if match[1] and _TABLE_ROW.match(text, match.end()):
                 continue  # an options table's row (wxPython 4.2.2's build.py: `("no_config",
                 # (False, "Turn off configure step on autoconf builds"))`)
