@@ -7804,15 +7804,25 @@ def test_a_fortran_main_program_needs_no_fortran_compiler(
     assert ("Fortran" in " ".join(doc["reasons"])) == needs_fortran, doc["reasons"]
 
 
-def test_kerberos_admin_headers_are_krb5s(tmp_path: Path) -> None:
-    # python-kadmin-rs 0.7.5's src/wrapper.h (for bindgen): <kadm5/admin.h>, MIT krb5's
+@pytest.mark.parametrize(
+    ("code", "library"),
+    [
+        # python-kadmin-rs 0.7.5's src/wrapper.h (for bindgen): <kadm5/admin.h>, MIT krb5's
+        ("#include <kadm5/admin.h>\nint p;\n", "kadm5 (krb5)"),
+        # mmft.simulator 0.3.0 includes OpenLB by its entry headers, one per dimension: the
+        # library is openlb (failed before 7605596: olb2d, olb3d)
+        ("#include <olb2D.h>\n#include <olb3D.h>\nint p;\n", "openlb"),
+    ],
+    ids=["kerberos-admin", "openlb"],
+)
+def test_headers_named_for_their_project(tmp_path: Path, code: str, library: str) -> None:
     files = {
         "pyproject.toml": PYPROJECT,
-        "setup.py": setup_extension("p", "p.c"),
-        "p.c": "#include <kadm5/admin.h>\nint p;\n",
+        "setup.py": setup_extension("p", "p.cpp"),
+        "p.cpp": code,
     }
     doc = analysis(tree(tmp_path, files))
-    assert external_names(doc) == ["kadm5 (krb5)"], doc["external_libraries"]
+    assert external_names(doc) == [library], doc["external_libraries"]
 
 
 @pytest.mark.parametrize(
@@ -7836,18 +7846,6 @@ def test_other_ecosystems_bindings_name_no_library(tmp_path: Path, build_file: s
     del files[f"src/binding/{build_file}"]
     doc = analysis(tree(tmp_path / "control", files))
     assert {"napi", "android"} <= set(external_names(doc)), doc["external_libraries"]
-
-
-def test_openlb_entry_headers_are_openlbs(tmp_path: Path) -> None:
-    """mmft.simulator 0.3.0 includes OpenLB by its entry headers, <olb2D.h> and <olb3D.h>,
-    each named for a dimension: the library is openlb (failed before 7605596: olb2d, olb3d)."""
-    files = {
-        "pyproject.toml": PYPROJECT,
-        "setup.py": setup_extension("p", "p.cpp"),
-        "p.cpp": "#include <olb2D.h>\n#include <olb3D.h>\nint p;\n",
-    }
-    doc = analysis(tree(tmp_path, files))
-    assert external_names(doc) == ["openlb"], doc["external_libraries"]
 
 
 @pytest.mark.parametrize(

@@ -4786,9 +4786,9 @@ def _surely_compiled(result: Analysis, relative: str, text: str) -> bool:
     source, or it defines the Python module, and no Extension setup.py makes for other
     systems only names it (pyrocko 2026.6.2's util_ext.c)?"""
     path = relative.lower()
-    if any(path == name or path.endswith("/" + name) for name in result.setup_off_windows):
+    if _path_named(path, result.setup_off_windows):
         return False
-    if _named_by_setup(result, relative):
+    if _named_by_setup(result, path):
         return True
     # (the module's definition, asked as analyze_files asks: the `Py` words first, at C
     # speed, and _PYTHON3_MODULE, led by `\b`, only on a text that holds one)
@@ -4798,11 +4798,16 @@ def _surely_compiled(result: Analysis, relative: str, text: str) -> bool:
     )
 
 
-def _named_by_setup(result: Analysis, relative: str) -> bool:
-    """Does the root setup.py name this file as a literal source (a string in its text: lsl
-    4.0.1's `Extension('reader._gofast', ['lsl/reader/gofast.cpp', 'lsl/reader/drx.cpp',
-    ...])`), in no Extension it declares for other systems only? Weaker than
-    _setup_compiles: setup.py may compile other files too (globs, helpers)."""
+def _path_named(path: str, names: Iterable[str]) -> bool:
+    """Is this path (lower case) one of these names, or does it end with one after a `/`?"""
+    return any(path == name or path.endswith("/" + name) for name in names)
+
+
+def _named_by_setup(result: Analysis, path: str) -> bool:
+    """Does the root setup.py name this file (``path``, lower case) as a literal source, a
+    string in its text (lsl 4.0.1's `Extension('reader._gofast', ['lsl/reader/gofast.cpp',
+    'lsl/reader/drx.cpp', ...])`)? Weaker than _setup_compiles: setup.py may compile other
+    files too (globs, helpers)."""
     if not result.setup_script:
         return False
     if result.setup_literals is None:
@@ -4810,10 +4815,7 @@ def _named_by_setup(result: Analysis, relative: str) -> bool:
             p.lower().replace("\\", "/").removeprefix("./")
             for p in _EXTENSION_SOURCE.findall(result.setup_script)
         )
-    path = relative.lower()
-    if any(path == name or path.endswith("/" + name) for name in result.setup_off_windows):
-        return False
-    return any(path == name or path.endswith("/" + name) for name in result.setup_literals)
+    return _path_named(path, result.setup_literals)
 
 
 def _listed_sources_reach_errors(result: Analysis) -> None:
@@ -8015,14 +8017,13 @@ _CUDA_OPTIONAL_SETUP = re.compile(
 _CUDA_EXTENSION_HOW = (
     "setup.py builds torch's CUDAExtension, with no build for machines without CUDA"
 )
-_CUDA_TOOLKIT_HOWS = frozenset(
-    (
-        _CUDA_EXTENSION_HOW,
-        "CMake find_package(CUDAToolkit REQUIRED)",
-        "CMake project() LANGUAGES CUDA",
-        "CMake enable_language(CUDA)",
-    )
-)
+# how each CMake call asks for it (see _cmake_needs_cuda)
+_CMAKE_CUDA_HOWS = {
+    "find_package": "CMake find_package(CUDAToolkit REQUIRED)",
+    "project": "CMake project() LANGUAGES CUDA",
+    "enable_language": "CMake enable_language(CUDA)",
+}
+_CUDA_TOOLKIT_HOWS = frozenset((_CUDA_EXTENSION_HOW, *_CMAKE_CUDA_HOWS.values()))
 
 
 def _cmake_needs_cuda(
@@ -8034,11 +8035,7 @@ def _cmake_needs_cuda(
         return
     if _enclosing_conditions(lines, text.count("\n", 0, start), python=False):
         return
-    how = {
-        "find_package": "CMake find_package(CUDAToolkit REQUIRED)",
-        "project": "CMake project() LANGUAGES CUDA",
-    }.get(call, "CMake enable_language(CUDA)")
-    found.append(("cuda", how, start))
+    found.append(("cuda", _CMAKE_CUDA_HOWS[call], start))
 
 
 def _cmake_wants(
@@ -11742,8 +11739,9 @@ def _rust_cfg_around(text: str, start: int) -> bool:
     the top level), within _BLOCKS_WALKED lines?"""
     if "cfg" in _rust_attributes_above(text, start):
         return True
-    line = text[start : text.find("\n", start) if text.find("\n", start) != -1 else len(text)]
-    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+    end = text.find("\n", start)
+    line = text[start : end if end != -1 else len(text)].expandtabs(4)
+    indent = len(line) - len(line.lstrip())
     at = start
     for _ in range(_BLOCKS_WALKED):
         if indent == 0 or at == 0:
