@@ -567,3 +567,37 @@ def test_a_default_picked_by_a_continued_if_is_followed() -> None:
     regions = cpp.regions(source)
     assert regions.at(11) is Truth.FALSE
     assert regions.at(13) is Truth.TRUE
+
+
+def test_a_name_the_file_defined_above_is_no_guard() -> None:
+    """CRoaring's roaring.h (pyroaring 0.4.1): `#ifdef _MSC_VER` / `#define
+    CROARING_REGULAR_VISUAL_STUDIO 1`, `#if CROARING_REGULAR_VISUAL_STUDIO` / `#define
+    CROARING_INTRINSICS 1`, then `#ifndef CROARING_INTRINSICS` / `#define CROARING_INTRINSICS
+    1` / GCC's builtins. The file itself defined the name above, where MSVC reads it: the
+    second block is the other compilers' path, not an include guard or a default. Failed
+    before (bb1ba55): every `#ifndef NAME` / `#define NAME` was taken for built."""
+    source = lines_of(
+        "#ifdef _MSC_VER\n"
+        "#define REGULAR_VISUAL_STUDIO 1\n"
+        "#endif\n"
+        "#if REGULAR_VISUAL_STUDIO\n"
+        "#define INTRINSICS 1\n"
+        "#endif\n"
+        "#ifndef INTRINSICS\n"
+        "#define INTRINSICS 1\n"
+        "int tz(unsigned long long x) { return __builtin_ctzll(x); }\n"  # 9
+        "#endif\n"
+        "#if !defined(INTRINSICS)\n"
+        "#define INTRINSICS 1\n"
+        "int lz(unsigned long long x) { return __builtin_clzll(x); }\n"  # 13
+        "#endif\n"
+    )
+    regions = cpp.regions(source)
+    assert regions.at(9) is Truth.FALSE
+    assert regions.at(13) is Truth.FALSE
+    # defined above only where ARM64 never reads it: the block is the default, built
+    x86 = "#ifdef __x86_64__\n#define INTRINSICS 1\n#endif\n#ifndef INTRINSICS\n#define INTRINSICS 1\nint y;\n#endif\n"
+    assert cpp.regions(lines_of(x86)).at(6) is Truth.TRUE
+    # undefined again before the block: a default again
+    undone = "#define INTRINSICS 1\n#undef INTRINSICS\n#ifndef INTRINSICS\n#define INTRINSICS 1\nint y;\n#endif\n"
+    assert cpp.regions(lines_of(undone)).at(5) is Truth.TRUE

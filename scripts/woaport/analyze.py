@@ -98,7 +98,13 @@ VENDOR_DIRS = {
     "third_party",
     "thirdparty",
     "third-party",
+    # (pydaasiot 0.2.33's third-parties/nlohmann, hpp-fcl's third-parties/qhull, simgrid's
+    # src/3rd-party/catch.hpp)
+    "third-parties",
+    "third_parties",
     "3rdparty",
+    "3rd-party",
+    "3rd_party",
     "deps",
     "external",
     "externals",
@@ -163,11 +169,16 @@ X86_PATTERNS: list[tuple[str, tuple[str, ...], str, tuple[str, ...]]] = [
     # GCC's and Clang's builtins that MSVC has not (C3861/C4013, then LNK2019: taocpp/json#65,
     # openhistogram/libcircllhist#43, kapyshin/paka.cmark#5 for __builtin_expect; MSVC's are
     # _BitScanReverse, _BitScanForward and __popcnt): php2json 0.2's lib/php2json.c defines
-    # likely() as __builtin_expect with no #if
+    # likely() as __builtin_expect with no #if. Nor has it __builtin_prefetch
+    # (FALCONN-LIB/FALCONN#71: "C3861 '__builtin_prefetch': identifier not found"; qi-sort
+    # 0.4.0's include/qi_sort/ header) or the byte swaps (wolfpld/etcpak#9: "C3861:
+    # '__builtin_bswap32'"; libsndfile/libsndfile#718: MSVC has __has_builtin, but no
+    # __builtin_bswapXX; its own are _byteswap_ushort/_ulong/_uint64)
     (
         "gnu-only",
         ("__builtin_",),
-        r"__builtin_(?:expect|clzl{0,2}|ctzl{0,2}|popcountl{0,2})\s*\(",
+        r"__builtin_(?:expect|clzl{0,2}|ctzl{0,2}|popcountl{0,2}|prefetch|bswap(?:16|32|64))"
+        r"\s*\(",
         ("",),
     ),
     # GCC's attribute syntax, which MSVC's cl does not parse (C2061/C2059 at the struct it
@@ -705,7 +716,8 @@ PORT_KINDS = (
         "C/C++ that only GCC and Clang compile, where an MSVC ARM64 build compiles it: "
         "`__restrict__` (MSVC knows `__restrict`), ARM's arm_acle.h (MSVC's ARM64 intrinsics "
         "are in intrin.h), `__int128` (MSVC has no 128-bit integer type), GCC builtins "
-        "(`__builtin_expect`, `__builtin_clz`, `__builtin_ctz`, `__builtin_popcount`), "
+        "(`__builtin_expect`, `__builtin_clz`, `__builtin_ctz`, `__builtin_popcount`, "
+        "`__builtin_prefetch`, `__builtin_bswap32`), "
         "GCC's `__attribute__((...))` (MSVC parses no such syntax: C2061/C2059), C99's "
         "variable-length arrays (`double data[n];`, which MSVC never implemented: "
         "C2057/C2131)",
@@ -888,6 +900,8 @@ class Analysis:
     member_names: set[str] | None = None  # the members' file names, lower case, when wanted
     # file -> the file names its #includes (and Cython's `cdef extern from`) name
     include_edges: dict[str, list[str]] = field(default_factory=dict)
+    # headers a literal source of setup.py includes, or not (see _included_by_setup_source)
+    included_by_setup: dict[str, bool] = field(default_factory=dict)
     # CMake find_package(REQUIRED)s under options off by default, with those options' names
     switched_off: list[tuple[ExternalLibrary, frozenset[str]]] = field(default_factory=list)
     # find_package(REQUIRED)s inside if()s that the file's own options do not settle
@@ -4796,6 +4810,30 @@ def _surely_compiled(result: Analysis, relative: str, text: str) -> bool:
     return ("PyModule" in words or "PyInit_" in words or "_MODULE(" in text) and (
         _PYTHON3_MODULE.search(text) is not None
     )
+
+
+def _included_by_setup_source(result: Analysis, relative: str) -> bool:
+    """Does a C/C++ source that setup.py names as a literal, in an Extension Windows builds
+    make, #include this header (by its path or a tail of it: `"../include/qi_apex.hpp"`)?
+    Worked out once per header."""
+    known = result.included_by_setup.get(relative)
+    if known is not None:
+        return known
+    path = relative.lower()
+    found = False
+    if result.setup_script:
+        for includer, keys in result.include_edges.items():
+            lower = includer.lower()
+            if (
+                lower.endswith(_C_SOURCE_SUFFIXES)
+                and any(path == key or path.endswith("/" + key) for key in keys)
+                and _named_by_setup(result, lower)
+                and not _path_named(lower, result.setup_off_windows)
+            ):
+                found = True
+                break
+    result.included_by_setup[relative] = found
+    return found
 
 
 def _path_named(path: str, names: Iterable[str]) -> bool:
@@ -10590,6 +10628,15 @@ OTHER_ARCH_FILE = re.compile(
     r"|ggml-hexagon|spacemit)(?:[/_.-]|$)",
     re.IGNORECASE,
 )
+# Files for an architecture no ARM64 build is (32-bit ARM, PowerPC, MIPS, RISC-V ...), a
+# narrower reading than OTHER_ARCH_FILE's (whose arm64/, armv8a/, neon/ ARM64 builds take):
+# blis 1.3.4's kernels/armv7a/3/bli_gemm_armv7a_int_d4x4.c, GCC's __builtin_prefetch in
+# a kernel only its ARMv7 configuration compiles
+_NOT_ARM64_ARCH_FILE = re.compile(
+    r"(?:^|[/_.-])(?:arm32|armv[4-7]\w*|mips\w*|ppc\w*|powerpc\w*|s390\w*|riscv\w*"
+    r"|loongarch\w*|sparc\w*|altivec|vsx)(?:[/_.-]|$)",
+    re.IGNORECASE,
+)
 CARGO_X86_CFG = re.compile(r"#!?\[\s*cfg\s*\(")
 _RUST_ARCH = re.compile(r'target_arch\s*=\s*"([A-Za-z0-9_]+)"')
 
@@ -13046,9 +13093,18 @@ def _finish_code(
                         relative.endswith(HEADER_SUFFIXES)
                         and _INT128_KEYWORD.match(text, start) is not None
                     )
+                    # (a header's GCC builtin, where a source setup.py names as a literal
+                    # includes it: qi-sort 0.4.0's include/qi_apex.hpp, __builtin_prefetch,
+                    # from src/qi_python_module.cpp)
+                    or (
+                        relative.endswith(HEADER_SUFFIXES)
+                        and text.startswith("__builtin_", start)
+                        and _included_by_setup_source(result, relative)
+                    )
                 )
                 and not gpu_code()
                 and AMD_GPU_PATH.search(relative) is None
+                and (not other_arch or _NOT_ARM64_ARCH_FILE.search(relative) is None)
                 and (not _in_vendored(relative.lower()) or _setup_compiles(result, relative))
                 and not _quoted(text, start)
                 and not _gcc_style_windows(result)
@@ -13855,6 +13911,16 @@ POSIX_ONLY_HEADERS = frozenset(
         # (_byteswap_ulong is in <stdlib.h>); thriftrw 1.9.0's protocol/_endian.h includes
         # them wherever the target is not Apple
         *("endian.h", "byteswap.h", "sys/endian.h"),
+        # network interfaces' list (getifaddrs) and names (if_nametoindex, IFF_UP): pydaasiot
+        # 0.2.33's src/net_utils.cpp; pupnp/pupnp#220 and microsoft/vcpkg#17165 ("C1083:
+        # Cannot open include file: 'ifaddrs.h'"), baresip/re#1171 (net/if.h); Windows has
+        # GetAdaptersAddresses in iphlpapi.h
+        *("ifaddrs.h", "net/if.h"),
+        # directories' reading (opendir, readdir): imageworks/Field3D#19 ("C1083: Cannot open
+        # include file: 'dirent.h'"); MSVC's CRT has _findfirst. (Not BSD's strings.h, which
+        # MSVC lacks too, client9/libinjection#65: ezsnmp 2.4.0's patched Net-SNMP programs
+        # include it and build for win_amd64, against Net-SNMP's Windows headers.)
+        "dirent.h",
     ]
 )
 # POSIX-only headers whose names libraries give their own headers too (EPICS Base's link.h,
@@ -13877,12 +13943,27 @@ _CYTHON_WINDOWS_TOKENS = ("UNAME_SYSNAME", "'win32'", '"win32"')
 
 def _windows_path(text: str, cython: bool) -> bool:
     """Does this native text have a Windows path? (Substring tests, a pass each at C speed:
-    the commonest answer, no, costs three.)"""
-    if "WIN" in text and any(token in text for token in _WINDOWS_TOKENS):
+    the commonest answer, no, costs three.) A C or C++ token only in comments is none
+    (pydaasiot 0.2.33's daas_types.hpp: `//Modified ... to avoid windows.h conflicts`)."""
+    tokens = [token for token in _WINDOWS_TOKENS if token in text] if "WIN" in text else []
+    tokens += [token for token in ("_MSC_VER", "indows.h") if token in text]
+    if tokens and cython:
         return True
-    if "_MSC_VER" in text or "indows.h" in text:
-        return True
+    for token in tokens:
+        at = text.find(token)
+        for _ in range(_WINDOWS_MENTIONS_READ):
+            if at < 0:
+                break
+            if not _in_comment(text, at):
+                return True
+            at = text.find(token, at + 1)
+        else:
+            return True  # (mentioned that often: not all in comments, as far as it matters)
     return cython and any(token in text for token in _CYTHON_WINDOWS_TOKENS)
+
+
+# Mentions of a Windows token read for one outside comments (past these, taken as code)
+_WINDOWS_MENTIONS_READ = 32
 
 
 # Files with a Windows path looked for: enough that a few in another project's folder (see

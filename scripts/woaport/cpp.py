@@ -454,6 +454,9 @@ class Macros:
     scoped_values: dict[tuple[str, int, bool], Value] = field(default_factory=dict)
     moves: int = 0  # bumped by `regions` at every #if/#elif/#else/#endif
     scoped_at: int = 0  # the ``moves`` the scoped_values were worked out at
+    # the names the file read so far #defines where ARM64 reads the #define (see
+    # _defined_above)
+    here: set[str] = field(default_factory=set)
 
     @classmethod
     def arm64(cls) -> Macros:
@@ -1338,7 +1341,11 @@ def _condition(word: str, rest: str, macros: Macros, after: tuple[LinesFrom, int
             # `#if !defined(X)` then `#define X`: an include guard or a default; built, even
             # where another file is known to define X (the file's own guard, seen from afar)
             negated = _NOT_DEFINED.match(rest)
-            if negated and _defines_next(after, negated[1]):
+            if (
+                negated
+                and _defines_next(after, negated[1])
+                and not _defined_above(macros, negated[1])
+            ):
                 return True
         return None if value is None else bool(value)
     name = _NAME.match(rest)
@@ -1350,9 +1357,18 @@ def _condition(word: str, rest: str, macros: Macros, after: tuple[LinesFrom, int
     # #ifndef NAME: unknown, except for the pattern that defines NAME right away (an
     # include guard or a default the command line may override): take the block as built,
     # also where another file is known to define NAME (the guard of this very header).
-    if _defines_next(after, name[1]):
+    if _defines_next(after, name[1]) and not _defined_above(macros, name[1]):
         return True
     return None if defined is None else not defined
+
+
+def _defined_above(macros: Macros, name: str) -> bool:
+    """Did this file's own lines above define NAME, where ARM64 reads them (and nothing has
+    undefined it since)? Then `#ifndef NAME` / `#define NAME` is no guard or default but the
+    other compilers' path: CRoaring's roaring.h (pyroaring 0.4.1) defines CROARING_INTRINSICS
+    under `#if CROARING_REGULAR_VISUAL_STUDIO`, then `#ifndef CROARING_INTRINSICS` /
+    `#define CROARING_INTRINSICS 1` / GCC's builtins."""
+    return name in macros.here and macros.defined(name) == 1
 
 
 def _defines_next(after: tuple[LinesFrom, int], name: str) -> bool:
@@ -1427,6 +1443,7 @@ def _define(
         return
     if active is True:
         macros.set(name, _OPAQUE if function_like else body)
+        macros.here.add(name)
     elif active is False:
         # A name the file defines only where ARM64 never looks (`#if defined(__x86_64__)` /
         # `#define IS_INTEL 1`) stays undefined on ARM64.
