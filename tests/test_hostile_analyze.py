@@ -137,6 +137,28 @@ def case_many_array_declarations_and_bound_lists(folder: Path) -> None:
 
 
 @case
+def case_many_headers_with_builtins_and_commented_defines(folder: Path) -> None:
+    """This session's readers: 3,000 headers that each call __builtin_prefetch, included by
+    3,000 sources setup.py names (what they include is gathered once, by file name, not
+    searched per header), and a header of 50,000 `//#define` lines after code."""
+    files: dict[str, str] = {"pyproject.toml": PYPROJECT}
+    names = [f"src/m{n}.c" for n in range(3_000)]
+    files["setup.py"] = (
+        f"from setuptools import Extension, setup\nsetup(ext_modules=[Extension('m', {names!r})])\n"
+    )
+    for n in range(3_000):
+        files[f"include/h{n}.h"] = (
+            f"static inline void w{n}(const int* p) {{ __builtin_prefetch(p); }}\n"
+        )
+        files[f"src/m{n}.c"] = (
+            f'#include "../include/h{n}.h"\n#include "../include/h{(n + 1) % 3_000}.h"\n'
+        )
+    files["include/defs.h"] = "".join(f"int x{n}; //#define D{n} 1\n" for n in range(50_000))
+    tree(folder / "src", files)
+    assert_handled(run(folder, folder / "src"), (0, 1))
+
+
+@case
 def case_preprocessor_nesting_and_long_lines(folder: Path) -> None:
     """100,000 nested #ifdefs, a line of 250,000 `_mm_` tokens and a chain of #defines
     each naming the one before twice: no quadratic or exponential reading."""

@@ -900,8 +900,9 @@ class Analysis:
     member_names: set[str] | None = None  # the members' file names, lower case, when wanted
     # file -> the file names its #includes (and Cython's `cdef extern from`) name
     include_edges: dict[str, list[str]] = field(default_factory=dict)
-    # headers a literal source of setup.py includes, or not (see _included_by_setup_source)
-    included_by_setup: dict[str, bool] = field(default_factory=dict)
+    # what the literal sources of setup.py #include, by file name (see
+    # _included_by_setup_source; None: not gathered yet)
+    setup_included: dict[str, list[str]] | None = None
     # CMake find_package(REQUIRED)s under options off by default, with those options' names
     switched_off: list[tuple[ExternalLibrary, frozenset[str]]] = field(default_factory=list)
     # find_package(REQUIRED)s inside if()s that the file's own options do not settle
@@ -1186,6 +1187,8 @@ class Analysis:
             # a wheel tagged per platform by hand (mini-racer's bdist_wheel.get_tag): it
             # bundles a binary built or fetched outside the sdist
             return f"{self.platform_wheel} tags the wheel for a platform"
+        if self.backend == "meson-python" and _meson_installs_python_only(self.meson_texts):
+            return None
         if self.backend in _NATIVE_BACKENDS:
             return f"the build runs {self.backend}"
         if self.in_tree_backend:
@@ -2404,7 +2407,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
             _scan_code(result, relative, text)
             # (no `"define" in text` first: the regex's pass, led by `#`, costs no more, and
             # a text with a #define needed both)
-            defined = _DEFINED_NAME.findall(text)
+            defined = _defined_names(text)
             _collect_macros(result, relative, text, defined)
             result.defined_names.update(defined)
             result.define_files.update(set(defined))
@@ -2487,6 +2490,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _listed_sources_reach_errors(result)
     _headers_never_included(result)
     _headers_nothing_includes(result)
+    _drop_headers_from_requirements(result)
     _posix_only(result)
     _judge_crate_blockers(result)
     _rust_unix_only(result)
@@ -3003,6 +3007,21 @@ def _in_vendored(lower: str) -> bool:
 
 
 _DEFINED_NAME = re.compile(r"#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _defined_names(text: str) -> list[str]:
+    """The names a C text's #defines name, but for those a comment holds: a `//#define
+    PREFETCH 1` is a switch the user may turn on, not a definition (gimpact 1.0.2's
+    gim_memory.h, whose `#ifdef PREFETCH` keeps <xmmintrin.h> and _mm_prefetch out of every
+    build), nor is a ` * #define X` in a block comment's line: a directive's `#` starts its
+    line, blanks aside. (Only matches that do not start a line are looked at again.)"""
+    return [match[1] for match in _DEFINED_NAME.finditer(text) if _starts_line(text, match.start())]
+
+
+def _starts_line(text: str, at: int) -> bool:
+    """Do only blanks stand before this offset on its line (a directive's `#`)? (The common
+    case, the line's first character, costs one look.)"""
+    return not at or text[at - 1] == "\n" or not text[text.rfind("\n", 0, at) + 1 : at].strip(" \t")
 
 
 def _plain_rust(data: bytes, x86: bool | None = None) -> list[bytes] | None:
@@ -4815,25 +4834,22 @@ def _surely_compiled(result: Analysis, relative: str, text: str) -> bool:
 def _included_by_setup_source(result: Analysis, relative: str) -> bool:
     """Does a C/C++ source that setup.py names as a literal, in an Extension Windows builds
     make, #include this header (by its path or a tail of it: `"../include/qi_apex.hpp"`)?
-    Worked out once per header."""
-    known = result.included_by_setup.get(relative)
-    if known is not None:
-        return known
+    What those sources include is gathered once, by file name."""
+    if result.setup_included is None:
+        result.setup_included = {}
+        if result.setup_script:
+            for includer, keys in result.include_edges.items():
+                lower = includer.lower()
+                if (
+                    lower.endswith(_C_SOURCE_SUFFIXES)
+                    and _named_by_setup(result, lower)
+                    and not _path_named(lower, result.setup_off_windows)
+                ):
+                    for key in keys:
+                        result.setup_included.setdefault(key.rsplit("/", 1)[-1], []).append(key)
     path = relative.lower()
-    found = False
-    if result.setup_script:
-        for includer, keys in result.include_edges.items():
-            lower = includer.lower()
-            if (
-                lower.endswith(_C_SOURCE_SUFFIXES)
-                and any(path == key or path.endswith("/" + key) for key in keys)
-                and _named_by_setup(result, lower)
-                and not _path_named(lower, result.setup_off_windows)
-            ):
-                found = True
-                break
-    result.included_by_setup[relative] = found
-    return found
+    keys = result.setup_included.get(path.rsplit("/", 1)[-1], [])
+    return any(path == key or path.endswith("/" + key) for key in keys)
 
 
 def _path_named(path: str, names: Iterable[str]) -> bool:
@@ -7304,13 +7320,45 @@ def _cmake_condition(condition: str, variables: Mapping[str, bool]) -> bool | No
 # COMPONENTS/modules): nothing to build for ARM64.
 HEADER_ONLY_PACKAGES = frozenset(
     """
-    eigen3 eigen nlohmannjson glm catch2 doctest cereal rapidjson tslrobinmap tslhopscotchmap
+    nlohmannjson glm catch2 doctest cereal rapidjson tslrobinmap tslhopscotchmap
     tslsparsemap xtensor xtl xsimd xtensorpython rangev3 msgsl microsoftgsl magicenum simde
     cxxopts cli11 mdspan tomlplusplus toml11 parallelhashmap phmap concurrentqueue
     unordereddense fastfloat dlpack wil utf8cpp stb msgpackcxx tlexpected tloptional
     cpphttplib expectedlite spanlite gsllite optionallite variantlite cpppeglib
     """.lower().split()
 )
+
+
+# Header-only libraries a build may still have to be given: Eigen, required by a CMake
+# find_package() or meson dependency() and not in the sdist, must be installed for the build
+# (scsplice 2.1.0 and carambola 0.1.2: `find_package(Eigen3 NO_MODULE REQUIRED)`, their
+# workflows install it per system), unless a build requirement brings it (power-grid-model
+# 1.13.213's pgm-build-deps): see _drop_headers_from_requirements
+HEADERS_TO_OBTAIN = frozenset(("eigen3", "eigen"))
+# Build requirements known to bring no C/C++ library's headers
+_TOOL_REQUIREMENTS = frozenset(
+    """
+    setuptools wheel scikit-build-core scikit-build pybind11 nanobind cmake ninja numpy cython
+    setuptools-scm setuptools_scm meson-python meson maturin hatchling packaging pip build
+    oldest-supported-numpy cffi swig dynamic-metadata pkgconfig toml tomli versioneer
+    setuptools-rust hatch-vcs pdm-backend poetry-core flit-core py-build-cmake
+    """.lower().split()  # (as HEADER_ONLY_PACKAGES: names as pip spells them, lower case)
+)
+
+
+def _drop_headers_from_requirements(result: Analysis) -> None:
+    """A header-only library of HEADERS_TO_OBTAIN is no external library where a build
+    requirement other than the known tools may bring it (pgm-build-deps)."""
+    names = [
+        re.split(r"[<>=!~;\[ ]", r.strip(), maxsplit=1)[0].lower() for r in result.backend_requires
+    ]
+    if not any(name and name not in _TOOL_REQUIREMENTS for name in names):
+        return
+    result.external[:] = [
+        library
+        for library in result.external
+        if _library_key(library.name) not in HEADERS_TO_OBTAIN
+    ]
 
 
 def _header_only_package(package: str, arguments: str) -> bool:
@@ -7353,6 +7401,10 @@ CARGO_SYSTEM_CRATES = {
     # the safe wrapper, which brings ffmpeg-sys-next with its default (system) linking
     # (video_reader-rs 0.4.5: `ffmpeg-next = "9.0.0"`)
     "ffmpeg-next": "ffmpeg",
+    # georust's safe wrapper, which depends on gdal-sys (linking the system's GDAL unless its
+    # `bundled` feature builds gdal-src; georust/gdal's Cargo.toml, gdal-sys' src/lib.rs):
+    # japan-dem 0.1.1's `gdal = "0.18.0"`
+    "gdal": "gdal",
     # libsodium-sys builds libsodium from source off Windows only (`#[cfg(not(windows))]
     # extern crate cc`); for MSVC it links a prebuilt libsodium.lib for x64 or Win32, or
     # SODIUM_LIB_DIR's: an ARM64 one must be provided (rencrypt 1.2.2, through sodiumoxide)
@@ -8828,8 +8880,8 @@ def _note_vcpkg_dependencies(result: Analysis, text: str) -> None:
         key = _library_key(dependency)
         if dependency in _VCPKG_TOOL_PORTS or dependency.startswith("vcpkg-"):
             continue
-        if key in _header_only_keys():
-            continue
+        if key in _header_only_keys() or key in HEADERS_TO_OBTAIN:
+            continue  # (vcpkg installs headers for any triplet)
         # (its line found by one search, not a pass over every line per dependency)
         at = max(text.find(f'"{dependency}"'), 0)
         start = text.rfind("\n", 0, at) + 1
@@ -14034,11 +14086,7 @@ class _Unconditional:
             sign = match.start()
             # only blanks may stand before the `#` on its line (a match elsewhere ends on the
             # same line: it hides no directive of the next)
-            if (
-                sign
-                and text[sign - 1] != "\n"
-                and text[text.rfind("\n", 0, sign) + 1 : sign].strip(" \t")
-            ):
+            if not _starts_line(text, sign):
                 continue
             if match[1] == "endif":
                 depth -= 1
@@ -14101,7 +14149,7 @@ def _note_posix_includes(
             if defined is None:
                 # (closed: a name this file does not #define is taken as undefined, as no
                 # build file here is read yet; `#ifdef HAVE_UNISTD_H` keeps the include out)
-                defined = frozenset(_DEFINED_NAME.findall(text) if "define" in text else ())
+                defined = frozenset(_defined_names(text) if "define" in text else ())
             reading = source.read({}, at, closed=defined, want_defines=False, wanted=[at])
             if (
                 reading.closed_states is None
@@ -15207,6 +15255,33 @@ _FOREIGN_STEP = re.compile(
 )
 # a prebuilt download for one architecture
 _ARCH_URL = re.compile(r"(?i)\bURL\b[^\n]*(?:x64|x86_64|amd64|win64|win32|i686)")
+
+
+# meson's functions that build, fetch or run something native (the reference manual's
+# functions: https://mesonbuild.com/Reference-manual_functions.html)
+_MESON_NATIVE_CALL = re.compile(
+    r"\b(?:extension_module|shared_library|static_library|both_libraries|library|executable"
+    r"|shared_module|build_target|custom_target|generator|subproject|dependency|run_command)"
+    r"\s*\("
+    # or a project() that names a compiled language (siphash24 1.8's `project('s', 'c')`)
+    r"|\bproject\s*\(\s*'[^']*'\s*,\s*\[?\s*'(?:c|cpp|cython|fortran|rust|cuda|objc|objcpp)'"
+)
+# run_command() in project()'s version: (qbinary 0.0.3's `version: run_command(
+# find_program('python3'), 'src/qbinary/__version__.py', check: true).stdout().strip()`)
+_MESON_VERSION_COMMAND = re.compile(r"version\s*:\s*run_command\s*\(")
+
+
+def _meson_installs_python_only(texts: Sequence[str]) -> bool:
+    """Do the sdist's meson.build files only install Python sources (py.install_sources),
+    building, fetching and running nothing native (qbinary 0.0.3: meson-python with
+    `find_installation(pure: false)` and install_sources() alone)? Not where there are none."""
+    if not texts:
+        return False
+    for text in texts:
+        calls = len(_MESON_NATIVE_CALL.findall(text))
+        if calls and calls > len(_MESON_VERSION_COMMAND.findall(text)):
+            return False
+    return True
 
 
 def _meson_builds_wraps(members: Iterable[str]) -> str | None:
