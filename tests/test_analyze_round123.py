@@ -1,4 +1,4 @@
-"""Three readings that rounds 122 and 123 got wrong, each modelled on the real sdist:
+"""Readings that rounds 122 to 125 got wrong, each modelled on the real sdist:
 
 - gimpact 1.0.2's GIMPACT/include/GIMPACT/gim_memory.h: `//#define PREFETCH 1`, then
   `#ifdef PREFETCH` / `#include <xmmintrin.h>` / `_mm_prefetch`. A #define in a comment
@@ -8,7 +8,10 @@
   native code).
 - japan-dem 0.1.1's Cargo.toml: `gdal = "0.18.0"`, georust's wrapper, whose gdal-sys links
   the machine's GDAL unless the `bundled` feature builds gdal-src (georust/gdal's Cargo.toml
-  and gdal-sys' src/lib.rs)."""
+  and gdal-sys' src/lib.rs).
+- scsplice 2.1.0: `find_package(Eigen3 NO_MODULE REQUIRED)` with no Eigen in the sdist.
+- mcp-server-if 0.2.0's vendored garglk: TADS 2's tads2/msdos/ port, whose `asm { }` blocks
+  are MS-DOS real-mode code no Windows build compiles."""
 
 from __future__ import annotations
 
@@ -147,3 +150,25 @@ def test_eigen_must_be_given_to_the_build(
     }
     doc = analysis(tree(tmp_path, files))
     assert external_names(doc) == external, doc["external_libraries"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "x86"),
+    [
+        # mcp-server-if 0.2.0's garglk: TADS 2's MS-DOS port, `asm { ... }` for real mode
+        ("deps/garglk/terps/tads/tads2/msdos", False),
+        ("src/os2", False),
+        ("src/amiga", False),
+        # a folder of the package's own, named for nothing: its inline asm counts
+        ("src/tads2", True),
+    ],
+)
+def test_old_systems_ports_are_other_systems_files(tmp_path: Path, folder: str, x86: bool) -> None:
+    source = f"{folder}/osdos.c"
+    files = {
+        "CMakeLists.txt": f"project(t C)\nadd_library(t SHARED {source})\n",
+        source: "void beep(void) {\n    __asm {\n        mov ah, 2\n        int 21h\n    }\n}\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    found = [(kind, file) for kind, file, _line in needing_work(doc)]
+    assert (("inline-asm", source) in found) == x86, doc["x86"]

@@ -11087,7 +11087,10 @@ OTHER_OS_PATH = re.compile(
     r"(?:^|[/_.-])(?:apple|darwin|macos|osx|linux|freebsd|openbsd|netbsd|dragonfly|sunos|solaris"
     r"|aix|android|ios|haiku|beos|smartos|illumos|cygwin|posix|unix|bsd"
     # the Mac's Cocoa (pngquant 3's rust/rwpng_cocoa.rs: `std::os::unix` beside CoreGraphics)
-    r"|cocoa)(?:[/_.-]|$)"
+    r"|cocoa"
+    # old systems' ports (TADS 2's tads2/msdos/osdos.c in mcp-server-if 0.2.0's garglk, with
+    # x86 real-mode code; OS/2, AmigaOS, VMS, RISC OS folders of the same kind)
+    r"|msdos|dos|os2|amiga|amigaos|vms|openvms|riscos)(?:[/_.-]|$)"
     # a platform folder for the Mac (AGG's src/platform/mac; a `mac` folder alone may hold a
     # message authentication code)
     r"|(?:^|/)platforms?/mac(?:/|$)",
