@@ -4848,8 +4848,7 @@ def _included_by_setup_source(result: Analysis, relative: str) -> bool:
                     for key in keys:
                         result.setup_included.setdefault(key.rsplit("/", 1)[-1], []).append(key)
     path = relative.lower()
-    keys = result.setup_included.get(path.rsplit("/", 1)[-1], [])
-    return any(path == key or path.endswith("/" + key) for key in keys)
+    return _path_named(path, result.setup_included.get(path.rsplit("/", 1)[-1], []))
 
 
 def _path_named(path: str, names: Iterable[str]) -> bool:
@@ -15280,11 +15279,10 @@ def _meson_installs_python_only(texts: Sequence[str]) -> bool:
     `find_installation(pure: false)` and install_sources() alone)? Not where there are none."""
     if not texts:
         return False
-    for text in texts:
-        calls = len(_MESON_NATIVE_CALL.findall(text))
-        if calls and calls > len(_MESON_VERSION_COMMAND.findall(text)):
-            return False
-    return True
+    return all(
+        len(_MESON_NATIVE_CALL.findall(text)) <= len(_MESON_VERSION_COMMAND.findall(text))
+        for text in texts
+    )
 
 
 def _meson_builds_wraps(members: Iterable[str]) -> str | None:

@@ -455,7 +455,7 @@ class Macros:
     moves: int = 0  # bumped by `regions` at every #if/#elif/#else/#endif
     scoped_at: int = 0  # the ``moves`` the scoped_values were worked out at
     # the names the file read so far #defines where ARM64 reads the #define (see
-    # _defined_above)
+    # _guard_or_default)
     here: set[str] = field(default_factory=set)
 
     @classmethod
@@ -1341,11 +1341,7 @@ def _condition(word: str, rest: str, macros: Macros, after: tuple[LinesFrom, int
             # `#if !defined(X)` then `#define X`: an include guard or a default; built, even
             # where another file is known to define X (the file's own guard, seen from afar)
             negated = _NOT_DEFINED.match(rest)
-            if (
-                negated
-                and _defines_next(after, negated[1])
-                and not _defined_above(macros, negated[1])
-            ):
+            if negated and _guard_or_default(after, negated[1], macros):
                 return True
         return None if value is None else bool(value)
     name = _NAME.match(rest)
@@ -1357,18 +1353,20 @@ def _condition(word: str, rest: str, macros: Macros, after: tuple[LinesFrom, int
     # #ifndef NAME: unknown, except for the pattern that defines NAME right away (an
     # include guard or a default the command line may override): take the block as built,
     # also where another file is known to define NAME (the guard of this very header).
-    if _defines_next(after, name[1]) and not _defined_above(macros, name[1]):
+    if _guard_or_default(after, name[1], macros):
         return True
     return None if defined is None else not defined
 
 
-def _defined_above(macros: Macros, name: str) -> bool:
-    """Did this file's own lines above define NAME, where ARM64 reads them (and nothing has
-    undefined it since)? Then `#ifndef NAME` / `#define NAME` is no guard or default but the
-    other compilers' path: CRoaring's roaring.h (pyroaring 0.4.1) defines CROARING_INTRINSICS
-    under `#if CROARING_REGULAR_VISUAL_STUDIO`, then `#ifndef CROARING_INTRINSICS` /
-    `#define CROARING_INTRINSICS 1` / GCC's builtins."""
-    return name in macros.here and macros.defined(name) == 1
+def _guard_or_default(after: tuple[LinesFrom, int], name: str, macros: Macros) -> bool:
+    """Is the block that opens before ``after`` (`#ifndef NAME`, `#if !defined(NAME)`) an
+    include guard or a default: it defines NAME before any code (see _defines_next), and
+    this file's own lines above did not define NAME where ARM64 reads them (nothing having
+    undefined it since)? Where they did, the block is the other compilers' path: CRoaring's
+    roaring.h (pyroaring 0.4.1) defines CROARING_INTRINSICS under `#if
+    CROARING_REGULAR_VISUAL_STUDIO`, then `#ifndef CROARING_INTRINSICS` / `#define
+    CROARING_INTRINSICS 1` / GCC's builtins."""
+    return _defines_next(after, name) and not (name in macros.here and macros.defined(name) == 1)
 
 
 def _defines_next(after: tuple[LinesFrom, int], name: str) -> bool:
