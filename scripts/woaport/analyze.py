@@ -5779,7 +5779,9 @@ def _cmake_demanded(
         re.IGNORECASE,
     )
     found = test.search(text, at, at + 3000)
-    if found is None or functions.inside(found.start()):
+    if found is None:
+        return _cmake_stop_after_return(text, package, at, lines, functions) is not None
+    if functions.inside(found.start()):
         return False
     # the stop runs wherever the find_package() does: its blocks are the find_package()'s
     # or outer ones (pyscf's find_package() is inside `if (NOT BLAS_LIBRARIES)`, the stop
@@ -5788,6 +5790,57 @@ def _cmake_demanded(
     inner = _enclosing_blocks(lines, line, python=False)  # (innermost first)
     outer = _enclosing_blocks(lines, line + text.count("\n", at, found.start()), python=False)
     return len(outer) <= len(inner) and inner[len(inner) - len(outer) :] == outer
+
+
+def _cmake_stop_after_return(
+    text: str, package: str, at: int, lines: list[str], functions: _CMakeFunctions
+) -> int | None:
+    """Where the other shape of a stop is, if it follows: `if(<package>_FOUND)` / `return()` / `endif()` at the
+    file's top level after the find_package() (return() leaves an include()d file, so
+    what follows runs only where the package was not found), then, at most one block
+    deeper, a message(FATAL_ERROR) that names the package. colapy 1.0.0.2's
+    cmake/FindOrInstallCOLA.cmake: `find_package(COLA CONFIG QUIET)`, `if (COLA_FOUND)
+    return()`, then `message(FATAL_ERROR "COLA was not found. Set COLA_INSTALL_PREFIX ...")`
+    unless the user names a prefix to fetch and install COLA into. CMake's return(): "When
+    this command is called in an included file (via include() or find_package()), it
+    causes processing of the current file to stop and control is returned to the
+    including file." https://cmake.org/cmake/help/latest/command/return.html"""
+    returned = re.compile(
+        rf"^[ \t]*if\s*\(\s*\$?\{{?{re.escape(package)}_FOUND\}}?\s*\)[ \t]*(?:#[^\n]*)?\n"
+        r"[ \t]*return\s*\(\s*\)[ \t]*(?:#[^\n]*)?\n[ \t]*endif\s*\([^)\n]*\)",
+        re.IGNORECASE | re.MULTILINE,
+    ).search(text, at, at + 3000)
+    if returned is None or functions.inside(returned.start()):
+        return None
+    if _enclosing_blocks(lines, text.count("\n", 0, returned.start()), python=False):
+        return None  # (a return() only some configurations reach)
+    stop = _CMAKE_FATAL_ERROR.search(text, returned.end(), returned.end() + 1500)
+    if stop is None or package.lower() not in stop[1].lower():
+        return None
+    if len(_enclosing_blocks(lines, text.count("\n", 0, stop.start()), python=False)) > 1:
+        return None
+    return stop.start()
+
+
+def _fetched_past_a_stop(text: str, declared: str, at: int, functions: _CMakeFunctions) -> bool:
+    """Is the fetch at ``at`` of a package the file stopped on, where it was not found,
+    unless the user opted in (_cmake_stop_after_return)? colapy 1.0.0.2 fetches COLA only
+    where COLA_INSTALL_PREFIX is given; by default the build stops: COLA is the machine's."""
+    lines: list[str] | None = None
+    for match in itertools.islice(_FIND_PACKAGE.finditer(text, 0, at), _FIND_PACKAGES_READ):
+        if match[1].lower() != declared.lower():
+            continue
+        if lines is None:
+            lines = text.split("\n")
+        stop = _cmake_stop_after_return(text, match[1], match.start(), lines, functions)
+        if stop is not None and stop < at:
+            return True
+    return False
+
+
+# message(FATAL_ERROR "..."): the text up to the call's end (a `)` inside its quotes ends it
+# early, which only shortens what is searched for the package's name)
+_CMAKE_FATAL_ERROR = re.compile(r"\bmessage\s*\(\s*FATAL_ERROR\b([^)]{0,600})", re.IGNORECASE)
 
 
 _FIND_PACKAGES_READ = 500
@@ -6051,6 +6104,12 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
                     )
                 )
                 continue
+            if (
+                functions is not None
+                and "FATAL_ERROR" in text
+                and _fetched_past_a_stop(text, declared, match.start(), functions)
+            ):
+                continue  # (found on the machine, or fetched where the user asks)
             result.fetched.add(key)
             if key in FETCHED_NEEDS and not foreign:
                 result.fetch_needs.append((relative, match.start(), declared, key))

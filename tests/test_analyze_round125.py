@@ -1,0 +1,80 @@
+"""Readings that rounds 124 and 125 got wrong, each modelled on the real sdist:
+
+- colapy 1.0.0.2's cmake/FindOrInstallCOLA.cmake: `find_package(COLA CONFIG QUIET)`, then
+  `if (COLA_FOUND)` / `return()` / `endif ()`, then `message(FATAL_ERROR "COLA was not
+  found. ...")` unless the user gives COLA_INSTALL_PREFIX, the only path to its
+  FetchContent_Populate(cola ...). By default the build stops where COLA is not on the
+  machine: an external library, not one the build fetches. (CMake's return() in an
+  include()d file returns to the includer: https://cmake.org/cmake/help/latest/command/return.html)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_analyze import analysis, external_names, tree
+
+FIND_OR_INSTALL = """\
+if (NOT DEFINED COLA_INSTALL_PREFIX AND DEFINED ENV{{COLA_INSTALL_PREFIX}})
+    set(COLA_INSTALL_PREFIX "$ENV{{COLA_INSTALL_PREFIX}}")
+endif ()
+if (NOT "${{COLA_INSTALL_PREFIX}}" STREQUAL "")
+    find_package(COLA CONFIG QUIET PATHS "${{COLA_INSTALL_PREFIX}}" NO_DEFAULT_PATH)
+else ()
+    find_package(COLA CONFIG QUIET)
+endif ()
+{guard}if (COLA_FOUND)
+    return()
+endif ()
+{unguard}if ("${{COLA_INSTALL_PREFIX}}" STREQUAL "")
+    message(FATAL_ERROR
+        "{message}")
+endif ()
+include(FetchContent)
+FetchContent_Populate(cola
+    GIT_REPOSITORY https://github.com/Spectator-matter-group-INR-RAS/COLA.git
+    GIT_TAG 167334453a670a717640f6f3a4e43f99a7cc2e2e
+)
+find_package(COLA CONFIG REQUIRED PATHS "${{COLA_INSTALL_PREFIX}}" NO_DEFAULT_PATH)
+"""
+
+
+@pytest.mark.parametrize(
+    ("guard", "message", "external"),
+    [
+        # colapy 1.0.0.2: found, or the build stops (unless the user opts in to a fetch)
+        (
+            "",
+            'COLA was not found. Set COLA_INSTALL_PREFIX to an absolute installation path "\n'
+            '        "via the environment or -Ccmake.define.COLA_INSTALL_PREFIX=/path/to/COLA.',
+            ["cola"],
+        ),
+        # a stop that names something else is no word on COLA: the fetch builds it
+        ("", "Unset DESTDIR for the installation", []),
+        # a return() only some configurations reach: elsewhere the file goes on to the fetch
+        ("if (WIN32)\n", "COLA was not found. Set COLA_INSTALL_PREFIX", []),
+    ],
+)
+def test_found_or_stop_unless_the_user_opts_in_to_a_fetch(
+    tmp_path: Path, guard: str, message: str, external: list[str]
+) -> None:
+    files = {
+        "pyproject.toml": (
+            '[build-system]\nrequires = ["scikit-build-core", "pybind11"]\n'
+            'build-backend = "scikit_build_core.build"\n[project]\nname = "colapy"\n'
+            'version = "1.0.0.2"\n'
+        ),
+        "CMakeLists.txt": (
+            "cmake_minimum_required(VERSION 3.15)\nproject(colapy LANGUAGES CXX)\n"
+            "include(cmake/FindOrInstallCOLA.cmake)\nfind_package(pybind11 REQUIRED)\n"
+            "pybind11_add_module(_cola_impl src/bindings.cpp)\n"
+            "target_link_libraries(_cola_impl PUBLIC COLA)\n"
+        ),
+        "cmake/FindOrInstallCOLA.cmake": FIND_OR_INSTALL.format(
+            guard=guard, unguard="endif ()\n" if guard else "", message=message
+        ),
+        "src/bindings.cpp": "#include <COLA.hh>\nint f() { return 0; }\n",
+    }
+    doc = analysis(tree(tmp_path, files))
+    assert external_names(doc) == external, doc["external_libraries"]
