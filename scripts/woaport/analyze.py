@@ -924,6 +924,8 @@ class Analysis:
         default_factory=lambda: defaultdict(list)
     )
     bazelisk_x64: str | None = None  # a bazelisk.py that knows no Windows ARM64 (file:line)
+    # a Python build script that builds with an x86-64 MSYS2 environment (file:line, name)
+    msys2_x64: tuple[str, str] | None = None
     # "setup.py:N": setup.py goes on without its extension where the extension does not
     # compile (Extension(optional=True), a build_ext that catches CCompilerError ...)
     optional_build: str | None = None
@@ -1538,6 +1540,19 @@ class Analysis:
                     "(bazelbuild/bazelisk#572)",
                     "let bazelisk.py's get_supported_machine_archs() offer arm64 on Windows "
                     "(Bazel publishes windows-arm64 builds), or put an ARM64 bazel on PATH",
+                )
+            )
+        if self.msys2_x64:
+            place, environment = self.msys2_x64
+            build_reasons.append(
+                (
+                    f"{place} builds with MSYS2's {environment} environment, whose compilers "
+                    "make x86-64 code (MSYS2's one ARM64 environment is CLANGARM64; "
+                    "msys2.org/docs/environments): on windows-11-arm the build makes x64 "
+                    "binaries",
+                    "on ARM64 Windows (platform.machine() == 'ARM64') use MSYS2's CLANGARM64 "
+                    "environment (clangarm64/bin, the mingw-w64-clang-aarch64-* packages), or "
+                    "build with MSVC",
                 )
             )
         for crate, version, fixed, source in self.crate_blockers:
@@ -2287,6 +2302,12 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
                 continue
         if name == "bazelisk.py" and b"def get_supported_machine_archs" in data:
             _scan_bazelisk(result, relative, data.decode("utf-8", "replace"))
+        if (
+            "/" not in relative
+            and (name == "setup.py" or name in _BACKEND_HOOK_FILES)
+            and _MSYS_BYTES.search(data) is not None
+        ):
+            _scan_msys2_x64(result, relative, data.decode("utf-8", "replace"))
         if suffix == ".py":
             # setup.py, or a helper of its, that may pass CMake `-A x64` or name a Visual
             # Studio generator, or download a library's source (see _judge_setup_helpers)
@@ -4396,6 +4417,59 @@ def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
     """Is the offset inside one of these sorted, disjoint spans (_docstring_spans')?"""
     at = bisect.bisect_right(spans, (offset, sys.maxsize))
     return bool(at) and spans[at - 1][0] <= offset < spans[at - 1][1]
+
+
+# MSYS2's environments and the machine their compilers build for: UCRT64, CLANG64 and
+# MINGW64 make x86-64 code (MINGW32 and CLANG32 x86); only CLANGARM64 makes ARM64
+# (https://www.msys2.org/docs/environments/, "Overview"; https://www.msys2.org/docs/arm64/).
+# A folder of one in a path: "C:\\msys64\\mingw64", `msys2_root / "ucrt64" / "bin"`,
+# os.path.join(root, "clang64", "bin"); or the MINGW environment picked by pointer size,
+# `"mingw%d" % bits` (ttfautohint-py 0.6.1), which is mingw64 on any 64-bit Python.
+_MSYS2_X64_ENV = re.compile(
+    r"""(?i)[/\\](ucrt64|mingw64|clang64)(?=[/\\"'])"""
+    r"""|/[ \t]*["'](ucrt64|mingw64|clang64)["']"""
+    r"""|\bjoin\([^()\n]{0,120}["'](ucrt64|mingw64|clang64)["']"""
+    r"""|["'](mingw)%d["'][ \t]*%|\bf["'](mingw)\{"""
+)
+_MSYS_BYTES = re.compile(rb"(?i)msys")
+# a script that knows MSYS2's ARM64 environment, or ARM64 at all
+_KNOWS_ARM64 = re.compile(r"(?i)clangarm64|arm64|aarch64")
+
+
+def _scan_msys2_x64(result: Analysis, relative: str, text: str) -> None:
+    """A root build script (setup.py, a hatch or pdm build hook) that builds with an x86-64
+    MSYS2 environment's compilers (mcp-server-if 0.2.0's hatch_build.py puts
+    `msys2_root / "ucrt64" / "bin"` first on PATH and runs gcc there; ttfautohint-py 0.6.1's
+    setup.py takes `"mingw%d" % bits`): on windows-11-arm that builds x86-64 binaries, or
+    finds no such environment. Not in a comment or a message, nor in another system's
+    branch; nothing where the script knows ARM64 (_KNOWS_ARM64)."""
+    if result.msys2_x64 or _KNOWS_ARM64.search(text) is not None:
+        return
+    lines: list[str] | None = None
+    ends: list[int] = []
+    spans: list[tuple[int, int]] = []
+    for count, match in enumerate(_MSYS2_X64_ENV.finditer(text)):
+        if count == _CMAKE_X64_MATCHES:
+            return
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if "#" in text[line_start : match.start()]:
+            continue  # (a comment: pygame's `# e.g. /mingw64 (MSYS2) -> C:/msys64/mingw64`)
+        if lines is None:
+            lines = text.split("\n")
+            ends = _line_ends(lines)
+            spans = _docstring_spans(text)
+        if _in_spans(spans, match.start()):
+            continue
+        index = bisect.bisect_left(ends, match.start())
+        statement = "\n".join(lines[max(0, index - 3) : index]) + "\n" + lines[index]
+        if _VS_MESSAGE_CALL.search(statement):
+            continue  # (a message: "Run: pacman -S mingw-w64-ucrt-x86_64-gcc")
+        if _not_a_default_windows_build(lines, index):
+            continue
+        environment = next(group for group in match.groups() if group)
+        name = "mingw64" if environment.lower() == "mingw" else environment.lower()
+        result.msys2_x64 = (f"{relative}:{index + 1}", name.upper())
+        return
 
 
 def _not_a_default_windows_build(lines: list[str], index: int) -> bool:
