@@ -732,11 +732,10 @@ PORT_KINDS = (
     (
         "posix-only",
         "the package's own native code is written for POSIX only: it includes system "
-        "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...) and has no Windows "
-        "path anywhere (_WIN32, _MSC_VER, MS_WINDOWS, windows.h), or its Rust imports "
-        "Unix-only APIs (std::os::unix, tokio's Unix sockets, jemalloc as the allocator, "
-        "memmap2's Advice) "
-        "outside any cfg",
+        "headers MSVC does not have (dlfcn.h, unistd.h, pthread.h ...; in Cython, getline() "
+        "declared from stdio.h) and has no Windows path anywhere (_WIN32, _MSC_VER, "
+        "MS_WINDOWS, windows.h), or its Rust imports Unix-only APIs (std::os::unix, "
+        "tokio's Unix sockets, jemalloc as the allocator, memmap2's Advice) outside any cfg",
         "port the native code to Windows first (Win32 equivalents behind `#ifdef _WIN32`, "
         'or a compat layer; jemalloc under `#[cfg(not(target_env = "msvc"))]`); then '
         "build it for ARM64",
@@ -1462,7 +1461,19 @@ class Analysis:
                     "developer prompt sets), or let a build tool pick the newest",
                 )
             )
-        if self.no_exports:
+        if self.no_exports and self.no_exports.split(":", 1)[0].endswith("meson.build"):
+            build_reasons.append(
+                (
+                    f"{self.no_exports} is a shared_library() that exports nothing under MSVC "
+                    "(no __declspec(dllexport), no vs_module_defs .def file): MSVC makes no "
+                    "import library for it, and meson's install stops (\"File '....lib' could "
+                    'not be found", mesonbuild/meson#15694)',
+                    "export its functions (`__declspec(dllexport)` under `_WIN32`) or give it a "
+                    ".def file (`vs_module_defs:`); for a library loaded with ctypes alone, a "
+                    "shared_module() makes no import library",
+                )
+            )
+        elif self.no_exports:
             build_reasons.append(
                 (
                     f"{self.no_exports} is a SHARED library that exports nothing under MSVC (no "
@@ -2542,6 +2553,7 @@ def analyze_files(source: str, files: Iterator[tuple[str, int, bytes | None]]) -
     _cargo_links_unbuilt(result)
     _fetched_targets(result)
     _judge_shared_exports(result)
+    _judge_meson_shared_exports(result)
     _resolve_includes(result)
     _judge_socket_includes(result)
     return result
@@ -8186,6 +8198,55 @@ def _judge_shared_exports(result: Analysis) -> None:
             return
 
 
+_MESON_SHARED = re.compile(
+    r"(?m)^[ \t]*(?:\w+[ \t]*=[ \t]*)?shared_library[ \t]*\(\s*(?:'([^'\n]{1,100})'|(\S{1,100}?)\s*,)"
+)
+_MESON_BLOCK = re.compile(r"(?m)^[ \t]*(if|elif|else|endif|foreach|endforeach)\b")
+
+
+def _judge_meson_shared_exports(result: Analysis) -> None:
+    """A meson shared_library() of the project's own that nothing exports from under MSVC
+    (as _judge_shared_exports for CMake): MSVC's linker then makes no import library, and
+    meson's install, which meson-python runs, stops: "ERROR: File 'testlib.lib' could not be
+    found" (mesonbuild/meson#15694, mesonbuild/meson-python#842). stLENS 0.2.0's meson.build
+    builds two ctypes libraries (`shared_library(..., name_suffix: 'so', install: true)`)
+    from C++ with no export marks. Not where the file builds a Python module too, names a
+    .def (vs_module_defs), or calls it under an `if` (another system's branch, perhaps)."""
+    if (
+        result.no_exports
+        or result.exports_marked
+        or result.extension_modules
+        or not result.meson_texts
+        or result.tools & _MODULE_TOOLS
+        or any(member.endswith((".def", ".def.in")) for member in result.members)
+    ):
+        return
+    for text in result.meson_texts:
+        path = result.build_paths.get(id(text), "")
+        if (
+            _in_vendored(path)
+            or "shared_library" not in text
+            or "vs_module_defs" in text
+            or "extension_module" in text
+        ):
+            continue
+        for match in itertools.islice(_MESON_SHARED.finditer(text), _SHARED_READ):
+            if "#" in text[text.rfind("\n", 0, match.start()) + 1 : match.start()]:
+                continue
+            depth = 0  # (the `if` blocks open at the call)
+            for block in _MESON_BLOCK.finditer(text, 0, match.start()):
+                if block[1] == "if":
+                    depth += 1
+                elif block[1] == "endif":
+                    depth -= 1
+            if depth > 0:
+                continue
+            name = match[1] or match[2]
+            line = text.count("\n", 0, match.start()) + 1
+            result.no_exports = f"{path}:{line} {name}"
+            return
+
+
 # a CMake comment's opening: `#`, or a bracket comment's `#[[` or `#[==[` (closed by `]]`
 # or `]==]`)
 _CMAKE_COMMENT = re.compile(r"#(?:\[(=*)\[)?")
@@ -9100,6 +9161,13 @@ INCLUDE_DIR_LIBRARIES = {
     # OpenLB's entry headers, one per dimension (mmft.simulator 0.3.0's <olb2D.h>, <olb3D.h>)
     "olb2d": "openlb",
     "olb3d": "openlb",
+    # Wireshark's libraries (libwireshark's epan, libwiretap, libwsutil) and its version
+    # header, installed under include/wireshark/ (wiresharkffi 0.1.1's _ws_impl.c:
+    # <epan/epan.h>, <wiretap/wtap.h>, <wsutil/buffer.h>, <ws_version.h>)
+    "epan": "wireshark",
+    "wiretap": "wireshark",
+    "wsutil": "wireshark",
+    "ws_version": "wireshark",
 }
 # FFmpeg's libraries, each a folder of headers: named with the project a porter builds
 INCLUDE_DIR_LIBRARIES.update(
@@ -12127,6 +12195,7 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
     cython = relative.endswith(_CYTHON_SUFFIXES)
     wanted_includes: list[tuple[int, str]] = []
     edges: list[str] = []  # what it includes, by file name (see _headers_nothing_includes)
+    posix_edges: list[str] | None = None  # edges, as _note_posix_includes reads them
     edge_offsets: list[int] = []
     if cython:
         _note_cython_module(result, relative, text)
@@ -12143,6 +12212,13 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
             externs = [extern for extern, gone in zip(externs, off, strict=True) if not gone]
         edges = [_include_key(header) for _at, header in externs]
         wanted_includes = [(at, header) for at, header in externs if _maybe_external(header)]
+        if "getline" in text or "getdelim" in text:
+            posix_edges = [
+                _CYTHON_POSIX_STDIO
+                if edge in ("stdio.h", "<stdio.h>") and _cython_posix_declared(text, at)
+                else edge
+                for (at, _header), edge in zip(externs, edges, strict=True)
+            ]
     local_includes: list[tuple[int, str]] = []
     if not cython and not rust:  # (no `"include" in text` first: see analyze_files' #define)
         maybe_external = result.maybe_external
@@ -12197,11 +12273,16 @@ def _scan_code(result: Analysis, relative: str, text: str) -> None:
         result.sources_unread = True
     if edges:
         result.include_edges[relative] = edges
+        if posix_edges is None:
+            posix_edges = edges
         if not rust and not (
-            POSIX_ONLY_HEADERS.isdisjoint(edges) and POSIX_SOCKET_HEADERS.isdisjoint(edges)
+            POSIX_ONLY_HEADERS.isdisjoint(posix_edges)
+            and POSIX_SOCKET_HEADERS.isdisjoint(posix_edges)
         ):
             offsets = [at for at, _header in externs] if cython else edge_offsets
-            _note_posix_includes(result, relative, text, cython, zip(offsets, edges, strict=True))
+            _note_posix_includes(
+                result, relative, text, cython, zip(offsets, posix_edges, strict=True)
+            )
     if (
         not rust
         and len(result.windows_files) < _WINDOWS_FILES_WANTED
@@ -14064,6 +14145,7 @@ def _headers_never_included(result: Analysis) -> None:
             )
 
 
+_CYTHON_POSIX_STDIO = "stdio.h's getline()"
 # System headers of POSIX systems that MSVC does not have and a Windows port replaces with
 # other APIs (the dynamic loader, ELF, mmap, processes, threads, terminals, signals'
 # contexts). The socket headers (arpa/inet.h, netinet/in.h, netdb.h, sys/socket.h) are not
@@ -14108,8 +14190,34 @@ POSIX_ONLY_HEADERS = frozenset(
         # MSVC lacks too, client9/libinjection#65: ezsnmp 2.4.0's patched Net-SNMP programs
         # include it and build for win_amd64, against Net-SNMP's Windows headers.)
         "dirent.h",
+        # not a header: a Cython `cdef extern from "stdio.h"` block that declares POSIX's
+        # getline() or getdelim(), which MSVC's CRT does not have, so the module does not link
+        # (sonicparanoid 2.0.9's graph_c.pyx; libplctag/libplctag#385: "unresolved external
+        # symbol getline"); see _cython_posix_declared
+        _CYTHON_POSIX_STDIO,
     ]
 )
+
+
+def _cython_posix_declared(text: str, at: int) -> bool:
+    """Does the Cython `cdef extern from "stdio.h"` at ``at`` declare getline() or
+    getdelim() in its block (the indented lines after it, or the rest of its line)?"""
+    end = text.find("\n", at)
+    end = len(text) if end < 0 else end
+    block = [text[at:end]]
+    for line in itertools.islice(
+        text[end + 1 :].split("\n", _CYTHON_BLOCK_READ), _CYTHON_BLOCK_READ
+    ):
+        if line.strip() and line[0] not in " \t":
+            break
+        block.append(line.split("#", 1)[0])
+    return _POSIX_STDIO_DECLARED.search("\n".join(block)) is not None
+
+
+_CYTHON_BLOCK_READ = 400  # lines of a `cdef extern from` block read, at most
+_POSIX_STDIO_DECLARED = re.compile(r"\b(?:getline|getdelim)[ \t]*\(")
+
+
 # POSIX-only headers whose names libraries give their own headers too (EPICS Base's link.h,
 # which pvxslibs 1.5.3's ioc/pvalink.cpp includes with <>; ELF readers' elf.h)
 _NAMES_LIBRARIES_SHARE = frozenset(("link.h", "elf.h"))
