@@ -159,6 +159,42 @@ def case_many_headers_with_builtins_and_commented_defines(folder: Path) -> None:
 
 
 @case
+def case_cmake_long_arguments_and_build_hooks(folder: Path) -> None:
+    """This session's readers: a CMakeLists.txt of 30,000 unclosed `[[` and `#[[` openers
+    and 30,000 quotes over lines with `if(` inside (read left to right, once: a lazy
+    regex, and the if() stacks summed at every line, were quadratic: 16,000 took 11 s), a
+    meson.build of 30,000 shared_library() calls under open ifs, a hatch_build.py of
+    30,000 MSYS2 paths, and a Cython file declaring getline() 30,000 times."""
+    cmake = (
+        "project(x C)\n"
+        + 'set(s "\nif(a)\n")\n' * 30_000
+        + "add_subdirectory(lib)\n"
+        + "set(x [[\nif(b)\n" * 30_000
+        + "#[[\n" * 30_000
+    )
+    meson = "project('x', 'c')\n" + "if true\nshared_library('m', 'm.c')\n" * 30_000
+    hook = "import os\nMSYS = 1\n" + "p = root / 'ucrt64' / 'bin'  # msys\n" * 30_000
+    pyx = (
+        'cdef extern from "stdio.h":\n'
+        + "    ssize_t getline(char **, size_t *, FILE *)\n" * 30_000
+    )
+    tree(
+        folder / "src",
+        {
+            "pyproject.toml": PYPROJECT,
+            "CMakeLists.txt": cmake,
+            "lib/CMakeLists.txt": "add_library(l STATIC a.c)\n",
+            "lib/a.c": "#include <unistd.h>\nint a;\n",
+            "meson.build": meson,
+            "m.c": "int m;\n",
+            "hatch_build.py": hook,
+            "g.pyx": pyx,
+        },
+    )
+    assert_handled(run(folder, folder / "src"), (0, 1))
+
+
+@case
 def case_preprocessor_nesting_and_long_lines(folder: Path) -> None:
     """100,000 nested #ifdefs, a line of 250,000 `_mm_` tokens and a chain of #defines
     each naming the one before twice: no quadratic or exponential reading."""

@@ -7065,8 +7065,9 @@ def _cmake_live_text(text: str, turned_on: Container[str]) -> str:
     }
     kept: list[str] = []
     frames: list[list[bool | None]] = []  # [this branch holds, an earlier branch held]
+    dead = 0  # the frames whose branch does not hold (a count: 100,000 unclosed if()s)
     for line in text.split("\n"):
-        live = all(frame[0] is not False for frame in frames)
+        live = dead == 0
         block = _CMAKE_BLOCK.match(line)
         if block is None:
             if live:
@@ -7076,9 +7077,11 @@ def _cmake_live_text(text: str, turned_on: Container[str]) -> str:
         if word == "if":
             holds = _cmake_condition(block[2], defaults) if live else None
             frames.append([holds, holds])
+            dead += holds is False
         elif word == "elseif" and frames:
             holds = _cmake_condition(block[2], defaults)
             earlier = frames[-1][1]
+            dead -= frames[-1][0] is False
             frames[-1] = [
                 False
                 if earlier is True or holds is False
@@ -7087,11 +7090,14 @@ def _cmake_live_text(text: str, turned_on: Container[str]) -> str:
                 if earlier is True or holds is True
                 else (None if None in (earlier, holds) else False),
             ]
+            dead += frames[-1][0] is False
         elif word == "else" and frames:
             earlier = frames[-1][1]
+            dead -= frames[-1][0] is False
             frames[-1] = [None if earlier is None else not earlier, True]
+            dead += frames[-1][0] is False
         elif word == "endif" and frames:
-            frames.pop()
+            dead -= frames.pop()[0] is False
     return "\n".join(kept)
 
 
@@ -9168,6 +9174,9 @@ INCLUDE_DIR_LIBRARIES = {
     "wiretap": "wireshark",
     "wsutil": "wireshark",
     "ws_version": "wireshark",
+    # Jolt Physics (jrouwe/JoltPhysics; vcpkg's port joltphysics) installs its headers under
+    # Jolt/ (libosim 1.0.0's src/Layers.hpp: <Jolt/Jolt.h>)
+    "jolt": "joltphysics",
 }
 # FFmpeg's libraries, each a folder of headers: named with the project a porter builds
 INCLUDE_DIR_LIBRARIES.update(
@@ -10691,11 +10700,13 @@ def _tools_of(result: Analysis, name: str, text: str) -> None:
             result.tools.add("cython-c++")
 
 
-# A pure-Python backend's build hooks, which may compile: Poetry's [tool.poetry.build]
-# script (or its legacy `build = "build.py"`), pdm-backend's [tool.pdm.build] settings
-# (run-setuptools); hatchling's are read from the parsed table (see _hatch_hooks)
+# A pure-Python backend's build hooks, which may compile: Poetry's build script (or its
+# legacy `build = "build.py"`; the parsed table is read too, see _poetry_build_script: a
+# [tool.poetry.build] of generate-setup-file alone runs nothing), pdm-backend's
+# [tool.pdm.build] settings (run-setuptools); hatchling's are read from the parsed table (see
+# _hatch_hooks)
 _BACKEND_HOOKS = re.compile(
-    r"(?m)^[ \t]*\[[ \t]*tool\.(?:poetry\.build|pdm\.build)\b"
+    r"(?m)^[ \t]*\[[ \t]*tool\.pdm\.build\b"
     r"|^[ \t]*(?:build|script)[ \t]*=[ \t]*[\"'][\w/.-]*\.py[\"']"
 )
 # hatchling's build hooks that compile nothing: hatch-vcs writes the version file
@@ -10717,6 +10728,19 @@ def _hatch_hooks(document: dict[str, Any]) -> bool:
     return any(
         isinstance(hooks, dict) and any(name not in _HATCH_QUIET_HOOKS for name in hooks)
         for hooks in tables
+    )
+
+
+def _poetry_build_script(document: dict[str, Any]) -> bool:
+    """Does pyproject.toml give Poetry a build script, in any TOML spelling: the table
+    [tool.poetry.build] with `script`, an inline table (deqr 0.2.5's `build = { script =
+    "build.py", generate-setup-file = true }` under [tool.poetry]), or the legacy string
+    `build = "build.py"`? (https://python-poetry.org/docs/building-extension-modules/)"""
+    tool = document.get("tool")
+    poetry = tool.get("poetry") if isinstance(tool, dict) else None
+    build = poetry.get("build") if isinstance(poetry, dict) else None
+    return (isinstance(build, str) and bool(build)) or (
+        isinstance(build, dict) and bool(build.get("script"))
     )
 
 
@@ -10765,7 +10789,11 @@ def _backend(result: Analysis, data: bytes) -> None:
     requires: list[str] = raw
     result.backend_requires = requires
     result.in_tree_backend = bool(system.get("backend-path"))
-    result.backend_hooks = _BACKEND_HOOKS.search(text) is not None or _hatch_hooks(document)
+    result.backend_hooks = (
+        _BACKEND_HOOKS.search(text) is not None
+        or _hatch_hooks(document)
+        or _poetry_build_script(document)
+    )
     result.backend = (
         BACKENDS.get(backend, backend) if backend else "setuptools (legacy: no build-backend)"
     )
@@ -13984,30 +14012,40 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
     cmake = lower.endswith(("cmakelists.txt", ".cmake")) or _CMAKE_IF.search(text) is not None
     pattern = _CMAKE_IF if cmake else _MESON_IF
     stack: list[bool] = []  # per open block: is the branch we are in an x86 condition's
+    x86_open = 0  # how many of them are (a count: 50,000 unclosed ifs)
     # per open CMake block: the condition of the branch we are in ("" where unknown: an
     # elseif's earlier branches, an else after elseif), and the if()'s own
     branches: list[tuple[str, str]] = []
     functions = 0  # the depth of function() and macro() bodies
+    if cmake and ('"' in text or "[[" in text or "[=" in text):
+        # (a quoted or bracket argument over several lines is one argument: kalign-python
+        # 3.6.0's check_c_source_runs() string of C, whose `if( ( src[i] + src[i] ) !=
+        # dst[i] ){` is no CMake if())
+        text = _blank_long_arguments(text)
     for line in text.split("\n"):
         block = pattern.match(line) if "if" in line or "else" in line else None
         if block is not None:
             word = block[1].lower()
             if word == "if":
                 stack.append(_x86_condition(block[2]))
+                x86_open += stack[-1]
                 if cmake:
                     condition = _cmake_if_condition(block[2])
                     branches.append((condition, condition))
             elif word in ("elseif", "elif") and stack:
+                x86_open -= stack[-1]
                 stack[-1] = _x86_condition(block[2])
+                x86_open += stack[-1]
                 if branches:
                     branches[-1] = (_cmake_if_condition(block[2]), "")
             elif word == "else" and stack:
+                x86_open -= stack[-1]
                 stack[-1] = False
                 if branches:
                     first = branches[-1][1]
                     branches[-1] = (f"NOT ({first})" if first else "", "")
             elif word == "endif" and stack:
-                stack.pop()
+                x86_open -= stack.pop()
                 if branches:
                     branches.pop()
             continue
@@ -14041,7 +14079,7 @@ def _scan_build_sources(result: Analysis, text: str, lower: str = "") -> None:
             continue
         names = _SOURCE_NAME.findall(line)
         if names:
-            x86 = any(stack)
+            x86 = x86_open > 0
             for source in names:
                 result.build_sources[source].append(x86)
             if cmake and len(result.cmake_source_mentions) < _CMAKE_MENTIONS_KEPT:
@@ -14720,6 +14758,43 @@ def _posix_only(result: Analysis) -> None:
             and not cmake_chooses(lower)
         )
 
+    cmake_build = result.backend in _CMAKE_BACKENDS or "cmake" in result.required_tools
+
+    def cmake_compiled(relative: str, line: int) -> bool:
+        """Is a vendored file one the project's own CMake build compiles: named, under no
+        if(), by a CMake file of a folder that a CMake file at the root adds under no if()
+        (kalign-python 3.6.0: `add_subdirectory(lib)`, and lib/CMakeLists.txt lists
+        src/tlrng.c, which includes <unistd.h>)? Only for an include under no #if (not
+        amazon-ion 0.15.0's ion-c ion_stream.c, `#elif defined(ION_PLATFORM_WINDOWS)` /
+        `#else` / <unistd.h>, a platform macro its headers define); not in a file with a
+        Windows path of its own, nor in a folder named for another system."""
+        if (
+            not cmake_build
+            or (relative, line) in result.posix_conditions
+            or relative in result.posix_windows
+            or OTHER_OS_PATH.search(relative)
+        ):
+            return False
+        lower = relative.lower()
+        if _incidental(lower) or not any(
+            path == lower and not conditions for path, conditions in result.cmake_source_mentions
+        ):
+            return False
+        # every folder above it that has a CMakeLists.txt is added under no if() (not
+        # amazon-ion's ion-c/tools/ion-bench, a benchmark added behind an option)
+        added = {folder for folder, conditions in result.cmake_folder_mentions if not conditions}
+        parts = lower.split("/")[:-1]
+        folders = ["/".join(parts[: end + 1]) for end in range(len(parts))]
+        built = [folder for folder in folders if f"{folder}/cmakelists.txt" in lowered_members()]
+        return bool(built) and all(folder in added for folder in built)
+
+    lowered: list[set[str]] = []
+
+    def lowered_members() -> set[str]:
+        if not lowered:
+            lowered.append({member.lower() for member in result.members})
+        return lowered[0]
+
     def windows_named() -> bool:
         """Does a native file's name say Windows (src/mapped_windows.cc)?"""
         if not named_windows:
@@ -14755,19 +14830,29 @@ def _posix_only(result: Analysis) -> None:
         # (nor those of a file setup.py names plainly where Windows builds run, a C or C++
         # source with no Windows path of its own: opteryx 0.26.8's src/cpp/directories.cpp,
         # <dirent.h> and <unistd.h>, in the Extension opteryx.compiled.io.disk_reader)
-        if windows_minded and not (
-            named_by_setup(relative)
-            and (
-                relative in result.posix_windows
-                or (
-                    relative not in result.windows_files
-                    and relative.endswith(_C_SOURCE_SUFFIXES)
-                    and header not in _NAMES_LIBRARIES_SHARE
-                    and named_by_setup(relative, plainly=True)
-                    # (and by its name alone: `if not s.endswith('mapping.c')` under a
-                    # Windows test)
-                    and named_by_setup(relative.rsplit("/", 1)[-1], plainly=True)
+        if (
+            windows_minded
+            and not (
+                named_by_setup(relative)
+                and (
+                    relative in result.posix_windows
+                    or (
+                        relative not in result.windows_files
+                        and relative.endswith(_C_SOURCE_SUFFIXES)
+                        and header not in _NAMES_LIBRARIES_SHARE
+                        and named_by_setup(relative, plainly=True)
+                        # (and by its name alone: `if not s.endswith('mapping.c')` under a
+                        # Windows test)
+                        and named_by_setup(relative.rsplit("/", 1)[-1], plainly=True)
+                    )
                 )
+            )
+            and not (
+                # (or that the CMake build compiles, under no if(): kalign-python 3.6.0's
+                # lib/src/tlrng.c and <unistd.h>, beside its command-line tool's Windows path)
+                relative.endswith(_C_SOURCE_SUFFIXES)
+                and header not in _NAMES_LIBRARIES_SHARE
+                and cmake_compiled(relative, line)
             )
         ):
             continue
@@ -14804,6 +14889,7 @@ def _posix_only(result: Analysis) -> None:
                 named_by_setup(relative)
                 and not (OTHER_OS_PATH.search(relative) and _tests_platform(setup))
             )
+            and not cmake_compiled(relative, line)
         ):
             continue
         if result.optional_build:
@@ -15365,6 +15451,53 @@ def _find_platform_aliases(text: str) -> dict[str, str]:
 
 
 _CMAKE_IF = re.compile(r"\s*(if|elseif|else|endif)\s*\((.*)", re.IGNORECASE)
+# where a CMake comment, quoted argument or bracket argument (or bracket comment) starts;
+# https://cmake.org/cmake/help/latest/manual/cmake-language.7.html#quoted-argument
+_CMAKE_ARGUMENT_START = re.compile(r'#?\[=*\[|#|"')
+_CMAKE_QUOTED_REST = re.compile(r'(?:[^"\\]|\\.)*"')
+
+
+def _blank_long_arguments(text: str) -> str:
+    """The CMake text with each quoted or bracket argument (and bracket comment) that spans
+    lines cut to its newlines, read left to right, so a quote in a comment opens nothing and
+    a `#` in a quoted argument is no comment. A quoted one on one line is kept (a source's
+    path, `"src/a.c"`). Linear: each start is read once, and an argument left open ends the
+    reading (helper-made hostile texts of 100,000 `[[`: quadratic with a lazy regex)."""
+    pieces: list[str] = []
+    at = 0  # (copied up to here)
+    position = 0
+    while True:
+        start = _CMAKE_ARGUMENT_START.search(text, position)
+        if start is None:
+            break
+        opener = start[0]
+        if opener == "#":
+            end = text.find("\n", start.end())
+            if end < 0:
+                break
+            position = end
+            continue
+        if opener == '"':
+            rest = _CMAKE_QUOTED_REST.match(text, start.end())
+            if rest is None:
+                break
+            end = rest.end()
+        else:
+            closer = "]" + "=" * opener.count("=") + "]"
+            found = text.find(closer, start.end())
+            if found < 0:
+                break
+            end = found + len(closer)
+        newlines = text.count("\n", start.start(), end)
+        if newlines:
+            pieces.append(text[at : start.start()])
+            pieces.append("\n" * newlines)
+            at = end
+        position = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
 _MESON_IF = re.compile(r"\s*(if|elif|else|endif)\b(.*)")
 
 
