@@ -185,6 +185,13 @@ def case_cmake_long_arguments_and_build_hooks(folder: Path) -> None:
             "CMakeLists.txt": cmake,
             "lib/CMakeLists.txt": "add_library(l STATIC a.c)\n",
             "lib/a.c": "#include <unistd.h>\nint a;\n",
+            # 20,000 fetches after find_package()s that stop where not found: the stops are
+            # read once per file, not once per fetch
+            "cmake/FindOrFetch.cmake": (
+                'find_package(x QUIET)\nif(x_FOUND)\n  return()\nendif()\nmessage(FATAL_ERROR "x")\n'
+                * 500
+                + "FetchContent_Declare(x GIT_REPOSITORY https://example.invalid/x.git)\n" * 20_000
+            ),
             "meson.build": meson,
             "m.c": "int m;\n",
             "hatch_build.py": hook,

@@ -5881,10 +5881,10 @@ def _cmake_demanded(
 def _cmake_stop_after_return(
     text: str, package: str, at: int, lines: list[str], functions: _CMakeFunctions
 ) -> int | None:
-    """Where the other shape of a stop is, if it follows: `if(<package>_FOUND)` / `return()` / `endif()` at the
-    file's top level after the find_package() (return() leaves an include()d file, so
-    what follows runs only where the package was not found), then, at most one block
-    deeper, a message(FATAL_ERROR) that names the package. colapy 1.0.0.2's
+    """Where the other shape of a stop is, if it follows the find_package() at ``at``:
+    `if(<package>_FOUND)` / `return()` / `endif()` at the file's top level (return() leaves
+    an include()d file, so what follows runs only where the package was not found), then,
+    at most one block deeper, a message(FATAL_ERROR) that names the package. colapy 1.0.0.2's
     cmake/FindOrInstallCOLA.cmake: `find_package(COLA CONFIG QUIET)`, `if (COLA_FOUND)
     return()`, then `message(FATAL_ERROR "COLA was not found. Set COLA_INSTALL_PREFIX ...")`
     unless the user names a prefix to fetch and install COLA into. CMake's return(): "When
@@ -5908,24 +5908,24 @@ def _cmake_stop_after_return(
     return stop.start()
 
 
-def _fetched_past_a_stop(text: str, declared: str, at: int, functions: _CMakeFunctions) -> bool:
-    """Is the fetch at ``at`` of a package the file stopped on, where it was not found,
-    unless the user opted in (_cmake_stop_after_return)? colapy 1.0.0.2 fetches COLA only
-    where COLA_INSTALL_PREFIX is given; by default the build stops: COLA is the machine's."""
+def _cmake_stops(text: str, functions: _CMakeFunctions) -> dict[str, int]:
+    """For each package a CMake file stops on where it was not found
+    (_cmake_stop_after_return), the first such stop's offset, by the package's lower-case
+    name: read once per file, for the fetches after it (colapy 1.0.0.2 fetches COLA only
+    where COLA_INSTALL_PREFIX is given; by default the build stops: COLA is the machine's)."""
+    stops: dict[str, int] = {}
     lines: list[str] | None = None
-    for match in itertools.islice(_FIND_PACKAGE.finditer(text, 0, at), _FIND_PACKAGES_READ):
-        if match[1].lower() != declared.lower():
+    for match in itertools.islice(_FIND_PACKAGE.finditer(text), _FIND_PACKAGES_READ):
+        if match[1].lower() in stops:
             continue
         if lines is None:
             lines = text.split("\n")
         stop = _cmake_stop_after_return(text, match[1], match.start(), lines, functions)
-        if stop is not None and stop < at:
-            return True
-    return False
+        if stop is not None:
+            stops[match[1].lower()] = stop
+    return stops
 
 
-# message(FATAL_ERROR "..."): the text up to the call's end (a `)` inside its quotes ends it
-# early, which only shortens what is searched for the package's name)
 _CMAKE_FATAL_ERROR = re.compile(r"\bmessage\s*\(\s*FATAL_ERROR\b([^)]{0,600})", re.IGNORECASE)
 
 
@@ -6174,6 +6174,7 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
     if not foreign and "releases/download" in text:
         _scan_cmake_binary_downloads(result, relative, text)
     functions: _CMakeFunctions | None = None  # (read for the first fetch)
+    stops: dict[str, int] | None = None  # (read for the first fetch, see _cmake_stops)
     for match in _CMAKE_FETCH.finditer(text):
         # pyzmq: FetchContent_Declare(bundled_libzmq ...) builds libzmq (zmq.h)
         declared = match[1] or match[2] or match[3]
@@ -6190,12 +6191,11 @@ def _scan_fetched(result: Analysis, relative: str, text: str, *, foreign: bool) 
                     )
                 )
                 continue
-            if (
-                functions is not None
-                and "FATAL_ERROR" in text
-                and _fetched_past_a_stop(text, declared, match.start(), functions)
-            ):
-                continue  # (found on the machine, or fetched where the user asks)
+            if functions is not None and "FATAL_ERROR" in text:
+                if stops is None:
+                    stops = _cmake_stops(text, functions)
+                if stops.get(declared.lower(), len(text)) < match.start():
+                    continue  # (found on the machine, or fetched where the user asks)
             result.fetched.add(key)
             if key in FETCHED_NEEDS and not foreign:
                 result.fetch_needs.append((relative, match.start(), declared, key))
