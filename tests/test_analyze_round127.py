@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from test_analyze import PYPROJECT, analysis, external_names, needing_work, tree
+from test_analyze import PYPROJECT, analysis, external_names, needing_work, setup_extension, tree
 
 GETLINE_MODULE = """\
 from libc.stdio cimport FILE, fopen, fclose
@@ -124,10 +124,7 @@ def test_wiresharks_headers_are_wireshark(
     )
     files = {
         "pyproject.toml": PYPROJECT,
-        "setup.py": (
-            "from setuptools import setup, Extension\n"
-            "setup(ext_modules=[Extension('wsffi._ws', ['src/wsffi/_ws_impl.c'])])\n"
-        ),
+        "setup.py": setup_extension("wsffi._ws", "src/wsffi/_ws_impl.c"),
         "src/wsffi/_ws_impl.c": source,
     }
     doc = analysis(tree(tmp_path, files))

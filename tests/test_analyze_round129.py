@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from test_analyze import analysis, external_names, needing_work, tree
+from test_analyze import analysis, external_names, needing_work, setup_extension, tree
 
 POETRY_PYPROJECT = """\
 [project]
@@ -95,10 +95,7 @@ def test_jolt_physics_headers(tmp_path: Path, header: str, external: list[str]) 
             '[build-system]\nrequires = ["setuptools", "pybind11"]\n'
             'build-backend = "setuptools.build_meta"\n'
         ),
-        "setup.py": (
-            "from setuptools import setup, Extension\n"
-            "setup(ext_modules=[Extension('libosim._core', ['src/Layers.cpp'])])\n"
-        ),
+        "setup.py": setup_extension("libosim._core", "src/Layers.cpp"),
         "src/Layers.cpp": f"#include <{header}>\nint f() {{ return 0; }}\n",
     }
     doc = analysis(tree(tmp_path, files))

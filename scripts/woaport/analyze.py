@@ -4457,27 +4457,9 @@ def _scan_msys2_x64(result: Analysis, relative: str, text: str) -> None:
     branch; nothing where the script knows ARM64 (_KNOWS_ARM64)."""
     if result.msys2_x64 or _KNOWS_ARM64.search(text) is not None:
         return
-    lines: list[str] | None = None
-    ends: list[int] = []
-    spans: list[tuple[int, int]] = []
-    for count, match in enumerate(_MSYS2_X64_ENV.finditer(text)):
-        if count == _CMAKE_X64_MATCHES:
-            return
-        line_start = text.rfind("\n", 0, match.start()) + 1
-        if "#" in text[line_start : match.start()]:
-            continue  # (a comment: pygame's `# e.g. /mingw64 (MSYS2) -> C:/msys64/mingw64`)
-        if lines is None:
-            lines = text.split("\n")
-            ends = _line_ends(lines)
-            spans = _docstring_spans(text)
-        if _in_spans(spans, match.start()):
-            continue
-        index = bisect.bisect_left(ends, match.start())
-        statement = "\n".join(lines[max(0, index - 3) : index]) + "\n" + lines[index]
-        if _VS_MESSAGE_CALL.search(statement):
-            continue  # (a message: "Run: pacman -S mingw-w64-ucrt-x86_64-gcc")
-        if _not_a_default_windows_build(lines, index):
-            continue
+    # (a comment: pygame's `# e.g. /mingw64 (MSYS2) -> C:/msys64/mingw64`; a message: "Run:
+    # pacman -S mingw-w64-ucrt-x86_64-gcc", on the line or the three before)
+    for match, index in _windows_build_places(text, _MSYS2_X64_ENV, whole_line=True):
         environment = next(group for group in match.groups() if group)
         name = "mingw64" if environment.lower() == "mingw" else environment.lower()
         result.msys2_x64 = (f"{relative}:{index + 1}", name.upper())
@@ -4574,30 +4556,47 @@ def _scan_vs_paths(result: Analysis, relative: str, text: str) -> None:
         or _VS_LOOKED_FOR.search(text) is not None
     ):
         return  # (one candidate of several, or a default the script replaces)
+    for match, index in _windows_build_places(text, _VS_OLD_PATH, whole_line=False):
+        before = text[text.rfind("\n", 0, match.start()) + 1 : match.start()]
+        if re.match(r"[ \t]*(?:el)?if\b|[ \t]*while\b", before):
+            continue  # (a test of the path)
+        result.old_vs_path = (f"{relative}:{index + 1}", match[1] or match[2] or match[3])
+        return
+
+
+def _windows_build_places(
+    text: str, pattern: re.Pattern[str], *, whole_line: bool
+) -> Iterator[tuple[re.Match[str], int]]:
+    """The matches of ``pattern`` in a Python build script (the first _CMAKE_X64_MATCHES
+    looked at) that a default Windows build runs, with their line's index: not after a `#`
+    on their line, not in a docstring, not in a message (a call of _VS_MESSAGE_CALL's on the
+    three lines before or on the line: before the match, or anywhere on it with
+    ``whole_line``), not in another system's branch (_not_a_default_windows_build). The
+    lines are split only once a match passes the first test."""
     lines: list[str] | None = None
     ends: list[int] = []
     spans: list[tuple[int, int]] = []
-    for count, match in enumerate(_VS_OLD_PATH.finditer(text)):
+    for count, match in enumerate(pattern.finditer(text)):
         if count == _CMAKE_X64_MATCHES:
             return
         line_start = text.rfind("\n", 0, match.start()) + 1
         before = text[line_start : match.start()]
-        if "#" in before or re.match(r"[ \t]*(?:el)?if\b|[ \t]*while\b", before):
+        if "#" in before:
             continue
         if lines is None:
             lines = text.split("\n")
             ends = _line_ends(lines)
             spans = _docstring_spans(text)
         if _in_spans(spans, match.start()):
-            continue  # (a docstring)
+            continue
         index = bisect.bisect_left(ends, match.start())
-        statement = "\n".join(lines[max(0, index - 3) : index]) + "\n" + before
+        statement = "\n".join(lines[max(0, index - 3) : index]) + "\n"
+        statement += lines[index] if whole_line else before
         if _VS_MESSAGE_CALL.search(statement):
-            continue  # (in a message: its call on this line or on the three before)
+            continue
         if _not_a_default_windows_build(lines, index):
             continue
-        result.old_vs_path = (f"{relative}:{index + 1}", match[1] or match[2] or match[3])
-        return
+        yield match, index
 
 
 def _setup_place(text: str, match: re.Match[str] | None) -> str | None:
@@ -8141,6 +8140,19 @@ _MODULE_TOOLS = frozenset(("cython", "cython-c++", "setuptools-rust", "cargo"))
 _SHARED_READ = 200  # SHARED libraries judged per sdist, at most
 
 
+def _exports_known(result: Analysis) -> bool:
+    """Does something outside the build files export a shared library's symbols, or make it a
+    Python module: a `__declspec(dllexport)` or PyMODINIT_FUNC in the code, an extension
+    module setup.py builds, a tool that builds modules (Cython, setuptools-rust, cargo), a
+    .def file in the sdist?"""
+    return bool(
+        result.exports_marked
+        or result.extension_modules
+        or result.tools & _MODULE_TOOLS
+        or any(member.endswith((".def", ".def.in")) for member in result.members)
+    )
+
+
 def _judge_shared_exports(result: Analysis) -> None:
     """A CMake SHARED library of the project's own that nothing exports from under MSVC:
     no source or header marks `__declspec(dllexport)`, no .def file, no
@@ -8152,11 +8164,8 @@ def _judge_shared_exports(result: Analysis) -> None:
     there, in the else() of one true there (`if(MSVC)` STATIC), or under an option off by
     default (BUILD_SHARED_LIBS)."""
     if (
-        result.exports_marked
-        or result.extension_modules
-        or not result.cmake_texts
-        or result.tools & _MODULE_TOOLS
-        or any(member.endswith((".def", ".def.in")) for member in result.members)
+        not result.cmake_texts
+        or _exports_known(result)
         or any(_cmake_marks_exports(text) for text in result.cmake_texts)
     ):
         return
@@ -8218,14 +8227,7 @@ def _judge_meson_shared_exports(result: Analysis) -> None:
     builds two ctypes libraries (`shared_library(..., name_suffix: 'so', install: true)`)
     from C++ with no export marks. Not where the file builds a Python module too, names a
     .def (vs_module_defs), or calls it under an `if` (another system's branch, perhaps)."""
-    if (
-        result.no_exports
-        or result.exports_marked
-        or result.extension_modules
-        or not result.meson_texts
-        or result.tools & _MODULE_TOOLS
-        or any(member.endswith((".def", ".def.in")) for member in result.members)
-    ):
+    if result.no_exports or not result.meson_texts or _exports_known(result):
         return
     for text in result.meson_texts:
         path = result.build_paths.get(id(text), "")
@@ -8236,15 +8238,17 @@ def _judge_meson_shared_exports(result: Analysis) -> None:
             or "extension_module" in text
         ):
             continue
+        depth = 0  # (the `if` blocks open at the call, counted on from the call before)
+        read = 0
         for match in itertools.islice(_MESON_SHARED.finditer(text), _SHARED_READ):
-            if "#" in text[text.rfind("\n", 0, match.start()) + 1 : match.start()]:
-                continue
-            depth = 0  # (the `if` blocks open at the call)
-            for block in _MESON_BLOCK.finditer(text, 0, match.start()):
+            for block in _MESON_BLOCK.finditer(text, read, match.start()):
                 if block[1] == "if":
                     depth += 1
                 elif block[1] == "endif":
                     depth -= 1
+            read = match.start()
+            if "#" in text[text.rfind("\n", 0, match.start()) + 1 : match.start()]:
+                continue
             if depth > 0:
                 continue
             name = match[1] or match[2]
@@ -14782,18 +14786,30 @@ def _posix_only(result: Analysis) -> None:
             return False
         # every folder above it that has a CMakeLists.txt is added under no if() (not
         # amazon-ion's ion-c/tools/ion-bench, a benchmark added behind an option)
-        added = {folder for folder, conditions in result.cmake_folder_mentions if not conditions}
+        if not cmake_tree:
+            cmake_tree.append(
+                (
+                    {
+                        member.lower().rsplit("/", 1)[0]
+                        for member in result.members
+                        if member.lower().endswith("/cmakelists.txt")
+                    },
+                    {
+                        folder
+                        for folder, conditions in result.cmake_folder_mentions
+                        if not conditions
+                    },
+                )
+            )
+        with_cmake, added = cmake_tree[0]
         parts = lower.split("/")[:-1]
         folders = ["/".join(parts[: end + 1]) for end in range(len(parts))]
-        built = [folder for folder in folders if f"{folder}/cmakelists.txt" in lowered_members()]
+        built = [folder for folder in folders if folder in with_cmake]
         return bool(built) and all(folder in added for folder in built)
 
-    lowered: list[set[str]] = []
-
-    def lowered_members() -> set[str]:
-        if not lowered:
-            lowered.append({member.lower() for member in result.members})
-        return lowered[0]
+    # (worked out once, if asked: the folders holding a CMakeLists.txt, and those a CMake
+    # file adds under no if())
+    cmake_tree: list[tuple[set[str], set[str]]] = []
 
     def windows_named() -> bool:
         """Does a native file's name say Windows (src/mapped_windows.cc)?"""
